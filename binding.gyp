@@ -1,0 +1,27 @@
+{
+  "targets": [
+    {
+      "target_name": "tsvisor_native",
+      "sources": [
+        "native/addon.cc",
+        "native/sandbox_spawn.cc",
+        "native/seccomp_filter.cc",
+        "native/tracer.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
+      "cflags_cc": ["-std=c++20", "-O2", "-Wall", "-Wextra", "-fno-exceptions"],
+      "cflags_cc!": ["-fno-rtti", "-std=gnu++17", "-std=gnu++20"]
+    },
+    {
+      "target_name": "tsvisor_stub",
+      "type": "executable",
+      "sources": ["native/stub/stub.c"],
+      "cflags": ["-O2", "-fno-stack-protector", "-fno-pic", "-ffreestanding", "-fno-asynchronous-unwind-tables"],
+      "cflags!": ["-fPIC", "-pthread"],
+      "ldflags": ["-static", "-nostdlib", "-no-pie", "-Wl,-Ttext-segment=0x6fff00000000", "-Wl,--build-id=none", "-Wl,-z,noexecstack"],
+      "ldflags!": ["-pthread", "-rdynamic"],
+      "libraries!": ["-lpthread"]
+    }
+  ]
+}

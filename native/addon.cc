@@ -1,0 +1,175 @@
+// The addon's JavaScript face: thin wrappers over the tracer and the sandbox spawner.
+// Numbers cross as doubles holding the signed 64-bit register value; user-space addresses
+// (< 2^47) and every small value are exact.
+#include <napi.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox_spawn.h"
+#include "seccomp_filter.h"
+#include "tracer.h"
+
+namespace {
+
+pid_t tidArg(const Napi::CallbackInfo& info, size_t i) {
+  return static_cast<pid_t>(info[i].As<Napi::Number>().Int32Value());
+}
+int64_t i64Arg(const Napi::CallbackInfo& info, size_t i) {
+  return info[i].As<Napi::Number>().Int64Value();
+}
+uint64_t addrArg(const Napi::CallbackInfo& info, size_t i) {
+  return static_cast<uint64_t>(info[i].As<Napi::Number>().Int64Value());
+}
+
+Napi::Value Spawn(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SpawnResult r = spawnSandbox(info[0].As<Napi::String>().Utf8Value(), info[1].As<Napi::Boolean>().Value());
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("ok", r.ok);
+  out.Set("error", r.error);
+  out.Set("initPid", r.initPid);
+  out.Set("stubTid", r.stubTid);
+  out.Set("isolated", r.isolated);
+  return out;
+}
+
+Napi::Value WaitStop(const Napi::CallbackInfo& info) {
+  Napi::Float64Array report = info[1].As<Napi::Float64Array>();
+  if (report.ElementLength() < kReportSlots) {
+    Napi::TypeError::New(info.Env(), "report buffer too small").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  int kind = theTracer().waitStop(info[0].As<Napi::Number>().Int32Value(), report.Data());
+  return Napi::Number::New(info.Env(), kind);
+}
+
+Napi::Value Answer(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().answer(tidArg(info, 0), i64Arg(info, 1)));
+}
+
+Napi::Value Allow(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().allow(tidArg(info, 0), info[1].As<Napi::Boolean>().Value()));
+}
+
+Napi::Value SetSyscallArg(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().setSyscallArg(tidArg(info, 0), info[1].As<Napi::Number>().Int32Value(),
+                                                                  addrArg(info, 2)));
+}
+
+Napi::Value SetReturn(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().setReturn(tidArg(info, 0), i64Arg(info, 1)));
+}
+
+Napi::Value Resume(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().resume(tidArg(info, 0), info[1].As<Napi::Number>().Int32Value(),
+                                                           info[2].As<Napi::Boolean>().Value()));
+}
+
+// inject(tid, nr, a0..a5) -> raw result, or null when the thread died meanwhile.
+Napi::Value Inject(const Napi::CallbackInfo& info) {
+  uint64_t args[6] = {};
+  for (size_t i = 0; i < 6 && i + 2 < info.Length(); i++) args[i] = addrArg(info, i + 2);
+  bool died = false;
+  int64_t r = theTracer().inject(tidArg(info, 0), static_cast<long>(i64Arg(info, 1)), args, &died);
+  if (died) return info.Env().Null();
+  return Napi::Number::New(info.Env(), static_cast<double>(r));
+}
+
+Napi::Value StartAt(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().startAt(tidArg(info, 0), addrArg(info, 1), addrArg(info, 2)));
+}
+
+Napi::Value EmulateRdtsc(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().setRegsForRdtsc(tidArg(info, 0), addrArg(info, 1),
+                                                                    addrArg(info, 2), addrArg(info, 3)));
+}
+
+// readMemory(tid, addr, buffer, offset, length) -> bytes read, or -errno.
+Napi::Value ReadMemory(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array buf = info[2].As<Napi::Uint8Array>();
+  size_t offset = info[3].As<Napi::Number>().Uint32Value();
+  size_t len = info[4].As<Napi::Number>().Uint32Value();
+  if (offset > buf.ByteLength() || len > buf.ByteLength() - offset) {
+    Napi::RangeError::New(info.Env(), "read outside the buffer").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  ssize_t n = theTracer().readMemory(tidArg(info, 0), addrArg(info, 1), buf.Data() + offset, len);
+  return Napi::Number::New(info.Env(), static_cast<double>(n));
+}
+
+// writeMemory(tid, addr, bytes) -> bytes written, or -errno. Honours page protections.
+Napi::Value WriteMemory(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array buf = info[2].As<Napi::Uint8Array>();
+  ssize_t n = theTracer().writeMemory(tidArg(info, 0), addrArg(info, 1), buf.Data(), buf.ByteLength());
+  return Napi::Number::New(info.Env(), static_cast<double>(n));
+}
+
+// pokeMemory(tid, addr, bytes) -> ok. Writes through page protections.
+Napi::Value PokeMemory(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array buf = info[2].As<Napi::Uint8Array>();
+  return Napi::Boolean::New(info.Env(), theTracer().pokeMemory(tidArg(info, 0), addrArg(info, 1), buf.Data(), buf.ByteLength()));
+}
+
+Napi::Value GetRegs(const Napi::CallbackInfo& info) {
+  user_regs_struct regs;
+  if (!theTracer().getRegs(tidArg(info, 0), &regs)) return info.Env().Null();
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), reinterpret_cast<uint8_t*>(&regs), sizeof regs);
+}
+
+Napi::Value SetRegs(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array buf = info[1].As<Napi::Uint8Array>();
+  if (buf.ByteLength() != sizeof(user_regs_struct)) return Napi::Boolean::New(info.Env(), false);
+  user_regs_struct regs;
+  memcpy(&regs, buf.Data(), sizeof regs);
+  return Napi::Boolean::New(info.Env(), theTracer().setRegs(tidArg(info, 0), regs));
+}
+
+// kill(hostPid, sig): to a whole host process (the sandbox's init ends the sandbox).
+Napi::Value Kill(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), kill(tidArg(info, 0), info[1].As<Napi::Number>().Int32Value()) == 0);
+}
+
+// tkill(hostTid, sig): to one host thread.
+Napi::Value Tkill(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(),
+                            syscall(SYS_tkill, tidArg(info, 0), info[1].As<Napi::Number>().Int32Value()) == 0);
+}
+
+Napi::Value Forget(const Napi::CallbackInfo& info) {
+  theTracer().forget(tidArg(info, 0));
+  return info.Env().Undefined();
+}
+
+Napi::Value AllowedSyscalls(const Napi::CallbackInfo& info) {
+  Napi::Array out = Napi::Array::New(info.Env(), kAllowedSyscallCount);
+  for (int i = 0; i < kAllowedSyscallCount; i++) out.Set(i, kAllowedSyscalls[i]);
+  return out;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("spawn", Napi::Function::New(env, Spawn));
+  exports.Set("waitStop", Napi::Function::New(env, WaitStop));
+  exports.Set("answer", Napi::Function::New(env, Answer));
+  exports.Set("allow", Napi::Function::New(env, Allow));
+  exports.Set("setSyscallArg", Napi::Function::New(env, SetSyscallArg));
+  exports.Set("setReturn", Napi::Function::New(env, SetReturn));
+  exports.Set("resume", Napi::Function::New(env, Resume));
+  exports.Set("inject", Napi::Function::New(env, Inject));
+  exports.Set("startAt", Napi::Function::New(env, StartAt));
+  exports.Set("emulateRdtsc", Napi::Function::New(env, EmulateRdtsc));
+  exports.Set("readMemory", Napi::Function::New(env, ReadMemory));
+  exports.Set("writeMemory", Napi::Function::New(env, WriteMemory));
+  exports.Set("pokeMemory", Napi::Function::New(env, PokeMemory));
+  exports.Set("getRegs", Napi::Function::New(env, GetRegs));
+  exports.Set("setRegs", Napi::Function::New(env, SetRegs));
+  exports.Set("kill", Napi::Function::New(env, Kill));
+  exports.Set("tkill", Napi::Function::New(env, Tkill));
+  exports.Set("forget", Napi::Function::New(env, Forget));
+  exports.Set("allowedSyscalls", Napi::Function::New(env, AllowedSyscalls));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(tsvisor_native, Init)

@@ -1,0 +1,380 @@
+#include "tracer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace {
+
+// waitpid has no timeout; a periodic per-thread timer signal interrupts it instead. The
+// timer is armed only around the blocking wait, so no other syscall of Node sees EINTR.
+volatile sig_atomic_t gTick = 0;
+void onTick(int) { gTick = 1; }
+
+class WaitTimer {
+ public:
+  bool arm(int timeoutMs) {
+    if (!ready_ && !init()) return false;
+    gTick = 0;
+    itimerspec spec{};
+    spec.it_value.tv_sec = timeoutMs / 1000;
+    spec.it_value.tv_nsec = (timeoutMs % 1000) * 1000000L;
+    spec.it_interval = spec.it_value;  // re-fires if the first tick lands before waitpid
+    return timer_settime(timer_, 0, &spec, nullptr) == 0;
+  }
+  void disarm() {
+    itimerspec zero{};
+    timer_settime(timer_, 0, &zero, nullptr);
+  }
+
+ private:
+  bool init() {
+    int signo = SIGRTMIN + 6;
+    struct sigaction sa{};
+    sa.sa_handler = onTick;  // no SA_RESTART: the wait must return EINTR
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(signo, &sa, nullptr) != 0) return false;
+    sigevent sev{};
+    sev.sigev_notify = SIGEV_THREAD_ID;
+    sev.sigev_signo = signo;
+    sev._sigev_un._tid = static_cast<pid_t>(syscall(SYS_gettid));
+    if (timer_create(CLOCK_MONOTONIC, &sev, &timer_) != 0) return false;
+    ready_ = true;
+    return true;
+  }
+  timer_t timer_{};
+  bool ready_ = false;
+};
+
+WaitTimer gTimer;
+
+void fillSyscall(const user_regs_struct& r, double* report) {
+  report[kSlotValue] = static_cast<double>(static_cast<int64_t>(r.orig_rax));
+  const unsigned long long args[6] = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9};
+  for (int i = 0; i < 6; i++) report[kSlotArg0 + i] = static_cast<double>(static_cast<int64_t>(args[i]));
+  report[kSlotRip] = static_cast<double>(r.rip);
+  report[kSlotRsp] = static_cast<double>(r.rsp);
+}
+
+}  // namespace
+
+Tracer& theTracer() {
+  static Tracer tracer;
+  return tracer;
+}
+
+Tracee* Tracer::find(pid_t tid) {
+  auto it = tracees_.find(tid);
+  return it == tracees_.end() ? nullptr : &it->second;
+}
+
+void Tracer::track(pid_t tid, TraceeState state) {
+  Tracee& t = tracees_[tid];
+  t.state = state;
+  if (state != TraceeState::kRunning) ptrace(PTRACE_GETREGS, tid, nullptr, &t.regs);
+}
+
+void Tracer::forget(pid_t tid) { tracees_.erase(tid); }
+
+int Tracer::waitStop(int timeoutMs, double* report) {
+  for (int i = 0; i < kReportSlots; i++) report[i] = 0;
+  if (!pending_.empty()) {
+    auto [tid, status] = pending_.front();
+    pending_.pop_front();
+    return decode(tid, status, report);
+  }
+  int status = 0;
+  pid_t tid;
+  if (timeoutMs <= 0) {
+    tid = waitpid(-1, &status, __WALL | WNOHANG);
+    if (tid == 0) return report[kSlotKind] = kStopTimeout;
+  } else {
+    if (!gTimer.arm(timeoutMs)) return report[kSlotKind] = kStopTimeout;
+    do {
+      tid = waitpid(-1, &status, __WALL);
+    } while (tid < 0 && errno == EINTR && !gTick);
+    int saved = errno;
+    gTimer.disarm();
+    errno = saved;
+  }
+  if (tid < 0) {
+    if (errno == EINTR) return report[kSlotKind] = kStopTimeout;
+    return report[kSlotKind] = kStopNoTracees;
+  }
+  return decode(tid, status, report);
+}
+
+int Tracer::decode(pid_t tid, int status, double* report) {
+  report[kSlotTid] = tid;
+  if (WIFEXITED(status)) {
+    forget(tid);
+    report[kSlotValue] = WEXITSTATUS(status);
+    return report[kSlotKind] = kStopExited;
+  }
+  if (WIFSIGNALED(status)) {
+    forget(tid);
+    report[kSlotValue] = WTERMSIG(status);
+    report[kSlotExtra] = WCOREDUMP(status) ? 1 : 0;
+    return report[kSlotKind] = kStopKilled;
+  }
+  if (!WIFSTOPPED(status)) return report[kSlotKind] = kStopTimeout;
+
+  const bool known = tracees_.count(tid) != 0;
+  Tracee& t = tracees_[tid];
+  const int sig = WSTOPSIG(status);
+  const int event = status >> 16;
+  t.state = TraceeState::kOtherStop;
+  t.regsDirty = false;
+  unsigned long msg = 0;
+
+  switch (event) {
+    case PTRACE_EVENT_SECCOMP:
+      t.state = TraceeState::kSeccompStop;
+      ptrace(PTRACE_GETREGS, tid, nullptr, &t.regs);
+      fillSyscall(t.regs, report);
+      return report[kSlotKind] = kStopSyscall;
+    case PTRACE_EVENT_CLONE:
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+      ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &msg);
+      report[kSlotValue] = static_cast<double>(msg);
+      return report[kSlotKind] = event == PTRACE_EVENT_CLONE  ? kStopClone
+                                 : event == PTRACE_EVENT_FORK ? kStopFork
+                                                              : kStopVfork;
+    case PTRACE_EVENT_EXEC:
+      ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &msg);
+      report[kSlotValue] = static_cast<double>(msg);
+      return report[kSlotKind] = kStopExec;
+    case PTRACE_EVENT_STOP:
+      report[kSlotValue] = sig;
+      if (!known) return report[kSlotKind] = kStopAttached;
+      return report[kSlotKind] = kStopGroupStop;
+    default:
+      break;
+  }
+  if (sig == (SIGTRAP | 0x80)) {
+    t.state = TraceeState::kSyscallExitStop;
+    ptrace(PTRACE_GETREGS, tid, nullptr, &t.regs);
+    fillSyscall(t.regs, report);
+    report[kSlotExtra] = static_cast<double>(static_cast<int64_t>(t.regs.rax));
+    return report[kSlotKind] = kStopSyscallExit;
+  }
+  // A signal-delivery stop: the siginfo tells a fault from a sent signal.
+  siginfo_t info{};
+  ptrace(PTRACE_GETSIGINFO, tid, nullptr, &info);
+  ptrace(PTRACE_GETREGS, tid, nullptr, &t.regs);
+  report[kSlotValue] = sig;
+  report[kSlotExtra] = info.si_code;
+  report[kSlotAddr] = static_cast<double>(reinterpret_cast<uintptr_t>(info.si_addr));
+  report[kSlotRip] = static_cast<double>(t.regs.rip);
+  report[kSlotRsp] = static_cast<double>(t.regs.rsp);
+  return report[kSlotKind] = kStopSignal;
+}
+
+bool Tracer::waitFor(pid_t tid, int* status) {
+  for (;;) {
+    pid_t got = waitpid(tid, status, __WALL);
+    if (got == tid) return true;
+    if (got < 0 && errno == EINTR) continue;
+    return false;
+  }
+}
+
+bool Tracer::answer(pid_t tid, int64_t value) {
+  Tracee* t = find(tid);
+  if (!t) return false;
+  if (t->injecting) {
+    t->regs = t->saved;
+    t->injecting = false;
+  } else if (t->state == TraceeState::kSeccompStop) {
+    t->regs.orig_rax = static_cast<unsigned long long>(-1);  // skip the host syscall
+  }
+  t->regs.rax = static_cast<unsigned long long>(value);
+  if (ptrace(PTRACE_SETREGS, tid, nullptr, &t->regs) != 0) return false;
+  t->state = TraceeState::kRunning;
+  return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
+}
+
+bool Tracer::allow(pid_t tid, bool catchExit) {
+  Tracee* t = find(tid);
+  if (!t) return false;
+  if (t->regsDirty && ptrace(PTRACE_SETREGS, tid, nullptr, &t->regs) != 0) return false;
+  t->regsDirty = false;
+  t->state = TraceeState::kRunning;
+  return ptrace(catchExit ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr, nullptr) == 0;
+}
+
+bool Tracer::setSyscallArg(pid_t tid, int index, uint64_t value) {
+  Tracee* t = find(tid);
+  if (!t || t->state != TraceeState::kSeccompStop) return false;
+  unsigned long long* slots[6] = {&t->regs.rdi, &t->regs.rsi, &t->regs.rdx,
+                                  &t->regs.r10, &t->regs.r8,  &t->regs.r9};
+  if (index == -1) {
+    t->regs.orig_rax = value;
+  } else if (index >= 0 && index < 6) {
+    *slots[index] = value;
+  } else {
+    return false;
+  }
+  t->regsDirty = true;
+  return true;
+}
+
+bool Tracer::setReturn(pid_t tid, int64_t value) {
+  Tracee* t = find(tid);
+  if (!t || t->state != TraceeState::kSyscallExitStop) return false;
+  t->regs.rax = static_cast<unsigned long long>(value);
+  t->regsDirty = true;
+  return true;
+}
+
+bool Tracer::resume(pid_t tid, int sig, bool catchExit) {
+  Tracee* t = find(tid);
+  if (t) {
+    if (t->regsDirty && ptrace(PTRACE_SETREGS, tid, nullptr, &t->regs) != 0) return false;
+    t->regsDirty = false;
+    t->state = TraceeState::kRunning;
+  }
+  return ptrace(catchExit ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr,
+                reinterpret_cast<void*>(static_cast<long>(sig))) == 0;
+}
+
+int64_t Tracer::inject(pid_t tid, long nr, const uint64_t args[6], bool* died) {
+  *died = false;
+  Tracee* t = find(tid);
+  if (!t) {
+    *died = true;
+    return -ESRCH;
+  }
+  int status = 0;
+  if (!t->injecting) {
+    if (t->state != TraceeState::kSeccompStop) return -EINVAL;
+    t->saved = t->regs;
+    t->injecting = true;
+  } else {
+    if (t->state != TraceeState::kSyscallExitStop) return -EINVAL;
+    // Re-enter the trap: execute the program's own syscall instruction again with a
+    // trapped number, which brings the thread back to a seccomp stop.
+    user_regs_struct again = t->saved;
+    again.rip = t->saved.rip - 2;
+    again.rax = t->saved.orig_rax;
+    if (ptrace(PTRACE_SETREGS, tid, nullptr, &again) != 0) return -ESRCH;
+    if (ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0 || !waitFor(tid, &status)) {
+      *died = true;
+      return -ESRCH;
+    }
+    if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_SECCOMP) {
+      pending_.emplace_back(tid, status);
+      *died = true;
+      return -ESRCH;
+    }
+  }
+  user_regs_struct call = t->saved;
+  call.orig_rax = nr;
+  call.rax = nr;
+  call.rdi = args[0];
+  call.rsi = args[1];
+  call.rdx = args[2];
+  call.r10 = args[3];
+  call.r8 = args[4];
+  call.r9 = args[5];
+  if (ptrace(PTRACE_SETREGS, tid, nullptr, &call) != 0 ||
+      ptrace(PTRACE_SYSCALL, tid, nullptr, nullptr) != 0 || !waitFor(tid, &status)) {
+    *died = true;
+    return -ESRCH;
+  }
+  if (!WIFSTOPPED(status) || WSTOPSIG(status) != (SIGTRAP | 0x80)) {
+    pending_.emplace_back(tid, status);
+    *died = true;
+    return -ESRCH;
+  }
+  ptrace(PTRACE_GETREGS, tid, nullptr, &t->regs);
+  t->state = TraceeState::kSyscallExitStop;
+  return static_cast<int64_t>(t->regs.rax);
+}
+
+bool Tracer::startAt(pid_t tid, uint64_t rip, uint64_t rsp) {
+  Tracee* t = find(tid);
+  if (!t) return false;
+  user_regs_struct base = t->injecting ? t->saved : t->regs;
+  user_regs_struct fresh{};
+  fresh.cs = base.cs;
+  fresh.ss = base.ss;
+  fresh.ds = base.ds;
+  fresh.es = base.es;
+  fresh.eflags = 0x202;
+  fresh.rip = rip;
+  fresh.rsp = rsp;
+  fresh.orig_rax = static_cast<unsigned long long>(-1);
+  t->injecting = false;
+  if (ptrace(PTRACE_SETREGS, tid, nullptr, &fresh) != 0) return false;
+  t->regs = fresh;
+  t->state = TraceeState::kRunning;
+  return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
+}
+
+bool Tracer::setRegsForRdtsc(pid_t tid, uint64_t rax, uint64_t rdx, uint64_t advance) {
+  Tracee* t = find(tid);
+  if (!t) return false;
+  t->regs.rax = rax;
+  t->regs.rdx = rdx;
+  t->regs.rip += advance;
+  t->regsDirty = true;
+  return true;
+}
+
+bool Tracer::getRegs(pid_t tid, user_regs_struct* out) {
+  Tracee* t = find(tid);
+  if (!t) return false;
+  *out = t->injecting ? t->saved : t->regs;
+  return true;
+}
+
+bool Tracer::setRegs(pid_t tid, const user_regs_struct& regs) {
+  Tracee* t = find(tid);
+  if (!t) return false;
+  if (t->injecting) {
+    t->saved = regs;
+  } else {
+    t->regs = regs;
+    t->regsDirty = true;
+  }
+  return true;
+}
+
+ssize_t Tracer::readMemory(pid_t tid, uint64_t addr, void* buf, size_t len) {
+  iovec local{buf, len};
+  iovec remote{reinterpret_cast<void*>(addr), len};
+  ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+  return n < 0 ? -errno : n;
+}
+
+ssize_t Tracer::writeMemory(pid_t tid, uint64_t addr, const void* buf, size_t len) {
+  iovec local{const_cast<void*>(buf), len};
+  iovec remote{reinterpret_cast<void*>(addr), len};
+  ssize_t n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+  return n < 0 ? -errno : n;
+}
+
+bool Tracer::pokeMemory(pid_t tid, uint64_t addr, const void* buf, size_t len) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/mem", tid);
+  int fd = open(path, O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = pwrite(fd, static_cast<const char*>(buf) + done, len - done,
+                       static_cast<off_t>(addr + done));
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  close(fd);
+  return done == len;
+}

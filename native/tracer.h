@@ -1,0 +1,92 @@
+// The tracer: every ptrace call of the platform, made from the one thread that spawned
+// the sandbox (Node's main thread). It turns waitpid statuses into stop reports, answers
+// trapped syscalls, injects syscalls into stopped threads, and reads/writes their memory.
+#pragma once
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+// Kinds of stop reported to TypeScript (src/platform/stops.ts mirrors these numbers).
+enum StopKind : int {
+  kStopTimeout = 1,      // nothing happened before the timeout
+  kStopSyscall = 2,      // seccomp trap: a syscall waiting for the kernel's answer
+  kStopSyscallExit = 3,  // a syscall the kernel let run on the host has returned
+  kStopSignal = 4,       // a signal is about to be delivered
+  kStopClone = 5,        // a thread was created (value: new host tid)
+  kStopFork = 6,         // a process was forked (value: new host pid)
+  kStopVfork = 7,
+  kStopExec = 8,         // the stub was exec'd again (a fresh address space)
+  kStopExited = 9,       // the thread/process exited (value: status)
+  kStopKilled = 10,      // killed by a signal (value: signal, extra: core dumped)
+  kStopAttached = 11,    // a new thread or process made its first stop
+  kStopGroupStop = 12,   // job-control stop (value: signal)
+  kStopNoTracees = 13,   // nothing left to wait for
+};
+
+// Layout of the report buffer shared with TypeScript (a Float64Array).
+enum ReportSlot : int {
+  kSlotKind = 0, kSlotTid = 1, kSlotValue = 2, kSlotArg0 = 3,  // args 0..5 in 3..8
+  kSlotRip = 9, kSlotRsp = 10, kSlotExtra = 11, kSlotAddr = 12, kReportSlots = 16,
+};
+
+enum class TraceeState { kRunning, kSeccompStop, kSyscallExitStop, kOtherStop };
+
+struct Tracee {
+  user_regs_struct regs{};   // registers as of the last stop (possibly edited)
+  user_regs_struct saved{};  // the program's registers while the kernel injects syscalls
+  TraceeState state = TraceeState::kRunning;
+  bool injecting = false;
+  bool regsDirty = false;
+};
+
+class Tracer {
+ public:
+  // Blocks up to timeoutMs (0: poll) for the next stop and writes it into report.
+  int waitStop(int timeoutMs, double* report);
+
+  // Answers a trapped syscall (or ends an injection) with a return value and resumes.
+  bool answer(pid_t tid, int64_t value);
+  // Lets the trapped syscall run on the host; catchExit stops again at its return.
+  bool allow(pid_t tid, bool catchExit);
+  // Edits an argument (or, with index -1, the syscall number) of a trapped syscall.
+  bool setSyscallArg(pid_t tid, int index, uint64_t value);
+  // Sets the return value at a syscall-exit stop (used after allow(tid, true)).
+  bool setReturn(pid_t tid, int64_t value);
+  // Resumes a thread from any stop, delivering sig (0: none); catchExit stops it again at
+  // the end of the syscall it is in (to rewrite a host result such as a new thread's tid).
+  bool resume(pid_t tid, int sig, bool catchExit);
+  // Runs one syscall in the thread, which must be at a syscall stop. Returns the raw result
+  // (-errno on failure); sets *died when the thread vanished meanwhile.
+  int64_t inject(pid_t tid, long nr, const uint64_t args[6], bool* died);
+  // Starts the thread at rip/rsp with cleared registers (a fresh program image).
+  bool startAt(pid_t tid, uint64_t rip, uint64_t rsp);
+  // Moves rip (emulated instructions such as rdtsc) and sets rax/rdx.
+  bool setRegsForRdtsc(pid_t tid, uint64_t rax, uint64_t rdx, uint64_t advance);
+
+  bool getRegs(pid_t tid, user_regs_struct* out);
+  bool setRegs(pid_t tid, const user_regs_struct& regs);
+
+  // Memory of the process that tid belongs to. read returns bytes read (short at a fault).
+  ssize_t readMemory(pid_t tid, uint64_t addr, void* buf, size_t len);
+  ssize_t writeMemory(pid_t tid, uint64_t addr, const void* buf, size_t len);
+  // Writes through page protections (the loader filling read-only text), as debuggers do.
+  bool pokeMemory(pid_t tid, uint64_t addr, const void* buf, size_t len);
+
+  void track(pid_t tid, TraceeState state);
+  void forget(pid_t tid);
+  size_t count() const { return tracees_.size(); }
+
+ private:
+  Tracee* find(pid_t tid);
+  int decode(pid_t tid, int status, double* report);
+  bool waitFor(pid_t tid, int* status);
+  std::unordered_map<pid_t, Tracee> tracees_;
+  std::deque<std::pair<pid_t, int>> pending_;  // statuses collected while waiting for one tid
+};
+
+Tracer& theTracer();
