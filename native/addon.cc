@@ -2,7 +2,10 @@
 // Numbers cross as doubles holding the signed 64-bit register value; user-space addresses
 // (< 2^47) and every small value are exact.
 #include <napi.h>
+#include <errno.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -141,6 +144,21 @@ Napi::Value Forget(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// hostIoctl(fd, request, buffer) -> 0 or -errno: an ioctl on one of tsvisor's own host fds
+// (its stdio terminal), with buffer as the in/out argument. The kernel picks the requests.
+Napi::Value HostIoctl(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array buf = info[2].As<Napi::Uint8Array>();
+  int r = ioctl(info[0].As<Napi::Number>().Int32Value(), static_cast<unsigned long>(i64Arg(info, 1)), buf.Data());
+  return Napi::Number::New(info.Env(), r < 0 ? -errno : r);
+}
+
+// hostLseek(fd, offset, whence) -> new offset or -errno, on one of tsvisor's own stdio fds.
+Napi::Value HostLseek(const Napi::CallbackInfo& info) {
+  off_t r = lseek(info[0].As<Napi::Number>().Int32Value(), static_cast<off_t>(i64Arg(info, 1)),
+                  info[2].As<Napi::Number>().Int32Value());
+  return Napi::Number::New(info.Env(), r < 0 ? -errno : static_cast<double>(r));
+}
+
 Napi::Value AllowedSyscalls(const Napi::CallbackInfo& info) {
   Napi::Array out = Napi::Array::New(info.Env(), kAllowedSyscallCount);
   for (int i = 0; i < kAllowedSyscallCount; i++) out.Set(i, kAllowedSyscalls[i]);
@@ -166,6 +184,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("kill", Napi::Function::New(env, Kill));
   exports.Set("tkill", Napi::Function::New(env, Tkill));
   exports.Set("forget", Napi::Function::New(env, Forget));
+  exports.Set("hostIoctl", Napi::Function::New(env, HostIoctl));
+  exports.Set("hostLseek", Napi::Function::New(env, HostLseek));
   exports.Set("allowedSyscalls", Napi::Function::New(env, AllowedSyscalls));
   return exports;
 }

@@ -193,14 +193,15 @@ SpawnResult spawnSandbox(const std::string& stubPath, bool isolate) {
     close(stubFd);
     return fail(r, std::string("pipe: ") + strerror(errno), -1);
   }
+  // CLONE_UNTRACED: under a debugger or strace -f, init must still be ours to trace.
   ChildPlan plan{sync[0], err[1], stubFd, isolate,
                  {static_cast<unsigned short>(filter.size()), filter.data()}};
   pid_t init = -1;
   if (isolate) {
-    init = static_cast<pid_t>(syscall(SYS_clone, kNamespaceFlags | SIGCHLD, 0, 0, 0, 0));
+    init = static_cast<pid_t>(syscall(SYS_clone, kNamespaceFlags | CLONE_UNTRACED | SIGCHLD, 0, 0, 0, 0));
     if (init < 0) plan.isolated = false;  // the host refuses namespaces: run without them
   }
-  if (init < 0) init = static_cast<pid_t>(syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0));
+  if (init < 0) init = static_cast<pid_t>(syscall(SYS_clone, CLONE_UNTRACED | SIGCHLD, 0, 0, 0, 0));
   if (init == 0) runInit(plan);
   close(sync[0]);
   close(err[1]);

@@ -1,0 +1,42 @@
+// The `tsvisor` command: dispatches to its subcommands.
+import fs from 'node:fs';
+
+import { CliError, EXIT_TSVISOR_ERROR } from './errors.js';
+import { runCommand } from './run.js';
+
+const USAGE = `usage: tsvisor COMMAND [options]
+
+commands:
+  run [options] -- CMD [ARGS...]   run CMD in a new sandbox (see tsvisor run --help)
+  --version                        print the version`;
+
+export const VERSION = '0.1.0';
+
+export async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest);
+      case '--version':
+      case 'version':
+        fs.writeSync(1, `tsvisor version ${VERSION}\n`);
+        return 0;
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        fs.writeSync(command === undefined ? 2 : 1, USAGE + '\n');
+        return command === undefined ? 2 : 0;
+      default:
+        throw new CliError(`unknown command '${command}' (see tsvisor --help)`);
+    }
+  } catch (err) {
+    if (err instanceof CliError) {
+      fs.writeSync(2, `tsvisor: ${err.message}\n`);
+      return err.exitCode;
+    }
+    fs.writeSync(2, `tsvisor: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_TSVISOR_ERROR;
+  }
+}

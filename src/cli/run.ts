@@ -1,0 +1,85 @@
+// `tsvisor run`: start a sandbox for one command and wait for it.
+import fs from 'node:fs';
+
+import { Errno } from '../kernel/errno.js';
+import { Kernel } from '../kernel/kernel.js';
+import { ExecError, prepareExec, type PreparedExec } from '../kernel/loader/exec.js';
+import type { Credentials } from '../kernel/state.js';
+import { HostRoot } from '../kernel/vfs/path_walk.js';
+import { PlatformError, PtracePlatform } from '../platform/ptrace_platform.js';
+import { printStrace } from '../trace/strace_printer.js';
+import { CliError, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND } from './errors.js';
+import { parseRunOptions, RUN_USAGE, type RunOptions } from './run_options.js';
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** The sandbox's user: root inside it (an unprivileged user on the host). */
+const ROOT_CREDS: Credentials = { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [] };
+
+export function warn(message: string): void {
+  fs.writeSync(2, `tsvisor: ${message}\n`);
+}
+
+export async function runCommand(args: string[]): Promise<number> {
+  const opts = parseRunOptions(args, process.env);
+  if (opts === 'help') {
+    fs.writeSync(1, RUN_USAGE + '\n');
+    return 0;
+  }
+  const root = new HostRoot(opts.rootfs);
+  const cwd = sandboxCwd(root, opts);
+  const prepared = prepare(root, cwd, opts);
+  const kernel = new Kernel({ platform: new PtracePlatform(), root, warn });
+  if (opts.strace) printStrace(kernel);
+  // Terminal signals reach the program directly (same process group); tsvisor stays up
+  // to report its status. A SIGTERM/SIGHUP for tsvisor is passed on to the program.
+  process.on('SIGINT', () => {});
+  process.on('SIGQUIT', () => {});
+  for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, () => kernel.signalInit(sig === 'SIGTERM' ? 15 : 1));
+  let status: number;
+  try {
+    status = await kernel.run(prepared, cwd, ROOT_CREDS);
+  } catch (err) {
+    if (err instanceof PlatformError) throw new CliError(`cannot start the sandbox: ${err.message}`);
+    throw err;
+  }
+  return exitCodeOf(status);
+}
+
+/** A wait status as a shell reports it: the exit code, or 128+N for a signal N. */
+export function exitCodeOf(waitStatus: number): number {
+  const sig = waitStatus & 0x7f;
+  return sig === 0 ? (waitStatus >> 8) & 0xff : 128 + sig;
+}
+
+function sandboxCwd(root: HostRoot, opts: RunOptions): string {
+  const node = root.resolve('/', opts.cwd, { followFinal: true });
+  if (typeof node === 'number' || !node.stat.isDirectory()) {
+    // The host's cwd may not exist under another root: fall back to / as runsc does.
+    if (opts.rootfs !== '/' || opts.cwd !== process.cwd()) throw new CliError(`--cwd ${opts.cwd}: no such directory in the sandbox`);
+    return '/';
+  }
+  return node.path;
+}
+
+/** Finds CMD on the sandbox's PATH, as a shell does, and prepares its exec. */
+function prepare(root: HostRoot, cwd: string, opts: RunOptions): PreparedExec {
+  const [cmd, ...rest] = opts.command as [string, ...string[]];
+  const envPath = opts.env.find((e) => e.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;
+  const candidates = cmd.includes('/') ? [cmd] : envPath.split(':').map((dir) => `${dir || '.'}/${cmd}`);
+  let denied: ExecError | undefined;
+  for (const candidate of candidates) {
+    try {
+      return prepareExec(root, cwd, candidate, [cmd, ...rest], opts.env);
+    } catch (err) {
+      if (!(err instanceof ExecError)) throw err;
+      if (err.errno === Errno.ENOENT || err.errno === Errno.ENOTDIR) {
+        if (cmd.includes('/') && err.message.includes('interpreter')) throw new CliError(err.message, EXIT_NOT_FOUND);
+        continue;
+      }
+      if (cmd.includes('/')) throw new CliError(err.message, EXIT_NOT_EXECUTABLE);
+      denied ??= err;
+    }
+  }
+  if (denied) throw new CliError(denied.message, EXIT_NOT_EXECUTABLE);
+  throw new CliError(cmd.includes('/') ? `${cmd}: no such file` : `${cmd}: command not found`, EXIT_NOT_FOUND);
+}

@@ -1,0 +1,101 @@
+// `tsvisor run [options] -- CMD [ARGS...]`: its options, parsed and checked.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { CliError } from './errors.js';
+
+export interface RunOptions {
+  rootfs: string;
+  cwd: string;
+  /** The program's environment. */
+  env: string[];
+  strace: boolean;
+  command: string[];
+}
+
+export const RUN_USAGE = `usage: tsvisor run [options] -- CMD [ARGS...]
+
+Runs CMD in a new sandbox, with tsvisor's stdio, and exits with its status
+(128+N when a signal N killed it).
+
+options:
+  --rootfs DIR   the sandbox's root, read-only (default: /)
+  --cwd DIR      the working directory inside the sandbox
+                 (default: the current directory when the root is /, else /)
+  --env K=V      set a variable (repeatable); the program otherwise gets
+                 tsvisor's own environment
+  --strace       print one line per syscall on stderr
+  -h, --help     this text`;
+
+function takeValue(args: string[], i: number, name: string): string {
+  const v = args[i + 1];
+  if (v === undefined) throw new CliError(`${name} needs a value`);
+  return v;
+}
+
+export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): RunOptions | 'help' {
+  let rootfs = '/';
+  let cwd: string | undefined;
+  let strace = false;
+  const sets: string[] = [];
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (a === '-h' || a === '--help') return 'help';
+    const eq = a.indexOf('=');
+    const [name, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      return takeValue(args, i++, name);
+    };
+    switch (name) {
+      case '--rootfs':
+        rootfs = value();
+        break;
+      case '--cwd':
+        cwd = value();
+        break;
+      case '--env': {
+        const kv = value();
+        if (!kv.includes('=')) throw new CliError(`--env wants K=V, got '${kv}'`);
+        sets.push(kv);
+        break;
+      }
+      case '--strace':
+        strace = true;
+        break;
+      default:
+        if (a.startsWith('-')) throw new CliError(`unknown option ${a} (see tsvisor run --help)`);
+        // The first non-option starts the command, as with `tsvisor run CMD`.
+        return finish(args.slice(i));
+    }
+  }
+  return finish(args.slice(i));
+
+  function finish(command: string[]): RunOptions {
+    if (command.length === 0) throw new CliError('no command given (usage: tsvisor run [options] -- CMD [ARGS...])');
+    const root = path.resolve(rootfs);
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(root);
+    } catch {
+      throw new CliError(`--rootfs ${rootfs}: no such directory`);
+    }
+    if (!st.isDirectory()) throw new CliError(`--rootfs ${rootfs}: not a directory`);
+    const env = Object.entries(environ)
+      .filter((e): e is [string, string] => e[1] !== undefined)
+      .map(([k, v]) => `${k}=${v}`);
+    for (const kv of sets) {
+      const key = kv.slice(0, kv.indexOf('=') + 1);
+      const at = env.findIndex((e) => e.startsWith(key));
+      if (at >= 0) env[at] = kv;
+      else env.push(kv);
+    }
+    const defaultCwd = root === '/' ? process.cwd() : '/';
+    return { rootfs: root, cwd: cwd ?? defaultCwd, env, strace, command };
+  }
+}

@@ -1,0 +1,59 @@
+// Operations on a process's fd table, shared by the syscall handlers.
+import { Errno } from '../errno.js';
+import type { OpenFile, OpenFileKind, ProcessState } from '../state.js';
+import type { SyscallContext } from '../syscalls/context.js';
+
+const RLIMIT_NOFILE = 7;
+
+export interface FdLookup {
+  fd: number;
+  cloexec: boolean;
+  file: OpenFile;
+}
+
+export function lookupFd(ctx: SyscallContext, fd: number): FdLookup | undefined {
+  const entry = ctx.process.fds.get(fd);
+  if (!entry) return undefined;
+  const file = ctx.kernel.state.files.get(entry.fileId);
+  return file ? { fd, cloexec: entry.cloexec, file } : undefined;
+}
+
+/** The fd-limit of the process (RLIMIT_NOFILE soft limit). */
+export function fdLimit(process: ProcessState): number {
+  const soft = process.rlimits.get(RLIMIT_NOFILE)?.[0] ?? 1024;
+  return soft < 0 ? 1 << 20 : soft;
+}
+
+/** The lowest free fd at or above min, or -EMFILE. */
+export function lowestFreeFd(process: ProcessState, min = 0): number {
+  const limit = fdLimit(process);
+  for (let fd = min; fd < limit; fd++) if (!process.fds.has(fd)) return fd;
+  return -Errno.EMFILE;
+}
+
+export function closeOnExec(process: ProcessState): number[] {
+  return [...process.fds].filter(([, e]) => e.cloexec).map(([fd]) => fd);
+}
+
+/** Creates an open file description and installs it at the lowest free fd. Returns the fd or -errno. */
+export function openNewFile(
+  ctx: SyscallContext,
+  desc: { kind: OpenFileKind; path: string; flags: number; cloexec: boolean; hostHandle?: number },
+): number {
+  const fd = lowestFreeFd(ctx.process);
+  if (fd < 0) return fd;
+  const fileId = ctx.kernel.state.nextFileId;
+  ctx.emit({ type: 'FileOpened', fileId, kind: desc.kind, path: desc.path, flags: desc.flags });
+  if (desc.hostHandle !== undefined) ctx.kernel.host.addFile(fileId, desc.hostHandle);
+  ctx.emit({ type: 'FdInstalled', pid: ctx.process.pid, fd, fileId, cloexec: desc.cloexec });
+  return fd;
+}
+
+/** Closes fd; the host handle goes once no fd refers to the open file. */
+export function closeFd(ctx: SyscallContext, fd: number): number {
+  const entry = ctx.process.fds.get(fd);
+  if (!entry) return -Errno.EBADF;
+  ctx.emit({ type: 'FdClosed', pid: ctx.process.pid, fd });
+  if (!ctx.kernel.state.files.has(entry.fileId)) ctx.kernel.host.release(entry.fileId);
+  return 0;
+}

@@ -1,0 +1,62 @@
+// Host handles behind kernel state: the state names them by id, this side table holds them.
+// Never serialized; rebuilt (re-opened by path) on restore.
+import fs from 'node:fs';
+
+export interface DirEntry {
+  name: string;
+  ino: bigint;
+  /** d_type (DT_REG=8, DT_DIR=4, DT_LNK=10, ...). */
+  type: number;
+}
+
+interface HostFile {
+  fd: number;
+  /** Directory listing, taken at the first getdents64 and served from there. */
+  entries?: DirEntry[];
+}
+
+export class HostResources {
+  private readonly files = new Map<number, HostFile>();
+
+  addFile(fileId: number, fd: number): void {
+    this.files.set(fileId, { fd });
+  }
+
+  fd(fileId: number): number | undefined {
+    return this.files.get(fileId)?.fd;
+  }
+
+  dirEntries(fileId: number, list: () => DirEntry[]): DirEntry[] {
+    let f = this.files.get(fileId);
+    if (!f) {
+      // Directories have no host fd: their listing is the only host resource they hold.
+      f = { fd: -1 };
+      this.files.set(fileId, f);
+    }
+    f.entries ??= list();
+    return f.entries;
+  }
+
+  /** A rewound directory (lseek to 0) is listed afresh at the next getdents64. */
+  forgetListing(fileId: number, rewound: boolean): void {
+    const f = this.files.get(fileId);
+    if (f && rewound) delete f.entries;
+  }
+
+  /** Closes the host fd once no open file description refers to it any more. */
+  release(fileId: number): void {
+    const f = this.files.get(fileId);
+    if (!f) return;
+    this.files.delete(fileId);
+    if (f.fd < 0) return;
+    try {
+      fs.closeSync(f.fd);
+    } catch {
+      // already closed: nothing to release
+    }
+  }
+
+  releaseAll(): void {
+    for (const id of [...this.files.keys()]) this.release(id);
+  }
+}

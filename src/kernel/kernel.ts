@@ -1,0 +1,376 @@
+// The kernel: owns the state, turns platform stops into syscall dispatch, applies events
+// through the reducers and publishes records on the bus. One instance per sandbox.
+import { randomBytes } from 'node:crypto';
+
+import { Subject } from 'rxjs';
+
+import type { Platform, SandboxHandle } from '../platform/platform.js';
+import { StopKind, type Stop } from '../platform/stops.js';
+import { Errno } from './errno.js';
+import type { KernelEvent } from './events.js';
+import { HostResources } from './host_resources.js';
+import { ExecError, loadImage, readHostAux, type HostAux, type PreparedExec } from './loader/exec.js';
+import { applyEvent } from './reducer.js';
+import { emptyKernelState, type Credentials, type KernelState, type ProcessState, type ThreadState } from './state.js';
+import { SyscallContext } from './syscalls/context.js';
+import { hostRuns, type Outcome } from './syscalls/outcome.js';
+import { syscallName } from './syscalls/numbers.js';
+import { SYSCALL_TABLE } from './syscalls/table.js';
+import { stdioFiles } from './fd/stdio.js';
+import type { HostRoot } from './vfs/path_walk.js';
+import { closeOnExec } from './fd/fd_table.js';
+import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
+
+/** What the bus carries: every syscall and every domain event, in order. */
+export type KernelRecord =
+  | { type: 'syscall'; seq: number; pid: number; tid: number; nr: number; args: readonly number[]; result: number | 'noreturn' }
+  | { type: 'event'; seq: number; event: KernelEvent };
+
+export interface KernelOptions {
+  platform: Platform;
+  root: HostRoot;
+  /** One-line messages from the kernel to the user (unsupported syscalls, internal errors). */
+  warn: (message: string) => void;
+}
+
+/** Per-thread bookkeeping that only matters while the kernel runs (never checkpointed). */
+interface ThreadRuntime {
+  /** Set while the host runs a syscall whose result the kernel rewrites or reports. */
+  onExit?: (hostResult: number) => number;
+  /** The image the thread's process will get once the stub has been exec'd. */
+  pendingExec?: PreparedExec;
+  blocked: boolean;
+  /** The syscall in flight (for the record published when it completes). */
+  nr: number;
+  args: readonly number[];
+}
+
+const SIGSEGV = 11;
+const WAIT_SLICE_MS = 20;
+
+export class Kernel {
+  readonly state: KernelState = emptyKernelState();
+  readonly bus = new Subject<KernelRecord>();
+  readonly host = new HostResources();
+  readonly platform: Platform;
+  readonly root: HostRoot;
+  private readonly warn: (message: string) => void;
+  private readonly hostAux: HostAux = readHostAux();
+  /** Host tid -> virtual tid: an index over state.threads, for the per-stop lookup. */
+  private readonly byHostTid = new Map<number, number>();
+  private readonly runtime = new Map<number, ThreadRuntime>();
+  private sandbox: SandboxHandle | undefined;
+  private seq = 0;
+  private running = 0;
+  private looping = false;
+  private finish: ((status: number) => void) | undefined;
+  private finished = false;
+
+  constructor(opts: KernelOptions) {
+    this.platform = opts.platform;
+    this.root = opts.root;
+    this.warn = opts.warn;
+  }
+
+  emit(event: KernelEvent): void {
+    applyEvent(this.state, event);
+    if (this.bus.observed) this.bus.next({ type: 'event', seq: this.seq, event });
+  }
+
+  /**
+   * Starts the first process (pid 1) from a prepared exec and runs the sandbox until pid 1
+   * exits. Resolves with its wait status.
+   */
+  run(prepared: PreparedExec, cwd: string, creds: Credentials): Promise<number> {
+    const sandbox = this.platform.spawnSandbox();
+    this.sandbox = sandbox;
+    const pid = this.state.nextPid;
+    this.emit({
+      type: 'ProcessStarted',
+      pid, tid: pid, hostTid: sandbox.stubTid, ppid: 0,
+      exe: prepared.exe.path, argv: prepared.argv, cwd, umask: 0o022,
+      creds, rlimits: defaultRlimits(),
+    });
+    this.byHostTid.set(sandbox.stubTid, pid);
+    for (const f of stdioFiles(this.state.nextFileId)) {
+      this.emit({ type: 'FileOpened', fileId: f.fileId, kind: 'stdio', path: f.name, flags: f.flags, hostFd: f.hostFd });
+      this.emit({ type: 'FdInstalled', pid, fd: f.hostFd, fileId: f.fileId, cloexec: false });
+    }
+    this.runtime.set(pid, { blocked: false, nr: 0, args: [] });
+    this.running = 1;
+    const done = new Promise<number>((resolve) => {
+      this.finish = resolve;
+    });
+    this.startImage(this.thread(pid), prepared);
+    this.loop();
+    return done;
+  }
+
+  /** Completes a parked syscall (a blocked read, a sleep) and resumes its thread. */
+  complete(tid: number, value: number): void {
+    const rt = this.runtime.get(tid);
+    const thread = this.state.threads.get(tid);
+    if (!rt || !thread || !rt.blocked) return;
+    rt.blocked = false;
+    this.running++;
+    this.publishSyscall(thread, rt.nr, rt.args, value);
+    this.platform.answer(thread.hostTid, value);
+    this.loop();
+  }
+
+  /** Sends a host signal to the first process (tsvisor itself was asked to stop). */
+  signalInit(sig: number): void {
+    const init = this.state.processes.get(1);
+    if (init && init.status === 'running') this.platform.signalThread(init.hostPid, sig);
+  }
+
+  thread(tid: number): ThreadState {
+    const t = this.state.threads.get(tid);
+    if (!t) throw new Error(`no thread ${tid}`);
+    return t;
+  }
+
+  process(pid: number): ProcessState {
+    const p = this.state.processes.get(pid);
+    if (!p) throw new Error(`no process ${pid}`);
+    return p;
+  }
+
+  /** Reports an unsupported syscall once per name, as an event and a line for the user. */
+  unsupported(nr: number): number {
+    const name = syscallName(nr);
+    if (!this.state.unsupportedReported.includes(name)) {
+      this.emit({ type: 'SyscallUnsupported', name });
+      this.warn(`unsupported syscall ${name} (${nr})`);
+    }
+    return -Errno.ENOSYS;
+  }
+
+  private loop(): void {
+    if (this.looping || this.finished) return;
+    this.looping = true;
+    try {
+      while (!this.finished && this.running > 0) {
+        const stop = this.platform.waitStop(WAIT_SLICE_MS);
+        if (stop.kind === StopKind.Timeout) {
+          // Give Node's event loop a turn (stdin, timers, signals), then go on.
+          setImmediate(() => this.loop());
+          return;
+        }
+        this.onStop(stop);
+      }
+    } finally {
+      this.looping = false;
+    }
+  }
+
+  private onStop(stop: Stop): void {
+    if (stop.kind === StopKind.NoTracees) {
+      this.end(this.state.processes.get(1)?.waitStatus ?? 0);
+      return;
+    }
+    const tid = this.byHostTid.get(stop.tid);
+    if (tid === undefined) {
+      this.onUnknownStop(stop);
+      return;
+    }
+    const thread = this.thread(tid);
+    switch (stop.kind) {
+      case StopKind.Syscall:
+        this.onSyscall(thread, stop);
+        return;
+      case StopKind.SyscallExit:
+        this.onSyscallExit(thread, stop);
+        return;
+      case StopKind.Signal:
+        this.onSignal(thread, stop);
+        return;
+      case StopKind.Exited:
+        this.onExit(thread, stop.value << 8);
+        return;
+      case StopKind.Killed:
+        this.onExit(thread, stop.value | (stop.extra ? 0x80 : 0));
+        return;
+      default:
+        // Exec events, job-control and other event stops: nothing to decide yet.
+        this.platform.resume(stop.tid, 0);
+    }
+  }
+
+  private onUnknownStop(stop: Stop): void {
+    if (stop.kind === StopKind.Exited || stop.kind === StopKind.Killed) {
+      this.platform.forget(stop.tid);
+      return;
+    }
+    // A tracee the kernel never created (it cannot happen by design): end it.
+    this.platform.signalThread(stop.tid, 9);
+    this.platform.resume(stop.tid, 0);
+  }
+
+  private onSyscall(thread: ThreadState, stop: Stop): void {
+    const rt = this.runtime.get(thread.tid)!;
+    if (rt.pendingExec) {
+      // The stub's first syscall after the host exec'd it: time to load the program.
+      const prepared = rt.pendingExec;
+      delete rt.pendingExec;
+      this.startImage(thread, prepared);
+      return;
+    }
+    const nr = stop.value;
+    const args = stop.args;
+    const entry = SYSCALL_TABLE[nr];
+    const process = this.process(thread.pid);
+    this.seq++;
+    let outcome: Outcome;
+    if (!entry?.handler) {
+      outcome = entry?.support === 'host' ? hostRuns : this.unsupported(nr);
+    } else {
+      try {
+        outcome = entry.handler(new SyscallContext(this, thread, process, nr, args));
+      } catch (err) {
+        this.warn(`internal error in ${syscallName(nr)}: ${(err as Error).message}`);
+        outcome = -Errno.EIO;
+      }
+    }
+    this.finishSyscall(thread, rt, nr, args, outcome);
+  }
+
+  private finishSyscall(thread: ThreadState, rt: ThreadRuntime, nr: number, args: readonly number[], outcome: Outcome): void {
+    if (typeof outcome === 'number') {
+      this.publishSyscall(thread, nr, args, outcome);
+      this.platform.answer(thread.hostTid, outcome);
+      return;
+    }
+    switch (outcome.kind) {
+      case 'host': {
+        const rewrite = outcome.rewrite;
+        const observe = rewrite !== undefined || this.bus.observed;
+        if (observe) {
+          rt.nr = nr;
+          rt.args = args;
+          rt.onExit = rewrite ?? ((r) => r);
+        }
+        this.platform.allowOnHost(thread.hostTid, observe);
+        return;
+      }
+      case 'pending':
+        rt.blocked = true;
+        rt.nr = nr;
+        rt.args = args;
+        this.running--;
+        return;
+      case 'exec':
+        this.publishSyscall(thread, nr, args, 0);
+        rt.pendingExec = outcome.prepared;
+        this.execStub(thread, args);
+        return;
+    }
+  }
+
+  private onSyscallExit(thread: ThreadState, stop: Stop): void {
+    const rt = this.runtime.get(thread.tid)!;
+    const rewrite = rt.onExit;
+    delete rt.onExit;
+    const result = rewrite ? rewrite(stop.extra) : stop.extra;
+    if (rewrite) {
+      this.publishSyscall(thread, rt.nr, rt.args, result);
+      if (result !== stop.extra) this.platform.setReturn(thread.hostTid, result);
+    }
+    this.platform.resume(thread.hostTid, 0);
+  }
+
+  private onSignal(thread: ThreadState, stop: Stop): void {
+    if (stop.value === SIGSEGV && isRdtscFault(this.platform, thread.hostTid, stop)) {
+      emulateRdtsc(this.platform, thread.hostTid, stop);
+      this.platform.resume(thread.hostTid, 0);
+      return;
+    }
+    this.platform.resume(thread.hostTid, stop.value);
+  }
+
+  private onExit(thread: ThreadState, waitStatus: number): void {
+    const process = this.process(thread.pid);
+    this.byHostTid.delete(thread.hostTid);
+    this.runtime.delete(thread.tid);
+    this.platform.forget(thread.hostTid);
+    this.running = Math.max(0, this.running - 1);
+    if (thread.hostTid !== process.hostPid) {
+      this.emit({ type: 'ThreadExited', tid: thread.tid });
+      return;
+    }
+    this.emit({ type: 'ProcessExited', pid: process.pid, waitStatus });
+    if (process.pid === 1) this.end(waitStatus);
+  }
+
+  private end(waitStatus: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.sandbox) this.platform.destroy(this.sandbox);
+    this.host.releaseAll();
+    this.bus.complete();
+    this.finish?.(waitStatus);
+  }
+
+  private publishSyscall(thread: ThreadState, nr: number, args: readonly number[], result: number | 'noreturn'): void {
+    if (this.bus.observed) this.bus.next({ type: 'syscall', seq: this.seq, pid: thread.pid, tid: thread.tid, nr, args, result });
+  }
+
+  /** Has the host exec the stub binary again in place of the trapped execve. */
+  private execStub(thread: ThreadState, args: readonly number[]): void {
+    const EXECVEAT = 322;
+    const AT_EMPTY_PATH = 0x1000;
+    const STUB_FD = 3;
+    // The program's own path string ends in a NUL byte: its address serves as "".
+    const pathLen = this.platform.readCString(thread.hostTid, args[0]!, 4095);
+    const emptyString = args[0]! + (pathLen instanceof Uint8Array ? pathLen.length : 0);
+    this.platform.setSyscallArg(thread.hostTid, -1, EXECVEAT);
+    [STUB_FD, emptyString, 0, 0, AT_EMPTY_PATH, 0].forEach((v, i) => this.platform.setSyscallArg(thread.hostTid, i, v));
+    this.platform.allowOnHost(thread.hostTid, false);
+  }
+
+  /** Loads a prepared image into the thread's (fresh) stub and starts it. */
+  private startImage(thread: ThreadState, prepared: PreparedExec): void {
+    const process = this.process(thread.pid);
+    try {
+      const image = loadImage(this.platform, thread.hostTid, prepared, process.creds, this.hostAux, randomBytes(16));
+      for (const fd of closeOnExec(process)) this.emit({ type: 'FdClosed', pid: process.pid, fd });
+      this.emit({
+        type: 'ExecCompleted',
+        pid: process.pid,
+        exe: prepared.exe.path,
+        argv: prepared.argv,
+        comm: commOf(prepared.execfn),
+        brkStart: image.brkStart,
+        mappings: image.mappings,
+      });
+      this.platform.startAt(thread.hostTid, image.entry, image.sp);
+    } catch (err) {
+      // Past the point of no return, like a Linux exec that fails after flushing the old image.
+      const message = err instanceof ExecError ? err.message : String(err);
+      this.warn(`exec failed: ${message}`);
+      this.platform.signalThread(thread.hostTid, 9);
+      this.platform.resume(thread.hostTid, 0);
+    }
+  }
+}
+
+function commOf(execfn: string): string {
+  const base = execfn.slice(execfn.lastIndexOf('/') + 1);
+  return base.slice(0, 15);
+}
+
+/** Linux's defaults for a fresh login: 8 MiB stack, 1024 open files, everything else unlimited. */
+function defaultRlimits(): Array<[number, number, number]> {
+  const INF = -1;
+  const RLIMIT_STACK = 3;
+  const RLIMIT_CORE = 4;
+  const RLIMIT_NOFILE = 7;
+  const RLIMIT_NPROC = 6;
+  const limits: Array<[number, number, number]> = [];
+  for (let res = 0; res < 16; res++) limits.push([res, INF, INF]);
+  limits[RLIMIT_STACK] = [RLIMIT_STACK, 8 * 1024 * 1024, INF];
+  limits[RLIMIT_CORE] = [RLIMIT_CORE, 0, INF];
+  limits[RLIMIT_NOFILE] = [RLIMIT_NOFILE, 1024, 1024 * 1024];
+  limits[RLIMIT_NPROC] = [RLIMIT_NPROC, 1024, 1024];
+  return limits;
+}

@@ -1,0 +1,287 @@
+// execve for the sandbox: find and check the executable inside the sandbox root (scripts
+// through their `#!` interpreter, dynamic programs with their PT_INTERP), then build the new
+// image inside a freshly exec'd stub by injected syscalls. The host never execs the program.
+import fs from 'node:fs';
+
+import { Errno } from '../errno.js';
+import type { Platform } from '../../platform/platform.js';
+import type { Credentials, Mapping } from '../state.js';
+import { SYS } from '../syscalls/numbers.js';
+import type { HostRoot } from '../vfs/path_walk.js';
+import { ExecFormatError, parseElf, PROT_READ, PROT_WRITE, type ElfImage } from './elf.js';
+import { interpreterBias, mainProgramBias, pageDown, pageUp, planLoad, type LoadPlan } from './load_plan.js';
+import { parseShebang } from './shebang.js';
+import {
+  AT_BASE, AT_CLKTCK, AT_EGID, AT_ENTRY, AT_EUID, AT_FLAGS, AT_GID, AT_HWCAP, AT_HWCAP2, AT_MINSIGSTKSZ,
+  AT_PAGESZ, AT_PHDR, AT_PHENT, AT_PHNUM, AT_RSEQ_ALIGN, AT_RSEQ_FEATURE_SIZE, AT_SECURE, AT_UID,
+  buildInitialStack, STACK_TOP,
+} from './stack.js';
+
+const MAP_PRIVATE = 0x2;
+const MAP_FIXED = 0x10;
+const MAP_ANONYMOUS = 0x20;
+/** Linux's limit on nested `#!` interpreters. */
+const MAX_INTERPRETER_DEPTH = 4;
+/** The stack the host gives the stub: [STACK_TOP - 132 KiB, STACK_TOP). */
+const HOST_STACK_SIZE = 132 * 1024;
+/** Where the stub binary is linked (binding.gyp: -Ttext-segment). */
+const STUB_BASE = 0x6fff00000000;
+const STUB_END = STUB_BASE + 0x100000;
+
+export interface ElfFile {
+  /** Canonical sandbox path. */
+  path: string;
+  bytes: Uint8Array;
+  image: ElfImage;
+}
+
+export interface PreparedExec {
+  /** The program that will run (/proc/self/exe): the ELF, not a script. */
+  exe: ElfFile;
+  interp?: ElfFile;
+  argv: string[];
+  envp: string[];
+  /** The filename as given to execve (AT_EXECFN). */
+  execfn: string;
+}
+
+export class ExecError extends Error {
+  constructor(readonly errno: number, message: string) {
+    super(message);
+  }
+}
+
+/** Resolves and checks everything execve needs before the old image is given up. */
+export function prepareExec(root: HostRoot, cwd: string, filename: string, argv: string[], envp: string[]): PreparedExec {
+  let file = filename;
+  let args = argv.length > 0 ? [...argv] : [''];
+  for (let depth = 0; ; depth++) {
+    const { path, bytes } = readExecutable(root, cwd, file);
+    const shebang = bytes[0] === 0x23 && bytes[1] === 0x21 ? parseScript(bytes, path) : null;
+    if (!shebang) {
+      const exe = { path, bytes, image: parseElfOrThrow(bytes, path, 'program') };
+      const interp = exe.image.interp === undefined ? undefined : loadInterpreter(root, exe.image.interp);
+      return { exe, ...(interp ? { interp } : {}), argv: args, envp, execfn: filename };
+    }
+    if (depth >= MAX_INTERPRETER_DEPTH) throw new ExecError(Errno.ELOOP, `${filename}: too many levels of #! interpreters`);
+    // argv becomes: interpreter [arg] script-path original-argv[1..]
+    args = [shebang.interpreter, ...(shebang.arg === undefined ? [] : [shebang.arg]), file, ...args.slice(1)];
+    file = shebang.interpreter;
+  }
+}
+
+function parseScript(bytes: Uint8Array, path: string): { interpreter: string; arg?: string } | null {
+  try {
+    return parseShebang(bytes);
+  } catch (err) {
+    throw new ExecError(Errno.ENOEXEC, `${path}: ${(err as Error).message}`);
+  }
+}
+
+function parseElfOrThrow(bytes: Uint8Array, path: string, role: 'program' | 'interpreter'): ElfImage {
+  try {
+    return parseElf(bytes, role);
+  } catch (err) {
+    if (err instanceof ExecFormatError) throw new ExecError(Errno[err.errno], `${path}: ${err.message}`);
+    throw err;
+  }
+}
+
+function readExecutable(root: HostRoot, cwd: string, file: string): { path: string; bytes: Uint8Array } {
+  const r = root.resolve(cwd, file, { followFinal: true });
+  if (typeof r === 'number') throw new ExecError(-r, `${file}: ${r === -Errno.ENOENT ? 'not found' : 'cannot resolve'}`);
+  if (r.fs !== 'host' || !r.stat.isFile()) throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
+  if ((Number(r.stat.mode) & 0o111) === 0) throw new ExecError(Errno.EACCES, `${file}: permission denied`);
+  let bytes: Uint8Array;
+  try {
+    const fd = fs.openSync(r.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    try {
+      bytes = fs.readFileSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    throw new ExecError(Errno.EACCES, `${file}: cannot be read`);
+  }
+  return { path: r.path, bytes };
+}
+
+function loadInterpreter(root: HostRoot, interpPath: string): ElfFile {
+  const r = root.resolve('/', interpPath, { followFinal: true });
+  if (typeof r === 'number' || r.fs !== 'host' || !r.stat.isFile()) {
+    throw new ExecError(Errno.ENOENT, `${interpPath}: interpreter not found`);
+  }
+  const { path, bytes } = readExecutable(root, '/', interpPath);
+  return { path, bytes, image: parseElfOrThrow(bytes, path, 'interpreter') };
+}
+
+/** Values of the host's own auxiliary vector that describe the CPU, passed on unchanged. */
+export interface HostAux {
+  hwcap: number;
+  hwcap2: number;
+  minsigstksz: number;
+  rseqFeatureSize: number;
+  rseqAlign: number;
+}
+
+export function readHostAux(): HostAux {
+  const aux: HostAux = { hwcap: 0, hwcap2: 0, minsigstksz: 0, rseqFeatureSize: 0, rseqAlign: 0 };
+  let raw: Buffer;
+  try {
+    raw = fs.readFileSync('/proc/self/auxv');
+  } catch {
+    return aux;
+  }
+  for (let at = 0; at + 16 <= raw.length; at += 16) {
+    const type = Number(raw.readBigUInt64LE(at));
+    const value = Number(raw.readBigUInt64LE(at + 8));
+    if (type === AT_HWCAP) aux.hwcap = value;
+    else if (type === AT_HWCAP2) aux.hwcap2 = value;
+    else if (type === AT_MINSIGSTKSZ) aux.minsigstksz = value;
+    else if (type === AT_RSEQ_FEATURE_SIZE) aux.rseqFeatureSize = value;
+    else if (type === AT_RSEQ_ALIGN) aux.rseqAlign = value;
+  }
+  return aux;
+}
+
+export interface LoadedImage {
+  entry: number;
+  sp: number;
+  brkStart: number;
+  mappings: Mapping[];
+}
+
+/**
+ * Builds the program image in a stub stopped at its first syscall: clears the stub's own
+ * mappings (keeping only its stack), maps every segment, writes the initial stack.
+ * Throws ExecError if the stub refuses a mapping (the process is then beyond rescue).
+ */
+export function loadImage(
+  platform: Platform,
+  hostTid: number,
+  prepared: PreparedExec,
+  creds: Credentials,
+  hostAux: HostAux,
+  random: Uint8Array,
+): LoadedImage {
+  const inject = (nr: number, ...args: number[]): number => {
+    const r = platform.inject(hostTid, nr, ...args);
+    if (r === null) throw new ExecError(Errno.ESRCH, 'the process died while loading');
+    if (r < 0 && r > -4096) throw new ExecError(-r, `loading ${prepared.exe.path}: injected syscall ${nr} failed (${-r})`);
+    return r;
+  };
+  // The vDSO goes first (the program must make real time syscalls, and ld.so's place
+  // overlaps it); the stub's own image goes last, as the injections run from its code.
+  const [stubImage, others] = partition(hostMappings(hostTid), (m) => m.start >= STUB_BASE && m.start < STUB_END);
+  for (const m of others) {
+    if (m.name !== '[stack]' && m.name !== '[vsyscall]') inject(SYS.munmap, m.start, m.end - m.start);
+  }
+  const mappings: Mapping[] = [];
+  const mainPlan = planLoad(prepared.exe.image, mainProgramBias(prepared.exe.image));
+  mapPlan(platform, hostTid, inject, mainPlan, prepared.exe, mappings);
+  let interpPlan: LoadPlan | undefined;
+  if (prepared.interp) {
+    interpPlan = planLoad(prepared.interp.image, interpreterBias(prepared.interp.image));
+    mapPlan(platform, hostTid, inject, interpPlan, prepared.interp, mappings);
+  }
+
+  const auxv: Array<[number, number]> = [];
+  if (hostAux.minsigstksz) auxv.push([AT_MINSIGSTKSZ, hostAux.minsigstksz]);
+  auxv.push(
+    [AT_HWCAP, hostAux.hwcap],
+    [AT_PAGESZ, 4096],
+    [AT_CLKTCK, 100],
+    [AT_PHDR, mainPlan.phdrAddr],
+    [AT_PHENT, 56],
+    [AT_PHNUM, prepared.exe.image.phnum],
+    [AT_BASE, interpPlan ? interpPlan.bias : 0],
+    [AT_FLAGS, 0],
+    [AT_ENTRY, mainPlan.entry],
+    [AT_UID, creds.uid],
+    [AT_EUID, creds.euid],
+    [AT_GID, creds.gid],
+    [AT_EGID, creds.egid],
+    [AT_SECURE, 0],
+    [AT_HWCAP2, hostAux.hwcap2],
+  );
+  if (hostAux.rseqFeatureSize) auxv.push([AT_RSEQ_FEATURE_SIZE, hostAux.rseqFeatureSize], [AT_RSEQ_ALIGN, hostAux.rseqAlign]);
+  const stack = buildInitialStack({
+    stackTop: STACK_TOP,
+    argv: prepared.argv,
+    envp: prepared.envp,
+    execfn: prepared.execfn,
+    platform: 'x86_64',
+    random,
+    auxv,
+  });
+  const hostStackBottom = STACK_TOP - HOST_STACK_SIZE;
+  if (stack.base < hostStackBottom + 4096) {
+    // Large argv/envp: grow the stack mapping down before writing it.
+    const bottom = pageDown(stack.base) - 64 * 1024;
+    inject(SYS.mmap, bottom, hostStackBottom - bottom, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+  }
+  if (!platform.write(hostTid, stack.base, stack.bytes)) throw new ExecError(Errno.EFAULT, 'cannot write the initial stack');
+
+  for (const m of stubImage) inject(SYS.munmap, m.start, m.end - m.start);
+  const entry = interpPlan ? interpPlan.entry : mainPlan.entry;
+  return { entry, sp: stack.sp, brkStart: mainPlan.brkStart, mappings };
+}
+
+function mapPlan(
+  platform: Platform,
+  hostTid: number,
+  inject: (nr: number, ...args: number[]) => number,
+  plan: LoadPlan,
+  file: ElfFile,
+  mappings: Mapping[],
+): void {
+  const fixedAnon = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+  for (const seg of plan.segments) {
+    if (seg.file) {
+      const { addr, length, fileOffset, prot } = seg.file;
+      inject(SYS.mmap, addr, length, PROT_READ | PROT_WRITE, fixedAnon, -1, 0);
+      const end = Math.min(fileOffset + length, file.bytes.length);
+      let contents = file.bytes.subarray(fileOffset, end);
+      if (seg.zero) {
+        // The tail of the last file page past p_filesz reads as zero.
+        const keep = Math.max(0, seg.zero.start - addr);
+        if (keep < contents.length) contents = contents.subarray(0, keep);
+      }
+      if (!platform.write(hostTid, addr, contents)) throw new ExecError(Errno.EFAULT, `cannot fill ${file.path}`);
+      if (prot !== (PROT_READ | PROT_WRITE)) inject(SYS.mprotect, addr, length, prot);
+      mappings.push({ start: addr, end: addr + length, prot, flags: MAP_PRIVATE, path: file.path, offset: fileOffset });
+    }
+    if (seg.anon) {
+      const { addr, length, prot } = seg.anon;
+      inject(SYS.mmap, addr, length, prot, fixedAnon, -1, 0);
+      mappings.push({ start: addr, end: addr + pageUp(length), prot, flags: MAP_PRIVATE | MAP_ANONYMOUS });
+    }
+  }
+}
+
+function partition<T>(items: T[], pred: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(pred), items.filter((i) => !pred(i))];
+}
+
+interface HostMapping {
+  start: number;
+  end: number;
+  name: string;
+}
+
+/** The stub's mappings as the host sees them (its image, vDSO, stack). */
+function hostMappings(hostTid: number): HostMapping[] {
+  const text = fs.readFileSync(`/proc/${hostTid}/maps`, 'utf8');
+  const out: HostMapping[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+)\s+\S+\s+\S+\s+\S+\s+\S+\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const start = parseInt(m[1]!, 16);
+    if (start >= 0x800000000000) {
+      out.push({ start, end: parseInt(m[2]!, 16), name: '[vsyscall]' });
+      continue;
+    }
+    out.push({ start, end: parseInt(m[2]!, 16), name: m[3]!.trim() });
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+// Applies one event to the kernel state through the reducer of the subsystem that owns it.
+import type { KernelEvent, KernelEventType } from './events.js';
+import { fdReducers } from './fd/reducer.js';
+import { mmReducers } from './mm/reducer.js';
+import type { ReducerTable } from './reducer_types.js';
+import { signalReducers } from './signal/reducer.js';
+import type { KernelState } from './state.js';
+import { processOf, taskReducers } from './task/reducer.js';
+
+/** Events that touch several subsystems at once. */
+const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported'> = {
+  ExecCompleted(state, e) {
+    const p = processOf(state, e.pid);
+    p.exe = e.exe;
+    p.argv = [...e.argv];
+    p.comm = e.comm;
+    p.mm = { brkStart: e.brkStart, brk: e.brkStart, mappings: e.mappings.map((m) => ({ ...m })) };
+    // Caught signals revert to their default action; ignored ones stay ignored.
+    for (const [sig, action] of p.sigactions) {
+      if (action.handler > 1) p.sigactions.delete(sig);
+    }
+  },
+  SyscallUnsupported(state, e) {
+    if (!state.unsupportedReported.includes(e.name)) state.unsupportedReported.push(e.name);
+  },
+};
+
+// Typed as the table of every event type: an event without a reducer does not compile.
+const reducers: ReducerTable<KernelEventType> = {
+  ...taskReducers,
+  ...fdReducers,
+  ...mmReducers,
+  ...signalReducers,
+  ...crossReducers,
+};
+
+export function applyEvent(state: KernelState, event: KernelEvent): void {
+  (reducers[event.type] as (s: KernelState, e: KernelEvent) => void)(state, event);
+}

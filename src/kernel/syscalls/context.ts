@@ -1,0 +1,61 @@
+// What a handler gets: the calling thread and process, the arguments, and safe access to
+// the program's memory. Handlers change state only through emit().
+import { Errno } from '../errno.js';
+import type { KernelEvent } from '../events.js';
+import type { Kernel } from '../kernel.js';
+import type { ProcessState, ThreadState } from '../state.js';
+
+const PATH_MAX = 4096;
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+export class SyscallContext {
+  constructor(
+    readonly kernel: Kernel,
+    readonly thread: ThreadState,
+    readonly process: ProcessState,
+    readonly nr: number,
+    readonly args: readonly number[],
+  ) {}
+
+  get hostTid(): number {
+    return this.thread.hostTid;
+  }
+
+  emit(event: KernelEvent): void {
+    this.kernel.emit(event);
+  }
+
+  /** Argument i as a C int (the low 32 bits, signed), as the kernel reads an int parameter. */
+  int(i: number): number {
+    return this.args[i]! | 0;
+  }
+
+  /** Argument i as an unsigned 32-bit value (flags, modes). */
+  uint(i: number): number {
+    return this.int(i) >>> 0;
+  }
+
+  read(addr: number, length: number): Uint8Array | null {
+    return this.kernel.platform.read(this.hostTid, addr, length);
+  }
+
+  write(addr: number, bytes: Uint8Array): boolean {
+    return this.kernel.platform.write(this.hostTid, addr, bytes);
+  }
+
+  /** A path argument: the string, or a negative errno (EFAULT, ENAMETOOLONG). */
+  readPath(addr: number): string | number {
+    const bytes = this.kernel.platform.readCString(this.hostTid, addr, PATH_MAX - 1);
+    if (bytes === null) return -Errno.EFAULT;
+    if (bytes === 'toolong') return -Errno.ENAMETOOLONG;
+    return utf8.decode(bytes);
+  }
+
+  /** A NUL-terminated string of at most max bytes, or a negative errno. */
+  readString(addr: number, max: number): string | number {
+    const bytes = this.kernel.platform.readCString(this.hostTid, addr, max);
+    if (bytes === null) return -Errno.EFAULT;
+    if (bytes === 'toolong') return -Errno.E2BIG;
+    return utf8.decode(bytes);
+  }
+}

@@ -1,0 +1,267 @@
+// fd-table syscalls: close, dup family, fcntl, lseek, ioctl, close_range.
+import fs from 'node:fs';
+
+import { Errno } from '../errno.js';
+import { closeFd, fdLimit, lookupFd, lowestFreeFd } from '../fd/fd_table.js';
+import type { SyscallContext } from './context.js';
+import { statOfFile } from './fs.js';
+import type { Outcome } from './outcome.js';
+
+const O_CLOEXEC = 0o2000000;
+const FD_CLOEXEC = 1;
+/** The status flags F_SETFL may change (Linux: SETFL_MASK). */
+const SETFL_MASK = 0o2000 /* O_APPEND */ | 0o4000 /* O_NONBLOCK */ | 0o20000 /* O_ASYNC */ | 0o40000 /* O_DIRECT */ | 0o1000000; /* O_NOATIME */
+
+export function sysClose(ctx: SyscallContext): Outcome {
+  return closeFd(ctx, ctx.int(0));
+}
+
+function dupTo(ctx: SyscallContext, oldfd: number, newfd: number, cloexec: boolean): number {
+  const d = lookupFd(ctx, oldfd);
+  if (!d) return -Errno.EBADF;
+  if (newfd < 0 || newfd >= fdLimit(ctx.process)) return -Errno.EBADF;
+  if (newfd !== oldfd && ctx.process.fds.has(newfd)) closeFd(ctx, newfd);
+  ctx.emit({ type: 'FdInstalled', pid: ctx.process.pid, fd: newfd, fileId: d.file.id, cloexec });
+  return newfd;
+}
+
+export function sysDup(ctx: SyscallContext): Outcome {
+  const oldfd = ctx.int(0);
+  if (!lookupFd(ctx, oldfd)) return -Errno.EBADF;
+  const fd = lowestFreeFd(ctx.process);
+  return fd < 0 ? fd : dupTo(ctx, oldfd, fd, false);
+}
+
+export function sysDup2(ctx: SyscallContext): Outcome {
+  const oldfd = ctx.int(0);
+  const newfd = ctx.int(1);
+  if (!lookupFd(ctx, oldfd)) return -Errno.EBADF;
+  if (oldfd === newfd) return newfd;
+  return dupTo(ctx, oldfd, newfd, false);
+}
+
+export function sysDup3(ctx: SyscallContext): Outcome {
+  const oldfd = ctx.int(0);
+  const newfd = ctx.int(1);
+  const flags = ctx.uint(2);
+  if (flags & ~O_CLOEXEC) return -Errno.EINVAL;
+  if (oldfd === newfd) return -Errno.EINVAL;
+  return dupTo(ctx, oldfd, newfd, (flags & O_CLOEXEC) !== 0);
+}
+
+const F_DUPFD = 0;
+const F_GETFD = 1;
+const F_SETFD = 2;
+const F_GETFL = 3;
+const F_SETFL = 4;
+const F_GETLK = 5;
+const F_SETLK = 6;
+const F_SETLKW = 7;
+const F_DUPFD_CLOEXEC = 1030;
+const F_GET_SEALS = 1034;
+const F_OFD_GETLK = 36;
+const F_OFD_SETLK = 37;
+const F_OFD_SETLKW = 38;
+const F_UNLCK = 2;
+
+export function sysFcntl(ctx: SyscallContext): Outcome {
+  const fd = ctx.int(0);
+  const cmd = ctx.int(1);
+  const d = lookupFd(ctx, fd);
+  if (!d) return -Errno.EBADF;
+  switch (cmd) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: {
+      const min = ctx.int(2);
+      if (min < 0 || min >= fdLimit(ctx.process)) return -Errno.EINVAL;
+      const newfd = lowestFreeFd(ctx.process, min);
+      return newfd < 0 ? newfd : dupTo(ctx, fd, newfd, cmd === F_DUPFD_CLOEXEC);
+    }
+    case F_GETFD:
+      return d.cloexec ? FD_CLOEXEC : 0;
+    case F_SETFD:
+      ctx.emit({ type: 'FdFlagsSet', pid: ctx.process.pid, fd, cloexec: (ctx.int(2) & FD_CLOEXEC) !== 0 });
+      return 0;
+    case F_GETFL:
+      return d.file.flags;
+    case F_SETFL: {
+      const flags = (d.file.flags & ~SETFL_MASK) | (ctx.uint(2) & SETFL_MASK);
+      ctx.emit({ type: 'FileStatusFlagsSet', fileId: d.file.id, flags });
+      return 0;
+    }
+    case F_GETLK:
+    case F_OFD_GETLK: {
+      // No other process of the sandbox can hold a lock yet (no fork): the region is free.
+      const lock = ctx.read(ctx.args[2]!, 32);
+      if (!lock) return -Errno.EFAULT;
+      const out = Buffer.from(lock);
+      out.writeInt16LE(F_UNLCK, 0);
+      return ctx.write(ctx.args[2]!, out) ? 0 : -Errno.EFAULT;
+    }
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW:
+      return ctx.read(ctx.args[2]!, 32) ? 0 : -Errno.EFAULT;
+    case F_GET_SEALS:
+      return -Errno.EINVAL;
+    default:
+      return -Errno.EINVAL;
+  }
+}
+
+const SEEK_SET = 0;
+const SEEK_CUR = 1;
+const SEEK_END = 2;
+const SEEK_DATA = 3;
+const SEEK_HOLE = 4;
+
+export function sysLseek(ctx: SyscallContext): Outcome {
+  const d = lookupFd(ctx, ctx.int(0));
+  if (!d) return -Errno.EBADF;
+  const offset = ctx.args[1]!;
+  const whence = ctx.int(2);
+  const file = d.file;
+  if (file.kind === 'stdio') {
+    const st = fs.fstatSync(file.hostFd!);
+    if (!st.isFile() && !st.isBlockDevice()) return -Errno.ESPIPE;
+    return ctx.kernel.platform.hostLseek(file.hostFd!, offset, whence);
+  }
+  if (file.kind === 'dev') return 0;
+  let size = 0;
+  if (file.kind === 'host') {
+    const st = statOfFile(ctx, file);
+    if (typeof st === 'number') return st;
+    size = Number(st.size);
+  }
+  let next: number;
+  switch (whence) {
+    case SEEK_SET:
+      next = offset;
+      break;
+    case SEEK_CUR:
+      next = file.offset + offset;
+      break;
+    case SEEK_END:
+      next = size + offset;
+      break;
+    case SEEK_DATA:
+      if (offset >= size) return -Errno.ENXIO;
+      next = offset;
+      break;
+    case SEEK_HOLE:
+      if (offset >= size) return -Errno.ENXIO;
+      next = size;
+      break;
+    default:
+      return -Errno.EINVAL;
+  }
+  if (next < 0) return -Errno.EINVAL;
+  if (file.kind === 'dir' && whence !== SEEK_SET) return -Errno.EINVAL;
+  if (next !== file.offset) ctx.emit({ type: 'FileOffsetSet', fileId: file.id, offset: next });
+  if (file.kind === 'dir') ctx.kernel.host.forgetListing(file.id, next === 0);
+  return next;
+}
+
+const TCGETS = 0x5401;
+const TCSETS = 0x5402;
+const TCSETSW = 0x5403;
+const TCSETSF = 0x5404;
+const TIOCGPGRP = 0x540f;
+const TIOCSPGRP = 0x5410;
+const TIOCGWINSZ = 0x5413;
+const TIOCSWINSZ = 0x5414;
+const FIONREAD = 0x541b;
+const FIONBIO = 0x5421;
+const FIOCLEX = 0x5451;
+const FIONCLEX = 0x5450;
+const TERMIOS_SIZE = 36;
+const WINSIZE_SIZE = 8;
+
+export function sysIoctl(ctx: SyscallContext): Outcome {
+  const fd = ctx.int(0);
+  const request = ctx.uint(1);
+  const argp = ctx.args[2]!;
+  const d = lookupFd(ctx, fd);
+  if (!d) return -Errno.EBADF;
+  switch (request) {
+    case FIOCLEX:
+    case FIONCLEX:
+      ctx.emit({ type: 'FdFlagsSet', pid: ctx.process.pid, fd, cloexec: request === FIOCLEX });
+      return 0;
+    case FIONBIO: {
+      const on = ctx.read(argp, 4);
+      if (!on) return -Errno.EFAULT;
+      const O_NONBLOCK = 0o4000;
+      const set = new DataView(on.buffer, on.byteOffset).getInt32(0, true) !== 0;
+      ctx.emit({ type: 'FileStatusFlagsSet', fileId: d.file.id, flags: set ? d.file.flags | O_NONBLOCK : d.file.flags & ~O_NONBLOCK });
+      return 0;
+    }
+  }
+  if (d.file.kind !== 'stdio') {
+    if (request === FIONREAD && d.file.kind === 'host') {
+      const st = statOfFile(ctx, d.file);
+      if (typeof st === 'number') return st;
+      const left = Math.max(0, Number(st.size) - d.file.offset);
+      const out = Buffer.alloc(4);
+      out.writeInt32LE(Math.min(left, 0x7fffffff));
+      return ctx.write(argp, out) ? 0 : -Errno.EFAULT;
+    }
+    return -Errno.ENOTTY;
+  }
+  // stdio: terminal requests go to tsvisor's own terminal; anything else is not a tty.
+  const hostFd = d.file.hostFd!;
+  const platform = ctx.kernel.platform;
+  switch (request) {
+    case TCGETS:
+    case TIOCGWINSZ: {
+      const buf = new Uint8Array(request === TCGETS ? TERMIOS_SIZE : WINSIZE_SIZE);
+      const r = platform.hostIoctl(hostFd, request, buf);
+      if (r < 0) return r;
+      return ctx.write(argp, buf) ? 0 : -Errno.EFAULT;
+    }
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+    case TIOCSWINSZ: {
+      const buf = ctx.read(argp, request === TIOCSWINSZ ? WINSIZE_SIZE : TERMIOS_SIZE);
+      if (!buf) return -Errno.EFAULT;
+      return platform.hostIoctl(hostFd, request, buf);
+    }
+    case TIOCGPGRP: {
+      const probe = new Uint8Array(TERMIOS_SIZE);
+      if (platform.hostIoctl(hostFd, TCGETS, probe) < 0) return -Errno.ENOTTY;
+      const out = Buffer.alloc(4);
+      out.writeInt32LE(ctx.process.pgid);
+      return ctx.write(argp, out) ? 0 : -Errno.EFAULT;
+    }
+    case TIOCSPGRP: {
+      const probe = new Uint8Array(TERMIOS_SIZE);
+      return platform.hostIoctl(hostFd, TCGETS, probe) < 0 ? -Errno.ENOTTY : 0;
+    }
+    case FIONREAD: {
+      const buf = new Uint8Array(4);
+      const r = platform.hostIoctl(hostFd, FIONREAD, buf);
+      if (r < 0) return r;
+      return ctx.write(argp, buf) ? 0 : -Errno.EFAULT;
+    }
+    default:
+      return -Errno.ENOTTY;
+  }
+}
+
+const CLOSE_RANGE_UNSHARE = 2;
+const CLOSE_RANGE_CLOEXEC = 4;
+
+export function sysCloseRange(ctx: SyscallContext): Outcome {
+  const first = ctx.uint(0);
+  const last = ctx.uint(1);
+  const flags = ctx.uint(2);
+  if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) || first > last) return -Errno.EINVAL;
+  for (const fd of [...ctx.process.fds.keys()].sort((a, b) => a - b)) {
+    if (fd < first || fd > last) continue;
+    if (flags & CLOSE_RANGE_CLOEXEC) ctx.emit({ type: 'FdFlagsSet', pid: ctx.process.pid, fd, cloexec: true });
+    else closeFd(ctx, fd);
+  }
+  return 0;
+}

@@ -1,0 +1,381 @@
+// Path syscalls: open, stat family, readlink, access, cwd, directory listing. The root is
+// the read-only host tree (plus /dev and /proc); changes to it fail with EROFS until the
+// in-memory overlay lands.
+import fs from 'node:fs';
+
+import { Errno } from '../errno.js';
+import { lookupFd, openNewFile } from '../fd/fd_table.js';
+import type { OpenFile } from '../state.js';
+import { S_IFCHR, syntheticStat, type FileStat } from '../vfs/file_stat.js';
+import { errnoOf } from '../vfs/path_walk.js';
+import { encodeStat, encodeStatx } from '../vfs/stat_encoding.js';
+import type { VNode } from '../vfs/vnode.js';
+import type { SyscallContext } from './context.js';
+import type { Outcome } from './outcome.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, processView, resolveAt } from './paths.js';
+
+const O_ACCMODE = 3;
+const O_WRONLY = 1;
+const O_RDWR = 2;
+const O_CREAT = 0o100;
+const O_EXCL = 0o200;
+const O_TRUNC = 0o1000;
+const O_DIRECTORY = 0o200000;
+const O_NOFOLLOW = 0o400000;
+const O_CLOEXEC = 0o2000000;
+const O_PATH = 0o10000000;
+const O_TMPFILE = 0o20000000 | O_DIRECTORY;
+
+const W_OK = 2;
+const X_OK = 1;
+
+// ---- open ------------------------------------------------------------------------------
+
+export function sysOpen(ctx: SyscallContext): Outcome {
+  return openAt(ctx, AT_FDCWD, ctx.args[0]!, ctx.uint(1), ctx.uint(2));
+}
+
+export function sysOpenat(ctx: SyscallContext): Outcome {
+  return openAt(ctx, ctx.int(0), ctx.args[1]!, ctx.uint(2), ctx.uint(3));
+}
+
+export function sysCreat(ctx: SyscallContext): Outcome {
+  return openAt(ctx, AT_FDCWD, ctx.args[0]!, O_CREAT | O_WRONLY | O_TRUNC, ctx.uint(1));
+}
+
+function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: number, _mode: number): Outcome {
+  const path = ctx.readPath(pathAddr);
+  if (typeof path === 'number') return path;
+  const wantsWrite = (flags & O_ACCMODE) === O_WRONLY || (flags & O_ACCMODE) === O_RDWR || (flags & O_TRUNC) !== 0;
+  const follow = (flags & O_NOFOLLOW) === 0 && !((flags & O_CREAT) && (flags & O_EXCL));
+  const node = resolveAt(ctx, dirfd, path, follow);
+  if (typeof node === 'number') {
+    // Creating a file: the read-only root refuses once the parent exists.
+    if (node === -Errno.ENOENT && (flags & O_CREAT) && parentExists(ctx, dirfd, path)) return -Errno.EROFS;
+    return node;
+  }
+  if ((flags & O_TMPFILE) === O_TMPFILE) return node.stat.isDirectory() ? -Errno.EROFS : -Errno.ENOTDIR;
+  if ((flags & O_CREAT) && (flags & O_EXCL)) return -Errno.EEXIST;
+  if (node.stat.isSymbolicLink()) return (flags & O_PATH) ? openPathOnly(ctx, node, flags) : -Errno.ELOOP;
+  if ((flags & O_DIRECTORY) && !node.stat.isDirectory()) return -Errno.ENOTDIR;
+  if (node.stat.isDirectory() && wantsWrite) return -Errno.EISDIR;
+  if (flags & O_PATH) return openPathOnly(ctx, node, flags);
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  const statusFlags = flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW);
+  switch (node.fs) {
+    case 'synthetic-dir':
+      return openNewFile(ctx, { kind: 'dir', path: node.path, flags: statusFlags, cloexec });
+    case 'dev':
+      return openNewFile(ctx, { kind: 'dev', path: node.path, flags: statusFlags, cloexec });
+    case 'fd':
+      return reopen(ctx, node, statusFlags, cloexec);
+    case 'synthetic-link':
+      return -Errno.ELOOP;
+    case 'host': {
+      if (node.stat.isDirectory()) return openNewFile(ctx, { kind: 'dir', path: node.path, flags: statusFlags, cloexec });
+      if (wantsWrite) return -Errno.EROFS;
+      // Host devices, FIFOs and sockets are never opened: they belong to the host.
+      if (!node.stat.isFile()) return -Errno.EACCES;
+      let hostFd: number;
+      try {
+        hostFd = fs.openSync(node.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+      } catch (err) {
+        return -errnoOf(err, Errno.EACCES);
+      }
+      const fd = openNewFile(ctx, { kind: 'host', path: node.path, flags: statusFlags, cloexec, hostHandle: hostFd });
+      if (fd < 0) fs.closeSync(hostFd);
+      return fd;
+    }
+  }
+}
+
+function openPathOnly(ctx: SyscallContext, node: VNode, flags: number): number {
+  const kind = node.stat.isDirectory() ? 'dir' : node.fs === 'dev' ? 'dev' : 'host';
+  return openNewFile(ctx, { kind, path: node.path, flags: flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW), cloexec: (flags & O_CLOEXEC) !== 0 });
+}
+
+/** Opening /proc/PID/fd/N (or /dev/stdin...): a new open file for what that fd refers to. */
+function reopen(ctx: SyscallContext, node: Extract<VNode, { fs: 'fd' }>, flags: number, cloexec: boolean): number {
+  const owner = ctx.kernel.state.processes.get(node.pid);
+  const entry = owner?.fds.get(node.fd);
+  const file = entry && ctx.kernel.state.files.get(entry.fileId);
+  if (!file) return -Errno.ENOENT;
+  if (file.kind === 'host') {
+    const hostPath = ctx.kernel.root.resolve('/', file.path, { followFinal: false });
+    if (typeof hostPath === 'number' || hostPath.fs !== 'host') return -Errno.ENOENT;
+    try {
+      const hostFd = fs.openSync(hostPath.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      return openNewFile(ctx, { kind: 'host', path: file.path, flags, cloexec, hostHandle: hostFd });
+    } catch (err) {
+      return -errnoOf(err, Errno.EACCES);
+    }
+  }
+  return openNewFile(ctx, { kind: file.kind, path: file.path, flags, cloexec });
+}
+
+function parentExists(ctx: SyscallContext, dirfd: number, path: string): boolean {
+  const slash = path.replace(/\/+$/, '').lastIndexOf('/');
+  const parent = slash < 0 ? '.' : slash === 0 ? '/' : path.slice(0, slash);
+  const node = resolveAt(ctx, dirfd, parent, true);
+  return typeof node !== 'number' && node.stat.isDirectory();
+}
+
+// ---- stat family ---------------------------------------------------------------------------
+
+/** The attributes of what an open file refers to. */
+export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | number {
+  if (file.kind === 'stdio') {
+    try {
+      return fs.fstatSync(file.hostFd!, { bigint: true });
+    } catch (err) {
+      return -errnoOf(err, Errno.EBADF);
+    }
+  }
+  if (file.kind === 'host') {
+    const hostFd = ctx.kernel.host.fd(file.id);
+    if (hostFd !== undefined) return fs.fstatSync(hostFd, { bigint: true });
+  }
+  const node = ctx.kernel.root.resolve('/', file.path, { followFinal: false, view: processView(ctx) });
+  if (typeof node === 'number') {
+    // A synthetic file that is gone (e.g. /proc/PID of an exited process) still has attributes.
+    return syntheticStat({ dev: 0, ino: file.id, mode: S_IFCHR | 0o600 }, ctx.kernel.root.bootNs);
+  }
+  return node.stat;
+}
+
+function statFd(ctx: SyscallContext, fd: number): FileStat | number {
+  if (fd === AT_FDCWD) {
+    const node = ctx.kernel.root.resolve('/', ctx.process.cwd, { followFinal: true, view: processView(ctx) });
+    return typeof node === 'number' ? node : node.stat;
+  }
+  const d = lookupFd(ctx, fd);
+  return d ? statOfFile(ctx, d.file) : -Errno.EBADF;
+}
+
+/** stat of (dirfd, path) with AT_* flags; the common core of the stat family. */
+function statAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: number): FileStat | number {
+  const path = ctx.readPath(pathAddr);
+  if (typeof path === 'number') return path;
+  if (path.length === 0) return flags & AT_EMPTY_PATH ? statFd(ctx, dirfd) : -Errno.ENOENT;
+  const node = resolveAt(ctx, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) === 0);
+  return typeof node === 'number' ? node : node.stat;
+}
+
+function writeStat(ctx: SyscallContext, st: FileStat | number, addr: number): number {
+  if (typeof st === 'number') return st;
+  return ctx.write(addr, encodeStat(st)) ? 0 : -Errno.EFAULT;
+}
+
+export function sysStat(ctx: SyscallContext): Outcome {
+  return writeStat(ctx, statAt(ctx, AT_FDCWD, ctx.args[0]!, 0), ctx.args[1]!);
+}
+
+export function sysLstat(ctx: SyscallContext): Outcome {
+  return writeStat(ctx, statAt(ctx, AT_FDCWD, ctx.args[0]!, AT_SYMLINK_NOFOLLOW), ctx.args[1]!);
+}
+
+export function sysFstat(ctx: SyscallContext): Outcome {
+  const d = lookupFd(ctx, ctx.int(0));
+  if (!d) return -Errno.EBADF;
+  return writeStat(ctx, statOfFile(ctx, d.file), ctx.args[1]!);
+}
+
+export function sysNewfstatat(ctx: SyscallContext): Outcome {
+  const flags = ctx.uint(3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */)) return -Errno.EINVAL;
+  return writeStat(ctx, statAt(ctx, ctx.int(0), ctx.args[1]!, flags), ctx.args[2]!);
+}
+
+export function sysStatx(ctx: SyscallContext): Outcome {
+  const flags = ctx.uint(2);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | 0x6000 /* AT_STATX_SYNC_TYPE */)) return -Errno.EINVAL;
+  if ((flags & 0x6000) === 0x6000) return -Errno.EINVAL;
+  if (ctx.uint(3) & 0x80000000) return -Errno.EINVAL; // STATX__RESERVED
+  const st = statAt(ctx, ctx.int(0), ctx.args[1]!, flags);
+  if (typeof st === 'number') return st;
+  return ctx.write(ctx.args[4]!, encodeStatx(st)) ? 0 : -Errno.EFAULT;
+}
+
+// ---- links, access, cwd ------------------------------------------------------------------
+
+export function sysReadlink(ctx: SyscallContext): Outcome {
+  return readlinkAt(ctx, AT_FDCWD, ctx.args[0]!, ctx.args[1]!, ctx.int(2));
+}
+
+export function sysReadlinkat(ctx: SyscallContext): Outcome {
+  return readlinkAt(ctx, ctx.int(0), ctx.args[1]!, ctx.args[2]!, ctx.int(3));
+}
+
+function readlinkAt(ctx: SyscallContext, dirfd: number, pathAddr: number, buf: number, size: number): number {
+  if (size <= 0) return -Errno.EINVAL;
+  const path = ctx.readPath(pathAddr);
+  if (typeof path === 'number') return path;
+  const node = resolveAt(ctx, dirfd, path, false);
+  if (typeof node === 'number') return node;
+  let target: string;
+  if (node.fs === 'synthetic-link') target = node.target;
+  else if (node.fs === 'host' && node.stat.isSymbolicLink()) target = fs.readlinkSync(node.hostPath);
+  else return -Errno.EINVAL;
+  const bytes = Buffer.from(target).subarray(0, size);
+  return ctx.write(buf, bytes) ? bytes.length : -Errno.EFAULT;
+}
+
+export function sysAccess(ctx: SyscallContext): Outcome {
+  return accessAt(ctx, AT_FDCWD, ctx.args[0]!, ctx.int(1), 0);
+}
+
+export function sysFaccessat(ctx: SyscallContext): Outcome {
+  return accessAt(ctx, ctx.int(0), ctx.args[1]!, ctx.int(2), 0);
+}
+
+export function sysFaccessat2(ctx: SyscallContext): Outcome {
+  const flags = ctx.uint(3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200 /* AT_EACCESS */)) return -Errno.EINVAL;
+  return accessAt(ctx, ctx.int(0), ctx.args[1]!, ctx.int(2), flags);
+}
+
+function accessAt(ctx: SyscallContext, dirfd: number, pathAddr: number, mode: number, flags: number): number {
+  if (mode & ~7) return -Errno.EINVAL;
+  const st = statAt(ctx, dirfd, pathAddr, flags);
+  if (typeof st === 'number') return st;
+  const perm = Number(st.mode);
+  const isRoot = ctx.process.creds.euid === 0;
+  // Root passes read and write checks; execute needs one x bit on non-directories.
+  if ((mode & X_OK) && !st.isDirectory() && (perm & 0o111) === 0) return -Errno.EACCES;
+  if (!isRoot && !permits(perm, st, ctx, mode)) return -Errno.EACCES;
+  if ((mode & W_OK) && (st.isFile() || st.isDirectory()) && !isSyntheticDevice(st)) return -Errno.EROFS;
+  return 0;
+}
+
+function permits(perm: number, st: FileStat, ctx: SyscallContext, mode: number): boolean {
+  const c = ctx.process.creds;
+  const shift = Number(st.uid) === c.euid ? 6 : Number(st.gid) === c.egid || c.groups.includes(Number(st.gid)) ? 3 : 0;
+  return ((perm >> shift) & mode) === mode;
+}
+
+function isSyntheticDevice(st: FileStat): boolean {
+  return st.isCharacterDevice();
+}
+
+export function sysGetcwd(ctx: SyscallContext): Outcome {
+  const bytes = Buffer.from(ctx.process.cwd + '\0');
+  const size = ctx.args[1]!;
+  if (size < bytes.length) return -Errno.ERANGE;
+  return ctx.write(ctx.args[0]!, bytes) ? bytes.length : -Errno.EFAULT;
+}
+
+export function sysChdir(ctx: SyscallContext): Outcome {
+  const path = ctx.readPath(ctx.args[0]!);
+  if (typeof path === 'number') return path;
+  const node = resolveAt(ctx, AT_FDCWD, path, true);
+  if (typeof node === 'number') return node;
+  if (!node.stat.isDirectory()) return -Errno.ENOTDIR;
+  ctx.emit({ type: 'CwdChanged', pid: ctx.process.pid, cwd: node.path });
+  return 0;
+}
+
+export function sysFchdir(ctx: SyscallContext): Outcome {
+  const d = lookupFd(ctx, ctx.int(0));
+  if (!d) return -Errno.EBADF;
+  if (d.file.kind !== 'dir') return -Errno.ENOTDIR;
+  ctx.emit({ type: 'CwdChanged', pid: ctx.process.pid, cwd: d.file.path });
+  return 0;
+}
+
+/** Syscalls that change the filesystem: the read-only root refuses them with EROFS. */
+export function sysModifiesFs(ctx: SyscallContext): Outcome {
+  void ctx;
+  return -Errno.EROFS;
+}
+
+// ---- directories ---------------------------------------------------------------------
+
+const DT_UNKNOWN = 0;
+const DT_FIFO = 1;
+const DT_CHR = 2;
+const DT_DIR = 4;
+const DT_BLK = 6;
+const DT_REG = 8;
+const DT_LNK = 10;
+const DT_SOCK = 12;
+
+function direntType(d: fs.Dirent): number {
+  if (d.isFile()) return DT_REG;
+  if (d.isDirectory()) return DT_DIR;
+  if (d.isSymbolicLink()) return DT_LNK;
+  if (d.isCharacterDevice()) return DT_CHR;
+  if (d.isBlockDevice()) return DT_BLK;
+  if (d.isFIFO()) return DT_FIFO;
+  if (d.isSocket()) return DT_SOCK;
+  return DT_UNKNOWN;
+}
+
+function listDirectory(ctx: SyscallContext, path: string): Array<{ name: string; ino: bigint; type: number }> | number {
+  const node = ctx.kernel.root.resolve('/', path, { followFinal: true, view: processView(ctx) });
+  if (typeof node === 'number') return node;
+  const self = { name: '.', ino: node.stat.ino, type: DT_DIR };
+  const parent = { name: '..', ino: node.stat.ino, type: DT_DIR };
+  if (node.fs === 'synthetic-dir') {
+    return [self, parent, ...node.entries().map((e) => ({ name: e.name, ino: BigInt(e.ino), type: e.type }))];
+  }
+  if (node.fs !== 'host') return -Errno.ENOTDIR;
+  // /sys shows empty; /dev and /proc are synthetic and never listed from the host.
+  if (path === '/sys') return [self, parent];
+  try {
+    const entries = fs.readdirSync(node.hostPath, { withFileTypes: true });
+    return [
+      self,
+      parent,
+      ...entries.map((d) => {
+        let ino = 0n;
+        try {
+          ino = fs.lstatSync(`${node.hostPath}/${d.name}`, { bigint: true }).ino;
+        } catch {
+          // vanished meanwhile: listed with inode 0, as a racing readdir may
+        }
+        return { name: d.name, ino, type: direntType(d) };
+      }),
+    ];
+  } catch (err) {
+    return -errnoOf(err, Errno.EACCES);
+  }
+}
+
+export function sysGetdents64(ctx: SyscallContext): Outcome {
+  const d = lookupFd(ctx, ctx.int(0));
+  if (!d) return -Errno.EBADF;
+  if (d.file.kind !== 'dir') return -Errno.ENOTDIR;
+  const count = Math.min(ctx.args[2]!, 1 << 20);
+  let failure = 0;
+  const entries = ctx.kernel.host.dirEntries(d.file.id, () => {
+    const list = listDirectory(ctx, d.file.path);
+    if (typeof list === 'number') {
+      failure = list;
+      return [];
+    }
+    return list;
+  });
+  if (failure) return failure;
+  const chunks: Buffer[] = [];
+  let used = 0;
+  let index = d.file.offset;
+  for (; index < entries.length; index++) {
+    const e = entries[index]!;
+    const name = Buffer.from(e.name);
+    const reclen = (19 + name.length + 1 + 7) & ~7;
+    if (used + reclen > count) break;
+    const rec = Buffer.alloc(reclen);
+    rec.writeBigUInt64LE(e.ino, 0);
+    rec.writeBigInt64LE(BigInt(index + 1), 8);
+    rec.writeUInt16LE(reclen, 16);
+    rec.writeUInt8(e.type, 18);
+    name.copy(rec, 19);
+    chunks.push(rec);
+    used += reclen;
+  }
+  if (chunks.length === 0 && index < entries.length) return -Errno.EINVAL; // buffer too small
+  if (used > 0 && !ctx.write(ctx.args[1]!, Buffer.concat(chunks))) return -Errno.EFAULT;
+  if (index !== d.file.offset) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: index });
+  return used;
+}
+

@@ -1,0 +1,69 @@
+// System identity, randomness, CPU and scheduling information.
+import { randomFillSync } from 'node:crypto';
+import os from 'node:os';
+
+import { Errno } from '../errno.js';
+import type { SyscallContext } from './context.js';
+import type { Outcome } from './outcome.js';
+
+/** What uname tells the sandbox: tsvisor's kernel identity, Linux's interface. */
+export const KERNEL_RELEASE = '6.1.0-tsvisor';
+export const KERNEL_VERSION = '#1 SMP tsvisor';
+
+export function sysUname(ctx: SyscallContext): Outcome {
+  const fields = ['Linux', ctx.kernel.state.hostname, KERNEL_RELEASE, KERNEL_VERSION, 'x86_64', '(none)'];
+  const out = Buffer.alloc(65 * 6);
+  fields.forEach((f, i) => out.write(f.slice(0, 64), i * 65));
+  return ctx.write(ctx.args[0]!, out) ? 0 : -Errno.EFAULT;
+}
+
+const GRND_NONBLOCK = 1;
+const GRND_RANDOM = 2;
+const GRND_INSECURE = 4;
+
+export function sysGetrandom(ctx: SyscallContext): Outcome {
+  const flags = ctx.uint(2);
+  if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) return -Errno.EINVAL;
+  if ((flags & GRND_RANDOM) && (flags & GRND_INSECURE)) return -Errno.EINVAL;
+  const length = Math.min(ctx.args[1]!, 0x2000000);
+  if (length < 0) return -Errno.EINVAL;
+  const bytes = randomFillSync(Buffer.alloc(length));
+  return ctx.write(ctx.args[0]!, bytes) ? length : -Errno.EFAULT;
+}
+
+/** The CPUs the sandbox may use: the host's. */
+export function sysSchedGetaffinity(ctx: SyscallContext): Outcome {
+  const pid = ctx.int(0);
+  if (pid !== 0 && !ctx.kernel.state.processes.has(pid)) return -Errno.ESRCH;
+  const size = ctx.args[1]!;
+  const cpus = os.availableParallelism();
+  const bytes = Math.max(8, Math.ceil(cpus / 64) * 8);
+  if (size < bytes || size % 8 !== 0) return -Errno.EINVAL;
+  const mask = Buffer.alloc(bytes);
+  for (let cpu = 0; cpu < cpus; cpu++) mask[cpu >> 3]! |= 1 << (cpu & 7);
+  return ctx.write(ctx.args[2]!, mask) ? bytes : -Errno.EFAULT;
+}
+
+export function sysSchedSetaffinity(ctx: SyscallContext): Outcome {
+  const pid = ctx.int(0);
+  if (pid !== 0 && !ctx.kernel.state.processes.has(pid)) return -Errno.ESRCH;
+  return ctx.read(ctx.args[2]!, Math.min(ctx.args[1]!, 128)) ? 0 : -Errno.EFAULT;
+}
+
+export function sysGetcpu(ctx: SyscallContext): Outcome {
+  const zero = Buffer.alloc(4);
+  if (ctx.args[0]! !== 0 && !ctx.write(ctx.args[0]!, zero)) return -Errno.EFAULT;
+  if (ctx.args[1]! !== 0 && !ctx.write(ctx.args[1]!, zero)) return -Errno.EFAULT;
+  return 0;
+}
+
+export function sysSysinfo(ctx: SyscallContext): Outcome {
+  const out = Buffer.alloc(112);
+  out.writeBigInt64LE(BigInt(Math.floor(os.uptime())), 0);
+  os.loadavg().forEach((l, i) => out.writeBigUInt64LE(BigInt(Math.round(l * 65536)), 8 + i * 8));
+  out.writeBigUInt64LE(BigInt(os.totalmem()), 32);
+  out.writeBigUInt64LE(BigInt(os.freemem()), 40);
+  out.writeUInt16LE(ctx.kernel.state.processes.size, 80);
+  out.writeUInt32LE(1, 104); // mem_unit
+  return ctx.write(ctx.args[0]!, out) ? 0 : -Errno.EFAULT;
+}

@@ -1,0 +1,104 @@
+// Memory syscalls that reach the kernel. Anonymous mmap, munmap, mprotect and mremap run on
+// the host without a trap (the seccomp allowlist); file mappings are emulated from VFS
+// contents, and brk is the kernel's (the host's brk belongs to the stub, not the program).
+import fs from 'node:fs';
+
+import { Errno } from '../errno.js';
+import { lookupFd } from '../fd/fd_table.js';
+import { pageUp } from '../loader/load_plan.js';
+import type { SyscallContext } from './context.js';
+import type { Outcome } from './outcome.js';
+import { SYS } from './numbers.js';
+
+const PROT_READ = 1;
+const PROT_WRITE = 2;
+const PROT_EXEC = 4;
+const MAP_SHARED = 0x1;
+const MAP_PRIVATE = 0x2;
+const MAP_SHARED_VALIDATE = 0x3;
+const MAP_TYPE = 0xf;
+const MAP_FIXED = 0x10;
+const MAP_ANONYMOUS = 0x20;
+const MAP_FIXED_NOREPLACE = 0x100000;
+const MAP_NORESERVE = 0x4000;
+const MAP_POPULATE = 0x8000;
+const MAP_32BIT = 0x40;
+const O_ACCMODE = 3;
+const O_WRONLY = 1;
+const PAGE = 4096;
+const TASK_SIZE = 0x7ffffffff000;
+
+/** Runs a syscall in the calling thread; a negative errno when it fails. */
+function inject(ctx: SyscallContext, nr: number, ...args: number[]): number {
+  const r = ctx.kernel.platform.inject(ctx.hostTid, nr, ...args);
+  return r === null ? -Errno.ESRCH : r;
+}
+
+export function sysMmap(ctx: SyscallContext): Outcome {
+  const [addr, length] = [ctx.args[0]!, ctx.args[1]!];
+  const prot = ctx.int(2);
+  const flags = ctx.int(3);
+  const fd = ctx.int(4);
+  const offset = ctx.args[5]!;
+  if (length <= 0 || length > TASK_SIZE) return -Errno.EINVAL;
+  if (offset < 0 || offset % PAGE !== 0) return -Errno.EINVAL;
+  const type = flags & MAP_TYPE;
+  if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -Errno.EINVAL;
+  const d = lookupFd(ctx, fd);
+  if (!d) return -Errno.EBADF;
+  const file = d.file;
+  const shared = type !== MAP_PRIVATE;
+  if ((file.flags & O_ACCMODE) === O_WRONLY) return -Errno.EACCES;
+  if (shared && (prot & PROT_WRITE) && file.kind === 'host') return -Errno.EACCES; // opened read-only
+  if (file.kind === 'dir' || file.kind === 'stdio') return -Errno.ENODEV;
+
+  // The mapping: anonymous memory on the host, filled with the file's bytes.
+  const keep = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_NORESERVE | MAP_POPULATE | MAP_32BIT);
+  const size = pageUp(length);
+  const at = inject(ctx, SYS.mmap, addr, size, prot | PROT_WRITE, keep | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (at < 0 && at > -4096) return at;
+  if (file.kind === 'host') {
+    const hostFd = ctx.kernel.host.fd(file.id);
+    if (hostFd === undefined) return -Errno.EBADF;
+    const bytes = Buffer.alloc(size);
+    const n = fs.readSync(hostFd, bytes, 0, size, offset);
+    if (n > 0 && !ctx.kernel.platform.write(ctx.hostTid, at, bytes.subarray(0, n))) {
+      inject(ctx, SYS.munmap, at, size);
+      return -Errno.EFAULT;
+    }
+  }
+  if (!(prot & PROT_WRITE)) inject(ctx, SYS.mprotect, at, size, prot);
+  ctx.emit({
+    type: 'MemoryMapped',
+    pid: ctx.process.pid,
+    mapping: { start: at, end: at + size, prot: prot & (PROT_READ | PROT_WRITE | PROT_EXEC), flags, path: file.path, offset },
+  });
+  return at;
+}
+
+/** brk: the kernel's own heap after the program's image, grown and shrunk by injected mmap/munmap. */
+export function sysBrk(ctx: SyscallContext): Outcome {
+  const mm = ctx.process.mm;
+  const want = ctx.args[0]!;
+  if (want < mm.brkStart || want > TASK_SIZE) return mm.brk;
+  const oldTop = pageUp(mm.brk);
+  const newTop = pageUp(want);
+  if (newTop > oldTop) {
+    const MAP_FLAGS = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE;
+    const r = inject(ctx, SYS.mmap, oldTop, newTop - oldTop, PROT_READ | PROT_WRITE, MAP_FLAGS, -1, 0);
+    if (r !== oldTop) {
+      if (r >= 0) inject(ctx, SYS.munmap, r, newTop - oldTop);
+      return mm.brk; // something else lives there: the break stays
+    }
+  } else if (newTop < oldTop) {
+    inject(ctx, SYS.munmap, newTop, oldTop - newTop);
+  }
+  ctx.emit({ type: 'BrkSet', pid: ctx.process.pid, brk: want });
+  return want;
+}
+
+export function sysMadvise(ctx: SyscallContext): Outcome {
+  // Only advice the host filter refused reaches here (MADV_HWPOISON and the like).
+  void ctx;
+  return -Errno.EPERM;
+}

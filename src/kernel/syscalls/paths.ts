@@ -1,0 +1,45 @@
+// Resolving the path arguments of *at() syscalls: dirfd + path, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW.
+import { Errno } from '../errno.js';
+import { lookupFd } from '../fd/fd_table.js';
+import type { ProcessView, VNode } from '../vfs/vnode.js';
+import type { SyscallContext } from './context.js';
+
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+export const AT_EMPTY_PATH = 0x1000;
+
+/** What procfs sees of the kernel, from the calling process's point of view. */
+export function processView(ctx: SyscallContext): ProcessView {
+  const state = ctx.kernel.state;
+  return {
+    self: ctx.process.pid,
+    pids: () => [...state.processes.values()].filter((p) => p.status === 'running').map((p) => p.pid),
+    exe: (pid) => {
+      const p = state.processes.get(pid);
+      return p && p.status === 'running' ? p.exe : undefined;
+    },
+    fds: (pid) => [...(state.processes.get(pid)?.fds.keys() ?? [])].sort((a, b) => a - b),
+    fdTarget: (pid, fd) => {
+      const entry = state.processes.get(pid)?.fds.get(fd);
+      const file = entry && state.files.get(entry.fileId);
+      if (!file) return undefined;
+      return file.kind === 'stdio' ? `/dev/${file.path}` : file.path;
+    },
+  };
+}
+
+/** The directory a relative path starts from: cwd, or the directory open at dirfd. */
+export function baseDir(ctx: SyscallContext, dirfd: number, path: string): string | number {
+  if (path.startsWith('/') || dirfd === AT_FDCWD) return ctx.process.cwd;
+  const d = lookupFd(ctx, dirfd);
+  if (!d) return -Errno.EBADF;
+  if (d.file.kind !== 'dir') return -Errno.ENOTDIR;
+  return d.file.path;
+}
+
+/** Resolves (dirfd, path) for a syscall. An empty path is ENOENT (AT_EMPTY_PATH is the caller's). */
+export function resolveAt(ctx: SyscallContext, dirfd: number, path: string, follow: boolean): VNode | number {
+  const base = baseDir(ctx, dirfd, path);
+  if (typeof base === 'number') return base;
+  return ctx.kernel.root.resolve(base, path, { followFinal: follow, view: processView(ctx) });
+}

@@ -1,0 +1,187 @@
+// The syscall table: the map of the kernel. Every x86-64 syscall number, its handler (the
+// file it lives in is the family below), and how much of Linux it gives the program.
+//   full        - behaves as Linux does
+//   partial     - works for common use; the note says what is missing
+//   host        - the seccomp filter lets the host run it (only touches the caller itself)
+//   unsupported - returns ENOSYS and is reported once, by name
+import type { SyscallContext } from './context.js';
+import * as fd from './fd.js';
+import * as fs from './fs.js';
+import * as io from './io.js';
+import * as misc from './misc.js';
+import * as mm from './mm.js';
+import type { Outcome } from './outcome.js';
+import * as proc from './process.js';
+import * as signal from './signal.js';
+import * as time from './time.js';
+import { SYSCALL_NAMES, type SyscallName } from './numbers.js';
+
+export type SupportLevel = 'full' | 'partial' | 'host' | 'unsupported';
+export type Handler = (ctx: SyscallContext) => Outcome;
+
+export interface SyscallEntry {
+  readonly nr: number;
+  readonly name: string;
+  readonly support: SupportLevel;
+  readonly handler?: Handler;
+  readonly note?: string;
+}
+
+type Spec = readonly [SupportLevel, Handler | undefined, string?];
+
+const full = (h: Handler): Spec => ['full', h];
+const partial = (h: Handler, note: string): Spec => ['partial', h, note];
+/** Run by the host without a trap; a handler, if any, answers the variants the filter traps. */
+const host = (note: string, h?: Handler): Spec => ['host', h, note];
+const READ_ONLY_ROOT = 'the root is the read-only host tree: changes fail with EROFS';
+const erofs = partial(fs.sysModifiesFs, READ_ONLY_ROOT);
+
+const SPECS: Partial<Record<SyscallName, Spec>> = {
+  // io.ts: reading and writing through fds
+  read: full(io.sysRead),
+  write: full(io.sysWrite),
+  pread64: full(io.sysPread64),
+  pwrite64: full(io.sysPwrite64),
+  readv: full(io.sysReadv),
+  writev: full(io.sysWritev),
+  preadv: full(io.sysPreadv),
+  pwritev: full(io.sysPwritev),
+  preadv2: partial(io.sysPreadv, 'RWF_* flags are ignored'),
+  pwritev2: partial(io.sysPwritev, 'RWF_* flags are ignored'),
+
+  // fd.ts: the fd table
+  close: full(fd.sysClose),
+  dup: full(fd.sysDup),
+  dup2: full(fd.sysDup2),
+  dup3: full(fd.sysDup3),
+  fcntl: partial(fd.sysFcntl, 'record locks always succeed (no other process can hold one yet); no leases, seals, signals'),
+  lseek: full(fd.sysLseek),
+  ioctl: partial(fd.sysIoctl, 'terminal requests on stdio, FIONREAD, FIONBIO, FIOCLEX'),
+  close_range: full(fd.sysCloseRange),
+
+  // fs.ts: paths, attributes, directories
+  open: partial(fs.sysOpen, READ_ONLY_ROOT),
+  openat: partial(fs.sysOpenat, READ_ONLY_ROOT),
+  creat: erofs,
+  stat: full(fs.sysStat),
+  lstat: full(fs.sysLstat),
+  fstat: full(fs.sysFstat),
+  newfstatat: full(fs.sysNewfstatat),
+  statx: partial(fs.sysStatx, 'reports the basic fields and btime'),
+  readlink: full(fs.sysReadlink),
+  readlinkat: full(fs.sysReadlinkat),
+  access: full(fs.sysAccess),
+  faccessat: full(fs.sysFaccessat),
+  faccessat2: full(fs.sysFaccessat2),
+  getcwd: full(fs.sysGetcwd),
+  chdir: full(fs.sysChdir),
+  fchdir: full(fs.sysFchdir),
+  getdents64: full(fs.sysGetdents64),
+  mkdir: erofs,
+  mkdirat: erofs,
+  rmdir: erofs,
+  unlink: erofs,
+  unlinkat: erofs,
+  rename: erofs,
+  renameat: erofs,
+  renameat2: erofs,
+  link: erofs,
+  linkat: erofs,
+  symlink: erofs,
+  symlinkat: erofs,
+  chmod: erofs,
+  fchmod: erofs,
+  fchmodat: erofs,
+  chown: erofs,
+  fchown: erofs,
+  lchown: erofs,
+  fchownat: erofs,
+  truncate: erofs,
+  ftruncate: erofs,
+  utimensat: erofs,
+  utimes: erofs,
+  futimesat: erofs,
+  mknod: erofs,
+  mknodat: erofs,
+
+  // mm.ts: memory
+  mmap: partial(mm.sysMmap, 'anonymous mappings run on the host; file mappings are private copies (MAP_SHARED writes do not reach the file)'),
+  brk: full(mm.sysBrk),
+  munmap: host('own address space'),
+  mprotect: host('own address space'),
+  mremap: host('own address space'),
+  madvise: host('own address space; MADV_HWPOISON and other privileged advice get EPERM', mm.sysMadvise),
+
+  // process.ts: identity, lifecycle, limits
+  getpid: full(proc.sysGetpid),
+  getppid: full(proc.sysGetppid),
+  gettid: full(proc.sysGettid),
+  getpgrp: full(proc.sysGetpgrp),
+  getpgid: full(proc.sysGetpgid),
+  getsid: full(proc.sysGetsid),
+  getuid: full(proc.sysGetuid),
+  geteuid: full(proc.sysGeteuid),
+  getgid: full(proc.sysGetgid),
+  getegid: full(proc.sysGetegid),
+  getresuid: full(proc.sysGetresuid),
+  getresgid: full(proc.sysGetresgid),
+  getgroups: full(proc.sysGetgroups),
+  exit: host('ends the calling thread'),
+  exit_group: full(proc.sysExitGroup),
+  execve: full(proc.sysExecve),
+  execveat: full(proc.sysExecveat),
+  wait4: partial(proc.sysWait4, 'processes cannot fork yet: always ECHILD'),
+  set_tid_address: full(proc.sysSetTidAddress),
+  arch_prctl: host('ARCH_SET_FS runs untrapped; GS and GET_* run on the host too', proc.sysArchPrctl),
+  prctl: partial(proc.sysPrctl, 'names, dumpable, pdeathsig (accepted), no_new_privs, capbset'),
+  prlimit64: partial(proc.sysPrlimit64, 'limits are recorded; enforcement is per resource'),
+  getrlimit: partial(proc.sysGetrlimit, 'as prlimit64'),
+  setrlimit: partial(proc.sysSetrlimit, 'as prlimit64'),
+  umask: full(proc.sysUmask),
+  set_robust_list: host('own threads'),
+  rseq: host('own threads'),
+  futex: host('own address space'),
+  sched_yield: host('own thread'),
+
+  // signal.ts
+  rt_sigaction: full(signal.sysRtSigaction),
+  rt_sigprocmask: host('masks are the host thread\'s'),
+  rt_sigreturn: host('the signal frame is the program\'s own'),
+  sigaltstack: host('own thread'),
+  kill: partial(signal.sysKill, 'only the calling process can be signalled'),
+  tkill: partial(signal.sysTkill, 'only the sandbox\'s threads'),
+  tgkill: partial(signal.sysTgkill, 'only the sandbox\'s threads'),
+
+  // time.ts
+  clock_gettime: full(time.sysClockGettime),
+  clock_getres: full(time.sysClockGetres),
+  gettimeofday: full(time.sysGettimeofday),
+  time: full(time.sysTime),
+  nanosleep: partial(time.sysNanosleep, 'not interrupted by signals yet'),
+  clock_nanosleep: partial(time.sysClockNanosleep, 'not interrupted by signals yet'),
+
+  // misc.ts
+  uname: full(misc.sysUname),
+  getrandom: full(misc.sysGetrandom),
+  sched_getaffinity: full(misc.sysSchedGetaffinity),
+  sched_setaffinity: partial(misc.sysSchedSetaffinity, 'accepted, not applied'),
+  getcpu: partial(misc.sysGetcpu, 'always CPU 0, node 0'),
+  sysinfo: full(misc.sysSysinfo),
+};
+
+function buildTable(): SyscallEntry[] {
+  const table: SyscallEntry[] = [];
+  for (const [nr, name] of SYSCALL_NAMES) {
+    const spec = SPECS[name];
+    if (!spec) {
+      table[nr] = { nr, name, support: 'unsupported' };
+      continue;
+    }
+    const [support, handler, note] = spec;
+    table[nr] = { nr, name, support, ...(handler ? { handler } : {}), ...(note ? { note } : {}) };
+  }
+  return table;
+}
+
+/** Indexed by syscall number; holes are numbers Linux does not define (ENOSYS). */
+export const SYSCALL_TABLE: readonly (SyscallEntry | undefined)[] = buildTable();

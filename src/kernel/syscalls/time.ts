@@ -1,0 +1,155 @@
+// Clocks and sleeping. The vDSO is gone, so every time read traps here; sleeps park the
+// thread on a Node timer instead of blocking the kernel.
+import fs from 'node:fs';
+
+import { Errno } from '../errno.js';
+import type { SyscallContext } from './context.js';
+import { pending, type Outcome } from './outcome.js';
+
+const CLOCK_REALTIME = 0;
+const CLOCK_MONOTONIC = 1;
+const CLOCK_PROCESS_CPUTIME_ID = 2;
+const CLOCK_THREAD_CPUTIME_ID = 3;
+const CLOCK_MONOTONIC_RAW = 4;
+const CLOCK_REALTIME_COARSE = 5;
+const CLOCK_MONOTONIC_COARSE = 6;
+const CLOCK_BOOTTIME = 7;
+const CLOCK_REALTIME_ALARM = 8;
+const CLOCK_BOOTTIME_ALARM = 9;
+const CLOCK_TAI = 11;
+const TIMER_ABSTIME = 1;
+
+const NS = 1_000_000_000n;
+/** Realtime = monotonic + this offset, fixed at start so the two clocks move together. */
+const realtimeOffset = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+
+export function monotonicNs(): bigint {
+  return process.hrtime.bigint();
+}
+
+export function realtimeNs(): bigint {
+  return process.hrtime.bigint() + realtimeOffset;
+}
+
+/** CPU time of a host stub process or thread, from its scheduler statistics. */
+function cpuTimeNs(hostPath: string): bigint {
+  try {
+    return BigInt(fs.readFileSync(hostPath, 'utf8').split(' ')[0]!);
+  } catch {
+    return 0n;
+  }
+}
+
+function clockNs(ctx: SyscallContext, clock: number): bigint | number {
+  switch (clock) {
+    case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE:
+    case CLOCK_REALTIME_ALARM:
+    case CLOCK_TAI:
+      return realtimeNs();
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_BOOTTIME_ALARM:
+      return monotonicNs();
+    case CLOCK_PROCESS_CPUTIME_ID:
+      return cpuTimeNs(`/proc/${ctx.process.hostPid}/schedstat`);
+    case CLOCK_THREAD_CPUTIME_ID:
+      return cpuTimeNs(`/proc/${ctx.process.hostPid}/task/${ctx.hostTid}/schedstat`);
+    default:
+      return -Errno.EINVAL;
+  }
+}
+
+function timespec(ns: bigint): Buffer {
+  const out = Buffer.alloc(16);
+  out.writeBigInt64LE(ns / NS, 0);
+  out.writeBigInt64LE(ns % NS, 8);
+  return out;
+}
+
+export function sysClockGettime(ctx: SyscallContext): Outcome {
+  const ns = clockNs(ctx, ctx.int(0));
+  if (typeof ns === 'number') return ns;
+  return ctx.write(ctx.args[1]!, timespec(ns)) ? 0 : -Errno.EFAULT;
+}
+
+export function sysClockGetres(ctx: SyscallContext): Outcome {
+  const ns = clockNs(ctx, ctx.int(0));
+  if (typeof ns === 'number') return ns;
+  if (ctx.args[1]! === 0) return 0;
+  const clock = ctx.int(0);
+  const coarse = clock === CLOCK_REALTIME_COARSE || clock === CLOCK_MONOTONIC_COARSE;
+  return ctx.write(ctx.args[1]!, timespec(coarse ? 4_000_000n : 1n)) ? 0 : -Errno.EFAULT;
+}
+
+export function sysGettimeofday(ctx: SyscallContext): Outcome {
+  const tv = ctx.args[0]!;
+  if (tv !== 0) {
+    const ns = realtimeNs();
+    const out = Buffer.alloc(16);
+    out.writeBigInt64LE(ns / NS, 0);
+    out.writeBigInt64LE((ns % NS) / 1000n, 8);
+    if (!ctx.write(tv, out)) return -Errno.EFAULT;
+  }
+  const tz = ctx.args[1]!;
+  if (tz !== 0 && !ctx.write(tz, Buffer.alloc(8))) return -Errno.EFAULT;
+  return 0;
+}
+
+export function sysTime(ctx: SyscallContext): Outcome {
+  const seconds = Number(realtimeNs() / NS);
+  const at = ctx.args[0]!;
+  if (at !== 0) {
+    const out = Buffer.alloc(8);
+    out.writeBigInt64LE(BigInt(seconds));
+    if (!ctx.write(at, out)) return -Errno.EFAULT;
+  }
+  return seconds;
+}
+
+function readTimespec(ctx: SyscallContext, addr: number): bigint | number {
+  const raw = ctx.read(addr, 16);
+  if (!raw) return -Errno.EFAULT;
+  const v = new DataView(raw.buffer, raw.byteOffset);
+  const sec = v.getBigInt64(0, true);
+  const nsec = v.getBigInt64(8, true);
+  if (sec < 0n || nsec < 0n || nsec >= NS) return -Errno.EINVAL;
+  return sec * NS + nsec;
+}
+
+/** Parks the thread until the clock passes deadline (in that clock's nanoseconds). */
+function sleepUntil(ctx: SyscallContext, clock: number, deadline: bigint): Outcome {
+  const kernel = ctx.kernel;
+  const tid = ctx.thread.tid;
+  const left = () => {
+    const now = clockNs(ctx, clock);
+    return typeof now === 'number' ? 0n : deadline - now;
+  };
+  if (left() <= 0n) return 0;
+  const wake = () => {
+    const ns = left();
+    if (ns > 0n) setTimeout(wake, Number(ns / 1_000_000n) + 1);
+    else kernel.complete(tid, 0);
+  };
+  setTimeout(wake, Number(left() / 1_000_000n));
+  return pending;
+}
+
+export function sysNanosleep(ctx: SyscallContext): Outcome {
+  const ns = readTimespec(ctx, ctx.args[0]!);
+  if (typeof ns === 'number') return ns;
+  return sleepUntil(ctx, CLOCK_MONOTONIC, monotonicNs() + ns);
+}
+
+export function sysClockNanosleep(ctx: SyscallContext): Outcome {
+  const clock = ctx.int(0);
+  if (clock === CLOCK_THREAD_CPUTIME_ID) return -Errno.EINVAL;
+  const now = clockNs(ctx, clock);
+  if (typeof now === 'number') return -now === Errno.EINVAL ? -Errno.EINVAL : now;
+  const ns = readTimespec(ctx, ctx.args[2]!);
+  if (typeof ns === 'number') return ns;
+  const deadline = ctx.int(1) & TIMER_ABSTIME ? ns : now + ns;
+  return sleepUntil(ctx, clock, deadline);
+}

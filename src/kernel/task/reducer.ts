@@ -1,0 +1,68 @@
+// Processes and threads: creation, exec, exit, identity, cwd, umask, limits.
+import type { ReducerTable } from '../reducer_types.js';
+import type { KernelState, ProcessState } from '../state.js';
+
+export function processOf(state: KernelState, pid: number): ProcessState {
+  const p = state.processes.get(pid);
+  if (!p) throw new Error(`no process ${pid}`);
+  return p;
+}
+
+export const taskReducers: ReducerTable<
+  'ProcessStarted' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet'
+> = {
+  ProcessStarted(state, e) {
+    state.nextPid = Math.max(state.nextPid, e.pid + 1, e.tid + 1);
+    state.processes.set(e.pid, {
+      pid: e.pid,
+      ppid: e.ppid,
+      pgid: e.pid,
+      sid: e.pid,
+      hostPid: e.hostTid,
+      threads: [e.tid],
+      status: 'running',
+      waitStatus: null,
+      exe: e.exe,
+      argv: [...e.argv],
+      comm: '',
+      cwd: e.cwd,
+      umask: e.umask,
+      creds: { ...e.creds, groups: [...e.creds.groups] },
+      fds: new Map(),
+      mm: { brkStart: 0, brk: 0, mappings: [] },
+      sigactions: new Map(),
+      rlimits: new Map(e.rlimits.map(([res, soft, hard]) => [res, [soft, hard]])),
+    });
+    state.threads.set(e.tid, { tid: e.tid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
+  },
+  ThreadExited(state, e) {
+    const t = state.threads.get(e.tid);
+    if (!t) return;
+    state.threads.delete(e.tid);
+    const p = state.processes.get(t.pid);
+    if (p) p.threads = p.threads.filter((tid) => tid !== e.tid);
+  },
+  ProcessExited(state, e) {
+    const p = processOf(state, e.pid);
+    p.status = 'zombie';
+    p.waitStatus = e.waitStatus;
+    for (const tid of p.threads) state.threads.delete(tid);
+    p.threads = [];
+  },
+  ClearChildTidSet(state, e) {
+    const t = state.threads.get(e.tid);
+    if (t) t.clearChildTid = e.addr;
+  },
+  CwdChanged(state, e) {
+    processOf(state, e.pid).cwd = e.cwd;
+  },
+  UmaskSet(state, e) {
+    processOf(state, e.pid).umask = e.umask;
+  },
+  RlimitSet(state, e) {
+    processOf(state, e.pid).rlimits.set(e.resource, [e.soft, e.hard]);
+  },
+  CommSet(state, e) {
+    processOf(state, e.pid).comm = e.comm;
+  },
+};

@@ -1,0 +1,27 @@
+// rdtsc/rdtscp fault (PR_SET_TSC) into a SIGSEGV stop; the kernel answers them from its
+// clock so that a recorded run can be replayed exactly.
+import type { Platform } from '../../platform/platform.js';
+import type { Stop } from '../../platform/stops.js';
+
+const SI_KERNEL = 0x80;
+/** A nominal 1 GHz counter: nanoseconds of the monotonic clock. */
+export function tscNow(): bigint {
+  return process.hrtime.bigint();
+}
+
+function instructionLength(bytes: Uint8Array | null): number {
+  if (!bytes) return 0;
+  if (bytes[0] === 0x0f && bytes[1] === 0x31) return 2; // rdtsc
+  if (bytes[0] === 0x0f && bytes[1] === 0x01 && bytes[2] === 0xf9) return 3; // rdtscp
+  return 0;
+}
+
+export function isRdtscFault(platform: Platform, hostTid: number, stop: Stop): boolean {
+  return stop.extra === SI_KERNEL && instructionLength(platform.read(hostTid, stop.rip, 3)) > 0;
+}
+
+export function emulateRdtsc(platform: Platform, hostTid: number, stop: Stop): void {
+  const length = instructionLength(platform.read(hostTid, stop.rip, 3));
+  const tsc = tscNow();
+  platform.emulateRdtsc(hostTid, Number(tsc & 0xffffffffn), Number(tsc >> 32n), length);
+}

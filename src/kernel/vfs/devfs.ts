@@ -1,0 +1,64 @@
+// /dev: the devices every program expects, made by the kernel (never the host's nodes).
+import { S_IFCHR, S_IFDIR, S_IFLNK, syntheticStat } from './file_stat.js';
+import type { DevName, SyntheticEntry, VNode } from './vnode.js';
+
+const DEVFS_DEV = 0x5;
+const DEVICES: ReadonlyArray<[DevName, number, number]> = [
+  // name, major, minor (as on Linux)
+  ['null', 1, 3],
+  ['zero', 1, 5],
+  ['full', 1, 7],
+  ['random', 1, 8],
+  ['urandom', 1, 9],
+];
+const LINKS: ReadonlyArray<[string, string]> = [
+  ['fd', '/proc/self/fd'],
+  ['stdin', '/proc/self/fd/0'],
+  ['stdout', '/proc/self/fd/1'],
+  ['stderr', '/proc/self/fd/2'],
+];
+
+export function makedev(major: number, minor: number): number {
+  return ((major & 0xfff) << 8) | (minor & 0xff) | ((minor & ~0xff) << 12);
+}
+
+export function devfsLookup(rest: readonly string[], bootNs: bigint): VNode | undefined {
+  if (rest.length === 0) {
+    return {
+      fs: 'synthetic-dir',
+      path: '/dev',
+      stat: syntheticStat({ dev: DEVFS_DEV, ino: 1, mode: S_IFDIR | 0o755, nlink: 2 }, bootNs),
+      entries: devfsEntries,
+    };
+  }
+  if (rest.length > 1) return undefined;
+  const name = rest[0]!;
+  const di = DEVICES.findIndex(([n]) => n === name);
+  if (di >= 0) {
+    const [device, major, minor] = DEVICES[di]!;
+    return {
+      fs: 'dev',
+      path: `/dev/${name}`,
+      device,
+      stat: syntheticStat({ dev: DEVFS_DEV, ino: 10 + di, mode: S_IFCHR | 0o666, rdev: makedev(major, minor) }, bootNs),
+    };
+  }
+  const li = LINKS.findIndex(([n]) => n === name);
+  if (li >= 0) {
+    const target = LINKS[li]![1];
+    return {
+      fs: 'synthetic-link',
+      path: `/dev/${name}`,
+      target,
+      stat: syntheticStat({ dev: DEVFS_DEV, ino: 30 + li, mode: S_IFLNK | 0o777, size: target.length }, bootNs),
+    };
+  }
+  return undefined;
+}
+
+function devfsEntries(): SyntheticEntry[] {
+  return [
+    ...DEVICES.map(([name], i) => ({ name, ino: 10 + i, type: 2 })),
+    ...LINKS.map(([name], i) => ({ name, ino: 30 + i, type: 10 })),
+  ];
+}

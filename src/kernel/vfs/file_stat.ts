@@ -1,0 +1,41 @@
+// The attributes of a file, as a host lstat gives them (node's BigIntStats) or as a
+// synthetic filesystem (devfs, procfs) makes them up.
+import type fs from 'node:fs';
+
+export type FileStat = Pick<
+  fs.BigIntStats,
+  | 'dev' | 'ino' | 'nlink' | 'mode' | 'uid' | 'gid' | 'rdev' | 'size' | 'blksize' | 'blocks'
+  | 'atimeNs' | 'mtimeNs' | 'ctimeNs' | 'birthtimeNs'
+  | 'isDirectory' | 'isFile' | 'isSymbolicLink' | 'isCharacterDevice'
+>;
+
+export const S_IFMT = 0o170000;
+export const S_IFDIR = 0o040000;
+export const S_IFCHR = 0o020000;
+export const S_IFREG = 0o100000;
+export const S_IFLNK = 0o120000;
+
+/** A made-up stat for a synthetic file; times are the sandbox's boot time. */
+export function syntheticStat(fields: { dev: number; ino: number; mode: number; rdev?: number; size?: number; nlink?: number }, timeNs: bigint): FileStat {
+  const type = fields.mode & S_IFMT;
+  return {
+    dev: BigInt(fields.dev),
+    ino: BigInt(fields.ino),
+    nlink: BigInt(fields.nlink ?? 1),
+    mode: BigInt(fields.mode),
+    uid: 0n,
+    gid: 0n,
+    rdev: BigInt(fields.rdev ?? 0),
+    size: BigInt(fields.size ?? 0),
+    blksize: 4096n,
+    blocks: 0n,
+    atimeNs: timeNs,
+    mtimeNs: timeNs,
+    ctimeNs: timeNs,
+    birthtimeNs: timeNs,
+    isDirectory: () => type === S_IFDIR,
+    isFile: () => type === S_IFREG,
+    isSymbolicLink: () => type === S_IFLNK,
+    isCharacterDevice: () => type === S_IFCHR,
+  };
+}

@@ -1,0 +1,65 @@
+// struct stat and struct statx as the x86-64 kernel lays them out, from a host stat.
+import type { FileStat } from './file_stat.js';
+
+export const STAT_SIZE = 144;
+export const STATX_SIZE = 256;
+
+const STATX_BASIC_STATS = 0x7ff;
+const STATX_BTIME = 0x800;
+
+function devMajor(dev: bigint): number {
+  return Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
+}
+function devMinor(dev: bigint): number {
+  return Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
+}
+
+export function encodeStat(st: FileStat): Uint8Array {
+  const buf = new Uint8Array(STAT_SIZE);
+  const v = new DataView(buf.buffer);
+  v.setBigUint64(0, st.dev, true);
+  v.setBigUint64(8, st.ino, true);
+  v.setBigUint64(16, st.nlink, true);
+  v.setUint32(24, Number(st.mode), true);
+  v.setUint32(28, Number(st.uid), true);
+  v.setUint32(32, Number(st.gid), true);
+  v.setBigUint64(40, st.rdev, true);
+  v.setBigInt64(48, st.size, true);
+  v.setBigInt64(56, st.blksize, true);
+  v.setBigInt64(64, st.blocks, true);
+  const times = [st.atimeNs, st.mtimeNs, st.ctimeNs];
+  times.forEach((ns, i) => {
+    v.setBigInt64(72 + i * 16, ns / 1_000_000_000n, true);
+    v.setBigInt64(80 + i * 16, ns % 1_000_000_000n, true);
+  });
+  return buf;
+}
+
+export function encodeStatx(st: FileStat): Uint8Array {
+  const buf = new Uint8Array(STATX_SIZE);
+  const v = new DataView(buf.buffer);
+  v.setUint32(0, STATX_BASIC_STATS | STATX_BTIME, true);
+  v.setUint32(4, Number(st.blksize), true);
+  v.setUint32(16, Number(st.nlink), true);
+  v.setUint32(20, Number(st.uid), true);
+  v.setUint32(24, Number(st.gid), true);
+  v.setUint16(28, Number(st.mode), true);
+  v.setBigUint64(32, st.ino, true);
+  v.setBigUint64(40, BigInt.asUintN(64, st.size), true);
+  v.setBigUint64(48, BigInt.asUintN(64, st.blocks), true);
+  const times: Array<[number, bigint]> = [
+    [64, st.atimeNs],
+    [80, st.birthtimeNs],
+    [96, st.ctimeNs],
+    [112, st.mtimeNs],
+  ];
+  for (const [at, ns] of times) {
+    v.setBigInt64(at, ns / 1_000_000_000n, true);
+    v.setUint32(at + 8, Number(ns % 1_000_000_000n), true);
+  }
+  v.setUint32(128, devMajor(st.rdev), true);
+  v.setUint32(132, devMinor(st.rdev), true);
+  v.setUint32(136, devMajor(st.dev), true);
+  v.setUint32(140, devMinor(st.dev), true);
+  return buf;
+}

@@ -1,0 +1,33 @@
+// What the path walk finds: a file of one of the sandbox's filesystems.
+import type { FileStat } from './file_stat.js';
+
+export type DevName = 'null' | 'zero' | 'full' | 'random' | 'urandom';
+
+export type VNode =
+  /** A file of the host root (read-only lower layer). */
+  | { fs: 'host'; path: string; hostPath: string; stat: FileStat }
+  /** A directory of a synthetic filesystem (/dev, /proc, /proc/PID...). */
+  | { fs: 'synthetic-dir'; path: string; stat: FileStat; entries: () => SyntheticEntry[] }
+  /** A device of /dev. */
+  | { fs: 'dev'; path: string; stat: FileStat; device: DevName }
+  /** A symlink of a synthetic filesystem (/proc/self, /proc/PID/exe, /dev/stdin...). */
+  | { fs: 'synthetic-link'; path: string; stat: FileStat; target: string; magic?: { pid: number; fd: number } }
+  /** What a followed /proc/PID/fd/N link leads to: that open file itself, as in Linux. */
+  | { fs: 'fd'; path: string; stat: FileStat; pid: number; fd: number };
+
+export interface SyntheticEntry {
+  name: string;
+  ino: number;
+  /** d_type: DT_DIR=4, DT_CHR=2, DT_LNK=10. */
+  type: number;
+}
+
+/** What procfs needs to know about the kernel's processes. */
+export interface ProcessView {
+  /** The pid of the process doing the walk (/proc/self). */
+  self: number;
+  pids(): number[];
+  exe(pid: number): string | undefined;
+  fds(pid: number): number[];
+  fdTarget(pid: number, fd: number): string | undefined;
+}

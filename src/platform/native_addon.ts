@@ -1,0 +1,50 @@
+// Loads the C++ addon (native/) and types its functions. Nothing else imports the addon.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface SpawnResult {
+  ok: boolean;
+  error: string;
+  initPid: number;
+  stubTid: number;
+  isolated: boolean;
+}
+
+export interface NativeAddon {
+  spawn(stubPath: string, isolate: boolean): SpawnResult;
+  waitStop(timeoutMs: number, report: Float64Array): number;
+  answer(tid: number, value: number): boolean;
+  allow(tid: number, catchExit: boolean): boolean;
+  setSyscallArg(tid: number, index: number, value: number): boolean;
+  setReturn(tid: number, value: number): boolean;
+  resume(tid: number, sig: number, catchExit: boolean): boolean;
+  inject(tid: number, nr: number, ...args: number[]): number | null;
+  startAt(tid: number, rip: number, rsp: number): boolean;
+  emulateRdtsc(tid: number, rax: number, rdx: number, advance: number): boolean;
+  readMemory(tid: number, addr: number, buf: Uint8Array, offset: number, length: number): number;
+  writeMemory(tid: number, addr: number, bytes: Uint8Array): number;
+  pokeMemory(tid: number, addr: number, bytes: Uint8Array): boolean;
+  getRegs(tid: number): Buffer | null;
+  setRegs(tid: number, regs: Uint8Array): boolean;
+  kill(pid: number, sig: number): boolean;
+  tkill(tid: number, sig: number): boolean;
+  forget(tid: number): void;
+  allowedSyscalls(): number[];
+  hostIoctl(fd: number, request: number, buf: Uint8Array): number;
+  hostLseek(fd: number, offset: number, whence: number): number;
+}
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export const STUB_PATH = path.join(packageRoot, 'build', 'Release', 'tsvisor_stub');
+
+let addon: NativeAddon | undefined;
+
+export function loadAddon(): NativeAddon {
+  if (!addon) {
+    const require = createRequire(import.meta.url);
+    addon = require(path.join(packageRoot, 'build', 'Release', 'tsvisor_native.node')) as NativeAddon;
+  }
+  return addon;
+}

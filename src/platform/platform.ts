@@ -1,0 +1,52 @@
+// The platform: how the kernel traps and drives the sandboxed program. The kernel sees only
+// this interface; src/platform/ptrace_platform.ts implements it over the native addon.
+import type { Stop } from './stops.js';
+
+export interface SandboxHandle {
+  /** Host pid of the sandbox's init; killing it ends every sandbox process. */
+  initPid: number;
+  /** Host tid of the first stub, stopped at its first trapped syscall. */
+  stubTid: number;
+  /** Whether the stub runs in new user/pid/mount/net/ipc/uts namespaces. */
+  isolated: boolean;
+}
+
+export interface Platform {
+  spawnSandbox(): SandboxHandle;
+  /** The next stop, or a Timeout stop after timeoutMs (0: do not block). */
+  waitStop(timeoutMs: number): Stop;
+  /** Completes the trapped syscall with a return value (or -errno) and resumes the thread. */
+  answer(tid: number, value: number): void;
+  /** Lets the trapped syscall run on the host; catchExit reports its return as a SyscallExit stop. */
+  allowOnHost(tid: number, catchExit: boolean): void;
+  /** Rewrites the trapped syscall's number (index -1) or argument before allowOnHost. */
+  setSyscallArg(tid: number, index: number, value: number): void;
+  /** At a SyscallExit stop: the value the program will see. */
+  setReturn(tid: number, value: number): void;
+  /** Resumes from a signal, event or exit stop, delivering sig (0: none). */
+  resume(tid: number, sig: number, catchExit?: boolean): void;
+  /** Runs a syscall inside the stopped thread; null when the thread died meanwhile. */
+  inject(tid: number, nr: number, ...args: number[]): number | null;
+  /** Starts a freshly loaded image. */
+  startAt(tid: number, rip: number, rsp: number): void;
+  emulateRdtsc(tid: number, rax: number, rdx: number, advance: number): void;
+  /** Reads program memory; null when any byte is unreadable (EFAULT). */
+  read(tid: number, addr: number, length: number): Uint8Array | null;
+  /** Reads a NUL-terminated string of at most max bytes (without the NUL); 'toolong' if no NUL within max. */
+  readCString(tid: number, addr: number, max: number): Uint8Array | null | 'toolong';
+  /** Writes program memory honouring protections; false on EFAULT. */
+  write(tid: number, addr: number, bytes: Uint8Array): boolean;
+  /** Writes through page protections (loading text). */
+  poke(tid: number, addr: number, bytes: Uint8Array): boolean;
+  /** Sends a host signal to one stub thread. */
+  signalThread(tid: number, sig: number): void;
+  /** Ends the whole sandbox. */
+  destroy(handle: SandboxHandle): void;
+  forget(tid: number): void;
+  /** ioctl on one of tsvisor's own host fds (its terminal). */
+  hostIoctl(fd: number, request: number, buf: Uint8Array): number;
+  /** lseek on one of tsvisor's own host fds (stdio redirected from a file). */
+  hostLseek(fd: number, offset: number, whence: number): number;
+  /** Syscall numbers the seccomp filter lets through without a trap. */
+  hostAllowedSyscalls(): readonly number[];
+}

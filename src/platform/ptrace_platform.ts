@@ -1,0 +1,150 @@
+// The ptrace + seccomp platform: the native addon's tracer behind the Platform interface.
+import { loadAddon, STUB_PATH, type NativeAddon } from './native_addon.js';
+import type { Platform, SandboxHandle } from './platform.js';
+import { ReportSlot, type Stop, type StopKind } from './stops.js';
+
+const PAGE = 4096;
+
+export class PlatformError extends Error {}
+
+export class PtracePlatform implements Platform {
+  private readonly native: NativeAddon = loadAddon();
+  private readonly report = new Float64Array(ReportSlot.Count);
+  private readonly scratch = new Uint8Array(PAGE * 4);
+
+  constructor(private readonly isolate = true) {}
+
+  spawnSandbox(): SandboxHandle {
+    const r = this.native.spawn(STUB_PATH, this.isolate);
+    if (!r.ok) throw new PlatformError(r.error);
+    return { initPid: r.initPid, stubTid: r.stubTid, isolated: r.isolated };
+  }
+
+  waitStop(timeoutMs: number): Stop {
+    const rep = this.report;
+    const kind = this.native.waitStop(timeoutMs, rep) as StopKind;
+    return {
+      kind,
+      tid: rep[ReportSlot.Tid]!,
+      value: rep[ReportSlot.Value]!,
+      args: [rep[3]!, rep[4]!, rep[5]!, rep[6]!, rep[7]!, rep[8]!],
+      rip: rep[ReportSlot.Rip]!,
+      rsp: rep[ReportSlot.Rsp]!,
+      extra: rep[ReportSlot.Extra]!,
+      addr: rep[ReportSlot.Addr]!,
+    };
+  }
+
+  answer(tid: number, value: number): void {
+    this.native.answer(tid, value);
+  }
+
+  allowOnHost(tid: number, catchExit: boolean): void {
+    this.native.allow(tid, catchExit);
+  }
+
+  setSyscallArg(tid: number, index: number, value: number): void {
+    this.native.setSyscallArg(tid, index, value);
+  }
+
+  setReturn(tid: number, value: number): void {
+    this.native.setReturn(tid, value);
+  }
+
+  resume(tid: number, sig: number, catchExit = false): void {
+    this.native.resume(tid, sig, catchExit);
+  }
+
+  inject(tid: number, nr: number, ...args: number[]): number | null {
+    return this.native.inject(tid, nr, ...args);
+  }
+
+  startAt(tid: number, rip: number, rsp: number): void {
+    this.native.startAt(tid, rip, rsp);
+  }
+
+  emulateRdtsc(tid: number, rax: number, rdx: number, advance: number): void {
+    this.native.emulateRdtsc(tid, rax, rdx, advance);
+  }
+
+  read(tid: number, addr: number, length: number): Uint8Array | null {
+    if (length === 0) return new Uint8Array(0);
+    if (!isUserRange(addr, length)) return null;
+    const out = new Uint8Array(length);
+    const n = this.native.readMemory(tid, addr, out, 0, length);
+    return n === length ? out : null;
+  }
+
+  readCString(tid: number, addr: number, max: number): Uint8Array | null | 'toolong' {
+    if (!isUserRange(addr, 1)) return null;
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    let cursor = addr;
+    // Read page by page: a string may end just before an unmapped page.
+    while (total <= max) {
+      const want = Math.min(PAGE - (cursor % PAGE), max + 1 - total, this.scratch.length);
+      if (want <= 0) break;
+      const n = this.native.readMemory(tid, cursor, this.scratch, 0, want);
+      if (n <= 0) return null;
+      const nul = this.scratch.subarray(0, n).indexOf(0);
+      if (nul >= 0) {
+        chunks.push(this.scratch.slice(0, nul));
+        return concat(chunks, total + nul);
+      }
+      chunks.push(this.scratch.slice(0, n));
+      total += n;
+      cursor += n;
+    }
+    return 'toolong';
+  }
+
+  write(tid: number, addr: number, bytes: Uint8Array): boolean {
+    if (bytes.length === 0) return true;
+    if (!isUserRange(addr, bytes.length)) return false;
+    return this.native.writeMemory(tid, addr, bytes) === bytes.length;
+  }
+
+  poke(tid: number, addr: number, bytes: Uint8Array): boolean {
+    return this.native.pokeMemory(tid, addr, bytes);
+  }
+
+  signalThread(tid: number, sig: number): void {
+    this.native.tkill(tid, sig);
+  }
+
+  destroy(handle: SandboxHandle): void {
+    this.native.kill(handle.initPid, 9);
+  }
+
+  forget(tid: number): void {
+    this.native.forget(tid);
+  }
+
+  hostIoctl(fd: number, request: number, buf: Uint8Array): number {
+    return this.native.hostIoctl(fd, request, buf);
+  }
+
+  hostLseek(fd: number, offset: number, whence: number): number {
+    return this.native.hostLseek(fd, offset, whence);
+  }
+
+  hostAllowedSyscalls(): readonly number[] {
+    return this.native.allowedSyscalls();
+  }
+}
+
+/** Whether [addr, addr+length) lies in the x86-64 user address space. */
+function isUserRange(addr: number, length: number): boolean {
+  return Number.isSafeInteger(addr) && addr > 0 && length >= 0 && addr + length <= 0x7ffffffff000;
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

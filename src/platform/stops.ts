@@ -1,0 +1,47 @@
+// What the native tracer reports (native/tracer.h: StopKind and ReportSlot, kept in step).
+
+export const StopKind = {
+  Timeout: 1,
+  Syscall: 2,
+  SyscallExit: 3,
+  Signal: 4,
+  Clone: 5,
+  Fork: 6,
+  Vfork: 7,
+  Exec: 8,
+  Exited: 9,
+  Killed: 10,
+  Attached: 11,
+  GroupStop: 12,
+  NoTracees: 13,
+} as const;
+export type StopKind = (typeof StopKind)[keyof typeof StopKind];
+
+export const ReportSlot = {
+  Kind: 0,
+  Tid: 1,
+  Value: 2,
+  Arg0: 3,
+  Rip: 9,
+  Rsp: 10,
+  Extra: 11,
+  Addr: 12,
+  Count: 16,
+} as const;
+
+/** One stop, decoded from the report buffer. Fields are meaningful per kind. */
+export interface Stop {
+  kind: StopKind;
+  /** Host tid of the thread that stopped. */
+  tid: number;
+  /** Syscall number, exit status, signal number or new host tid, by kind. */
+  value: number;
+  /** Syscall arguments (signed 64-bit values as numbers). */
+  args: number[];
+  rip: number;
+  rsp: number;
+  /** Syscall-exit: the host result. Signal: si_code. Killed: 1 when a core was dumped. */
+  extra: number;
+  /** Signal: the fault address. */
+  addr: number;
+}
