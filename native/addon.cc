@@ -3,6 +3,7 @@
 // (< 2^47) and every small value are exact.
 #include <napi.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -159,6 +160,20 @@ Napi::Value HostLseek(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), r < 0 ? -errno : static_cast<double>(r));
 }
 
+// setAffinity(tid, cpus[]) -> ok: where a host thread (a stub's, or tsvisor's own: 0) may run.
+Napi::Value SetAffinity(const Napi::CallbackInfo& info) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  Napi::Array cpus = info[1].As<Napi::Array>();
+  for (uint32_t i = 0; i < cpus.Length(); i++) CPU_SET(cpus.Get(i).As<Napi::Number>().Int32Value(), &set);
+  return Napi::Boolean::New(info.Env(), sched_setaffinity(tidArg(info, 0), sizeof set, &set) == 0);
+}
+
+// currentCpu() -> the CPU the calling (tracer) thread runs on now.
+Napi::Value CurrentCpu(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), sched_getcpu());
+}
+
 Napi::Value AllowedSyscalls(const Napi::CallbackInfo& info) {
   Napi::Array out = Napi::Array::New(info.Env(), kAllowedSyscallCount);
   for (int i = 0; i < kAllowedSyscallCount; i++) out.Set(i, kAllowedSyscalls[i]);
@@ -186,6 +201,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("forget", Napi::Function::New(env, Forget));
   exports.Set("hostIoctl", Napi::Function::New(env, HostIoctl));
   exports.Set("hostLseek", Napi::Function::New(env, HostLseek));
+  exports.Set("setAffinity", Napi::Function::New(env, SetAffinity));
+  exports.Set("currentCpu", Napi::Function::New(env, CurrentCpu));
   exports.Set("allowedSyscalls", Napi::Function::New(env, AllowedSyscalls));
   return exports;
 }

@@ -243,6 +243,11 @@ export class Kernel {
     }
     switch (outcome.kind) {
       case 'host': {
+        if (outcome.noreturn) {
+          this.publishSyscall(thread, nr, args, 'noreturn');
+          this.platform.allowOnHost(thread.hostTid, false);
+          return;
+        }
         const rewrite = outcome.rewrite;
         const observe = rewrite !== undefined || this.bus.observed;
         if (observe) {

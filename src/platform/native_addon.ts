@@ -30,6 +30,8 @@ export interface NativeAddon {
   kill(pid: number, sig: number): boolean;
   tkill(tid: number, sig: number): boolean;
   forget(tid: number): void;
+  setAffinity(tid: number, cpus: number[]): boolean;
+  currentCpu(): number;
   allowedSyscalls(): number[];
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   hostLseek(fd: number, offset: number, whence: number): number;

@@ -1,7 +1,8 @@
 // The ptrace + seccomp platform: the native addon's tracer behind the Platform interface.
+import { CpuPlacement } from './cpu_placement.js';
 import { loadAddon, STUB_PATH, type NativeAddon } from './native_addon.js';
 import type { Platform, SandboxHandle } from './platform.js';
-import { ReportSlot, type Stop, type StopKind } from './stops.js';
+import { ReportSlot, StopKind, type Stop } from './stops.js';
 
 const PAGE = 4096;
 
@@ -11,18 +12,22 @@ export class PtracePlatform implements Platform {
   private readonly native: NativeAddon = loadAddon();
   private readonly report = new Float64Array(ReportSlot.Count);
   private readonly scratch = new Uint8Array(PAGE * 4);
+  private placement: CpuPlacement | undefined;
 
   constructor(private readonly isolate = true) {}
 
   spawnSandbox(): SandboxHandle {
     const r = this.native.spawn(STUB_PATH, this.isolate);
     if (!r.ok) throw new PlatformError(r.error);
+    this.placement ??= new CpuPlacement(this.native);
+    this.placement.adopt(r.stubTid);
     return { initPid: r.initPid, stubTid: r.stubTid, isolated: r.isolated };
   }
 
   waitStop(timeoutMs: number): Stop {
     const rep = this.report;
     const kind = this.native.waitStop(timeoutMs, rep) as StopKind;
+    this.track(kind, rep);
     return {
       kind,
       tid: rep[ReportSlot.Tid]!,
@@ -33,6 +38,27 @@ export class PtracePlatform implements Platform {
       extra: rep[ReportSlot.Extra]!,
       addr: rep[ReportSlot.Addr]!,
     };
+  }
+
+  /** Keeps the CPU placement informed of threads coming and going. */
+  private track(kind: StopKind, rep: Float64Array): void {
+    const placement = this.placement;
+    if (!placement) return;
+    switch (kind) {
+      case StopKind.Timeout:
+        placement.onQuietSlice();
+        return;
+      case StopKind.Clone:
+      case StopKind.Fork:
+      case StopKind.Vfork:
+        placement.adopt(rep[ReportSlot.Value]!);
+        break;
+      case StopKind.Exited:
+      case StopKind.Killed:
+        placement.forget(rep[ReportSlot.Tid]!);
+        break;
+    }
+    placement.onStop();
   }
 
   answer(tid: number, value: number): void {

@@ -379,3 +379,94 @@ export function sysGetdents64(ctx: SyscallContext): Outcome {
   return used;
 }
 
+
+// ---- filesystem information, extended attributes --------------------------------------
+
+const PROC_SUPER_MAGIC = 0x9fa0;
+const TMPFS_MAGIC = 0x01021994;
+const ST_RDONLY = 1;
+const ST_NOSUID = 2;
+
+function encodeStatfs(node: VNode): Buffer | number {
+  const out = Buffer.alloc(120);
+  const put = (i: number, v: bigint | number) => out.writeBigInt64LE(BigInt(v), i * 8);
+  if (node.fs === 'host') {
+    let st: ReturnType<typeof fs.statfsSync>;
+    try {
+      st = fs.statfsSync(node.hostPath);
+    } catch (err) {
+      return -errnoOf(err, Errno.EIO);
+    }
+    [st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree].forEach((v, i) => put(i, v));
+    put(9, st.bsize);
+    put(10, ST_RDONLY);
+  } else {
+    put(0, node.path.startsWith('/proc') ? PROC_SUPER_MAGIC : TMPFS_MAGIC);
+    put(1, 4096);
+    put(9, 4096);
+    put(10, ST_NOSUID);
+  }
+  put(8, 255); // f_namelen
+  return out;
+}
+
+export function sysStatfs(ctx: SyscallContext): Outcome {
+  const path = ctx.readPath(ctx.args[0]!);
+  if (typeof path === 'number') return path;
+  const node = resolveAt(ctx, AT_FDCWD, path, true);
+  if (typeof node === 'number') return node;
+  const buf = encodeStatfs(node);
+  if (typeof buf === 'number') return buf;
+  return ctx.write(ctx.args[1]!, buf) ? 0 : -Errno.EFAULT;
+}
+
+export function sysFstatfs(ctx: SyscallContext): Outcome {
+  const d = lookupFd(ctx, ctx.int(0));
+  if (!d) return -Errno.EBADF;
+  const node =
+    d.file.kind === 'stdio'
+      ? ctx.kernel.root.resolve('/', '/dev', { followFinal: true })
+      : ctx.kernel.root.resolve('/', d.file.path, { followFinal: false, view: processView(ctx) });
+  if (typeof node === 'number') return node;
+  const buf = encodeStatfs(node);
+  if (typeof buf === 'number') return buf;
+  return ctx.write(ctx.args[1]!, buf) ? 0 : -Errno.EFAULT;
+}
+
+/** getxattr family: the sandbox's files carry no extended attributes. */
+function xattrPath(ctx: SyscallContext, follow: boolean): number {
+  const path = ctx.readPath(ctx.args[0]!);
+  if (typeof path === 'number') return path;
+  const node = resolveAt(ctx, AT_FDCWD, path, follow);
+  return typeof node === 'number' ? node : 0;
+}
+
+function xattrName(ctx: SyscallContext): number {
+  const name = ctx.readString(ctx.args[1]!, 255);
+  if (typeof name === 'number') return name === -Errno.E2BIG ? -Errno.ERANGE : name;
+  return name.length === 0 ? -Errno.ERANGE : 0;
+}
+
+export function sysGetxattr(ctx: SyscallContext): Outcome {
+  return xattrPath(ctx, true) || xattrName(ctx) || -Errno.ENODATA;
+}
+
+export function sysLgetxattr(ctx: SyscallContext): Outcome {
+  return xattrPath(ctx, false) || xattrName(ctx) || -Errno.ENODATA;
+}
+
+export function sysFgetxattr(ctx: SyscallContext): Outcome {
+  return (lookupFd(ctx, ctx.int(0)) ? 0 : -Errno.EBADF) || xattrName(ctx) || -Errno.ENODATA;
+}
+
+export function sysListxattr(ctx: SyscallContext): Outcome {
+  return xattrPath(ctx, true);
+}
+
+export function sysLlistxattr(ctx: SyscallContext): Outcome {
+  return xattrPath(ctx, false);
+}
+
+export function sysFlistxattr(ctx: SyscallContext): Outcome {
+  return lookupFd(ctx, ctx.int(0)) ? 0 : -Errno.EBADF;
+}

@@ -4,8 +4,11 @@ import type { PreparedExec } from '../loader/exec.js';
 
 export type Outcome =
   | number
-  /** Let the host run the syscall for the program (kind (b) in DESIGN.md); rewrite maps its host result. */
-  | { kind: 'host'; rewrite?: (hostResult: number) => number }
+  /**
+   * Let the host run the syscall for the program (kind (b) in DESIGN.md); rewrite maps its
+   * host result. noreturn: the syscall does not come back (exit_group).
+   */
+  | { kind: 'host'; rewrite?: (hostResult: number) => number; noreturn?: boolean }
   /** The thread is parked; whoever took over will call Kernel.complete(). */
   | { kind: 'pending' }
   /** Replace the process image: the host re-execs the stub, then the loader maps this. */

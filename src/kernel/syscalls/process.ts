@@ -87,7 +87,7 @@ export function sysGetgroups(ctx: SyscallContext): Outcome {
 
 export function sysExitGroup(_ctx: SyscallContext): Outcome {
   // The host ends every thread; the kernel learns the status from the exit stops.
-  return hostRuns;
+  return { kind: 'host', noreturn: true };
 }
 
 export function sysSetTidAddress(ctx: SyscallContext): Outcome {

@@ -10,6 +10,7 @@ import * as fs from './fs.js';
 import * as io from './io.js';
 import * as misc from './misc.js';
 import * as mm from './mm.js';
+import * as net from './net.js';
 import type { Outcome } from './outcome.js';
 import * as proc from './process.js';
 import * as signal from './signal.js';
@@ -103,6 +104,20 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   futimesat: erofs,
   mknod: erofs,
   mknodat: erofs,
+  statfs: full(fs.sysStatfs),
+  fstatfs: full(fs.sysFstatfs),
+  getxattr: partial(fs.sysGetxattr, 'files have no extended attributes (ENODATA)'),
+  lgetxattr: partial(fs.sysLgetxattr, 'files have no extended attributes (ENODATA)'),
+  fgetxattr: partial(fs.sysFgetxattr, 'files have no extended attributes (ENODATA)'),
+  listxattr: partial(fs.sysListxattr, 'files have no extended attributes'),
+  llistxattr: partial(fs.sysLlistxattr, 'files have no extended attributes'),
+  flistxattr: partial(fs.sysFlistxattr, 'files have no extended attributes'),
+  setxattr: erofs,
+  lsetxattr: erofs,
+  fsetxattr: erofs,
+  removexattr: erofs,
+  lremovexattr: erofs,
+  fremovexattr: erofs,
 
   // mm.ts: memory
   mmap: partial(mm.sysMmap, 'anonymous mappings run on the host; file mappings are private copies (MAP_SHARED writes do not reach the file)'),
@@ -159,6 +174,9 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   time: full(time.sysTime),
   nanosleep: partial(time.sysNanosleep, 'not interrupted by signals yet'),
   clock_nanosleep: partial(time.sysClockNanosleep, 'not interrupted by signals yet'),
+
+  // net.ts
+  socket: partial(net.sysSocket, 'no networking yet: every address family gets EAFNOSUPPORT'),
 
   // misc.ts
   uname: full(misc.sysUname),
