@@ -83,6 +83,8 @@ void dropPrivileges(const ChildPlan& plan) {
   personality(ADDR_NO_RANDOMIZE);
   rlimit noCore{0, 0};
   setrlimit(RLIMIT_CORE, &noCore);
+  // rdtsc/rdtscp fault, so the kernel answers them (deterministic replay); kept across exec.
+  prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0);
   dropPrivileges(plan);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) childFail(plan, "no_new_privs");
   if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &plan.filter) != 0) childFail(plan, "seccomp");

@@ -303,7 +303,9 @@ export class Kernel {
       this.emit({ type: 'ThreadExited', tid: thread.tid });
       return;
     }
+    const open = [...process.fds.values()].map((e) => e.fileId);
     this.emit({ type: 'ProcessExited', pid: process.pid, waitStatus });
+    for (const fileId of open) if (!this.state.files.has(fileId)) this.host.release(fileId);
     if (process.pid === 1) this.end(waitStatus);
   }
 

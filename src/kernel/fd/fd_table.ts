@@ -38,12 +38,19 @@ export function closeOnExec(process: ProcessState): number[] {
 /** Creates an open file description and installs it at the lowest free fd. Returns the fd or -errno. */
 export function openNewFile(
   ctx: SyscallContext,
-  desc: { kind: OpenFileKind; path: string; flags: number; cloexec: boolean; hostHandle?: number },
+  desc: { kind: OpenFileKind; path: string; flags: number; cloexec: boolean; hostHandle?: number; hostFd?: number },
 ): number {
   const fd = lowestFreeFd(ctx.process);
   if (fd < 0) return fd;
   const fileId = ctx.kernel.state.nextFileId;
-  ctx.emit({ type: 'FileOpened', fileId, kind: desc.kind, path: desc.path, flags: desc.flags });
+  ctx.emit({
+    type: 'FileOpened',
+    fileId,
+    kind: desc.kind,
+    path: desc.path,
+    flags: desc.flags,
+    ...(desc.hostFd === undefined ? {} : { hostFd: desc.hostFd }),
+  });
   if (desc.hostHandle !== undefined) ctx.kernel.host.addFile(fileId, desc.hostHandle);
   ctx.emit({ type: 'FdInstalled', pid: ctx.process.pid, fd, fileId, cloexec: desc.cloexec });
   return fd;

@@ -54,6 +54,7 @@ function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
     if (node === -Errno.ENOENT && (flags & O_CREAT) && parentExists(ctx, dirfd, path)) return -Errno.EROFS;
     return node;
   }
+  if (node.fs === 'fd') return reopen(ctx, node, flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), (flags & O_CLOEXEC) !== 0);
   if ((flags & O_TMPFILE) === O_TMPFILE) return node.stat.isDirectory() ? -Errno.EROFS : -Errno.ENOTDIR;
   if ((flags & O_CREAT) && (flags & O_EXCL)) return -Errno.EEXIST;
   if (node.stat.isSymbolicLink()) return (flags & O_PATH) ? openPathOnly(ctx, node, flags) : -Errno.ELOOP;
@@ -67,8 +68,6 @@ function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
       return openNewFile(ctx, { kind: 'dir', path: node.path, flags: statusFlags, cloexec });
     case 'dev':
       return openNewFile(ctx, { kind: 'dev', path: node.path, flags: statusFlags, cloexec });
-    case 'fd':
-      return reopen(ctx, node, statusFlags, cloexec);
     case 'synthetic-link':
       return -Errno.ELOOP;
     case 'host': {
@@ -110,7 +109,7 @@ function reopen(ctx: SyscallContext, node: Extract<VNode, { fs: 'fd' }>, flags: 
       return -errnoOf(err, Errno.EACCES);
     }
   }
-  return openNewFile(ctx, { kind: file.kind, path: file.path, flags, cloexec });
+  return openNewFile(ctx, { kind: file.kind, path: file.path, flags, cloexec, ...(file.hostFd === undefined ? {} : { hostFd: file.hostFd }) });
 }
 
 function parentExists(ctx: SyscallContext, dirfd: number, path: string): boolean {
@@ -158,7 +157,15 @@ function statAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
   if (typeof path === 'number') return path;
   if (path.length === 0) return flags & AT_EMPTY_PATH ? statFd(ctx, dirfd) : -Errno.ENOENT;
   const node = resolveAt(ctx, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) === 0);
-  return typeof node === 'number' ? node : node.stat;
+  if (typeof node === 'number') return node;
+  return node.fs === 'fd' ? statFdOf(ctx, node.pid, node.fd) : node.stat;
+}
+
+/** The attributes of fd of process pid (what /proc/PID/fd/N leads to). */
+function statFdOf(ctx: SyscallContext, pid: number, fd: number): FileStat | number {
+  const entry = ctx.kernel.state.processes.get(pid)?.fds.get(fd);
+  const file = entry && ctx.kernel.state.files.get(entry.fileId);
+  return file ? statOfFile(ctx, file) : -Errno.ENOENT;
 }
 
 function writeStat(ctx: SyscallContext, st: FileStat | number, addr: number): number {

@@ -262,3 +262,80 @@ export function sysPwritev(ctx: SyscallContext): Outcome {
   if (offset !== null && offset < 0) return -Errno.EINVAL;
   return vectoredWrite(ctx, offset);
 }
+
+/**
+ * Copies up to count bytes from in to out (sendfile, copy_file_range). inPos: an explicit
+ * input offset (the file offset stays), or null to use and advance the file offset.
+ */
+function copyBetween(ctx: SyscallContext, input: FdLookup, output: FdLookup, count: number, inPos: number | null, outPos: number | null): number {
+  if (input.file.kind !== 'host' && input.file.kind !== 'dev') return -Errno.EINVAL;
+  let result = 0;
+  const r = readFile(ctx, input, Math.min(count, 16 << 20), inPos, (bytes) => {
+    result = bytes.length === 0 ? 0 : writeFile(ctx, output, bytes, outPos);
+    return bytes.length;
+  });
+  if (typeof r !== 'number') return -Errno.EINVAL;
+  if (r < 0) return r;
+  if (result >= 0 && result < r && inPos === null && input.file.kind === 'host') {
+    ctx.emit({ type: 'FileOffsetSet', fileId: input.file.id, offset: input.file.offset - (r - result) });
+  }
+  return result;
+}
+
+function readOffset(ctx: SyscallContext, addr: number): number | null | false {
+  if (addr === 0) return null;
+  const raw = ctx.read(addr, 8);
+  if (!raw) return false;
+  return Number(new DataView(raw.buffer, raw.byteOffset).getBigInt64(0, true));
+}
+
+function writeOffset(ctx: SyscallContext, addr: number, value: number): boolean {
+  const out = Buffer.alloc(8);
+  out.writeBigInt64LE(BigInt(value));
+  return ctx.write(addr, out);
+}
+
+export function sysSendfile(ctx: SyscallContext): Outcome {
+  const output = checkFd(ctx, ctx.int(0), 'write');
+  const input = checkFd(ctx, ctx.int(1), 'read');
+  if (typeof output === 'number') return output;
+  if (typeof input === 'number') return input;
+  const offAddr = ctx.args[2]!;
+  const offset = readOffset(ctx, offAddr);
+  if (offset === false) return -Errno.EFAULT;
+  if (offset !== null && offset < 0) return -Errno.EINVAL;
+  const n = copyBetween(ctx, input, output, Math.min(ctx.args[3]!, MAX_RW), offset, null);
+  if (n > 0 && offset !== null && !writeOffset(ctx, offAddr, offset + n)) return -Errno.EFAULT;
+  return n;
+}
+
+export function sysCopyFileRange(ctx: SyscallContext): Outcome {
+  if (ctx.uint(5) !== 0) return -Errno.EINVAL;
+  const input = checkFd(ctx, ctx.int(0), 'read');
+  const output = checkFd(ctx, ctx.int(2), 'write');
+  if (typeof input === 'number') return input;
+  if (typeof output === 'number') return output;
+  // Both ends must be regular files (a pipe or terminal is EINVAL, as on Linux).
+  const outIsFile = output.file.kind === 'stdio' ? !isStream(output.file.hostFd!) : output.file.kind === 'host';
+  if (input.file.kind !== 'host' || !outIsFile) return -Errno.EINVAL;
+  const inAddr = ctx.args[1]!;
+  const outAddr = ctx.args[3]!;
+  const inPos = readOffset(ctx, inAddr);
+  const outPos = readOffset(ctx, outAddr);
+  if (inPos === false || outPos === false) return -Errno.EFAULT;
+  const n = copyBetween(ctx, input, output, Math.min(ctx.args[4]!, MAX_RW), inPos, outPos);
+  if (n > 0 && inPos !== null && !writeOffset(ctx, inAddr, inPos + n)) return -Errno.EFAULT;
+  if (n > 0 && outPos !== null && !writeOffset(ctx, outAddr, outPos + n)) return -Errno.EFAULT;
+  return n;
+}
+
+const POSIX_FADV_NOREUSE = 5;
+
+/** fadvise64: advice about the page cache, which the kernel has none of; checked and accepted. */
+export function sysFadvise64(ctx: SyscallContext): Outcome {
+  const d = lookupFd(ctx, ctx.int(0));
+  if (!d) return -Errno.EBADF;
+  if (d.file.kind === 'stdio' && isStream(d.file.hostFd!)) return -Errno.ESPIPE;
+  const advice = ctx.int(3);
+  return advice < 0 || advice > POSIX_FADV_NOREUSE || ctx.args[2]! < 0 ? -Errno.EINVAL : 0;
+}

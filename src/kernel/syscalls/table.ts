@@ -49,6 +49,9 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   pwritev: full(io.sysPwritev),
   preadv2: partial(io.sysPreadv, 'RWF_* flags are ignored'),
   pwritev2: partial(io.sysPwritev, 'RWF_* flags are ignored'),
+  sendfile: full(io.sysSendfile),
+  copy_file_range: full(io.sysCopyFileRange),
+  fadvise64: full(io.sysFadvise64),
 
   // fd.ts: the fd table
   close: full(fd.sysClose),

@@ -44,6 +44,12 @@ export const taskReducers: ReducerTable<
   },
   ProcessExited(state, e) {
     const p = processOf(state, e.pid);
+    // An exiting process closes all its fds.
+    for (const { fileId } of p.fds.values()) {
+      const f = state.files.get(fileId);
+      if (f && --f.refs <= 0) state.files.delete(fileId);
+    }
+    p.fds.clear();
     p.status = 'zombie';
     p.waitStatus = e.waitStatus;
     for (const tid of p.threads) state.threads.delete(tid);
