@@ -111,6 +111,14 @@ function main(): void {
   };
   const root = projectRoot();
   const program = buildProgram(root, opts.dynamic, (s) => process.stderr.write(`bench: ${s}\n`));
+  // build/ is node-gyp's directory too: a `node-gyp rebuild` (npm ci) during the bench
+  // empties it. Build the loop program again if it has gone.
+  const ensureProgram = () => {
+    if (!existsSync(program.path)) {
+      progress(`${relative(root, program.path)} vanished (node-gyp rebuild?): building it again`);
+      buildProgram(root, opts.dynamic, (s) => process.stderr.write(`bench: ${s}\n`));
+    }
+  };
   const budget = opts.quick ? QUICK_BUDGET : FULL_BUDGET;
 
   const peers = makePeers(join(root, 'bin', 'tsvisor.js'));
@@ -164,7 +172,7 @@ function main(): void {
       progress(`[${mode}] ${name}: per-syscall cost${hung ? ' skipped: start-up timed out' : ''}`);
       const syscall: Outcome<SyscallCost> = hung
         ? { ok: false, failure: `not measured: /bin/true ${startup.failure}` }
-        : measureSyscallCost(wrap, program.path, budget, runOpts);
+        : (ensureProgram(), measureSyscallCost(wrap, program.path, budget, runOpts));
       if (!syscall.ok) progress(`[${mode}] ${name}: failed (${syscall.failure})`);
       result.peers.set(name, { startup, syscall });
     }

@@ -87,6 +87,14 @@ function medianOf<T>(o: Outcome<T> | undefined, pick: (v: T) => number): number 
   return o !== undefined && o.ok ? pick(o.value) : undefined;
 }
 
+/** " = 61x native, 0.20x runsc", leaving out the peers not measured. */
+function versus(toNative: number | undefined, toRunsc: number | undefined): string {
+  const parts: string[] = [];
+  if (toNative !== undefined) parts.push(`${fmtRatio(toNative)} native`);
+  if (toRunsc !== undefined) parts.push(`${fmtRatio(toRunsc)} runsc`);
+  return parts.length === 0 ? '' : ` = ${parts.join(', ')}`;
+}
+
 const usOf = (c: SyscallCost) => c.us.median;
 const msOf = (s: Startup) => s.ms.median;
 
@@ -155,11 +163,11 @@ function renderMode(m: ModeResult, order: PeerName[]): string[] {
     const parts: string[] = [];
     if (ts.syscall.ok) {
       const us = ts.syscall.value.us.median;
-      parts.push(`${fmt3(us)} us/syscall = ${fmtRatio(ratio(us, nativeUs))} native, ${fmtRatio(ratio(us, runscUs))} runsc`);
+      parts.push(`${fmt3(us)} us/syscall${versus(ratio(us, nativeUs), ratio(us, runscUs))}`);
     }
     if (ts.startup.ok) {
       const ms = ts.startup.value.ms.median;
-      parts.push(`start-up ${fmt3(ms)} ms = ${fmtRatio(ratio(ms, nativeMs))} native, ${fmtRatio(ratio(ms, runscMs))} runsc`);
+      parts.push(`start-up ${fmt3(ms)} ms${versus(ratio(ms, nativeMs), ratio(ms, runscMs))}`);
     }
     out.push('', `tsvisor: ${parts.join('; ')}`);
     out.push('  (issue 2 targets: per syscall <= 0.5x runsc, start-up <= 1x runsc; reported, not asserted)');

@@ -115,6 +115,12 @@ Napi::Value PokeMemory(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), theTracer().pokeMemory(tidArg(info, 0), addrArg(info, 1), buf.Data(), buf.ByteLength()));
 }
 
+Napi::Value SetArgRegs(const Napi::CallbackInfo& info) {
+  uint64_t args[6] = {};
+  for (size_t i = 0; i < 6 && i + 1 < info.Length(); i++) args[i] = addrArg(info, i + 1);
+  return Napi::Boolean::New(info.Env(), theTracer().setArgRegs(tidArg(info, 0), args));
+}
+
 Napi::Value GetRegs(const Napi::CallbackInfo& info) {
   user_regs_struct regs;
   if (!theTracer().getRegs(tidArg(info, 0), &regs)) return info.Env().Null();
@@ -194,6 +200,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("readMemory", Napi::Function::New(env, ReadMemory));
   exports.Set("writeMemory", Napi::Function::New(env, WriteMemory));
   exports.Set("pokeMemory", Napi::Function::New(env, PokeMemory));
+  exports.Set("setArgRegs", Napi::Function::New(env, SetArgRegs));
   exports.Set("getRegs", Napi::Function::New(env, GetRegs));
   exports.Set("setRegs", Napi::Function::New(env, SetRegs));
   exports.Set("kill", Napi::Function::New(env, Kill));

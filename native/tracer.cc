@@ -330,6 +330,23 @@ bool Tracer::setRegsForRdtsc(pid_t tid, uint64_t rax, uint64_t rdx, uint64_t adv
   return true;
 }
 
+bool Tracer::setArgRegs(pid_t tid, const uint64_t args[6]) {
+  Tracee& t = tracees_[tid];
+  const bool cached = t.state == TraceeState::kSeccompStop || t.state == TraceeState::kSyscallExitStop;
+  if (!cached && ptrace(PTRACE_GETREGS, tid, nullptr, &t.regs) != 0) return false;
+  t.regs.rdi = args[0];
+  t.regs.rsi = args[1];
+  t.regs.rdx = args[2];
+  t.regs.r10 = args[3];
+  t.regs.r8 = args[4];
+  t.regs.r9 = args[5];
+  if (cached) {
+    t.regsDirty = true;
+    return true;
+  }
+  return ptrace(PTRACE_SETREGS, tid, nullptr, &t.regs) == 0;
+}
+
 bool Tracer::getRegs(pid_t tid, user_regs_struct* out) {
   Tracee* t = find(tid);
   if (!t) return false;

@@ -68,6 +68,9 @@ class Tracer {
   // Moves rip (emulated instructions such as rdtsc) and sets rax/rdx.
   bool setRegsForRdtsc(pid_t tid, uint64_t rax, uint64_t rdx, uint64_t advance);
 
+  // Puts the six syscall-argument registers back (after a rewritten clone), at any stop.
+  bool setArgRegs(pid_t tid, const uint64_t args[6]);
+
   bool getRegs(pid_t tid, user_regs_struct* out);
   bool setRegs(pid_t tid, const user_regs_struct& regs);
 

@@ -36,12 +36,17 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     pid: int, exe: z.string(), argv: z.array(z.string()), comm: z.string(),
     brkStart: addr, mappings: z.array(MappingSchema),
   }),
+  z.object({ type: z.literal('ThreadCreated'), tid: int, pid: int, hostTid: int }),
+  z.object({ type: z.literal('ProcessForked'), pid: int, ppid: int, hostTid: int }),
+  z.object({ type: z.literal('ProcessReaped'), pid: int }),
+  z.object({ type: z.literal('ProcessGroupSet'), pid: int, pgid: int }),
+  z.object({ type: z.literal('SessionCreated'), pid: int }),
   z.object({ type: z.literal('ThreadExited'), tid: int }),
   z.object({ type: z.literal('ProcessExited'), pid: int, waitStatus: int }),
   z.object({
     type: z.literal('FileOpened'),
-    fileId: int, kind: z.enum(['stdio', 'host', 'dir', 'dev']), path: z.string(), flags: int,
-    hostFd: int.optional(),
+    fileId: int, kind: z.enum(['stdio', 'host', 'dir', 'dev', 'pipe']), path: z.string(), flags: int,
+    hostFd: int.optional(), pipeId: int.optional(),
   }),
   z.object({ type: z.literal('FdInstalled'), pid: int, fd: int, fileId: int, cloexec: z.boolean() }),
   z.object({ type: z.literal('FdClosed'), pid: int, fd: int }),
@@ -58,6 +63,9 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RlimitSet'), pid: int, resource: int, soft: z.number(), hard: z.number() }),
   z.object({ type: z.literal('CommSet'), pid: int, comm: z.string() }),
   z.object({ type: z.literal('SyscallUnsupported'), name: z.string() }),
+  z.object({ type: z.literal('PipeCreated'), pipeId: int }),
+  z.object({ type: z.literal('PipeWritten'), pipeId: int, bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array) }),
+  z.object({ type: z.literal('PipeRead'), pipeId: int, count: z.number().int().positive() }),
 ]);
 
 export type KernelEvent = z.infer<typeof KernelEventSchema>;

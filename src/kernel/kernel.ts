@@ -45,7 +45,32 @@ interface ThreadRuntime {
   args: readonly number[];
 }
 
+/** A thread parked in a syscall until something it waits on changes (see Kernel.block). */
+interface Waiter {
+  tid: number;
+  keys: string[];
+  /** Tries the syscall again: its result, or null to keep waiting. */
+  retry: () => number | null;
+}
+
+/** A clone/fork/vfork the host is performing for a thread, until its event stop arrives. */
+export interface CloneRequest {
+  thread: boolean;
+  flags: number;
+  ptid: number;
+  ctid: number;
+  /** The virtual tid/pid given to the child, once known. */
+  child?: number;
+  /** The argument registers as the program set them, when the kernel rewrote the call. */
+  originalArgs?: readonly number[];
+}
+
 const SIGSEGV = 11;
+const SIGCHLD = 17;
+const SIG_IGN = 1;
+const SA_NOCLDWAIT = 2;
+const CLONE_PARENT_SETTID = 0x00100000;
+const CLONE_CHILD_SETTID = 0x01000000;
 const WAIT_SLICE_MS = 20;
 
 export class Kernel {
@@ -59,6 +84,12 @@ export class Kernel {
   /** Host tid -> virtual tid: an index over state.threads, for the per-stop lookup. */
   private readonly byHostTid = new Map<number, number>();
   private readonly runtime = new Map<number, ThreadRuntime>();
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly clones = new Map<number, CloneRequest>();
+  /** New host threads that stopped before their creator's clone event told who they are. */
+  private readonly earlyAttached = new Set<number>();
+  /** Argument registers to put back in a new child at its first stop (rewritten clones). */
+  private readonly childArgFixups = new Map<number, readonly number[]>();
   private sandbox: SandboxHandle | undefined;
   private seq = 0;
   private running = 0;
@@ -122,6 +153,46 @@ export class Kernel {
   signalInit(sig: number): void {
     const init = this.state.processes.get(1);
     if (init && init.status === 'running') this.platform.signalThread(init.hostPid, sig);
+  }
+
+  /**
+   * Parks the calling thread until one of keys is notified and retry() gives a result.
+   * Keys name what it waits on: `pipe:ID`, `wait:PID`.
+   */
+  block(tid: number, keys: string[], retry: () => number | null): Outcome {
+    const waiter: Waiter = { tid, keys, retry };
+    for (const key of keys) {
+      let set = this.waiters.get(key);
+      if (!set) this.waiters.set(key, (set = new Set()));
+      set.add(waiter);
+    }
+    return { kind: 'pending' };
+  }
+
+  /** Something waiters may be waiting on changed: let them try again. */
+  notify(key: string): void {
+    const set = this.waiters.get(key);
+    if (!set) return;
+    for (const waiter of [...set]) {
+      if (!set.has(waiter)) continue;
+      const result = waiter.retry();
+      if (result === null) continue;
+      this.unwait(waiter);
+      this.complete(waiter.tid, result);
+    }
+  }
+
+  private unwait(waiter: Waiter): void {
+    for (const key of waiter.keys) {
+      const set = this.waiters.get(key);
+      set?.delete(waiter);
+      if (set?.size === 0) this.waiters.delete(key);
+    }
+  }
+
+  /** Registers the clone a thread is about to have the host perform. */
+  expectClone(tid: number, request: CloneRequest): void {
+    this.clones.set(tid, request);
   }
 
   thread(tid: number): ThreadState {
@@ -191,13 +262,30 @@ export class Kernel {
       case StopKind.Killed:
         this.onExit(thread, stop.value | (stop.extra ? 0x80 : 0));
         return;
+      case StopKind.Clone:
+      case StopKind.Fork:
+      case StopKind.Vfork:
+        this.onChildCreated(thread, stop.value);
+        return;
+      case StopKind.Exec:
+        if (stop.value !== stop.tid) this.platform.forget(stop.value);
+        this.platform.resume(stop.tid, 0);
+        return;
+      case StopKind.Attached:
+        this.startChild(stop.tid);
+        return;
       default:
-        // Exec events, job-control and other event stops: nothing to decide yet.
+        // Job-control and other event stops: nothing to decide yet.
         this.platform.resume(stop.tid, 0);
     }
   }
 
   private onUnknownStop(stop: Stop): void {
+    if (stop.kind === StopKind.Attached) {
+      // A new thread or process whose creator's event has not been seen yet: it waits.
+      this.earlyAttached.add(stop.tid);
+      return;
+    }
     if (stop.kind === StopKind.Exited || stop.kind === StopKind.Killed) {
       this.platform.forget(stop.tid);
       return;
@@ -272,6 +360,45 @@ export class Kernel {
     }
   }
 
+  /** The host created a thread or process for `parent`: give it its virtual identity. */
+  private onChildCreated(parent: ThreadState, hostTid: number): void {
+    const request = this.clones.get(parent.tid) ?? { thread: false, flags: 0, ptid: 0, ctid: 0 };
+    this.clones.delete(parent.tid);
+    const id = this.state.nextPid;
+    if (request.thread) this.emit({ type: 'ThreadCreated', tid: id, pid: parent.pid, hostTid });
+    else this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid });
+    request.child = id;
+    this.byHostTid.set(hostTid, id);
+    this.runtime.set(id, { blocked: false, nr: 0, args: [] });
+    // The host wrote its own tid where the program asked for the new tid: correct it.
+    const vtid = Buffer.alloc(4);
+    vtid.writeInt32LE(id);
+    if (request.flags & CLONE_PARENT_SETTID) this.platform.write(parent.hostTid, request.ptid, vtid);
+    if (request.flags & CLONE_CHILD_SETTID) this.platform.write(hostTid, request.ctid, vtid);
+    this.running++;
+    if (request.originalArgs) this.childArgFixups.set(hostTid, request.originalArgs);
+    if (this.earlyAttached.delete(hostTid)) this.startChild(hostTid);
+    // The parent goes on to the end of its clone, where its result is rewritten.
+    const rt = this.runtime.get(parent.tid)!;
+    const hostResultToVirtual = rt.onExit;
+    const originalArgs = request.originalArgs;
+    rt.onExit = (r) => {
+      if (originalArgs) this.platform.setArgRegs(parent.hostTid, originalArgs);
+      return r > 0 ? id : (hostResultToVirtual?.(r) ?? r);
+    };
+    this.platform.resume(parent.hostTid, 0, true);
+  }
+
+  /** Lets a new thread or process run from its first stop. */
+  private startChild(hostTid: number): void {
+    const args = this.childArgFixups.get(hostTid);
+    if (args) {
+      this.childArgFixups.delete(hostTid);
+      this.platform.setArgRegs(hostTid, args);
+    }
+    this.platform.resume(hostTid, 0);
+  }
+
   private onSyscallExit(thread: ThreadState, stop: Stop): void {
     const rt = this.runtime.get(thread.tid)!;
     const rewrite = rt.onExit;
@@ -303,10 +430,30 @@ export class Kernel {
       this.emit({ type: 'ThreadExited', tid: thread.tid });
       return;
     }
+    this.exitProcess(process, waitStatus);
+  }
+
+  /** A process has ended: close its files, tell its parent, or end the sandbox (pid 1). */
+  private exitProcess(process: ProcessState, waitStatus: number): void {
     const open = [...process.fds.values()].map((e) => e.fileId);
+    const pipes = [...new Set(open.map((id) => this.state.files.get(id)?.pipeId).filter((id) => id !== undefined))];
     this.emit({ type: 'ProcessExited', pid: process.pid, waitStatus });
     for (const fileId of open) if (!this.state.files.has(fileId)) this.host.release(fileId);
-    if (process.pid === 1) this.end(waitStatus);
+    for (const pipeId of pipes) this.notify(`pipe:${pipeId}`);
+    if (process.pid === 1) {
+      this.end(waitStatus);
+      return;
+    }
+    const parent = this.state.processes.get(process.ppid);
+    if (!parent || parent.status !== 'running') return;
+    const action = parent.sigactions.get(SIGCHLD);
+    if (action && (action.handler === SIG_IGN || action.flags & SA_NOCLDWAIT)) {
+      // The parent does not want zombies: the child is reaped at once.
+      this.emit({ type: 'ProcessReaped', pid: process.pid });
+    } else {
+      this.platform.signalThread(parent.hostPid, SIGCHLD);
+    }
+    this.notify(`wait:${parent.pid}`);
   }
 
   private end(waitStatus: number): void {

@@ -1,6 +1,7 @@
 // Applies one event to the kernel state through the reducer of the subsystem that owns it.
 import type { KernelEvent, KernelEventType } from './events.js';
 import { fdReducers } from './fd/reducer.js';
+import { pipeReducers } from './ipc/reducer.js';
 import { mmReducers } from './mm/reducer.js';
 import type { ReducerTable } from './reducer_types.js';
 import { signalReducers } from './signal/reducer.js';
@@ -31,6 +32,7 @@ const reducers: ReducerTable<KernelEventType> = {
   ...fdReducers,
   ...mmReducers,
   ...signalReducers,
+  ...pipeReducers,
   ...crossReducers,
 };
 

@@ -77,8 +77,11 @@ export interface MemoryState {
   mappings: Mapping[];
 }
 
-/** stdio: tsvisor's own fd 0-2; host: a host regular file; dir: a directory (host or synthetic); dev: a /dev device. */
-export type OpenFileKind = 'stdio' | 'host' | 'dir' | 'dev';
+/**
+ * stdio: tsvisor's own fd 0-2; host: a host regular file; dir: a directory (host or
+ * synthetic); dev: a /dev device; pipe: one end of a pipe (read or write, by access mode).
+ */
+export type OpenFileKind = 'stdio' | 'host' | 'dir' | 'dev' | 'pipe';
 
 /** An open file description: what an fd refers to, shared by dup'ed fds. */
 export interface OpenFile {
@@ -93,6 +96,20 @@ export interface OpenFile {
   refs: number;
   /** For 'stdio': which of tsvisor's own fds backs it. */
   hostFd?: number;
+  /** For 'pipe': which pipe. */
+  pipeId?: number;
+}
+
+/** A pipe: the bytes in flight and how many open files hold each end. */
+export interface PipeState {
+  id: number;
+  /** Bytes written and not yet read, oldest first; the first chunk may be partly read (head). */
+  chunks: Uint8Array[];
+  head: number;
+  length: number;
+  capacity: number;
+  readers: number;
+  writers: number;
 }
 
 export interface KernelState {
@@ -101,6 +118,8 @@ export interface KernelState {
   processes: Map<number, ProcessState>;
   threads: Map<number, ThreadState>;
   files: Map<number, OpenFile>;
+  pipes: Map<number, PipeState>;
+  nextPipeId: number;
   /** Syscall names already reported as unsupported (reported once each). */
   unsupportedReported: string[];
   hostname: string;
@@ -113,6 +132,8 @@ export function emptyKernelState(): KernelState {
     processes: new Map(),
     threads: new Map(),
     files: new Map(),
+    pipes: new Map(),
+    nextPipeId: 1,
     unsupportedReported: [],
     hostname: 'tsvisor',
   };

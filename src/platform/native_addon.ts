@@ -25,6 +25,7 @@ export interface NativeAddon {
   readMemory(tid: number, addr: number, buf: Uint8Array, offset: number, length: number): number;
   writeMemory(tid: number, addr: number, bytes: Uint8Array): number;
   pokeMemory(tid: number, addr: number, bytes: Uint8Array): boolean;
+  setArgRegs(tid: number, ...args: number[]): boolean;
   getRegs(tid: number): Buffer | null;
   setRegs(tid: number, regs: Uint8Array): boolean;
   kill(pid: number, sig: number): boolean;

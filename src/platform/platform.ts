@@ -27,6 +27,8 @@ export interface Platform {
   resume(tid: number, sig: number, catchExit?: boolean): void;
   /** Runs a syscall inside the stopped thread; null when the thread died meanwhile. */
   inject(tid: number, nr: number, ...args: number[]): number | null;
+  /** Puts the syscall-argument registers back to these values (after a rewritten syscall), at any stop. */
+  setArgRegs(tid: number, args: readonly number[]): void;
   /** Starts a freshly loaded image. */
   startAt(tid: number, rip: number, rsp: number): void;
   emulateRdtsc(tid: number, rax: number, rdx: number, advance: number): void;

@@ -85,6 +85,10 @@ export class PtracePlatform implements Platform {
     return this.native.inject(tid, nr, ...args);
   }
 
+  setArgRegs(tid: number, args: readonly number[]): void {
+    this.native.setArgRegs(tid, ...args);
+  }
+
   startAt(tid: number, rip: number, rsp: number): void {
     this.native.startAt(tid, rip, rsp);
   }

@@ -38,7 +38,7 @@ export function closeOnExec(process: ProcessState): number[] {
 /** Creates an open file description and installs it at the lowest free fd. Returns the fd or -errno. */
 export function openNewFile(
   ctx: SyscallContext,
-  desc: { kind: OpenFileKind; path: string; flags: number; cloexec: boolean; hostHandle?: number; hostFd?: number },
+  desc: { kind: OpenFileKind; path: string; flags: number; cloexec: boolean; hostHandle?: number; hostFd?: number; pipeId?: number },
 ): number {
   const fd = lowestFreeFd(ctx.process);
   if (fd < 0) return fd;
@@ -50,6 +50,7 @@ export function openNewFile(
     path: desc.path,
     flags: desc.flags,
     ...(desc.hostFd === undefined ? {} : { hostFd: desc.hostFd }),
+    ...(desc.pipeId === undefined ? {} : { pipeId: desc.pipeId }),
   });
   if (desc.hostHandle !== undefined) ctx.kernel.host.addFile(fileId, desc.hostHandle);
   ctx.emit({ type: 'FdInstalled', pid: ctx.process.pid, fd, fileId, cloexec: desc.cloexec });
@@ -60,7 +61,10 @@ export function openNewFile(
 export function closeFd(ctx: SyscallContext, fd: number): number {
   const entry = ctx.process.fds.get(fd);
   if (!entry) return -Errno.EBADF;
+  const pipeId = ctx.kernel.state.files.get(entry.fileId)?.pipeId;
   ctx.emit({ type: 'FdClosed', pid: ctx.process.pid, fd });
   if (!ctx.kernel.state.files.has(entry.fileId)) ctx.kernel.host.release(entry.fileId);
+  // A closed pipe end may end a reader's wait (EOF) or a writer's (EPIPE).
+  if (pipeId !== undefined) ctx.kernel.notify(`pipe:${pipeId}`);
   return 0;
 }

@@ -3,11 +3,23 @@ import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState } from '../state.js';
 import { processOf } from '../task/reducer.js';
 
-function release(state: KernelState, fileId: number): void {
+const O_ACCMODE = 3;
+const O_RDONLY = 0;
+
+/** Drops one reference to an open file; the last one closes it (and its pipe end). */
+export function releaseFile(state: KernelState, fileId: number): void {
   const f = state.files.get(fileId);
   if (!f) return;
   f.refs -= 1;
-  if (f.refs <= 0) state.files.delete(fileId);
+  if (f.refs > 0) return;
+  state.files.delete(fileId);
+  if (f.kind === 'pipe' && f.pipeId !== undefined) {
+    const pipe = state.pipes.get(f.pipeId);
+    if (!pipe) return;
+    if ((f.flags & O_ACCMODE) === O_RDONLY) pipe.readers -= 1;
+    else pipe.writers -= 1;
+    if (pipe.readers <= 0 && pipe.writers <= 0) state.pipes.delete(pipe.id);
+  }
 }
 
 export const fdReducers: ReducerTable<
@@ -23,7 +35,13 @@ export const fdReducers: ReducerTable<
       offset: 0,
       refs: 0,
       ...(e.hostFd === undefined ? {} : { hostFd: e.hostFd }),
+      ...(e.pipeId === undefined ? {} : { pipeId: e.pipeId }),
     });
+    if (e.kind === 'pipe' && e.pipeId !== undefined) {
+      const pipe = state.pipes.get(e.pipeId);
+      if (pipe && (e.flags & O_ACCMODE) === O_RDONLY) pipe.readers += 1;
+      else if (pipe) pipe.writers += 1;
+    }
   },
   FdInstalled(state, e) {
     const fds = processOf(state, e.pid).fds;
@@ -31,14 +49,14 @@ export const fdReducers: ReducerTable<
     fds.set(e.fd, { fileId: e.fileId, cloexec: e.cloexec });
     const f = state.files.get(e.fileId);
     if (f) f.refs += 1;
-    if (previous) release(state, previous.fileId);
+    if (previous) releaseFile(state, previous.fileId);
   },
   FdClosed(state, e) {
     const fds = processOf(state, e.pid).fds;
     const entry = fds.get(e.fd);
     if (!entry) return;
     fds.delete(e.fd);
-    release(state, entry.fileId);
+    releaseFile(state, entry.fileId);
   },
   FdFlagsSet(state, e) {
     const entry = processOf(state, e.pid).fds.get(e.fd);

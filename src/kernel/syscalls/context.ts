@@ -4,6 +4,7 @@ import { Errno } from '../errno.js';
 import type { KernelEvent } from '../events.js';
 import type { Kernel } from '../kernel.js';
 import type { ProcessState, ThreadState } from '../state.js';
+import type { Outcome } from './outcome.js';
 
 const PATH_MAX = 4096;
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -19,6 +20,11 @@ export class SyscallContext {
 
   get hostTid(): number {
     return this.thread.hostTid;
+  }
+
+  /** Parks this thread until one of keys changes and retry() has a result (see Kernel.block). */
+  block(keys: string[], retry: () => number | null): Outcome {
+    return this.kernel.block(this.thread.tid, keys, retry);
   }
 
   emit(event: KernelEvent): void {

@@ -59,6 +59,8 @@ const F_SETLK = 6;
 const F_SETLKW = 7;
 const F_DUPFD_CLOEXEC = 1030;
 const F_GET_SEALS = 1034;
+const F_SETPIPE_SZ = 1031;
+const F_GETPIPE_SZ = 1032;
 const F_OFD_GETLK = 36;
 const F_OFD_SETLK = 37;
 const F_OFD_SETLKW = 38;
@@ -103,6 +105,11 @@ export function sysFcntl(ctx: SyscallContext): Outcome {
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
       return ctx.read(ctx.args[2]!, 32) ? 0 : -Errno.EFAULT;
+    case F_GETPIPE_SZ:
+    case F_SETPIPE_SZ: {
+      const pipe = d.file.pipeId === undefined ? undefined : ctx.kernel.state.pipes.get(d.file.pipeId);
+      return pipe ? pipe.capacity : -Errno.EBADF;
+    }
     case F_GET_SEALS:
       return -Errno.EINVAL;
     default:
@@ -128,6 +135,7 @@ export function sysLseek(ctx: SyscallContext): Outcome {
     return ctx.kernel.platform.hostLseek(file.hostFd!, offset, whence);
   }
   if (file.kind === 'dev') return 0;
+  if (file.kind === 'pipe') return -Errno.ESPIPE;
   let size = 0;
   if (file.kind === 'host') {
     const st = statOfFile(ctx, file);
@@ -199,6 +207,11 @@ export function sysIoctl(ctx: SyscallContext): Outcome {
     }
   }
   if (d.file.kind !== 'stdio') {
+    if (request === FIONREAD && d.file.kind === 'pipe') {
+      const out = Buffer.alloc(4);
+      out.writeInt32LE(ctx.kernel.state.pipes.get(d.file.pipeId!)?.length ?? 0);
+      return ctx.write(argp, out) ? 0 : -Errno.EFAULT;
+    }
     if (request === FIONREAD && d.file.kind === 'host') {
       const st = statOfFile(ctx, d.file);
       if (typeof st === 'number') return st;

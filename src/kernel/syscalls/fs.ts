@@ -6,7 +6,10 @@ import fs from 'node:fs';
 import { Errno } from '../errno.js';
 import { lookupFd, openNewFile } from '../fd/fd_table.js';
 import type { OpenFile } from '../state.js';
-import { S_IFCHR, syntheticStat, type FileStat } from '../vfs/file_stat.js';
+import { S_IFCHR, S_IFIFO, syntheticStat, type FileStat } from '../vfs/file_stat.js';
+
+/** The device number pipes report (Linux's pipefs is an anonymous device too). */
+const PIPEFS_DEV = 0xc;
 import { errnoOf } from '../vfs/path_walk.js';
 import { encodeStat, encodeStatx } from '../vfs/stat_encoding.js';
 import type { VNode } from '../vfs/vnode.js';
@@ -109,7 +112,14 @@ function reopen(ctx: SyscallContext, node: Extract<VNode, { fs: 'fd' }>, flags: 
       return -errnoOf(err, Errno.EACCES);
     }
   }
-  return openNewFile(ctx, { kind: file.kind, path: file.path, flags, cloexec, ...(file.hostFd === undefined ? {} : { hostFd: file.hostFd }) });
+  return openNewFile(ctx, {
+    kind: file.kind,
+    path: file.path,
+    flags,
+    cloexec,
+    ...(file.hostFd === undefined ? {} : { hostFd: file.hostFd }),
+    ...(file.pipeId === undefined ? {} : { pipeId: file.pipeId }),
+  });
 }
 
 function parentExists(ctx: SyscallContext, dirfd: number, path: string): boolean {
@@ -133,6 +143,9 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
   if (file.kind === 'host') {
     const hostFd = ctx.kernel.host.fd(file.id);
     if (hostFd !== undefined) return fs.fstatSync(hostFd, { bigint: true });
+  }
+  if (file.kind === 'pipe') {
+    return syntheticStat({ dev: PIPEFS_DEV, ino: file.pipeId!, mode: S_IFIFO | 0o600 }, ctx.kernel.root.bootNs);
   }
   const node = ctx.kernel.root.resolve('/', file.path, { followFinal: false, view: processView(ctx) });
   if (typeof node === 'number') {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { Errno } from '../errno.js';
 import { lookupFd, type FdLookup } from '../fd/fd_table.js';
 import { accessMode } from '../fd/stdio.js';
+import { peekPipe } from '../ipc/reducer.js';
 import { errnoOf } from '../vfs/path_walk.js';
 import type { SyscallContext } from './context.js';
 import { pending, type Outcome } from './outcome.js';
@@ -18,6 +19,62 @@ const MAX_RW = 0x7ffff000;
 /** How much one read from a host stream asks for at most (the program may get less, as with pipes). */
 const STREAM_CHUNK = 1 << 20;
 const IOV_MAX = 1024;
+const O_NONBLOCK = 0o4000;
+/** Writes of at most this many bytes to a pipe are atomic. */
+const PIPE_BUF = 4096;
+
+/** Reads from a pipe: what is there, EOF once no writer is left, else waits for data. */
+function readPipe(ctx: SyscallContext, d: FdLookup, count: number, deliver: (bytes: Uint8Array) => number): Outcome {
+  const pipeId = d.file.pipeId!;
+  const kernel = ctx.kernel;
+  const nonblock = (d.file.flags & O_NONBLOCK) !== 0;
+  const attempt = (): number | null => {
+    const pipe = kernel.state.pipes.get(pipeId);
+    if (!pipe) return 0;
+    if (pipe.length === 0) {
+      if (pipe.writers === 0) return 0;
+      return nonblock ? -Errno.EAGAIN : null;
+    }
+    const r = deliver(peekPipe(pipe, count));
+    if (r > 0) {
+      ctx.emit({ type: 'PipeRead', pipeId, count: r });
+      kernel.notify(`pipe:${pipeId}`);
+    }
+    return r;
+  };
+  const first = attempt();
+  return first !== null ? first : ctx.block([`pipe:${pipeId}`], attempt);
+}
+
+/** Writes to a pipe: EPIPE and SIGPIPE without readers; waits for room unless O_NONBLOCK. */
+function writePipe(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array): Outcome {
+  const pipeId = d.file.pipeId!;
+  const kernel = ctx.kernel;
+  const nonblock = (d.file.flags & O_NONBLOCK) !== 0;
+  let written = 0;
+  const attempt = (): number | null => {
+    const pipe = kernel.state.pipes.get(pipeId);
+    if (!pipe || pipe.readers === 0) {
+      kernel.platform.signalThread(ctx.hostTid, SIGPIPE);
+      return written > 0 ? written : -Errno.EPIPE;
+    }
+    const space = pipe.capacity - pipe.length;
+    const left = bytes.length - written;
+    // Small writes go in whole or not at all (PIPE_BUF atomicity).
+    if (space === 0 || (left <= PIPE_BUF && space < left)) {
+      if (nonblock) return written > 0 ? written : -Errno.EAGAIN;
+      return null;
+    }
+    const n = Math.min(space, left);
+    ctx.emit({ type: 'PipeWritten', pipeId, bytes: bytes.subarray(written, written + n) });
+    written += n;
+    kernel.notify(`pipe:${pipeId}`);
+    if (written < bytes.length && !nonblock) return null;
+    return written;
+  };
+  const first = attempt();
+  return first !== null ? first : ctx.block([`pipe:${pipeId}`], attempt);
+}
 
 function readable(d: FdLookup): boolean {
   return (d.file.flags & O_PATH) === 0 && accessMode(d.file.flags) !== O_WRONLY;
@@ -52,6 +109,8 @@ function readFile(
   switch (file.kind) {
     case 'dir':
       return -Errno.EISDIR;
+    case 'pipe':
+      return position === null ? readPipe(ctx, d, count, deliver) : -Errno.ESPIPE;
     case 'dev': {
       const name = file.path.slice('/dev/'.length);
       if (name === 'null') return deliver(new Uint8Array(0));
@@ -96,10 +155,12 @@ function readFile(
   }
 }
 
-/** Writes bytes to an open file; returns the count written or -errno. */
-function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position: number | null): number {
+/** Writes bytes to an open file; returns the count written or -errno (or waits, for a pipe). */
+function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position: number | null): Outcome {
   const file = d.file;
   switch (file.kind) {
+    case 'pipe':
+      return position === null ? writePipe(ctx, d, bytes) : -Errno.ESPIPE;
     case 'dir':
       return -Errno.EISDIR;
     case 'dev':
@@ -108,18 +169,16 @@ function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position
       return -Errno.EBADF; // host files are only ever open for reading (read-only root)
     case 'stdio': {
       let done = 0;
-      try {
-        while (done < bytes.length) {
+      while (done < bytes.length) {
+        try {
           done += fs.writeSync(file.hostFd!, bytes, done, bytes.length - done, position === null ? null : position + done);
+        } catch (err) {
+          const errno = errnoOf(err, Errno.EIO);
+          // tsvisor's own stdout may be non-blocking: retry until it drains rather than fail the program.
+          if (errno === Errno.EAGAIN) continue;
+          if (errno === Errno.EPIPE) ctx.kernel.platform.signalThread(ctx.hostTid, SIGPIPE);
+          return done > 0 ? done : -errno;
         }
-      } catch (err) {
-        const errno = errnoOf(err, Errno.EIO);
-        if (errno === Errno.EAGAIN) {
-          // tsvisor's own stdout is non-blocking: wait until it drains rather than fail the program.
-          return done > 0 ? done : writeFile(ctx, d, bytes, position);
-        }
-        if (errno === Errno.EPIPE) ctx.kernel.platform.signalThread(ctx.hostTid, SIGPIPE);
-        return done > 0 ? done : -errno;
       }
       return done;
     }
@@ -269,9 +328,12 @@ export function sysPwritev(ctx: SyscallContext): Outcome {
  */
 function copyBetween(ctx: SyscallContext, input: FdLookup, output: FdLookup, count: number, inPos: number | null, outPos: number | null): number {
   if (input.file.kind !== 'host' && input.file.kind !== 'dev') return -Errno.EINVAL;
+  if (output.file.kind === 'pipe') return -Errno.EINVAL;
   let result = 0;
   const r = readFile(ctx, input, Math.min(count, 16 << 20), inPos, (bytes) => {
-    result = bytes.length === 0 ? 0 : writeFile(ctx, output, bytes, outPos);
+    const w = bytes.length === 0 ? 0 : writeFile(ctx, output, bytes, outPos);
+    // A copy into a full pipe does not wait: it reports what it could do (like O_NONBLOCK).
+    result = typeof w === 'number' ? w : -Errno.EAGAIN;
     return bytes.length;
   });
   if (typeof r !== 'number') return -Errno.EINVAL;

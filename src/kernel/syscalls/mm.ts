@@ -50,7 +50,7 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   const shared = type !== MAP_PRIVATE;
   if ((file.flags & O_ACCMODE) === O_WRONLY) return -Errno.EACCES;
   if (shared && (prot & PROT_WRITE) && file.kind === 'host') return -Errno.EACCES; // opened read-only
-  if (file.kind === 'dir' || file.kind === 'stdio') return -Errno.ENODEV;
+  if (file.kind === 'dir' || file.kind === 'stdio' || file.kind === 'pipe') return -Errno.ENODEV;
 
   // The mapping: anonymous memory on the host, filled with the file's bytes.
   const keep = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_NORESERVE | MAP_POPULATE | MAP_32BIT);

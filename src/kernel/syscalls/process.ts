@@ -273,8 +273,218 @@ export function sysExecveat(ctx: SyscallContext): Outcome {
   return execAt(ctx, ctx.int(0), ctx.args[1]!, ctx.args[2]!, ctx.args[3]!, ctx.uint(4));
 }
 
+// ---- fork, clone, wait ----------------------------------------------------------------
+
+const CSIGNAL = 0xff;
+const CLONE_VM = 0x100;
+const CLONE_FS = 0x200;
+const CLONE_FILES = 0x400;
+const CLONE_SIGHAND = 0x800;
+const CLONE_PIDFD = 0x1000;
+const CLONE_PTRACE = 0x2000;
+const CLONE_VFORK = 0x4000;
+const CLONE_PARENT = 0x8000;
+const CLONE_THREAD = 0x10000;
+const CLONE_NEWNS = 0x20000;
+const CLONE_SYSVSEM = 0x40000;
+const CLONE_SETTLS = 0x80000;
+const CLONE_PARENT_SETTID = 0x100000;
+const CLONE_CHILD_CLEARTID = 0x200000;
+const CLONE_DETACHED = 0x400000;
+const CLONE_UNTRACED = 0x800000;
+const CLONE_CHILD_SETTID = 0x1000000;
+const CLONE_NEWCGROUP = 0x2000000;
+const CLONE_NEWUTS = 0x4000000;
+const CLONE_NEWIPC = 0x8000000;
+const CLONE_NEWUSER = 0x10000000;
+const CLONE_NEWPID = 0x20000000;
+const CLONE_NEWNET = 0x40000000;
+const CLONE_IO = 0x80000000;
+const NAMESPACE_FLAGS = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
+const KNOWN_FLAGS =
+  CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_PIDFD | CLONE_PTRACE | CLONE_VFORK | CLONE_PARENT |
+  CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED |
+  CLONE_UNTRACED | CLONE_CHILD_SETTID | CLONE_IO | NAMESPACE_FLAGS;
+const SIGCHLD = 17;
+const RLIMIT_NPROC = 6;
+
+/** The task limit: the soft RLIMIT_NPROC of the caller, counted over the sandbox's tasks. */
+function overTaskLimit(ctx: SyscallContext): boolean {
+  const soft = ctx.process.rlimits.get(RLIMIT_NPROC)?.[0] ?? -1;
+  return soft >= 0 && ctx.kernel.state.threads.size >= soft;
+}
+
+/**
+ * Creates a thread or process: the host does it (the address space must be copied or
+ * shared for real), the kernel gives the child its virtual id when the event arrives.
+ */
+function cloneWith(ctx: SyscallContext, flags: number, ptid: number, ctid: number, rewriteAs?: { nr: number; args: number[] }): Outcome {
+  if (flags & ~KNOWN_FLAGS) return -Errno.EINVAL;
+  if (flags & NAMESPACE_FLAGS) return -Errno.EPERM; // the sandbox is already isolated
+  if (flags & (CLONE_UNTRACED | CLONE_PTRACE | CLONE_PIDFD)) return -Errno.EINVAL;
+  const thread = (flags & CLONE_THREAD) !== 0;
+  if (thread && (flags & (CLONE_SIGHAND | CLONE_VM)) !== (CLONE_SIGHAND | CLONE_VM)) return -Errno.EINVAL;
+  if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return -Errno.EINVAL;
+  if (overTaskLimit(ctx)) return -Errno.EAGAIN;
+  const platform = ctx.kernel.platform;
+  const originalArgs = rewriteAs ? [...ctx.args] : !thread ? [...ctx.args] : undefined;
+  if (rewriteAs) {
+    platform.setSyscallArg(ctx.hostTid, -1, rewriteAs.nr);
+    rewriteAs.args.forEach((v, i) => platform.setSyscallArg(ctx.hostTid, i, v));
+  } else if (!thread) {
+    // A new process becomes a host child of init, which reaps it; its virtual parent is the caller.
+    platform.setSyscallArg(ctx.hostTid, 0, flags | CLONE_PARENT);
+  }
+  ctx.kernel.expectClone(ctx.thread.tid, { thread, flags, ptid, ctid, ...(originalArgs ? { originalArgs } : {}) });
+  return { kind: 'host', rewrite: (r) => r };
+}
+
+export function sysClone(ctx: SyscallContext): Outcome {
+  // x86-64 order: flags, stack, parent_tid, child_tid, tls.
+  return cloneWith(ctx, ctx.uint(0), ctx.args[2]!, ctx.args[3]!);
+}
+
+export function sysFork(ctx: SyscallContext): Outcome {
+  return cloneWith(ctx, SIGCHLD, 0, 0, { nr: SYS.clone, args: [SIGCHLD | CLONE_PARENT, 0, 0, 0, 0, 0] });
+}
+
+export function sysVfork(ctx: SyscallContext): Outcome {
+  const flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+  return cloneWith(ctx, flags, 0, 0, { nr: SYS.clone, args: [flags | CLONE_PARENT, 0, 0, 0, 0, 0] });
+}
+
+/** clone3: the same, from a struct clone_args, performed by the host as a plain clone. */
+export function sysClone3(ctx: SyscallContext): Outcome {
+  const size = ctx.args[1]!;
+  if (size < 64 || size > 4096) return -Errno.EINVAL;
+  const raw = ctx.read(ctx.args[0]!, 88 <= size ? 88 : 64);
+  if (!raw) return -Errno.EFAULT;
+  const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const field = (i: number) => Number(v.getBigUint64(i * 8, true));
+  const [flags, , childTid, parentTid, exitSignal, stack, stackSize, tls] = [0, 1, 2, 3, 4, 5, 6, 7].map(field) as number[];
+  if (raw.length >= 88 && (field(8) !== 0 || field(9) !== 0)) return -Errno.EINVAL; // set_tid: no pid choosing
+  if (exitSignal! > 64 || (flags! & CSIGNAL)) return -Errno.EINVAL;
+  if (flags! > 0xffffffff) return -Errno.EINVAL; // CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP
+  const thread = (flags! & CLONE_THREAD) !== 0;
+  const cloneFlags = (flags! | exitSignal!) >>> 0;
+  const sp = stack! ? stack! + stackSize! : 0;
+  return cloneWith(ctx, cloneFlags, parentTid!, childTid!, {
+    nr: SYS.clone,
+    args: [thread ? cloneFlags : (cloneFlags | CLONE_PARENT) >>> 0, sp, parentTid!, childTid!, tls!, 0],
+  });
+}
+
+const WNOHANG = 1;
+const WUNTRACED = 2;
+const WEXITED = 4;
+const WCONTINUED = 8;
+const WNOWAIT = 0x1000000;
+const __WNOTHREAD = 0x20000000;
+const __WALL = 0x40000000;
+const __WCLONE = 0x80000000;
+const P_ALL = 0;
+const P_PID = 1;
+const P_PGID = 2;
+
+/** The caller's children that match a wait4 pid argument. */
+function matchingChildren(ctx: SyscallContext, pid: number) {
+  const caller = ctx.process;
+  return [...ctx.kernel.state.processes.values()].filter((p) => {
+    if (p.ppid !== caller.pid) return false;
+    if (pid > 0) return p.pid === pid;
+    if (pid === 0) return p.pgid === caller.pgid;
+    if (pid < -1) return p.pgid === -pid;
+    return true;
+  });
+}
+
+/**
+ * The common core of wait4 and waitid: finds an exited child, reports it through report()
+ * and reaps it (unless WNOWAIT); blocks while children run; ECHILD when there are none.
+ */
+function waitFor(ctx: SyscallContext, pid: number, options: number, report: (child: { pid: number; waitStatus: number }) => number): Outcome {
+  const attempt = (): number | null => {
+    const children = matchingChildren(ctx, pid);
+    if (children.length === 0) return -Errno.ECHILD;
+    const zombie = children.find((c) => c.status === 'zombie');
+    if (!zombie) return options & WNOHANG ? 0 : null;
+    const r = report({ pid: zombie.pid, waitStatus: zombie.waitStatus ?? 0 });
+    if (r < 0) return r;
+    if (!(options & WNOWAIT)) ctx.emit({ type: 'ProcessReaped', pid: zombie.pid });
+    return r;
+  };
+  const first = attempt();
+  return first !== null ? first : ctx.block([`wait:${ctx.process.pid}`], attempt);
+}
+
 export function sysWait4(ctx: SyscallContext): Outcome {
-  // Processes cannot fork yet, so nobody has children to wait for.
-  void ctx;
-  return -Errno.ECHILD;
+  const pid = ctx.int(0);
+  const statusAddr = ctx.args[1]!;
+  const options = ctx.uint(2);
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -Errno.EINVAL;
+  if (pid === -2147483648) return -Errno.ESRCH;
+  return waitFor(ctx, pid, options, (child) => {
+    if (statusAddr !== 0) {
+      const out = Buffer.alloc(4);
+      out.writeInt32LE(child.waitStatus);
+      if (!ctx.write(statusAddr, out)) return -Errno.EFAULT;
+    }
+    const rusage = ctx.args[3]!;
+    if (rusage !== 0 && !ctx.write(rusage, Buffer.alloc(144))) return -Errno.EFAULT;
+    return child.pid;
+  });
+}
+
+const CLD_EXITED = 1;
+const CLD_KILLED = 2;
+const CLD_DUMPED = 3;
+
+export function sysWaitid(ctx: SyscallContext): Outcome {
+  const idtype = ctx.int(0);
+  const id = ctx.int(1);
+  const infop = ctx.args[2]!;
+  const options = ctx.uint(3);
+  if (options & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)) return -Errno.EINVAL;
+  if (!(options & (WEXITED | WUNTRACED | WCONTINUED))) return -Errno.EINVAL;
+  let pid: number;
+  if (idtype === P_ALL) pid = -1;
+  else if (idtype === P_PID) pid = id > 0 ? id : Number.NaN;
+  else if (idtype === P_PGID) pid = id === 0 ? 0 : -id;
+  else return -Errno.EINVAL;
+  if (Number.isNaN(pid)) return -Errno.EINVAL;
+  const r = waitFor(ctx, pid, options, (child) => {
+    if (infop === 0) return 0;
+    const info = Buffer.alloc(128);
+    const sig = child.waitStatus & 0x7f;
+    info.writeInt32LE(SIGCHLD, 0); // si_signo
+    info.writeInt32LE(sig === 0 ? CLD_EXITED : child.waitStatus & 0x80 ? CLD_DUMPED : CLD_KILLED, 8); // si_code
+    info.writeInt32LE(child.pid, 16); // si_pid
+    info.writeInt32LE(0, 20); // si_uid
+    info.writeInt32LE(sig === 0 ? (child.waitStatus >> 8) & 0xff : sig, 24); // si_status
+    return ctx.write(infop, info) ? 0 : -Errno.EFAULT;
+  });
+  // WNOHANG with nothing to report: waitid returns 0 and a zeroed siginfo.
+  if (r === 0 && options & WNOHANG && infop !== 0) ctx.write(infop, Buffer.alloc(128));
+  return r;
+}
+
+export function sysSetpgid(ctx: SyscallContext): Outcome {
+  const pid = ctx.int(0) || ctx.process.pid;
+  const pgid = ctx.int(1) || pid;
+  if (pgid < 0) return -Errno.EINVAL;
+  const target = ctx.kernel.state.processes.get(pid);
+  if (!target || target.status !== 'running' || (target.pid !== ctx.process.pid && target.ppid !== ctx.process.pid)) return -Errno.ESRCH;
+  if (target.sid !== ctx.process.sid) return -Errno.EPERM;
+  if (target.pid === target.sid) return -Errno.EPERM;
+  const groupExists = pgid === pid || [...ctx.kernel.state.processes.values()].some((p) => p.pgid === pgid && p.sid === ctx.process.sid);
+  if (!groupExists) return -Errno.EPERM;
+  ctx.emit({ type: 'ProcessGroupSet', pid, pgid });
+  return 0;
+}
+
+export function sysSetsid(ctx: SyscallContext): Outcome {
+  const pid = ctx.process.pid;
+  if ([...ctx.kernel.state.processes.values()].some((p) => p.pgid === pid)) return -Errno.EPERM;
+  ctx.emit({ type: 'SessionCreated', pid });
+  return pid;
 }

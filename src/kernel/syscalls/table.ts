@@ -12,6 +12,7 @@ import * as misc from './misc.js';
 import * as mm from './mm.js';
 import * as net from './net.js';
 import type { Outcome } from './outcome.js';
+import * as pipe from './pipe.js';
 import * as proc from './process.js';
 import * as signal from './signal.js';
 import * as time from './time.js';
@@ -148,7 +149,14 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   exit_group: full(proc.sysExitGroup),
   execve: full(proc.sysExecve),
   execveat: full(proc.sysExecveat),
-  wait4: partial(proc.sysWait4, 'processes cannot fork yet: always ECHILD'),
+  clone: partial(proc.sysClone, 'threads and processes; namespace flags refused (EPERM); CLONE_FILES/CLONE_FS between processes copy instead of share'),
+  clone3: partial(proc.sysClone3, 'as clone; set_tid and cgroup placement refused'),
+  fork: full(proc.sysFork),
+  vfork: full(proc.sysVfork),
+  wait4: partial(proc.sysWait4, 'exited children; stopped/continued children not reported yet; rusage is zero'),
+  waitid: partial(proc.sysWaitid, 'exited children; stopped/continued children not reported yet'),
+  setpgid: full(proc.sysSetpgid),
+  setsid: full(proc.sysSetsid),
   set_tid_address: full(proc.sysSetTidAddress),
   arch_prctl: host('ARCH_SET_FS runs untrapped; GS and GET_* run on the host too', proc.sysArchPrctl),
   prctl: partial(proc.sysPrctl, 'names, dumpable, pdeathsig (accepted), no_new_privs, capbset'),
@@ -177,6 +185,10 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   time: full(time.sysTime),
   nanosleep: partial(time.sysNanosleep, 'not interrupted by signals yet'),
   clock_nanosleep: partial(time.sysClockNanosleep, 'not interrupted by signals yet'),
+
+  // pipe.ts
+  pipe: full(pipe.sysPipe),
+  pipe2: partial(pipe.sysPipe2, 'O_DIRECT (packet mode) is accepted but the pipe stays a byte stream'),
 
   // net.ts
   socket: partial(net.sysSocket, 'no networking yet: every address family gets EAFNOSUPPORT'),

@@ -1,4 +1,5 @@
 // Processes and threads: creation, exec, exit, identity, cwd, umask, limits.
+import { releaseFile } from '../fd/reducer.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState, ProcessState } from '../state.js';
 
@@ -9,7 +10,7 @@ export function processOf(state: KernelState, pid: number): ProcessState {
 }
 
 export const taskReducers: ReducerTable<
-  'ProcessStarted' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet'
+  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ProcessReaped' | 'ProcessGroupSet' | 'SessionCreated' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet'
 > = {
   ProcessStarted(state, e) {
     state.nextPid = Math.max(state.nextPid, e.pid + 1, e.tid + 1);
@@ -35,6 +36,49 @@ export const taskReducers: ReducerTable<
     });
     state.threads.set(e.tid, { tid: e.tid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
   },
+  ProcessForked(state, e) {
+    const parent = processOf(state, e.ppid);
+    state.nextPid = Math.max(state.nextPid, e.pid + 1);
+    // The child gets a copy of everything: fds (sharing their open files), cwd, limits,
+    // handlers, memory layout, identity.
+    const fds = new Map([...parent.fds].map(([fd, entry]) => [fd, { ...entry }]));
+    for (const { fileId } of fds.values()) {
+      const f = state.files.get(fileId);
+      if (f) f.refs += 1;
+    }
+    state.processes.set(e.pid, {
+      ...parent,
+      pid: e.pid,
+      ppid: parent.pid,
+      hostPid: e.hostTid,
+      threads: [e.pid],
+      status: 'running',
+      waitStatus: null,
+      argv: [...parent.argv],
+      creds: { ...parent.creds, groups: [...parent.creds.groups] },
+      fds,
+      mm: { ...parent.mm, mappings: parent.mm.mappings.map((m) => ({ ...m })) },
+      sigactions: new Map([...parent.sigactions].map(([sig, a]) => [sig, { ...a }])),
+      rlimits: new Map([...parent.rlimits].map(([res, l]) => [res, [l[0], l[1]] as [number, number]])),
+    });
+    state.threads.set(e.pid, { tid: e.pid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
+  },
+  ThreadCreated(state, e) {
+    state.nextPid = Math.max(state.nextPid, e.tid + 1);
+    processOf(state, e.pid).threads.push(e.tid);
+    state.threads.set(e.tid, { tid: e.tid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
+  },
+  ProcessReaped(state, e) {
+    state.processes.delete(e.pid);
+  },
+  ProcessGroupSet(state, e) {
+    processOf(state, e.pid).pgid = e.pgid;
+  },
+  SessionCreated(state, e) {
+    const p = processOf(state, e.pid);
+    p.sid = e.pid;
+    p.pgid = e.pid;
+  },
   ThreadExited(state, e) {
     const t = state.threads.get(e.tid);
     if (!t) return;
@@ -44,12 +88,10 @@ export const taskReducers: ReducerTable<
   },
   ProcessExited(state, e) {
     const p = processOf(state, e.pid);
-    // An exiting process closes all its fds.
-    for (const { fileId } of p.fds.values()) {
-      const f = state.files.get(fileId);
-      if (f && --f.refs <= 0) state.files.delete(fileId);
-    }
+    // An exiting process closes all its fds; its children go to init (pid 1).
+    for (const { fileId } of p.fds.values()) releaseFile(state, fileId);
     p.fds.clear();
+    for (const child of state.processes.values()) if (child.ppid === p.pid) child.ppid = 1;
     p.status = 'zombie';
     p.waitStatus = e.waitStatus;
     for (const tid of p.threads) state.threads.delete(tid);

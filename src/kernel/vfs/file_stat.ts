@@ -11,6 +11,7 @@ export type FileStat = Pick<
 
 export const S_IFMT = 0o170000;
 export const S_IFDIR = 0o040000;
+export const S_IFIFO = 0o010000;
 export const S_IFCHR = 0o020000;
 export const S_IFREG = 0o100000;
 export const S_IFLNK = 0o120000;

@@ -1,0 +1,56 @@
+// Pipes: creation, the bytes in flight, reads.
+import type { ReducerTable } from '../reducer_types.js';
+import type { KernelState, PipeState } from '../state.js';
+
+/** Linux's default pipe capacity (16 pages). */
+export const PIPE_CAPACITY = 65536;
+
+export function pipeOf(state: KernelState, id: number): PipeState {
+  const p = state.pipes.get(id);
+  if (!p) throw new Error(`no pipe ${id}`);
+  return p;
+}
+
+/** Takes count bytes from the front of the pipe (the reducer's and the reader's shared view). */
+export function peekPipe(pipe: PipeState, count: number): Uint8Array {
+  const out = new Uint8Array(Math.min(count, pipe.length));
+  let at = 0;
+  let head = pipe.head;
+  for (const chunk of pipe.chunks) {
+    if (at >= out.length) break;
+    const part = chunk.subarray(head, head + (out.length - at));
+    out.set(part, at);
+    at += part.length;
+    head = 0;
+  }
+  return out;
+}
+
+export const pipeReducers: ReducerTable<'PipeCreated' | 'PipeWritten' | 'PipeRead'> = {
+  PipeCreated(state, e) {
+    state.nextPipeId = Math.max(state.nextPipeId, e.pipeId + 1);
+    state.pipes.set(e.pipeId, { id: e.pipeId, chunks: [], head: 0, length: 0, capacity: PIPE_CAPACITY, readers: 0, writers: 0 });
+  },
+  PipeWritten(state, e) {
+    const p = pipeOf(state, e.pipeId);
+    p.chunks.push(Uint8Array.from(e.bytes));
+    p.length += e.bytes.length;
+  },
+  PipeRead(state, e) {
+    const p = pipeOf(state, e.pipeId);
+    let left = Math.min(e.count, p.length);
+    p.length -= left;
+    while (left > 0) {
+      const first = p.chunks[0]!;
+      const avail = first.length - p.head;
+      if (left < avail) {
+        p.head += left;
+        left = 0;
+      } else {
+        left -= avail;
+        p.chunks.shift();
+        p.head = 0;
+      }
+    }
+  },
+};
