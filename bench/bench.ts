@@ -170,9 +170,12 @@ function main(): void {
       // A peer that hangs on /bin/true would hang on the loop too: do not wait for it twice.
       const hung = !startup.ok && startup.failure.startsWith('timeout');
       progress(`[${mode}] ${name}: per-syscall cost${hung ? ' skipped: start-up timed out' : ''}`);
-      const syscall: Outcome<SyscallCost> = hung
-        ? { ok: false, failure: `not measured: /bin/true ${startup.failure}` }
-        : (ensureProgram(), measureSyscallCost(wrap, program.path, budget, runOpts));
+      let syscall: Outcome<SyscallCost>;
+      if (hung) syscall = { ok: false, failure: `not measured: /bin/true ${startup.failure}` };
+      else {
+        ensureProgram();
+        syscall = measureSyscallCost(wrap, program.path, budget, runOpts);
+      }
       if (!syscall.ok) progress(`[${mode}] ${name}: failed (${syscall.failure})`);
       result.peers.set(name, { startup, syscall });
     }
