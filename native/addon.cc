@@ -6,7 +6,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+
+#include <vector>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -78,6 +81,25 @@ Napi::Value Inject(const Napi::CallbackInfo& info) {
   int64_t r = theTracer().inject(tidArg(info, 0), static_cast<long>(i64Arg(info, 1)), args, &died);
   if (died) return info.Env().Null();
   return Napi::Number::New(info.Env(), static_cast<double>(r));
+}
+
+Napi::Value RestartSyscall(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().restartSyscall(tidArg(info, 0)));
+}
+
+// hostPoll(fds[], events[]) -> revents[]: a zero-timeout poll of tsvisor's own host fds.
+Napi::Value HostPoll(const Napi::CallbackInfo& info) {
+  Napi::Array fds = info[0].As<Napi::Array>();
+  Napi::Array events = info[1].As<Napi::Array>();
+  std::vector<pollfd> set(fds.Length());
+  for (uint32_t i = 0; i < set.size(); i++) {
+    set[i].fd = fds.Get(i).As<Napi::Number>().Int32Value();
+    set[i].events = static_cast<short>(events.Get(i).As<Napi::Number>().Int32Value());
+  }
+  poll(set.data(), set.size(), 0);
+  Napi::Array out = Napi::Array::New(info.Env(), set.size());
+  for (uint32_t i = 0; i < set.size(); i++) out.Set(i, set[i].revents);
+  return out;
 }
 
 Napi::Value StartAt(const Napi::CallbackInfo& info) {
@@ -195,6 +217,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setReturn", Napi::Function::New(env, SetReturn));
   exports.Set("resume", Napi::Function::New(env, Resume));
   exports.Set("inject", Napi::Function::New(env, Inject));
+  exports.Set("restartSyscall", Napi::Function::New(env, RestartSyscall));
+  exports.Set("hostPoll", Napi::Function::New(env, HostPoll));
   exports.Set("startAt", Napi::Function::New(env, StartAt));
   exports.Set("emulateRdtsc", Napi::Function::New(env, EmulateRdtsc));
   exports.Set("readMemory", Napi::Function::New(env, ReadMemory));

@@ -300,6 +300,17 @@ int64_t Tracer::inject(pid_t tid, long nr, const uint64_t args[6], bool* died) {
   return static_cast<int64_t>(t->regs.rax);
 }
 
+bool Tracer::restartSyscall(pid_t tid) {
+  Tracee* t = find(tid);
+  if (!t || t->state != TraceeState::kSeccompStop || t->injecting) return false;
+  t->regs.rax = t->regs.orig_rax;
+  t->regs.rip -= 2;
+  t->regs.orig_rax = static_cast<unsigned long long>(-1);
+  if (ptrace(PTRACE_SETREGS, tid, nullptr, &t->regs) != 0) return false;
+  t->state = TraceeState::kRunning;
+  return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
+}
+
 bool Tracer::startAt(pid_t tid, uint64_t rip, uint64_t rsp) {
   Tracee* t = find(tid);
   if (!t) return false;

@@ -63,6 +63,9 @@ class Tracer {
   // Runs one syscall in the thread, which must be at a syscall stop. Returns the raw result
   // (-errno on failure); sets *died when the thread vanished meanwhile.
   int64_t inject(pid_t tid, long nr, const uint64_t args[6], bool* died);
+  // At a seccomp stop: skips the syscall now and rewinds the thread to execute it again
+  // when resumed, so that a signal handler runs first and the call restarts after it.
+  bool restartSyscall(pid_t tid);
   // Starts the thread at rip/rsp with cleared registers (a fresh program image).
   bool startAt(pid_t tid, uint64_t rip, uint64_t rsp);
   // Moves rip (emulated instructions such as rdtsc) and sets rax/rdx.

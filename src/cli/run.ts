@@ -32,8 +32,7 @@ export async function runCommand(args: string[]): Promise<number> {
   if (opts.strace) printStrace(kernel);
   // Terminal signals reach the program directly (same process group); tsvisor stays up
   // to report its status. A SIGTERM/SIGHUP for tsvisor is passed on to the program.
-  process.on('SIGINT', () => {});
-  process.on('SIGQUIT', () => {});
+  for (const sig of ['SIGINT', 'SIGQUIT', 'SIGTSTP'] as const) process.on(sig, () => kernel.interruptSignalled());
   for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, () => kernel.signalInit(sig === 'SIGTERM' ? 15 : 1));
   let status: number;
   try {

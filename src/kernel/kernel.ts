@@ -1,6 +1,7 @@
 // The kernel: owns the state, turns platform stops into syscall dispatch, applies events
 // through the reducers and publishes records on the bus. One instance per sandbox.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 
 import { Subject } from 'rxjs';
 
@@ -14,7 +15,7 @@ import { applyEvent } from './reducer.js';
 import { emptyKernelState, type Credentials, type KernelState, type ProcessState, type ThreadState } from './state.js';
 import { SyscallContext } from './syscalls/context.js';
 import { hostRuns, type Outcome } from './syscalls/outcome.js';
-import { syscallName } from './syscalls/numbers.js';
+import { SYS, syscallName } from './syscalls/numbers.js';
 import { SYSCALL_TABLE } from './syscalls/table.js';
 import { stdioFiles } from './fd/stdio.js';
 import type { HostRoot } from './vfs/path_walk.js';
@@ -66,6 +67,33 @@ export interface CloneRequest {
 }
 
 const SIGSEGV = 11;
+const SA_RESTART = 0x10000000;
+/** Syscalls that return EINTR after a handler even with SA_RESTART (signal(7)). */
+const NEVER_RESTARTED: ReadonlySet<number> = new Set([
+  SYS.poll, SYS.select, SYS.pause, SYS.nanosleep, SYS.rt_sigsuspend, SYS.rt_sigtimedwait, SYS.clock_nanosleep,
+  SYS.epoll_wait, SYS.pselect6, SYS.ppoll, SYS.epoll_pwait,
+]);
+/** Signals whose default action is to do nothing: they interrupt no syscall. */
+const DEFAULT_IGNORED = new Set([17, 18, 23, 28]);
+
+/** The lowest signal pending for a host thread that it neither blocks nor ignores (0: none). */
+function deliverableSignal(hostTid: number, process: ProcessState): number {
+  let status: string;
+  try {
+    status = fs.readFileSync(`/proc/${process.hostPid}/task/${hostTid}/status`, 'utf8');
+  } catch {
+    return 0;
+  }
+  const field = (name: string) => BigInt('0x' + (new RegExp(`^${name}:\\s*([0-9a-f]+)`, 'm').exec(status)?.[1] ?? '0'));
+  const pending = (field('SigPnd') | field('ShdPnd')) & ~field('SigBlk') & ~field('SigIgn');
+  for (let sig = 1; sig <= 64; sig++) {
+    if (!(pending & (1n << BigInt(sig - 1)))) continue;
+    const handler = process.sigactions.get(sig)?.handler ?? 0;
+    if (handler === 0 && DEFAULT_IGNORED.has(sig)) continue;
+    return sig;
+  }
+  return 0;
+}
 const SIGCHLD = 17;
 const SIG_IGN = 1;
 const SA_NOCLDWAIT = 2;
@@ -96,6 +124,8 @@ export class Kernel {
   private looping = false;
   private finish: ((status: number) => void) | undefined;
   private finished = false;
+  /** While every thread is parked no stop arrives: this checks for signals meanwhile. */
+  private idleSignalCheck: NodeJS.Timeout | undefined;
 
   constructor(opts: KernelOptions) {
     this.platform = opts.platform;
@@ -133,19 +163,61 @@ export class Kernel {
       this.finish = resolve;
     });
     this.startImage(this.thread(pid), prepared);
+    this.idleSignalCheck = setInterval(() => {
+      if (this.running === 0) this.interruptSignalled();
+    }, 50);
     this.loop();
     return done;
   }
 
-  /** Completes a parked syscall (a blocked read, a sleep) and resumes its thread. */
-  complete(tid: number, value: number): void {
+  /**
+   * Completes a parked syscall (a blocked read, a sleep) and resumes its thread. False when
+   * the thread is no longer waiting (a signal interrupted it, or it died).
+   */
+  complete(tid: number, value: number): boolean {
     const rt = this.runtime.get(tid);
     const thread = this.state.threads.get(tid);
-    if (!rt || !thread || !rt.blocked) return;
+    if (!rt || !thread || !rt.blocked) return false;
     rt.blocked = false;
     this.running++;
     this.publishSyscall(thread, rt.nr, rt.args, value);
     this.platform.answer(thread.hostTid, value);
+    this.loop();
+    return true;
+  }
+
+  /**
+   * A parked thread cannot see a signal until it is resumed: when one is pending for it
+   * (sent by the kernel, or by the host terminal to the process group), its syscall ends
+   * with EINTR, or is restarted after the handler when the handler has SA_RESTART.
+   */
+  interruptSignalled(pids?: ReadonlySet<number>): void {
+    for (const [tid, rt] of this.runtime) {
+      if (!rt.blocked) continue;
+      const thread = this.state.threads.get(tid);
+      const process = thread && this.state.processes.get(thread.pid);
+      if (!thread || !process || (pids && !pids.has(process.pid))) continue;
+      const sig = deliverableSignal(thread.hostTid, process);
+      if (sig !== 0) this.interrupt(tid, sig);
+    }
+  }
+
+  private interrupt(tid: number, sig: number): void {
+    const rt = this.runtime.get(tid)!;
+    const thread = this.thread(tid);
+    for (const set of this.waiters.values()) {
+      for (const w of set) if (w.tid === tid) this.unwait(w);
+    }
+    rt.blocked = false;
+    this.running++;
+    const action = this.process(thread.pid).sigactions.get(sig);
+    const restart = action !== undefined && action.handler > SIG_IGN && (action.flags & SA_RESTART) !== 0 && !NEVER_RESTARTED.has(rt.nr);
+    if (restart) {
+      this.platform.restartSyscall(thread.hostTid);
+    } else {
+      this.publishSyscall(thread, rt.nr, rt.args, -Errno.EINTR);
+      this.platform.answer(thread.hostTid, -Errno.EINTR);
+    }
     this.loop();
   }
 
@@ -224,6 +296,7 @@ export class Kernel {
       while (!this.finished && this.running > 0) {
         const stop = this.platform.waitStop(WAIT_SLICE_MS);
         if (stop.kind === StopKind.Timeout) {
+          this.interruptSignalled();
           // Give Node's event loop a turn (stdin, timers, signals), then go on.
           setImmediate(() => this.loop());
           return;
@@ -451,7 +524,8 @@ export class Kernel {
       // The parent does not want zombies: the child is reaped at once.
       this.emit({ type: 'ProcessReaped', pid: process.pid });
     } else {
-      this.platform.signalThread(parent.hostPid, SIGCHLD);
+      this.platform.signalProcess(parent.hostPid, SIGCHLD);
+      this.interruptSignalled(new Set([parent.pid]));
     }
     this.notify(`wait:${parent.pid}`);
   }
@@ -459,6 +533,7 @@ export class Kernel {
   private end(waitStatus: number): void {
     if (this.finished) return;
     this.finished = true;
+    clearInterval(this.idleSignalCheck);
     if (this.sandbox) this.platform.destroy(this.sandbox);
     this.host.releaseAll();
     this.bus.complete();

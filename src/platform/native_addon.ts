@@ -20,6 +20,8 @@ export interface NativeAddon {
   setReturn(tid: number, value: number): boolean;
   resume(tid: number, sig: number, catchExit: boolean): boolean;
   inject(tid: number, nr: number, ...args: number[]): number | null;
+  restartSyscall(tid: number): boolean;
+  hostPoll(fds: number[], events: number[]): number[];
   startAt(tid: number, rip: number, rsp: number): boolean;
   emulateRdtsc(tid: number, rax: number, rdx: number, advance: number): boolean;
   readMemory(tid: number, addr: number, buf: Uint8Array, offset: number, length: number): number;

@@ -29,6 +29,12 @@ export interface Platform {
   inject(tid: number, nr: number, ...args: number[]): number | null;
   /** Puts the syscall-argument registers back to these values (after a rewritten syscall), at any stop. */
   setArgRegs(tid: number, args: readonly number[]): void;
+  /** Skips the trapped syscall and resumes so that it runs again after any pending signal's handler. */
+  restartSyscall(tid: number): void;
+  /** Zero-timeout readiness of tsvisor's own host fds (poll(2) events in, revents out). */
+  hostPoll(fds: number[], events: number[]): number[];
+  /** Sends a host signal to a whole stub process. */
+  signalProcess(hostPid: number, sig: number): void;
   /** Starts a freshly loaded image. */
   startAt(tid: number, rip: number, rsp: number): void;
   emulateRdtsc(tid: number, rax: number, rdx: number, advance: number): void;

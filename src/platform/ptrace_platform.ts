@@ -89,6 +89,18 @@ export class PtracePlatform implements Platform {
     this.native.setArgRegs(tid, ...args);
   }
 
+  restartSyscall(tid: number): void {
+    this.native.restartSyscall(tid);
+  }
+
+  hostPoll(fds: number[], events: number[]): number[] {
+    return this.native.hostPoll(fds, events);
+  }
+
+  signalProcess(hostPid: number, sig: number): void {
+    this.native.kill(hostPid, sig);
+  }
+
   startAt(tid: number, rip: number, rsp: number): void {
     this.native.startAt(tid, rip, rsp);
   }

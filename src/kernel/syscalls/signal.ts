@@ -32,22 +32,46 @@ export function sysRtSigaction(ctx: SyscallContext): Outcome {
   return hostRuns;
 }
 
-/** kill/tkill/tgkill: only the sandbox's own threads can be reached; for now, the caller's own process. */
+/** tkill/tgkill: one thread of the sandbox (the host delivers, so the handler runs for real). */
 function signalThread(ctx: SyscallContext, tid: number, sig: number): number {
   if (sig < 0 || sig > NSIG) return -Errno.EINVAL;
   const thread = ctx.kernel.state.threads.get(tid);
   if (!thread) return -Errno.ESRCH;
-  if (sig !== 0) ctx.kernel.platform.signalThread(thread.hostTid, sig);
+  if (sig !== 0) {
+    ctx.kernel.platform.signalThread(thread.hostTid, sig);
+    ctx.kernel.interruptSignalled(new Set([thread.pid]));
+  }
   return 0;
 }
 
+/**
+ * kill(pid, sig): pid > 0 one process, 0 the caller's group, -1 every process but init
+ * and the caller's... (Linux: all it may signal except init), < -1 the group -pid.
+ * Only sandbox processes exist for the program.
+ */
 export function sysKill(ctx: SyscallContext): Outcome {
   const pid = ctx.int(0);
   const sig = ctx.int(1);
-  const target = pid === 0 || pid === -1 || pid === -ctx.process.pgid ? ctx.process.pid : pid;
-  const p = ctx.kernel.state.processes.get(target);
-  if (!p || p.status !== 'running') return -Errno.ESRCH;
-  return signalThread(ctx, p.threads[0]!, sig);
+  if (sig < 0 || sig > NSIG) return -Errno.EINVAL;
+  const running = [...ctx.kernel.state.processes.values()].filter((p) => p.status === 'running' || p.pid === pid);
+  let targets;
+  if (pid > 0) targets = running.filter((p) => p.pid === pid);
+  else if (pid === 0) targets = running.filter((p) => p.pgid === ctx.process.pgid);
+  else if (pid === -1) targets = running.filter((p) => p.pid !== 1 && p.pid !== ctx.process.pid);
+  else targets = running.filter((p) => p.pgid === -pid);
+  if (targets.length === 0) return -Errno.ESRCH;
+  if (sig === 0) return 0;
+  for (const p of targets) {
+    // A zombie can still be signalled (nothing happens), as on Linux.
+    if (p.status === 'running') ctx.kernel.platform.signalProcess(p.hostPid, sig);
+  }
+  ctx.kernel.interruptSignalled(new Set(targets.map((p) => p.pid)));
+  return 0;
+}
+
+/** pause, rt_sigsuspend, rt_sigtimedwait: they wait for the thread's own signals, on the host. */
+export function sysWaitsForSignal(_ctx: SyscallContext): Outcome {
+  return hostRuns;
 }
 
 export function sysTkill(ctx: SyscallContext): Outcome {

@@ -174,7 +174,11 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   rt_sigprocmask: host('masks are the host thread\'s'),
   rt_sigreturn: host('the signal frame is the program\'s own'),
   sigaltstack: host('own thread'),
-  kill: partial(signal.sysKill, 'only the calling process can be signalled'),
+  kill: full(signal.sysKill),
+  pause: host('waits for the thread\'s own signals', signal.sysWaitsForSignal),
+  rt_sigsuspend: host('waits for the thread\'s own signals', signal.sysWaitsForSignal),
+  rt_sigtimedwait: host('waits for the thread\'s own signals', signal.sysWaitsForSignal),
+  rt_sigpending: host('the thread\'s own pending set', signal.sysWaitsForSignal),
   tkill: partial(signal.sysTkill, 'only the sandbox\'s threads'),
   tgkill: partial(signal.sysTgkill, 'only the sandbox\'s threads'),
 
