@@ -52,6 +52,8 @@ interface Waiter {
   keys: string[];
   /** Tries the syscall again: its result, or null to keep waiting. */
   retry: () => number | null;
+  /** Releases what the wait holds (timers) when it ends any way. */
+  cancel?: () => void;
 }
 
 /** A clone/fork/vfork the host is performing for a thread, until its event stop arrives. */
@@ -231,8 +233,8 @@ export class Kernel {
    * Parks the calling thread until one of keys is notified and retry() gives a result.
    * Keys name what it waits on: `pipe:ID`, `wait:PID`.
    */
-  block(tid: number, keys: string[], retry: () => number | null): Outcome {
-    const waiter: Waiter = { tid, keys, retry };
+  block(tid: number, keys: string[], retry: () => number | null, cancel?: () => void): Outcome {
+    const waiter: Waiter = { tid, keys, retry, ...(cancel ? { cancel } : {}) };
     for (const key of keys) {
       let set = this.waiters.get(key);
       if (!set) this.waiters.set(key, (set = new Set()));
@@ -255,6 +257,7 @@ export class Kernel {
   }
 
   private unwait(waiter: Waiter): void {
+    waiter.cancel?.();
     for (const key of waiter.keys) {
       const set = this.waiters.get(key);
       set?.delete(waiter);

@@ -23,8 +23,8 @@ export class SyscallContext {
   }
 
   /** Parks this thread until one of keys changes and retry() has a result (see Kernel.block). */
-  block(keys: string[], retry: () => number | null): Outcome {
-    return this.kernel.block(this.thread.tid, keys, retry);
+  block(keys: string[], retry: () => number | null, cancel?: () => void): Outcome {
+    return this.kernel.block(this.thread.tid, keys, retry, cancel);
   }
 
   emit(event: KernelEvent): void {

@@ -13,6 +13,7 @@ import * as mm from './mm.js';
 import * as net from './net.js';
 import type { Outcome } from './outcome.js';
 import * as pipe from './pipe.js';
+import * as poll from './poll.js';
 import * as proc from './process.js';
 import * as signal from './signal.js';
 import * as time from './time.js';
@@ -193,6 +194,12 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   // pipe.ts
   pipe: full(pipe.sysPipe),
   pipe2: partial(pipe.sysPipe2, 'O_DIRECT (packet mode) is accepted but the pipe stays a byte stream'),
+
+  // poll.ts
+  poll: full(poll.sysPoll),
+  ppoll: partial(poll.sysPpoll, 'the temporary signal mask is not applied'),
+  select: full(poll.sysSelect),
+  pselect6: partial(poll.sysPselect6, 'the temporary signal mask is not applied'),
 
   // net.ts
   socket: partial(net.sysSocket, 'no networking yet: every address family gets EAFNOSUPPORT'),

@@ -1,0 +1,209 @@
+// poll, ppoll, select, pselect6: readiness of the sandbox's fds, waiting when none is ready.
+import fs from 'node:fs';
+
+import { Errno } from '../errno.js';
+import { fdLimit, lookupFd } from '../fd/fd_table.js';
+import type { SyscallContext } from './context.js';
+import type { Outcome } from './outcome.js';
+
+const POLLIN = 0x1;
+const POLLPRI = 0x2;
+const POLLOUT = 0x4;
+const POLLERR = 0x8;
+const POLLHUP = 0x10;
+const POLLNVAL = 0x20;
+const POLLRDNORM = 0x40;
+const POLLWRNORM = 0x100;
+const PIPE_BUF = 4096;
+/** How often a wait that involves tsvisor's own stdio looks at it again. */
+const HOST_RECHECK_MS = 10;
+
+/** The poll(2) revents of one fd for the requested events (POLLERR/HUP/NVAL always). */
+function readiness(ctx: SyscallContext, fd: number, events: number): number {
+  const d = lookupFd(ctx, fd);
+  if (!d) return POLLNVAL;
+  const file = d.file;
+  const want = events | POLLERR | POLLHUP;
+  switch (file.kind) {
+    case 'pipe': {
+      const pipe = ctx.kernel.state.pipes.get(file.pipeId!);
+      if (!pipe) return POLLERR & want;
+      const reading = (file.flags & 3) === 0;
+      let r = 0;
+      if (reading) {
+        if (pipe.length > 0) r |= POLLIN | POLLRDNORM;
+        if (pipe.writers === 0) r |= POLLHUP;
+      } else {
+        if (pipe.capacity - pipe.length >= PIPE_BUF) r |= POLLOUT | POLLWRNORM;
+        if (pipe.readers === 0) r |= POLLERR;
+      }
+      return r & want;
+    }
+    case 'stdio':
+      return ctx.kernel.platform.hostPoll([file.hostFd!], [events])[0]! & (want | POLLNVAL);
+    default:
+      // Regular files, devices and directories never block.
+      return (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM) & want;
+  }
+}
+
+function involvesHostStream(ctx: SyscallContext, fds: number[]): boolean {
+  return fds.some((fd) => {
+    const d = lookupFd(ctx, fd);
+    if (d?.file.kind !== 'stdio') return false;
+    try {
+      return !fs.fstatSync(d.file.hostFd!).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Checks fds until one is ready or the timeout (ms; null: none) passes, then calls finish
+ * with the revents of each. Parks the thread in between, woken by pipe changes and timers.
+ */
+function waitReady(
+  ctx: SyscallContext,
+  polls: Array<{ fd: number; events: number }>,
+  timeoutMs: number | null,
+  finish: (revents: number[], timedOut: boolean) => number,
+): Outcome {
+  const deadline = timeoutMs === null ? null : Date.now() + timeoutMs;
+  const check = (): number | null => {
+    const revents = polls.map((p) => (p.fd < 0 ? 0 : readiness(ctx, p.fd, p.events)));
+    const ready = revents.some((r) => r !== 0);
+    const timedOut = deadline !== null && Date.now() >= deadline;
+    return ready || timedOut ? finish(revents, !ready) : null;
+  };
+  const first = check();
+  if (first !== null) return first;
+  const kernel = ctx.kernel;
+  const key = `timer:${ctx.thread.tid}`;
+  const keys = [key];
+  for (const { fd } of polls) {
+    const pipeId = lookupFd(ctx, fd)?.file.pipeId;
+    if (pipeId !== undefined) keys.push(`pipe:${pipeId}`);
+  }
+  const timers: NodeJS.Timeout[] = [];
+  if (deadline !== null) timers.push(setTimeout(() => kernel.notify(key), Math.max(0, deadline - Date.now())));
+  if (involvesHostStream(ctx, polls.map((p) => p.fd))) timers.push(setInterval(() => kernel.notify(key), HOST_RECHECK_MS));
+  return ctx.block(keys, check, () => timers.forEach((t) => clearTimeout(t)));
+}
+
+function readTimespecMs(ctx: SyscallContext, addr: number): number | null | 'fault' | 'invalid' {
+  if (addr === 0) return null;
+  const raw = ctx.read(addr, 16);
+  if (!raw) return 'fault';
+  const v = new DataView(raw.buffer, raw.byteOffset);
+  const sec = Number(v.getBigInt64(0, true));
+  const nsec = Number(v.getBigInt64(8, true));
+  if (sec < 0 || nsec < 0 || nsec >= 1e9) return 'invalid';
+  return sec * 1000 + Math.ceil(nsec / 1e6);
+}
+
+function pollCommon(ctx: SyscallContext, fdsAddr: number, nfds: number, timeoutMs: number | null): Outcome {
+  if (nfds < 0 || nfds > fdLimit(ctx.process)) return -Errno.EINVAL;
+  const raw = nfds === 0 ? new Uint8Array(0) : ctx.read(fdsAddr, nfds * 8);
+  if (!raw) return -Errno.EFAULT;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const polls = [...Array(nfds).keys()].map((i) => ({ fd: view.getInt32(i * 8, true), events: view.getUint16(i * 8 + 4, true) }));
+  return waitReady(ctx, polls, timeoutMs, (revents) => {
+    const out = Buffer.from(raw);
+    revents.forEach((r, i) => out.writeUInt16LE(r, i * 8 + 6));
+    if (nfds > 0 && !ctx.write(fdsAddr, out)) return -Errno.EFAULT;
+    return revents.filter((r) => r !== 0).length;
+  });
+}
+
+export function sysPoll(ctx: SyscallContext): Outcome {
+  const timeout = ctx.int(2);
+  return pollCommon(ctx, ctx.args[0]!, ctx.int(1), timeout < 0 ? null : timeout);
+}
+
+export function sysPpoll(ctx: SyscallContext): Outcome {
+  const timeout = readTimespecMs(ctx, ctx.args[2]!);
+  if (timeout === 'fault') return -Errno.EFAULT;
+  if (timeout === 'invalid') return -Errno.EINVAL;
+  return pollCommon(ctx, ctx.args[0]!, ctx.int(1), timeout);
+}
+
+const SELECT_IN = POLLIN | POLLHUP | POLLERR | POLLRDNORM;
+const SELECT_OUT = POLLOUT | POLLERR | POLLWRNORM;
+const SELECT_EX = POLLPRI;
+
+function selectCommon(ctx: SyscallContext, timeoutMs: number | null, writeTimeout?: (elapsedMs: number) => boolean): Outcome {
+  const nfds = ctx.int(0);
+  if (nfds < 0 || nfds > fdLimit(ctx.process)) return -Errno.EINVAL;
+  const bytes = Math.ceil(nfds / 64) * 8;
+  const sets: Array<Uint8Array | null> = [];
+  for (const addr of [ctx.args[1]!, ctx.args[2]!, ctx.args[3]!]) {
+    if (addr === 0 || bytes === 0) {
+      sets.push(null);
+      continue;
+    }
+    const raw = ctx.read(addr, bytes);
+    if (!raw) return -Errno.EFAULT;
+    sets.push(raw);
+  }
+  const has = (set: Uint8Array | null, fd: number) => set !== null && (set[fd >> 3]! & (1 << (fd & 7))) !== 0;
+  const polls: Array<{ fd: number; events: number }> = [];
+  for (let fd = 0; fd < nfds; fd++) {
+    let events = 0;
+    if (has(sets[0]!, fd)) events |= POLLIN;
+    if (has(sets[1]!, fd)) events |= POLLOUT;
+    if (has(sets[2]!, fd)) events |= POLLPRI;
+    if (events === 0) continue;
+    if (!lookupFd(ctx, fd)) return -Errno.EBADF;
+    polls.push({ fd, events });
+  }
+  const start = Date.now();
+  return waitReady(ctx, polls, timeoutMs, (revents) => {
+    const outs = sets.map((s) => (s ? new Uint8Array(s.length) : null));
+    let count = 0;
+    polls.forEach(({ fd, events }, i) => {
+      const r = revents[i]!;
+      const marks: Array<[number, number, number]> = [[0, POLLIN, SELECT_IN], [1, POLLOUT, SELECT_OUT], [2, POLLPRI, SELECT_EX]];
+      for (const [set, asked, means] of marks) {
+        if (events & asked && r & means) {
+          outs[set]![fd >> 3]! |= 1 << (fd & 7);
+          count++;
+        }
+      }
+    });
+    for (let i = 0; i < 3; i++) if (outs[i] && !ctx.write(ctx.args[1 + i]!, outs[i]!)) return -Errno.EFAULT;
+    if (writeTimeout && !writeTimeout(Date.now() - start)) return -Errno.EFAULT;
+    return count;
+  });
+}
+
+export function sysSelect(ctx: SyscallContext): Outcome {
+  const tvAddr = ctx.args[4]!;
+  let timeoutMs: number | null = null;
+  if (tvAddr !== 0) {
+    const raw = ctx.read(tvAddr, 16);
+    if (!raw) return -Errno.EFAULT;
+    const v = new DataView(raw.buffer, raw.byteOffset);
+    const sec = Number(v.getBigInt64(0, true));
+    const usec = Number(v.getBigInt64(8, true));
+    if (sec < 0 || usec < 0 || usec >= 1e6) return -Errno.EINVAL;
+    timeoutMs = sec * 1000 + Math.ceil(usec / 1000);
+  }
+  // Linux's select writes back the time left.
+  const writeLeft = (elapsed: number): boolean => {
+    if (tvAddr === 0 || timeoutMs === null) return true;
+    const left = Math.max(0, timeoutMs - elapsed);
+    const out = Buffer.alloc(16);
+    out.writeBigInt64LE(BigInt(Math.floor(left / 1000)), 0);
+    out.writeBigInt64LE(BigInt((left % 1000) * 1000), 8);
+    return ctx.write(tvAddr, out);
+  };
+  return selectCommon(ctx, timeoutMs, writeLeft);
+}
+
+export function sysPselect6(ctx: SyscallContext): Outcome {
+  const timeout = readTimespecMs(ctx, ctx.args[4]!);
+  if (timeout === 'fault') return -Errno.EFAULT;
+  if (timeout === 'invalid') return -Errno.EINVAL;
+  return selectCommon(ctx, timeout);
+}
