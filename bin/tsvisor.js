@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+// One bundled file (npm run build): loading ~60 modules one by one costs ~40 ms of start-up.
+import { main } from '../dist/tsvisor.mjs';
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

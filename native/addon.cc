@@ -8,6 +8,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 
 #include <vector>
 #include <sys/syscall.h>
@@ -202,6 +203,18 @@ Napi::Value CurrentCpu(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), sched_getcpu());
 }
 
+// setHostRlimit(pid, resource, soft, hard) -> 0 or -errno: a host limit of a stub process
+// (memory), which its children inherit. -1 is RLIM_INFINITY.
+Napi::Value SetHostRlimit(const Napi::CallbackInfo& info) {
+  auto lim = [&](size_t i) {
+    int64_t v = i64Arg(info, i);
+    return v < 0 ? RLIM_INFINITY : static_cast<rlim_t>(v);
+  };
+  rlimit r{lim(2), lim(3)};
+  int rc = prlimit(tidArg(info, 0), static_cast<__rlimit_resource>(info[1].As<Napi::Number>().Int32Value()), &r, nullptr);
+  return Napi::Number::New(info.Env(), rc < 0 ? -errno : 0);
+}
+
 Napi::Value AllowedSyscalls(const Napi::CallbackInfo& info) {
   Napi::Array out = Napi::Array::New(info.Env(), kAllowedSyscallCount);
   for (int i = 0; i < kAllowedSyscallCount; i++) out.Set(i, kAllowedSyscalls[i]);
@@ -234,6 +247,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hostLseek", Napi::Function::New(env, HostLseek));
   exports.Set("setAffinity", Napi::Function::New(env, SetAffinity));
   exports.Set("currentCpu", Napi::Function::New(env, CurrentCpu));
+  exports.Set("setHostRlimit", Napi::Function::New(env, SetHostRlimit));
   exports.Set("allowedSyscalls", Napi::Function::New(env, AllowedSyscalls));
   return exports;
 }

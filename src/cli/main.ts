@@ -1,16 +1,22 @@
 // The `tsvisor` command: dispatches to its subcommands.
 import fs from 'node:fs';
 
+import { VERSION } from '../version.js';
 import { CliError, EXIT_TSVISOR_ERROR } from './errors.js';
 import { runCommand } from './run.js';
+import { replayCommand } from './replay_command.js';
+import { syscallsCommand } from './syscalls_command.js';
+import { traceCommand } from './trace_command.js';
 
 const USAGE = `usage: tsvisor COMMAND [options]
 
 commands:
   run [options] -- CMD [ARGS...]   run CMD in a new sandbox (see tsvisor run --help)
+  syscalls [--json] [--level L]    every x86-64 syscall and how tsvisor supports it
+  trace show|stats FILE            read a trace recorded with run --record
+  replay FILE [--to SEQ] [--state PART] [--verify]
+                                   rebuild the kernel state of a recorded run
   --version                        print the version`;
-
-export const VERSION = '0.1.0';
 
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
@@ -18,6 +24,12 @@ export async function main(args: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runCommand(rest);
+      case 'syscalls':
+        return syscallsCommand(rest);
+      case 'trace':
+        return traceCommand(rest);
+      case 'replay':
+        return replayCommand(rest);
       case '--version':
       case 'version':
         fs.writeSync(1, `tsvisor version ${VERSION}\n`);

@@ -8,6 +8,8 @@ import type { Credentials } from '../kernel/state.js';
 import { HostRoot } from '../kernel/vfs/path_walk.js';
 import { PlatformError, PtracePlatform } from '../platform/ptrace_platform.js';
 import { printStrace } from '../trace/strace_printer.js';
+import { TraceWriter } from '../trace/trace_writer.js';
+import { VERSION } from '../version.js';
 import { CliError, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND } from './errors.js';
 import { parseRunOptions, RUN_USAGE, type RunOptions } from './run_options.js';
 
@@ -28,12 +30,27 @@ export async function runCommand(args: string[]): Promise<number> {
   const root = new HostRoot(opts.rootfs);
   const cwd = sandboxCwd(root, opts);
   const prepared = prepare(root, cwd, opts);
-  const kernel = new Kernel({ platform: new PtracePlatform(), root, warn });
+  const kernel = new Kernel({ platform: new PtracePlatform(), root, warn, limits: opts.limits, hostname: opts.hostname });
   if (opts.strace) printStrace(kernel);
+  if (opts.record !== undefined) {
+    try {
+      new TraceWriter(opts.record, opts.command, VERSION).attach(kernel);
+    } catch (err) {
+      throw new CliError(`--record ${opts.record}: ${(err as Error).message}`);
+    }
+  }
   // Terminal signals reach the program directly (same process group); tsvisor stays up
   // to report its status. A SIGTERM/SIGHUP for tsvisor is passed on to the program.
   for (const sig of ['SIGINT', 'SIGQUIT', 'SIGTSTP'] as const) process.on(sig, () => kernel.interruptSignalled());
-  for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, () => kernel.signalInit(sig === 'SIGTERM' ? 15 : 1));
+  // The first SIGTERM/SIGHUP is passed on; a second one ends the sandbox, so that a program
+  // that ignores it cannot keep tsvisor (and its processes) alive.
+  let asked = 0;
+  for (const sig of ['SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      if (asked++ === 0) kernel.signalInit(sig === 'SIGTERM' ? 15 : 1);
+      else kernel.terminate(sig === 'SIGTERM' ? 15 : 1);
+    });
+  }
   let status: number;
   try {
     status = await kernel.run(prepared, cwd, ROOT_CREDS);

@@ -11,6 +11,34 @@ export interface RunOptions {
   env: string[];
   strace: boolean;
   command: string[];
+  limits: SandboxLimits;
+  hostname: string;
+  /** --record FILE: where the trace goes. */
+  record?: string;
+}
+
+export interface SandboxLimits {
+  /** Tasks (threads and processes) the sandbox may hold at once. */
+  pids: number;
+  /** Address space of each process in bytes (like ulimit -v), or null for none. */
+  memory: number | null;
+  /** Open files per process (RLIMIT_NOFILE, soft and hard). */
+  fds: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = { pids: 1024, memory: null, fds: 1024 };
+
+/** "512m", "2G", "1048576" -> bytes. */
+function parseBytes(text: string, option: string): number {
+  const m = /^(\d+)([kmgt]?)i?b?$/i.exec(text.trim());
+  if (!m) throw new CliError(`${option} wants a size like 512m or 2g, got '${text}'`);
+  const scale = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Number(m[1]) * scale;
+}
+
+function parseCount(text: string, option: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new CliError(`${option} wants a positive number, got '${text}'`);
+  return Number(text);
 }
 
 export const RUN_USAGE = `usage: tsvisor run [options] -- CMD [ARGS...]
@@ -25,6 +53,14 @@ options:
   --env K=V      set a variable (repeatable); the program otherwise gets
                  tsvisor's own environment
   --strace       print one line per syscall on stderr
+  --record FILE  record the run (every syscall and kernel event) to a trace
+                 file, for tsvisor trace show / stats and tsvisor replay
+  --hostname NAME      the sandbox's host name (default: tsvisor)
+  --pids-limit N       tasks (processes and threads) at once (default: 1024);
+                       fork and clone beyond it fail with EAGAIN
+  --memory BYTES       address space of each process, like ulimit -v (512m, 2g);
+                       allocations beyond it fail with ENOMEM
+  --fds-limit N        open files per process (default: 1024); beyond: EMFILE
   -h, --help     this text`;
 
 function takeValue(args: string[], i: number, name: string): string {
@@ -37,6 +73,9 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
   let rootfs = '/';
   let cwd: string | undefined;
   let strace = false;
+  let hostname = 'tsvisor';
+  let record: string | undefined;
+  const limits: SandboxLimits = { ...DEFAULT_LIMITS };
   const sets: string[] = [];
   let i = 0;
   for (; i < args.length; i++) {
@@ -68,6 +107,22 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
       case '--strace':
         strace = true;
         break;
+      case '--record':
+        record = value();
+        break;
+      case '--hostname':
+        hostname = value();
+        if (hostname.length === 0 || hostname.length > 64) throw new CliError('--hostname wants 1 to 64 characters');
+        break;
+      case '--pids-limit':
+        limits.pids = parseCount(value(), name);
+        break;
+      case '--memory':
+        limits.memory = parseBytes(value(), name);
+        break;
+      case '--fds-limit':
+        limits.fds = parseCount(value(), name);
+        break;
       default:
         if (a.startsWith('-')) throw new CliError(`unknown option ${a} (see tsvisor run --help)`);
         // The first non-option starts the command, as with `tsvisor run CMD`.
@@ -96,6 +151,6 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
       else env.push(kv);
     }
     const defaultCwd = root === '/' ? process.cwd() : '/';
-    return { rootfs: root, cwd: cwd ?? defaultCwd, env, strace, command };
+    return { rootfs: root, cwd: cwd ?? defaultCwd, env, strace, command, limits, hostname, ...(record === undefined ? {} : { record }) };
   }
 }

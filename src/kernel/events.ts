@@ -21,6 +21,21 @@ export const MappingSchema = z.object({
 
 export const SigActionSchema = z.object({ handler: addr, flags: int, restorer: addr, mask: z.number() });
 
+const SocketCredsSchema = z.object({ pid: int, uid: int, gid: int });
+
+const EpollInterestSchema = z.object({
+  fd: int, fileId: int, events: int, data: z.string(), lastReported: int, lastGeneration: int, disabled: z.boolean(),
+});
+
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array);
+const ns = z.bigint();
+const nodeKind = z.enum(['file', 'dir', 'symlink']);
+
+/** Attributes of a node entering the overlay's upper layer. */
+const overlayAttrs = {
+  nodeId: int, kind: nodeKind, mode: int, uid: int, gid: int, dev: z.bigint(), ino: z.bigint(),
+};
+
 /** RLIM_INFINITY is stored as -1 (the value of ~0UL read as a signed 64-bit register). */
 const rlimit = z.tuple([int, z.number(), z.number()]);
 
@@ -45,8 +60,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ProcessExited'), pid: int, waitStatus: int }),
   z.object({
     type: z.literal('FileOpened'),
-    fileId: int, kind: z.enum(['stdio', 'host', 'dir', 'dev', 'pipe']), path: z.string(), flags: int,
-    hostFd: int.optional(), pipeId: int.optional(),
+    fileId: int, kind: z.enum(['stdio', 'host', 'mem', 'dir', 'dev', 'pipe', 'epoll', 'eventfd', 'timerfd', 'socket']), path: z.string(), flags: int,
+    hostFd: int.optional(), pipeId: int.optional(), objectId: int.optional(), nodeId: int.optional(),
   }),
   z.object({ type: z.literal('FdInstalled'), pid: int, fd: int, fileId: int, cloexec: z.boolean() }),
   z.object({ type: z.literal('FdClosed'), pid: int, fd: int }),
@@ -63,9 +78,62 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RlimitSet'), pid: int, resource: int, soft: z.number(), hard: z.number() }),
   z.object({ type: z.literal('CommSet'), pid: int, comm: z.string() }),
   z.object({ type: z.literal('SyscallUnsupported'), name: z.string() }),
+  z.object({ type: z.literal('HostnameSet'), hostname: z.string() }),
   z.object({ type: z.literal('PipeCreated'), pipeId: int }),
   z.object({ type: z.literal('PipeWritten'), pipeId: int, bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array) }),
   z.object({ type: z.literal('PipeRead'), pipeId: int, count: z.number().int().positive() }),
+  // The overlay (vfs/overlay_reducer.ts). parent 0 with name '' is the upper root itself.
+  z.object({
+    // A lower entry enters the upper layer with everything the host says of it.
+    type: z.literal('OverlayCopiedUp'), parent: int, name: z.string(), ...overlayAttrs,
+    atimeNs: ns, mtimeNs: ns, ctimeNs: ns,
+    data: bytes.optional(), target: z.string().optional(), lower: z.string().nullable().optional(),
+  }),
+  z.object({
+    type: z.literal('OverlayNodeCreated'), parent: int, name: z.string(), ...overlayAttrs,
+    timeNs: ns, target: z.string().optional(),
+  }),
+  z.object({ type: z.literal('OverlayWritten'), nodeId: int, offset: z.number().int().nonnegative(), bytes, timeNs: ns }),
+  z.object({ type: z.literal('OverlayTruncated'), nodeId: int, size: z.number().int().nonnegative(), timeNs: ns }),
+  z.object({
+    type: z.literal('OverlayAttrsSet'), nodeId: int,
+    mode: int.optional(), uid: int.optional(), gid: int.optional(),
+    atimeNs: ns.optional(), mtimeNs: ns.optional(), ctimeNs: ns,
+  }),
+  z.object({ type: z.literal('OverlayLinked'), nodeId: int, parent: int, name: z.string(), timeNs: ns }),
+  // whiteout: a lower entry of that name exists and must stay hidden.
+  z.object({ type: z.literal('OverlayRemoved'), parent: int, name: z.string(), whiteout: z.boolean(), timeNs: ns }),
+  z.object({
+    type: z.literal('OverlayRenamed'),
+    fromParent: int, fromName: z.string(), toParent: int, toName: z.string(),
+    whiteout: z.boolean(), exchange: z.boolean(), timeNs: ns,
+  }),
+  z.object({ type: z.literal('EpollCreated'), id: int }),
+  z.object({ type: z.literal('EpollInterestSet'), id: int, interest: EpollInterestSchema }),
+  z.object({ type: z.literal('EpollInterestRemoved'), id: int, fileId: int, fd: int }),
+  z.object({ type: z.literal('EpollReported'), id: int, fileId: int, fd: int, mask: int, generation: int, disable: z.boolean() }),
+  z.object({ type: z.literal('EventfdCreated'), id: int, counter: z.bigint(), semaphore: z.boolean() }),
+  z.object({ type: z.literal('EventfdCounterSet'), id: int, counter: z.bigint() }),
+  z.object({ type: z.literal('TimerfdCreated'), id: int, clock: int }),
+  z.object({ type: z.literal('SocketCreated'), id: int, socketType: int, creds: SocketCredsSchema }),
+  z.object({ type: z.literal('SocketBound'), id: int, address: z.string() }),
+  z.object({ type: z.literal('SocketListening'), id: int }),
+  z.object({ type: z.literal('SocketsConnected'), a: int, b: int }),
+  z.object({ type: z.literal('SocketDatagramPeerSet'), id: int, address: z.string() }),
+  z.object({ type: z.literal('SocketConnectionQueued'), listener: int, id: int }),
+  z.object({ type: z.literal('SocketConnectionAccepted'), listener: int, id: int }),
+  z.object({
+    type: z.literal('SocketMessageQueued'),
+    id: int,
+    bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array),
+    fileIds: z.array(int),
+    creds: SocketCredsSchema,
+    from: z.string().optional(),
+  }),
+  z.object({ type: z.literal('SocketMessageTaken'), id: int, count: z.number().int().nonnegative(), wholeMessage: z.boolean() }),
+  z.object({ type: z.literal('SocketShutdown'), id: int, read: z.boolean(), write: z.boolean() }),
+  z.object({ type: z.literal('SocketPasscredSet'), id: int, on: z.boolean() }),
+  z.object({ type: z.literal('TimerfdSet'), id: int, intervalNs: z.bigint(), deadlineNs: z.bigint().nullable() }),
 ]);
 
 export type KernelEvent = z.infer<typeof KernelEventSchema>;

@@ -17,6 +17,15 @@ interface HostFile {
 
 export class HostResources {
   private readonly files = new Map<number, HostFile>();
+  /** Node timers that wake the waiters of a timerfd at its deadline, by timerfd id. */
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+
+  /** (Re)arms the wake-up of timer id in ms (null: disarm). */
+  armTimer(id: number, ms: number | null, wake: () => void): void {
+    clearTimeout(this.timers.get(id));
+    this.timers.delete(id);
+    if (ms !== null) this.timers.set(id, setTimeout(wake, Math.max(0, ms)));
+  }
 
   addFile(fileId: number, fd: number): void {
     this.files.set(fileId, { fd });
@@ -57,6 +66,8 @@ export class HostResources {
   }
 
   releaseAll(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
     for (const id of [...this.files.keys()]) this.release(id);
   }
 }

@@ -20,19 +20,47 @@ import { SYS, syscallName } from './syscalls/numbers.js';
 import { SYSCALL_TABLE } from './syscalls/table.js';
 import { stdioFiles } from './fd/stdio.js';
 import type { HostRoot } from './vfs/path_walk.js';
-import { closeOnExec } from './fd/fd_table.js';
+import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 
 /** What the bus carries: every syscall and every domain event, in order. */
 export type KernelRecord =
-  | { type: 'syscall'; seq: number; pid: number; tid: number; nr: number; args: readonly number[]; result: number | 'noreturn' }
-  | { type: 'event'; seq: number; event: KernelEvent };
+  | {
+      type: 'syscall';
+      seq: number;
+      pid: number;
+      tid: number;
+      nr: number;
+      args: readonly number[];
+      result: number | 'noreturn';
+      /** The bytes written into the program's memory (when a recorder asked for them). */
+      writes?: MemoryWrite[];
+    }
+  | { type: 'event'; seq: number; event: KernelEvent }
+  /** The sandbox has ended: pid 1's wait status. */
+  | { type: 'exit'; seq: number; waitStatus: number };
+
+export interface MemoryWrite {
+  addr: number;
+  bytes: Uint8Array;
+}
 
 export interface KernelOptions {
   platform: Platform;
   root: HostRoot;
   /** One-line messages from the kernel to the user (unsupported syscalls, internal errors). */
   warn: (message: string) => void;
+  limits?: KernelLimits;
+  hostname?: string;
+}
+
+export interface KernelLimits {
+  /** Tasks at once; fork/clone beyond fail with EAGAIN. */
+  pids: number;
+  /** Address space per process (host RLIMIT_AS), or null. */
+  memory: number | null;
+  /** RLIMIT_NOFILE of the first process. */
+  fds: number;
 }
 
 /** Per-thread bookkeeping that only matters while the kernel runs (never checkpointed). */
@@ -45,6 +73,8 @@ interface ThreadRuntime {
   /** The syscall in flight (for the record published when it completes). */
   nr: number;
   args: readonly number[];
+  /** Memory it wrote so far, when writes are captured. */
+  writes?: MemoryWrite[];
 }
 
 /** A thread parked in a syscall until something it waits on changes (see Kernel.block). */
@@ -110,18 +140,25 @@ export class Kernel {
   readonly host = new HostResources();
   readonly platform: Platform;
   readonly root: HostRoot;
-  private readonly warn: (message: string) => void;
+  readonly warn: (message: string) => void;
+  readonly limits: KernelLimits;
+  private readonly hostname: string;
+  /** Limits already reported to the user (each is said once). */
+  private readonly limitsHit = new Set<string>();
   private readonly hostAux: HostAux = readHostAux();
   /** Host tid -> virtual tid: an index over state.threads, for the per-stop lookup. */
   private readonly byHostTid = new Map<number, number>();
   private readonly runtime = new Map<number, ThreadRuntime>();
   private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly generations = new Map<string, number>();
   private readonly clones = new Map<number, CloneRequest>();
   /** New host threads that stopped before their creator's clone event told who they are. */
   private readonly earlyAttached = new Set<number>();
   /** Argument registers to put back in a new child at its first stop (rewritten clones). */
   private readonly childArgFixups = new Map<number, readonly number[]>();
   private sandbox: SandboxHandle | undefined;
+  /** Set by a recorder: syscall records then carry the bytes written into memory. */
+  captureWrites = false;
   private seq = 0;
   private running = 0;
   private looping = false;
@@ -134,6 +171,15 @@ export class Kernel {
     this.platform = opts.platform;
     this.root = opts.root;
     this.warn = opts.warn;
+    this.limits = opts.limits ?? { pids: 1024, memory: null, fds: 1024 };
+    this.hostname = opts.hostname ?? 'tsvisor';
+  }
+
+  /** Tells the user, once per kind, that the program ran into one of the sandbox's limits. */
+  limitReached(kind: string, message: string): void {
+    if (this.limitsHit.has(kind)) return;
+    this.limitsHit.add(kind);
+    this.warn(message);
   }
 
   emit(event: KernelEvent): void {
@@ -153,8 +199,13 @@ export class Kernel {
       type: 'ProcessStarted',
       pid, tid: pid, hostTid: sandbox.stubTid, ppid: 0,
       exe: prepared.exe.path, argv: prepared.argv, cwd, umask: 0o022,
-      creds, rlimits: defaultRlimits(),
+      creds, rlimits: defaultRlimits(this.limits),
     });
+    if (this.hostname !== this.state.hostname) this.emit({ type: 'HostnameSet', hostname: this.hostname });
+    if (this.limits.memory !== null) {
+      const RLIMIT_AS = 9;
+      this.platform.setHostRlimit(sandbox.stubTid, RLIMIT_AS, this.limits.memory, this.limits.memory);
+    }
     this.byHostTid.set(sandbox.stubTid, pid);
     for (const f of stdioFiles(this.state.nextFileId)) {
       this.emit({ type: 'FileOpened', fileId: f.fileId, kind: 'stdio', path: f.name, flags: f.flags, hostFd: f.hostFd });
@@ -224,6 +275,11 @@ export class Kernel {
     this.loop();
   }
 
+  /** Ends the sandbox at once, as if pid 1 had been killed by sig. */
+  terminate(sig: number): void {
+    this.end(sig);
+  }
+
   /** Sends a host signal to the first process (tsvisor itself was asked to stop). */
   signalInit(sig: number): void {
     const init = this.state.processes.get(1);
@@ -244,8 +300,14 @@ export class Kernel {
     return { kind: 'pending' };
   }
 
+  /** How many times key was notified: edge-triggered epoll reports a file again after a change. */
+  generation(key: string): number {
+    return this.generations.get(key) ?? 0;
+  }
+
   /** Something waiters may be waiting on changed: let them try again. */
   notify(key: string): void {
+    this.generations.set(key, this.generation(key) + 1);
     const set = this.waiters.get(key);
     if (!set) return;
     for (const waiter of [...set]) {
@@ -264,6 +326,23 @@ export class Kernel {
       set?.delete(waiter);
       if (set?.size === 0) this.waiters.delete(key);
     }
+  }
+
+  /**
+   * Closes fds of a process (close, close-on-exec, exit): host handles of open files that
+   * no fd refers to any more are released, and whoever waits on the other end is woken.
+   */
+  closeFds(process: ProcessState, fds: readonly number[]): void {
+    const wake = new Set<string>();
+    for (const fd of fds) {
+      const entry = process.fds.get(fd);
+      if (!entry) continue;
+      const file = this.state.files.get(entry.fileId);
+      if (file) for (const key of wakeKeysOnClose(this.state, file)) wake.add(key);
+      this.emit({ type: 'FdClosed', pid: process.pid, fd });
+      if (!this.state.files.has(entry.fileId)) this.host.release(entry.fileId);
+    }
+    for (const key of wake) this.notify(key);
   }
 
   /** Registers the clone a thread is about to have the host perform. */
@@ -512,11 +591,8 @@ export class Kernel {
 
   /** A process has ended: close its files, tell its parent, or end the sandbox (pid 1). */
   private exitProcess(process: ProcessState, waitStatus: number): void {
-    const open = [...process.fds.values()].map((e) => e.fileId);
-    const pipes = [...new Set(open.map((id) => this.state.files.get(id)?.pipeId).filter((id) => id !== undefined))];
+    this.closeFds(process, [...process.fds.keys()]);
     this.emit({ type: 'ProcessExited', pid: process.pid, waitStatus });
-    for (const fileId of open) if (!this.state.files.has(fileId)) this.host.release(fileId);
-    for (const pipeId of pipes) this.notify(`pipe:${pipeId}`);
     if (process.pid === 1) {
       this.end(waitStatus);
       return;
@@ -527,11 +603,13 @@ export class Kernel {
     if (action && (action.handler === SIG_IGN || action.flags & SA_NOCLDWAIT)) {
       // The parent does not want zombies: the child is reaped at once.
       this.emit({ type: 'ProcessReaped', pid: process.pid });
+      this.notify(`wait:${parent.pid}`);
     } else {
+      // A waiting parent gets the child first (its wait4 completes), then SIGCHLD, as on Linux.
+      this.notify(`wait:${parent.pid}`);
       this.platform.signalProcess(parent.hostPid, SIGCHLD);
       this.interruptSignalled(new Set([parent.pid]));
     }
-    this.notify(`wait:${parent.pid}`);
   }
 
   private end(waitStatus: number): void {
@@ -540,12 +618,23 @@ export class Kernel {
     clearInterval(this.idleSignalCheck);
     if (this.sandbox) this.platform.destroy(this.sandbox);
     this.host.releaseAll();
+    if (this.bus.observed) this.bus.next({ type: 'exit', seq: this.seq, waitStatus });
     this.bus.complete();
     this.finish?.(waitStatus);
   }
 
+  /** Notes bytes a handler wrote into a thread's memory, for the syscall's record. */
+  noteWrite(tid: number, addr: number, bytes: Uint8Array): void {
+    const rt = this.runtime.get(tid);
+    if (rt) (rt.writes ??= []).push({ addr, bytes: Uint8Array.from(bytes) });
+  }
+
   private publishSyscall(thread: ThreadState, nr: number, args: readonly number[], result: number | 'noreturn'): void {
-    if (this.bus.observed) this.bus.next({ type: 'syscall', seq: this.seq, pid: thread.pid, tid: thread.tid, nr, args, result });
+    const rt = this.runtime.get(thread.tid);
+    const writes = rt?.writes;
+    if (rt) delete rt.writes;
+    if (!this.bus.observed) return;
+    this.bus.next({ type: 'syscall', seq: this.seq, pid: thread.pid, tid: thread.tid, nr, args, result, ...(writes ? { writes } : {}) });
   }
 
   /** Has the host exec the stub binary again in place of the trapped execve. */
@@ -566,7 +655,7 @@ export class Kernel {
     const process = this.process(thread.pid);
     try {
       const image = loadImage(this.platform, thread.hostTid, prepared, process.creds, this.hostAux, randomBytes(16));
-      for (const fd of closeOnExec(process)) this.emit({ type: 'FdClosed', pid: process.pid, fd });
+      this.closeFds(process, closeOnExec(process));
       this.emit({
         type: 'ExecCompleted',
         pid: process.pid,
@@ -592,9 +681,10 @@ function commOf(execfn: string): string {
   return base.slice(0, 15);
 }
 
-/** Linux's defaults for a fresh login: 8 MiB stack, 1024 open files, everything else unlimited. */
-function defaultRlimits(): Array<[number, number, number]> {
+/** Linux's defaults for a fresh login (8 MiB stack, no core files), with the sandbox's limits. */
+function defaultRlimits(sandbox: KernelLimits): Array<[number, number, number]> {
   const INF = -1;
+  const RLIMIT_AS = 9;
   const RLIMIT_STACK = 3;
   const RLIMIT_CORE = 4;
   const RLIMIT_NOFILE = 7;
@@ -603,7 +693,8 @@ function defaultRlimits(): Array<[number, number, number]> {
   for (let res = 0; res < 16; res++) limits.push([res, INF, INF]);
   limits[RLIMIT_STACK] = [RLIMIT_STACK, 8 * 1024 * 1024, INF];
   limits[RLIMIT_CORE] = [RLIMIT_CORE, 0, INF];
-  limits[RLIMIT_NOFILE] = [RLIMIT_NOFILE, 1024, 1024 * 1024];
-  limits[RLIMIT_NPROC] = [RLIMIT_NPROC, 1024, 1024];
+  limits[RLIMIT_NOFILE] = [RLIMIT_NOFILE, sandbox.fds, sandbox.fds];
+  limits[RLIMIT_NPROC] = [RLIMIT_NPROC, sandbox.pids, sandbox.pids];
+  if (sandbox.memory !== null) limits[RLIMIT_AS] = [RLIMIT_AS, sandbox.memory, sandbox.memory];
   return limits;
 }

@@ -1,15 +1,21 @@
 // Applies one event to the kernel state through the reducer of the subsystem that owns it.
 import type { KernelEvent, KernelEventType } from './events.js';
 import { fdReducers } from './fd/reducer.js';
+import { readinessReducers } from './ipc/readiness_reducer.js';
 import { pipeReducers } from './ipc/reducer.js';
+import { socketReducers } from './ipc/socket_reducer.js';
 import { mmReducers } from './mm/reducer.js';
 import type { ReducerTable } from './reducer_types.js';
 import { signalReducers } from './signal/reducer.js';
 import type { KernelState } from './state.js';
 import { processOf, taskReducers } from './task/reducer.js';
+import { overlayReducers } from './vfs/overlay_reducer.js';
 
 /** Events that touch several subsystems at once. */
-const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported'> = {
+const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported' | 'HostnameSet'> = {
+  HostnameSet(state, e) {
+    state.hostname = e.hostname;
+  },
   ExecCompleted(state, e) {
     const p = processOf(state, e.pid);
     p.exe = e.exe;
@@ -33,6 +39,9 @@ const reducers: ReducerTable<KernelEventType> = {
   ...mmReducers,
   ...signalReducers,
   ...pipeReducers,
+  ...overlayReducers,
+  ...readinessReducers,
+  ...socketReducers,
   ...crossReducers,
 };
 

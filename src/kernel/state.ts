@@ -81,7 +81,7 @@ export interface MemoryState {
  * stdio: tsvisor's own fd 0-2; host: a host regular file; dir: a directory (host or
  * synthetic); dev: a /dev device; pipe: one end of a pipe (read or write, by access mode).
  */
-export type OpenFileKind = 'stdio' | 'host' | 'dir' | 'dev' | 'pipe';
+export type OpenFileKind = 'stdio' | 'host' | 'mem' | 'dir' | 'dev' | 'pipe' | 'epoll' | 'eventfd' | 'timerfd' | 'socket';
 
 /** An open file description: what an fd refers to, shared by dup'ed fds. */
 export interface OpenFile {
@@ -98,6 +98,86 @@ export interface OpenFile {
   hostFd?: number;
   /** For 'pipe': which pipe. */
   pipeId?: number;
+  /** For 'epoll', 'eventfd', 'timerfd', 'socket': which kernel object. */
+  objectId?: number;
+  /** For 'mem': which overlay node (it outlives its names while open). */
+  nodeId?: number;
+}
+
+/** One fd registered with an epoll instance (keyed, as in Linux, by open file and fd). */
+export interface EpollInterest {
+  fd: number;
+  fileId: number;
+  /** EPOLLIN/OUT/... plus EPOLLET, EPOLLONESHOT. */
+  events: number;
+  /** The user's 64-bit epoll_data, as a decimal string. */
+  data: string;
+  /** Edge-triggered: the readiness last reported (only new bits are reported again)... */
+  lastReported: number;
+  /** ...unless the file changed since (new data arrived): Kernel.generation of its wake keys. */
+  lastGeneration: number;
+  /** EPOLLONESHOT after its event, until EPOLL_CTL_MOD. */
+  disabled: boolean;
+}
+
+export interface EpollState {
+  id: number;
+  interests: EpollInterest[];
+}
+
+/** Process credentials as a socket carries them (SO_PEERCRED, SCM_CREDENTIALS). */
+export interface SocketCreds {
+  pid: number;
+  uid: number;
+  gid: number;
+}
+
+/** A message in a unix socket's receive queue, with the open files it carries (SCM_RIGHTS). */
+export interface SocketMessage {
+  bytes: Uint8Array;
+  /** Open files in flight: each holds a reference until received or dropped. */
+  fileIds: number[];
+  creds: SocketCreds;
+  /** The sender's bound address, for recvfrom on datagram sockets. */
+  from?: string;
+}
+
+/** A unix-domain socket. Addresses are sandbox paths, or "\0name" in the abstract namespace. */
+export interface SocketState {
+  id: number;
+  /** SOCK_STREAM (1), SOCK_DGRAM (2) or SOCK_SEQPACKET (5). */
+  type: number;
+  address?: string;
+  peer?: number;
+  /** A datagram socket's default destination (connect). */
+  peerAddress?: string;
+  listening: boolean;
+  backlog: number[];
+  queue: SocketMessage[];
+  /** Bytes waiting in queue, and how many of queue[0] a stream reader already took. */
+  queued: number;
+  head: number;
+  shutRead: boolean;
+  shutWrite: boolean;
+  /** The connected peer has closed: reads see EOF, writes EPIPE. */
+  peerGone: boolean;
+  passcred: boolean;
+  /** Who created it (SO_PEERCRED of its peer). */
+  creds: SocketCreds;
+}
+
+export interface EventfdState {
+  id: number;
+  counter: bigint;
+  semaphore: boolean;
+}
+
+export interface TimerfdState {
+  id: number;
+  clock: number;
+  intervalNs: bigint;
+  /** Next expiry on the timer's clock (ns), or null when disarmed. */
+  deadlineNs: bigint | null;
 }
 
 /** A pipe: the bytes in flight and how many open files hold each end. */
@@ -112,6 +192,57 @@ export interface PipeState {
   writers: number;
 }
 
+/** What an overlay directory maps a name to: an upper node, or a whiteout hiding the lower entry. */
+export type OverlayEntry = number | 'whiteout';
+
+interface OverlayNodeBase {
+  id: number;
+  /** st_mode, file type bits included. */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Names (in upper directories) that refer to it; 0 once unlinked (kept while open). */
+  nlink: number;
+  /** What stat reports: a copied-up node keeps its host identity, a new one gets a fresh inode. */
+  dev: bigint;
+  ino: bigint;
+  atimeNs: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+export interface OverlayFile extends OverlayNodeBase {
+  kind: 'file';
+  /** The contents are data[0, size); data may have spare room for appends. */
+  data: Uint8Array;
+  size: number;
+}
+
+export interface OverlayDir extends OverlayNodeBase {
+  kind: 'dir';
+  entries: Map<string, OverlayEntry>;
+  /**
+   * The lower (host root) directory merged below it, as a path in the host root: where it was
+   * copied up from, which stays its source after a rename. null: nothing below (a new or opaque directory).
+   */
+  lower: string | null;
+}
+
+export interface OverlaySymlink extends OverlayNodeBase {
+  kind: 'symlink';
+  target: string;
+}
+
+export type OverlayNode = OverlayFile | OverlayDir | OverlaySymlink;
+
+/** The in-memory upper layer over the read-only host root. */
+export interface OverlayState {
+  nodes: Map<number, OverlayNode>;
+  /** The upper root directory's node id; 0 until the first change copies "/" up. */
+  root: number;
+  nextNodeId: number;
+}
+
 export interface KernelState {
   nextPid: number;
   nextFileId: number;
@@ -120,9 +251,18 @@ export interface KernelState {
   files: Map<number, OpenFile>;
   pipes: Map<number, PipeState>;
   nextPipeId: number;
+  epolls: Map<number, EpollState>;
+  eventfds: Map<number, EventfdState>;
+  timerfds: Map<number, TimerfdState>;
+  sockets: Map<number, SocketState>;
+  /** Bound unix socket addresses. */
+  socketNames: Map<string, number>;
+  /** Ids of epoll instances, eventfds and timerfds. */
+  nextObjectId: number;
   /** Syscall names already reported as unsupported (reported once each). */
   unsupportedReported: string[];
   hostname: string;
+  overlay: OverlayState;
 }
 
 export function emptyKernelState(): KernelState {
@@ -134,7 +274,14 @@ export function emptyKernelState(): KernelState {
     files: new Map(),
     pipes: new Map(),
     nextPipeId: 1,
+    epolls: new Map(),
+    eventfds: new Map(),
+    timerfds: new Map(),
+    sockets: new Map(),
+    socketNames: new Map(),
+    nextObjectId: 1,
     unsupportedReported: [],
     hostname: 'tsvisor',
+    overlay: { nodes: new Map(), root: 0, nextNodeId: 1 },
   };
 }

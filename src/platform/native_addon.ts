@@ -1,4 +1,5 @@
 // Loads the C++ addon (native/) and types its functions. Nothing else imports the addon.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,12 +36,24 @@ export interface NativeAddon {
   forget(tid: number): void;
   setAffinity(tid: number, cpus: number[]): boolean;
   currentCpu(): number;
+  setHostRlimit(pid: number, resource: number, soft: number, hard: number): number;
   allowedSyscalls(): number[];
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   hostLseek(fd: number, offset: number, whence: number): number;
 }
 
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The package's root: the nearest directory above this module that holds build/Release (it runs from dist/src/platform or, bundled, from dist). */
+function findPackageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (fs.existsSync(path.join(dir, 'build', 'Release', 'tsvisor_stub'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+    dir = up;
+  }
+}
+
+const packageRoot = findPackageRoot();
 
 export const STUB_PATH = path.join(packageRoot, 'build', 'Release', 'tsvisor_stub');
 

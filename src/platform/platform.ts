@@ -55,6 +55,8 @@ export interface Platform {
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   /** lseek on one of tsvisor's own host fds (stdio redirected from a file). */
   hostLseek(fd: number, offset: number, whence: number): number;
+  /** Sets a host resource limit of a stub process (inherited by its children); -1 is unlimited. */
+  setHostRlimit(hostPid: number, resource: number, soft: number, hard: number): number;
   /** Syscall numbers the seccomp filter lets through without a trap. */
   hostAllowedSyscalls(): readonly number[];
 }

@@ -170,6 +170,10 @@ export class PtracePlatform implements Platform {
     return this.native.hostLseek(fd, offset, whence);
   }
 
+  setHostRlimit(hostPid: number, resource: number, soft: number, hard: number): number {
+    return this.native.setHostRlimit(hostPid, resource, soft, hard);
+  }
+
   hostAllowedSyscalls(): readonly number[] {
     return this.native.allowedSyscalls();
   }

@@ -1,10 +1,11 @@
 // The C test programs of test/programs/: each is built with the system's cc twice, dynamically
 // linked (build/test-programs/NAME) and static (build/test-programs/NAME.static), once per test
 // run and only when the source is newer than the binary. Call `await buildPrograms()` in a
-// `before` hook, then `programPath(name, linkage)`.
+// `before` hook, then `programPath(name, linkage)`. A program that needs more compiler
+// arguments says so in a line of its own, `// build: -pthread` (see extraBuildArgs).
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,12 @@ function isFresh(src: string, out: string): boolean {
   return statSync(out).mtimeMs >= statSync(src).mtimeMs;
 }
 
+/** The arguments of a `// build: ARGS...` line of a program's source (none if it has none). */
+export function extraBuildArgs(source: string): string[] {
+  const m = /^\/\/ build:(.*)$/m.exec(source);
+  return m ? m[1]!.trim().split(/\s+/).filter((a) => a !== '') : [];
+}
+
 /** Compiles one program; rejects with cc's output on an error or on any warning. */
 function compile(name: string, linkage: Linkage): Promise<void> {
   const src = join(PROGRAMS_SRC, `${name}.c`);
@@ -60,7 +67,8 @@ function compile(name: string, linkage: Linkage): Promise<void> {
   // Written under a temporary name and renamed: a concurrent or interrupted run never sees
   // a half-written binary.
   const tmp = `${out}.tmp-${process.pid}`;
-  const args = [...CFLAGS, ...(linkage === 'static' ? ['-static'] : []), '-o', tmp, src];
+  const extra = extraBuildArgs(readFileSync(src, 'utf8'));
+  const args = [...CFLAGS, ...extra, ...(linkage === 'static' ? ['-static'] : []), '-o', tmp, src];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(CC, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -149,8 +149,25 @@ export interface Comparison {
  * status 128 + N from tsvisor.
  */
 export function compareWithNative(argv: readonly string[], opts: SandboxOptions = {}): Comparison {
-  const native = runNative(argv, opts);
-  expect(native.error, `native run of ${argv.join(' ')} failed: ${summarize(native)}`).to.equal(undefined);
+  return compareWithNativeEach(() => argv, opts);
+}
+
+/** Where a command runs: natively or in the sandbox. */
+export type Side = 'native' | 'sandbox';
+
+/**
+ * As compareWithNative, with an argv per side: for programs that write into a directory
+ * given as an argument, each side gets a fresh one (so the sandbox run does not see the
+ * files of the native run). Their output must not depend on the argument.
+ */
+export function compareWithNativeEach(
+  argvFor: (side: Side) => readonly string[],
+  opts: SandboxOptions = {},
+): Comparison {
+  const nativeArgv = argvFor('native');
+  const native = runNative(nativeArgv, opts);
+  expect(native.error, `native run of ${nativeArgv.join(' ')} failed: ${summarize(native)}`).to.equal(undefined);
+  const argv = argvFor('sandbox');
   const sandbox = runSandbox(argv, opts);
   const what = `${argv.join(' ')} in the sandbox:\n${summarize(sandbox)}`;
   expect(sandbox.error, what).to.equal(undefined);

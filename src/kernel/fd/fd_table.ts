@@ -1,6 +1,6 @@
 // Operations on a process's fd table, shared by the syscall handlers.
 import { Errno } from '../errno.js';
-import type { OpenFile, OpenFileKind, ProcessState } from '../state.js';
+import type { KernelState, OpenFile, OpenFileKind, ProcessState } from '../state.js';
 import type { SyscallContext } from '../syscalls/context.js';
 
 const RLIMIT_NOFILE = 7;
@@ -38,7 +38,7 @@ export function closeOnExec(process: ProcessState): number[] {
 /** Creates an open file description and installs it at the lowest free fd. Returns the fd or -errno. */
 export function openNewFile(
   ctx: SyscallContext,
-  desc: { kind: OpenFileKind; path: string; flags: number; cloexec: boolean; hostHandle?: number; hostFd?: number; pipeId?: number },
+  desc: { kind: OpenFileKind; path: string; flags: number; cloexec: boolean; hostHandle?: number; hostFd?: number; pipeId?: number; objectId?: number; nodeId?: number },
 ): number {
   const fd = lowestFreeFd(ctx.process);
   if (fd < 0) return fd;
@@ -51,6 +51,8 @@ export function openNewFile(
     flags: desc.flags,
     ...(desc.hostFd === undefined ? {} : { hostFd: desc.hostFd }),
     ...(desc.pipeId === undefined ? {} : { pipeId: desc.pipeId }),
+    ...(desc.objectId === undefined ? {} : { objectId: desc.objectId }),
+    ...(desc.nodeId === undefined ? {} : { nodeId: desc.nodeId }),
   });
   if (desc.hostHandle !== undefined) ctx.kernel.host.addFile(fileId, desc.hostHandle);
   ctx.emit({ type: 'FdInstalled', pid: ctx.process.pid, fd, fileId, cloexec: desc.cloexec });
@@ -59,12 +61,20 @@ export function openNewFile(
 
 /** Closes fd; the host handle goes once no fd refers to the open file. */
 export function closeFd(ctx: SyscallContext, fd: number): number {
-  const entry = ctx.process.fds.get(fd);
-  if (!entry) return -Errno.EBADF;
-  const pipeId = ctx.kernel.state.files.get(entry.fileId)?.pipeId;
-  ctx.emit({ type: 'FdClosed', pid: ctx.process.pid, fd });
-  if (!ctx.kernel.state.files.has(entry.fileId)) ctx.kernel.host.release(entry.fileId);
-  // A closed pipe end may end a reader's wait (EOF) or a writer's (EPIPE).
-  if (pipeId !== undefined) ctx.kernel.notify(`pipe:${pipeId}`);
+  if (!ctx.process.fds.has(fd)) return -Errno.EBADF;
+  ctx.kernel.closeFds(ctx.process, [fd]);
   return 0;
+}
+
+/**
+ * Who may be waiting on the other side of a file that is closing: the pipe's readers and
+ * writers (EOF, EPIPE), the socket's peer (EOF).
+ */
+export function wakeKeysOnClose(state: KernelState, file: OpenFile): string[] {
+  if (file.pipeId !== undefined) return [`pipe:${file.pipeId}`];
+  if (file.kind === 'socket' && file.objectId !== undefined) {
+    const peer = state.sockets.get(file.objectId)?.peer;
+    return [`socket:${file.objectId}`, ...(peer === undefined ? [] : [`socket:${peer}`])];
+  }
+  return [];
 }

@@ -1,7 +1,9 @@
 // File descriptor tables and open file descriptions (shared offsets and status flags).
+import { closeSocket } from '../ipc/socket_reducer.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState } from '../state.js';
 import { processOf } from '../task/reducer.js';
+import { releaseNode } from '../vfs/overlay_reducer.js';
 
 const O_ACCMODE = 3;
 const O_RDONLY = 0;
@@ -13,6 +15,8 @@ export function releaseFile(state: KernelState, fileId: number): void {
   f.refs -= 1;
   if (f.refs > 0) return;
   state.files.delete(fileId);
+  // An unlinked overlay file lives until its last open file closes.
+  if (f.nodeId !== undefined) releaseNode(state, f.nodeId);
   if (f.kind === 'pipe' && f.pipeId !== undefined) {
     const pipe = state.pipes.get(f.pipeId);
     if (!pipe) return;
@@ -20,6 +24,15 @@ export function releaseFile(state: KernelState, fileId: number): void {
     else pipe.writers -= 1;
     if (pipe.readers <= 0 && pipe.writers <= 0) state.pipes.delete(pipe.id);
   }
+  // The kernel object of an epoll/eventfd/timerfd lives as long as its open file.
+  if (f.objectId !== undefined) {
+    if (f.kind === 'epoll') state.epolls.delete(f.objectId);
+    else if (f.kind === 'eventfd') state.eventfds.delete(f.objectId);
+    else if (f.kind === 'timerfd') state.timerfds.delete(f.objectId);
+    else if (f.kind === 'socket') closeSocket(state, f.objectId);
+  }
+  // A closed open file leaves every epoll interest list it was on.
+  for (const ep of state.epolls.values()) ep.interests = ep.interests.filter((i) => i.fileId !== fileId);
 }
 
 export const fdReducers: ReducerTable<
@@ -36,6 +49,8 @@ export const fdReducers: ReducerTable<
       refs: 0,
       ...(e.hostFd === undefined ? {} : { hostFd: e.hostFd }),
       ...(e.pipeId === undefined ? {} : { pipeId: e.pipeId }),
+      ...(e.objectId === undefined ? {} : { objectId: e.objectId }),
+      ...(e.nodeId === undefined ? {} : { nodeId: e.nodeId }),
     });
     if (e.kind === 'pipe' && e.pipeId !== undefined) {
       const pipe = state.pipes.get(e.pipeId);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
 import type { Platform } from '../../platform/platform.js';
-import type { Credentials, Mapping } from '../state.js';
+import type { Credentials, Mapping, OverlayState } from '../state.js';
 import { SYS } from '../syscalls/numbers.js';
 import type { HostRoot } from '../vfs/path_walk.js';
 import { ExecFormatError, parseElf, PROT_READ, PROT_WRITE, type ElfImage } from './elf.js';
@@ -51,16 +51,19 @@ export class ExecError extends Error {
   }
 }
 
-/** Resolves and checks everything execve needs before the old image is given up. */
-export function prepareExec(root: HostRoot, cwd: string, filename: string, argv: string[], envp: string[]): PreparedExec {
+/**
+ * Resolves and checks everything execve needs before the old image is given up. upper: the
+ * overlay's upper layer the program sees (absent: the host root alone).
+ */
+export function prepareExec(root: HostRoot, cwd: string, filename: string, argv: string[], envp: string[], upper?: OverlayState): PreparedExec {
   let file = filename;
   let args = argv.length > 0 ? [...argv] : [''];
   for (let depth = 0; ; depth++) {
-    const { path, bytes } = readExecutable(root, cwd, file);
+    const { path, bytes } = readExecutable(root, cwd, file, upper);
     const shebang = bytes[0] === 0x23 && bytes[1] === 0x21 ? parseScript(bytes, path) : null;
     if (!shebang) {
       const exe = { path, bytes, image: parseElfOrThrow(bytes, path, 'program') };
-      const interp = exe.image.interp === undefined ? undefined : loadInterpreter(root, exe.image.interp);
+      const interp = exe.image.interp === undefined ? undefined : loadInterpreter(root, exe.image.interp, upper);
       return { exe, ...(interp ? { interp } : {}), argv: args, envp, execfn: filename };
     }
     if (depth >= MAX_INTERPRETER_DEPTH) throw new ExecError(Errno.ELOOP, `${filename}: too many levels of #! interpreters`);
@@ -87,11 +90,13 @@ function parseElfOrThrow(bytes: Uint8Array, path: string, role: 'program' | 'int
   }
 }
 
-function readExecutable(root: HostRoot, cwd: string, file: string): { path: string; bytes: Uint8Array } {
-  const r = root.resolve(cwd, file, { followFinal: true });
+function readExecutable(root: HostRoot, cwd: string, file: string, upper: OverlayState | undefined): { path: string; bytes: Uint8Array } {
+  const r = root.resolve(cwd, file, { followFinal: true, ...(upper ? { upper } : {}) });
   if (typeof r === 'number') throw new ExecError(-r, `${file}: ${r === -Errno.ENOENT ? 'not found' : 'cannot resolve'}`);
-  if (r.fs !== 'host' || !r.stat.isFile()) throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
+  if (!r.stat.isFile() || (r.fs !== 'host' && r.fs !== 'overlay')) throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
   if ((Number(r.stat.mode) & 0o111) === 0) throw new ExecError(Errno.EACCES, `${file}: permission denied`);
+  // A file of the overlay's upper layer: its bytes are in kernel state (copied: the image outlives changes).
+  if (r.fs === 'overlay') return { path: r.path, bytes: r.node.kind === 'file' ? r.node.data.slice(0, r.node.size) : new Uint8Array(0) };
   let bytes: Uint8Array;
   try {
     const fd = fs.openSync(r.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
@@ -106,12 +111,12 @@ function readExecutable(root: HostRoot, cwd: string, file: string): { path: stri
   return { path: r.path, bytes };
 }
 
-function loadInterpreter(root: HostRoot, interpPath: string): ElfFile {
-  const r = root.resolve('/', interpPath, { followFinal: true });
-  if (typeof r === 'number' || r.fs !== 'host' || !r.stat.isFile()) {
+function loadInterpreter(root: HostRoot, interpPath: string, upper: OverlayState | undefined): ElfFile {
+  const r = root.resolve('/', interpPath, { followFinal: true, ...(upper ? { upper } : {}) });
+  if (typeof r === 'number' || (r.fs !== 'host' && r.fs !== 'overlay') || !r.stat.isFile()) {
     throw new ExecError(Errno.ENOENT, `${interpPath}: interpreter not found`);
   }
-  const { path, bytes } = readExecutable(root, '/', interpPath);
+  const { path, bytes } = readExecutable(root, '/', interpPath, upper);
   return { path, bytes, image: parseElfOrThrow(bytes, path, 'interpreter') };
 }
 

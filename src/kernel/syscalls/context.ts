@@ -46,7 +46,9 @@ export class SyscallContext {
   }
 
   write(addr: number, bytes: Uint8Array): boolean {
-    return this.kernel.platform.write(this.hostTid, addr, bytes);
+    const ok = this.kernel.platform.write(this.hostTid, addr, bytes);
+    if (ok && this.kernel.captureWrites) this.kernel.noteWrite(this.thread.tid, addr, bytes);
+    return ok;
   }
 
   /** A path argument: the string, or a negative errno (EFAULT, ENAMETOOLONG). */

@@ -137,7 +137,7 @@ export function sysLseek(ctx: SyscallContext): Outcome {
   if (file.kind === 'dev') return 0;
   if (file.kind === 'pipe') return -Errno.ESPIPE;
   let size = 0;
-  if (file.kind === 'host') {
+  if (file.kind === 'host' || file.kind === 'mem') {
     const st = statOfFile(ctx, file);
     if (typeof st === 'number') return st;
     size = Number(st.size);
@@ -212,7 +212,7 @@ export function sysIoctl(ctx: SyscallContext): Outcome {
       out.writeInt32LE(ctx.kernel.state.pipes.get(d.file.pipeId!)?.length ?? 0);
       return ctx.write(argp, out) ? 0 : -Errno.EFAULT;
     }
-    if (request === FIONREAD && d.file.kind === 'host') {
+    if (request === FIONREAD && (d.file.kind === 'host' || d.file.kind === 'mem')) {
       const st = statOfFile(ctx, d.file);
       if (typeof st === 'number') return st;
       const left = Math.max(0, Number(st.size) - d.file.offset);

@@ -1,12 +1,16 @@
 // Path syscalls: open, stat family, readlink, access, cwd, directory listing. The root is
-// the read-only host tree (plus /dev and /proc); changes to it fail with EROFS until the
-// in-memory overlay lands.
+// the overlay (an in-memory upper layer over the read-only host tree) plus /dev and /proc;
+// the syscalls that change it are in fs_write.ts, fs_attrs.ts and file_data.ts.
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
 import { lookupFd, openNewFile } from '../fd/fd_table.js';
-import type { OpenFile } from '../state.js';
+import type { OpenFile, OverlayNode } from '../state.js';
 import { S_IFCHR, S_IFIFO, syntheticStat, type FileStat } from '../vfs/file_stat.js';
+import { mergedEntries, nodeStat } from '../vfs/overlay.js';
+import { linkTarget, listHostDir } from '../vfs/path_walk.js';
+import { memFile } from './mem_file.js';
+import { copyUp, createEntry, mayAccess, nowNs } from './overlay_ops.js';
 
 /** The device number pipes report (Linux's pipefs is an anonymous device too). */
 const PIPEFS_DEV = 0xc;
@@ -15,7 +19,7 @@ import { encodeStat, encodeStatx } from '../vfs/stat_encoding.js';
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, processView, resolveAt } from './paths.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, resolveAt, resolvePath, walkOptions } from './paths.js';
 
 const O_ACCMODE = 3;
 const O_WRONLY = 1;
@@ -29,7 +33,6 @@ const O_CLOEXEC = 0o2000000;
 const O_PATH = 0o10000000;
 const O_TMPFILE = 0o20000000 | O_DIRECTORY;
 
-const W_OK = 2;
 const X_OK = 1;
 
 // ---- open ------------------------------------------------------------------------------
@@ -46,27 +49,57 @@ export function sysCreat(ctx: SyscallContext): Outcome {
   return openAt(ctx, AT_FDCWD, ctx.args[0]!, O_CREAT | O_WRONLY | O_TRUNC, ctx.uint(1));
 }
 
-function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: number, _mode: number): Outcome {
+/** Finds the file to open; with O_CREAT, creates it when missing (then `created` is set). */
+function findOrCreate(ctx: SyscallContext, dirfd: number, path: string, flags: number, mode: number): { node: VNode; created: boolean } | number {
+  const creating = (flags & O_CREAT) !== 0;
+  const excl = creating && (flags & O_EXCL) !== 0;
+  const follow = (flags & O_NOFOLLOW) === 0 && !excl;
+  if (!creating) {
+    const node = resolveAt(ctx, dirfd, path, follow);
+    return typeof node === 'number' ? node : { node, created: false };
+  }
+  const base = baseDir(ctx, dirfd, path);
+  if (typeof base === 'number') return base;
+  const found = ctx.kernel.root.resolveCreate(base, path, walkOptions(ctx, follow));
+  if (typeof found === 'number') return found;
+  if ('node' in found) return excl ? -Errno.EEXIST : { node: found.node, created: false };
+  if (found.trailingSlash) return -Errno.EISDIR;
+  const created = createEntry(ctx, found.parent, found.name, 'file', mode);
+  if (typeof created === 'number') return created;
+  const node = ctx.kernel.root.resolve(found.parent.path, found.name, walkOptions(ctx, false));
+  return typeof node === 'number' ? node : { node, created: true };
+}
+
+function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: number, mode: number): Outcome {
   const path = ctx.readPath(pathAddr);
   if (typeof path === 'number') return path;
-  const wantsWrite = (flags & O_ACCMODE) === O_WRONLY || (flags & O_ACCMODE) === O_RDWR || (flags & O_TRUNC) !== 0;
-  const follow = (flags & O_NOFOLLOW) === 0 && !((flags & O_CREAT) && (flags & O_EXCL));
-  const node = resolveAt(ctx, dirfd, path, follow);
-  if (typeof node === 'number') {
-    // Creating a file: the read-only root refuses once the parent exists.
-    if (node === -Errno.ENOENT && (flags & O_CREAT) && parentExists(ctx, dirfd, path)) return -Errno.EROFS;
-    return node;
+  // O_PATH ignores every other flag but these.
+  if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  if ((flags & O_TMPFILE) === O_TMPFILE) {
+    const dir = resolveAt(ctx, dirfd, path, true);
+    if (typeof dir === 'number') return dir;
+    return dir.stat.isDirectory() ? -Errno.EOPNOTSUPP : -Errno.ENOTDIR;
   }
+  if ((flags & O_CREAT) && (flags & O_DIRECTORY)) return -Errno.EINVAL;
+  const wantsWrite = (flags & O_ACCMODE) === O_WRONLY || (flags & O_ACCMODE) === O_RDWR || (flags & O_TRUNC) !== 0;
+  const found = findOrCreate(ctx, dirfd, path, flags, mode);
+  if (typeof found === 'number') return found;
+  const node = found.node;
   if (node.fs === 'fd') return reopen(ctx, node, flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), (flags & O_CLOEXEC) !== 0);
-  if ((flags & O_TMPFILE) === O_TMPFILE) return node.stat.isDirectory() ? -Errno.EROFS : -Errno.ENOTDIR;
-  if ((flags & O_CREAT) && (flags & O_EXCL)) return -Errno.EEXIST;
   if (node.stat.isSymbolicLink()) return (flags & O_PATH) ? openPathOnly(ctx, node, flags) : -Errno.ELOOP;
   if ((flags & O_DIRECTORY) && !node.stat.isDirectory()) return -Errno.ENOTDIR;
-  if (node.stat.isDirectory() && wantsWrite) return -Errno.EISDIR;
+  if (node.stat.isDirectory() && (wantsWrite || (flags & O_CREAT))) return -Errno.EISDIR;
   if (flags & O_PATH) return openPathOnly(ctx, node, flags);
   const cloexec = (flags & O_CLOEXEC) !== 0;
   const statusFlags = flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW);
+  // A new file may be opened for writing whatever mode it was given.
+  if (!found.created) {
+    const want = ((flags & O_ACCMODE) !== O_WRONLY ? 4 : 0) | (wantsWrite ? 2 : 0);
+    if (!mayAccess(ctx.process, node.stat, want)) return -Errno.EACCES;
+  }
   switch (node.fs) {
+    case 'overlay':
+      return openUpper(ctx, node.path, node.node, flags, statusFlags, cloexec);
     case 'synthetic-dir':
       return openNewFile(ctx, { kind: 'dir', path: node.path, flags: statusFlags, cloexec });
     case 'dev':
@@ -75,7 +108,12 @@ function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
       return -Errno.ELOOP;
     case 'host': {
       if (node.stat.isDirectory()) return openNewFile(ctx, { kind: 'dir', path: node.path, flags: statusFlags, cloexec });
-      if (wantsWrite) return -Errno.EROFS;
+      if (wantsWrite && node.stat.isFile()) {
+        // Writing to a lower file: it is copied up now, and the open file is the upper copy.
+        const upper = copyUp(ctx, node.path);
+        if (typeof upper === 'number') return upper;
+        return openUpper(ctx, node.path, upper, flags, statusFlags, cloexec);
+      }
       // Host devices, FIFOs and sockets are never opened: they belong to the host.
       if (!node.stat.isFile()) return -Errno.EACCES;
       let hostFd: number;
@@ -91,9 +129,23 @@ function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
   }
 }
 
+/** Opens a node of the overlay's upper layer: a directory, or a 'mem' file (truncated for O_TRUNC). */
+function openUpper(ctx: SyscallContext, path: string, node: OverlayNode, flags: number, statusFlags: number, cloexec: boolean): number {
+  if (node.kind === 'dir') return openNewFile(ctx, { kind: 'dir', path, flags: statusFlags, cloexec });
+  if (node.kind !== 'file') return -Errno.ELOOP;
+  // Linux truncates (and sets the times) at every O_TRUNC open of an existing file, empty or not.
+  if (flags & O_TRUNC) ctx.emit({ type: 'OverlayTruncated', nodeId: node.id, size: 0, timeNs: nowNs() });
+  return openNewFile(ctx, { kind: 'mem', path, flags: statusFlags, cloexec, nodeId: node.id });
+}
+
 function openPathOnly(ctx: SyscallContext, node: VNode, flags: number): number {
+  const pathFlags = flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW);
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  if (node.fs === 'overlay' && node.node.kind !== 'dir') {
+    return openNewFile(ctx, { kind: 'mem', path: node.path, flags: pathFlags, cloexec, nodeId: node.node.id });
+  }
   const kind = node.stat.isDirectory() ? 'dir' : node.fs === 'dev' ? 'dev' : 'host';
-  return openNewFile(ctx, { kind, path: node.path, flags: flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW), cloexec: (flags & O_CLOEXEC) !== 0 });
+  return openNewFile(ctx, { kind, path: node.path, flags: pathFlags, cloexec });
 }
 
 /** Opening /proc/PID/fd/N (or /dev/stdin...): a new open file for what that fd refers to. */
@@ -103,7 +155,7 @@ function reopen(ctx: SyscallContext, node: Extract<VNode, { fs: 'fd' }>, flags: 
   const file = entry && ctx.kernel.state.files.get(entry.fileId);
   if (!file) return -Errno.ENOENT;
   if (file.kind === 'host') {
-    const hostPath = ctx.kernel.root.resolve('/', file.path, { followFinal: false });
+    const hostPath = resolvePath(ctx, file.path, false);
     if (typeof hostPath === 'number' || hostPath.fs !== 'host') return -Errno.ENOENT;
     try {
       const hostFd = fs.openSync(hostPath.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
@@ -119,14 +171,8 @@ function reopen(ctx: SyscallContext, node: Extract<VNode, { fs: 'fd' }>, flags: 
     cloexec,
     ...(file.hostFd === undefined ? {} : { hostFd: file.hostFd }),
     ...(file.pipeId === undefined ? {} : { pipeId: file.pipeId }),
+    ...(file.nodeId === undefined ? {} : { nodeId: file.nodeId }),
   });
-}
-
-function parentExists(ctx: SyscallContext, dirfd: number, path: string): boolean {
-  const slash = path.replace(/\/+$/, '').lastIndexOf('/');
-  const parent = slash < 0 ? '.' : slash === 0 ? '/' : path.slice(0, slash);
-  const node = resolveAt(ctx, dirfd, parent, true);
-  return typeof node !== 'number' && node.stat.isDirectory();
 }
 
 // ---- stat family ---------------------------------------------------------------------------
@@ -147,7 +193,12 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
   if (file.kind === 'pipe') {
     return syntheticStat({ dev: PIPEFS_DEV, ino: file.pipeId!, mode: S_IFIFO | 0o600 }, ctx.kernel.root.bootNs);
   }
-  const node = ctx.kernel.root.resolve('/', file.path, { followFinal: false, view: processView(ctx) });
+  if (file.kind === 'mem') {
+    // The node itself: it may have been renamed or unlinked since it was opened.
+    const node = memFile(ctx, file) ?? (file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId));
+    return node ? nodeStat(node, () => 0) : -Errno.EBADF;
+  }
+  const node = resolvePath(ctx, file.path, false);
   if (typeof node === 'number') {
     // A synthetic file that is gone (e.g. /proc/PID of an exited process) still has attributes.
     return syntheticStat({ dev: 0, ino: file.id, mode: S_IFCHR | 0o600 }, ctx.kernel.root.bootNs);
@@ -157,7 +208,7 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
 
 function statFd(ctx: SyscallContext, fd: number): FileStat | number {
   if (fd === AT_FDCWD) {
-    const node = ctx.kernel.root.resolve('/', ctx.process.cwd, { followFinal: true, view: processView(ctx) });
+    const node = resolvePath(ctx, ctx.process.cwd, true);
     return typeof node === 'number' ? node : node.stat;
   }
   const d = lookupFd(ctx, fd);
@@ -232,10 +283,8 @@ function readlinkAt(ctx: SyscallContext, dirfd: number, pathAddr: number, buf: n
   if (typeof path === 'number') return path;
   const node = resolveAt(ctx, dirfd, path, false);
   if (typeof node === 'number') return node;
-  let target: string;
-  if (node.fs === 'synthetic-link') target = node.target;
-  else if (node.fs === 'host' && node.stat.isSymbolicLink()) target = fs.readlinkSync(node.hostPath);
-  else return -Errno.EINVAL;
+  if (node.fs !== 'synthetic-link' && !node.stat.isSymbolicLink()) return -Errno.EINVAL;
+  const target = linkTarget(node);
   const bytes = Buffer.from(target).subarray(0, size);
   return ctx.write(buf, bytes) ? bytes.length : -Errno.EFAULT;
 }
@@ -263,7 +312,6 @@ function accessAt(ctx: SyscallContext, dirfd: number, pathAddr: number, mode: nu
   // Root passes read and write checks; execute needs one x bit on non-directories.
   if ((mode & X_OK) && !st.isDirectory() && (perm & 0o111) === 0) return -Errno.EACCES;
   if (!isRoot && !permits(perm, st, ctx, mode)) return -Errno.EACCES;
-  if ((mode & W_OK) && (st.isFile() || st.isDirectory()) && !isSyntheticDevice(st)) return -Errno.EROFS;
   return 0;
 }
 
@@ -271,10 +319,6 @@ function permits(perm: number, st: FileStat, ctx: SyscallContext, mode: number):
   const c = ctx.process.creds;
   const shift = Number(st.uid) === c.euid ? 6 : Number(st.gid) === c.egid || c.groups.includes(Number(st.gid)) ? 3 : 0;
   return ((perm >> shift) & mode) === mode;
-}
-
-function isSyntheticDevice(st: FileStat): boolean {
-  return st.isCharacterDevice();
 }
 
 export function sysGetcwd(ctx: SyscallContext): Outcome {
@@ -302,63 +346,35 @@ export function sysFchdir(ctx: SyscallContext): Outcome {
   return 0;
 }
 
-/** Syscalls that change the filesystem: the read-only root refuses them with EROFS. */
-export function sysModifiesFs(ctx: SyscallContext): Outcome {
+/** Extended attributes cannot be set: the overlay does not store them (as a filesystem without xattr support). */
+export function sysSetxattrUnsupported(ctx: SyscallContext): Outcome {
   void ctx;
-  return -Errno.EROFS;
+  return -Errno.EOPNOTSUPP;
 }
 
 // ---- directories ---------------------------------------------------------------------
 
-const DT_UNKNOWN = 0;
-const DT_FIFO = 1;
-const DT_CHR = 2;
 const DT_DIR = 4;
-const DT_BLK = 6;
-const DT_REG = 8;
-const DT_LNK = 10;
-const DT_SOCK = 12;
-
-function direntType(d: fs.Dirent): number {
-  if (d.isFile()) return DT_REG;
-  if (d.isDirectory()) return DT_DIR;
-  if (d.isSymbolicLink()) return DT_LNK;
-  if (d.isCharacterDevice()) return DT_CHR;
-  if (d.isBlockDevice()) return DT_BLK;
-  if (d.isFIFO()) return DT_FIFO;
-  if (d.isSocket()) return DT_SOCK;
-  return DT_UNKNOWN;
-}
 
 function listDirectory(ctx: SyscallContext, path: string): Array<{ name: string; ino: bigint; type: number }> | number {
-  const node = ctx.kernel.root.resolve('/', path, { followFinal: true, view: processView(ctx) });
+  const node = resolvePath(ctx, path, true);
   if (typeof node === 'number') return node;
   const self = { name: '.', ino: node.stat.ino, type: DT_DIR };
   const parent = { name: '..', ino: node.stat.ino, type: DT_DIR };
   if (node.fs === 'synthetic-dir') {
     return [self, parent, ...node.entries().map((e) => ({ name: e.name, ino: BigInt(e.ino), type: e.type }))];
   }
+  if (node.fs === 'overlay') {
+    if (node.node.kind !== 'dir') return -Errno.ENOTDIR;
+    const root = ctx.kernel.root;
+    const merged = mergedEntries(ctx.kernel.state.overlay, node.node, (lower) => root.listLower(lower, true));
+    return typeof merged === 'number' ? merged : [self, parent, ...merged];
+  }
   if (node.fs !== 'host') return -Errno.ENOTDIR;
   // /sys shows empty; /dev and /proc are synthetic and never listed from the host.
   if (path === '/sys') return [self, parent];
-  try {
-    const entries = fs.readdirSync(node.hostPath, { withFileTypes: true });
-    return [
-      self,
-      parent,
-      ...entries.map((d) => {
-        let ino = 0n;
-        try {
-          ino = fs.lstatSync(`${node.hostPath}/${d.name}`, { bigint: true }).ino;
-        } catch {
-          // vanished meanwhile: listed with inode 0, as a racing readdir may
-        }
-        return { name: d.name, ino, type: direntType(d) };
-      }),
-    ];
-  } catch (err) {
-    return -errnoOf(err, Errno.EACCES);
-  }
+  const entries = listHostDir(node.hostPath, true);
+  return typeof entries === 'number' ? entries : [self, parent, ...entries];
 }
 
 export function sysGetdents64(ctx: SyscallContext): Outcome {
@@ -404,22 +420,21 @@ export function sysGetdents64(ctx: SyscallContext): Outcome {
 
 const PROC_SUPER_MAGIC = 0x9fa0;
 const TMPFS_MAGIC = 0x01021994;
-const ST_RDONLY = 1;
 const ST_NOSUID = 2;
 
-function encodeStatfs(node: VNode): Buffer | number {
+function encodeStatfs(ctx: SyscallContext, node: VNode): Buffer | number {
   const out = Buffer.alloc(120);
   const put = (i: number, v: bigint | number) => out.writeBigInt64LE(BigInt(v), i * 8);
-  if (node.fs === 'host') {
+  if (node.fs === 'host' || node.fs === 'overlay') {
+    // The overlay reports the host filesystem below it, writable (its changes stay in memory).
     let st: ReturnType<typeof fs.statfsSync>;
     try {
-      st = fs.statfsSync(node.hostPath);
+      st = fs.statfsSync(node.fs === 'host' ? node.hostPath : ctx.kernel.root.hostPathOf([]));
     } catch (err) {
       return -errnoOf(err, Errno.EIO);
     }
     [st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree].forEach((v, i) => put(i, v));
     put(9, st.bsize);
-    put(10, ST_RDONLY);
   } else {
     put(0, node.path.startsWith('/proc') ? PROC_SUPER_MAGIC : TMPFS_MAGIC);
     put(1, 4096);
@@ -435,7 +450,7 @@ export function sysStatfs(ctx: SyscallContext): Outcome {
   if (typeof path === 'number') return path;
   const node = resolveAt(ctx, AT_FDCWD, path, true);
   if (typeof node === 'number') return node;
-  const buf = encodeStatfs(node);
+  const buf = encodeStatfs(ctx, node);
   if (typeof buf === 'number') return buf;
   return ctx.write(ctx.args[1]!, buf) ? 0 : -Errno.EFAULT;
 }
@@ -443,12 +458,10 @@ export function sysStatfs(ctx: SyscallContext): Outcome {
 export function sysFstatfs(ctx: SyscallContext): Outcome {
   const d = lookupFd(ctx, ctx.int(0));
   if (!d) return -Errno.EBADF;
-  const node =
-    d.file.kind === 'stdio'
-      ? ctx.kernel.root.resolve('/', '/dev', { followFinal: true })
-      : ctx.kernel.root.resolve('/', d.file.path, { followFinal: false, view: processView(ctx) });
+  const path = d.file.kind === 'stdio' ? '/dev' : d.file.kind === 'mem' ? '/' : d.file.path;
+  const node = resolvePath(ctx, path, false);
   if (typeof node === 'number') return node;
-  const buf = encodeStatfs(node);
+  const buf = encodeStatfs(ctx, node);
   if (typeof buf === 'number') return buf;
   return ctx.write(ctx.args[1]!, buf) ? 0 : -Errno.EFAULT;
 }

@@ -6,8 +6,12 @@ import { Errno } from '../errno.js';
 import { lookupFd, type FdLookup } from '../fd/fd_table.js';
 import { accessMode } from '../fd/stdio.js';
 import { peekPipe } from '../ipc/reducer.js';
+import { readEventfd, writeEventfd } from './eventfd.js';
+import { readTimerfd } from './timerfd.js';
+import { receiveOn, sendOn } from './unix_socket.js';
 import { errnoOf } from '../vfs/path_walk.js';
 import type { SyscallContext } from './context.js';
+import { readMem, writeMem } from './mem_file.js';
 import { pending, type Outcome } from './outcome.js';
 
 const O_WRONLY = 1;
@@ -111,6 +115,14 @@ function readFile(
       return -Errno.EISDIR;
     case 'pipe':
       return position === null ? readPipe(ctx, d, count, deliver) : -Errno.ESPIPE;
+    case 'socket':
+      return position === null ? receiveOn(ctx, d, count, 0, (m) => deliver(m.bytes)) : -Errno.ESPIPE;
+    case 'eventfd':
+      return readEventfd(ctx, d, count, deliver);
+    case 'timerfd':
+      return readTimerfd(ctx, d, count, deliver);
+    case 'epoll':
+      return -Errno.EINVAL;
     case 'dev': {
       const name = file.path.slice('/dev/'.length);
       if (name === 'null') return deliver(new Uint8Array(0));
@@ -119,12 +131,16 @@ function readFile(
       if (name === 'random' || name === 'urandom') randomFillSync(bytes);
       return deliver(bytes);
     }
+    case 'mem':
+      return readMem(ctx, d, count, position, deliver);
     case 'host': {
       const hostFd = ctx.kernel.host.fd(file.id);
       if (hostFd === undefined) return -Errno.EBADF;
       const at = position ?? file.offset;
-      const buf = Buffer.alloc(Math.min(count, 16 << 20));
-      const n = fs.readSync(hostFd, buf, 0, buf.length, at);
+      // Lower files do not change: never allocate more than what is left of the file.
+      const left = Math.max(0, Number(fs.fstatSync(hostFd, { bigint: true }).size) - at);
+      const buf = Buffer.allocUnsafe(Math.min(count, 16 << 20, left));
+      const n = buf.length === 0 ? 0 : fs.readSync(hostFd, buf, 0, buf.length, at);
       const r = deliver(buf.subarray(0, n));
       if (r >= 0 && position === null && n > 0) ctx.emit({ type: 'FileOffsetSet', fileId: file.id, offset: at + n });
       return r;
@@ -161,12 +177,21 @@ function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position
   switch (file.kind) {
     case 'pipe':
       return position === null ? writePipe(ctx, d, bytes) : -Errno.ESPIPE;
+    case 'socket':
+      return position === null ? sendOn(ctx, d, { bytes, fileIds: [] }, 0) : -Errno.ESPIPE;
+    case 'eventfd':
+      return writeEventfd(ctx, d, bytes);
+    case 'timerfd':
+    case 'epoll':
+      return -Errno.EINVAL;
     case 'dir':
       return -Errno.EISDIR;
     case 'dev':
       return file.path === '/dev/full' ? -Errno.ENOSPC : bytes.length;
     case 'host':
-      return -Errno.EBADF; // host files are only ever open for reading (read-only root)
+      return -Errno.EBADF; // lower files are only open for reading: a write-open copies them up ('mem')
+    case 'mem':
+      return writeMem(ctx, d, bytes, position);
     case 'stdio': {
       let done = 0;
       while (done < bytes.length) {
@@ -327,7 +352,7 @@ export function sysPwritev(ctx: SyscallContext): Outcome {
  * input offset (the file offset stays), or null to use and advance the file offset.
  */
 function copyBetween(ctx: SyscallContext, input: FdLookup, output: FdLookup, count: number, inPos: number | null, outPos: number | null): number {
-  if (input.file.kind !== 'host' && input.file.kind !== 'dev') return -Errno.EINVAL;
+  if (input.file.kind !== 'host' && input.file.kind !== 'mem' && input.file.kind !== 'dev') return -Errno.EINVAL;
   if (output.file.kind === 'pipe') return -Errno.EINVAL;
   let result = 0;
   const r = readFile(ctx, input, Math.min(count, 16 << 20), inPos, (bytes) => {
@@ -338,7 +363,7 @@ function copyBetween(ctx: SyscallContext, input: FdLookup, output: FdLookup, cou
   });
   if (typeof r !== 'number') return -Errno.EINVAL;
   if (r < 0) return r;
-  if (result >= 0 && result < r && inPos === null && input.file.kind === 'host') {
+  if (result >= 0 && result < r && inPos === null && (input.file.kind === 'host' || input.file.kind === 'mem')) {
     ctx.emit({ type: 'FileOffsetSet', fileId: input.file.id, offset: input.file.offset - (r - result) });
   }
   return result;
@@ -378,8 +403,8 @@ export function sysCopyFileRange(ctx: SyscallContext): Outcome {
   if (typeof input === 'number') return input;
   if (typeof output === 'number') return output;
   // Both ends must be regular files (a pipe or terminal is EINVAL, as on Linux).
-  const outIsFile = output.file.kind === 'stdio' ? !isStream(output.file.hostFd!) : output.file.kind === 'host';
-  if (input.file.kind !== 'host' || !outIsFile) return -Errno.EINVAL;
+  const outIsFile = output.file.kind === 'stdio' ? !isStream(output.file.hostFd!) : output.file.kind === 'mem';
+  if ((input.file.kind !== 'host' && input.file.kind !== 'mem') || !outIsFile) return -Errno.EINVAL;
   const inAddr = ctx.args[1]!;
   const outAddr = ctx.args[3]!;
   const inPos = readOffset(ctx, inAddr);

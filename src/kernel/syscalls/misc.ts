@@ -67,3 +67,16 @@ export function sysSysinfo(ctx: SyscallContext): Outcome {
   out.writeUInt32LE(1, 104); // mem_unit
   return ctx.write(ctx.args[0]!, out) ? 0 : -Errno.EFAULT;
 }
+
+const HOST_NAME_MAX = 64;
+
+/** sethostname: the sandbox has its own UTS namespace; root inside may rename it. */
+export function sysSethostname(ctx: SyscallContext): Outcome {
+  const len = ctx.int(1);
+  if (len < 0 || len > HOST_NAME_MAX) return -Errno.EINVAL;
+  if (ctx.process.creds.euid !== 0) return -Errno.EPERM;
+  const raw = ctx.read(ctx.args[0]!, len);
+  if (!raw) return -Errno.EFAULT;
+  ctx.emit({ type: 'HostnameSet', hostname: Buffer.from(raw).toString('utf8') });
+  return 0;
+}

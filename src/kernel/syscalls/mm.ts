@@ -7,6 +7,7 @@ import { Errno } from '../errno.js';
 import { lookupFd } from '../fd/fd_table.js';
 import { pageUp } from '../loader/load_plan.js';
 import type { SyscallContext } from './context.js';
+import { memFile } from './mem_file.js';
 import type { Outcome } from './outcome.js';
 import { SYS } from './numbers.js';
 
@@ -50,7 +51,7 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   const shared = type !== MAP_PRIVATE;
   if ((file.flags & O_ACCMODE) === O_WRONLY) return -Errno.EACCES;
   if (shared && (prot & PROT_WRITE) && file.kind === 'host') return -Errno.EACCES; // opened read-only
-  if (file.kind === 'dir' || file.kind === 'stdio' || file.kind === 'pipe') return -Errno.ENODEV;
+  if (file.kind !== 'host' && file.kind !== 'mem' && file.kind !== 'dev') return -Errno.ENODEV;
 
   // The mapping: anonymous memory on the host, filled with the file's bytes.
   const keep = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_NORESERVE | MAP_POPULATE | MAP_32BIT);
@@ -63,6 +64,16 @@ export function sysMmap(ctx: SyscallContext): Outcome {
     const bytes = Buffer.alloc(size);
     const n = fs.readSync(hostFd, bytes, 0, size, offset);
     if (n > 0 && !ctx.kernel.platform.write(ctx.hostTid, at, bytes.subarray(0, n))) {
+      inject(ctx, SYS.munmap, at, size);
+      return -Errno.EFAULT;
+    }
+  }
+  if (file.kind === 'mem') {
+    // An overlay file: a copy of its bytes (MAP_SHARED writes stay in the mapping, as for host files).
+    const node = memFile(ctx, file);
+    if (!node) return -Errno.EBADF;
+    const bytes = node.data.subarray(Math.min(offset, node.size), Math.min(offset + size, node.size));
+    if (bytes.length > 0 && !ctx.kernel.platform.write(ctx.hostTid, at, bytes)) {
       inject(ctx, SYS.munmap, at, size);
       return -Errno.EFAULT;
     }

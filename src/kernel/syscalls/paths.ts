@@ -1,6 +1,7 @@
 // Resolving the path arguments of *at() syscalls: dirfd + path, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW.
 import { Errno } from '../errno.js';
 import { lookupFd } from '../fd/fd_table.js';
+import type { WalkOptions } from '../vfs/path_walk.js';
 import type { ProcessView, VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 
@@ -23,6 +24,7 @@ export function processView(ctx: SyscallContext): ProcessView {
       const entry = state.processes.get(pid)?.fds.get(fd);
       const file = entry && state.files.get(entry.fileId);
       if (!file) return undefined;
+      if (file.kind === 'mem' && file.nodeId !== undefined && state.overlay.nodes.get(file.nodeId)?.nlink === 0) return `${file.path} (deleted)`;
       return file.kind === 'stdio' ? `/dev/${file.path}` : file.path;
     },
   };
@@ -37,9 +39,19 @@ export function baseDir(ctx: SyscallContext, dirfd: number, path: string): strin
   return d.file.path;
 }
 
+/** How the calling process walks paths: its /proc view and the overlay's upper layer. */
+export function walkOptions(ctx: SyscallContext, follow: boolean): WalkOptions {
+  return { followFinal: follow, view: processView(ctx), upper: ctx.kernel.state.overlay };
+}
+
 /** Resolves (dirfd, path) for a syscall. An empty path is ENOENT (AT_EMPTY_PATH is the caller's). */
 export function resolveAt(ctx: SyscallContext, dirfd: number, path: string, follow: boolean): VNode | number {
   const base = baseDir(ctx, dirfd, path);
   if (typeof base === 'number') return base;
-  return ctx.kernel.root.resolve(base, path, { followFinal: follow, view: processView(ctx) });
+  return ctx.kernel.root.resolve(base, path, walkOptions(ctx, follow));
+}
+
+/** Resolves an absolute sandbox path as the calling process sees it. */
+export function resolvePath(ctx: SyscallContext, path: string, follow: boolean): VNode | number {
+  return ctx.kernel.root.resolve('/', path, walkOptions(ctx, follow));
 }

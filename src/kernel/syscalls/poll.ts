@@ -5,6 +5,8 @@ import { Errno } from '../errno.js';
 import { fdLimit, lookupFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import type { OpenFile } from '../state.js';
+import { expirations } from './timerfd.js';
 
 const POLLIN = 0x1;
 const POLLPRI = 0x2;
@@ -21,10 +23,50 @@ const HOST_RECHECK_MS = 10;
 /** The poll(2) revents of one fd for the requested events (POLLERR/HUP/NVAL always). */
 function readiness(ctx: SyscallContext, fd: number, events: number): number {
   const d = lookupFd(ctx, fd);
-  if (!d) return POLLNVAL;
-  const file = d.file;
+  return d ? fileReadiness(ctx, d.file, events) : POLLNVAL;
+}
+
+/** What a waiter on this open file must be woken by, besides timers. */
+export function wakeKeysOf(file: OpenFile): string[] {
+  if (file.pipeId !== undefined) return [`pipe:${file.pipeId}`];
+  if (file.kind === 'eventfd' || file.kind === 'timerfd' || file.kind === 'socket') return [`${file.kind}:${file.objectId}`];
+  return [];
+}
+
+/** The poll(2) revents of an open file for the requested events. */
+export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: number): number {
   const want = events | POLLERR | POLLHUP;
   switch (file.kind) {
+    case 'eventfd': {
+      const efd = ctx.kernel.state.eventfds.get(file.objectId!);
+      if (!efd) return 0;
+      let r = 0;
+      if (efd.counter > 0n) r |= POLLIN | POLLRDNORM;
+      if (efd.counter < 0xfffffffffffffffen) r |= POLLOUT | POLLWRNORM;
+      return r & want;
+    }
+    case 'socket': {
+      const s = ctx.kernel.state.sockets.get(file.objectId!);
+      if (!s) return POLLNVAL;
+      let r = 0;
+      if (s.queue.length > 0 || s.backlog.length > 0 || s.shutRead || s.peerGone) r |= POLLIN | POLLRDNORM;
+      if (s.peerGone) r |= POLLHUP;
+      const peer = s.peer === undefined ? undefined : ctx.kernel.state.sockets.get(s.peer);
+      if ((s.type === 2 || (peer && peer.queued < 212992)) && !s.shutWrite) r |= POLLOUT | POLLWRNORM;
+      return r & want;
+    }
+    case 'timerfd': {
+      const t = ctx.kernel.state.timerfds.get(file.objectId!);
+      return t && expirations(t).count > 0n ? (POLLIN | POLLRDNORM) & want : 0;
+    }
+    case 'epoll': {
+      const ep = ctx.kernel.state.epolls.get(file.objectId!);
+      const any = ep?.interests.some((i) => {
+        const f = ctx.kernel.state.files.get(i.fileId);
+        return f && f.kind !== 'epoll' && fileReadiness(ctx, f, i.events) !== 0;
+      });
+      return any ? (POLLIN | POLLRDNORM) & want : 0;
+    }
     case 'pipe': {
       const pipe = ctx.kernel.state.pipes.get(file.pipeId!);
       if (!pipe) return POLLERR & want;
@@ -47,7 +89,7 @@ function readiness(ctx: SyscallContext, fd: number, events: number): number {
   }
 }
 
-function involvesHostStream(ctx: SyscallContext, fds: number[]): boolean {
+export function involvesHostStream(ctx: SyscallContext, fds: number[]): boolean {
   return fds.some((fd) => {
     const d = lookupFd(ctx, fd);
     if (d?.file.kind !== 'stdio') return false;
@@ -82,8 +124,8 @@ function waitReady(
   const key = `timer:${ctx.thread.tid}`;
   const keys = [key];
   for (const { fd } of polls) {
-    const pipeId = lookupFd(ctx, fd)?.file.pipeId;
-    if (pipeId !== undefined) keys.push(`pipe:${pipeId}`);
+    const file = lookupFd(ctx, fd)?.file;
+    if (file) keys.push(...wakeKeysOf(file));
   }
   const timers: NodeJS.Timeout[] = [];
   if (deadline !== null) timers.push(setTimeout(() => kernel.notify(key), Math.max(0, deadline - Date.now())));
@@ -91,7 +133,7 @@ function waitReady(
   return ctx.block(keys, check, () => timers.forEach((t) => clearTimeout(t)));
 }
 
-function readTimespecMs(ctx: SyscallContext, addr: number): number | null | 'fault' | 'invalid' {
+export function readTimespecMs(ctx: SyscallContext, addr: number): number | null | 'fault' | 'invalid' {
   if (addr === 0) return null;
   const raw = ctx.read(addr, 16);
   if (!raw) return 'fault';

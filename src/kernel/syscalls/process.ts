@@ -308,10 +308,15 @@ const KNOWN_FLAGS =
 const SIGCHLD = 17;
 const RLIMIT_NPROC = 6;
 
-/** The task limit: the soft RLIMIT_NPROC of the caller, counted over the sandbox's tasks. */
+/** The task limits: the sandbox's (--pids-limit) and the caller's soft RLIMIT_NPROC. */
 function overTaskLimit(ctx: SyscallContext): boolean {
+  const tasks = ctx.kernel.state.threads.size;
+  if (tasks >= ctx.kernel.limits.pids) {
+    ctx.kernel.limitReached('pids', `pids limit reached (${ctx.kernel.limits.pids} tasks): fork and clone fail with EAGAIN`);
+    return true;
+  }
   const soft = ctx.process.rlimits.get(RLIMIT_NPROC)?.[0] ?? -1;
-  return soft >= 0 && ctx.kernel.state.threads.size >= soft;
+  return soft >= 0 && tasks >= soft;
 }
 
 /**

@@ -5,8 +5,13 @@
 //   host        - the seccomp filter lets the host run it (only touches the caller itself)
 //   unsupported - returns ENOSYS and is reported once, by name
 import type { SyscallContext } from './context.js';
+import * as epoll from './epoll.js';
+import * as eventfd from './eventfd.js';
 import * as fd from './fd.js';
+import * as data from './file_data.js';
 import * as fs from './fs.js';
+import * as attrs from './fs_attrs.js';
+import * as fsw from './fs_write.js';
 import * as io from './io.js';
 import * as misc from './misc.js';
 import * as mm from './mm.js';
@@ -16,6 +21,8 @@ import * as pipe from './pipe.js';
 import * as poll from './poll.js';
 import * as proc from './process.js';
 import * as signal from './signal.js';
+import * as timerfd from './timerfd.js';
+import * as unix from './unix_socket.js';
 import * as time from './time.js';
 import { SYSCALL_NAMES, type SyscallName } from './numbers.js';
 
@@ -36,8 +43,8 @@ const full = (h: Handler): Spec => ['full', h];
 const partial = (h: Handler, note: string): Spec => ['partial', h, note];
 /** Run by the host without a trap; a handler, if any, answers the variants the filter traps. */
 const host = (note: string, h?: Handler): Spec => ['host', h, note];
-const READ_ONLY_ROOT = 'the root is the read-only host tree: changes fail with EROFS';
-const erofs = partial(fs.sysModifiesFs, READ_ONLY_ROOT);
+const NO_XATTRS = 'the overlay stores no extended attributes: EOPNOTSUPP';
+const noXattrs = partial(fs.sysSetxattrUnsupported, NO_XATTRS);
 
 const SPECS: Partial<Record<SyscallName, Spec>> = {
   // io.ts: reading and writing through fds
@@ -66,9 +73,9 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   close_range: full(fd.sysCloseRange),
 
   // fs.ts: paths, attributes, directories
-  open: partial(fs.sysOpen, READ_ONLY_ROOT),
-  openat: partial(fs.sysOpenat, READ_ONLY_ROOT),
-  creat: erofs,
+  open: partial(fs.sysOpen, 'O_TMPFILE is EOPNOTSUPP'),
+  openat: partial(fs.sysOpenat, 'O_TMPFILE is EOPNOTSUPP'),
+  creat: full(fs.sysCreat),
   stat: full(fs.sysStat),
   lstat: full(fs.sysLstat),
   fstat: full(fs.sysFstat),
@@ -83,32 +90,41 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   chdir: full(fs.sysChdir),
   fchdir: full(fs.sysFchdir),
   getdents64: full(fs.sysGetdents64),
-  mkdir: erofs,
-  mkdirat: erofs,
-  rmdir: erofs,
-  unlink: erofs,
-  unlinkat: erofs,
-  rename: erofs,
-  renameat: erofs,
-  renameat2: erofs,
-  link: erofs,
-  linkat: erofs,
-  symlink: erofs,
-  symlinkat: erofs,
-  chmod: erofs,
-  fchmod: erofs,
-  fchmodat: erofs,
-  chown: erofs,
-  fchown: erofs,
-  lchown: erofs,
-  fchownat: erofs,
-  truncate: erofs,
-  ftruncate: erofs,
-  utimensat: erofs,
-  utimes: erofs,
-  futimesat: erofs,
-  mknod: erofs,
-  mknodat: erofs,
+
+  // fs_write.ts, fs_attrs.ts, file_data.ts: changes, kept in the overlay's memory layer
+  mkdir: full(fsw.sysMkdir),
+  mkdirat: full(fsw.sysMkdirat),
+  rmdir: full(fsw.sysRmdir),
+  unlink: full(fsw.sysUnlink),
+  unlinkat: full(fsw.sysUnlinkat),
+  rename: full(fsw.sysRename),
+  renameat: full(fsw.sysRenameat),
+  renameat2: partial(fsw.sysRenameat2, 'RENAME_WHITEOUT is EINVAL'),
+  link: full(fsw.sysLink),
+  linkat: full(fsw.sysLinkat),
+  symlink: full(fsw.sysSymlink),
+  symlinkat: full(fsw.sysSymlinkat),
+  mknod: partial(fsw.sysMknod, 'regular files only: FIFOs, sockets and devices get EPERM'),
+  mknodat: partial(fsw.sysMknodat, 'regular files only: FIFOs, sockets and devices get EPERM'),
+  chmod: full(attrs.sysChmod),
+  fchmod: full(attrs.sysFchmod),
+  fchmodat: full(attrs.sysFchmodat),
+  chown: full(attrs.sysChown),
+  fchown: full(attrs.sysFchown),
+  lchown: full(attrs.sysLchown),
+  fchownat: full(attrs.sysFchownat),
+  utimensat: full(attrs.sysUtimensat),
+  utimes: full(attrs.sysUtimes),
+  futimesat: full(attrs.sysFutimesat),
+  utime: full(attrs.sysUtime),
+  truncate: full(data.sysTruncate),
+  ftruncate: full(data.sysFtruncate),
+  fallocate: partial(data.sysFallocate, 'no block reservation; FALLOC_FL_COLLAPSE/INSERT_RANGE are EOPNOTSUPP'),
+  fsync: full(data.sysFsync),
+  fdatasync: full(data.sysFdatasync),
+  sync: full(data.sysSync),
+  syncfs: full(data.sysSyncfs),
+  sync_file_range: full(data.sysSyncFileRange),
   statfs: full(fs.sysStatfs),
   fstatfs: full(fs.sysFstatfs),
   getxattr: partial(fs.sysGetxattr, 'files have no extended attributes (ENODATA)'),
@@ -117,12 +133,12 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   listxattr: partial(fs.sysListxattr, 'files have no extended attributes'),
   llistxattr: partial(fs.sysLlistxattr, 'files have no extended attributes'),
   flistxattr: partial(fs.sysFlistxattr, 'files have no extended attributes'),
-  setxattr: erofs,
-  lsetxattr: erofs,
-  fsetxattr: erofs,
-  removexattr: erofs,
-  lremovexattr: erofs,
-  fremovexattr: erofs,
+  setxattr: noXattrs,
+  lsetxattr: noXattrs,
+  fsetxattr: noXattrs,
+  removexattr: noXattrs,
+  lremovexattr: noXattrs,
+  fremovexattr: noXattrs,
 
   // mm.ts: memory
   mmap: partial(mm.sysMmap, 'anonymous mappings run on the host; file mappings are private copies (MAP_SHARED writes do not reach the file)'),
@@ -201,8 +217,36 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   select: full(poll.sysSelect),
   pselect6: partial(poll.sysPselect6, 'the temporary signal mask is not applied'),
 
+  // epoll.ts, eventfd.ts, timerfd.ts
+  epoll_create: full(epoll.sysEpollCreate),
+  epoll_create1: full(epoll.sysEpollCreate1),
+  epoll_ctl: partial(epoll.sysEpollCtl, 'EPOLLEXCLUSIVE is accepted and behaves as a plain interest'),
+  epoll_wait: full(epoll.sysEpollWait),
+  epoll_pwait: partial(epoll.sysEpollPwait, 'the temporary signal mask is not applied'),
+  epoll_pwait2: partial(epoll.sysEpollPwait2, 'the temporary signal mask is not applied'),
+  eventfd: full(eventfd.sysEventfd),
+  eventfd2: full(eventfd.sysEventfd2),
+  timerfd_create: partial(timerfd.sysTimerfdCreate, 'TFD_TIMER_CANCEL_ON_SET is accepted but never cancels'),
+  timerfd_settime: partial(timerfd.sysTimerfdSettime, 'TFD_TIMER_CANCEL_ON_SET is accepted but never cancels'),
+  timerfd_gettime: full(timerfd.sysTimerfdGettime),
+
   // net.ts
-  socket: partial(net.sysSocket, 'no networking yet: every address family gets EAFNOSUPPORT'),
+  socket: partial(net.sysSocket, 'AF_UNIX only: there is no network yet (other families get EAFNOSUPPORT)'),
+  socketpair: full(unix.sysSocketpair),
+  bind: partial(unix.sysBind, 'AF_UNIX; filesystem names live in the kernel (no socket file appears in the directory)'),
+  listen: partial(unix.sysListen, 'a socket must be bound first (no autobind)'),
+  connect: partial(unix.sysConnect, 'AF_UNIX'),
+  accept: full(unix.sysAccept),
+  accept4: full(unix.sysAccept4),
+  getsockname: full(unix.sysGetsockname),
+  getpeername: full(unix.sysGetpeername),
+  shutdown: full(unix.sysShutdown),
+  getsockopt: partial(unix.sysGetsockopt, 'SOL_SOCKET: SO_TYPE, SO_ERROR, SO_*BUF, SO_PASSCRED, SO_PEERCRED, SO_ACCEPTCONN, SO_DOMAIN'),
+  setsockopt: partial(unix.sysSetsockopt, 'SO_PASSCRED is applied; other SOL_SOCKET options are accepted and ignored'),
+  sendto: full(unix.sysSendto),
+  recvfrom: full(unix.sysRecvfrom),
+  sendmsg: partial(unix.sysSendmsg, 'SCM_RIGHTS and SCM_CREDENTIALS (the kernel always attaches the true credentials)'),
+  recvmsg: full(unix.sysRecvmsg),
 
   // misc.ts
   uname: full(misc.sysUname),
@@ -211,6 +255,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   sched_setaffinity: partial(misc.sysSchedSetaffinity, 'accepted, not applied'),
   getcpu: partial(misc.sysGetcpu, 'always CPU 0, node 0'),
   sysinfo: full(misc.sysSysinfo),
+  sethostname: full(misc.sysSethostname),
 };
 
 function buildTable(): SyscallEntry[] {

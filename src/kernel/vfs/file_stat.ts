@@ -15,6 +15,8 @@ export const S_IFIFO = 0o010000;
 export const S_IFCHR = 0o020000;
 export const S_IFREG = 0o100000;
 export const S_IFLNK = 0o120000;
+export const S_IFBLK = 0o060000;
+export const S_IFSOCK = 0o140000;
 
 /** A made-up stat for a synthetic file; times are the sandbox's boot time. */
 export function syntheticStat(fields: { dev: number; ino: number; mode: number; rdev?: number; size?: number; nlink?: number }, timeNs: bigint): FileStat {

@@ -1,13 +1,16 @@
 // The path walk: resolves a sandbox path inside the sandbox root, component by component,
 // following symlinks itself so that neither `..` nor a symlink (absolute or relative) can
 // lead outside the root. /dev and /proc are the kernel's own filesystems; /sys is hidden.
-// The host is asked only about host paths under the root (lstat, readlink: never following
-// a link), and files are opened with O_NOFOLLOW (see syscalls/fs.ts).
+// Everything else is the overlay: its in-memory upper layer (kernel state) over the host
+// root. The host is asked only about host paths under the root (lstat, readlink: never
+// following a link), and files are opened with O_NOFOLLOW (see syscalls/fs.ts).
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
+import type { OverlayState } from '../state.js';
 import { devfsLookup } from './devfs.js';
 import type { FileStat } from './file_stat.js';
+import { DT_DIR, lookupLayers, mergedEntries, nodeStat, type ListedEntry } from './overlay.js';
 import { procfsLookup } from './procfs.js';
 import type { ProcessView, VNode } from './vnode.js';
 
@@ -20,7 +23,12 @@ export interface WalkOptions {
   followFinal: boolean;
   /** Who is walking (for /proc/self); absent for walks outside any process. */
   view?: ProcessView;
+  /** The overlay's upper layer; absent: the host root alone (before the kernel runs). */
+  upper?: OverlayState;
 }
+
+/** What a walk for creating a file finds: the file, or the directory its last component would go in. */
+export type CreateLookup = { node: VNode } | { parent: VNode; name: string; path: string; trailingSlash: boolean };
 
 export class HostRoot {
   /** The sandbox's boot time: the times of synthetic files. */
@@ -35,13 +43,23 @@ export class HostRoot {
 
   /** Resolves path (absolute, or relative to the sandbox directory `base`); a negative errno on failure. */
   resolve(base: string, path: string, opts: WalkOptions): VNode | number {
+    const r = this.walk(base, path, opts, false);
+    return typeof r === 'number' ? r : 'node' in r ? r.node : -Errno.ENOENT;
+  }
+
+  /** As resolve, but a missing last component (after symlinks) gives where it would be created. */
+  resolveCreate(base: string, path: string, opts: WalkOptions): CreateLookup | number {
+    return this.walk(base, path, opts, true);
+  }
+
+  private walk(base: string, path: string, opts: WalkOptions, allowMissing: boolean): CreateLookup | number {
     if (path.length === 0) return -Errno.ENOENT;
     if (path.length >= PATH_MAX) return -Errno.ENAMETOOLONG;
     const current: string[] = path.startsWith('/') ? [] : splitPath(base);
     const pending = splitPath(path).reverse();
     const mustBeDir = path.endsWith('/');
     let links = 0;
-    let node = this.lookup(current, opts.view);
+    let node = this.lookup(current, opts);
     if (typeof node === 'number') return node;
 
     while (pending.length > 0) {
@@ -54,20 +72,23 @@ export class HostRoot {
         if (Buffer.byteLength(name) > NAME_MAX) return -Errno.ENAMETOOLONG;
         current.push(name);
       }
-      const next = this.lookup(current, opts.view);
-      if (typeof next === 'number') return next;
+      const next = this.lookup(current, opts);
       const isLast = pending.length === 0;
+      if (next === -Errno.ENOENT && isLast && allowMissing && name !== '..') {
+        return { parent: node, name, path: '/' + current.join('/'), trailingSlash: mustBeDir };
+      }
+      if (typeof next === 'number') return next;
       if (next.stat.isSymbolicLink() && (!isLast || opts.followFinal || mustBeDir)) {
         if (++links > MAX_SYMLINKS) return -Errno.ELOOP;
         if (next.fs === 'synthetic-link' && next.magic && isLast) {
-          return { fs: 'fd', path: next.path, stat: next.stat, ...next.magic };
+          return { node: { fs: 'fd', path: next.path, stat: next.stat, ...next.magic } };
         }
-        const target = next.fs === 'synthetic-link' ? next.target : next.fs === 'host' ? readlink(next.hostPath) : '';
+        const target = linkTarget(next);
         if (target.length === 0) return -Errno.ENOENT;
         current.pop();
         if (target.startsWith('/')) current.length = 0;
         pending.push(...splitPath(target).reverse());
-        const dir = this.lookup(current, opts.view);
+        const dir = this.lookup(current, opts);
         if (typeof dir === 'number') return dir;
         node = dir;
         continue;
@@ -75,24 +96,96 @@ export class HostRoot {
       node = next;
     }
     if (mustBeDir && !node.stat.isDirectory()) return -Errno.ENOTDIR;
-    return node;
+    return { node };
   }
 
   /** The node at an absolute, symlink-free component list. */
-  private lookup(components: readonly string[], view: ProcessView | undefined): VNode | number {
+  private lookup(components: readonly string[], opts: WalkOptions): VNode | number {
     const top = components[0];
     if (top === 'dev') return devfsLookup(components.slice(1), this.bootNs) ?? -Errno.ENOENT;
     if (top === 'proc') {
-      if (!view) return -Errno.ENOENT;
-      return procfsLookup(components.slice(1), view, this.bootNs) ?? -Errno.ENOENT;
+      if (!opts.view) return -Errno.ENOENT;
+      return procfsLookup(components.slice(1), opts.view, this.bootNs) ?? -Errno.ENOENT;
     }
     // The host's /sys describes the host: the sandbox sees an empty directory.
     if (top === 'sys' && components.length > 1) return -Errno.ENOENT;
-    const hostPath = this.hostPathOf(components);
+    const path = '/' + components.join('/');
+    const found = lookupLayers(opts.upper, components);
+    if (typeof found === 'number') return found;
+    if (found.layer === 'upper') {
+      const node = found.node;
+      const upper = opts.upper!;
+      const subdirs = (): number => {
+        if (node.kind !== 'dir') return 0;
+        const list = mergedEntries(upper, node, (lower) => this.listLower(lower, false));
+        return typeof list === 'number' ? 0 : list.filter((e) => e.type === DT_DIR).length;
+      };
+      return { fs: 'overlay', path, stat: nodeStat(node, subdirs), node };
+    }
+    const hostPath = this.hostPathOf(found.lower);
     const stat = hostLstat(hostPath);
     if (typeof stat === 'number') return stat;
-    return { fs: 'host', path: '/' + components.join('/'), hostPath, stat };
+    return { fs: 'host', path, hostPath, stat };
   }
+
+  /** The entries of a lower directory (a path in the host root), without . and ..; withIno: their inode numbers too. */
+  listLower(lower: string, withIno: boolean): ListedEntry[] | number {
+    return listHostDir(this.hostPathOf(lower.split('/').filter((c) => c.length > 0)), withIno);
+  }
+}
+
+/** The target of a symlink node ('' when it cannot be read). */
+export function linkTarget(node: VNode): string {
+  switch (node.fs) {
+    case 'synthetic-link':
+      return node.target;
+    case 'host':
+      return readlink(node.hostPath);
+    case 'overlay':
+      return node.node.kind === 'symlink' ? node.node.target : '';
+    default:
+      return '';
+  }
+}
+
+const DT_UNKNOWN = 0;
+const DT_FIFO = 1;
+const DT_CHR = 2;
+const DT_BLK = 6;
+const DT_REG = 8;
+const DT_LNK = 10;
+const DT_SOCK = 12;
+
+function direntType(d: fs.Dirent): number {
+  if (d.isFile()) return DT_REG;
+  if (d.isDirectory()) return DT_DIR;
+  if (d.isSymbolicLink()) return DT_LNK;
+  if (d.isCharacterDevice()) return DT_CHR;
+  if (d.isBlockDevice()) return DT_BLK;
+  if (d.isFIFO()) return DT_FIFO;
+  if (d.isSocket()) return DT_SOCK;
+  return DT_UNKNOWN;
+}
+
+/** A host directory's entries (without . and ..), with inode numbers when asked (one lstat each). */
+export function listHostDir(hostPath: string, withIno: boolean): ListedEntry[] | number {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(hostPath, { withFileTypes: true });
+  } catch (err) {
+    return -errnoOf(err, Errno.EACCES);
+  }
+  return entries.map((d) => {
+    let ino = 0n;
+    if (withIno) {
+      try {
+        ino = fs.lstatSync(`${hostPath}/${d.name}`, { bigint: true }).ino;
+      } catch {
+        // vanished meanwhile: listed with inode 0, as a racing readdir may
+      }
+    }
+    return { name: d.name, ino, type: direntType(d) };
+  });
 }
 
 function hostLstat(hostPath: string): FileStat | number {

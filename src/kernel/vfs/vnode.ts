@@ -1,11 +1,14 @@
 // What the path walk finds: a file of one of the sandbox's filesystems.
+import type { OverlayNode } from '../state.js';
 import type { FileStat } from './file_stat.js';
 
 export type DevName = 'null' | 'zero' | 'full' | 'random' | 'urandom';
 
 export type VNode =
-  /** A file of the host root (read-only lower layer). */
+  /** A file of the host root (read-only lower layer) that the overlay's upper layer does not hide. */
   | { fs: 'host'; path: string; hostPath: string; stat: FileStat }
+  /** A file, directory or symlink of the overlay's upper layer (new, or copied up). */
+  | { fs: 'overlay'; path: string; stat: FileStat; node: OverlayNode }
   /** A directory of a synthetic filesystem (/dev, /proc, /proc/PID...). */
   | { fs: 'synthetic-dir'; path: string; stat: FileStat; entries: () => SyntheticEntry[] }
   /** A device of /dev. */

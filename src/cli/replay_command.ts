@@ -1,0 +1,57 @@
+// `tsvisor replay FILE [--to SEQ] [--state PART] [--verify]`: rebuild the kernel state of a
+// recorded run from its events.
+import fs from 'node:fs';
+
+import { replayState } from '../replay/state_replay.js';
+import { reportState, STATE_PARTS, type StatePart } from '../replay/state_report.js';
+import { openTrace, TraceError } from '../trace/trace_reader.js';
+import { CliError } from './errors.js';
+
+const USAGE = 'usage: tsvisor replay FILE [--to SEQ] [--state procs|fds|files|mounts|signals|all] [--verify]';
+
+function out(line: string): void {
+  fs.writeSync(1, line + '\n');
+}
+
+export function replayCommand(args: string[]): number {
+  let file: string | undefined;
+  let to: number | undefined;
+  let parts: StatePart[] = [];
+  let verify = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--verify') verify = true;
+    else if (a === '--to') {
+      to = Number(args[++i]);
+      if (!Number.isInteger(to) || to < 0) throw new CliError('--to wants a syscall seq number');
+    } else if (a === '--state') {
+      const p = args[++i];
+      if (p === 'all') parts = [...STATE_PARTS];
+      else if (STATE_PARTS.includes(p as StatePart)) parts.push(p as StatePart);
+      else throw new CliError(`--state wants one of ${STATE_PARTS.join(', ')}, all`);
+    } else if (a.startsWith('-')) throw new CliError(`unknown option ${a}\n${USAGE}`);
+    else file = a;
+  }
+  if (!file) throw new CliError(`no trace file given\n${USAGE}`);
+  if (verify && to !== undefined) throw new CliError('--verify replays the whole trace: it does not go with --to');
+  try {
+    const trace = openTrace(file, (m) => fs.writeSync(2, `tsvisor: warning: ${m}\n`));
+    const started = process.hrtime.bigint();
+    const r = replayState(trace, to);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (const part of parts) {
+      out(`== ${part}`);
+      out(reportState(r.state, part));
+    }
+    if (r.last) out(`replayed ${r.events} events of ${r.syscalls} syscalls, up to seq ${r.last.seq}: ${r.last.text}`);
+    if (verify) {
+      if (!r.end) throw new CliError(`${file}: the trace has no closing record (cut short?): nothing to verify against`);
+      out(`verify: ${r.verified ? 'OK' : 'MISMATCH'}: final state digest ${r.end.digest.slice(0, 16)}... (${Math.round(r.events / Math.max(seconds, 1e-9))} events/s)`);
+      return r.verified ? 0 : 1;
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof TraceError) throw new CliError(err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,110 @@
+// Unix-domain sockets: names, connections, receive queues and the files in flight.
+import { releaseFile } from '../fd/reducer.js';
+import type { ReducerTable } from '../reducer_types.js';
+import type { KernelState, SocketState } from '../state.js';
+
+function socketOf(state: KernelState, id: number): SocketState | undefined {
+  return state.sockets.get(id);
+}
+
+/** Called when a socket's last open file goes: the peer sees EOF, its name is free, in-flight files drop. */
+export function closeSocket(state: KernelState, id: number): void {
+  const s = state.sockets.get(id);
+  if (!s) return;
+  state.sockets.delete(id);
+  if (s.address !== undefined && state.socketNames.get(s.address) === id) state.socketNames.delete(s.address);
+  if (s.peer !== undefined) {
+    const peer = state.sockets.get(s.peer);
+    if (peer) peer.peerGone = true;
+  }
+  // Connections nobody accepted are refused: their clients see EOF.
+  for (const pending of s.backlog) closeSocket(state, pending);
+  for (const m of s.queue) for (const fileId of m.fileIds) releaseFile(state, fileId);
+}
+
+export const socketReducers: ReducerTable<
+  | 'SocketCreated' | 'SocketBound' | 'SocketListening' | 'SocketsConnected' | 'SocketDatagramPeerSet'
+  | 'SocketConnectionQueued' | 'SocketConnectionAccepted' | 'SocketMessageQueued' | 'SocketMessageTaken'
+  | 'SocketShutdown' | 'SocketPasscredSet'
+> = {
+  SocketCreated(state, e) {
+    state.nextObjectId = Math.max(state.nextObjectId, e.id + 1);
+    state.sockets.set(e.id, {
+      id: e.id, type: e.socketType, listening: false, backlog: [], queue: [], queued: 0, head: 0,
+      shutRead: false, shutWrite: false, peerGone: false, passcred: false, creds: { ...e.creds },
+    });
+  },
+  SocketBound(state, e) {
+    const s = socketOf(state, e.id);
+    if (!s) return;
+    s.address = e.address;
+    state.socketNames.set(e.address, e.id);
+  },
+  SocketListening(state, e) {
+    const s = socketOf(state, e.id);
+    if (s) s.listening = true;
+  },
+  SocketsConnected(state, e) {
+    const a = socketOf(state, e.a);
+    const b = socketOf(state, e.b);
+    if (a) a.peer = e.b;
+    if (b) b.peer = e.a;
+  },
+  SocketDatagramPeerSet(state, e) {
+    const s = socketOf(state, e.id);
+    if (s) s.peerAddress = e.address;
+  },
+  SocketConnectionQueued(state, e) {
+    socketOf(state, e.listener)?.backlog.push(e.id);
+  },
+  SocketConnectionAccepted(state, e) {
+    const l = socketOf(state, e.listener);
+    if (l) l.backlog = l.backlog.filter((id) => id !== e.id);
+  },
+  SocketMessageQueued(state, e) {
+    const s = socketOf(state, e.id);
+    if (!s) return;
+    // Files in flight keep their open file alive until received.
+    for (const fileId of e.fileIds) {
+      const f = state.files.get(fileId);
+      if (f) f.refs += 1;
+    }
+    s.queue.push({ bytes: Uint8Array.from(e.bytes), fileIds: [...e.fileIds], creds: { ...e.creds }, ...(e.from === undefined ? {} : { from: e.from }) });
+    s.queued += e.bytes.length;
+  },
+  SocketMessageTaken(state, e) {
+    const s = socketOf(state, e.id);
+    if (!s) return;
+    let left = e.count;
+    while (s.queue.length > 0) {
+      const first = s.queue[0]!;
+      const avail = first.bytes.length - s.head;
+      if (!e.wholeMessage && left < avail) {
+        s.head += left;
+        s.queued -= left;
+        // The files ride on the first byte of their message: once it is read they are delivered.
+        if (left > 0) {
+          for (const fileId of first.fileIds) releaseFile(state, fileId);
+          first.fileIds = [];
+        }
+        return;
+      }
+      s.queue.shift();
+      s.queued -= avail;
+      s.head = 0;
+      left -= Math.min(left, avail);
+      for (const fileId of first.fileIds) releaseFile(state, fileId);
+      if (e.wholeMessage || left === 0) return;
+    }
+  },
+  SocketShutdown(state, e) {
+    const s = socketOf(state, e.id);
+    if (!s) return;
+    s.shutRead ||= e.read;
+    s.shutWrite ||= e.write;
+  },
+  SocketPasscredSet(state, e) {
+    const s = socketOf(state, e.id);
+    if (s) s.passcred = e.on;
+  },
+};

@@ -1,0 +1,160 @@
+// epoll: interest lists in kernel state, level- and edge-triggered readiness over every kind
+// of fd the kernel has (pipes, eventfd, timerfd, files, tsvisor's stdio).
+import { Errno } from '../errno.js';
+import { lookupFd, openNewFile } from '../fd/fd_table.js';
+import type { EpollInterest } from '../state.js';
+import type { SyscallContext } from './context.js';
+import type { Outcome } from './outcome.js';
+import { fileReadiness, involvesHostStream, readTimespecMs, wakeKeysOf } from './poll.js';
+
+const EPOLL_CLOEXEC = 0o2000000;
+const EPOLL_CTL_ADD = 1;
+const EPOLL_CTL_DEL = 2;
+const EPOLL_CTL_MOD = 3;
+const EPOLLERR = 0x8;
+const EPOLLHUP = 0x10;
+const EPOLLEXCLUSIVE = 1 << 28;
+const EPOLLWAKEUP = 1 << 29;
+const EPOLLONESHOT = 1 << 30;
+const EPOLLET = 1 << 31;
+const EVENT_SIZE = 12; // struct epoll_event is packed on x86-64
+const EP_MAX_EVENTS = 0x7fffffff / EVENT_SIZE;
+const HOST_RECHECK_MS = 10;
+const O_RDWR = 2;
+
+export function sysEpollCreate1(ctx: SyscallContext): Outcome {
+  const flags = ctx.uint(0);
+  if (flags & ~EPOLL_CLOEXEC) return -Errno.EINVAL;
+  return create(ctx, (flags & EPOLL_CLOEXEC) !== 0);
+}
+
+export function sysEpollCreate(ctx: SyscallContext): Outcome {
+  return ctx.int(0) <= 0 ? -Errno.EINVAL : create(ctx, false);
+}
+
+function create(ctx: SyscallContext, cloexec: boolean): number {
+  const id = ctx.kernel.state.nextObjectId;
+  ctx.emit({ type: 'EpollCreated', id });
+  return openNewFile(ctx, { kind: 'epoll', path: 'anon_inode:[eventpoll]', flags: O_RDWR, cloexec, objectId: id });
+}
+
+function epollOf(ctx: SyscallContext, epfd: number) {
+  const d = lookupFd(ctx, epfd);
+  if (!d) return -Errno.EBADF;
+  if (d.file.kind !== 'epoll') return -Errno.EINVAL;
+  return ctx.kernel.state.epolls.get(d.file.objectId!) ?? -Errno.EBADF;
+}
+
+export function sysEpollCtl(ctx: SyscallContext): Outcome {
+  const ep = epollOf(ctx, ctx.int(0));
+  if (typeof ep === 'number') return ep;
+  const op = ctx.int(1);
+  const fd = ctx.int(2);
+  const target = lookupFd(ctx, fd);
+  if (!target) return -Errno.EBADF;
+  if (target.file.kind === 'epoll' && target.file.objectId === ep.id) return -Errno.EINVAL;
+  // Regular files and directories cannot be polled by epoll (Linux: EPERM).
+  if (target.file.kind === 'host' || target.file.kind === 'dir') return -Errno.EPERM;
+  const existing = ep.interests.find((i) => i.fileId === target.file.id && i.fd === fd);
+  if (op === EPOLL_CTL_DEL) {
+    if (!existing) return -Errno.ENOENT;
+    ctx.emit({ type: 'EpollInterestRemoved', id: ep.id, fileId: target.file.id, fd });
+    return 0;
+  }
+  if (op !== EPOLL_CTL_ADD && op !== EPOLL_CTL_MOD) return -Errno.EINVAL;
+  const raw = ctx.read(ctx.args[3]!, EVENT_SIZE);
+  if (!raw) return -Errno.EFAULT;
+  const view = new DataView(raw.buffer, raw.byteOffset);
+  const events = view.getUint32(0, true);
+  const data = view.getBigUint64(4, true).toString();
+  if (op === EPOLL_CTL_ADD && existing) return -Errno.EEXIST;
+  if (op === EPOLL_CTL_MOD && !existing) return -Errno.ENOENT;
+  if (op === EPOLL_CTL_MOD && (events & EPOLLEXCLUSIVE || (existing!.events & EPOLLEXCLUSIVE))) return -Errno.EINVAL;
+  const interest: EpollInterest = {
+    fd,
+    fileId: target.file.id,
+    events: (events | EPOLLERR | EPOLLHUP) & ~EPOLLWAKEUP,
+    data,
+    lastReported: 0,
+    lastGeneration: -1,
+    disabled: false,
+  };
+  ctx.emit({ type: 'EpollInterestSet', id: ep.id, interest });
+  ctx.kernel.notify(`epoll:${ep.id}`);
+  return 0;
+}
+
+/** The ready interests, reported (and edge/one-shot state updated) up to max of them. */
+function collect(ctx: SyscallContext, epollId: number, max: number): Buffer | null {
+  const ep = ctx.kernel.state.epolls.get(epollId);
+  if (!ep) return null;
+  const out: Buffer[] = [];
+  for (const i of [...ep.interests]) {
+    if (out.length >= max) break;
+    if (i.disabled) continue;
+    const file = ctx.kernel.state.files.get(i.fileId);
+    if (!file) continue;
+    const ready = fileReadiness(ctx, file, i.events & 0xffff) & i.events;
+    const edge = (i.events & EPOLLET) !== 0;
+    const generation = wakeKeysOf(file).reduce((n, key) => n + ctx.kernel.generation(key), 0);
+    const report = !edge || generation !== i.lastGeneration ? ready : ready & ~i.lastReported;
+    if (edge && ready !== i.lastReported && report === 0) {
+      // Readiness dropped some bits: remember, so that they count as new when they return.
+      ctx.emit({ type: 'EpollReported', id: epollId, fileId: i.fileId, fd: i.fd, mask: ready, generation, disable: false });
+    }
+    if (report === 0) continue;
+    const ev = Buffer.alloc(EVENT_SIZE);
+    ev.writeUInt32LE(report >>> 0, 0);
+    ev.writeBigUInt64LE(BigInt(i.data), 4);
+    out.push(ev);
+    ctx.emit({ type: 'EpollReported', id: epollId, fileId: i.fileId, fd: i.fd, mask: ready, generation, disable: (i.events & EPOLLONESHOT) !== 0 });
+  }
+  return out.length > 0 ? Buffer.concat(out) : null;
+}
+
+function waitCommon(ctx: SyscallContext, timeoutMs: number | null): Outcome {
+  const ep = epollOf(ctx, ctx.int(0));
+  if (typeof ep === 'number') return ep;
+  const max = ctx.int(2);
+  if (max <= 0 || max > EP_MAX_EVENTS) return -Errno.EINVAL;
+  const eventsAddr = ctx.args[1]!;
+  if (!ctx.read(eventsAddr, EVENT_SIZE)) return -Errno.EFAULT;
+  const deadline = timeoutMs === null ? null : Date.now() + timeoutMs;
+  const attempt = (): number | null => {
+    const ready = collect(ctx, ep.id, max);
+    if (ready) return ctx.write(eventsAddr, ready) ? ready.length / EVENT_SIZE : -Errno.EFAULT;
+    return deadline !== null && Date.now() >= deadline ? 0 : null;
+  };
+  const first = attempt();
+  if (first !== null) return first;
+  const kernel = ctx.kernel;
+  const timerKey = `timer:${ctx.thread.tid}`;
+  const keys = [timerKey, `epoll:${ep.id}`];
+  const fds: number[] = [];
+  for (const i of ep.interests) {
+    const file = kernel.state.files.get(i.fileId);
+    if (file) keys.push(...wakeKeysOf(file));
+    fds.push(i.fd);
+  }
+  const timers: NodeJS.Timeout[] = [];
+  if (deadline !== null) timers.push(setTimeout(() => kernel.notify(timerKey), Math.max(0, deadline - Date.now())));
+  if (involvesHostStream(ctx, fds)) timers.push(setInterval(() => kernel.notify(timerKey), HOST_RECHECK_MS));
+  return ctx.block(keys, attempt, () => timers.forEach((t) => clearTimeout(t)));
+}
+
+export function sysEpollWait(ctx: SyscallContext): Outcome {
+  const t = ctx.int(3);
+  return waitCommon(ctx, t < 0 ? null : t);
+}
+
+export function sysEpollPwait(ctx: SyscallContext): Outcome {
+  const t = ctx.int(3);
+  return waitCommon(ctx, t < 0 ? null : t);
+}
+
+export function sysEpollPwait2(ctx: SyscallContext): Outcome {
+  const t = readTimespecMs(ctx, ctx.args[3]!);
+  if (t === 'fault') return -Errno.EFAULT;
+  if (t === 'invalid') return -Errno.EINVAL;
+  return waitCommon(ctx, t);
+}

@@ -1,0 +1,122 @@
+// Syscalls about a file's data as a whole: truncate, ftruncate, fallocate, and the sync
+// family (the overlay lives in memory: there is nothing to flush, so they only check their fd).
+import fs from 'node:fs';
+
+import { Errno } from '../errno.js';
+import { lookupFd } from '../fd/fd_table.js';
+import type { SyscallContext } from './context.js';
+import { MAX_MEM_FILE, memFile } from './mem_file.js';
+import type { Outcome } from './outcome.js';
+import { copyUp, inOverlay, mayAccess, nowNs } from './overlay_ops.js';
+import { AT_FDCWD, resolveAt } from './paths.js';
+
+const O_ACCMODE = 3;
+const O_RDONLY = 0;
+const O_PATH = 0o10000000;
+
+export function sysTruncate(ctx: SyscallContext): Outcome {
+  const length = ctx.args[1]!;
+  const path = ctx.readPath(ctx.args[0]!);
+  if (typeof path === 'number') return path;
+  if (length < 0) return -Errno.EINVAL;
+  const node = resolveAt(ctx, AT_FDCWD, path, true);
+  if (typeof node === 'number') return node;
+  if (node.stat.isDirectory()) return -Errno.EISDIR;
+  if (!node.stat.isFile()) return -Errno.EINVAL;
+  if (!mayAccess(ctx.process, node.stat, 2)) return -Errno.EACCES;
+  if (!inOverlay(node)) return -Errno.EROFS;
+  if (length > MAX_MEM_FILE) return -Errno.EFBIG;
+  const upper = copyUp(ctx, node.path);
+  if (typeof upper === 'number') return upper;
+  ctx.emit({ type: 'OverlayTruncated', nodeId: upper.id, size: length, timeNs: nowNs() });
+  return 0;
+}
+
+export function sysFtruncate(ctx: SyscallContext): Outcome {
+  const d = lookupFd(ctx, ctx.int(0));
+  if (!d || (d.file.flags & O_PATH)) return -Errno.EBADF;
+  const length = ctx.args[1]!;
+  if (length < 0) return -Errno.EINVAL;
+  // Only a regular file open for writing can be truncated through its fd.
+  const node = memFile(ctx, d.file);
+  if (!node || (d.file.flags & O_ACCMODE) === O_RDONLY) return -Errno.EINVAL;
+  if (length > MAX_MEM_FILE) return -Errno.EFBIG;
+  ctx.emit({ type: 'OverlayTruncated', nodeId: node.id, size: length, timeNs: nowNs() });
+  return 0;
+}
+
+const FALLOC_FL_KEEP_SIZE = 0x01;
+const FALLOC_FL_PUNCH_HOLE = 0x02;
+const FALLOC_FL_ZERO_RANGE = 0x10;
+
+/** fallocate: the overlay has no blocks to reserve; growing the size, punching and zeroing ranges are done. */
+export function sysFallocate(ctx: SyscallContext): Outcome {
+  const d = lookupFd(ctx, ctx.int(0));
+  const mode = ctx.int(1);
+  const offset = ctx.args[2]!;
+  const len = ctx.args[3]!;
+  if (!d || (d.file.flags & O_PATH)) return -Errno.EBADF;
+  if (offset < 0 || len <= 0) return -Errno.EINVAL;
+  if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) return -Errno.EOPNOTSUPP;
+  if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE)) return -Errno.EOPNOTSUPP;
+  if ((d.file.flags & O_ACCMODE) === O_RDONLY) return -Errno.EBADF;
+  if (d.file.kind === 'pipe') return -Errno.ESPIPE;
+  if (d.file.kind === 'dir') return -Errno.EISDIR;
+  const node = memFile(ctx, d.file);
+  if (!node) return -Errno.ENODEV;
+  const end = offset + len;
+  if (end > MAX_MEM_FILE) return -Errno.EFBIG;
+  const time = nowNs();
+  if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
+    // The range reads back as zeros: write them (within the file, unless the size may grow).
+    const stop = mode & FALLOC_FL_KEEP_SIZE ? Math.min(end, node.size) : end;
+    if (stop > offset) ctx.emit({ type: 'OverlayWritten', nodeId: node.id, offset, bytes: new Uint8Array(stop - offset), timeNs: time });
+    return 0;
+  }
+  if (!(mode & FALLOC_FL_KEEP_SIZE) && end > node.size) ctx.emit({ type: 'OverlayTruncated', nodeId: node.id, size: end, timeNs: time });
+  return 0;
+}
+
+/** Whether fd can be synced: files and directories yes; pipes, sockets and terminals are EINVAL. */
+function syncable(ctx: SyscallContext, fd: number): number {
+  const d = lookupFd(ctx, fd);
+  if (!d || (d.file.flags & O_PATH)) return -Errno.EBADF;
+  if (d.file.kind === 'pipe') return -Errno.EINVAL;
+  if (d.file.kind === 'stdio') {
+    try {
+      const st = fs.fstatSync(d.file.hostFd!);
+      return st.isFile() || st.isBlockDevice() ? 0 : -Errno.EINVAL;
+    } catch {
+      return -Errno.EINVAL;
+    }
+  }
+  return 0;
+}
+
+export function sysFsync(ctx: SyscallContext): Outcome {
+  return syncable(ctx, ctx.int(0));
+}
+
+export function sysFdatasync(ctx: SyscallContext): Outcome {
+  return syncable(ctx, ctx.int(0));
+}
+
+export function sysSync(ctx: SyscallContext): Outcome {
+  void ctx;
+  return 0;
+}
+
+export function sysSyncfs(ctx: SyscallContext): Outcome {
+  const d = lookupFd(ctx, ctx.int(0));
+  return d && !(d.file.flags & O_PATH) ? 0 : -Errno.EBADF;
+}
+
+const SYNC_FILE_RANGE_ALL = 7;
+
+export function sysSyncFileRange(ctx: SyscallContext): Outcome {
+  const d = lookupFd(ctx, ctx.int(0));
+  if (!d) return -Errno.EBADF;
+  if (ctx.uint(3) & ~SYNC_FILE_RANGE_ALL || ctx.args[1]! < 0 || ctx.args[2]! < 0) return -Errno.EINVAL;
+  if (d.file.kind === 'pipe') return -Errno.ESPIPE;
+  return 0;
+}

@@ -1,0 +1,231 @@
+// Syscalls that change a file's attributes: chmod, chown and utimes families. A lower file
+// is copied up first; an fd of an overlay file changes its node, even after an unlink.
+import { Errno } from '../errno.js';
+import { lookupFd } from '../fd/fd_table.js';
+import type { OverlayNode } from '../state.js';
+import { S_IFMT, S_IFDIR, type FileStat } from '../vfs/file_stat.js';
+import { nodeStat } from '../vfs/overlay.js';
+import type { VNode } from '../vfs/vnode.js';
+import type { SyscallContext } from './context.js';
+import type { Outcome } from './outcome.js';
+import { copyUp, inOverlay, isOwner, mayAccess, nowNs, processInGroup, processIsRoot, S_ISGID, S_ISUID } from './overlay_ops.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, resolveAt, resolvePath } from './paths.js';
+
+const S_IXGRP = 0o010;
+
+/** What an attribute change applies to: a path's node, an open file's upper node, or nothing to change (a pipe, a terminal). */
+type Target = VNode | OverlayNode | 'none';
+
+function isVNode(t: VNode | OverlayNode): t is VNode {
+  return 'fs' in t;
+}
+
+function statOf(t: VNode | OverlayNode): FileStat {
+  return isVNode(t) ? t.stat : nodeStat(t, () => 0);
+}
+
+function fdTarget(ctx: SyscallContext, fd: number): Target | number {
+  const d = lookupFd(ctx, fd);
+  if (!d) return -Errno.EBADF;
+  const file = d.file;
+  if (file.kind === 'mem') {
+    const node = file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId);
+    return node ?? -Errno.EBADF;
+  }
+  if (file.kind === 'host' || file.kind === 'dir') return resolvePath(ctx, file.path, false);
+  return 'none';
+}
+
+/** The target of a path syscall with AT_* flags (AT_EMPTY_PATH: dirfd itself). */
+function pathTarget(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: number): Target | number {
+  const path = ctx.readPath(pathAddr);
+  if (typeof path === 'number') return path;
+  if (path.length === 0 && (flags & AT_EMPTY_PATH)) {
+    return dirfd === AT_FDCWD ? resolvePath(ctx, ctx.process.cwd, true) : fdTarget(ctx, dirfd);
+  }
+  const node = resolveAt(ctx, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) === 0);
+  if (typeof node !== 'number' && node.fs === 'fd') return fdTarget(ctx, node.fd);
+  return node;
+}
+
+/** The upper node a change goes to (a lower file is copied up), or -errno. */
+function upperNode(ctx: SyscallContext, t: VNode | OverlayNode): OverlayNode | number {
+  if (!isVNode(t)) return t;
+  if (!inOverlay(t)) return -Errno.EROFS;
+  return copyUp(ctx, t.path);
+}
+
+// ---- chmod ------------------------------------------------------------------------------
+
+function chmodTarget(ctx: SyscallContext, t: Target | number, mode: number): number {
+  if (typeof t === 'number' || t === 'none') return typeof t === 'number' ? t : 0;
+  const st = statOf(t);
+  if (!isOwner(ctx, st)) return -Errno.EPERM;
+  if (st.isSymbolicLink()) return -Errno.EOPNOTSUPP;
+  const node = upperNode(ctx, t);
+  if (typeof node === 'number') return node;
+  let perm = mode & 0o7777;
+  // Only a member of the file's group may keep it set-group-ID.
+  if (!processIsRoot(ctx) && !processInGroup(ctx, node.gid)) perm &= ~S_ISGID;
+  ctx.emit({ type: 'OverlayAttrsSet', nodeId: node.id, mode: (node.mode & S_IFMT) | perm, ctimeNs: nowNs() });
+  return 0;
+}
+
+export function sysChmod(ctx: SyscallContext): Outcome {
+  return chmodTarget(ctx, pathTarget(ctx, AT_FDCWD, ctx.args[0]!, 0), ctx.uint(1));
+}
+
+export function sysFchmod(ctx: SyscallContext): Outcome {
+  return chmodTarget(ctx, fdTarget(ctx, ctx.int(0)), ctx.uint(1));
+}
+
+/** fchmodat has no flags argument (fchmodat2 has): it always follows symlinks. */
+export function sysFchmodat(ctx: SyscallContext): Outcome {
+  return chmodTarget(ctx, pathTarget(ctx, ctx.int(0), ctx.args[1]!, 0), ctx.uint(2));
+}
+
+// ---- chown ------------------------------------------------------------------------------
+
+function chownTarget(ctx: SyscallContext, t: Target | number, uid: number, gid: number): number {
+  if (typeof t === 'number' || t === 'none') return typeof t === 'number' ? t : 0;
+  const st = statOf(t);
+  if (!processIsRoot(ctx)) {
+    // Without privilege: no change of owner, and only to a group of one's own, on one's own file.
+    if (uid !== -1 && uid !== Number(st.uid)) return -Errno.EPERM;
+    if (gid !== -1 && gid !== Number(st.gid) && (!isOwner(ctx, st) || !processInGroup(ctx, gid))) return -Errno.EPERM;
+  }
+  const node = upperNode(ctx, t);
+  if (typeof node === 'number') return node;
+  let mode = node.mode;
+  // A change of owner drops set-user-ID (and set-group-ID of a group-executable file).
+  if ((mode & S_IFMT) !== S_IFDIR) {
+    mode &= ~S_ISUID;
+    if (mode & S_IXGRP) mode &= ~S_ISGID;
+  }
+  ctx.emit({
+    type: 'OverlayAttrsSet', nodeId: node.id, ctimeNs: nowNs(),
+    ...(uid === -1 ? {} : { uid }), ...(gid === -1 ? {} : { gid }), ...(mode === node.mode ? {} : { mode }),
+  });
+  return 0;
+}
+
+export function sysChown(ctx: SyscallContext): Outcome {
+  return chownTarget(ctx, pathTarget(ctx, AT_FDCWD, ctx.args[0]!, 0), ctx.int(1), ctx.int(2));
+}
+
+export function sysLchown(ctx: SyscallContext): Outcome {
+  return chownTarget(ctx, pathTarget(ctx, AT_FDCWD, ctx.args[0]!, AT_SYMLINK_NOFOLLOW), ctx.int(1), ctx.int(2));
+}
+
+export function sysFchown(ctx: SyscallContext): Outcome {
+  return chownTarget(ctx, fdTarget(ctx, ctx.int(0)), ctx.int(1), ctx.int(2));
+}
+
+export function sysFchownat(ctx: SyscallContext): Outcome {
+  const flags = ctx.uint(4);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -Errno.EINVAL;
+  return chownTarget(ctx, pathTarget(ctx, ctx.int(0), ctx.args[1]!, flags), ctx.int(2), ctx.int(3));
+}
+
+// ---- utimensat, utimes, futimesat, utime ----------------------------------------------------
+
+const UTIME_NOW = (1 << 30) - 1;
+const UTIME_OMIT = (1 << 30) - 2;
+const NS = 1_000_000_000n;
+
+/** A new time: a value in ns, the current time, or unchanged. */
+type TimeSpec = bigint | 'now' | 'omit';
+
+function setTimes(ctx: SyscallContext, t: Target | number, atime: TimeSpec, mtime: TimeSpec): number {
+  if (typeof t === 'number' || t === 'none') return typeof t === 'number' ? t : 0;
+  if (atime === 'omit' && mtime === 'omit') return 0;
+  const st = statOf(t);
+  // Setting given times is for the owner; "now" for anyone who may write the file.
+  const explicit = typeof atime === 'bigint' || typeof mtime === 'bigint';
+  if (!isOwner(ctx, st) && (explicit || !mayAccess(ctx.process, st, 2))) return explicit ? -Errno.EPERM : -Errno.EACCES;
+  const node = upperNode(ctx, t);
+  if (typeof node === 'number') return node;
+  const now = nowNs();
+  const value = (spec: TimeSpec): bigint | undefined => (spec === 'omit' ? undefined : spec === 'now' ? now : spec);
+  const a = value(atime);
+  const m = value(mtime);
+  ctx.emit({
+    type: 'OverlayAttrsSet', nodeId: node.id, ctimeNs: now,
+    ...(a === undefined ? {} : { atimeNs: a }), ...(m === undefined ? {} : { mtimeNs: m }),
+  });
+  return 0;
+}
+
+/** Two struct timespec (NULL: both now); -EINVAL for an out-of-range tv_nsec. */
+function readTimespecs(ctx: SyscallContext, addr: number): [TimeSpec, TimeSpec] | number {
+  if (addr === 0) return ['now', 'now'];
+  const raw = ctx.read(addr, 32);
+  if (!raw) return -Errno.EFAULT;
+  const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const specs: TimeSpec[] = [];
+  for (const at of [0, 16]) {
+    const nsec = v.getBigInt64(at + 8, true);
+    if (nsec === BigInt(UTIME_NOW)) specs.push('now');
+    else if (nsec === BigInt(UTIME_OMIT)) specs.push('omit');
+    else if (nsec < 0n || nsec >= NS) return -Errno.EINVAL;
+    else specs.push(v.getBigInt64(at, true) * NS + nsec);
+  }
+  return [specs[0]!, specs[1]!];
+}
+
+/** Two struct timeval (NULL: both now); -EINVAL for an out-of-range tv_usec. */
+function readTimevals(ctx: SyscallContext, addr: number): [TimeSpec, TimeSpec] | number {
+  if (addr === 0) return ['now', 'now'];
+  const raw = ctx.read(addr, 32);
+  if (!raw) return -Errno.EFAULT;
+  const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const specs: bigint[] = [];
+  for (const at of [0, 16]) {
+    const usec = v.getBigInt64(at + 8, true);
+    if (usec < 0n || usec >= 1_000_000n) return -Errno.EINVAL;
+    specs.push(v.getBigInt64(at, true) * NS + usec * 1000n);
+  }
+  return [specs[0]!, specs[1]!];
+}
+
+export function sysUtimensat(ctx: SyscallContext): Outcome {
+  const dirfd = ctx.int(0);
+  const pathAddr = ctx.args[1]!;
+  const flags = ctx.uint(3);
+  const times = readTimespecs(ctx, ctx.args[2]!);
+  if (typeof times === 'number') return times;
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -Errno.EINVAL;
+  // A NULL path means the file open at dirfd (futimens).
+  if (pathAddr === 0) {
+    if (dirfd === AT_FDCWD) return -Errno.EFAULT;
+    if (flags) return -Errno.EINVAL;
+    return setTimes(ctx, fdTarget(ctx, dirfd), ...times);
+  }
+  return setTimes(ctx, pathTarget(ctx, dirfd, pathAddr, flags), ...times);
+}
+
+export function sysFutimesat(ctx: SyscallContext): Outcome {
+  const times = readTimevals(ctx, ctx.args[2]!);
+  if (typeof times === 'number') return times;
+  if (ctx.args[1] === 0) return setTimes(ctx, fdTarget(ctx, ctx.int(0)), ...times);
+  return setTimes(ctx, pathTarget(ctx, ctx.int(0), ctx.args[1]!, 0), ...times);
+}
+
+export function sysUtimes(ctx: SyscallContext): Outcome {
+  const times = readTimevals(ctx, ctx.args[1]!);
+  if (typeof times === 'number') return times;
+  return setTimes(ctx, pathTarget(ctx, AT_FDCWD, ctx.args[0]!, 0), ...times);
+}
+
+/** utime: a struct utimbuf of two time_t in seconds (NULL: now). */
+export function sysUtime(ctx: SyscallContext): Outcome {
+  const addr = ctx.args[1]!;
+  let times: [TimeSpec, TimeSpec] = ['now', 'now'];
+  if (addr !== 0) {
+    const raw = ctx.read(addr, 16);
+    if (!raw) return -Errno.EFAULT;
+    const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    times = [v.getBigInt64(0, true) * NS, v.getBigInt64(8, true) * NS];
+  }
+  return setTimes(ctx, pathTarget(ctx, AT_FDCWD, ctx.args[0]!, 0), ...times);
+}

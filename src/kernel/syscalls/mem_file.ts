@@ -1,0 +1,40 @@
+// Reading and writing open files of the overlay's upper layer ('mem' open files): the bytes
+// live in kernel state, so a read is a copy out and a write is an OverlayWritten event.
+import { Errno } from '../errno.js';
+import type { FdLookup } from '../fd/fd_table.js';
+import type { OpenFile, OverlayFile } from '../state.js';
+import type { SyscallContext } from './context.js';
+import { nowNs } from './overlay_ops.js';
+
+const O_APPEND = 0o2000;
+/** The largest file the overlay holds (Linux's MAX_LFS_FILESIZE is larger; memory is the limit here). */
+export const MAX_MEM_FILE = 2 ** 40;
+
+/** The regular file an open 'mem' file refers to (it stays while open, even unlinked). */
+export function memFile(ctx: SyscallContext, file: OpenFile): OverlayFile | undefined {
+  const node = file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId);
+  return node?.kind === 'file' ? node : undefined;
+}
+
+/** Reads up to count bytes at position (null: at the file offset, which advances). */
+export function readMem(ctx: SyscallContext, d: FdLookup, count: number, position: number | null, deliver: (bytes: Uint8Array) => number): number {
+  const node = memFile(ctx, d.file);
+  if (!node) return -Errno.EBADF;
+  const at = position ?? d.file.offset;
+  const end = Math.min(node.size, at + count);
+  const bytes = at < end ? node.data.subarray(at, end) : new Uint8Array(0);
+  const r = deliver(bytes);
+  if (r > 0 && position === null) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: at + r });
+  return r;
+}
+
+/** Writes bytes at position (null: at the file offset, which advances); O_APPEND always writes at the end, as Linux does even for pwrite. */
+export function writeMem(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position: number | null): number {
+  const node = memFile(ctx, d.file);
+  if (!node) return -Errno.EBADF;
+  const at = (d.file.flags & O_APPEND) !== 0 ? node.size : (position ?? d.file.offset);
+  if (at + bytes.length > MAX_MEM_FILE) return -Errno.EFBIG;
+  ctx.emit({ type: 'OverlayWritten', nodeId: node.id, offset: at, bytes, timeNs: nowNs() });
+  if (position === null) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: at + bytes.length });
+  return bytes.length;
+}

@@ -1,0 +1,281 @@
+// What the handlers that change files share: splitting a path into its directory and last
+// name, copying lower entries up into the overlay's upper layer (the host's bytes and
+// attributes go into the event), whiteout decisions, the clock, and permission checks.
+import fs from 'node:fs';
+
+import { Errno } from '../errno.js';
+import type { OverlayDir, OverlayNode, ProcessState } from '../state.js';
+import { S_IFMT, S_IFDIR, S_IFLNK, S_IFREG, type FileStat } from '../vfs/file_stat.js';
+import { freshIno, mergedEntries } from '../vfs/overlay.js';
+import { errnoOf, listHostDir, splitPath } from '../vfs/path_walk.js';
+import type { VNode } from '../vfs/vnode.js';
+import type { SyscallContext } from './context.js';
+import { resolveAt, resolvePath, walkOptions } from './paths.js';
+import { realtimeNs } from './time.js';
+
+export const S_ISUID = 0o4000;
+export const S_ISGID = 0o2000;
+export const S_ISVTX = 0o1000;
+const NAME_MAX = 255;
+
+/** The file times of changes: the sandbox's realtime clock (recorded in each event). */
+export function nowNs(): bigint {
+  return realtimeNs();
+}
+
+/** A path cut at its last component: the directory it names an entry of, and that entry. */
+export interface LastComponent {
+  parent: VNode;
+  name: string;
+  /** '.' and '..' and '/' name no entry of their own: each syscall has its errno for them. */
+  kind: 'normal' | 'dot' | 'dotdot' | 'root';
+  trailingSlash: boolean;
+}
+
+export function lastComponent(ctx: SyscallContext, dirfd: number, path: string): LastComponent | number {
+  if (path.length === 0) return -Errno.ENOENT;
+  const trimmed = path.replace(/\/+$/, '');
+  const trailingSlash = trimmed.length < path.length;
+  if (trimmed.length === 0) {
+    const root = resolvePath(ctx, '/', true);
+    return typeof root === 'number' ? root : { parent: root, name: '', kind: 'root', trailingSlash };
+  }
+  const slash = trimmed.lastIndexOf('/');
+  const name = trimmed.slice(slash + 1);
+  const parentPath = slash < 0 ? '.' : trimmed.slice(0, slash) || '/';
+  const parent = resolveAt(ctx, dirfd, parentPath, true);
+  if (typeof parent === 'number') return parent;
+  if (!parent.stat.isDirectory()) return -Errno.ENOTDIR;
+  if (Buffer.byteLength(name) > NAME_MAX) return -Errno.ENAMETOOLONG;
+  const kind = name === '.' ? 'dot' : name === '..' ? 'dotdot' : 'normal';
+  return { parent, name, kind, trailingSlash };
+}
+
+/** The entry the last component names (never following a final symlink), or -errno. */
+export function lookupLast(ctx: SyscallContext, last: LastComponent): VNode | number {
+  return ctx.kernel.root.resolve(last.parent.path, last.name, walkOptions(ctx, false));
+}
+
+export function joinPath(dir: string, name: string): string {
+  return dir === '/' ? `/${name}` : `${dir}/${name}`;
+}
+
+/** Where the overlay cannot go: the kernel's own filesystems and the hidden /sys. */
+export function outsideOverlay(path: string): boolean {
+  const top = splitPath(path)[0];
+  return top === 'dev' || top === 'proc' || top === 'sys';
+}
+
+/** Mount points of the sandbox: they cannot be renamed or removed. */
+export function isMountPoint(path: string): boolean {
+  return path === '/' || path === '/dev' || path === '/proc' || path === '/sys';
+}
+
+/** Whether node is a file of the overlay (upper, or lower under it): what changes can reach. */
+export function inOverlay(node: VNode): boolean {
+  return (node.fs === 'host' || node.fs === 'overlay') && !outsideOverlay(node.path);
+}
+
+function hostLstat(hostPath: string): fs.BigIntStats | undefined {
+  try {
+    return fs.lstatSync(hostPath, { bigint: true });
+  } catch {
+    return undefined;
+  }
+}
+
+function hostPathOfLower(ctx: SyscallContext, lower: string): string {
+  return ctx.kernel.root.hostPathOf(splitPath(lower));
+}
+
+/** Whether removing name from dir must leave a whiteout: the lower directory has an entry of that name. */
+export function lowerHas(ctx: SyscallContext, dir: OverlayDir, name: string): boolean {
+  if (dir.lower === null) return false;
+  return hostLstat(hostPathOfLower(ctx, joinPath(dir.lower, name))) !== undefined;
+}
+
+function nodeKindOf(st: fs.BigIntStats): 'file' | 'dir' | 'symlink' | null {
+  const type = Number(st.mode) & S_IFMT;
+  return type === S_IFREG ? 'file' : type === S_IFDIR ? 'dir' : type === S_IFLNK ? 'symlink' : null;
+}
+
+/** Copies the root directory up (its attributes from the host), once. */
+function upperRoot(ctx: SyscallContext): OverlayDir | number {
+  const overlay = ctx.kernel.state.overlay;
+  if (overlay.root === 0) {
+    const st = hostLstat(ctx.kernel.root.hostPathOf([]));
+    if (!st) return -Errno.EIO;
+    ctx.emit({
+      type: 'OverlayCopiedUp', parent: 0, name: '', nodeId: overlay.nextNodeId, kind: 'dir',
+      mode: Number(st.mode), uid: Number(st.uid), gid: Number(st.gid), dev: st.dev, ino: st.ino,
+      atimeNs: st.atimeNs, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, lower: '/',
+    });
+  }
+  const root = overlay.nodes.get(overlay.root);
+  return root?.kind === 'dir' ? root : -Errno.EIO;
+}
+
+/**
+ * Brings the entry at a symlink-free sandbox path, and every directory above it, into the
+ * upper layer: directories as themselves (their lower one stays merged below), files with
+ * their bytes, symlinks with their target. Returns the upper node or -errno.
+ */
+export function copyUp(ctx: SyscallContext, path: string): OverlayNode | number {
+  if (outsideOverlay(path)) return -Errno.EROFS;
+  const overlay = ctx.kernel.state.overlay;
+  const root = upperRoot(ctx);
+  if (typeof root === 'number') return root;
+  let node: OverlayNode = root;
+  for (const name of splitPath(path)) {
+    if (node.kind !== 'dir') return -Errno.ENOTDIR;
+    const dir: OverlayDir = node;
+    const entry = dir.entries.get(name);
+    if (typeof entry === 'number') {
+      node = overlay.nodes.get(entry)!;
+      continue;
+    }
+    if (entry === 'whiteout' || dir.lower === null) return -Errno.ENOENT;
+    const copied = copyUpEntry(ctx, dir, name);
+    if (typeof copied === 'number') return copied;
+    node = copied;
+  }
+  return node;
+}
+
+function copyUpEntry(ctx: SyscallContext, dir: OverlayDir, name: string): OverlayNode | number {
+  const overlay = ctx.kernel.state.overlay;
+  const lower = joinPath(dir.lower!, name);
+  const hostPath = hostPathOfLower(ctx, lower);
+  const st = hostLstat(hostPath);
+  if (!st) return -Errno.ENOENT;
+  const kind = nodeKindOf(st);
+  // Host devices, FIFOs and sockets stay the host's: the overlay cannot hold them.
+  if (kind === null) return -Errno.EPERM;
+  let contents: { data: Uint8Array } | { target: string } | { lower: string };
+  try {
+    if (kind === 'file') contents = { data: readHostFile(hostPath) };
+    else if (kind === 'symlink') contents = { target: fs.readlinkSync(hostPath) };
+    else contents = { lower };
+  } catch (err) {
+    return -errnoOf(err, Errno.EIO);
+  }
+  const nodeId = overlay.nextNodeId;
+  ctx.emit({
+    type: 'OverlayCopiedUp', parent: dir.id, name, nodeId, kind,
+    mode: Number(st.mode), uid: Number(st.uid), gid: Number(st.gid), dev: st.dev, ino: st.ino,
+    atimeNs: st.atimeNs, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, ...contents,
+  });
+  return overlay.nodes.get(nodeId) ?? -Errno.EIO;
+}
+
+function readHostFile(hostPath: string): Uint8Array {
+  const fd = fs.openSync(hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  try {
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The upper directory a change in `parent` goes to (copied up as needed), or -errno. */
+export function upperDir(ctx: SyscallContext, parent: VNode): OverlayDir | number {
+  if (!inOverlay(parent)) return -Errno.EROFS;
+  const node = copyUp(ctx, parent.path);
+  if (typeof node === 'number') return node;
+  return node.kind === 'dir' ? node : -Errno.ENOTDIR;
+}
+
+// ---- permissions: the sandbox's root passes them all, as Linux root does -------------------
+
+function isRoot(p: ProcessState): boolean {
+  return p.creds.euid === 0;
+}
+
+function inGroup(p: ProcessState, gid: number): boolean {
+  return p.creds.egid === gid || p.creds.groups.includes(gid);
+}
+
+/** Whether the process may use st with the rwx bits of mask (4 read, 2 write, 1 search). */
+export function mayAccess(p: ProcessState, st: FileStat, mask: number): boolean {
+  if (isRoot(p)) return true;
+  const mode = Number(st.mode);
+  const shift = Number(st.uid) === p.creds.euid ? 6 : inGroup(p, Number(st.gid)) ? 3 : 0;
+  return ((mode >> shift) & mask) === mask;
+}
+
+/** Creating or removing entries of dir needs write and search permission on it. */
+export function mayChangeDir(ctx: SyscallContext, dir: VNode): number {
+  return mayAccess(ctx.process, dir.stat, 3) ? 0 : -Errno.EACCES;
+}
+
+/** In a sticky directory only the owner of an entry (or of the directory) may remove or rename it. */
+export function stickyAllows(ctx: SyscallContext, dir: VNode, entry: VNode): boolean {
+  const p = ctx.process;
+  if (isRoot(p) || (Number(dir.stat.mode) & S_ISVTX) === 0) return true;
+  return Number(entry.stat.uid) === p.creds.euid || Number(dir.stat.uid) === p.creds.euid;
+}
+
+/** Changing mode or times (to given values) is for the owner. */
+export function isOwner(ctx: SyscallContext, st: FileStat): boolean {
+  return isRoot(ctx.process) || Number(st.uid) === ctx.process.creds.euid;
+}
+
+export function processIsRoot(ctx: SyscallContext): boolean {
+  return isRoot(ctx.process);
+}
+
+export function processInGroup(ctx: SyscallContext, gid: number): boolean {
+  return inGroup(ctx.process, gid);
+}
+
+/** The owner of a new file: the caller, with the group of a set-group-ID directory. */
+export function newOwner(ctx: SyscallContext, parent: VNode): { uid: number; gid: number; inheritSgid: boolean } {
+  const sgid = (Number(parent.stat.mode) & S_ISGID) !== 0;
+  return { uid: ctx.process.creds.euid, gid: sgid ? Number(parent.stat.gid) : ctx.process.creds.egid, inheritSgid: sgid };
+}
+
+/**
+ * Creates a new file, directory or symlink `name` in the directory parent (which the caller
+ * found without such an entry). mode: the permission bits asked for, before the umask.
+ */
+export function createEntry(
+  ctx: SyscallContext,
+  parent: VNode,
+  name: string,
+  kind: 'file' | 'dir' | 'symlink',
+  mode: number,
+  target?: string,
+): OverlayNode | number {
+  if (!inOverlay(parent)) return -Errno.EROFS;
+  const denied = mayChangeDir(ctx, parent);
+  if (denied) return denied;
+  const dir = upperDir(ctx, parent);
+  if (typeof dir === 'number') return dir;
+  const owner = newOwner(ctx, parent);
+  let perm: number;
+  if (kind === 'symlink') perm = S_IFLNK | 0o777;
+  else if (kind === 'dir') perm = S_IFDIR | (mode & ~ctx.process.umask & 0o1777) | (owner.inheritSgid ? S_ISGID : 0);
+  else perm = S_IFREG | (mode & ~ctx.process.umask & 0o7777);
+  const nodeId = ctx.kernel.state.overlay.nextNodeId;
+  ctx.emit({
+    type: 'OverlayNodeCreated', parent: dir.id, name, nodeId, kind, mode: perm, uid: owner.uid, gid: owner.gid,
+    // A new file lives on the device of its directory, with an inode number of its own.
+    dev: parent.stat.dev, ino: freshIno(nodeId), timeNs: nowNs(),
+    ...(target === undefined ? {} : { target }),
+  });
+  return ctx.kernel.state.overlay.nodes.get(nodeId) ?? -Errno.EIO;
+}
+
+/** Whether a directory of the overlay has no entries (merged view: whiteouts hide lower ones). */
+export function isEmptyDir(ctx: SyscallContext, dir: VNode): boolean | number {
+  const root = ctx.kernel.root;
+  if (dir.fs === 'overlay' && dir.node.kind === 'dir') {
+    const list = mergedEntries(ctx.kernel.state.overlay, dir.node, (lower) => root.listLower(lower, false));
+    return typeof list === 'number' ? list : list.length === 0;
+  }
+  if (dir.fs === 'host') {
+    const list = listHostDir(dir.hostPath, false);
+    return typeof list === 'number' ? list : list.length === 0;
+  }
+  return false;
+}

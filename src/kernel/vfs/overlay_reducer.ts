@@ -1,0 +1,184 @@
+// The overlay's upper layer: nodes enter it (copied up from the host root, or new), change,
+// get linked, renamed and removed. Reducers only apply what the handlers decided, with the
+// host's values and the times carried by the events.
+import type { EventOf } from '../events.js';
+import type { ReducerTable } from '../reducer_types.js';
+import type { KernelState, OverlayDir, OverlayNode, OverlayState } from '../state.js';
+
+function nodeOf(overlay: OverlayState, id: number): OverlayNode {
+  const node = overlay.nodes.get(id);
+  if (!node) throw new Error(`no overlay node ${id}`);
+  return node;
+}
+
+function dirOf(overlay: OverlayState, id: number): OverlayDir {
+  const node = nodeOf(overlay, id);
+  if (node.kind !== 'dir') throw new Error(`overlay node ${id} is not a directory`);
+  return node;
+}
+
+function touchDir(dir: OverlayDir, timeNs: bigint): void {
+  dir.mtimeNs = timeNs;
+  dir.ctimeNs = timeNs;
+}
+
+/** Forgets a node no name and no open file refers to any more (with a directory's subtree). */
+export function releaseNode(state: KernelState, id: number): void {
+  const node = state.overlay.nodes.get(id);
+  if (!node || node.nlink > 0) return;
+  for (const f of state.files.values()) if (f.nodeId === id) return;
+  state.overlay.nodes.delete(id);
+  if (node.kind !== 'dir') return;
+  for (const entry of node.entries.values()) {
+    if (entry === 'whiteout') continue;
+    const child = state.overlay.nodes.get(entry);
+    if (child) child.nlink = Math.max(0, child.nlink - 1);
+    releaseNode(state, entry);
+  }
+}
+
+/** Drops the name's reference to its node (the node goes once nothing else holds it). */
+function unlinkEntry(state: KernelState, dir: OverlayDir, name: string): void {
+  const entry = dir.entries.get(name);
+  dir.entries.delete(name);
+  if (entry === undefined || entry === 'whiteout') return;
+  const node = state.overlay.nodes.get(entry);
+  if (!node) return;
+  node.nlink = node.kind === 'dir' ? 0 : Math.max(0, node.nlink - 1);
+  releaseNode(state, entry);
+}
+
+function attach(state: KernelState, parent: number, name: string, node: OverlayNode): void {
+  const overlay = state.overlay;
+  overlay.nodes.set(node.id, node);
+  overlay.nextNodeId = Math.max(overlay.nextNodeId, node.id + 1);
+  if (parent === 0) {
+    overlay.root = node.id;
+    return;
+  }
+  const dir = dirOf(overlay, parent);
+  unlinkEntry(state, dir, name);
+  dir.entries.set(name, node.id);
+}
+
+function makeNode(
+  e: EventOf<'OverlayCopiedUp'> | EventOf<'OverlayNodeCreated'>,
+  times: { atimeNs: bigint; mtimeNs: bigint; ctimeNs: bigint },
+  contents: { data?: Uint8Array; target?: string; lower?: string | null },
+): OverlayNode {
+  const base = { id: e.nodeId, mode: e.mode, uid: e.uid, gid: e.gid, nlink: 1, dev: e.dev, ino: e.ino, ...times };
+  switch (e.kind) {
+    case 'file': {
+      const data = contents.data ? new Uint8Array(contents.data) : new Uint8Array(0);
+      return { ...base, kind: 'file', data, size: data.length };
+    }
+    case 'dir':
+      return { ...base, kind: 'dir', entries: new Map(), lower: contents.lower ?? null };
+    case 'symlink':
+      return { ...base, kind: 'symlink', target: contents.target ?? '' };
+  }
+}
+
+/** Room for size bytes, grown geometrically so that appends stay linear. */
+function ensureCapacity(data: Uint8Array, size: number): Uint8Array {
+  if (size <= data.length) return data;
+  const grown = new Uint8Array(Math.max(size, data.length * 2, 64));
+  grown.set(data);
+  return grown;
+}
+
+export const overlayReducers: ReducerTable<
+  | 'OverlayCopiedUp'
+  | 'OverlayNodeCreated'
+  | 'OverlayWritten'
+  | 'OverlayTruncated'
+  | 'OverlayAttrsSet'
+  | 'OverlayLinked'
+  | 'OverlayRemoved'
+  | 'OverlayRenamed'
+> = {
+  OverlayCopiedUp(state, e) {
+    const times = { atimeNs: e.atimeNs, mtimeNs: e.mtimeNs, ctimeNs: e.ctimeNs };
+    const contents = {
+      ...(e.data === undefined ? {} : { data: e.data }),
+      ...(e.target === undefined ? {} : { target: e.target }),
+      ...(e.lower === undefined ? {} : { lower: e.lower }),
+    };
+    attach(state, e.parent, e.name, makeNode(e, times, contents));
+  },
+  OverlayNodeCreated(state, e) {
+    const times = { atimeNs: e.timeNs, mtimeNs: e.timeNs, ctimeNs: e.timeNs };
+    attach(state, e.parent, e.name, makeNode(e, times, e.target === undefined ? {} : { target: e.target }));
+    if (e.parent !== 0) touchDir(dirOf(state.overlay, e.parent), e.timeNs);
+  },
+  OverlayWritten(state, e) {
+    const node = nodeOf(state.overlay, e.nodeId);
+    if (node.kind !== 'file') return;
+    const end = e.offset + e.bytes.length;
+    node.data = ensureCapacity(node.data, end);
+    node.data.set(e.bytes, e.offset);
+    node.size = Math.max(node.size, end);
+    node.mtimeNs = e.timeNs;
+    node.ctimeNs = e.timeNs;
+  },
+  OverlayTruncated(state, e) {
+    const node = nodeOf(state.overlay, e.nodeId);
+    if (node.kind !== 'file') return;
+    if (e.size < node.size) node.data.fill(0, e.size, node.size); // what grows back later reads as zeros
+    node.data = ensureCapacity(node.data, e.size);
+    node.size = e.size;
+    node.mtimeNs = e.timeNs;
+    node.ctimeNs = e.timeNs;
+  },
+  OverlayAttrsSet(state, e) {
+    const node = nodeOf(state.overlay, e.nodeId);
+    if (e.mode !== undefined) node.mode = e.mode;
+    if (e.uid !== undefined) node.uid = e.uid;
+    if (e.gid !== undefined) node.gid = e.gid;
+    if (e.atimeNs !== undefined) node.atimeNs = e.atimeNs;
+    if (e.mtimeNs !== undefined) node.mtimeNs = e.mtimeNs;
+    node.ctimeNs = e.ctimeNs;
+  },
+  OverlayLinked(state, e) {
+    const node = nodeOf(state.overlay, e.nodeId);
+    const dir = dirOf(state.overlay, e.parent);
+    node.nlink += 1;
+    node.ctimeNs = e.timeNs;
+    unlinkEntry(state, dir, e.name);
+    dir.entries.set(e.name, e.nodeId);
+    touchDir(dir, e.timeNs);
+  },
+  OverlayRemoved(state, e) {
+    const dir = dirOf(state.overlay, e.parent);
+    const entry = dir.entries.get(e.name);
+    if (entry !== undefined && entry !== 'whiteout') {
+      const node = state.overlay.nodes.get(entry);
+      if (node) node.ctimeNs = e.timeNs;
+    }
+    unlinkEntry(state, dir, e.name);
+    if (e.whiteout) dir.entries.set(e.name, 'whiteout');
+    touchDir(dir, e.timeNs);
+  },
+  OverlayRenamed(state, e) {
+    const from = dirOf(state.overlay, e.fromParent);
+    const to = dirOf(state.overlay, e.toParent);
+    const moving = from.entries.get(e.fromName);
+    if (moving === undefined || moving === 'whiteout') throw new Error(`rename of a missing overlay entry ${e.fromName}`);
+    const node = nodeOf(state.overlay, moving);
+    node.ctimeNs = e.timeNs;
+    if (e.exchange) {
+      const other = to.entries.get(e.toName);
+      if (other === undefined || other === 'whiteout') throw new Error(`exchange with a missing overlay entry ${e.toName}`);
+      nodeOf(state.overlay, other).ctimeNs = e.timeNs;
+      from.entries.set(e.fromName, other);
+      to.entries.set(e.toName, moving);
+    } else {
+      from.entries.delete(e.fromName);
+      unlinkEntry(state, to, e.toName);
+      to.entries.set(e.toName, moving);
+      if (e.whiteout) from.entries.set(e.fromName, 'whiteout');
+    }
+    touchDir(from, e.timeNs);
+    touchDir(to, e.timeNs);
+  },
+};

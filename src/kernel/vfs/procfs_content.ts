@@ -1,0 +1,175 @@
+// The contents of /proc files, made from kernel state (virtual pids, the sandbox's mounts)
+// and, for machine-wide facts the sandbox may know (CPUs, memory), from the host's /proc.
+import fs from 'node:fs';
+import os from 'node:os';
+
+import { KERNEL_RELEASE, KERNEL_VERSION } from '../syscalls/misc.js';
+import type { KernelState, ProcessState } from '../state.js';
+
+export interface ProcContext {
+  state: KernelState;
+  /** When the sandbox started (for uptime and process start times), in ms since the epoch. */
+  bootMs: number;
+}
+
+function hostFile(path: string): string {
+  try {
+    return fs.readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The sandbox's mounts, as /proc/mounts shows them. */
+function mounts(): string {
+  return [
+    'tsvisor / overlay ro,relatime 0 0',
+    'proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0',
+    'devtmpfs /dev devtmpfs rw,nosuid,relatime,mode=755 0 0',
+    '',
+  ].join('\n');
+}
+
+function mountinfo(): string {
+  return [
+    '1 1 0:1 / / ro,relatime - overlay tsvisor ro',
+    '2 1 0:22 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw',
+    '3 1 0:5 / /dev rw,nosuid,relatime - devtmpfs devtmpfs rw,mode=755',
+    '',
+  ].join('\n');
+}
+
+/** Machine-wide files of /proc, by name below /proc. */
+export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string>> = {
+  cpuinfo: () => hostFile('/proc/cpuinfo'),
+  meminfo: () => hostFile('/proc/meminfo'),
+  loadavg: (c) => `${os.loadavg().map((l) => l.toFixed(2)).join(' ')} 1/${c.state.threads.size} ${c.state.nextPid - 1}\n`,
+  uptime: (c) => {
+    const up = (Date.now() - c.bootMs) / 1000;
+    return `${up.toFixed(2)} ${(up * os.availableParallelism()).toFixed(2)}\n`;
+  },
+  version: () => `Linux version ${KERNEL_RELEASE} (tsvisor) ${KERNEL_VERSION}\n`,
+  filesystems: () => ['nodev\tproc', 'nodev\ttmpfs', 'nodev\tdevtmpfs', 'nodev\toverlay', ''].join('\n'),
+  mounts: () => mounts(),
+  stat: (c) => {
+    const cpus = os.cpus();
+    const total = (t: os.CpuInfo['times']) => [t.user, t.nice, t.sys, t.idle, 0, t.irq, 0, 0, 0, 0].map((v) => Math.floor(v / 10));
+    const sum = cpus.map((cpu) => total(cpu.times)).reduce((a, b) => a.map((v, i) => v + b[i]!));
+    const lines = [`cpu  ${sum.join(' ')}`, ...cpus.map((cpu, i) => `cpu${i} ${total(cpu.times).join(' ')}`)];
+    lines.push(`btime ${Math.floor(c.bootMs / 1000)}`, `processes ${c.state.nextPid - 1}`, `procs_running 1`, `procs_blocked 0`, '');
+    return lines.join('\n');
+  },
+  'sys/kernel/hostname': (c) => `${c.state.hostname}\n`,
+  'sys/kernel/osrelease': () => `${KERNEL_RELEASE}\n`,
+  'sys/kernel/ostype': () => 'Linux\n',
+  'sys/kernel/version': () => `${KERNEL_VERSION}\n`,
+  'sys/kernel/pid_max': () => '4194304\n',
+  'sys/kernel/ngroups_max': () => '65536\n',
+  'sys/kernel/cap_last_cap': () => '40\n',
+  'sys/vm/overcommit_memory': () => '0\n',
+  'sys/fs/nr_open': () => '1048576\n',
+};
+
+function stateLetter(p: ProcessState): string {
+  return p.status === 'zombie' ? 'Z' : 'S';
+}
+
+/** Per-process files of /proc/PID, by name. Memory figures come from the stub on the host. */
+export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcContext) => string | Uint8Array>> = {
+  cmdline: (p) => Buffer.from(p.argv.map((a) => a + '\0').join('')),
+  comm: (p) => `${p.comm}\n`,
+  stat: (p) => {
+    const host = hostFile(`/proc/${p.hostPid}/stat`);
+    const fields = host.slice(host.lastIndexOf(')') + 2).split(' ');
+    // Keep the host's memory and time counters; the identity fields are the sandbox's.
+    fields[0] = stateLetter(p);
+    fields[1] = String(p.ppid);
+    fields[2] = String(p.pgid);
+    fields[3] = String(p.sid);
+    fields[4] = '0';
+    fields[5] = '-1';
+    fields[17] = String(p.threads.length || 1);
+    fields[19] = '0'; // start time: every process counts from the sandbox's boot (not tracked yet)
+    return `${p.pid} (${p.comm}) ${fields.join(' ').trim()}\n`;
+  },
+  status: (p) => {
+    const host = hostFile(`/proc/${p.hostPid}/status`);
+    const keep = host.split('\n').filter((l) => /^(Vm|Rss|Sig|Shd|Cpus_allowed|Mems_allowed|voluntary|nonvoluntary)/.test(l));
+    const cr = p.creds;
+    const lines = [
+      `Name:\t${p.comm}`,
+      `Umask:\t${p.umask.toString(8).padStart(4, '0')}`,
+      `State:\t${stateLetter(p)} (${p.status === 'zombie' ? 'zombie' : 'sleeping'})`,
+      `Tgid:\t${p.pid}`,
+      `Ngid:\t0`,
+      `Pid:\t${p.pid}`,
+      `PPid:\t${p.ppid}`,
+      `TracerPid:\t0`,
+      `Uid:\t${cr.uid}\t${cr.euid}\t${cr.suid}\t${cr.euid}`,
+      `Gid:\t${cr.gid}\t${cr.egid}\t${cr.sgid}\t${cr.egid}`,
+      `FDSize:\t64`,
+      `Groups:\t${cr.groups.join(' ')}`,
+      `NStgid:\t${p.pid}`,
+      `NSpid:\t${p.pid}`,
+      `NSpgid:\t${p.pgid}`,
+      `NSsid:\t${p.sid}`,
+      `Threads:\t${p.threads.length}`,
+      ...keep,
+      `NoNewPrivs:\t1`,
+      `Seccomp:\t0`,
+    ];
+    return lines.join('\n') + '\n';
+  },
+  maps: (p) => maps(p),
+  mounts: () => mounts(),
+  mountinfo: () => mountinfo(),
+  cgroup: () => '0::/\n',
+  limits: (p) => limits(p),
+  oom_score_adj: () => '0\n',
+  loginuid: () => '4294967295\n',
+};
+
+/** The host's view of the stub's memory, with the kernel's names for file-backed ranges. */
+function maps(p: ProcessState): string {
+  const host = hostFile(`/proc/${p.hostPid}/maps`);
+  const out: string[] = [];
+  for (const line of host.split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) /.exec(line);
+    if (!m) continue;
+    const start = parseInt(m[1]!, 16);
+    const end = parseInt(m[2]!, 16);
+    const named = p.mm.mappings.find((x) => x.path !== undefined && x.start <= start && start < x.end);
+    let name = '';
+    let offset = 0;
+    if (named) {
+      name = named.path!;
+      offset = (named.offset ?? 0) + (start - named.start);
+    } else if (start >= p.mm.brkStart && end <= Math.max(p.mm.brk, p.mm.brkStart) + 4096 && p.mm.brk > p.mm.brkStart) {
+      name = '[heap]';
+    } else if (line.endsWith('[stack]')) {
+      name = '[stack]';
+    } else if (line.endsWith('[vsyscall]')) {
+      name = '[vsyscall]';
+    }
+    const range = `${m[1]}-${m[2]} ${m[3]} ${offset.toString(16).padStart(8, '0')} 00:00 0`;
+    out.push(name ? `${range.padEnd(72)} ${name}` : range);
+  }
+  return out.join('\n') + (out.length ? '\n' : '');
+}
+
+const LIMIT_NAMES: ReadonlyArray<[string, string]> = [
+  ['Max cpu time', 'seconds'], ['Max file size', 'bytes'], ['Max data size', 'bytes'], ['Max stack size', 'bytes'],
+  ['Max core file size', 'bytes'], ['Max resident set', 'bytes'], ['Max processes', 'processes'],
+  ['Max open files', 'files'], ['Max locked memory', 'bytes'], ['Max address space', 'bytes'],
+  ['Max file locks', 'locks'], ['Max pending signals', 'signals'], ['Max msgqueue size', 'bytes'],
+  ['Max nice priority', ''], ['Max realtime priority', ''], ['Max realtime timeout', 'us'],
+];
+
+function limits(p: ProcessState): string {
+  const fmt = (v: number) => (v < 0 ? 'unlimited' : String(v));
+  const rows = LIMIT_NAMES.map(([name, unit], res) => {
+    const [soft, hard] = p.rlimits.get(res) ?? [-1, -1];
+    return `${name.padEnd(26)}${fmt(soft).padEnd(21)}${fmt(hard).padEnd(21)}${unit}`;
+  });
+  return ['Limit                     Soft Limit           Hard Limit           Units     ', ...rows, ''].join('\n');
+}

@@ -1,0 +1,47 @@
+// State replay: the recorded domain events, applied in order through the kernel's own
+// reducers, rebuild the kernel state at any point of a run. No program runs.
+import { applyEvent } from '../kernel/reducer.js';
+import { emptyKernelState, type KernelState } from '../kernel/state.js';
+import { stateDigest } from '../trace/state_digest.js';
+import type { TraceContents } from '../trace/trace_reader.js';
+import type { SyscallRecord } from '../trace/trace_schema.js';
+
+export interface ReplayResult {
+  state: KernelState;
+  events: number;
+  syscalls: number;
+  /** The last syscall applied (up to --to). */
+  last?: SyscallRecord;
+  /** The closing record, when the trace has one and replay ran to the end. */
+  end?: { waitStatus: number; digest: string };
+  /** Whether the rebuilt state's digest equals the recorded one (only with end). */
+  verified?: boolean;
+}
+
+/**
+ * Applies the events of every syscall up to and including seq `to` (all when undefined).
+ * Events belong to the syscall with the same seq; those of a later one are not applied.
+ */
+export function replayState(trace: TraceContents, to?: number, onSyscall?: (r: SyscallRecord, state: KernelState) => void): ReplayResult {
+  const state = emptyKernelState();
+  const result: ReplayResult = { state, events: 0, syscalls: 0 };
+  for (const record of trace.records) {
+    if (to !== undefined && record.seq > to) break;
+    switch (record.type) {
+      case 'event':
+        applyEvent(state, record.event);
+        result.events++;
+        break;
+      case 'syscall':
+        result.syscalls++;
+        result.last = record;
+        onSyscall?.(record, state);
+        break;
+      case 'end':
+        result.end = { waitStatus: record.waitStatus, digest: record.digest };
+        result.verified = stateDigest(state) === record.digest;
+        break;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,55 @@
+// The trace file (DESIGN.md, "File formats"): a CBOR sequence of a header, then a record per
+// syscall and per domain event, in the order they happened, then a closing record.
+import { z } from 'zod';
+
+import { KernelEventSchema } from '../kernel/events.js';
+
+export const TRACE_MAGIC = 'tsvisor-trace';
+export const TRACE_VERSION = 1;
+
+const int = z.number().int();
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes');
+
+export const TraceHeaderSchema = z.object({
+  type: z.literal('header'),
+  magic: z.literal(TRACE_MAGIC),
+  version: int,
+  tsvisor: z.string(),
+  argv: z.array(z.string()),
+  platform: z.string(),
+  host: z.object({ kernel: z.string(), arch: z.string() }),
+  startedAt: z.string(),
+});
+
+export const SyscallRecordSchema = z.object({
+  type: z.literal('syscall'),
+  seq: int,
+  /** Nanoseconds since the run started. */
+  time: z.number(),
+  pid: int,
+  tid: int,
+  nr: int,
+  args: z.array(z.number()),
+  result: z.union([z.number(), z.literal('noreturn')]),
+  /** The call as strace would print it, decoded while the program's memory was at hand. */
+  text: z.string(),
+  /** What the kernel wrote into the program's memory for this syscall. */
+  writes: z.array(z.object({ addr: z.number(), bytes })),
+});
+
+export const EventRecordSchema = z.object({ type: z.literal('event'), seq: int, event: KernelEventSchema });
+
+export const EndRecordSchema = z.object({
+  type: z.literal('end'),
+  seq: int,
+  /** pid 1's wait status. */
+  waitStatus: int,
+  /** sha256 of the final kernel state, CBOR-encoded (see state_digest.ts). */
+  digest: z.string(),
+});
+
+export const TraceRecordSchema = z.discriminatedUnion('type', [SyscallRecordSchema, EventRecordSchema, EndRecordSchema]);
+
+export type TraceHeader = z.infer<typeof TraceHeaderSchema>;
+export type SyscallRecord = z.infer<typeof SyscallRecordSchema>;
+export type TraceRecord = z.infer<typeof TraceRecordSchema>;

@@ -1,0 +1,94 @@
+// --record: writes the kernel's bus to a trace file, buffered off the per-syscall path.
+import fs from 'node:fs';
+import os from 'node:os';
+
+import { Encoder } from 'cbor-x';
+
+import type { Kernel, KernelRecord } from '../kernel/kernel.js';
+import { stateDigest } from './state_digest.js';
+import { describeSyscall } from './strace_printer.js';
+import { TRACE_MAGIC, TRACE_VERSION, type TraceHeader, type TraceRecord } from './trace_schema.js';
+
+const FLUSH_BYTES = 1 << 20;
+const FLUSH_MS = 200;
+
+export class TraceWriter {
+  private readonly fd: number;
+  private readonly encoder = new Encoder({ useRecords: false, mapsAsObjects: false });
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private readonly timer: NodeJS.Timeout;
+  private readonly start = process.hrtime.bigint();
+
+  constructor(path: string, argv: string[], version: string) {
+    this.fd = fs.openSync(path, 'w', 0o644);
+    const header: TraceHeader = {
+      type: 'header',
+      magic: TRACE_MAGIC,
+      version: TRACE_VERSION,
+      tsvisor: version,
+      argv,
+      platform: 'ptrace',
+      host: { kernel: os.release(), arch: os.arch() },
+      startedAt: new Date().toISOString(),
+    };
+    this.push(header);
+    // Whatever is buffered reaches the file at least this often, so a killed run keeps most of it.
+    this.timer = setInterval(() => this.flush(), FLUSH_MS);
+    this.timer.unref();
+  }
+
+  /** Subscribes to the kernel's bus until the sandbox ends. */
+  attach(kernel: Kernel): void {
+    kernel.captureWrites = true;
+    kernel.bus.subscribe({
+      next: (r) => this.onRecord(kernel, r),
+      complete: () => this.close(),
+    });
+  }
+
+  private onRecord(kernel: Kernel, r: KernelRecord): void {
+    switch (r.type) {
+      case 'syscall':
+        this.push({
+          type: 'syscall',
+          seq: r.seq,
+          time: Number(process.hrtime.bigint() - this.start),
+          pid: r.pid,
+          tid: r.tid,
+          nr: r.nr,
+          args: [...r.args],
+          result: r.result,
+          text: describeSyscall(kernel, r),
+          writes: r.writes ?? [],
+        });
+        return;
+      case 'event':
+        this.push({ type: 'event', seq: r.seq, event: r.event });
+        return;
+      case 'exit':
+        this.push({ type: 'end', seq: r.seq, waitStatus: r.waitStatus, digest: stateDigest(kernel.state) });
+        return;
+    }
+  }
+
+  private push(item: TraceHeader | TraceRecord): void {
+    const bytes = this.encoder.encode(item);
+    this.chunks.push(bytes);
+    this.size += bytes.length;
+    if (this.size >= FLUSH_BYTES) this.flush();
+  }
+
+  private flush(): void {
+    if (this.chunks.length === 0) return;
+    fs.writeSync(this.fd, Buffer.concat(this.chunks));
+    this.chunks = [];
+    this.size = 0;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.flush();
+    fs.closeSync(this.fd);
+  }
+}

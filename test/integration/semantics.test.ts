@@ -1,0 +1,233 @@
+// One Linux semantic per C program (test/programs/, listed in test/support/semantics.ts), run
+// natively and under `tsvisor run`, dynamically linked and static: the same stdout and the
+// same status (a death by signal N natively is exit status 128 + N from tsvisor).
+//
+// Programs that create or change files get a directory in argv: a fresh one per side, so the
+// sandbox run never sees what the native run left. Natively it is a host temporary directory;
+// in the sandbox the same host path is seen through the read-only root, so the writes land in
+// the kernel's overlay (until it exists they fail with EROFS, and these cases fail).
+
+import { expect } from 'chai';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { LINKAGES, buildPrograms, programNames, programPath } from '../support/programs.js';
+import { compareWithNativeEach, summarize, type SandboxOptions, type Side } from '../support/run.js';
+import { SEMANTICS_PROGRAMS } from '../support/semantics.js';
+
+/** The same pseudo-random bytes in every run. */
+function deterministicBytes(n: number): Buffer {
+  const b = Buffer.alloc(n);
+  let x = 12345;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    b[i] = x >>> 24;
+  }
+  return b;
+}
+
+const created: string[] = [];
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `tsvisor-semantics-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+/** file, dir/, and the symlinks loop->loop, loop_a<->loop_b, dangling, tofile, todir. */
+function makeTree(): string {
+  const dir = tempDir('tree');
+  writeFileSync(join(dir, 'file'), 'a regular file\n');
+  mkdirSync(join(dir, 'dir'));
+  symlinkSync('loop', join(dir, 'loop'));
+  symlinkSync('loop_b', join(dir, 'loop_a'));
+  symlinkSync('loop_a', join(dir, 'loop_b'));
+  symlinkSync('missing', join(dir, 'dangling'));
+  symlinkSync('file', join(dir, 'tofile'));
+  symlinkSync('dir', join(dir, 'todir'));
+  return dir;
+}
+
+/** Files execve refuses, each for its own reason, and a #! script it runs. */
+function makeExecFixture(): string {
+  const dir = tempDir('exec');
+  const file = (name: string, content: string | Buffer, mode: number): void => {
+    writeFileSync(join(dir, name), content);
+    chmodSync(join(dir, name), mode);
+  };
+  file('noexec', 'echo hi\n', 0o644);
+  file('plain', 'echo hi\n', 0o755);
+  file('empty', '', 0o755);
+  file('elfmagic', Buffer.from([0x7f, 0x45, 0x4c, 0x46]), 0o755);
+  file('badinterp', '#!/nonexistent/interp\n', 0o755);
+  file('script', '#!/bin/echo script-arg\n', 0o755);
+  mkdirSync(join(dir, 'dir'));
+  return dir;
+}
+
+/** Arguments naming a fresh directory per side, filled by `populate`. */
+function scratch(populate?: (dir: string) => void): (side: Side) => readonly string[] {
+  return (side) => {
+    const dir = tempDir(`scratch-${side}`);
+    populate?.(dir);
+    return [dir];
+  };
+}
+
+function copyUpFixture(dir: string): void {
+  writeFileSync(join(dir, 'data'), '0123456789');
+  writeFileSync(join(dir, 'mode'), 'mode');
+  chmodSync(join(dir, 'mode'), 0o644);
+  writeFileSync(join(dir, 'old'), 'old name');
+}
+
+function whiteoutFixture(dir: string): void {
+  writeFileSync(join(dir, 'gone'), '');
+  writeFileSync(join(dir, 'again'), 'old content');
+  mkdirSync(join(dir, 'tree', 'sub'), { recursive: true });
+  writeFileSync(join(dir, 'tree', 'a'), '');
+  writeFileSync(join(dir, 'tree', 'b'), '');
+  writeFileSync(join(dir, 'tree', 'sub', 'c'), '');
+}
+
+interface Case {
+  readonly title?: string;
+  /** Arguments after the program: the same for both sides, or made per side. */
+  readonly args?: readonly string[] | ((side: Side) => readonly string[]);
+  readonly opts?: SandboxOptions;
+  /** The signal the program must die of natively (so the comparison is about something). */
+  readonly nativeSignal?: NodeJS.Signals;
+}
+
+function casesFor(data: string, tree: string, exec: string): Record<string, readonly Case[]> {
+  return {
+    errno_ebadf: [{ args: [data] }],
+    errno_path: [{ args: [tree] }],
+    errno_einval: [{}],
+    errno_eexist: [{ args: scratch() }],
+    efault_io: [{ args: [data] }],
+    efault_path: [{}],
+    efault_struct: [{}],
+    efault_wait: [{}],
+
+    o_append: [{ args: scratch() }],
+    o_trunc: [{ args: scratch() }],
+    o_excl: [{ args: scratch() }],
+    open_flags: [{ args: [tree] }],
+    dup_offset: [{ args: [data] }],
+    cloexec_flags: [{}],
+    fcntl_flags: [{ args: [data] }],
+    fd_lowest: [{}],
+    lseek_whence: [{ args: [data] }],
+    pread_offset: [{ args: [data] }],
+    rlimit_nofile: [{}],
+
+    pipe_eof: [{}],
+    pipe_sigpipe: [
+      { title: 'default action kills the writer', args: ['die'], nativeSignal: 'SIGPIPE' },
+      { title: "a child's wait status", args: ['child'] },
+      { title: 'SIG_IGN: EPIPE', args: ['ignore'] },
+      { title: 'caught: EPIPE after the handler', args: ['handler'] },
+      { title: 'blocked: EPIPE, SIGPIPE pending', args: ['blocked'] },
+    ],
+    pipe_nonblock: [{}],
+    pipe_atomic: [{}],
+    pipe_bulk: [{}],
+    poll_pipe: [{}],
+    select_pipe: [{}],
+
+    wait_status: [{}],
+    wait_stopped: [{}],
+    waitpid_nohang: [{}],
+    waitid_pid: [{}],
+    exec_chain: [{}],
+    cloexec_exec: [{}],
+    exec_signals: [{}],
+    execve_errors: [{ args: [exec] }],
+    reparent: [{}],
+    pgrp_session: [{}],
+    brk_steps: [{}],
+
+    sigaction_siginfo: [{}],
+    sigprocmask_pending: [{}],
+    sigchld_info: [{}],
+    eintr_read: [
+      { title: 'read without SA_RESTART: EINTR', args: ['read'] },
+      { title: 'read with SA_RESTART: restarted', args: ['restart'] },
+      { title: 'waitpid without SA_RESTART: EINTR', args: ['wait'] },
+      { title: 'nanosleep: EINTR even with SA_RESTART', args: ['sleep'] },
+    ],
+    kill_pgrp: [{}],
+    abort_status: [
+      { title: 'children', args: ['children'] },
+      { title: 'the program itself aborts', args: ['self'], nativeSignal: 'SIGABRT' },
+    ],
+    alarm_signal: [
+      { title: 'caught: pause returns EINTR', args: ['handler'] },
+      { title: 'default action kills', args: ['default'], nativeSignal: 'SIGALRM' },
+    ],
+    clock_nanosleep_rel: [{}],
+
+    threads_join: [{}],
+    mutex_counter: [{}],
+    futex_wake: [{}],
+    clear_child_tid: [{}],
+    pthread_kill: [{}],
+
+    getdents_sorted: [{ args: scratch() }],
+    umask_modes: [{ args: scratch() }],
+    rename_sem: [{ args: scratch() }],
+    unlink_open: [{ args: scratch() }],
+    mkdir_rmdir: [{ args: scratch() }],
+    symlink_loop: [{ args: scratch() }],
+    truncate_sem: [{ args: scratch() }],
+    overlay_copyup: [{ args: scratch(copyUpFixture) }],
+    overlay_whiteout: [{ args: scratch(whiteoutFixture) }],
+
+    dev_null_stat: [{}],
+    proc_self_exe: [{}],
+    getcwd_chdir: [{ args: [tree] }],
+  };
+}
+
+describe('semantics: one behaviour per program, native vs sandbox', function () {
+  const data = tempDir('data');
+  writeFileSync(join(data, 'data.bin'), deterministicBytes(10000));
+  const cases = casesFor(join(data, 'data.bin'), makeTree(), makeExecFixture());
+
+  before(async function () {
+    this.timeout(300_000);
+    await buildPrograms();
+  });
+
+  after(() => {
+    for (const dir of created) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the cases here are exactly the programs of test/support/semantics.ts, and they exist', () => {
+    expect(Object.keys(cases).sort()).to.deep.equal([...SEMANTICS_PROGRAMS].sort());
+    const missing = SEMANTICS_PROGRAMS.filter((n) => !programNames().includes(n));
+    expect(missing).to.deep.equal([]);
+  });
+
+  for (const linkage of LINKAGES) {
+    describe(`${linkage}ally linked`, () => {
+      for (const [name, list] of Object.entries(cases)) {
+        for (const c of list) {
+          it(`${name}${c.title ? `: ${c.title}` : ''}`, function () {
+            this.timeout(120_000);
+            const argsFor = (side: Side): readonly string[] =>
+              typeof c.args === 'function' ? c.args(side) : (c.args ?? []);
+            const { native } = compareWithNativeEach(
+              (side) => [programPath(name, linkage), ...argsFor(side)],
+              c.opts,
+            );
+            if (c.nativeSignal) expect(native.signal, summarize(native)).to.equal(c.nativeSignal);
+            else expect(native.status, `native run:\n${summarize(native)}`).to.be.a('number');
+          });
+        }
+      }
+    });
+  }
+});

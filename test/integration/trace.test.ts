@@ -1,0 +1,80 @@
+// Recording a run, reading the trace back, and rebuilding the kernel state from it.
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { expectNoStackTrace, runSandbox, runTsvisor, summarize } from '../support/run.js';
+
+describe('trace: record, show, stats, replay', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let trace: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tsvisor-trace-'));
+    trace = join(dir, 'run.trace');
+    const r = runSandbox(['/bin/sh', '-c', 'cat /no/such/file; exec 3</etc/hostname; echo done'], { extraArgs: ['--record', trace] });
+    expect(r.stdout, summarize(r)).to.equal('done\n');
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('show --failed lists the failed open with its errno, strace-style', () => {
+    const r = runTsvisor(['trace', 'show', trace, '--failed']);
+    expect(r.status, summarize(r)).to.equal(0);
+    expect(r.stdout).to.match(/\d+ 2\/2 openat\(AT_FDCWD, "\/no\/such\/file", O_RDONLY\) = -1 ENOENT \(No such file or directory\)/);
+    for (const line of r.stdout.trim().split('\n')) expect(line).to.match(/= -1 E[A-Z]+ /);
+  });
+
+  it('show filters by syscall and pid, and prints JSON lines', () => {
+    const r = runTsvisor(['trace', 'show', trace, '--syscall', 'execve', '--pid', '2', '--json']);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { name: string; pid: number });
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.include({ name: 'execve', pid: 2 });
+  });
+
+  it('stats counts calls and errors per syscall', () => {
+    const r = runTsvisor(['trace', 'stats', trace]);
+    expect(r.stdout).to.match(/openat {2}\(ENOENT \d+\)/);
+    expect(r.stdout).to.match(/ total\n$/);
+  });
+
+  it('replay --verify rebuilds the final state exactly (digest match)', () => {
+    const r = runTsvisor(['replay', trace, '--verify']);
+    expect(r.status, summarize(r)).to.equal(0);
+    expect(r.stdout).to.match(/verify: OK/);
+  });
+
+  it('replay --to shows the state at that point', () => {
+    const show = runTsvisor(['trace', 'show', trace, '--grep', '/etc/hostname']).stdout;
+    const seq = Number(/^\s*(\d+) /.exec(show)![1]);
+    const r = runTsvisor(['replay', trace, '--to', String(seq), '--state', 'fds']);
+    expect(r.stdout).to.match(/3: \/etc\/hostname \(host, r, offset 0\)/);
+  });
+
+  it('a trace cut short reads up to its last whole record, with a warning', () => {
+    const bytes = readFileSync(trace);
+    const cut = join(dir, 'cut.trace');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const r = runTsvisor(['trace', 'show', cut]);
+    expect(r.status).to.equal(0);
+    expect(r.stderr).to.match(/^tsvisor: warning: .*cut short/m);
+    expect(r.stdout.split('\n').length).to.be.greaterThan(10);
+    expectNoStackTrace(r);
+  });
+
+  it('random bytes, an empty file and a missing file are one-line errors', () => {
+    const noise = join(dir, 'noise.trace');
+    writeFileSync(noise, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)));
+    const empty = join(dir, 'empty.trace');
+    writeFileSync(empty, '');
+    for (const file of [noise, empty, join(dir, 'missing.trace')]) {
+      const r = runTsvisor(['trace', 'show', file]);
+      expect(r.status, summarize(r)).to.equal(125);
+      expect(r.stderr.trim().split('\n')).to.have.length(1);
+      expect(r.stderr).to.match(/^tsvisor: /);
+      expectNoStackTrace(r);
+    }
+  });
+});

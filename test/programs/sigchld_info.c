@@ -1,0 +1,71 @@
+/* SIGCHLD: sent to the parent when a child exits or is killed, with si_code CLD_EXITED or
+ * CLD_KILLED, si_pid and si_status; with SIGCHLD ignored, children are reaped by the kernel
+ * and wait finds none (ECHILD); SA_NOCLDWAIT likewise. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t got;
+static siginfo_t info;
+
+static void on_chld(int sig, siginfo_t *si, void *uc) {
+  (void)sig, (void)uc;
+  info = *si;
+  got++;
+}
+
+static void child_then_signal(const char *what, int kill_it, sigset_t *unblocked) {
+  got = 0;
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (kill_it) pause();
+    _exit(3);
+  }
+  if (kill_it) kill(pid, SIGKILL);
+  while (!got) sigsuspend(unblocked);
+  printf("%s: SIGCHLD %d time(s), si_code %s, si_pid is the child %s, si_status %d\n", what, (int)got,
+         info.si_code == CLD_EXITED ? "CLD_EXITED" : info.si_code == CLD_KILLED ? "CLD_KILLED" : "other",
+         info.si_pid == pid ? "yes" : "no", info.si_status);
+  int st;
+  printf("  waitpid then finds it: %s\n", waitpid(pid, &st, 0) == pid ? "yes" : "no");
+}
+
+static void auto_reap(const char *what) {
+  fflush(stdout);
+  for (int i = 0; i < 3; i++)
+    if (fork() == 0) _exit(i);
+  int st;
+  pid_t r = wait(&st); /* blocks until all three are gone */
+  printf("%s: wait returns %s\n", what, r < 0 ? strerrorname_np(errno) : "a child");
+}
+
+int main(void) {
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &block, &old);
+  struct sigaction sa = {.sa_sigaction = on_chld, .sa_flags = SA_SIGINFO};
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGCHLD, &sa, NULL);
+  child_then_signal("child exits 3", 0, &old);
+  child_then_signal("child killed", 1, &old);
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  signal(SIGCHLD, SIG_IGN);
+  auto_reap("SIGCHLD ignored");
+  struct sigaction nocldwait = {.sa_handler = SIG_DFL, .sa_flags = SA_NOCLDWAIT};
+  sigemptyset(&nocldwait.sa_mask);
+  sigaction(SIGCHLD, &nocldwait, NULL);
+  auto_reap("SA_NOCLDWAIT");
+  signal(SIGCHLD, SIG_DFL);
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) _exit(4);
+  int st;
+  printf("default disposition: waitpid finds the child %s\n", waitpid(pid, &st, 0) == pid ? "yes" : "no");
+  return 0;
+}
