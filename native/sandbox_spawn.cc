@@ -74,7 +74,22 @@ void dropPrivileges(const ChildPlan& plan) {
   if (syscall(SYS_capset, &header, data) != 0) childFail(plan, "capset");
 }
 
+// Node ignores SIGPIPE and may block signals in its threads; a fork keeps both and exec keeps
+// ignored dispositions and the mask. The program must start as from a fresh login.
+void resetSignals() {
+  struct sigaction dfl{};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    sigaction(sig, &dfl, nullptr);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
 [[noreturn]] void runStub(const ChildPlan& plan) {
+  resetSignals();
   // Without a user namespace, a root host still hands the stub an unprivileged identity.
   if (!plan.isolated && geteuid() == 0 &&
       (setresgid(kHostNobody, kHostNobody, kHostNobody) != 0 || setresuid(kHostNobody, kHostNobody, kHostNobody) != 0))

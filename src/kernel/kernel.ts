@@ -151,6 +151,8 @@ export class Kernel {
   private readonly runtime = new Map<number, ThreadRuntime>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly generations = new Map<string, number>();
+  private readonly notifyQueue: string[] = [];
+  private draining = false;
   private readonly clones = new Map<number, CloneRequest>();
   /** New host threads that stopped before their creator's clone event told who they are. */
   private readonly earlyAttached = new Set<number>();
@@ -236,7 +238,7 @@ export class Kernel {
     this.running++;
     this.publishSyscall(thread, rt.nr, rt.args, value);
     this.platform.answer(thread.hostTid, value);
-    this.loop();
+    if (!this.draining) this.loop();
     return true;
   }
 
@@ -305,18 +307,38 @@ export class Kernel {
     return this.generations.get(key) ?? 0;
   }
 
-  /** Something waiters may be waiting on changed: let them try again. */
+  /**
+   * Something waiters may be waiting on changed: they try again once the current stop is
+   * handled (never from inside a handler, so chains of wake-ups do not recurse and a thread
+   * that is about to park cannot miss the notification).
+   */
   notify(key: string): void {
     this.generations.set(key, this.generation(key) + 1);
-    const set = this.waiters.get(key);
-    if (!set) return;
-    for (const waiter of [...set]) {
-      if (!set.has(waiter)) continue;
-      const result = waiter.retry();
-      if (result === null) continue;
-      this.unwait(waiter);
-      this.complete(waiter.tid, result);
+    if (!this.waiters.has(key)) return;
+    this.notifyQueue.push(key);
+    if (!this.looping && !this.draining) this.drainNotifications();
+  }
+
+  private drainNotifications(): void {
+    if (this.draining) return;
+    this.draining = true;
+    let woke = false;
+    try {
+      for (let key = this.notifyQueue.shift(); key !== undefined; key = this.notifyQueue.shift()) {
+        const set = this.waiters.get(key);
+        if (!set) continue;
+        for (const waiter of [...set]) {
+          if (!set.has(waiter)) continue;
+          const result = waiter.retry();
+          if (result === null) continue;
+          this.unwait(waiter);
+          woke = this.complete(waiter.tid, result) || woke;
+        }
+      }
+    } finally {
+      this.draining = false;
     }
+    if (woke) this.loop();
   }
 
   private unwait(waiter: Waiter): void {
@@ -385,6 +407,7 @@ export class Kernel {
           return;
         }
         this.onStop(stop);
+        this.drainNotifications();
       }
     } finally {
       this.looping = false;
@@ -470,7 +493,7 @@ export class Kernel {
       outcome = entry?.support === 'host' ? hostRuns : this.unsupported(nr);
     } else {
       try {
-        outcome = entry.handler(new SyscallContext(this, thread, process, nr, args));
+        outcome = entry.handler(new SyscallContext(this, thread, process, nr, args, stop.rsp));
       } catch (err) {
         this.warn(`internal error in ${syscallName(nr)}: ${(err as Error).message}`);
         outcome = -Errno.EIO;

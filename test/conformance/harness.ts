@@ -5,7 +5,7 @@
 //   - stdout,
 //   - stderr (unless the case says it is not stable),
 //   - the files the case left in its scratch directory: names, types, modes, sizes, link
-//     counts, symlink targets, contents (sha256, and the text of small text files).
+//     counts, symlink targets, contents (sha256, and the first 4 KiB of small files).
 // Paths of the scratch directories are normalised to $SCRATCH / $TMPDIR before comparing.
 //
 // Writes inside the sandbox go to its in-memory overlay, so the host never sees the files the
@@ -114,8 +114,9 @@ export function listingScript(exclude: readonly string[] = []): string {
       ` -o -printf '%p  %y %m\\n' \\) | LC_ALL=C sort`,
     `echo '-- sha256'`,
     `find . -type f ${excl} -print0 | LC_ALL=C sort -z | xargs -0r sha256sum`,
-    `echo '-- text of small text files'`,
-    `find . -type f -size -8k ! -path '*/.git/*' ${excl} -print0 | LC_ALL=C sort -z | xargs -0r grep -IH '' --`,
+    // Only head and cat here (not grep, which would add its own syscalls to every case).
+    `echo '-- contents of small files (4 KiB at most, cat -v)'`,
+    `find . -type f -size -8k ! -path '*/.git/*' ${excl} -print0 | LC_ALL=C sort -z | xargs -0r head -v -c 4096 -- | cat -v`,
     `true`,
   ].join('\n');
 }
@@ -246,7 +247,7 @@ export function normalisePaths(text: string, paths: ReadonlyArray<readonly [stri
   return out;
 }
 
-function splitListing(stdout: string): { stdout: string; listing: string | undefined } {
+export function splitListing(stdout: string): { stdout: string; listing: string | undefined } {
   const mark = `\n${LISTING_MARKER}\n`;
   const at = stdout.lastIndexOf(mark);
   if (at < 0) return { stdout, listing: undefined };
@@ -427,7 +428,10 @@ export function unifiedDiff(expected: string, actual: string, context = 3, maxLi
     const stop = Math.min(ops.length, end + context);
     const hunk = ops.slice(start, stop);
     const [as, bs] = lineNos[start]!;
-    out.push(`@@ -${as},${hunk.filter(([o]) => o !== '+').length} +${bs},${hunk.filter(([o]) => o !== '-').length} @@`);
+    const an = hunk.filter(([o]) => o !== '+').length;
+    const bn = hunk.filter(([o]) => o !== '-').length;
+    // As diff -u: an empty range is numbered by the line before it.
+    out.push(`@@ -${an === 0 ? as - 1 : as},${an} +${bn === 0 ? bs - 1 : bs},${bn} @@`);
     for (const [op, l] of hunk) out.push(`${op}${l}`);
     k = stop;
   }
@@ -447,15 +451,15 @@ export function compareRuns(c: ConformanceCase, native: CaseRun, sandbox: CaseRu
     const timedOut = /ETIMEDOUT/.test(why);
     diffs.push({
       aspect: 'sandbox',
-      first: timedOut ? `timed out after ${sandbox.ms} ms` : why,
-      detail: timedOut ? `the sandboxed run timed out after ${sandbox.ms} ms (native took ${native.ms} ms)` : why,
+      first: timedOut ? `timed out after ${sandbox.ms} ms (native took ${native.ms} ms)` : why,
+      detail: timedOut ? `timed out after ${sandbox.ms} ms (native took ${native.ms} ms)` : why,
     });
   }
   if (native.status !== sandbox.status) {
     diffs.push({
       aspect: 'status',
       first: `native ${native.status}, sandbox ${sandbox.status}`,
-      detail: `exit status: native ${native.status}, sandbox ${sandbox.status}`,
+      detail: `native ${native.status}, sandbox ${sandbox.status}`,
     });
   }
   if (native.stdout !== sandbox.stdout) {
@@ -479,9 +483,9 @@ export function describeFailure(c: ConformanceCase, dirs: CaseDirs, native: Case
   const parts = [
     `case "${c.name}": the sandboxed run differs from the native one in ${diffs.map((d) => d.aspect).join(', ')}`,
     `command: ${c.cmd}`,
-    ...diffs.map((d) => `== ${d.aspect}: ${d.first}\n${d.detail}`),
-    `== sandbox stderr (raw, ${sandbox.ms} ms):\n${cut(sandbox.raw.stderr) || '<empty>'}`,
+    ...diffs.map((d) => (d.detail === d.first ? `== ${d.aspect}: ${d.first}` : `== ${d.aspect}: ${d.first}\n${d.detail}`)),
   ];
+  if (!diffs.some((d) => d.aspect === 'stderr')) parts.push(`== sandbox stderr (${sandbox.ms} ms):\n${cut(sandbox.raw.stderr) || '<empty>'}`);
   if (c.stableStderr === false) parts.push(`== native stderr (not compared):\n${cut(native.raw.stderr) || '<empty>'}`);
   parts.push(process.env.TSVISOR_CONF_KEEP ? `scratch directories kept in ${dirs.base}` : '(TSVISOR_CONF_KEEP=1 keeps the scratch directories)');
   return parts.join('\n');
@@ -538,7 +542,9 @@ export function checkCase(suite: string, c: ConformanceCase): void {
       sandboxStderr: cut(sandbox.raw.stderr, 400),
     });
     if (diffs.length > 0) {
-      throw new Error(describeFailure(c, dirs, native, sandbox, diffs));
+      const err = new Error(describeFailure(c, dirs, native, sandbox, diffs));
+      err.stack = `Error: ${err.message}`; // the harness's own frames say nothing about the case
+      throw err;
     }
   } finally {
     if (!keep) rmSync(dirs.base, { recursive: true, force: true });

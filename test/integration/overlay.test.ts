@@ -10,12 +10,25 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { REPO_ROOT } from '../support/programs.js';
 import { expectNoStackTrace, runNative, runSandbox, shellStatus, summarize, testEnv, type RunResult } from '../support/run.js';
 
 const SEED_TIME = 1_000_000_000;
+const PROBES = join(REPO_ROOT, 'test', 'integration', 'overlay_probes');
 
 /** A small tree every case starts from: files, a subdirectory, a symlink, an executable. */
 function seed(dir: string): void {
+  // What overlay_probes/lower.py changes.
+  mkdirSync(join(dir, 'dir1'));
+  mkdirSync(join(dir, 'dir2/sub'), { recursive: true });
+  mkdirSync(join(dir, 'dir3/deep'), { recursive: true });
+  mkdirSync(join(dir, 'emptydir'));
+  for (const [p, text] of [['dir1/a', 'a'], ['dir1/b', 'b'], ['dir2/sub/c', 'c'], ['dir2/d', 'd'], ['dir3/x', 'x'], ['dir3/deep/y', 'y'], ['top.txt', 'top']] as const) {
+    writeFileSync(join(dir, p), `${text}\n`, { mode: p === 'dir1/b' ? 0o640 : 0o644 });
+  }
+  symlinkSync('top.txt', join(dir, 'link'));
+  utimesSync(join(dir, 'dir1/a'), SEED_TIME / 1000, SEED_TIME / 1000);
+  utimesSync(join(dir, 'dir1'), SEED_TIME / 1000, SEED_TIME / 1000);
   mkdirSync(join(dir, 'tree/sub/deep'), { recursive: true });
   writeFileSync(join(dir, 'tree/a.txt'), 'alpha\nbeta\ngamma\n');
   writeFileSync(join(dir, 'tree/sub/b.txt'), 'bravo\n');
@@ -178,7 +191,7 @@ test -d "$E/tsvisor.d" || echo "tsvisor.d deleted"
   });
 
   it('touch -d @0 and stat -c', () => {
-    compareInScratch(sh('touch -d @0 tree/a.txt new && stat -c "%n %s %Y %X %a %F" tree/a.txt new tree/sub/b.txt tree && echo 12345 > new && stat -c "%s" new && truncate -s 3 tree/a.txt && stat -c %s tree/a.txt && cat tree/a.txt'));
+    compareInScratch(sh('touch -d @0 tree/a.txt new && stat -c "%n %s %Y %a %F" tree/a.txt new tree/sub/b.txt tree && echo 12345 > new && stat -c "%s" new && truncate -s 3 tree/a.txt && stat -c %s tree/a.txt && cat tree/a.txt'));
   });
 
   it('tar c and tar x of a small tree', () => {
@@ -203,6 +216,14 @@ test -d "$E/tsvisor.d" || echo "tsvisor.d deleted"
       'os.makedirs("x/y/z"); os.removedirs("x/y/z"); print(os.path.exists("x"))',
     ].join('\n');
     compareInScratch(['/usr/bin/python3', '-c', script]);
+  });
+
+  it('Linux errnos and results of mkdir, rmdir, unlink, rename(at2), link, symlink, truncate, chmod, chown, utimes, O_CREAT', () => {
+    compareInScratch(['/usr/bin/python3', join(PROBES, 'semantics.py'), '$DIR'], { seeded: false });
+  });
+
+  it('changes to pre-existing files: copy-up, whiteouts, opaque and renamed directories, links', () => {
+    compareInScratch(['/usr/bin/python3', join(PROBES, 'lower.py'), '$DIR']);
   });
 
   it('a script file written in the sandbox runs through sh', () => {

@@ -16,6 +16,8 @@ export class SyscallContext {
     readonly process: ProcessState,
     readonly nr: number,
     readonly args: readonly number[],
+    /** The thread's stack pointer at the trap (scratch space lies below its red zone). */
+    readonly stackPointer: number = 0,
   ) {}
 
   get hostTid(): number {

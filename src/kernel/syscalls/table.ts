@@ -5,6 +5,7 @@
 //   host        - the seccomp filter lets the host run it (only touches the caller itself)
 //   unsupported - returns ENOSYS and is reported once, by name
 import type { SyscallContext } from './context.js';
+import * as creds from './credentials.js';
 import * as epoll from './epoll.js';
 import * as eventfd from './eventfd.js';
 import * as fd from './fd.js';
@@ -41,7 +42,11 @@ type Spec = readonly [SupportLevel, Handler | undefined, string?];
 
 const full = (h: Handler): Spec => ['full', h];
 const partial = (h: Handler, note: string): Spec => ['partial', h, note];
-/** Run by the host without a trap; a handler, if any, answers the variants the filter traps. */
+/**
+ * Run by the host: untrapped when the seccomp filter lets it through; trapped ones without a
+ * handler are handed to the host after the kernel's look (kind (b)); a handler, if any,
+ * decides case by case.
+ */
 const host = (note: string, h?: Handler): Spec => ['host', h, note];
 const NO_XATTRS = 'the overlay stores no extended attributes: EOPNOTSUPP';
 const noXattrs = partial(fs.sysSetxattrUnsupported, NO_XATTRS);
@@ -162,6 +167,28 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   getresuid: full(proc.sysGetresuid),
   getresgid: full(proc.sysGetresgid),
   getgroups: full(proc.sysGetgroups),
+  setuid: full(creds.sysSetuid),
+  setgid: full(creds.sysSetgid),
+  setreuid: full(creds.sysSetreuid),
+  setregid: full(creds.sysSetregid),
+  setresuid: full(creds.sysSetresuid),
+  setresgid: full(creds.sysSetresgid),
+  setfsuid: partial(creds.sysSetfsuid, 'filesystem ids follow the effective ids'),
+  setfsgid: partial(creds.sysSetfsgid, 'filesystem ids follow the effective ids'),
+  setgroups: full(creds.sysSetgroups),
+  capget: partial(creds.sysCapget, 'root holds every capability of the sandbox, other users none'),
+  capset: partial(creds.sysCapset, 'accepted; capabilities follow the uid'),
+  getrusage: host('the caller\'s own usage (children: those the host counts)'),
+  times: host('the caller\'s own times'),
+  mincore: host('residency of the caller\'s own pages'),
+  alarm: host('the host\'s real-time timer of the stub signals the program itself'),
+  setitimer: host('the host\'s interval timers of the stub signal the program itself'),
+  getitimer: host('the host\'s interval timers of the stub'),
+  timer_create: host('host POSIX timers; a SIGEV_THREAD_ID target is translated to the host tid', time.sysTimerCreate),
+  timer_settime: host('host POSIX timers'),
+  timer_gettime: host('host POSIX timers'),
+  timer_getoverrun: host('host POSIX timers'),
+  timer_delete: host('host POSIX timers'),
   exit: host('ends the calling thread'),
   exit_group: full(proc.sysExitGroup),
   execve: full(proc.sysExecve),

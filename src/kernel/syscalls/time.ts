@@ -153,3 +153,30 @@ export function sysClockNanosleep(ctx: SyscallContext): Outcome {
   const deadline = ctx.int(1) & TIMER_ABSTIME ? ns : now + ns;
   return sleepUntil(ctx, clock, deadline);
 }
+
+const SIGEV_THREAD_ID = 4;
+const SIGEVENT_SIZE = 64;
+/** Below the red zone of the thread's stack: free scratch space at a syscall stop. */
+const SCRATCH_BELOW_SP = 1024;
+
+/**
+ * timer_create: the host's POSIX timers serve the program (they only signal the caller),
+ * but a SIGEV_THREAD_ID target is a virtual tid: the sigevent is rewritten with the host
+ * tid in scratch space on the thread's stack and the call is injected.
+ */
+export function sysTimerCreate(ctx: SyscallContext): Outcome {
+  const sevAddr = ctx.args[1]!;
+  if (sevAddr === 0) return { kind: 'host' };
+  const sev = ctx.read(sevAddr, SIGEVENT_SIZE);
+  if (!sev) return -Errno.EFAULT;
+  const view = Buffer.from(sev);
+  if (view.readInt32LE(12) !== SIGEV_THREAD_ID) return { kind: 'host' };
+  const target = ctx.kernel.state.threads.get(view.readInt32LE(16));
+  if (!target || target.pid !== ctx.process.pid) return -Errno.EINVAL;
+  view.writeInt32LE(target.hostTid, 16);
+  const regs = ctx.kernel.platform;
+  const scratch = Math.floor((ctx.stackPointer - SCRATCH_BELOW_SP) / 16) * 16;
+  if (!regs.write(ctx.hostTid, scratch, view)) return -Errno.EFAULT;
+  const r = regs.inject(ctx.hostTid, ctx.nr, ctx.args[0]!, scratch, ctx.args[2]!);
+  return r === null ? -Errno.ESRCH : r;
+}

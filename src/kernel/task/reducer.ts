@@ -10,7 +10,7 @@ export function processOf(state: KernelState, pid: number): ProcessState {
 }
 
 export const taskReducers: ReducerTable<
-  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ProcessReaped' | 'ProcessGroupSet' | 'SessionCreated' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet'
+  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ProcessReaped' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet'
 > = {
   ProcessStarted(state, e) {
     state.nextPid = Math.max(state.nextPid, e.pid + 1, e.tid + 1);
@@ -73,6 +73,9 @@ export const taskReducers: ReducerTable<
   },
   ProcessGroupSet(state, e) {
     processOf(state, e.pid).pgid = e.pgid;
+  },
+  CredentialsSet(state, e) {
+    processOf(state, e.pid).creds = { ...e.creds, groups: [...e.creds.groups] };
   },
   SessionCreated(state, e) {
     const p = processOf(state, e.pid);
