@@ -1,35 +1,63 @@
 // `npm run bench`: the cost of running programs under tsvisor, against native and peers
 // (runsc's ptrace platform, strace -f, proot), in one invocation:
-//  - per trapped syscall (a getppid loop) and start-up (/bin/true),
+//  - per trapped syscall (a getppid loop) and start-up (/bin/true), under every peer;
+//  - issue 3's userland workloads (shell loop of fork/exec, find over a 20k-file tree,
+//    pipe throughput, python3 start-up, a gcc compile, a CPU-bound python loop), under
+//    native, tsvisor and runsc (strace and proot are left out to keep the bench short);
+//  - issue 4's recording numbers (tsvisor only): --record overhead, trace bytes per
+//    syscall, `replay --verify` speed;
 //  - twice: as users run them, and with every command under `taskset -c 0`.
-// It reports times and ratios; it asserts nothing (a benchmark, not a test).
+// It reports times and ratios, and which issue targets are met; it asserts nothing
+// (a benchmark, not a test).
 //
-// Options: --only PEER,PEER  (native, tsvisor, runsc, strace, proot)
-//          --quick           shorter runs, fewer samples
-//          --json            print only the JSON summary line
-//          --dynamic         measure the dynamically linked loop program instead of the static one
+// Options: --only PEER,PEER      (native, tsvisor, runsc, strace, proot)
+//          --workloads W,W       (startup, syscall, shell-loop, find-tree, pipe, python-startup,
+//                                 gcc, python-cpu, record; default: all)
+//          --quick               shorter runs, fewer samples
+//          --json                print only the JSON summary line
+//          --dynamic             measure the dynamically linked loop program instead of the static one
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { arch, availableParallelism, release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTree, makeCompileDir, makeTraceDir } from './fixtures.js';
 import type { RunOptions } from './measure.js';
-import { findOnPath, isPeerName, makePeers, MODES, PEER_NAMES, placeInMode, type PeerName } from './peers.js';
-import { renderText, toJson, type BenchResult, type ModeResult, type PeerInfo } from './report.js';
-import { FULL_BUDGET, measureStartup, measureSyscallCost, QUICK_BUDGET, type Outcome, type SyscallCost } from './workloads.js';
+import { findOnPath, isPeerName, makePeers, MODES, PEER_NAMES, placeInMode, type Mode, type PeerName } from './peers.js';
+import { measureRecording } from './recording.js';
+import { renderText, toJson, type BenchResult, type ModeResult, type PeerInfo, type PeerModeResult } from './report.js';
+import { USERLAND_PEERS, type UserlandResult, type WorkloadsModeResult } from './report_workloads.js';
+import {
+  FULL_WORKLOAD_BUDGET,
+  measureUserland,
+  QUICK_WORKLOAD_BUDGET,
+  USERLAND,
+  USERLAND_NAMES,
+  type WorkloadContext,
+} from './userland.js';
+import { FULL_BUDGET, measureStartup, measureSyscallCost, QUICK_BUDGET, type Outcome, type Startup, type SyscallCost } from './workloads.js';
+
+/** Everything --workloads can choose, in the order they are measured and shown. */
+const WORKLOAD_NAMES = ['startup', 'syscall', ...USERLAND_NAMES, 'record'] as const;
+type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+
+function isWorkloadName(s: string): s is WorkloadName {
+  return (WORKLOAD_NAMES as readonly string[]).includes(s);
+}
 
 interface Options {
   only: PeerName[];
+  workloads: WorkloadName[];
   quick: boolean;
   json: boolean;
   dynamic: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--only ${PEER_NAMES.join(',')}] [--quick] [--json] [--dynamic]`;
+const USAGE = `usage: npm run bench -- [--only ${PEER_NAMES.join(',')}] [--workloads ${WORKLOAD_NAMES.join(',')}] [--quick] [--json] [--dynamic]`;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { only: [...PEER_NAMES], quick: false, json: false, dynamic: false };
+  const o: Options = { only: [...PEER_NAMES], workloads: [...WORKLOAD_NAMES], quick: false, json: false, dynamic: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') o.quick = true;
@@ -42,6 +70,12 @@ function parseArgs(argv: string[]): Options {
       for (const n of names) if (!isPeerName(n)) usage(`unknown peer '${n}'`);
       // Keep the canonical order, whatever order was given.
       o.only = PEER_NAMES.filter((p) => names.includes(p));
+    } else if (a === '--workloads' || a.startsWith('--workloads=')) {
+      const list = a === '--workloads' ? argv[++i] : a.slice('--workloads='.length);
+      if (list === undefined || list === '') usage('--workloads needs a list of workloads');
+      const names = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      for (const n of names) if (!isWorkloadName(n)) usage(`unknown workload '${n}'`);
+      o.workloads = WORKLOAD_NAMES.filter((w) => names.includes(w));
     } else if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -102,6 +136,64 @@ function buildProgram(root: string, dynamic: boolean, warn: (s: string) => void)
   return { path: stat, linkage: 'static' };
 }
 
+interface ModeContext {
+  mode: Mode;
+  opts: Options;
+  root: string;
+  tsvisorBin: string;
+  active: PeerName[];
+  peers: ReturnType<typeof makePeers>;
+  ctx: WorkloadContext;
+  traceDir: () => string;
+  progress: (s: string) => void;
+}
+
+/** Issue 3's userland workloads and issue 4's recording numbers, in one placement mode. */
+function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
+  const want = (w: WorkloadName) => m.opts.workloads.includes(w);
+  const names = USERLAND_NAMES.filter(want);
+  const peerNames = USERLAND_PEERS.filter((p) => m.active.includes(p));
+  const record = want('record') && m.active.includes('tsvisor');
+  if ((names.length === 0 || peerNames.length === 0) && !record) return undefined;
+  const budget = m.opts.quick ? QUICK_WORKLOAD_BUDGET : FULL_WORKLOAD_BUDGET;
+  const result: WorkloadsModeResult = { userland: new Map() };
+  if (peerNames.length > 0) {
+    for (const name of names) {
+      const w = USERLAND[name];
+      const r: UserlandResult = { peers: new Map() };
+      result.userland.set(name, r);
+      const why = w.unavailable?.();
+      if (why !== undefined) {
+        r.skipped = why;
+        m.progress(`[${m.mode}] ${name}: ${why}`);
+        continue;
+      }
+      for (const p of peerNames) {
+        const peer = m.peers.get(p)!;
+        m.progress(`[${m.mode}] ${name}: ${p}`);
+        const o = measureUserland(w, m.ctx, (cmd) => placeInMode(m.mode, peer.wrap(cmd)), budget, {
+          timeoutSeconds: budget.timeoutSeconds,
+          killSignal: peer.killSignal,
+          cwd: m.root,
+        });
+        if (!o.ok) m.progress(`[${m.mode}] ${name}: ${p} failed (${o.failure})`);
+        r.peers.set(p, o);
+      }
+    }
+  }
+  if (record) {
+    m.progress(`[${m.mode}] record: tsvisor run with and without --record, trace stats, replay --verify`);
+    result.record = measureRecording(
+      (args) => placeInMode(m.mode, [process.execPath, m.tsvisorBin, ...args]),
+      m.traceDir(),
+      budget,
+      { timeoutSeconds: budget.timeoutSeconds, cwd: m.root },
+    );
+    if (!result.record.ok) m.progress(`[${m.mode}] record: failed (${result.record.failure})`);
+  }
+  return result;
+}
+
 function main(): void {
   const opts = parseArgs(process.argv.slice(2));
   const began = process.hrtime.bigint();
@@ -109,7 +201,10 @@ function main(): void {
   const progress = (s: string) => {
     if (!opts.json) process.stderr.write(`bench: ${s}\n`);
   };
+  const want = (w: WorkloadName) => opts.workloads.includes(w);
   const root = projectRoot();
+  const outDir = join(root, 'build', 'bench');
+  // The loop program is built even when 'syscall' is not measured: the report names it.
   const program = buildProgram(root, opts.dynamic, (s) => process.stderr.write(`bench: ${s}\n`));
   // build/ is node-gyp's directory too: a `node-gyp rebuild` (npm ci) during the bench
   // empties it. Build the loop program again if it has gone.
@@ -121,9 +216,15 @@ function main(): void {
   };
   const budget = opts.quick ? QUICK_BUDGET : FULL_BUDGET;
 
-  const peers = makePeers(join(root, 'bin', 'tsvisor.js'));
+  const tsvisorBin = join(root, 'bin', 'tsvisor.js');
+  const peers = makePeers(tsvisorBin);
+  let compile: { dir: string; cleanup: () => void } | undefined;
+  let traces: { dir: string; cleanup: () => void } | undefined;
   const cleanup = () => {
     for (const p of peers.values()) p.cleanup();
+    compile?.cleanup();
+    traces?.cleanup();
+    compile = traces = undefined;
   };
   process.on('exit', cleanup);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -132,6 +233,15 @@ function main(): void {
       process.exit(sig === 'SIGINT' ? 130 : 143);
     });
   }
+
+  // The workloads' files, made natively before anything is measured (and made again,
+  // cheaply checked, if build/ is emptied meanwhile).
+  if (want('find-tree')) ensureTree(outDir, progress);
+  const ctx: WorkloadContext = {
+    tree: () => ensureTree(outDir, progress),
+    compileDir: () => (compile ??= makeCompileDir()).dir,
+  };
+  if (want('gcc')) ctx.compileDir();
 
   const infos: PeerInfo[] = [];
   const active: PeerName[] = [];
@@ -160,32 +270,54 @@ function main(): void {
       progress(`${mode}: ${result.skipped}`);
       continue;
     }
-    for (const name of active) {
-      const peer = peers.get(name)!;
-      const wrap = (cmd: readonly string[]) => placeInMode(mode, peer.wrap(cmd));
-      const runOpts: RunOptions = { timeoutSeconds: budget.timeoutSeconds, killSignal: peer.killSignal, cwd: root };
-      progress(`[${mode}] ${name}: start-up`);
-      const startup = measureStartup(wrap(['/bin/true']), budget, runOpts);
-      if (!startup.ok) progress(`[${mode}] ${name}: failed (${startup.failure})`);
-      // A peer that hangs on /bin/true would hang on the loop too: do not wait for it twice.
-      const hung = !startup.ok && startup.failure.startsWith('timeout');
-      progress(`[${mode}] ${name}: per-syscall cost${hung ? ' skipped: start-up timed out' : ''}`);
-      let syscall: Outcome<SyscallCost>;
-      if (hung) syscall = { ok: false, failure: `not measured: /bin/true ${startup.failure}` };
-      else {
-        ensureProgram();
-        syscall = measureSyscallCost(wrap, program.path, budget, runOpts);
+    if (want('startup') || want('syscall')) {
+      for (const name of active) {
+        const peer = peers.get(name)!;
+        const wrap = (cmd: readonly string[]) => placeInMode(mode, peer.wrap(cmd));
+        const runOpts: RunOptions = { timeoutSeconds: budget.timeoutSeconds, killSignal: peer.killSignal, cwd: root };
+        const pr: PeerModeResult = {};
+        let hung = false;
+        if (want('startup')) {
+          progress(`[${mode}] ${name}: start-up`);
+          const startup: Outcome<Startup> = measureStartup(wrap(['/bin/true']), budget, runOpts);
+          if (!startup.ok) progress(`[${mode}] ${name}: failed (${startup.failure})`);
+          // A peer that hangs on /bin/true would hang on the loop too: do not wait for it twice.
+          hung = !startup.ok && startup.failure.startsWith('timeout');
+          pr.startup = startup;
+        }
+        if (want('syscall')) {
+          progress(`[${mode}] ${name}: per-syscall cost${hung ? ' skipped: start-up timed out' : ''}`);
+          let syscall: Outcome<SyscallCost>;
+          if (hung && pr.startup?.ok === false) syscall = { ok: false, failure: `not measured: /bin/true ${pr.startup.failure}` };
+          else {
+            ensureProgram();
+            syscall = measureSyscallCost(wrap, program.path, budget, runOpts);
+          }
+          if (!syscall.ok) progress(`[${mode}] ${name}: failed (${syscall.failure})`);
+          pr.syscall = syscall;
+        }
+        result.peers.set(name, pr);
       }
-      if (!syscall.ok) progress(`[${mode}] ${name}: failed (${syscall.failure})`);
-      result.peers.set(name, { startup, syscall });
+      if (active.includes('tsvisor') && want('startup')) {
+        progress(`[${mode}] node -e 0 (reference)`);
+        result.nodeStartup = measureStartup(placeInMode(mode, [process.execPath, '-e', '0']), budget, {
+          timeoutSeconds: budget.timeoutSeconds,
+          cwd: root,
+        });
+      }
     }
-    if (active.includes('tsvisor')) {
-      progress(`[${mode}] node -e 0 (reference)`);
-      result.nodeStartup = measureStartup(placeInMode(mode, [process.execPath, '-e', '0']), budget, {
-        timeoutSeconds: budget.timeoutSeconds,
-        cwd: root,
-      });
-    }
+    const workloads = measureWorkloads({
+      mode,
+      opts,
+      root,
+      tsvisorBin,
+      active,
+      peers,
+      ctx,
+      traceDir: () => (traces ??= makeTraceDir()).dir,
+      progress,
+    });
+    if (workloads !== undefined) result.workloads = workloads;
   }
 
   const res: BenchResult = {
@@ -194,6 +326,7 @@ function main(): void {
     host: { kernel: release(), arch: arch(), cpus: availableParallelism(), node: process.version },
     program: { path: relative(root, program.path), linkage: program.linkage },
     peers: infos,
+    workloads: [...opts.workloads],
     modes,
     elapsedSeconds: Number(process.hrtime.bigint() - began) / 1e9,
   };

@@ -2,6 +2,7 @@
 
 import type { Stats } from './measure.js';
 import { MODE_TITLES, type Mode, type PeerName } from './peers.js';
+import { renderTargets, renderWorkloads, workloadsJson, type WorkloadsModeResult } from './report_workloads.js';
 import type { Outcome, Startup, SyscallCost } from './workloads.js';
 
 export interface PeerInfo {
@@ -12,9 +13,10 @@ export interface PeerInfo {
   skipped?: string;
 }
 
+/** Each measurement is absent when --workloads left it out. */
 export interface PeerModeResult {
-  syscall: Outcome<SyscallCost>;
-  startup: Outcome<Startup>;
+  syscall?: Outcome<SyscallCost>;
+  startup?: Outcome<Startup>;
 }
 
 export interface ModeResult {
@@ -24,6 +26,8 @@ export interface ModeResult {
   peers: Map<PeerName, PeerModeResult>;
   /** `node -e 0`: the floor under tsvisor's start-up (measured when tsvisor is). */
   nodeStartup?: Outcome<Startup>;
+  /** The userland workloads and the recording numbers (when --workloads asked for them). */
+  workloads?: WorkloadsModeResult;
 }
 
 export interface BenchResult {
@@ -32,6 +36,8 @@ export interface BenchResult {
   host: { kernel: string; arch: string; cpus: number; node: string };
   program: { path: string; linkage: 'static' | 'dynamic' };
   peers: PeerInfo[];
+  /** The measurements chosen with --workloads, in canonical order. */
+  workloads: string[];
   modes: ModeResult[];
   elapsedSeconds: number;
 }
@@ -108,70 +114,76 @@ function renderMode(m: ModeResult, order: PeerName[]): string[] {
   const nativeMs = medianOf(get('native')?.startup, msOf);
   const runscMs = medianOf(get('runsc')?.startup, msOf);
 
-  out.push('', 'per trapped syscall: getppid loop, (time(N calls) - median time(0 calls)) / N, median over runs');
-  out.push(
-    ...table(
-      ['peer', 'us/syscall', 'min..max', 'N', 'runs', 'vs native', 'vs runsc'],
-      measured.map((p): Row => {
-        const o = get(p)!.syscall;
-        if (!o.ok) return { text: `${p}: failed (${o.failure})` };
-        const v = o.value;
-        return {
-          cells: [
-            p,
-            fmt3(v.us.median),
-            span(v.us),
-            String(v.n),
-            String(v.us.samples),
-            fmtRatio(ratio(v.us.median, nativeUs)),
-            fmtRatio(ratio(v.us.median, runscUs)),
-          ],
-        };
-      }),
-    ),
-  );
-
-  out.push('', 'start-up: wall time of /bin/true (spawned from node), median of runs');
-  const startupRows = measured.map((p): Row => {
-    const o = get(p)!.startup;
-    if (!o.ok) return { text: `${p}: failed (${o.failure})` };
-    const v = o.value;
-    return {
-      cells: [
-        p,
-        fmt3(v.ms.median),
-        span(v.ms),
-        String(v.ms.samples),
-        fmtRatio(ratio(v.ms.median, nativeMs)),
-        fmtRatio(ratio(v.ms.median, runscMs)),
-      ],
-    };
-  });
-  if (m.nodeStartup !== undefined) {
-    const o = m.nodeStartup;
-    startupRows.push(
-      o.ok
-        ? { cells: ['(node -e 0)', fmt3(o.value.ms.median), span(o.value.ms), String(o.value.ms.samples), '', ''] }
-        : { text: `(node -e 0): failed (${o.failure})` },
+  const withSyscall = measured.filter((p) => get(p)!.syscall !== undefined);
+  const withStartup = measured.filter((p) => get(p)!.startup !== undefined);
+  if (withSyscall.length > 0) {
+    out.push('', 'per trapped syscall: getppid loop, (time(N calls) - median time(0 calls)) / N, median over runs');
+    out.push(
+      ...table(
+        ['peer', 'us/syscall', 'min..max', 'N', 'runs', 'vs native', 'vs runsc'],
+        withSyscall.map((p): Row => {
+          const o = get(p)!.syscall!;
+          if (!o.ok) return { text: `${p}: failed (${o.failure})` };
+          const v = o.value;
+          return {
+            cells: [
+              p,
+              fmt3(v.us.median),
+              span(v.us),
+              String(v.n),
+              String(v.us.samples),
+              fmtRatio(ratio(v.us.median, nativeUs)),
+              fmtRatio(ratio(v.us.median, runscUs)),
+            ],
+          };
+        }),
+      ),
     );
   }
-  out.push(...table(['peer', 'ms', 'min..max', 'runs', 'vs native', 'vs runsc'], startupRows));
-  if (m.nodeStartup?.ok === true) out.push('  (node -e 0) is a reference, not a peer: the floor under tsvisor\'s start-up.');
+  if (withStartup.length > 0) {
+    out.push('', 'start-up: wall time of /bin/true (spawned from node), median of runs');
+    const startupRows = withStartup.map((p): Row => {
+      const o = get(p)!.startup!;
+      if (!o.ok) return { text: `${p}: failed (${o.failure})` };
+      const v = o.value;
+      return {
+        cells: [
+          p,
+          fmt3(v.ms.median),
+          span(v.ms),
+          String(v.ms.samples),
+          fmtRatio(ratio(v.ms.median, nativeMs)),
+          fmtRatio(ratio(v.ms.median, runscMs)),
+        ],
+      };
+    });
+    if (m.nodeStartup !== undefined) {
+      const o = m.nodeStartup;
+      startupRows.push(
+        o.ok
+          ? { cells: ['(node -e 0)', fmt3(o.value.ms.median), span(o.value.ms), String(o.value.ms.samples), '', ''] }
+          : { text: `(node -e 0): failed (${o.failure})` },
+      );
+    }
+    out.push(...table(['peer', 'ms', 'min..max', 'runs', 'vs native', 'vs runsc'], startupRows));
+    if (m.nodeStartup?.ok === true) out.push('  (node -e 0) is a reference, not a peer: the floor under tsvisor\'s start-up.');
+  }
 
   const ts = get('tsvisor');
-  if (ts !== undefined && (ts.syscall.ok || ts.startup.ok)) {
+  if (ts !== undefined && (ts.syscall?.ok === true || ts.startup?.ok === true)) {
     const parts: string[] = [];
-    if (ts.syscall.ok) {
+    if (ts.syscall?.ok === true) {
       const us = ts.syscall.value.us.median;
       parts.push(`${fmt3(us)} us/syscall${versus(ratio(us, nativeUs), ratio(us, runscUs))}`);
     }
-    if (ts.startup.ok) {
+    if (ts.startup?.ok === true) {
       const ms = ts.startup.value.ms.median;
       parts.push(`start-up ${fmt3(ms)} ms${versus(ratio(ms, nativeMs), ratio(ms, runscMs))}`);
     }
     out.push('', `tsvisor: ${parts.join('; ')}`);
     out.push('  (issue 2 targets: per syscall <= 0.5x runsc, start-up <= 1x runsc; reported, not asserted)');
   }
+  if (m.workloads !== undefined) out.push(...renderWorkloads(m.workloads, order));
   out.push('');
   return out;
 }
@@ -205,6 +217,7 @@ export function renderText(r: BenchResult, order: PeerName[]): string {
     `tsvisor bench, ${r.date}${r.quick ? ' (--quick)' : ''}`,
     `host: Linux ${r.host.kernel} ${r.host.arch}, ${r.host.cpus} CPUs, node ${r.host.node}`,
     `program: ${r.program.path} (${r.program.linkage}, cc -O2)`,
+    `measured: ${r.workloads.join(', ')}`,
     'peers:',
   ];
   const w = Math.max(...r.peers.map((p) => p.name.length));
@@ -215,6 +228,7 @@ export function renderText(r: BenchResult, order: PeerName[]): string {
   out.push('');
   for (const m of r.modes) out.push(...renderMode(m, order));
   out.push(...renderPlacement(r, order));
+  out.push(...renderTargets(r.modes));
   out.push(`bench took ${r.elapsedSeconds.toFixed(0)} s`);
   return out.join('\n');
 }
@@ -243,15 +257,16 @@ export function toJson(r: BenchResult): object {
     const r4 = (x: number | undefined) => (x === undefined ? null : round4(x));
     const peers: Record<string, object> = {};
     for (const [name, pr] of m.peers) {
+      if (pr.syscall === undefined && pr.startup === undefined) continue;
       peers[name] = {
-        syscall: jsonOutcome(pr.syscall, (v) => ({
+        syscall: pr.syscall === undefined ? null : jsonOutcome(pr.syscall, (v) => ({
           us: jsonStats(v.us),
           n: v.n,
           empty_run_ms: jsonStats(v.emptyRunMs),
           vs_native: r4(ratio(v.us.median, nativeUs)),
           vs_runsc: r4(ratio(v.us.median, runscUs)),
         })),
-        startup: jsonOutcome(pr.startup, (v) => ({
+        startup: pr.startup === undefined ? null : jsonOutcome(pr.startup, (v) => ({
           ms: jsonStats(v.ms),
           vs_native: r4(ratio(v.ms.median, nativeMs)),
           vs_runsc: r4(ratio(v.ms.median, runscMs)),
@@ -260,15 +275,17 @@ export function toJson(r: BenchResult): object {
     }
     const mode: Record<string, object> = { peers };
     if (m.nodeStartup !== undefined) mode['node_startup'] = jsonOutcome(m.nodeStartup, (v) => ({ ms: jsonStats(v.ms) }));
+    if (m.workloads !== undefined) Object.assign(mode, workloadsJson(m.workloads));
     modes[m.mode] = mode;
   }
   return {
     bench: 'tsvisor',
-    format: 1,
+    format: 2,
     date: r.date,
     quick: r.quick,
     host: r.host,
     program: r.program,
+    workloads: r.workloads,
     peers: Object.fromEntries(
       r.peers.map((p) => [
         p.name,

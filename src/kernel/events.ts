@@ -29,7 +29,7 @@ const EpollInterestSchema = z.object({
 
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array);
 const ns = z.bigint();
-const nodeKind = z.enum(['file', 'dir', 'symlink']);
+const nodeKind = z.enum(['file', 'dir', 'symlink', 'fifo']);
 
 /** Attributes of a node entering the overlay's upper layer. */
 const overlayAttrs = {
@@ -94,6 +94,10 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     type: z.literal('OverlayNodeCreated'), parent: int, name: z.string(), ...overlayAttrs,
     timeNs: ns, target: z.string().optional(),
   }),
+  z.object({ type: z.literal('OpenFileCopiedUp'), fileId: int, nodeId: int }),
+  // An open file no fd ever got (an open of a FIFO that was interrupted while it waited).
+  z.object({ type: z.literal('FileDropped'), fileId: int }),
+  z.object({ type: z.literal('OverlayFifoBound'), nodeId: int, pipeId: int }),
   z.object({ type: z.literal('OverlayWritten'), nodeId: int, offset: z.number().int().nonnegative(), bytes, timeNs: ns }),
   z.object({ type: z.literal('OverlayTruncated'), nodeId: int, size: z.number().int().nonnegative(), timeNs: ns }),
   z.object({

@@ -233,7 +233,13 @@ export interface OverlaySymlink extends OverlayNodeBase {
   target: string;
 }
 
-export type OverlayNode = OverlayFile | OverlayDir | OverlaySymlink;
+/** A named pipe: the pipe of kernel state its opens share (a stale id once all ends closed). */
+export interface OverlayFifo extends OverlayNodeBase {
+  kind: 'fifo';
+  pipeId: number;
+}
+
+export type OverlayNode = OverlayFile | OverlayDir | OverlaySymlink | OverlayFifo;
 
 /** The in-memory upper layer over the read-only host root. */
 export interface OverlayState {

@@ -38,7 +38,7 @@ int main(void) {
     if (pid == 0) {
       setpgid(0, 0); /* a group whose parent is outside: not orphaned, so SIGTSTP stops */
       if (self) raise(SIGTSTP);
-      else pause();
+      pause(); /* until the parent's SIGTERM */
       _exit(5);
     }
     if (!self) kill(pid, SIGSTOP);
@@ -47,7 +47,7 @@ int main(void) {
     kill(pid, SIGCONT);
     describe("  WCONTINUED", poll_wait(pid, &st, WCONTINUED), &st);
     describe("  WCONTINUED again", waitpid(pid, &st, WCONTINUED | WNOHANG), &st);
-    if (!self) kill(pid, SIGTERM);
+    kill(pid, SIGTERM);
     describe("  at the end", poll_wait(pid, &st, 0), &st);
     if (kill(pid, 0) == 0) { /* the kernel under test lost the child: do not leave it behind */
       kill(pid, SIGKILL);

@@ -7,6 +7,7 @@ import { releaseNode } from '../vfs/overlay_reducer.js';
 
 const O_ACCMODE = 3;
 const O_RDONLY = 0;
+const O_WRONLY = 1;
 
 /** Drops one reference to an open file; the last one closes it (and its pipe end). */
 export function releaseFile(state: KernelState, fileId: number): void {
@@ -20,8 +21,9 @@ export function releaseFile(state: KernelState, fileId: number): void {
   if (f.kind === 'pipe' && f.pipeId !== undefined) {
     const pipe = state.pipes.get(f.pipeId);
     if (!pipe) return;
-    if ((f.flags & O_ACCMODE) === O_RDONLY) pipe.readers -= 1;
-    else pipe.writers -= 1;
+    // An O_RDWR end (of a FIFO) is both a reader and a writer.
+    if ((f.flags & O_ACCMODE) !== O_WRONLY) pipe.readers -= 1;
+    if ((f.flags & O_ACCMODE) !== O_RDONLY) pipe.writers -= 1;
     if (pipe.readers <= 0 && pipe.writers <= 0) state.pipes.delete(pipe.id);
   }
   // The kernel object of an epoll/eventfd/timerfd lives as long as its open file.
@@ -36,8 +38,21 @@ export function releaseFile(state: KernelState, fileId: number): void {
 }
 
 export const fdReducers: ReducerTable<
-  'FileOpened' | 'FdInstalled' | 'FdClosed' | 'FdFlagsSet' | 'FileOffsetSet' | 'FileStatusFlagsSet'
+  'FileOpened' | 'FdInstalled' | 'FdClosed' | 'FdFlagsSet' | 'FileOffsetSet' | 'FileStatusFlagsSet' | 'OpenFileCopiedUp' | 'FileDropped'
 > = {
+  FileDropped(state, e) {
+    const f = state.files.get(e.fileId);
+    if (!f || f.refs !== 0) return;
+    f.refs = 1;
+    releaseFile(state, e.fileId);
+  },
+  // A lower file open for reading was copied up: the open file now reads the upper copy.
+  OpenFileCopiedUp(state, e) {
+    const f = state.files.get(e.fileId);
+    if (!f) return;
+    f.kind = 'mem';
+    f.nodeId = e.nodeId;
+  },
   FileOpened(state, e) {
     state.nextFileId = Math.max(state.nextFileId, e.fileId + 1);
     state.files.set(e.fileId, {
@@ -54,8 +69,8 @@ export const fdReducers: ReducerTable<
     });
     if (e.kind === 'pipe' && e.pipeId !== undefined) {
       const pipe = state.pipes.get(e.pipeId);
-      if (pipe && (e.flags & O_ACCMODE) === O_RDONLY) pipe.readers += 1;
-      else if (pipe) pipe.writers += 1;
+      if (pipe && (e.flags & O_ACCMODE) !== O_WRONLY) pipe.readers += 1;
+      if (pipe && (e.flags & O_ACCMODE) !== O_RDONLY) pipe.writers += 1;
     }
   },
   FdInstalled(state, e) {

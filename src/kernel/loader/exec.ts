@@ -90,13 +90,16 @@ function parseElfOrThrow(bytes: Uint8Array, path: string, role: 'program' | 'int
   }
 }
 
-function readExecutable(root: HostRoot, cwd: string, file: string, upper: OverlayState | undefined): { path: string; bytes: Uint8Array } {
+/** The executable's bytes, from the overlay's upper layer or the host root below it. */
+function readExecutable(root: HostRoot, cwd: string, file: string, upper?: OverlayState): { path: string; bytes: Uint8Array } {
   const r = root.resolve(cwd, file, { followFinal: true, ...(upper ? { upper } : {}) });
   if (typeof r === 'number') throw new ExecError(-r, `${file}: ${r === -Errno.ENOENT ? 'not found' : 'cannot resolve'}`);
   if (!r.stat.isFile() || (r.fs !== 'host' && r.fs !== 'overlay')) throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
   if ((Number(r.stat.mode) & 0o111) === 0) throw new ExecError(Errno.EACCES, `${file}: permission denied`);
-  // A file of the overlay's upper layer: its bytes are in kernel state (copied: the image outlives changes).
-  if (r.fs === 'overlay') return { path: r.path, bytes: r.node.kind === 'file' ? r.node.data.slice(0, r.node.size) : new Uint8Array(0) };
+  if (r.fs === 'overlay') {
+    if (r.node.kind !== 'file') throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
+    return { path: r.path, bytes: r.node.data.subarray(0, r.node.size) };
+  }
   let bytes: Uint8Array;
   try {
     const fd = fs.openSync(r.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
@@ -111,9 +114,9 @@ function readExecutable(root: HostRoot, cwd: string, file: string, upper: Overla
   return { path: r.path, bytes };
 }
 
-function loadInterpreter(root: HostRoot, interpPath: string, upper: OverlayState | undefined): ElfFile {
+function loadInterpreter(root: HostRoot, interpPath: string, upper?: OverlayState): ElfFile {
   const r = root.resolve('/', interpPath, { followFinal: true, ...(upper ? { upper } : {}) });
-  if (typeof r === 'number' || (r.fs !== 'host' && r.fs !== 'overlay') || !r.stat.isFile()) {
+  if (typeof r === 'number' || !r.stat.isFile()) {
     throw new ExecError(Errno.ENOENT, `${interpPath}: interpreter not found`);
   }
   const { path, bytes } = readExecutable(root, '/', interpPath, upper);

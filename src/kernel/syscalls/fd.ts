@@ -129,6 +129,7 @@ export function sysLseek(ctx: SyscallContext): Outcome {
   const offset = ctx.args[1]!;
   const whence = ctx.int(2);
   const file = d.file;
+  if (whence < SEEK_SET || whence > SEEK_HOLE) return -Errno.EINVAL;
   if (file.kind === 'stdio') {
     const st = fs.fstatSync(file.hostFd!);
     if (!st.isFile() && !st.isBlockDevice()) return -Errno.ESPIPE;
@@ -153,12 +154,13 @@ export function sysLseek(ctx: SyscallContext): Outcome {
     case SEEK_END:
       next = size + offset;
       break;
+    // Offsets compare as unsigned here, as in Linux: a negative one is past the end.
     case SEEK_DATA:
-      if (offset >= size) return -Errno.ENXIO;
+      if (offset < 0 || offset >= size) return -Errno.ENXIO;
       next = offset;
       break;
     case SEEK_HOLE:
-      if (offset >= size) return -Errno.ENXIO;
+      if (offset < 0 || offset >= size) return -Errno.ENXIO;
       next = size;
       break;
     default:

@@ -6,9 +6,10 @@ import fs from 'node:fs';
 import { Errno } from '../errno.js';
 import { lookupFd, openNewFile } from '../fd/fd_table.js';
 import type { OpenFile, OverlayNode } from '../state.js';
-import { S_IFCHR, S_IFIFO, syntheticStat, type FileStat } from '../vfs/file_stat.js';
+import { S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, syntheticStat, type FileStat } from '../vfs/file_stat.js';
 import { mergedEntries, nodeStat } from '../vfs/overlay.js';
 import { linkTarget, listHostDir } from '../vfs/path_walk.js';
+import { openFifo } from './fifo.js';
 import { memFile } from './mem_file.js';
 import { copyUp, createEntry, mayAccess, nowNs } from './overlay_ops.js';
 
@@ -29,6 +30,8 @@ const O_EXCL = 0o200;
 const O_TRUNC = 0o1000;
 const O_DIRECTORY = 0o200000;
 const O_NOFOLLOW = 0o400000;
+const O_NOCTTY = 0o400;
+const O_LARGEFILE = 0o100000;
 const O_CLOEXEC = 0o2000000;
 const O_PATH = 0o10000000;
 const O_TMPFILE = 0o20000000 | O_DIRECTORY;
@@ -85,13 +88,14 @@ function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
   const found = findOrCreate(ctx, dirfd, path, flags, mode);
   if (typeof found === 'number') return found;
   const node = found.node;
-  if (node.fs === 'fd') return reopen(ctx, node, flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW), (flags & O_CLOEXEC) !== 0);
-  if (node.stat.isSymbolicLink()) return (flags & O_PATH) ? openPathOnly(ctx, node, flags) : -Errno.ELOOP;
+  // What F_GETFL shows: the open's flags without the open-time ones, with O_LARGEFILE (forced on 64-bit).
+  const statusFlags = flags & O_PATH ? flags & ~O_CLOEXEC : (flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY)) | O_LARGEFILE;
+  if (node.fs === 'fd') return reopen(ctx, node, statusFlags, (flags & O_CLOEXEC) !== 0);
   if ((flags & O_DIRECTORY) && !node.stat.isDirectory()) return -Errno.ENOTDIR;
+  if (node.stat.isSymbolicLink()) return (flags & O_PATH) ? openPathOnly(ctx, node, flags) : -Errno.ELOOP;
   if (node.stat.isDirectory() && (wantsWrite || (flags & O_CREAT))) return -Errno.EISDIR;
   if (flags & O_PATH) return openPathOnly(ctx, node, flags);
   const cloexec = (flags & O_CLOEXEC) !== 0;
-  const statusFlags = flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW);
   // A new file may be opened for writing whatever mode it was given.
   if (!found.created) {
     const want = ((flags & O_ACCMODE) !== O_WRONLY ? 4 : 0) | (wantsWrite ? 2 : 0);
@@ -114,7 +118,12 @@ function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
         if (typeof upper === 'number') return upper;
         return openUpper(ctx, node.path, upper, flags, statusFlags, cloexec);
       }
-      // Host devices, FIFOs and sockets are never opened: they belong to the host.
+      // A lower FIFO becomes the overlay's own; host devices and sockets are never opened.
+      if ((Number(node.stat.mode) & S_IFMT) === S_IFIFO) {
+        const upper = copyUp(ctx, node.path);
+        if (typeof upper === 'number') return upper;
+        return openUpper(ctx, node.path, upper, flags, statusFlags, cloexec);
+      }
       if (!node.stat.isFile()) return -Errno.EACCES;
       let hostFd: number;
       try {
@@ -129,9 +138,11 @@ function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
   }
 }
 
-/** Opens a node of the overlay's upper layer: a directory, or a 'mem' file (truncated for O_TRUNC). */
-function openUpper(ctx: SyscallContext, path: string, node: OverlayNode, flags: number, statusFlags: number, cloexec: boolean): number {
-  if (node.kind === 'dir') return openNewFile(ctx, { kind: 'dir', path, flags: statusFlags, cloexec });
+/** Opens a node of the overlay's upper layer: a directory, a FIFO, or a 'mem' file (truncated for O_TRUNC). */
+function openUpper(ctx: SyscallContext, path: string, node: OverlayNode, flags: number, statusFlags: number, cloexec: boolean): Outcome {
+  if (node.kind === 'fifo') return openFifo(ctx, path, node, statusFlags, cloexec);
+  // A directory fd holds its node: fstat still works once the directory is removed.
+  if (node.kind === 'dir') return openNewFile(ctx, { kind: 'dir', path, flags: statusFlags, cloexec, nodeId: node.id });
   if (node.kind !== 'file') return -Errno.ELOOP;
   // Linux truncates (and sets the times) at every O_TRUNC open of an existing file, empty or not.
   if (flags & O_TRUNC) ctx.emit({ type: 'OverlayTruncated', nodeId: node.id, size: 0, timeNs: nowNs() });
@@ -141,8 +152,9 @@ function openUpper(ctx: SyscallContext, path: string, node: OverlayNode, flags: 
 function openPathOnly(ctx: SyscallContext, node: VNode, flags: number): number {
   const pathFlags = flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW);
   const cloexec = (flags & O_CLOEXEC) !== 0;
-  if (node.fs === 'overlay' && node.node.kind !== 'dir') {
-    return openNewFile(ctx, { kind: 'mem', path: node.path, flags: pathFlags, cloexec, nodeId: node.node.id });
+  if (node.fs === 'overlay') {
+    const kind = node.node.kind === 'dir' ? 'dir' : 'mem';
+    return openNewFile(ctx, { kind, path: node.path, flags: pathFlags, cloexec, nodeId: node.node.id });
   }
   const kind = node.stat.isDirectory() ? 'dir' : node.fs === 'dev' ? 'dev' : 'host';
   return openNewFile(ctx, { kind, path: node.path, flags: pathFlags, cloexec });
@@ -191,6 +203,9 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
     if (hostFd !== undefined) return fs.fstatSync(hostFd, { bigint: true });
   }
   if (file.kind === 'pipe') {
+    // A FIFO's open file has the FIFO's attributes.
+    const fifo = file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId);
+    if (fifo) return nodeStat(fifo, () => 0);
     return syntheticStat({ dev: PIPEFS_DEV, ino: file.pipeId!, mode: S_IFIFO | 0o600 }, ctx.kernel.root.bootNs);
   }
   if (file.kind === 'mem') {
@@ -198,10 +213,13 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
     const node = memFile(ctx, file) ?? (file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId));
     return node ? nodeStat(node, () => 0) : -Errno.EBADF;
   }
+  const removed = file.kind === 'dir' && file.nodeId !== undefined ? ctx.kernel.state.overlay.nodes.get(file.nodeId) : undefined;
+  if (removed && removed.nlink === 0) return nodeStat(removed, () => 0);
   const node = resolvePath(ctx, file.path, false);
   if (typeof node === 'number') {
-    // A synthetic file that is gone (e.g. /proc/PID of an exited process) still has attributes.
-    return syntheticStat({ dev: 0, ino: file.id, mode: S_IFCHR | 0o600 }, ctx.kernel.root.bootNs);
+    // A removed directory, or a synthetic file that is gone (/proc/PID of an exited process), still has attributes.
+    const mode = file.kind === 'dir' ? S_IFDIR | 0o755 : S_IFCHR | 0o600;
+    return syntheticStat({ dev: 0, ino: file.id, mode, nlink: file.kind === 'dir' ? 0 : 1 }, ctx.kernel.root.bootNs);
   }
   return node.stat;
 }
@@ -281,12 +299,22 @@ function readlinkAt(ctx: SyscallContext, dirfd: number, pathAddr: number, buf: n
   if (size <= 0) return -Errno.EINVAL;
   const path = ctx.readPath(pathAddr);
   if (typeof path === 'number') return path;
-  const node = resolveAt(ctx, dirfd, path, false);
+  const node = path.length === 0 ? symlinkOfFd(ctx, dirfd) : resolveAt(ctx, dirfd, path, false);
   if (typeof node === 'number') return node;
   if (node.fs !== 'synthetic-link' && !node.stat.isSymbolicLink()) return -Errno.EINVAL;
   const target = linkTarget(node);
   const bytes = Buffer.from(target).subarray(0, size);
   return ctx.write(buf, bytes) ? bytes.length : -Errno.EFAULT;
+}
+
+/** readlinkat(fd, ""): the symlink fd was opened on (O_PATH|O_NOFOLLOW); anything else names nothing. */
+function symlinkOfFd(ctx: SyscallContext, fd: number): VNode | number {
+  if (fd === AT_FDCWD) return -Errno.ENOENT;
+  const d = lookupFd(ctx, fd);
+  if (!d) return -Errno.EBADF;
+  if (d.file.kind !== 'host' && d.file.kind !== 'mem') return -Errno.ENOENT;
+  const node = resolvePath(ctx, d.file.path, false);
+  return typeof node !== 'number' && node.stat.isSymbolicLink() ? node : -Errno.ENOENT;
 }
 
 export function sysAccess(ctx: SyscallContext): Outcome {

@@ -12,6 +12,7 @@ import { copyUp, inOverlay, isOwner, mayAccess, nowNs, processInGroup, processIs
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, resolveAt, resolvePath } from './paths.js';
 
 const S_IXGRP = 0o010;
+const O_PATH = 0o10000000;
 
 /** What an attribute change applies to: a path's node, an open file's upper node, or nothing to change (a pipe, a terminal). */
 type Target = VNode | OverlayNode | 'none';
@@ -24,9 +25,10 @@ function statOf(t: VNode | OverlayNode): FileStat {
   return isVNode(t) ? t.stat : nodeStat(t, () => 0);
 }
 
-function fdTarget(ctx: SyscallContext, fd: number): Target | number {
+/** The target of an fd; an O_PATH fd is only usable through AT_EMPTY_PATH (pathOnly). */
+function fdTarget(ctx: SyscallContext, fd: number, pathOnly = false): Target | number {
   const d = lookupFd(ctx, fd);
-  if (!d) return -Errno.EBADF;
+  if (!d || ((d.file.flags & O_PATH) && !pathOnly)) return -Errno.EBADF;
   const file = d.file;
   if (file.kind === 'mem') {
     const node = file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId);
@@ -41,10 +43,10 @@ function pathTarget(ctx: SyscallContext, dirfd: number, pathAddr: number, flags:
   const path = ctx.readPath(pathAddr);
   if (typeof path === 'number') return path;
   if (path.length === 0 && (flags & AT_EMPTY_PATH)) {
-    return dirfd === AT_FDCWD ? resolvePath(ctx, ctx.process.cwd, true) : fdTarget(ctx, dirfd);
+    return dirfd === AT_FDCWD ? resolvePath(ctx, ctx.process.cwd, true) : fdTarget(ctx, dirfd, true);
   }
   const node = resolveAt(ctx, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) === 0);
-  if (typeof node !== 'number' && node.fs === 'fd') return fdTarget(ctx, node.fd);
+  if (typeof node !== 'number' && node.fs === 'fd') return fdTarget(ctx, node.fd, true);
   return node;
 }
 

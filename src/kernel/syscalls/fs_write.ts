@@ -84,15 +84,15 @@ export function sysSymlinkat(ctx: SyscallContext): Outcome {
   return symlinkAt(ctx, ctx.args[0]!, ctx.int(1), ctx.args[2]!);
 }
 
-/** mknod: regular files are made; FIFOs, sockets and devices are refused (EPERM) for now. */
+/** mknod: regular files and FIFOs are made; sockets and devices are refused (EPERM). */
 function mknodAt(ctx: SyscallContext, dirfd: number, pathAddr: number, mode: number): number {
   const type = mode & S_IFMT;
   if (type === S_IFDIR) return -Errno.EPERM;
   if (type !== 0 && type !== S_IFREG && type !== S_IFCHR && type !== S_IFBLK && type !== S_IFIFO && type !== S_IFSOCK) return -Errno.EINVAL;
   const last = newEntry(ctx, dirfd, pathAddr, false);
   if (typeof last === 'number') return last;
-  if (type !== 0 && type !== S_IFREG) return -Errno.EPERM;
-  const made = createEntry(ctx, last.parent, last.name, 'file', mode & 0o7777);
+  if (type !== 0 && type !== S_IFREG && type !== S_IFIFO) return -Errno.EPERM;
+  const made = createEntry(ctx, last.parent, last.name, type === S_IFIFO ? 'fifo' : 'file', mode & 0o7777);
   return typeof made === 'number' ? made : 0;
 }
 

@@ -244,6 +244,8 @@ export function sysWrite(ctx: SyscallContext): Outcome {
   const count = Math.min(ctx.args[2]!, MAX_RW);
   if (count < 0) return -Errno.EINVAL;
   if (count === 0) return 0;
+  // /dev/null and /dev/zero take any write without reading the buffer.
+  if (d.file.kind === 'dev' && (d.file.path === '/dev/null' || d.file.path === '/dev/zero')) return count;
   const bytes = ctx.read(ctx.args[1]!, count);
   if (!bytes) return -Errno.EFAULT;
   return writeFile(ctx, d, bytes, null);

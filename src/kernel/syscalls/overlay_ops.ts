@@ -5,7 +5,7 @@ import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
 import type { OverlayDir, OverlayNode, ProcessState } from '../state.js';
-import { S_IFMT, S_IFDIR, S_IFLNK, S_IFREG, type FileStat } from '../vfs/file_stat.js';
+import { S_IFMT, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, type FileStat } from '../vfs/file_stat.js';
 import { freshIno, mergedEntries } from '../vfs/overlay.js';
 import { errnoOf, listHostDir, splitPath } from '../vfs/path_walk.js';
 import type { VNode } from '../vfs/vnode.js';
@@ -94,9 +94,9 @@ export function lowerHas(ctx: SyscallContext, dir: OverlayDir, name: string): bo
   return hostLstat(hostPathOfLower(ctx, joinPath(dir.lower, name))) !== undefined;
 }
 
-function nodeKindOf(st: fs.BigIntStats): 'file' | 'dir' | 'symlink' | null {
+function nodeKindOf(st: fs.BigIntStats): 'file' | 'dir' | 'symlink' | 'fifo' | null {
   const type = Number(st.mode) & S_IFMT;
-  return type === S_IFREG ? 'file' : type === S_IFDIR ? 'dir' : type === S_IFLNK ? 'symlink' : null;
+  return type === S_IFREG ? 'file' : type === S_IFDIR ? 'dir' : type === S_IFLNK ? 'symlink' : type === S_IFIFO ? 'fifo' : null;
 }
 
 /** Copies the root directory up (its attributes from the host), once. */
@@ -126,7 +126,9 @@ export function copyUp(ctx: SyscallContext, path: string): OverlayNode | number 
   const root = upperRoot(ctx);
   if (typeof root === 'number') return root;
   let node: OverlayNode = root;
+  let at = '';
   for (const name of splitPath(path)) {
+    at += `/${name}`;
     if (node.kind !== 'dir') return -Errno.ENOTDIR;
     const dir: OverlayDir = node;
     const entry = dir.entries.get(name);
@@ -135,27 +137,28 @@ export function copyUp(ctx: SyscallContext, path: string): OverlayNode | number 
       continue;
     }
     if (entry === 'whiteout' || dir.lower === null) return -Errno.ENOENT;
-    const copied = copyUpEntry(ctx, dir, name);
+    const copied = copyUpEntry(ctx, dir, name, at);
     if (typeof copied === 'number') return copied;
     node = copied;
   }
   return node;
 }
 
-function copyUpEntry(ctx: SyscallContext, dir: OverlayDir, name: string): OverlayNode | number {
+function copyUpEntry(ctx: SyscallContext, dir: OverlayDir, name: string, path: string): OverlayNode | number {
   const overlay = ctx.kernel.state.overlay;
   const lower = joinPath(dir.lower!, name);
   const hostPath = hostPathOfLower(ctx, lower);
   const st = hostLstat(hostPath);
   if (!st) return -Errno.ENOENT;
   const kind = nodeKindOf(st);
-  // Host devices, FIFOs and sockets stay the host's: the overlay cannot hold them.
+  // Host devices and sockets stay the host's: the overlay cannot hold them. A FIFO becomes the overlay's own.
   if (kind === null) return -Errno.EPERM;
-  let contents: { data: Uint8Array } | { target: string } | { lower: string };
+  let contents: { data: Uint8Array } | { target: string } | { lower: string } | Record<string, never>;
   try {
     if (kind === 'file') contents = { data: readHostFile(hostPath) };
     else if (kind === 'symlink') contents = { target: fs.readlinkSync(hostPath) };
-    else contents = { lower };
+    else if (kind === 'dir') contents = { lower };
+    else contents = {};
   } catch (err) {
     return -errnoOf(err, Errno.EIO);
   }
@@ -165,6 +168,14 @@ function copyUpEntry(ctx: SyscallContext, dir: OverlayDir, name: string): Overla
     mode: Number(st.mode), uid: Number(st.uid), gid: Number(st.gid), dev: st.dev, ino: st.ino,
     atimeNs: st.atimeNs, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, ...contents,
   });
+  // Files already open on the lower file read the upper copy from now on, as on Linux's overlayfs.
+  if (kind === 'file') {
+    for (const f of [...ctx.kernel.state.files.values()]) {
+      if (f.kind !== 'host' || f.path !== path) continue;
+      ctx.emit({ type: 'OpenFileCopiedUp', fileId: f.id, nodeId });
+      ctx.kernel.host.release(f.id);
+    }
+  }
   return overlay.nodes.get(nodeId) ?? -Errno.EIO;
 }
 
@@ -242,7 +253,7 @@ export function createEntry(
   ctx: SyscallContext,
   parent: VNode,
   name: string,
-  kind: 'file' | 'dir' | 'symlink',
+  kind: 'file' | 'dir' | 'symlink' | 'fifo',
   mode: number,
   target?: string,
 ): OverlayNode | number {
@@ -255,7 +266,7 @@ export function createEntry(
   let perm: number;
   if (kind === 'symlink') perm = S_IFLNK | 0o777;
   else if (kind === 'dir') perm = S_IFDIR | (mode & ~ctx.process.umask & 0o1777) | (owner.inheritSgid ? S_ISGID : 0);
-  else perm = S_IFREG | (mode & ~ctx.process.umask & 0o7777);
+  else perm = (kind === 'fifo' ? S_IFIFO : S_IFREG) | (mode & ~ctx.process.umask & 0o7777);
   const nodeId = ctx.kernel.state.overlay.nextNodeId;
   ctx.emit({
     type: 'OverlayNodeCreated', parent: dir.id, name, nodeId, kind, mode: perm, uid: owner.uid, gid: owner.gid,

@@ -46,6 +46,7 @@ export function walkOptions(ctx: SyscallContext, follow: boolean): WalkOptions {
 
 /** Resolves (dirfd, path) for a syscall. An empty path is ENOENT (AT_EMPTY_PATH is the caller's). */
 export function resolveAt(ctx: SyscallContext, dirfd: number, path: string, follow: boolean): VNode | number {
+  if (path.length === 0) return -Errno.ENOENT;
   const base = baseDir(ctx, dirfd, path);
   if (typeof base === 'number') return base;
   return ctx.kernel.root.resolve(base, path, walkOptions(ctx, follow));

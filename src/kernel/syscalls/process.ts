@@ -257,7 +257,7 @@ function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: 
   const base = baseDir(ctx, dirfd, path);
   if (typeof base === 'number') return base;
   try {
-    const prepared = prepareExec(ctx.kernel.root, base, path, argv, envp);
+    const prepared = prepareExec(ctx.kernel.root, base, path, argv, envp, ctx.kernel.state.overlay);
     return { kind: 'exec', prepared };
   } catch (err) {
     if (err instanceof ExecError) return -err.errno;

@@ -5,6 +5,7 @@ import type { OverlayDir, OverlayNode, OverlayState } from '../state.js';
 import { Errno } from '../errno.js';
 import { S_IFMT, S_IFDIR, S_IFLNK, S_IFREG, type FileStat } from './file_stat.js';
 
+export const DT_FIFO = 1;
 export const DT_DIR = 4;
 export const DT_REG = 8;
 export const DT_LNK = 10;
@@ -51,7 +52,16 @@ function splitLower(path: string): string[] {
 }
 
 export function typeOfNode(node: OverlayNode): number {
-  return node.kind === 'dir' ? DT_DIR : node.kind === 'symlink' ? DT_LNK : DT_REG;
+  switch (node.kind) {
+    case 'dir':
+      return DT_DIR;
+    case 'symlink':
+      return DT_LNK;
+    case 'fifo':
+      return DT_FIFO;
+    case 'file':
+      return DT_REG;
+  }
 }
 
 /**
@@ -78,13 +88,15 @@ const DIR_SIZE = 4096n;
 /** The attributes of an upper node; subdirs counts a directory's subdirectories (for nlink), asked only when read. */
 export function nodeStat(node: OverlayNode, subdirs: () => number): FileStat {
   const type = node.mode & S_IFMT;
-  const size = node.kind === 'file' ? BigInt(node.size) : node.kind === 'dir' ? DIR_SIZE : BigInt(Buffer.byteLength(node.target));
+  const size =
+    node.kind === 'file' ? BigInt(node.size) : node.kind === 'dir' ? DIR_SIZE : node.kind === 'symlink' ? BigInt(Buffer.byteLength(node.target)) : 0n;
   const blocks = node.kind === 'symlink' ? 0n : ((size + 4095n) / 4096n) * 8n;
   return {
     dev: node.dev,
     ino: node.ino,
     get nlink(): bigint {
-      return node.kind === 'dir' ? BigInt(2 + subdirs()) : BigInt(node.nlink);
+      if (node.kind === 'dir') return node.nlink === 0 ? 0n : BigInt(2 + subdirs());
+      return BigInt(node.nlink);
     },
     mode: BigInt(node.mode),
     uid: BigInt(node.uid),

@@ -76,6 +76,8 @@ function makeNode(
       return { ...base, kind: 'dir', entries: new Map(), lower: contents.lower ?? null };
     case 'symlink':
       return { ...base, kind: 'symlink', target: contents.target ?? '' };
+    case 'fifo':
+      return { ...base, kind: 'fifo', pipeId: 0 };
   }
 }
 
@@ -96,7 +98,12 @@ export const overlayReducers: ReducerTable<
   | 'OverlayLinked'
   | 'OverlayRemoved'
   | 'OverlayRenamed'
+  | 'OverlayFifoBound'
 > = {
+  OverlayFifoBound(state, e) {
+    const node = nodeOf(state.overlay, e.nodeId);
+    if (node.kind === 'fifo') node.pipeId = e.pipeId;
+  },
   OverlayCopiedUp(state, e) {
     const times = { atimeNs: e.atimeNs, mtimeNs: e.mtimeNs, ctimeNs: e.ctimeNs };
     const contents = {

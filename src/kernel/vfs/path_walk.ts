@@ -64,8 +64,8 @@ export class HostRoot {
 
     while (pending.length > 0) {
       const name = pending.pop()!;
-      if (name === '.') continue;
       if (!node.stat.isDirectory()) return -Errno.ENOTDIR;
+      if (name === '.') continue;
       if (name === '..') {
         current.pop(); // at the root, `..` is the root itself
       } else {

@@ -1,0 +1,126 @@
+// Issue 4's numbers: what `tsvisor run --record FILE` costs on the shell loop, how big the
+// trace is per syscall, and how fast `tsvisor replay FILE --verify` rebuilds the state.
+
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PeerFailure, stats, timeRun, type RunOptions, type Stats } from './measure.js';
+import { timeVariants, USERLAND, type WorkloadBudget } from './userland.js';
+import type { Outcome } from './workloads.js';
+
+/** Issue 4's targets, reported against. */
+export const RECORD_OVERHEAD_TARGET = 1.1;
+export const REPLAY_EVENTS_PER_S_TARGET = 500_000;
+
+export interface RecordResult {
+  /** The workload recorded (the shell loop). */
+  workload: string;
+  plainMs: Stats;
+  recordMs: Stats;
+  traceBytes: number;
+  /** Syscall records in the trace: the calls column of `trace stats`' total line. */
+  syscalls: number;
+  /** `replay --verify`'s "replayed N events of M syscalls". */
+  events: number;
+  replaySyscalls: number;
+  replayMs: Stats;
+  /** The events/s that `replay --verify` prints (its own clock, without node's start-up), median over runs. */
+  printedEventsPerS: number;
+  verified: boolean;
+}
+
+/** `trace stats`' last line: "100.00  SECONDS  CALLS  ERRORS total". */
+export function parseStatsTotal(text: string): { calls: number; errors: number } | undefined {
+  for (const line of text.split('\n').reverse()) {
+    const m = line.trim().match(/^100\.00\s+[\d.]+\s+(\d+)\s+(\d+)\s+total$/);
+    if (m !== null) return { calls: Number(m[1]), errors: Number(m[2]) };
+  }
+  return undefined;
+}
+
+export interface ReplayOutput {
+  events: number;
+  syscalls: number;
+  eventsPerS?: number;
+  verified: boolean;
+}
+
+export function parseReplay(text: string): ReplayOutput | undefined {
+  const m = text.match(/replayed (\d+) events of (\d+) syscalls/);
+  if (m === null) return undefined;
+  const v = text.match(/verify: (OK|MISMATCH)\b[^\n]*?\((\d+) events\/s\)/);
+  const out: ReplayOutput = { events: Number(m[1]), syscalls: Number(m[2]), verified: v?.[1] === 'OK' };
+  if (v !== null) out.eventsPerS = Number(v[2]);
+  return out;
+}
+
+/**
+ * tsvisor alone: the shell loop with and without --record (runs alternated), then the
+ * trace of the last recorded run: its size, `trace stats` for the syscall count, and
+ * timed runs of `replay --verify`.
+ */
+export function measureRecording(
+  tsvisor: (args: readonly string[]) => string[],
+  traceDir: string,
+  budget: WorkloadBudget,
+  opts: RunOptions,
+): Outcome<RecordResult> {
+  const w = USERLAND['shell-loop'];
+  const cmd = w.argv({ tree: () => unreachable(), compileDir: () => unreachable() });
+  const trace = join(traceDir, 'shell-loop.trace');
+  const runOpts: RunOptions = { ...opts, timeoutSeconds: budget.timeoutSeconds };
+  const timed = timeVariants(
+    [
+      { argv: tsvisor(['run', '--', ...cmd]) },
+      { argv: tsvisor(['run', '--record', trace, '--', ...cmd]), before: () => rmSync(trace, { force: true }) },
+    ],
+    budget,
+    runOpts,
+  );
+  if (!timed.ok) return timed;
+  const [plainMs, recordMs] = timed.value as [Stats, Stats];
+  try {
+    const traceBytes = statSync(trace).size;
+    const st = timeRun(tsvisor(['trace', 'stats', trace]), { ...runOpts, capture: true });
+    if (!st.ok) throw new PeerFailure(`trace stats: ${st.failure ?? 'failed'}`);
+    const total = parseStatsTotal(st.stdout);
+    if (total === undefined) throw new PeerFailure('trace stats printed no total line');
+
+    const replayArgv = tsvisor(['replay', trace, '--verify']);
+    const replayMs: number[] = [];
+    const printed: number[] = [];
+    let parsed: ReplayOutput | undefined;
+    const runs = Math.max(budget.minRuns, Math.min(budget.maxRuns, 5));
+    for (let i = 0; i <= runs; i++) {
+      const r = timeRun(replayArgv, { ...runOpts, capture: true });
+      const out = parseReplay(r.stdout);
+      if (!r.ok && out === undefined) throw new PeerFailure(`replay --verify: ${r.failure ?? 'failed'}`);
+      if (out === undefined) throw new PeerFailure('replay --verify printed no "replayed N events of M syscalls" line');
+      parsed = out;
+      if (i === 0) continue; // warm-up
+      replayMs.push(r.seconds * 1e3);
+      if (out.eventsPerS !== undefined) printed.push(out.eventsPerS);
+    }
+    return {
+      ok: true,
+      value: {
+        workload: w.name,
+        plainMs,
+        recordMs,
+        traceBytes,
+        syscalls: total.calls,
+        events: parsed!.events,
+        replaySyscalls: parsed!.syscalls,
+        replayMs: stats(replayMs),
+        printedEventsPerS: printed.length === 0 ? NaN : stats(printed).median,
+        verified: parsed!.verified,
+      },
+    };
+  } catch (e) {
+    if (e instanceof PeerFailure) return { ok: false, failure: e.message };
+    throw e;
+  }
+}
+
+function unreachable(): never {
+  throw new Error('the shell loop needs no fixture');
+}
