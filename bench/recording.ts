@@ -23,8 +23,12 @@ export interface RecordResult {
   events: number;
   replaySyscalls: number;
   replayMs: Stats;
-  /** The events/s that `replay --verify` prints (its own clock, without node's start-up), median over runs. */
-  printedEventsPerS: number;
+  /**
+   * The events/s figures that `replay --verify` prints on its verify line (its own clock,
+   * without node's start-up), by label ("reducers", "with reading and checking the file";
+   * "replay" when unlabelled), medians over runs, in the order printed.
+   */
+  printed: Array<{ label: string; eventsPerS: number }>;
   verified: boolean;
 }
 
@@ -40,17 +44,23 @@ export function parseStatsTotal(text: string): { calls: number; errors: number }
 export interface ReplayOutput {
   events: number;
   syscalls: number;
-  eventsPerS?: number;
+  printed: Array<{ label: string; eventsPerS: number }>;
   verified: boolean;
 }
 
+/**
+ * "replayed N events of M syscalls, ..." and "verify: OK: ... (N events/s)", the figure
+ * possibly several and labelled: "(reducers: N events/s; with reading ...: M events/s)".
+ */
 export function parseReplay(text: string): ReplayOutput | undefined {
   const m = text.match(/replayed (\d+) events of (\d+) syscalls/);
   if (m === null) return undefined;
-  const v = text.match(/verify: (OK|MISMATCH)\b[^\n]*?\((\d+) events\/s\)/);
-  const out: ReplayOutput = { events: Number(m[1]), syscalls: Number(m[2]), verified: v?.[1] === 'OK' };
-  if (v !== null) out.eventsPerS = Number(v[2]);
-  return out;
+  const line = text.split('\n').find((l) => /^verify: /.test(l.trim())) ?? '';
+  const printed: ReplayOutput['printed'] = [];
+  for (const e of line.matchAll(/(?:([A-Za-z][^:;()]*?):\s*)?(\d+(?:\.\d+)?)\s*events\/s/g)) {
+    printed.push({ label: e[1]?.trim() ?? 'replay', eventsPerS: Number(e[2]) });
+  }
+  return { events: Number(m[1]), syscalls: Number(m[2]), printed, verified: /^verify: OK\b/.test(line.trim()) };
 }
 
 /**
@@ -87,7 +97,7 @@ export function measureRecording(
 
     const replayArgv = tsvisor(['replay', trace, '--verify']);
     const replayMs: number[] = [];
-    const printed: number[] = [];
+    const printed = new Map<string, number[]>();
     let parsed: ReplayOutput | undefined;
     const runs = Math.max(budget.minRuns, Math.min(budget.maxRuns, 5));
     for (let i = 0; i <= runs; i++) {
@@ -98,7 +108,7 @@ export function measureRecording(
       parsed = out;
       if (i === 0) continue; // warm-up
       replayMs.push(r.seconds * 1e3);
-      if (out.eventsPerS !== undefined) printed.push(out.eventsPerS);
+      for (const p of out.printed) printed.set(p.label, [...(printed.get(p.label) ?? []), p.eventsPerS]);
     }
     return {
       ok: true,
@@ -111,7 +121,7 @@ export function measureRecording(
         events: parsed!.events,
         replaySyscalls: parsed!.syscalls,
         replayMs: stats(replayMs),
-        printedEventsPerS: printed.length === 0 ? NaN : stats(printed).median,
+        printed: [...printed].map(([label, xs]) => ({ label, eventsPerS: stats(xs).median })),
         verified: parsed!.verified,
       },
     };

@@ -180,7 +180,7 @@ export function renderWorkloads(w: WorkloadsModeResult, order: readonly PeerName
           name === 'pipe'
             ? `${fmt3(mbPerS(v.ms.median)!)} MB/s`
             : v.baselineMs !== undefined
-              ? `-c pass ${fmt3(v.baselineMs.median)}, net ${fmt3(netMs(r, p)!)}`
+              ? `python3 -c pass ${fmt3(v.baselineMs.median)} ms, net ${fmt3(netMs(r, p)!)} ms`
               : '';
         rows.push({
           cells: [
@@ -210,6 +210,7 @@ export function renderWorkloads(w: WorkloadsModeResult, order: readonly PeerName
       out.push(`    ${name.padEnd(15)} ${wl.shows}${wl.baseline ? `  (and ${wl.baseline.shows}, for the net figure)` : ''}`);
     }
     if (w.userland.has('pipe')) out.push('  pipe MB/s: 268 MB (256 MiB) over the whole command\'s wall time, start-up included.');
+    if (w.userland.has('python-cpu')) out.push('  python-cpu net: its time minus the same peer\'s `python3 -c pass` (start-up taken out).');
   }
   if (w.record !== undefined) {
     out.push('', 'recording (issue 4): tsvisor on shell-loop, with and without --record; the trace replayed with replay --verify');
@@ -229,11 +230,13 @@ export function renderWorkloads(w: WorkloadsModeResult, order: readonly PeerName
         ),
       );
       const eps = v.events / (v.replayMs.median / 1e3);
+      const printed = v.printed.map((p) => `${p.label} ${si(p.eventsPerS)}`).join(', ');
       out.push(
         `  recording overhead: ${fmtRatio(ratio(v.recordMs.median, v.plainMs.median))} (record / plain)`,
         `  trace: ${v.traceBytes} bytes, ${v.syscalls} syscall records (trace stats) = ${fmt3(v.traceBytes / Math.max(v.syscalls, 1))} bytes/syscall`,
-        `  replay --verify: ${v.verified ? 'OK' : 'NOT VERIFIED'}, ${v.events} events of ${v.replaySyscalls} syscalls;` +
-          ` ${si(eps)} events/s over the wall time (node start-up included), ${si(v.printedEventsPerS)} events/s as replay prints it`,
+        `  replay --verify: ${v.verified ? 'OK' : 'NOT VERIFIED'}, ${v.events} events of ${v.replaySyscalls} syscalls:` +
+          ` ${si(eps)} events/s over the wall time (node start-up included)`,
+        `    as replay prints it (its own clock, medians): ${printed === '' ? 'nothing printed' : `${printed} events/s`}`,
       );
       out.push(`  targets (issue 4): ${recordChecks(o).map((c) => `${c.target}: ${recordVerdict(c)}`).join('; ')}`);
     }
@@ -326,7 +329,7 @@ export function workloadsJson(w: WorkloadsModeResult): object {
         replay_syscalls: v.replaySyscalls,
         replay_verified: v.verified,
         replay_events_per_s_wall: r4(v.events / (v.replayMs.median / 1e3)),
-        replay_events_per_s_printed: r4(v.printedEventsPerS),
+        replay_events_per_s_printed: v.printed.map((p) => ({ label: p.label, events_per_s: r4(p.eventsPerS) })),
         targets: recordChecks(o).map((c) => ({ target: c.target, value: r4(c.ratio), met: c.met ?? null })),
       };
     }

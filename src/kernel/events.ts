@@ -60,7 +60,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ProcessExited'), pid: int, waitStatus: int }),
   z.object({
     type: z.literal('FileOpened'),
-    fileId: int, kind: z.enum(['stdio', 'host', 'mem', 'dir', 'dev', 'pipe', 'epoll', 'eventfd', 'timerfd', 'socket']), path: z.string(), flags: int,
+    fileId: int, kind: z.enum(['stdio', 'host', 'mem', 'dir', 'dev', 'pipe', 'epoll', 'eventfd', 'timerfd', 'socket', 'synthetic']), path: z.string(), flags: int,
     hostFd: int.optional(), pipeId: int.optional(), objectId: int.optional(), nodeId: int.optional(),
   }),
   z.object({ type: z.literal('FdInstalled'), pid: int, fd: int, fileId: int, cloexec: z.boolean() }),

@@ -11,6 +11,8 @@ export interface DirEntry {
 
 interface HostFile {
   fd: number;
+  /** The contents of a synthetic file (/proc), made when it was opened. */
+  content?: Uint8Array;
   /** Directory listing, taken at the first getdents64 and served from there. */
   entries?: DirEntry[];
 }
@@ -29,6 +31,14 @@ export class HostResources {
 
   addFile(fileId: number, fd: number): void {
     this.files.set(fileId, { fd });
+  }
+
+  setContent(fileId: number, content: Uint8Array): void {
+    this.files.set(fileId, { fd: -1, content });
+  }
+
+  content(fileId: number): Uint8Array {
+    return this.files.get(fileId)?.content ?? new Uint8Array(0);
   }
 
   fd(fileId: number): number | undefined {

@@ -81,7 +81,7 @@ export interface MemoryState {
  * stdio: tsvisor's own fd 0-2; host: a host regular file; dir: a directory (host or
  * synthetic); dev: a /dev device; pipe: one end of a pipe (read or write, by access mode).
  */
-export type OpenFileKind = 'stdio' | 'host' | 'mem' | 'dir' | 'dev' | 'pipe' | 'epoll' | 'eventfd' | 'timerfd' | 'socket';
+export type OpenFileKind = 'stdio' | 'host' | 'mem' | 'dir' | 'dev' | 'pipe' | 'epoll' | 'eventfd' | 'timerfd' | 'socket' | 'synthetic';
 
 /** An open file description: what an fd refers to, shared by dup'ed fds. */
 export interface OpenFile {

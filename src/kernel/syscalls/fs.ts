@@ -110,6 +110,14 @@ function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
       return openNewFile(ctx, { kind: 'dev', path: node.path, flags: statusFlags, cloexec });
     case 'synthetic-link':
       return -Errno.ELOOP;
+    case 'synthetic-file': {
+      // /proc files are made when opened; reads serve that snapshot, as a seq_file does.
+      if (wantsWrite) return -Errno.EACCES;
+      const content = node.content();
+      const fd = openNewFile(ctx, { kind: 'synthetic', path: node.path, flags: statusFlags, cloexec });
+      if (fd >= 0) ctx.kernel.host.setContent(ctx.process.fds.get(fd)!.fileId, content);
+      return fd;
+    }
     case 'host': {
       if (node.stat.isDirectory()) return openNewFile(ctx, { kind: 'dir', path: node.path, flags: statusFlags, cloexec });
       if (wantsWrite && node.stat.isFile()) {

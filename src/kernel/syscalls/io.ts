@@ -123,6 +123,13 @@ function readFile(
       return readTimerfd(ctx, d, count, deliver);
     case 'epoll':
       return -Errno.EINVAL;
+    case 'synthetic': {
+      const content = ctx.kernel.host.content(file.id);
+      const at = position ?? file.offset;
+      const r = deliver(content.subarray(at, at + count));
+      if (r > 0 && position === null) ctx.emit({ type: 'FileOffsetSet', fileId: file.id, offset: at + r });
+      return r;
+    }
     case 'dev': {
       const name = file.path.slice('/dev/'.length);
       if (name === 'null') return deliver(new Uint8Array(0));
@@ -189,7 +196,8 @@ function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position
     case 'dev':
       return file.path === '/dev/full' ? -Errno.ENOSPC : bytes.length;
     case 'host':
-      return -Errno.EBADF; // lower files are only open for reading: a write-open copies them up ('mem')
+    case 'synthetic':
+      return -Errno.EBADF; // lower and /proc files are only open for reading (a write-open copies a lower file up: 'mem')
     case 'mem':
       return writeMem(ctx, d, bytes, position);
     case 'stdio': {

@@ -14,6 +14,7 @@ export function processView(ctx: SyscallContext): ProcessView {
   const state = ctx.kernel.state;
   return {
     self: ctx.process.pid,
+    proc: { state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n) },
     pids: () => [...state.processes.values()].filter((p) => p.status === 'running').map((p) => p.pid),
     exe: (pid) => {
       const p = state.processes.get(pid);

@@ -181,6 +181,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   getrusage: host('the caller\'s own usage (children: those the host counts)'),
   times: host('the caller\'s own times'),
   mincore: host('residency of the caller\'s own pages'),
+  get_mempolicy: host('the caller\'s own NUMA policy'),
   alarm: host('the host\'s real-time timer of the stub signals the program itself'),
   setitimer: host('the host\'s interval timers of the stub signal the program itself'),
   getitimer: host('the host\'s interval timers of the stub'),

@@ -1,6 +1,7 @@
 // What the path walk finds: a file of one of the sandbox's filesystems.
 import type { OverlayNode } from '../state.js';
 import type { FileStat } from './file_stat.js';
+import type { ProcContext } from './procfs_content.js';
 
 export type DevName = 'null' | 'zero' | 'full' | 'random' | 'urandom';
 
@@ -11,6 +12,8 @@ export type VNode =
   | { fs: 'overlay'; path: string; stat: FileStat; node: OverlayNode }
   /** A directory of a synthetic filesystem (/dev, /proc, /proc/PID...). */
   | { fs: 'synthetic-dir'; path: string; stat: FileStat; entries: () => SyntheticEntry[] }
+  /** A file of a synthetic filesystem (/proc/cpuinfo, /proc/PID/status...), made when opened. */
+  | { fs: 'synthetic-file'; path: string; stat: FileStat; content: () => Uint8Array }
   /** A device of /dev. */
   | { fs: 'dev'; path: string; stat: FileStat; device: DevName }
   /** A symlink of a synthetic filesystem (/proc/self, /proc/PID/exe, /dev/stdin...). */
@@ -29,6 +32,8 @@ export interface SyntheticEntry {
 export interface ProcessView {
   /** The pid of the process doing the walk (/proc/self). */
   self: number;
+  /** What /proc files are made from. */
+  proc: ProcContext;
   pids(): number[];
   exe(pid: number): string | undefined;
   fds(pid: number): number[];
