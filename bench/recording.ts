@@ -24,6 +24,12 @@ export interface RecordResult {
   replaySyscalls: number;
   replayMs: Stats;
   /**
+   * The same for a trace of /bin/true (its events and replay time), so that the replay
+   * rate can be had without the CLI's fixed start-up: (events - small events) / (time - small time).
+   */
+  smallEvents: number;
+  smallReplayMs: Stats;
+  /**
    * The events/s figures that `replay --verify` prints on its verify line (its own clock,
    * without node's start-up), by label ("reducers", "with reading and checking the file";
    * "replay" when unlabelled), medians over runs, in the order printed.
@@ -95,20 +101,33 @@ export function measureRecording(
     const total = parseStatsTotal(st.stdout);
     if (total === undefined) throw new PeerFailure('trace stats printed no total line');
 
-    const replayArgv = tsvisor(['replay', trace, '--verify']);
-    const replayMs: number[] = [];
-    const printed = new Map<string, number[]>();
-    let parsed: ReplayOutput | undefined;
-    const runs = Math.max(budget.minRuns, Math.min(budget.maxRuns, 5));
-    for (let i = 0; i <= runs; i++) {
-      const r = timeRun(replayArgv, { ...runOpts, capture: true });
+    const small = join(traceDir, 'true.trace');
+    rmSync(small, { force: true });
+    const rs = timeRun(tsvisor(['run', '--record', small, '--', '/bin/true']), { ...runOpts, capture: true });
+    if (!rs.ok) throw new PeerFailure(`run --record -- /bin/true: ${rs.failure ?? 'failed'}`);
+
+    const replay = (file: string): { ms: number; out: ReplayOutput } => {
+      const r = timeRun(tsvisor(['replay', file, '--verify']), { ...runOpts, capture: true });
       const out = parseReplay(r.stdout);
       if (!r.ok && out === undefined) throw new PeerFailure(`replay --verify: ${r.failure ?? 'failed'}`);
       if (out === undefined) throw new PeerFailure('replay --verify printed no "replayed N events of M syscalls" line');
-      parsed = out;
+      return { ms: r.seconds * 1e3, out };
+    };
+    const replayMs: number[] = [];
+    const smallMs: number[] = [];
+    const printed = new Map<string, number[]>();
+    let parsed: ReplayOutput | undefined;
+    let smallEvents = 0;
+    const runs = Math.max(budget.minRuns, Math.min(budget.maxRuns, 5));
+    for (let i = 0; i <= runs; i++) {
+      const big = replay(trace);
+      const little = replay(small);
+      parsed = big.out;
+      smallEvents = little.out.events;
       if (i === 0) continue; // warm-up
-      replayMs.push(r.seconds * 1e3);
-      for (const p of out.printed) printed.set(p.label, [...(printed.get(p.label) ?? []), p.eventsPerS]);
+      replayMs.push(big.ms);
+      smallMs.push(little.ms);
+      for (const p of big.out.printed) printed.set(p.label, [...(printed.get(p.label) ?? []), p.eventsPerS]);
     }
     return {
       ok: true,
@@ -121,6 +140,8 @@ export function measureRecording(
         events: parsed!.events,
         replaySyscalls: parsed!.syscalls,
         replayMs: stats(replayMs),
+        smallEvents,
+        smallReplayMs: stats(smallMs),
         printed: [...printed].map(([label, xs]) => ({ label, eventsPerS: stats(xs).median })),
         verified: parsed!.verified,
       },

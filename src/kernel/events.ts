@@ -29,7 +29,7 @@ const EpollInterestSchema = z.object({
 
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array);
 const ns = z.bigint();
-const nodeKind = z.enum(['file', 'dir', 'symlink', 'fifo']);
+const nodeKind = z.enum(['file', 'dir', 'symlink', 'fifo', 'socket']);
 
 /** Attributes of a node entering the overlay's upper layer. */
 const overlayAttrs = {
@@ -83,6 +83,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('PipeCreated'), pipeId: int }),
   z.object({ type: z.literal('PipeWritten'), pipeId: int, bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array) }),
   z.object({ type: z.literal('PipeRead'), pipeId: int, count: z.number().int().positive() }),
+  z.object({ type: z.literal('PipeCapacitySet'), pipeId: int, capacity: int }),
   // The overlay (vfs/overlay_reducer.ts). parent 0 with name '' is the upper root itself.
   z.object({
     // A lower entry enters the upper layer with everything the host says of it.

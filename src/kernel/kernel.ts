@@ -10,6 +10,7 @@ import type { Platform, SandboxHandle } from '../platform/platform.js';
 import { StopKind, type Stop } from '../platform/stops.js';
 import { Errno } from './errno.js';
 import type { KernelEvent } from './events.js';
+import { HostFileCache } from './host_file_cache.js';
 import { HostResources } from './host_resources.js';
 import { ExecError, loadImage, readHostAux, type HostAux, type PreparedExec } from './loader/exec.js';
 import { applyEvent } from './reducer.js';
@@ -85,6 +86,8 @@ interface Waiter {
   retry: () => number | null;
   /** Releases what the wait holds (timers) when it ends any way. */
   cancel?: () => void;
+  /** When a signal interrupts the wait: last words before EINTR (nanosleep's time left). */
+  onInterrupt?: () => void;
 }
 
 /** A clone/fork/vfork the host is performing for a thread, until its event stop arrives. */
@@ -138,6 +141,7 @@ export class Kernel {
   readonly state: KernelState = emptyKernelState();
   readonly bus = new Subject<KernelRecord>();
   readonly host = new HostResources();
+  readonly fileCache = new HostFileCache();
   readonly platform: Platform;
   readonly root: HostRoot;
   readonly warn: (message: string) => void;
@@ -261,8 +265,11 @@ export class Kernel {
   private interrupt(tid: number, sig: number): void {
     const rt = this.runtime.get(tid)!;
     const thread = this.thread(tid);
-    for (const set of this.waiters.values()) {
-      for (const w of set) if (w.tid === tid) this.unwait(w);
+    const mine = new Set<Waiter>();
+    for (const set of this.waiters.values()) for (const w of set) if (w.tid === tid) mine.add(w);
+    for (const w of mine) {
+      w.onInterrupt?.();
+      this.unwait(w);
     }
     rt.blocked = false;
     this.running++;
@@ -292,8 +299,8 @@ export class Kernel {
    * Parks the calling thread until one of keys is notified and retry() gives a result.
    * Keys name what it waits on: `pipe:ID`, `wait:PID`.
    */
-  block(tid: number, keys: string[], retry: () => number | null, cancel?: () => void): Outcome {
-    const waiter: Waiter = { tid, keys, retry, ...(cancel ? { cancel } : {}) };
+  block(tid: number, keys: string[], retry: () => number | null, cancel?: () => void, onInterrupt?: () => void): Outcome {
+    const waiter: Waiter = { tid, keys, retry, ...(cancel ? { cancel } : {}), ...(onInterrupt ? { onInterrupt } : {}) };
     for (const key of keys) {
       let set = this.waiters.get(key);
       if (!set) this.waiters.set(key, (set = new Set()));

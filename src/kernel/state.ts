@@ -239,7 +239,12 @@ export interface OverlayFifo extends OverlayNodeBase {
   pipeId: number;
 }
 
-export type OverlayNode = OverlayFile | OverlayDir | OverlaySymlink | OverlayFifo;
+/** A socket file (made by mknod, or by bind of a unix socket to a path). */
+export interface OverlaySocket extends OverlayNodeBase {
+  kind: 'socket';
+}
+
+export type OverlayNode = OverlayFile | OverlayDir | OverlaySymlink | OverlayFifo | OverlaySocket;
 
 /** The in-memory upper layer over the read-only host root. */
 export interface OverlayState {

@@ -1,13 +1,13 @@
 // The overlay's upper layer as data: its reducers, the layered lookup and the merged listing,
 // and a real run whose overlay events, replayed, rebuild the same upper layer.
 import { expect } from 'chai';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { KernelEventSchema, type KernelEvent } from '../../src/kernel/events.js';
 import { Kernel } from '../../src/kernel/kernel.js';
-import { prepareExec } from '../../src/kernel/loader/exec.js';
+import { ExecError, prepareExec } from '../../src/kernel/loader/exec.js';
 import { applyEvent } from '../../src/kernel/reducer.js';
 import { emptyKernelState, type KernelState, type OverlayDir } from '../../src/kernel/state.js';
 import { lookupLayers, mergedEntries, type ListedEntry } from '../../src/kernel/vfs/overlay.js';
@@ -147,6 +147,7 @@ describe('overlay events of a real run', function () {
         'echo more >> lower.txt && rm lower.txt && mkdir lower.txt && rmdir lower.txt',
         'exec 3>tmpfile && rm tmpfile && echo kept >&3 && exec 3>&-',
         'cat d/e/moved link > /dev/null',
+        'cp /bin/true t && printf "#!/bin/sh\\necho hi\\n" > s.sh && chmod +x s.sh && mkfifo fifo',
       ].join(' && ');
       const root = new HostRoot('/');
       const kernel = new Kernel({ platform: new PtracePlatform(), root, warn: () => {} });
@@ -169,6 +170,14 @@ describe('overlay events of a real run', function () {
       // The unlinked temporary file is gone with its last fd; the host still has only lower.txt.
       expect([...kernel.state.overlay.nodes.values()].every((n) => n.nlink > 0)).to.equal(true);
       expect(readdirSync(scratch)).to.deep.equal(['lower.txt']);
+      // exec finds programs of the upper layer when given it (the caller passes the overlay).
+      const upper = kernel.state.overlay;
+      const env = ['PATH=/usr/bin:/bin'];
+      expect(Buffer.from(prepareExec(root, scratch, './t', ['t'], env, upper).exe.bytes).equals(readFileSync('/bin/true'))).to.equal(true);
+      const prepared2 = prepareExec(root, scratch, './s.sh', ['s.sh', 'x'], env, upper);
+      expect(prepared2.argv).to.deep.equal(['/bin/sh', './s.sh', 'x']);
+      expect(() => prepareExec(root, scratch, './t', ['t'], env)).to.throw(ExecError);
+      expect(() => prepareExec(root, scratch, './fifo', ['fifo'], env, upper)).to.throw(ExecError);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

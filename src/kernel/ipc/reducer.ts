@@ -26,7 +26,10 @@ export function peekPipe(pipe: PipeState, count: number): Uint8Array {
   return out;
 }
 
-export const pipeReducers: ReducerTable<'PipeCreated' | 'PipeWritten' | 'PipeRead'> = {
+export const pipeReducers: ReducerTable<'PipeCreated' | 'PipeWritten' | 'PipeRead' | 'PipeCapacitySet'> = {
+  PipeCapacitySet(state, e) {
+    pipeOf(state, e.pipeId).capacity = e.capacity;
+  },
   PipeCreated(state, e) {
     state.nextPipeId = Math.max(state.nextPipeId, e.pipeId + 1);
     state.pipes.set(e.pipeId, { id: e.pipeId, chunks: [], head: 0, length: 0, capacity: PIPE_CAPACITY, readers: 0, writers: 0 });

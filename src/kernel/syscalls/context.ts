@@ -25,8 +25,8 @@ export class SyscallContext {
   }
 
   /** Parks this thread until one of keys changes and retry() has a result (see Kernel.block). */
-  block(keys: string[], retry: () => number | null, cancel?: () => void): Outcome {
-    return this.kernel.block(this.thread.tid, keys, retry, cancel);
+  block(keys: string[], retry: () => number | null, cancel?: () => void, onInterrupt?: () => void): Outcome {
+    return this.kernel.block(this.thread.tid, keys, retry, cancel, onInterrupt);
   }
 
   emit(event: KernelEvent): void {

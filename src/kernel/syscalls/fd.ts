@@ -60,6 +60,8 @@ const F_SETLKW = 7;
 const F_DUPFD_CLOEXEC = 1030;
 const F_GET_SEALS = 1034;
 const F_SETPIPE_SZ = 1031;
+/** /proc/sys/fs/pipe-max-size: what an unprivileged process may ask for. */
+const PIPE_MAX_SIZE = 1048576;
 const F_GETPIPE_SZ = 1032;
 const F_OFD_GETLK = 36;
 const F_OFD_SETLK = 37;
@@ -105,10 +107,22 @@ export function sysFcntl(ctx: SyscallContext): Outcome {
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
       return ctx.read(ctx.args[2]!, 32) ? 0 : -Errno.EFAULT;
-    case F_GETPIPE_SZ:
-    case F_SETPIPE_SZ: {
+    case F_GETPIPE_SZ: {
       const pipe = d.file.pipeId === undefined ? undefined : ctx.kernel.state.pipes.get(d.file.pipeId);
       return pipe ? pipe.capacity : -Errno.EBADF;
+    }
+    case F_SETPIPE_SZ: {
+      const pipe = d.file.pipeId === undefined ? undefined : ctx.kernel.state.pipes.get(d.file.pipeId);
+      if (!pipe) return -Errno.EBADF;
+      const want = ctx.args[2]!;
+      if (want < 0 || want > PIPE_MAX_SIZE) return want > PIPE_MAX_SIZE ? -Errno.EPERM : -Errno.EINVAL;
+      // Linux rounds up to a power-of-two number of pages, at least one page.
+      let capacity = 4096;
+      while (capacity < want) capacity *= 2;
+      if (capacity < pipe.length) return -Errno.EBUSY;
+      ctx.emit({ type: 'PipeCapacitySet', pipeId: pipe.id, capacity });
+      ctx.kernel.notify(`pipe:${pipe.id}`);
+      return capacity;
     }
     case F_GET_SEALS:
       return -Errno.EINVAL;

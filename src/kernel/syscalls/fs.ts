@@ -149,6 +149,7 @@ function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
 /** Opens a node of the overlay's upper layer: a directory, a FIFO, or a 'mem' file (truncated for O_TRUNC). */
 function openUpper(ctx: SyscallContext, path: string, node: OverlayNode, flags: number, statusFlags: number, cloexec: boolean): Outcome {
   if (node.kind === 'fifo') return openFifo(ctx, path, node, statusFlags, cloexec);
+  if (node.kind === 'socket') return -Errno.ENXIO; // sockets are connected to, not opened
   // A directory fd holds its node: fstat still works once the directory is removed.
   if (node.kind === 'dir') return openNewFile(ctx, { kind: 'dir', path, flags: statusFlags, cloexec, nodeId: node.id });
   if (node.kind !== 'file') return -Errno.ELOOP;
@@ -221,8 +222,9 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
     const node = memFile(ctx, file) ?? (file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId));
     return node ? nodeStat(node, () => 0) : -Errno.EBADF;
   }
-  const removed = file.kind === 'dir' && file.nodeId !== undefined ? ctx.kernel.state.overlay.nodes.get(file.nodeId) : undefined;
-  if (removed && removed.nlink === 0) return nodeStat(removed, () => 0);
+  // An upper directory's fd holds its node: right after a rename, and once removed.
+  const dirNode = file.kind === 'dir' && file.nodeId !== undefined ? ctx.kernel.state.overlay.nodes.get(file.nodeId) : undefined;
+  if (dirNode) return ctx.kernel.root.upperStat(dirNode, ctx.kernel.state.overlay);
   const node = resolvePath(ctx, file.path, false);
   if (typeof node === 'number') {
     // A removed directory, or a synthetic file that is gone (/proc/PID of an exited process), still has attributes.
@@ -392,8 +394,12 @@ export function sysSetxattrUnsupported(ctx: SyscallContext): Outcome {
 
 const DT_DIR = 4;
 
-function listDirectory(ctx: SyscallContext, path: string): Array<{ name: string; ino: bigint; type: number }> | number {
-  const node = resolvePath(ctx, path, true);
+function listDirectory(ctx: SyscallContext, file: OpenFile): Array<{ name: string; ino: bigint; type: number }> | number {
+  const path = file.path;
+  // An upper directory is listed through its node (its path may be stale); a removed one is dead.
+  const held = file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId);
+  if (held && held.nlink === 0) return -Errno.ENOENT;
+  const node = held ? ({ fs: 'overlay', path, stat: ctx.kernel.root.upperStat(held, ctx.kernel.state.overlay), node: held } as const) : resolvePath(ctx, path, true);
   if (typeof node === 'number') return node;
   const self = { name: '.', ino: node.stat.ino, type: DT_DIR };
   const parent = { name: '..', ino: node.stat.ino, type: DT_DIR };
@@ -420,7 +426,7 @@ export function sysGetdents64(ctx: SyscallContext): Outcome {
   const count = Math.min(ctx.args[2]!, 1 << 20);
   let failure = 0;
   const entries = ctx.kernel.host.dirEntries(d.file.id, () => {
-    const list = listDirectory(ctx, d.file.path);
+    const list = listDirectory(ctx, d.file);
     if (typeof list === 'number') {
       failure = list;
       return [];

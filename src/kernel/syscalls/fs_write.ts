@@ -84,15 +84,16 @@ export function sysSymlinkat(ctx: SyscallContext): Outcome {
   return symlinkAt(ctx, ctx.args[0]!, ctx.int(1), ctx.args[2]!);
 }
 
-/** mknod: regular files and FIFOs are made; sockets and devices are refused (EPERM). */
+/** mknod: regular files, FIFOs and sockets are made; devices are refused (EPERM: no CAP_MKNOD). */
 function mknodAt(ctx: SyscallContext, dirfd: number, pathAddr: number, mode: number): number {
   const type = mode & S_IFMT;
   if (type === S_IFDIR) return -Errno.EPERM;
   if (type !== 0 && type !== S_IFREG && type !== S_IFCHR && type !== S_IFBLK && type !== S_IFIFO && type !== S_IFSOCK) return -Errno.EINVAL;
   const last = newEntry(ctx, dirfd, pathAddr, false);
   if (typeof last === 'number') return last;
-  if (type !== 0 && type !== S_IFREG && type !== S_IFIFO) return -Errno.EPERM;
-  const made = createEntry(ctx, last.parent, last.name, type === S_IFIFO ? 'fifo' : 'file', mode & 0o7777);
+  if (type === S_IFCHR || type === S_IFBLK) return -Errno.EPERM;
+  const kind = type === S_IFIFO ? 'fifo' : type === S_IFSOCK ? 'socket' : 'file';
+  const made = createEntry(ctx, last.parent, last.name, kind, mode & 0o7777);
   return typeof made === 'number' ? made : 0;
 }
 
@@ -311,4 +312,27 @@ export function sysLink(ctx: SyscallContext): Outcome {
 
 export function sysLinkat(ctx: SyscallContext): Outcome {
   return linkAt(ctx, ctx.int(0), ctx.args[1]!, ctx.int(2), ctx.args[3]!, ctx.uint(4));
+}
+
+// ---- socket files (for bind of unix sockets to a path) -------------------------------------
+
+/**
+ * Makes the socket file bind(2) creates at path (mode 0777 less the umask); EADDRINUSE when
+ * the name exists. Returns the new node, whose id names the socket file from then on.
+ */
+export function createSocketFile(ctx: SyscallContext, path: string): OverlayNode | number {
+  const last = lastComponent(ctx, AT_FDCWD, path);
+  if (typeof last === 'number') return last;
+  if (last.kind !== 'normal') return -Errno.EADDRINUSE;
+  const existing = lookupLast(ctx, last);
+  if (typeof existing !== 'number') return -Errno.EADDRINUSE;
+  if (existing !== -Errno.ENOENT) return existing;
+  return createEntry(ctx, last.parent, last.name, 'socket', 0o777);
+}
+
+/** The socket file at path (connect(2) follows symlinks to it), or -errno (ECONNREFUSED: not a socket). */
+export function socketFileAt(ctx: SyscallContext, path: string): OverlayNode | number {
+  const node = resolveAt(ctx, AT_FDCWD, path, true);
+  if (typeof node === 'number') return node;
+  return node.fs === 'overlay' && node.node.kind === 'socket' ? node.node : -Errno.ECONNREFUSED;
 }

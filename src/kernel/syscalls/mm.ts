@@ -61,9 +61,16 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   if (file.kind === 'host') {
     const hostFd = ctx.kernel.host.fd(file.id);
     if (hostFd === undefined) return -Errno.EBADF;
-    const bytes = Buffer.alloc(size);
-    const n = fs.readSync(hostFd, bytes, 0, size, offset);
-    if (n > 0 && !ctx.kernel.platform.write(ctx.hostTid, at, bytes.subarray(0, n))) {
+    const whole = ctx.kernel.fileCache.contents(hostFd);
+    let bytes: Uint8Array;
+    if (whole) {
+      bytes = whole.subarray(Math.min(offset, whole.length), Math.min(offset + size, whole.length));
+    } else {
+      const buf = Buffer.alloc(size);
+      bytes = buf.subarray(0, fs.readSync(hostFd, buf, 0, size, offset));
+    }
+    const n = bytes.length;
+    if (n > 0 && !ctx.kernel.platform.write(ctx.hostTid, at, bytes)) {
       inject(ctx, SYS.munmap, at, size);
       return -Errno.EFAULT;
     }

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
 import type { OverlayDir, OverlayNode, ProcessState } from '../state.js';
-import { S_IFMT, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, type FileStat } from '../vfs/file_stat.js';
+import { S_IFMT, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK, type FileStat } from '../vfs/file_stat.js';
 import { freshIno, mergedEntries } from '../vfs/overlay.js';
 import { errnoOf, listHostDir, splitPath } from '../vfs/path_walk.js';
 import type { VNode } from '../vfs/vnode.js';
@@ -95,6 +95,7 @@ export function lowerHas(ctx: SyscallContext, dir: OverlayDir, name: string): bo
 }
 
 function nodeKindOf(st: fs.BigIntStats): 'file' | 'dir' | 'symlink' | 'fifo' | null {
+  // Host sockets and devices are not copied up: they belong to the host.
   const type = Number(st.mode) & S_IFMT;
   return type === S_IFREG ? 'file' : type === S_IFDIR ? 'dir' : type === S_IFLNK ? 'symlink' : type === S_IFIFO ? 'fifo' : null;
 }
@@ -253,7 +254,7 @@ export function createEntry(
   ctx: SyscallContext,
   parent: VNode,
   name: string,
-  kind: 'file' | 'dir' | 'symlink' | 'fifo',
+  kind: 'file' | 'dir' | 'symlink' | 'fifo' | 'socket',
   mode: number,
   target?: string,
 ): OverlayNode | number {
@@ -266,7 +267,7 @@ export function createEntry(
   let perm: number;
   if (kind === 'symlink') perm = S_IFLNK | 0o777;
   else if (kind === 'dir') perm = S_IFDIR | (mode & ~ctx.process.umask & 0o1777) | (owner.inheritSgid ? S_ISGID : 0);
-  else perm = (kind === 'fifo' ? S_IFIFO : S_IFREG) | (mode & ~ctx.process.umask & 0o7777);
+  else perm = (kind === 'fifo' ? S_IFIFO : kind === 'socket' ? S_IFSOCK : S_IFREG) | (mode & ~ctx.process.umask & 0o7777);
   const nodeId = ctx.kernel.state.overlay.nextNodeId;
   ctx.emit({
     type: 'OverlayNodeCreated', parent: dir.id, name, nodeId, kind, mode: perm, uid: owner.uid, gid: owner.gid,

@@ -144,16 +144,18 @@ export function readTimespecMs(ctx: SyscallContext, addr: number): number | null
   return sec * 1000 + Math.ceil(nsec / 1e6);
 }
 
-function pollCommon(ctx: SyscallContext, fdsAddr: number, nfds: number, timeoutMs: number | null): Outcome {
+function pollCommon(ctx: SyscallContext, fdsAddr: number, nfds: number, timeoutMs: number | null, writeLeft?: (elapsedMs: number) => boolean): Outcome {
   if (nfds < 0 || nfds > fdLimit(ctx.process)) return -Errno.EINVAL;
   const raw = nfds === 0 ? new Uint8Array(0) : ctx.read(fdsAddr, nfds * 8);
   if (!raw) return -Errno.EFAULT;
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const polls = [...Array(nfds).keys()].map((i) => ({ fd: view.getInt32(i * 8, true), events: view.getUint16(i * 8 + 4, true) }));
+  const start = Date.now();
   return waitReady(ctx, polls, timeoutMs, (revents) => {
     const out = Buffer.from(raw);
     revents.forEach((r, i) => out.writeUInt16LE(r, i * 8 + 6));
     if (nfds > 0 && !ctx.write(fdsAddr, out)) return -Errno.EFAULT;
+    if (writeLeft && !writeLeft(Date.now() - start)) return -Errno.EFAULT;
     return revents.filter((r) => r !== 0).length;
   });
 }
@@ -167,7 +169,7 @@ export function sysPpoll(ctx: SyscallContext): Outcome {
   const timeout = readTimespecMs(ctx, ctx.args[2]!);
   if (timeout === 'fault') return -Errno.EFAULT;
   if (timeout === 'invalid') return -Errno.EINVAL;
-  return pollCommon(ctx, ctx.args[0]!, ctx.int(1), timeout);
+  return pollCommon(ctx, ctx.args[0]!, ctx.int(1), timeout, timespecLeft(ctx, ctx.args[2]!, timeout));
 }
 
 const SELECT_IN = POLLIN | POLLHUP | POLLERR | POLLRDNORM;
@@ -243,9 +245,21 @@ export function sysSelect(ctx: SyscallContext): Outcome {
   return selectCommon(ctx, timeoutMs, writeLeft);
 }
 
+/** pselect6 and ppoll write the time left back into their timespec, as Linux does. */
+function timespecLeft(ctx: SyscallContext, addr: number, timeoutMs: number | null): ((elapsedMs: number) => boolean) | undefined {
+  if (addr === 0 || timeoutMs === null) return undefined;
+  return (elapsed) => {
+    const left = Math.max(0, timeoutMs - elapsed);
+    const out = Buffer.alloc(16);
+    out.writeBigInt64LE(BigInt(Math.floor(left / 1000)), 0);
+    out.writeBigInt64LE(BigInt((left % 1000) * 1_000_000), 8);
+    return ctx.write(addr, out);
+  };
+}
+
 export function sysPselect6(ctx: SyscallContext): Outcome {
   const timeout = readTimespecMs(ctx, ctx.args[4]!);
   if (timeout === 'fault') return -Errno.EFAULT;
   if (timeout === 'invalid') return -Errno.EINVAL;
-  return selectCommon(ctx, timeout);
+  return selectCommon(ctx, timeout, timespecLeft(ctx, ctx.args[4]!, timeout));
 }

@@ -332,15 +332,17 @@ function cloneWith(ctx: SyscallContext, flags: number, ptid: number, ctid: numbe
   if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return -Errno.EINVAL;
   if (overTaskLimit(ctx)) return -Errno.EAGAIN;
   const platform = ctx.kernel.platform;
-  const originalArgs = rewriteAs ? [...ctx.args] : !thread ? [...ctx.args] : undefined;
+  // The flags the host gets: a new process becomes a host child of init (which reaps it; its
+  // virtual parent is the caller), and the kernel itself writes the child's tid for
+  // CLONE_CHILD_SETTID (the host would write its own tid when the child first runs).
+  const hostFlags = ((flags & ~CLONE_CHILD_SETTID) | (thread ? 0 : CLONE_PARENT)) >>> 0;
   if (rewriteAs) {
     platform.setSyscallArg(ctx.hostTid, -1, rewriteAs.nr);
-    rewriteAs.args.forEach((v, i) => platform.setSyscallArg(ctx.hostTid, i, v));
-  } else if (!thread) {
-    // A new process becomes a host child of init, which reaps it; its virtual parent is the caller.
-    platform.setSyscallArg(ctx.hostTid, 0, flags | CLONE_PARENT);
+    rewriteAs.args.forEach((v, i) => platform.setSyscallArg(ctx.hostTid, i, i === 0 ? hostFlags : v));
+  } else {
+    platform.setSyscallArg(ctx.hostTid, 0, hostFlags);
   }
-  ctx.kernel.expectClone(ctx.thread.tid, { thread, flags, ptid, ctid, ...(originalArgs ? { originalArgs } : {}) });
+  ctx.kernel.expectClone(ctx.thread.tid, { thread, flags, ptid, ctid, originalArgs: [...ctx.args] });
   return { kind: 'host', rewrite: (r) => r };
 }
 
@@ -350,12 +352,12 @@ export function sysClone(ctx: SyscallContext): Outcome {
 }
 
 export function sysFork(ctx: SyscallContext): Outcome {
-  return cloneWith(ctx, SIGCHLD, 0, 0, { nr: SYS.clone, args: [SIGCHLD | CLONE_PARENT, 0, 0, 0, 0, 0] });
+  return cloneWith(ctx, SIGCHLD, 0, 0, { nr: SYS.clone, args: [SIGCHLD, 0, 0, 0, 0, 0] });
 }
 
 export function sysVfork(ctx: SyscallContext): Outcome {
   const flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
-  return cloneWith(ctx, flags, 0, 0, { nr: SYS.clone, args: [flags | CLONE_PARENT, 0, 0, 0, 0, 0] });
+  return cloneWith(ctx, flags, 0, 0, { nr: SYS.clone, args: [flags, 0, 0, 0, 0, 0] });
 }
 
 /** clone3: the same, from a struct clone_args, performed by the host as a plain clone. */
@@ -370,12 +372,11 @@ export function sysClone3(ctx: SyscallContext): Outcome {
   if (raw.length >= 88 && (field(8) !== 0 || field(9) !== 0)) return -Errno.EINVAL; // set_tid: no pid choosing
   if (exitSignal! > 64 || (flags! & CSIGNAL)) return -Errno.EINVAL;
   if (flags! > 0xffffffff) return -Errno.EINVAL; // CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP
-  const thread = (flags! & CLONE_THREAD) !== 0;
   const cloneFlags = (flags! | exitSignal!) >>> 0;
   const sp = stack! ? stack! + stackSize! : 0;
   return cloneWith(ctx, cloneFlags, parentTid!, childTid!, {
     nr: SYS.clone,
-    args: [thread ? cloneFlags : (cloneFlags | CLONE_PARENT) >>> 0, sp, parentTid!, childTid!, tls!, 0],
+    args: [cloneFlags, sp, parentTid!, childTid!, tls!, 0],
   });
 }
 
@@ -414,7 +415,7 @@ function waitFor(ctx: SyscallContext, pid: number, options: number, report: (chi
     const zombie = children.find((c) => c.status === 'zombie');
     if (!zombie) return options & WNOHANG ? 0 : null;
     const r = report({ pid: zombie.pid, waitStatus: zombie.waitStatus ?? 0 });
-    if (r < 0) return r;
+    // Linux reaps the child even when storing its status faults (the caller gets EFAULT).
     if (!(options & WNOWAIT)) ctx.emit({ type: 'ProcessReaped', pid: zombie.pid });
     return r;
   };

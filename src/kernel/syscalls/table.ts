@@ -109,8 +109,8 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   linkat: full(fsw.sysLinkat),
   symlink: full(fsw.sysSymlink),
   symlinkat: full(fsw.sysSymlinkat),
-  mknod: partial(fsw.sysMknod, 'regular files and FIFOs; sockets and devices get EPERM'),
-  mknodat: partial(fsw.sysMknodat, 'regular files and FIFOs; sockets and devices get EPERM'),
+  mknod: partial(fsw.sysMknod, 'regular files, FIFOs and sockets; devices get EPERM'),
+  mknodat: partial(fsw.sysMknodat, 'regular files, FIFOs and sockets; devices get EPERM'),
   chmod: full(attrs.sysChmod),
   fchmod: full(attrs.sysFchmod),
   fchmodat: full(attrs.sysFchmodat),
@@ -232,8 +232,8 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   clock_getres: full(time.sysClockGetres),
   gettimeofday: full(time.sysGettimeofday),
   time: full(time.sysTime),
-  nanosleep: partial(time.sysNanosleep, 'not interrupted by signals yet'),
-  clock_nanosleep: partial(time.sysClockNanosleep, 'not interrupted by signals yet'),
+  nanosleep: full(time.sysNanosleep),
+  clock_nanosleep: full(time.sysClockNanosleep),
 
   // pipe.ts
   pipe: full(pipe.sysPipe),

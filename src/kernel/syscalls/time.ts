@@ -4,7 +4,7 @@ import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
 import type { SyscallContext } from './context.js';
-import { pending, type Outcome } from './outcome.js';
+import type { Outcome } from './outcome.js';
 
 const CLOCK_REALTIME = 0;
 const CLOCK_MONOTONIC = 1;
@@ -119,28 +119,40 @@ function readTimespec(ctx: SyscallContext, addr: number): bigint | number {
   return sec * NS + nsec;
 }
 
-/** Parks the thread until the clock passes deadline (in that clock's nanoseconds). */
-function sleepUntil(ctx: SyscallContext, clock: number, deadline: bigint): Outcome {
+/**
+ * Parks the thread until the clock passes deadline (in that clock's nanoseconds). A signal
+ * ends the sleep with EINTR, and the time left goes to remAddr (when given).
+ */
+function sleepUntil(ctx: SyscallContext, clock: number, deadline: bigint, remAddr = 0): Outcome {
   const kernel = ctx.kernel;
-  const tid = ctx.thread.tid;
+  const key = `timer:${ctx.thread.tid}`;
   const left = () => {
     const now = clockNs(ctx, clock);
     return typeof now === 'number' ? 0n : deadline - now;
   };
   if (left() <= 0n) return 0;
+  let timer: NodeJS.Timeout;
   const wake = () => {
+    // Node's timers may fire a little early: wait again for the rest.
     const ns = left();
-    if (ns > 0n) setTimeout(wake, Number(ns / 1_000_000n) + 1);
-    else kernel.complete(tid, 0);
+    if (ns > 0n) timer = setTimeout(wake, Number(ns / 1_000_000n) + 1);
+    else kernel.notify(key);
   };
-  setTimeout(wake, Number(left() / 1_000_000n));
-  return pending;
+  timer = setTimeout(wake, Number(left() / 1_000_000n));
+  return ctx.block(
+    [key],
+    () => (left() <= 0n ? 0 : null),
+    () => clearTimeout(timer),
+    () => {
+      if (remAddr !== 0) ctx.write(remAddr, timespec(left() > 0n ? left() : 0n));
+    },
+  );
 }
 
 export function sysNanosleep(ctx: SyscallContext): Outcome {
   const ns = readTimespec(ctx, ctx.args[0]!);
   if (typeof ns === 'number') return ns;
-  return sleepUntil(ctx, CLOCK_MONOTONIC, monotonicNs() + ns);
+  return sleepUntil(ctx, CLOCK_MONOTONIC, monotonicNs() + ns, ctx.args[1]!);
 }
 
 export function sysClockNanosleep(ctx: SyscallContext): Outcome {
@@ -150,8 +162,10 @@ export function sysClockNanosleep(ctx: SyscallContext): Outcome {
   if (typeof now === 'number') return -now === Errno.EINVAL ? -Errno.EINVAL : now;
   const ns = readTimespec(ctx, ctx.args[2]!);
   if (typeof ns === 'number') return ns;
-  const deadline = ctx.int(1) & TIMER_ABSTIME ? ns : now + ns;
-  return sleepUntil(ctx, clock, deadline);
+  const absolute = (ctx.int(1) & TIMER_ABSTIME) !== 0;
+  const deadline = absolute ? ns : now + ns;
+  // With TIMER_ABSTIME nothing is written back (the deadline stays valid for a restart).
+  return sleepUntil(ctx, clock, deadline, absolute ? 0 : ctx.args[3]!);
 }
 
 const SIGEV_THREAD_ID = 4;

@@ -9,6 +9,7 @@ export const DT_FIFO = 1;
 export const DT_DIR = 4;
 export const DT_REG = 8;
 export const DT_LNK = 10;
+export const DT_SOCK = 12;
 
 /** Inode numbers of new upper nodes: far above what host filesystems hand out. */
 const FRESH_INO_BASE = 0x7fff_0000_0000_0000n;
@@ -59,6 +60,8 @@ export function typeOfNode(node: OverlayNode): number {
       return DT_LNK;
     case 'fifo':
       return DT_FIFO;
+    case 'socket':
+      return DT_SOCK;
     case 'file':
       return DT_REG;
   }

@@ -78,6 +78,8 @@ function makeNode(
       return { ...base, kind: 'symlink', target: contents.target ?? '' };
     case 'fifo':
       return { ...base, kind: 'fifo', pipeId: 0 };
+    case 'socket':
+      return { ...base, kind: 'socket' };
   }
 }
 

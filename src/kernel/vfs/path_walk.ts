@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
-import type { OverlayState } from '../state.js';
+import type { OverlayNode, OverlayState } from '../state.js';
 import { devfsLookup } from './devfs.js';
 import type { FileStat } from './file_stat.js';
 import { DT_DIR, lookupLayers, mergedEntries, nodeStat, type ListedEntry } from './overlay.js';
@@ -112,20 +112,21 @@ export class HostRoot {
     const path = '/' + components.join('/');
     const found = lookupLayers(opts.upper, components);
     if (typeof found === 'number') return found;
-    if (found.layer === 'upper') {
-      const node = found.node;
-      const upper = opts.upper!;
-      const subdirs = (): number => {
-        if (node.kind !== 'dir') return 0;
-        const list = mergedEntries(upper, node, (lower) => this.listLower(lower, false));
-        return typeof list === 'number' ? 0 : list.filter((e) => e.type === DT_DIR).length;
-      };
-      return { fs: 'overlay', path, stat: nodeStat(node, subdirs), node };
-    }
+    if (found.layer === 'upper') return { fs: 'overlay', path, stat: this.upperStat(found.node, opts.upper!), node: found.node };
     const hostPath = this.hostPathOf(found.lower);
     const stat = hostLstat(hostPath);
     if (typeof stat === 'number') return stat;
     return { fs: 'host', path, hostPath, stat };
+  }
+
+  /** The attributes of an upper node (a directory's nlink counts the subdirectories of its merged listing). */
+  upperStat(node: OverlayNode, upper: OverlayState): FileStat {
+    const subdirs = (): number => {
+      if (node.kind !== 'dir') return 0;
+      const list = mergedEntries(upper, node, (lower) => this.listLower(lower, false));
+      return typeof list === 'number' ? 0 : list.filter((e) => e.type === DT_DIR).length;
+    };
+    return nodeStat(node, subdirs);
   }
 
   /** The entries of a lower directory (a path in the host root), without . and ..; withIno: their inode numbers too. */
