@@ -8,6 +8,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 
 #include <vector>
@@ -215,6 +216,22 @@ Napi::Value SetHostRlimit(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), rc < 0 ? -errno : 0);
 }
 
+// patchSiginfo(tid, code, pid, uid, status) -> ok: at a signal-delivery stop, the sender as
+// the sandbox knows it (the host saw the tracer, outside the namespaces). status < 0: keep.
+Napi::Value PatchSiginfo(const Napi::CallbackInfo& info) {
+  pid_t tid = tidArg(info, 0);
+  siginfo_t si{};
+  if (ptrace(PTRACE_GETSIGINFO, tid, nullptr, &si) != 0) return Napi::Boolean::New(info.Env(), false);
+  // The kill/sigchld members share their first fields: pid at 16, uid at 20, status at 24.
+  auto* raw = reinterpret_cast<int32_t*>(&si);
+  raw[2] = info[1].As<Napi::Number>().Int32Value();
+  raw[4] = info[2].As<Napi::Number>().Int32Value();
+  raw[5] = info[3].As<Napi::Number>().Int32Value();
+  int status = info[4].As<Napi::Number>().Int32Value();
+  if (status >= 0) raw[6] = status;
+  return Napi::Boolean::New(info.Env(), ptrace(PTRACE_SETSIGINFO, tid, nullptr, &si) == 0);
+}
+
 Napi::Value AllowedSyscalls(const Napi::CallbackInfo& info) {
   Napi::Array out = Napi::Array::New(info.Env(), kAllowedSyscallCount);
   for (int i = 0; i < kAllowedSyscallCount; i++) out.Set(i, kAllowedSyscalls[i]);
@@ -248,6 +265,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setAffinity", Napi::Function::New(env, SetAffinity));
   exports.Set("currentCpu", Napi::Function::New(env, CurrentCpu));
   exports.Set("setHostRlimit", Napi::Function::New(env, SetHostRlimit));
+  exports.Set("patchSiginfo", Napi::Function::New(env, PatchSiginfo));
   exports.Set("allowedSyscalls", Napi::Function::New(env, AllowedSyscalls));
   return exports;
 }

@@ -103,6 +103,19 @@ export interface CloneRequest {
 }
 
 const SIGSEGV = 11;
+const SI_USER = 0;
+const SI_TKILL = -6;
+const CLD_EXITED = 1;
+const CLD_KILLED = 2;
+const CLD_DUMPED = 3;
+
+/** Who sent a signal, as the target's siginfo must say. status < 0: not a SIGCHLD. */
+export interface SignalSender {
+  code: number;
+  pid: number;
+  uid: number;
+  status: number;
+}
 const SA_RESTART = 0x10000000;
 /** Syscalls that return EINTR after a handler even with SA_RESTART (signal(7)). */
 const NEVER_RESTARTED: ReadonlySet<number> = new Set([
@@ -156,6 +169,8 @@ export class Kernel {
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly generations = new Map<string, number>();
   private readonly notifyQueue: string[] = [];
+  /** Senders of signals in flight, by "pid:signal" of the target. */
+  private readonly signalSenders = new Map<string, SignalSender[]>();
   private draining = false;
   private readonly clones = new Map<number, CloneRequest>();
   /** New host threads that stopped before their creator's clone event told who they are. */
@@ -603,7 +618,27 @@ export class Kernel {
       this.platform.resume(thread.hostTid, 0);
       return;
     }
+    // A signal the kernel sent arrives from outside the sandbox's namespaces (si_pid 0, an
+    // unmapped uid): it gets the sender the program must see.
+    const siCode = stop.extra;
+    const siPid = stop.addr % 2 ** 32;
+    if ((siCode === SI_USER || siCode === SI_TKILL) && siPid === 0) {
+      const queue = this.signalSenders.get(`${thread.pid}:${stop.value}`);
+      const sender = queue?.shift() ?? { code: siCode, pid: 0, uid: 0, status: -1 };
+      if (queue && queue.length === 0) this.signalSenders.delete(`${thread.pid}:${stop.value}`);
+      this.platform.patchSiginfo(thread.hostTid, sender.code, sender.pid, sender.uid, sender.status);
+    }
     this.platform.resume(thread.hostTid, stop.value);
+  }
+
+  /** Remembers who the kernel is sending sig to process pid for (si_pid, si_uid, si_code). */
+  noteSignalSender(pid: number, sig: number, sender: SignalSender): void {
+    const key = `${pid}:${sig}`;
+    const queue = this.signalSenders.get(key) ?? [];
+    // Standard signals do not queue: a second one pending merges with the first.
+    if (sig < 32 && queue.length > 0) return;
+    queue.push(sender);
+    this.signalSenders.set(key, queue);
   }
 
   private onExit(thread: ThreadState, waitStatus: number): void {
@@ -637,6 +672,13 @@ export class Kernel {
     } else {
       // A waiting parent gets the child first (its wait4 completes), then SIGCHLD, as on Linux.
       this.notify(`wait:${parent.pid}`);
+      const sig = waitStatus & 0x7f;
+      this.noteSignalSender(parent.pid, SIGCHLD, {
+        code: sig === 0 ? CLD_EXITED : waitStatus & 0x80 ? CLD_DUMPED : CLD_KILLED,
+        pid: process.pid,
+        uid: process.creds.uid,
+        status: sig === 0 ? (waitStatus >> 8) & 0xff : sig,
+      });
       this.platform.signalProcess(parent.hostPid, SIGCHLD);
       this.interruptSignalled(new Set([parent.pid]));
     }

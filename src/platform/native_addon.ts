@@ -37,6 +37,7 @@ export interface NativeAddon {
   setAffinity(tid: number, cpus: number[]): boolean;
   currentCpu(): number;
   setHostRlimit(pid: number, resource: number, soft: number, hard: number): number;
+  patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number): boolean;
   allowedSyscalls(): number[];
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   hostLseek(fd: number, offset: number, whence: number): number;

@@ -57,6 +57,8 @@ export interface Platform {
   hostLseek(fd: number, offset: number, whence: number): number;
   /** Sets a host resource limit of a stub process (inherited by its children); -1 is unlimited. */
   setHostRlimit(hostPid: number, resource: number, soft: number, hard: number): number;
+  /** At a signal-delivery stop: rewrites si_code, si_pid, si_uid (and si_status unless < 0). */
+  patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number): void;
   /** Syscall numbers the seccomp filter lets through without a trap. */
   hostAllowedSyscalls(): readonly number[];
 }

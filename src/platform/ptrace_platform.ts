@@ -174,6 +174,10 @@ export class PtracePlatform implements Platform {
     return this.native.setHostRlimit(hostPid, resource, soft, hard);
   }
 
+  patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number): void {
+    this.native.patchSiginfo(tid, code, pid, uid, status);
+  }
+
   hostAllowedSyscalls(): readonly number[] {
     return this.native.allowedSyscalls();
   }

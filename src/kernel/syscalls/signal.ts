@@ -7,6 +7,8 @@ import { hostRuns, type Outcome } from './outcome.js';
 const SIGKILL = 9;
 const SIGSTOP = 19;
 const NSIG = 64;
+const SI_USER = 0;
+const SI_TKILL = -6;
 
 export function sysRtSigaction(ctx: SyscallContext): Outcome {
   const sig = ctx.int(0);
@@ -38,6 +40,7 @@ function signalThread(ctx: SyscallContext, tid: number, sig: number): number {
   const thread = ctx.kernel.state.threads.get(tid);
   if (!thread) return -Errno.ESRCH;
   if (sig !== 0) {
+    ctx.kernel.noteSignalSender(thread.pid, sig, { code: SI_TKILL, pid: ctx.process.pid, uid: ctx.process.creds.uid, status: -1 });
     ctx.kernel.platform.signalThread(thread.hostTid, sig);
     ctx.kernel.interruptSignalled(new Set([thread.pid]));
   }
@@ -63,7 +66,9 @@ export function sysKill(ctx: SyscallContext): Outcome {
   if (sig === 0) return 0;
   for (const p of targets) {
     // A zombie can still be signalled (nothing happens), as on Linux.
-    if (p.status === 'running') ctx.kernel.platform.signalProcess(p.hostPid, sig);
+    if (p.status !== 'running') continue;
+    ctx.kernel.noteSignalSender(p.pid, sig, { code: SI_USER, pid: ctx.process.pid, uid: ctx.process.creds.uid, status: -1 });
+    ctx.kernel.platform.signalProcess(p.hostPid, sig);
   }
   ctx.kernel.interruptSignalled(new Set(targets.map((p) => p.pid)));
   return 0;
