@@ -22,7 +22,8 @@ export function readMem(ctx: SyscallContext, d: FdLookup, count: number, positio
   if (!node) return -Errno.EBADF;
   const at = position ?? d.file.offset;
   const end = Math.min(node.size, at + count);
-  const bytes = at < end ? node.data.subarray(at, end) : new Uint8Array(0);
+  // A copy: the bytes may go on into an event (sendfile to another file), never a view of state.
+  const bytes = at < end ? node.data.slice(at, end) : new Uint8Array(0);
   const r = deliver(bytes);
   if (r > 0 && position === null) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: at + r });
   return r;

@@ -458,7 +458,9 @@ export function sysWaitid(ctx: SyscallContext): Outcome {
   else if (idtype === P_PGID) pid = id === 0 ? 0 : -id;
   else return -Errno.EINVAL;
   if (Number.isNaN(pid)) return -Errno.EINVAL;
+  let reported = false;
   const r = waitFor(ctx, pid, options, (child) => {
+    reported = true;
     if (infop === 0) return 0;
     const info = Buffer.alloc(128);
     const sig = child.waitStatus & 0x7f;
@@ -469,8 +471,11 @@ export function sysWaitid(ctx: SyscallContext): Outcome {
     info.writeInt32LE(sig === 0 ? (child.waitStatus >> 8) & 0xff : sig, 24); // si_status
     return ctx.write(infop, info) ? 0 : -Errno.EFAULT;
   });
-  // WNOHANG with nothing to report: waitid returns 0 and a zeroed siginfo.
-  if (r === 0 && options & WNOHANG && infop !== 0) ctx.write(infop, Buffer.alloc(128));
+  // WNOHANG with nothing to report, or an error: Linux still writes a zeroed siginfo (and a
+  // bad pointer then makes it EFAULT).
+  if (typeof r === 'number' && !reported && infop !== 0) {
+    if (!ctx.write(infop, Buffer.alloc(128))) return -Errno.EFAULT;
+  }
   return r;
 }
 
