@@ -104,6 +104,10 @@ Napi::Value HostPoll(const Napi::CallbackInfo& info) {
   return out;
 }
 
+Napi::Value Listen(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().listen(tidArg(info, 0)));
+}
+
 Napi::Value StartAt(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), theTracer().startAt(tidArg(info, 0), addrArg(info, 1), addrArg(info, 2)));
 }
@@ -249,6 +253,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("inject", Napi::Function::New(env, Inject));
   exports.Set("restartSyscall", Napi::Function::New(env, RestartSyscall));
   exports.Set("hostPoll", Napi::Function::New(env, HostPoll));
+  exports.Set("listen", Napi::Function::New(env, Listen));
   exports.Set("startAt", Napi::Function::New(env, StartAt));
   exports.Set("emulateRdtsc", Napi::Function::New(env, EmulateRdtsc));
   exports.Set("readMemory", Napi::Function::New(env, ReadMemory));

@@ -311,6 +311,12 @@ bool Tracer::restartSyscall(pid_t tid) {
   return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
 }
 
+bool Tracer::listen(pid_t tid) {
+  Tracee* t = find(tid);
+  if (t) t->state = TraceeState::kRunning;
+  return ptrace(PTRACE_LISTEN, tid, nullptr, nullptr) == 0;
+}
+
 bool Tracer::startAt(pid_t tid, uint64_t rip, uint64_t rsp) {
   Tracee* t = find(tid);
   if (!t) return false;

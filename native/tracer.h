@@ -66,6 +66,8 @@ class Tracer {
   // At a seccomp stop: skips the syscall now and rewinds the thread to execute it again
   // when resumed, so that a signal handler runs first and the call restarts after it.
   bool restartSyscall(pid_t tid);
+  // Leaves a thread in its group-stop (job control) while letting SIGCONT wake it.
+  bool listen(pid_t tid);
   // Starts the thread at rip/rsp with cleared registers (a fresh program image).
   bool startAt(pid_t tid, uint64_t rip, uint64_t rsp);
   // Moves rip (emulated instructions such as rdtsc) and sets rax/rdx.

@@ -108,6 +108,11 @@ const SI_TKILL = -6;
 const CLD_EXITED = 1;
 const CLD_KILLED = 2;
 const CLD_DUMPED = 3;
+const CLD_STOPPED = 5;
+const CLD_CONTINUED = 6;
+const SIGCONT = 18;
+const SA_NOCLDSTOP = 1;
+const STOP_SIGNALS: ReadonlySet<number> = new Set([19, 20, 21, 22]);
 
 /** Who sent a signal, as the target's siginfo must say. status < 0: not a SIGCHLD. */
 export interface SignalSender {
@@ -475,6 +480,9 @@ export class Kernel {
       case StopKind.Attached:
         this.startChild(stop.tid);
         return;
+      case StopKind.GroupStop:
+        this.onGroupStop(thread, stop.value);
+        return;
       default:
         // Job-control and other event stops: nothing to decide yet.
         this.platform.resume(stop.tid, 0);
@@ -629,6 +637,40 @@ export class Kernel {
       this.platform.patchSiginfo(thread.hostTid, sender.code, sender.pid, sender.uid, sender.status);
     }
     this.platform.resume(thread.hostTid, stop.value);
+  }
+
+  /**
+   * Job control: a stop signal put the thread in its group-stop, where it stays (listening
+   * for SIGCONT), and the parent hears of it. A later trap of a stopped process means SIGCONT
+   * woke it.
+   */
+  private onGroupStop(thread: ThreadState, sig: number): void {
+    const process = this.process(thread.pid);
+    if (STOP_SIGNALS.has(sig)) {
+      if (process.stopSignal === 0) {
+        this.emit({ type: 'ProcessStopped', pid: process.pid, signal: sig });
+        this.tellParent(process, CLD_STOPPED, sig, SA_NOCLDSTOP);
+      }
+      this.platform.listen(thread.hostTid);
+      return;
+    }
+    if (process.stopSignal !== 0) {
+      this.emit({ type: 'ProcessContinued', pid: process.pid });
+      this.tellParent(process, CLD_CONTINUED, SIGCONT, SA_NOCLDSTOP);
+    }
+    this.platform.resume(thread.hostTid, 0);
+  }
+
+  /** A child stopped or continued: waiters hear it, and the parent gets SIGCHLD unless it asked not to. */
+  private tellParent(child: ProcessState, code: number, status: number, unlessFlag: number): void {
+    const parent = this.state.processes.get(child.ppid);
+    if (!parent || parent.status !== 'running') return;
+    this.notify(`wait:${parent.pid}`);
+    const action = parent.sigactions.get(SIGCHLD);
+    if (action && (action.handler === SIG_IGN || action.flags & unlessFlag)) return;
+    this.noteSignalSender(parent.pid, SIGCHLD, { code, pid: child.pid, uid: child.creds.uid, status });
+    this.platform.signalProcess(parent.hostPid, SIGCHLD);
+    this.interruptSignalled(new Set([parent.pid]));
   }
 
   /** Remembers who the kernel is sending sig to process pid for (si_pid, si_uid, si_code). */

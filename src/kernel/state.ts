@@ -46,6 +46,10 @@ export interface ProcessState {
   status: ProcessStatus;
   /** Wait status as Linux encodes it, once exited. */
   waitStatus: number | null;
+  /** The signal that stopped it (job control), or 0 while it runs. */
+  stopSignal: number;
+  /** A stop or continue its parent has not collected yet (wait with WUNTRACED / WCONTINUED). */
+  waitReport: 'stopped' | 'continued' | null;
   /** Sandbox path of the running executable and its argv. */
   exe: string;
   argv: string[];

@@ -23,6 +23,7 @@ export interface NativeAddon {
   inject(tid: number, nr: number, ...args: number[]): number | null;
   restartSyscall(tid: number): boolean;
   hostPoll(fds: number[], events: number[]): number[];
+  listen(tid: number): boolean;
   startAt(tid: number, rip: number, rsp: number): boolean;
   emulateRdtsc(tid: number, rax: number, rdx: number, advance: number): boolean;
   readMemory(tid: number, addr: number, buf: Uint8Array, offset: number, length: number): number;

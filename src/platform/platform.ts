@@ -35,6 +35,8 @@ export interface Platform {
   hostPoll(fds: number[], events: number[]): number[];
   /** Sends a host signal to a whole stub process. */
   signalProcess(hostPid: number, sig: number): void;
+  /** Leaves a thread stopped in its group-stop (job control); SIGCONT will bring it back. */
+  listen(tid: number): void;
   /** Starts a freshly loaded image. */
   startAt(tid: number, rip: number, rsp: number): void;
   emulateRdtsc(tid: number, rax: number, rdx: number, advance: number): void;

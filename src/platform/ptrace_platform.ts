@@ -101,6 +101,10 @@ export class PtracePlatform implements Platform {
     this.native.kill(hostPid, sig);
   }
 
+  listen(tid: number): void {
+    this.native.listen(tid);
+  }
+
   startAt(tid: number, rip: number, rsp: number): void {
     this.native.startAt(tid, rip, rsp);
   }

@@ -12,7 +12,7 @@ export function closeSocket(state: KernelState, id: number): void {
   const s = state.sockets.get(id);
   if (!s) return;
   state.sockets.delete(id);
-  if (s.address !== undefined && state.socketNames.get(s.address) === id) state.socketNames.delete(s.address);
+  for (const [key, owner] of state.socketNames) if (owner === id) state.socketNames.delete(key);
   if (s.peer !== undefined) {
     const peer = state.sockets.get(s.peer);
     if (peer) peer.peerGone = true;
@@ -38,7 +38,7 @@ export const socketReducers: ReducerTable<
     const s = socketOf(state, e.id);
     if (!s) return;
     s.address = e.address;
-    state.socketNames.set(e.address, e.id);
+    state.socketNames.set(e.key, e.id);
   },
   SocketListening(state, e) {
     const s = socketOf(state, e.id);

@@ -366,6 +366,20 @@ export function sysGetcwd(ctx: SyscallContext): Outcome {
   return ctx.write(ctx.args[0]!, bytes) ? bytes.length : -Errno.EFAULT;
 }
 
+/**
+ * chroot: checked like Linux (EFAULT, ENOENT, ENOTDIR, EPERM for non-root); a process may
+ * "change" its root to the root it has, but per-process roots do not exist yet (EPERM).
+ */
+export function sysChroot(ctx: SyscallContext): Outcome {
+  const path = ctx.readPath(ctx.args[0]!);
+  if (typeof path === 'number') return path;
+  const node = resolveAt(ctx, AT_FDCWD, path, true);
+  if (typeof node === 'number') return node;
+  if (!node.stat.isDirectory()) return -Errno.ENOTDIR;
+  if (ctx.process.creds.euid !== 0) return -Errno.EPERM;
+  return node.path === '/' ? 0 : -Errno.EPERM;
+}
+
 export function sysChdir(ctx: SyscallContext): Outcome {
   const path = ctx.readPath(ctx.args[0]!);
   if (typeof path === 'number') return path;

@@ -408,16 +408,34 @@ function matchingChildren(ctx: SyscallContext, pid: number) {
  * The common core of wait4 and waitid: finds an exited child, reports it through report()
  * and reaps it (unless WNOWAIT); blocks while children run; ECHILD when there are none.
  */
-function waitFor(ctx: SyscallContext, pid: number, options: number, report: (child: { pid: number; waitStatus: number }) => number): Outcome {
+function waitFor(
+  ctx: SyscallContext,
+  pid: number,
+  options: number,
+  report: (child: { pid: number; waitStatus: number }) => number,
+  exited = true,
+): Outcome {
   const attempt = (): number | null => {
     const children = matchingChildren(ctx, pid);
     if (children.length === 0) return -Errno.ECHILD;
-    const zombie = children.find((c) => c.status === 'zombie');
-    if (!zombie) return options & WNOHANG ? 0 : null;
-    const r = report({ pid: zombie.pid, waitStatus: zombie.waitStatus ?? 0 });
-    // Linux reaps the child even when storing its status faults (the caller gets EFAULT).
-    if (!(options & WNOWAIT)) ctx.emit({ type: 'ProcessReaped', pid: zombie.pid });
-    return r;
+    const zombie = exited ? children.find((c) => c.status === 'zombie') : undefined;
+    if (zombie) {
+      const r = report({ pid: zombie.pid, waitStatus: zombie.waitStatus ?? 0 });
+      // Linux reaps the child even when storing its status faults (the caller gets EFAULT).
+      if (!(options & WNOWAIT)) ctx.emit({ type: 'ProcessReaped', pid: zombie.pid });
+      return r;
+    }
+    // Job control: a stop (WUNTRACED) or a continue (WCONTINUED) is reported once.
+    const changed = children.find(
+      (c) => c.status === 'running' && ((options & WUNTRACED && c.waitReport === 'stopped') || (options & WCONTINUED && c.waitReport === 'continued')),
+    );
+    if (changed) {
+      const waitStatus = changed.waitReport === 'stopped' ? (changed.stopSignal << 8) | 0x7f : 0xffff;
+      const r = report({ pid: changed.pid, waitStatus });
+      if (!(options & WNOWAIT)) ctx.emit({ type: 'WaitReportTaken', pid: changed.pid });
+      return r;
+    }
+    return options & WNOHANG ? 0 : null;
   };
   const first = attempt();
   return first !== null ? first : ctx.block([`wait:${ctx.process.pid}`], attempt);
@@ -444,6 +462,9 @@ export function sysWait4(ctx: SyscallContext): Outcome {
 const CLD_EXITED = 1;
 const CLD_KILLED = 2;
 const CLD_DUMPED = 3;
+const CLD_STOPPED = 5;
+const CLD_CONTINUED = 6;
+const SIGCONT = 18;
 
 export function sysWaitid(ctx: SyscallContext): Outcome {
   const idtype = ctx.int(0);
@@ -463,14 +484,21 @@ export function sysWaitid(ctx: SyscallContext): Outcome {
     reported = true;
     if (infop === 0) return 0;
     const info = Buffer.alloc(128);
-    const sig = child.waitStatus & 0x7f;
+    const st = child.waitStatus;
+    const sig = st & 0x7f;
+    let code: number;
+    let status: number;
+    if (st === 0xffff) [code, status] = [CLD_CONTINUED, SIGCONT];
+    else if (sig === 0x7f) [code, status] = [CLD_STOPPED, (st >> 8) & 0xff];
+    else if (sig === 0) [code, status] = [CLD_EXITED, (st >> 8) & 0xff];
+    else [code, status] = [st & 0x80 ? CLD_DUMPED : CLD_KILLED, sig];
     info.writeInt32LE(SIGCHLD, 0); // si_signo
-    info.writeInt32LE(sig === 0 ? CLD_EXITED : child.waitStatus & 0x80 ? CLD_DUMPED : CLD_KILLED, 8); // si_code
+    info.writeInt32LE(code, 8); // si_code
     info.writeInt32LE(child.pid, 16); // si_pid
     info.writeInt32LE(0, 20); // si_uid
-    info.writeInt32LE(sig === 0 ? (child.waitStatus >> 8) & 0xff : sig, 24); // si_status
+    info.writeInt32LE(status, 24); // si_status
     return ctx.write(infop, info) ? 0 : -Errno.EFAULT;
-  });
+  }, (options & WEXITED) !== 0);
   // WNOHANG with nothing to report, or an error: Linux still writes a zeroed siginfo (and a
   // bad pointer then makes it EFAULT).
   if (typeof r === 'number' && !reported && infop !== 0) {

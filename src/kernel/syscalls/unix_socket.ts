@@ -5,7 +5,7 @@ import { closeFd, lookupFd, lowestFreeFd, openNewFile, type FdLookup } from '../
 import type { SocketCreds, SocketState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { AT_FDCWD, resolveAt } from './paths.js';
+import { createSocketFile, socketFileAt } from './fs_write.js';
 
 const AF_UNIX = 1;
 const SOCK_STREAM = 1;
@@ -102,7 +102,7 @@ function socketOf(ctx: SyscallContext, fd: number): { d: FdLookup; s: SocketStat
   return s ? { d, s } : -Errno.EBADF;
 }
 
-/** Reads a sockaddr_un: the canonical address (sandbox path, or "\0name"), or -errno. */
+/** Reads a sockaddr_un: the address (a path as given, or "\0name"), or -errno. */
 function readAddress(ctx: SyscallContext, addr: number, len: number): string | number {
   if (len < 2 || len > 2 + SUN_PATH_MAX) return -Errno.EINVAL;
   const raw = ctx.read(addr, len);
@@ -112,19 +112,8 @@ function readAddress(ctx: SyscallContext, addr: number, len: number): string | n
   if (path.length === 0) return -Errno.EINVAL;
   if (path[0] === 0) return '\0' + Buffer.from(path.subarray(1)).toString('latin1');
   const end = path.indexOf(0);
-  const name = Buffer.from(end < 0 ? path : path.subarray(0, end)).toString('utf8');
-  if (name.startsWith('/')) return normalize(name);
-  return normalize(`${ctx.process.cwd}/${name}`);
-}
-
-function normalize(path: string): string {
-  const out: string[] = [];
-  for (const c of path.split('/')) {
-    if (c === '' || c === '.') continue;
-    if (c === '..') out.pop();
-    else out.push(c);
-  }
-  return '/' + out.join('/');
+  // The path as given: the socket file is looked up from the cwd, and getsockname shows it so.
+  return Buffer.from(end < 0 ? path : path.subarray(0, end)).toString('utf8');
 }
 
 function encodeAddress(address: string | undefined): Buffer {
@@ -147,23 +136,42 @@ function writeAddress(ctx: SyscallContext, addr: number, lenAddr: number, addres
   return ctx.write(lenAddr, out) ? 0 : -Errno.EFAULT;
 }
 
+/** How connect finds a bound socket: its abstract name, or the overlay node of its socket file. */
+function nameKey(node: { id: number }): string {
+  return `node:${node.id}`;
+}
+
 export function sysBind(ctx: SyscallContext): Outcome {
   const sock = socketOf(ctx, ctx.int(0));
   if (typeof sock === 'number') return sock;
   const address = readAddress(ctx, ctx.args[1]!, ctx.int(2));
   if (typeof address === 'number') return address;
   if (sock.s.address !== undefined) return -Errno.EINVAL;
-  if (ctx.kernel.state.socketNames.has(address)) return -Errno.EADDRINUSE;
-  if (!address.startsWith('\0')) {
-    // A filesystem name needs its directory, and must not be taken by a file.
-    const parent = address.slice(0, address.lastIndexOf('/')) || '/';
-    const dir = resolveAt(ctx, AT_FDCWD, parent, true);
-    if (typeof dir === 'number') return dir;
-    if (!dir.stat.isDirectory()) return -Errno.ENOTDIR;
-    if (typeof resolveAt(ctx, AT_FDCWD, address, false) !== 'number') return -Errno.EADDRINUSE;
+  let key = address;
+  if (address.startsWith('\0')) {
+    if (ctx.kernel.state.socketNames.has(address)) return -Errno.EADDRINUSE;
+  } else {
+    // A filesystem name is a socket file in the overlay (EADDRINUSE if anything is there).
+    const node = createSocketFile(ctx, address);
+    if (typeof node === 'number') return node;
+    key = nameKey(node);
   }
-  ctx.emit({ type: 'SocketBound', id: sock.s.id, address });
+  ctx.emit({ type: 'SocketBound', id: sock.s.id, address, key });
   return 0;
+}
+
+/** The socket bound to an address: by abstract name, or through the socket file at a path. */
+function boundSocket(ctx: SyscallContext, address: string): SocketState | number {
+  const state = ctx.kernel.state;
+  let key = address;
+  if (!address.startsWith('\0')) {
+    const node = socketFileAt(ctx, address);
+    if (typeof node === 'number') return node;
+    key = nameKey(node);
+  }
+  const id = state.socketNames.get(key);
+  const target = id === undefined ? undefined : state.sockets.get(id);
+  return target ?? -Errno.ECONNREFUSED;
 }
 
 export function sysListen(ctx: SyscallContext): Outcome {
@@ -181,10 +189,8 @@ export function sysConnect(ctx: SyscallContext): Outcome {
   if (typeof sock === 'number') return sock;
   const address = readAddress(ctx, ctx.args[1]!, ctx.int(2));
   if (typeof address === 'number') return address;
-  const state = ctx.kernel.state;
-  const targetId = state.socketNames.get(address);
-  const target = targetId === undefined ? undefined : state.sockets.get(targetId);
-  if (!target) return address.startsWith('\0') ? -Errno.ECONNREFUSED : -Errno.ENOENT;
+  const target = boundSocket(ctx, address);
+  if (typeof target === 'number') return target;
   if (target.type !== sock.s.type) return -Errno.EPROTOTYPE;
   if (sock.s.type === SOCK_DGRAM) {
     ctx.emit({ type: 'SocketDatagramPeerSet', id: sock.s.id, address });
@@ -197,7 +203,8 @@ export function sysConnect(ctx: SyscallContext): Outcome {
   ctx.emit({ type: 'SocketCreated', id: serverEnd, socketType: sock.s.type, creds: target.creds });
   ctx.emit({ type: 'SocketsConnected', a: sock.s.id, b: serverEnd });
   ctx.emit({ type: 'SocketConnectionQueued', listener: target.id, id: serverEnd });
-  if (target.address !== undefined) ctx.emit({ type: 'SocketBound', id: serverEnd, address: target.address });
+  // The accepted end reports the listener's name (getsockname), without being findable by it.
+  if (target.address !== undefined) ctx.emit({ type: 'SocketBound', id: serverEnd, address: target.address, key: `accepted:${serverEnd}` });
   ctx.kernel.notify(`socket:${target.id}`);
   return 0;
 }
@@ -369,9 +376,9 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
     if (s.type === SOCK_DGRAM) {
       const to = out.to ?? s.peerAddress;
       if (to === undefined) return -Errno.ENOTCONN;
-      const rid = state.socketNames.get(to);
-      receiver = rid === undefined ? undefined : state.sockets.get(rid);
-      if (!receiver) return -Errno.ECONNREFUSED;
+      const found = boundSocket(ctx, to);
+      if (typeof found === 'number') return found;
+      receiver = found;
     } else {
       if (out.to !== undefined && s.peer === undefined) return -Errno.EOPNOTSUPP;
       if (s.peerGone) return sent > 0 ? sent : epipe();

@@ -10,7 +10,7 @@ export function processOf(state: KernelState, pid: number): ProcessState {
 }
 
 export const taskReducers: ReducerTable<
-  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ProcessReaped' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet'
+  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet'
 > = {
   ProcessStarted(state, e) {
     state.nextPid = Math.max(state.nextPid, e.pid + 1, e.tid + 1);
@@ -23,6 +23,8 @@ export const taskReducers: ReducerTable<
       threads: [e.tid],
       status: 'running',
       waitStatus: null,
+      stopSignal: 0,
+      waitReport: null,
       exe: e.exe,
       argv: [...e.argv],
       comm: '',
@@ -54,6 +56,8 @@ export const taskReducers: ReducerTable<
       threads: [e.pid],
       status: 'running',
       waitStatus: null,
+      stopSignal: 0,
+      waitReport: null,
       argv: [...parent.argv],
       creds: { ...parent.creds, groups: [...parent.creds.groups] },
       fds,
@@ -70,6 +74,19 @@ export const taskReducers: ReducerTable<
   },
   ProcessReaped(state, e) {
     state.processes.delete(e.pid);
+  },
+  ProcessStopped(state, e) {
+    const p = processOf(state, e.pid);
+    p.stopSignal = e.signal;
+    p.waitReport = 'stopped';
+  },
+  ProcessContinued(state, e) {
+    const p = processOf(state, e.pid);
+    p.stopSignal = 0;
+    p.waitReport = 'continued';
+  },
+  WaitReportTaken(state, e) {
+    processOf(state, e.pid).waitReport = null;
   },
   ProcessGroupSet(state, e) {
     processOf(state, e.pid).pgid = e.pgid;
