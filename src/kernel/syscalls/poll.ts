@@ -7,6 +7,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import type { OpenFile } from '../state.js';
 import { expirations } from './timerfd.js';
+import { SYS } from './numbers.js';
 
 const POLLIN = 0x1;
 const POLLPRI = 0x2;
@@ -110,16 +111,23 @@ function waitReady(
   polls: Array<{ fd: number; events: number }>,
   timeoutMs: number | null,
   finish: (revents: number[], timedOut: boolean) => number,
+  sigmask?: bigint,
 ): Outcome {
   const deadline = timeoutMs === null ? null : Date.now() + timeoutMs;
+  let restoreMask: (() => void) | undefined;
   const check = (): number | null => {
     const revents = polls.map((p) => (p.fd < 0 ? 0 : readiness(ctx, p.fd, p.events)));
     const ready = revents.some((r) => r !== 0);
     const timedOut = deadline !== null && Date.now() >= deadline;
-    return ready || timedOut ? finish(revents, !ready) : null;
+    if (!ready && !timedOut) return null;
+    restoreMask?.();
+    return finish(revents, !ready);
   };
   const first = check();
   if (first !== null) return first;
+  // ppoll/pselect6 with a mask: it holds on the host while the thread waits, so that a signal
+  // it unblocks interrupts the wait (and its handler runs with that mask, as on Linux).
+  if (sigmask !== undefined) restoreMask = swapSignalMask(ctx, sigmask);
   const kernel = ctx.kernel;
   const key = `timer:${ctx.thread.tid}`;
   const keys = [key];
@@ -133,6 +141,35 @@ function waitReady(
   return ctx.block(keys, check, () => timers.forEach((t) => clearTimeout(t)));
 }
 
+const SIG_SETMASK = 2;
+/** Below the red zone of the thread's stack: free scratch space at a syscall stop. */
+const SCRATCH_BELOW_SP = 1024;
+
+/** Sets the thread's host signal mask; returns how to put the previous one back. */
+function swapSignalMask(ctx: SyscallContext, mask: bigint): () => void {
+  const platform = ctx.kernel.platform;
+  const scratch = Math.floor((ctx.stackPointer - SCRATCH_BELOW_SP) / 16) * 16;
+  const buf = Buffer.alloc(16);
+  buf.writeBigUInt64LE(mask, 0);
+  platform.write(ctx.hostTid, scratch, buf);
+  platform.inject(ctx.hostTid, SYS.rt_sigprocmask, SIG_SETMASK, scratch, scratch + 8, 8);
+  const old = platform.read(ctx.hostTid, scratch + 8, 8);
+  return () => {
+    if (!old) return;
+    platform.write(ctx.hostTid, scratch, old);
+    platform.inject(ctx.hostTid, SYS.rt_sigprocmask, SIG_SETMASK, scratch, 0, 8);
+  };
+}
+
+/** The sigset a ppoll/pselect6/epoll_pwait caller passes (NULL: none), or -errno. */
+export function readSigmask(ctx: SyscallContext, addr: number, size: number): bigint | undefined | number {
+  if (addr === 0) return undefined;
+  if (size !== 8) return -Errno.EINVAL;
+  const raw = ctx.read(addr, 8);
+  if (!raw) return -Errno.EFAULT;
+  return Buffer.from(raw).readBigUInt64LE();
+}
+
 export function readTimespecMs(ctx: SyscallContext, addr: number): number | null | 'fault' | 'invalid' {
   if (addr === 0) return null;
   const raw = ctx.read(addr, 16);
@@ -144,7 +181,14 @@ export function readTimespecMs(ctx: SyscallContext, addr: number): number | null
   return sec * 1000 + Math.ceil(nsec / 1e6);
 }
 
-function pollCommon(ctx: SyscallContext, fdsAddr: number, nfds: number, timeoutMs: number | null, writeLeft?: (elapsedMs: number) => boolean): Outcome {
+function pollCommon(
+  ctx: SyscallContext,
+  fdsAddr: number,
+  nfds: number,
+  timeoutMs: number | null,
+  writeLeft?: (elapsedMs: number) => boolean,
+  sigmask?: bigint,
+): Outcome {
   if (nfds < 0 || nfds > fdLimit(ctx.process)) return -Errno.EINVAL;
   const raw = nfds === 0 ? new Uint8Array(0) : ctx.read(fdsAddr, nfds * 8);
   if (!raw) return -Errno.EFAULT;
@@ -157,7 +201,7 @@ function pollCommon(ctx: SyscallContext, fdsAddr: number, nfds: number, timeoutM
     if (nfds > 0 && !ctx.write(fdsAddr, out)) return -Errno.EFAULT;
     if (writeLeft && !writeLeft(Date.now() - start)) return -Errno.EFAULT;
     return revents.filter((r) => r !== 0).length;
-  });
+  }, sigmask);
 }
 
 export function sysPoll(ctx: SyscallContext): Outcome {
@@ -169,14 +213,16 @@ export function sysPpoll(ctx: SyscallContext): Outcome {
   const timeout = readTimespecMs(ctx, ctx.args[2]!);
   if (timeout === 'fault') return -Errno.EFAULT;
   if (timeout === 'invalid') return -Errno.EINVAL;
-  return pollCommon(ctx, ctx.args[0]!, ctx.int(1), timeout, timespecLeft(ctx, ctx.args[2]!, timeout));
+  const mask = readSigmask(ctx, ctx.args[3]!, ctx.args[4]!);
+  if (typeof mask === 'number') return mask;
+  return pollCommon(ctx, ctx.args[0]!, ctx.int(1), timeout, timespecLeft(ctx, ctx.args[2]!, timeout), mask);
 }
 
 const SELECT_IN = POLLIN | POLLHUP | POLLERR | POLLRDNORM;
 const SELECT_OUT = POLLOUT | POLLERR | POLLWRNORM;
 const SELECT_EX = POLLPRI;
 
-function selectCommon(ctx: SyscallContext, timeoutMs: number | null, writeTimeout?: (elapsedMs: number) => boolean): Outcome {
+function selectCommon(ctx: SyscallContext, timeoutMs: number | null, writeTimeout?: (elapsedMs: number) => boolean, sigmask?: bigint): Outcome {
   const nfds = ctx.int(0);
   if (nfds < 0 || nfds > fdLimit(ctx.process)) return -Errno.EINVAL;
   const bytes = Math.ceil(nfds / 64) * 8;
@@ -218,7 +264,7 @@ function selectCommon(ctx: SyscallContext, timeoutMs: number | null, writeTimeou
     for (let i = 0; i < 3; i++) if (outs[i] && !ctx.write(ctx.args[1 + i]!, outs[i]!)) return -Errno.EFAULT;
     if (writeTimeout && !writeTimeout(Date.now() - start)) return -Errno.EFAULT;
     return count;
-  });
+  }, sigmask);
 }
 
 export function sysSelect(ctx: SyscallContext): Outcome {
@@ -261,5 +307,14 @@ export function sysPselect6(ctx: SyscallContext): Outcome {
   const timeout = readTimespecMs(ctx, ctx.args[4]!);
   if (timeout === 'fault') return -Errno.EFAULT;
   if (timeout === 'invalid') return -Errno.EINVAL;
-  return selectCommon(ctx, timeout, timespecLeft(ctx, ctx.args[4]!, timeout));
+  // The sixth argument points at { const sigset_t *ss; size_t ss_len }.
+  let mask: bigint | undefined;
+  if (ctx.args[5]! !== 0) {
+    const raw = ctx.read(ctx.args[5]!, 16);
+    if (!raw) return -Errno.EFAULT;
+    const m = readSigmask(ctx, Number(Buffer.from(raw).readBigUInt64LE(0)), Number(Buffer.from(raw).readBigUInt64LE(8)));
+    if (typeof m === 'number') return m;
+    mask = m;
+  }
+  return selectCommon(ctx, timeout, timespecLeft(ctx, ctx.args[4]!, timeout), mask);
 }

@@ -242,9 +242,9 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
 
   // poll.ts
   poll: full(poll.sysPoll),
-  ppoll: partial(poll.sysPpoll, 'the temporary signal mask is not applied'),
+  ppoll: partial(poll.sysPpoll, 'after a signal its handler runs with the temporary mask, which then stays'),
   select: full(poll.sysSelect),
-  pselect6: partial(poll.sysPselect6, 'the temporary signal mask is not applied'),
+  pselect6: partial(poll.sysPselect6, 'after a signal its handler runs with the temporary mask, which then stays'),
 
   // epoll.ts, eventfd.ts, timerfd.ts
   epoll_create: full(epoll.sysEpollCreate),
