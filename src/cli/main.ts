@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import { VERSION } from '../version.js';
 import { CliError, EXIT_TSVISOR_ERROR } from './errors.js';
 import { runCommand } from './run.js';
-import { replayCommand } from './replay_command.js';
-import { syscallsCommand } from './syscalls_command.js';
-import { traceCommand } from './trace_command.js';
+
+// The other commands are loaded when asked for: `run` starts faster without their code
+// (the trace schemas, the syscall table's documentation).
 
 const USAGE = `usage: tsvisor COMMAND [options]
 
@@ -25,11 +25,11 @@ export async function main(args: string[]): Promise<number> {
       case 'run':
         return await runCommand(rest);
       case 'syscalls':
-        return syscallsCommand(rest);
+        return (await import('./syscalls_command.js')).syscallsCommand(rest);
       case 'trace':
-        return traceCommand(rest);
+        return (await import('./trace_command.js')).traceCommand(rest);
       case 'replay':
-        return replayCommand(rest);
+        return (await import('./replay_command.js')).replayCommand(rest);
       case '--version':
       case 'version':
         fs.writeSync(1, `tsvisor version ${VERSION}\n`);

@@ -7,8 +7,6 @@ import { ExecError, prepareExec, type PreparedExec } from '../kernel/loader/exec
 import type { Credentials } from '../kernel/state.js';
 import { HostRoot } from '../kernel/vfs/path_walk.js';
 import { PlatformError, PtracePlatform } from '../platform/ptrace_platform.js';
-import { printStrace } from '../trace/strace_printer.js';
-import { TraceWriter } from '../trace/trace_writer.js';
 import { VERSION } from '../version.js';
 import { CliError, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND } from './errors.js';
 import { parseRunOptions, RUN_USAGE, type RunOptions } from './run_options.js';
@@ -31,8 +29,10 @@ export async function runCommand(args: string[]): Promise<number> {
   const cwd = sandboxCwd(root, opts);
   const prepared = prepare(root, cwd, opts);
   const kernel = new Kernel({ platform: new PtracePlatform(), root, warn, limits: opts.limits, hostname: opts.hostname });
-  if (opts.strace) printStrace(kernel);
+  // Tracing code is loaded only when asked for (faster start-up without it).
+  if (opts.strace) (await import('../trace/strace_printer.js')).printStrace(kernel);
   if (opts.record !== undefined) {
+    const { TraceWriter } = await import('../trace/trace_writer.js');
     try {
       new TraceWriter(opts.record, opts.command, VERSION).attach(kernel);
     } catch (err) {
