@@ -97,6 +97,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('OverlayNodeCreated'), parent: int, name: z.string(), ...overlayAttrs,
     timeNs: ns, target: z.string().optional(),
+    // With parent 0: the root directory of the kernel's tmpfs mounted there (/dev/shm).
+    mount: z.string().optional(),
   }),
   z.object({ type: z.literal('OpenFileCopiedUp'), fileId: int, nodeId: int }),
   // An open file no fd ever got (an open of a FIFO that was interrupted while it waited).

@@ -255,6 +255,8 @@ export interface OverlayState {
   nodes: Map<number, OverlayNode>;
   /** The upper root directory's node id; 0 until the first change copies "/" up. */
   root: number;
+  /** The root directories of the kernel's tmpfs mounts (/dev/shm) by mount point; absent until their first change. */
+  mounts: Map<string, number>;
   nextNodeId: number;
 }
 
@@ -297,6 +299,6 @@ export function emptyKernelState(): KernelState {
     nextObjectId: 1,
     unsupportedReported: [],
     hostname: 'tsvisor',
-    overlay: { nodes: new Map(), root: 0, nextNodeId: 1 },
+    overlay: { nodes: new Map(), root: 0, mounts: new Map(), nextNodeId: 1 },
   };
 }

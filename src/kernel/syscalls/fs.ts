@@ -2,6 +2,7 @@
 // the overlay (an in-memory upper layer over the read-only host tree) plus /dev and /proc;
 // the syscalls that change it are in fs_write.ts, fs_attrs.ts and file_data.ts.
 import fs from 'node:fs';
+import os from 'node:os';
 
 import { Errno } from '../errno.js';
 import { lookupFd, openNewFile } from '../fd/fd_table.js';
@@ -17,6 +18,7 @@ import { copyUp, createEntry, mayAccess, nowNs } from './overlay_ops.js';
 const PIPEFS_DEV = 0xc;
 import { errnoOf } from '../vfs/path_walk.js';
 import { encodeStat, encodeStatx } from '../vfs/stat_encoding.js';
+import { tmpfsDev, tmpfsMountOfPath } from '../vfs/tmpfs.js';
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
@@ -477,11 +479,46 @@ export function sysGetdents64(ctx: SyscallContext): Outcome {
 const PROC_SUPER_MAGIC = 0x9fa0;
 const TMPFS_MAGIC = 0x01021994;
 const ST_NOSUID = 2;
+const ST_NODEV = 4;
+
+/** The pages and inodes the files under a tmpfs mount hold. */
+function tmpfsUsage(ctx: SyscallContext, mount: string): { pages: bigint; inodes: bigint } {
+  const overlay = ctx.kernel.state.overlay;
+  let pages = 0n;
+  let inodes = 1n;
+  const seen = new Set<number>();
+  const visit = (id: number): void => {
+    const node = overlay.nodes.get(id);
+    if (!node || seen.has(id)) return;
+    seen.add(id);
+    if (node.kind === 'file') pages += BigInt(Math.ceil(node.size / 4096));
+    if (node.kind !== 'dir') return;
+    for (const entry of node.entries.values()) {
+      if (entry === 'whiteout' || seen.has(entry)) continue;
+      inodes += 1n;
+      visit(entry);
+    }
+  };
+  visit(overlay.mounts.get(mount) ?? 0);
+  return { pages, inodes };
+}
 
 function encodeStatfs(ctx: SyscallContext, node: VNode): Buffer | number {
   const out = Buffer.alloc(120);
   const put = (i: number, v: bigint | number) => out.writeBigInt64LE(BigInt(v), i * 8);
-  if (node.fs === 'host' || node.fs === 'overlay') {
+  const tmpfs = tmpfsMountOfPath(node.path);
+  if (tmpfs) {
+    // The kernel's tmpfs (/dev/shm): sized, as Linux's default, at half the host's memory.
+    const blocks = BigInt(Math.floor(os.totalmem() / 2 / 4096));
+    const used = tmpfsUsage(ctx, tmpfs.mount);
+    const free = blocks > used.pages ? blocks - used.pages : 0n;
+    [TMPFS_MAGIC, 4096, blocks, free, free].forEach((v, i) => put(i, v));
+    put(5, blocks / 2n); // f_files
+    put(6, blocks / 2n - used.inodes); // f_ffree
+    put(7, tmpfsDev(tmpfs.index)); // f_fsid
+    put(9, 4096);
+    put(10, ST_NOSUID | ST_NODEV);
+  } else if (node.fs === 'host' || node.fs === 'overlay') {
     // The overlay reports the host filesystem below it, writable (its changes stay in memory).
     let st: ReturnType<typeof fs.statfsSync>;
     try {
@@ -514,7 +551,8 @@ export function sysStatfs(ctx: SyscallContext): Outcome {
 export function sysFstatfs(ctx: SyscallContext): Outcome {
   const d = lookupFd(ctx, ctx.int(0));
   if (!d) return -Errno.EBADF;
-  const path = d.file.kind === 'stdio' ? '/dev' : d.file.kind === 'mem' ? '/' : d.file.path;
+  // A 'mem' file may be unlinked: its mount is that of the path it was opened by (renames stay in a mount).
+  const path = d.file.kind === 'stdio' ? '/dev' : d.file.kind === 'mem' ? (tmpfsMountOfPath(d.file.path)?.mount ?? '/') : d.file.path;
   const node = resolvePath(ctx, path, false);
   if (typeof node === 'number') return node;
   const buf = encodeStatfs(ctx, node);

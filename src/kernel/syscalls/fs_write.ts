@@ -19,6 +19,7 @@ import {
   lookupLast,
   lowerHas,
   mayChangeDir,
+  mountOf,
   nowNs,
   stickyAllows,
   upperDir,
@@ -213,6 +214,7 @@ function renameAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdir
   }
   if (isMountPoint(src.path) || (dst && isMountPoint(dst.path))) return -Errno.EBUSY;
   if (!inOverlay(from.parent) || !inOverlay(to.parent)) return inOverlay(from.parent) || inOverlay(to.parent) ? -Errno.EXDEV : -Errno.EROFS;
+  if (mountOf(from.parent.path) !== mountOf(to.parent.path)) return -Errno.EXDEV; // into or out of /dev/shm
   const dstPath = joinPath(to.parent.path, to.name);
   if (isBelow(dstPath, src.path)) return -Errno.EINVAL; // a directory cannot move into itself
   if (isBelow(src.path, dstPath)) return exchange ? -Errno.EINVAL : -Errno.ENOTEMPTY;
@@ -284,6 +286,14 @@ function fileSource(ctx: SyscallContext, fd: number, pid: number): OverlayNode |
   return resolvePath(ctx, entry.path, false);
 }
 
+/** A path in the mount an upper node (linked by fd) lies in: its tmpfs mount when it has that device. */
+function nodeMount(ctx: SyscallContext, node: OverlayNode): string {
+  for (const [mount, rootId] of ctx.kernel.state.overlay.mounts) {
+    if (ctx.kernel.state.overlay.nodes.get(rootId)?.dev === node.dev) return mount;
+  }
+  return '/';
+}
+
 function linkAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdirfd: number, newAddr: number, flags: number): number {
   if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return -Errno.EINVAL;
   const oldPath = ctx.readPath(oldAddr);
@@ -296,6 +306,7 @@ function linkAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdirfd
   if (typeof last === 'number') return last;
   if (!inOverlay(last.parent)) return -Errno.EXDEV;
   if (isVNode && !inOverlay(src)) return -Errno.EXDEV;
+  if (mountOf(isVNode ? src.path : nodeMount(ctx, src)) !== mountOf(last.parent.path)) return -Errno.EXDEV;
   const denied = mayChangeDir(ctx, last.parent);
   if (denied) return denied;
   const node = isVNode ? copyUp(ctx, src.path) : src;

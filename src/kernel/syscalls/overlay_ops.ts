@@ -8,6 +8,7 @@ import type { OverlayDir, OverlayNode, ProcessState } from '../state.js';
 import { S_IFMT, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK, type FileStat } from '../vfs/file_stat.js';
 import { freshIno, mergedEntries } from '../vfs/overlay.js';
 import { errnoOf, listHostDir, splitPath } from '../vfs/path_walk.js';
+import { isTmpfsMount, tmpfsDev, tmpfsMountOfPath, TMPFS_ROOT_INO, TMPFS_ROOT_MODE } from '../vfs/tmpfs.js';
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import { resolveAt, resolvePath, walkOptions } from './paths.js';
@@ -60,19 +61,26 @@ export function joinPath(dir: string, name: string): string {
   return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }
 
-/** Where the overlay cannot go: the kernel's own filesystems and the hidden /sys. */
+/** Where the overlay cannot go: the kernel's own filesystems and the hidden /sys (but the tmpfs /dev/shm is the overlay's). */
 export function outsideOverlay(path: string): boolean {
   const top = splitPath(path)[0];
+  if (tmpfsMountOfPath(path)) return false;
   return top === 'dev' || top === 'proc' || top === 'sys';
 }
 
 /** Mount points of the sandbox: they cannot be renamed or removed. */
 export function isMountPoint(path: string): boolean {
-  return path === '/' || path === '/dev' || path === '/proc' || path === '/sys';
+  return path === '/' || path === '/dev' || path === '/proc' || path === '/sys' || isTmpfsMount(path);
 }
 
-/** Whether node is a file of the overlay (upper, or lower under it): what changes can reach. */
+/** The mount a path of the overlay lies in: a tmpfs mount point, or '/' (renames and links cannot cross them: EXDEV). */
+export function mountOf(path: string): string {
+  return tmpfsMountOfPath(path)?.mount ?? '/';
+}
+
+/** Whether node is a file of the overlay (upper, or lower under it; a tmpfs root before its first change): what changes can reach. */
 export function inOverlay(node: VNode): boolean {
+  if (tmpfsMountOfPath(node.path)) return node.fs === 'overlay' || (node.fs === 'synthetic-dir' && isTmpfsMount(node.path));
   return (node.fs === 'host' || node.fs === 'overlay') && !outsideOverlay(node.path);
 }
 
@@ -116,6 +124,19 @@ function upperRoot(ctx: SyscallContext): OverlayDir | number {
   return root?.kind === 'dir' ? root : -Errno.EIO;
 }
 
+/** The root directory of a tmpfs mount, made (empty, without a lower directory) at its first change. */
+function tmpfsRoot(ctx: SyscallContext, mount: string, index: number): OverlayDir | number {
+  const overlay = ctx.kernel.state.overlay;
+  if (!overlay.mounts.has(mount)) {
+    ctx.emit({
+      type: 'OverlayNodeCreated', parent: 0, name: '', mount, nodeId: overlay.nextNodeId, kind: 'dir',
+      mode: TMPFS_ROOT_MODE, uid: 0, gid: 0, dev: tmpfsDev(index), ino: TMPFS_ROOT_INO, timeNs: ctx.kernel.root.bootNs,
+    });
+  }
+  const root = overlay.nodes.get(overlay.mounts.get(mount) ?? 0);
+  return root?.kind === 'dir' ? root : -Errno.EIO;
+}
+
 /**
  * Brings the entry at a symlink-free sandbox path, and every directory above it, into the
  * upper layer: directories as themselves (their lower one stays merged below), files with
@@ -124,11 +145,12 @@ function upperRoot(ctx: SyscallContext): OverlayDir | number {
 export function copyUp(ctx: SyscallContext, path: string): OverlayNode | number {
   if (outsideOverlay(path)) return -Errno.EROFS;
   const overlay = ctx.kernel.state.overlay;
-  const root = upperRoot(ctx);
+  const tmpfs = tmpfsMountOfPath(path);
+  const root = tmpfs ? tmpfsRoot(ctx, tmpfs.mount, tmpfs.index) : upperRoot(ctx);
   if (typeof root === 'number') return root;
   let node: OverlayNode = root;
-  let at = '';
-  for (const name of splitPath(path)) {
+  let at = tmpfs ? tmpfs.mount : '';
+  for (const name of tmpfs ? tmpfs.rest : splitPath(path)) {
     at += `/${name}`;
     if (node.kind !== 'dir') return -Errno.ENOTDIR;
     const dir: OverlayDir = node;

@@ -1,4 +1,5 @@
-// /dev: the devices every program expects, made by the kernel (never the host's nodes).
+// /dev: the devices every program expects, made by the kernel (never the host's nodes), and
+// the directory shm, where the kernel's tmpfs is mounted (vfs/tmpfs.ts).
 import { S_IFCHR, S_IFDIR, S_IFLNK, syntheticStat } from './file_stat.js';
 import type { DevName, SyntheticEntry, VNode } from './vnode.js';
 
@@ -27,7 +28,7 @@ export function devfsLookup(rest: readonly string[], bootNs: bigint): VNode | un
     return {
       fs: 'synthetic-dir',
       path: '/dev',
-      stat: syntheticStat({ dev: DEVFS_DEV, ino: 1, mode: S_IFDIR | 0o755, nlink: 2 }, bootNs),
+      stat: syntheticStat({ dev: DEVFS_DEV, ino: 1, mode: S_IFDIR | 0o755, nlink: 3 }, bootNs),
       entries: devfsEntries,
     };
   }
@@ -56,8 +57,13 @@ export function devfsLookup(rest: readonly string[], bootNs: bigint): VNode | un
   return undefined;
 }
 
+/** The directory /dev/shm is mounted on (the path walk finds the mount, vfs/tmpfs.ts). */
+const SHM_INO = 50;
+const DT_DIR = 4;
+
 function devfsEntries(): SyntheticEntry[] {
   return [
+    { name: 'shm', ino: SHM_INO, type: DT_DIR },
     ...DEVICES.map(([name], i) => ({ name, ino: 10 + i, type: 2 })),
     ...LINKS.map(([name], i) => ({ name, ino: 30 + i, type: 10 })),
   ];

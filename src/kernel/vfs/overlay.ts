@@ -26,14 +26,16 @@ export interface ListedEntry {
 }
 
 /**
- * Where a symlink-free sandbox path lives: an upper node, the lower (host root) path it
+ * Where a symlink-free sandbox path lives (components below the upper directory rootId, by
+ * default the overlay's root; a tmpfs mount's root has no lower directory): an upper node, the lower (host root) path it
  * shows (which differs from the sandbox path below a renamed directory), or -errno.
  */
 export type LayerLookup = { layer: 'upper'; node: OverlayNode } | { layer: 'lower'; lower: string[] } | number;
 
-export function lookupLayers(upper: OverlayState | undefined, components: readonly string[]): LayerLookup {
-  if (!upper || upper.root === 0) return { layer: 'lower', lower: [...components] };
-  let node = upper.nodes.get(upper.root)!;
+export function lookupLayers(upper: OverlayState | undefined, components: readonly string[], rootId?: number): LayerLookup {
+  const start = rootId ?? upper?.root ?? 0;
+  if (!upper || start === 0) return { layer: 'lower', lower: [...components] };
+  let node = upper.nodes.get(start)!;
   for (let i = 0; i < components.length; i++) {
     if (node.kind !== 'dir') return -Errno.ENOTDIR;
     const name = components[i]!;

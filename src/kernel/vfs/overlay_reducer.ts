@@ -48,12 +48,13 @@ function unlinkEntry(state: KernelState, dir: OverlayDir, name: string): void {
   releaseNode(state, entry);
 }
 
-function attach(state: KernelState, parent: number, name: string, node: OverlayNode): void {
+function attach(state: KernelState, parent: number, name: string, node: OverlayNode, mount?: string): void {
   const overlay = state.overlay;
   overlay.nodes.set(node.id, node);
   overlay.nextNodeId = Math.max(overlay.nextNodeId, node.id + 1);
   if (parent === 0) {
-    overlay.root = node.id;
+    if (mount === undefined) overlay.root = node.id;
+    else overlay.mounts.set(mount, node.id);
     return;
   }
   const dir = dirOf(overlay, parent);
@@ -117,7 +118,7 @@ export const overlayReducers: ReducerTable<
   },
   OverlayNodeCreated(state, e) {
     const times = { atimeNs: e.timeNs, mtimeNs: e.timeNs, ctimeNs: e.timeNs };
-    attach(state, e.parent, e.name, makeNode(e, times, e.target === undefined ? {} : { target: e.target }));
+    attach(state, e.parent, e.name, makeNode(e, times, e.target === undefined ? {} : { target: e.target }), e.mount);
     if (e.parent !== 0) touchDir(dirOf(state.overlay, e.parent), e.timeNs);
   },
   OverlayWritten(state, e) {

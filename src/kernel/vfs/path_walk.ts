@@ -1,6 +1,7 @@
 // The path walk: resolves a sandbox path inside the sandbox root, component by component,
 // following symlinks itself so that neither `..` nor a symlink (absolute or relative) can
-// lead outside the root. /dev and /proc are the kernel's own filesystems; /sys is hidden.
+// lead outside the root. /dev and /proc are the kernel's own filesystems (with the tmpfs
+// /dev/shm, overlay nodes without a lower layer: vfs/tmpfs.ts); /sys is hidden.
 // Everything else is the overlay: its in-memory upper layer (kernel state) over the host
 // root. The host is asked only about host paths under the root (lstat, readlink: never
 // following a link), and files are opened with O_NOFOLLOW (see syscalls/fs.ts).
@@ -12,6 +13,7 @@ import { devfsLookup } from './devfs.js';
 import type { FileStat } from './file_stat.js';
 import { DT_DIR, lookupLayers, mergedEntries, nodeStat, type ListedEntry } from './overlay.js';
 import { procfsLookup } from './procfs.js';
+import { tmpfsMountOf, tmpfsRootId, untouchedTmpfsRoot } from './tmpfs.js';
 import type { ProcessView, VNode } from './vnode.js';
 
 const MAX_SYMLINKS = 40;
@@ -102,6 +104,16 @@ export class HostRoot {
   /** The node at an absolute, symlink-free component list. */
   private lookup(components: readonly string[], opts: WalkOptions): VNode | number {
     const top = components[0];
+    // A tmpfs mount (/dev/shm): upper nodes only, under a root that has no lower directory.
+    const tmpfs = top === 'dev' ? tmpfsMountOf(components) : undefined;
+    if (tmpfs) {
+      const rootId = tmpfsRootId(opts.upper, tmpfs.mount);
+      if (rootId === 0) return tmpfs.rest.length === 0 ? untouchedTmpfsRoot(tmpfs.mount, tmpfs.index, this.bootNs) : -Errno.ENOENT;
+      const found = lookupLayers(opts.upper, tmpfs.rest, rootId);
+      if (typeof found === 'number') return found;
+      if (found.layer !== 'upper') return -Errno.ENOENT;
+      return { fs: 'overlay', path: '/' + components.join('/'), stat: this.upperStat(found.node, opts.upper!), node: found.node };
+    }
     if (top === 'dev') return devfsLookup(components.slice(1), this.bootNs) ?? -Errno.ENOENT;
     if (top === 'proc') {
       if (!opts.view) return -Errno.ENOENT;

@@ -1,0 +1,53 @@
+// The kernel's tmpfs mounts (/dev/shm): directories of the overlay's upper layer that have no
+// lower directory at all, so nothing of the host shows through (the host's shared-memory
+// objects stay invisible). A mount's root exists in state from its first change on (an
+// OverlayNodeCreated with parent 0 and `mount`); until then it is an empty synthetic
+// directory with the same attributes. Everything below it is ordinary overlay nodes: created,
+// written, renamed, unlinked and mapped by the overlay's code.
+import type { OverlayState } from '../state.js';
+import { S_IFDIR, syntheticStat, type FileStat } from './file_stat.js';
+import type { VNode } from './vnode.js';
+
+/** Where the kernel mounts a tmpfs (mode 1777, as Linux distributions mount /dev/shm). */
+export const TMPFS_MOUNTS: readonly string[] = ['/dev/shm'];
+
+export const TMPFS_ROOT_MODE = S_IFDIR | 0o1777;
+/** A tmpfs root directory's inode number (as on Linux). */
+export const TMPFS_ROOT_INO = 1n;
+
+/** The device of the tmpfs mounted at TMPFS_MOUNTS[i]: anonymous devices, major 0 (as Linux's). */
+export function tmpfsDev(index: number): bigint {
+  return BigInt(0x40 + index);
+}
+
+/** The tmpfs mount a symlink-free absolute path lies in (its root included), with the components below it. */
+export function tmpfsMountOf(components: readonly string[]): { mount: string; index: number; rest: string[] } | undefined {
+  for (let index = 0; index < TMPFS_MOUNTS.length; index++) {
+    const mount = TMPFS_MOUNTS[index]!;
+    const parts = mount.split('/').filter((c) => c.length > 0);
+    if (components.length < parts.length || parts.some((p, i) => components[i] !== p)) continue;
+    return { mount, index, rest: components.slice(parts.length) };
+  }
+  return undefined;
+}
+
+/** tmpfsMountOf for a path string. */
+export function tmpfsMountOfPath(path: string): { mount: string; index: number; rest: string[] } | undefined {
+  return tmpfsMountOf(path.split('/').filter((c) => c.length > 0));
+}
+
+/** Whether a path is a tmpfs mount point itself. */
+export function isTmpfsMount(path: string): boolean {
+  return TMPFS_MOUNTS.includes(path);
+}
+
+/** The root of a tmpfs mount before its first change: an empty directory owned by root. */
+export function untouchedTmpfsRoot(mount: string, index: number, bootNs: bigint): VNode {
+  const stat: FileStat = syntheticStat({ dev: Number(tmpfsDev(index)), ino: Number(TMPFS_ROOT_INO), mode: TMPFS_ROOT_MODE, nlink: 2 }, bootNs);
+  return { fs: 'synthetic-dir', path: mount, stat, entries: () => [] };
+}
+
+/** The node id of a tmpfs mount's root in the upper layer, 0 before its first change. */
+export function tmpfsRootId(upper: OverlayState | undefined, mount: string): number {
+  return upper?.mounts.get(mount) ?? 0;
+}
