@@ -42,6 +42,7 @@ export async function runCommand(args: string[]): Promise<number> {
   // Terminal signals reach the program directly (same process group); tsvisor stays up
   // to report its status. A SIGTERM/SIGHUP for tsvisor is passed on to the program.
   for (const sig of ['SIGINT', 'SIGQUIT', 'SIGTSTP'] as const) process.on(sig, () => kernel.interruptSignalled());
+  if (process.env.TSVISOR_DEBUG) process.on('SIGUSR2', () => warn(`debug: ${kernel.debugSummary()}`));
   // The first SIGTERM/SIGHUP is passed on; a second one ends the sandbox, so that a program
   // that ignores it cannot keep tsvisor (and its processes) alive.
   let asked = 0;

@@ -2,6 +2,8 @@
 // Never serialized; rebuilt (re-opened by path) on restore.
 import fs from 'node:fs';
 
+import { wakeAt, type WakeTimer } from './time/wake_timer.js';
+
 export interface DirEntry {
   name: string;
   ino: bigint;
@@ -20,13 +22,13 @@ interface HostFile {
 export class HostResources {
   private readonly files = new Map<number, HostFile>();
   /** Node timers that wake the waiters of a timerfd at its deadline, by timerfd id. */
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly timers = new Map<number, WakeTimer>();
 
-  /** (Re)arms the wake-up of timer id in ms (null: disarm). */
-  armTimer(id: number, ms: number | null, wake: () => void): void {
-    clearTimeout(this.timers.get(id));
+  /** (Re)arms the wake-up of timer id at deadline (ms of the now() clock; null: disarm). */
+  armTimer(id: number, deadline: number | null, wake: () => void, now: () => number): void {
+    this.timers.get(id)?.cancel();
     this.timers.delete(id);
-    if (ms !== null) this.timers.set(id, setTimeout(wake, Math.max(0, ms)));
+    if (deadline !== null) this.timers.set(id, wakeAt(deadline, wake, now));
   }
 
   addFile(fileId: number, fd: number): void {
@@ -76,7 +78,7 @@ export class HostResources {
   }
 
   releaseAll(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
     for (const id of [...this.files.keys()]) this.release(id);
   }

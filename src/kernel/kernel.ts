@@ -283,6 +283,7 @@ export class Kernel {
   }
 
   private interrupt(tid: number, sig: number): void {
+    if (process.env.TSVISOR_DEBUG) this.warn(`debug: interrupt tid ${tid} by signal ${sig}`);
     const rt = this.runtime.get(tid)!;
     const thread = this.thread(tid);
     const mine = new Set<Waiter>();
@@ -302,6 +303,13 @@ export class Kernel {
       this.platform.answer(thread.hostTid, -Errno.EINTR);
     }
     this.loop();
+  }
+
+  /** A summary of the kernel's runtime (tsvisor's SIGUSR2 with TSVISOR_DEBUG set). */
+  debugSummary(): string {
+    const waits = [...this.waiters].map(([key, set]) => `${key}:${[...set].map((w) => w.tid).join(',')}`);
+    const threads = [...this.runtime].map(([tid, rt]) => `${tid}${rt.blocked ? '(blocked ' + syscallName(rt.nr) + ')' : ''}`);
+    return `running=${this.running} looping=${this.looping} draining=${this.draining} queue=${this.notifyQueue.join(',')} threads=${threads.join(' ')} waits=${waits.join(' ')}`;
   }
 
   /** Ends the sandbox at once, as if pid 1 had been killed by sig. */

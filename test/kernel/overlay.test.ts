@@ -1,7 +1,7 @@
 // The overlay's upper layer as data: its reducers, the layered lookup and the merged listing,
 // and a real run whose overlay events, replayed, rebuild the same upper layer.
 import { expect } from 'chai';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -73,6 +73,19 @@ describe('overlay reducers and lookup', () => {
     expect(dir(s, 2).entries.has('motd')).to.equal(false);
   });
 
+  it('a tmpfs mount root (/dev/shm) is an upper directory with no lower one, apart from the overlay root', () => {
+    const s = stateWithTree();
+    applyEvent(s, { type: 'OverlayNodeCreated', parent: 0, name: '', mount: '/dev/shm', nodeId: 4, kind: 'dir', mode: 0o41777, ...attrs, ino: 1n, timeNs: T });
+    applyEvent(s, { type: 'OverlayNodeCreated', parent: 4, name: 'sem.x', nodeId: 5, kind: 'file', mode: 0o100600, ...attrs, ino: 98n, timeNs: T + 1n });
+    expect(s.overlay.root).to.equal(1);
+    expect(s.overlay.mounts.get('/dev/shm')).to.equal(4);
+    const sem = lookupLayers(s.overlay, ['sem.x'], 4);
+    expect(typeof sem === 'object' && sem.layer === 'upper' && sem.node.id).to.equal(5);
+    expect(lookupLayers(s.overlay, ['other'], 4), 'nothing below shows through').to.be.a('number');
+    const listed = mergedEntries(s.overlay, dir(s, 4), () => { throw new Error('no lower listing'); });
+    expect(typeof listed === 'number' ? listed : listed.map((e) => e.name)).to.deep.equal(['sem.x']);
+  });
+
   it('keeps an unlinked file while an open file refers to it', () => {
     const s = stateWithTree();
     applyEvent(s, { type: 'FileOpened', fileId: 7, kind: 'mem', path: '/etc/motd', flags: 2, nodeId: 3 });
@@ -138,6 +151,7 @@ describe('overlay events of a real run', function () {
 
   it('rebuild the live upper layer when replayed, pass their schema, and leave the host alone', async () => {
     const scratch = mkdtempSync(join(tmpdir(), 'tsvisor-ovl-replay-'));
+    const shmName = `tsvisor-replay-${process.pid}`;
     try {
       writeFileSync(join(scratch, 'lower.txt'), 'from the host\n');
       const script = [
@@ -148,6 +162,7 @@ describe('overlay events of a real run', function () {
         'exec 3>tmpfile && rm tmpfile && echo kept >&3 && exec 3>&-',
         'cat d/e/moved link > /dev/null',
         'cp /bin/true t && printf "#!/bin/sh\\necho hi\\n" > s.sh && chmod +x s.sh && mkfifo fifo',
+        `echo shm > /dev/shm/${shmName} && mv /dev/shm/${shmName} /dev/shm/${shmName}.2`,
       ].join(' && ');
       const root = new HostRoot('/');
       const kernel = new Kernel({ platform: new PtracePlatform(), root, warn: () => {} });
@@ -170,6 +185,8 @@ describe('overlay events of a real run', function () {
       // The unlinked temporary file is gone with its last fd; the host still has only lower.txt.
       expect([...kernel.state.overlay.nodes.values()].every((n) => n.nlink > 0)).to.equal(true);
       expect(readdirSync(scratch)).to.deep.equal(['lower.txt']);
+      expect(kernel.state.overlay.mounts.has('/dev/shm'), 'the /dev/shm tmpfs in the upper layer').to.equal(true);
+      expect(existsSync(`/dev/shm/${shmName}.2`), 'the host /dev/shm untouched').to.equal(false);
       // exec finds programs of the upper layer when given it (the caller passes the overlay).
       const upper = kernel.state.overlay;
       const env = ['PATH=/usr/bin:/bin'];

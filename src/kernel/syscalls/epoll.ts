@@ -6,6 +6,7 @@ import type { EpollInterest } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { fileReadiness, involvesHostStream, readTimespecMs, wakeKeysOf } from './poll.js';
+import { wakeAt } from '../time/wake_timer.js';
 
 const EPOLL_CLOEXEC = 0o2000000;
 const EPOLL_CTL_ADD = 1;
@@ -136,10 +137,12 @@ function waitCommon(ctx: SyscallContext, timeoutMs: number | null): Outcome {
     if (file) keys.push(...wakeKeysOf(file));
     fds.push(i.fd);
   }
-  const timers: NodeJS.Timeout[] = [];
-  if (deadline !== null) timers.push(setTimeout(() => kernel.notify(timerKey), Math.max(0, deadline - Date.now())));
-  if (involvesHostStream(ctx, fds)) timers.push(setInterval(() => kernel.notify(timerKey), HOST_RECHECK_MS));
-  return ctx.block(keys, attempt, () => timers.forEach((t) => clearTimeout(t)));
+  const timer = deadline === null ? undefined : wakeAt(deadline, () => kernel.notify(timerKey));
+  const recheck = involvesHostStream(ctx, fds) ? setInterval(() => kernel.notify(timerKey), HOST_RECHECK_MS) : undefined;
+  return ctx.block(keys, attempt, () => {
+    timer?.cancel();
+    clearInterval(recheck);
+  });
 }
 
 export function sysEpollWait(ctx: SyscallContext): Outcome {

@@ -7,6 +7,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import type { OpenFile } from '../state.js';
 import { expirations } from './timerfd.js';
+import { wakeAt } from '../time/wake_timer.js';
 import { SYS } from './numbers.js';
 
 const POLLIN = 0x1;
@@ -135,10 +136,12 @@ function waitReady(
     const file = lookupFd(ctx, fd)?.file;
     if (file) keys.push(...wakeKeysOf(file));
   }
-  const timers: NodeJS.Timeout[] = [];
-  if (deadline !== null) timers.push(setTimeout(() => kernel.notify(key), Math.max(0, deadline - Date.now())));
-  if (involvesHostStream(ctx, polls.map((p) => p.fd))) timers.push(setInterval(() => kernel.notify(key), HOST_RECHECK_MS));
-  return ctx.block(keys, check, () => timers.forEach((t) => clearTimeout(t)));
+  const timer = deadline === null ? undefined : wakeAt(deadline, () => kernel.notify(key));
+  const recheck = involvesHostStream(ctx, polls.map((p) => p.fd)) ? setInterval(() => kernel.notify(key), HOST_RECHECK_MS) : undefined;
+  return ctx.block(keys, check, () => {
+    timer?.cancel();
+    clearInterval(recheck);
+  });
 }
 
 const SIG_SETMASK = 2;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import { Errno } from '../errno.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import { wakeAt } from '../time/wake_timer.js';
 
 const CLOCK_REALTIME = 0;
 const CLOCK_MONOTONIC = 1;
@@ -131,18 +132,15 @@ function sleepUntil(ctx: SyscallContext, clock: number, deadline: bigint, remAdd
     return typeof now === 'number' ? 0n : deadline - now;
   };
   if (left() <= 0n) return 0;
-  let timer: NodeJS.Timeout;
-  const wake = () => {
-    // Node's timers may fire a little early: wait again for the rest.
-    const ns = left();
-    if (ns > 0n) timer = setTimeout(wake, Number(ns / 1_000_000n) + 1);
-    else kernel.notify(key);
-  };
-  timer = setTimeout(wake, Number(left() / 1_000_000n));
+  // Rounded up to the next ms: the wake-up must not come before the deadline in ns.
+  const timer = wakeAt(Number((deadline + 999_999n) / 1_000_000n), () => kernel.notify(key), () => {
+    const now = clockNs(ctx, clock);
+    return typeof now === 'number' ? Infinity : Number(now / 1_000_000n);
+  });
   return ctx.block(
     [key],
     () => (left() <= 0n ? 0 : null),
-    () => clearTimeout(timer),
+    () => timer.cancel(),
     () => {
       if (remAddr !== 0) ctx.write(remAddr, timespec(left() > 0n ? left() : 0n));
     },

@@ -68,10 +68,14 @@ export function sysTimerfdSettime(ctx: SyscallContext): Outcome {
   if (oldAddr !== 0 && !ctx.write(oldAddr, current(ctx, t))) return -Errno.EFAULT;
   const deadlineNs = valueNs === 0n ? null : flags & TFD_TIMER_ABSTIME ? valueNs : now(t.clock) + valueNs;
   ctx.emit({ type: 'TimerfdSet', id: t.id, intervalNs, deadlineNs });
-  ctx.kernel.host.armTimer(t.id, deadlineNs === null ? null : Number((deadlineNs - now(t.clock)) / 1_000_000n) + 1, () =>
-    ctx.kernel.notify(`timerfd:${t.id}`),
-  );
+  armWake(ctx, t.id, t.clock, deadlineNs);
   return 0;
+}
+
+/** Wakes the timerfd's waiters at its deadline (on the timer's own clock). */
+function armWake(ctx: SyscallContext, id: number, clock: number, deadlineNs: bigint | null): void {
+  const toMs = (ns: bigint) => Number(ns / 1_000_000n);
+  ctx.kernel.host.armTimer(id, deadlineNs === null ? null : toMs(deadlineNs) + 1, () => ctx.kernel.notify(`timerfd:${id}`), () => toMs(now(clock)));
 }
 
 export function sysTimerfdGettime(ctx: SyscallContext): Outcome {
@@ -104,9 +108,7 @@ export function readTimerfd(ctx: SyscallContext, d: FdLookup, count: number, del
     const r = deliver(out);
     if (r < 0) return r;
     ctx.emit({ type: 'TimerfdSet', id, intervalNs: t.intervalNs, deadlineNs: next });
-    if (next !== null) {
-      ctx.kernel.host.armTimer(id, Number((next - now(t.clock)) / 1_000_000n) + 1, () => ctx.kernel.notify(`timerfd:${id}`));
-    }
+    if (next !== null) armWake(ctx, id, t.clock, next);
     return 8;
   };
   const first = attempt();
