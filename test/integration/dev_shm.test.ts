@@ -70,13 +70,9 @@ describe('/dev/shm: the sandbox\'s own tmpfs', function () {
     expect(sandbox.stdout, summarize(sandbox)).to.equal('rmdir=1\nmv=1\ntouch=1\n/dev/shm\n');
   });
 
-  // multiprocessing.Pool needs its locks (sem_open'ed, then inherited through fork) shared
-  // between processes. mmap of a file of the overlay is a private copy (docs/design-notes.md),
-  // so after fork each worker has its own copy of the inqueue's read lock: two workers read the
-  // task pipe at once, one gets another's message header and fails with UnpicklingError.
-  // (With shared anonymous mappings for MAP_SHARED, the next obstacle is restart_syscall,
-  // which the kernel does not handle yet.)
-  it.skip('multiprocessing.Pool(2).map works as natively (needs MAP_SHARED shared across fork)', () => {
+  // multiprocessing.Pool needs its locks (sem_open'ed in /dev/shm, then inherited through fork)
+  // shared between processes: MAP_SHARED mappings are shared memory on the host.
+  it('multiprocessing.Pool(2).map works as natively (MAP_SHARED shared across fork)', () => {
     const argv = ['/usr/bin/python3', '-c', 'from multiprocessing import Pool\nwith Pool(2) as p: print(p.map(abs, [-1, -2, 3]))'];
     const native = runNative(argv, { env: testEnv() });
     const sandbox = runSandbox(argv, { env: testEnv(), timeoutMs: 30_000 });

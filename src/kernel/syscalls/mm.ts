@@ -56,7 +56,10 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   // The mapping: anonymous memory on the host, filled with the file's bytes.
   const keep = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_NORESERVE | MAP_POPULATE | MAP_32BIT);
   const size = pageUp(length);
-  const at = inject(ctx, SYS.mmap, addr, size, prot | PROT_WRITE, keep | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  // Shared mappings are shared anonymous memory on the host: processes forked afterwards
+  // share it (POSIX semaphores, multiprocessing); it is still a copy of the file's bytes.
+  const kind = shared ? MAP_SHARED : MAP_PRIVATE;
+  const at = inject(ctx, SYS.mmap, addr, size, prot | PROT_WRITE, keep | kind | MAP_ANONYMOUS, -1, 0);
   if (at < 0 && at > -4096) return at;
   if (file.kind === 'host') {
     const hostFd = ctx.kernel.host.fd(file.id);

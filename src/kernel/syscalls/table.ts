@@ -147,7 +147,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   fremovexattr: noXattrs,
 
   // mm.ts: memory
-  mmap: partial(mm.sysMmap, 'anonymous mappings run on the host; file mappings are private copies (MAP_SHARED writes do not reach the file)'),
+  mmap: partial(mm.sysMmap, 'anonymous mappings run on the host; file mappings are copies of the file (MAP_SHARED ones are shared with forked children, but writes do not reach the file)'),
   brk: full(mm.sysBrk),
   munmap: host('own address space'),
   mprotect: host('own address space'),
@@ -182,6 +182,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   getrusage: host('the caller\'s own usage (children: those the host counts)'),
   times: host('the caller\'s own times'),
   mincore: host('residency of the caller\'s own pages'),
+  restart_syscall: host('resumes a host-run syscall (futex with a timeout) after a signal handler'),
   get_mempolicy: host('the caller\'s own NUMA policy'),
   alarm: host('the host\'s real-time timer of the stub signals the program itself'),
   setitimer: host('the host\'s interval timers of the stub signal the program itself'),
