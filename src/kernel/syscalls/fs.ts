@@ -109,6 +109,7 @@ function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
     case 'synthetic-dir':
       return openNewFile(ctx, { kind: 'dir', path: node.path, flags: statusFlags, cloexec });
     case 'dev':
+      if (node.device === 'tty') return openTerminal(ctx, statusFlags, cloexec);
       return openNewFile(ctx, { kind: 'dev', path: node.path, flags: statusFlags, cloexec });
     case 'synthetic-link':
       return -Errno.ELOOP;
@@ -158,6 +159,22 @@ function openUpper(ctx: SyscallContext, path: string, node: OverlayNode, flags: 
   // Linux truncates (and sets the times) at every O_TRUNC open of an existing file, empty or not.
   if (flags & O_TRUNC) ctx.emit({ type: 'OverlayTruncated', nodeId: node.id, size: 0, timeNs: nowNs() });
   return openNewFile(ctx, { kind: 'mem', path, flags: statusFlags, cloexec, nodeId: node.id });
+}
+
+/**
+ * /dev/tty: the sandbox's controlling terminal is tsvisor's own. It is opened on the host by
+ * tsvisor (never by the program) and served like stdio; without one, ENXIO as on Linux.
+ */
+function openTerminal(ctx: SyscallContext, flags: number, cloexec: boolean): number {
+  let hostFd: number;
+  try {
+    hostFd = fs.openSync('/dev/tty', fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+  } catch {
+    return -Errno.ENXIO;
+  }
+  const fd = openNewFile(ctx, { kind: 'stdio', path: 'tty', flags, cloexec, hostFd, hostHandle: hostFd });
+  if (fd < 0) fs.closeSync(hostFd);
+  return fd;
 }
 
 function openPathOnly(ctx: SyscallContext, node: VNode, flags: number): number {

@@ -11,6 +11,8 @@ const DEVICES: ReadonlyArray<[DevName, number, number]> = [
   ['full', 1, 7],
   ['random', 1, 8],
   ['urandom', 1, 9],
+  // The controlling terminal: tsvisor's own, when it has one (syscalls/fs.ts).
+  ['tty', 5, 0],
 ];
 const LINKS: ReadonlyArray<[string, string]> = [
   ['fd', '/proc/self/fd'],

@@ -3,7 +3,7 @@ import type { OverlayNode } from '../state.js';
 import type { FileStat } from './file_stat.js';
 import type { ProcContext } from './procfs_content.js';
 
-export type DevName = 'null' | 'zero' | 'full' | 'random' | 'urandom';
+export type DevName = 'null' | 'zero' | 'full' | 'random' | 'urandom' | 'tty';
 
 export type VNode =
   /** A file of the host root (read-only lower layer) that the overlay's upper layer does not hide. */
