@@ -783,6 +783,7 @@ export class Kernel {
         pid: process.pid,
         exe: prepared.exe.path,
         argv: prepared.argv,
+        envp: prepared.envp,
         comm: commOf(prepared.execfn),
         brkStart: image.brkStart,
         mappings: image.mappings,

@@ -20,6 +20,7 @@ const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported' | 'Host
     const p = processOf(state, e.pid);
     p.exe = e.exe;
     p.argv = [...e.argv];
+    p.environ = [...e.envp];
     p.comm = e.comm;
     p.mm = { brkStart: e.brkStart, brk: e.brkStart, mappings: e.mappings.map((m) => ({ ...m })) };
     // Caught signals revert to their default action; ignored ones stay ignored.

@@ -50,9 +50,10 @@ export interface ProcessState {
   stopSignal: number;
   /** A stop or continue its parent has not collected yet (wait with WUNTRACED / WCONTINUED). */
   waitReport: 'stopped' | 'continued' | null;
-  /** Sandbox path of the running executable and its argv. */
+  /** Sandbox path of the running executable, its argv and the environment it was given. */
   exe: string;
   argv: string[];
+  environ: string[];
   comm: string;
   cwd: string;
   umask: number;

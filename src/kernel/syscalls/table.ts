@@ -184,6 +184,8 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   mincore: host('residency of the caller\'s own pages'),
   restart_syscall: host('resumes a host-run syscall (futex with a timeout) after a signal handler'),
   get_mempolicy: host('the caller\'s own NUMA policy'),
+  set_mempolicy: host('the caller\'s own NUMA policy'),
+  mbind: host('NUMA policy of the caller\'s own pages'),
   alarm: host('the host\'s real-time timer of the stub signals the program itself'),
   setitimer: host('the host\'s interval timers of the stub signal the program itself'),
   getitimer: host('the host\'s interval timers of the stub'),

@@ -77,6 +77,7 @@ function stateLetter(p: ProcessState): string {
 /** Per-process files of /proc/PID, by name. Memory figures come from the stub on the host. */
 export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcContext) => string | Uint8Array>> = {
   cmdline: (p) => Buffer.from(p.argv.map((a) => a + '\0').join('')),
+  environ: (p) => Buffer.from(p.environ.map((a) => a + '\0').join('')),
   comm: (p) => `${p.comm}\n`,
   stat: (p) => {
     const host = hostFile(`/proc/${p.hostPid}/stat`);
