@@ -112,7 +112,10 @@ const CLD_STOPPED = 5;
 const CLD_CONTINUED = 6;
 const SIGCONT = 18;
 const SA_NOCLDSTOP = 1;
-const STOP_SIGNALS: ReadonlySet<number> = new Set([19, 20, 21, 22]);
+const SIGSTOP = 19;
+const STOP_SIGNALS: ReadonlySet<number> = new Set([SIGSTOP, 20, 21, 22]);
+/** SIGTSTP, SIGTTIN, SIGTTOU: stops subject to the orphaned-group rule. */
+const TERMINAL_STOPS: ReadonlySet<number> = new Set([20, 21, 22]);
 
 /** Who sent a signal, as the target's siginfo must say. status < 0: not a SIGCHLD. */
 export interface SignalSender {
@@ -176,6 +179,8 @@ export class Kernel {
   private readonly notifyQueue: string[] = [];
   /** Senders of signals in flight, by "pid:signal" of the target. */
   private readonly signalSenders = new Map<string, SignalSender[]>();
+  /** Processes stopping by a SIGSTOP that stands for a terminal stop signal (see terminalStop). */
+  private readonly stoppingAs = new Map<number, number>();
   private draining = false;
   private readonly clones = new Map<number, CloneRequest>();
   /** New host threads that stopped before their creator's clone event told who they are. */
@@ -644,7 +649,37 @@ export class Kernel {
       if (queue && queue.length === 0) this.signalSenders.delete(`${thread.pid}:${stop.value}`);
       this.platform.patchSiginfo(thread.hostTid, sender.code, sender.pid, sender.uid, sender.status);
     }
+    if (TERMINAL_STOPS.has(stop.value) && (this.process(thread.pid).sigactions.get(stop.value)?.handler ?? 0) === 0) {
+      this.terminalStop(thread, stop.value);
+      return;
+    }
     this.platform.resume(thread.hostTid, stop.value);
+  }
+
+  /**
+   * SIGTSTP/SIGTTIN/SIGTTOU with their default action. Process groups are the kernel's (on the
+   * host every stub shares tsvisor's group), so the orphaned-group rule is applied here: in an
+   * orphaned group the signal is discarded, otherwise the process stops, by a SIGSTOP on the
+   * host (which the host never discards) reported as the signal it was.
+   */
+  private terminalStop(thread: ThreadState, sig: number): void {
+    const process = this.process(thread.pid);
+    if (this.orphanedGroup(process.pgid, process.sid)) {
+      this.platform.resume(thread.hostTid, 0);
+      return;
+    }
+    this.stoppingAs.set(process.pid, sig);
+    this.platform.resume(thread.hostTid, SIGSTOP);
+  }
+
+  /** A group none of whose members has a parent in another group of the same session (POSIX). */
+  private orphanedGroup(pgid: number, sid: number): boolean {
+    for (const p of this.state.processes.values()) {
+      if (p.pgid !== pgid || p.status !== 'running') continue;
+      const parent = this.state.processes.get(p.ppid);
+      if (parent && parent.pgid !== pgid && parent.sid === sid) return false;
+    }
+    return true;
   }
 
   /**
@@ -656,8 +691,10 @@ export class Kernel {
     const process = this.process(thread.pid);
     if (STOP_SIGNALS.has(sig)) {
       if (process.stopSignal === 0) {
-        this.emit({ type: 'ProcessStopped', pid: process.pid, signal: sig });
-        this.tellParent(process, CLD_STOPPED, sig, SA_NOCLDSTOP);
+        const as = this.stoppingAs.get(process.pid) ?? sig;
+        this.stoppingAs.delete(process.pid);
+        this.emit({ type: 'ProcessStopped', pid: process.pid, signal: as });
+        this.tellParent(process, CLD_STOPPED, as, SA_NOCLDSTOP);
       }
       this.platform.listen(thread.hostTid);
       return;
