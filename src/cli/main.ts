@@ -44,6 +44,8 @@ export async function main(args: string[]): Promise<number> {
         throw new CliError(`unknown command '${command}' (see tsvisor --help)`);
     }
   } catch (err) {
+    // Output closed early (`tsvisor trace show FILE | head`): not an error of tsvisor's.
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
     if (err instanceof CliError) {
       fs.writeSync(2, `tsvisor: ${err.message}\n`);
       return err.exitCode;

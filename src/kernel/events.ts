@@ -48,7 +48,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('ExecCompleted'),
-    pid: int, exe: z.string(), argv: z.array(z.string()), envp: z.array(z.string()), comm: z.string(),
+    pid: int, exe: z.string(), argv: z.array(z.string()), envp: z.array(z.string()).default([]), comm: z.string(),
     brkStart: addr, mappings: z.array(MappingSchema),
   }),
   z.object({ type: z.literal('ThreadCreated'), tid: int, pid: int, hostTid: int }),
