@@ -42,6 +42,12 @@ export async function runCommand(args: string[]): Promise<number> {
   // Terminal signals reach the program directly (same process group); tsvisor stays up
   // to report its status. A SIGTERM/SIGHUP for tsvisor is passed on to the program.
   for (const sig of ['SIGINT', 'SIGQUIT', 'SIGTSTP'] as const) process.on(sig, () => kernel.interruptSignalled());
+  // A bug of tsvisor's outside any handler (those are caught per syscall) ends the run with
+  // one line, never a stack trace; the sandbox dies with tsvisor (PTRACE_O_EXITKILL, init).
+  process.on('uncaughtException', (err) => {
+    warn(`internal error: ${err.message}`);
+    process.exit(125);
+  });
   if (process.env.TSVISOR_DEBUG) process.on('SIGUSR2', () => warn(`debug: ${kernel.debugSummary()}`));
   // The first SIGTERM/SIGHUP is passed on; a second one ends the sandbox, so that a program
   // that ignores it cannot keep tsvisor (and its processes) alive.
