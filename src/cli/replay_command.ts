@@ -2,12 +2,16 @@
 // recorded run from its events.
 import fs from 'node:fs';
 
+import { HostRoot } from '../kernel/vfs/path_walk.js';
+import { explainFailure, History } from '../replay/explain.js';
 import { replayState } from '../replay/state_replay.js';
 import { reportState, STATE_PARTS, type StatePart } from '../replay/state_report.js';
-import { openTrace, TraceError } from '../trace/trace_reader.js';
+import { openTrace, TraceError, type TraceContents } from '../trace/trace_reader.js';
 import { CliError } from './errors.js';
 
-const USAGE = 'usage: tsvisor replay FILE [--to SEQ] [--state procs|fds|files|mounts|signals|all] [--verify]';
+const USAGE =
+  'usage: tsvisor replay FILE [--to SEQ] [--state procs|fds|files|mounts|signals|all] [--verify]\n' +
+  '       tsvisor replay FILE --explain [SEQ] [--last]';
 
 function out(line: string): void {
   fs.writeSync(1, line + '\n');
@@ -18,9 +22,19 @@ export function replayCommand(args: string[]): number {
   let to: number | undefined;
   let parts: StatePart[] = [];
   let verify = false;
+  let explain: number | 'all' | undefined;
+  let last = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--verify') verify = true;
+    else if (a === '--last') last = true;
+    else if (a === '--explain') {
+      const next = args[i + 1];
+      if (next !== undefined && /^\d+$/.test(next)) {
+        explain = Number(next);
+        i++;
+      } else explain = 'all';
+    }
     else if (a === '--to') {
       to = Number(args[++i]);
       if (!Number.isInteger(to) || to < 0) throw new CliError('--to wants a syscall seq number');
@@ -36,6 +50,7 @@ export function replayCommand(args: string[]): number {
   if (verify && to !== undefined) throw new CliError('--verify replays the whole trace: it does not go with --to');
   try {
     const trace = openTrace(file, (m) => fs.writeSync(2, `tsvisor: warning: ${m}\n`));
+    if (explain !== undefined) return explainRun(trace, explain, last);
     const started = process.hrtime.bigint();
     const r = replayState(trace, to);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -58,4 +73,26 @@ export function replayCommand(args: string[]): number {
     if (err instanceof TraceError) throw new CliError(err.message);
     throw err;
   }
+}
+
+/** --explain: every failed syscall (or the one at seq, or only the last failure), with why. */
+function explainRun(trace: TraceContents, which: number | 'all', last: boolean): number {
+  const root = new HostRoot(trace.header.rootfs ?? '/');
+  const history = new History();
+  const reports: string[][] = [];
+  replayState(
+    trace,
+    which === 'all' ? undefined : which,
+    (record, state) => {
+      const failed = typeof record.result === 'number' && record.result < 0 && record.result > -4096;
+      if (which === 'all' ? failed : record.seq === which) {
+        reports.push(failed ? explainFailure(record, state, history, root) : [`seq ${record.seq}, pid ${record.pid}/${record.tid}: ${record.text}`, '  it did not fail']);
+      }
+    },
+    history,
+  );
+  const shown = last ? reports.slice(-1) : reports;
+  if (shown.length === 0) out(which === 'all' ? 'no syscall failed in this trace' : `no syscall with seq ${which} in this trace`);
+  for (const lines of shown) out(lines.join('\n'));
+  return 0;
 }

@@ -5,6 +5,7 @@ import { emptyKernelState, type KernelState } from '../kernel/state.js';
 import { stateDigest } from '../trace/state_digest.js';
 import type { TraceContents } from '../trace/trace_reader.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
+import type { History } from './explain.js';
 
 export interface ReplayResult {
   state: KernelState;
@@ -24,13 +25,19 @@ export interface ReplayResult {
  * Applies the events of every syscall up to and including seq `to` (all when undefined).
  * Events belong to the syscall with the same seq; those of a later one are not applied.
  */
-export function replayState(trace: TraceContents, to?: number, onSyscall?: (r: SyscallRecord, state: KernelState) => void): ReplayResult {
+export function replayState(
+  trace: TraceContents,
+  to?: number,
+  onSyscall?: (r: SyscallRecord, state: KernelState) => void,
+  history?: History,
+): ReplayResult {
   const state = emptyKernelState();
   const result: ReplayResult = { state, events: 0, syscalls: 0, reduceNs: 0 };
   for (const record of trace.records) {
     if (to !== undefined && record.seq > to) break;
     switch (record.type) {
       case 'event': {
+        history?.observe(record.seq, record.event, state);
         const t = process.hrtime.bigint();
         applyEvent(state, record.event);
         result.reduceNs += Number(process.hrtime.bigint() - t);

@@ -16,6 +16,8 @@ export const TraceHeaderSchema = z.object({
   version: int,
   tsvisor: z.string(),
   argv: z.array(z.string()),
+  /** The sandbox's root directory on the host (absent in early traces: "/"). */
+  rootfs: z.string().optional(),
   platform: z.string(),
   host: z.object({ kernel: z.string(), arch: z.string() }),
   startedAt: z.string(),

@@ -20,7 +20,7 @@ export class TraceWriter {
   private readonly timer: NodeJS.Timeout;
   private readonly start = process.hrtime.bigint();
 
-  constructor(path: string, argv: string[], version: string) {
+  constructor(path: string, argv: string[], version: string, rootfs = '/') {
     this.fd = fs.openSync(path, 'w', 0o644);
     const header: TraceHeader = {
       type: 'header',
@@ -28,6 +28,7 @@ export class TraceWriter {
       version: TRACE_VERSION,
       tsvisor: version,
       argv,
+      rootfs,
       platform: 'ptrace',
       host: { kernel: os.release(), arch: os.arch() },
       startedAt: new Date().toISOString(),

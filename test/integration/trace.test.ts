@@ -53,6 +53,17 @@ describe('trace: record, show, stats, replay', function () {
     expect(r.stdout).to.match(/3: \/etc\/hostname \(host, r, offset 0\)/);
   });
 
+  it('replay --explain tells why: the missing path component and its nearest names; a closed fd', () => {
+    const file = join(dir, 'explain.trace');
+    runSandbox(['/bin/sh', '-c', 'cat /etc/hostnam; exec 3</dev/null; exec 3<&-; cat <&3; true'], { extraArgs: ['--record', file] });
+    const r = runTsvisor(['replay', file, '--explain']);
+    expect(r.status, summarize(r)).to.equal(0);
+    expect(r.stdout).to.match(/openat\(AT_FDCWD, "\/etc\/hostnam", O_RDONLY\) = -1 ENOENT[^\n]*\n  ENOENT: No such file or directory\n  the path "\/etc\/hostnam" [^\n]*\n  the deepest directory that exists is \/etc; it has no entry "hostnam"\n  nearest names there: hostname/);
+    expect(r.stdout).to.match(/= -1 EBADF \(Bad file descriptor\)\n  EBADF: Bad file descriptor\n  fd 3 was closed at seq \d+\n  pid 1's open fds: /);
+    const lastOnly = runTsvisor(['replay', file, '--explain', '--last']);
+    expect(lastOnly.stdout.split('\n').filter((l) => /^seq /.test(l))).to.have.length(1);
+  });
+
   it('a trace cut short reads up to its last whole record, with a warning', () => {
     const bytes = readFileSync(trace);
     const cut = join(dir, 'cut.trace');
