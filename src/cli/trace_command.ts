@@ -3,12 +3,14 @@ import fs from 'node:fs';
 
 import { errnoName } from '../kernel/errno.js';
 import { syscallName } from '../kernel/syscalls/numbers.js';
+import { toPerfetto } from '../trace/perfetto_export.js';
 import { openTrace, TraceError } from '../trace/trace_reader.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 import { CliError } from './errors.js';
 
 const USAGE = `usage: tsvisor trace show FILE [--failed] [--pid N] [--syscall a,b] [--seq A..B] [--grep TEXT] [--json]
-       tsvisor trace stats FILE`;
+       tsvisor trace stats FILE
+       tsvisor trace export FILE --format perfetto -o OUT.json`;
 
 function out(line: string): void {
   fs.writeSync(1, line + '\n');
@@ -125,6 +127,25 @@ function stats(args: string[]): number {
   return 0;
 }
 
+function exportTrace(args: string[]): number {
+  let file: string | undefined;
+  let format = 'perfetto';
+  let output: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--format') format = args[++i] ?? '';
+    else if (a === '-o' || a === '--output') output = args[++i];
+    else if (a.startsWith('-')) throw new CliError(`unknown option ${a}\n${USAGE}`);
+    else file = a;
+  }
+  if (!file || !output) throw new CliError(USAGE);
+  if (format !== 'perfetto') throw new CliError(`--format: only perfetto is known, not '${format}'`);
+  const json = toPerfetto(openTrace(file, warn));
+  fs.writeFileSync(output, JSON.stringify(json));
+  out(`wrote ${json.traceEvents.length} trace events to ${output} (open it in https://ui.perfetto.dev or chrome://tracing)`);
+  return 0;
+}
+
 export function traceCommand(args: string[]): number {
   const [sub, ...rest] = args;
   try {
@@ -133,6 +154,8 @@ export function traceCommand(args: string[]): number {
         return show(rest);
       case 'stats':
         return stats(rest);
+      case 'export':
+        return exportTrace(rest);
       default:
         throw new CliError(USAGE);
     }

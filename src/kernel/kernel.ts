@@ -2,6 +2,7 @@
 // through the reducers and publishes records on the bus. One instance per sandbox.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { hrtime } from 'node:process';
 
 // The internal entry point: the package index would load every operator (~50 ms of start-up).
 import { Subject } from 'rxjs/internal/Subject';
@@ -36,6 +37,8 @@ export type KernelRecord =
       result: number | 'noreturn';
       /** The bytes written into the program's memory (when a recorder asked for them). */
       writes?: MemoryWrite[];
+      /** When the trap arrived (process.hrtime, ns), when a recorder asked for writes. */
+      trappedAt?: bigint;
     }
   | { type: 'event'; seq: number; event: KernelEvent }
   /** The sandbox has ended: pid 1's wait status. */
@@ -76,6 +79,8 @@ interface ThreadRuntime {
   args: readonly number[];
   /** Memory it wrote so far, when writes are captured. */
   writes?: MemoryWrite[];
+  /** When the trap arrived, when writes are captured (for the trace's timeline). */
+  trappedAt?: bigint;
 }
 
 /** A thread parked in a syscall until something it waits on changes (see Kernel.block). */
@@ -528,6 +533,7 @@ export class Kernel {
     }
     const nr = stop.value;
     const args = stop.args;
+    if (this.captureWrites) rt.trappedAt = hrtime.bigint();
     const entry = SYSCALL_TABLE[nr];
     const process = this.process(thread.pid);
     this.seq++;
@@ -791,9 +797,17 @@ export class Kernel {
   private publishSyscall(thread: ThreadState, nr: number, args: readonly number[], result: number | 'noreturn'): void {
     const rt = this.runtime.get(thread.tid);
     const writes = rt?.writes;
-    if (rt) delete rt.writes;
+    const trappedAt = rt?.trappedAt;
+    if (rt) {
+      delete rt.writes;
+      delete rt.trappedAt;
+    }
     if (!this.bus.observed) return;
-    this.bus.next({ type: 'syscall', seq: this.seq, pid: thread.pid, tid: thread.tid, nr, args, result, ...(writes ? { writes } : {}) });
+    this.bus.next({
+      type: 'syscall', seq: this.seq, pid: thread.pid, tid: thread.tid, nr, args, result,
+      ...(writes ? { writes } : {}),
+      ...(trappedAt === undefined ? {} : { trappedAt }),
+    });
   }
 
   /** Has the host exec the stub binary again in place of the trapped execve. */

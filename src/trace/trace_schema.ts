@@ -26,8 +26,10 @@ export const TraceHeaderSchema = z.object({
 export const SyscallRecordSchema = z.object({
   type: z.literal('syscall'),
   seq: int,
-  /** Nanoseconds since the run started. */
+  /** Nanoseconds since the run started, when the syscall completed... */
   time: z.number(),
+  /** ...and when it was trapped (absent in early traces). */
+  start: z.number().optional(),
   pid: int,
   tid: int,
   nr: int,

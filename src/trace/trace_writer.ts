@@ -55,6 +55,7 @@ export class TraceWriter {
           type: 'syscall',
           seq: r.seq,
           time: Number(process.hrtime.bigint() - this.start),
+          ...(r.trappedAt === undefined ? {} : { start: Number(r.trappedAt - this.start) }),
           pid: r.pid,
           tid: r.tid,
           nr: r.nr,

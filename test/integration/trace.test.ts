@@ -64,6 +64,22 @@ describe('trace: record, show, stats, replay', function () {
     expect(lastOnly.stdout.split('\n').filter((l) => /^seq /.test(l))).to.have.length(1);
   });
 
+  it('export --format perfetto writes Chrome trace-event JSON: named tracks, syscall slices, process instants', () => {
+    const out = join(dir, 'run.json');
+    const r = runTsvisor(['trace', 'export', trace, '--format', 'perfetto', '-o', out]);
+    expect(r.status, summarize(r)).to.equal(0);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: Array<{ ph: string; name: string; pid: number; tid: number; ts?: number; dur?: number; args?: { name?: string; call?: string } }> };
+    const meta = json.traceEvents.filter((e) => e.ph === 'M');
+    expect(meta.map((e) => e.args?.name)).to.include.members(['sh (pid 1)', 'cat (pid 2)']);
+    const slices = json.traceEvents.filter((e) => e.ph === 'X');
+    expect(slices.length).to.be.greaterThan(50);
+    for (const e of slices) expect(e.dur!).to.be.at.least(0);
+    expect(slices.some((e) => e.name === 'openat' && e.args?.call?.includes('/no/such/file'))).to.equal(true);
+    const instants = json.traceEvents.filter((e) => e.ph === 'i').map((e) => e.name);
+    expect(instants).to.include('fork -> 2');
+    expect(instants.some((n) => n.startsWith('exec '))).to.equal(true);
+  });
+
   it('a trace cut short reads up to its last whole record, with a warning', () => {
     const bytes = readFileSync(trace);
     const cut = join(dir, 'cut.trace');
