@@ -46,6 +46,8 @@ export interface Platform {
   readCString(tid: number, addr: number, max: number): Uint8Array | null | 'toolong';
   /** Writes program memory honouring protections; false on EFAULT. */
   write(tid: number, addr: number, bytes: Uint8Array): boolean;
+  /** Writes as much as it can until the first unwritable page; the count written (0: none). */
+  writeSome(tid: number, addr: number, bytes: Uint8Array): number;
   /** Writes through page protections (loading text). */
   poke(tid: number, addr: number, bytes: Uint8Array): boolean;
   /** Sends a host signal to one stub thread. */

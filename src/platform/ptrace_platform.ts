@@ -150,6 +150,21 @@ export class PtracePlatform implements Platform {
     return this.native.writeMemory(tid, addr, bytes) === bytes.length;
   }
 
+  writeSome(tid: number, addr: number, bytes: Uint8Array): number {
+    if (bytes.length === 0 || !Number.isSafeInteger(addr) || addr <= 0) return 0;
+    // process_vm_writev stops at the first page it cannot write: write page by page.
+    let done = 0;
+    while (done < bytes.length) {
+      const chunk = Math.min(bytes.length - done, PAGE - ((addr + done) % PAGE));
+      if (!isUserRange(addr + done, chunk)) break;
+      const n = this.native.writeMemory(tid, addr + done, bytes.subarray(done, done + chunk));
+      if (n <= 0) break;
+      done += n;
+      if (n < chunk) break;
+    }
+    return done;
+  }
+
   poke(tid: number, addr: number, bytes: Uint8Array): boolean {
     return this.native.pokeMemory(tid, addr, bytes);
   }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { LINKAGES, buildPrograms, programNames, programPath } from '../support/programs.js';
+import { HOSTILE_PROGRAMS } from '../support/hostile.js';
 import { SEMANTICS_PROGRAMS } from '../support/semantics.js';
 import {
   compareWithNative,
@@ -139,8 +140,8 @@ describe('test programs: native vs sandbox', function () {
 
   after(() => rmSync(fx.dir, { recursive: true, force: true }));
 
-  it('every program in test/programs has cases here, in semantics.test.ts, or is sandbox-only', () => {
-    const elsewhere = new Set(SEMANTICS_PROGRAMS);
+  it('every program in test/programs has cases here, in semantics.test.ts or hostile.test.ts, or is sandbox-only', () => {
+    const elsewhere = new Set([...SEMANTICS_PROGRAMS, ...HOSTILE_PROGRAMS]);
     const uncovered = programNames().filter((n) => !(n in cases) && !SANDBOX_ONLY.has(n) && !elsewhere.has(n));
     expect(uncovered).to.deep.equal([]);
     const stale = Object.keys(cases).filter((n) => !programNames().includes(n));

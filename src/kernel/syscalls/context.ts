@@ -53,6 +53,13 @@ export class SyscallContext {
     return ok;
   }
 
+  /** Writes what fits before the first unwritable page; the count written. */
+  writeSome(addr: number, bytes: Uint8Array): number {
+    const n = this.kernel.platform.writeSome(this.hostTid, addr, bytes);
+    if (n > 0 && this.kernel.captureWrites) this.kernel.noteWrite(this.thread.tid, addr, bytes.subarray(0, n));
+    return n;
+  }
+
   /** A path argument: the string, or a negative errno (EFAULT, ENAMETOOLONG). */
   readPath(addr: number): string | number {
     const bytes = this.kernel.platform.readCString(this.hostTid, addr, PATH_MAX - 1);

@@ -5,7 +5,7 @@ import { lookupFd, openNewFile } from '../fd/fd_table.js';
 import type { EpollInterest } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { fileReadiness, involvesHostStream, readTimespecMs, wakeKeysOf } from './poll.js';
+import { fileReadiness, involvesHostStream, readSigmask, readTimespecMs, wakeKeysOf } from './poll.js';
 import { wakeAt } from '../time/wake_timer.js';
 
 const EPOLL_CLOEXEC = 0o2000000;
@@ -151,6 +151,8 @@ export function sysEpollWait(ctx: SyscallContext): Outcome {
 }
 
 export function sysEpollPwait(ctx: SyscallContext): Outcome {
+  const mask = readSigmask(ctx, ctx.args[4]!, ctx.args[5]!);
+  if (typeof mask === 'number') return mask;
   const t = ctx.int(3);
   return waitCommon(ctx, t < 0 ? null : t);
 }

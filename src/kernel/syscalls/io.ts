@@ -23,6 +23,7 @@ const MAX_RW = 0x7ffff000;
 /** How much one read from a host stream asks for at most (the program may get less, as with pipes). */
 const STREAM_CHUNK = 1 << 20;
 const IOV_MAX = 1024;
+const TASK_SIZE = 0x7ffffffff000;
 const O_NONBLOCK = 0o4000;
 /** Writes of at most this many bytes to a pipe are atomic. */
 const PIPE_BUF = 4096;
@@ -225,14 +226,29 @@ function checkFd(ctx: SyscallContext, fd: number, want: 'read' | 'write'): FdLoo
   return d;
 }
 
+/**
+ * Linux's access_ok: the whole buffer lies in the user address space. A length that is
+ * negative as a signed 64-bit value is an enormous size_t, which never fits.
+ */
+export function accessOk(addr: number, length: number): boolean {
+  return length >= 0 && addr >= 0 && addr + length <= TASK_SIZE;
+}
+
+/** Stores what a read got; a buffer that faults part way keeps what fit, as copy_to_user does. */
+function storeRead(ctx: SyscallContext, buf: number, bytes: Uint8Array): number {
+  if (ctx.write(buf, bytes)) return bytes.length;
+  const n = ctx.writeSome(buf, bytes);
+  return n > 0 ? n : -Errno.EFAULT;
+}
+
 export function sysRead(ctx: SyscallContext): Outcome {
   const d = checkFd(ctx, ctx.int(0), 'read');
   if (typeof d === 'number') return d;
   const buf = ctx.args[1]!;
+  if (!accessOk(buf, ctx.args[2]!)) return -Errno.EFAULT;
   const count = Math.min(ctx.args[2]!, MAX_RW);
-  if (count < 0) return -Errno.EINVAL;
   if (count === 0) return 0;
-  return readFile(ctx, d, count, null, (bytes) => (ctx.write(buf, bytes) ? bytes.length : -Errno.EFAULT));
+  return readFile(ctx, d, count, null, (bytes) => storeRead(ctx, buf, bytes));
 }
 
 export function sysPread64(ctx: SyscallContext): Outcome {
@@ -241,16 +257,17 @@ export function sysPread64(ctx: SyscallContext): Outcome {
   const offset = ctx.args[3]!;
   if (offset < 0) return -Errno.EINVAL;
   const buf = ctx.args[1]!;
+  if (!accessOk(buf, ctx.args[2]!)) return -Errno.EFAULT;
   const count = Math.min(ctx.args[2]!, MAX_RW);
   if (count === 0) return 0;
-  return readFile(ctx, d, count, offset, (bytes) => (ctx.write(buf, bytes) ? bytes.length : -Errno.EFAULT));
+  return readFile(ctx, d, count, offset, (bytes) => storeRead(ctx, buf, bytes));
 }
 
 export function sysWrite(ctx: SyscallContext): Outcome {
   const d = checkFd(ctx, ctx.int(0), 'write');
   if (typeof d === 'number') return d;
+  if (!accessOk(ctx.args[1]!, ctx.args[2]!)) return -Errno.EFAULT;
   const count = Math.min(ctx.args[2]!, MAX_RW);
-  if (count < 0) return -Errno.EINVAL;
   if (count === 0) return 0;
   // /dev/null and /dev/zero take any write without reading the buffer.
   if (d.file.kind === 'dev' && (d.file.path === '/dev/null' || d.file.path === '/dev/zero')) return count;
@@ -264,6 +281,7 @@ export function sysPwrite64(ctx: SyscallContext): Outcome {
   if (typeof d === 'number') return d;
   const offset = ctx.args[3]!;
   if (offset < 0) return -Errno.EINVAL;
+  if (!accessOk(ctx.args[1]!, ctx.args[2]!)) return -Errno.EFAULT;
   const bytes = ctx.read(ctx.args[1]!, Math.min(ctx.args[2]!, MAX_RW));
   if (!bytes) return -Errno.EFAULT;
   return writeFile(ctx, d, bytes, offset);
@@ -345,6 +363,17 @@ function vectoredOffset(ctx: SyscallContext): number | null {
   return offset === -1 ? null : offset;
 }
 
+/** RWF_HIPRI, RWF_DSYNC, RWF_SYNC, RWF_NOWAIT, RWF_APPEND, RWF_NOAPPEND: anything else is refused. */
+const RWF_SUPPORTED = 0x3f;
+
+export function sysPreadv2(ctx: SyscallContext): Outcome {
+  return ctx.uint(5) & ~RWF_SUPPORTED ? -Errno.EOPNOTSUPP : sysPreadv(ctx);
+}
+
+export function sysPwritev2(ctx: SyscallContext): Outcome {
+  return ctx.uint(5) & ~RWF_SUPPORTED ? -Errno.EOPNOTSUPP : sysPwritev(ctx);
+}
+
 export function sysPreadv(ctx: SyscallContext): Outcome {
   const offset = vectoredOffset(ctx);
   if (offset !== null && offset < 0) return -Errno.EINVAL;
@@ -412,14 +441,15 @@ export function sysCopyFileRange(ctx: SyscallContext): Outcome {
   const output = checkFd(ctx, ctx.int(2), 'write');
   if (typeof input === 'number') return input;
   if (typeof output === 'number') return output;
-  // Both ends must be regular files (a pipe or terminal is EINVAL, as on Linux).
-  const outIsFile = output.file.kind === 'stdio' ? !isStream(output.file.hostFd!) : output.file.kind === 'mem';
-  if ((input.file.kind !== 'host' && input.file.kind !== 'mem') || !outIsFile) return -Errno.EINVAL;
+  // The offsets are read before the files are looked at (EFAULT first, as on Linux).
   const inAddr = ctx.args[1]!;
   const outAddr = ctx.args[3]!;
   const inPos = readOffset(ctx, inAddr);
   const outPos = readOffset(ctx, outAddr);
   if (inPos === false || outPos === false) return -Errno.EFAULT;
+  // Both ends must be regular files (a pipe or terminal is EINVAL, as on Linux).
+  const outIsFile = output.file.kind === 'stdio' ? !isStream(output.file.hostFd!) : output.file.kind === 'mem';
+  if ((input.file.kind !== 'host' && input.file.kind !== 'mem') || !outIsFile) return -Errno.EINVAL;
   const n = copyBetween(ctx, input, output, Math.min(ctx.args[4]!, MAX_RW), inPos, outPos);
   if (n > 0 && inPos !== null && !writeOffset(ctx, inAddr, inPos + n)) return -Errno.EFAULT;
   if (n > 0 && outPos !== null && !writeOffset(ctx, outAddr, outPos + n)) return -Errno.EFAULT;

@@ -118,8 +118,12 @@ export function sysBrk(ctx: SyscallContext): Outcome {
   return want;
 }
 
+const MADV_HWPOISON = 100;
+const MADV_SOFT_OFFLINE = 101;
+
 export function sysMadvise(ctx: SyscallContext): Outcome {
-  // Only advice the host filter refused reaches here (MADV_HWPOISON and the like).
-  void ctx;
-  return -Errno.EPERM;
+  // Only advice the host filter refused reaches here: the privileged kinds need
+  // CAP_SYS_ADMIN on the host (EPERM), the rest do not exist (EINVAL).
+  const advice = ctx.int(2);
+  return advice === MADV_HWPOISON || advice === MADV_SOFT_OFFLINE ? -Errno.EPERM : -Errno.EINVAL;
 }

@@ -80,10 +80,12 @@ export function sysWaitsForSignal(_ctx: SyscallContext): Outcome {
 }
 
 export function sysTkill(ctx: SyscallContext): Outcome {
+  if (ctx.int(0) <= 0) return -Errno.EINVAL;
   return signalThread(ctx, ctx.int(0), ctx.int(1));
 }
 
 export function sysTgkill(ctx: SyscallContext): Outcome {
+  if (ctx.int(0) <= 0 || ctx.int(1) <= 0) return -Errno.EINVAL;
   const thread = ctx.kernel.state.threads.get(ctx.int(1));
   if (!thread || thread.pid !== ctx.int(0)) return -Errno.ESRCH;
   return signalThread(ctx, thread.tid, ctx.int(2));

@@ -1,0 +1,343 @@
+// Hostile programs (test/programs/hostile_*.c, listed in test/support/hostile.ts): the
+// sandbox's kernel must survive them and hold its limits.
+//
+// - hostile_garbage: 100+ raw syscalls with garbage pointers and absurd lengths, compared with
+//   native Linux line by line. Two tests per linkage: the kernel survives (same status, every
+//   call answered, nothing on stderr but the one-line reports of unsupported syscalls), and
+//   every call gets the errno Linux gives (the only differences allowed are listed below with
+//   their reason).
+// - hostile_forkbomb: only ever run in the sandbox, with --pids-limit 64.
+// - hostile_memhog and a python3 allocation loop under --memory 256m.
+// - hostile_fds under --fds-limit 32 against native `prlimit --nofile=32:32`.
+// After each run of a limit test, no host process of that sandbox may remain.
+
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+
+import { HOSTILE_PROGRAMS } from '../support/hostile.js';
+import { LINKAGES, buildPrograms, programNames, programPath } from '../support/programs.js';
+import {
+  DEFAULT_TIMEOUT_MS,
+  TSVISOR_BIN,
+  expectNoStackTrace,
+  lines,
+  runNative,
+  runSandbox,
+  shellStatus,
+  summarize,
+  testEnv,
+  tsvisorArgs,
+  type RunResult,
+  type SandboxOptions,
+} from '../support/run.js';
+
+/**
+ * Lines of hostile_garbage where tsvisor legitimately differs from Linux, by call name: the
+ * syscalls tsvisor's table lists as unsupported answer ENOSYS (and are reported once on
+ * stderr), and so do syscall numbers that do not exist (as natively).
+ */
+const UNSUPPORTED_CALLS: Readonly<Record<string, string>> = {
+  'unsupported memfd_create name B1': 'memfd_create',
+  'unsupported flock bad fd': 'flock',
+  'unsupported msync unmapped': 'msync',
+  'unsupported mlock unmapped': 'mlock',
+  'unsupported getpriority bad which': 'getpriority',
+  'unsupported sched_getparam B1': 'sched_getparam',
+  'unsupported openat2 how B1': 'openat2',
+  'unsupported get_robust_list B1': 'get_robust_list',
+  'unsupported inotify_add_watch bad fd': 'inotify_add_watch',
+  'unsupported splice bad fd': 'splice',
+};
+
+/** The report lines tsvisor prints for hostile_garbage, in order of first use. */
+const EXPECTED_REPORTS: readonly RegExp[] = [
+  ...Object.values(UNSUPPORTED_CALLS).map((n) => new RegExp(`^tsvisor: unsupported syscall ${n} \\(\\d+\\)$`)),
+  /^tsvisor: unsupported syscall syscall_-1 \(-1\)$/,
+  /^tsvisor: unsupported syscall syscall_100000 \(100000\)$/,
+];
+
+const PIDS_LIMIT_LINE = 'tsvisor: pids limit reached (64 tasks): fork and clone fail with EAGAIN';
+
+/** `name: result` lines as [name, result]. */
+function parseCalls(stdout: string): [string, string][] {
+  return lines(stdout).map((l) => {
+    const i = l.lastIndexOf(': ');
+    return i < 0 ? [l, ''] : [l.slice(0, i), l.slice(i + 2)];
+  });
+}
+
+/** Asserts what every run of a hostile program must show: tsvisor survived it. */
+function expectSurvived(r: RunResult, what: string): void {
+  expect(r.error, `${what}: ${summarize(r)}`).to.equal(undefined);
+  expect(r.signal, `tsvisor died of a signal: ${what}: ${summarize(r)}`).to.equal(null);
+  expect(r.status, `${what}: ${summarize(r)}`).to.not.equal(125);
+  expect(r.stderr, `${what}: ${summarize(r)}`).to.not.match(/internal error/i);
+  expectNoStackTrace(r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host processes of a sandbox.
+
+interface HostProc {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly comm: string;
+  /** Start time, in clock ticks since boot (/proc/PID/stat field 22). */
+  readonly start: number;
+  readonly state: string;
+}
+
+function readProc(pid: number): HostProc | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const rest = stat.slice(close + 2).split(' ');
+    // rest[0] is field 3 (state), so field N is rest[N - 3].
+    return { pid, ppid: Number(rest[1]), comm, start: Number(rest[19]), state: rest[0]! };
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+function hostProcs(): Map<number, HostProc> {
+  const all = new Map<number, HostProc>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const p = readProc(Number(name));
+    if (p) all.set(p.pid, p);
+  }
+  return all;
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Clock ticks since boot now (USER_HZ is 100 on x86-64). */
+function ticksNow(): number {
+  return Math.floor(Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 100);
+}
+
+const SANDBOX_COMMS = new Set(['tsvisor_stub', 'tsvisor-init']);
+
+/**
+ * Processes named like a sandbox's (tsvisor_stub, tsvisor-init), started at or after `since`,
+ * that no running tsvisor owns any more: no ancestor other than sandbox processes is a process
+ * whose command line mentions tsvisor (other tests' sandboxes running meanwhile are theirs).
+ */
+function orphanedSandboxProcs(since: number): HostProc[] {
+  const all = hostProcs();
+  const owned = (p: HostProc): boolean => {
+    for (let q = all.get(p.ppid); q !== undefined; q = all.get(q.ppid)) {
+      if (!SANDBOX_COMMS.has(q.comm) && /tsvisor/.test(cmdline(q.pid))) return true;
+      if (q.pid === 1) return false;
+    }
+    return false;
+  };
+  return [...all.values()].filter((p) => SANDBOX_COMMS.has(p.comm) && p.start >= since - 1 && !owned(p));
+}
+
+interface Watched {
+  readonly result: RunResult;
+  /** Every host process seen below tsvisor while it ran, by pid (with its start time). */
+  readonly descendants: Map<number, HostProc>;
+}
+
+/** Runs tsvisor with these arguments, sampling its host descendants while it runs. */
+function runWatched(argv: readonly string[], opts: SandboxOptions = {}): Promise<Watched> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [TSVISOR_BIN, ...tsvisorArgs(argv, opts)], {
+      env: opts.env ?? testEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdin.end();
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const descendants = new Map<number, HostProc>();
+    const root = child.pid;
+    const sample = (): void => {
+      if (root === undefined) return;
+      const all = hostProcs();
+      const below = (p: HostProc): boolean => {
+        for (let q: HostProc | undefined = p; q !== undefined && q.pid > 1; q = all.get(q.ppid)) {
+          if (q.ppid === root) return true;
+        }
+        return false;
+      };
+      for (const p of all.values()) if (below(p)) descendants.set(p.pid, p);
+    };
+    const sampler = setInterval(sample, 20);
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    let error: Error | undefined;
+    child.on('error', (err) => (error = err));
+    child.on('close', (status, signal) => {
+      clearInterval(sampler);
+      clearTimeout(timer);
+      resolvePromise({
+        result: { status, signal, stdout, stderr, ...(error ? { error } : {}) },
+        descendants,
+      });
+    });
+  });
+}
+
+/** Waits (up to 3 s) until none of the processes seen below a tsvisor run exists any more. */
+async function expectNothingLeft(w: Watched, since: number, what: string): Promise<void> {
+  const alive = (): HostProc[] =>
+    [...w.descendants.values()].filter((p) => {
+      const now = readProc(p.pid);
+      return now !== undefined && now.start === p.start;
+    });
+  let left = alive();
+  let orphans = orphanedSandboxProcs(since);
+  for (let i = 0; i < 30 && (left.length > 0 || orphans.length > 0); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = alive();
+    orphans = orphanedSandboxProcs(since);
+  }
+  const show = (ps: HostProc[]): string[] => ps.map((p) => `${p.pid} ${p.comm} (${p.state}), parent ${p.ppid}`);
+  expect(show(left), `host processes of the sandbox still there after ${what}`).to.deep.equal([]);
+  expect(show(orphans), `orphaned sandbox processes after ${what}`).to.deep.equal([]);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('hostile programs', function () {
+  this.timeout(120_000);
+
+  before(async function () {
+    this.timeout(300_000);
+    await buildPrograms();
+  });
+
+  it('every hostile program exists', () => {
+    expect(HOSTILE_PROGRAMS.filter((n) => !programNames().includes(n))).to.deep.equal([]);
+  });
+
+  for (const linkage of LINKAGES) {
+    describe(`garbage syscall arguments (${linkage})`, () => {
+      let native: RunResult;
+      let sandbox: RunResult;
+
+      before(() => {
+        const prog = programPath('hostile_garbage', linkage);
+        native = runNative([prog]);
+        expect(native.error, summarize(native)).to.equal(undefined);
+        expect(native.status, `native run: ${summarize(native)}`).to.equal(0);
+        sandbox = runSandbox([prog]);
+      });
+
+      it('makes 100+ calls natively', () => {
+        const last = lines(native.stdout).at(-1) ?? '';
+        const m = /^calls: (\d+)$/.exec(last);
+        expect(m, `last line of native output: ${last}`).to.not.equal(null);
+        expect(Number(m![1])).to.be.greaterThanOrEqual(100);
+      });
+
+      it('the kernel survives: same status, every call answered, only unsupported-syscall reports on stderr', () => {
+        expectSurvived(sandbox, 'hostile_garbage');
+        expect(sandbox.status, summarize(sandbox)).to.equal(shellStatus(native));
+        const names = (out: string): string[] => parseCalls(out).map(([n]) => n);
+        expect(names(sandbox.stdout), 'the calls the program got through in the sandbox').to.deep.equal(
+          names(native.stdout),
+        );
+        const errLines = lines(sandbox.stderr);
+        const unexpected = errLines.filter((l) => !EXPECTED_REPORTS.some((re) => re.test(l)));
+        expect(unexpected, `unexpected lines on tsvisor's stderr:\n${sandbox.stderr}`).to.deep.equal([]);
+        expect(errLines, `one report per unsupported syscall:\n${sandbox.stderr}`).to.have.lengthOf(
+          EXPECTED_REPORTS.length,
+        );
+      });
+
+      it('every call gets the errno Linux gives (differences only where the syscall is unsupported)', () => {
+        const nat = parseCalls(native.stdout);
+        const sbx = new Map(parseCalls(sandbox.stdout));
+        const wrong: string[] = [];
+        for (const [name, want] of nat) {
+          const got = sbx.get(name);
+          const expected = name in UNSUPPORTED_CALLS ? 'ENOSYS' : want;
+          if (got !== expected) wrong.push(`${name}: native ${want}, tsvisor ${got ?? '(missing)'}`);
+        }
+        expect(wrong, `calls answered differently from Linux (${wrong.length}):\n${wrong.join('\n')}\n`).to.deep.equal(
+          [],
+        );
+      });
+    });
+  }
+
+  for (const linkage of LINKAGES) {
+    it(`a fork bomb stops at --pids-limit 64 with one clear message and leaves nothing behind (${linkage})`, async () => {
+      const since = ticksNow();
+      const w = await runWatched([programPath('hostile_forkbomb', linkage)], {
+        extraArgs: ['--pids-limit', '64'],
+        timeoutMs: 90_000,
+      });
+      const r = w.result;
+      expectSurvived(r, 'the fork bomb');
+      expect(r.stderr, summarize(r)).to.equal(`${PIDS_LIMIT_LINE}\n`);
+      expect(lines(r.stdout), summarize(r)).to.deep.equal(['saw EAGAIN: yes', 'saw other failures: no']);
+      expect(r.status, summarize(r)).to.equal(0);
+      expect(w.descendants.size, 'host processes seen below tsvisor').to.be.greaterThan(0);
+      await expectNothingLeft(w, since, 'the fork bomb');
+    });
+  }
+
+  for (const linkage of LINKAGES) {
+    it(`a memory hog ends at --memory 256m: malloc returns NULL, and nothing is left (${linkage})`, async () => {
+      const since = ticksNow();
+      const w = await runWatched([programPath('hostile_memhog', linkage)], { extraArgs: ['--memory', '256m'] });
+      const r = w.result;
+      expectSurvived(r, 'the memory hog');
+      expect(r.status, summarize(r)).to.equal(0);
+      const m = /^reached (\d+) MiB$/.exec(lines(r.stdout)[0] ?? '');
+      expect(m, summarize(r)).to.not.equal(null);
+      const mib = Number(m![1]);
+      expect(mib, summarize(r)).to.be.lessThan(256);
+      expect(mib, summarize(r)).to.be.greaterThan(64);
+      await expectNothingLeft(w, since, 'the memory hog');
+    });
+  }
+
+  it('python3 allocating until MemoryError under --memory 256m exits from its handler', async () => {
+    const script = [
+      'import sys',
+      'hoard = []',
+      'try:',
+      '    while True:',
+      '        hoard.append(bytearray(16 << 20))',
+      'except MemoryError:',
+      '    hoard = None',
+      '    sys.exit(3)',
+    ].join('\n');
+    const since = ticksNow();
+    const w = await runWatched(['/usr/bin/python3', '-c', script], { extraArgs: ['--memory', '256m'] });
+    const r = w.result;
+    expectSurvived(r, 'the python memory hog');
+    expect(r.status, summarize(r)).to.equal(3);
+    await expectNothingLeft(w, since, 'the python memory hog');
+  });
+
+  for (const linkage of LINKAGES) {
+    it(`--fds-limit 32 gives EMFILE after 29 opens, like ulimit -n 32 natively (${linkage})`, async () => {
+      const prog = programPath('hostile_fds', linkage);
+      const native = runNative(['prlimit', '--nofile=32:32', prog]);
+      expect(native.error, summarize(native)).to.equal(undefined);
+      expect(lines(native.stdout)[0], summarize(native)).to.equal('opened 29, highest fd 31, then EMFILE');
+      const since = ticksNow();
+      const w = await runWatched([prog], { extraArgs: ['--fds-limit', '32'] });
+      const r = w.result;
+      expectSurvived(r, 'the fd hog');
+      expect(r.stdout, summarize(r)).to.equal(native.stdout);
+      expect(r.status, summarize(r)).to.equal(native.status);
+      await expectNothingLeft(w, since, 'the fd hog');
+    });
+  }
+});

@@ -1,0 +1,10 @@
+// The C programs of test/programs/ that attack the sandbox (garbage syscall arguments, a fork
+// bomb, a memory hog, an fd hog) and whose cases live in test/integration/hostile.test.ts
+// (programs.test.ts leaves them to it). hostile_forkbomb must never run natively.
+
+export const HOSTILE_PROGRAMS: readonly string[] = [
+  'hostile_garbage',
+  'hostile_forkbomb',
+  'hostile_memhog',
+  'hostile_fds',
+];
