@@ -2,7 +2,6 @@
 // through the reducers and publishes records on the bus. One instance per sandbox.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { hrtime } from 'node:process';
 
 // The internal entry point: the package index would load every operator (~50 ms of start-up).
 import { Subject } from 'rxjs/internal/Subject';
@@ -533,7 +532,9 @@ export class Kernel {
     }
     const nr = stop.value;
     const args = stop.args;
-    if (this.captureWrites) rt.trappedAt = hrtime.bigint();
+    // globalThis: `process` is a local name below; importing node:process would create
+    // process.stdin, which makes tsvisor's stdin non-blocking.
+    if (this.captureWrites) rt.trappedAt = globalThis.process.hrtime.bigint();
     const entry = SYSCALL_TABLE[nr];
     const process = this.process(thread.pid);
     this.seq++;

@@ -25,6 +25,8 @@ const STREAM_CHUNK = 1 << 20;
 const IOV_MAX = 1024;
 const TASK_SIZE = 0x7ffffffff000;
 const O_NONBLOCK = 0o4000;
+/** How soon a blocking read of a non-blocking host stream tries again. */
+const HOST_RETRY_MS = 10;
 /** Writes of at most this many bytes to a pipe are atomic. */
 const PIPE_BUF = 4096;
 
@@ -171,9 +173,19 @@ function readFile(
       // A pipe or terminal: park the thread, let the others run, finish when data comes.
       const tid = ctx.thread.tid;
       const kernel = ctx.kernel;
-      fs.read(hostFd, buf, 0, buf.length, null, (err, n) => {
-        kernel.complete(tid, err ? -errnoOf(err, Errno.EIO) : deliver(buf.subarray(0, n)));
-      });
+      const blocking = (file.flags & O_NONBLOCK) === 0;
+      const readHost = () =>
+        fs.read(hostFd, buf, 0, buf.length, null, (err, n) => {
+          const errno = err ? errnoOf(err, Errno.EIO) : 0;
+          // tsvisor's stdin may have been made non-blocking by someone else: the program
+          // asked to wait, so it waits.
+          if (errno === Errno.EAGAIN && blocking) {
+            setTimeout(readHost, HOST_RETRY_MS);
+            return;
+          }
+          kernel.complete(tid, errno ? -errno : deliver(buf.subarray(0, n)));
+        });
+      readHost();
       return pending;
     }
   }
