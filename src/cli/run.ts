@@ -25,7 +25,18 @@ export async function runCommand(args: string[]): Promise<number> {
     fs.writeSync(1, RUN_USAGE + '\n');
     return 0;
   }
-  const root = new HostRoot(opts.rootfs);
+  const root = new HostRoot(
+    opts.rootfs,
+    opts.mounts.map((m) => ({ sandbox: m.sandbox.split('/').filter((c) => c.length > 0), host: m.host })),
+  );
+  // A mount point must exist in the root itself (as on Linux), or listings would not show it.
+  const bare = new HostRoot(opts.rootfs);
+  for (const m of opts.mounts) {
+    const at = bare.resolve('/', m.sandbox, { followFinal: false });
+    if (typeof at === 'number' || !at.stat.isDirectory()) {
+      throw new CliError(`--mount ${m.host}:${m.sandbox}: ${m.sandbox} must be an existing directory in the sandbox's root`);
+    }
+  }
   const cwd = sandboxCwd(root, opts);
   const prepared = prepare(root, cwd, opts);
   const kernel = new Kernel({ platform: new PtracePlatform(), root, warn, limits: opts.limits, hostname: opts.hostname });

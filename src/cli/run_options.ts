@@ -15,6 +15,8 @@ export interface RunOptions {
   hostname: string;
   /** --record FILE: where the trace goes. */
   record?: string;
+  /** --mount HOSTDIR:SANDBOXDIR: host directories shown at sandbox paths (read-only lower layers). */
+  mounts: Array<{ host: string; sandbox: string }>;
 }
 
 export interface SandboxLimits {
@@ -36,6 +38,27 @@ function parseBytes(text: string, option: string): number {
   return Number(m[1]) * scale;
 }
 
+/** HOSTDIR:SANDBOXDIR[:ro|:rw] -> the host directory (checked) and the sandbox path. */
+function parseMount(spec: string): { host: string; sandbox: string } {
+  const parts = spec.split(':');
+  const mode = parts.length === 3 ? parts[2] : 'ro';
+  if (parts.length < 2 || parts.length > 3 || !parts[0] || !parts[1]) throw new CliError(`--mount wants HOSTDIR:SANDBOXDIR[:ro], got '${spec}'`);
+  if (mode === 'rw') throw new CliError(`--mount ${spec}: writing through to the host (:rw) is not supported yet; without :rw the sandbox's changes stay in memory`);
+  if (mode !== 'ro') throw new CliError(`--mount ${spec}: the mode is ro or rw, not '${mode}'`);
+  const host = path.resolve(parts[0]);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(host);
+  } catch {
+    throw new CliError(`--mount ${spec}: ${parts[0]}: no such directory`);
+  }
+  if (!st.isDirectory()) throw new CliError(`--mount ${spec}: ${parts[0]} is not a directory`);
+  if (!parts[1].startsWith('/')) throw new CliError(`--mount ${spec}: the sandbox path must be absolute`);
+  const sandbox = path.posix.normalize(parts[1]);
+  if (sandbox === '/' || /^\/(proc|dev|sys)(\/|$)/.test(sandbox)) throw new CliError(`--mount ${spec}: cannot mount over ${sandbox}`);
+  return { host, sandbox };
+}
+
 function parseCount(text: string, option: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new CliError(`${option} wants a positive number, got '${text}'`);
   return Number(text);
@@ -53,6 +76,10 @@ options:
   --env K=V      set a variable (repeatable); the program otherwise gets
                  tsvisor's own environment
   --strace       print one line per syscall on stderr
+  --mount HOSTDIR:SANDBOXDIR[:ro]
+                 show a host directory at SANDBOXDIR (repeatable); like the root, it
+                 is a read-only lower layer: the sandbox's changes stay in its overlay
+                 (:rw, writing through to the host, is not supported yet)
   --record FILE  record the run (every syscall and kernel event) to a trace
                  file, for tsvisor trace show / stats and tsvisor replay
   --hostname NAME      the sandbox's host name (default: tsvisor)
@@ -75,6 +102,7 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
   let strace = false;
   let hostname = 'tsvisor';
   let record: string | undefined;
+  const mounts: Array<{ host: string; sandbox: string }> = [];
   const limits: SandboxLimits = { ...DEFAULT_LIMITS };
   const sets: string[] = [];
   let i = 0;
@@ -109,6 +137,9 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
         break;
       case '--record':
         record = value();
+        break;
+      case '--mount':
+        mounts.push(parseMount(value()));
         break;
       case '--hostname':
         hostname = value();
@@ -151,6 +182,6 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
       else env.push(kv);
     }
     const defaultCwd = root === '/' ? process.cwd() : '/';
-    return { rootfs: root, cwd: cwd ?? defaultCwd, env, strace, command, limits, hostname, ...(record === undefined ? {} : { record }) };
+    return { rootfs: root, cwd: cwd ?? defaultCwd, env, strace, command, limits, hostname, mounts, ...(record === undefined ? {} : { record }) };
   }
 }

@@ -36,11 +36,30 @@ export class HostRoot {
   /** The sandbox's boot time: the times of synthetic files. */
   readonly bootNs = BigInt(Date.now()) * 1_000_000n;
 
-  constructor(readonly root: string) {}
+  /**
+   * root: the host directory that is the sandbox's "/"; binds: host directories that stand
+   * in for sandbox directories below it (--mount), the longest match winning.
+   */
+  constructor(
+    readonly root: string,
+    private readonly binds: ReadonlyArray<{ sandbox: readonly string[]; host: string }> = [],
+  ) {}
 
+  /** Where a symlink-free sandbox path of the lower layer lives on the host. */
   hostPathOf(components: readonly string[]): string {
-    if (components.length === 0) return this.root;
-    return (this.root === '/' ? '' : this.root) + '/' + components.join('/');
+    let base = this.root;
+    let rest = components;
+    let matched = -1;
+    for (const bind of this.binds) {
+      const n = bind.sandbox.length;
+      if (n > matched && n <= components.length && bind.sandbox.every((c, i) => components[i] === c)) {
+        matched = n;
+        base = bind.host;
+        rest = components.slice(n);
+      }
+    }
+    if (rest.length === 0) return base;
+    return (base === '/' ? '' : base) + '/' + rest.join('/');
   }
 
   /** Resolves path (absolute, or relative to the sandbox directory `base`); a negative errno on failure. */
