@@ -228,10 +228,6 @@ const OPEN_FLAGS = flagSet({
 });
 const FD_OPEN_FLAGS = flagSet({ flags: OPEN_FLAG_BITS });
 
-export function formatOpenFlags(v: number): string {
-  return flags(OPEN_FLAGS, v);
-}
-
 const PROT = flagSet({
   zero: 'PROT_NONE',
   flags: [

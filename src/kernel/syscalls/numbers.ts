@@ -375,8 +375,6 @@ export const SYSCALL_NAMES: ReadonlyMap<number, SyscallName> = new Map(
   (Object.entries(SYS) as [SyscallName, number][]).map(([name, nr]) => [nr, name]),
 );
 
-/** One past the highest syscall number defined on x86-64. */
-export const SYSCALL_COUNT = 451;
 
 /** The syscall's name, or `syscall_<nr>` for a number the header does not define. */
 export function syscallName(nr: number): string {

@@ -121,7 +121,3 @@ export function nodeStat(node: OverlayNode, subdirs: () => number): FileStat {
   };
 }
 
-/** The node of an open 'mem' file (present while it is open, even unlinked). */
-export function openNode(upper: OverlayState, nodeId: number | undefined): OverlayNode | undefined {
-  return nodeId === undefined ? undefined : upper.nodes.get(nodeId);
-}
