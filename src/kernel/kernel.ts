@@ -23,6 +23,7 @@ import { stdioFiles } from './fd/stdio.js';
 import type { HostRoot } from './vfs/path_walk.js';
 import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
+import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT, SIGSTOP, SI_TKILL, SI_USER } from './abi/signals.js';
 
 /** What the bus carries: every syscall and every domain event, in order. */
 export type KernelRecord =
@@ -107,16 +108,7 @@ export interface CloneRequest {
 }
 
 const SIGSEGV = 11;
-const SI_USER = 0;
-const SI_TKILL = -6;
-const CLD_EXITED = 1;
-const CLD_KILLED = 2;
-const CLD_DUMPED = 3;
-const CLD_STOPPED = 5;
-const CLD_CONTINUED = 6;
-const SIGCONT = 18;
 const SA_NOCLDSTOP = 1;
-const SIGSTOP = 19;
 const STOP_SIGNALS: ReadonlySet<number> = new Set([SIGSTOP, 20, 21, 22]);
 /** SIGTSTP, SIGTTIN, SIGTTOU: stops subject to the orphaned-group rule. */
 const TERMINAL_STOPS: ReadonlySet<number> = new Set([20, 21, 22]);
@@ -155,7 +147,6 @@ function deliverableSignal(hostTid: number, process: ProcessState): number {
   }
   return 0;
 }
-const SIGCHLD = 17;
 const SIG_IGN = 1;
 const SA_NOCLDWAIT = 2;
 const CLONE_PARENT_SETTID = 0x00100000;

@@ -4,10 +4,8 @@ import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState } from '../state.js';
 import { processOf } from '../task/reducer.js';
 import { releaseNode } from '../vfs/overlay_reducer.js';
+import { O_ACCMODE, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 
-const O_ACCMODE = 3;
-const O_RDONLY = 0;
-const O_WRONLY = 1;
 
 /** Drops one reference to an open file; the last one closes it (and its pipe end). */
 export function releaseFile(state: KernelState, fileId: number): void {

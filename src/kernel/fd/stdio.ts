@@ -1,5 +1,6 @@
 // The program's fds 0, 1 and 2: kernel files backed by tsvisor's own stdio.
 import fs from 'node:fs';
+import { O_ACCMODE } from '../abi/open_flags.js';
 
 export interface StdioFile {
   fileId: number;
@@ -9,7 +10,6 @@ export interface StdioFile {
 }
 
 const NAMES = ['stdin', 'stdout', 'stderr'];
-const O_ACCMODE = 3;
 
 /** The host's access mode and status flags of one of tsvisor's fds (from /proc/self/fdinfo). */
 function hostFlags(fd: number): number {

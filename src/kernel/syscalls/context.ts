@@ -7,6 +7,7 @@ import type { ProcessState, ThreadState } from '../state.js';
 import type { Outcome } from './outcome.js';
 
 const PATH_MAX = 4096;
+const SCRATCH_BELOW_SP = 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 export class SyscallContext {
@@ -31,6 +32,14 @@ export class SyscallContext {
 
   emit(event: KernelEvent): void {
     this.kernel.emit(event);
+  }
+
+  /**
+   * Free memory of the thread for a handler's own injected syscalls: below the red zone of its
+   * stack (16-byte aligned), which nothing uses while the thread is stopped in a syscall.
+   */
+  scratchAddress(): number {
+    return Math.floor((this.stackPointer - SCRATCH_BELOW_SP) / 16) * 16;
   }
 
   /** Argument i as a C int (the low 32 bits, signed), as the kernel reads an int parameter. */

@@ -7,6 +7,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { fileReadiness, involvesHostStream, readSigmask, readTimespecMs, wakeKeysOf } from './poll.js';
 import { wakeAt } from '../time/wake_timer.js';
+import { O_RDWR } from '../abi/open_flags.js';
 
 const EPOLL_CLOEXEC = 0o2000000;
 const EPOLL_CTL_ADD = 1;
@@ -21,7 +22,6 @@ const EPOLLET = 1 << 31;
 const EVENT_SIZE = 12; // struct epoll_event is packed on x86-64
 const EP_MAX_EVENTS = 0x7fffffff / EVENT_SIZE;
 const HOST_RECHECK_MS = 10;
-const O_RDWR = 2;
 
 export function sysEpollCreate1(ctx: SyscallContext): Outcome {
   const flags = ctx.uint(0);

@@ -3,11 +3,11 @@ import { Errno } from '../errno.js';
 import { openNewFile, type FdLookup } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import { O_RDWR } from '../abi/open_flags.js';
 
 const EFD_SEMAPHORE = 1;
 const EFD_NONBLOCK = 0o4000;
 const EFD_CLOEXEC = 0o2000000;
-const O_RDWR = 2;
 const MAX = 0xfffffffffffffffen;
 
 export function sysEventfd2(ctx: SyscallContext): Outcome {

@@ -6,8 +6,8 @@ import { closeFd, fdLimit, lookupFd, lowestFreeFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import { statOfFile } from './fs.js';
 import type { Outcome } from './outcome.js';
+import { O_CLOEXEC } from '../abi/open_flags.js';
 
-const O_CLOEXEC = 0o2000000;
 const FD_CLOEXEC = 1;
 /** The status flags F_SETFL may change (Linux: SETFL_MASK). */
 const SETFL_MASK = 0o2000 /* O_APPEND */ | 0o4000 /* O_NONBLOCK */ | 0o20000 /* O_ASYNC */ | 0o40000 /* O_DIRECT */ | 0o1000000; /* O_NOATIME */

@@ -7,11 +7,8 @@ import { lowestFreeFd } from '../fd/fd_table.js';
 import type { OverlayFifo } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 
-const O_ACCMODE = 3;
-const O_RDONLY = 0;
-const O_WRONLY = 1;
-const O_NONBLOCK = 0o4000;
 
 export function openFifo(ctx: SyscallContext, path: string, node: OverlayFifo, statusFlags: number, cloexec: boolean): Outcome {
   const state = ctx.kernel.state;

@@ -9,10 +9,8 @@ import { MAX_MEM_FILE, memFile } from './mem_file.js';
 import type { Outcome } from './outcome.js';
 import { copyUp, inOverlay, mayAccess, nowNs } from './overlay_ops.js';
 import { AT_FDCWD, resolveAt } from './paths.js';
+import { O_ACCMODE, O_PATH, O_RDONLY } from '../abi/open_flags.js';
 
-const O_ACCMODE = 3;
-const O_RDONLY = 0;
-const O_PATH = 0o10000000;
 
 export function sysTruncate(ctx: SyscallContext): Outcome {
   const length = ctx.args[1]!;

@@ -23,10 +23,8 @@ import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, resolveAt, resolvePath, walkOptions } from './paths.js';
+import { O_ACCMODE, O_CLOEXEC, O_PATH, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
 
-const O_ACCMODE = 3;
-const O_WRONLY = 1;
-const O_RDWR = 2;
 const O_CREAT = 0o100;
 const O_EXCL = 0o200;
 const O_TRUNC = 0o1000;
@@ -34,8 +32,6 @@ const O_DIRECTORY = 0o200000;
 const O_NOFOLLOW = 0o400000;
 const O_NOCTTY = 0o400;
 const O_LARGEFILE = 0o100000;
-const O_CLOEXEC = 0o2000000;
-const O_PATH = 0o10000000;
 const O_TMPFILE = 0o20000000 | O_DIRECTORY;
 
 const X_OK = 1;

@@ -10,9 +10,9 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { copyUp, inOverlay, isOwner, mayAccess, nowNs, processInGroup, processIsRoot, S_ISGID, S_ISUID } from './overlay_ops.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, resolveAt, resolvePath } from './paths.js';
+import { O_PATH } from '../abi/open_flags.js';
 
 const S_IXGRP = 0o010;
-const O_PATH = 0o10000000;
 
 /** What an attribute change applies to: a path's node, an open file's upper node, or nothing to change (a pipe, a terminal). */
 type Target = VNode | OverlayNode | 'none';

@@ -13,18 +13,15 @@ import { errnoOf } from '../vfs/path_walk.js';
 import type { SyscallContext } from './context.js';
 import { readMem, writeMem } from './mem_file.js';
 import { pending, type Outcome } from './outcome.js';
+import { O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
+import { SIGPIPE } from '../abi/signals.js';
 
-const O_WRONLY = 1;
-const O_RDONLY = 0;
-const O_PATH = 0o10000000;
-const SIGPIPE = 13;
 /** Linux caps one read or write at this many bytes (MAX_RW_COUNT). */
 const MAX_RW = 0x7ffff000;
 /** How much one read from a host stream asks for at most (the program may get less, as with pipes). */
 const STREAM_CHUNK = 1 << 20;
 const IOV_MAX = 1024;
 const TASK_SIZE = 0x7ffffffff000;
-const O_NONBLOCK = 0o4000;
 /** How soon a blocking read of a non-blocking host stream tries again. */
 const HOST_RETRY_MS = 10;
 /** Writes of at most this many bytes to a pipe are atomic. */

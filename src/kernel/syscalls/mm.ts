@@ -10,6 +10,7 @@ import type { SyscallContext } from './context.js';
 import { memFile } from './mem_file.js';
 import type { Outcome } from './outcome.js';
 import { SYS } from './numbers.js';
+import { O_ACCMODE, O_WRONLY } from '../abi/open_flags.js';
 
 const PROT_READ = 1;
 const PROT_WRITE = 2;
@@ -24,8 +25,6 @@ const MAP_FIXED_NOREPLACE = 0x100000;
 const MAP_NORESERVE = 0x4000;
 const MAP_POPULATE = 0x8000;
 const MAP_32BIT = 0x40;
-const O_ACCMODE = 3;
-const O_WRONLY = 1;
 const PAGE = 4096;
 const TASK_SIZE = 0x7ffffffff000;
 

@@ -145,13 +145,11 @@ function waitReady(
 }
 
 const SIG_SETMASK = 2;
-/** Below the red zone of the thread's stack: free scratch space at a syscall stop. */
-const SCRATCH_BELOW_SP = 1024;
 
 /** Sets the thread's host signal mask; returns how to put the previous one back. */
 function swapSignalMask(ctx: SyscallContext, mask: bigint): () => void {
   const platform = ctx.kernel.platform;
-  const scratch = Math.floor((ctx.stackPointer - SCRATCH_BELOW_SP) / 16) * 16;
+  const scratch = ctx.scratchAddress();
   const buf = Buffer.alloc(16);
   buf.writeBigUInt64LE(mask, 0);
   platform.write(ctx.hostTid, scratch, buf);

@@ -5,6 +5,7 @@ import type { SyscallContext } from './context.js';
 import { hostRuns, type Outcome } from './outcome.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir } from './paths.js';
 import { SYS } from './numbers.js';
+import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT } from '../abi/signals.js';
 
 export function sysGetpid(ctx: SyscallContext): Outcome {
   return ctx.process.pid;
@@ -305,7 +306,6 @@ const KNOWN_FLAGS =
   CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_PIDFD | CLONE_PTRACE | CLONE_VFORK | CLONE_PARENT |
   CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED |
   CLONE_UNTRACED | CLONE_CHILD_SETTID | CLONE_IO | NAMESPACE_FLAGS;
-const SIGCHLD = 17;
 const RLIMIT_NPROC = 6;
 
 /** The task limits: the sandbox's (--pids-limit) and the caller's soft RLIMIT_NPROC. */
@@ -459,12 +459,6 @@ export function sysWait4(ctx: SyscallContext): Outcome {
   });
 }
 
-const CLD_EXITED = 1;
-const CLD_KILLED = 2;
-const CLD_DUMPED = 3;
-const CLD_STOPPED = 5;
-const CLD_CONTINUED = 6;
-const SIGCONT = 18;
 
 export function sysWaitid(ctx: SyscallContext): Outcome {
   const idtype = ctx.int(0);

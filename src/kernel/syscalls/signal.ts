@@ -3,12 +3,10 @@
 import { Errno } from '../errno.js';
 import type { SyscallContext } from './context.js';
 import { hostRuns, type Outcome } from './outcome.js';
+import { SIGSTOP, SI_TKILL, SI_USER } from '../abi/signals.js';
 
 const SIGKILL = 9;
-const SIGSTOP = 19;
 const NSIG = 64;
-const SI_USER = 0;
-const SI_TKILL = -6;
 
 export function sysRtSigaction(ctx: SyscallContext): Outcome {
   const sig = ctx.int(0);

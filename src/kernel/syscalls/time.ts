@@ -6,21 +6,10 @@ import { Errno } from '../errno.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { wakeAt } from '../time/wake_timer.js';
+import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_MONOTONIC_COARSE, CLOCK_MONOTONIC_RAW, CLOCK_PROCESS_CPUTIME_ID, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, CLOCK_REALTIME_COARSE, CLOCK_TAI, CLOCK_THREAD_CPUTIME_ID, NS_PER_SECOND } from '../abi/clocks.js';
 
-const CLOCK_REALTIME = 0;
-const CLOCK_MONOTONIC = 1;
-const CLOCK_PROCESS_CPUTIME_ID = 2;
-const CLOCK_THREAD_CPUTIME_ID = 3;
-const CLOCK_MONOTONIC_RAW = 4;
-const CLOCK_REALTIME_COARSE = 5;
-const CLOCK_MONOTONIC_COARSE = 6;
-const CLOCK_BOOTTIME = 7;
-const CLOCK_REALTIME_ALARM = 8;
-const CLOCK_BOOTTIME_ALARM = 9;
-const CLOCK_TAI = 11;
 const TIMER_ABSTIME = 1;
 
-const NS = 1_000_000_000n;
 /** Realtime = monotonic + this offset, fixed at start so the two clocks move together. */
 const realtimeOffset = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
 
@@ -65,8 +54,8 @@ function clockNs(ctx: SyscallContext, clock: number): bigint | number {
 
 function timespec(ns: bigint): Buffer {
   const out = Buffer.alloc(16);
-  out.writeBigInt64LE(ns / NS, 0);
-  out.writeBigInt64LE(ns % NS, 8);
+  out.writeBigInt64LE(ns / NS_PER_SECOND, 0);
+  out.writeBigInt64LE(ns % NS_PER_SECOND, 8);
   return out;
 }
 
@@ -90,8 +79,8 @@ export function sysGettimeofday(ctx: SyscallContext): Outcome {
   if (tv !== 0) {
     const ns = realtimeNs();
     const out = Buffer.alloc(16);
-    out.writeBigInt64LE(ns / NS, 0);
-    out.writeBigInt64LE((ns % NS) / 1000n, 8);
+    out.writeBigInt64LE(ns / NS_PER_SECOND, 0);
+    out.writeBigInt64LE((ns % NS_PER_SECOND) / 1000n, 8);
     if (!ctx.write(tv, out)) return -Errno.EFAULT;
   }
   const tz = ctx.args[1]!;
@@ -100,7 +89,7 @@ export function sysGettimeofday(ctx: SyscallContext): Outcome {
 }
 
 export function sysTime(ctx: SyscallContext): Outcome {
-  const seconds = Number(realtimeNs() / NS);
+  const seconds = Number(realtimeNs() / NS_PER_SECOND);
   const at = ctx.args[0]!;
   if (at !== 0) {
     const out = Buffer.alloc(8);
@@ -116,8 +105,8 @@ function readTimespec(ctx: SyscallContext, addr: number): bigint | number {
   const v = new DataView(raw.buffer, raw.byteOffset);
   const sec = v.getBigInt64(0, true);
   const nsec = v.getBigInt64(8, true);
-  if (sec < 0n || nsec < 0n || nsec >= NS) return -Errno.EINVAL;
-  return sec * NS + nsec;
+  if (sec < 0n || nsec < 0n || nsec >= NS_PER_SECOND) return -Errno.EINVAL;
+  return sec * NS_PER_SECOND + nsec;
 }
 
 /**
@@ -168,8 +157,6 @@ export function sysClockNanosleep(ctx: SyscallContext): Outcome {
 
 const SIGEV_THREAD_ID = 4;
 const SIGEVENT_SIZE = 64;
-/** Below the red zone of the thread's stack: free scratch space at a syscall stop. */
-const SCRATCH_BELOW_SP = 1024;
 
 /**
  * timer_create: the host's POSIX timers serve the program (they only signal the caller),
@@ -187,7 +174,7 @@ export function sysTimerCreate(ctx: SyscallContext): Outcome {
   if (!target || target.pid !== ctx.process.pid) return -Errno.EINVAL;
   view.writeInt32LE(target.hostTid, 16);
   const regs = ctx.kernel.platform;
-  const scratch = Math.floor((ctx.stackPointer - SCRATCH_BELOW_SP) / 16) * 16;
+  const scratch = ctx.scratchAddress();
   if (!regs.write(ctx.hostTid, scratch, view)) return -Errno.EFAULT;
   const r = regs.inject(ctx.hostTid, ctx.nr, ctx.args[0]!, scratch, ctx.args[2]!);
   return r === null ? -Errno.ESRCH : r;

@@ -4,18 +4,13 @@ import { lookupFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { monotonicNs, realtimeNs } from './time.js';
+import { O_RDWR } from '../abi/open_flags.js';
+import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, NS_PER_SECOND } from '../abi/clocks.js';
 
 const TFD_NONBLOCK = 0o4000;
 const TFD_CLOEXEC = 0o2000000;
 const TFD_TIMER_ABSTIME = 1;
 const TFD_TIMER_CANCEL_ON_SET = 2;
-const CLOCK_REALTIME = 0;
-const CLOCK_MONOTONIC = 1;
-const CLOCK_BOOTTIME = 7;
-const CLOCK_REALTIME_ALARM = 8;
-const CLOCK_BOOTTIME_ALARM = 9;
-const O_RDWR = 2;
-const NS = 1_000_000_000n;
 
 function now(clock: number): bigint {
   return clock === CLOCK_REALTIME || clock === CLOCK_REALTIME_ALARM ? realtimeNs() : monotonicNs();
@@ -40,10 +35,10 @@ function timerOf(ctx: SyscallContext, fd: number) {
 
 function encodeItimerspec(intervalNs: bigint, valueNs: bigint): Buffer {
   const out = Buffer.alloc(32);
-  out.writeBigInt64LE(intervalNs / NS, 0);
-  out.writeBigInt64LE(intervalNs % NS, 8);
-  out.writeBigInt64LE(valueNs / NS, 16);
-  out.writeBigInt64LE(valueNs % NS, 24);
+  out.writeBigInt64LE(intervalNs / NS_PER_SECOND, 0);
+  out.writeBigInt64LE(intervalNs % NS_PER_SECOND, 8);
+  out.writeBigInt64LE(valueNs / NS_PER_SECOND, 16);
+  out.writeBigInt64LE(valueNs % NS_PER_SECOND, 24);
   return out;
 }
 
@@ -61,9 +56,9 @@ export function sysTimerfdSettime(ctx: SyscallContext): Outcome {
   if (!raw) return -Errno.EFAULT;
   const v = new DataView(raw.buffer, raw.byteOffset);
   const fields = [0, 8, 16, 24].map((o) => v.getBigInt64(o, true));
-  if (fields.some((f, i) => f < 0n || (i % 2 === 1 && f >= NS))) return -Errno.EINVAL;
-  const intervalNs = fields[0]! * NS + fields[1]!;
-  const valueNs = fields[2]! * NS + fields[3]!;
+  if (fields.some((f, i) => f < 0n || (i % 2 === 1 && f >= NS_PER_SECOND))) return -Errno.EINVAL;
+  const intervalNs = fields[0]! * NS_PER_SECOND + fields[1]!;
+  const valueNs = fields[2]! * NS_PER_SECOND + fields[3]!;
   const oldAddr = ctx.args[3]!;
   if (oldAddr !== 0 && !ctx.write(oldAddr, current(ctx, t))) return -Errno.EFAULT;
   const deadlineNs = valueNs === 0n ? null : flags & TFD_TIMER_ABSTIME ? valueNs : now(t.clock) + valueNs;

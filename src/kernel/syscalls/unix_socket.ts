@@ -6,6 +6,8 @@ import type { SocketCreds, SocketState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { createSocketFile, socketFileAt } from './fs_write.js';
+import { O_NONBLOCK, O_RDWR } from '../abi/open_flags.js';
+import { SIGPIPE } from '../abi/signals.js';
 
 const AF_UNIX = 1;
 const SOCK_STREAM = 1;
@@ -13,8 +15,6 @@ const SOCK_DGRAM = 2;
 const SOCK_SEQPACKET = 5;
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
-const O_RDWR = 2;
-const O_NONBLOCK = 0o4000;
 const MSG_OOB = 0x1;
 const MSG_PEEK = 0x2;
 const MSG_CTRUNC = 0x8;
@@ -27,7 +27,6 @@ const MSG_CMSG_CLOEXEC = 0x40000000;
 const SOL_SOCKET = 1;
 const SCM_RIGHTS = 1;
 const SCM_CREDENTIALS = 2;
-const SIGPIPE = 13;
 /** How many bytes a socket's receive queue takes before senders wait (Linux's default). */
 const QUEUE_LIMIT = 212992;
 const SUN_PATH_MAX = 108;

@@ -1,0 +1,16 @@
+// Linux signal numbers and siginfo codes the kernel itself uses (x86-64).
+export const SIGPIPE = 13;
+export const SIGCHLD = 17;
+export const SIGCONT = 18;
+export const SIGSTOP = 19;
+
+/** si_code of kill(2) and of tkill/tgkill(2). */
+export const SI_USER = 0;
+export const SI_TKILL = -6;
+
+/** si_code of SIGCHLD (and waitid's siginfo). */
+export const CLD_EXITED = 1;
+export const CLD_KILLED = 2;
+export const CLD_DUMPED = 3;
+export const CLD_STOPPED = 5;
+export const CLD_CONTINUED = 6;
