@@ -163,6 +163,56 @@ Napi::Value SetRegs(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), theTracer().setRegs(tidArg(info, 0), regs));
 }
 
+// Checkpoint: a stopped thread's registers, XSAVE state, rseq area and robust-list head.
+Napi::Value CaptureThread(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const pid_t tid = tidArg(info, 0);
+  user_regs_struct regs;
+  if (!theTracer().captureRegs(tid, &regs)) return env.Null();
+  std::vector<uint8_t> xstate(64 * 1024);
+  ssize_t xlen = theTracer().getXstate(tid, xstate.data(), xstate.size());
+  if (xlen < 0) return env.Null();
+  __ptrace_rseq_configuration rseq{};
+  if (ptrace(PTRACE_GET_RSEQ_CONFIGURATION, tid, sizeof rseq, &rseq) < 0) rseq = {};
+  void* robustHead = nullptr;
+  size_t robustLen = 0;
+  if (syscall(SYS_get_robust_list, tid, &robustHead, &robustLen) != 0) robustHead = nullptr;
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("regs", Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<uint8_t*>(&regs), sizeof regs));
+  out.Set("xstate", Napi::Buffer<uint8_t>::Copy(env, xstate.data(), static_cast<size_t>(xlen)));
+  out.Set("rseqAddr", static_cast<double>(rseq.rseq_abi_pointer));
+  out.Set("rseqSize", rseq.rseq_abi_size);
+  out.Set("rseqSignature", rseq.signature);
+  out.Set("robustHead", static_cast<double>(reinterpret_cast<uintptr_t>(robustHead)));
+  out.Set("robustLen", static_cast<double>(robustLen));
+  return out;
+}
+
+Napi::Value Interrupt(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().interrupt(tidArg(info, 0)));
+}
+
+Napi::Value SetXstate(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array buf = info[1].As<Napi::Uint8Array>();
+  return Napi::Boolean::New(info.Env(), theTracer().setXstate(tidArg(info, 0), buf.Data(), buf.ByteLength()));
+}
+
+Napi::Value SpawnTask(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), theTracer().spawnTask(tidArg(info, 0), addrArg(info, 1)));
+}
+
+Napi::Value EnterTrap(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().enterTrap(tidArg(info, 0), addrArg(info, 1)));
+}
+
+Napi::Value Launch(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array buf = info[1].As<Napi::Uint8Array>();
+  if (buf.ByteLength() != sizeof(user_regs_struct)) return Napi::Boolean::New(info.Env(), false);
+  user_regs_struct regs;
+  memcpy(&regs, buf.Data(), sizeof regs);
+  return Napi::Boolean::New(info.Env(), theTracer().launch(tidArg(info, 0), regs));
+}
+
 // kill(hostPid, sig): to a whole host process (the sandbox's init ends the sandbox).
 Napi::Value Kill(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), kill(tidArg(info, 0), info[1].As<Napi::Number>().Int32Value()) == 0);
@@ -262,6 +312,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setArgRegs", Napi::Function::New(env, SetArgRegs));
   exports.Set("getRegs", Napi::Function::New(env, GetRegs));
   exports.Set("setRegs", Napi::Function::New(env, SetRegs));
+  exports.Set("captureThread", Napi::Function::New(env, CaptureThread));
+  exports.Set("interrupt", Napi::Function::New(env, Interrupt));
+  exports.Set("setXstate", Napi::Function::New(env, SetXstate));
+  exports.Set("spawnTask", Napi::Function::New(env, SpawnTask));
+  exports.Set("enterTrap", Napi::Function::New(env, EnterTrap));
+  exports.Set("launch", Napi::Function::New(env, Launch));
   exports.Set("kill", Napi::Function::New(env, Kill));
   exports.Set("tkill", Napi::Function::New(env, Tkill));
   exports.Set("forget", Napi::Function::New(env, Forget));

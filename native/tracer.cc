@@ -1,5 +1,6 @@
 #include "tracer.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -246,36 +247,34 @@ bool Tracer::resume(pid_t tid, int sig, bool catchExit) {
                 reinterpret_cast<void*>(static_cast<long>(sig))) == 0;
 }
 
-int64_t Tracer::inject(pid_t tid, long nr, const uint64_t args[6], bool* died) {
-  *died = false;
-  Tracee* t = find(tid);
-  if (!t) {
-    *died = true;
-    return -ESRCH;
-  }
-  int status = 0;
+// Brings a thread at a seccomp stop (or between two injections) to the point where an
+// injected call can be loaded into its registers; false when it died meanwhile.
+bool Tracer::beginInjection(pid_t tid, Tracee* t) {
   if (!t->injecting) {
-    if (t->state != TraceeState::kSeccompStop) return -EINVAL;
+    if (t->state != TraceeState::kSeccompStop) return false;
     t->saved = t->regs;
     t->injecting = true;
-  } else {
-    if (t->state != TraceeState::kSyscallExitStop) return -EINVAL;
-    // Re-enter the trap: execute the program's own syscall instruction again with a
-    // trapped number, which brings the thread back to a seccomp stop.
-    user_regs_struct again = t->saved;
-    again.rip = t->saved.rip - 2;
-    again.rax = t->saved.orig_rax;
-    if (ptrace(PTRACE_SETREGS, tid, nullptr, &again) != 0) return -ESRCH;
-    if (ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0 || !waitFor(tid, &status)) {
-      *died = true;
-      return -ESRCH;
-    }
-    if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_SECCOMP) {
-      pending_.emplace_back(tid, status);
-      *died = true;
-      return -ESRCH;
-    }
+    return true;
   }
+  if (t->state != TraceeState::kSyscallExitStop) return false;
+  // Re-enter the trap: execute the program's own syscall instruction again with a
+  // trapped number, which brings the thread back to a seccomp stop.
+  user_regs_struct again = t->saved;
+  again.rip = t->saved.rip - 2;
+  again.rax = t->saved.orig_rax;
+  int status = 0;
+  if (ptrace(PTRACE_SETREGS, tid, nullptr, &again) != 0) return false;
+  if (ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0 || !waitFor(tid, &status)) return false;
+  if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_SECCOMP) {
+    pending_.emplace_back(tid, status);
+    return false;
+  }
+  return true;
+}
+
+// Loads syscall nr with its arguments and lets the host run it (up to its exit, or up to a
+// clone/fork event stop on the way).
+bool Tracer::startInjected(pid_t tid, Tracee* t, long nr, const uint64_t args[6]) {
   user_regs_struct call = t->saved;
   call.orig_rax = nr;
   call.rax = nr;
@@ -285,8 +284,13 @@ int64_t Tracer::inject(pid_t tid, long nr, const uint64_t args[6], bool* died) {
   call.r10 = args[3];
   call.r8 = args[4];
   call.r9 = args[5];
-  if (ptrace(PTRACE_SETREGS, tid, nullptr, &call) != 0 ||
-      ptrace(PTRACE_SYSCALL, tid, nullptr, nullptr) != 0 || !waitFor(tid, &status)) {
+  return ptrace(PTRACE_SETREGS, tid, nullptr, &call) == 0 && ptrace(PTRACE_SYSCALL, tid, nullptr, nullptr) == 0;
+}
+
+// Waits for the injected call's exit stop; its raw result, or -ESRCH when the thread died.
+int64_t Tracer::finishInjected(pid_t tid, Tracee* t, bool* died) {
+  int status = 0;
+  if (!waitFor(tid, &status)) {
     *died = true;
     return -ESRCH;
   }
@@ -298,6 +302,118 @@ int64_t Tracer::inject(pid_t tid, long nr, const uint64_t args[6], bool* died) {
   ptrace(PTRACE_GETREGS, tid, nullptr, &t->regs);
   t->state = TraceeState::kSyscallExitStop;
   return static_cast<int64_t>(t->regs.rax);
+}
+
+int64_t Tracer::inject(pid_t tid, long nr, const uint64_t args[6], bool* died) {
+  *died = false;
+  Tracee* t = find(tid);
+  if (!t) {
+    *died = true;
+    return -ESRCH;
+  }
+  if (!t->injecting && t->state != TraceeState::kSeccompStop) return -EINVAL;
+  if (t->injecting && t->state != TraceeState::kSyscallExitStop) return -EINVAL;
+  if (!beginInjection(tid, t) || !startInjected(tid, t, nr, args)) {
+    *died = true;
+    return -ESRCH;
+  }
+  return finishInjected(tid, t, died);
+}
+
+pid_t Tracer::spawnTask(pid_t tid, uint64_t flags) {
+  Tracee* t = find(tid);
+  if (!t) return -ESRCH;
+  const uint64_t args[6] = {flags, 0, 0, 0, 0, 0};
+  if (!beginInjection(tid, t) || !startInjected(tid, t, SYS_clone, args)) return -ESRCH;
+  int status = 0;
+  if (!waitFor(tid, &status) || !WIFSTOPPED(status)) return -ESRCH;
+  const int event = status >> 16;
+  if (event != PTRACE_EVENT_CLONE && event != PTRACE_EVENT_FORK) {
+    // No event: the clone failed, and this is already its exit stop.
+    if (WSTOPSIG(status) != (SIGTRAP | 0x80)) {
+      pending_.emplace_back(tid, status);
+      return -ESRCH;
+    }
+    ptrace(PTRACE_GETREGS, tid, nullptr, &t->regs);
+    t->state = TraceeState::kSyscallExitStop;
+    return static_cast<pid_t>(static_cast<int64_t>(t->regs.rax));
+  }
+  unsigned long child = 0;
+  ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &child);
+  bool died = false;
+  if (ptrace(PTRACE_SYSCALL, tid, nullptr, nullptr) != 0) return -ESRCH;
+  finishInjected(tid, t, &died);
+  if (died) return -ESRCH;
+  // The new task's first stop (auto-attached), then into a trap like its creator's.
+  const pid_t c = static_cast<pid_t>(child);
+  if (!waitFor(c, &status) || !WIFSTOPPED(status)) return -ESRCH;
+  tracees_[c].state = TraceeState::kOtherStop;
+  return enterTrap(c, t->saved.rip - 2) ? c : -ESRCH;
+}
+
+bool Tracer::enterTrap(pid_t tid, uint64_t syscallInsn) {
+  Tracee* t = find(tid);
+  if (!t) return false;
+  user_regs_struct r{};
+  if (ptrace(PTRACE_GETREGS, tid, nullptr, &r) != 0) return false;
+  r.rip = syscallInsn;
+  r.rax = SYS_getpid;  // any trapped call
+  r.orig_rax = static_cast<unsigned long long>(-1);
+  int status = 0;
+  if (ptrace(PTRACE_SETREGS, tid, nullptr, &r) != 0 || ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0 ||
+      !waitFor(tid, &status)) {
+    return false;
+  }
+  if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_SECCOMP) {
+    pending_.emplace_back(tid, status);
+    return false;
+  }
+  ptrace(PTRACE_GETREGS, tid, nullptr, &t->regs);
+  t->state = TraceeState::kSeccompStop;
+  t->injecting = false;
+  t->regsDirty = false;
+  return true;
+}
+
+bool Tracer::interrupt(pid_t tid) { return ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr) == 0; }
+
+bool Tracer::captureRegs(pid_t tid, user_regs_struct* out) {
+  Tracee* t = find(tid);
+  if (!t) return false;
+  if (t->injecting) {
+    *out = t->saved;
+    return true;
+  }
+  if (t->regsDirty) {
+    *out = t->regs;
+    return true;
+  }
+  return ptrace(PTRACE_GETREGS, tid, nullptr, out) == 0;
+}
+
+ssize_t Tracer::getXstate(pid_t tid, void* buf, size_t len) {
+  iovec iov{buf, len};
+  if (ptrace(PTRACE_GETREGSET, tid, reinterpret_cast<void*>(NT_X86_XSTATE), &iov) != 0) return -errno;
+  return static_cast<ssize_t>(iov.iov_len);
+}
+
+bool Tracer::setXstate(pid_t tid, const void* buf, size_t len) {
+  iovec iov{const_cast<void*>(buf), len};
+  return ptrace(PTRACE_SETREGSET, tid, reinterpret_cast<void*>(NT_X86_XSTATE), &iov) == 0;
+}
+
+bool Tracer::launch(pid_t tid, const user_regs_struct& regs) {
+  Tracee* t = find(tid);
+  if (!t) return false;
+  user_regs_struct r = regs;
+  // Not a syscall: the host must neither run one nor restart one on the way out.
+  r.orig_rax = static_cast<unsigned long long>(-1);
+  t->injecting = false;
+  t->regsDirty = false;
+  t->regs = r;
+  if (ptrace(PTRACE_SETREGS, tid, nullptr, &r) != 0) return false;
+  t->state = TraceeState::kRunning;
+  return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
 }
 
 bool Tracer::restartSyscall(pid_t tid) {

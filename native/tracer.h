@@ -76,6 +76,23 @@ class Tracer {
   // Puts the six syscall-argument registers back (after a rewritten clone), at any stop.
   bool setArgRegs(pid_t tid, const uint64_t args[6]);
 
+  // Checkpoint and restore.
+  // Stops a running thread; it reports a PTRACE_EVENT_STOP (a group-stop report of SIGTRAP).
+  bool interrupt(pid_t tid);
+  // The program's registers at any stop (not those of a syscall the kernel is injecting).
+  bool captureRegs(pid_t tid, user_regs_struct* out);
+  // The thread's extended FPU state (XSAVE layout); its length, or -errno.
+  ssize_t getXstate(pid_t tid, void* buf, size_t len);
+  bool setXstate(pid_t tid, const void* buf, size_t len);
+  // From a thread at a syscall stop, creates a thread or process (clone with flags, an
+  // injected syscall); the new task is left at a seccomp stop on the same syscall
+  // instruction, ready for injections. Its host tid, or -errno.
+  pid_t spawnTask(pid_t tid, uint64_t flags);
+  // Sends a stopped thread through the syscall instruction at syscallInsn to a seccomp stop.
+  bool enterTrap(pid_t tid, uint64_t syscallInsn);
+  // Sets every register (ending any injection) and lets the thread run from there.
+  bool launch(pid_t tid, const user_regs_struct& regs);
+
   bool getRegs(pid_t tid, user_regs_struct* out);
   bool setRegs(pid_t tid, const user_regs_struct& regs);
 
@@ -92,6 +109,9 @@ class Tracer {
  private:
   Tracee* find(pid_t tid);
   int decode(pid_t tid, int status, double* report);
+  bool beginInjection(pid_t tid, Tracee* t);
+  bool startInjected(pid_t tid, Tracee* t, long nr, const uint64_t args[6]);
+  int64_t finishInjected(pid_t tid, Tracee* t, bool* died);
   bool waitFor(pid_t tid, int* status);
   std::unordered_map<pid_t, Tracee> tracees_;
   std::deque<std::pair<pid_t, int>> pending_;  // statuses collected while waiting for one tid

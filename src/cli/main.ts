@@ -3,27 +3,44 @@ import fs from 'node:fs';
 
 import { VERSION } from '../version.js';
 import { CliError, EXIT_TSVISOR_ERROR } from './errors.js';
+import { parseGlobalOptions } from './global_options.js';
 import { runCommand } from './run.js';
 
 // The other commands are loaded when asked for: `run` starts faster without their code
 // (the trace schemas, the syscall table's documentation).
 
-const USAGE = `usage: tsvisor COMMAND [options]
+const USAGE = `usage: tsvisor [--root DIR] COMMAND [options]
 
 commands:
   run [options] -- CMD [ARGS...]   run CMD in a new sandbox (see tsvisor run --help)
+  list [--json]                    the sandboxes started with run --name
+  checkpoint --image DIR [--leave-running] ID
+                                   save the running sandbox ID to an image
+  restore --image DIR [--name ID] [--ignore-changed-files]
+                                   bring a checkpointed sandbox back, in the foreground
   syscalls [--json] [--level L]    every x86-64 syscall and how tsvisor supports it
   trace show|stats FILE            read a trace recorded with run --record
   replay FILE [--to SEQ] [--state PART] [--verify]
                                    rebuild the kernel state of a recorded run
-  --version                        print the version`;
+  --version                        print the version
 
-export async function main(args: string[]): Promise<number> {
-  const [command, ...rest] = args;
+global options:
+  --root DIR    where named sandboxes are registered (default: /run/tsvisor,
+                or $XDG_RUNTIME_DIR/tsvisor when not root)`;
+
+export async function main(argv: string[]): Promise<number> {
   try {
+    const { globals, rest: args } = parseGlobalOptions(argv);
+    const [command, ...rest] = args;
     switch (command) {
       case 'run':
-        return await runCommand(rest);
+        return await runCommand(rest, globals);
+      case 'list':
+        return (await import('./list_command.js')).listCommand(rest, globals);
+      case 'checkpoint':
+        return await (await import('./checkpoint_command.js')).checkpointCommand(rest, globals);
+      case 'restore':
+        return await (await import('./restore_command.js')).restoreCommand(rest, globals);
       case 'syscalls':
         return (await import('./syscalls_command.js')).syscallsCommand(rest);
       case 'trace':

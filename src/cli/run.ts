@@ -9,7 +9,9 @@ import { HostRoot } from '../kernel/vfs/path_walk.js';
 import { PlatformError, PtracePlatform } from '../platform/ptrace_platform.js';
 import { VERSION } from '../version.js';
 import { CliError, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND } from './errors.js';
+import type { GlobalOptions } from './global_options.js';
 import { parseRunOptions, RUN_USAGE, type RunOptions } from './run_options.js';
+import type { NamedSandbox } from '../sandbox/named_sandbox.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** The sandbox's user: root inside it (an unprivileged user on the host). */
@@ -19,7 +21,7 @@ export function warn(message: string): void {
   fs.writeSync(2, `tsvisor: ${message}\n`);
 }
 
-export async function runCommand(args: string[]): Promise<number> {
+export async function runCommand(args: string[], globals: GlobalOptions): Promise<number> {
   const opts = parseRunOptions(args, process.env);
   if (opts === 'help') {
     fs.writeSync(1, RUN_USAGE + '\n');
@@ -40,6 +42,18 @@ export async function runCommand(args: string[]): Promise<number> {
   const cwd = sandboxCwd(root, opts);
   const prepared = prepare(root, cwd, opts);
   const kernel = new Kernel({ platform: new PtracePlatform(), root, warn, limits: opts.limits, hostname: opts.hostname });
+  let named: NamedSandbox | undefined;
+  if (opts.name !== undefined) {
+    // Loaded only for named sandboxes (the checkpoint code is not needed otherwise).
+    const { NamedSandbox } = await import('../sandbox/named_sandbox.js');
+    try {
+      named = new NamedSandbox(globals.stateRoot, opts.name, opts.command);
+      await named.serve(kernel, { command: opts.command, rootfs: opts.rootfs, mounts: opts.mounts, limits: opts.limits, hostname: opts.hostname });
+    } catch (err) {
+      named?.release();
+      throw new CliError(`--name ${opts.name}: ${(err as Error).message}`);
+    }
+  }
   // Tracing code is loaded only when asked for (faster start-up without it).
   if (opts.strace) (await import('../trace/strace_printer.js')).printStrace(kernel);
   if (opts.record !== undefined) {
@@ -75,7 +89,11 @@ export async function runCommand(args: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof PlatformError) throw new CliError(`cannot start the sandbox: ${err.message}`);
     throw err;
+  } finally {
+    named?.release();
   }
+  // A checkpoint that stopped the sandbox: it lives on in the image, nothing failed.
+  if (kernel.checkpointedTo !== undefined) return 0;
   return exitCodeOf(status);
 }
 

@@ -15,6 +15,8 @@ export interface RunOptions {
   hostname: string;
   /** --record FILE: where the trace goes. */
   record?: string;
+  /** --name ID: registered under the state root, reachable by tsvisor checkpoint. */
+  name?: string;
   /** --mount HOSTDIR:SANDBOXDIR: host directories shown at sandbox paths (read-only lower layers). */
   mounts: Array<{ host: string; sandbox: string }>;
 }
@@ -80,6 +82,9 @@ options:
                  show a host directory at SANDBOXDIR (repeatable); like the root, it
                  is a read-only lower layer: the sandbox's changes stay in its overlay
                  (:rw, writing through to the host, is not supported yet)
+  --name ID      register the sandbox as ID (under the state root, see
+                 tsvisor --root), so that tsvisor list shows it and
+                 tsvisor checkpoint can save it
   --record FILE  record the run (every syscall and kernel event) to a trace
                  file, for tsvisor trace show / stats and tsvisor replay
   --hostname NAME      the sandbox's host name (default: tsvisor)
@@ -102,6 +107,7 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
   let strace = false;
   let hostname = 'tsvisor';
   let record: string | undefined;
+  let sandboxName: string | undefined;
   const mounts: Array<{ host: string; sandbox: string }> = [];
   const limits: SandboxLimits = { ...DEFAULT_LIMITS };
   const sets: string[] = [];
@@ -137,6 +143,9 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
         break;
       case '--record':
         record = value();
+        break;
+      case '--name':
+        sandboxName = value();
         break;
       case '--mount':
         mounts.push(parseMount(value()));
@@ -182,6 +191,6 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
       else env.push(kv);
     }
     const defaultCwd = root === '/' ? process.cwd() : '/';
-    return { rootfs: root, cwd: cwd ?? defaultCwd, env, strace, command, limits, hostname, mounts, ...(record === undefined ? {} : { record }) };
+    return { rootfs: root, cwd: cwd ?? defaultCwd, env, strace, command, limits, hostname, mounts, ...(record === undefined ? {} : { record }), ...(sandboxName === undefined ? {} : { name: sandboxName }) };
   }
 }

@@ -53,6 +53,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('ThreadCreated'), tid: int, pid: int, hostTid: int }),
   z.object({ type: z.literal('ProcessForked'), pid: int, ppid: int, hostTid: int }),
+  /** A restored sandbox: the thread now runs on a new host stub thread. */
+  z.object({ type: z.literal('ThreadRehosted'), tid: int, hostTid: int }),
   z.object({ type: z.literal('ProcessReaped'), pid: int }),
   z.object({ type: z.literal('ProcessStopped'), pid: int, signal: int }),
   z.object({ type: z.literal('ProcessContinued'), pid: int }),

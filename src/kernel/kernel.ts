@@ -108,6 +108,20 @@ export interface CloneRequest {
 }
 
 const SIGSEGV = 11;
+const SIGTRAP = 5;
+/** How long the run loop may keep Node's event loop waiting while stops keep coming. */
+const LOOP_TURN_MS = 10;
+
+/**
+ * A thread held still for a checkpoint, and how it was stopped: parked in a pending syscall,
+ * trapped at a syscall the kernel has not handled yet, or interrupted while running.
+ */
+export interface FrozenThread {
+  tid: number;
+  how: 'parked' | 'trapped' | 'interrupted';
+  /** For 'trapped': the stop to handle when the sandbox goes on. */
+  stop?: Stop;
+}
 const SA_NOCLDSTOP = 1;
 const STOP_SIGNALS: ReadonlySet<number> = new Set([SIGSTOP, 20, 21, 22]);
 /** SIGTSTP, SIGTTIN, SIGTTOU: stops subject to the orphaned-group rule. */
@@ -192,6 +206,11 @@ export class Kernel {
   private finished = false;
   /** While every thread is parked no stop arrives: this checks for signals meanwhile. */
   private idleSignalCheck: NodeJS.Timeout | undefined;
+  /** Set while a checkpoint holds every thread: nothing runs, wake-ups wait in deferred. */
+  private frozen = false;
+  private readonly deferred: Array<[number, number]> = [];
+  /** Set once a checkpoint (without --leave-running) has ended the sandbox. */
+  checkpointedTo: string | undefined;
 
   constructor(opts: KernelOptions) {
     this.platform = opts.platform;
@@ -239,13 +258,38 @@ export class Kernel {
     }
     this.runtime.set(pid, { blocked: false, nr: 0, args: [] });
     this.running = 1;
+    const done = this.whenFinished();
+    this.startImage(this.thread(pid), prepared);
+    this.loop();
+    return done;
+  }
+
+  private whenFinished(): Promise<number> {
     const done = new Promise<number>((resolve) => {
       this.finish = resolve;
     });
-    this.startImage(this.thread(pid), prepared);
     this.idleSignalCheck = setInterval(() => {
       if (this.running === 0) this.interruptSignalled();
     }, 50);
+    return done;
+  }
+
+  /**
+   * Takes over a restored sandbox: its state (loaded from an image), its stubs (every thread
+   * stopped, registers not yet set) and the host tid of each thread. launch() then sets each
+   * thread going; the promise resolves with pid 1's wait status, as run's does.
+   */
+  adoptRestored(sandbox: SandboxHandle, state: KernelState, hostTids: ReadonlyMap<number, number>, launch: (tid: number, hostTid: number) => void): Promise<number> {
+    this.sandbox = sandbox;
+    Object.assign(this.state, state);
+    for (const [tid, hostTid] of hostTids) {
+      this.emit({ type: 'ThreadRehosted', tid, hostTid });
+      this.byHostTid.set(hostTid, tid);
+      this.runtime.set(tid, { blocked: false, nr: 0, args: [] });
+    }
+    this.running = hostTids.size;
+    const done = this.whenFinished();
+    for (const [tid, hostTid] of hostTids) launch(tid, hostTid);
     this.loop();
     return done;
   }
@@ -258,12 +302,97 @@ export class Kernel {
     const rt = this.runtime.get(tid);
     const thread = this.state.threads.get(tid);
     if (!rt || !thread || !rt.blocked) return false;
+    if (this.frozen) {
+      // The wake-up waits for the end of the checkpoint (the thread is in the image as parked).
+      this.deferred.push([tid, value]);
+      return true;
+    }
     rt.blocked = false;
     this.running++;
     this.publishSyscall(thread, rt.nr, rt.args, value);
     this.platform.answer(thread.hostTid, value);
     if (!this.draining) this.loop();
     return true;
+  }
+
+  /**
+   * Holds every thread of the sandbox still for a checkpoint: parked threads stay parked,
+   * running ones are interrupted; stops that arrive meanwhile are handled as usual except a
+   * frozen thread's new syscall, which waits unhandled. Call from outside the run loop (an
+   * event-loop callback). Throws, with the sandbox going on, if a thread does not stop.
+   */
+  freeze(timeoutMs = 5000): FrozenThread[] {
+    if (this.finished) throw new Error('the sandbox has already ended');
+    if (this.frozen) throw new Error('a checkpoint is already in progress');
+    this.frozen = true;
+    const frozen = new Map<number, FrozenThread>();
+    const interrupted = new Set<number>();
+    const sweep = () => {
+      for (const [tid, rt] of this.runtime) {
+        if (frozen.has(tid) || interrupted.has(tid)) continue;
+        if (rt.blocked) {
+          frozen.set(tid, { tid, how: 'parked' });
+        } else {
+          interrupted.add(tid);
+          this.platform.interrupt(this.thread(tid).hostTid);
+        }
+      }
+    };
+    sweep();
+    const deadline = Date.now() + timeoutMs;
+    while (!this.finished && [...this.runtime.keys()].some((tid) => !frozen.has(tid))) {
+      if (Date.now() > deadline) {
+        this.thaw([...frozen.values()]);
+        throw new Error('some threads of the sandbox did not stop');
+      }
+      const stop = this.platform.waitStop(WAIT_SLICE_MS);
+      if (stop.kind === StopKind.Timeout) continue;
+      const tid = this.byHostTid.get(stop.tid);
+      if (tid !== undefined && interrupted.has(tid) && !frozen.has(tid)) {
+        if (stop.kind === StopKind.Syscall && !this.runtime.get(tid)?.pendingExec) {
+          frozen.set(tid, { tid, how: 'trapped', stop });
+          continue;
+        }
+        if (stop.kind === StopKind.GroupStop && (stop.value === SIGTRAP || this.process(this.thread(tid).pid).stopSignal !== 0)) {
+          frozen.set(tid, { tid, how: 'interrupted' });
+          continue;
+        }
+      }
+      this.onStop(stop);
+      sweep();
+    }
+    if (this.finished) throw new Error('the sandbox ended during the checkpoint');
+    for (const tid of [...frozen.keys()]) if (!this.runtime.has(tid)) frozen.delete(tid);
+    return [...frozen.values()];
+  }
+
+  /** Lets a frozen sandbox go on (a failed checkpoint, or --leave-running). */
+  thaw(threads: readonly FrozenThread[]): void {
+    this.frozen = false;
+    for (const f of threads) {
+      const thread = this.state.threads.get(f.tid);
+      if (!thread || !this.runtime.has(f.tid)) continue;
+      if (f.how === 'trapped') this.onSyscall(thread, f.stop!);
+      else if (f.how === 'interrupted') {
+        if (this.process(thread.pid).stopSignal !== 0) this.platform.listen(thread.hostTid);
+        else this.platform.resume(thread.hostTid, 0);
+      }
+    }
+    for (const [tid, value] of this.deferred.splice(0)) this.complete(tid, value);
+    this.drainNotifications();
+    this.loop();
+  }
+
+  /** Ends a checkpointed sandbox (its image holds it now). */
+  endCheckpointed(imageDir: string): void {
+    this.checkpointedTo = imageDir;
+    this.frozen = false;
+    this.end(9);
+  }
+
+  /** Whether a thread is parked in a pending syscall (a checkpoint makes it re-issue it). */
+  isParked(tid: number): boolean {
+    return this.runtime.get(tid)?.blocked ?? false;
   }
 
   /**
@@ -355,7 +484,7 @@ export class Kernel {
   }
 
   private drainNotifications(): void {
-    if (this.draining) return;
+    if (this.draining || this.frozen) return;
     this.draining = true;
     let woke = false;
     try {
@@ -430,10 +559,11 @@ export class Kernel {
   }
 
   private loop(): void {
-    if (this.looping || this.finished) return;
+    if (this.looping || this.finished || this.frozen) return;
     this.looping = true;
+    const turnEnds = Date.now() + LOOP_TURN_MS;
     try {
-      while (!this.finished && this.running > 0) {
+      for (let n = 1; !this.finished && this.running > 0; n++) {
         const stop = this.platform.waitStop(WAIT_SLICE_MS);
         if (stop.kind === StopKind.Timeout) {
           this.interruptSignalled();
@@ -443,6 +573,11 @@ export class Kernel {
         }
         this.onStop(stop);
         this.drainNotifications();
+        // A busy sandbox must not starve the event loop either (sleepers' timers, the control socket).
+        if (n % 64 === 0 && Date.now() >= turnEnds) {
+          setImmediate(() => this.loop());
+          return;
+        }
       }
     } finally {
       this.looping = false;

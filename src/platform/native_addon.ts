@@ -12,6 +12,17 @@ export interface SpawnResult {
   isolated: boolean;
 }
 
+/** A stopped thread as a checkpoint keeps it (see Platform.captureThread). */
+export interface NativeThreadCapture {
+  regs: Buffer;
+  xstate: Buffer;
+  rseqAddr: number;
+  rseqSize: number;
+  rseqSignature: number;
+  robustHead: number;
+  robustLen: number;
+}
+
 export interface NativeAddon {
   spawn(stubPath: string, isolate: boolean): SpawnResult;
   waitStop(timeoutMs: number, report: Float64Array): number;
@@ -32,6 +43,12 @@ export interface NativeAddon {
   setArgRegs(tid: number, ...args: number[]): boolean;
   getRegs(tid: number): Buffer | null;
   setRegs(tid: number, regs: Uint8Array): boolean;
+  captureThread(tid: number): NativeThreadCapture | null;
+  interrupt(tid: number): boolean;
+  setXstate(tid: number, xstate: Uint8Array): boolean;
+  spawnTask(tid: number, flags: number): number;
+  enterTrap(tid: number, syscallInsn: number): boolean;
+  launch(tid: number, regs: Uint8Array): boolean;
   kill(pid: number, sig: number): boolean;
   tkill(tid: number, sig: number): boolean;
   forget(tid: number): void;

@@ -11,6 +11,21 @@ export interface SandboxHandle {
   isolated: boolean;
 }
 
+/** What a checkpoint keeps of a stopped thread besides its memory. */
+export interface ThreadCapture {
+  /** user_regs_struct as the host lays it out (27 little-endian 64-bit words). */
+  regs: Uint8Array;
+  /** The XSAVE area (x87, SSE, AVX... state). */
+  xstate: Uint8Array;
+  /** Its registered rseq area (0: none), length and signature. */
+  rseqAddr: number;
+  rseqSize: number;
+  rseqSignature: number;
+  /** Its robust futex list head (0: none) and length. */
+  robustHead: number;
+  robustLen: number;
+}
+
 export interface Platform {
   spawnSandbox(): SandboxHandle;
   /** The next stop, or a Timeout stop after timeoutMs (0: do not block). */
@@ -63,6 +78,21 @@ export interface Platform {
   setHostRlimit(hostPid: number, resource: number, soft: number, hard: number): number;
   /** At a signal-delivery stop: rewrites si_code, si_pid, si_uid (and si_status unless < 0). */
   patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number): void;
+  /** Reads into buf[offset, offset+length) as much as it can; the count read (< 0: -errno). */
+  readInto(tid: number, addr: number, buf: Uint8Array, offset: number, length: number): number;
+  /** Stops a running thread; it reports a GroupStop of SIGTRAP. */
+  interrupt(tid: number): void;
+  /** The program's registers and extended state of a stopped thread; null if it is gone. */
+  captureThread(tid: number): ThreadCapture | null;
+  /** Puts back a thread's XSAVE state (same CPU features). */
+  setXstate(tid: number, xstate: Uint8Array): boolean;
+  /**
+   * From a thread stopped in a syscall, has the host create a thread or process (clone with
+   * flags); the new task waits at a syscall stop, ready for injections. Its host tid, or -errno.
+   */
+  spawnTask(tid: number, flags: number): number;
+  /** Sets every register of a stopped thread (ending any injection) and lets it run. */
+  launch(tid: number, regs: Uint8Array): boolean;
   /** Syscall numbers the seccomp filter lets through without a trap. */
   hostAllowedSyscalls(): readonly number[];
 }

@@ -1,7 +1,7 @@
 // The ptrace + seccomp platform: the native addon's tracer behind the Platform interface.
 import { CpuPlacement } from './cpu_placement.js';
 import { loadAddon, STUB_PATH, type NativeAddon } from './native_addon.js';
-import type { Platform, SandboxHandle } from './platform.js';
+import type { Platform, SandboxHandle, ThreadCapture } from './platform.js';
 import { ReportSlot, StopKind, type Stop } from './stops.js';
 
 const PAGE = 4096;
@@ -195,6 +195,33 @@ export class PtracePlatform implements Platform {
 
   patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number): void {
     this.native.patchSiginfo(tid, code, pid, uid, status);
+  }
+
+  readInto(tid: number, addr: number, buf: Uint8Array, offset: number, length: number): number {
+    if (!isUserRange(addr, length)) return -14;
+    return this.native.readMemory(tid, addr, buf, offset, length);
+  }
+
+  interrupt(tid: number): void {
+    this.native.interrupt(tid);
+  }
+
+  captureThread(tid: number): ThreadCapture | null {
+    return this.native.captureThread(tid);
+  }
+
+  setXstate(tid: number, xstate: Uint8Array): boolean {
+    return this.native.setXstate(tid, xstate);
+  }
+
+  spawnTask(tid: number, flags: number): number {
+    const child = this.native.spawnTask(tid, flags);
+    if (child > 0) this.placement?.adopt(child);
+    return child;
+  }
+
+  launch(tid: number, regs: Uint8Array): boolean {
+    return this.native.launch(tid, regs);
   }
 
   hostAllowedSyscalls(): readonly number[] {

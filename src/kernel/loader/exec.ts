@@ -16,6 +16,7 @@ import {
   AT_PAGESZ, AT_PHDR, AT_PHENT, AT_PHNUM, AT_RSEQ_ALIGN, AT_RSEQ_FEATURE_SIZE, AT_SECURE, AT_UID,
   buildInitialStack, STACK_TOP,
 } from './stack.js';
+import { hostMappings, isStubImage } from './host_mappings.js';
 
 const MAP_PRIVATE = 0x2;
 const MAP_FIXED = 0x10;
@@ -24,9 +25,6 @@ const MAP_ANONYMOUS = 0x20;
 const MAX_INTERPRETER_DEPTH = 4;
 /** The stack the host gives the stub: [STACK_TOP - 132 KiB, STACK_TOP). */
 const HOST_STACK_SIZE = 132 * 1024;
-/** Where the stub binary is linked (binding.gyp: -Ttext-segment). */
-const STUB_BASE = 0x6fff00000000;
-const STUB_END = STUB_BASE + 0x100000;
 
 export interface ElfFile {
   /** Canonical sandbox path. */
@@ -180,7 +178,7 @@ export function loadImage(
   };
   // The vDSO goes first (the program must make real time syscalls, and ld.so's place
   // overlaps it); the stub's own image goes last, as the injections run from its code.
-  const [stubImage, others] = partition(hostMappings(hostTid), (m) => m.start >= STUB_BASE && m.start < STUB_END);
+  const [stubImage, others] = partition(hostMappings(hostTid), isStubImage);
   for (const m of others) {
     if (m.name !== '[stack]' && m.name !== '[vsyscall]') inject(SYS.munmap, m.start, m.end - m.start);
   }
@@ -271,25 +269,3 @@ function partition<T>(items: T[], pred: (item: T) => boolean): [T[], T[]] {
   return [items.filter(pred), items.filter((i) => !pred(i))];
 }
 
-interface HostMapping {
-  start: number;
-  end: number;
-  name: string;
-}
-
-/** The stub's mappings as the host sees them (its image, vDSO, stack). */
-function hostMappings(hostTid: number): HostMapping[] {
-  const text = fs.readFileSync(`/proc/${hostTid}/maps`, 'utf8');
-  const out: HostMapping[] = [];
-  for (const line of text.split('\n')) {
-    const m = /^([0-9a-f]+)-([0-9a-f]+)\s+\S+\s+\S+\s+\S+\s+\S+\s*(.*)$/.exec(line);
-    if (!m) continue;
-    const start = parseInt(m[1]!, 16);
-    if (start >= 0x800000000000) {
-      out.push({ start, end: parseInt(m[2]!, 16), name: '[vsyscall]' });
-      continue;
-    }
-    out.push({ start, end: parseInt(m[2]!, 16), name: m[3]!.trim() });
-  }
-  return out;
-}

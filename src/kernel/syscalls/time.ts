@@ -10,11 +10,22 @@ import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_MONOTONIC_
 
 const TIMER_ABSTIME = 1;
 
-/** Realtime = monotonic + this offset, fixed at start so the two clocks move together. */
+/** Realtime = the host's monotonic clock + this offset, fixed at start so the two clocks move together. */
 const realtimeOffset = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+/**
+ * The sandbox's CLOCK_MONOTONIC is the host's plus this shift: 0 for a fresh sandbox, and for a
+ * restored one whatever makes it go on from the value it had at the checkpoint (no jump).
+ * One kernel runs per tsvisor process, so the clock is the process's.
+ */
+let monotonicShift = 0n;
 
 export function monotonicNs(): bigint {
-  return process.hrtime.bigint();
+  return process.hrtime.bigint() + monotonicShift;
+}
+
+/** Makes CLOCK_MONOTONIC read `ns` now (restore). */
+export function continueMonotonicFrom(ns: bigint): void {
+  monotonicShift = ns - process.hrtime.bigint();
 }
 
 export function realtimeNs(): bigint {

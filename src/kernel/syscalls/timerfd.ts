@@ -3,6 +3,7 @@ import { Errno } from '../errno.js';
 import { lookupFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import type { Kernel } from '../kernel.js';
 import { monotonicNs, realtimeNs } from './time.js';
 import { O_RDWR } from '../abi/open_flags.js';
 import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, NS_PER_SECOND } from '../abi/clocks.js';
@@ -63,14 +64,14 @@ export function sysTimerfdSettime(ctx: SyscallContext): Outcome {
   if (oldAddr !== 0 && !ctx.write(oldAddr, current(ctx, t))) return -Errno.EFAULT;
   const deadlineNs = valueNs === 0n ? null : flags & TFD_TIMER_ABSTIME ? valueNs : now(t.clock) + valueNs;
   ctx.emit({ type: 'TimerfdSet', id: t.id, intervalNs, deadlineNs });
-  armWake(ctx, t.id, t.clock, deadlineNs);
+  armTimerfdWake(ctx.kernel, t.id, t.clock, deadlineNs);
   return 0;
 }
 
-/** Wakes the timerfd's waiters at its deadline (on the timer's own clock). */
-function armWake(ctx: SyscallContext, id: number, clock: number, deadlineNs: bigint | null): void {
+/** Wakes the timerfd's waiters at its deadline (on the timer's own clock); restore re-arms with it. */
+export function armTimerfdWake(kernel: Kernel, id: number, clock: number, deadlineNs: bigint | null): void {
   const toMs = (ns: bigint) => Number(ns / 1_000_000n);
-  ctx.kernel.host.armTimer(id, deadlineNs === null ? null : toMs(deadlineNs) + 1, () => ctx.kernel.notify(`timerfd:${id}`), () => toMs(now(clock)));
+  kernel.host.armTimer(id, deadlineNs === null ? null : toMs(deadlineNs) + 1, () => kernel.notify(`timerfd:${id}`), () => toMs(now(clock)));
 }
 
 export function sysTimerfdGettime(ctx: SyscallContext): Outcome {
@@ -103,7 +104,7 @@ export function readTimerfd(ctx: SyscallContext, d: FdLookup, count: number, del
     const r = deliver(out);
     if (r < 0) return r;
     ctx.emit({ type: 'TimerfdSet', id, intervalNs: t.intervalNs, deadlineNs: next });
-    if (next !== null) armWake(ctx, id, t.clock, next);
+    if (next !== null) armTimerfdWake(ctx.kernel, id, t.clock, next);
     return 8;
   };
   const first = attempt();

@@ -10,7 +10,7 @@ export function processOf(state: KernelState, pid: number): ProcessState {
 }
 
 export const taskReducers: ReducerTable<
-  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet'
+  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet'
 > = {
   ProcessStarted(state, e) {
     state.nextPid = Math.max(state.nextPid, e.pid + 1, e.tid + 1);
@@ -73,6 +73,13 @@ export const taskReducers: ReducerTable<
     state.nextPid = Math.max(state.nextPid, e.tid + 1);
     processOf(state, e.pid).threads.push(e.tid);
     state.threads.set(e.tid, { tid: e.tid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
+  },
+  ThreadRehosted(state, e) {
+    const thread = state.threads.get(e.tid);
+    if (!thread) return;
+    thread.hostTid = e.hostTid;
+    const process = state.processes.get(thread.pid);
+    if (process && process.pid === e.tid) process.hostPid = e.hostTid;
   },
   ProcessReaped(state, e) {
     state.processes.delete(e.pid);

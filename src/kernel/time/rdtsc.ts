@@ -2,11 +2,12 @@
 // clock so that a recorded run can be replayed exactly.
 import type { Platform } from '../../platform/platform.js';
 import type { Stop } from '../../platform/stops.js';
+import { monotonicNs } from '../syscalls/time.js';
 
 const SI_KERNEL = 0x80;
 /** A nominal 1 GHz counter: nanoseconds of the monotonic clock. */
 export function tscNow(): bigint {
-  return process.hrtime.bigint();
+  return monotonicNs();
 }
 
 function instructionLength(bytes: Uint8Array | null): number {

@@ -1,0 +1,36 @@
+// A stub's address space as the host sees it (/proc/PID/maps): what the loader clears before
+// mapping a program, and what a checkpoint saves.
+import fs from 'node:fs';
+
+/** Where the stub binary is linked (binding.gyp): never where a program maps anything. */
+export const STUB_BASE = 0x6fff00000000;
+export const STUB_END = STUB_BASE + 0x100000;
+
+export interface HostMapping {
+  start: number;
+  end: number;
+  /** PROT_READ | PROT_WRITE | PROT_EXEC bits. */
+  prot: number;
+  shared: boolean;
+  /** [stack], [vdso], [vvar], [vsyscall], "/dev/zero (deleted)"..., or "" for anonymous memory. */
+  name: string;
+}
+
+export function hostMappings(hostPid: number): HostMapping[] {
+  const text = fs.readFileSync(`/proc/${hostPid}/maps`, 'utf8');
+  const out: HostMapping[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+)\s+(\S+)\s+\S+\s+\S+\s+\S+\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const start = parseInt(m[1]!, 16);
+    const perms = m[3]!;
+    const prot = (perms[0] === 'r' ? 1 : 0) | (perms[1] === 'w' ? 2 : 0) | (perms[2] === 'x' ? 4 : 0);
+    const name = start >= 0x800000000000 ? '[vsyscall]' : m[4]!.trim();
+    out.push({ start, end: parseInt(m[2]!, 16), prot, shared: perms[3] === 's', name });
+  }
+  return out;
+}
+
+export function isStubImage(m: { start: number }): boolean {
+  return m.start >= STUB_BASE && m.start < STUB_END;
+}

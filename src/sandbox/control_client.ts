@@ -1,0 +1,27 @@
+// `tsvisor checkpoint` (and later commands) talking to a running sandbox's control socket.
+import net from 'node:net';
+
+import { ControlReplySchema, type ControlReply, type ControlRequest } from './control_protocol.js';
+
+/** Sends one request; onReply sees every reply line; resolves with the final one. */
+export function controlRequest(socketPath: string, request: ControlRequest, onReply: (r: ControlReply) => void): Promise<ControlReply> {
+  return new Promise((resolve, reject) => {
+    const conn = net.createConnection(socketPath);
+    let buffered = '';
+    let final: ControlReply | undefined;
+    conn.on('connect', () => conn.write(JSON.stringify(request) + '\n'));
+    conn.on('data', (chunk) => {
+      buffered += chunk.toString('utf8');
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const parsed = ControlReplySchema.safeParse(JSON.parse(line));
+        if (!parsed.success) continue;
+        onReply(parsed.data);
+        if (parsed.data.type !== 'progress') final = parsed.data;
+      }
+    });
+    conn.on('error', (err) => reject(err));
+    conn.on('close', () => (final ? resolve(final) : reject(new Error('the sandbox closed the control connection without an answer'))));
+  });
+}

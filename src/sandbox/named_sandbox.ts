@@ -1,0 +1,60 @@
+// A sandbox started with --name: registered under the state root, with a control socket that
+// `tsvisor checkpoint` uses, and unregistered when it ends.
+import type { Kernel } from '../kernel/kernel.js';
+import { checkpoint } from '../snapshot/checkpoint.js';
+import type { SandboxDescription } from '../snapshot/sandbox_description.js';
+import { ControlServer } from './control_server.js';
+import { Registry, type SandboxEntry } from './registry.js';
+
+function mib(bytes: number): string {
+  return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+}
+
+/**
+ * A name claimed under the state root (fails at once if a live sandbox has it); serve() then
+ * opens the control socket for the sandbox's kernel, release() gives the name back.
+ */
+export class NamedSandbox {
+  private readonly registry: Registry;
+  private readonly entry: SandboxEntry;
+  private server: ControlServer | undefined;
+  private released = false;
+
+  constructor(stateRoot: string, readonly id: string, command: string[]) {
+    this.registry = new Registry(stateRoot);
+    this.entry = this.registry.register(id, command);
+    globalThis.process.on('exit', () => this.release());
+  }
+
+  async serve(kernel: Kernel, desc: SandboxDescription): Promise<void> {
+    const { registry, entry, id } = this;
+    this.server = await ControlServer.listen(registry.socketOf(id), async (request, reply) => {
+      if (request.op === 'ping') {
+        reply({ type: 'done', message: entry.status });
+        return;
+      }
+      registry.write({ ...entry, status: 'checkpointing' });
+      try {
+        const s = await checkpoint(kernel, desc, {
+          imageDir: request.image,
+          leaveRunning: request.leaveRunning,
+          progress: (bytes, seconds) => reply({ type: 'progress', bytes, seconds }),
+        });
+        const rate = s.seconds > 0 ? ` (${mib(s.memoryBytes / s.seconds)}/s)` : '';
+        reply({
+          type: 'done',
+          message: `checkpointed '${id}' to ${s.imageDir}: ${s.processes} process(es), ${s.threads} thread(s), ${mib(s.memoryBytes)} of memory${rate}, image ${mib(s.imageBytes)}, ${s.seconds.toFixed(2)} s${request.leaveRunning ? '; still running' : '; stopped'}`,
+        });
+      } finally {
+        if (request.leaveRunning && !this.released) registry.write({ ...entry, status: 'running' });
+      }
+    });
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.server?.close();
+    this.registry.remove(this.id);
+  }
+}

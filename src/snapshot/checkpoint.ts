@@ -1,0 +1,134 @@
+// `tsvisor checkpoint`, inside the running sandbox's tsvisor: freeze every thread, write the
+// image (kernel state, each process's memory and threads), then end the sandbox or let it go on.
+import fs from 'node:fs';
+import os from 'node:os';
+
+import type { FrozenThread, Kernel } from '../kernel/kernel.js';
+import { monotonicNs } from '../kernel/syscalls/time.js';
+import { splitPath } from '../kernel/vfs/path_walk.js';
+import { VERSION } from '../version.js';
+import { imageEncoder } from './cbor_codec.js';
+import { hostCpu } from './host_cpu.js';
+import { IMAGE_FORMAT, IMAGE_VERSION, KERNEL_PART, pagesPart, processPart, type HostFileRef, type KernelPart, type ProcessPart, type ThreadImage } from './image_format.js';
+import { ImageWriter } from './image_writer.js';
+import { dumpMemory, programMappings } from './process_memory.js';
+import type { SandboxDescription } from './sandbox_description.js';
+import { sharedPending, threadSignals } from './signal_sets.js';
+import { registersToSave } from './thread_registers.js';
+
+export interface CheckpointOptions {
+  imageDir: string;
+  leaveRunning: boolean;
+  /** Called as memory is written: bytes so far, seconds since the start. */
+  progress?: (bytes: number, seconds: number) => void;
+}
+
+export interface CheckpointSummary {
+  imageDir: string;
+  processes: number;
+  threads: number;
+  /** Bytes of memory saved, and of the whole image. */
+  memoryBytes: number;
+  imageBytes: number;
+  seconds: number;
+}
+
+/** Host files the sandbox has open: restore checks they are still the same files. */
+function hostFileRefs(kernel: Kernel): HostFileRef[] {
+  const refs: HostFileRef[] = [];
+  for (const file of kernel.state.files.values()) {
+    if (file.kind !== 'host') continue;
+    const fd = kernel.host.fd(file.id);
+    if (fd === undefined || fd < 0) continue;
+    const st = fs.fstatSync(fd, { bigint: true });
+    refs.push({ fileId: file.id, path: file.path, hostPath: kernel.root.hostPathOf(splitPath(file.path)), dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs });
+  }
+  return refs;
+}
+
+export async function checkpoint(kernel: Kernel, sandbox: SandboxDescription, opts: CheckpointOptions): Promise<CheckpointSummary> {
+  const started = Date.now();
+  const writer = ImageWriter.create(opts.imageDir);
+  let frozen: FrozenThread[];
+  try {
+    frozen = kernel.freeze();
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+  try {
+    // Everything the image needs from the frozen threads is taken before the first write.
+    const how = new Map(frozen.map((f) => [f.tid, f.how]));
+    const processes: Array<{ part: ProcessPart; hostPid: number }> = [];
+    for (const p of kernel.state.processes.values()) {
+      if (p.status !== 'running') continue;
+      const threads: ThreadImage[] = [];
+      for (const tid of p.threads) {
+        const thread = kernel.state.threads.get(tid);
+        const stoppedAs = how.get(tid);
+        if (!thread || !stoppedAs) continue;
+        const cap = kernel.platform.captureThread(thread.hostTid);
+        if (!cap) throw new Error(`thread ${tid} vanished during the checkpoint`);
+        const signals = threadSignals(p.hostPid, thread.hostTid);
+        threads.push({
+          tid,
+          regs: registersToSave(cap.regs, stoppedAs !== 'interrupted'),
+          xstate: Uint8Array.from(cap.xstate),
+          rseqAddr: cap.rseqAddr,
+          rseqSize: cap.rseqSize,
+          rseqSignature: cap.rseqSignature,
+          robustHead: cap.robustHead,
+          robustLen: cap.robustLen,
+          sigmask: signals.blocked,
+          pending: signals.pending,
+        });
+      }
+      processes.push({ hostPid: p.hostPid, part: { pid: p.pid, mappings: [], threads, sharedPending: sharedPending(p.hostPid) } });
+    }
+    const synthetic: Array<[number, Uint8Array]> = [];
+    for (const file of kernel.state.files.values()) if (file.kind === 'synthetic') synthetic.push([file.id, kernel.host.content(file.id)]);
+    const kernelPart: KernelPart = { state: kernel.state, monotonicNs: monotonicNs(), hostFiles: hostFileRefs(kernel), synthetic };
+    await writer.writePart(KERNEL_PART, imageEncoder.encode(kernelPart));
+
+    let memoryBytes = 0;
+    let lastReport = Date.now();
+    for (const { hostPid, part } of processes) {
+      const pages = await writer.open(pagesPart(part.pid));
+      try {
+        part.mappings = await dumpMemory(kernel.platform, hostPid, programMappings(hostPid), pages, (n) => {
+          memoryBytes += n;
+          if (opts.progress && Date.now() - lastReport >= 500) {
+            lastReport = Date.now();
+            opts.progress(memoryBytes, (Date.now() - started) / 1000);
+          }
+        });
+      } finally {
+        await pages.close();
+      }
+      await writer.writePart(processPart(part.pid), imageEncoder.encode(part));
+    }
+    await writer.commit({
+      format: IMAGE_FORMAT,
+      version: IMAGE_VERSION,
+      tsvisor: VERSION,
+      createdAt: new Date().toISOString(),
+      host: { kernel: os.release(), arch: os.arch(), ...hostCpu(), xsaveBytes: processes[0]?.part.threads[0]?.xstate.length ?? 0 },
+      sandbox: { ...sandbox, limits: { ...sandbox.limits } },
+    });
+    const imageBytes = writer.totalBytes();
+    if (opts.leaveRunning) kernel.thaw(frozen);
+    else kernel.endCheckpointed(opts.imageDir);
+    return {
+      imageDir: opts.imageDir,
+      processes: processes.length,
+      threads: frozen.length,
+      memoryBytes,
+      imageBytes,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } catch (err) {
+    writer.abort();
+    kernel.thaw(frozen);
+    throw err;
+  }
+}

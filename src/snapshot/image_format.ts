@@ -1,0 +1,150 @@
+// The checkpoint image (snapshots/FORMAT.md): a directory holding a manifest, the kernel
+// state, and per process its memory and threads. Every part is checked against these
+// schemas (and its checksum) before a restore starts anything.
+import { z } from 'zod';
+
+import { CredentialsSchema, MappingSchema, SigActionSchema } from '../kernel/events.js';
+import type { KernelState } from '../kernel/state.js';
+
+export const IMAGE_FORMAT = 'tsvisor-checkpoint';
+/** Bumped at any change old readers would misread; readers refuse newer versions. */
+export const IMAGE_VERSION = 1;
+export const MANIFEST_NAME = 'manifest.json';
+export const KERNEL_PART = 'kernel.cbor';
+export const processPart = (pid: number): string => `process-${pid}.cbor`;
+export const pagesPart = (pid: number): string => `pages-${pid}.bin`;
+
+const int = z.number().int();
+const addr = z.number().int().nonnegative();
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes');
+
+const PartSchema = z.object({ bytes: z.number().int().nonnegative(), crc32: z.number().int().nonnegative() });
+
+export const ManifestSchema = z.object({
+  format: z.literal(IMAGE_FORMAT),
+  version: int.positive(),
+  tsvisor: z.string(),
+  createdAt: z.string(),
+  host: z.object({
+    kernel: z.string(),
+    arch: z.string(),
+    /** CPU features that the saved registers may depend on (XSAVE components, AVX...). */
+    cpuFeatures: z.array(z.string()),
+    xsaveBytes: int,
+  }),
+  sandbox: z.object({
+    command: z.array(z.string()),
+    rootfs: z.string(),
+    mounts: z.array(z.object({ host: z.string(), sandbox: z.string() })),
+    limits: z.object({ pids: int, memory: int.nullable(), fds: int }),
+    hostname: z.string(),
+  }),
+  /** Every other file of the image, with its size and CRC-32. */
+  parts: z.record(z.string(), PartSchema),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+/** A host file an open file descriptor refers to: restore checks it is still the same file. */
+export const HostFileRefSchema = z.object({
+  fileId: int,
+  /** Its sandbox path and where that was on the host at checkpoint time. */
+  path: z.string(),
+  hostPath: z.string(),
+  dev: z.bigint(),
+  ino: z.bigint(),
+  size: z.bigint(),
+  mtimeNs: z.bigint(),
+});
+export type HostFileRef = z.infer<typeof HostFileRefSchema>;
+
+const mapOf = <V extends z.ZodType>(value: V) => z.map(int, value);
+const looseWithId = z.looseObject({ id: int });
+
+const ProcessStateSchema = z.looseObject({
+  pid: int,
+  ppid: int,
+  pgid: int,
+  sid: int,
+  hostPid: int,
+  threads: z.array(int),
+  status: z.enum(['running', 'zombie']),
+  waitStatus: int.nullable(),
+  stopSignal: int,
+  exe: z.string(),
+  argv: z.array(z.string()),
+  environ: z.array(z.string()),
+  cwd: z.string(),
+  umask: int,
+  creds: CredentialsSchema,
+  fds: mapOf(z.object({ fileId: int, cloexec: z.boolean() })),
+  mm: z.looseObject({ brkStart: addr, brk: addr, mappings: z.array(MappingSchema) }),
+  sigactions: mapOf(SigActionSchema),
+  rlimits: mapOf(z.tuple([z.number(), z.number()])),
+});
+
+/** The kernel state as plain data; deeper parts of each subsystem are checked loosely. */
+const KernelStateSchema = z.looseObject({
+  nextPid: int,
+  nextFileId: int,
+  processes: mapOf(ProcessStateSchema),
+  threads: mapOf(z.looseObject({ tid: int, pid: int, hostTid: int, clearChildTid: addr })),
+  files: mapOf(z.looseObject({ id: int, kind: z.string(), path: z.string(), flags: int, offset: z.number(), refs: int })),
+  pipes: mapOf(looseWithId),
+  nextPipeId: int,
+  epolls: mapOf(looseWithId),
+  eventfds: mapOf(looseWithId),
+  timerfds: mapOf(z.looseObject({ id: int, clock: int, intervalNs: z.bigint(), deadlineNs: z.bigint().nullable() })),
+  sockets: mapOf(looseWithId),
+  socketNames: z.map(z.string(), int),
+  nextObjectId: int,
+  unsupportedReported: z.array(z.string()),
+  hostname: z.string(),
+  overlay: z.looseObject({ nodes: mapOf(looseWithId), root: int, mounts: z.map(z.string(), int), nextNodeId: int }),
+});
+
+export const KernelPartSchema = z.object({
+  state: KernelStateSchema.transform((s) => s as unknown as KernelState),
+  /** The sandbox's CLOCK_MONOTONIC at the checkpoint: a restored sandbox goes on from it. */
+  monotonicNs: z.bigint(),
+  hostFiles: z.array(HostFileRefSchema),
+  /** Contents of synthetic files (/proc) as they were opened. */
+  synthetic: z.array(z.tuple([int, bytes])),
+});
+export type KernelPart = z.infer<typeof KernelPartSchema>;
+
+export const MappingImageSchema = z.object({
+  start: addr,
+  end: addr,
+  prot: int,
+  shared: z.boolean(),
+  /** The main thread's stack (it grows down). */
+  stack: z.boolean(),
+  /** Runs of saved pages [first page index in the mapping, count], in the pages file's order; other pages are zero. */
+  runs: z.array(z.tuple([int, int.positive()])),
+});
+export type MappingImage = z.infer<typeof MappingImageSchema>;
+
+export const ThreadImageSchema = z.object({
+  tid: int,
+  /** user_regs_struct, already set to re-issue a syscall the thread was in. */
+  regs: bytes.refine((b) => b.length === 27 * 8, 'user_regs_struct is 216 bytes'),
+  xstate: bytes,
+  rseqAddr: addr,
+  rseqSize: int,
+  rseqSignature: int,
+  robustHead: addr,
+  robustLen: int,
+  /** Blocked and pending signals (bit N-1 for signal N). */
+  sigmask: z.bigint(),
+  pending: z.bigint(),
+});
+export type ThreadImage = z.infer<typeof ThreadImageSchema>;
+
+export const ProcessPartSchema = z.object({
+  pid: int,
+  mappings: z.array(MappingImageSchema),
+  threads: z.array(ThreadImageSchema),
+  /** Signals pending for the whole process. */
+  sharedPending: z.bigint(),
+});
+export type ProcessPart = z.infer<typeof ProcessPartSchema>;

@@ -1,0 +1,168 @@
+// A process's memory in the image: every mapping (address, size, protection, shared or
+// private), and the contents of its touched pages. Pages never touched (absent from the host's
+// page tables) and pages that hold only zeros are not written: they come back as zero pages.
+import fs from 'node:fs';
+
+import { hostMappings, isStubImage } from '../kernel/loader/host_mappings.js';
+import type { Platform } from '../platform/platform.js';
+import type { MappingImage } from './image_format.js';
+
+export const PAGE = 4096;
+/** Memory is read and written in chunks of this size. */
+const CHUNK = 4 << 20;
+const ZERO_PAGE = Buffer.alloc(PAGE);
+/** /proc/PID/pagemap entry bits: the page is in RAM, or in swap. */
+const PRESENT = 0x80000000;
+const SWAPPED = 0x40000000;
+
+/** Where the saved pages go: the image's pages file, written in order. */
+export interface PageSink {
+  write(bytes: Uint8Array): Promise<void>;
+}
+
+/** The mappings a checkpoint saves: everything but the host's own (vDSO, vsyscall) and the stub's. */
+export function programMappings(hostPid: number): Array<Omit<MappingImage, 'runs'>> {
+  return hostMappings(hostPid)
+    .filter((m) => !['[vsyscall]', '[vdso]', '[vvar]', '[vvar_vclock]'].includes(m.name) && !isStubImage(m))
+    .map((m) => ({ start: m.start, end: m.end, prot: m.prot, shared: m.shared, stack: m.name === '[stack]' }));
+}
+
+/** Pages of [start, end) that the host has in RAM or swap, as one flag byte per page. */
+function touchedPages(pagemapFd: number, start: number, end: number): Uint8Array {
+  const pages = (end - start) / PAGE;
+  const touched = new Uint8Array(pages);
+  const batch = 65536;
+  const buf = Buffer.alloc(batch * 8);
+  for (let first = 0; first < pages; first += batch) {
+    const n = Math.min(batch, pages - first);
+    const got = fs.readSync(pagemapFd, buf, 0, n * 8, (start / PAGE + first) * 8);
+    const words = new Uint32Array(buf.buffer, buf.byteOffset, got / 4);
+    for (let i = 0; i < got / 8; i++) if (words[i * 2 + 1]! & (PRESENT | SWAPPED)) touched[first + i] = 1;
+  }
+  return touched;
+}
+
+/** Reads program memory, through page protections when process_vm_readv refuses (PROT_NONE). */
+function readMemory(platform: Platform, hostPid: number, memFd: number, addr: number, buf: Buffer, length: number): void {
+  const n = platform.readInto(hostPid, addr, buf, 0, length);
+  if (n === length) return;
+  const done = Math.max(0, n);
+  const got = fs.readSync(memFd, buf, done, length - done, addr + done);
+  if (done + got !== length) throw new Error(`cannot read the memory at 0x${(addr + done).toString(16)}`);
+}
+
+/**
+ * Writes the touched, non-zero pages of each mapping to sink; returns the mappings with the
+ * runs of pages that were written. progress(bytes) is called after each chunk.
+ */
+export async function dumpMemory(
+  platform: Platform,
+  hostPid: number,
+  mappings: ReadonlyArray<Omit<MappingImage, 'runs'>>,
+  sink: PageSink,
+  progress: (bytes: number) => void,
+): Promise<MappingImage[]> {
+  const pagemapFd = fs.openSync(`/proc/${hostPid}/pagemap`, 'r');
+  const memFd = fs.openSync(`/proc/${hostPid}/mem`, 'r');
+  const buf = Buffer.alloc(CHUNK);
+  const out: MappingImage[] = [];
+  try {
+    for (const m of mappings) {
+      const runs: Array<[number, number]> = [];
+      const touched = touchedPages(pagemapFd, m.start, m.end);
+      const pages = touched.length;
+      for (let p = 0; p < pages; ) {
+        if (!touched[p]) {
+          p++;
+          continue;
+        }
+        // A run of touched pages, read a chunk at a time; zero pages inside it are left out.
+        let q = p;
+        while (q < pages && touched[q] && q - p < CHUNK / PAGE) q++;
+        readMemory(platform, hostPid, memFd, m.start + p * PAGE, buf, (q - p) * PAGE);
+        let runStart = -1;
+        const flush = async (endPage: number) => {
+          if (runStart < 0) return;
+          await sink.write(buf.subarray((runStart - p) * PAGE, (endPage - p) * PAGE));
+          const last = runs[runs.length - 1];
+          if (last && last[0] + last[1] === runStart) last[1] += endPage - runStart;
+          else runs.push([runStart, endPage - runStart]);
+          progress((endPage - runStart) * PAGE);
+          runStart = -1;
+        };
+        for (let i = p; i < q; i++) {
+          const o = (i - p) * PAGE;
+          const zero = buf.subarray(o, o + PAGE).equals(ZERO_PAGE);
+          if (zero) await flush(i);
+          else if (runStart < 0) runStart = i;
+        }
+        await flush(q);
+        p = q;
+      }
+      out.push({ ...m, runs });
+    }
+  } finally {
+    fs.closeSync(pagemapFd);
+    fs.closeSync(memFd);
+  }
+  return out;
+}
+
+const PROT_READ = 1;
+const PROT_WRITE = 2;
+const MAP_SHARED = 0x1;
+const MAP_PRIVATE = 0x2;
+const MAP_FIXED = 0x10;
+const MAP_ANONYMOUS = 0x20;
+const MAP_GROWSDOWN = 0x100;
+
+/** Runs one syscall in the stopped stub; throws when it fails. */
+export type Injector = (nr: number, ...args: number[]) => number;
+
+const SYS_MMAP = 9;
+const SYS_MPROTECT = 10;
+const SYS_MUNMAP = 11;
+
+/**
+ * Rebuilds a process's memory in a fresh stub: clears what the stub has (but its own image,
+ * which the injections run from), maps every saved mapping, fills it from the pages file, and
+ * gives it its protection.
+ */
+export function restoreMemory(
+  platform: Platform,
+  hostTid: number,
+  mappings: readonly MappingImage[],
+  pagesFd: number,
+  inject: Injector,
+): void {
+  for (const m of hostMappings(hostTid)) {
+    if (!isStubImage(m) && m.name !== '[vsyscall]') inject(SYS_MUNMAP, m.start, m.end - m.start);
+  }
+  const buf = Buffer.alloc(CHUNK);
+  let fileOffset = 0;
+  for (const m of mappings) {
+    if (isStubImage(m)) throw new Error(`a mapping at 0x${m.start.toString(16)} overlaps the stub`);
+    const flags = (m.shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS | MAP_FIXED | (m.stack ? MAP_GROWSDOWN : 0);
+    inject(SYS_MMAP, m.start, m.end - m.start, PROT_READ | PROT_WRITE, flags, -1, 0);
+    for (const [first, count] of m.runs) {
+      for (let done = 0; done < count; ) {
+        const n = Math.min(count - done, CHUNK / PAGE);
+        const bytes = n * PAGE;
+        if (fs.readSync(pagesFd, buf, 0, bytes, fileOffset) !== bytes) throw new Error('the pages file is shorter than its index');
+        if (!platform.write(hostTid, m.start + (first + done) * PAGE, buf.subarray(0, bytes))) {
+          throw new Error(`cannot write the memory at 0x${(m.start + (first + done) * PAGE).toString(16)}`);
+        }
+        fileOffset += bytes;
+        done += n;
+      }
+    }
+    if (m.prot !== (PROT_READ | PROT_WRITE)) inject(SYS_MPROTECT, m.start, m.end - m.start, m.prot);
+  }
+}
+
+/** The bytes a set of mappings' runs take in the pages file. */
+export function savedBytes(mappings: readonly MappingImage[]): number {
+  let pages = 0;
+  for (const m of mappings) for (const [, count] of m.runs) pages += count;
+  return pages * PAGE;
+}

@@ -1,0 +1,178 @@
+// `tsvisor restore`: a fresh sandbox built from a checkpoint image. One fresh stub is spawned;
+// every other process is forked from it while it is still pristine, every thread is cloned in
+// its process; then each address space is mapped and filled, each thread gets back its
+// registers, signal mask, rseq area and robust list, and the kernel takes over the saved state.
+import fs from 'node:fs';
+
+import { Kernel } from '../kernel/kernel.js';
+import { STUB_BASE, STUB_END } from '../kernel/loader/host_mappings.js';
+import type { KernelState } from '../kernel/state.js';
+import { SYS } from '../kernel/syscalls/numbers.js';
+import { continueMonotonicFrom } from '../kernel/syscalls/time.js';
+import { armTimerfdWake } from '../kernel/syscalls/timerfd.js';
+import { HostRoot, splitPath } from '../kernel/vfs/path_walk.js';
+import type { Platform, SandboxHandle } from '../platform/platform.js';
+import { PtracePlatform } from '../platform/ptrace_platform.js';
+import { missingCpuFeatures } from './host_cpu.js';
+import type { HostFileRef, ProcessPart, ThreadImage } from './image_format.js';
+import { ImageError, type CheckpointImage } from './image_reader.js';
+import { restoreMemory, type Injector } from './process_memory.js';
+import { signalsIn } from './signal_sets.js';
+import { stackPointerOf } from './thread_registers.js';
+
+export interface RestoreOptions {
+  ignoreChangedFiles: boolean;
+  warn: (message: string) => void;
+  /** Called with the kernel before the sandbox runs (a recorder attaches here). */
+  beforeStart?: (kernel: Kernel) => void;
+}
+
+/** clone flags of a thread (what glibc's pthread_create uses, less the settid/cleartid parts). */
+const THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
+/** A process made for restore: a plain fork whose exit signals no one (the kernel tells parents). */
+const PROCESS_FLAGS = 0;
+const SIG_SETMASK = 2;
+const SIGKILL = 9;
+const SIGSTOP = 19;
+const RLIMIT_AS = 9;
+
+/** Opens the host files the image refers to, refusing (or warning, if asked) when one changed. */
+function reopenHostFiles(refs: readonly HostFileRef[], opts: RestoreOptions): Map<number, number> {
+  const fds = new Map<number, number>();
+  for (const ref of refs) {
+    let fd = -1;
+    let change: string | null = null;
+    try {
+      fd = fs.openSync(ref.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+      const st = fs.fstatSync(fd, { bigint: true });
+      if (st.dev !== ref.dev || st.ino !== ref.ino) change = 'it is another file now';
+      else if (st.size !== ref.size) change = `its size changed from ${ref.size} to ${st.size} bytes`;
+      else if (st.mtimeNs !== ref.mtimeNs) change = 'it was modified';
+    } catch {
+      change = 'it is gone';
+    }
+    if (change !== null) {
+      const message = `host file ${ref.hostPath} (open in the sandbox as ${ref.path}) changed since the checkpoint: ${change}`;
+      if (!opts.ignoreChangedFiles) {
+        if (fd >= 0) fs.closeSync(fd);
+        for (const open of fds.values()) fs.closeSync(open);
+        throw new ImageError(`${message} (--ignore-changed-files restores anyway)`);
+      }
+      opts.warn(`${message}; restoring anyway`);
+    }
+    if (fd >= 0) fds.set(ref.fileId, fd);
+  }
+  return fds;
+}
+
+function injectorFor(platform: Platform, hostTid: number): Injector {
+  return (nr, ...args) => {
+    const r = platform.inject(hostTid, nr, ...args);
+    if (r === null) throw new Error('a restored task died while being rebuilt');
+    if (r < 0 && r > -4096) throw new Error(`rebuilding a task: syscall ${nr} failed (errno ${-r})`);
+    return r;
+  };
+}
+
+function spawned(hostTid: number, what: string): number {
+  if (hostTid <= 0) throw new Error(`cannot create ${what} (errno ${-hostTid})`);
+  return hostTid;
+}
+
+/** Scratch memory of a thread for the arguments of injected calls: well below its stack pointer. */
+function scratchOf(t: ThreadImage): number {
+  return Math.floor((stackPointerOf(t.regs) - 1024) / 16) * 16;
+}
+
+function u64s(...values: Array<number | bigint>): Uint8Array {
+  const out = new Uint8Array(values.length * 8);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => view.setBigUint64(i * 8, BigInt.asUintN(64, BigInt(v)), true));
+  return out;
+}
+
+/** Builds one process in its stub: threads, memory, signal handlers, per-thread state. */
+function rebuildProcess(platform: Platform, state: KernelState, pid: number, mainHost: number, part: ProcessPart, pagesPath: string): Map<number, number> {
+  const process = state.processes.get(pid)!;
+  const main = part.threads.find((t) => t.tid === pid) ?? part.threads[0];
+  if (!main) throw new Error(`process ${pid} has no thread in the image`);
+  const hostTids = new Map<number, number>([[main.tid, mainHost]]);
+  for (const t of part.threads) if (t !== main) hostTids.set(t.tid, spawned(platform.spawnTask(mainHost, THREAD_FLAGS), `thread ${t.tid}`));
+
+  const inject = injectorFor(platform, mainHost);
+  const pagesFd = fs.openSync(pagesPath, 'r');
+  try {
+    restoreMemory(platform, mainHost, part.mappings, pagesFd, inject);
+  } finally {
+    fs.closeSync(pagesFd);
+  }
+  const scratch = scratchOf(main);
+  for (const [sig, a] of process.sigactions) {
+    if (sig === SIGKILL || sig === SIGSTOP) continue;
+    if (!platform.write(mainHost, scratch, u64s(a.handler, a.flags, a.restorer, a.mask))) throw new Error('cannot write a signal action');
+    inject(SYS.rt_sigaction, sig, scratch, 0, 8);
+  }
+  for (const t of part.threads) {
+    const hostTid = hostTids.get(t.tid)!;
+    const injectHere = injectorFor(platform, hostTid);
+    injectHere(SYS.set_tid_address, state.threads.get(t.tid)?.clearChildTid ?? 0);
+    if (t.robustHead !== 0) injectHere(SYS.set_robust_list, t.robustHead, t.robustLen);
+    if (t.rseqAddr !== 0) injectHere(SYS.rseq, t.rseqAddr, t.rseqSize, 0, t.rseqSignature);
+    const at = scratchOf(t);
+    if (!platform.write(hostTid, at, u64s(t.sigmask))) throw new Error('cannot write a signal mask');
+    injectHere(SYS.rt_sigprocmask, SIG_SETMASK, at, 0, 8);
+    if (!platform.setXstate(hostTid, t.xstate)) throw new Error(`cannot restore the FPU state of thread ${t.tid}`);
+  }
+  // The stub's own image goes last: every injection above ran from its syscall instruction.
+  if (!part.mappings.some((m) => m.start < STUB_END && m.end > STUB_BASE)) inject(SYS.munmap, STUB_BASE, STUB_END - STUB_BASE);
+  return hostTids;
+}
+
+/** Restores the image and runs the sandbox in the foreground; resolves with pid 1's wait status. */
+export async function restoreSandbox(image: CheckpointImage, opts: RestoreOptions): Promise<number> {
+  const missing = missingCpuFeatures(image.manifest.host.cpuFeatures);
+  if (missing.length > 0) throw new ImageError(`${image.dir}: this CPU lacks ${missing.join(', ')}, which the image's programs may use`);
+  const desc = image.manifest.sandbox;
+  const root = new HostRoot(desc.rootfs, desc.mounts.map((m) => ({ sandbox: splitPath(m.sandbox), host: m.host })));
+  const hostFds = reopenHostFiles(image.kernel.hostFiles, opts);
+  const platform = new PtracePlatform();
+  const state = image.kernel.state;
+  let handle: SandboxHandle | undefined;
+  const hostTids = new Map<number, number>();
+  const threads = new Map<number, ThreadImage>();
+  try {
+    handle = platform.spawnSandbox();
+    const first = handle.stubTid;
+    if (desc.limits.memory !== null) platform.setHostRlimit(first, RLIMIT_AS, desc.limits.memory, desc.limits.memory);
+    const live = [...state.processes.values()].filter((p) => p.status === 'running').sort((a, b) => a.pid - b.pid);
+    // Every process comes from the first stub while its address space is still the stub's alone.
+    const mainHost = new Map<number, number>();
+    live.forEach((p, i) => mainHost.set(p.pid, i === 0 ? first : spawned(platform.spawnTask(first, PROCESS_FLAGS), `process ${p.pid}`)));
+    for (const p of live) {
+      const part = image.processes.get(p.pid)!;
+      for (const [tid, hostTid] of rebuildProcess(platform, state, p.pid, mainHost.get(p.pid)!, part, image.pagesPath(p.pid))) hostTids.set(tid, hostTid);
+      for (const t of part.threads) threads.set(t.tid, t);
+    }
+  } catch (err) {
+    if (handle) platform.destroy(handle);
+    for (const fd of hostFds.values()) fs.closeSync(fd);
+    throw err instanceof ImageError ? err : new ImageError(`cannot restore ${image.dir}: ${(err as Error).message}`);
+  }
+
+  continueMonotonicFrom(image.kernel.monotonicNs);
+  const kernel = new Kernel({ platform, root, warn: opts.warn, limits: desc.limits, hostname: desc.hostname });
+  for (const [fileId, fd] of hostFds) kernel.host.addFile(fileId, fd);
+  for (const [fileId, content] of image.kernel.synthetic) kernel.host.setContent(fileId, content);
+  opts.beforeStart?.(kernel);
+  for (const t of state.timerfds.values()) if (t.deadlineNs !== null) armTimerfdWake(kernel, t.id, t.clock, t.deadlineNs);
+  return kernel.adoptRestored(handle, state, hostTids, (tid, hostTid) => {
+    const t = threads.get(tid)!;
+    platform.launch(hostTid, t.regs);
+    // Signals that were pending come again (their siginfo is the kernel's now).
+    for (const sig of signalsIn(t.pending)) platform.signalThread(hostTid, sig);
+    const process = state.processes.get(tid);
+    if (!process) return;
+    for (const sig of signalsIn(image.processes.get(tid)?.sharedPending ?? 0n)) platform.signalProcess(hostTid, sig);
+    if (process.stopSignal !== 0) platform.signalProcess(hostTid, SIGSTOP);
+  });
+}
