@@ -1,33 +1,46 @@
 // `tsvisor replay FILE [--to SEQ] [--state PART] [--verify]`: rebuild the kernel state of a
-// recorded run from its events.
+// recorded run from its events; `--exec [--stop-at SEQ]`: run the recorded program again
+// against its recording.
 import fs from 'node:fs';
 
 import { HostRoot } from '../kernel/vfs/path_walk.js';
 import { explainFailure, History } from '../replay/explain.js';
+import type { ReplayVerdict } from '../replay/exec_source.js';
 import { replayState } from '../replay/state_replay.js';
 import { reportState, STATE_PARTS, type StatePart } from '../replay/state_report.js';
 import { openTrace, TraceError, type TraceContents } from '../trace/trace_reader.js';
-import { CliError } from './errors.js';
+import { CliError, EXIT_TSVISOR_ERROR } from './errors.js';
+import { exitCodeOf } from './run.js';
 
 const USAGE =
   'usage: tsvisor replay FILE [--to SEQ] [--state procs|fds|files|mounts|signals|all] [--verify]\n' +
-  '       tsvisor replay FILE --explain [SEQ] [--last]';
+  '       tsvisor replay FILE --explain [SEQ] [--last]\n' +
+  '       tsvisor replay FILE --exec [--stop-at SEQ]';
+/** replay --exec's status when the program did not do what the recording says. */
+const EXIT_DIVERGED = 3;
 
 function out(line: string): void {
   fs.writeSync(1, line + '\n');
 }
 
-export function replayCommand(args: string[]): number {
+export function replayCommand(args: string[]): number | Promise<number> {
   let file: string | undefined;
   let to: number | undefined;
   let parts: StatePart[] = [];
   let verify = false;
   let explain: number | 'all' | undefined;
   let last = false;
+  let exec = false;
+  let stopAt: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--verify') verify = true;
     else if (a === '--last') last = true;
+    else if (a === '--exec') exec = true;
+    else if (a === '--stop-at') {
+      stopAt = Number(args[++i]);
+      if (!Number.isInteger(stopAt) || stopAt < 0) throw new CliError('--stop-at wants a syscall seq number');
+    }
     else if (a === '--explain') {
       const next = args[i + 1];
       if (next !== undefined && /^\d+$/.test(next)) {
@@ -48,9 +61,12 @@ export function replayCommand(args: string[]): number {
   }
   if (!file) throw new CliError(`no trace file given\n${USAGE}`);
   if (verify && to !== undefined) throw new CliError('--verify replays the whole trace: it does not go with --to');
+  if (stopAt !== undefined && !exec) throw new CliError('--stop-at goes with --exec (without it, see --to)');
+  if (exec && (verify || to !== undefined || parts.length > 0 || explain !== undefined)) throw new CliError('--exec runs the program: it goes with --stop-at only');
   try {
     const trace = openTrace(file, (m) => fs.writeSync(2, `tsvisor: warning: ${m}\n`));
     if (explain !== undefined) return explainRun(trace, explain, last);
+    if (exec) return execRun(trace, stopAt);
     const started = process.hrtime.bigint();
     const r = replayState(trace, to);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -95,4 +111,34 @@ function explainRun(trace: TraceContents, which: number | 'all', last: boolean):
   if (shown.length === 0) out(which === 'all' ? 'no syscall failed in this trace' : `no syscall with seq ${which} in this trace`);
   for (const lines of shown) out(lines.join('\n'));
   return 0;
+}
+
+/**
+ * --exec: the program again, against its recording. Its stdout and stderr are the program's;
+ * the verdict goes to stderr. Runs after main's error handling has returned, so it reports its
+ * own errors.
+ */
+async function execRun(trace: TraceContents, stopAt: number | undefined): Promise<number> {
+  const { replayExec, ReplaySetupError } = await import('../replay/exec_replay.js');
+  const say = (line: string) => fs.writeSync(2, `tsvisor: ${line}\n`);
+  let verdict: ReplayVerdict;
+  let waitStatus: number;
+  try {
+    ({ verdict, waitStatus } = await replayExec(trace, stopAt, say));
+  } catch (err) {
+    if (!(err instanceof ReplaySetupError || err instanceof TraceError)) throw err;
+    say(`replay --exec: ${err.message}`);
+    return EXIT_TSVISOR_ERROR;
+  }
+  switch (verdict.kind) {
+    case 'diverged':
+      fs.writeSync(2, verdict.lines.join('\n') + '\n');
+      return EXIT_DIVERGED;
+    case 'stopped':
+      fs.writeSync(2, verdict.lines.join('\n') + '\n');
+      return 0;
+    case 'matched':
+      say(`replay: ${verdict.calls} syscalls as recorded (${verdict.answered} answered from the recording), exit status ${exitCodeOf(waitStatus)} as recorded`);
+      return exitCodeOf(waitStatus);
+  }
 }

@@ -49,6 +49,18 @@ export interface MemoryWrite {
   bytes: Uint8Array;
 }
 
+/**
+ * What replay --exec plugs in (src/replay/exec_source.ts): answers for trapped syscalls before
+ * the table's handlers, and the AT_RANDOM bytes of new images; --record uses the latter to
+ * note them.
+ */
+export interface SyscallSource {
+  /** An Outcome answers the syscall instead of its handler; undefined lets the handler run. */
+  answer?(ctx: SyscallContext): Outcome | undefined;
+  /** The AT_RANDOM bytes a new image of thread tid gets (fresh: what the kernel drew). */
+  execRandom?(tid: number, fresh: Uint8Array): Uint8Array;
+}
+
 export interface KernelOptions {
   platform: Platform;
   root: HostRoot;
@@ -199,6 +211,8 @@ export class Kernel {
   private sandbox: SandboxHandle | undefined;
   /** Set by a recorder: syscall records then carry the bytes written into memory. */
   captureWrites = false;
+  /** Set by replay --exec and --record (see SyscallSource). */
+  syscallSource: SyscallSource | undefined;
   private seq = 0;
   private running = 0;
   private looping = false;
@@ -665,7 +679,10 @@ export class Kernel {
     const process = this.process(thread.pid);
     this.seq++;
     let outcome: Outcome;
-    if (!entry?.handler) {
+    const answered = this.syscallSource?.answer?.(new SyscallContext(this, thread, process, nr, args, stop.rsp));
+    if (answered !== undefined) {
+      outcome = answered;
+    } else if (!entry?.handler) {
       outcome = entry?.support === 'host' ? hostRuns : this.unsupported(nr);
     } else {
       try {
@@ -950,11 +967,16 @@ export class Kernel {
     this.platform.allowOnHost(thread.hostTid, false);
   }
 
+  private execRandom(tid: number): Uint8Array {
+    const fresh = randomBytes(16);
+    return this.syscallSource?.execRandom?.(tid, fresh) ?? fresh;
+  }
+
   /** Loads a prepared image into the thread's (fresh) stub and starts it. */
   private startImage(thread: ThreadState, prepared: PreparedExec): void {
     const process = this.process(thread.pid);
     try {
-      const image = loadImage(this.platform, thread.hostTid, prepared, process.creds, this.hostAux, randomBytes(16));
+      const image = loadImage(this.platform, thread.hostTid, prepared, process.creds, this.hostAux, this.execRandom(thread.tid));
       this.closeFds(process, closeOnExec(process));
       this.emit({
         type: 'ExecCompleted',

@@ -1748,6 +1748,22 @@ export function formatResult(name: string, args: readonly number[], result: Sysc
 
 // ---------------------------------------------------------------------------------------------
 
+function formatContext(call: SyscallRecord, mem: MemoryReader, opts: FormatOptions): Ctx {
+  return {
+    args: call.args,
+    result: call.result,
+    mem,
+    maxString: opts.maxString ?? DEFAULT_MAX_STRING,
+    done: typeof call.result === 'number' && !isErrorResult(call.result),
+  };
+}
+
+/** Argument `index` of a call as formatSyscall prints it; null when it is not printed. */
+export function formatArgument(call: SyscallRecord, index: number, mem: MemoryReader): string | null {
+  const step = planFor(call.nr, syscallName(call.nr))?.find((s) => s.index === index);
+  return step ? step.decode(call.args[index] ?? 0, formatContext(call, mem, {}), index) : null;
+}
+
 /**
  * One strace-style line for a syscall record, e.g.
  * `openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3`. Unknown syscalls print their name
@@ -1756,13 +1772,7 @@ export function formatResult(name: string, args: readonly number[], result: Sysc
  */
 export function formatSyscall(call: SyscallRecord, mem: MemoryReader, opts: FormatOptions = {}): string {
   const name = syscallName(call.nr);
-  const c: Ctx = {
-    args: call.args,
-    result: call.result,
-    mem,
-    maxString: opts.maxString ?? DEFAULT_MAX_STRING,
-    done: typeof call.result === 'number' && !isErrorResult(call.result),
-  };
+  const c = formatContext(call, mem, opts);
   const plan = planFor(call.nr, name);
   const parts: string[] = [];
   if (plan === null) {

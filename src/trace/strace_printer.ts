@@ -4,17 +4,21 @@ import fs from 'node:fs';
 import type { Kernel } from '../kernel/kernel.js';
 import { formatSyscall, type MemoryReader } from './format.js';
 
-/** The strace-style line of a syscall that just completed (its thread is still stopped). */
-export function describeSyscall(kernel: Kernel, record: { tid: number; nr: number; args: readonly number[]; result: number | 'noreturn' }): string {
-  const hostTid = kernel.state.threads.get(record.tid)?.hostTid ?? 0;
-  const mem: MemoryReader = {
+/** The memory of a (stopped) sandbox thread, for the formatter. */
+export function threadMemory(kernel: Kernel, tid: number): MemoryReader {
+  const hostTid = kernel.state.threads.get(tid)?.hostTid ?? 0;
+  return {
     readBytes: (addr, len) => kernel.platform.read(hostTid, addr, len),
     readCString: (addr, max) => {
       const s = kernel.platform.readCString(hostTid, addr, max);
       return s === 'toolong' ? kernel.platform.read(hostTid, addr, max) : s;
     },
   };
-  return formatSyscall({ nr: record.nr, args: record.args, result: record.result }, mem);
+}
+
+/** The strace-style line of a syscall that just completed, or is about to run ('pending'); its thread is stopped. */
+export function describeSyscall(kernel: Kernel, record: { tid: number; nr: number; args: readonly number[]; result: number | 'noreturn' | 'pending' }): string {
+  return formatSyscall({ nr: record.nr, args: record.args, result: record.result }, threadMemory(kernel, record.tid));
 }
 
 export function printStrace(kernel: Kernel, out: number = 2): void {

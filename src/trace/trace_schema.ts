@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { KernelEventSchema } from '../kernel/events.js';
 
 export const TRACE_MAGIC = 'tsvisor-trace';
-export const TRACE_VERSION = 1;
+/** 2: input records (AT_RANDOM). Version 1 traces still read. */
+export const TRACE_VERSION = 2;
 
 const int = z.number().int();
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes');
@@ -43,6 +44,12 @@ export const SyscallRecordSchema = z.object({
 
 export const EventRecordSchema = z.object({ type: z.literal('event'), seq: int, event: KernelEventSchema });
 
+/**
+ * A value from outside that reached the program without a syscall: the AT_RANDOM bytes of a new
+ * image (thread tid's), which replay --exec gives the program again.
+ */
+export const InputRecordSchema = z.object({ type: z.literal('input'), seq: int, tid: int, kind: z.literal('at_random'), bytes });
+
 export const EndRecordSchema = z.object({
   type: z.literal('end'),
   seq: int,
@@ -52,8 +59,10 @@ export const EndRecordSchema = z.object({
   digest: z.string(),
 });
 
-export const TraceRecordSchema = z.discriminatedUnion('type', [SyscallRecordSchema, EventRecordSchema, EndRecordSchema]);
+export const TraceRecordSchema = z.discriminatedUnion('type', [SyscallRecordSchema, EventRecordSchema, InputRecordSchema, EndRecordSchema]);
 
 export type TraceHeader = z.infer<typeof TraceHeaderSchema>;
 export type SyscallRecord = z.infer<typeof SyscallRecordSchema>;
+export type EventRecord = z.infer<typeof EventRecordSchema>;
+export type InputRecord = z.infer<typeof InputRecordSchema>;
 export type TraceRecord = z.infer<typeof TraceRecordSchema>;

@@ -19,6 +19,8 @@ export class TraceWriter {
   private size = 0;
   private readonly timer: NodeJS.Timeout;
   private readonly start = process.hrtime.bigint();
+  /** The seq of the latest record (input records take it). */
+  private lastSeq = 0;
 
   constructor(path: string, argv: string[], version: string, rootfs = '/') {
     this.fd = fs.openSync(path, 'w', 0o644);
@@ -42,6 +44,13 @@ export class TraceWriter {
   /** Subscribes to the kernel's bus until the sandbox ends. */
   attach(kernel: Kernel): void {
     kernel.captureWrites = true;
+    // AT_RANDOM reaches the program without a syscall: noted here for replay --exec.
+    kernel.syscallSource = {
+      execRandom: (tid, fresh) => {
+        this.push({ type: 'input', seq: this.lastSeq, tid, kind: 'at_random', bytes: fresh });
+        return fresh;
+      },
+    };
     kernel.bus.subscribe({
       next: (r) => this.onRecord(kernel, r),
       complete: () => this.close(),
@@ -49,6 +58,7 @@ export class TraceWriter {
   }
 
   private onRecord(kernel: Kernel, r: KernelRecord): void {
+    this.lastSeq = r.seq;
     switch (r.type) {
       case 'syscall':
         this.push({

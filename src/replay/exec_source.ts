@@ -1,0 +1,128 @@
+// replay --exec's hook in the kernel: at each trapped syscall, match it with the thread's next
+// recorded call, stop at the first divergence (or at --stop-at), answer what came from outside
+// from the recording (outside_calls.ts) and let the kernel perform the rest, whose results must
+// then equal the recorded ones.
+import type { Kernel, KernelRecord, SyscallSource } from '../kernel/kernel.js';
+import type { SyscallContext } from '../kernel/syscalls/context.js';
+import { pending, type Outcome } from '../kernel/syscalls/outcome.js';
+import { describeSyscall } from '../trace/strace_printer.js';
+import type { SyscallRecord } from '../trace/trace_schema.js';
+import { callDifference } from './call_match.js';
+import { divergenceReport, registerLines, type Divergence } from './divergence.js';
+import { fromOutside, replayedEvents } from './outside_calls.js';
+import type { RecordedCall, RecordedRun } from './recorded_run.js';
+import { reportState, STATE_PARTS } from './state_report.js';
+
+const LAST_MATCHED = 5;
+
+export type ReplayVerdict =
+  | { kind: 'matched'; calls: number; answered: number }
+  | { kind: 'diverged'; lines: string[] }
+  | { kind: 'stopped'; lines: string[] };
+
+export class ExecReplaySource implements SyscallSource {
+  /** The call each thread is in, matched at its trap, until its record comes out on the bus. */
+  private readonly inFlight = new Map<number, RecordedCall>();
+  private readonly lastMatched: SyscallRecord[] = [];
+  private calls = 0;
+  private answered = 0;
+  /** Set once the replay must end (divergence or --stop-at). */
+  private verdict: ReplayVerdict | undefined;
+  /** A result that differed, found when the call completed: reported at the next trap. */
+  private late: Divergence | undefined;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly recorded: RecordedRun,
+    private readonly stopAt: number | undefined,
+    /** Whether the trace has AT_RANDOM records (format version 2 on). */
+    private readonly hasRandoms: boolean,
+  ) {
+    kernel.bus.subscribe((r) => this.onRecord(r));
+  }
+
+  answer(ctx: SyscallContext): Outcome | undefined {
+    if (this.verdict) return this.halt();
+    const tid = ctx.thread.tid;
+    const who = `${ctx.process.pid}/${tid}`;
+    const now = () => describeSyscall(this.kernel, { tid, nr: ctx.nr, args: ctx.args, result: 'pending' });
+    if (this.late) return this.diverge({ ...this.late });
+    // A second trap with no record of the first: the call was restarted after a signal handler.
+    const call = this.inFlight.get(tid) ?? this.recorded.nextCall(tid);
+    if (!call) return this.diverge({ who, now: now(), why: 'the program makes a syscall the recording does not have' });
+    this.inFlight.set(tid, call);
+    const why = callDifference(ctx, call.record);
+    if (why !== undefined) return this.diverge({ expected: call.record, who, now: now(), why });
+    if (this.stopAt !== undefined && call.record.seq >= this.stopAt) return this.stop(ctx, call.record);
+    if (!fromOutside(ctx) || typeof call.record.result !== 'number') return undefined;
+    for (const w of call.record.writes) ctx.write(w.addr, w.bytes);
+    for (const e of replayedEvents(ctx, call.events)) ctx.emit(e);
+    this.answered++;
+    return call.record.result;
+  }
+
+  execRandom(tid: number, fresh: Uint8Array): Uint8Array {
+    return (this.hasRandoms ? this.recorded.nextRandom(tid) : undefined) ?? fresh;
+  }
+
+  private onRecord(r: KernelRecord): void {
+    if (r.type === 'exit') {
+      this.finish(r.waitStatus);
+      return;
+    }
+    if (r.type !== 'syscall') return;
+    const call = this.inFlight.get(r.tid);
+    if (!call) return;
+    this.inFlight.delete(r.tid);
+    if (this.verdict || this.late) return;
+    if (r.result !== call.record.result) {
+      const now = describeSyscall(this.kernel, r);
+      this.late = { expected: call.record, who: `${r.pid}/${r.tid}`, now, why: 'the same call had another result' };
+      return;
+    }
+    this.calls++;
+    this.lastMatched.push(call.record);
+    if (this.lastMatched.length > LAST_MATCHED) this.lastMatched.shift();
+  }
+
+  /** The program has ended: did the recording end there too? */
+  private finish(waitStatus: number): void {
+    if (this.verdict) return;
+    if (this.late) {
+      this.verdict = { kind: 'diverged', lines: divergenceReport(this.late, this.lastMatched) };
+      return;
+    }
+    const left = this.recorded.firstLeft();
+    if (left) {
+      this.verdict = { kind: 'diverged', lines: divergenceReport({ expected: left.record, who: `${left.record.pid}/${left.record.tid}`, why: 'the program ended before making this recorded call' }, this.lastMatched) };
+    } else if (this.recorded.end && this.recorded.end.waitStatus !== waitStatus) {
+      this.verdict = { kind: 'diverged', lines: [`replay diverged at the end: the program's wait status is ${waitStatus}, the recording's ${this.recorded.end.waitStatus}`] };
+    } else {
+      this.verdict = { kind: 'matched', calls: this.calls, answered: this.answered };
+    }
+  }
+
+  result(): ReplayVerdict {
+    return this.verdict ?? { kind: 'matched', calls: this.calls, answered: this.answered };
+  }
+
+  private diverge(d: Divergence): Outcome {
+    this.verdict = { kind: 'diverged', lines: divergenceReport(d, this.lastMatched) };
+    return this.halt();
+  }
+
+  private stop(ctx: SyscallContext, record: SyscallRecord): Outcome {
+    const lines = [`stopped before seq ${record.seq}, pid/tid ${record.pid}/${record.tid}: ${record.text}`];
+    const capture = this.kernel.platform.captureThread(ctx.hostTid);
+    if (capture) lines.push('registers:', ...registerLines(capture));
+    for (const part of STATE_PARTS) lines.push(`== ${part}`, reportState(this.kernel.state, part));
+    this.verdict = { kind: 'stopped', lines };
+    return this.halt();
+  }
+
+  /** Ends the sandbox where it is; the thread's call is never answered. */
+  private halt(): Outcome {
+    this.kernel.terminate(9);
+    return pending;
+  }
+}

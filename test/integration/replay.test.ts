@@ -1,0 +1,132 @@
+// The replay corpus (replay/*.c, see replay/README.md): each program is built and recorded
+// afresh; `replay --explain --last` must print replay/NAME.explain (seq numbers and addresses
+// aside), and `replay --exec` must run it again as recorded. Then replay --exec on its own:
+// nondeterminism reproduced, divergences reported, --stop-at.
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { decodeMultiple, Encoder } from 'cbor-x';
+
+import { REPO_ROOT } from '../support/programs.js';
+import { expectNoStackTrace, runSandbox, runTsvisor, summarize } from '../support/run.js';
+
+const CORPUS = join(REPO_ROOT, 'replay');
+const OUT = join(REPO_ROOT, 'build', 'replay-programs');
+
+/** Seq numbers and addresses depend on the host's C library; the explanations do not. */
+function normalize(text: string): string {
+  return text.replace(/seq \d+/g, 'seq N').replace(/0x[0-9a-f]+/g, '0x?');
+}
+
+function build(name: string): string {
+  const out = join(OUT, name);
+  const r = spawnSync(process.env.CC ?? 'cc', ['-std=c11', '-O1', '-Wall', '-Wextra', '-Werror', '-static', '-o', out, join(CORPUS, `${name}.c`)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cc ${name}.c: ${r.stderr}${r.error?.message ?? ''}`);
+  return out;
+}
+
+/** Rewrites a trace with one syscall record's argument changed. */
+function editArgument(from: string, to: string, seq: number, index: number, value: number): void {
+  const items: Array<{ type: string; seq: number; args?: number[] }> = [];
+  decodeMultiple(readFileSync(from), (item) => {
+    items.push(item as (typeof items)[number]);
+  });
+  const encoder = new Encoder({ useRecords: false, mapsAsObjects: false });
+  for (const item of items) if (item.type === 'syscall' && item.seq === seq) item.args![index] = value;
+  writeFileSync(to, Buffer.concat(items.map((i) => encoder.encode(i))));
+}
+
+describe('replay corpus and replay --exec', function () {
+  this.timeout(120_000);
+  let dir: string;
+  const names = readdirSync(CORPUS).filter((f) => f.endsWith('.explain')).map((f) => f.slice(0, -'.explain'.length));
+
+  before(() => {
+    mkdirSync(OUT, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'tsvisor-replay-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('has the cases issue 4 asks for', () => {
+    expect(names).to.include.members(['missing_config', 'permission_denied', 'fd_after_close', 'broken_pipe', 'never_waited', 'empty_pipe', 'unsupported']);
+  });
+
+  for (const name of names) {
+    it(`${name}: --explain tells why it failed; --verify and --exec replay it`, () => {
+      const program = build(name);
+      const trace = join(dir, `${name}.trace`);
+      const recorded = runSandbox([program], { sandboxCwd: '/', extraArgs: ['--record', trace] });
+      expect(recorded.status, summarize(recorded)).to.equal(1);
+      const explain = runTsvisor(['replay', trace, '--explain', '--last']);
+      expect(explain.status, summarize(explain)).to.equal(0);
+      expect(normalize(explain.stdout)).to.equal(readFileSync(join(CORPUS, `${name}.explain`), 'utf8'));
+      const failed = runTsvisor(['trace', 'show', trace, '--failed']);
+      expect(failed.stdout).to.include(explain.stdout.split('\n')[0]!.replace(/^seq (\d+), pid (\d+)\/(\d+): /, ''));
+      const closedAt = /closed at seq (\d+)/.exec(explain.stdout)?.[1];
+      if (closedAt !== undefined) {
+        const at = runTsvisor(['trace', 'show', trace, '--seq', `${closedAt}..${closedAt}`]).stdout;
+        expect(at).to.match(/ close\(\d+\)/);
+      }
+      expect(runTsvisor(['replay', trace, '--verify']).stdout).to.match(/verify: OK/);
+      const again = runTsvisor(['replay', trace, '--exec']);
+      expect(again.status, summarize(again)).to.equal(1);
+      expect(again.stdout).to.equal(recorded.stdout);
+      expect(again.stderr).to.match(/replay: \d+ syscalls as recorded/);
+      expectNoStackTrace(again);
+    });
+  }
+
+  it('reproduces the time, random bytes, a stack address and stdin, whatever stdin is now', () => {
+    const program = build('nondeterminism');
+    const trace = join(dir, 'nondeterminism.trace');
+    const recorded = runSandbox([program], { input: 'hello\n', extraArgs: ['--record', trace] });
+    expect(recorded.stdout, summarize(recorded)).to.match(/^time \d+\.\d{9} \d+\.\d{6}\nrandom [0-9a-f]{32}\nstack 0x[0-9a-f]+\nstdin hello\n$/);
+    for (const input of ['hello\n', 'something else\n', '']) {
+      const r = runTsvisor(['replay', trace, '--exec'], { input });
+      expect(r.status, summarize(r)).to.equal(0);
+      expect(r.stdout).to.equal(recorded.stdout);
+    }
+  });
+
+  it('a shell pipeline with processes replays with the same output', () => {
+    const trace = join(dir, 'shell.trace');
+    const recorded = runSandbox(['/bin/sh', '-c', 'cat /etc/hostname; ls / | head -3; date; echo done'], { extraArgs: ['--record', trace] });
+    expect(recorded.status, summarize(recorded)).to.equal(0);
+    const r = runTsvisor(['replay', trace, '--exec']);
+    expect(r.status, summarize(r)).to.equal(0);
+    expect(r.stdout).to.equal(recorded.stdout);
+  });
+
+  it('a trace edited to change a recorded argument: the divergence is reported at that seq (status 3)', () => {
+    const program = build('nondeterminism');
+    const trace = join(dir, 'edited-source.trace');
+    runSandbox([program], { extraArgs: ['--record', trace] });
+    const write = runTsvisor(['trace', 'show', trace, '--syscall', 'write', '--json']).stdout.trim().split('\n')[0]!;
+    const { seq, args } = JSON.parse(write) as { seq: number; args: number[] };
+    const edited = join(dir, 'edited.trace');
+    editArgument(trace, edited, seq, 2, args[2]! - 1);
+    const r = runTsvisor(['replay', edited, '--exec']);
+    expect(r.status, summarize(r)).to.equal(3);
+    expect(r.stdout).to.equal('');
+    expect(r.stderr).to.match(new RegExp(`^replay diverged at seq ${seq} \\(pid/tid 1/1\\): argument 3 \\(size\\) is ${args[2]}, the recording's was ${args[2]! - 1}\n  recorded: 1/1 write\\(1, `));
+    expect(r.stderr).to.match(/\n {2}now: {6}1\/1 write\(1, "time /);
+    expect(r.stderr).to.match(/the last calls that matched:\n( +\d+ 1\/1 .*\n){5}$/);
+    expectNoStackTrace(r);
+  });
+
+  it('--stop-at SEQ stops before that syscall with the registers and the state', () => {
+    const program = build('fd_after_close');
+    const trace = join(dir, 'stop.trace');
+    runSandbox([program], { extraArgs: ['--record', trace] });
+    const closes = runTsvisor(['trace', 'show', trace, '--syscall', 'close', '--json']).stdout.trim().split('\n');
+    const { seq } = closes.map((l) => JSON.parse(l) as { seq: number; text: string }).find((c) => c.text === 'close(3) = 0')!;
+    const r = runTsvisor(['replay', trace, '--exec', '--stop-at', String(seq)]);
+    expect(r.status, summarize(r)).to.equal(0);
+    expect(r.stderr).to.match(new RegExp(`^stopped before seq ${seq}, pid/tid 1/1: close\\(3\\) = 0\nregisters:\n +rip=0x`));
+    expect(r.stderr).to.match(/orig_rax=0x0{15}3\b/);
+    expect(r.stderr).to.match(/== fds\npid 1 \(fd_after_close\):\n(.*\n){3} +3: \/dev\/null \(dev, r, offset 0\)/);
+  });
+});
