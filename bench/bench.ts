@@ -5,14 +5,14 @@
 //    pipe throughput, python3 start-up, a gcc compile, a CPU-bound python loop), under
 //    native, tsvisor and runsc (strace and proot are left out to keep the bench short);
 //  - issue 4's recording numbers (tsvisor only): --record overhead, trace bytes per
-//    syscall, `replay --verify` speed;
+//    syscall, `replay --verify` speed; replay --verify on a trace of 1.2M events;
 //  - twice: as users run them, and with every command under `taskset -c 0`.
 // It reports times and ratios, and which issue targets are met; it asserts nothing
 // (a benchmark, not a test).
 //
 // Options: --only PEER,PEER      (native, tsvisor, runsc, strace, proot)
 //          --workloads W,W       (startup, syscall, shell-loop, find-tree, pipe, python-startup,
-//                                 gcc, python-cpu, record; default: all)
+//                                 gcc, python-cpu, record, replay; default: all)
 //          --quick               shorter runs, fewer samples
 //          --json                print only the JSON summary line
 //          --dynamic             measure the dynamically linked loop program instead of the static one
@@ -26,6 +26,7 @@ import { ensureTree, makeCompileDir, makeTraceDir } from './fixtures.js';
 import type { RunOptions } from './measure.js';
 import { findOnPath, isPeerName, makePeers, MODES, PEER_NAMES, placeInMode, type Mode, type PeerName } from './peers.js';
 import { measureRecording } from './recording.js';
+import { measureReplaySpeed } from './replay_speed.js';
 import { renderText, toJson, type BenchResult, type ModeResult, type PeerInfo, type PeerModeResult } from './report.js';
 import { USERLAND_PEERS, type UserlandResult, type WorkloadsModeResult } from './report_workloads.js';
 import {
@@ -39,7 +40,7 @@ import {
 import { FULL_BUDGET, measureStartup, measureSyscallCost, QUICK_BUDGET, type Outcome, type Startup, type SyscallCost } from './workloads.js';
 
 /** Everything --workloads can choose, in the order they are measured and shown. */
-const WORKLOAD_NAMES = ['startup', 'syscall', ...USERLAND_NAMES, 'record'] as const;
+const WORKLOAD_NAMES = ['startup', 'syscall', ...USERLAND_NAMES, 'record', 'replay'] as const;
 type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 function isWorkloadName(s: string): s is WorkloadName {
@@ -154,7 +155,8 @@ function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
   const names = USERLAND_NAMES.filter(want);
   const peerNames = USERLAND_PEERS.filter((p) => m.active.includes(p));
   const record = want('record') && m.active.includes('tsvisor');
-  if ((names.length === 0 || peerNames.length === 0) && !record) return undefined;
+  const replay = want('replay') && m.active.includes('tsvisor');
+  if ((names.length === 0 || peerNames.length === 0) && !record && !replay) return undefined;
   const budget = m.opts.quick ? QUICK_WORKLOAD_BUDGET : FULL_WORKLOAD_BUDGET;
   const result: WorkloadsModeResult = { userland: new Map() };
   if (peerNames.length > 0) {
@@ -190,6 +192,17 @@ function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
       { timeoutSeconds: budget.timeoutSeconds, cwd: m.root },
     );
     if (!result.record.ok) m.progress(`[${m.mode}] record: failed (${result.record.failure})`);
+  }
+  if (replay) {
+    m.progress(`[${m.mode}] replay: recording replay_loop, then replay --verify on its trace`);
+    result.replay = measureReplaySpeed(
+      m.root,
+      (args) => placeInMode(m.mode, [process.execPath, m.tsvisorBin, ...args]),
+      m.traceDir(),
+      budget,
+      { timeoutSeconds: budget.timeoutSeconds, cwd: m.root },
+    );
+    if (!result.replay.ok) m.progress(`[${m.mode}] replay: failed (${result.replay.failure})`);
   }
   return result;
 }

@@ -5,6 +5,7 @@ import type { Stats } from './measure.js';
 import type { Mode, PeerName } from './peers.js';
 import { RECORD_OVERHEAD_TARGET, REPLAY_EVENTS_PER_S_TARGET, type RecordResult } from './recording.js';
 import { PIPE_BYTES, TARGET_TEXT, USERLAND, USERLAND_NAMES, type UserlandName, type UserlandTiming } from './userland.js';
+import { renderReplaySpeed, type ReplaySpeedResult } from './replay_speed.js';
 import type { Outcome } from './workloads.js';
 
 /** The peers the userland workloads run under (strace and proot are left out to keep the bench short). */
@@ -19,6 +20,7 @@ export interface UserlandResult {
 export interface WorkloadsModeResult {
   userland: Map<UserlandName, UserlandResult>;
   record?: Outcome<RecordResult>;
+  replay?: Outcome<ReplaySpeedResult>;
 }
 
 // ---- shared helpers (kept local: report.ts imports this module) -----------------------
@@ -263,6 +265,7 @@ export function renderWorkloads(w: WorkloadsModeResult, order: readonly PeerName
       out.push(`  targets (issue 4): ${recordChecks(o).map((c) => `${c.target}: ${recordVerdict(c)}`).join('; ')}`);
     }
   }
+  if (w.replay !== undefined) out.push(...renderReplaySpeed(w.replay));
   return out;
 }
 
@@ -333,6 +336,7 @@ export function workloadsJson(w: WorkloadsModeResult): object {
     };
   }
   const out: Record<string, object> = { userland };
+  if (w.replay !== undefined) out['replay'] = w.replay.ok ? w.replay.value : { failed: w.replay.failure };
   if (w.record !== undefined) {
     const o = w.record;
     if (!o.ok) out['record'] = { failed: o.failure };

@@ -80,7 +80,8 @@ export function replayCommand(args: string[]): number | Promise<number> {
       const perSecond = (n: number, s: number) => Math.round(n / Math.max(s, 1e-9));
       out(
         `verify: ${r.verified ? 'OK' : 'MISMATCH'}: final state digest ${r.end.digest.slice(0, 16)}... ` +
-          `(reducers: ${perSecond(r.events, r.reduceNs / 1e9)} events/s; with reading and checking the file: ${perSecond(r.events, seconds)} events/s)`,
+          `(reducers: ${perSecond(r.events, r.reduceNs / 1e9)} events/s; with reading and checking the file: ${perSecond(r.events, seconds)} events/s, ` +
+          `${perSecond(r.events + r.syscalls, seconds)} records/s)`,
       );
       return r.verified ? 0 : 1;
     }
@@ -138,6 +139,7 @@ async function execRun(trace: TraceContents, stopAt: number | undefined): Promis
       fs.writeSync(2, verdict.lines.join('\n') + '\n');
       return 0;
     case 'matched':
+      if (stopAt !== undefined) say(`replay: the program ended before seq ${stopAt}`);
       say(`replay: ${verdict.calls} syscalls as recorded (${verdict.answered} answered from the recording), exit status ${exitCodeOf(waitStatus)} as recorded`);
       return exitCodeOf(waitStatus);
   }
