@@ -6,6 +6,7 @@ import { Kernel } from '../kernel/kernel.js';
 import { ExecError, prepareExec, type PreparedExec } from '../kernel/loader/exec.js';
 import type { Credentials } from '../kernel/state.js';
 import { HostRoot } from '../kernel/vfs/path_walk.js';
+import { TMPFS_MOUNTS } from '../kernel/vfs/tmpfs.js';
 import { PlatformError, PtracePlatform } from '../platform/ptrace_platform.js';
 import { VERSION } from '../version.js';
 import { CliError, EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND } from './errors.js';
@@ -30,6 +31,7 @@ export async function runCommand(args: string[], globals: GlobalOptions): Promis
   const root = new HostRoot(
     opts.rootfs,
     opts.mounts.map((m) => ({ sandbox: m.sandbox.split('/').filter((c) => c.length > 0), host: m.host })),
+    [...TMPFS_MOUNTS, ...opts.tmpfs],
   );
   // A mount point must exist in the root itself (as on Linux), or listings would not show it.
   const bare = new HostRoot(opts.rootfs);
@@ -37,6 +39,14 @@ export async function runCommand(args: string[], globals: GlobalOptions): Promis
     const at = bare.resolve('/', m.sandbox, { followFinal: false });
     if (typeof at === 'number' || !at.stat.isDirectory()) {
       throw new CliError(`--mount ${m.host}:${m.sandbox}: ${m.sandbox} must be an existing directory in the sandbox's root`);
+    }
+  }
+  // A --tmpfs mount point is made when missing (its parent must exist); what exists must be a directory.
+  for (const t of opts.tmpfs) {
+    const at = bare.resolve('/', t, { followFinal: false });
+    const parent = bare.resolve('/', t.slice(0, t.lastIndexOf('/')) || '/', { followFinal: true });
+    if (typeof at === 'number' ? typeof parent === 'number' || !parent.stat.isDirectory() : !at.stat.isDirectory()) {
+      throw new CliError(`--tmpfs ${t}: must be a directory, or a new name in an existing directory, of the sandbox's root`);
     }
   }
   const cwd = sandboxCwd(root, opts);

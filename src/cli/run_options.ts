@@ -19,6 +19,8 @@ export interface RunOptions {
   name?: string;
   /** --mount HOSTDIR:SANDBOXDIR: host directories shown at sandbox paths (read-only lower layers). */
   mounts: Array<{ host: string; sandbox: string }>;
+  /** --tmpfs PATH: empty in-memory filesystems mounted at sandbox paths. */
+  tmpfs: string[];
 }
 
 export interface SandboxLimits {
@@ -61,6 +63,14 @@ function parseMount(spec: string): { host: string; sandbox: string } {
   return { host, sandbox };
 }
 
+/** --tmpfs PATH: an absolute sandbox path, not the root nor in /proc, /dev or /sys. */
+function parseTmpfs(spec: string): string {
+  if (!spec.startsWith('/')) throw new CliError(`--tmpfs ${spec}: the sandbox path must be absolute`);
+  const at = path.posix.normalize(spec).replace(/(.)\/$/, '$1');
+  if (at === '/' || /^\/(proc|dev|sys)(\/|$)/.test(at)) throw new CliError(`--tmpfs ${spec}: cannot mount over ${at}`);
+  return at;
+}
+
 function parseCount(text: string, option: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new CliError(`${option} wants a positive number, got '${text}'`);
   return Number(text);
@@ -82,6 +92,8 @@ options:
                  show a host directory at SANDBOXDIR (repeatable); like the root, it
                  is a read-only lower layer: the sandbox's changes stay in its overlay
                  (:rw, writing through to the host, is not supported yet)
+  --tmpfs PATH   mount an empty in-memory filesystem at PATH (repeatable); PATH
+                 need not exist in the root, its parent must
   --name ID      register the sandbox as ID (under the state root, see
                  tsvisor --root), so that tsvisor list shows it and
                  tsvisor checkpoint can save it
@@ -109,6 +121,7 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
   let record: string | undefined;
   let sandboxName: string | undefined;
   const mounts: Array<{ host: string; sandbox: string }> = [];
+  const tmpfs: string[] = [];
   const limits: SandboxLimits = { ...DEFAULT_LIMITS };
   const sets: string[] = [];
   let i = 0;
@@ -150,6 +163,12 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
       case '--mount':
         mounts.push(parseMount(value()));
         break;
+      case '--tmpfs': {
+        const at = parseTmpfs(value());
+        if (tmpfs.includes(at)) throw new CliError(`--tmpfs ${at} given twice`);
+        tmpfs.push(at);
+        break;
+      }
       case '--hostname':
         hostname = value();
         if (hostname.length === 0 || hostname.length > 64) throw new CliError('--hostname wants 1 to 64 characters');
@@ -191,6 +210,6 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
       else env.push(kv);
     }
     const defaultCwd = root === '/' ? process.cwd() : '/';
-    return { rootfs: root, cwd: cwd ?? defaultCwd, env, strace, command, limits, hostname, mounts, ...(record === undefined ? {} : { record }), ...(sandboxName === undefined ? {} : { name: sandboxName }) };
+    return { rootfs: root, cwd: cwd ?? defaultCwd, env, strace, command, limits, hostname, mounts, tmpfs, ...(record === undefined ? {} : { record }), ...(sandboxName === undefined ? {} : { name: sandboxName }) };
   }
 }

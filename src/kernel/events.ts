@@ -36,6 +36,15 @@ const overlayAttrs = {
   nodeId: int, kind: nodeKind, mode: int, uid: int, gid: int, dev: z.bigint(), ino: z.bigint(),
 };
 
+const TermiosSchema = z.object({
+  iflag: int, oflag: int, cflag: int, lflag: int, line: int, cc: z.array(int), ispeed: int, ospeed: int,
+});
+
+const WinsizeSchema = z.object({ rows: int, cols: int, xpixel: int, ypixel: int });
+
+const InodeRefSchema = z.object({ dev: z.bigint(), ino: z.bigint() });
+const WatchedOpenSchema = z.object({ self: InodeRefSchema, parent: InodeRefSchema.nullable(), name: z.string(), dir: z.boolean() });
+
 /** RLIM_INFINITY is stored as -1 (the value of ~0UL read as a signed 64-bit register). */
 const rlimit = z.tuple([int, z.number(), z.number()]);
 
@@ -65,9 +74,13 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ProcessExited'), pid: int, waitStatus: int }),
   z.object({
     type: z.literal('FileOpened'),
-    fileId: int, kind: z.enum(['stdio', 'host', 'mem', 'dir', 'dev', 'pipe', 'epoll', 'eventfd', 'timerfd', 'socket', 'synthetic']), path: z.string(), flags: int,
+    fileId: int,
+    kind: z.enum(['stdio', 'host', 'mem', 'dir', 'dev', 'pipe', 'epoll', 'eventfd', 'timerfd', 'socket', 'synthetic', 'pty-master', 'pty-slave', 'signalfd', 'inotify']),
+    path: z.string(), flags: int,
     hostFd: int.optional(), pipeId: int.optional(), objectId: int.optional(), nodeId: int.optional(),
   }),
+  /** The open file's close will be reported to inotify watches (opened while inotify instances exist). */
+  z.object({ type: z.literal('OpenFileWatched'), fileId: int, watched: WatchedOpenSchema }),
   z.object({ type: z.literal('FdInstalled'), pid: int, fd: int, fileId: int, cloexec: z.boolean() }),
   z.object({ type: z.literal('FdClosed'), pid: int, fd: int }),
   z.object({ type: z.literal('FdFlagsSet'), pid: int, fd: int, cloexec: z.boolean() }),
@@ -148,6 +161,34 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SocketShutdown'), id: int, read: z.boolean(), write: z.boolean() }),
   z.object({ type: z.literal('SocketPasscredSet'), id: int, on: z.boolean() }),
   z.object({ type: z.literal('TimerfdSet'), id: int, intervalNs: z.bigint(), deadlineNs: z.bigint().nullable() }),
+  z.object({ type: z.literal('SignalfdCreated'), id: int, mask: z.bigint() }),
+  z.object({ type: z.literal('SignalfdMaskSet'), id: int, mask: z.bigint() }),
+  // inotify (vfs/inotify_reducer.ts).
+  z.object({ type: z.literal('InotifyCreated'), id: int }),
+  z.object({ type: z.literal('InotifyWatchSet'), id: int, wd: int, dev: z.bigint(), ino: z.bigint(), mask: int }),
+  /** inotify_rm_watch: the watch goes, with an IN_IGNORED record. */
+  z.object({ type: z.literal('InotifyWatchRemoved'), id: int, wd: int }),
+  z.object({ type: z.literal('InotifyRead'), id: int, count: z.number().int().positive() }),
+  /**
+   * Something happened to an inode (self) and to the entry name of directory parent: every
+   * watch on either queues a record (IN_* mask, with IN_ISDIR for a directory).
+   */
+  z.object({
+    type: z.literal('FsNotified'), mask: int, cookie: int,
+    self: InodeRefSchema.nullable(), parent: InodeRefSchema.nullable(), name: z.string(),
+  }),
+  // Pseudo-terminals (tty/pty_reducer.ts): input and output go through the line discipline there.
+  z.object({ type: z.literal('PtyCreated'), index: int, uid: int, gid: int }),
+  z.object({ type: z.literal('PtyLockSet'), index: int, locked: z.boolean() }),
+  z.object({ type: z.literal('PtyInput'), index: int, bytes }),
+  z.object({ type: z.literal('PtyOutput'), index: int, bytes }),
+  z.object({ type: z.literal('PtyRead'), index: int, side: z.enum(['master', 'slave']), count: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('PtyTermiosSet'), index: int, termios: TermiosSchema }),
+  z.object({ type: z.literal('PtyFlushed'), index: int, input: z.boolean(), output: z.boolean() }),
+  z.object({ type: z.literal('PtyWinsizeSet'), index: int, winsize: WinsizeSchema }),
+  z.object({ type: z.literal('PtyFlowSet'), index: int, stopped: z.boolean() }),
+  /** The session it controls and its foreground group (TIOCSCTTY, TIOCSPGRP, TIOCNOTTY, hang-up). */
+  z.object({ type: z.literal('PtyControlSet'), index: int, session: int, pgrp: int }),
 ]);
 
 export type KernelEvent = z.infer<typeof KernelEventSchema>;

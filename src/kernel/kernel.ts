@@ -19,10 +19,12 @@ import { SyscallContext } from './syscalls/context.js';
 import { hostRuns, type Outcome } from './syscalls/outcome.js';
 import { SYS, syscallName } from './syscalls/numbers.js';
 import { SYSCALL_TABLE } from './syscalls/table.js';
+import { SIGNAL_WAKE_KEY } from './syscalls/signalfd.js';
 import { stdioFiles } from './fd/stdio.js';
 import type { HostRoot } from './vfs/path_walk.js';
 import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
+import { nextWakeIn } from './time/wake_timer.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT, SIGSTOP, SI_TKILL, SI_USER } from './abi/signals.js';
 
 /** What the bus carries: every syscall and every domain event, in order. */
@@ -309,27 +311,6 @@ export class Kernel {
   }
 
   /**
-   * Completes a parked syscall (a blocked read, a sleep) and resumes its thread. False when
-   * the thread is no longer waiting (a signal interrupted it, or it died).
-   */
-  complete(tid: number, value: number): boolean {
-    const rt = this.runtime.get(tid);
-    const thread = this.state.threads.get(tid);
-    if (!rt || !thread || !rt.blocked) return false;
-    if (this.frozen) {
-      // The wake-up waits for the end of the checkpoint (the thread is in the image as parked).
-      this.deferred.push([tid, value]);
-      return true;
-    }
-    rt.blocked = false;
-    this.running++;
-    this.publishSyscall(thread, rt.nr, rt.args, value);
-    this.platform.answer(thread.hostTid, value);
-    if (!this.draining) this.loop();
-    return true;
-  }
-
-  /**
    * Holds every thread of the sandbox still for a checkpoint: parked threads stay parked,
    * running ones are interrupted; stops that arrive meanwhile are handled as usual except a
    * frozen thread's new syscall, which waits unhandled. Call from outside the run loop (an
@@ -410,11 +391,35 @@ export class Kernel {
   }
 
   /**
+   * Completes a parked syscall (a blocked read, a sleep) and resumes its thread. False when
+   * the thread is no longer waiting (a signal interrupted it, or it died).
+   */
+  complete(tid: number, value: number): boolean {
+    const rt = this.runtime.get(tid);
+    const thread = this.state.threads.get(tid);
+    if (!rt || !thread || !rt.blocked) return false;
+    if (this.frozen) {
+      // The wake-up waits for the end of the checkpoint (the thread is in the image as parked).
+      this.deferred.push([tid, value]);
+      return true;
+    }
+    rt.blocked = false;
+    this.running++;
+    this.publishSyscall(thread, rt.nr, rt.args, value);
+    this.platform.answer(thread.hostTid, value);
+    if (!this.draining) this.loop();
+    return true;
+  }
+
+  /**
    * A parked thread cannot see a signal until it is resumed: when one is pending for it
    * (sent by the kernel, or by the host terminal to the process group), its syscall ends
    * with EINTR, or is restarted after the handler when the handler has SA_RESTART.
    */
   interruptSignalled(pids?: ReadonlySet<number>): void {
+    if (this.frozen) return;
+    // Blocked signals do not interrupt: signalfd readers look for those of their mask themselves.
+    if (this.waiters.has(SIGNAL_WAKE_KEY)) this.notify(SIGNAL_WAKE_KEY);
     for (const [tid, rt] of this.runtime) {
       if (!rt.blocked) continue;
       const thread = this.state.threads.get(tid);
@@ -578,7 +583,8 @@ export class Kernel {
     const turnEnds = Date.now() + LOOP_TURN_MS;
     try {
       for (let n = 1; !this.finished && this.running > 0; n++) {
-        const stop = this.platform.waitStop(WAIT_SLICE_MS);
+        // Blocking no longer than until the next sleeper's wake-up (its Node timer needs a turn).
+        const stop = this.platform.waitStop(Math.max(0, Math.min(WAIT_SLICE_MS, Math.ceil(nextWakeIn()))));
         if (stop.kind === StopKind.Timeout) {
           this.interruptSignalled();
           // Give Node's event loop a turn (stdin, timers, signals), then go on.
@@ -876,6 +882,15 @@ export class Kernel {
     if (sig < 32 && queue.length > 0) return;
     queue.push(sender);
     this.signalSenders.set(key, queue);
+  }
+
+  /** Takes the sender noted for a signal of process pid that a signalfd read consumed. */
+  takeSignalSender(pid: number, sig: number): SignalSender | undefined {
+    const key = `${pid}:${sig}`;
+    const queue = this.signalSenders.get(key);
+    const sender = queue?.shift();
+    if (queue && queue.length === 0) this.signalSenders.delete(key);
+    return sender;
   }
 
   private onExit(thread: ThreadState, waitStatus: number): void {

@@ -9,6 +9,8 @@ import type { ReducerTable } from './reducer_types.js';
 import { signalReducers } from './signal/reducer.js';
 import type { KernelState } from './state.js';
 import { processOf, taskReducers } from './task/reducer.js';
+import { ptyReducers } from './tty/pty_reducer.js';
+import { inotifyReducers } from './vfs/inotify_reducer.js';
 import { overlayReducers } from './vfs/overlay_reducer.js';
 
 /** Events that touch several subsystems at once. */
@@ -41,8 +43,10 @@ const reducers: ReducerTable<KernelEventType> = {
   ...signalReducers,
   ...pipeReducers,
   ...overlayReducers,
+  ...inotifyReducers,
   ...readinessReducers,
   ...socketReducers,
+  ...ptyReducers,
   ...crossReducers,
 };
 

@@ -86,7 +86,9 @@ export interface MemoryState {
  * stdio: tsvisor's own fd 0-2; host: a host regular file; dir: a directory (host or
  * synthetic); dev: a /dev device; pipe: one end of a pipe (read or write, by access mode).
  */
-export type OpenFileKind = 'stdio' | 'host' | 'mem' | 'dir' | 'dev' | 'pipe' | 'epoll' | 'eventfd' | 'timerfd' | 'socket' | 'synthetic';
+export type OpenFileKind =
+  | 'stdio' | 'host' | 'mem' | 'dir' | 'dev' | 'pipe' | 'epoll' | 'eventfd' | 'timerfd' | 'socket' | 'synthetic'
+  | 'pty-master' | 'pty-slave' | 'signalfd' | 'inotify';
 
 /** An open file description: what an fd refers to, shared by dup'ed fds. */
 export interface OpenFile {
@@ -103,10 +105,26 @@ export interface OpenFile {
   hostFd?: number;
   /** For 'pipe': which pipe. */
   pipeId?: number;
-  /** For 'epoll', 'eventfd', 'timerfd', 'socket': which kernel object. */
+  /** For 'epoll', 'eventfd', 'timerfd', 'socket': which kernel object; for 'pty-master', 'pty-slave': the pty's index. */
   objectId?: number;
   /** For 'mem': which overlay node (it outlives its names while open). */
   nodeId?: number;
+  /** Files and directories opened while inotify instances exist: who hears of their close. */
+  watched?: WatchedOpen;
+}
+
+/** An inode as inotify watches it: a copied-up file keeps the identity of its lower file. */
+export interface InodeRef {
+  dev: bigint;
+  ino: bigint;
+}
+
+/** What an open file's close tells inotify: the file itself, and its name in the directory it was opened in. */
+export interface WatchedOpen {
+  self: InodeRef;
+  parent: InodeRef | null;
+  name: string;
+  dir: boolean;
 }
 
 /** One fd registered with an epoll instance (keyed, as in Linux, by open file and fd). */
@@ -185,6 +203,33 @@ export interface TimerfdState {
   deadlineNs: bigint | null;
 }
 
+/** A signalfd: the signals its reads take (the pending sets themselves are the host threads'). */
+export interface SignalfdState {
+  id: number;
+  mask: bigint;
+}
+
+/** An inotify watch: IN_* event bits and flags for one inode. */
+export interface InotifyWatch extends InodeRef {
+  wd: number;
+  mask: number;
+}
+
+/** An event waiting to be read (struct inotify_event; the name is padded when read). */
+export interface InotifyRecord {
+  wd: number;
+  mask: number;
+  cookie: number;
+  name: string;
+}
+
+export interface InotifyState {
+  id: number;
+  nextWd: number;
+  watches: InotifyWatch[];
+  queue: InotifyRecord[];
+}
+
 /** A pipe: the bytes in flight and how many open files hold each end. */
 export interface PipeState {
   id: number;
@@ -195,6 +240,63 @@ export interface PipeState {
   capacity: number;
   readers: number;
   writers: number;
+}
+
+/** A terminal's settings, as struct termios2 holds them (c_cc has Linux's 19 slots). */
+export interface Termios {
+  iflag: number;
+  oflag: number;
+  cflag: number;
+  lflag: number;
+  line: number;
+  cc: number[];
+  ispeed: number;
+  ospeed: number;
+}
+
+export interface Winsize {
+  rows: number;
+  cols: number;
+  xpixel: number;
+  ypixel: number;
+}
+
+/**
+ * A pseudo-terminal: master /dev/ptmx, slave /dev/pts/INDEX. It lives while an open file of
+ * either side does; its line discipline (tty/line_discipline.ts) works on this state.
+ */
+export interface PtyState {
+  index: number;
+  /** Owner of /dev/pts/INDEX: who opened the master. */
+  uid: number;
+  gid: number;
+  /** The slave cannot be opened until unlockpt (TIOCSPTLCK 0). */
+  locked: boolean;
+  /** Open files of each side; no master left: the slave is hung up. */
+  masters: number;
+  slaves: number;
+  /** The last open slave was closed: once the output is read, master reads get EIO. */
+  slaveClosed: boolean;
+  termios: Termios;
+  winsize: Winsize;
+  /** What the slave can read, oldest first (bytes past the last entry of lineEnds are raw input). */
+  input: Uint8Array;
+  /** Canonical mode: where each complete line ends in input (a line ended by VEOF has no terminator). */
+  lineEnds: number[];
+  /** Canonical mode: the line being edited, not readable yet. */
+  editing: Uint8Array;
+  /** The next input byte is taken literally (after VLNEXT). */
+  literalNext: boolean;
+  /** What the master can read: the slave's output and the echoes, after output processing. */
+  output: Uint8Array;
+  /** The output column (for tabs and for erasing them), and the one the edited line started at. */
+  column: number;
+  editColumn: number;
+  /** Output suspended (VSTOP with IXON, or TCOOFF): slave writes wait. */
+  stopped: boolean;
+  /** The session whose controlling terminal it is (0: none) and its foreground process group. */
+  session: number;
+  pgrp: number;
 }
 
 /** What an overlay directory maps a name to: an upper node, or a whiteout hiding the lower entry. */
@@ -272,9 +374,15 @@ export interface KernelState {
   epolls: Map<number, EpollState>;
   eventfds: Map<number, EventfdState>;
   timerfds: Map<number, TimerfdState>;
+  signalfds: Map<number, SignalfdState>;
+  inotifies: Map<number, InotifyState>;
+  /** The last IN_MOVED_FROM/IN_MOVED_TO cookie given out. */
+  inotifyCookie: number;
   sockets: Map<number, SocketState>;
   /** Bound unix socket addresses. */
   socketNames: Map<string, number>;
+  /** Pseudo-terminals by index (the N of /dev/pts/N). */
+  ptys: Map<number, PtyState>;
   /** Ids of epoll instances, eventfds and timerfds. */
   nextObjectId: number;
   /** Syscall names already reported as unsupported (reported once each). */
@@ -295,8 +403,12 @@ export function emptyKernelState(): KernelState {
     epolls: new Map(),
     eventfds: new Map(),
     timerfds: new Map(),
+    signalfds: new Map(),
+    inotifies: new Map(),
+    inotifyCookie: 0,
     sockets: new Map(),
     socketNames: new Map(),
+    ptys: new Map(),
     nextObjectId: 1,
     unsupportedReported: [],
     hostname: 'tsvisor',

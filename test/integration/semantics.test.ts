@@ -168,6 +168,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
       { title: 'default action kills', args: ['default'], nativeSignal: 'SIGALRM' },
     ],
     clock_nanosleep_rel: [{}],
+    signalfd_read: [{}],
 
     threads_join: [{}],
     mutex_counter: [{}],
@@ -184,6 +185,9 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     truncate_sem: [{ args: scratch() }],
     overlay_copyup: [{ args: scratch(copyUpFixture) }],
     overlay_whiteout: [{ args: scratch(whiteoutFixture) }],
+    openat2_resolve: [{ args: scratch() }],
+    // "lower" exists before the run: in the sandbox it is a file of the lower layer, copied up when written.
+    inotify_events: [{ args: scratch((dir) => writeFileSync(join(dir, 'lower'), 'lower\n')) }],
 
     dev_null_stat: [{}],
     proc_self_exe: [{}],

@@ -52,6 +52,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'abort_status',
   'alarm_signal',
   'clock_nanosleep_rel',
+  'signalfd_read',
   // threads
   'threads_join',
   'mutex_counter',
@@ -68,6 +69,8 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'truncate_sem',
   'overlay_copyup',
   'overlay_whiteout',
+  'openat2_resolve',
+  'inotify_events',
   // devices and /proc
   'dev_null_stat',
   'proc_self_exe',

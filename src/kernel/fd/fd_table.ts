@@ -2,6 +2,7 @@
 import { Errno } from '../errno.js';
 import type { KernelState, OpenFile, OpenFileKind, ProcessState } from '../state.js';
 import type { SyscallContext } from '../syscalls/context.js';
+import { hangUp, leaderToHangUp } from '../syscalls/pty_session.js';
 
 const RLIMIT_NOFILE = 7;
 
@@ -61,17 +62,24 @@ export function openNewFile(
 
 /** Closes fd; the host handle goes once no fd refers to the open file. */
 export function closeFd(ctx: SyscallContext, fd: number): number {
-  if (!ctx.process.fds.has(fd)) return -Errno.EBADF;
+  const entry = ctx.process.fds.get(fd);
+  if (!entry) return -Errno.EBADF;
+  // The last close of a pty's master hangs its slave up.
+  const leader = leaderToHangUp(ctx.kernel.state, entry.fileId);
   ctx.kernel.closeFds(ctx.process, [fd]);
+  if (leader) hangUp(ctx.kernel, leader);
   return 0;
 }
 
 /**
  * Who may be waiting on the other side of a file that is closing: the pipe's readers and
- * writers (EOF, EPIPE), the socket's peer (EOF).
+ * writers (EOF, EPIPE), the socket's peer (EOF), inotify readers.
  */
 export function wakeKeysOnClose(state: KernelState, file: OpenFile): string[] {
   if (file.pipeId !== undefined) return [`pipe:${file.pipeId}`];
+  // The last close of a watched file queues IN_CLOSE_* (fd reducer): inotify readers look.
+  if (file.watched && file.refs === 1) return [...state.inotifies.keys()].map((id) => `inotify:${id}`);
+  if ((file.kind === 'pty-master' || file.kind === 'pty-slave') && file.objectId !== undefined) return [`pty:${file.objectId}`];
   if (file.kind === 'socket' && file.objectId !== undefined) {
     const peer = state.sockets.get(file.objectId)?.peer;
     return [`socket:${file.objectId}`, ...(peer === undefined ? [] : [`socket:${peer}`])];

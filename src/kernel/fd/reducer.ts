@@ -3,6 +3,8 @@ import { closeSocket } from '../ipc/socket_reducer.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState } from '../state.js';
 import { processOf } from '../task/reducer.js';
+import { ptyFileClosed, ptyFileOpened } from '../tty/pty_reducer.js';
+import { closeReported } from '../vfs/inotify_reducer.js';
 import { releaseNode } from '../vfs/overlay_reducer.js';
 import { O_ACCMODE, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 
@@ -14,6 +16,7 @@ export function releaseFile(state: KernelState, fileId: number): void {
   f.refs -= 1;
   if (f.refs > 0) return;
   state.files.delete(fileId);
+  if (f.watched) closeReported(state, f.watched, (f.flags & O_ACCMODE) !== O_RDONLY);
   // An unlinked overlay file lives until its last open file closes.
   if (f.nodeId !== undefined) releaseNode(state, f.nodeId);
   if (f.kind === 'pipe' && f.pipeId !== undefined) {
@@ -29,15 +32,22 @@ export function releaseFile(state: KernelState, fileId: number): void {
     if (f.kind === 'epoll') state.epolls.delete(f.objectId);
     else if (f.kind === 'eventfd') state.eventfds.delete(f.objectId);
     else if (f.kind === 'timerfd') state.timerfds.delete(f.objectId);
+    else if (f.kind === 'signalfd') state.signalfds.delete(f.objectId);
+    else if (f.kind === 'inotify') state.inotifies.delete(f.objectId);
     else if (f.kind === 'socket') closeSocket(state, f.objectId);
+    else if (f.kind === 'pty-master' || f.kind === 'pty-slave') ptyFileClosed(state, f);
   }
   // A closed open file leaves every epoll interest list it was on.
   for (const ep of state.epolls.values()) ep.interests = ep.interests.filter((i) => i.fileId !== fileId);
 }
 
 export const fdReducers: ReducerTable<
-  'FileOpened' | 'FdInstalled' | 'FdClosed' | 'FdFlagsSet' | 'FileOffsetSet' | 'FileStatusFlagsSet' | 'OpenFileCopiedUp' | 'FileDropped'
+  'FileOpened' | 'FdInstalled' | 'FdClosed' | 'FdFlagsSet' | 'FileOffsetSet' | 'FileStatusFlagsSet' | 'OpenFileCopiedUp' | 'FileDropped' | 'OpenFileWatched'
 > = {
+  OpenFileWatched(state, e) {
+    const f = state.files.get(e.fileId);
+    if (f) f.watched = { self: { ...e.watched.self }, parent: e.watched.parent && { ...e.watched.parent }, name: e.watched.name, dir: e.watched.dir };
+  },
   FileDropped(state, e) {
     const f = state.files.get(e.fileId);
     if (!f || f.refs !== 0) return;
@@ -70,6 +80,7 @@ export const fdReducers: ReducerTable<
       if (pipe && (e.flags & O_ACCMODE) !== O_WRONLY) pipe.readers += 1;
       if (pipe && (e.flags & O_ACCMODE) !== O_RDONLY) pipe.writers += 1;
     }
+    if ((e.kind === 'pty-master' || e.kind === 'pty-slave') && e.objectId !== undefined) ptyFileOpened(state, e.kind, e.objectId);
   },
   FdInstalled(state, e) {
     const fds = processOf(state, e.pid).fds;

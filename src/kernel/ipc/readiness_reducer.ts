@@ -1,4 +1,4 @@
-// epoll instances, eventfds and timerfds: the kernel objects behind readiness.
+// epoll instances, eventfds, timerfds and signalfds: the kernel objects behind readiness.
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState } from '../state.js';
 
@@ -8,7 +8,7 @@ function bump(state: KernelState, id: number): void {
 
 export const readinessReducers: ReducerTable<
   | 'EpollCreated' | 'EpollInterestSet' | 'EpollInterestRemoved' | 'EpollReported'
-  | 'EventfdCreated' | 'EventfdCounterSet' | 'TimerfdCreated' | 'TimerfdSet'
+  | 'EventfdCreated' | 'EventfdCounterSet' | 'TimerfdCreated' | 'TimerfdSet' | 'SignalfdCreated' | 'SignalfdMaskSet'
 > = {
   EpollCreated(state, e) {
     bump(state, e.id);
@@ -43,6 +43,14 @@ export const readinessReducers: ReducerTable<
   TimerfdCreated(state, e) {
     bump(state, e.id);
     state.timerfds.set(e.id, { id: e.id, clock: e.clock, intervalNs: 0n, deadlineNs: null });
+  },
+  SignalfdCreated(state, e) {
+    bump(state, e.id);
+    state.signalfds.set(e.id, { id: e.id, mask: e.mask });
+  },
+  SignalfdMaskSet(state, e) {
+    const sfd = state.signalfds.get(e.id);
+    if (sfd) sfd.mask = e.mask;
   },
   TimerfdSet(state, e) {
     const t = state.timerfds.get(e.id);

@@ -5,8 +5,11 @@ import { Errno } from '../errno.js';
 import { closeFd, fdLimit, lookupFd, lowestFreeFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import { statOfFile } from './fs.js';
+import { inotifyQueuedBytes } from './inotify.js';
 import type { Outcome } from './outcome.js';
 import { O_CLOEXEC } from '../abi/open_flags.js';
+import { isPty } from './pty.js';
+import { ptyIoctl } from './tty_ioctl.js';
 
 const FD_CLOEXEC = 1;
 /** The status flags F_SETFL may change (Linux: SETFL_MASK). */
@@ -150,7 +153,7 @@ export function sysLseek(ctx: SyscallContext): Outcome {
     return ctx.kernel.platform.hostLseek(file.hostFd!, offset, whence);
   }
   if (file.kind === 'dev') return 0;
-  if (file.kind === 'pipe') return -Errno.ESPIPE;
+  if (file.kind === 'pipe' || isPty(file)) return -Errno.ESPIPE;
   let size = 0;
   if (file.kind === 'host' || file.kind === 'mem') {
     const st = statOfFile(ctx, file);
@@ -222,7 +225,13 @@ export function sysIoctl(ctx: SyscallContext): Outcome {
       return 0;
     }
   }
+  if (isPty(d.file)) return ptyIoctl(ctx, d, request, argp);
   if (d.file.kind !== 'stdio') {
+    if (request === FIONREAD && d.file.kind === 'inotify') {
+      const out = Buffer.alloc(4);
+      out.writeInt32LE(inotifyQueuedBytes(ctx, d.file));
+      return ctx.write(argp, out) ? 0 : -Errno.EFAULT;
+    }
     if (request === FIONREAD && d.file.kind === 'pipe') {
       const out = Buffer.alloc(4);
       out.writeInt32LE(ctx.kernel.state.pipes.get(d.file.pipeId!)?.length ?? 0);

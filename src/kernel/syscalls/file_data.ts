@@ -10,6 +10,8 @@ import type { Outcome } from './outcome.js';
 import { copyUp, inOverlay, mayAccess, nowNs } from './overlay_ops.js';
 import { AT_FDCWD, resolveAt } from './paths.js';
 import { O_ACCMODE, O_PATH, O_RDONLY } from '../abi/open_flags.js';
+import { IN_MODIFY } from '../abi/inotify.js';
+import { fsNotifyNode } from './fs_notify.js';
 
 
 export function sysTruncate(ctx: SyscallContext): Outcome {
@@ -22,11 +24,12 @@ export function sysTruncate(ctx: SyscallContext): Outcome {
   if (node.stat.isDirectory()) return -Errno.EISDIR;
   if (!node.stat.isFile()) return -Errno.EINVAL;
   if (!mayAccess(ctx.process, node.stat, 2)) return -Errno.EACCES;
-  if (!inOverlay(node)) return -Errno.EROFS;
+  if (!inOverlay(ctx, node)) return -Errno.EROFS;
   if (length > MAX_MEM_FILE) return -Errno.EFBIG;
   const upper = copyUp(ctx, node.path);
   if (typeof upper === 'number') return upper;
   ctx.emit({ type: 'OverlayTruncated', nodeId: upper.id, size: length, timeNs: nowNs() });
+  fsNotifyNode(ctx, IN_MODIFY, node.path, upper);
   return 0;
 }
 
@@ -40,6 +43,7 @@ export function sysFtruncate(ctx: SyscallContext): Outcome {
   if (!node || (d.file.flags & O_ACCMODE) === O_RDONLY) return -Errno.EINVAL;
   if (length > MAX_MEM_FILE) return -Errno.EFBIG;
   ctx.emit({ type: 'OverlayTruncated', nodeId: node.id, size: length, timeNs: nowNs() });
+  fsNotifyNode(ctx, IN_MODIFY, d.file.path, node);
   return 0;
 }
 
@@ -69,9 +73,11 @@ export function sysFallocate(ctx: SyscallContext): Outcome {
     // The range reads back as zeros: write them (within the file, unless the size may grow).
     const stop = mode & FALLOC_FL_KEEP_SIZE ? Math.min(end, node.size) : end;
     if (stop > offset) ctx.emit({ type: 'OverlayWritten', nodeId: node.id, offset, bytes: new Uint8Array(stop - offset), timeNs: time });
+    fsNotifyNode(ctx, IN_MODIFY, d.file.path, node);
     return 0;
   }
   if (!(mode & FALLOC_FL_KEEP_SIZE) && end > node.size) ctx.emit({ type: 'OverlayTruncated', nodeId: node.id, size: end, timeNs: time });
+  fsNotifyNode(ctx, IN_MODIFY, d.file.path, node);
   return 0;
 }
 

@@ -9,8 +9,12 @@ import { lookupFd, openNewFile } from '../fd/fd_table.js';
 import type { OpenFile, OverlayNode } from '../state.js';
 import { S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, syntheticStat, type FileStat } from '../vfs/file_stat.js';
 import { mergedEntries, nodeStat } from '../vfs/overlay.js';
-import { linkTarget, listHostDir } from '../vfs/path_walk.js';
+import { linkTarget, listHostDir, type ResolveRules, type WalkOptions } from '../vfs/path_walk.js';
 import { openFifo } from './fifo.js';
+import { openControllingTerminal, openPtmx, openPtySlave, ptyOf } from './pty.js';
+import { ptyStat } from '../vfs/devpts.js';
+import { fsNotifyPath, inotifyActive, notifyOpened } from './fs_notify.js';
+import { IN_ACCESS, IN_MODIFY } from '../abi/inotify.js';
 import { memFile } from './mem_file.js';
 import { copyUp, createEntry, mayAccess, nowNs } from './overlay_ops.js';
 
@@ -18,7 +22,7 @@ import { copyUp, createEntry, mayAccess, nowNs } from './overlay_ops.js';
 const PIPEFS_DEV = 0xc;
 import { errnoOf } from '../vfs/path_walk.js';
 import { encodeStat, encodeStatx } from '../vfs/stat_encoding.js';
-import { tmpfsDev, tmpfsMountOfPath } from '../vfs/tmpfs.js';
+import { tmpfsDev, tmpfsMountOfPath, tmpfsMountsIn, TMPFS_ROOT_INO } from '../vfs/tmpfs.js';
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
@@ -32,36 +36,102 @@ const O_DIRECTORY = 0o200000;
 const O_NOFOLLOW = 0o400000;
 const O_NOCTTY = 0o400;
 const O_LARGEFILE = 0o100000;
-const O_TMPFILE = 0o20000000 | O_DIRECTORY;
+const O_TMPFILE_BIT = 0o20000000;
+const O_TMPFILE = O_TMPFILE_BIT | O_DIRECTORY;
+/** Every O_* bit Linux knows (openat2 refuses the others). */
+const VALID_OPEN_FLAGS = 0o37777703;
+const RESOLVE_NO_XDEV = 0x01;
+const RESOLVE_NO_MAGICLINKS = 0x02;
+const RESOLVE_NO_SYMLINKS = 0x04;
+const RESOLVE_BENEATH = 0x08;
+const RESOLVE_IN_ROOT = 0x10;
+const RESOLVE_CACHED = 0x20;
+const VALID_RESOLVE_FLAGS = 0x3f;
+/** sizeof(struct open_how) version 0: flags, mode, resolve. */
+const OPEN_HOW_SIZE = 24;
+const PAGE_SIZE = 4096;
 
 const X_OK = 1;
 
 // ---- open ------------------------------------------------------------------------------
 
 export function sysOpen(ctx: SyscallContext): Outcome {
-  return openAt(ctx, AT_FDCWD, ctx.args[0]!, ctx.uint(1), ctx.uint(2));
+  return openPathAt(ctx, AT_FDCWD, ctx.args[0]!, ctx.uint(1), ctx.uint(2));
 }
 
 export function sysOpenat(ctx: SyscallContext): Outcome {
-  return openAt(ctx, ctx.int(0), ctx.args[1]!, ctx.uint(2), ctx.uint(3));
+  return openPathAt(ctx, ctx.int(0), ctx.args[1]!, ctx.uint(2), ctx.uint(3));
 }
 
 export function sysCreat(ctx: SyscallContext): Outcome {
-  return openAt(ctx, AT_FDCWD, ctx.args[0]!, O_CREAT | O_WRONLY | O_TRUNC, ctx.uint(1));
+  return openPathAt(ctx, AT_FDCWD, ctx.args[0]!, O_CREAT | O_WRONLY | O_TRUNC, ctx.uint(1));
+}
+
+export function sysOpenat2(ctx: SyscallContext): Outcome {
+  const how = readOpenHow(ctx, ctx.args[2]!, ctx.args[3]!);
+  if (typeof how === 'number') return how;
+  const dirfd = ctx.int(0);
+  const path = ctx.readPath(ctx.args[1]!);
+  if (typeof path === 'number') return path;
+  if (path.length === 0) return -Errno.ENOENT;
+  const scope = how.resolve & RESOLVE_BENEATH ? 'beneath' : how.resolve & RESOLVE_IN_ROOT ? 'in-root' : null;
+  // The start directory is the scope of RESOLVE_IN_ROOT even for an absolute path (RESOLVE_BENEATH refuses those).
+  const start = scope === 'in-root' || (scope === 'beneath' && !path.startsWith('/')) ? baseDir(ctx, dirfd, '.') : '/';
+  if (typeof start === 'number') return start;
+  const rules: ResolveRules = {
+    noXdev: (how.resolve & RESOLVE_NO_XDEV) !== 0,
+    noMagicLinks: (how.resolve & RESOLVE_NO_MAGICLINKS) !== 0,
+    noSymlinks: (how.resolve & RESOLVE_NO_SYMLINKS) !== 0,
+    scope,
+    root: start,
+  };
+  return openAt(ctx, dirfd, path, how.flags, how.mode, rules);
+}
+
+/** struct open_how, checked as openat2 checks it (sizes, unknown bits, mode without O_CREAT). */
+function readOpenHow(ctx: SyscallContext, addr: number, size: number): { flags: number; mode: number; resolve: number } | number {
+  if (size < OPEN_HOW_SIZE) return -Errno.EINVAL;
+  if (size > PAGE_SIZE) return -Errno.E2BIG;
+  const raw = ctx.read(addr, size);
+  if (!raw) return -Errno.EFAULT;
+  // A larger struct from a newer ABI is fine as long as what this kernel does not know is zero.
+  if (raw.subarray(OPEN_HOW_SIZE).some((b) => b !== 0)) return -Errno.E2BIG;
+  const view = Buffer.from(raw.buffer, raw.byteOffset, OPEN_HOW_SIZE);
+  const flags = view.readBigUInt64LE(0);
+  const mode = view.readBigUInt64LE(8);
+  const resolve = view.readBigUInt64LE(16);
+  if (flags & ~BigInt(VALID_OPEN_FLAGS)) return -Errno.EINVAL;
+  if (resolve & ~BigInt(VALID_RESOLVE_FLAGS)) return -Errno.EINVAL;
+  const f = Number(flags);
+  const r = Number(resolve);
+  if ((r & RESOLVE_BENEATH) && (r & RESOLVE_IN_ROOT)) return -Errno.EINVAL;
+  const creates = (f & (O_CREAT | O_TMPFILE_BIT)) !== 0;
+  if (creates ? mode & ~0o7777n : mode !== 0n) return -Errno.EINVAL;
+  if ((f & O_CREAT) && (f & O_DIRECTORY)) return -Errno.EINVAL;
+  if (f & O_TMPFILE_BIT) {
+    if (!(f & O_DIRECTORY)) return -Errno.EINVAL;
+    if ((f & O_ACCMODE) !== O_WRONLY && (f & O_ACCMODE) !== O_RDWR) return -Errno.EINVAL;
+  }
+  if ((f & O_PATH) && (f & ~(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC))) return -Errno.EINVAL;
+  // Every lookup is "cached" here (the walk never waits on a disk), but creating never is.
+  if ((r & RESOLVE_CACHED) && (f & (O_TRUNC | O_CREAT | O_TMPFILE_BIT))) return -Errno.EAGAIN;
+  return { flags: f, mode: Number(mode), resolve: r };
 }
 
 /** Finds the file to open; with O_CREAT, creates it when missing (then `created` is set). */
-function findOrCreate(ctx: SyscallContext, dirfd: number, path: string, flags: number, mode: number): { node: VNode; created: boolean } | number {
+function findOrCreate(ctx: SyscallContext, dirfd: number, path: string, flags: number, mode: number, rules?: ResolveRules): { node: VNode; created: boolean } | number {
   const creating = (flags & O_CREAT) !== 0;
   const excl = creating && (flags & O_EXCL) !== 0;
   const follow = (flags & O_NOFOLLOW) === 0 && !excl;
-  if (!creating) {
-    const node = resolveAt(ctx, dirfd, path, follow);
-    return typeof node === 'number' ? node : { node, created: false };
-  }
+  if (path.length === 0) return -Errno.ENOENT;
   const base = baseDir(ctx, dirfd, path);
   if (typeof base === 'number') return base;
-  const found = ctx.kernel.root.resolveCreate(base, path, walkOptions(ctx, follow));
+  const opts: WalkOptions = { ...walkOptions(ctx, follow), ...(rules ? { resolve: rules } : {}) };
+  if (!creating) {
+    const node = ctx.kernel.root.resolve(base, path, opts);
+    return typeof node === 'number' ? node : { node, created: false };
+  }
+  const found = ctx.kernel.root.resolveCreate(base, path, opts);
   if (typeof found === 'number') return found;
   if ('node' in found) return excl ? -Errno.EEXIST : { node: found.node, created: false };
   if (found.trailingSlash) return -Errno.EISDIR;
@@ -71,9 +141,12 @@ function findOrCreate(ctx: SyscallContext, dirfd: number, path: string, flags: n
   return typeof node === 'number' ? node : { node, created: true };
 }
 
-function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: number, mode: number): Outcome {
+function openPathAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: number, mode: number): Outcome {
   const path = ctx.readPath(pathAddr);
-  if (typeof path === 'number') return path;
+  return typeof path === 'number' ? path : openAt(ctx, dirfd, path, flags, mode);
+}
+
+function openAt(ctx: SyscallContext, dirfd: number, path: string, flags: number, mode: number, rules?: ResolveRules): Outcome {
   // O_PATH ignores every other flag but these.
   if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
   if ((flags & O_TMPFILE) === O_TMPFILE) {
@@ -83,12 +156,12 @@ function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
   }
   if ((flags & O_CREAT) && (flags & O_DIRECTORY)) return -Errno.EINVAL;
   const wantsWrite = (flags & O_ACCMODE) === O_WRONLY || (flags & O_ACCMODE) === O_RDWR || (flags & O_TRUNC) !== 0;
-  const found = findOrCreate(ctx, dirfd, path, flags, mode);
+  const found = findOrCreate(ctx, dirfd, path, flags, mode, rules);
   if (typeof found === 'number') return found;
   const node = found.node;
   // What F_GETFL shows: the open's flags without the open-time ones, with O_LARGEFILE (forced on 64-bit).
   const statusFlags = flags & O_PATH ? flags & ~O_CLOEXEC : (flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY)) | O_LARGEFILE;
-  if (node.fs === 'fd') return reopen(ctx, node, statusFlags, (flags & O_CLOEXEC) !== 0);
+  if (node.fs === 'fd') return reopen(ctx, node, flags, statusFlags, (flags & O_CLOEXEC) !== 0);
   if ((flags & O_DIRECTORY) && !node.stat.isDirectory()) return -Errno.ENOTDIR;
   if (node.stat.isSymbolicLink()) return (flags & O_PATH) ? openPathOnly(ctx, node, flags) : -Errno.ELOOP;
   if (node.stat.isDirectory() && (wantsWrite || (flags & O_CREAT))) return -Errno.EISDIR;
@@ -99,14 +172,28 @@ function openAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags: num
     const want = ((flags & O_ACCMODE) !== O_WRONLY ? 4 : 0) | (wantsWrite ? 2 : 0);
     if (!mayAccess(ctx.process, node.stat, want)) return -Errno.EACCES;
   }
+  const fd = openNode(ctx, node, flags, statusFlags, cloexec, wantsWrite);
+  if (typeof fd === 'number' && fd >= 0) {
+    notifyOpened(ctx, fd, node);
+    // As Linux (6.x): IN_OPEN, then the truncation's IN_MODIFY (a file just created is not truncated).
+    if ((flags & O_TRUNC) && !found.created && node.stat.isFile()) fsNotifyPath(ctx, IN_MODIFY, node.path, node.stat);
+  }
+  return fd;
+}
+
+/** Opens what the walk found (after the checks of openAt): the new fd, -errno, or a wait (a FIFO). */
+function openNode(ctx: SyscallContext, node: Exclude<VNode, { fs: 'fd' }>, flags: number, statusFlags: number, cloexec: boolean, wantsWrite: boolean): Outcome {
   switch (node.fs) {
     case 'overlay':
       return openUpper(ctx, node.path, node.node, flags, statusFlags, cloexec);
     case 'synthetic-dir':
       return openNewFile(ctx, { kind: 'dir', path: node.path, flags: statusFlags, cloexec });
     case 'dev':
-      if (node.device === 'tty') return openTerminal(ctx, statusFlags, cloexec);
+      if (node.device === 'tty') return openControllingTerminal(ctx, statusFlags, cloexec, () => openTerminal(ctx, statusFlags, cloexec));
+      if (node.device === 'ptmx') return openPtmx(ctx, node.path, statusFlags, cloexec);
       return openNewFile(ctx, { kind: 'dev', path: node.path, flags: statusFlags, cloexec });
+    case 'pty':
+      return openPtySlave(ctx, node.index, node.path, flags, statusFlags, cloexec);
     case 'synthetic-link':
       return -Errno.ELOOP;
     case 'synthetic-file': {
@@ -185,11 +272,14 @@ function openPathOnly(ctx: SyscallContext, node: VNode, flags: number): number {
 }
 
 /** Opening /proc/PID/fd/N (or /dev/stdin...): a new open file for what that fd refers to. */
-function reopen(ctx: SyscallContext, node: Extract<VNode, { fs: 'fd' }>, flags: number, cloexec: boolean): number {
+function reopen(ctx: SyscallContext, node: Extract<VNode, { fs: 'fd' }>, openFlags: number, flags: number, cloexec: boolean): number {
   const owner = ctx.kernel.state.processes.get(node.pid);
   const entry = owner?.fds.get(node.fd);
   const file = entry && ctx.kernel.state.files.get(entry.fileId);
   if (!file) return -Errno.ENOENT;
+  // A pty's master path is ptmx again (a new pty); its slave's is the slave.
+  if (file.kind === 'pty-master') return openPtmx(ctx, file.path, flags, cloexec);
+  if (file.kind === 'pty-slave') return openPtySlave(ctx, file.objectId!, file.path, openFlags, flags, cloexec);
   if (file.kind === 'host') {
     const hostPath = resolvePath(ctx, file.path, false);
     if (typeof hostPath === 'number' || hostPath.fs !== 'host') return -Errno.ENOENT;
@@ -225,6 +315,11 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
   if (file.kind === 'host') {
     const hostFd = ctx.kernel.host.fd(file.id);
     if (hostFd !== undefined) return fs.fstatSync(hostFd, { bigint: true });
+  }
+  if (file.kind === 'pty-slave' && file.path.startsWith('/dev/pts/')) {
+    // The slave's node is gone from /dev/pts once the master closed, but its attributes stay.
+    const pty = ptyOf(ctx, file);
+    if (pty) return ptyStat(pty, ctx.kernel.root.bootNs);
   }
   if (file.kind === 'pipe') {
     // A FIFO's open file has the FIFO's attributes.
@@ -423,7 +518,20 @@ export function sysSetxattrUnsupported(ctx: SyscallContext): Outcome {
 
 const DT_DIR = 4;
 
-function listDirectory(ctx: SyscallContext, file: OpenFile): Array<{ name: string; ino: bigint; type: number }> | number {
+type DirEntry = { name: string; ino: bigint; type: number };
+
+function listDirectory(ctx: SyscallContext, file: OpenFile): DirEntry[] | number {
+  const list = listLayers(ctx, file);
+  if (typeof list === 'number') return list;
+  // A --tmpfs mount point the lower layer lacks is an entry all the same.
+  for (const name of tmpfsMountsIn(ctx.kernel.root.tmpfs, file.path)) {
+    if (!list.some((e) => e.name === name)) list.push({ name, ino: TMPFS_ROOT_INO, type: DT_DIR });
+  }
+  return list;
+}
+
+/** The entries of a directory as its filesystem has them. */
+function listLayers(ctx: SyscallContext, file: OpenFile): DirEntry[] | number {
   const path = file.path;
   // An upper directory is listed through its node (its path may be stale); a removed one is dead.
   const held = file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId);
@@ -483,6 +591,10 @@ export function sysGetdents64(ctx: SyscallContext): Outcome {
   if (chunks.length === 0 && index < entries.length) return -Errno.EINVAL; // buffer too small
   if (used > 0 && !ctx.write(ctx.args[1]!, Buffer.concat(chunks))) return -Errno.EFAULT;
   if (index !== d.file.offset) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: index });
+  if (inotifyActive(ctx)) {
+    const st = statOfFile(ctx, d.file);
+    if (typeof st !== 'number') fsNotifyPath(ctx, IN_ACCESS, d.file.path, st);
+  }
   return used;
 }
 
@@ -519,7 +631,7 @@ function tmpfsUsage(ctx: SyscallContext, mount: string): { pages: bigint; inodes
 function encodeStatfs(ctx: SyscallContext, node: VNode): Buffer | number {
   const out = Buffer.alloc(120);
   const put = (i: number, v: bigint | number) => out.writeBigInt64LE(BigInt(v), i * 8);
-  const tmpfs = tmpfsMountOfPath(node.path);
+  const tmpfs = tmpfsMountOfPath(ctx.kernel.root.tmpfs, node.path);
   if (tmpfs) {
     // The kernel's tmpfs (/dev/shm): sized, as Linux's default, at half the host's memory.
     const blocks = BigInt(Math.floor(os.totalmem() / 2 / 4096));
@@ -565,7 +677,7 @@ export function sysFstatfs(ctx: SyscallContext): Outcome {
   const d = lookupFd(ctx, ctx.int(0));
   if (!d) return -Errno.EBADF;
   // A 'mem' file may be unlinked: its mount is that of the path it was opened by (renames stay in a mount).
-  const path = d.file.kind === 'stdio' ? '/dev' : d.file.kind === 'mem' ? (tmpfsMountOfPath(d.file.path)?.mount ?? '/') : d.file.path;
+  const path = d.file.kind === 'stdio' ? '/dev' : d.file.kind === 'mem' ? (tmpfsMountOfPath(ctx.kernel.root.tmpfs, d.file.path)?.mount ?? '/') : d.file.path;
   const node = resolvePath(ctx, path, false);
   if (typeof node === 'number') return node;
   const buf = encodeStatfs(ctx, node);

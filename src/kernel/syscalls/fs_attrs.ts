@@ -11,6 +11,8 @@ import type { Outcome } from './outcome.js';
 import { copyUp, inOverlay, isOwner, mayAccess, nowNs, processInGroup, processIsRoot, S_ISGID, S_ISUID } from './overlay_ops.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, resolveAt, resolvePath } from './paths.js';
 import { O_PATH } from '../abi/open_flags.js';
+import { IN_ATTRIB, IN_ISDIR } from '../abi/inotify.js';
+import { fsNotify, fsNotifyNode, inodeOf } from './fs_notify.js';
 
 const S_IXGRP = 0o010;
 
@@ -50,10 +52,16 @@ function pathTarget(ctx: SyscallContext, dirfd: number, pathAddr: number, flags:
   return node;
 }
 
+/** IN_ATTRIB for a change of t (an fd's node is told alone: its path may be stale). */
+function notifyAttrib(ctx: SyscallContext, t: VNode | OverlayNode, node: OverlayNode): void {
+  if (isVNode(t)) fsNotifyNode(ctx, IN_ATTRIB, t.path, node);
+  else fsNotify(ctx, IN_ATTRIB | (node.kind === 'dir' ? IN_ISDIR : 0), inodeOf(node), null);
+}
+
 /** The upper node a change goes to (a lower file is copied up), or -errno. */
 function upperNode(ctx: SyscallContext, t: VNode | OverlayNode): OverlayNode | number {
   if (!isVNode(t)) return t;
-  if (!inOverlay(t)) return -Errno.EROFS;
+  if (!inOverlay(ctx, t)) return -Errno.EROFS;
   return copyUp(ctx, t.path);
 }
 
@@ -70,6 +78,7 @@ function chmodTarget(ctx: SyscallContext, t: Target | number, mode: number): num
   // Only a member of the file's group may keep it set-group-ID.
   if (!processIsRoot(ctx) && !processInGroup(ctx, node.gid)) perm &= ~S_ISGID;
   ctx.emit({ type: 'OverlayAttrsSet', nodeId: node.id, mode: (node.mode & S_IFMT) | perm, ctimeNs: nowNs() });
+  notifyAttrib(ctx, t, node);
   return 0;
 }
 
@@ -108,6 +117,7 @@ function chownTarget(ctx: SyscallContext, t: Target | number, uid: number, gid: 
     type: 'OverlayAttrsSet', nodeId: node.id, ctimeNs: nowNs(),
     ...(uid === -1 ? {} : { uid }), ...(gid === -1 ? {} : { gid }), ...(mode === node.mode ? {} : { mode }),
   });
+  notifyAttrib(ctx, t, node);
   return 0;
 }
 
@@ -155,6 +165,7 @@ function setTimes(ctx: SyscallContext, t: Target | number, atime: TimeSpec, mtim
     type: 'OverlayAttrsSet', nodeId: node.id, ctimeNs: now,
     ...(a === undefined ? {} : { atimeNs: a }), ...(m === undefined ? {} : { mtimeNs: m }),
   });
+  notifyAttrib(ctx, t, node);
   return 0;
 }
 

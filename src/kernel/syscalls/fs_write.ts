@@ -26,6 +26,8 @@ import {
   type LastComponent,
 } from './overlay_ops.js';
 import { AT_EMPTY_PATH, AT_FDCWD, resolveAt, resolvePath } from './paths.js';
+import { IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MOVE_SELF, IN_MOVED_FROM, IN_MOVED_TO } from '../abi/inotify.js';
+import { fsNotify, inodeOf, inotifyActive } from './fs_notify.js';
 
 const AT_REMOVEDIR = 0x200;
 const AT_SYMLINK_FOLLOW = 0x400;
@@ -116,7 +118,36 @@ function removeEntry(ctx: SyscallContext, last: LastComponent, entry: VNode): nu
   const dir = upperDir(ctx, last.parent);
   if (typeof dir === 'number') return dir;
   ctx.emit({ type: 'OverlayRemoved', parent: dir.id, name: last.name, whiteout: lowerHas(ctx, dir, last.name), timeNs: nowNs() });
+  notifyRemoved(ctx, last.parent, last.name, entry);
   return 0;
+}
+
+/** Whether entry (just unlinked or replaced) has no name left. */
+function lastLinkGone(ctx: SyscallContext, entry: VNode): boolean {
+  if (entry.stat.isDirectory()) return true;
+  if (entry.fs === 'overlay') return (ctx.kernel.state.overlay.nodes.get(entry.node.id)?.nlink ?? 0) === 0;
+  return entry.stat.nlink <= 1n;
+}
+
+/**
+ * inotify, in Linux's order: a file's link count changed (IN_ATTRIB), the inode is gone
+ * (IN_DELETE_SELF, at once: not at the last close of an open one), then IN_DELETE in its directory.
+ */
+function notifyRemoved(ctx: SyscallContext, parent: VNode, name: string, entry: VNode): void {
+  if (!inotifyActive(ctx)) return;
+  const self = inodeOf(entry.stat);
+  const isDir = entry.stat.isDirectory();
+  if (!isDir) fsNotify(ctx, IN_ATTRIB, self, null);
+  if (lastLinkGone(ctx, entry)) fsNotify(ctx, IN_DELETE_SELF, self, null);
+  fsNotify(ctx, IN_DELETE | (isDir ? IN_ISDIR : 0), null, inodeOf(parent.stat), name);
+}
+
+/** inotify for a rename: the pair of IN_MOVED_FROM/IN_MOVED_TO (one cookie), then the moved inode's IN_MOVE_SELF. */
+function notifyMoved(ctx: SyscallContext, from: LastComponent, to: LastComponent, src: VNode): void {
+  const isDir = src.stat.isDirectory() ? IN_ISDIR : 0;
+  const cookie = ctx.kernel.state.inotifyCookie + 1;
+  fsNotify(ctx, IN_MOVED_FROM | isDir, null, inodeOf(from.parent.stat), from.name, cookie);
+  fsNotify(ctx, IN_MOVED_TO | isDir, null, inodeOf(to.parent.stat), to.name, cookie);
 }
 
 function rmdirAt(ctx: SyscallContext, dirfd: number, path: string): number {
@@ -128,8 +159,8 @@ function rmdirAt(ctx: SyscallContext, dirfd: number, path: string): number {
   const node = lookupLast(ctx, last);
   if (typeof node === 'number') return node;
   if (!node.stat.isDirectory()) return -Errno.ENOTDIR;
-  if (isMountPoint(node.path)) return -Errno.EBUSY;
-  if (!inOverlay(last.parent) || !inOverlay(node)) return -Errno.EROFS;
+  if (isMountPoint(ctx, node.path)) return -Errno.EBUSY;
+  if (!inOverlay(ctx, last.parent) || !inOverlay(ctx, node)) return -Errno.EROFS;
   const empty = isEmptyDir(ctx, node);
   if (typeof empty === 'number') return empty;
   if (!empty) return -Errno.ENOTEMPTY;
@@ -144,7 +175,7 @@ function unlinkFileAt(ctx: SyscallContext, dirfd: number, path: string): number 
   if (typeof node === 'number') return node;
   if (node.stat.isDirectory()) return -Errno.EISDIR;
   if (last.trailingSlash) return -Errno.ENOTDIR;
-  if (!inOverlay(last.parent)) return -Errno.EROFS;
+  if (!inOverlay(ctx, last.parent)) return -Errno.EROFS;
   return removeEntry(ctx, last, node);
 }
 
@@ -212,9 +243,9 @@ function renameAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdir
   if (exchange ? (from.trailingSlash && !srcIsDir) || (to.trailingSlash && !dstIsDir) : !srcIsDir && (from.trailingSlash || to.trailingSlash)) {
     return -Errno.ENOTDIR;
   }
-  if (isMountPoint(src.path) || (dst && isMountPoint(dst.path))) return -Errno.EBUSY;
-  if (!inOverlay(from.parent) || !inOverlay(to.parent)) return inOverlay(from.parent) || inOverlay(to.parent) ? -Errno.EXDEV : -Errno.EROFS;
-  if (mountOf(from.parent.path) !== mountOf(to.parent.path)) return -Errno.EXDEV; // into or out of /dev/shm
+  if (isMountPoint(ctx, src.path) || (dst && isMountPoint(ctx, dst.path))) return -Errno.EBUSY;
+  if (!inOverlay(ctx, from.parent) || !inOverlay(ctx, to.parent)) return inOverlay(ctx, from.parent) || inOverlay(ctx, to.parent) ? -Errno.EXDEV : -Errno.EROFS;
+  if (mountOf(ctx, from.parent.path) !== mountOf(ctx, to.parent.path)) return -Errno.EXDEV; // into or out of /dev/shm
   const dstPath = joinPath(to.parent.path, to.name);
   if (isBelow(dstPath, src.path)) return -Errno.EINVAL; // a directory cannot move into itself
   if (isBelow(src.path, dstPath)) return exchange ? -Errno.EINVAL : -Errno.ENOTEMPTY;
@@ -249,6 +280,14 @@ function renameAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdir
     fromParent: fromDir.id, fromName: from.name, toParent: toDir.id, toName: to.name,
     whiteout: !exchange && lowerHas(ctx, fromDir, from.name), exchange, timeNs: nowNs(),
   });
+  if (inotifyActive(ctx)) {
+    notifyMoved(ctx, from, to, src);
+    if (exchange && dst) notifyMoved(ctx, to, from, dst);
+    else if (dst) fsNotify(ctx, IN_ATTRIB, inodeOf(dst.stat), null);
+    fsNotify(ctx, IN_MOVE_SELF, inodeOf(src.stat), null);
+    if (exchange && dst) fsNotify(ctx, IN_MOVE_SELF, inodeOf(dst.stat), null);
+    else if (dst && lastLinkGone(ctx, dst)) fsNotify(ctx, IN_DELETE_SELF, inodeOf(dst.stat), null);
+  }
   return 0;
 }
 
@@ -304,9 +343,9 @@ function linkAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdirfd
   if (isVNode ? src.stat.isDirectory() : src.kind === 'dir') return -Errno.EPERM;
   const last = newEntry(ctx, newdirfd, newAddr, false);
   if (typeof last === 'number') return last;
-  if (!inOverlay(last.parent)) return -Errno.EXDEV;
-  if (isVNode && !inOverlay(src)) return -Errno.EXDEV;
-  if (mountOf(isVNode ? src.path : nodeMount(ctx, src)) !== mountOf(last.parent.path)) return -Errno.EXDEV;
+  if (!inOverlay(ctx, last.parent)) return -Errno.EXDEV;
+  if (isVNode && !inOverlay(ctx, src)) return -Errno.EXDEV;
+  if (mountOf(ctx, isVNode ? src.path : nodeMount(ctx, src)) !== mountOf(ctx, last.parent.path)) return -Errno.EXDEV;
   const denied = mayChangeDir(ctx, last.parent);
   if (denied) return denied;
   const node = isVNode ? copyUp(ctx, src.path) : src;
@@ -314,6 +353,8 @@ function linkAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdirfd
   const dir = upperDir(ctx, last.parent);
   if (typeof dir === 'number') return dir;
   ctx.emit({ type: 'OverlayLinked', nodeId: node.id, parent: dir.id, name: last.name, timeNs: nowNs() });
+  fsNotify(ctx, IN_ATTRIB, inodeOf(node), null);
+  fsNotify(ctx, IN_CREATE, null, inodeOf(last.parent.stat), last.name);
   return 0;
 }
 

@@ -12,6 +12,11 @@ import { receiveOn, sendOn } from './unix_socket.js';
 import { errnoOf } from '../vfs/path_walk.js';
 import type { SyscallContext } from './context.js';
 import { readMem, writeMem } from './mem_file.js';
+import { readInotify } from './inotify.js';
+import { fsNotifyPath } from './fs_notify.js';
+import { IN_ACCESS } from '../abi/inotify.js';
+import { readSignalfd } from './signalfd.js';
+import { readPty, writePty } from './pty.js';
 import { pending, type Outcome } from './outcome.js';
 import { O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 import { SIGPIPE } from '../abi/signals.js';
@@ -117,10 +122,17 @@ function readFile(
       return position === null ? readPipe(ctx, d, count, deliver) : -Errno.ESPIPE;
     case 'socket':
       return position === null ? receiveOn(ctx, d, count, 0, (m) => deliver(m.bytes)) : -Errno.ESPIPE;
+    case 'pty-master':
+    case 'pty-slave':
+      return position === null ? readPty(ctx, d, count, deliver) : -Errno.ESPIPE;
     case 'eventfd':
       return readEventfd(ctx, d, count, deliver);
     case 'timerfd':
       return readTimerfd(ctx, d, count, deliver);
+    case 'signalfd':
+      return readSignalfd(ctx, d, count, deliver);
+    case 'inotify':
+      return readInotify(ctx, d, count, deliver);
     case 'epoll':
       return -Errno.EINVAL;
     case 'synthetic': {
@@ -145,11 +157,13 @@ function readFile(
       if (hostFd === undefined) return -Errno.EBADF;
       const at = position ?? file.offset;
       // Lower files do not change: never allocate more than what is left of the file.
-      const left = Math.max(0, Number(fs.fstatSync(hostFd, { bigint: true }).size) - at);
+      const st = fs.fstatSync(hostFd, { bigint: true });
+      const left = Math.max(0, Number(st.size) - at);
       const buf = Buffer.allocUnsafe(Math.min(count, 16 << 20, left));
       const n = buf.length === 0 ? 0 : fs.readSync(hostFd, buf, 0, buf.length, at);
       const r = deliver(buf.subarray(0, n));
       if (r >= 0 && position === null && n > 0) ctx.emit({ type: 'FileOffsetSet', fileId: file.id, offset: at + n });
+      if (r > 0) fsNotifyPath(ctx, IN_ACCESS, file.path, st);
       return r;
     }
     case 'stdio': {
@@ -196,10 +210,15 @@ function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position
       return position === null ? writePipe(ctx, d, bytes) : -Errno.ESPIPE;
     case 'socket':
       return position === null ? sendOn(ctx, d, { bytes, fileIds: [] }, 0) : -Errno.ESPIPE;
+    case 'pty-master':
+    case 'pty-slave':
+      return position === null ? writePty(ctx, d, bytes) : -Errno.ESPIPE;
     case 'eventfd':
       return writeEventfd(ctx, d, bytes);
     case 'timerfd':
     case 'epoll':
+    case 'signalfd':
+    case 'inotify':
       return -Errno.EINVAL;
     case 'dir':
       return -Errno.EISDIR;

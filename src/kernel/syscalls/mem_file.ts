@@ -5,6 +5,8 @@ import type { FdLookup } from '../fd/fd_table.js';
 import type { OpenFile, OverlayFile } from '../state.js';
 import type { SyscallContext } from './context.js';
 import { nowNs } from './overlay_ops.js';
+import { fsNotifyNode } from './fs_notify.js';
+import { IN_ACCESS, IN_MODIFY } from '../abi/inotify.js';
 
 const O_APPEND = 0o2000;
 /** The largest file the overlay holds (Linux's MAX_LFS_FILESIZE is larger; memory is the limit here). */
@@ -26,6 +28,7 @@ export function readMem(ctx: SyscallContext, d: FdLookup, count: number, positio
   const bytes = at < end ? node.data.slice(at, end) : new Uint8Array(0);
   const r = deliver(bytes);
   if (r > 0 && position === null) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: at + r });
+  if (r > 0) fsNotifyNode(ctx, IN_ACCESS, d.file.path, node);
   return r;
 }
 
@@ -37,5 +40,6 @@ export function writeMem(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, po
   if (at + bytes.length > MAX_MEM_FILE) return -Errno.EFBIG;
   ctx.emit({ type: 'OverlayWritten', nodeId: node.id, offset: at, bytes, timeNs: nowNs() });
   if (position === null) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: at + bytes.length });
+  fsNotifyNode(ctx, IN_MODIFY, d.file.path, node);
   return bytes.length;
 }

@@ -13,6 +13,8 @@ import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import { resolveAt, resolvePath, walkOptions } from './paths.js';
 import { realtimeNs } from './time.js';
+import { IN_CREATE, IN_ISDIR } from '../abi/inotify.js';
+import { fsNotify, inodeOf } from './fs_notify.js';
 
 export const S_ISUID = 0o4000;
 export const S_ISGID = 0o2000;
@@ -62,26 +64,26 @@ export function joinPath(dir: string, name: string): string {
 }
 
 /** Where the overlay cannot go: the kernel's own filesystems and the hidden /sys (but the tmpfs /dev/shm is the overlay's). */
-export function outsideOverlay(path: string): boolean {
+export function outsideOverlay(ctx: SyscallContext, path: string): boolean {
   const top = splitPath(path)[0];
-  if (tmpfsMountOfPath(path)) return false;
+  if (tmpfsMountOfPath(ctx.kernel.root.tmpfs, path)) return false;
   return top === 'dev' || top === 'proc' || top === 'sys';
 }
 
 /** Mount points of the sandbox: they cannot be renamed or removed. */
-export function isMountPoint(path: string): boolean {
-  return path === '/' || path === '/dev' || path === '/proc' || path === '/sys' || isTmpfsMount(path);
+export function isMountPoint(ctx: SyscallContext, path: string): boolean {
+  return path === '/' || path === '/dev' || path === '/proc' || path === '/sys' || isTmpfsMount(ctx.kernel.root.tmpfs, path);
 }
 
 /** The mount a path of the overlay lies in: a tmpfs mount point, or '/' (renames and links cannot cross them: EXDEV). */
-export function mountOf(path: string): string {
-  return tmpfsMountOfPath(path)?.mount ?? '/';
+export function mountOf(ctx: SyscallContext, path: string): string {
+  return tmpfsMountOfPath(ctx.kernel.root.tmpfs, path)?.mount ?? '/';
 }
 
 /** Whether node is a file of the overlay (upper, or lower under it; a tmpfs root before its first change): what changes can reach. */
-export function inOverlay(node: VNode): boolean {
-  if (tmpfsMountOfPath(node.path)) return node.fs === 'overlay' || (node.fs === 'synthetic-dir' && isTmpfsMount(node.path));
-  return (node.fs === 'host' || node.fs === 'overlay') && !outsideOverlay(node.path);
+export function inOverlay(ctx: SyscallContext, node: VNode): boolean {
+  if (tmpfsMountOfPath(ctx.kernel.root.tmpfs, node.path)) return node.fs === 'overlay' || (node.fs === 'synthetic-dir' && isTmpfsMount(ctx.kernel.root.tmpfs, node.path));
+  return (node.fs === 'host' || node.fs === 'overlay') && !outsideOverlay(ctx, node.path);
 }
 
 function hostLstat(hostPath: string): fs.BigIntStats | undefined {
@@ -143,9 +145,9 @@ function tmpfsRoot(ctx: SyscallContext, mount: string, index: number): OverlayDi
  * their bytes, symlinks with their target. Returns the upper node or -errno.
  */
 export function copyUp(ctx: SyscallContext, path: string): OverlayNode | number {
-  if (outsideOverlay(path)) return -Errno.EROFS;
+  if (outsideOverlay(ctx, path)) return -Errno.EROFS;
   const overlay = ctx.kernel.state.overlay;
-  const tmpfs = tmpfsMountOfPath(path);
+  const tmpfs = tmpfsMountOfPath(ctx.kernel.root.tmpfs, path);
   const root = tmpfs ? tmpfsRoot(ctx, tmpfs.mount, tmpfs.index) : upperRoot(ctx);
   if (typeof root === 'number') return root;
   let node: OverlayNode = root;
@@ -213,7 +215,7 @@ function readHostFile(hostPath: string): Uint8Array {
 
 /** The upper directory a change in `parent` goes to (copied up as needed), or -errno. */
 export function upperDir(ctx: SyscallContext, parent: VNode): OverlayDir | number {
-  if (!inOverlay(parent)) return -Errno.EROFS;
+  if (!inOverlay(ctx, parent)) return -Errno.EROFS;
   const node = copyUp(ctx, parent.path);
   if (typeof node === 'number') return node;
   return node.kind === 'dir' ? node : -Errno.ENOTDIR;
@@ -280,7 +282,7 @@ export function createEntry(
   mode: number,
   target?: string,
 ): OverlayNode | number {
-  if (!inOverlay(parent)) return -Errno.EROFS;
+  if (!inOverlay(ctx, parent)) return -Errno.EROFS;
   const denied = mayChangeDir(ctx, parent);
   if (denied) return denied;
   const dir = upperDir(ctx, parent);
@@ -297,6 +299,7 @@ export function createEntry(
     dev: parent.stat.dev, ino: freshIno(nodeId), timeNs: nowNs(),
     ...(target === undefined ? {} : { target }),
   });
+  fsNotify(ctx, IN_CREATE | (kind === 'dir' ? IN_ISDIR : 0), null, inodeOf(parent.stat), name);
   return ctx.kernel.state.overlay.nodes.get(nodeId) ?? -Errno.EIO;
 }
 

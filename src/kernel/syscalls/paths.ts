@@ -14,7 +14,7 @@ export function processView(ctx: SyscallContext): ProcessView {
   const state = ctx.kernel.state;
   return {
     self: ctx.process.pid,
-    proc: { state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n) },
+    proc: { state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n), tmpfs: ctx.kernel.root.tmpfs },
     pids: () => [...state.processes.values()].filter((p) => p.status === 'running').map((p) => p.pid),
     exe: (pid) => {
       const p = state.processes.get(pid);
@@ -42,7 +42,7 @@ export function baseDir(ctx: SyscallContext, dirfd: number, path: string): strin
 
 /** How the calling process walks paths: its /proc view and the overlay's upper layer. */
 export function walkOptions(ctx: SyscallContext, follow: boolean): WalkOptions {
-  return { followFinal: follow, view: processView(ctx), upper: ctx.kernel.state.overlay };
+  return { followFinal: follow, view: processView(ctx), upper: ctx.kernel.state.overlay, ptys: ctx.kernel.state.ptys };
 }
 
 /** Resolves (dirfd, path) for a syscall. An empty path is ENOENT (AT_EMPTY_PATH is the caller's). */

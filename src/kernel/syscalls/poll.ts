@@ -7,6 +7,9 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import type { OpenFile } from '../state.js';
 import { expirations } from './timerfd.js';
+import { inotifyReadable, inotifyWakeKey } from './inotify.js';
+import { SIGNAL_WAKE_KEY, signalfdReadable } from './signalfd.js';
+import { isPty, ptyKey, ptyReadiness } from './pty.js';
 import { wakeAt } from '../time/wake_timer.js';
 import { SYS } from './numbers.js';
 
@@ -31,7 +34,10 @@ function readiness(ctx: SyscallContext, fd: number, events: number): number {
 /** What a waiter on this open file must be woken by, besides timers. */
 export function wakeKeysOf(file: OpenFile): string[] {
   if (file.pipeId !== undefined) return [`pipe:${file.pipeId}`];
+  if (isPty(file)) return [ptyKey(file.objectId!)];
   if (file.kind === 'eventfd' || file.kind === 'timerfd' || file.kind === 'socket') return [`${file.kind}:${file.objectId}`];
+  if (file.kind === 'signalfd') return [SIGNAL_WAKE_KEY];
+  if (file.kind === 'inotify') return [inotifyWakeKey(file.objectId!)];
   return [];
 }
 
@@ -57,6 +63,10 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
       if ((s.type === 2 || (peer && peer.queued < 212992)) && !s.shutWrite) r |= POLLOUT | POLLWRNORM;
       return r & want;
     }
+    case 'signalfd':
+      return signalfdReadable(ctx, file) ? (POLLIN | POLLRDNORM) & want : 0;
+    case 'inotify':
+      return inotifyReadable(ctx, file) ? (POLLIN | POLLRDNORM) & want : 0;
     case 'timerfd': {
       const t = ctx.kernel.state.timerfds.get(file.objectId!);
       return t && expirations(t).count > 0n ? (POLLIN | POLLRDNORM) & want : 0;
@@ -83,6 +93,9 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
       }
       return r & want;
     }
+    case 'pty-master':
+    case 'pty-slave':
+      return ptyReadiness(ctx, file) & want;
     case 'stdio':
       return ctx.kernel.platform.hostPoll([file.hostFd!], [events])[0]! & (want | POLLNVAL);
     default:

@@ -13,6 +13,7 @@ import * as data from './file_data.js';
 import * as fs from './fs.js';
 import * as attrs from './fs_attrs.js';
 import * as fsw from './fs_write.js';
+import * as inotify from './inotify.js';
 import * as io from './io.js';
 import * as misc from './misc.js';
 import * as mm from './mm.js';
@@ -22,6 +23,7 @@ import * as pipe from './pipe.js';
 import * as poll from './poll.js';
 import * as proc from './process.js';
 import * as signal from './signal.js';
+import * as signalfd from './signalfd.js';
 import * as timerfd from './timerfd.js';
 import * as unix from './unix_socket.js';
 import * as time from './time.js';
@@ -50,6 +52,7 @@ const partial = (h: Handler, note: string): Spec => ['partial', h, note];
 const host = (note: string, h?: Handler): Spec => ['host', h, note];
 const NO_XATTRS = 'the overlay stores no extended attributes: EOPNOTSUPP';
 const noXattrs = partial(fs.sysSetxattrUnsupported, NO_XATTRS);
+const SIGNALFD_NOTE = 'signals the host raises itself (alarm, timers) wake a blocked read within 50 ms; ssi_utime/ssi_stime of SIGCHLD are 0';
 
 const SPECS: Partial<Record<SyscallName, Spec>> = {
   // io.ts: reading and writing through fds
@@ -74,13 +77,14 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   dup3: full(fd.sysDup3),
   fcntl: partial(fd.sysFcntl, 'record locks always succeed (no other process can hold one yet); no leases, seals, signals'),
   lseek: full(fd.sysLseek),
-  ioctl: partial(fd.sysIoctl, 'terminal requests on stdio, FIONREAD, FIONBIO, FIOCLEX'),
+  ioctl: partial(fd.sysIoctl, 'terminal requests on stdio (tsvisor\'s terminal) and on ptys (termios, window size, job control, TIOCGPTN/TIOCSPTLCK/TIOCGPTPEER; no packet mode), FIONREAD, FIONBIO, FIOCLEX'),
   close_range: full(fd.sysCloseRange),
 
   // fs.ts: paths, attributes, directories
   open: partial(fs.sysOpen, 'O_TMPFILE is EOPNOTSUPP'),
   openat: partial(fs.sysOpenat, 'O_TMPFILE is EOPNOTSUPP'),
   creat: full(fs.sysCreat),
+  openat2: partial(fs.sysOpenat2, 'O_TMPFILE is EOPNOTSUPP; RESOLVE_NO_XDEV sees a mount where the device changes; RESOLVE_CACHED lookups always hit (creating ones get EAGAIN)'),
   stat: full(fs.sysStat),
   lstat: full(fs.sysLstat),
   fstat: full(fs.sysFstat),
@@ -249,7 +253,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   select: full(poll.sysSelect),
   pselect6: partial(poll.sysPselect6, 'after a signal its handler runs with the temporary mask, which then stays'),
 
-  // epoll.ts, eventfd.ts, timerfd.ts
+  // epoll.ts, eventfd.ts, timerfd.ts, signalfd.ts
   epoll_create: full(epoll.sysEpollCreate),
   epoll_create1: full(epoll.sysEpollCreate1),
   epoll_ctl: partial(epoll.sysEpollCtl, 'EPOLLEXCLUSIVE is accepted and behaves as a plain interest'),
@@ -261,6 +265,18 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   timerfd_create: partial(timerfd.sysTimerfdCreate, 'TFD_TIMER_CANCEL_ON_SET is accepted but never cancels'),
   timerfd_settime: partial(timerfd.sysTimerfdSettime, 'TFD_TIMER_CANCEL_ON_SET is accepted but never cancels'),
   timerfd_gettime: full(timerfd.sysTimerfdGettime),
+  signalfd: partial(signalfd.sysSignalfd, SIGNALFD_NOTE),
+  signalfd4: partial(signalfd.sysSignalfd4, SIGNALFD_NOTE),
+
+  // inotify.ts (the changes come from fs_notify.ts)
+  inotify_init: full(inotify.sysInotifyInit),
+  inotify_init1: full(inotify.sysInotifyInit1),
+  inotify_add_watch: partial(
+    inotify.sysInotifyAddWatch,
+    'changes made inside the sandbox only (not the host\'s to the lower layer); IN_EXCL_UNLINK accepted, never applied; ' +
+      'IN_DELETE_SELF comes at the unlink, not at the last close',
+  ),
+  inotify_rm_watch: full(inotify.sysInotifyRmWatch),
 
   // net.ts
   socket: partial(net.sysSocket, 'AF_UNIX only: there is no network yet (other families get EAFNOSUPPORT)'),

@@ -8,12 +8,12 @@
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
-import type { OverlayNode, OverlayState } from '../state.js';
+import type { OverlayNode, OverlayState, PtyState } from '../state.js';
 import { devfsLookup } from './devfs.js';
 import type { FileStat } from './file_stat.js';
 import { DT_DIR, lookupLayers, mergedEntries, nodeStat, type ListedEntry } from './overlay.js';
 import { procfsLookup } from './procfs.js';
-import { tmpfsMountOf, tmpfsRootId, untouchedTmpfsRoot } from './tmpfs.js';
+import { TMPFS_MOUNTS, tmpfsMountOf, tmpfsRootId, untouchedTmpfsRoot } from './tmpfs.js';
 import type { ProcessView, VNode } from './vnode.js';
 
 const MAX_SYMLINKS = 40;
@@ -27,6 +27,27 @@ export interface WalkOptions {
   view?: ProcessView;
   /** The overlay's upper layer; absent: the host root alone (before the kernel runs). */
   upper?: OverlayState;
+  /** openat2's RESOLVE_* restrictions, when asked for. */
+  resolve?: ResolveRules;
+  /** The live pseudo-terminals (/dev/pts). */
+  ptys?: ReadonlyMap<number, PtyState>;
+}
+
+/** How openat2 restricts a walk (RESOLVE_* flags). */
+export interface ResolveRules {
+  /** RESOLVE_NO_XDEV: every directory walked is on the start directory's device (else EXDEV). */
+  noXdev: boolean;
+  /** RESOLVE_NO_MAGICLINKS: /proc/PID/{fd/N,exe,cwd,root} are not followed (ELOOP). */
+  noMagicLinks: boolean;
+  /** RESOLVE_NO_SYMLINKS: no symlink is followed (ELOOP). */
+  noSymlinks: boolean;
+  /**
+   * RESOLVE_BENEATH: the walk must stay below root (escapes and absolute jumps are EXDEV);
+   * RESOLVE_IN_ROOT: root is the walk's "/" (absolute paths and `..` stop there).
+   */
+  scope: 'beneath' | 'in-root' | null;
+  /** The directory the walk starts from (dirfd), the root of a scoped walk. */
+  root: string;
 }
 
 /** What a walk for creating a file finds: the file, or the directory its last component would go in. */
@@ -43,6 +64,8 @@ export class HostRoot {
   constructor(
     readonly root: string,
     private readonly binds: ReadonlyArray<{ sandbox: readonly string[]; host: string }> = [],
+    /** The kernel's tmpfs mount points (vfs/tmpfs.ts): /dev/shm, then those of --tmpfs. */
+    readonly tmpfs: readonly string[] = TMPFS_MOUNTS,
   ) {}
 
   /** Where a symlink-free sandbox path of the lower layer lives on the host. */
@@ -76,18 +99,30 @@ export class HostRoot {
   private walk(base: string, path: string, opts: WalkOptions, allowMissing: boolean): CreateLookup | number {
     if (path.length === 0) return -Errno.ENOENT;
     if (path.length >= PATH_MAX) return -Errno.ENAMETOOLONG;
-    const current: string[] = path.startsWith('/') ? [] : splitPath(base);
+    const rules = opts.resolve;
+    // A scoped walk's "/" is its start directory: `..` never climbs above scopeDepth components.
+    const scopeRoot = rules?.scope ? splitPath(rules.root) : [];
+    if (path.startsWith('/') && rules?.scope === 'beneath') return -Errno.EXDEV;
+    const current: string[] = path.startsWith('/') ? [...scopeRoot] : splitPath(base);
     const pending = splitPath(path).reverse();
     const mustBeDir = path.endsWith('/');
     let links = 0;
     let node = this.lookup(current, opts);
     if (typeof node === 'number') return node;
+    const startDev = node.stat.dev;
+    /** RESOLVE_NO_XDEV: a directory on another device is another mount. */
+    const crossesMount = (n: VNode): boolean => rules?.noXdev === true && n.stat.isDirectory() && n.stat.dev !== startDev;
+    if (crossesMount(node)) return -Errno.EXDEV;
 
     while (pending.length > 0) {
       const name = pending.pop()!;
       if (!node.stat.isDirectory()) return -Errno.ENOTDIR;
       if (name === '.') continue;
       if (name === '..') {
+        if (rules?.scope && current.length <= scopeRoot.length) {
+          if (rules.scope === 'beneath') return -Errno.EXDEV;
+          continue; // RESOLVE_IN_ROOT: `..` of the walk's root is the root, as at "/"
+        }
         current.pop(); // at the root, `..` is the root itself
       } else {
         if (Buffer.byteLength(name) > NAME_MAX) return -Errno.ENAMETOOLONG;
@@ -99,18 +134,25 @@ export class HostRoot {
         return { parent: node, name, path: '/' + current.join('/'), trailingSlash: mustBeDir };
       }
       if (typeof next === 'number') return next;
+      if (crossesMount(next)) return -Errno.EXDEV;
       if (next.stat.isSymbolicLink() && (!isLast || opts.followFinal || mustBeDir)) {
         if (++links > MAX_SYMLINKS) return -Errno.ELOOP;
+        const refused = rules && refusedLink(next, rules);
+        if (refused) return refused;
         if (next.fs === 'synthetic-link' && next.magic && isLast) {
           return { node: { fs: 'fd', path: next.path, stat: next.stat, ...next.magic } };
         }
         const target = linkTarget(next);
         if (target.length === 0) return -Errno.ENOENT;
         current.pop();
-        if (target.startsWith('/')) current.length = 0;
+        if (target.startsWith('/')) {
+          if (rules?.scope === 'beneath') return -Errno.EXDEV;
+          current.splice(0, current.length, ...scopeRoot);
+        }
         pending.push(...splitPath(target).reverse());
         const dir = this.lookup(current, opts);
         if (typeof dir === 'number') return dir;
+        if (crossesMount(dir)) return -Errno.EXDEV;
         node = dir;
         continue;
       }
@@ -124,7 +166,7 @@ export class HostRoot {
   private lookup(components: readonly string[], opts: WalkOptions): VNode | number {
     const top = components[0];
     // A tmpfs mount (/dev/shm): upper nodes only, under a root that has no lower directory.
-    const tmpfs = top === 'dev' ? tmpfsMountOf(components) : undefined;
+    const tmpfs = tmpfsMountOf(this.tmpfs, components);
     if (tmpfs) {
       const rootId = tmpfsRootId(opts.upper, tmpfs.mount);
       if (rootId === 0) return tmpfs.rest.length === 0 ? untouchedTmpfsRoot(tmpfs.mount, tmpfs.index, this.bootNs) : -Errno.ENOENT;
@@ -133,7 +175,7 @@ export class HostRoot {
       if (found.layer !== 'upper') return -Errno.ENOENT;
       return { fs: 'overlay', path: '/' + components.join('/'), stat: this.upperStat(found.node, opts.upper!), node: found.node };
     }
-    if (top === 'dev') return devfsLookup(components.slice(1), this.bootNs) ?? -Errno.ENOENT;
+    if (top === 'dev') return devfsLookup(components.slice(1), this.bootNs, opts.ptys) ?? -Errno.ENOENT;
     if (top === 'proc') {
       if (!opts.view) return -Errno.ENOENT;
       return procfsLookup(components.slice(1), opts.view, this.bootNs) ?? -Errno.ENOENT;
@@ -164,6 +206,20 @@ export class HostRoot {
   listLower(lower: string, withIno: boolean): ListedEntry[] | number {
     return listHostDir(this.hostPathOf(lower.split('/').filter((c) => c.length > 0)), withIno);
   }
+}
+
+/** procfs's magic links: they lead to an object (an open file, a process's exe, cwd or root), not a path. */
+function isMagicLink(node: VNode): boolean {
+  return node.fs === 'synthetic-link' && (node.magic !== undefined || /^\/proc\/\d+(\/task\/\d+)?\/(exe|cwd|root)$/.test(node.path));
+}
+
+/** The errno with which RESOLVE_* rules refuse to follow a symlink, or 0. */
+function refusedLink(node: VNode, rules: ResolveRules): number {
+  if (rules.noSymlinks) return -Errno.ELOOP;
+  if (!isMagicLink(node)) return 0;
+  if (rules.noMagicLinks) return -Errno.ELOOP;
+  // Magic links are not followed in a scoped walk (Linux: not safe for it yet).
+  return rules.scope ? -Errno.EXDEV : 0;
 }
 
 /** The target of a symlink node ('' when it cannot be read). */

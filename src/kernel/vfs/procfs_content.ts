@@ -5,11 +5,15 @@ import os from 'node:os';
 
 import { KERNEL_RELEASE, KERNEL_VERSION } from '../syscalls/misc.js';
 import type { KernelState, ProcessState } from '../state.js';
+import { controllingPty } from '../syscalls/pty_session.js';
+import { DEVPTS_MOUNT, ptyDevice } from './devpts.js';
 
 export interface ProcContext {
   state: KernelState;
   /** When the sandbox started (for uptime and process start times), in ms since the epoch. */
   bootMs: number;
+  /** The kernel's tmpfs mount points (/dev/shm, --tmpfs). */
+  tmpfs: readonly string[];
 }
 
 function hostFile(path: string): string {
@@ -21,20 +25,25 @@ function hostFile(path: string): string {
 }
 
 /** The sandbox's mounts, as /proc/mounts shows them. */
-function mounts(): string {
+function mounts(c: ProcContext): string {
   return [
     'tsvisor / overlay ro,relatime 0 0',
     'proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0',
     'devtmpfs /dev devtmpfs rw,nosuid,relatime,mode=755 0 0',
+    DEVPTS_MOUNT,
+    ...c.tmpfs.map((m) => `tmpfs ${m} tmpfs rw,nosuid,nodev,relatime 0 0`),
     '',
   ].join('\n');
 }
 
-function mountinfo(): string {
+function mountinfo(c: ProcContext): string {
   return [
     '1 1 0:1 / / ro,relatime - overlay tsvisor ro',
     '2 1 0:22 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw',
     '3 1 0:5 / /dev rw,nosuid,relatime - devtmpfs devtmpfs rw,mode=755',
+    '4 3 0:24 / /dev/pts rw,nosuid,noexec,relatime - devpts devpts rw,gid=5,mode=620,ptmxmode=000',
+    // tmpfs i: mount id 10 + i on device 0:(0x40 + i) (vfs/tmpfs.ts tmpfsDev); /dev/shm's parent is /dev, the others' /.
+    ...c.tmpfs.map((m, i) => `${10 + i} ${m.startsWith('/dev/') ? 3 : 1} 0:${0x40 + i} / ${m} rw,nosuid,nodev,relatime - tmpfs tmpfs rw`),
     '',
   ].join('\n');
 }
@@ -49,8 +58,8 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
     return `${up.toFixed(2)} ${(up * os.availableParallelism()).toFixed(2)}\n`;
   },
   version: () => `Linux version ${KERNEL_RELEASE} (tsvisor) ${KERNEL_VERSION}\n`,
-  filesystems: () => ['nodev\tproc', 'nodev\ttmpfs', 'nodev\tdevtmpfs', 'nodev\toverlay', ''].join('\n'),
-  mounts: () => mounts(),
+  filesystems: () => ['nodev\tproc', 'nodev\ttmpfs', 'nodev\tdevtmpfs', 'nodev\tdevpts', 'nodev\toverlay', ''].join('\n'),
+  mounts: (c) => mounts(c),
   stat: (c) => {
     const cpus = os.cpus();
     const total = (t: os.CpuInfo['times']) => [t.user, t.nice, t.sys, t.idle, 0, t.irq, 0, 0, 0, 0].map((v) => Math.floor(v / 10));
@@ -79,7 +88,8 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
   cmdline: (p) => Buffer.from(p.argv.map((a) => a + '\0').join('')),
   environ: (p) => Buffer.from(p.environ.map((a) => a + '\0').join('')),
   comm: (p) => `${p.comm}\n`,
-  stat: (p) => {
+  stat: (p, c) => {
+    const tty = controllingPty(c.state, p);
     const host = hostFile(`/proc/${p.hostPid}/stat`);
     const fields = host.slice(host.lastIndexOf(')') + 2).split(' ');
     // Keep the host's memory and time counters; the identity fields are the sandbox's.
@@ -87,8 +97,9 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
     fields[1] = String(p.ppid);
     fields[2] = String(p.pgid);
     fields[3] = String(p.sid);
-    fields[4] = '0';
-    fields[5] = '-1';
+    // The controlling terminal (a pty) and its foreground group.
+    fields[4] = String(tty ? ptyDevice(tty.index) : 0);
+    fields[5] = String(tty ? tty.pgrp : -1);
     fields[17] = String(p.threads.length || 1);
     fields[19] = '0'; // start time: every process counts from the sandbox's boot (not tracked yet)
     return `${p.pid} (${p.comm}) ${fields.join(' ').trim()}\n`;
@@ -122,8 +133,8 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
     return lines.join('\n') + '\n';
   },
   maps: (p) => maps(p),
-  mounts: () => mounts(),
-  mountinfo: () => mountinfo(),
+  mounts: (_p, c) => mounts(c),
+  mountinfo: (_p, c) => mountinfo(c),
   cgroup: () => '0::/\n',
   limits: (p) => limits(p),
   oom_score_adj: () => '0\n',

@@ -1,4 +1,4 @@
-// The kernel's tmpfs mounts (/dev/shm): directories of the overlay's upper layer that have no
+// The kernel's tmpfs mounts (/dev/shm, and those of `run --tmpfs PATH`): directories of the overlay's upper layer that have no
 // lower directory at all, so nothing of the host shows through (the host's shared-memory
 // objects stay invisible). A mount's root exists in state from its first change on (an
 // OverlayNodeCreated with parent 0 and `mount`); until then it is an empty synthetic
@@ -8,7 +8,11 @@ import type { OverlayState } from '../state.js';
 import { S_IFDIR, syntheticStat, type FileStat } from './file_stat.js';
 import type { VNode } from './vnode.js';
 
-/** Where the kernel mounts a tmpfs (mode 1777, as Linux distributions mount /dev/shm). */
+/**
+ * Where the kernel always mounts a tmpfs (mode 1777, as Linux distributions mount /dev/shm).
+ * A sandbox's mount table (HostRoot.tmpfs) starts with these; --tmpfs mounts follow, so a
+ * mount's index (and its device) is stable.
+ */
 export const TMPFS_MOUNTS: readonly string[] = ['/dev/shm'];
 
 export const TMPFS_ROOT_MODE = S_IFDIR | 0o1777;
@@ -20,11 +24,19 @@ export function tmpfsDev(index: number): bigint {
   return BigInt(0x40 + index);
 }
 
-/** The tmpfs mount a symlink-free absolute path lies in (its root included), with the components below it. */
-export function tmpfsMountOf(components: readonly string[]): { mount: string; index: number; rest: string[] } | undefined {
-  for (let index = 0; index < TMPFS_MOUNTS.length; index++) {
-    const mount = TMPFS_MOUNTS[index]!;
-    const parts = mount.split('/').filter((c) => c.length > 0);
+const componentsOf = new Map<string, string[]>();
+
+function mountComponents(mount: string): string[] {
+  let parts = componentsOf.get(mount);
+  if (!parts) componentsOf.set(mount, (parts = mount.split('/').filter((c) => c.length > 0)));
+  return parts;
+}
+
+/** The tmpfs mount of mounts a symlink-free absolute path lies in (its root included), with the components below it. */
+export function tmpfsMountOf(mounts: readonly string[], components: readonly string[]): { mount: string; index: number; rest: string[] } | undefined {
+  for (let index = 0; index < mounts.length; index++) {
+    const mount = mounts[index]!;
+    const parts = mountComponents(mount);
     if (components.length < parts.length || parts.some((p, i) => components[i] !== p)) continue;
     return { mount, index, rest: components.slice(parts.length) };
   }
@@ -32,13 +44,24 @@ export function tmpfsMountOf(components: readonly string[]): { mount: string; in
 }
 
 /** tmpfsMountOf for a path string. */
-export function tmpfsMountOfPath(path: string): { mount: string; index: number; rest: string[] } | undefined {
-  return tmpfsMountOf(path.split('/').filter((c) => c.length > 0));
+export function tmpfsMountOfPath(mounts: readonly string[], path: string): { mount: string; index: number; rest: string[] } | undefined {
+  return tmpfsMountOf(mounts, path.split('/').filter((c) => c.length > 0));
 }
 
 /** Whether a path is a tmpfs mount point itself. */
-export function isTmpfsMount(path: string): boolean {
-  return TMPFS_MOUNTS.includes(path);
+export function isTmpfsMount(mounts: readonly string[], path: string): boolean {
+  return mounts.includes(path);
+}
+
+/** The mount points of mounts that are entries of directory dir (listed there even where the lower layer has no such directory). */
+export function tmpfsMountsIn(mounts: readonly string[], dir: string): string[] {
+  const above = mountComponents(dir);
+  const names: string[] = [];
+  for (const mount of mounts) {
+    const parts = mountComponents(mount);
+    if (parts.length === above.length + 1 && above.every((c, i) => parts[i] === c)) names.push(parts[above.length]!);
+  }
+  return names;
 }
 
 /** The root of a tmpfs mount before its first change: an empty directory owned by root. */
