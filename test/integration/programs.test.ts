@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import { LINKAGES, buildPrograms, programNames, programPath } from '../support/programs.js';
 import { HOSTILE_PROGRAMS } from '../support/hostile.js';
+import { PTY_PROGRAMS } from '../support/pty.js';
 import { SEMANTICS_PROGRAMS } from '../support/semantics.js';
 import {
   compareWithNative,
@@ -140,8 +141,8 @@ describe('test programs: native vs sandbox', function () {
 
   after(() => rmSync(fx.dir, { recursive: true, force: true }));
 
-  it('every program in test/programs has cases here, in semantics.test.ts or hostile.test.ts, or is sandbox-only', () => {
-    const elsewhere = new Set([...SEMANTICS_PROGRAMS, ...HOSTILE_PROGRAMS]);
+  it('every program in test/programs has cases here, in semantics.test.ts, hostile.test.ts or pty.test.ts, or is sandbox-only', () => {
+    const elsewhere = new Set([...SEMANTICS_PROGRAMS, ...HOSTILE_PROGRAMS, ...PTY_PROGRAMS]);
     const uncovered = programNames().filter((n) => !(n in cases) && !SANDBOX_ONLY.has(n) && !elsewhere.has(n));
     expect(uncovered).to.deep.equal([]);
     const stale = Object.keys(cases).filter((n) => !programNames().includes(n));

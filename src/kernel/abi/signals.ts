@@ -1,12 +1,19 @@
 // Linux signal numbers and siginfo codes the kernel itself uses (x86-64).
+export const SIGHUP = 1;
+export const SIGINT = 2;
+export const SIGQUIT = 3;
 export const SIGPIPE = 13;
 export const SIGCHLD = 17;
 export const SIGCONT = 18;
 export const SIGSTOP = 19;
+export const SIGTSTP = 20;
+export const SIGWINCH = 28;
 
 /** si_code of kill(2) and of tkill/tgkill(2). */
 export const SI_USER = 0;
 export const SI_TKILL = -6;
+/** si_code of a signal the kernel raises itself (a terminal's ^C, hang-up, SIGWINCH). */
+export const SI_KERNEL = 0x80;
 
 /** si_code of SIGCHLD (and waitid's siginfo). */
 export const CLD_EXITED = 1;

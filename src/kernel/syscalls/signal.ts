@@ -3,7 +3,9 @@
 import { Errno } from '../errno.js';
 import type { SyscallContext } from './context.js';
 import { hostRuns, type Outcome } from './outcome.js';
-import { SIGSTOP, SI_TKILL, SI_USER } from '../abi/signals.js';
+import type { Kernel } from '../kernel.js';
+import type { ProcessState } from '../state.js';
+import { SIGSTOP, SI_KERNEL, SI_TKILL, SI_USER } from '../abi/signals.js';
 
 const SIGKILL = 9;
 const NSIG = 64;
@@ -70,6 +72,27 @@ export function sysKill(ctx: SyscallContext): Outcome {
   }
   ctx.kernel.interruptSignalled(new Set(targets.map((p) => p.pid)));
   return 0;
+}
+
+/**
+ * The kernel itself signals running processes (a terminal's ^C, hang-up, resize: si_code
+ * SI_KERNEL); their parked syscalls are interrupted unless interrupt is false (the caller
+ * then sees to it). Returns the pids signalled.
+ */
+export function signalFromKernel(kernel: Kernel, targets: readonly ProcessState[], sig: number, interrupt = true): Set<number> {
+  const running = targets.filter((p) => p.status === 'running');
+  for (const p of running) {
+    kernel.noteSignalSender(p.pid, sig, { code: SI_KERNEL, pid: 0, uid: 0, status: -1 });
+    kernel.platform.signalProcess(p.hostPid, sig);
+  }
+  const pids = new Set(running.map((p) => p.pid));
+  if (interrupt) kernel.interruptSignalled(pids);
+  return pids;
+}
+
+/** The running processes of group pgid. */
+export function processGroup(kernel: Kernel, pgid: number): ProcessState[] {
+  return [...kernel.state.processes.values()].filter((p) => p.status === 'running' && p.pgid === pgid);
 }
 
 /** pause, rt_sigsuspend, rt_sigtimedwait: they wait for the thread's own signals, on the host. */

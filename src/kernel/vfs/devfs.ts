@@ -1,6 +1,8 @@
-// /dev: the devices every program expects, made by the kernel (never the host's nodes), and
-// the directory shm, where the kernel's tmpfs is mounted (vfs/tmpfs.ts).
-import { S_IFCHR, S_IFDIR, S_IFLNK, syntheticStat } from './file_stat.js';
+// /dev: the devices every program expects, made by the kernel (never the host's nodes), the
+// directory shm, where the kernel's tmpfs is mounted (vfs/tmpfs.ts), and devpts at pts.
+import type { PtyState } from '../state.js';
+import { devptsLookup } from './devpts.js';
+import { S_IFCHR, S_IFDIR, S_IFLNK, makedev, syntheticStat } from './file_stat.js';
 import type { DevName, SyntheticEntry, VNode } from './vnode.js';
 
 const DEVFS_DEV = 0x5;
@@ -13,6 +15,8 @@ const DEVICES: ReadonlyArray<[DevName, number, number]> = [
   ['urandom', 1, 9],
   // The controlling terminal: tsvisor's own, when it has one (syscalls/fs.ts).
   ['tty', 5, 0],
+  // A new pseudo-terminal at each open (syscalls/pty.ts).
+  ['ptmx', 5, 2],
 ];
 const LINKS: ReadonlyArray<[string, string]> = [
   ['fd', '/proc/self/fd'],
@@ -21,19 +25,16 @@ const LINKS: ReadonlyArray<[string, string]> = [
   ['stderr', '/proc/self/fd/2'],
 ];
 
-export function makedev(major: number, minor: number): number {
-  return ((major & 0xfff) << 8) | (minor & 0xff) | ((minor & ~0xff) << 12);
-}
-
-export function devfsLookup(rest: readonly string[], bootNs: bigint): VNode | undefined {
+export function devfsLookup(rest: readonly string[], bootNs: bigint, ptys: ReadonlyMap<number, PtyState> | undefined): VNode | undefined {
   if (rest.length === 0) {
     return {
       fs: 'synthetic-dir',
       path: '/dev',
-      stat: syntheticStat({ dev: DEVFS_DEV, ino: 1, mode: S_IFDIR | 0o755, nlink: 3 }, bootNs),
+      stat: syntheticStat({ dev: DEVFS_DEV, ino: 1, mode: S_IFDIR | 0o755, nlink: 4 }, bootNs),
       entries: devfsEntries,
     };
   }
+  if (rest[0] === 'pts') return devptsLookup(rest.slice(1), bootNs, ptys);
   if (rest.length > 1) return undefined;
   const name = rest[0]!;
   const di = DEVICES.findIndex(([n]) => n === name);
@@ -61,11 +62,13 @@ export function devfsLookup(rest: readonly string[], bootNs: bigint): VNode | un
 
 /** The directory /dev/shm is mounted on (the path walk finds the mount, vfs/tmpfs.ts). */
 const SHM_INO = 50;
+const PTS_INO = 51;
 const DT_DIR = 4;
 
 function devfsEntries(): SyntheticEntry[] {
   return [
     { name: 'shm', ino: SHM_INO, type: DT_DIR },
+    { name: 'pts', ino: PTS_INO, type: DT_DIR },
     ...DEVICES.map(([name], i) => ({ name, ino: 10 + i, type: 2 })),
     ...LINKS.map(([name], i) => ({ name, ino: 30 + i, type: 10 })),
   ];

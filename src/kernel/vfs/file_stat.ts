@@ -18,6 +18,11 @@ export const S_IFLNK = 0o120000;
 export const S_IFBLK = 0o060000;
 export const S_IFSOCK = 0o140000;
 
+/** A device number as the kernel encodes dev_t (12 bits of major, 20 of minor). */
+export function makedev(major: number, minor: number): number {
+  return ((major & 0xfff) << 8) | (minor & 0xff) | ((minor & ~0xff) << 12);
+}
+
 /** A made-up stat for a synthetic file; times are the sandbox's boot time. */
 export function syntheticStat(fields: { dev: number; ino: number; mode: number; rdev?: number; size?: number; nlink?: number }, timeNs: bigint): FileStat {
   const type = fields.mode & S_IFMT;

@@ -3,7 +3,7 @@ import type { OverlayNode } from '../state.js';
 import type { FileStat } from './file_stat.js';
 import type { ProcContext } from './procfs_content.js';
 
-export type DevName = 'null' | 'zero' | 'full' | 'random' | 'urandom' | 'tty';
+export type DevName = 'null' | 'zero' | 'full' | 'random' | 'urandom' | 'tty' | 'ptmx';
 
 export type VNode =
   /** A file of the host root (read-only lower layer) that the overlay's upper layer does not hide. */
@@ -16,6 +16,8 @@ export type VNode =
   | { fs: 'synthetic-file'; path: string; stat: FileStat; content: () => Uint8Array }
   /** A device of /dev. */
   | { fs: 'dev'; path: string; stat: FileStat; device: DevName }
+  /** The slave of a pty, /dev/pts/INDEX (vfs/devpts.ts). */
+  | { fs: 'pty'; path: string; stat: FileStat; index: number }
   /** A symlink of a synthetic filesystem (/proc/self, /proc/PID/exe, /dev/stdin...). */
   | { fs: 'synthetic-link'; path: string; stat: FileStat; target: string; magic?: { pid: number; fd: number } }
   /** What a followed /proc/PID/fd/N link leads to: that open file itself, as in Linux. */

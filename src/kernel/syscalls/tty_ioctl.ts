@@ -1,0 +1,254 @@
+// ioctl(2) on a pty: the master's own requests (TIOCGPTN, TIOCSPTLCK, TIOCGPTPEER) and the
+// terminal requests of either side, which act on the one set of settings the pair shares
+// (Linux: a request on the master goes to its slave).
+import { Errno } from '../errno.js';
+import type { FdLookup } from '../fd/fd_table.js';
+import type { PtyState } from '../state.js';
+import { slaveInputCount } from '../tty/line_discipline.js';
+import {
+  TERMIOS2_SIZE, TERMIOS_SIZE, VSTART, VSTOP, WINSIZE_SIZE, decodeTermios, decodeWinsize, encodeTermios, encodeWinsize,
+} from '../tty/termios.js';
+import { SIGCONT, SIGHUP, SIGWINCH } from '../abi/signals.js';
+import { O_ACCMODE, O_CLOEXEC, O_WRONLY } from '../abi/open_flags.js';
+import type { SyscallContext } from './context.js';
+import type { Outcome } from './outcome.js';
+import { openPtySlave, ptyKey } from './pty.js';
+import { controlledSession, controllingPty, signalForeground } from './pty_session.js';
+import { ptyDevice } from '../vfs/devpts.js';
+
+const TCGETS = 0x5401;
+const TCSETS = 0x5402;
+const TCSETSW = 0x5403;
+const TCSETSF = 0x5404;
+const TCSBRK = 0x5409;
+const TCXONC = 0x540a;
+const TCFLSH = 0x540b;
+const TIOCEXCL = 0x540c;
+const TIOCNXCL = 0x540d;
+const TIOCSCTTY = 0x540e;
+const TIOCGPGRP = 0x540f;
+const TIOCSPGRP = 0x5410;
+const TIOCOUTQ = 0x5411;
+const TIOCGWINSZ = 0x5413;
+const TIOCSWINSZ = 0x5414;
+const FIONREAD = 0x541b;
+const TIOCNOTTY = 0x5422;
+const TIOCSETD = 0x5423;
+const TIOCGETD = 0x5424;
+const TCSBRKP = 0x5425;
+const TIOCGSID = 0x5429;
+const TCGETS2 = 0x802c542a;
+const TCSETS2 = 0x402c542b;
+const TCSETSW2 = 0x402c542c;
+const TCSETSF2 = 0x402c542d;
+const TIOCGPTN = 0x80045430;
+const TIOCSPTLCK = 0x40045431;
+const TIOCGDEV = 0x80045432;
+const TIOCGPTLCK = 0x80045439;
+const TIOCGPTPEER = 0x5441;
+
+const TCOOFF = 0;
+const TCOON = 1;
+const TCIOFF = 2;
+const TCION = 3;
+const TCIFLUSH = 0;
+const TCOFLUSH = 1;
+const TCIOFLUSH = 2;
+const N_TTY = 0;
+
+function writeInt(ctx: SyscallContext, addr: number, value: number): number {
+  const out = Buffer.alloc(4);
+  out.writeInt32LE(value | 0);
+  return ctx.write(addr, out) ? 0 : -Errno.EFAULT;
+}
+
+function readInt(ctx: SyscallContext, addr: number): number | null {
+  const raw = ctx.read(addr, 4);
+  return raw ? Buffer.from(raw.buffer, raw.byteOffset, 4).readInt32LE(0) : null;
+}
+
+export function ptyIoctl(ctx: SyscallContext, d: FdLookup, request: number, argp: number): Outcome {
+  const index = d.file.objectId!;
+  const pty = ctx.kernel.state.ptys.get(index);
+  const master = d.file.kind === 'pty-master';
+  // A hung-up slave refuses everything (hung_up_tty_ioctl).
+  if (!pty || (!master && pty.masters === 0)) return request === TIOCSPGRP ? -Errno.ENOTTY : -Errno.EIO;
+  const result = master ? masterRequest(ctx, d, pty, request, argp) : undefined;
+  return result ?? terminalRequest(ctx, d, pty, master, request, argp);
+}
+
+/** The master's own requests; undefined for the terminal requests both sides have. */
+function masterRequest(ctx: SyscallContext, d: FdLookup, pty: PtyState, request: number, argp: number): Outcome | undefined {
+  switch (request) {
+    case TIOCGPTN:
+      return writeInt(ctx, argp, pty.index);
+    case TIOCSPTLCK: {
+      const lock = readInt(ctx, argp);
+      if (lock === null) return -Errno.EFAULT;
+      ctx.emit({ type: 'PtyLockSet', index: pty.index, locked: lock !== 0 });
+      return 0;
+    }
+    case TIOCGPTLCK:
+      return writeInt(ctx, argp, pty.locked ? 1 : 0);
+    case TIOCGPTPEER: {
+      // The slave opened from its master, with these open flags (no path lookup, no permission check).
+      const flags = ctx.uint(2);
+      return openPtySlave(ctx, pty.index, `/dev/pts/${pty.index}`, flags, flags & ~O_CLOEXEC, (flags & O_CLOEXEC) !== 0);
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Requests of the terminal itself, from either side. */
+function terminalRequest(ctx: SyscallContext, d: FdLookup, pty: PtyState, master: boolean, request: number, argp: number): Outcome {
+  const kernel = ctx.kernel;
+  const state = kernel.state;
+  const index = pty.index;
+  const isCtty = controlledSession(state, pty) === ctx.process.sid && controlledSession(state, pty) !== 0;
+  switch (request) {
+    case TCGETS:
+    case TCGETS2:
+      return ctx.write(argp, encodeTermios(pty.termios, request === TCGETS ? TERMIOS_SIZE : TERMIOS2_SIZE)) ? 0 : -Errno.EFAULT;
+    case TCSETS:
+    case TCSETSW:
+    case TCSETSF:
+    case TCSETS2:
+    case TCSETSW2:
+    case TCSETSF2: {
+      const two = request === TCSETS2 || request === TCSETSW2 || request === TCSETSF2;
+      const raw = ctx.read(argp, two ? TERMIOS2_SIZE : TERMIOS_SIZE);
+      if (!raw) return -Errno.EFAULT;
+      // The output never waits to drain (the master holds it), so TCSETSW is TCSETS.
+      if (request === TCSETSF || request === TCSETSF2) ctx.emit({ type: 'PtyFlushed', index, input: true, output: false });
+      ctx.emit({ type: 'PtyTermiosSet', index, termios: decodeTermios(raw) });
+      kernel.notify(ptyKey(index));
+      return 0;
+    }
+    case TIOCGWINSZ:
+      return ctx.write(argp, encodeWinsize(pty.winsize)) ? 0 : -Errno.EFAULT;
+    case TIOCSWINSZ: {
+      const raw = ctx.read(argp, WINSIZE_SIZE);
+      if (!raw) return -Errno.EFAULT;
+      const winsize = decodeWinsize(raw);
+      const w = pty.winsize;
+      if (w.rows === winsize.rows && w.cols === winsize.cols && w.xpixel === winsize.xpixel && w.ypixel === winsize.ypixel) return 0;
+      ctx.emit({ type: 'PtyWinsizeSet', index, winsize });
+      signalForeground(kernel, pty, SIGWINCH);
+      return 0;
+    }
+    case FIONREAD:
+      return writeInt(ctx, argp, master ? pty.output.length : slaveInputCount(pty));
+    case TIOCOUTQ:
+      // Written bytes go straight to the other side: a pty driver holds none (chars_in_buffer 0).
+      return writeInt(ctx, argp, 0);
+    case TCFLSH: {
+      const how = ctx.int(2);
+      if (how !== TCIFLUSH && how !== TCOFLUSH && how !== TCIOFLUSH) return -Errno.EINVAL;
+      // The master's input is the slave's output, and the other way round.
+      const ownInput = how !== TCOFLUSH;
+      const ownOutput = how !== TCIFLUSH;
+      const input = master ? ownOutput : ownInput;
+      const output = master ? ownInput : ownOutput;
+      ctx.emit({ type: 'PtyFlushed', index, input, output });
+      kernel.notify(ptyKey(index));
+      return 0;
+    }
+    case TCXONC:
+      return flowControl(ctx, pty, ctx.int(2));
+    case TCSBRK:
+    case TCSBRKP:
+      // tcdrain and tcsendbreak: nothing waits in a pty, and it has no line to break.
+      return 0;
+    case TIOCEXCL:
+    case TIOCNXCL:
+      return 0;
+    case TIOCGETD:
+      return writeInt(ctx, argp, N_TTY);
+    case TIOCSETD: {
+      const disc = readInt(ctx, argp);
+      if (disc === null) return -Errno.EFAULT;
+      return disc === N_TTY ? 0 : -Errno.EINVAL;
+    }
+    case TIOCGDEV:
+      return writeInt(ctx, argp, ptyDevice(index));
+    case TIOCSCTTY:
+      return setControllingTerminal(ctx, d, pty);
+    case TIOCNOTTY:
+      return master || !isCtty ? -Errno.ENOTTY : dropControllingTerminal(ctx, pty);
+    case TIOCGPGRP:
+      if (!master && !isCtty) return -Errno.ENOTTY;
+      return writeInt(ctx, argp, controlledSession(state, pty) === 0 ? 0 : pty.pgrp);
+    case TIOCSPGRP:
+      return setForegroundGroup(ctx, pty, isCtty, argp);
+    case TIOCGSID: {
+      if (!master && !isCtty) return -Errno.ENOTTY;
+      const session = controlledSession(state, pty);
+      return session === 0 ? -Errno.ENOTTY : writeInt(ctx, argp, session);
+    }
+    default:
+      return -Errno.ENOTTY;
+  }
+}
+
+/** TCXONC: suspend or resume output; TCIOFF/TCION send VSTOP/VSTART to the other side. */
+function flowControl(ctx: SyscallContext, pty: PtyState, action: number): number {
+  const index = pty.index;
+  switch (action) {
+    case TCOOFF:
+    case TCOON:
+      ctx.emit({ type: 'PtyFlowSet', index, stopped: action === TCOOFF });
+      break;
+    case TCIOFF:
+    case TCION: {
+      const c = pty.termios.cc[action === TCIOFF ? VSTOP : VSTART] ?? 0;
+      if (c !== 0) ctx.emit({ type: 'PtyOutput', index, bytes: Uint8Array.of(c) });
+      break;
+    }
+    default:
+      return -Errno.EINVAL;
+  }
+  ctx.kernel.notify(ptyKey(index));
+  return 0;
+}
+
+/**
+ * TIOCSCTTY: a session leader without a controlling terminal takes this one; one that another
+ * session has is taken away only with arg 1 by root (CAP_SYS_ADMIN).
+ */
+function setControllingTerminal(ctx: SyscallContext, d: FdLookup, pty: PtyState): number {
+  const p = ctx.process;
+  const state = ctx.kernel.state;
+  const owner = controlledSession(state, pty);
+  if (p.pid === p.sid && owner === p.sid) return 0;
+  if (p.pid !== p.sid || controllingPty(state, p)) return -Errno.EPERM;
+  const root = p.creds.euid === 0;
+  if ((d.file.flags & O_ACCMODE) === O_WRONLY && !root) return -Errno.EPERM;
+  if (owner !== 0 && !(ctx.int(2) === 1 && root)) return -Errno.EPERM;
+  ctx.emit({ type: 'PtyControlSet', index: pty.index, session: p.sid, pgrp: p.pgid });
+  return 0;
+}
+
+/** TIOCNOTTY by the session leader: the session loses its terminal, whose foreground group gets SIGHUP and SIGCONT. */
+function dropControllingTerminal(ctx: SyscallContext, pty: PtyState): number {
+  const p = ctx.process;
+  // Another member only detaches itself, which this kernel does not track per process.
+  if (p.pid !== p.sid) return 0;
+  signalForeground(ctx.kernel, pty, SIGHUP);
+  signalForeground(ctx.kernel, pty, SIGCONT);
+  ctx.emit({ type: 'PtyControlSet', index: pty.index, session: 0, pgrp: 0 });
+  return 0;
+}
+
+/** TIOCSPGRP (tcsetpgrp): a group of the caller's session becomes the foreground one. */
+function setForegroundGroup(ctx: SyscallContext, pty: PtyState, isCtty: boolean, argp: number): number {
+  const pgrp = readInt(ctx, argp);
+  if (pgrp === null) return -Errno.EFAULT;
+  if (pgrp < 0) return -Errno.EINVAL;
+  if (!isCtty) return -Errno.ENOTTY;
+  const members = [...ctx.kernel.state.processes.values()].filter((p) => p.pgid === pgrp && p.status === 'running');
+  if (members.length === 0) return -Errno.ESRCH;
+  if (members.some((p) => p.sid !== ctx.process.sid)) return -Errno.EPERM;
+  ctx.emit({ type: 'PtyControlSet', index: pty.index, session: pty.session, pgrp });
+  return 0;
+}
