@@ -27,8 +27,11 @@ if pid == 0:
     print("session leader:", os.getsid(0) == os.getpid(), "foreground:", os.tcgetpgrp(0) == os.getpgrp())
     print("hello", input("name? "))
     sys.exit(3)
-os.write(fd, b"world\\n")
 out = b""
+# Typed once the prompt is there (natively, input typed earlier may be echoed before or after the child's output).
+while b"name? " not in out:
+    out += os.read(fd, 1024)
+os.write(fd, b"world\\n")
 while True:
     try:
         chunk = os.read(fd, 1024)
@@ -55,6 +58,23 @@ try:
     os.read(m, 10)
 except OSError as e:
     print("after the slave closed:", e.strerror)`,
+  'select and epoll on both sides': `
+import os, select, time
+m, s = os.openpty()
+ep = select.epoll()
+ep.register(m, select.EPOLLIN)
+ep.register(s, select.EPOLLIN)
+print("nothing yet:", ep.poll(0))
+os.write(m, b"half")
+time.sleep(0.1)
+print("an unfinished line: the master has the echo", sorted((fd == m, ev) for fd, ev in ep.poll(0)))
+os.read(m, 100)
+os.write(m, b" line\\n")
+time.sleep(0.1)
+print("a line:", sorted((fd == m, ev) for fd, ev in ep.poll(0)))
+print(select.select([m, s], [], [], 0)[0] == [m, s], os.read(s, 100))
+os.close(s)
+print("the slave closed:", [(fd == m, ev) for fd, ev in ep.poll(0) if fd == m])`,
 };
 
 const ROOT_CREDS = { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [] };
