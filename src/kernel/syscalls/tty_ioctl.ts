@@ -73,12 +73,12 @@ export function ptyIoctl(ctx: SyscallContext, d: FdLookup, request: number, argp
   const master = d.file.kind === 'pty-master';
   // A hung-up slave refuses everything (hung_up_tty_ioctl).
   if (!pty || (!master && pty.masters === 0)) return request === TIOCSPGRP ? -Errno.ENOTTY : -Errno.EIO;
-  const result = master ? masterRequest(ctx, d, pty, request, argp) : undefined;
+  const result = master ? masterRequest(ctx, pty, request, argp) : undefined;
   return result ?? terminalRequest(ctx, d, pty, master, request, argp);
 }
 
 /** The master's own requests; undefined for the terminal requests both sides have. */
-function masterRequest(ctx: SyscallContext, d: FdLookup, pty: PtyState, request: number, argp: number): Outcome | undefined {
+function masterRequest(ctx: SyscallContext, pty: PtyState, request: number, argp: number): Outcome | undefined {
   switch (request) {
     case TIOCGPTN:
       return writeInt(ctx, argp, pty.index);
@@ -105,7 +105,8 @@ function terminalRequest(ctx: SyscallContext, d: FdLookup, pty: PtyState, master
   const kernel = ctx.kernel;
   const state = kernel.state;
   const index = pty.index;
-  const isCtty = controlledSession(state, pty) === ctx.process.sid && controlledSession(state, pty) !== 0;
+  const session = controlledSession(state, pty);
+  const isCtty = session !== 0 && session === ctx.process.sid;
   switch (request) {
     case TCGETS:
     case TCGETS2:
@@ -178,14 +179,12 @@ function terminalRequest(ctx: SyscallContext, d: FdLookup, pty: PtyState, master
       return master || !isCtty ? -Errno.ENOTTY : dropControllingTerminal(ctx, pty);
     case TIOCGPGRP:
       if (!master && !isCtty) return -Errno.ENOTTY;
-      return writeInt(ctx, argp, controlledSession(state, pty) === 0 ? 0 : pty.pgrp);
+      return writeInt(ctx, argp, session === 0 ? 0 : pty.pgrp);
     case TIOCSPGRP:
       return setForegroundGroup(ctx, pty, isCtty, argp);
-    case TIOCGSID: {
+    case TIOCGSID:
       if (!master && !isCtty) return -Errno.ENOTTY;
-      const session = controlledSession(state, pty);
       return session === 0 ? -Errno.ENOTTY : writeInt(ctx, argp, session);
-    }
     default:
       return -Errno.ENOTTY;
   }
