@@ -44,9 +44,7 @@ const UNSUPPORTED_CALLS: Readonly<Record<string, string>> = {
   'unsupported mlock unmapped': 'mlock',
   'unsupported getpriority bad which': 'getpriority',
   'unsupported sched_getparam B1': 'sched_getparam',
-  'unsupported openat2 how B1': 'openat2',
   'unsupported get_robust_list B1': 'get_robust_list',
-  'unsupported inotify_add_watch bad fd': 'inotify_add_watch',
   'unsupported splice bad fd': 'splice',
 };
 

@@ -429,6 +429,11 @@ int main(void) {
   T("clone CLONE_THREAD without CLONE_SIGHAND", SYS_clone, CLONE_THREAD | CLONE_VM, NULL, NULL, NULL, 0);
   T("clone3 args B1", SYS_clone3, B1, 88);
   T("clone3 size 1", SYS_clone3, buf, 1);
+  /* openat2, signalfd, inotify */
+  T("openat2 how B1", SYS_openat2, AT_FDCWD, "/", B1, 24);
+  T("signalfd4 mask B1", SYS_signalfd4, -1, B1, 8, 0);
+  T("inotify_add_watch bad fd", SYS_inotify_add_watch, 9999, B1, 0);
+
   /* syscalls tsvisor does not implement (ENOSYS there, and one report line per name) */
   T("unsupported memfd_create name B1", SYS_memfd_create, B1, 0);
   T("unsupported flock bad fd", SYS_flock, 9999, LOCK_EX);
@@ -436,9 +441,7 @@ int main(void) {
   T("unsupported mlock unmapped", SYS_mlock, U, 4096);
   T("unsupported getpriority bad which", SYS_getpriority, 99, 0);
   T("unsupported sched_getparam B1", SYS_sched_getparam, 0, B1);
-  T("unsupported openat2 how B1", SYS_openat2, AT_FDCWD, "/", B1, 24);
   T("unsupported get_robust_list B1", SYS_get_robust_list, 0, B1, B1);
-  T("unsupported inotify_add_watch bad fd", SYS_inotify_add_watch, 9999, B1, 0);
   T("unsupported splice bad fd", SYS_splice, 9999, NULL, 9999, NULL, 16, 0);
   T("syscall number -1", -1L);
   T("syscall number 100000", 100000L);
