@@ -2,6 +2,7 @@
 import { Errno } from '../errno.js';
 import type { KernelState, OpenFile, OpenFileKind, ProcessState } from '../state.js';
 import type { SyscallContext } from '../syscalls/context.js';
+import { inotifyWakeKey } from '../syscalls/inotify.js';
 import { hangUp, leaderToHangUp } from '../syscalls/pty_session.js';
 
 const RLIMIT_NOFILE = 7;
@@ -78,7 +79,7 @@ export function closeFd(ctx: SyscallContext, fd: number): number {
 export function wakeKeysOnClose(state: KernelState, file: OpenFile): string[] {
   if (file.pipeId !== undefined) return [`pipe:${file.pipeId}`];
   // The last close of a watched file queues IN_CLOSE_* (fd reducer): inotify readers look.
-  if (file.watched && file.refs === 1) return [...state.inotifies.keys()].map((id) => `inotify:${id}`);
+  if (file.watched && file.refs === 1) return [...state.inotifies.keys()].map(inotifyWakeKey);
   if ((file.kind === 'pty-master' || file.kind === 'pty-slave') && file.objectId !== undefined) return [`pty:${file.objectId}`];
   if (file.kind === 'socket' && file.objectId !== undefined) {
     const peer = state.sockets.get(file.objectId)?.peer;

@@ -32,7 +32,7 @@ export function fsNotify(ctx: SyscallContext, mask: number, self: InodeRef | nul
 }
 
 /** The directory a sandbox path's last component is in, and that name (as the path walk resolved it). */
-export function parentOf(ctx: SyscallContext, path: string): { parent: InodeRef | null; name: string } {
+function parentOf(ctx: SyscallContext, path: string): { parent: InodeRef | null; name: string } {
   const slash = path.lastIndexOf('/');
   const name = path.slice(slash + 1);
   if (name === '') return { parent: null, name };

@@ -7,7 +7,7 @@ import type { ReducerTable } from '../reducer_types.js';
 import type { InodeRef, InotifyRecord, InotifyState, KernelState, WatchedOpen } from '../state.js';
 
 /** Records an instance holds before the rest is dropped for one IN_Q_OVERFLOW (fs.inotify.max_queued_events). */
-export const MAX_QUEUED_EVENTS = 16384;
+const MAX_QUEUED_EVENTS = 16384;
 
 function queue(inotify: InotifyState, record: InotifyRecord): void {
   const last = inotify.queue[inotify.queue.length - 1];
@@ -45,7 +45,7 @@ function deliver(state: KernelState, inode: InodeRef, mask: number, cookie: numb
 }
 
 /** An event on the entry name of directory parent (with its name), then on the inode itself (without). */
-export function notifyWatches(state: KernelState, mask: number, cookie: number, self: InodeRef | null, parent: InodeRef | null, name: string): void {
+function notifyWatches(state: KernelState, mask: number, cookie: number, self: InodeRef | null, parent: InodeRef | null, name: string): void {
   if (parent) deliver(state, parent, mask, cookie, name);
   if (self) deliver(state, self, mask, cookie, '');
 }
