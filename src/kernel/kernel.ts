@@ -179,6 +179,7 @@ const SIG_IGN = 1;
 const SA_NOCLDWAIT = 2;
 const CLONE_PARENT_SETTID = 0x00100000;
 const CLONE_CHILD_SETTID = 0x01000000;
+const CLONE_CHILD_CLEARTID = 0x00200000;
 const WAIT_SLICE_MS = 20;
 
 export class Kernel {
@@ -224,6 +225,8 @@ export class Kernel {
   private idleSignalCheck: NodeJS.Timeout | undefined;
   /** Set while a checkpoint holds every thread: nothing runs, wake-ups wait in deferred. */
   private frozen = false;
+  /** When the run loop last looked for host signals pending for parked threads. */
+  private lastSignalCheck = 0;
   private readonly deferred: Array<[number, number]> = [];
   /** Set once a checkpoint (without --leave-running) has ended the sandbox. */
   checkpointedTo: string | undefined;
@@ -586,7 +589,12 @@ export class Kernel {
         // Blocking no longer than until the next sleeper's wake-up (its Node timer needs a turn).
         const stop = this.platform.waitStop(Math.max(0, Math.min(WAIT_SLICE_MS, Math.ceil(nextWakeIn()))));
         if (stop.kind === StopKind.Timeout) {
-          this.interruptSignalled();
+          // Signals the host raised by itself (alarm, a terminal) for parked threads: looked
+          // for once per slice, as reading /proc for every parked thread is not free.
+          if (Date.now() - this.lastSignalCheck >= WAIT_SLICE_MS) {
+            this.lastSignalCheck = Date.now();
+            this.interruptSignalled();
+          }
           // Give Node's event loop a turn (stdin, timers, signals), then go on.
           setImmediate(() => this.loop());
           return;
@@ -753,6 +761,8 @@ export class Kernel {
     vtid.writeInt32LE(id);
     if (request.flags & CLONE_PARENT_SETTID) this.platform.write(parent.hostTid, request.ptid, vtid);
     if (request.flags & CLONE_CHILD_SETTID) this.platform.write(hostTid, request.ctid, vtid);
+    // The host clears and wakes it at the thread's exit; the state says so (a restore re-registers it).
+    if (request.flags & CLONE_CHILD_CLEARTID) this.emit({ type: 'ClearChildTidSet', tid: id, addr: request.ctid });
     this.running++;
     if (request.originalArgs) this.childArgFixups.set(hostTid, request.originalArgs);
     if (this.earlyAttached.delete(hostTid)) this.startChild(hostTid);

@@ -1,19 +1,44 @@
 // Node timers measure from the event loop's cached time, which lags while the kernel runs
 // stops synchronously, so a timer can fire before its deadline by the clock the kernel
 // reads. A wake-up for a deadline therefore checks the clock and waits again if early.
+//
+// The run loop blocks in waitStop while threads run natively; it asks nextWakeIn() how long it
+// may block, so that a sleeper's wake-up is not held back by a thread spinning in native code.
 
 export interface WakeTimer {
   cancel(): void;
 }
 
+/** Pending wake-ups, as Date.now() deadlines. */
+const pending = new Set<{ at: number }>();
+
+/** Milliseconds until the earliest pending wake-up (Infinity: none). */
+export function nextWakeIn(): number {
+  let earliest = Infinity;
+  for (const p of pending) if (p.at < earliest) earliest = p.at;
+  return earliest - Date.now();
+}
+
 /** Calls fn once now() has reached deadline (both in ms of the same clock). */
 export function wakeAt(deadline: number, fn: () => void, now: () => number = Date.now): WakeTimer {
   let handle: NodeJS.Timeout;
+  const entry = { at: Date.now() + Math.max(0, deadline - now()) };
+  pending.add(entry);
   const arm = () => {
     const left = deadline - now();
-    if (left <= 0) fn();
-    else handle = setTimeout(arm, Math.ceil(left));
+    if (left <= 0) {
+      pending.delete(entry);
+      fn();
+    } else {
+      entry.at = Date.now() + left;
+      handle = setTimeout(arm, Math.ceil(left));
+    }
   };
   handle = setTimeout(arm, Math.max(0, Math.ceil(deadline - now())));
-  return { cancel: () => clearTimeout(handle) };
+  return {
+    cancel: () => {
+      pending.delete(entry);
+      clearTimeout(handle);
+    },
+  };
 }
