@@ -20,11 +20,22 @@ export interface PageSink {
   write(bytes: Uint8Array): Promise<void>;
 }
 
+/** A mapping saved with the runs of its pages, and whether a page absent from the page tables may still hold data. */
+export interface SavedMapping extends Omit<MappingImage, 'runs'> {
+  /** Backed by a host object (a memfd): pages not yet faulted in are that object's, not zeros. */
+  fileBacked: boolean;
+}
+
+/** Anonymous memory as /proc/PID/maps names it: nothing, the stack, a shared anonymous mapping, a named one. */
+function isAnonymous(name: string): boolean {
+  return name === '' || name === '[stack]' || name === '[heap]' || name.startsWith('[anon') || name.startsWith('/dev/zero');
+}
+
 /** The mappings a checkpoint saves: everything but the host's own (vDSO, vsyscall) and the stub's. */
-export function programMappings(hostPid: number): Array<Omit<MappingImage, 'runs'>> {
+export function programMappings(hostPid: number): SavedMapping[] {
   return hostMappings(hostPid)
     .filter((m) => !['[vsyscall]', '[vdso]', '[vvar]', '[vvar_vclock]'].includes(m.name) && !isStubImage(m))
-    .map((m) => ({ start: m.start, end: m.end, prot: m.prot, shared: m.shared, stack: m.name === '[stack]' }));
+    .map((m) => ({ start: m.start, end: m.end, prot: m.prot, shared: m.shared, stack: m.name === '[stack]', fileBacked: !isAnonymous(m.name) }));
 }
 
 /** Pages of [start, end) that the host has in RAM or swap, as one flag byte per page. */
@@ -58,7 +69,7 @@ function readMemory(platform: Platform, hostPid: number, memFd: number, addr: nu
 export async function dumpMemory(
   platform: Platform,
   hostPid: number,
-  mappings: ReadonlyArray<Omit<MappingImage, 'runs'>>,
+  mappings: readonly SavedMapping[],
   sink: PageSink,
   progress: (bytes: number) => void,
 ): Promise<MappingImage[]> {
@@ -69,7 +80,8 @@ export async function dumpMemory(
   try {
     for (const m of mappings) {
       const runs: Array<[number, number]> = [];
-      const touched = touchedPages(pagemapFd, m.start, m.end);
+      // Every page of a file-backed mapping is read (the zero check still leaves out empty ones).
+      const touched = m.fileBacked ? new Uint8Array((m.end - m.start) / PAGE).fill(1) : touchedPages(pagemapFd, m.start, m.end);
       const pages = touched.length;
       for (let p = 0; p < pages; ) {
         if (!touched[p]) {
@@ -99,7 +111,7 @@ export async function dumpMemory(
         await flush(q);
         p = q;
       }
-      out.push({ ...m, runs });
+      out.push({ start: m.start, end: m.end, prot: m.prot, shared: m.shared, stack: m.stack, runs });
     }
   } finally {
     fs.closeSync(pagemapFd);
