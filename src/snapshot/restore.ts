@@ -6,7 +6,7 @@ import fs from 'node:fs';
 
 import { Kernel } from '../kernel/kernel.js';
 import { STUB_BASE, STUB_END } from '../kernel/loader/host_mappings.js';
-import type { KernelState } from '../kernel/state.js';
+import { emptyKernelState, type KernelState } from '../kernel/state.js';
 import { SYS } from '../kernel/syscalls/numbers.js';
 import { continueMonotonicFrom } from '../kernel/syscalls/time.js';
 import { armTimerfdWake } from '../kernel/syscalls/timerfd.js';
@@ -136,7 +136,8 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
   const root = new HostRoot(desc.rootfs, desc.mounts.map((m) => ({ sandbox: splitPath(m.sandbox), host: m.host })));
   const hostFds = reopenHostFiles(image.kernel.hostFiles, opts);
   const platform = new PtracePlatform();
-  const state = image.kernel.state;
+  // Subsystems added since the image was written start empty (see snapshots/FORMAT.md).
+  const state: KernelState = Object.assign(emptyKernelState(), image.kernel.state);
   let handle: SandboxHandle | undefined;
   const hostTids = new Map<number, number>();
   const threads = new Map<number, ThreadImage>();

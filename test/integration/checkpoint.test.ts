@@ -1,0 +1,255 @@
+// Checkpoint and restore (issue 5): sandboxes started with --name are checkpointed through
+// their control socket while they run, and restored in fresh tsvisor processes; the restored
+// runs must go on exactly where the originals were, and a bad image is one clear error.
+
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { readImage } from '../../src/snapshot/image_reader.js';
+import { BackgroundTsvisor, sleep } from '../support/named_sandbox.js';
+import { buildPrograms, programPath, REPO_ROOT } from '../support/programs.js';
+import { expectOneLineError, lines, runNative, runTsvisor, summarize, type RunResult } from '../support/run.js';
+
+describe('checkpoint and restore', function () {
+  this.timeout(120_000);
+  let work: string;
+  let stateRoot: string;
+  let seq = 0;
+
+  before(async () => {
+    await buildPrograms();
+    work = mkdtempSync(join(tmpdir(), 'tsvisor-ckpt-'));
+    stateRoot = join(work, 'state');
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  const fresh = (what: string) => `${what}-${++seq}`;
+  const run = (name: string, argv: readonly string[], extra: readonly string[] = []) =>
+    new BackgroundTsvisor(['--root', stateRoot, 'run', '--name', name, ...extra, '--', ...argv]);
+  const checkpoint = (name: string, image: string, ...opts: string[]): RunResult =>
+    runTsvisor(['--root', stateRoot, 'checkpoint', '--image', image, ...opts, name]);
+  const restore = (image: string, ...opts: string[]): RunResult => runTsvisor(['restore', '--image', image, ...opts], { timeoutMs: 60_000 });
+
+  /** Checkpoints a running sandbox; the checkpoint command must succeed. */
+  function checkpointOk(name: string, image: string, ...opts: string[]): void {
+    const r = checkpoint(name, image, ...opts);
+    expect(r.status, summarize(r)).to.equal(0);
+    expect(r.stderr).to.match(/checkpointed/);
+  }
+
+  it('a counter goes on from the next number, twice from one image, at once', async () => {
+    const name = fresh('counter');
+    const image = join(work, name);
+    const sandbox = run(name, [programPath('ckpt_counter'), '150']);
+    await sandbox.waitForLine((l) => l === '30');
+    checkpointOk(name, image);
+    const original = await sandbox.finished;
+    expect(original.status, original.stderr).to.equal(0);
+    const before = lines(original.stdout);
+    const last = Number(before[before.length - 1]);
+    expect(before).to.deep.equal(Array.from({ length: last + 1 }, (_, i) => String(i)));
+
+    const a = new BackgroundTsvisor(['--root', stateRoot, 'restore', '--image', image, '--name', fresh('copy')]);
+    const b = new BackgroundTsvisor(['--root', stateRoot, 'restore', '--image', image, '--name', fresh('copy')]);
+    const expected = [...Array.from({ length: 150 - last }, (_, i) => String(last + 1 + i)), 'done'];
+    for (const r of [await a.finished, await b.finished]) {
+      expect(r.status, r.stderr).to.equal(0);
+      expect(lines(r.stdout)).to.deep.equal(expected);
+    }
+  });
+
+  it('a pipeline with bytes in the pipe gives the same output as an uninterrupted run', async () => {
+    const argv = ['/bin/sh', '-c', `${programPath('ckpt_producer')} | ${programPath('ckpt_consumer')}`];
+    const native = runNative(argv);
+    expect(native.status).to.equal(0);
+    const name = fresh('pipeline');
+    const image = join(work, name);
+    const sandbox = run(name, argv);
+    await sleep(1200);
+    checkpointOk(name, image);
+    const original = await sandbox.finished;
+    expect(original.stdout, 'the original ends at the checkpoint').to.equal('');
+    const pipes = [...readImage(image).kernel.state.pipes.values()];
+    expect(pipes.some((p) => p.length > 0), 'bytes in flight in a pipe at the checkpoint').to.equal(true);
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal(native.stdout);
+  });
+
+  for (const [when, delayMs] of [['blocked in futex and nanosleep', 150], ['while they update the counters', 900]] as const) {
+    it(`four threads checkpointed ${when} finish with the right totals`, async () => {
+      const name = fresh('threads');
+      const image = join(work, name);
+      const sandbox = run(name, [programPath('ckpt_threads')]);
+      await sandbox.waitForLine((l) => l === 'ready');
+      await sleep(delayMs);
+      checkpointOk(name, image);
+      await sandbox.finished;
+      const restored = restore(image);
+      expect(restored.status, summarize(restored)).to.equal(0);
+      expect(restored.stdout).to.equal('total=2000 per=200,200,200,200\n');
+    });
+  }
+
+  it('python3 with a large dict and open files goes on after restore; with --leave-running the original finishes too', async () => {
+    const script = [
+      'import time',
+      'd = {i: str(i * 7) for i in range(200000)}',
+      "f = open('/tmp/ckpt-py.txt', 'w'); f.write('before\\n'); f.flush()",
+      "r = open('/etc/passwd')",
+      'head = r.read(5)',
+      "print('ready', flush=True)",
+      'time.sleep(1.5)',
+      "f.write('after\\n'); f.close()",
+      "print(sum(len(v) for v in d.values()), len(d), d[123456], head == open('/etc/passwd').read(5), open('/tmp/ckpt-py.txt').read().split())",
+    ].join('\n');
+    const expected = "1241267 200000 864192 True ['before', 'after']\n";
+    const name = fresh('python');
+    const image = join(work, name);
+    const sandbox = run(name, ['python3', '-c', script]);
+    await sandbox.waitForLine((l) => l === 'ready');
+    checkpointOk(name, image, '--leave-running');
+    const original = await sandbox.finished;
+    expect(original.status, original.stderr).to.equal(0);
+    expect(original.stdout).to.equal('ready\n' + expected);
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal(expected);
+    expect(existsSync('/tmp/ckpt-py.txt'), 'the file stays in the overlay').to.equal(false);
+  });
+
+  it("a shell's background child is still its child after restore, and the overlay's files are there", async () => {
+    const script = 'echo kept > /tmp/ckpt-sh.txt; (sleep 1; exit 7) & c=$!; echo started; sleep 0.3; wait $c; echo "status $?"; cat /tmp/ckpt-sh.txt';
+    const name = fresh('shell');
+    const image = join(work, name);
+    const sandbox = run(name, ['/bin/sh', '-c', script]);
+    await sandbox.waitForLine((l) => l === 'started');
+    await sleep(500);
+    checkpointOk(name, image);
+    expect((await sandbox.finished).stdout).to.equal('started\n');
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal('status 7\nkept\n');
+  });
+
+  it('list shows named sandboxes and forgets stale entries', async () => {
+    const name = fresh('listed');
+    const sandbox = run(name, [programPath('ckpt_counter'), '300']);
+    await sandbox.waitForLine((l) => l === '1');
+    const stale = join(stateRoot, 'stale-one');
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, 'sandbox.json'), JSON.stringify({ id: 'stale-one', pid: 999999, startTime: '1', command: ['x'], created: new Date(0).toISOString(), status: 'running' }));
+    const r = runTsvisor(['--root', stateRoot, 'list', '--json']);
+    expect(r.status, summarize(r)).to.equal(0);
+    const ids = (JSON.parse(r.stdout) as Array<{ id: string; command: string[] }>).map((e) => e.id);
+    expect(ids).to.include(name);
+    expect(ids).to.not.include('stale-one');
+    expect(existsSync(stale)).to.equal(false);
+    sandbox.kill();
+    await sandbox.finished;
+  });
+
+  describe('bad images and failures', () => {
+    let good: string;
+    before(async function () {
+      const name = fresh('source');
+      good = join(work, name);
+      const sandbox = run(name, [programPath('ckpt_counter'), '100']);
+      await sandbox.waitForLine((l) => l === '10');
+      checkpointOk(name, good);
+      await sandbox.finished;
+    });
+
+    function damaged(what: string, damage: (dir: string) => void): string {
+      const dir = join(work, fresh(what));
+      cpSync(good, dir, { recursive: true });
+      damage(dir);
+      return dir;
+    }
+
+    const flipByte = (file: string, at: number) => {
+      const bytes = readFileSync(file);
+      bytes[at]! ^= 0x20;
+      writeFileSync(file, bytes);
+    };
+
+    const cases: Array<[string, (dir: string) => void, RegExp]> = [
+      ['one flipped byte in the memory', (d) => flipByte(join(d, 'pages-1.bin'), 4096 + 17), /pages-1\.bin: checksum mismatch/],
+      ['one flipped byte in the kernel state', (d) => flipByte(join(d, 'kernel.cbor'), 40), /kernel\.cbor: checksum mismatch/],
+      ['one flipped byte in the manifest', (d) => flipByte(join(d, 'manifest.json'), 60), /manifest/],
+      ['a truncated memory file', (d) => truncateSync(join(d, 'pages-1.bin'), 8192), /pages-1\.bin: truncated/],
+      ['a missing part', (d) => rmSync(join(d, 'process-1.cbor')), /process-1\.cbor: missing/],
+      ['a foreign directory', (d) => writeFileSync(join(d, 'manifest.json'), '{"format":"something-else"}'), /not a tsvisor checkpoint image/],
+      ['a future format version', (d) => {
+        const m = JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8')) as { version: number };
+        m.version = 99;
+        writeFileSync(join(d, 'manifest.json'), JSON.stringify(m));
+      }, /version 99 is newer than this tsvisor reads/],
+    ];
+    for (const [what, damage, message] of cases) {
+      it(`${what}: one clear line, nothing restored`, () => {
+        const r = restore(damaged('bad', damage));
+        expect(r.status, summarize(r)).to.equal(125);
+        expect(r.stdout).to.equal('');
+        expect(expectOneLineError(r)).to.match(message);
+      });
+    }
+
+    it('a host file that changed since the checkpoint is named, and --ignore-changed-files goes on', async () => {
+      const hostFile = join(work, 'held.txt');
+      writeFileSync(hostFile, 'first\n');
+      const name = fresh('held');
+      const image = join(work, name);
+      const sandbox = run(name, ['/bin/sh', '-c', `exec 3<${hostFile}; echo open; sleep 1; cat <&3`]);
+      await sandbox.waitForLine((l) => l === 'open');
+      checkpointOk(name, image);
+      await sandbox.finished;
+      writeFileSync(hostFile, 'first\nchanged\n');
+      const refused = restore(image);
+      expect(refused.status, summarize(refused)).to.equal(125);
+      expect(expectOneLineError(refused)).to.contain(`host file ${hostFile}`).and.contain('changed since the checkpoint');
+      const forced = restore(image, '--ignore-changed-files');
+      expect(forced.status, summarize(forced)).to.equal(0);
+      expect(forced.stdout).to.equal('first\nchanged\n');
+    });
+
+    it('a checkpoint that fails (disk full) leaves the sandbox running and no image', async function () {
+      const small = join(work, 'small');
+      mkdirSync(small);
+      if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', small]).status !== 0) this.skip();
+      try {
+        const name = fresh('diskfull');
+        const sandbox = run(name, [programPath('ckpt_counter'), '120']);
+        await sandbox.waitForLine((l) => l === '5');
+        const r = checkpoint(name, join(small, 'image'));
+        expect(r.status, summarize(r)).to.equal(125);
+        expect(expectOneLineError(r)).to.match(/checkpoint of .* failed: .*(ENOSPC|no space)/);
+        expect(readdirSync(small)).to.deep.equal([]);
+        const original = await sandbox.finished;
+        expect(original.status).to.equal(0);
+        expect(lines(original.stdout).slice(-2)).to.deep.equal(['120', 'done']);
+      } finally {
+        spawnSync('umount', [small]);
+      }
+    });
+
+    it('checkpoint of an unknown sandbox is a clear error', () => {
+      expect(expectOneLineError(checkpoint('no-such-sandbox', join(work, 'x')))).to.match(/no running sandbox named 'no-such-sandbox'/);
+    });
+  });
+
+  it('the golden image of format version 1 in snapshots/ still restores', function () {
+    const golden = join(REPO_ROOT, 'snapshots', 'golden-counter-v1');
+    const r = restore(golden);
+    if (r.status === 125 && /this CPU lacks/.test(r.stderr)) this.skip();
+    expect(r.status, summarize(r)).to.equal(0);
+    const out = lines(r.stdout);
+    expect(out[out.length - 1]).to.equal('done');
+    const numbers = out.slice(0, -1).map(Number);
+    expect(numbers[numbers.length - 1]).to.equal(60);
+    expect(numbers).to.deep.equal(Array.from({ length: numbers.length }, (_, i) => numbers[0]! + i));
+  });
+});
