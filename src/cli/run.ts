@@ -30,7 +30,7 @@ export async function runCommand(args: string[], globals: GlobalOptions): Promis
   }
   const root = new HostRoot(
     opts.rootfs,
-    opts.mounts.map((m) => ({ sandbox: m.sandbox.split('/').filter((c) => c.length > 0), host: m.host })),
+    opts.mounts.map((m) => ({ sandbox: m.sandbox.split('/').filter((c) => c.length > 0), host: m.host, rw: m.rw })),
     [...TMPFS_MOUNTS, ...opts.tmpfs],
   );
   // A mount point must exist in the root itself (as on Linux), or listings would not show it.

@@ -17,8 +17,8 @@ export interface RunOptions {
   record?: string;
   /** --name ID: registered under the state root, reachable by tsvisor checkpoint. */
   name?: string;
-  /** --mount HOSTDIR:SANDBOXDIR: host directories shown at sandbox paths (read-only lower layers). */
-  mounts: Array<{ host: string; sandbox: string }>;
+  /** --mount HOSTDIR:SANDBOXDIR[:ro|:rw]: host directories shown at sandbox paths (read-only lower layers, or written through with rw). */
+  mounts: Array<{ host: string; sandbox: string; rw: boolean }>;
   /** --tmpfs PATH: empty in-memory filesystems mounted at sandbox paths. */
   tmpfs: string[];
 }
@@ -43,12 +43,11 @@ function parseBytes(text: string, option: string): number {
 }
 
 /** HOSTDIR:SANDBOXDIR[:ro|:rw] -> the host directory (checked) and the sandbox path. */
-function parseMount(spec: string): { host: string; sandbox: string } {
+function parseMount(spec: string): { host: string; sandbox: string; rw: boolean } {
   const parts = spec.split(':');
   const mode = parts.length === 3 ? parts[2] : 'ro';
-  if (parts.length < 2 || parts.length > 3 || !parts[0] || !parts[1]) throw new CliError(`--mount wants HOSTDIR:SANDBOXDIR[:ro], got '${spec}'`);
-  if (mode === 'rw') throw new CliError(`--mount ${spec}: writing through to the host (:rw) is not supported yet; without :rw the sandbox's changes stay in memory`);
-  if (mode !== 'ro') throw new CliError(`--mount ${spec}: the mode is ro or rw, not '${mode}'`);
+  if (parts.length < 2 || parts.length > 3 || !parts[0] || !parts[1]) throw new CliError(`--mount wants HOSTDIR:SANDBOXDIR[:ro|:rw], got '${spec}'`);
+  if (mode !== 'ro' && mode !== 'rw') throw new CliError(`--mount ${spec}: the mode is ro or rw, not '${mode}'`);
   const host = path.resolve(parts[0]);
   let st: fs.Stats;
   try {
@@ -60,7 +59,7 @@ function parseMount(spec: string): { host: string; sandbox: string } {
   if (!parts[1].startsWith('/')) throw new CliError(`--mount ${spec}: the sandbox path must be absolute`);
   const sandbox = path.posix.normalize(parts[1]);
   if (sandbox === '/' || /^\/(proc|dev|sys)(\/|$)/.test(sandbox)) throw new CliError(`--mount ${spec}: cannot mount over ${sandbox}`);
-  return { host, sandbox };
+  return { host, sandbox, rw: mode === 'rw' };
 }
 
 /** --tmpfs PATH: an absolute sandbox path, not the root nor in /proc, /dev or /sys. */
@@ -88,10 +87,11 @@ options:
   --env K=V      set a variable (repeatable); the program otherwise gets
                  tsvisor's own environment
   --strace       print one line per syscall on stderr
-  --mount HOSTDIR:SANDBOXDIR[:ro]
+  --mount HOSTDIR:SANDBOXDIR[:ro|:rw]
                  show a host directory at SANDBOXDIR (repeatable); like the root, it
-                 is a read-only lower layer: the sandbox's changes stay in its overlay
-                 (:rw, writing through to the host, is not supported yet)
+                 is a read-only lower layer: the sandbox's changes stay in its overlay;
+                 with :rw the changes are made in HOSTDIR itself (files created
+                 there belong to the user running tsvisor)
   --tmpfs PATH   mount an empty in-memory filesystem at PATH (repeatable); PATH
                  need not exist in the root, its parent must
   --name ID      register the sandbox as ID (under the state root, see
@@ -120,7 +120,7 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
   let hostname = 'tsvisor';
   let record: string | undefined;
   let sandboxName: string | undefined;
-  const mounts: Array<{ host: string; sandbox: string }> = [];
+  const mounts: Array<{ host: string; sandbox: string; rw: boolean }> = [];
   const tmpfs: string[] = [];
   const limits: SandboxLimits = { ...DEFAULT_LIMITS };
   const sets: string[] = [];

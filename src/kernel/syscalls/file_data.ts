@@ -11,7 +11,9 @@ import { copyUp, inOverlay, mayAccess, nowNs } from './overlay_ops.js';
 import { AT_FDCWD, resolveAt } from './paths.js';
 import { O_ACCMODE, O_PATH, O_RDONLY } from '../abi/open_flags.js';
 import { IN_MODIFY } from '../abi/inotify.js';
-import { fsNotifyNode } from './fs_notify.js';
+import { fsNotifyNode, fsNotifyPath } from './fs_notify.js';
+import { allocateBound, truncateBound } from './bind_ops.js';
+import { truncate as truncateOnHost } from '../vfs/writable_bind.js';
 
 
 export function sysTruncate(ctx: SyscallContext): Outcome {
@@ -24,6 +26,11 @@ export function sysTruncate(ctx: SyscallContext): Outcome {
   if (node.stat.isDirectory()) return -Errno.EISDIR;
   if (!node.stat.isFile()) return -Errno.EINVAL;
   if (!mayAccess(ctx.process, node.stat, 2)) return -Errno.EACCES;
+  if (node.fs === 'host' && node.writable) {
+    const truncated = truncateOnHost(node.writable, length);
+    if (truncated === 0) fsNotifyPath(ctx, IN_MODIFY, node.path, node.stat);
+    return truncated;
+  }
   if (!inOverlay(ctx, node)) return -Errno.EROFS;
   if (length > MAX_MEM_FILE) return -Errno.EFBIG;
   const upper = copyUp(ctx, node.path);
@@ -39,8 +46,9 @@ export function sysFtruncate(ctx: SyscallContext): Outcome {
   const length = ctx.args[1]!;
   if (length < 0) return -Errno.EINVAL;
   // Only a regular file open for writing can be truncated through its fd.
+  if ((d.file.flags & O_ACCMODE) === O_RDONLY) return -Errno.EINVAL;
   const node = memFile(ctx, d.file);
-  if (!node || (d.file.flags & O_ACCMODE) === O_RDONLY) return -Errno.EINVAL;
+  if (!node) return truncateBound(ctx, d.file, length);
   if (length > MAX_MEM_FILE) return -Errno.EFBIG;
   ctx.emit({ type: 'OverlayTruncated', nodeId: node.id, size: length, timeNs: nowNs() });
   fsNotifyNode(ctx, IN_MODIFY, d.file.path, node);
@@ -65,7 +73,7 @@ export function sysFallocate(ctx: SyscallContext): Outcome {
   if (d.file.kind === 'pipe') return -Errno.ESPIPE;
   if (d.file.kind === 'dir') return -Errno.EISDIR;
   const node = memFile(ctx, d.file);
-  if (!node) return -Errno.ENODEV;
+  if (!node) return d.file.kind === 'host' ? allocateBound(ctx, d.file, mode, offset, len) : -Errno.ENODEV;
   const end = offset + len;
   if (end > MAX_MEM_FILE) return -Errno.EFBIG;
   const time = nowNs();

@@ -16,7 +16,8 @@ import { ptyStat } from '../vfs/devpts.js';
 import { fsNotifyPath, inotifyActive, notifyOpened } from './fs_notify.js';
 import { IN_ACCESS, IN_MODIFY } from '../abi/inotify.js';
 import { memFile } from './mem_file.js';
-import { copyUp, createEntry, mayAccess, nowNs } from './overlay_ops.js';
+import { copyUp, mayAccess, nowNs } from './overlay_ops.js';
+import { makeEntry, openBound } from './bind_ops.js';
 
 /** The device number pipes report (Linux's pipefs is an anonymous device too). */
 const PIPEFS_DEV = 0xc;
@@ -135,8 +136,8 @@ function findOrCreate(ctx: SyscallContext, dirfd: number, path: string, flags: n
   if (typeof found === 'number') return found;
   if ('node' in found) return excl ? -Errno.EEXIST : { node: found.node, created: false };
   if (found.trailingSlash) return -Errno.EISDIR;
-  const created = createEntry(ctx, found.parent, found.name, 'file', mode);
-  if (typeof created === 'number') return created;
+  const created = makeEntry(ctx, found.parent, found.name, 'file', mode);
+  if (created < 0) return created;
   const node = ctx.kernel.root.resolve(found.parent.path, found.name, walkOptions(ctx, false));
   return typeof node === 'number' ? node : { node, created: true };
 }
@@ -206,6 +207,7 @@ function openNode(ctx: SyscallContext, node: Exclude<VNode, { fs: 'fd' }>, flags
     }
     case 'host': {
       if (node.stat.isDirectory()) return openNewFile(ctx, { kind: 'dir', path: node.path, flags: statusFlags, cloexec });
+      if (node.writable) return openBound(ctx, node, node.writable, flags, statusFlags, cloexec);
       if (wantsWrite && node.stat.isFile()) {
         // Writing to a lower file: it is copied up now, and the open file is the upper copy.
         const upper = copyUp(ctx, node.path);

@@ -5,14 +5,15 @@ import { lookupFd } from '../fd/fd_table.js';
 import type { OverlayNode } from '../state.js';
 import { S_IFMT, S_IFDIR, type FileStat } from '../vfs/file_stat.js';
 import { nodeStat } from '../vfs/overlay.js';
-import type { VNode } from '../vfs/vnode.js';
+import type { VNode, WritableBind } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { copyUp, inOverlay, isOwner, mayAccess, nowNs, processInGroup, processIsRoot, S_ISGID, S_ISUID } from './overlay_ops.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, resolveAt, resolvePath } from './paths.js';
 import { O_PATH } from '../abi/open_flags.js';
 import { IN_ATTRIB, IN_ISDIR } from '../abi/inotify.js';
-import { fsNotify, fsNotifyNode, inodeOf } from './fs_notify.js';
+import { fsNotify, fsNotifyNode, fsNotifyPath, inodeOf } from './fs_notify.js';
+import { chmod as hostChmod, chown as hostChown, setTimes as hostSetTimes } from '../vfs/writable_bind.js';
 
 const S_IXGRP = 0o010;
 
@@ -58,6 +59,17 @@ function notifyAttrib(ctx: SyscallContext, t: VNode | OverlayNode, node: Overlay
   else fsNotify(ctx, IN_ATTRIB | (node.kind === 'dir' ? IN_ISDIR : 0), inodeOf(node), null);
 }
 
+/** What a change of a writable bind's file returns, with IN_ATTRIB when it was made. */
+function notifiedOnHost(ctx: SyscallContext, t: VNode | OverlayNode, result: number): number {
+  if (result === 0 && isVNode(t)) fsNotifyPath(ctx, IN_ATTRIB, t.path, t.stat);
+  return result;
+}
+
+/** The writable bind a target lies in (its changes go to the host), if any. */
+function writableOf(t: VNode | OverlayNode): WritableBind | undefined {
+  return isVNode(t) && t.fs === 'host' ? t.writable : undefined;
+}
+
 /** The upper node a change goes to (a lower file is copied up), or -errno. */
 function upperNode(ctx: SyscallContext, t: VNode | OverlayNode): OverlayNode | number {
   if (!isVNode(t)) return t;
@@ -72,11 +84,13 @@ function chmodTarget(ctx: SyscallContext, t: Target | number, mode: number): num
   const st = statOf(t);
   if (!isOwner(ctx, st)) return -Errno.EPERM;
   if (st.isSymbolicLink()) return -Errno.EOPNOTSUPP;
-  const node = upperNode(ctx, t);
-  if (typeof node === 'number') return node;
   let perm = mode & 0o7777;
   // Only a member of the file's group may keep it set-group-ID.
-  if (!processIsRoot(ctx) && !processInGroup(ctx, node.gid)) perm &= ~S_ISGID;
+  if (!processIsRoot(ctx) && !processInGroup(ctx, Number(st.gid))) perm &= ~S_ISGID;
+  const bind = writableOf(t);
+  if (bind) return notifiedOnHost(ctx, t, hostChmod(bind, perm));
+  const node = upperNode(ctx, t);
+  if (typeof node === 'number') return node;
   ctx.emit({ type: 'OverlayAttrsSet', nodeId: node.id, mode: (node.mode & S_IFMT) | perm, ctimeNs: nowNs() });
   notifyAttrib(ctx, t, node);
   return 0;
@@ -104,6 +118,12 @@ function chownTarget(ctx: SyscallContext, t: Target | number, uid: number, gid: 
     // Without privilege: no change of owner, and only to a group of one's own, on one's own file.
     if (uid !== -1 && uid !== Number(st.uid)) return -Errno.EPERM;
     if (gid !== -1 && gid !== Number(st.gid) && (!isOwner(ctx, st) || !processInGroup(ctx, gid))) return -Errno.EPERM;
+  }
+  const bind = writableOf(t);
+  if (bind) {
+    // Host files keep their host owner: the sandbox cannot give them away (as root squashing does).
+    const unchanged = (uid === -1 || uid === Number(st.uid)) && (gid === -1 || gid === Number(st.gid));
+    return unchanged ? notifiedOnHost(ctx, t, hostChown(bind, Number(st.uid), Number(st.gid))) : -Errno.EPERM;
   }
   const node = upperNode(ctx, t);
   if (typeof node === 'number') return node;
@@ -155,12 +175,14 @@ function setTimes(ctx: SyscallContext, t: Target | number, atime: TimeSpec, mtim
   // Setting given times is for the owner; "now" for anyone who may write the file.
   const explicit = typeof atime === 'bigint' || typeof mtime === 'bigint';
   if (!isOwner(ctx, st) && (explicit || !mayAccess(ctx.process, st, 2))) return explicit ? -Errno.EPERM : -Errno.EACCES;
-  const node = upperNode(ctx, t);
-  if (typeof node === 'number') return node;
   const now = nowNs();
   const value = (spec: TimeSpec): bigint | undefined => (spec === 'omit' ? undefined : spec === 'now' ? now : spec);
   const a = value(atime);
   const m = value(mtime);
+  const bind = writableOf(t);
+  if (bind) return notifiedOnHost(ctx, t, hostSetTimes(bind, a ?? null, m ?? null));
+  const node = upperNode(ctx, t);
+  if (typeof node === 'number') return node;
   ctx.emit({
     type: 'OverlayAttrsSet', nodeId: node.id, ctimeNs: now,
     ...(a === undefined ? {} : { atimeNs: a }), ...(m === undefined ? {} : { mtimeNs: m }),

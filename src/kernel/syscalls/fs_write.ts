@@ -8,6 +8,8 @@ import { S_IFMT, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFREG, S_IFSOCK } from '.
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import { changeable, makeEntry, sameBind, writableOf } from './bind_ops.js';
+import { child, link as linkOnHost, remove as removeOnHost, rename as renameOnHost } from '../vfs/writable_bind.js';
 import {
   copyUp,
   createEntry,
@@ -57,8 +59,7 @@ function newEntry(ctx: SyscallContext, dirfd: number, pathAddr: number, isDir: b
 function mkdirAt(ctx: SyscallContext, dirfd: number, pathAddr: number, mode: number): number {
   const last = newEntry(ctx, dirfd, pathAddr, true);
   if (typeof last === 'number') return last;
-  const made = createEntry(ctx, last.parent, last.name, 'dir', mode);
-  return typeof made === 'number' ? made : 0;
+  return makeEntry(ctx, last.parent, last.name, 'dir', mode);
 }
 
 export function sysMkdir(ctx: SyscallContext): Outcome {
@@ -75,8 +76,7 @@ function symlinkAt(ctx: SyscallContext, targetAddr: number, dirfd: number, pathA
   if (target.length === 0) return -Errno.ENOENT;
   const last = newEntry(ctx, dirfd, pathAddr, false);
   if (typeof last === 'number') return last;
-  const made = createEntry(ctx, last.parent, last.name, 'symlink', 0o777, target);
-  return typeof made === 'number' ? made : 0;
+  return makeEntry(ctx, last.parent, last.name, 'symlink', 0o777, target);
 }
 
 export function sysSymlink(ctx: SyscallContext): Outcome {
@@ -96,8 +96,7 @@ function mknodAt(ctx: SyscallContext, dirfd: number, pathAddr: number, mode: num
   if (typeof last === 'number') return last;
   if (type === S_IFCHR || type === S_IFBLK) return -Errno.EPERM;
   const kind = type === S_IFIFO ? 'fifo' : type === S_IFSOCK ? 'socket' : 'file';
-  const made = createEntry(ctx, last.parent, last.name, kind, mode & 0o7777);
-  return typeof made === 'number' ? made : 0;
+  return makeEntry(ctx, last.parent, last.name, kind, mode & 0o7777);
 }
 
 export function sysMknod(ctx: SyscallContext): Outcome {
@@ -115,6 +114,12 @@ function removeEntry(ctx: SyscallContext, last: LastComponent, entry: VNode): nu
   const denied = mayChangeDir(ctx, last.parent);
   if (denied) return denied;
   if (!stickyAllows(ctx, last.parent, entry)) return -Errno.EPERM;
+  const bind = writableOf(last.parent);
+  if (bind) {
+    const removed = removeOnHost(child(bind, last.name), entry.stat.isDirectory());
+    if (removed === 0) notifyRemoved(ctx, last.parent, last.name, entry);
+    return removed;
+  }
   const dir = upperDir(ctx, last.parent);
   if (typeof dir === 'number') return dir;
   ctx.emit({ type: 'OverlayRemoved', parent: dir.id, name: last.name, whiteout: lowerHas(ctx, dir, last.name), timeNs: nowNs() });
@@ -160,7 +165,7 @@ function rmdirAt(ctx: SyscallContext, dirfd: number, path: string): number {
   if (typeof node === 'number') return node;
   if (!node.stat.isDirectory()) return -Errno.ENOTDIR;
   if (isMountPoint(ctx, node.path)) return -Errno.EBUSY;
-  if (!inOverlay(ctx, last.parent) || !inOverlay(ctx, node)) return -Errno.EROFS;
+  if (!changeable(ctx, last.parent) || !changeable(ctx, node)) return -Errno.EROFS;
   const empty = isEmptyDir(ctx, node);
   if (typeof empty === 'number') return empty;
   if (!empty) return -Errno.ENOTEMPTY;
@@ -175,7 +180,7 @@ function unlinkFileAt(ctx: SyscallContext, dirfd: number, path: string): number 
   if (typeof node === 'number') return node;
   if (node.stat.isDirectory()) return -Errno.EISDIR;
   if (last.trailingSlash) return -Errno.ENOTDIR;
-  if (!inOverlay(ctx, last.parent)) return -Errno.EROFS;
+  if (!changeable(ctx, last.parent)) return -Errno.EROFS;
   return removeEntry(ctx, last, node);
 }
 
@@ -244,7 +249,14 @@ function renameAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdir
     return -Errno.ENOTDIR;
   }
   if (isMountPoint(ctx, src.path) || (dst && isMountPoint(ctx, dst.path))) return -Errno.EBUSY;
-  if (!inOverlay(ctx, from.parent) || !inOverlay(ctx, to.parent)) return inOverlay(ctx, from.parent) || inOverlay(ctx, to.parent) ? -Errno.EXDEV : -Errno.EROFS;
+  const fromBind = writableOf(from.parent);
+  const toBind = writableOf(to.parent);
+  if (fromBind || toBind) {
+    // An :rw mount is a mount: nothing is renamed into or out of it.
+    if (!sameBind(fromBind, toBind)) return -Errno.EXDEV;
+  } else if (!inOverlay(ctx, from.parent) || !inOverlay(ctx, to.parent)) {
+    return inOverlay(ctx, from.parent) || inOverlay(ctx, to.parent) ? -Errno.EXDEV : -Errno.EROFS;
+  }
   if (mountOf(ctx, from.parent.path) !== mountOf(ctx, to.parent.path)) return -Errno.EXDEV; // into or out of /dev/shm
   const dstPath = joinPath(to.parent.path, to.name);
   if (isBelow(dstPath, src.path)) return -Errno.EINVAL; // a directory cannot move into itself
@@ -264,6 +276,12 @@ function renameAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdir
   const denied = mayChangeDir(ctx, from.parent) || mayChangeDir(ctx, to.parent);
   if (denied) return denied;
   if (!stickyAllows(ctx, from.parent, src) || (dst && !stickyAllows(ctx, to.parent, dst))) return -Errno.EPERM;
+  if (fromBind && toBind) {
+    if (exchange) return -Errno.EINVAL; // not offered on the host side
+    const renamed = renameOnHost(child(fromBind, from.name), child(toBind, to.name));
+    if (renamed === 0) notifyRenamed(ctx, from, to, src, dst, false);
+    return renamed;
+  }
 
   const fromDir = upperDir(ctx, from.parent);
   if (typeof fromDir === 'number') return fromDir;
@@ -280,15 +298,18 @@ function renameAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdir
     fromParent: fromDir.id, fromName: from.name, toParent: toDir.id, toName: to.name,
     whiteout: !exchange && lowerHas(ctx, fromDir, from.name), exchange, timeNs: nowNs(),
   });
-  if (inotifyActive(ctx)) {
-    notifyMoved(ctx, from, to, src);
-    if (exchange && dst) notifyMoved(ctx, to, from, dst);
-    else if (dst) fsNotify(ctx, IN_ATTRIB, inodeOf(dst.stat), null);
-    fsNotify(ctx, IN_MOVE_SELF, inodeOf(src.stat), null);
-    if (exchange && dst) fsNotify(ctx, IN_MOVE_SELF, inodeOf(dst.stat), null);
-    else if (dst && lastLinkGone(ctx, dst)) fsNotify(ctx, IN_DELETE_SELF, inodeOf(dst.stat), null);
-  }
+  notifyRenamed(ctx, from, to, src, dst, exchange);
   return 0;
+}
+
+function notifyRenamed(ctx: SyscallContext, from: LastComponent, to: LastComponent, src: VNode, dst: VNode | undefined, exchange: boolean): void {
+  if (!inotifyActive(ctx)) return;
+  notifyMoved(ctx, from, to, src);
+  if (exchange && dst) notifyMoved(ctx, to, from, dst);
+  else if (dst) fsNotify(ctx, IN_ATTRIB, inodeOf(dst.stat), null);
+  fsNotify(ctx, IN_MOVE_SELF, inodeOf(src.stat), null);
+  if (exchange && dst) fsNotify(ctx, IN_MOVE_SELF, inodeOf(dst.stat), null);
+  else if (dst && lastLinkGone(ctx, dst)) fsNotify(ctx, IN_DELETE_SELF, inodeOf(dst.stat), null);
 }
 
 export function sysRename(ctx: SyscallContext): Outcome {
@@ -343,6 +364,19 @@ function linkAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdirfd
   if (isVNode ? src.stat.isDirectory() : src.kind === 'dir') return -Errno.EPERM;
   const last = newEntry(ctx, newdirfd, newAddr, false);
   if (typeof last === 'number') return last;
+  const fromBind = isVNode ? writableOf(src) : undefined;
+  const toBind = writableOf(last.parent);
+  if (fromBind || toBind) {
+    if (!sameBind(fromBind, toBind)) return -Errno.EXDEV;
+    const denied = mayChangeDir(ctx, last.parent);
+    if (denied) return denied;
+    const linked = linkOnHost(fromBind!, child(toBind!, last.name));
+    if (linked === 0 && isVNode) {
+      fsNotify(ctx, IN_ATTRIB, inodeOf(src.stat), null);
+      fsNotify(ctx, IN_CREATE, null, inodeOf(last.parent.stat), last.name);
+    }
+    return linked;
+  }
   if (!inOverlay(ctx, last.parent)) return -Errno.EXDEV;
   if (isVNode && !inOverlay(ctx, src)) return -Errno.EXDEV;
   if (mountOf(ctx, isVNode ? src.path : nodeMount(ctx, src)) !== mountOf(ctx, last.parent.path)) return -Errno.EXDEV;

@@ -20,6 +20,7 @@ import { readPty, writePty } from './pty.js';
 import { pending, type Outcome } from './outcome.js';
 import { O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 import { SIGPIPE } from '../abi/signals.js';
+import { writeBound } from './bind_ops.js';
 
 /** Linux caps one read or write at this many bytes (MAX_RW_COUNT). */
 const MAX_RW = 0x7ffff000;
@@ -225,8 +226,9 @@ function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position
     case 'dev':
       return file.path === '/dev/full' ? -Errno.ENOSPC : bytes.length;
     case 'host':
+      return writeBound(ctx, file, bytes, position); // a file of an :rw mount (a write-open of any other host file opens its copy: 'mem')
     case 'synthetic':
-      return -Errno.EBADF; // lower and /proc files are only open for reading (a write-open copies a lower file up: 'mem')
+      return -Errno.EBADF; // /proc files are only open for reading
     case 'mem':
       return writeMem(ctx, d, bytes, position);
     case 'stdio': {

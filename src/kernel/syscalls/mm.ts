@@ -10,7 +10,8 @@ import type { SyscallContext } from './context.js';
 import { memFile } from './mem_file.js';
 import type { Outcome } from './outcome.js';
 import { SYS } from './numbers.js';
-import { O_ACCMODE, O_WRONLY } from '../abi/open_flags.js';
+import { O_ACCMODE, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
+import { resolvePath } from './paths.js';
 
 const PROT_READ = 1;
 const PROT_WRITE = 2;
@@ -49,7 +50,8 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   const file = d.file;
   const shared = type !== MAP_PRIVATE;
   if ((file.flags & O_ACCMODE) === O_WRONLY) return -Errno.EACCES;
-  if (shared && (prot & PROT_WRITE) && file.kind === 'host') return -Errno.EACCES; // opened read-only
+  // Host files are open read-only, but those of an :rw mount may be open for writing too.
+  if (shared && (prot & PROT_WRITE) && file.kind === 'host' && (file.flags & O_ACCMODE) !== O_RDWR) return -Errno.EACCES;
   if (file.kind !== 'host' && file.kind !== 'mem' && file.kind !== 'dev') return -Errno.ENODEV;
 
   // The mapping: anonymous memory on the host, filled with the file's bytes.
@@ -63,7 +65,9 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   if (file.kind === 'host') {
     const hostFd = ctx.kernel.host.fd(file.id);
     if (hostFd === undefined) return -Errno.EBADF;
-    const whole = ctx.kernel.fileCache.contents(hostFd);
+    // A file of an :rw mount may change under the same identity (mtime's granularity): never cached.
+    const node = ctx.kernel.root.hasWritableBinds ? resolvePath(ctx, file.path, false) : undefined;
+    const whole = typeof node === 'object' && node.fs === 'host' && node.writable ? null : ctx.kernel.fileCache.contents(hostFd);
     let bytes: Uint8Array;
     if (whole) {
       bytes = whole.subarray(Math.min(offset, whole.length), Math.min(offset + size, whole.length));

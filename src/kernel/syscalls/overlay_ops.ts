@@ -67,12 +67,13 @@ export function joinPath(dir: string, name: string): string {
 export function outsideOverlay(ctx: SyscallContext, path: string): boolean {
   const top = splitPath(path)[0];
   if (tmpfsMountOfPath(ctx.kernel.root.tmpfs, path)) return false;
+  if (ctx.kernel.readonlyRoot) return true;
   return top === 'dev' || top === 'proc' || top === 'sys';
 }
 
 /** Mount points of the sandbox: they cannot be renamed or removed. */
 export function isMountPoint(ctx: SyscallContext, path: string): boolean {
-  return path === '/' || path === '/dev' || path === '/proc' || path === '/sys' || isTmpfsMount(ctx.kernel.root.tmpfs, path);
+  return path === '/' || path === '/dev' || path === '/proc' || path === '/sys' || isTmpfsMount(ctx.kernel.root.tmpfs, path) || ctx.kernel.root.isBindPoint(path);
 }
 
 /** The mount a path of the overlay lies in: a tmpfs mount point, or '/' (renames and links cannot cross them: EXDEV). */
@@ -83,7 +84,8 @@ export function mountOf(ctx: SyscallContext, path: string): string {
 /** Whether node is a file of the overlay (upper, or lower under it; a tmpfs root before its first change): what changes can reach. */
 export function inOverlay(ctx: SyscallContext, node: VNode): boolean {
   if (tmpfsMountOfPath(ctx.kernel.root.tmpfs, node.path)) return node.fs === 'overlay' || (node.fs === 'synthetic-dir' && isTmpfsMount(ctx.kernel.root.tmpfs, node.path));
-  return (node.fs === 'host' || node.fs === 'overlay') && !outsideOverlay(ctx, node.path);
+  // A writable bind's files are the host's own (syscalls/bind_ops.ts): never copied up.
+  return ((node.fs === 'host' && !node.writable) || node.fs === 'overlay') && !outsideOverlay(ctx, node.path);
 }
 
 function hostLstat(hostPath: string): fs.BigIntStats | undefined {

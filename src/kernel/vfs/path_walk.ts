@@ -63,26 +63,40 @@ export class HostRoot {
    */
   constructor(
     readonly root: string,
-    private readonly binds: ReadonlyArray<{ sandbox: readonly string[]; host: string }> = [],
+    private readonly binds: ReadonlyArray<{ sandbox: readonly string[]; host: string; rw?: boolean }> = [],
     /** The kernel's tmpfs mount points (vfs/tmpfs.ts): /dev/shm, then those of --tmpfs. */
     readonly tmpfs: readonly string[] = TMPFS_MOUNTS,
   ) {}
 
   /** Where a symlink-free sandbox path of the lower layer lives on the host. */
   hostPathOf(components: readonly string[]): string {
-    let base = this.root;
-    let rest = components;
+    const { base, rest } = this.bindOf(components);
+    return hostJoin(base, rest);
+  }
+
+  /** The host directory a lower path lies in (the root, or the longest matching bind) and the components below it. */
+  private bindOf(components: readonly string[]): { base: string; rest: readonly string[]; rw: boolean } {
+    let found = { base: this.root, rest: components, rw: false };
     let matched = -1;
     for (const bind of this.binds) {
       const n = bind.sandbox.length;
       if (n > matched && n <= components.length && bind.sandbox.every((c, i) => components[i] === c)) {
         matched = n;
-        base = bind.host;
-        rest = components.slice(n);
+        found = { base: bind.host, rest: components.slice(n), rw: bind.rw === true };
       }
     }
-    if (rest.length === 0) return base;
-    return (base === '/' ? '' : base) + '/' + rest.join('/');
+    return found;
+  }
+
+  /** Whether some --mount is :rw (its files are the host's, changed in place). */
+  get hasWritableBinds(): boolean {
+    return this.binds.some((b) => b.rw === true);
+  }
+
+  /** Whether a sandbox path is a --mount point (it cannot be removed or renamed: EBUSY). */
+  isBindPoint(path: string): boolean {
+    const components = splitPath(path);
+    return this.binds.some((b) => b.sandbox.length === components.length && b.sandbox.every((c, i) => components[i] === c));
   }
 
   /** Resolves path (absolute, or relative to the sandbox directory `base`); a negative errno on failure. */
@@ -186,10 +200,12 @@ export class HostRoot {
     const found = lookupLayers(opts.upper, components);
     if (typeof found === 'number') return found;
     if (found.layer === 'upper') return { fs: 'overlay', path, stat: this.upperStat(found.node, opts.upper!), node: found.node };
-    const hostPath = this.hostPathOf(found.lower);
+    const bind = this.bindOf(found.lower);
+    const hostPath = hostJoin(bind.base, bind.rest);
     const stat = hostLstat(hostPath);
     if (typeof stat === 'number') return stat;
-    return { fs: 'host', path, hostPath, stat };
+    // Below an :rw bind the host file itself is changed (vfs/writable_bind.ts), never copied up.
+    return bind.rw ? { fs: 'host', path, hostPath, stat, writable: { root: bind.base, rel: bind.rest } } : { fs: 'host', path, hostPath, stat };
   }
 
   /** The attributes of an upper node (a directory's nlink counts the subdirectories of its merged listing). */
@@ -206,6 +222,11 @@ export class HostRoot {
   listLower(lower: string, withIno: boolean): ListedEntry[] | number {
     return listHostDir(this.hostPathOf(lower.split('/').filter((c) => c.length > 0)), withIno);
   }
+}
+
+function hostJoin(base: string, rest: readonly string[]): string {
+  if (rest.length === 0) return base;
+  return (base === '/' ? '' : base) + '/' + rest.join('/');
 }
 
 /** procfs's magic links: they lead to an object (an open file, a process's exe, cwd or root), not a path. */

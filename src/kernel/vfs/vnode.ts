@@ -6,8 +6,11 @@ import type { ProcContext } from './procfs_content.js';
 export type DevName = 'null' | 'zero' | 'full' | 'random' | 'urandom' | 'tty' | 'ptmx';
 
 export type VNode =
-  /** A file of the host root (read-only lower layer) that the overlay's upper layer does not hide. */
-  | { fs: 'host'; path: string; hostPath: string; stat: FileStat }
+  /**
+   * A file of the host root (read-only lower layer) that the overlay's upper layer does not
+   * hide; below a `--mount HOSTDIR:SANDBOXDIR:rw` it is writable: changes go to the host.
+   */
+  | { fs: 'host'; path: string; hostPath: string; stat: FileStat; writable?: WritableBind }
   /** A file, directory or symlink of the overlay's upper layer (new, or copied up). */
   | { fs: 'overlay'; path: string; stat: FileStat; node: OverlayNode }
   /** A directory of a synthetic filesystem (/dev, /proc, /proc/PID...). */
@@ -22,6 +25,14 @@ export type VNode =
   | { fs: 'synthetic-link'; path: string; stat: FileStat; target: string; magic?: { pid: number; fd: number } }
   /** What a followed /proc/PID/fd/N link leads to: that open file itself, as in Linux. */
   | { fs: 'fd'; path: string; stat: FileStat; pid: number; fd: number };
+
+/** Where a file of a writable bind lies on the host: below the bind's directory, by components (no symlink among them). */
+export interface WritableBind {
+  /** HOSTDIR, the bind's host directory. */
+  root: string;
+  /** The path below it, component by component (empty: HOSTDIR itself). */
+  rel: readonly string[];
+}
 
 export interface SyntheticEntry {
   name: string;

@@ -1,0 +1,192 @@
+// The host side of `--mount HOSTDIR:SANDBOXDIR:rw`: the only code that changes host files.
+// Every operation starts from a directory fd of HOSTDIR and opens each component below it
+// with O_NOFOLLOW|O_DIRECTORY from its parent's fd, then acts on the last name relative to
+// that directory fd (through /proc/self/fd/N/NAME, as Node has no *at() calls): a symlink
+// the program planted, or a directory swapped for one by someone else meanwhile, is never
+// followed, so nothing outside HOSTDIR can be reached. The sandbox's own walk has already
+// resolved symlinks and `..` inside the sandbox; this is the host-side guarantee.
+import fs from 'node:fs';
+
+import { Errno } from '../errno.js';
+import { errnoOf } from './path_walk.js';
+import type { WritableBind } from './vnode.js';
+
+const O_PATH = 0o10000000;
+const { O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_CREAT, O_EXCL, O_WRONLY } = fs.constants;
+const S_ISUID = 0o4000;
+const S_ISGID = 0o2000;
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+
+/** The path through which the host kernel reaches what fd refers to (or NAME in the directory fd). */
+function viaFd(fd: number, name?: string): string {
+  return name === undefined ? `/proc/self/fd/${fd}` : `/proc/self/fd/${fd}/${name}`;
+}
+
+function isPlainName(name: string): boolean {
+  return name.length > 0 && name !== '.' && name !== '..' && !name.includes('/');
+}
+
+/** An O_PATH fd of the directory rel below root, no component of which may be a symlink; or -errno. */
+function openDir(root: string, rel: readonly string[]): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(root, O_PATH | O_DIRECTORY);
+  } catch (err) {
+    return -errnoOf(err, Errno.EIO);
+  }
+  for (const name of rel) {
+    if (!isPlainName(name)) {
+      fs.closeSync(fd);
+      return -Errno.EINVAL;
+    }
+    try {
+      const next = fs.openSync(viaFd(fd, name), O_PATH | O_DIRECTORY | O_NOFOLLOW);
+      fs.closeSync(fd);
+      fd = next;
+    } catch (err) {
+      fs.closeSync(fd);
+      // A symlink where a directory was: O_NOFOLLOW|O_DIRECTORY refuses it.
+      return -errnoOf(err, Errno.ENOTDIR);
+    }
+  }
+  return fd;
+}
+
+/** Runs op on the parent directory of bind's file (`dir`, reached through an fd) and the file's name; -errno on failure. */
+function inParent<T>(bind: WritableBind, op: (dir: string, name: string) => T): T | number {
+  const name = bind.rel.at(-1);
+  if (name === undefined || !isPlainName(name)) return -Errno.EBUSY; // HOSTDIR itself has no name here
+  const dirFd = openDir(bind.root, bind.rel.slice(0, -1));
+  if (dirFd < 0) return dirFd;
+  try {
+    return op(viaFd(dirFd), name);
+  } catch (err) {
+    return -errnoOf(err, Errno.EIO);
+  } finally {
+    fs.closeSync(dirFd);
+  }
+}
+
+/** Runs op on the file itself (an O_PATH|O_NOFOLLOW fd of it, reached as /proc/self/fd/N: the inode, never a link's target). */
+function onFile(bind: WritableBind, op: (file: string) => void): number {
+  const fd = bind.rel.length === 0 ? openDir(bind.root, []) : inParent(bind, (dir, name) => fs.openSync(`${dir}/${name}`, O_PATH | O_NOFOLLOW));
+  if (fd < 0) return fd;
+  try {
+    op(viaFd(fd));
+    return 0;
+  } catch (err) {
+    return -errnoOf(err, Errno.EIO);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The file rel below bind's directory: the entry `name` of the directory `dir` is. */
+export function child(dir: WritableBind, name: string): WritableBind {
+  return { root: dir.root, rel: [...dir.rel, name] };
+}
+
+/**
+ * Permission bits a sandbox may give a host file: never set-user-ID, nor set-group-ID on a
+ * file (the host would honour them for whoever runs it there: the sandbox is nosuid).
+ */
+export function hostMode(mode: number, isDir: boolean): number {
+  return mode & (isDir ? 0o7777 & ~S_ISUID : 0o7777 & ~(S_ISUID | S_ISGID));
+}
+
+/** Opens an existing file (O_NOFOLLOW, O_NONBLOCK added); the host fd or -errno. */
+export function openFile(bind: WritableBind, flags: number): number {
+  return inParent(bind, (dir, name) => {
+    const fd = fs.openSync(`${dir}/${name}`, flags | O_NOFOLLOW | O_NONBLOCK);
+    if (!fs.fstatSync(fd).isFile()) {
+      fs.closeSync(fd);
+      return -Errno.EACCES; // host devices, FIFOs and sockets are never opened
+    }
+    return fd;
+  });
+}
+
+/** Makes a new regular file, directory or symlink with exactly mode's bits (the host's umask does not apply); 0 or -errno. */
+export function create(bind: WritableBind, kind: 'file' | 'dir' | 'symlink', mode: number, target = ''): number {
+  const made = inParent(bind, (dir, name) => {
+    const at = `${dir}/${name}`;
+    if (kind === 'symlink') {
+      fs.symlinkSync(target, at);
+      return 0;
+    }
+    if (kind === 'dir') fs.mkdirSync(at, { mode: mode & 0o777 });
+    else fs.closeSync(fs.openSync(at, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, mode & 0o777));
+    return 0;
+  });
+  if (made !== 0 || kind === 'symlink') return made;
+  // Only the permission bits (and a directory's sticky bit) come from mode, as with mkdir and
+  // open; a set-group-ID bit the host gave a directory (its parent has it) stays.
+  const own = kind === 'dir' ? 0o1777 : 0o7777;
+  return onFile(bind, (file) => {
+    const current = fs.statSync(file).mode & 0o7777;
+    const wanted = (current & ~own) | hostMode(mode & own, kind === 'dir');
+    if (wanted !== current) fs.chmodSync(file, wanted);
+  });
+}
+
+export function remove(bind: WritableBind, isDir: boolean): number {
+  return inParent(bind, (dir, name) => {
+    if (isDir) fs.rmdirSync(`${dir}/${name}`);
+    else fs.unlinkSync(`${dir}/${name}`);
+    return 0;
+  });
+}
+
+/** rename(2) within one bind (the caller checked both ends are in it). */
+export function rename(from: WritableBind, to: WritableBind): number {
+  return inParent(from, (fromDir, fromName) => {
+    return inParent(to, (toDir, toName) => {
+      fs.renameSync(`${fromDir}/${fromName}`, `${toDir}/${toName}`);
+      return 0;
+    });
+  });
+}
+
+/** link(2) within one bind: never follows a symlink (the link is to the symlink itself, as linkat without AT_SYMLINK_FOLLOW). */
+export function link(from: WritableBind, to: WritableBind): number {
+  return inParent(from, (fromDir, fromName) => {
+    return inParent(to, (toDir, toName) => {
+      fs.linkSync(`${fromDir}/${fromName}`, `${toDir}/${toName}`);
+      return 0;
+    });
+  });
+}
+
+export function chmod(bind: WritableBind, mode: number): number {
+  return onFile(bind, (file) => {
+    const isDir = (fs.statSync(file).mode & S_IFMT) === S_IFDIR;
+    fs.chmodSync(file, hostMode(mode, isDir));
+  });
+}
+
+export function chown(bind: WritableBind, uid: number, gid: number): number {
+  return onFile(bind, (file) => fs.chownSync(file, uid, gid));
+}
+
+/** Sets the times (ns since the epoch; null: leave as is). */
+export function setTimes(bind: WritableBind, atimeNs: bigint | null, mtimeNs: bigint | null): number {
+  return onFile(bind, (file) => {
+    const st = fs.statSync(file, { bigint: true });
+    const seconds = (ns: bigint): number => Number(ns) / 1e9;
+    fs.utimesSync(file, seconds(atimeNs ?? st.atimeNs), seconds(mtimeNs ?? st.mtimeNs));
+  });
+}
+
+export function truncate(bind: WritableBind, length: number): number {
+  const fd = openFile(bind, O_WRONLY);
+  if (fd < 0) return fd;
+  try {
+    fs.ftruncateSync(fd, length);
+    return 0;
+  } catch (err) {
+    return -errnoOf(err, Errno.EIO);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
