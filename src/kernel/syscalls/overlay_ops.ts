@@ -67,7 +67,6 @@ export function joinPath(dir: string, name: string): string {
 export function outsideOverlay(ctx: SyscallContext, path: string): boolean {
   const top = splitPath(path)[0];
   if (tmpfsMountOfPath(ctx.kernel.root.tmpfs, path)) return false;
-  if (ctx.kernel.readonlyRoot) return true;
   return top === 'dev' || top === 'proc' || top === 'sys';
 }
 
