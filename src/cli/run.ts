@@ -15,8 +15,11 @@ import { parseRunOptions, RUN_USAGE, type RunOptions } from './run_options.js';
 import type { NamedSandbox } from '../sandbox/named_sandbox.js';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-/** The sandbox's user: root inside it (an unprivileged user on the host). */
-const ROOT_CREDS: Credentials = { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [] };
+/** The program's user inside the sandbox (root unless --user; an unprivileged user on the host either way). */
+function credentialsOf(user: { uid: number; gid: number }): Credentials {
+  const { uid, gid } = user;
+  return { uid, euid: uid, suid: uid, gid, egid: gid, sgid: gid, groups: [] };
+}
 
 export function warn(message: string): void {
   fs.writeSync(2, `tsvisor: ${message}\n`);
@@ -95,7 +98,7 @@ export async function runCommand(args: string[], globals: GlobalOptions): Promis
   }
   let status: number;
   try {
-    status = await kernel.run(prepared, cwd, ROOT_CREDS);
+    status = await kernel.run(prepared, cwd, credentialsOf(opts.user));
   } catch (err) {
     if (err instanceof PlatformError) throw new CliError(`cannot start the sandbox: ${err.message}`);
     throw err;

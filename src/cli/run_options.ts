@@ -21,6 +21,8 @@ export interface RunOptions {
   mounts: Array<{ host: string; sandbox: string; rw: boolean }>;
   /** --tmpfs PATH: empty in-memory filesystems mounted at sandbox paths. */
   tmpfs: string[];
+  /** --user UID:GID: the program's user and group inside the sandbox (default root, 0:0). */
+  user: { uid: number; gid: number };
 }
 
 export interface SandboxLimits {
@@ -70,6 +72,15 @@ function parseTmpfs(spec: string): string {
   return at;
 }
 
+/** UID:GID, two numbers (ids of the sandbox, which need not exist in its /etc/passwd). */
+function parseUser(spec: string): { uid: number; gid: number } {
+  const m = /^(\d+):(\d+)$/.exec(spec);
+  const [uid, gid] = m ? [Number(m[1]), Number(m[2])] : [-1, -1];
+  // 2^32-1 is (uid_t)-1: "no change" for the set*id calls, never an id.
+  if (!m || uid >= 0xffffffff || gid >= 0xffffffff) throw new CliError(`--user wants UID:GID (numbers), got '${spec}'`);
+  return { uid, gid };
+}
+
 function parseCount(text: string, option: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new CliError(`${option} wants a positive number, got '${text}'`);
   return Number(text);
@@ -87,6 +98,8 @@ options:
   --env K=V      set a variable (repeatable); the program otherwise gets
                  tsvisor's own environment
   --strace       print one line per syscall on stderr
+  --user UID:GID run the program as this user and group (no supplementary
+                 groups) instead of the sandbox's root
   --mount HOSTDIR:SANDBOXDIR[:ro|:rw]
                  show a host directory at SANDBOXDIR (repeatable); like the root, it
                  is a read-only lower layer: the sandbox's changes stay in its overlay;
@@ -120,6 +133,7 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
   let hostname = 'tsvisor';
   let record: string | undefined;
   let sandboxName: string | undefined;
+  let user = { uid: 0, gid: 0 };
   const mounts: Array<{ host: string; sandbox: string; rw: boolean }> = [];
   const tmpfs: string[] = [];
   const limits: SandboxLimits = { ...DEFAULT_LIMITS };
@@ -153,6 +167,9 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
       }
       case '--strace':
         strace = true;
+        break;
+      case '--user':
+        user = parseUser(value());
         break;
       case '--record':
         record = value();
@@ -210,6 +227,6 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
       else env.push(kv);
     }
     const defaultCwd = root === '/' ? process.cwd() : '/';
-    return { rootfs: root, cwd: cwd ?? defaultCwd, env, strace, command, limits, hostname, mounts, tmpfs, ...(record === undefined ? {} : { record }), ...(sandboxName === undefined ? {} : { name: sandboxName }) };
+    return { rootfs: root, cwd: cwd ?? defaultCwd, env, strace, command, limits, hostname, mounts, tmpfs, user, ...(record === undefined ? {} : { record }), ...(sandboxName === undefined ? {} : { name: sandboxName }) };
   }
 }

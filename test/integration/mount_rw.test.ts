@@ -118,8 +118,8 @@ describe('--mount HOSTDIR:SANDBOXDIR:rw', function () {
       'echo planted > out-link/via-link; echo "via-link $?"', // the link's target as the sandbox sees it: its overlay
       'echo planted > ../tsvisor-escape-root && cat /tsvisor-escape-root',
       'ln -s ../../../../.. up; echo planted > up/tmp/tsvisor-escape-up && cat /tmp/tsvisor-escape-up',
-      'python3 -c "import os\ntry: os.rename(\'/mnt/mine\', \'/tmp/mine\')\nexcept OSError as e: print(\'rename\', e.strerror)"',
-      'python3 -c "import os\ntry: os.link(\'/mnt/mine\', \'/tmp/mine\')\nexcept OSError as e: print(\'link\', e.strerror)"',
+      'python3 -c "import os\ntry: os.rename(\'/mnt/mine\', \'/tmp/tsvisor-rw-moved\')\nexcept OSError as e: print(\'rename\', e.strerror)"',
+      'python3 -c "import os\ntry: os.link(\'/mnt/mine\', \'/tmp/tsvisor-rw-linked\')\nexcept OSError as e: print(\'link\', e.strerror)"',
       'python3 -c "import os\ntry: os.rename(\'/etc/hostname\', \'/mnt/hostname\')\nexcept OSError as e: print(\'rename in\', e.strerror)"',
       'rmdir /mnt 2>/dev/null || echo "rmdir busy"',
     ].join('\n');

@@ -498,6 +498,7 @@ export function sysChdir(ctx: SyscallContext): Outcome {
   const node = resolveAt(ctx, AT_FDCWD, path, true);
   if (typeof node === 'number') return node;
   if (!node.stat.isDirectory()) return -Errno.ENOTDIR;
+  if (!mayAccess(ctx.process, node.stat, 1)) return -Errno.EACCES;
   ctx.emit({ type: 'CwdChanged', pid: ctx.process.pid, cwd: node.path });
   return 0;
 }
@@ -506,6 +507,9 @@ export function sysFchdir(ctx: SyscallContext): Outcome {
   const d = lookupFd(ctx, ctx.int(0));
   if (!d) return -Errno.EBADF;
   if (d.file.kind !== 'dir') return -Errno.ENOTDIR;
+  const st = statOfFile(ctx, d.file);
+  if (typeof st === 'number') return st;
+  if (!mayAccess(ctx.process, st, 1)) return -Errno.EACCES;
   ctx.emit({ type: 'CwdChanged', pid: ctx.process.pid, cwd: d.file.path });
   return 0;
 }

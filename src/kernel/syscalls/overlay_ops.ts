@@ -7,6 +7,7 @@ import { Errno } from '../errno.js';
 import type { OverlayDir, OverlayNode, ProcessState } from '../state.js';
 import { S_IFMT, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK, type FileStat } from '../vfs/file_stat.js';
 import { freshIno, mergedEntries } from '../vfs/overlay.js';
+import { permits } from '../vfs/permission.js';
 import { errnoOf, listHostDir, splitPath } from '../vfs/path_walk.js';
 import { isTmpfsMount, tmpfsDev, tmpfsMountOfPath, TMPFS_ROOT_INO, TMPFS_ROOT_MODE } from '../vfs/tmpfs.js';
 import type { VNode } from '../vfs/vnode.js';
@@ -234,10 +235,7 @@ function inGroup(p: ProcessState, gid: number): boolean {
 
 /** Whether the process may use st with the rwx bits of mask (4 read, 2 write, 1 search). */
 export function mayAccess(p: ProcessState, st: FileStat, mask: number): boolean {
-  if (isRoot(p)) return true;
-  const mode = Number(st.mode);
-  const shift = Number(st.uid) === p.creds.euid ? 6 : inGroup(p, Number(st.gid)) ? 3 : 0;
-  return ((mode >> shift) & mask) === mask;
+  return permits(p.creds, st, mask);
 }
 
 /** Creating or removing entries of dir needs write and search permission on it. */

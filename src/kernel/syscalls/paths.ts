@@ -42,7 +42,8 @@ export function baseDir(ctx: SyscallContext, dirfd: number, path: string): strin
 
 /** How the calling process walks paths: its /proc view and the overlay's upper layer. */
 export function walkOptions(ctx: SyscallContext, follow: boolean): WalkOptions {
-  return { followFinal: follow, view: processView(ctx), upper: ctx.kernel.state.overlay, ptys: ctx.kernel.state.ptys };
+  const creds = ctx.process.creds;
+  return { followFinal: follow, view: processView(ctx), upper: ctx.kernel.state.overlay, ptys: ctx.kernel.state.ptys, ...(creds.euid === 0 ? {} : { searchAs: creds }) };
 }
 
 /** Resolves (dirfd, path) for a syscall. An empty path is ENOENT (AT_EMPTY_PATH is the caller's). */

@@ -3,7 +3,8 @@ import { Errno } from '../errno.js';
 import { ExecError, prepareExec } from '../loader/exec.js';
 import type { SyscallContext } from './context.js';
 import { hostRuns, type Outcome } from './outcome.js';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir } from './paths.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, resolveAt } from './paths.js';
+import { mayAccess } from './overlay_ops.js';
 import { SYS } from './numbers.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT } from '../abi/signals.js';
 
@@ -257,6 +258,12 @@ function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: 
   if (typeof envp === 'number') return envp;
   const base = baseDir(ctx, dirfd, path);
   if (typeof base === 'number') return base;
+  // Another user than root needs search permission on the way and execute permission on the file.
+  if (ctx.process.creds.euid !== 0 && path.length > 0) {
+    const file = resolveAt(ctx, dirfd, path, true);
+    if (typeof file === 'number') return file;
+    if (!mayAccess(ctx.process, file.stat, 1)) return -Errno.EACCES;
+  }
   try {
     const prepared = prepareExec(ctx.kernel.root, base, path, argv, envp, ctx.kernel.state.overlay);
     return { kind: 'exec', prepared };

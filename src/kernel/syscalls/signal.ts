@@ -34,11 +34,26 @@ export function sysRtSigaction(ctx: SyscallContext): Outcome {
   return hostRuns;
 }
 
+const SIGCONT = 18;
+
+/**
+ * Linux's kill permission: root may signal anyone; others the processes whose real or saved
+ * uid is their real or effective uid; SIGCONT any process of the same session.
+ */
+function maySignal(sender: ProcessState, target: ProcessState, sig: number): boolean {
+  const s = sender.creds;
+  const t = target.creds;
+  if (s.euid === 0 || (sig === SIGCONT && sender.sid === target.sid)) return true;
+  return s.euid === t.uid || s.euid === t.suid || s.uid === t.uid || s.uid === t.suid;
+}
+
 /** tkill/tgkill: one thread of the sandbox (the host delivers, so the handler runs for real). */
 function signalThread(ctx: SyscallContext, tid: number, sig: number): number {
   if (sig < 0 || sig > NSIG) return -Errno.EINVAL;
   const thread = ctx.kernel.state.threads.get(tid);
   if (!thread) return -Errno.ESRCH;
+  const target = ctx.kernel.state.processes.get(thread.pid);
+  if (target && !maySignal(ctx.process, target, sig)) return -Errno.EPERM;
   if (sig !== 0) {
     ctx.kernel.noteSignalSender(thread.pid, sig, { code: SI_TKILL, pid: ctx.process.pid, uid: ctx.process.creds.uid, status: -1 });
     ctx.kernel.platform.signalThread(thread.hostTid, sig);
@@ -63,6 +78,9 @@ export function sysKill(ctx: SyscallContext): Outcome {
   else if (pid === -1) targets = running.filter((p) => p.pid !== 1 && p.pid !== ctx.process.pid);
   else targets = running.filter((p) => p.pgid === -pid);
   if (targets.length === 0) return -Errno.ESRCH;
+  // The processes the caller may not signal are left out; none at all is EPERM.
+  targets = targets.filter((p) => maySignal(ctx.process, p, sig));
+  if (targets.length === 0) return -Errno.EPERM;
   if (sig === 0) return 0;
   for (const p of targets) {
     // A zombie can still be signalled (nothing happens), as on Linux.

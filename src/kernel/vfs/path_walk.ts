@@ -8,10 +8,11 @@
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
-import type { OverlayNode, OverlayState, PtyState } from '../state.js';
+import type { Credentials, OverlayNode, OverlayState, PtyState } from '../state.js';
 import { devfsLookup } from './devfs.js';
 import type { FileStat } from './file_stat.js';
 import { DT_DIR, lookupLayers, mergedEntries, nodeStat, type ListedEntry } from './overlay.js';
+import { permits } from './permission.js';
 import { procfsLookup } from './procfs.js';
 import { TMPFS_MOUNTS, tmpfsMountOf, tmpfsRootId, untouchedTmpfsRoot } from './tmpfs.js';
 import type { ProcessView, VNode } from './vnode.js';
@@ -31,6 +32,8 @@ export interface WalkOptions {
   resolve?: ResolveRules;
   /** The live pseudo-terminals (/dev/pts). */
   ptys?: ReadonlyMap<number, PtyState>;
+  /** Who walks, when not root: every directory walked through needs search (x) permission (EACCES). */
+  searchAs?: Credentials;
 }
 
 /** How openat2 restricts a walk (RESOLVE_* flags). */
@@ -131,6 +134,7 @@ export class HostRoot {
     while (pending.length > 0) {
       const name = pending.pop()!;
       if (!node.stat.isDirectory()) return -Errno.ENOTDIR;
+      if (opts.searchAs && !permits(opts.searchAs, node.stat, 1)) return -Errno.EACCES;
       if (name === '.') continue;
       if (name === '..') {
         if (rules?.scope && current.length <= scopeRoot.length) {

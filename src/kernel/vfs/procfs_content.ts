@@ -120,13 +120,20 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
       `Uid:\t${cr.uid}\t${cr.euid}\t${cr.suid}\t${cr.euid}`,
       `Gid:\t${cr.gid}\t${cr.egid}\t${cr.sgid}\t${cr.egid}`,
       `FDSize:\t64`,
-      `Groups:\t${cr.groups.join(' ')}`,
+      // Linux ends the list with a space, even an empty one.
+      `Groups:\t${cr.groups.join(' ')} `,
       `NStgid:\t${p.pid}`,
       `NSpid:\t${p.pid}`,
       `NSpgid:\t${p.pgid}`,
       `NSsid:\t${p.sid}`,
       `Threads:\t${p.threads.length}`,
       ...keep,
+      // Capabilities follow the uid: root holds every one of the sandbox's namespace, others none.
+      `CapInh:\t${CAPS_NONE}`,
+      `CapPrm:\t${cr.euid === 0 ? CAPS_ALL : CAPS_NONE}`,
+      `CapEff:\t${cr.euid === 0 ? CAPS_ALL : CAPS_NONE}`,
+      `CapBnd:\t${CAPS_ALL}`,
+      `CapAmb:\t${CAPS_NONE}`,
       `NoNewPrivs:\t1`,
       `Seccomp:\t0`,
     ];
@@ -140,6 +147,10 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
   oom_score_adj: () => '0\n',
   loginuid: () => '4294967295\n',
 };
+
+/** Capability sets of /proc/PID/status: every capability up to CAP_LAST_CAP (40), or none. */
+const CAPS_ALL = '000001ffffffffff';
+const CAPS_NONE = '0000000000000000';
 
 /** The host's view of the stub's memory, with the kernel's names for file-backed ranges. */
 function maps(p: ProcessState): string {
