@@ -1,5 +1,5 @@
 // Options given before the command, as runc takes them: `tsvisor --root DIR run ...`.
-import { defaultStateRoot } from '../sandbox/registry.js';
+import { defaultStateRoot } from '../sandbox/state_root.js';
 import { CliError } from './errors.js';
 
 export interface GlobalOptions {

@@ -2,7 +2,6 @@
 // holding its description and its control socket. The root and every entry are private to
 // the user (mode 0700), so only that user can reach a sandbox's socket.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import { z } from 'zod';
@@ -26,12 +25,7 @@ export type SandboxEntry = z.infer<typeof SandboxEntrySchema>;
 
 export class RegistryError extends Error {}
 
-/** The state root: --root, else /run/tsvisor for root, else $XDG_RUNTIME_DIR/tsvisor. */
-export function defaultStateRoot(environ: NodeJS.ProcessEnv = globalThis.process.env): string {
-  if (globalThis.process.getuid?.() === 0) return '/run/tsvisor';
-  const runtime = environ.XDG_RUNTIME_DIR;
-  return path.join(runtime && runtime.length > 0 ? runtime : path.join(os.tmpdir(), `tsvisor-${globalThis.process.getuid?.() ?? 0}`), 'tsvisor');
-}
+export { defaultStateRoot } from './state_root.js';
 
 export function checkId(id: string): string {
   if (!ID_PATTERN.test(id)) throw new RegistryError(`invalid sandbox name '${id}' (letters, digits, and _.+- after the first, at most 128)`);
