@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/sandbox_spawn.cc",
         "native/seccomp_filter.cc",
+        "native/stub_fd_channel.cc",
         "native/tracer.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -17,6 +17,7 @@
 
 #include "sandbox_spawn.h"
 #include "seccomp_filter.h"
+#include "stub_fd_channel.h"
 #include "tracer.h"
 
 namespace {
@@ -40,6 +41,8 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   out.Set("initPid", r.initPid);
   out.Set("stubTid", r.stubTid);
   out.Set("isolated", r.isolated);
+  out.Set("channelFd", r.channelFd);
+  out.Set("channelStubEnd", r.channelStubEnd);
   return out;
 }
 
@@ -328,6 +331,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setHostRlimit", Napi::Function::New(env, SetHostRlimit));
   exports.Set("patchSiginfo", Napi::Function::New(env, PatchSiginfo));
   exports.Set("allowedSyscalls", Napi::Function::New(env, AllowedSyscalls));
+  exports.Set("channelSend", Napi::Function::New(env, ChannelSend));
+  exports.Set("channelDrain", Napi::Function::New(env, ChannelDrain));
   return exports;
 }
 

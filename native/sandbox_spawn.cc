@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "seccomp_filter.h"
+#include "stub_fd_channel.h"
 #include "tracer.h"
 
 namespace {
@@ -39,6 +40,7 @@ struct ChildPlan {
   int syncRead;
   int errWrite;
   int stubFd;
+  int channelFd;  // the stubs' end of the fd channel (stub_fd_channel.h)
   bool isolated;
   sock_fprog filter;
 };
@@ -132,10 +134,13 @@ void resetSignals() {
   // (at 4). Both are first moved out of the way so the renumbering cannot clobber either.
   int stubHigh = fcntl(plan.stubFd, F_DUPFD, 1000);
   int errHigh = fcntl(plan.errWrite, F_DUPFD_CLOEXEC, 1000);
-  if (stubHigh < 0 || errHigh < 0) childFail(plan, "dup");
-  if (dup2(stubHigh, kStubFd) != kStubFd || dup3(errHigh, 4, O_CLOEXEC) != 4) _exit(126);
+  int channelHigh = fcntl(plan.channelFd, F_DUPFD, 1000);
+  if (stubHigh < 0 || errHigh < 0 || channelHigh < 0) childFail(plan, "dup");
+  if (dup2(stubHigh, kStubFd) != kStubFd || dup3(errHigh, 4, O_CLOEXEC) != 4 ||
+      dup2(channelHigh, kChannelFd) != kChannelFd)
+    _exit(126);
   for (int fd = 0; fd < 3; fd++) close(fd);
-  syscall(SYS_close_range, 5, ~0U, 0);
+  syscall(SYS_close_range, kChannelFd + 1, ~0U, 0);
   ChildPlan moved = plan;
   moved.errWrite = 4;
   prctl(PR_SET_NAME, "tsvisor-init", 0, 0, 0);
@@ -144,6 +149,7 @@ void resetSignals() {
   if (stub < 0) childFail(moved, "fork stub");
   close(4);
   close(kStubFd);
+  close(kChannelFd);
   sigset_t all;
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, nullptr);
@@ -192,6 +198,9 @@ SpawnResult fail(SpawnResult r, const std::string& why, pid_t killPid) {
     int status;
     waitpid(killPid, &status, __WALL);
   }
+  if (r.channelFd >= 0) close(r.channelFd);
+  if (r.channelStubEnd >= 0) close(r.channelStubEnd);
+  r.channelFd = r.channelStubEnd = -1;
   r.ok = false;
   r.error = why;
   return r;
@@ -210,8 +219,12 @@ SpawnResult spawnSandbox(const std::string& stubPath, bool isolate) {
     close(stubFd);
     return fail(r, std::string("pipe: ") + strerror(errno), -1);
   }
+  if (!createStubChannel(&r.channelFd, &r.channelStubEnd)) {
+    close(stubFd);
+    return fail(r, std::string("socketpair: ") + strerror(errno), -1);
+  }
   // CLONE_UNTRACED: under a debugger or strace -f, init must still be ours to trace.
-  ChildPlan plan{sync[0], err[1], stubFd, isolate,
+  ChildPlan plan{sync[0], err[1], stubFd, r.channelStubEnd, isolate,
                  {static_cast<unsigned short>(filter.size()), filter.data()}};
   pid_t init = -1;
   if (isolate) {

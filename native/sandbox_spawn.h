@@ -10,6 +10,8 @@ struct SpawnResult {
   pid_t initPid = -1;    // host pid of the sandbox's init (killing it ends the sandbox)
   pid_t stubTid = -1;    // host tid of the first stub, stopped at its first trapped syscall
   bool isolated = false; // whether new user/pid/mount/net/ipc/uts namespaces were made
+  int channelFd = -1;      // the kernel's end of the fd channel (stub_fd_channel.h)
+  int channelStubEnd = -1; // the kernel's copy of the stubs' end, to drain it
 };
 
 // The host fd number at which every stub holds the stub binary (for execveat).

@@ -10,6 +10,9 @@ export interface SpawnResult {
   initPid: number;
   stubTid: number;
   isolated: boolean;
+  /** The kernel's end of the sandbox's fd channel, and its copy of the stubs' end (native/stub_fd_channel.h). */
+  channelFd: number;
+  channelStubEnd: number;
 }
 
 /** A stopped thread as a checkpoint keeps it (see Platform.captureThread). */
@@ -57,6 +60,10 @@ export interface NativeAddon {
   setHostRlimit(pid: number, resource: number, soft: number, hard: number): number;
   patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number): boolean;
   allowedSyscalls(): number[];
+  /** Queues fd on the fd channel: 0 or -errno. */
+  channelSend(channelFd: number, fd: number): number;
+  /** Empties the channel through the stubs' end, closing the fds in it. */
+  channelDrain(stubEnd: number): number;
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   hostLseek(fd: number, offset: number, whence: number): number;
 }

@@ -1,6 +1,7 @@
 // The platform: how the kernel traps and drives the sandboxed program. The kernel sees only
 // this interface; src/platform/ptrace_platform.ts implements it over the native addon.
 import type { Stop } from './stops.js';
+import type { HostFileRef } from './stub_file_fds.js';
 
 export interface SandboxHandle {
   /** Host pid of the sandbox's init; killing it ends every sandbox process. */
@@ -40,6 +41,13 @@ export interface Platform {
   setReturn(tid: number, value: number): void;
   /** Resumes from a signal, event or exit stop, delivering sig (0: none). */
   resume(tid: number, sig: number, catchExit?: boolean): void;
+  /**
+   * mmap of a host file the kernel holds open, [addr, length, prot, flags (no MAP_ANONYMOUS),
+   * offset], in thread tid of host process pid (at a syscall stop), mapped from the file
+   * itself: processes share the host's page cache. scratch: 128 free bytes of the thread's
+   * memory. The address, or -errno.
+   */
+  mapHostFile(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number]): number;
   /** Runs a syscall inside the stopped thread; null when the thread died meanwhile. */
   inject(tid: number, nr: number, ...args: number[]): number | null;
   /** Puts the syscall-argument registers back to these values (after a rewritten syscall), at any stop. */

@@ -3,6 +3,7 @@ import { CpuPlacement } from './cpu_placement.js';
 import { loadAddon, STUB_PATH, type NativeAddon } from './native_addon.js';
 import type { Platform, SandboxHandle, ThreadCapture } from './platform.js';
 import { ReportSlot, StopKind, type Stop } from './stops.js';
+import { StubFileFds, type HostFileRef } from './stub_file_fds.js';
 
 const PAGE = 4096;
 
@@ -13,6 +14,7 @@ export class PtracePlatform implements Platform {
   private readonly report = new Float64Array(ReportSlot.Count);
   private readonly scratch = new Uint8Array(PAGE * 4);
   private placement: CpuPlacement | undefined;
+  private fileFds: StubFileFds | undefined;
 
   constructor(private readonly isolate = true) {}
 
@@ -21,6 +23,8 @@ export class PtracePlatform implements Platform {
     if (!r.ok) throw new PlatformError(r.error);
     this.placement ??= new CpuPlacement(this.native);
     this.placement.adopt(r.stubTid);
+    this.fileFds?.close();
+    this.fileFds = new StubFileFds(this.native, { fd: r.channelFd, stubEnd: r.channelStubEnd });
     return { initPid: r.initPid, stubTid: r.stubTid, isolated: r.isolated };
   }
 
@@ -44,6 +48,7 @@ export class PtracePlatform implements Platform {
   private track(kind: StopKind, rep: Float64Array): void {
     const placement = this.placement;
     if (!placement) return;
+    if (kind === StopKind.Exec || kind === StopKind.Exited || kind === StopKind.Killed) this.fileFds?.forget(rep[ReportSlot.Tid]!);
     switch (kind) {
       case StopKind.Timeout:
         placement.onQuietSlice();
@@ -79,6 +84,10 @@ export class PtracePlatform implements Platform {
 
   resume(tid: number, sig: number, catchExit = false): void {
     this.native.resume(tid, sig, catchExit);
+  }
+
+  mapHostFile(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number]): number {
+    return this.fileFds ? this.fileFds.map(tid, pid, file, scratch, args) : -38;
   }
 
   inject(tid: number, nr: number, ...args: number[]): number | null {
@@ -175,6 +184,8 @@ export class PtracePlatform implements Platform {
 
   destroy(handle: SandboxHandle): void {
     this.native.kill(handle.initPid, 9);
+    this.fileFds?.close();
+    this.fileFds = undefined;
   }
 
   forget(tid: number): void {

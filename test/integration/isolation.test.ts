@@ -190,13 +190,24 @@ describe('isolation', function () {
       expect(readdirSync(`/proc/${p.pid}/root`)).to.deep.equal([]);
     });
 
-    it('holds exactly one host fd: 3, the stub binary', () => {
+    it('holds only host fds 3 (the stub binary), 5 (its fd channel) and read-only fds of the files it maps', () => {
       const p = theProcess();
-      expect(readdirSync(`/proc/${p.pid}/fd`)).to.deep.equal(['3']);
+      const fds = readdirSync(`/proc/${p.pid}/fd`);
+      expect(fds).to.include.members(['3', '5']);
       const fd3 = statSync(`/proc/${p.pid}/fd/3`);
       const exe = statSync(`/proc/${p.pid}/exe`);
       expect(fd3.isFile()).to.equal(true);
       expect([fd3.dev, fd3.ino]).to.deep.equal([exe.dev, exe.ino]);
+      expect(readlinkSync(`/proc/${p.pid}/fd/5`)).to.match(/^socket:/);
+      const mapped = readFileSync(`/proc/${p.pid}/maps`, 'utf8');
+      for (const fd of fds.filter((f) => f !== '3' && f !== '5')) {
+        const st = statSync(`/proc/${p.pid}/fd/${fd}`);
+        expect(st.isFile(), `fd ${fd}`).to.equal(true);
+        const flags = parseInt(/^flags:\s+(\d+)/m.exec(readFileSync(`/proc/${p.pid}/fdinfo/${fd}`, 'utf8'))![1]!, 8);
+        expect(flags & 3, `fd ${fd} access mode`).to.equal(0);
+        expect(flags & 0o2000000, `fd ${fd} close-on-exec`).to.not.equal(0);
+        expect(mapped, `fd ${fd} is a mapped file`).to.include(` ${st.ino} `);
+      }
     });
 
     it('has NO_NEW_PRIVS and a seccomp filter (Seccomp: 2)', () => {

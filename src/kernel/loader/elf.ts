@@ -99,10 +99,13 @@ function hex(n: number | bigint): string {
   return `0x${n.toString(16)}`;
 }
 
-/** Parses and validates an ELF64 little-endian x86-64 executable (ET_EXEC or ET_DYN). */
-export function parseElf(bytes: Uint8Array, role: ElfRole = 'program'): ElfImage {
+/**
+ * Parses and validates an ELF64 little-endian x86-64 executable (ET_EXEC or ET_DYN).
+ * bytes may be the file's first fileSize bytes only: its headers must lie there.
+ */
+export function parseElf(bytes: Uint8Array, role: ElfRole = 'program', fileSize = bytes.length): ElfImage {
   try {
-    return parse(bytes);
+    return parse(bytes, fileSize);
   } catch (err) {
     // A broken interpreter is reported as a bad shared library, whatever the defect.
     if (role === 'interpreter' && err instanceof ExecFormatError && err.errno !== 'ELIBBAD') {
@@ -112,7 +115,7 @@ export function parseElf(bytes: Uint8Array, role: ElfRole = 'program'): ElfImage
   }
 }
 
-function parse(bytes: Uint8Array): ElfImage {
+function parse(bytes: Uint8Array, fileSize: number): ElfImage {
   if (bytes.length < 4 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
     throw new ExecFormatError('ENOEXEC', 'not an ELF file');
   }
@@ -164,7 +167,7 @@ function parse(bytes: Uint8Array): ElfImage {
     };
     switch (pType) {
       case PT_LOAD: {
-        const segment = checkLoadSegment(i, pFlags, raw, bytes.length);
+        const segment = checkLoadSegment(i, pFlags, raw, fileSize);
         segments.push(segment);
         // Linux derives AT_PHDR from the PT_LOAD whose file range holds e_phoff (the last one wins).
         if (segment.offset <= phoff && phoff < segment.offset + segment.filesz) {

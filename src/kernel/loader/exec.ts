@@ -17,6 +17,7 @@ import {
   buildInitialStack, STACK_TOP,
 } from './stack.js';
 import { hostMappings, isStubImage } from './host_mappings.js';
+import { hostFileKey } from '../host_file_key.js';
 
 const MAP_PRIVATE = 0x2;
 const MAP_FIXED = 0x10;
@@ -29,9 +30,22 @@ const HOST_STACK_SIZE = 132 * 1024;
 export interface ElfFile {
   /** Canonical sandbox path. */
   path: string;
+  /** The whole file, or (a host file) its first bytes: enough for its headers. */
   bytes: Uint8Array;
   image: ElfImage;
+  /** A host file, mapped from the file itself at load time. */
+  host?: HostExecutable;
 }
+
+/** A host file to exec: where it is and what it was when its headers were read. */
+export interface HostExecutable {
+  hostPath: string;
+  key: string;
+  size: number;
+}
+
+/** How much of a host executable is read to check it: its ELF headers, or its `#!` line. */
+const HEAD_BYTES = 64 * 1024;
 
 export interface PreparedExec {
   /** The program that will run (/proc/self/exe): the ELF, not a script. */
@@ -57,10 +71,11 @@ export function prepareExec(root: HostRoot, cwd: string, filename: string, argv:
   let file = filename;
   let args = argv.length > 0 ? [...argv] : [''];
   for (let depth = 0; ; depth++) {
-    const { path, bytes } = readExecutable(root, cwd, file, upper);
+    const read = readExecutable(root, cwd, file, upper);
+    const { path, bytes } = read;
     const shebang = bytes[0] === 0x23 && bytes[1] === 0x21 ? parseScript(bytes, path) : null;
     if (!shebang) {
-      const exe = { path, bytes, image: parseElfOrThrow(bytes, path, 'program') };
+      const exe = elfFile(read, 'program');
       const interp = exe.image.interp === undefined ? undefined : loadInterpreter(root, exe.image.interp, upper);
       return { exe, ...(interp ? { interp } : {}), argv: args, envp, execfn: filename };
     }
@@ -79,17 +94,74 @@ function parseScript(bytes: Uint8Array, path: string): { interpreter: string; ar
   }
 }
 
-function parseElfOrThrow(bytes: Uint8Array, path: string, role: 'program' | 'interpreter'): ElfImage {
+function parseElfOrThrow(bytes: Uint8Array, path: string, role: 'program' | 'interpreter', fileSize = bytes.length): ElfImage {
   try {
-    return parseElf(bytes, role);
+    return parseElf(bytes, role, fileSize);
   } catch (err) {
     if (err instanceof ExecFormatError) throw new ExecError(Errno[err.errno], `${path}: ${err.message}`);
     throw err;
   }
 }
 
-/** The executable's bytes, from the overlay's upper layer or the host root below it. */
-function readExecutable(root: HostRoot, cwd: string, file: string, upper?: OverlayState): { path: string; bytes: Uint8Array } {
+/**
+ * Parses a read executable. Headers past the first bytes of a host file are rare: the
+ * whole file is read then (a defect is then reported from the whole file).
+ */
+function elfFile(read: ReadExecutable, role: 'program' | 'interpreter'): ElfFile {
+  const { path, bytes, host } = read;
+  if (!host || bytes.length === host.size) return { path, bytes, image: parseElfOrThrow(bytes, path, role), ...(host ? { host } : {}) };
+  try {
+    return { path, bytes, image: parseElf(bytes, role, host.size), host };
+  } catch {
+    const whole = readHostFile(host, path, host.size);
+    return { path, bytes: whole, image: parseElfOrThrow(whole, path, role), host };
+  }
+}
+
+interface ReadExecutable {
+  path: string;
+  bytes: Uint8Array;
+  host?: HostExecutable;
+}
+
+/** The host file as it was checked, or an ExecError if it is not that file any more. */
+function openHostExecutable(host: HostExecutable, path: string): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(host.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch {
+    throw new ExecError(Errno.EACCES, `${path}: cannot be read`);
+  }
+  if (hostFileKey(fd) !== host.key) {
+    fs.closeSync(fd);
+    throw new ExecError(Errno.ETXTBSY, `${path}: changed on the host while being executed`);
+  }
+  return fd;
+}
+
+/** The first `length` bytes of a host executable. */
+function readHostFile(host: HostExecutable, path: string, length: number): Uint8Array {
+  const fd = openHostExecutable(host, path);
+  try {
+    return readAt(fd, 0, length);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readAt(fd: number, offset: number, length: number): Uint8Array {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = fs.readSync(fd, buf, done, length - done, offset + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return buf.subarray(0, done);
+}
+
+/** The executable's bytes (a host file's first ones), from the overlay's upper layer or the host root below it. */
+function readExecutable(root: HostRoot, cwd: string, file: string, upper?: OverlayState): ReadExecutable {
   const r = root.resolve(cwd, file, { followFinal: true, ...(upper ? { upper } : {}) });
   if (typeof r === 'number') throw new ExecError(-r, `${file}: ${r === -Errno.ENOENT ? 'not found' : 'cannot resolve'}`);
   if (!r.stat.isFile() || (r.fs !== 'host' && r.fs !== 'overlay')) throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
@@ -98,18 +170,18 @@ function readExecutable(root: HostRoot, cwd: string, file: string, upper?: Overl
     if (r.node.kind !== 'file') throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
     return { path: r.path, bytes: r.node.data.subarray(0, r.node.size) };
   }
-  let bytes: Uint8Array;
   try {
     const fd = fs.openSync(r.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     try {
-      bytes = fs.readFileSync(fd);
+      const size = fs.fstatSync(fd).size;
+      const host = { hostPath: r.hostPath, key: hostFileKey(fd), size };
+      return { path: r.path, bytes: readAt(fd, 0, Math.min(size, HEAD_BYTES)), host };
     } finally {
       fs.closeSync(fd);
     }
   } catch {
     throw new ExecError(Errno.EACCES, `${file}: cannot be read`);
   }
-  return { path: r.path, bytes };
 }
 
 function loadInterpreter(root: HostRoot, interpPath: string, upper?: OverlayState): ElfFile {
@@ -117,8 +189,7 @@ function loadInterpreter(root: HostRoot, interpPath: string, upper?: OverlayStat
   if (typeof r === 'number' || !r.stat.isFile()) {
     throw new ExecError(Errno.ENOENT, `${interpPath}: interpreter not found`);
   }
-  const { path, bytes } = readExecutable(root, '/', interpPath, upper);
-  return { path, bytes, image: parseElfOrThrow(bytes, path, 'interpreter') };
+  return elfFile(readExecutable(root, '/', interpPath, upper), 'interpreter');
 }
 
 /** Values of the host's own auxiliary vector that describe the CPU, passed on unchanged. */
@@ -233,6 +304,12 @@ export function loadImage(
   return { entry, sp: stack.sp, brkStart: mainPlan.brkStart, mappings };
 }
 
+/**
+ * Maps an image's segments. A host file's are mapped from the file itself (processes share
+ * the host's page cache), unless the stub cannot take one more fd or the host refuses (a
+ * noexec mount): then, like an overlay file's, they are anonymous memory filled with the
+ * file's bytes.
+ */
 function mapPlan(
   platform: Platform,
   hostTid: number,
@@ -241,20 +318,49 @@ function mapPlan(
   file: ElfFile,
   mappings: Mapping[],
 ): void {
+  const hostFd = file.host ? openHostExecutable(file.host, file.path) : undefined;
+  try {
+    mapSegments(platform, hostTid, inject, plan, file, hostFd, mappings);
+  } finally {
+    if (hostFd !== undefined) fs.closeSync(hostFd);
+  }
+}
+
+function mapSegments(
+  platform: Platform,
+  hostTid: number,
+  inject: (nr: number, ...args: number[]) => number,
+  plan: LoadPlan,
+  file: ElfFile,
+  hostFd: number | undefined,
+  mappings: Mapping[],
+): void {
   const fixedAnon = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+  // Free stack below the stub's own frames, for the fd transfer's recvmsg.
+  const scratch = STACK_TOP - HOST_STACK_SIZE + 4096;
+  let shareable = hostFd !== undefined;
   for (const seg of plan.segments) {
     if (seg.file) {
       const { addr, length, fileOffset, prot } = seg.file;
-      inject(SYS.mmap, addr, length, PROT_READ | PROT_WRITE, fixedAnon, -1, 0);
-      const end = Math.min(fileOffset + length, file.bytes.length);
-      let contents = file.bytes.subarray(fileOffset, end);
-      if (seg.zero) {
-        // The tail of the last file page past p_filesz reads as zero.
-        const keep = Math.max(0, seg.zero.start - addr);
-        if (keep < contents.length) contents = contents.subarray(0, keep);
+      let mapped = false;
+      if (shareable && file.host && hostFd !== undefined) {
+        const ref = { key: file.host.key, fd: hostFd };
+        const r = platform.mapHostFile(hostTid, hostTid, ref, scratch, [addr, length, prot, MAP_PRIVATE | MAP_FIXED, fileOffset]);
+        if (r === -Errno.EMFILE || r === -Errno.ENOSYS || r === -Errno.EPERM) shareable = false;
+        else if (r < 0 && r > -4096) throw new ExecError(-r, `loading ${file.path}: mapping it failed (${-r})`);
+        else mapped = true;
       }
-      if (!platform.write(hostTid, addr, contents)) throw new ExecError(Errno.EFAULT, `cannot fill ${file.path}`);
-      if (prot !== (PROT_READ | PROT_WRITE)) inject(SYS.mprotect, addr, length, prot);
+      if (!mapped) {
+        inject(SYS.mmap, addr, length, PROT_READ | PROT_WRITE, fixedAnon, -1, 0);
+        const keep = seg.zero ? Math.max(0, seg.zero.start - addr) : length;
+        const contents = segmentBytes(file, hostFd, fileOffset, Math.min(length, keep));
+        if (!platform.write(hostTid, addr, contents)) throw new ExecError(Errno.EFAULT, `cannot fill ${file.path}`);
+        if (prot !== (PROT_READ | PROT_WRITE)) inject(SYS.mprotect, addr, length, prot);
+      } else if (seg.zero) {
+        // The tail of the last file page past p_filesz reads as zero (the segment is writable).
+        const zeros = new Uint8Array(seg.zero.end - seg.zero.start);
+        if (!platform.write(hostTid, seg.zero.start, zeros)) throw new ExecError(Errno.EFAULT, `cannot clear the end of ${file.path}`);
+      }
       mappings.push({ start: addr, end: addr + length, prot, flags: MAP_PRIVATE, path: file.path, offset: fileOffset });
     }
     if (seg.anon) {
@@ -263,6 +369,12 @@ function mapPlan(
       mappings.push({ start: addr, end: addr + pageUp(length), prot, flags: MAP_PRIVATE | MAP_ANONYMOUS });
     }
   }
+}
+
+/** Bytes [offset, offset + length) of the file, fewer at its end. */
+function segmentBytes(file: ElfFile, hostFd: number | undefined, offset: number, length: number): Uint8Array {
+  if (hostFd === undefined || file.bytes.length >= offset + length) return file.bytes.subarray(offset, offset + length);
+  return readAt(hostFd, offset, length);
 }
 
 function partition<T>(items: T[], pred: (item: T) => boolean): [T[], T[]] {

@@ -8,9 +8,10 @@ import { lookupFd } from '../fd/fd_table.js';
 import { pageUp } from '../loader/load_plan.js';
 import type { SyscallContext } from './context.js';
 import { memFile } from './mem_file.js';
+import { mapHostFile } from './mm_host_file.js';
 import type { Outcome } from './outcome.js';
 import { SYS } from './numbers.js';
-import { O_ACCMODE, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
+import { O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
 import { resolvePath } from './paths.js';
 
 const PROT_READ = 1;
@@ -54,6 +55,14 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   if (shared && (prot & PROT_WRITE) && file.kind === 'host' && (file.flags & O_ACCMODE) !== O_RDWR) return -Errno.EACCES;
   if (file.kind !== 'host' && file.kind !== 'mem' && file.kind !== 'dev') return -Errno.ENODEV;
 
+  if (file.kind === 'host' && (!shared || (file.flags & O_ACCMODE) === O_RDONLY)) {
+    const mapped = mapHostFile(ctx, file.id, addr, length, prot, flags, offset);
+    if (mapped !== null) {
+      if (mapped >= 0) recordMapping(ctx, mapped, pageUp(length), prot, flags, file.path, offset);
+      return mapped;
+    }
+  }
+
   // The mapping: anonymous memory on the host, filled with the file's bytes.
   const keep = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_NORESERVE | MAP_POPULATE | MAP_32BIT);
   const size = pageUp(length);
@@ -92,12 +101,16 @@ export function sysMmap(ctx: SyscallContext): Outcome {
     }
   }
   if (!(prot & PROT_WRITE)) inject(ctx, SYS.mprotect, at, size, prot);
+  recordMapping(ctx, at, size, prot, flags, file.path, offset);
+  return at;
+}
+
+function recordMapping(ctx: SyscallContext, at: number, size: number, prot: number, flags: number, path: string, offset: number): void {
   ctx.emit({
     type: 'MemoryMapped',
     pid: ctx.process.pid,
-    mapping: { start: at, end: at + size, prot: prot & (PROT_READ | PROT_WRITE | PROT_EXEC), flags, path: file.path, offset },
+    mapping: { start: at, end: at + size, prot: prot & (PROT_READ | PROT_WRITE | PROT_EXEC), flags, path, offset },
   });
-  return at;
 }
 
 /** brk: the kernel's own heap after the program's image, grown and shrunk by injected mmap/munmap. */

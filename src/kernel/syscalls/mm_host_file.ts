@@ -1,0 +1,29 @@
+// mmap of a host (lower-layer) file from the file itself rather than from a copy: the host
+// maps the file in the stub, so every process shares the host's page cache, pages are read
+// only when touched, and MAP_SHARED mappings see one another as on Linux. Changes the host
+// makes to the file show in the pages the program has not written, as with Linux's
+// MAP_PRIVATE. The copy remains for overlay files, for writable shared mappings of a
+// writable bind's file, and for a stub that cannot take one more fd.
+import { Errno } from '../errno.js';
+import { hostFileKey } from '../host_file_key.js';
+import type { SyscallContext } from './context.js';
+
+const MAP_TYPE = 0xf;
+const MAP_FIXED = 0x10;
+const MAP_32BIT = 0x40;
+const MAP_NORESERVE = 0x4000;
+const MAP_POPULATE = 0x8000;
+const MAP_FIXED_NOREPLACE = 0x100000;
+
+/**
+ * The mapped address or -errno; null when the file must be copied instead: the stub cannot
+ * take one more fd, or the host refuses (EPERM: PROT_EXEC on a noexec host mount).
+ */
+export function mapHostFile(ctx: SyscallContext, fileId: number, addr: number, length: number, prot: number, flags: number, offset: number): number | null {
+  const hostFd = ctx.kernel.host.fd(fileId);
+  if (hostFd === undefined) return -Errno.EBADF;
+  const keep = flags & (MAP_TYPE | MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_NORESERVE | MAP_POPULATE | MAP_32BIT);
+  const file = { key: hostFileKey(hostFd), fd: hostFd };
+  const r = ctx.kernel.platform.mapHostFile(ctx.hostTid, ctx.process.hostPid, file, ctx.scratchAddress(), [addr, length, prot, keep, offset]);
+  return r === -Errno.EMFILE || r === -Errno.ENOSYS || r === -Errno.EPERM ? null : r;
+}
