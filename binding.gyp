@@ -4,6 +4,7 @@
       "target_name": "tsvisor_native",
       "sources": [
         "native/addon.cc",
+        "native/console_socket.cc",
         "native/sandbox_spawn.cc",
         "native/seccomp_filter.cc",
         "native/stub_fd_channel.cc",

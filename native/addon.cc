@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "console_socket.h"
 #include "sandbox_spawn.h"
 #include "seccomp_filter.h"
 #include "stub_fd_channel.h"
@@ -333,6 +334,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("allowedSyscalls", Napi::Function::New(env, AllowedSyscalls));
   exports.Set("channelSend", Napi::Function::New(env, ChannelSend));
   exports.Set("channelDrain", Napi::Function::New(env, ChannelDrain));
+  exports.Set("openPty", Napi::Function::New(env, OpenPty));
+  exports.Set("sendFd", Napi::Function::New(env, SendFd));
   return exports;
 }
 

@@ -20,7 +20,7 @@ import { hostRuns, type Outcome } from './syscalls/outcome.js';
 import { SYS, syscallName } from './syscalls/numbers.js';
 import { SYSCALL_TABLE } from './syscalls/table.js';
 import { SIGNAL_WAKE_KEY } from './syscalls/signalfd.js';
-import { stdioFiles } from './fd/stdio.js';
+import { hostFlags, stdioFiles } from './fd/stdio.js';
 import type { HostRoot } from './vfs/path_walk.js';
 import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
@@ -70,6 +70,16 @@ export interface KernelOptions {
   warn: (message: string) => void;
   limits?: KernelLimits;
   hostname?: string;
+  /** The root filesystem refuses every change (EROFS) except in tmpfs mounts (OCI root.readonly). */
+  readonlyRoot?: boolean;
+}
+
+/** How an OCI runtime drives run(): pid 1 held before its first instruction, later processes (exec). */
+export interface RunControl {
+  /** The program's first instruction waits for this (`runc start`). */
+  held?: Promise<void>;
+  /** Keep a pristine stub from which startProcess() forks new processes. */
+  execTemplate?: boolean;
 }
 
 export interface KernelLimits {
@@ -191,7 +201,12 @@ export class Kernel {
   readonly root: HostRoot;
   readonly warn: (message: string) => void;
   readonly limits: KernelLimits;
+  readonly readonlyRoot: boolean;
   private readonly hostname: string;
+  /** A pristine stub (never loaded with a program) that startProcess forks; 0: none. */
+  private execTemplate = 0;
+  /** Processes started by startProcess: they have no parent, their exit is told here. */
+  private readonly detachedExits = new Map<number, (waitStatus: number) => void>();
   /** Limits already reported to the user (each is said once). */
   private readonly limitsHit = new Set<string>();
   private readonly hostAux: HostAux = readHostAux();
@@ -237,6 +252,12 @@ export class Kernel {
     this.warn = opts.warn;
     this.limits = opts.limits ?? { pids: 1024, memory: null, fds: 1024 };
     this.hostname = opts.hostname ?? 'tsvisor';
+    this.readonlyRoot = opts.readonlyRoot ?? false;
+  }
+
+  /** Host pid of the sandbox's init (in the sandbox's namespaces); 0 before run. */
+  get hostInitPid(): number {
+    return this.sandbox?.initPid ?? 0;
   }
 
   /** Tells the user, once per kind, that the program ran into one of the sandbox's limits. */
@@ -255,7 +276,7 @@ export class Kernel {
    * Starts the first process (pid 1) from a prepared exec and runs the sandbox until pid 1
    * exits. Resolves with its wait status.
    */
-  run(prepared: PreparedExec, cwd: string, creds: Credentials): Promise<number> {
+  run(prepared: PreparedExec, cwd: string, creds: Credentials, control: RunControl = {}): Promise<number> {
     const sandbox = this.platform.spawnSandbox();
     this.sandbox = sandbox;
     const pid = this.state.nextPid;
@@ -271,6 +292,13 @@ export class Kernel {
       this.platform.setHostRlimit(sandbox.stubTid, RLIMIT_AS, this.limits.memory, this.limits.memory);
     }
     this.byHostTid.set(sandbox.stubTid, pid);
+    if (control.execTemplate) {
+      // CLONE_PARENT: processes forked from it are init's children, which reaps them.
+      const CLONE_PARENT = 0x8000;
+      const template = this.platform.spawnTask(sandbox.stubTid, CLONE_PARENT);
+      if (template <= 0) throw new Error(`cannot make the sandbox's process template (errno ${-template})`);
+      this.execTemplate = template;
+    }
     for (const f of stdioFiles(this.state.nextFileId)) {
       this.emit({ type: 'FileOpened', fileId: f.fileId, kind: 'stdio', path: f.name, flags: f.flags, hostFd: f.hostFd });
       this.emit({ type: 'FdInstalled', pid, fd: f.hostFd, fileId: f.fileId, cloexec: false });
@@ -278,9 +306,46 @@ export class Kernel {
     this.runtime.set(pid, { blocked: false, nr: 0, args: [] });
     this.running = 1;
     const done = this.whenFinished();
-    this.startImage(this.thread(pid), prepared);
-    this.loop();
+    const go = () => {
+      if (this.finished) return;
+      this.startImage(this.thread(pid), prepared);
+      this.loop();
+    };
+    if (control.held) void control.held.then(go);
+    else go();
     return done;
+  }
+
+  /**
+   * Starts another process in the running sandbox (OCI exec): a fresh stub forked from the
+   * template, with no parent, the given host fds as its stdio. Returns its pid and its wait
+   * status once it has exited (it is reaped then).
+   */
+  startProcess(prepared: PreparedExec, cwd: string, creds: Credentials, stdio: readonly [number, number, number]): { pid: number; exited: Promise<number> } {
+    if (this.finished) throw new Error('the sandbox has ended');
+    if (this.execTemplate === 0) throw new Error('this sandbox cannot start other processes');
+    const hostTid = this.platform.spawnTask(this.execTemplate, 0x8000);
+    if (hostTid <= 0) throw new Error(`cannot create a process (errno ${-hostTid})`);
+    const pid = this.state.nextPid;
+    this.emit({
+      type: 'ProcessStarted',
+      pid, tid: pid, hostTid, ppid: 0,
+      exe: prepared.exe.path, argv: prepared.argv, cwd, umask: 0o022,
+      creds, rlimits: defaultRlimits(this.limits),
+    });
+    this.byHostTid.set(hostTid, pid);
+    stdio.forEach((hostFd, fd) => {
+      const fileId = this.state.nextFileId;
+      this.emit({ type: 'FileOpened', fileId, kind: 'stdio', path: ['stdin', 'stdout', 'stderr'][fd]!, flags: hostFlags(hostFd), hostFd });
+      this.host.addFile(fileId, hostFd);
+      this.emit({ type: 'FdInstalled', pid, fd, fileId, cloexec: false });
+    });
+    this.runtime.set(pid, { blocked: false, nr: 0, args: [] });
+    this.running++;
+    const exited = new Promise<number>((resolve) => this.detachedExits.set(pid, resolve));
+    this.startImage(this.thread(pid), prepared);
+    if (!this.looping) this.loop();
+    return { pid, exited };
   }
 
   private whenFinished(): Promise<number> {
@@ -924,6 +989,13 @@ export class Kernel {
       this.end(waitStatus);
       return;
     }
+    const detached = this.detachedExits.get(process.pid);
+    if (detached) {
+      this.detachedExits.delete(process.pid);
+      this.emit({ type: 'ProcessReaped', pid: process.pid });
+      detached(waitStatus);
+      return;
+    }
     const parent = this.state.processes.get(process.ppid);
     if (!parent || parent.status !== 'running') return;
     const action = parent.sigactions.get(SIGCHLD);
@@ -952,6 +1024,9 @@ export class Kernel {
     clearInterval(this.idleSignalCheck);
     if (this.sandbox) this.platform.destroy(this.sandbox);
     this.host.releaseAll();
+    // Processes started by startProcess died with the sandbox.
+    for (const exited of this.detachedExits.values()) exited(9);
+    this.detachedExits.clear();
     if (this.bus.observed) this.bus.next({ type: 'exit', seq: this.seq, waitStatus });
     this.bus.complete();
     this.finish?.(waitStatus);

@@ -66,6 +66,10 @@ export interface NativeAddon {
   channelDrain(stubEnd: number): number;
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   hostLseek(fd: number, offset: number, whence: number): number;
+  /** A host pseudo-terminal (both fds close-on-exec; the slave opened O_NOCTTY). */
+  openPty(): { master: number; slave: number; path: string };
+  /** Sends fd over the unix socket at socketPath (SCM_RIGHTS, with name as the payload): "" or why not. */
+  sendFd(socketPath: string, fd: number, name: string): string;
 }
 
 /** The package's root: the nearest directory above this module that holds build/Release (it runs from dist/src/platform or, bundled, from dist). */

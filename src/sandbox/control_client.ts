@@ -1,12 +1,16 @@
 // `tsvisor checkpoint` (and later commands) talking to a running sandbox's control socket.
 import net from 'node:net';
 
+import { reachableSocketPath } from './socket_path.js';
 import { ControlReplySchema, type ControlReply, type ControlRequest } from './control_protocol.js';
 
 /** Sends one request; onReply sees every reply line; resolves with the final one. */
 export function controlRequest(socketPath: string, request: ControlRequest, onReply: (r: ControlReply) => void): Promise<ControlReply> {
   return new Promise((resolve, reject) => {
-    const conn = net.createConnection(socketPath);
+    const reachable = reachableSocketPath(socketPath);
+    const conn = net.createConnection(reachable.path);
+    conn.once('connect', () => reachable.release());
+    conn.once('error', () => reachable.release());
     let buffered = '';
     let final: ControlReply | undefined;
     conn.on('connect', () => conn.write(JSON.stringify(request) + '\n'));

@@ -5,6 +5,24 @@ import { z } from 'zod';
 export const ControlRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('checkpoint'), image: z.string().min(1), leaveRunning: z.boolean() }),
   z.object({ op: z.literal('ping') }),
+  // The OCI runtime's ops (src/oci/sandbox_control.ts).
+  z.object({ op: z.literal('start') }),
+  z.object({ op: z.literal('kill'), signal: z.number().int().min(1).max(64), all: z.boolean() }),
+  z.object({ op: z.literal('signal'), pid: z.number().int().positive(), signal: z.number().int().min(1).max(64) }),
+  z.object({ op: z.literal('ps') }),
+  z.object({ op: z.literal('pause') }),
+  z.object({ op: z.literal('resume') }),
+  z.object({
+    op: z.literal('exec'),
+    args: z.array(z.string()).min(1),
+    env: z.array(z.string()),
+    cwd: z.string(),
+    uid: z.number().int().min(0),
+    gid: z.number().int().min(0),
+    groups: z.array(z.number().int().min(0)),
+    /** A host process whose fds 0, 1 and 2 become the new process's stdio. */
+    stdioFrom: z.number().int().positive(),
+  }),
 ]);
 export type ControlRequest = z.infer<typeof ControlRequestSchema>;
 
@@ -12,5 +30,10 @@ export const ControlReplySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), bytes: z.number(), seconds: z.number() }),
   z.object({ type: z.literal('done'), message: z.string() }),
   z.object({ type: z.literal('error'), message: z.string() }),
+  /** exec: the new process runs (its virtual pid); later its wait status. */
+  z.object({ type: z.literal('started'), pid: z.number() }),
+  z.object({ type: z.literal('exited'), waitStatus: z.number() }),
+  /** ps: the host pids of the sandbox's processes. */
+  z.object({ type: z.literal('pids'), pids: z.array(z.number()) }),
 ]);
 export type ControlReply = z.infer<typeof ControlReplySchema>;

@@ -3,9 +3,11 @@
 import fs from 'node:fs';
 import net from 'node:net';
 
+import { reachableSocketPath } from './socket_path.js';
 import { ControlRequestSchema, type ControlReply, type ControlRequest } from './control_protocol.js';
 
-export type ControlHandler = (request: ControlRequest, reply: (r: ControlReply) => void) => Promise<void>;
+/** closed: aborted when the requester goes away (a long request, such as exec, then ends). */
+export type ControlHandler = (request: ControlRequest, reply: (r: ControlReply) => void, closed: AbortSignal) => Promise<void>;
 
 export class ControlServer {
   private readonly server: net.Server;
@@ -18,6 +20,8 @@ export class ControlServer {
     const server = net.createServer((conn) => {
       let buffered = '';
       let started = false;
+      const closed = new AbortController();
+      conn.on('close', () => closed.abort());
       const reply = (r: ControlReply) => {
         if (!conn.destroyed) conn.write(JSON.stringify(r) + '\n');
       };
@@ -41,15 +45,20 @@ export class ControlServer {
           conn.end();
           return;
         }
-        handle(request, reply)
+        handle(request, reply, closed.signal)
           .catch((err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }))
           .finally(() => conn.end());
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(socketPath, () => resolve());
-    });
+    const reachable = reachableSocketPath(socketPath);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(reachable.path, () => resolve());
+      });
+    } finally {
+      reachable.release();
+    }
     fs.chmodSync(socketPath, 0o600);
     // The socket must not keep tsvisor alive once the sandbox has ended.
     server.unref();

@@ -3,7 +3,7 @@
 import type { Kernel } from '../kernel/kernel.js';
 import { checkpoint } from '../snapshot/checkpoint.js';
 import type { SandboxDescription } from '../snapshot/sandbox_description.js';
-import { ControlServer } from './control_server.js';
+import { ControlServer, type ControlHandler } from './control_server.js';
 import { Registry, type SandboxEntry } from './registry.js';
 
 function mib(bytes: number): string {
@@ -26,11 +26,17 @@ export class NamedSandbox {
     globalThis.process.on('exit', () => this.release());
   }
 
-  async serve(kernel: Kernel, desc: SandboxDescription): Promise<void> {
+  /** more: the requests other than ping and checkpoint (the OCI runtime's). */
+  async serve(kernel: Kernel, desc: SandboxDescription, more?: ControlHandler): Promise<void> {
     const { registry, entry, id } = this;
-    this.server = await ControlServer.listen(registry.socketOf(id), async (request, reply) => {
+    this.server = await ControlServer.listen(registry.socketOf(id), async (request, reply, closed) => {
       if (request.op === 'ping') {
         reply({ type: 'done', message: entry.status });
+        return;
+      }
+      if (request.op !== 'checkpoint') {
+        if (!more) throw new Error(`this sandbox does not take '${request.op}' requests`);
+        await more(request, reply, closed);
         return;
       }
       registry.write({ ...entry, status: 'checkpointing' });

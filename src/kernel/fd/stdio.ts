@@ -12,7 +12,7 @@ export interface StdioFile {
 const NAMES = ['stdin', 'stdout', 'stderr'];
 
 /** The host's access mode and status flags of one of tsvisor's fds (from /proc/self/fdinfo). */
-function hostFlags(fd: number): number {
+export function hostFlags(fd: number): number {
   try {
     const info = fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
     const m = /^flags:\s+([0-7]+)/m.exec(info);

@@ -1,0 +1,74 @@
+#include "console_socket.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <string>
+
+Napi::Value OpenPty(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0) {
+    std::string why = std::string("posix_openpt: ") + strerror(errno);
+    if (master >= 0) close(master);
+    Napi::Error::New(env, why).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  char name[128];
+  int slave = -1;
+  if (ptsname_r(master, name, sizeof name) == 0) slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0) {
+    std::string why = std::string("opening the pty's slave: ") + strerror(errno);
+    close(master);
+    Napi::Error::New(env, why).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("master", master);
+  out.Set("slave", slave);
+  out.Set("path", std::string(name));
+  return out;
+}
+
+Napi::Value SendFd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  int fd = info[1].As<Napi::Number>().Int32Value();
+  std::string name = info[2].As<Napi::String>().Utf8Value();
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path) return Napi::String::New(env, "socket path too long");
+  memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (sock < 0) return Napi::String::New(env, std::string("socket: ") + strerror(errno));
+  if (connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    std::string why = std::string("connect: ") + strerror(errno);
+    close(sock);
+    return Napi::String::New(env, why);
+  }
+  // The payload is the terminal's name, as runc sends it; the fd rides along as SCM_RIGHTS.
+  iovec iov{const_cast<char*>(name.data()), name.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  ssize_t sent;
+  do {
+    sent = sendmsg(sock, &msg, MSG_NOSIGNAL);
+  } while (sent < 0 && errno == EINTR);
+  std::string why = sent < 0 ? std::string("sendmsg: ") + strerror(errno) : std::string();
+  close(sock);
+  return Napi::String::New(env, why);
+}
