@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { CliError, EXIT_TSVISOR_ERROR } from './errors.js';
 import { parseGlobalOptions } from './global_options.js';
 import { runCommand } from './run.js';
+import { OCI_ONLY_COMMANDS } from '../oci/oci_commands.js';
 
 // The other commands are loaded when asked for: `run` starts faster without their code
 // (the trace schemas, the syscall table's documentation).
@@ -23,12 +24,31 @@ commands:
   replay FILE [--to SEQ] [--state PART] [--verify]
                                    rebuild the kernel state of a recorded run
   --version                        print the version
+  create, start, state, kill, delete, exec, ps, pause, resume, spec, events
+                                   the OCI runtime (runc's command line; bin/tsvisor-runc
+                                   also takes run, list, checkpoint and restore as runc does)
 
 global options:
   --root DIR    where named sandboxes are registered (default: /run/tsvisor,
                 or $XDG_RUNTIME_DIR/tsvisor when not root)`;
 
+/** tsvisor as an OCI runtime (runc's command line): bin/tsvisor-runc, for the engines. */
+export async function runcMain(argv: string[]): Promise<number> {
+  return (await import('../oci/oci_main.js')).ociMain(argv);
+}
+
+/** Whether argv is a runc command line: runc's global flags, then a command only runc has. */
+function isRuncCommandLine(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (['--root', '--log', '--log-format', '--criu'].includes(a)) i++;
+    else if (!a.startsWith('-')) return OCI_ONLY_COMMANDS.has(a);
+  }
+  return false;
+}
+
 export async function main(argv: string[]): Promise<number> {
+  if (isRuncCommandLine(argv)) return runcMain(argv);
   try {
     const { globals, rest: args } = parseGlobalOptions(argv);
     const [command, ...rest] = args;

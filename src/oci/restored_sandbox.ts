@@ -1,0 +1,60 @@
+// The sandbox process of a container brought back from a checkpoint image (runc restore): it
+// restores the image, serves the control socket (kill, ps, pause, resume, checkpoint again)
+// and exits with the container's status. exec is not possible in it (no pristine stub).
+import { exitCodeOf } from '../cli/run.js';
+import { NamedSandbox } from '../sandbox/named_sandbox.js';
+import { processStartTime } from '../sandbox/registry.js';
+import { readImage } from '../snapshot/image_reader.js';
+import { restoreSandbox } from '../snapshot/restore.js';
+import { ContainerStore } from './container_state.js';
+import { OciError } from './oci_error.js';
+import type { OciLog } from './oci_log.js';
+import { SandboxControl } from './sandbox_control.js';
+
+export interface RestoreLaunch {
+  stateRoot: string;
+  id: string;
+  image: string;
+}
+
+export async function runRestoredSandbox(launch: RestoreLaunch, log: OciLog, ready: (error?: OciError) => void): Promise<number> {
+  const store = new ContainerStore(launch.stateRoot);
+  let named: NamedSandbox | undefined;
+  let status: Promise<number>;
+  try {
+    const image = readImage(launch.image);
+    const record = { ...store.get(launch.id), pid: globalThis.process.pid, startTime: processStartTime(globalThis.process.pid) ?? '', status: 'running' as const };
+    const sandboxName = new NamedSandbox(launch.stateRoot, launch.id, image.manifest.sandbox.command);
+    named = sandboxName;
+    status = restoreSandbox(image, {
+      ignoreChangedFiles: false,
+      warn: (m) => log.warn(m),
+      beforeStart: (kernel) => {
+        const control = new SandboxControl({ kernel, store, record, log: (m) => log.debug(m) });
+        sandboxName.serve(kernel, image.manifest.sandbox, control.handle).then(
+          () => {
+            store.write(record);
+            ready();
+          },
+          (err: Error) => ready(new OciError(err.message)),
+        );
+      },
+    });
+  } catch (err) {
+    named?.release();
+    const error = new OciError((err as Error).message);
+    ready(error);
+    return error.exitCode;
+  }
+  let waitStatus: number;
+  try {
+    waitStatus = await status;
+  } catch (err) {
+    named.release();
+    const error = new OciError((err as Error).message);
+    ready(error);
+    return error.exitCode;
+  }
+  named.release();
+  return exitCodeOf(waitStatus);
+}

@@ -1,0 +1,122 @@
+// What a bundle asks of the sandbox, in tsvisor's terms: the root, binds and tmpfs mounts, the
+// process, its identity and limits. Mounts the kernel provides itself or cannot provide are
+// dropped with a note (each logged at debug level).
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { DEFAULT_LIMITS, type SandboxLimits } from '../cli/run_options.js';
+import type { Credentials } from '../kernel/state.js';
+import type { BundleConfig, MountSpec, ProcessSpec } from './bundle_config.js';
+import { OciError } from './oci_error.js';
+
+export interface SandboxPlan {
+  rootfs: string;
+  readonlyRoot: boolean;
+  /** Host directories or files shown at sandbox paths (read-only lower layers). */
+  binds: Array<{ host: string; sandbox: string; writable: boolean }>;
+  tmpfs: string[];
+  hostname: string;
+  limits: SandboxLimits;
+  process: ProcessPlan;
+  notes: string[];
+}
+
+export interface ProcessPlan {
+  args: string[];
+  env: string[];
+  cwd: string;
+  creds: Credentials;
+  terminal: boolean;
+}
+
+/** Paths that are the kernel's own filesystems: mounts there are not needed (or not possible). */
+const KERNEL_OWNED = /^\/(proc|dev|sys)(\/|$)/;
+
+export function processPlan(spec: ProcessSpec): ProcessPlan {
+  const groups = spec.user.additionalGids ?? [];
+  const { uid, gid } = spec.user;
+  return {
+    args: spec.args,
+    env: spec.env ?? [],
+    cwd: spec.cwd,
+    creds: { uid, euid: uid, suid: uid, gid, egid: gid, sgid: gid, groups },
+    terminal: spec.terminal ?? false,
+  };
+}
+
+function mountPlan(m: MountSpec, index: number, plan: SandboxPlan, bundle: string): void {
+  const where = `mounts[${index}]`;
+  const dest = path.posix.normalize(m.destination).replace(/(.)\/$/, '$1');
+  const options = m.options ?? [];
+  const isBind = m.type === 'bind' || options.includes('bind') || options.includes('rbind');
+  if (isBind) {
+    if (!m.source) throw new OciError(`${where}.source: a bind mount needs a source`);
+    if (KERNEL_OWNED.test(dest)) {
+      plan.notes.push(`${where}: bind at ${dest} left out (the kernel provides ${dest.split('/')[1]})`);
+      return;
+    }
+    if (dest === '/') throw new OciError(`${where}.destination: cannot bind over the root`);
+    const host = path.resolve(bundle, m.source);
+    if (!fs.existsSync(host)) throw new OciError(`${where}.source: ${m.source}: no such file or directory`);
+    plan.binds.push({ host, sandbox: dest, writable: !options.includes('ro') });
+    return;
+  }
+  switch (m.type) {
+    case 'tmpfs':
+      if (KERNEL_OWNED.test(dest)) {
+        plan.notes.push(`${where}: tmpfs at ${dest} left out (the kernel's own; /dev/shm is always a tmpfs)`);
+        return;
+      }
+      if (dest === '/') throw new OciError(`${where}.destination: cannot mount a tmpfs over the root`);
+      if (!plan.tmpfs.includes(dest)) plan.tmpfs.push(dest);
+      return;
+    case 'proc':
+    case 'devpts':
+    case 'mqueue':
+    case 'sysfs':
+      plan.notes.push(`${where}: ${m.type} at ${dest} is the kernel's own (${m.type === 'sysfs' ? 'hidden' : 'emulated'})`);
+      return;
+    case 'cgroup':
+    case 'cgroup2':
+      plan.notes.push(`${where}: cgroup filesystem ignored (the sandbox has no cgroup view)`);
+      return;
+    default:
+      plan.notes.push(`${where}: mount type ${m.type ?? '(none)'} at ${dest} not supported, left out`);
+  }
+}
+
+/** The sandbox a bundle describes; an OciError names the first field it cannot accept. */
+export function sandboxPlan(bundle: string, config: BundleConfig): SandboxPlan {
+  if (!config.process) throw new OciError('process: is required');
+  const rootfs = path.resolve(bundle, config.root.path);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(rootfs);
+  } catch {
+    throw new OciError(`rootfs (${rootfs}) does not exist`);
+  }
+  if (!st.isDirectory()) throw new OciError(`root.path: ${rootfs} is not a directory`);
+  const limits: SandboxLimits = { ...DEFAULT_LIMITS };
+  const resources = config.linux?.resources;
+  const memory = resources?.memory?.limit;
+  if (memory !== undefined && memory > 0) limits.memory = memory;
+  const pids = resources?.pids?.limit;
+  if (pids !== undefined && pids > 0) limits.pids = pids;
+  const nofile = config.process.rlimits?.find((r) => r.type === 'RLIMIT_NOFILE');
+  if (nofile) limits.fds = Math.max(1, Math.min(nofile.soft, 1 << 20));
+  const plan: SandboxPlan = {
+    rootfs,
+    readonlyRoot: config.root.readonly ?? false,
+    binds: [],
+    tmpfs: [],
+    hostname: config.hostname && config.hostname.length > 0 ? config.hostname : 'tsvisor',
+    limits,
+    process: processPlan(config.process),
+    notes: [],
+  };
+  (config.mounts ?? []).forEach((m, i) => mountPlan(m, i, plan, bundle));
+  for (const r of config.process.rlimits ?? []) {
+    if (r.type !== 'RLIMIT_NOFILE') plan.notes.push(`process.rlimits: ${r.type} recorded, not applied`);
+  }
+  return plan;
+}

@@ -1,0 +1,96 @@
+// The sandbox process of an OCI container: started detached by `create` (or `run`), it builds
+// the kernel from the bundle, holds pid 1 before its first instruction until `start`, answers
+// the control socket, and exits with the container's status. Its stdio are the container's.
+import { exitCodeOf } from '../cli/run.js';
+import { Kernel } from '../kernel/kernel.js';
+import { HostRoot, splitPath } from '../kernel/vfs/path_walk.js';
+import { TMPFS_MOUNTS } from '../kernel/vfs/tmpfs.js';
+import { PtracePlatform } from '../platform/ptrace_platform.js';
+import { NamedSandbox } from '../sandbox/named_sandbox.js';
+import { processStartTime } from '../sandbox/registry.js';
+import { loadBundleConfig } from './bundle_config.js';
+import { ContainerStore } from './container_state.js';
+import { runHooks } from './hooks.js';
+import { OciError } from './oci_error.js';
+import type { OciLog } from './oci_log.js';
+import { lookupProgram } from './program_lookup.js';
+import { SandboxControl } from './sandbox_control.js';
+import { sandboxPlan } from './sandbox_plan.js';
+
+export interface SandboxLaunch {
+  stateRoot: string;
+  id: string;
+  bundle: string;
+  /** Start at once (runc run) instead of waiting for `start`. */
+  startNow: boolean;
+}
+
+/**
+ * Sets the sandbox up; ready() is called once pid 1 waits for start (or with the error that
+ * stopped it). Resolves with the exit code of the container.
+ */
+export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, ready: (error?: OciError) => void): Promise<number> {
+  const store = new ContainerStore(launch.stateRoot);
+  let named: NamedSandbox | undefined;
+  let kernel: Kernel;
+  let control: SandboxControl;
+  let status: Promise<number>;
+  try {
+    const config = loadBundleConfig(launch.bundle);
+    const plan = sandboxPlan(launch.bundle, config);
+    for (const note of plan.notes) log.debug(note);
+    const root = new HostRoot(
+      plan.rootfs,
+      plan.binds.map((b) => ({ sandbox: splitPath(b.sandbox), host: b.host })),
+      [...TMPFS_MOUNTS, ...plan.tmpfs],
+    );
+    const cwdNode = root.resolve('/', plan.process.cwd, { followFinal: true });
+    if (typeof cwdNode === 'number' || !cwdNode.stat.isDirectory()) throw new OciError(`chdir to cwd ("${plan.process.cwd}") set in config.json failed: no such file or directory`);
+    const cwd = cwdNode.path;
+    const prepared = lookupProgram(root, cwd, plan.process.args, plan.process.env);
+    kernel = new Kernel({ platform: new PtracePlatform(), root, warn: (m) => log.warn(m), limits: plan.limits, hostname: plan.hostname, readonlyRoot: plan.readonlyRoot });
+    const record = { ...store.get(launch.id), pid: globalThis.process.pid, startTime: processStartTime(globalThis.process.pid) ?? '', status: 'created' as const };
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    control = new SandboxControl({
+      kernel, store, record, release,
+      started: () => runHooks('poststart', config.hooks?.poststart, { ...ContainerStore.state(record), status: 'running', pid: kernel.hostInitPid }, false, (m) => log.warn(m)),
+      log: (m) => log.debug(m),
+    });
+    named = new NamedSandbox(launch.stateRoot, launch.id, plan.process.args);
+    const desc = { command: plan.process.args, rootfs: plan.rootfs, mounts: plan.binds.map((b) => ({ host: b.host, sandbox: b.sandbox })), limits: plan.limits, hostname: plan.hostname };
+    await named.serve(kernel, desc, control.handle);
+    status = kernel.run(prepared, cwd, plan.process.creds, { held, execTemplate: true });
+    store.write(record);
+    // Hooks see the sandbox's init, whose namespaces are the container's (a network hook
+    // joining them configures the sandbox's own network namespace, never the host's).
+    const hookState = { ...ContainerStore.state(record), pid: kernel.hostInitPid };
+    runHooks('createRuntime', config.hooks?.createRuntime, hookState, true, (m) => log.warn(m));
+    runHooks('prestart', config.hooks?.prestart, hookState, true, (m) => log.warn(m));
+  } catch (err) {
+    named?.release();
+    const error = err instanceof OciError ? err : new OciError((err as Error).message);
+    ready(error);
+    return error.exitCode;
+  }
+  passSignals(kernel);
+  if (launch.startNow) {
+    const started = await new Promise<boolean>((resolve) => control.handle({ op: 'start' }, (r) => resolve(r.type === 'done'), new AbortController().signal));
+    if (!started) log.error('cannot start the container');
+  }
+  ready();
+  const waitStatus = await status;
+  named.release();
+  return exitCodeOf(waitStatus);
+}
+
+/** SIGTERM/SIGINT/SIGHUP for the sandbox process go to pid 1; a second one ends the sandbox. */
+function passSignals(kernel: Kernel): void {
+  let asked = 0;
+  for (const [name, sig] of [['SIGTERM', 15], ['SIGINT', 2], ['SIGHUP', 1]] as const) {
+    globalThis.process.on(name, () => {
+      if (asked++ === 0) kernel.signalInit(sig);
+      else kernel.terminate(sig);
+    });
+  }
+}

@@ -1,0 +1,177 @@
+// tsvisor-runc, the OCI runtime, driven as the engines drive runc: the lifecycle, runc's errors
+// and exit codes, state and list, kill, pause/resume, exec, and malformed bundles.
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { makeBundle, makeRootfs, missingBusybox, runc } from '../support/oci.js';
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+describe('OCI runtime (tsvisor-runc)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let root: string;
+  let rootfs: string;
+
+  before(function () {
+    const missing = missingBusybox();
+    if (missing) {
+      console.log(`      skipped: ${missing}`);
+      this.skip();
+    }
+    dir = mkdtempSync(join(tmpdir(), 'tsvisor-oci-'));
+    root = join(dir, 'state');
+    rootfs = join(dir, 'rootfs');
+    makeRootfs(rootfs);
+  });
+
+  after(() => {
+    if (!dir) return;
+    for (const id of ['life', 'held', 'loop', 'bad']) runc(root, ['delete', '--force', id]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints its version with the OCI spec version', () => {
+    const r = runc(root, ['--version']);
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.match(/^tsvisor version \S+\ncommit: \S+\nspec: 1\.0\.\d+\n/);
+  });
+
+  it('create holds the program until start; state, list; the exit status is the pid file process\'s; delete', () => {
+    const bundle = makeBundle(join(dir, 'life'), rootfs, (c) => {
+      c.process.args = ['sh', '-c', 'echo started as $$ on $(hostname); exit 7'];
+      c.hostname = 'box';
+      c.annotations = { 'org.example': 'yes' };
+    });
+    const pidFile = join(dir, 'life.pid');
+    const out = join(dir, 'life.out');
+    writeFileSync(out, '');
+    const create = runc(root, ['create', '--bundle', bundle, '--pid-file', pidFile, 'life']);
+    expect(create.status, create.stderr).to.equal(0);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(pid).to.be.greaterThan(0);
+    const state = JSON.parse(runc(root, ['state', 'life']).stdout) as Record<string, unknown>;
+    expect(state).to.include({ id: 'life', status: 'created', pid, bundle });
+    expect(state.annotations).to.deep.equal({ 'org.example': 'yes' });
+    const list = JSON.parse(runc(root, ['list', '--format', 'json']).stdout) as Array<{ id: string; status: string }>;
+    expect(list.map((s) => [s.id, s.status])).to.deep.equal([['life', 'created']]);
+    expect(runc(root, ['start', 'life']).status).to.equal(0);
+    for (let i = 0; i < 100 && (JSON.parse(runc(root, ['state', 'life']).stdout) as { status: string }).status !== 'stopped'; i++) sleepMs(100);
+    expect(JSON.parse(runc(root, ['state', 'life']).stdout)).to.include({ status: 'stopped', pid: 0 });
+    const again = runc(root, ['start', 'life']);
+    expect([again.status, again.stderr.trim()]).to.deep.equal([1, 'time="' + again.stderr.split('"')[1] + '" level=error msg="cannot start a container that has stopped"']);
+    expect(runc(root, ['delete', 'life']).status).to.equal(0);
+    expect(runc(root, ['delete', '--force', 'life']).status).to.equal(0);
+    const gone = runc(root, ['state', 'life']);
+    expect(gone.status).to.equal(1);
+    expect(gone.stderr).to.include('container does not exist');
+  });
+
+  it('answers lifecycle errors as runc does: start twice, delete running without --force, unknown id', () => {
+    const bundle = makeBundle(join(dir, 'loop'), rootfs, (c) => {
+      c.process.args = ['sh', '-c', 'trap "echo term; exit 3" TERM; while :; do sleep 0.1; done'];
+    });
+    const log = join(dir, 'loop.log');
+    expect(runc(root, ['create', '--bundle', bundle, 'loop']).status).to.equal(0);
+    expect(runc(root, ['start', 'loop']).status).to.equal(0);
+    const twice = runc(root, ['start', 'loop'], { log });
+    expect(twice.status).to.equal(1);
+    expect(twice.stderr.trim()).to.equal('cannot start an already running container');
+    const line = JSON.parse(readFileSync(log, 'utf8').trim().split('\n').pop()!) as Record<string, string>;
+    expect(line).to.include({ level: 'error', msg: 'cannot start an already running container' });
+    expect(line.time).to.match(/^\d{4}-\d\d-\d\dT/);
+    const del = runc(root, ['delete', 'loop']);
+    expect([del.status, del.stderr]).to.satisfy(([s, e]: [number, string]) => s === 1 && e.includes('cannot delete container loop that is not stopped: running'));
+    expect(runc(root, ['kill', 'nosuch', 'KILL']).stderr).to.include('container does not exist');
+    expect(runc(root, ['kill', 'loop', 'SIGBOGUS']).stderr).to.include('unknown signal');
+  });
+
+  it('ps lists host pids; exec runs another process in the same sandbox with its own status', () => {
+    const ps = runc(root, ['ps', '--format', 'json', 'loop']);
+    expect(ps.status, ps.stderr).to.equal(0);
+    const pids = JSON.parse(ps.stdout) as number[];
+    expect(pids.length).to.be.greaterThan(0);
+    const exec = runc(root, ['exec', 'loop', 'sh', '-c', 'ps | grep -c "while :"; echo $$; exit 5']);
+    expect(exec.status, exec.stderr).to.equal(5);
+    const [seen, self] = exec.stdout.trim().split('\n');
+    expect(Number(seen)).to.be.greaterThan(0);
+    expect(Number(self)).to.be.greaterThan(1);
+  });
+
+  it('pause freezes every thread and resume lets them go on', () => {
+    expect(runc(root, ['pause', 'loop']).status).to.equal(0);
+    expect(JSON.parse(runc(root, ['state', 'loop']).stdout)).to.include({ status: 'paused' });
+    expect(runc(root, ['pause', 'loop']).stderr).to.include('container not running');
+    expect(runc(root, ['resume', 'loop']).status).to.equal(0);
+    expect(JSON.parse(runc(root, ['state', 'loop']).stdout)).to.include({ status: 'running' });
+    expect(runc(root, ['resume', 'loop']).stderr).to.include('container not paused');
+  });
+
+  it('kill by name reaches the trapping pid 1; delete --force of a gone container is 0', () => {
+    const pid = (JSON.parse(runc(root, ['state', 'loop']).stdout) as { pid: number }).pid;
+    expect(runc(root, ['kill', 'loop', 'TERM']).status).to.equal(0);
+    for (let i = 0; i < 100 && (JSON.parse(runc(root, ['state', 'loop']).stdout) as { status: string }).status !== 'stopped'; i++) sleepMs(100);
+    expect(JSON.parse(runc(root, ['state', 'loop']).stdout)).to.include({ status: 'stopped' });
+    expect(pid).to.be.greaterThan(0);
+    expect(runc(root, ['kill', 'loop', '15']).stderr).to.include('container not running');
+    expect(runc(root, ['delete', 'loop']).status).to.equal(0);
+    expect(runc(root, ['delete', '--force', 'loop']).status).to.equal(0);
+    expect(runc(root, ['delete', 'loop']).status).to.equal(1);
+  });
+
+  it('delete of a created container kills it without --force', () => {
+    const bundle = makeBundle(join(dir, 'held'), rootfs, (c) => {
+      c.process.args = ['echo', 'never'];
+    });
+    expect(runc(root, ['create', '--bundle', bundle, 'held']).status).to.equal(0);
+    const d = runc(root, ['delete', 'held']);
+    expect(d.status, d.stderr).to.equal(0);
+    expect(runc(root, ['list', '--format', 'json']).stdout.trim()).to.equal('null');
+  });
+
+  it('refuses a malformed config.json with one error naming the field, in the log as JSON', () => {
+    const log = join(dir, 'bad.log');
+    const cases: Array<[(c: Record<string, unknown> & { process: Record<string, unknown> }) => void, string]> = [
+      [(c) => (c.process.args = 'sh'), 'process.args: expected array, received string'],
+      [(c) => delete c.root, 'root: is required'],
+      [(c) => (c.process.cwd = 'relative'), 'process.cwd: must be an absolute path'],
+      [(c) => (c.mounts = [{ destination: 'tmp', type: 'tmpfs' }]), 'mounts[0].destination: must be an absolute path'],
+      [(c) => (c.process.user = { uid: -1, gid: 0 }), 'process.user.uid:'],
+      [(c) => (c.root = { path: 'nowhere' }), 'rootfs ('],
+    ];
+    for (const [edit, message] of cases) {
+      const bundle = makeBundle(join(dir, 'bad'), rootfs, edit);
+      rmSync(log, { force: true });
+      const r = runc(root, ['create', '--bundle', bundle, 'bad'], { log });
+      expect(r.status, message).to.equal(1);
+      expect(r.stdout + r.stderr, 'create prints nothing: its stdio is the container\'s').to.equal('');
+      const lines = readFileSync(log, 'utf8').trim().split('\n');
+      expect(lines).to.have.length(1);
+      expect((JSON.parse(lines[0]!) as { msg: string }).msg).to.include(message);
+      rmSync(join(dir, 'bad'), { recursive: true });
+    }
+    expect(runc(root, ['state', 'bad']).status).to.equal(1);
+  });
+
+  it('run executes in the foreground and removes the container; spec refuses to overwrite', () => {
+    const bundle = makeBundle(join(dir, 'fg'), rootfs, (c) => {
+      c.process.args = ['sh', '-c', 'echo fg; exit 4'];
+      c.mounts = [{ destination: '/scratch', type: 'tmpfs', source: 'tmpfs' }];
+      c.root = { path: rootfs, readonly: true };
+    });
+    const r = runc(root, ['run', '--bundle', bundle, 'fg']);
+    expect([r.status, r.stdout]).to.deep.equal([4, 'fg\n']);
+    expect(runc(root, ['state', 'fg']).status).to.equal(1);
+    const ro = makeBundle(join(dir, 'ro'), rootfs, (c) => {
+      c.process.args = ['sh', '-c', 'touch /x 2>&1; touch /scratch/y && echo scratch-ok'];
+      c.mounts = [{ destination: '/scratch', type: 'tmpfs', source: 'tmpfs' }];
+      c.root = { path: rootfs, readonly: true };
+    });
+    expect(runc(root, ['run', '--bundle', ro, 'ro']).stdout).to.equal('touch: /x: Read-only file system\nscratch-ok\n');
+    expect(runc(root, ['spec', '--bundle', bundle]).stderr).to.include('File config.json exists. Remove it first.');
+  });
+});
