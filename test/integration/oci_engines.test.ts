@@ -1,0 +1,183 @@
+// tsvisor-runc under real engines: a private containerd (ctr run --runc-binary) and a private
+// dockerd (docker run --runtime=tsvisor), each with a busybox image built here. The argv of
+// every runtime call is logged and each command checked to be one the runtime handles.
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { missingTools, startContainerd, startDockerd, type Engine } from '../support/engines.js';
+import { argvLoggingWrapper, commandsIn, makeRootfs, missingBusybox } from '../support/oci.js';
+import { writeOciArchive } from '../support/oci_image.js';
+
+const HANDLED = new Set(['create', 'start', 'state', 'kill', 'delete', 'list', 'ps', 'exec', 'pause', 'resume', 'run', 'spec', 'events', 'checkpoint', 'restore']);
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function setUp(this: Mocha.Context, tools: string[]): { dir: string; rootfs: string; wrapper: string; argvLog: string } | undefined {
+  const missing = missingBusybox() ?? missingTools(tools);
+  if (missing) {
+    console.log(`      skipped: ${missing}`);
+    this.skip();
+    return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tsv-eng-'));
+  const rootfs = join(dir, 'rootfs');
+  makeRootfs(rootfs);
+  const argvLog = join(dir, 'argv.log');
+  writeFileSync(argvLog, '');
+  return { dir, rootfs, wrapper: argvLoggingWrapper(join(dir, 'tsvisor-runc'), argvLog), argvLog };
+}
+
+describe('OCI runtime under containerd (ctr run --runc-binary)', function () {
+  this.timeout(180_000);
+  let env: ReturnType<typeof setUp>;
+  let ctr: Engine;
+  const ns = `tsvisor-test-${process.pid}`;
+  const image = 'localhost/tsvisor-bb:latest';
+
+  before(function () {
+    env = setUp.call(this, ['containerd', 'ctr']);
+    if (!env) return;
+    mkdirSync(join(env.dir, 'ctrd'));
+    ctr = startContainerd(join(env.dir, 'ctrd'), ns);
+    const archive = writeOciArchive(env.rootfs, env.dir, image, ['sh']);
+    const imported = ctr.client(['images', 'import', archive]);
+    expect(imported.status, imported.stderr).to.equal(0);
+  });
+
+  after(() => {
+    if (!env) return;
+    ctr?.client(['task', 'kill', '-s', 'KILL', 'sv']);
+    ctr?.client(['task', 'delete', '-f', 'sv']);
+    ctr?.client(['container', 'delete', 'sv']);
+    ctr?.stop();
+    rmSync(env.dir, { recursive: true, force: true });
+  });
+
+  const run = (...args: string[]) => ctr.client(['run', '--rm', '--runc-binary', env!.wrapper, image, ...args]);
+
+  it('runs echo, passes stdout, stderr and the exit status; uname is tsvisor\'s kernel', () => {
+    expect(run('t-echo', 'echo', 'hi')).to.include({ status: 0, stdout: 'hi\n' });
+    const r = run('t-exit', 'sh', '-c', 'echo out; echo err >&2; exit 7');
+    expect([r.status, r.stdout]).to.deep.equal([7, 'out\n']);
+    expect(r.stderr).to.include('err\n');
+    expect(run('t-uname', 'uname', '-r').stdout).to.match(/tsvisor/);
+    expect(run('t-status', 'cat', '/proc/self/status').stdout).to.match(/^Name:\tcat\n/);
+  });
+
+  it('exec, ps, pause/resume and kill of a pid 1 that traps SIGTERM', () => {
+    const start = ctr.client(['run', '-d', '--runc-binary', env!.wrapper, image, 'sv', 'sh', '-c', 'trap "echo term; exit 3" TERM; while :; do sleep 0.1; done']);
+    expect(start.status, start.stderr).to.equal(0);
+    const exec = ctr.client(['task', 'exec', '--exec-id', 'e1', 'sv', 'sh', '-c', 'echo in-exec; exit 4']);
+    expect([exec.status, exec.stdout]).to.deep.equal([4, 'in-exec\n']);
+    const ps = ctr.client(['task', 'ps', 'sv']);
+    expect(ps.stdout.trim().split('\n').length).to.be.greaterThan(1);
+    expect(ctr.client(['task', 'pause', 'sv']).status).to.equal(0);
+    expect(ctr.client(['task', 'ls']).stdout).to.match(/sv\s+\d+\s+PAUSED/);
+    expect(ctr.client(['task', 'resume', 'sv']).status).to.equal(0);
+    expect(ctr.client(['task', 'ls']).stdout).to.match(/sv\s+\d+\s+RUNNING/);
+    expect(ctr.client(['task', 'kill', '-s', 'SIGTERM', 'sv']).status).to.equal(0);
+    for (let i = 0; i < 100 && !/STOPPED/.test(ctr.client(['task', 'ls']).stdout); i++) sleepMs(100);
+    expect(ctr.client(['task', 'ls']).stdout).to.match(/sv\s+\d+\s+STOPPED/);
+    const deleted = ctr.client(['task', 'delete', 'sv']);
+    expect(deleted.stdout + deleted.stderr).to.match(/exit code 3\b/);
+    ctr.client(['container', 'delete', 'sv']);
+  });
+
+  it('a malformed process (relative cwd) fails through the engine with the field named', () => {
+    const r = ctr.client(['run', '--rm', '--cwd', 'relative', '--runc-binary', env!.wrapper, image, 't-bad', 'true']);
+    expect(r.status).to.not.equal(0);
+    expect(r.stderr).to.include('process.cwd: must be an absolute path');
+  });
+
+  it('every runtime call the engine made is a command the runtime handles', () => {
+    const commands = commandsIn(env!.argvLog);
+    console.log(`      containerd called: ${[...new Set(commands)].join(', ')}`);
+    expect(commands).to.include.members(['create', 'start', 'delete', 'exec', 'ps', 'pause', 'resume', 'kill']);
+    expect(commands.filter((c) => !HANDLED.has(c))).to.deep.equal([]);
+    expect(readFileSync(env!.argvLog, 'utf8')).to.match(/--log-format json create --bundle \S+ --pid-file \S+/);
+  });
+});
+
+describe('OCI runtime under Docker (docker run --runtime=tsvisor)', function () {
+  this.timeout(240_000);
+  let env: ReturnType<typeof setUp>;
+  let docker: Engine;
+  let shared: string;
+
+  before(function () {
+    env = setUp.call(this, ['dockerd', 'docker']);
+    if (!env) return;
+    mkdirSync(join(env.dir, 'dockerd'));
+    docker = startDockerd(join(env.dir, 'dockerd'), env.wrapper);
+    const tar = join(env.dir, 'rootfs.tar');
+    const { spawnSync } = globalThis.process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
+    expect(spawnSync('tar', ['-C', env.rootfs, '-cf', tar, '.']).status).to.equal(0);
+    const imported = docker.client(['import', '-c', 'CMD ["sh"]', '-c', 'ENV PATH=/bin', tar, 'tsvisor-bb:latest']);
+    expect(imported.status, imported.stderr).to.equal(0);
+    shared = join(env.dir, 'shared');
+    mkdirSync(shared);
+    writeFileSync(join(shared, 'f.txt'), 'from the host\n');
+  });
+
+  after(() => {
+    if (!env) return;
+    docker?.client(['rm', '-f', 'dsv']);
+    docker?.stop();
+    rmSync(env.dir, { recursive: true, force: true });
+  });
+
+  const run = (...args: string[]) => docker.client(['run', '--rm', '--runtime=tsvisor', ...args]);
+
+  it('runs echo, passes stderr and exit statuses; a missing program is 127', () => {
+    expect(run('tsvisor-bb', 'echo', 'hi')).to.include({ status: 0, stdout: 'hi\n' });
+    const r = run('tsvisor-bb', 'sh', '-c', 'echo out; echo err >&2; exit 7');
+    expect([r.status, r.stdout, r.stderr]).to.deep.equal([7, 'out\n', 'err\n']);
+    const missing = run('tsvisor-bb', 'nonexistent');
+    expect(missing.status).to.equal(127);
+    expect(missing.stderr).to.include('executable file not found in $PATH');
+  });
+
+  it('-v binds a host directory, --read-only refuses writes, --memory and --pids-limit are enforced', () => {
+    expect(run('-v', `${shared}:/w`, 'tsvisor-bb', 'sh', '-c', 'ls /w; cat /w/f.txt').stdout).to.equal('f.txt\nfrom the host\n');
+    expect(run('--read-only', 'tsvisor-bb', 'touch', '/x').stderr).to.include('Read-only file system');
+    expect(run('--read-only', '--tmpfs', '/tmp', 'tsvisor-bb', 'sh', '-c', 'touch /tmp/x && echo ok').stdout).to.equal('ok\n');
+    const mem = run('--memory', '32m', 'tsvisor-bb', 'sh', '-c', 'x=$(head -c 50000000 /dev/zero | tr "\\0" a); echo ${#x}');
+    expect(mem.status).to.not.equal(0);
+    expect(mem.stdout).to.equal('');
+    const pids = run('--pids-limit', '5', 'tsvisor-bb', 'sh', '-c', 'for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait');
+    expect(pids.stderr).to.include("can't fork");
+  });
+
+  it('-t gives the container a terminal', () => {
+    const r = run('-t', 'tsvisor-bb', 'sh', '-c', 'test -t 0 && test -t 1 && echo tty');
+    expect(r.stdout).to.equal('tty\r\n');
+  });
+
+  it('exec, top, pause/unpause, and stop of a pid 1 that traps SIGTERM', () => {
+    const d = docker.client(['run', '-d', '--name', 'dsv', '--runtime=tsvisor', 'tsvisor-bb', 'sh', '-c', 'trap "echo term; exit 3" TERM; while :; do sleep 0.1; done']);
+    expect(d.status, d.stderr).to.equal(0);
+    const exec = docker.client(['exec', 'dsv', 'sh', '-c', 'echo in-exec; exit 5']);
+    expect([exec.status, exec.stdout]).to.deep.equal([5, 'in-exec\n']);
+    expect(docker.client(['top', 'dsv']).stdout.trim().split('\n').length).to.be.greaterThan(1);
+    expect(docker.client(['pause', 'dsv']).status).to.equal(0);
+    expect(docker.client(['inspect', '-f', '{{.State.Status}}', 'dsv']).stdout.trim()).to.equal('paused');
+    expect(docker.client(['unpause', 'dsv']).status).to.equal(0);
+    const started = Date.now();
+    expect(docker.client(['stop', 'dsv']).status).to.equal(0);
+    expect(Date.now() - started, 'stopped by its trap, not by the SIGKILL 10 s later').to.be.below(8000);
+    expect(docker.client(['inspect', '-f', '{{.State.ExitCode}}', 'dsv']).stdout.trim()).to.equal('3');
+    expect(docker.client(['logs', 'dsv']).stdout).to.equal('term\n');
+    docker.client(['rm', 'dsv']);
+  });
+
+  it('every runtime call the engine made is a command the runtime handles', () => {
+    const commands = commandsIn(env!.argvLog);
+    console.log(`      dockerd called: ${[...new Set(commands)].join(', ')}`);
+    expect(commands).to.include.members(['create', 'start', 'delete', 'exec', 'ps', 'pause', 'resume', 'kill']);
+    expect(commands.filter((c) => !HANDLED.has(c))).to.deep.equal([]);
+  });
+});
