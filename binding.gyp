@@ -4,6 +4,8 @@
       "target_name": "tsvisor_native",
       "sources": [
         "native/addon.cc",
+        "native/host_dir.cc",
+        "native/host_stat.cc",
         "native/console_socket.cc",
         "native/sandbox_spawn.cc",
         "native/seccomp_filter.cc",

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "console_socket.h"
+#include "host_dir.h"
+#include "host_stat.h"
 #include "sandbox_spawn.h"
 #include "seccomp_filter.h"
 #include "stub_fd_channel.h"
@@ -334,6 +336,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("allowedSyscalls", Napi::Function::New(env, AllowedSyscalls));
   exports.Set("channelSend", Napi::Function::New(env, ChannelSend));
   exports.Set("channelDrain", Napi::Function::New(env, ChannelDrain));
+  exports.Set("readDirectory", Napi::Function::New(env, ReadDirectory));
+  exports.Set("hostLstat", Napi::Function::New(env, HostLstat));
   exports.Set("openPty", Napi::Function::New(env, OpenPty));
   exports.Set("sendFd", Napi::Function::New(env, SendFd));
   return exports;

@@ -552,14 +552,19 @@ function listLayers(ctx: SyscallContext, file: OpenFile): DirEntry[] | number {
   if (node.fs === 'overlay') {
     if (node.node.kind !== 'dir') return -Errno.ENOTDIR;
     const root = ctx.kernel.root;
-    const merged = mergedEntries(ctx.kernel.state.overlay, node.node, (lower) => root.listLower(lower, true));
+    const merged = mergedEntries(ctx.kernel.state.overlay, node.node, (lower) => root.listLower(lower));
     return typeof merged === 'number' ? merged : [self, parent, ...merged];
   }
   if (node.fs !== 'host') return -Errno.ENOTDIR;
   // /sys shows empty; /dev and /proc are synthetic and never listed from the host.
   if (path === '/sys') return [self, parent];
-  const entries = listHostDir(node.hostPath, true);
+  const entries = listHostDir(node.hostPath);
   return typeof entries === 'number' ? entries : [self, parent, ...entries];
+}
+
+/** The size of one linux_dirent64 record (8-byte aligned). */
+function direntLength(name: string): number {
+  return (19 + Buffer.byteLength(name) + 1 + 7) & ~7;
 }
 
 export function sysGetdents64(ctx: SyscallContext): Outcome {
@@ -577,25 +582,27 @@ export function sysGetdents64(ctx: SyscallContext): Outcome {
     return list;
   });
   if (failure) return failure;
-  const chunks: Buffer[] = [];
+  // The records that fit, then built in one buffer: linux_dirent64 {ino, off, reclen, type, name, NUL, padding}.
   let used = 0;
   let index = d.file.offset;
   for (; index < entries.length; index++) {
-    const e = entries[index]!;
-    const name = Buffer.from(e.name);
-    const reclen = (19 + name.length + 1 + 7) & ~7;
+    const reclen = direntLength(entries[index]!.name);
     if (used + reclen > count) break;
-    const rec = Buffer.alloc(reclen);
-    rec.writeBigUInt64LE(e.ino, 0);
-    rec.writeBigInt64LE(BigInt(index + 1), 8);
-    rec.writeUInt16LE(reclen, 16);
-    rec.writeUInt8(e.type, 18);
-    name.copy(rec, 19);
-    chunks.push(rec);
     used += reclen;
   }
-  if (chunks.length === 0 && index < entries.length) return -Errno.EINVAL; // buffer too small
-  if (used > 0 && !ctx.write(ctx.args[1]!, Buffer.concat(chunks))) return -Errno.EFAULT;
+  if (used === 0 && index < entries.length) return -Errno.EINVAL; // buffer too small
+  const out = Buffer.alloc(used);
+  for (let i = d.file.offset, at = 0; i < index; i++) {
+    const e = entries[i]!;
+    const reclen = direntLength(e.name);
+    out.writeBigUInt64LE(e.ino, at);
+    out.writeBigInt64LE(BigInt(i + 1), at + 8);
+    out.writeUInt16LE(reclen, at + 16);
+    out.writeUInt8(e.type, at + 18);
+    out.write(e.name, at + 19);
+    at += reclen;
+  }
+  if (used > 0 && !ctx.write(ctx.args[1]!, out)) return -Errno.EFAULT;
   if (index !== d.file.offset) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: index });
   if (inotifyActive(ctx)) {
     const st = statOfFile(ctx, d.file);

@@ -307,11 +307,11 @@ export function createEntry(
 export function isEmptyDir(ctx: SyscallContext, dir: VNode): boolean | number {
   const root = ctx.kernel.root;
   if (dir.fs === 'overlay' && dir.node.kind === 'dir') {
-    const list = mergedEntries(ctx.kernel.state.overlay, dir.node, (lower) => root.listLower(lower, false));
+    const list = mergedEntries(ctx.kernel.state.overlay, dir.node, (lower) => root.listLower(lower));
     return typeof list === 'number' ? list : list.length === 0;
   }
   if (dir.fs === 'host') {
-    const list = listHostDir(dir.hostPath, false);
+    const list = listHostDir(dir.hostPath);
     return typeof list === 'number' ? list : list.length === 0;
   }
   return false;

@@ -8,6 +8,8 @@
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
+import { readHostDirectory } from '../../platform/host_directory.js';
+import { hostLstat } from '../../platform/host_stat.js';
 import type { Credentials, OverlayNode, OverlayState, PtyState } from '../state.js';
 import { devfsLookup } from './devfs.js';
 import type { FileStat } from './file_stat.js';
@@ -216,15 +218,15 @@ export class HostRoot {
   upperStat(node: OverlayNode, upper: OverlayState): FileStat {
     const subdirs = (): number => {
       if (node.kind !== 'dir') return 0;
-      const list = mergedEntries(upper, node, (lower) => this.listLower(lower, false));
+      const list = mergedEntries(upper, node, (lower) => this.listLower(lower));
       return typeof list === 'number' ? 0 : list.filter((e) => e.type === DT_DIR).length;
     };
     return nodeStat(node, subdirs);
   }
 
-  /** The entries of a lower directory (a path in the host root), without . and ..; withIno: their inode numbers too. */
-  listLower(lower: string, withIno: boolean): ListedEntry[] | number {
-    return listHostDir(this.hostPathOf(lower.split('/').filter((c) => c.length > 0)), withIno);
+  /** The entries of a lower directory (a path in the host root), without . and .., with their inode numbers. */
+  listLower(lower: string): ListedEntry[] | number {
+    return listHostDir(this.hostPathOf(lower.split('/').filter((c) => c.length > 0)));
   }
 }
 
@@ -261,52 +263,9 @@ export function linkTarget(node: VNode): string {
   }
 }
 
-const DT_UNKNOWN = 0;
-const DT_FIFO = 1;
-const DT_CHR = 2;
-const DT_BLK = 6;
-const DT_REG = 8;
-const DT_LNK = 10;
-const DT_SOCK = 12;
-
-function direntType(d: fs.Dirent): number {
-  if (d.isFile()) return DT_REG;
-  if (d.isDirectory()) return DT_DIR;
-  if (d.isSymbolicLink()) return DT_LNK;
-  if (d.isCharacterDevice()) return DT_CHR;
-  if (d.isBlockDevice()) return DT_BLK;
-  if (d.isFIFO()) return DT_FIFO;
-  if (d.isSocket()) return DT_SOCK;
-  return DT_UNKNOWN;
-}
-
-/** A host directory's entries (without . and ..), with inode numbers when asked (one lstat each). */
-export function listHostDir(hostPath: string, withIno: boolean): ListedEntry[] | number {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(hostPath, { withFileTypes: true });
-  } catch (err) {
-    return -errnoOf(err, Errno.EACCES);
-  }
-  return entries.map((d) => {
-    let ino = 0n;
-    if (withIno) {
-      try {
-        ino = fs.lstatSync(`${hostPath}/${d.name}`, { bigint: true }).ino;
-      } catch {
-        // vanished meanwhile: listed with inode 0, as a racing readdir may
-      }
-    }
-    return { name: d.name, ino, type: direntType(d) };
-  });
-}
-
-function hostLstat(hostPath: string): FileStat | number {
-  try {
-    return fs.lstatSync(hostPath, { bigint: true });
-  } catch (err) {
-    return -errnoOf(err, Errno.ENOENT);
-  }
+/** A host directory's entries (without . and ..), with their inode numbers (the host's getdents64 gives them). */
+export function listHostDir(hostPath: string): ListedEntry[] | number {
+  return readHostDirectory(hostPath);
 }
 
 function readlink(hostPath: string): string {

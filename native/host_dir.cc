@@ -1,0 +1,63 @@
+#include "host_dir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+struct LinuxDirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+}  // namespace
+
+Napi::Value ReadDirectory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string path = info[0].As<Napi::String>().Utf8Value();
+  int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return Napi::Number::New(env, -errno);
+  std::vector<std::string> names;
+  std::vector<uint64_t> inos;
+  std::vector<uint8_t> types;
+  alignas(LinuxDirent64) char buf[32768];
+  for (;;) {
+    long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      close(fd);
+      return Napi::Number::New(env, -err);
+    }
+    if (n == 0) break;
+    for (long at = 0; at < n;) {
+      auto* d = reinterpret_cast<LinuxDirent64*>(buf + at);
+      at += d->d_reclen;
+      if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0) continue;
+      names.emplace_back(d->d_name);
+      inos.push_back(d->d_ino);
+      types.push_back(d->d_type);
+    }
+  }
+  close(fd);
+  Napi::Array jsNames = Napi::Array::New(env, names.size());
+  for (size_t i = 0; i < names.size(); i++) jsNames.Set(i, Napi::String::New(env, names[i]));
+  auto jsInos = Napi::BigUint64Array::New(env, inos.size());
+  if (!inos.empty()) memcpy(jsInos.Data(), inos.data(), inos.size() * sizeof(uint64_t));
+  auto jsTypes = Napi::Uint8Array::New(env, types.size());
+  if (!types.empty()) memcpy(jsTypes.Data(), types.data(), types.size());
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("names", jsNames);
+  out.Set("inos", jsInos);
+  out.Set("types", jsTypes);
+  return out;
+}

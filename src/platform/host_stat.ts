@@ -1,0 +1,48 @@
+// lstat of host paths for the VFS (native/host_stat.cc): one native call filling a small
+// array, read through getters, instead of fs.lstatSync's BigIntStats and, for a missing
+// name, its exception. The path walk makes one per component it looks up.
+import type { FileStat } from '../kernel/vfs/file_stat.js';
+import { loadAddon } from './native_addon.js';
+
+/** native/host_stat.h's HostStatSlot. */
+const enum Slot {
+  Dev, Ino, Nlink, Mode, Uid, Gid, Rdev, Size, Blksize, Blocks, AtimeNs, MtimeNs, CtimeNs, BirthtimeNs, Count,
+}
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+const S_IFCHR = 0o020000;
+
+class HostStat implements FileStat {
+  private readonly type: number;
+  constructor(private readonly raw: BigInt64Array) {
+    this.type = Number(raw[Slot.Mode]!) & S_IFMT;
+  }
+  get dev(): bigint { return this.raw[Slot.Dev]!; }
+  get ino(): bigint { return BigInt.asUintN(64, this.raw[Slot.Ino]!); }
+  get nlink(): bigint { return this.raw[Slot.Nlink]!; }
+  get mode(): bigint { return this.raw[Slot.Mode]!; }
+  get uid(): bigint { return this.raw[Slot.Uid]!; }
+  get gid(): bigint { return this.raw[Slot.Gid]!; }
+  get rdev(): bigint { return this.raw[Slot.Rdev]!; }
+  get size(): bigint { return this.raw[Slot.Size]!; }
+  get blksize(): bigint { return this.raw[Slot.Blksize]!; }
+  get blocks(): bigint { return this.raw[Slot.Blocks]!; }
+  get atimeNs(): bigint { return this.raw[Slot.AtimeNs]!; }
+  get mtimeNs(): bigint { return this.raw[Slot.MtimeNs]!; }
+  get ctimeNs(): bigint { return this.raw[Slot.CtimeNs]!; }
+  get birthtimeNs(): bigint { return this.raw[Slot.BirthtimeNs]!; }
+  isDirectory(): boolean { return this.type === S_IFDIR; }
+  isFile(): boolean { return this.type === S_IFREG; }
+  isSymbolicLink(): boolean { return this.type === S_IFLNK; }
+  isCharacterDevice(): boolean { return this.type === S_IFCHR; }
+}
+
+/** The host's lstat of hostPath, or -errno. */
+export function hostLstat(hostPath: string): FileStat | number {
+  const raw = new BigInt64Array(Slot.Count);
+  const r = loadAddon().hostLstat(hostPath, raw);
+  return r === 0 ? new HostStat(raw) : r;
+}
