@@ -83,8 +83,9 @@ export class SandboxControl {
    */
   private kill(sig: number, all: boolean, reply: (r: ControlReply) => void): void {
     const { kernel } = this.opts;
-    if (this.record.status === 'created' || (sig === SIGKILL && !all)) {
-      // Before start nothing ran: any signal ends it, as it ends runc's waiting init.
+    if (this.record.status === 'created' || sig === SIGKILL) {
+      // Before start nothing ran: any signal ends it, as it ends runc's waiting init. SIGKILL
+      // for pid 1 (or all) ends every process: the sandbox goes at once.
       kernel.terminate(sig);
       reply({ type: 'done', message: 'killed' });
       return;
@@ -153,9 +154,10 @@ export class SandboxControl {
     // The requester's stdio, opened anew through /proc (pipes, fifos, terminals; a socket cannot be).
     const stdio = [0, 1, 2].map((fd) => {
       try {
-        return fs.openSync(`/proc/${request.stdioFrom}/fd/${fd}`, fd === 0 ? 'r' : 'w');
+        // No O_TRUNC, and O_APPEND: a regular file's contents stay and output goes after them.
+        return fs.openSync(`/proc/${request.stdioFrom}/fd/${fd}`, fd === 0 ? fs.constants.O_RDONLY : fs.constants.O_WRONLY | fs.constants.O_APPEND);
       } catch {
-        return fs.openSync('/dev/null', fd === 0 ? 'r' : 'w');
+        return fs.openSync('/dev/null', fd === 0 ? fs.constants.O_RDONLY : fs.constants.O_WRONLY);
       }
     }) as [number, number, number];
     const { pid, exited } = kernel.startProcess(prepared, cwd, creds, stdio);
