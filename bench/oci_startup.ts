@@ -1,0 +1,85 @@
+// Issue 6's start-up number: wall time of `ctr run --rm IMAGE ID echo hi` under a private
+// containerd with runc, tsvisor (bin/tsvisor-runc) and runsc (ptrace platform), medians of a
+// few runs after a warm-up. Target: tsvisor within 1.2x of runc and faster than runsc.
+// Run alone: node dist/bench/oci_startup.js [RUNS] (needs root, containerd, ctr, busybox-static).
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { missingTools, startContainerd } from '../test/support/engines.js';
+import { makeRootfs, missingBusybox, RUNC_BIN } from '../test/support/oci.js';
+import { writeOciArchive } from '../test/support/oci_image.js';
+
+export interface OciStartupResult {
+  /** Median wall time in ms per runtime, or why it could not run. */
+  medians: Map<string, number | string>;
+}
+
+function which(name: string): string | null {
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+export function measureOciStartup(runs: number): OciStartupResult | string {
+  const missing = missingBusybox() ?? missingTools(['containerd', 'ctr']);
+  if (missing) return missing;
+  const dir = mkdtempSync(join(tmpdir(), 'tsv-bench-oci-'));
+  mkdirSync(join(dir, 'ctrd'));
+  const ctr = startContainerd(join(dir, 'ctrd'), `tsvisor-bench-${process.pid}`);
+  try {
+    makeRootfs(join(dir, 'rootfs'));
+    const image = 'localhost/tsvisor-bench:latest';
+    ctr.client(['images', 'import', writeOciArchive(join(dir, 'rootfs'), dir, image, ['sh'])]);
+    const runtimes = new Map<string, string | null>([['runc', which('runc')], ['tsvisor', RUNC_BIN], ['runsc', null]]);
+    const runsc = which('runsc');
+    if (runsc) {
+      const wrapper = join(dir, 'runsc-ptrace');
+      writeFileSync(wrapper, `#!/bin/sh\nexec '${runsc}' --platform=ptrace --network=none --ignore-cgroups "$@"\n`);
+      chmodSync(wrapper, 0o755);
+      runtimes.set('runsc', wrapper);
+    }
+    const medians = new Map<string, number | string>();
+    let n = 0;
+    for (const [name, bin] of runtimes) {
+      if (!bin) {
+        medians.set(name, 'not installed');
+        continue;
+      }
+      const times: number[] = [];
+      for (let i = 0; i <= runs; i++) {
+        const started = process.hrtime.bigint();
+        const r = ctr.client(['run', '--rm', '--runc-binary', bin, image, `b${n++}`, 'echo', 'hi']);
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        if (r.status !== 0 || r.stdout !== 'hi\n') {
+          medians.set(name, `failed: ${r.stderr.trim().split('\n')[0]}`);
+          break;
+        }
+        if (i > 0) times.push(ms); // the first run warms caches
+      }
+      if (!medians.has(name)) medians.set(name, times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!);
+    }
+    return { medians };
+  } finally {
+    ctr.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function renderOciStartup(r: OciStartupResult | string): string[] {
+  if (typeof r === 'string') return [`ctr run --rm IMG echo hi: skipped (${r})`];
+  const runc = r.medians.get('runc');
+  const lines = ['ctr run --rm IMG echo hi (median wall time):'];
+  for (const [name, v] of r.medians) {
+    const ratio = typeof v === 'number' && typeof runc === 'number' ? ` (${(v / runc).toFixed(2)}x runc)` : '';
+    lines.push(`  ${name.padEnd(8)} ${typeof v === 'number' ? `${v.toFixed(0)} ms${ratio}` : v}`);
+  }
+  const t = r.medians.get('tsvisor');
+  const s = r.medians.get('runsc');
+  if (typeof t === 'number' && typeof runc === 'number') lines.push(`  target tsvisor <= 1.2x runc: ${t <= 1.2 * runc ? 'met' : 'not met'}${typeof s === 'number' ? `; faster than runsc: ${t < s ? 'met' : 'not met'}` : ''}`);
+  return lines;
+}
+
+if (process.argv[1]?.endsWith('oci_startup.js')) {
+  for (const line of renderOciStartup(measureOciStartup(Number(process.argv[2] ?? 5)))) console.log(line);
+}
