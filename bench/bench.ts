@@ -12,7 +12,7 @@
 //
 // Options: --only PEER,PEER      (native, tsvisor, runsc, strace, proot)
 //          --workloads W,W       (startup, syscall, shell-loop, find-tree, pipe, python-startup,
-//                                 gcc, python-cpu, record, replay; default: all)
+//                                 gcc, python-cpu, record, replay, checkpoint; default: all)
 //          --quick               shorter runs, fewer samples
 //          --json                print only the JSON summary line
 //          --dynamic             measure the dynamically linked loop program instead of the static one
@@ -26,6 +26,7 @@ import { ensureTree, makeCompileDir, makeTraceDir } from './fixtures.js';
 import type { RunOptions } from './measure.js';
 import { findOnPath, isPeerName, makePeers, MODES, PEER_NAMES, placeInMode, type Mode, type PeerName } from './peers.js';
 import { measureRecording } from './recording.js';
+import { measureCheckpointSpeed } from './checkpoint_speed.js';
 import { measureReplaySpeed } from './replay_speed.js';
 import { renderText, toJson, type BenchResult, type ModeResult, type PeerInfo, type PeerModeResult } from './report.js';
 import { USERLAND_PEERS, type UserlandResult, type WorkloadsModeResult } from './report_workloads.js';
@@ -40,7 +41,7 @@ import {
 import { FULL_BUDGET, measureStartup, measureSyscallCost, QUICK_BUDGET, type Outcome, type Startup, type SyscallCost } from './workloads.js';
 
 /** Everything --workloads can choose, in the order they are measured and shown. */
-const WORKLOAD_NAMES = ['startup', 'syscall', ...USERLAND_NAMES, 'record', 'replay'] as const;
+const WORKLOAD_NAMES = ['startup', 'syscall', ...USERLAND_NAMES, 'record', 'replay', 'checkpoint'] as const;
 type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 function isWorkloadName(s: string): s is WorkloadName {
@@ -156,7 +157,9 @@ function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
   const peerNames = USERLAND_PEERS.filter((p) => m.active.includes(p));
   const record = want('record') && m.active.includes('tsvisor');
   const replay = want('replay') && m.active.includes('tsvisor');
-  if ((names.length === 0 || peerNames.length === 0) && !record && !replay) return undefined;
+  // Checkpoint numbers are about memory copying, not CPU placement: measured once, unpinned.
+  const checkpoint = want('checkpoint') && m.active.includes('tsvisor') && m.mode === 'unpinned';
+  if ((names.length === 0 || peerNames.length === 0) && !record && !replay && !checkpoint) return undefined;
   const budget = m.opts.quick ? QUICK_WORKLOAD_BUDGET : FULL_WORKLOAD_BUDGET;
   const result: WorkloadsModeResult = { userland: new Map() };
   if (peerNames.length > 0) {
@@ -203,6 +206,14 @@ function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
       { timeoutSeconds: budget.timeoutSeconds, cwd: m.root },
     );
     if (!result.replay.ok) m.progress(`[${m.mode}] replay: failed (${result.replay.failure})`);
+  }
+  if (checkpoint) {
+    m.progress(`[${m.mode}] checkpoint: touch_memory 10 MiB, 100 MiB, 1 GiB checkpointed and restored`);
+    result.checkpoint = measureCheckpointSpeed(m.root, (args) => [process.execPath, m.tsvisorBin, ...args], m.opts.quick, {
+      timeoutSeconds: 120,
+      cwd: m.root,
+    });
+    if (!result.checkpoint.ok) m.progress(`[${m.mode}] checkpoint: failed (${result.checkpoint.failure})`);
   }
   return result;
 }

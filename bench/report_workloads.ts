@@ -5,6 +5,7 @@ import type { Stats } from './measure.js';
 import type { Mode, PeerName } from './peers.js';
 import { RECORD_OVERHEAD_TARGET, REPLAY_EVENTS_PER_S_TARGET, type RecordResult } from './recording.js';
 import { PIPE_BYTES, TARGET_TEXT, USERLAND, USERLAND_NAMES, type UserlandName, type UserlandTiming } from './userland.js';
+import { renderCheckpointSpeed, type CheckpointSpeedResult } from './checkpoint_speed.js';
 import { renderReplaySpeed, type ReplaySpeedResult } from './replay_speed.js';
 import type { Outcome } from './workloads.js';
 
@@ -21,6 +22,7 @@ export interface WorkloadsModeResult {
   userland: Map<UserlandName, UserlandResult>;
   record?: Outcome<RecordResult>;
   replay?: Outcome<ReplaySpeedResult>;
+  checkpoint?: Outcome<CheckpointSpeedResult>;
 }
 
 // ---- shared helpers (kept local: report.ts imports this module) -----------------------
@@ -266,6 +268,7 @@ export function renderWorkloads(w: WorkloadsModeResult, order: readonly PeerName
     }
   }
   if (w.replay !== undefined) out.push(...renderReplaySpeed(w.replay));
+  if (w.checkpoint !== undefined) out.push(...renderCheckpointSpeed(w.checkpoint));
   return out;
 }
 
@@ -337,6 +340,7 @@ export function workloadsJson(w: WorkloadsModeResult): object {
   }
   const out: Record<string, object> = { userland };
   if (w.replay !== undefined) out['replay'] = w.replay.ok ? w.replay.value : { failed: w.replay.failure };
+  if (w.checkpoint !== undefined) out['checkpoint'] = w.checkpoint.ok ? w.checkpoint.value : { failed: w.checkpoint.failure };
   if (w.record !== undefined) {
     const o = w.record;
     if (!o.ok) out['record'] = { failed: o.failure };

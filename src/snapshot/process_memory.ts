@@ -75,7 +75,11 @@ export async function dumpMemory(
 ): Promise<MappingImage[]> {
   const pagemapFd = fs.openSync(`/proc/${hostPid}/pagemap`, 'r');
   const memFd = fs.openSync(`/proc/${hostPid}/mem`, 'r');
-  const buf = Buffer.alloc(CHUNK);
+  // Two buffers: the next chunk is read while the last one is still being written.
+  const buffers = [Buffer.alloc(CHUNK), Buffer.alloc(CHUNK)];
+  const inFlight: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];
+  let writes: Promise<void> = Promise.resolve();
+  let turn = 0;
   const out: MappingImage[] = [];
   try {
     for (const m of mappings) {
@@ -91,11 +95,15 @@ export async function dumpMemory(
         // A run of touched pages, read a chunk at a time; zero pages inside it are left out.
         let q = p;
         while (q < pages && touched[q] && q - p < CHUNK / PAGE) q++;
+        const slot = turn++ % 2;
+        await inFlight[slot];
+        const buf = buffers[slot]!;
         readMemory(platform, hostPid, memFd, m.start + p * PAGE, buf, (q - p) * PAGE);
         let runStart = -1;
-        const flush = async (endPage: number) => {
+        const flush = (endPage: number) => {
           if (runStart < 0) return;
-          await sink.write(buf.subarray((runStart - p) * PAGE, (endPage - p) * PAGE));
+          const bytes = buf.subarray((runStart - p) * PAGE, (endPage - p) * PAGE);
+          writes = writes.then(() => sink.write(bytes));
           const last = runs[runs.length - 1];
           if (last && last[0] + last[1] === runStart) last[1] += endPage - runStart;
           else runs.push([runStart, endPage - runStart]);
@@ -104,16 +112,18 @@ export async function dumpMemory(
         };
         for (let i = p; i < q; i++) {
           const o = (i - p) * PAGE;
-          const zero = buf.subarray(o, o + PAGE).equals(ZERO_PAGE);
-          if (zero) await flush(i);
+          if (buf.subarray(o, o + PAGE).equals(ZERO_PAGE)) flush(i);
           else if (runStart < 0) runStart = i;
         }
-        await flush(q);
+        flush(q);
+        inFlight[slot] = writes;
         p = q;
       }
       out.push({ start: m.start, end: m.end, prot: m.prot, shared: m.shared, stack: m.stack, runs });
     }
+    await writes;
   } finally {
+    await writes.catch(() => undefined);
     fs.closeSync(pagemapFd);
     fs.closeSync(memFd);
   }
