@@ -66,7 +66,10 @@ export function replayCommand(args: string[]): number | Promise<number> {
   try {
     const trace = openTrace(file, (m) => fs.writeSync(2, `tsvisor: warning: ${m}\n`));
     if (explain !== undefined) return explainRun(trace, explain, last);
-    if (exec) return execRun(trace, stopAt);
+    if (exec) {
+      if (trace.header.initialState !== undefined) throw new CliError(`${file}: a restored run cannot be executed again (its processes came from a checkpoint image); replay without --exec rebuilds its state`);
+      return execRun(trace, stopAt);
+    }
     const started = process.hrtime.bigint();
     const r = replayState(trace, to);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -2,6 +2,7 @@
 // reducers, rebuild the kernel state at any point of a run. No program runs.
 import { applyEvent } from '../kernel/reducer.js';
 import { emptyKernelState, type KernelState } from '../kernel/state.js';
+import { decodeKernelState } from '../snapshot/kernel_state_codec.js';
 import { stateDigest } from '../trace/state_digest.js';
 import type { TraceContents } from '../trace/trace_reader.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
@@ -31,7 +32,7 @@ export function replayState(
   onSyscall?: (r: SyscallRecord, state: KernelState) => void,
   history?: History,
 ): ReplayResult {
-  const state = emptyKernelState();
+  const state = trace.header.initialState === undefined ? emptyKernelState() : decodeKernelState(trace.header.initialState);
   const result: ReplayResult = { state, events: 0, syscalls: 0, reduceNs: 0 };
   for (const record of trace.records) {
     if (to !== undefined && record.seq > to) break;

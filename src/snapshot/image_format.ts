@@ -83,7 +83,7 @@ const ProcessStateSchema = z.looseObject({
 });
 
 /** The kernel state as plain data; deeper parts of each subsystem are checked loosely. */
-const KernelStateSchema = z.looseObject({
+export const KernelStateSchema = z.looseObject({
   nextPid: int,
   nextFileId: int,
   processes: mapOf(ProcessStateSchema),
@@ -100,10 +100,10 @@ const KernelStateSchema = z.looseObject({
   unsupportedReported: z.array(z.string()),
   hostname: z.string(),
   overlay: z.looseObject({ nodes: mapOf(looseWithId), root: int, mounts: z.map(z.string(), int), nextNodeId: int }),
-});
+}).transform((s) => s as unknown as KernelState);
 
 export const KernelPartSchema = z.object({
-  state: KernelStateSchema.transform((s) => s as unknown as KernelState),
+  state: KernelStateSchema,
   /** The sandbox's CLOCK_MONOTONIC at the checkpoint: a restored sandbox goes on from it. */
   monotonicNs: z.bigint(),
   hostFiles: z.array(HostFileRefSchema),

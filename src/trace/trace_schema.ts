@@ -6,7 +6,7 @@ import { KernelEventSchema } from '../kernel/events.js';
 
 export const TRACE_MAGIC = 'tsvisor-trace';
 /** 2: input records (AT_RANDOM). Version 1 traces still read. */
-export const TRACE_VERSION = 2;
+export const TRACE_VERSION = 3;
 
 const int = z.number().int();
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes');
@@ -22,6 +22,8 @@ export const TraceHeaderSchema = z.object({
   platform: z.string(),
   host: z.object({ kernel: z.string(), arch: z.string() }),
   startedAt: z.string(),
+  /** Version 3: a restored sandbox's trace starts from the restored kernel state (CBOR, see snapshot/kernel_state_codec.ts). */
+  initialState: bytes.optional(),
 });
 
 export const SyscallRecordSchema = z.object({

@@ -22,7 +22,7 @@ export class TraceWriter {
   /** The seq of the latest record (input records take it). */
   private lastSeq = 0;
 
-  constructor(path: string, argv: string[], version: string, rootfs = '/') {
+  constructor(path: string, argv: string[], version: string, rootfs = '/', initialState?: Uint8Array) {
     this.fd = fs.openSync(path, 'w', 0o644);
     const header: TraceHeader = {
       type: 'header',
@@ -34,6 +34,7 @@ export class TraceWriter {
       platform: 'ptrace',
       host: { kernel: os.release(), arch: os.arch() },
       startedAt: new Date().toISOString(),
+      ...(initialState === undefined ? {} : { initialState }),
     };
     this.push(header);
     // Whatever is buffered reaches the file at least this often, so a killed run keeps most of it.

@@ -135,6 +135,23 @@ describe('checkpoint and restore', function () {
     expect(restored.stdout).to.equal('status 7\nkept\n');
   });
 
+  it('restore --record writes a trace that replay --verify rebuilds from the restored state', async () => {
+    const name = fresh('recorded');
+    const image = join(work, name);
+    const sandbox = run(name, [programPath('ckpt_counter'), '60']);
+    await sandbox.waitForLine((l) => l === '20');
+    checkpointOk(name, image);
+    await sandbox.finished;
+    const trace = join(work, `${name}.trace`);
+    const restored = restore(image, '--record', trace);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    const verify = runTsvisor(['replay', trace, '--verify']);
+    expect(verify.status, summarize(verify)).to.equal(0);
+    expect(verify.stdout).to.match(/verify: OK/);
+    const exec = runTsvisor(['replay', trace, '--exec']);
+    expect(expectOneLineError(exec)).to.match(/a restored run cannot be executed again/);
+  });
+
   it('list shows named sandboxes and forgets stale entries', async () => {
     const name = fresh('listed');
     const sandbox = run(name, [programPath('ckpt_counter'), '300']);
