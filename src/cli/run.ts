@@ -1,8 +1,10 @@
 // `tsvisor run`: start a sandbox for one command and wait for it.
 import fs from 'node:fs';
+import { constants } from 'node:os';
 
 import { Errno } from '../kernel/errno.js';
 import { Kernel } from '../kernel/kernel.js';
+import { signalConsoleForeground } from '../kernel/syscalls/console.js';
 import { ExecError, prepareExec, type PreparedExec } from '../kernel/loader/exec.js';
 import type { Credentials } from '../kernel/state.js';
 import { HostRoot } from '../kernel/vfs/path_walk.js';
@@ -77,9 +79,10 @@ export async function runCommand(args: string[], globals: GlobalOptions): Promis
       throw new CliError(`--record ${opts.record}: ${(err as Error).message}`);
     }
   }
-  // Terminal signals reach the program directly (same process group); tsvisor stays up
-  // to report its status. A SIGTERM/SIGHUP for tsvisor is passed on to the program.
-  for (const sig of ['SIGINT', 'SIGQUIT', 'SIGTSTP'] as const) process.on(sig, () => kernel.interruptSignalled());
+  // The terminal's signals reach tsvisor alone (the sandbox has a host process group of its
+  // own): they go to the foreground group of the sandbox's console. tsvisor stays up to
+  // report its status. A SIGTERM/SIGHUP for tsvisor is passed on to the program.
+  for (const sig of ['SIGINT', 'SIGQUIT', 'SIGTSTP', 'SIGWINCH'] as const) process.on(sig, () => signalConsoleForeground(kernel, constants.signals[sig]));
   // A bug of tsvisor's outside any handler (those are caught per syscall) ends the run with
   // one line, never a stack trace; the sandbox dies with tsvisor (PTRACE_O_EXITKILL, init).
   process.on('uncaughtException', (err) => {

@@ -189,6 +189,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('PtyFlowSet'), index: int, stopped: z.boolean() }),
   /** The session it controls and its foreground group (TIOCSCTTY, TIOCSPGRP, TIOCNOTTY, hang-up). */
   z.object({ type: z.literal('PtyControlSet'), index: int, session: int, pgrp: int }),
+  /** tcsetpgrp on tsvisor's own terminal: its new foreground process group. */
+  z.object({ type: z.literal('ConsoleForegroundSet'), pgrp: int }),
 ]);
 
 export type KernelEvent = z.infer<typeof KernelEventSchema>;

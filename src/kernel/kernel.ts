@@ -292,6 +292,9 @@ export class Kernel {
       this.platform.setHostRlimit(sandbox.stubTid, RLIMIT_AS, this.limits.memory, this.limits.memory);
     }
     this.byHostTid.set(sandbox.stubTid, pid);
+    // A host process group of the sandbox's own: the host terminal's signals reach tsvisor
+    // only, which hands them to the console's foreground group (syscalls/console.ts).
+    this.platform.inject(sandbox.stubTid, SYS.setpgid, 0, 0);
     if (control.execTemplate) {
       // CLONE_PARENT: processes forked from it are init's children, which reaps them.
       const CLONE_PARENT = 0x8000;

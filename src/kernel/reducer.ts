@@ -9,6 +9,7 @@ import type { ReducerTable } from './reducer_types.js';
 import { signalReducers } from './signal/reducer.js';
 import type { KernelState } from './state.js';
 import { processOf, taskReducers } from './task/reducer.js';
+import { consoleReducers } from './tty/console_reducer.js';
 import { ptyReducers } from './tty/pty_reducer.js';
 import { inotifyReducers } from './vfs/inotify_reducer.js';
 import { overlayReducers } from './vfs/overlay_reducer.js';
@@ -47,6 +48,7 @@ const reducers: ReducerTable<KernelEventType> = {
   ...readinessReducers,
   ...socketReducers,
   ...ptyReducers,
+  ...consoleReducers,
   ...crossReducers,
 };
 

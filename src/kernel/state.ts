@@ -383,6 +383,8 @@ export interface KernelState {
   socketNames: Map<string, number>;
   /** Pseudo-terminals by index (the N of /dev/pts/N). */
   ptys: Map<number, PtyState>;
+  /** The foreground process group of tsvisor's own terminal (the first session's: syscalls/console.ts). */
+  consolePgrp: number;
   /** Ids of epoll instances, eventfds and timerfds. */
   nextObjectId: number;
   /** Syscall names already reported as unsupported (reported once each). */
@@ -409,6 +411,7 @@ export function emptyKernelState(): KernelState {
     sockets: new Map(),
     socketNames: new Map(),
     ptys: new Map(),
+    consolePgrp: 1,
     nextObjectId: 1,
     unsupportedReported: [],
     hostname: 'tsvisor',

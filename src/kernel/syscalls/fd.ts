@@ -10,6 +10,7 @@ import type { Outcome } from './outcome.js';
 import { O_CLOEXEC } from '../abi/open_flags.js';
 import { isPty } from './pty.js';
 import { ptyIoctl } from './tty_ioctl.js';
+import { consoleForeground, setConsoleForeground } from './console.js';
 
 const FD_CLOEXEC = 1;
 /** The status flags F_SETFL may change (Linux: SETFL_MASK). */
@@ -269,13 +270,18 @@ export function sysIoctl(ctx: SyscallContext): Outcome {
     case TIOCGPGRP: {
       const probe = new Uint8Array(TERMIOS_SIZE);
       if (platform.hostIoctl(hostFd, TCGETS, probe) < 0) return -Errno.ENOTTY;
+      const pgrp = consoleForeground(ctx);
+      if (pgrp < 0) return pgrp;
       const out = Buffer.alloc(4);
-      out.writeInt32LE(ctx.process.pgid);
+      out.writeInt32LE(pgrp);
       return ctx.write(argp, out) ? 0 : -Errno.EFAULT;
     }
     case TIOCSPGRP: {
       const probe = new Uint8Array(TERMIOS_SIZE);
-      return platform.hostIoctl(hostFd, TCGETS, probe) < 0 ? -Errno.ENOTTY : 0;
+      if (platform.hostIoctl(hostFd, TCGETS, probe) < 0) return -Errno.ENOTTY;
+      const raw = ctx.read(argp, 4);
+      if (!raw) return -Errno.EFAULT;
+      return setConsoleForeground(ctx, new DataView(raw.buffer, raw.byteOffset).getInt32(0, true));
     }
     case FIONREAD: {
       const buf = new Uint8Array(4);

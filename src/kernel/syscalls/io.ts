@@ -17,10 +17,11 @@ import { fsNotifyPath } from './fs_notify.js';
 import { IN_ACCESS } from '../abi/inotify.js';
 import { readSignalfd } from './signalfd.js';
 import { readPty, writePty } from './pty.js';
-import { pending, type Outcome } from './outcome.js';
+import type { Outcome } from './outcome.js';
 import { O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 import { SIGPIPE } from '../abi/signals.js';
 import { writeBound } from './bind_ops.js';
+import { readHostStream } from './stdio_stream.js';
 
 /** Linux caps one read or write at this many bytes (MAX_RW_COUNT). */
 const MAX_RW = 0x7ffff000;
@@ -28,8 +29,6 @@ const MAX_RW = 0x7ffff000;
 const STREAM_CHUNK = 1 << 20;
 const IOV_MAX = 1024;
 const TASK_SIZE = 0x7ffffffff000;
-/** How soon a blocking read of a non-blocking host stream tries again. */
-const HOST_RETRY_MS = 10;
 /** Writes of at most this many bytes to a pipe are atomic. */
 const PIPE_BUF = 4096;
 
@@ -174,8 +173,8 @@ function readFile(
         const buf = Buffer.alloc(Math.min(count, 16 << 20));
         return deliver(buf.subarray(0, fs.readSync(hostFd, buf, 0, buf.length, position)));
       }
-      const buf = Buffer.alloc(Math.min(count, STREAM_CHUNK));
       if (!isStream(hostFd)) {
+        const buf = Buffer.alloc(Math.min(count, STREAM_CHUNK));
         try {
           return deliver(buf.subarray(0, fs.readSync(hostFd, buf, 0, buf.length, null)));
         } catch (err) {
@@ -183,22 +182,7 @@ function readFile(
         }
       }
       // A pipe or terminal: park the thread, let the others run, finish when data comes.
-      const tid = ctx.thread.tid;
-      const kernel = ctx.kernel;
-      const blocking = (file.flags & O_NONBLOCK) === 0;
-      const readHost = () =>
-        fs.read(hostFd, buf, 0, buf.length, null, (err, n) => {
-          const errno = err ? errnoOf(err, Errno.EIO) : 0;
-          // tsvisor's stdin may have been made non-blocking by someone else: the program
-          // asked to wait, so it waits.
-          if (errno === Errno.EAGAIN && blocking) {
-            setTimeout(readHost, HOST_RETRY_MS);
-            return;
-          }
-          kernel.complete(tid, errno ? -errno : deliver(buf.subarray(0, n)));
-        });
-      readHost();
-      return pending;
+      return readHostStream(ctx, hostFd, count, (file.flags & O_NONBLOCK) !== 0, deliver);
     }
   }
 }

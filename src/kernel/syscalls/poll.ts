@@ -12,6 +12,7 @@ import { SIGNAL_WAKE_KEY, signalfdReadable } from './signalfd.js';
 import { isPty, ptyKey, ptyReadiness } from './pty.js';
 import { wakeAt } from '../time/wake_timer.js';
 import { SYS } from './numbers.js';
+import { hostStreamBuffered } from './stdio_stream.js';
 
 const POLLIN = 0x1;
 const POLLPRI = 0x2;
@@ -96,8 +97,11 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
     case 'pty-master':
     case 'pty-slave':
       return ptyReadiness(ctx, file) & want;
-    case 'stdio':
-      return ctx.kernel.platform.hostPoll([file.hostFd!], [events])[0]! & (want | POLLNVAL);
+    case 'stdio': {
+      // Bytes tsvisor already took from the host for the program count as readable.
+      const buffered = hostStreamBuffered(ctx.kernel, file.hostFd!) ? POLLIN | POLLRDNORM : 0;
+      return (ctx.kernel.platform.hostPoll([file.hostFd!], [events])[0]! | buffered) & (want | POLLNVAL);
+    }
     default:
       // Regular files, devices and directories never block.
       return (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM) & want;

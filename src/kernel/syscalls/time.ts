@@ -170,9 +170,24 @@ const SIGEV_THREAD_ID = 4;
 const SIGEVENT_SIZE = 64;
 
 /**
+ * A thread's tid as its own process sees it on the host: the stubs live in a pid namespace of
+ * their own (the innermost NSpid), where the host kernel reads a SIGEV_THREAD_ID target.
+ */
+function tidInStubNamespace(hostTid: number): number | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${hostTid}/status`, 'utf8');
+    const ids = /^NSpid:\s*(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/);
+    return ids ? Number(ids.at(-1)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * timer_create: the host's POSIX timers serve the program (they only signal the caller),
- * but a SIGEV_THREAD_ID target is a virtual tid: the sigevent is rewritten with the host
- * tid in scratch space on the thread's stack and the call is injected.
+ * but a SIGEV_THREAD_ID target is a virtual tid: the sigevent is rewritten with the target's
+ * tid in the stubs' pid namespace, in scratch space on the thread's stack, and the call is
+ * injected (glibc's SIGEV_THREAD timers are such, aimed at its helper thread: vim uses them).
  */
 export function sysTimerCreate(ctx: SyscallContext): Outcome {
   const sevAddr = ctx.args[1]!;
@@ -183,7 +198,9 @@ export function sysTimerCreate(ctx: SyscallContext): Outcome {
   if (view.readInt32LE(12) !== SIGEV_THREAD_ID) return { kind: 'host' };
   const target = ctx.kernel.state.threads.get(view.readInt32LE(16));
   if (!target || target.pid !== ctx.process.pid) return -Errno.EINVAL;
-  view.writeInt32LE(target.hostTid, 16);
+  const stubTid = tidInStubNamespace(target.hostTid);
+  if (stubTid === undefined) return -Errno.EINVAL;
+  view.writeInt32LE(stubTid, 16);
   const regs = ctx.kernel.platform;
   const scratch = ctx.scratchAddress();
   if (!regs.write(ctx.hostTid, scratch, view)) return -Errno.EFAULT;
