@@ -119,6 +119,11 @@ export const MappingImageSchema = z.object({
   shared: z.boolean(),
   /** The main thread's stack (it grows down). */
   stack: z.boolean(),
+  /**
+   * MAP_SHARED memory: the object it maps (as the host named it at the checkpoint) and where.
+   * Mappings of one object, in any process, map one object again after restore.
+   */
+  share: z.object({ key: z.string(), offset: z.number().int().nonnegative() }).optional(),
   /** Runs of saved pages [first page index in the mapping, count], in the pages file's order; other pages are zero. */
   runs: z.array(z.tuple([int, int.positive()])),
 });

@@ -35,7 +35,15 @@ function isAnonymous(name: string): boolean {
 export function programMappings(hostPid: number): SavedMapping[] {
   return hostMappings(hostPid)
     .filter((m) => !['[vsyscall]', '[vdso]', '[vvar]', '[vvar_vclock]'].includes(m.name) && !isStubImage(m))
-    .map((m) => ({ start: m.start, end: m.end, prot: m.prot, shared: m.shared, stack: m.name === '[stack]', fileBacked: !isAnonymous(m.name) }));
+    .map((m) => ({
+      start: m.start,
+      end: m.end,
+      prot: m.prot,
+      shared: m.shared,
+      stack: m.name === '[stack]',
+      fileBacked: !isAnonymous(m.name),
+      ...(m.shared ? { share: { key: `${m.device}:${m.inode}`, offset: m.offset } } : {}),
+    }));
 }
 
 /** Pages of [start, end) that the host has in RAM or swap, as one flag byte per page. */
@@ -119,7 +127,7 @@ export async function dumpMemory(
         inFlight[slot] = writes;
         p = q;
       }
-      out.push({ start: m.start, end: m.end, prot: m.prot, shared: m.shared, stack: m.stack, runs });
+      out.push({ start: m.start, end: m.end, prot: m.prot, shared: m.shared, stack: m.stack, ...(m.share ? { share: m.share } : {}), runs });
     }
     await writes;
   } finally {
@@ -148,7 +156,8 @@ const SYS_MUNMAP = 11;
 /**
  * Rebuilds a process's memory in a fresh stub: clears what the stub has (but its own image,
  * which the injections run from), maps every saved mapping, fills it from the pages file, and
- * gives it its protection.
+ * gives it its protection. A shared mapping maps its object's memfd (sharedFds: the stub's fd
+ * for each share key), so processes that shared memory share it again.
  */
 export function restoreMemory(
   platform: Platform,
@@ -156,6 +165,7 @@ export function restoreMemory(
   mappings: readonly MappingImage[],
   pagesFd: number,
   inject: Injector,
+  sharedFds: ReadonlyMap<string, number>,
 ): void {
   for (const m of hostMappings(hostTid)) {
     if (!isStubImage(m) && m.name !== '[vsyscall]') inject(SYS_MUNMAP, m.start, m.end - m.start);
@@ -164,8 +174,13 @@ export function restoreMemory(
   let fileOffset = 0;
   for (const m of mappings) {
     if (isStubImage(m)) throw new Error(`a mapping at 0x${m.start.toString(16)} overlaps the stub`);
-    const flags = (m.shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS | MAP_FIXED | (m.stack ? MAP_GROWSDOWN : 0);
-    inject(SYS_MMAP, m.start, m.end - m.start, PROT_READ | PROT_WRITE, flags, -1, 0);
+    const fd = m.share ? sharedFds.get(m.share.key) : undefined;
+    if (fd !== undefined) {
+      inject(SYS_MMAP, m.start, m.end - m.start, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, m.share!.offset);
+    } else {
+      const flags = (m.shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS | MAP_FIXED | (m.stack ? MAP_GROWSDOWN : 0);
+      inject(SYS_MMAP, m.start, m.end - m.start, PROT_READ | PROT_WRITE, flags, -1, 0);
+    }
     for (const [first, count] of m.runs) {
       for (let done = 0; done < count; ) {
         const n = Math.min(count - done, CHUNK / PAGE);

@@ -79,9 +79,13 @@ function spawned(hostTid: number, what: string): number {
   return hostTid;
 }
 
-/** Scratch memory of a thread for the arguments of injected calls: well below its stack pointer. */
+/** Scratch memory for the arguments of injected calls: well below a stack pointer. */
+function scratchBelow(sp: number): number {
+  return Math.floor((sp - 1024) / 16) * 16;
+}
+
 function scratchOf(t: ThreadImage): number {
-  return Math.floor((stackPointerOf(t.regs) - 1024) / 16) * 16;
+  return scratchBelow(stackPointerOf(t.regs));
 }
 
 function u64s(...values: Array<number | bigint>): Uint8Array {
@@ -91,8 +95,35 @@ function u64s(...values: Array<number | bigint>): Uint8Array {
   return out;
 }
 
+/**
+ * One memfd per shared memory object of the image, made in the first stub before any process
+ * is forked from it (so every process inherits them): share key -> the stub's fd.
+ */
+function makeSharedObjects(platform: Platform, hostTid: number, parts: Iterable<ProcessPart>): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const part of parts) {
+    for (const m of part.mappings) {
+      if (m.share) sizes.set(m.share.key, Math.max(sizes.get(m.share.key) ?? 0, m.share.offset + (m.end - m.start)));
+    }
+  }
+  const fds = new Map<string, number>();
+  if (sizes.size === 0) return fds;
+  const inject = injectorFor(platform, hostTid);
+  // The memfd's name, written where the stub's stack has room (nothing runs there meanwhile).
+  const name = platform.captureThread(hostTid);
+  if (!name) throw new Error('the first stub vanished');
+  const nameAt = scratchBelow(stackPointerOf(name.regs));
+  if (!platform.write(hostTid, nameAt, new TextEncoder().encode('tsvisor-shared\0'))) throw new Error('cannot write in the first stub');
+  for (const [key, size] of sizes) {
+    const fd = inject(SYS.memfd_create, nameAt, 0);
+    inject(SYS.ftruncate, fd, size);
+    fds.set(key, fd);
+  }
+  return fds;
+}
+
 /** Builds one process in its stub: threads, memory, signal handlers, per-thread state. */
-function rebuildProcess(platform: Platform, state: KernelState, pid: number, mainHost: number, part: ProcessPart, pagesPath: string): Map<number, number> {
+function rebuildProcess(platform: Platform, state: KernelState, pid: number, mainHost: number, part: ProcessPart, pagesPath: string, sharedFds: ReadonlyMap<string, number>): Map<number, number> {
   const process = state.processes.get(pid)!;
   const main = part.threads.find((t) => t.tid === pid) ?? part.threads[0];
   if (!main) throw new Error(`process ${pid} has no thread in the image`);
@@ -102,7 +133,8 @@ function rebuildProcess(platform: Platform, state: KernelState, pid: number, mai
   const inject = injectorFor(platform, mainHost);
   const pagesFd = fs.openSync(pagesPath, 'r');
   try {
-    restoreMemory(platform, mainHost, part.mappings, pagesFd, inject);
+    restoreMemory(platform, mainHost, part.mappings, pagesFd, inject, sharedFds);
+    for (const fd of sharedFds.values()) inject(SYS.close, fd);
   } finally {
     fs.closeSync(pagesFd);
   }
@@ -147,11 +179,12 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
     if (desc.limits.memory !== null) platform.setHostRlimit(first, RLIMIT_AS, desc.limits.memory, desc.limits.memory);
     const live = [...state.processes.values()].filter((p) => p.status === 'running').sort((a, b) => a.pid - b.pid);
     // Every process comes from the first stub while its address space is still the stub's alone.
+    const sharedFds = makeSharedObjects(platform, first, image.processes.values());
     const mainHost = new Map<number, number>();
     live.forEach((p, i) => mainHost.set(p.pid, i === 0 ? first : spawned(platform.spawnTask(first, PROCESS_FLAGS), `process ${p.pid}`)));
     for (const p of live) {
       const part = image.processes.get(p.pid)!;
-      for (const [tid, hostTid] of rebuildProcess(platform, state, p.pid, mainHost.get(p.pid)!, part, image.pagesPath(p.pid))) hostTids.set(tid, hostTid);
+      for (const [tid, hostTid] of rebuildProcess(platform, state, p.pid, mainHost.get(p.pid)!, part, image.pagesPath(p.pid), sharedFds)) hostTids.set(tid, hostTid);
       for (const t of part.threads) threads.set(t.tid, t);
     }
   } catch (err) {

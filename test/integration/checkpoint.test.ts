@@ -94,6 +94,19 @@ describe('checkpoint and restore', function () {
     });
   }
 
+  it('a parent and child sharing a MAP_SHARED counter still share it after restore', async () => {
+    const name = fresh('shared');
+    const image = join(work, name);
+    const sandbox = run(name, [programPath('ckpt_shared')]);
+    await sandbox.waitForLine((l) => l === 'ready');
+    await sleep(300);
+    checkpointOk(name, image);
+    await sandbox.finished;
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal('counter=400\n');
+  });
+
   it('python3 with a large dict and open files goes on after restore; with --leave-running the original finishes too', async () => {
     const script = [
       'import time',

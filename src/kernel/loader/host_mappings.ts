@@ -12,6 +12,10 @@ export interface HostMapping {
   /** PROT_READ | PROT_WRITE | PROT_EXEC bits. */
   prot: number;
   shared: boolean;
+  /** The object mapped ("major:minor" and inode; both 0 for private anonymous memory) and the mapping's offset in it. */
+  device: string;
+  inode: number;
+  offset: number;
   /** [stack], [vdso], [vvar], [vsyscall], "/dev/zero (deleted)"..., or "" for anonymous memory. */
   name: string;
 }
@@ -20,13 +24,13 @@ export function hostMappings(hostPid: number): HostMapping[] {
   const text = fs.readFileSync(`/proc/${hostPid}/maps`, 'utf8');
   const out: HostMapping[] = [];
   for (const line of text.split('\n')) {
-    const m = /^([0-9a-f]+)-([0-9a-f]+)\s+(\S+)\s+\S+\s+\S+\s+\S+\s*(.*)$/.exec(line);
+    const m = /^([0-9a-f]+)-([0-9a-f]+)\s+(\S+)\s+([0-9a-f]+)\s+(\S+)\s+(\d+)\s*(.*)$/.exec(line);
     if (!m) continue;
     const start = parseInt(m[1]!, 16);
     const perms = m[3]!;
     const prot = (perms[0] === 'r' ? 1 : 0) | (perms[1] === 'w' ? 2 : 0) | (perms[2] === 'x' ? 4 : 0);
-    const name = start >= 0x800000000000 ? '[vsyscall]' : m[4]!.trim();
-    out.push({ start, end: parseInt(m[2]!, 16), prot, shared: perms[3] === 's', name });
+    const name = start >= 0x800000000000 ? '[vsyscall]' : m[7]!.trim();
+    out.push({ start, end: parseInt(m[2]!, 16), prot, shared: perms[3] === 's', device: m[5]!, inode: Number(m[6]!), offset: parseInt(m[4]!, 16), name });
   }
   return out;
 }
