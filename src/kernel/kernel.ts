@@ -949,7 +949,15 @@ export class Kernel {
     if (action && (action.handler === SIG_IGN || action.flags & unlessFlag)) return;
     this.noteSignalSender(parent.pid, SIGCHLD, { code, pid: child.pid, uid: child.creds.uid, status });
     this.platform.signalProcess(parent.hostPid, SIGCHLD);
-    this.interruptSignalled(new Set([parent.pid]));
+    this.sentSigchld(parent);
+  }
+
+  /**
+   * SIGCHLD was sent to parent: it interrupts a parked call only through a handler (its
+   * default is to be ignored), or wakes signalfd readers; else the host's /proc need not be read.
+   */
+  private sentSigchld(parent: ProcessState): void {
+    if ((parent.sigactions.get(SIGCHLD)?.handler ?? 0) > SIG_IGN || this.waiters.has(SIGNAL_WAKE_KEY)) this.interruptSignalled(new Set([parent.pid]));
   }
 
   /** Remembers who the kernel is sending sig to process pid for (si_pid, si_uid, si_code). */
@@ -1017,7 +1025,7 @@ export class Kernel {
         status: sig === 0 ? (waitStatus >> 8) & 0xff : sig,
       });
       this.platform.signalProcess(parent.hostPid, SIGCHLD);
-      this.interruptSignalled(new Set([parent.pid]));
+      this.sentSigchld(parent);
     }
   }
 

@@ -125,7 +125,8 @@ export class PtracePlatform implements Platform {
   read(tid: number, addr: number, length: number): Uint8Array | null {
     if (length === 0) return new Uint8Array(0);
     if (!isUserRange(addr, length)) return null;
-    const out = new Uint8Array(length);
+    // Filled whole or not returned at all: a large buffer need not be zeroed first.
+    const out = length >= PAGE ? Buffer.allocUnsafeSlow(length) : new Uint8Array(length);
     const n = this.native.readMemory(tid, addr, out, 0, length);
     return n === length ? out : null;
   }

@@ -11,8 +11,13 @@ export function pipeOf(state: KernelState, id: number): PipeState {
   return p;
 }
 
-/** Takes count bytes from the front of the pipe (the reducer's and the reader's shared view). */
+/**
+ * The first count bytes of the pipe (the reducer's and the reader's shared view): a view of
+ * its first chunk when they lie there (chunks are never changed in place), else a copy.
+ */
 export function peekPipe(pipe: PipeState, count: number): Uint8Array {
+  const first = pipe.chunks[0];
+  if (first && first.length - pipe.head >= Math.min(count, pipe.length)) return first.subarray(pipe.head, pipe.head + Math.min(count, pipe.length));
   const out = new Uint8Array(Math.min(count, pipe.length));
   let at = 0;
   let head = pipe.head;
@@ -36,7 +41,9 @@ export const pipeReducers: ReducerTable<'PipeCreated' | 'PipeWritten' | 'PipeRea
   },
   PipeWritten(state, e) {
     const p = pipeOf(state, e.pipeId);
-    p.chunks.push(Uint8Array.from(e.bytes));
+    // Kept, not copied: a writer's bytes are its own copy of the program's, never changed
+    // afterwards (syscalls/io.ts writePipe), and a replayed event's are decoded afresh.
+    p.chunks.push(e.bytes);
     p.length += e.bytes.length;
   },
   PipeRead(state, e) {

@@ -16,7 +16,7 @@ import {
   AT_PAGESZ, AT_PHDR, AT_PHENT, AT_PHNUM, AT_RSEQ_ALIGN, AT_RSEQ_FEATURE_SIZE, AT_SECURE, AT_UID,
   buildInitialStack, STACK_TOP,
 } from './stack.js';
-import { hostMappings, isStubImage } from './host_mappings.js';
+import { hostMappings, isStubImage, type HostMapping } from './host_mappings.js';
 import { hostFileKey } from '../host_file_key.js';
 
 const MAP_PRIVATE = 0x2;
@@ -249,10 +249,9 @@ export function loadImage(
   };
   // The vDSO goes first (the program must make real time syscalls, and ld.so's place
   // overlaps it); the stub's own image goes last, as the injections run from its code.
-  const [stubImage, others] = partition(hostMappings(hostTid), isStubImage);
-  for (const m of others) {
-    if (m.name !== '[stack]' && m.name !== '[vsyscall]') inject(SYS.munmap, m.start, m.end - m.start);
-  }
+  const current = hostMappings(hostTid);
+  const kept = (m: HostMapping): boolean => m.name === '[stack]' || m.name === '[vsyscall]';
+  for (const r of spans(current, (m) => !kept(m) && !isStubImage(m))) inject(SYS.munmap, r.start, r.end - r.start);
   const mappings: Mapping[] = [];
   const mainPlan = planLoad(prepared.exe.image, mainProgramBias(prepared.exe.image));
   mapPlan(platform, hostTid, inject, mainPlan, prepared.exe, mappings);
@@ -299,7 +298,7 @@ export function loadImage(
   }
   if (!platform.write(hostTid, stack.base, stack.bytes)) throw new ExecError(Errno.EFAULT, 'cannot write the initial stack');
 
-  for (const m of stubImage) inject(SYS.munmap, m.start, m.end - m.start);
+  for (const r of spans(current, isStubImage)) inject(SYS.munmap, r.start, r.end - r.start);
   const entry = interpPlan ? interpPlan.entry : mainPlan.entry;
   return { entry, sp: stack.sp, brkStart: mainPlan.brkStart, mappings };
 }
@@ -377,7 +376,22 @@ function segmentBytes(file: ElfFile, hostFd: number | undefined, offset: number,
   return readAt(hostFd, offset, length);
 }
 
-function partition<T>(items: T[], pred: (item: T) => boolean): [T[], T[]] {
-  return [items.filter(pred), items.filter((i) => !pred(i))];
+/**
+ * The address ranges covering the mappings chosen, one per run of them not interrupted by a
+ * mapping that stays (the holes between are unmapped anyway): one munmap each instead of
+ * one per mapping.
+ */
+function spans(mappings: readonly HostMapping[], chosen: (m: HostMapping) => boolean): Array<{ start: number; end: number }> {
+  const out: Array<{ start: number; end: number }> = [];
+  let run: { start: number; end: number } | null = null;
+  for (const m of [...mappings].sort((a, b) => a.start - b.start)) {
+    if (!chosen(m)) {
+      run = null;
+      continue;
+    }
+    if (run) run.end = m.end;
+    else out.push((run = { start: m.start, end: m.end }));
+  }
+  return out;
 }
 

@@ -29,6 +29,8 @@ const MAX_RW = 0x7ffff000;
 const STREAM_CHUNK = 1 << 20;
 const IOV_MAX = 1024;
 const TASK_SIZE = 0x7ffffffff000;
+/** What /dev/zero reads give (never written to). */
+const ZEROS = new Uint8Array(STREAM_CHUNK);
 /** Writes of at most this many bytes to a pipe are atomic. */
 const PIPE_BUF = 4096;
 
@@ -55,7 +57,10 @@ function readPipe(ctx: SyscallContext, d: FdLookup, count: number, deliver: (byt
   return first !== null ? first : ctx.block([`pipe:${pipeId}`], attempt);
 }
 
-/** Writes to a pipe: EPIPE and SIGPIPE without readers; waits for room unless O_NONBLOCK. */
+/**
+ * Writes to a pipe: EPIPE and SIGPIPE without readers; waits for room unless O_NONBLOCK.
+ * bytes must be the caller's own (read from the program for this write): the pipe keeps them.
+ */
 function writePipe(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array): Outcome {
   const pipeId = d.file.pipeId!;
   const kernel = ctx.kernel;
@@ -146,8 +151,9 @@ function readFile(
       const name = file.path.slice('/dev/'.length);
       if (name === 'null') return deliver(new Uint8Array(0));
       const n = Math.min(count, STREAM_CHUNK);
+      if (name !== 'random' && name !== 'urandom') return deliver(ZEROS.subarray(0, n));
       const bytes = new Uint8Array(n);
-      if (name === 'random' || name === 'urandom') randomFillSync(bytes);
+      randomFillSync(bytes);
       return deliver(bytes);
     }
     case 'mem':
