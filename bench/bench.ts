@@ -6,13 +6,16 @@
 //    native, tsvisor and runsc (strace and proot are left out to keep the bench short);
 //  - issue 4's recording numbers (tsvisor only): --record overhead, trace bytes per
 //    syscall, `replay --verify` speed; replay --verify on a trace of 1.2M events;
+//  - issue 6's OCI start-up: `ctr run --rm IMG echo hi` under runc, tsvisor and runsc with a
+//    private containerd (once, unpinned; skipped where containerd/ctr is missing);
 //  - twice: as users run them, and with every command under `taskset -c 0`.
 // It reports times and ratios, and which issue targets are met; it asserts nothing
 // (a benchmark, not a test).
 //
 // Options: --only PEER,PEER      (native, tsvisor, runsc, strace, proot)
 //          --workloads W,W       (startup, syscall, shell-loop, find-tree, pipe, python-startup,
-//                                 gcc, python-cpu, record, replay, checkpoint; default: all)
+//                                 gcc, python-cpu, record, replay, checkpoint, oci-startup;
+//                                 default: all)
 //          --quick               shorter runs, fewer samples
 //          --json                print only the JSON summary line
 //          --dynamic             measure the dynamically linked loop program instead of the static one
@@ -27,6 +30,7 @@ import type { RunOptions } from './measure.js';
 import { findOnPath, isPeerName, makePeers, MODES, PEER_NAMES, placeInMode, type Mode, type PeerName } from './peers.js';
 import { measureRecording } from './recording.js';
 import { measureCheckpointSpeed } from './checkpoint_speed.js';
+import { measureOciStartup } from './oci_startup.js';
 import { measureReplaySpeed } from './replay_speed.js';
 import { renderText, toJson, type BenchResult, type ModeResult, type PeerInfo, type PeerModeResult } from './report.js';
 import { USERLAND_PEERS, type UserlandResult, type WorkloadsModeResult } from './report_workloads.js';
@@ -41,7 +45,7 @@ import {
 import { FULL_BUDGET, measureStartup, measureSyscallCost, QUICK_BUDGET, type Outcome, type Startup, type SyscallCost } from './workloads.js';
 
 /** Everything --workloads can choose, in the order they are measured and shown. */
-const WORKLOAD_NAMES = ['startup', 'syscall', ...USERLAND_NAMES, 'record', 'replay', 'checkpoint'] as const;
+const WORKLOAD_NAMES = ['startup', 'syscall', ...USERLAND_NAMES, 'record', 'replay', 'checkpoint', 'oci-startup'] as const;
 type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 function isWorkloadName(s: string): s is WorkloadName {
@@ -159,7 +163,9 @@ function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
   const replay = want('replay') && m.active.includes('tsvisor');
   // Checkpoint numbers are about memory copying, not CPU placement: measured once, unpinned.
   const checkpoint = want('checkpoint') && m.active.includes('tsvisor') && m.mode === 'unpinned';
-  if ((names.length === 0 || peerNames.length === 0) && !record && !replay && !checkpoint) return undefined;
+  // So is the OCI start-up (engines and several processes per run): once, unpinned.
+  const ociStartup = want('oci-startup') && m.active.includes('tsvisor') && m.mode === 'unpinned';
+  if ((names.length === 0 || peerNames.length === 0) && !record && !replay && !checkpoint && !ociStartup) return undefined;
   const budget = m.opts.quick ? QUICK_WORKLOAD_BUDGET : FULL_WORKLOAD_BUDGET;
   const result: WorkloadsModeResult = { userland: new Map() };
   if (peerNames.length > 0) {
@@ -214,6 +220,11 @@ function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
       cwd: m.root,
     });
     if (!result.checkpoint.ok) m.progress(`[${m.mode}] checkpoint: failed (${result.checkpoint.failure})`);
+  }
+  if (ociStartup) {
+    m.progress(`[${m.mode}] oci-startup: ctr run --rm IMG echo hi under runc, tsvisor and runsc`);
+    result.ociStartup = measureOciStartup(m.opts.quick ? 3 : 5);
+    if (typeof result.ociStartup === 'string') m.progress(`[${m.mode}] oci-startup: skipped (${result.ociStartup})`);
   }
   return result;
 }

@@ -1,7 +1,9 @@
 // Issue 6's start-up number: wall time of `ctr run --rm IMAGE ID echo hi` under a private
 // containerd with runc, tsvisor (bin/tsvisor-runc) and runsc (ptrace platform), medians of a
 // few runs after a warm-up. Target: tsvisor within 1.2x of runc and faster than runsc.
-// Run alone: node dist/bench/oci_startup.js [RUNS] (needs root, containerd, ctr, busybox-static).
+// `npm run bench` measures it once, unpinned (workload oci-startup); skipped with the reason
+// where containerd or ctr is missing. Run alone: node dist/bench/oci_startup.js [RUNS] (needs
+// root, containerd, ctr, busybox-static).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,13 +23,15 @@ function which(name: string): string | null {
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
+/** The medians, or why they could not be measured (tools missing, containerd not starting). */
 export function measureOciStartup(runs: number): OciStartupResult | string {
   const missing = missingBusybox() ?? missingTools(['containerd', 'ctr']);
   if (missing) return missing;
   const dir = mkdtempSync(join(tmpdir(), 'tsv-bench-oci-'));
-  mkdirSync(join(dir, 'ctrd'));
-  const ctr = startContainerd(join(dir, 'ctrd'), `tsvisor-bench-${process.pid}`);
+  let ctr: ReturnType<typeof startContainerd> | undefined;
   try {
+    mkdirSync(join(dir, 'ctrd'));
+    ctr = startContainerd(join(dir, 'ctrd'), `tsvisor-bench-${process.pid}`);
     makeRootfs(join(dir, 'rootfs'));
     const image = 'localhost/tsvisor-bench:latest';
     ctr.client(['images', 'import', writeOciArchive(join(dir, 'rootfs'), dir, image, ['sh'])]);
@@ -60,10 +64,30 @@ export function measureOciStartup(runs: number): OciStartupResult | string {
       if (!medians.has(name)) medians.set(name, times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!);
     }
     return { medians };
+  } catch (err) {
+    return `failed: ${(err as Error).message}`;
   } finally {
-    ctr.stop();
+    ctr?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export function ociStartupJson(r: OciStartupResult | string): object {
+  if (typeof r === 'string') return { skipped: r };
+  const runc = r.medians.get('runc');
+  const ms: Record<string, number | string> = {};
+  for (const [name, v] of r.medians) ms[name] = typeof v === 'number' ? Math.round(v) : v;
+  const t = r.medians.get('tsvisor');
+  const s = r.medians.get('runsc');
+  return {
+    command: 'ctr run --rm IMG echo hi',
+    median_ms: ms,
+    tsvisor_vs_runc: typeof t === 'number' && typeof runc === 'number' ? Number((t / runc).toFixed(3)) : null,
+    targets: {
+      within_1_2x_runc: typeof t === 'number' && typeof runc === 'number' ? t <= 1.2 * runc : null,
+      faster_than_runsc: typeof t === 'number' && typeof s === 'number' ? t < s : null,
+    },
+  };
 }
 
 export function renderOciStartup(r: OciStartupResult | string): string[] {

@@ -6,6 +6,7 @@ import type { Mode, PeerName } from './peers.js';
 import { RECORD_OVERHEAD_TARGET, REPLAY_EVENTS_PER_S_TARGET, type RecordResult } from './recording.js';
 import { PIPE_BYTES, TARGET_TEXT, USERLAND, USERLAND_NAMES, type UserlandName, type UserlandTiming } from './userland.js';
 import { renderCheckpointSpeed, type CheckpointSpeedResult } from './checkpoint_speed.js';
+import { ociStartupJson, renderOciStartup, type OciStartupResult } from './oci_startup.js';
 import { renderReplaySpeed, type ReplaySpeedResult } from './replay_speed.js';
 import type { Outcome } from './workloads.js';
 
@@ -23,6 +24,8 @@ export interface WorkloadsModeResult {
   record?: Outcome<RecordResult>;
   replay?: Outcome<ReplaySpeedResult>;
   checkpoint?: Outcome<CheckpointSpeedResult>;
+  /** Issue 6: `ctr run --rm` under runc, tsvisor and runsc (or why it was skipped). */
+  ociStartup?: OciStartupResult | string;
 }
 
 // ---- shared helpers (kept local: report.ts imports this module) -----------------------
@@ -269,6 +272,7 @@ export function renderWorkloads(w: WorkloadsModeResult, order: readonly PeerName
   }
   if (w.replay !== undefined) out.push(...renderReplaySpeed(w.replay));
   if (w.checkpoint !== undefined) out.push(...renderCheckpointSpeed(w.checkpoint));
+  if (w.ociStartup !== undefined) out.push('', ...renderOciStartup(w.ociStartup));
   return out;
 }
 
@@ -341,6 +345,7 @@ export function workloadsJson(w: WorkloadsModeResult): object {
   const out: Record<string, object> = { userland };
   if (w.replay !== undefined) out['replay'] = w.replay.ok ? w.replay.value : { failed: w.replay.failure };
   if (w.checkpoint !== undefined) out['checkpoint'] = w.checkpoint.ok ? w.checkpoint.value : { failed: w.checkpoint.failure };
+  if (w.ociStartup !== undefined) out['oci_startup'] = ociStartupJson(w.ociStartup);
   if (w.record !== undefined) {
     const o = w.record;
     if (!o.ok) out['record'] = { failed: o.failure };

@@ -1,7 +1,7 @@
 // The domain events: every change to kernel state is one of these, applied by a reducer.
 // Each carries every value that came from outside (host reads, clocks), so applying it is
 // deterministic; the zod schemas check events read back from a trace.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const int = z.number().int();
 const addr = z.number().int().nonnegative();

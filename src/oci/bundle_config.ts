@@ -3,12 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { OciError } from './oci_error.js';
-
-/** The OCI runtime spec version tsvisor implements (runc --version prints it). */
-export const OCI_SPEC_VERSION = '1.0.2';
 
 const absolutePath = z.string().refine((p) => p.startsWith('/'), { message: 'must be an absolute path' });
 const uint32 = z.number().int().min(0).max(0xffffffff);

@@ -4,26 +4,38 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { z } from 'zod';
+// zod's small functional build: the short commands (start, state, kill, delete) read only this
+// record, and loading the whole of zod would be most of their start-up.
+import * as z from 'zod/mini';
 
-import { OCI_SPEC_VERSION } from './bundle_config.js';
 import { OciError } from './oci_error.js';
+import { OCI_SPEC_VERSION } from './spec_version.js';
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/;
 const RECORD_FILE = 'container.json';
+
+/** A hook as config.json gave it (already checked there), kept for delete. */
+const HookRecordSchema = z.object({
+  path: z.string(),
+  args: z.optional(z.array(z.string())),
+  env: z.optional(z.array(z.string())),
+  timeout: z.optional(z.number()),
+});
 
 export const ContainerRecordSchema = z.object({
   id: z.string(),
   bundle: z.string(),
   rootfs: z.string(),
   /** The sandbox process (the pid file's), and its start time against pid reuse. */
-  pid: z.number().int(),
+  pid: z.number().check(z.int()),
   startTime: z.string(),
   created: z.string(),
   /** As the sandbox process last said; 'stopped' once that process is gone. */
   status: z.enum(['creating', 'created', 'running', 'paused']),
   annotations: z.record(z.string(), z.string()),
   owner: z.string(),
+  /** config.json's poststop hooks: delete runs them without reading config.json again. */
+  poststop: z.optional(z.array(HookRecordSchema)),
 });
 export type ContainerRecord = z.infer<typeof ContainerRecordSchema>;
 export type ContainerStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';

@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 
 import { VERSION } from '../version.js';
-import { OCI_SPEC_VERSION } from './bundle_config.js';
 import { READY_FD } from './detached_spawn.js';
 import { OciError } from './oci_error.js';
 import { OciLog, type LogSettings } from './oci_log.js';
@@ -13,6 +12,7 @@ import type { RestoreLaunch } from './restored_sandbox.js';
 import { RuntimeContext } from './runtime_context.js';
 import type { SandboxLaunch } from './sandbox_process.js';
 import { parseRuntimeOptions } from './runtime_options.js';
+import { OCI_SPEC_VERSION } from './spec_version.js';
 
 const USAGE = `usage: tsvisor-runc [global options] COMMAND [options] ID
 

@@ -1,6 +1,9 @@
-// The sandbox process of an OCI container: started detached by `create` (or `run`), it builds
-// the kernel from the bundle, holds pid 1 before its first instruction until `start`, answers
-// the control socket, and exits with the container's status. Its stdio are the container's.
+// The sandbox process of an OCI container: started detached by `create` (or `run`), it checks
+// the bundle, claims the container's id, builds the kernel, holds pid 1 before its first
+// instruction until `start`, answers the control socket, and exits with the container's status.
+// Its stdio are the container's.
+import path from 'node:path';
+
 import { exitCodeOf } from '../cli/run.js';
 import { Kernel } from '../kernel/kernel.js';
 import { HostRoot, splitPath } from '../kernel/vfs/path_walk.js';
@@ -23,6 +26,12 @@ export interface SandboxLaunch {
   bundle: string;
   /** Start at once (runc run) instead of waiting for `start`. */
   startNow: boolean;
+  /**
+   * The stdio: 'socket', a terminal sent to --console-socket (config.json must ask for one);
+   * 'none', the runtime's own with no terminal (config.json must not ask for one); 'own', a
+   * foreground `run`'s, whatever they are.
+   */
+  console: 'socket' | 'none' | 'own';
 }
 
 /**
@@ -35,8 +44,21 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
   let kernel: Kernel;
   let control: SandboxControl;
   let status: Promise<number>;
+  let claimed = false;
   try {
     const config = loadBundleConfig(launch.bundle);
+    const terminal = config.process?.terminal ?? false;
+    if (terminal && launch.console === 'none') throw new OciError('cannot allocate tty if runc will detach without setting console socket');
+    if (!terminal && launch.console === 'socket') throw new OciError('cannot use console socket if runc will not detach or allocate tty');
+    const self = globalThis.process.pid;
+    const claim = {
+      id: launch.id, bundle: launch.bundle, rootfs: path.resolve(launch.bundle, config.root.path),
+      pid: self, startTime: processStartTime(self) ?? '', created: new Date().toISOString(),
+      status: 'creating' as const, annotations: config.annotations ?? {}, owner: '',
+      ...(config.hooks?.poststop === undefined ? {} : { poststop: config.hooks.poststop }),
+    };
+    store.claim(claim);
+    claimed = true;
     const plan = sandboxPlan(launch.bundle, config);
     for (const note of plan.notes) log.debug(note);
     const root = new HostRoot(
@@ -49,7 +71,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     const cwd = cwdNode.path;
     const prepared = lookupProgram(root, cwd, plan.process.args, plan.process.env);
     kernel = new Kernel({ platform: new PtracePlatform(), root, warn: (m) => log.warn(m), limits: plan.limits, hostname: plan.hostname, readonlyRoot: plan.readonlyRoot });
-    const record = { ...store.get(launch.id), pid: globalThis.process.pid, startTime: processStartTime(globalThis.process.pid) ?? '', status: 'created' as const };
+    const record = { ...claim, status: 'created' as const };
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     control = new SandboxControl({
@@ -69,6 +91,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     runHooks('prestart', config.hooks?.prestart, hookState, true, (m) => log.warn(m));
   } catch (err) {
     named?.release();
+    if (claimed) store.remove(launch.id);
     const error = err instanceof OciError ? err : new OciError((err as Error).message);
     ready(error);
     return error.exitCode;

@@ -1,27 +1,29 @@
 // The control socket's protocol: one JSON request per connection, answered by JSON lines
 // (progress lines, then one final line).
-import { z } from 'zod';
+// zod's small functional build: the OCI runtime's short commands (start, kill, delete) load
+// this and would otherwise spend most of their start-up loading the whole of zod.
+import * as z from 'zod/mini';
 
 export const ControlRequestSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('checkpoint'), image: z.string().min(1), leaveRunning: z.boolean() }),
+  z.object({ op: z.literal('checkpoint'), image: z.string().check(z.minLength(1)), leaveRunning: z.boolean() }),
   z.object({ op: z.literal('ping') }),
   // The OCI runtime's ops (src/oci/sandbox_control.ts).
   z.object({ op: z.literal('start') }),
-  z.object({ op: z.literal('kill'), signal: z.number().int().min(1).max(64), all: z.boolean() }),
-  z.object({ op: z.literal('signal'), pid: z.number().int().positive(), signal: z.number().int().min(1).max(64) }),
+  z.object({ op: z.literal('kill'), signal: z.number().check(z.int(), z.minimum(1), z.maximum(64)), all: z.boolean() }),
+  z.object({ op: z.literal('signal'), pid: z.number().check(z.int(), z.positive()), signal: z.number().check(z.int(), z.minimum(1), z.maximum(64)) }),
   z.object({ op: z.literal('ps') }),
   z.object({ op: z.literal('pause') }),
   z.object({ op: z.literal('resume') }),
   z.object({
     op: z.literal('exec'),
-    args: z.array(z.string()).min(1),
+    args: z.array(z.string()).check(z.minLength(1)),
     env: z.array(z.string()),
     cwd: z.string(),
-    uid: z.number().int().min(0),
-    gid: z.number().int().min(0),
-    groups: z.array(z.number().int().min(0)),
+    uid: z.number().check(z.int(), z.minimum(0)),
+    gid: z.number().check(z.int(), z.minimum(0)),
+    groups: z.array(z.number().check(z.int(), z.minimum(0))),
     /** A host process whose fds 0, 1 and 2 become the new process's stdio. */
-    stdioFrom: z.number().int().positive(),
+    stdioFrom: z.number().check(z.int(), z.positive()),
   }),
 ]);
 export type ControlRequest = z.infer<typeof ControlRequestSchema>;

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { z } from 'zod';
+// zod's small functional build (see control_protocol.ts).
+import * as z from 'zod/mini';
 
 export const ENTRY_FILE = 'sandbox.json';
 export const SOCKET_FILE = 'control.sock';
@@ -14,7 +15,7 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/;
 export const SandboxEntrySchema = z.object({
   id: z.string(),
   /** tsvisor's own pid, and its start time (clock ticks since boot) against pid reuse. */
-  pid: z.number().int().positive(),
+  pid: z.number().check(z.int(), z.positive()),
   startTime: z.string(),
   command: z.array(z.string()),
   created: z.string(),

@@ -1,7 +1,7 @@
 // The checkpoint image (snapshots/FORMAT.md): a directory holding a manifest, the kernel
 // state, and per process its memory and threads. Every part is checked against these
 // schemas (and its checksum) before a restore starts anything.
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { CredentialsSchema, MappingSchema, SigActionSchema } from '../kernel/events.js';
 import type { KernelState } from '../kernel/state.js';

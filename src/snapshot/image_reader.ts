@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 import { imageDecoder } from './cbor_codec.js';
 import { IMAGE_FORMAT, IMAGE_VERSION, KERNEL_PART, KernelPartSchema, MANIFEST_NAME, ManifestSchema, pagesPart, processPart, ProcessPartSchema, type KernelPart, type Manifest, type ProcessPart } from './image_format.js';

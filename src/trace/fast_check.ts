@@ -3,7 +3,7 @@
 // compiled check says only "valid as it is"; whatever it cannot vouch for (an invalid record, a
 // schema feature it does not know, a default zod would fill in) it refuses, and the reader then
 // asks zod itself, for the result or for the error message. So zod stays the judge.
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 type Check = (v: unknown) => boolean;
 

@@ -1,6 +1,6 @@
 // The trace file (DESIGN.md, "File formats"): a CBOR sequence of a header, then a record per
 // syscall and per domain event, in the order they happened, then a closing record.
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { KernelEventSchema } from '../kernel/events.js';
 

@@ -1,14 +1,13 @@
 // runc create [--bundle DIR] [--pid-file F] [--console-socket SOCK] ID: a detached sandbox
-// process, holding the program before its first instruction until `start`.
+// process, holding the program before its first instruction until `start`. The sandbox process
+// is started at once: it reads config.json and claims the id itself, so that this command
+// loads neither the bundle's schema nor zod and its start-up overlaps nothing.
 import path from 'node:path';
 
-import { processStartTime } from '../../sandbox/registry.js';
-import { loadBundleConfig } from '../bundle_config.js';
 import { parseCommandArgs, onlyId } from '../command_args.js';
 import { consoleForSocket } from '../console_socket.js';
-import { checkContainerId } from '../container_state.js';
+import { checkContainerId, ContainerStore } from '../container_state.js';
 import { spawnDetached, writePidFile } from '../detached_spawn.js';
-import { OciError } from '../oci_error.js';
 import type { RuntimeContext } from '../runtime_context.js';
 import type { SandboxLaunch } from '../sandbox_process.js';
 
@@ -36,29 +35,23 @@ export function createRequestOf(command: string, args: readonly string[]): Creat
   };
 }
 
-/** Claims the id, checks the bundle, starts the sandbox process and writes the pid file. */
+/** Starts the sandbox process (which checks the bundle and claims the id) and writes the pid file. */
 export async function createContainer(ctx: RuntimeContext, req: CreateRequest): Promise<number> {
-  const config = loadBundleConfig(req.bundle);
-  const terminal = config.process?.terminal ?? false;
-  if (terminal && req.consoleSocket === undefined) throw new OciError('cannot allocate tty if runc will detach without setting console socket');
-  if (!terminal && req.consoleSocket !== undefined) throw new OciError('cannot use console socket if runc will not detach or allocate tty');
-  const self = globalThis.process.pid;
-  ctx.store.claim({
-    id: req.id, bundle: req.bundle, rootfs: path.resolve(req.bundle, config.root.path),
-    pid: self, startTime: processStartTime(self) ?? '', created: new Date().toISOString(),
-    status: 'creating', annotations: config.annotations ?? {}, owner: '',
-  });
+  const slave = req.consoleSocket === undefined ? undefined : consoleForSocket(req.consoleSocket);
+  const stdio: [number, number, number] = slave === undefined ? [0, 1, 2] : [slave, slave, slave];
+  const launch: SandboxLaunch = { stateRoot: ctx.options.stateRoot, id: req.id, bundle: req.bundle, startNow: req.startNow, console: slave === undefined ? 'none' : 'socket' };
+  let pid: number;
   try {
-    const slave = req.consoleSocket === undefined ? undefined : consoleForSocket(req.consoleSocket);
-    const stdio: [number, number, number] = slave === undefined ? [0, 1, 2] : [slave, slave, slave];
-    const launch: SandboxLaunch = { stateRoot: ctx.options.stateRoot, id: req.id, bundle: req.bundle, startNow: req.startNow };
-    const pid = await spawnDetached('__oci-sandbox', { launch, log: ctx.options.log.settings }, stdio);
-    if (req.pidFile !== undefined) writePidFile(req.pidFile, pid);
-    return pid;
+    pid = await spawnDetached('__oci-sandbox', { launch, log: ctx.options.log.settings }, stdio);
   } catch (err) {
-    ctx.store.remove(req.id);
+    // A sandbox process that died after claiming the id (not one that found it taken) leaves
+    // a record no live process stands for: a failed create leaves no container.
+    const left = ctx.store.read(req.id);
+    if (left?.status === 'creating' && ContainerStore.status(left) === 'stopped') ctx.store.remove(req.id);
     throw err;
   }
+  if (req.pidFile !== undefined) writePidFile(req.pidFile, pid);
+  return pid;
 }
 
 export async function createCommand(ctx: RuntimeContext, args: readonly string[]): Promise<number> {

@@ -1,6 +1,6 @@
 // runc delete [--force] ID: a stopped container goes (poststop hooks run); a created one is
 // killed first, a running or paused one only with --force. --force of an unknown id succeeds.
-import { loadBundleConfig, type HookSpec } from '../bundle_config.js';
+// The poststop hooks are the record's (config.json is not read again: no zod schema to load).
 import { parseCommandArgs, onlyId } from '../command_args.js';
 import { ContainerStore, liveStartTime, type ContainerRecord } from '../container_state.js';
 import { runHooks } from '../hooks.js';
@@ -20,7 +20,7 @@ async function killAndWait(ctx: RuntimeContext, record: ContainerRecord): Promis
       // already gone
     }
   }
-  for (let i = 0; i < 100 && liveStartTime(record.pid) === record.startTime; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 1000 && liveStartTime(record.pid) === record.startTime; i++) await new Promise((r) => setTimeout(r, 10));
   if (liveStartTime(record.pid) === record.startTime) throw new OciError(`container ${record.id} did not stop`);
 }
 
@@ -40,12 +40,6 @@ export async function deleteCommand(ctx: RuntimeContext, args: readonly string[]
   if (status !== 'stopped') await killAndWait(ctx, record);
   ctx.store.remove(id);
   ctx.registry.read(id);
-  let hooks: HookSpec[] | undefined;
-  try {
-    hooks = loadBundleConfig(record.bundle).hooks?.poststop;
-  } catch {
-    hooks = undefined;
-  }
-  runHooks('poststop', hooks, { ...ContainerStore.state(record), status: 'stopped' }, false, (m) => ctx.options.log.warn(m));
+  runHooks('poststop', record.poststop, { ...ContainerStore.state(record), status: 'stopped' }, false, (m) => ctx.options.log.warn(m));
   return 0;
 }

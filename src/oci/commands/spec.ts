@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { OCI_SPEC_VERSION } from '../bundle_config.js';
+import { OCI_SPEC_VERSION } from '../spec_version.js';
 import { parseCommandArgs } from '../command_args.js';
 import { OciError } from '../oci_error.js';
 import type { RuntimeContext } from '../runtime_context.js';
