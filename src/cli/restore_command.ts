@@ -47,7 +47,7 @@ export async function restoreCommand(args: string[], globals: GlobalOptions): Pr
         recorder?.attach(kernel);
         if (globalThis.process.env.TSVISOR_DEBUG) globalThis.process.on('SIGUSR2', () => warn(`debug: ${kernel.debugSummary()}`));
         // Served before the first instruction runs: a checkpoint can be asked at once.
-        named?.serve(kernel, loaded.manifest.sandbox).catch((err: Error) => warn(`--name ${name}: ${err.message}`));
+        named?.serve(kernel, loaded.manifest.sandbox.command).catch((err: Error) => warn(`--name ${name}: ${err.message}`));
       },
     });
     return exitCodeOf(status);

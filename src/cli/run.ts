@@ -63,7 +63,7 @@ export async function runCommand(args: string[], globals: GlobalOptions): Promis
     const { NamedSandbox } = await import('../sandbox/named_sandbox.js');
     try {
       named = new NamedSandbox(globals.stateRoot, opts.name, opts.command);
-      await named.serve(kernel, { command: opts.command, rootfs: opts.rootfs, mounts: opts.mounts, limits: opts.limits, hostname: opts.hostname });
+      await named.serve(kernel, opts.command);
     } catch (err) {
       named?.release();
       throw new CliError(`--name ${opts.name}: ${(err as Error).message}`);

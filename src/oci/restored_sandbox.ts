@@ -31,7 +31,7 @@ export async function runRestoredSandbox(launch: RestoreLaunch, log: OciLog, rea
       warn: (m) => log.warn(m),
       beforeStart: (kernel) => {
         const control = new SandboxControl({ kernel, store, record, log: (m) => log.debug(m) });
-        sandboxName.serve(kernel, image.manifest.sandbox, control.handle).then(
+        sandboxName.serve(kernel, image.manifest.sandbox.command, control.handle).then(
           () => {
             store.write(record);
             ready();

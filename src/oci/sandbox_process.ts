@@ -80,8 +80,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
       log: (m) => log.debug(m),
     });
     named = new NamedSandbox(launch.stateRoot, launch.id, plan.process.args);
-    const desc = { command: plan.process.args, rootfs: plan.rootfs, mounts: plan.binds.map((b) => ({ host: b.host, sandbox: b.sandbox })), limits: plan.limits, hostname: plan.hostname };
-    await named.serve(kernel, desc, control.handle);
+    await named.serve(kernel, plan.process.args, control.handle);
     status = kernel.run(prepared, cwd, plan.process.creds, { held, execTemplate: true });
     store.write(record);
     // Hooks see the sandbox's init, whose namespaces are the container's (a network hook

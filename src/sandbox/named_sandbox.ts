@@ -2,7 +2,6 @@
 // `tsvisor checkpoint` uses, and unregistered when it ends.
 import type { Kernel } from '../kernel/kernel.js';
 import { checkpoint } from '../snapshot/checkpoint.js';
-import type { SandboxDescription } from '../snapshot/sandbox_description.js';
 import { ControlServer, type ControlHandler } from './control_server.js';
 import { Registry, type SandboxEntry } from './registry.js';
 
@@ -27,7 +26,7 @@ export class NamedSandbox {
   }
 
   /** more: the requests other than ping and checkpoint (the OCI runtime's). */
-  async serve(kernel: Kernel, desc: SandboxDescription, more?: ControlHandler): Promise<void> {
+  async serve(kernel: Kernel, command: readonly string[], more?: ControlHandler): Promise<void> {
     const { registry, entry, id } = this;
     this.server = await ControlServer.listen(registry.socketOf(id), async (request, reply, closed) => {
       if (request.op === 'ping') {
@@ -41,7 +40,7 @@ export class NamedSandbox {
       }
       registry.write({ ...entry, status: 'checkpointing' });
       try {
-        const s = await checkpoint(kernel, desc, {
+        const s = await checkpoint(kernel, command, {
           imageDir: request.image,
           leaveRunning: request.leaveRunning,
           progress: (bytes, seconds) => reply({ type: 'progress', bytes, seconds }),

@@ -12,7 +12,7 @@ import { hostCpu } from './host_cpu.js';
 import { IMAGE_FORMAT, IMAGE_VERSION, KERNEL_PART, pagesPart, processPart, type HostFileRef, type KernelPart, type ProcessPart, type ThreadImage } from './image_format.js';
 import { ImageWriter } from './image_writer.js';
 import { dumpMemory, programMappings } from './process_memory.js';
-import type { SandboxDescription } from './sandbox_description.js';
+import { describeSandbox } from './sandbox_description.js';
 import { sharedPending, threadSignals } from './signal_sets.js';
 import { registersToSave } from './thread_registers.js';
 
@@ -46,7 +46,8 @@ function hostFileRefs(kernel: Kernel): HostFileRef[] {
   return refs;
 }
 
-export async function checkpoint(kernel: Kernel, sandbox: SandboxDescription, opts: CheckpointOptions): Promise<CheckpointSummary> {
+export async function checkpoint(kernel: Kernel, command: readonly string[], opts: CheckpointOptions): Promise<CheckpointSummary> {
+  const sandbox = describeSandbox(kernel, command);
   const started = Date.now();
   const writer = ImageWriter.create(opts.imageDir);
   let frozen: FrozenThread[];
@@ -113,7 +114,7 @@ export async function checkpoint(kernel: Kernel, sandbox: SandboxDescription, op
       tsvisor: VERSION,
       createdAt: new Date().toISOString(),
       host: { kernel: os.release(), arch: os.arch(), ...hostCpu(), xsaveBytes: processes[0]?.part.threads[0]?.xstate.length ?? 0 },
-      sandbox: { ...sandbox, limits: { ...sandbox.limits } },
+      sandbox,
     });
     const imageBytes = writer.totalBytes();
     if (opts.leaveRunning) kernel.thaw(frozen);

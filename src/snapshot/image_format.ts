@@ -35,9 +35,12 @@ export const ManifestSchema = z.object({
   sandbox: z.object({
     command: z.array(z.string()),
     rootfs: z.string(),
-    mounts: z.array(z.object({ host: z.string(), sandbox: z.string() })),
+    mounts: z.array(z.object({ host: z.string(), sandbox: z.string(), rw: z.boolean().default(false) })),
+    /** Absent in the first images: /dev/shm only. */
+    tmpfs: z.array(z.string()).default(['/dev/shm']),
     limits: z.object({ pids: int, memory: int.nullable(), fds: int }),
     hostname: z.string(),
+    readonlyRoot: z.boolean().default(false),
   }),
   /** Every other file of the image, with its size and CRC-32. */
   parts: z.record(z.string(), PartSchema),

@@ -4,6 +4,7 @@
 // registers, signal mask, rseq area and robust list, and the kernel takes over the saved state.
 import fs from 'node:fs';
 
+import { O_ACCMODE } from '../kernel/abi/open_flags.js';
 import { Kernel } from '../kernel/kernel.js';
 import { STUB_BASE, STUB_END } from '../kernel/loader/host_mappings.js';
 import { emptyKernelState, type KernelState } from '../kernel/state.js';
@@ -37,13 +38,15 @@ const SIGSTOP = 19;
 const RLIMIT_AS = 9;
 
 /** Opens the host files the image refers to, refusing (or warning, if asked) when one changed. */
-function reopenHostFiles(refs: readonly HostFileRef[], opts: RestoreOptions): Map<number, number> {
+function reopenHostFiles(refs: readonly HostFileRef[], state: KernelState, opts: RestoreOptions): Map<number, number> {
   const fds = new Map<number, number>();
   for (const ref of refs) {
     let fd = -1;
     let change: string | null = null;
     try {
-      fd = fs.openSync(ref.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+      // With the access it was open with (a file of a --mount ...:rw may be open for writing).
+      const access = (state.files.get(ref.fileId)?.flags ?? 0) & O_ACCMODE;
+      fd = fs.openSync(ref.hostPath, access | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
       const st = fs.fstatSync(fd, { bigint: true });
       if (st.dev !== ref.dev || st.ino !== ref.ino) change = 'it is another file now';
       else if (st.size !== ref.size) change = `its size changed from ${ref.size} to ${st.size} bytes`;
@@ -165,8 +168,8 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
   const missing = missingCpuFeatures(image.manifest.host.cpuFeatures);
   if (missing.length > 0) throw new ImageError(`${image.dir}: this CPU lacks ${missing.join(', ')}, which the image's programs may use`);
   const desc = image.manifest.sandbox;
-  const root = new HostRoot(desc.rootfs, desc.mounts.map((m) => ({ sandbox: splitPath(m.sandbox), host: m.host })));
-  const hostFds = reopenHostFiles(image.kernel.hostFiles, opts);
+  const root = new HostRoot(desc.rootfs, desc.mounts.map((m) => ({ sandbox: splitPath(m.sandbox), host: m.host, rw: m.rw })), desc.tmpfs);
+  const hostFds = reopenHostFiles(image.kernel.hostFiles, image.kernel.state, opts);
   const platform = new PtracePlatform();
   // Subsystems added since the image was written start empty (see snapshots/FORMAT.md).
   const state: KernelState = Object.assign(emptyKernelState(), image.kernel.state);
@@ -176,6 +179,8 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
   try {
     handle = platform.spawnSandbox();
     const first = handle.stubTid;
+    // The sandbox's own host process group, as run makes it (the terminal's signals reach tsvisor only).
+    injectorFor(platform, first)(SYS.setpgid, 0, 0);
     if (desc.limits.memory !== null) platform.setHostRlimit(first, RLIMIT_AS, desc.limits.memory, desc.limits.memory);
     const live = [...state.processes.values()].filter((p) => p.status === 'running').sort((a, b) => a.pid - b.pid);
     // Every process comes from the first stub while its address space is still the stub's alone.
@@ -194,7 +199,7 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
   }
 
   continueMonotonicFrom(image.kernel.monotonicNs);
-  const kernel = new Kernel({ platform, root, warn: opts.warn, limits: desc.limits, hostname: desc.hostname });
+  const kernel = new Kernel({ platform, root, warn: opts.warn, limits: desc.limits, hostname: desc.hostname, readonlyRoot: desc.readonlyRoot });
   for (const [fileId, fd] of hostFds) kernel.host.addFile(fileId, fd);
   for (const [fileId, content] of image.kernel.synthetic) kernel.host.setContent(fileId, content);
   opts.beforeStart?.(kernel);

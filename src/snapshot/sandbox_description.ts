@@ -1,10 +1,19 @@
-// What a checkpoint must know about how its sandbox was started, to start it again.
-import type { KernelLimits } from '../kernel/kernel.js';
+// What a checkpoint must know about how its sandbox was started, to start it again: taken
+// from the running kernel itself (its root, binds, tmpfs mounts, limits, host name).
+import type { Kernel, KernelLimits } from '../kernel/kernel.js';
 
 export interface SandboxDescription {
   command: string[];
   rootfs: string;
-  mounts: Array<{ host: string; sandbox: string }>;
+  mounts: Array<{ host: string; sandbox: string; rw: boolean }>;
+  /** The kernel's tmpfs mount points (/dev/shm and those of --tmpfs). */
+  tmpfs: string[];
   limits: KernelLimits;
   hostname: string;
+  /** Every change to the root filesystem is refused outside tmpfs mounts (OCI root.readonly). */
+  readonlyRoot: boolean;
+}
+
+export function describeSandbox(kernel: Kernel, command: readonly string[]): SandboxDescription {
+  return { command: [...command], ...kernel.root.describe(), limits: { ...kernel.limits }, hostname: kernel.state.hostname, readonlyRoot: kernel.readonlyRoot };
 }

@@ -127,6 +127,12 @@ function casesFor(fx: Fixtures): Record<string, readonly Case[]> {
       },
     ],
     auxv_test: [{}],
+    // The checkpoint tests' programs (test/integration/checkpoint.test.ts), here run whole.
+    ckpt_counter: [{ args: ['20'] }],
+    ckpt_threads: [{}],
+    ckpt_shared: [{}],
+    ckpt_producer: [{}],
+    ckpt_consumer: [{ opts: { input: 'one\ntwo\nthree\n' } }],
   };
 }
 

@@ -73,6 +73,15 @@ export class HostRoot {
     readonly tmpfs: readonly string[] = TMPFS_MOUNTS,
   ) {}
 
+  /** How the root was put together, as `run` took it (a checkpoint keeps it to rebuild it). */
+  describe(): { rootfs: string; mounts: Array<{ host: string; sandbox: string; rw: boolean }>; tmpfs: string[] } {
+    return {
+      rootfs: this.root,
+      mounts: this.binds.map((b) => ({ host: b.host, sandbox: '/' + b.sandbox.join('/'), rw: b.rw ?? false })),
+      tmpfs: [...this.tmpfs],
+    };
+  }
+
   /** Where a symlink-free sandbox path of the lower layer lives on the host. */
   hostPathOf(components: readonly string[]): string {
     const { base, rest } = this.bindOf(components);
