@@ -18,6 +18,7 @@ import {
 } from './stack.js';
 import { hostMappings, isStubImage, type HostMapping } from './host_mappings.js';
 import { hostFileKey } from '../host_file_key.js';
+import { cachedHead, rememberHead } from './exec_head_cache.js';
 
 const MAP_PRIVATE = 0x2;
 const MAP_FIXED = 0x10;
@@ -108,10 +109,17 @@ function parseElfOrThrow(bytes: Uint8Array, path: string, role: 'program' | 'int
  * whole file is read then (a defect is then reported from the whole file).
  */
 function elfFile(read: ReadExecutable, role: 'program' | 'interpreter'): ElfFile {
-  const { path, bytes, host } = read;
-  if (!host || bytes.length === host.size) return { path, bytes, image: parseElfOrThrow(bytes, path, role), ...(host ? { host } : {}) };
+  const { path, bytes, host, head } = read;
+  if (head?.image && host) return { path, bytes, image: head.image, host };
+  if (!host || bytes.length === host.size) {
+    const image = parseElfOrThrow(bytes, path, role);
+    if (head) head.image = image;
+    return { path, bytes, image, ...(host ? { host } : {}) };
+  }
   try {
-    return { path, bytes, image: parseElf(bytes, role, host.size), host };
+    const image = parseElf(bytes, role, host.size);
+    if (head) head.image = image;
+    return { path, bytes, image, host };
   } catch {
     const whole = readHostFile(host, path, host.size);
     return { path, bytes: whole, image: parseElfOrThrow(whole, path, role), host };
@@ -122,6 +130,8 @@ interface ReadExecutable {
   path: string;
   bytes: Uint8Array;
   host?: HostExecutable;
+  /** Where a host file's parsed headers are kept for its next exec. */
+  head?: { image?: ElfImage };
 }
 
 /** The host file as it was checked, or an ExecError if it is not that file any more. */
@@ -170,12 +180,17 @@ function readExecutable(root: HostRoot, cwd: string, file: string, upper?: Overl
     if (r.node.kind !== 'file') throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
     return { path: r.path, bytes: r.node.data.subarray(0, r.node.size) };
   }
+  // The walk's lstat of the file gives its identity: a file seen before is not read again.
+  const seen = `${r.stat.dev}:${r.stat.ino}:${r.stat.ctimeNs}`;
+  const hit = cachedHead(seen);
+  if (hit) return { path: r.path, bytes: hit.bytes, host: { hostPath: r.hostPath, key: seen, size: Number(r.stat.size) }, head: hit };
   try {
     const fd = fs.openSync(r.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     try {
       const size = fs.fstatSync(fd).size;
       const host = { hostPath: r.hostPath, key: hostFileKey(fd), size };
-      return { path: r.path, bytes: readAt(fd, 0, Math.min(size, HEAD_BYTES)), host };
+      const bytes = readAt(fd, 0, Math.min(size, HEAD_BYTES));
+      return { path: r.path, bytes, host, head: rememberHead(host.key, bytes) };
     } finally {
       fs.closeSync(fd);
     }
