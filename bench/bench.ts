@@ -214,7 +214,7 @@ function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
     if (!result.replay.ok) m.progress(`[${m.mode}] replay: failed (${result.replay.failure})`);
   }
   if (checkpoint) {
-    m.progress(`[${m.mode}] checkpoint: touch_memory 10 MiB, 100 MiB, 1 GiB checkpointed and restored`);
+    m.progress(`[${m.mode}] checkpoint: touch_memory 10 MiB, 100 MiB, 1 GiB checkpointed and restored under tsvisor and runsc`);
     result.checkpoint = measureCheckpointSpeed(m.root, (args) => [process.execPath, m.tsvisorBin, ...args], m.opts.quick, {
       timeoutSeconds: 120,
       cwd: m.root,

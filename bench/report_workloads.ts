@@ -5,7 +5,7 @@ import type { Stats } from './measure.js';
 import type { Mode, PeerName } from './peers.js';
 import { RECORD_OVERHEAD_TARGET, REPLAY_EVENTS_PER_S_TARGET, type RecordResult } from './recording.js';
 import { PIPE_BYTES, TARGET_TEXT, USERLAND, USERLAND_NAMES, type UserlandName, type UserlandTiming } from './userland.js';
-import { renderCheckpointSpeed, type CheckpointSpeedResult } from './checkpoint_speed.js';
+import { checkpointJson, renderCheckpointSpeed, type CheckpointSpeedResult } from './checkpoint_speed.js';
 import { ociStartupJson, renderOciStartup, type OciStartupResult } from './oci_startup.js';
 import { renderReplaySpeed, type ReplaySpeedResult } from './replay_speed.js';
 import type { Outcome } from './workloads.js';
@@ -344,7 +344,7 @@ export function workloadsJson(w: WorkloadsModeResult): object {
   }
   const out: Record<string, object> = { userland };
   if (w.replay !== undefined) out['replay'] = w.replay.ok ? w.replay.value : { failed: w.replay.failure };
-  if (w.checkpoint !== undefined) out['checkpoint'] = w.checkpoint.ok ? w.checkpoint.value : { failed: w.checkpoint.failure };
+  if (w.checkpoint !== undefined) out['checkpoint'] = w.checkpoint.ok ? checkpointJson(w.checkpoint.value) : { failed: w.checkpoint.failure };
   if (w.ociStartup !== undefined) out['oci_startup'] = ociStartupJson(w.ociStartup);
   if (w.record !== undefined) {
     const o = w.record;

@@ -45,7 +45,7 @@ export class NamedSandbox {
           leaveRunning: request.leaveRunning,
           progress: (bytes, seconds) => reply({ type: 'progress', bytes, seconds }),
         });
-        const rate = s.seconds > 0 ? ` (${mib(s.memoryBytes / s.seconds)}/s)` : '';
+        const rate = s.memorySeconds > 0 ? ` (copied at ${mib(s.memoryBytes / s.memorySeconds)}/s)` : '';
         reply({
           type: 'done',
           message: `checkpointed '${id}' to ${s.imageDir}: ${s.processes} process(es), ${s.threads} thread(s), ${mib(s.memoryBytes)} of memory${rate}, image ${mib(s.imageBytes)}, ${s.seconds.toFixed(2)} s${request.leaveRunning ? '; still running' : '; stopped'}`,

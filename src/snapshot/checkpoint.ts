@@ -29,6 +29,8 @@ export interface CheckpointSummary {
   threads: number;
   /** Bytes of memory saved, and of the whole image. */
   memoryBytes: number;
+  /** Seconds spent reading and writing memory (the copy rate is memoryBytes over this). */
+  memorySeconds: number;
   imageBytes: number;
   seconds: number;
 }
@@ -93,6 +95,7 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
 
     let memoryBytes = 0;
     let lastReport = Date.now();
+    const memoryStarted = globalThis.process.hrtime.bigint();
     for (const { hostPid, part } of processes) {
       const pages = await writer.open(pagesPart(part.pid));
       try {
@@ -108,6 +111,7 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
       }
       await writer.writePart(processPart(part.pid), imageEncoder.encode(part));
     }
+    const memorySeconds = Number(globalThis.process.hrtime.bigint() - memoryStarted) / 1e9;
     await writer.commit({
       format: IMAGE_FORMAT,
       version: IMAGE_VERSION,
@@ -124,6 +128,7 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
       processes: processes.length,
       threads: frozen.length,
       memoryBytes,
+      memorySeconds,
       imageBytes,
       seconds: (Date.now() - started) / 1000,
     };
