@@ -364,6 +364,10 @@ bool Tracer::enterTrap(pid_t tid, uint64_t syscallInsn) {
       !waitFor(tid, &status)) {
     return false;
   }
+  // An interrupt still pending for the thread (PTRACE_INTERRUPT) stops it on the way: go on.
+  while (WIFSTOPPED(status) && (status >> 16) == PTRACE_EVENT_STOP) {
+    if (ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0 || !waitFor(tid, &status)) return false;
+  }
   if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_SECCOMP) {
     pending_.emplace_back(tid, status);
     return false;
@@ -418,7 +422,14 @@ bool Tracer::launch(pid_t tid, const user_regs_struct& regs) {
 
 bool Tracer::restartSyscall(pid_t tid) {
   Tracee* t = find(tid);
-  if (!t || t->state != TraceeState::kSeccompStop || t->injecting) return false;
+  if (!t) return false;
+  if (t->injecting) {
+    // Between injections (at an injected call's exit): the program's own registers come back.
+    t->regs = t->saved;
+    t->injecting = false;
+  } else if (t->state != TraceeState::kSeccompStop) {
+    return false;
+  }
   t->regs.rax = t->regs.orig_rax;
   t->regs.rip -= 2;
   t->regs.orig_rax = static_cast<unsigned long long>(-1);

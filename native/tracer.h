@@ -63,8 +63,9 @@ class Tracer {
   // Runs one syscall in the thread, which must be at a syscall stop. Returns the raw result
   // (-errno on failure); sets *died when the thread vanished meanwhile.
   int64_t inject(pid_t tid, long nr, const uint64_t args[6], bool* died);
-  // At a seccomp stop: skips the syscall now and rewinds the thread to execute it again
-  // when resumed, so that a signal handler runs first and the call restarts after it.
+  // At a seccomp stop (or between injections made there): skips the syscall now and rewinds
+  // the thread to execute it again when resumed, so that a signal handler runs first and the
+  // call restarts after it.
   bool restartSyscall(pid_t tid);
   // Leaves a thread in its group-stop (job control) while letting SIGCONT wake it.
   bool listen(pid_t tid);

@@ -145,6 +145,11 @@ export interface FrozenThread {
   how: 'parked' | 'trapped' | 'interrupted';
   /** For 'trapped': the stop to handle when the sandbox goes on. */
   stop?: Stop;
+  /**
+   * Set when the checkpoint had to run a syscall in a trapped or interrupted thread (to read
+   * its signal stack): the registers to go on with, at its syscall instruction to make the call again.
+   */
+  relaunch?: Uint8Array;
 }
 const SA_NOCLDSTOP = 1;
 const STOP_SIGNALS: ReadonlySet<number> = new Set([SIGSTOP, 20, 21, 22]);
@@ -438,7 +443,8 @@ export class Kernel {
     for (const f of threads) {
       const thread = this.state.threads.get(f.tid);
       if (!thread || !this.runtime.has(f.tid)) continue;
-      if (f.how === 'trapped') this.onSyscall(thread, f.stop!);
+      if (f.relaunch) this.platform.launch(thread.hostTid, f.relaunch);
+      else if (f.how === 'trapped') this.onSyscall(thread, f.stop!);
       else if (f.how === 'interrupted') {
         if (this.process(thread.pid).stopSignal !== 0) this.platform.listen(thread.hostTid);
         else this.platform.resume(thread.hostTid, 0);

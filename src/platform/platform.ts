@@ -99,6 +99,8 @@ export interface Platform {
    * flags); the new task waits at a syscall stop, ready for injections. Its host tid, or -errno.
    */
   spawnTask(tid: number, flags: number): number;
+  /** Sends a thread stopped anywhere through the `syscall` instruction at syscallInsn to a syscall stop (for injections). */
+  enterTrap(tid: number, syscallInsn: number): boolean;
   /** Sets every register of a stopped thread (ending any injection) and lets it run. */
   launch(tid: number, regs: Uint8Array): boolean;
   /** Syscall numbers the seccomp filter lets through without a trap. */

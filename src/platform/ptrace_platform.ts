@@ -232,6 +232,10 @@ export class PtracePlatform implements Platform {
     return child;
   }
 
+  enterTrap(tid: number, syscallInsn: number): boolean {
+    return this.native.enterTrap(tid, syscallInsn);
+  }
+
   launch(tid: number, regs: Uint8Array): boolean {
     return this.native.launch(tid, regs);
   }

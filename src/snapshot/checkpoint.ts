@@ -14,6 +14,7 @@ import { ImageWriter } from './image_writer.js';
 import { dumpMemory, programMappings } from './process_memory.js';
 import { describeSandbox } from './sandbox_description.js';
 import { sharedPending, threadSignals } from './signal_sets.js';
+import { findSyscallInstruction, readSignalStack } from './signal_stack.js';
 import { registersToSave } from './thread_registers.js';
 
 export interface CheckpointOptions {
@@ -66,6 +67,8 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
     for (const p of kernel.state.processes.values()) {
       if (p.status !== 'running') continue;
       const threads: ThreadImage[] = [];
+      let insn: number | null | undefined;
+      const syscallInsn = () => (insn === undefined ? (insn = findSyscallInstruction(kernel.platform, p.hostPid)) : insn);
       for (const tid of p.threads) {
         const thread = kernel.state.threads.get(tid);
         const stoppedAs = how.get(tid);
@@ -73,6 +76,10 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
         const cap = kernel.platform.captureThread(thread.hostTid);
         if (!cap) throw new Error(`thread ${tid} vanished during the checkpoint`);
         const signals = threadSignals(p.hostPid, thread.hostTid);
+        // A job-control-stopped process keeps its threads where they are (no signal stack read).
+        const stack = p.stopSignal !== 0 ? {} : readSignalStack(kernel.platform, thread.hostTid, cap.regs, stoppedAs === 'parked', stoppedAs === 'trapped', syscallInsn);
+        const frozenThread = frozen.find((f) => f.tid === tid);
+        if (stack.relaunch && frozenThread) frozenThread.relaunch = stack.relaunch;
         threads.push({
           tid,
           regs: registersToSave(cap.regs, stoppedAs !== 'interrupted'),
@@ -82,6 +89,7 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
           rseqSignature: cap.rseqSignature,
           robustHead: cap.robustHead,
           robustLen: cap.robustLen,
+          ...(stack.altStack ? { altStack: stack.altStack } : {}),
           sigmask: signals.blocked,
           pending: signals.pending,
         });

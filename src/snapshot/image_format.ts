@@ -142,6 +142,8 @@ export const ThreadImageSchema = z.object({
   rseqSignature: int,
   robustHead: addr,
   robustLen: int,
+  /** Its alternate signal stack (sigaltstack), if it has one. */
+  altStack: z.object({ sp: addr, size: int, flags: int }).optional(),
   /** Blocked and pending signals (bit N-1 for signal N). */
   sigmask: z.bigint(),
   pending: z.bigint(),

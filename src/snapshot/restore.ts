@@ -19,6 +19,7 @@ import type { HostFileRef, ProcessPart, ThreadImage } from './image_format.js';
 import { ImageError, type CheckpointImage } from './image_reader.js';
 import { restoreMemory, type Injector } from './process_memory.js';
 import { signalsIn } from './signal_sets.js';
+import { setSignalStack } from './signal_stack.js';
 import { stackPointerOf } from './thread_registers.js';
 
 export interface RestoreOptions {
@@ -154,6 +155,7 @@ function rebuildProcess(platform: Platform, state: KernelState, pid: number, mai
     if (t.robustHead !== 0) injectHere(SYS.set_robust_list, t.robustHead, t.robustLen);
     if (t.rseqAddr !== 0) injectHere(SYS.rseq, t.rseqAddr, t.rseqSize, 0, t.rseqSignature);
     const at = scratchOf(t);
+    if (t.altStack) setSignalStack(injectHere, platform, hostTid, at, t.altStack);
     if (!platform.write(hostTid, at, u64s(t.sigmask))) throw new Error('cannot write a signal mask');
     injectHere(SYS.rt_sigprocmask, SIG_SETMASK, at, 0, 8);
     if (!platform.setXstate(hostTid, t.xstate)) throw new Error(`cannot restore the FPU state of thread ${t.tid}`);

@@ -107,6 +107,21 @@ describe('checkpoint and restore', function () {
     expect(restored.stdout).to.equal('counter=400\n');
   });
 
+  it('signal stacks of a sleeping and of a computing thread come back; with --leave-running the original goes on too', async () => {
+    const expected = 'main handler on its altstack: yes\nthread handler on its altstack: yes\n';
+    const name = fresh('altstack');
+    const image = join(work, name);
+    const sandbox = run(name, [programPath('ckpt_altstack')]);
+    await sandbox.waitForLine((l) => l === 'ready');
+    await sleep(400);
+    checkpointOk(name, image, '--leave-running');
+    const original = await sandbox.finished;
+    expect(original.stdout).to.equal('ready\n' + expected);
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal(expected);
+  });
+
   it('python3 with a large dict and open files goes on after restore; with --leave-running the original finishes too', async () => {
     const script = [
       'import time',

@@ -131,6 +131,7 @@ function casesFor(fx: Fixtures): Record<string, readonly Case[]> {
     ckpt_counter: [{ args: ['20'] }],
     ckpt_threads: [{}],
     ckpt_shared: [{}],
+    ckpt_altstack: [{}],
     ckpt_producer: [{}],
     ckpt_consumer: [{ opts: { input: 'one\ntwo\nthree\n' } }],
   };
