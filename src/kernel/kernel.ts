@@ -23,6 +23,7 @@ import { SIGNAL_WAKE_KEY } from './syscalls/signalfd.js';
 import { hostFlags, stdioFiles } from './fd/stdio.js';
 import type { HostRoot } from './vfs/path_walk.js';
 import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
+import { hangUp, leaderToHangUp } from './syscalls/pty_session.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT, SIGSTOP, SI_TKILL, SI_USER } from './abi/signals.js';
@@ -616,15 +617,20 @@ export class Kernel {
    */
   closeFds(process: ProcessState, fds: readonly number[]): void {
     const wake = new Set<string>();
+    const hangUps: ProcessState[] = [];
     for (const fd of fds) {
       const entry = process.fds.get(fd);
       if (!entry) continue;
+      // The last close of a pty's master hangs its slave up (close, exec, exit alike).
+      const leader = leaderToHangUp(this.state, entry.fileId);
+      if (leader) hangUps.push(leader);
       const file = this.state.files.get(entry.fileId);
       if (file) for (const key of wakeKeysOnClose(this.state, file)) wake.add(key);
       this.emit({ type: 'FdClosed', pid: process.pid, fd });
       if (!this.state.files.has(entry.fileId)) this.host.release(entry.fileId);
     }
     for (const key of wake) this.notify(key);
+    for (const leader of hangUps) if (leader.status === 'running') hangUp(this, leader);
   }
 
   /** Registers the clone a thread is about to have the host perform. */

@@ -3,7 +3,6 @@ import { Errno } from '../errno.js';
 import type { KernelState, OpenFile, OpenFileKind, ProcessState } from '../state.js';
 import type { SyscallContext } from '../syscalls/context.js';
 import { inotifyWakeKey } from '../syscalls/inotify.js';
-import { hangUp, leaderToHangUp } from '../syscalls/pty_session.js';
 
 const RLIMIT_NOFILE = 7;
 
@@ -65,10 +64,7 @@ export function openNewFile(
 export function closeFd(ctx: SyscallContext, fd: number): number {
   const entry = ctx.process.fds.get(fd);
   if (!entry) return -Errno.EBADF;
-  // The last close of a pty's master hangs its slave up.
-  const leader = leaderToHangUp(ctx.kernel.state, entry.fileId);
   ctx.kernel.closeFds(ctx.process, [fd]);
-  if (leader) hangUp(ctx.kernel, leader);
   return 0;
 }
 
