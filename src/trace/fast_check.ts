@@ -44,37 +44,41 @@ function numberCheck(def: Def): Check {
   return minInclusive ? (v) => typeof v === 'number' && Number.isFinite(v) && v >= min : (v) => typeof v === 'number' && Number.isFinite(v) && v > min;
 }
 
+/**
+ * Object and union checks are generated as code that names each key (v["seq"]): every such
+ * property read has its own inline cache and sees the shapes of one kind of record only, where a
+ * loop over the keys (v[keys[i]]) would be one read seeing every shape of the file: megamorphic,
+ * a dictionary lookup each time. The keys come from the schemas, never from the file.
+ */
+function generated(source: string, checks: Check[], byTag?: Map<unknown, Check>): Check {
+  return (new Function('c', 'tags', `"use strict"; return ${source};`) as (c: Check[], tags?: Map<unknown, Check>) => Check)(checks, byTag);
+}
+
+const key = (k: string) => `v[${JSON.stringify(k)}]`;
+
 function objectCheck(def: Def): Check {
   const keys = Object.keys(def.shape ?? {});
-  const checks = keys.map((key) => compileCheck(def.shape![key]!));
-  return (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-    const o = v as Record<string, unknown>;
-    for (let i = 0; i < keys.length; i++) if (!checks[i]!(o[keys[i]!])) return false;
-    return true;
-  };
+  const checks = keys.map((k) => compileCheck(def.shape![k]!));
+  const fields = keys.map((k, i) => ` && c[${i}](${key(k)})`).join('');
+  return generated(`(v) => typeof v === "object" && v !== null && !Array.isArray(v)${fields}`, checks);
 }
 
 function unionCheck(def: Def): Check {
   const options = def.options ?? [];
-  const key = def.discriminator;
-  if (key === undefined) {
+  const tagKey = def.discriminator;
+  if (tagKey === undefined) {
     const checks = options.map(compileCheck);
     return (v) => checks.some((c) => c(v));
   }
   const byTag = new Map<unknown, Check>();
   for (const option of options) {
-    const tag = (option._zod.def as Def).shape?.[key];
+    const tag = (option._zod.def as Def).shape?.[tagKey];
     const values = tag && (tag._zod.def as Def).type === 'literal' ? (tag._zod.def as Def).values : undefined;
     if (!values) return refuse;
     const check = compileCheck(option);
     for (const value of values) byTag.set(value, check);
   }
-  return (v) => {
-    if (typeof v !== 'object' || v === null) return false;
-    const check = byTag.get((v as Record<string, unknown>)[key]);
-    return check !== undefined && check(v);
-  };
+  return generated(`(v) => { if (typeof v !== "object" || v === null) return false; const check = tags.get(${key(tagKey)}); return check !== undefined && check(v); }`, [], byTag);
 }
 
 /** A check that passes exactly the values zod would accept unchanged (refusing when unsure). */

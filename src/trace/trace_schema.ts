@@ -5,8 +5,11 @@ import * as z from 'zod';
 import { KernelEventSchema } from '../kernel/events.js';
 
 export const TRACE_MAGIC = 'tsvisor-trace';
-/** 2: input records (AT_RANDOM). Version 1 traces still read. */
-export const TRACE_VERSION = 3;
+/**
+ * 2: input records (AT_RANDOM). 3: a restored run's initial state. 4: cbor-x record structures
+ * (each object shape's keys written once, see trace_writer.ts). Versions 1-3 still read.
+ */
+export const TRACE_VERSION = 4;
 
 const int = z.number().int();
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes');

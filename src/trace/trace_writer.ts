@@ -14,7 +14,11 @@ const FLUSH_MS = 200;
 
 export class TraceWriter {
   private readonly fd: number;
-  private readonly encoder = new Encoder({ useRecords: false, mapsAsObjects: false });
+  /**
+   * Record structures (format 4): the first object of each shape defines its keys once, later
+   * ones are arrays of values. Sequential: the definitions stay valid for the rest of the file.
+   */
+  private readonly encoder = new Encoder({ useRecords: true, sequential: true });
   private chunks: Buffer[] = [];
   private size = 0;
   private readonly timer: NodeJS.Timeout;

@@ -73,6 +73,65 @@ describe('trace reader: compiled record check', () => {
       expect((records[0] as { event: { envp: string[] } }).event.envp).to.deep.equal([]);
     });
 
+    /** Many records of a few shapes, and some that differ (no start; another event), in order. */
+    function manyRecords(n: number): unknown[] {
+      const out: unknown[] = [];
+      for (let i = 1; i <= n; i++) {
+        out.push(i % 7 === 0 ? { ...syscall, seq: i, text: `call ${i}` } : { ...syscall, seq: i, start: i - 1, text: `call ${i}` });
+        out.push(i % 11 === 0 ? { ...exec, seq: i } : { type: 'event', seq: i, event: { type: 'FdClosed', pid: 1, fd: 3 } });
+      }
+      return out;
+    }
+
+    it('format 4 (record structures) reads across chunk boundaries, as formats 1-3 (plain maps) do', () => {
+      const records = manyRecords(3000);
+      const sequential = new Encoder({ useRecords: true, sequential: true });
+      const v4 = join(dir, 'v4.trace');
+      writeFileSync(v4, Buffer.concat([{ ...header, version: 4 }, ...records].map((i) => sequential.encode(i))));
+      const v3 = write('v3.trace', [{ ...header, version: 3 }, ...records]);
+      const read4 = [...openTrace(v4, () => expect.fail('no warning')).records];
+      const read3 = [...openTrace(v3, () => expect.fail('no warning')).records];
+      expect(read4).to.have.length(records.length);
+      expect(read4).to.deep.equal(records);
+      expect(read3).to.deep.equal(records);
+    });
+
+    it('a format-4 trace cut anywhere reads up to its last whole record, with a warning', () => {
+      const sequential = new Encoder({ useRecords: true, sequential: true });
+      const items = [{ ...header, version: 4 }, ...manyRecords(2000)].map((i) => Buffer.from(sequential.encode(i)));
+      const whole = Buffer.concat(items);
+      for (const at of [items[0]!.length + 1, 65536, 65537, 100_003, whole.length - 1]) {
+        const file = join(dir, 'cut.trace');
+        writeFileSync(file, whole.subarray(0, at));
+        const warnings: string[] = [];
+        const read = [...openTrace(file, (m) => warnings.push(m)).records];
+        let complete = 0;
+        for (let end = items[0]!.length; complete + 1 < items.length && end + items[complete + 1]!.length <= at; complete++) end += items[complete + 1]!.length;
+        expect(read, `cut at ${at}`).to.have.length(complete);
+        expect(warnings, `cut at ${at}`).to.have.length(1);
+        expect(warnings[0]).to.match(/cut short/);
+      }
+    });
+
+    it('an item that claims more bytes than the file has left reads as cut short', () => {
+      const file = join(dir, 'claims.trace');
+      const plain = new Encoder({ useRecords: false, mapsAsObjects: false });
+      writeFileSync(file, Buffer.concat([plain.encode(header), plain.encode(syscall), Buffer.from([0x5a, 0x40, 0, 0, 0, 1, 2, 3])]));
+      const warnings: string[] = [];
+      expect([...openTrace(file, (m) => warnings.push(m)).records]).to.have.length(1);
+      expect(warnings.join('\n')).to.match(/cut short/);
+    });
+
+    it('a header larger than a chunk (a restored run\'s initial state) reads', () => {
+      const initialState = new Uint8Array(300_000).map((_, i) => i % 251);
+      const sequential = new Encoder({ useRecords: true, sequential: true });
+      const file = join(dir, 'big-header.trace');
+      writeFileSync(file, Buffer.concat([{ ...header, version: 4, initialState }, syscall].map((i) => sequential.encode(i))));
+      const trace = openTrace(file, () => expect.fail('no warning'));
+      expect(trace.header.initialState).to.deep.equal(initialState);
+      expect([...trace.records]).to.have.length(1);
+    });
+
     it('a corrupt record is a one-line error naming the record and the field', () => {
       const file = write('corrupt.trace', [header, syscall, { ...syscall, seq: 2, tid: 'one' }, syscall]);
       const read = () => [...openTrace(file, () => {}).records];
