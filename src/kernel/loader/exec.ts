@@ -321,8 +321,8 @@ export function loadImage(
 /**
  * Maps an image's segments. A host file's are mapped from the file itself (processes share
  * the host's page cache), unless the stub cannot take one more fd or the host refuses (a
- * noexec mount): then, like an overlay file's, they are anonymous memory filled with the
- * file's bytes.
+ * noexec mount, a filesystem without mmap): then, like an overlay file's, they are anonymous
+ * memory filled with the file's bytes.
  */
 function mapPlan(
   platform: Platform,
@@ -360,7 +360,7 @@ function mapSegments(
       if (shareable && file.host && hostFd !== undefined) {
         const ref = { key: file.host.key, fd: hostFd };
         const r = platform.mapHostFile(hostTid, hostTid, ref, scratch, [addr, length, prot, MAP_PRIVATE | MAP_FIXED, fileOffset]);
-        if (r === -Errno.EMFILE || r === -Errno.ENOSYS || r === -Errno.EPERM) shareable = false;
+        if (r === -Errno.EMFILE || r === -Errno.ENOSYS || r === -Errno.EPERM || r === -Errno.ENODEV) shareable = false;
         else if (r < 0 && r > -4096) throw new ExecError(-r, `loading ${file.path}: mapping it failed (${-r})`);
         else mapped = true;
       }

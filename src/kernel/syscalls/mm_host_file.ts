@@ -17,7 +17,8 @@ const MAP_FIXED_NOREPLACE = 0x100000;
 
 /**
  * The mapped address or -errno; null when the file must be copied instead: the stub cannot
- * take one more fd, or the host refuses (EPERM: PROT_EXEC on a noexec host mount).
+ * take one more fd, or the host refuses (EPERM: PROT_EXEC on a noexec host mount; ENODEV: a
+ * filesystem without mmap).
  */
 export function mapHostFile(ctx: SyscallContext, fileId: number, addr: number, length: number, prot: number, flags: number, offset: number): number | null {
   const hostFd = ctx.kernel.host.fd(fileId);
@@ -25,5 +26,5 @@ export function mapHostFile(ctx: SyscallContext, fileId: number, addr: number, l
   const keep = flags & (MAP_TYPE | MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_NORESERVE | MAP_POPULATE | MAP_32BIT);
   const file = { key: hostFileKey(hostFd), fd: hostFd };
   const r = ctx.kernel.platform.mapHostFile(ctx.hostTid, ctx.process.hostPid, file, ctx.scratchAddress(), [addr, length, prot, keep, offset]);
-  return r === -Errno.EMFILE || r === -Errno.ENOSYS || r === -Errno.EPERM ? null : r;
+  return r === -Errno.EMFILE || r === -Errno.ENOSYS || r === -Errno.EPERM || r === -Errno.ENODEV ? null : r;
 }
