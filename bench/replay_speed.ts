@@ -1,5 +1,5 @@
 // Issue 4's replay speed on a big trace: bench/programs/replay_loop.c recorded once with
-// 400k rounds (1.2M syscalls, 1.2M domain events, 2.4M trace records, ~250 MB), then
+// 400k rounds (1.2M syscalls, 1.2M domain events, 2.4M trace records, ~150 MB), then
 // `tsvisor replay FILE --verify` timed. Target: 500k events/s.
 
 import { spawnSync } from 'node:child_process';
