@@ -23,7 +23,7 @@ import { SIGNAL_WAKE_KEY } from './syscalls/signalfd.js';
 import { hostFlags, stdioFiles } from './fd/stdio.js';
 import type { HostRoot } from './vfs/path_walk.js';
 import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
-import { hangUp, leaderToHangUp } from './syscalls/pty_session.js';
+import { hangUp, leaderExiting, leaderToHangUp } from './syscalls/pty_session.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT, SIGSTOP, SI_TKILL, SI_USER } from './abi/signals.js';
@@ -1006,6 +1006,7 @@ export class Kernel {
 
   /** A process has ended: close its files, tell its parent, or end the sandbox (pid 1). */
   private exitProcess(process: ProcessState, waitStatus: number): void {
+    leaderExiting(this, process);
     this.closeFds(process, [...process.fds.keys()]);
     this.emit({ type: 'ProcessExited', pid: process.pid, waitStatus });
     if (process.pid === 1) {

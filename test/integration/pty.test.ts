@@ -75,6 +75,46 @@ print("a line:", sorted((fd == m, ev) for fd, ev in ep.poll(0)))
 print(select.select([m, s], [], [], 0)[0] == [m, s], os.read(s, 100))
 os.close(s)
 print("the slave closed:", [(fd == m, ev) for fd, ev in ep.poll(0) if fd == m])`,
+  'the master closed by its holder exiting: SIGHUP to the session leader': `
+import os, pty, signal, time
+r, w = os.pipe()
+if os.fork() == 0:
+    os.setsid()
+    m, s = pty.openpty()
+    fd = os.open(os.ttyname(s), os.O_RDWR)
+    got = []
+    signal.signal(signal.SIGHUP, lambda *a: got.append("HUP"))
+    holder = os.fork()
+    if holder == 0:
+        os.close(fd); os.close(s)
+        time.sleep(0.2)
+        os._exit(0)
+    os.close(m)
+    os.waitpid(holder, 0)
+    time.sleep(0.3)
+    os.write(w, (",".join(got) or "none").encode()); os._exit(0)
+os.wait()
+print("leader got:", os.read(r, 100).decode())`,
+  "the session leader's exit: SIGHUP to the terminal's foreground group": `
+import os, pty, signal, time
+r, w = os.pipe()
+m, s = pty.openpty()
+name = os.ttyname(s)
+if os.fork() == 0:
+    os.setsid()
+    fd = os.open(name, os.O_RDWR)
+    if os.fork() == 0:
+        got = []
+        signal.signal(signal.SIGHUP, lambda *a: got.append("HUP"))
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+        os.setpgid(0, 0)
+        os.tcsetpgrp(fd, os.getpgrp())
+        time.sleep(0.6)
+        os.write(w, (",".join(got) or "none").encode()); os._exit(0)
+    time.sleep(0.2)
+    os._exit(0)
+os.wait()
+print("foreground got:", os.read(r, 100).decode())`,
 };
 
 const ROOT_CREDS = { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0, groups: [] };

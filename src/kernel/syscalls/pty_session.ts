@@ -27,6 +27,21 @@ export function signalForeground(kernel: Kernel, pty: PtyState, sig: number): vo
 }
 
 /**
+ * A session leader is exiting: the foreground group of the pty it controls gets SIGHUP and
+ * SIGCONT (Linux's disassociate_ctty), before the session loses its terminal.
+ */
+export function leaderExiting(kernel: Kernel, leader: ProcessState): void {
+  if (leader.sid !== leader.pid) return;
+  const pty = controllingPty(kernel.state, leader);
+  if (!pty || pty.pgrp === 0) return;
+  const group = processGroup(kernel, pty.pgrp).filter((p) => p.pid !== leader.pid);
+  if (group.length === 0) return;
+  signalFromKernel(kernel, group, SIGHUP, false);
+  const pids = signalFromKernel(kernel, group, SIGCONT, false);
+  queueMicrotask(() => kernel.interruptSignalled(pids));
+}
+
+/**
  * Closing this open file hangs its pty up (the master's last reference goes): the leader of
  * the session it controls, to be sent SIGHUP and SIGCONT once it is closed, or undefined.
  */
