@@ -43,6 +43,8 @@ const DEFAULT_MAX_STRING = 32;
 const PATH_MAX = 4096;
 /** Longest array (argv, iovec, pollfd...) printed before `...`. */
 const MAX_ARRAY = 32;
+/** Pointer arrays are read up to the end of the page they are in (the next may be unmapped). */
+const ARRAY_PAGE = 4096;
 /** Largest CPU mask decoded (8192 CPUs). */
 const MAX_CPUSET_BYTES = 1024;
 
@@ -1121,6 +1123,34 @@ function view(c: Ctx, addr: number, len: number): DataView | null {
   return b && b.length >= len ? new DataView(b.buffer, b.byteOffset, len) : null;
 }
 
+/**
+ * A NULL-terminated array of pointers (argv, envp): its first `max` entries at most, and
+ * whether its NULL came before that; null if unreadable. Read up to a page's end at a time.
+ */
+function pointerArray(c: Ctx, addr: number, max: number): { items: number[]; ended: boolean } | null {
+  const items: number[] = [];
+  let at = addr;
+  /** Whole pages at once, until a reader refuses a block (it may know memory byte by byte). */
+  let blocks = true;
+  while (items.length < max) {
+    const toPageEnd = Math.max(1, Math.floor((ARRAY_PAGE - (at % ARRAY_PAGE)) / 8));
+    const count = blocks ? Math.min(max - items.length, toPageEnd) : 1;
+    const d = view(c, at, count * 8);
+    if (d === null) {
+      if (count === 1) return null;
+      blocks = false;
+      continue;
+    }
+    for (let i = 0; i < count; i++) {
+      const p = ptrField(d, i * 8);
+      if (p === 0) return { items, ended: true };
+      items.push(p);
+    }
+    at += count * 8;
+  }
+  return { items, ended: false };
+}
+
 /** A NUL-terminated string at addr, quoted; the address if unreadable. */
 function cString(c: Ctx, addr: number, max: number): string {
   if (addr === 0) return 'NULL';
@@ -1476,28 +1506,17 @@ const SIMPLE_DECODERS: Readonly<Record<SimpleArgKind, Decoder>> = {
   outstr: (v, c) => (c.done ? cString(c, v, PATH_MAX) : ptr(v)),
   argv: (v, c) => {
     if (v === 0) return 'NULL';
-    const items: string[] = [];
-    for (let i = 0; ; i++) {
-      if (i >= c.maxString) {
-        items.push('...');
-        break;
-      }
-      const d = view(c, v + 8 * i, 8);
-      if (d === null) return hex(v);
-      const p = ptrField(d, 0);
-      if (p === 0) break;
-      items.push(cString(c, p, c.maxString));
-    }
+    const list = pointerArray(c, v, c.maxString);
+    if (list === null) return hex(v);
+    const items = list.items.map((p) => cString(c, p, c.maxString));
+    if (!list.ended) items.push('...');
     return `[${items.join(', ')}]`;
   },
   envp: (v, c) => {
     if (v === 0) return 'NULL';
-    let n = 0;
-    for (; n < 4096; n++) {
-      const d = view(c, v + 8 * n, 8);
-      if (d === null) return hex(v);
-      if (u64(d, 0) === 0n) break;
-    }
+    const list = pointerArray(c, v, 4096);
+    if (list === null) return hex(v);
+    const n = list.items.length;
     return `${hex(v)} /* ${n} var${n === 1 ? '' : 's'} */`;
   },
 
