@@ -54,14 +54,16 @@ export interface MemoryWrite {
 
 /**
  * What replay --exec plugs in (src/replay/exec_source.ts): answers for trapped syscalls before
- * the table's handlers, and the AT_RANDOM bytes of new images; --record uses the latter to
- * note them.
+ * the table's handlers, the AT_RANDOM bytes of new images and the rdtsc counter; --record
+ * uses the latter two to note them.
  */
 export interface SyscallSource {
   /** An Outcome answers the syscall instead of its handler; undefined lets the handler run. */
   answer?(ctx: SyscallContext): Outcome | undefined;
   /** The AT_RANDOM bytes a new image of thread tid gets (fresh: what the kernel drew). */
   execRandom?(tid: number, fresh: Uint8Array): Uint8Array;
+  /** The counter an rdtsc/rdtscp of thread tid reads (fresh: the kernel's clock). */
+  rdtsc?(tid: number, fresh: bigint): bigint;
 }
 
 export interface KernelOptions {
@@ -881,7 +883,7 @@ export class Kernel {
 
   private onSignal(thread: ThreadState, stop: Stop): void {
     if (stop.value === SIGSEGV && isRdtscFault(this.platform, thread.hostTid, stop)) {
-      emulateRdtsc(this.platform, thread.hostTid, stop);
+      emulateRdtsc(this.platform, thread.hostTid, stop, (fresh) => this.syscallSource?.rdtsc?.(thread.tid, fresh) ?? fresh);
       this.platform.resume(thread.hostTid, 0);
       return;
     }

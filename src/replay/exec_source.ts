@@ -1,7 +1,8 @@
 // replay --exec's hook in the kernel: at each trapped syscall, match it with the thread's next
 // recorded call, stop at the first divergence (or at --stop-at), answer what came from outside
 // from the recording (outside_calls.ts) and let the kernel perform the rest, whose results must
-// then equal the recorded ones.
+// then equal the recorded ones. What reaches the program without a syscall (AT_RANDOM, rdtsc and
+// rdtscp) is given back as recorded too.
 import type { Kernel, KernelRecord, SyscallSource } from '../kernel/kernel.js';
 import type { SyscallContext } from '../kernel/syscalls/context.js';
 import { pending, type Outcome } from '../kernel/syscalls/outcome.js';
@@ -37,6 +38,8 @@ export class ExecReplaySource implements SyscallSource {
     private readonly stopAt: number | undefined,
     /** Whether the trace has AT_RANDOM records (format version 2 on). */
     private readonly hasRandoms: boolean,
+    /** Whether the trace has rdtsc records (format version 5 on). */
+    private readonly hasCounters: boolean,
   ) {
     kernel.bus.subscribe((r) => this.onRecord(r));
   }
@@ -63,6 +66,10 @@ export class ExecReplaySource implements SyscallSource {
 
   execRandom(tid: number, fresh: Uint8Array): Uint8Array {
     return (this.hasRandoms ? this.recorded.nextRandom(tid) : undefined) ?? fresh;
+  }
+
+  rdtsc(tid: number, fresh: bigint): bigint {
+    return (this.hasCounters ? this.recorded.nextRdtsc(tid) : undefined) ?? fresh;
   }
 
   private onRecord(r: KernelRecord): void {

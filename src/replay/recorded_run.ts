@@ -30,6 +30,7 @@ export class RecordedRun {
   private readonly records: Iterator<TraceRecord>;
   private readonly calls = new Map<number, RecordedCall[]>();
   private readonly randoms = new Map<number, Uint8Array[]>();
+  private readonly counters = new Map<number, bigint[]>();
   /** Replayed events since the last syscall record, with their seq. */
   private pendingEvents: Array<{ seq: number; event: KernelEvent }> = [];
   private started?: Started;
@@ -61,7 +62,8 @@ export class RecordedRun {
         break;
       }
       case 'input':
-        queue(this.randoms, r.tid).push(r.bytes);
+        if (r.kind === 'at_random') queue(this.randoms, r.tid).push(r.bytes);
+        else queue(this.counters, r.tid).push(Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).readBigUInt64LE());
         break;
       case 'end':
         this.end = { seq: r.seq, waitStatus: r.waitStatus };
@@ -89,6 +91,13 @@ export class RecordedRun {
     const randoms = queue(this.randoms, tid);
     while (randoms.length === 0 && this.end === undefined && this.pull());
     return randoms.shift();
+  }
+
+  /** The counter thread tid's next rdtsc/rdtscp read (undefined: not recorded). */
+  nextRdtsc(tid: number): bigint | undefined {
+    const counters = queue(this.counters, tid);
+    while (counters.length === 0 && this.end === undefined && this.pull());
+    return counters.shift();
   }
 
   /** The earliest recorded syscall no thread has taken yet (once the replayed program ended). */

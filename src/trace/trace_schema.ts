@@ -7,9 +7,10 @@ import { KernelEventSchema } from '../kernel/events.js';
 export const TRACE_MAGIC = 'tsvisor-trace';
 /**
  * 2: input records (AT_RANDOM). 3: a restored run's initial state. 4: cbor-x record structures
- * (each object shape's keys written once, see trace_writer.ts). Versions 1-3 still read.
+ * (each object shape's keys written once, see trace_writer.ts). 5: rdtsc input records.
+ * Versions 1-4 still read.
  */
-export const TRACE_VERSION = 4;
+export const TRACE_VERSION = 5;
 
 const int = z.number().int();
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes');
@@ -50,10 +51,11 @@ export const SyscallRecordSchema = z.object({
 export const EventRecordSchema = z.object({ type: z.literal('event'), seq: int, event: KernelEventSchema });
 
 /**
- * A value from outside that reached the program without a syscall: the AT_RANDOM bytes of a new
- * image (thread tid's), which replay --exec gives the program again.
+ * A value from outside that reached the program without a syscall, which replay --exec gives the
+ * program again: the AT_RANDOM bytes of a new image (thread tid's), or the counter the kernel
+ * answered an rdtsc/rdtscp of thread tid with (format 5 on; 8 bytes, little-endian).
  */
-export const InputRecordSchema = z.object({ type: z.literal('input'), seq: int, tid: int, kind: z.literal('at_random'), bytes });
+export const InputRecordSchema = z.object({ type: z.literal('input'), seq: int, tid: int, kind: z.enum(['at_random', 'rdtsc']), bytes });
 
 export const EndRecordSchema = z.object({
   type: z.literal('end'),

@@ -49,10 +49,16 @@ export class TraceWriter {
   /** Subscribes to the kernel's bus until the sandbox ends. */
   attach(kernel: Kernel): void {
     kernel.captureWrites = true;
-    // AT_RANDOM reaches the program without a syscall: noted here for replay --exec.
+    // AT_RANDOM and rdtsc reach the program without a syscall: noted here for replay --exec.
     kernel.syscallSource = {
       execRandom: (tid, fresh) => {
         this.push({ type: 'input', seq: this.lastSeq, tid, kind: 'at_random', bytes: fresh });
+        return fresh;
+      },
+      rdtsc: (tid, fresh) => {
+        const bytes = Buffer.alloc(8);
+        bytes.writeBigUInt64LE(fresh);
+        this.push({ type: 'input', seq: this.lastSeq, tid, kind: 'rdtsc', bytes });
         return fresh;
       },
     };

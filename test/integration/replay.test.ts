@@ -79,11 +79,13 @@ describe('replay corpus and replay --exec', function () {
     });
   }
 
-  it('reproduces the time, random bytes, a stack address and stdin, whatever stdin is now', () => {
+  it('reproduces the time, random bytes, a stack address, an rdtsc difference and stdin, whatever stdin is now', () => {
     const program = build('nondeterminism');
     const trace = join(dir, 'nondeterminism.trace');
     const recorded = runSandbox([program], { input: 'hello\n', extraArgs: ['--record', trace] });
-    expect(recorded.stdout, summarize(recorded)).to.match(/^time \d+\.\d{9} \d+\.\d{6}\nrandom [0-9a-f]{32}\nstack 0x[0-9a-f]+\nstdin hello\n$/);
+    expect(recorded.stdout, summarize(recorded)).to.match(/^time \d+\.\d{9} \d+\.\d{6}\nrandom [0-9a-f]{32}\nstack 0x[0-9a-f]+\nrdtsc [1-9]\d*\nstdin hello\n$/);
+    // The counter is the kernel's clock (nanoseconds): the two rdtscs, a few syscalls apart, differ by more than 1 us.
+    expect(Number(/rdtsc (\d+)/.exec(recorded.stdout)![1])).to.be.above(1000);
     for (const input of ['hello\n', 'something else\n', '']) {
       const r = runTsvisor(['replay', trace, '--exec'], { input });
       expect(r.status, summarize(r)).to.equal(0);

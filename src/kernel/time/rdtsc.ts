@@ -1,5 +1,6 @@
 // rdtsc/rdtscp fault (PR_SET_TSC) into a SIGSEGV stop; the kernel answers them from its
-// clock so that a recorded run can be replayed exactly.
+// clock (through `answer`: --record notes the value, replay --exec gives the recorded one), so
+// that a recorded run can be replayed exactly.
 import type { Platform } from '../../platform/platform.js';
 import type { Stop } from '../../platform/stops.js';
 import { monotonicNs } from '../syscalls/time.js';
@@ -21,8 +22,8 @@ export function isRdtscFault(platform: Platform, hostTid: number, stop: Stop): b
   return stop.extra === SI_KERNEL && instructionLength(platform.read(hostTid, stop.rip, 3)) > 0;
 }
 
-export function emulateRdtsc(platform: Platform, hostTid: number, stop: Stop): void {
+export function emulateRdtsc(platform: Platform, hostTid: number, stop: Stop, answer: (fresh: bigint) => bigint): void {
   const length = instructionLength(platform.read(hostTid, stop.rip, 3));
-  const tsc = tscNow();
+  const tsc = answer(tscNow());
   platform.emulateRdtsc(hostTid, Number(tsc & 0xffffffffn), Number(tsc >> 32n), length);
 }
