@@ -22,12 +22,21 @@
 // Besides, the host copy of the sandbox's scratch directory (and its TMPDIR) must be unchanged
 // after the sandboxed run: writes never reach the host.
 //
+// Record and replay (issue 4): the sandboxed run is made with `--record`, and `tsvisor replay
+// TRACE --verify` must say OK. With TSVISOR_CONF_REPLAY_EXEC=1, `tsvisor replay TRACE --exec`
+// (with no stdin: the program's reads are answered from the recording) must also give the
+// recorded run's stdout and exit status byte for byte. Not by default: --exec does not yet
+// enforce the recorded order across processes, and every case runs several (the wrapper shell,
+// the case's shell, its commands), so most cases diverge (a SIGCHLD interrupting another wait4,
+// children reaped or numbered in another order).
+//
 // Environment variables:
 //   TSVISOR_CONF_KEEP=1          keep the scratch directories (their path is in the failure)
 //   TSVISOR_CONF_REPORT=FILE     append one JSON line per case (name, verdict, first differences)
 //   TSVISOR_CONF_CHECK_NATIVE=1  run each case twice natively and fail if the runs differ
 //                                (to prove a new case deterministic)
 //   TSVISOR_CONF_NATIVE_ONLY=1   only that: no sandboxed run (to write cases quickly)
+//   TSVISOR_CONF_REPLAY_EXEC=1   also replay each recording with --exec and compare (see above)
 
 import { createHash } from 'node:crypto';
 import {
@@ -50,7 +59,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { runNative, runSandbox, shellStatus, type RunResult } from '../support/run.js';
+import { runNative, runSandbox, runTsvisor, shellStatus, type RunResult } from '../support/run.js';
 
 /** A file the case finds in its scratch directory. */
 export interface FileSpec {
@@ -308,7 +317,8 @@ export function runCaseNative(c: ConformanceCase, side: { scratch: string; tmp: 
   return toCaseRun(raw, Date.now() - started, pathNames(side));
 }
 
-export function runCaseSandbox(c: ConformanceCase, side: { scratch: string; tmp: string }, timeoutMs: number): CaseRun {
+/** The sandboxed run, recorded to the trace file `record` if given. */
+export function runCaseSandbox(c: ConformanceCase, side: { scratch: string; tmp: string }, timeoutMs: number, record?: string): CaseRun {
   const started = Date.now();
   const raw = runSandbox(['/bin/sh', '-c', wrapperScript(c), 'conformance', c.cmd], {
     cwd: side.scratch,
@@ -317,6 +327,7 @@ export function runCaseSandbox(c: ConformanceCase, side: { scratch: string; tmp:
     env: caseEnv(c, side.scratch, side.tmp),
     input: c.stdin ?? '',
     timeoutMs,
+    ...(record === undefined ? {} : { extraArgs: ['--record', record] }),
   });
   return toCaseRun(raw, Date.now() - started, pathNames(side));
 }
@@ -327,7 +338,10 @@ export function sandboxTimeout(c: ConformanceCase, nativeMs: number): number {
 
 /** One difference between the runs. */
 export interface Difference {
-  /** 'status', 'stdout', 'stderr', 'files', 'host', 'sandbox' (tsvisor failed to run). */
+  /**
+   * 'status', 'stdout', 'stderr', 'files', 'host', 'sandbox' (tsvisor failed to run);
+   * 'replay --verify', 'replay --exec status', 'replay --exec stdout'.
+   */
   readonly aspect: string;
   /** A one-line account: the first differing line. */
   readonly first: string;
@@ -348,13 +362,18 @@ function show(line: string | undefined): string {
   return line === undefined ? '<end of output>' : JSON.stringify(line);
 }
 
+/** What the two texts compared are (the expected one first). */
+type Labels = readonly [string, string];
+const NATIVE_SANDBOX: Labels = ['native', 'sandbox'];
+const RECORDED_REPLAYED: Labels = ['recorded', 'replayed'];
+
 /** The first differing line of two texts, as "line N: native X, sandbox Y". */
-export function firstDifference(expected: string, actual: string): string {
+export function firstDifference(expected: string, actual: string, labels: Labels = NATIVE_SANDBOX): string {
   const a = textLines(expected);
   const b = textLines(actual);
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return `line ${i + 1}: native ${show(a[i])}, sandbox ${show(b[i])}`;
+  return `line ${i + 1}: ${labels[0]} ${show(a[i])}, ${labels[1]} ${show(b[i])}`;
 }
 
 /**
@@ -362,7 +381,7 @@ export function firstDifference(expected: string, actual: string): string {
  * `maxLines` lines. LCS on the part between the common prefix and suffix (or a plain
  * replacement of it when that part is too long to align).
  */
-export function unifiedDiff(expected: string, actual: string, context = 3, maxLines = 80): string {
+export function unifiedDiff(expected: string, actual: string, context = 3, maxLines = 80, labels: Labels = NATIVE_SANDBOX): string {
   const a = textLines(expected);
   const b = textLines(actual);
   let pre = 0;
@@ -400,7 +419,7 @@ export function unifiedDiff(expected: string, actual: string, context = 3, maxLi
   for (const l of a.slice(a.length - suf)) ops.push([' ', l]);
 
   // Hunks: runs of changes with `context` lines around them.
-  const out: string[] = ['--- native', '+++ sandbox'];
+  const out: string[] = [`--- ${labels[0]}`, `+++ ${labels[1]}`];
   let k = 0;
   let aLine = 1;
   let bLine = 1;
@@ -478,6 +497,35 @@ export function compareRuns(c: ConformanceCase, native: CaseRun, sandbox: CaseRu
   return diffs;
 }
 
+/**
+ * Replays the recording of the sandboxed run: --verify must say OK; with `exec`, --exec (no
+ * stdin) must give the recorded run's stdout and status.
+ */
+export function compareReplay(recorded: CaseRun, trace: string, timeoutMs: number, exec: boolean): Difference[] {
+  const diffs: Difference[] = [];
+  const verify = runTsvisor(['replay', trace, '--verify'], { timeoutMs });
+  if (verify.status !== 0 || !/^verify: OK/m.test(verify.stdout)) {
+    const first = verify.stdout.split('\n')[0] || verify.stderr.split('\n')[0] || `status ${verify.status}, signal ${verify.signal}`;
+    diffs.push({ aspect: 'replay --verify', first, detail: `${first}\n${cut(verify.stdout)}\n${cut(verify.stderr)}` });
+  }
+  if (!exec) return diffs;
+  const again = runTsvisor(['replay', trace, '--exec'], { timeoutMs });
+  const status = again.error ? null : shellStatus(again);
+  const why = `replay --exec stderr:\n${cut(again.stderr) || '<empty>'}`;
+  if (status !== recorded.status) {
+    const first = `recorded ${recorded.status}, replayed ${status}${again.error ? ` (${again.error.message})` : ''}`;
+    diffs.push({ aspect: 'replay --exec status', first, detail: `${first}\n${why}` });
+  }
+  if (again.stdout !== recorded.raw.stdout) {
+    diffs.push({
+      aspect: 'replay --exec stdout',
+      first: firstDifference(recorded.raw.stdout, again.stdout, RECORDED_REPLAYED),
+      detail: `${unifiedDiff(recorded.raw.stdout, again.stdout, 3, 80, RECORDED_REPLAYED)}\n${why}`,
+    });
+  }
+  return diffs;
+}
+
 /** The failure message of a case. */
 export function describeFailure(c: ConformanceCase, dirs: CaseDirs, native: CaseRun, sandbox: CaseRun, diffs: readonly Difference[]): string {
   const parts = [
@@ -524,8 +572,14 @@ export function checkCase(suite: string, c: ConformanceCase): void {
       return;
     }
     const hostBefore = [...snapshotTree(dirs.sandbox.scratch), '--tmp', ...snapshotTree(dirs.sandbox.tmp)];
-    const sandbox = runCaseSandbox(c, dirs.sandbox, sandboxTimeout(c, native.ms));
+    const trace = join(dirs.base, 'sandbox.trace');
+    const timeoutMs = sandboxTimeout(c, native.ms);
+    const sandbox = runCaseSandbox(c, dirs.sandbox, timeoutMs, trace);
     const diffs = compareRuns(c, native, sandbox);
+    const replayStarted = Date.now();
+    // A run tsvisor did not finish left no whole recording: that is reported above.
+    if (!sandbox.raw.error && sandbox.raw.signal === null) diffs.push(...compareReplay(sandbox, trace, timeoutMs, Boolean(process.env.TSVISOR_CONF_REPLAY_EXEC)));
+    const replayMs = Date.now() - replayStarted;
     const hostAfter = [...snapshotTree(dirs.sandbox.scratch), '--tmp', ...snapshotTree(dirs.sandbox.tmp)];
     if (hostBefore.join('\n') !== hostAfter.join('\n')) {
       const b = `${hostBefore.join('\n')}\n`;
@@ -538,6 +592,7 @@ export function checkCase(suite: string, c: ConformanceCase): void {
       ok: diffs.length === 0,
       nativeMs: native.ms,
       sandboxMs: sandbox.ms,
+      replayMs,
       diffs: diffs.map((d) => ({ aspect: d.aspect, first: d.first })),
       sandboxStderr: cut(sandbox.raw.stderr, 400),
     });
@@ -567,7 +622,8 @@ export function conformanceSuite(title: string, cases: readonly ConformanceCase[
         continue;
       }
       it(c.name, function () {
-        this.timeout(NATIVE_TIMEOUT_MS * (process.env.TSVISOR_CONF_CHECK_NATIVE ? 2 : 1) + (c.timeoutMs ?? MAX_SANDBOX_TIMEOUT_MS) + 10_000);
+        // The native run(s), then the sandboxed run, replay --verify and (opt-in) replay --exec.
+        this.timeout(NATIVE_TIMEOUT_MS * (process.env.TSVISOR_CONF_CHECK_NATIVE ? 2 : 1) + 3 * (c.timeoutMs ?? MAX_SANDBOX_TIMEOUT_MS) + 10_000);
         checkCase(title, c);
       });
     }
