@@ -7,6 +7,7 @@
         "native/host_dir.cc",
         "native/host_stat.cc",
         "native/console_socket.cc",
+        "native/fd_passing.cc",
         "native/sandbox_spawn.cc",
         "native/seccomp_filter.cc",
         "native/stub_fd_channel.cc",

@@ -1,5 +1,7 @@
 #include "console_socket.h"
 
+#include "fd_passing.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -52,22 +54,7 @@ Napi::Value SendFd(const Napi::CallbackInfo& info) {
     return Napi::String::New(env, why);
   }
   // The payload is the terminal's name, as runc sends it; the fd rides along as SCM_RIGHTS.
-  iovec iov{const_cast<char*>(name.data()), name.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-  ssize_t sent;
-  do {
-    sent = sendmsg(sock, &msg, MSG_NOSIGNAL);
-  } while (sent < 0 && errno == EINTR);
+  ssize_t sent = sendWithFd(sock, name.data(), name.size(), fd, MSG_NOSIGNAL);
   std::string why = sent < 0 ? std::string("sendmsg: ") + strerror(errno) : std::string();
   close(sock);
   return Napi::String::New(env, why);

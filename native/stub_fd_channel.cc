@@ -1,5 +1,7 @@
 #include "stub_fd_channel.h"
 
+#include "fd_passing.h"
+
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,23 +18,8 @@ bool createStubChannel(int* kernelEnd, int* stubEnd) {
 Napi::Value ChannelSend(const Napi::CallbackInfo& info) {
   const int channel = info[0].As<Napi::Number>().Int32Value();
   const int fd = info[1].As<Napi::Number>().Int32Value();
-  char byte = 0;
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-  ssize_t n;
-  do {
-    n = sendmsg(channel, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
+  const char byte = 0;
+  ssize_t n = sendWithFd(channel, &byte, 1, fd, MSG_DONTWAIT | MSG_NOSIGNAL);
   return Napi::Number::New(info.Env(), n < 0 ? -errno : 0);
 }
 
