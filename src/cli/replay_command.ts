@@ -3,8 +3,7 @@
 // against its recording.
 import fs from 'node:fs';
 
-import { HostRoot } from '../kernel/vfs/path_walk.js';
-import { explainFailure, History } from '../replay/explain.js';
+import { explainTrace } from '../replay/explain.js';
 import type { ReplayVerdict } from '../replay/exec_source.js';
 import { replayState } from '../replay/state_replay.js';
 import { reportState, STATE_PARTS, type StatePart } from '../replay/state_report.js';
@@ -64,8 +63,12 @@ export function replayCommand(args: string[]): number | Promise<number> {
   if (stopAt !== undefined && !exec) throw new CliError('--stop-at goes with --exec (without it, see --to)');
   if (exec && (verify || to !== undefined || parts.length > 0 || explain !== undefined)) throw new CliError('--exec runs the program: it goes with --stop-at only');
   try {
-    const trace = openTrace(file, (m) => fs.writeSync(2, `tsvisor: warning: ${m}\n`));
-    if (explain !== undefined) return explainRun(trace, explain, last);
+    const open = (warn = true) => openTrace(file, (m) => warn && fs.writeSync(2, `tsvisor: warning: ${m}\n`));
+    if (explain !== undefined) {
+      explainTrace(open, explain, last, out);
+      return 0;
+    }
+    const trace = open();
     if (exec) {
       if (trace.header.initialState !== undefined) throw new CliError(`${file}: a restored run cannot be executed again (its processes came from a checkpoint image); replay without --exec rebuilds its state`);
       return execRun(trace, stopAt);
@@ -93,28 +96,6 @@ export function replayCommand(args: string[]): number | Promise<number> {
     if (err instanceof TraceError) throw new CliError(err.message);
     throw err;
   }
-}
-
-/** --explain: every failed syscall (or the one at seq, or only the last failure), with why. */
-function explainRun(trace: TraceContents, which: number | 'all', last: boolean): number {
-  const root = new HostRoot(trace.header.rootfs ?? '/');
-  const history = new History();
-  const reports: string[][] = [];
-  replayState(
-    trace,
-    which === 'all' ? undefined : which,
-    (record, state) => {
-      const failed = typeof record.result === 'number' && record.result < 0 && record.result > -4096;
-      if (which === 'all' ? failed : record.seq === which) {
-        reports.push(failed ? explainFailure(record, state, history, root) : [`seq ${record.seq}, pid ${record.pid}/${record.tid}: ${record.text}`, '  it did not fail']);
-      }
-    },
-    history,
-  );
-  const shown = last ? reports.slice(-1) : reports;
-  if (shown.length === 0) out(which === 'all' ? 'no syscall failed in this trace' : `no syscall with seq ${which} in this trace`);
-  for (const lines of shown) out(lines.join('\n'));
-  return 0;
 }
 
 /**

@@ -9,7 +9,9 @@ import { syscallName } from '../kernel/syscalls/numbers.js';
 import { SYSCALL_TABLE } from '../kernel/syscalls/table.js';
 import { mergedEntries } from '../kernel/vfs/overlay.js';
 import { HostRoot } from '../kernel/vfs/path_walk.js';
+import type { TraceContents } from '../trace/trace_reader.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
+import { replayState } from './state_replay.js';
 
 /** What the explanation needs from the past: when fds were closed, when pipe ends went away. */
 export class History {
@@ -183,4 +185,49 @@ export function explainFailure(record: SyscallRecord, state: KernelState, histor
     }
   }
   return [...head, ...why.map((l) => `  ${l}`)];
+}
+
+const isFailure = (r: SyscallRecord): boolean => typeof r.result === 'number' && r.result < 0 && r.result > -4096;
+
+/**
+ * replay --explain: every failed syscall (or the one at seq, or only the last failure), with
+ * why, each printed as soon as it is explained: memory stays bounded however long the trace.
+ * --last reads the trace twice (open() gives it afresh; warn: false for the first pass, so a
+ * warning shows once): a first pass finds the last failure, the second replays up to it and
+ * explains that one only.
+ */
+export function explainTrace(open: (warn: boolean) => TraceContents, which: number | 'all', last: boolean, out: (text: string) => void): void {
+  /** With --last: which failure to explain, counted from 1 (0: none failed). */
+  let wanted: number | undefined;
+  let stopAt = which === 'all' ? undefined : which;
+  if (which === 'all' && last) {
+    wanted = 0;
+    for (const r of open(false).records) {
+      if (r.type !== 'syscall' || !isFailure(r)) continue;
+      wanted++;
+      stopAt = r.seq;
+    }
+  }
+  const trace = open(true);
+  const root = new HostRoot(trace.header.rootfs ?? '/');
+  const history = new History();
+  let failures = 0;
+  let shown = 0;
+  if (wanted !== 0) {
+    replayState(
+      trace,
+      stopAt,
+      (record, state) => {
+        const failed = isFailure(record);
+        if (failed) failures++;
+        const explain = wanted !== undefined ? failed && failures === wanted : which === 'all' ? failed : record.seq === which;
+        if (!explain) return;
+        shown++;
+        const lines = failed ? explainFailure(record, state, history, root) : [`seq ${record.seq}, pid ${record.pid}/${record.tid}: ${record.text}`, '  it did not fail'];
+        out(lines.join('\n'));
+      },
+      history,
+    );
+  }
+  if (shown === 0) out(which === 'all' ? 'no syscall failed in this trace' : `no syscall with seq ${which} in this trace`);
 }
