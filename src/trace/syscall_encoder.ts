@@ -1,0 +1,142 @@
+// The syscall records of a trace, encoded by hand: the recorder's hottest path. They are cbor-x
+// record structures (format 4 on: a structure's keys once, then arrays of values) with ids of
+// their own, so the reader's Decoder takes them as it takes the rest of the file;
+// numbers are encoded as cbor-x encodes them (32-bit integers as integers, others as float64),
+// so they decode to the same values. A short run is over before cbor-x's general encoder has
+// been optimized; this one is small enough to be fast from the start.
+
+/** The syscall record as the writer has it (see trace_schema.ts, SyscallRecordSchema). */
+export interface SyscallFields {
+  seq: number;
+  time: number;
+  start: number | undefined;
+  pid: number;
+  tid: number;
+  nr: number;
+  args: readonly number[];
+  result: number | 'noreturn';
+  text: string;
+  writes: readonly { addr: number; bytes: Uint8Array }[];
+}
+
+const SYSCALL_KEYS = ['type', 'seq', 'time', 'start', 'pid', 'tid', 'nr', 'args', 'result', 'text', 'writes'];
+const SYSCALL_KEYS_NO_START = SYSCALL_KEYS.filter((k) => k !== 'start');
+const WRITE_KEYS = ['addr', 'bytes'];
+/**
+ * Structure ids near the top of cbor-x's range (0xe000-0xffff, minus the few it reserves at
+ * 0xdff9-0xdfff & 0x1fff): its own encoder numbers the trace's other shapes up from 0xe000.
+ */
+const ID_SYSCALL = 0xff00;
+const ID_SYSCALL_NO_START = 0xff01;
+const ID_WRITE = 0xff02;
+/** cbor-x's tag for a structure's definition followed by the object's values. */
+const TAG_RECORD_INLINE = 0xdfff;
+/** RFC 8746: a Uint8Array (cbor-x's encoding of one). */
+const TAG_UINT8ARRAY = 64;
+const POOL = 1 << 16;
+
+export class SyscallEncoder {
+  private buf = Buffer.allocUnsafe(POOL);
+  private pos = 0;
+  private readonly defined = new Set<number>();
+
+  /** The record's bytes: a view of a pool that later records do not overwrite. */
+  encode(r: SyscallFields): Uint8Array {
+    let bound = 160 + r.args.length * 9 + r.text.length * 3;
+    for (const w of r.writes) bound += 32 + w.bytes.length;
+    if (this.pos + bound > this.buf.length) {
+      this.buf = Buffer.allocUnsafe(Math.max(POOL, bound));
+      this.pos = 0;
+    }
+    const begin = this.pos;
+    const withStart = r.start !== undefined;
+    this.structure(withStart ? ID_SYSCALL : ID_SYSCALL_NO_START, withStart ? SYSCALL_KEYS : SYSCALL_KEYS_NO_START);
+    this.string('syscall');
+    this.number(r.seq);
+    this.number(r.time);
+    if (r.start !== undefined) this.number(r.start);
+    this.number(r.pid);
+    this.number(r.tid);
+    this.number(r.nr);
+    this.head(4, r.args.length);
+    for (const a of r.args) this.number(a);
+    if (r.result === 'noreturn') this.string(r.result);
+    else this.number(r.result);
+    this.string(r.text);
+    this.head(4, r.writes.length);
+    for (const w of r.writes) {
+      this.structure(ID_WRITE, WRITE_KEYS);
+      this.number(w.addr);
+      this.head(6, TAG_UINT8ARRAY);
+      this.head(2, w.bytes.length);
+      this.buf.set(w.bytes, this.pos);
+      this.pos += w.bytes.length;
+    }
+    return this.buf.subarray(begin, this.pos);
+  }
+
+  /** The start of an object of that structure: its definition the first time, then its id. */
+  private structure(id: number, keys: readonly string[]): void {
+    if (this.defined.has(id)) {
+      this.head(6, id);
+      this.head(4, keys.length);
+      return;
+    }
+    this.defined.add(id);
+    this.head(6, TAG_RECORD_INLINE);
+    this.head(4, keys.length + 2);
+    this.number(id);
+    this.head(4, keys.length);
+    for (const k of keys) this.string(k);
+  }
+
+  /** A major type and its argument (a length, a tag, an unsigned integer below 2^32). */
+  private head(major: number, n: number): void {
+    const b = this.buf;
+    const m = major << 5;
+    if (n < 24) b[this.pos++] = m | n;
+    else if (n < 0x100) {
+      b[this.pos++] = m | 24;
+      b[this.pos++] = n;
+    } else if (n < 0x10000) {
+      b[this.pos++] = m | 25;
+      b.writeUInt16BE(n, this.pos);
+      this.pos += 2;
+    } else {
+      b[this.pos++] = m | 26;
+      b.writeUInt32BE(n, this.pos);
+      this.pos += 4;
+    }
+  }
+
+  private number(v: number): void {
+    if (v >>> 0 === v) this.head(0, v);
+    else if (v >> 0 === v) this.head(1, -1 - v);
+    else {
+      this.buf[this.pos++] = 0xfb;
+      this.buf.writeDoubleBE(v, this.pos);
+      this.pos += 8;
+    }
+  }
+
+  private string(s: string): void {
+    // Mostly ASCII: written as it is read; otherwise the UTF-8 bytes, behind their length.
+    const n = s.length;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      if (s.charCodeAt(i) > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      this.head(3, n);
+      this.pos += this.buf.write(s, this.pos, n, 'latin1');
+      return;
+    }
+    const bytes = Buffer.from(s, 'utf8');
+    this.head(3, bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+}

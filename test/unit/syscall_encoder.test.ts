@@ -1,0 +1,46 @@
+// The recorder's hand-made syscall records: cbor-x record structures that the trace reader's
+// Decoder reads back, among records cbor-x encoded, as the objects cbor-x would have written.
+import { expect } from 'chai';
+
+import { Decoder, Encoder } from 'cbor-x';
+
+import { SyscallEncoder, type SyscallFields } from '../../src/trace/syscall_encoder.js';
+
+const calls: SyscallFields[] = [
+  {
+    seq: 1, time: 12_372_904, start: 12_000_000, pid: 1, tid: 1, nr: 257,
+    args: [-100, 140737488351000, 0x80000, 0, -1, 2 ** 40], result: 3,
+    text: 'openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3',
+    writes: [],
+  },
+  {
+    seq: 2, time: 5_000_000_123, start: undefined, pid: 1, tid: 2, nr: 0,
+    args: [3, 4096, 300, 0, 0, 0], result: 300, text: 'read(3, "caf\u00e9 \u2603"..., 300) = 300',
+    writes: [{ addr: 4096, bytes: new Uint8Array(300).fill(7) }, { addr: 8192, bytes: new Uint8Array(0) }],
+  },
+  { seq: 3, time: 7.5, start: 1, pid: 2, tid: 2, nr: 231, args: [0, 0, 0, 0, 0, 0], result: 'noreturn', text: 'exit_group(0) = ?', writes: [] },
+  { seq: 4, time: 8, start: 2, pid: 2, tid: 2, nr: 2, args: [0, 0, 0, 0, 0, 0], result: -2, text: 'x'.repeat(70_000), writes: [] },
+];
+
+/** The object cbor-x would have been given for it. */
+function asRecord(c: SyscallFields): Record<string, unknown> {
+  const { start, ...rest } = c;
+  const record: Record<string, unknown> = { type: 'syscall', seq: c.seq, time: c.time };
+  if (start !== undefined) record.start = start;
+  return { ...record, ...rest, args: [...c.args], writes: c.writes.map((w) => ({ addr: w.addr, bytes: w.bytes })) };
+}
+
+describe('trace writer: syscall records encoded by hand', () => {
+  it('decode as the objects they stand for, interleaved with records of cbor-x', () => {
+    const cbor = new Encoder({ useRecords: true, sequential: true });
+    const mine = new SyscallEncoder();
+    const event = { type: 'event', seq: 1, event: { type: 'FdClosed', pid: 1, fd: 3 } };
+    const parts: Uint8Array[] = [];
+    for (const c of [...calls, ...calls]) {
+      parts.push(Buffer.from(mine.encode(c)), Buffer.from(cbor.encode(event)));
+    }
+    const back = new Decoder({ mapsAsObjects: true, structures: [] }).decodeMultiple(Buffer.concat(parts)) as unknown[];
+    const expected = [...calls, ...calls].flatMap((c) => [asRecord(c), event]);
+    expect(back).to.deep.equal(expected);
+  });
+});
