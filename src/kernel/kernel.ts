@@ -775,14 +775,15 @@ export class Kernel {
     const process = this.process(thread.pid);
     this.seq++;
     let outcome: Outcome;
-    const answered = this.syscallSource?.answer?.(new SyscallContext(this, thread, process, nr, args, stop.rsp));
+    const ctx = new SyscallContext(this, thread, process, nr, args, stop.rsp);
+    const answered = this.syscallSource?.answer?.(ctx);
     if (answered !== undefined) {
       outcome = answered;
     } else if (!entry?.handler) {
       outcome = entry?.support === 'host' ? hostRuns : this.unsupported(nr);
     } else {
       try {
-        outcome = entry.handler(new SyscallContext(this, thread, process, nr, args, stop.rsp));
+        outcome = entry.handler(ctx);
       } catch (err) {
         this.warn(`internal error in ${syscallName(nr)}: ${(err as Error).message}`);
         outcome = -Errno.EIO;

@@ -62,7 +62,7 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
   }
   try {
     // Everything the image needs from the frozen threads is taken before the first write.
-    const how = new Map(frozen.map((f) => [f.tid, f.how]));
+    const byTid = new Map(frozen.map((f) => [f.tid, f]));
     const processes: Array<{ part: ProcessPart; hostPid: number }> = [];
     for (const p of kernel.state.processes.values()) {
       if (p.status !== 'running') continue;
@@ -71,15 +71,15 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
       const syscallInsn = () => (insn === undefined ? (insn = findSyscallInstruction(kernel.platform, p.hostPid)) : insn);
       for (const tid of p.threads) {
         const thread = kernel.state.threads.get(tid);
-        const stoppedAs = how.get(tid);
-        if (!thread || !stoppedAs) continue;
+        const frozenThread = byTid.get(tid);
+        if (!thread || !frozenThread) continue;
+        const stoppedAs = frozenThread.how;
         const cap = kernel.platform.captureThread(thread.hostTid);
         if (!cap) throw new Error(`thread ${tid} vanished during the checkpoint`);
         const signals = threadSignals(p.hostPid, thread.hostTid);
         // A job-control-stopped process keeps its threads where they are (no signal stack read).
         const stack = p.stopSignal !== 0 ? {} : readSignalStack(kernel.platform, thread.hostTid, cap.regs, stoppedAs === 'parked', stoppedAs === 'trapped', syscallInsn);
-        const frozenThread = frozen.find((f) => f.tid === tid);
-        if (stack.relaunch && frozenThread) frozenThread.relaunch = stack.relaunch;
+        if (stack.relaunch) frozenThread.relaunch = stack.relaunch;
         threads.push({
           tid,
           regs: registersToSave(cap.regs, stoppedAs !== 'interrupted'),

@@ -20,7 +20,7 @@ import { ImageError, type CheckpointImage } from './image_reader.js';
 import { restoreMemory, type Injector } from './process_memory.js';
 import { signalsIn } from './signal_sets.js';
 import { setSignalStack } from './signal_stack.js';
-import { stackPointerOf } from './thread_registers.js';
+import { scratchBelowStack } from './thread_registers.js';
 
 export interface RestoreOptions {
   ignoreChangedFiles: boolean;
@@ -83,15 +83,6 @@ function spawned(hostTid: number, what: string): number {
   return hostTid;
 }
 
-/** Scratch memory for the arguments of injected calls: well below a stack pointer. */
-function scratchBelow(sp: number): number {
-  return Math.floor((sp - 1024) / 16) * 16;
-}
-
-function scratchOf(t: ThreadImage): number {
-  return scratchBelow(stackPointerOf(t.regs));
-}
-
 function u64s(...values: Array<number | bigint>): Uint8Array {
   const out = new Uint8Array(values.length * 8);
   const view = new DataView(out.buffer);
@@ -116,7 +107,7 @@ function makeSharedObjects(platform: Platform, hostTid: number, parts: Iterable<
   // The memfd's name, written where the stub's stack has room (nothing runs there meanwhile).
   const name = platform.captureThread(hostTid);
   if (!name) throw new Error('the first stub vanished');
-  const nameAt = scratchBelow(stackPointerOf(name.regs));
+  const nameAt = scratchBelowStack(name.regs);
   if (!platform.write(hostTid, nameAt, new TextEncoder().encode('tsvisor-shared\0'))) throw new Error('cannot write in the first stub');
   for (const [key, size] of sizes) {
     const fd = inject(SYS.memfd_create, nameAt, 0);
@@ -142,7 +133,7 @@ function rebuildProcess(platform: Platform, state: KernelState, pid: number, mai
   } finally {
     fs.closeSync(pagesFd);
   }
-  const scratch = scratchOf(main);
+  const scratch = scratchBelowStack(main.regs);
   for (const [sig, a] of process.sigactions) {
     if (sig === SIGKILL || sig === SIGSTOP) continue;
     if (!platform.write(mainHost, scratch, u64s(a.handler, a.flags, a.restorer, a.mask))) throw new Error('cannot write a signal action');
@@ -154,7 +145,7 @@ function rebuildProcess(platform: Platform, state: KernelState, pid: number, mai
     injectHere(SYS.set_tid_address, state.threads.get(t.tid)?.clearChildTid ?? 0);
     if (t.robustHead !== 0) injectHere(SYS.set_robust_list, t.robustHead, t.robustLen);
     if (t.rseqAddr !== 0) injectHere(SYS.rseq, t.rseqAddr, t.rseqSize, 0, t.rseqSignature);
-    const at = scratchOf(t);
+    const at = scratchBelowStack(t.regs);
     if (t.altStack) setSignalStack(injectHere, platform, hostTid, at, t.altStack);
     if (!platform.write(hostTid, at, u64s(t.sigmask))) throw new Error('cannot write a signal mask');
     injectHere(SYS.rt_sigprocmask, SIG_SETMASK, at, 0, 8);

@@ -6,7 +6,7 @@
 import { hostMappings, isStubImage } from '../kernel/loader/host_mappings.js';
 import { SYS } from '../kernel/syscalls/numbers.js';
 import type { Platform } from '../platform/platform.js';
-import { registersToSave, stackPointerOf } from './thread_registers.js';
+import { registersToSave, scratchBelowStack } from './thread_registers.js';
 
 export interface AltStack {
   sp: number;
@@ -35,10 +35,6 @@ export function findSyscallInstruction(platform: Platform, hostPid: number): num
   return null;
 }
 
-function scratchBelow(sp: number): number {
-  return Math.floor((sp - 1024) / 16) * 16;
-}
-
 /**
  * Reads the signal stack of a frozen thread. regs: its registers as captured. parked: stopped
  * in a syscall the kernel holds (injections there are undone by the kernel's answer). For any
@@ -59,7 +55,7 @@ export function readSignalStack(
     relaunch = registersToSave(regs, trappedAtSyscall);
     if (!platform.enterTrap(hostTid, insn)) throw new Error('a thread could not be stopped in a syscall');
   }
-  const scratch = scratchBelow(stackPointerOf(regs));
+  const scratch = scratchBelowStack(regs);
   const r = platform.inject(hostTid, SYS.sigaltstack, 0, scratch);
   const bytes = r === 0 ? platform.read(hostTid, scratch, STACK_T_BYTES) : null;
   if (!bytes) return relaunch ? { relaunch } : {};

@@ -24,6 +24,14 @@ export function stackPointerOf(regs: Uint8Array): number {
 }
 
 /**
+ * Free memory for the arguments of syscalls injected into a stopped thread: well below its
+ * stack pointer (past the red zone), which nothing uses while the thread is stopped.
+ */
+export function scratchBelowStack(regs: Uint8Array): number {
+  return Math.floor((stackPointerOf(regs) - 1024) / 16) * 16;
+}
+
+/**
  * The registers to save for a stopped thread. A thread stopped at a syscall the kernel answers
  * (parked in it, or trapped and not handled yet) goes back to its syscall instruction with the
  * number in rax: restored, it makes the call again and the new kernel answers it. A thread
