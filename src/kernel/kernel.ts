@@ -465,10 +465,6 @@ export class Kernel {
     this.end(9);
   }
 
-  /** Whether a thread is parked in a pending syscall (a checkpoint makes it re-issue it). */
-  isParked(tid: number): boolean {
-    return this.runtime.get(tid)?.blocked ?? false;
-  }
 
   /**
    * Completes a parked syscall (a blocked read, a sleep) and resumes its thread. False when

@@ -7,7 +7,7 @@ import { hostMappings, isStubImage } from '../kernel/loader/host_mappings.js';
 import type { Platform } from '../platform/platform.js';
 import type { MappingImage } from './image_format.js';
 
-export const PAGE = 4096;
+const PAGE = 4096;
 /** Memory is read and written in chunks of this size. */
 const CHUNK = 4 << 20;
 const ZERO_PAGE = Buffer.alloc(PAGE);
@@ -195,11 +195,4 @@ export function restoreMemory(
     }
     if (m.prot !== (PROT_READ | PROT_WRITE)) inject(SYS_MPROTECT, m.start, m.end - m.start, m.prot);
   }
-}
-
-/** The bytes a set of mappings' runs take in the pages file. */
-export function savedBytes(mappings: readonly MappingImage[]): number {
-  let pages = 0;
-  for (const m of mappings) for (const [, count] of m.runs) pages += count;
-  return pages * PAGE;
 }
