@@ -141,7 +141,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('EventfdCreated'), id: int, counter: z.bigint(), semaphore: z.boolean() }),
   z.object({ type: z.literal('EventfdCounterSet'), id: int, counter: z.bigint() }),
   z.object({ type: z.literal('TimerfdCreated'), id: int, clock: int }),
-  z.object({ type: z.literal('SocketCreated'), id: int, socketType: int, creds: SocketCredsSchema }),
+  z.object({ type: z.literal('SocketCreated'), id: int, socketType: int, creds: SocketCredsSchema, family: int.optional() }),
   /** key: how connect finds it (the abstract name, or "node:ID" of its socket file). */
   z.object({ type: z.literal('SocketBound'), id: int, address: z.string(), key: z.string() }),
   z.object({ type: z.literal('SocketListening'), id: int }),
@@ -160,6 +160,9 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SocketMessageTaken'), id: int, count: z.number().int().nonnegative(), wholeMessage: z.boolean() }),
   z.object({ type: z.literal('SocketShutdown'), id: int, read: z.boolean(), write: z.boolean() }),
   z.object({ type: z.literal('SocketPasscredSet'), id: int, on: z.boolean() }),
+  z.object({ type: z.literal('SocketOptionSet'), id: int, level: int, name: int, value: int }),
+  /** A non-blocking connect's outcome to report later; without result: reported. */
+  z.object({ type: z.literal('SocketConnectResult'), id: int, result: int.optional() }),
   z.object({ type: z.literal('TimerfdSet'), id: int, intervalNs: z.bigint(), deadlineNs: z.bigint().nullable() }),
   z.object({ type: z.literal('SignalfdCreated'), id: int, mask: z.bigint() }),
   z.object({ type: z.literal('SignalfdMaskSet'), id: int, mask: z.bigint() }),

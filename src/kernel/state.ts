@@ -168,8 +168,11 @@ export interface SocketMessage {
 /** A unix-domain socket. Addresses are sandbox paths, or "\0name" in the abstract namespace. */
 export interface SocketState {
   id: number;
+  /** AF_INET (2) or AF_INET6 (10) for the loopback network's sockets; absent for AF_UNIX. */
+  family?: number;
   /** SOCK_STREAM (1), SOCK_DGRAM (2) or SOCK_SEQPACKET (5). */
   type: number;
+  /** Bound address: a unix path or "\0name", or an inet "ip:port" / "[ip6]:port". */
   address?: string;
   peer?: number;
   /** A datagram socket's default destination (connect). */
@@ -187,6 +190,10 @@ export interface SocketState {
   passcred: boolean;
   /** Who created it (SO_PEERCRED of its peer). */
   creds: SocketCreds;
+  /** How a non-blocking connect ended, until SO_ERROR or a second connect reports it: 0 or an errno. */
+  connectResult?: number;
+  /** Integer options set with setsockopt, by "level:name", that getsockopt reads back. */
+  options?: Record<string, number>;
 }
 
 export interface EventfdState {

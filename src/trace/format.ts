@@ -5,6 +5,7 @@
 
 import { errnoMessage, errnoName, isRestartErrno } from '../kernel/errno.js';
 import { syscallName } from '../kernel/syscalls/numbers.js';
+import { ipv6Text } from '../kernel/syscalls/inet_address.js';
 import {
   type ArgKind,
   type ParamArgKind,
@@ -1345,21 +1346,7 @@ function ipv6(b: Uint8Array): string {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
   }
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) [bestStart, bestLen] = [i, j - i];
-    i = j;
-  }
-  const h = (gs: number[]): string => gs.map((g) => g.toString(16)).join(':');
-  if (bestLen < 2) return h(groups);
-  return `${h(groups.slice(0, bestStart))}::${h(groups.slice(bestStart + bestLen))}`;
+  return ipv6Text(groups);
 }
 
 /** struct sockaddr of `len` bytes at addr. */

@@ -1,4 +1,4 @@
-// Pipes, unix sockets, epoll, eventfd, timerfd, poll/select and processes, driven by
+// Pipes, unix and loopback TCP/UDP sockets, epoll, eventfd, timerfd, poll/select and processes, driven by
 // python3 scripts: each script runs natively and in the sandbox, and the outputs must match.
 import { expect } from 'chai';
 
@@ -30,6 +30,39 @@ d2 = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 for m in (b"one", b"two", b"three"): d2.sendto(m, "\\0tsvisor-dgram")
 print([d1.recv(100) for _ in range(3)])
 print(d1.recv(100, socket.MSG_DONTWAIT) if False else "ok")`,
+  'an HTTP server and client over loopback TCP (threads, urllib, localhost)': `
+import http.server, threading, urllib.request
+class Hello(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"hello from " + self.path.encode()
+        self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args): pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hello)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+port = server.server_address[1]
+print(urllib.request.urlopen(f"http://localhost:{port}/a", timeout=10).read())
+print(urllib.request.urlopen(f"http://127.0.0.1:{port}/b").read())
+server.shutdown()`,
+  'asyncio streams over IPv6 loopback, UDP with a timeout': `
+import asyncio, socket
+async def main():
+    async def shout(reader, writer):
+        writer.write((await reader.readline()).upper()); await writer.drain(); writer.close()
+    server = await asyncio.start_server(shout, "::1", 0)
+    reader, writer = await asyncio.open_connection("::1", server.sockets[0].getsockname()[1])
+    writer.write(b"quiet words\\n"); await writer.drain()
+    print(await reader.readline()); writer.close()
+    server.close(); await server.wait_closed()
+asyncio.run(main())
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", 0)); a.settimeout(0.2)
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+b.sendto(b"datagram", a.getsockname()); data, sender = a.recvfrom(100)
+print(data, sender == b.getsockname())
+try:
+    a.recvfrom(100)
+except socket.timeout:
+    print("timed out")`,
   'epoll level and edge triggered': `
 import select, os
 r, w = os.pipe()

@@ -1,6 +1,6 @@
 // The isolation claims of the design, checked from the host: the sandboxed process's
 // namespaces, root, file descriptors, privileges and seccomp filter (read from /proc while it
-// runs); unsupported syscalls; no way out of --rootfs through `..` or symlinks; and no host
+// runs); unsupported syscalls; a network that is the sandbox's own loopback; no way out of --rootfs through `..` or symlinks; and no host
 // execve of the sandboxed program.
 
 import { expect } from 'chai';
@@ -18,6 +18,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -274,6 +275,45 @@ describe('isolation', function () {
         }
       });
     }
+  });
+
+  describe('the network is the sandbox\'s own loopback', function () {
+    let host: Server | undefined;
+    let hostPort = 0;
+
+    before(async () => {
+      const server = createServer((socket) => socket.end('host service\n'));
+      host = server;
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      hostPort = (server.address() as AddressInfo).port;
+    });
+
+    after(() => host?.close());
+
+    it('a host service on 127.0.0.1 is not reachable, the outside network is unreachable, the loopback works', () => {
+      const script = `
+import errno, socket
+def attempt(addr):
+    s = socket.socket()
+    try:
+        s.connect(addr); return "connected: " + s.recv(100).decode().strip()
+    except OSError as e:
+        return errno.errorcode[e.errno]
+print("host port:", attempt(("127.0.0.1", ${hostPort})))
+print("outside:", attempt(("192.0.2.1", 80)))
+own = socket.socket(); own.bind(("127.0.0.1", ${hostPort})); own.listen(1)
+print("own listener on the same port:", own.getsockname()[1] == ${hostPort})
+c = socket.create_connection(("127.0.0.1", ${hostPort})); peer, _ = own.accept(); peer.sendall(b"inside")
+print("own service:", c.recv(100).decode())`;
+      const r = runSandbox(['/usr/bin/python3', '-c', script]);
+      expect(r.status, summarize(r)).to.equal(0);
+      expect(lines(r.stdout), summarize(r)).to.deep.equal([
+        'host port: ECONNREFUSED',
+        'outside: ENETUNREACH',
+        'own listener on the same port: True',
+        'own service: inside',
+      ]);
+    });
   });
 
   describe('a program cannot open host files outside --rootfs', function () {

@@ -53,6 +53,8 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'alarm_signal',
   'clock_nanosleep_rel',
   'signalfd_read',
+  // sockets
+  'inet_loopback',
   // threads
   'threads_join',
   'mutex_counter',

@@ -1,4 +1,4 @@
-// Unix-domain sockets: names, connections, receive queues and the files in flight.
+// Sockets (unix and the loopback network's): names, connections, receive queues and the files in flight.
 import { releaseFile } from '../fd/reducer.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState, SocketState } from '../state.js';
@@ -25,18 +25,21 @@ export function closeSocket(state: KernelState, id: number): void {
 export const socketReducers: ReducerTable<
   | 'SocketCreated' | 'SocketBound' | 'SocketListening' | 'SocketsConnected' | 'SocketDatagramPeerSet'
   | 'SocketConnectionQueued' | 'SocketConnectionAccepted' | 'SocketMessageQueued' | 'SocketMessageTaken'
-  | 'SocketShutdown' | 'SocketPasscredSet'
+  | 'SocketShutdown' | 'SocketPasscredSet' | 'SocketOptionSet' | 'SocketConnectResult'
 > = {
   SocketCreated(state, e) {
     state.nextObjectId = Math.max(state.nextObjectId, e.id + 1);
     state.sockets.set(e.id, {
       id: e.id, type: e.socketType, listening: false, backlog: [], queue: [], queued: 0, head: 0,
       shutRead: false, shutWrite: false, peerGone: false, passcred: false, creds: { ...e.creds },
+      ...(e.family === undefined ? {} : { family: e.family }),
     });
   },
   SocketBound(state, e) {
     const s = socketOf(state, e.id);
     if (!s) return;
+    // A socket bound to a wildcard address takes the source address when it connects: its name moves.
+    if (s.address !== undefined) for (const [key, owner] of state.socketNames) if (owner === e.id) state.socketNames.delete(key);
     s.address = e.address;
     state.socketNames.set(e.key, e.id);
   },
@@ -106,5 +109,15 @@ export const socketReducers: ReducerTable<
   SocketPasscredSet(state, e) {
     const s = socketOf(state, e.id);
     if (s) s.passcred = e.on;
+  },
+  SocketConnectResult(state, e) {
+    const s = socketOf(state, e.id);
+    if (!s) return;
+    if (e.result === undefined) delete s.connectResult;
+    else s.connectResult = e.result;
+  },
+  SocketOptionSet(state, e) {
+    const s = socketOf(state, e.id);
+    if (s) s.options = { ...s.options, [`${e.level}:${e.name}`]: e.value };
   },
 };

@@ -8,7 +8,7 @@ import { accessMode } from '../fd/stdio.js';
 import { peekPipe } from '../ipc/reducer.js';
 import { readEventfd, writeEventfd } from './eventfd.js';
 import { readTimerfd } from './timerfd.js';
-import { receiveOn, sendOn } from './unix_socket.js';
+import { receiveOn, sendOn } from './socket_transfer.js';
 import { errnoOf } from '../vfs/path_walk.js';
 import type { SyscallContext } from './context.js';
 import { readMem, writeMem } from './mem_file.js';

@@ -22,6 +22,7 @@ const POLLHUP = 0x10;
 const POLLNVAL = 0x20;
 const POLLRDNORM = 0x40;
 const POLLWRNORM = 0x100;
+const POLLRDHUP = 0x2000;
 const PIPE_BUF = 4096;
 /** How often a wait that involves tsvisor's own stdio looks at it again. */
 const HOST_RECHECK_MS = 10;
@@ -58,10 +59,21 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
       const s = ctx.kernel.state.sockets.get(file.objectId!);
       if (!s) return POLLNVAL;
       let r = 0;
-      if (s.queue.length > 0 || s.backlog.length > 0 || s.shutRead || s.peerGone) r |= POLLIN | POLLRDNORM;
-      if (s.peerGone) r |= POLLHUP;
+      const readShut = s.shutRead || s.peerGone;
+      if (s.queue.length > 0 || s.backlog.length > 0 || readShut) r |= POLLIN | POLLRDNORM;
+      if (readShut) r |= POLLRDHUP;
       const peer = s.peer === undefined ? undefined : ctx.kernel.state.sockets.get(s.peer);
       if ((s.type === 2 || (peer && peer.queued < 212992)) && !s.shutWrite) r |= POLLOUT | POLLWRNORM;
+      if (s.family === undefined) {
+        // A unix socket hangs up when its peer is gone.
+        if (s.peerGone) r |= POLLHUP;
+      } else if (s.type !== 2) {
+        // TCP hangs up only when both directions are shut, or it never connected (or failed to).
+        const unconnected = s.peer === undefined && !s.listening;
+        if ((readShut && s.shutWrite) || unconnected) r |= POLLHUP;
+        if (unconnected) r |= POLLOUT | POLLWRNORM;
+        if ((s.connectResult ?? 0) > 0) r |= POLLERR;
+      }
       return r & want;
     }
     case 'signalfd':

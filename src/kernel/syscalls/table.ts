@@ -17,7 +17,6 @@ import * as inotify from './inotify.js';
 import * as io from './io.js';
 import * as misc from './misc.js';
 import * as mm from './mm.js';
-import * as net from './net.js';
 import type { Outcome } from './outcome.js';
 import * as pipe from './pipe.js';
 import * as poll from './poll.js';
@@ -25,7 +24,9 @@ import * as proc from './process.js';
 import * as signal from './signal.js';
 import * as signalfd from './signalfd.js';
 import * as timerfd from './timerfd.js';
-import * as unix from './unix_socket.js';
+import * as sock from './socket.js';
+import * as sockopt from './socket_options.js';
+import * as transfer from './socket_transfer.js';
 import * as time from './time.js';
 import { SYSCALL_NAMES, type SyscallName } from './numbers.js';
 
@@ -278,23 +279,23 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   ),
   inotify_rm_watch: full(inotify.sysInotifyRmWatch),
 
-  // net.ts
-  socket: partial(net.sysSocket, 'AF_UNIX only: there is no network yet (other families get EAFNOSUPPORT)'),
-  socketpair: full(unix.sysSocketpair),
-  bind: partial(unix.sysBind, 'AF_UNIX; filesystem names live in the kernel (no socket file appears in the directory)'),
-  listen: partial(unix.sysListen, 'a socket must be bound first (no autobind)'),
-  connect: partial(unix.sysConnect, 'AF_UNIX'),
-  accept: full(unix.sysAccept),
-  accept4: full(unix.sysAccept4),
-  getsockname: full(unix.sysGetsockname),
-  getpeername: full(unix.sysGetpeername),
-  shutdown: full(unix.sysShutdown),
-  getsockopt: partial(unix.sysGetsockopt, 'SOL_SOCKET: SO_TYPE, SO_ERROR, SO_*BUF, SO_PASSCRED, SO_PEERCRED, SO_ACCEPTCONN, SO_DOMAIN'),
-  setsockopt: partial(unix.sysSetsockopt, 'SO_PASSCRED is applied; other SOL_SOCKET options are accepted and ignored'),
-  sendto: full(unix.sysSendto),
-  recvfrom: full(unix.sysRecvfrom),
-  sendmsg: partial(unix.sysSendmsg, 'SCM_RIGHTS and SCM_CREDENTIALS (the kernel always attaches the true credentials)'),
-  recvmsg: full(unix.sysRecvmsg),
+  // socket.ts, socket_options.ts, socket_transfer.ts
+  socket: partial(sock.sysSocket, 'AF_UNIX, and AF_INET/AF_INET6 (TCP, UDP) on the sandbox\'s own loopback: there is no other network; other families get EAFNOSUPPORT'),
+  socketpair: full(sock.sysSocketpair),
+  bind: partial(sock.sysBind, 'unix filesystem names live in the kernel (no socket file appears in the directory); inet: 127.0.0.0/8, ::1 and the wildcard, no SO_REUSEPORT sharing'),
+  listen: partial(sock.sysListen, 'a unix socket must be bound first (no autobind); inet sockets autobind'),
+  connect: partial(sock.sysConnect, 'inet: loopback destinations only (others ENETUNREACH); a refused non-blocking connect reports ECONNREFUSED again at the next connect, not ECONNABORTED'),
+  accept: full(sock.sysAccept),
+  accept4: full(sock.sysAccept4),
+  getsockname: full(sock.sysGetsockname),
+  getpeername: full(sock.sysGetpeername),
+  shutdown: full(sock.sysShutdown),
+  getsockopt: partial(sockopt.sysGetsockopt, 'SOL_SOCKET, IPPROTO_TCP, IPPROTO_IP and IPPROTO_IPV6 integer options as set or at their defaults; SO_LINGER reads as off'),
+  setsockopt: partial(sockopt.sysSetsockopt, 'values are kept and read back; SO_PASSCRED and the SO_RCVTIMEO/SO_SNDTIMEO timeouts apply, others change nothing'),
+  sendto: full(transfer.sysSendto),
+  recvfrom: full(transfer.sysRecvfrom),
+  sendmsg: partial(transfer.sysSendmsg, 'SCM_RIGHTS and SCM_CREDENTIALS on unix sockets (the kernel always attaches the true credentials)'),
+  recvmsg: full(transfer.sysRecvmsg),
 
   // misc.ts
   uname: full(misc.sysUname),

@@ -1,0 +1,120 @@
+// The sandbox's network: one loopback interface (127.0.0.0/8 and ::1) and nothing else, as
+// in runsc --network=none. TCP and UDP ports live in the kernel's socket names
+// (state.socketNames, key "tcp 127.0.0.1:80" or "udp [::]:53"): binding takes one, connect and
+// sendto find the socket that has the destination's. Addresses elsewhere are unreachable.
+import { Errno } from '../errno.js';
+import type { KernelState, SocketState } from '../state.js';
+import { AF_INET, AF_INET6, anyAddress, formatInet, isAnyAddress, isIpv4, isLoopback, parseInet, type InetAddress } from './inet_address.js';
+
+export const SOCK_STREAM = 1;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_IPV6 = 41;
+export const IPV6_V6ONLY = 26;
+/** /proc/sys/net/ipv4/ip_local_port_range's default. */
+const EPHEMERAL_FIRST = 32768;
+const EPHEMERAL_LAST = 60999;
+
+type Proto = 'tcp' | 'udp';
+
+function protoOf(s: SocketState): Proto {
+  return s.type === SOCK_STREAM ? 'tcp' : 'udp';
+}
+
+export function portKey(s: SocketState, a: InetAddress): string {
+  return `${protoOf(s)} ${formatInet(a)}`;
+}
+
+/** The value a program set with setsockopt(level, name), if it did. */
+export function optionOf(s: SocketState, level: number, name: number): number | undefined {
+  return s.options?.[`${level}:${name}`];
+}
+
+function v6only(s: SocketState): boolean {
+  return (optionOf(s, IPPROTO_IPV6, IPV6_V6ONLY) ?? 0) !== 0;
+}
+
+/** Whether an address bound by `holder` covers `ip`: the same, or a wildcard of its family (IPv6's covers IPv4 too unless V6ONLY). */
+function covers(holderIp: string, holder: SocketState, ip: string): boolean {
+  if (holderIp === ip) return true;
+  if (holderIp === '0.0.0.0') return isIpv4(ip);
+  if (holderIp === '::') return !isIpv4(ip) || !v6only(holder);
+  return false;
+}
+
+/** The socket holding a port that binding (ip, port) would clash with (no SO_REUSEPORT sharing). */
+function holderOf(state: KernelState, s: SocketState, ip: string, port: number): SocketState | undefined {
+  const proto = protoOf(s);
+  for (const [key, id] of state.socketNames) {
+    if (!key.startsWith(`${proto} `)) continue;
+    const other = parseInet(key.slice(proto.length + 1));
+    if (other.port !== port) continue;
+    const holder = state.sockets.get(id);
+    if (holder && (covers(other.ip, holder, ip) || covers(ip, s, other.ip))) return holder;
+  }
+  return undefined;
+}
+
+/** A free ephemeral port for (ip): spread by socket id so that a closed socket's port is not the next one handed out. */
+function ephemeralPort(state: KernelState, s: SocketState, ip: string): number | undefined {
+  const span = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1;
+  const start = (s.id * 7919) % span;
+  for (let i = 0; i < span; i++) {
+    const port = EPHEMERAL_FIRST + ((start + i) % span);
+    if (!holderOf(state, s, ip, port)) return port;
+  }
+  return undefined;
+}
+
+/**
+ * The address bind() gives the socket (port 0 takes an ephemeral one), or -errno:
+ * EADDRNOTAVAIL off the loopback, EACCES for a port below 1024 without privilege, EADDRINUSE.
+ */
+export function bindAddress(state: KernelState, s: SocketState, want: InetAddress, privileged: boolean): InetAddress | number {
+  if (!isAnyAddress(want.ip) && !isLoopback(want.ip)) return -Errno.EADDRNOTAVAIL;
+  if (want.port === 0) {
+    const port = ephemeralPort(state, s, want.ip);
+    return port === undefined ? -Errno.EADDRINUSE : { ip: want.ip, port };
+  }
+  if (want.port < 1024 && !privileged) return -Errno.EACCES;
+  return holderOf(state, s, want.ip, want.port) ? -Errno.EADDRINUSE : want;
+}
+
+/** The local address an unbound socket takes when it connects, listens or sends: an ephemeral port. */
+export function autobindAddress(state: KernelState, s: SocketState, ip: string): InetAddress | number {
+  return bindAddress(state, s, { ip, port: 0 }, true);
+}
+
+/** Where a destination really is: the unspecified address means this host (Linux routes it to the loopback). */
+export function destinationOf(to: InetAddress, family: number): InetAddress {
+  if (!isAnyAddress(to.ip)) return to;
+  return { ip: isIpv4(to.ip) || family === AF_INET ? '127.0.0.1' : '::1', port: to.port };
+}
+
+/** The socket of `proto` bound to receive at `to` (already through destinationOf), if any. */
+export function socketAt(state: KernelState, like: SocketState, to: InetAddress): SocketState | undefined {
+  const proto = protoOf(like);
+  const exact = state.socketNames.get(`${proto} ${formatInet(to)}`);
+  const wildcard = state.socketNames.get(`${proto} ${formatInet({ ip: anyAddress(isIpv4(to.ip) ? AF_INET : AF_INET6), port: to.port })}`);
+  const dual = isIpv4(to.ip) ? state.socketNames.get(`${proto} ${formatInet({ ip: '::', port: to.port })}`) : undefined;
+  for (const id of [exact, wildcard, dual]) {
+    const s = id === undefined ? undefined : state.sockets.get(id);
+    if (s && (id !== dual || !v6only(s))) return s;
+  }
+  return undefined;
+}
+
+/** The source address of what is sent to `to`: lo's own address of that family. */
+export function sourceFor(to: InetAddress): string {
+  return isIpv4(to.ip) ? '127.0.0.1' : '::1';
+}
+
+/** The address a socket bound to `local` is seen to send from towards `to` (a wildcard is replaced by the source). */
+export function sentFrom(local: InetAddress, to: InetAddress): InetAddress {
+  return isAnyAddress(local.ip) ? { ip: sourceFor(to), port: local.port } : local;
+}
+
+/** Whether a destination is on the sandbox's network at all (else ENETUNREACH). */
+export function reachable(to: InetAddress): boolean {
+  return isAnyAddress(to.ip) || isLoopback(to.ip);
+}

@@ -1,0 +1,306 @@
+// Sockets: creation, names and connections. AF_UNIX sockets (stream, datagram, seqpacket;
+// filesystem and abstract names in kernel state) and the loopback network's AF_INET and
+// AF_INET6 sockets (TCP as streams, UDP as datagrams; loopback.ts has their ports). Data moves
+// through the same queues for every family (socket_transfer.ts); options: socket_options.ts.
+import { Errno } from '../errno.js';
+import { closeFd, lookupFd, lowestFreeFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
+import type { SocketCreds, SocketState } from '../state.js';
+import type { SyscallContext } from './context.js';
+import type { Outcome } from './outcome.js';
+import { createSocketFile, socketFileAt } from './fs_write.js';
+import { O_NONBLOCK, O_RDWR } from '../abi/open_flags.js';
+import { AF_INET, AF_INET6, anyAddress, formatInet, parseInet } from './inet_address.js';
+import {
+  IPPROTO_TCP, IPPROTO_UDP, SOCK_STREAM, autobindAddress, bindAddress, destinationOf, portKey, reachable, sentFrom, socketAt, sourceFor,
+} from './loopback.js';
+import { AF_UNIX, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
+
+const SOCK_DGRAM = 2;
+const SOCK_SEQPACKET = 5;
+const SOCK_NONBLOCK = 0o4000;
+const SOCK_CLOEXEC = 0o2000000;
+
+// ---- creation --------------------------------------------------------------------------
+
+export function credsOf(ctx: SyscallContext): SocketCreds {
+  return { pid: ctx.process.pid, uid: ctx.process.creds.euid, gid: ctx.process.creds.egid };
+}
+
+function newSocket(ctx: SyscallContext, family: number, type: number, creds: SocketCreds = credsOf(ctx)): number {
+  const id = ctx.kernel.state.nextObjectId;
+  ctx.emit({ type: 'SocketCreated', id, socketType: type, creds, ...(family === AF_UNIX ? {} : { family }) });
+  return id;
+}
+
+function openSocketFile(ctx: SyscallContext, id: number, flags: number): number {
+  return openNewFile(ctx, {
+    kind: 'socket',
+    path: `socket:[${id}]`,
+    flags: O_RDWR | (flags & SOCK_NONBLOCK ? O_NONBLOCK : 0),
+    cloexec: (flags & SOCK_CLOEXEC) !== 0,
+    objectId: id,
+  });
+}
+
+/** The base type of a socket() type argument, or -errno. */
+function checkType(family: number, type: number, protocol: number): number {
+  const base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (type & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -Errno.EINVAL;
+  if (family === AF_UNIX) {
+    if (base !== SOCK_STREAM && base !== SOCK_DGRAM && base !== SOCK_SEQPACKET) return -Errno.ESOCKTNOSUPPORT;
+    return protocol === 0 ? base : -Errno.EPROTONOSUPPORT;
+  }
+  if (base !== SOCK_STREAM && base !== SOCK_DGRAM) return -Errno.ESOCKTNOSUPPORT;
+  const own = base === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+  return protocol === 0 || protocol === own ? base : -Errno.EPROTONOSUPPORT;
+}
+
+/** socket(): AF_UNIX, and AF_INET/AF_INET6 on the loopback; other families are not offered. */
+export function sysSocket(ctx: SyscallContext): Outcome {
+  const family = ctx.int(0);
+  if (family !== AF_UNIX && family !== AF_INET && family !== AF_INET6) return -Errno.EAFNOSUPPORT;
+  const type = ctx.int(1);
+  const base = checkType(family, type, ctx.int(2));
+  if (base < 0) return base;
+  if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;
+  return openSocketFile(ctx, newSocket(ctx, family, base), type);
+}
+
+export function sysSocketpair(ctx: SyscallContext): Outcome {
+  const family = ctx.int(0);
+  if (family === AF_INET || family === AF_INET6) return -Errno.EOPNOTSUPP;
+  if (family !== AF_UNIX) return -Errno.EAFNOSUPPORT;
+  const type = ctx.int(1);
+  const base = checkType(family, type, ctx.int(2));
+  if (base < 0) return base;
+  const first = lowestFreeFd(ctx.process);
+  if (first < 0 || lowestFreeFd(ctx.process, first + 1) < 0) return -Errno.EMFILE;
+  const a = newSocket(ctx, family, base);
+  const b = newSocket(ctx, family, base);
+  ctx.emit({ type: 'SocketsConnected', a, b });
+  const fa = openSocketFile(ctx, a, type);
+  const fb = openSocketFile(ctx, b, type);
+  const out = Buffer.alloc(8);
+  out.writeInt32LE(fa, 0);
+  out.writeInt32LE(fb, 4);
+  if (!ctx.write(ctx.args[3]!, out)) {
+    closeFd(ctx, fa);
+    closeFd(ctx, fb);
+    return -Errno.EFAULT;
+  }
+  return 0;
+}
+
+export function socketOf(ctx: SyscallContext, fd: number): { d: FdLookup; s: SocketState } | number {
+  const d = lookupFd(ctx, fd);
+  if (!d) return -Errno.EBADF;
+  if (d.file.kind !== 'socket') return -Errno.ENOTSOCK;
+  const s = ctx.kernel.state.sockets.get(d.file.objectId!);
+  return s ? { d, s } : -Errno.EBADF;
+}
+
+// ---- names -----------------------------------------------------------------------------
+
+/** How connect finds a bound unix socket: its abstract name, or the overlay node of its socket file. */
+function nameKey(node: { id: number }): string {
+  return `node:${node.id}`;
+}
+
+function bindInet(ctx: SyscallContext, s: SocketState, address: string): Outcome {
+  const bound = bindAddress(ctx.kernel.state, s, parseInet(address), ctx.process.creds.euid === 0);
+  if (typeof bound === 'number') return bound;
+  ctx.emit({ type: 'SocketBound', id: s.id, address: formatInet(bound), key: portKey(s, bound) });
+  return 0;
+}
+
+/** Gives an unbound inet socket an ephemeral port on `ip` (connect, listen and send do, as on Linux). */
+function autobind(ctx: SyscallContext, s: SocketState, ip: string): number {
+  if (s.address !== undefined) return 0;
+  const bound = autobindAddress(ctx.kernel.state, s, ip);
+  if (typeof bound === 'number') return -Errno.EAGAIN;
+  ctx.emit({ type: 'SocketBound', id: s.id, address: formatInet(bound), key: portKey(s, bound) });
+  return 0;
+}
+
+export function sysBind(ctx: SyscallContext): Outcome {
+  const sock = socketOf(ctx, ctx.int(0));
+  if (typeof sock === 'number') return sock;
+  const address = readAddress(ctx, familyOf(sock.s), ctx.args[1]!, ctx.int(2));
+  if (typeof address === 'number') return address;
+  if (sock.s.address !== undefined) return -Errno.EINVAL;
+  if (isInet(sock.s)) return bindInet(ctx, sock.s, address);
+  let key = address;
+  if (address.startsWith('\0')) {
+    if (ctx.kernel.state.socketNames.has(address)) return -Errno.EADDRINUSE;
+  } else {
+    // A filesystem name is a socket file in the overlay (EADDRINUSE if anything is there).
+    const node = createSocketFile(ctx, address);
+    if (typeof node === 'number') return node;
+    key = nameKey(node);
+  }
+  ctx.emit({ type: 'SocketBound', id: sock.s.id, address, key });
+  return 0;
+}
+
+/**
+ * The socket an address reaches, for a socket like `from`: a unix name or socket file, or the
+ * loopback socket with the destination's port (undefined: nobody has it); or -errno.
+ */
+export function addressedSocket(ctx: SyscallContext, from: SocketState, address: string): SocketState | undefined | number {
+  const state = ctx.kernel.state;
+  if (isInet(from)) {
+    const to = parseInet(address);
+    if (!reachable(to)) return -Errno.ENETUNREACH;
+    return socketAt(state, from, destinationOf(to, familyOf(from)));
+  }
+  let key = address;
+  if (!address.startsWith('\0')) {
+    const node = socketFileAt(ctx, address);
+    if (typeof node === 'number') return node;
+    key = nameKey(node);
+  }
+  const id = state.socketNames.get(key);
+  const target = id === undefined ? undefined : state.sockets.get(id);
+  return target ?? -Errno.ECONNREFUSED;
+}
+
+/** Before an unbound inet socket sends to `address`: an ephemeral port on the wildcard address, or -errno. */
+export function prepareInetSender(ctx: SyscallContext, s: SocketState, address: string): number {
+  if (!reachable(parseInet(address))) return -Errno.ENETUNREACH;
+  return autobind(ctx, s, anyAddress(familyOf(s)));
+}
+
+/** A connecting inet socket's local address: its port (ephemeral if unbound) on the source address of the route. */
+function connectLocal(ctx: SyscallContext, s: SocketState, address: string): number {
+  const to = parseInet(address);
+  if (!reachable(to)) return -Errno.ENETUNREACH;
+  const source = sourceFor(destinationOf(to, familyOf(s)));
+  if (s.address === undefined) return autobind(ctx, s, source);
+  const local = sentFrom(parseInet(s.address), to);
+  if (local.ip !== parseInet(s.address).ip) ctx.emit({ type: 'SocketBound', id: s.id, address: formatInet(local), key: portKey(s, local) });
+  return 0;
+}
+
+export function sysListen(ctx: SyscallContext): Outcome {
+  const sock = socketOf(ctx, ctx.int(0));
+  if (typeof sock === 'number') return sock;
+  if (sock.s.type === SOCK_DGRAM) return -Errno.EOPNOTSUPP;
+  if (sock.s.peer !== undefined) return -Errno.EINVAL;
+  if (isInet(sock.s)) {
+    const r = autobind(ctx, sock.s, anyAddress(familyOf(sock.s)));
+    if (r < 0) return r;
+  } else if (sock.s.address === undefined) {
+    return -Errno.EINVAL; // Linux autobinds a unix socket to an abstract name; tsvisor asks for one
+  }
+  if (!sock.s.listening) ctx.emit({ type: 'SocketListening', id: sock.s.id });
+  return 0;
+}
+
+// ---- connections -----------------------------------------------------------------------
+
+/** A non-blocking connect reports EINPROGRESS; its outcome waits for SO_ERROR or the next connect. */
+function connectOutcome(ctx: SyscallContext, sock: { d: FdLookup; s: SocketState }, result: number): number {
+  if (!isInet(sock.s) || sock.s.type !== SOCK_STREAM || (sock.d.file.flags & O_NONBLOCK) === 0) return result;
+  ctx.emit({ type: 'SocketConnectResult', id: sock.s.id, result: -result });
+  return -Errno.EINPROGRESS;
+}
+
+export function sysConnect(ctx: SyscallContext): Outcome {
+  const sock = socketOf(ctx, ctx.int(0));
+  if (typeof sock === 'number') return sock;
+  const s = sock.s;
+  if (s.connectResult !== undefined) {
+    ctx.emit({ type: 'SocketConnectResult', id: s.id });
+    return -s.connectResult;
+  }
+  const address = readAddress(ctx, familyOf(s), ctx.args[1]!, ctx.int(2));
+  if (typeof address === 'number') return address;
+  if (s.type !== SOCK_DGRAM && s.peer !== undefined) return -Errno.EISCONN;
+  if (isInet(s)) {
+    if (s.listening) return -Errno.EISCONN;
+    const r = connectLocal(ctx, s, address);
+    if (r < 0) return r;
+  }
+  const target = addressedSocket(ctx, s, address);
+  if (typeof target === 'number') return target;
+  if (s.type === SOCK_DGRAM) {
+    if (target && target.type !== s.type) return -Errno.EPROTOTYPE;
+    const to = isInet(s) ? formatInet(destinationOf(parseInet(address), familyOf(s))) : address;
+    ctx.emit({ type: 'SocketDatagramPeerSet', id: s.id, address: to });
+    return 0;
+  }
+  if (!target || !target.listening) return connectOutcome(ctx, sock, -Errno.ECONNREFUSED);
+  if (target.type !== s.type) return -Errno.EPROTOTYPE;
+  // The server's end of the new connection waits in the listener's backlog for accept().
+  const serverEnd = newSocket(ctx, familyOf(target), target.type, target.creds);
+  ctx.emit({ type: 'SocketsConnected', a: s.id, b: serverEnd });
+  ctx.emit({ type: 'SocketConnectionQueued', listener: target.id, id: serverEnd });
+  // The accepted end's own name (getsockname): the listener's, or for a loopback listener on the
+  // wildcard address, the address the client connected to. It is not findable by it.
+  const local = isInet(s) ? formatInet({ ...destinationOf(parseInet(address), familyOf(s)), port: parseInet(target.address!).port }) : target.address;
+  if (local !== undefined) ctx.emit({ type: 'SocketBound', id: serverEnd, address: local, key: `accepted:${serverEnd}` });
+  ctx.kernel.notify(`socket:${target.id}`);
+  return connectOutcome(ctx, sock, 0);
+}
+
+function accept(ctx: SyscallContext, flags: number): Outcome {
+  if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) return -Errno.EINVAL;
+  const sock = socketOf(ctx, ctx.int(0));
+  if (typeof sock === 'number') return sock;
+  if (!sock.s.listening) return -Errno.EINVAL;
+  const listener = sock.s.id;
+  const family = familyOf(sock.s);
+  const nonblock = (sock.d.file.flags & O_NONBLOCK) !== 0;
+  const attempt = (): number | null => {
+    const l = ctx.kernel.state.sockets.get(listener);
+    if (!l) return -Errno.EBADF;
+    const next = l.backlog[0];
+    if (next === undefined) return nonblock ? -Errno.EAGAIN : null;
+    if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;
+    ctx.emit({ type: 'SocketConnectionAccepted', listener, id: next });
+    const fd = openSocketFile(ctx, next, flags);
+    const peer = ctx.kernel.state.sockets.get(ctx.kernel.state.sockets.get(next)?.peer ?? -1);
+    const r = writeAddress(ctx, family, ctx.args[1]!, ctx.args[2]!, peer?.address);
+    return r < 0 ? r : fd;
+  };
+  const first = attempt();
+  return first !== null ? first : ctx.block([`socket:${listener}`], attempt);
+}
+
+export function sysAccept(ctx: SyscallContext): Outcome {
+  return accept(ctx, 0);
+}
+
+export function sysAccept4(ctx: SyscallContext): Outcome {
+  return accept(ctx, ctx.uint(3));
+}
+
+export function sysGetsockname(ctx: SyscallContext): Outcome {
+  const sock = socketOf(ctx, ctx.int(0));
+  if (typeof sock === 'number') return sock;
+  return writeAddress(ctx, familyOf(sock.s), ctx.args[1]!, ctx.args[2]!, sock.s.address);
+}
+
+export function sysGetpeername(ctx: SyscallContext): Outcome {
+  const sock = socketOf(ctx, ctx.int(0));
+  if (typeof sock === 'number') return sock;
+  const peer = sock.s.peer === undefined ? undefined : ctx.kernel.state.sockets.get(sock.s.peer);
+  if (!peer && sock.s.peerAddress === undefined) return -Errno.ENOTCONN;
+  return writeAddress(ctx, familyOf(sock.s), ctx.args[1]!, ctx.args[2]!, peer ? peer.address : sock.s.peerAddress);
+}
+
+export function sysShutdown(ctx: SyscallContext): Outcome {
+  const sock = socketOf(ctx, ctx.int(0));
+  if (typeof sock === 'number') return sock;
+  const how = ctx.int(1);
+  if (how < 0 || how > 2) return -Errno.EINVAL;
+  if (sock.s.peer === undefined && sock.s.type !== SOCK_DGRAM) return -Errno.ENOTCONN;
+  const read = how !== 1;
+  const write = how !== 0;
+  ctx.emit({ type: 'SocketShutdown', id: sock.s.id, read, write });
+  // Shutting the write side is the peer's EOF.
+  if (write && sock.s.peer !== undefined) ctx.emit({ type: 'SocketShutdown', id: sock.s.peer, read: true, write: false });
+  ctx.kernel.notify(`socket:${sock.s.id}`);
+  if (sock.s.peer !== undefined) ctx.kernel.notify(`socket:${sock.s.peer}`);
+  return 0;
+}

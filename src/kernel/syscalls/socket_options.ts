@@ -1,0 +1,218 @@
+// getsockopt/setsockopt: the options programs set are kept per socket and read back as Linux
+// shows them (booleans as 0/1, buffer sizes doubled, timeouts as timevals). Receive and send
+// timeouts apply (socket_transfer.ts); the other options change nothing on a loopback whose
+// queues have fixed limits, but they answer as programs expect.
+import { Errno } from '../errno.js';
+import type { SocketState } from '../state.js';
+import type { SyscallContext } from './context.js';
+import type { Outcome } from './outcome.js';
+import { IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, SOCK_STREAM, optionOf } from './loopback.js';
+import { AF_INET6 } from './inet_address.js';
+import { socketOf } from './socket.js';
+import { AF_UNIX, familyOf, isInet } from './socket_address.js';
+
+export const SOL_SOCKET = 1;
+const IPPROTO_IP = 0;
+const SO_REUSEADDR = 2;
+const SO_TYPE = 3;
+const SO_ERROR = 4;
+const SO_DONTROUTE = 5;
+const SO_BROADCAST = 6;
+const SO_SNDBUF = 7;
+const SO_RCVBUF = 8;
+const SO_KEEPALIVE = 9;
+const SO_OOBINLINE = 10;
+const SO_PRIORITY = 12;
+const SO_LINGER = 13;
+const SO_REUSEPORT = 15;
+const SO_PASSCRED = 16;
+const SO_PEERCRED = 17;
+const SO_RCVLOWAT = 18;
+const SO_SNDLOWAT = 19;
+export const SO_RCVTIMEO = 20;
+export const SO_SNDTIMEO = 21;
+const SO_ACCEPTCONN = 30;
+const SO_PROTOCOL = 38;
+const SO_DOMAIN = 39;
+const TCP_NODELAY = 1;
+const TCP_MAXSEG = 2;
+const TCP_KEEPIDLE = 4;
+const TCP_KEEPINTVL = 5;
+const TCP_KEEPCNT = 6;
+const IP_TOS = 1;
+const IP_TTL = 2;
+/** Linux's defaults for a socket's queues (net.core.rmem_default, wmem_default; TCP's tcp_rmem, tcp_wmem) and their cap (rmem_max). */
+const RCVBUF_DEFAULT = 212992;
+const SNDBUF_DEFAULT = 212992;
+const TCP_RCVBUF_DEFAULT = 131072;
+const TCP_SNDBUF_DEFAULT = 16384;
+const BUF_MAX = 212992;
+const RCVBUF_MIN = 2304;
+const SNDBUF_MIN = 4608;
+
+const BOOLEAN_SOCKET_OPTIONS = new Set([SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE, SO_OOBINLINE, SO_REUSEPORT]);
+/** SOL_SOCKET options whose value is kept and read back. */
+const KEPT_SOCKET_OPTIONS = new Set([...BOOLEAN_SOCKET_OPTIONS, SO_SNDBUF, SO_RCVBUF, SO_PRIORITY, SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVTIMEO, SO_SNDTIMEO]);
+
+/** Integer options each level has, with the value a fresh socket reports. */
+const TCP_DEFAULTS = new Map([
+  [TCP_NODELAY, 0],
+  [TCP_MAXSEG, 536],
+  [TCP_KEEPIDLE, 7200],
+  [TCP_KEEPINTVL, 75],
+  [TCP_KEEPCNT, 9],
+]);
+const IP_DEFAULTS = new Map([
+  [IP_TOS, 0],
+  [IP_TTL, 64],
+]);
+
+function isTcp(s: SocketState): boolean {
+  return isInet(s) && s.type === SOCK_STREAM;
+}
+
+function int32(v: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(v);
+  return b;
+}
+
+function timeval(ms: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeBigInt64LE(BigInt(Math.floor(ms / 1000)), 0);
+  b.writeBigInt64LE(BigInt((ms % 1000) * 1000), 8);
+  return b;
+}
+
+/** A timeout option's value in ms (0: none). */
+export function timeoutOf(s: SocketState, name: number): number {
+  return optionOf(s, SOL_SOCKET, name) ?? 0;
+}
+
+/** The protocol level an option belongs to, if this socket has it: ENOPROTOOPT otherwise. */
+function levelDefaults(s: SocketState, level: number): Map<number, number> | number {
+  if (level === IPPROTO_TCP) return isTcp(s) ? TCP_DEFAULTS : isInet(s) ? -Errno.ENOPROTOOPT : -Errno.EOPNOTSUPP;
+  if (level === IPPROTO_IP) return isInet(s) ? IP_DEFAULTS : -Errno.ENOPROTOOPT;
+  if (level === IPPROTO_IPV6) return s.family === AF_INET6 ? new Map([[IPV6_V6ONLY, 0]]) : -Errno.ENOPROTOOPT;
+  return -Errno.ENOPROTOOPT;
+}
+
+function socketLevelValue(ctx: SyscallContext, s: SocketState, name: number): Buffer | number {
+  const set = optionOf(s, SOL_SOCKET, name);
+  switch (name) {
+    case SO_TYPE:
+      return int32(s.type);
+    case SO_ERROR: {
+      // A non-blocking connect's failure is reported once.
+      const error = s.connectResult ?? 0;
+      if (error !== 0) ctx.emit({ type: 'SocketConnectResult', id: s.id });
+      return int32(error);
+    }
+    case SO_SNDBUF:
+      return int32(set ?? (isTcp(s) ? TCP_SNDBUF_DEFAULT : SNDBUF_DEFAULT));
+    case SO_RCVBUF:
+      return int32(set ?? (isTcp(s) ? TCP_RCVBUF_DEFAULT : RCVBUF_DEFAULT));
+    case SO_PASSCRED:
+      return int32(s.passcred ? 1 : 0);
+    case SO_ACCEPTCONN:
+      return int32(s.listening ? 1 : 0);
+    case SO_DOMAIN:
+      return int32(familyOf(s));
+    case SO_PROTOCOL:
+      return int32(isInet(s) ? (isTcp(s) ? IPPROTO_TCP : IPPROTO_UDP) : 0);
+    case SO_PRIORITY:
+      return int32(set ?? 0);
+    case SO_RCVLOWAT:
+    case SO_SNDLOWAT:
+      return int32(set ?? 1);
+    case SO_LINGER:
+      return Buffer.alloc(8);
+    case SO_RCVTIMEO:
+    case SO_SNDTIMEO:
+      return timeval(set ?? 0);
+    case SO_PEERCRED: {
+      // Only a unix socket knows who its peer is; TCP reports nobody.
+      const peer = s.peer === undefined || isInet(s) ? undefined : ctx.kernel.state.sockets.get(s.peer);
+      const c = peer?.creds ?? { pid: 0, uid: -1, gid: -1 };
+      const value = Buffer.alloc(12);
+      value.writeInt32LE(c.pid, 0);
+      value.writeInt32LE(c.uid, 4);
+      value.writeInt32LE(c.gid, 8);
+      return value;
+    }
+    default:
+      return BOOLEAN_SOCKET_OPTIONS.has(name) ? int32(set ?? 0) : -Errno.ENOPROTOOPT;
+  }
+}
+
+export function sysGetsockopt(ctx: SyscallContext): Outcome {
+  const sock = socketOf(ctx, ctx.int(0));
+  if (typeof sock === 'number') return sock;
+  const level = ctx.int(1);
+  const name = ctx.int(2);
+  let value: Buffer | number;
+  if (level === SOL_SOCKET) {
+    value = socketLevelValue(ctx, sock.s, name);
+  } else {
+    const defaults = levelDefaults(sock.s, level);
+    const fallback = typeof defaults === 'number' ? undefined : defaults.get(name);
+    value = typeof defaults === 'number' ? defaults : fallback === undefined ? -Errno.ENOPROTOOPT : int32(optionOf(sock.s, level, name) ?? fallback);
+  }
+  if (typeof value === 'number') return value;
+  const lenRaw = ctx.read(ctx.args[4]!, 4);
+  if (!lenRaw) return -Errno.EFAULT;
+  const room = Buffer.from(lenRaw).readInt32LE();
+  if (room < 0) return -Errno.EINVAL;
+  const n = Math.min(room, value.length);
+  if (!ctx.write(ctx.args[3]!, value.subarray(0, n)) || !ctx.write(ctx.args[4]!, int32(n))) return -Errno.EFAULT;
+  return 0;
+}
+
+/** What a SOL_SOCKET option's value is kept as, or -errno. */
+function socketLevelSetting(name: number, raw: Uint8Array): number {
+  const view = Buffer.from(raw);
+  if (name === SO_RCVTIMEO || name === SO_SNDTIMEO) {
+    if (raw.length < 16) return -Errno.EINVAL;
+    const sec = Number(view.readBigInt64LE(0));
+    const usec = Number(view.readBigInt64LE(8));
+    if (usec < 0 || usec >= 1_000_000) return -Errno.EDOM;
+    return sec < 0 ? 0 : sec * 1000 + Math.ceil(usec / 1000);
+  }
+  if (raw.length < 4) return -Errno.EINVAL;
+  const v = view.readInt32LE(0);
+  if (name === SO_RCVBUF) return Math.max(Math.min(Math.max(v, 0), BUF_MAX) * 2, RCVBUF_MIN);
+  if (name === SO_SNDBUF) return Math.max(Math.min(Math.max(v, 0), BUF_MAX) * 2, SNDBUF_MIN);
+  return BOOLEAN_SOCKET_OPTIONS.has(name) ? (v !== 0 ? 1 : 0) : v;
+}
+
+export function sysSetsockopt(ctx: SyscallContext): Outcome {
+  const sock = socketOf(ctx, ctx.int(0));
+  if (typeof sock === 'number') return sock;
+  const level = ctx.int(1);
+  const name = ctx.int(2);
+  const len = ctx.int(4);
+  if (len < 0) return -Errno.EINVAL;
+  const raw = ctx.read(ctx.args[3]!, Math.min(len, 64));
+  if (!raw) return -Errno.EFAULT;
+  if (level === SOL_SOCKET) {
+    if (name === SO_PASSCRED) {
+      if (len < 4) return -Errno.EINVAL;
+      ctx.emit({ type: 'SocketPasscredSet', id: sock.s.id, on: Buffer.from(raw).readInt32LE() !== 0 });
+      return 0;
+    }
+    // Options without a value to keep (SO_LINGER, filters, bindings to devices) are accepted.
+    if (!KEPT_SOCKET_OPTIONS.has(name)) return 0;
+    const value = socketLevelSetting(name, raw);
+    if (value < 0) return value;
+    ctx.emit({ type: 'SocketOptionSet', id: sock.s.id, level, name, value });
+    return 0;
+  }
+  if (familyOf(sock.s) === AF_UNIX && level !== IPPROTO_TCP) return -Errno.ENOPROTOOPT;
+  const defaults = levelDefaults(sock.s, level);
+  if (typeof defaults === 'number') return defaults;
+  if (len < 4) return -Errno.EINVAL;
+  if (level === IPPROTO_IPV6 && name === IPV6_V6ONLY && sock.s.address !== undefined) return -Errno.EINVAL;
+  // Other options of a known level (multicast, IP_RECVERR...) are accepted and change nothing.
+  if (defaults.has(name)) ctx.emit({ type: 'SocketOptionSet', id: sock.s.id, level, name, value: Buffer.from(raw).readInt32LE() });
+  return 0;
+}

@@ -1,0 +1,394 @@
+// Sending and receiving on sockets of every family: stream bytes to the connected peer, or a
+// datagram to its destination (a unix name, or a loopback port: UDP that nobody receives is
+// dropped, as on a network); what arrives is delivered with its sender's address, passed fds
+// (unix only) and credentials. Receive and send timeouts (SO_RCVTIMEO/SO_SNDTIMEO) apply.
+import { Errno } from '../errno.js';
+import { lookupFd, lowestFreeFd, type FdLookup } from '../fd/fd_table.js';
+import type { SocketCreds, SocketState } from '../state.js';
+import type { SyscallContext } from './context.js';
+import type { Outcome } from './outcome.js';
+import { O_NONBLOCK } from '../abi/open_flags.js';
+import { SIGPIPE } from '../abi/signals.js';
+import { wakeAt } from '../time/wake_timer.js';
+import { formatInet, parseInet } from './inet_address.js';
+import { sentFrom } from './loopback.js';
+import { addressedSocket, credsOf, prepareInetSender, socketOf } from './socket.js';
+import { encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
+import { SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, timeoutOf } from './socket_options.js';
+
+const SOCK_STREAM = 1;
+const SOCK_DGRAM = 2;
+const MSG_OOB = 0x1;
+const MSG_PEEK = 0x2;
+const MSG_CTRUNC = 0x8;
+const MSG_TRUNC = 0x20;
+const MSG_DONTWAIT = 0x40;
+const MSG_EOR = 0x80;
+const MSG_WAITALL = 0x100;
+const MSG_NOSIGNAL = 0x4000;
+const MSG_CMSG_CLOEXEC = 0x40000000;
+const SCM_RIGHTS = 1;
+const SCM_CREDENTIALS = 2;
+/** How many bytes a socket's receive queue takes before senders wait (Linux's default). */
+const QUEUE_LIMIT = 212992;
+const SCM_MAX_FD = 253;
+/** The largest UDP payload (65535 less the IPv4 and UDP headers). */
+const UDP_MAX = 65507;
+
+function int32(v: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(v);
+  return b;
+}
+
+/**
+ * Waits for retry() to give a result, up to the socket's timeout option (0: for ever):
+ * then EAGAIN, or what was transferred so far (partial()).
+ */
+function waitWithTimeout(ctx: SyscallContext, keys: string[], s: SocketState, option: number, retry: () => number | null, partial: () => number): Outcome {
+  const ms = timeoutOf(s, option);
+  if (ms === 0) return ctx.block(keys, retry);
+  const kernel = ctx.kernel;
+  const key = `timer:${ctx.thread.tid}`;
+  const deadline = Date.now() + ms;
+  const timer = wakeAt(deadline, () => kernel.notify(key));
+  const check = (): number | null => {
+    const r = retry();
+    if (r !== null || Date.now() < deadline) return r;
+    const done = partial();
+    return done > 0 ? done : -Errno.EAGAIN;
+  };
+  return ctx.block([...keys, key], check, () => timer.cancel());
+}
+
+interface Outgoing {
+  bytes: Uint8Array;
+  fileIds: number[];
+  /** Explicit destination (sendto/sendmsg with a name), for datagram sockets. */
+  to?: string;
+}
+
+/** Sends on a socket: stream bytes to the peer, or one datagram to its destination. */
+export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: number): Outcome {
+  const state = ctx.kernel.state;
+  const id = d.file.objectId!;
+  const nonblock = (d.file.flags & O_NONBLOCK) !== 0 || (flags & MSG_DONTWAIT) !== 0;
+  const epipe = (): number => {
+    if (!(flags & MSG_NOSIGNAL)) ctx.kernel.platform.signalThread(ctx.hostTid, SIGPIPE);
+    return -Errno.EPIPE;
+  };
+  const inet = isInet(state.sockets.get(id)!);
+  if (inet && out.fileIds.length > 0) return -Errno.EINVAL;
+  let sent = 0;
+  const attempt = (): number | null => {
+    const s = state.sockets.get(id);
+    if (!s) return -Errno.EBADF;
+    if (s.shutWrite) return sent > 0 ? sent : epipe();
+    let receiver: SocketState | undefined;
+    if (s.type === SOCK_DGRAM) {
+      const to = out.to ?? s.peerAddress;
+      if (to === undefined) return inet ? -Errno.EDESTADDRREQ : -Errno.ENOTCONN;
+      if (inet) {
+        if (out.bytes.length > UDP_MAX) return -Errno.EMSGSIZE;
+        const r = prepareInetSender(ctx, s, to);
+        if (r < 0) return r;
+      }
+      const found = addressedSocket(ctx, s, to);
+      if (typeof found === 'number') return found;
+      // A UDP datagram nobody receives is lost, as is one to a socket connected to someone
+      // else or with a full queue: UDP never waits for its receiver.
+      if (inet && (!found || (found.peerAddress !== undefined && found.peerAddress !== datagramSource(s, to)) || QUEUE_LIMIT - found.queued < out.bytes.length)) {
+        return out.bytes.length;
+      }
+      receiver = found;
+    } else {
+      // A connected TCP socket ignores a destination; an unconnected one has nowhere to write.
+      if (!inet && out.to !== undefined && s.peer === undefined) return -Errno.EOPNOTSUPP;
+      if (s.peerGone) return sent > 0 ? sent : epipe();
+      if (s.peer === undefined) return inet ? epipe() : -Errno.ENOTCONN;
+      receiver = state.sockets.get(s.peer);
+      if (!receiver || receiver.shutRead) return sent > 0 ? sent : epipe();
+    }
+    if (!receiver) return -Errno.ECONNREFUSED;
+    const whole = s.type !== SOCK_STREAM;
+    const space = QUEUE_LIMIT - receiver.queued;
+    const left = out.bytes.length - sent;
+    if (whole && out.bytes.length > QUEUE_LIMIT) return -Errno.EMSGSIZE;
+    if (space <= 0 || (whole && space < left)) return nonblock ? (sent > 0 ? sent : -Errno.EAGAIN) : null;
+    const n = whole ? left : Math.min(space, left);
+    ctx.emit({
+      type: 'SocketMessageQueued',
+      id: receiver.id,
+      bytes: out.bytes.subarray(sent, sent + n),
+      fileIds: sent === 0 ? out.fileIds : [],
+      creds: credsOf(ctx),
+      ...(s.address === undefined ? {} : { from: inet && s.type === SOCK_DGRAM ? datagramSource(s, out.to ?? s.peerAddress!) : s.address }),
+    });
+    sent += n;
+    ctx.kernel.notify(`socket:${receiver.id}`);
+    if (sent < out.bytes.length && !nonblock) return null;
+    return sent;
+  };
+  const first = attempt();
+  if (first !== null) return first;
+  const peer = state.sockets.get(id)!.peer;
+  return waitWithTimeout(ctx, [`socket:${id}`, ...(peer !== undefined ? [`socket:${peer}`] : [])], state.sockets.get(id)!, SO_SNDTIMEO, attempt, () => sent);
+}
+
+interface Incoming {
+  bytes: Uint8Array;
+  fileIds: number[];
+  creds?: SocketCreds;
+  from?: string;
+  /** The datagram was longer than asked for. */
+  truncated: boolean;
+  fullLength: number;
+}
+
+/**
+ * Receives from a socket. deliver() stores what arrived (data, fds, address) in the
+ * program and returns the syscall result; it is called once, when something is there.
+ */
+export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flags: number, deliver: (msg: Incoming) => number): Outcome {
+  const state = ctx.kernel.state;
+  const id = d.file.objectId!;
+  const nonblock = (d.file.flags & O_NONBLOCK) !== 0 || (flags & MSG_DONTWAIT) !== 0;
+  const attempt = (): number | null => {
+    const s = state.sockets.get(id);
+    if (!s) return -Errno.EBADF;
+    if (s.listening) return -Errno.EINVAL;
+    if (s.queue.length === 0) {
+      if (s.shutRead || s.peerGone) return deliver({ bytes: new Uint8Array(0), fileIds: [], truncated: false, fullLength: 0 });
+      if (s.type !== SOCK_DGRAM && s.peer === undefined) return -Errno.ENOTCONN;
+      return nonblock ? -Errno.EAGAIN : null;
+    }
+    const whole = s.type !== SOCK_STREAM;
+    const first = s.queue[0]!;
+    let bytes: Uint8Array;
+    if (whole) {
+      bytes = first.bytes.subarray(0, length);
+    } else {
+      if (flags & MSG_WAITALL && s.queued < length && !s.peerGone && !s.shutRead && !nonblock) return null;
+      // Stream: read across messages, but not past one that carries files.
+      const parts: Uint8Array[] = [];
+      let got = 0;
+      for (let i = 0; i < s.queue.length && got < length; i++) {
+        const m = s.queue[i]!;
+        if (i > 0 && m.fileIds.length > 0) break;
+        const part = m.bytes.subarray(i === 0 ? s.head : 0).subarray(0, length - got);
+        parts.push(part);
+        got += part.length;
+      }
+      bytes = Buffer.concat(parts);
+    }
+    const r = deliver({
+      bytes,
+      fileIds: first.fileIds,
+      creds: first.creds,
+      ...(first.from === undefined ? {} : { from: first.from }),
+      truncated: whole && first.bytes.length > length,
+      fullLength: whole ? first.bytes.length : bytes.length,
+    });
+    if (r < 0) return r;
+    if (!(flags & MSG_PEEK)) {
+      ctx.emit({ type: 'SocketMessageTaken', id, count: bytes.length, wholeMessage: whole });
+      if (s.peer !== undefined) ctx.kernel.notify(`socket:${s.peer}`);
+      ctx.kernel.notify(`socket:${id}`);
+    }
+    return r;
+  };
+  const first = attempt();
+  return first !== null ? first : waitWithTimeout(ctx, [`socket:${id}`], state.sockets.get(id)!, SO_RCVTIMEO, attempt, () => 0);
+}
+
+/** The sender's address a UDP datagram carries: its own, with the source address for a wildcard. */
+function datagramSource(s: SocketState, to: string): string {
+  return formatInet(sentFrom(parseInet(s.address!), parseInet(to)));
+}
+
+function familyOfFd(ctx: SyscallContext, d: FdLookup): number {
+  const s = ctx.kernel.state.sockets.get(d.file.objectId!);
+  return s ? familyOf(s) : 0;
+}
+
+function sockFd(ctx: SyscallContext): FdLookup | number {
+  const sock = socketOf(ctx, ctx.int(0));
+  return typeof sock === 'number' ? sock : sock.d;
+}
+
+export function sysSendto(ctx: SyscallContext): Outcome {
+  const d = sockFd(ctx);
+  if (typeof d === 'number') return d;
+  const flags = ctx.uint(3);
+  if (flags & MSG_OOB) return -Errno.EOPNOTSUPP;
+  const bytes = ctx.read(ctx.args[1]!, Math.min(ctx.args[2]!, 16 << 20));
+  if (!bytes) return -Errno.EFAULT;
+  let to: string | undefined;
+  if (ctx.args[4]! !== 0) {
+    const a = readAddress(ctx, familyOfFd(ctx, d), ctx.args[4]!, ctx.int(5));
+    if (typeof a === 'number') return a;
+    to = a;
+  }
+  return sendOn(ctx, d, { bytes, fileIds: [], ...(to === undefined ? {} : { to }) }, flags);
+}
+
+export function sysRecvfrom(ctx: SyscallContext): Outcome {
+  const d = sockFd(ctx);
+  if (typeof d === 'number') return d;
+  const flags = ctx.uint(3);
+  if (flags & MSG_OOB) return -Errno.EINVAL;
+  const buf = ctx.args[1]!;
+  return receiveOn(ctx, d, Math.min(ctx.args[2]!, 16 << 20), flags, (msg) => {
+    if (!ctx.write(buf, msg.bytes)) return -Errno.EFAULT;
+    const r = writeAddress(ctx, familyOfFd(ctx, d), ctx.args[4]!, ctx.args[5]!, msg.from);
+    if (r < 0) return r;
+    return flags & MSG_TRUNC ? msg.fullLength : msg.bytes.length;
+  });
+}
+
+interface MsgHdr {
+  name: number;
+  namelen: number;
+  iov: Array<{ base: number; len: number }>;
+  control: number;
+  controllen: number;
+}
+
+function readMsgHdr(ctx: SyscallContext, addr: number): MsgHdr | number {
+  const raw = ctx.read(addr, 56);
+  if (!raw) return -Errno.EFAULT;
+  const v = new DataView(raw.buffer, raw.byteOffset, 56);
+  const iovAddr = Number(v.getBigUint64(16, true));
+  const iovlen = Number(v.getBigUint64(24, true));
+  if (iovlen > 1024) return -Errno.EMSGSIZE;
+  const iovRaw = iovlen === 0 ? new Uint8Array(0) : ctx.read(iovAddr, iovlen * 16);
+  if (!iovRaw) return -Errno.EFAULT;
+  const iv = new DataView(iovRaw.buffer, iovRaw.byteOffset, iovRaw.byteLength);
+  const iov = [...Array(iovlen).keys()].map((i) => ({ base: Number(iv.getBigUint64(i * 16, true)), len: Number(iv.getBigUint64(i * 16 + 8, true)) }));
+  return {
+    name: Number(v.getBigUint64(0, true)),
+    namelen: v.getUint32(8, true),
+    iov,
+    control: Number(v.getBigUint64(32, true)),
+    controllen: Number(v.getBigUint64(40, true)),
+  };
+}
+
+export function sysSendmsg(ctx: SyscallContext): Outcome {
+  const d = sockFd(ctx);
+  if (typeof d === 'number') return d;
+  const flags = ctx.uint(2);
+  if (flags & MSG_OOB) return -Errno.EOPNOTSUPP;
+  const hdr = readMsgHdr(ctx, ctx.args[1]!);
+  if (typeof hdr === 'number') return hdr;
+  const parts: Uint8Array[] = [];
+  for (const v of hdr.iov) {
+    const b = ctx.read(v.base, Math.min(v.len, 16 << 20));
+    if (!b) return -Errno.EFAULT;
+    parts.push(b);
+  }
+  // Control messages: SCM_RIGHTS (fds to pass) and SCM_CREDENTIALS (checked, then ignored:
+  // the kernel attaches the true credentials anyway).
+  const fileIds: number[] = [];
+  if (hdr.control !== 0 && hdr.controllen > 0) {
+    const ctl = ctx.read(hdr.control, Math.min(hdr.controllen, 4096));
+    if (!ctl) return -Errno.EFAULT;
+    const cv = new DataView(ctl.buffer, ctl.byteOffset, ctl.byteLength);
+    for (let at = 0; at + 16 <= ctl.length; ) {
+      const len = Number(cv.getBigUint64(at, true));
+      const level = cv.getInt32(at + 8, true);
+      const type = cv.getInt32(at + 12, true);
+      if (len < 16 || at + len > ctl.length) return -Errno.EINVAL;
+      if (level === SOL_SOCKET && type === SCM_RIGHTS) {
+        const n = (len - 16) / 4;
+        if (n > SCM_MAX_FD) return -Errno.EINVAL;
+        for (let i = 0; i < Math.floor(n); i++) {
+          const fd = cv.getInt32(at + 16 + i * 4, true);
+          const target = lookupFd(ctx, fd);
+          if (!target) return -Errno.EBADF;
+          fileIds.push(target.file.id);
+        }
+      } else if (!(level === SOL_SOCKET && type === SCM_CREDENTIALS)) {
+        return -Errno.EINVAL;
+      }
+      at += (len + 7) & ~7;
+    }
+  }
+  let to: string | undefined;
+  if (hdr.name !== 0 && hdr.namelen > 0) {
+    const a = readAddress(ctx, familyOfFd(ctx, d), hdr.name, hdr.namelen);
+    if (typeof a === 'number') return a;
+    to = a;
+  }
+  return sendOn(ctx, d, { bytes: Buffer.concat(parts), fileIds, ...(to === undefined ? {} : { to }) }, flags);
+}
+
+export function sysRecvmsg(ctx: SyscallContext): Outcome {
+  const d = sockFd(ctx);
+  if (typeof d === 'number') return d;
+  const flags = ctx.uint(2);
+  if (flags & MSG_OOB) return -Errno.EINVAL;
+  const hdrAddr = ctx.args[1]!;
+  const hdr = readMsgHdr(ctx, hdrAddr);
+  if (typeof hdr === 'number') return hdr;
+  const total = hdr.iov.reduce((n, v) => n + v.len, 0);
+  return receiveOn(ctx, d, Math.min(total, 16 << 20), flags, (msg) => {
+    let at = 0;
+    for (const v of hdr.iov) {
+      if (at >= msg.bytes.length) break;
+      const part = msg.bytes.subarray(at, at + v.len);
+      if (!ctx.write(v.base, part)) return -Errno.EFAULT;
+      at += part.length;
+    }
+    let msgFlags = msg.truncated ? MSG_TRUNC : 0;
+    // Control data: the passed fds (installed now), and credentials if SO_PASSCRED.
+    const controls: Buffer[] = [];
+    const s = ctx.kernel.state.sockets.get(d.file.objectId!);
+    if (msg.fileIds.length > 0 && !(flags & MSG_PEEK)) {
+      const room = Math.floor((hdr.controllen - 16) / 4);
+      const fds: number[] = [];
+      for (const fileId of msg.fileIds.slice(0, Math.max(0, room))) {
+        const fd = lowestFreeFd(ctx.process);
+        if (fd < 0) break;
+        ctx.emit({ type: 'FdInstalled', pid: ctx.process.pid, fd, fileId, cloexec: (flags & MSG_CMSG_CLOEXEC) !== 0 });
+        fds.push(fd);
+      }
+      if (fds.length < msg.fileIds.length) msgFlags |= MSG_CTRUNC;
+      if (fds.length > 0) controls.push(cmsg(SCM_RIGHTS, Buffer.from(Int32Array.from(fds).buffer)));
+    }
+    if (s?.passcred && msg.creds) {
+      const c = Buffer.alloc(12);
+      c.writeInt32LE(msg.creds.pid, 0);
+      c.writeUInt32LE(msg.creds.uid >>> 0, 4);
+      c.writeUInt32LE(msg.creds.gid >>> 0, 8);
+      controls.push(cmsg(SCM_CREDENTIALS, c));
+    }
+    let control = Buffer.concat(controls);
+    if (control.length > hdr.controllen) {
+      control = control.subarray(0, 0);
+      msgFlags |= MSG_CTRUNC;
+    }
+    if (control.length > 0 && !ctx.write(hdr.control, control)) return -Errno.EFAULT;
+    // Write back msg_namelen, msg_controllen and msg_flags.
+    if (hdr.name !== 0) {
+      const name = encodeAddress(familyOfFd(ctx, d), msg.from);
+      ctx.write(hdr.name, name.subarray(0, Math.min(hdr.namelen, name.length)));
+      ctx.write(hdrAddr + 8, int32(msg.from === undefined ? 0 : name.length));
+    }
+    const cl = Buffer.alloc(8);
+    cl.writeBigUInt64LE(BigInt(control.length));
+    ctx.write(hdrAddr + 40, cl);
+    ctx.write(hdrAddr + 48, int32(msgFlags | (msg.truncated ? 0 : flags & MSG_EOR)));
+    return flags & MSG_TRUNC ? msg.fullLength : msg.bytes.length;
+  });
+}
+
+function cmsg(type: number, data: Buffer): Buffer {
+  const len = 16 + data.length;
+  const out = Buffer.alloc((len + 7) & ~7);
+  out.writeBigUInt64LE(BigInt(len), 0);
+  out.writeInt32LE(SOL_SOCKET, 8);
+  out.writeInt32LE(type, 12);
+  data.copy(out, 16);
+  return out;
+}
