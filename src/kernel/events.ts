@@ -62,6 +62,15 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('ThreadCreated'), tid: int, pid: int, hostTid: int }),
   z.object({ type: z.literal('ProcessForked'), pid: int, ppid: int, hostTid: int }),
+  /** A lock taken, changed or (lockType F_UNLCK) released on a range of an inode. */
+  z.object({
+    type: z.literal('LockSet'), inode: z.string(), kind: z.enum(['flock', 'posix', 'ofd']), owner: z.string(),
+    lockType: int, start: z.number(), end: z.number(),
+  }),
+  /** Every lock of an owner on an inode (a close by a process holding POSIX locks there). */
+  z.object({ type: z.literal('LocksReleased'), owner: z.string(), inode: z.string() }),
+  z.object({ type: z.literal('SchedulingSet'), pid: int, scheduling: z.object({ nice: int, policy: int, priority: int }) }),
+  z.object({ type: z.literal('PersonalitySet'), pid: int, persona: int }),
   /** A restored sandbox: the thread now runs on a new host stub thread. */
   z.object({ type: z.literal('ThreadRehosted'), tid: int, hostTid: int }),
   z.object({ type: z.literal('ProcessReaped'), pid: int }),

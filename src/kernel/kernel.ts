@@ -20,6 +20,7 @@ import { hostRuns, type Outcome } from './syscalls/outcome.js';
 import { SYS, syscallName } from './syscalls/numbers.js';
 import { SYSCALL_TABLE } from './syscalls/table.js';
 import { SIGNAL_WAKE_KEY } from './syscalls/signalfd.js';
+import { LOCKS_WAKE_KEY, releaseOnClose } from './syscalls/file_locks.js';
 import { hostFlags, stdioFiles } from './fd/stdio.js';
 import type { HostRoot } from './vfs/path_walk.js';
 import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
@@ -624,6 +625,10 @@ export class Kernel {
       if (leader) hangUps.push(leader);
       const file = this.state.files.get(entry.fileId);
       if (file) for (const key of wakeKeysOnClose(this.state, file)) wake.add(key);
+      if (file && this.state.locks) {
+        releaseOnClose(this, process, file);
+        wake.add(LOCKS_WAKE_KEY);
+      }
       this.emit({ type: 'FdClosed', pid: process.pid, fd });
       if (!this.state.files.has(entry.fileId)) this.host.release(entry.fileId);
     }

@@ -63,6 +63,18 @@ export interface ProcessState {
   sigactions: Map<number, SigAction>;
   /** Soft and hard limits by resource number (values as numbers; Infinity for RLIM_INFINITY). */
   rlimits: Map<number, [number, number]>;
+  /** Nice value and policy, once set (absent: nice 0, SCHED_OTHER). */
+  scheduling?: Scheduling;
+  /** personality(2)'s persona, once set (absent: PER_LINUX, 0). */
+  personality?: number;
+}
+
+export interface Scheduling {
+  nice: number;
+  /** SCHED_OTHER (0), SCHED_FIFO (1), SCHED_RR (2), SCHED_BATCH (3) or SCHED_IDLE (5). */
+  policy: number;
+  /** The static priority of FIFO and RR (1-99); 0 for the others. */
+  priority: number;
 }
 
 export interface Mapping {
@@ -398,6 +410,19 @@ export interface KernelState {
   unsupportedReported: string[];
   hostname: string;
   overlay: OverlayState;
+  /** Advisory file locks by inode ("dev:ino"), once any was taken (fd/file_locks.ts). */
+  locks?: Map<string, FileLock[]>;
+}
+
+/** One advisory lock: a flock lock, or a POSIX or OFD record lock on [start, end] (inclusive). */
+export interface FileLock {
+  kind: 'flock' | 'posix' | 'ofd';
+  /** F_RDLCK (0, shared) or F_WRLCK (1, exclusive). */
+  type: number;
+  /** "pid:N" for POSIX locks, "file:N" (the open file description) for flock and OFD locks. */
+  owner: string;
+  start: number;
+  end: number;
 }
 
 export function emptyKernelState(): KernelState {

@@ -112,6 +112,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     efault_wait: [{}],
 
     o_append: [{ args: scratch() }],
+    file_locks: [{ args: scratch() }],
     o_trunc: [{ args: scratch() }],
     o_excl: [{ args: scratch() }],
     open_flags: [{ args: [tree] }],
@@ -170,6 +171,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     clock_nanosleep_rel: [{}],
     signalfd_read: [{}],
     inet_loopback: [{}],
+    sched_nice: [{}],
 
     threads_join: [{}],
     mutex_counter: [{}],

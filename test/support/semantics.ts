@@ -13,6 +13,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'efault_wait',
   // open flags, fds, offsets
   'o_append',
+  'file_locks',
   'o_trunc',
   'o_excl',
   'open_flags',
@@ -53,6 +54,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'alarm_signal',
   'clock_nanosleep_rel',
   'signalfd_read',
+  'sched_nice',
   // sockets
   'inet_loopback',
   // threads

@@ -1,5 +1,6 @@
 // File descriptor tables and open file descriptions (shared offsets and status flags).
 import { closeSocket } from '../ipc/socket_reducer.js';
+import { applyLock, fileOwner, releaseLocks } from './file_locks.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState } from '../state.js';
 import { processOf } from '../task/reducer.js';
@@ -16,6 +17,8 @@ export function releaseFile(state: KernelState, fileId: number): void {
   f.refs -= 1;
   if (f.refs > 0) return;
   state.files.delete(fileId);
+  // flock and OFD locks belong to the open file description.
+  if (state.locks) releaseLocks(state, fileOwner(fileId));
   if (f.watched) closeReported(state, f.watched, (f.flags & O_ACCMODE) !== O_RDONLY);
   // An unlinked overlay file lives until its last open file closes.
   if (f.nodeId !== undefined) releaseNode(state, f.nodeId);
@@ -43,7 +46,14 @@ export function releaseFile(state: KernelState, fileId: number): void {
 
 export const fdReducers: ReducerTable<
   'FileOpened' | 'FdInstalled' | 'FdClosed' | 'FdFlagsSet' | 'FileOffsetSet' | 'FileStatusFlagsSet' | 'OpenFileCopiedUp' | 'FileDropped' | 'OpenFileWatched'
+  | 'LockSet' | 'LocksReleased'
 > = {
+  LockSet(state, e) {
+    applyLock(state, e.inode, e.kind, e.owner, e.lockType, e.start, e.end);
+  },
+  LocksReleased(state, e) {
+    releaseLocks(state, e.owner, e.inode);
+  },
   OpenFileWatched(state, e) {
     const f = state.files.get(e.fileId);
     if (f) f.watched = { self: { ...e.watched.self }, parent: e.watched.parent && { ...e.watched.parent }, name: e.watched.name, dir: e.watched.dir };

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { Errno } from '../errno.js';
 import { closeFd, fdLimit, lookupFd, lowestFreeFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
+import { fcntlLock } from './file_locks.js';
 import { statOfFile } from './fs.js';
 import { inotifyQueuedBytes } from './inotify.js';
 import type { Outcome } from './outcome.js';
@@ -70,7 +71,6 @@ const F_GETPIPE_SZ = 1032;
 const F_OFD_GETLK = 36;
 const F_OFD_SETLK = 37;
 const F_OFD_SETLKW = 38;
-const F_UNLCK = 2;
 
 export function sysFcntl(ctx: SyscallContext): Outcome {
   const fd = ctx.int(0);
@@ -98,19 +98,17 @@ export function sysFcntl(ctx: SyscallContext): Outcome {
       return 0;
     }
     case F_GETLK:
-    case F_OFD_GETLK: {
-      // No other process of the sandbox can hold a lock yet (no fork): the region is free.
-      const lock = ctx.read(ctx.args[2]!, 32);
-      if (!lock) return -Errno.EFAULT;
-      const out = Buffer.from(lock);
-      out.writeInt16LE(F_UNLCK, 0);
-      return ctx.write(ctx.args[2]!, out) ? 0 : -Errno.EFAULT;
-    }
+      return fcntlLock(ctx, d, 'get', false);
     case F_SETLK:
+      return fcntlLock(ctx, d, 'set', false);
     case F_SETLKW:
+      return fcntlLock(ctx, d, 'wait', false);
+    case F_OFD_GETLK:
+      return fcntlLock(ctx, d, 'get', true);
     case F_OFD_SETLK:
+      return fcntlLock(ctx, d, 'set', true);
     case F_OFD_SETLKW:
-      return ctx.read(ctx.args[2]!, 32) ? 0 : -Errno.EFAULT;
+      return fcntlLock(ctx, d, 'wait', true);
     case F_GETPIPE_SZ: {
       const pipe = d.file.pipeId === undefined ? undefined : ctx.kernel.state.pipes.get(d.file.pipeId);
       return pipe ? pipe.capacity : -Errno.EBADF;

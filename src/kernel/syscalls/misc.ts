@@ -31,25 +31,6 @@ export function sysGetrandom(ctx: SyscallContext): Outcome {
   return ctx.write(ctx.args[0]!, bytes) ? length : -Errno.EFAULT;
 }
 
-/** The CPUs the sandbox may use: the host's. */
-export function sysSchedGetaffinity(ctx: SyscallContext): Outcome {
-  const pid = ctx.int(0);
-  if (pid !== 0 && !ctx.kernel.state.processes.has(pid)) return -Errno.ESRCH;
-  const size = ctx.args[1]!;
-  const cpus = os.availableParallelism();
-  const bytes = Math.max(8, Math.ceil(cpus / 64) * 8);
-  if (size < bytes || size % 8 !== 0) return -Errno.EINVAL;
-  const mask = Buffer.alloc(bytes);
-  for (let cpu = 0; cpu < cpus; cpu++) mask[cpu >> 3]! |= 1 << (cpu & 7);
-  return ctx.write(ctx.args[2]!, mask) ? bytes : -Errno.EFAULT;
-}
-
-export function sysSchedSetaffinity(ctx: SyscallContext): Outcome {
-  const pid = ctx.int(0);
-  if (pid !== 0 && !ctx.kernel.state.processes.has(pid)) return -Errno.ESRCH;
-  return ctx.read(ctx.args[2]!, Math.min(ctx.args[1]!, 128)) ? 0 : -Errno.EFAULT;
-}
-
 export function sysGetcpu(ctx: SyscallContext): Outcome {
   const zero = Buffer.alloc(4);
   if (ctx.args[0]! !== 0 && !ctx.write(ctx.args[0]!, zero)) return -Errno.EFAULT;
@@ -79,4 +60,17 @@ export function sysSethostname(ctx: SyscallContext): Outcome {
   if (!raw) return -Errno.EFAULT;
   ctx.emit({ type: 'HostnameSet', hostname: Buffer.from(raw).toString('utf8') });
   return 0;
+}
+
+const PERSONALITY_QUERY = 0xffffffff;
+
+/**
+ * personality: the persona is kept per process and inherited; it changes nothing else here
+ * (the loader never randomises the layout, so ADDR_NO_RANDOMIZE holds anyway).
+ */
+export function sysPersonality(ctx: SyscallContext): Outcome {
+  const old = ctx.process.personality ?? 0;
+  const persona = ctx.uint(0);
+  if (persona !== PERSONALITY_QUERY && persona !== old) ctx.emit({ type: 'PersonalitySet', pid: ctx.process.pid, persona });
+  return old;
 }

@@ -143,3 +143,40 @@ export function sysMadvise(ctx: SyscallContext): Outcome {
   const advice = ctx.int(2);
   return advice === MADV_HWPOISON || advice === MADV_SOFT_OFFLINE ? -Errno.EPERM : -Errno.EINVAL;
 }
+
+/**
+ * msync, mlock, munlock, mlock2, mlockall, munlockall: they act on the caller's own address
+ * space, so the kernel makes them in the calling thread on the host and gives back the host's
+ * answer (ENOMEM for an unmapped range, EINVAL for bad flags, the host's RLIMIT_MEMLOCK).
+ * A MAP_SHARED mapping of an overlay file is a copy (see the design notes): msync does not
+ * write it back.
+ */
+export function sysOwnMemory(ctx: SyscallContext): Outcome {
+  return inject(ctx, ctx.nr, ...ctx.args);
+}
+
+const MEMBARRIER_CMD_QUERY = 0;
+
+/**
+ * membarrier: no command is offered (QUERY answers with an empty set), so programs take their
+ * fallbacks: the sandbox cannot order memory across its threads on the host's behalf.
+ */
+export function sysMembarrier(ctx: SyscallContext): Outcome {
+  if (ctx.int(0) === MEMBARRIER_CMD_QUERY) return ctx.int(1) === 0 ? 0 : -Errno.EINVAL;
+  return -Errno.EINVAL;
+}
+
+/** pkey_alloc: the sandbox has no memory protection keys: EINVAL, as Linux answers on a CPU without PKU. */
+export function sysPkeyAlloc(_ctx: SyscallContext): Outcome {
+  return -Errno.EINVAL;
+}
+
+export function sysPkeyFree(_ctx: SyscallContext): Outcome {
+  return -Errno.EINVAL;
+}
+
+/** pkey_mprotect with key -1 is mprotect; no other key exists. */
+export function sysPkeyMprotect(ctx: SyscallContext): Outcome {
+  if (ctx.int(3) !== -1) return -Errno.EINVAL;
+  return inject(ctx, SYS.mprotect, ctx.args[0]!, ctx.args[1]!, ctx.args[2]!);
+}

@@ -13,10 +13,12 @@ import * as data from './file_data.js';
 import * as fs from './fs.js';
 import * as attrs from './fs_attrs.js';
 import * as fsw from './fs_write.js';
+import * as locks from './file_locks.js';
 import * as inotify from './inotify.js';
 import * as io from './io.js';
 import * as misc from './misc.js';
 import * as mm from './mm.js';
+import * as sched from './scheduling.js';
 import type { Outcome } from './outcome.js';
 import * as pipe from './pipe.js';
 import * as poll from './poll.js';
@@ -76,7 +78,8 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   dup: full(fd.sysDup),
   dup2: full(fd.sysDup2),
   dup3: full(fd.sysDup3),
-  fcntl: partial(fd.sysFcntl, 'record locks always succeed (no other process can hold one yet); no leases, seals, signals'),
+  fcntl: partial(fd.sysFcntl, 'record locks (POSIX and OFD) within the sandbox, without deadlock detection (EDEADLK); no leases, seals, F_SETOWN signals'),
+  flock: full(locks.sysFlock),
   lseek: full(fd.sysLseek),
   ioctl: partial(fd.sysIoctl, 'terminal requests on stdio (tsvisor\'s terminal) and on ptys (termios, window size, job control, TIOCGPTN/TIOCSPTLCK/TIOCGPTPEER; no packet mode), FIONREAD, FIONBIO, FIOCLEX'),
   close_range: full(fd.sysCloseRange),
@@ -187,6 +190,16 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   getrusage: host('the caller\'s own usage (children: those the host counts)'),
   times: host('the caller\'s own times'),
   mincore: host('residency of the caller\'s own pages'),
+  msync: full(mm.sysOwnMemory),
+  mlock: full(mm.sysOwnMemory),
+  mlock2: full(mm.sysOwnMemory),
+  munlock: full(mm.sysOwnMemory),
+  mlockall: full(mm.sysOwnMemory),
+  munlockall: full(mm.sysOwnMemory),
+  membarrier: partial(mm.sysMembarrier, 'no command is offered: MEMBARRIER_CMD_QUERY returns an empty set'),
+  pkey_alloc: partial(mm.sysPkeyAlloc, 'no protection keys exist: EINVAL, as on a CPU without PKU'),
+  pkey_free: partial(mm.sysPkeyFree, 'no protection keys exist: EINVAL'),
+  pkey_mprotect: partial(mm.sysPkeyMprotect, 'key -1 is mprotect; no other key exists (EINVAL)'),
   restart_syscall: host('resumes a host-run syscall (futex with a timeout) after a signal handler'),
   get_mempolicy: host('the caller\'s own NUMA policy'),
   set_mempolicy: host('the caller\'s own NUMA policy'),
@@ -300,8 +313,18 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   // misc.ts
   uname: full(misc.sysUname),
   getrandom: full(misc.sysGetrandom),
-  sched_getaffinity: full(misc.sysSchedGetaffinity),
-  sched_setaffinity: partial(misc.sysSchedSetaffinity, 'accepted, not applied'),
+  sched_getaffinity: full(sched.sysSchedGetaffinity),
+  sched_setaffinity: partial(sched.sysSchedSetaffinity, 'accepted, not applied'),
+  getpriority: partial(sched.sysGetpriority, 'nice values are kept per process and not applied on the host'),
+  setpriority: partial(sched.sysSetpriority, 'nice values are kept per process and not applied on the host'),
+  sched_setscheduler: partial(sched.sysSchedSetscheduler, 'policies are kept per process and not applied on the host'),
+  sched_getscheduler: full(sched.sysSchedGetscheduler),
+  sched_setparam: partial(sched.sysSchedSetparam, 'kept per process, not applied on the host'),
+  sched_getparam: full(sched.sysSchedGetparam),
+  sched_get_priority_max: full(sched.sysSchedGetPriorityMax),
+  sched_get_priority_min: full(sched.sysSchedGetPriorityMin),
+  sched_rr_get_interval: full(sched.sysSchedRrGetInterval),
+  personality: partial(misc.sysPersonality, 'the persona is kept and inherited; its flags change nothing (the layout is never randomised)'),
   getcpu: partial(misc.sysGetcpu, 'always CPU 0, node 0'),
   sysinfo: full(misc.sysSysinfo),
   sethostname: full(misc.sysSethostname),

@@ -1,4 +1,5 @@
 // Processes and threads: creation, exec, exit, identity, cwd, umask, limits.
+import { processOwner, releaseLocks } from '../fd/file_locks.js';
 import { releaseFile } from '../fd/reducer.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState, ProcessState } from '../state.js';
@@ -10,7 +11,7 @@ export function processOf(state: KernelState, pid: number): ProcessState {
 }
 
 export const taskReducers: ReducerTable<
-  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet'
+  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet' | 'SchedulingSet' | 'PersonalitySet'
 > = {
   ProcessStarted(state, e) {
     state.nextPid = Math.max(state.nextPid, e.pid + 1, e.tid + 1);
@@ -100,6 +101,12 @@ export const taskReducers: ReducerTable<
   ProcessGroupSet(state, e) {
     processOf(state, e.pid).pgid = e.pgid;
   },
+  SchedulingSet(state, e) {
+    processOf(state, e.pid).scheduling = { ...e.scheduling };
+  },
+  PersonalitySet(state, e) {
+    processOf(state, e.pid).personality = e.persona;
+  },
   CredentialsSet(state, e) {
     processOf(state, e.pid).creds = { ...e.creds, groups: [...e.creds.groups] };
   },
@@ -120,6 +127,7 @@ export const taskReducers: ReducerTable<
     // An exiting process closes all its fds; its children go to init (pid 1).
     for (const { fileId } of p.fds.values()) releaseFile(state, fileId);
     p.fds.clear();
+    if (state.locks) releaseLocks(state, processOwner(p.pid));
     for (const child of state.processes.values()) if (child.ppid === p.pid) child.ppid = 1;
     p.status = 'zombie';
     p.waitStatus = e.waitStatus;

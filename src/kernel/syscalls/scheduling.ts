@@ -1,0 +1,196 @@
+// Scheduling: CPU affinity, nice values (getpriority/setpriority) and scheduling policies
+// (sched_setscheduler and friends). The sandbox keeps what programs set and answers with it,
+// with Linux's checks (ESRCH, EINVAL, EPERM/EACCES without privilege); the host schedules the
+// sandbox's threads as ordinary threads whatever they asked for. Values are kept per process
+// (Linux keeps them per thread): a thread id names its process.
+import os from 'node:os';
+
+import { Errno } from '../errno.js';
+import type { ProcessState, Scheduling } from '../state.js';
+import type { SyscallContext } from './context.js';
+import type { Outcome } from './outcome.js';
+
+const PRIO_PROCESS = 0;
+const PRIO_PGRP = 1;
+const PRIO_USER = 2;
+const SCHED_OTHER = 0;
+const SCHED_FIFO = 1;
+const SCHED_RR = 2;
+const SCHED_BATCH = 3;
+const SCHED_IDLE = 5;
+const SCHED_RESET_ON_FORK = 0x40000000;
+/** sched_rr_timeslice_ms's default; SCHED_OTHER threads get a CFS slice of about this. */
+const RR_INTERVAL_NS = 100_000_000;
+const OTHER_INTERVAL_NS = 4_000_000;
+
+const DEFAULT_SCHEDULING: Scheduling = { nice: 0, policy: SCHED_OTHER, priority: 0 };
+
+function schedulingOf(p: ProcessState): Scheduling {
+  return p.scheduling ?? DEFAULT_SCHEDULING;
+}
+
+function privileged(ctx: SyscallContext): boolean {
+  return ctx.process.creds.euid === 0;
+}
+
+/** The process a sched_* or PRIO_PROCESS id names: 0 is the caller, else any thread's id. */
+function processOfThread(ctx: SyscallContext, tid: number): ProcessState | undefined {
+  if (tid === 0) return ctx.process;
+  const thread = ctx.kernel.state.threads.get(tid);
+  return thread === undefined ? undefined : ctx.kernel.state.processes.get(thread.pid);
+}
+
+/** Whether the caller may change the target's scheduling (its own, root, or a matching uid). */
+function mayChange(ctx: SyscallContext, target: ProcessState): boolean {
+  const c = ctx.process.creds;
+  return privileged(ctx) || c.euid === target.creds.uid || c.euid === target.creds.euid;
+}
+
+function set(ctx: SyscallContext, target: ProcessState, next: Partial<Scheduling>): void {
+  ctx.emit({ type: 'SchedulingSet', pid: target.pid, scheduling: { ...schedulingOf(target), ...next } });
+}
+
+/** The CPUs the sandbox may use: the host's. */
+export function sysSchedGetaffinity(ctx: SyscallContext): Outcome {
+  if (!processOfThread(ctx, ctx.int(0))) return -Errno.ESRCH;
+  const size = ctx.args[1]!;
+  const cpus = os.availableParallelism();
+  const bytes = Math.max(8, Math.ceil(cpus / 64) * 8);
+  if (size < bytes || size % 8 !== 0) return -Errno.EINVAL;
+  const mask = Buffer.alloc(bytes);
+  for (let cpu = 0; cpu < cpus; cpu++) mask[cpu >> 3]! |= 1 << (cpu & 7);
+  return ctx.write(ctx.args[2]!, mask) ? bytes : -Errno.EFAULT;
+}
+
+export function sysSchedSetaffinity(ctx: SyscallContext): Outcome {
+  if (!processOfThread(ctx, ctx.int(0))) return -Errno.ESRCH;
+  return ctx.read(ctx.args[2]!, Math.min(ctx.args[1]!, 128)) ? 0 : -Errno.EFAULT;
+}
+
+/** The processes getpriority/setpriority's (which, who) select, or -errno. */
+function prioTargets(ctx: SyscallContext, which: number, who: number): ProcessState[] | number {
+  const all = [...ctx.kernel.state.processes.values()].filter((p) => p.status === 'running');
+  switch (which) {
+    case PRIO_PROCESS: {
+      const p = processOfThread(ctx, who);
+      return p ? [p] : [];
+    }
+    case PRIO_PGRP: {
+      const pgid = who === 0 ? ctx.process.pgid : who;
+      return all.filter((p) => p.pgid === pgid);
+    }
+    case PRIO_USER: {
+      const uid = who === 0 ? ctx.process.creds.uid : who;
+      return all.filter((p) => p.creds.uid === uid);
+    }
+    default:
+      return -Errno.EINVAL;
+  }
+}
+
+/** getpriority: the best (lowest) nice value of the targets, as the raw syscall returns it (20 - nice). */
+export function sysGetpriority(ctx: SyscallContext): Outcome {
+  const targets = prioTargets(ctx, ctx.int(0), ctx.int(1));
+  if (typeof targets === 'number') return targets;
+  if (targets.length === 0) return -Errno.ESRCH;
+  return 20 - Math.min(...targets.map((p) => schedulingOf(p).nice));
+}
+
+export function sysSetpriority(ctx: SyscallContext): Outcome {
+  const targets = prioTargets(ctx, ctx.int(0), ctx.int(1));
+  if (typeof targets === 'number') return targets;
+  if (targets.length === 0) return -Errno.ESRCH;
+  const nice = Math.max(-20, Math.min(19, ctx.int(2)));
+  for (const p of targets) {
+    if (!mayChange(ctx, p)) return -Errno.EPERM;
+    // Raising priority (a lower nice value) takes CAP_SYS_NICE.
+    if (nice < schedulingOf(p).nice && !privileged(ctx)) return -Errno.EACCES;
+  }
+  for (const p of targets) set(ctx, p, { nice });
+  return 0;
+}
+
+function readPriority(ctx: SyscallContext, addr: number): number | null {
+  const raw = ctx.read(addr, 4);
+  return raw ? Buffer.from(raw).readInt32LE() : null;
+}
+
+/** Checks a (policy, priority) pair as sched_setscheduler does: 0 or -errno. */
+function checkPolicy(ctx: SyscallContext, policy: number, priority: number): number {
+  if (policy === SCHED_FIFO || policy === SCHED_RR) {
+    if (priority < 1 || priority > 99) return -Errno.EINVAL;
+    return privileged(ctx) ? 0 : -Errno.EPERM;
+  }
+  if (policy === SCHED_OTHER || policy === SCHED_BATCH || policy === SCHED_IDLE) return priority === 0 ? 0 : -Errno.EINVAL;
+  return -Errno.EINVAL;
+}
+
+export function sysSchedSetscheduler(ctx: SyscallContext): Outcome {
+  const pid = ctx.int(0);
+  const policy = ctx.int(1) & ~SCHED_RESET_ON_FORK;
+  if (pid < 0 || ctx.args[2]! === 0) return -Errno.EINVAL;
+  const priority = readPriority(ctx, ctx.args[2]!);
+  if (priority === null) return -Errno.EFAULT;
+  const target = processOfThread(ctx, pid);
+  if (!target) return -Errno.ESRCH;
+  const r = checkPolicy(ctx, policy, priority);
+  if (r < 0) return r;
+  if (!mayChange(ctx, target)) return -Errno.EPERM;
+  set(ctx, target, { policy, priority });
+  return 0;
+}
+
+export function sysSchedGetscheduler(ctx: SyscallContext): Outcome {
+  if (ctx.int(0) < 0) return -Errno.EINVAL;
+  const target = processOfThread(ctx, ctx.int(0));
+  return target ? schedulingOf(target).policy : -Errno.ESRCH;
+}
+
+export function sysSchedSetparam(ctx: SyscallContext): Outcome {
+  const pid = ctx.int(0);
+  if (pid < 0 || ctx.args[1]! === 0) return -Errno.EINVAL;
+  const priority = readPriority(ctx, ctx.args[1]!);
+  if (priority === null) return -Errno.EFAULT;
+  const target = processOfThread(ctx, pid);
+  if (!target) return -Errno.ESRCH;
+  const r = checkPolicy(ctx, schedulingOf(target).policy, priority);
+  if (r < 0) return r;
+  if (!mayChange(ctx, target)) return -Errno.EPERM;
+  set(ctx, target, { priority });
+  return 0;
+}
+
+export function sysSchedGetparam(ctx: SyscallContext): Outcome {
+  const pid = ctx.int(0);
+  if (pid < 0 || ctx.args[1]! === 0) return -Errno.EINVAL;
+  const target = processOfThread(ctx, pid);
+  if (!target) return -Errno.ESRCH;
+  const out = Buffer.alloc(4);
+  out.writeInt32LE(schedulingOf(target).priority);
+  return ctx.write(ctx.args[1]!, out) ? 0 : -Errno.EFAULT;
+}
+
+export function sysSchedGetPriorityMax(ctx: SyscallContext): Outcome {
+  const policy = ctx.int(0);
+  if (policy === SCHED_FIFO || policy === SCHED_RR) return 99;
+  return policy === SCHED_OTHER || policy === SCHED_BATCH || policy === SCHED_IDLE ? 0 : -Errno.EINVAL;
+}
+
+export function sysSchedGetPriorityMin(ctx: SyscallContext): Outcome {
+  const policy = ctx.int(0);
+  if (policy === SCHED_FIFO || policy === SCHED_RR) return 1;
+  return policy === SCHED_OTHER || policy === SCHED_BATCH || policy === SCHED_IDLE ? 0 : -Errno.EINVAL;
+}
+
+/** sched_rr_get_interval: RR's time slice, 0 for FIFO, a CFS-like slice for the others. */
+export function sysSchedRrGetInterval(ctx: SyscallContext): Outcome {
+  if (ctx.int(0) < 0) return -Errno.EINVAL;
+  const target = processOfThread(ctx, ctx.int(0));
+  if (!target) return -Errno.ESRCH;
+  const policy = schedulingOf(target).policy;
+  const ns = policy === SCHED_RR ? RR_INTERVAL_NS : policy === SCHED_FIFO ? 0 : OTHER_INTERVAL_NS;
+  const out = Buffer.alloc(16);
+  out.writeBigInt64LE(BigInt(Math.floor(ns / 1e9)), 0);
+  out.writeBigInt64LE(BigInt(ns % 1e9), 8);
+  return ctx.write(ctx.args[1]!, out) ? 0 : -Errno.EFAULT;
+}
