@@ -277,7 +277,8 @@ Napi::Value SetHostRlimit(const Napi::CallbackInfo& info) {
 }
 
 // patchSiginfo(tid, code, pid, uid, status) -> ok: at a signal-delivery stop, the sender as
-// the sandbox knows it (the host saw the tracer, outside the namespaces). status < 0: keep.
+// the sandbox knows it (the host saw the tracer, outside the namespaces). status: a number
+// (SIGCHLD's si_status; < 0: keep) or a BigInt (an rt_sigqueueinfo's 8-byte si_value).
 Napi::Value PatchSiginfo(const Napi::CallbackInfo& info) {
   pid_t tid = tidArg(info, 0);
   siginfo_t si{};
@@ -287,8 +288,14 @@ Napi::Value PatchSiginfo(const Napi::CallbackInfo& info) {
   raw[2] = info[1].As<Napi::Number>().Int32Value();
   raw[4] = info[2].As<Napi::Number>().Int32Value();
   raw[5] = info[3].As<Napi::Number>().Int32Value();
-  int status = info[4].As<Napi::Number>().Int32Value();
-  if (status >= 0) raw[6] = status;
+  if (info[4].IsBigInt()) {
+    bool lossless = false;
+    int64_t value = info[4].As<Napi::BigInt>().Int64Value(&lossless);
+    memcpy(&raw[6], &value, sizeof value);
+  } else {
+    int status = info[4].As<Napi::Number>().Int32Value();
+    if (status >= 0) raw[6] = status;
+  }
   return Napi::Boolean::New(info.Env(), ptrace(PTRACE_SETSIGINFO, tid, nullptr, &si) == 0);
 }
 

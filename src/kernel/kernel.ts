@@ -166,6 +166,8 @@ export interface SignalSender {
   pid: number;
   uid: number;
   status: number;
+  /** The si_value an rt_sigqueueinfo gave (sigqueue's value). */
+  value?: bigint;
 }
 const SA_RESTART = 0x10000000;
 /** Syscalls that return EINTR after a handler even with SA_RESTART (signal(7)). */
@@ -897,7 +899,7 @@ export class Kernel {
       const queue = this.signalSenders.get(`${thread.pid}:${stop.value}`);
       const sender = queue?.shift() ?? { code: siCode, pid: 0, uid: 0, status: -1 };
       if (queue && queue.length === 0) this.signalSenders.delete(`${thread.pid}:${stop.value}`);
-      this.platform.patchSiginfo(thread.hostTid, sender.code, sender.pid, sender.uid, sender.status);
+      this.platform.patchSiginfo(thread.hostTid, sender.code, sender.pid, sender.uid, sender.value ?? sender.status);
     }
     if (TERMINAL_STOPS.has(stop.value) && (this.process(thread.pid).sigactions.get(stop.value)?.handler ?? 0) === 0) {
       this.terminalStop(thread, stop.value);

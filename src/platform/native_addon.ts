@@ -58,7 +58,7 @@ export interface NativeAddon {
   setAffinity(tid: number, cpus: number[]): boolean;
   currentCpu(): number;
   setHostRlimit(pid: number, resource: number, soft: number, hard: number): number;
-  patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number): boolean;
+  patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number | bigint): boolean;
   allowedSyscalls(): number[];
   /** Queues fd on the fd channel: 0 or -errno. */
   channelSend(channelFd: number, fd: number): number;

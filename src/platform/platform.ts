@@ -85,7 +85,7 @@ export interface Platform {
   /** Sets a host resource limit of a stub process (inherited by its children); -1 is unlimited. */
   setHostRlimit(hostPid: number, resource: number, soft: number, hard: number): number;
   /** At a signal-delivery stop: rewrites si_code, si_pid, si_uid (and si_status unless < 0). */
-  patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number): void;
+  patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number | bigint): void;
   /** Reads into buf[offset, offset+length) as much as it can; the count read (< 0: -errno). */
   readInto(tid: number, addr: number, buf: Uint8Array, offset: number, length: number): number;
   /** Stops a running thread; it reports a GroupStop of SIGTRAP. */

@@ -205,7 +205,7 @@ export class PtracePlatform implements Platform {
     return this.native.setHostRlimit(hostPid, resource, soft, hard);
   }
 
-  patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number): void {
+  patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number | bigint): void {
     this.native.patchSiginfo(tid, code, pid, uid, status);
   }
 

@@ -113,6 +113,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
 
     o_append: [{ args: scratch() }],
     file_locks: [{ args: scratch() }],
+    splice_tee: [{ args: scratch() }],
     o_trunc: [{ args: scratch() }],
     o_excl: [{ args: scratch() }],
     open_flags: [{ args: [tree] }],
@@ -172,6 +173,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     signalfd_read: [{}],
     inet_loopback: [{}],
     sched_nice: [{}],
+    sigqueue_value: [{}],
 
     threads_join: [{}],
     mutex_counter: [{}],

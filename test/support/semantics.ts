@@ -31,6 +31,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'pipe_atomic',
   'pipe_bulk',
   'poll_pipe',
+  'splice_tee',
   'select_pipe',
   // processes
   'wait_status',
@@ -54,6 +55,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'alarm_signal',
   'clock_nanosleep_rel',
   'signalfd_read',
+  'sigqueue_value',
   'sched_nice',
   // sockets
   'inet_loopback',

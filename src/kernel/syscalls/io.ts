@@ -99,7 +99,7 @@ function writable(d: FdLookup): boolean {
 }
 
 /** Whether one of tsvisor's stdio fds is a stream that may block (pipe, terminal, socket). */
-function isStream(hostFd: number): boolean {
+export function isStream(hostFd: number): boolean {
   try {
     const st = fs.fstatSync(hostFd);
     return !st.isFile() && !st.isBlockDevice();
@@ -112,7 +112,7 @@ function isStream(hostFd: number): boolean {
  * Reads up to `count` bytes from an open file at `position` (null: the file offset, which
  * advances). Calls deliver(bytes) synchronously, or later for a stream that would block.
  */
-function readFile(
+export function readFile(
   ctx: SyscallContext,
   d: FdLookup,
   count: number,
@@ -194,7 +194,7 @@ function readFile(
 }
 
 /** Writes bytes to an open file; returns the count written or -errno (or waits, for a pipe). */
-function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position: number | null): Outcome {
+export function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position: number | null): Outcome {
   const file = d.file;
   switch (file.kind) {
     case 'pipe':
@@ -239,7 +239,7 @@ function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position
   }
 }
 
-function checkFd(ctx: SyscallContext, fd: number, want: 'read' | 'write'): FdLookup | number {
+export function checkFd(ctx: SyscallContext, fd: number, want: 'read' | 'write'): FdLookup | number {
   const d = lookupFd(ctx, fd);
   if (!d) return -Errno.EBADF;
   if (want === 'read' ? !readable(d) : !writable(d)) return -Errno.EBADF;
@@ -331,7 +331,7 @@ function readIovecs(ctx: SyscallContext, addr: number, count: number): IoVec[] |
   return out;
 }
 
-function vectoredRead(ctx: SyscallContext, position: number | null): Outcome {
+export function vectoredRead(ctx: SyscallContext, position: number | null): Outcome {
   const d = checkFd(ctx, ctx.int(0), 'read');
   if (typeof d === 'number') return d;
   const iov = readIovecs(ctx, ctx.args[1]!, ctx.int(2));
@@ -350,7 +350,7 @@ function vectoredRead(ctx: SyscallContext, position: number | null): Outcome {
   });
 }
 
-function vectoredWrite(ctx: SyscallContext, position: number | null): Outcome {
+export function vectoredWrite(ctx: SyscallContext, position: number | null): Outcome {
   const d = checkFd(ctx, ctx.int(0), 'write');
   if (typeof d === 'number') return d;
   const iov = readIovecs(ctx, ctx.args[1]!, ctx.int(2));
@@ -406,74 +406,17 @@ export function sysPwritev(ctx: SyscallContext): Outcome {
   return vectoredWrite(ctx, offset);
 }
 
-/**
- * Copies up to count bytes from in to out (sendfile, copy_file_range). inPos: an explicit
- * input offset (the file offset stays), or null to use and advance the file offset.
- */
-function copyBetween(ctx: SyscallContext, input: FdLookup, output: FdLookup, count: number, inPos: number | null, outPos: number | null): number {
-  if (input.file.kind !== 'host' && input.file.kind !== 'mem' && input.file.kind !== 'dev') return -Errno.EINVAL;
-  if (output.file.kind === 'pipe') return -Errno.EINVAL;
-  let result = 0;
-  const r = readFile(ctx, input, Math.min(count, 16 << 20), inPos, (bytes) => {
-    const w = bytes.length === 0 ? 0 : writeFile(ctx, output, bytes, outPos);
-    // A copy into a full pipe does not wait: it reports what it could do (like O_NONBLOCK).
-    result = typeof w === 'number' ? w : -Errno.EAGAIN;
-    return bytes.length;
-  });
-  if (typeof r !== 'number') return -Errno.EINVAL;
-  if (r < 0) return r;
-  if (result >= 0 && result < r && inPos === null && (input.file.kind === 'host' || input.file.kind === 'mem')) {
-    ctx.emit({ type: 'FileOffsetSet', fileId: input.file.id, offset: input.file.offset - (r - result) });
-  }
-  return result;
-}
-
-function readOffset(ctx: SyscallContext, addr: number): number | null | false {
+export function readOffset(ctx: SyscallContext, addr: number): number | null | false {
   if (addr === 0) return null;
   const raw = ctx.read(addr, 8);
   if (!raw) return false;
   return Number(new DataView(raw.buffer, raw.byteOffset).getBigInt64(0, true));
 }
 
-function writeOffset(ctx: SyscallContext, addr: number, value: number): boolean {
+export function writeOffset(ctx: SyscallContext, addr: number, value: number): boolean {
   const out = Buffer.alloc(8);
   out.writeBigInt64LE(BigInt(value));
   return ctx.write(addr, out);
-}
-
-export function sysSendfile(ctx: SyscallContext): Outcome {
-  const output = checkFd(ctx, ctx.int(0), 'write');
-  const input = checkFd(ctx, ctx.int(1), 'read');
-  if (typeof output === 'number') return output;
-  if (typeof input === 'number') return input;
-  const offAddr = ctx.args[2]!;
-  const offset = readOffset(ctx, offAddr);
-  if (offset === false) return -Errno.EFAULT;
-  if (offset !== null && offset < 0) return -Errno.EINVAL;
-  const n = copyBetween(ctx, input, output, Math.min(ctx.args[3]!, MAX_RW), offset, null);
-  if (n > 0 && offset !== null && !writeOffset(ctx, offAddr, offset + n)) return -Errno.EFAULT;
-  return n;
-}
-
-export function sysCopyFileRange(ctx: SyscallContext): Outcome {
-  if (ctx.uint(5) !== 0) return -Errno.EINVAL;
-  const input = checkFd(ctx, ctx.int(0), 'read');
-  const output = checkFd(ctx, ctx.int(2), 'write');
-  if (typeof input === 'number') return input;
-  if (typeof output === 'number') return output;
-  // The offsets are read before the files are looked at (EFAULT first, as on Linux).
-  const inAddr = ctx.args[1]!;
-  const outAddr = ctx.args[3]!;
-  const inPos = readOffset(ctx, inAddr);
-  const outPos = readOffset(ctx, outAddr);
-  if (inPos === false || outPos === false) return -Errno.EFAULT;
-  // Both ends must be regular files (a pipe or terminal is EINVAL, as on Linux).
-  const outIsFile = output.file.kind === 'stdio' ? !isStream(output.file.hostFd!) : output.file.kind === 'mem';
-  if ((input.file.kind !== 'host' && input.file.kind !== 'mem') || !outIsFile) return -Errno.EINVAL;
-  const n = copyBetween(ctx, input, output, Math.min(ctx.args[4]!, MAX_RW), inPos, outPos);
-  if (n > 0 && inPos !== null && !writeOffset(ctx, inAddr, inPos + n)) return -Errno.EFAULT;
-  if (n > 0 && outPos !== null && !writeOffset(ctx, outAddr, outPos + n)) return -Errno.EFAULT;
-  return n;
 }
 
 const POSIX_FADV_NOREUSE = 5;

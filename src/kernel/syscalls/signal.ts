@@ -3,7 +3,7 @@
 import { Errno } from '../errno.js';
 import type { SyscallContext } from './context.js';
 import { hostRuns, type Outcome } from './outcome.js';
-import type { Kernel } from '../kernel.js';
+import type { Kernel, SignalSender } from '../kernel.js';
 import type { ProcessState } from '../state.js';
 import { SIGSTOP, SI_KERNEL, SI_TKILL, SI_USER } from '../abi/signals.js';
 
@@ -47,15 +47,18 @@ function maySignal(sender: ProcessState, target: ProcessState, sig: number): boo
   return s.euid === t.uid || s.euid === t.suid || s.uid === t.uid || s.uid === t.suid;
 }
 
-/** tkill/tgkill: one thread of the sandbox (the host delivers, so the handler runs for real). */
-function signalThread(ctx: SyscallContext, tid: number, sig: number): number {
+/**
+ * tkill/tgkill/rt_tgsigqueueinfo: one thread of the sandbox (the host delivers, so the handler
+ * runs for real; the sender is what the program sees in its siginfo).
+ */
+function signalThread(ctx: SyscallContext, tid: number, sig: number, sender?: SignalSender): number {
   if (sig < 0 || sig > NSIG) return -Errno.EINVAL;
   const thread = ctx.kernel.state.threads.get(tid);
   if (!thread) return -Errno.ESRCH;
   const target = ctx.kernel.state.processes.get(thread.pid);
   if (target && !maySignal(ctx.process, target, sig)) return -Errno.EPERM;
   if (sig !== 0) {
-    ctx.kernel.noteSignalSender(thread.pid, sig, { code: SI_TKILL, pid: ctx.process.pid, uid: ctx.process.creds.uid, status: -1 });
+    ctx.kernel.noteSignalSender(thread.pid, sig, sender ?? { code: SI_TKILL, pid: ctx.process.pid, uid: ctx.process.creds.uid, status: -1 });
     ctx.kernel.platform.signalThread(thread.hostTid, sig);
     ctx.kernel.interruptSignalled(new Set([thread.pid]));
   }
@@ -128,4 +131,45 @@ export function sysTgkill(ctx: SyscallContext): Outcome {
   const thread = ctx.kernel.state.threads.get(ctx.int(1));
   if (!thread || thread.pid !== ctx.int(0)) return -Errno.ESRCH;
   return signalThread(ctx, thread.tid, ctx.int(2));
+}
+
+/**
+ * The siginfo an rt_sigqueueinfo caller gives: its code, pid, uid and value are delivered as
+ * given, but only a process signalling itself may claim a code the kernel or kill would use
+ * (si_code >= 0 or SI_TKILL): EPERM, as on Linux.
+ */
+function queuedSender(ctx: SyscallContext, targetPid: number, addr: number): SignalSender | number {
+  const raw = ctx.read(addr, 32);
+  if (!raw) return -Errno.EFAULT;
+  const info = Buffer.from(raw);
+  const code = info.readInt32LE(8);
+  if ((code >= 0 || code === SI_TKILL) && targetPid !== ctx.process.pid) return -Errno.EPERM;
+  return { code, pid: info.readInt32LE(16), uid: info.readUInt32LE(20), status: -1, value: info.readBigInt64LE(24) };
+}
+
+/** rt_sigqueueinfo(tgid, sig, info): sigqueue(3)'s call, to a whole process. */
+export function sysRtSigqueueinfo(ctx: SyscallContext): Outcome {
+  const pid = ctx.int(0);
+  const sig = ctx.int(1);
+  if (sig < 0 || sig > NSIG) return -Errno.EINVAL;
+  const sender = queuedSender(ctx, pid, ctx.args[2]!);
+  if (typeof sender === 'number') return sender;
+  const target = ctx.kernel.state.processes.get(pid);
+  if (pid <= 0 || !target) return -Errno.ESRCH;
+  if (!maySignal(ctx.process, target, sig)) return -Errno.EPERM;
+  if (sig === 0 || target.status !== 'running') return 0;
+  ctx.kernel.noteSignalSender(pid, sig, sender);
+  ctx.kernel.platform.signalProcess(target.hostPid, sig);
+  ctx.kernel.interruptSignalled(new Set([pid]));
+  return 0;
+}
+
+/** rt_tgsigqueueinfo(tgid, tid, sig, info): the same, to one thread. */
+export function sysRtTgsigqueueinfo(ctx: SyscallContext): Outcome {
+  if (ctx.int(0) <= 0 || ctx.int(1) <= 0) return -Errno.EINVAL;
+  const thread = ctx.kernel.state.threads.get(ctx.int(1));
+  if (!thread || thread.pid !== ctx.int(0)) return -Errno.ESRCH;
+  const sender = queuedSender(ctx, thread.pid, ctx.args[3]!);
+  if (typeof sender === 'number') return sender;
+  return signalThread(ctx, thread.tid, ctx.int(2), sender);
 }

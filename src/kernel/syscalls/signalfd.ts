@@ -127,8 +127,9 @@ function signalfdRecord(info: Buffer, sender: SignalSender | undefined): Uint8Ar
     out.writeUInt32LE(sender ? sender.uid : info.readUInt32LE(20), 16);
   };
   const value = (): void => {
-    out.writeBigUInt64LE(info.readBigUInt64LE(24), 48); // ssi_ptr
-    out.writeInt32LE(info.readInt32LE(24), 44); // ssi_int
+    const v = sender?.value === undefined ? info.readBigUInt64LE(24) : BigInt.asUintN(64, sender.value);
+    out.writeBigUInt64LE(v, 48); // ssi_ptr
+    out.writeInt32LE(Number(BigInt.asIntN(32, v)), 44); // ssi_int
   };
   if (code > 0 && code < SI_KERNEL) {
     if (FAULT_SIGNALS.has(signo)) {

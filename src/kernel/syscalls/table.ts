@@ -27,6 +27,7 @@ import * as signal from './signal.js';
 import * as signalfd from './signalfd.js';
 import * as timerfd from './timerfd.js';
 import * as sock from './socket.js';
+import * as copy from './kernel_copy.js';
 import * as sockopt from './socket_options.js';
 import * as transfer from './socket_transfer.js';
 import * as time from './time.js';
@@ -69,8 +70,11 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   pwritev: full(io.sysPwritev),
   preadv2: partial(io.sysPreadv2, 'known RWF_* flags are accepted and ignored'),
   pwritev2: partial(io.sysPwritev2, 'known RWF_* flags are accepted and ignored (RWF_APPEND too)'),
-  sendfile: full(io.sysSendfile),
-  copy_file_range: full(io.sysCopyFileRange),
+  sendfile: full(copy.sysSendfile),
+  copy_file_range: full(copy.sysCopyFileRange),
+  splice: partial(copy.sysSplice, 'a copy through the kernel (no page moving); into a full socket it does not wait'),
+  tee: full(copy.sysTee),
+  vmsplice: partial(copy.sysVmsplice, 'writev or readv on the pipe; SPLICE_F_NONBLOCK is not applied'),
   fadvise64: full(io.sysFadvise64),
 
   // fd.ts: the fd table
@@ -248,6 +252,8 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   rt_sigpending: host('the thread\'s own pending set', signal.sysWaitsForSignal),
   tkill: partial(signal.sysTkill, 'only the sandbox\'s threads'),
   tgkill: partial(signal.sysTgkill, 'only the sandbox\'s threads'),
+  rt_sigqueueinfo: full(signal.sysRtSigqueueinfo),
+  rt_tgsigqueueinfo: full(signal.sysRtTgsigqueueinfo),
 
   // time.ts
   clock_gettime: full(time.sysClockGettime),
