@@ -125,6 +125,12 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     mount: z.string().optional(),
   }),
   z.object({ type: z.literal('OpenFileCopiedUp'), fileId: int, nodeId: int }),
+  /** A file with no name (memfd_create): it lives while an open file holds it. */
+  z.object({
+    type: z.literal('AnonymousFileCreated'), nodeId: int, mode: int, uid: int, gid: int, dev: z.bigint(), ino: z.bigint(),
+    timeNs: ns, seals: int,
+  }),
+  z.object({ type: z.literal('FileSealsSet'), nodeId: int, seals: int }),
   // An open file no fd ever got (an open of a FIFO that was interrupted while it waited).
   z.object({ type: z.literal('FileDropped'), fileId: int }),
   z.object({ type: z.literal('OverlayFifoBound'), nodeId: int, pipeId: int }),

@@ -342,6 +342,8 @@ export interface OverlayFile extends OverlayNodeBase {
   /** The contents are data[0, size); data may have spare room for appends. */
   data: Uint8Array;
   size: number;
+  /** A memfd's F_SEAL_* bits (absent: none, and no sealing allowed unless it is a memfd). */
+  seals?: number;
 }
 
 export interface OverlayDir extends OverlayNodeBase {

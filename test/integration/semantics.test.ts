@@ -113,6 +113,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
 
     o_append: [{ args: scratch() }],
     file_locks: [{ args: scratch() }],
+    memfd_seals: [{}],
     splice_tee: [{ args: scratch() }],
     o_trunc: [{ args: scratch() }],
     o_excl: [{ args: scratch() }],

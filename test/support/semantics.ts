@@ -14,6 +14,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   // open flags, fds, offsets
   'o_append',
   'file_locks',
+  'memfd_seals',
   'o_trunc',
   'o_excl',
   'open_flags',

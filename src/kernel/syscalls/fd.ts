@@ -5,6 +5,7 @@ import { Errno } from '../errno.js';
 import { closeFd, fdLimit, lookupFd, lowestFreeFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import { fcntlLock } from './file_locks.js';
+import { addSeals, getSeals } from './memfd.js';
 import { statOfFile } from './fs.js';
 import { inotifyQueuedBytes } from './inotify.js';
 import type { Outcome } from './outcome.js';
@@ -63,6 +64,7 @@ const F_GETLK = 5;
 const F_SETLK = 6;
 const F_SETLKW = 7;
 const F_DUPFD_CLOEXEC = 1030;
+const F_ADD_SEALS = 1033;
 const F_GET_SEALS = 1034;
 const F_SETPIPE_SZ = 1031;
 /** /proc/sys/fs/pipe-max-size: what an unprivileged process may ask for. */
@@ -127,7 +129,9 @@ export function sysFcntl(ctx: SyscallContext): Outcome {
       return capacity;
     }
     case F_GET_SEALS:
-      return -Errno.EINVAL;
+      return getSeals(ctx, d);
+    case F_ADD_SEALS:
+      return addSeals(ctx, d, ctx.uint(2));
     default:
       return -Errno.EINVAL;
   }

@@ -6,6 +6,7 @@ import { Errno } from '../errno.js';
 import { lookupFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import { MAX_MEM_FILE, memFile } from './mem_file.js';
+import { sealsAllow } from './memfd.js';
 import type { Outcome } from './outcome.js';
 import { copyUp, inOverlay, mayAccess, nowNs } from './overlay_ops.js';
 import { AT_FDCWD, resolveAt } from './paths.js';
@@ -50,6 +51,8 @@ export function sysFtruncate(ctx: SyscallContext): Outcome {
   const node = memFile(ctx, d.file);
   if (!node) return truncateBound(ctx, d.file, length);
   if (length > MAX_MEM_FILE) return -Errno.EFBIG;
+  const sealed = sealsAllow(node, { end: length });
+  if (sealed < 0) return sealed;
   ctx.emit({ type: 'OverlayTruncated', nodeId: node.id, size: length, timeNs: nowNs() });
   fsNotifyNode(ctx, IN_MODIFY, d.file.path, node);
   return 0;
@@ -76,6 +79,8 @@ export function sysFallocate(ctx: SyscallContext): Outcome {
   if (!node) return d.file.kind === 'host' ? allocateBound(ctx, d.file, mode, offset, len) : -Errno.ENODEV;
   const end = offset + len;
   if (end > MAX_MEM_FILE) return -Errno.EFBIG;
+  const sealed = sealsAllow(node, { write: (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) !== 0, end: mode & FALLOC_FL_KEEP_SIZE ? node.size : Math.max(end, node.size) });
+  if (sealed < 0) return sealed;
   const time = nowNs();
   if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
     // The range reads back as zeros: write them (within the file, unless the size may grow).

@@ -6,6 +6,7 @@ import type { OpenFile, OverlayFile } from '../state.js';
 import type { SyscallContext } from './context.js';
 import { nowNs } from './overlay_ops.js';
 import { fsNotifyNode } from './fs_notify.js';
+import { sealsAllow } from './memfd.js';
 import { IN_ACCESS, IN_MODIFY } from '../abi/inotify.js';
 
 const O_APPEND = 0o2000;
@@ -38,6 +39,8 @@ export function writeMem(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, po
   if (!node) return -Errno.EBADF;
   const at = (d.file.flags & O_APPEND) !== 0 ? node.size : (position ?? d.file.offset);
   if (at + bytes.length > MAX_MEM_FILE) return -Errno.EFBIG;
+  const sealed = sealsAllow(node, { write: true, end: at + bytes.length });
+  if (sealed < 0) return sealed;
   ctx.emit({ type: 'OverlayWritten', nodeId: node.id, offset: at, bytes, timeNs: nowNs() });
   if (position === null) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: at + bytes.length });
   fsNotifyNode(ctx, IN_MODIFY, d.file.path, node);

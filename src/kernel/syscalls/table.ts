@@ -17,6 +17,7 @@ import * as locks from './file_locks.js';
 import * as inotify from './inotify.js';
 import * as io from './io.js';
 import * as misc from './misc.js';
+import * as memfd from './memfd.js';
 import * as mm from './mm.js';
 import * as sched from './scheduling.js';
 import type { Outcome } from './outcome.js';
@@ -72,6 +73,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   pwritev2: partial(io.sysPwritev2, 'known RWF_* flags are accepted and ignored (RWF_APPEND too)'),
   sendfile: full(copy.sysSendfile),
   copy_file_range: full(copy.sysCopyFileRange),
+  memfd_create: partial(memfd.sysMemfdCreate, 'no MFD_HUGETLB (EINVAL); its MAP_SHARED mappings are shared with the children forked after them, as for any file of the overlay; F_SEAL_WRITE does not check existing writable mappings'),
   splice: partial(copy.sysSplice, 'a copy through the kernel (no page moving); into a full socket it does not wait'),
   tee: full(copy.sysTee),
   vmsplice: partial(copy.sysVmsplice, 'writev or readv on the pipe; SPLICE_F_NONBLOCK is not applied'),
@@ -82,7 +84,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   dup: full(fd.sysDup),
   dup2: full(fd.sysDup2),
   dup3: full(fd.sysDup3),
-  fcntl: partial(fd.sysFcntl, 'record locks (POSIX and OFD) within the sandbox, without deadlock detection (EDEADLK); no leases, seals, F_SETOWN signals'),
+  fcntl: partial(fd.sysFcntl, 'record locks (POSIX and OFD) within the sandbox, without deadlock detection (EDEADLK); seals on memfds; no leases, F_SETOWN signals'),
   flock: full(locks.sysFlock),
   lseek: full(fd.sysLseek),
   ioctl: partial(fd.sysIoctl, 'terminal requests on stdio (tsvisor\'s terminal) and on ptys (termios, window size, job control, TIOCGPTN/TIOCSPTLCK/TIOCGPTPEER; no packet mode), FIONREAD, FIONBIO, FIOCLEX'),

@@ -95,6 +95,8 @@ function ensureCapacity(data: Uint8Array, size: number): Uint8Array {
 export const overlayReducers: ReducerTable<
   | 'OverlayCopiedUp'
   | 'OverlayNodeCreated'
+  | 'AnonymousFileCreated'
+  | 'FileSealsSet'
   | 'OverlayWritten'
   | 'OverlayTruncated'
   | 'OverlayAttrsSet'
@@ -120,6 +122,18 @@ export const overlayReducers: ReducerTable<
     const times = { atimeNs: e.timeNs, mtimeNs: e.timeNs, ctimeNs: e.timeNs };
     attach(state, e.parent, e.name, makeNode(e, times, e.target === undefined ? {} : { target: e.target }), e.mount);
     if (e.parent !== 0) touchDir(dirOf(state.overlay, e.parent), e.timeNs);
+  },
+  AnonymousFileCreated(state, e) {
+    const overlay = state.overlay;
+    overlay.nodes.set(e.nodeId, {
+      id: e.nodeId, kind: 'file', mode: e.mode, uid: e.uid, gid: e.gid, nlink: 0, dev: e.dev, ino: e.ino,
+      atimeNs: e.timeNs, mtimeNs: e.timeNs, ctimeNs: e.timeNs, data: new Uint8Array(0), size: 0, seals: e.seals,
+    });
+    overlay.nextNodeId = Math.max(overlay.nextNodeId, e.nodeId + 1);
+  },
+  FileSealsSet(state, e) {
+    const node = nodeOf(state.overlay, e.nodeId);
+    if (node.kind === 'file') node.seals = e.seals;
   },
   OverlayWritten(state, e) {
     const node = nodeOf(state.overlay, e.nodeId);
