@@ -84,7 +84,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('FileOpened'),
     fileId: int,
-    kind: z.enum(['stdio', 'host', 'mem', 'dir', 'dev', 'pipe', 'epoll', 'eventfd', 'timerfd', 'socket', 'synthetic', 'pty-master', 'pty-slave', 'signalfd', 'inotify']),
+    kind: z.enum(['stdio', 'host', 'mem', 'dir', 'dev', 'pipe', 'epoll', 'eventfd', 'timerfd', 'socket', 'synthetic', 'pty-master', 'pty-slave', 'signalfd', 'inotify', 'pidfd']),
     path: z.string(), flags: int,
     hostFd: int.optional(), pipeId: int.optional(), objectId: int.optional(), nodeId: int.optional(),
   }),

@@ -21,6 +21,7 @@ import { SYS, syscallName } from './syscalls/numbers.js';
 import { SYSCALL_TABLE } from './syscalls/table.js';
 import { SIGNAL_WAKE_KEY } from './syscalls/signalfd.js';
 import { LOCKS_WAKE_KEY, releaseOnClose } from './syscalls/file_locks.js';
+import { pidfdWakeKey } from './syscalls/pidfd.js';
 import { hostFlags, stdioFiles } from './fd/stdio.js';
 import type { HostRoot } from './vfs/path_walk.js';
 import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
@@ -1015,6 +1016,7 @@ export class Kernel {
     leaderExiting(this, process);
     this.closeFds(process, [...process.fds.keys()]);
     this.emit({ type: 'ProcessExited', pid: process.pid, waitStatus });
+    this.notify(pidfdWakeKey(process.pid));
     if (process.pid === 1) {
       this.end(waitStatus);
       return;

@@ -100,7 +100,7 @@ export interface MemoryState {
  */
 export type OpenFileKind =
   | 'stdio' | 'host' | 'mem' | 'dir' | 'dev' | 'pipe' | 'epoll' | 'eventfd' | 'timerfd' | 'socket' | 'synthetic'
-  | 'pty-master' | 'pty-slave' | 'signalfd' | 'inotify';
+  | 'pty-master' | 'pty-slave' | 'signalfd' | 'inotify' | 'pidfd';
 
 /** An open file description: what an fd refers to, shared by dup'ed fds. */
 export interface OpenFile {
@@ -117,7 +117,7 @@ export interface OpenFile {
   hostFd?: number;
   /** For 'pipe': which pipe. */
   pipeId?: number;
-  /** For 'epoll', 'eventfd', 'timerfd', 'socket': which kernel object; for 'pty-master', 'pty-slave': the pty's index. */
+  /** For 'epoll', 'eventfd', 'timerfd', 'socket': which kernel object; for 'pty-master', 'pty-slave': the pty's index; for 'pidfd': the pid. */
   objectId?: number;
   /** For 'mem': which overlay node (it outlives its names while open). */
   nodeId?: number;

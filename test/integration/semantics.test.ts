@@ -175,6 +175,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     inet_loopback: [{}],
     sched_nice: [{}],
     sigqueue_value: [{}],
+    pidfd_wait: [{}],
 
     threads_join: [{}],
     mutex_counter: [{}],

@@ -39,6 +39,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'wait_stopped',
   'waitpid_nohang',
   'waitid_pid',
+  'pidfd_wait',
   'exec_chain',
   'cloexec_exec',
   'exec_signals',

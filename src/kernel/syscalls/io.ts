@@ -139,6 +139,7 @@ export function readFile(
     case 'inotify':
       return readInotify(ctx, d, count, deliver);
     case 'epoll':
+    case 'pidfd':
       return -Errno.EINVAL;
     case 'synthetic': {
       const content = ctx.kernel.host.content(file.id);
@@ -210,6 +211,7 @@ export function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, p
     case 'epoll':
     case 'signalfd':
     case 'inotify':
+    case 'pidfd':
       return -Errno.EINVAL;
     case 'dir':
       return -Errno.EISDIR;

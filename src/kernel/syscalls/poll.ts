@@ -1,4 +1,5 @@
 // poll, ppoll, select, pselect6: readiness of the sandbox's fds, waiting when none is ready.
+import { pidfdReadable, pidfdWakeKey } from './pidfd.js';
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
@@ -39,6 +40,7 @@ export function wakeKeysOf(file: OpenFile): string[] {
   if (isPty(file)) return [ptyKey(file.objectId!)];
   if (file.kind === 'eventfd' || file.kind === 'timerfd' || file.kind === 'socket') return [`${file.kind}:${file.objectId}`];
   if (file.kind === 'signalfd') return [SIGNAL_WAKE_KEY];
+  if (file.kind === 'pidfd') return [pidfdWakeKey(file.objectId!)];
   if (file.kind === 'inotify') return [inotifyWakeKey(file.objectId!)];
   return [];
 }
@@ -76,6 +78,8 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
       }
       return r & want;
     }
+    case 'pidfd':
+      return pidfdReadable(ctx, file) ? (POLLIN | POLLRDNORM) & want : 0;
     case 'signalfd':
       return signalfdReadable(ctx, file) ? (POLLIN | POLLRDNORM) & want : 0;
     case 'inotify':

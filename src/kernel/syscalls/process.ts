@@ -1,4 +1,5 @@
 // Process identity and lifecycle: pids (virtual), credentials, exit, execve, limits, prctl.
+import { pidfdProcess } from './pidfd.js';
 import { Errno } from '../errno.js';
 import { ExecError, prepareExec } from '../loader/exec.js';
 import type { SyscallContext } from './context.js';
@@ -398,6 +399,7 @@ const __WCLONE = 0x80000000;
 const P_ALL = 0;
 const P_PID = 1;
 const P_PGID = 2;
+const P_PIDFD = 3;
 
 /** The caller's children that match a wait4 pid argument. */
 function matchingChildren(ctx: SyscallContext, pid: number) {
@@ -478,7 +480,11 @@ export function sysWaitid(ctx: SyscallContext): Outcome {
   if (idtype === P_ALL) pid = -1;
   else if (idtype === P_PID) pid = id > 0 ? id : Number.NaN;
   else if (idtype === P_PGID) pid = id === 0 ? 0 : -id;
-  else return -Errno.EINVAL;
+  else if (idtype === P_PIDFD) {
+    const named = pidfdProcess(ctx, id);
+    if (typeof named === 'number') return named;
+    pid = named.pid;
+  } else return -Errno.EINVAL;
   if (Number.isNaN(pid)) return -Errno.EINVAL;
   let reported = false;
   const r = waitFor(ctx, pid, options, (child) => {

@@ -40,7 +40,7 @@ const SIGCONT = 18;
  * Linux's kill permission: root may signal anyone; others the processes whose real or saved
  * uid is their real or effective uid; SIGCONT any process of the same session.
  */
-function maySignal(sender: ProcessState, target: ProcessState, sig: number): boolean {
+export function maySignal(sender: ProcessState, target: ProcessState, sig: number): boolean {
   const s = sender.creds;
   const t = target.creds;
   if (s.euid === 0 || (sig === SIGCONT && sender.sid === target.sid)) return true;
@@ -51,7 +51,7 @@ function maySignal(sender: ProcessState, target: ProcessState, sig: number): boo
  * tkill/tgkill/rt_tgsigqueueinfo: one thread of the sandbox (the host delivers, so the handler
  * runs for real; the sender is what the program sees in its siginfo).
  */
-function signalThread(ctx: SyscallContext, tid: number, sig: number, sender?: SignalSender): number {
+export function signalThread(ctx: SyscallContext, tid: number, sig: number, sender?: SignalSender): number {
   if (sig < 0 || sig > NSIG) return -Errno.EINVAL;
   const thread = ctx.kernel.state.threads.get(tid);
   if (!thread) return -Errno.ESRCH;
@@ -63,6 +63,31 @@ function signalThread(ctx: SyscallContext, tid: number, sig: number, sender?: Si
     ctx.kernel.interruptSignalled(new Set([thread.pid]));
   }
   return 0;
+}
+
+/**
+ * Signals processes as `sender`: ESRCH when there are none, and those the caller may not
+ * signal are left out (none at all is EPERM). A zombie can still be signalled (nothing
+ * happens), as on Linux.
+ */
+function signalProcesses(ctx: SyscallContext, targets: ProcessState[], sig: number, sender: SignalSender): number {
+  if (targets.length === 0) return -Errno.ESRCH;
+  const allowed = targets.filter((p) => maySignal(ctx.process, p, sig));
+  if (allowed.length === 0) return -Errno.EPERM;
+  if (sig === 0) return 0;
+  for (const p of allowed) {
+    if (p.status !== 'running') continue;
+    ctx.kernel.noteSignalSender(p.pid, sig, sender);
+    ctx.kernel.platform.signalProcess(p.hostPid, sig);
+  }
+  ctx.kernel.interruptSignalled(new Set(allowed.map((p) => p.pid)));
+  return 0;
+}
+
+/** Signals every running process of group pgid (kill(-pgid), pidfd_send_signal's group scope). */
+export function signalGroup(ctx: SyscallContext, pgid: number, sig: number, sender: SignalSender): number {
+  if (sig < 0 || sig > NSIG) return -Errno.EINVAL;
+  return signalProcesses(ctx, processGroup(ctx.kernel, pgid), sig, sender);
 }
 
 /**
@@ -80,19 +105,7 @@ export function sysKill(ctx: SyscallContext): Outcome {
   else if (pid === 0) targets = running.filter((p) => p.pgid === ctx.process.pgid);
   else if (pid === -1) targets = running.filter((p) => p.pid !== 1 && p.pid !== ctx.process.pid);
   else targets = running.filter((p) => p.pgid === -pid);
-  if (targets.length === 0) return -Errno.ESRCH;
-  // The processes the caller may not signal are left out; none at all is EPERM.
-  targets = targets.filter((p) => maySignal(ctx.process, p, sig));
-  if (targets.length === 0) return -Errno.EPERM;
-  if (sig === 0) return 0;
-  for (const p of targets) {
-    // A zombie can still be signalled (nothing happens), as on Linux.
-    if (p.status !== 'running') continue;
-    ctx.kernel.noteSignalSender(p.pid, sig, { code: SI_USER, pid: ctx.process.pid, uid: ctx.process.creds.uid, status: -1 });
-    ctx.kernel.platform.signalProcess(p.hostPid, sig);
-  }
-  ctx.kernel.interruptSignalled(new Set(targets.map((p) => p.pid)));
-  return 0;
+  return signalProcesses(ctx, targets, sig, { code: SI_USER, pid: ctx.process.pid, uid: ctx.process.creds.uid, status: -1 });
 }
 
 /**
@@ -138,13 +151,26 @@ export function sysTgkill(ctx: SyscallContext): Outcome {
  * given, but only a process signalling itself may claim a code the kernel or kill would use
  * (si_code >= 0 or SI_TKILL): EPERM, as on Linux.
  */
-function queuedSender(ctx: SyscallContext, targetPid: number, addr: number): SignalSender | number {
+export function queuedSender(ctx: SyscallContext, targetPid: number, addr: number): SignalSender | number {
   const raw = ctx.read(addr, 32);
   if (!raw) return -Errno.EFAULT;
   const info = Buffer.from(raw);
   const code = info.readInt32LE(8);
   if ((code >= 0 || code === SI_TKILL) && targetPid !== ctx.process.pid) return -Errno.EPERM;
   return { code, pid: info.readInt32LE(16), uid: info.readUInt32LE(20), status: -1, value: info.readBigInt64LE(24) };
+}
+
+/** Sends sig to one process of the sandbox as `sender` (rt_sigqueueinfo, pidfd_send_signal). */
+export function sendToProcess(ctx: SyscallContext, pid: number, sig: number, sender: SignalSender): number {
+  if (sig < 0 || sig > NSIG) return -Errno.EINVAL;
+  const target = ctx.kernel.state.processes.get(pid);
+  if (pid <= 0 || !target || target.status !== 'running') return -Errno.ESRCH;
+  if (!maySignal(ctx.process, target, sig)) return -Errno.EPERM;
+  if (sig === 0) return 0;
+  ctx.kernel.noteSignalSender(pid, sig, sender);
+  ctx.kernel.platform.signalProcess(target.hostPid, sig);
+  ctx.kernel.interruptSignalled(new Set([pid]));
+  return 0;
 }
 
 /** rt_sigqueueinfo(tgid, sig, info): sigqueue(3)'s call, to a whole process. */
@@ -154,14 +180,7 @@ export function sysRtSigqueueinfo(ctx: SyscallContext): Outcome {
   if (sig < 0 || sig > NSIG) return -Errno.EINVAL;
   const sender = queuedSender(ctx, pid, ctx.args[2]!);
   if (typeof sender === 'number') return sender;
-  const target = ctx.kernel.state.processes.get(pid);
-  if (pid <= 0 || !target) return -Errno.ESRCH;
-  if (!maySignal(ctx.process, target, sig)) return -Errno.EPERM;
-  if (sig === 0 || target.status !== 'running') return 0;
-  ctx.kernel.noteSignalSender(pid, sig, sender);
-  ctx.kernel.platform.signalProcess(target.hostPid, sig);
-  ctx.kernel.interruptSignalled(new Set([pid]));
-  return 0;
+  return sendToProcess(ctx, pid, sig, sender);
 }
 
 /** rt_tgsigqueueinfo(tgid, tid, sig, info): the same, to one thread. */

@@ -21,6 +21,7 @@ import * as memfd from './memfd.js';
 import * as mm from './mm.js';
 import * as sched from './scheduling.js';
 import type { Outcome } from './outcome.js';
+import * as pidfd from './pidfd.js';
 import * as pipe from './pipe.js';
 import * as poll from './poll.js';
 import * as proc from './process.js';
@@ -256,6 +257,9 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   tgkill: partial(signal.sysTgkill, 'only the sandbox\'s threads'),
   rt_sigqueueinfo: full(signal.sysRtSigqueueinfo),
   rt_tgsigqueueinfo: full(signal.sysRtTgsigqueueinfo),
+  pidfd_open: partial(pidfd.sysPidfdOpen, 'process fds only (no PIDFD_THREAD); clone\'s CLONE_PIDFD is not offered'),
+  pidfd_send_signal: full(pidfd.sysPidfdSendSignal),
+  pidfd_getfd: full(pidfd.sysPidfdGetfd),
 
   // time.ts
   clock_gettime: full(time.sysClockGettime),
