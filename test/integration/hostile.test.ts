@@ -38,14 +38,9 @@ import {
  * stderr), and so do syscall numbers that do not exist (as natively).
  */
 const UNSUPPORTED_CALLS: Readonly<Record<string, string>> = {
-  'unsupported memfd_create name B1': 'memfd_create',
-  'unsupported flock bad fd': 'flock',
-  'unsupported msync unmapped': 'msync',
-  'unsupported mlock unmapped': 'mlock',
-  'unsupported getpriority bad which': 'getpriority',
-  'unsupported sched_getparam B1': 'sched_getparam',
   'unsupported get_robust_list B1': 'get_robust_list',
-  'unsupported splice bad fd': 'splice',
+  'unsupported mq_open name B1': 'mq_open',
+  'unsupported shmat bad id': 'shmat',
 };
 
 /** The report lines tsvisor prints for hostile_garbage, in order of first use. */

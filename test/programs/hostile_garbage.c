@@ -434,15 +434,21 @@ int main(void) {
   T("signalfd4 mask B1", SYS_signalfd4, -1, B1, 8, 0);
   T("inotify_add_watch bad fd", SYS_inotify_add_watch, 9999, B1, 0);
 
+  /* memfd, locks, memory, scheduling, splice */
+  T("memfd_create name B1", SYS_memfd_create, B1, 0);
+  T("flock bad fd", SYS_flock, 9999, LOCK_EX);
+  T("msync unmapped", SYS_msync, U, 4096, MS_SYNC);
+  T("mlock unmapped", SYS_mlock, U, 4096);
+  T("getpriority bad which", SYS_getpriority, 99, 0);
+  T("sched_getparam B1", SYS_sched_getparam, 0, B1);
+  T("splice bad fd", SYS_splice, 9999, NULL, 9999, NULL, 16, 0);
+  T("pidfd_open bad flags", SYS_pidfd_open, 1, 0xffff);
+  T("rt_sigqueueinfo info B1", SYS_rt_sigqueueinfo, 1, SIGUSR1, B1);
+
   /* syscalls tsvisor does not implement (ENOSYS there, and one report line per name) */
-  T("unsupported memfd_create name B1", SYS_memfd_create, B1, 0);
-  T("unsupported flock bad fd", SYS_flock, 9999, LOCK_EX);
-  T("unsupported msync unmapped", SYS_msync, U, 4096, MS_SYNC);
-  T("unsupported mlock unmapped", SYS_mlock, U, 4096);
-  T("unsupported getpriority bad which", SYS_getpriority, 99, 0);
-  T("unsupported sched_getparam B1", SYS_sched_getparam, 0, B1);
   T("unsupported get_robust_list B1", SYS_get_robust_list, 0, B1, B1);
-  T("unsupported splice bad fd", SYS_splice, 9999, NULL, 9999, NULL, 16, 0);
+  T("unsupported mq_open name B1", SYS_mq_open, B1, 0, 0, NULL);
+  T("unsupported shmat bad id", SYS_shmat, -1, NULL, 0);
   T("syscall number -1", -1L);
   T("syscall number 100000", 100000L);
 
