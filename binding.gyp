@@ -27,6 +27,13 @@
       "ldflags": ["-static", "-nostdlib", "-no-pie", "-Wl,-Ttext-segment=0x6fff00000000", "-Wl,--build-id=none", "-Wl,-z,noexecstack"],
       "ldflags!": ["-pthread", "-rdynamic"],
       "libraries!": ["-lpthread"]
+    },
+    {
+      "target_name": "tsvisor_runc",
+      "type": "executable",
+      "sources": ["native/runc/front_end.cc", "native/runc/json.cc", "native/runc/control_client.cc", "native/runc/runtime_log.cc"],
+      "cflags_cc": ["-std=c++20", "-O2", "-Wall", "-Wextra", "-fno-exceptions"],
+      "cflags_cc!": ["-fno-rtti", "-std=gnu++17", "-std=gnu++20"]
     }
   ]
 }

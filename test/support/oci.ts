@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const RUNC_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'tsvisor-runc.js');
+export const RUNC_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'tsvisor-runc');
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p) && /statically linked/.test(spawnSync('file', [p], { encoding: 'utf8' }).stdout ?? ''));
 
 /** Why the OCI tests cannot run here (no static busybox), or null. */
