@@ -74,6 +74,12 @@ ControlAnswer controlRequest(const std::string& socketPath, const std::string& r
       answer.outcome = ControlAnswer::Outcome::Answered;
       answer.type = type->text;
       answer.message = message && message->isString() ? message->text : "";
+      // 'done' and 'error' end a request: the answer is in, whenever the sandbox gets round to
+      // closing the connection (start's reply may come just before pid 1 runs on).
+      if (type->text == "done" || type->text == "error") {
+        close(sock);
+        return answer;
+      }
     }
   }
   close(sock);

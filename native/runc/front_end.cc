@@ -3,7 +3,7 @@
 // kill, delete, pause, resume), from the runtime's state files and the sandbox's control
 // socket, so that each costs a few milliseconds instead of a node start-up; everything else,
 // and any case it does not take on (an error to word, hooks to run, a console socket...), it
-// hands to the node runtime (bin/tsvisor-runc.js) by exec'ing node with the same argv, before
+// hands to the node runtime (bin/tsvisor-runc-node.cjs) by exec'ing node with the same argv, before
 // doing anything. create starts the sandbox process (node) itself and waits for its readiness
 // line. What it reads and sends mirrors src/oci (container_state.ts, the commands) and
 // src/sandbox (registry.ts, control_protocol.ts); test/integration/oci_front_end.test.ts checks
@@ -44,13 +44,13 @@ constexpr int kStopWaitMs = 10000;
 
 char** gArgv;
 
-/** bin/tsvisor-runc.js of this build (build/Release/tsvisor_runc), or "" when it cannot tell. */
+/** bin/tsvisor-runc-node.cjs of this build (build/Release/tsvisor_runc), or "" when it cannot tell. */
 std::string scriptPath() {
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n <= 0) return "";
   exe[n] = 0;
-  return std::filesystem::path(exe).parent_path().parent_path().parent_path() / "bin" / "tsvisor-runc.js";
+  return std::filesystem::path(exe).parent_path().parent_path().parent_path() / "bin" / "tsvisor-runc-node.cjs";
 }
 
 /** Hands the whole command to the node runtime, whose behaviour it is. */
