@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The runtime the engines call: the native front-end (native/runc), which runs RUNC_NODE for the rest. */
 export const RUNC_BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'tsvisor-runc');
+/** The node runtime alone (every command). */
+export const RUNC_NODE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'tsvisor-runc-node.cjs');
 const BUSYBOX = ['/usr/bin/busybox', '/bin/busybox'].find((p) => existsSync(p) && /statically linked/.test(spawnSync('file', [p], { encoding: 'utf8' }).stdout ?? ''));
 
 /** Why the OCI tests cannot run here (no static busybox), or null. */
