@@ -1,6 +1,6 @@
 // Issue 6's start-up number: wall time of `ctr run --rm IMAGE ID echo hi` under a private
 // containerd with runc, tsvisor (bin/tsvisor-runc) and runsc (ptrace platform), medians of a
-// few runs after a warm-up. Target: tsvisor within 1.2x of runc and faster than runsc.
+// few alternated rounds after a warm-up one. Target: tsvisor within 1.2x of runc and faster than runsc.
 // `npm run bench` measures it once, unpinned (workload oci-startup); skipped with the reason
 // where containerd or ctr is missing. Run alone: node dist/bench/oci_startup.js [RUNS] (needs
 // root, containerd, ctr, busybox-static).
@@ -43,26 +43,26 @@ export function measureOciStartup(runs: number): OciStartupResult | string {
       chmodSync(wrapper, 0o755);
       runtimes.set('runsc', wrapper);
     }
+    // Rounds of one run per runtime, alternated, so that the machine's load (shared, noisy)
+    // weighs on each alike; the first round warms caches and is not counted.
     const medians = new Map<string, number | string>();
-    let n = 0;
+    const times = new Map<string, number[]>();
     for (const [name, bin] of runtimes) {
-      if (!bin) {
-        medians.set(name, 'not installed');
-        continue;
-      }
-      const times: number[] = [];
-      for (let i = 0; i <= runs; i++) {
+      if (!bin) medians.set(name, 'not installed');
+      else times.set(name, []);
+    }
+    let n = 0;
+    for (let i = 0; i <= runs; i++) {
+      for (const [name, bin] of runtimes) {
+        if (!bin || medians.has(name)) continue;
         const started = process.hrtime.bigint();
         const r = ctr.client(['run', '--rm', '--runc-binary', bin, image, `b${n++}`, 'echo', 'hi']);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        if (r.status !== 0 || r.stdout !== 'hi\n') {
-          medians.set(name, `failed: ${r.stderr.trim().split('\n')[0]}`);
-          break;
-        }
-        if (i > 0) times.push(ms); // the first run warms caches
+        if (r.status !== 0 || r.stdout !== 'hi\n') medians.set(name, `failed: ${r.stderr.trim().split('\n')[0]}`);
+        else if (i > 0) times.get(name)!.push(ms);
       }
-      if (!medians.has(name)) medians.set(name, times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!);
     }
+    for (const [name, t] of times) if (!medians.has(name)) medians.set(name, t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
     return { medians };
   } catch (err) {
     return `failed: ${(err as Error).message}`;
