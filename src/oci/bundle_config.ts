@@ -100,7 +100,9 @@ export function loadBundleConfig(bundle: string): BundleConfig {
   } catch (err) {
     throw new OciError(`${file}: not valid JSON: ${(err as Error).message}`);
   }
-  const parsed = BundleConfigSchema.safeParse(json);
+  // Checked once per process: zod's generated fast path (source built and compiled for each
+  // object schema on its first parse) would never pay for itself.
+  const parsed = BundleConfigSchema.safeParse(json, { jitless: true });
   if (!parsed.success) throw new OciError(`${file}: ${describeIssue(parsed.error.issues[0]!)}`);
   return parsed.data;
 }
