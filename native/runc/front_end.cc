@@ -511,6 +511,11 @@ class Runtime {
     pid_t child = fork();
     if (child < 0) return fail(std::string("cannot start the sandbox process: ") + strerror(errno));
     if (child == 0) {
+      // As node's spawn (libuv) leaves a child: default dispositions, nothing blocked.
+      for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+      sigset_t none;
+      sigemptyset(&none);
+      sigprocmask(SIG_SETMASK, &none, nullptr);
       setsid();
       // A closed stdio fd becomes /dev/null, as node's spawn makes it ('ignore').
       for (int fd = 0; fd < 3; fd++) {
