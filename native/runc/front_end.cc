@@ -533,15 +533,27 @@ class Runtime {
       _exit(127);
     }
     close(ready[1]);
+    // The line, or the end of the pipe, or the child's exit (its pidfd: a process it started
+    // may still hold the pipe's other end).
+    int pidfd = static_cast<int>(syscall(SYS_pidfd_open, child, 0));
     std::string line;
     char buf[4096];
-    for (;;) {
+    bool exited = false;
+    while (line.find('\n') == std::string::npos) {
+      pollfd fds[2] = {{ready[0], POLLIN, 0}, {pidfd, POLLIN, 0}};
+      int count = poll(fds, exited || pidfd < 0 ? 1 : 2, exited ? 0 : -1);
+      if (count < 0 && errno == EINTR) continue;
+      if (count <= 0) break;  // exited, and nothing more to read
+      if (fds[0].revents == 0) {
+        exited = true;
+        continue;
+      }
       ssize_t n = read(ready[0], buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
       line.append(buf, static_cast<size_t>(n));
-      if (line.find('\n') != std::string::npos) break;
     }
+    if (pidfd >= 0) close(pidfd);
     close(ready[0]);
     size_t nl = line.find('\n');
     if (nl == std::string::npos) {
