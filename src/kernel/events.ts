@@ -71,6 +71,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('LocksReleased'), owner: z.string(), inode: z.string() }),
   z.object({ type: z.literal('SchedulingSet'), pid: int, scheduling: z.object({ nice: int, policy: int, priority: int }) }),
   z.object({ type: z.literal('PersonalitySet'), pid: int, persona: int }),
+  z.object({ type: z.literal('SeccompFiltered'), pid: int }),
   /** A restored sandbox: the thread now runs on a new host stub thread. */
   z.object({ type: z.literal('ThreadRehosted'), tid: int, hostTid: int }),
   z.object({ type: z.literal('ProcessReaped'), pid: int }),

@@ -67,6 +67,8 @@ export interface ProcessState {
   scheduling?: Scheduling;
   /** personality(2)'s persona, once set (absent: PER_LINUX, 0). */
   personality?: number;
+  /** The program installed a seccomp filter of its own (it is inherited, and never removed). */
+  seccompFiltered?: boolean;
 }
 
 export interface Scheduling {

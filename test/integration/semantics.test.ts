@@ -176,6 +176,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     sched_nice: [{}],
     sigqueue_value: [{}],
     pidfd_wait: [{}],
+    seccomp_filter: [{}],
 
     threads_join: [{}],
     mutex_counter: [{}],

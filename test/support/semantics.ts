@@ -58,6 +58,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'clock_nanosleep_rel',
   'signalfd_read',
   'sigqueue_value',
+  'seccomp_filter',
   'sched_nice',
   // sockets
   'inet_loopback',

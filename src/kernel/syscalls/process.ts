@@ -1,4 +1,5 @@
 // Process identity and lifecycle: pids (virtual), credentials, exit, execve, limits, prctl.
+import { SECCOMP_MODE_FILTER, installFilter } from './seccomp.js';
 import { pidfdProcess } from './pidfd.js';
 import { Errno } from '../errno.js';
 import { ExecError, prepareExec } from '../loader/exec.js';
@@ -128,6 +129,7 @@ const PR_SET_DUMPABLE = 4;
 const PR_SET_NAME = 15;
 const PR_GET_NAME = 16;
 const PR_GET_SECCOMP = 21;
+const PR_SET_SECCOMP = 22;
 const PR_CAPBSET_READ = 23;
 const PR_SET_NO_NEW_PRIVS = 38;
 const PR_GET_NO_NEW_PRIVS = 39;
@@ -160,7 +162,9 @@ export function sysPrctl(ctx: SyscallContext): Outcome {
       return ctx.write(ctx.args[1]!, out) ? 0 : -Errno.EFAULT;
     }
     case PR_GET_SECCOMP:
-      return 0;
+      return ctx.process.seccompFiltered ? SECCOMP_MODE_FILTER : 0;
+    case PR_SET_SECCOMP:
+      return ctx.args[1]! === SECCOMP_MODE_FILTER ? installFilter(ctx, 0, ctx.args[2]!) : -Errno.EINVAL;
     case PR_CAPBSET_READ:
       return ctx.args[1]! >= 0 && ctx.args[1]! <= CAP_LAST_CAP ? 1 : -Errno.EINVAL;
     case PR_SET_NO_NEW_PRIVS:

@@ -20,6 +20,7 @@ import * as misc from './misc.js';
 import * as memfd from './memfd.js';
 import * as mm from './mm.js';
 import * as sched from './scheduling.js';
+import * as seccomp from './seccomp.js';
 import type { Outcome } from './outcome.js';
 import * as pidfd from './pidfd.js';
 import * as pipe from './pipe.js';
@@ -233,7 +234,8 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   setsid: full(proc.sysSetsid),
   set_tid_address: full(proc.sysSetTidAddress),
   arch_prctl: host('ARCH_SET_FS runs untrapped; GS and GET_* run on the host too', proc.sysArchPrctl),
-  prctl: partial(proc.sysPrctl, 'names, dumpable, pdeathsig (accepted), no_new_privs, capbset'),
+  prctl: partial(proc.sysPrctl, 'names, dumpable, pdeathsig (accepted), no_new_privs, capbset, seccomp filters'),
+  seccomp: partial(seccomp.sysSeccomp, 'the program\'s filters are made on the host, after tsvisor\'s; no strict mode, no NEW_LISTENER; a checkpoint does not carry them'),
   prlimit64: partial(proc.sysPrlimit64, 'limits are recorded; enforcement is per resource'),
   getrlimit: partial(proc.sysGetrlimit, 'as prlimit64'),
   setrlimit: partial(proc.sysSetrlimit, 'as prlimit64'),
