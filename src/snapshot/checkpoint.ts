@@ -51,6 +51,9 @@ function hostFileRefs(kernel: Kernel): HostFileRef[] {
 
 export async function checkpoint(kernel: Kernel, command: readonly string[], opts: CheckpointOptions): Promise<CheckpointSummary> {
   const sandbox = describeSandbox(kernel, command);
+  // A restored process would run without the seccomp filter it gave itself: refuse, before anything stops.
+  const filtered = [...kernel.state.processes.values()].find((p) => p.status === 'running' && p.seccompFiltered);
+  if (filtered) throw new Error(`process ${filtered.pid} (${filtered.comm || filtered.exe}) installed a seccomp filter of its own, which a checkpoint cannot carry`);
   const started = Date.now();
   const writer = ImageWriter.create(opts.imageDir);
   let frozen: FrozenThread[];

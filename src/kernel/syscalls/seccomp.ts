@@ -4,7 +4,7 @@
 // only take syscalls away from itself: it is made on the host as the program asked. Not
 // offered: SECCOMP_FILTER_FLAG_NEW_LISTENER (its notification fd would be a host fd beside
 // the kernel's fd table) and strict mode (it would kill the process at the first call the
-// kernel makes in it on its behalf). A checkpoint does not carry the program's filters.
+// kernel makes in it on its behalf). A checkpoint cannot carry the program's filters: it refuses.
 import { Errno } from '../errno.js';
 import type { SyscallContext } from './context.js';
 import { hostRuns, type Outcome } from './outcome.js';

@@ -235,7 +235,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   set_tid_address: full(proc.sysSetTidAddress),
   arch_prctl: host('ARCH_SET_FS runs untrapped; GS and GET_* run on the host too', proc.sysArchPrctl),
   prctl: partial(proc.sysPrctl, 'names, dumpable, pdeathsig (accepted), no_new_privs, capbset, seccomp filters'),
-  seccomp: partial(seccomp.sysSeccomp, 'the program\'s filters are made on the host, after tsvisor\'s; no strict mode, no NEW_LISTENER; a checkpoint does not carry them'),
+  seccomp: partial(seccomp.sysSeccomp, 'the program\'s filters are made on the host, after tsvisor\'s; no strict mode, no NEW_LISTENER; a checkpoint refuses a sandbox with one'),
   prlimit64: partial(proc.sysPrlimit64, 'limits are recorded; enforcement is per resource'),
   getrlimit: partial(proc.sysGetrlimit, 'as prlimit64'),
   setrlimit: partial(proc.sysSetrlimit, 'as prlimit64'),
