@@ -316,6 +316,35 @@ print("own service:", c.recv(100).decode())`;
     });
   });
 
+  it('namespaces and mounts made inside are refused as in a container without CAP_SYS_ADMIN (EPERM)', () => {
+    const script = `
+import ctypes, errno, os
+libc = ctypes.CDLL(None, use_errno=True)
+def call(name, *args):
+    r = getattr(libc, name)(*args)
+    return "ok" if r == 0 else errno.errorcode[ctypes.get_errno()]
+print("unshare(CLONE_NEWNS):", call("unshare", 0x20000))
+print("unshare(CLONE_NEWUSER):", call("unshare", 0x10000000))
+print("unshare(CLONE_FILES):", call("unshare", 0x400))
+print("unshare(0):", call("unshare", 0))
+print("mount tmpfs:", call("mount", b"none", b"/tmp", b"tmpfs", 0, None))
+print("umount2 /proc:", call("umount2", b"/proc", 0))
+print("setns(bad fd):", call("setns", 999, 0))
+print("setns(a file):", call("setns", os.open("/etc/hostname", os.O_RDONLY), 0))`;
+    const r = runSandbox(['/usr/bin/python3', '-c', script]);
+    expect(r.status, summarize(r)).to.equal(0);
+    expect(lines(r.stdout), summarize(r)).to.deep.equal([
+      'unshare(CLONE_NEWNS): EPERM',
+      'unshare(CLONE_NEWUSER): EPERM',
+      'unshare(CLONE_FILES): ok',
+      'unshare(0): ok',
+      'mount tmpfs: EPERM',
+      'umount2 /proc: EPERM',
+      'setns(bad fd): EBADF',
+      'setns(a file): EINVAL',
+    ]);
+  });
+
   describe('a program cannot open host files outside --rootfs', function () {
     const hostPasswdFirstLine = readFileSync('/etc/passwd', 'utf8').split('\n')[0]!;
     const DECOY = 'decoy:x:0:0:the sandbox root own passwd:/:/bin/false';

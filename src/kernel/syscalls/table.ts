@@ -18,6 +18,7 @@ import * as inotify from './inotify.js';
 import * as io from './io.js';
 import * as misc from './misc.js';
 import * as memfd from './memfd.js';
+import * as ns from './namespaces.js';
 import * as mm from './mm.js';
 import * as sched from './scheduling.js';
 import * as seccomp from './seccomp.js';
@@ -236,6 +237,11 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   arch_prctl: host('ARCH_SET_FS runs untrapped; GS and GET_* run on the host too', proc.sysArchPrctl),
   prctl: partial(proc.sysPrctl, 'names, dumpable, pdeathsig (accepted), no_new_privs, capbset, seccomp filters'),
   seccomp: partial(seccomp.sysSeccomp, 'the program\'s filters are made on the host, after tsvisor\'s; no strict mode, no NEW_LISTENER; a checkpoint refuses a sandbox with one'),
+  unshare: partial(ns.sysUnshare, 'namespaces are refused (EPERM, as in a container without CAP_SYS_ADMIN); CLONE_FILES/CLONE_FS only in a single-threaded process, where they change nothing'),
+  mount: partial(ns.sysMountRefused, 'refused (EPERM, as in a container without CAP_SYS_ADMIN): the mount table comes from tsvisor\'s options'),
+  umount2: partial(ns.sysMountRefused, 'refused (EPERM, as in a container without CAP_SYS_ADMIN)'),
+  pivot_root: partial(ns.sysMountRefused, 'refused (EPERM, as in a container without CAP_SYS_ADMIN)'),
+  setns: partial(ns.sysSetns, 'no namespace files exist to enter: EBADF or EINVAL'),
   prlimit64: partial(proc.sysPrlimit64, 'limits are recorded; enforcement is per resource'),
   getrlimit: partial(proc.sysGetrlimit, 'as prlimit64'),
   setrlimit: partial(proc.sysSetrlimit, 'as prlimit64'),
