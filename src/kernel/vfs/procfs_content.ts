@@ -136,13 +136,17 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
       `CapBnd:\t${CAPS_ALL}`,
       `CapAmb:\t${CAPS_NONE}`,
       `NoNewPrivs:\t1`,
-      `Seccomp:\t0`,
+      // The program's own filter, if it installed one (tsvisor's is none of its business).
+      `Seccomp:\t${p.seccompFiltered ? 2 : 0}`,
     ];
     return lines.join('\n') + '\n';
   },
   maps: (p) => maps(p),
   mounts: (_p, c) => mounts(c),
   mountinfo: (_p, c) => mountinfo(c),
+  // The stub's pages as the host counts them: the program's memory is all there is in it.
+  statm: (p) => hostFile(`/proc/${p.hostPid}/statm`),
+  personality: (p) => `${(p.personality ?? 0).toString(16).padStart(8, '0')}\n`,
   cgroup: () => '0::/\n',
   limits: (p) => limits(p),
   oom_score_adj: () => '0\n',
