@@ -38,7 +38,7 @@ import {
  * stderr), and so do syscall numbers that do not exist (as natively).
  */
 const UNSUPPORTED_CALLS: Readonly<Record<string, string>> = {
-  'unsupported get_robust_list B1': 'get_robust_list',
+  'unsupported io_setup ctx B1': 'io_setup',
   'unsupported mq_open name B1': 'mq_open',
   'unsupported shmat bad id': 'shmat',
 };

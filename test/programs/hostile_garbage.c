@@ -446,7 +446,9 @@ int main(void) {
   T("rt_sigqueueinfo info B1", SYS_rt_sigqueueinfo, 1, SIGUSR1, B1);
 
   /* syscalls tsvisor does not implement (ENOSYS there, and one report line per name) */
-  T("unsupported get_robust_list B1", SYS_get_robust_list, 0, B1, B1);
+  T("get_robust_list B1", SYS_get_robust_list, 0, B1, B1);
+  T("readahead bad fd", SYS_readahead, 9999, 0, 4096);
+  T("unsupported io_setup ctx B1", SYS_io_setup, 8, B1);
   T("unsupported mq_open name B1", SYS_mq_open, B1, 0, 0, NULL);
   T("unsupported shmat bad id", SYS_shmat, -1, NULL, 0);
   T("syscall number -1", -1L);

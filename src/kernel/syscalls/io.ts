@@ -423,6 +423,14 @@ export function writeOffset(ctx: SyscallContext, addr: number, value: number): b
 
 const POSIX_FADV_NOREUSE = 5;
 
+/** readahead: the page cache is none of the kernel's; a file open for reading is accepted, other kinds are EINVAL. */
+export function sysReadahead(ctx: SyscallContext): Outcome {
+  const d = checkFd(ctx, ctx.int(0), 'read');
+  if (typeof d === 'number') return d;
+  const regular = d.file.kind === 'host' || d.file.kind === 'mem' || (d.file.kind === 'stdio' && !isStream(d.file.hostFd!));
+  return regular ? 0 : -Errno.EINVAL;
+}
+
 /** fadvise64: advice about the page cache, which the kernel has none of; checked and accepted. */
 export function sysFadvise64(ctx: SyscallContext): Outcome {
   const d = lookupFd(ctx, ctx.int(0));

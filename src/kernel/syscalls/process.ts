@@ -538,3 +538,11 @@ export function sysSetsid(ctx: SyscallContext): Outcome {
   ctx.emit({ type: 'SessionCreated', pid });
   return pid;
 }
+
+/** get_robust_list: a thread's own list is the host's to give; another thread's would need ptrace rights: EPERM. */
+export function sysGetRobustList(ctx: SyscallContext): Outcome {
+  const tid = ctx.int(0);
+  if (tid === 0) return hostRuns;
+  if (!ctx.kernel.state.threads.has(tid)) return -Errno.ESRCH;
+  return -Errno.EPERM;
+}

@@ -81,6 +81,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   tee: full(copy.sysTee),
   vmsplice: partial(copy.sysVmsplice, 'writev or readv on the pipe; SPLICE_F_NONBLOCK is not applied'),
   fadvise64: full(io.sysFadvise64),
+  readahead: full(io.sysReadahead),
 
   // fd.ts: the fd table
   close: full(fd.sysClose),
@@ -247,6 +248,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   setrlimit: partial(proc.sysSetrlimit, 'as prlimit64'),
   umask: full(proc.sysUmask),
   set_robust_list: host('own threads'),
+  get_robust_list: partial(proc.sysGetRobustList, 'the caller\'s own list (pid 0); another thread\'s is EPERM'),
   rseq: host('own threads'),
   futex: host('own address space'),
   sched_yield: host('own thread'),
