@@ -34,6 +34,15 @@
       "sources": ["native/runc/front_end.cc", "native/runc/json.cc", "native/runc/control_client.cc", "native/runc/runtime_log.cc"],
       "cflags_cc": ["-std=c++20", "-O2", "-Wall", "-Wextra", "-fno-exceptions"],
       "cflags_cc!": ["-fno-rtti", "-std=gnu++17", "-std=gnu++20"]
+    },
+    {
+      "target_name": "tsvisor",
+      "type": "executable",
+      "sources": ["native/launcher/launcher.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "cflags!": ["-pthread"],
+      "ldflags!": ["-pthread", "-rdynamic"],
+      "libraries!": ["-lpthread"]
     }
   ]
 }

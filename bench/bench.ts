@@ -195,7 +195,7 @@ function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
   if (record) {
     m.progress(`[${m.mode}] record: tsvisor run with and without --record, trace stats, replay --verify`);
     result.record = measureRecording(
-      (args) => placeInMode(m.mode, [process.execPath, m.tsvisorBin, ...args]),
+      (args) => placeInMode(m.mode, [m.tsvisorBin, ...args]),
       m.traceDir(),
       budget,
       { timeoutSeconds: budget.timeoutSeconds, cwd: m.root },
@@ -206,7 +206,7 @@ function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
     m.progress(`[${m.mode}] replay: recording replay_loop, then replay --verify on its trace`);
     result.replay = measureReplaySpeed(
       m.root,
-      (args) => placeInMode(m.mode, [process.execPath, m.tsvisorBin, ...args]),
+      (args) => placeInMode(m.mode, [m.tsvisorBin, ...args]),
       m.traceDir(),
       budget,
       { timeoutSeconds: budget.timeoutSeconds, cwd: m.root },
@@ -215,7 +215,7 @@ function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
   }
   if (checkpoint) {
     m.progress(`[${m.mode}] checkpoint: touch_memory 10 MiB, 100 MiB, 1 GiB checkpointed and restored under tsvisor and runsc`);
-    result.checkpoint = measureCheckpointSpeed(m.root, (args) => [process.execPath, m.tsvisorBin, ...args], m.opts.quick, {
+    result.checkpoint = measureCheckpointSpeed(m.root, (args) => [m.tsvisorBin, ...args], m.opts.quick, {
       timeoutSeconds: 120,
       cwd: m.root,
     });
@@ -251,7 +251,9 @@ function main(): void {
   };
   const budget = opts.quick ? QUICK_BUDGET : FULL_BUDGET;
 
-  const tsvisorBin = join(root, 'bin', 'tsvisor.js');
+  // The launcher (native/launcher/launcher.c), as users start tsvisor: bin/tsvisor.js under
+  // a node that does not load NODE_EXTRA_CA_CERTS.
+  const tsvisorBin = join(root, 'build', 'Release', 'tsvisor');
   const peers = makePeers(tsvisorBin);
   let compile: { dir: string; cleanup: () => void } | undefined;
   let traces: { dir: string; cleanup: () => void } | undefined;

@@ -71,16 +71,16 @@ export function makePeers(tsvisorBin: string): Map<PeerName, Peer> {
 
   peers.set('tsvisor', {
     name: 'tsvisor',
-    describe: 'node bin/tsvisor.js run -- CMD',
+    describe: 'build/Release/tsvisor run -- CMD',
     unavailable: () => {
       try {
-        accessSync(tsvisorBin, constants.R_OK);
+        accessSync(tsvisorBin, constants.X_OK);
         return undefined;
       } catch {
         return `${tsvisorBin} not found, skipped`;
       }
     },
-    wrap: (cmd) => [process.execPath, tsvisorBin, 'run', '--', ...cmd],
+    wrap: (cmd) => [tsvisorBin, 'run', '--', ...cmd],
     killSignal: 'SIGKILL',
     version: () => undefined,
     cleanup: () => {},

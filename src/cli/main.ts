@@ -47,14 +47,15 @@ function isRuncCommandLine(argv: readonly string[]): boolean {
   return false;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** environ: the environment tsvisor was given (its launcher may hold an entry back from process.env). */
+export async function main(argv: string[], environ: NodeJS.ProcessEnv = globalThis.process.env): Promise<number> {
   if (isRuncCommandLine(argv)) return runcMain(argv);
   try {
     const { globals, rest: args } = parseGlobalOptions(argv);
     const [command, ...rest] = args;
     switch (command) {
       case 'run':
-        return await runCommand(rest, globals);
+        return await runCommand(rest, globals, environ);
       case 'list':
         return (await import('./list_command.js')).listCommand(rest, globals);
       case 'checkpoint':

@@ -27,8 +27,8 @@ export function warn(message: string): void {
   fs.writeSync(2, `tsvisor: ${message}\n`);
 }
 
-export async function runCommand(args: string[], globals: GlobalOptions): Promise<number> {
-  const opts = parseRunOptions(args, process.env);
+export async function runCommand(args: string[], globals: GlobalOptions, environ: NodeJS.ProcessEnv): Promise<number> {
+  const opts = parseRunOptions(args, environ);
   if (opts === 'help') {
     fs.writeSync(1, RUN_USAGE + '\n');
     return 0;
