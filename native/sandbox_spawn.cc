@@ -60,6 +60,15 @@ struct ChildPlan {
   _exit(126);
 }
 
+// Sets every uid and gid of the calling thread: true on success. Raw syscalls, not glibc's
+// setresuid/setresgid: those make every thread of the process change ids, and in a child
+// cloned from multithreaded node they signal the parent's threads and wait for each; a thread
+// that node was creating at the moment of the clone is waited for forever (a futex wait on
+// its setxid_futex, seen as a start-up hang). The child has one thread.
+bool setAllIds(uid_t uid, gid_t gid) {
+  return syscall(SYS_setresgid, gid, gid, gid) == 0 && syscall(SYS_setresuid, uid, uid, uid) == 0;
+}
+
 // Drops every capability and makes sure none comes back at exec (uid 0 in the namespace
 // would otherwise regain them).
 void dropPrivileges(const ChildPlan& plan) {
@@ -93,9 +102,7 @@ void resetSignals() {
 [[noreturn]] void runStub(const ChildPlan& plan) {
   resetSignals();
   // Without a user namespace, a root host still hands the stub an unprivileged identity.
-  if (!plan.isolated && geteuid() == 0 &&
-      (setresgid(kHostNobody, kHostNobody, kHostNobody) != 0 || setresuid(kHostNobody, kHostNobody, kHostNobody) != 0))
-    childFail(plan, "setresuid");
+  if (!plan.isolated && geteuid() == 0 && !setAllIds(kHostNobody, kHostNobody)) childFail(plan, "setresuid");
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   personality(ADDR_NO_RANDOMIZE);
   rlimit noCore{0, 0};
@@ -120,7 +127,7 @@ void resetSignals() {
   }
   if (plan.isolated) {
     // Become the namespace's root, which is the unprivileged host identity of writeIdMaps.
-    if (setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0) childFail(plan, "setresuid");
+    if (!setAllIds(0, 0)) childFail(plan, "setresuid");
     if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) childFail(plan, "mount private");
     if (mount("tsvisor", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555") != 0)
       childFail(plan, "mount tmpfs root");
