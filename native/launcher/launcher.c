@@ -1,23 +1,26 @@
-// build/Release/tsvisor: starts tsvisor's node without NODE_EXTRA_CA_CERTS in node's own
-// environment, and passes the variable on, unchanged and in its place, to what tsvisor runs.
+// build/Release/tsvisor: starts tsvisor's node the fast way, leaving what tsvisor's programs
+// are given unchanged.
 //
-// Node 20 reads and parses the file NODE_EXTRA_CA_CERTS names (with its own root store)
-// before any JavaScript runs: ~45 ms of every start on a host whose environment sets it to
-// the system bundle. tsvisor never uses TLS. A launcher has to be native: a shell would
-// reorder the environment and add PWD, and node cannot undo the cost once started.
-//
-// The entry NODE_EXTRA_CA_CERTS=V is renamed in place to TSVISOR_HELD_NODE_EXTRA_CA_CERTS=V
-// and node runs bin/tsvisor-held-env.js, which renames it back in the environment tsvisor
-// gives its programs. Only that entry script undoes the rename, so a variable of that name
-// set by the user is never mistaken for the launcher's. Nothing to hold (no such variable,
-// or one that cannot be renamed unambiguously): node runs bin/tsvisor.js, environment as given.
+// 1. Without NODE_EXTRA_CA_CERTS in node's own environment. Node 20 reads and parses the file
+//    it names before any JavaScript runs: ~45 ms of every start on a host whose environment
+//    sets it to the system bundle; tsvisor never uses TLS. The entry NODE_EXTRA_CA_CERTS=V is
+//    renamed in place to TSVISOR_HELD_NODE_EXTRA_CA_CERTS=V and the mode argument says so
+//    ("held"); src/cli/launched.ts renames it back in the environment the program gets. With
+//    nothing to hold (no such variable, or one that cannot be renamed unambiguously) the mode
+//    is "plain" and the environment is as given. A launcher has to be native: a shell would
+//    reorder the environment and add PWD, and node cannot undo the cost once started.
+// 2. From the start-up snapshot (dist/snapshot, src/cli/snapshot_entry.ts) when it was built by
+//    this very node binary for this very package (dist/snapshot/node.id); otherwise from
+//    bin/tsvisor-launched.js.
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -42,26 +45,61 @@ static long entry_to_hold(void) {
   return found;
 }
 
+// node on PATH, as execvp (and `#!/usr/bin/env node`) would find it, into out: 0 or -1.
+static int find_node(char *out, size_t size) {
+  const char *path = getenv("PATH");
+  if (path == NULL || *path == '\0') path = "/usr/local/bin:/usr/bin:/bin";
+  for (const char *p = path;; p++) {
+    const char *end = strchrnul(p, ':');
+    int len = end == p ? snprintf(out, size, "node") : snprintf(out, size, "%.*s/node", (int)(end - p), p);
+    struct stat st;
+    if (len > 0 && (size_t)len < size && stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0) return 0;
+    if (*end == '\0') return -1;
+    p = end;
+  }
+}
+
+// Whether dist/snapshot holds a snapshot built by this node binary for the package at root.
+static int snapshot_fits(const char *root, const char *node, const char *blob) {
+  char id_path[PATH_MAX];
+  if (snprintf(id_path, sizeof id_path, "%s/dist/snapshot/node.id", root) >= (int)sizeof id_path) return 0;
+  if (access(blob, R_OK) != 0) return 0;
+  FILE *f = fopen(id_path, "re");
+  if (f == NULL) return 0;
+  char built_root[PATH_MAX];
+  uintmax_t dev, ino, size, mtime_ns;
+  int fields = fscanf(f, "%4095[^\n] %ju %ju %ju %ju", built_root, &dev, &ino, &size, &mtime_ns);
+  fclose(f);
+  if (fields != 5 || strcmp(built_root, root) != 0) return 0;
+  struct stat st;
+  if (stat(node, &st) != 0) return 0;
+  uintmax_t ns = (uintmax_t)st.st_mtim.tv_sec * 1000000000u + (uintmax_t)st.st_mtim.tv_nsec;
+  return dev == (uintmax_t)st.st_dev && ino == (uintmax_t)st.st_ino && size == (uintmax_t)st.st_size && mtime_ns == ns;
+}
+
 int main(int argc, char **argv) {
-  // This executable is build/Release/tsvisor; the entry scripts are in bin/ two levels up.
-  char self[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) {
+  // This executable is ROOT/build/Release/tsvisor.
+  char root[PATH_MAX];
+  if (realpath("/proc/self/exe", root) == NULL) {
     perror("tsvisor: /proc/self/exe");
     return 125;
   }
-  self[n] = '\0';
-  char *slash = strrchr(self, '/');
-  if (slash == NULL) return 125;
-  *slash = '\0';
+  for (int up = 0; up < 3; up++) {
+    char *slash = strrchr(root, '/');
+    if (slash == NULL || slash == root) {
+      fputs("tsvisor: the launcher is not in build/Release of its package\n", stderr);
+      return 125;
+    }
+    *slash = '\0';
+  }
+
+  char node[PATH_MAX];
+  if (find_node(node, sizeof node) != 0) {
+    fputs("tsvisor: node not found on PATH\n", stderr);
+    return 127;
+  }
 
   long held = entry_to_hold();
-  char script[PATH_MAX];
-  int len = snprintf(script, sizeof script, "%s/../../bin/%s", self, held >= 0 ? "tsvisor-held-env.js" : "tsvisor.js");
-  if (len < 0 || (size_t)len >= sizeof script) {
-    fputs("tsvisor: path of the launcher too long\n", stderr);
-    return 125;
-  }
   if (held >= 0) {
     const char *value = environ[held] + strlen(HELD_NAME);
     size_t size = strlen(HELD_AS) + strlen(value) + 1;
@@ -71,13 +109,27 @@ int main(int argc, char **argv) {
     environ[held] = renamed;
   }
 
-  char **args = calloc((size_t)argc + 2, sizeof *args);
+  char blob[PATH_MAX], script[PATH_MAX];
+  if (snprintf(blob, sizeof blob, "%s/dist/snapshot/tsvisor.blob", root) >= (int)sizeof blob ||
+      snprintf(script, sizeof script, "%s/bin/tsvisor-launched.js", root) >= (int)sizeof script) {
+    fputs("tsvisor: path of the package too long\n", stderr);
+    return 125;
+  }
+  // node [--snapshot-blob BLOB | SCRIPT] MODE ARGS...: with a snapshot, MODE is the first
+  // argument that is not an option, so node leaves the ones after it alone.
+  char **args = calloc((size_t)argc + 4, sizeof *args);
   if (args == NULL) return 125;
-  args[0] = "node";
-  args[1] = script;
-  for (int i = 1; i < argc; i++) args[i + 1] = argv[i];
-  // Found on PATH, as `#!/usr/bin/env node` in bin/tsvisor.js would find it.
-  execvp("node", args);
-  fprintf(stderr, "tsvisor: cannot run node: %s\n", strerror(errno));
+  int n = 0;
+  args[n++] = node;
+  if (snapshot_fits(root, node, blob)) {
+    args[n++] = "--snapshot-blob";
+    args[n++] = blob;
+  } else {
+    args[n++] = script;
+  }
+  args[n++] = held >= 0 ? "held" : "plain";
+  for (int i = 1; i < argc; i++) args[n++] = argv[i];
+  execv(node, args);
+  fprintf(stderr, "tsvisor: cannot run %s: %s\n", node, strerror(errno));
   return 127;
 }

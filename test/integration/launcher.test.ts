@@ -69,3 +69,30 @@ describe('the launcher (build/Release/tsvisor)', function () {
     expect(r.stdout).to.equal('a b|\n');
   });
 });
+
+describe('bin/tsvisor-launched.js (the launcher without a start-up snapshot)', function () {
+  it('renames the held entry back, in its place, in the environment the program gets', function () {
+    const given = envOf([['B', '1'], ['NODE_EXTRA_CA_CERTS', '/x.pem'], ...(Object.entries(testEnv()) as [string, string][])]);
+    const asLaunched = envOf(Object.entries(given).map(([k, v]) => [k === 'NODE_EXTRA_CA_CERTS' ? HELD : k, v!]));
+    const native = runNative(['/usr/bin/env'], { env: given });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'tsvisor-launched.js'), 'held', 'run', '--', '/usr/bin/env'], {
+      env: asLaunched,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal(native.stdout);
+  });
+
+  it('leaves the environment alone in plain mode, a variable of the held name included', function () {
+    const given = envOf([...(Object.entries(testEnv()) as [string, string][]), [HELD, 'mine']]);
+    const native = runNative(['/usr/bin/env'], { env: given });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'tsvisor-launched.js'), 'plain', 'run', '--', '/usr/bin/env'], {
+      env: given,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal(native.stdout);
+  });
+});

@@ -9,6 +9,11 @@ import { REPO_ROOT } from './programs.js';
 
 /** The tsvisor entry point run by `node`; TSVISOR_TEST_BIN overrides it (to test another build). */
 export const TSVISOR_BIN = process.env.TSVISOR_TEST_BIN ?? join(REPO_ROOT, 'bin', 'tsvisor.js');
+/**
+ * TSVISOR_TEST_LAUNCHER=1: runSandbox and runTsvisor start tsvisor through its launcher,
+ * build/Release/tsvisor (node from the start-up snapshot), as the bench and users do.
+ */
+const LAUNCHER = process.env.TSVISOR_TEST_LAUNCHER === '1' ? join(REPO_ROOT, 'build', 'Release', 'tsvisor') : undefined;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface RunOptions {
@@ -98,7 +103,7 @@ export function runSandbox(argv: readonly string[], opts: SandboxOptions = {}): 
 
 /** Runs `node bin/tsvisor.js ARGS...` as given (for the CLI's own error paths). */
 export function runTsvisor(args: readonly string[], opts: RunOptions = {}): RunResult {
-  return run(process.execPath, [TSVISOR_BIN, ...args], opts);
+  return LAUNCHER === undefined ? run(process.execPath, [TSVISOR_BIN, ...args], opts) : run(LAUNCHER, args, opts);
 }
 
 /** The status a shell would report: the exit status, or 128 + N when killed by signal N. */

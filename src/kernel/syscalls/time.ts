@@ -10,8 +10,12 @@ import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_MONOTONIC_
 
 const TIMER_ABSTIME = 1;
 
-/** Realtime = the host's monotonic clock + this offset, fixed at start so the two clocks move together. */
-const realtimeOffset = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+/**
+ * Realtime = the host's monotonic clock + this offset, fixed at the first read so the two clocks
+ * move together (at first use, not when the module is evaluated: the start-up snapshot
+ * evaluates it at build time).
+ */
+let realtimeOffset: bigint | undefined;
 /**
  * The sandbox's CLOCK_MONOTONIC is the host's plus this shift: 0 for a fresh sandbox, and for a
  * restored one whatever makes it go on from the value it had at the checkpoint (no jump).
@@ -29,6 +33,7 @@ export function continueMonotonicFrom(ns: bigint): void {
 }
 
 export function realtimeNs(): bigint {
+  realtimeOffset ??= BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
   return process.hrtime.bigint() + realtimeOffset;
 }
 
