@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char *volatile bad = (char *)1; /* an unmapped address the compiler cannot see */
@@ -15,6 +16,22 @@ static char *volatile bad = (char *)1; /* an unmapped address the compiler canno
 static void report(const char *what, long r) {
   if (r < 0) printf("%s: %s\n", what, strerrorname_np(errno));
   else printf("%s: %ld\n", what, r);
+}
+
+/* Runs /bin/echo LABEL with its argv array (3 pointers, maybe unaligned) stored at `at`. */
+static void echo_with_argv_at(char *at, const char *label) {
+  char *ptrs[] = {"/bin/echo", (char *)label, NULL};
+  memcpy(at, ptrs, sizeof ptrs);
+  fflush(stdout);
+  pid_t child = fork();
+  if (child == 0) {
+    syscall(SYS_execve, "/bin/echo", at, NULL);
+    printf("execve with argv %s: %s\n", label, strerrorname_np(errno));
+    fflush(stdout);
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
 }
 
 int main(void) {
@@ -50,6 +67,8 @@ int main(void) {
   report("execve argv array", syscall(SYS_execve, "/bin/true", bad, NULL));
   report("execve argv element", syscall(SYS_execve, "/bin/true", argv_bad_elem, NULL));
   report("execve envp array", syscall(SYS_execve, "/bin/true", argv_bad_elem + 2, bad));
+  /* The file is opened before argv and envp are read. */
+  report("execve of a missing file, bad argv and envp", syscall(SYS_execve, "/nonexistent-tsvisor", bad, bad));
   report("readlink into bad buffer", syscall(SYS_readlink, "/proc/self/exe", bad, 64));
   report("stat into bad buffer", syscall(SYS_stat, "/", bad));
   report("statfs into bad buffer", syscall(SYS_statfs, "/", bad));
@@ -59,5 +78,11 @@ int main(void) {
   report("stat of a path ending at the end of a mapping", syscall(SYS_stat, page + 4094, &st));
   memcpy(page + 4096 - 4, "/etc", 4); /* no NUL before the unmapped page */
   report("stat of a path running into unmapped memory", syscall(SYS_stat, page + 4092, &st));
+  /* argv arrays read no further than their NULL: one ending at the end of a mapping, one
+   * across a page boundary with a pointer cut by it. */
+  char *pages = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  munmap(pages + 8192, 4096);
+  echo_with_argv_at(pages + 8192 - 24, "ending-at-the-end-of-a-mapping");
+  echo_with_argv_at(pages + 4096 - 12, "across-a-page-boundary-unaligned");
   return 0;
 }

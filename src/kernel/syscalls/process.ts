@@ -236,18 +236,30 @@ export function sysUmask(ctx: SyscallContext): Outcome {
 const MAX_ARG_STRLEN = 131072;
 const MAX_ARGS = 0x7fffffff / 8;
 
-/** Reads a NULL-terminated array of string pointers (argv, envp). */
+const PAGE_SIZE = 4096;
+
+/**
+ * Reads a NULL-terminated array of string pointers (argv, envp). The pointers are read up to
+ * the end of a page at a time (a mapped page is readable to its end; one read instead of one
+ * per pointer); a pointer cut by a page boundary is read whole with the next read.
+ */
 function readStringArray(ctx: SyscallContext, addr: number): string[] | number {
   const out: string[] = [];
   if (addr === 0) return out;
-  for (let i = 0; i < MAX_ARGS; i++) {
-    const ptr = ctx.read(addr + i * 8, 8);
-    if (!ptr) return -Errno.EFAULT;
-    const p = Number(new DataView(ptr.buffer, ptr.byteOffset).getBigUint64(0, true));
-    if (p === 0) return out;
-    const s = ctx.readString(p, MAX_ARG_STRLEN);
-    if (typeof s === 'number') return s;
-    out.push(s);
+  let at = addr;
+  while (out.length < MAX_ARGS) {
+    const chunk = ctx.read(at, Math.max(8, PAGE_SIZE - (at % PAGE_SIZE)));
+    if (!chunk) return -Errno.EFAULT;
+    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const whole = chunk.byteLength - (chunk.byteLength % 8);
+    for (let off = 0; off < whole && out.length < MAX_ARGS; off += 8) {
+      const p = Number(view.getBigUint64(off, true));
+      if (p === 0) return out;
+      const s = ctx.readString(p, MAX_ARG_STRLEN);
+      if (typeof s === 'number') return s;
+      out.push(s);
+    }
+    at += whole;
   }
   return -Errno.E2BIG;
 }
@@ -257,18 +269,20 @@ function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: 
   const path = ctx.readPath(pathAddr);
   if (typeof path === 'number') return path;
   if (path.length === 0 && !(flags & AT_EMPTY_PATH)) return -Errno.ENOENT;
+  const base = baseDir(ctx, dirfd, path);
+  if (typeof base === 'number') return base;
+  // Linux opens the file before it reads argv and envp: a missing one is ENOENT whatever the
+  // arrays hold, and a shell or gcc trying each directory of PATH costs no reads of them.
+  // Another user than root needs search permission on the way and execute permission on the file.
+  if (path.length > 0) {
+    const file = resolveAt(ctx, dirfd, path, true);
+    if (typeof file === 'number') return file;
+    if (ctx.process.creds.euid !== 0 && !mayAccess(ctx.process, file.stat, 1)) return -Errno.EACCES;
+  }
   const argv = readStringArray(ctx, argvAddr);
   if (typeof argv === 'number') return argv;
   const envp = readStringArray(ctx, envpAddr);
   if (typeof envp === 'number') return envp;
-  const base = baseDir(ctx, dirfd, path);
-  if (typeof base === 'number') return base;
-  // Another user than root needs search permission on the way and execute permission on the file.
-  if (ctx.process.creds.euid !== 0 && path.length > 0) {
-    const file = resolveAt(ctx, dirfd, path, true);
-    if (typeof file === 'number') return file;
-    if (!mayAccess(ctx.process, file.stat, 1)) return -Errno.EACCES;
-  }
   try {
     const prepared = prepareExec(ctx.kernel.root, base, path, argv, envp, ctx.kernel.state.overlay);
     return { kind: 'exec', prepared };
