@@ -18,6 +18,9 @@ if (v8.startupSnapshot.isBuildingSnapshot()) {
   const here = path.dirname(globalThis.process.argv[1]!);
   const st = fs.statSync(globalThis.process.execPath, { bigint: true });
   const root = path.resolve(here, '..', '..');
-  fs.writeFileSync(path.join(here, 'node.id'), `${root}\n${st.dev} ${st.ino} ${st.size} ${st.mtimeNs}\n`);
+  // V8 refuses a snapshot under other V8 flags than it was built with: the launcher must
+  // pass these same ones (its V8_FLAGS) or not use the snapshot.
+  const v8Flags = globalThis.process.execArgv.filter((a) => a.startsWith('--interrupt-budget='));
+  fs.writeFileSync(path.join(here, 'node.id'), `${root}\n${st.dev} ${st.ino} ${st.size} ${st.mtimeNs}\n${v8Flags.join(' ')}\n`);
   v8.startupSnapshot.setDeserializeMainFunction(() => launchedMain(globalThis.process.argv.slice(1)));
 }

@@ -592,11 +592,14 @@ export function sysGetdents64(ctx: SyscallContext): Outcome {
   }
   if (used === 0 && index < entries.length) return -Errno.EINVAL; // buffer too small
   const out = Buffer.alloc(used);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   for (let i = d.file.offset, at = 0; i < index; i++) {
     const e = entries[i]!;
     const reclen = direntLength(e.name);
-    out.writeBigUInt64LE(e.ino, at);
-    out.writeBigInt64LE(BigInt(i + 1), at + 8);
+    // DataView stores, not Buffer's BigInt writes (slow while the code is not compiled yet);
+    // d_off's upper half stays 0 from Buffer.alloc.
+    view.setBigUint64(at, e.ino, true);
+    view.setUint32(at + 8, i + 1, true);
     out.writeUInt16LE(reclen, at + 16);
     out.writeUInt8(e.type, at + 18);
     out.write(e.name, at + 19);

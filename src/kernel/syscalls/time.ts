@@ -68,11 +68,12 @@ function clockNs(ctx: SyscallContext, clock: number): bigint | number {
   }
 }
 
-function timespec(ns: bigint): Buffer {
-  const out = Buffer.alloc(16);
-  out.writeBigInt64LE(ns / NS_PER_SECOND, 0);
-  out.writeBigInt64LE(ns % NS_PER_SECOND, 8);
-  return out;
+/** struct timespec. A typed array's stores, not Buffer.writeBigInt64LE: these run cold in most runs, and Buffer's BigInt writes are slow uncompiled. */
+function timespec(ns: bigint): Uint8Array {
+  const out = new BigInt64Array(2);
+  out[0] = ns / NS_PER_SECOND;
+  out[1] = ns % NS_PER_SECOND;
+  return new Uint8Array(out.buffer);
 }
 
 export function sysClockGettime(ctx: SyscallContext): Outcome {
