@@ -4,8 +4,8 @@
 // So the tracer and every sandbox thread share one CPU while the program makes syscalls;
 // when it computes without trapping for a while, its threads get every CPU back, and they
 // return to the tracer's CPU once syscalls become frequent again.
-import os from 'node:os';
 
+import { sandboxCpus } from '../kernel/host_cpus.js';
 import type { NativeAddon } from './native_addon.js';
 
 /** Stops per second above which a widened sandbox is brought back to the tracer's CPU. */
@@ -21,7 +21,8 @@ export class CpuPlacement {
   private sampleStart = process.hrtime.bigint();
 
   constructor(private readonly native: NativeAddon) {
-    this.allCpus = [...Array(os.availableParallelism()).keys()];
+    // Before the pinning below: the sandbox's CPUs are the ones tsvisor was given.
+    this.allCpus = [...Array(sandboxCpus()).keys()];
     this.cpu = Math.max(0, native.currentCpu());
     native.setAffinity(0, [this.cpu]);
   }

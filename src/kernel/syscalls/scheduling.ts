@@ -4,7 +4,7 @@
 // sandbox's threads as ordinary threads whatever they asked for. Values are kept per process
 // (Linux keeps them per thread): a thread id names its process.
 import { Errno } from '../errno.js';
-import { SANDBOX_CPUS } from '../host_cpus.js';
+import { sandboxCpus } from '../host_cpus.js';
 import type { ProcessState, Scheduling } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
@@ -53,7 +53,7 @@ function set(ctx: SyscallContext, target: ProcessState, next: Partial<Scheduling
 export function sysSchedGetaffinity(ctx: SyscallContext): Outcome {
   if (!processOfThread(ctx, ctx.int(0))) return -Errno.ESRCH;
   const size = ctx.args[1]!;
-  const cpus = SANDBOX_CPUS;
+  const cpus = sandboxCpus();
   const bytes = Math.max(8, Math.ceil(cpus / 64) * 8);
   if (size < bytes || size % 8 !== 0) return -Errno.EINVAL;
   const mask = Buffer.alloc(bytes);

@@ -1,6 +1,6 @@
 // The contents of /proc files, made from kernel state (virtual pids, the sandbox's mounts)
 // and, for machine-wide facts the sandbox may know (CPUs, memory), from the host's /proc.
-import { SANDBOX_CPUS } from '../host_cpus.js';
+import { sandboxCpus } from '../host_cpus.js';
 import fs from 'node:fs';
 import os from 'node:os';
 
@@ -56,7 +56,7 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
   loadavg: (c) => `${os.loadavg().map((l) => l.toFixed(2)).join(' ')} 1/${c.state.threads.size} ${c.state.nextPid - 1}\n`,
   uptime: (c) => {
     const up = (Date.now() - c.bootMs) / 1000;
-    return `${up.toFixed(2)} ${(up * SANDBOX_CPUS).toFixed(2)}\n`;
+    return `${up.toFixed(2)} ${(up * sandboxCpus()).toFixed(2)}\n`;
   },
   version: () => `Linux version ${KERNEL_RELEASE} (tsvisor) ${KERNEL_VERSION}\n`,
   filesystems: () => ['nodev\tproc', 'nodev\ttmpfs', 'nodev\tdevtmpfs', 'nodev\tdevpts', 'nodev\toverlay', ''].join('\n'),
