@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 
 #include <vector>
 #include <sys/syscall.h>
@@ -224,6 +225,13 @@ Napi::Value Kill(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), kill(tidArg(info, 0), info[1].As<Napi::Number>().Int32Value()) == 0);
 }
 
+// reapEnded(initPid) -> done: after the sandbox's init was killed, collects what has ended of
+// it and its traced threads without waiting; true once init is gone (never a zombie left for
+// the host's pid 1 to collect).
+Napi::Value ReapEnded(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().reapEnded(tidArg(info, 0)));
+}
+
 // tkill(hostTid, sig): to one host thread.
 Napi::Value Tkill(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(),
@@ -332,6 +340,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("enterTrap", Napi::Function::New(env, EnterTrap));
   exports.Set("launch", Napi::Function::New(env, Launch));
   exports.Set("kill", Napi::Function::New(env, Kill));
+  exports.Set("reapEnded", Napi::Function::New(env, ReapEnded));
   exports.Set("tkill", Napi::Function::New(env, Tkill));
   exports.Set("forget", Napi::Function::New(env, Forget));
   exports.Set("hostIoctl", Napi::Function::New(env, HostIoctl));

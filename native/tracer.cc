@@ -84,6 +84,26 @@ void Tracer::track(pid_t tid, TraceeState state) {
 
 void Tracer::forget(pid_t tid) { tracees_.erase(tid); }
 
+bool Tracer::reapEnded(pid_t init) {
+  int status;
+  for (auto it = tracees_.begin(); it != tracees_.end();) {
+    pid_t r = waitpid(it->first, &status, WNOHANG | __WALL);
+    // Gone (reaped now, or not ours to wait for any more): forgotten.
+    if (r == it->first && !(WIFEXITED(status) || WIFSIGNALED(status))) {
+      ++it;
+      continue;
+    }
+    if (r == 0) {
+      ++it;
+      continue;
+    }
+    it = tracees_.erase(it);
+  }
+  pending_.clear();
+  pid_t r = waitpid(init, &status, WNOHANG | __WALL);
+  return r == init || (r < 0 && errno == ECHILD);
+}
+
 int Tracer::waitStop(int timeoutMs, double* report) {
   for (int i = 0; i < kReportSlots; i++) report[i] = 0;
   if (!pending_.empty()) {

@@ -105,6 +105,9 @@ class Tracer {
 
   void track(pid_t tid, TraceeState state);
   void forget(pid_t tid);
+  // After the sandbox's init was killed: collects, without waiting, the exits of the traced
+  // threads (the dying init waits for them) and then init's own. True once init is reaped.
+  bool reapEnded(pid_t init);
   size_t count() const { return tracees_.size(); }
 
  private:

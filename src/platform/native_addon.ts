@@ -53,6 +53,8 @@ export interface NativeAddon {
   enterTrap(tid: number, syscallInsn: number): boolean;
   launch(tid: number, regs: Uint8Array): boolean;
   kill(pid: number, sig: number): boolean;
+  /** After init's SIGKILL: collects the ended traced threads and init without waiting; true once init is gone. */
+  reapEnded(initPid: number): boolean;
   tkill(tid: number, sig: number): boolean;
   forget(tid: number): void;
   setAffinity(tid: number, cpus: number[]): boolean;

@@ -7,6 +7,9 @@ import { StubFileFds, type HostFileRef } from './stub_file_fds.js';
 
 const PAGE = 4096;
 
+/** How long tsvisor waits, at most, to collect a killed sandbox's init. */
+const REAP_WITHIN_MS = 2000;
+
 export class PlatformError extends Error {}
 
 export class PtracePlatform implements Platform {
@@ -185,8 +188,19 @@ export class PtracePlatform implements Platform {
 
   destroy(handle: SandboxHandle): void {
     this.native.kill(handle.initPid, 9);
+    this.reapInit(handle.initPid, Date.now() + REAP_WITHIN_MS);
     this.fileFds?.close();
     this.fileFds = undefined;
+  }
+
+  /**
+   * init is tsvisor's own child: it is collected here, not left a zombie for the host's pid 1.
+   * A dying namespace init waits for its traced threads to be reaped first (by the tracer,
+   * here), so this polls rather than blocks.
+   */
+  private reapInit(initPid: number, deadline: number): void {
+    if (this.native.reapEnded(initPid) || Date.now() > deadline) return;
+    setTimeout(() => this.reapInit(initPid, deadline), 1);
   }
 
   forget(tid: number): void {
