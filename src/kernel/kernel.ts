@@ -23,6 +23,7 @@ import { SIGNAL_WAKE_KEY } from './syscalls/signalfd.js';
 import { LOCKS_WAKE_KEY, releaseOnClose } from './syscalls/file_locks.js';
 import { pidfdWakeKey } from './syscalls/pidfd.js';
 import { hostFlags, stdioFiles } from './fd/stdio.js';
+import { TerminalBridge } from './tty/terminal_bridge.js';
 import type { HostRoot } from './vfs/path_walk.js';
 import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
 import { hangUp, leaderExiting, leaderToHangUp } from './syscalls/pty_session.js';
@@ -85,6 +86,8 @@ export interface RunControl {
   held?: Promise<void>;
   /** Keep a pristine stub from which startProcess() forks new processes. */
   execTemplate?: boolean;
+  /** pid 1's stdio and controlling terminal: this pty (an OCI console) instead of tsvisor's stdio. */
+  terminal?: TerminalBridge;
 }
 
 export interface KernelLimits {
@@ -227,6 +230,8 @@ export class Kernel {
   private readonly runtime = new Map<number, ThreadRuntime>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly generations = new Map<string, number>();
+  /** Who outside the sandbox follows a wait key (a terminal bridge, its pty's output). */
+  private readonly watchers = new Map<string, () => void>();
   private readonly notifyQueue: string[] = [];
   /** Senders of signals in flight, by "pid:signal" of the target. */
   private readonly signalSenders = new Map<string, SignalSender[]>();
@@ -314,9 +319,12 @@ export class Kernel {
       if (template <= 0) throw new Error(`cannot make the sandbox's process template (errno ${-template})`);
       this.execTemplate = template;
     }
-    for (const f of stdioFiles(this.state.nextFileId)) {
-      this.emit({ type: 'FileOpened', fileId: f.fileId, kind: 'stdio', path: f.name, flags: f.flags, hostFd: f.hostFd });
-      this.emit({ type: 'FdInstalled', pid, fd: f.hostFd, fileId: f.fileId, cloexec: false });
+    if (control.terminal) control.terminal.attach(pid);
+    else {
+      for (const f of stdioFiles(this.state.nextFileId)) {
+        this.emit({ type: 'FileOpened', fileId: f.fileId, kind: 'stdio', path: f.name, flags: f.flags, hostFd: f.hostFd });
+        this.emit({ type: 'FdInstalled', pid, fd: f.hostFd, fileId: f.fileId, cloexec: false });
+      }
     }
     this.runtime.set(pid, { blocked: false, nr: 0, args: [] });
     this.running = 1;
@@ -333,10 +341,11 @@ export class Kernel {
 
   /**
    * Starts another process in the running sandbox (OCI exec): a fresh stub forked from the
-   * template, with no parent, the given host fds as its stdio. Returns its pid and its wait
+   * template, with no parent (a session of its own), the given host fds as its stdio or a
+   * terminal bridge's pty as its stdio and controlling terminal. Returns its pid and its wait
    * status once it has exited (it is reaped then).
    */
-  startProcess(prepared: PreparedExec, cwd: string, creds: Credentials, stdio: readonly [number, number, number]): { pid: number; exited: Promise<number> } {
+  startProcess(prepared: PreparedExec, cwd: string, creds: Credentials, stdio: readonly [number, number, number] | TerminalBridge): { pid: number; exited: Promise<number> } {
     if (this.finished) throw new Error('the sandbox has ended');
     if (this.execTemplate === 0) throw new Error('this sandbox cannot start other processes');
     const hostTid = this.platform.spawnTask(this.execTemplate, 0x8000);
@@ -349,12 +358,15 @@ export class Kernel {
       creds, rlimits: defaultRlimits(this.limits),
     });
     this.byHostTid.set(hostTid, pid);
-    stdio.forEach((hostFd, fd) => {
-      const fileId = this.state.nextFileId;
-      this.emit({ type: 'FileOpened', fileId, kind: 'stdio', path: ['stdin', 'stdout', 'stderr'][fd]!, flags: hostFlags(hostFd), hostFd });
-      this.host.addFile(fileId, hostFd);
-      this.emit({ type: 'FdInstalled', pid, fd, fileId, cloexec: false });
-    });
+    if (stdio instanceof TerminalBridge) stdio.attach(pid);
+    else {
+      stdio.forEach((hostFd, fd) => {
+        const fileId = this.state.nextFileId;
+        this.emit({ type: 'FileOpened', fileId, kind: 'stdio', path: ['stdin', 'stdout', 'stderr'][fd]!, flags: hostFlags(hostFd), hostFd });
+        this.host.addFile(fileId, hostFd);
+        this.emit({ type: 'FdInstalled', pid, fd, fileId, cloexec: false });
+      });
+    }
     this.runtime.set(pid, { blocked: false, nr: 0, args: [] });
     this.running++;
     const exited = new Promise<number>((resolve) => this.detachedExits.set(pid, resolve));
@@ -577,9 +589,18 @@ export class Kernel {
    */
   notify(key: string): void {
     this.generations.set(key, this.generation(key) + 1);
+    this.watchers.get(key)?.();
     if (!this.waiters.has(key)) return;
     this.notifyQueue.push(key);
     if (!this.looping && !this.draining) this.drainNotifications();
+  }
+
+  /** onChange is called at each notify(key) (inside the syscall that changed it: it should defer its work). */
+  watch(key: string, onChange: () => void): () => void {
+    this.watchers.set(key, onChange);
+    return () => {
+      if (this.watchers.get(key) === onChange) this.watchers.delete(key);
+    };
   }
 
   private drainNotifications(): void {

@@ -1,6 +1,10 @@
 // The process that stands for an exec'd process on the host (runc exec's pid file names it):
 // it asks the sandbox to start the process with its own stdio, passes on the signals it gets,
-// and exits with the process's status.
+// and exits with the process's status. With a terminal (exec --tty), a detached waiter leads a
+// session whose controlling terminal it is: the engine's resize sends it SIGWINCH, which the
+// sandbox takes as "the terminal's size changed"; the hang-up is the sandbox's terminal's to tell.
+import fs from 'node:fs';
+
 import { exitCodeOf } from '../cli/run.js';
 import { controlRequest } from '../sandbox/control_client.js';
 import type { ControlReply, ControlRequest } from '../sandbox/control_protocol.js';
@@ -15,7 +19,17 @@ export async function runExecWaiter(socketPath: string, request: ExecRequest, re
   const pass = (signal: number) => {
     if (pid !== 0) controlRequest(socketPath, { op: 'signal', pid, signal }, () => {}).catch(() => {});
   };
-  for (const [name, sig] of PASSED_ON) globalThis.process.on(name, () => pass(sig));
+  const terminal = request.terminal === true;
+  // Opening a terminal without O_NOCTTY makes it a session leader's controlling terminal (a
+  // non-detached waiter leads no session: nothing happens).
+  if (terminal) {
+    try {
+      fs.closeSync(fs.openSync('/proc/self/fd/0', fs.constants.O_RDWR));
+    } catch {
+      // not a terminal that can be opened again: no resizes
+    }
+  }
+  for (const [name, sig] of PASSED_ON) globalThis.process.on(name, () => (terminal && name === 'SIGHUP' ? undefined : pass(sig)));
   let final: ControlReply;
   try {
     final = await controlRequest(socketPath, { ...request, stdioFrom: globalThis.process.pid }, (r) => {

@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 
 import type { FrozenThread, Kernel } from '../kernel/kernel.js';
+import type { Credentials } from '../kernel/state.js';
+import { TerminalBridge } from '../kernel/tty/terminal_bridge.js';
 import type { ControlHandler } from '../sandbox/control_server.js';
 import type { ControlReply, ControlRequest } from '../sandbox/control_protocol.js';
 import { ContainerStore, type ContainerRecord, type ContainerStatus } from './container_state.js';
@@ -10,6 +12,7 @@ import { lookupProgram } from './program_lookup.js';
 
 const SIGKILL = 9;
 const SIGSTOP = 19;
+const SIGWINCH = 28;
 const SIG_DFL = 0;
 const SIG_IGN = 1;
 
@@ -27,6 +30,8 @@ export interface SandboxControlOptions {
 export class SandboxControl {
   private record: ContainerRecord;
   private frozen: FrozenThread[] | undefined;
+  /** The terminals of exec'd processes (exec --tty), by pid. */
+  private readonly terminals = new Map<number, TerminalBridge>();
 
   constructor(private readonly opts: SandboxControlOptions) {
     this.record = opts.record;
@@ -101,12 +106,22 @@ export class SandboxControl {
     reply({ type: 'done', message: 'signalled' });
   }
 
-  /** A signal for one process (an exec's waiter passes on what the engine sent it). */
+  /**
+   * A signal for one process (an exec's waiter passes on what the engine sent it). SIGWINCH
+   * for a process on a terminal is the engine's resize: the terminal takes the host's new
+   * size and signals its foreground group, as a resize does.
+   */
   private signal(pid: number, sig: number, reply: (r: ControlReply) => void): void {
     const { kernel } = this.opts;
     const p = kernel.state.processes.get(pid);
     if (!p || p.status !== 'running') {
       reply({ type: 'error', message: 'no such process' });
+      return;
+    }
+    const terminal = this.terminals.get(pid);
+    if (sig === SIGWINCH && terminal) {
+      terminal.resized();
+      reply({ type: 'done', message: 'resized' });
       return;
     }
     kernel.noteSignalSender(p.pid, sig, { code: 0, pid: 0, uid: 0, status: -1 });
@@ -137,6 +152,23 @@ export class SandboxControl {
     reply({ type: 'done', message: 'resumed' });
   }
 
+  /** The requester's fd 0 as a terminal of the sandbox's (undefined when it is not a terminal). */
+  private terminalOf(requester: number, owner: Credentials): TerminalBridge | undefined {
+    let fd: number;
+    try {
+      fd = fs.openSync(`/proc/${requester}/fd/0`, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
+    } catch {
+      return undefined;
+    }
+    try {
+      return new TerminalBridge(this.opts.kernel, fd, owner);
+    } catch (err) {
+      this.opts.log(`exec: no terminal: ${(err as Error).message}`);
+      fs.closeSync(fd);
+      return undefined;
+    }
+  }
+
   private async exec(request: Extract<ControlRequest, { op: 'exec' }>, reply: (r: ControlReply) => void, closed: AbortSignal): Promise<void> {
     const { kernel } = this.opts;
     if (this.record.status !== 'running' && this.record.status !== 'created') {
@@ -151,8 +183,9 @@ export class SandboxControl {
       return;
     }
     const prepared = lookupProgram(kernel.root, cwd, request.args, request.env, kernel.state.overlay);
+    const terminal = request.terminal ? this.terminalOf(request.stdioFrom, creds) : undefined;
     // The requester's stdio, opened anew through /proc (pipes, fifos, terminals; a socket cannot be).
-    const stdio = [0, 1, 2].map((fd) => {
+    const stdio = terminal ?? [0, 1, 2].map((fd) => {
       try {
         // No O_TRUNC, and O_APPEND: a regular file's contents stay and output goes after them.
         return fs.openSync(`/proc/${request.stdioFrom}/fd/${fd}`, fd === 0 ? fs.constants.O_RDONLY : fs.constants.O_WRONLY | fs.constants.O_APPEND);
@@ -161,6 +194,7 @@ export class SandboxControl {
       }
     }) as [number, number, number];
     const { pid, exited } = kernel.startProcess(prepared, cwd, creds, stdio);
+    if (terminal) this.terminals.set(pid, terminal);
     this.opts.log(`exec: pid ${pid}: ${request.args.join(' ')}`);
     reply({ type: 'started', pid });
     // The requester gone (its waiter killed): the process goes too, as runc's would with its shim's kill.
@@ -171,6 +205,9 @@ export class SandboxControl {
     closed.addEventListener('abort', onClose);
     const waitStatus = await exited;
     closed.removeEventListener('abort', onClose);
+    // Its output written, the terminal's master closes, as the shim's would once runc's exec ends.
+    terminal?.close();
+    this.terminals.delete(pid);
     reply({ type: 'exited', waitStatus });
   }
 }

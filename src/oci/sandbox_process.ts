@@ -3,9 +3,12 @@
 // instruction until `start`, answers the control socket, and exits with the container's status.
 // Its stdio are the container's.
 import path from 'node:path';
-
 import { exitCodeOf } from '../cli/run.js';
+import fs from 'node:fs';
+
 import { Kernel } from '../kernel/kernel.js';
+import { TerminalBridge } from '../kernel/tty/terminal_bridge.js';
+import type { Credentials } from '../kernel/state.js';
 import { HostRoot, splitPath } from '../kernel/vfs/path_walk.js';
 import { TMPFS_MOUNTS } from '../kernel/vfs/tmpfs.js';
 import { PtracePlatform } from '../platform/ptrace_platform.js';
@@ -44,12 +47,13 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
   let kernel: Kernel;
   let control: SandboxControl;
   let status: Promise<number>;
+  let terminal: TerminalBridge | undefined;
   let claimed = false;
   try {
     const config = loadBundleConfig(launch.bundle);
-    const terminal = config.process?.terminal ?? false;
-    if (terminal && launch.console === 'none') throw new OciError('cannot allocate tty if runc will detach without setting console socket');
-    if (!terminal && launch.console === 'socket') throw new OciError('cannot use console socket if runc will not detach or allocate tty');
+    const wantsTerminal = config.process?.terminal ?? false;
+    if (wantsTerminal && launch.console === 'none') throw new OciError('cannot allocate tty if runc will detach without setting console socket');
+    if (!wantsTerminal && launch.console === 'socket') throw new OciError('cannot use console socket if runc will not detach or allocate tty');
     const self = globalThis.process.pid;
     const claim = {
       id: launch.id, bundle: launch.bundle, rootfs: path.resolve(launch.bundle, config.root.path),
@@ -71,6 +75,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     const cwd = cwdNode.path;
     const prepared = lookupProgram(root, cwd, plan.process.args, plan.process.env);
     kernel = new Kernel({ platform: new PtracePlatform(), root, warn: (m) => log.warn(m), limits: plan.limits, hostname: plan.hostname, readonlyRoot: plan.readonlyRoot });
+    if (launch.console === 'socket') terminal = consoleTerminal(kernel, plan.process.creds);
     const record = { ...claim, status: 'created' as const };
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -81,7 +86,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     });
     named = new NamedSandbox(launch.stateRoot, launch.id, plan.process.args);
     await named.serve(kernel, plan.process.args, control.handle);
-    status = kernel.run(prepared, cwd, plan.process.creds, { held, execTemplate: true });
+    status = kernel.run(prepared, cwd, plan.process.creds, { held, execTemplate: true, ...(terminal ? { terminal } : {}) });
     store.write(record);
     // Hooks see the sandbox's init, whose namespaces are the container's (a network hook
     // joining them configures the sandbox's own network namespace, never the host's).
@@ -95,21 +100,40 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     ready(error);
     return error.exitCode;
   }
-  passSignals(kernel);
+  passSignals(kernel, terminal);
   if (launch.startNow) {
     const started = await new Promise<boolean>((resolve) => control.handle({ op: 'start' }, (r) => resolve(r.type === 'done'), new AbortController().signal));
     if (!started) log.error('cannot start the container');
   }
   ready();
   const waitStatus = await status;
+  terminal?.close();
   named.release();
   return exitCodeOf(waitStatus);
 }
 
-/** SIGTERM/SIGINT/SIGHUP for the sandbox process go to pid 1; a second one ends the sandbox. */
-function passSignals(kernel: Kernel): void {
+/**
+ * The console (a host pty's slave, stdio of this process) as the container's terminal: the
+ * sandbox's /dev/pts/0, bridged to it. This process, the leader of a session of its own, makes
+ * it its controlling terminal, so that the engine's resize (TIOCSWINSZ on the master) sends it
+ * SIGWINCH, for the sandbox's terminal to take the new size and signal its foreground group.
+ */
+function consoleTerminal(kernel: Kernel, owner: Credentials): TerminalBridge {
+  const terminal = new TerminalBridge(kernel, 0, owner);
+  // Opening a terminal without O_NOCTTY makes it a session leader's controlling terminal.
+  fs.closeSync(fs.openSync('/proc/self/fd/0', fs.constants.O_RDWR));
+  globalThis.process.on('SIGWINCH', () => terminal.resized());
+  return terminal;
+}
+
+/**
+ * SIGTERM/SIGINT/SIGHUP for the sandbox process go to pid 1; a second one ends the sandbox.
+ * With a terminal, the SIGHUP of its hang-up is the bridge's to pass on (to the session leader).
+ */
+function passSignals(kernel: Kernel, terminal: TerminalBridge | undefined): void {
   let asked = 0;
-  for (const [name, sig] of [['SIGTERM', 15], ['SIGINT', 2], ['SIGHUP', 1]] as const) {
+  if (terminal) globalThis.process.on('SIGHUP', () => {});
+  for (const [name, sig] of [['SIGTERM', 15], ['SIGINT', 2], ...(terminal ? [] : [['SIGHUP', 1]] as const)] as const) {
     globalThis.process.on(name, () => {
       if (asked++ === 0) kernel.signalInit(sig);
       else kernel.terminate(sig);

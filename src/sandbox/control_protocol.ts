@@ -24,6 +24,8 @@ export const ControlRequestSchema = z.discriminatedUnion('op', [
     groups: z.array(z.number().check(z.int(), z.minimum(0))),
     /** A host process whose fds 0, 1 and 2 become the new process's stdio. */
     stdioFrom: z.number().check(z.int(), z.positive()),
+    /** Its fd 0 is a terminal (exec --tty): the process gets a pty of the sandbox's bridged to it. */
+    terminal: z.optional(z.boolean()),
   }),
 ]);
 export type ControlRequest = z.infer<typeof ControlRequestSchema>;

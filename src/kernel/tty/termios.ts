@@ -3,6 +3,9 @@
 import type { Termios, Winsize } from '../state.js';
 
 // c_iflag
+const IGNBRK = 0o1;
+const BRKINT = 0o2;
+const PARMRK = 0o10;
 export const ISTRIP = 0o40;
 export const INLCR = 0o100;
 export const IGNCR = 0o200;
@@ -22,7 +25,9 @@ export const TABDLY = 0o14000;
 export const XTABS = 0o14000;
 // c_cflag
 const B38400 = 0o17;
+const CSIZE = 0o60;
 const CS8 = 0o60;
+const PARENB = 0o400;
 const CREAD = 0o200;
 const CBAUD = 0o10017;
 // c_lflag
@@ -148,4 +153,19 @@ export function encodeWinsize(w: Winsize): Uint8Array {
 export function decodeWinsize(raw: Uint8Array): Winsize {
   const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   return { rows: b.readUInt16LE(0), cols: b.readUInt16LE(2), xpixel: b.readUInt16LE(4), ypixel: b.readUInt16LE(6) };
+}
+
+/** cfmakeraw(3): bytes pass unchanged both ways, no echo, no signals, a read returns what came. */
+export function rawTermios(t: Termios): Termios {
+  const cc = [...t.cc];
+  cc[VMIN] = 1;
+  cc[VTIME] = 0;
+  return {
+    ...t,
+    iflag: t.iflag & ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON),
+    oflag: t.oflag & ~OPOST,
+    lflag: t.lflag & ~(ECHO | ECHONL | ICANON | ISIG | IEXTEN),
+    cflag: (t.cflag & ~(CSIZE | PARENB)) | CS8,
+    cc,
+  };
 }

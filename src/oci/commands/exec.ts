@@ -68,6 +68,7 @@ export async function execCommand(ctx: RuntimeContext, args: readonly string[]):
   const request: ExecRequest = {
     op: 'exec', args: spec.args, env: spec.env ?? [], cwd: spec.cwd,
     uid: spec.user.uid, gid: spec.user.gid, groups: spec.user.additionalGids ?? [],
+    ...(spec.terminal ? { terminal: true } : {}),
   };
   const socketPath = ctx.registry.socketOf(id);
   const slave = socket === undefined ? undefined : consoleForSocket(path.resolve(socket));
