@@ -388,10 +388,12 @@ export class Kernel {
   /**
    * Takes over a restored sandbox: its state (loaded from an image), its stubs (every thread
    * stopped, registers not yet set) and the host tid of each thread. launch() then sets each
-   * thread going; the promise resolves with pid 1's wait status, as run's does.
+   * thread going; the promise resolves with pid 1's wait status, as run's does. execTemplate:
+   * a pristine stub for startProcess (0: none).
    */
-  adoptRestored(sandbox: SandboxHandle, state: KernelState, hostTids: ReadonlyMap<number, number>, launch: (tid: number, hostTid: number) => void): Promise<number> {
+  adoptRestored(sandbox: SandboxHandle, state: KernelState, hostTids: ReadonlyMap<number, number>, launch: (tid: number, hostTid: number) => void, execTemplate = 0): Promise<number> {
     this.sandbox = sandbox;
+    this.execTemplate = execTemplate;
     Object.assign(this.state, state);
     for (const [tid, hostTid] of hostTids) {
       this.emit({ type: 'ThreadRehosted', tid, hostTid });

@@ -1,6 +1,6 @@
 // The sandbox process of a container brought back from a checkpoint image (runc restore): it
-// restores the image, serves the control socket (kill, ps, pause, resume, checkpoint again)
-// and exits with the container's status. exec is not possible in it (no pristine stub).
+// restores the image, serves the control socket (kill, ps, pause, resume, exec, checkpoint
+// again) and exits with the container's status.
 import { exitCodeOf } from '../cli/run.js';
 import { NamedSandbox } from '../sandbox/named_sandbox.js';
 import { processStartTime } from '../sandbox/registry.js';
@@ -28,6 +28,7 @@ export async function runRestoredSandbox(launch: RestoreLaunch, log: OciLog, rea
     named = sandboxName;
     status = restoreSandbox(image, {
       ignoreChangedFiles: false,
+      execTemplate: true,
       warn: (m) => log.warn(m),
       beforeStart: (kernel) => {
         const control = new SandboxControl({ kernel, store, record, log: (m) => log.debug(m) });

@@ -27,12 +27,16 @@ export interface RestoreOptions {
   warn: (message: string) => void;
   /** Called with the kernel before the sandbox runs (a recorder attaches here). */
   beforeStart?: (kernel: Kernel) => void;
+  /** Keep a pristine stub from which the kernel's startProcess() forks new processes (OCI exec). */
+  execTemplate?: boolean;
 }
 
 /** clone flags of a thread (what glibc's pthread_create uses, less the settid/cleartid parts). */
 const THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
 /** A process made for restore: a plain fork whose exit signals no one (the kernel tells parents). */
 const PROCESS_FLAGS = 0;
+/** The process template is a sibling of the first stub (as run makes it): its forks are init's children. */
+const CLONE_PARENT = 0x8000;
 const SIG_SETMASK = 2;
 const SIGKILL = 9;
 const SIGSTOP = 19;
@@ -167,6 +171,7 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
   // Subsystems added since the image was written start empty (see snapshots/FORMAT.md).
   const state: KernelState = Object.assign(emptyKernelState(), image.kernel.state);
   let handle: SandboxHandle | undefined;
+  let template = 0;
   const hostTids = new Map<number, number>();
   const threads = new Map<number, ThreadImage>();
   try {
@@ -175,6 +180,8 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
     // The sandbox's own host process group, as run makes it (the terminal's signals reach tsvisor only).
     injectorFor(platform, first)(SYS.setpgid, 0, 0);
     if (desc.limits.memory !== null) platform.setHostRlimit(first, RLIMIT_AS, desc.limits.memory, desc.limits.memory);
+    // Forked before anything is rebuilt in the first stub, it is as pristine as run's.
+    if (opts.execTemplate) template = spawned(platform.spawnTask(first, CLONE_PARENT), 'the process template');
     const live = [...state.processes.values()].filter((p) => p.status === 'running').sort((a, b) => a.pid - b.pid);
     // Every process comes from the first stub while its address space is still the stub's alone.
     const sharedFds = makeSharedObjects(platform, first, image.processes.values());
@@ -206,5 +213,5 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
     if (!process) return;
     for (const sig of signalsIn(image.processes.get(tid)?.sharedPending ?? 0n)) platform.signalProcess(hostTid, sig);
     if (process.stopSignal !== 0) platform.signalProcess(hostTid, SIGSTOP);
-  });
+  }, template);
 }

@@ -31,7 +31,7 @@ describe('OCI runtime (tsvisor-runc)', function () {
 
   after(() => {
     if (!dir) return;
-    for (const id of ['life', 'held', 'loop', 'bad']) runc(root, ['delete', '--force', id]);
+    for (const id of ['life', 'held', 'loop', 'bad', 'ck', 'ck2']) runc(root, ['delete', '--force', id]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -173,5 +173,30 @@ describe('OCI runtime (tsvisor-runc)', function () {
     });
     expect(runc(root, ['run', '--bundle', ro, 'ro']).stdout).to.equal('touch: /x: Read-only file system\nscratch-ok\n');
     expect(runc(root, ['spec', '--bundle', bundle]).stderr).to.include('File config.json exists. Remove it first.');
+  });
+
+  it('exec into a container restored from a checkpoint works as into a created one', () => {
+    const bundle = makeBundle(join(dir, 'ck'), rootfs, (c) => {
+      c.process.args = ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done'];
+    });
+    expect(runc(root, ['run', '--detach', '--bundle', bundle, 'ck']).status).to.equal(0);
+    for (let i = 0; i < 100 && runc(root, ['exec', 'ck', 'cat', '/tmp/count']).stdout === ''; i++) sleepMs(50);
+    const before = Number(runc(root, ['exec', 'ck', 'cat', '/tmp/count']).stdout);
+    const image = join(dir, 'ck-image');
+    const ck = runc(root, ['checkpoint', '--image-path', image, 'ck']);
+    expect(ck.status, ck.stderr).to.equal(0);
+    runc(root, ['delete', '--force', 'ck']);
+    const restored = runc(root, ['restore', '--detach', '--image-path', image, '--bundle', bundle, 'ck2']);
+    expect(restored.status, restored.stderr).to.equal(0);
+    // The exec'd shell sees the restored overlay and pid 1's loop (ps), has its own pid and status.
+    const exec = runc(root, ['exec', 'ck2', 'sh', '-c', 'cat /tmp/count; ps | grep -c "while :"; echo $$; exit 6']);
+    expect(exec.status, exec.stderr).to.equal(6);
+    const [count, loops, self] = exec.stdout.trim().split('\n').map(Number);
+    expect(before).to.be.greaterThan(0);
+    expect(count).to.be.at.least(before);
+    expect(loops).to.be.greaterThan(0);
+    expect(self).to.be.greaterThan(1);
+    expect(runc(root, ['exec', 'ck2', 'nonexistent']).stderr).to.include('executable file not found in $PATH');
+    expect(runc(root, ['delete', '--force', 'ck2']).status).to.equal(0);
   });
 });
