@@ -75,7 +75,11 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     const cwd = cwdNode.path;
     const prepared = lookupProgram(root, cwd, plan.process.args, plan.process.env);
     kernel = new Kernel({ platform: new PtracePlatform(), root, warn: (m) => log.warn(m), limits: plan.limits, hostname: plan.hostname, readonlyRoot: plan.readonlyRoot });
-    if (launch.console === 'socket') terminal = consoleTerminal(kernel, plan.process.creds);
+    if (launch.console === 'socket') {
+      terminal = consoleTerminal(kernel, plan.process.creds);
+      const size = config.process?.consoleSize;
+      if (size) terminal.setSize(size.height, size.width);
+    }
     const record = { ...claim, status: 'created' as const };
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));

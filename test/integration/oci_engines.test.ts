@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { missingTools, startContainerd, startDockerd, type Engine } from '../support/engines.js';
+import { dockerApi, missingTools, startContainerd, startDockerd, type Engine } from '../support/engines.js';
 import { argvLoggingWrapper, commandsIn, makeRootfs, missingBusybox } from '../support/oci.js';
 import { writeOciArchive } from '../support/oci_image.js';
 
@@ -87,6 +87,19 @@ describe('OCI runtime under containerd (ctr run --runc-binary)', function () {
     ctr.client(['container', 'delete', 'sv']);
   });
 
+  it('run -t (under script(1) for a terminal): /dev/pts/0 of the size of ctr\'s terminal, typed input reaches the shell', function () {
+    if (missingTools(['script'])) this.skip();
+    const { spawnSync } = globalThis.process.getBuiltinModule('node:child_process') as typeof import('node:child_process');
+    const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+    const command = ctr.argv(['run', '-t', '--rm', '--runc-binary', env!.wrapper, image, 't-tty', 'sh', '-c', 'tty; until [ -n "$(stty size 2>/dev/null)" ]; do sleep 0.1; done; stty size; read line; echo "got $line"']);
+    const r = spawnSync('script', ['-qec', `stty rows 30 cols 90; ${command.map(quote).join(' ')}`, '/dev/null'], { input: 'typed\n', encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).to.equal(0);
+    // ctr sizes the container's terminal once it started (the loop waits for it), as with runc.
+    // script's own terminal adds a \r to each \r\n of the container's: compare lines.
+    const lines = r.stdout.split(/\r*\n/);
+    expect(lines).to.include.members(['/dev/pts/0', '30 90', 'got typed']);
+  });
+
   it('a malformed process (relative cwd) fails through the engine with the field named', () => {
     const r = ctr.client(['run', '--rm', '--cwd', 'relative', '--runc-binary', env!.wrapper, image, 't-bad', 'true']);
     expect(r.status).to.not.equal(0);
@@ -126,6 +139,7 @@ describe('OCI runtime under Docker (docker run --runtime=tsvisor)', function () 
   after(() => {
     if (!env) return;
     docker?.client(['rm', '-f', 'dsv']);
+    docker?.client(['rm', '-f', 'dtty']);
     docker?.stop();
     rmSync(env.dir, { recursive: true, force: true });
   });
@@ -152,9 +166,32 @@ describe('OCI runtime under Docker (docker run --runtime=tsvisor)', function () 
     expect(pids.stderr).to.include("can't fork");
   });
 
-  it('-t gives the container a terminal', () => {
-    const r = run('-t', 'tsvisor-bb', 'sh', '-c', 'test -t 0 && test -t 1 && echo tty');
-    expect(r.stdout).to.equal('tty\r\n');
+  it('-t gives the container a terminal: /dev/pts/0, exec -t its own; resizes reach the foreground group with SIGWINCH', async () => {
+    const r = run('-t', 'tsvisor-bb', 'sh', '-c', 'test -t 0 && test -t 1 && tty');
+    expect(r.stdout).to.equal('/dev/pts/0\r\n');
+    const trap = (log: string) => `trap 'echo WINCH $(stty size) >> ${log}' WINCH; echo up >> ${log}; while :; do sleep 0.1; done`;
+    const d = docker.client(['run', '-d', '-t', '--name', 'dtty', '--runtime=tsvisor', 'tsvisor-bb', 'sh', '-c', trap('/tmp/run.log')]);
+    expect(d.status, d.stderr).to.equal(0);
+    const logOf = (file: string, lines: number) => {
+      let text = '';
+      for (let i = 0; i < 100; i++, sleepMs(100)) {
+        text = docker.client(['exec', 'dtty', 'cat', file]).stdout;
+        if (text.split('\n').length > lines) break;
+      }
+      return text;
+    };
+    expect(logOf('/tmp/run.log', 1)).to.equal('up\n');
+    expect((await dockerApi(docker.socket, 'POST', '/containers/dtty/resize?h=33&w=77')).status).to.equal(200);
+    expect(logOf('/tmp/run.log', 2)).to.equal('up\nWINCH 33 77\n');
+    // exec -t: a terminal of its own (pid 1 has pts/0), resized through the exec's resize.
+    expect(docker.client(['exec', '-t', 'dtty', 'tty']).stdout).to.equal('/dev/pts/1\r\n');
+    const created = await dockerApi(docker.socket, 'POST', '/containers/dtty/exec', { Cmd: ['sh', '-c', trap('/tmp/exec.log')], Tty: true, AttachStdout: true });
+    const execId = (JSON.parse(created.body) as { Id: string }).Id;
+    expect((await dockerApi(docker.socket, 'POST', `/exec/${execId}/start`, { Detach: true, Tty: true })).status).to.equal(200);
+    expect(logOf('/tmp/exec.log', 1)).to.equal('up\n');
+    expect((await dockerApi(docker.socket, 'POST', `/exec/${execId}/resize?h=44&w=88`)).status).to.equal(200);
+    expect(logOf('/tmp/exec.log', 2)).to.equal('up\nWINCH 44 88\n');
+    docker.client(['rm', '-f', 'dtty']);
   });
 
   it('exec, top, pause/unpause, and stop of a pid 1 that traps SIGTERM', () => {

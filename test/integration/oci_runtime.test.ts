@@ -1,11 +1,13 @@
 // tsvisor-runc, the OCI runtime, driven as the engines drive runc: the lifecycle, runc's errors
 // and exit codes, state and list, kill, pause/resume, exec, and malformed bundles.
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { makeBundle, makeRootfs, missingBusybox, runc } from '../support/oci.js';
+import { REPO_ROOT } from '../support/programs.js';
 
 function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -31,7 +33,7 @@ describe('OCI runtime (tsvisor-runc)', function () {
 
   after(() => {
     if (!dir) return;
-    for (const id of ['life', 'held', 'loop', 'bad', 'ck', 'ck2']) runc(root, ['delete', '--force', id]);
+    for (const id of ['life', 'held', 'loop', 'bad', 'ck', 'ck2', 'tty']) runc(root, ['delete', '--force', id]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -198,5 +200,32 @@ describe('OCI runtime (tsvisor-runc)', function () {
     expect(self).to.be.greaterThan(1);
     expect(runc(root, ['exec', 'ck2', 'nonexistent']).stderr).to.include('executable file not found in $PATH');
     expect(runc(root, ['delete', '--force', 'ck2']).status).to.equal(0);
+  });
+
+  it('--console-socket: pid 1\'s terminal is /dev/pts/0 of config.json\'s consoleSize; a resize of the master is SIGWINCH with the new size', async function () {
+    const receiver = join(dir, 'console_receiver');
+    const cc = spawnSync('cc', ['-O1', '-o', receiver, join(REPO_ROOT, 'test', 'support', 'console_receiver.c')], { encoding: 'utf8' });
+    if (cc.error || cc.status !== 0) {
+      console.log(`      skipped: cannot build the console receiver (${cc.error?.message ?? cc.stderr})`);
+      this.skip();
+    }
+    const socket = join(dir, 'console.sock');
+    const shim = spawn(receiver, [socket, '33', '77'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    shim.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const ended = new Promise((resolve) => shim.on('exit', resolve));
+    for (let i = 0; i < 100 && !existsSync(socket); i++) sleepMs(20);
+    const bundle = makeBundle(join(dir, 'tty'), rootfs, (c) => {
+      c.process.terminal = true;
+      c.process.consoleSize = { height: 20, width: 60 };
+      c.process.args = ['sh', '-c', `tty; stty size; trap 'echo WINCH $(stty size); exit 3' WINCH; echo resize-me; while :; do sleep 0.1; done`];
+    });
+    const created = runc(root, ['create', '--console-socket', socket, '--bundle', bundle, 'tty']);
+    expect(created.status, created.stderr).to.equal(0);
+    expect(runc(root, ['start', 'tty']).status).to.equal(0);
+    await ended;
+    expect(output).to.equal('/dev/pts/0\r\n20 60\r\nresize-me\r\nWINCH 33 77\r\n');
+    expect(JSON.parse(runc(root, ['state', 'tty']).stdout)).to.include({ status: 'stopped' });
+    expect(runc(root, ['delete', 'tty']).status).to.equal(0);
   });
 });

@@ -3,6 +3,7 @@
 // the tests. Each says why it cannot run where a binary is missing.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 
 function onPath(name: string): boolean {
@@ -26,6 +27,10 @@ function waitFor(check: () => boolean, what: string, ms = 30_000): void {
 export interface Engine {
   /** Runs the engine's client with these arguments. */
   client(args: string[], opts?: { timeout?: number }): { status: number | null; stdout: string; stderr: string };
+  /** The client's command line with these arguments (to run it some other way, e.g. under script(1)). */
+  argv(args: string[]): string[];
+  /** The engine's API socket. */
+  socket: string;
   stop(): void;
 }
 
@@ -68,7 +73,7 @@ export function startContainerd(dir: string, ns: string): Engine {
   const child = spawn('containerd', ['--config', join(dir, 'containerd.toml')], { stdio: ['ignore', logFd, logFd] });
   const client = clientRunner('ctr', ['-a', socket, '-n', ns]);
   waitFor(() => existsSync(socket) && client(['version']).status === 0, 'containerd');
-  return { client, stop: () => stopDaemon(child) };
+  return { client, argv: (args) => ['ctr', '-a', socket, '-n', ns, ...args], socket, stop: () => stopDaemon(child) };
 }
 
 /** A dockerd with its own data and exec roots and socket in dir, no bridge network, runtime tsvisor=runtime. */
@@ -81,5 +86,18 @@ export function startDockerd(dir: string, runtime: string): Engine {
   ], { stdio: ['ignore', logFd, logFd] });
   const client = clientRunner('docker', ['-H', `unix://${socket}`]);
   waitFor(() => existsSync(socket) && client(['version']).status === 0, 'dockerd', 60_000);
-  return { client, stop: () => stopDaemon(child) };
+  return { client, argv: (args) => ['docker', '-H', `unix://${socket}`, ...args], socket, stop: () => stopDaemon(child) };
+}
+
+/** One request to Docker's HTTP API on its unix socket: the status code and the body. */
+export function dockerApi(socket: string, method: string, path: string, body?: object): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: socket, method, path, headers: { 'Content-Type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
 }

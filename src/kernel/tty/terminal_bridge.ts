@@ -15,11 +15,12 @@ import type { Credentials } from '../state.js';
 import { ptyKey } from '../syscalls/pty.js';
 import { controlledSession, hangUp, signalForeground } from '../syscalls/pty_session.js';
 import { INPUT_CAPACITY, receiveInput } from './line_discipline.js';
-import { ICANON, TERMIOS_SIZE, WINSIZE_SIZE, decodeTermios, decodeWinsize, encodeTermios, rawTermios } from './termios.js';
+import { ICANON, TERMIOS_SIZE, WINSIZE_SIZE, decodeTermios, decodeWinsize, encodeTermios, encodeWinsize, rawTermios } from './termios.js';
 
 const TCGETS = 0x5401;
 const TCSETS = 0x5402;
 const TIOCGWINSZ = 0x5413;
+const TIOCSWINSZ = 0x5414;
 /** /proc/sys/kernel/pty/max. */
 const PTY_MAX = 4096;
 
@@ -74,6 +75,12 @@ export class TerminalBridge {
     for (const fd of [0, 1, 2]) kernel.emit({ type: 'FdInstalled', pid, fd, fileId, cloexec: false });
     const p = kernel.state.processes.get(pid);
     if (p && p.sid === p.pid) kernel.emit({ type: 'PtyControlSet', index: this.index, session: p.sid, pgrp: p.pgid });
+  }
+
+  /** Sets the size of both terminals (OCI process.consoleSize, before the program runs). */
+  setSize(rows: number, cols: number): void {
+    this.kernel.platform.hostIoctl(this.hostFd, TIOCSWINSZ, encodeWinsize({ rows, cols, xpixel: 0, ypixel: 0 }));
+    this.readWinsize(this.hostFd, false);
   }
 
   /** The host terminal's size changed: the pty takes it, and its foreground group gets SIGWINCH. */
