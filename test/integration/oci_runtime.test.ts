@@ -97,6 +97,8 @@ describe('OCI runtime (tsvisor-runc)', function () {
     expect(ps.status, ps.stderr).to.equal(0);
     const pids = JSON.parse(ps.stdout) as number[];
     expect(pids.length).to.be.greaterThan(0);
+    // The host's ps shows the programs' command lines (not the stubs'), as docker top does.
+    expect(runc(root, ['ps', 'loop']).stdout).to.include('sh -c trap "echo term; exit 3" TERM; while :; do sleep 0.1; done');
     const exec = runc(root, ['exec', 'loop', 'sh', '-c', 'ps | grep -c "while :"; echo $$; exit 5']);
     expect(exec.status, exec.stderr).to.equal(5);
     const [seen, self] = exec.stdout.trim().split('\n');

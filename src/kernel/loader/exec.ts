@@ -19,6 +19,10 @@ import {
 import { hostMappings, isStubImage, type HostMapping } from './host_mappings.js';
 import { hostFileKey } from '../host_file_key.js';
 import { cachedHead, rememberHead } from './exec_head_cache.js';
+import { showArgsOnHost } from './host_cmdline.js';
+
+/** Room below the initial stack (16-byte aligned) for the struct of showArgsOnHost's prctl. */
+const MM_SCRATCH = 128;
 
 const MAP_PRIVATE = 0x2;
 const MAP_FIXED = 0x10;
@@ -312,6 +316,8 @@ export function loadImage(
     inject(SYS.mmap, bottom, hostStackBottom - bottom, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
   }
   if (!platform.write(hostTid, stack.base, stack.bytes)) throw new ExecError(Errno.EFAULT, 'cannot write the initial stack');
+  // Before the stub's image goes (the injection runs from its code); below the stack, mapped.
+  showArgsOnHost(platform, hostTid, stack, stack.base - MM_SCRATCH);
 
   for (const r of spans(current, isStubImage)) inject(SYS.munmap, r.start, r.end - r.start);
   const entry = interpPlan ? interpPlan.entry : mainPlan.entry;

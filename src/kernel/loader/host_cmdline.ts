@@ -1,0 +1,56 @@
+// What the host shows of a sandboxed process: its /proc/PID/cmdline and environ (read by ps,
+// and so by `docker top`, which filters the host's `ps -ef` by the runtime's pids) are the
+// memory between the mm's arg_start/arg_end and env_start/env_end. After a program is loaded
+// into a stub they still name the stub's own (overwritten) strings; PR_SET_MM_MAP points them
+// at the program's argv and envp on its new stack. It needs no capability (only a kernel with
+// CONFIG_CHECKPOINT_RESTORE): every other field is given back as the host has it.
+import fs from 'node:fs';
+
+import type { Platform } from '../../platform/platform.js';
+import { SYS } from '../syscalls/numbers.js';
+
+const PR_SET_MM = 35;
+const PR_SET_MM_MAP = 14;
+/** sizeof(struct prctl_mm_map): eleven addresses, the auxv pointer, auxv_size and exe_fd. */
+const MM_MAP_SIZE = 104;
+/** exe_fd: leave /proc/PID/exe as it is. */
+const KEEP_EXE = 0xffffffff;
+
+/** /proc/PID/stat fields (1-based, as proc(5) numbers them) of the mm's layout. */
+const START_CODE = 26;
+const END_CODE = 27;
+const START_STACK = 28;
+const START_DATA = 45;
+
+export interface HostArgs {
+  argStart: number;
+  argEnd: number;
+  envStart: number;
+  envEnd: number;
+}
+
+/**
+ * Best effort (the program runs the same either way): scratch is writable memory of the stub
+ * below anything in use, where the struct is written for the injected prctl.
+ */
+export function showArgsOnHost(platform: Platform, hostTid: number, args: HostArgs, scratch: number): void {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${hostTid}/stat`, 'utf8');
+  } catch {
+    return;
+  }
+  // Fields after the command name (which may hold spaces and parentheses) start at field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const field = (n: number): number => fields[n - 3] ?? 0;
+  const startData = field(START_DATA);
+  const endData = field(START_DATA + 1);
+  const startBrk = field(START_DATA + 2);
+  const map = Buffer.alloc(MM_MAP_SIZE);
+  const values = [field(START_CODE), field(END_CODE), startData, endData, startBrk, startBrk, field(START_STACK), args.argStart, args.argEnd, args.envStart, args.envEnd, 0];
+  values.forEach((v, i) => map.writeBigUInt64LE(BigInt(v), i * 8));
+  map.writeUInt32LE(0, 96);
+  map.writeUInt32LE(KEEP_EXE, 100);
+  if (!platform.write(hostTid, scratch, map)) return;
+  platform.inject(hostTid, SYS.prctl, PR_SET_MM, PR_SET_MM_MAP, scratch, MM_MAP_SIZE, 0);
+}
