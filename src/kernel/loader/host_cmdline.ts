@@ -30,24 +30,37 @@ export interface HostArgs {
 }
 
 /**
- * Best effort (the program runs the same either way): scratch is writable memory of the stub
- * below anything in use, where the struct is written for the injected prctl.
+ * The stub's code, data, brk and stack addresses, as /proc/PID/stat gives them: every stub is
+ * a fork of one stub binary's image and keeps them (the kernel does not check them against
+ * the mappings), so they are read once.
  */
-export function showArgsOnHost(platform: Platform, hostTid: number, args: HostArgs, scratch: number): void {
+let stubLayout: number[] | undefined;
+
+function layoutOf(hostTid: number): number[] | undefined {
+  if (stubLayout) return stubLayout;
   let stat: string;
   try {
     stat = fs.readFileSync(`/proc/${hostTid}/stat`, 'utf8');
   } catch {
-    return;
+    return undefined;
   }
   // Fields after the command name (which may hold spaces and parentheses) start at field 3.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
   const field = (n: number): number => fields[n - 3] ?? 0;
-  const startData = field(START_DATA);
-  const endData = field(START_DATA + 1);
   const startBrk = field(START_DATA + 2);
+  stubLayout = [field(START_CODE), field(END_CODE), field(START_DATA), field(START_DATA + 1), startBrk, startBrk, field(START_STACK)];
+  return stubLayout;
+}
+
+/**
+ * Best effort (the program runs the same either way): scratch is writable memory of the stub
+ * below anything in use, where the struct is written for the injected prctl.
+ */
+export function showArgsOnHost(platform: Platform, hostTid: number, args: HostArgs, scratch: number): void {
+  const layout = layoutOf(hostTid);
+  if (!layout) return;
   const map = Buffer.alloc(MM_MAP_SIZE);
-  const values = [field(START_CODE), field(END_CODE), startData, endData, startBrk, startBrk, field(START_STACK), args.argStart, args.argEnd, args.envStart, args.envEnd, 0];
+  const values = [...layout, args.argStart, args.argEnd, args.envStart, args.envEnd, 0];
   values.forEach((v, i) => map.writeBigUInt64LE(BigInt(v), i * 8));
   map.writeUInt32LE(0, 96);
   map.writeUInt32LE(KEEP_EXE, 100);
