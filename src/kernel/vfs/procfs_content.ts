@@ -15,6 +15,8 @@ export interface ProcContext {
   bootMs: number;
   /** The kernel's tmpfs mount points (/dev/shm, --tmpfs). */
   tmpfs: readonly string[];
+  /** The process reading: it is running (R), whatever the others do. */
+  reader: number;
 }
 
 function hostFile(path: string): string {
@@ -80,8 +82,11 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
   'sys/fs/nr_open': () => '1048576\n',
 };
 
-function stateLetter(p: ProcessState): string {
-  return p.status === 'zombie' ? 'Z' : 'S';
+/** The scheduler state as /proc shows it: the reader runs; the others wait (in the kernel, or on the host). */
+function schedState(p: ProcessState, c: ProcContext): { letter: string; name: string } {
+  if (p.status === 'zombie') return { letter: 'Z', name: 'zombie' };
+  if (p.stopSignal !== 0) return { letter: 'T', name: 'stopped' };
+  return p.pid === c.reader ? { letter: 'R', name: 'running' } : { letter: 'S', name: 'sleeping' };
 }
 
 /** Per-process files of /proc/PID, by name. Memory figures come from the stub on the host. */
@@ -94,7 +99,7 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
     const host = hostFile(`/proc/${p.hostPid}/stat`);
     const fields = host.slice(host.lastIndexOf(')') + 2).split(' ');
     // Keep the host's memory and time counters; the identity fields are the sandbox's.
-    fields[0] = stateLetter(p);
+    fields[0] = schedState(p, c).letter;
     fields[1] = String(p.ppid);
     fields[2] = String(p.pgid);
     fields[3] = String(p.sid);
@@ -105,14 +110,14 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
     fields[19] = '0'; // start time: every process counts from the sandbox's boot (not tracked yet)
     return `${p.pid} (${p.comm}) ${fields.join(' ').trim()}\n`;
   },
-  status: (p) => {
+  status: (p, c) => {
     const host = hostFile(`/proc/${p.hostPid}/status`);
     const keep = host.split('\n').filter((l) => /^(Vm|Rss|Sig|Shd|Cpus_allowed|Mems_allowed|voluntary|nonvoluntary)/.test(l));
     const cr = p.creds;
     const lines = [
       `Name:\t${p.comm}`,
       `Umask:\t${p.umask.toString(8).padStart(4, '0')}`,
-      `State:\t${stateLetter(p)} (${p.status === 'zombie' ? 'zombie' : 'sleeping'})`,
+      `State:\t${schedState(p, c).letter} (${schedState(p, c).name})`,
       `Tgid:\t${p.pid}`,
       `Ngid:\t0`,
       `Pid:\t${p.pid}`,
