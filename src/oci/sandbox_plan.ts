@@ -2,6 +2,7 @@
 // process, its identity and limits. Mounts the kernel provides itself or cannot provide are
 // dropped with a note (each logged at debug level).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { DEFAULT_LIMITS, type SandboxLimits } from '../cli/run_options.js';
@@ -109,7 +110,8 @@ export function sandboxPlan(bundle: string, config: BundleConfig): SandboxPlan {
     readonlyRoot: config.root.readonly ?? false,
     binds: [],
     tmpfs: [],
-    hostname: config.hostname && config.hostname.length > 0 ? config.hostname : 'tsvisor',
+    // No hostname: the host's, as a new UTS namespace starts with (runc's container shows it too).
+    hostname: config.hostname && config.hostname.length > 0 ? config.hostname : os.hostname(),
     limits,
     process: processPlan(config.process),
     notes: [],

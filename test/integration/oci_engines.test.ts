@@ -65,6 +65,9 @@ describe('OCI runtime under containerd (ctr run --runc-binary)', function () {
     expect([r.status, r.stdout]).to.deep.equal([7, 'out\n']);
     expect(r.stderr).to.include('err\n');
     expect(run('t-uname', 'uname', '-r').stdout).to.match(/tsvisor/);
+    // ctr sets no hostname: the host's, as under runc.
+    const { hostname } = globalThis.process.getBuiltinModule('node:os') as typeof import('node:os');
+    expect(run('t-hostname', 'hostname').stdout).to.equal(`${hostname()}\n`);
     // As under runc: the reader of /proc/self/status is running.
     expect(run('t-status', 'cat', '/proc/self/status').stdout).to.match(/^Name:\tcat\nUmask:\t0022\nState:\tR \(running\)\n/);
   });
