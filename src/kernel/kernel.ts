@@ -45,6 +45,8 @@ export type KernelRecord =
       writes?: MemoryWrite[];
       /** When the trap arrived (process.hrtime, ns), when a recorder asked for writes. */
       trappedAt?: bigint;
+      /** The seq the call got when it was trapped (its place in the order of calls begun). */
+      trap: number;
     }
   | { type: 'event'; seq: number; event: KernelEvent }
   /** The sandbox has ended: pid 1's wait status. */
@@ -67,7 +69,16 @@ export interface SyscallSource {
   execRandom?(tid: number, fresh: Uint8Array): Uint8Array;
   /** The counter an rdtsc/rdtscp of thread tid reads (fresh: the kernel's clock). */
   rdtsc?(tid: number, fresh: bigint): bigint;
+  /**
+   * Whether a stop may be handled now: a new syscall's trap (not a restart's) or a thread's
+   * exit. False holds it (the thread stays stopped) until the kernel asks again, after the
+   * next stop it handles or call it completes; replay --exec keeps the recorded order so.
+   */
+  mayHandle?(stop: HeldStop): boolean;
 }
+
+/** A stop the kernel asks SyscallSource.mayHandle about. */
+export type HeldStop = { kind: 'trap'; tid: number; nr: number } | { kind: 'exit'; tid: number };
 
 export interface KernelOptions {
   platform: Platform;
@@ -113,6 +124,12 @@ interface ThreadRuntime {
   writes?: MemoryWrite[];
   /** When the trap arrived, when writes are captured (for the trace's timeline). */
   trappedAt?: bigint;
+  /** The seq the call in flight got at its trap. */
+  trap: number;
+  /** Stack pointer at that trap (to know the call again when it is restarted). */
+  trapSp: number;
+  /** Set when a signal handler runs before the call in flight is made again (SA_RESTART). */
+  restarting?: boolean;
 }
 
 /** A thread parked in a syscall until something it waits on changes (see Kernel.block). */
@@ -248,8 +265,16 @@ export class Kernel {
   captureWrites = false;
   /** Set by replay --exec and --record (see SyscallSource). */
   syscallSource: SyscallSource | undefined;
+
+  /** The seq of the last syscall begun (the next one trapped gets one more). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+  /** Syscalls begun so far (a call restarted after a signal handler counts once). */
   private seq = 0;
   private running = 0;
+  /** Stops SyscallSource.mayHandle holds back, in the order they arrived. */
+  private readonly held: Stop[] = [];
   private looping = false;
   private finish: ((status: number) => void) | undefined;
   private finished = false;
@@ -326,7 +351,7 @@ export class Kernel {
         this.emit({ type: 'FdInstalled', pid, fd: f.hostFd, fileId: f.fileId, cloexec: false });
       }
     }
-    this.runtime.set(pid, { blocked: false, nr: 0, args: [] });
+    this.runtime.set(pid, { blocked: false, nr: 0, args: [], trap: 0, trapSp: 0 });
     this.running = 1;
     const done = this.whenFinished();
     const go = () => {
@@ -367,7 +392,7 @@ export class Kernel {
         this.emit({ type: 'FdInstalled', pid, fd, fileId, cloexec: false });
       });
     }
-    this.runtime.set(pid, { blocked: false, nr: 0, args: [] });
+    this.runtime.set(pid, { blocked: false, nr: 0, args: [], trap: 0, trapSp: 0 });
     this.running++;
     const exited = new Promise<number>((resolve) => this.detachedExits.set(pid, resolve));
     this.startImage(this.thread(pid), prepared);
@@ -398,7 +423,7 @@ export class Kernel {
     for (const [tid, hostTid] of hostTids) {
       this.emit({ type: 'ThreadRehosted', tid, hostTid });
       this.byHostTid.set(hostTid, tid);
-      this.runtime.set(tid, { blocked: false, nr: 0, args: [] });
+      this.runtime.set(tid, { blocked: false, nr: 0, args: [], trap: 0, trapSp: 0 });
     }
     this.running = hostTids.size;
     const done = this.whenFinished();
@@ -539,6 +564,7 @@ export class Kernel {
     const action = this.process(thread.pid).sigactions.get(sig);
     const restart = action !== undefined && action.handler > SIG_IGN && (action.flags & SA_RESTART) !== 0 && !NEVER_RESTARTED.has(rt.nr);
     if (restart) {
+      rt.restarting = true;
       this.platform.restartSyscall(thread.hostTid);
     } else {
       this.publishSyscall(thread, rt.nr, rt.args, -Errno.EINTR);
@@ -694,6 +720,7 @@ export class Kernel {
     this.looping = true;
     const turnEnds = Date.now() + LOOP_TURN_MS;
     try {
+      this.releaseHeld();
       for (let n = 1; !this.finished && this.running > 0; n++) {
         // Blocking no longer than until the next sleeper's wake-up (its Node timer needs a turn).
         const stop = this.platform.waitStop(Math.max(0, Math.min(WAIT_SLICE_MS, Math.ceil(nextWakeIn()))));
@@ -710,6 +737,7 @@ export class Kernel {
         }
         this.onStop(stop);
         this.drainNotifications();
+        this.releaseHeld();
         // A busy sandbox must not starve the event loop either (sleepers' timers, the control socket).
         if (n % 64 === 0 && Date.now() >= turnEnds) {
           setImmediate(() => this.loop());
@@ -732,6 +760,46 @@ export class Kernel {
       return;
     }
     const thread = this.thread(tid);
+    if (this.holdsBack(thread, stop)) {
+      this.held.push(stop);
+      return;
+    }
+    this.dispatch(thread, stop);
+  }
+
+  /** Whether the syscall source holds this stop back for now (see SyscallSource.mayHandle). */
+  private holdsBack(thread: ThreadState, stop: Stop): boolean {
+    const source = this.syscallSource;
+    if (!source?.mayHandle) return false;
+    if (stop.kind === StopKind.Syscall) {
+      const rt = this.runtime.get(thread.tid);
+      if (!rt || rt.pendingExec || this.isRestart(rt, stop.value, stop.args, stop.rsp)) return false;
+      return !source.mayHandle({ kind: 'trap', tid: thread.tid, nr: stop.value });
+    }
+    if (stop.kind === StopKind.Exited || stop.kind === StopKind.Killed) return !source.mayHandle({ kind: 'exit', tid: thread.tid });
+    return false;
+  }
+
+  /** Handles the held stops that may go now, until none may. */
+  private releaseHeld(): void {
+    for (let i = 0; i < this.held.length && !this.finished; ) {
+      const stop = this.held[i]!;
+      const tid = this.byHostTid.get(stop.tid);
+      const thread = tid === undefined ? undefined : this.state.threads.get(tid);
+      if (thread && this.holdsBack(thread, stop)) {
+        i++;
+        continue;
+      }
+      this.held.splice(i, 1);
+      if (thread) this.dispatch(thread, stop);
+      else this.onUnknownStop(stop);
+      this.drainNotifications();
+      // What it did may let an earlier one go.
+      i = 0;
+    }
+  }
+
+  private dispatch(thread: ThreadState, stop: Stop): void {
     switch (stop.kind) {
       case StopKind.Syscall:
         this.onSyscall(thread, stop);
@@ -800,7 +868,13 @@ export class Kernel {
     if (this.captureWrites) rt.trappedAt = globalThis.process.hrtime.bigint();
     const entry = SYSCALL_TABLE[nr];
     const process = this.process(thread.pid);
-    this.seq++;
+    if (this.isRestart(rt, nr, args, stop.rsp)) {
+      delete rt.restarting;
+    } else {
+      delete rt.restarting;
+      rt.trap = ++this.seq;
+      rt.trapSp = stop.rsp;
+    }
     let outcome: Outcome;
     const ctx = new SyscallContext(this, thread, process, nr, args, stop.rsp);
     const answered = this.syscallSource?.answer?.(ctx);
@@ -817,6 +891,11 @@ export class Kernel {
       }
     }
     this.finishSyscall(thread, rt, nr, args, outcome);
+  }
+
+  /** The thread makes again the call a signal handler interrupted (same call, same stack). */
+  private isRestart(rt: ThreadRuntime, nr: number, args: readonly number[], sp: number): boolean {
+    return rt.restarting === true && rt.nr === nr && rt.trapSp === sp && rt.args.every((a, i) => a === args[i]);
   }
 
   private finishSyscall(thread: ThreadState, rt: ThreadRuntime, nr: number, args: readonly number[], outcome: Outcome): void {
@@ -865,7 +944,7 @@ export class Kernel {
     else this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid });
     request.child = id;
     this.byHostTid.set(hostTid, id);
-    this.runtime.set(id, { blocked: false, nr: 0, args: [] });
+    this.runtime.set(id, { blocked: false, nr: 0, args: [], trap: 0, trapSp: 0 });
     // The host wrote its own tid where the program asked for the new tid: correct it.
     const vtid = Buffer.alloc(4);
     vtid.writeInt32LE(id);
@@ -1103,7 +1182,7 @@ export class Kernel {
     }
     if (!this.bus.observed) return;
     this.bus.next({
-      type: 'syscall', seq: this.seq, pid: thread.pid, tid: thread.tid, nr, args, result,
+      type: 'syscall', seq: this.seq, trap: rt?.trap ?? this.seq, pid: thread.pid, tid: thread.tid, nr, args, result,
       ...(writes ? { writes } : {}),
       ...(trappedAt === undefined ? {} : { trappedAt }),
     });

@@ -3,7 +3,14 @@
 // from the recording (outside_calls.ts) and let the kernel perform the rest, whose results must
 // then equal the recorded ones. What reaches the program without a syscall (AT_RANDOM, rdtsc and
 // rdtscp) is given back as recorded too.
-import type { Kernel, KernelRecord, SyscallSource } from '../kernel/kernel.js';
+//
+// The order across threads is the recorded one (format 6 on): a thread's new syscall is handled
+// only once every call recorded as begun before it has begun in the replay (calls are numbered
+// as they begin, the record's trap) and every milestone recorded before it (every completion and
+// thread exit with a lower seq) has happened; a thread's exit is handled only once the calls
+// recorded as begun before it have begun and every milestone before it in the file has happened.
+// Until then the kernel holds the thread where it stopped.
+import type { HeldStop, Kernel, KernelRecord, SyscallSource } from '../kernel/kernel.js';
 import type { SyscallContext } from '../kernel/syscalls/context.js';
 import { pending, type Outcome } from '../kernel/syscalls/outcome.js';
 import { describeSyscall } from '../trace/strace_printer.js';
@@ -40,6 +47,8 @@ export class ExecReplaySource implements SyscallSource {
     private readonly hasRandoms: boolean,
     /** Whether the trace has rdtsc records (format version 5 on). */
     private readonly hasCounters: boolean,
+    /** Whether the trace numbers calls as they began (format version 6 on): the order is kept. */
+    private readonly ordered: boolean,
   ) {
     kernel.bus.subscribe((r) => this.onRecord(r));
   }
@@ -64,6 +73,18 @@ export class ExecReplaySource implements SyscallSource {
     return call.record.result;
   }
 
+  mayHandle(stop: HeldStop): boolean {
+    if (!this.ordered || this.verdict || this.late) return true;
+    const seq = this.kernel.lastSeq;
+    if (stop.kind === 'exit') {
+      const exit = this.recorded.exitOf(stop.tid);
+      return exit === undefined || (seq >= exit.seq && this.recorded.isNext(exit));
+    }
+    // A call the recording does not have goes on, to be reported as such.
+    const trap = this.recorded.peekCall(stop.tid)?.record.trap;
+    return trap === undefined || (seq === trap - 1 && this.recorded.doneBefore(trap));
+  }
+
   execRandom(tid: number, fresh: Uint8Array): Uint8Array {
     return (this.hasRandoms ? this.recorded.nextRandom(tid) : undefined) ?? fresh;
   }
@@ -77,10 +98,15 @@ export class ExecReplaySource implements SyscallSource {
       this.finish(r.waitStatus);
       return;
     }
-    if (r.type !== 'syscall') return;
+    if (r.type === 'event') {
+      if (r.event.type === 'ProcessExited') this.recorded.exited(r.event.pid);
+      else if (r.event.type === 'ThreadExited') this.recorded.exited(r.event.tid);
+      return;
+    }
     const call = this.inFlight.get(r.tid);
     if (!call) return;
     this.inFlight.delete(r.tid);
+    call.done = true;
     if (this.verdict || this.late) return;
     if (r.result !== call.record.result) {
       const now = describeSyscall(this.kernel, r);

@@ -1,12 +1,24 @@
 // replay --exec reads the recording as the program goes: each thread takes its own next
 // syscall record, so the file is read only as far as the furthest thread (streamed, never loaded
 // whole unless the threads drift that far apart).
+//
+// It also keeps the recorded order across threads (see ExecReplaySource.mayHandle): the
+// milestones, in the order the file has them, are what the replay must reproduce in that order:
+// every syscall's completion and every thread's exit.
 import type { KernelEvent } from '../kernel/events.js';
 import type { TraceContents } from '../trace/trace_reader.js';
 import type { SyscallRecord, TraceRecord } from '../trace/trace_schema.js';
 import { isReplayedEvent } from './outside_calls.js';
 
-export interface RecordedCall {
+/** Something recorded that happens in the replay too, at the same place in the order. */
+export interface Milestone {
+  /** The kernel's seq when it happened in the recording. */
+  seq: number;
+  /** Whether it has happened in the replay. */
+  done: boolean;
+}
+
+export interface RecordedCall extends Milestone {
   record: SyscallRecord;
   /**
    * The events its handler emitted that an answer from the recording applies (isReplayedEvent):
@@ -31,6 +43,13 @@ export class RecordedRun {
   private readonly calls = new Map<number, RecordedCall[]>();
   private readonly randoms = new Map<number, Uint8Array[]>();
   private readonly counters = new Map<number, bigint[]>();
+  /** Milestones read and not yet known done, in file order, from index head on. */
+  private milestones: Milestone[] = [];
+  private head = 0;
+  /** Each thread's exit (a ThreadExited, or the ProcessExited of a process's first thread). */
+  private readonly exits = new Map<number, Milestone>();
+  /** The seq of the last record read. */
+  private readSeq = 0;
   /** Replayed events since the last syscall record, with their seq. */
   private pendingEvents: Array<{ seq: number; event: KernelEvent }> = [];
   private started?: Started;
@@ -48,8 +67,14 @@ export class RecordedRun {
     const next = this.records.next();
     if (next.done) return false;
     const r = next.value;
+    this.readSeq = r.seq;
     switch (r.type) {
       case 'event':
+        if (r.event.type === 'ProcessExited' || r.event.type === 'ThreadExited') {
+          const exit = { seq: r.seq, done: false };
+          this.exits.set(r.event.type === 'ProcessExited' ? r.event.pid : r.event.tid, exit);
+          this.milestones.push(exit);
+        }
         if (r.event.type === 'ProcessStarted' && r.event.pid === 1) this.started = r.event;
         else if (r.event.type === 'ExecCompleted' && r.event.pid === 1) this.firstExec ??= r.event;
         else if (r.event.type === 'HostnameSet' && !this.firstExec) this.hostname = r.event.hostname;
@@ -58,7 +83,9 @@ export class RecordedRun {
       case 'syscall': {
         const events = this.pendingEvents.filter((e) => e.seq === r.seq).map((e) => e.event);
         this.pendingEvents = [];
-        queue(this.calls, r.tid).push({ record: r, events });
+        const call = { record: r, events, seq: r.seq, done: false };
+        queue(this.calls, r.tid).push(call);
+        this.milestones.push(call);
         break;
       }
       case 'input':
@@ -81,9 +108,49 @@ export class RecordedRun {
 
   /** Thread tid's next recorded syscall (undefined: it made no more). */
   nextCall(tid: number): RecordedCall | undefined {
+    this.peekCall(tid);
+    return queue(this.calls, tid).shift();
+  }
+
+  /** Thread tid's next recorded syscall, left for nextCall. */
+  peekCall(tid: number): RecordedCall | undefined {
     const calls = queue(this.calls, tid);
     while (calls.length === 0 && this.pull());
-    return calls.shift();
+    return calls[0];
+  }
+
+  /** Thread tid's recorded exit (undefined: the recording does not show it). */
+  exitOf(tid: number): Milestone | undefined {
+    while (!this.exits.has(tid) && this.pull());
+    return this.exits.get(tid);
+  }
+
+  /** The replay has reproduced thread tid's exit. */
+  exited(tid: number): void {
+    const exit = this.exits.get(tid);
+    if (exit) exit.done = true;
+  }
+
+  /** The earliest milestone in the file not done yet (undefined: none read). */
+  private firstPending(): Milestone | undefined {
+    while (this.head < this.milestones.length && this.milestones[this.head]!.done) this.head++;
+    if (this.head > 4096) {
+      this.milestones = this.milestones.slice(this.head);
+      this.head = 0;
+    }
+    return this.milestones[this.head];
+  }
+
+  /** Whether every milestone recorded with a seq below seq is done. */
+  doneBefore(seq: number): boolean {
+    while (this.readSeq < seq && this.pull());
+    const first = this.firstPending();
+    return first === undefined || first.seq >= seq;
+  }
+
+  /** Whether every milestone recorded before m (in the file) is done. */
+  isNext(m: Milestone): boolean {
+    return this.firstPending() === m;
   }
 
   /** The AT_RANDOM bytes of thread tid's next image (undefined: not recorded). */

@@ -8,6 +8,7 @@
 /** The syscall record as the writer has it (see trace_schema.ts, SyscallRecordSchema). */
 export interface SyscallFields {
   seq: number;
+  trap: number;
   time: number;
   start: number | undefined;
   pid: number;
@@ -19,7 +20,7 @@ export interface SyscallFields {
   writes: readonly { addr: number; bytes: Uint8Array }[];
 }
 
-const SYSCALL_KEYS = ['type', 'seq', 'time', 'start', 'pid', 'tid', 'nr', 'args', 'result', 'text', 'writes'];
+const SYSCALL_KEYS = ['type', 'seq', 'trap', 'time', 'start', 'pid', 'tid', 'nr', 'args', 'result', 'text', 'writes'];
 const SYSCALL_KEYS_NO_START = SYSCALL_KEYS.filter((k) => k !== 'start');
 const WRITE_KEYS = ['addr', 'bytes'];
 /**
@@ -53,6 +54,7 @@ export class SyscallEncoder {
     this.structure(withStart ? ID_SYSCALL : ID_SYSCALL_NO_START, withStart ? SYSCALL_KEYS : SYSCALL_KEYS_NO_START);
     this.string('syscall');
     this.number(r.seq);
+    this.number(r.trap);
     this.number(r.time);
     if (r.start !== undefined) this.number(r.start);
     this.number(r.pid);

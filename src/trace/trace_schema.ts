@@ -8,9 +8,9 @@ export const TRACE_MAGIC = 'tsvisor-trace';
 /**
  * 2: input records (AT_RANDOM). 3: a restored run's initial state. 4: cbor-x record structures
  * (each object shape's keys written once, see trace_writer.ts). 5: rdtsc input records.
- * Versions 1-4 still read.
+ * 6: each syscall's trap seq. Versions 1-5 still read.
  */
-export const TRACE_VERSION = 5;
+export const TRACE_VERSION = 6;
 
 const int = z.number().int();
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes');
@@ -32,7 +32,13 @@ export const TraceHeaderSchema = z.object({
 
 export const SyscallRecordSchema = z.object({
   type: z.literal('syscall'),
+  /** The kernel's seq when the call completed: that of the last syscall begun by then. */
   seq: int,
+  /**
+   * The call's own seq, given when it was trapped: syscalls are numbered in the order they
+   * began, a call restarted after a signal handler keeps its number (format 6 on).
+   */
+  trap: int.optional(),
   /** Nanoseconds since the run started, when the syscall completed... */
   time: z.number(),
   /** ...and when it was trapped (absent in early traces). */

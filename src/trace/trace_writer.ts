@@ -78,6 +78,7 @@ export class TraceWriter {
         this.pushBytes(
           this.syscalls.encode({
             seq: r.seq,
+            trap: r.trap,
             time: Number(process.hrtime.bigint() - this.start),
             start: r.trappedAt === undefined ? undefined : Number(r.trappedAt - this.start),
             pid: r.pid,
