@@ -124,7 +124,8 @@ async function execRun(trace: TraceContents, stopAt: number | undefined): Promis
       return 0;
     case 'matched':
       if (stopAt !== undefined) say(`replay: the program ended before seq ${stopAt}`);
-      say(`replay: ${verdict.calls} syscalls as recorded (${verdict.answered} answered from the recording), exit status ${exitCodeOf(waitStatus)} as recorded`);
+      const relaxed = verdict.relaxed === 0 ? '' : `; the recorded order was relaxed ${verdict.relaxed} times, where threads waited on each other outside the kernel`;
+      say(`replay: ${verdict.calls} syscalls as recorded (${verdict.answered} answered from the recording${relaxed}), exit status ${exitCodeOf(waitStatus)} as recorded`);
       return exitCodeOf(waitStatus);
   }
 }

@@ -75,6 +75,11 @@ export interface SyscallSource {
    * next stop it handles or call it completes; replay --exec keeps the recorded order so.
    */
   mayHandle?(stop: HeldStop): boolean;
+  /**
+   * Every thread is held, parked or waiting in the host (on a futex: for another thread, in a
+   * way the kernel cannot see): which held stop goes on anyway (an index into stops).
+   */
+  unstall?(stops: readonly HeldStop[]): number;
 }
 
 /** A stop the kernel asks SyscallSource.mayHandle about. */
@@ -217,6 +222,15 @@ function deliverableSignal(hostTid: number, process: ProcessState): number {
   }
   return 0;
 }
+/** Whether a host thread runs (user code, or a syscall on its way) rather than waits in one. */
+function hostRunsCode(hostPid: number, hostTid: number): boolean {
+  try {
+    // "running", or the number and arguments of the syscall it is blocked in.
+    return fs.readFileSync(`/proc/${hostPid}/task/${hostTid}/syscall`, 'utf8').startsWith('running');
+  } catch {
+    return false;
+  }
+}
 const SIG_IGN = 1;
 const SA_NOCLDWAIT = 2;
 const CLONE_PARENT_SETTID = 0x00100000;
@@ -275,6 +289,8 @@ export class Kernel {
   private running = 0;
   /** Stops SyscallSource.mayHandle holds back, in the order they arrived. */
   private readonly held: Stop[] = [];
+  /** When the run loop last handled a stop (Date.now()). */
+  private lastStopAt = 0;
   private looping = false;
   private finish: ((status: number) => void) | undefined;
   private finished = false;
@@ -730,11 +746,13 @@ export class Kernel {
           if (Date.now() - this.lastSignalCheck >= WAIT_SLICE_MS) {
             this.lastSignalCheck = Date.now();
             this.interruptSignalled();
+            if (this.stalled()) this.unstall();
           }
           // Give Node's event loop a turn (stdin, timers, signals), then go on.
           setImmediate(() => this.loop());
           return;
         }
+        this.lastStopAt = Date.now();
         this.onStop(stop);
         this.drainNotifications();
         this.releaseHeld();
@@ -769,15 +787,51 @@ export class Kernel {
 
   /** Whether the syscall source holds this stop back for now (see SyscallSource.mayHandle). */
   private holdsBack(thread: ThreadState, stop: Stop): boolean {
-    const source = this.syscallSource;
-    if (!source?.mayHandle) return false;
+    const held = this.syscallSource?.mayHandle && this.holdable(thread, stop);
+    return held !== undefined && !this.syscallSource!.mayHandle!(held);
+  }
+
+  /** The stop as SyscallSource.mayHandle sees it, if it is one it may hold. */
+  private holdable(thread: ThreadState, stop: Stop): HeldStop | undefined {
     if (stop.kind === StopKind.Syscall) {
       const rt = this.runtime.get(thread.tid);
-      if (!rt || rt.pendingExec || this.isRestart(rt, stop.value, stop.args, stop.rsp)) return false;
-      return !source.mayHandle({ kind: 'trap', tid: thread.tid, nr: stop.value });
+      if (!rt || rt.pendingExec || this.isRestart(rt, stop.value, stop.args, stop.rsp)) return undefined;
+      return { kind: 'trap', tid: thread.tid, nr: stop.value };
     }
-    if (stop.kind === StopKind.Exited || stop.kind === StopKind.Killed) return !source.mayHandle({ kind: 'exit', tid: thread.tid });
-    return false;
+    if (stop.kind === StopKind.Exited || stop.kind === StopKind.Killed) return { kind: 'exit', tid: thread.tid };
+    return undefined;
+  }
+
+  /**
+   * Whether held stops can only wait for each other: every other thread is parked or waits in
+   * a host syscall (a futex another thread would wake), none runs the program's code.
+   */
+  private stalled(): boolean {
+    if (this.held.length === 0 || Date.now() - this.lastStopAt < WAIT_SLICE_MS) return false;
+    const held = new Set(this.held.map((s) => s.tid));
+    for (const [tid, rt] of this.runtime) {
+      const thread = this.state.threads.get(tid);
+      if (rt.blocked || !thread || held.has(thread.hostTid)) continue;
+      const process = this.state.processes.get(thread.pid);
+      if (!process || hostRunsCode(process.hostPid, thread.hostTid)) return false;
+    }
+    return true;
+  }
+
+  /** Lets the held stop the syscall source chooses go on (see SyscallSource.unstall). */
+  private unstall(): void {
+    const stops = this.held.map((stop) => {
+      const tid = this.byHostTid.get(stop.tid);
+      const thread = tid === undefined ? undefined : this.state.threads.get(tid);
+      return (thread && this.holdable(thread, stop)) ?? { kind: 'exit' as const, tid: -1 };
+    });
+    const [stop] = this.held.splice(this.syscallSource?.unstall?.(stops) ?? 0, 1);
+    const tid = stop && this.byHostTid.get(stop.tid);
+    const thread = tid === undefined ? undefined : this.state.threads.get(tid);
+    if (thread) this.dispatch(thread, stop!);
+    else if (stop) this.onUnknownStop(stop);
+    this.drainNotifications();
+    this.releaseHeld();
   }
 
   /** Handles the held stops that may go now, until none may. */

@@ -9,7 +9,9 @@
 // as they begin, the record's trap) and every milestone recorded before it (every completion and
 // thread exit with a lower seq) has happened; a thread's exit is handled only once the calls
 // recorded as begun before it have begun and every milestone before it in the file has happened.
-// Until then the kernel holds the thread where it stopped.
+// Until then the kernel holds the thread where it stopped. ("Begun before it": at least as many
+// calls have begun as had in the recording, so that a turn given out of order, see unstall, does
+// not hold every later call for ever.)
 import type { HeldStop, Kernel, KernelRecord, SyscallSource } from '../kernel/kernel.js';
 import type { SyscallContext } from '../kernel/syscalls/context.js';
 import { pending, type Outcome } from '../kernel/syscalls/outcome.js';
@@ -24,7 +26,8 @@ import { reportState, STATE_PARTS } from './state_report.js';
 const LAST_MATCHED = 5;
 
 export type ReplayVerdict =
-  | { kind: 'matched'; calls: number; answered: number }
+  /** relaxed: how many times a held thread went on out of its turn (see unstall). */
+  | { kind: 'matched'; calls: number; answered: number; relaxed: number }
   | { kind: 'diverged'; lines: string[] }
   | { kind: 'stopped'; lines: string[] };
 
@@ -34,6 +37,7 @@ export class ExecReplaySource implements SyscallSource {
   private readonly lastMatched: SyscallRecord[] = [];
   private calls = 0;
   private answered = 0;
+  private relaxed = 0;
   /** Set once the replay must end (divergence or --stop-at). */
   private verdict: ReplayVerdict | undefined;
   /** A result that differed, found when the call completed: reported at the next trap. */
@@ -82,7 +86,19 @@ export class ExecReplaySource implements SyscallSource {
     }
     // A call the recording does not have goes on, to be reported as such.
     const trap = this.recorded.peekCall(stop.tid)?.record.trap;
-    return trap === undefined || (seq === trap - 1 && this.recorded.doneBefore(trap));
+    return trap === undefined || (seq >= trap - 1 && this.recorded.doneBefore(trap));
+  }
+
+  /** Threads wait on each other outside the kernel: the call recorded earliest goes first. */
+  unstall(stops: readonly HeldStop[]): number {
+    this.relaxed++;
+    let chosen = 0;
+    let earliest = Infinity;
+    stops.forEach((stop, i) => {
+      const at = stop.kind === 'trap' ? this.recorded.peekCall(stop.tid)?.record.trap : this.recorded.exitOf(stop.tid)?.seq;
+      if (at !== undefined && at < earliest) [chosen, earliest] = [i, at];
+    });
+    return chosen;
   }
 
   execRandom(tid: number, fresh: Uint8Array): Uint8Array {
@@ -131,12 +147,12 @@ export class ExecReplaySource implements SyscallSource {
     } else if (this.recorded.end && this.recorded.end.waitStatus !== waitStatus) {
       this.verdict = { kind: 'diverged', lines: [`replay diverged at the end: the program's wait status is ${waitStatus}, the recording's ${this.recorded.end.waitStatus}`] };
     } else {
-      this.verdict = { kind: 'matched', calls: this.calls, answered: this.answered };
+      this.verdict = { kind: 'matched', calls: this.calls, answered: this.answered, relaxed: this.relaxed };
     }
   }
 
   result(): ReplayVerdict {
-    return this.verdict ?? { kind: 'matched', calls: this.calls, answered: this.answered };
+    return this.verdict ?? { kind: 'matched', calls: this.calls, answered: this.answered, relaxed: this.relaxed };
   }
 
   private diverge(d: Divergence): Outcome {
