@@ -83,7 +83,7 @@ export interface SyscallSource {
 }
 
 /** A stop the kernel asks SyscallSource.mayHandle about. */
-export type HeldStop = { kind: 'trap'; tid: number; nr: number } | { kind: 'exit'; tid: number };
+export type HeldStop = { kind: 'trap'; tid: number; nr: number; args: readonly number[] } | { kind: 'exit'; tid: number };
 
 export interface KernelOptions {
   platform: Platform;
@@ -279,6 +279,11 @@ export class Kernel {
   captureWrites = false;
   /** Set by replay --exec and --record (see SyscallSource). */
   syscallSource: SyscallSource | undefined;
+
+  /** Whether a stop of a thread other than tid is held (see SyscallSource.mayHandle). */
+  holdsOtherThan(tid: number): boolean {
+    return this.held.some((stop) => this.byHostTid.get(stop.tid) !== tid);
+  }
 
   /** The seq of the last syscall begun (the next one trapped gets one more). */
   get lastSeq(): number {
@@ -796,7 +801,7 @@ export class Kernel {
     if (stop.kind === StopKind.Syscall) {
       const rt = this.runtime.get(thread.tid);
       if (!rt || rt.pendingExec || this.isRestart(rt, stop.value, stop.args, stop.rsp)) return undefined;
-      return { kind: 'trap', tid: thread.tid, nr: stop.value };
+      return { kind: 'trap', tid: thread.tid, nr: stop.value, args: stop.args };
     }
     if (stop.kind === StopKind.Exited || stop.kind === StopKind.Killed) return { kind: 'exit', tid: thread.tid };
     return undefined;

@@ -18,12 +18,15 @@ import { pending, type Outcome } from '../kernel/syscalls/outcome.js';
 import { describeSyscall } from '../trace/strace_printer.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 import { callDifference } from './call_match.js';
+import { clockOf, isClockRead, sameClock, writeAgain } from './clock_reads.js';
 import { divergenceReport, registerLines, type Divergence } from './divergence.js';
 import { fromOutside, replayedEvents } from './outside_calls.js';
 import type { RecordedCall, RecordedRun } from './recorded_run.js';
 import { reportState, STATE_PARTS } from './state_report.js';
 
 const LAST_MATCHED = 5;
+/** How often the order may be relaxed before the replay gives up (a crawl is no replay). */
+const MAX_RELAXED = 200;
 
 export type ReplayVerdict =
   /** relaxed: how many times a held thread went on out of its turn (see unstall). */
@@ -38,6 +41,10 @@ export class ExecReplaySource implements SyscallSource {
   private calls = 0;
   private answered = 0;
   private relaxed = 0;
+  /** Calls the replay made beyond the recorded ones, less recorded ones it did not make (clock reads). */
+  private shift = 0;
+  /** Each thread's last recorded read of each clock (see clock_reads.ts). */
+  private readonly lastClockRead = new Map<string, SyscallRecord>();
   /** Set once the replay must end (divergence or --stop-at). */
   private verdict: ReplayVerdict | undefined;
   /** A result that differed, found when the call completed: reported at the next trap. */
@@ -64,38 +71,102 @@ export class ExecReplaySource implements SyscallSource {
     const now = () => describeSyscall(this.kernel, { tid, nr: ctx.nr, args: ctx.args, result: 'pending' });
     if (this.late) return this.diverge({ ...this.late });
     // A second trap with no record of the first: the call was restarted after a signal handler.
-    const call = this.inFlight.get(tid) ?? this.recorded.nextCall(tid);
+    const call = this.inFlight.get(tid) ?? this.takeExpected(tid, ctx.nr, ctx.args);
+    if (!call && isClockRead(ctx.nr)) return this.extraClockRead(ctx);
     if (!call) return this.diverge({ who, now: now(), why: 'the program makes a syscall the recording does not have' });
     this.inFlight.set(tid, call);
+    if (isClockRead(ctx.nr)) this.lastClockRead.set(`${tid}:${clockOf(ctx.nr, ctx.args)}`, call.record);
     const why = callDifference(ctx, call.record);
     if (why !== undefined) return this.diverge({ expected: call.record, who, now: now(), why });
     if (this.stopAt !== undefined && call.record.seq >= this.stopAt) return this.stop(ctx, call.record);
     if (!fromOutside(ctx) || typeof call.record.result !== 'number') return undefined;
-    for (const w of call.record.writes) ctx.write(w.addr, w.bytes);
+    if (isClockRead(ctx.nr)) writeAgain(ctx, call.record);
+    else for (const w of call.record.writes) ctx.write(w.addr, w.bytes);
     for (const e of replayedEvents(ctx, call.events)) ctx.emit(e);
     this.answered++;
     return call.record.result;
   }
 
+  /**
+   * The recorded call thread tid's call nr is to match, left in the recording: its next one,
+   * past the clock reads it did not make this time (undefined: none, or nr is an extra clock
+   * read; see clock_reads.ts).
+   */
+  private expected(tid: number, nr: number, args: readonly number[]): RecordedCall | undefined {
+    let call = this.recorded.peekCall(tid);
+    if (isClockRead(nr)) return call && sameClock(nr, args, call.record) ? call : undefined;
+    while (call && isClockRead(call.record.nr)) {
+      this.recorded.nextCall(tid);
+      call.done = true;
+      this.shift--;
+      call = this.recorded.peekCall(tid);
+    }
+    return call;
+  }
+
+  private takeExpected(tid: number, nr: number, args: readonly number[]): RecordedCall | undefined {
+    return this.expected(tid, nr, args) && this.recorded.nextCall(tid);
+  }
+
+  /** A clock read the recording does not have: the clock as the thread last read it. */
+  private extraClockRead(ctx: SyscallContext): Outcome | undefined {
+    this.shift++;
+    const earlier = this.lastClockRead.get(`${ctx.thread.tid}:${clockOf(ctx.nr, ctx.args)}`);
+    if (!earlier || typeof earlier.result !== 'number') return undefined;
+    writeAgain(ctx, earlier);
+    this.answered++;
+    return earlier.result;
+  }
+
   mayHandle(stop: HeldStop): boolean {
     if (!this.ordered || this.verdict || this.late) return true;
-    const seq = this.kernel.lastSeq;
+    // Calls begun, counted as the recording counts them.
+    const seq = this.kernel.lastSeq - this.shift;
     if (stop.kind === 'exit') {
       const exit = this.recorded.exitOf(stop.tid);
       return exit === undefined || (seq >= exit.seq && this.recorded.isNext(exit));
     }
-    // A call the recording does not have goes on, to be reported as such.
-    const trap = this.recorded.peekCall(stop.tid)?.record.trap;
+    // A thread reading the clock more often than it did waits for something: while others wait
+    // for their turn, it waits too (it may be what they wait for, see unstall).
+    if (this.isExtraClockRead(stop) && this.kernel.holdsOtherThan(stop.tid)) return false;
+    return this.turnCame(this.turnOf(stop), seq);
+  }
+
+  private isExtraClockRead(stop: { tid: number; nr: number; args: readonly number[] }): boolean {
+    return isClockRead(stop.nr) && this.expected(stop.tid, stop.nr, stop.args) === undefined;
+  }
+
+  /**
+   * The recorded call whose turn a trapped call waits for: the one it is, or for an extra clock
+   * read, the thread's next one (so that a thread spinning on the clock waits too). Undefined: a
+   * call the recording does not have, which goes on, to be reported as such.
+   */
+  private turnOf(stop: { tid: number; nr: number; args: readonly number[] }): number | undefined {
+    const call = this.expected(stop.tid, stop.nr, stop.args) ?? (isClockRead(stop.nr) ? this.recorded.peekCall(stop.tid) : undefined);
+    return call?.record.trap;
+  }
+
+  private turnCame(trap: number | undefined, seq: number): boolean {
     return trap === undefined || (seq >= trap - 1 && this.recorded.doneBefore(trap));
   }
 
-  /** Threads wait on each other outside the kernel: the call recorded earliest goes first. */
+  /**
+   * Threads wait on each other outside the kernel (a lock one holds while it waits for its
+   * turn): the recorded call or exit that comes earliest goes first; a thread only spinning on
+   * the clock goes last.
+   */
   unstall(stops: readonly HeldStop[]): number {
-    this.relaxed++;
+    if (++this.relaxed > MAX_RELAXED) {
+      const first = stops[0];
+      const expected = first?.kind === 'trap' ? this.recorded.peekCall(first.tid)?.record : undefined;
+      const why = `the recorded order could not be kept: the threads waited on each other outside the kernel ${MAX_RELAXED} times`;
+      this.diverge({ ...(expected ? { expected } : {}), who: first ? String(first.tid) : '?', why });
+      return 0;
+    }
     let chosen = 0;
     let earliest = Infinity;
     stops.forEach((stop, i) => {
-      const at = stop.kind === 'trap' ? this.recorded.peekCall(stop.tid)?.record.trap : this.recorded.exitOf(stop.tid)?.seq;
+      const at = stop.kind === 'exit' ? this.recorded.exitOf(stop.tid)?.seq : this.isExtraClockRead(stop) ? undefined : this.turnOf(stop);
       if (at !== undefined && at < earliest) [chosen, earliest] = [i, at];
     });
     return chosen;
@@ -141,7 +212,7 @@ export class ExecReplaySource implements SyscallSource {
       this.verdict = { kind: 'diverged', lines: divergenceReport(this.late, this.lastMatched) };
       return;
     }
-    const left = this.recorded.firstLeft();
+    const left = this.recorded.firstLeft((r) => isClockRead(r.nr));
     if (left) {
       this.verdict = { kind: 'diverged', lines: divergenceReport({ expected: left.record, who: `${left.record.pid}/${left.record.tid}`, why: 'the program ended before making this recorded call' }, this.lastMatched) };
     } else if (this.recorded.end && this.recorded.end.waitStatus !== waitStatus) {

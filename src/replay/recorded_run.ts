@@ -167,12 +167,19 @@ export class RecordedRun {
     return counters.shift();
   }
 
-  /** The earliest recorded syscall no thread has taken yet (once the replayed program ended). */
-  firstLeft(): RecordedCall | undefined {
-    if (![...this.calls.values()].some((c) => c.length > 0)) while (this.pull() && ![...this.calls.values()].some((c) => c.length > 0));
-    let first: RecordedCall | undefined;
-    for (const calls of this.calls.values()) if (calls[0] && (!first || calls[0].record.seq < first.record.seq)) first = calls[0];
-    return first;
+  /**
+   * The earliest recorded syscall no thread has taken yet (once the replayed program ended),
+   * leaving out those it need not have made (optional).
+   */
+  firstLeft(optional: (r: SyscallRecord) => boolean): RecordedCall | undefined {
+    for (;;) {
+      let first: RecordedCall | undefined;
+      for (const calls of this.calls.values()) {
+        while (calls[0] && optional(calls[0].record)) calls.shift();
+        if (calls[0] && (!first || calls[0].record.seq < first.record.seq)) first = calls[0];
+      }
+      if (first || !this.pull()) return first;
+    }
   }
 }
 

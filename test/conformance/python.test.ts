@@ -68,6 +68,7 @@ except FileNotFoundError as e:
   {
     name: 'threads with a lock and a queue',
     cmd: `${PY} threads.py`,
+    execReplayMayDiverge: 'its threads take a lock and the GIL through futexes, which are not recorded: which thread gets them first may differ',
     files: {
       'threads.py': `import threading, queue
 lock = threading.Lock()
@@ -102,6 +103,7 @@ print('threads left', threading.active_count())
   {
     name: 'multiprocessing pool',
     cmd: `${PY} pool.py`,
+    execReplayMayDiverge: 'its workers take tasks under a semaphore in shared memory (futexes, not recorded): which worker gets which task may differ',
     files: {
       'pool.py': `import multiprocessing as mp
 def square(x):
