@@ -21,9 +21,9 @@ function normalize(text: string): string {
   return text.replace(/seq \d+/g, 'seq N').replace(/0x[0-9a-f]+/g, '0x?');
 }
 
-function build(name: string): string {
+function build(name: string, extra: readonly string[] = []): string {
   const out = join(OUT, name);
-  const r = spawnSync(process.env.CC ?? 'cc', ['-std=c11', '-O1', '-Wall', '-Wextra', '-Werror', '-static', '-o', out, join(CORPUS, `${name}.c`)], { encoding: 'utf8' });
+  const r = spawnSync(process.env.CC ?? 'cc', ['-std=c11', '-O1', '-Wall', '-Wextra', '-Werror', ...extra, '-static', '-o', out, join(CORPUS, `${name}.c`)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cc ${name}.c: ${r.stderr}${r.error?.message ?? ''}`);
   return out;
 }
@@ -100,6 +100,21 @@ describe('replay corpus and replay --exec', function () {
     const r = runTsvisor(['replay', trace, '--exec']);
     expect(r.status, summarize(r)).to.equal(0);
     expect(r.stdout).to.equal(recorded.stdout);
+  });
+
+  it('threads and processes whose output depends on their order: each recording replays as it was, again and again', () => {
+    const race = build('race_order', ['-pthread']);
+    for (let run = 0; run < 3; run++) {
+      const trace = join(dir, `race${run}.trace`);
+      const recorded = runSandbox([race], { extraArgs: ['--record', trace] });
+      expect(recorded.status, summarize(recorded)).to.equal(0);
+      expect(recorded.stdout).to.match(/^reaped child \d, status 1\d$/m);
+      for (let again = 0; again < 2; again++) {
+        const r = runTsvisor(['replay', trace, '--exec']);
+        expect(r.status, summarize(r)).to.equal(0);
+        expect(r.stdout).to.equal(recorded.stdout);
+      }
+    }
   });
 
   it('a trace edited to change a recorded argument: the divergence is reported at that seq (status 3)', () => {
