@@ -70,8 +70,8 @@ export interface SyscallSource {
   /** The counter an rdtsc/rdtscp of thread tid reads (fresh: the kernel's clock). */
   rdtsc?(tid: number, fresh: bigint): bigint;
   /**
-   * Whether a stop may be handled now: a new syscall's trap (not a restart's) or a thread's
-   * exit. False holds it (the thread stays stopped) until the kernel asks again, after the
+   * Whether a stop may be handled now: a new syscall's trap (not a restart's), the host's report
+   * of a thread or process a clone created (it gets its pid then), or a thread's exit. False holds it (the thread stays stopped) until the kernel asks again, after the
    * next stop it handles or call it completes; replay --exec keeps the recorded order so.
    */
   mayHandle?(stop: HeldStop): boolean;
@@ -83,7 +83,11 @@ export interface SyscallSource {
 }
 
 /** A stop the kernel asks SyscallSource.mayHandle about. */
-export type HeldStop = { kind: 'trap'; tid: number; nr: number; args: readonly number[] } | { kind: 'exit'; tid: number };
+export type HeldStop =
+  | { kind: 'trap'; tid: number; nr: number; args: readonly number[] }
+  /** tid's clone has created a thread or process. */
+  | { kind: 'create'; tid: number }
+  | { kind: 'exit'; tid: number };
 
 export interface KernelOptions {
   platform: Platform;
@@ -196,6 +200,8 @@ export interface SignalSender {
   value?: bigint;
 }
 const SA_RESTART = 0x10000000;
+/** What a host-run call returns when the host will make it again after a signal, whatever the handler. */
+const ERESTARTNOINTR = 513;
 /** Syscalls that return EINTR after a handler even with SA_RESTART (signal(7)). */
 const NEVER_RESTARTED: ReadonlySet<number> = new Set([
   SYS.poll, SYS.select, SYS.pause, SYS.nanosleep, SYS.rt_sigsuspend, SYS.rt_sigtimedwait, SYS.clock_nanosleep,
@@ -279,16 +285,6 @@ export class Kernel {
   captureWrites = false;
   /** Set by replay --exec and --record (see SyscallSource). */
   syscallSource: SyscallSource | undefined;
-
-  /** Whether a stop of a thread other than tid is held (see SyscallSource.mayHandle). */
-  holdsOtherThan(tid: number): boolean {
-    return this.held.some((stop) => this.byHostTid.get(stop.tid) !== tid);
-  }
-
-  /** The seq of the last syscall begun (the next one trapped gets one more). */
-  get lastSeq(): number {
-    return this.seq;
-  }
   /** Syscalls begun so far (a call restarted after a signal handler counts once). */
   private seq = 0;
   private running = 0;
@@ -321,6 +317,16 @@ export class Kernel {
   /** Host pid of the sandbox's init (in the sandbox's namespaces); 0 before run. */
   get hostInitPid(): number {
     return this.sandbox?.initPid ?? 0;
+  }
+
+  /** Whether a stop of a thread other than tid is held (see SyscallSource.mayHandle). */
+  holdsOtherThan(tid: number): boolean {
+    return this.held.some((stop) => this.byHostTid.get(stop.tid) !== tid);
+  }
+
+  /** The seq of the last syscall begun (the next one trapped gets one more). */
+  get lastSeq(): number {
+    return this.seq;
   }
 
   /** Tells the user, once per kind, that the program ran into one of the sandbox's limits. */
@@ -803,6 +809,7 @@ export class Kernel {
       if (!rt || rt.pendingExec || this.isRestart(rt, stop.value, stop.args, stop.rsp)) return undefined;
       return { kind: 'trap', tid: thread.tid, nr: stop.value, args: stop.args };
     }
+    if (stop.kind === StopKind.Clone || stop.kind === StopKind.Fork || stop.kind === StopKind.Vfork) return { kind: 'create', tid: thread.tid };
     if (stop.kind === StopKind.Exited || stop.kind === StopKind.Killed) return { kind: 'exit', tid: thread.tid };
     return undefined;
   }
@@ -1039,6 +1046,12 @@ export class Kernel {
     const rt = this.runtime.get(thread.tid)!;
     const rewrite = rt.onExit;
     delete rt.onExit;
+    if (stop.extra === -ERESTARTNOINTR) {
+      // A signal came during a host-run call the host makes again (a fork): not its completion.
+      rt.restarting = true;
+      this.platform.resume(thread.hostTid, 0);
+      return;
+    }
     const result = rewrite ? rewrite(stop.extra) : stop.extra;
     if (rewrite) {
       this.publishSyscall(thread, rt.nr, rt.args, result);

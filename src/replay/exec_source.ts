@@ -8,7 +8,8 @@
 // only once every call recorded as begun before it has begun in the replay (calls are numbered
 // as they begin, the record's trap) and every milestone recorded before it (every completion and
 // thread exit with a lower seq) has happened; a thread's exit is handled only once the calls
-// recorded as begun before it have begun and every milestone before it in the file has happened.
+// recorded as begun before it have begun and every milestone before it in the file has happened;
+// so is the host's report of a clone's new thread or process (the kernel numbers it then).
 // Until then the kernel holds the thread where it stopped. ("Begun before it": at least as many
 // calls have begun as had in the recording, so that a turn given out of order, see unstall, does
 // not hold every later call for ever.)
@@ -21,7 +22,7 @@ import { callDifference } from './call_match.js';
 import { clockOf, isClockRead, sameClock, writeAgain } from './clock_reads.js';
 import { divergenceReport, registerLines, type Divergence } from './divergence.js';
 import { fromOutside, replayedEvents } from './outside_calls.js';
-import type { RecordedCall, RecordedRun } from './recorded_run.js';
+import type { Milestone, RecordedCall, RecordedRun } from './recorded_run.js';
 import { reportState, STATE_PARTS } from './state_report.js';
 
 const LAST_MATCHED = 5;
@@ -122,14 +123,21 @@ export class ExecReplaySource implements SyscallSource {
     if (!this.ordered || this.verdict || this.late) return true;
     // Calls begun, counted as the recording counts them.
     const seq = this.kernel.lastSeq - this.shift;
-    if (stop.kind === 'exit') {
-      const exit = this.recorded.exitOf(stop.tid);
-      return exit === undefined || (seq >= exit.seq && this.recorded.isNext(exit));
+    if (stop.kind !== 'trap') {
+      const milestone = this.milestoneOf(stop);
+      return milestone === undefined || (seq >= milestone.seq && this.recorded.isNext(milestone));
     }
     // A thread reading the clock more often than it did waits for something: while others wait
     // for their turn, it waits too (it may be what they wait for, see unstall).
     if (this.isExtraClockRead(stop) && this.kernel.holdsOtherThan(stop.tid)) return false;
     return this.turnCame(this.turnOf(stop), seq);
+  }
+
+  /** The recorded exit, or creation by the clone thread tid is in, a held stop stands for. */
+  private milestoneOf(stop: HeldStop & { kind: 'exit' | 'create' }): Milestone | undefined {
+    if (stop.kind === 'exit') return this.recorded.exitOf(stop.tid);
+    const child = this.inFlight.get(stop.tid)?.record.result;
+    return typeof child === 'number' && child > 0 ? this.recorded.birthOf(child) : undefined;
   }
 
   private isExtraClockRead(stop: { tid: number; nr: number; args: readonly number[] }): boolean {
@@ -166,7 +174,7 @@ export class ExecReplaySource implements SyscallSource {
     let chosen = 0;
     let earliest = Infinity;
     stops.forEach((stop, i) => {
-      const at = stop.kind === 'exit' ? this.recorded.exitOf(stop.tid)?.seq : this.isExtraClockRead(stop) ? undefined : this.turnOf(stop);
+      const at = stop.kind !== 'trap' ? this.milestoneOf(stop)?.seq : this.isExtraClockRead(stop) ? undefined : this.turnOf(stop);
       if (at !== undefined && at < earliest) [chosen, earliest] = [i, at];
     });
     return chosen;
@@ -188,6 +196,8 @@ export class ExecReplaySource implements SyscallSource {
     if (r.type === 'event') {
       if (r.event.type === 'ProcessExited') this.recorded.exited(r.event.pid);
       else if (r.event.type === 'ThreadExited') this.recorded.exited(r.event.tid);
+      else if (r.event.type === 'ProcessForked') this.recorded.born(r.event.pid);
+      else if (r.event.type === 'ThreadCreated') this.recorded.born(r.event.tid);
       return;
     }
     const call = this.inFlight.get(r.tid);

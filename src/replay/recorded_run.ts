@@ -4,7 +4,7 @@
 //
 // It also keeps the recorded order across threads (see ExecReplaySource.mayHandle): the
 // milestones, in the order the file has them, are what the replay must reproduce in that order:
-// every syscall's completion and every thread's exit.
+// every syscall's completion, every thread's creation (when it gets its tid) and exit.
 import type { KernelEvent } from '../kernel/events.js';
 import type { TraceContents } from '../trace/trace_reader.js';
 import type { SyscallRecord, TraceRecord } from '../trace/trace_schema.js';
@@ -48,6 +48,8 @@ export class RecordedRun {
   private head = 0;
   /** Each thread's exit (a ThreadExited, or the ProcessExited of a process's first thread). */
   private readonly exits = new Map<number, Milestone>();
+  /** Each thread's creation by a clone (a ThreadCreated, or a ProcessForked). */
+  private readonly births = new Map<number, Milestone>();
   /** The seq of the last record read. */
   private readSeq = 0;
   /** Replayed events since the last syscall record, with their seq. */
@@ -74,6 +76,10 @@ export class RecordedRun {
           const exit = { seq: r.seq, done: false };
           this.exits.set(r.event.type === 'ProcessExited' ? r.event.pid : r.event.tid, exit);
           this.milestones.push(exit);
+        } else if (r.event.type === 'ProcessForked' || r.event.type === 'ThreadCreated') {
+          const birth = { seq: r.seq, done: false };
+          this.births.set(r.event.type === 'ProcessForked' ? r.event.pid : r.event.tid, birth);
+          this.milestones.push(birth);
         }
         if (r.event.type === 'ProcessStarted' && r.event.pid === 1) this.started = r.event;
         else if (r.event.type === 'ExecCompleted' && r.event.pid === 1) this.firstExec ??= r.event;
@@ -129,6 +135,18 @@ export class RecordedRun {
   exited(tid: number): void {
     const exit = this.exits.get(tid);
     if (exit) exit.done = true;
+  }
+
+  /** Thread tid's recorded creation by a clone (undefined: the recording does not show it). */
+  birthOf(tid: number): Milestone | undefined {
+    while (!this.births.has(tid) && this.pull());
+    return this.births.get(tid);
+  }
+
+  /** The replay has created thread tid. */
+  born(tid: number): void {
+    const birth = this.births.get(tid);
+    if (birth) birth.done = true;
   }
 
   /** The earliest milestone in the file not done yet (undefined: none read). */
