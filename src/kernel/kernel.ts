@@ -1048,6 +1048,10 @@ export class Kernel {
     delete rt.onExit;
     if (stop.extra === -ERESTARTNOINTR) {
       // A signal came during a host-run call the host makes again (a fork): not its completion.
+      // It is made again as the program made it (a clone the kernel rewrote gets its own arguments back).
+      const clone = this.clones.get(thread.tid);
+      this.clones.delete(thread.tid);
+      if (clone?.originalArgs) this.platform.setArgRegs(thread.hostTid, clone.originalArgs);
       rt.restarting = true;
       this.platform.resume(thread.hostTid, 0);
       return;
