@@ -27,7 +27,7 @@ import { reportState, STATE_PARTS } from './state_report.js';
 
 const LAST_MATCHED = 5;
 /** How often the order may be relaxed before the replay gives up (a crawl is no replay). */
-const MAX_RELAXED = 200;
+const MAX_RELAXED = 50;
 
 export type ReplayVerdict =
   /** relaxed: how many times a held thread went on out of its turn (see unstall). */
