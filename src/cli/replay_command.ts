@@ -10,6 +10,7 @@ import { reportState, STATE_PARTS, type StatePart } from '../replay/state_report
 import { openTrace, TraceError, type TraceContents } from '../trace/trace_reader.js';
 import { CliError, EXIT_TSVISOR_ERROR } from './errors.js';
 import { exitCodeOf } from './run.js';
+import { syscallText } from '../trace/syscall_text.js';
 
 const USAGE =
   'usage: tsvisor replay FILE [--to SEQ] [--state procs|fds|files|mounts|signals|all] [--verify]\n' +
@@ -80,7 +81,7 @@ export function replayCommand(args: string[]): number | Promise<number> {
       out(`== ${part}`);
       out(reportState(r.state, part));
     }
-    if (r.last) out(`replayed ${r.events} events of ${r.syscalls} syscalls, up to seq ${r.last.seq}: ${r.last.text}`);
+    if (r.last) out(`replayed ${r.events} events of ${r.syscalls} syscalls, up to seq ${r.last.seq}: ${syscallText(r.last)}`);
     if (verify) {
       if (!r.end) throw new CliError(`${file}: the trace has no closing record (cut short?): nothing to verify against`);
       const perSecond = (n: number, s: number) => Math.round(n / Math.max(s, 1e-9));

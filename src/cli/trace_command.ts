@@ -7,6 +7,7 @@ import { toPerfetto } from '../trace/perfetto_export.js';
 import { openTrace, TraceError } from '../trace/trace_reader.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 import { CliError } from './errors.js';
+import { syscallText } from '../trace/syscall_text.js';
 
 const USAGE = `usage: tsvisor trace show FILE [--failed] [--pid N] [--syscall a,b] [--seq A..B] [--grep TEXT] [--json]
        tsvisor trace stats FILE
@@ -64,7 +65,7 @@ function matches(r: SyscallRecord, f: Filters): boolean {
   if (f.pid !== undefined && r.pid !== f.pid) return false;
   if (f.syscalls && !f.syscalls.has(syscallName(r.nr))) return false;
   if (f.seq && (r.seq < f.seq[0] || r.seq > f.seq[1])) return false;
-  if (f.grep && !r.text.includes(f.grep)) return false;
+  if (f.grep && !syscallText(r).includes(f.grep)) return false;
   return true;
 }
 
@@ -78,9 +79,9 @@ function show(args: string[]): number {
     }
     if (r.type !== 'syscall' || !matches(r, filters)) continue;
     if (filters.json) {
-      out(JSON.stringify({ seq: r.seq, time: r.time, pid: r.pid, tid: r.tid, name: syscallName(r.nr), nr: r.nr, args: r.args, result: r.result, text: r.text, ...(isFailure(r) ? { errno: errnoName(-(r.result as number)) } : {}) }));
+      out(JSON.stringify({ seq: r.seq, time: r.time, pid: r.pid, tid: r.tid, name: syscallName(r.nr), nr: r.nr, args: r.args, result: r.result, text: syscallText(r), ...(isFailure(r) ? { errno: errnoName(-(r.result as number)) } : {}) }));
     } else {
-      out(`${String(r.seq).padStart(6)} ${r.pid}/${r.tid} ${r.text}`);
+      out(`${String(r.seq).padStart(6)} ${r.pid}/${r.tid} ${syscallText(r)}`);
     }
   }
   return 0;

@@ -7,9 +7,10 @@
 import type { SyscallContext } from '../kernel/syscalls/context.js';
 import { syscallName } from '../kernel/syscalls/numbers.js';
 import { formatArgument } from '../trace/format.js';
-import { threadMemory } from '../trace/strace_printer.js';
+import { threadMemory } from '../trace/thread_memory.js';
 import { parseArgKind, syscallSignature, type ArgKind } from '../trace/syscall_signatures.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
+import { syscallText } from '../trace/syscall_text.js';
 
 /** Kinds whose 64-bit value is the argument (the others, C ints, are compared on 32 bits). */
 const WIDE = new Set(['long', 'size']);
@@ -48,7 +49,7 @@ export function callDifference(ctx: SyscallContext, recorded: SyscallRecord): st
     // An input the call also updated (sendfile's offset) was printed as it was afterwards.
     if (isInput(kind) && !recorded.writes.some((w) => w.addr === recorded.args[i])) {
       const text = formatArgument({ nr: ctx.nr, args: ctx.args, result: 'pending' }, i, threadMemory(ctx.kernel, ctx.thread.tid));
-      if (text !== null && !recorded.text.includes(text)) return `argument ${i + 1} (${kind}) is ${text}`;
+      if (text !== null && !syscallText(recorded).includes(text)) return `argument ${i + 1} (${kind}) is ${text}`;
     }
   }
   return undefined;

@@ -2,9 +2,10 @@
 // thread's registers for --stop-at.
 import type { ThreadCapture } from '../platform/platform.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
+import { syscallText } from '../trace/syscall_text.js';
 
 export function callLine(r: SyscallRecord): string {
-  return `${String(r.seq).padStart(6)} ${r.pid}/${r.tid} ${r.text}`;
+  return `${String(r.seq).padStart(6)} ${r.pid}/${r.tid} ${syscallText(r)}`;
 }
 
 export interface Divergence {
@@ -21,7 +22,7 @@ export interface Divergence {
 export function divergenceReport(d: Divergence, lastMatched: readonly SyscallRecord[]): string[] {
   const at = d.expected ? `at seq ${d.expected.seq}` : 'after the end of the recording';
   const lines = [`replay diverged ${at} (pid/tid ${d.who}): ${d.why}`];
-  lines.push(`  recorded: ${d.expected ? `${d.expected.pid}/${d.expected.tid} ${d.expected.text}` : '(nothing more for this thread)'}`);
+  lines.push(`  recorded: ${d.expected ? `${d.expected.pid}/${d.expected.tid} ${syscallText(d.expected)}` : '(nothing more for this thread)'}`);
   if (d.now !== undefined) lines.push(`  now:      ${d.who} ${d.now}`);
   if (lastMatched.length > 0) {
     lines.push('  the last calls that matched:');

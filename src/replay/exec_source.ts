@@ -24,6 +24,7 @@ import { divergenceReport, registerLines, type Divergence } from './divergence.j
 import { fromOutside, replayedEvents } from './outside_calls.js';
 import type { Milestone, RecordedCall, RecordedRun } from './recorded_run.js';
 import { reportState, STATE_PARTS } from './state_report.js';
+import { syscallText } from '../trace/syscall_text.js';
 
 const LAST_MATCHED = 5;
 /** How often the order may be relaxed before the replay gives up (a crawl is no replay). */
@@ -242,7 +243,7 @@ export class ExecReplaySource implements SyscallSource {
   }
 
   private stop(ctx: SyscallContext, record: SyscallRecord): Outcome {
-    const lines = [`stopped before seq ${record.seq}, pid/tid ${record.pid}/${record.tid}: ${record.text}`];
+    const lines = [`stopped before seq ${record.seq}, pid/tid ${record.pid}/${record.tid}: ${syscallText(record)}`];
     const capture = this.kernel.platform.captureThread(ctx.hostTid);
     if (capture) lines.push('registers:', ...registerLines(capture));
     for (const part of STATE_PARTS) lines.push(`== ${part}`, reportState(this.kernel.state, part));

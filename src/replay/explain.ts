@@ -12,6 +12,7 @@ import { HostRoot } from '../kernel/vfs/path_walk.js';
 import type { TraceContents } from '../trace/trace_reader.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 import { replayState } from './state_replay.js';
+import { syscallText } from '../trace/syscall_text.js';
 
 /** What the explanation needs from the past: when fds were closed, when pipe ends went away. */
 export class History {
@@ -142,7 +143,7 @@ export function explainFailure(record: SyscallRecord, state: KernelState, histor
   const errno = typeof record.result === 'number' ? -record.result : 0;
   const name = errnoName(errno);
   const p = state.processes.get(record.pid);
-  const head = [`seq ${record.seq}, pid ${record.pid}/${record.tid}: ${record.text}`, `  ${name}: ${errnoMessage(errno)}`];
+  const head = [`seq ${record.seq}, pid ${record.pid}/${record.tid}: ${syscallText(record)}`, `  ${name}: ${errnoMessage(errno)}`];
   if (!p) return head;
   const sys = syscallName(record.nr);
   const why: string[] = [];
@@ -180,7 +181,7 @@ export function explainFailure(record: SyscallRecord, state: KernelState, histor
       break;
     }
     default: {
-      const path = pathArgument(record.text);
+      const path = pathArgument(syscallText(record));
       if (path !== undefined) why.push(...explainPath(root, state, p, path, name));
     }
   }
@@ -223,7 +224,7 @@ export function explainTrace(open: (warn: boolean) => TraceContents, which: numb
         const explain = wanted !== undefined ? failed && failures === wanted : which === 'all' ? failed : record.seq === which;
         if (!explain) return;
         shown++;
-        const lines = failed ? explainFailure(record, state, history, root) : [`seq ${record.seq}, pid ${record.pid}/${record.tid}: ${record.text}`, '  it did not fail'];
+        const lines = failed ? explainFailure(record, state, history, root) : [`seq ${record.seq}, pid ${record.pid}/${record.tid}: ${syscallText(record)}`, '  it did not fail'];
         out(lines.join('\n'));
       },
       history,

@@ -15,6 +15,17 @@ import {
   syscallResultKind,
   syscallSignature,
 } from './syscall_signatures.js';
+import {
+  ARRAY_PAGE,
+  DEFAULT_MAX_STRING,
+  EPOLL_EVENT_SIZE,
+  MAX_ARRAY,
+  MAX_CPUSET_BYTES,
+  MAX_DIRENTS_BYTES,
+  PATH_MAX,
+  UTS_FIELD,
+  isErrorResult,
+} from './format_limits.js';
 
 /** Read access to the traced program's memory. */
 export interface MemoryReader {
@@ -40,14 +51,6 @@ export interface FormatOptions {
   readonly maxString?: number;
 }
 
-const DEFAULT_MAX_STRING = 32;
-const PATH_MAX = 4096;
-/** Longest array (argv, iovec, pollfd...) printed before `...`. */
-const MAX_ARRAY = 32;
-/** Pointer arrays are read up to the end of the page they are in (the next may be unmapped). */
-const ARRAY_PAGE = 4096;
-/** Largest CPU mask decoded (8192 CPUs). */
-const MAX_CPUSET_BYTES = 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Numbers.
@@ -79,10 +82,7 @@ export function octal(v: number): string {
   return s.padStart(3, '0');
 }
 
-/** True if a return value is a negated errno (-4095..-1), as the kernel defines it. */
-export function isErrorResult(r: number): boolean {
-  return r >= -4095 && r <= -1;
-}
+export { isErrorResult };
 
 // ---------------------------------------------------------------------------------------------
 // Constant tables.
@@ -1298,7 +1298,6 @@ function statx(d: DataView): string {
   );
 }
 
-const UTS_FIELD = 65;
 function utsname(d: DataView): string {
   const field = (i: number): string => {
     const bytes = new Uint8Array(d.buffer, d.byteOffset + i * UTS_FIELD, UTS_FIELD);
@@ -1325,7 +1324,6 @@ const epollEvent = (d: DataView): string => {
   const data = u64(d, 4); // struct epoll_event is packed on x86-64: 12 bytes
   return `{events=${flags(EPOLL_EVENTS, u32(d, 0))}, data={u32=${data & 0xffffffffn}, u64=${data}}}`;
 };
-const EPOLL_EVENT_SIZE = 12;
 
 /** Formats the bytes spread over an iovec array: only `total` bytes in all if given. */
 function iovec(c: Ctx, addr: number, count: number, total: number | null): string {
@@ -1641,7 +1639,7 @@ const SIMPLE_DECODERS: Readonly<Record<SimpleArgKind, Decoder>> = {
   dirents_out: (v, c) => {
     if (!c.done || v === 0) return ptr(v);
     // linux_dirent and linux_dirent64 both keep d_reclen at offset 16.
-    const len = Math.min(c.result as number, 1 << 20);
+    const len = Math.min(c.result as number, MAX_DIRENTS_BYTES);
     const b = c.mem.readBytes(v, len);
     if (b === null || b.length < len) return hex(v);
     const d = new DataView(b.buffer, b.byteOffset, len);

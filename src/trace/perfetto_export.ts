@@ -2,6 +2,7 @@
 // chrome://tracing open: a track per thread, named by process and thread, each syscall a
 // slice with its call and result, fork/exec/exit as instant events.
 import type { TraceContents } from './trace_reader.js';
+import { syscallText } from './syscall_text.js';
 
 interface TraceEvent {
   name: string;
@@ -41,15 +42,16 @@ export function toPerfetto(trace: TraceContents): { traceEvents: TraceEvent[]; d
     lastTime = end;
     threads.add(`${r.pid}:${r.tid}`);
     const failed = typeof r.result === 'number' && r.result < 0 && r.result > -4096;
+    const text = syscallText(r);
     out.push({
-      name: r.text.slice(0, r.text.indexOf('(')),
+      name: text.slice(0, text.indexOf('(')),
       ph: 'X',
       cat: failed ? 'syscall,failed' : 'syscall',
       pid: r.pid,
       tid: r.tid,
       ts: start,
       dur: Math.max(0, end - start),
-      args: { seq: r.seq, call: r.text, result: r.result },
+      args: { seq: r.seq, call: text, result: r.result },
     });
     for (const p of pending) out.push({ name: p.name, ph: 'i', s: 'p', pid: p.pid, tid: p.pid, ts: end, cat: 'process', args: p.args });
     pending = [];

@@ -5,7 +5,9 @@
 // so they decode to the same values. A short run is over before cbor-x's general encoder has
 // been optimized; this one is small enough to be fast from the start.
 
-/** The syscall record as the writer has it (see trace_schema.ts, SyscallRecordSchema). */
+import type { MemoryRegion } from './recorded_memory.js';
+
+/** The syscall record as the writer has it (see trace_schema.ts, SyscallRecordSchema; format 6). */
 export interface SyscallFields {
   seq: number;
   trap: number;
@@ -16,20 +18,20 @@ export interface SyscallFields {
   nr: number;
   args: readonly number[];
   result: number | 'noreturn';
-  text: string;
-  writes: readonly { addr: number; bytes: Uint8Array }[];
+  reads: readonly MemoryRegion[];
+  writes: readonly MemoryRegion[];
 }
 
-const SYSCALL_KEYS = ['type', 'seq', 'trap', 'time', 'start', 'pid', 'tid', 'nr', 'args', 'result', 'text', 'writes'];
+const SYSCALL_KEYS = ['type', 'seq', 'trap', 'time', 'start', 'pid', 'tid', 'nr', 'args', 'result', 'reads', 'writes'];
 const SYSCALL_KEYS_NO_START = SYSCALL_KEYS.filter((k) => k !== 'start');
-const WRITE_KEYS = ['addr', 'bytes'];
+const REGION_KEYS = ['addr', 'bytes'];
 /**
  * Structure ids near the top of cbor-x's range (0xe000-0xffff, minus the few it reserves at
  * 0xdff9-0xdfff & 0x1fff): its own encoder numbers the trace's other shapes up from 0xe000.
  */
 const ID_SYSCALL = 0xff00;
 const ID_SYSCALL_NO_START = 0xff01;
-const ID_WRITE = 0xff02;
+const ID_REGION = 0xff02;
 /** cbor-x's tag for a structure's definition followed by the object's values. */
 const TAG_RECORD_INLINE = 0xdfff;
 /** RFC 8746: a Uint8Array (cbor-x's encoding of one). */
@@ -43,7 +45,8 @@ export class SyscallEncoder {
 
   /** The record's bytes: a view of a pool that later records do not overwrite. */
   encode(r: SyscallFields): Uint8Array {
-    let bound = 160 + r.args.length * 9 + r.text.length * 3;
+    let bound = 160 + r.args.length * 9;
+    for (const m of r.reads) bound += 32 + m.bytes.length;
     for (const w of r.writes) bound += 32 + w.bytes.length;
     if (this.pos + bound > this.buf.length) {
       this.buf = Buffer.allocUnsafe(Math.max(POOL, bound));
@@ -64,17 +67,21 @@ export class SyscallEncoder {
     for (const a of r.args) this.number(a);
     if (r.result === 'noreturn') this.string(r.result);
     else this.number(r.result);
-    this.string(r.text);
-    this.head(4, r.writes.length);
-    for (const w of r.writes) {
-      this.structure(ID_WRITE, WRITE_KEYS);
-      this.number(w.addr);
-      this.head(6, TAG_UINT8ARRAY);
-      this.head(2, w.bytes.length);
-      this.buf.set(w.bytes, this.pos);
-      this.pos += w.bytes.length;
-    }
+    this.regions(r.reads);
+    this.regions(r.writes);
     return this.buf.subarray(begin, this.pos);
+  }
+
+  private regions(list: readonly MemoryRegion[]): void {
+    this.head(4, list.length);
+    for (const m of list) {
+      this.structure(ID_REGION, REGION_KEYS);
+      this.number(m.addr);
+      this.head(6, TAG_UINT8ARRAY);
+      this.head(2, m.bytes.length);
+      this.buf.set(m.bytes, this.pos);
+      this.pos += m.bytes.length;
+    }
   }
 
   /** The start of an object of that structure: its definition the first time, then its id. */
@@ -121,24 +128,9 @@ export class SyscallEncoder {
     }
   }
 
+  /** An ASCII string (the record's keys, 'syscall', 'noreturn'). */
   private string(s: string): void {
-    // Mostly ASCII: written as it is read; otherwise the UTF-8 bytes, behind their length.
-    const n = s.length;
-    let ascii = true;
-    for (let i = 0; i < n; i++) {
-      if (s.charCodeAt(i) > 0x7f) {
-        ascii = false;
-        break;
-      }
-    }
-    if (ascii) {
-      this.head(3, n);
-      this.pos += this.buf.write(s, this.pos, n, 'latin1');
-      return;
-    }
-    const bytes = Buffer.from(s, 'utf8');
-    this.head(3, bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    this.head(3, s.length);
+    this.pos += this.buf.write(s, this.pos, s.length, 'latin1');
   }
 }

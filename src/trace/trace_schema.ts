@@ -8,7 +8,8 @@ export const TRACE_MAGIC = 'tsvisor-trace';
 /**
  * 2: input records (AT_RANDOM). 3: a restored run's initial state. 4: cbor-x record structures
  * (each object shape's keys written once, see trace_writer.ts). 5: rdtsc input records.
- * 6: each syscall's trap seq. Versions 1-5 still read.
+ * 6: each syscall's trap seq, and the raw memory its strace text is made from (`reads`), not the text.
+ * Versions 1-5 still read.
  */
 export const TRACE_VERSION = 6;
 
@@ -30,6 +31,8 @@ export const TraceHeaderSchema = z.object({
   initialState: bytes.optional(),
 });
 
+const MemoryRegionSchema = z.object({ addr: z.number(), bytes });
+
 export const SyscallRecordSchema = z.object({
   type: z.literal('syscall'),
   /** The kernel's seq when the call completed: that of the last syscall begun by then. */
@@ -48,10 +51,15 @@ export const SyscallRecordSchema = z.object({
   nr: int,
   args: z.array(z.number()),
   result: z.union([z.number(), z.literal('noreturn')]),
-  /** The call as strace would print it, decoded while the program's memory was at hand. */
-  text: z.string(),
+  /** Formats 1-5: the call as strace would print it, decoded while the program's memory was at hand. */
+  text: z.string().optional(),
+  /**
+   * Format 6 on: the memory that text is made from (syscall_text.ts), beyond `writes`: the
+   * strings and structures the call reads, read raw while the thread was stopped.
+   */
+  reads: z.array(MemoryRegionSchema).optional(),
   /** What the kernel wrote into the program's memory for this syscall. */
-  writes: z.array(z.object({ addr: z.number(), bytes })),
+  writes: z.array(MemoryRegionSchema),
 });
 
 export const EventRecordSchema = z.object({ type: z.literal('event'), seq: int, event: KernelEventSchema });

@@ -6,7 +6,8 @@ import { Encoder } from 'cbor-x';
 
 import type { Kernel, KernelRecord } from '../kernel/kernel.js';
 import { stateDigest } from './state_digest.js';
-import { describeSyscall } from './strace_printer.js';
+import { captureSyscallMemory } from './input_capture.js';
+import { threadMemory } from './thread_memory.js';
 import { SyscallEncoder } from './syscall_encoder.js';
 import { TRACE_MAGIC, TRACE_VERSION, type TraceHeader, type TraceRecord } from './trace_schema.js';
 
@@ -74,7 +75,8 @@ export class TraceWriter {
   private onRecord(kernel: Kernel, r: KernelRecord): void {
     this.lastSeq = r.seq;
     switch (r.type) {
-      case 'syscall':
+      case 'syscall': {
+        const writes = r.writes ?? [];
         this.pushBytes(
           this.syscalls.encode({
             seq: r.seq,
@@ -86,11 +88,13 @@ export class TraceWriter {
             nr: r.nr,
             args: r.args,
             result: r.result,
-            text: describeSyscall(kernel, r),
-            writes: r.writes ?? [],
+            // The thread is stopped: what its text will need is read now, the text made later.
+            reads: captureSyscallMemory(r, threadMemory(kernel, r.tid, writes), writes),
+            writes,
           }),
         );
         return;
+      }
       case 'event':
         this.push({ type: 'event', seq: r.seq, event: r.event });
         return;
