@@ -260,13 +260,17 @@ function planFor(nr: number): readonly Step[] | null {
   return plan;
 }
 
+const NOTHING: readonly MemoryRegion[] = [];
+
 /**
  * The regions of the (stopped) thread's memory the call's strace text will read, beyond what the
- * kernel wrote (`writes`, which the record holds anyway).
+ * kernel wrote (`writes`, which the record holds anyway). `memory` is asked for only when the
+ * call's arguments point at any.
  */
-export function captureSyscallMemory(call: SyscallRecord, live: MemoryReader, writes: readonly MemoryRegion[]): MemoryRegion[] {
+export function captureSyscallMemory(call: SyscallRecord, memory: () => MemoryReader, writes: readonly MemoryRegion[]): readonly MemoryRegion[] {
   const plan = planFor(call.nr);
-  if (plan === null) return [];
+  if (plan === null) return NOTHING;
+  const live = memory();
   const { mem, reads } = capturingMemory(live, writes);
   const c: CaptureCtx = {
     call,

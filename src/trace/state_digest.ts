@@ -2,7 +2,7 @@
 // encode to the same CBOR bytes, so replay can prove it rebuilt what the live kernel had.
 import { createHash } from 'node:crypto';
 
-import { Encoder } from 'cbor-x';
+import { Encoder } from 'cbor-x/encode';
 
 import type { KernelState } from '../kernel/state.js';
 

@@ -3,15 +3,9 @@
 import * as z from 'zod';
 
 import { KernelEventSchema } from '../kernel/events.js';
+import { TRACE_MAGIC } from './trace_version.js';
 
-export const TRACE_MAGIC = 'tsvisor-trace';
-/**
- * 2: input records (AT_RANDOM). 3: a restored run's initial state. 4: cbor-x record structures
- * (each object shape's keys written once, see trace_writer.ts). 5: rdtsc input records.
- * 6: each syscall's trap seq, and the raw memory its strace text is made from (`reads`), not the text.
- * Versions 1-5 still read.
- */
-export const TRACE_VERSION = 6;
+export { TRACE_MAGIC, TRACE_VERSION } from './trace_version.js';
 
 const int = z.number().int();
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes');

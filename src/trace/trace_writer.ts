@@ -2,14 +2,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 
-import { Encoder } from 'cbor-x';
+// cbor-x/encode: cbor-x without its native decoding accelerator, which takes ~20 ms to load.
+import { Encoder } from 'cbor-x/encode';
 
 import type { Kernel, KernelRecord } from '../kernel/kernel.js';
 import { stateDigest } from './state_digest.js';
 import { captureSyscallMemory } from './input_capture.js';
 import { threadMemory } from './thread_memory.js';
 import { SyscallEncoder } from './syscall_encoder.js';
-import { TRACE_MAGIC, TRACE_VERSION, type TraceHeader, type TraceRecord } from './trace_schema.js';
+import type { TraceHeader, TraceRecord } from './trace_schema.js';
+import { TRACE_MAGIC, TRACE_VERSION } from './trace_version.js';
 
 const FLUSH_BYTES = 1 << 20;
 const FLUSH_MS = 200;
@@ -89,7 +91,7 @@ export class TraceWriter {
             args: r.args,
             result: r.result,
             // The thread is stopped: what its text will need is read now, the text made later.
-            reads: captureSyscallMemory(r, threadMemory(kernel, r.tid, writes), writes),
+            reads: captureSyscallMemory(r, () => threadMemory(kernel, r.tid, writes), writes),
             writes,
           }),
         );
@@ -116,7 +118,7 @@ export class TraceWriter {
 
   private flush(): void {
     if (this.chunks.length === 0) return;
-    fs.writeSync(this.fd, Buffer.concat(this.chunks));
+    fs.writevSync(this.fd, this.chunks);
     this.chunks = [];
     this.size = 0;
   }
