@@ -4,6 +4,9 @@
 // numbers are encoded as cbor-x encodes them (32-bit integers as integers, others as float64),
 // so they decode to the same values. A short run is over before cbor-x's general encoder has
 // been optimized; this one is small enough to be fast from the start.
+// The buffer they are encoded in is the writer's output buffer, which the other records are
+// copied into: one buffer, written out when full or asked, so no record's bytes outlive it as an
+// object of their own (which the young-generation GC would copy while they wait to be written).
 
 import type { MemoryRegion } from './recorded_memory.js';
 
@@ -36,23 +39,29 @@ const ID_REGION = 0xff02;
 const TAG_RECORD_INLINE = 0xdfff;
 /** RFC 8746: a Uint8Array (cbor-x's encoding of one). */
 const TAG_UINT8ARRAY = 64;
-const POOL = 1 << 16;
-
 export class SyscallEncoder {
-  private buf = Buffer.allocUnsafe(POOL);
+  private buf: Buffer;
   private pos = 0;
   private readonly defined = new Set<number>();
 
-  /** The record's bytes: a view of a pool that later records do not overwrite. */
-  encode(r: SyscallFields): Uint8Array {
+  /** `out` is given the encoded bytes (a view it must not keep) when `capacity` would be exceeded, and on drain(). */
+  constructor(
+    private readonly capacity: number,
+    private readonly out: (bytes: Uint8Array) => void,
+  ) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Bytes encoded and not yet drained. */
+  get size(): number {
+    return this.pos;
+  }
+
+  encode(r: SyscallFields): void {
     let bound = 160 + r.args.length * 9;
     for (const m of r.reads) bound += 32 + m.bytes.length;
     for (const w of r.writes) bound += 32 + w.bytes.length;
-    if (this.pos + bound > this.buf.length) {
-      this.buf = Buffer.allocUnsafe(Math.max(POOL, bound));
-      this.pos = 0;
-    }
-    const begin = this.pos;
+    this.reserve(bound);
     const withStart = r.start !== undefined;
     this.structure(withStart ? ID_SYSCALL : ID_SYSCALL_NO_START, withStart ? SYSCALL_KEYS : SYSCALL_KEYS_NO_START);
     this.string('syscall');
@@ -69,7 +78,27 @@ export class SyscallEncoder {
     else this.number(r.result);
     this.regions(r.reads);
     this.regions(r.writes);
-    return this.buf.subarray(begin, this.pos);
+  }
+
+  /** Bytes encoded elsewhere (the other records), after what is there. */
+  append(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** Hands what is encoded to `out`; the buffer is then reused. */
+  drain(): void {
+    if (this.pos === 0) return;
+    this.out(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+  }
+
+  /** Room for `bound` more bytes: what is there is drained first if they would not fit. */
+  private reserve(bound: number): void {
+    if (this.pos + bound <= this.buf.length) return;
+    this.drain();
+    if (bound > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(bound, this.capacity));
   }
 
   private regions(list: readonly MemoryRegion[]): void {

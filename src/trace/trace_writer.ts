@@ -23,10 +23,11 @@ export class TraceWriter {
    * ones are arrays of values. Sequential: the definitions stay valid for the rest of the file.
    */
   private readonly encoder = new Encoder({ useRecords: true, sequential: true });
-  /** Syscall records, the bulk of a trace, in the same encoding by a faster hand. */
-  private readonly syscalls = new SyscallEncoder();
-  private chunks: Uint8Array[] = [];
-  private size = 0;
+  /**
+   * Syscall records, the bulk of a trace, in the same encoding by a faster hand; its buffer is
+   * the file's: the other records are copied in, and it is written out when full.
+   */
+  private readonly records = new SyscallEncoder(FLUSH_BYTES, (bytes) => fs.writeSync(this.fd, bytes));
   private readonly timer: NodeJS.Timeout;
   private readonly start = process.hrtime.bigint();
   /** The seq of the latest record (input records take it). */
@@ -79,22 +80,20 @@ export class TraceWriter {
     switch (r.type) {
       case 'syscall': {
         const writes = r.writes ?? [];
-        this.pushBytes(
-          this.syscalls.encode({
-            seq: r.seq,
-            trap: r.trap,
-            time: Number(process.hrtime.bigint() - this.start),
-            start: r.trappedAt === undefined ? undefined : Number(r.trappedAt - this.start),
-            pid: r.pid,
-            tid: r.tid,
-            nr: r.nr,
-            args: r.args,
-            result: r.result,
-            // The thread is stopped: what its text will need is read now, the text made later.
-            reads: captureSyscallMemory(r, () => threadMemory(kernel, r.tid, writes), writes),
-            writes,
-          }),
-        );
+        this.records.encode({
+          seq: r.seq,
+          trap: r.trap,
+          time: Number(process.hrtime.bigint() - this.start),
+          start: r.trappedAt === undefined ? undefined : Number(r.trappedAt - this.start),
+          pid: r.pid,
+          tid: r.tid,
+          nr: r.nr,
+          args: r.args,
+          result: r.result,
+          // The thread is stopped: what its text will need is read now, the text made later.
+          reads: captureSyscallMemory(r, () => threadMemory(kernel, r.tid, writes), writes),
+          writes,
+        });
         return;
       }
       case 'event':
@@ -107,20 +106,11 @@ export class TraceWriter {
   }
 
   private push(item: TraceHeader | TraceRecord): void {
-    this.pushBytes(this.encoder.encode(item));
-  }
-
-  private pushBytes(bytes: Uint8Array): void {
-    this.chunks.push(bytes);
-    this.size += bytes.length;
-    if (this.size >= FLUSH_BYTES) this.flush();
+    this.records.append(this.encoder.encode(item));
   }
 
   private flush(): void {
-    if (this.chunks.length === 0) return;
-    fs.writevSync(this.fd, this.chunks);
-    this.chunks = [];
-    this.size = 0;
+    this.records.drain();
   }
 
   close(): void {

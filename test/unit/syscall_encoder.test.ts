@@ -1,5 +1,6 @@
 // The recorder's hand-made syscall records: cbor-x record structures that the trace reader's
-// Decoder reads back, among records cbor-x encoded, as the objects cbor-x would have written.
+// Decoder reads back, among records cbor-x encoded (copied into the same buffer), as the objects
+// cbor-x would have written.
 import { expect } from 'chai';
 
 import { Decoder, Encoder } from 'cbor-x';
@@ -34,12 +35,16 @@ function asRecord(c: SyscallFields): Record<string, unknown> {
 describe('trace writer: syscall records encoded by hand', () => {
   it('decode as the objects they stand for, interleaved with records of cbor-x', () => {
     const cbor = new Encoder({ useRecords: true, sequential: true });
-    const mine = new SyscallEncoder();
-    const event = { type: 'event', seq: 1, event: { type: 'FdClosed', pid: 1, fd: 3 } };
     const parts: Uint8Array[] = [];
+    // A small buffer: it is drained many times, and a record larger than it gets one of its own.
+    const mine = new SyscallEncoder(1024, (bytes) => parts.push(Buffer.from(bytes)));
+    const event = { type: 'event', seq: 1, event: { type: 'FdClosed', pid: 1, fd: 3 } };
     for (const c of [...calls, ...calls]) {
-      parts.push(Buffer.from(mine.encode(c)), Buffer.from(cbor.encode(event)));
+      mine.encode(c);
+      mine.append(cbor.encode(event));
     }
+    mine.drain();
+    expect(mine.size).to.equal(0);
     const back = new Decoder({ mapsAsObjects: true, structures: [] }).decodeMultiple(Buffer.concat(parts)) as unknown[];
     const expected = [...calls, ...calls].flatMap((c) => [asRecord(c), event]);
     expect(back).to.deep.equal(expected);

@@ -18,12 +18,14 @@ const exec = {
   event: { type: 'ExecCompleted', pid: 1, exe: '/x', argv: ['x'], envp: [], comm: 'x', brkStart: 4096, mappings: [{ start: 0, end: 4096, prot: 5, flags: 2 }] },
 };
 const input = { type: 'input', seq: 0, tid: 1, kind: 'at_random', bytes: new Uint8Array(16) };
+/** Format 6: the raw memory the text is made from, no text. */
+const syscall6 = { type: 'syscall', seq: 2, time: 6, start: 5, pid: 1, tid: 1, nr: 2, args: [4096, 0, 0, 0, 0, 0], result: -2, reads: [{ addr: 4096, bytes: new Uint8Array([0x2f, 0]) }], writes: [] };
 
 describe('trace reader: compiled record check', () => {
   const check = compileCheck(TraceRecordSchema);
 
   it('passes valid records of every kind', () => {
-    for (const r of [syscall, exec, input, { type: 'end', seq: 2, waitStatus: 0, digest: 'ab' }]) {
+    for (const r of [syscall, syscall6, exec, input, { type: 'end', seq: 2, waitStatus: 0, digest: 'ab' }]) {
       expect(TraceRecordSchema.safeParse(r).success, JSON.stringify(r)).to.equal(true);
       expect(check(r), JSON.stringify(r)).to.equal(true);
     }
@@ -36,6 +38,8 @@ describe('trace reader: compiled record check', () => {
       { ...syscall, args: [0, Number.NaN] },
       { ...syscall, result: 'later' },
       { ...syscall, writes: [{ addr: 1, bytes: [1] }] },
+      { ...syscall6, reads: [{ addr: 1, bytes: [1] }] },
+      { ...syscall6, reads: [{ bytes: new Uint8Array(1) }] },
       { ...syscall, type: 'sycall' },
       { ...exec, event: { ...exec.event, brkStart: -1 } },
       { ...exec, event: { ...exec.event, type: 'NoSuchEvent' } },
