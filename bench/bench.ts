@@ -5,7 +5,8 @@
 //    pipe throughput, python3 start-up, a gcc compile, a CPU-bound python loop), under
 //    native, tsvisor and runsc (strace and proot are left out to keep the bench short);
 //  - issue 4's recording numbers (tsvisor only): --record overhead, trace bytes per
-//    syscall, `replay --verify` speed; replay --verify on a trace of 1.2M events;
+//    syscall, `replay --verify` speed, `replay --exec` against the run; replay --verify on a
+//    trace of 1.2M events;
 //  - issue 6's OCI start-up: `ctr run --rm IMG echo hi` under runc, tsvisor and runsc with a
 //    private containerd (once, unpinned; skipped where containerd/ctr is missing);
 //  - twice: as users run them, and with every command under `taskset -c 0`.
@@ -193,8 +194,9 @@ function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
     }
   }
   if (record) {
-    m.progress(`[${m.mode}] record: tsvisor run with and without --record, trace stats, replay --verify`);
+    m.progress(`[${m.mode}] record: tsvisor run with and without --record, trace stats, replay --verify, replay --exec`);
     result.record = measureRecording(
+      m.root,
       (args) => placeInMode(m.mode, [m.tsvisorBin, ...args]),
       m.traceDir(),
       budget,

@@ -1,15 +1,26 @@
 // Issue 4's numbers: what `tsvisor run --record FILE` costs on the shell loop, how big the
-// trace is per syscall, and how fast `tsvisor replay FILE --verify` rebuilds the state.
+// trace is per syscall, how fast `tsvisor replay FILE --verify` rebuilds the state, and how long
+// `tsvisor replay FILE --exec` takes to run the program again against the original run.
 
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PeerFailure, stats, timeRun, type RunOptions, type Stats } from './measure.js';
+import { buildLoop } from './replay_loop.js';
 import { timeVariants, USERLAND, type WorkloadBudget } from './userland.js';
 import type { Outcome } from './workloads.js';
 
 /** Issue 4's targets, reported against. */
 export const RECORD_OVERHEAD_TARGET = 1.1;
 export const REPLAY_EVENTS_PER_S_TARGET = 500_000;
+/** replay_loop's rounds for replay --exec (3 syscalls a round, one process). */
+export const EXEC_LOOP_ROUNDS = 20_000;
+
+/** `replay FILE --exec` against the run it replays, alternated with it. */
+export interface ExecTiming {
+  /** What ran: the shell loop (several processes), replay_loop (one). */
+  workload: string;
+  timing: Outcome<{ plainMs: Stats; execMs: Stats }>;
+}
 
 export interface RecordResult {
   /** The workload recorded (the shell loop). */
@@ -36,6 +47,8 @@ export interface RecordResult {
    */
   printed: Array<{ label: string; eventsPerS: number }>;
   verified: boolean;
+  /** replay --exec's timings (or why they could not be had). */
+  exec: ExecTiming[];
 }
 
 /** `trace stats`' last line: "100.00  SECONDS  CALLS  ERRORS total". */
@@ -75,6 +88,7 @@ export function parseReplay(text: string): ReplayOutput | undefined {
  * timed runs of `replay --verify`.
  */
 export function measureRecording(
+  root: string,
   tsvisor: (args: readonly string[]) => string[],
   traceDir: string,
   budget: WorkloadBudget,
@@ -119,6 +133,10 @@ export function measureRecording(
     let parsed: ReplayOutput | undefined;
     let smallEvents = 0;
     const runs = Math.max(budget.minRuns, Math.min(budget.maxRuns, 5));
+    const exec = [
+      { workload: w.name, timing: timeExec(tsvisor, cmd, trace, budget, runOpts) },
+      { workload: `replay_loop ${EXEC_LOOP_ROUNDS}`, timing: loopExec(root, tsvisor, traceDir, budget, runOpts) },
+    ];
     for (let i = 0; i <= runs; i++) {
       const big = replay(trace);
       const little = replay(small);
@@ -144,8 +162,42 @@ export function measureRecording(
         smallReplayMs: stats(smallMs),
         printed: [...printed].map(([label, xs]) => ({ label, eventsPerS: stats(xs).median })),
         verified: parsed!.verified,
+        exec,
       },
     };
+  } catch (e) {
+    if (e instanceof PeerFailure) return { ok: false, failure: e.message };
+    throw e;
+  }
+}
+
+/** The program run again from its trace, alternated with the run it replays. */
+function timeExec(
+  tsvisor: (args: readonly string[]) => string[],
+  cmd: readonly string[],
+  trace: string,
+  budget: WorkloadBudget,
+  opts: RunOptions,
+): ExecTiming['timing'] {
+  const o = timeVariants([{ argv: tsvisor(['run', '--', ...cmd]) }, { argv: tsvisor(['replay', trace, '--exec']) }], budget, opts);
+  return o.ok ? { ok: true, value: { plainMs: o.value[0]!, execMs: o.value[1]! } } : o;
+}
+
+/** replay --exec of a one-process program, which it reproduces whatever the order of processes. */
+function loopExec(
+  root: string,
+  tsvisor: (args: readonly string[]) => string[],
+  traceDir: string,
+  budget: WorkloadBudget,
+  opts: RunOptions,
+): ExecTiming['timing'] {
+  try {
+    const cmd = [buildLoop(root), String(EXEC_LOOP_ROUNDS)];
+    const trace = join(traceDir, 'exec-loop.trace');
+    rmSync(trace, { force: true });
+    const rec = timeRun(tsvisor(['run', '--record', trace, '--', ...cmd]), { ...opts, capture: true });
+    if (!rec.ok) throw new PeerFailure(`run --record replay_loop: ${rec.failure ?? 'failed'}`);
+    return timeExec(tsvisor, cmd, trace, budget, opts);
   } catch (e) {
     if (e instanceof PeerFailure) return { ok: false, failure: e.message };
     throw e;

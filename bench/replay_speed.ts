@@ -2,11 +2,11 @@
 // 400k rounds (1.2M syscalls, 1.2M domain events, 2.4M trace records, ~150 MB), then
 // `tsvisor replay FILE --verify` timed. Target: 500k events/s.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PeerFailure, stats, timeRun, type RunOptions, type Stats } from './measure.js';
 import { parseReplay, REPLAY_EVENTS_PER_S_TARGET } from './recording.js';
+import { buildLoop } from './replay_loop.js';
 import type { WorkloadBudget } from './userland.js';
 import type { Outcome } from './workloads.js';
 
@@ -24,14 +24,6 @@ export interface ReplaySpeedResult {
   printedEventsPerS: number;
   printedRecordsPerS: number;
   verified: boolean;
-}
-
-function buildLoop(root: string): string {
-  const out = join(root, 'build', 'bench', 'replay_loop');
-  mkdirSync(join(root, 'build', 'bench'), { recursive: true });
-  const r = spawnSync('cc', ['-O2', '-static', '-o', out, join(root, 'bench', 'programs', 'replay_loop.c')], { encoding: 'utf8' });
-  if (r.status !== 0 || !existsSync(out)) throw new PeerFailure(`cc replay_loop.c: ${(r.stderr ?? r.error?.message ?? '').trim().split('\n')[0]}`);
-  return out;
 }
 
 export function measureReplaySpeed(

@@ -253,6 +253,14 @@ export function renderWorkloads(w: WorkloadsModeResult, order: readonly PeerName
             {
               cells: ['tsvisor replay TRUE --verify', '', fmt3(v.smallReplayMs.median), span(v.smallReplayMs), String(v.smallReplayMs.samples)],
             },
+            ...v.exec.flatMap((e) =>
+              e.timing.ok
+                ? [
+                    { cells: [`tsvisor run -- ${e.workload}`, '', fmt3(e.timing.value.plainMs.median), span(e.timing.value.plainMs), String(e.timing.value.plainMs.samples)] },
+                    { cells: [`tsvisor replay ITS-TRACE --exec`, '', fmt3(e.timing.value.execMs.median), span(e.timing.value.execMs), String(e.timing.value.execMs.samples)] },
+                  ]
+                : [],
+            ),
           ],
         ),
       );
@@ -261,6 +269,11 @@ export function renderWorkloads(w: WorkloadsModeResult, order: readonly PeerName
       const printed = v.printed.map((p) => `${p.label} ${si(p.eventsPerS)}`).join(', ');
       out.push(
         `  recording overhead: ${fmtRatio(ratio(v.recordMs.median, v.plainMs.median))} (record / plain)`,
+        ...v.exec.map((e) =>
+          e.timing.ok
+            ? `  replay --exec of ${e.workload}: ${fmtRatio(ratio(e.timing.value.execMs.median, e.timing.value.plainMs.median))} the original run (replay --exec / run, alternated)`
+            : `  replay --exec of ${e.workload}: not timed (${e.timing.failure})`,
+        ),
         `  trace: ${v.traceBytes} bytes, ${v.syscalls} syscall records (trace stats) = ${fmt3(v.traceBytes / Math.max(v.syscalls, 1))} bytes/syscall`,
         `  replay --verify: ${v.verified ? 'OK' : 'NOT VERIFIED'}, ${v.events} events of ${v.replaySyscalls} syscalls:` +
           ` ${si(wallRate(v))} events/s over the wall time (node start-up included);` +
@@ -368,6 +381,16 @@ export function workloadsJson(w: WorkloadsModeResult): object {
         replay_small_events: v.smallEvents,
         replay_events_per_s_marginal: r4(marginalRate(v)),
         replay_events_per_s_printed: v.printed.map((p) => ({ label: p.label, events_per_s: r4(p.eventsPerS) })),
+        replay_exec: v.exec.map((e) =>
+          e.timing.ok
+            ? {
+                workload: e.workload,
+                plain_ms: jsonStats(e.timing.value.plainMs),
+                exec_ms: jsonStats(e.timing.value.execMs),
+                ratio: r4(ratio(e.timing.value.execMs.median, e.timing.value.plainMs.median)),
+              }
+            : { workload: e.workload, failed: e.timing.failure },
+        ),
         targets: recordChecks(o).map((c) => ({ target: c.target, value: r4(c.ratio), met: c.met ?? null })),
       };
     }
