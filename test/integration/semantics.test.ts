@@ -139,6 +139,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     pipe_bulk: [{}],
     poll_pipe: [{}],
     select_pipe: [{}],
+    epoll_ctl_kinds: [{ args: scratch() }],
 
     wait_status: [{}],
     wait_stopped: [{}],

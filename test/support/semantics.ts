@@ -34,6 +34,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'poll_pipe',
   'splice_tee',
   'select_pipe',
+  'epoll_ctl_kinds',
   // processes
   'wait_status',
   'wait_stopped',

@@ -2,12 +2,12 @@
 // of fd the kernel has (pipes, eventfd, timerfd, files, tsvisor's stdio).
 import { Errno } from '../errno.js';
 import { lookupFd, openNewFile } from '../fd/fd_table.js';
-import type { EpollInterest } from '../state.js';
+import type { EpollInterest, OpenFile } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { fileReadiness, involvesHostStream, readSigmask, readTimespecMs, wakeKeysOf } from './poll.js';
 import { wakeAt } from '../time/wake_timer.js';
-import { O_RDWR } from '../abi/open_flags.js';
+import { O_PATH, O_RDWR } from '../abi/open_flags.js';
 
 const EPOLL_CLOEXEC = 0o2000000;
 const EPOLL_CTL_ADD = 1;
@@ -46,16 +46,26 @@ function epollOf(ctx: SyscallContext, epfd: number) {
   return ctx.kernel.state.epolls.get(d.file.objectId!) ?? -Errno.EBADF;
 }
 
+/**
+ * Whether Linux's file has a poll method, without which epoll_ctl refuses it (EPERM): regular
+ * files and directories (host or overlay) have none, nor have /dev/null, /dev/zero, /dev/full and
+ * /dev/urandom (of the random devices only /dev/random polls).
+ */
+function hasPollMethod(file: OpenFile): boolean {
+  if (file.kind === 'host' || file.kind === 'mem' || file.kind === 'dir') return false;
+  if (file.kind === 'dev') return file.path === '/dev/random';
+  return true;
+}
+
 export function sysEpollCtl(ctx: SyscallContext): Outcome {
   const ep = epollOf(ctx, ctx.int(0));
   if (typeof ep === 'number') return ep;
   const op = ctx.int(1);
   const fd = ctx.int(2);
   const target = lookupFd(ctx, fd);
-  if (!target) return -Errno.EBADF;
+  if (!target || (target.file.flags & O_PATH)) return -Errno.EBADF;
   if (target.file.kind === 'epoll' && target.file.objectId === ep.id) return -Errno.EINVAL;
-  // Regular files and directories cannot be polled by epoll (Linux: EPERM).
-  if (target.file.kind === 'host' || target.file.kind === 'dir') return -Errno.EPERM;
+  if (!hasPollMethod(target.file)) return -Errno.EPERM;
   const existing = ep.interests.find((i) => i.fileId === target.file.id && i.fd === fd);
   if (op === EPOLL_CTL_DEL) {
     if (!existing) return -Errno.ENOENT;
