@@ -996,7 +996,7 @@ export class Kernel {
       case 'exec':
         this.publishSyscall(thread, nr, args, 0);
         rt.pendingExec = outcome.prepared;
-        this.execStub(thread, args);
+        this.execStub(thread, nr === SYS.execveat ? args[1]! : args[0]!);
         return;
     }
   }
@@ -1264,14 +1264,14 @@ export class Kernel {
     });
   }
 
-  /** Has the host exec the stub binary again in place of the trapped execve. */
-  private execStub(thread: ThreadState, args: readonly number[]): void {
+  /** Has the host exec the stub binary again in place of the trapped execve or execveat (pathAddr: its path argument). */
+  private execStub(thread: ThreadState, pathAddr: number): void {
     const EXECVEAT = 322;
     const AT_EMPTY_PATH = 0x1000;
     const STUB_FD = 3;
     // The program's own path string ends in a NUL byte: its address serves as "".
-    const pathLen = this.platform.readCString(thread.hostTid, args[0]!, 4095);
-    const emptyString = args[0]! + (pathLen instanceof Uint8Array ? pathLen.length : 0);
+    const pathLen = this.platform.readCString(thread.hostTid, pathAddr, 4095);
+    const emptyString = pathAddr + (pathLen instanceof Uint8Array ? pathLen.length : 0);
     this.platform.setSyscallArg(thread.hostTid, -1, EXECVEAT);
     [STUB_FD, emptyString, 0, 0, AT_EMPTY_PATH, 0].forEach((v, i) => this.platform.setSyscallArg(thread.hostTid, i, v));
     this.platform.allowOnHost(thread.hostTid, false);

@@ -149,6 +149,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     cloexec_exec: [{}],
     exec_signals: [{}],
     execve_errors: [{ args: [exec] }],
+    fexecve_fd: [{}],
     reparent: [{}],
     pgrp_session: [{}],
     brk_steps: [{}],

@@ -45,6 +45,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'cloexec_exec',
   'exec_signals',
   'execve_errors',
+  'fexecve_fd',
   'reparent',
   'pgrp_session',
   'brk_steps',

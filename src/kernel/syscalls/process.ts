@@ -8,6 +8,7 @@ import { hostRuns, type Outcome } from './outcome.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, resolveAt } from './paths.js';
 import { mayAccess } from './overlay_ops.js';
 import { SYS } from './numbers.js';
+import { lookupFd } from '../fd/fd_table.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT } from '../abi/signals.js';
 
 export function sysGetpid(ctx: SyscallContext): Outcome {
@@ -264,27 +265,40 @@ function readStringArray(ctx: SyscallContext, addr: number): string[] | number {
   return -Errno.E2BIG;
 }
 
+/**
+ * What execveat(fd, "", AT_EMPTY_PATH) (fexecve) runs: the file fd was opened on, found again by
+ * its path (a file renamed or unlinked since it was opened is not found). Anything but a regular
+ * file is EACCES, as on Linux.
+ */
+function fileOfFd(ctx: SyscallContext, fd: number): { dirfd: number; path: string } | number {
+  if (fd === AT_FDCWD) return -Errno.EACCES;
+  const d = lookupFd(ctx, fd);
+  if (!d) return -Errno.EBADF;
+  if (d.file.kind !== 'host' && d.file.kind !== 'mem') return -Errno.EACCES;
+  return { dirfd: AT_FDCWD, path: d.file.path };
+}
+
 function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: number, envpAddr: number, flags: number): Outcome {
   if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) return -Errno.EINVAL;
   const path = ctx.readPath(pathAddr);
   if (typeof path === 'number') return path;
   if (path.length === 0 && !(flags & AT_EMPTY_PATH)) return -Errno.ENOENT;
-  const base = baseDir(ctx, dirfd, path);
+  const target = path.length > 0 ? { dirfd, path } : fileOfFd(ctx, dirfd);
+  if (typeof target === 'number') return target;
+  const base = baseDir(ctx, target.dirfd, target.path);
   if (typeof base === 'number') return base;
   // Linux opens the file before it reads argv and envp: a missing one is ENOENT whatever the
   // arrays hold, and a shell or gcc trying each directory of PATH costs no reads of them.
   // Another user than root needs search permission on the way and execute permission on the file.
-  if (path.length > 0) {
-    const file = resolveAt(ctx, dirfd, path, true);
-    if (typeof file === 'number') return file;
-    if (ctx.process.creds.euid !== 0 && !mayAccess(ctx.process, file.stat, 1)) return -Errno.EACCES;
-  }
+  const file = resolveAt(ctx, target.dirfd, target.path, true);
+  if (typeof file === 'number') return file;
+  if (ctx.process.creds.euid !== 0 && !mayAccess(ctx.process, file.stat, 1)) return -Errno.EACCES;
   const argv = readStringArray(ctx, argvAddr);
   if (typeof argv === 'number') return argv;
   const envp = readStringArray(ctx, envpAddr);
   if (typeof envp === 'number') return envp;
   try {
-    const prepared = prepareExec(ctx.kernel.root, base, path, argv, envp, ctx.kernel.state.overlay);
+    const prepared = prepareExec(ctx.kernel.root, base, target.path, argv, envp, ctx.kernel.state.overlay);
     return { kind: 'exec', prepared };
   } catch (err) {
     if (err instanceof ExecError) return -err.errno;
