@@ -179,6 +179,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     sigqueue_value: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],
+    sendfile_socket: [{ args: scratch() }],
 
     threads_join: [{}],
     mutex_counter: [{}],

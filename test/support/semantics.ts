@@ -64,6 +64,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sched_nice',
   // sockets
   'inet_loopback',
+  'sendfile_socket',
   // threads
   'threads_join',
   'mutex_counter',

@@ -13,6 +13,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { checkFd, isStream, readFile, readOffset, vectoredRead, vectoredWrite, writeFile, writeOffset } from './io.js';
 import { peekPipe } from '../ipc/reducer.js';
+import { wakeKeysOf } from './poll.js';
 
 const SPLICE_F_NONBLOCK = 2;
 const SPLICE_F_ALL = 0xf;
@@ -49,6 +50,8 @@ function transfer(
   const inPipe = input.file.kind === 'pipe';
   const outPipe = output.file.kind === 'pipe';
   const { inPos, inAddr, outPos, outAddr } = offsets;
+  const outputWaits = !outPipe && !nonblock && (output.file.flags & O_NONBLOCK) === 0;
+  const outputNow: FdLookup = outPipe ? output : { ...output, file: { ...output.file, flags: output.file.flags | O_NONBLOCK } };
   const attempt = (): number | null => {
     // At most 16 MiB a call (a short count is allowed, and the program comes back for more).
     let count = Math.min(length, 16 << 20);
@@ -62,11 +65,12 @@ function transfer(
       if (!pipe || (pipe.length === 0 && pipe.writers === 0)) return 0;
       if (pipe.length === 0) return nonblock || (input.file.flags & O_NONBLOCK) !== 0 ? -Errno.EAGAIN : null;
     }
-    // The read side delivers what it has; the write side takes what it can without waiting.
+    // The read side delivers what it has; the write side takes what it can without waiting
+    // (a full socket or terminal too: this waits for it below, and its write must not).
     // A pipe gives up only what was taken; a file's offset is set back by what was not.
     let moved = 0;
     const r = readFile(ctx, input, count, inPos, (bytes) => {
-      const w = bytes.length === 0 ? 0 : writeFile(ctx, output, bytes, outPos);
+      const w = bytes.length === 0 ? 0 : writeFile(ctx, outputNow, bytes, outPos);
       moved = typeof w === 'number' ? w : -Errno.EAGAIN;
       return inPipe ? moved : bytes.length;
     });
@@ -74,6 +78,7 @@ function transfer(
     if (r < 0) return r;
     const taken = Math.max(moved, 0);
     if (!inPipe && inPos === null && taken < r) ctx.emit({ type: 'FileOffsetSet', fileId: input.file.id, offset: input.file.offset - (r - taken) });
+    if (moved === -Errno.EAGAIN && outputWaits) return null;
     if (moved < 0) return moved;
     if (moved > 0 && inAddr !== 0 && !writeOffset(ctx, inAddr, inPos! + moved)) return -Errno.EFAULT;
     if (moved > 0 && outAddr !== 0 && !writeOffset(ctx, outAddr, outPos! + moved)) return -Errno.EFAULT;
@@ -82,7 +87,7 @@ function transfer(
   const first = attempt();
   if (first !== null) return first;
   const keys = [input, output].map((d) => pipeOf(ctx, d)).filter((p): p is PipeState => p !== undefined).map((p) => `pipe:${p.id}`);
-  return ctx.block(keys, attempt);
+  return ctx.block(outPipe ? keys : [...keys, ...wakeKeysOf(output.file)], attempt);
 }
 
 export function sysSplice(ctx: SyscallContext): Outcome {
