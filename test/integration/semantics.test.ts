@@ -173,6 +173,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
       { title: 'default action kills', args: ['default'], nativeSignal: 'SIGALRM' },
     ],
     clock_nanosleep_rel: [{}],
+    cpu_clocks: [{}],
     signalfd_read: [{}],
     inet_loopback: [{}],
     sched_nice: [{}],

@@ -58,6 +58,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'abort_status',
   'alarm_signal',
   'clock_nanosleep_rel',
+  'cpu_clocks',
   'signalfd_read',
   'sigqueue_value',
   'seccomp_filter',

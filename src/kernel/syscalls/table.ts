@@ -273,6 +273,8 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
 
   // time.ts
   clock_gettime: full(time.sysClockGettime),
+  clock_settime: partial(time.sysClockSettime, 'the host clock is not the sandbox\'s to set: EPERM, as without CAP_SYS_TIME'),
+  settimeofday: partial(time.sysSettimeofday, 'the host clock is not the sandbox\'s to set: EPERM, as without CAP_SYS_TIME'),
   clock_getres: full(time.sysClockGetres),
   gettimeofday: full(time.sysGettimeofday),
   time: full(time.sysTime),

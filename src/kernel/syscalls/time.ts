@@ -64,8 +64,33 @@ function clockNs(ctx: SyscallContext, clock: number): bigint | number {
     case CLOCK_THREAD_CPUTIME_ID:
       return cpuTimeNs(`/proc/${ctx.process.hostPid}/task/${ctx.hostTid}/schedstat`);
     default:
-      return -Errno.EINVAL;
+      return clock < 0 ? cpuClockNs(ctx, clock) : -Errno.EINVAL;
   }
+}
+
+/** A CPU clock id names a thread (Linux's CPUCLOCK_PERTHREAD_MASK bit) rather than a process. */
+function isThreadCpuClock(clock: number): boolean {
+  return clock < 0 && (clock & 4) !== 0;
+}
+
+/**
+ * The CPU-time clock of another process or thread, as clock_getcpuclockid and
+ * pthread_getcpuclockid make them: ~id << 3, bit 2 for a thread, and in the low two bits which
+ * time (profiling, virtual, scheduler; 3 names a clock fd, which the sandbox has none of). All three
+ * read the host's scheduler time of the stub. A thread must be of the caller's process (EINVAL).
+ */
+function cpuClockNs(ctx: SyscallContext, clock: number): bigint | number {
+  if ((clock & 3) === 3) return -Errno.EINVAL;
+  const id = ~(clock >> 3);
+  const state = ctx.kernel.state;
+  if (isThreadCpuClock(clock)) {
+    const thread = id === 0 ? ctx.thread : state.threads.get(id);
+    if (!thread || thread.pid !== ctx.process.pid) return -Errno.EINVAL;
+    return cpuTimeNs(`/proc/${ctx.process.hostPid}/task/${thread.hostTid}/schedstat`);
+  }
+  const process = id === 0 ? ctx.process : state.processes.get(id);
+  if (!process) return -Errno.EINVAL;
+  return cpuTimeNs(`/proc/${process.hostPid}/schedstat`);
 }
 
 /** struct timespec. A typed array's stores, not Buffer.writeBigInt64LE: these run cold in most runs, and Buffer's BigInt writes are slow uncompiled. */
@@ -89,6 +114,33 @@ export function sysClockGetres(ctx: SyscallContext): Outcome {
   const clock = ctx.int(0);
   const coarse = clock === CLOCK_REALTIME_COARSE || clock === CLOCK_MONOTONIC_COARSE;
   return ctx.write(ctx.args[1]!, timespec(coarse ? 4_000_000n : 1n)) ? 0 : -Errno.EFAULT;
+}
+
+/**
+ * clock_settime: the sandbox may not set the host's clock, as a container without CAP_SYS_TIME
+ * in the initial user namespace may not (EPERM for the settable CLOCK_REALTIME, after the
+ * argument checks); the other clocks cannot be set at all (EINVAL).
+ */
+export function sysClockSettime(ctx: SyscallContext): Outcome {
+  const clock = ctx.int(0);
+  const now = clockNs(ctx, clock);
+  if (typeof now === 'number') return now;
+  const ns = readTimespec(ctx, ctx.args[1]!);
+  if (typeof ns === 'number') return ns;
+  return clock === CLOCK_REALTIME ? -Errno.EPERM : -Errno.EINVAL;
+}
+
+/** settimeofday: the checks of Linux, then EPERM (see clock_settime). */
+export function sysSettimeofday(ctx: SyscallContext): Outcome {
+  const tv = ctx.args[0]!;
+  if (tv !== 0) {
+    const raw = ctx.read(tv, 16);
+    if (!raw) return -Errno.EFAULT;
+    const usec = new DataView(raw.buffer, raw.byteOffset).getBigInt64(8, true);
+    if (usec < 0n || usec >= 1_000_000n) return -Errno.EINVAL;
+  }
+  if (ctx.args[1]! !== 0 && !ctx.read(ctx.args[1]!, 8)) return -Errno.EFAULT;
+  return -Errno.EPERM;
 }
 
 export function sysGettimeofday(ctx: SyscallContext): Outcome {
@@ -161,7 +213,7 @@ export function sysNanosleep(ctx: SyscallContext): Outcome {
 
 export function sysClockNanosleep(ctx: SyscallContext): Outcome {
   const clock = ctx.int(0);
-  if (clock === CLOCK_THREAD_CPUTIME_ID) return -Errno.EINVAL;
+  if (clock === CLOCK_THREAD_CPUTIME_ID || isThreadCpuClock(clock)) return -Errno.EINVAL;
   const now = clockNs(ctx, clock);
   if (typeof now === 'number') return -now === Errno.EINVAL ? -Errno.EINVAL : now;
   const ns = readTimespec(ctx, ctx.args[2]!);
