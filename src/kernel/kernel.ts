@@ -680,6 +680,11 @@ export class Kernel {
     if (woke) this.loop();
   }
 
+  /** Ends every wait of a thread (its timers too). */
+  private dropWaits(tid: number): void {
+    for (const set of [...this.waiters.values()]) for (const w of [...set]) if (w.tid === tid) this.unwait(w);
+  }
+
   private unwait(waiter: Waiter): void {
     waiter.cancel?.();
     for (const key of waiter.keys) {
@@ -1179,9 +1184,12 @@ export class Kernel {
   private onExit(thread: ThreadState, waitStatus: number): void {
     const process = this.process(thread.pid);
     this.byHostTid.delete(thread.hostTid);
+    // A thread parked in a call (killed with its group, by exit_group or a fatal signal) was
+    // not counted as running: it leaves its waits behind instead.
+    if (this.runtime.get(thread.tid)?.blocked) this.dropWaits(thread.tid);
+    else this.running = Math.max(0, this.running - 1);
     this.runtime.delete(thread.tid);
     this.platform.forget(thread.hostTid);
-    this.running = Math.max(0, this.running - 1);
     if (thread.hostTid !== process.hostPid) {
       this.emit({ type: 'ThreadExited', tid: thread.tid });
       return;

@@ -187,6 +187,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     futex_wake: [{}],
     clear_child_tid: [{}],
     pthread_kill: [{}],
+    exit_parked_threads: [{}],
 
     getdents_sorted: [{ args: scratch() }],
     umask_modes: [{ args: scratch() }],

@@ -72,6 +72,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'futex_wake',
   'clear_child_tid',
   'pthread_kill',
+  'exit_parked_threads',
   // files and directories (write into a directory given in argv)
   'getdents_sorted',
   'umask_modes',
