@@ -181,6 +181,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     pidfd_wait: [{}],
     seccomp_filter: [{}],
     sendfile_socket: [{ args: scratch() }],
+    unix_autobind: [{}],
 
     threads_join: [{}],
     mutex_counter: [{}],

@@ -66,6 +66,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   // sockets
   'inet_loopback',
   'sendfile_socket',
+  'unix_autobind',
   // threads
   'threads_join',
   'mutex_counter',

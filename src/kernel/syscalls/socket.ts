@@ -122,9 +122,32 @@ function autobind(ctx: SyscallContext, s: SocketState, ip: string): number {
   return 0;
 }
 
+/** sizeof(sa_family_t): a sockaddr_un of only a family asks for an autobind. */
+const FAMILY_ONLY = 2;
+
+/**
+ * bind(fd, {AF_UNIX}, 2): unix(7)'s autobind, a free abstract name of five hex digits ("\0" +
+ * "%05x"); a socket that already has a name keeps it (0, as on Linux).
+ */
+function autobindUnix(ctx: SyscallContext, s: SocketState): Outcome {
+  const raw = ctx.read(ctx.args[1]!, FAMILY_ONLY);
+  if (!raw) return -Errno.EFAULT;
+  if ((raw[0]! | (raw[1]! << 8)) !== AF_UNIX) return -Errno.EINVAL;
+  if (s.address !== undefined) return 0;
+  const names = ctx.kernel.state.socketNames;
+  for (let n = 0; n <= 0xfffff; n++) {
+    const address = `\0${n.toString(16).padStart(5, '0')}`;
+    if (names.has(address)) continue;
+    ctx.emit({ type: 'SocketBound', id: s.id, address, key: address });
+    return 0;
+  }
+  return -Errno.ENOSPC;
+}
+
 export function sysBind(ctx: SyscallContext): Outcome {
   const sock = socketOf(ctx, ctx.int(0));
   if (typeof sock === 'number') return sock;
+  if (!isInet(sock.s) && ctx.int(2) === FAMILY_ONLY) return autobindUnix(ctx, sock.s);
   const address = readAddress(ctx, familyOf(sock.s), ctx.args[1]!, ctx.int(2));
   if (typeof address === 'number') return address;
   if (sock.s.address !== undefined) return -Errno.EINVAL;
