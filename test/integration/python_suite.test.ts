@@ -1,0 +1,63 @@
+// CPython's own regression tests (python3 -m test -v MODULE...) for some fast, OS-facing
+// modules, natively and under `tsvisor run`: every test that passes natively passes in the
+// sandbox (see docs/python-test-suite.md for the whole table). A test the sandbox skips where
+// Linux runs it must be listed below, with the reason.
+//
+// The CPython of pyenv is used because Debian's /usr/bin/python3 lacks the test package; the
+// suite is pending where it is not installed.
+
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+
+import { runNative, runSandbox, summarize, type RunResult } from '../support/run.js';
+
+const PYTHON = '/root/.pyenv/versions/3.11.7/bin/python3';
+const MODULES = [
+  'test_select', 'test_poll', 'test_epoll', 'test_stat', 'test_pwd', 'test_grp', 'test_wait4',
+  'test_fork1', 'test_file', 'test_fileio', 'test_glob', 'test_posix',
+];
+/** Tests the sandbox skips (or may skip) while Linux runs them, and why. */
+const SKIPPED_BY_DESIGN: Readonly<Record<string, string>> = {
+  'test.test_posix.PosixTester.test_pidfd_open': 'pidfd_open is not implemented (ENOSYS)',
+};
+
+type Outcome = 'ok' | 'FAIL' | 'ERROR' | 'skipped' | 'expected failure' | 'unexpected success';
+
+/**
+ * The outcome of each test of a verbose run: "name (module.Class.name) ... ok", where a test
+ * with a docstring has it on a line of its own before the " ... ".
+ */
+function outcomes(r: RunResult): Map<string, Outcome> {
+  const text = r.stdout + r.stderr;
+  const found = new Map<string, Outcome>();
+  const pattern = /^\w+ \((test\.[\w.]+)\)\n?(?:[^\n]*?)? \.\.\. (ok|FAIL|ERROR|skipped|expected failure|unexpected success)/gm;
+  for (const m of text.matchAll(pattern)) {
+    // A failed module is run again: the first verdict is the one that counts.
+    if (!found.has(m[1]!)) found.set(m[1]!, m[2] as Outcome);
+  }
+  return found;
+}
+
+describe('python test suite: CPython regression tests, native vs sandbox', function () {
+  const installed = existsSync(PYTHON);
+
+  it(`${MODULES.length} modules: what passes natively passes in the sandbox${installed ? '' : ` (pending: no ${PYTHON})`}`, function () {
+    if (!installed) this.skip();
+    this.timeout(300_000);
+    const argv = [PYTHON, '-m', 'test', '-v', ...MODULES];
+    const native = runNative(argv, { timeoutMs: 240_000, cwd: '/tmp' });
+    const sandbox = runSandbox(argv, { timeoutMs: 240_000, cwd: '/tmp' });
+    const nat = outcomes(native);
+    const sbx = outcomes(sandbox);
+    expect(nat.size, `no tests found natively:\n${summarize(native)}`).to.be.greaterThan(100);
+    const differences: string[] = [];
+    for (const [name, outcome] of nat) {
+      const there = sbx.get(name);
+      if (outcome !== 'ok' || there === 'ok') continue;
+      if (there === 'skipped' && SKIPPED_BY_DESIGN[name]) continue;
+      differences.push(`${name}: native ${outcome}, sandbox ${there ?? 'not run'}`);
+    }
+    expect(differences, summarize(sandbox)).to.deep.equal([]);
+    expect(sandbox.status, summarize(sandbox)).to.equal(0);
+  });
+});
