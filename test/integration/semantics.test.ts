@@ -182,6 +182,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     seccomp_filter: [{}],
     sendfile_socket: [{ args: scratch() }],
     unix_autobind: [{}],
+    stream_zero_send: [{}],
 
     threads_join: [{}],
     mutex_counter: [{}],

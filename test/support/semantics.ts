@@ -67,6 +67,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'inet_loopback',
   'sendfile_socket',
   'unix_autobind',
+  'stream_zero_send',
   // threads
   'threads_join',
   'mutex_counter',

@@ -104,6 +104,9 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
     } else {
       // A connected TCP socket ignores a destination; an unconnected one has nowhere to write.
       if (!inet && out.to !== undefined && s.peer === undefined) return -Errno.EOPNOTSUPP;
+      // Nothing to send on a connected TCP socket is 0 even when the peer is gone: TCP looks at
+      // the connection only for each chunk it sends (a unix socket checks its peer first: EPIPE).
+      if (inet && out.bytes.length === 0 && (s.peer !== undefined || s.peerGone)) return 0;
       if (s.peerGone) return sent > 0 ? sent : epipe();
       if (s.peer === undefined) return inet ? epipe() : -Errno.ENOTCONN;
       receiver = state.sockets.get(s.peer);
