@@ -1,6 +1,7 @@
 /* A send of zero bytes on a stream socket: 0 on a connected one; after the peer closed, 0 on
  * TCP (which looks at the connection only for each chunk it sends) but EPIPE on unix; ENOTCONN
- * (unix) or EPIPE (TCP) on an unconnected one. */
+ * (unix) or EPIPE (TCP) on an unconnected one. Bytes to a closed TCP peer: the first send is
+ * taken (the peer answers with a reset), the next fails with EPIPE. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,5 +41,8 @@ int main(void) {
   char buf[4];
   show("tcp, read after the peer closed", recv(s, buf, sizeof buf, 0));
   show("tcp, peer closed, 0 bytes", send(s, "", 0, MSG_NOSIGNAL));
+  show("tcp, peer closed, first byte", send(s, "x", 1, MSG_NOSIGNAL));
+  usleep(20000); /* the peer's reset */
+  show("tcp, peer closed, second byte", send(s, "x", 1, MSG_NOSIGNAL));
   return 0;
 }

@@ -107,6 +107,12 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
       // Nothing to send on a connected TCP socket is 0 even when the peer is gone: TCP looks at
       // the connection only for each chunk it sends (a unix socket checks its peer first: EPIPE).
       if (inet && out.bytes.length === 0 && (s.peer !== undefined || s.peerGone)) return 0;
+      if (s.peerGone && inet && sent === 0) {
+        // The first send after the peer closed is taken (the peer answers it with a reset, which
+        // shuts the connection down both ways): only later sends fail with EPIPE.
+        ctx.emit({ type: 'SocketShutdown', id: s.id, read: false, write: true });
+        return out.bytes.length;
+      }
       if (s.peerGone) return sent > 0 ? sent : epipe();
       if (s.peer === undefined) return inet ? epipe() : -Errno.ENOTCONN;
       receiver = state.sockets.get(s.peer);
