@@ -153,6 +153,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     reparent: [{}],
     pgrp_session: [{}],
     brk_steps: [{}],
+    sched_params: [{}],
 
     sigaction_siginfo: [{}],
     sigprocmask_pending: [{}],

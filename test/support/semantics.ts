@@ -49,6 +49,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'reparent',
   'pgrp_session',
   'brk_steps',
+  'sched_params',
   // signals and time
   'sigaction_siginfo',
   'sigprocmask_pending',

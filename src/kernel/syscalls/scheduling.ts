@@ -63,7 +63,12 @@ export function sysSchedGetaffinity(ctx: SyscallContext): Outcome {
 
 export function sysSchedSetaffinity(ctx: SyscallContext): Outcome {
   if (!processOfThread(ctx, ctx.int(0))) return -Errno.ESRCH;
-  return ctx.read(ctx.args[2]!, Math.min(ctx.args[1]!, 128)) ? 0 : -Errno.EFAULT;
+  const mask = ctx.read(ctx.args[2]!, Math.min(ctx.args[1]!, 128));
+  if (!mask) return -Errno.EFAULT;
+  // A mask with none of the CPUs there are is EINVAL, as on Linux.
+  const cpus = Math.min(SANDBOX_CPUS, mask.length * 8);
+  for (let cpu = 0; cpu < cpus; cpu++) if (mask[cpu >> 3]! & (1 << (cpu & 7))) return 0;
+  return -Errno.EINVAL;
 }
 
 /** The processes getpriority/setpriority's (which, who) select, or -errno. */
