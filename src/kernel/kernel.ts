@@ -149,8 +149,12 @@ interface Waiter {
   retry: () => number | null;
   /** Releases what the wait holds (timers) when it ends any way. */
   cancel?: () => void;
-  /** When a signal interrupts the wait: last words before EINTR (nanosleep's time left). */
-  onInterrupt?: () => void;
+  /**
+   * When a signal interrupts the wait: what the call has done so far, which it returns then (a
+   * write that moved some bytes: Linux's short count, neither EINTR nor a restart that would
+   * move them again), or undefined for EINTR or the restart.
+   */
+  onInterrupt?: () => number | undefined;
 }
 
 /** A clone/fork/vfork the host is performing for a thread, until its event stop arrives. */
@@ -582,15 +586,19 @@ export class Kernel {
     const thread = this.thread(tid);
     const mine = new Set<Waiter>();
     for (const set of this.waiters.values()) for (const w of set) if (w.tid === tid) mine.add(w);
+    let done: number | undefined;
     for (const w of mine) {
-      w.onInterrupt?.();
+      done ??= w.onInterrupt?.();
       this.unwait(w);
     }
     rt.blocked = false;
     this.running++;
     const action = this.process(thread.pid).sigactions.get(sig);
     const restart = action !== undefined && action.handler > SIG_IGN && (action.flags & SA_RESTART) !== 0 && !NEVER_RESTARTED.has(rt.nr);
-    if (restart) {
+    if (done !== undefined) {
+      this.publishSyscall(thread, rt.nr, rt.args, done);
+      this.platform.answer(thread.hostTid, done);
+    } else if (restart) {
       rt.restarting = true;
       this.platform.restartSyscall(thread.hostTid);
     } else {
@@ -622,7 +630,7 @@ export class Kernel {
    * Parks the calling thread until one of keys is notified and retry() gives a result.
    * Keys name what it waits on: `pipe:ID`, `wait:PID`.
    */
-  block(tid: number, keys: string[], retry: () => number | null, cancel?: () => void, onInterrupt?: () => void): Outcome {
+  block(tid: number, keys: string[], retry: () => number | null, cancel?: () => void, onInterrupt?: () => number | undefined): Outcome {
     const waiter: Waiter = { tid, keys, retry, ...(cancel ? { cancel } : {}), ...(onInterrupt ? { onInterrupt } : {}) };
     for (const key of keys) {
       let set = this.waiters.get(key);

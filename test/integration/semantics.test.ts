@@ -184,6 +184,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     sendfile_socket: [{ args: scratch() }],
     unix_autobind: [{}],
     stream_zero_send: [{}],
+    write_interrupted: [{}],
 
     threads_join: [{}],
     mutex_counter: [{}],

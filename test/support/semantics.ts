@@ -69,6 +69,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sendfile_socket',
   'unix_autobind',
   'stream_zero_send',
+  'write_interrupted',
   // threads
   'threads_join',
   'mutex_counter',

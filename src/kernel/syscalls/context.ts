@@ -26,7 +26,7 @@ export class SyscallContext {
   }
 
   /** Parks this thread until one of keys changes and retry() has a result (see Kernel.block). */
-  block(keys: string[], retry: () => number | null, cancel?: () => void, onInterrupt?: () => void): Outcome {
+  block(keys: string[], retry: () => number | null, cancel?: () => void, onInterrupt?: () => number | undefined): Outcome {
     return this.kernel.block(this.thread.tid, keys, retry, cancel, onInterrupt);
   }
 

@@ -87,7 +87,8 @@ function writePipe(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array): Outcome
     return written;
   };
   const first = attempt();
-  return first !== null ? first : ctx.block([`pipe:${pipeId}`], attempt);
+  // A signal after some bytes went in ends the write with their count (no restart writes them again).
+  return first !== null ? first : ctx.block([`pipe:${pipeId}`], attempt, undefined, () => (written > 0 ? written : undefined));
 }
 
 function readable(d: FdLookup): boolean {

@@ -47,7 +47,9 @@ function int32(v: number): Buffer {
  */
 function waitWithTimeout(ctx: SyscallContext, keys: string[], s: SocketState, option: number, retry: () => number | null, partial: () => number): Outcome {
   const ms = timeoutOf(s, option);
-  if (ms === 0) return ctx.block(keys, retry);
+  // A signal after some bytes moved ends the call with their count.
+  const interrupted = (): number | undefined => (partial() > 0 ? partial() : undefined);
+  if (ms === 0) return ctx.block(keys, retry, undefined, interrupted);
   const kernel = ctx.kernel;
   const key = `timer:${ctx.thread.tid}`;
   const deadline = Date.now() + ms;
@@ -58,7 +60,7 @@ function waitWithTimeout(ctx: SyscallContext, keys: string[], s: SocketState, op
     const done = partial();
     return done > 0 ? done : -Errno.EAGAIN;
   };
-  return ctx.block([...keys, key], check, () => timer.cancel());
+  return ctx.block([...keys, key], check, () => timer.cancel(), interrupted);
 }
 
 interface Outgoing {

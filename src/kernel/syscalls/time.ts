@@ -201,6 +201,7 @@ function sleepUntil(ctx: SyscallContext, clock: number, deadline: bigint, remAdd
     () => timer.cancel(),
     () => {
       if (remAddr !== 0) ctx.write(remAddr, timespec(left() > 0n ? left() : 0n));
+      return undefined;
     },
   );
 }
