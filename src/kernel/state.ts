@@ -77,6 +77,8 @@ export interface Scheduling {
   policy: number;
   /** The static priority of FIFO and RR (1-99); 0 for the others. */
   priority: number;
+  /** The CPUs sched_setaffinity allowed, ascending (absent: all of the sandbox's). */
+  affinity?: number[];
 }
 
 export interface Mapping {

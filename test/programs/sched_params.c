@@ -46,5 +46,12 @@ int main(void) {
   printf("sched_setaffinity(empty): %s\n", result(sched_setaffinity(0, sizeof set, &set)));
   sched_getaffinity(0, sizeof set, &set);
   printf("sched_setaffinity(current): %s\n", result(sched_setaffinity(0, sizeof set, &set)));
+  cpu_set_t cpu0, now;
+  CPU_ZERO(&cpu0);
+  CPU_SET(0, &cpu0);
+  printf("sched_setaffinity(CPU 0): %s\n", result(sched_setaffinity(0, sizeof cpu0, &cpu0)));
+  sched_getaffinity(0, sizeof now, &now);
+  printf("sched_getaffinity then: %d CPU(s), CPU 0 %s\n", CPU_COUNT(&now), CPU_ISSET(0, &now) ? "yes" : "no");
+  sched_setaffinity(0, sizeof set, &set);
   return 0;
 }

@@ -49,26 +49,33 @@ function set(ctx: SyscallContext, target: ProcessState, next: Partial<Scheduling
   ctx.emit({ type: 'SchedulingSet', pid: target.pid, scheduling: { ...schedulingOf(target), ...next } });
 }
 
-/** The CPUs the sandbox may use: the host's. */
+/** The CPUs a process may use: the sandbox's, or those sched_setaffinity left it (kept per process, not applied on the host). */
 export function sysSchedGetaffinity(ctx: SyscallContext): Outcome {
-  if (!processOfThread(ctx, ctx.int(0))) return -Errno.ESRCH;
+  const target = processOfThread(ctx, ctx.int(0));
+  if (!target) return -Errno.ESRCH;
   const size = ctx.args[1]!;
   const cpus = sandboxCpus();
   const bytes = Math.max(8, Math.ceil(cpus / 64) * 8);
   if (size < bytes || size % 8 !== 0) return -Errno.EINVAL;
   const mask = Buffer.alloc(bytes);
-  for (let cpu = 0; cpu < cpus; cpu++) mask[cpu >> 3]! |= 1 << (cpu & 7);
+  const allowed = schedulingOf(target).affinity ?? Array.from({ length: cpus }, (_, cpu) => cpu);
+  for (const cpu of allowed) mask[cpu >> 3]! |= 1 << (cpu & 7);
   return ctx.write(ctx.args[2]!, mask) ? bytes : -Errno.EFAULT;
 }
 
 export function sysSchedSetaffinity(ctx: SyscallContext): Outcome {
-  if (!processOfThread(ctx, ctx.int(0))) return -Errno.ESRCH;
+  const target = processOfThread(ctx, ctx.int(0));
+  if (!target) return -Errno.ESRCH;
   const mask = ctx.read(ctx.args[2]!, Math.min(ctx.args[1]!, 128));
   if (!mask) return -Errno.EFAULT;
-  // A mask with none of the CPUs there are is EINVAL, as on Linux.
+  if (!mayChange(ctx, target)) return -Errno.EPERM;
   const cpus = Math.min(SANDBOX_CPUS, mask.length * 8);
-  for (let cpu = 0; cpu < cpus; cpu++) if (mask[cpu >> 3]! & (1 << (cpu & 7))) return 0;
-  return -Errno.EINVAL;
+  const allowed: number[] = [];
+  for (let cpu = 0; cpu < cpus; cpu++) if (mask[cpu >> 3]! & (1 << (cpu & 7))) allowed.push(cpu);
+  // A mask with none of the CPUs there are is EINVAL, as on Linux.
+  if (allowed.length === 0) return -Errno.EINVAL;
+  set(ctx, target, { affinity: allowed });
+  return 0;
 }
 
 /** The processes getpriority/setpriority's (which, who) select, or -errno. */

@@ -338,7 +338,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   uname: full(misc.sysUname),
   getrandom: full(misc.sysGetrandom),
   sched_getaffinity: full(sched.sysSchedGetaffinity),
-  sched_setaffinity: partial(sched.sysSchedSetaffinity, 'accepted, not applied'),
+  sched_setaffinity: partial(sched.sysSchedSetaffinity, 'kept per process (sched_getaffinity reports it), not applied on the host'),
   getpriority: partial(sched.sysGetpriority, 'nice values are kept per process and not applied on the host'),
   setpriority: partial(sched.sysSetpriority, 'nice values are kept per process and not applied on the host'),
   sched_setscheduler: partial(sched.sysSchedSetscheduler, 'policies are kept per process and not applied on the host'),
