@@ -17,9 +17,7 @@ const MODULES = [
   'test_fork1', 'test_file', 'test_fileio', 'test_glob', 'test_posix',
 ];
 /** Tests the sandbox skips (or may skip) while Linux runs them, and why. */
-const SKIPPED_BY_DESIGN: Readonly<Record<string, string>> = {
-  'test.test_posix.PosixTester.test_pidfd_open': 'pidfd_open is not implemented (ENOSYS)',
-};
+const SKIPPED_BY_DESIGN: Readonly<Record<string, string>> = {};
 
 type Outcome = 'ok' | 'FAIL' | 'ERROR' | 'skipped' | 'expected failure' | 'unexpected success';
 
