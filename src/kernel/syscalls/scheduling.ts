@@ -69,7 +69,7 @@ export function sysSchedSetaffinity(ctx: SyscallContext): Outcome {
   const mask = ctx.read(ctx.args[2]!, Math.min(ctx.args[1]!, 128));
   if (!mask) return -Errno.EFAULT;
   if (!mayChange(ctx, target)) return -Errno.EPERM;
-  const cpus = Math.min(SANDBOX_CPUS, mask.length * 8);
+  const cpus = Math.min(sandboxCpus(), mask.length * 8);
   const allowed: number[] = [];
   for (let cpu = 0; cpu < cpus; cpu++) if (mask[cpu >> 3]! & (1 << (cpu & 7))) allowed.push(cpu);
   // A mask with none of the CPUs there are is EINVAL, as on Linux.
