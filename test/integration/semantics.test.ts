@@ -185,6 +185,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     unix_autobind: [{}],
     stream_zero_send: [{}],
     write_interrupted: [{}],
+    pidfd_procdir: [{}],
 
     threads_join: [{}],
     mutex_counter: [{}],

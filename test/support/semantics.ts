@@ -70,6 +70,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'unix_autobind',
   'stream_zero_send',
   'write_interrupted',
+  'pidfd_procdir',
   // threads
   'threads_join',
   'mutex_counter',

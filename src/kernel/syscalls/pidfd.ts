@@ -47,6 +47,18 @@ export function pidfdProcess(ctx: SyscallContext, fd: number): { pid: number; pr
 }
 
 /**
+ * pidfd_send_signal also takes an fd of a /proc/PID directory for the process (Linux's
+ * tgid_pidfd_to_pid); undefined when fd is not one.
+ */
+function procDirProcess(ctx: SyscallContext, fd: number): { pid: number; process: ProcessState | undefined } | undefined {
+  const d = lookupFd(ctx, fd);
+  const m = d?.file.kind === 'dir' ? /^\/proc\/([1-9][0-9]*)$/.exec(d.file.path) : null;
+  if (!m) return undefined;
+  const pid = Number(m[1]);
+  return { pid, process: ctx.kernel.state.processes.get(pid) };
+}
+
+/**
  * pidfd_send_signal: to the process (the default, or PIDFD_SIGNAL_THREAD_GROUP), to its
  * leader thread only (PIDFD_SIGNAL_THREAD), or to its process group (PIDFD_SIGNAL_PROCESS_GROUP).
  */
@@ -54,7 +66,7 @@ export function sysPidfdSendSignal(ctx: SyscallContext): Outcome {
   const scope = ctx.uint(3);
   if (scope & ~(PIDFD_SIGNAL_THREAD | PIDFD_SIGNAL_THREAD_GROUP | PIDFD_SIGNAL_PROCESS_GROUP)) return -Errno.EINVAL;
   if (scope & (scope - 1)) return -Errno.EINVAL; // at most one scope
-  const named = pidfdProcess(ctx, ctx.int(0));
+  const named = procDirProcess(ctx, ctx.int(0)) ?? pidfdProcess(ctx, ctx.int(0));
   if (typeof named === 'number') return named;
   const sig = ctx.int(1);
   const infoAddr = ctx.args[2]!;
