@@ -102,6 +102,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SignalActionSet'), pid: int, signal: int, action: SigActionSchema }),
   z.object({ type: z.literal('ClearChildTidSet'), tid: int, addr: addr }),
   z.object({ type: z.literal('CwdChanged'), pid: int, cwd: z.string() }),
+  /** chroot(2): the process's root directory, a symlink-free sandbox path. */
+  z.object({ type: z.literal('RootChanged'), pid: int, root: z.string() }),
   z.object({ type: z.literal('UmaskSet'), pid: int, umask: int }),
   z.object({ type: z.literal('RlimitSet'), pid: int, resource: int, soft: z.number(), hard: z.number() }),
   z.object({ type: z.literal('CommSet'), pid: int, comm: z.string() }),

@@ -56,6 +56,8 @@ export interface ProcessState {
   environ: string[];
   comm: string;
   cwd: string;
+  /** Its root directory (chroot), a symlink-free sandbox path: "/" unless it called chroot. */
+  root: string;
   umask: number;
   creds: Credentials;
   fds: Map<number, FdEntry>;

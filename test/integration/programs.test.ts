@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { LINKAGES, buildPrograms, programNames, programPath } from '../support/programs.js';
+import { LINKAGES, PROGRAMS_OUT, buildPrograms, programNames, programPath } from '../support/programs.js';
 import { HOSTILE_PROGRAMS } from '../support/hostile.js';
 import { PTY_PROGRAMS } from '../support/pty.js';
 import { SEMANTICS_PROGRAMS } from '../support/semantics.js';
@@ -127,6 +127,8 @@ function casesFor(fx: Fixtures): Record<string, readonly Case[]> {
       },
     ],
     auxv_test: [{}],
+    // Makes its jail below fx.dir, with a copy of its static build to exec there.
+    chroot_jail: [{ args: [fx.dir, join(PROGRAMS_OUT, 'chroot_jail.static')] }],
     // The checkpoint tests' programs (test/integration/checkpoint.test.ts), here run whole.
     ckpt_counter: [{ args: ['20'] }],
     ckpt_threads: [{}],

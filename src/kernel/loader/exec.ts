@@ -7,7 +7,8 @@ import { Errno } from '../errno.js';
 import type { Platform } from '../../platform/platform.js';
 import type { Credentials, Mapping, OverlayState } from '../state.js';
 import { SYS } from '../syscalls/numbers.js';
-import type { HostRoot } from '../vfs/path_walk.js';
+import type { HostRoot, WalkOptions } from '../vfs/path_walk.js';
+import { SANDBOX_ROOT } from '../vfs/process_root.js';
 import { ExecFormatError, parseElf, PROT_READ, PROT_WRITE, type ElfImage } from './elf.js';
 import { interpreterBias, mainProgramBias, pageDown, pageUp, planLoad, type LoadPlan } from './load_plan.js';
 import { parseShebang } from './shebang.js';
@@ -70,18 +71,21 @@ export class ExecError extends Error {
 
 /**
  * Resolves and checks everything execve needs before the old image is given up. upper: the
- * overlay's upper layer the program sees (absent: the host root alone).
+ * overlay's upper layer the program sees (absent: the host root alone); chroot: the
+ * caller's root directory, where the program, its #! interpreter and its ELF interpreter
+ * (PT_INTERP) are looked up.
  */
-export function prepareExec(root: HostRoot, cwd: string, filename: string, argv: string[], envp: string[], upper?: OverlayState): PreparedExec {
+export function prepareExec(root: HostRoot, cwd: string, filename: string, argv: string[], envp: string[], upper?: OverlayState, chroot = SANDBOX_ROOT): PreparedExec {
   let file = filename;
   let args = argv.length > 0 ? [...argv] : [''];
+  const walk: ExecWalk = { followFinal: true, ...(upper ? { upper } : {}), ...(chroot === SANDBOX_ROOT ? {} : { root: chroot }) };
   for (let depth = 0; ; depth++) {
-    const read = readExecutable(root, cwd, file, upper);
+    const read = readExecutable(root, cwd, file, walk);
     const { path, bytes } = read;
     const shebang = bytes[0] === 0x23 && bytes[1] === 0x21 ? parseScript(bytes, path) : null;
     if (!shebang) {
       const exe = elfFile(read, 'program');
-      const interp = exe.image.interp === undefined ? undefined : loadInterpreter(root, exe.image.interp, upper);
+      const interp = exe.image.interp === undefined ? undefined : loadInterpreter(root, chroot, exe.image.interp, walk);
       return { exe, ...(interp ? { interp } : {}), argv: args, envp, execfn: filename };
     }
     if (depth >= MAX_INTERPRETER_DEPTH) throw new ExecError(Errno.ELOOP, `${filename}: too many levels of #! interpreters`);
@@ -130,6 +134,9 @@ function elfFile(read: ReadExecutable, role: 'program' | 'interpreter'): ElfFile
   }
 }
 
+/** How exec looks files up: following symlinks, in the overlay the program sees, from its root. */
+type ExecWalk = Pick<WalkOptions, 'followFinal' | 'upper' | 'root'>;
+
 interface ReadExecutable {
   path: string;
   bytes: Uint8Array;
@@ -175,8 +182,8 @@ function readAt(fd: number, offset: number, length: number): Uint8Array {
 }
 
 /** The executable's bytes (a host file's first ones), from the overlay's upper layer or the host root below it. */
-function readExecutable(root: HostRoot, cwd: string, file: string, upper?: OverlayState): ReadExecutable {
-  const r = root.resolve(cwd, file, { followFinal: true, ...(upper ? { upper } : {}) });
+function readExecutable(root: HostRoot, cwd: string, file: string, walk: ExecWalk): ReadExecutable {
+  const r = root.resolve(cwd, file, walk);
   if (typeof r === 'number') throw new ExecError(-r, `${file}: ${r === -Errno.ENOENT ? 'not found' : 'cannot resolve'}`);
   if (!r.stat.isFile() || (r.fs !== 'host' && r.fs !== 'overlay')) throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
   if ((Number(r.stat.mode) & 0o111) === 0) throw new ExecError(Errno.EACCES, `${file}: permission denied`);
@@ -203,12 +210,13 @@ function readExecutable(root: HostRoot, cwd: string, file: string, upper?: Overl
   }
 }
 
-function loadInterpreter(root: HostRoot, interpPath: string, upper?: OverlayState): ElfFile {
-  const r = root.resolve('/', interpPath, { followFinal: true, ...(upper ? { upper } : {}) });
+/** The ELF interpreter, looked up in the process's root (`base`: where a relative PT_INTERP starts). */
+function loadInterpreter(root: HostRoot, base: string, interpPath: string, walk: ExecWalk): ElfFile {
+  const r = root.resolve(base, interpPath, walk);
   if (typeof r === 'number' || !r.stat.isFile()) {
     throw new ExecError(Errno.ENOENT, `${interpPath}: interpreter not found`);
   }
-  return elfFile(readExecutable(root, '/', interpPath, upper), 'interpreter');
+  return elfFile(readExecutable(root, base, interpPath, walk), 'interpreter');
 }
 
 /** Values of the host's own auxiliary vector that describe the CPU, passed on unchanged. */

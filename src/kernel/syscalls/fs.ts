@@ -23,6 +23,7 @@ import { makeEntry, openBound } from './bind_ops.js';
 const PIPEFS_DEV = 0xc;
 import { errnoOf } from '../vfs/path_walk.js';
 import { encodeStat, encodeStatx } from '../vfs/stat_encoding.js';
+import { cwdSeenFrom } from '../vfs/process_root.js';
 import { tmpfsDev, tmpfsMountOfPath, tmpfsMountsIn, TMPFS_ROOT_INO } from '../vfs/tmpfs.js';
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
@@ -472,35 +473,49 @@ function permits(perm: number, st: FileStat, ctx: SyscallContext, mode: number):
 }
 
 export function sysGetcwd(ctx: SyscallContext): Outcome {
-  const bytes = Buffer.from(ctx.process.cwd + '\0');
+  const bytes = Buffer.from(cwdSeenFrom(ctx.process.root, ctx.process.cwd) + '\0');
   const size = ctx.args[1]!;
   if (size < bytes.length) return -Errno.ERANGE;
   return ctx.write(ctx.args[0]!, bytes) ? bytes.length : -Errno.EFAULT;
 }
 
 /**
- * chroot: checked like Linux (EFAULT, ENOENT, ENOTDIR, EPERM for non-root); a process may
- * "change" its root to the root it has, but per-process roots do not exist yet (EPERM).
+ * chroot: the directory becomes the process's root (its threads share it, fork and exec keep
+ * it). Checked in Linux's order: the walk (EFAULT, ENOENT, ENOTDIR, ELOOP, EACCES), search
+ * permission on the directory, then CAP_SYS_CHROOT (euid 0 in the sandbox, else EPERM).
+ * The cwd does not move: a cwd outside the new root stays there.
  */
 export function sysChroot(ctx: SyscallContext): Outcome {
   const path = ctx.readPath(ctx.args[0]!);
   if (typeof path === 'number') return path;
-  const node = resolveAt(ctx, AT_FDCWD, path, true);
-  if (typeof node === 'number') return node;
-  if (!node.stat.isDirectory()) return -Errno.ENOTDIR;
+  const dir = directoryAt(ctx, path);
+  if (typeof dir === 'number') return dir;
+  if (!mayAccess(ctx.process, dir.stat, 1)) return -Errno.EACCES;
   if (ctx.process.creds.euid !== 0) return -Errno.EPERM;
-  return node.path === '/' ? 0 : -Errno.EPERM;
+  if (dir.path !== ctx.process.root) ctx.emit({ type: 'RootChanged', pid: ctx.process.pid, root: dir.path });
+  return 0;
 }
 
 export function sysChdir(ctx: SyscallContext): Outcome {
   const path = ctx.readPath(ctx.args[0]!);
   if (typeof path === 'number') return path;
-  const node = resolveAt(ctx, AT_FDCWD, path, true);
+  const node = directoryAt(ctx, path);
   if (typeof node === 'number') return node;
-  if (!node.stat.isDirectory()) return -Errno.ENOTDIR;
   if (!mayAccess(ctx.process, node.stat, 1)) return -Errno.EACCES;
   ctx.emit({ type: 'CwdChanged', pid: ctx.process.pid, cwd: node.path });
   return 0;
+}
+
+/** The directory a path names (a /proc/PID/fd/N link: the directory open there), or -errno. */
+function directoryAt(ctx: SyscallContext, path: string): VNode | number {
+  let node = resolveAt(ctx, AT_FDCWD, path, true);
+  if (typeof node !== 'number' && node.fs === 'fd') {
+    const entry = ctx.kernel.state.processes.get(node.pid)?.fds.get(node.fd);
+    const file = entry && ctx.kernel.state.files.get(entry.fileId);
+    node = file?.kind === 'dir' ? resolvePath(ctx, file.path, true) : -Errno.ENOTDIR;
+  }
+  if (typeof node === 'number') return node;
+  return node.stat.isDirectory() ? node : -Errno.ENOTDIR;
 }
 
 export function sysFchdir(ctx: SyscallContext): Outcome {

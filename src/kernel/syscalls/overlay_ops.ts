@@ -12,7 +12,7 @@ import { errnoOf, listHostDir, splitPath } from '../vfs/path_walk.js';
 import { isTmpfsMount, tmpfsDev, tmpfsMountOfPath, TMPFS_ROOT_INO, TMPFS_ROOT_MODE } from '../vfs/tmpfs.js';
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
-import { resolveAt, resolvePath, walkOptions } from './paths.js';
+import { resolveAt, walkOptions } from './paths.js';
 import { realtimeNs } from './time.js';
 import { IN_CREATE, IN_ISDIR } from '../abi/inotify.js';
 import { fsNotify, inodeOf } from './fs_notify.js';
@@ -41,7 +41,7 @@ export function lastComponent(ctx: SyscallContext, dirfd: number, path: string):
   const trimmed = path.replace(/\/+$/, '');
   const trailingSlash = trimmed.length < path.length;
   if (trimmed.length === 0) {
-    const root = resolvePath(ctx, '/', true);
+    const root = resolveAt(ctx, dirfd, '/', true);
     return typeof root === 'number' ? root : { parent: root, name: '', kind: 'root', trailingSlash };
   }
   const slash = trimmed.lastIndexOf('/');

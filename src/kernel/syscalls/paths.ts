@@ -2,6 +2,7 @@
 import { Errno } from '../errno.js';
 import { lookupFd } from '../fd/fd_table.js';
 import type { WalkOptions } from '../vfs/path_walk.js';
+import { SANDBOX_ROOT } from '../vfs/process_root.js';
 import type { ProcessView, VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 
@@ -14,7 +15,7 @@ export function processView(ctx: SyscallContext): ProcessView {
   const state = ctx.kernel.state;
   return {
     self: ctx.process.pid,
-    proc: { state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n), tmpfs: ctx.kernel.root.tmpfs, reader: ctx.process.pid },
+    proc: { state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n), tmpfs: ctx.kernel.root.tmpfs, reader: ctx.process.pid, root: ctx.process.root },
     pids: () => [...state.processes.values()].filter((p) => p.status === 'running').map((p) => p.pid),
     exe: (pid) => {
       const p = state.processes.get(pid);
@@ -40,8 +41,14 @@ export function baseDir(ctx: SyscallContext, dirfd: number, path: string): strin
   return d.file.path;
 }
 
-/** How the calling process walks paths: its /proc view and the overlay's upper layer. */
+/** How the calling process walks the paths it names: its root, its /proc view and the overlay's upper layer. */
 export function walkOptions(ctx: SyscallContext, follow: boolean): WalkOptions {
+  const root = ctx.process.root;
+  return root === SANDBOX_ROOT ? sandboxWalkOptions(ctx, follow) : { ...sandboxWalkOptions(ctx, follow), root };
+}
+
+/** As walkOptions, from the sandbox root whatever the caller's root (for the paths the kernel holds). */
+function sandboxWalkOptions(ctx: SyscallContext, follow: boolean): WalkOptions {
   const creds = ctx.process.creds;
   return { followFinal: follow, view: processView(ctx), upper: ctx.kernel.state.overlay, ptys: ctx.kernel.state.ptys, ...(creds.euid === 0 ? {} : { searchAs: creds }) };
 }
@@ -54,7 +61,10 @@ export function resolveAt(ctx: SyscallContext, dirfd: number, path: string, foll
   return ctx.kernel.root.resolve(base, path, walkOptions(ctx, follow));
 }
 
-/** Resolves an absolute sandbox path as the calling process sees it. */
+/**
+ * Resolves a sandbox path the kernel holds (an open file's, the cwd): from the sandbox root
+ * whatever the caller's root, with the caller's /proc view and permissions.
+ */
 export function resolvePath(ctx: SyscallContext, path: string, follow: boolean): VNode | number {
-  return ctx.kernel.root.resolve('/', path, walkOptions(ctx, follow));
+  return ctx.kernel.root.resolve('/', path, sandboxWalkOptions(ctx, follow));
 }

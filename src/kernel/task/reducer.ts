@@ -1,8 +1,9 @@
-// Processes and threads: creation, exec, exit, identity, cwd, umask, limits.
+// Processes and threads: creation, exec, exit, identity, cwd, root, umask, limits.
 import { processOwner, releaseLocks } from '../fd/file_locks.js';
 import { releaseFile } from '../fd/reducer.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState, ProcessState } from '../state.js';
+import { SANDBOX_ROOT } from '../vfs/process_root.js';
 
 export function processOf(state: KernelState, pid: number): ProcessState {
   const p = state.processes.get(pid);
@@ -11,7 +12,7 @@ export function processOf(state: KernelState, pid: number): ProcessState {
 }
 
 export const taskReducers: ReducerTable<
-  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet' | 'SchedulingSet' | 'PersonalitySet' | 'SeccompFiltered'
+  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'RootChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet' | 'SchedulingSet' | 'PersonalitySet' | 'SeccompFiltered'
 > = {
   ProcessStarted(state, e) {
     state.nextPid = Math.max(state.nextPid, e.pid + 1, e.tid + 1);
@@ -31,6 +32,7 @@ export const taskReducers: ReducerTable<
       environ: [],
       comm: '',
       cwd: e.cwd,
+      root: SANDBOX_ROOT,
       umask: e.umask,
       creds: { ...e.creds, groups: [...e.creds.groups] },
       fds: new Map(),
@@ -43,7 +45,7 @@ export const taskReducers: ReducerTable<
   ProcessForked(state, e) {
     const parent = processOf(state, e.ppid);
     state.nextPid = Math.max(state.nextPid, e.pid + 1);
-    // The child gets a copy of everything: fds (sharing their open files), cwd, limits,
+    // The child gets a copy of everything: fds (sharing their open files), cwd, root, limits,
     // handlers, memory layout, identity.
     const fds = new Map([...parent.fds].map(([fd, entry]) => [fd, { ...entry }]));
     for (const { fileId } of fds.values()) {
@@ -143,6 +145,9 @@ export const taskReducers: ReducerTable<
   },
   CwdChanged(state, e) {
     processOf(state, e.pid).cwd = e.cwd;
+  },
+  RootChanged(state, e) {
+    processOf(state, e.pid).root = e.root;
   },
   UmaskSet(state, e) {
     processOf(state, e.pid).umask = e.umask;

@@ -36,6 +36,11 @@ export interface WalkOptions {
   ptys?: ReadonlyMap<number, PtyState>;
   /** Who walks, when not root: every directory walked through needs search (x) permission (EACCES). */
   searchAs?: Credentials;
+  /**
+   * The walker's root directory (chroot), a symlink-free sandbox path: absolute paths and
+   * absolute symlinks start there, and `..` stops there. Absent: the sandbox root.
+   */
+  root?: string;
 }
 
 /** How openat2 restricts a walk (RESOLVE_* flags). */
@@ -128,10 +133,12 @@ export class HostRoot {
     if (path.length === 0) return -Errno.ENOENT;
     if (path.length >= PATH_MAX) return -Errno.ENAMETOOLONG;
     const rules = opts.resolve;
-    // A scoped walk's "/" is its start directory: `..` never climbs above scopeDepth components.
-    const scopeRoot = rules?.scope ? splitPath(rules.root) : [];
+    // The walk's "/": a scoped walk's start directory, else the walker's root. `..` stays
+    // there, but a walk that started outside it (a cwd left outside a chroot) goes up freely,
+    // as on Linux; above the sandbox root there is nothing (the pop of an empty list).
+    const walkRoot = rules?.scope ? splitPath(rules.root) : opts.root ? splitPath(opts.root) : [];
     if (path.startsWith('/') && rules?.scope === 'beneath') return -Errno.EXDEV;
-    const current: string[] = path.startsWith('/') ? [...scopeRoot] : splitPath(base);
+    const current: string[] = path.startsWith('/') ? [...walkRoot] : splitPath(base);
     const pending = splitPath(path).reverse();
     const mustBeDir = path.endsWith('/');
     let links = 0;
@@ -148,11 +155,11 @@ export class HostRoot {
       if (opts.searchAs && !permits(opts.searchAs, node.stat, 1)) return -Errno.EACCES;
       if (name === '.') continue;
       if (name === '..') {
-        if (rules?.scope && current.length <= scopeRoot.length) {
-          if (rules.scope === 'beneath') return -Errno.EXDEV;
-          continue; // RESOLVE_IN_ROOT: `..` of the walk's root is the root, as at "/"
+        if (isAt(current, walkRoot)) {
+          if (rules?.scope === 'beneath') return -Errno.EXDEV;
+          continue; // `..` of the walk's root is the root itself
         }
-        current.pop(); // at the root, `..` is the root itself
+        current.pop();
       } else {
         if (Buffer.byteLength(name) > NAME_MAX) return -Errno.ENAMETOOLONG;
         current.push(name);
@@ -171,12 +178,15 @@ export class HostRoot {
         if (next.fs === 'synthetic-link' && next.magic && isLast) {
           return { node: { fs: 'fd', path: next.path, stat: next.stat, ...next.magic } };
         }
-        const target = linkTarget(next);
+        // A procfs link (cwd, root, exe, fd/N) leads to its object, wherever the walker's root is.
+        const magic = next.fs === 'synthetic-link' ? next.object : undefined;
+        const target = magic ?? linkTarget(next);
         if (target.length === 0) return -Errno.ENOENT;
         current.pop();
-        if (target.startsWith('/')) {
+        if (magic !== undefined) current.length = 0;
+        else if (target.startsWith('/')) {
           if (rules?.scope === 'beneath') return -Errno.EXDEV;
-          current.splice(0, current.length, ...scopeRoot);
+          current.splice(0, current.length, ...walkRoot);
         }
         pending.push(...splitPath(target).reverse());
         const dir = this.lookup(current, opts);
@@ -237,6 +247,11 @@ export class HostRoot {
   listLower(lower: string): ListedEntry[] | number {
     return listHostDir(this.hostPathOf(lower.split('/').filter((c) => c.length > 0)));
   }
+}
+
+/** Whether the walk is at its root (`..` goes nowhere). */
+function isAt(current: readonly string[], root: readonly string[]): boolean {
+  return current.length === root.length && root.every((c, i) => current[i] === c);
 }
 
 function hostJoin(base: string, rest: readonly string[]): string {

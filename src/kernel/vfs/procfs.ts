@@ -1,6 +1,7 @@
 // /proc: the sandbox's processes (virtual pids, never the host's), and the machine-wide files
 // programs read (cpuinfo, meminfo, mounts, sys/kernel/...). Contents: procfs_content.ts.
 import { S_IFDIR, S_IFLNK, S_IFREG, syntheticStat } from './file_stat.js';
+import { pathSeenFrom } from './process_root.js';
 import { PROC_PID_FILES, PROC_ROOT_FILES } from './procfs_content.js';
 import type { ProcessView, SyntheticEntry, VNode } from './vnode.js';
 
@@ -15,8 +16,15 @@ function dir(path: string, ino: number, bootNs: bigint, entries: () => Synthetic
   return { fs: 'synthetic-dir', path, stat: syntheticStat({ dev: PROCFS_DEV, ino, mode: S_IFDIR | 0o555, nlink: 2 }, bootNs), entries };
 }
 
-function link(path: string, ino: number, bootNs: bigint, target: string): VNode {
+type SyntheticLink = Extract<VNode, { fs: 'synthetic-link' }>;
+
+function link(path: string, ino: number, bootNs: bigint, target: string): SyntheticLink {
   return { fs: 'synthetic-link', path, target, stat: syntheticStat({ dev: PROCFS_DEV, ino, mode: S_IFLNK | 0o777, size: 64 }, bootNs) };
+}
+
+/** A magic link (exe, cwd, root, fd/N): it shows its object's path as the reader sees it, and leads to the object. */
+function objectLink(view: ProcessView, path: string, bootNs: bigint, object: string): SyntheticLink {
+  return { ...link(path, inoOf(path), bootNs, pathSeenFrom(view.proc.root, object)), object };
 }
 
 function file(path: string, ino: number, bootNs: bigint, content: () => string | Uint8Array): VNode {
@@ -66,9 +74,9 @@ function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, re
   }
   const path = `${base}/${name}`;
   if (sub === undefined) {
-    if (name === 'exe' && p.status === 'running') return link(path, inoOf(path), bootNs, p.exe);
-    if (name === 'cwd' && p.status === 'running') return link(path, inoOf(path), bootNs, p.cwd);
-    if (name === 'root' && p.status === 'running') return link(path, inoOf(path), bootNs, '/');
+    if (name === 'exe' && p.status === 'running') return objectLink(view, path, bootNs, p.exe);
+    if (name === 'cwd' && p.status === 'running') return objectLink(view, path, bootNs, p.cwd);
+    if (name === 'root' && p.status === 'running') return objectLink(view, path, bootNs, p.root);
     const make = PROC_PID_FILES[name];
     if (make) return file(path, inoOf(path), bootNs, () => make(p, view.proc));
   }
@@ -83,7 +91,7 @@ function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, re
     const target = view.fdTarget(pid, fd);
     if (target === undefined) return undefined;
     const at = `${path}/${fd}`;
-    if (name === 'fd') return { ...link(at, inoOf(at), bootNs, target), magic: { pid, fd } } as VNode;
+    if (name === 'fd') return { ...objectLink(view, at, bootNs, target), magic: { pid, fd } };
     return file(at, inoOf(at), bootNs, () => fdinfo(view, pid, fd));
   }
   if (name === 'task') {

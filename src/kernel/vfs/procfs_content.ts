@@ -8,6 +8,7 @@ import { KERNEL_RELEASE, KERNEL_VERSION } from '../syscalls/misc.js';
 import type { KernelState, ProcessState } from '../state.js';
 import { controllingPty } from '../syscalls/pty_session.js';
 import { DEVPTS_MOUNT, ptyDevice } from './devpts.js';
+import { pathSeenFrom } from './process_root.js';
 
 export interface ProcContext {
   state: KernelState;
@@ -17,6 +18,8 @@ export interface ProcContext {
   tmpfs: readonly string[];
   /** The process reading: it is running (R), whatever the others do. */
   reader: number;
+  /** The reader's root directory: file paths are shown as seen from there. */
+  root: string;
 }
 
 function hostFile(path: string): string {
@@ -146,7 +149,7 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
     ];
     return lines.join('\n') + '\n';
   },
-  maps: (p) => maps(p),
+  maps: (p, c) => maps(p, c.root),
   mounts: (_p, c) => mounts(c),
   mountinfo: (_p, c) => mountinfo(c),
   // The stub's pages as the host counts them: the program's memory is all there is in it.
@@ -163,7 +166,7 @@ const CAPS_ALL = '000001ffffffffff';
 const CAPS_NONE = '0000000000000000';
 
 /** The host's view of the stub's memory, with the kernel's names for file-backed ranges. */
-function maps(p: ProcessState): string {
+function maps(p: ProcessState, readerRoot: string): string {
   const host = hostFile(`/proc/${p.hostPid}/maps`);
   const out: string[] = [];
   for (const line of host.split('\n')) {
@@ -175,7 +178,7 @@ function maps(p: ProcessState): string {
     let name = '';
     let offset = 0;
     if (named) {
-      name = named.path!;
+      name = pathSeenFrom(readerRoot, named.path!);
       offset = (named.offset ?? 0) + (start - named.start);
     } else if (start >= p.mm.brkStart && end <= Math.max(p.mm.brk, p.mm.brkStart) + 4096 && p.mm.brk > p.mm.brkStart) {
       name = '[heap]';

@@ -21,8 +21,12 @@ export type VNode =
   | { fs: 'dev'; path: string; stat: FileStat; device: DevName }
   /** The slave of a pty, /dev/pts/INDEX (vfs/devpts.ts). */
   | { fs: 'pty'; path: string; stat: FileStat; index: number }
-  /** A symlink of a synthetic filesystem (/proc/self, /proc/PID/exe, /dev/stdin...). */
-  | { fs: 'synthetic-link'; path: string; stat: FileStat; target: string; magic?: { pid: number; fd: number } }
+  /**
+   * A symlink of a synthetic filesystem (/proc/self, /proc/PID/exe, /dev/stdin...). target:
+   * what readlink shows (seen from the reader's root); object: for procfs's magic links, the
+   * sandbox path of what it leads to, followed from the sandbox root whatever the walker's root.
+   */
+  | { fs: 'synthetic-link'; path: string; stat: FileStat; target: string; object?: string; magic?: { pid: number; fd: number } }
   /** What a followed /proc/PID/fd/N link leads to: that open file itself, as in Linux. */
   | { fs: 'fd'; path: string; stat: FileStat; pid: number; fd: number };
 
