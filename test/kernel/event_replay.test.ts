@@ -47,6 +47,27 @@ describe('event sourcing', function () {
     expect(rebuilt).to.deep.equal(kernel.state);
   });
 
+  it('rebuilds a chroot: the RootChanged event gives the process its root, and its children inherit it', async () => {
+    // /usr holds a shell and its libraries at the paths it looks for them (merged /usr).
+    const { kernel, events, status } = await recordRun(['/usr/sbin/chroot', '/usr', '/bin/sh', '-c', 'cd /lib && /bin/true && exec /bin/true']);
+    expect(status).to.equal(0);
+    const chroots = events.filter((e) => e.type === 'RootChanged');
+    expect(chroots).to.deep.equal([{ type: 'RootChanged', pid: 1, root: '/usr' }]);
+    const rebuilt = emptyKernelState();
+    const rootsOfForks: string[] = [];
+    const cwds: string[] = [];
+    for (const e of events) {
+      applyEvent(rebuilt, e);
+      if (e.type === 'ProcessForked') rootsOfForks.push(rebuilt.processes.get(e.pid)!.root);
+      if (e.type === 'CwdChanged') cwds.push(e.cwd);
+    }
+    // chroot(1) changes to the new root's "/", then the shell's `cd /lib` is below it too.
+    expect(cwds).to.deep.equal(['/usr', '/usr/lib']);
+    expect(rootsOfForks.length).to.be.greaterThan(0);
+    expect(rootsOfForks.every((r) => r === '/usr')).to.equal(true);
+    expect(rebuilt).to.deep.equal(kernel.state);
+  });
+
   it('records only events that pass their schema', async () => {
     const { events } = await recordRun(['/bin/sh', '-c', 'exec ls -la /etc/hostname >/dev/null']);
     for (const e of events) expect(() => KernelEventSchema.parse(e), JSON.stringify(e).slice(0, 200)).not.to.throw();

@@ -111,7 +111,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   faccessat2: full(fs.sysFaccessat2),
   getcwd: full(fs.sysGetcwd),
   chdir: full(fs.sysChdir),
-  chroot: partial(fs.sysChroot, 'per-process roots do not exist yet: only chroot("/") succeeds, other directories get EPERM'),
+  chroot: full(fs.sysChroot),
   fchdir: full(fs.sysFchdir),
   getdents64: full(fs.sysGetdents64),
 
