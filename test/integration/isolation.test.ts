@@ -373,6 +373,7 @@ print("setns(a file):", call("setns", os.open("/etc/hostname", os.O_RDONLY), 0))
       mkdirSync(join(root, 'bin'), { recursive: true });
       mkdirSync(join(root, 'deep', 'a', 'b'), { recursive: true });
       copyFileSync(programPath('path_probe', 'static'), join(root, 'bin', 'path_probe'));
+      copyFileSync(programPath('chroot_escape', 'static'), join(root, 'bin', 'chroot_escape'));
       symlinkSync('../../../..', join(root, 'up'));
       symlinkSync('/etc', join(root, 'abs'));
       symlinkSync('../../../../../../../..', join(root, 'deep', 'a', 'b', 'up'));
@@ -408,6 +409,24 @@ print("setns(a file):", call("setns", os.open("/etc/hostname", os.O_RDONLY), 0))
       // /hostdir points at the host directory holding the root: inside the root there is none.
       expected.push(`${HOST_PATH_ESCAPE}: open ENOENT`, `${HOST_PATH_ESCAPE}: stat ENOENT`);
       expect(lines(r.stdout), summarize(r)).to.deep.equal(expected);
+    });
+
+    it("a chroot inside the sandbox: every way out of the jail ends at the sandbox's root, never the host's", () => {
+      const r = runSandbox(['/bin/chroot_escape'], { rootfs: decoy });
+      expect(r.status, summarize(r)).to.equal(0);
+      expect(r.stdout + r.stderr, summarize(r)).to.not.include(hostPasswdFirstLine);
+      const jailed = ['/etc/passwd', '/../../../../etc/passwd', '../../../../etc/passwd', '/up/etc/passwd', '/abs/passwd', '/deep/a/b/up/etc/passwd', '/proc/self/root/etc/passwd'];
+      expect(lines(r.stdout), summarize(r)).to.deep.equal([
+        // pid 1 is the unjailed parent: its root link leads to the sandbox's root.
+        `cwd outside, parent's root link proc/1/root/etc/passwd: "${DECOY}"`,
+        `cwd outside, own cwd link proc/self/cwd/../../../etc/passwd: "${DECOY}"`,
+        'cwd outside, own root link proc/self/root/../../../etc/passwd: ENOENT',
+        ...jailed.map((p) => `jailed ${p}: ENOENT`),
+        `climbed etc/passwd: "${DECOY}"`,
+        `escaped /etc/passwd: "${DECOY}"`,
+        `escaped /../../../../../etc/passwd: "${DECOY}"`,
+        `escaped /jail/up/etc/passwd: "${DECOY}"`,
+      ]);
     });
 
     it('static busybox cat cannot read the host /etc/passwd either', function () {

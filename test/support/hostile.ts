@@ -7,4 +7,6 @@ export const HOSTILE_PROGRAMS: readonly string[] = [
   'hostile_forkbomb',
   'hostile_memhog',
   'hostile_fds',
+  // Its cases are in test/integration/isolation.test.ts (it needs a --rootfs).
+  'chroot_escape',
 ];
