@@ -163,6 +163,20 @@ describe('checkpoint and restore', function () {
     expect(restored.stdout).to.equal('status 7\nkept\n');
   });
 
+  it('a chrooted shell keeps its root after restore, and so do the children it starts then', async () => {
+    // /usr holds a shell and its libraries at the paths they are looked up at (merged /usr).
+    const script = 'cd /lib && echo started && sleep 1 && /bin/pwd && test ! -e /usr/bin && test -e /share && echo "root kept"';
+    const name = fresh('chroot');
+    const image = join(work, name);
+    const sandbox = run(name, ['/usr/sbin/chroot', '/usr', '/bin/sh', '-c', script]);
+    await sandbox.waitForLine((l) => l === 'started');
+    checkpointOk(name, image);
+    expect((await sandbox.finished).stdout).to.equal('started\n');
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal('/lib\nroot kept\n');
+  });
+
   it('restore --record writes a trace that replay --verify rebuilds from the restored state', async () => {
     const name = fresh('recorded');
     const image = join(work, name);
