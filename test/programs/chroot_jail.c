@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/openat2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,22 @@ static int inside(void) {
   return 0;
 }
 
+/* openat2 in the jail: RESOLVE_IN_ROOT makes the dirfd the walk's root, RESOLVE_BENEATH keeps below it. */
+static void show_openat2(const char *label, int dirfd, const char *path, unsigned long long resolve) {
+  struct open_how how = {.flags = O_RDONLY, .resolve = resolve};
+  int fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+  if (fd < 0) {
+    printf("%s: %s\n", label, strerrorname_np(errno));
+    return;
+  }
+  char buf[128];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  buf[n > 0 ? n : 0] = 0;
+  buf[strcspn(buf, "\n")] = 0;
+  printf("%s: \"%s\"\n", label, buf);
+  close(fd);
+}
+
 static void *thread_chroot(void *arg) {
   (void)arg;
   report("thread: chroot sub", syscall(SYS_chroot, "sub"));
@@ -165,6 +182,11 @@ static int jailed(int ready, int go) {
   int fd = openat(sub, "../../../etc/hello", O_RDONLY);
   report("openat(/sub, ../../../etc/hello)", fd);
   close(fd);
+  show_openat2("openat2(/sub, /etc/hello, RESOLVE_IN_ROOT)", sub, "/etc/hello", RESOLVE_IN_ROOT);
+  show_openat2("openat2(/sub, ../../etc/hello, RESOLVE_IN_ROOT)", sub, "../../etc/hello", RESOLVE_IN_ROOT);
+  show_openat2("openat2(/sub, ../etc/hello, RESOLVE_BENEATH)", sub, "../etc/hello", RESOLVE_BENEATH);
+  show_openat2("openat2(AT_FDCWD, /../etc/hello, 0)", AT_FDCWD, "/../etc/hello", 0);
+  show_openat2("openat2(AT_FDCWD, /abs, RESOLVE_NO_SYMLINKS)", AT_FDCWD, "/abs", RESOLVE_NO_SYMLINKS);
   report("fchdir /sub", fchdir(sub));
   show_cwd("after fchdir");
   close(sub);
