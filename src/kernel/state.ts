@@ -56,8 +56,12 @@ export interface ProcessState {
   environ: string[];
   comm: string;
   cwd: string;
-  /** Its root directory (chroot), a symlink-free sandbox path: "/" unless it called chroot. */
-  root: string;
+  /**
+   * Its root directory (chroot), a symlink-free sandbox path; absent: the sandbox root (never
+   * changed, so states, images and digests of runs without chroot are as they were before it).
+   * Read it with rootOf (vfs/process_root.ts).
+   */
+  root?: string;
   umask: number;
   creds: Credentials;
   fds: Map<number, FdEntry>;

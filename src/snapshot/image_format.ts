@@ -77,8 +77,8 @@ const ProcessStateSchema = z.looseObject({
   argv: z.array(z.string()),
   environ: z.array(z.string()),
   cwd: z.string(),
-  /** Absent in images made before chroot existed: the sandbox root. */
-  root: z.string().default('/'),
+  /** Absent: the sandbox root. */
+  root: z.string().optional(),
   umask: int,
   creds: CredentialsSchema,
   fds: mapOf(z.object({ fileId: int, cloexec: z.boolean() })),

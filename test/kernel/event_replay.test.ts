@@ -58,7 +58,7 @@ describe('event sourcing', function () {
     const cwds: string[] = [];
     for (const e of events) {
       applyEvent(rebuilt, e);
-      if (e.type === 'ProcessForked') rootsOfForks.push(rebuilt.processes.get(e.pid)!.root);
+      if (e.type === 'ProcessForked') rootsOfForks.push(rebuilt.processes.get(e.pid)!.root ?? '/');
       if (e.type === 'CwdChanged') cwds.push(e.cwd);
     }
     // chroot(1) changes to the new root's "/", then the shell's `cd /lib` is below it too.

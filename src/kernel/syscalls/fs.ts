@@ -23,7 +23,7 @@ import { makeEntry, openBound } from './bind_ops.js';
 const PIPEFS_DEV = 0xc;
 import { errnoOf } from '../vfs/path_walk.js';
 import { encodeStat, encodeStatx } from '../vfs/stat_encoding.js';
-import { cwdSeenFrom } from '../vfs/process_root.js';
+import { cwdSeenFrom, rootOf } from '../vfs/process_root.js';
 import { tmpfsDev, tmpfsMountOfPath, tmpfsMountsIn, TMPFS_ROOT_INO } from '../vfs/tmpfs.js';
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
@@ -473,7 +473,7 @@ function permits(perm: number, st: FileStat, ctx: SyscallContext, mode: number):
 }
 
 export function sysGetcwd(ctx: SyscallContext): Outcome {
-  const bytes = Buffer.from(cwdSeenFrom(ctx.process.root, ctx.process.cwd) + '\0');
+  const bytes = Buffer.from(cwdSeenFrom(rootOf(ctx.process), ctx.process.cwd) + '\0');
   const size = ctx.args[1]!;
   if (size < bytes.length) return -Errno.ERANGE;
   return ctx.write(ctx.args[0]!, bytes) ? bytes.length : -Errno.EFAULT;
@@ -492,7 +492,7 @@ export function sysChroot(ctx: SyscallContext): Outcome {
   if (typeof dir === 'number') return dir;
   if (!mayAccess(ctx.process, dir.stat, 1)) return -Errno.EACCES;
   if (ctx.process.creds.euid !== 0) return -Errno.EPERM;
-  if (dir.path !== ctx.process.root) ctx.emit({ type: 'RootChanged', pid: ctx.process.pid, root: dir.path });
+  if (dir.path !== rootOf(ctx.process)) ctx.emit({ type: 'RootChanged', pid: ctx.process.pid, root: dir.path });
   return 0;
 }
 

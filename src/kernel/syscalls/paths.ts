@@ -2,7 +2,7 @@
 import { Errno } from '../errno.js';
 import { lookupFd } from '../fd/fd_table.js';
 import type { WalkOptions } from '../vfs/path_walk.js';
-import { SANDBOX_ROOT } from '../vfs/process_root.js';
+import { rootOf, SANDBOX_ROOT } from '../vfs/process_root.js';
 import type { ProcessView, VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 
@@ -15,7 +15,7 @@ export function processView(ctx: SyscallContext): ProcessView {
   const state = ctx.kernel.state;
   return {
     self: ctx.process.pid,
-    proc: { state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n), tmpfs: ctx.kernel.root.tmpfs, reader: ctx.process.pid, root: ctx.process.root },
+    proc: { state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n), tmpfs: ctx.kernel.root.tmpfs, reader: ctx.process.pid, root: rootOf(ctx.process) },
     pids: () => [...state.processes.values()].filter((p) => p.status === 'running').map((p) => p.pid),
     exe: (pid) => {
       const p = state.processes.get(pid);
@@ -43,7 +43,7 @@ export function baseDir(ctx: SyscallContext, dirfd: number, path: string): strin
 
 /** How the calling process walks the paths it names: its root, its /proc view and the overlay's upper layer. */
 export function walkOptions(ctx: SyscallContext, follow: boolean): WalkOptions {
-  const root = ctx.process.root;
+  const root = rootOf(ctx.process);
   return root === SANDBOX_ROOT ? sandboxWalkOptions(ctx, follow) : { ...sandboxWalkOptions(ctx, follow), root };
 }
 

@@ -3,6 +3,7 @@ import { SECCOMP_MODE_FILTER, installFilter } from './seccomp.js';
 import { pidfdProcess } from './pidfd.js';
 import { Errno } from '../errno.js';
 import { ExecError, prepareExec } from '../loader/exec.js';
+import { rootOf } from '../vfs/process_root.js';
 import type { SyscallContext } from './context.js';
 import { hostRuns, type Outcome } from './outcome.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, resolveAt } from './paths.js';
@@ -298,7 +299,7 @@ function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: 
   const envp = readStringArray(ctx, envpAddr);
   if (typeof envp === 'number') return envp;
   try {
-    const prepared = prepareExec(ctx.kernel.root, base, target.path, argv, envp, ctx.kernel.state.overlay, ctx.process.root);
+    const prepared = prepareExec(ctx.kernel.root, base, target.path, argv, envp, ctx.kernel.state.overlay, rootOf(ctx.process));
     return { kind: 'exec', prepared };
   } catch (err) {
     if (err instanceof ExecError) return -err.errno;

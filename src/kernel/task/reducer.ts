@@ -3,7 +3,6 @@ import { processOwner, releaseLocks } from '../fd/file_locks.js';
 import { releaseFile } from '../fd/reducer.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState, ProcessState } from '../state.js';
-import { SANDBOX_ROOT } from '../vfs/process_root.js';
 
 export function processOf(state: KernelState, pid: number): ProcessState {
   const p = state.processes.get(pid);
@@ -32,7 +31,6 @@ export const taskReducers: ReducerTable<
       environ: [],
       comm: '',
       cwd: e.cwd,
-      root: SANDBOX_ROOT,
       umask: e.umask,
       creds: { ...e.creds, groups: [...e.creds.groups] },
       fds: new Map(),

@@ -1,8 +1,15 @@
 // A process's root directory (chroot): the kernel holds every path as the sandbox sees it
 // from its own "/", and shows a path to a process as seen from that process's root.
 
+import type { ProcessState } from '../state.js';
+
 /** The sandbox root: the root of every process that never called chroot. */
 export const SANDBOX_ROOT = '/';
+
+/** A process's root directory. */
+export function rootOf(p: Pick<ProcessState, 'root'>): string {
+  return p.root ?? SANDBOX_ROOT;
+}
 
 /** Whether a symlink-free sandbox path is the root directory `root` or below it. */
 export function isWithinRoot(root: string, path: string): boolean {

@@ -1,7 +1,7 @@
 // /proc: the sandbox's processes (virtual pids, never the host's), and the machine-wide files
 // programs read (cpuinfo, meminfo, mounts, sys/kernel/...). Contents: procfs_content.ts.
 import { S_IFDIR, S_IFLNK, S_IFREG, syntheticStat } from './file_stat.js';
-import { pathSeenFrom } from './process_root.js';
+import { pathSeenFrom, rootOf } from './process_root.js';
 import { PROC_PID_FILES, PROC_ROOT_FILES } from './procfs_content.js';
 import type { ProcessView, SyntheticEntry, VNode } from './vnode.js';
 
@@ -76,7 +76,7 @@ function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, re
   if (sub === undefined) {
     if (name === 'exe' && p.status === 'running') return objectLink(view, path, bootNs, p.exe);
     if (name === 'cwd' && p.status === 'running') return objectLink(view, path, bootNs, p.cwd);
-    if (name === 'root' && p.status === 'running') return objectLink(view, path, bootNs, p.root);
+    if (name === 'root' && p.status === 'running') return objectLink(view, path, bootNs, rootOf(p));
     const make = PROC_PID_FILES[name];
     if (make) return file(path, inoOf(path), bootNs, () => make(p, view.proc));
   }
