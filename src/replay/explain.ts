@@ -9,6 +9,7 @@ import { syscallName } from '../kernel/syscalls/numbers.js';
 import { SYSCALL_TABLE } from '../kernel/syscalls/table.js';
 import { mergedEntries } from '../kernel/vfs/overlay.js';
 import { HostRoot } from '../kernel/vfs/path_walk.js';
+import { rootOf } from '../kernel/vfs/process_root.js';
 import type { TraceContents } from '../trace/trace_reader.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 import { replayState } from './state_replay.js';
@@ -98,7 +99,9 @@ function namesIn(root: HostRoot, state: KernelState, dir: string): string[] {
 }
 
 function explainPath(root: HostRoot, state: KernelState, p: ProcessState, path: string, errno: string): string[] {
-  const absolute = path.startsWith('/') ? path : `${p.cwd === '/' ? '' : p.cwd}/${path}`;
+  // Paths the kernel holds are sandbox paths; an absolute path the program named starts at its root (chroot).
+  const chroot = rootOf(p);
+  const absolute = path.startsWith('/') ? `${chroot === '/' ? '' : chroot}${path}` : `${p.cwd === '/' ? '' : p.cwd}/${path}`;
   const parts = absolute.split('/').filter((c) => c.length > 0);
   let existing = '/';
   let i = 0;
@@ -112,7 +115,7 @@ function explainPath(root: HostRoot, state: KernelState, p: ProcessState, path: 
       break;
     }
   }
-  const lines = [`the path ${JSON.stringify(path)} is ${JSON.stringify(absolute)} from the cwd ${p.cwd}`];
+  const lines = [`the path ${JSON.stringify(path)} is ${JSON.stringify(absolute)} from the cwd ${p.cwd}${chroot === '/' ? '' : ` and the root ${chroot}`}`];
   if (errno === 'ENOENT') {
     const missing = parts[i];
     if (missing === undefined) return [...lines, 'every component exists now (it was created later, or a symlink in it dangled)'];
