@@ -61,6 +61,11 @@ const SCRIPT = [
   'cat /etc/shadow > /dev/null; echo "shadow $?"',
   'touch /usr/bin/tsvisor-user-test; echo "usr $?"',
   'whoami',
+  // chroot needs CAP_SYS_CHROOT (EPERM), after the walk's and the directory's own permission checks (EACCES).
+  '/usr/sbin/chroot shared /bin/true; echo "chroot $?"',
+  '/usr/sbin/chroot / /bin/true; echo "chroot / $?"',
+  '/usr/sbin/chroot private /bin/true; echo "chroot private $?"',
+  '/usr/sbin/chroot private/secret /bin/true; echo "chroot private/secret $?"',
 ].join('\n');
 
 describe('run --user UID:GID', function () {
