@@ -2,9 +2,10 @@
  * errors (EFAULT, ENOENT, ENOTDIR, ELOOP; EPERM and EACCES after setuid to a non-root uid),
  * then in the jail: getcwd "(unreachable)" while the cwd is outside the root, `..` stopping at
  * the root, absolute and relative symlinks resolved in it, /proc/PID/root and cwd seen from
- * outside, fork and exec keeping the root (argv[2]: a static program copied into the jail and
- * run there as "inside"), a unix socket bound in the jail, and a thread's chroot changing its
- * process's root. Prints what it finds, never the jail's (random) name. */
+ * outside, /proc/self/mounts listing only the mounts within the root, fork and exec keeping
+ * the root (argv[2]: a static program copied into the jail and run there as "inside"), a unix
+ * socket bound in the jail, and a thread's chroot changing its process's root. Prints what it
+ * finds, never the jail's (random) name. */
 // build: -pthread
 #define _GNU_SOURCE
 #include <errno.h>
@@ -72,6 +73,20 @@ static void show_link(const char *label, const char *path) {
   }
   buf[n] = 0;
   print_path(label, buf);
+}
+
+/* How many lines a file has: /proc/self/mounts lists only the mounts within the reader's root. */
+static void show_lines(const char *label) {
+  const char *path = label + strlen("outside: ");
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    printf("%s: %s\n", label, strerrorname_np(errno));
+    return;
+  }
+  int lines = 0;
+  for (int ch; (ch = fgetc(f)) != EOF;) lines += ch == '\n';
+  fclose(f);
+  printf("%s: %d lines\n", label, lines);
 }
 
 static void same_dir(const char *a, const char *b) {
@@ -161,6 +176,8 @@ static int jailed(int ready, int go) {
   show_link("outside: proc/self/root", "proc/self/root");
   show_link("outside: proc/self/cwd", "proc/self/cwd");
   printf("outside: etc/passwd %s\n", access("etc/passwd", R_OK) == 0 ? "readable" : strerrorname_np(errno));
+  show_lines("outside: proc/self/mounts");
+  show_lines("outside: proc/self/mountinfo");
   report("chdir /", chdir("/"));
   show_cwd("at the root");
   same_dir("/..", "/");

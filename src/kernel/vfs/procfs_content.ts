@@ -7,8 +7,8 @@ import os from 'node:os';
 import { KERNEL_RELEASE, KERNEL_VERSION } from '../syscalls/misc.js';
 import type { KernelState, ProcessState } from '../state.js';
 import { controllingPty } from '../syscalls/pty_session.js';
-import { DEVPTS_MOUNT, ptyDevice } from './devpts.js';
-import { pathSeenFrom } from './process_root.js';
+import { DEVPTS_POINT, devptsMount, ptyDevice } from './devpts.js';
+import { isWithinRoot, pathSeenFrom } from './process_root.js';
 
 export interface ProcContext {
   state: KernelState;
@@ -30,28 +30,43 @@ function hostFile(path: string): string {
   }
 }
 
+/** One mount of the sandbox: its mount point and the two ways /proc shows it. */
+interface MountLine {
+  point: string;
+  /** Its /proc/mounts line, with the mount point as given. */
+  mounts: (point: string) => string;
+  /** Its /proc/PID/mountinfo line, with the mount point as given. */
+  mountinfo: (point: string) => string;
+}
+
+function sandboxMounts(c: ProcContext): MountLine[] {
+  return [
+    { point: '/', mounts: (at) => `tsvisor ${at} overlay ro,relatime 0 0`, mountinfo: (at) => `1 1 0:1 / ${at} ro,relatime - overlay tsvisor ro` },
+    { point: '/proc', mounts: (at) => `proc ${at} proc rw,nosuid,nodev,noexec,relatime 0 0`, mountinfo: (at) => `2 1 0:22 / ${at} rw,nosuid,nodev,noexec,relatime - proc proc rw` },
+    { point: '/dev', mounts: (at) => `devtmpfs ${at} devtmpfs rw,nosuid,relatime,mode=755 0 0`, mountinfo: (at) => `3 1 0:5 / ${at} rw,nosuid,relatime - devtmpfs devtmpfs rw,mode=755` },
+    { point: DEVPTS_POINT, mounts: (at) => devptsMount(at), mountinfo: (at) => `4 3 0:24 / ${at} rw,nosuid,noexec,relatime - devpts devpts rw,gid=5,mode=620,ptmxmode=000` },
+    // tmpfs i: mount id 10 + i on device 0:(0x40 + i) (vfs/tmpfs.ts tmpfsDev); /dev/shm's parent is /dev, the others' /.
+    ...c.tmpfs.map((m, i) => ({
+      point: m,
+      mounts: (at: string) => `tmpfs ${at} tmpfs rw,nosuid,nodev,relatime 0 0`,
+      mountinfo: (at: string) => `${10 + i} ${m.startsWith('/dev/') ? 3 : 1} 0:${0x40 + i} / ${at} rw,nosuid,nodev,relatime - tmpfs tmpfs rw`,
+    })),
+  ];
+}
+
+/** The mounts the reader can reach from its root (chroot), their mount points as it names them (Linux skips the others). */
+function reachableMounts(c: ProcContext, line: (m: MountLine, at: string) => string): string {
+  const shown = sandboxMounts(c).filter((m) => isWithinRoot(c.root, m.point));
+  return [...shown.map((m) => line(m, pathSeenFrom(c.root, m.point))), ''].join('\n');
+}
+
 /** The sandbox's mounts, as /proc/mounts shows them. */
 function mounts(c: ProcContext): string {
-  return [
-    'tsvisor / overlay ro,relatime 0 0',
-    'proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0',
-    'devtmpfs /dev devtmpfs rw,nosuid,relatime,mode=755 0 0',
-    DEVPTS_MOUNT,
-    ...c.tmpfs.map((m) => `tmpfs ${m} tmpfs rw,nosuid,nodev,relatime 0 0`),
-    '',
-  ].join('\n');
+  return reachableMounts(c, (m, at) => m.mounts(at));
 }
 
 function mountinfo(c: ProcContext): string {
-  return [
-    '1 1 0:1 / / ro,relatime - overlay tsvisor ro',
-    '2 1 0:22 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw',
-    '3 1 0:5 / /dev rw,nosuid,relatime - devtmpfs devtmpfs rw,mode=755',
-    '4 3 0:24 / /dev/pts rw,nosuid,noexec,relatime - devpts devpts rw,gid=5,mode=620,ptmxmode=000',
-    // tmpfs i: mount id 10 + i on device 0:(0x40 + i) (vfs/tmpfs.ts tmpfsDev); /dev/shm's parent is /dev, the others' /.
-    ...c.tmpfs.map((m, i) => `${10 + i} ${m.startsWith('/dev/') ? 3 : 1} 0:${0x40 + i} / ${m} rw,nosuid,nodev,relatime - tmpfs tmpfs rw`),
-    '',
-  ].join('\n');
+  return reachableMounts(c, (m, at) => m.mountinfo(at));
 }
 
 /** Machine-wide files of /proc, by name below /proc. */
