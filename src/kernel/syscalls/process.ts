@@ -1,4 +1,7 @@
 // Process identity and lifecycle: pids (virtual), credentials, exit, execve, limits, prctl.
+import {
+  CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_IO, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_PIDFD, CLONE_PTRACE, CLONE_SETTLS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, CSIGNAL, NAMESPACE_FLAGS,
+} from '../abi/clone_flags.js';
 import { SECCOMP_MODE_FILTER, installFilter } from './seccomp.js';
 import { pidfdProcess } from './pidfd.js';
 import { Errno } from '../errno.js';
@@ -317,32 +320,6 @@ export function sysExecveat(ctx: SyscallContext): Outcome {
 
 // ---- fork, clone, wait ----------------------------------------------------------------
 
-const CSIGNAL = 0xff;
-const CLONE_VM = 0x100;
-const CLONE_FS = 0x200;
-const CLONE_FILES = 0x400;
-const CLONE_SIGHAND = 0x800;
-const CLONE_PIDFD = 0x1000;
-const CLONE_PTRACE = 0x2000;
-const CLONE_VFORK = 0x4000;
-const CLONE_PARENT = 0x8000;
-const CLONE_THREAD = 0x10000;
-const CLONE_NEWNS = 0x20000;
-const CLONE_SYSVSEM = 0x40000;
-const CLONE_SETTLS = 0x80000;
-const CLONE_PARENT_SETTID = 0x100000;
-const CLONE_CHILD_CLEARTID = 0x200000;
-const CLONE_DETACHED = 0x400000;
-const CLONE_UNTRACED = 0x800000;
-const CLONE_CHILD_SETTID = 0x1000000;
-const CLONE_NEWCGROUP = 0x2000000;
-const CLONE_NEWUTS = 0x4000000;
-const CLONE_NEWIPC = 0x8000000;
-const CLONE_NEWUSER = 0x10000000;
-const CLONE_NEWPID = 0x20000000;
-const CLONE_NEWNET = 0x40000000;
-const CLONE_IO = 0x80000000;
-const NAMESPACE_FLAGS = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
 const KNOWN_FLAGS =
   CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_PIDFD | CLONE_PTRACE | CLONE_VFORK | CLONE_PARENT |
   CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED |
