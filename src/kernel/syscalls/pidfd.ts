@@ -7,7 +7,7 @@ import { O_NONBLOCK, O_RDWR } from '../abi/open_flags.js';
 import type { OpenFile, ProcessState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { maySignal, queuedSender, sendToProcess, signalGroup, signalThread } from './signal.js';
+import { callerAsSender, maySignal, queuedSender, sendToProcess, signalGroup, signalThread } from './signal.js';
 import { SI_USER } from '../abi/signals.js';
 
 const PIDFD_NONBLOCK = O_NONBLOCK;
@@ -71,7 +71,7 @@ export function sysPidfdSendSignal(ctx: SyscallContext): Outcome {
   const sig = ctx.int(1);
   const infoAddr = ctx.args[2]!;
   const sender = infoAddr === 0
-    ? { code: SI_USER, pid: ctx.process.pid, uid: ctx.process.creds.uid, status: -1 }
+    ? callerAsSender(ctx, SI_USER)
     : queuedSender(ctx, named.pid, infoAddr);
   if (typeof sender === 'number') return sender;
   if (scope === PIDFD_SIGNAL_THREAD) return signalThread(ctx, named.pid, sig, sender);

@@ -58,11 +58,16 @@ export function signalThread(ctx: SyscallContext, tid: number, sig: number, send
   const target = ctx.kernel.state.processes.get(thread.pid);
   if (target && !maySignal(ctx.process, target, sig)) return -Errno.EPERM;
   if (sig !== 0) {
-    ctx.kernel.noteSignalSender(thread.pid, sig, sender ?? { code: SI_TKILL, pid: ctx.process.pid, uid: ctx.process.creds.uid, status: -1 });
+    ctx.kernel.noteSignalSender(thread.pid, sig, sender ?? callerAsSender(ctx, SI_TKILL));
     ctx.kernel.platform.signalThread(thread.hostTid, sig);
     ctx.kernel.interruptSignalled(new Set([thread.pid]));
   }
   return 0;
+}
+
+/** The calling process as the sender of a signal it sends with si_code code (kill's SI_USER, tkill's SI_TKILL). */
+export function callerAsSender(ctx: SyscallContext, code: number): SignalSender {
+  return { code, pid: ctx.process.pid, uid: ctx.process.creds.uid, status: -1 };
 }
 
 /**
@@ -105,7 +110,7 @@ export function sysKill(ctx: SyscallContext): Outcome {
   else if (pid === 0) targets = running.filter((p) => p.pgid === ctx.process.pgid);
   else if (pid === -1) targets = running.filter((p) => p.pid !== 1 && p.pid !== ctx.process.pid);
   else targets = running.filter((p) => p.pgid === -pid);
-  return signalProcesses(ctx, targets, sig, { code: SI_USER, pid: ctx.process.pid, uid: ctx.process.creds.uid, status: -1 });
+  return signalProcesses(ctx, targets, sig, callerAsSender(ctx, SI_USER));
 }
 
 /**

@@ -71,7 +71,8 @@ function isTcp(s: SocketState): boolean {
   return isInet(s) && s.type === SOCK_STREAM;
 }
 
-function int32(v: number): Buffer {
+/** A C int as the program reads it from an option or a control message. */
+export function int32(v: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeInt32LE(v);
   return b;

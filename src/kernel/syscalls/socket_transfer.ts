@@ -14,7 +14,7 @@ import { formatInet, parseInet } from './inet_address.js';
 import { sentFrom } from './loopback.js';
 import { addressedSocket, credsOf, prepareInetSender, socketOf } from './socket.js';
 import { encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
-import { SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, timeoutOf } from './socket_options.js';
+import { SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, int32, timeoutOf } from './socket_options.js';
 
 const SOCK_STREAM = 1;
 const SOCK_DGRAM = 2;
@@ -34,12 +34,6 @@ const QUEUE_LIMIT = 212992;
 const SCM_MAX_FD = 253;
 /** The largest UDP payload (65535 less the IPv4 and UDP headers). */
 const UDP_MAX = 65507;
-
-function int32(v: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32LE(v);
-  return b;
-}
 
 /**
  * Waits for retry() to give a result, up to the socket's timeout option (0: for ever):
