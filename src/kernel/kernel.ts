@@ -141,6 +141,11 @@ interface ThreadRuntime {
   restarting?: boolean;
 }
 
+/** A new thread's runtime: no call in flight. */
+function idleRuntime(): ThreadRuntime {
+  return { blocked: false, nr: 0, args: [], trap: 0, trapSp: 0 };
+}
+
 /** A thread parked in a syscall until something it waits on changes (see Kernel.block). */
 interface Waiter {
   tid: number;
@@ -294,7 +299,7 @@ export class Kernel {
   private running = 0;
   /** Stops SyscallSource.mayHandle holds back, in the order they arrived. */
   private readonly held: Stop[] = [];
-  /** When the run loop last handled a stop (Date.now()). */
+  /** When the run loop last handled a stop (Date.now()), kept only while a syscall source may hold stops. */
   private lastStopAt = 0;
   private looping = false;
   private finish: ((status: number) => void) | undefined;
@@ -382,7 +387,7 @@ export class Kernel {
         this.emit({ type: 'FdInstalled', pid, fd: f.hostFd, fileId: f.fileId, cloexec: false });
       }
     }
-    this.runtime.set(pid, { blocked: false, nr: 0, args: [], trap: 0, trapSp: 0 });
+    this.runtime.set(pid, idleRuntime());
     this.running = 1;
     const done = this.whenFinished();
     const go = () => {
@@ -423,7 +428,7 @@ export class Kernel {
         this.emit({ type: 'FdInstalled', pid, fd, fileId, cloexec: false });
       });
     }
-    this.runtime.set(pid, { blocked: false, nr: 0, args: [], trap: 0, trapSp: 0 });
+    this.runtime.set(pid, idleRuntime());
     this.running++;
     const exited = new Promise<number>((resolve) => this.detachedExits.set(pid, resolve));
     this.startImage(this.thread(pid), prepared);
@@ -454,7 +459,7 @@ export class Kernel {
     for (const [tid, hostTid] of hostTids) {
       this.emit({ type: 'ThreadRehosted', tid, hostTid });
       this.byHostTid.set(hostTid, tid);
-      this.runtime.set(tid, { blocked: false, nr: 0, args: [], trap: 0, trapSp: 0 });
+      this.runtime.set(tid, idleRuntime());
     }
     this.running = hostTids.size;
     const done = this.whenFinished();
@@ -776,7 +781,7 @@ export class Kernel {
           setImmediate(() => this.loop());
           return;
         }
-        this.lastStopAt = Date.now();
+        if (this.syscallSource?.mayHandle) this.lastStopAt = Date.now();
         this.onStop(stop);
         this.drainNotifications();
         this.releaseHeld();
@@ -1023,7 +1028,7 @@ export class Kernel {
     else this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid });
     request.child = id;
     this.byHostTid.set(hostTid, id);
-    this.runtime.set(id, { blocked: false, nr: 0, args: [], trap: 0, trapSp: 0 });
+    this.runtime.set(id, idleRuntime());
     // The host wrote its own tid where the program asked for the new tid: correct it.
     const vtid = Buffer.alloc(4);
     vtid.writeInt32LE(id);
