@@ -13,6 +13,8 @@ import { O_CLOEXEC } from '../abi/open_flags.js';
 import { isPty } from './pty.js';
 import { ptyIoctl } from './tty_ioctl.js';
 import { consoleForeground, setConsoleForeground } from './console.js';
+import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TCGETS, TCSETS, TCSETSF, TCSETSW, TIOCGPGRP, TIOCGWINSZ, TIOCSPGRP, TIOCSWINSZ } from '../abi/tty_ioctls.js';
+import { TERMIOS_SIZE, WINSIZE_SIZE } from '../tty/termios.js';
 
 const FD_CLOEXEC = 1;
 /** The status flags F_SETFL may change (Linux: SETFL_MASK). */
@@ -193,20 +195,6 @@ export function sysLseek(ctx: SyscallContext): Outcome {
   return next;
 }
 
-const TCGETS = 0x5401;
-const TCSETS = 0x5402;
-const TCSETSW = 0x5403;
-const TCSETSF = 0x5404;
-const TIOCGPGRP = 0x540f;
-const TIOCSPGRP = 0x5410;
-const TIOCGWINSZ = 0x5413;
-const TIOCSWINSZ = 0x5414;
-const FIONREAD = 0x541b;
-const FIONBIO = 0x5421;
-const FIOCLEX = 0x5451;
-const FIONCLEX = 0x5450;
-const TERMIOS_SIZE = 36;
-const WINSIZE_SIZE = 8;
 
 export function sysIoctl(ctx: SyscallContext): Outcome {
   const fd = ctx.int(0);

@@ -3,7 +3,7 @@
 // reads and writes park the thread on the key `pty:N` (tty_ioctl.ts has the ioctls).
 import { Errno } from '../errno.js';
 import { lowestFreeFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
-import type { OpenFile, PtyState } from '../state.js';
+import type { KernelState, OpenFile, PtyState } from '../state.js';
 import { INPUT_CAPACITY, OUTPUT_CAPACITY, receiveInput, slaveReadable } from '../tty/line_discipline.js';
 import { ICANON, VMIN, VTIME } from '../tty/termios.js';
 import { wakeAt, type WakeTimer } from '../time/wake_timer.js';
@@ -35,13 +35,19 @@ export function ptyOf(ctx: SyscallContext, file: OpenFile): PtyState | undefined
   return file.objectId === undefined ? undefined : ctx.kernel.state.ptys.get(file.objectId);
 }
 
+/** The lowest pty index no pty has, if one is left under /proc/sys/kernel/pty/max. */
+export function freePtyIndex(state: KernelState): number | undefined {
+  let index = 0;
+  while (state.ptys.has(index)) index++;
+  return index < PTY_MAX ? index : undefined;
+}
+
 /** open("/dev/ptmx"): a new pty, locked, with the lowest free index; the fd is its master. */
 export function openPtmx(ctx: SyscallContext, path: string, flags: number, cloexec: boolean): number {
   const free = lowestFreeFd(ctx.process);
   if (free < 0) return free;
-  let index = 0;
-  while (ctx.kernel.state.ptys.has(index)) index++;
-  if (index >= PTY_MAX) return -Errno.ENOSPC;
+  const index = freePtyIndex(ctx.kernel.state);
+  if (index === undefined) return -Errno.ENOSPC;
   ctx.emit({ type: 'PtyCreated', index, uid: ctx.process.creds.euid, gid: ctx.process.creds.egid });
   return openNewFile(ctx, { kind: 'pty-master', path, flags, cloexec, objectId: index });
 }

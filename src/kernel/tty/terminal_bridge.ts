@@ -12,17 +12,12 @@ import { SIGWINCH } from '../abi/signals.js';
 import { Errno } from '../errno.js';
 import type { Kernel } from '../kernel.js';
 import type { Credentials } from '../state.js';
-import { ptyKey } from '../syscalls/pty.js';
+import { freePtyIndex, ptyKey } from '../syscalls/pty.js';
 import { controlledSession, hangUp, signalForeground } from '../syscalls/pty_session.js';
 import { INPUT_CAPACITY, receiveInput } from './line_discipline.js';
 import { ICANON, TERMIOS_SIZE, WINSIZE_SIZE, decodeTermios, decodeWinsize, encodeTermios, encodeWinsize, rawTermios } from './termios.js';
+import { TCGETS, TCSETS, TIOCGWINSZ, TIOCSWINSZ } from '../abi/tty_ioctls.js';
 
-const TCGETS = 0x5401;
-const TCSETS = 0x5402;
-const TIOCGWINSZ = 0x5413;
-const TIOCSWINSZ = 0x5414;
-/** /proc/sys/kernel/pty/max. */
-const PTY_MAX = 4096;
 
 export class TerminalBridge {
   /** The sandbox's pty (/dev/pts/index). */
@@ -44,9 +39,8 @@ export class TerminalBridge {
     const settings = new Uint8Array(TERMIOS_SIZE);
     const got = kernel.platform.hostIoctl(hostFd, TCGETS, settings);
     if (got < 0) throw new Error(`the console is not a terminal (errno ${-got})`);
-    let index = 0;
-    while (kernel.state.ptys.has(index)) index++;
-    if (index >= PTY_MAX) throw new Error(`no free pty (errno ${Errno.ENOSPC})`);
+    const index = freePtyIndex(kernel.state);
+    if (index === undefined) throw new Error(`no free pty (errno ${Errno.ENOSPC})`);
     this.index = index;
     // The host side carries bytes only: the sandbox's line discipline does the echo, ^C, ONLCR.
     kernel.platform.hostIoctl(hostFd, TCSETS, encodeTermios(rawTermios(decodeTermios(settings)), TERMIOS_SIZE));
