@@ -66,6 +66,8 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sched_nice',
   // sockets
   'inet_loopback',
+  'netlink_route',
+  'unix_dgram_pair',
   'sendfile_socket',
   'unix_autobind',
   'stream_zero_send',

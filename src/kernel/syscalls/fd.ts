@@ -12,6 +12,7 @@ import type { Outcome } from './outcome.js';
 import { O_CLOEXEC } from '../abi/open_flags.js';
 import { isPty } from './pty.js';
 import { ptyIoctl } from './tty_ioctl.js';
+import { socketIoctl } from './socket_ioctl.js';
 import { consoleForeground, setConsoleForeground } from './console.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TCGETS, TCSETS, TCSETSF, TCSETSW, TIOCGPGRP, TIOCGWINSZ, TIOCSPGRP, TIOCSWINSZ } from '../abi/tty_ioctls.js';
 import { TERMIOS_SIZE, WINSIZE_SIZE } from '../tty/termios.js';
@@ -217,6 +218,7 @@ export function sysIoctl(ctx: SyscallContext): Outcome {
     }
   }
   if (isPty(d.file)) return ptyIoctl(ctx, d, request, argp);
+  if (d.file.kind === 'socket') return socketIoctl(ctx, d, request, argp);
   if (d.file.kind !== 'stdio') {
     if (request === FIONREAD && d.file.kind === 'inotify') {
       const out = Buffer.alloc(4);

@@ -1,7 +1,8 @@
 // Sockets: creation, names and connections. AF_UNIX sockets (stream, datagram, seqpacket;
-// filesystem and abstract names in kernel state) and the loopback network's AF_INET and
-// AF_INET6 sockets (TCP as streams, UDP as datagrams; loopback.ts has their ports). Data moves
-// through the same queues for every family (socket_transfer.ts); options: socket_options.ts.
+// filesystem and abstract names in kernel state), the loopback network's AF_INET and AF_INET6
+// sockets (TCP as streams, UDP as datagrams; loopback.ts has their ports) and AF_NETLINK's
+// route sockets (netlink.ts). Data moves through the same queues for every family
+// (socket_transfer.ts); options: socket_options.ts.
 import { Errno } from '../errno.js';
 import { closeFd, lookupFd, lowestFreeFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
 import type { SocketCreds, SocketState } from '../state.js';
@@ -14,6 +15,7 @@ import {
   IPPROTO_TCP, IPPROTO_UDP, SOCK_STREAM, autobindAddress, bindAddress, destinationOf, portKey, reachable, sentFrom, socketAt, sourceFor,
 } from './loopback.js';
 import { AF_UNIX, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
+import { AF_NETLINK, bindNetlink, checkNetlinkType, connectNetlink, isNetlink } from './netlink.js';
 
 const SOCK_DGRAM = 2;
 const SOCK_SEQPACKET = 5;
@@ -46,6 +48,7 @@ function openSocketFile(ctx: SyscallContext, id: number, flags: number): number 
 function checkType(family: number, type: number, protocol: number): number {
   const base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (type & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -Errno.EINVAL;
+  if (family === AF_NETLINK) return checkNetlinkType(base, protocol);
   if (family === AF_UNIX) {
     if (base !== SOCK_STREAM && base !== SOCK_DGRAM && base !== SOCK_SEQPACKET) return -Errno.ESOCKTNOSUPPORT;
     return protocol === 0 ? base : -Errno.EPROTONOSUPPORT;
@@ -55,10 +58,10 @@ function checkType(family: number, type: number, protocol: number): number {
   return protocol === 0 || protocol === own ? base : -Errno.EPROTONOSUPPORT;
 }
 
-/** socket(): AF_UNIX, and AF_INET/AF_INET6 on the loopback; other families are not offered. */
+/** socket(): AF_UNIX, AF_INET/AF_INET6 on the loopback, AF_NETLINK's routes; other families are not offered. */
 export function sysSocket(ctx: SyscallContext): Outcome {
   const family = ctx.int(0);
-  if (family !== AF_UNIX && family !== AF_INET && family !== AF_INET6) return -Errno.EAFNOSUPPORT;
+  if (family !== AF_UNIX && family !== AF_INET && family !== AF_INET6 && family !== AF_NETLINK) return -Errno.EAFNOSUPPORT;
   const type = ctx.int(1);
   const base = checkType(family, type, ctx.int(2));
   if (base < 0) return base;
@@ -68,7 +71,7 @@ export function sysSocket(ctx: SyscallContext): Outcome {
 
 export function sysSocketpair(ctx: SyscallContext): Outcome {
   const family = ctx.int(0);
-  if (family === AF_INET || family === AF_INET6) return -Errno.EOPNOTSUPP;
+  if (family === AF_INET || family === AF_INET6 || family === AF_NETLINK) return -Errno.EOPNOTSUPP;
   if (family !== AF_UNIX) return -Errno.EAFNOSUPPORT;
   const type = ctx.int(1);
   const base = checkType(family, type, ctx.int(2));
@@ -147,9 +150,10 @@ function autobindUnix(ctx: SyscallContext, s: SocketState): Outcome {
 export function sysBind(ctx: SyscallContext): Outcome {
   const sock = socketOf(ctx, ctx.int(0));
   if (typeof sock === 'number') return sock;
-  if (!isInet(sock.s) && ctx.int(2) === FAMILY_ONLY) return autobindUnix(ctx, sock.s);
+  if (familyOf(sock.s) === AF_UNIX && ctx.int(2) === FAMILY_ONLY) return autobindUnix(ctx, sock.s);
   const address = readAddress(ctx, familyOf(sock.s), ctx.args[1]!, ctx.int(2));
   if (typeof address === 'number') return address;
+  if (isNetlink(sock.s)) return bindNetlink(ctx, sock.s, address);
   if (sock.s.address !== undefined) return -Errno.EINVAL;
   if (isInet(sock.s)) return bindInet(ctx, sock.s, address);
   let key = address;
@@ -207,7 +211,7 @@ function connectLocal(ctx: SyscallContext, s: SocketState, address: string): num
 export function sysListen(ctx: SyscallContext): Outcome {
   const sock = socketOf(ctx, ctx.int(0));
   if (typeof sock === 'number') return sock;
-  if (sock.s.type === SOCK_DGRAM) return -Errno.EOPNOTSUPP;
+  if (sock.s.type === SOCK_DGRAM || isNetlink(sock.s)) return -Errno.EOPNOTSUPP;
   if (sock.s.peer !== undefined) return -Errno.EINVAL;
   if (isInet(sock.s)) {
     const r = autobind(ctx, sock.s, anyAddress(familyOf(sock.s)));
@@ -238,6 +242,7 @@ export function sysConnect(ctx: SyscallContext): Outcome {
   }
   const address = readAddress(ctx, familyOf(s), ctx.args[1]!, ctx.int(2));
   if (typeof address === 'number') return address;
+  if (isNetlink(s)) return connectNetlink(ctx, s, address);
   if (s.type !== SOCK_DGRAM && s.peer !== undefined) return -Errno.EISCONN;
   if (isInet(s)) {
     if (s.listening) return -Errno.EISCONN;
@@ -270,6 +275,7 @@ function accept(ctx: SyscallContext, flags: number): Outcome {
   if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) return -Errno.EINVAL;
   const sock = socketOf(ctx, ctx.int(0));
   if (typeof sock === 'number') return sock;
+  if (isNetlink(sock.s)) return -Errno.EOPNOTSUPP;
   if (!sock.s.listening) return -Errno.EINVAL;
   const listener = sock.s.id;
   const family = familyOf(sock.s);

@@ -1,10 +1,11 @@
-// Socket addresses in the program's memory: sockaddr_un, sockaddr_in and sockaddr_in6 read
-// into the text form kept in the kernel's state, and written back for getsockname,
+// Socket addresses in the program's memory: sockaddr_un, sockaddr_in, sockaddr_in6 and
+// sockaddr_nl read into the text form kept in the kernel's state, and written back for getsockname,
 // getpeername, accept and recvfrom. A socket's family decides which form its calls use.
 import { Errno } from '../errno.js';
 import type { SocketState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import { AF_INET, AF_INET6, decodeInet, encodeInet, formatInet, parseInet } from './inet_address.js';
+import { AF_NETLINK, encodeNetlinkAddress, readNetlinkAddress } from './netlink.js';
 
 export const AF_UNIX = 1;
 const SUN_PATH_MAX = 108;
@@ -39,11 +40,13 @@ export function readAddress(ctx: SyscallContext, family: number, addr: number, l
   if (len < 0 || len > SOCKADDR_MAX) return -Errno.EINVAL;
   const raw = ctx.read(addr, len);
   if (!raw) return -Errno.EFAULT;
+  if (family === AF_NETLINK) return readNetlinkAddress(raw);
   const a = decodeInet(family, raw);
   return typeof a === 'number' ? a : formatInet(a);
 }
 
 export function encodeAddress(family: number, address: string | undefined): Buffer {
+  if (family === AF_NETLINK) return encodeNetlinkAddress(address);
   if (family !== AF_UNIX) return encodeInet(family, address === undefined ? undefined : parseInet(address));
   if (address === undefined) return Buffer.from([AF_UNIX, 0]);
   const name = address.startsWith('\0') ? Buffer.from(address, 'latin1') : Buffer.concat([Buffer.from(address), Buffer.from([0])]);

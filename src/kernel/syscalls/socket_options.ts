@@ -10,6 +10,7 @@ import { IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, SOCK_STREAM, optio
 import { AF_INET6 } from './inet_address.js';
 import { socketOf } from './socket.js';
 import { AF_UNIX, familyOf, isInet } from './socket_address.js';
+import { NETLINK_CAP_ACK, SOL_NETLINK, isNetlink } from './netlink.js';
 
 export const SOL_SOCKET = 1;
 const IPPROTO_IP = 0;
@@ -66,6 +67,8 @@ const IP_DEFAULTS = new Map([
   [IP_TOS, 0],
   [IP_TTL, 64],
 ]);
+/** NETLINK_PKTINFO, _BROADCAST_ERROR, _NO_ENOBUFS, _LISTEN_ALL_NSID, _CAP_ACK, _EXT_ACK, _GET_STRICT_CHK. */
+const NETLINK_DEFAULTS = new Map([3, 4, 5, 8, NETLINK_CAP_ACK, 11, 12].map((name) => [name, 0]));
 
 function isTcp(s: SocketState): boolean {
   return isInet(s) && s.type === SOCK_STREAM;
@@ -95,6 +98,7 @@ function levelDefaults(s: SocketState, level: number): Map<number, number> | num
   if (level === IPPROTO_TCP) return isTcp(s) ? TCP_DEFAULTS : isInet(s) ? -Errno.ENOPROTOOPT : -Errno.EOPNOTSUPP;
   if (level === IPPROTO_IP) return isInet(s) ? IP_DEFAULTS : -Errno.ENOPROTOOPT;
   if (level === IPPROTO_IPV6) return s.family === AF_INET6 ? new Map([[IPV6_V6ONLY, 0]]) : -Errno.ENOPROTOOPT;
+  if (level === SOL_NETLINK) return isNetlink(s) ? NETLINK_DEFAULTS : -Errno.ENOPROTOOPT;
   return -Errno.ENOPROTOOPT;
 }
 

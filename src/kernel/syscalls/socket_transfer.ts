@@ -15,6 +15,7 @@ import { sentFrom } from './loopback.js';
 import { addressedSocket, credsOf, prepareInetSender, socketOf } from './socket.js';
 import { encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
 import { SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, int32, timeoutOf } from './socket_options.js';
+import { isNetlink, sendNetlink } from './netlink.js';
 
 const SOCK_STREAM = 1;
 const SOCK_DGRAM = 2;
@@ -73,7 +74,9 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
     if (!(flags & MSG_NOSIGNAL)) ctx.kernel.platform.signalThread(ctx.hostTid, SIGPIPE);
     return -Errno.EPIPE;
   };
-  const inet = isInet(state.sockets.get(id)!);
+  const socket = state.sockets.get(id)!;
+  if (isNetlink(socket)) return socket.shutWrite ? epipe() : sendNetlink(ctx, socket, out.bytes, out.to);
+  const inet = isInet(socket);
   if (inet && out.fileIds.length > 0) return -Errno.EINVAL;
   let sent = 0;
   const attempt = (): number | null => {
@@ -81,7 +84,10 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
     if (!s) return -Errno.EBADF;
     if (s.shutWrite) return sent > 0 ? sent : epipe();
     let receiver: SocketState | undefined;
-    if (s.type === SOCK_DGRAM) {
+    if (s.type === SOCK_DGRAM && out.to === undefined && s.peerAddress === undefined && s.peer !== undefined) {
+      // One of a socketpair's datagram sockets: its datagrams go to the other, ECONNREFUSED once it is closed.
+      receiver = state.sockets.get(s.peer);
+    } else if (s.type === SOCK_DGRAM) {
       const to = out.to ?? s.peerAddress;
       if (to === undefined) return inet ? -Errno.EDESTADDRREQ : -Errno.ENOTCONN;
       if (inet) {
@@ -164,7 +170,7 @@ export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flag
     if (s.listening) return -Errno.EINVAL;
     if (s.queue.length === 0) {
       if (s.shutRead || s.peerGone) return deliver({ bytes: new Uint8Array(0), fileIds: [], truncated: false, fullLength: 0 });
-      if (s.type !== SOCK_DGRAM && s.peer === undefined) return -Errno.ENOTCONN;
+      if (s.type !== SOCK_DGRAM && !isNetlink(s) && s.peer === undefined) return -Errno.ENOTCONN;
       return nonblock ? -Errno.EAGAIN : null;
     }
     const whole = s.type !== SOCK_STREAM;

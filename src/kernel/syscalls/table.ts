@@ -91,7 +91,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   fcntl: partial(fd.sysFcntl, 'record locks (POSIX and OFD) within the sandbox, without deadlock detection (EDEADLK); seals on memfds; no leases, F_SETOWN signals'),
   flock: full(locks.sysFlock),
   lseek: full(fd.sysLseek),
-  ioctl: partial(fd.sysIoctl, 'terminal requests on stdio (tsvisor\'s terminal) and on ptys (termios, window size, job control, TIOCGPTN/TIOCSPTLCK/TIOCGPTPEER; no packet mode), FIONREAD, FIONBIO, FIOCLEX'),
+  ioctl: partial(fd.sysIoctl, 'terminal requests on stdio (tsvisor\'s terminal) and on ptys (termios, window size, job control, TIOCGPTN/TIOCSPTLCK/TIOCGPTPEER; no packet mode), FIONREAD, FIONBIO, FIOCLEX; on sockets SIOCINQ/SIOCOUTQ and the SIOCGIF* queries about the loopback device (SIOCSIF* EPERM)'),
   close_range: full(fd.sysCloseRange),
 
   // fs.ts: paths, attributes, directories
@@ -317,7 +317,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   inotify_rm_watch: full(inotify.sysInotifyRmWatch),
 
   // socket.ts, socket_options.ts, socket_transfer.ts
-  socket: partial(sock.sysSocket, 'AF_UNIX, and AF_INET/AF_INET6 (TCP, UDP) on the sandbox\'s own loopback: there is no other network; other families get EAFNOSUPPORT'),
+  socket: partial(sock.sysSocket, 'AF_UNIX, AF_INET/AF_INET6 (TCP, UDP) on the sandbox\'s own loopback (there is no other network), and AF_NETLINK\'s NETLINK_ROUTE answering dumps of links, addresses and routes (changes EPERM); other families get EAFNOSUPPORT'),
   socketpair: full(sock.sysSocketpair),
   bind: partial(sock.sysBind, 'unix filesystem names live in the kernel (no socket file appears in the directory); inet: 127.0.0.0/8, ::1 and the wildcard, no SO_REUSEPORT sharing'),
   listen: partial(sock.sysListen, 'a unix socket must be bound first (no autobind); inet sockets autobind'),
