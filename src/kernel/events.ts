@@ -69,7 +69,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   }),
   /** Every lock of an owner on an inode (a close by a process holding POSIX locks there). */
   z.object({ type: z.literal('LocksReleased'), owner: z.string(), inode: z.string() }),
-  z.object({ type: z.literal('SchedulingSet'), pid: int, scheduling: z.object({ nice: int, policy: int, priority: int, affinity: z.array(int).optional() }) }),
+  z.object({ type: z.literal('SchedulingSet'), pid: int, scheduling: z.object({ nice: int, policy: int, priority: int, affinity: z.array(int).optional(), ioPriority: int.optional() }) }),
   z.object({ type: z.literal('PersonalitySet'), pid: int, persona: int }),
   z.object({ type: z.literal('SeccompFiltered'), pid: int }),
   /** A restored sandbox: the thread now runs on a new host stub thread. */

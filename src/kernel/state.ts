@@ -85,6 +85,8 @@ export interface Scheduling {
   priority: number;
   /** The CPUs sched_setaffinity allowed, ascending (absent: all of the sandbox's). */
   affinity?: number[];
+  /** The I/O priority ioprio_set gave (class << 13 | data; absent: 0, IOPRIO_CLASS_NONE). */
+  ioPriority?: number;
 }
 
 export interface Mapping {

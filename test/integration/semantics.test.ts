@@ -154,6 +154,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     pgrp_session: [{}],
     brk_steps: [{}],
     sched_params: [{}],
+    sched_attr_ioprio: [{}],
 
     sigaction_siginfo: [{}],
     sigprocmask_pending: [{}],

@@ -50,6 +50,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'pgrp_session',
   'brk_steps',
   'sched_params',
+  'sched_attr_ioprio',
   // signals and time
   'sigaction_siginfo',
   'sigprocmask_pending',

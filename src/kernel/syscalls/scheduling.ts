@@ -1,5 +1,6 @@
-// Scheduling: CPU affinity, nice values (getpriority/setpriority) and scheduling policies
-// (sched_setscheduler and friends). The sandbox keeps what programs set and answers with it,
+// Scheduling: CPU affinity, nice values (getpriority/setpriority), scheduling policies
+// (sched_setscheduler, sched_setattr and friends) and I/O priorities (ioprio_set/ioprio_get).
+// The sandbox keeps what programs set and answers with it,
 // with Linux's checks (ESRCH, EINVAL, EPERM/EACCES without privilege); the host schedules the
 // sandbox's threads as ordinary threads whatever they asked for. Values are kept per process
 // (Linux keeps them per thread): a thread id names its process.
@@ -17,6 +18,7 @@ const SCHED_FIFO = 1;
 const SCHED_RR = 2;
 const SCHED_BATCH = 3;
 const SCHED_IDLE = 5;
+const SCHED_DEADLINE = 6;
 const SCHED_RESET_ON_FORK = 0x40000000;
 /** sched_rr_timeslice_ms's default; SCHED_OTHER threads get a CFS slice of about this. */
 const RR_INTERVAL_NS = 100_000_000;
@@ -204,4 +206,150 @@ export function sysSchedRrGetInterval(ctx: SyscallContext): Outcome {
   out.writeBigInt64LE(BigInt(Math.floor(ns / 1e9)), 0);
   out.writeBigInt64LE(BigInt(ns % 1e9), 8);
   return ctx.write(ctx.args[1]!, out) ? 0 : -Errno.EFAULT;
+}
+
+// ---- sched_getattr / sched_setattr --------------------------------------------------------
+
+/** sizeof(struct sched_attr): SCHED_ATTR_SIZE_VER0 (without the utilization clamps) and VER1. */
+const SCHED_ATTR_SIZE_VER0 = 48;
+const SCHED_ATTR_SIZE = 56;
+const PAGE_SIZE = 4096;
+const SCHED_FLAG_KEEP_POLICY = 0x08;
+const SCHED_FLAG_KEEP_PARAMS = 0x10;
+/** RESET_ON_FORK, RECLAIM, DL_OVERRUN, KEEP_POLICY, KEEP_PARAMS, UTIL_CLAMP_MIN/MAX. */
+const SCHED_FLAG_ALL = 0x7f;
+const FAIR_POLICIES = new Set([SCHED_OTHER, SCHED_BATCH, SCHED_IDLE]);
+
+/** sched_getattr: the policy with its nice value (fair policies) or static priority (FIFO, RR). */
+export function sysSchedGetattr(ctx: SyscallContext): Outcome {
+  const pid = ctx.int(0);
+  const size = ctx.uint(2);
+  if (ctx.args[1]! === 0 || pid < 0 || ctx.uint(3) !== 0) return -Errno.EINVAL;
+  if (size < SCHED_ATTR_SIZE_VER0 || size > PAGE_SIZE) return -Errno.EINVAL;
+  const target = processOfThread(ctx, pid);
+  if (!target) return -Errno.ESRCH;
+  const { policy, nice, priority } = schedulingOf(target);
+  // A caller's larger struct gets zeros past what this kernel knows.
+  const attr = Buffer.alloc(Math.max(size, SCHED_ATTR_SIZE));
+  attr.writeUInt32LE(Math.min(size, SCHED_ATTR_SIZE), 0);
+  attr.writeUInt32LE(policy, 4);
+  if (FAIR_POLICIES.has(policy)) attr.writeInt32LE(nice, 16);
+  else attr.writeUInt32LE(priority, 20);
+  return ctx.write(ctx.args[1]!, attr.subarray(0, size)) ? 0 : -Errno.EFAULT;
+}
+
+/**
+ * Reads a struct sched_attr as sched_setattr does: its size field says how much there is (0:
+ * the first version); a size it does not know is E2BIG (and the kernel's size is written back),
+ * unless what it does not know is all zeros.
+ */
+function readSchedAttr(ctx: SyscallContext, addr: number): Buffer | number {
+  const head = ctx.read(addr, 4);
+  if (!head) return -Errno.EFAULT;
+  let size = Buffer.from(head).readUInt32LE();
+  if (size === 0) size = SCHED_ATTR_SIZE_VER0;
+  const tooBig = (): number => {
+    const known = Buffer.alloc(4);
+    known.writeUInt32LE(SCHED_ATTR_SIZE);
+    return ctx.write(addr, known) ? -Errno.E2BIG : -Errno.EFAULT;
+  };
+  if (size > PAGE_SIZE || size < SCHED_ATTR_SIZE_VER0) return tooBig();
+  const raw = ctx.read(addr, size);
+  if (!raw) return -Errno.EFAULT;
+  if (raw.subarray(SCHED_ATTR_SIZE).some((byte) => byte !== 0)) return tooBig();
+  const attr = Buffer.alloc(SCHED_ATTR_SIZE);
+  attr.set(raw.subarray(0, SCHED_ATTR_SIZE));
+  return attr;
+}
+
+export function sysSchedSetattr(ctx: SyscallContext): Outcome {
+  const pid = ctx.int(0);
+  if (ctx.args[1]! === 0 || pid < 0 || ctx.uint(2) !== 0) return -Errno.EINVAL;
+  const attr = readSchedAttr(ctx, ctx.args[1]!);
+  if (typeof attr === 'number') return attr;
+  const flags = attr.readBigUInt64LE(8);
+  if (attr.readInt32LE(4) < 0 || (flags & ~BigInt(SCHED_FLAG_ALL)) !== 0n) return -Errno.EINVAL;
+  const target = processOfThread(ctx, pid);
+  if (!target) return -Errno.ESRCH;
+  const current = schedulingOf(target);
+  const policy = flags & BigInt(SCHED_FLAG_KEEP_POLICY) ? current.policy : attr.readUInt32LE(4);
+  const keepParams = (flags & BigInt(SCHED_FLAG_KEEP_PARAMS)) !== 0n;
+  // Out-of-range nice values are clamped, as Linux does here (setpriority clamps too).
+  const nice = keepParams ? current.nice : Math.max(-20, Math.min(19, attr.readInt32LE(16)));
+  const priority = keepParams ? current.priority : attr.readUInt32LE(20);
+  // Deadline scheduling needs bandwidth the sandbox does not reserve: refused as when admission fails.
+  if (policy === SCHED_DEADLINE) return -Errno.EBUSY;
+  const r = checkPolicy(ctx, policy, priority);
+  if (r < 0) return r;
+  if (!mayChange(ctx, target)) return -Errno.EPERM;
+  if (FAIR_POLICIES.has(policy) && nice < current.nice && !privileged(ctx)) return -Errno.EPERM;
+  set(ctx, target, FAIR_POLICIES.has(policy) ? { policy, priority, nice } : { policy, priority });
+  return 0;
+}
+
+// ---- ioprio_get / ioprio_set --------------------------------------------------------------
+
+const IOPRIO_WHO_PROCESS = 1;
+const IOPRIO_WHO_PGRP = 2;
+const IOPRIO_WHO_USER = 3;
+const IOPRIO_CLASS_SHIFT = 13;
+const IOPRIO_CLASS_NONE = 0;
+const IOPRIO_CLASS_RT = 1;
+const IOPRIO_CLASS_BE = 2;
+const IOPRIO_CLASS_IDLE = 3;
+/** What a process of class NONE counts as when priorities are compared: best-effort, level 4. */
+const IOPRIO_DEFAULT = (IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT) | 4;
+
+function ioClass(ioprio: number): number {
+  return (ioprio >> IOPRIO_CLASS_SHIFT) & 0x7;
+}
+
+/** The processes ioprio's (which, who) select, or -errno. */
+function ioprioTargets(ctx: SyscallContext, which: number, who: number): ProcessState[] | number {
+  const all = [...ctx.kernel.state.processes.values()].filter((p) => p.status === 'running');
+  switch (which) {
+    case IOPRIO_WHO_PROCESS: {
+      const p = processOfThread(ctx, who);
+      return p ? [p] : [];
+    }
+    case IOPRIO_WHO_PGRP:
+      return all.filter((p) => p.pgid === (who === 0 ? ctx.process.pgid : who));
+    case IOPRIO_WHO_USER:
+      return all.filter((p) => p.creds.uid === (who === 0 ? ctx.process.creds.uid : who));
+    default:
+      return -Errno.EINVAL;
+  }
+}
+
+/** ioprio_get: one process's priority as set; for several, the best, class NONE counting as best-effort 4. */
+export function sysIoprioGet(ctx: SyscallContext): Outcome {
+  const targets = ioprioTargets(ctx, ctx.int(0), ctx.int(1));
+  if (typeof targets === 'number') return targets;
+  if (targets.length === 0) return -Errno.ESRCH;
+  const priorities = targets.map((p) => schedulingOf(p).ioPriority ?? 0);
+  if (priorities.length === 1) return priorities[0]!;
+  return Math.min(...priorities.map((v) => (ioClass(v) === IOPRIO_CLASS_NONE ? IOPRIO_DEFAULT : v)));
+}
+
+export function sysIoprioSet(ctx: SyscallContext): Outcome {
+  const ioprio = ctx.int(2);
+  switch (ioClass(ioprio)) {
+    case IOPRIO_CLASS_RT:
+      if (!privileged(ctx)) return -Errno.EPERM;
+      break;
+    case IOPRIO_CLASS_BE:
+    case IOPRIO_CLASS_IDLE:
+      break;
+    case IOPRIO_CLASS_NONE:
+      if ((ioprio & 0x7) !== 0) return -Errno.EINVAL;
+      break;
+    default:
+      return -Errno.EINVAL;
+  }
+  const targets = ioprioTargets(ctx, ctx.int(0), ctx.int(1));
+  if (typeof targets === 'number') return targets;
+  if (targets.length === 0) return -Errno.ESRCH;
+  for (const p of targets) if (!mayChange(ctx, p)) return -Errno.EPERM;
+  for (const p of targets) set(ctx, p, { ioPriority: ioprio & 0xffff });
+  return 0;
 }
