@@ -180,6 +180,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     inet_loopback: [{}],
     netlink_route: [{}],
     unix_dgram_pair: [{}],
+    fstat_kinds: [{}],
     sched_nice: [{}],
     sigqueue_value: [{}],
     pidfd_wait: [{}],

@@ -69,6 +69,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'inet_loopback',
   'netlink_route',
   'unix_dgram_pair',
+  'fstat_kinds',
   'sendfile_socket',
   'unix_autobind',
   'stream_zero_send',

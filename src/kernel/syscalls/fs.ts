@@ -7,7 +7,7 @@ import os from 'node:os';
 import { Errno } from '../errno.js';
 import { lookupFd, openNewFile } from '../fd/fd_table.js';
 import type { OpenFile, OverlayNode } from '../state.js';
-import { S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, syntheticStat, type FileStat } from '../vfs/file_stat.js';
+import { S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFSOCK, syntheticStat, type FileStat } from '../vfs/file_stat.js';
 import { mergedEntries, nodeStat } from '../vfs/overlay.js';
 import { linkTarget, listHostDir, type ResolveRules, type WalkOptions } from '../vfs/path_walk.js';
 import { openFifo } from './fifo.js';
@@ -21,6 +21,10 @@ import { makeEntry, openBound } from './bind_ops.js';
 
 /** The device number pipes report (Linux's pipefs is an anonymous device too). */
 const PIPEFS_DEV = 0xc;
+/** Open files on Linux's anonymous inode (their /proc/PID/fd links read "anon_inode:[...]"). */
+const ANON_INODE_KINDS: ReadonlySet<string> = new Set(['epoll', 'eventfd', 'timerfd', 'signalfd', 'inotify', 'pidfd']);
+/** The anonymous inode's number (any fixed number: programs only compare it). */
+const ANON_INODE_INO = 1;
 import { errnoOf } from '../vfs/path_walk.js';
 import { encodeStat, encodeStatx } from '../vfs/stat_encoding.js';
 import { cwdSeenFrom, rootOf } from '../vfs/process_root.js';
@@ -329,6 +333,14 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
     const fifo = file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId);
     if (fifo) return nodeStat(fifo, () => 0);
     return syntheticStat({ dev: PIPEFS_DEV, ino: file.pipeId!, mode: S_IFIFO | 0o600 }, ctx.kernel.root.bootNs);
+  }
+  if (file.kind === 'socket') {
+    // The socket's inode: its number is the one in its /proc/PID/fd link ("socket:[N]").
+    return syntheticStat({ dev: 0, ino: file.objectId!, mode: S_IFSOCK | 0o777 }, ctx.kernel.root.bootNs);
+  }
+  if (ANON_INODE_KINDS.has(file.kind)) {
+    // Linux's anonymous inode: one for all of them, with permission bits and no file type.
+    return syntheticStat({ dev: 0, ino: ANON_INODE_INO, mode: file.kind === 'pidfd' ? 0o700 : 0o600 }, ctx.kernel.root.bootNs);
   }
   if (file.kind === 'mem') {
     // The node itself: it may have been renamed or unlinked since it was opened.
