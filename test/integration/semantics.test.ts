@@ -179,6 +179,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     signalfd_read: [{}],
     inet_loopback: [{}],
     netlink_route: [{}],
+    proc_net: [{}],
     unix_dgram_pair: [{}],
     fstat_kinds: [{}],
     sched_nice: [{}],

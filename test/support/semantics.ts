@@ -68,6 +68,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   // sockets
   'inet_loopback',
   'netlink_route',
+  'proc_net',
   'unix_dgram_pair',
   'fstat_kinds',
   'sendfile_socket',

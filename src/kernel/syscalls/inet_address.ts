@@ -72,6 +72,11 @@ function ipv6Bytes(ip: string): number[] {
   return all.flatMap((w) => [w >> 8, w & 0xff]);
 }
 
+/** An address's bytes in network order: 4 for an IPv4 socket's, 16 for an IPv6 socket's. */
+export function addressBytes(family: number, ip: string): number[] {
+  return family === AF_INET ? ipv4Bytes(ip) : ipv6Bytes(ip);
+}
+
 /**
  * Reads the sockaddr a program passed for a socket of `family`: the address, or -errno
  * (EINVAL for a short length; a wrong family is EAFNOSUPPORT for IPv4 and EINVAL for IPv6, as

@@ -9,6 +9,7 @@ import type { KernelState, ProcessState } from '../state.js';
 import { controllingPty } from '../syscalls/pty_session.js';
 import { DEVPTS_POINT, devptsMount, ptyDevice } from './devpts.js';
 import { isWithinRoot, pathSeenFrom } from './process_root.js';
+import { PROC_NET_FILES } from './procfs_net.js';
 
 export interface ProcContext {
   state: KernelState;
@@ -98,6 +99,7 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
   'sys/kernel/cap_last_cap': () => '40\n',
   'sys/vm/overcommit_memory': () => '0\n',
   'sys/fs/nr_open': () => '1048576\n',
+  ...PROC_NET_FILES,
 };
 
 /** The scheduler state as /proc shows it: the reader runs; the others wait (in the kernel, or on the host). */
