@@ -1,25 +1,20 @@
 // /proc: the sandbox's processes (virtual pids, never the host's), and the machine-wide files
 // programs read (cpuinfo, meminfo, mounts, sys/kernel/...). Contents: procfs_content.ts.
-import { S_IFDIR, S_IFLNK, S_IFREG, syntheticStat } from './file_stat.js';
 import { pathSeenFrom, rootOf } from './process_root.js';
 import { PROC_PID_FILES, PROC_ROOT_FILES } from './procfs_content.js';
+import { DT_DIR, DT_LNK, DT_REG, inoOf, syntheticDir, syntheticFile, syntheticLink, treeEntries, type SyntheticLink } from './synthetic_tree.js';
 import type { ProcessView, SyntheticEntry, VNode } from './vnode.js';
 
 const PROCFS_DEV = 0x16;
-const DT_DIR = 4;
-const DT_REG = 8;
-const DT_LNK = 10;
 /** Links of /proc/PID besides fd/N. */
 const PID_LINKS = ['exe', 'cwd', 'root'] as const;
 
 function dir(path: string, ino: number, bootNs: bigint, entries: () => SyntheticEntry[]): VNode {
-  return { fs: 'synthetic-dir', path, stat: syntheticStat({ dev: PROCFS_DEV, ino, mode: S_IFDIR | 0o555, nlink: 2 }, bootNs), entries };
+  return syntheticDir(PROCFS_DEV, path, ino, bootNs, entries);
 }
 
-type SyntheticLink = Extract<VNode, { fs: 'synthetic-link' }>;
-
 function link(path: string, ino: number, bootNs: bigint, target: string): SyntheticLink {
-  return { fs: 'synthetic-link', path, target, stat: syntheticStat({ dev: PROCFS_DEV, ino, mode: S_IFLNK | 0o777, size: 64 }, bootNs) };
+  return syntheticLink(PROCFS_DEV, path, ino, bootNs, target);
 }
 
 /** A magic link (exe, cwd, root, fd/N): it shows its object's path as the reader sees it, and leads to the object. */
@@ -28,35 +23,12 @@ function objectLink(view: ProcessView, path: string, bootNs: bigint, object: str
 }
 
 function file(path: string, ino: number, bootNs: bigint, content: () => string | Uint8Array): VNode {
-  return {
-    fs: 'synthetic-file',
-    path,
-    // Like Linux, /proc files report size 0: their contents exist only when read.
-    stat: syntheticStat({ dev: PROCFS_DEV, ino, mode: S_IFREG | 0o444 }, bootNs),
-    content: () => {
-      const c = content();
-      return typeof c === 'string' ? Buffer.from(c) : c;
-    },
-  };
-}
-
-/** A stable inode number for a path (procfs inodes only need to be distinct). */
-function inoOf(path: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 16777619);
-  return (h >>> 0) + 0x1000;
+  return syntheticFile(PROCFS_DEV, path, ino, bootNs, content);
 }
 
 /** The directories below /proc made of PROC_ROOT_FILES's nested names (sys, sys/kernel...). */
 function rootTree(prefix: string): SyntheticEntry[] {
-  const names = new Map<string, number>();
-  for (const key of Object.keys(PROC_ROOT_FILES)) {
-    if (prefix && !key.startsWith(prefix + '/')) continue;
-    const rest = prefix ? key.slice(prefix.length + 1) : key;
-    const [first, ...deeper] = rest.split('/');
-    names.set(first!, deeper.length > 0 ? DT_DIR : DT_REG);
-  }
-  return [...names].map(([name, type]) => ({ name, ino: inoOf(`${prefix}/${name}`), type }));
+  return treeEntries(Object.keys(PROC_ROOT_FILES), [], prefix);
 }
 
 function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, rest: readonly string[]): VNode | undefined {
