@@ -2,7 +2,7 @@
 // installed), each run natively and in the sandbox with the same output; and `run --tmpfs`.
 import { expect } from 'chai';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { compareWithNativeEach, expectNoStackTrace, expectOneLineError, runSandbox, summarize, testEnv } from '../support/run.js';
@@ -152,5 +152,40 @@ describe('--tmpfs PATH', function () {
       expect(r.status, `${spec}: ${summarize(r)}`).to.equal(125);
       expectOneLineError(r);
     }
+  });
+});
+
+describe('/sys', function () {
+  this.timeout(60_000);
+
+  it("shows the sandbox's CPUs, its limits as cgroup v2 files, lo, and nothing of the host's devices", () => {
+    const script = [
+      'cat /sys/devices/system/cpu/online; ls -d /sys/devices/system/cpu/cpu[0-9]* | wc -l; getconf _NPROCESSORS_CONF',
+      'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max /sys/fs/cgroup/cgroup.controllers',
+      'sleep 5 & cat /sys/fs/cgroup/cgroup.procs > /tmp/procs; kill $!; wc -l < /tmp/procs',
+      'stat -f -c %T /sys /sys/fs/cgroup',
+      'grep -E "^(sysfs|cgroup2) " /proc/mounts',
+      'ls /sys/class/net; cat /sys/class/net/lo/mtu',
+      'find /sys/block /sys/dev/block -mindepth 1 | wc -l',
+      'echo 1 > /sys/fs/cgroup/pids.max || echo write refused',
+    ].join('; ');
+    const r = runSandbox(['/bin/sh', '-c', script], { env: testEnv(), extraArgs: ['--memory', '1g', '--pids-limit', '64'] });
+    expect(r.status, summarize(r)).to.equal(0);
+    expectNoStackTrace(r);
+    const cpus = availableParallelism();
+    expect(r.stdout).to.equal(
+      [
+        cpus === 1 ? '0' : `0-${cpus - 1}`, String(cpus), String(cpus),
+        '1073741824', '64', 'cpuset cpu io memory pids',
+        '3', // sh, sleep and cat
+        'sysfs', 'cgroup2fs',
+        'sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0',
+        'cgroup2 /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime 0 0',
+        'lo', '65536',
+        '0',
+        'write refused',
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -20,6 +20,8 @@ import { copyUp, mayAccess, nowNs } from './overlay_ops.js';
 import { makeEntry, openBound } from './bind_ops.js';
 
 /** The device number pipes report (Linux's pipefs is an anonymous device too). */
+import { CGROUP_POINT } from '../vfs/sysfs.js';
+
 const PIPEFS_DEV = 0xc;
 /** Open files on Linux's anonymous inode (their /proc/PID/fd links read "anon_inode:[...]"). */
 const ANON_INODE_KINDS: ReadonlySet<string> = new Set(['epoll', 'eventfd', 'timerfd', 'signalfd', 'inotify', 'pidfd']);
@@ -583,8 +585,6 @@ function listLayers(ctx: SyscallContext, file: OpenFile): DirEntry[] | number {
     return typeof merged === 'number' ? merged : [self, parent, ...merged];
   }
   if (node.fs !== 'host') return -Errno.ENOTDIR;
-  // /sys shows empty; /dev and /proc are synthetic and never listed from the host.
-  if (path === '/sys') return [self, parent];
   const entries = listHostDir(node.hostPath);
   return typeof entries === 'number' ? entries : [self, parent, ...entries];
 }
@@ -646,6 +646,16 @@ export function sysGetdents64(ctx: SyscallContext): Outcome {
 
 const PROC_SUPER_MAGIC = 0x9fa0;
 const TMPFS_MAGIC = 0x01021994;
+const SYSFS_MAGIC = 0x62656572;
+const CGROUP2_SUPER_MAGIC = 0x63677270;
+
+/** The filesystem type statfs reports for a kernel-made node: procfs, sysfs, cgroup2 (how runtimes detect cgroup v2), else tmpfs. */
+function syntheticMagic(path: string): number {
+  if (path === '/proc' || path.startsWith('/proc/')) return PROC_SUPER_MAGIC;
+  if (path === CGROUP_POINT || path.startsWith(`${CGROUP_POINT}/`)) return CGROUP2_SUPER_MAGIC;
+  if (path === '/sys' || path.startsWith('/sys/')) return SYSFS_MAGIC;
+  return TMPFS_MAGIC;
+}
 const ST_NOSUID = 2;
 const ST_NODEV = 4;
 
@@ -697,7 +707,7 @@ function encodeStatfs(ctx: SyscallContext, node: VNode): Buffer | number {
     [st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree].forEach((v, i) => put(i, v));
     put(9, st.bsize);
   } else {
-    put(0, node.path.startsWith('/proc') ? PROC_SUPER_MAGIC : TMPFS_MAGIC);
+    put(0, syntheticMagic(node.path));
     put(1, 4096);
     put(9, 4096);
     put(10, ST_NOSUID);

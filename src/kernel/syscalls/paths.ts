@@ -15,7 +15,7 @@ export function processView(ctx: SyscallContext): ProcessView {
   const state = ctx.kernel.state;
   return {
     self: ctx.process.pid,
-    proc: { state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n), tmpfs: ctx.kernel.root.tmpfs, reader: ctx.process.pid, root: rootOf(ctx.process) },
+    proc: { state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n), tmpfs: ctx.kernel.root.tmpfs, reader: ctx.process.pid, root: rootOf(ctx.process), limits: ctx.kernel.limits },
     pids: () => [...state.processes.values()].filter((p) => p.status === 'running').map((p) => p.pid),
     exe: (pid) => {
       const p = state.processes.get(pid);

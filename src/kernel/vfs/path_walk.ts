@@ -1,7 +1,7 @@
 // The path walk: resolves a sandbox path inside the sandbox root, component by component,
 // following symlinks itself so that neither `..` nor a symlink (absolute or relative) can
 // lead outside the root. /dev and /proc are the kernel's own filesystems (with the tmpfs
-// /dev/shm, overlay nodes without a lower layer: vfs/tmpfs.ts); /sys is hidden.
+// /dev/shm, overlay nodes without a lower layer: vfs/tmpfs.ts); /sys is the sandbox's (vfs/sysfs.ts).
 // Everything else is the overlay: its in-memory upper layer (kernel state) over the host
 // root. The host is asked only about host paths under the root (lstat, readlink: never
 // following a link), and files are opened with O_NOFOLLOW (see syscalls/fs.ts).
@@ -16,6 +16,7 @@ import type { FileStat } from './file_stat.js';
 import { DT_DIR, lookupLayers, mergedEntries, nodeStat, type ListedEntry } from './overlay.js';
 import { permits } from './permission.js';
 import { procfsLookup } from './procfs.js';
+import { sysfsLookup } from './sysfs.js';
 import { TMPFS_MOUNTS, tmpfsMountOf, tmpfsRootId, untouchedTmpfsRoot } from './tmpfs.js';
 import type { ProcessView, VNode } from './vnode.js';
 
@@ -219,8 +220,11 @@ export class HostRoot {
       if (!opts.view) return -Errno.ENOENT;
       return procfsLookup(components.slice(1), opts.view, this.bootNs) ?? -Errno.ENOENT;
     }
-    // The host's /sys describes the host: the sandbox sees an empty directory.
-    if (top === 'sys' && components.length > 1) return -Errno.ENOENT;
+    // The host's /sys describes the host: the sandbox has its own (vfs/sysfs.ts).
+    if (top === 'sys') {
+      if (!opts.view) return -Errno.ENOENT;
+      return sysfsLookup(components.slice(1), opts.view.proc, this.bootNs) ?? -Errno.ENOENT;
+    }
     const path = '/' + components.join('/');
     const found = lookupLayers(opts.upper, components);
     if (typeof found === 'number') return found;

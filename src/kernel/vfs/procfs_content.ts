@@ -10,6 +10,7 @@ import { controllingPty } from '../syscalls/pty_session.js';
 import { DEVPTS_POINT, devptsMount, ptyDevice } from './devpts.js';
 import { isWithinRoot, pathSeenFrom } from './process_root.js';
 import { PROC_NET_FILES } from './procfs_net.js';
+import { CGROUP_POINT } from './sysfs.js';
 
 export interface ProcContext {
   state: KernelState;
@@ -21,6 +22,8 @@ export interface ProcContext {
   reader: number;
   /** The reader's root directory: file paths are shown as seen from there. */
   root: string;
+  /** The sandbox's limits (/sys/fs/cgroup shows them). */
+  limits: { pids: number; memory: number | null };
 }
 
 function hostFile(path: string): string {
@@ -46,6 +49,8 @@ function sandboxMounts(c: ProcContext): MountLine[] {
     { point: '/proc', mounts: (at) => `proc ${at} proc rw,nosuid,nodev,noexec,relatime 0 0`, mountinfo: (at) => `2 1 0:22 / ${at} rw,nosuid,nodev,noexec,relatime - proc proc rw` },
     { point: '/dev', mounts: (at) => `devtmpfs ${at} devtmpfs rw,nosuid,relatime,mode=755 0 0`, mountinfo: (at) => `3 1 0:5 / ${at} rw,nosuid,relatime - devtmpfs devtmpfs rw,mode=755` },
     { point: DEVPTS_POINT, mounts: (at) => devptsMount(at), mountinfo: (at) => `4 3 0:24 / ${at} rw,nosuid,noexec,relatime - devpts devpts rw,gid=5,mode=620,ptmxmode=000` },
+    { point: '/sys', mounts: (at) => `sysfs ${at} sysfs ro,nosuid,nodev,noexec,relatime 0 0`, mountinfo: (at) => `5 1 0:21 / ${at} ro,nosuid,nodev,noexec,relatime - sysfs sysfs ro` },
+    { point: CGROUP_POINT, mounts: (at) => `cgroup2 ${at} cgroup2 ro,nosuid,nodev,noexec,relatime 0 0`, mountinfo: (at) => `6 5 0:26 / ${at} ro,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 ro` },
     // tmpfs i: mount id 10 + i on device 0:(0x40 + i) (vfs/tmpfs.ts tmpfsDev); /dev/shm's parent is /dev, the others' /.
     ...c.tmpfs.map((m, i) => ({
       point: m,
