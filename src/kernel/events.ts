@@ -181,6 +181,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SocketOptionSet'), id: int, level: int, name: int, value: int }),
   /** A non-blocking connect's outcome to report later; without result: reported. */
   z.object({ type: z.literal('SocketConnectResult'), id: int, result: int.optional() }),
+  z.object({ type: z.literal('SocketOverrun'), id: int, overrun: z.boolean() }),
   z.object({ type: z.literal('TimerfdSet'), id: int, intervalNs: z.bigint(), deadlineNs: z.bigint().nullable() }),
   z.object({ type: z.literal('SignalfdCreated'), id: int, mask: z.bigint() }),
   z.object({ type: z.literal('SignalfdMaskSet'), id: int, mask: z.bigint() }),

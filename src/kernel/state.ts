@@ -218,6 +218,8 @@ export interface SocketState {
   connectResult?: number;
   /** Integer options set with setsockopt, by "level:name", that getsockopt reads back. */
   options?: Record<string, number>;
+  /** A netlink socket dropped answers for want of room: its next receive fails with ENOBUFS. */
+  overrun?: boolean;
 }
 
 export interface EventfdState {

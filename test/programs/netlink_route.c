@@ -1,7 +1,8 @@
 // The network a sandbox sees through netlink and interface ioctls: socket(AF_NETLINK) with its
 // errors, the port id bind gives (the pid, then another), dumps of links, addresses and routes
 // (each message's sequence number and port id), a non-dump RTM_GETLINK with its ack and an
-// unknown index's ENODEV, a truncated request ignored, getifaddrs, if_nametoindex and SIOCGIF*.
+// unknown index's ENODEV, a truncated request ignored, answers dropped when nobody reads them
+// (ENOBUFS), getifaddrs, if_nametoindex and SIOCGIF*.
 // Natively the program first moves into a new network namespace and brings its loopback device
 // up, so both runs describe the same network: a fresh namespace's lo (in the sandbox, unshare
 // fails with EPERM and the sandbox's own network is that already).
@@ -179,6 +180,24 @@ static void netlink(void) {
   printf("RTM_GETLINK index 42:\n");
   request(fd, RTM_GETLINK, 0, &link, sizeof link);
   answers(fd, port);
+
+  // Requests whose answers are never read: the socket's receive buffer fills, and then?
+  int sent = 0, refused = 0;
+  for (int i = 0; i < 2000 && !refused; i++) {
+    struct ifinfomsg any = {.ifi_family = AF_UNSPEC};
+    if (request(fd, RTM_GETLINK, NLM_F_DUMP, &any, sizeof any) < 0) refused = errno;
+    else sent++;
+  }
+  printf("unread dumps: %s, then %s\n", sent > 10 ? "many taken" : "few taken", refused ? strerror(refused) : "never refused");
+  // The answers that found no room were dropped: the first receive says so, then those kept follow.
+  char answer[8192];
+  result("first receive", recv(fd, answer, sizeof answer, MSG_DONTWAIT));
+  int kept = 0;
+  while (recv(fd, answer, sizeof answer, MSG_DONTWAIT) > 0) kept++;
+  printf("then answers were kept: %s\n", kept > 10 ? "yes" : "no");
+  close(fd);
+  fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  port = (unsigned)getpid();
 
   struct nlmsghdr cut = {.nlmsg_len = 8, .nlmsg_type = RTM_GETLINK, .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP};
   result("send a truncated header", send(fd, &cut, sizeof cut, 0));

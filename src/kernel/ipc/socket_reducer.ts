@@ -25,7 +25,7 @@ export function closeSocket(state: KernelState, id: number): void {
 export const socketReducers: ReducerTable<
   | 'SocketCreated' | 'SocketBound' | 'SocketListening' | 'SocketsConnected' | 'SocketDatagramPeerSet'
   | 'SocketConnectionQueued' | 'SocketConnectionAccepted' | 'SocketMessageQueued' | 'SocketMessageTaken'
-  | 'SocketShutdown' | 'SocketPasscredSet' | 'SocketOptionSet' | 'SocketConnectResult'
+  | 'SocketShutdown' | 'SocketPasscredSet' | 'SocketOptionSet' | 'SocketConnectResult' | 'SocketOverrun'
 > = {
   SocketCreated(state, e) {
     state.nextObjectId = Math.max(state.nextObjectId, e.id + 1);
@@ -109,6 +109,12 @@ export const socketReducers: ReducerTable<
   SocketPasscredSet(state, e) {
     const s = socketOf(state, e.id);
     if (s) s.passcred = e.on;
+  },
+  SocketOverrun(state, e) {
+    const s = socketOf(state, e.id);
+    if (!s) return;
+    if (e.overrun) s.overrun = true;
+    else delete s.overrun;
   },
   SocketConnectResult(state, e) {
     const s = socketOf(state, e.id);

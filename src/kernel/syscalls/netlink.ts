@@ -24,6 +24,8 @@ export const SOCKADDR_NL_SIZE = 12;
 const KERNEL_PORT = '0';
 /** Where Linux starts the port ids it gives when the pid is taken (counting down). */
 const FIRST_SPARE_PORT = -4096;
+/** A netlink socket's receive buffer (Linux's default rmem). */
+const RECEIVE_LIMIT = 212992;
 
 /** socket(AF_NETLINK, type, protocol): the base type, or -errno. */
 export function checkNetlinkType(base: number, protocol: number): number {
@@ -94,8 +96,21 @@ export function sendNetlink(ctx: SyscallContext, s: SocketState, bytes: Uint8Arr
   const port = Number(ctx.kernel.state.sockets.get(s.id)!.address);
   const answers = answerRouteRequests(bytes, port, (optionOf(s, SOL_NETLINK, NETLINK_CAP_ACK) ?? 0) !== 0);
   for (const datagram of answers) {
+    // Answers nobody reads do not pile up: past the receive buffer they are dropped, and the
+    // socket's next receive reports it (ENOBUFS), as Linux does.
+    if (s.queued + datagram.length > RECEIVE_LIMIT) {
+      if (!s.overrun) ctx.emit({ type: 'SocketOverrun', id: s.id, overrun: true });
+      continue;
+    }
     ctx.emit({ type: 'SocketMessageQueued', id: s.id, bytes: datagram, fileIds: [], creds: { pid: 0, uid: 0, gid: 0 }, from: KERNEL_PORT });
   }
   if (answers.length > 0) ctx.kernel.notify(`socket:${s.id}`);
   return bytes.length;
+}
+
+/** A receive on a netlink socket that dropped answers: ENOBUFS once (and the mark cleared), else undefined. */
+export function takeOverrun(ctx: SyscallContext, s: SocketState): number | undefined {
+  if (!s.overrun) return undefined;
+  ctx.emit({ type: 'SocketOverrun', id: s.id, overrun: false });
+  return -Errno.ENOBUFS;
 }

@@ -15,7 +15,7 @@ import { sentFrom } from './loopback.js';
 import { addressedSocket, credsOf, prepareInetSender, socketOf } from './socket.js';
 import { encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
 import { SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, int32, timeoutOf } from './socket_options.js';
-import { isNetlink, sendNetlink } from './netlink.js';
+import { isNetlink, sendNetlink, takeOverrun } from './netlink.js';
 
 const SOCK_STREAM = 1;
 const SOCK_DGRAM = 2;
@@ -168,6 +168,8 @@ export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flag
     const s = state.sockets.get(id);
     if (!s) return -Errno.EBADF;
     if (s.listening) return -Errno.EINVAL;
+    const overrun = takeOverrun(ctx, s);
+    if (overrun !== undefined) return overrun;
     if (s.queue.length === 0) {
       if (s.shutRead || s.peerGone) return deliver({ bytes: new Uint8Array(0), fileIds: [], truncated: false, fullLength: 0 });
       if (s.type !== SOCK_DGRAM && !isNetlink(s) && s.peer === undefined) return -Errno.ENOTCONN;
