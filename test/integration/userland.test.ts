@@ -165,6 +165,7 @@ describe('/sys', function () {
       'sleep 5 & cat /sys/fs/cgroup/cgroup.procs > /tmp/procs; kill $!; wc -l < /tmp/procs',
       'stat -f -c %T /sys /sys/fs/cgroup',
       'grep -E "^(sysfs|cgroup2) " /proc/mounts',
+      'grep -c "^[a-z_]*\t0\t1\t1$" /proc/cgroups',
       'ls /sys/class/net; cat /sys/class/net/lo/mtu',
       'find /sys/block /sys/dev/block -mindepth 1 | wc -l',
       'echo 1 > /sys/fs/cgroup/pids.max || echo write refused',
@@ -181,6 +182,7 @@ describe('/sys', function () {
         'sysfs', 'cgroup2fs',
         'sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0',
         'cgroup2 /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime 0 0',
+        '14', // every controller on the cgroup v2 hierarchy (0)
         'lo', '65536',
         '0',
         'write refused',

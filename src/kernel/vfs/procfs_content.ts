@@ -75,6 +75,9 @@ function mountinfo(c: ProcContext): string {
   return reachableMounts(c, (m, at) => m.mountinfo(at));
 }
 
+/** The controllers /proc/cgroups names (by their v1 names, as Linux lists them under cgroup v2 too). */
+const CGROUP_V1_NAMES = ['cpuset', 'cpu', 'cpuacct', 'blkio', 'memory', 'devices', 'freezer', 'net_cls', 'perf_event', 'net_prio', 'hugetlb', 'pids', 'rdma', 'misc'];
+
 /** Machine-wide files of /proc, by name below /proc. */
 export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string>> = {
   cpuinfo: () => hostFile('/proc/cpuinfo'),
@@ -95,6 +98,13 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
     lines.push(`btime ${Math.floor(c.bootMs / 1000)}`, `processes ${c.state.nextPid - 1}`, `procs_running 1`, `procs_blocked 0`, '');
     return lines.join('\n');
   },
+  // Every controller on the one cgroup v2 hierarchy (id 0) of /sys/fs/cgroup (vfs/sysfs.ts):
+  // runtimes that size themselves to their container (the JVM) look here first.
+  cgroups: () => [
+    '#subsys_name\thierarchy\tnum_cgroups\tenabled',
+    ...CGROUP_V1_NAMES.map((name) => `${name}\t0\t1\t1`),
+    '',
+  ].join('\n'),
   'sys/kernel/hostname': (c) => `${c.state.hostname}\n`,
   'sys/kernel/osrelease': () => `${KERNEL_RELEASE}\n`,
   'sys/kernel/ostype': () => 'Linux\n',

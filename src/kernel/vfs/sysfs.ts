@@ -62,6 +62,7 @@ function cgroupFiles(c: ProcContext): Record<string, () => string> {
     [`${cg}/cpu.max`]: () => 'max 100000\n',
     [`${cg}/cpu.weight`]: () => '100\n',
     [`${cg}/cpuset.cpus.effective`]: () => cpuRange(sandboxCpus()),
+    [`${cg}/cpuset.mems.effective`]: () => '0\n',
     // --memory limits each process's address space: the nearest thing to a memory limit there is.
     [`${cg}/memory.max`]: () => `${c.limits.memory ?? 'max'}\n`,
     [`${cg}/memory.swap.max`]: () => 'max\n',
