@@ -1025,7 +1025,10 @@ export class Kernel {
     this.clones.delete(parent.tid);
     const id = this.state.nextPid;
     if (request.thread) this.emit({ type: 'ThreadCreated', tid: id, pid: parent.pid, hostTid });
-    else this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid });
+    else {
+      this.platform.processForked(this.process(parent.pid).hostPid, hostTid);
+      this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid });
+    }
     request.child = id;
     this.byHostTid.set(hostTid, id);
     this.runtime.set(id, idleRuntime());

@@ -48,6 +48,11 @@ export interface Platform {
    * memory. The address, or -errno.
    */
   mapHostFile(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number]): number;
+  /**
+   * Host process childPid was forked from parentPid (not a thread): its host fd table is a copy
+   * of the parent's, with the host files the parent holds for mapHostFile.
+   */
+  processForked(parentPid: number, childPid: number): void;
   /** Runs a syscall inside the stopped thread; null when the thread died meanwhile. */
   inject(tid: number, nr: number, ...args: number[]): number | null;
   /** Puts the syscall-argument registers back to these values (after a rewritten syscall), at any stop. */

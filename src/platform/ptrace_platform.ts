@@ -51,7 +51,7 @@ export class PtracePlatform implements Platform {
   private track(kind: StopKind, rep: Float64Array): void {
     const placement = this.placement;
     if (!placement) return;
-    if (kind === StopKind.Exec || kind === StopKind.Exited || kind === StopKind.Killed) this.fileFds?.forget(rep[ReportSlot.Tid]!);
+    if (kind === StopKind.Exited || kind === StopKind.Killed) this.fileFds?.forget(rep[ReportSlot.Tid]!);
     switch (kind) {
       case StopKind.Timeout:
         placement.onQuietSlice();
@@ -91,6 +91,10 @@ export class PtracePlatform implements Platform {
 
   mapHostFile(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number]): number {
     return this.fileFds ? this.fileFds.map(tid, pid, file, scratch, args) : -38;
+  }
+
+  processForked(parentPid: number, childPid: number): void {
+    this.fileFds?.inherit(parentPid, childPid);
   }
 
   inject(tid: number, nr: number, ...args: number[]): number | null {
@@ -243,6 +247,8 @@ export class PtracePlatform implements Platform {
   spawnTask(tid: number, flags: number): number {
     const child = this.native.spawnTask(tid, flags);
     if (child > 0) this.placement?.adopt(child);
+    // A task made here holds no mapped files yet (a pid used before may still be remembered).
+    if (child > 0) this.fileFds?.forget(child);
     return child;
   }
 

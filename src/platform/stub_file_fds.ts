@@ -1,10 +1,12 @@
 // Host files mapped into stub processes from their own host fd, so that every process shares
 // the host's page cache instead of getting a copy written into anonymous memory. The fd
 // reaches a stub over the sandbox's fd channel (native/stub_fd_channel.h): the kernel sends
-// it, an injected recvmsg in the mapping thread takes it (close-on-exec). Each process keeps
-// the fds it received, one per file identity, so ld.so's several mmaps of one library cost
-// one transfer; an exec or the end of the process forgets them (an exec closes them on the
-// host). A forked child starts with none known: the copies it inherited are closed at its exec.
+// it, an injected recvmsg in the mapping thread takes it. Each process keeps the fds it
+// received, one per file identity, so ld.so's several mmaps of one library cost one
+// transfer. They are not close-on-exec: a forked child inherits its parent's (its host fd
+// table is a copy) and an exec keeps them (the stub is exec'd again, never the program), so
+// the ld.so and libc of a shell's every child are mapped without a transfer. The program
+// cannot reach them: every syscall that takes an fd traps (an anonymous mmap ignores its fd).
 import fs from 'node:fs';
 
 import type { NativeAddon } from './native_addon.js';
@@ -14,7 +16,6 @@ const SYS_MMAP = 9;
 const SYS_CLOSE = 3;
 /** native/stub_fd_channel.h: where every stub holds its end of the channel. */
 const CHANNEL_FD = 5;
-const MSG_CMSG_CLOEXEC = 0x40000000;
 const SOL_SOCKET = 1;
 const SCM_RIGHTS = 1;
 const ESRCH = 3;
@@ -82,9 +83,16 @@ export class StubFileFds {
     fs.closeSync(this.channel.stubEnd);
   }
 
-  /** The process exec'd or ended: the fds it held are gone. */
+  /** The process ended (or is a new one with a pid that was used before): it holds nothing. */
   forget(pid: number): void {
     this.held.delete(pid);
+  }
+
+  /** child was forked from parent: its host fd table is a copy of parent's. */
+  inherit(parent: number, child: number): void {
+    const fds = this.held.get(parent);
+    if (fds && fds.size > 0) this.held.set(child, new Map(fds));
+    else this.held.delete(child);
   }
 
   /** Passes hostFd to the thread's process; the fd number it got there, or -errno. */
@@ -105,7 +113,7 @@ export class StubFileFds {
       this.native.channelDrain(this.channel.stubEnd);
       return -ESRCH;
     }
-    const r = this.native.inject(tid, SYS_RECVMSG, CHANNEL_FD, scratch, MSG_CMSG_CLOEXEC);
+    const r = this.native.inject(tid, SYS_RECVMSG, CHANNEL_FD, scratch, 0);
     if (r === null || r < 0) {
       // The message may still be queued: no other receive may take it for its own.
       this.native.channelDrain(this.channel.stubEnd);

@@ -17,7 +17,7 @@ import {
   AT_PAGESZ, AT_PHDR, AT_PHENT, AT_PHNUM, AT_RSEQ_ALIGN, AT_RSEQ_FEATURE_SIZE, AT_SECURE, AT_UID,
   buildInitialStack, STACK_TOP,
 } from './stack.js';
-import { hostMappings, isStubImage, type HostMapping } from './host_mappings.js';
+import { STUB_BASE, STUB_END } from './host_mappings.js';
 import { hostFileKey } from '../host_file_key.js';
 import { cachedHead, rememberHead } from './exec_head_cache.js';
 import { showArgsOnHost } from './host_cmdline.js';
@@ -276,9 +276,13 @@ export function loadImage(
   };
   // The vDSO goes first (the program must make real time syscalls, and ld.so's place
   // overlaps it); the stub's own image goes last, as the injections run from its code.
-  const current = hostMappings(hostTid);
-  const kept = (m: HostMapping): boolean => m.name === '[stack]' || m.name === '[vsyscall]';
-  for (const r of spans(current, (m) => !kept(m) && !isStubImage(m))) inject(SYS.munmap, r.start, r.end - r.start);
+  // Every stub is the stub binary freshly exec'd (or a fork of one), without address
+  // randomization: its image at STUB_BASE, its stack at the top, the vDSO and vvar below the
+  // stack, [vsyscall] above the user range. Everything but the image and the stack goes by
+  // address, without reading /proc/PID/maps.
+  const hostStackBottom = STACK_TOP - HOST_STACK_SIZE;
+  inject(SYS.munmap, STUB_END, hostStackBottom - STUB_END);
+  inject(SYS.munmap, 0, STUB_BASE);
   const mappings: Mapping[] = [];
   const mainPlan = planLoad(prepared.exe.image, mainProgramBias(prepared.exe.image));
   mapPlan(platform, hostTid, inject, mainPlan, prepared.exe, mappings);
@@ -317,7 +321,6 @@ export function loadImage(
     random,
     auxv,
   });
-  const hostStackBottom = STACK_TOP - HOST_STACK_SIZE;
   if (stack.base < hostStackBottom + 4096) {
     // Large argv/envp: grow the stack mapping down before writing it.
     const bottom = pageDown(stack.base) - 64 * 1024;
@@ -327,7 +330,7 @@ export function loadImage(
   // Before the stub's image goes (the injection runs from its code); below the stack, mapped.
   showArgsOnHost(platform, hostTid, stack, stack.base - MM_SCRATCH);
 
-  for (const r of spans(current, isStubImage)) inject(SYS.munmap, r.start, r.end - r.start);
+  inject(SYS.munmap, STUB_BASE, STUB_END - STUB_BASE);
   const entry = interpPlan ? interpPlan.entry : mainPlan.entry;
   return { entry, sp: stack.sp, brkStart: mainPlan.brkStart, mappings };
 }
@@ -346,11 +349,38 @@ function mapPlan(
   file: ElfFile,
   mappings: Mapping[],
 ): void {
-  const hostFd = file.host ? openHostExecutable(file.host, file.path) : undefined;
+  const hostFile = file.host ? new OpenedOnDemand(file.host, file.path) : undefined;
   try {
-    mapSegments(platform, hostTid, inject, plan, file, hostFd, mappings);
+    mapSegments(platform, hostTid, inject, plan, file, hostFile, mappings);
   } finally {
-    if (hostFd !== undefined) fs.closeSync(hostFd);
+    hostFile?.close();
+  }
+}
+
+/**
+ * A host executable, opened (and checked to be the file its headers were read from) only when
+ * its fd is needed: not when the stub already holds the file from an earlier mapping, which it
+ * inherited from its parent or kept across exec (the same key: the same file, unchanged).
+ */
+class OpenedOnDemand {
+  private opened: number | undefined;
+  constructor(
+    private readonly host: HostExecutable,
+    private readonly path: string,
+  ) {}
+
+  get key(): string {
+    return this.host.key;
+  }
+
+  get fd(): number {
+    this.opened ??= openHostExecutable(this.host, this.path);
+    return this.opened;
+  }
+
+  close(): void {
+    if (this.opened !== undefined) fs.closeSync(this.opened);
+    this.opened = undefined;
   }
 }
 
@@ -360,20 +390,19 @@ function mapSegments(
   inject: (nr: number, ...args: number[]) => number,
   plan: LoadPlan,
   file: ElfFile,
-  hostFd: number | undefined,
+  hostFile: OpenedOnDemand | undefined,
   mappings: Mapping[],
 ): void {
   const fixedAnon = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
   // Free stack below the stub's own frames, for the fd transfer's recvmsg.
   const scratch = STACK_TOP - HOST_STACK_SIZE + 4096;
-  let shareable = hostFd !== undefined;
+  let shareable = hostFile !== undefined;
   for (const seg of plan.segments) {
     if (seg.file) {
       const { addr, length, fileOffset, prot } = seg.file;
       let mapped = false;
-      if (shareable && file.host && hostFd !== undefined) {
-        const ref = { key: file.host.key, fd: hostFd };
-        const r = platform.mapHostFile(hostTid, hostTid, ref, scratch, [addr, length, prot, MAP_PRIVATE | MAP_FIXED, fileOffset]);
+      if (shareable && hostFile) {
+        const r = platform.mapHostFile(hostTid, hostTid, hostFile, scratch, [addr, length, prot, MAP_PRIVATE | MAP_FIXED, fileOffset]);
         if (r === -Errno.EMFILE || r === -Errno.ENOSYS || r === -Errno.EPERM || r === -Errno.ENODEV) shareable = false;
         else if (r < 0 && r > -4096) throw new ExecError(-r, `loading ${file.path}: mapping it failed (${-r})`);
         else mapped = true;
@@ -381,7 +410,7 @@ function mapSegments(
       if (!mapped) {
         inject(SYS.mmap, addr, length, PROT_READ | PROT_WRITE, fixedAnon, -1, 0);
         const keep = seg.zero ? Math.max(0, seg.zero.start - addr) : length;
-        const contents = segmentBytes(file, hostFd, fileOffset, Math.min(length, keep));
+        const contents = segmentBytes(file, hostFile, fileOffset, Math.min(length, keep));
         if (!platform.write(hostTid, addr, contents)) throw new ExecError(Errno.EFAULT, `cannot fill ${file.path}`);
         if (prot !== (PROT_READ | PROT_WRITE)) inject(SYS.mprotect, addr, length, prot);
       } else if (seg.zero) {
@@ -400,27 +429,7 @@ function mapSegments(
 }
 
 /** Bytes [offset, offset + length) of the file, fewer at its end. */
-function segmentBytes(file: ElfFile, hostFd: number | undefined, offset: number, length: number): Uint8Array {
-  if (hostFd === undefined || file.bytes.length >= offset + length) return file.bytes.subarray(offset, offset + length);
-  return readAt(hostFd, offset, length);
+function segmentBytes(file: ElfFile, hostFile: OpenedOnDemand | undefined, offset: number, length: number): Uint8Array {
+  if (hostFile === undefined || file.bytes.length >= offset + length) return file.bytes.subarray(offset, offset + length);
+  return readAt(hostFile.fd, offset, length);
 }
-
-/**
- * The address ranges covering the mappings chosen, one per run of them not interrupted by a
- * mapping that stays (the holes between are unmapped anyway): one munmap each instead of
- * one per mapping.
- */
-function spans(mappings: readonly HostMapping[], chosen: (m: HostMapping) => boolean): Array<{ start: number; end: number }> {
-  const out: Array<{ start: number; end: number }> = [];
-  let run: { start: number; end: number } | null = null;
-  for (const m of [...mappings].sort((a, b) => a.start - b.start)) {
-    if (!chosen(m)) {
-      run = null;
-      continue;
-    }
-    if (run) run.end = m.end;
-    else out.push((run = { start: m.start, end: m.end }));
-  }
-  return out;
-}
-

@@ -1,5 +1,5 @@
-// A stub's address space as the host sees it (/proc/PID/maps): what the loader clears before
-// mapping a program, and what a checkpoint saves.
+// A stub's address space as the host sees it (/proc/PID/maps): what a checkpoint saves and a
+// restore clears, and where the stub's own image lies (which the loader unmaps by address).
 import fs from 'node:fs';
 
 /** Where the stub binary is linked (binding.gyp): never where a program maps anything. */
