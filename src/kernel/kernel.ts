@@ -591,6 +591,16 @@ export class Kernel {
     const thread = this.thread(tid);
     const mine = new Set<Waiter>();
     for (const set of this.waiters.values()) for (const w of set) if (w.tid === tid) mine.add(w);
+    // A call that can complete now does, as on Linux, where a woken blocking call looks at
+    // what it waits for before it looks at pending signals: a wait4 whose child has just
+    // exited returns the child, and the SIGCHLD handler runs after it (not EINTR).
+    for (const w of mine) {
+      const ready = w.retry();
+      if (ready === null) continue;
+      for (const other of mine) this.unwait(other);
+      this.complete(tid, ready);
+      return;
+    }
     let done: number | undefined;
     for (const w of mine) {
       done ??= w.onInterrupt?.();
