@@ -26,7 +26,9 @@ Napi::Value ReadDirectory(const Napi::CallbackInfo& info) {
   const std::string path = info[0].As<Napi::String>().Utf8Value();
   int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return Napi::Number::New(env, -errno);
-  std::vector<std::string> names;
+  // The names in one string, each followed by a NUL (no name holds one): one JavaScript
+  // string per directory instead of one per entry, split on the other side.
+  std::string names;
   std::vector<uint64_t> inos;
   std::vector<uint8_t> types;
   alignas(LinuxDirent64) char buf[32768];
@@ -43,20 +45,19 @@ Napi::Value ReadDirectory(const Napi::CallbackInfo& info) {
       auto* d = reinterpret_cast<LinuxDirent64*>(buf + at);
       at += d->d_reclen;
       if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0) continue;
-      names.emplace_back(d->d_name);
+      names.append(d->d_name);
+      names.push_back('\0');
       inos.push_back(d->d_ino);
       types.push_back(d->d_type);
     }
   }
   close(fd);
-  Napi::Array jsNames = Napi::Array::New(env, names.size());
-  for (size_t i = 0; i < names.size(); i++) jsNames.Set(i, Napi::String::New(env, names[i]));
   auto jsInos = Napi::BigUint64Array::New(env, inos.size());
   if (!inos.empty()) memcpy(jsInos.Data(), inos.data(), inos.size() * sizeof(uint64_t));
   auto jsTypes = Napi::Uint8Array::New(env, types.size());
   if (!types.empty()) memcpy(jsTypes.Data(), types.data(), types.size());
   Napi::Object out = Napi::Object::New(env);
-  out.Set("names", jsNames);
+  out.Set("names", Napi::String::New(env, names));
   out.Set("inos", jsInos);
   out.Set("types", jsTypes);
   return out;

@@ -13,7 +13,8 @@ export interface HostDirEntry {
 export function readHostDirectory(hostPath: string): HostDirEntry[] | number {
   const r = loadAddon().readDirectory(hostPath);
   if (typeof r === 'number') return r;
-  const out: HostDirEntry[] = new Array<HostDirEntry>(r.names.length);
-  for (let i = 0; i < r.names.length; i++) out[i] = { name: r.names[i]!, ino: r.inos[i]!, type: r.types[i]! };
+  const names = r.names.split('\0');
+  const out: HostDirEntry[] = new Array<HostDirEntry>(r.inos.length);
+  for (let i = 0; i < r.inos.length; i++) out[i] = { name: names[i]!, ino: r.inos[i]!, type: r.types[i]! };
   return out;
 }

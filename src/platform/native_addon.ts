@@ -67,7 +67,8 @@ export interface NativeAddon {
   /** Empties the channel through the stubs' end, closing the fds in it. */
   channelDrain(stubEnd: number): number;
   /** A host directory's entries (no "." or "..") with inode numbers and d_type, or -errno (opened O_NOFOLLOW). */
-  readDirectory(path: string): { names: string[]; inos: BigUint64Array; types: Uint8Array } | number;
+  /** names: every entry's name followed by a NUL, in the order of inos and types. */
+  readDirectory(path: string): { names: string; inos: BigUint64Array; types: Uint8Array } | number;
   /** lstat (statx) of a host path into out (native/host_stat.h's slots): 0 or -errno. */
   hostLstat(path: string, out: BigInt64Array): number;
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
