@@ -34,7 +34,7 @@ import { tmpfsDev, tmpfsMountOfPath, tmpfsMountsIn, TMPFS_ROOT_INO } from '../vf
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, resolveAt, resolvePath, walkOptions } from './paths.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, lookupHeldDir, resolveAt, resolvePath, walkOptions } from './paths.js';
 import { O_ACCMODE, O_CLOEXEC, O_PATH, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
 
 const O_CREAT = 0o100;
@@ -352,7 +352,7 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
   // An upper directory's fd holds its node: right after a rename, and once removed.
   const dirNode = file.kind === 'dir' && file.nodeId !== undefined ? ctx.kernel.state.overlay.nodes.get(file.nodeId) : undefined;
   if (dirNode) return ctx.kernel.root.upperStat(dirNode, ctx.kernel.state.overlay);
-  const node = resolvePath(ctx, file.path, false);
+  const node = file.kind === 'dir' ? lookupHeldDir(ctx, file.path) : resolvePath(ctx, file.path, false);
   if (typeof node === 'number') {
     // A removed directory, or a synthetic file that is gone (/proc/PID of an exited process), still has attributes.
     const mode = file.kind === 'dir' ? S_IFDIR | 0o755 : S_IFCHR | 0o600;
@@ -571,7 +571,7 @@ function listLayers(ctx: SyscallContext, file: OpenFile): DirEntry[] | number {
   // An upper directory is listed through its node (its path may be stale); a removed one is dead.
   const held = file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId);
   if (held && held.nlink === 0) return -Errno.ENOENT;
-  const node = held ? ({ fs: 'overlay', path, stat: ctx.kernel.root.upperStat(held, ctx.kernel.state.overlay), node: held } as const) : resolvePath(ctx, path, true);
+  const node = held ? ({ fs: 'overlay', path, stat: ctx.kernel.root.upperStat(held, ctx.kernel.state.overlay), node: held } as const) : lookupHeldDir(ctx, path);
   if (typeof node === 'number') return node;
   const self = { name: '.', ino: node.stat.ino, type: DT_DIR };
   const parent = { name: '..', ino: node.stat.ino, type: DT_DIR };

@@ -61,6 +61,11 @@ export function resolveAt(ctx: SyscallContext, dirfd: number, path: string, foll
   return ctx.kernel.root.resolve(base, path, walkOptions(ctx, follow));
 }
 
+/** The node now at the path of an open directory (HostRoot.lookupHeld), with the caller's /proc view. */
+export function lookupHeldDir(ctx: SyscallContext, path: string): VNode | number {
+  return ctx.kernel.root.lookupHeld(path, sandboxWalkOptions(ctx, true));
+}
+
 /**
  * Resolves a sandbox path the kernel holds (an open file's, the cwd): from the sandbox root
  * whatever the caller's root, with the caller's /proc view and permissions.

@@ -125,6 +125,16 @@ export class HostRoot {
     return typeof r === 'number' ? r : 'node' in r ? r.node : -Errno.ENOENT;
   }
 
+  /**
+   * The node now at a path the kernel holds for an open directory (absolute and symlink-free
+   * as it was resolved at open), looked up in one step like a walk's start directory, not
+   * walked again from the root: what an open directory shows (its attributes, its entries)
+   * needs no search permission on the directories above it, as on Linux.
+   */
+  lookupHeld(path: string, opts: WalkOptions): VNode | number {
+    return this.lookup(splitPath(path), opts);
+  }
+
   /** As resolve, but a missing last component (after symlinks) gives where it would be created. */
   resolveCreate(base: string, path: string, opts: WalkOptions): CreateLookup | number {
     return this.walk(base, path, opts, true);
