@@ -8,6 +8,7 @@ import type { Platform } from '../../platform/platform.js';
 import type { Credentials, Mapping, OverlayState } from '../state.js';
 import { SYS } from '../syscalls/numbers.js';
 import type { HostRoot, WalkOptions } from '../vfs/path_walk.js';
+import type { VNode } from '../vfs/vnode.js';
 import { SANDBOX_ROOT } from '../vfs/process_root.js';
 import { ExecFormatError, parseElf, PROT_READ, PROT_WRITE, type ElfImage } from './elf.js';
 import { interpreterBias, mainProgramBias, pageDown, pageUp, planLoad, type LoadPlan } from './load_plan.js';
@@ -73,14 +74,25 @@ export class ExecError extends Error {
  * Resolves and checks everything execve needs before the old image is given up. upper: the
  * overlay's upper layer the program sees (absent: the host root alone); chroot: the
  * caller's root directory, where the program, its #! interpreter and its ELF interpreter
- * (PT_INTERP) are looked up.
+ * (PT_INTERP) are looked up; found: filename as the caller resolved it from cwd (a host or
+ * overlay file), if it did.
  */
-export function prepareExec(root: HostRoot, cwd: string, filename: string, argv: string[], envp: string[], upper?: OverlayState, chroot = SANDBOX_ROOT): PreparedExec {
+export function prepareExec(
+  root: HostRoot,
+  cwd: string,
+  filename: string,
+  argv: string[],
+  envp: string[],
+  upper?: OverlayState,
+  chroot = SANDBOX_ROOT,
+  found?: VNode,
+): PreparedExec {
   let file = filename;
   let args = argv.length > 0 ? [...argv] : [''];
   const walk: ExecWalk = { followFinal: true, ...(upper ? { upper } : {}), ...(chroot === SANDBOX_ROOT ? {} : { root: chroot }) };
   for (let depth = 0; ; depth++) {
-    const read = readExecutable(root, cwd, file, walk);
+    // The caller's own walk to filename, when it made one, is not made again.
+    const read = depth === 0 && found ? readResolved(found, file) : readExecutable(root, cwd, file, walk);
     const { path, bytes } = read;
     const shebang = bytes[0] === 0x23 && bytes[1] === 0x21 ? parseScript(bytes, path) : null;
     if (!shebang) {
@@ -185,6 +197,11 @@ function readAt(fd: number, offset: number, length: number): Uint8Array {
 function readExecutable(root: HostRoot, cwd: string, file: string, walk: ExecWalk): ReadExecutable {
   const r = root.resolve(cwd, file, walk);
   if (typeof r === 'number') throw new ExecError(-r, `${file}: ${r === -Errno.ENOENT ? 'not found' : 'cannot resolve'}`);
+  return readResolved(r, file);
+}
+
+/** readExecutable of a file already found. */
+function readResolved(r: VNode, file: string): ReadExecutable {
   if (!r.stat.isFile() || (r.fs !== 'host' && r.fs !== 'overlay')) throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
   if ((Number(r.stat.mode) & 0o111) === 0) throw new ExecError(Errno.EACCES, `${file}: permission denied`);
   if (r.fs === 'overlay') {
@@ -216,7 +233,7 @@ function loadInterpreter(root: HostRoot, base: string, interpPath: string, walk:
   if (typeof r === 'number' || !r.stat.isFile()) {
     throw new ExecError(Errno.ENOENT, `${interpPath}: interpreter not found`);
   }
-  return elfFile(readExecutable(root, base, interpPath, walk), 'interpreter');
+  return elfFile(readResolved(r, interpPath), 'interpreter');
 }
 
 /** Values of the host's own auxiliary vector that describe the CPU, passed on unchanged. */

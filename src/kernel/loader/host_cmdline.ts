@@ -59,11 +59,16 @@ function layoutOf(hostTid: number): number[] | undefined {
 export function showArgsOnHost(platform: Platform, hostTid: number, args: HostArgs, scratch: number): void {
   const layout = layoutOf(hostTid);
   if (!layout) return;
-  const map = Buffer.alloc(MM_MAP_SIZE);
+  const map = new Uint8Array(MM_MAP_SIZE);
+  const view = new DataView(map.buffer);
   const values = [...layout, args.argStart, args.argEnd, args.envStart, args.envEnd, 0];
-  values.forEach((v, i) => map.writeBigUInt64LE(BigInt(v), i * 8));
-  map.writeUInt32LE(0, 96);
-  map.writeUInt32LE(KEEP_EXE, 100);
+  // Addresses are safe integers: two 32-bit halves each, no BigInt.
+  values.forEach((v, i) => {
+    view.setUint32(i * 8, v % 0x1_0000_0000, true);
+    view.setUint32(i * 8 + 4, Math.floor(v / 0x1_0000_0000), true);
+  });
+  view.setUint32(96, 0, true);
+  view.setUint32(100, KEEP_EXE, true);
   if (!platform.write(hostTid, scratch, map)) return;
   platform.inject(hostTid, SYS.prctl, PR_SET_MM, PR_SET_MM_MAP, scratch, MM_MAP_SIZE, 0);
 }

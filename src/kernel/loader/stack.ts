@@ -115,7 +115,9 @@ export function buildInitialStack(input: InitialStackInput): InitialStack {
   const putBytes = (addr: number, data: Uint8Array): void => bytes.set(data, addr - sp);
   let cursor = sp;
   const pushWord = (value: number): void => {
-    view.setBigUint64(cursor - sp, BigInt(value), true);
+    // Two 32-bit halves (words are safe integers): no BigInt per word.
+    view.setUint32(cursor - sp, value % 0x1_0000_0000, true);
+    view.setUint32(cursor - sp + 4, Math.floor(value / 0x1_0000_0000), true);
     cursor += WORD;
   };
 
@@ -165,9 +167,11 @@ function withLoaderEntries(
   return auxv;
 }
 
+const utf8 = new TextEncoder();
+
 /** The NUL-terminated bytes of a string. */
 function cString(s: StackString, what: string): Uint8Array {
-  const raw = typeof s === 'string' ? new TextEncoder().encode(s) : s;
+  const raw = typeof s === 'string' ? utf8.encode(s) : s;
   if (raw.includes(0)) throw new RangeError(`${what} string contains a NUL byte`);
   const out = new Uint8Array(raw.length + 1);
   out.set(raw);

@@ -251,6 +251,7 @@ const PAGE_SIZE = 4096;
 function readStringArray(ctx: SyscallContext, addr: number): string[] | number {
   const out: string[] = [];
   if (addr === 0) return out;
+  const strings = new StringPages(ctx);
   let at = addr;
   while (out.length < MAX_ARGS) {
     const chunk = ctx.read(at, Math.max(8, PAGE_SIZE - (at % PAGE_SIZE)));
@@ -260,13 +261,41 @@ function readStringArray(ctx: SyscallContext, addr: number): string[] | number {
     for (let off = 0; off < whole && out.length < MAX_ARGS; off += 8) {
       const p = Number(view.getBigUint64(off, true));
       if (p === 0) return out;
-      const s = ctx.readString(p, MAX_ARG_STRLEN);
+      const s = strings.read(p);
       if (typeof s === 'number') return s;
       out.push(s);
     }
     at += whole;
   }
   return -Errno.E2BIG;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * The strings of argv and envp, read a page at a time: they mostly lie next to one another
+ * (on a stack, or in a shell's heap), so one read serves several. A string that runs past its
+ * page, or a page that cannot be read whole, is read on its own.
+ */
+class StringPages {
+  private page = -1;
+  private bytes: Uint8Array | null = null;
+
+  constructor(private readonly ctx: SyscallContext) {}
+
+  read(addr: number): string | number {
+    const start = addr - (addr % PAGE_SIZE);
+    if (start !== this.page) {
+      this.page = start;
+      this.bytes = start > 0 ? this.ctx.read(start, PAGE_SIZE) : null;
+    }
+    if (this.bytes) {
+      const from = addr - start;
+      const nul = this.bytes.indexOf(0, from);
+      if (nul >= 0) return utf8.decode(this.bytes.subarray(from, nul));
+    }
+    return this.ctx.readString(addr, MAX_ARG_STRLEN);
+  }
 }
 
 /**
@@ -302,7 +331,8 @@ function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: 
   const envp = readStringArray(ctx, envpAddr);
   if (typeof envp === 'number') return envp;
   try {
-    const prepared = prepareExec(ctx.kernel.root, base, target.path, argv, envp, ctx.kernel.state.overlay, rootOf(ctx.process));
+    const found = file.fs === 'host' || file.fs === 'overlay' ? file : undefined;
+    const prepared = prepareExec(ctx.kernel.root, base, target.path, argv, envp, ctx.kernel.state.overlay, rootOf(ctx.process), found);
     return { kind: 'exec', prepared };
   } catch (err) {
     if (err instanceof ExecError) return -err.errno;
