@@ -1,6 +1,8 @@
 /* SIGCHLD: sent to the parent when a child exits or is killed, with si_code CLD_EXITED or
- * CLD_KILLED, si_pid and si_status; with SIGCHLD ignored, children are reaped by the kernel
- * and wait finds none (ECHILD); SA_NOCLDWAIT likewise. */
+ * CLD_KILLED, si_pid and si_status; a waitpid blocked when the child exits returns the child
+ * even with a handler without SA_RESTART (the handler runs after it, no EINTR); with SIGCHLD
+ * ignored, children are reaped by the kernel and wait finds none (ECHILD); SA_NOCLDWAIT
+ * likewise. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -35,6 +37,20 @@ static void child_then_signal(const char *what, int kill_it, sigset_t *unblocked
   printf("  waitpid then finds it: %s\n", waitpid(pid, &st, 0) == pid ? "yes" : "no");
 }
 
+static void wait_while_exiting(void) {
+  got = 0;
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    usleep(100 * 1000); /* the parent is in waitpid by then (either way, the same output) */
+    _exit(5);
+  }
+  int st = 0;
+  pid_t r = waitpid(pid, &st, 0);
+  printf("waitpid blocked as the child exits, handler without SA_RESTART: %s, status %d, handler ran %s\n",
+         r == pid ? "returns the child" : r < 0 ? strerrorname_np(errno) : "other", WEXITSTATUS(st), got ? "yes" : "no");
+}
+
 static void auto_reap(const char *what) {
   fflush(stdout);
   for (int i = 0; i < 3; i++)
@@ -55,6 +71,7 @@ int main(void) {
   child_then_signal("child exits 3", 0, &old);
   child_then_signal("child killed", 1, &old);
   sigprocmask(SIG_SETMASK, &old, NULL);
+  wait_while_exiting();
   signal(SIGCHLD, SIG_IGN);
   auto_reap("SIGCHLD ignored");
   struct sigaction nocldwait = {.sa_handler = SIG_DFL, .sa_flags = SA_NOCLDWAIT};
