@@ -153,17 +153,25 @@ export class HostRoot {
     const pending = splitPath(path).reverse();
     const mustBeDir = path.endsWith('/');
     let links = 0;
-    let node = this.lookup(current, opts);
-    if (typeof node === 'number') return node;
-    const startDev = node.stat.dev;
+    // The sandbox root is looked up only when the walk needs its node (a path that ends there,
+    // a create in it, search permission, RESOLVE_* rules): it is a directory (the host
+    // directory the sandbox runs on, or the upper layer's root), and whether a name is in it
+    // is its own lookup's answer. undefined: the root, not looked up (current is empty).
+    let node: VNode | undefined;
+    if (current.length > 0 || opts.searchAs || rules) {
+      const start = this.lookup(current, opts);
+      if (typeof start === 'number') return start;
+      node = start;
+    }
+    const startDev = node?.stat.dev;
     /** RESOLVE_NO_XDEV: a directory on another device is another mount. */
     const crossesMount = (n: VNode): boolean => rules?.noXdev === true && n.stat.isDirectory() && n.stat.dev !== startDev;
-    if (crossesMount(node)) return -Errno.EXDEV;
+    if (node && crossesMount(node)) return -Errno.EXDEV;
 
     while (pending.length > 0) {
       const name = pending.pop()!;
-      if (!node.stat.isDirectory()) return -Errno.ENOTDIR;
-      if (opts.searchAs && !permits(opts.searchAs, node.stat, 1)) return -Errno.EACCES;
+      if (node && !node.stat.isDirectory()) return -Errno.ENOTDIR;
+      if (node && opts.searchAs && !permits(opts.searchAs, node.stat, 1)) return -Errno.EACCES;
       if (name === '.') continue;
       if (name === '..') {
         if (isAt(current, walkRoot)) {
@@ -178,7 +186,9 @@ export class HostRoot {
       const next = this.lookup(current, opts);
       const isLast = pending.length === 0;
       if (next === -Errno.ENOENT && isLast && allowMissing && name !== '..') {
-        return { parent: node, name, path: '/' + current.join('/'), trailingSlash: mustBeDir };
+        const parent = node ?? this.lookup([], opts);
+        if (typeof parent === 'number') return parent;
+        return { parent, name, path: '/' + current.join('/'), trailingSlash: mustBeDir };
       }
       if (typeof next === 'number') return next;
       if (crossesMount(next)) return -Errno.EXDEV;
@@ -207,6 +217,12 @@ export class HostRoot {
         continue;
       }
       node = next;
+    }
+    if (node === undefined) {
+      // Every component was `.` or a `..` at the root: the walk ends at the root.
+      const root = this.lookup(current, opts);
+      if (typeof root === 'number') return root;
+      node = root;
     }
     if (mustBeDir && !node.stat.isDirectory()) return -Errno.ENOTDIR;
     return { node };
