@@ -206,7 +206,8 @@ describe('isolation', function () {
         expect(st.isFile(), `fd ${fd}`).to.equal(true);
         const flags = parseInt(/^flags:\s+(\d+)/m.exec(readFileSync(`/proc/${p.pid}/fdinfo/${fd}`, 'utf8'))![1]!, 8);
         expect(flags & 3, `fd ${fd} access mode`).to.equal(0);
-        expect(flags & 0o2000000, `fd ${fd} close-on-exec`).to.not.equal(0);
+        // Not close-on-exec: a process keeps them across exec and its children inherit them
+        // (design-notes, host files mapped); the program cannot reach them (its fd syscalls trap).
         expect(mapped, `fd ${fd} is a mapped file`).to.include(` ${st.ino} `);
       }
     });
