@@ -150,7 +150,7 @@ describe('checkpoint and restore', function () {
   });
 
   it("a shell's background child is still its child after restore, and the overlay's files are there", async () => {
-    const script = 'echo kept > /tmp/ckpt-sh.txt; (sleep 1; exit 7) & c=$!; echo started; sleep 0.3; wait $c; echo "status $?"; cat /tmp/ckpt-sh.txt';
+    const script = 'echo kept > /tmp/ckpt-sh.txt; (sleep 3; exit 7) & c=$!; echo started; sleep 0.3; wait $c; echo "status $?"; cat /tmp/ckpt-sh.txt';
     const name = fresh('shell');
     const image = join(work, name);
     const sandbox = run(name, ['/bin/sh', '-c', script]);
