@@ -29,7 +29,7 @@ import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
 import { hangUp, leaderExiting, leaderToHangUp } from './syscalls/pty_session.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
-import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT, SIGSTOP, SI_TKILL, SI_USER } from './abi/signals.js';
+import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_TKILL, SI_USER } from './abi/signals.js';
 
 /** What the bus carries: every syscall and every domain event, in order. */
 export type KernelRecord =
@@ -216,8 +216,6 @@ const NEVER_RESTARTED: ReadonlySet<number> = new Set([
   SYS.poll, SYS.select, SYS.pause, SYS.nanosleep, SYS.rt_sigsuspend, SYS.rt_sigtimedwait, SYS.clock_nanosleep,
   SYS.epoll_wait, SYS.pselect6, SYS.ppoll, SYS.epoll_pwait,
 ]);
-/** Signals whose default action is to do nothing: they interrupt no syscall. */
-const DEFAULT_IGNORED = new Set([17, 18, 23, 28]);
 
 /** The lowest signal pending for a host thread that it neither blocks nor ignores (0: none). */
 function deliverableSignal(hostTid: number, process: ProcessState): number {

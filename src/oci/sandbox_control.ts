@@ -2,6 +2,7 @@
 // kill, signal, ps, pause/resume (freeze/thaw), exec (another process in the same kernel).
 import fs from 'node:fs';
 
+import { DEFAULT_IGNORED } from '../kernel/abi/signals.js';
 import type { FrozenThread, Kernel } from '../kernel/kernel.js';
 import type { Credentials } from '../kernel/state.js';
 import { TerminalBridge } from '../kernel/tty/terminal_bridge.js';
@@ -88,9 +89,13 @@ export class SandboxControl {
    */
   private kill(sig: number, all: boolean, reply: (r: ControlReply) => void): void {
     const { kernel } = this.opts;
-    if (this.record.status === 'created' || sig === SIGKILL) {
-      // Before start nothing ran: any signal ends it, as it ends runc's waiting init. SIGKILL
-      // for pid 1 (or all) ends every process: the sandbox goes at once.
+    if (this.record.status === 'created') {
+      this.killCreated(sig);
+      reply({ type: 'done', message: 'signalled' });
+      return;
+    }
+    if (sig === SIGKILL) {
+      // SIGKILL for pid 1 (or all) ends every process: the sandbox goes at once.
       kernel.terminate(sig);
       reply({ type: 'done', message: 'killed' });
       return;
@@ -104,6 +109,17 @@ export class SandboxControl {
     }
     kernel.interruptSignalled(new Set(targets.map((p) => p.pid)));
     reply({ type: 'done', message: 'signalled' });
+  }
+
+  /**
+   * A signal before start, sent with kill or to the sandbox process itself: under runc the
+   * container's init is still runc's own (waiting in runc init), on which a signal has its
+   * default action. One that ends a process ends the container (status 128 + the signal); one
+   * whose default is to do nothing does nothing.
+   */
+  killCreated(sig: number): void {
+    if (this.record.status !== 'created' || DEFAULT_IGNORED.has(sig)) return;
+    this.opts.kernel.terminate(sig);
   }
 
   /**

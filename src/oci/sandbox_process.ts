@@ -6,6 +6,7 @@ import path from 'node:path';
 import { exitCodeOf } from '../cli/run.js';
 import fs from 'node:fs';
 
+import { SIGHUP, SIGINT, SIGTERM } from '../kernel/abi/signals.js';
 import { Kernel } from '../kernel/kernel.js';
 import { TerminalBridge } from '../kernel/tty/terminal_bridge.js';
 import type { Credentials } from '../kernel/state.js';
@@ -104,7 +105,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     ready(error);
     return error.exitCode;
   }
-  passSignals(kernel, terminal);
+  passSignals(kernel, control, terminal);
   if (launch.startNow) {
     const started = await new Promise<boolean>((resolve) => control.handle({ op: 'start' }, (r) => resolve(r.type === 'done'), new AbortController().signal));
     if (!started) log.error('cannot start the container');
@@ -131,15 +132,18 @@ function consoleTerminal(kernel: Kernel, owner: Credentials): TerminalBridge {
 }
 
 /**
- * SIGTERM/SIGINT/SIGHUP for the sandbox process go to pid 1; a second one ends the sandbox.
- * With a terminal, the SIGHUP of its hang-up is the bridge's to pass on (to the session leader).
+ * SIGTERM/SIGINT/SIGHUP for the sandbox process (the process the pid file names): before start
+ * they end the container, as they end runc's init waiting for start; after it they go to pid 1,
+ * and a second one ends the sandbox. With a terminal, the SIGHUP of its hang-up after start is
+ * the bridge's to pass on (to the session leader).
  */
-function passSignals(kernel: Kernel, terminal: TerminalBridge | undefined): void {
+function passSignals(kernel: Kernel, control: SandboxControl, terminal: TerminalBridge | undefined): void {
   let asked = 0;
-  if (terminal) globalThis.process.on('SIGHUP', () => {});
-  for (const [name, sig] of [['SIGTERM', 15], ['SIGINT', 2], ...(terminal ? [] : [['SIGHUP', 1]] as const)] as const) {
+  for (const [name, sig] of [['SIGTERM', SIGTERM], ['SIGINT', SIGINT], ['SIGHUP', SIGHUP]] as const) {
     globalThis.process.on(name, () => {
-      if (asked++ === 0) kernel.signalInit(sig);
+      if (control.status === 'created') control.killCreated(sig);
+      else if (sig === SIGHUP && terminal) return;
+      else if (asked++ === 0) kernel.signalInit(sig);
       else kernel.terminate(sig);
     });
   }

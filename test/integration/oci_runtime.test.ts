@@ -33,7 +33,7 @@ describe('OCI runtime (tsvisor-runc)', function () {
 
   after(() => {
     if (!dir) return;
-    for (const id of ['life', 'held', 'loop', 'bad', 'ck', 'ck2', 'tty']) runc(root, ['delete', '--force', id]);
+    for (const id of ['life', 'held', 'term', 'loop', 'bad', 'ck', 'ck2', 'tty']) runc(root, ['delete', '--force', id]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -135,6 +135,30 @@ describe('OCI runtime (tsvisor-runc)', function () {
     const d = runc(root, ['delete', 'held']);
     expect(d.status, d.stderr).to.equal(0);
     expect(runc(root, ['list', '--format', 'json']).stdout.trim()).to.equal('null');
+  });
+
+  it('a created container ends at its first SIGTERM, by kill or sent to the pid file\'s process, as runc\'s waiting init does; SIGWINCH leaves it', () => {
+    const bundle = makeBundle(join(dir, 'term'), rootfs, (c) => {
+      c.process.args = ['echo', 'never'];
+    });
+    const statusOf = (id: string) => (JSON.parse(runc(root, ['state', id]).stdout) as { status: string }).status;
+    const waitStopped = (id: string) => {
+      for (let i = 0; i < 100 && statusOf(id) !== 'stopped'; i++) sleepMs(50);
+      return statusOf(id);
+    };
+    const pidFile = join(dir, 'term.pid');
+    expect(runc(root, ['create', '--bundle', bundle, '--pid-file', pidFile, 'term']).status).to.equal(0);
+    expect(runc(root, ['kill', 'term', 'WINCH']).status).to.equal(0);
+    expect(statusOf('term')).to.equal('created');
+    expect(runc(root, ['kill', 'term', '15']).status).to.equal(0);
+    expect(waitStopped('term')).to.equal('stopped');
+    expect(runc(root, ['delete', 'term']).status).to.equal(0);
+    expect(runc(root, ['create', '--bundle', bundle, '--pid-file', pidFile, 'term']).status).to.equal(0);
+    globalThis.process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
+    expect(waitStopped('term')).to.equal('stopped');
+    const start = runc(root, ['start', 'term']);
+    expect([start.status, start.stderr]).to.satisfy(([s, e]: [number, string]) => s === 1 && e.includes('cannot start a container that has stopped'));
+    expect(runc(root, ['delete', 'term']).status).to.equal(0);
   });
 
   it('refuses a malformed config.json with one error naming the field, in the log as JSON', () => {

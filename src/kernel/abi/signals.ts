@@ -3,11 +3,16 @@ export const SIGHUP = 1;
 export const SIGINT = 2;
 export const SIGQUIT = 3;
 export const SIGPIPE = 13;
+export const SIGTERM = 15;
 export const SIGCHLD = 17;
 export const SIGCONT = 18;
 export const SIGSTOP = 19;
 export const SIGTSTP = 20;
+export const SIGURG = 23;
 export const SIGWINCH = 28;
+
+/** Signals whose default action is to do nothing. */
+export const DEFAULT_IGNORED: ReadonlySet<number> = new Set([SIGCHLD, SIGCONT, SIGURG, SIGWINCH]);
 
 /** si_code of kill(2) and of tkill/tgkill(2). */
 export const SI_USER = 0;
