@@ -200,7 +200,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     self: InodeRefSchema.nullable(), parent: InodeRefSchema.nullable(), name: z.string(),
   }),
   // Pseudo-terminals (tty/pty_reducer.ts): input and output go through the line discipline there.
-  z.object({ type: z.literal('PtyCreated'), index: int, uid: int, gid: int }),
+  z.object({ type: z.literal('PtyCreated'), index: int, uid: int, gid: int, console: z.boolean().optional() }),
   z.object({ type: z.literal('PtyLockSet'), index: int, locked: z.boolean() }),
   z.object({ type: z.literal('PtyInput'), index: int, bytes }),
   z.object({ type: z.literal('PtyOutput'), index: int, bytes }),

@@ -330,6 +330,8 @@ export interface PtyState {
   /** The session whose controlling terminal it is (0: none) and its foreground process group. */
   session: number;
   pgrp: number;
+  /** The container's console (OCI process.terminal): /dev/console is this pty's slave, as runc binds it there. */
+  console?: boolean;
 }
 
 /** What an overlay directory maps a name to: an upper node, or a whiteout hiding the lower entry. */

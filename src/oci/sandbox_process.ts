@@ -124,7 +124,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
  * SIGWINCH, for the sandbox's terminal to take the new size and signal its foreground group.
  */
 function consoleTerminal(kernel: Kernel, owner: Credentials): TerminalBridge {
-  const terminal = new TerminalBridge(kernel, 0, owner);
+  const terminal = new TerminalBridge(kernel, 0, owner, { console: true });
   // Opening a terminal without O_NOCTTY makes it a session leader's controlling terminal.
   fs.closeSync(fs.openSync('/proc/self/fd/0', fs.constants.O_RDWR));
   globalThis.process.on('SIGWINCH', () => terminal.resized());

@@ -33,7 +33,7 @@ describe('OCI runtime (tsvisor-runc)', function () {
 
   after(() => {
     if (!dir) return;
-    for (const id of ['life', 'held', 'term', 'loop', 'bad', 'ck', 'ck2', 'tty']) runc(root, ['delete', '--force', id]);
+    for (const id of ['life', 'held', 'term', 'loop', 'bad', 'ck', 'ck2', 'tty', 'cons']) runc(root, ['delete', '--force', id]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -228,30 +228,62 @@ describe('OCI runtime (tsvisor-runc)', function () {
     expect(runc(root, ['delete', '--force', 'ck2']).status).to.equal(0);
   });
 
-  it('--console-socket: pid 1\'s terminal is /dev/pts/0 of config.json\'s consoleSize; a resize of the master is SIGWINCH with the new size', async function () {
-    const receiver = join(dir, 'console_receiver');
-    const cc = spawnSync('cc', ['-O1', '-o', receiver, join(REPO_ROOT, 'test', 'support', 'console_receiver.c')], { encoding: 'utf8' });
-    if (cc.error || cc.status !== 0) {
-      console.log(`      skipped: cannot build the console receiver (${cc.error?.message ?? cc.stderr})`);
-      this.skip();
+  /** The console receiver (an engine's shim for --console-socket), built once; undefined (the test skips) without a compiler. */
+  let receiver: string | undefined;
+  function consoleShim(ctx: Mocha.Context, name: string, rows = 33, cols = 77): { socket: string; output: () => string; ended: Promise<unknown> } {
+    if (receiver === undefined) {
+      const built = join(dir, 'console_receiver');
+      const cc = spawnSync('cc', ['-O1', '-o', built, join(REPO_ROOT, 'test', 'support', 'console_receiver.c')], { encoding: 'utf8' });
+      if (cc.error || cc.status !== 0) {
+        console.log(`      skipped: cannot build the console receiver (${cc.error?.message ?? cc.stderr})`);
+        ctx.skip();
+      }
+      receiver = built;
     }
-    const socket = join(dir, 'console.sock');
-    const shim = spawn(receiver, [socket, '33', '77'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const socket = join(dir, `${name}.sock`);
+    const shim = spawn(receiver, [socket, String(rows), String(cols)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     shim.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const ended = new Promise((resolve) => shim.on('exit', resolve));
     for (let i = 0; i < 100 && !existsSync(socket); i++) sleepMs(20);
+    return { socket, output: () => output, ended };
+  }
+
+  it('--console-socket: pid 1\'s terminal is /dev/pts/0 of config.json\'s consoleSize; a resize of the master is SIGWINCH with the new size', async function () {
+    const shim = consoleShim(this, 'console');
     const bundle = makeBundle(join(dir, 'tty'), rootfs, (c) => {
       c.process.terminal = true;
       c.process.consoleSize = { height: 20, width: 60 };
       c.process.args = ['sh', '-c', `tty; stty size; trap 'echo WINCH $(stty size); exit 3' WINCH; echo resize-me; while :; do sleep 0.1; done`];
     });
-    const created = runc(root, ['create', '--console-socket', socket, '--bundle', bundle, 'tty']);
+    const created = runc(root, ['create', '--console-socket', shim.socket, '--bundle', bundle, 'tty']);
     expect(created.status, created.stderr).to.equal(0);
     expect(runc(root, ['start', 'tty']).status).to.equal(0);
-    await ended;
-    expect(output).to.equal('/dev/pts/0\r\n20 60\r\nresize-me\r\nWINCH 33 77\r\n');
+    await shim.ended;
+    expect(shim.output()).to.equal('/dev/pts/0\r\n20 60\r\nresize-me\r\nWINCH 33 77\r\n');
     expect(JSON.parse(runc(root, ['state', 'tty']).stdout)).to.include({ status: 'stopped' });
     expect(runc(root, ['delete', 'tty']).status).to.equal(0);
+  });
+
+  it('/dev/console is the terminal\'s slave, as runc binds it (the device and attributes of /dev/pts/0); without a terminal there is none', async function () {
+    const shim = consoleShim(this, 'cons');
+    const show = 'stat -c "%t:%T %i %a %u %g %d" /dev/console /dev/pts/0; ls /dev | grep -c "^console$"; echo written > /dev/console; exec 3</dev/console; readlink /proc/self/fd/3';
+    const bundle = makeBundle(join(dir, 'cons'), rootfs, (c) => {
+      c.process.terminal = true;
+      c.process.args = ['sh', '-c', show];
+    });
+    const created = runc(root, ['create', '--console-socket', shim.socket, '--bundle', bundle, 'cons']);
+    expect(created.status, created.stderr).to.equal(0);
+    expect(runc(root, ['start', 'cons']).status).to.equal(0);
+    await shim.ended;
+    const [consoleStat, ptsStat, listed, written, opened] = shim.output().split('\r\n');
+    expect(consoleStat).to.match(/^88:0 \d+ 620 0 5 \d+$/);
+    expect([ptsStat, listed, written, opened]).to.deep.equal([consoleStat, '1', 'written', '/dev/console']);
+    expect(runc(root, ['delete', 'cons']).status).to.equal(0);
+    const plain = makeBundle(join(dir, 'nocons'), rootfs, (c) => {
+      c.process.args = ['sh', '-c', 'ls /dev | grep -c "^console$"; cat /dev/console'];
+    });
+    const r = runc(root, ['run', '--bundle', plain, 'nocons']);
+    expect([r.stdout, r.stderr]).to.deep.equal(['0\n', 'cat: can\'t open \'/dev/console\': No such file or directory\n']);
   });
 });

@@ -66,6 +66,7 @@ export const ptyReducers: ReducerTable<
       stopped: false,
       session: 0,
       pgrp: 0,
+      ...(e.console ? { console: true } : {}),
     });
   },
   PtyLockSet(state, e) {

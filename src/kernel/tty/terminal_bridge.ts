@@ -33,9 +33,10 @@ export class TerminalBridge {
 
   /**
    * hostFd: a host terminal of tsvisor's (the bridge takes it over and closes it); owner:
-   * whose /dev/pts/N it is. Throws when the host fd is not a terminal or no pty is free.
+   * whose /dev/pts/N it is; console: the pty is also the sandbox's /dev/console (an OCI
+   * container's terminal). Throws when the host fd is not a terminal or no pty is free.
    */
-  constructor(private readonly kernel: Kernel, private readonly hostFd: number, owner: Credentials) {
+  constructor(private readonly kernel: Kernel, private readonly hostFd: number, owner: Credentials, opts: { console?: boolean } = {}) {
     const settings = new Uint8Array(TERMIOS_SIZE);
     const got = kernel.platform.hostIoctl(hostFd, TCGETS, settings);
     if (got < 0) throw new Error(`the console is not a terminal (errno ${-got})`);
@@ -44,7 +45,7 @@ export class TerminalBridge {
     this.index = index;
     // The host side carries bytes only: the sandbox's line discipline does the echo, ^C, ONLCR.
     kernel.platform.hostIoctl(hostFd, TCSETS, encodeTermios(rawTermios(decodeTermios(settings)), TERMIOS_SIZE));
-    kernel.emit({ type: 'PtyCreated', index, uid: owner.euid, gid: owner.egid });
+    kernel.emit({ type: 'PtyCreated', index, uid: owner.euid, gid: owner.egid, ...(opts.console ? { console: true } : {}) });
     kernel.emit({ type: 'PtyLockSet', index, locked: false });
     // The master is held by the bridge, in no process's fd table.
     this.masterFile = kernel.state.nextFileId;

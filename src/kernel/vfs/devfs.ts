@@ -1,7 +1,8 @@
 // /dev: the devices every program expects, made by the kernel (never the host's nodes), the
-// directory shm, where the kernel's tmpfs is mounted (vfs/tmpfs.ts), and devpts at pts.
+// directory shm, where the kernel's tmpfs is mounted (vfs/tmpfs.ts), devpts at pts, and
+// console when an OCI container has a terminal.
 import type { PtyState } from '../state.js';
-import { devptsLookup } from './devpts.js';
+import { devptsLookup, ptyStat } from './devpts.js';
 import { S_IFCHR, S_IFDIR, S_IFLNK, makedev, syntheticStat } from './file_stat.js';
 import type { DevName, SyntheticEntry, VNode } from './vnode.js';
 
@@ -31,12 +32,17 @@ export function devfsLookup(rest: readonly string[], bootNs: bigint, ptys: Reado
       fs: 'synthetic-dir',
       path: '/dev',
       stat: syntheticStat({ dev: DEVFS_DEV, ino: 1, mode: S_IFDIR | 0o755, nlink: 4 }, bootNs),
-      entries: devfsEntries,
+      entries: () => devfsEntries(ptys),
     };
   }
   if (rest[0] === 'pts') return devptsLookup(rest.slice(1), bootNs, ptys);
   if (rest.length > 1) return undefined;
   const name = rest[0]!;
+  if (name === 'console') {
+    // As runc's bind mount of the terminal's slave: the same device and attributes as /dev/pts/N.
+    const pty = consolePty(ptys);
+    return pty && { fs: 'pty', path: '/dev/console', stat: ptyStat(pty, bootNs), index: pty.index };
+  }
   const di = DEVICES.findIndex(([n]) => n === name);
   if (di >= 0) {
     const [device, major, minor] = DEVICES[di]!;
@@ -65,10 +71,19 @@ const SHM_INO = 50;
 const PTS_INO = 51;
 const DT_DIR = 4;
 
-function devfsEntries(): SyntheticEntry[] {
+const DT_CHR = 2;
+
+/** The container's terminal, while its master is open (none without a terminal, as under runc). */
+function consolePty(ptys: ReadonlyMap<number, PtyState> | undefined): PtyState | undefined {
+  return [...(ptys?.values() ?? [])].find((p) => p.console && p.masters > 0);
+}
+
+function devfsEntries(ptys: ReadonlyMap<number, PtyState> | undefined): SyntheticEntry[] {
+  const console = consolePty(ptys);
   return [
     { name: 'shm', ino: SHM_INO, type: DT_DIR },
     { name: 'pts', ino: PTS_INO, type: DT_DIR },
+    ...(console ? [{ name: 'console', ino: console.index + 3, type: DT_CHR }] : []),
     ...DEVICES.map(([name], i) => ({ name, ino: 10 + i, type: 2 })),
     ...LINKS.map(([name], i) => ({ name, ino: 30 + i, type: 10 })),
   ];
