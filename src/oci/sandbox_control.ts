@@ -177,7 +177,7 @@ export class SandboxControl {
       return undefined;
     }
     try {
-      return new TerminalBridge(this.opts.kernel, fd, owner);
+      return new TerminalBridge(this.opts.kernel, fd, { owner });
     } catch (err) {
       this.opts.log(`exec: no terminal: ${(err as Error).message}`);
       fs.closeSync(fd);

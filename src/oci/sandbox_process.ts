@@ -4,12 +4,10 @@
 // Its stdio are the container's.
 import path from 'node:path';
 import { exitCodeOf } from '../cli/run.js';
-import fs from 'node:fs';
 
 import { SIGHUP, SIGINT, SIGTERM } from '../kernel/abi/signals.js';
 import { Kernel } from '../kernel/kernel.js';
-import { TerminalBridge } from '../kernel/tty/terminal_bridge.js';
-import type { Credentials } from '../kernel/state.js';
+import type { TerminalBridge } from '../kernel/tty/terminal_bridge.js';
 import { HostRoot, splitPath } from '../kernel/vfs/path_walk.js';
 import { TMPFS_MOUNTS } from '../kernel/vfs/tmpfs.js';
 import { PtracePlatform } from '../platform/ptrace_platform.js';
@@ -20,6 +18,7 @@ import { ContainerStore } from './container_state.js';
 import { runHooks } from './hooks.js';
 import { OciError } from './oci_error.js';
 import type { OciLog } from './oci_log.js';
+import { consoleTerminal } from './console_terminal.js';
 import { lookupProgram } from './program_lookup.js';
 import { SandboxControl } from './sandbox_control.js';
 import { sandboxPlan } from './sandbox_plan.js';
@@ -77,7 +76,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     const prepared = lookupProgram(root, cwd, plan.process.args, plan.process.env);
     kernel = new Kernel({ platform: new PtracePlatform(), root, warn: (m) => log.warn(m), limits: plan.limits, hostname: plan.hostname, readonlyRoot: plan.readonlyRoot });
     if (launch.console === 'socket') {
-      terminal = consoleTerminal(kernel, plan.process.creds);
+      terminal = consoleTerminal(kernel, { owner: plan.process.creds, console: true });
       const size = config.process?.consoleSize;
       if (size) terminal.setSize(size.height, size.width);
     }
@@ -115,20 +114,6 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
   terminal?.close();
   named.release();
   return exitCodeOf(waitStatus);
-}
-
-/**
- * The console (a host pty's slave, stdio of this process) as the container's terminal: the
- * sandbox's /dev/pts/0, bridged to it. This process, the leader of a session of its own, makes
- * it its controlling terminal, so that the engine's resize (TIOCSWINSZ on the master) sends it
- * SIGWINCH, for the sandbox's terminal to take the new size and signal its foreground group.
- */
-function consoleTerminal(kernel: Kernel, owner: Credentials): TerminalBridge {
-  const terminal = new TerminalBridge(kernel, 0, owner, { console: true });
-  // Opening a terminal without O_NOCTTY makes it a session leader's controlling terminal.
-  fs.closeSync(fs.openSync('/proc/self/fd/0', fs.constants.O_RDWR));
-  globalThis.process.on('SIGWINCH', () => terminal.resized());
-  return terminal;
 }
 
 /**

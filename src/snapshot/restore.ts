@@ -27,6 +27,8 @@ export interface RestoreOptions {
   warn: (message: string) => void;
   /** Called with the kernel before the sandbox runs (a recorder attaches here). */
   beforeStart?: (kernel: Kernel) => void;
+  /** Called once the kernel has the restored state and the threads run (a terminal bridge attaches here). */
+  started?: (kernel: Kernel) => void;
   /** Keep a pristine stub from which the kernel's startProcess() forks new processes (OCI exec). */
   execTemplate?: boolean;
 }
@@ -204,7 +206,7 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
   for (const [fileId, content] of image.kernel.synthetic) kernel.host.setContent(fileId, content);
   opts.beforeStart?.(kernel);
   for (const t of state.timerfds.values()) if (t.deadlineNs !== null) armTimerfdWake(kernel, t.id, t.clock, t.deadlineNs);
-  return kernel.adoptRestored(handle, state, hostTids, (tid, hostTid) => {
+  const exited = kernel.adoptRestored(handle, state, hostTids, (tid, hostTid) => {
     const t = threads.get(tid)!;
     platform.launch(hostTid, t.regs);
     // Signals that were pending come again (their siginfo is the kernel's now).
@@ -214,4 +216,6 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
     for (const sig of signalsIn(image.processes.get(tid)?.sharedPending ?? 0n)) platform.signalProcess(hostTid, sig);
     if (process.stopSignal !== 0) platform.signalProcess(hostTid, SIGSTOP);
   }, template);
+  opts.started?.(kernel);
+  return exited;
 }

@@ -33,7 +33,7 @@ describe('OCI runtime (tsvisor-runc)', function () {
 
   after(() => {
     if (!dir) return;
-    for (const id of ['life', 'held', 'term', 'loop', 'bad', 'ck', 'ck2', 'tty', 'cons']) runc(root, ['delete', '--force', id]);
+    for (const id of ['life', 'held', 'term', 'loop', 'bad', 'ck', 'ck2', 'tty', 'cons', 'rtty', 'rtty2', 'rplain', 'rplain2', 'rplain3']) runc(root, ['delete', '--force', id]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -230,7 +230,7 @@ describe('OCI runtime (tsvisor-runc)', function () {
 
   /** The console receiver (an engine's shim for --console-socket), built once; undefined (the test skips) without a compiler. */
   let receiver: string | undefined;
-  function consoleShim(ctx: Mocha.Context, name: string, rows = 33, cols = 77): { socket: string; output: () => string; ended: Promise<unknown> } {
+  function consoleShim(ctx: Mocha.Context, name: string, rows = 33, cols = 77, typed?: string): { socket: string; output: () => string; ended: Promise<unknown> } {
     if (receiver === undefined) {
       const built = join(dir, 'console_receiver');
       const cc = spawnSync('cc', ['-O1', '-o', built, join(REPO_ROOT, 'test', 'support', 'console_receiver.c')], { encoding: 'utf8' });
@@ -241,7 +241,7 @@ describe('OCI runtime (tsvisor-runc)', function () {
       receiver = built;
     }
     const socket = join(dir, `${name}.sock`);
-    const shim = spawn(receiver, [socket, String(rows), String(cols)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const shim = spawn(receiver, [socket, String(rows), String(cols), ...(typed === undefined ? [] : [typed])], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     shim.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const ended = new Promise((resolve) => shim.on('exit', resolve));
@@ -285,5 +285,58 @@ describe('OCI runtime (tsvisor-runc)', function () {
     });
     const r = runc(root, ['run', '--bundle', plain, 'nocons']);
     expect([r.stdout, r.stderr]).to.deep.equal(['0\n', 'cat: can\'t open \'/dev/console\': No such file or directory\n']);
+  });
+
+  it('restore --console-socket gives a container that had a terminal a new one: its pty keeps its size, output, input and resizes go through', async function () {
+    const first = consoleShim(this, 'rtty-a');
+    const bundle = makeBundle(join(dir, 'rtty'), rootfs, (c) => {
+      c.process.terminal = true;
+      c.process.consoleSize = { height: 20, width: 60 };
+      c.process.args = ['sh', '-c', `trap 'echo WINCH $(stty size); exit 3' WINCH; echo before; while :; do sleep 0.05; [ -f /tmp/go ] && { tty; stty size; echo resize-me; read line; echo "got $line"; rm /tmp/go; }; done`];
+    });
+    expect(runc(root, ['create', '--console-socket', first.socket, '--bundle', bundle, 'rtty']).status).to.equal(0);
+    expect(runc(root, ['start', 'rtty']).status).to.equal(0);
+    for (let i = 0; i < 100 && !first.output().includes('before'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    const image = join(dir, 'rtty-image');
+    const ck = runc(root, ['checkpoint', '--image-path', image, 'rtty']);
+    expect(ck.status, ck.stderr).to.equal(0);
+    await first.ended;
+    expect(first.output()).to.equal('before\r\n');
+    expect(runc(root, ['delete', '--force', 'rtty']).status).to.equal(0);
+    // As runc checks process.terminal against the console socket.
+    const bare = runc(root, ['restore', '--detach', '--image-path', image, '--bundle', bundle, 'rtty2'], { log: join(dir, 'rtty.log') });
+    expect(bare.status).to.equal(1);
+    expect(readFileSync(join(dir, 'rtty.log'), 'utf8')).to.include('cannot allocate tty if runc will detach without setting console socket');
+    expect(runc(root, ['state', 'rtty2']).status).to.equal(1);
+    const second = consoleShim(this, 'rtty-b', 33, 77, 'typed\n');
+    const restored = runc(root, ['restore', '--detach', '--console-socket', second.socket, '--image-path', image, '--bundle', bundle, 'rtty2']);
+    expect(restored.status, restored.stderr).to.equal(0);
+    expect(runc(root, ['exec', 'rtty2', 'touch', '/tmp/go']).status).to.equal(0);
+    await second.ended;
+    // The line typed at once is echoed by the sandbox's line discipline when it arrives, and read after the resize marker.
+    const lines = second.output().split('\r\n');
+    expect(lines.filter((l) => l !== 'typed')).to.deep.equal(['/dev/pts/0', '20 60', 'resize-me', 'got typed', 'WINCH 33 77', '']);
+    expect(lines.filter((l) => l === 'typed')).to.have.length(1);
+    expect(JSON.parse(runc(root, ['state', 'rtty2']).stdout)).to.include({ status: 'stopped' });
+    expect(runc(root, ['delete', 'rtty2']).status).to.equal(0);
+  });
+
+  it('restore refuses a console socket for a container that had no terminal, or in the foreground, as runc does', function () {
+    const bundle = makeBundle(join(dir, 'rplain'), rootfs, (c) => {
+      c.process.args = ['sh', '-c', 'while :; do sleep 0.05; done'];
+    });
+    expect(runc(root, ['run', '--detach', '--bundle', bundle, 'rplain']).status).to.equal(0);
+    const image = join(dir, 'rplain-image');
+    expect(runc(root, ['checkpoint', '--image-path', image, 'rplain']).status).to.equal(0);
+    expect(runc(root, ['delete', '--force', 'rplain']).status).to.equal(0);
+    const shim = consoleShim(this, 'rplain');
+    const log = join(dir, 'rplain.log');
+    const withSocket = runc(root, ['restore', '--detach', '--console-socket', shim.socket, '--image-path', image, '--bundle', bundle, 'rplain2'], { log });
+    expect(withSocket.status).to.equal(1);
+    const foreground = runc(root, ['restore', '--console-socket', shim.socket, '--image-path', image, '--bundle', bundle, 'rplain3'], { log });
+    expect(foreground.status).to.equal(1);
+    const messages = readFileSync(log, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages).to.deep.equal(['cannot use console socket if runc will not detach or allocate tty', 'cannot use console socket if runc will not detach or allocate tty']);
+    expect(runc(root, ['list', '--format', 'json']).stdout.trim()).to.equal('null');
   });
 });

@@ -1,8 +1,9 @@
 // What an engine's shim does with --console-socket, for the OCI tests: listens on SOCKET,
 // receives the terminal's master (SCM_RIGHTS), copies what the container writes to stdout,
 // and the first time the output contains "resize-me" sets the window to ROWS x COLS
-// (TIOCSWINSZ on the master, as `docker resize` does). Ends when the terminal is closed.
-// Usage: console_receiver SOCKET ROWS COLS
+// (TIOCSWINSZ on the master, as `docker resize` does). With TYPED, types it on the master as
+// soon as it has it. Ends when the terminal is closed.
+// Usage: console_receiver SOCKET ROWS COLS [TYPED]
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +32,8 @@ static int receive_fd(int conn) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 4) {
-    fprintf(stderr, "usage: %s SOCKET ROWS COLS\n", argv[0]);
+  if (argc != 4 && argc != 5) {
+    fprintf(stderr, "usage: %s SOCKET ROWS COLS [TYPED]\n", argv[0]);
     return 2;
   }
   int sock = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -48,6 +49,7 @@ int main(int argc, char **argv) {
     perror("receiving the master");
     return 1;
   }
+  if (argc == 5 && write(master, argv[4], strlen(argv[4])) < 0) perror("typing");
   struct winsize ws = {.ws_row = (unsigned short)atoi(argv[2]), .ws_col = (unsigned short)atoi(argv[3])};
   const char *marker = "resize-me";
   size_t matched = 0;

@@ -11,13 +11,24 @@ import { O_RDWR } from '../abi/open_flags.js';
 import { SIGWINCH } from '../abi/signals.js';
 import { Errno } from '../errno.js';
 import type { Kernel } from '../kernel.js';
-import type { Credentials } from '../state.js';
+import type { Credentials, KernelState } from '../state.js';
 import { freePtyIndex, ptyKey } from '../syscalls/pty.js';
 import { controlledSession, hangUp, signalForeground } from '../syscalls/pty_session.js';
 import { INPUT_CAPACITY, receiveInput } from './line_discipline.js';
 import { ICANON, TERMIOS_SIZE, WINSIZE_SIZE, decodeTermios, decodeWinsize, encodeTermios, encodeWinsize, rawTermios } from './termios.js';
 import { TCGETS, TCSETS, TIOCGWINSZ, TIOCSWINSZ } from '../abi/tty_ioctls.js';
 
+/** A pty the bridge makes. */
+export interface NewPty {
+  owner: Credentials;
+  console?: boolean;
+}
+
+/** A pty the bridge takes over, with the master file it holds. */
+export interface BridgedPty {
+  index: number;
+  masterFile: number;
+}
 
 export class TerminalBridge {
   /** The sandbox's pty (/dev/pts/index). */
@@ -32,25 +43,33 @@ export class TerminalBridge {
   private pending: Uint8Array = new Uint8Array(0);
 
   /**
-   * hostFd: a host terminal of tsvisor's (the bridge takes it over and closes it); owner:
-   * whose /dev/pts/N it is; console: the pty is also the sandbox's /dev/console (an OCI
-   * container's terminal). Throws when the host fd is not a terminal or no pty is free.
+   * hostFd: a host terminal of tsvisor's (the bridge takes it over and closes it). pty: a new
+   * one (owner: whose /dev/pts/N it is; console: it is also the sandbox's /dev/console, an OCI
+   * container's terminal), or one whose master the bridge takes over (a restored container's
+   * console, see detachedConsole), which keeps its size. Throws when the host fd is not a
+   * terminal or no pty is free.
    */
-  constructor(private readonly kernel: Kernel, private readonly hostFd: number, owner: Credentials, opts: { console?: boolean } = {}) {
+  constructor(private readonly kernel: Kernel, private readonly hostFd: number, pty: NewPty | BridgedPty) {
     const settings = new Uint8Array(TERMIOS_SIZE);
     const got = kernel.platform.hostIoctl(hostFd, TCGETS, settings);
     if (got < 0) throw new Error(`the console is not a terminal (errno ${-got})`);
-    const index = freePtyIndex(kernel.state);
+    const index = 'index' in pty ? pty.index : freePtyIndex(kernel.state);
     if (index === undefined) throw new Error(`no free pty (errno ${Errno.ENOSPC})`);
     this.index = index;
     // The host side carries bytes only: the sandbox's line discipline does the echo, ^C, ONLCR.
     kernel.platform.hostIoctl(hostFd, TCSETS, encodeTermios(rawTermios(decodeTermios(settings)), TERMIOS_SIZE));
-    kernel.emit({ type: 'PtyCreated', index, uid: owner.euid, gid: owner.egid, ...(opts.console ? { console: true } : {}) });
-    kernel.emit({ type: 'PtyLockSet', index, locked: false });
-    // The master is held by the bridge, in no process's fd table.
-    this.masterFile = kernel.state.nextFileId;
-    kernel.emit({ type: 'FileOpened', fileId: this.masterFile, kind: 'pty-master', path: '/dev/ptmx', flags: O_RDWR, objectId: index });
-    this.readWinsize(hostFd, false);
+    if ('index' in pty) {
+      this.masterFile = pty.masterFile;
+      const { rows, cols } = kernel.state.ptys.get(index)!.winsize;
+      this.setSize(rows, cols);
+    } else {
+      kernel.emit({ type: 'PtyCreated', index, uid: pty.owner.euid, gid: pty.owner.egid, ...(pty.console ? { console: true } : {}) });
+      kernel.emit({ type: 'PtyLockSet', index, locked: false });
+      // The master is held by the bridge, in no process's fd table.
+      this.masterFile = kernel.state.nextFileId;
+      kernel.emit({ type: 'FileOpened', fileId: this.masterFile, kind: 'pty-master', path: '/dev/ptmx', flags: O_RDWR, objectId: index });
+      this.readWinsize(hostFd, false);
+    }
     // Reads through a description of their own (libuv makes it non-blocking); writes through hostFd.
     this.reader = new tty.ReadStream(fs.openSync(`/proc/self/fd/${hostFd}`, fs.constants.O_RDWR | fs.constants.O_NOCTTY));
     this.writer = new tty.WriteStream(hostFd);
@@ -60,6 +79,19 @@ export class TerminalBridge {
     this.reader.on('error', () => this.hangUp());
     this.writer.on('error', () => this.hangUp());
     this.unwatch = kernel.watch(ptyKey(index), () => this.queueFlush());
+    // What the program wrote while no one read the master (before a checkpoint) goes out now.
+    this.queueFlush();
+  }
+
+  /**
+   * A restored sandbox's console: its pty, and the master file the bridge held when the
+   * checkpoint was taken (open, in no process's fd table), for a new bridge to take over.
+   */
+  static detachedConsole(state: Pick<KernelState, 'ptys' | 'files'>): BridgedPty | undefined {
+    const pty = [...state.ptys.values()].find((p) => p.console && p.masters > 0);
+    if (!pty) return undefined;
+    const master = [...state.files.values()].find((f) => f.kind === 'pty-master' && f.objectId === pty.index && f.refs === 0);
+    return master && { index: pty.index, masterFile: master.id };
   }
 
   /** The slave as pid's stdio (fds 0, 1, 2) and controlling terminal; pid must lead its session. */

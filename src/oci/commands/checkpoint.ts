@@ -6,11 +6,12 @@ import path from 'node:path';
 
 import { processStartTime } from '../../sandbox/registry.js';
 import { parseCommandArgs, onlyId } from '../command_args.js';
+import { consoleForSocket } from '../console_socket.js';
 import { ContainerStore, checkContainerId } from '../container_state.js';
 import { spawnDetached, writePidFile } from '../detached_spawn.js';
 import { OciError } from '../oci_error.js';
 import type { RuntimeContext } from '../runtime_context.js';
-import { runRestoredSandbox } from '../restored_sandbox.js';
+import { runRestoredSandbox, type RestoreLaunch } from '../restored_sandbox.js';
 
 const CRIU_FLAGS = {
   'work-path': 'string', 'parent-path': 'string', 'tcp-established': 'bool', 'ext-unix-sk': 'bool', 'shell-job': 'bool',
@@ -35,15 +36,21 @@ export async function restoreCommand(ctx: RuntimeContext, args: readonly string[
   const image = path.resolve(p.strings.get('image-path') ?? 'checkpoint');
   if (!fs.existsSync(image)) throw new OciError(`image path ${image} does not exist`);
   const bundle = path.resolve(p.strings.get('bundle') ?? '.');
+  const detach = p.bools.has('detach');
+  const consoleSocket = p.strings.get('console-socket');
+  if (!detach && consoleSocket !== undefined) throw new OciError('cannot use console socket if runc will not detach or allocate tty');
   const self = globalThis.process.pid;
   ctx.store.claim({
     id, bundle, rootfs: path.join(bundle, 'rootfs'), pid: self, startTime: processStartTime(self) ?? '',
     created: new Date().toISOString(), status: 'creating', annotations: {}, owner: '',
   });
-  const launch = { stateRoot: ctx.options.stateRoot, id, image };
+  const launch: RestoreLaunch = { stateRoot: ctx.options.stateRoot, id, image, console: detach ? (consoleSocket === undefined ? 'none' : 'socket') : 'own' };
   try {
-    if (p.bools.has('detach')) {
-      const pid = await spawnDetached('__oci-restore', { launch, log: ctx.options.log.settings }, [0, 1, 2]);
+    if (detach) {
+      // A container that had a terminal gets a new one, as create gives one (the restored sandbox checks the image had one).
+      const slave = consoleSocket === undefined ? undefined : consoleForSocket(path.resolve(consoleSocket));
+      const stdio: [number, number, number] = slave === undefined ? [0, 1, 2] : [slave, slave, slave];
+      const pid = await spawnDetached('__oci-restore', { launch, log: ctx.options.log.settings }, stdio);
       const pidFile = p.strings.get('pid-file');
       if (pidFile !== undefined) writePidFile(path.resolve(pidFile), pid);
       return 0;
