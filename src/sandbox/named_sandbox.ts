@@ -1,7 +1,6 @@
 // A sandbox started with --name: registered under the state root, with a control socket that
 // `tsvisor checkpoint` uses, and unregistered when it ends.
 import type { Kernel } from '../kernel/kernel.js';
-import { checkpoint } from '../snapshot/checkpoint.js';
 import { ControlServer, type ControlHandler } from './control_server.js';
 import { Registry, type SandboxEntry } from './registry.js';
 
@@ -40,6 +39,8 @@ export class NamedSandbox {
       }
       registry.write({ ...entry, status: 'checkpointing' });
       try {
+        // Loaded when asked for: the image's schemas are none of a sandbox's start-up.
+        const { checkpoint } = await import('../snapshot/checkpoint.js');
         const s = await checkpoint(kernel, command, {
           imageDir: request.image,
           leaveRunning: request.leaveRunning,
