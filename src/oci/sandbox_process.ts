@@ -38,8 +38,15 @@ export interface SandboxLaunch {
 }
 
 /**
- * Sets the sandbox up; ready() is called once pid 1 waits for start (or with the error that
+ * Sets the sandbox up; ready() is called once the container is created (or with the error that
  * stopped it). Resolves with the exit code of the container.
+ *
+ * Without createRuntime or prestart hooks (which need pid 1, and whose failure fails create),
+ * the container is created, for state and for ready(), once everything that can fail on the
+ * bundle has been checked (config.json, the cwd, the program) and the control socket listens:
+ * the stub is started and pid 1 made while the engine goes on to `start`, whose request waits
+ * for it (this process answers requests only between its steps). A failure then (the host
+ * refusing the stub) ends the container, which state shows stopped, and goes to the log.
  */
 export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, ready: (error?: OciError) => void): Promise<number> {
   const store = new ContainerStore(launch.stateRoot);
@@ -49,6 +56,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
   let status: Promise<number>;
   let terminal: TerminalBridge | undefined;
   let claimed = false;
+  let created = false;
   try {
     const config = loadBundleConfig(launch.bundle);
     const wantsTerminal = config.process?.terminal ?? false;
@@ -90,8 +98,14 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     });
     named = new NamedSandbox(launch.stateRoot, launch.id, plan.process.args);
     await named.serve(kernel, plan.process.args, control.handle);
+    const hooksAtCreate = (config.hooks?.createRuntime?.length ?? 0) + (config.hooks?.prestart?.length ?? 0) > 0;
+    if (!hooksAtCreate && !launch.startNow) {
+      store.write(record);
+      created = true;
+      ready();
+    }
     status = kernel.run(prepared, cwd, plan.process.creds, { held, execTemplate: true, ...(terminal ? { terminal } : {}) });
-    store.write(record);
+    if (!created) store.write(record);
     // Hooks see the sandbox's init, whose namespaces are the container's (a network hook
     // joining them configures the sandbox's own network namespace, never the host's).
     const hookState = { ...ContainerStore.state(record), pid: kernel.hostInitPid };
@@ -99,8 +113,13 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     runHooks('prestart', config.hooks?.prestart, hookState, true, (m) => log.warn(m));
   } catch (err) {
     named?.release();
-    if (claimed) store.remove(launch.id);
     const error = err instanceof OciError ? err : new OciError((err as Error).message);
+    if (created) {
+      // The engine was told it is created: the record stays, for state to show it stopped.
+      log.error(error.message);
+      return error.exitCode;
+    }
+    if (claimed) store.remove(launch.id);
     ready(error);
     return error.exitCode;
   }
@@ -109,7 +128,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     const started = await new Promise<boolean>((resolve) => control.handle({ op: 'start' }, (r) => resolve(r.type === 'done'), new AbortController().signal));
     if (!started) log.error('cannot start the container');
   }
-  ready();
+  if (!created) ready();
   const waitStatus = await status;
   terminal?.close();
   named.release();

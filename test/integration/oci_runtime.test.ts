@@ -33,7 +33,7 @@ describe('OCI runtime (tsvisor-runc)', function () {
 
   after(() => {
     if (!dir) return;
-    for (const id of ['life', 'held', 'term', 'loop', 'bad', 'ck', 'ck2', 'tty', 'cons', 'rtty', 'rtty2', 'rplain', 'rplain2', 'rplain3']) runc(root, ['delete', '--force', id]);
+    for (const id of ['life', 'hooked', 'hookfail', 'held', 'term', 'loop', 'bad', 'ck', 'ck2', 'tty', 'cons', 'rtty', 'rtty2', 'rplain', 'rplain2', 'rplain3']) runc(root, ['delete', '--force', id]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -71,6 +71,33 @@ describe('OCI runtime (tsvisor-runc)', function () {
     const gone = runc(root, ['state', 'life']);
     expect(gone.status).to.equal(1);
     expect(gone.stderr).to.include('container does not exist');
+  });
+
+  it('createRuntime and prestart hooks run before create returns, with the state; a failing one fails create and leaves no container', () => {
+    const seen = join(dir, 'hooks.log');
+    const hook = (name: string, status = 0) => ({ path: '/bin/sh', args: ['sh', '-c', `echo ${name} $(cat) >> '${seen}'; exit ${status}`] });
+    const bundle = makeBundle(join(dir, 'hooked'), rootfs, (c) => {
+      c.process.args = ['true'];
+      c.hooks = { createRuntime: [hook('createRuntime')], prestart: [hook('prestart')] };
+    });
+    expect(runc(root, ['create', '--bundle', bundle, 'hooked']).status).to.equal(0);
+    const lines = readFileSync(seen, 'utf8').trim().split('\n');
+    expect(lines.map((l) => l.split(' ')[0])).to.deep.equal(['createRuntime', 'prestart']);
+    for (const line of lines) {
+      const state = JSON.parse(line.slice(line.indexOf(' ') + 1)) as { id: string; status: string; pid: number };
+      expect(state).to.include({ id: 'hooked', status: 'created' });
+      expect(state.pid).to.be.greaterThan(0);
+    }
+    expect(runc(root, ['delete', 'hooked']).status).to.equal(0);
+    const failing = makeBundle(join(dir, 'hookfail'), rootfs, (c) => {
+      c.process.args = ['true'];
+      c.hooks = { prestart: [hook('failing', 3)] };
+    });
+    const log = join(dir, 'hookfail.log');
+    const r = runc(root, ['create', '--bundle', failing, 'hookfail'], { log });
+    expect(r.status).to.equal(1);
+    expect(readFileSync(log, 'utf8')).to.include('error running prestart hook /bin/sh: exit status 3');
+    expect(runc(root, ['state', 'hookfail']).status).to.equal(1);
   });
 
   it('answers lifecycle errors as runc does: start twice, delete running without --force, unknown id', () => {
