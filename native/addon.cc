@@ -307,6 +307,24 @@ Napi::Value PatchSiginfo(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), ptrace(PTRACE_SETSIGINFO, tid, nullptr, &si) == 0);
 }
 
+// takeSiginfo(tid) -> Buffer(128) | null: at a signal-delivery stop, the siginfo as the host
+// has it, to give back later with putSiginfo when the kernel delivers the signal at another point.
+Napi::Value TakeSiginfo(const Napi::CallbackInfo& info) {
+  siginfo_t si{};
+  if (ptrace(PTRACE_GETSIGINFO, tidArg(info, 0), nullptr, &si) != 0) return info.Env().Null();
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), reinterpret_cast<const uint8_t*>(&si), sizeof si);
+}
+
+// putSiginfo(tid, bytes) -> ok: at a signal-delivery stop, the siginfo the program will see
+// (the 128 bytes takeSiginfo gave).
+Napi::Value PutSiginfo(const Napi::CallbackInfo& info) {
+  auto bytes = info[1].As<Napi::Uint8Array>();
+  siginfo_t si{};
+  if (bytes.ByteLength() != sizeof si) return Napi::Boolean::New(info.Env(), false);
+  memcpy(&si, bytes.Data(), sizeof si);
+  return Napi::Boolean::New(info.Env(), ptrace(PTRACE_SETSIGINFO, tidArg(info, 0), nullptr, &si) == 0);
+}
+
 Napi::Value AllowedSyscalls(const Napi::CallbackInfo& info) {
   Napi::Array out = Napi::Array::New(info.Env(), kAllowedSyscallCount);
   for (int i = 0; i < kAllowedSyscallCount; i++) out.Set(i, kAllowedSyscalls[i]);
@@ -349,6 +367,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("currentCpu", Napi::Function::New(env, CurrentCpu));
   exports.Set("setHostRlimit", Napi::Function::New(env, SetHostRlimit));
   exports.Set("patchSiginfo", Napi::Function::New(env, PatchSiginfo));
+  exports.Set("takeSiginfo", Napi::Function::New(env, TakeSiginfo));
+  exports.Set("putSiginfo", Napi::Function::New(env, PutSiginfo));
   exports.Set("allowedSyscalls", Napi::Function::New(env, AllowedSyscalls));
   exports.Set("channelSend", Napi::Function::New(env, ChannelSend));
   exports.Set("channelDrain", Napi::Function::New(env, ChannelDrain));

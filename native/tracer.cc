@@ -196,6 +196,9 @@ int Tracer::decode(pid_t tid, int status, double* report) {
   report[kSlotAddr] = static_cast<double>(reinterpret_cast<uintptr_t>(info.si_addr));
   report[kSlotRip] = static_cast<double>(t.regs.rip);
   report[kSlotRsp] = static_cast<double>(t.regs.rsp);
+  // -1 when the signal interrupted the program's code (or a syscall the tracer answered), else
+  // the syscall the thread is returning from.
+  report[kSlotArg0] = static_cast<double>(static_cast<int64_t>(t.regs.orig_rax));
   return report[kSlotKind] = kStopSignal;
 }
 

@@ -126,7 +126,8 @@ async function execRun(trace: TraceContents, stopAt: number | undefined): Promis
     case 'matched':
       if (stopAt !== undefined) say(`replay: the program ended before seq ${stopAt}`);
       const relaxed = verdict.relaxed === 0 ? '' : `; the recorded order was relaxed ${verdict.relaxed} times, where threads waited on each other outside the kernel`;
-      say(`replay: ${verdict.calls} syscalls as recorded (${verdict.answered} answered from the recording${relaxed}), exit status ${exitCodeOf(waitStatus)} as recorded`);
+      const unplaced = verdict.unplaced === 0 ? '' : `; ${verdict.unplaced} signals took effect where the host delivered them, not at a recorded point`;
+      say(`replay: ${verdict.calls} syscalls as recorded (${verdict.answered} answered from the recording${relaxed}${unplaced}), exit status ${exitCodeOf(waitStatus)} as recorded`);
       return exitCodeOf(waitStatus);
   }
 }

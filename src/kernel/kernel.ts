@@ -29,6 +29,7 @@ import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
 import { hangUp, leaderExiting, leaderToHangUp } from './syscalls/pty_session.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
+import { SignalPoints, type RecordedSignals, type SignalPoint } from './signal/signal_points.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_TKILL, SI_USER } from './abi/signals.js';
 
 /** What the bus carries: every syscall and every domain event, in order. */
@@ -50,7 +51,9 @@ export type KernelRecord =
     }
   | { type: 'event'; seq: number; event: KernelEvent }
   /** The sandbox has ended: pid 1's wait status. */
-  | { type: 'exit'; seq: number; waitStatus: number };
+  | { type: 'exit'; seq: number; waitStatus: number }
+  /** A signal took effect in thread tid (while recording or replaying, see signal/signal_points.ts). */
+  | ({ type: 'signal'; seq: number; tid: number; sig: number } & SignalPoint);
 
 export interface MemoryWrite {
   addr: number;
@@ -80,6 +83,12 @@ export interface SyscallSource {
    * way the kernel cannot see): which held stop goes on anyway (an index into stops).
    */
   unstall?(stops: readonly HeldStop[]): number;
+  /**
+   * Signals take effect at points a trace names (signal/signal_points.ts): 'record' when
+   * recording; 'replay' when replaying, where recordedSignals says which signals go where.
+   */
+  signalPoints?: 'record' | 'replay';
+  recordedSignals?: RecordedSignals;
 }
 
 /** A stop the kernel asks SyscallSource.mayHandle about. */
@@ -137,13 +146,15 @@ interface ThreadRuntime {
   trap: number;
   /** Stack pointer at that trap (to know the call again when it is restarted). */
   trapSp: number;
+  /** Where that trap stopped (just past its syscall instruction). */
+  trapRip: number;
   /** Set when a signal handler runs before the call in flight is made again (SA_RESTART). */
   restarting?: boolean;
 }
 
 /** A new thread's runtime: no call in flight. */
 function idleRuntime(): ThreadRuntime {
-  return { blocked: false, nr: 0, args: [], trap: 0, trapSp: 0 };
+  return { blocked: false, nr: 0, args: [], trap: 0, trapSp: 0, trapRip: 0 };
 }
 
 /** A thread parked in a syscall until something it waits on changes (see Kernel.block). */
@@ -211,6 +222,8 @@ export interface SignalSender {
 const SA_RESTART = 0x10000000;
 /** What a host-run call returns when the host will make it again after a signal, whatever the handler. */
 const ERESTARTNOINTR = 513;
+/** What an interrupted call returns when the host makes it again after a handler with SA_RESTART. */
+const ERESTARTSYS = 512;
 /** Syscalls that return EINTR after a handler even with SA_RESTART (signal(7)). */
 const NEVER_RESTARTED: ReadonlySet<number> = new Set([
   SYS.poll, SYS.select, SYS.pause, SYS.nanosleep, SYS.rt_sigsuspend, SYS.rt_sigtimedwait, SYS.clock_nanosleep,
@@ -311,6 +324,7 @@ export class Kernel {
   private readonly deferred: Array<[number, number]> = [];
   /** Set once a checkpoint (without --leave-running) has ended the sandbox. */
   checkpointedTo: string | undefined;
+  private signalPointsMade: SignalPoints | undefined;
 
   constructor(opts: KernelOptions) {
     this.platform = opts.platform;
@@ -334,6 +348,24 @@ export class Kernel {
   /** The seq of the last syscall begun (the next one trapped gets one more). */
   get lastSeq(): number {
     return this.seq;
+  }
+
+  /** Where signals take effect, while recording or replaying (undefined: where the host delivers them). */
+  private get signalPoints(): SignalPoints | undefined {
+    const source = this.syscallSource;
+    if (!source?.signalPoints) return undefined;
+    this.signalPointsMade ??= new SignalPoints(this, source.signalPoints === 'replay' ? source.recordedSignals : undefined);
+    return this.signalPointsMade;
+  }
+
+  /** Publishes where a signal took effect (see signal/signal_points.ts). */
+  publishSignal(tid: number, sig: number, point: SignalPoint): void {
+    if (this.bus.observed) this.bus.next({ type: 'signal', seq: this.seq, tid, sig, ...point });
+  }
+
+  /** The thread goes back to its code from its call in flight (at rip: past its syscall instruction, or on it to make it again). */
+  private returning(thread: ThreadState, rt: ThreadRuntime, rip = rt.trapRip): void {
+    this.signalPoints?.returning(thread, rt.trap, rt.nr, rip, rt.trapSp);
   }
 
   /** Tells the user, once per kind, that the program ran into one of the sandbox's limits. */
@@ -559,6 +591,7 @@ export class Kernel {
     rt.blocked = false;
     this.running++;
     this.publishSyscall(thread, rt.nr, rt.args, value);
+    this.returning(thread, rt);
     this.platform.answer(thread.hostTid, value);
     if (!this.draining) this.loop();
     return true;
@@ -610,12 +643,19 @@ export class Kernel {
     const restart = action !== undefined && action.handler > SIG_IGN && (action.flags & SA_RESTART) !== 0 && !NEVER_RESTARTED.has(rt.nr);
     if (done !== undefined) {
       this.publishSyscall(thread, rt.nr, rt.args, done);
+      this.returning(thread, rt);
       this.platform.answer(thread.hostTid, done);
     } else if (restart) {
       rt.restarting = true;
+      // Where signals take effect at recorded points, the interruption is published as a
+      // host-run call's is (ERESTARTSYS): a handler's calls may come before the call is made
+      // again, and replay --exec must know this one was begun.
+      if (this.signalPoints) this.publishSyscall(thread, rt.nr, rt.args, -ERESTARTSYS);
+      this.returning(thread, rt, rt.trapRip - 2);
       this.platform.restartSyscall(thread.hostTid);
     } else {
       this.publishSyscall(thread, rt.nr, rt.args, -Errno.EINTR);
+      this.returning(thread, rt);
       this.platform.answer(thread.hostTid, -Errno.EINTR);
     }
     this.loop();
@@ -783,6 +823,7 @@ export class Kernel {
           if (Date.now() - this.lastSignalCheck >= WAIT_SLICE_MS) {
             this.lastSignalCheck = Date.now();
             this.interruptSignalled();
+            this.signalPoints?.deliverOverdue();
             if (this.stalled()) this.unstall();
           }
           // Give Node's event loop a turn (stdin, timers, signals), then go on.
@@ -795,6 +836,7 @@ export class Kernel {
         this.releaseHeld();
         // A busy sandbox must not starve the event loop either (sleepers' timers, the control socket).
         if (n % 64 === 0 && Date.now() >= turnEnds) {
+          this.signalPoints?.deliverOverdue();
           setImmediate(() => this.loop());
           return;
         }
@@ -964,9 +1006,15 @@ export class Kernel {
       delete rt.restarting;
     } else {
       delete rt.restarting;
+      // Signals due before this call: their handlers run first, then the call traps again.
+      if (this.signalPoints?.beforeCall(thread)) {
+        delete rt.trappedAt;
+        return;
+      }
       rt.trap = ++this.seq;
       rt.trapSp = stop.rsp;
     }
+    rt.trapRip = stop.rip;
     let outcome: Outcome;
     const ctx = new SyscallContext(this, thread, process, nr, args, stop.rsp);
     const answered = this.syscallSource?.answer?.(ctx);
@@ -993,6 +1041,10 @@ export class Kernel {
   private finishSyscall(thread: ThreadState, rt: ThreadRuntime, nr: number, args: readonly number[], outcome: Outcome): void {
     if (typeof outcome === 'number') {
       this.publishSyscall(thread, nr, args, outcome);
+      if (this.signalPoints) {
+        rt.nr = nr;
+        this.returning(thread, rt);
+      }
       this.platform.answer(thread.hostTid, outcome);
       return;
     }
@@ -1089,6 +1141,7 @@ export class Kernel {
     if (rewrite) {
       this.publishSyscall(thread, rt.nr, rt.args, result);
       if (result !== stop.extra) this.platform.setReturn(thread.hostTid, result);
+      this.returning(thread, rt, stop.rip);
     }
     this.platform.resume(thread.hostTid, 0);
   }
@@ -1099,6 +1152,8 @@ export class Kernel {
       this.platform.resume(thread.hostTid, 0);
       return;
     }
+    const points = this.signalPoints;
+    if (points?.redelivers(thread, stop)) return;
     // A signal the kernel sent arrives from outside the sandbox's namespaces (si_pid 0, an
     // unmapped uid): it gets the sender the program must see.
     const siCode = stop.extra;
@@ -1109,6 +1164,7 @@ export class Kernel {
       if (queue && queue.length === 0) this.signalSenders.delete(`${thread.pid}:${stop.value}`);
       this.platform.patchSiginfo(thread.hostTid, sender.code, sender.pid, sender.uid, sender.value ?? sender.status);
     }
+    if (points?.holds(thread, stop)) return;
     if (TERMINAL_STOPS.has(stop.value) && (this.process(thread.pid).sigactions.get(stop.value)?.handler ?? 0) === 0) {
       this.terminalStop(thread, stop.value);
       return;
@@ -1188,6 +1244,7 @@ export class Kernel {
 
   /** Remembers who the kernel is sending sig to process pid for (si_pid, si_uid, si_code). */
   noteSignalSender(pid: number, sig: number, sender: SignalSender): void {
+    this.signalPoints?.sent(pid);
     const key = `${pid}:${sig}`;
     const queue = this.signalSenders.get(key) ?? [];
     // Standard signals do not queue: a second one pending merges with the first.
@@ -1213,6 +1270,7 @@ export class Kernel {
     if (this.runtime.get(thread.tid)?.blocked) this.dropWaits(thread.tid);
     else this.running = Math.max(0, this.running - 1);
     this.runtime.delete(thread.tid);
+    this.signalPoints?.forget(thread.tid);
     this.platform.forget(thread.hostTid);
     if (thread.hostTid !== process.hostPid) {
       this.emit({ type: 'ThreadExited', tid: thread.tid });

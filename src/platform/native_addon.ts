@@ -61,6 +61,8 @@ export interface NativeAddon {
   currentCpu(): number;
   setHostRlimit(pid: number, resource: number, soft: number, hard: number): number;
   patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number | bigint): boolean;
+  takeSiginfo(tid: number): Uint8Array | null;
+  putSiginfo(tid: number, bytes: Uint8Array): boolean;
   allowedSyscalls(): number[];
   /** Queues fd on the fd channel: 0 or -errno. */
   channelSend(channelFd: number, fd: number): number;

@@ -91,6 +91,10 @@ export interface Platform {
   setHostRlimit(hostPid: number, resource: number, soft: number, hard: number): number;
   /** At a signal-delivery stop: rewrites si_code, si_pid, si_uid (and si_status unless < 0). */
   patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number | bigint): void;
+  /** At a signal-delivery stop: the raw siginfo (128 bytes), to deliver the signal later; null if gone. */
+  takeSiginfo(tid: number): Uint8Array | null;
+  /** At a signal-delivery stop: the siginfo the program sees (bytes from takeSiginfo). */
+  putSiginfo(tid: number, bytes: Uint8Array): void;
   /** Reads into buf[offset, offset+length) as much as it can; the count read (< 0: -errno). */
   readInto(tid: number, addr: number, buf: Uint8Array, offset: number, length: number): number;
   /** Stops a running thread; it reports a GroupStop of SIGTRAP. */

@@ -227,6 +227,14 @@ export class PtracePlatform implements Platform {
     this.native.patchSiginfo(tid, code, pid, uid, status);
   }
 
+  takeSiginfo(tid: number): Uint8Array | null {
+    return this.native.takeSiginfo(tid);
+  }
+
+  putSiginfo(tid: number, bytes: Uint8Array): void {
+    this.native.putSiginfo(tid, bytes);
+  }
+
   readInto(tid: number, addr: number, buf: Uint8Array, offset: number, length: number): number {
     if (!isUserRange(addr, length)) return -14;
     return this.native.readMemory(tid, addr, buf, offset, length);

@@ -36,7 +36,10 @@ export interface Stop {
   tid: number;
   /** Syscall number, exit status, signal number or new host tid, by kind. */
   value: number;
-  /** Syscall arguments (signed 64-bit values as numbers). */
+  /**
+   * Syscall arguments (signed 64-bit values as numbers). Signal: args[0] is the syscall the
+   * thread is returning from, -1 when the signal interrupted its code (or an answered call).
+   */
   args: number[];
   rip: number;
   rsp: number;

@@ -13,6 +13,10 @@
 // Until then the kernel holds the thread where it stopped. ("Begun before it": at least as many
 // calls have begun as had in the recording, so that a turn given out of order, see unstall, does
 // not hold every later call for ever.)
+//
+// Signals take effect where the recording says (format 7 on, kernel/signal/signal_points.ts):
+// before a call, whose trap then waits for the turn of the delivery, or at a return from one.
+import type { SignalPoint } from '../kernel/signal/signal_points.js';
 import type { HeldStop, Kernel, KernelRecord, SyscallSource } from '../kernel/kernel.js';
 import type { SyscallContext } from '../kernel/syscalls/context.js';
 import { pending, type Outcome } from '../kernel/syscalls/outcome.js';
@@ -31,8 +35,11 @@ const LAST_MATCHED = 5;
 const MAX_RELAXED = 50;
 
 export type ReplayVerdict =
-  /** relaxed: how many times a held thread went on out of its turn (see unstall). */
-  | { kind: 'matched'; calls: number; answered: number; relaxed: number }
+  /**
+   * relaxed: how many times a held thread went on out of its turn (see unstall); unplaced: how
+   * many signals took effect where the host delivered them, in the recording or the replay.
+   */
+  | { kind: 'matched'; calls: number; answered: number; relaxed: number; unplaced: number }
   | { kind: 'diverged'; lines: string[] }
   | { kind: 'stopped'; lines: string[] };
 
@@ -43,6 +50,8 @@ export class ExecReplaySource implements SyscallSource {
   private calls = 0;
   private answered = 0;
   private relaxed = 0;
+  private unplaced = 0;
+  readonly signalPoints: 'replay' | undefined;
   /** Calls the replay made beyond the recorded ones, less recorded ones it did not make (clock reads). */
   private shift = 0;
   /** Each thread's last recorded read of each clock (see clock_reads.ts). */
@@ -62,9 +71,18 @@ export class ExecReplaySource implements SyscallSource {
     private readonly hasCounters: boolean,
     /** Whether the trace numbers calls as they began (format version 6 on): the order is kept. */
     private readonly ordered: boolean,
+    /** Whether the trace says where signals took effect (format version 7 on). */
+    signalsPlaced = false,
   ) {
     kernel.bus.subscribe((r) => this.onRecord(r));
+    this.signalPoints = signalsPlaced ? 'replay' : undefined;
   }
+
+  readonly recordedSignals = (tid: number, point: SignalPoint): number[] => {
+    const signals = this.recorded.takeSignals(tid, point);
+    if (point.at === 'anywhere') this.unplaced += signals.length;
+    return signals;
+  };
 
   answer(ctx: SyscallContext): Outcome | undefined {
     if (this.verdict) return this.halt();
@@ -131,6 +149,9 @@ export class ExecReplaySource implements SyscallSource {
     // A thread reading the clock more often than it did waits for something: while others wait
     // for their turn, it waits too (it may be what they wait for, see unstall).
     if (this.isExtraClockRead(stop) && this.kernel.holdsOtherThan(stop.tid)) return false;
+    // A signal to deliver before this call: its turn first.
+    const signal = this.recorded.signalAtCall(stop.tid);
+    if (signal) return seq >= signal.seq && this.recorded.doneThrough(signal.after);
     return this.turnCame(this.turnOf(stop), seq);
   }
 
@@ -151,6 +172,8 @@ export class ExecReplaySource implements SyscallSource {
    * call the recording does not have, which goes on, to be reported as such.
    */
   private turnOf(stop: { tid: number; nr: number; args: readonly number[] }): number | undefined {
+    const signal = this.recorded.signalAtCall(stop.tid);
+    if (signal) return signal.seq + 1;
     const call = this.expected(stop.tid, stop.nr, stop.args) ?? (isClockRead(stop.nr) ? this.recorded.peekCall(stop.tid) : undefined);
     return call?.record.trap;
   }
@@ -194,6 +217,11 @@ export class ExecReplaySource implements SyscallSource {
       this.finish(r.waitStatus);
       return;
     }
+    if (r.type === 'signal') {
+      // Delivered where the thread was in this replay (it made no syscall in the bounded wait).
+      if (r.at === 'anywhere') this.unplaced++;
+      return;
+    }
     if (r.type === 'event') {
       if (r.event.type === 'ProcessExited') this.recorded.exited(r.event.pid);
       else if (r.event.type === 'ThreadExited') this.recorded.exited(r.event.tid);
@@ -229,12 +257,12 @@ export class ExecReplaySource implements SyscallSource {
     } else if (this.recorded.end && this.recorded.end.waitStatus !== waitStatus) {
       this.verdict = { kind: 'diverged', lines: [`replay diverged at the end: the program's wait status is ${waitStatus}, the recording's ${this.recorded.end.waitStatus}`] };
     } else {
-      this.verdict = { kind: 'matched', calls: this.calls, answered: this.answered, relaxed: this.relaxed };
+      this.verdict = { kind: 'matched', calls: this.calls, answered: this.answered, relaxed: this.relaxed, unplaced: this.unplaced };
     }
   }
 
   result(): ReplayVerdict {
-    return this.verdict ?? { kind: 'matched', calls: this.calls, answered: this.answered, relaxed: this.relaxed };
+    return this.verdict ?? { kind: 'matched', calls: this.calls, answered: this.answered, relaxed: this.relaxed, unplaced: this.unplaced };
   }
 
   private diverge(d: Divergence): Outcome {

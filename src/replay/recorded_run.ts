@@ -5,9 +5,13 @@
 // It also keeps the recorded order across threads (see ExecReplaySource.mayHandle): the
 // milestones, in the order the file has them, are what the replay must reproduce in that order:
 // every syscall's completion, every thread's creation (when it gets its tid) and exit.
+//
+// And where each signal took effect (format 7 on): each thread's signal records wait in its own
+// queue, in file order, to be taken at the point they name (see kernel/signal/signal_points.ts).
 import type { KernelEvent } from '../kernel/events.js';
+import type { SignalPoint } from '../kernel/signal/signal_points.js';
 import type { TraceContents } from '../trace/trace_reader.js';
-import type { SyscallRecord, TraceRecord } from '../trace/trace_schema.js';
+import type { SignalRecord, SyscallRecord, TraceRecord } from '../trace/trace_schema.js';
 import { isReplayedEvent } from './outside_calls.js';
 
 /** Something recorded that happens in the replay too, at the same place in the order. */
@@ -16,6 +20,15 @@ export interface Milestone {
   seq: number;
   /** Whether it has happened in the replay. */
   done: boolean;
+  /** Its place among the milestones in the file (0, 1, ...). */
+  order: number;
+}
+
+/** A recorded signal, with the milestones before it in the file. */
+interface RecordedSignal {
+  record: SignalRecord;
+  /** How many milestones the file has before it. */
+  after: number;
 }
 
 export interface RecordedCall extends Milestone {
@@ -43,6 +56,9 @@ export class RecordedRun {
   private readonly calls = new Map<number, RecordedCall[]>();
   private readonly randoms = new Map<number, Uint8Array[]>();
   private readonly counters = new Map<number, bigint[]>();
+  private readonly signals = new Map<number, RecordedSignal[]>();
+  /** Milestones read so far. */
+  private milestonesRead = 0;
   /** Milestones read and not yet known done, in file order, from index head on. */
   private milestones: Milestone[] = [];
   private head = 0;
@@ -73,11 +89,11 @@ export class RecordedRun {
     switch (r.type) {
       case 'event':
         if (r.event.type === 'ProcessExited' || r.event.type === 'ThreadExited') {
-          const exit = { seq: r.seq, done: false };
+          const exit = { seq: r.seq, done: false, order: this.milestonesRead++ };
           this.exits.set(r.event.type === 'ProcessExited' ? r.event.pid : r.event.tid, exit);
           this.milestones.push(exit);
         } else if (r.event.type === 'ProcessForked' || r.event.type === 'ThreadCreated') {
-          const birth = { seq: r.seq, done: false };
+          const birth = { seq: r.seq, done: false, order: this.milestonesRead++ };
           this.births.set(r.event.type === 'ProcessForked' ? r.event.pid : r.event.tid, birth);
           this.milestones.push(birth);
         }
@@ -89,7 +105,7 @@ export class RecordedRun {
       case 'syscall': {
         const events = this.pendingEvents.filter((e) => e.seq === r.seq).map((e) => e.event);
         this.pendingEvents = [];
-        const call = { record: r, events, seq: r.seq, done: false };
+        const call = { record: r, events, seq: r.seq, done: false, order: this.milestonesRead++ };
         queue(this.calls, r.tid).push(call);
         this.milestones.push(call);
         break;
@@ -97,6 +113,9 @@ export class RecordedRun {
       case 'input':
         if (r.kind === 'at_random') queue(this.randoms, r.tid).push(r.bytes);
         else queue(this.counters, r.tid).push(Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).readBigUInt64LE());
+        break;
+      case 'signal':
+        queue(this.signals, r.tid).push({ record: r, after: this.milestonesRead });
         break;
       case 'end':
         this.end = { seq: r.seq, waitStatus: r.waitStatus };
@@ -169,6 +188,42 @@ export class RecordedRun {
   /** Whether every milestone recorded before m (in the file) is done. */
   isNext(m: Milestone): boolean {
     return this.firstPending() === m;
+  }
+
+  /**
+   * Thread tid's recorded signals that come before its next call record in the file: those a
+   * replay at that call's trap, or at the return from the call before it, is to deliver.
+   */
+  private signalsNow(tid: number): RecordedSignal[] {
+    const next = this.peekCall(tid);
+    const signals = queue(this.signals, tid);
+    return next === undefined ? signals : signals.filter((s) => s.after <= next.order);
+  }
+
+  /** Takes thread tid's signals recorded at this point (see signalsNow). */
+  takeSignals(tid: number, point: SignalPoint): number[] {
+    const now = this.signalsNow(tid).filter((s) => s.record.at === point.at && (point.at !== 'return' || s.record.trap === point.trap));
+    if (now.length === 0) return [];
+    const signals = queue(this.signals, tid);
+    this.signals.set(tid, signals.filter((s) => !now.includes(s)));
+    return now.map((s) => s.record.sig);
+  }
+
+  /**
+   * The first signal thread tid's next trap is to deliver before its call (a 'call' record
+   * before that call's record), if any: its turn comes once the calls begun before it have
+   * begun and the milestones before it are done.
+   */
+  signalAtCall(tid: number): { seq: number; after: number } | undefined {
+    const s = this.signalsNow(tid).find((r) => r.record.at === 'call');
+    return s && { seq: s.record.seq, after: s.after };
+  }
+
+  /** Whether the first `count` milestones of the file are done. */
+  doneThrough(count: number): boolean {
+    const first = this.firstPending();
+    if (first !== undefined) return first.order >= count;
+    return this.milestonesRead >= count;
   }
 
   /** The AT_RANDOM bytes of thread tid's next image (undefined: not recorded). */

@@ -65,6 +65,21 @@ export const EventRecordSchema = z.object({ type: z.literal('event'), seq: int, 
  */
 export const InputRecordSchema = z.object({ type: z.literal('input'), seq: int, tid: int, kind: z.enum(['at_random', 'rdtsc']), bytes });
 
+/**
+ * Format 7 on: signal sig took effect in thread tid (its handler ran, or its default action was
+ * taken) at: 'call', before the thread's next call (made again after the handler; seq: the
+ * calls begun then); 'return', as it went back to its code from call `trap`; 'anywhere', where
+ * it was, for it made no syscall within the bounded wait (not reproducible).
+ */
+export const SignalRecordSchema = z.object({
+  type: z.literal('signal'),
+  seq: int,
+  tid: int,
+  sig: int,
+  at: z.enum(['call', 'return', 'anywhere']),
+  trap: int.optional(),
+});
+
 export const EndRecordSchema = z.object({
   type: z.literal('end'),
   seq: int,
@@ -74,10 +89,11 @@ export const EndRecordSchema = z.object({
   digest: z.string(),
 });
 
-export const TraceRecordSchema = z.discriminatedUnion('type', [SyscallRecordSchema, EventRecordSchema, InputRecordSchema, EndRecordSchema]);
+export const TraceRecordSchema = z.discriminatedUnion('type', [SyscallRecordSchema, EventRecordSchema, InputRecordSchema, SignalRecordSchema, EndRecordSchema]);
 
 export type TraceHeader = z.infer<typeof TraceHeaderSchema>;
 export type SyscallRecord = z.infer<typeof SyscallRecordSchema>;
 export type EventRecord = z.infer<typeof EventRecordSchema>;
 export type InputRecord = z.infer<typeof InputRecordSchema>;
+export type SignalRecord = z.infer<typeof SignalRecordSchema>;
 export type TraceRecord = z.infer<typeof TraceRecordSchema>;

@@ -62,6 +62,8 @@ export class TraceWriter {
         this.push({ type: 'input', seq: this.lastSeq, tid, kind: 'at_random', bytes: fresh });
         return fresh;
       },
+      // Signals take effect at points the trace names ('signal' records).
+      signalPoints: 'record',
       rdtsc: (tid, fresh) => {
         const bytes = Buffer.alloc(8);
         bytes.writeBigUInt64LE(fresh);
@@ -98,6 +100,9 @@ export class TraceWriter {
       }
       case 'event':
         this.push({ type: 'event', seq: r.seq, event: r.event });
+        return;
+      case 'signal':
+        this.push(r);
         return;
       case 'exit':
         this.push({ type: 'end', seq: r.seq, waitStatus: r.waitStatus, digest: stateDigest(kernel.state) });

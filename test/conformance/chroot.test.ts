@@ -34,7 +34,6 @@ const cases: ConformanceCase[] = [
     name: 'a dynamically linked program finds its interpreter and libraries in the jail',
     cmd: `mkdir -p j/bin && cp /bin/echo j/bin/ && for lib in $(ldd /bin/echo | grep -o '/[^ ]*'); do mkdir -p "j$(dirname "$lib")" && cp "$lib" "j$lib"; done && chroot j /bin/echo from the jail; echo "status $?"`,
     needs: ['chroot', 'ldd'],
-    execReplayMayDiverge: 'the shell reading $(ldd ...) reaps its children with WNOHANG from its SIGCHLD handler: whether it does so before or after its next read depends on where the host delivered the signal, which is not recorded',
   },
   {
     name: 'without its interpreter in the jail, exec fails with ENOENT',

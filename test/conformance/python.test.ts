@@ -156,7 +156,6 @@ print(sorted(os.listdir('.')), os.listdir('dst/sub'))
   {
     name: 'signal handlers, kill and an interval timer',
     cmd: `${PY} sig.py`,
-    execReplayMayDiverge: 'its child is killed by SIGTERM at once: when recorded it often died before its first syscall, and signals arrive when the host delivers them, so in the replay it may make one the recording does not have',
     files: {
       'sig.py': `import signal, os, time
 got = []

@@ -1,0 +1,243 @@
+// Signals at points a trace can name, while recording (--record) and in replay --exec.
+//
+// The host delivers a signal wherever its target thread happens to be when it arrives: between
+// two instructions of its code, which no trace can name. Here a signal that would interrupt the
+// program's code is taken at its delivery stop and held (its siginfo kept) until the thread's
+// next syscall trap, where it is sent again and delivered before the call is handled (the call is
+// made again after the handler). A signal pending when the thread goes back to its code from a
+// call (sent before the kernel answered, or the cause of the call's interruption) is delivered
+// there, as Linux does. Either point is published on the bus ('signal' records), and replay
+// --exec delivers each signal at its recorded point: it holds every signal until then.
+//
+// A thread that makes no syscall (a busy loop) still gets its signals: once it has used
+// OVERDUE_CPU_TICKS of CPU, or OVERDUE_MS have passed, since the first was held, they are sent
+// again and delivered wherever it is, published as 'anywhere' (not reproducible).
+//
+// Without a recording or a replay none of this runs: the host delivers at once.
+import fs from 'node:fs';
+
+import type { Platform } from '../../platform/platform.js';
+import type { Stop } from '../../platform/stops.js';
+import type { KernelState, ProcessState, ThreadState } from '../state.js';
+
+/** Where a signal took effect in its thread. */
+export type SignalPoint =
+  /** Before the thread's next call was handled (the thread makes it again after the handler). */
+  | { at: 'call' }
+  /** As the thread went back to its code from call `trap` (completed, or interrupted by the signal). */
+  | { at: 'return'; trap: number }
+  /** Wherever the thread was: it made no syscall within the bounded wait (not reproducible). */
+  | { at: 'anywhere' };
+
+/** What this needs of the kernel. */
+export interface SignalPointsHost {
+  readonly platform: Platform;
+  readonly state: KernelState;
+  /** Publishes a delivery on the bus. */
+  publishSignal(tid: number, sig: number, point: SignalPoint): void;
+}
+
+/** Replay's answer: the signals recorded as delivered to tid at this point (taken). */
+export type RecordedSignals = (tid: number, point: SignalPoint) => number[];
+
+interface HeldSignal {
+  sig: number;
+  /** Its siginfo as the program must see it. */
+  info: Uint8Array | null;
+}
+
+interface ThreadSignals {
+  tid: number;
+  held: HeldSignal[];
+  /** When the first of held was held (Date.now()) and the thread's CPU ticks then. */
+  heldSince: number;
+  cpuSince: number;
+  /** Signals the host is to deliver at the next delivery stop: their siginfo, or null for the host's own. */
+  letThrough: Map<number, Uint8Array | null>;
+  /** Where the thread last went back to its code from a call. */
+  back?: { rip: number; rsp: number; nr: number; trap: number; tick: number };
+}
+
+const SIGKILL = 9;
+const SIGCONT = 18;
+const SIG_IGN = 1;
+/** Faults of the thread's own instructions (with si_code > 0): delivered where they happen. */
+const SYNCHRONOUS: ReadonlySet<number> = new Set([4, 5, 7, 8, 11, 31]);
+/** Job control (stops and SIGCONT) keeps the host's timing. */
+const JOB_CONTROL: ReadonlySet<number> = new Set([19, 20, 21, 22, SIGCONT]);
+/** Signals whose default action is to do nothing. */
+const DEFAULT_IGNORED: ReadonlySet<number> = new Set([17, 23, 28]);
+/** The bounded wait for a thread that makes no syscall: CPU time (clock ticks, 10 ms)... */
+const OVERDUE_CPU_TICKS = 5;
+/** ...or time at all (a thread blocked in a call the host makes untrapped, a futex). */
+const OVERDUE_MS = 1000;
+
+export class SignalPoints {
+  private readonly threads = new Map<number, ThreadSignals>();
+  /** Orders sends against returns (see atReturn). */
+  private tick = 0;
+  /** The tick of the kernel's last send to each process. */
+  private readonly sentAt = new Map<number, number>();
+  /** Threads holding signals. */
+  private readonly holding = new Set<ThreadSignals>();
+
+  constructor(
+    private readonly kernel: SignalPointsHost,
+    /** Set in replay --exec: signals go where the recording says; unset when recording. */
+    private readonly recorded?: RecordedSignals,
+  ) {}
+
+  /** The kernel is sending a signal to process pid. */
+  sent(pid: number): void {
+    this.sentAt.set(pid, ++this.tick);
+  }
+
+  /**
+   * The thread goes back to its code from call `trap` (syscall nr, trapped at rip with stack
+   * rsp; for a call made again after a handler, rip is its syscall instruction's).
+   */
+  returning(thread: ThreadState, trap: number, nr: number, rip: number, rsp: number): void {
+    const ts = this.of(thread);
+    ts.back = { rip, rsp, nr, trap, tick: ++this.tick };
+    if (this.recorded) for (const sig of this.recorded(thread.tid, { at: 'return', trap })) this.release(ts, sig);
+  }
+
+  /**
+   * At a new syscall trap: delivers the signals due before it (held ones while recording, the
+   * recorded ones in a replay). True when it did: the call is made again after the handlers.
+   */
+  beforeCall(thread: ThreadState): boolean {
+    const ts = this.threads.get(thread.tid);
+    const due = this.recorded ? this.recorded(thread.tid, { at: 'call' }) : (ts?.held.map((h) => h.sig) ?? []);
+    if (due.length === 0) return false;
+    const mine = this.of(thread);
+    for (const sig of due) {
+      if (!this.recorded) this.kernel.publishSignal(thread.tid, sig, { at: 'call' });
+      this.release(mine, sig);
+    }
+    this.kernel.platform.restartSyscall(thread.hostTid);
+    return true;
+  }
+
+  /**
+   * At a signal-delivery stop, before the kernel names the sender: a signal sent again at its
+   * point gets its siginfo back and goes on. True when this resumed the thread.
+   */
+  redelivers(thread: ThreadState, stop: Stop): boolean {
+    const ts = this.threads.get(thread.tid);
+    const info = ts?.letThrough.get(stop.value);
+    if (!info) return false;
+    ts!.letThrough.delete(stop.value);
+    this.kernel.platform.putSiginfo(thread.hostTid, info);
+    this.kernel.platform.resume(thread.hostTid, stop.value);
+    return true;
+  }
+
+  /**
+   * At a signal-delivery stop, once the siginfo names the sender: whether the signal is held for
+   * later (the thread then goes on without it). False: it is delivered now.
+   */
+  holds(thread: ThreadState, stop: Stop): boolean {
+    const sig = stop.value;
+    const ts = this.threads.get(thread.tid);
+    if (ts?.letThrough.delete(sig)) return false;
+    const process = this.kernel.state.processes.get(thread.pid);
+    if (!process || !this.deferrable(process, sig, stop.extra)) return false;
+    if (this.recorded) {
+      if (this.recorded(thread.tid, { at: 'anywhere' }).includes(sig)) return false;
+    } else if (ts && this.atReturn(ts, stop)) {
+      this.kernel.publishSignal(thread.tid, sig, { at: 'return', trap: ts.back!.trap });
+      return false;
+    }
+    const mine = this.of(thread);
+    // A standard signal already held merges with it, as a pending one would.
+    if (sig >= 32 || !mine.held.some((h) => h.sig === sig)) {
+      if (mine.held.length === 0) {
+        mine.heldSince = Date.now();
+        mine.cpuSince = cpuTicks(process.hostPid, thread.hostTid);
+        this.holding.add(mine);
+      }
+      mine.held.push({ sig, info: this.kernel.platform.takeSiginfo(thread.hostTid) });
+    }
+    this.kernel.platform.resume(thread.hostTid, 0);
+    return true;
+  }
+
+  /** Delivers where they are the signals of threads that made no syscall within the bounded wait. */
+  deliverOverdue(): void {
+    if (this.holding.size === 0) return;
+    const now = Date.now();
+    for (const ts of [...this.holding]) {
+      const thread = this.kernel.state.threads.get(ts.tid);
+      const process = thread && this.kernel.state.processes.get(thread.pid);
+      if (!thread || !process) continue;
+      if (now - ts.heldSince < OVERDUE_MS && cpuTicks(process.hostPid, thread.hostTid) - ts.cpuSince < OVERDUE_CPU_TICKS) continue;
+      for (const { sig } of [...ts.held]) {
+        this.kernel.publishSignal(ts.tid, sig, { at: 'anywhere' });
+        this.release(ts, sig);
+      }
+    }
+  }
+
+  /** The thread has ended. */
+  forget(tid: number): void {
+    const ts = this.threads.get(tid);
+    if (ts) this.holding.delete(ts);
+    this.threads.delete(tid);
+  }
+
+  /**
+   * Whether the signal stop is the thread's return from its last call with the signal already
+   * pending then: it is where it went back (no instruction run since), returning from no host
+   * call or from that one, and the kernel sent the process nothing since.
+   */
+  private atReturn(ts: ThreadSignals, stop: Stop): boolean {
+    const back = ts.back;
+    if (!back || stop.rip !== back.rip || stop.rsp !== back.rsp) return false;
+    const from = stop.args[0];
+    if (from !== -1 && from !== back.nr) return false;
+    const thread = this.kernel.state.threads.get(ts.tid);
+    return thread !== undefined && (this.sentAt.get(thread.pid) ?? 0) < back.tick;
+  }
+
+  /** Signals that take effect where they arrive: faults, SIGKILL, job control, and those the process ignores. */
+  private deferrable(process: ProcessState, sig: number, code: number): boolean {
+    if ((SYNCHRONOUS.has(sig) && code > 0) || sig === SIGKILL || JOB_CONTROL.has(sig)) return false;
+    const handler = process.sigactions.get(sig)?.handler ?? 0;
+    return handler !== SIG_IGN && !(handler === 0 && DEFAULT_IGNORED.has(sig));
+  }
+
+  /** Has the host deliver sig to the thread at its next delivery stop (sent again if it was held). */
+  private release(ts: ThreadSignals, sig: number): void {
+    const i = ts.held.findIndex((h) => h.sig === sig);
+    if (i < 0) {
+      // Not seen yet: pending on the host, or on its way.
+      ts.letThrough.set(sig, null);
+      return;
+    }
+    const [held] = ts.held.splice(i, 1);
+    if (ts.held.length === 0) this.holding.delete(ts);
+    ts.letThrough.set(sig, held!.info);
+    const thread = this.kernel.state.threads.get(ts.tid);
+    if (thread) this.kernel.platform.signalThread(thread.hostTid, sig);
+  }
+
+  private of(thread: ThreadState): ThreadSignals {
+    let ts = this.threads.get(thread.tid);
+    if (!ts) this.threads.set(thread.tid, (ts = { tid: thread.tid, held: [], heldSince: 0, cpuSince: 0, letThrough: new Map() }));
+    return ts;
+  }
+}
+
+/** A host thread's CPU time so far (user + system, in clock ticks); 0 if it is gone. */
+function cpuTicks(hostPid: number, hostTid: number): number {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${hostPid}/task/${hostTid}/stat`, 'latin1');
+  } catch {
+    return 0;
+  }
+  // Fields after the command (which may hold spaces and parentheses): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
