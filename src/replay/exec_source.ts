@@ -78,8 +78,8 @@ export class ExecReplaySource implements SyscallSource {
     this.signalPoints = signalsPlaced ? 'replay' : undefined;
   }
 
-  readonly recordedSignals = (tid: number, point: SignalPoint): number[] => {
-    const signals = this.recorded.takeSignals(tid, point);
+  readonly recordedSignals = (tid: number, point: SignalPoint, sig?: number): number[] => {
+    const signals = this.recorded.takeSignals(tid, point, sig);
     if (point.at === 'anywhere') this.unplaced += signals.length;
     return signals;
   };

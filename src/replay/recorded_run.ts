@@ -200,9 +200,10 @@ export class RecordedRun {
     return next === undefined ? signals : signals.filter((s) => s.after <= next.order);
   }
 
-  /** Takes thread tid's signals recorded at this point (see signalsNow). */
-  takeSignals(tid: number, point: SignalPoint): number[] {
-    const now = this.signalsNow(tid).filter((s) => s.record.at === point.at && (point.at !== 'return' || s.record.trap === point.trap));
+  /** Takes thread tid's signals recorded at this point (see signalsNow and RecordedSignals). */
+  takeSignals(tid: number, point: SignalPoint, sig?: number): number[] {
+    let now = this.signalsNow(tid).filter((s) => s.record.at === point.at && (point.at !== 'return' || s.record.trap === point.trap) && (sig === undefined || s.record.sig === sig));
+    if (point.at !== 'return') now = now.slice(0, 1);
     if (now.length === 0) return [];
     const signals = queue(this.signals, tid);
     this.signals.set(tid, signals.filter((s) => !now.includes(s)));

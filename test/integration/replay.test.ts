@@ -117,6 +117,22 @@ describe('replay corpus and replay --exec', function () {
     }
   });
 
+  it('signals that land wherever the program is: each recording replays as it was; those of code that makes no syscall are said not to be at a recorded point', () => {
+    const program = build('signal_points');
+    for (let run = 0; run < 3; run++) {
+      const trace = join(dir, `signals${run}.trace`);
+      const recorded = runSandbox([program], { extraArgs: ['--record', trace] });
+      expect(recorded.status, summarize(recorded)).to.equal(0);
+      expect(recorded.stdout).to.match(/^step 39: \d+ signals\nin all: \d+ signals\ncounting child: exit 0\nbusy child: killed by signal 15\nbusy loop: alarm taken\n$/m);
+      for (let again = 0; again < 2; again++) {
+        const r = runTsvisor(['replay', trace, '--exec']);
+        expect(r.status, summarize(r)).to.equal(0);
+        expect(r.stdout).to.equal(recorded.stdout);
+        expect(r.stderr).to.match(/; 2 signals took effect where the host delivered them, not at a recorded point\), exit status 0 as recorded/);
+      }
+    }
+  });
+
   it('a trace edited to change a recorded argument: the divergence is reported at that seq (status 3)', () => {
     const program = build('nondeterminism');
     const trace = join(dir, 'edited-source.trace');

@@ -25,7 +25,12 @@ describe('trace reader: compiled record check', () => {
   const check = compileCheck(TraceRecordSchema);
 
   it('passes valid records of every kind', () => {
-    for (const r of [syscall, syscall6, exec, input, { type: 'end', seq: 2, waitStatus: 0, digest: 'ab' }]) {
+    const signals = [
+      { type: 'signal', seq: 3, tid: 1, sig: 17, at: 'call' },
+      { type: 'signal', seq: 3, tid: 1, sig: 14, at: 'return', trap: 2 },
+      { type: 'signal', seq: 3, tid: 2, sig: 15, at: 'anywhere' },
+    ];
+    for (const r of [syscall, syscall6, exec, input, ...signals, { type: 'end', seq: 2, waitStatus: 0, digest: 'ab' }]) {
       expect(TraceRecordSchema.safeParse(r).success, JSON.stringify(r)).to.equal(true);
       expect(check(r), JSON.stringify(r)).to.equal(true);
     }
@@ -44,6 +49,8 @@ describe('trace reader: compiled record check', () => {
       { ...exec, event: { ...exec.event, brkStart: -1 } },
       { ...exec, event: { ...exec.event, type: 'NoSuchEvent' } },
       { type: 'end', seq: 2, waitStatus: 0 },
+      { type: 'signal', seq: 3, tid: 1, sig: 17, at: 'somewhere' },
+      { type: 'signal', seq: 3, tid: 1, at: 'call' },
       null,
       [syscall],
     ];

@@ -37,8 +37,11 @@ export interface SignalPointsHost {
   publishSignal(tid: number, sig: number, point: SignalPoint): void;
 }
 
-/** Replay's answer: the signals recorded as delivered to tid at this point (taken). */
-export type RecordedSignals = (tid: number, point: SignalPoint) => number[];
+/**
+ * Replay's answer: the signals recorded as delivered to tid at this point (taken): before a
+ * call, one (the next recorded); at a return, all; anywhere, those that are sig.
+ */
+export type RecordedSignals = (tid: number, point: SignalPoint, sig?: number) => number[];
 
 interface HeldSignal {
   sig: number;
@@ -103,18 +106,15 @@ export class SignalPoints {
   }
 
   /**
-   * At a new syscall trap: delivers the signals due before it (held ones while recording, the
-   * recorded ones in a replay). True when it did: the call is made again after the handlers.
+   * At a new syscall trap: delivers the signal due before it (the first held while recording,
+   * the recorded one in a replay). True when it did: the call is trapped again after the
+   * handler, where the next one may be delivered (one a trap, so that a replay knows which).
    */
   beforeCall(thread: ThreadState): boolean {
-    const ts = this.threads.get(thread.tid);
-    const due = this.recorded ? this.recorded(thread.tid, { at: 'call' }) : (ts?.held.map((h) => h.sig) ?? []);
-    if (due.length === 0) return false;
-    const mine = this.of(thread);
-    for (const sig of due) {
-      if (!this.recorded) this.kernel.publishSignal(thread.tid, sig, { at: 'call' });
-      this.release(mine, sig);
-    }
+    const [sig] = this.recorded ? this.recorded(thread.tid, { at: 'call' }) : (this.threads.get(thread.tid)?.held.map((h) => h.sig) ?? []);
+    if (sig === undefined) return false;
+    if (!this.recorded) this.kernel.publishSignal(thread.tid, sig, { at: 'call' });
+    this.release(this.of(thread), sig);
     this.kernel.platform.restartSyscall(thread.hostTid);
     return true;
   }
@@ -144,7 +144,7 @@ export class SignalPoints {
     const process = this.kernel.state.processes.get(thread.pid);
     if (!process || !this.deferrable(process, sig, stop.extra)) return false;
     if (this.recorded) {
-      if (this.recorded(thread.tid, { at: 'anywhere' }).includes(sig)) return false;
+      if (this.recorded(thread.tid, { at: 'anywhere' }, sig).length > 0) return false;
     } else if (ts && this.atReturn(ts, stop)) {
       this.kernel.publishSignal(thread.tid, sig, { at: 'return', trap: ts.back!.trap });
       return false;
