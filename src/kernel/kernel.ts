@@ -835,8 +835,8 @@ export class Kernel {
         this.drainNotifications();
         this.releaseHeld();
         // A busy sandbox must not starve the event loop either (sleepers' timers, the control socket).
+        this.signalPoints?.deliverOverdue();
         if (n % 64 === 0 && Date.now() >= turnEnds) {
-          this.signalPoints?.deliverOverdue();
           setImmediate(() => this.loop());
           return;
         }

@@ -74,6 +74,7 @@ const DEFAULT_IGNORED: ReadonlySet<number> = new Set([17, 23, 28]);
 const OVERDUE_CPU_TICKS = 5;
 /** ...or time at all (a thread blocked in a call the host makes untrapped, a futex). */
 const OVERDUE_MS = 1000;
+const OVERDUE_CHECK_MS = 20;
 
 export class SignalPoints {
   private readonly threads = new Map<number, ThreadSignals>();
@@ -83,6 +84,8 @@ export class SignalPoints {
   private readonly sentAt = new Map<number, number>();
   /** Threads holding signals. */
   private readonly holding = new Set<ThreadSignals>();
+  /** When deliverOverdue last looked (it reads /proc: at most once per OVERDUE_CHECK_MS). */
+  private checkedAt = 0;
 
   constructor(
     private readonly kernel: SignalPointsHost,
@@ -167,6 +170,8 @@ export class SignalPoints {
   deliverOverdue(): void {
     if (this.holding.size === 0) return;
     const now = Date.now();
+    if (now - this.checkedAt < OVERDUE_CHECK_MS) return;
+    this.checkedAt = now;
     for (const ts of [...this.holding]) {
       const thread = this.kernel.state.threads.get(ts.tid);
       const process = thread && this.kernel.state.processes.get(thread.pid);
