@@ -211,23 +211,12 @@ bool Tracer::waitFor(pid_t tid, int* status) {
   }
 }
 
-// A signal-delivery stop (not a syscall stop, not an event stop).
-bool Tracer::isSignalDelivery(int status) {
-  return WIFSTOPPED(status) && (status >> 16) == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80);
-}
-
-void Tracer::endInjection(pid_t tid, Tracee* t) {
-  t->injecting = false;
-  for (int sig : t->heldSignals) syscall(SYS_tkill, tid, sig);
-  t->heldSignals.clear();
-}
-
 bool Tracer::answer(pid_t tid, int64_t value) {
   Tracee* t = find(tid);
   if (!t) return false;
   if (t->injecting) {
     t->regs = t->saved;
-    endInjection(tid, t);
+    t->injecting = false;
   } else if (t->state == TraceeState::kSeccompStop) {
     t->regs.orig_rax = static_cast<unsigned long long>(-1);  // skip the host syscall
   }
@@ -298,11 +287,7 @@ bool Tracer::beginInjection(pid_t tid, Tracee* t) {
   again.rax = t->saved.orig_rax;
   int status = 0;
   if (ptrace(PTRACE_SETREGS, tid, nullptr, &again) != 0) return false;
-  for (;;) {
-    if (ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0 || !waitFor(tid, &status)) return false;
-    if (!isSignalDelivery(status)) break;
-    t->heldSignals.push_back(WSTOPSIG(status));
-  }
+  if (ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0 || !waitFor(tid, &status)) return false;
   if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_SECCOMP) {
     pending_.emplace_back(tid, status);
     return false;
@@ -412,7 +397,7 @@ bool Tracer::enterTrap(pid_t tid, uint64_t syscallInsn) {
   }
   ptrace(PTRACE_GETREGS, tid, nullptr, &t->regs);
   t->state = TraceeState::kSeccompStop;
-  endInjection(tid, t);
+  t->injecting = false;
   t->regsDirty = false;
   return true;
 }
@@ -450,7 +435,7 @@ bool Tracer::launch(pid_t tid, const user_regs_struct& regs) {
   user_regs_struct r = regs;
   // Not a syscall: the host must neither run one nor restart one on the way out.
   r.orig_rax = static_cast<unsigned long long>(-1);
-  endInjection(tid, t);
+  t->injecting = false;
   t->regsDirty = false;
   t->regs = r;
   if (ptrace(PTRACE_SETREGS, tid, nullptr, &r) != 0) return false;
@@ -464,7 +449,7 @@ bool Tracer::restartSyscall(pid_t tid) {
   if (t->injecting) {
     // Between injections (at an injected call's exit): the program's own registers come back.
     t->regs = t->saved;
-    endInjection(tid, t);
+    t->injecting = false;
   } else if (t->state != TraceeState::kSeccompStop) {
     return false;
   }
@@ -495,7 +480,7 @@ bool Tracer::startAt(pid_t tid, uint64_t rip, uint64_t rsp) {
   fresh.rip = rip;
   fresh.rsp = rsp;
   fresh.orig_rax = static_cast<unsigned long long>(-1);
-  endInjection(tid, t);
+  t->injecting = false;
   if (ptrace(PTRACE_SETREGS, tid, nullptr, &fresh) != 0) return false;
   t->regs = fresh;
   t->state = TraceeState::kRunning;

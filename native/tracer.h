@@ -42,9 +42,6 @@ struct Tracee {
   TraceeState state = TraceeState::kRunning;
   bool injecting = false;
   bool regsDirty = false;
-  // Signals the host was delivering when the thread went back between two injected calls:
-  // held, and sent again when the injections end (so the thread does not look dead meanwhile).
-  std::vector<int> heldSignals;
 };
 
 class Tracer {
@@ -118,9 +115,6 @@ class Tracer {
   int decode(pid_t tid, int status, double* report);
   bool beginInjection(pid_t tid, Tracee* t);
   bool startInjected(pid_t tid, Tracee* t, long nr, const uint64_t args[6]);
-  static bool isSignalDelivery(int status);
-  // Leaves injection mode, sending again the signals held meanwhile.
-  void endInjection(pid_t tid, Tracee* t);
   int64_t finishInjected(pid_t tid, Tracee* t, bool* died);
   bool waitFor(pid_t tid, int* status);
   std::unordered_map<pid_t, Tracee> tracees_;

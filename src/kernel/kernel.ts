@@ -89,8 +89,6 @@ export interface SyscallSource {
    */
   signalPoints?: 'record' | 'replay';
   recordedSignals?: RecordedSignals;
-  /** How far the clock the program reads is ahead of the host's (ns; replay --exec answers clock reads as recorded). */
-  clockSkew?(clock: number): bigint;
 }
 
 /** A stop the kernel asks SyscallSource.mayHandle about. */
@@ -98,9 +96,7 @@ export type HeldStop =
   | { kind: 'trap'; tid: number; nr: number; args: readonly number[] }
   /** tid's clone has created a thread or process. */
   | { kind: 'create'; tid: number }
-  | { kind: 'exit'; tid: number }
-  /** The return of tid's host-run call in flight (where a recorded signal may take effect). */
-  | { kind: 'return'; tid: number };
+  | { kind: 'exit'; tid: number };
 
 export interface KernelOptions {
   platform: Platform;
@@ -882,7 +878,6 @@ export class Kernel {
       return { kind: 'trap', tid: thread.tid, nr: stop.value, args: stop.args };
     }
     if (stop.kind === StopKind.Clone || stop.kind === StopKind.Fork || stop.kind === StopKind.Vfork) return { kind: 'create', tid: thread.tid };
-    if (stop.kind === StopKind.SyscallExit && this.signalPoints) return { kind: 'return', tid: thread.tid };
     if (stop.kind === StopKind.Exited || stop.kind === StopKind.Killed) return { kind: 'exit', tid: thread.tid };
     return undefined;
   }

@@ -16,13 +16,11 @@
 //
 // Signals take effect where the recording says (format 7 on, kernel/signal/signal_points.ts):
 // before a call, whose trap then waits for the turn of the delivery, or at a return from one.
-import type { RecordedSignals, SignalPoint } from '../kernel/signal/signal_points.js';
+import type { SignalPoint } from '../kernel/signal/signal_points.js';
 import type { HeldStop, Kernel, KernelRecord, SyscallSource } from '../kernel/kernel.js';
 import type { SyscallContext } from '../kernel/syscalls/context.js';
 import { pending, type Outcome } from '../kernel/syscalls/outcome.js';
 import { describeSyscall } from '../trace/strace_printer.js';
-import { SYS } from '../kernel/syscalls/numbers.js';
-import { clockNs } from '../kernel/syscalls/time.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 import { callDifference } from './call_match.js';
 import { clockOf, isClockRead, sameClock, writeAgain } from './clock_reads.js';
@@ -53,8 +51,6 @@ export class ExecReplaySource implements SyscallSource {
   private answered = 0;
   private relaxed = 0;
   private unplaced = 0;
-  /** Per clock id: the recorded value of its last read less the host's value then (ns). */
-  private readonly skews = new Map<number, bigint>();
   readonly signalPoints: 'replay' | undefined;
   /** Calls the replay made beyond the recorded ones, less recorded ones it did not make (clock reads). */
   private shift = 0;
@@ -82,13 +78,10 @@ export class ExecReplaySource implements SyscallSource {
     this.signalPoints = signalsPlaced ? 'replay' : undefined;
   }
 
-  readonly recordedSignals: RecordedSignals = {
-    take: (tid: number, point: SignalPoint, sig?: number): number[] => {
-      const signals = this.recorded.takeSignals(tid, point, sig);
-      if (point.at === 'anywhere') this.unplaced += signals.length;
-      return signals;
-    },
-    delivered: (tid: number, sig: number): void => this.recorded.signalDelivered(tid, sig),
+  readonly recordedSignals = (tid: number, point: SignalPoint, sig?: number): number[] => {
+    const signals = this.recorded.takeSignals(tid, point, sig);
+    if (point.at === 'anywhere') this.unplaced += signals.length;
+    return signals;
   };
 
   answer(ctx: SyscallContext): Outcome | undefined {
@@ -107,7 +100,7 @@ export class ExecReplaySource implements SyscallSource {
     if (why !== undefined) return this.diverge({ expected: call.record, who, now: now(), why });
     if (this.stopAt !== undefined && call.record.seq >= this.stopAt) return this.stop(ctx, call.record);
     if (!fromOutside(ctx) || typeof call.record.result !== 'number') return undefined;
-    if (isClockRead(ctx.nr)) this.readAgain(ctx, call.record);
+    if (isClockRead(ctx.nr)) writeAgain(ctx, call.record);
     else for (const w of call.record.writes) ctx.write(w.addr, w.bytes);
     for (const e of replayedEvents(ctx, call.events)) ctx.emit(e);
     this.answered++;
@@ -140,35 +133,15 @@ export class ExecReplaySource implements SyscallSource {
     this.shift++;
     const earlier = this.lastClockRead.get(`${ctx.thread.tid}:${clockOf(ctx.nr, ctx.args)}`);
     if (!earlier || typeof earlier.result !== 'number') return undefined;
-    this.readAgain(ctx, earlier);
+    writeAgain(ctx, earlier);
     this.answered++;
     return earlier.result;
-  }
-
-  /**
-   * Gives a clock read the recorded value, and notes how far that is from the host's clock: an
-   * absolute deadline the program computes from it is that far from the host's (a sleep
-   * recorded as interrupted by a timer signal must not end at once because the replay runs later).
-   */
-  private readAgain(ctx: SyscallContext, record: SyscallRecord): void {
-    writeAgain(ctx, record);
-    const bytes = record.writes[0]?.bytes;
-    if (ctx.nr !== SYS.clock_gettime || !bytes || bytes.length < 16) return;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const recorded = view.getBigInt64(0, true) * 1_000_000_000n + view.getBigInt64(8, true);
-    const host = clockNs(ctx, ctx.int(0));
-    if (typeof host === 'bigint') this.skews.set(ctx.int(0), recorded - host);
-  }
-
-  clockSkew(clock: number): bigint {
-    return this.skews.get(clock) ?? 0n;
   }
 
   mayHandle(stop: HeldStop): boolean {
     if (!this.ordered || this.verdict || this.late) return true;
     // Calls begun, counted as the recording counts them.
     const seq = this.kernel.lastSeq - this.shift;
-    if (stop.kind === 'return') return this.mayReturn(stop.tid, seq);
     if (stop.kind !== 'trap') {
       const milestone = this.milestoneOf(stop);
       return milestone === undefined || (seq >= milestone.seq && this.recorded.isNext(milestone));
@@ -176,23 +149,10 @@ export class ExecReplaySource implements SyscallSource {
     // A thread reading the clock more often than it did waits for something: while others wait
     // for their turn, it waits too (it may be what they wait for, see unstall).
     if (this.isExtraClockRead(stop) && this.kernel.holdsOtherThan(stop.tid)) return false;
-    this.recorded.settleSignals(stop.tid);
     // A signal to deliver before this call: its turn first.
     const signal = this.recorded.signalAtCall(stop.tid);
     if (signal) return seq >= signal.seq && this.recorded.doneThrough(signal.after);
     return this.turnCame(this.turnOf(stop), seq);
-  }
-
-  /**
-   * Whether thread tid's host-run call may complete now: when a signal is recorded as taking
-   * effect at its return, once the calls begun before it completed have begun and what the file
-   * has before its completion has happened (the signal was sent by then: the thread goes back
-   * to its code with it pending, as recorded).
-   */
-  private mayReturn(tid: number, seq: number): boolean {
-    const call = this.inFlight.get(tid);
-    if (!call || !this.recorded.signalAtReturn(tid, call.record.trap ?? -1)) return true;
-    return seq >= call.record.seq && this.recorded.doneThrough(call.order);
   }
 
   /** The recorded exit, or creation by the clone thread tid is in, a held stop stands for. */
@@ -238,7 +198,7 @@ export class ExecReplaySource implements SyscallSource {
     let chosen = 0;
     let earliest = Infinity;
     stops.forEach((stop, i) => {
-      const at = stop.kind === 'return' ? this.inFlight.get(stop.tid)?.record.seq : stop.kind !== 'trap' ? this.milestoneOf(stop)?.seq : this.isExtraClockRead(stop) ? undefined : this.turnOf(stop);
+      const at = stop.kind !== 'trap' ? this.milestoneOf(stop)?.seq : this.isExtraClockRead(stop) ? undefined : this.turnOf(stop);
       if (at !== undefined && at < earliest) [chosen, earliest] = [i, at];
     });
     return chosen;

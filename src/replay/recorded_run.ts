@@ -29,11 +29,6 @@ interface RecordedSignal {
   record: SignalRecord;
   /** How many milestones the file has before it. */
   after: number;
-  /**
-   * A delivery at a recorded point is a milestone itself: calls begun after it wait for it
-   * (a second signal sent before the first is delivered would merge with it).
-   */
-  milestone?: Milestone;
 }
 
 export interface RecordedCall extends Milestone {
@@ -62,8 +57,6 @@ export class RecordedRun {
   private readonly randoms = new Map<number, Uint8Array[]>();
   private readonly counters = new Map<number, bigint[]>();
   private readonly signals = new Map<number, RecordedSignal[]>();
-  /** Signals taken, until they are delivered. */
-  private readonly delivering = new Map<number, RecordedSignal[]>();
   /** Milestones read so far. */
   private milestonesRead = 0;
   /** Milestones read and not yet known done, in file order, from index head on. */
@@ -121,15 +114,9 @@ export class RecordedRun {
         if (r.kind === 'at_random') queue(this.randoms, r.tid).push(r.bytes);
         else queue(this.counters, r.tid).push(Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).readBigUInt64LE());
         break;
-      case 'signal': {
-        const signal: RecordedSignal = { record: r, after: this.milestonesRead };
-        if (r.at !== 'anywhere') {
-          signal.milestone = { seq: r.seq, done: false, order: this.milestonesRead++ };
-          this.milestones.push(signal.milestone);
-        }
-        queue(this.signals, r.tid).push(signal);
+      case 'signal':
+        queue(this.signals, r.tid).push({ record: r, after: this.milestonesRead });
         break;
-      }
       case 'end':
         this.end = { seq: r.seq, waitStatus: r.waitStatus };
         break;
@@ -220,28 +207,7 @@ export class RecordedRun {
     if (now.length === 0) return [];
     const signals = queue(this.signals, tid);
     this.signals.set(tid, signals.filter((s) => !now.includes(s)));
-    queue(this.delivering, tid).push(...now.filter((s) => s.milestone));
     return now.map((s) => s.record.sig);
-  }
-
-  /**
-   * Thread tid has come to a new trap: the signals taken for it are delivered, or blocked by
-   * it (they then take effect where it unblocks them, as they did when recorded).
-   */
-  settleSignals(tid: number): void {
-    const taken = this.delivering.get(tid);
-    if (!taken || taken.length === 0) return;
-    for (const s of taken) s.milestone!.done = true;
-    taken.length = 0;
-  }
-
-  /** A signal taken has been delivered to thread tid. */
-  signalDelivered(tid: number, sig: number): void {
-    const taken = queue(this.delivering, tid);
-    const i = taken.findIndex((s) => s.record.sig === sig);
-    if (i < 0) return;
-    taken[i]!.milestone!.done = true;
-    taken.splice(i, 1);
   }
 
   /**
@@ -252,11 +218,6 @@ export class RecordedRun {
   signalAtCall(tid: number): { seq: number; after: number } | undefined {
     const s = this.signalsNow(tid).find((r) => r.record.at === 'call');
     return s && { seq: s.record.seq, after: s.after };
-  }
-
-  /** Whether a signal is recorded as taking effect as thread tid returns from call `trap`. */
-  signalAtReturn(tid: number, trap: number): boolean {
-    return this.signalsNow(tid).some((s) => s.record.at === 'return' && s.record.trap === trap);
   }
 
   /** Whether the first `count` milestones of the file are done. */

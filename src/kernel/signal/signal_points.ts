@@ -37,16 +37,11 @@ export interface SignalPointsHost {
   publishSignal(tid: number, sig: number, point: SignalPoint): void;
 }
 
-/** What a replay knows of the recorded deliveries. */
-export interface RecordedSignals {
-  /**
-   * The signals recorded as delivered to tid at this point (taken): before a call, one (the
-   * next recorded); at a return, all; anywhere, those that are sig.
-   */
-  take(tid: number, point: SignalPoint, sig?: number): number[];
-  /** A signal taken has been delivered to tid (later calls may wait for it). */
-  delivered(tid: number, sig: number): void;
-}
+/**
+ * Replay's answer: the signals recorded as delivered to tid at this point (taken): before a
+ * call, one (the next recorded); at a return, all; anywhere, those that are sig.
+ */
+export type RecordedSignals = (tid: number, point: SignalPoint, sig?: number) => number[];
 
 interface HeldSignal {
   sig: number;
@@ -110,7 +105,7 @@ export class SignalPoints {
   returning(thread: ThreadState, trap: number, nr: number, rip: number, rsp: number): void {
     const ts = this.of(thread);
     ts.back = { rip, rsp, nr, trap, tick: ++this.tick };
-    if (this.recorded) for (const sig of this.recorded.take(thread.tid, { at: 'return', trap })) this.release(ts, sig);
+    if (this.recorded) for (const sig of this.recorded(thread.tid, { at: 'return', trap })) this.release(ts, sig);
   }
 
   /**
@@ -119,7 +114,7 @@ export class SignalPoints {
    * handler, where the next one may be delivered (one a trap, so that a replay knows which).
    */
   beforeCall(thread: ThreadState): boolean {
-    const [sig] = this.recorded ? this.recorded.take(thread.tid, { at: 'call' }) : (this.threads.get(thread.tid)?.held.map((h) => h.sig) ?? []);
+    const [sig] = this.recorded ? this.recorded(thread.tid, { at: 'call' }) : (this.threads.get(thread.tid)?.held.map((h) => h.sig) ?? []);
     if (sig === undefined) return false;
     if (!this.recorded) this.kernel.publishSignal(thread.tid, sig, { at: 'call' });
     this.release(this.of(thread), sig);
@@ -136,7 +131,6 @@ export class SignalPoints {
     const info = ts?.letThrough.get(stop.value);
     if (!info) return false;
     ts!.letThrough.delete(stop.value);
-    this.recorded?.delivered(thread.tid, stop.value);
     this.kernel.platform.putSiginfo(thread.hostTid, info);
     this.kernel.platform.resume(thread.hostTid, stop.value);
     return true;
@@ -149,14 +143,11 @@ export class SignalPoints {
   holds(thread: ThreadState, stop: Stop): boolean {
     const sig = stop.value;
     const ts = this.threads.get(thread.tid);
-    if (ts?.letThrough.delete(sig)) {
-      this.recorded?.delivered(thread.tid, sig);
-      return false;
-    }
+    if (ts?.letThrough.delete(sig)) return false;
     const process = this.kernel.state.processes.get(thread.pid);
     if (!process || !this.deferrable(process, sig, stop.extra)) return false;
     if (this.recorded) {
-      if (this.recorded.take(thread.tid, { at: 'anywhere' }, sig).length > 0) return false;
+      if (this.recorded(thread.tid, { at: 'anywhere' }, sig).length > 0) return false;
     } else if (ts && this.atReturn(ts, stop)) {
       this.kernel.publishSignal(thread.tid, sig, { at: 'return', trap: ts.back!.trap });
       return false;

@@ -46,7 +46,7 @@ function cpuTimeNs(hostPath: string): bigint {
   }
 }
 
-export function clockNs(ctx: SyscallContext, clock: number): bigint | number {
+function clockNs(ctx: SyscallContext, clock: number): bigint | number {
   switch (clock) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
@@ -220,8 +220,7 @@ export function sysClockNanosleep(ctx: SyscallContext): Outcome {
   const ns = readTimespec(ctx, ctx.args[2]!);
   if (typeof ns === 'number') return ns;
   const absolute = (ctx.int(1) & TIMER_ABSTIME) !== 0;
-  // An absolute deadline is on the clock as the program read it (replay --exec gives it the recorded values).
-  const deadline = absolute ? ns - (ctx.kernel.syscallSource?.clockSkew?.(clock) ?? 0n) : now + ns;
+  const deadline = absolute ? ns : now + ns;
   // With TIMER_ABSTIME nothing is written back (the deadline stays valid for a restart).
   return sleepUntil(ctx, clock, deadline, absolute ? 0 : ctx.args[3]!);
 }
