@@ -1,6 +1,7 @@
 /* Output that depends on where asynchronous signals land: a child counts its SIGUSR1s in a
- * handler while it computes between syscalls, and prints, at each of its syscalls, how many it
- * has had so far; the parent sends them as it likes. Then two threads of code that make no
+ * handler while it computes between syscalls, and notes, at each of its syscalls, how many it
+ * has had so far; the parent sends them as it likes, each once the last one's handler has run
+ * (it answers through a pipe), so that none merges with another. Then two threads of code that make no
  * syscall get a signal all the same: a busy child killed by SIGTERM, and a busy loop that waits
  * for its SIGALRM (the host's interval timer) to set a flag. Each recording may print other
  * counts; replay --exec prints what its recording printed. */
@@ -18,10 +19,12 @@ enum { SIGNALS = 20, STEPS = 40 };
 static volatile sig_atomic_t hits;
 static volatile sig_atomic_t alarmed;
 static volatile sig_atomic_t done;
+static int ack = -1;
 
 static void on_usr1(int sig) {
   (void)sig;
   hits++;
+  if (write(ack, "a", 1) != 1) _exit(2);
 }
 
 static void on_alarm(int sig) {
@@ -46,8 +49,8 @@ static void on_usr2(int sig) {
 }
 
 static int counted(void) {
-  int ready[2];
-  if (pipe(ready) != 0) return 2;
+  int ready[2], acks[2];
+  if (pipe(ready) != 0 || pipe(acks) != 0) return 2;
   /* SIGUSR2 (the end) stays blocked but in sigsuspend, so that it cannot come too early. */
   sigset_t usr2, unblocked;
   sigemptyset(&usr2);
@@ -61,11 +64,19 @@ static int counted(void) {
     sa.sa_handler = on_usr2;
     sigaction(SIGUSR2, &sa, NULL);
     close(ready[0]);
+    close(acks[0]);
+    ack = acks[1];
     if (write(ready[1], "r", 1) != 1) _exit(2);
-    char line[64];
+    /* getppid: a call the kernel answers at once; the counts are printed at the end. */
+    int seen[STEPS];
     for (int step = 0; step < STEPS; step++) {
       spin(1000000);
-      snprintf(line, sizeof line, "step %d: %d signals\n", step, (int)hits);
+      seen[step] = hits;
+      if (getppid() <= 0) _exit(2);
+    }
+    char line[64];
+    for (int step = 0; step < STEPS; step++) {
+      snprintf(line, sizeof line, "step %d: %d signals\n", step, seen[step]);
       say(line);
     }
     while (!done) sigsuspend(&unblocked);
@@ -75,10 +86,12 @@ static int counted(void) {
   }
   sigprocmask(SIG_SETMASK, &unblocked, NULL);
   close(ready[1]);
+  close(acks[1]);
   char r;
   if (read(ready[0], &r, 1) != 1) return 2;
   for (int i = 0; i < SIGNALS; i++) {
     kill(child, SIGUSR1);
+    if (read(acks[0], &r, 1) != 1) return 2;
     usleep(2000);
   }
   kill(child, SIGUSR2);
