@@ -42,6 +42,8 @@ const TermiosSchema = z.object({
 
 const WinsizeSchema = z.object({ rows: int, cols: int, xpixel: int, ypixel: int });
 
+const sysvKind = z.enum(['shm', 'sem', 'msg']);
+
 const InodeRefSchema = z.object({ dev: z.bigint(), ino: z.bigint() });
 const WatchedOpenSchema = z.object({ self: InodeRefSchema, parent: InodeRefSchema.nullable(), name: z.string(), dir: z.boolean() });
 
@@ -213,6 +215,27 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('PtyControlSet'), index: int, session: int, pgrp: int }),
   /** tcsetpgrp on tsvisor's own terminal: its new foreground process group. */
   z.object({ type: z.literal('ConsoleForegroundSet'), pgrp: int }),
+  // System V IPC (ipc/sysv_reducer.ts). Times are seconds of CLOCK_REALTIME.
+  /** shmget/semget/msgget made an object; size is a segment's bytes, a set's semaphores, a queue's qbytes. */
+  z.object({
+    type: z.literal('SysvCreated'), kind: sysvKind, id: int, key: int, mode: int, uid: int, gid: int, pid: int,
+    size: z.number().int().nonnegative(), time: int,
+  }),
+  /** IPC_SET (owner, permission bits, a queue's msg_qbytes) and SHM_LOCK/SHM_UNLOCK: the whole new mode. */
+  z.object({ type: z.literal('SysvPermSet'), kind: sysvKind, id: int, uid: int, gid: int, mode: int, qbytes: int.optional(), time: int }),
+  /** IPC_RMID: gone at once, or for an attached segment once its last process detaches. */
+  z.object({ type: z.literal('SysvRemoved'), kind: sysvKind, id: int }),
+  z.object({ type: z.literal('ShmAttached'), pid: int, shmid: int, start: addr, size: addr, time: int }),
+  z.object({ type: z.literal('ShmDetached'), pid: int, start: addr, time: int }),
+  /** Semaphores given new values by semop (op: otime, SEM_UNDO adjustments) or by SETVAL/SETALL (ctime; adjustments of them dropped). */
+  z.object({
+    type: z.literal('SemChanged'), id: int, pid: int, values: z.array(z.tuple([int, int])),
+    undo: z.array(z.tuple([int, int])), op: z.boolean(), time: int,
+  }),
+  /** A process ended: its SEM_UNDO adjustments are applied. */
+  z.object({ type: z.literal('SemUndone'), pid: int }),
+  z.object({ type: z.literal('MsgSent'), id: int, pid: int, mtype: z.bigint(), bytes, time: int }),
+  z.object({ type: z.literal('MsgReceived'), id: int, pid: int, index: int, time: int }),
 ]);
 
 export type KernelEvent = z.infer<typeof KernelEventSchema>;

@@ -19,8 +19,34 @@ interface HostFile {
   entries?: DirEntry[];
 }
 
+/** The host memory behind a System V shared memory segment: an unnamed tmpfs file, and its identity for the stubs' fd cache. */
+export interface ShmBacking {
+  fd: number;
+  key: string;
+}
+
 export class HostResources {
   private readonly files = new Map<number, HostFile>();
+  /** Shared memory segments' host files, by shmid. */
+  private readonly shm = new Map<number, ShmBacking>();
+
+  addShm(shmid: number, backing: ShmBacking): void {
+    this.shm.set(shmid, backing);
+  }
+
+  shmBacking(shmid: number): ShmBacking | undefined {
+    return this.shm.get(shmid);
+  }
+
+  /** Closes the host files of segments that no longer exist (their mappings keep the memory while they last). */
+  releaseShmExcept(live: ReadonlyMap<number, unknown>): void {
+    for (const [shmid, backing] of this.shm) {
+      if (live.has(shmid)) continue;
+      this.shm.delete(shmid);
+      fs.closeSync(backing.fd);
+    }
+  }
+
   /** Node timers that wake the waiters of a timerfd at its deadline, by timerfd id. */
   private readonly timers = new Map<number, WakeTimer>();
 
@@ -81,5 +107,6 @@ export class HostResources {
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
     for (const id of [...this.files.keys()]) this.release(id);
+    this.releaseShmExcept(new Map());
   }
 }

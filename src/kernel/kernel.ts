@@ -27,6 +27,8 @@ import { TerminalBridge } from './tty/terminal_bridge.js';
 import type { HostRoot } from './vfs/path_walk.js';
 import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
 import { hangUp, leaderExiting, leaderToHangUp } from './syscalls/pty_session.js';
+import { undoSemaphores } from './syscalls/sem.js';
+import { detachAll } from './syscalls/shm.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
 import { SignalPoints, type RecordedSignals, type SignalPoint } from './signal/signal_points.js';
@@ -228,6 +230,8 @@ const ERESTARTSYS = 512;
 const NEVER_RESTARTED: ReadonlySet<number> = new Set([
   SYS.poll, SYS.select, SYS.pause, SYS.nanosleep, SYS.rt_sigsuspend, SYS.rt_sigtimedwait, SYS.clock_nanosleep,
   SYS.epoll_wait, SYS.pselect6, SYS.ppoll, SYS.epoll_pwait,
+  // System V IPC waits end with EINTR whatever SA_RESTART says (signal(7)).
+  SYS.semop, SYS.semtimedop, SYS.msgsnd, SYS.msgrcv,
 ]);
 
 /** The lowest signal pending for a host thread that it neither blocks nor ignores (0: none). */
@@ -1283,6 +1287,8 @@ export class Kernel {
   private exitProcess(process: ProcessState, waitStatus: number): void {
     leaderExiting(this, process);
     this.closeFds(process, [...process.fds.keys()]);
+    detachAll(this, process);
+    undoSemaphores(this, process);
     this.emit({ type: 'ProcessExited', pid: process.pid, waitStatus });
     this.notify(pidfdWakeKey(process.pid));
     if (process.pid === 1) {
@@ -1378,6 +1384,7 @@ export class Kernel {
     try {
       const image = loadImage(this.platform, thread.hostTid, prepared, process.creds, this.hostAux, this.execRandom(thread.tid));
       this.closeFds(process, closeOnExec(process));
+      detachAll(this, process);
       this.emit({
         type: 'ExecCompleted',
         pid: process.pid,

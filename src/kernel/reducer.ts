@@ -4,6 +4,7 @@ import { fdReducers } from './fd/reducer.js';
 import { readinessReducers } from './ipc/readiness_reducer.js';
 import { pipeReducers } from './ipc/reducer.js';
 import { socketReducers } from './ipc/socket_reducer.js';
+import { sysvReducers } from './ipc/sysv_reducer.js';
 import { mmReducers } from './mm/reducer.js';
 import type { ReducerTable } from './reducer_types.js';
 import { signalReducers } from './signal/reducer.js';
@@ -47,6 +48,7 @@ const reducers: ReducerTable<KernelEventType> = {
   ...inotifyReducers,
   ...readinessReducers,
   ...socketReducers,
+  ...sysvReducers,
   ...ptyReducers,
   ...consoleReducers,
   ...crossReducers,

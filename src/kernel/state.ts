@@ -75,6 +75,24 @@ export interface ProcessState {
   personality?: number;
   /** The program installed a seccomp filter of its own (it is inherited, and never removed). */
   seccompFiltered?: boolean;
+  /** System V shared memory segments it has attached (shmat), once any. */
+  shmAttached?: ShmAttachment[];
+  /** Its SEM_UNDO adjustments, applied when it exits (not inherited by fork), once any. */
+  semUndo?: SemAdjustment[];
+}
+
+/** One shmat of a segment: where it is mapped in the process. */
+export interface ShmAttachment {
+  shmid: number;
+  start: number;
+  size: number;
+}
+
+/** What a process's exit gives back to one semaphore (the sum of its SEM_UNDO operations, negated). */
+export interface SemAdjustment {
+  semid: number;
+  num: number;
+  adj: number;
 }
 
 export interface Scheduling {
@@ -430,6 +448,78 @@ export interface KernelState {
   overlay: OverlayState;
   /** Advisory file locks by inode ("dev:ino"), once any was taken (fd/file_locks.ts). */
   locks?: Map<string, FileLock[]>;
+  /** The sandbox's System V IPC namespace, once any object was made (ipc/sysv_reducer.ts). */
+  sysv?: SysvIpcState;
+}
+
+/** struct ipc_perm of a System V IPC object. */
+export interface IpcPerm {
+  /** The key it was made with (0: IPC_PRIVATE). */
+  key: number;
+  uid: number;
+  gid: number;
+  cuid: number;
+  cgid: number;
+  /** The low 9 permission bits, plus SHM_DEST (01000) and SHM_LOCKED for segments. */
+  mode: number;
+  seq: number;
+}
+
+/** Times are seconds of CLOCK_REALTIME, 0 for never. */
+export interface ShmSegment {
+  id: number;
+  perm: IpcPerm;
+  size: number;
+  cpid: number;
+  lpid: number;
+  nattch: number;
+  atime: number;
+  dtime: number;
+  ctime: number;
+}
+
+export interface SemSet {
+  id: number;
+  perm: IpcPerm;
+  values: number[];
+  /** The last process to change each semaphore (GETPID). */
+  pids: number[];
+  otime: number;
+  ctime: number;
+}
+
+export interface SysvMessage {
+  /** mtype: a C long greater than 0. */
+  type: bigint;
+  bytes: Uint8Array;
+}
+
+export interface MsgQueue {
+  id: number;
+  perm: IpcPerm;
+  messages: SysvMessage[];
+  cbytes: number;
+  qbytes: number;
+  lspid: number;
+  lrpid: number;
+  stime: number;
+  rtime: number;
+  ctime: number;
+}
+
+export type SysvKind = 'shm' | 'sem' | 'msg';
+
+/** Where the next id of a kind is looked for (Linux allocates indexes cyclically) and its sequence number. */
+export interface SysvIdCursor {
+  lastIndex: number;
+  seq: number;
+}
+
+export interface SysvIpcState {
+  shm: Map<number, ShmSegment>;
+  sem: Map<number, SemSet>;
+  msg: Map<number, MsgQueue>;
+  cursors: Record<SysvKind, SysvIdCursor>;
 }
 
 /** One advisory lock: a flock lock, or a POSIX or OFD record lock on [start, end] (inclusive). */

@@ -45,9 +45,10 @@ export interface Platform {
    * mmap of a host file the kernel holds open, [addr, length, prot, flags (no MAP_ANONYMOUS),
    * offset], in thread tid of host process pid (at a syscall stop), mapped from the file
    * itself: processes share the host's page cache. scratch: 128 free bytes of the thread's
-   * memory. The address, or -errno.
+   * memory. keep false: the stub's fd of the file is closed after the mapping (the mapping
+   * alone then holds the file). The address, or -errno.
    */
-  mapHostFile(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number]): number;
+  mapHostFile(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number], keep?: boolean): number;
   /**
    * Host process childPid was forked from parentPid (not a thread): its host fd table is a copy
    * of the parent's, with the host files the parent holds for mapHostFile.

@@ -89,8 +89,8 @@ export class PtracePlatform implements Platform {
     this.native.resume(tid, sig, catchExit);
   }
 
-  mapHostFile(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number]): number {
-    return this.fileFds ? this.fileFds.map(tid, pid, file, scratch, args) : -38;
+  mapHostFile(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number], keep = true): number {
+    return this.fileFds ? this.fileFds.map(tid, pid, file, scratch, args, keep) : -38;
   }
 
   processForked(parentPid: number, childPid: number): void {

@@ -55,16 +55,17 @@ export class StubFileFds {
   /**
    * mmap(addr, length, prot, flags, file, offset) in the thread tid of process pid, which
    * must be at a syscall stop; scratch: 128 bytes of its memory free for the transfer.
-   * The mapped address, or -errno (the mapping's own error, or the transfer's).
+   * The mapped address, or -errno (the mapping's own error, or the transfer's). keepFd false:
+   * the fd is closed after the mapping, whoever else may have kept the file.
    */
-  map(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number]): number {
+  map(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number], keepFd = true): number {
     let fds = this.held.get(pid);
     if (!fds) {
       fds = new Map();
       this.held.set(pid, fds);
     }
     let stubFd = fds.get(file.key);
-    const kept = stubFd !== undefined || fds.size < MAX_KEPT;
+    const kept = stubFd !== undefined || (keepFd && fds.size < MAX_KEPT);
     if (stubFd === undefined) {
       const got = this.receive(tid, file.fd, scratch);
       if (got < 0) return got;

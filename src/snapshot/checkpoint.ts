@@ -54,6 +54,9 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
   // A restored process would run without the seccomp filter it gave itself: refuse, before anything stops.
   const filtered = [...kernel.state.processes.values()].find((p) => p.status === 'running' && p.seccompFiltered);
   if (filtered) throw new Error(`process ${filtered.pid} (${filtered.comm || filtered.exe}) installed a seccomp filter of its own, which a checkpoint cannot carry`);
+  // A segment's pages live in a host file the kernel holds, which an image does not carry yet.
+  const segments = kernel.state.sysv?.shm.size ?? 0;
+  if (segments > 0) throw new Error(`the sandbox has ${segments} System V shared memory segment${segments === 1 ? '' : 's'}, which a checkpoint cannot carry yet (remove them with ipcrm -m)`);
   const started = Date.now();
   const writer = ImageWriter.create(opts.imageDir);
   let frozen: FrozenThread[];

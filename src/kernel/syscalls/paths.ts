@@ -7,6 +7,8 @@ import type { ProcessView, VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 
 export const AT_FDCWD = -100;
+import { residentBytes, shmAllPages } from './shm.js';
+
 export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const AT_EMPTY_PATH = 0x1000;
 
@@ -15,7 +17,10 @@ export function processView(ctx: SyscallContext): ProcessView {
   const state = ctx.kernel.state;
   return {
     self: ctx.process.pid,
-    proc: { state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n), tmpfs: ctx.kernel.root.tmpfs, reader: ctx.process.pid, root: rootOf(ctx.process), limits: ctx.kernel.limits },
+    proc: {
+      state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n), tmpfs: ctx.kernel.root.tmpfs, reader: ctx.process.pid, root: rootOf(ctx.process), limits: ctx.kernel.limits,
+      shmResident: (shmid) => residentBytes(ctx.kernel, shmid), shmAllPages: shmAllPages(ctx.kernel),
+    },
     pids: () => [...state.processes.values()].filter((p) => p.status === 'running').map((p) => p.pid),
     exe: (pid) => {
       const p = state.processes.get(pid);

@@ -22,6 +22,9 @@ import * as ns from './namespaces.js';
 import * as mm from './mm.js';
 import * as sched from './scheduling.js';
 import * as seccomp from './seccomp.js';
+import * as sem from './sem.js';
+import * as shm from './shm.js';
+import * as msg from './msg.js';
 import type { Outcome } from './outcome.js';
 import * as pidfd from './pidfd.js';
 import * as pipe from './pipe.js';
@@ -333,6 +336,20 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   recvfrom: full(transfer.sysRecvfrom),
   sendmsg: partial(transfer.sysSendmsg, 'SCM_RIGHTS and SCM_CREDENTIALS on unix sockets (the kernel always attaches the true credentials)'),
   recvmsg: full(transfer.sysRecvmsg),
+
+  // System V IPC, the sandbox's own namespace: shm.ts, sem.ts, msg.ts (sysv_ipc.ts for what they share)
+  shmget: partial(shm.sysShmget, 'no SHM_HUGETLB (EINVAL); with --memory all segments together hold at most that much (shmall)'),
+  shmat: partial(shm.sysShmat, 'a munmap of an attached segment by the program itself is not seen (nattch keeps counting it until exit or exec)'),
+  shmdt: full(shm.sysShmdt),
+  shmctl: partial(shm.sysShmctl, 'SHM_LOCK/SHM_UNLOCK set the flag and lock nothing on the host'),
+  semget: full(sem.sysSemget),
+  semop: full(sem.sysSemop),
+  semtimedop: full(sem.sysSemtimedop),
+  semctl: full(sem.sysSemctl),
+  msgget: full(msg.sysMsgget),
+  msgsnd: full(msg.sysMsgsnd),
+  msgrcv: full(msg.sysMsgrcv),
+  msgctl: full(msg.sysMsgctl),
 
   // misc.ts
   uname: full(misc.sysUname),

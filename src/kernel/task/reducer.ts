@@ -1,6 +1,7 @@
 // Processes and threads: creation, exec, exit, identity, cwd, root, umask, limits.
 import { processOwner, releaseLocks } from '../fd/file_locks.js';
 import { releaseFile } from '../fd/reducer.js';
+import { inheritSysv } from '../ipc/sysv_reducer.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState, ProcessState } from '../state.js';
 
@@ -68,6 +69,7 @@ export const taskReducers: ReducerTable<
       sigactions: new Map([...parent.sigactions].map(([sig, a]) => [sig, { ...a }])),
       rlimits: new Map([...parent.rlimits].map(([res, l]) => [res, [l[0], l[1]] as [number, number]])),
     });
+    if (parent.shmAttached || parent.semUndo) inheritSysv(state, state.processes.get(e.pid)!);
     state.threads.set(e.pid, { tid: e.pid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
   },
   ThreadCreated(state, e) {

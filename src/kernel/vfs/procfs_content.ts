@@ -10,6 +10,7 @@ import { controllingPty } from '../syscalls/pty_session.js';
 import { DEVPTS_POINT, devptsMount, ptyDevice } from './devpts.js';
 import { isWithinRoot, pathSeenFrom } from './process_root.js';
 import { PROC_NET_FILES } from './procfs_net.js';
+import { sysvipcMsg, sysvipcSem, sysvipcShm, sysvLimits } from './procfs_sysvipc.js';
 import { CGROUP_POINT } from './sysfs.js';
 
 export interface ProcContext {
@@ -24,6 +25,9 @@ export interface ProcContext {
   root: string;
   /** The sandbox's limits (/sys/fs/cgroup shows them). */
   limits: { pids: number; memory: number | null };
+  /** What /proc/sysvipc/shm and shmall show beyond the state (the host's resident bytes, --memory). */
+  shmResident: (shmid: number) => number;
+  shmAllPages: bigint;
 }
 
 function hostFile(path: string): string {
@@ -112,6 +116,16 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
   'sys/kernel/pid_max': () => '4194304\n',
   'sys/kernel/ngroups_max': () => '65536\n',
   'sys/kernel/cap_last_cap': () => '40\n',
+  'sys/kernel/shmmax': (c) => sysvLimits(c.shmAllPages).shmmax!,
+  'sys/kernel/shmall': (c) => sysvLimits(c.shmAllPages).shmall!,
+  'sys/kernel/shmmni': (c) => sysvLimits(c.shmAllPages).shmmni!,
+  'sys/kernel/sem': (c) => sysvLimits(c.shmAllPages).sem!,
+  'sys/kernel/msgmax': (c) => sysvLimits(c.shmAllPages).msgmax!,
+  'sys/kernel/msgmnb': (c) => sysvLimits(c.shmAllPages).msgmnb!,
+  'sys/kernel/msgmni': (c) => sysvLimits(c.shmAllPages).msgmni!,
+  'sysvipc/shm': (c) => sysvipcShm(c),
+  'sysvipc/sem': (c) => sysvipcSem(c.state),
+  'sysvipc/msg': (c) => sysvipcMsg(c.state),
   'sys/vm/overcommit_memory': () => '0\n',
   'sys/fs/nr_open': () => '1048576\n',
   ...PROC_NET_FILES,
