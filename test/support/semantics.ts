@@ -76,6 +76,10 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'stream_zero_send',
   'write_interrupted',
   'pidfd_procdir',
+  // System V IPC
+  'sysv_shm',
+  'sysv_sem',
+  'sysv_msg',
   // threads
   'threads_join',
   'mutex_counter',
