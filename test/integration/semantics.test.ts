@@ -117,6 +117,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     sysv_shm: [{}],
     sysv_sem: [{}],
     sysv_msg: [{}],
+    socket_mmsg: [{}],
     splice_tee: [{ args: scratch() }],
     o_trunc: [{ args: scratch() }],
     o_excl: [{ args: scratch() }],

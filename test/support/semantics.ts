@@ -74,6 +74,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sendfile_socket',
   'unix_autobind',
   'stream_zero_send',
+  'socket_mmsg',
   'write_interrupted',
   'pidfd_procdir',
   // System V IPC

@@ -224,7 +224,7 @@ function familyOfFd(ctx: SyscallContext, d: FdLookup): number {
   return s ? familyOf(s) : 0;
 }
 
-function sockFd(ctx: SyscallContext): FdLookup | number {
+export function sockFd(ctx: SyscallContext): FdLookup | number {
   const sock = socketOf(ctx, ctx.int(0));
   return typeof sock === 'number' ? sock : sock.d;
 }
@@ -290,9 +290,13 @@ function readMsgHdr(ctx: SyscallContext, addr: number): MsgHdr | number {
 export function sysSendmsg(ctx: SyscallContext): Outcome {
   const d = sockFd(ctx);
   if (typeof d === 'number') return d;
-  const flags = ctx.uint(2);
+  return sendMsgAt(ctx, d, ctx.args[1]!, ctx.uint(2));
+}
+
+/** sendmsg of the msghdr at hdrAddr (sendmmsg sends each of its messages so). */
+export function sendMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, flags: number): Outcome {
   if (flags & MSG_OOB) return -Errno.EOPNOTSUPP;
-  const hdr = readMsgHdr(ctx, ctx.args[1]!);
+  const hdr = readMsgHdr(ctx, hdrAddr);
   if (typeof hdr === 'number') return hdr;
   const parts: Uint8Array[] = [];
   for (const v of hdr.iov) {
@@ -339,9 +343,12 @@ export function sysSendmsg(ctx: SyscallContext): Outcome {
 export function sysRecvmsg(ctx: SyscallContext): Outcome {
   const d = sockFd(ctx);
   if (typeof d === 'number') return d;
-  const flags = ctx.uint(2);
+  return recvMsgAt(ctx, d, ctx.args[1]!, ctx.uint(2));
+}
+
+/** recvmsg into the msghdr at hdrAddr (recvmmsg receives each of its messages so). */
+export function recvMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, flags: number): Outcome {
   if (flags & MSG_OOB) return -Errno.EINVAL;
-  const hdrAddr = ctx.args[1]!;
   const hdr = readMsgHdr(ctx, hdrAddr);
   if (typeof hdr === 'number') return hdr;
   const total = hdr.iov.reduce((n, v) => n + v.len, 0);

@@ -37,6 +37,7 @@ import * as sock from './socket.js';
 import * as copy from './kernel_copy.js';
 import * as sockopt from './socket_options.js';
 import * as transfer from './socket_transfer.js';
+import * as mmsg from './socket_mmsg.js';
 import * as time from './time.js';
 import { SYSCALL_NAMES, type SyscallName } from './numbers.js';
 
@@ -336,6 +337,8 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   recvfrom: full(transfer.sysRecvfrom),
   sendmsg: partial(transfer.sysSendmsg, 'SCM_RIGHTS and SCM_CREDENTIALS on unix sockets (the kernel always attaches the true credentials)'),
   recvmsg: full(transfer.sysRecvmsg),
+  sendmmsg: partial(mmsg.sysSendmmsg, 'a blocking socket waits only until the first message can go; the rest go as far as there is room'),
+  recvmmsg: partial(mmsg.sysRecvmmsg, 'the timeout ends a wait even before the first datagram (Linux looks at it only after each one)'),
 
   // System V IPC, the sandbox's own namespace: shm.ts, sem.ts, msg.ts (sysv_ipc.ts for what they share)
   shmget: partial(shm.sysShmget, 'no SHM_HUGETLB (EINVAL); with --memory all segments together hold at most that much (shmall)'),
