@@ -27,6 +27,7 @@ import { TerminalBridge } from './tty/terminal_bridge.js';
 import type { HostRoot } from './vfs/path_walk.js';
 import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
 import { hangUp, leaderExiting, leaderToHangUp } from './syscalls/pty_session.js';
+import { openPidfd } from './syscalls/pidfd.js';
 import { undoSemaphores } from './syscalls/sem.js';
 import { detachAll } from './syscalls/shm.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
@@ -185,6 +186,8 @@ export interface CloneRequest {
   child?: number;
   /** The argument registers as the program set them, when the kernel rewrote the call. */
   originalArgs?: readonly number[];
+  /** CLONE_PIDFD: where the parent gets the new process's pidfd. */
+  pidfd?: number;
 }
 
 const SIGSEGV = 11;
@@ -1101,6 +1104,11 @@ export class Kernel {
     vtid.writeInt32LE(id);
     if (request.flags & CLONE_PARENT_SETTID) this.platform.write(parent.hostTid, request.ptid, vtid);
     if (request.flags & CLONE_CHILD_SETTID) this.platform.write(hostTid, request.ctid, vtid);
+    if (request.pidfd !== undefined) {
+      const fd = Buffer.alloc(4);
+      fd.writeInt32LE(openPidfd(new SyscallContext(this, parent, this.process(parent.pid), SYS.clone, []), id));
+      this.platform.write(parent.hostTid, request.pidfd, fd);
+    }
     // The host clears and wakes it at the thread's exit; the state says so (a restore re-registers it).
     if (request.flags & CLONE_CHILD_CLEARTID) this.emit({ type: 'ClearChildTidSet', tid: id, addr: request.ctid });
     this.running++;

@@ -118,6 +118,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     sysv_sem: [{}],
     sysv_msg: [{}],
     socket_mmsg: [{}],
+    clone_pidfd: [{}],
     splice_tee: [{ args: scratch() }],
     o_trunc: [{ args: scratch() }],
     o_excl: [{ args: scratch() }],

@@ -41,6 +41,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'waitpid_nohang',
   'waitid_pid',
   'pidfd_wait',
+  'clone_pidfd',
   'exec_chain',
   'cloexec_exec',
   'exec_signals',

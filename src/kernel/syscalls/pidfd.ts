@@ -35,7 +35,12 @@ export function sysPidfdOpen(ctx: SyscallContext): Outcome {
   if (!target) return ctx.kernel.state.threads.has(pid) ? -Errno.ENOENT : -Errno.ESRCH;
   if (target.status !== 'running') return -Errno.ESRCH;
   if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;
-  return openNewFile(ctx, { kind: 'pidfd', path: 'anon_inode:[pidfd]', flags: O_RDWR | (flags & PIDFD_NONBLOCK), cloexec: true, objectId: pid });
+  return openPidfd(ctx, pid, flags & PIDFD_NONBLOCK);
+}
+
+/** A pidfd of process pid in the caller's fd table (close-on-exec, as Linux makes them): the fd, or -EMFILE. */
+export function openPidfd(ctx: SyscallContext, pid: number, flags = 0): number {
+  return openNewFile(ctx, { kind: 'pidfd', path: 'anon_inode:[pidfd]', flags: O_RDWR | flags, cloexec: true, objectId: pid });
 }
 
 /** The process a pidfd argument names, or -EBADF (no fd, or not a pidfd, as Linux 6.x says). */

@@ -12,7 +12,7 @@ import { hostRuns, type Outcome } from './outcome.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, resolveAt } from './paths.js';
 import { mayAccess } from './overlay_ops.js';
 import { SYS } from './numbers.js';
-import { lookupFd } from '../fd/fd_table.js';
+import { lookupFd, lowestFreeFd } from '../fd/fd_table.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT } from '../abi/signals.js';
 
 export function sysGetpid(ctx: SyscallContext): Outcome {
@@ -371,10 +371,19 @@ function overTaskLimit(ctx: SyscallContext): boolean {
  * Creates a thread or process: the host does it (the address space must be copied or
  * shared for real), the kernel gives the child its virtual id when the event arrives.
  */
-function cloneWith(ctx: SyscallContext, flags: number, ptid: number, ctid: number, rewriteAs?: { nr: number; args: number[] }): Outcome {
+function cloneWith(ctx: SyscallContext, flags: number, ptid: number, ctid: number, rewriteAs?: { nr: number; args: number[] }, pidfdAddr = ptid): Outcome {
   if (flags & ~KNOWN_FLAGS) return -Errno.EINVAL;
   if (flags & NAMESPACE_FLAGS) return -Errno.EPERM; // the sandbox is already isolated
-  if (flags & (CLONE_UNTRACED | CLONE_PTRACE | CLONE_PIDFD)) return -Errno.EINVAL;
+  if (flags & (CLONE_UNTRACED | CLONE_PTRACE)) return -Errno.EINVAL;
+  if (flags & CLONE_PIDFD) {
+    // Linux's rules; a thread's pidfd (6.9's PIDFD_THREAD) is not offered.
+    if (flags & (CLONE_DETACHED | CLONE_THREAD)) return -Errno.EINVAL;
+    if (flags & CLONE_PARENT_SETTID && pidfdAddr === ptid) return -Errno.EINVAL;
+    if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;
+    // Where the fd goes must be writable before the child exists (the kernel writes it after).
+    const probe = ctx.read(pidfdAddr, 4);
+    if (!probe || probe.length !== 4 || !ctx.kernel.platform.write(ctx.hostTid, pidfdAddr, probe)) return -Errno.EFAULT;
+  }
   const thread = (flags & CLONE_THREAD) !== 0;
   if (thread && (flags & (CLONE_SIGHAND | CLONE_VM)) !== (CLONE_SIGHAND | CLONE_VM)) return -Errno.EINVAL;
   if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return -Errno.EINVAL;
@@ -383,14 +392,14 @@ function cloneWith(ctx: SyscallContext, flags: number, ptid: number, ctid: numbe
   // The flags the host gets: a new process becomes a host child of init (which reaps it; its
   // virtual parent is the caller), and the kernel itself writes the child's tid for
   // CLONE_CHILD_SETTID (the host would write its own tid when the child first runs).
-  const hostFlags = ((flags & ~CLONE_CHILD_SETTID) | (thread ? 0 : CLONE_PARENT)) >>> 0;
+  const hostFlags = ((flags & ~(CLONE_CHILD_SETTID | CLONE_PIDFD)) | (thread ? 0 : CLONE_PARENT)) >>> 0;
   if (rewriteAs) {
     platform.setSyscallArg(ctx.hostTid, -1, rewriteAs.nr);
     rewriteAs.args.forEach((v, i) => platform.setSyscallArg(ctx.hostTid, i, i === 0 ? hostFlags : v));
   } else {
     platform.setSyscallArg(ctx.hostTid, 0, hostFlags);
   }
-  ctx.kernel.expectClone(ctx.thread.tid, { thread, flags, ptid, ctid, originalArgs: [...ctx.args] });
+  ctx.kernel.expectClone(ctx.thread.tid, { thread, flags, ptid, ctid, originalArgs: [...ctx.args], ...(flags & CLONE_PIDFD ? { pidfd: pidfdAddr } : {}) });
   return { kind: 'host', rewrite: (r) => r };
 }
 
@@ -416,7 +425,7 @@ export function sysClone3(ctx: SyscallContext): Outcome {
   if (!raw) return -Errno.EFAULT;
   const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const field = (i: number) => Number(v.getBigUint64(i * 8, true));
-  const [flags, , childTid, parentTid, exitSignal, stack, stackSize, tls] = [0, 1, 2, 3, 4, 5, 6, 7].map(field) as number[];
+  const [flags, pidfd, childTid, parentTid, exitSignal, stack, stackSize, tls] = [0, 1, 2, 3, 4, 5, 6, 7].map(field) as number[];
   if (raw.length >= 88 && (field(8) !== 0 || field(9) !== 0)) return -Errno.EINVAL; // set_tid: no pid choosing
   if (exitSignal! > 64 || (flags! & CSIGNAL)) return -Errno.EINVAL;
   if (flags! > 0xffffffff) return -Errno.EINVAL; // CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP
@@ -425,7 +434,7 @@ export function sysClone3(ctx: SyscallContext): Outcome {
   return cloneWith(ctx, cloneFlags, parentTid!, childTid!, {
     nr: SYS.clone,
     args: [cloneFlags, sp, parentTid!, childTid!, tls!, 0],
-  });
+  }, pidfd!);
 }
 
 const WNOHANG = 1;

@@ -230,7 +230,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   exit_group: full(proc.sysExitGroup),
   execve: full(proc.sysExecve),
   execveat: full(proc.sysExecveat),
-  clone: partial(proc.sysClone, 'threads and processes; namespace flags refused (EPERM); CLONE_FILES/CLONE_FS between processes copy instead of share'),
+  clone: partial(proc.sysClone, 'threads and processes; namespace flags refused (EPERM); CLONE_FILES/CLONE_FS between processes copy instead of share; CLONE_PIDFD for processes, not threads (EINVAL)'),
   clone3: partial(proc.sysClone3, 'as clone; set_tid and cgroup placement refused'),
   fork: full(proc.sysFork),
   vfork: full(proc.sysVfork),
@@ -271,7 +271,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   tgkill: partial(signal.sysTgkill, 'only the sandbox\'s threads'),
   rt_sigqueueinfo: full(signal.sysRtSigqueueinfo),
   rt_tgsigqueueinfo: full(signal.sysRtTgsigqueueinfo),
-  pidfd_open: partial(pidfd.sysPidfdOpen, 'process fds only (no PIDFD_THREAD); clone\'s CLONE_PIDFD is not offered'),
+  pidfd_open: partial(pidfd.sysPidfdOpen, 'process fds only (no PIDFD_THREAD)'),
   pidfd_send_signal: full(pidfd.sysPidfdSendSignal),
   pidfd_getfd: full(pidfd.sysPidfdGetfd),
 
