@@ -54,6 +54,11 @@ export interface Platform {
    * of the parent's, with the host files the parent holds for mapHostFile.
    */
   processForked(parentPid: number, childPid: number): void;
+  /**
+   * Gives the process of thread tid (at a syscall stop) its own copy of a host fd tsvisor holds,
+   * over the sandbox's fd channel (close-on-exec). The fd number it got there, or -errno.
+   */
+  passHostFd(tid: number, hostFd: number, scratch: number): number;
   /** Runs a syscall inside the stopped thread; null when the thread died meanwhile. */
   inject(tid: number, nr: number, ...args: number[]): number | null;
   /** Puts the syscall-argument registers back to these values (after a rewritten syscall), at any stop. */

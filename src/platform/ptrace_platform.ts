@@ -97,6 +97,10 @@ export class PtracePlatform implements Platform {
     this.fileFds?.inherit(parentPid, childPid);
   }
 
+  passHostFd(tid: number, hostFd: number, scratch: number): number {
+    return this.fileFds ? this.fileFds.pass(tid, hostFd, scratch) : -38;
+  }
+
   inject(tid: number, nr: number, ...args: number[]): number | null {
     return this.native.inject(tid, nr, ...args);
   }

@@ -67,7 +67,7 @@ export class StubFileFds {
     let stubFd = fds.get(file.key);
     const kept = stubFd !== undefined || (keepFd && fds.size < MAX_KEPT);
     if (stubFd === undefined) {
-      const got = this.receive(tid, file.fd, scratch);
+      const got = this.pass(tid, file.fd, scratch);
       if (got < 0) return got;
       stubFd = got;
       if (kept) fds.set(file.key, stubFd);
@@ -97,7 +97,7 @@ export class StubFileFds {
   }
 
   /** Passes hostFd to the thread's process; the fd number it got there, or -errno. */
-  private receive(tid: number, hostFd: number, scratch: number): number {
+  pass(tid: number, hostFd: number, scratch: number): number {
     const sent = this.native.channelSend(this.channel.fd, hostFd);
     if (sent < 0) {
       this.native.channelDrain(this.channel.stubEnd);

@@ -13,6 +13,7 @@ import { IMAGE_FORMAT, IMAGE_VERSION, KERNEL_PART, pagesPart, processPart, type 
 import { ImageWriter } from './image_writer.js';
 import { dumpMemory, programMappings } from './process_memory.js';
 import { describeSandbox } from './sandbox_description.js';
+import { saveSegments } from './shm_segments.js';
 import { sharedPending, threadSignals } from './signal_sets.js';
 import { findSyscallInstruction, readSignalStack } from './signal_stack.js';
 import { registersToSave } from './thread_registers.js';
@@ -54,9 +55,6 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
   // A restored process would run without the seccomp filter it gave itself: refuse, before anything stops.
   const filtered = [...kernel.state.processes.values()].find((p) => p.status === 'running' && p.seccompFiltered);
   if (filtered) throw new Error(`process ${filtered.pid} (${filtered.comm || filtered.exe}) installed a seccomp filter of its own, which a checkpoint cannot carry`);
-  // A segment's pages live in a host file the kernel holds, which an image does not carry yet.
-  const segments = kernel.state.sysv?.shm.size ?? 0;
-  if (segments > 0) throw new Error(`the sandbox has ${segments} System V shared memory segment${segments === 1 ? '' : 's'}, which a checkpoint cannot carry yet (remove them with ipcrm -m)`);
   const started = Date.now();
   const writer = ImageWriter.create(opts.imageDir);
   let frozen: FrozenThread[];
@@ -104,7 +102,8 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
     }
     const synthetic: Array<[number, Uint8Array]> = [];
     for (const file of kernel.state.files.values()) if (file.kind === 'synthetic') synthetic.push([file.id, kernel.host.content(file.id)]);
-    const kernelPart: KernelPart = { state: kernel.state, monotonicNs: monotonicNs(), hostFiles: hostFileRefs(kernel), synthetic };
+    const segments = kernel.state.sysv?.shm.size ? { shm: saveSegments(kernel) } : {};
+    const kernelPart: KernelPart = { state: kernel.state, monotonicNs: monotonicNs(), hostFiles: hostFileRefs(kernel), synthetic, ...segments };
     await writer.writePart(KERNEL_PART, imageEncoder.encode(kernelPart));
 
     let memoryBytes = 0;

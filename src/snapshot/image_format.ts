@@ -107,6 +107,14 @@ export const KernelStateSchema = z.looseObject({
   overlay: z.looseObject({ nodes: mapOf(looseWithId), root: int, mounts: z.map(z.string(), int), nextNodeId: int }),
 }).transform((s) => s as unknown as KernelState);
 
+/** A System V shared memory segment's non-zero pages as runs [first page, bytes], and the share key its mappings have. */
+export const SavedSegmentSchema = z.object({
+  shmid: int,
+  share: z.string(),
+  runs: z.array(z.tuple([int, bytes])),
+});
+export type SavedSegment = z.infer<typeof SavedSegmentSchema>;
+
 export const KernelPartSchema = z.object({
   state: KernelStateSchema,
   /** The sandbox's CLOCK_MONOTONIC at the checkpoint: a restored sandbox goes on from it. */
@@ -114,6 +122,8 @@ export const KernelPartSchema = z.object({
   hostFiles: z.array(HostFileRefSchema),
   /** Contents of synthetic files (/proc) as they were opened. */
   synthetic: z.array(z.tuple([int, bytes])),
+  /** System V shared memory segments (absent: none). */
+  shm: z.array(SavedSegmentSchema).optional(),
 });
 export type KernelPart = z.infer<typeof KernelPartSchema>;
 

@@ -18,6 +18,7 @@ import { missingCpuFeatures } from './host_cpu.js';
 import type { HostFileRef, ProcessPart, ThreadImage } from './image_format.js';
 import { ImageError, type CheckpointImage } from './image_reader.js';
 import { restoreMemory, type Injector } from './process_memory.js';
+import { restoreSegments } from './shm_segments.js';
 import { signalsIn } from './signal_sets.js';
 import { setSignalStack } from './signal_stack.js';
 import { scratchBelowStack } from './thread_registers.js';
@@ -100,7 +101,7 @@ function u64s(...values: Array<number | bigint>): Uint8Array {
  * One memfd per shared memory object of the image, made in the first stub before any process
  * is forked from it (so every process inherits them): share key -> the stub's fd.
  */
-function makeSharedObjects(platform: Platform, hostTid: number, parts: Iterable<ProcessPart>): Map<string, number> {
+function makeSharedObjects(platform: Platform, hostTid: number, parts: Iterable<ProcessPart>, segments: ReadonlyMap<string, number>): Map<string, number> {
   const sizes = new Map<string, number>();
   for (const part of parts) {
     for (const m of part.mappings) {
@@ -116,6 +117,14 @@ function makeSharedObjects(platform: Platform, hostTid: number, parts: Iterable<
   const nameAt = scratchBelowStack(name.regs);
   if (!platform.write(hostTid, nameAt, new TextEncoder().encode('tsvisor-shared\0'))) throw new Error('cannot write in the first stub');
   for (const [key, size] of sizes) {
+    // A System V segment's mappings map its new host file (which the kernel keeps for later shmat).
+    const segment = segments.get(key);
+    if (segment !== undefined) {
+      const fd = platform.passHostFd(hostTid, segment, nameAt - 256);
+      if (fd < 0) throw new Error(`cannot pass a shared memory segment to the first stub (errno ${-fd})`);
+      fds.set(key, fd);
+      continue;
+    }
     const fd = inject(SYS.memfd_create, nameAt, 0);
     inject(SYS.ftruncate, fd, size);
     fds.set(key, fd);
@@ -169,6 +178,13 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
   const desc = image.manifest.sandbox;
   const root = new HostRoot(desc.rootfs, desc.mounts.map((m) => ({ sandbox: splitPath(m.sandbox), host: m.host, rw: m.rw })), desc.tmpfs);
   const hostFds = reopenHostFiles(image.kernel.hostFiles, image.kernel.state, opts);
+  let segments: ReturnType<typeof restoreSegments>;
+  try {
+    segments = restoreSegments(image.kernel, image.kernel.shm ?? []);
+  } catch (err) {
+    for (const fd of hostFds.values()) fs.closeSync(fd);
+    throw new ImageError(`cannot restore ${image.dir}: ${(err as Error).message}`);
+  }
   const platform = new PtracePlatform();
   // Subsystems added since the image was written start empty (see snapshots/FORMAT.md).
   const state: KernelState = Object.assign(emptyKernelState(), image.kernel.state);
@@ -186,7 +202,7 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
     if (opts.execTemplate) template = spawned(platform.spawnTask(first, CLONE_PARENT), 'the process template');
     const live = [...state.processes.values()].filter((p) => p.status === 'running').sort((a, b) => a.pid - b.pid);
     // Every process comes from the first stub while its address space is still the stub's alone.
-    const sharedFds = makeSharedObjects(platform, first, image.processes.values());
+    const sharedFds = makeSharedObjects(platform, first, image.processes.values(), segments.byShare);
     const mainHost = new Map<number, number>();
     live.forEach((p, i) => mainHost.set(p.pid, i === 0 ? first : spawned(platform.spawnTask(first, PROCESS_FLAGS), `process ${p.pid}`)));
     for (const p of live) {
@@ -197,12 +213,14 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
   } catch (err) {
     if (handle) platform.destroy(handle);
     for (const fd of hostFds.values()) fs.closeSync(fd);
+    for (const b of segments.backings.values()) fs.closeSync(b.fd);
     throw err instanceof ImageError ? err : new ImageError(`cannot restore ${image.dir}: ${(err as Error).message}`);
   }
 
   continueMonotonicFrom(image.kernel.monotonicNs);
   const kernel = new Kernel({ platform, root, warn: opts.warn, limits: desc.limits, hostname: desc.hostname, readonlyRoot: desc.readonlyRoot });
   for (const [fileId, fd] of hostFds) kernel.host.addFile(fileId, fd);
+  for (const [shmid, backing] of segments.backings) kernel.host.addShm(shmid, backing);
   for (const [fileId, content] of image.kernel.synthetic) kernel.host.setContent(fileId, content);
   opts.beforeStart?.(kernel);
   for (const t of state.timerfds.values()) if (t.deadlineNs !== null) armTimerfdWake(kernel, t.id, t.clock, t.deadlineNs);

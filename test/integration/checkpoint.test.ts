@@ -107,6 +107,20 @@ describe('checkpoint and restore', function () {
     expect(restored.stdout).to.equal('counter=400\n');
   });
 
+  it('System V IPC comes back: a segment two processes attached stays shared, a detached one keeps its bytes, semaphores and queues hold their counts', async () => {
+    const name = fresh('sysv');
+    const image = join(work, name);
+    const sandbox = run(name, [programPath('ckpt_sysv')]);
+    await sandbox.waitForLine((l) => l === 'ready');
+    await sleep(300);
+    checkpointOk(name, image);
+    await sandbox.finished;
+    expect(readImage(image).kernel.shm?.length, 'both segments saved').to.equal(2);
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal('counter=400 semaphore=400 messages=8 spare="kept while detached"\n');
+  });
+
   it('signal stacks of a sleeping and of a computing thread come back; with --leave-running the original goes on too', async () => {
     const expected = 'main handler on its altstack: yes\nthread handler on its altstack: yes\n';
     const name = fresh('altstack');

@@ -9,6 +9,7 @@ import os from 'node:os';
 import { IPC_INFO, IPC_PERM_SIZE, IPC_RMID, IPC_SET, IPC_STAT, IPCMNI } from '../abi/sysv_ipc.js';
 import { Errno } from '../errno.js';
 import { hostFileKey } from '../host_file_key.js';
+import type { ShmBacking } from '../host_resources.js';
 import type { Kernel } from '../kernel.js';
 import { pageUp } from '../loader/load_plan.js';
 import type { ProcessState, ShmSegment } from '../state.js';
@@ -71,7 +72,7 @@ function safeRead(path: string): string {
 }
 
 /** An unnamed tmpfs file of `size` bytes on the host (the host's /dev/shm, else its temporary directory). */
-function makeBacking(size: number): { fd: number; key: string } | null {
+export function makeBacking(size: number): ShmBacking | null {
   for (const dir of ['/dev/shm', os.tmpdir()]) {
     let fd: number;
     try {
