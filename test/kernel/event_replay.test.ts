@@ -68,6 +68,28 @@ describe('event sourcing', function () {
     expect(rebuilt).to.deep.equal(kernel.state);
   });
 
+  it('rebuilds System V IPC: objects, attachments inherited by a fork, semaphore values and queued messages', async () => {
+    // The objects outlive the programs that made them (pid 1 is the shell, which stays).
+    const { kernel, events, status } = await recordRun(['/usr/bin/python3', '-c', [
+      'import ctypes, os',
+      'c = ctypes.CDLL(None, use_errno=True)',
+      'c.shmat.restype = ctypes.c_void_p',
+      'shm = c.shmget(0, 8192, 0o1600); at = c.shmat(shm, None, 0); ctypes.memmove(at, b"hi", 2)',
+      'sem = c.semget(0x5e5e, 2, 0o1600); c.semctl(sem, 1, 16, 7)',
+      'q = c.msgget(0, 0o1600); m = ctypes.create_string_buffer(b"\\x03" + b"\\0" * 7 + b"text"); c.msgsnd(q, m, 4, 0)',
+      'pid = os.fork()',
+      'os._exit(0) if pid == 0 else os.waitpid(pid, 0)',
+    ].join('\n')]);
+    expect(status).to.equal(0);
+    const types = new Set(events.map((e) => e.type));
+    for (const t of ['SysvCreated', 'ShmAttached', 'ShmDetached', 'SemChanged', 'MsgSent']) expect(types, `events of type ${t}`).to.include(t);
+    expect(kernel.state.sysv?.shm.size).to.equal(1);
+    expect(kernel.state.sysv?.sem.get([...kernel.state.sysv.sem.keys()][0]!)?.values).to.deep.equal([0, 7]);
+    const rebuilt = emptyKernelState();
+    for (const e of events) applyEvent(rebuilt, e);
+    expect(rebuilt).to.deep.equal(kernel.state);
+  });
+
   it('records only events that pass their schema', async () => {
     const { events } = await recordRun(['/bin/sh', '-c', 'exec ls -la /etc/hostname >/dev/null']);
     for (const e of events) expect(() => KernelEventSchema.parse(e), JSON.stringify(e).slice(0, 200)).not.to.throw();
