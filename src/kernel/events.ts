@@ -87,7 +87,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('FileOpened'),
     fileId: int,
-    kind: z.enum(['stdio', 'host', 'mem', 'dir', 'dev', 'pipe', 'epoll', 'eventfd', 'timerfd', 'socket', 'synthetic', 'pty-master', 'pty-slave', 'signalfd', 'inotify', 'pidfd']),
+    kind: z.enum(['stdio', 'host', 'mem', 'dir', 'dev', 'pipe', 'epoll', 'eventfd', 'timerfd', 'socket', 'synthetic', 'pty-master', 'pty-slave', 'signalfd', 'inotify', 'pidfd', 'mqueue']),
     path: z.string(), flags: int,
     hostFd: int.optional(), pipeId: int.optional(), objectId: int.optional(), nodeId: int.optional(),
   }),
@@ -215,6 +215,13 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('PtyControlSet'), index: int, session: int, pgrp: int }),
   /** tcsetpgrp on tsvisor's own terminal: its new foreground process group. */
   z.object({ type: z.literal('ConsoleForegroundSet'), pgrp: int }),
+  // POSIX message queues (ipc/mqueue_reducer.ts).
+  z.object({ type: z.literal('MqCreated'), id: int, name: z.string(), mode: int, uid: int, gid: int, maxmsg: int, msgsize: int }),
+  z.object({ type: z.literal('MqUnlinked'), id: int }),
+  z.object({ type: z.literal('MqSent'), id: int, prio: int, bytes }),
+  /** The first message (the highest priority's oldest) is taken. */
+  z.object({ type: z.literal('MqReceived'), id: int }),
+  z.object({ type: z.literal('MqNotifySet'), id: int, notify: z.object({ pid: int, how: int, signo: int, value: z.bigint() }).nullable() }),
   // System V IPC (ipc/sysv_reducer.ts). Times are seconds of CLOCK_REALTIME.
   /** shmget/semget/msgget made an object; size is a segment's bytes, a set's semaphores, a queue's qbytes. */
   z.object({

@@ -700,6 +700,11 @@ export class Kernel {
     return { kind: 'pending' };
   }
 
+  /** Whether some parked call waits on key. */
+  hasWaiters(key: string): boolean {
+    return (this.waiters.get(key)?.size ?? 0) > 0;
+  }
+
   /** How many times key was notified: edge-triggered epoll reports a file again after a change. */
   generation(key: string): number {
     return this.generations.get(key) ?? 0;

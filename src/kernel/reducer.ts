@@ -5,6 +5,7 @@ import { readinessReducers } from './ipc/readiness_reducer.js';
 import { pipeReducers } from './ipc/reducer.js';
 import { socketReducers } from './ipc/socket_reducer.js';
 import { sysvReducers } from './ipc/sysv_reducer.js';
+import { mqueueReducers } from './ipc/mqueue_reducer.js';
 import { mmReducers } from './mm/reducer.js';
 import type { ReducerTable } from './reducer_types.js';
 import { signalReducers } from './signal/reducer.js';
@@ -49,6 +50,7 @@ const reducers: ReducerTable<KernelEventType> = {
   ...readinessReducers,
   ...socketReducers,
   ...sysvReducers,
+  ...mqueueReducers,
   ...ptyReducers,
   ...consoleReducers,
   ...crossReducers,

@@ -130,7 +130,7 @@ export interface MemoryState {
  */
 export type OpenFileKind =
   | 'stdio' | 'host' | 'mem' | 'dir' | 'dev' | 'pipe' | 'epoll' | 'eventfd' | 'timerfd' | 'socket' | 'synthetic'
-  | 'pty-master' | 'pty-slave' | 'signalfd' | 'inotify' | 'pidfd';
+  | 'pty-master' | 'pty-slave' | 'signalfd' | 'inotify' | 'pidfd' | 'mqueue';
 
 /** An open file description: what an fd refers to, shared by dup'ed fds. */
 export interface OpenFile {
@@ -450,6 +450,29 @@ export interface KernelState {
   locks?: Map<string, FileLock[]>;
   /** The sandbox's System V IPC namespace, once any object was made (ipc/sysv_reducer.ts). */
   sysv?: SysvIpcState;
+  /** POSIX message queues, once any was made (ipc/mqueue_reducer.ts). */
+  mqueues?: MqueueNamespace;
+}
+
+/** A POSIX message queue: it lives while it has a name or an open file. */
+export interface MqueueState {
+  id: number;
+  /** Its name without the leading "/", or null once unlinked. */
+  name: string | null;
+  mode: number;
+  uid: number;
+  gid: number;
+  maxmsg: number;
+  msgsize: number;
+  /** Highest priority first, oldest first within a priority. */
+  messages: Array<{ prio: number; bytes: Uint8Array }>;
+  /** mq_notify's registration: who, how (SIGEV_SIGNAL 0, SIGEV_NONE 1), which signal with which sigev_value. */
+  notify?: { pid: number; how: number; signo: number; value: bigint };
+}
+
+export interface MqueueNamespace {
+  queues: Map<number, MqueueState>;
+  names: Map<string, number>;
 }
 
 /** struct ipc_perm of a System V IPC object. */

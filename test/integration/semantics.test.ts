@@ -117,6 +117,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     sysv_shm: [{}],
     sysv_sem: [{}],
     sysv_msg: [{}],
+    posix_mqueue: [{}],
     socket_mmsg: [{}],
     clone_pidfd: [{}],
     splice_tee: [{ args: scratch() }],

@@ -82,6 +82,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sysv_shm',
   'sysv_sem',
   'sysv_msg',
+  'posix_mqueue',
   // threads
   'threads_join',
   'mutex_counter',

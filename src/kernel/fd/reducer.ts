@@ -1,5 +1,6 @@
 // File descriptor tables and open file descriptions (shared offsets and status flags).
 import { closeSocket } from '../ipc/socket_reducer.js';
+import { mqueueClosed } from '../ipc/mqueue_reducer.js';
 import { applyLock, fileOwner, releaseLocks } from './file_locks.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState } from '../state.js';
@@ -39,6 +40,7 @@ export function releaseFile(state: KernelState, fileId: number): void {
     else if (f.kind === 'inotify') state.inotifies.delete(f.objectId);
     else if (f.kind === 'socket') closeSocket(state, f.objectId);
     else if (f.kind === 'pty-master' || f.kind === 'pty-slave') ptyFileClosed(state, f);
+    else if (f.kind === 'mqueue') mqueueClosed(state, f.objectId);
   }
   // A closed open file leaves every epoll interest list it was on.
   for (const ep of state.epolls.values()) ep.interests = ep.interests.filter((i) => i.fileId !== fileId);

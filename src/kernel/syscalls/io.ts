@@ -3,6 +3,7 @@ import { randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
+import { mqueueStatus } from './mqueue.js';
 import { lookupFd, type FdLookup } from '../fd/fd_table.js';
 import { accessMode } from '../fd/stdio.js';
 import { peekPipe } from '../ipc/reducer.js';
@@ -142,6 +143,14 @@ export function readFile(
     case 'epoll':
     case 'pidfd':
       return -Errno.EINVAL;
+    case 'mqueue': {
+      // Its status line, as reading a /dev/mqueue file gives it.
+      const content = new TextEncoder().encode(mqueueStatus(ctx, file.objectId!));
+      const at = position ?? file.offset;
+      const r = deliver(content.subarray(at, at + count));
+      if (r > 0 && position === null) ctx.emit({ type: 'FileOffsetSet', fileId: file.id, offset: at + r });
+      return r;
+    }
     case 'synthetic': {
       const content = ctx.kernel.host.content(file.id);
       const at = position ?? file.offset;
@@ -213,6 +222,7 @@ export function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, p
     case 'signalfd':
     case 'inotify':
     case 'pidfd':
+    case 'mqueue':
       return -Errno.EINVAL;
     case 'dir':
       return -Errno.EISDIR;

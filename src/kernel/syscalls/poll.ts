@@ -9,6 +9,7 @@ import type { Outcome } from './outcome.js';
 import type { OpenFile } from '../state.js';
 import { expirations } from './timerfd.js';
 import { inotifyReadable, inotifyWakeKey } from './inotify.js';
+import { mqueueReadiness, mqueueWakeKey } from './mqueue.js';
 import { SIGNAL_WAKE_KEY, signalfdReadable } from './signalfd.js';
 import { isPty, ptyKey, ptyReadiness } from './pty.js';
 import { wakeAt } from '../time/wake_timer.js';
@@ -42,6 +43,7 @@ export function wakeKeysOf(file: OpenFile): string[] {
   if (file.kind === 'signalfd') return [SIGNAL_WAKE_KEY];
   if (file.kind === 'pidfd') return [pidfdWakeKey(file.objectId!)];
   if (file.kind === 'inotify') return [inotifyWakeKey(file.objectId!)];
+  if (file.kind === 'mqueue') return [mqueueWakeKey(file.objectId!)];
   return [];
 }
 
@@ -80,6 +82,10 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
     }
     case 'pidfd':
       return pidfdReadable(ctx, file) ? (POLLIN | POLLRDNORM) & want : 0;
+    case 'mqueue': {
+      const q = mqueueReadiness(ctx, file.objectId!);
+      return ((q.readable ? POLLIN | POLLRDNORM : 0) | (q.writable ? POLLOUT | POLLWRNORM : 0)) & want;
+    }
     case 'signalfd':
       return signalfdReadable(ctx, file) ? (POLLIN | POLLRDNORM) & want : 0;
     case 'inotify':

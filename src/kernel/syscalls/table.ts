@@ -25,6 +25,7 @@ import * as seccomp from './seccomp.js';
 import * as sem from './sem.js';
 import * as shm from './shm.js';
 import * as msg from './msg.js';
+import * as mq from './mqueue.js';
 import type { Outcome } from './outcome.js';
 import * as pidfd from './pidfd.js';
 import * as pipe from './pipe.js';
@@ -353,6 +354,13 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   msgsnd: full(msg.sysMsgsnd),
   msgrcv: full(msg.sysMsgrcv),
   msgctl: full(msg.sysMsgctl),
+  // POSIX message queues: mqueue.ts
+  mq_open: partial(mq.sysMqOpen, 'the sandbox\'s own queues; no /dev/mqueue filesystem to list or open them by path'),
+  mq_unlink: full(mq.sysMqUnlink),
+  mq_timedsend: full(mq.sysMqTimedsend),
+  mq_timedreceive: full(mq.sysMqTimedreceive),
+  mq_notify: partial(mq.sysMqNotify, 'SIGEV_SIGNAL and SIGEV_NONE; SIGEV_THREAD (notification through a netlink socket) is EINVAL'),
+  mq_getsetattr: full(mq.sysMqGetsetattr),
 
   // misc.ts
   uname: full(misc.sysUname),
