@@ -107,7 +107,7 @@ describe('checkpoint and restore', function () {
     expect(restored.stdout).to.equal('counter=400\n');
   });
 
-  it('System V IPC comes back: a segment two processes attached stays shared, a detached one keeps its bytes, semaphores and queues hold their counts', async () => {
+  it('System V IPC comes back: a segment two processes attached stays shared, a detached one keeps its bytes, semaphores and queues (System V and POSIX) hold their counts', async () => {
     const name = fresh('sysv');
     const image = join(work, name);
     const sandbox = run(name, [programPath('ckpt_sysv')]);
@@ -118,7 +118,7 @@ describe('checkpoint and restore', function () {
     expect(readImage(image).kernel.shm?.length, 'both segments saved').to.equal(2);
     const restored = restore(image);
     expect(restored.status, summarize(restored)).to.equal(0);
-    expect(restored.stdout).to.equal('counter=400 semaphore=400 messages=8 spare="kept while detached"\n');
+    expect(restored.stdout).to.equal('counter=400 semaphore=400 messages=8 spare="kept while detached" mq=high\n');
   });
 
   it('signal stacks of a sleeping and of a computing thread come back; with --leave-running the original goes on too', async () => {

@@ -2,8 +2,10 @@
 // memory segment they attached separately, and count on a semaphore and a message queue; a
 // second segment nobody has attached keeps its bytes. After a restore the two must still share
 // the segment, a new shmat must see the same memory, and the semaphore and queue must hold
-// what they held.
+// what they held, and so must a POSIX message queue.
 #define _DEFAULT_SOURCE
+#include <fcntl.h>
+#include <mqueue.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -43,6 +45,10 @@ int main(void) {
   char *s = shmat(spare, NULL, 0);
   strcpy(s + 2 * 4096 + 7, "kept while detached");
   shmdt(s);
+  mq_unlink("/ckpt-sysv");
+  mqd_t mq = mq_open("/ckpt-sysv", O_RDWR | O_CREAT, 0600, NULL);
+  mq_send(mq, "low", 3, 1);
+  mq_send(mq, "high", 4, 5);
   printf("ready\n");
   fflush(stdout);
   pid_t child = fork();
@@ -57,7 +63,10 @@ int main(void) {
   s = shmat(spare, NULL, 0);
   struct msqid_ds q;
   msgctl(msqid, IPC_STAT, &q);
-  printf("counter=%ld semaphore=%d messages=%lu spare=\"%s\"\n", *again, semctl(semid, 0, GETVAL), q.msg_qnum, s + 2 * 4096 + 7);
+  char first[8192] = {0};
+  mq_receive(mq, first, sizeof first, NULL);
+  printf("counter=%ld semaphore=%d messages=%lu spare=\"%s\" mq=%s\n", *again, semctl(semid, 0, GETVAL), q.msg_qnum, s + 2 * 4096 + 7, first);
+  mq_unlink("/ckpt-sysv");
   shmctl(shmid, IPC_RMID, NULL);
   shmctl(spare, IPC_RMID, NULL);
   semctl(semid, 0, IPC_RMID);
