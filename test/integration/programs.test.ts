@@ -133,6 +133,7 @@ function casesFor(fx: Fixtures): Record<string, readonly Case[]> {
     ckpt_counter: [{ args: ['20'] }],
     ckpt_threads: [{}],
     ckpt_shared: [{}],
+    ckpt_sysv: [{}],
     ckpt_altstack: [{}],
     ckpt_producer: [{}],
     ckpt_consumer: [{ opts: { input: 'one\ntwo\nthree\n' } }],
