@@ -39,8 +39,6 @@ import {
  */
 const UNSUPPORTED_CALLS: Readonly<Record<string, string>> = {
   'unsupported io_setup ctx B1': 'io_setup',
-  'unsupported mq_open name B1': 'mq_open',
-  'unsupported shmat bad id': 'shmat',
 };
 
 /** The report lines tsvisor prints for hostile_garbage, in order of first use. */

@@ -22,6 +22,7 @@
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -286,6 +287,8 @@ int main(void) {
     T("sendto buf B1", SYS_sendto, sp[0], B1, 10, MSG_DONTWAIT, NULL, 0);
     T("sendmsg msghdr B1", SYS_sendmsg, sp[0], B1, MSG_DONTWAIT);
     T("recvmsg msghdr deadbeef", SYS_recvmsg, sp[1], BD, MSG_DONTWAIT);
+    T("sendmmsg vector B1", SYS_sendmmsg, sp[0], B1, 1, MSG_DONTWAIT);
+    T("recvmmsg vector deadbeef", SYS_recvmmsg, sp[1], BD, 1, MSG_DONTWAIT, NULL);
     T("shutdown bad how", SYS_shutdown, sp[0], 99);
     T("listen bad fd", SYS_listen, 9999, 1);
     T("connect not a socket", SYS_connect, null, &sun, sizeof sun);
@@ -449,8 +452,13 @@ int main(void) {
   T("get_robust_list B1", SYS_get_robust_list, 0, B1, B1);
   T("readahead bad fd", SYS_readahead, 9999, 0, 4096);
   T("unsupported io_setup ctx B1", SYS_io_setup, 8, B1);
-  T("unsupported mq_open name B1", SYS_mq_open, B1, 0, 0, NULL);
-  T("unsupported shmat bad id", SYS_shmat, -1, NULL, 0);
+  T("mq_open name B1", SYS_mq_open, B1, 0, 0, NULL);
+  T("shmat bad id", SYS_shmat, -1, NULL, 0);
+  T("shmctl IPC_INFO to B1", SYS_shmctl, 0, IPC_INFO, B1);
+  T("semop sops B1", SYS_semop, 0, B1, 1);
+  T("msgsnd msgp deadbeef", SYS_msgsnd, 0, BD, 8, IPC_NOWAIT);
+  T("msgrcv size -1", SYS_msgrcv, 0, BM1, -1L, 0, IPC_NOWAIT);
+  T("mq_timedsend fd -1", SYS_mq_timedsend, -1, B1, 1, 0, NULL);
   T("syscall number -1", -1L);
   T("syscall number 100000", 100000L);
 
