@@ -116,6 +116,9 @@ int Tracer::waitStop(int timeoutMs, double* report) {
   if (timeoutMs <= 0) {
     tid = waitpid(-1, &status, __WALL | WNOHANG);
     if (tid == 0) return report[kSlotKind] = kStopTimeout;
+  } else if ((tid = waitpid(-1, &status, __WALL | WNOHANG)) != 0) {
+    // A stop already there (the program ran to its next trap while the tracer handled the
+    // last one): no timer to arm and disarm.
   } else {
     if (!gTimer.arm(timeoutMs)) return report[kSlotKind] = kStopTimeout;
     do {
