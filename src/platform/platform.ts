@@ -59,6 +59,14 @@ export interface Platform {
    * over the sandbox's fd channel (close-on-exec). The fd number it got there, or -errno.
    */
   passHostFd(tid: number, hostFd: number, scratch: number): number;
+  /** The fd at which host process pid holds a host file (mapHostFile or passHostFile gave it), if it does. */
+  heldHostFd(pid: number, key: string): number | undefined;
+  /**
+   * Hands a host file the kernel holds open to thread tid's host process pid (at a syscall
+   * stop; the transfer injects calls, so the thread's syscall is then answered, not rewritten),
+   * which keeps it like a mapped file's. Its fd there, or -errno.
+   */
+  passHostFile(tid: number, pid: number, file: HostFileRef, scratch: number): number;
   /** Runs a syscall inside the stopped thread; null when the thread died meanwhile. */
   inject(tid: number, nr: number, ...args: number[]): number | null;
   /** Puts the syscall-argument registers back to these values (after a rewritten syscall), at any stop. */

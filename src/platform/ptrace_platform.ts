@@ -101,6 +101,14 @@ export class PtracePlatform implements Platform {
     return this.fileFds ? this.fileFds.pass(tid, hostFd, scratch) : -38;
   }
 
+  heldHostFd(pid: number, key: string): number | undefined {
+    return this.fileFds?.heldFd(pid, key);
+  }
+
+  passHostFile(tid: number, pid: number, file: HostFileRef, scratch: number): number {
+    return this.fileFds ? this.fileFds.keep(tid, pid, file, scratch) : -38;
+  }
+
   inject(tid: number, nr: number, ...args: number[]): number | null {
     return this.native.inject(tid, nr, ...args);
   }

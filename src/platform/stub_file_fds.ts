@@ -59,11 +59,7 @@ export class StubFileFds {
    * the fd is closed after the mapping, whoever else may have kept the file.
    */
   map(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number], keepFd = true): number {
-    let fds = this.held.get(pid);
-    if (!fds) {
-      fds = new Map();
-      this.held.set(pid, fds);
-    }
+    const fds = this.fdsOf(pid);
     let stubFd = fds.get(file.key);
     const kept = stubFd !== undefined || (keepFd && fds.size < MAX_KEPT);
     if (stubFd === undefined) {
@@ -76,6 +72,35 @@ export class StubFileFds {
     const r = this.native.inject(tid, SYS_MMAP, addr, length, prot, flags, stubFd, offset);
     if (!kept) this.native.inject(tid, SYS_CLOSE, stubFd);
     return r === null ? -ESRCH : r;
+  }
+
+  /** The fd at which process pid holds the file (a mapping or keep() gave it), if it does. */
+  heldFd(pid: number, key: string): number | undefined {
+    return this.held.get(pid)?.get(key);
+  }
+
+  /**
+   * Hands the file to the process of thread tid (at a syscall stop; the transfer injects
+   * calls), which keeps it like a mapped file's. Its fd there, or -errno (EMFILE: the process
+   * already keeps as many as it may).
+   */
+  keep(tid: number, pid: number, file: HostFileRef, scratch: number): number {
+    const fds = this.fdsOf(pid);
+    const had = fds.get(file.key);
+    if (had !== undefined) return had;
+    if (fds.size >= MAX_KEPT) return -EMFILE;
+    const got = this.pass(tid, file.fd, scratch);
+    if (got >= 0) fds.set(file.key, got);
+    return got;
+  }
+
+  private fdsOf(pid: number): Map<string, number> {
+    let fds = this.held.get(pid);
+    if (!fds) {
+      fds = new Map();
+      this.held.set(pid, fds);
+    }
+    return fds;
   }
 
   /** The sandbox is gone: the channel's ends are closed. */

@@ -143,6 +143,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     pipe_nonblock: [{}],
     pipe_atomic: [{}],
     pipe_bulk: [{}],
+    dev_zero_bulk: [{}],
     poll_pipe: [{}],
     select_pipe: [{}],
     epoll_ctl_kinds: [{ args: scratch() }],

@@ -31,6 +31,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'pipe_nonblock',
   'pipe_atomic',
   'pipe_bulk',
+  'dev_zero_bulk',
   'poll_pipe',
   'splice_tee',
   'select_pipe',

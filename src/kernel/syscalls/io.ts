@@ -23,6 +23,7 @@ import { O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 import { SIGPIPE } from '../abi/signals.js';
 import { writeBound } from './bind_ops.js';
 import { readHostStream } from './stdio_stream.js';
+import { HOST_ZERO_MIN, readZeroOnHost } from './dev_zero_host.js';
 
 /** Linux caps one read or write at this many bytes (MAX_RW_COUNT). */
 const MAX_RW = 0x7ffff000;
@@ -59,10 +60,32 @@ function readPipe(ctx: SyscallContext, d: FdLookup, count: number, deliver: (byt
 }
 
 /**
- * Writes to a pipe: EPIPE and SIGPIPE without readers; waits for room unless O_NONBLOCK.
- * bytes must be the caller's own (read from the program for this write): the pipe keeps them.
+ * What a write puts into a pipe: `length` bytes, of which take(from, n) gives bytes [from, from+n)
+ * as the pipe's own (never changed afterwards: the pipe keeps them), or null when they cannot
+ * be read (EFAULT).
  */
-function writePipe(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array): Outcome {
+interface PipeSource {
+  readonly length: number;
+  take(from: number, n: number): Uint8Array | null;
+}
+
+/** bytes as a pipe source; they must be the caller's own (read from the program for this write). */
+function ownBytes(bytes: Uint8Array): PipeSource {
+  return { length: bytes.length, take: (from, n) => bytes.subarray(from, from + n) };
+}
+
+/**
+ * The program's buffer as a pipe source, read piece by piece as the pipe has room, as Linux
+ * copies a large write: a 1 MiB write into a 64 KiB pipe never holds more than the pipe's
+ * capacity in tsvisor's memory, and a buffer that faults part way ends the write with the
+ * count written before it.
+ */
+function programBytes(ctx: SyscallContext, addr: number, length: number): PipeSource {
+  return { length, take: (from, n) => ctx.read(addr + from, n) };
+}
+
+/** Writes to a pipe: EPIPE and SIGPIPE without readers; waits for room unless O_NONBLOCK. */
+function writePipe(ctx: SyscallContext, d: FdLookup, source: PipeSource): Outcome {
   const pipeId = d.file.pipeId!;
   const kernel = ctx.kernel;
   const nonblock = (d.file.flags & O_NONBLOCK) !== 0;
@@ -74,17 +97,19 @@ function writePipe(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array): Outcome
       return written > 0 ? written : -Errno.EPIPE;
     }
     const space = pipe.capacity - pipe.length;
-    const left = bytes.length - written;
+    const left = source.length - written;
     // Small writes go in whole or not at all (PIPE_BUF atomicity).
     if (space === 0 || (left <= PIPE_BUF && space < left)) {
       if (nonblock) return written > 0 ? written : -Errno.EAGAIN;
       return null;
     }
     const n = Math.min(space, left);
-    ctx.emit({ type: 'PipeWritten', pipeId, bytes: bytes.subarray(written, written + n) });
+    const bytes = source.take(written, n);
+    if (!bytes) return written > 0 ? written : -Errno.EFAULT;
+    ctx.emit({ type: 'PipeWritten', pipeId, bytes });
     written += n;
     kernel.notify(`pipe:${pipeId}`);
-    if (written < bytes.length && !nonblock) return null;
+    if (written < source.length && !nonblock) return null;
     return written;
   };
   const first = attempt();
@@ -209,7 +234,7 @@ export function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, p
   const file = d.file;
   switch (file.kind) {
     case 'pipe':
-      return position === null ? writePipe(ctx, d, bytes) : -Errno.ESPIPE;
+      return position === null ? writePipe(ctx, d, ownBytes(bytes)) : -Errno.ESPIPE;
     case 'socket':
       return position === null ? sendOn(ctx, d, { bytes, fileIds: [] }, 0) : -Errno.ESPIPE;
     case 'pty-master':
@@ -274,6 +299,29 @@ function storeRead(ctx: SyscallContext, buf: number, bytes: Uint8Array): number 
   return n > 0 ? n : -Errno.EFAULT;
 }
 
+/**
+ * read(2) of /dev/zero: the whole count, as on Linux (large reads by the host, see
+ * dev_zero_host.ts; else ZEROS written piece by piece). While recording or replaying, one
+ * piece at most: a recorded read keeps every byte it wrote.
+ */
+function readZeros(ctx: SyscallContext, buf: number, count: number): Outcome {
+  if (count >= HOST_ZERO_MIN) {
+    const onHost = readZeroOnHost(ctx);
+    if (onHost) return onHost;
+  }
+  const recorded = ctx.kernel.captureWrites || ctx.kernel.syscallSource !== undefined;
+  const total = recorded ? Math.min(count, ZEROS.length) : count;
+  let done = 0;
+  while (done < total) {
+    const piece = ZEROS.subarray(0, Math.min(total - done, ZEROS.length));
+    const n = storeRead(ctx, buf + done, piece);
+    if (n < 0) return done > 0 ? done : n;
+    done += n;
+    if (n < piece.length) break;
+  }
+  return done;
+}
+
 export function sysRead(ctx: SyscallContext): Outcome {
   const d = checkFd(ctx, ctx.int(0), 'read');
   if (typeof d === 'number') return d;
@@ -281,6 +329,7 @@ export function sysRead(ctx: SyscallContext): Outcome {
   if (!accessOk(buf, ctx.args[2]!)) return -Errno.EFAULT;
   const count = Math.min(ctx.args[2]!, MAX_RW);
   if (count === 0) return 0;
+  if (d.file.kind === 'dev' && d.file.path === '/dev/zero') return readZeros(ctx, buf, count);
   return readFile(ctx, d, count, null, (bytes) => storeRead(ctx, buf, bytes));
 }
 
@@ -304,6 +353,7 @@ export function sysWrite(ctx: SyscallContext): Outcome {
   if (count === 0) return 0;
   // /dev/null and /dev/zero take any write without reading the buffer.
   if (d.file.kind === 'dev' && (d.file.path === '/dev/null' || d.file.path === '/dev/zero')) return count;
+  if (d.file.kind === 'pipe') return writePipe(ctx, d, programBytes(ctx, ctx.args[1]!, count));
   const bytes = ctx.read(ctx.args[1]!, count);
   if (!bytes) return -Errno.EFAULT;
   return writeFile(ctx, d, bytes, null);
