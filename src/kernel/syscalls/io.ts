@@ -81,7 +81,22 @@ function ownBytes(bytes: Uint8Array): PipeSource {
  * count written before it.
  */
 function programBytes(ctx: SyscallContext, addr: number, length: number): PipeSource {
-  return { length, take: (from, n) => ctx.read(addr + from, n) };
+  // The pieces are read into slabs of up to STREAM_CHUNK bytes and handed out as views of them
+  // (never written again): one allocation per MiB, not one per piece.
+  let slab: Uint8Array | undefined;
+  let used = 0;
+  return {
+    length,
+    take: (from, n) => {
+      if (!slab || used + n > slab.length) {
+        slab = Buffer.allocUnsafeSlow(Math.max(n, Math.min(STREAM_CHUNK, length - from)));
+        used = 0;
+      }
+      if (ctx.kernel.platform.readInto(ctx.hostTid, addr + from, slab, used, n) !== n) return null;
+      used += n;
+      return slab.subarray(used - n, used);
+    },
+  };
 }
 
 /** Writes to a pipe: EPIPE and SIGPIPE without readers; waits for room unless O_NONBLOCK. */
