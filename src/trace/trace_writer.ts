@@ -2,14 +2,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 
-// cbor-x/encode: cbor-x without its native decoding accelerator, which takes ~20 ms to load.
-import { Encoder } from 'cbor-x/encode';
-
 import type { Kernel, KernelRecord } from '../kernel/kernel.js';
 import { stateDigest } from './state_digest.js';
 import { captureSyscallMemory } from './input_capture.js';
 import { threadMemory } from './thread_memory.js';
-import { SyscallEncoder } from './syscall_encoder.js';
+import { RecordEncoder } from './record_encoder.js';
 import type { TraceHeader, TraceRecord } from './trace_schema.js';
 import { TRACE_MAGIC, TRACE_VERSION } from './trace_version.js';
 
@@ -21,13 +18,9 @@ export class TraceWriter {
   /**
    * Record structures (format 4): the first object of each shape defines its keys once, later
    * ones are arrays of values. Sequential: the definitions stay valid for the rest of the file.
+   * Its buffer is the file's, written out when full.
    */
-  private readonly encoder = new Encoder({ useRecords: true, sequential: true });
-  /**
-   * Syscall records, the bulk of a trace, in the same encoding by a faster hand; its buffer is
-   * the file's: the other records are copied in, and it is written out when full.
-   */
-  private readonly records = new SyscallEncoder(FLUSH_BYTES, (bytes) => fs.writeSync(this.fd, bytes));
+  private readonly records = new RecordEncoder(FLUSH_BYTES, (bytes) => fs.writeSync(this.fd, bytes));
   private readonly timer: NodeJS.Timeout;
   private readonly start = process.hrtime.bigint();
   /** The seq of the latest record (input records take it). */
@@ -82,7 +75,7 @@ export class TraceWriter {
     switch (r.type) {
       case 'syscall': {
         const writes = r.writes ?? [];
-        this.records.encode({
+        this.records.syscall({
           seq: r.seq,
           trap: r.trap,
           time: Number(process.hrtime.bigint() - this.start),
@@ -111,7 +104,7 @@ export class TraceWriter {
   }
 
   private push(item: TraceHeader | TraceRecord): void {
-    this.records.append(this.encoder.encode(item));
+    this.records.record(item);
   }
 
   private flush(): void {

@@ -1,0 +1,353 @@
+// Every record of a trace, encoded by hand: the recorder's hottest path. The bytes are those
+// cbor-x's Encoder({ useRecords: true, sequential: true }) writes (format 4 on: cbor-x record
+// structures, a structure's keys once, then arrays of values), value for value, so the reader's
+// Decoder takes them as before; only the structures' ids are this encoder's own.
+// Why not cbor-x itself: a short run is over before cbor-x's general encoder has been compiled
+// (each event cost it ~10 us, and compiling it kept a second CPU busy); this one is small, and
+// syscall records, the bulk of a trace, have a path of their own with a fixed structure.
+// The buffer records are encoded in is the writer's output buffer, written out when full or
+// asked, so no record's bytes outlive it as an object of their own (which the young-generation
+// GC would copy while they wait to be written).
+
+import type { MemoryRegion } from './recorded_memory.js';
+
+/** The syscall record as the writer has it (see trace_schema.ts, SyscallRecordSchema; format 6). */
+export interface SyscallFields {
+  seq: number;
+  trap: number;
+  time: number;
+  start: number | undefined;
+  pid: number;
+  tid: number;
+  nr: number;
+  args: readonly number[];
+  result: number | 'noreturn';
+  reads: readonly MemoryRegion[];
+  writes: readonly MemoryRegion[];
+}
+
+const SYSCALL_KEYS = ['type', 'seq', 'trap', 'time', 'start', 'pid', 'tid', 'nr', 'args', 'result', 'reads', 'writes'];
+const SYSCALL_KEYS_NO_START = SYSCALL_KEYS.filter((k) => k !== 'start');
+const REGION_KEYS = ['addr', 'bytes'];
+/**
+ * Structure ids: cbor-x reads tags 0xe000-0xffff as structures, looked up by their low 13 bits,
+ * so 0xfff9-0xffff would shadow its own tags 0xdff9-0xdfff. The syscall record's structures
+ * have fixed ids; the others (headers, events, inputs, ends) are numbered as they are met.
+ */
+const ID_SYSCALL = 0xff00;
+const ID_SYSCALL_NO_START = 0xff01;
+const ID_REGION = 0xff02;
+const FIRST_SHAPE_ID = 0xe000;
+const END_SHAPE_IDS = 0xff00;
+/** cbor-x's tag for a structure's definition followed by the object's values. */
+const TAG_RECORD_INLINE = 0xdfff;
+/** RFC 8746: a Uint8Array (cbor-x's encoding of one; a Buffer is a bare byte string). */
+const TAG_UINT8ARRAY = 64;
+/** RFC 8949 bignums, for bigints beyond 64 bits. */
+const TAG_BIGNUM = 2;
+const TAG_NEGATIVE_BIGNUM = 3;
+/** cbor-x writes strings this long or longer with the host's UTF-8 encoder, shorter ones itself. */
+const LONG_STRING = 0x40;
+const TWO_64 = 1n << 64n;
+
+/** A node of the tree of key lists met so far: the structure id of the list that ends here. */
+class Shape {
+  id = -1;
+  readonly next = new Map<string, Shape>();
+}
+
+export class RecordEncoder {
+  private buf: Buffer;
+  private view: DataView;
+  private pos = 0;
+  private readonly defined = new Set<number>();
+  private shapes = new Shape();
+  private nextShapeId = FIRST_SHAPE_ID;
+
+  /** `out` is given the encoded bytes (a view it must not keep) when the buffer is full, and on drain(). */
+  constructor(
+    private readonly capacity: number,
+    private readonly out: (bytes: Uint8Array) => void,
+  ) {
+    this.buf = Buffer.allocUnsafe(capacity);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  }
+
+  /** Bytes encoded and not yet drained. */
+  get size(): number {
+    return this.pos;
+  }
+
+  /** A syscall record (the path taken ~every trap, hence its fixed structure). */
+  syscall(r: SyscallFields): void {
+    let bound = 160 + r.args.length * 9;
+    for (const m of r.reads) bound += 32 + m.bytes.length;
+    for (const w of r.writes) bound += 32 + w.bytes.length;
+    this.room(bound);
+    const withStart = r.start !== undefined;
+    this.structure(withStart ? ID_SYSCALL : ID_SYSCALL_NO_START, withStart ? SYSCALL_KEYS : SYSCALL_KEYS_NO_START);
+    this.ascii('syscall');
+    this.number(r.seq);
+    this.number(r.trap);
+    this.number(r.time);
+    if (r.start !== undefined) this.number(r.start);
+    this.number(r.pid);
+    this.number(r.tid);
+    this.number(r.nr);
+    this.head(4, r.args.length);
+    for (const a of r.args) this.number(a);
+    if (r.result === 'noreturn') this.ascii(r.result);
+    else this.number(r.result);
+    this.regions(r.reads);
+    this.regions(r.writes);
+  }
+
+  /**
+   * Any other record (header, event, input, end), as cbor-x encodes it. The values a record
+   * holds: plain objects, arrays, strings, numbers, bigints, booleans, null, undefined and
+   * Uint8Arrays (Buffers included); anything else is a bug of the recorder's, reported as one.
+   */
+  record(value: object): void {
+    this.value(value);
+  }
+
+  /** Hands what is encoded to `out`; the buffer is then reused. */
+  drain(): void {
+    if (this.pos === 0) return;
+    this.out(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+  }
+
+  /** Room for `bound` more bytes: what is there is drained first if they would not fit. */
+  private room(bound: number): void {
+    if (this.pos + bound <= this.buf.length) return;
+    this.drain();
+    if (bound > this.buf.length) {
+      this.buf = Buffer.allocUnsafe(Math.max(bound, this.capacity));
+      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+    }
+  }
+
+  private value(v: unknown): void {
+    switch (typeof v) {
+      case 'number':
+        this.room(9);
+        this.number(v);
+        return;
+      case 'string':
+        this.string(v);
+        return;
+      case 'boolean':
+        this.room(1);
+        this.buf[this.pos++] = v ? 0xf5 : 0xf4;
+        return;
+      case 'undefined':
+        this.room(1);
+        this.buf[this.pos++] = 0xf7;
+        return;
+      case 'bigint':
+        this.bigint(v);
+        return;
+      case 'object':
+        if (v === null) {
+          this.room(1);
+          this.buf[this.pos++] = 0xf6;
+        } else if (Array.isArray(v)) {
+          this.room(9);
+          this.head(4, v.length);
+          for (const item of v) this.value(item);
+        } else if (v instanceof Uint8Array) {
+          this.bytes(v);
+        } else if (v.constructor === Object || Object.getPrototypeOf(v) === null) {
+          this.object(v as Record<string, unknown>);
+        } else {
+          throw new TypeError(`a trace record holds a ${v.constructor?.name ?? 'foreign object'}`);
+        }
+        return;
+      default:
+        throw new TypeError(`a trace record holds a ${typeof v}`);
+    }
+  }
+
+  /** A plain object: its structure (by its keys, in order), then its values. */
+  private object(o: Record<string, unknown>): void {
+    let shape = this.shapes;
+    let count = 0;
+    for (const k in o) {
+      let next = shape.next.get(k);
+      if (next === undefined) {
+        next = new Shape();
+        shape.next.set(k, next);
+      }
+      shape = next;
+      count++;
+    }
+    this.room(24);
+    if (shape.id < 0) {
+      if (this.nextShapeId === END_SHAPE_IDS) {
+        // Every id is taken: start again (a definition replaces the reader's earlier one).
+        this.shapes = new Shape();
+        this.nextShapeId = FIRST_SHAPE_ID;
+        this.object(o);
+        return;
+      }
+      shape.id = this.nextShapeId++;
+      this.head(6, TAG_RECORD_INLINE);
+      this.head(4, count + 2);
+      this.number(shape.id);
+      this.head(4, count);
+      for (const k in o) this.string(k);
+    } else {
+      this.head(6, shape.id);
+      this.head(4, count);
+    }
+    for (const k in o) this.value(o[k]);
+  }
+
+  private regions(list: readonly MemoryRegion[]): void {
+    this.head(4, list.length);
+    for (const m of list) {
+      this.structure(ID_REGION, REGION_KEYS);
+      this.number(m.addr);
+      this.head(6, TAG_UINT8ARRAY);
+      this.head(2, m.bytes.length);
+      this.buf.set(m.bytes, this.pos);
+      this.pos += m.bytes.length;
+    }
+  }
+
+  /** The start of an object of a fixed structure: its definition the first time, then its id. */
+  private structure(id: number, keys: readonly string[]): void {
+    if (this.defined.has(id)) {
+      this.head(6, id);
+      this.head(4, keys.length);
+      return;
+    }
+    this.defined.add(id);
+    this.head(6, TAG_RECORD_INLINE);
+    this.head(4, keys.length + 2);
+    this.number(id);
+    this.head(4, keys.length);
+    for (const k of keys) this.ascii(k);
+  }
+
+  /** A Uint8Array with cbor-x's tag; a Buffer (or other subclass) as a bare byte string. */
+  private bytes(b: Uint8Array): void {
+    this.room(12 + b.length);
+    if (b.constructor === Uint8Array) this.head(6, TAG_UINT8ARRAY);
+    this.head(2, b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  private bigint(v: bigint): void {
+    if (v >= 0n && v < TWO_64) {
+      this.room(9);
+      this.buf[this.pos++] = 0x1b;
+      this.view.setBigUint64(this.pos, v);
+      this.pos += 8;
+    } else if (v < 0n && v > -TWO_64) {
+      this.room(9);
+      this.buf[this.pos++] = 0x3b;
+      this.view.setBigUint64(this.pos, -v - 1n);
+      this.pos += 8;
+    } else {
+      // A bignum: the magnitude's bytes, most significant first.
+      let n = v >= 0n ? v : -1n - v;
+      const digits: number[] = [];
+      while (n > 0n) {
+        digits.push(Number(n & 0xffn));
+        n >>= 8n;
+      }
+      this.room(1);
+      this.head(6, v >= 0n ? TAG_BIGNUM : TAG_NEGATIVE_BIGNUM);
+      this.bytes(Buffer.from(digits.reverse()));
+    }
+  }
+
+  /**
+   * A string as cbor-x writes it: short ones by its own loop (a lone surrogate as its 3-byte
+   * form), long ones by the host's UTF-8 encoder (a lone surrogate as U+FFFD).
+   */
+  private string(s: string): void {
+    const n = s.length;
+    if (n >= LONG_STRING) {
+      const len = Buffer.byteLength(s, 'utf8');
+      this.room(5 + len);
+      this.head(3, len);
+      this.pos += this.buf.write(s, this.pos, len, 'utf8');
+      return;
+    }
+    this.room(5 + n * 3);
+    let len = 0;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) len += 1;
+      else if (c < 0x800) len += 2;
+      else if ((c & 0xfc00) === 0xd800 && i + 1 < n && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        len += 4;
+        i++;
+      } else len += 3;
+    }
+    this.head(3, len);
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      let c = s.charCodeAt(i);
+      let c2: number;
+      if (c < 0x80) b[p++] = c;
+      else if (c < 0x800) {
+        b[p++] = (c >> 6) | 0xc0;
+        b[p++] = (c & 0x3f) | 0x80;
+      } else if ((c & 0xfc00) === 0xd800 && i + 1 < n && ((c2 = s.charCodeAt(i + 1)) & 0xfc00) === 0xdc00) {
+        c = 0x10000 + ((c & 0x03ff) << 10) + (c2 & 0x03ff);
+        i++;
+        b[p++] = (c >> 18) | 0xf0;
+        b[p++] = ((c >> 12) & 0x3f) | 0x80;
+        b[p++] = ((c >> 6) & 0x3f) | 0x80;
+        b[p++] = (c & 0x3f) | 0x80;
+      } else {
+        b[p++] = (c >> 12) | 0xe0;
+        b[p++] = ((c >> 6) & 0x3f) | 0x80;
+        b[p++] = (c & 0x3f) | 0x80;
+      }
+    }
+    this.pos = p;
+  }
+
+  /** An ASCII string of the recorder's own (keys, 'syscall', 'noreturn'); room already made. */
+  private ascii(s: string): void {
+    this.head(3, s.length);
+    for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
+  }
+
+  /** A major type and its argument (a length, a tag, an unsigned integer below 2^32); room already made. */
+  private head(major: number, n: number): void {
+    const b = this.buf;
+    const m = major << 5;
+    if (n < 24) b[this.pos++] = m | n;
+    else if (n < 0x100) {
+      b[this.pos++] = m | 24;
+      b[this.pos++] = n;
+    } else if (n < 0x10000) {
+      b[this.pos++] = m | 25;
+      this.view.setUint16(this.pos, n);
+      this.pos += 2;
+    } else {
+      b[this.pos++] = m | 26;
+      this.view.setUint32(this.pos, n);
+      this.pos += 4;
+    }
+  }
+
+  /** A number as cbor-x writes it: integers of 32 bits (and negative ones down to -2^32) as integers, the rest as float64. */
+  private number(v: number): void {
+    if (v >>> 0 === v) this.head(0, v);
+    else if (v >> 0 === v || (v < 0 && v >= -0x100000000 && Math.floor(v) === v)) this.head(1, -1 - v);
+    else {
+      this.buf[this.pos++] = 0xfb;
+      this.view.setFloat64(this.pos, v);
+      this.pos += 8;
+    }
+  }
+}
