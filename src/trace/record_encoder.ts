@@ -29,14 +29,19 @@ export interface SyscallFields {
 const SYSCALL_KEYS = ['type', 'seq', 'trap', 'time', 'start', 'pid', 'tid', 'nr', 'args', 'result', 'reads', 'writes'];
 const SYSCALL_KEYS_NO_START = SYSCALL_KEYS.filter((k) => k !== 'start');
 const REGION_KEYS = ['addr', 'bytes'];
+const EVENT_KEYS = ['type', 'seq', 'event'];
+const INPUT_KEYS = ['type', 'seq', 'tid', 'kind', 'bytes'];
 /**
  * Structure ids: cbor-x reads tags 0xe000-0xffff as structures, looked up by their low 13 bits,
- * so 0xfff9-0xffff would shadow its own tags 0xdff9-0xdfff. The syscall record's structures
- * have fixed ids; the others (headers, events, inputs, ends) are numbered as they are met.
+ * so 0xfff9-0xffff would shadow its own tags 0xdff9-0xdfff. The structures of the frequent
+ * records (syscall, event, input) have fixed ids; the others (headers, ends, the events
+ * themselves) are numbered as they are met.
  */
 const ID_SYSCALL = 0xff00;
 const ID_SYSCALL_NO_START = 0xff01;
 const ID_REGION = 0xff02;
+const ID_EVENT = 0xff03;
+const ID_INPUT = 0xff04;
 const FIRST_SHAPE_ID = 0xe000;
 const END_SHAPE_IDS = 0xff00;
 /** cbor-x's tag for a structure's definition followed by the object's values. */
@@ -102,8 +107,44 @@ export class RecordEncoder {
     this.regions(r.writes);
   }
 
+  /** An event record: { type: 'event', seq, event }. */
+  event(seq: number, event: object): void {
+    this.room(16);
+    this.structure(ID_EVENT, EVENT_KEYS);
+    this.ascii('event');
+    this.number(seq);
+    this.value(event);
+  }
+
+  /** An input record: { type: 'input', seq, tid, kind, bytes }. */
+  input(seq: number, tid: number, kind: string, bytes: Uint8Array): void {
+    this.inputHead(seq, tid, kind);
+    this.bytes(bytes);
+  }
+
   /**
-   * Any other record (header, event, input, end), as cbor-x encodes it. The values a record
+   * An input record of a 64-bit value (rdtsc's), its bytes little-endian: the record the
+   * recorder wrote for it as an 8-byte Buffer, without making one.
+   */
+  inputU64(seq: number, tid: number, kind: string, value: bigint): void {
+    this.inputHead(seq, tid, kind);
+    this.room(9);
+    this.head(2, 8);
+    this.view.setBigUint64(this.pos, BigInt.asUintN(64, value), true);
+    this.pos += 8;
+  }
+
+  private inputHead(seq: number, tid: number, kind: string): void {
+    this.room(48 + kind.length);
+    this.structure(ID_INPUT, INPUT_KEYS);
+    this.ascii('input');
+    this.number(seq);
+    this.number(tid);
+    this.ascii(kind);
+  }
+
+  /**
+   * Any other record (header, end), as cbor-x encodes it. The values a record
    * holds: plain objects, arrays, strings, numbers, bigints, booleans, null, undefined and
    * Uint8Arrays (Buffers included); anything else is a bug of the recorder's, reported as one.
    */

@@ -46,28 +46,23 @@ export class TraceWriter {
     this.timer.unref();
   }
 
-  /** Subscribes to the kernel's bus until the sandbox ends. */
+  /** Takes the kernel's records (its recordSink) until the sandbox ends. */
   attach(kernel: Kernel): void {
     kernel.captureWrites = true;
     // AT_RANDOM and rdtsc reach the program without a syscall: noted here for replay --exec.
     kernel.syscallSource = {
       execRandom: (tid, fresh) => {
-        this.push({ type: 'input', seq: this.lastSeq, tid, kind: 'at_random', bytes: fresh });
+        this.records.input(this.lastSeq, tid, 'at_random', fresh);
         return fresh;
       },
       // Signals take effect at points the trace names ('signal' records).
       signalPoints: 'record',
       rdtsc: (tid, fresh) => {
-        const bytes = Buffer.alloc(8);
-        bytes.writeBigUInt64LE(fresh);
-        this.push({ type: 'input', seq: this.lastSeq, tid, kind: 'rdtsc', bytes });
+        this.records.inputU64(this.lastSeq, tid, 'rdtsc', fresh);
         return fresh;
       },
     };
-    kernel.bus.subscribe({
-      next: (r) => this.onRecord(kernel, r),
-      complete: () => this.close(),
-    });
+    kernel.recordSink = { record: (r) => this.onRecord(kernel, r), end: () => this.close() };
   }
 
   private onRecord(kernel: Kernel, r: KernelRecord): void {
@@ -86,13 +81,13 @@ export class TraceWriter {
           args: r.args,
           result: r.result,
           // The thread is stopped: what its text will need is read now, the text made later.
-          reads: captureSyscallMemory(r, () => threadMemory(kernel, r.tid, writes), writes),
+          reads: captureSyscallMemory(r, () => threadMemory(kernel, r.tid, writes, r.strings), writes),
           writes,
         });
         return;
       }
       case 'event':
-        this.push({ type: 'event', seq: r.seq, event: r.event });
+        this.records.event(r.seq, r.event);
         return;
       case 'signal':
         this.push(r);

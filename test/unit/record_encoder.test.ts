@@ -122,6 +122,27 @@ describe('trace writer: records encoded by hand', () => {
     expectSame(back, [...calls, ...calls].flatMap((c) => [asRecord(c), event]));
   });
 
+  it('event and input records decode as the objects they stand for, among generic records of the same shapes', () => {
+    const event = { type: 'ExecCompleted', pid: 2, exe: '/bin/true', argv: ['true'], mappings: [{ start: 4096, end: 8192, prot: 5, flags: 2, path: '/bin/true', offset: 0 }] };
+    const rdtsc = Buffer.alloc(8);
+    rdtsc.writeBigUInt64LE(0x1234_5678_9abc_def0n);
+    const expected = [
+      { type: 'event', seq: 7, event },
+      { type: 'input', seq: 7, tid: 3, kind: 'at_random', bytes: Buffer.alloc(16, 5) },
+      { type: 'input', seq: 8, tid: 3, kind: 'rdtsc', bytes: rdtsc },
+      { type: 'input', seq: 9, tid: 1, kind: 'at_random', bytes: new Uint8Array(16).fill(6) },
+      { type: 'event', seq: 10, event: { type: 'FdClosed', pid: 1, fd: 3 } },
+    ];
+    const back = viaRecordEncoder(40, (enc) => {
+      enc.event(7, event);
+      enc.input(7, 3, 'at_random', Buffer.alloc(16, 5));
+      enc.inputU64(8, 3, 'rdtsc', 0x1234_5678_9abc_def0n);
+      enc.input(9, 1, 'at_random', new Uint8Array(16).fill(6));
+      enc.record(expected[4]!);
+    });
+    expectSame(back, viaCborX(expected));
+  });
+
   for (const capacity of [64, 1 << 20]) {
     it(`other records decode as cbor-x's encoding of them does (a buffer of ${capacity} bytes)`, () => {
       const records = sampleRecords();

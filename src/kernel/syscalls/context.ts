@@ -71,7 +71,7 @@ export class SyscallContext {
 
   /** A path argument: the string, or a negative errno (EFAULT, ENAMETOOLONG). */
   readPath(addr: number): string | number {
-    const bytes = this.kernel.platform.readCString(this.hostTid, addr, PATH_MAX - 1);
+    const bytes = this.readCString(addr, PATH_MAX - 1);
     if (bytes === null) return -Errno.EFAULT;
     if (bytes === 'toolong') return -Errno.ENAMETOOLONG;
     return utf8.decode(bytes);
@@ -79,9 +79,16 @@ export class SyscallContext {
 
   /** A NUL-terminated string of at most max bytes, or a negative errno. */
   readString(addr: number, max: number): string | number {
-    const bytes = this.kernel.platform.readCString(this.hostTid, addr, max);
+    const bytes = this.readCString(addr, max);
     if (bytes === null) return -Errno.EFAULT;
     if (bytes === 'toolong') return -Errno.E2BIG;
     return utf8.decode(bytes);
+  }
+
+  /** The string's bytes (its own copy, never handed out), noted for a recorder that wants memory. */
+  private readCString(addr: number, max: number): Uint8Array | null | 'toolong' {
+    const bytes = this.kernel.platform.readCString(this.hostTid, addr, max);
+    if (bytes instanceof Uint8Array && this.kernel.captureWrites) this.kernel.noteString(this.thread.tid, addr, bytes);
+    return bytes;
   }
 }
