@@ -53,6 +53,16 @@ const TAG_BIGNUM = 2;
 const TAG_NEGATIVE_BIGNUM = 3;
 /** cbor-x writes strings this long or longer with the host's UTF-8 encoder, shorter ones itself. */
 const LONG_STRING = 0x40;
+
+/** Buffer's native UTF-8 writer (cbor-x's own way to write strings on node): bytes written. */
+interface Utf8Writing {
+  utf8Write(s: string, offset: number, max: number): number;
+}
+
+/** The bytes head() takes for n. */
+function headSize(n: number): number {
+  return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
+}
 const TWO_64 = 1n << 64n;
 
 /** A node of the tree of key lists met so far: the structure id of the list that ends here. */
@@ -62,7 +72,7 @@ class Shape {
 }
 
 export class RecordEncoder {
-  private buf: Buffer;
+  private buf: Buffer & Utf8Writing;
   private view: DataView;
   private pos = 0;
   private readonly defined = new Set<number>();
@@ -74,7 +84,7 @@ export class RecordEncoder {
     private readonly capacity: number,
     private readonly out: (bytes: Uint8Array) => void,
   ) {
-    this.buf = Buffer.allocUnsafe(capacity);
+    this.buf = Buffer.allocUnsafe(capacity) as Buffer & Utf8Writing;
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
@@ -164,7 +174,7 @@ export class RecordEncoder {
     if (this.pos + bound <= this.buf.length) return;
     this.drain();
     if (bound > this.buf.length) {
-      this.buf = Buffer.allocUnsafe(Math.max(bound, this.capacity));
+      this.buf = Buffer.allocUnsafe(Math.max(bound, this.capacity)) as Buffer & Utf8Writing;
       this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
     }
   }
@@ -307,18 +317,29 @@ export class RecordEncoder {
   }
 
   /**
-   * A string as cbor-x writes it: short ones by its own loop (a lone surrogate as its 3-byte
-   * form), long ones by the host's UTF-8 encoder (a lone surrogate as U+FFFD).
+   * A string as cbor-x writes it: by Buffer's own UTF-8 writer (one native call, as cbor-x
+   * does for long strings), except a short one that is not ASCII, which cbor-x writes by its
+   * own loop (a lone surrogate as its 3-byte form, where the native writer puts U+FFFD).
    */
   private string(s: string): void {
     const n = s.length;
-    if (n >= LONG_STRING) {
-      const len = Buffer.byteLength(s, 'utf8');
-      this.room(5 + len);
-      this.head(3, len);
-      this.pos += this.buf.write(s, this.pos, len, 'utf8');
+    const max = n * 3;
+    const guess = headSize(max);
+    this.room(guess + max);
+    const at = this.pos + guess;
+    const len = this.buf.utf8Write(s, at, max);
+    if (len !== n && n < LONG_STRING) {
+      this.stringAsCborXLoop(s);
       return;
     }
+    const size = headSize(len);
+    if (size !== guess) this.buf.copyWithin(this.pos + size, at, at + len);
+    this.head(3, len);
+    this.pos += len;
+  }
+
+  private stringAsCborXLoop(s: string): void {
+    const n = s.length;
     this.room(5 + n * 3);
     let len = 0;
     for (let i = 0; i < n; i++) {

@@ -7,11 +7,15 @@ import { stateDigest } from './state_digest.js';
 import { captureSyscallMemory } from './input_capture.js';
 import { threadMemory } from './thread_memory.js';
 import { RecordEncoder } from './record_encoder.js';
+import type { MemoryRegion } from './recorded_memory.js';
 import type { TraceHeader, TraceRecord } from './trace_schema.js';
 import { TRACE_MAGIC, TRACE_VERSION } from './trace_version.js';
 
 const FLUSH_BYTES = 1 << 20;
 const FLUSH_MS = 200;
+const NO_REGIONS: readonly MemoryRegion[] = [];
+
+type KernelSyscallRecord = Extract<KernelRecord, { type: 'syscall' }>;
 
 export class TraceWriter {
   private readonly fd: number;
@@ -67,35 +71,30 @@ export class TraceWriter {
 
   private onRecord(kernel: Kernel, r: KernelRecord): void {
     this.lastSeq = r.seq;
-    switch (r.type) {
-      case 'syscall': {
-        const writes = r.writes ?? [];
-        this.records.syscall({
-          seq: r.seq,
-          trap: r.trap,
-          time: Number(process.hrtime.bigint() - this.start),
-          start: r.trappedAt === undefined ? undefined : Number(r.trappedAt - this.start),
-          pid: r.pid,
-          tid: r.tid,
-          nr: r.nr,
-          args: r.args,
-          result: r.result,
-          // The thread is stopped: what its text will need is read now, the text made later.
-          reads: captureSyscallMemory(r, () => threadMemory(kernel, r.tid, writes, r.strings), writes),
-          writes,
-        });
-        return;
-      }
-      case 'event':
-        this.records.event(r.seq, r.event);
-        return;
-      case 'signal':
-        this.push(r);
-        return;
-      case 'exit':
-        this.push({ type: 'end', seq: r.seq, waitStatus: r.waitStatus, digest: stateDigest(kernel.state) });
-        return;
-    }
+    if (r.type === 'syscall') this.syscall(kernel, r);
+    else if (r.type === 'event') this.records.event(r.seq, r.event);
+    else if (r.type === 'signal') this.push(r);
+    else this.push({ type: 'end', seq: r.seq, waitStatus: r.waitStatus, digest: stateDigest(kernel.state) });
+  }
+
+  private syscall(kernel: Kernel, r: KernelSyscallRecord): void {
+    const now = process.hrtime.bigint();
+    const writes = r.writes ?? NO_REGIONS;
+    // The thread is stopped: what its text will need is read now, the text made later.
+    const reads = captureSyscallMemory(r, () => threadMemory(kernel, r.tid, writes, r.strings), writes);
+    this.records.syscall({
+      seq: r.seq,
+      trap: r.trap,
+      time: Number(now - this.start),
+      start: r.trappedAt === undefined ? undefined : Number(r.trappedAt - this.start),
+      pid: r.pid,
+      tid: r.tid,
+      nr: r.nr,
+      args: r.args,
+      result: r.result,
+      reads,
+      writes,
+    });
   }
 
   private push(item: TraceHeader | TraceRecord): void {
