@@ -65,15 +65,24 @@ export type KernelRecord =
   | ({ type: 'signal'; seq: number; tid: number; sig: number } & SignalPoint);
 
 /**
- * A subscriber to the bus's records called by a plain synchronous call: the recorder's. rxjs's
- * Subject costs ~2-3 us a record until it is compiled, a tenth of what recording a short run
- * costs (DESIGN.md: the per-syscall path stays a plain call where rxjs costs time).
+ * What the bus carries, given to the recorder by plain synchronous calls, one per kind, before
+ * the bus's subscribers get it: rxjs's Subject costs ~2-3 us a record until it is compiled,
+ * and an event needs no record object around it (DESIGN.md: the per-syscall path stays a plain
+ * call where rxjs costs time).
  */
 export interface RecordSink {
-  record(r: KernelRecord): void;
-  /** The sandbox has ended (after its 'exit' record). */
-  end(): void;
+  /** A syscall has completed (what the bus carries as a 'syscall' record). */
+  syscall(r: SyscallRecord): void;
+  /** An event has been applied (the bus's 'event' record, without the record around it). */
+  event(seq: number, event: KernelEvent): void;
+  /** A signal took effect at a point the trace names (the bus's 'signal' record). */
+  signal(r: SignalRecord): void;
+  /** The sandbox has ended: pid 1's wait status (the bus's 'exit' record). */
+  end(seq: number, waitStatus: number): void;
 }
+
+export type SyscallRecord = Extract<KernelRecord, { type: 'syscall' }>;
+export type SignalRecord = Extract<KernelRecord, { type: 'signal' }>;
 
 export interface MemoryWrite {
   addr: number;
@@ -388,7 +397,9 @@ export class Kernel {
 
   /** Publishes where a signal took effect (see signal/signal_points.ts). */
   publishSignal(tid: number, sig: number, point: SignalPoint): void {
-    if (this.bus.observed) this.bus.next({ type: 'signal', seq: this.seq, tid, sig, ...point });
+    const record: SignalRecord = { type: 'signal', seq: this.seq, tid, sig, ...point };
+    this.recordSink?.signal(record);
+    if (this.bus.observed) this.bus.next(record);
   }
 
   /** The thread goes back to its code from its call in flight (at rip: past its syscall instruction, or on it to make it again). */
@@ -405,7 +416,8 @@ export class Kernel {
 
   emit(event: KernelEvent): void {
     applyEvent(this.state, event);
-    if (this.observed) this.publish({ type: 'event', seq: this.seq, event });
+    this.recordSink?.event(this.seq, event);
+    if (this.bus.observed) this.bus.next({ type: 'event', seq: this.seq, event });
   }
 
   /** Whether anything takes the records (publishing them is not free). */
@@ -413,10 +425,7 @@ export class Kernel {
     return this.recordSink !== undefined || this.bus.observed;
   }
 
-  private publish(r: KernelRecord): void {
-    this.recordSink?.record(r);
-    if (this.bus.observed) this.bus.next(r);
-  }
+
 
   /**
    * Starts the first process (pid 1) from a prepared exec and runs the sandbox until pid 1
@@ -1380,9 +1389,9 @@ export class Kernel {
     // Processes started by startProcess died with the sandbox.
     for (const exited of this.detachedExits.values()) exited(9);
     this.detachedExits.clear();
-    if (this.observed) this.publish({ type: 'exit', seq: this.seq, waitStatus });
+    if (this.bus.observed) this.bus.next({ type: 'exit', seq: this.seq, waitStatus });
     this.bus.complete();
-    this.recordSink?.end();
+    this.recordSink?.end(this.seq, waitStatus);
     this.finish?.(waitStatus);
   }
 
@@ -1410,7 +1419,9 @@ export class Kernel {
     }
     if (!this.observed) return;
     // One shape whatever is absent (spreading in the optional parts cost ~1.5 us a record).
-    this.publish({ type: 'syscall', seq: this.seq, trap: rt?.trap ?? this.seq, pid: thread.pid, tid: thread.tid, nr, args, result, writes, strings, trappedAt });
+    const record: SyscallRecord = { type: 'syscall', seq: this.seq, trap: rt?.trap ?? this.seq, pid: thread.pid, tid: thread.tid, nr, args, result, writes, strings, trappedAt };
+    this.recordSink?.syscall(record);
+    if (this.bus.observed) this.bus.next(record);
   }
 
   /** Has the host exec the stub binary again in place of the trapped execve or execveat (pathAddr: its path argument). */

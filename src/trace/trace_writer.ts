@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 
-import type { Kernel, KernelRecord } from '../kernel/kernel.js';
+import type { Kernel, SyscallRecord } from '../kernel/kernel.js';
 import { stateDigest } from './state_digest.js';
 import { captureSyscallMemory } from './input_capture.js';
 import { threadMemory } from './thread_memory.js';
@@ -14,8 +14,6 @@ import { TRACE_MAGIC, TRACE_VERSION } from './trace_version.js';
 const FLUSH_BYTES = 1 << 20;
 const FLUSH_MS = 200;
 const NO_REGIONS: readonly MemoryRegion[] = [];
-
-type KernelSyscallRecord = Extract<KernelRecord, { type: 'syscall' }>;
 
 export class TraceWriter {
   private readonly fd: number;
@@ -66,18 +64,27 @@ export class TraceWriter {
         return fresh;
       },
     };
-    kernel.recordSink = { record: (r) => this.onRecord(kernel, r), end: () => this.close() };
+    kernel.recordSink = {
+      syscall: (r) => {
+        this.lastSeq = r.seq;
+        this.syscall(kernel, r);
+      },
+      event: (seq, event) => {
+        this.lastSeq = seq;
+        this.records.event(seq, event);
+      },
+      signal: (r) => {
+        this.lastSeq = r.seq;
+        this.push(r);
+      },
+      end: (seq, waitStatus) => {
+        this.push({ type: 'end', seq, waitStatus, digest: stateDigest(kernel.state) });
+        this.close();
+      },
+    };
   }
 
-  private onRecord(kernel: Kernel, r: KernelRecord): void {
-    this.lastSeq = r.seq;
-    if (r.type === 'syscall') this.syscall(kernel, r);
-    else if (r.type === 'event') this.records.event(r.seq, r.event);
-    else if (r.type === 'signal') this.push(r);
-    else this.push({ type: 'end', seq: r.seq, waitStatus: r.waitStatus, digest: stateDigest(kernel.state) });
-  }
-
-  private syscall(kernel: Kernel, r: KernelSyscallRecord): void {
+  private syscall(kernel: Kernel, r: SyscallRecord): void {
     const now = process.hrtime.bigint();
     const writes = r.writes ?? NO_REGIONS;
     // The thread is stopped: what its text will need is read now, the text made later.
