@@ -1,5 +1,7 @@
 #include "host_dir.h"
 
+#include "host_path.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -23,12 +25,10 @@ struct LinuxDirent64 {
 
 Napi::Value ReadDirectory(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::string path = info[0].As<Napi::String>().Utf8Value();
+  const std::string path = hostPathArgument(info[0]);
   int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return Napi::Number::New(env, -errno);
-  // The names in one string, each followed by a NUL (no name holds one): one JavaScript
-  // string per directory instead of one per entry, split on the other side.
-  std::string names;
+  std::string names;  // each name's bytes and a NUL: names are bytes, not UTF-8
   std::vector<uint64_t> inos;
   std::vector<uint8_t> types;
   alignas(LinuxDirent64) char buf[32768];
@@ -45,19 +45,19 @@ Napi::Value ReadDirectory(const Napi::CallbackInfo& info) {
       auto* d = reinterpret_cast<LinuxDirent64*>(buf + at);
       at += d->d_reclen;
       if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0) continue;
-      names.append(d->d_name);
-      names.push_back('\0');
+      names.append(d->d_name, strlen(d->d_name) + 1);
       inos.push_back(d->d_ino);
       types.push_back(d->d_type);
     }
   }
   close(fd);
+  auto jsNames = Napi::Buffer<char>::Copy(env, names.data(), names.size());
   auto jsInos = Napi::BigUint64Array::New(env, inos.size());
   if (!inos.empty()) memcpy(jsInos.Data(), inos.data(), inos.size() * sizeof(uint64_t));
   auto jsTypes = Napi::Uint8Array::New(env, types.size());
   if (!types.empty()) memcpy(jsTypes.Data(), types.data(), types.size());
   Napi::Object out = Napi::Object::New(env);
-  out.Set("names", Napi::String::New(env, names));
+  out.Set("names", jsNames);
   out.Set("inos", jsInos);
   out.Set("types", jsTypes);
   return out;

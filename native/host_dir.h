@@ -4,6 +4,6 @@
 #pragma once
 #include <napi.h>
 
-// readDirectory(path) -> { names: string[], inos: BigUint64Array, types: Uint8Array } without
+// readDirectory(path: string | Buffer) -> { names: Buffer (each name's bytes, NUL-terminated), inos: BigUint64Array, types: Uint8Array } without
 // "." and "..", or -errno. The directory is opened with O_NOFOLLOW.
 Napi::Value ReadDirectory(const Napi::CallbackInfo& info);

@@ -1,5 +1,7 @@
 #include "host_stat.h"
 
+#include "host_path.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,7 +10,7 @@
 
 Napi::Value HostLstat(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  const std::string path = info[0].As<Napi::String>().Utf8Value();
+  const std::string path = hostPathArgument(info[0]);
   auto out = info[1].As<Napi::BigInt64Array>();
   if (out.ElementLength() < kStatSlots) {
     Napi::RangeError::New(env, "stat array too small").ThrowAsJavaScriptException();

@@ -9,5 +9,5 @@ enum HostStatSlot : int {
   kStatBlksize, kStatBlocks, kStatAtimeNs, kStatMtimeNs, kStatCtimeNs, kStatBirthtimeNs, kStatSlots,
 };
 
-// hostLstat(path, out: BigInt64Array) -> 0 or -errno.
+// hostLstat(path: string | Buffer, out: BigInt64Array) -> 0 or -errno.
 Napi::Value HostLstat(const Napi::CallbackInfo& info);

@@ -129,3 +129,9 @@ export function displayBytes(s: string): string {
   forEachRun(s, (run) => (out += run), (byte) => (out += '\\' + byte.toString(8).padStart(3, '0')));
   return out;
 }
+
+/** The string of s's first max bytes (Linux cuts comm and the like by bytes, not characters). */
+export function truncateBytes(s: string, max: number): string {
+  const bytes = encodeBytes(s);
+  return bytes.length <= max ? s : decodeBytes(bytes.subarray(0, max));
+}

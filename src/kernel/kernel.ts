@@ -1,5 +1,6 @@
 // The kernel: owns the state, turns platform stops into syscall dispatch, applies events
 // through the reducers and publishes records on the bus. One instance per sandbox.
+import { truncateBytes } from '../byte_string.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 
@@ -1472,7 +1473,7 @@ export class Kernel {
 
 function commOf(execfn: string): string {
   const base = execfn.slice(execfn.lastIndexOf('/') + 1);
-  return base.slice(0, 15);
+  return truncateBytes(base, 15);
 }
 
 /** Linux's defaults for a fresh login (8 MiB stack, no core files), with the sandbox's limits. */

@@ -2,6 +2,7 @@
 // array, read through getters, instead of fs.lstatSync's BigIntStats and, for a missing
 // name, its exception. The path walk makes one per component it looks up.
 import type { FileStat } from '../kernel/vfs/file_stat.js';
+import { hostPathArg } from '../byte_string.js';
 import { loadAddon } from './native_addon.js';
 
 /** native/host_stat.h's HostStatSlot. */
@@ -43,6 +44,6 @@ class HostStat implements FileStat {
 /** The host's lstat of hostPath, or -errno. */
 export function hostLstat(hostPath: string): FileStat | number {
   const raw = new BigInt64Array(Slot.Count);
-  const r = loadAddon().hostLstat(hostPath, raw);
+  const r = loadAddon().hostLstat(hostPathArg(hostPath), raw);
   return r === 0 ? new HostStat(raw) : r;
 }

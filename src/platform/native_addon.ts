@@ -68,11 +68,10 @@ export interface NativeAddon {
   channelSend(channelFd: number, fd: number): number;
   /** Empties the channel through the stubs' end, closing the fds in it. */
   channelDrain(stubEnd: number): number;
-  /** A host directory's entries (no "." or "..") with inode numbers and d_type, or -errno (opened O_NOFOLLOW). */
-  /** names: every entry's name followed by a NUL, in the order of inos and types. */
-  readDirectory(path: string): { names: string; inos: BigUint64Array; types: Uint8Array } | number;
+  /** A host directory's entries (no "." or ".."; names: each one's bytes and a NUL) with inode numbers and d_type, or -errno (opened O_NOFOLLOW). */
+  readDirectory(path: string | Buffer): { names: Buffer; inos: BigUint64Array; types: Uint8Array } | number;
   /** lstat (statx) of a host path into out (native/host_stat.h's slots): 0 or -errno. */
-  hostLstat(path: string, out: BigInt64Array): number;
+  hostLstat(path: string | Buffer, out: BigInt64Array): number;
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   hostLseek(fd: number, offset: number, whence: number): number;
   /** A host pseudo-terminal (both fds close-on-exec; the slave opened O_NOCTTY). */

@@ -3,6 +3,8 @@
  * way Linux's binfmt_elf does and extracts what loading needs. Pure: bytes in, data out.
  */
 
+import { decodeBytes } from '../../byte_string.js';
+
 /** The errors execve can report for a bad image (the loader maps them to errnos). */
 export type ExecErrno = 'ENOEXEC' | 'EINVAL' | 'ELIBBAD' | 'EACCES';
 
@@ -310,11 +312,7 @@ function readInterp(bytes: Uint8Array, offset: bigint, size: bigint): string {
   if (path.length === 0) {
     throw new ExecFormatError('ELIBBAD', 'PT_INTERP is empty');
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(path);
-  } catch {
-    throw new ExecFormatError('ELIBBAD', 'PT_INTERP is not valid UTF-8');
-  }
+  return decodeBytes(path);
 }
 
 function toNumber(value: bigint, errno: ExecErrno, what: string): number {

@@ -1,6 +1,7 @@
 // execve for the sandbox: find and check the executable inside the sandbox root (scripts
 // through their `#!` interpreter, dynamic programs with their PT_INTERP), then build the new
 // image inside a freshly exec'd stub by injected syscalls. The host never execs the program.
+import { hostPathArg } from '../../byte_string.js';
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
@@ -161,7 +162,7 @@ interface ReadExecutable {
 function openHostExecutable(host: HostExecutable, path: string): number {
   let fd: number;
   try {
-    fd = fs.openSync(host.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    fd = fs.openSync(hostPathArg(host.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   } catch {
     throw new ExecError(Errno.EACCES, `${path}: cannot be read`);
   }
@@ -213,7 +214,7 @@ function readResolved(r: VNode, file: string): ReadExecutable {
   const hit = cachedHead(seen);
   if (hit) return { path: r.path, bytes: hit.bytes, host: { hostPath: r.hostPath, key: seen, size: Number(r.stat.size) }, head: hit };
   try {
-    const fd = fs.openSync(r.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    const fd = fs.openSync(hostPathArg(r.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     try {
       const size = fs.fstatSync(fd).size;
       const host = { hostPath: r.hostPath, key: hostFileKey(fd), size };

@@ -2,6 +2,7 @@
  * "#!" scripts, parsed with the rules of Linux's binfmt_script.
  */
 
+import { decodeBytes } from '../../byte_string.js';
 import { ExecFormatError } from './elf.js';
 
 /** The kernel reads this many bytes of a file to recognise its format (Linux 5.1+). */
@@ -55,15 +56,7 @@ export function parseShebang(bytes: Uint8Array): Shebang | null {
   const nameStart = cp;
   while (cp < line.length && !isSpaceTab(line[cp])) cp++;
   if (cp === nameStart) throw new ExecFormatError('ENOEXEC', '#! line has no interpreter');
-  const interpreter = decode(line.subarray(nameStart, cp));
+  const interpreter = decodeBytes(line.subarray(nameStart, cp));
   while (isSpaceTab(line[cp])) cp++;
-  return cp < line.length ? { interpreter, arg: decode(line.subarray(cp)) } : { interpreter };
-}
-
-function decode(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new ExecFormatError('ENOEXEC', '#! line is not valid UTF-8');
-  }
+  return cp < line.length ? { interpreter, arg: decodeBytes(line.subarray(cp)) } : { interpreter };
 }

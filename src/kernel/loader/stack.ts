@@ -8,6 +8,8 @@
  *   argv pointers | argc  <- sp, 16-byte aligned
  */
 
+import { encodeBytes } from '../../byte_string.js';
+
 export const AT_NULL = 0;
 export const AT_PHDR = 3;
 export const AT_PHENT = 4;
@@ -167,11 +169,9 @@ function withLoaderEntries(
   return auxv;
 }
 
-const utf8 = new TextEncoder();
-
 /** The NUL-terminated bytes of a string. */
 function cString(s: StackString, what: string): Uint8Array {
-  const raw = typeof s === 'string' ? utf8.encode(s) : s;
+  const raw = typeof s === 'string' ? encodeBytes(s) : s;
   if (raw.includes(0)) throw new RangeError(`${what} string contains a NUL byte`);
   const out = new Uint8Array(raw.length + 1);
   out.set(raw);

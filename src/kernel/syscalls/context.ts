@@ -1,5 +1,6 @@
 // What a handler gets: the calling thread and process, the arguments, and safe access to
 // the program's memory. Handlers change state only through emit().
+import { decodeBytes } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import type { KernelEvent } from '../events.js';
 import type { Kernel } from '../kernel.js';
@@ -8,7 +9,6 @@ import type { Outcome } from './outcome.js';
 
 const PATH_MAX = 4096;
 const SCRATCH_BELOW_SP = 1024;
-const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 export class SyscallContext {
   constructor(
@@ -69,12 +69,12 @@ export class SyscallContext {
     return n;
   }
 
-  /** A path argument: the string, or a negative errno (EFAULT, ENAMETOOLONG). */
+  /** A path argument: the string (byte-exact, byte_string.ts), or a negative errno (EFAULT, ENAMETOOLONG). */
   readPath(addr: number): string | number {
     const bytes = this.readCString(addr, PATH_MAX - 1);
     if (bytes === null) return -Errno.EFAULT;
     if (bytes === 'toolong') return -Errno.ENAMETOOLONG;
-    return utf8.decode(bytes);
+    return decodeBytes(bytes);
   }
 
   /** A NUL-terminated string of at most max bytes, or a negative errno. */
@@ -82,7 +82,7 @@ export class SyscallContext {
     const bytes = this.readCString(addr, max);
     if (bytes === null) return -Errno.EFAULT;
     if (bytes === 'toolong') return -Errno.E2BIG;
-    return utf8.decode(bytes);
+    return decodeBytes(bytes);
   }
 
   /** The string's bytes (its own copy, never handed out), noted for a recorder that wants memory. */

@@ -1,6 +1,7 @@
 // Path syscalls: open, stat family, readlink, access, cwd, directory listing. The root is
 // the overlay (an in-memory upper layer over the read-only host tree) plus /dev and /proc;
 // the syscalls that change it are in fs_write.ts, fs_attrs.ts and file_data.ts.
+import { byteLength, encodeBytes, hostPathArg, writeBytes } from '../../byte_string.js';
 import fs from 'node:fs';
 import os from 'node:os';
 
@@ -230,7 +231,7 @@ function openNode(ctx: SyscallContext, node: Exclude<VNode, { fs: 'fd' }>, flags
       if (!node.stat.isFile()) return -Errno.EACCES;
       let hostFd: number;
       try {
-        hostFd = fs.openSync(node.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+        hostFd = fs.openSync(hostPathArg(node.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
       } catch (err) {
         return -errnoOf(err, Errno.EACCES);
       }
@@ -293,7 +294,7 @@ function reopen(ctx: SyscallContext, node: Extract<VNode, { fs: 'fd' }>, openFla
     const hostPath = resolvePath(ctx, file.path, false);
     if (typeof hostPath === 'number' || hostPath.fs !== 'host') return -Errno.ENOENT;
     try {
-      const hostFd = fs.openSync(hostPath.hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      const hostFd = fs.openSync(hostPathArg(hostPath.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
       return openNewFile(ctx, { kind: 'host', path: file.path, flags, cloexec, hostHandle: hostFd });
     } catch (err) {
       return -errnoOf(err, Errno.EACCES);
@@ -440,7 +441,7 @@ function readlinkAt(ctx: SyscallContext, dirfd: number, pathAddr: number, buf: n
   if (typeof node === 'number') return node;
   if (node.fs !== 'synthetic-link' && !node.stat.isSymbolicLink()) return -Errno.EINVAL;
   const target = linkTarget(node);
-  const bytes = Buffer.from(target).subarray(0, size);
+  const bytes = encodeBytes(target).subarray(0, size);
   return ctx.write(buf, bytes) ? bytes.length : -Errno.EFAULT;
 }
 
@@ -487,7 +488,7 @@ function permits(perm: number, st: FileStat, ctx: SyscallContext, mode: number):
 }
 
 export function sysGetcwd(ctx: SyscallContext): Outcome {
-  const bytes = Buffer.from(cwdSeenFrom(rootOf(ctx.process), ctx.process.cwd) + '\0');
+  const bytes = encodeBytes(cwdSeenFrom(rootOf(ctx.process), ctx.process.cwd) + '\0');
   const size = ctx.args[1]!;
   if (size < bytes.length) return -Errno.ERANGE;
   return ctx.write(ctx.args[0]!, bytes) ? bytes.length : -Errno.EFAULT;
@@ -591,7 +592,7 @@ function listLayers(ctx: SyscallContext, file: OpenFile): DirEntry[] | number {
 
 /** The size of one linux_dirent64 record (8-byte aligned). */
 function direntLength(name: string): number {
-  return (19 + Buffer.byteLength(name) + 1 + 7) & ~7;
+  return (19 + byteLength(name) + 1 + 7) & ~7;
 }
 
 export function sysGetdents64(ctx: SyscallContext): Outcome {
@@ -629,7 +630,7 @@ export function sysGetdents64(ctx: SyscallContext): Outcome {
     view.setUint32(at + 8, i + 1, true);
     out.writeUInt16LE(reclen, at + 16);
     out.writeUInt8(e.type, at + 18);
-    out.write(e.name, at + 19);
+    writeBytes(out, e.name, at + 19);
     at += reclen;
   }
   if (used > 0 && !ctx.write(ctx.args[1]!, out)) return -Errno.EFAULT;
@@ -700,7 +701,7 @@ function encodeStatfs(ctx: SyscallContext, node: VNode): Buffer | number {
     // The overlay reports the host filesystem below it, writable (its changes stay in memory).
     let st: ReturnType<typeof fs.statfsSync>;
     try {
-      st = fs.statfsSync(node.fs === 'host' ? node.hostPath : ctx.kernel.root.hostPathOf([]));
+      st = fs.statfsSync(hostPathArg(node.fs === 'host' ? node.hostPath : ctx.kernel.root.hostPathOf([])));
     } catch (err) {
       return -errnoOf(err, Errno.EIO);
     }

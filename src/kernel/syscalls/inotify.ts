@@ -1,5 +1,6 @@
 // inotify: watches on files and directories of the sandbox, whose changes (made inside the
 // sandbox: syscalls/fs_notify.ts emits them) are read as struct inotify_event records.
+import { byteLength, writeBytes } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import { lookupFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
 import type { InotifyRecord, InotifyState, OpenFile } from '../state.js';
@@ -90,7 +91,7 @@ function recordSize(record: InotifyRecord): number {
 
 function paddedNameLength(name: string): number {
   if (name.length === 0) return 0;
-  return Math.ceil((Buffer.byteLength(name) + 1) / EVENT_SIZE) * EVENT_SIZE;
+  return Math.ceil((byteLength(name) + 1) / EVENT_SIZE) * EVENT_SIZE;
 }
 
 function encode(record: InotifyRecord): Buffer {
@@ -100,7 +101,7 @@ function encode(record: InotifyRecord): Buffer {
   out.writeUInt32LE(record.mask >>> 0, 4);
   out.writeUInt32LE(record.cookie >>> 0, 8);
   out.writeUInt32LE(len, 12);
-  out.write(record.name, EVENT_SIZE);
+  writeBytes(out, record.name, EVENT_SIZE);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // memfd_create and file seals: an anonymous memory file (a file of the kernel's own, with no
 // name in any directory: /proc/self/fd shows "/memfd:NAME (deleted)"), which lives while an
 // open file holds it, and the F_ADD_SEALS/F_GET_SEALS seals that freeze its size or contents.
+import { byteLength } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import { lowestFreeFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
 import { O_RDWR } from '../abi/open_flags.js';
@@ -38,7 +39,7 @@ export function sysMemfdCreate(ctx: SyscallContext): Outcome {
   if ((flags & MFD_NOEXEC_SEAL) && (flags & MFD_EXEC)) return -Errno.EINVAL;
   const name = ctx.readString(ctx.args[0]!, MFD_NAME_MAX + 1);
   if (typeof name === 'number') return name === -Errno.E2BIG ? -Errno.EINVAL : name;
-  if (Buffer.byteLength(name) > MFD_NAME_MAX) return -Errno.EINVAL;
+  if (byteLength(name) > MFD_NAME_MAX) return -Errno.EINVAL;
   if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;
   const noexec = (flags & MFD_NOEXEC_SEAL) !== 0;
   // Without MFD_ALLOW_SEALING the file is born sealed against sealing.

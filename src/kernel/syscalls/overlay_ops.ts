@@ -1,6 +1,7 @@
 // What the handlers that change files share: splitting a path into its directory and last
 // name, copying lower entries up into the overlay's upper layer (the host's bytes and
 // attributes go into the event), whiteout decisions, the clock, and permission checks.
+import { byteLength, decodeBytes, hostPathArg } from '../../byte_string.js';
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
@@ -50,7 +51,7 @@ export function lastComponent(ctx: SyscallContext, dirfd: number, path: string):
   const parent = resolveAt(ctx, dirfd, parentPath, true);
   if (typeof parent === 'number') return parent;
   if (!parent.stat.isDirectory()) return -Errno.ENOTDIR;
-  if (Buffer.byteLength(name) > NAME_MAX) return -Errno.ENAMETOOLONG;
+  if (byteLength(name) > NAME_MAX) return -Errno.ENAMETOOLONG;
   const kind = name === '.' ? 'dot' : name === '..' ? 'dotdot' : 'normal';
   return { parent, name, kind, trailingSlash };
 }
@@ -91,7 +92,7 @@ export function inOverlay(ctx: SyscallContext, node: VNode): boolean {
 
 function hostLstat(hostPath: string): fs.BigIntStats | undefined {
   try {
-    return fs.lstatSync(hostPath, { bigint: true });
+    return fs.lstatSync(hostPathArg(hostPath), { bigint: true });
   } catch {
     return undefined;
   }
@@ -184,7 +185,7 @@ function copyUpEntry(ctx: SyscallContext, dir: OverlayDir, name: string, path: s
   let contents: { data: Uint8Array } | { target: string } | { lower: string } | Record<string, never>;
   try {
     if (kind === 'file') contents = { data: readHostFile(hostPath) };
-    else if (kind === 'symlink') contents = { target: fs.readlinkSync(hostPath) };
+    else if (kind === 'symlink') contents = { target: decodeBytes(fs.readlinkSync(hostPathArg(hostPath), { encoding: 'buffer' })) };
     else if (kind === 'dir') contents = { lower };
     else contents = {};
   } catch (err) {
@@ -208,7 +209,7 @@ function copyUpEntry(ctx: SyscallContext, dir: OverlayDir, name: string, path: s
 }
 
 function readHostFile(hostPath: string): Uint8Array {
-  const fd = fs.openSync(hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  const fd = fs.openSync(hostPathArg(hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   try {
     return fs.readFileSync(fd);
   } finally {

@@ -1,4 +1,5 @@
 // Process identity and lifecycle: pids (virtual), credentials, exit, execve, limits, prctl.
+import { decodeBytes, truncateBytes, writeBytes } from '../../byte_string.js';
 import {
   CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_IO, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_PIDFD, CLONE_PTRACE, CLONE_SETTLS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, CSIGNAL, NAMESPACE_FLAGS,
 } from '../abi/clone_flags.js';
@@ -147,13 +148,13 @@ export function sysPrctl(ctx: SyscallContext): Outcome {
       const name = ctx.read(ctx.args[1]!, 16);
       if (!name) return -Errno.EFAULT;
       const end = name.indexOf(0);
-      const comm = Buffer.from(name.subarray(0, end < 0 ? 15 : Math.min(end, 15))).toString('utf8');
+      const comm = decodeBytes(name.subarray(0, end < 0 ? 15 : Math.min(end, 15)));
       ctx.emit({ type: 'CommSet', pid: ctx.process.pid, comm });
       return 0;
     }
     case PR_GET_NAME: {
       const out = Buffer.alloc(16);
-      out.write(ctx.process.comm.slice(0, 15));
+      writeBytes(out, truncateBytes(ctx.process.comm, 15), 0);
       return ctx.write(ctx.args[1]!, out) ? 0 : -Errno.EFAULT;
     }
     case PR_GET_DUMPABLE:

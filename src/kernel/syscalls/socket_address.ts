@@ -1,6 +1,7 @@
 // Socket addresses in the program's memory: sockaddr_un, sockaddr_in, sockaddr_in6 and
 // sockaddr_nl read into the text form kept in the kernel's state, and written back for getsockname,
 // getpeername, accept and recvfrom. A socket's family decides which form its calls use.
+import { decodeBytes, encodeBytes } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import type { SocketState } from '../state.js';
 import type { SyscallContext } from './context.js';
@@ -31,7 +32,7 @@ function readUnixAddress(ctx: SyscallContext, addr: number, len: number): string
   if (path[0] === 0) return '\0' + Buffer.from(path.subarray(1)).toString('latin1');
   const end = path.indexOf(0);
   // The path as given: the socket file is looked up from the cwd, and getsockname shows it so.
-  return Buffer.from(end < 0 ? path : path.subarray(0, end)).toString('utf8');
+  return decodeBytes(end < 0 ? path : path.subarray(0, end));
 }
 
 /** Reads the sockaddr a program passed for a socket of `family`, as the kernel's text form, or -errno. */
@@ -49,7 +50,7 @@ export function encodeAddress(family: number, address: string | undefined): Buff
   if (family === AF_NETLINK) return encodeNetlinkAddress(address);
   if (family !== AF_UNIX) return encodeInet(family, address === undefined ? undefined : parseInet(address));
   if (address === undefined) return Buffer.from([AF_UNIX, 0]);
-  const name = address.startsWith('\0') ? Buffer.from(address, 'latin1') : Buffer.concat([Buffer.from(address), Buffer.from([0])]);
+  const name = address.startsWith('\0') ? Buffer.from(address, 'latin1') : Buffer.concat([encodeBytes(address), Buffer.from([0])]);
   return Buffer.concat([Buffer.from([AF_UNIX, 0]), name]);
 }
 

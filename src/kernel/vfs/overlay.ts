@@ -1,6 +1,7 @@
 // The overlay's read side: finding a path in the upper layer (whiteouts hide lower entries,
 // upper entries shadow them, a directory without a lower one is opaque), merging directory
 // listings, and the attributes of upper nodes. Nothing here changes state.
+import { byteLength } from '../../byte_string.js';
 import type { OverlayDir, OverlayNode, OverlayState } from '../state.js';
 import { Errno } from '../errno.js';
 import { S_IFMT, S_IFDIR, S_IFLNK, S_IFREG, type FileStat } from './file_stat.js';
@@ -94,7 +95,7 @@ const DIR_SIZE = 4096n;
 export function nodeStat(node: OverlayNode, subdirs: () => number): FileStat {
   const type = node.mode & S_IFMT;
   const size =
-    node.kind === 'file' ? BigInt(node.size) : node.kind === 'dir' ? DIR_SIZE : node.kind === 'symlink' ? BigInt(Buffer.byteLength(node.target)) : 0n;
+    node.kind === 'file' ? BigInt(node.size) : node.kind === 'dir' ? DIR_SIZE : node.kind === 'symlink' ? BigInt(byteLength(node.target)) : 0n;
   const blocks = node.kind === 'symlink' ? 0n : ((size + 4095n) / 4096n) * 8n;
   return {
     dev: node.dev,

@@ -5,6 +5,7 @@
 // Everything else is the overlay: its in-memory upper layer (kernel state) over the host
 // root. The host is asked only about host paths under the root (lstat, readlink: never
 // following a link), and files are opened with O_NOFOLLOW (see syscalls/fs.ts).
+import { byteLength, decodeBytes, hostPathArg } from '../../byte_string.js';
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
@@ -180,7 +181,7 @@ export class HostRoot {
         }
         current.pop();
       } else {
-        if (Buffer.byteLength(name) > NAME_MAX) return -Errno.ENAMETOOLONG;
+        if (byteLength(name) > NAME_MAX) return -Errno.ENAMETOOLONG;
         current.push(name);
       }
       const next = this.lookup(current, opts);
@@ -324,7 +325,7 @@ export function listHostDir(hostPath: string): ListedEntry[] | number {
 
 function readlink(hostPath: string): string {
   try {
-    return fs.readlinkSync(hostPath);
+    return decodeBytes(fs.readlinkSync(hostPathArg(hostPath), { encoding: 'buffer' }));
   } catch {
     return '';
   }

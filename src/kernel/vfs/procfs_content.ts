@@ -1,5 +1,6 @@
 // The contents of /proc files, made from kernel state (virtual pids, the sandbox's mounts)
 // and, for machine-wide facts the sandbox may know (CPUs, memory), from the host's /proc.
+import { encodeBytes } from '../../byte_string.js';
 import { sandboxCpus } from '../host_cpus.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -140,8 +141,8 @@ function schedState(p: ProcessState, c: ProcContext): { letter: string; name: st
 
 /** Per-process files of /proc/PID, by name. Memory figures come from the stub on the host. */
 export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcContext) => string | Uint8Array>> = {
-  cmdline: (p) => Buffer.from(p.argv.map((a) => a + '\0').join('')),
-  environ: (p) => Buffer.from(p.environ.map((a) => a + '\0').join('')),
+  cmdline: (p) => encodeBytes(p.argv.map((a) => a + '\0').join('')),
+  environ: (p) => encodeBytes(p.environ.map((a) => a + '\0').join('')),
   comm: (p) => `${p.comm}\n`,
   stat: (p, c) => {
     const tty = controllingPty(c.state, p);

@@ -1,6 +1,7 @@
 // Nodes of the kernel's synthetic filesystems (/proc, /sys): directories whose entries are
 // computed when listed and read-only files whose contents are made when read, with stable
 // inode numbers made from their paths.
+import { encodeBytes } from '../../byte_string.js';
 import { S_IFDIR, S_IFLNK, S_IFREG, syntheticStat } from './file_stat.js';
 import type { SyntheticEntry, VNode } from './vnode.js';
 
@@ -33,7 +34,7 @@ export function syntheticFile(dev: number, path: string, ino: number, bootNs: bi
     stat: syntheticStat({ dev, ino, mode: S_IFREG | 0o444 }, bootNs),
     content: () => {
       const c = content();
-      return typeof c === 'string' ? Buffer.from(c) : c;
+      return typeof c === 'string' ? encodeBytes(c) : c;
     },
   };
 }

@@ -7,6 +7,7 @@
 // resolved symlinks and `..` inside the sandbox; this is the host-side guarantee.
 import fs from 'node:fs';
 
+import { hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import { errnoOf } from './path_walk.js';
 import type { WritableBind } from './vnode.js';
@@ -23,6 +24,11 @@ function viaFd(fd: number, name?: string): string {
   return name === undefined ? `/proc/self/fd/${fd}` : `/proc/self/fd/${fd}/${name}`;
 }
 
+/** NAME in the directory reached as dir, as the host gets it (the name's exact bytes: byte_string.ts). */
+function entry(dir: string, name: string): string | Buffer {
+  return hostPathArg(`${dir}/${name}`);
+}
+
 function isPlainName(name: string): boolean {
   return name.length > 0 && name !== '.' && name !== '..' && !name.includes('/');
 }
@@ -31,7 +37,7 @@ function isPlainName(name: string): boolean {
 function openDir(root: string, rel: readonly string[]): number {
   let fd: number;
   try {
-    fd = fs.openSync(root, O_PATH | O_DIRECTORY);
+    fd = fs.openSync(hostPathArg(root), O_PATH | O_DIRECTORY);
   } catch (err) {
     return -errnoOf(err, Errno.EIO);
   }
@@ -41,7 +47,7 @@ function openDir(root: string, rel: readonly string[]): number {
       return -Errno.EINVAL;
     }
     try {
-      const next = fs.openSync(viaFd(fd, name), O_PATH | O_DIRECTORY | O_NOFOLLOW);
+      const next = fs.openSync(hostPathArg(viaFd(fd, name)), O_PATH | O_DIRECTORY | O_NOFOLLOW);
       fs.closeSync(fd);
       fd = next;
     } catch (err) {
@@ -70,7 +76,7 @@ function inParent<T>(bind: WritableBind, op: (dir: string, name: string) => T): 
 
 /** Runs op on the file itself (an O_PATH|O_NOFOLLOW fd of it, reached as /proc/self/fd/N: the inode, never a link's target). */
 function onFile(bind: WritableBind, op: (file: string) => void): number {
-  const fd = bind.rel.length === 0 ? openDir(bind.root, []) : inParent(bind, (dir, name) => fs.openSync(`${dir}/${name}`, O_PATH | O_NOFOLLOW));
+  const fd = bind.rel.length === 0 ? openDir(bind.root, []) : inParent(bind, (dir, name) => fs.openSync(entry(dir, name), O_PATH | O_NOFOLLOW));
   if (fd < 0) return fd;
   try {
     op(viaFd(fd));
@@ -98,7 +104,7 @@ export function hostMode(mode: number, isDir: boolean): number {
 /** Opens an existing file (O_NOFOLLOW, O_NONBLOCK added); the host fd or -errno. */
 export function openFile(bind: WritableBind, flags: number): number {
   return inParent(bind, (dir, name) => {
-    const fd = fs.openSync(`${dir}/${name}`, flags | O_NOFOLLOW | O_NONBLOCK);
+    const fd = fs.openSync(entry(dir, name), flags | O_NOFOLLOW | O_NONBLOCK);
     if (!fs.fstatSync(fd).isFile()) {
       fs.closeSync(fd);
       return -Errno.EACCES; // host devices, FIFOs and sockets are never opened
@@ -110,9 +116,9 @@ export function openFile(bind: WritableBind, flags: number): number {
 /** Makes a new regular file, directory or symlink with exactly mode's bits (the host's umask does not apply); 0 or -errno. */
 export function create(bind: WritableBind, kind: 'file' | 'dir' | 'symlink', mode: number, target = ''): number {
   const made = inParent(bind, (dir, name) => {
-    const at = `${dir}/${name}`;
+    const at = entry(dir, name);
     if (kind === 'symlink') {
-      fs.symlinkSync(target, at);
+      fs.symlinkSync(hostPathArg(target), at);
       return 0;
     }
     if (kind === 'dir') fs.mkdirSync(at, { mode: mode & 0o777 });
@@ -132,8 +138,8 @@ export function create(bind: WritableBind, kind: 'file' | 'dir' | 'symlink', mod
 
 export function remove(bind: WritableBind, isDir: boolean): number {
   return inParent(bind, (dir, name) => {
-    if (isDir) fs.rmdirSync(`${dir}/${name}`);
-    else fs.unlinkSync(`${dir}/${name}`);
+    if (isDir) fs.rmdirSync(entry(dir, name));
+    else fs.unlinkSync(entry(dir, name));
     return 0;
   });
 }
@@ -142,7 +148,7 @@ export function remove(bind: WritableBind, isDir: boolean): number {
 export function rename(from: WritableBind, to: WritableBind): number {
   return inParent(from, (fromDir, fromName) => {
     return inParent(to, (toDir, toName) => {
-      fs.renameSync(`${fromDir}/${fromName}`, `${toDir}/${toName}`);
+      fs.renameSync(entry(fromDir, fromName), entry(toDir, toName));
       return 0;
     });
   });
@@ -152,7 +158,7 @@ export function rename(from: WritableBind, to: WritableBind): number {
 export function link(from: WritableBind, to: WritableBind): number {
   return inParent(from, (fromDir, fromName) => {
     return inParent(to, (toDir, toName) => {
-      fs.linkSync(`${fromDir}/${fromName}`, `${toDir}/${toName}`);
+      fs.linkSync(entry(fromDir, fromName), entry(toDir, toName));
       return 0;
     });
   });
