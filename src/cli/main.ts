@@ -1,8 +1,10 @@
 // The `tsvisor` command: dispatches to its subcommands.
 import fs from 'node:fs';
 
+import { displayBytes } from '../byte_string.js';
 import { VERSION } from '../version.js';
 import { CliError, EXIT_TSVISOR_ERROR } from './errors.js';
+import { exactArguments, exactEnvironment } from './exact_arguments.js';
 import { parseGlobalOptions } from './global_options.js';
 import { runCommand } from './run.js';
 import { OCI_ONLY_COMMANDS } from '../oci/oci_commands.js';
@@ -48,7 +50,9 @@ function isRuncCommandLine(argv: readonly string[]): boolean {
 }
 
 /** environ: the environment tsvisor was given (its launcher may hold an entry back from process.env). */
-export async function main(argv: string[], environ: NodeJS.ProcessEnv = globalThis.process.env): Promise<number> {
+export async function main(nodeArgv: string[], nodeEnviron: NodeJS.ProcessEnv = globalThis.process.env): Promise<number> {
+  const argv = exactArguments(nodeArgv);
+  const environ = exactEnvironment(nodeEnviron);
   if (isRuncCommandLine(argv)) return runcMain(argv);
   try {
     const { globals, rest: args } = parseGlobalOptions(argv);
@@ -85,10 +89,10 @@ export async function main(argv: string[], environ: NodeJS.ProcessEnv = globalTh
     // Output closed early (`tsvisor trace show FILE | head`): not an error of tsvisor's.
     if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
     if (err instanceof CliError) {
-      fs.writeSync(2, `tsvisor: ${err.message}\n`);
+      fs.writeSync(2, `tsvisor: ${displayBytes(err.message)}\n`);
       return err.exitCode;
     }
-    fs.writeSync(2, `tsvisor: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    fs.writeSync(2, `tsvisor: internal error: ${displayBytes(err instanceof Error ? err.message : String(err))}\n`);
     return EXIT_TSVISOR_ERROR;
   }
 }

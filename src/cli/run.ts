@@ -1,4 +1,6 @@
 // `tsvisor run`: start a sandbox for one command and wait for it.
+import { displayBytes } from '../byte_string.js';
+import { exactCwd } from './exact_arguments.js';
 import fs from 'node:fs';
 import { constants } from 'node:os';
 
@@ -24,7 +26,7 @@ function credentialsOf(user: { uid: number; gid: number }): Credentials {
 }
 
 export function warn(message: string): void {
-  fs.writeSync(2, `tsvisor: ${message}\n`);
+  fs.writeSync(2, `tsvisor: ${displayBytes(message)}\n`);
 }
 
 export async function runCommand(args: string[], globals: GlobalOptions, environ: NodeJS.ProcessEnv): Promise<number> {
@@ -123,7 +125,7 @@ function sandboxCwd(root: HostRoot, opts: RunOptions): string {
   const node = root.resolve('/', opts.cwd, { followFinal: true });
   if (typeof node === 'number' || !node.stat.isDirectory()) {
     // The host's cwd may not exist under another root: fall back to / as runsc does.
-    if (opts.rootfs !== '/' || opts.cwd !== process.cwd()) throw new CliError(`--cwd ${opts.cwd}: no such directory in the sandbox`);
+    if (opts.rootfs !== '/' || opts.cwd !== exactCwd()) throw new CliError(`--cwd ${opts.cwd}: no such directory in the sandbox`);
     return '/';
   }
   return node.path;

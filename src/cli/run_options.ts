@@ -1,4 +1,6 @@
 // `tsvisor run [options] -- CMD [ARGS...]`: its options, parsed and checked.
+import { hostPathArg } from '../byte_string.js';
+import { exactCwd } from './exact_arguments.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -50,10 +52,10 @@ function parseMount(spec: string): { host: string; sandbox: string; rw: boolean 
   const mode = parts.length === 3 ? parts[2] : 'ro';
   if (parts.length < 2 || parts.length > 3 || !parts[0] || !parts[1]) throw new CliError(`--mount wants HOSTDIR:SANDBOXDIR[:ro|:rw], got '${spec}'`);
   if (mode !== 'ro' && mode !== 'rw') throw new CliError(`--mount ${spec}: the mode is ro or rw, not '${mode}'`);
-  const host = path.resolve(parts[0]);
+  const host = path.resolve(exactCwd(), parts[0]);
   let st: fs.Stats;
   try {
-    st = fs.statSync(host);
+    st = fs.statSync(hostPathArg(host));
   } catch {
     throw new CliError(`--mount ${spec}: ${parts[0]}: no such directory`);
   }
@@ -209,10 +211,10 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
 
   function finish(command: string[]): RunOptions {
     if (command.length === 0) throw new CliError('no command given (usage: tsvisor run [options] -- CMD [ARGS...])');
-    const root = path.resolve(rootfs);
+    const root = path.resolve(exactCwd(), rootfs);
     let st: fs.Stats;
     try {
-      st = fs.statSync(root);
+      st = fs.statSync(hostPathArg(root));
     } catch {
       throw new CliError(`--rootfs ${rootfs}: no such directory`);
     }
@@ -226,7 +228,7 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
       if (at >= 0) env[at] = kv;
       else env.push(kv);
     }
-    const defaultCwd = root === '/' ? process.cwd() : '/';
+    const defaultCwd = root === '/' ? exactCwd() : '/';
     return { rootfs: root, cwd: cwd ?? defaultCwd, env, strace, command, limits, hostname, mounts, tmpfs, user, ...(record === undefined ? {} : { record }), ...(sandboxName === undefined ? {} : { name: sandboxName }) };
   }
 }
