@@ -2,6 +2,7 @@
 // by state replay) and from what happened before it (who closed which fd, which pipe end).
 import fs from 'node:fs';
 
+import { decodeBytes, displayBytes, hostPathArg } from '../byte_string.js';
 import { errnoMessage, errnoName } from '../kernel/errno.js';
 import type { KernelEvent } from '../kernel/events.js';
 import type { KernelState, ProcessState } from '../kernel/state.js';
@@ -14,6 +15,7 @@ import type { TraceContents } from '../trace/trace_reader.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 import { replayState } from './state_replay.js';
 import { syscallText } from '../trace/syscall_text.js';
+import { unquoteBytes } from '../trace/format.js';
 
 /** What the explanation needs from the past: when fds were closed, when pipe ends went away. */
 export class History {
@@ -61,7 +63,7 @@ function describeFd(state: KernelState, p: ProcessState, fd: number): string {
 /** The first quoted string of a strace-style call: the path argument of most path syscalls. */
 function pathArgument(text: string): string | undefined {
   const m = /\("((?:[^"\\]|\\.)*)"/.exec(text) ?? /, "((?:[^"\\]|\\.)*)"/.exec(text);
-  return m ? m[1]!.replace(/\\n/g, '\n').replace(/\\t/g, '\t').replace(/\\"/g, '"').replace(/\\\\/g, '\\') : undefined;
+  return m ? decodeBytes(unquoteBytes(m[1]!)) : undefined;
 }
 
 function distance(a: string, b: string): number {
@@ -84,7 +86,7 @@ function namesIn(root: HostRoot, state: KernelState, dir: string): string[] {
   if (typeof node === 'number') return [];
   const hostNames = (hostPath: string) => {
     try {
-      return fs.readdirSync(hostPath).map((name) => ({ name, ino: 0n, type: 0 }));
+      return fs.readdirSync(hostPathArg(hostPath), { encoding: 'buffer' }).map((name) => ({ name: decodeBytes(name), ino: 0n, type: 0 }));
     } catch {
       return [];
     }
@@ -228,7 +230,7 @@ export function explainTrace(open: (warn: boolean) => TraceContents, which: numb
         if (!explain) return;
         shown++;
         const lines = failed ? explainFailure(record, state, history, root) : [`seq ${record.seq}, pid ${record.pid}/${record.tid}: ${syscallText(record)}`, '  it did not fail'];
-        out(lines.join('\n'));
+        out(displayBytes(lines.join('\n')));
       },
       history,
     );

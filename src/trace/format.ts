@@ -1106,6 +1106,34 @@ export function quoteBytes(bytes: Uint8Array, truncated = false, allHex = false)
   return truncated ? `${s}"...` : `${s}"`;
 }
 
+const UNESCAPES: ReadonlyMap<string, number> = new Map([...ESCAPES].map(([b, esc]) => [esc[1]!, b]));
+
+/** The bytes of a literal's inside as quoteBytes wrote it (its octal and \x escapes too). */
+export function unquoteBytes(inside: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < inside.length; i++) {
+    const c = inside[i]!;
+    if (c !== '\\' || i + 1 >= inside.length) {
+      out.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
+    const next = inside[i + 1]!;
+    const octal = /^[0-7]{1,3}/.exec(inside.slice(i + 1, i + 4));
+    const hexDigits = next === 'x' ? /^[0-9a-f]{2}/i.exec(inside.slice(i + 2, i + 4)) : null;
+    if (octal) {
+      out.push(parseInt(octal[0], 8) & 0xff);
+      i += octal[0].length;
+    } else if (hexDigits) {
+      out.push(parseInt(hexDigits[0], 16));
+      i += 3;
+    } else {
+      out.push(UNESCAPES.get(next) ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Uint8Array.from(out);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Decoding context and memory helpers.
 
