@@ -82,6 +82,16 @@ function copyUpFixture(dir: string): void {
   writeFileSync(join(dir, 'old'), 'old name');
 }
 
+/** Host names that are not UTF-8 (the lower layer byte_names lists): made with Buffer paths. */
+function byteNamesFixture(): string {
+  const dir = tempDir('bytes');
+  const at = (name: number[]): Buffer => Buffer.concat([Buffer.from(dir + '/'), Buffer.from(name)]);
+  writeFileSync(at([0x6c, 0xff]), Buffer.from([0x63, 0xff, 0x0a]));
+  symlinkSync(Buffer.from([0x74, 0x80, 0xc3]), at([0x73, 0x6c, 0xfe]));
+  writeFileSync(join(dir, 'ok'), '');
+  return dir;
+}
+
 function whiteoutFixture(dir: string): void {
   writeFileSync(join(dir, 'gone'), '');
   writeFileSync(join(dir, 'again'), 'old content');
@@ -100,7 +110,7 @@ interface Case {
   readonly nativeSignal?: NodeJS.Signals;
 }
 
-function casesFor(data: string, tree: string, exec: string): Record<string, readonly Case[]> {
+function casesFor(data: string, tree: string, exec: string, bytes: string): Record<string, readonly Case[]> {
   return {
     errno_ebadf: [{ args: [data] }],
     errno_path: [{ args: [tree] }],
@@ -218,6 +228,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
     openat2_resolve: [{ args: scratch() }],
     // "lower" exists before the run: in the sandbox it is a file of the lower layer, copied up when written.
     inotify_events: [{ args: scratch((dir) => writeFileSync(join(dir, 'lower'), 'lower\n')) }],
+    byte_names: [{ args: (side) => [...scratch()(side), bytes] }],
 
     dev_null_stat: [{}],
     proc_self_exe: [{}],
@@ -228,7 +239,7 @@ function casesFor(data: string, tree: string, exec: string): Record<string, read
 describe('semantics: one behaviour per program, native vs sandbox', function () {
   const data = tempDir('data');
   writeFileSync(join(data, 'data.bin'), deterministicBytes(10000));
-  const cases = casesFor(join(data, 'data.bin'), makeTree(), makeExecFixture());
+  const cases = casesFor(join(data, 'data.bin'), makeTree(), makeExecFixture(), byteNamesFixture());
 
   before(async function () {
     this.timeout(300_000);

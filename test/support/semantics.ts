@@ -103,6 +103,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'overlay_whiteout',
   'openat2_resolve',
   'inotify_events',
+  'byte_names',
   // devices and /proc
   'dev_null_stat',
   'proc_self_exe',
