@@ -191,6 +191,36 @@ describe('checkpoint and restore', function () {
     expect(restored.stdout).to.equal('/lib\nroot kept\n');
   });
 
+  it('names, a cwd and an environment that are not UTF-8 come back byte for byte, and a recorded restore verifies', async () => {
+    const script = [
+      'B=$(printf "v\\377\\300"); export B; d="/tmp/ck$(printf "\\376")"',
+      'mkdir -p "$d" && cd "$d" && touch "$(printf "a\\377b")" && ln -s "$(printf "t\\200")" "$(printf "l\\375")"',
+      'echo started && sleep 1',
+      'ls | od -An -c; readlink l* | od -An -c; pwd | od -An -c; printf %s "$B" | od -An -c; sh -c \'printf %s "$B"\' | od -An -c',
+    ].join('; ');
+    const name = fresh('bytes');
+    const image = join(work, name);
+    const sandbox = run(name, ['/bin/sh', '-c', script]);
+    await sandbox.waitForLine((l) => l === 'started');
+    checkpointOk(name, image);
+    expect((await sandbox.finished).stdout).to.equal('started\n');
+    const trace = join(work, `${name}.trace`);
+    const restored = restore(image, '--record', trace);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal(
+      [
+        '   a 377   b  \\n   l 375  \\n',
+        '   t 200  \\n',
+        '   /   t   m   p   /   c   k 376  \\n',
+        '   v 377 300',
+        '   v 377 300',
+        '',
+      ].join('\n'),
+    );
+    const verify = runTsvisor(['replay', trace, '--verify']);
+    expect(verify.stdout, summarize(verify)).to.match(/verify: OK/);
+  });
+
   it('restore --record writes a trace that replay --verify rebuilds from the restored state', async () => {
     const name = fresh('recorded');
     const image = join(work, name);
