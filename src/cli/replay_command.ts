@@ -3,6 +3,7 @@
 // against its recording.
 import fs from 'node:fs';
 
+import { displayBytes } from '../byte_string.js';
 import { explainTrace } from '../replay/explain.js';
 import type { ReplayVerdict } from '../replay/exec_source.js';
 import { replayState } from '../replay/state_replay.js';
@@ -19,8 +20,9 @@ const USAGE =
 /** replay --exec's status when the program did not do what the recording says. */
 const EXIT_DIVERGED = 3;
 
+/** A line for people: the bytes of names that are not UTF-8 as \\377 (byte_string.ts). */
 function out(line: string): void {
-  fs.writeSync(1, line + '\n');
+  fs.writeSync(1, displayBytes(line) + '\n');
 }
 
 export function replayCommand(args: string[]): number | Promise<number> {
