@@ -1,12 +1,12 @@
 // The kernel: owns the state, turns platform stops into syscall dispatch, applies events
 // through the reducers and publishes records on the bus. One instance per sandbox.
-import { truncateBytes } from '../byte_string.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 
 // The internal entry point: the package index would load every operator (~50 ms of start-up).
 import { Subject } from 'rxjs/internal/Subject';
 
+import { truncateBytes } from '../byte_string.js';
 import type { Platform, SandboxHandle } from '../platform/platform.js';
 import { StopKind, type Stop } from '../platform/stops.js';
 import { Errno } from './errno.js';

@@ -1,9 +1,9 @@
 // execve for the sandbox: find and check the executable inside the sandbox root (scripts
 // through their `#!` interpreter, dynamic programs with their PT_INTERP), then build the new
 // image inside a freshly exec'd stub by injected syscalls. The host never execs the program.
-import { hostPathArg } from '../../byte_string.js';
 import fs from 'node:fs';
 
+import { hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import type { Platform } from '../../platform/platform.js';
 import type { Credentials, Mapping, OverlayState } from '../state.js';

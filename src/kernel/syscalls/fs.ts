@@ -1,10 +1,10 @@
 // Path syscalls: open, stat family, readlink, access, cwd, directory listing. The root is
 // the overlay (an in-memory upper layer over the read-only host tree) plus /dev and /proc;
 // the syscalls that change it are in fs_write.ts, fs_attrs.ts and file_data.ts.
-import { byteLength, encodeBytes, hostPathArg, writeBytes } from '../../byte_string.js';
 import fs from 'node:fs';
 import os from 'node:os';
 
+import { byteLength, encodeBytes, hostPathArg, writeBytes } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import { lookupFd, openNewFile } from '../fd/fd_table.js';
 import type { OpenFile, OverlayNode } from '../state.js';

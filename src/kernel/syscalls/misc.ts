@@ -2,6 +2,7 @@
 import { randomFillSync } from 'node:crypto';
 import os from 'node:os';
 
+import { decodeBytes, truncateBytes, writeBytes } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
@@ -13,7 +14,7 @@ export const KERNEL_VERSION = '#1 SMP tsvisor';
 export function sysUname(ctx: SyscallContext): Outcome {
   const fields = ['Linux', ctx.kernel.state.hostname, KERNEL_RELEASE, KERNEL_VERSION, 'x86_64', '(none)'];
   const out = Buffer.alloc(65 * 6);
-  fields.forEach((f, i) => out.write(f.slice(0, 64), i * 65));
+  fields.forEach((f, i) => writeBytes(out, truncateBytes(f, 64), i * 65));
   return ctx.write(ctx.args[0]!, out) ? 0 : -Errno.EFAULT;
 }
 
@@ -58,7 +59,7 @@ export function sysSethostname(ctx: SyscallContext): Outcome {
   if (ctx.process.creds.euid !== 0) return -Errno.EPERM;
   const raw = ctx.read(ctx.args[0]!, len);
   if (!raw) return -Errno.EFAULT;
-  ctx.emit({ type: 'HostnameSet', hostname: Buffer.from(raw).toString('utf8') });
+  ctx.emit({ type: 'HostnameSet', hostname: decodeBytes(raw) });
   return 0;
 }
 

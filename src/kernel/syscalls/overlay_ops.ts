@@ -1,9 +1,9 @@
 // What the handlers that change files share: splitting a path into its directory and last
 // name, copying lower entries up into the overlay's upper layer (the host's bytes and
 // attributes go into the event), whiteout decisions, the clock, and permission checks.
-import { byteLength, decodeBytes, hostPathArg } from '../../byte_string.js';
 import fs from 'node:fs';
 
+import { byteLength, decodeBytes, hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import type { OverlayDir, OverlayNode, ProcessState } from '../state.js';
 import { S_IFMT, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK, type FileStat } from '../vfs/file_stat.js';

@@ -5,9 +5,9 @@
 // Everything else is the overlay: its in-memory upper layer (kernel state) over the host
 // root. The host is asked only about host paths under the root (lstat, readlink: never
 // following a link), and files are opened with O_NOFOLLOW (see syscalls/fs.ts).
-import { byteLength, decodeBytes, hostPathArg } from '../../byte_string.js';
 import fs from 'node:fs';
 
+import { byteLength, decodeBytes, hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import { readHostDirectory } from '../../platform/host_directory.js';
 import { hostLstat } from '../../platform/host_stat.js';
