@@ -14,6 +14,7 @@ import {
   formatSyscall,
   formatWaitStatus,
   quoteBytes,
+  unquoteBytes,
 } from '../../src/trace/format.js';
 import {
   SYSCALL_SIGNATURES,
@@ -395,6 +396,17 @@ describe('trace/format', () => {
       expect(quoteBytes(bytes)).to.equal('"a\\tb\\"c\\\\\\0\\0012\\377"');
       expect(quoteBytes(new Uint8Array([0x0d, 0x0b, 0x0c, 0x1b, 0x7f]))).to.equal('"\\r\\v\\f\\33\\177"');
       expect(quoteBytes(new Uint8Array([0x61]), true)).to.equal('"a"...');
+    });
+
+    it('unquoteBytes gives back the bytes quoteBytes escaped (octal, \\x and the named escapes)', () => {
+      let x = 7;
+      for (let round = 0; round < 500; round++) {
+        const bytes = Uint8Array.from({ length: round % 17 }, () => ((x = (x * 1103515245 + 12345) >>> 0), x >>> 24));
+        for (const allHex of [false, true]) {
+          const quoted = quoteBytes(bytes, false, allHex);
+          expect([...unquoteBytes(quoted.slice(1, -1))], quoted).to.deep.equal([...bytes]);
+        }
+      }
     });
 
     it('honours maxString', () => {
