@@ -25,7 +25,8 @@ export function decodeBytes(bytes: Uint8Array): string {
   } catch {
     return decodeEscaping(bytes);
   }
-  return ESCAPE_IN_UTF16.test(s) ? decodeEscaping(bytes) : s;
+  // Valid UTF-8 holding an escape's own code point is escaped byte by byte instead.
+  return hasEscapes(s) ? decodeEscaping(bytes) : s;
 }
 
 /** The length of the valid UTF-8 sequence starting at i that is not an escape's own, or 0. */
