@@ -1,6 +1,7 @@
 // `tsvisor list`: the named sandboxes running under the state root.
 import fs from 'node:fs';
 
+import { displayBytes } from '../byte_string.js';
 import { Registry } from '../sandbox/registry.js';
 import { CliError } from './errors.js';
 import type { GlobalOptions } from './global_options.js';
@@ -16,7 +17,7 @@ export function listCommand(args: string[], globals: GlobalOptions): number {
     fs.writeSync(1, JSON.stringify(entries.map((e) => ({ id: e.id, pid: e.pid, status: e.status, command: e.command, created: e.created }))) + '\n');
     return 0;
   }
-  const rows = [['ID', 'PID', 'STATUS', 'CREATED', 'COMMAND'], ...entries.map((e) => [e.id, String(e.pid), e.status, e.created, e.command.join(' ')])];
+  const rows = [['ID', 'PID', 'STATUS', 'CREATED', 'COMMAND'], ...entries.map((e) => [e.id, String(e.pid), e.status, e.created, displayBytes(e.command.join(' '))])];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows) fs.writeSync(1, r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ') + '\n');
   return 0;

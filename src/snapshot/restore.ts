@@ -4,6 +4,7 @@
 // registers, signal mask, rseq area and robust list, and the kernel takes over the saved state.
 import fs from 'node:fs';
 
+import { hostPathArg } from '../byte_string.js';
 import { O_ACCMODE } from '../kernel/abi/open_flags.js';
 import { Kernel } from '../kernel/kernel.js';
 import { STUB_BASE, STUB_END } from '../kernel/loader/host_mappings.js';
@@ -54,7 +55,7 @@ function reopenHostFiles(refs: readonly HostFileRef[], state: KernelState, opts:
     try {
       // With the access it was open with (a file of a --mount ...:rw may be open for writing).
       const access = (state.files.get(ref.fileId)?.flags ?? 0) & O_ACCMODE;
-      fd = fs.openSync(ref.hostPath, access | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+      fd = fs.openSync(hostPathArg(ref.hostPath), access | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
       const st = fs.fstatSync(fd, { bigint: true });
       if (st.dev !== ref.dev || st.ino !== ref.ino) change = 'it is another file now';
       else if (st.size !== ref.size) change = `its size changed from ${ref.size} to ${st.size} bytes`;

@@ -192,11 +192,14 @@ describe('checkpoint and restore', function () {
   });
 
   it('names, a cwd and an environment that are not UTF-8 come back byte for byte, and a recorded restore verifies', async () => {
+    // A host file (the lower layer) with such a name, open across the checkpoint.
+    writeFileSync(Buffer.concat([Buffer.from(`${work}/host`), Buffer.from([0xff])]), 'host line\n');
     const script = [
+      `exec 3< "${work}/host$(printf "\\377")"`,
       'B=$(printf "v\\377\\300"); export B; d="/tmp/ck$(printf "\\376")"',
       'mkdir -p "$d" && cd "$d" && touch "$(printf "a\\377b")" && ln -s "$(printf "t\\200")" "$(printf "l\\375")"',
       'echo started && sleep 1',
-      'ls | od -An -c; readlink l* | od -An -c; pwd | od -An -c; printf %s "$B" | od -An -c; sh -c \'printf %s "$B"\' | od -An -c',
+      'ls | od -An -c; readlink l* | od -An -c; pwd | od -An -c; printf %s "$B" | od -An -c; sh -c \'printf %s "$B"\' | od -An -c; cat <&3',
     ].join('; ');
     const name = fresh('bytes');
     const image = join(work, name);
@@ -214,6 +217,7 @@ describe('checkpoint and restore', function () {
         '   /   t   m   p   /   c   k 376  \\n',
         '   v 377 300',
         '   v 377 300',
+        'host line',
         '',
       ].join('\n'),
     );
