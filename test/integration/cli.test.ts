@@ -17,7 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { buildPrograms, programPath } from '../support/programs.js';
+import { buildPrograms, programPath, REPO_ROOT } from '../support/programs.js';
 import {
   expectNoStackTrace,
   expectOneLineError,
@@ -28,6 +28,7 @@ import {
   summarize,
   type RunResult,
 } from '../support/run.js';
+import { shQuote } from '../conformance/harness.js';
 
 /** stderr's lines with strace's column padding before ` = ` (if any) taken out. */
 function straceLines(r: RunResult): string[] {
@@ -173,6 +174,30 @@ describe('tsvisor run: options', function () {
       expect(r.status, summarize(r)).to.equal(0);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('arguments, environment and working directory that are not UTF-8 reach the program as given (node and the launcher)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsvisor-bytes-'));
+    try {
+      // A shell makes the bytes (spawn's string arguments are UTF-8): a dir d\375, V=a\376, and
+      // the arguments x\377y and a cut sequence \342\202.
+      const show = `printf '%s|' "$@" "$V" "$(pwd)" | od -An -c`;
+      const script = (runner: string): string =>
+        `mkdir -p "d$(printf '\\375')" && cd "d$(printf '\\375')" && ` +
+        `env "$(printf 'V=a\\376')" ${runner} /bin/sh -c ${shQuote(show)} sh "$(printf 'x\\377y')" "$(printf '\\342\\202')"`;
+      const native = runNative(['/bin/sh', '-c', script('')], { cwd: dir });
+      expect(native.stdout, summarize(native)).to.include('x 377   y').and.include('342 202').and.include('a 376').and.include('d 375');
+      for (const runner of [`${shQuote(process.execPath)} ${shQuote(join(REPO_ROOT, 'bin', 'tsvisor.js'))} run --`, `${shQuote(join(REPO_ROOT, 'build', 'Release', 'tsvisor'))} run --`]) {
+        const r = runNative(['/bin/sh', '-c', script(runner)], { cwd: dir });
+        expect(r.stdout, `${runner}\n${summarize(r)}`).to.equal(native.stdout);
+        expect(r.status, summarize(r)).to.equal(0);
+      }
+      // tsvisor's own message names such a command with strace's escapes.
+      const missing = runNative(['/bin/sh', '-c', `${shQuote(process.execPath)} ${shQuote(join(REPO_ROOT, 'bin', 'tsvisor.js'))} run -- "/no-such-$(printf '\\377')"`]);
+      expect(expectOneLineError(missing)).to.equal('tsvisor: /no-such-\\377: no such file');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
