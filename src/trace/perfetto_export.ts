@@ -1,6 +1,7 @@
 // `trace export --format perfetto`: Chrome trace-event JSON, which Perfetto and
 // chrome://tracing open: a track per thread, named by process and thread, each syscall a
 // slice with its call and result, fork/exec/exit as instant events.
+import { displayBytes } from '../byte_string.js';
 import type { TraceContents } from './trace_reader.js';
 import { syscallText } from './syscall_text.js';
 
@@ -26,8 +27,8 @@ export function toPerfetto(trace: TraceContents): { traceEvents: TraceEvent[]; d
     if (r.type === 'event') {
       const e = r.event;
       if (e.type === 'ExecCompleted') {
-        names.set(e.pid, e.comm || e.exe);
-        pending.push({ name: `exec ${e.exe}`, pid: e.pid, args: { argv: e.argv } });
+        names.set(e.pid, displayBytes(e.comm || e.exe));
+        pending.push({ name: `exec ${displayBytes(e.exe)}`, pid: e.pid, args: { argv: e.argv.map(displayBytes) } });
       } else if (e.type === 'ProcessForked') {
         names.set(e.pid, names.get(e.ppid) ?? `pid ${e.pid}`);
         pending.push({ name: `fork -> ${e.pid}`, pid: e.ppid, args: { child: e.pid } });
