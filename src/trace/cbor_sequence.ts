@@ -9,6 +9,8 @@ import fs from 'node:fs';
 
 import { Decoder } from 'cbor-x';
 
+import { hostPathArg } from '../byte_string.js';
+
 const CHUNK = 1 << 16;
 /** An item still incomplete past this size is taken for a corrupt length (cbor-x's decodeIter's limit). */
 const MAX_ITEM = 1 << 26;
@@ -34,7 +36,7 @@ export class CorruptSequence extends Error {}
  * middle of an item (cut short), false at a clean end. Opening errors are thrown as they are.
  */
 export function* readCborSequence(path: string): Generator<unknown[], boolean> {
-  const fd = fs.openSync(path, 'r');
+  const fd = fs.openSync(hostPathArg(path), 'r');
   const decoder = new Decoder({ mapsAsObjects: true, structures: [] });
   try {
     /** The bytes of an item that the data read so far ends in, and how long that item is at least. */

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 
+import { hostPathArg } from '../byte_string.js';
 import type { Kernel, SyscallRecord } from '../kernel/kernel.js';
 import { stateDigest } from './state_digest.js';
 import { captureSyscallMemory } from './input_capture.js';
@@ -29,7 +30,7 @@ export class TraceWriter {
   private lastSeq = 0;
 
   constructor(path: string, argv: string[], version: string, rootfs = '/', initialState?: Uint8Array) {
-    this.fd = fs.openSync(path, 'w', 0o644);
+    this.fd = fs.openSync(hostPathArg(path), 'w', 0o644);
     const header: TraceHeader = {
       type: 'header',
       magic: TRACE_MAGIC,
