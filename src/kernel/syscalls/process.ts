@@ -271,8 +271,6 @@ function readStringArray(ctx: SyscallContext, addr: number): string[] | number {
   return -Errno.E2BIG;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: false });
-
 /**
  * The strings of argv and envp, read a page at a time: they mostly lie next to one another
  * (on a stack, or in a shell's heap), so one read serves several. A string that runs past its
@@ -293,7 +291,7 @@ class StringPages {
     if (this.bytes) {
       const from = addr - start;
       const nul = this.bytes.indexOf(0, from);
-      if (nul >= 0) return utf8.decode(this.bytes.subarray(from, nul));
+      if (nul >= 0) return decodeBytes(this.bytes.subarray(from, nul));
     }
     return this.ctx.readString(addr, MAX_ARG_STRLEN);
   }
