@@ -80,25 +80,21 @@ export function sysSchedSetaffinity(ctx: SyscallContext): Outcome {
   return 0;
 }
 
+/** The running processes a (kind, who) pair selects: one process (a thread id names it), a process group, a user; who 0 is the caller's. */
+function selectProcesses(ctx: SyscallContext, kind: 'process' | 'group' | 'user', who: number): ProcessState[] {
+  if (kind === 'process') {
+    const p = processOfThread(ctx, who);
+    return p ? [p] : [];
+  }
+  const all = [...ctx.kernel.state.processes.values()].filter((p) => p.status === 'running');
+  if (kind === 'group') return all.filter((p) => p.pgid === (who === 0 ? ctx.process.pgid : who));
+  return all.filter((p) => p.creds.uid === (who === 0 ? ctx.process.creds.uid : who));
+}
+
 /** The processes getpriority/setpriority's (which, who) select, or -errno. */
 function prioTargets(ctx: SyscallContext, which: number, who: number): ProcessState[] | number {
-  const all = [...ctx.kernel.state.processes.values()].filter((p) => p.status === 'running');
-  switch (which) {
-    case PRIO_PROCESS: {
-      const p = processOfThread(ctx, who);
-      return p ? [p] : [];
-    }
-    case PRIO_PGRP: {
-      const pgid = who === 0 ? ctx.process.pgid : who;
-      return all.filter((p) => p.pgid === pgid);
-    }
-    case PRIO_USER: {
-      const uid = who === 0 ? ctx.process.creds.uid : who;
-      return all.filter((p) => p.creds.uid === uid);
-    }
-    default:
-      return -Errno.EINVAL;
-  }
+  const kind = which === PRIO_PROCESS ? 'process' : which === PRIO_PGRP ? 'group' : which === PRIO_USER ? 'user' : undefined;
+  return kind === undefined ? -Errno.EINVAL : selectProcesses(ctx, kind, who);
 }
 
 /** getpriority: the best (lowest) nice value of the targets, as the raw syscall returns it (20 - nice). */
@@ -306,19 +302,8 @@ function ioClass(ioprio: number): number {
 
 /** The processes ioprio's (which, who) select, or -errno. */
 function ioprioTargets(ctx: SyscallContext, which: number, who: number): ProcessState[] | number {
-  const all = [...ctx.kernel.state.processes.values()].filter((p) => p.status === 'running');
-  switch (which) {
-    case IOPRIO_WHO_PROCESS: {
-      const p = processOfThread(ctx, who);
-      return p ? [p] : [];
-    }
-    case IOPRIO_WHO_PGRP:
-      return all.filter((p) => p.pgid === (who === 0 ? ctx.process.pgid : who));
-    case IOPRIO_WHO_USER:
-      return all.filter((p) => p.creds.uid === (who === 0 ? ctx.process.creds.uid : who));
-    default:
-      return -Errno.EINVAL;
-  }
+  const kind = which === IOPRIO_WHO_PROCESS ? 'process' : which === IOPRIO_WHO_PGRP ? 'group' : which === IOPRIO_WHO_USER ? 'user' : undefined;
+  return kind === undefined ? -Errno.EINVAL : selectProcesses(ctx, kind, who);
 }
 
 /** ioprio_get: one process's priority as set; for several, the best, class NONE counting as best-effort 4. */
