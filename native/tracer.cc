@@ -205,6 +205,13 @@ int Tracer::decode(pid_t tid, int status, double* report) {
   return report[kSlotKind] = kStopSignal;
 }
 
+// The signals held back during injections go to the thread again (it takes them on its way
+// back to its own code, as if they had come just after its syscall).
+void Tracer::sendDeferred(pid_t tid, Tracee* t) {
+  for (int sig : t->deferredSignals) syscall(SYS_tkill, tid, sig);
+  t->deferredSignals.clear();
+}
+
 bool Tracer::waitFor(pid_t tid, int* status) {
   for (;;) {
     pid_t got = waitpid(tid, status, __WALL);
@@ -225,6 +232,7 @@ bool Tracer::answer(pid_t tid, int64_t value) {
   }
   t->regs.rax = static_cast<unsigned long long>(value);
   if (ptrace(PTRACE_SETREGS, tid, nullptr, &t->regs) != 0) return false;
+  sendDeferred(tid, t);
   t->state = TraceeState::kRunning;
   return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
 }
@@ -234,6 +242,7 @@ bool Tracer::allow(pid_t tid, bool catchExit) {
   if (!t) return false;
   if (t->regsDirty && ptrace(PTRACE_SETREGS, tid, nullptr, &t->regs) != 0) return false;
   t->regsDirty = false;
+  sendDeferred(tid, t);
   t->state = TraceeState::kRunning;
   return ptrace(catchExit ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr, nullptr) == 0;
 }
@@ -267,6 +276,7 @@ bool Tracer::resume(pid_t tid, int sig, bool catchExit) {
   if (t) {
     if (t->regsDirty && ptrace(PTRACE_SETREGS, tid, nullptr, &t->regs) != 0) return false;
     t->regsDirty = false;
+    sendDeferred(tid, t);
     t->state = TraceeState::kRunning;
   }
   return ptrace(catchExit ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr,
@@ -291,6 +301,12 @@ bool Tracer::beginInjection(pid_t tid, Tracee* t) {
   int status = 0;
   if (ptrace(PTRACE_SETREGS, tid, nullptr, &again) != 0) return false;
   if (ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0 || !waitFor(tid, &status)) return false;
+  // A signal that came meanwhile stops the thread before its syscall instruction: it is held
+  // back (sent again when the thread returns to its own code) and the instruction goes on.
+  while (WIFSTOPPED(status) && (status >> 16) == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80)) {
+    t->deferredSignals.push_back(WSTOPSIG(status));
+    if (ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0 || !waitFor(tid, &status)) return false;
+  }
   if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_SECCOMP) {
     pending_.emplace_back(tid, status);
     return false;
@@ -442,6 +458,7 @@ bool Tracer::launch(pid_t tid, const user_regs_struct& regs) {
   t->regsDirty = false;
   t->regs = r;
   if (ptrace(PTRACE_SETREGS, tid, nullptr, &r) != 0) return false;
+  sendDeferred(tid, t);
   t->state = TraceeState::kRunning;
   return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
 }
@@ -460,6 +477,7 @@ bool Tracer::restartSyscall(pid_t tid) {
   t->regs.rip -= 2;
   t->regs.orig_rax = static_cast<unsigned long long>(-1);
   if (ptrace(PTRACE_SETREGS, tid, nullptr, &t->regs) != 0) return false;
+  sendDeferred(tid, t);
   t->state = TraceeState::kRunning;
   return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
 }
@@ -486,6 +504,7 @@ bool Tracer::startAt(pid_t tid, uint64_t rip, uint64_t rsp) {
   t->injecting = false;
   if (ptrace(PTRACE_SETREGS, tid, nullptr, &fresh) != 0) return false;
   t->regs = fresh;
+  sendDeferred(tid, t);
   t->state = TraceeState::kRunning;
   return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
 }

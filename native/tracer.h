@@ -42,6 +42,9 @@ struct Tracee {
   TraceeState state = TraceeState::kRunning;
   bool injecting = false;
   bool regsDirty = false;
+  // Signals that stopped the thread between two injected calls: held back so the kernel's
+  // calls go on, and sent to it again when it goes back to its own code.
+  std::vector<int> deferredSignals;
 };
 
 class Tracer {
@@ -114,6 +117,7 @@ class Tracer {
   Tracee* find(pid_t tid);
   int decode(pid_t tid, int status, double* report);
   bool beginInjection(pid_t tid, Tracee* t);
+  void sendDeferred(pid_t tid, Tracee* t);
   bool startInjected(pid_t tid, Tracee* t, long nr, const uint64_t args[6]);
   int64_t finishInjected(pid_t tid, Tracee* t, bool* died);
   bool waitFor(pid_t tid, int* status);
