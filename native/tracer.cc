@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <unordered_set>
+
 namespace {
 
 // waitpid has no timeout; a periodic per-thread timer signal interrupts it instead. The
@@ -85,21 +87,30 @@ void Tracer::track(pid_t tid, TraceeState state) {
 void Tracer::forget(pid_t tid) { tracees_.erase(tid); }
 
 bool Tracer::reapEnded(pid_t init) {
-  int status;
+  std::unordered_set<pid_t> gone;
   for (auto it = tracees_.begin(); it != tracees_.end();) {
-    pid_t r = waitpid(it->first, &status, WNOHANG | __WALL);
-    // Gone (reaped now, or not ours to wait for any more): forgotten.
-    if (r == it->first && !(WIFEXITED(status) || WIFSIGNALED(status))) {
+    // Only a peek (WNOWAIT): another sandbox of this process may be running, and its threads'
+    // stops must stay for its waitStop. What has ended is collected; what is not ours any
+    // more (ECHILD) is forgotten.
+    siginfo_t info{};
+    if (waitid(P_PID, it->first, &info, WEXITED | WNOHANG | WNOWAIT | __WALL) != 0) {
+      gone.insert(it->first);
+      it = tracees_.erase(it);
+      continue;
+    }
+    const bool ended = info.si_pid == it->first &&
+                       (info.si_code == CLD_EXITED || info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED);
+    if (!ended) {
       ++it;
       continue;
     }
-    if (r == 0) {
-      ++it;
-      continue;
-    }
+    int status;
+    waitpid(it->first, &status, WNOHANG | __WALL);
+    gone.insert(it->first);
     it = tracees_.erase(it);
   }
-  pending_.clear();
+  for (auto it = pending_.begin(); it != pending_.end();) it = gone.count(it->first) ? pending_.erase(it) : it + 1;
+  int status;
   pid_t r = waitpid(init, &status, WNOHANG | __WALL);
   return r == init || (r < 0 && errno == ECHILD);
 }
