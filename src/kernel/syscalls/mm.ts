@@ -13,21 +13,11 @@ import type { Outcome } from './outcome.js';
 import { SYS } from './numbers.js';
 import { O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
 import { resolvePath } from './paths.js';
+import {
+  MAP_32BIT, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_POPULATE, MAP_PRIVATE, MAP_SHARED,
+  MAP_SHARED_VALIDATE, MAP_TYPE, PAGE, PROT_EXEC, PROT_READ, PROT_WRITE,
+} from '../abi/mmap.js';
 
-const PROT_READ = 1;
-const PROT_WRITE = 2;
-const PROT_EXEC = 4;
-const MAP_SHARED = 0x1;
-const MAP_PRIVATE = 0x2;
-const MAP_SHARED_VALIDATE = 0x3;
-const MAP_TYPE = 0xf;
-const MAP_FIXED = 0x10;
-const MAP_ANONYMOUS = 0x20;
-const MAP_FIXED_NOREPLACE = 0x100000;
-const MAP_NORESERVE = 0x4000;
-const MAP_POPULATE = 0x8000;
-const MAP_32BIT = 0x40;
-const PAGE = 4096;
 const TASK_SIZE = 0x7ffffffff000;
 
 /** Runs a syscall in the calling thread; a negative errno when it fails. */

@@ -9,6 +9,7 @@ import { sandboxCpus } from '../host_cpus.js';
 import type { ProcessState, Scheduling } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import { PAGE } from '../abi/mmap.js';
 
 const PRIO_PROCESS = 0;
 const PRIO_PGRP = 1;
@@ -209,7 +210,6 @@ export function sysSchedRrGetInterval(ctx: SyscallContext): Outcome {
 /** sizeof(struct sched_attr): SCHED_ATTR_SIZE_VER0 (without the utilization clamps) and VER1. */
 const SCHED_ATTR_SIZE_VER0 = 48;
 const SCHED_ATTR_SIZE = 56;
-const PAGE_SIZE = 4096;
 const SCHED_FLAG_KEEP_POLICY = 0x08;
 const SCHED_FLAG_KEEP_PARAMS = 0x10;
 /** RESET_ON_FORK, RECLAIM, DL_OVERRUN, KEEP_POLICY, KEEP_PARAMS, UTIL_CLAMP_MIN/MAX. */
@@ -221,7 +221,7 @@ export function sysSchedGetattr(ctx: SyscallContext): Outcome {
   const pid = ctx.int(0);
   const size = ctx.uint(2);
   if (ctx.args[1]! === 0 || pid < 0 || ctx.uint(3) !== 0) return -Errno.EINVAL;
-  if (size < SCHED_ATTR_SIZE_VER0 || size > PAGE_SIZE) return -Errno.EINVAL;
+  if (size < SCHED_ATTR_SIZE_VER0 || size > PAGE) return -Errno.EINVAL;
   const target = processOfThread(ctx, pid);
   if (!target) return -Errno.ESRCH;
   const { policy, nice, priority } = schedulingOf(target);
@@ -249,7 +249,7 @@ function readSchedAttr(ctx: SyscallContext, addr: number): Buffer | number {
     known.writeUInt32LE(SCHED_ATTR_SIZE);
     return ctx.write(addr, known) ? -Errno.E2BIG : -Errno.EFAULT;
   };
-  if (size > PAGE_SIZE || size < SCHED_ATTR_SIZE_VER0) return tooBig();
+  if (size > PAGE || size < SCHED_ATTR_SIZE_VER0) return tooBig();
   const raw = ctx.read(addr, size);
   if (!raw) return -Errno.EFAULT;
   if (raw.subarray(SCHED_ATTR_SIZE).some((byte) => byte !== 0)) return tooBig();

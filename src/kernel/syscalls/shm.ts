@@ -16,12 +16,12 @@ import type { ProcessState, ShmSegment } from '../state.js';
 import type { SyscallContext } from './context.js';
 import { SYS } from './numbers.js';
 import type { Outcome } from './outcome.js';
+import { MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_SHARED, PAGE, PROT_EXEC, PROT_READ, PROT_WRITE } from '../abi/mmap.js';
 import {
   S_IRUGO, S_IWUGO, controllable, decodePerm, encodePerm, getObject, ipcPermits, nowSeconds, objectById, objectsOf,
   readStruct, statable, validOwner, writeStruct,
 } from './sysv_ipc.js';
 
-const PAGE = 4096;
 const SHM_RDONLY = 0o10000;
 const SHM_RND = 0o20000;
 const SHM_REMAP = 0o40000;
@@ -34,12 +34,6 @@ const SHM_STAT = 13;
 const SHM_INFO = 14;
 const SHM_STAT_ANY = 15;
 const SHM_LOCKED = 0o2000;
-const PROT_READ = 1;
-const PROT_WRITE = 2;
-const PROT_EXEC = 4;
-const MAP_SHARED = 0x1;
-const MAP_FIXED = 0x10;
-const MAP_FIXED_NOREPLACE = 0x100000;
 const O_TMPFILE = 0o20200000;
 /** Linux's defaults: SHMMNI segments, SHMMAX bytes each (ULONG_MAX - 2^24), SHMALL pages in all. */
 export const SHMMNI = 4096;
