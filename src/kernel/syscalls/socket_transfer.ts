@@ -19,6 +19,7 @@ import { isNetlink, sendNetlink, takeOverrun } from './netlink.js';
 
 const SOCK_STREAM = 1;
 const SOCK_DGRAM = 2;
+const SOCK_SEQPACKET = 5;
 const MSG_OOB = 0x1;
 const MSG_PEEK = 0x2;
 const MSG_CTRUNC = 0x8;
@@ -172,7 +173,8 @@ export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flag
     if (overrun !== undefined) return overrun;
     if (s.queue.length === 0) {
       if (s.shutRead || s.peerGone) return deliver({ bytes: new Uint8Array(0), fileIds: [], truncated: false, fullLength: 0 });
-      if (s.type !== SOCK_DGRAM && !isNetlink(s) && s.peer === undefined) return -Errno.ENOTCONN;
+      const connectionOriented = s.type === SOCK_STREAM || s.type === SOCK_SEQPACKET;
+      if (connectionOriented && s.peer === undefined) return -Errno.ENOTCONN;
       return nonblock ? -Errno.EAGAIN : null;
     }
     const whole = s.type !== SOCK_STREAM;
