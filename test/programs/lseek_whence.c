@@ -1,10 +1,13 @@
 /* lseek: SEEK_SET/CUR/END, past the end, errors that leave the offset, SEEK_DATA/SEEK_HOLE on
- * a file without holes, and ESPIPE on pipes. argv[1]: a regular file of 10000 bytes. */
+ * a file without holes, offsets past the filesystem's largest file (ext4: 16 TiB; 2^53 + 1 is
+ * also where a double stops being exact), and ESPIPE on pipes. argv[1]: a regular file of
+ * 10000 bytes. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 static void report(const char *what, off_t r) {
@@ -37,6 +40,13 @@ int main(int argc, char **argv) {
   report("SEEK_DATA past the size", lseek(fd, 20000, SEEK_DATA));
   report("SEEK_DATA -1", lseek(fd, -1, SEEK_DATA));
   report("offset after the SEEK_DATA errors", lseek(fd, 0, SEEK_CUR));
+  struct statfs fs;
+  if (fstatfs(fd, &fs) == 0 && fs.f_type == 0xEF53) { /* ext4: the largest file is 16 TiB */
+    report("SEEK_SET 2^53 + 1", lseek(fd, (1LL << 53) + 1, SEEK_SET));
+    report("SEEK_SET 2^60 + 3", lseek(fd, (1LL << 60) + 3, SEEK_SET));
+    report("SEEK_SET 2^63 - 1", lseek(fd, 0x7fffffffffffffffLL, SEEK_SET));
+    report("offset after the large offsets", lseek(fd, 0, SEEK_CUR));
+  }
   int p[2];
   if (pipe(p) != 0) return 1;
   report("lseek on a pipe", lseek(p[0], 0, SEEK_CUR));

@@ -190,6 +190,10 @@ export function sysLseek(ctx: SyscallContext): Outcome {
       return -Errno.EINVAL;
   }
   if (next < 0) return -Errno.EINVAL;
+  // Offsets are JavaScript numbers here (the platform reports arguments as doubles): past
+  // 2^53 they are no longer exact, so they are refused as beyond the largest file, as Linux
+  // refuses offsets past a filesystem's maximum size (ext4's is 16 TiB).
+  if (next > Number.MAX_SAFE_INTEGER) return -Errno.EINVAL;
   if (file.kind === 'dir' && whence !== SEEK_SET) return -Errno.EINVAL;
   if (next !== file.offset) ctx.emit({ type: 'FileOffsetSet', fileId: file.id, offset: next });
   if (file.kind === 'dir') ctx.kernel.host.forgetListing(file.id, next === 0);
