@@ -217,6 +217,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     exit_parked_threads: [{}],
 
     getdents_sorted: [{ args: scratch() }],
+    getdents_old: [{ args: scratch() }],
     umask_modes: [{ args: scratch() }],
     rename_sem: [{ args: scratch() }],
     unlink_open: [{ args: scratch() }],

@@ -4,18 +4,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 
-import { byteLength, encodeBytes, hostPathArg, writeBytes } from '../../byte_string.js';
+import { encodeBytes, hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import { lookupFd, openNewFile } from '../fd/fd_table.js';
 import type { OpenFile, OverlayNode } from '../state.js';
 import { S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFSOCK, syntheticStat, type FileStat } from '../vfs/file_stat.js';
-import { mergedEntries, nodeStat } from '../vfs/overlay.js';
-import { linkTarget, listHostDir, type ResolveRules, type WalkOptions } from '../vfs/path_walk.js';
+import { nodeStat } from '../vfs/overlay.js';
+import { linkTarget, type ResolveRules, type WalkOptions } from '../vfs/path_walk.js';
 import { openFifo } from './fifo.js';
 import { openControllingTerminal, openPtmx, openPtySlave, ptyOf } from './pty.js';
 import { ptyStat } from '../vfs/devpts.js';
-import { fsNotifyPath, inotifyActive, notifyOpened } from './fs_notify.js';
-import { IN_ACCESS, IN_MODIFY } from '../abi/inotify.js';
+import { fsNotifyPath, notifyOpened } from './fs_notify.js';
+import { IN_MODIFY } from '../abi/inotify.js';
 import { memFile } from './mem_file.js';
 import { copyUp, mayAccess, nowNs } from './overlay_ops.js';
 import { makeEntry, openBound } from './bind_ops.js';
@@ -31,7 +31,7 @@ const ANON_INODE_INO = 1;
 import { errnoOf } from '../vfs/path_walk.js';
 import { encodeStat, encodeStatx } from '../vfs/stat_encoding.js';
 import { cwdSeenFrom, rootOf } from '../vfs/process_root.js';
-import { tmpfsDev, tmpfsMountOfPath, tmpfsMountsIn, TMPFS_ROOT_INO } from '../vfs/tmpfs.js';
+import { tmpfsDev, tmpfsMountOfPath } from '../vfs/tmpfs.js';
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
@@ -549,99 +549,6 @@ export function sysSetxattrUnsupported(ctx: SyscallContext): Outcome {
   void ctx;
   return -Errno.EOPNOTSUPP;
 }
-
-// ---- directories ---------------------------------------------------------------------
-
-const DT_DIR = 4;
-
-type DirEntry = { name: string; ino: bigint; type: number };
-
-function listDirectory(ctx: SyscallContext, file: OpenFile): DirEntry[] | number {
-  const list = listLayers(ctx, file);
-  if (typeof list === 'number') return list;
-  // A --tmpfs mount point the lower layer lacks is an entry all the same.
-  for (const name of tmpfsMountsIn(ctx.kernel.root.tmpfs, file.path)) {
-    if (!list.some((e) => e.name === name)) list.push({ name, ino: TMPFS_ROOT_INO, type: DT_DIR });
-  }
-  return list;
-}
-
-/** The entries of a directory as its filesystem has them. */
-function listLayers(ctx: SyscallContext, file: OpenFile): DirEntry[] | number {
-  const path = file.path;
-  // An upper directory is listed through its node (its path may be stale); a removed one is dead.
-  const held = file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId);
-  if (held && held.nlink === 0) return -Errno.ENOENT;
-  const node = held ? ({ fs: 'overlay', path, stat: ctx.kernel.root.upperStat(held, ctx.kernel.state.overlay), node: held } as const) : lookupHeldDir(ctx, path);
-  if (typeof node === 'number') return node;
-  const self = { name: '.', ino: node.stat.ino, type: DT_DIR };
-  const parent = { name: '..', ino: node.stat.ino, type: DT_DIR };
-  if (node.fs === 'synthetic-dir') {
-    return [self, parent, ...node.entries().map((e) => ({ name: e.name, ino: BigInt(e.ino), type: e.type }))];
-  }
-  if (node.fs === 'overlay') {
-    if (node.node.kind !== 'dir') return -Errno.ENOTDIR;
-    const root = ctx.kernel.root;
-    const merged = mergedEntries(ctx.kernel.state.overlay, node.node, (lower) => root.listLower(lower));
-    return typeof merged === 'number' ? merged : [self, parent, ...merged];
-  }
-  if (node.fs !== 'host') return -Errno.ENOTDIR;
-  const entries = listHostDir(node.hostPath);
-  return typeof entries === 'number' ? entries : [self, parent, ...entries];
-}
-
-/** The size of one linux_dirent64 record (8-byte aligned). */
-function direntLength(name: string): number {
-  return (19 + byteLength(name) + 1 + 7) & ~7;
-}
-
-export function sysGetdents64(ctx: SyscallContext): Outcome {
-  const d = lookupFd(ctx, ctx.int(0));
-  if (!d) return -Errno.EBADF;
-  if (d.file.kind !== 'dir') return -Errno.ENOTDIR;
-  const count = Math.min(ctx.args[2]!, 1 << 20);
-  let failure = 0;
-  const entries = ctx.kernel.host.dirEntries(d.file.id, () => {
-    const list = listDirectory(ctx, d.file);
-    if (typeof list === 'number') {
-      failure = list;
-      return [];
-    }
-    return list;
-  });
-  if (failure) return failure;
-  // The records that fit, then built in one buffer: linux_dirent64 {ino, off, reclen, type, name, NUL, padding}.
-  let used = 0;
-  let index = d.file.offset;
-  for (; index < entries.length; index++) {
-    const reclen = direntLength(entries[index]!.name);
-    if (used + reclen > count) break;
-    used += reclen;
-  }
-  if (used === 0 && index < entries.length) return -Errno.EINVAL; // buffer too small
-  const out = Buffer.alloc(used);
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  for (let i = d.file.offset, at = 0; i < index; i++) {
-    const e = entries[i]!;
-    const reclen = direntLength(e.name);
-    // DataView stores, not Buffer's BigInt writes (slow while the code is not compiled yet);
-    // d_off's upper half stays 0 from Buffer.alloc.
-    view.setBigUint64(at, e.ino, true);
-    view.setUint32(at + 8, i + 1, true);
-    out.writeUInt16LE(reclen, at + 16);
-    out.writeUInt8(e.type, at + 18);
-    writeBytes(out, e.name, at + 19);
-    at += reclen;
-  }
-  if (used > 0 && !ctx.write(ctx.args[1]!, out)) return -Errno.EFAULT;
-  if (index !== d.file.offset) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: index });
-  if (inotifyActive(ctx)) {
-    const st = statOfFile(ctx, d.file);
-    if (typeof st !== 'number') fsNotifyPath(ctx, IN_ACCESS, d.file.path, st);
-  }
-  return used;
-}
-
 
 // ---- filesystem information, extended attributes --------------------------------------
 

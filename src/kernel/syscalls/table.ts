@@ -11,6 +11,7 @@ import * as eventfd from './eventfd.js';
 import * as fd from './fd.js';
 import * as data from './file_data.js';
 import * as fs from './fs.js';
+import * as dirents from './getdents.js';
 import * as attrs from './fs_attrs.js';
 import * as fsw from './fs_write.js';
 import * as locks from './file_locks.js';
@@ -118,7 +119,8 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   chdir: full(fs.sysChdir),
   chroot: full(fs.sysChroot),
   fchdir: full(fs.sysFchdir),
-  getdents64: full(fs.sysGetdents64),
+  getdents: full(dirents.sysGetdents),
+  getdents64: full(dirents.sysGetdents64),
 
   // fs_write.ts, fs_attrs.ts, file_data.ts: changes, kept in the overlay's memory layer
   mkdir: full(fsw.sysMkdir),
