@@ -111,6 +111,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('CommSet'), pid: int, comm: z.string() }),
   z.object({ type: z.literal('SyscallUnsupported'), name: z.string() }),
   z.object({ type: z.literal('HostnameSet'), hostname: z.string() }),
+  z.object({ type: z.literal('DomainnameSet'), domainname: z.string() }),
   z.object({ type: z.literal('CredentialsSet'), pid: int, creds: CredentialsSchema }),
   z.object({ type: z.literal('PipeCreated'), pipeId: int }),
   z.object({ type: z.literal('PipeWritten'), pipeId: int, bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array) }),

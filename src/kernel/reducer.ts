@@ -17,9 +17,12 @@ import { inotifyReducers } from './vfs/inotify_reducer.js';
 import { overlayReducers } from './vfs/overlay_reducer.js';
 
 /** Events that touch several subsystems at once. */
-const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported' | 'HostnameSet'> = {
+const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported' | 'HostnameSet' | 'DomainnameSet'> = {
   HostnameSet(state, e) {
     state.hostname = e.hostname;
+  },
+  DomainnameSet(state, e) {
+    state.domainname = e.domainname;
   },
   ExecCompleted(state, e) {
     const p = processOf(state, e.pid);

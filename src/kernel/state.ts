@@ -445,6 +445,8 @@ export interface KernelState {
   /** Syscall names already reported as unsupported (reported once each). */
   unsupportedReported: string[];
   hostname: string;
+  /** The NIS domain name setdomainname gave, once one was set (uname's "(none)" before). */
+  domainname?: string;
   overlay: OverlayState;
   /** Advisory file locks by inode ("dev:ino"), once any was taken (fd/file_locks.ts). */
   locks?: Map<string, FileLock[]>;

@@ -200,6 +200,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     unix_dgram_pair: [{}],
     fstat_kinds: [{}],
     sched_nice: [{}],
+    uts_names: [{}],
     sigqueue_value: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],

@@ -10,9 +10,12 @@ import type { Outcome } from './outcome.js';
 /** What uname tells the sandbox: tsvisor's kernel identity, Linux's interface. */
 export const KERNEL_RELEASE = '6.1.0-tsvisor';
 export const KERNEL_VERSION = '#1 SMP tsvisor';
+/** uname's domainname, and /proc/sys/kernel/domainname, until setdomainname gives one. */
+export const NO_DOMAINNAME = '(none)';
 
 export function sysUname(ctx: SyscallContext): Outcome {
-  const fields = ['Linux', ctx.kernel.state.hostname, KERNEL_RELEASE, KERNEL_VERSION, 'x86_64', '(none)'];
+  const state = ctx.kernel.state;
+  const fields = ['Linux', state.hostname, KERNEL_RELEASE, KERNEL_VERSION, 'x86_64', state.domainname ?? NO_DOMAINNAME];
   const out = Buffer.alloc(65 * 6);
   fields.forEach((f, i) => writeBytes(out, truncateBytes(f, 64), i * 65));
   return ctx.write(ctx.args[0]!, out) ? 0 : -Errno.EFAULT;
@@ -54,13 +57,28 @@ const HOST_NAME_MAX = 64;
 
 /** sethostname: the sandbox has its own UTS namespace; root inside may rename it. */
 export function sysSethostname(ctx: SyscallContext): Outcome {
+  const name = utsName(ctx);
+  if (typeof name === 'number') return name;
+  ctx.emit({ type: 'HostnameSet', hostname: name });
+  return 0;
+}
+
+/** setdomainname: the NIS domain name of the sandbox's UTS namespace, as sethostname. */
+export function sysSetdomainname(ctx: SyscallContext): Outcome {
+  const name = utsName(ctx);
+  if (typeof name === 'number') return name;
+  ctx.emit({ type: 'DomainnameSet', domainname: name });
+  return 0;
+}
+
+/** The (name, len) of sethostname and setdomainname, checked in Linux's order. */
+function utsName(ctx: SyscallContext): string | number {
+  if (ctx.process.creds.euid !== 0) return -Errno.EPERM;
   const len = ctx.int(1);
   if (len < 0 || len > HOST_NAME_MAX) return -Errno.EINVAL;
-  if (ctx.process.creds.euid !== 0) return -Errno.EPERM;
   const raw = ctx.read(ctx.args[0]!, len);
   if (!raw) return -Errno.EFAULT;
-  ctx.emit({ type: 'HostnameSet', hostname: decodeBytes(raw) });
-  return 0;
+  return decodeBytes(raw);
 }
 
 const PERSONALITY_QUERY = 0xffffffff;

@@ -386,6 +386,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   getcpu: partial(misc.sysGetcpu, 'always CPU 0, node 0'),
   sysinfo: full(misc.sysSysinfo),
   sethostname: full(misc.sysSethostname),
+  setdomainname: full(misc.sysSetdomainname),
 };
 
 function buildTable(): SyscallEntry[] {

@@ -5,7 +5,7 @@ import { sandboxCpus } from '../host_cpus.js';
 import fs from 'node:fs';
 import os from 'node:os';
 
-import { KERNEL_RELEASE, KERNEL_VERSION } from '../syscalls/misc.js';
+import { KERNEL_RELEASE, KERNEL_VERSION, NO_DOMAINNAME } from '../syscalls/misc.js';
 import type { KernelState, ProcessState } from '../state.js';
 import { controllingPty } from '../syscalls/pty_session.js';
 import { DEVPTS_POINT, devptsMount, ptyDevice } from './devpts.js';
@@ -111,6 +111,7 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
     '',
   ].join('\n'),
   'sys/kernel/hostname': (c) => `${c.state.hostname}\n`,
+  'sys/kernel/domainname': (c) => `${c.state.domainname ?? NO_DOMAINNAME}\n`,
   'sys/kernel/osrelease': () => `${KERNEL_RELEASE}\n`,
   'sys/kernel/ostype': () => 'Linux\n',
   'sys/kernel/version': () => `${KERNEL_VERSION}\n`,
