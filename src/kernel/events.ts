@@ -74,6 +74,9 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SchedulingSet'), pid: int, scheduling: z.object({ nice: int, policy: int, priority: int, affinity: z.array(int).optional(), ioPriority: int.optional() }) }),
   z.object({ type: z.literal('PersonalitySet'), pid: int, persona: int }),
   z.object({ type: z.literal('SeccompFiltered'), pid: int }),
+  z.object({ type: z.literal('ParentDeathSignalSet'), tid: int, signal: int }),
+  z.object({ type: z.literal('ChildSubreaperSet'), pid: int, subreaper: z.boolean() }),
+  z.object({ type: z.literal('DumpableSet'), pid: int, dumpable: int }),
   /** A restored sandbox: the thread now runs on a new host stub thread. */
   z.object({ type: z.literal('ThreadRehosted'), tid: int, hostTid: int }),
   z.object({ type: z.literal('ProcessReaped'), pid: int }),

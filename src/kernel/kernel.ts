@@ -28,6 +28,7 @@ import { TerminalBridge } from './tty/terminal_bridge.js';
 import type { HostRoot } from './vfs/path_walk.js';
 import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
 import { hangUp, leaderExiting, leaderToHangUp } from './syscalls/pty_session.js';
+import { orphansAdopted } from './task/orphans.js';
 import { openPidfd } from './syscalls/pidfd.js';
 import { undoSemaphores } from './syscalls/sem.js';
 import { detachAll } from './syscalls/shm.js';
@@ -1346,12 +1347,14 @@ export class Kernel {
     this.closeFds(process, [...process.fds.keys()]);
     detachAll(this, process);
     undoSemaphores(this, process);
+    const children = [...this.state.processes.values()].filter((p) => p.ppid === process.pid);
     this.emit({ type: 'ProcessExited', pid: process.pid, waitStatus });
     this.notify(pidfdWakeKey(process.pid));
     if (process.pid === 1) {
       this.end(waitStatus);
       return;
     }
+    orphansAdopted(this, process, children);
     const detached = this.detachedExits.get(process.pid);
     if (detached) {
       this.detachedExits.delete(process.pid);
@@ -1359,6 +1362,11 @@ export class Kernel {
       detached(waitStatus);
       return;
     }
+    this.tellParentOfExit(process, waitStatus);
+  }
+
+  /** A child has ended: its parent is woken from wait and sent SIGCHLD, or reaps it at once if it asked to. */
+  tellParentOfExit(process: ProcessState, waitStatus: number): void {
     const parent = this.state.processes.get(process.ppid);
     if (!parent || parent.status !== 'running') return;
     const action = parent.sigactions.get(SIGCHLD);

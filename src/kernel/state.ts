@@ -19,6 +19,8 @@ export interface ThreadState {
   hostTid: number;
   /** set_tid_address / CLONE_CHILD_CLEARTID address (0 if none). */
   clearChildTid: number;
+  /** prctl(PR_SET_PDEATHSIG)'s signal, sent to its process when the parent dies (absent: none). */
+  pdeathSignal?: number;
 }
 
 export type ProcessStatus = 'running' | 'zombie';
@@ -75,6 +77,10 @@ export interface ProcessState {
   personality?: number;
   /** The program installed a seccomp filter of its own (it is inherited, and never removed). */
   seccompFiltered?: boolean;
+  /** prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are reparented here, not to pid 1. */
+  childSubreaper?: boolean;
+  /** prctl(PR_SET_DUMPABLE)'s flag, once changed (absent: 1; execve sets it back). */
+  dumpable?: number;
   /** System V shared memory segments it has attached (shmat), once any. */
   shmAttached?: ShmAttachment[];
   /** Its SEM_UNDO adjustments, applied when it exits (not inherited by fork), once any. */

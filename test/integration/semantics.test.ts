@@ -201,6 +201,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     fstat_kinds: [{}],
     sched_nice: [{}],
     uts_names: [{}],
+    prctl_parent_death: [{}],
     sigqueue_value: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],

@@ -67,6 +67,8 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sigqueue_value',
   'seccomp_filter',
   'sched_nice',
+  'uts_names',
+  'prctl_parent_death',
   // sockets
   'inet_loopback',
   'netlink_route',
@@ -93,6 +95,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'exit_parked_threads',
   // files and directories (write into a directory given in argv)
   'getdents_sorted',
+  'getdents_old',
   'umask_modes',
   'rename_sem',
   'unlink_open',

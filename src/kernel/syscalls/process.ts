@@ -137,6 +137,8 @@ const PR_GET_NAME = 16;
 const PR_GET_SECCOMP = 21;
 const PR_SET_SECCOMP = 22;
 const PR_CAPBSET_READ = 23;
+const PR_SET_CHILD_SUBREAPER = 36;
+const PR_GET_CHILD_SUBREAPER = 37;
 const PR_SET_NO_NEW_PRIVS = 38;
 const PR_GET_NO_NEW_PRIVS = 39;
 const CAP_LAST_CAP = 40;
@@ -158,15 +160,28 @@ export function sysPrctl(ctx: SyscallContext): Outcome {
       return ctx.write(ctx.args[1]!, out) ? 0 : -Errno.EFAULT;
     }
     case PR_GET_DUMPABLE:
-      return 1;
-    case PR_SET_DUMPABLE:
-      return ctx.args[1]! === 0 || ctx.args[1]! === 1 ? 0 : -Errno.EINVAL;
-    case PR_SET_PDEATHSIG:
-      return ctx.args[1]! >= 0 && ctx.args[1]! <= 64 ? 0 : -Errno.EINVAL;
-    case PR_GET_PDEATHSIG: {
-      const out = Buffer.alloc(4);
-      return ctx.write(ctx.args[1]!, out) ? 0 : -Errno.EFAULT;
+      return ctx.process.dumpable ?? 1;
+    case PR_SET_DUMPABLE: {
+      const dumpable = ctx.args[1]!;
+      if (dumpable !== 0 && dumpable !== 1) return -Errno.EINVAL;
+      if (dumpable !== (ctx.process.dumpable ?? 1)) ctx.emit({ type: 'DumpableSet', pid: ctx.process.pid, dumpable });
+      return 0;
     }
+    case PR_SET_PDEATHSIG: {
+      const signal = ctx.args[1]!;
+      if (!(signal >= 0 && signal <= 64)) return -Errno.EINVAL;
+      ctx.emit({ type: 'ParentDeathSignalSet', tid: ctx.thread.tid, signal });
+      return 0;
+    }
+    case PR_GET_PDEATHSIG:
+      return writeInt(ctx, ctx.args[1]!, ctx.thread.pdeathSignal ?? 0);
+    case PR_SET_CHILD_SUBREAPER: {
+      const subreaper = ctx.args[1]! !== 0;
+      if (subreaper !== (ctx.process.childSubreaper ?? false)) ctx.emit({ type: 'ChildSubreaperSet', pid: ctx.process.pid, subreaper });
+      return 0;
+    }
+    case PR_GET_CHILD_SUBREAPER:
+      return writeInt(ctx, ctx.args[1]!, ctx.process.childSubreaper ? 1 : 0);
     case PR_GET_SECCOMP:
       return ctx.process.seccompFiltered ? SECCOMP_MODE_FILTER : 0;
     case PR_SET_SECCOMP:
@@ -589,4 +604,11 @@ export function sysGetRobustList(ctx: SyscallContext): Outcome {
   if (tid === 0) return hostRuns;
   if (!ctx.kernel.state.threads.has(tid)) return -Errno.ESRCH;
   return -Errno.EPERM;
+}
+
+/** The int a prctl getter stores at addr. */
+function writeInt(ctx: SyscallContext, addr: number, value: number): Outcome {
+  const out = Buffer.alloc(4);
+  out.writeInt32LE(value, 0);
+  return ctx.write(addr, out) ? 0 : -Errno.EFAULT;
 }

@@ -11,8 +11,16 @@ export function processOf(state: KernelState, pid: number): ProcessState {
   return p;
 }
 
+/** Where the orphans of process p go: its nearest living ancestor that is a subreaper, else init. */
+export function reaperFor(state: KernelState, p: ProcessState): number {
+  for (let a = state.processes.get(p.ppid); a; a = state.processes.get(a.ppid)) {
+    if (a.childSubreaper && a.status === 'running') return a.pid;
+  }
+  return 1;
+}
+
 export const taskReducers: ReducerTable<
-  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'RootChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet' | 'SchedulingSet' | 'PersonalitySet' | 'SeccompFiltered'
+  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'RootChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet' | 'SchedulingSet' | 'PersonalitySet' | 'SeccompFiltered' | 'ParentDeathSignalSet' | 'ChildSubreaperSet' | 'DumpableSet'
 > = {
   ProcessStarted(state, e) {
     state.nextPid = Math.max(state.nextPid, e.pid + 1, e.tid + 1);
@@ -69,6 +77,8 @@ export const taskReducers: ReducerTable<
       sigactions: new Map([...parent.sigactions].map(([sig, a]) => [sig, { ...a }])),
       rlimits: new Map([...parent.rlimits].map(([res, l]) => [res, [l[0], l[1]] as [number, number]])),
     });
+    // Being a subreaper is not inherited; dumpable is (it belongs to the memory, which is copied).
+    delete state.processes.get(e.pid)!.childSubreaper;
     if (parent.shmAttached || parent.semUndo) inheritSysv(state, state.processes.get(e.pid)!);
     state.threads.set(e.pid, { tid: e.pid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
   },
@@ -112,8 +122,34 @@ export const taskReducers: ReducerTable<
   SeccompFiltered(state, e) {
     processOf(state, e.pid).seccompFiltered = true;
   },
+  ParentDeathSignalSet(state, e) {
+    const t = state.threads.get(e.tid);
+    if (!t) return;
+    if (e.signal === 0) delete t.pdeathSignal;
+    else t.pdeathSignal = e.signal;
+  },
+  ChildSubreaperSet(state, e) {
+    const p = processOf(state, e.pid);
+    if (e.subreaper) p.childSubreaper = true;
+    else delete p.childSubreaper;
+  },
+  DumpableSet(state, e) {
+    const p = processOf(state, e.pid);
+    if (e.dumpable === 1) delete p.dumpable;
+    else p.dumpable = e.dumpable;
+  },
   CredentialsSet(state, e) {
-    processOf(state, e.pid).creds = { ...e.creds, groups: [...e.creds.groups] };
+    const p = processOf(state, e.pid);
+    // A new effective identity makes the process undumpable (suid_dumpable is 0) and forgets
+    // its parent-death signal, as Linux's commit_creds does.
+    if (p.creds.euid !== e.creds.euid || p.creds.egid !== e.creds.egid) {
+      p.dumpable = 0;
+      for (const tid of p.threads) {
+        const t = state.threads.get(tid);
+        if (t) delete t.pdeathSignal;
+      }
+    }
+    p.creds = { ...e.creds, groups: [...e.creds.groups] };
   },
   SessionCreated(state, e) {
     const p = processOf(state, e.pid);
@@ -129,11 +165,12 @@ export const taskReducers: ReducerTable<
   },
   ProcessExited(state, e) {
     const p = processOf(state, e.pid);
-    // An exiting process closes all its fds; its children go to init (pid 1).
+    // An exiting process closes all its fds; its children go to the nearest subreaper, or init.
     for (const { fileId } of p.fds.values()) releaseFile(state, fileId);
     p.fds.clear();
     if (state.locks) releaseLocks(state, processOwner(p.pid));
-    for (const child of state.processes.values()) if (child.ppid === p.pid) child.ppid = 1;
+    const reaper = reaperFor(state, p);
+    for (const child of state.processes.values()) if (child.ppid === p.pid) child.ppid = reaper;
     p.status = 'zombie';
     p.waitStatus = e.waitStatus;
     for (const tid of p.threads) state.threads.delete(tid);
