@@ -220,6 +220,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
 
     getdents_sorted: [{ args: scratch() }],
     getdents_old: [{ args: scratch() }],
+    pwritev2_flags: [{ args: scratch() }],
     umask_modes: [{ args: scratch() }],
     rename_sem: [{ args: scratch() }],
     unlink_open: [{ args: scratch() }],

@@ -96,6 +96,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   // files and directories (write into a directory given in argv)
   'getdents_sorted',
   'getdents_old',
+  'pwritev2_flags',
   'umask_modes',
   'rename_sem',
   'unlink_open',

@@ -70,11 +70,11 @@ export function openBound(ctx: SyscallContext, node: VNode, bind: WritableBind, 
  * write-open of any other host file opens its overlay copy). O_APPEND writes at the end,
  * pwrite included, as on Linux.
  */
-export function writeBound(ctx: SyscallContext, file: OpenFile, bytes: Uint8Array, position: number | null): number {
+export function writeBound(ctx: SyscallContext, file: OpenFile, bytes: Uint8Array, position: number | null, appendOverride?: boolean): number {
   const hostFd = ctx.kernel.host.fd(file.id);
   if (hostFd === undefined || hostFd < 0) return -Errno.EBADF;
   try {
-    const append = (file.flags & O_APPEND) !== 0;
+    const append = appendOverride ?? (file.flags & O_APPEND) !== 0;
     const at = append ? Number(fs.fstatSync(hostFd, { bigint: true }).size) : (position ?? file.offset);
     const n = fs.writeSync(hostFd, bytes, 0, bytes.length, at);
     if (position === null) ctx.emit({ type: 'FileOffsetSet', fileId: file.id, offset: at + n });

@@ -244,8 +244,11 @@ export function readFile(
   }
 }
 
-/** Writes bytes to an open file; returns the count written or -errno (or waits, for a pipe). */
-export function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position: number | null): Outcome {
+/**
+ * Writes bytes to an open file; returns the count written or -errno (or waits, for a pipe).
+ * append overrides the file's O_APPEND for this write (pwritev2's RWF_APPEND, RWF_NOAPPEND).
+ */
+export function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position: number | null, append?: boolean): Outcome {
   const file = d.file;
   switch (file.kind) {
     case 'pipe':
@@ -269,12 +272,13 @@ export function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, p
     case 'dev':
       return file.path === '/dev/full' ? -Errno.ENOSPC : bytes.length;
     case 'host':
-      return writeBound(ctx, file, bytes, position); // a file of an :rw mount (a write-open of any other host file opens its copy: 'mem')
+      return writeBound(ctx, file, bytes, position, append); // a file of an :rw mount (a write-open of any other host file opens its copy: 'mem')
     case 'synthetic':
       return -Errno.EBADF; // /proc files are only open for reading
     case 'mem':
-      return writeMem(ctx, d, bytes, position);
+      return writeMem(ctx, d, bytes, position, append);
     case 'stdio': {
+      if (append === true) position = hostFileEnd(file.hostFd!) ?? position;
       let done = 0;
       while (done < bytes.length) {
         try {
@@ -428,7 +432,7 @@ export function vectoredRead(ctx: SyscallContext, position: number | null): Outc
   });
 }
 
-export function vectoredWrite(ctx: SyscallContext, position: number | null): Outcome {
+export function vectoredWrite(ctx: SyscallContext, position: number | null, append?: boolean): Outcome {
   const d = checkFd(ctx, ctx.int(0), 'write');
   if (typeof d === 'number') return d;
   const iov = readIovecs(ctx, ctx.args[1]!, ctx.int(2));
@@ -444,7 +448,7 @@ export function vectoredWrite(ctx: SyscallContext, position: number | null): Out
   }
   const all = Buffer.concat(parts);
   if (all.length === 0) return 0;
-  return writeFile(ctx, d, all, position);
+  return writeFile(ctx, d, all, position, append);
 }
 
 export function sysReadv(ctx: SyscallContext): Outcome {
@@ -463,13 +467,21 @@ function vectoredOffset(ctx: SyscallContext): number | null {
 
 /** RWF_HIPRI, RWF_DSYNC, RWF_SYNC, RWF_NOWAIT, RWF_APPEND, RWF_NOAPPEND: anything else is refused. */
 const RWF_SUPPORTED = 0x3f;
+const RWF_APPEND = 0x10;
+const RWF_NOAPPEND = 0x20;
 
 export function sysPreadv2(ctx: SyscallContext): Outcome {
   return ctx.uint(5) & ~RWF_SUPPORTED ? -Errno.EOPNOTSUPP : sysPreadv(ctx);
 }
 
+/** The other flags ask for durability or latency, which these writes already give (or cannot); RWF_APPEND and RWF_NOAPPEND decide where the bytes go. */
 export function sysPwritev2(ctx: SyscallContext): Outcome {
-  return ctx.uint(5) & ~RWF_SUPPORTED ? -Errno.EOPNOTSUPP : sysPwritev(ctx);
+  const flags = ctx.uint(5);
+  if (flags & ~RWF_SUPPORTED) return -Errno.EOPNOTSUPP;
+  const offset = vectoredOffset(ctx);
+  if (offset !== null && offset < 0) return -Errno.EINVAL;
+  const append = flags & RWF_APPEND ? true : flags & RWF_NOAPPEND ? false : undefined;
+  return vectoredWrite(ctx, offset, append);
 }
 
 export function sysPreadv(ctx: SyscallContext): Outcome {
@@ -514,4 +526,14 @@ export function sysFadvise64(ctx: SyscallContext): Outcome {
   if (d.file.kind === 'stdio' && isStream(d.file.hostFd!)) return -Errno.ESPIPE;
   const advice = ctx.int(3);
   return advice < 0 || advice > POSIX_FADV_NOREUSE || ctx.args[2]! < 0 ? -Errno.EINVAL : 0;
+}
+
+/** The size of a regular host file (where an appending write goes), or null for a stream. */
+function hostFileEnd(hostFd: number): number | null {
+  try {
+    const st = fs.fstatSync(hostFd);
+    return st.isFile() ? st.size : null;
+  } catch {
+    return null;
+  }
 }

@@ -33,11 +33,14 @@ export function readMem(ctx: SyscallContext, d: FdLookup, count: number, positio
   return r;
 }
 
-/** Writes bytes at position (null: at the file offset, which advances); O_APPEND always writes at the end, as Linux does even for pwrite. */
-export function writeMem(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position: number | null): number {
+/**
+ * Writes bytes at position (null: at the file offset, which advances); O_APPEND (or append,
+ * when given) writes at the end, as Linux does even for pwrite.
+ */
+export function writeMem(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, position: number | null, append?: boolean): number {
   const node = memFile(ctx, d.file);
   if (!node) return -Errno.EBADF;
-  const at = (d.file.flags & O_APPEND) !== 0 ? node.size : (position ?? d.file.offset);
+  const at = (append ?? (d.file.flags & O_APPEND) !== 0) ? node.size : (position ?? d.file.offset);
   if (at + bytes.length > MAX_MEM_FILE) return -Errno.EFBIG;
   const sealed = sealsAllow(node, { write: true, end: at + bytes.length });
   if (sealed < 0) return sealed;

@@ -79,7 +79,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   preadv: full(io.sysPreadv),
   pwritev: full(io.sysPwritev),
   preadv2: partial(io.sysPreadv2, 'known RWF_* flags are accepted and ignored'),
-  pwritev2: partial(io.sysPwritev2, 'known RWF_* flags are accepted and ignored (RWF_APPEND too)'),
+  pwritev2: partial(io.sysPwritev2, 'RWF_APPEND and RWF_NOAPPEND decide where the bytes go; the other known RWF_* flags are accepted and change nothing'),
   sendfile: full(copy.sysSendfile),
   copy_file_range: full(copy.sysCopyFileRange),
   memfd_create: partial(memfd.sysMemfdCreate, 'no MFD_HUGETLB (EINVAL); its MAP_SHARED mappings are shared with the children forked after them, as for any file of the overlay; F_SEAL_WRITE does not check existing writable mappings'),
