@@ -153,6 +153,8 @@ export const SYSCALL_SIGNATURES: Readonly<Signatures> = {
   pwrite64: ['fd', 'inbuf:2', 'size', 'long'],
   readv: ['fd', 'iov_out:2', 'int'],
   writev: ['fd', 'iov_in:2', 'int'],
+  process_vm_readv: ['pid', 'iov_out:2', 'size', 'ptr', 'size', 'size'],
+  process_vm_writev: ['pid', 'iov_in:2', 'size', 'ptr', 'size', 'size'],
   preadv: ['fd', 'iov_out:2', 'int', 'long'],
   pwritev: ['fd', 'iov_in:2', 'int', 'long'],
   lseek: ['fd', 'long', 'whence'],

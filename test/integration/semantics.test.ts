@@ -202,6 +202,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     sched_nice: [{}],
     uts_names: [{}],
     prctl_parent_death: [{}],
+    process_vm_rw: [{}],
     sigqueue_value: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],

@@ -69,6 +69,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sched_nice',
   'uts_names',
   'prctl_parent_death',
+  'process_vm_rw',
   // sockets
   'inet_loopback',
   'netlink_route',

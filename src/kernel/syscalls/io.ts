@@ -389,12 +389,12 @@ export function sysPwrite64(ctx: SyscallContext): Outcome {
   return writeFile(ctx, d, bytes, offset);
 }
 
-interface IoVec {
+export interface IoVec {
   base: number;
   len: number;
 }
 
-function readIovecs(ctx: SyscallContext, addr: number, count: number): IoVec[] | number {
+export function readIovecs(ctx: SyscallContext, addr: number, count: number): IoVec[] | number {
   if (count < 0 || count > IOV_MAX) return -Errno.EINVAL;
   if (count === 0) return [];
   const raw = ctx.read(addr, count * 16);

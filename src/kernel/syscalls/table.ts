@@ -29,6 +29,7 @@ import * as msg from './msg.js';
 import * as mq from './mqueue.js';
 import type { Outcome } from './outcome.js';
 import * as pidfd from './pidfd.js';
+import * as processVm from './process_vm.js';
 import * as pipe from './pipe.js';
 import * as poll from './poll.js';
 import * as proc from './process.js';
@@ -277,6 +278,8 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   pidfd_open: partial(pidfd.sysPidfdOpen, 'process fds only (no PIDFD_THREAD)'),
   pidfd_send_signal: full(pidfd.sysPidfdSendSignal),
   pidfd_getfd: full(pidfd.sysPidfdGetfd),
+  process_vm_readv: full(processVm.sysProcessVmReadv),
+  process_vm_writev: full(processVm.sysProcessVmWritev),
 
   // time.ts
   clock_gettime: full(time.sysClockGettime),
