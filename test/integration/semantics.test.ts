@@ -203,6 +203,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     uts_names: [{}],
     prctl_parent_death: [{}],
     process_vm_rw: [{}],
+    syslog_actions: [{}],
     sigqueue_value: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],

@@ -70,6 +70,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'uts_names',
   'prctl_parent_death',
   'process_vm_rw',
+  'syslog_actions',
   // sockets
   'inet_loopback',
   'netlink_route',

@@ -118,6 +118,7 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
   'sys/kernel/pid_max': () => '4194304\n',
   'sys/kernel/ngroups_max': () => '65536\n',
   'sys/kernel/cap_last_cap': () => '40\n',
+  'sys/kernel/dmesg_restrict': () => '1\n',
   'sys/kernel/shmmax': (c) => sysvLimits(c.shmAllPages).shmmax!,
   'sys/kernel/shmall': (c) => sysvLimits(c.shmAllPages).shmall!,
   'sys/kernel/shmmni': (c) => sysvLimits(c.shmAllPages).shmmni!,
