@@ -165,10 +165,10 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('EventfdCreated'), id: int, counter: z.bigint(), semaphore: z.boolean() }),
   z.object({ type: z.literal('EventfdCounterSet'), id: int, counter: z.bigint() }),
   z.object({ type: z.literal('TimerfdCreated'), id: int, clock: int }),
-  z.object({ type: z.literal('SocketCreated'), id: int, socketType: int, creds: SocketCredsSchema, family: int.optional() }),
+  z.object({ type: z.literal('SocketCreated'), id: int, socketType: int, creds: SocketCredsSchema, family: int.optional(), protocol: int.optional() }),
   /** key: how connect finds it (the abstract name, or "node:ID" of its socket file). */
   z.object({ type: z.literal('SocketBound'), id: int, address: z.string(), key: z.string() }),
-  z.object({ type: z.literal('SocketListening'), id: int }),
+  z.object({ type: z.literal('SocketListening'), id: int, limit: int.optional() }),
   z.object({ type: z.literal('SocketsConnected'), a: int, b: int }),
   z.object({ type: z.literal('SocketDatagramPeerSet'), id: int, address: z.string() }),
   z.object({ type: z.literal('SocketConnectionQueued'), listener: int, id: int }),

@@ -227,6 +227,8 @@ export interface SocketState {
   peerAddress?: string;
   listening: boolean;
   backlog: number[];
+  /** listen()'s backlog, capped at somaxconn (what sock_diag reports as a listener's send queue). */
+  backlogLimit?: number;
   queue: SocketMessage[];
   /** Bytes waiting in queue, and how many of queue[0] a stream reader already took. */
   queued: number;
@@ -244,6 +246,8 @@ export interface SocketState {
   options?: Record<string, number>;
   /** A netlink socket dropped answers for want of room: its next receive fails with ENOBUFS. */
   overrun?: boolean;
+  /** A netlink socket's protocol, when not NETLINK_ROUTE (0). */
+  protocol?: number;
 }
 
 export interface EventfdState {

@@ -204,6 +204,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     prctl_parent_death: [{}],
     process_vm_rw: [{}],
     syslog_actions: [{}],
+    sock_diag: [{}],
     sigqueue_value: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],

@@ -71,6 +71,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'prctl_parent_death',
   'process_vm_rw',
   'syslog_actions',
+  'sock_diag',
   // sockets
   'inet_loopback',
   'netlink_route',

@@ -33,6 +33,7 @@ export const socketReducers: ReducerTable<
       id: e.id, type: e.socketType, listening: false, backlog: [], queue: [], queued: 0, head: 0,
       shutRead: false, shutWrite: false, peerGone: false, passcred: false, creds: { ...e.creds },
       ...(e.family === undefined ? {} : { family: e.family }),
+      ...(e.protocol === undefined ? {} : { protocol: e.protocol }),
     });
   },
   SocketBound(state, e) {
@@ -45,7 +46,9 @@ export const socketReducers: ReducerTable<
   },
   SocketListening(state, e) {
     const s = socketOf(state, e.id);
-    if (s) s.listening = true;
+    if (!s) return;
+    s.listening = true;
+    if (e.limit !== undefined) s.backlogLimit = e.limit;
   },
   SocketsConnected(state, e) {
     const a = socketOf(state, e.a);

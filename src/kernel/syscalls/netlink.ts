@@ -1,5 +1,5 @@
-// AF_NETLINK sockets: NETLINK_ROUTE only (netlink_route.ts answers it), the one protocol the
-// programs a sandbox runs ask for (getifaddrs, if_nameindex, `ip`). A netlink socket is a
+// AF_NETLINK sockets: NETLINK_ROUTE (netlink_route.ts: getifaddrs, if_nameindex, `ip`) and
+// NETLINK_SOCK_DIAG (sock_diag.ts: `ss`), the protocols the programs a sandbox runs ask for. A netlink socket is a
 // datagram socket whose address is a port id (autobound to the process's pid when free, as
 // Linux does); what it sends goes to the kernel, which queues the answers on the same socket
 // as datagrams from port 0. Other user sockets and multicast groups are not reachable: the
@@ -8,11 +8,14 @@ import { Errno } from '../errno.js';
 import type { SocketState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import { answerRequests } from './netlink_messages.js';
 import { answerRouteRequests } from './netlink_route.js';
+import { sockDiagAnswerer } from './sock_diag.js';
 import { optionOf } from './loopback.js';
 
 export const AF_NETLINK = 16;
 export const NETLINK_ROUTE = 0;
+export const NETLINK_SOCK_DIAG = 4;
 export const SOL_NETLINK = 270;
 /** The option that makes errors echo only the request's header. */
 export const NETLINK_CAP_ACK = 10;
@@ -30,7 +33,7 @@ const RECEIVE_LIMIT = 212992;
 /** socket(AF_NETLINK, type, protocol): the base type, or -errno. */
 export function checkNetlinkType(base: number, protocol: number): number {
   if (base !== SOCK_RAW && base !== SOCK_DGRAM) return -Errno.ESOCKTNOSUPPORT;
-  return protocol === NETLINK_ROUTE ? base : -Errno.EPROTONOSUPPORT;
+  return protocol === NETLINK_ROUTE || protocol === NETLINK_SOCK_DIAG ? base : -Errno.EPROTONOSUPPORT;
 }
 
 export function isNetlink(s: SocketState): boolean {
@@ -94,7 +97,10 @@ export function sendNetlink(ctx: SyscallContext, s: SocketState, bytes: Uint8Arr
   if ((to ?? s.peerAddress ?? KERNEL_PORT) !== KERNEL_PORT) return -Errno.ECONNREFUSED;
   if (s.address === undefined) autobind(ctx, s);
   const port = Number(ctx.kernel.state.sockets.get(s.id)!.address);
-  const answers = answerRouteRequests(bytes, port, (optionOf(s, SOL_NETLINK, NETLINK_CAP_ACK) ?? 0) !== 0);
+  const capAck = (optionOf(s, SOL_NETLINK, NETLINK_CAP_ACK) ?? 0) !== 0;
+  const answers = s.protocol === NETLINK_SOCK_DIAG
+    ? answerRequests(bytes, port, capAck, sockDiagAnswerer(ctx.kernel.state))
+    : answerRouteRequests(bytes, port, capAck);
   for (const datagram of answers) {
     // Answers nobody reads do not pile up: past the receive buffer they are dropped, and the
     // socket's next receive reports it (ENOBUFS), as Linux does.

@@ -6,20 +6,9 @@
 // CAP_NET_ADMIN; other requests get EOPNOTSUPP. The answers are plain bytes: netlink.ts queues
 // them on the asking socket.
 import { Errno } from '../errno.js';
+import { NLM_F_ACK, NLM_F_DUMP, answerRequests, dumpDatagrams, encodeAttributes, errorMessage, message, u32, type Attribute, type NetlinkRequest as Request } from './netlink_messages.js';
 import { AF_INET, AF_INET6 } from './inet_address.js';
 import { INTERFACES, interfaceByIndex, interfaceByName, type InterfaceAddress, type NetInterface } from './net_interfaces.js';
-
-const NLMSG_HDRLEN = 16;
-const NLMSG_ERROR = 2;
-const NLMSG_DONE = 3;
-/** Types below this are netlink's own control messages. */
-const NLMSG_MIN_TYPE = 0x10;
-const NLM_F_REQUEST = 0x1;
-const NLM_F_MULTI = 0x2;
-const NLM_F_ACK = 0x4;
-const NLM_F_DUMP = 0x300;
-/** On an ack: the echoed request is only its header. */
-const NLM_F_CAPPED = 0x100;
 
 const RTM_NEWLINK = 16;
 const RTM_GETLINK = 18;
@@ -93,62 +82,6 @@ const RT_SCOPE_HOST = 254;
 const RTN_LOCAL = 2;
 const RTN_BROADCAST = 3;
 const RTA_CACHEINFO_SIZE = 32;
-
-/** One attribute: type and payload (a number is a u32, a string a NUL-terminated name). */
-type Attribute = [number, Uint8Array | number | string];
-
-function u32(v: number): Uint8Array {
-  const b = Buffer.alloc(4);
-  b.writeUInt32LE(v >>> 0);
-  return b;
-}
-
-function encodeAttributes(attributes: readonly Attribute[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const [type, value] of attributes) {
-    const payload = typeof value === 'number' ? u32(value) : typeof value === 'string' ? Buffer.from(`${value}\0`, 'latin1') : value;
-    const header = Buffer.alloc(4);
-    header.writeUInt16LE(4 + payload.length, 0);
-    header.writeUInt16LE(type, 2);
-    parts.push(header, Buffer.from(payload), Buffer.alloc((4 - (payload.length % 4)) % 4));
-  }
-  return Buffer.concat(parts);
-}
-
-/** A request as read from the program's bytes. */
-interface Request {
-  type: number;
-  flags: number;
-  seq: number;
-  /** The request's payload (after its header). */
-  body: Buffer;
-  /** The whole request, echoed in an error. */
-  raw: Buffer;
-  /** The socket's NETLINK_CAP_ACK. */
-  capAck: boolean;
-}
-
-function message(type: number, flags: number, seq: number, portId: number, payload: Buffer): Buffer {
-  const header = Buffer.alloc(NLMSG_HDRLEN);
-  header.writeUInt32LE(NLMSG_HDRLEN + payload.length, 0);
-  header.writeUInt16LE(type, 4);
-  header.writeUInt16LE(flags, 6);
-  header.writeUInt32LE(seq >>> 0, 8);
-  header.writeUInt32LE(portId >>> 0, 12);
-  return Buffer.concat([header, payload, Buffer.alloc((4 - (payload.length % 4)) % 4)]);
-}
-
-/**
- * NLMSG_ERROR: an error, or for 0 an acknowledgement. An error echoes the whole request unless
- * the socket set NETLINK_CAP_ACK; an acknowledgement, only its header.
- */
-function errorMessage(request: Request, portId: number, errno: number): Buffer {
-  const code = Buffer.alloc(4);
-  code.writeInt32LE(-errno);
-  const capped = errno === 0 || request.capAck;
-  const echoed = capped ? request.raw.subarray(0, NLMSG_HDRLEN) : request.raw;
-  return message(NLMSG_ERROR, capped ? NLM_F_CAPPED : 0, request.seq, portId, Buffer.concat([code, echoed]));
-}
 
 function linkPayload(i: NetInterface): Buffer {
   const info = Buffer.alloc(16);
@@ -266,9 +199,6 @@ function dumpRecords(request: Request): { type: number; payloads: Buffer[] } | n
   }
 }
 
-/** Largest datagram of dump records (records never split; NLMSG_DONE follows in its own). */
-const DUMP_DATAGRAM = 4096;
-
 /** The datagrams answering one request: records, then NLMSG_DONE; or the reply; or an error. */
 function answer(request: Request, portId: number): Buffer[] {
   const isGet = (request.type & 3) === 2;
@@ -276,22 +206,7 @@ function answer(request: Request, portId: number): Buffer[] {
   if ((request.flags & NLM_F_DUMP) !== 0) {
     const records = dumpRecords(request);
     if (typeof records === 'number') return [errorMessage(request, portId, -records)];
-    const datagrams: Buffer[] = [];
-    let current: Buffer[] = [];
-    let size = 0;
-    for (const payload of records.payloads) {
-      const m = message(records.type, NLM_F_MULTI, request.seq, portId, payload);
-      if (size > 0 && size + m.length > DUMP_DATAGRAM) {
-        datagrams.push(Buffer.concat(current));
-        current = [];
-        size = 0;
-      }
-      current.push(m);
-      size += m.length;
-    }
-    if (size > 0) datagrams.push(Buffer.concat(current));
-    datagrams.push(message(NLMSG_DONE, NLM_F_MULTI, request.seq, portId, Buffer.alloc(4)));
-    return datagrams;
+    return dumpDatagrams(request, portId, records.type, records.payloads);
   }
   if (request.type === RTM_GETLINK) {
     const link = requestedLink(request.body);
@@ -303,26 +218,7 @@ function answer(request: Request, portId: number): Buffer[] {
   return [errorMessage(request, portId, Errno.EOPNOTSUPP)];
 }
 
-/**
- * Everything the kernel answers to the bytes a program sent: each whole request in turn
- * (a message shorter than its header, or longer than what is left, ends the batch, as on
- * Linux; messages that are not requests are ignored; control messages are only acknowledged).
- */
+/** Everything the kernel answers to the bytes a program sent on a NETLINK_ROUTE socket. */
 export function answerRouteRequests(bytes: Uint8Array, portId: number, capAck: boolean): Buffer[] {
-  const all = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  const out: Buffer[] = [];
-  for (let at = 0; at + NLMSG_HDRLEN <= all.length;) {
-    const length = all.readUInt32LE(at);
-    if (length < NLMSG_HDRLEN || length > all.length - at) break;
-    const raw = all.subarray(at, at + length);
-    const request: Request = { type: raw.readUInt16LE(4), flags: raw.readUInt16LE(6), seq: raw.readUInt32LE(8), body: raw.subarray(NLMSG_HDRLEN), raw, capAck };
-    at += (length + 3) & ~3;
-    if ((request.flags & NLM_F_REQUEST) === 0) continue;
-    if (request.type < NLMSG_MIN_TYPE) {
-      if (request.flags & NLM_F_ACK) out.push(errorMessage(request, portId, 0));
-      continue;
-    }
-    out.push(...answer(request, portId));
-  }
-  return out;
+  return answerRequests(bytes, portId, capAck, answer);
 }

@@ -21,6 +21,8 @@ const SOCK_DGRAM = 2;
 const SOCK_SEQPACKET = 5;
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
+/** /proc/sys/net/core/somaxconn's default. */
+const SOMAXCONN = 4096;
 
 // ---- creation --------------------------------------------------------------------------
 
@@ -28,9 +30,9 @@ export function credsOf(ctx: SyscallContext): SocketCreds {
   return { pid: ctx.process.pid, uid: ctx.process.creds.euid, gid: ctx.process.creds.egid };
 }
 
-function newSocket(ctx: SyscallContext, family: number, type: number, creds: SocketCreds = credsOf(ctx)): number {
+function newSocket(ctx: SyscallContext, family: number, type: number, creds: SocketCreds = credsOf(ctx), protocol = 0): number {
   const id = ctx.kernel.state.nextObjectId;
-  ctx.emit({ type: 'SocketCreated', id, socketType: type, creds, ...(family === AF_UNIX ? {} : { family }) });
+  ctx.emit({ type: 'SocketCreated', id, socketType: type, creds, ...(family === AF_UNIX ? {} : { family }), ...(protocol === 0 ? {} : { protocol }) });
   return id;
 }
 
@@ -66,7 +68,9 @@ export function sysSocket(ctx: SyscallContext): Outcome {
   const base = checkType(family, type, ctx.int(2));
   if (base < 0) return base;
   if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;
-  return openSocketFile(ctx, newSocket(ctx, family, base), type);
+  // Only netlink keeps its protocol: inet ones follow from the type, unix has none.
+  const protocol = family === AF_NETLINK ? ctx.int(2) : 0;
+  return openSocketFile(ctx, newSocket(ctx, family, base, credsOf(ctx), protocol), type);
 }
 
 export function sysSocketpair(ctx: SyscallContext): Outcome {
@@ -219,7 +223,10 @@ export function sysListen(ctx: SyscallContext): Outcome {
   } else if (sock.s.address === undefined) {
     return -Errno.EINVAL; // Linux autobinds a unix socket to an abstract name; tsvisor asks for one
   }
-  if (!sock.s.listening) ctx.emit({ type: 'SocketListening', id: sock.s.id });
+  // A negative backlog is a large unsigned one: either way somaxconn caps it.
+  const requested = ctx.int(1);
+  const limit = requested < 0 || requested > SOMAXCONN ? SOMAXCONN : requested;
+  if (!sock.s.listening || sock.s.backlogLimit !== limit) ctx.emit({ type: 'SocketListening', id: sock.s.id, limit });
   return 0;
 }
 

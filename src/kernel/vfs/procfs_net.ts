@@ -3,17 +3,11 @@
 // entries, the main table being empty). Fields the sandbox does not keep are shown as Linux
 // shows an idle socket: no timers, a zero kernel pointer (as with kptr_restrict), TCP's
 // initial retransmission figures. Traffic counters are zero.
-import type { SocketState } from '../state.js';
 import { AF_INET, AF_INET6, addressBytes, parseInet } from '../syscalls/inet_address.js';
 import { INTERFACES } from '../syscalls/net_interfaces.js';
+import { SOCK_DGRAM, SOCK_STREAM, TCP_LISTEN, inetSockets, peerAddressOf, tcpState, udpState } from '../syscalls/socket_listing.js';
 import type { ProcContext } from './procfs_content.js';
 
-const SOCK_STREAM = 1;
-const SOCK_DGRAM = 2;
-const TCP_ESTABLISHED = 0x01;
-const TCP_CLOSE = 0x07;
-const TCP_CLOSE_WAIT = 0x08;
-const TCP_LISTEN = 0x0a;
 const SS_UNCONNECTED = 1;
 const SS_CONNECTED = 3;
 /** __SO_ACCEPTCON: a listening unix socket. */
@@ -36,27 +30,16 @@ function endpoint(family: number, text: string | undefined): string {
   return `${words}:${hex(port, 4)}`;
 }
 
-function inetSockets(c: ProcContext, family: number, type: number): SocketState[] {
-  return [...c.state.sockets.values()].filter((s) => s.family === family && s.type === type);
-}
-
-function tcpState(s: SocketState): number | undefined {
-  if (s.listening) return TCP_LISTEN;
-  if (s.peer !== undefined) return TCP_ESTABLISHED;
-  if (s.peerGone) return TCP_CLOSE_WAIT;
-  return undefined; // neither listening nor connected: in no table Linux lists
-}
-
 function tcpTable(c: ProcContext, family: number): string {
   const header = family === AF_INET
     ? '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode'
     : '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
   const pad = (line: string): string => (family === AF_INET ? line.padEnd(TCP4_WIDTH) : line);
   const lines = [pad(header)];
-  for (const s of inetSockets(c, family, SOCK_STREAM)) {
+  for (const s of inetSockets(c.state, family, SOCK_STREAM)) {
     const st = tcpState(s);
     if (st === undefined || s.address === undefined) continue;
-    const remote = s.peer === undefined ? undefined : c.state.sockets.get(s.peer)?.address;
+    const remote = peerAddressOf(c.state, s);
     const rx = st === TCP_LISTEN ? s.backlog.length : s.queued;
     const tail = st === TCP_LISTEN ? '1 ' + NULL_POINTER + ' 100 0 0 10 0' : '1 ' + NULL_POINTER + ' 20 4 30 10 -1';
     lines.push(pad(`${String(lines.length - 1).padStart(4)}: ${endpoint(family, s.address)} ${endpoint(family, remote)} ${hex(st, 2)} 00000000:${hex(rx, 8)} 00:00000000 00000000 ${String(s.creds.uid).padStart(5)} ${'0'.padStart(8)} ${s.id} ${tail}`));
@@ -70,9 +53,9 @@ function udpTable(c: ProcContext, family: number): string {
     : '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops';
   const pad = (line: string): string => (family === AF_INET ? line.padEnd(UDP4_WIDTH) : line);
   const lines = [pad(header)];
-  for (const s of inetSockets(c, family, SOCK_DGRAM)) {
+  for (const s of inetSockets(c.state, family, SOCK_DGRAM)) {
     if (s.address === undefined) continue;
-    const st = s.peerAddress === undefined ? TCP_CLOSE : TCP_ESTABLISHED;
+    const st = udpState(s);
     lines.push(pad(`${String(lines.length - 1).padStart(5)}: ${endpoint(family, s.address)} ${endpoint(family, s.peerAddress)} ${hex(st, 2)} 00000000:${hex(s.queued, 8)} 00:00000000 00000000 ${String(s.creds.uid).padStart(5)} ${'0'.padStart(8)} ${s.id} 2 ${NULL_POINTER} 0`));
   }
   return lines.map((l) => `${l}\n`).join('');
@@ -112,6 +95,53 @@ function ipv6Addresses(): string {
   ).join('');
 }
 
+/** TCP sockets Linux counts as in use (in its tables) and as allocated, of one family. */
+function tcpCounts(c: ProcContext, family: number): { inuse: number; alloc: number } {
+  const all = inetSockets(c.state, family, SOCK_STREAM);
+  return { inuse: all.filter((s) => s.address !== undefined && tcpState(s) !== undefined).length, alloc: all.length };
+}
+
+function udpInUse(c: ProcContext, family: number): number {
+  return inetSockets(c.state, family, SOCK_DGRAM).filter((s) => s.address !== undefined).length;
+}
+
+/** /proc/net/sockstat: the sandbox's sockets by protocol (memory in pages: none is accounted). */
+function sockstat(c: ProcContext): string {
+  const tcp = tcpCounts(c, AF_INET);
+  return [
+    `sockets: used ${c.state.sockets.size}`,
+    `TCP: inuse ${tcp.inuse} orphan 0 tw 0 alloc ${tcp.alloc + tcpCounts(c, AF_INET6).alloc} mem 0`,
+    `UDP: inuse ${udpInUse(c, AF_INET)} mem 0`,
+    'UDPLITE: inuse 0',
+    'RAW: inuse 0',
+    'FRAG: inuse 0 memory 0',
+    '',
+  ].join('\n');
+}
+
+function sockstat6(c: ProcContext): string {
+  return [`TCP6: inuse ${tcpCounts(c, AF_INET6).inuse}`, `UDP6: inuse ${udpInUse(c, AF_INET6)}`, 'UDPLITE6: inuse 0', 'RAW6: inuse 0', 'FRAG6: inuse 0 memory 0', ''].join('\n');
+}
+
+/**
+ * /proc/net/snmp: a fresh network namespace's figures (not forwarding, TTL 64, Linux's RTO
+ * bounds) with the established TCP connections counted; traffic counters are zero.
+ */
+function snmp(c: ProcContext): string {
+  const established = [AF_INET, AF_INET6].flatMap((f) => inetSockets(c.state, f, SOCK_STREAM)).filter((s) => s.peer !== undefined).length;
+  const table = (name: string, fields: string, values: (string | number)[]): string => {
+    const count = fields.split(' ').length;
+    return `${name}: ${fields}\n${name}: ${[...values, ...Array<number>(count - values.length).fill(0)].join(' ')}\n`;
+  };
+  return [
+    table('Ip', 'Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams InUnknownProtos InDiscards InDelivers OutRequests OutDiscards OutNoRoutes ReasmTimeout ReasmReqds ReasmOKs ReasmFails FragOKs FragFails FragCreates OutTransmits', [2, 64]),
+    table('Icmp', 'InMsgs InErrors InCsumErrors InDestUnreachs InTimeExcds InParmProbs InSrcQuenchs InRedirects InEchos InEchoReps InTimestamps InTimestampReps InAddrMasks InAddrMaskReps OutMsgs OutErrors OutRateLimitGlobal OutRateLimitHost OutDestUnreachs OutTimeExcds OutParmProbs OutSrcQuenchs OutRedirects OutEchos OutEchoReps OutTimestamps OutTimestampReps OutAddrMasks OutAddrMaskReps', []),
+    table('Tcp', 'RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors', [1, 200, 120000, -1, 0, 0, 0, 0, established]),
+    table('Udp', 'InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors', []),
+    table('UdpLite', 'InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors', []),
+  ].join('');
+}
+
 export const PROC_NET_FILES: Readonly<Record<string, (c: ProcContext) => string>> = {
   'net/tcp': (c) => tcpTable(c, AF_INET),
   'net/tcp6': (c) => tcpTable(c, AF_INET6),
@@ -119,6 +149,9 @@ export const PROC_NET_FILES: Readonly<Record<string, (c: ProcContext) => string>
   'net/udp6': (c) => udpTable(c, AF_INET6),
   'net/unix': (c) => unixTable(c),
   'net/dev': () => devTable(),
+  'net/sockstat': (c) => sockstat(c),
+  'net/sockstat6': (c) => sockstat6(c),
+  'net/snmp': (c) => snmp(c),
   'net/if_inet6': () => ipv6Addresses(),
   'net/route': () => `${'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT'.padEnd(127)}\n`,
 };
