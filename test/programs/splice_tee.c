@@ -1,7 +1,8 @@
 // splice (file to pipe with and without an offset pointer, pipe to file, pipe to pipe), tee
 // (the bytes stay in the first pipe), vmsplice both ways, sendfile into a pipe, and the
 // errors: no pipe (EINVAL), an offset on a pipe (ESPIPE), SPLICE_F_NONBLOCK on an empty pipe
-// (EAGAIN), end of file (0), no reader (EPIPE). argv[1]: a directory to work in.
+// (EAGAIN), end of file (0), no reader (EPIPE); bytes spliced into a second pipe stay as they
+// were while the first pipe is written and read again. argv[1]: a directory to work in.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +71,21 @@ int main(int argc, char **argv) {
   off = 0;
   result("sendfile file -> pipe", sendfile(p[1], src, &off, 6));
   drain("pipe", p[0]);
+
+  // Large writes (more than PIPE_BUF) spliced on, then more of them through the first pipe.
+  static char big[40000], got[40000];
+  memset(big, 'A', sizeof big);
+  result("write 40000 bytes", write(p[1], big, sizeof big));
+  result("splice pipe -> pipe, 40000 bytes", splice(p[0], NULL, q[1], NULL, sizeof big, 0));
+  for (char c = 'B'; c <= 'E'; c++) {
+    memset(big, c, sizeof big);
+    if (write(p[1], big, sizeof big) != (ssize_t)sizeof big || read(p[0], got, sizeof got) != (ssize_t)sizeof got) printf("pass %c failed\n", c);
+  }
+  size_t as = 0;
+  for (ssize_t n; as < sizeof got && (n = read(q[0], got + as, sizeof got - as)) > 0;) as += (size_t)n;
+  size_t same = 0;
+  for (size_t i = 0; i < as; i++) same += got[i] == 'A';
+  printf("second pipe: %zu bytes, %zu of them as written\n", as, same);
 
   close(p[1]);
   result("splice at end of file of the pipe", splice(p[0], NULL, sink, NULL, 4, 0));

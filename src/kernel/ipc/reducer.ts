@@ -13,7 +13,8 @@ export function pipeOf(state: KernelState, id: number): PipeState {
 
 /**
  * The first count bytes of the pipe (the reducer's and the reader's shared view): a view of
- * its first chunk when they lie there (chunks are never changed in place), else a copy.
+ * its first chunk when they lie there (chunks are never changed while the pipe holds them),
+ * else a copy. A view is the caller's only until the bytes are read (ipc/pipe_ring.ts).
  */
 export function peekPipe(pipe: PipeState, count: number): Uint8Array {
   const first = pipe.chunks[0];
@@ -41,8 +42,8 @@ export const pipeReducers: ReducerTable<'PipeCreated' | 'PipeWritten' | 'PipeRea
   },
   PipeWritten(state, e) {
     const p = pipeOf(state, e.pipeId);
-    // Kept, not copied: a writer's bytes are its own copy of the program's, never changed
-    // afterwards (syscalls/io.ts writePipe), and a replayed event's are decoded afresh.
+    // Kept, not copied: a writer's bytes are its own copy of the program's, unchanged while the
+    // pipe holds them (syscalls/io.ts writePipe), and a replayed event's are decoded afresh.
     p.chunks.push(e.bytes);
     p.length += e.bytes.length;
   },

@@ -7,6 +7,8 @@ import { mqueueStatus } from './mqueue.js';
 import { lookupFd, type FdLookup } from '../fd/fd_table.js';
 import { accessMode } from '../fd/stdio.js';
 import { peekPipe } from '../ipc/reducer.js';
+import { ringPiece, ringTaken } from '../ipc/pipe_ring.js';
+import type { PipeState } from '../state.js';
 import { readEventfd, writeEventfd } from './eventfd.js';
 import { readTimerfd } from './timerfd.js';
 import { receiveOn, sendOn } from './socket_transfer.js';
@@ -60,13 +62,13 @@ function readPipe(ctx: SyscallContext, d: FdLookup, count: number, deliver: (byt
 }
 
 /**
- * What a write puts into a pipe: `length` bytes, of which take(from, n) gives bytes [from, from+n)
- * as the pipe's own (never changed afterwards: the pipe keeps them), or null when they cannot
- * be read (EFAULT).
+ * What a write puts into a pipe: `length` bytes, of which take(from, n, pipe) gives bytes
+ * [from, from+n) as the pipe's own (unchanged while the pipe holds them), or null when they
+ * cannot be read (EFAULT).
  */
 interface PipeSource {
   readonly length: number;
-  take(from: number, n: number): Uint8Array | null;
+  take(from: number, n: number, pipe: PipeState): Uint8Array | null;
 }
 
 /** bytes as a pipe source; they must be the caller's own (read from the program for this write). */
@@ -78,23 +80,33 @@ function ownBytes(bytes: Uint8Array): PipeSource {
  * The program's buffer as a pipe source, read piece by piece as the pipe has room, as Linux
  * copies a large write: a 1 MiB write into a 64 KiB pipe never holds more than the pipe's
  * capacity in tsvisor's memory, and a buffer that faults part way ends the write with the
- * count written before it.
+ * count written before it. The pieces of a write larger than PIPE_BUF go into the pipe's ring
+ * (ipc/pipe_ring.ts); while something observes the kernel's events, which may keep the bytes
+ * of a PipeWritten, into slabs of up to STREAM_CHUNK bytes handed out as views (never written
+ * again), one allocation per MiB.
  */
 function programBytes(ctx: SyscallContext, addr: number, length: number): PipeSource {
-  // The pieces are read into slabs of up to STREAM_CHUNK bytes and handed out as views of them
-  // (never written again): one allocation per MiB, not one per piece.
   let slab: Uint8Array | undefined;
   let used = 0;
+  const read = (into: Uint8Array, from: number): boolean =>
+    ctx.kernel.platform.readInto(ctx.hostTid, addr + from, into, 0, into.length) === into.length;
   return {
     length,
-    take: (from, n) => {
+    take: (from, n, pipe) => {
+      if (length > PIPE_BUF && !ctx.kernel.bus.observed) {
+        const piece = ringPiece(pipe, n);
+        if (!read(piece, from)) return null;
+        ringTaken(pipe, piece);
+        return piece;
+      }
       if (!slab || used + n > slab.length) {
         slab = Buffer.allocUnsafeSlow(Math.max(n, Math.min(STREAM_CHUNK, length - from)));
         used = 0;
       }
-      if (ctx.kernel.platform.readInto(ctx.hostTid, addr + from, slab, used, n) !== n) return null;
+      const piece = slab.subarray(used, used + n);
+      if (!read(piece, from)) return null;
       used += n;
-      return slab.subarray(used - n, used);
+      return piece;
     },
   };
 }
@@ -119,7 +131,7 @@ function writePipe(ctx: SyscallContext, d: FdLookup, source: PipeSource): Outcom
       return null;
     }
     const n = Math.min(space, left);
-    const bytes = source.take(written, n);
+    const bytes = source.take(written, n, pipe);
     if (!bytes) return written > 0 ? written : -Errno.EFAULT;
     ctx.emit({ type: 'PipeWritten', pipeId, bytes });
     written += n;

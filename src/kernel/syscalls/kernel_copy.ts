@@ -70,7 +70,9 @@ function transfer(
     // A pipe gives up only what was taken; a file's offset is set back by what was not.
     let moved = 0;
     const r = readFile(ctx, input, count, inPos, (bytes) => {
-      const w = bytes.length === 0 ? 0 : writeFile(ctx, outputNow, bytes, outPos);
+      // A pipe's bytes are views of its ring, reused once read: the output (a pipe, a socket)
+      // may keep what it is given, so it gets a copy.
+      const w = bytes.length === 0 ? 0 : writeFile(ctx, outputNow, inPipe ? new Uint8Array(bytes) : bytes, outPos);
       moved = typeof w === 'number' ? w : -Errno.EAGAIN;
       return inPipe ? moved : bytes.length;
     });
