@@ -25,10 +25,13 @@
 
 extern char **environ;
 
-// V8's tier-up to its optimizing compiler 4x later than its default (67584): a run of a few
-// thousand syscalls otherwise spends more CPU compiling handlers than it gets back (gcc -c
-// 265 -> 218 ms of CPU, find over 20k files 376 -> 313 ms; a 200k-syscall loop unchanged).
-static const char V8_FLAGS[] = "--interrupt-budget=270336";
+// V8's tier-up to its optimizing compiler 16x later than its default (67584): a run of a few
+// thousand syscalls otherwise spends more CPU compiling handlers than it gets back, on the
+// program's CPU when pinned. 4x (270336) took gcc -c 265 -> 218 ms of CPU and find over 20k
+// files 376 -> 313; 16x against 4x (docs/performance.md, the pipe's fourth round): find -10 %,
+// the pipe and the shell loop -3..-5 %, a 100k-call getppid loop +3..+7 % (its hot path is
+// compiled later), python and start-up unchanged.
+static const char V8_FLAGS[] = "--interrupt-budget=1048576";
 static const char HELD_NAME[] = "NODE_EXTRA_CA_CERTS=";
 static const char HELD_AS[] = "TSVISOR_HELD_NODE_EXTRA_CA_CERTS=";
 
