@@ -155,6 +155,7 @@ export const SYSCALL_SIGNATURES: Readonly<Signatures> = {
   writev: ['fd', 'iov_in:2', 'int'],
   process_vm_readv: ['pid', 'iov_out:2', 'size', 'ptr', 'size', 'size'],
   process_vm_writev: ['pid', 'iov_in:2', 'size', 'ptr', 'size', 'size'],
+  kcmp: ['pid', 'pid', 'int', 'hex', 'hex'],
   preadv: ['fd', 'iov_out:2', 'int', 'long'],
   pwritev: ['fd', 'iov_in:2', 'int', 'long'],
   lseek: ['fd', 'long', 'whence'],

@@ -205,6 +205,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     process_vm_rw: [{}],
     syslog_actions: [{}],
     sock_diag: [{}],
+    kcmp: [{}],
     sigqueue_value: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],

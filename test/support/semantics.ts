@@ -72,6 +72,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'process_vm_rw',
   'syslog_actions',
   'sock_diag',
+  'kcmp',
   // sockets
   'inet_loopback',
   'netlink_route',

@@ -71,7 +71,7 @@ function targetOf(ctx: SyscallContext, id: number): ProcessState | number {
  * process always; another when the caller has CAP_SYS_PTRACE (euid 0 here) or its real ids
  * match all of the target's and the target is dumpable.
  */
-function mayAttach(caller: ProcessState, target: ProcessState): boolean {
+export function mayAttach(caller: ProcessState, target: ProcessState): boolean {
   if (caller.pid === target.pid || caller.creds.euid === 0) return true;
   const c = caller.creds;
   const t = target.creds;

@@ -30,6 +30,7 @@ import * as mq from './mqueue.js';
 import type { Outcome } from './outcome.js';
 import * as pidfd from './pidfd.js';
 import * as processVm from './process_vm.js';
+import * as kcmp from './kcmp.js';
 import * as kernelLog from './syslog.js';
 import * as pipe from './pipe.js';
 import * as poll from './poll.js';
@@ -281,6 +282,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   pidfd_getfd: full(pidfd.sysPidfdGetfd),
   process_vm_readv: full(processVm.sysProcessVmReadv),
   process_vm_writev: full(processVm.sysProcessVmWritev),
+  kcmp: full(kcmp.sysKcmp),
 
   // time.ts
   clock_gettime: full(time.sysClockGettime),
