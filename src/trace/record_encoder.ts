@@ -65,6 +65,45 @@ function headSize(n: number): number {
 }
 const TWO_64 = 1n << 64n;
 
+/**
+ * The constant first bytes of a record of a fixed structure: its definition (the first time in
+ * a file) or its id, then the value of its first key when that is a constant ('syscall').
+ */
+class FixedStart {
+  private static bytes(parts: readonly (readonly [major: number, n: number] | string)[]): Uint8Array {
+    const out: number[] = [];
+    for (const p of parts) {
+      if (typeof p === 'string') {
+        out.push(0x60 | p.length, ...Array.from(p, (ch) => ch.charCodeAt(0)));
+        continue;
+      }
+      const [major, n] = p;
+      if (n < 24) out.push((major << 5) | n);
+      else if (n < 0x100) out.push((major << 5) | 24, n);
+      else out.push((major << 5) | 25, n >> 8, n & 0xff);
+    }
+    return Uint8Array.from(out);
+  }
+
+  private static count = 0;
+  /** Its place in an encoder's list of what it has defined. */
+  readonly index = FixedStart.count++;
+  readonly definition: Uint8Array;
+  readonly use: Uint8Array;
+
+  constructor(id: number, keys: readonly string[], first: string | undefined) {
+    const value = first === undefined ? [] : [first];
+    this.definition = FixedStart.bytes([[6, TAG_RECORD_INLINE], [4, keys.length + 2], [0, id], [4, keys.length], ...keys, ...value]);
+    this.use = FixedStart.bytes([[6, id], [4, keys.length], ...value]);
+  }
+}
+
+const SYSCALL_START = new FixedStart(ID_SYSCALL, SYSCALL_KEYS, 'syscall');
+const SYSCALL_NO_START_START = new FixedStart(ID_SYSCALL_NO_START, SYSCALL_KEYS_NO_START, 'syscall');
+const REGION_START = new FixedStart(ID_REGION, REGION_KEYS, undefined);
+const EVENT_START = new FixedStart(ID_EVENT, EVENT_KEYS, 'event');
+const INPUT_START = new FixedStart(ID_INPUT, INPUT_KEYS, 'input');
+
 /** A node of the tree of key lists met so far: the structure id of the list that ends here. */
 class Shape {
   id = -1;
@@ -75,7 +114,8 @@ export class RecordEncoder {
   private buf: Buffer & Utf8Writing;
   private view: DataView;
   private pos = 0;
-  private readonly defined = new Set<number>();
+  /** Per FixedStart (by its index), whether this output has its definition yet. */
+  private readonly defined = new Uint8Array(8);
   private shapes = new Shape();
   private nextShapeId = FIRST_SHAPE_ID;
 
@@ -93,35 +133,38 @@ export class RecordEncoder {
     return this.pos;
   }
 
-  /** A syscall record (the path taken ~every trap, hence its fixed structure). */
+  /**
+   * A syscall record (the path taken ~every trap, hence its fixed structure). Indexed loops and
+   * the constant first bytes copied at once: a short run executes this mostly unoptimized,
+   * where every call, iterator step and property load costs.
+   */
   syscall(r: SyscallFields): void {
-    let bound = 160 + r.args.length * 9;
-    for (const m of r.reads) bound += 32 + m.bytes.length;
-    for (const w of r.writes) bound += 32 + w.bytes.length;
+    const { args, reads, writes, start } = r;
+    let bound = 160 + args.length * 9;
+    for (let i = 0; i < reads.length; i++) bound += 40 + reads[i]!.bytes.length;
+    for (let i = 0; i < writes.length; i++) bound += 40 + writes[i]!.bytes.length;
     this.room(bound);
-    const withStart = r.start !== undefined;
-    this.structure(withStart ? ID_SYSCALL : ID_SYSCALL_NO_START, withStart ? SYSCALL_KEYS : SYSCALL_KEYS_NO_START);
-    this.ascii('syscall');
+    this.fixed(start !== undefined ? SYSCALL_START : SYSCALL_NO_START_START);
     this.number(r.seq);
     this.number(r.trap);
     this.number(r.time);
-    if (r.start !== undefined) this.number(r.start);
+    if (start !== undefined) this.number(start);
     this.number(r.pid);
     this.number(r.tid);
     this.number(r.nr);
-    this.head(4, r.args.length);
-    for (const a of r.args) this.number(a);
-    if (r.result === 'noreturn') this.ascii(r.result);
-    else this.number(r.result);
-    this.regions(r.reads);
-    this.regions(r.writes);
+    this.head(4, args.length);
+    for (let i = 0; i < args.length; i++) this.number(args[i]!);
+    const result = r.result;
+    if (typeof result === 'number') this.number(result);
+    else this.ascii(result);
+    this.regions(reads);
+    this.regions(writes);
   }
 
   /** An event record: { type: 'event', seq, event }. */
   event(seq: number, event: object): void {
-    this.room(16);
-    this.structure(ID_EVENT, EVENT_KEYS);
-    this.ascii('event');
+    this.room(40);
+    this.fixed(EVENT_START);
     this.number(seq);
     this.value(event);
   }
@@ -145,9 +188,8 @@ export class RecordEncoder {
   }
 
   private inputHead(seq: number, tid: number, kind: string): void {
-    this.room(48 + kind.length);
-    this.structure(ID_INPUT, INPUT_KEYS);
-    this.ascii('input');
+    this.room(64 + kind.length);
+    this.fixed(INPUT_START);
     this.number(seq);
     this.number(tid);
     this.ascii(kind);
@@ -257,29 +299,28 @@ export class RecordEncoder {
 
   private regions(list: readonly MemoryRegion[]): void {
     this.head(4, list.length);
-    for (const m of list) {
-      this.structure(ID_REGION, REGION_KEYS);
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i]!;
+      const bytes = m.bytes;
+      this.fixed(REGION_START);
       this.number(m.addr);
-      this.head(6, TAG_UINT8ARRAY);
-      this.head(2, m.bytes.length);
-      this.buf.set(m.bytes, this.pos);
-      this.pos += m.bytes.length;
+      this.buf[this.pos++] = 0xd8; // head(6, TAG_UINT8ARRAY)
+      this.buf[this.pos++] = TAG_UINT8ARRAY;
+      this.head(2, bytes.length);
+      this.buf.set(bytes, this.pos);
+      this.pos += bytes.length;
     }
   }
 
-  /** The start of an object of a fixed structure: its definition the first time, then its id. */
-  private structure(id: number, keys: readonly string[]): void {
-    if (this.defined.has(id)) {
-      this.head(6, id);
-      this.head(4, keys.length);
-      return;
+  /** The start of an object of a fixed structure: its definition the first time, then its id; room already made. */
+  private fixed(start: FixedStart): void {
+    let bytes = start.use;
+    if (this.defined[start.index] === 0) {
+      this.defined[start.index] = 1;
+      bytes = start.definition;
     }
-    this.defined.add(id);
-    this.head(6, TAG_RECORD_INLINE);
-    this.head(4, keys.length + 2);
-    this.number(id);
-    this.head(4, keys.length);
-    for (const k of keys) this.ascii(k);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
   }
 
   /** A Uint8Array with cbor-x's tag; a Buffer (or other subclass) as a bare byte string. */
