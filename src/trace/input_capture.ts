@@ -17,19 +17,59 @@ import {
   UTS_FIELD,
   isErrorResult,
 } from './format_limits.js';
-import { capturingMemory, type MemoryRegion } from './recorded_memory.js';
+import { fromWrites, type MemoryRegion } from './recorded_memory.js';
 import { type ParamArgKind, type SimpleArgKind, parseArgKind, syscallSignature } from './syscall_signatures.js';
 
-interface CaptureCtx {
-  readonly call: SyscallRecord;
+const NOTHING: readonly MemoryRegion[] = [];
+const NO_CALL: SyscallRecord = { nr: -1, args: [], result: 0 };
+const NO_MEMORY: MemoryReader = { readBytes: () => null, readCString: () => null };
+
+/**
+ * One call's capture. A single object serves every call (captureSyscallMemory runs on every
+ * trap while recording: no context, closures or wrapper reader made per call).
+ */
+class CallCapture {
+  call = NO_CALL;
   /** The call returned successfully (what it wrote is shown). */
-  readonly done: boolean;
-  /** Reads that are kept in the record. */
-  readonly mem: MemoryReader;
-  /** Reads that are not (a pointer array's block beyond its NULL). */
-  readonly live: MemoryReader;
-  readonly keep: (region: MemoryRegion) => void;
+  done = false;
+  /** The thread's memory; reads through it directly are not kept (a pointer array's block beyond its NULL). */
+  live = NO_MEMORY;
+  /** What the kernel wrote (the record has it anyway: reads it covers are not kept). */
+  writes = NOTHING;
+  /** Regions kept for the record. */
+  reads: MemoryRegion[] = [];
+
+  /** A read that is kept (unless the call's writes hold it). */
+  readBytes(addr: number, len: number): Uint8Array | null {
+    if (this.writes.length > 0) {
+      const w = fromWrites(this.writes, addr, len);
+      if (w !== undefined) return w;
+    }
+    const bytes = this.live.readBytes(addr, len);
+    if (bytes !== null) this.reads.push({ addr, bytes });
+    return bytes;
+  }
+
+  /** A C string read that is kept, with its NUL when it had one within max. */
+  readCString(addr: number, max: number): Uint8Array | null {
+    const s = this.live.readCString(addr, max);
+    if (s === null) return null;
+    if (s.length >= max) {
+      this.reads.push({ addr, bytes: s });
+    } else {
+      const withNul = new Uint8Array(s.length + 1);
+      withNul.set(s);
+      this.reads.push({ addr, bytes: withNul });
+    }
+    return s;
+  }
+
+  keep(region: MemoryRegion): void {
+    this.reads.push(region);
+  }
 }
+
+type CaptureCtx = CallCapture;
 
 /** Captures argument `index` (value v); ref is the argument a parameterized kind refers to. */
 type Capture = (v: number, c: CaptureCtx, index: number, ref: number) => void;
@@ -40,10 +80,10 @@ const resultNumber = (c: CaptureCtx): number => c.call.result as number;
 
 /** `len` bytes at addr, if there is anything to read. */
 const bytes = (c: CaptureCtx, addr: number, len: number): void => {
-  if (addr !== 0 && len > 0) c.mem.readBytes(addr, len);
+  if (addr !== 0 && len > 0) c.readBytes(addr, len);
 };
 const cString = (c: CaptureCtx, addr: number, max: number): void => {
-  if (addr !== 0) c.mem.readCString(addr, max + 1);
+  if (addr !== 0) c.readCString(addr, max + 1);
 };
 /** A structure the call reads. */
 const inStruct = (size: number): Capture => (v, c) => bytes(c, v, size);
@@ -55,7 +95,7 @@ const outStruct = (size: number): Capture => (v, c) => {
 function array(c: CaptureCtx, addr: number, count: number, size: number): DataView | null {
   const len = Math.min(count, MAX_ARRAY) * size;
   if (addr === 0 || len <= 0) return null;
-  const b = c.mem.readBytes(addr, len);
+  const b = c.readBytes(addr, len);
   return b === null || b.length < len ? null : new DataView(b.buffer, b.byteOffset, len);
 }
 const ptrField = (d: DataView, off: number): number => Number(d.getBigUint64(off, true));
@@ -80,7 +120,7 @@ function iovec(c: CaptureCtx, addr: number, count: number, total: number | null)
 /** A struct msghdr and what it points at (its name, its iovecs). */
 function msghdr(c: CaptureCtx, addr: number, total: number | null): void {
   if (addr === 0) return;
-  const b = c.mem.readBytes(addr, 56);
+  const b = c.readBytes(addr, 56);
   if (b === null || b.length < 56) return;
   const d = new DataView(b.buffer, b.byteOffset, 56);
   const name = ptrField(d, 0);
@@ -218,7 +258,7 @@ const PARAM: Partial<Record<ParamArgKind, Capture>> = {
   sockaddr_out: (v, c, _i, ref) => {
     const lenPtr = arg(c, ref);
     if (!c.done || v === 0 || lenPtr === 0) return;
-    const b = c.mem.readBytes(lenPtr, 4);
+    const b = c.readBytes(lenPtr, 4);
     if (b !== null && b.length >= 4) sockaddr(c, v, new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true));
   },
   sockoptval_in: (v, c, _i, ref) => {
@@ -260,25 +300,33 @@ function planFor(nr: number): readonly Step[] | null {
   return plan;
 }
 
-const NOTHING: readonly MemoryRegion[] = [];
+const capture = new CallCapture();
 
 /**
  * The regions of the (stopped) thread's memory the call's strace text will read, beyond what the
- * kernel wrote (`writes`, which the record holds anyway). `memory` is asked for only when the
- * call's arguments point at any.
+ * kernel wrote (`writes`, which the record holds anyway). `live` is read only when the call's
+ * arguments point at any.
  */
-export function captureSyscallMemory(call: SyscallRecord, memory: () => MemoryReader, writes: readonly MemoryRegion[]): readonly MemoryRegion[] {
+export function captureSyscallMemory(call: SyscallRecord, live: MemoryReader, writes: readonly MemoryRegion[]): readonly MemoryRegion[] {
   const plan = planFor(call.nr);
   if (plan === null) return NOTHING;
-  const live = memory();
-  const { mem, reads } = capturingMemory(live, writes);
-  const c: CaptureCtx = {
-    call,
-    done: typeof call.result === 'number' && !isErrorResult(call.result),
-    mem,
-    live,
-    keep: (region) => reads.push(region),
-  };
-  for (const step of plan) step.capture(call.args[step.index] ?? 0, c, step.index, step.ref);
+  const c = capture;
+  const reads: MemoryRegion[] = [];
+  c.call = call;
+  c.done = typeof call.result === 'number' && !isErrorResult(call.result);
+  c.live = live;
+  c.writes = writes;
+  c.reads = reads;
+  try {
+    for (let i = 0; i < plan.length; i++) {
+      const step = plan[i]!;
+      step.capture(call.args[step.index] ?? 0, c, step.index, step.ref);
+    }
+  } finally {
+    // Nothing of this call is held once it is captured.
+    c.call = NO_CALL;
+    c.live = NO_MEMORY;
+    c.writes = NOTHING;
+  }
   return reads;
 }

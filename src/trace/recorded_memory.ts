@@ -55,35 +55,3 @@ export function recordedMemory(writes: readonly MemoryRegion[], reads: readonly 
     },
   };
 }
-
-/**
- * Wraps the live memory of a stopped thread: every region read from it (not from `writes`,
- * which the record has anyway) is kept in `reads`, C strings with their NUL.
- */
-export function capturingMemory(live: MemoryReader, writes: readonly MemoryRegion[]): { mem: MemoryReader; reads: MemoryRegion[] } {
-  const reads: MemoryRegion[] = [];
-  const mem: MemoryReader = {
-    readBytes: (addr, len) => {
-      if (writes.length > 0) {
-        const w = fromWrites(writes, addr, len);
-        if (w !== undefined) return w;
-      }
-      const bytes = live.readBytes(addr, len);
-      if (bytes !== null) reads.push({ addr, bytes });
-      return bytes;
-    },
-    readCString: (addr, max) => {
-      const s = live.readCString(addr, max);
-      if (s === null) return null;
-      if (s.length >= max) {
-        reads.push({ addr, bytes: s });
-      } else {
-        const withNul = new Uint8Array(s.length + 1);
-        withNul.set(s);
-        reads.push({ addr, bytes: withNul });
-      }
-      return s;
-    },
-  };
-  return { mem, reads };
-}

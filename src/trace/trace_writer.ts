@@ -6,7 +6,7 @@ import { hostPathArg } from '../byte_string.js';
 import type { Kernel, SyscallRecord } from '../kernel/kernel.js';
 import { stateDigest } from './state_digest.js';
 import { captureSyscallMemory } from './input_capture.js';
-import { threadMemory } from './thread_memory.js';
+import { ThreadMemory } from './thread_memory.js';
 import { RecordEncoder } from './record_encoder.js';
 import type { MemoryRegion } from './recorded_memory.js';
 import type { TraceHeader, TraceRecord } from './trace_schema.js';
@@ -52,6 +52,8 @@ export class TraceWriter {
   /** Takes the kernel's records (its recordSink) until the sandbox ends. */
   attach(kernel: Kernel): void {
     kernel.captureWrites = true;
+    // One reader, pointed at each recorded call's thread.
+    const memory = new ThreadMemory(kernel);
     // AT_RANDOM and rdtsc reach the program without a syscall: noted here for replay --exec.
     kernel.syscallSource = {
       execRandom: (tid, fresh) => {
@@ -68,7 +70,7 @@ export class TraceWriter {
     kernel.recordSink = {
       syscall: (r) => {
         this.lastSeq = r.seq;
-        this.syscall(kernel, r);
+        this.syscall(r, memory);
       },
       event: (seq, event) => {
         this.lastSeq = seq;
@@ -85,11 +87,11 @@ export class TraceWriter {
     };
   }
 
-  private syscall(kernel: Kernel, r: SyscallRecord): void {
+  private syscall(r: SyscallRecord, memory: ThreadMemory): void {
     const now = process.hrtime.bigint();
     const writes = r.writes ?? NO_REGIONS;
     // The thread is stopped: what its text will need is read now, the text made later.
-    const reads = captureSyscallMemory(r, () => threadMemory(kernel, r.tid, writes, r.strings), writes);
+    const reads = captureSyscallMemory(r, memory.of(r.tid, writes, r.strings), writes);
     this.records.syscall({
       seq: r.seq,
       trap: r.trap,

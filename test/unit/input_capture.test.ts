@@ -85,7 +85,7 @@ describe('trace: memory captured at record time, text made later (format 6)', ()
           writes.push({ addr: BASE + at, bytes: bytes.slice(at, at + (rand() % 512)) });
         }
         const live = formatSyscall(call, mem);
-        const reads = captureSyscallMemory(call, () => mem, writes);
+        const reads = captureSyscallMemory(call, mem, writes);
         expect(formatSyscall(call, recordedMemory(writes, reads)), `${name} ${JSON.stringify(call)}`).to.equal(live);
         compared++;
       }
@@ -109,7 +109,7 @@ describe('trace: memory captured at record time, text made later (format 6)', ()
       readCString: mem.readCString,
     };
     const call: SyscallRecord = { nr: syscallNumber('execve')!, args: [BASE + 0x100, argvAt, argvAt + 16, 0, 0, 0], result: 0 };
-    const reads = captureSyscallMemory(call, () => withArgv, []);
+    const reads = captureSyscallMemory(call, withArgv, []);
     const array = reads.find((r) => r.addr === argvAt)!;
     expect(array.bytes.length).to.equal(24);
     expect(formatSyscall(call, recordedMemory([], reads))).to.equal(formatSyscall(call, withArgv));
