@@ -169,12 +169,15 @@ interface ThreadRuntime {
   /** The syscall in flight (for the record published when it completes). */
   nr: number;
   args: readonly number[];
+  // The three below are always present (undefined when unset), never deleted: a recorder sets
+  // them on every call, and adding and deleting them made the object change shape twice a
+  // call, every load from it then seeing several shapes.
   /** Memory it wrote so far, when writes are captured. */
-  writes?: MemoryWrite[];
+  writes: MemoryWrite[] | undefined;
   /** C strings it read so far, when writes are captured. */
-  strings?: MemoryWrite[];
+  strings: MemoryWrite[] | undefined;
   /** When the trap arrived, when writes are captured (for the trace's timeline). */
-  trappedAt?: bigint;
+  trappedAt: bigint | undefined;
   /** The seq the call in flight got at its trap. */
   trap: number;
   /** Stack pointer at that trap (to know the call again when it is restarted). */
@@ -187,7 +190,7 @@ interface ThreadRuntime {
 
 /** A new thread's runtime: no call in flight. */
 function idleRuntime(): ThreadRuntime {
-  return { blocked: false, nr: 0, args: [], trap: 0, trapSp: 0, trapRip: 0 };
+  return { blocked: false, nr: 0, args: [], writes: undefined, strings: undefined, trappedAt: undefined, trap: 0, trapSp: 0, trapRip: 0 };
 }
 
 /** A thread parked in a syscall until something it waits on changes (see Kernel.block). */
@@ -1062,7 +1065,7 @@ export class Kernel {
       delete rt.restarting;
       // Signals due before this call: their handlers run first, then the call traps again.
       if (this.signalPoints?.beforeCall(thread)) {
-        delete rt.trappedAt;
+        rt.trappedAt = undefined;
         return;
       }
       rt.trap = ++this.seq;
@@ -1095,7 +1098,7 @@ export class Kernel {
   private finishSyscall(thread: ThreadState, rt: ThreadRuntime, nr: number, args: readonly number[], outcome: Outcome): void {
     // The strings read stand for the program's memory only when the call completes now (the
     // host may write it in a call it runs; other threads, while a call is parked).
-    if (typeof outcome !== 'number' && outcome.kind !== 'exec') delete rt.strings;
+    if (typeof outcome !== 'number' && outcome.kind !== 'exec') rt.strings = undefined;
     if (typeof outcome === 'number') {
       this.publishSyscall(thread, nr, args, outcome);
       if (this.signalPoints) {
@@ -1407,7 +1410,7 @@ export class Kernel {
   /** Notes bytes a handler wrote into a thread's memory, for the syscall's record. */
   noteWrite(tid: number, addr: number, bytes: Uint8Array): void {
     const rt = this.runtime.get(tid);
-    if (rt) (rt.writes ??= []).push({ addr, bytes: Uint8Array.from(bytes) });
+    if (rt) (rt.writes ??= []).push({ addr, bytes: new Uint8Array(bytes) });
   }
 
   /** A C string a handler read (bytes: up to its NUL); the caller's own copy, kept as it is. */
@@ -1422,9 +1425,9 @@ export class Kernel {
     const strings = rt?.strings;
     const trappedAt = rt?.trappedAt;
     if (rt) {
-      delete rt.writes;
-      delete rt.strings;
-      delete rt.trappedAt;
+      rt.writes = undefined;
+      rt.strings = undefined;
+      rt.trappedAt = undefined;
     }
     if (!this.observed) return;
     // One shape whatever is absent (spreading in the optional parts cost ~1.5 us a record).

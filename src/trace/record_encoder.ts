@@ -11,19 +11,18 @@
 
 import type { MemoryRegion } from './recorded_memory.js';
 
-/** The syscall record as the writer has it (see trace_schema.ts, SyscallRecordSchema; format 6). */
-export interface SyscallFields {
-  seq: number;
-  trap: number;
-  time: number;
-  start: number | undefined;
-  pid: number;
-  tid: number;
-  nr: number;
-  args: readonly number[];
-  result: number | 'noreturn';
-  reads: readonly MemoryRegion[];
-  writes: readonly MemoryRegion[];
+/**
+ * The fields of a syscall record the kernel's record has as they are (see trace_schema.ts,
+ * SyscallRecordSchema; format 6); the recorder gives the others (times, regions) beside it.
+ */
+export interface SyscallCall {
+  readonly seq: number;
+  readonly trap: number;
+  readonly pid: number;
+  readonly tid: number;
+  readonly nr: number;
+  readonly args: readonly number[];
+  readonly result: number | 'noreturn';
 }
 
 const SYSCALL_KEYS = ['type', 'seq', 'trap', 'time', 'start', 'pid', 'tid', 'nr', 'args', 'result', 'reads', 'writes'];
@@ -136,10 +135,11 @@ export class RecordEncoder {
   /**
    * A syscall record (the path taken ~every trap, hence its fixed structure). Indexed loops and
    * the constant first bytes copied at once: a short run executes this mostly unoptimized,
-   * where every call, iterator step and property load costs.
+   * where every call, iterator step and property load costs; the kernel's record is taken as
+   * it is, not copied into an object of the record's own fields.
    */
-  syscall(r: SyscallFields): void {
-    const { args, reads, writes, start } = r;
+  syscall(r: SyscallCall, time: number, start: number | undefined, reads: readonly MemoryRegion[], writes: readonly MemoryRegion[]): void {
+    const args = r.args;
     let bound = 160 + args.length * 9;
     for (let i = 0; i < reads.length; i++) bound += 40 + reads[i]!.bytes.length;
     for (let i = 0; i < writes.length; i++) bound += 40 + writes[i]!.bytes.length;
@@ -147,7 +147,7 @@ export class RecordEncoder {
     this.fixed(start !== undefined ? SYSCALL_START : SYSCALL_NO_START_START);
     this.number(r.seq);
     this.number(r.trap);
-    this.number(r.time);
+    this.number(time);
     if (start !== undefined) this.number(start);
     this.number(r.pid);
     this.number(r.tid);

@@ -92,19 +92,7 @@ export class TraceWriter {
     const writes = r.writes ?? NO_REGIONS;
     // The thread is stopped: what its text will need is read now, the text made later.
     const reads = captureSyscallMemory(r, memory.of(r.tid, writes, r.strings), writes);
-    this.records.syscall({
-      seq: r.seq,
-      trap: r.trap,
-      time: Number(now - this.start),
-      start: r.trappedAt === undefined ? undefined : Number(r.trappedAt - this.start),
-      pid: r.pid,
-      tid: r.tid,
-      nr: r.nr,
-      args: r.args,
-      result: r.result,
-      reads,
-      writes,
-    });
+    this.records.syscall(r, Number(now - this.start), r.trappedAt === undefined ? undefined : Number(r.trappedAt - this.start), reads, writes);
   }
 
   private push(item: TraceHeader | TraceRecord): void {

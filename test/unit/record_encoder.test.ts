@@ -5,7 +5,16 @@ import { expect } from 'chai';
 
 import { Decoder, Encoder } from 'cbor-x';
 
-import { RecordEncoder, type SyscallFields } from '../../src/trace/record_encoder.js';
+import { RecordEncoder, type SyscallCall } from '../../src/trace/record_encoder.js';
+import type { MemoryRegion } from '../../src/trace/recorded_memory.js';
+
+/** A syscall record's fields: the kernel's record and what the recorder gives beside it. */
+interface SyscallFields extends SyscallCall {
+  time: number;
+  start: number | undefined;
+  reads: readonly MemoryRegion[];
+  writes: readonly MemoryRegion[];
+}
 
 const calls: SyscallFields[] = [
   {
@@ -115,7 +124,7 @@ describe('trace writer: records encoded by hand', () => {
     // A small buffer: it is drained many times, and a record larger than it gets one of its own.
     const back = viaRecordEncoder(1024, (enc) => {
       for (const c of [...calls, ...calls]) {
-        enc.syscall(c);
+        enc.syscall(c, c.time, c.start, c.reads, c.writes);
         enc.record(event);
       }
     });
