@@ -52,6 +52,12 @@ const TAG_BIGNUM = 2;
 const TAG_NEGATIVE_BIGNUM = 3;
 /** cbor-x writes strings this long or longer with the host's UTF-8 encoder, shorter ones itself. */
 const LONG_STRING = 0x40;
+/**
+ * The strings whose encoding is kept for the next time they come: up to this length, this many
+ * (events repeat theirs: every exec's environment and argv, the paths of files mapped and opened).
+ */
+const KEPT_STRING_MAX = 1024;
+const KEPT_STRINGS = 4096;
 
 /** Buffer's native UTF-8 writer (cbor-x's own way to write strings on node): bytes written. */
 interface Utf8Writing {
@@ -106,7 +112,23 @@ const INPUT_START = new FixedStart(ID_INPUT, INPUT_KEYS, 'input');
 /** A node of the tree of key lists met so far: the structure id of the list that ends here. */
 class Shape {
   id = -1;
-  readonly next = new Map<string, Shape>();
+  /** The first key met after this node's, and its node: most nodes have no other (a compare, not a lookup). */
+  firstKey: string | undefined = undefined;
+  first: Shape | undefined = undefined;
+  /** The nodes of the keys met after the first. */
+  readonly others = new Map<string, Shape>();
+
+  /** The node of key k after this one, made if it is new. */
+  add(k: string): Shape {
+    const node = new Shape();
+    if (this.firstKey === undefined) {
+      this.firstKey = k;
+      this.first = node;
+    } else {
+      this.others.set(k, node);
+    }
+    return node;
+  }
 }
 
 export class RecordEncoder {
@@ -117,6 +139,8 @@ export class RecordEncoder {
   private readonly defined = new Uint8Array(8);
   private shapes = new Shape();
   private nextShapeId = FIRST_SHAPE_ID;
+  /** Strings met before, encoded (a lookup and a copy cost less than the native UTF-8 writer's call). */
+  private readonly keptStrings = new Map<string, Uint8Array>();
 
   /** `out` is given the encoded bytes (a view it must not keep) when the buffer is full, and on drain(). */
   constructor(
@@ -241,22 +265,27 @@ export class RecordEncoder {
       case 'bigint':
         this.bigint(v);
         return;
-      case 'object':
+      case 'object': {
         if (v === null) {
           this.room(1);
           this.buf[this.pos++] = 0xf6;
+          return;
+        }
+        // The most frequent first: events and what they hold are plain objects and arrays.
+        const proto: unknown = Object.getPrototypeOf(v);
+        if (proto === Object.prototype || proto === null) {
+          this.object(v as Record<string, unknown>);
         } else if (Array.isArray(v)) {
           this.room(9);
           this.head(4, v.length);
-          for (const item of v) this.value(item);
+          for (let i = 0; i < v.length; i++) this.value(v[i]);
         } else if (v instanceof Uint8Array) {
           this.bytes(v);
-        } else if (v.constructor === Object || Object.getPrototypeOf(v) === null) {
-          this.object(v as Record<string, unknown>);
         } else {
           throw new TypeError(`a trace record holds a ${v.constructor?.name ?? 'foreign object'}`);
         }
         return;
+      }
       default:
         throw new TypeError(`a trace record holds a ${typeof v}`);
     }
@@ -267,11 +296,8 @@ export class RecordEncoder {
     let shape = this.shapes;
     let count = 0;
     for (const k in o) {
-      let next = shape.next.get(k);
-      if (next === undefined) {
-        next = new Shape();
-        shape.next.set(k, next);
-      }
+      let next = shape.firstKey === k ? shape.first : shape.others.get(k);
+      if (next === undefined) next = shape.add(k);
       shape = next;
       count++;
     }
@@ -294,7 +320,15 @@ export class RecordEncoder {
       this.head(6, shape.id);
       this.head(4, count);
     }
-    for (const k in o) this.value(o[k]);
+    for (const k in o) {
+      const v = o[k];
+      // The values events hold most, without value()'s dispatch.
+      if (typeof v === 'string') this.string(v);
+      else if (typeof v === 'number' && v >>> 0 === v) {
+        this.room(5);
+        this.head(0, v);
+      } else this.value(v);
+    }
   }
 
   private regions(list: readonly MemoryRegion[]): void {
@@ -365,18 +399,27 @@ export class RecordEncoder {
   private string(s: string): void {
     const n = s.length;
     const max = n * 3;
+    // Room for the loop's bound too: nothing is drained while the string is written.
+    this.room(5 + max);
+    const kept = n <= KEPT_STRING_MAX ? this.keptStrings.get(s) : undefined;
+    if (kept !== undefined) {
+      this.buf.set(kept, this.pos);
+      this.pos += kept.length;
+      return;
+    }
+    const start = this.pos;
     const guess = headSize(max);
-    this.room(guess + max);
-    const at = this.pos + guess;
+    const at = start + guess;
     const len = this.buf.utf8Write(s, at, max);
     if (len !== n && n < LONG_STRING) {
       this.stringAsCborXLoop(s);
-      return;
+    } else {
+      const size = headSize(len);
+      if (size !== guess) this.buf.copyWithin(start + size, at, at + len);
+      this.head(3, len);
+      this.pos += len;
     }
-    const size = headSize(len);
-    if (size !== guess) this.buf.copyWithin(this.pos + size, at, at + len);
-    this.head(3, len);
-    this.pos += len;
+    if (n <= KEPT_STRING_MAX && this.keptStrings.size < KEPT_STRINGS) this.keptStrings.set(s, new Uint8Array(this.buf.subarray(start, this.pos)));
   }
 
   private stringAsCborXLoop(s: string): void {
