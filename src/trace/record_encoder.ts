@@ -53,11 +53,12 @@ const TAG_NEGATIVE_BIGNUM = 3;
 /** cbor-x writes strings this long or longer with the host's UTF-8 encoder, shorter ones itself. */
 const LONG_STRING = 0x40;
 /**
- * The strings whose encoding is kept for the next time they come: up to this length, this many
- * (events repeat theirs: every exec's environment and argv, the paths of files mapped and opened).
+ * The strings whose encoding is kept for the next time they come: up to this length, until
+ * their encodings take this many bytes in all (events repeat theirs: every exec's environment
+ * and argv, the paths of files mapped and opened).
  */
 const KEPT_STRING_MAX = 1024;
-const KEPT_STRINGS = 4096;
+const KEPT_STRINGS_BYTES = 1 << 20;
 
 /** Buffer's native UTF-8 writer (cbor-x's own way to write strings on node): bytes written. */
 interface Utf8Writing {
@@ -141,6 +142,7 @@ export class RecordEncoder {
   private nextShapeId = FIRST_SHAPE_ID;
   /** Strings met before, encoded (a lookup and a copy cost less than the native UTF-8 writer's call). */
   private readonly keptStrings = new Map<string, Uint8Array>();
+  private keptStringsBytes = 0;
 
   /** `out` is given the encoded bytes (a view it must not keep) when the buffer is full, and on drain(). */
   constructor(
@@ -419,7 +421,10 @@ export class RecordEncoder {
       this.head(3, len);
       this.pos += len;
     }
-    if (n <= KEPT_STRING_MAX && this.keptStrings.size < KEPT_STRINGS) this.keptStrings.set(s, new Uint8Array(this.buf.subarray(start, this.pos)));
+    if (n <= KEPT_STRING_MAX && this.keptStringsBytes < KEPT_STRINGS_BYTES) {
+      this.keptStrings.set(s, new Uint8Array(this.buf.subarray(start, this.pos)));
+      this.keptStringsBytes += this.pos - start;
+    }
   }
 
   private stringAsCborXLoop(s: string): void {
