@@ -2,6 +2,7 @@
 import { hostPathArg } from '../byte_string.js';
 import { exactCwd } from './exact_arguments.js';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { CliError } from './errors.js';
@@ -114,7 +115,7 @@ options:
                  tsvisor checkpoint can save it
   --record FILE  record the run (every syscall and kernel event) to a trace
                  file, for tsvisor trace show / stats and tsvisor replay
-  --hostname NAME      the sandbox's host name (default: tsvisor)
+  --hostname NAME      the sandbox's host name (default: the host's, as a new UTS namespace starts)
   --pids-limit N       tasks (processes and threads) at once (default: 1024);
                        fork and clone beyond it fail with EAGAIN
   --memory BYTES       address space of each process, like ulimit -v (512m, 2g);
@@ -132,7 +133,9 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
   let rootfs = '/';
   let cwd: string | undefined;
   let strace = false;
-  let hostname = 'tsvisor';
+  // A new UTS namespace starts with its creator's name (runsc do's too): programs resolve it
+  // through the host's /etc/hosts, which the sandbox sees.
+  let hostname = os.hostname();
   let record: string | undefined;
   let sandboxName: string | undefined;
   let user = { uid: 0, gid: 0 };
