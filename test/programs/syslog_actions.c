@@ -1,7 +1,7 @@
 /* syslog(2)'s interface (the log's contents are the host's natively, the sandbox's own inside
  * it, so only their shape is printed): the buffer's size, READ_ALL and READ_CLEAR succeeding
  * with at most len bytes, bad buffers and lengths (EINVAL), an unknown action (EINVAL), the
- * console level's range, a blocking READ interrupted by a signal (EINTR), and every action
+ * console level's range, a blocking READ ended by a signal (EINTR) or a message, and every action
  * refused to a process without root's privilege (EPERM, dmesg_restrict). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -50,7 +50,9 @@ int main(void) {
   sigaction(SIGALRM, &sa, NULL);
   while (klog(9, NULL, 0) > 0) klog(2, buf, sizeof buf);
   ualarm(200000, 0);
-  result("READ with nothing unread, until a signal", klog(2, buf, sizeof buf));
+  /* Natively a message may come in meanwhile (the host's kernel logs as it likes): either ends the wait. */
+  long got = klog(2, buf, sizeof buf);
+  printf("READ with nothing unread: %s\n", (got < 0 && errno == EINTR) || got > 0 ? "waits until a signal or a message" : strerrorname_np(errno));
 
   pid_t child = fork();
   if (child == 0) {
