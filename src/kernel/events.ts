@@ -188,6 +188,10 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   /** A non-blocking connect's outcome to report later; without result: reported. */
   z.object({ type: z.literal('SocketConnectResult'), id: int, result: int.optional() }),
   z.object({ type: z.literal('SocketOverrun'), id: int, overrun: z.boolean() }),
+  /** The TCP peer answered with a reset: both directions shut, `error` pending. */
+  z.object({ type: z.literal('SocketReset'), id: int, error: int }),
+  /** The pending error was reported (SO_ERROR, send or receive). */
+  z.object({ type: z.literal('SocketErrorReported'), id: int }),
   z.object({ type: z.literal('TimerfdSet'), id: int, intervalNs: z.bigint(), deadlineNs: z.bigint().nullable() }),
   z.object({ type: z.literal('SignalfdCreated'), id: int, mask: z.bigint() }),
   z.object({ type: z.literal('SignalfdMaskSet'), id: int, mask: z.bigint() }),

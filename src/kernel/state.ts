@@ -242,6 +242,11 @@ export interface SocketState {
   creds: SocketCreds;
   /** How a non-blocking connect ended, until SO_ERROR or a second connect reports it: 0 or an errno. */
   connectResult?: number;
+  /**
+   * A TCP connection's pending error (Linux's sk_err), set by a reset: SO_ERROR, the next send
+   * or the next receive that finds no bytes reports it, once.
+   */
+  error?: number;
   /** Integer options set with setsockopt, by "level:name", that getsockopt reads back. */
   options?: Record<string, number>;
   /** A netlink socket dropped answers for want of room: its next receive fails with ENOBUFS. */

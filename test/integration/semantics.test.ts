@@ -212,6 +212,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     sendfile_socket: [{ args: scratch() }],
     unix_autobind: [{}],
     stream_zero_send: [{}],
+    tcp_reset: [{}],
     write_interrupted: [{}],
     pidfd_procdir: [{}],
 

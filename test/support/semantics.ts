@@ -82,6 +82,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sendfile_socket',
   'unix_autobind',
   'stream_zero_send',
+  'tcp_reset',
   'socket_mmsg',
   'write_interrupted',
   'pidfd_procdir',

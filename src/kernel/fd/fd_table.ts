@@ -70,7 +70,7 @@ export function closeFd(ctx: SyscallContext, fd: number): number {
 
 /**
  * Who may be waiting on the other side of a file that is closing: the pipe's readers and
- * writers (EOF, EPIPE), the socket's peer (EOF), inotify readers.
+ * writers (EOF, EPIPE), the socket's peer (EOF, or a reset), inotify readers.
  */
 export function wakeKeysOnClose(state: KernelState, file: OpenFile): string[] {
   if (file.pipeId !== undefined) return [`pipe:${file.pipeId}`];
@@ -78,8 +78,10 @@ export function wakeKeysOnClose(state: KernelState, file: OpenFile): string[] {
   if (file.watched && file.refs === 1) return [...state.inotifies.keys()].map(inotifyWakeKey);
   if ((file.kind === 'pty-master' || file.kind === 'pty-slave') && file.objectId !== undefined) return [`pty:${file.objectId}`];
   if (file.kind === 'socket' && file.objectId !== undefined) {
-    const peer = state.sockets.get(file.objectId)?.peer;
-    return [`socket:${file.objectId}`, ...(peer === undefined ? [] : [`socket:${peer}`])];
+    const s = state.sockets.get(file.objectId);
+    // A closing listener resets the connections it did not accept: their clients are woken too.
+    const peers = [s?.peer, ...(s?.backlog ?? []).map((id) => state.sockets.get(id)?.peer)];
+    return [`socket:${file.objectId}`, ...peers.filter((p) => p !== undefined).map((p) => `socket:${p}`)];
   }
   return [];
 }

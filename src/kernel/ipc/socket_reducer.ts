@@ -1,24 +1,40 @@
 // Sockets (unix and the loopback network's): names, connections, receive queues and the files in flight.
 import { releaseFile } from '../fd/reducer.js';
 import type { ReducerTable } from '../reducer_types.js';
+import { Errno } from '../errno.js';
 import type { KernelState, SocketState } from '../state.js';
+
+const SOCK_STREAM = 1;
 
 function socketOf(state: KernelState, id: number): SocketState | undefined {
   return state.sockets.get(id);
 }
 
-/** Called when a socket's last open file goes: the peer sees EOF, its name is free, in-flight files drop. */
-export function closeSocket(state: KernelState, id: number): void {
+/** A reset from the peer: the connection is shut both ways and `error` waits to be reported. */
+function reset(s: SocketState, error: number): void {
+  s.shutRead = true;
+  s.shutWrite = true;
+  s.error = error;
+}
+
+/**
+ * Called when a socket's last open file goes: the peer sees EOF, its name is free, in-flight
+ * files drop. A TCP socket closed with bytes unread, or never accepted, resets its peer
+ * instead (ECONNRESET), as Linux does rather than pretend the bytes were delivered.
+ */
+export function closeSocket(state: KernelState, id: number, unaccepted = false): void {
   const s = state.sockets.get(id);
   if (!s) return;
   state.sockets.delete(id);
   for (const [key, owner] of state.socketNames) if (owner === id) state.socketNames.delete(key);
   if (s.peer !== undefined) {
     const peer = state.sockets.get(s.peer);
-    if (peer) peer.peerGone = true;
+    const tcp = s.family !== undefined && s.type === SOCK_STREAM;
+    if (peer && tcp && (s.queued > 0 || unaccepted)) reset(peer, Errno.ECONNRESET);
+    else if (peer) peer.peerGone = true;
   }
-  // Connections nobody accepted are refused: their clients see EOF.
-  for (const pending of s.backlog) closeSocket(state, pending);
+  // Connections nobody accepted go with their listener.
+  for (const pending of s.backlog) closeSocket(state, pending, true);
   for (const m of s.queue) for (const fileId of m.fileIds) releaseFile(state, fileId);
 }
 
@@ -26,6 +42,7 @@ export const socketReducers: ReducerTable<
   | 'SocketCreated' | 'SocketBound' | 'SocketListening' | 'SocketsConnected' | 'SocketDatagramPeerSet'
   | 'SocketConnectionQueued' | 'SocketConnectionAccepted' | 'SocketMessageQueued' | 'SocketMessageTaken'
   | 'SocketShutdown' | 'SocketPasscredSet' | 'SocketOptionSet' | 'SocketConnectResult' | 'SocketOverrun'
+  | 'SocketReset' | 'SocketErrorReported'
 > = {
   SocketCreated(state, e) {
     state.nextObjectId = Math.max(state.nextObjectId, e.id + 1);
@@ -108,6 +125,14 @@ export const socketReducers: ReducerTable<
     if (!s) return;
     s.shutRead ||= e.read;
     s.shutWrite ||= e.write;
+  },
+  SocketReset(state, e) {
+    const s = socketOf(state, e.id);
+    if (s) reset(s, e.error);
+  },
+  SocketErrorReported(state, e) {
+    const s = socketOf(state, e.id);
+    if (s) delete s.error;
   },
   SocketPasscredSet(state, e) {
     const s = socketOf(state, e.id);

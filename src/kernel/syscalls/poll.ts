@@ -67,7 +67,9 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
       if (s.queue.length > 0 || s.backlog.length > 0 || readShut) r |= POLLIN | POLLRDNORM;
       if (readShut) r |= POLLRDHUP;
       const peer = s.peer === undefined ? undefined : ctx.kernel.state.sockets.get(s.peer);
-      if ((s.type === 2 || (peer && peer.queued < 212992)) && !s.shutWrite) r |= POLLOUT | POLLWRNORM;
+      // Once the connection is shut or its peer gone, a write fails at once: writers are woken to see it.
+      if (s.type === 2 || (peer && peer.queued < 212992) || s.shutWrite || s.peerGone) r |= POLLOUT | POLLWRNORM;
+      if (s.error !== undefined) r |= POLLERR;
       if (s.family === undefined) {
         // A unix socket hangs up when its peer is gone.
         if (s.peerGone) r |= POLLHUP;

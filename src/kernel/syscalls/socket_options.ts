@@ -108,10 +108,11 @@ function socketLevelValue(ctx: SyscallContext, s: SocketState, name: number): Bu
     case SO_TYPE:
       return int32(s.type);
     case SO_ERROR: {
-      // A non-blocking connect's failure is reported once.
-      const error = s.connectResult ?? 0;
-      if (error !== 0) ctx.emit({ type: 'SocketConnectResult', id: s.id });
-      return int32(error);
+      // A non-blocking connect's failure, or a reset, is reported once.
+      const error = s.connectResult || s.error;
+      if (s.connectResult) ctx.emit({ type: 'SocketConnectResult', id: s.id });
+      else if (s.error !== undefined) ctx.emit({ type: 'SocketErrorReported', id: s.id });
+      return int32(error ?? 0);
     }
     case SO_SNDBUF:
       return int32(set ?? (isTcp(s) ? TCP_SNDBUF_DEFAULT : SNDBUF_DEFAULT));

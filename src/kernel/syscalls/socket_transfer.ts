@@ -83,6 +83,12 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
   const attempt = (): number | null => {
     const s = state.sockets.get(id);
     if (!s) return -Errno.EBADF;
+    if (s.error !== undefined) {
+      if (sent > 0) return sent;
+      const error = s.error;
+      ctx.emit({ type: 'SocketErrorReported', id });
+      return error === Errno.EPIPE ? epipe() : -error;
+    }
     if (s.shutWrite) return sent > 0 ? sent : epipe();
     let receiver: SocketState | undefined;
     if (s.type === SOCK_DGRAM && out.to === undefined && s.peerAddress === undefined && s.peer !== undefined) {
@@ -111,9 +117,9 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
       // the connection only for each chunk it sends (a unix socket checks its peer first: EPIPE).
       if (inet && out.bytes.length === 0 && (s.peer !== undefined || s.peerGone)) return 0;
       if (s.peerGone && inet && sent === 0) {
-        // The first send after the peer closed is taken (the peer answers it with a reset, which
-        // shuts the connection down both ways): only later sends fail with EPIPE.
-        ctx.emit({ type: 'SocketShutdown', id: s.id, read: false, write: true });
+        // The first send after the peer closed is taken; the peer answers it with a reset, which
+        // shuts the connection down both ways: the next send fails with EPIPE.
+        ctx.emit({ type: 'SocketReset', id: s.id, error: Errno.EPIPE });
         return out.bytes.length;
       }
       if (s.peerGone) return sent > 0 ? sent : epipe();
@@ -172,6 +178,13 @@ export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flag
     const overrun = takeOverrun(ctx, s);
     if (overrun !== undefined) return overrun;
     if (s.queue.length === 0) {
+      // A reset is reported once all that arrived before it was read; after an orderly close
+      // (the peer's FIN came first) receives see EOF, as on Linux.
+      if (s.error !== undefined && !s.peerGone) {
+        const error = s.error;
+        ctx.emit({ type: 'SocketErrorReported', id });
+        return -error;
+      }
       if (s.shutRead || s.peerGone) return deliver({ bytes: new Uint8Array(0), fileIds: [], truncated: false, fullLength: 0 });
       const connectionOriented = s.type === SOCK_STREAM || s.type === SOCK_SEQPACKET;
       if (connectionOriented && s.peer === undefined) return -Errno.ENOTCONN;
