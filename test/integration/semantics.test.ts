@@ -213,6 +213,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     unix_autobind: [{}],
     stream_zero_send: [{}],
     tcp_reset: [{}],
+    socket_send_buffer: [{}],
     write_interrupted: [{}],
     pidfd_procdir: [{}],
 

@@ -83,6 +83,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'unix_autobind',
   'stream_zero_send',
   'tcp_reset',
+  'socket_send_buffer',
   'socket_mmsg',
   'write_interrupted',
   'pidfd_procdir',

@@ -15,6 +15,7 @@ import { isPty, ptyKey, ptyReadiness } from './pty.js';
 import { wakeAt } from '../time/wake_timer.js';
 import { SYS } from './numbers.js';
 import { hostStreamBuffered } from './stdio_stream.js';
+import { streamQueueLimit } from './socket_options.js';
 
 const POLLIN = 0x1;
 const POLLPRI = 0x2;
@@ -68,7 +69,7 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
       if (readShut) r |= POLLRDHUP;
       const peer = s.peer === undefined ? undefined : ctx.kernel.state.sockets.get(s.peer);
       // Once the connection is shut or its peer gone, a write fails at once: writers are woken to see it.
-      if (s.type === 2 || (peer && peer.queued < 212992) || s.shutWrite || s.peerGone) r |= POLLOUT | POLLWRNORM;
+      if (s.type === 2 || (peer && peer.queued < streamQueueLimit(s)) || s.shutWrite || s.peerGone) r |= POLLOUT | POLLWRNORM;
       if (s.error !== undefined) r |= POLLERR;
       if (s.family === undefined) {
         // A unix socket hangs up when its peer is gone.

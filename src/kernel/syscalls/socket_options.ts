@@ -88,6 +88,20 @@ function timeval(ms: number): Buffer {
   return b;
 }
 
+/** How many bytes a socket's receive queue takes before senders wait (net.core.wmem_default). */
+export const QUEUE_LIMIT = 212992;
+
+/**
+ * How many of a stream socket's bytes its peer's queue holds before the sender waits: its
+ * SO_SNDBUF once set (as getsockopt reports it), as Linux bounds a sender's unsent bytes by
+ * sk_sndbuf. A TCP sender may have a receive window more in flight on Linux: here fewer bytes
+ * fit, never more, so a program that shrinks its buffers still meets backpressure.
+ */
+export function streamQueueLimit(s: SocketState): number {
+  if (s.type !== SOCK_STREAM) return QUEUE_LIMIT;
+  return Math.min(QUEUE_LIMIT, optionOf(s, SOL_SOCKET, SO_SNDBUF) ?? QUEUE_LIMIT);
+}
+
 /** A timeout option's value in ms (0: none). */
 export function timeoutOf(s: SocketState, name: number): number {
   return optionOf(s, SOL_SOCKET, name) ?? 0;

@@ -14,7 +14,7 @@ import { formatInet, parseInet } from './inet_address.js';
 import { sentFrom } from './loopback.js';
 import { addressedSocket, credsOf, prepareInetSender, socketOf } from './socket.js';
 import { encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
-import { SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, int32, timeoutOf } from './socket_options.js';
+import { QUEUE_LIMIT, SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, int32, streamQueueLimit, timeoutOf } from './socket_options.js';
 import { isNetlink, sendNetlink, takeOverrun } from './netlink.js';
 
 const SOCK_STREAM = 1;
@@ -31,8 +31,6 @@ const MSG_NOSIGNAL = 0x4000;
 const MSG_CMSG_CLOEXEC = 0x40000000;
 const SCM_RIGHTS = 1;
 const SCM_CREDENTIALS = 2;
-/** How many bytes a socket's receive queue takes before senders wait (Linux's default). */
-const QUEUE_LIMIT = 212992;
 const SCM_MAX_FD = 253;
 /** The largest UDP payload (65535 less the IPv4 and UDP headers). */
 const UDP_MAX = 65507;
@@ -120,7 +118,7 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
         // The first send after the peer closed is taken; the peer answers it with a reset, which
         // shuts the connection down both ways: the next send fails with EPIPE.
         ctx.emit({ type: 'SocketReset', id: s.id, error: Errno.EPIPE });
-        return out.bytes.length;
+        return Math.min(out.bytes.length, streamQueueLimit(s));
       }
       if (s.peerGone) return sent > 0 ? sent : epipe();
       if (s.peer === undefined) return inet ? epipe() : -Errno.ENOTCONN;
@@ -129,7 +127,7 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
     }
     if (!receiver) return -Errno.ECONNREFUSED;
     const whole = s.type !== SOCK_STREAM;
-    const space = QUEUE_LIMIT - receiver.queued;
+    const space = streamQueueLimit(s) - receiver.queued;
     const left = out.bytes.length - sent;
     if (whole && out.bytes.length > QUEUE_LIMIT) return -Errno.EMSGSIZE;
     if (space <= 0 || (whole && space < left)) return nonblock ? (sent > 0 ? sent : -Errno.EAGAIN) : null;
