@@ -237,6 +237,8 @@ export interface SocketState {
   shutWrite: boolean;
   /** The connected peer has closed: reads see EOF, writes EPIPE. */
   peerGone: boolean;
+  /** The peer that closed, whose name getpeername still gives (until a reset ends the connection). */
+  closedPeer?: { address?: string };
   passcred: boolean;
   /** Who created it (SO_PEERCRED of its peer). */
   creds: SocketCreds;

@@ -214,6 +214,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     stream_zero_send: [{}],
     tcp_reset: [{}],
     socket_send_buffer: [{}],
+    peer_name_after_close: [{ args: scratch() }],
     write_interrupted: [{}],
     pidfd_procdir: [{}],
 

@@ -84,6 +84,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'stream_zero_send',
   'tcp_reset',
   'socket_send_buffer',
+  'peer_name_after_close',
   'socket_mmsg',
   'write_interrupted',
   'pidfd_procdir',

@@ -15,6 +15,7 @@ function reset(s: SocketState, error: number): void {
   s.shutRead = true;
   s.shutWrite = true;
   s.error = error;
+  delete s.closedPeer;
 }
 
 /**
@@ -31,7 +32,10 @@ export function closeSocket(state: KernelState, id: number, unaccepted = false):
     const peer = state.sockets.get(s.peer);
     const tcp = s.family !== undefined && s.type === SOCK_STREAM;
     if (peer && tcp && (s.queued > 0 || unaccepted)) reset(peer, Errno.ECONNRESET);
-    else if (peer) peer.peerGone = true;
+    else if (peer) {
+      peer.peerGone = true;
+      peer.closedPeer = s.address === undefined ? {} : { address: s.address };
+    }
   }
   // Connections nobody accepted go with their listener.
   for (const pending of s.backlog) closeSocket(state, pending, true);

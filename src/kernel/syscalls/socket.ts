@@ -320,7 +320,7 @@ export function sysGetsockname(ctx: SyscallContext): Outcome {
 export function sysGetpeername(ctx: SyscallContext): Outcome {
   const sock = socketOf(ctx, ctx.int(0));
   if (typeof sock === 'number') return sock;
-  const peer = sock.s.peer === undefined ? undefined : ctx.kernel.state.sockets.get(sock.s.peer);
+  const peer = (sock.s.peer === undefined ? undefined : ctx.kernel.state.sockets.get(sock.s.peer)) ?? sock.s.closedPeer;
   if (!peer && sock.s.peerAddress === undefined) return -Errno.ENOTCONN;
   return writeAddress(ctx, familyOf(sock.s), ctx.args[1]!, ctx.args[2]!, peer ? peer.address : sock.s.peerAddress);
 }
