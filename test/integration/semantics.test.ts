@@ -215,6 +215,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     tcp_reset: [{}],
     socket_send_buffer: [{}],
     peer_name_after_close: [{ args: scratch() }],
+    send_to_shut_reader: [{}],
     write_interrupted: [{}],
     pidfd_procdir: [{}],
 

@@ -85,6 +85,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'tcp_reset',
   'socket_send_buffer',
   'peer_name_after_close',
+  'send_to_shut_reader',
   'socket_mmsg',
   'write_interrupted',
   'pidfd_procdir',

@@ -123,7 +123,8 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
       if (s.peerGone) return sent > 0 ? sent : epipe();
       if (s.peer === undefined) return inet ? epipe() : -Errno.ENOTCONN;
       receiver = state.sockets.get(s.peer);
-      if (!receiver || receiver.shutRead) return sent > 0 ? sent : epipe();
+      // A unix peer that shut its reading side refuses bytes; TCP's still takes them (and reads them).
+      if (!receiver || (receiver.shutRead && !inet)) return sent > 0 ? sent : epipe();
     }
     if (!receiver) return -Errno.ECONNREFUSED;
     const whole = s.type !== SOCK_STREAM;
