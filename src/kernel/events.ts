@@ -180,6 +180,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     fileIds: z.array(int),
     creds: SocketCredsSchema,
     from: z.string().optional(),
+    header: z.object({ to: z.string(), hopLimit: int, tos: int }).optional(),
   }),
   z.object({ type: z.literal('SocketMessageTaken'), id: int, count: z.number().int().nonnegative(), wholeMessage: z.boolean() }),
   z.object({ type: z.literal('SocketShutdown'), id: int, read: z.boolean(), write: z.boolean() }),

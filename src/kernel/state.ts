@@ -211,6 +211,17 @@ export interface SocketMessage {
   creds: SocketCreds;
   /** The sender's bound address, for recvfrom on datagram sockets. */
   from?: string;
+  /** A loopback datagram's IP header fields that receivers may ask for (inet_ancillary.ts). */
+  header?: DatagramHeader;
+}
+
+export interface DatagramHeader {
+  /** The address it was sent to (an ip, no port). */
+  to: string;
+  /** TTL (IPv4) or hop limit (IPv6). */
+  hopLimit: number;
+  /** TOS (IPv4) or traffic class (IPv6). */
+  tos: number;
 }
 
 /** A unix-domain socket. Addresses are sandbox paths, or "\0name" in the abstract namespace. */

@@ -216,6 +216,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     socket_send_buffer: [{}],
     peer_name_after_close: [{ args: scratch() }],
     send_to_shut_reader: [{}],
+    udp_ancillary: [{}],
     write_interrupted: [{}],
     pidfd_procdir: [{}],
 

@@ -86,6 +86,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'socket_send_buffer',
   'peer_name_after_close',
   'send_to_shut_reader',
+  'udp_ancillary',
   'socket_mmsg',
   'write_interrupted',
   'pidfd_procdir',

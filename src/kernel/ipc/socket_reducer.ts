@@ -96,7 +96,10 @@ export const socketReducers: ReducerTable<
       const f = state.files.get(fileId);
       if (f) f.refs += 1;
     }
-    s.queue.push({ bytes: Uint8Array.from(e.bytes), fileIds: [...e.fileIds], creds: { ...e.creds }, ...(e.from === undefined ? {} : { from: e.from }) });
+    s.queue.push({
+      bytes: Uint8Array.from(e.bytes), fileIds: [...e.fileIds], creds: { ...e.creds },
+      ...(e.from === undefined ? {} : { from: e.from }), ...(e.header === undefined ? {} : { header: { ...e.header } }),
+    });
     s.queued += e.bytes.length;
   },
   SocketMessageTaken(state, e) {

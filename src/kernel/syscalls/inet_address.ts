@@ -52,7 +52,7 @@ export function ipv6Text(words: number[]): string {
 }
 
 /** The text form of 16 address bytes; IPv4-mapped addresses come out as IPv4. */
-function ipv6FromBytes(b: Uint8Array): string {
+export function ipv6FromBytes(b: Uint8Array): string {
   const words = [...Array(8).keys()].map((i) => (b[i * 2]! << 8) | b[i * 2 + 1]!);
   if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) return [...b.subarray(12, 16)].join('.');
   return ipv6Text(words);

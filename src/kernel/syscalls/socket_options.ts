@@ -1,19 +1,23 @@
 // getsockopt/setsockopt: the options programs set are kept per socket and read back as Linux
 // shows them (booleans as 0/1, buffer sizes doubled, timeouts as timevals). Receive and send
-// timeouts apply (socket_transfer.ts); the other options change nothing on a loopback whose
-// queues have fixed limits, but they answer as programs expect.
+// timeouts apply (socket_transfer.ts), SO_SNDBUF bounds a stream's unread bytes, the IP-level
+// ones a datagram's header and what its receiver gets with it (inet_ancillary.ts); the others
+// change nothing on the loopback, but they answer as programs expect.
 import { Errno } from '../errno.js';
 import type { SocketState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, SOCK_STREAM, optionOf } from './loopback.js';
 import { AF_INET6 } from './inet_address.js';
+import {
+  DEFAULT_HOP_LIMIT, IPPROTO_IP, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO, IPV6_RECVTCLASS, IPV6_TCLASS, IPV6_UNICAST_HOPS,
+  IP_PKTINFO, IP_RECVTOS, IP_RECVTTL, IP_TOS, IP_TTL,
+} from './inet_ancillary.js';
 import { socketOf } from './socket.js';
 import { AF_UNIX, familyOf, isInet } from './socket_address.js';
 import { NETLINK_CAP_ACK, SOL_NETLINK, isNetlink } from './netlink.js';
 
 export const SOL_SOCKET = 1;
-const IPPROTO_IP = 0;
 const SO_REUSEADDR = 2;
 const SO_TYPE = 3;
 const SO_ERROR = 4;
@@ -40,8 +44,6 @@ const TCP_MAXSEG = 2;
 const TCP_KEEPIDLE = 4;
 const TCP_KEEPINTVL = 5;
 const TCP_KEEPCNT = 6;
-const IP_TOS = 1;
-const IP_TTL = 2;
 /** Linux's defaults for a socket's queues (net.core.rmem_default, wmem_default; TCP's tcp_rmem, tcp_wmem) and their cap (rmem_max). */
 const RCVBUF_DEFAULT = 212992;
 const SNDBUF_DEFAULT = 212992;
@@ -65,8 +67,28 @@ const TCP_DEFAULTS = new Map([
 ]);
 const IP_DEFAULTS = new Map([
   [IP_TOS, 0],
-  [IP_TTL, 64],
+  [IP_TTL, DEFAULT_HOP_LIMIT],
+  [IP_PKTINFO, 0],
+  [IP_RECVTTL, 0],
+  [IP_RECVTOS, 0],
 ]);
+const IPV6_DEFAULTS = new Map([
+  [IPV6_V6ONLY, 0],
+  [IPV6_UNICAST_HOPS, DEFAULT_HOP_LIMIT],
+  [IPV6_RECVPKTINFO, 0],
+  [IPV6_RECVHOPLIMIT, 0],
+  [IPV6_RECVTCLASS, 0],
+  [IPV6_TCLASS, 0],
+]);
+
+/** An IP-level option's value as kept (-1 asks for the default), or undefined outside its range (EINVAL). */
+function ipLevelSetting(level: number, name: number, v: number): number | undefined {
+  const ranged = (low: number, fallback: number): number | undefined => (v === -1 ? fallback : v < low || v > 255 ? undefined : v);
+  if (level === IPPROTO_IP && name === IP_TTL) return ranged(1, DEFAULT_HOP_LIMIT);
+  if (level === IPPROTO_IPV6 && name === IPV6_UNICAST_HOPS) return ranged(0, DEFAULT_HOP_LIMIT);
+  if (level === IPPROTO_IPV6 && name === IPV6_TCLASS) return ranged(0, 0);
+  return v;
+}
 /** NETLINK_PKTINFO, _BROADCAST_ERROR, _NO_ENOBUFS, _LISTEN_ALL_NSID, _CAP_ACK, _EXT_ACK, _GET_STRICT_CHK. */
 const NETLINK_DEFAULTS = new Map([3, 4, 5, 8, NETLINK_CAP_ACK, 11, 12].map((name) => [name, 0]));
 
@@ -111,7 +133,7 @@ export function timeoutOf(s: SocketState, name: number): number {
 function levelDefaults(s: SocketState, level: number): Map<number, number> | number {
   if (level === IPPROTO_TCP) return isTcp(s) ? TCP_DEFAULTS : isInet(s) ? -Errno.ENOPROTOOPT : -Errno.EOPNOTSUPP;
   if (level === IPPROTO_IP) return isInet(s) ? IP_DEFAULTS : -Errno.ENOPROTOOPT;
-  if (level === IPPROTO_IPV6) return s.family === AF_INET6 ? new Map([[IPV6_V6ONLY, 0]]) : -Errno.ENOPROTOOPT;
+  if (level === IPPROTO_IPV6) return s.family === AF_INET6 ? IPV6_DEFAULTS : -Errno.ENOPROTOOPT;
   if (level === SOL_NETLINK) return isNetlink(s) ? NETLINK_DEFAULTS : -Errno.ENOPROTOOPT;
   return -Errno.ENOPROTOOPT;
 }
@@ -233,6 +255,9 @@ export function sysSetsockopt(ctx: SyscallContext): Outcome {
   if (len < 4) return -Errno.EINVAL;
   if (level === IPPROTO_IPV6 && name === IPV6_V6ONLY && sock.s.address !== undefined) return -Errno.EINVAL;
   // Other options of a known level (multicast, IP_RECVERR...) are accepted and change nothing.
-  if (defaults.has(name)) ctx.emit({ type: 'SocketOptionSet', id: sock.s.id, level, name, value: Buffer.from(raw).readInt32LE() });
+  if (!defaults.has(name)) return 0;
+  const value = ipLevelSetting(level, name, Buffer.from(raw).readInt32LE());
+  if (value === undefined) return -Errno.EINVAL;
+  ctx.emit({ type: 'SocketOptionSet', id: sock.s.id, level, name, value });
   return 0;
 }

@@ -4,14 +4,15 @@
 // (unix only) and credentials. Receive and send timeouts (SO_RCVTIMEO/SO_SNDTIMEO) apply.
 import { Errno } from '../errno.js';
 import { lookupFd, lowestFreeFd, type FdLookup } from '../fd/fd_table.js';
-import type { SocketCreds, SocketState } from '../state.js';
+import type { DatagramHeader, SocketCreds, SocketState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { O_NONBLOCK } from '../abi/open_flags.js';
 import { SIGPIPE } from '../abi/signals.js';
 import { wakeAt } from '../time/wake_timer.js';
-import { formatInet, parseInet } from './inet_address.js';
-import { sentFrom } from './loopback.js';
+import { AF_INET6, formatInet, isIpv4, parseInet } from './inet_address.js';
+import { datagramHeader, receiveControls, takeSendControl, validSource, type Control, type SendControls } from './inet_ancillary.js';
+import { destinationOf, sentFrom } from './loopback.js';
 import { addressedSocket, credsOf, prepareInetSender, socketOf } from './socket.js';
 import { encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
 import { QUEUE_LIMIT, SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, int32, streamQueueLimit, timeoutOf } from './socket_options.js';
@@ -62,6 +63,8 @@ interface Outgoing {
   fileIds: number[];
   /** Explicit destination (sendto/sendmsg with a name), for datagram sockets. */
   to?: string;
+  /** IP-level control messages of sendmsg (a datagram's source, TTL/hop limit, TOS/class). */
+  controls?: SendControls;
 }
 
 /** Sends on a socket: stream bytes to the peer, or one datagram to its destination. */
@@ -78,6 +81,8 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
   const inet = isInet(socket);
   if (inet && out.fileIds.length > 0) return -Errno.EINVAL;
   let sent = 0;
+  let header: DatagramHeader | undefined;
+  let source: string | undefined;
   const attempt = (): number | null => {
     const s = state.sockets.get(id);
     if (!s) return -Errno.EBADF;
@@ -99,12 +104,17 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
         if (out.bytes.length > UDP_MAX) return -Errno.EMSGSIZE;
         const r = prepareInetSender(ctx, s, to);
         if (r < 0) return r;
+        const destination = destinationOf(parseInet(to), familyOf(s)).ip;
+        const controls = out.controls ?? {};
+        if (controls.source !== undefined && !validSource(controls.source, isIpv4(destination))) return -Errno.EINVAL;
+        header = datagramHeader(s, destination, controls);
+        source = controls.source === undefined ? datagramSource(s, to) : formatInet({ ip: controls.source, port: parseInet(s.address!).port });
       }
       const found = addressedSocket(ctx, s, to);
       if (typeof found === 'number') return found;
       // A UDP datagram nobody receives is lost, as is one to a socket connected to someone
       // else or with a full queue: UDP never waits for its receiver.
-      if (inet && (!found || (found.peerAddress !== undefined && found.peerAddress !== datagramSource(s, to)) || QUEUE_LIMIT - found.queued < out.bytes.length)) {
+      if (inet && (!found || (found.peerAddress !== undefined && found.peerAddress !== source) || QUEUE_LIMIT - found.queued < out.bytes.length)) {
         return out.bytes.length;
       }
       receiver = found;
@@ -139,7 +149,8 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
       bytes: out.bytes.subarray(sent, sent + n),
       fileIds: sent === 0 ? out.fileIds : [],
       creds: credsOf(ctx),
-      ...(s.address === undefined ? {} : { from: inet && s.type === SOCK_DGRAM ? datagramSource(s, out.to ?? s.peerAddress!) : s.address }),
+      ...(s.address === undefined ? {} : { from: source ?? s.address }),
+      ...(header === undefined ? {} : { header }),
     });
     sent += n;
     ctx.kernel.notify(`socket:${receiver.id}`);
@@ -157,6 +168,7 @@ interface Incoming {
   fileIds: number[];
   creds?: SocketCreds;
   from?: string;
+  header?: DatagramHeader;
   /** The datagram was longer than asked for. */
   truncated: boolean;
   fullLength: number;
@@ -213,6 +225,7 @@ export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flag
       fileIds: first.fileIds,
       creds: first.creds,
       ...(first.from === undefined ? {} : { from: first.from }),
+      ...(first.header === undefined ? {} : { header: first.header }),
       truncated: whole && first.bytes.length > length,
       fullLength: whole ? first.bytes.length : bytes.length,
     });
@@ -319,8 +332,19 @@ export function sendMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, fla
     parts.push(b);
   }
   // Control messages: SCM_RIGHTS (fds to pass) and SCM_CREDENTIALS (checked, then ignored:
-  // the kernel attaches the true credentials anyway).
+  // the kernel attaches the true credentials anyway); a datagram's IP-level ones; other
+  // levels are ignored, as Linux ignores the levels a protocol does not know.
   const fileIds: number[] = [];
+  const controls: SendControls = {};
+  const sender = ctx.kernel.state.sockets.get(d.file.objectId!);
+  let to: string | undefined;
+  if (hdr.name !== 0 && hdr.namelen > 0) {
+    const a = readAddress(ctx, familyOfFd(ctx, d), hdr.name, hdr.namelen);
+    if (typeof a === 'number') return a;
+    to = a;
+  }
+  const destination = to ?? sender?.peerAddress;
+  const toIpv4 = destination === undefined ? sender?.family !== AF_INET6 : isIpv4(parseInet(destination).ip);
   if (hdr.control !== 0 && hdr.controllen > 0) {
     const ctl = ctx.read(hdr.control, Math.min(hdr.controllen, 4096));
     if (!ctl) return -Errno.EFAULT;
@@ -339,19 +363,16 @@ export function sendMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, fla
           if (!target) return -Errno.EBADF;
           fileIds.push(target.file.id);
         }
-      } else if (!(level === SOL_SOCKET && type === SCM_CREDENTIALS)) {
+      } else if (level === SOL_SOCKET && type !== SCM_CREDENTIALS) {
         return -Errno.EINVAL;
+      } else if (level !== SOL_SOCKET && sender && isInet(sender) && sender.type === SOCK_DGRAM) {
+        const r = takeSendControl(controls, toIpv4, level, type, ctl.subarray(at + 16, at + len));
+        if (r < 0) return r;
       }
       at += (len + 7) & ~7;
     }
   }
-  let to: string | undefined;
-  if (hdr.name !== 0 && hdr.namelen > 0) {
-    const a = readAddress(ctx, familyOfFd(ctx, d), hdr.name, hdr.namelen);
-    if (typeof a === 'number') return a;
-    to = a;
-  }
-  return sendOn(ctx, d, { bytes: Buffer.concat(parts), fileIds, ...(to === undefined ? {} : { to }) }, flags);
+  return sendOn(ctx, d, { bytes: Buffer.concat(parts), fileIds, controls, ...(to === undefined ? {} : { to }) }, flags);
 }
 
 export function sysRecvmsg(ctx: SyscallContext): Outcome {
@@ -390,18 +411,23 @@ export function recvMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, fla
       if (fds.length < msg.fileIds.length) msgFlags |= MSG_CTRUNC;
       if (fds.length > 0) controls.push(cmsg(SCM_RIGHTS, Buffer.from(Int32Array.from(fds).buffer)));
     }
+    const more: Control[] = [];
     if (s?.passcred && msg.creds) {
       const c = Buffer.alloc(12);
       c.writeInt32LE(msg.creds.pid, 0);
       c.writeUInt32LE(msg.creds.uid >>> 0, 4);
       c.writeUInt32LE(msg.creds.gid >>> 0, 8);
-      controls.push(cmsg(SCM_CREDENTIALS, c));
+      more.push({ level: SOL_SOCKET, type: SCM_CREDENTIALS, data: c });
     }
+    if (s && msg.header) more.push(...receiveControls(s, msg.header));
     let control = Buffer.concat(controls);
     if (control.length > hdr.controllen) {
       control = control.subarray(0, 0);
       msgFlags |= MSG_CTRUNC;
     }
+    const filled = fillControl(more, Math.max(0, hdr.controllen - control.length));
+    if (filled.truncated) msgFlags |= MSG_CTRUNC;
+    control = Buffer.concat([control, filled.bytes]);
     if (control.length > 0 && !ctx.write(hdr.control, control)) return -Errno.EFAULT;
     // Write back msg_namelen, msg_controllen and msg_flags.
     if (hdr.name !== 0) {
@@ -415,6 +441,34 @@ export function recvMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, fla
     ctx.write(hdrAddr + 48, int32(msgFlags | (msg.truncated ? 0 : flags & MSG_EOR)));
     return flags & MSG_TRUNC ? msg.fullLength : msg.bytes.length;
   });
+}
+
+/**
+ * Control messages laid out in `room` bytes as Linux's put_cmsg does: one that does not fit is
+ * cut (its cmsg_len says how much is there) and MSG_CTRUNC set; none once not even a header fits.
+ */
+function fillControl(controls: readonly Control[], room: number): { bytes: Buffer; truncated: boolean } {
+  const parts: Buffer[] = [];
+  let left = room;
+  let truncated = false;
+  for (const c of controls) {
+    const full = 16 + c.data.length;
+    if (left < 16) {
+      truncated = true;
+      break;
+    }
+    const len = Math.min(full, left);
+    if (len < full) truncated = true;
+    const space = Math.min((full + 7) & ~7, left);
+    const out = Buffer.alloc(space);
+    out.writeBigUInt64LE(BigInt(len), 0);
+    out.writeInt32LE(c.level, 8);
+    out.writeInt32LE(c.type, 12);
+    c.data.copy(out, 16, 0, len - 16);
+    parts.push(out);
+    left -= space;
+  }
+  return { bytes: Buffer.concat(parts), truncated };
 }
 
 function cmsg(type: number, data: Buffer): Buffer {
