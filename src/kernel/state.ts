@@ -264,7 +264,7 @@ export interface SocketState {
   options?: Record<string, number>;
   /** A netlink socket dropped answers for want of room: its next receive fails with ENOBUFS. */
   overrun?: boolean;
-  /** A netlink socket's protocol, when not NETLINK_ROUTE (0). */
+  /** A netlink socket's protocol when not NETLINK_ROUTE (0), IPPROTO_UDPLITE for UDP-Lite; absent otherwise. */
   protocol?: number;
 }
 

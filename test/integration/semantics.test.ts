@@ -217,6 +217,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     peer_name_after_close: [{ args: scratch() }],
     send_to_shut_reader: [{}],
     udp_ancillary: [{}],
+    udplite_loopback: [{}],
     write_interrupted: [{}],
     pidfd_procdir: [{}],
 

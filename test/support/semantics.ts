@@ -87,6 +87,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'peer_name_after_close',
   'send_to_shut_reader',
   'udp_ancillary',
+  'udplite_loopback',
   'socket_mmsg',
   'write_interrupted',
   'pidfd_procdir',

@@ -9,16 +9,19 @@ import { AF_INET, AF_INET6, anyAddress, formatInet, isAnyAddress, isIpv4, isLoop
 export const SOCK_STREAM = 1;
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
+/** UDP-Lite (RFC 3828): UDP whose checksum may cover only a prefix; on the loopback, nothing is corrupted, so UDP. */
+export const IPPROTO_UDPLITE = 136;
 export const IPPROTO_IPV6 = 41;
 export const IPV6_V6ONLY = 26;
 /** /proc/sys/net/ipv4/ip_local_port_range's default. */
 const EPHEMERAL_FIRST = 32768;
 const EPHEMERAL_LAST = 60999;
 
-type Proto = 'tcp' | 'udp';
+type Proto = 'tcp' | 'udp' | 'udplite';
 
 function protoOf(s: SocketState): Proto {
-  return s.type === SOCK_STREAM ? 'tcp' : 'udp';
+  // UDP-Lite has ports of its own, as on Linux (its own hash table).
+  return s.type === SOCK_STREAM ? 'tcp' : s.protocol === IPPROTO_UDPLITE ? 'udplite' : 'udp';
 }
 
 export function portKey(s: SocketState, a: InetAddress): string {

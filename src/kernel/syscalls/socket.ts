@@ -12,7 +12,7 @@ import { createSocketFile, socketFileAt } from './fs_write.js';
 import { O_NONBLOCK, O_RDWR } from '../abi/open_flags.js';
 import { AF_INET, AF_INET6, anyAddress, formatInet, parseInet } from './inet_address.js';
 import {
-  IPPROTO_TCP, IPPROTO_UDP, SOCK_STREAM, autobindAddress, bindAddress, destinationOf, portKey, reachable, sentFrom, socketAt, sourceFor,
+  IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, SOCK_STREAM, autobindAddress, bindAddress, destinationOf, portKey, reachable, sentFrom, socketAt, sourceFor,
 } from './loopback.js';
 import { AF_UNIX, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
 import { AF_NETLINK, bindNetlink, checkNetlinkType, connectNetlink, isNetlink } from './netlink.js';
@@ -57,7 +57,7 @@ function checkType(family: number, type: number, protocol: number): number {
   }
   if (base !== SOCK_STREAM && base !== SOCK_DGRAM) return -Errno.ESOCKTNOSUPPORT;
   const own = base === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
-  return protocol === 0 || protocol === own ? base : -Errno.EPROTONOSUPPORT;
+  return protocol === 0 || protocol === own || (base === SOCK_DGRAM && protocol === IPPROTO_UDPLITE) ? base : -Errno.EPROTONOSUPPORT;
 }
 
 /** socket(): AF_UNIX, AF_INET/AF_INET6 on the loopback, AF_NETLINK's routes; other families are not offered. */
@@ -65,12 +65,13 @@ export function sysSocket(ctx: SyscallContext): Outcome {
   const family = ctx.int(0);
   if (family !== AF_UNIX && family !== AF_INET && family !== AF_INET6 && family !== AF_NETLINK) return -Errno.EAFNOSUPPORT;
   const type = ctx.int(1);
-  const base = checkType(family, type, ctx.int(2));
+  const protocol = ctx.int(2);
+  const base = checkType(family, type, protocol);
   if (base < 0) return base;
   if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;
-  // Only netlink keeps its protocol: inet ones follow from the type, unix has none.
-  const protocol = family === AF_NETLINK ? ctx.int(2) : 0;
-  return openSocketFile(ctx, newSocket(ctx, family, base, credsOf(ctx), protocol), type);
+  // Only netlink and UDP-Lite keep their protocol: other inet ones follow from the type, unix has none.
+  const kept = family === AF_NETLINK || protocol === IPPROTO_UDPLITE ? protocol : 0;
+  return openSocketFile(ctx, newSocket(ctx, family, base, credsOf(ctx), kept), type);
 }
 
 export function sysSocketpair(ctx: SyscallContext): Outcome {

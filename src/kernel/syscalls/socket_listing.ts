@@ -9,9 +9,12 @@ export const TCP_CLOSE = 0x07;
 export const TCP_CLOSE_WAIT = 0x08;
 export const TCP_LISTEN = 0x0a;
 
-/** The inet sockets of one family and type. */
+/**
+ * The inet sockets of one family and type. UDP-Lite ones are left out: Linux lists them in
+ * tables of their own (/proc/net/udplite, sock_diag's IPPROTO_UDPLITE), which the sandbox does not have.
+ */
 export function inetSockets(state: KernelState, family: number, type: number): SocketState[] {
-  return [...state.sockets.values()].filter((s) => s.family === family && s.type === type);
+  return [...state.sockets.values()].filter((s) => s.family === family && s.type === type && s.protocol === undefined);
 }
 
 /** A TCP socket's state, or undefined for one in no table Linux lists (neither listening nor connected). */

@@ -7,7 +7,7 @@ import { Errno } from '../errno.js';
 import type { SocketState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPV6_V6ONLY, SOCK_STREAM, optionOf } from './loopback.js';
+import { IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, IPV6_V6ONLY, SOCK_STREAM, optionOf } from './loopback.js';
 import { AF_INET6 } from './inet_address.js';
 import {
   DEFAULT_HOP_LIMIT, IPPROTO_IP, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO, IPV6_RECVTCLASS, IPV6_TCLASS, IPV6_UNICAST_HOPS,
@@ -81,12 +81,22 @@ const IPV6_DEFAULTS = new Map([
   [IPV6_TCLASS, 0],
 ]);
 
+/** UDP-Lite's checksum coverage of what is sent and the least it accepts (0: the whole datagram). */
+const UDPLITE_SEND_CSCOV = 10;
+const UDPLITE_RECV_CSCOV = 11;
+const UDPLITE_DEFAULTS = new Map([
+  [UDPLITE_SEND_CSCOV, 0],
+  [UDPLITE_RECV_CSCOV, 0],
+]);
+
 /** An IP-level option's value as kept (-1 asks for the default), or undefined outside its range (EINVAL). */
 function ipLevelSetting(level: number, name: number, v: number): number | undefined {
   const ranged = (low: number, fallback: number): number | undefined => (v === -1 ? fallback : v < low || v > 255 ? undefined : v);
   if (level === IPPROTO_IP && name === IP_TTL) return ranged(1, DEFAULT_HOP_LIMIT);
   if (level === IPPROTO_IPV6 && name === IPV6_UNICAST_HOPS) return ranged(0, DEFAULT_HOP_LIMIT);
   if (level === IPPROTO_IPV6 && name === IPV6_TCLASS) return ranged(0, 0);
+  // A coverage is at least the 8 bytes of the header and at most 65535, as Linux clamps it.
+  if (level === IPPROTO_UDPLITE) return v !== 0 && v < 8 ? 8 : Math.min(v, 0xffff);
   return v;
 }
 /** NETLINK_PKTINFO, _BROADCAST_ERROR, _NO_ENOBUFS, _LISTEN_ALL_NSID, _CAP_ACK, _EXT_ACK, _GET_STRICT_CHK. */
@@ -135,6 +145,7 @@ function levelDefaults(s: SocketState, level: number): Map<number, number> | num
   if (level === IPPROTO_IP) return isInet(s) ? IP_DEFAULTS : -Errno.ENOPROTOOPT;
   if (level === IPPROTO_IPV6) return s.family === AF_INET6 ? IPV6_DEFAULTS : -Errno.ENOPROTOOPT;
   if (level === SOL_NETLINK) return isNetlink(s) ? NETLINK_DEFAULTS : -Errno.ENOPROTOOPT;
+  if (level === IPPROTO_UDPLITE) return s.protocol === IPPROTO_UDPLITE ? UDPLITE_DEFAULTS : -Errno.ENOPROTOOPT;
   return -Errno.ENOPROTOOPT;
 }
 
@@ -161,7 +172,7 @@ function socketLevelValue(ctx: SyscallContext, s: SocketState, name: number): Bu
     case SO_DOMAIN:
       return int32(familyOf(s));
     case SO_PROTOCOL:
-      return int32(isInet(s) ? (isTcp(s) ? IPPROTO_TCP : IPPROTO_UDP) : 0);
+      return int32(isInet(s) ? (isTcp(s) ? IPPROTO_TCP : s.protocol ?? IPPROTO_UDP) : 0);
     case SO_PRIORITY:
       return int32(set ?? 0);
     case SO_RCVLOWAT:
