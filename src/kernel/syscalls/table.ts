@@ -330,7 +330,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   inotify_rm_watch: full(inotify.sysInotifyRmWatch),
 
   // socket.ts, socket_options.ts, socket_transfer.ts
-  socket: partial(sock.sysSocket, 'AF_UNIX, AF_INET/AF_INET6 (TCP, UDP) on the sandbox\'s own loopback (there is no other network), AF_NETLINK\'s NETLINK_ROUTE answering dumps of links, addresses and routes (changes EPERM) and NETLINK_SOCK_DIAG answering dumps of the sandbox\'s sockets (`ss`); other families get EAFNOSUPPORT'),
+  socket: partial(sock.sysSocket, 'AF_UNIX, AF_INET/AF_INET6 (TCP, UDP, UDP-Lite) on the sandbox\'s own loopback (there is no other network), AF_NETLINK\'s NETLINK_ROUTE answering dumps of links, addresses and routes (changes EPERM) and NETLINK_SOCK_DIAG answering dumps of the sandbox\'s sockets (`ss`); other families get EAFNOSUPPORT'),
   socketpair: full(sock.sysSocketpair),
   bind: partial(sock.sysBind, 'unix filesystem names live in the kernel (no socket file appears in the directory); inet: 127.0.0.0/8, ::1 and the wildcard, no SO_REUSEPORT sharing'),
   listen: partial(sock.sysListen, 'a unix socket must be bound first (no autobind); inet sockets autobind'),
@@ -344,7 +344,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   setsockopt: partial(sockopt.sysSetsockopt, 'values are kept and read back; SO_PASSCRED and the SO_RCVTIMEO/SO_SNDTIMEO timeouts apply, others change nothing'),
   sendto: full(transfer.sysSendto),
   recvfrom: full(transfer.sysRecvfrom),
-  sendmsg: partial(transfer.sysSendmsg, 'SCM_RIGHTS and SCM_CREDENTIALS on unix sockets (the kernel always attaches the true credentials)'),
+  sendmsg: partial(transfer.sysSendmsg, 'SCM_RIGHTS and SCM_CREDENTIALS on unix sockets (the kernel always attaches the true credentials); on UDP, IP_PKTINFO/IPV6_PKTINFO (the source), IP_TTL/IPV6_HOPLIMIT and IP_TOS/IPV6_TCLASS; no MSG_OOB'),
   recvmsg: full(transfer.sysRecvmsg),
   sendmmsg: partial(mmsg.sysSendmmsg, 'a blocking socket waits only until the first message can go; the rest go as far as there is room'),
   recvmmsg: partial(mmsg.sysRecvmmsg, 'the timeout ends a wait even before the first datagram (Linux looks at it only after each one)'),
