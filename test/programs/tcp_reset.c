@@ -4,7 +4,9 @@
  * report ECONNRESET once, then sends fail with EPIPE and receives see EOF. A listener closed
  * with connections nobody accepted resets them. A peer that closed with nothing unread shuts
  * the connection down (the other side may still write: POLLOUT); its answer to the next bytes
- * is a reset: EPIPE. Unix stream sockets stay writable for poll when their peer is gone. */
+ * is a reset: EPIPE. So is a close with SO_LINGER on and a zero timeout: the other side still
+ * reads what came before it, then ECONNRESET, and getpeername says ENOTCONN. Unix stream
+ * sockets stay writable for poll when their peer is gone. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -101,6 +103,27 @@ int main(void) {
   show("closed cleanly, send again", send(c, "x", 1, MSG_NOSIGNAL));
   show("closed cleanly, recv", recv(c, buf, sizeof buf, 0));
   close(c);
+
+  connect_pair(&c, &s);
+  struct linger off = {1, 0}, got;
+  socklen_t glen = sizeof got;
+  getsockopt(c, SOL_SOCKET, SO_LINGER, &got, &glen);
+  printf("SO_LINGER before: %d %d (%u bytes)\n", got.l_onoff, got.l_linger, (unsigned)glen);
+  setsockopt(c, SOL_SOCKET, SO_LINGER, &off, sizeof off);
+  glen = sizeof got;
+  getsockopt(c, SOL_SOCKET, SO_LINGER, &got, &glen);
+  printf("SO_LINGER set: %d %d\n", got.l_onoff, got.l_linger);
+  send(c, "data", 4, 0);
+  usleep(20000);
+  close(c);
+  usleep(20000);
+  struct sockaddr_in peer;
+  socklen_t plen = sizeof peer;
+  show("zero linger, getpeername", getpeername(s, (struct sockaddr *)&peer, &plen));
+  n = recv(s, buf, sizeof buf, 0);
+  printf("zero linger, recv %zd '%.*s'\n", n, n > 0 ? (int)n : 0, buf);
+  show("zero linger, recv again", recv(s, buf, sizeof buf, 0));
+  close(s);
 
   c = socket(AF_INET, SOCK_STREAM, 0);
   connect(c, (struct sockaddr *)&where, sizeof where);

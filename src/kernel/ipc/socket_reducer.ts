@@ -2,6 +2,7 @@
 import { releaseFile } from '../fd/reducer.js';
 import type { ReducerTable } from '../reducer_types.js';
 import { Errno } from '../errno.js';
+import { lingerOf } from '../abi/socket_linger.js';
 import type { KernelState, SocketState } from '../state.js';
 
 const SOCK_STREAM = 1;
@@ -31,7 +32,9 @@ export function closeSocket(state: KernelState, id: number, unaccepted = false):
   if (s.peer !== undefined) {
     const peer = state.sockets.get(s.peer);
     const tcp = s.family !== undefined && s.type === SOCK_STREAM;
-    if (peer && tcp && (s.queued > 0 || unaccepted)) reset(peer, Errno.ECONNRESET);
+    // SO_LINGER on with no time closes with a reset too.
+    const abortive = lingerOf(s).on && lingerOf(s).seconds === 0;
+    if (peer && tcp && (s.queued > 0 || unaccepted || abortive)) reset(peer, Errno.ECONNRESET);
     else if (peer) {
       peer.peerGone = true;
       peer.closedPeer = s.address === undefined ? {} : { address: s.address };

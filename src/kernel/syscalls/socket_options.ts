@@ -9,6 +9,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, IPV6_V6ONLY, SOCK_STREAM, optionOf } from './loopback.js';
 import { AF_INET6 } from './inet_address.js';
+import { SO_LINGER, encodeLinger, lingerOf } from '../abi/socket_linger.js';
 import {
   DEFAULT_HOP_LIMIT, IPPROTO_IP, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO, IPV6_RECVTCLASS, IPV6_TCLASS, IPV6_UNICAST_HOPS,
   IP_PKTINFO, IP_RECVTOS, IP_RECVTTL, IP_TOS, IP_TTL,
@@ -28,7 +29,6 @@ const SO_RCVBUF = 8;
 const SO_KEEPALIVE = 9;
 const SO_OOBINLINE = 10;
 const SO_PRIORITY = 12;
-const SO_LINGER = 13;
 const SO_REUSEPORT = 15;
 const SO_PASSCRED = 16;
 const SO_PEERCRED = 17;
@@ -55,7 +55,7 @@ const SNDBUF_MIN = 4608;
 
 const BOOLEAN_SOCKET_OPTIONS = new Set([SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE, SO_OOBINLINE, SO_REUSEPORT]);
 /** SOL_SOCKET options whose value is kept and read back. */
-const KEPT_SOCKET_OPTIONS = new Set([...BOOLEAN_SOCKET_OPTIONS, SO_SNDBUF, SO_RCVBUF, SO_PRIORITY, SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVTIMEO, SO_SNDTIMEO]);
+const KEPT_SOCKET_OPTIONS = new Set([...BOOLEAN_SOCKET_OPTIONS, SO_LINGER, SO_SNDBUF, SO_RCVBUF, SO_PRIORITY, SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVTIMEO, SO_SNDTIMEO]);
 
 /** Integer options each level has, with the value a fresh socket reports. */
 const TCP_DEFAULTS = new Map([
@@ -178,8 +178,13 @@ function socketLevelValue(ctx: SyscallContext, s: SocketState, name: number): Bu
     case SO_RCVLOWAT:
     case SO_SNDLOWAT:
       return int32(set ?? 1);
-    case SO_LINGER:
-      return Buffer.alloc(8);
+    case SO_LINGER: {
+      const l = lingerOf(s);
+      const value = Buffer.alloc(8);
+      value.writeInt32LE(l.on ? 1 : 0, 0);
+      value.writeInt32LE(l.seconds, 4);
+      return value;
+    }
     case SO_RCVTIMEO:
     case SO_SNDTIMEO:
       return timeval(set ?? 0);
@@ -231,6 +236,10 @@ function socketLevelSetting(name: number, raw: Uint8Array): number {
     if (usec < 0 || usec >= 1_000_000) return -Errno.EDOM;
     return sec < 0 ? 0 : sec * 1000 + Math.ceil(usec / 1000);
   }
+  if (name === SO_LINGER) {
+    if (raw.length < 8) return -Errno.EINVAL;
+    return encodeLinger({ on: view.readInt32LE(0) !== 0, seconds: view.readInt32LE(4) });
+  }
   if (raw.length < 4) return -Errno.EINVAL;
   const v = view.readInt32LE(0);
   if (name === SO_RCVBUF) return Math.max(Math.min(Math.max(v, 0), BUF_MAX) * 2, RCVBUF_MIN);
@@ -253,7 +262,7 @@ export function sysSetsockopt(ctx: SyscallContext): Outcome {
       ctx.emit({ type: 'SocketPasscredSet', id: sock.s.id, on: Buffer.from(raw).readInt32LE() !== 0 });
       return 0;
     }
-    // Options without a value to keep (SO_LINGER, filters, bindings to devices) are accepted.
+    // Options without a value to keep (filters, bindings to devices) are accepted.
     if (!KEPT_SOCKET_OPTIONS.has(name)) return 0;
     const value = socketLevelSetting(name, raw);
     if (value < 0) return value;
