@@ -8,6 +8,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -258,6 +259,23 @@ Napi::Value HostLseek(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), r < 0 ? -errno : static_cast<double>(r));
 }
 
+// hostRandom(bytes) -> 0 or -errno: fills bytes from the host's getrandom(2) (the urandom
+// source), so that the kernel needs no node:crypto, whose ~20 modules a sandbox process
+// would otherwise load at start-up for AT_RANDOM's 16 bytes.
+Napi::Value HostRandom(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
+  uint8_t* at = buf.Data();
+  size_t left = buf.ByteLength();
+  while (left > 0) {
+    ssize_t n = getrandom(at, left, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Napi::Number::New(info.Env(), -errno);
+    at += n;
+    left -= static_cast<size_t>(n);
+  }
+  return Napi::Number::New(info.Env(), 0);
+}
+
 // setAffinity(tid, cpus[]) -> ok: where a host thread (a stub's, or tsvisor's own: 0) may run.
 Napi::Value SetAffinity(const Napi::CallbackInfo& info) {
   cpu_set_t set;
@@ -363,6 +381,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("forget", Napi::Function::New(env, Forget));
   exports.Set("hostIoctl", Napi::Function::New(env, HostIoctl));
   exports.Set("hostLseek", Napi::Function::New(env, HostLseek));
+  exports.Set("hostRandom", Napi::Function::New(env, HostRandom));
   exports.Set("setAffinity", Napi::Function::New(env, SetAffinity));
   exports.Set("currentCpu", Napi::Function::New(env, CurrentCpu));
   exports.Set("setHostRlimit", Napi::Function::New(env, SetHostRlimit));

@@ -1,6 +1,5 @@
 // The kernel: owns the state, turns platform stops into syscall dispatch, applies events
 // through the reducers and publishes records on the bus. One instance per sandbox.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 
 // The internal entry point: the package index would load every operator (~50 ms of start-up).
@@ -30,6 +29,7 @@ import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
 import { hangUp, leaderExiting, leaderToHangUp } from './syscalls/pty_session.js';
 import { orphansAdopted } from './task/orphans.js';
 import { openPidfd } from './syscalls/pidfd.js';
+import { hostRandomFill } from '../platform/host_random.js';
 import { undoSemaphores } from './syscalls/sem.js';
 import { detachAll } from './syscalls/shm.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
@@ -1450,7 +1450,7 @@ export class Kernel {
   }
 
   private execRandom(tid: number): Uint8Array {
-    const fresh = randomBytes(16);
+    const fresh = hostRandomFill(new Uint8Array(16));
     return this.syscallSource?.execRandom?.(tid, fresh) ?? fresh;
   }
 

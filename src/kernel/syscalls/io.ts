@@ -1,7 +1,7 @@
 // Reading and writing through fds: stdio (tsvisor's own), host files, devices.
-import { randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 
+import { hostRandomFill } from '../../platform/host_random.js';
 import { Errno } from '../errno.js';
 import { mqueueStatus } from './mqueue.js';
 import { lookupFd, type FdLookup } from '../fd/fd_table.js';
@@ -216,7 +216,7 @@ export function readFile(
       const n = Math.min(count, STREAM_CHUNK);
       if (name !== 'random' && name !== 'urandom') return deliver(ZEROS.subarray(0, n));
       const bytes = new Uint8Array(n);
-      randomFillSync(bytes);
+      hostRandomFill(bytes);
       return deliver(bytes);
     }
     case 'mem':

@@ -1,8 +1,8 @@
 // System identity, randomness, CPU and scheduling information.
-import { randomFillSync } from 'node:crypto';
 import os from 'node:os';
 
 import { decodeBytes, truncateBytes, writeBytes } from '../../byte_string.js';
+import { hostRandomFill } from '../../platform/host_random.js';
 import { Errno } from '../errno.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
@@ -31,7 +31,7 @@ export function sysGetrandom(ctx: SyscallContext): Outcome {
   if ((flags & GRND_RANDOM) && (flags & GRND_INSECURE)) return -Errno.EINVAL;
   const length = Math.min(ctx.args[1]!, 0x2000000);
   if (length < 0) return -Errno.EINVAL;
-  const bytes = randomFillSync(Buffer.alloc(length));
+  const bytes = hostRandomFill(Buffer.alloc(length));
   return ctx.write(ctx.args[0]!, bytes) ? length : -Errno.EFAULT;
 }
 
