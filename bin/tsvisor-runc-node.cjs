@@ -24,7 +24,8 @@ try {
 } catch {
   // none yet
 }
-const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+// Pure ASCII (src/packaging/bundle_oci_runtime.ts checks it): latin1 is the cheapest decoding.
+const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'latin1')), { filename: file, cachedData });
 // Made by a sandbox process (the one a container's start-up waits for), whose functions it then holds compiled.
 if ((cachedData === undefined || script.cachedDataRejected) && process.argv[2] === '__oci-sandbox') {
   process.once('exit', () => {
