@@ -34,7 +34,11 @@
       "type": "executable",
       "sources": ["native/runc/front_end.cc", "native/runc/json.cc", "native/runc/control_client.cc", "native/runc/runtime_log.cc"],
       "cflags_cc": ["-std=c++20", "-O2", "-Wall", "-Wextra", "-fno-exceptions"],
-      "cflags_cc!": ["-fno-rtti", "-std=gnu++17", "-std=gnu++20"]
+      "cflags_cc!": ["-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
+      # Static: the engines exec it for every call of a container's life (create, start,
+      # delete, delete --force); loading libstdc++ and libc cost each ~0.7 ms of CPU more.
+      "ldflags": ["-static"],
+      "ldflags!": ["-rdynamic"]
     },
     {
       "target_name": "tsvisor",
