@@ -8,6 +8,8 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/random.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -276,6 +278,26 @@ Napi::Value HostRandom(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), 0);
 }
 
+// listenUnix(path) -> a listening unix stream socket's fd (close-on-exec), or -errno. For an
+// OCI sandbox process's control socket: bound and listening before create returns, without
+// node:net (and the stream, cluster and child_process modules it loads: ~4 ms of start-up),
+// which takes the fd over once the container is created (requests wait in the backlog).
+Napi::Value ListenUnix(const Napi::CallbackInfo& info) {
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof addr.sun_path) return Napi::Number::New(info.Env(), -ENAMETOOLONG);
+  memcpy(addr.sun_path, path.data(), path.size());
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Napi::Number::New(info.Env(), -errno);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 511) != 0) {
+    int err = errno;
+    close(fd);
+    return Napi::Number::New(info.Env(), -err);
+  }
+  return Napi::Number::New(info.Env(), fd);
+}
+
 // setAffinity(tid, cpus[]) -> ok: where a host thread (a stub's, or tsvisor's own: 0) may run.
 Napi::Value SetAffinity(const Napi::CallbackInfo& info) {
   cpu_set_t set;
@@ -382,6 +404,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hostIoctl", Napi::Function::New(env, HostIoctl));
   exports.Set("hostLseek", Napi::Function::New(env, HostLseek));
   exports.Set("hostRandom", Napi::Function::New(env, HostRandom));
+  exports.Set("listenUnix", Napi::Function::New(env, ListenUnix));
   exports.Set("setAffinity", Napi::Function::New(env, SetAffinity));
   exports.Set("currentCpu", Napi::Function::New(env, CurrentCpu));
   exports.Set("setHostRlimit", Napi::Function::New(env, SetHostRlimit));

@@ -5,9 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 
 import { OciError } from './oci_error.js';
-
-/** The fd a detached child reports readiness on. */
-export const READY_FD = 3;
+import { READY_FD } from './ready_fd.js';
 
 /** One of this process's fds for the child's stdio, or 'ignore' when it is closed. */
 function inheritable(fd: number): number | 'ignore' {

@@ -4,12 +4,11 @@
 import fs from 'node:fs';
 
 import { VERSION } from '../version.js';
-import { READY_FD } from './detached_spawn.js';
+import { READY_FD } from './ready_fd.js';
 import { OciError } from './oci_error.js';
 import { OciLog, type LogSettings } from './oci_log.js';
 import type { ExecRequest } from './exec_waiter.js';
 import type { RestoreLaunch } from './restored_sandbox.js';
-import { RuntimeContext } from './runtime_context.js';
 import type { SandboxLaunch } from './sandbox_process.js';
 import { parseRuntimeOptions } from './runtime_options.js';
 import { OCI_SPEC_VERSION } from './spec_version.js';
@@ -92,6 +91,8 @@ export async function ociMain(argv: readonly string[]): Promise<number> {
     const [cmd, ...args] = rest;
     command = cmd;
     if (cmd?.startsWith('__oci-')) return await internalCommand(cmd, args[0] ?? '{}');
+    // Not the detached children's: its control client would load node:net at their start-up.
+    const { RuntimeContext } = await import('./runtime_context.js');
     const ctx = new RuntimeContext(options);
     log.debug(`${cmd ?? ''} ${args.join(' ')}`);
     switch (cmd) {

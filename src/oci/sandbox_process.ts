@@ -15,7 +15,6 @@ import { NamedSandbox } from '../sandbox/named_sandbox.js';
 import { processStartTime } from '../sandbox/registry.js';
 import { loadBundleConfig } from './bundle_config.js';
 import { ContainerStore } from './container_state.js';
-import { runHooks } from './hooks.js';
 import { OciError } from './oci_error.js';
 import type { OciLog } from './oci_log.js';
 import { consoleTerminal } from './console_terminal.js';
@@ -59,6 +58,8 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
   let created = false;
   try {
     const config = loadBundleConfig(launch.bundle);
+    // Hooks are rare: their module (node:child_process) is loaded only for a config with some.
+    const { runHooks } = config.hooks ? await import('./hooks.js') : { runHooks: () => {} };
     const wantsTerminal = config.process?.terminal ?? false;
     if (wantsTerminal && launch.console === 'none') throw new OciError('cannot allocate tty if runc will detach without setting console socket');
     if (!wantsTerminal && launch.console === 'socket') throw new OciError('cannot use console socket if runc will not detach or allocate tty');
@@ -97,7 +98,8 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
       log: (m) => log.debug(m),
     });
     named = new NamedSandbox(launch.stateRoot, launch.id, plan.process.args);
-    await named.serve(kernel, plan.process.args, control.handle);
+    // Listening from here (create's readiness needs it); served once pid 1 is made.
+    named.bind();
     const hooksAtCreate = (config.hooks?.createRuntime?.length ?? 0) + (config.hooks?.prestart?.length ?? 0) > 0;
     if (!hooksAtCreate && !launch.startNow) {
       store.write(record);
@@ -105,6 +107,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
       ready();
     }
     status = kernel.run(prepared, cwd, plan.process.creds, { held, execTemplate: true, ...(terminal ? { terminal } : {}) });
+    await named.serve(kernel, plan.process.args, control.handle);
     if (!created) store.write(record);
     // Hooks see the sandbox's init, whose namespaces are the container's (a network hook
     // joining them configures the sandbox's own network namespace, never the host's).

@@ -75,6 +75,7 @@ export interface NativeAddon {
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   hostLseek(fd: number, offset: number, whence: number): number;
   hostRandom(bytes: Uint8Array): number;
+  listenUnix(path: string): number;
   /** A host pseudo-terminal (both fds close-on-exec; the slave opened O_NOCTTY). */
   openPty(): { master: number; slave: number; path: string };
   /** Sends fd over the unix socket at socketPath (SCM_RIGHTS, with name as the payload): "" or why not. */

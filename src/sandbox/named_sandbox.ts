@@ -1,7 +1,7 @@
 // A sandbox started with --name: registered under the state root, with a control socket that
 // `tsvisor checkpoint` uses, and unregistered when it ends.
 import type { Kernel } from '../kernel/kernel.js';
-import { ControlServer, type ControlHandler } from './control_server.js';
+import { ControlServer, type BoundControlSocket, type ControlHandler } from './control_server.js';
 import { Registry, type SandboxEntry } from './registry.js';
 
 function mib(bytes: number): string {
@@ -16,6 +16,7 @@ export class NamedSandbox {
   private readonly registry: Registry;
   private readonly entry: SandboxEntry;
   private server: ControlServer | undefined;
+  private bound: BoundControlSocket | undefined;
   private released = false;
 
   constructor(stateRoot: string, readonly id: string, command: string[]) {
@@ -24,10 +25,16 @@ export class NamedSandbox {
     globalThis.process.on('exit', () => this.release());
   }
 
+  /** Opens the control socket: requests wait there until serve() (which opens it if need be). */
+  bind(): void {
+    this.bound ??= ControlServer.bind(this.registry.socketOf(this.id));
+  }
+
   /** more: the requests other than ping and checkpoint (the OCI runtime's). */
   async serve(kernel: Kernel, command: readonly string[], more?: ControlHandler): Promise<void> {
     const { registry, entry, id } = this;
-    this.server = await ControlServer.listen(registry.socketOf(id), async (request, reply, closed) => {
+    this.bind();
+    this.server = await ControlServer.serve(this.bound!, async (request, reply, closed) => {
       if (request.op === 'ping') {
         reply({ type: 'done', message: entry.status });
         return;

@@ -5,7 +5,8 @@
 // typed on it is the master's input. Its window size is the host terminal's, read when the
 // bridge opens and again by resized() (the host's SIGWINCH, or the engine's resize request).
 import fs from 'node:fs';
-import tty from 'node:tty';
+import { createRequire } from 'node:module';
+import type tty from 'node:tty';
 
 import { O_RDWR } from '../abi/open_flags.js';
 import { SIGWINCH } from '../abi/signals.js';
@@ -71,8 +72,11 @@ export class TerminalBridge {
       this.readWinsize(hostFd, false);
     }
     // Reads through a description of their own (libuv makes it non-blocking); writes through hostFd.
-    this.reader = new tty.ReadStream(fs.openSync(`/proc/self/fd/${hostFd}`, fs.constants.O_RDWR | fs.constants.O_NOCTTY));
-    this.writer = new tty.WriteStream(hostFd);
+    // node:tty is required here, not imported: it brings node:net and the stream modules, which
+    // an OCI sandbox process without a terminal loads only after its container is created.
+    const { ReadStream, WriteStream } = createRequire(import.meta.url)('node:tty') as typeof tty;
+    this.reader = new ReadStream(fs.openSync(`/proc/self/fd/${hostFd}`, fs.constants.O_RDWR | fs.constants.O_NOCTTY));
+    this.writer = new WriteStream(hostFd);
     this.reader.on('data', (chunk: Buffer) => this.typed(chunk));
     // The engine closed the master: the sandbox's terminal is hung up.
     this.reader.on('end', () => this.hangUp());
