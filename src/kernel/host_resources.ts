@@ -29,6 +29,8 @@ export class HostResources {
   private readonly files = new Map<number, HostFile>();
   /** Shared memory segments' host files, by shmid. */
   private readonly shm = new Map<number, ShmBacking>();
+  /** The pages of overlay files mapped MAP_SHARED, by node id (vfs/shared_file_pages.ts). */
+  readonly filePages = new Map<number, ShmBacking>();
 
   addShm(shmid: number, backing: ShmBacking): void {
     this.shm.set(shmid, backing);
@@ -108,5 +110,7 @@ export class HostResources {
     this.timers.clear();
     for (const id of [...this.files.keys()]) this.release(id);
     this.releaseShmExcept(new Map());
+    for (const pages of this.filePages.values()) fs.closeSync(pages.fd);
+    this.filePages.clear();
   }
 }

@@ -32,6 +32,7 @@ import { openPidfd } from './syscalls/pidfd.js';
 import { hostRandomFill } from '../platform/host_random.js';
 import { undoSemaphores } from './syscalls/sem.js';
 import { detachAll } from './syscalls/shm.js';
+import { mirrorToSharedPages, pullAllSharedPages } from './vfs/shared_file_pages.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
 import { SignalPoints, type RecordedSignals, type SignalPoint } from './signal/signal_points.js';
@@ -421,6 +422,7 @@ export class Kernel {
 
   emit(event: KernelEvent): void {
     applyEvent(this.state, event);
+    if (this.host.filePages.size > 0) mirrorToSharedPages(this, event);
     this.recordSink?.event(this.seq, event);
     if (this.bus.observed) this.bus.next({ type: 'event', seq: this.seq, event });
   }
@@ -598,6 +600,8 @@ export class Kernel {
     }
     if (this.finished) throw new Error('the sandbox ended during the checkpoint');
     for (const tid of [...frozen.keys()]) if (!this.runtime.has(tid)) frozen.delete(tid);
+    // What shared mappings wrote to overlay files goes into the state the checkpoint saves.
+    pullAllSharedPages(this);
     return [...frozen.values()];
   }
 

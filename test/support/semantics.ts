@@ -113,6 +113,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'mkdir_rmdir',
   'symlink_loop',
   'truncate_sem',
+  'mmap_shared_write',
   'overlay_copyup',
   'overlay_whiteout',
   'openat2_resolve',

@@ -7,6 +7,7 @@ import type { SyscallContext } from './context.js';
 import { nowNs } from './overlay_ops.js';
 import { fsNotifyNode } from './fs_notify.js';
 import { sealsAllow } from './memfd.js';
+import { pullSharedPages } from '../vfs/shared_file_pages.js';
 import { IN_ACCESS, IN_MODIFY } from '../abi/inotify.js';
 
 const O_APPEND = 0o2000;
@@ -25,6 +26,7 @@ export function readMem(ctx: SyscallContext, d: FdLookup, count: number, positio
   if (!node) return -Errno.EBADF;
   const at = position ?? d.file.offset;
   const end = Math.min(node.size, at + count);
+  pullSharedPages(ctx.kernel, node, at, end);
   // A copy: the bytes may go on into an event (sendfile to another file), never a view of state.
   const bytes = at < end ? node.data.slice(at, end) : new Uint8Array(0);
   const r = deliver(bytes);

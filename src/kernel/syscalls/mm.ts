@@ -8,7 +8,8 @@ import { lookupFd } from '../fd/fd_table.js';
 import { pageUp } from '../loader/load_plan.js';
 import type { SyscallContext } from './context.js';
 import { memFile } from './mem_file.js';
-import { mapHostFile } from './mm_host_file.js';
+import { mapHostFile, mapSharedPages } from './mm_host_file.js';
+import { pullSharedPages } from '../vfs/shared_file_pages.js';
 import type { Outcome } from './outcome.js';
 import { SYS } from './numbers.js';
 import { O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
@@ -41,12 +42,20 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   const file = d.file;
   const shared = type !== MAP_PRIVATE;
   if ((file.flags & O_ACCMODE) === O_WRONLY) return -Errno.EACCES;
-  // Host files are open read-only, but those of an :rw mount may be open for writing too.
-  if (shared && (prot & PROT_WRITE) && file.kind === 'host' && (file.flags & O_ACCMODE) !== O_RDWR) return -Errno.EACCES;
+  // A shared mapping writes to the file: it must be open for writing too.
+  if (shared && (prot & PROT_WRITE) && (file.kind === 'host' || file.kind === 'mem') && (file.flags & O_ACCMODE) !== O_RDWR) return -Errno.EACCES;
   if (file.kind !== 'host' && file.kind !== 'mem' && file.kind !== 'dev') return -Errno.ENODEV;
 
   if (file.kind === 'host' && (!shared || (file.flags & O_ACCMODE) === O_RDONLY)) {
     const mapped = mapHostFile(ctx, file.id, addr, length, prot, flags, offset);
+    if (mapped !== null) {
+      if (mapped >= 0) recordMapping(ctx, mapped, pageUp(length), prot, flags, file.path, offset);
+      return mapped;
+    }
+  }
+
+  if (file.kind === 'mem' && shared) {
+    const mapped = mapSharedPages(ctx, file, addr, length, prot, flags, offset);
     if (mapped !== null) {
       if (mapped >= 0) recordMapping(ctx, mapped, pageUp(length), prot, flags, file.path, offset);
       return mapped;
@@ -81,9 +90,10 @@ export function sysMmap(ctx: SyscallContext): Outcome {
     }
   }
   if (file.kind === 'mem') {
-    // An overlay file: a copy of its bytes (MAP_SHARED writes stay in the mapping, as for host files).
+    // An overlay file mapped privately (or shared, when the host cannot give it pages): a copy of its bytes.
     const node = memFile(ctx, file);
     if (!node) return -Errno.EBADF;
+    pullSharedPages(ctx.kernel, node, offset, offset + size);
     const bytes = node.data.subarray(Math.min(offset, node.size), Math.min(offset + size, node.size));
     if (bytes.length > 0 && !ctx.kernel.platform.write(ctx.hostTid, at, bytes)) {
       inject(ctx, SYS.munmap, at, size);
@@ -138,8 +148,8 @@ export function sysMadvise(ctx: SyscallContext): Outcome {
  * msync, mlock, munlock, mlock2, mlockall, munlockall: they act on the caller's own address
  * space, so the kernel makes them in the calling thread on the host and gives back the host's
  * answer (ENOMEM for an unmapped range, EINVAL for bad flags, the host's RLIMIT_MEMLOCK).
- * A MAP_SHARED mapping of an overlay file is a copy (see the design notes): msync does not
- * write it back.
+ * A MAP_SHARED mapping of an overlay file maps the file's pages (vfs/shared_file_pages.ts):
+ * there is nothing to write back.
  */
 export function sysOwnMemory(ctx: SyscallContext): Outcome {
   return inject(ctx, ctx.nr, ...ctx.args);

@@ -15,6 +15,7 @@ import { mayAccess } from './overlay_ops.js';
 import { SYS } from './numbers.js';
 import { lookupFd, lowestFreeFd } from '../fd/fd_table.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT } from '../abi/signals.js';
+import { pullAllSharedPages } from '../vfs/shared_file_pages.js';
 
 export function sysGetpid(ctx: SyscallContext): Outcome {
   return ctx.process.pid;
@@ -344,6 +345,8 @@ function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: 
   if (typeof argv === 'number') return argv;
   const envp = readStringArray(ctx, envpAddr);
   if (typeof envp === 'number') return envp;
+  // The loader reads overlay files' bytes from state: shared mappings' writes go there first.
+  pullAllSharedPages(ctx.kernel);
   try {
     const found = file.fs === 'host' || file.fs === 'overlay' ? file : undefined;
     const prepared = prepareExec(ctx.kernel.root, base, target.path, argv, envp, ctx.kernel.state.overlay, rootOf(ctx.process), found);

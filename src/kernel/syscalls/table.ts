@@ -175,7 +175,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   fremovexattr: noXattrs,
 
   // mm.ts: memory
-  mmap: partial(mm.sysMmap, 'anonymous mappings run on the host; file mappings are copies of the file (MAP_SHARED ones are shared with forked children, but writes do not reach the file)'),
+  mmap: partial(mm.sysMmap, 'anonymous mappings run on the host; private file mappings are copies of the file; shared ones of overlay files map the file pages (shared by every process, coherent with read/write); shared writable ones of a file of an :rw bind are copies'),
   brk: full(mm.sysBrk),
   munmap: host('own address space'),
   mprotect: host('own address space'),
