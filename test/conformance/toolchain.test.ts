@@ -1,6 +1,9 @@
 // Conformance: gcc (compile, link, run), make with a small Makefile, git in a scratch
 // repository with fixed names and dates; each run natively and in tsvisor and compared.
 
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
 import { conformanceSuite, type ConformanceCase } from './harness.js';
 
 const HELLO_C = `#include <stdio.h>
@@ -112,6 +115,35 @@ const GIT_INIT = `git -c init.defaultBranch=main init -q repo && cd repo`;
 /** The index holds inode numbers, devices and times: left out of the listing (the objects are compared). */
 const GIT_LISTING = { exclude: ['./repo/.git/index'] };
 
+const RUST_PROGRAM = `use std::fs; use std::io::{Read, Write}; use std::process::{Command, Stdio}; use std::sync::{Arc, Mutex, mpsc}; use std::thread;
+fn main() {
+    let c = Arc::new(Mutex::new(0u64));
+    let hs: Vec<_> = (0..4).map(|i| { let c = c.clone(); thread::spawn(move || { for _ in 0..10000 { *c.lock().unwrap() += 1; } i }) }).collect();
+    let ids: Vec<i32> = hs.into_iter().map(|h| h.join().unwrap()).collect();
+    println!("counter {} {:?}", *c.lock().unwrap(), ids);
+    let (tx, rx) = mpsc::channel();
+    for i in 0..3 { let tx = tx.clone(); thread::spawn(move || tx.send(i * 10).unwrap()); }
+    drop(tx); let mut v: Vec<i32> = rx.iter().collect(); v.sort(); println!("{:?}", v);
+    fs::create_dir_all("a/b").unwrap(); fs::write("a/b/f.txt", b"data\\n").unwrap();
+    let mut names: Vec<_> = fs::read_dir("a/b").unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect(); names.sort(); println!("{:?}", names);
+    let m = fs::metadata("a/b/f.txt").unwrap(); println!("len {} file {}", m.len(), m.is_file());
+    println!("{:?}", fs::read_to_string("missing").unwrap_err().kind());
+    let out = Command::new("sh").arg("-c").arg("echo out; echo err 1>&2; exit 7").output().unwrap();
+    println!("{:?} {:?} {:?}", out.status.code(), String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let mut ch = Command::new("tr").arg("a-z").arg("A-Z").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    ch.stdin.take().unwrap().write_all(b"hello rust\\n").unwrap();
+    let mut s = String::new(); ch.stdout.take().unwrap().read_to_string(&mut s).unwrap(); println!("{} {:?}", s.trim(), ch.wait().unwrap().code());
+    let e = Command::new("/no/such").spawn().unwrap_err(); println!("{:?}", e.kind());
+    let mut k = Command::new("sleep").arg("10").spawn().unwrap(); k.kill().unwrap(); let st = k.wait().unwrap(); println!("{:?} {}", st.code(), st);
+    std::process::exit(3);
+}
+`;
+
+/** rustup's proxies and toolchains where rustup puts them (the fixed PATH and HOME do not lead there). */
+const CARGO_HOME = globalThis.process.env.CARGO_HOME ?? join(homedir(), '.cargo');
+const RUSTUP_HOME = globalThis.process.env.RUSTUP_HOME ?? join(homedir(), '.rustup');
+const RUSTC = join(CARGO_HOME, 'bin', 'rustc');
+
 const cases: ConformanceCase[] = [
   {
     name: 'gcc compiles, links and runs a C program',
@@ -196,6 +228,17 @@ const cases: ConformanceCase[] = [
     needs: ['git'],
     listing: { exclude: ['./repo/.git/index', './repo/.git/logs/refs/stash'] },
   },
+  {
+    // rustc links with lld by default, which writes the executable through a shared mapping.
+    name: 'rustc compiles and runs a program with threads, std::fs and std::process',
+    cmd: `${RUSTC} -o prog prog.rs && ./prog; echo "rc=$?"`,
+    files: { 'prog.rs': RUST_PROGRAM },
+    env: { RUSTUP_HOME, CARGO_HOME },
+    needs: [RUSTC, 'cc'],
+    listing: { exclude: ['./prog'] },
+    timeoutMs: 60_000,
+    execReplayMayDiverge: "rustc's codegen threads and jobserver synchronise through memory",
+  },
 ];
 
-conformanceSuite('gcc, make, git', cases);
+conformanceSuite('gcc, make, git, rustc', cases);
