@@ -1491,7 +1491,11 @@ function commOf(execfn: string): string {
   return truncateBytes(base, 15);
 }
 
-/** Linux's defaults for a fresh login (8 MiB stack, no core files), with the sandbox's limits. */
+/**
+ * Linux's defaults for a fresh login (8 MiB stack, no core files, 8 MiB of locked memory,
+ * 800 KiB of message queues, no nice or real-time priority to raise to), with the sandbox's
+ * limits (pending signals follow the tasks, as Linux sizes both from its thread count).
+ */
 function defaultRlimits(sandbox: KernelLimits): Array<[number, number, number]> {
   const INF = -1;
   const RLIMIT_AS = 9;
@@ -1499,12 +1503,22 @@ function defaultRlimits(sandbox: KernelLimits): Array<[number, number, number]> 
   const RLIMIT_CORE = 4;
   const RLIMIT_NOFILE = 7;
   const RLIMIT_NPROC = 6;
+  const RLIMIT_MEMLOCK = 8;
+  const RLIMIT_SIGPENDING = 11;
+  const RLIMIT_MSGQUEUE = 12;
+  const RLIMIT_NICE = 13;
+  const RLIMIT_RTPRIO = 14;
   const limits: Array<[number, number, number]> = [];
   for (let res = 0; res < 16; res++) limits.push([res, INF, INF]);
   limits[RLIMIT_STACK] = [RLIMIT_STACK, 8 * 1024 * 1024, INF];
   limits[RLIMIT_CORE] = [RLIMIT_CORE, 0, INF];
   limits[RLIMIT_NOFILE] = [RLIMIT_NOFILE, sandbox.fds, sandbox.fds];
   limits[RLIMIT_NPROC] = [RLIMIT_NPROC, sandbox.pids, sandbox.pids];
+  limits[RLIMIT_MEMLOCK] = [RLIMIT_MEMLOCK, 8 * 1024 * 1024, 8 * 1024 * 1024];
+  limits[RLIMIT_SIGPENDING] = [RLIMIT_SIGPENDING, sandbox.pids, sandbox.pids];
+  limits[RLIMIT_MSGQUEUE] = [RLIMIT_MSGQUEUE, 819200, 819200];
+  limits[RLIMIT_NICE] = [RLIMIT_NICE, 0, 0];
+  limits[RLIMIT_RTPRIO] = [RLIMIT_RTPRIO, 0, 0];
   if (sandbox.memory !== null) limits[RLIMIT_AS] = [RLIMIT_AS, sandbox.memory, sandbox.memory];
   return limits;
 }

@@ -206,6 +206,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     syslog_actions: [{}],
     sock_diag: [{}],
     kcmp: [{}],
+    proc_self_sched: [{}],
     sigqueue_value: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],

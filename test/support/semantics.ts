@@ -73,6 +73,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'syslog_actions',
   'sock_diag',
   'kcmp',
+  'proc_self_sched',
   // sockets
   'inet_loopback',
   'netlink_route',

@@ -158,13 +158,24 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
     // The controlling terminal (a pty) and its foreground group.
     fields[4] = String(tty ? ptyDevice(tty.index) : 0);
     fields[5] = String(tty ? tty.pgrp : -1);
+    // Priority and nice (fields 18, 19), real-time priority and policy (40, 41): what the sandbox keeps.
+    const sched = p.scheduling;
+    const realtime = sched !== undefined && (sched.policy === SCHED_FIFO || sched.policy === SCHED_RR);
+    fields[15] = String(realtime ? -1 - sched.priority : 20 + (sched?.nice ?? 0));
+    fields[16] = String(sched?.nice ?? 0);
     fields[17] = String(p.threads.length || 1);
+    if (fields.length > 38) {
+      fields[37] = String(sched?.priority ?? 0);
+      fields[38] = String(sched?.policy ?? 0);
+    }
     fields[19] = '0'; // start time: every process counts from the sandbox's boot (not tracked yet)
     return `${p.pid} (${p.comm}) ${fields.join(' ').trim()}\n`;
   },
   status: (p, c) => {
     const host = hostFile(`/proc/${p.hostPid}/status`);
-    const keep = host.split('\n').filter((l) => /^(Vm|Rss|Sig|Shd|Cpus_allowed|Mems_allowed|voluntary|nonvoluntary)/.test(l));
+    // The stub's CPUs on the host are not the program's: Cpus_allowed is the sandbox's affinity.
+    const keep = host.split('\n').filter((l) => /^(Vm|Rss|Sig|Shd|Cpus_allowed|Mems_allowed|voluntary|nonvoluntary)/.test(l))
+      .map((l) => (l.startsWith('Cpus_allowed_list:') ? `Cpus_allowed_list:\t${cpuList(allowedCpus(p))}` : l.startsWith('Cpus_allowed:') ? `Cpus_allowed:\t${cpuMask(allowedCpus(p), l)}` : l));
     const cr = p.creds;
     const lines = [
       `Name:\t${p.comm}`,
@@ -254,7 +265,42 @@ function limits(p: ProcessState): string {
   const fmt = (v: number) => (v < 0 ? 'unlimited' : String(v));
   const rows = LIMIT_NAMES.map(([name, unit], res) => {
     const [soft, hard] = p.rlimits.get(res) ?? [-1, -1];
-    return `${name.padEnd(26)}${fmt(soft).padEnd(21)}${fmt(hard).padEnd(21)}${unit}`;
+    // Linux pads the unit to 10 columns, and prints nothing for a limit without one.
+    return `${name.padEnd(26)}${fmt(soft).padEnd(21)}${fmt(hard).padEnd(21)}${unit && unit.padEnd(10)}`;
   });
   return ['Limit                     Soft Limit           Hard Limit           Units     ', ...rows, ''].join('\n');
+}
+
+const SCHED_FIFO = 1;
+const SCHED_RR = 2;
+
+/** The CPUs the process may use: those sched_setaffinity left it, else all of the sandbox's. */
+function allowedCpus(p: ProcessState): readonly number[] {
+  return p.scheduling?.affinity ?? Array.from({ length: sandboxCpus() }, (_, cpu) => cpu);
+}
+
+/**
+ * Linux's hex CPU mask, in groups of 32 bits split by commas, as wide as the host's own line
+ * (Linux sizes it by the CPUs the machine could have, which may be more than it has).
+ */
+function cpuMask(cpus: readonly number[], hostLine: string): string {
+  let mask = 0n;
+  for (const cpu of cpus) mask |= 1n << BigInt(cpu);
+  const width = hostLine.slice(hostLine.indexOf('\t') + 1).replace(/,/g, '').length;
+  const hex = mask.toString(16).padStart(Math.max(width, Math.ceil(sandboxCpus() / 4)), '0');
+  const groups: string[] = [];
+  for (let end = hex.length; end > 0; end -= 8) groups.unshift(hex.slice(Math.max(0, end - 8), end));
+  return groups.join(',');
+}
+
+/** Linux's CPU list: ascending ranges ("0-3,6"). */
+function cpuList(cpus: readonly number[]): string {
+  const ranges: string[] = [];
+  for (let i = 0; i < cpus.length; ) {
+    let j = i;
+    while (j + 1 < cpus.length && cpus[j + 1] === cpus[j]! + 1) j++;
+    ranges.push(i === j ? String(cpus[i]) : `${cpus[i]}-${cpus[j]}`);
+    i = j + 1;
+  }
+  return ranges.join(',');
 }
