@@ -406,6 +406,10 @@ export interface OverlayFile extends OverlayNodeBase {
   size: number;
   /** A memfd's F_SEAL_* bits (absent: none, and no sealing allowed unless it is a memfd). */
   seals?: number;
+  /** The allocated pages, as page ranges (vfs/file_extents.ts); absent: every page below size. */
+  extents?: number[];
+  /** Of those, the ones fallocate reserved and nothing wrote yet (absent: none). */
+  unwritten?: number[];
 }
 
 export interface OverlayDir extends OverlayNodeBase {

@@ -52,6 +52,13 @@ const cases: ConformanceCase[] = [
     cmd: `gzip -rk proj; find proj | sort; gzip -f proj/README; ls proj; rm proj/src/main.c proj/src/data.txt proj/bin/tool proj/empty; gunzip -r proj; find proj | sort; cat proj/README`,
     files: TREE,
   },
+  {
+    // A file with holes: du and st_blocks count only what was written; tar --sparse stores the
+    // data and the map (a 10 KiB archive, not 5 MiB); cp finds the holes with SEEK_DATA/SEEK_HOLE.
+    name: 'a sparse file: du, tar --sparse, cp --sparse',
+    cmd: `truncate -s 5M big; printf middle | dd of=big bs=1 seek=2000000 conv=notrunc status=none; printf end >> big; touch -d @1000000 big; du -k big; stat -c '%s %b' big; tar --sparse ${REPRO} -cf s.tar big; stat -c '%s' s.tar; sha256sum s.tar; mkdir out; tar -xf s.tar -C out; cmp big out/big && du -k out/big; cp --sparse=auto big copy; du -k copy; cat big > dense; du -k dense; cp --sparse=always dense again; du -k again`,
+    needs: ['truncate', 'dd', 'du', 'cmp'],
+  },
 ];
 
 conformanceSuite('tar and gzip', cases.map((c) => ({ ...c, needs: [...(c.needs ?? []), 'tar', 'gzip'] })));

@@ -114,6 +114,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'mkdir_rmdir',
   'symlink_loop',
   'truncate_sem',
+  'sparse_holes',
   'mmap_shared_write',
   'overlay_copyup',
   'overlay_whiteout',

@@ -16,6 +16,8 @@ import { socketIoctl } from './socket_ioctl.js';
 import { consoleForeground, setConsoleForeground } from './console.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TCGETS, TCSETS, TCSETSF, TCSETSW, TIOCGPGRP, TIOCGWINSZ, TIOCSPGRP, TIOCSWINSZ } from '../abi/tty_ioctls.js';
 import { TERMIOS_SIZE, WINSIZE_SIZE } from '../tty/termios.js';
+import { memFile } from './mem_file.js';
+import { nextData, nextHole } from '../vfs/file_extents.js';
 
 const FD_CLOEXEC = 1;
 /** The status flags F_SETFL may change (Linux: SETFL_MASK). */
@@ -161,6 +163,7 @@ export function sysLseek(ctx: SyscallContext): Outcome {
   if (file.kind === 'dev') return 0;
   if (file.kind === 'pipe' || isPty(file)) return -Errno.ESPIPE;
   let size = 0;
+  const node = file.kind === 'mem' ? memFile(ctx, file) : undefined;
   if (file.kind === 'host' || file.kind === 'mem') {
     const st = statOfFile(ctx, file);
     if (typeof st === 'number') return st;
@@ -178,13 +181,17 @@ export function sysLseek(ctx: SyscallContext): Outcome {
       next = size + offset;
       break;
     // Offsets compare as unsigned here, as in Linux: a negative one is past the end.
-    case SEEK_DATA:
+    // An overlay file knows its holes (vfs/file_extents.ts); others are data up to their size.
+    case SEEK_DATA: {
       if (offset < 0 || offset >= size) return -Errno.ENXIO;
-      next = offset;
+      const data = node ? nextData(node, offset) : offset;
+      if (data === null) return -Errno.ENXIO;
+      next = data;
       break;
+    }
     case SEEK_HOLE:
       if (offset < 0 || offset >= size) return -Errno.ENXIO;
-      next = size;
+      next = node ? nextHole(node, offset) : size;
       break;
     default:
       return -Errno.EINVAL;

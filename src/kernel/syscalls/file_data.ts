@@ -83,13 +83,16 @@ export function sysFallocate(ctx: SyscallContext): Outcome {
   if (sealed < 0) return sealed;
   const time = nowNs();
   if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
-    // The range reads back as zeros: write them (within the file, unless the size may grow).
+    // The range reads back as zeros: write them (within the file, unless the size may grow);
+    // a punched hole's whole pages are then holes again.
     const stop = mode & FALLOC_FL_KEEP_SIZE ? Math.min(end, node.size) : end;
     if (stop > offset) ctx.emit({ type: 'OverlayWritten', nodeId: node.id, offset, bytes: new Uint8Array(stop - offset), timeNs: time });
+    if (mode & FALLOC_FL_PUNCH_HOLE) ctx.emit({ type: 'OverlayAllocated', nodeId: node.id, offset, length: len, punch: true });
     fsNotifyNode(ctx, IN_MODIFY, d.file.path, node);
     return 0;
   }
   if (!(mode & FALLOC_FL_KEEP_SIZE) && end > node.size) ctx.emit({ type: 'OverlayTruncated', nodeId: node.id, size: end, timeNs: time });
+  ctx.emit({ type: 'OverlayAllocated', nodeId: node.id, offset, length: len, punch: false });
   fsNotifyNode(ctx, IN_MODIFY, d.file.path, node);
   return 0;
 }

@@ -5,6 +5,7 @@ import { byteLength } from '../../byte_string.js';
 import type { OverlayDir, OverlayNode, OverlayState } from '../state.js';
 import { Errno } from '../errno.js';
 import { S_IFMT, S_IFDIR, S_IFLNK, S_IFREG, type FileStat } from './file_stat.js';
+import { allocatedBlocks } from './file_extents.js';
 
 export const DT_FIFO = 1;
 export const DT_DIR = 4;
@@ -96,7 +97,7 @@ export function nodeStat(node: OverlayNode, subdirs: () => number): FileStat {
   const type = node.mode & S_IFMT;
   const size =
     node.kind === 'file' ? BigInt(node.size) : node.kind === 'dir' ? DIR_SIZE : node.kind === 'symlink' ? BigInt(byteLength(node.target)) : 0n;
-  const blocks = node.kind === 'symlink' ? 0n : ((size + 4095n) / 4096n) * 8n;
+  const blocks = node.kind === 'symlink' ? 0n : node.kind === 'file' ? allocatedBlocks(node) : ((size + 4095n) / 4096n) * 8n;
   return {
     dev: node.dev,
     ino: node.ino,

@@ -4,6 +4,7 @@
 import type { EventOf } from '../events.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState, OverlayDir, OverlayNode, OverlayState } from '../state.js';
+import { allocateBytes, releaseBytes, reserveBytes, truncateExtents } from './file_extents.js';
 
 function nodeOf(overlay: OverlayState, id: number): OverlayNode {
   const node = overlay.nodes.get(id);
@@ -71,7 +72,9 @@ function makeNode(
   switch (e.kind) {
     case 'file': {
       const data = contents.data ? new Uint8Array(contents.data) : new Uint8Array(0);
-      return { ...base, kind: 'file', data, size: data.length };
+      // A copied-up file's pages are the host's (absent: all); a new one's are those written.
+      if (e.type === 'OverlayCopiedUp') return { ...base, kind: 'file', data, size: data.length };
+      return { ...base, kind: 'file', data, size: data.length, extents: data.length > 0 ? [0, Math.ceil(data.length / 4096)] : [] };
     }
     case 'dir':
       return { ...base, kind: 'dir', entries: new Map(), lower: contents.lower ?? null };
@@ -99,6 +102,7 @@ export const overlayReducers: ReducerTable<
   | 'FileSealsSet'
   | 'OverlayWritten'
   | 'OverlayTruncated'
+  | 'OverlayAllocated'
   | 'OverlayAttrsSet'
   | 'OverlayLinked'
   | 'OverlayRemoved'
@@ -127,7 +131,7 @@ export const overlayReducers: ReducerTable<
     const overlay = state.overlay;
     overlay.nodes.set(e.nodeId, {
       id: e.nodeId, kind: 'file', mode: e.mode, uid: e.uid, gid: e.gid, nlink: 0, dev: e.dev, ino: e.ino,
-      atimeNs: e.timeNs, mtimeNs: e.timeNs, ctimeNs: e.timeNs, data: new Uint8Array(0), size: 0, seals: e.seals,
+      atimeNs: e.timeNs, mtimeNs: e.timeNs, ctimeNs: e.timeNs, data: new Uint8Array(0), size: 0, seals: e.seals, extents: [],
     });
     overlay.nextNodeId = Math.max(overlay.nextNodeId, e.nodeId + 1);
   },
@@ -139,6 +143,7 @@ export const overlayReducers: ReducerTable<
     const node = nodeOf(state.overlay, e.nodeId);
     if (node.kind !== 'file') return;
     const end = e.offset + e.bytes.length;
+    allocateBytes(node, e.offset, e.bytes.length);
     node.data = ensureCapacity(node.data, end);
     node.data.set(e.bytes, e.offset);
     node.size = Math.max(node.size, end);
@@ -149,10 +154,17 @@ export const overlayReducers: ReducerTable<
     const node = nodeOf(state.overlay, e.nodeId);
     if (node.kind !== 'file') return;
     if (e.size < node.size) node.data.fill(0, e.size, node.size); // what grows back later reads as zeros
+    truncateExtents(node, e.size);
     node.data = ensureCapacity(node.data, e.size);
     node.size = e.size;
     node.mtimeNs = e.timeNs;
     node.ctimeNs = e.timeNs;
+  },
+  OverlayAllocated(state, e) {
+    const node = nodeOf(state.overlay, e.nodeId);
+    if (node.kind !== 'file') return;
+    if (e.punch) releaseBytes(node, e.offset, e.length);
+    else reserveBytes(node, e.offset, e.length);
   },
   OverlayAttrsSet(state, e) {
     const node = nodeOf(state.overlay, e.nodeId);
