@@ -68,11 +68,21 @@ export function pullSharedPages(kernel: SharedPagesKernel, node: OverlayFile, fr
   if (first === got) return;
   let last = got;
   while (last > first && now[last - 1] === held[last - 1]) last--;
-  kernel.emit({
-    type: 'OverlayWritten', nodeId: node.id, offset: from + first,
-    bytes: new Uint8Array(now.subarray(first, last)), timeNs: nowNs(),
-  });
+  // Not mirrored back: the pages already hold these bytes, and a thread may have stored newer
+  // ones there since they were read.
+  pulling = true;
+  try {
+    kernel.emit({
+      type: 'OverlayWritten', nodeId: node.id, offset: from + first,
+      bytes: new Uint8Array(now.subarray(first, last)), timeNs: nowNs(),
+    });
+  } finally {
+    pulling = false;
+  }
 }
+
+/** Set while a pull's event is applied (the kernel runs one call at a time). */
+let pulling = false;
 
 /** pullSharedPages of every file that has pages (before a checkpoint saves state). */
 export function pullAllSharedPages(kernel: SharedPagesKernel): void {
@@ -88,7 +98,7 @@ export function pullAllSharedPages(kernel: SharedPagesKernel): void {
  */
 export function mirrorToSharedPages(kernel: SharedPagesKernel, event: KernelEvent): void {
   const filePages = kernel.host.filePages;
-  if (event.type === 'OverlayWritten' || event.type === 'OverlayTruncated') {
+  if ((event.type === 'OverlayWritten' && !pulling) || event.type === 'OverlayTruncated') {
     const pages = filePages.get(event.nodeId);
     if (pages) {
       if (event.type === 'OverlayWritten') {
