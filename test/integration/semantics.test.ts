@@ -141,6 +141,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     lseek_whence: [{ args: [data] }],
     pread_offset: [{ args: [data] }],
     rlimit_nofile: [{}],
+    cpu_rlimit: [{}],
 
     pipe_eof: [{}],
     pipe_sigpipe: [

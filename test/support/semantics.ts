@@ -25,6 +25,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'lseek_whence',
   'pread_offset',
   'rlimit_nofile',
+  'cpu_rlimit',
   // pipes and readiness
   'pipe_eof',
   'pipe_sigpipe',

@@ -232,9 +232,27 @@ function rlimit(ctx: SyscallContext, pid: number, resource: number, newAddr: num
     if (!next) return -Errno.EFAULT;
     if (exceeds(next[0], next[1])) return -Errno.EINVAL;
   }
+  // Raising a hard limit takes CAP_SYS_RESOURCE: the sandbox's root has it, other users not.
+  if (next && exceeds(next[1], current[1]) && ctx.process.creds.euid !== 0) return -Errno.EPERM;
   if (oldAddr && !ctx.write(oldAddr, encodeRlimit(current))) return -Errno.EFAULT;
+  if (next && resource === RLIMIT_CPU && p === ctx.process) applyCpuLimit(ctx, next);
   if (next) ctx.emit({ type: 'RlimitSet', pid: p.pid, resource, soft: next[0], hard: next[1] });
   return 0;
+}
+
+const RLIMIT_CPU = 0;
+
+/**
+ * RLIMIT_CPU is the host's to enforce: the process's CPU time is its host process's (threads
+ * and all, across execve), so the host's own limit sends SIGXCPU at the soft limit and SIGKILL
+ * at the hard one, as Linux does. Set by the calling thread on its own host process (children
+ * inherit it there); a hard limit the host refuses to raise (tsvisor not privileged) stays the
+ * host's. Not applied when set on another process (prlimit64 with its pid): kept only.
+ */
+function applyCpuLimit(ctx: SyscallContext, limit: [number, number]): void {
+  const scratch = ctx.scratchAddress();
+  if (!ctx.kernel.platform.write(ctx.hostTid, scratch, encodeRlimit(limit))) return;
+  ctx.kernel.platform.inject(ctx.hostTid, SYS.prlimit64, 0, RLIMIT_CPU, scratch, 0);
 }
 
 export function sysPrlimit64(ctx: SyscallContext): Outcome {
