@@ -1,0 +1,59 @@
+// Conformance: bash features real scripts use (coprocesses, process substitution, wait -n,
+// read -t, mapfile, extglob) and process control from the command line (timeout, nohup,
+// setsid, flock, ulimit with RLIMIT_CPU), each run natively and in tsvisor and compared.
+// The orderings are made with FIFOs, not with sleeps.
+
+import { conformanceSuite, type ConformanceCase } from './harness.js';
+
+const BASH_FEATURES = `coproc UP { sed -u 's/.*/\\U&/'; }
+echo hello >&"\${UP[1]}"; read -r line <&"\${UP[0]}"; echo "coproc: $line"
+exec {UP[1]}>&-; wait "$UP_PID"; echo "coproc status $?"
+diff <(printf 'a\\nb\\n') <(printf 'a\\nc\\n'); echo "diff $?"
+mapfile -t arr < <(seq 3); echo "\${#arr[@]} \${arr[2]}"
+mkfifo gate
+(read -r _ < gate; exit 3) & slow=$!
+(exit 5) & wait -n; echo "wait -n $?"
+echo go > gate; wait "$slow"; echo "slow $?"
+mkfifo silent; exec 7<>silent; read -t 0.1 x <&7; echo "read -t $?"; exec 7>&-
+declare -A m=([k]=v [j]=w); for key in $(printf '%s\\n' "\${!m[@]}" | sort); do echo "$key=\${m[$key]}"; done
+set -o pipefail; false | true; echo "pipefail $?"; set +o pipefail
+trap 'echo "ERR at $LINENO"' ERR; false; trap - ERR
+printf -v v '%05.1f' 3.14159; echo "$v"
+shopt -s extglob nullglob
+touch a.c b.h c.c; echo !(*.h); echo nothing*
+echo "\${BASH_REMATCH[0]:-none}"; [[ abc123 =~ ([a-z]+)([0-9]+) ]] && echo "\${BASH_REMATCH[2]}"
+`;
+
+const PROCESS_CONTROL = `timeout 0.2 sleep 5; echo "timeout $?"
+timeout 5 sh -c 'exit 7'; echo "passthrough $?"
+timeout -s INT 0.2 sh -c 'sleep 5 & p=$!; trap "kill \\$p; echo got INT; exit 9" INT; wait'; echo "trapped $?"
+nohup sh -c 'echo out; echo err >&2' > nohup.txt 2>&1; cat nohup.txt
+setsid sh -c 'test "$(cut -d" " -f6 /proc/$$/stat)" = "$$" && echo session-leader'
+setsid -w sh -c 'exit 4'; echo "setsid -w $?"
+mkfifo held release
+flock lk sh -c 'echo locked > held; read -r _ < release' & holder=$!
+read -r state < held; echo "holder: $state"
+flock -n lk true; echo "flock -n while held $?"
+echo go > release; flock -w 10 lk true; echo "flock -w $?"; wait $holder
+flock -x lk -c 'echo in flock -c'
+ulimit -n 64; ulimit -n; sh -c 'ulimit -n'; ulimit -S -c 0; ulimit -c
+{ (ulimit -t 1; exec sh -c "while :; do :; done"); } 2>/dev/null; echo "cpu limit $?"
+`;
+
+const cases: ConformanceCase[] = [
+  {
+    name: 'bash: coproc, process substitution, mapfile, wait -n, read -t, extglob, =~',
+    cmd: `bash features.sh`,
+    files: { 'features.sh': BASH_FEATURES },
+    needs: ['bash', 'sed', 'diff', 'mkfifo'],
+    execReplayMayDiverge: 'bash reaps its process substitutions and coprocess in a SIGCHLD handler, wherever their exits arrive',
+  },
+  {
+    name: 'timeout, nohup, setsid, flock, ulimit -n and ulimit -t',
+    cmd: `bash control.sh`,
+    files: { 'control.sh': PROCESS_CONTROL },
+    needs: ['bash', 'timeout', 'nohup', 'setsid', 'flock', 'mkfifo', 'cut'],
+  },
+];
+
+conformanceSuite('bash and process control', cases);
