@@ -38,6 +38,7 @@ constexpr long kTraceOptions = PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | PTRAC
 // multithreaded process may only make raw syscalls (no malloc, no locks).
 struct ChildPlan {
   int syncRead;
+  int syncWrite;  // the parent's end, inherited by the clone: closed at once, so its death is EOF
   int errWrite;
   int stubFd;
   int channelFd;  // the stubs' end of the fd channel (stub_fd_channel.h)
@@ -122,9 +123,14 @@ void resetSignals() {
 // The sandbox's init: pid 1 of its pid namespace. Its death kills every sandbox process,
 // so nothing the program starts can outlive the sandbox. It reaps and waits for the end.
 [[noreturn]] void runInit(const ChildPlan& plan) {
+  // A tsvisor that dies before letting init go (killed during a create) must not leave it
+  // waiting forever: its end of the pipe is then the only one, and EOF ends init.
+  close(plan.syncWrite);
   char go;
-  while (read(plan.syncRead, &go, 1) < 0 && errno == EINTR) {
+  ssize_t n;
+  while ((n = read(plan.syncRead, &go, 1)) < 0 && errno == EINTR) {
   }
+  if (n != 1) _exit(1);
   if (plan.isolated) {
     // Become the namespace's root, which is the unprivileged host identity of writeIdMaps.
     if (!setAllIds(0, 0)) childFail(plan, "setresuid");
@@ -231,7 +237,7 @@ SpawnResult spawnSandbox(const std::string& stubPath, bool isolate) {
     return fail(r, std::string("socketpair: ") + strerror(errno), -1);
   }
   // CLONE_UNTRACED: under a debugger or strace -f, init must still be ours to trace.
-  ChildPlan plan{sync[0], err[1], stubFd, r.channelStubEnd, isolate,
+  ChildPlan plan{sync[0], sync[1], err[1], stubFd, r.channelStubEnd, isolate,
                  {static_cast<unsigned short>(filter.size()), filter.data()}};
   pid_t init = -1;
   if (isolate) {

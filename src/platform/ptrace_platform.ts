@@ -9,6 +9,12 @@ const PAGE = 4096;
 
 /** How long tsvisor waits, at most, to collect a killed sandbox's init. */
 const REAP_WITHIN_MS = 2000;
+/**
+ * How long of that it waits at once, blocking: long enough for init to end (a few ms), so that
+ * a tsvisor that exits right after its sandbox has collected it (not left it to the host's pid 1).
+ */
+const REAP_AT_ONCE_MS = 100;
+const reapPause = new Int32Array(new SharedArrayBuffer(4));
 
 export class PlatformError extends Error {}
 
@@ -215,8 +221,15 @@ export class PtracePlatform implements Platform {
    * here), so this polls rather than blocks.
    */
   private reapInit(initPid: number, deadline: number): void {
-    if (this.native.reapEnded(initPid) || Date.now() > deadline) return;
-    setTimeout(() => this.reapInit(initPid, deadline), 1);
+    const blockUntil = Math.min(deadline, Date.now() + REAP_AT_ONCE_MS);
+    while (!this.native.reapEnded(initPid)) {
+      if (Date.now() > deadline) return;
+      if (Date.now() > blockUntil) {
+        setTimeout(() => this.reapInit(initPid, deadline), 1);
+        return;
+      }
+      Atomics.wait(reapPause, 0, 0, 1);
+    }
   }
 
   forget(tid: number): void {
