@@ -14,7 +14,8 @@ const REAP_WITHIN_MS = 2000;
  * a tsvisor that exits right after its sandbox has collected it (not left it to the host's pid 1).
  */
 const REAP_AT_ONCE_MS = 100;
-const reapPause = new Int32Array(new SharedArrayBuffer(4));
+/** What reapInit sleeps on (made at first use: a start-up snapshot cannot hold one). */
+let reapPause: Int32Array | undefined;
 
 export class PlatformError extends Error {}
 
@@ -228,7 +229,7 @@ export class PtracePlatform implements Platform {
         setTimeout(() => this.reapInit(initPid, deadline), 1);
         return;
       }
-      Atomics.wait(reapPause, 0, 0, 1);
+      Atomics.wait((reapPause ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, 1);
     }
   }
 
