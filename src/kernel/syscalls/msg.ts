@@ -60,19 +60,29 @@ export function sysMsgsnd(ctx: SyscallContext): Outcome {
   const text = size === 0 ? new Uint8Array(0) : ctx.read(msgp + 8, size);
   if (!text || text.length !== size) return -Errno.EFAULT;
   const bytes = Uint8Array.from(text);
-  const kernel = ctx.kernel;
   const pid = ctx.process.pid;
-  const creds = ctx.process.creds;
+  return onQueue(ctx, msqid, S_IWUGO, (queue) => {
+    if (!fits(queue, size)) return flags & IPC_NOWAIT ? -Errno.EAGAIN : null;
+    ctx.kernel.emit({ type: 'MsgSent', id: msqid, pid, mtype, bytes, time: nowSeconds() });
+    ctx.kernel.notify(wakeKey(msqid));
+    return 0;
+  });
+}
+
+/**
+ * msgsnd's and msgrcv's common part: op runs on queue msqid once the caller may (mode), now or,
+ * while op says to wait (null), each time the queue changes; a queue removed meanwhile is EIDRM.
+ */
+function onQueue(ctx: SyscallContext, msqid: number, mode: number, op: (queue: MsgQueue) => number | null): Outcome {
+  const kernel = ctx.kernel;
   const first = objectById(objectsOf(kernel.state, 'msg'), msqid);
   if (typeof first === 'number') return first;
+  const creds = ctx.process.creds;
   const tryOnce = (): number | null => {
     const queue = kernel.state.sysv?.msg.get(msqid);
     if (!queue) return -Errno.EIDRM;
-    if (!ipcPermits(creds, queue.perm, S_IWUGO)) return -Errno.EACCES;
-    if (!fits(queue, size)) return flags & IPC_NOWAIT ? -Errno.EAGAIN : null;
-    kernel.emit({ type: 'MsgSent', id: msqid, pid, mtype, bytes, time: nowSeconds() });
-    kernel.notify(wakeKey(msqid));
-    return 0;
+    if (!ipcPermits(creds, queue.perm, mode)) return -Errno.EACCES;
+    return op(queue);
   };
   const r = tryOnce();
   return r !== null ? r : ctx.block([wakeKey(msqid)], tryOnce);
@@ -104,13 +114,7 @@ export function sysMsgrcv(ctx: SyscallContext): Outcome {
   if (flags & MSG_COPY && (flags & MSG_EXCEPT || !(flags & IPC_NOWAIT))) return -Errno.EINVAL;
   const kernel = ctx.kernel;
   const pid = ctx.process.pid;
-  const creds = ctx.process.creds;
-  const first = objectById(objectsOf(kernel.state, 'msg'), msqid);
-  if (typeof first === 'number') return first;
-  const tryOnce = (): number | null => {
-    const queue = kernel.state.sysv?.msg.get(msqid);
-    if (!queue) return -Errno.EIDRM;
-    if (!ipcPermits(creds, queue.perm, S_IRUGO)) return -Errno.EACCES;
+  return onQueue(ctx, msqid, S_IRUGO, (queue) => {
     const index = pick(queue.messages, msgtyp, flags);
     if (index < 0) return flags & IPC_NOWAIT ? -Errno.ENOMSG : null;
     const msg = queue.messages[index]!;
@@ -125,9 +129,7 @@ export function sysMsgrcv(ctx: SyscallContext): Outcome {
     out.writeBigInt64LE(msg.type);
     out.set(text, 8);
     return ctx.write(msgp, out) ? text.length : -Errno.EFAULT;
-  };
-  const r = tryOnce();
-  return r !== null ? r : ctx.block([wakeKey(msqid)], tryOnce);
+  });
 }
 
 function encodeMsqid(queue: MsgQueue): Uint8Array {
