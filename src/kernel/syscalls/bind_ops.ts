@@ -12,13 +12,11 @@ import { errnoOf } from '../vfs/path_walk.js';
 import type { VNode, WritableBind } from '../vfs/vnode.js';
 import { child, create, openFile } from '../vfs/writable_bind.js';
 import { IN_CREATE, IN_ISDIR, IN_MODIFY } from '../abi/inotify.js';
-import { O_ACCMODE } from '../abi/open_flags.js';
+import { O_ACCMODE, O_APPEND, O_TRUNC } from '../abi/open_flags.js';
 import type { SyscallContext } from './context.js';
 import { fsNotify, fsNotifyPath, inodeOf, inotifyActive } from './fs_notify.js';
 import { createEntry, inOverlay, mayChangeDir } from './overlay_ops.js';
 
-const O_TRUNC = 0o1000;
-const O_APPEND = 0o2000;
 
 /** Where on the host a node of a writable bind is; undefined for every other node. */
 export function writableOf(node: VNode): WritableBind | undefined {

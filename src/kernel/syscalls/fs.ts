@@ -36,17 +36,8 @@ import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, lookupHeldDir, resolveAt, resolvePath, walkOptions } from './paths.js';
-import { O_ACCMODE, O_CLOEXEC, O_PATH, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
+import { O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDWR, O_TMPFILE, O_TMPFILE_BIT, O_TRUNC, O_WRONLY } from '../abi/open_flags.js';
 
-const O_CREAT = 0o100;
-const O_EXCL = 0o200;
-const O_TRUNC = 0o1000;
-const O_DIRECTORY = 0o200000;
-const O_NOFOLLOW = 0o400000;
-const O_NOCTTY = 0o400;
-const O_LARGEFILE = 0o100000;
-const O_TMPFILE_BIT = 0o20000000;
-const O_TMPFILE = O_TMPFILE_BIT | O_DIRECTORY;
 /** Every O_* bit Linux knows (openat2 refuses the others). */
 const VALID_OPEN_FLAGS = 0o37777703;
 const RESOLVE_NO_XDEV = 0x01;

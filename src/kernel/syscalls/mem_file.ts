@@ -9,8 +9,8 @@ import { fsNotifyNode } from './fs_notify.js';
 import { sealsAllow } from './memfd.js';
 import { pullSharedPages } from '../vfs/shared_file_pages.js';
 import { IN_ACCESS, IN_MODIFY } from '../abi/inotify.js';
+import { O_APPEND } from '../abi/open_flags.js';
 
-const O_APPEND = 0o2000;
 /** The largest file the overlay holds (Linux's MAX_LFS_FILESIZE is larger; memory is the limit here). */
 export const MAX_MEM_FILE = 2 ** 40;
 

@@ -4,7 +4,7 @@
 import { byteLength } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import { lowestFreeFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
-import { O_RDWR } from '../abi/open_flags.js';
+import { O_LARGEFILE, O_RDWR } from '../abi/open_flags.js';
 import type { OverlayFile } from '../state.js';
 import { freshIno } from '../vfs/overlay.js';
 import { tmpfsDev } from '../vfs/tmpfs.js';
@@ -19,7 +19,6 @@ const MFD_HUGETLB = 0x4;
 const MFD_NOEXEC_SEAL = 0x8;
 const MFD_EXEC = 0x10;
 const MFD_NAME_MAX = 249;
-const O_LARGEFILE = 0o100000;
 const S_IFREG = 0o100000;
 export const F_SEAL_SEAL = 0x1;
 export const F_SEAL_SHRINK = 0x2;

@@ -2,7 +2,7 @@
 // mq_getsetattr. Queues are kernel state (the sandbox's own mqueue namespace); a descriptor
 // is an open file of kind 'mqueue'. Senders and receivers wait on `mqueue:ID`, up to an
 // absolute CLOCK_REALTIME timeout.
-import { O_ACCMODE, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
+import { O_ACCMODE, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
 import { Errno } from '../errno.js';
 import { lookupFd, lowestFreeFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
 import type { MqueueState } from '../state.js';
@@ -12,8 +12,6 @@ import type { Outcome } from './outcome.js';
 import { sendToProcess } from './signal.js';
 import { realtimeNs } from './time.js';
 
-const O_CREAT = 0o100;
-const O_EXCL = 0o200;
 const NAME_MAX = 255;
 /** Linux's defaults and ceilings (/proc/sys/fs/mqueue) for a process without CAP_SYS_RESOURCE in the first user namespace. */
 const MSG_DEFAULT = 10;

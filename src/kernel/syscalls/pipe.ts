@@ -3,9 +3,8 @@ import { Errno } from '../errno.js';
 import { closeFd, lowestFreeFd, openNewFile } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
+import { O_CLOEXEC, O_DIRECT, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 
-const O_DIRECT = 0o40000;
 
 export function sysPipe2(ctx: SyscallContext): Outcome {
   return makePipe(ctx, ctx.args[0]!, ctx.uint(1));

@@ -10,9 +10,8 @@ import { wakeAt, type WakeTimer } from '../time/wake_timer.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { controlledSession, controllingPty, signalForeground } from './pty_session.js';
-import { O_NONBLOCK } from '../abi/open_flags.js';
+import { O_NOCTTY, O_NONBLOCK } from '../abi/open_flags.js';
 
-const O_NOCTTY = 0o400;
 /** /proc/sys/kernel/pty/max. */
 const PTY_MAX = 4096;
 const POLLIN = 0x1;

@@ -21,6 +21,7 @@ import {
   S_IRUGO, S_IWUGO, controllable, decodePerm, encodePerm, getObject, ipcPermits, nowSeconds, objectById, objectsOf,
   readStruct, statable, validOwner, writeStruct,
 } from './sysv_ipc.js';
+import { O_TMPFILE } from '../abi/open_flags.js';
 
 const SHM_RDONLY = 0o10000;
 const SHM_RND = 0o20000;
@@ -34,7 +35,6 @@ const SHM_STAT = 13;
 const SHM_INFO = 14;
 const SHM_STAT_ANY = 15;
 const SHM_LOCKED = 0o2000;
-const O_TMPFILE = 0o20200000;
 /** Linux's defaults: SHMMNI segments, SHMMAX bytes each (ULONG_MAX - 2^24), SHMALL pages in all. */
 export const SHMMNI = 4096;
 export const SHMMAX = 18446744073692774399n;
