@@ -5,9 +5,9 @@
 // their scrambled kernel addresses (1 or 2); here by their ids, as stable and as meaningless.
 import { Errno } from '../errno.js';
 import type { KernelState, ProcessState } from '../state.js';
+import { mayAttach } from '../task/ptrace_access.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { mayAttach } from './process_vm.js';
 
 const KCMP_FILE = 0;
 const KCMP_VM = 1;
@@ -23,7 +23,7 @@ export function sysKcmp(ctx: SyscallContext): Outcome {
   const first = taskOf(state, ctx.int(0));
   const second = taskOf(state, ctx.int(1));
   if (!first || !second) return -Errno.ESRCH;
-  // PTRACE_MODE_READ_REALCREDS on both: the same rule as process_vm_readv's here.
+  // PTRACE_MODE_READ_REALCREDS on both: the same rule as attaching's here.
   if (!mayAttach(ctx.process, first.process) || !mayAttach(ctx.process, second.process)) return -Errno.EPERM;
   switch (ctx.int(2)) {
     case KCMP_FILE: {

@@ -3,6 +3,7 @@
 // named by a sandbox pid or tid; the caller needs the access ptrace's attach would need.
 import { Errno } from '../errno.js';
 import type { ProcessState } from '../state.js';
+import { mayAttach } from '../task/ptrace_access.js';
 import type { SyscallContext } from './context.js';
 import { readIovecs, type IoVec } from './io.js';
 import type { Outcome } from './outcome.js';
@@ -64,20 +65,6 @@ function targetOf(ctx: SyscallContext, id: number): ProcessState | number {
   const target = thread ? state.processes.get(thread.pid) : undefined;
   if (!target || target.status !== 'running') return -Errno.ESRCH;
   return mayAttach(ctx.process, target) ? target : -Errno.EPERM;
-}
-
-/**
- * ptrace's access check with the caller's real ids (PTRACE_MODE_ATTACH_REALCREDS): its own
- * process always; another when the caller has CAP_SYS_PTRACE (euid 0 here) or its real ids
- * match all of the target's and the target is dumpable.
- */
-export function mayAttach(caller: ProcessState, target: ProcessState): boolean {
-  if (caller.pid === target.pid || caller.creds.euid === 0) return true;
-  const c = caller.creds;
-  const t = target.creds;
-  const sameUser = c.uid === t.uid && c.uid === t.euid && c.uid === t.suid;
-  const sameGroup = c.gid === t.gid && c.gid === t.egid && c.gid === t.sgid;
-  return sameUser && sameGroup && (target.dumpable ?? 1) !== 0;
 }
 
 /** The caller's bytes at addr, up to the first page that cannot be read. */
