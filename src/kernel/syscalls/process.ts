@@ -9,6 +9,7 @@ import { Errno } from '../errno.js';
 import { ExecError, prepareExec } from '../loader/exec.js';
 import { rootOf } from '../vfs/process_root.js';
 import type { SyscallContext } from './context.js';
+import { writeInt } from './user_int.js';
 import { hostRuns, type Outcome } from './outcome.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, resolveAt } from './paths.js';
 import { mayAccess } from './overlay_ops.js';
@@ -625,11 +626,4 @@ export function sysGetRobustList(ctx: SyscallContext): Outcome {
   if (tid === 0) return hostRuns;
   if (!ctx.kernel.state.threads.has(tid)) return -Errno.ESRCH;
   return -Errno.EPERM;
-}
-
-/** The int a prctl getter stores at addr. */
-function writeInt(ctx: SyscallContext, addr: number, value: number): Outcome {
-  const out = Buffer.alloc(4);
-  out.writeInt32LE(value, 0);
-  return ctx.write(addr, out) ? 0 : -Errno.EFAULT;
 }

@@ -11,6 +11,7 @@ import {
 import { SIGCONT, SIGHUP, SIGWINCH } from '../abi/signals.js';
 import { O_ACCMODE, O_CLOEXEC, O_WRONLY } from '../abi/open_flags.js';
 import type { SyscallContext } from './context.js';
+import { readInt, writeInt } from './user_int.js';
 import type { Outcome } from './outcome.js';
 import { openPtySlave, ptyKey } from './pty.js';
 import { controlledSession, controllingPty, signalForeground } from './pty_session.js';
@@ -26,17 +27,6 @@ const TCIFLUSH = 0;
 const TCOFLUSH = 1;
 const TCIOFLUSH = 2;
 const N_TTY = 0;
-
-function writeInt(ctx: SyscallContext, addr: number, value: number): number {
-  const out = Buffer.alloc(4);
-  out.writeInt32LE(value | 0);
-  return ctx.write(addr, out) ? 0 : -Errno.EFAULT;
-}
-
-function readInt(ctx: SyscallContext, addr: number): number | null {
-  const raw = ctx.read(addr, 4);
-  return raw ? Buffer.from(raw.buffer, raw.byteOffset, 4).readInt32LE(0) : null;
-}
 
 export function ptyIoctl(ctx: SyscallContext, d: FdLookup, request: number, argp: number): Outcome {
   const index = d.file.objectId!;
