@@ -30,7 +30,7 @@ const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported' | 'Host
     p.argv = [...e.argv];
     p.environ = [...e.envp];
     p.comm = e.comm;
-    delete p.dumpable;
+    if (p.dumpable !== undefined) delete p.dumpable;
     p.mm = { brkStart: e.brkStart, brk: e.brkStart, mappings: e.mappings.map((m) => ({ ...m })) };
     // Caught signals revert to their default action; ignored ones stay ignored.
     for (const [sig, action] of p.sigactions) {

@@ -78,7 +78,7 @@ export const taskReducers: ReducerTable<
       rlimits: new Map([...parent.rlimits].map(([res, l]) => [res, [l[0], l[1]] as [number, number]])),
     });
     // Being a subreaper is not inherited; dumpable is (it belongs to the memory, which is copied).
-    delete state.processes.get(e.pid)!.childSubreaper;
+    if (parent.childSubreaper) delete state.processes.get(e.pid)!.childSubreaper;
     if (parent.shmAttached || parent.semUndo) inheritSysv(state, state.processes.get(e.pid)!);
     state.threads.set(e.pid, { tid: e.pid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
   },
