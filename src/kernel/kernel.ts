@@ -187,11 +187,16 @@ interface ThreadRuntime {
   trapRip: number;
   /** Set when a signal handler runs before the call in flight is made again (SA_RESTART). */
   restarting?: boolean;
+  /**
+   * The deadline of the sleep in flight (nanosleep, clock_nanosleep), kept while a stop
+   * signal makes the call again: the sleep resumes for the time left (Linux's restart block).
+   */
+  sleepDeadline: bigint | undefined;
 }
 
 /** A new thread's runtime: no call in flight. */
 function idleRuntime(): ThreadRuntime {
-  return { blocked: false, nr: 0, args: [], writes: undefined, strings: undefined, trappedAt: undefined, trap: 0, trapSp: 0, trapRip: 0 };
+  return { blocked: false, nr: 0, args: [], writes: undefined, strings: undefined, trappedAt: undefined, trap: 0, trapSp: 0, trapRip: 0, sleepDeadline: undefined };
 }
 
 /** A thread parked in a syscall until something it waits on changes (see Kernel.block). */
@@ -269,6 +274,13 @@ const NEVER_RESTARTED: ReadonlySet<number> = new Set([
   SYS.epoll_wait, SYS.pselect6, SYS.ppoll, SYS.epoll_pwait,
   // System V IPC waits end with EINTR whatever SA_RESTART says (signal(7)).
   SYS.semop, SYS.semtimedop, SYS.msgsnd, SYS.msgrcv,
+]);
+/**
+ * Syscalls that end with EINTR when a stop signal (no handler) interrupts them, once SIGCONT
+ * resumes the thread (signal(7)); every other emulated call is made again, as if never interrupted.
+ */
+const EINTR_AFTER_STOP: ReadonlySet<number> = new Set([
+  SYS.epoll_wait, SYS.epoll_pwait, SYS.epoll_pwait2, SYS.semop, SYS.semtimedop, SYS.rt_sigtimedwait,
 ]);
 
 /** The lowest signal pending for a host thread that it neither blocks nor ignores (0: none). */
@@ -696,7 +708,11 @@ export class Kernel {
     rt.blocked = false;
     this.running++;
     const action = this.process(thread.pid).sigactions.get(sig);
-    const restart = action !== undefined && action.handler > SIG_IGN && (action.flags & SA_RESTART) !== 0 && !NEVER_RESTARTED.has(rt.nr);
+    // Without a handler (a stop, or a fatal signal) the call is made again when the thread
+    // goes on (Linux's ERESTARTSYS/ERESTARTNOHAND with no handler to run), but for a few.
+    const restart = action !== undefined && action.handler > SIG_IGN
+      ? (action.flags & SA_RESTART) !== 0 && !NEVER_RESTARTED.has(rt.nr)
+      : !EINTR_AFTER_STOP.has(rt.nr);
     if (done !== undefined) {
       this.publishSyscall(thread, rt.nr, rt.args, done);
       this.returning(thread, rt);
@@ -747,6 +763,16 @@ export class Kernel {
       set.add(waiter);
     }
     return { kind: 'pending' };
+  }
+
+  /** The deadline kept for the thread's sleep when this call makes it again after a stop (see ThreadRuntime). */
+  sleepDeadline(tid: number): bigint | undefined {
+    return this.runtime.get(tid)?.sleepDeadline;
+  }
+
+  keepSleepDeadline(tid: number, deadline: bigint): void {
+    const rt = this.runtime.get(tid);
+    if (rt) rt.sleepDeadline = deadline;
   }
 
   /** Whether some parked call waits on key. */
@@ -1067,6 +1093,7 @@ export class Kernel {
       delete rt.restarting;
     } else {
       delete rt.restarting;
+      rt.sleepDeadline = undefined;
       // Signals due before this call: their handlers run first, then the call traps again.
       if (this.signalPoints?.beforeCall(thread)) {
         rt.trappedAt = undefined;

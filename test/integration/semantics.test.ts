@@ -177,6 +177,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     sigaction_siginfo: [{}],
     sigprocmask_pending: [{}],
     sigchld_info: [{}],
+    stop_restart: [{}],
     eintr_read: [
       { title: 'read without SA_RESTART: EINTR', args: ['read'] },
       { title: 'read with SA_RESTART: restarted', args: ['restart'] },

@@ -58,6 +58,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sigaction_siginfo',
   'sigprocmask_pending',
   'sigchld_info',
+  'stop_restart',
   'eintr_read',
   'kill_pgrp',
   'abort_status',

@@ -182,14 +182,17 @@ function readTimespec(ctx: SyscallContext, addr: number): bigint | number {
  * Parks the thread until the clock passes deadline (in that clock's nanoseconds). A signal
  * ends the sleep with EINTR, and the time left goes to remAddr (when given).
  */
-function sleepUntil(ctx: SyscallContext, clock: number, deadline: bigint, remAddr = 0): Outcome {
+function sleepUntil(ctx: SyscallContext, clock: number, requested: bigint, remAddr = 0): Outcome {
   const kernel = ctx.kernel;
+  // Made again after a stop signal: the first deadline holds.
+  const deadline = kernel.sleepDeadline(ctx.thread.tid) ?? requested;
   const key = `timer:${ctx.thread.tid}`;
   const left = () => {
     const now = clockNs(ctx, clock);
     return typeof now === 'number' ? 0n : deadline - now;
   };
   if (left() <= 0n) return 0;
+  kernel.keepSleepDeadline(ctx.thread.tid, deadline);
   // Rounded up to the next ms: the wake-up must not come before the deadline in ns.
   const timer = wakeAt(Number((deadline + 999_999n) / 1_000_000n), () => kernel.notify(key), () => {
     const now = clockNs(ctx, clock);
