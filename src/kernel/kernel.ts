@@ -1285,7 +1285,7 @@ export class Kernel {
   }
 
   /** A group none of whose members has a parent in another group of the same session (POSIX). */
-  private orphanedGroup(pgid: number, sid: number): boolean {
+  orphanedGroup(pgid: number, sid: number): boolean {
     for (const p of this.state.processes.values()) {
       if (p.pgid !== pgid || p.status !== 'running') continue;
       const parent = this.state.processes.get(p.ppid);

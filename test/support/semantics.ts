@@ -59,6 +59,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sigprocmask_pending',
   'sigchld_info',
   'stop_restart',
+  'tty_job_control',
   'eintr_read',
   'kill_pgrp',
   'abort_status',

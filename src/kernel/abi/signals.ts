@@ -8,6 +8,8 @@ export const SIGCHLD = 17;
 export const SIGCONT = 18;
 export const SIGSTOP = 19;
 export const SIGTSTP = 20;
+export const SIGTTIN = 21;
+export const SIGTTOU = 22;
 export const SIGURG = 23;
 export const SIGWINCH = 28;
 

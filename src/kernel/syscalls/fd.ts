@@ -13,7 +13,7 @@ import { O_CLOEXEC } from '../abi/open_flags.js';
 import { isPty } from './pty.js';
 import { ptyIoctl } from './tty_ioctl.js';
 import { socketIoctl } from './socket_ioctl.js';
-import { consoleForeground, setConsoleForeground } from './console.js';
+import { consoleForeground, consoleJobControl, setConsoleForeground } from './console.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TCGETS, TCSETS, TCSETSF, TCSETSW, TIOCGPGRP, TIOCGWINSZ, TIOCSPGRP, TIOCSWINSZ } from '../abi/tty_ioctls.js';
 import { TERMIOS_SIZE, WINSIZE_SIZE } from '../tty/termios.js';
 import { memFile } from './mem_file.js';
@@ -266,6 +266,8 @@ export function sysIoctl(ctx: SyscallContext): Outcome {
     case TCSETSW:
     case TCSETSF:
     case TIOCSWINSZ: {
+      const refused = request === TIOCSWINSZ ? undefined : consoleJobControl(ctx, hostFd, 'change');
+      if (refused !== undefined) return refused;
       const buf = ctx.read(argp, request === TIOCSWINSZ ? WINSIZE_SIZE : TERMIOS_SIZE);
       if (!buf) return -Errno.EFAULT;
       return platform.hostIoctl(hostFd, request, buf);
@@ -282,6 +284,9 @@ export function sysIoctl(ctx: SyscallContext): Outcome {
     case TIOCSPGRP: {
       const probe = new Uint8Array(TERMIOS_SIZE);
       if (platform.hostIoctl(hostFd, TCGETS, probe) < 0) return -Errno.ENOTTY;
+      const refused = consoleJobControl(ctx, hostFd, 'change');
+      // tcsetpgrp from a background group that may not stop is ENOTTY, not EIO (Linux).
+      if (refused !== undefined) return refused === -Errno.EIO ? -Errno.ENOTTY : refused;
       const raw = ctx.read(argp, 4);
       if (!raw) return -Errno.EFAULT;
       return setConsoleForeground(ctx, new DataView(raw.buffer, raw.byteOffset).getInt32(0, true));

@@ -25,6 +25,7 @@ import { O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 import { SIGPIPE } from '../abi/signals.js';
 import { writeBound } from './bind_ops.js';
 import { readHostStream } from './stdio_stream.js';
+import { consoleJobControl } from './console.js';
 import { HOST_ZERO_MIN, readZeroOnHost } from './dev_zero_host.js';
 
 /** Linux caps one read or write at this many bytes (MAX_RW_COUNT). */
@@ -250,6 +251,8 @@ export function readFile(
           return -errnoOf(err, Errno.EIO);
         }
       }
+      const refused = consoleJobControl(ctx, hostFd, 'read');
+      if (refused !== undefined) return refused;
       // A pipe or terminal: park the thread, let the others run, finish when data comes.
       return readHostStream(ctx, hostFd, count, (file.flags & O_NONBLOCK) !== 0, deliver);
     }
@@ -290,6 +293,8 @@ export function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, p
     case 'mem':
       return writeMem(ctx, d, bytes, position, append);
     case 'stdio': {
+      const refused = consoleJobControl(ctx, file.hostFd!, 'write');
+      if (refused !== undefined) return refused;
       if (append === true) position = hostFileEnd(file.hostFd!) ?? position;
       let done = 0;
       while (done < bytes.length) {

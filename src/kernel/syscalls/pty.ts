@@ -10,7 +10,10 @@ import { wakeAt, type WakeTimer } from '../time/wake_timer.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { controlledSession, controllingPty, signalForeground } from './pty_session.js';
+import { checkTerminalAccess } from './tty_job_control.js';
 import { O_NOCTTY, O_NONBLOCK } from '../abi/open_flags.js';
+import { SIGTTIN, SIGTTOU } from '../abi/signals.js';
+import { TOSTOP } from '../tty/termios.js';
 
 /** /proc/sys/kernel/pty/max. */
 const PTY_MAX = 4096;
@@ -79,6 +82,15 @@ export function openControllingTerminal(ctx: SyscallContext, statusFlags: number
   return ctx.process.sid === 1 ? openHost() : -Errno.ENXIO;
 }
 
+/**
+ * Job control when pty is the caller's controlling terminal (tty_job_control.ts): undefined
+ * when the call may go on, else its outcome.
+ */
+export function ptyJobControl(ctx: SyscallContext, pty: PtyState, sig: number): Outcome | undefined {
+  if (controlledSession(ctx.kernel.state, pty) !== ctx.process.sid) return undefined;
+  return checkTerminalAccess(ctx, pty.pgrp, sig);
+}
+
 // ---- reading ---------------------------------------------------------------------------------
 
 /** read(2) of either side of a pty. */
@@ -115,6 +127,9 @@ function readMaster(ctx: SyscallContext, d: FdLookup, count: number, deliver: (b
 function readSlave(ctx: SyscallContext, d: FdLookup, count: number, deliver: (bytes: Uint8Array) => number): Outcome {
   const index = d.file.objectId!;
   const kernel = ctx.kernel;
+  const open = kernel.state.ptys.get(index);
+  const refused = open && open.masters > 0 ? ptyJobControl(ctx, open, SIGTTIN) : undefined;
+  if (refused !== undefined) return refused;
   const timerKey = `timer:${ctx.thread.tid}`;
   let timer: WakeTimer | undefined;
   let deadline: number | null = null;
@@ -208,6 +223,9 @@ function writeMaster(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array): Outco
 function writeSlave(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array): Outcome {
   const index = d.file.objectId!;
   const kernel = ctx.kernel;
+  const open = kernel.state.ptys.get(index);
+  const refused = open && open.masters > 0 && (open.termios.lflag & TOSTOP) !== 0 ? ptyJobControl(ctx, open, SIGTTOU) : undefined;
+  if (refused !== undefined) return refused;
   let written = 0;
   const attempt = (): number | null => {
     const pty = kernel.state.ptys.get(index);

@@ -8,12 +8,12 @@ import { slaveInputCount } from '../tty/line_discipline.js';
 import {
   TERMIOS2_SIZE, TERMIOS_SIZE, VSTART, VSTOP, WINSIZE_SIZE, decodeTermios, decodeWinsize, encodeTermios, encodeWinsize,
 } from '../tty/termios.js';
-import { SIGCONT, SIGHUP, SIGWINCH } from '../abi/signals.js';
+import { SIGCONT, SIGHUP, SIGTTOU, SIGWINCH } from '../abi/signals.js';
 import { O_ACCMODE, O_CLOEXEC, O_WRONLY } from '../abi/open_flags.js';
 import type { SyscallContext } from './context.js';
 import { readInt, writeInt } from './user_int.js';
 import type { Outcome } from './outcome.js';
-import { openPtySlave, ptyKey } from './pty.js';
+import { openPtySlave, ptyJobControl, ptyKey } from './pty.js';
 import { controlledSession, controllingPty, signalForeground } from './pty_session.js';
 import { ptyDevice } from '../vfs/devpts.js';
 import { FIONREAD, TCFLSH, TCGETS, TCGETS2, TCSBRK, TCSBRKP, TCSETS, TCSETS2, TCSETSF, TCSETSF2, TCSETSW, TCSETSW2, TCXONC, TIOCEXCL, TIOCGDEV, TIOCGETD, TIOCGPGRP, TIOCGPTLCK, TIOCGPTN, TIOCGPTPEER, TIOCGSID, TIOCGWINSZ, TIOCNOTTY, TIOCNXCL, TIOCOUTQ, TIOCSCTTY, TIOCSETD, TIOCSPGRP, TIOCSPTLCK, TIOCSWINSZ } from '../abi/tty_ioctls.js';
@@ -35,8 +35,19 @@ export function ptyIoctl(ctx: SyscallContext, d: FdLookup, request: number, argp
   // A hung-up slave refuses everything (hung_up_tty_ioctl).
   if (!pty || (!master && pty.masters === 0)) return request === TIOCSPGRP ? -Errno.ENOTTY : -Errno.EIO;
   const result = master ? masterRequest(ctx, pty, request, argp) : undefined;
-  return result ?? terminalRequest(ctx, d, pty, master, request, argp);
+  if (result !== undefined) return result;
+  if (CHANGES_TERMINAL.has(request)) {
+    const refused = ptyJobControl(ctx, pty, SIGTTOU);
+    // tcsetpgrp from a background group that may not stop is ENOTTY, not EIO (Linux).
+    if (refused !== undefined) return refused === -Errno.EIO && request === TIOCSPGRP ? -Errno.ENOTTY : refused;
+  }
+  return terminalRequest(ctx, d, pty, master, request, argp);
 }
+
+/** Requests that a background group may not make without SIGTTOU (tty_job_control.ts). */
+const CHANGES_TERMINAL: ReadonlySet<number> = new Set([
+  TCSETS, TCSETSW, TCSETSF, TCSETS2, TCSETSW2, TCSETSF2, TCFLSH, TCXONC, TCSBRK, TCSBRKP, TIOCSETD, TIOCSPGRP,
+]);
 
 /** The master's own requests; undefined for the terminal requests both sides have. */
 function masterRequest(ctx: SyscallContext, pty: PtyState, request: number, argp: number): Outcome | undefined {
