@@ -6,8 +6,13 @@ import * as z from 'zod';
 const int = z.number().int();
 const addr = z.number().int().nonnegative();
 
+const capMask = z.number().int().nonnegative();
+
 export const CredentialsSchema = z.object({
   uid: int, euid: int, suid: int, gid: int, egid: int, sgid: int, groups: z.array(int),
+  caps: z.object({
+    permitted: capMask, effective: capMask, inheritable: capMask, bounding: capMask, ambient: capMask, securebits: int,
+  }).optional(),
 });
 
 export const MappingSchema = z.object({

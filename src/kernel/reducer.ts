@@ -10,6 +10,7 @@ import { mmReducers } from './mm/reducer.js';
 import type { ReducerTable } from './reducer_types.js';
 import { signalReducers } from './signal/reducer.js';
 import type { KernelState } from './state.js';
+import { afterExec } from './task/capabilities.js';
 import { processOf, taskReducers } from './task/reducer.js';
 import { consoleReducers } from './tty/console_reducer.js';
 import { ptyReducers } from './tty/pty_reducer.js';
@@ -31,6 +32,7 @@ const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported' | 'Host
     p.environ = [...e.envp];
     p.comm = e.comm;
     if (p.dumpable !== undefined) delete p.dumpable;
+    if (p.creds.caps) p.creds = afterExec(p.creds);
     p.mm = { brkStart: e.brkStart, brk: e.brkStart, mappings: e.mappings.map((m) => ({ ...m })) };
     // Caught signals revert to their default action; ignored ones stay ignored.
     for (const [sig, action] of p.sigactions) {

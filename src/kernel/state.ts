@@ -10,6 +10,18 @@ export interface Credentials {
   egid: number;
   sgid: number;
   groups: number[];
+  /** Capabilities, once the process changed them; absent: as its uids give them (task/capabilities.ts). */
+  caps?: CapabilitySets;
+}
+
+/** A process's capability sets (masks of capability bits) and securebits (keep-caps among them). */
+export interface CapabilitySets {
+  permitted: number;
+  effective: number;
+  inheritable: number;
+  bounding: number;
+  ambient: number;
+  securebits: number;
 }
 
 export interface ThreadState {

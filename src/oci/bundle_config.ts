@@ -29,7 +29,13 @@ export const ProcessSpecSchema = z.looseObject({
   args: z.array(z.string()).check(z.minLength(1, { message: 'must name the program to run' })),
   env: z.optional(z.array(z.string().check(z.refine((e) => e.includes('='), { message: 'must be KEY=VALUE' })))),
   cwd: absolutePath,
-  capabilities: z.optional(z.looseObject({})),
+  capabilities: z.optional(z.looseObject({
+    bounding: z.optional(z.array(z.string())),
+    effective: z.optional(z.array(z.string())),
+    inheritable: z.optional(z.array(z.string())),
+    permitted: z.optional(z.array(z.string())),
+    ambient: z.optional(z.array(z.string())),
+  })),
   rlimits: z.optional(z.array(z.looseObject({ type: z.string(), hard: nonNegativeInt, soft: nonNegativeInt }))),
   noNewPrivileges: z.optional(z.boolean()),
 });

@@ -191,7 +191,10 @@ export class SandboxControl {
       reply({ type: 'error', message: this.record.status === 'paused' ? 'cannot exec in a paused container' : 'cannot exec in a stopped container' });
       return;
     }
-    const creds = { uid: request.uid, euid: request.uid, suid: request.uid, gid: request.gid, egid: request.gid, sgid: request.gid, groups: request.groups };
+    const creds = {
+      uid: request.uid, euid: request.uid, suid: request.uid, gid: request.gid, egid: request.gid, sgid: request.gid, groups: request.groups,
+      ...(request.caps ? { caps: request.caps } : {}),
+    };
     const cwdNode = kernel.root.resolve('/', request.cwd, { followFinal: true });
     const cwd = typeof cwdNode === 'number' || !cwdNode.stat.isDirectory() ? null : cwdNode.path;
     if (cwd === null) {

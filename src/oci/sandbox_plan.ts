@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, type SandboxLimits } from '../cli/run_options.js';
 import type { Credentials } from '../kernel/state.js';
 import type { BundleConfig, MountSpec, ProcessSpec } from './bundle_config.js';
 import { OciError } from './oci_error.js';
+import { capabilitySetsOf } from './process_capabilities.js';
 
 export interface SandboxPlan {
   rootfs: string;
@@ -36,11 +37,12 @@ const KERNEL_OWNED = /^\/(proc|dev|sys)(\/|$)/;
 export function processPlan(spec: ProcessSpec): ProcessPlan {
   const groups = spec.user.additionalGids ?? [];
   const { uid, gid } = spec.user;
+  const caps = capabilitySetsOf(spec.capabilities);
   return {
     args: spec.args,
     env: spec.env ?? [],
     cwd: spec.cwd,
-    creds: { uid, euid: uid, suid: uid, gid, egid: gid, sgid: gid, groups },
+    creds: { uid, euid: uid, suid: uid, gid, egid: gid, sgid: gid, groups, ...(caps ? { caps } : {}) },
     terminal: spec.terminal ?? false,
   };
 }

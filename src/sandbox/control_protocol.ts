@@ -4,6 +4,8 @@
 // this and would otherwise spend most of their start-up loading the whole of zod.
 import * as z from 'zod/mini';
 
+const capMask = z.number().check(z.int(), z.minimum(0));
+
 export const ControlRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('checkpoint'), image: z.string().check(z.minLength(1)), leaveRunning: z.boolean() }),
   z.object({ op: z.literal('ping') }),
@@ -22,6 +24,10 @@ export const ControlRequestSchema = z.discriminatedUnion('op', [
     uid: z.number().check(z.int(), z.minimum(0)),
     gid: z.number().check(z.int(), z.minimum(0)),
     groups: z.array(z.number().check(z.int(), z.minimum(0))),
+    /** Its capability sets (absent: root's, from its uids). */
+    caps: z.optional(z.object({
+      permitted: capMask, effective: capMask, inheritable: capMask, bounding: capMask, ambient: capMask, securebits: z.number().check(z.int()),
+    })),
     /** A host process whose fds 0, 1 and 2 become the new process's stdio. */
     stdioFrom: z.number().check(z.int(), z.positive()),
     /** Its fd 0 is a terminal (exec --tty): the process gets a pty of the sandbox's bridged to it. */

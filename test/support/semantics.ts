@@ -60,6 +60,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sigchld_info',
   'stop_restart',
   'tty_job_control',
+  'capability_sets',
   'eintr_read',
   'kill_pgrp',
   'abort_status',

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { encodeBytes, hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import { lookupFd, openNewFile } from '../fd/fd_table.js';
-import type { OpenFile, OverlayNode } from '../state.js';
+import type { Credentials, OpenFile, OverlayNode } from '../state.js';
 import { S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFSOCK, syntheticStat, type FileStat } from '../vfs/file_stat.js';
 import { nodeStat } from '../vfs/overlay.js';
 import { linkTarget, type ResolveRules, type WalkOptions } from '../vfs/path_walk.js';
@@ -37,6 +37,8 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, lookupHeldDir, resolveAt, resolvePath, walkOptions } from './paths.js';
 import { O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDWR, O_TMPFILE, O_TMPFILE_BIT, O_TRUNC, O_WRONLY } from '../abi/open_flags.js';
+import { CAP_SYS_CHROOT, SECBIT_NO_SETUID_FIXUP, capabilitySets, capable } from '../task/capabilities.js';
+import { permits } from '../vfs/permission.js';
 
 /** Every O_* bit Linux knows (openat2 refuses the others). */
 const VALID_OPEN_FLAGS = 0o37777703;
@@ -446,6 +448,9 @@ function symlinkOfFd(ctx: SyscallContext, fd: number): VNode | number {
   return typeof node !== 'number' && node.stat.isSymbolicLink() ? node : -Errno.ENOENT;
 }
 
+/** faccessat2: check as the effective ids, not the real ones. */
+const AT_EACCESS = 0x200;
+
 export function sysAccess(ctx: SyscallContext): Outcome {
   return accessAt(ctx, AT_FDCWD, ctx.args[0]!, ctx.int(1), 0);
 }
@@ -456,7 +461,7 @@ export function sysFaccessat(ctx: SyscallContext): Outcome {
 
 export function sysFaccessat2(ctx: SyscallContext): Outcome {
   const flags = ctx.uint(3);
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200 /* AT_EACCESS */)) return -Errno.EINVAL;
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_EACCESS)) return -Errno.EINVAL;
   return accessAt(ctx, ctx.int(0), ctx.args[1]!, ctx.int(2), flags);
 }
 
@@ -464,18 +469,20 @@ function accessAt(ctx: SyscallContext, dirfd: number, pathAddr: number, mode: nu
   if (mode & ~7) return -Errno.EINVAL;
   const st = statAt(ctx, dirfd, pathAddr, flags);
   if (typeof st === 'number') return st;
-  const perm = Number(st.mode);
-  const isRoot = ctx.process.creds.euid === 0;
-  // Root passes read and write checks; execute needs one x bit on non-directories.
-  if ((mode & X_OK) && !st.isDirectory() && (perm & 0o111) === 0) return -Errno.EACCES;
-  if (!isRoot && !permits(perm, st, ctx, mode)) return -Errno.EACCES;
-  return 0;
+  // Even with CAP_DAC_OVERRIDE, execute needs one x bit on non-directories.
+  if ((mode & X_OK) && !st.isDirectory() && (Number(st.mode) & 0o111) === 0) return -Errno.EACCES;
+  const creds = flags & AT_EACCESS ? ctx.process.creds : accessCredentials(ctx.process.creds);
+  return permits(creds, st, mode) ? 0 : -Errno.EACCES;
 }
 
-function permits(perm: number, st: FileStat, ctx: SyscallContext, mode: number): boolean {
-  const c = ctx.process.creds;
-  const shift = Number(st.uid) === c.euid ? 6 : Number(st.gid) === c.egid || c.groups.includes(Number(st.gid)) ? 3 : 0;
-  return ((perm >> shift) & mode) === mode;
+/**
+ * access(2) checks as the real uid and gid would be checked, and with capabilities only when
+ * the real uid is 0 (then the permitted ones), as Linux's faccessat does.
+ */
+function accessCredentials(c: Credentials): Credentials {
+  const sets = capabilitySets(c);
+  if (sets.securebits & SECBIT_NO_SETUID_FIXUP) return { ...c, euid: c.uid, egid: c.gid };
+  return { ...c, euid: c.uid, egid: c.gid, caps: { ...sets, effective: c.uid === 0 ? sets.permitted : 0 } };
 }
 
 export function sysGetcwd(ctx: SyscallContext): Outcome {
@@ -488,7 +495,7 @@ export function sysGetcwd(ctx: SyscallContext): Outcome {
 /**
  * chroot: the directory becomes the process's root (its threads share it, fork and exec keep
  * it). Checked in Linux's order: the walk (EFAULT, ENOENT, ENOTDIR, ELOOP, EACCES), search
- * permission on the directory, then CAP_SYS_CHROOT (euid 0 in the sandbox, else EPERM).
+ * permission on the directory, then CAP_SYS_CHROOT (else EPERM).
  * The cwd does not move: a cwd outside the new root stays there.
  */
 export function sysChroot(ctx: SyscallContext): Outcome {
@@ -497,7 +504,7 @@ export function sysChroot(ctx: SyscallContext): Outcome {
   const dir = directoryAt(ctx, path);
   if (typeof dir === 'number') return dir;
   if (!mayAccess(ctx.process, dir.stat, 1)) return -Errno.EACCES;
-  if (ctx.process.creds.euid !== 0) return -Errno.EPERM;
+  if (!capable(ctx.process.creds, CAP_SYS_CHROOT)) return -Errno.EPERM;
   if (dir.path !== rootOf(ctx.process)) ctx.emit({ type: 'RootChanged', pid: ctx.process.pid, root: dir.path });
   return 0;
 }

@@ -8,12 +8,13 @@ import { nodeStat } from '../vfs/overlay.js';
 import type { VNode, WritableBind } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { copyUp, inOverlay, isOwner, mayAccess, nowNs, processInGroup, processIsRoot, S_ISGID, S_ISUID } from './overlay_ops.js';
+import { copyUp, inOverlay, isOwner, mayAccess, nowNs, processCapable, processInGroup, S_ISGID, S_ISUID } from './overlay_ops.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, resolveAt, resolvePath } from './paths.js';
 import { O_PATH } from '../abi/open_flags.js';
 import { IN_ATTRIB, IN_ISDIR } from '../abi/inotify.js';
 import { fsNotify, fsNotifyNode, fsNotifyPath, inodeOf } from './fs_notify.js';
 import { chmod as hostChmod, chown as hostChown, setTimes as hostSetTimes } from '../vfs/writable_bind.js';
+import { CAP_CHOWN, CAP_FSETID } from '../task/capabilities.js';
 
 const S_IXGRP = 0o010;
 
@@ -86,7 +87,7 @@ function chmodTarget(ctx: SyscallContext, t: Target | number, mode: number): num
   if (st.isSymbolicLink()) return -Errno.EOPNOTSUPP;
   let perm = mode & 0o7777;
   // Only a member of the file's group may keep it set-group-ID.
-  if (!processIsRoot(ctx) && !processInGroup(ctx, Number(st.gid))) perm &= ~S_ISGID;
+  if (!processCapable(ctx, CAP_FSETID) && !processInGroup(ctx, Number(st.gid))) perm &= ~S_ISGID;
   const bind = writableOf(t);
   if (bind) return notifiedOnHost(ctx, t, hostChmod(bind, perm));
   const node = upperNode(ctx, t);
@@ -114,10 +115,11 @@ export function sysFchmodat(ctx: SyscallContext): Outcome {
 function chownTarget(ctx: SyscallContext, t: Target | number, uid: number, gid: number): number {
   if (typeof t === 'number' || t === 'none') return typeof t === 'number' ? t : 0;
   const st = statOf(t);
-  if (!processIsRoot(ctx)) {
-    // Without privilege: no change of owner, and only to a group of one's own, on one's own file.
-    if (uid !== -1 && uid !== Number(st.uid)) return -Errno.EPERM;
-    if (gid !== -1 && gid !== Number(st.gid) && (!isOwner(ctx, st) || !processInGroup(ctx, gid))) return -Errno.EPERM;
+  if (!processCapable(ctx, CAP_CHOWN)) {
+    // Without CAP_CHOWN only the owner may, keeping the owner, to a group of its own (Linux's chown_ok, chgrp_ok).
+    const owner = Number(st.uid) === ctx.process.creds.euid;
+    if (uid !== -1 && !(owner && uid === Number(st.uid))) return -Errno.EPERM;
+    if (gid !== -1 && !(owner && (gid === Number(st.gid) || processInGroup(ctx, gid)))) return -Errno.EPERM;
   }
   const bind = writableOf(t);
   if (bind) {

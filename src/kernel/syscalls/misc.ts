@@ -6,6 +6,7 @@ import { hostRandomFill } from '../../platform/host_random.js';
 import { Errno } from '../errno.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import { CAP_SYS_ADMIN, capable } from '../task/capabilities.js';
 
 /** What uname tells the sandbox: tsvisor's kernel identity, Linux's interface. */
 export const KERNEL_RELEASE = '6.1.0-tsvisor';
@@ -73,7 +74,7 @@ export function sysSetdomainname(ctx: SyscallContext): Outcome {
 
 /** The (name, len) of sethostname and setdomainname, checked in Linux's order. */
 function utsName(ctx: SyscallContext): string | number {
-  if (ctx.process.creds.euid !== 0) return -Errno.EPERM;
+  if (!capable(ctx.process.creds, CAP_SYS_ADMIN)) return -Errno.EPERM;
   const len = ctx.int(1);
   if (len < 0 || len > HOST_NAME_MAX) return -Errno.EINVAL;
   const raw = ctx.read(ctx.args[0]!, len);

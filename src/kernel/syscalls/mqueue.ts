@@ -11,6 +11,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { sendToProcess } from './signal.js';
 import { realtimeNs } from './time.js';
+import { CAP_DAC_OVERRIDE, CAP_FOWNER, capable } from '../task/capabilities.js';
 
 const NAME_MAX = 255;
 /** Linux's defaults and ceilings (/proc/sys/fs/mqueue) for a process without CAP_SYS_RESOURCE in the first user namespace. */
@@ -56,7 +57,7 @@ function readName(ctx: SyscallContext, addr: number): string | number {
 
 function permits(ctx: SyscallContext, q: MqueueState, mask: number): boolean {
   const c = ctx.process.creds;
-  if (c.euid === 0) return true;
+  if (capable(c, CAP_DAC_OVERRIDE)) return true;
   const shift = c.euid === q.uid ? 6 : c.egid === q.gid || c.groups.includes(q.gid) ? 3 : 0;
   return ((q.mode >> shift) & mask) === mask;
 }
@@ -103,7 +104,7 @@ export function sysMqUnlink(ctx: SyscallContext): Outcome {
   if (id === undefined) return -Errno.ENOENT;
   // Removing a name takes write permission on the filesystem's root (1777, sticky: root or the owner).
   const q = ctx.kernel.state.mqueues!.queues.get(id)!;
-  if (ctx.process.creds.euid !== 0 && ctx.process.creds.euid !== q.uid) return -Errno.EPERM;
+  if (!capable(ctx.process.creds, CAP_FOWNER) && ctx.process.creds.euid !== q.uid) return -Errno.EPERM;
   ctx.emit({ type: 'MqUnlinked', id });
   return 0;
 }

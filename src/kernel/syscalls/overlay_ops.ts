@@ -17,6 +17,7 @@ import { resolveAt, walkOptions } from './paths.js';
 import { realtimeNs } from './time.js';
 import { IN_CREATE, IN_ISDIR } from '../abi/inotify.js';
 import { fsNotify, inodeOf } from './fs_notify.js';
+import { CAP_FOWNER, capable } from '../task/capabilities.js';
 
 export const S_ISUID = 0o4000;
 export const S_ISGID = 0o2000;
@@ -225,10 +226,11 @@ export function upperDir(ctx: SyscallContext, parent: VNode): OverlayDir | numbe
   return node.kind === 'dir' ? node : -Errno.ENOTDIR;
 }
 
-// ---- permissions: the sandbox's root passes them all, as Linux root does -------------------
+// ---- permissions: capabilities override them, as on Linux (the sandbox's root has them all) --
 
-function isRoot(p: ProcessState): boolean {
-  return p.creds.euid === 0;
+/** CAP_FOWNER: the owner's rights over any file. */
+function overridesOwner(p: ProcessState): boolean {
+  return capable(p.creds, CAP_FOWNER);
 }
 
 function inGroup(p: ProcessState, gid: number): boolean {
@@ -248,17 +250,18 @@ export function mayChangeDir(ctx: SyscallContext, dir: VNode): number {
 /** In a sticky directory only the owner of an entry (or of the directory) may remove or rename it. */
 export function stickyAllows(ctx: SyscallContext, dir: VNode, entry: VNode): boolean {
   const p = ctx.process;
-  if (isRoot(p) || (Number(dir.stat.mode) & S_ISVTX) === 0) return true;
+  if (overridesOwner(p) || (Number(dir.stat.mode) & S_ISVTX) === 0) return true;
   return Number(entry.stat.uid) === p.creds.euid || Number(dir.stat.uid) === p.creds.euid;
 }
 
 /** Changing mode or times (to given values) is for the owner. */
 export function isOwner(ctx: SyscallContext, st: FileStat): boolean {
-  return isRoot(ctx.process) || Number(st.uid) === ctx.process.creds.euid;
+  return overridesOwner(ctx.process) || Number(st.uid) === ctx.process.creds.euid;
 }
 
-export function processIsRoot(ctx: SyscallContext): boolean {
-  return isRoot(ctx.process);
+/** Whether the caller holds cap (task/capabilities.ts). */
+export function processCapable(ctx: SyscallContext, cap: number): boolean {
+  return capable(ctx.process.creds, cap);
 }
 
 export function processInGroup(ctx: SyscallContext, gid: number): boolean {

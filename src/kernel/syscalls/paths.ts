@@ -8,6 +8,7 @@ import type { SyscallContext } from './context.js';
 
 export const AT_FDCWD = -100;
 import { residentBytes, shmAllPages } from './shm.js';
+import { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, capable } from '../task/capabilities.js';
 
 export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const AT_EMPTY_PATH = 0x1000;
@@ -55,7 +56,7 @@ export function walkOptions(ctx: SyscallContext, follow: boolean): WalkOptions {
 /** As walkOptions, from the sandbox root whatever the caller's root (for the paths the kernel holds). */
 function sandboxWalkOptions(ctx: SyscallContext, follow: boolean): WalkOptions {
   const creds = ctx.process.creds;
-  return { followFinal: follow, view: processView(ctx), upper: ctx.kernel.state.overlay, ptys: ctx.kernel.state.ptys, ...(creds.euid === 0 ? {} : { searchAs: creds }) };
+  return { followFinal: follow, view: processView(ctx), upper: ctx.kernel.state.overlay, ptys: ctx.kernel.state.ptys, ...(capable(creds, CAP_DAC_OVERRIDE) || capable(creds, CAP_DAC_READ_SEARCH) ? {} : { searchAs: creds }) };
 }
 
 /** Resolves (dirfd, path) for a syscall. An empty path is ENOENT (AT_EMPTY_PATH is the caller's). */

@@ -4,6 +4,7 @@ import {
   CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_IO, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_PIDFD, CLONE_PTRACE, CLONE_SETTLS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, CSIGNAL, NAMESPACE_FLAGS,
 } from '../abi/clone_flags.js';
 import { SECCOMP_MODE_FILTER, installFilter } from './seccomp.js';
+import { capabilityPrctl } from './capability_prctl.js';
 import { pidfdProcess } from './pidfd.js';
 import { Errno } from '../errno.js';
 import { ExecError, prepareExec } from '../loader/exec.js';
@@ -17,6 +18,7 @@ import { SYS } from './numbers.js';
 import { lookupFd, lowestFreeFd } from '../fd/fd_table.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT } from '../abi/signals.js';
 import { pullAllSharedPages } from '../vfs/shared_file_pages.js';
+import { CAP_SYS_RESOURCE, capable } from '../task/capabilities.js';
 
 export function sysGetpid(ctx: SyscallContext): Outcome {
   return ctx.process.pid;
@@ -138,12 +140,17 @@ const PR_SET_NAME = 15;
 const PR_GET_NAME = 16;
 const PR_GET_SECCOMP = 21;
 const PR_SET_SECCOMP = 22;
+const PR_GET_KEEPCAPS = 7;
+const PR_SET_KEEPCAPS = 8;
 const PR_CAPBSET_READ = 23;
+const PR_CAPBSET_DROP = 24;
+const PR_GET_SECUREBITS = 27;
+const PR_SET_SECUREBITS = 28;
 const PR_SET_CHILD_SUBREAPER = 36;
 const PR_GET_CHILD_SUBREAPER = 37;
 const PR_SET_NO_NEW_PRIVS = 38;
 const PR_GET_NO_NEW_PRIVS = 39;
-const CAP_LAST_CAP = 40;
+const PR_CAP_AMBIENT = 47;
 
 export function sysPrctl(ctx: SyscallContext): Outcome {
   const option = ctx.int(0);
@@ -188,8 +195,14 @@ export function sysPrctl(ctx: SyscallContext): Outcome {
       return ctx.process.seccompFiltered ? SECCOMP_MODE_FILTER : 0;
     case PR_SET_SECCOMP:
       return ctx.args[1]! === SECCOMP_MODE_FILTER ? installFilter(ctx, 0, ctx.args[2]!) : -Errno.EINVAL;
+    case PR_GET_KEEPCAPS:
+    case PR_SET_KEEPCAPS:
     case PR_CAPBSET_READ:
-      return ctx.args[1]! >= 0 && ctx.args[1]! <= CAP_LAST_CAP ? 1 : -Errno.EINVAL;
+    case PR_CAPBSET_DROP:
+    case PR_GET_SECUREBITS:
+    case PR_SET_SECUREBITS:
+    case PR_CAP_AMBIENT:
+      return capabilityPrctl(ctx, option);
     case PR_SET_NO_NEW_PRIVS:
       return ctx.args[1]! === 1 ? 0 : -Errno.EINVAL;
     case PR_GET_NO_NEW_PRIVS:
@@ -234,7 +247,7 @@ function rlimit(ctx: SyscallContext, pid: number, resource: number, newAddr: num
     if (exceeds(next[0], next[1])) return -Errno.EINVAL;
   }
   // Raising a hard limit takes CAP_SYS_RESOURCE: the sandbox's root has it, other users not.
-  if (next && exceeds(next[1], current[1]) && ctx.process.creds.euid !== 0) return -Errno.EPERM;
+  if (next && exceeds(next[1], current[1]) && !capable(ctx.process.creds, CAP_SYS_RESOURCE)) return -Errno.EPERM;
   if (oldAddr && !ctx.write(oldAddr, encodeRlimit(current))) return -Errno.EFAULT;
   if (next && resource === RLIMIT_CPU && p === ctx.process) applyCpuLimit(ctx, next);
   if (next) ctx.emit({ type: 'RlimitSet', pid: p.pid, resource, soft: next[0], hard: next[1] });
@@ -359,7 +372,7 @@ function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: 
   // Another user than root needs search permission on the way and execute permission on the file.
   const file = resolveAt(ctx, target.dirfd, target.path, true);
   if (typeof file === 'number') return file;
-  if (ctx.process.creds.euid !== 0 && !mayAccess(ctx.process, file.stat, 1)) return -Errno.EACCES;
+  if (!mayAccess(ctx.process, file.stat, 1)) return -Errno.EACCES;
   const argv = readStringArray(ctx, argvAddr);
   if (typeof argv === 'number') return argv;
   const envp = readStringArray(ctx, envpAddr);

@@ -10,6 +10,7 @@ import type { ProcessState, Scheduling } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { PAGE } from '../abi/mmap.js';
+import { CAP_SYS_NICE, capable } from '../task/capabilities.js';
 
 const PRIO_PROCESS = 0;
 const PRIO_PGRP = 1;
@@ -31,8 +32,9 @@ function schedulingOf(p: ProcessState): Scheduling {
   return p.scheduling ?? DEFAULT_SCHEDULING;
 }
 
+/** CAP_SYS_NICE. */
 function privileged(ctx: SyscallContext): boolean {
-  return ctx.process.creds.euid === 0;
+  return capable(ctx.process.creds, CAP_SYS_NICE);
 }
 
 /** The process a sched_* or PRIO_PROCESS id names: 0 is the caller, else any thread's id. */

@@ -22,6 +22,7 @@ import {
   readStruct, statable, validOwner, writeStruct,
 } from './sysv_ipc.js';
 import { O_TMPFILE } from '../abi/open_flags.js';
+import { CAP_IPC_LOCK, capable } from '../task/capabilities.js';
 
 const SHM_RDONLY = 0o10000;
 const SHM_RND = 0o20000;
@@ -271,7 +272,7 @@ export function sysShmctl(ctx: SyscallContext): Outcome {
       const seg = objectById(segments, shmid);
       if (typeof seg === 'number') return seg;
       // Without CAP_IPC_LOCK only the owner may, within RLIMIT_MEMLOCK (which the sandbox leaves to the host): the owner, the creator or root.
-      if (ctx.process.creds.euid !== 0 && ctx.process.creds.euid !== seg.perm.uid && ctx.process.creds.euid !== seg.perm.cuid) return -Errno.EPERM;
+      if (!capable(ctx.process.creds, CAP_IPC_LOCK) && ctx.process.creds.euid !== seg.perm.uid && ctx.process.creds.euid !== seg.perm.cuid) return -Errno.EPERM;
       const mode = cmd === SHM_LOCK ? seg.perm.mode | SHM_LOCKED : seg.perm.mode & ~SHM_LOCKED;
       ctx.emit({ type: 'SysvPermSet', kind: 'shm', id: shmid, uid: seg.perm.uid, gid: seg.perm.gid, mode, time: seg.ctime });
       return 0;

@@ -6,6 +6,7 @@ import { hostRuns, type Outcome } from './outcome.js';
 import type { Kernel, SignalSender } from '../kernel.js';
 import type { ProcessState } from '../state.js';
 import { SIGSTOP, SI_KERNEL, SI_TKILL, SI_USER } from '../abi/signals.js';
+import { CAP_KILL, capable } from '../task/capabilities.js';
 
 const SIGKILL = 9;
 const NSIG = 64;
@@ -43,7 +44,7 @@ const SIGCONT = 18;
 export function maySignal(sender: ProcessState, target: ProcessState, sig: number): boolean {
   const s = sender.creds;
   const t = target.creds;
-  if (s.euid === 0 || (sig === SIGCONT && sender.sid === target.sid)) return true;
+  if (capable(s, CAP_KILL) || (sig === SIGCONT && sender.sid === target.sid)) return true;
   return s.euid === t.uid || s.euid === t.suid || s.uid === t.uid || s.uid === t.suid;
 }
 

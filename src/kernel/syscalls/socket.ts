@@ -16,6 +16,7 @@ import {
 } from './loopback.js';
 import { AF_UNIX, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
 import { AF_NETLINK, bindNetlink, checkNetlinkType, connectNetlink, isNetlink } from './netlink.js';
+import { CAP_NET_BIND_SERVICE, capable } from '../task/capabilities.js';
 
 const SOCK_DGRAM = 2;
 const SOCK_SEQPACKET = 5;
@@ -115,7 +116,7 @@ function nameKey(node: { id: number }): string {
 }
 
 function bindInet(ctx: SyscallContext, s: SocketState, address: string): Outcome {
-  const bound = bindAddress(ctx.kernel.state, s, parseInet(address), ctx.process.creds.euid === 0);
+  const bound = bindAddress(ctx.kernel.state, s, parseInet(address), capable(ctx.process.creds, CAP_NET_BIND_SERVICE));
   if (typeof bound === 'number') return bound;
   ctx.emit({ type: 'SocketBound', id: s.id, address: formatInet(bound), key: portKey(s, bound) });
   return 0;

@@ -6,6 +6,7 @@
 import { Errno } from '../errno.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import { CAP_SYS_ADMIN, CAP_SYSLOG, capable } from '../task/capabilities.js';
 
 const SYSLOG_ACTION_CLOSE = 0;
 const SYSLOG_ACTION_OPEN = 1;
@@ -28,7 +29,8 @@ export function sysSyslog(ctx: SyscallContext): Outcome {
   const type = ctx.int(0);
   const buf = ctx.args[1]!;
   const len = ctx.int(2);
-  if (ctx.process.creds.euid !== 0) return -Errno.EPERM; // before the type is looked at, as in Linux
+  // dmesg_restrict: CAP_SYSLOG (or CAP_SYS_ADMIN), before the type is looked at, as in Linux.
+  if (!capable(ctx.process.creds, CAP_SYSLOG) && !capable(ctx.process.creds, CAP_SYS_ADMIN)) return -Errno.EPERM;
   switch (type) {
     case SYSLOG_ACTION_READ:
       if (buf === 0 || len < 0) return -Errno.EINVAL;

@@ -6,6 +6,7 @@ import { Errno } from '../errno.js';
 import type { Credentials, IpcPerm, KernelState, MsgQueue, SemSet, ShmSegment, SysvKind } from '../state.js';
 import type { SyscallContext } from './context.js';
 import { realtimeNs } from './time.js';
+import { CAP_IPC_OWNER, CAP_SYS_ADMIN, capable } from '../task/capabilities.js';
 
 /** The rwx bits of ipc_perm's mode (S_IRUGO/S_IWUGO as the checks ask for them). */
 export const S_IRUGO = 0o444;
@@ -57,7 +58,7 @@ export function objectById<T extends SysvObject>(objects: ReadonlyMap<number, T>
 
 /** Linux's ipcperms: may creds use the object for the rwx bits asked in flag (0o444 read, 0o222 write)? */
 export function ipcPermits(creds: Credentials, perm: IpcPerm, flag: number): boolean {
-  if (creds.euid === 0) return true;
+  if (capable(creds, CAP_IPC_OWNER)) return true;
   const requested = (flag >> 6) | (flag >> 3) | flag;
   let granted = perm.mode;
   if (creds.euid === perm.cuid || creds.euid === perm.uid) granted >>= 6;
@@ -67,7 +68,7 @@ export function ipcPermits(creds: Credentials, perm: IpcPerm, flag: number): boo
 
 /** IPC_SET and IPC_RMID: the owner, the creator or root. */
 export function mayControl(creds: Credentials, perm: IpcPerm): boolean {
-  return creds.euid === 0 || creds.euid === perm.uid || creds.euid === perm.cuid;
+  return capable(creds, CAP_SYS_ADMIN) || creds.euid === perm.uid || creds.euid === perm.cuid;
 }
 
 /** A new object's ipc_perm: the caller's identity, the permission bits of flags. */

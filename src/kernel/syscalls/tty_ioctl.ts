@@ -17,6 +17,7 @@ import { openPtySlave, ptyJobControl, ptyKey } from './pty.js';
 import { controlledSession, controllingPty, signalForeground } from './pty_session.js';
 import { ptyDevice } from '../vfs/devpts.js';
 import { FIONREAD, TCFLSH, TCGETS, TCGETS2, TCSBRK, TCSBRKP, TCSETS, TCSETS2, TCSETSF, TCSETSF2, TCSETSW, TCSETSW2, TCXONC, TIOCEXCL, TIOCGDEV, TIOCGETD, TIOCGPGRP, TIOCGPTLCK, TIOCGPTN, TIOCGPTPEER, TIOCGSID, TIOCGWINSZ, TIOCNOTTY, TIOCNXCL, TIOCOUTQ, TIOCSCTTY, TIOCSETD, TIOCSPGRP, TIOCSPTLCK, TIOCSWINSZ } from '../abi/tty_ioctls.js';
+import { CAP_SYS_ADMIN, capable } from '../task/capabilities.js';
 
 
 const TCOOFF = 0;
@@ -193,7 +194,7 @@ function setControllingTerminal(ctx: SyscallContext, d: FdLookup, pty: PtyState)
   const owner = controlledSession(state, pty);
   if (p.pid === p.sid && owner === p.sid) return 0;
   if (p.pid !== p.sid || controllingPty(state, p)) return -Errno.EPERM;
-  const root = p.creds.euid === 0;
+  const root = capable(p.creds, CAP_SYS_ADMIN);
   if ((d.file.flags & O_ACCMODE) === O_WRONLY && !root) return -Errno.EPERM;
   if (owner !== 0 && !(ctx.int(2) === 1 && root)) return -Errno.EPERM;
   ctx.emit({ type: 'PtyControlSet', index: pty.index, session: p.sid, pgrp: p.pgid });

@@ -13,6 +13,7 @@ import { isWithinRoot, pathSeenFrom } from './process_root.js';
 import { PROC_NET_FILES } from './procfs_net.js';
 import { sysvipcMsg, sysvipcSem, sysvipcShm, sysvLimits } from './procfs_sysvipc.js';
 import { CGROUP_POINT } from './sysfs.js';
+import { capabilityStatusLines } from '../task/capabilities.js';
 
 export interface ProcContext {
   state: KernelState;
@@ -197,12 +198,7 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
       `NSsid:\t${p.sid}`,
       `Threads:\t${p.threads.length}`,
       ...keep,
-      // Capabilities follow the uid: root holds every one of the sandbox's namespace, others none.
-      `CapInh:\t${CAPS_NONE}`,
-      `CapPrm:\t${cr.euid === 0 ? CAPS_ALL : CAPS_NONE}`,
-      `CapEff:\t${cr.euid === 0 ? CAPS_ALL : CAPS_NONE}`,
-      `CapBnd:\t${CAPS_ALL}`,
-      `CapAmb:\t${CAPS_NONE}`,
+      ...capabilityStatusLines(cr),
       `NoNewPrivs:\t1`,
       // The program's own filter, if it installed one (tsvisor's is none of its business).
       `Seccomp:\t${p.seccompFiltered ? 2 : 0}`,
@@ -221,9 +217,6 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
   loginuid: () => '4294967295\n',
 };
 
-/** Capability sets of /proc/PID/status: every capability up to CAP_LAST_CAP (40), or none. */
-const CAPS_ALL = '000001ffffffffff';
-const CAPS_NONE = '0000000000000000';
 
 /** The host's view of the stub's memory, with the kernel's names for file-backed ranges. */
 function maps(p: ProcessState, readerRoot: string): string {

@@ -12,6 +12,7 @@ import { spawnDetached, writePidFile } from '../detached_spawn.js';
 import { runExecWaiter, type ExecRequest } from '../exec_waiter.js';
 import { OciError } from '../oci_error.js';
 import type { RuntimeContext } from '../runtime_context.js';
+import { capabilitySetsOf, withAddedCapabilities } from '../process_capabilities.js';
 
 const FLAGS = {
   process: 'string', detach: 'bool', 'pid-file': 'string', tty: 'bool', 'console-socket': 'string', cwd: 'string',
@@ -59,8 +60,11 @@ export async function execCommand(ctx: RuntimeContext, args: readonly string[]):
       args: command,
       env: [...(base?.env ?? []), ...(p.lists.get('env') ?? [])],
       cwd: p.strings.get('cwd') ?? base?.cwd ?? '/',
+      ...(base?.capabilities ? { capabilities: base.capabilities } : {}),
     };
   }
+  const capabilities = withAddedCapabilities(spec.capabilities, p.lists.get('cap') ?? []);
+  const caps = capabilitySetsOf(capabilities);
   const detach = p.bools.has('detach');
   const socket = p.strings.get('console-socket');
   if (spec.terminal && detach && socket === undefined) throw new OciError('cannot allocate tty if runc will detach without setting console socket');
@@ -68,6 +72,7 @@ export async function execCommand(ctx: RuntimeContext, args: readonly string[]):
   const request: ExecRequest = {
     op: 'exec', args: spec.args, env: spec.env ?? [], cwd: spec.cwd,
     uid: spec.user.uid, gid: spec.user.gid, groups: spec.user.additionalGids ?? [],
+    ...(caps ? { caps } : {}),
     ...(spec.terminal ? { terminal: true } : {}),
   };
   const socketPath = ctx.registry.socketOf(id);

@@ -7,6 +7,9 @@ import { parseCommandArgs } from '../command_args.js';
 import { OciError } from '../oci_error.js';
 import type { RuntimeContext } from '../runtime_context.js';
 
+/** runc spec's capabilities. */
+const DEFAULT_CAPABILITIES = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
+
 export function defaultSpec(): object {
   const noSuid = ['nosuid', 'noexec', 'nodev'];
   return {
@@ -17,6 +20,7 @@ export function defaultSpec(): object {
       args: ['sh'],
       env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'TERM=xterm'],
       cwd: '/',
+      capabilities: Object.fromEntries(['bounding', 'effective', 'permitted', 'ambient'].map((set) => [set, [...DEFAULT_CAPABILITIES]])),
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],
       noNewPrivileges: true,
     },
