@@ -66,6 +66,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     type: z.literal('ExecCompleted'),
     pid: int, exe: z.string(), argv: z.array(z.string()), envp: z.array(z.string()).default([]), comm: z.string(),
     brkStart: addr, mappings: z.array(MappingSchema),
+    /** The new identity, when the exec changed it (set-ID, or the saved ids reset to the effective ones). */
+    creds: CredentialsSchema.optional(),
   }),
   z.object({ type: z.literal('ThreadCreated'), tid: int, pid: int, hostTid: int }),
   z.object({ type: z.literal('ProcessForked'), pid: int, ppid: int, hostTid: int }),
@@ -79,6 +81,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SchedulingSet'), pid: int, scheduling: z.object({ nice: int, policy: int, priority: int, affinity: z.array(int).optional(), ioPriority: int.optional() }) }),
   z.object({ type: z.literal('PersonalitySet'), pid: int, persona: int }),
   z.object({ type: z.literal('SeccompFiltered'), pid: int }),
+  z.object({ type: z.literal('NoNewPrivsSet'), pid: int }),
   z.object({ type: z.literal('ParentDeathSignalSet'), tid: int, signal: int }),
   z.object({ type: z.literal('ChildSubreaperSet'), pid: int, subreaper: z.boolean() }),
   z.object({ type: z.literal('DumpableSet'), pid: int, dumpable: int }),

@@ -37,6 +37,7 @@ import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
 import { SignalPoints, type RecordedSignals, type SignalPoint } from './signal/signal_points.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_TKILL, SI_USER } from './abi/signals.js';
+import { execCredentials } from './task/exec_credentials.js';
 
 /** What the bus carries: every syscall and every domain event, in order. */
 export type KernelRecord =
@@ -149,6 +150,8 @@ export interface RunControl {
   execTemplate?: boolean;
   /** pid 1's stdio and controlling terminal: this pty (an OCI console) instead of tsvisor's stdio. */
   terminal?: TerminalBridge;
+  /** pid 1 starts with no_new_privs (an OCI process's noNewPrivileges). */
+  noNewPrivs?: boolean;
 }
 
 export interface KernelLimits {
@@ -460,6 +463,7 @@ export class Kernel {
       exe: prepared.exe.path, argv: prepared.argv, cwd, umask: 0o022,
       creds, rlimits: defaultRlimits(this.limits),
     });
+    if (control.noNewPrivs) this.emit({ type: 'NoNewPrivsSet', pid });
     if (this.hostname !== this.state.hostname) this.emit({ type: 'HostnameSet', hostname: this.hostname });
     if (this.limits.memory !== null) {
       const RLIMIT_AS = 9;
@@ -502,7 +506,9 @@ export class Kernel {
    * terminal bridge's pty as its stdio and controlling terminal. Returns its pid and its wait
    * status once it has exited (it is reaped then).
    */
-  startProcess(prepared: PreparedExec, cwd: string, creds: Credentials, stdio: readonly [number, number, number] | TerminalBridge): { pid: number; exited: Promise<number> } {
+  startProcess(
+    prepared: PreparedExec, cwd: string, creds: Credentials, stdio: readonly [number, number, number] | TerminalBridge, noNewPrivs = false,
+  ): { pid: number; exited: Promise<number> } {
     if (this.finished) throw new Error('the sandbox has ended');
     if (this.execTemplate === 0) throw new Error('this sandbox cannot start other processes');
     const hostTid = this.platform.spawnTask(this.execTemplate, 0x8000);
@@ -514,6 +520,7 @@ export class Kernel {
       exe: prepared.exe.path, argv: prepared.argv, cwd, umask: 0o022,
       creds, rlimits: defaultRlimits(this.limits),
     });
+    if (noNewPrivs) this.emit({ type: 'NoNewPrivsSet', pid });
     this.byHostTid.set(hostTid, pid);
     if (stdio instanceof TerminalBridge) stdio.attach(pid);
     else {
@@ -708,11 +715,12 @@ export class Kernel {
     rt.blocked = false;
     this.running++;
     const action = this.process(thread.pid).sigactions.get(sig);
-    // Without a handler (a stop, or a fatal signal) the call is made again when the thread
-    // goes on (Linux's ERESTARTSYS/ERESTARTNOHAND with no handler to run), but for a few.
+    // A stop signal without a handler: the call is made again when the thread is continued
+    // (Linux's ERESTARTSYS/ERESTARTNOHAND with no handler to run), but for a few. (A fatal
+    // one ends the process: EINTR is never seen.)
     const restart = action !== undefined && action.handler > SIG_IGN
       ? (action.flags & SA_RESTART) !== 0 && !NEVER_RESTARTED.has(rt.nr)
-      : !EINTR_AFTER_STOP.has(rt.nr);
+      : STOP_SIGNALS.has(sig) && !EINTR_AFTER_STOP.has(rt.nr);
     if (done !== undefined) {
       this.publishSyscall(thread, rt.nr, rt.args, done);
       this.returning(thread, rt);
@@ -1489,7 +1497,8 @@ export class Kernel {
   private startImage(thread: ThreadState, prepared: PreparedExec): void {
     const process = this.process(thread.pid);
     try {
-      const image = loadImage(this.platform, thread.hostTid, prepared, process.creds, this.hostAux, this.execRandom(thread.tid));
+      const creds = execCredentials(process, prepared.exe.owner);
+      const image = loadImage(this.platform, thread.hostTid, prepared, creds, this.hostAux, this.execRandom(thread.tid));
       this.closeFds(process, closeOnExec(process));
       detachAll(this, process);
       this.emit({
@@ -1501,6 +1510,7 @@ export class Kernel {
         comm: commOf(prepared.execfn),
         brkStart: image.brkStart,
         mappings: image.mappings,
+        ...(creds === process.creds ? {} : { creds }),
       });
       this.platform.startAt(thread.hostTid, image.entry, image.sp);
     } catch (err) {

@@ -31,7 +31,10 @@ const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported' | 'Host
     p.argv = [...e.argv];
     p.environ = [...e.envp];
     p.comm = e.comm;
-    if (p.dumpable !== undefined) delete p.dumpable;
+    if (e.creds) p.creds = { ...e.creds, groups: [...e.creds.groups] };
+    // A set-ID exec leaves the process undumpable (suid_dumpable 0), any other makes it dumpable again.
+    if (p.creds.euid !== p.creds.uid || p.creds.egid !== p.creds.gid) p.dumpable = 0;
+    else if (p.dumpable !== undefined) delete p.dumpable;
     if (p.creds.caps) p.creds = afterExec(p.creds);
     p.mm = { brkStart: e.brkStart, brk: e.brkStart, mappings: e.mappings.map((m) => ({ ...m })) };
     // Caught signals revert to their default action; ignored ones stay ignored.

@@ -89,6 +89,11 @@ export interface ProcessState {
   personality?: number;
   /** The program installed a seccomp filter of its own (it is inherited, and never removed). */
   seccompFiltered?: boolean;
+  /**
+   * prctl(PR_SET_NO_NEW_PRIVS), or an OCI process's noNewPrivileges: execve grants nothing
+   * (set-ID bits are ignored). Inherited, never cleared.
+   */
+  noNewPrivs?: boolean;
   /** prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are reparented here, not to pid 1. */
   childSubreaper?: boolean;
   /** prctl(PR_SET_DUMPABLE)'s flag, once changed (absent: 1; execve sets it back). */

@@ -212,7 +212,7 @@ export class SandboxControl {
         return fs.openSync('/dev/null', fd === 0 ? fs.constants.O_RDONLY : fs.constants.O_WRONLY);
       }
     }) as [number, number, number];
-    const { pid, exited } = kernel.startProcess(prepared, cwd, creds, stdio);
+    const { pid, exited } = kernel.startProcess(prepared, cwd, creds, stdio, request.noNewPrivs ?? false);
     if (terminal) this.terminals.set(pid, terminal);
     this.opts.log(`exec: pid ${pid}: ${request.args.join(' ')}`);
     reply({ type: 'started', pid });

@@ -29,6 +29,8 @@ export interface ProcessPlan {
   cwd: string;
   creds: Credentials;
   terminal: boolean;
+  /** process.noNewPrivileges: set-ID bits grant nothing. */
+  noNewPrivs: boolean;
 }
 
 /** Paths that are the kernel's own filesystems: mounts there are not needed (or not possible). */
@@ -44,6 +46,7 @@ export function processPlan(spec: ProcessSpec): ProcessPlan {
     cwd: spec.cwd,
     creds: { uid, euid: uid, suid: uid, gid, egid: gid, sgid: gid, groups, ...(caps ? { caps } : {}) },
     terminal: spec.terminal ?? false,
+    noNewPrivs: spec.noNewPrivileges ?? false,
   };
 }
 

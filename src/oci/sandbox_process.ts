@@ -106,7 +106,9 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
       created = true;
       ready();
     }
-    status = kernel.run(prepared, cwd, plan.process.creds, { held, execTemplate: true, ...(terminal ? { terminal } : {}) });
+    status = kernel.run(prepared, cwd, plan.process.creds, {
+      held, execTemplate: true, noNewPrivs: plan.process.noNewPrivs, ...(terminal ? { terminal } : {}),
+    });
     await named.serve(kernel, plan.process.args, control.handle);
     if (!created) store.write(record);
     // Hooks see the sandbox's init, whose namespaces are the container's (a network hook

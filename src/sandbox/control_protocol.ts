@@ -28,6 +28,8 @@ export const ControlRequestSchema = z.discriminatedUnion('op', [
     caps: z.optional(z.object({
       permitted: capMask, effective: capMask, inheritable: capMask, bounding: capMask, ambient: capMask, securebits: z.number().check(z.int()),
     })),
+    /** process.noNewPrivileges. */
+    noNewPrivs: z.optional(z.boolean()),
     /** A host process whose fds 0, 1 and 2 become the new process's stdio. */
     stdioFrom: z.number().check(z.int(), z.positive()),
     /** Its fd 0 is a terminal (exec --tty): the process gets a pty of the sandbox's bridged to it. */

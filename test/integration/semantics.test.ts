@@ -180,6 +180,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     stop_restart: [{}],
     tty_job_control: [{}],
     capability_sets: [{}],
+    setuid_exec: [{}],
     eintr_read: [
       { title: 'read without SA_RESTART: EINTR', args: ['read'] },
       { title: 'read with SA_RESTART: restarted', args: ['restart'] },

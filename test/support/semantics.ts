@@ -61,6 +61,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'stop_restart',
   'tty_job_control',
   'capability_sets',
+  'setuid_exec',
   'eintr_read',
   'kill_pgrp',
   'abort_status',

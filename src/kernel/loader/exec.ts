@@ -43,6 +43,14 @@ export interface ElfFile {
   image: ElfImage;
   /** A host file, mapped from the file itself at load time. */
   host?: HostExecutable;
+  /** Its mode and owner, for set-user-ID and set-group-ID (task/exec_credentials.ts). */
+  owner?: FileOwner;
+}
+
+export interface FileOwner {
+  mode: number;
+  uid: number;
+  gid: number;
 }
 
 /** A host file to exec: where it is and what it was when its headers were read. */
@@ -130,20 +138,20 @@ function parseElfOrThrow(bytes: Uint8Array, path: string, role: 'program' | 'int
  * whole file is read then (a defect is then reported from the whole file).
  */
 function elfFile(read: ReadExecutable, role: 'program' | 'interpreter'): ElfFile {
-  const { path, bytes, host, head } = read;
-  if (head?.image && host) return { path, bytes, image: head.image, host };
+  const { path, bytes, host, head, owner } = read;
+  if (head?.image && host) return { path, bytes, image: head.image, host, owner };
   if (!host || bytes.length === host.size) {
     const image = parseElfOrThrow(bytes, path, role);
     if (head) head.image = image;
-    return { path, bytes, image, ...(host ? { host } : {}) };
+    return { path, bytes, image, owner, ...(host ? { host } : {}) };
   }
   try {
     const image = parseElf(bytes, role, host.size);
     if (head) head.image = image;
-    return { path, bytes, image, host };
+    return { path, bytes, image, host, owner };
   } catch {
     const whole = readHostFile(host, path, host.size);
-    return { path, bytes: whole, image: parseElfOrThrow(whole, path, role), host };
+    return { path, bytes: whole, image: parseElfOrThrow(whole, path, role), host, owner };
   }
 }
 
@@ -153,6 +161,7 @@ type ExecWalk = Pick<WalkOptions, 'followFinal' | 'upper' | 'root'>;
 interface ReadExecutable {
   path: string;
   bytes: Uint8Array;
+  owner: FileOwner;
   host?: HostExecutable;
   /** Where a host file's parsed headers are kept for its next exec. */
   head?: { image?: ElfImage };
@@ -205,21 +214,22 @@ function readExecutable(root: HostRoot, cwd: string, file: string, walk: ExecWal
 function readResolved(r: VNode, file: string): ReadExecutable {
   if (!r.stat.isFile() || (r.fs !== 'host' && r.fs !== 'overlay')) throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
   if ((Number(r.stat.mode) & 0o111) === 0) throw new ExecError(Errno.EACCES, `${file}: permission denied`);
+  const owner = { mode: Number(r.stat.mode), uid: Number(r.stat.uid), gid: Number(r.stat.gid) };
   if (r.fs === 'overlay') {
     if (r.node.kind !== 'file') throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
-    return { path: r.path, bytes: r.node.data.subarray(0, r.node.size) };
+    return { path: r.path, bytes: r.node.data.subarray(0, r.node.size), owner };
   }
   // The walk's lstat of the file gives its identity: a file seen before is not read again.
   const seen = `${r.stat.dev}:${r.stat.ino}:${r.stat.ctimeNs}`;
   const hit = cachedHead(seen);
-  if (hit) return { path: r.path, bytes: hit.bytes, host: { hostPath: r.hostPath, key: seen, size: Number(r.stat.size) }, head: hit };
+  if (hit) return { path: r.path, bytes: hit.bytes, owner, host: { hostPath: r.hostPath, key: seen, size: Number(r.stat.size) }, head: hit };
   try {
     const fd = fs.openSync(hostPathArg(r.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     try {
       const size = fs.fstatSync(fd).size;
       const host = { hostPath: r.hostPath, key: hostFileKey(fd), size };
       const bytes = readAt(fd, 0, Math.min(size, HEAD_BYTES));
-      return { path: r.path, bytes, host, head: rememberHead(host.key, bytes) };
+      return { path: r.path, bytes, owner, host, head: rememberHead(host.key, bytes) };
     } finally {
       fs.closeSync(fd);
     }
@@ -326,7 +336,8 @@ export function loadImage(
     [AT_EUID, creds.euid],
     [AT_GID, creds.gid],
     [AT_EGID, creds.egid],
-    [AT_SECURE, 0],
+    // A set-user-ID or set-group-ID exec: the dynamic linker ignores LD_* and the like.
+    [AT_SECURE, creds.euid !== creds.uid || creds.egid !== creds.gid ? 1 : 0],
     [AT_HWCAP2, hostAux.hwcap2],
   );
   if (hostAux.rseqFeatureSize) auxv.push([AT_RSEQ_FEATURE_SIZE, hostAux.rseqFeatureSize], [AT_RSEQ_ALIGN, hostAux.rseqAlign]);

@@ -204,9 +204,12 @@ export function sysPrctl(ctx: SyscallContext): Outcome {
     case PR_CAP_AMBIENT:
       return capabilityPrctl(ctx, option);
     case PR_SET_NO_NEW_PRIVS:
-      return ctx.args[1]! === 1 ? 0 : -Errno.EINVAL;
+      if (ctx.args[1]! !== 1 || ctx.args[2]! || ctx.args[3]! || ctx.args[4]!) return -Errno.EINVAL;
+      if (!ctx.process.noNewPrivs) ctx.emit({ type: 'NoNewPrivsSet', pid: ctx.process.pid });
+      return 0;
     case PR_GET_NO_NEW_PRIVS:
-      return 1; // the truth: every sandbox process has it
+      if (ctx.args[1]! || ctx.args[2]! || ctx.args[3]! || ctx.args[4]!) return -Errno.EINVAL;
+      return ctx.process.noNewPrivs ? 1 : 0;
     default:
       return -Errno.EINVAL;
   }

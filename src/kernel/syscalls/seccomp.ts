@@ -8,6 +8,7 @@
 import { Errno } from '../errno.js';
 import type { SyscallContext } from './context.js';
 import { hostRuns, type Outcome } from './outcome.js';
+import { CAP_SYS_ADMIN, capable } from '../task/capabilities.js';
 
 const SECCOMP_SET_MODE_STRICT = 0;
 const SECCOMP_SET_MODE_FILTER = 1;
@@ -25,6 +26,8 @@ export function installFilter(ctx: SyscallContext, flags: number, prog: number):
   if (flags & ~SECCOMP_FILTER_FLAGS) return -Errno.EINVAL;
   if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) return -Errno.EINVAL;
   if (!ctx.read(prog, 16)) return -Errno.EFAULT;
+  // Only with no_new_privs, or CAP_SYS_ADMIN, may a process filter what it passes on to set-ID programs.
+  if (!ctx.process.noNewPrivs && !capable(ctx.process.creds, CAP_SYS_ADMIN)) return -Errno.EACCES;
   if (!ctx.process.seccompFiltered) ctx.emit({ type: 'SeccompFiltered', pid: ctx.process.pid });
   return hostRuns;
 }

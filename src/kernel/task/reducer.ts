@@ -20,7 +20,7 @@ export function reaperFor(state: KernelState, p: ProcessState): number {
 }
 
 export const taskReducers: ReducerTable<
-  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'RootChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet' | 'SchedulingSet' | 'PersonalitySet' | 'SeccompFiltered' | 'ParentDeathSignalSet' | 'ChildSubreaperSet' | 'DumpableSet'
+  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'RootChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet' | 'SchedulingSet' | 'PersonalitySet' | 'SeccompFiltered' | 'NoNewPrivsSet' | 'ParentDeathSignalSet' | 'ChildSubreaperSet' | 'DumpableSet'
 > = {
   ProcessStarted(state, e) {
     state.nextPid = Math.max(state.nextPid, e.pid + 1, e.tid + 1);
@@ -121,6 +121,9 @@ export const taskReducers: ReducerTable<
   },
   SeccompFiltered(state, e) {
     processOf(state, e.pid).seccompFiltered = true;
+  },
+  NoNewPrivsSet(state, e) {
+    processOf(state, e.pid).noNewPrivs = true;
   },
   ParentDeathSignalSet(state, e) {
     const t = state.threads.get(e.tid);

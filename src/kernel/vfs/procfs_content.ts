@@ -199,7 +199,7 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
       `Threads:\t${p.threads.length}`,
       ...keep,
       ...capabilityStatusLines(cr),
-      `NoNewPrivs:\t1`,
+      `NoNewPrivs:\t${p.noNewPrivs ? 1 : 0}`,
       // The program's own filter, if it installed one (tsvisor's is none of its business).
       `Seccomp:\t${p.seccompFiltered ? 2 : 0}`,
     ];

@@ -73,6 +73,7 @@ export async function execCommand(ctx: RuntimeContext, args: readonly string[]):
     op: 'exec', args: spec.args, env: spec.env ?? [], cwd: spec.cwd,
     uid: spec.user.uid, gid: spec.user.gid, groups: spec.user.additionalGids ?? [],
     ...(caps ? { caps } : {}),
+    ...(spec.noNewPrivileges ? { noNewPrivs: true } : {}),
     ...(spec.terminal ? { terminal: true } : {}),
   };
   const socketPath = ctx.registry.socketOf(id);
