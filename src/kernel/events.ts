@@ -108,7 +108,13 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('FdClosed'), pid: int, fd: int }),
   z.object({ type: z.literal('FdFlagsSet'), pid: int, fd: int, cloexec: z.boolean() }),
   z.object({ type: z.literal('FileOffsetSet'), fileId: int, offset: z.number().int().nonnegative() }),
-  z.object({ type: z.literal('FileStatusFlagsSet'), fileId: int, flags: int }),
+  /** fd: the fd F_SETFL was called on (when O_ASYNC is set, SIGIO's si_fd). */
+  z.object({ type: z.literal('FileStatusFlagsSet'), fileId: int, flags: int, fd: int.optional() }),
+  /** F_SETOWN/F_SETOWN_EX (ownerId 0: no owner). */
+  z.object({ type: z.literal('FileOwnerSet'), fileId: int, ownerType: int, ownerId: int }),
+  z.object({ type: z.literal('FileOwnerSignalSet'), fileId: int, signal: int }),
+  /** F_NOTIFY: a mark set (its bits added to the fd's mark), or removed (mask 0). */
+  z.object({ type: z.literal('DnotifySet'), fileId: int, pid: int, fd: int, dir: InodeRefSchema, mask: int }),
   z.object({ type: z.literal('MemoryMapped'), pid: int, mapping: MappingSchema }),
   z.object({ type: z.literal('MemoryUnmapped'), pid: int, start: addr, end: addr }),
   z.object({ type: z.literal('BrkSet'), pid: int, brk: addr }),

@@ -22,6 +22,7 @@ import { SYSCALL_TABLE } from './syscalls/table.js';
 import { SIGNAL_WAKE_KEY } from './syscalls/signalfd.js';
 import { LOCKS_WAKE_KEY, releaseOnClose } from './syscalls/file_locks.js';
 import { pidfdWakeKey } from './syscalls/pidfd.js';
+import { asyncNotified } from './syscalls/sigio.js';
 import { hostFlags, stdioFiles } from './fd/stdio.js';
 import { TerminalBridge } from './tty/terminal_bridge.js';
 import type { HostRoot } from './vfs/path_walk.js';
@@ -801,6 +802,7 @@ export class Kernel {
   notify(key: string): void {
     this.generations.set(key, this.generation(key) + 1);
     this.watchers.get(key)?.();
+    if (this.state.asyncFiles?.size) asyncNotified(this, key);
     if (!this.waiters.has(key)) return;
     this.notifyQueue.push(key);
     if (!this.looping && !this.draining) this.drainNotifications();

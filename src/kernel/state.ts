@@ -176,6 +176,26 @@ export interface OpenFile {
   nodeId?: number;
   /** Files and directories opened while inotify instances exist: who hears of their close. */
   watched?: WatchedOpen;
+  /** F_SETOWN's owner, whom SIGIO and SIGURG go to; absent until one is set. */
+  owner?: FileOwner;
+  /** F_SETSIG's signal: absent (0) is a plain SIGIO, without si_fd and si_band. */
+  ownerSignal?: number;
+}
+
+/** F_OWNER_TID (0), F_OWNER_PID (1) or F_OWNER_PGRP (2), and that thread's, process's or group's id. */
+export interface FileOwner {
+  type: number;
+  id: number;
+}
+
+/** A directory watched with F_NOTIFY (dnotify): by an fd of a process, for DN_* events. */
+export interface DnotifyMark {
+  dir: InodeRef;
+  fileId: number;
+  pid: number;
+  fd: number;
+  /** DN_* bits, DN_MULTISHOT included. */
+  mask: number;
 }
 
 /** An inode as inotify watches it: a copied-up file keeps the identity of its lower file. */
@@ -499,6 +519,10 @@ export interface KernelState {
   overlay: OverlayState;
   /** Advisory file locks by inode ("dev:ino"), once any was taken (fd/file_locks.ts). */
   locks?: Map<string, FileLock[]>;
+  /** Open files with O_ASYNC set through fcntl (F_SETFL), and the fd that set it (their SIGIO's si_fd). */
+  asyncFiles?: Map<number, number>;
+  /** Directories watched with F_NOTIFY. */
+  dnotifyMarks?: DnotifyMark[];
   /** The sandbox's System V IPC namespace, once any object was made (ipc/sysv_reducer.ts). */
   sysv?: SysvIpcState;
   /** POSIX message queues, once any was made (ipc/mqueue_reducer.ts). */

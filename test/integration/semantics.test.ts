@@ -158,6 +158,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     poll_pipe: [{}],
     select_pipe: [{}],
     epoll_ctl_kinds: [{ args: scratch() }],
+    async_sigio: [{}],
 
     wait_status: [{}],
     wait_stopped: [{}],
@@ -250,6 +251,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     openat2_resolve: [{ args: scratch() }],
     // "lower" exists before the run: in the sandbox it is a file of the lower layer, copied up when written.
     inotify_events: [{ args: scratch((dir) => writeFileSync(join(dir, 'lower'), 'lower\n')) }],
+    dnotify_dir: [{ args: scratch() }],
     byte_names: [{ args: (side) => [...scratch()(side), bytes] }],
 
     dev_null_stat: [{}],

@@ -37,6 +37,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'splice_tee',
   'select_pipe',
   'epoll_ctl_kinds',
+  'async_sigio',
   // processes
   'wait_status',
   'wait_stopped',
@@ -125,6 +126,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'overlay_whiteout',
   'openat2_resolve',
   'inotify_events',
+  'dnotify_dir',
   'byte_names',
   // devices and /proc
   'dev_null_stat',

@@ -9,6 +9,8 @@ export const O_NOCTTY = 0o400;
 export const O_TRUNC = 0o1000;
 export const O_APPEND = 0o2000;
 export const O_NONBLOCK = 0o4000;
+/** FASYNC: SIGIO to the file's owner when it becomes readable or writable. */
+export const O_ASYNC = 0o20000;
 export const O_DIRECT = 0o40000;
 export const O_LARGEFILE = 0o100000;
 export const O_DIRECTORY = 0o200000;

@@ -8,7 +8,7 @@ import { processOf } from '../task/reducer.js';
 import { ptyFileClosed, ptyFileOpened } from '../tty/pty_reducer.js';
 import { closeReported } from '../vfs/inotify_reducer.js';
 import { releaseNode } from '../vfs/overlay_reducer.js';
-import { O_ACCMODE, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
+import { O_ACCMODE, O_ASYNC, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 
 
 /** Drops one reference to an open file; the last one closes it (and its pipe end). */
@@ -18,6 +18,8 @@ export function releaseFile(state: KernelState, fileId: number): void {
   f.refs -= 1;
   if (f.refs > 0) return;
   state.files.delete(fileId);
+  state.asyncFiles?.delete(fileId);
+  if (state.dnotifyMarks) state.dnotifyMarks = state.dnotifyMarks.filter((m) => m.fileId !== fileId);
   // flock and OFD locks belong to the open file description.
   if (state.locks) releaseLocks(state, fileOwner(fileId));
   if (f.watched) closeReported(state, f.watched, (f.flags & O_ACCMODE) !== O_RDONLY);
@@ -48,8 +50,33 @@ export function releaseFile(state: KernelState, fileId: number): void {
 
 export const fdReducers: ReducerTable<
   'FileOpened' | 'FdInstalled' | 'FdClosed' | 'FdFlagsSet' | 'FileOffsetSet' | 'FileStatusFlagsSet' | 'OpenFileCopiedUp' | 'FileDropped' | 'OpenFileWatched'
-  | 'LockSet' | 'LocksReleased'
+  | 'LockSet' | 'LocksReleased' | 'FileOwnerSet' | 'FileOwnerSignalSet' | 'DnotifySet'
 > = {
+  FileOwnerSet(state, e) {
+    const f = state.files.get(e.fileId);
+    if (!f) return;
+    if (e.ownerId === 0) delete f.owner;
+    else f.owner = { type: e.ownerType, id: e.ownerId };
+  },
+  FileOwnerSignalSet(state, e) {
+    const f = state.files.get(e.fileId);
+    if (!f) return;
+    if (e.signal === 0) delete f.ownerSignal;
+    else f.ownerSignal = e.signal;
+  },
+  DnotifySet(state, e) {
+    const marks = (state.dnotifyMarks ??= []);
+    const at = marks.findIndex((m) => m.fileId === e.fileId && m.pid === e.pid);
+    if (e.mask === 0) {
+      if (at >= 0) marks.splice(at, 1);
+    } else if (at >= 0) {
+      // Linux adds the bits to the mark this fd's open file already has.
+      marks[at]!.mask |= e.mask;
+      marks[at]!.fd = e.fd;
+    } else {
+      marks.push({ dir: { ...e.dir }, fileId: e.fileId, pid: e.pid, fd: e.fd, mask: e.mask });
+    }
+  },
   LockSet(state, e) {
     applyLock(state, e.inode, e.kind, e.owner, e.lockType, e.start, e.end);
   },
@@ -107,6 +134,8 @@ export const fdReducers: ReducerTable<
     const entry = fds.get(e.fd);
     if (!entry) return;
     fds.delete(e.fd);
+    // Closing a directory's fd ends the F_NOTIFY mark the process set through it (dnotify_flush).
+    if (state.dnotifyMarks) state.dnotifyMarks = state.dnotifyMarks.filter((m) => !(m.fileId === entry.fileId && m.pid === e.pid));
     releaseFile(state, entry.fileId);
   },
   FdFlagsSet(state, e) {
@@ -119,6 +148,9 @@ export const fdReducers: ReducerTable<
   },
   FileStatusFlagsSet(state, e) {
     const f = state.files.get(e.fileId);
-    if (f) f.flags = e.flags;
+    if (!f) return;
+    f.flags = e.flags;
+    if (!(e.flags & O_ASYNC)) state.asyncFiles?.delete(e.fileId);
+    else if (e.fd !== undefined) (state.asyncFiles ??= new Map()).set(e.fileId, e.fd);
   },
 };

@@ -14,7 +14,7 @@ import { child, create, openFile } from '../vfs/writable_bind.js';
 import { IN_CREATE, IN_ISDIR, IN_MODIFY } from '../abi/inotify.js';
 import { O_ACCMODE, O_APPEND, O_TRUNC } from '../abi/open_flags.js';
 import type { SyscallContext } from './context.js';
-import { fsNotify, fsNotifyPath, inodeOf, inotifyActive } from './fs_notify.js';
+import { fsNotify, fsNotifyPath, inodeOf, fsNotifyActive } from './fs_notify.js';
 import { createEntry, inOverlay, mayChangeDir } from './overlay_ops.js';
 
 
@@ -76,7 +76,7 @@ export function writeBound(ctx: SyscallContext, file: OpenFile, bytes: Uint8Arra
     const at = append ? Number(fs.fstatSync(hostFd, { bigint: true }).size) : (position ?? file.offset);
     const n = fs.writeSync(hostFd, bytes, 0, bytes.length, at);
     if (position === null) ctx.emit({ type: 'FileOffsetSet', fileId: file.id, offset: at + n });
-    if (inotifyActive(ctx)) fsNotifyPath(ctx, IN_MODIFY, file.path, fs.fstatSync(hostFd, { bigint: true }));
+    if (fsNotifyActive(ctx)) fsNotifyPath(ctx, IN_MODIFY, file.path, fs.fstatSync(hostFd, { bigint: true }));
     return n;
   } catch (err) {
     return -errnoOf(err, Errno.EIO);
@@ -92,7 +92,7 @@ export function truncateBound(ctx: SyscallContext, file: OpenFile, length: numbe
   } catch (err) {
     return -errnoOf(err, Errno.EIO);
   }
-  if (inotifyActive(ctx)) fsNotifyPath(ctx, IN_MODIFY, file.path, fs.fstatSync(hostFd, { bigint: true }));
+  if (fsNotifyActive(ctx)) fsNotifyPath(ctx, IN_MODIFY, file.path, fs.fstatSync(hostFd, { bigint: true }));
   return 0;
 }
 

@@ -9,7 +9,9 @@ import { addSeals, getSeals } from './memfd.js';
 import { statOfFile } from './fs.js';
 import { inotifyQueuedBytes } from './inotify.js';
 import type { Outcome } from './outcome.js';
-import { O_CLOEXEC } from '../abi/open_flags.js';
+import { O_ASYNC, O_CLOEXEC } from '../abi/open_flags.js';
+import { F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID, asyncStarted, getOwner, getOwnerEx, hasFasync, setOwner, setOwnerSignal } from './sigio.js';
+import { setDnotify } from './dnotify.js';
 import { isPty } from './pty.js';
 import { ptyIoctl } from './tty_ioctl.js';
 import { socketIoctl } from './socket_ioctl.js';
@@ -68,6 +70,13 @@ const F_SETFL = 4;
 const F_GETLK = 5;
 const F_SETLK = 6;
 const F_SETLKW = 7;
+const F_SETOWN = 8;
+const F_GETOWN = 9;
+const F_SETSIG = 10;
+const F_GETSIG = 11;
+const F_SETOWN_EX = 15;
+const F_GETOWN_EX = 16;
+const F_NOTIFY = 1026;
 const F_DUPFD_CLOEXEC = 1030;
 const F_ADD_SEALS = 1033;
 const F_GET_SEALS = 1034;
@@ -100,10 +109,44 @@ export function sysFcntl(ctx: SyscallContext): Outcome {
     case F_GETFL:
       return d.file.flags;
     case F_SETFL: {
-      const flags = (d.file.flags & ~SETFL_MASK) | (ctx.uint(2) & SETFL_MASK);
-      ctx.emit({ type: 'FileStatusFlagsSet', fileId: d.file.id, flags });
+      let flags = (d.file.flags & ~SETFL_MASK) | (ctx.uint(2) & SETFL_MASK);
+      // O_ASYNC stays only on files that can signal (Linux drops it where there is no fasync).
+      if (!hasFasync(d.file)) flags &= ~O_ASYNC;
+      const starting = (flags & O_ASYNC) !== 0 && !(d.file.flags & O_ASYNC);
+      ctx.emit({ type: 'FileStatusFlagsSet', fileId: d.file.id, flags, fd });
+      if (starting) asyncStarted(ctx.kernel, d.file);
       return 0;
     }
+    case F_GETOWN:
+      return getOwner(ctx, d);
+    case F_SETOWN: {
+      const who = ctx.int(2);
+      if (who === -0x80000000) return -Errno.EINVAL;
+      return setOwner(ctx, d, who < 0 ? F_OWNER_PGRP : F_OWNER_PID, Math.abs(who));
+    }
+    case F_GETOWN_EX: {
+      const owner = getOwnerEx(ctx, d);
+      const out = Buffer.alloc(8);
+      out.writeInt32LE(owner.type, 0);
+      out.writeInt32LE(owner.id, 4);
+      return ctx.write(ctx.args[2]!, out) ? 0 : -Errno.EFAULT;
+    }
+    case F_SETOWN_EX: {
+      const raw = ctx.read(ctx.args[2]!, 8);
+      if (!raw) return -Errno.EFAULT;
+      const v = new DataView(raw.buffer, raw.byteOffset, 8);
+      const type = v.getInt32(0, true);
+      const id = v.getInt32(4, true);
+      if (type !== F_OWNER_TID && type !== F_OWNER_PID && type !== F_OWNER_PGRP) return -Errno.EINVAL;
+      if (id < 0) return -Errno.EINVAL;
+      return setOwner(ctx, d, type, id);
+    }
+    case F_GETSIG:
+      return d.file.ownerSignal ?? 0;
+    case F_SETSIG:
+      return setOwnerSignal(ctx, d, ctx.int(2));
+    case F_NOTIFY:
+      return setDnotify(ctx, d, fd, ctx.uint(2));
     case F_GETLK:
       return fcntlLock(ctx, d, 'get', false);
     case F_SETLK:

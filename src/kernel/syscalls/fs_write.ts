@@ -29,7 +29,7 @@ import {
 } from './overlay_ops.js';
 import { AT_EMPTY_PATH, AT_FDCWD, resolveAt, resolvePath } from './paths.js';
 import { IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MOVE_SELF, IN_MOVED_FROM, IN_MOVED_TO } from '../abi/inotify.js';
-import { fsNotify, inodeOf, inotifyActive } from './fs_notify.js';
+import { fsNotify, inodeOf, fsNotifyActive } from './fs_notify.js';
 
 const AT_REMOVEDIR = 0x200;
 const AT_SYMLINK_FOLLOW = 0x400;
@@ -139,7 +139,7 @@ function lastLinkGone(ctx: SyscallContext, entry: VNode): boolean {
  * (IN_DELETE_SELF, at once: not at the last close of an open one), then IN_DELETE in its directory.
  */
 function notifyRemoved(ctx: SyscallContext, parent: VNode, name: string, entry: VNode): void {
-  if (!inotifyActive(ctx)) return;
+  if (!fsNotifyActive(ctx)) return;
   const self = inodeOf(entry.stat);
   const isDir = entry.stat.isDirectory();
   if (!isDir) fsNotify(ctx, IN_ATTRIB, self, null);
@@ -303,7 +303,7 @@ function renameAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdir
 }
 
 function notifyRenamed(ctx: SyscallContext, from: LastComponent, to: LastComponent, src: VNode, dst: VNode | undefined, exchange: boolean): void {
-  if (!inotifyActive(ctx)) return;
+  if (!fsNotifyActive(ctx)) return;
   notifyMoved(ctx, from, to, src);
   if (exchange && dst) notifyMoved(ctx, to, from, dst);
   else if (dst) fsNotify(ctx, IN_ATTRIB, inodeOf(dst.stat), null);

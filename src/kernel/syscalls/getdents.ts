@@ -10,7 +10,7 @@ import { listHostDir } from '../vfs/path_walk.js';
 import { tmpfsMountsIn, TMPFS_ROOT_INO } from '../vfs/tmpfs.js';
 import type { SyscallContext } from './context.js';
 import { statOfFile } from './fs.js';
-import { fsNotifyPath, inotifyActive } from './fs_notify.js';
+import { fsNotifyPath, fsNotifyActive } from './fs_notify.js';
 import type { Outcome } from './outcome.js';
 import { lookupHeldDir } from './paths.js';
 
@@ -125,7 +125,7 @@ function getdents(ctx: SyscallContext, layout: DirentLayout): Outcome {
   }
   if (used > 0 && !ctx.write(ctx.args[1]!, out)) return -Errno.EFAULT;
   if (index !== d.file.offset) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: index });
-  if (inotifyActive(ctx)) {
+  if (fsNotifyActive(ctx)) {
     const st = statOfFile(ctx, d.file);
     if (typeof st !== 'number') fsNotifyPath(ctx, IN_ACCESS, d.file.path, st);
   }

@@ -6,7 +6,7 @@ import { Errno } from '../errno.js';
 import { fdLimit, lookupFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import type { OpenFile } from '../state.js';
+import type { KernelState, OpenFile, SocketState } from '../state.js';
 import { expirations } from './timerfd.js';
 import { inotifyReadable, inotifyWakeKey } from './inotify.js';
 import { mqueueReadiness, mqueueWakeKey } from './mqueue.js';
@@ -48,6 +48,29 @@ export function wakeKeysOf(file: OpenFile): string[] {
   return [];
 }
 
+/** Every poll(2) event a socket has now. */
+export function socketReadiness(state: KernelState, s: SocketState): number {
+  let r = 0;
+  const readShut = s.shutRead || s.peerGone;
+  if (s.queue.length > 0 || s.backlog.length > 0 || readShut) r |= POLLIN | POLLRDNORM;
+  if (readShut) r |= POLLRDHUP;
+  const peer = s.peer === undefined ? undefined : state.sockets.get(s.peer);
+  // Once the connection is shut or its peer gone, a write fails at once: writers are woken to see it.
+  if (s.type === 2 || (peer && peer.queued < streamQueueLimit(s)) || s.shutWrite || s.peerGone) r |= POLLOUT | POLLWRNORM;
+  if (s.error !== undefined) r |= POLLERR;
+  if (s.family === undefined) {
+    // A unix socket hangs up when its peer is gone.
+    if (s.peerGone) r |= POLLHUP;
+  } else if (s.type !== 2) {
+    // TCP hangs up only when both directions are shut, or it never connected (or failed to).
+    const unconnected = s.peer === undefined && !s.listening;
+    if ((readShut && s.shutWrite) || unconnected) r |= POLLHUP;
+    if (unconnected) r |= POLLOUT | POLLWRNORM;
+    if ((s.connectResult ?? 0) > 0) r |= POLLERR;
+  }
+  return r;
+}
+
 /** The poll(2) revents of an open file for the requested events. */
 export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: number): number {
   const want = events | POLLERR | POLLHUP;
@@ -62,26 +85,7 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
     }
     case 'socket': {
       const s = ctx.kernel.state.sockets.get(file.objectId!);
-      if (!s) return POLLNVAL;
-      let r = 0;
-      const readShut = s.shutRead || s.peerGone;
-      if (s.queue.length > 0 || s.backlog.length > 0 || readShut) r |= POLLIN | POLLRDNORM;
-      if (readShut) r |= POLLRDHUP;
-      const peer = s.peer === undefined ? undefined : ctx.kernel.state.sockets.get(s.peer);
-      // Once the connection is shut or its peer gone, a write fails at once: writers are woken to see it.
-      if (s.type === 2 || (peer && peer.queued < streamQueueLimit(s)) || s.shutWrite || s.peerGone) r |= POLLOUT | POLLWRNORM;
-      if (s.error !== undefined) r |= POLLERR;
-      if (s.family === undefined) {
-        // A unix socket hangs up when its peer is gone.
-        if (s.peerGone) r |= POLLHUP;
-      } else if (s.type !== 2) {
-        // TCP hangs up only when both directions are shut, or it never connected (or failed to).
-        const unconnected = s.peer === undefined && !s.listening;
-        if ((readShut && s.shutWrite) || unconnected) r |= POLLHUP;
-        if (unconnected) r |= POLLOUT | POLLWRNORM;
-        if ((s.connectResult ?? 0) > 0) r |= POLLERR;
-      }
-      return r & want;
+      return s ? socketReadiness(ctx.kernel.state, s) & want : POLLNVAL;
     }
     case 'pidfd':
       return pidfdReadable(ctx, file) ? (POLLIN | POLLRDNORM) & want : 0;

@@ -33,7 +33,7 @@ export function ptyKey(index: number): string {
 }
 
 /** The pty an open file of either side belongs to (gone once both sides are closed). */
-export function ptyOf(ctx: SyscallContext, file: OpenFile): PtyState | undefined {
+export function ptyOf(ctx: Pick<SyscallContext, 'kernel'>, file: OpenFile): PtyState | undefined {
   return file.objectId === undefined ? undefined : ctx.kernel.state.ptys.get(file.objectId);
 }
 
@@ -248,7 +248,7 @@ function writeSlave(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array): Outcom
 // ---- readiness -------------------------------------------------------------------------------
 
 /** poll(2) revents of either side (before masking with what was asked). */
-export function ptyReadiness(ctx: SyscallContext, file: OpenFile): number {
+export function ptyReadiness(ctx: Pick<SyscallContext, 'kernel'>, file: OpenFile): number {
   const pty = ptyOf(ctx, file);
   if (file.kind === 'pty-master') {
     if (!pty) return POLLHUP;
