@@ -197,8 +197,11 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     creds: SocketCredsSchema,
     from: z.string().optional(),
     header: z.object({ to: z.string(), hopLimit: int, tos: int }).optional(),
+    /** TCP: the last of these bytes is urgent (MSG_OOB). */
+    urgent: z.boolean().optional(),
   }),
   z.object({ type: z.literal('SocketMessageTaken'), id: int, count: z.number().int().nonnegative(), wholeMessage: z.boolean() }),
+  z.object({ type: z.literal('SocketUrgentTaken'), id: int }),
   z.object({ type: z.literal('SocketShutdown'), id: int, read: z.boolean(), write: z.boolean() }),
   z.object({ type: z.literal('SocketPasscredSet'), id: int, on: z.boolean() }),
   z.object({ type: z.literal('SocketOptionSet'), id: int, level: int, name: int, value: int }),

@@ -299,6 +299,12 @@ export interface SocketState {
   error?: number;
   /** Integer options set with setsockopt, by "level:name", that getsockopt reads back. */
   options?: Record<string, number>;
+  /**
+   * TCP urgent data (MSG_OOB) received: the urgent byte lies `at` unread bytes into the queue
+   * (it stays there: a reader skips it unless SO_OOBINLINE); taken once recv(MSG_OOB) read it.
+   * Gone once a read passes it.
+   */
+  urgent?: { at: number; byte: number; taken: boolean };
   /** A netlink socket dropped answers for want of room: its next receive fails with ENOBUFS. */
   overrun?: boolean;
   /** A netlink socket's protocol when not NETLINK_ROUTE (0), IPPROTO_UDPLITE for UDP-Lite; absent otherwise. */

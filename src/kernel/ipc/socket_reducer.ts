@@ -49,8 +49,12 @@ export const socketReducers: ReducerTable<
   | 'SocketCreated' | 'SocketBound' | 'SocketListening' | 'SocketsConnected' | 'SocketDatagramPeerSet'
   | 'SocketConnectionQueued' | 'SocketConnectionAccepted' | 'SocketMessageQueued' | 'SocketMessageTaken'
   | 'SocketShutdown' | 'SocketPasscredSet' | 'SocketOptionSet' | 'SocketConnectResult' | 'SocketOverrun'
-  | 'SocketReset' | 'SocketErrorReported'
+  | 'SocketReset' | 'SocketErrorReported' | 'SocketUrgentTaken'
 > = {
+  SocketUrgentTaken(state, e) {
+    const u = socketOf(state, e.id)?.urgent;
+    if (u) u.taken = true;
+  },
   SocketCreated(state, e) {
     state.nextObjectId = Math.max(state.nextObjectId, e.id + 1);
     state.sockets.set(e.id, {
@@ -103,11 +107,17 @@ export const socketReducers: ReducerTable<
       bytes: Uint8Array.from(e.bytes), fileIds: [...e.fileIds], creds: { ...e.creds },
       ...(e.from === undefined ? {} : { from: e.from }), ...(e.header === undefined ? {} : { header: { ...e.header } }),
     });
+    // A new urgent byte takes the place of one not yet passed (which becomes ordinary data).
+    if (e.urgent && e.bytes.length > 0) s.urgent = { at: s.queued + e.bytes.length - 1, byte: e.bytes[e.bytes.length - 1]!, taken: false };
     s.queued += e.bytes.length;
   },
   SocketMessageTaken(state, e) {
     const s = socketOf(state, e.id);
     if (!s) return;
+    if (s.urgent) {
+      s.urgent.at -= e.count;
+      if (s.urgent.at < 0) delete s.urgent;
+    }
     let left = e.count;
     while (s.queue.length > 0) {
       const first = s.queue[0]!;

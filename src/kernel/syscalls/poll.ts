@@ -16,6 +16,7 @@ import { wakeAt } from '../time/wake_timer.js';
 import { SYS } from './numbers.js';
 import { hostStreamBuffered } from './stdio_stream.js';
 import { streamQueueLimit } from './socket_options.js';
+import { readableBefore, urgentPending } from './tcp_urgent.js';
 
 const POLLIN = 0x1;
 const POLLPRI = 0x2;
@@ -52,8 +53,11 @@ export function wakeKeysOf(file: OpenFile): string[] {
 export function socketReadiness(state: KernelState, s: SocketState): number {
   let r = 0;
   const readShut = s.shutRead || s.peerGone;
-  if (s.queue.length > 0 || s.backlog.length > 0 || readShut) r |= POLLIN | POLLRDNORM;
+  // A TCP socket whose only byte left is the urgent one (not inline) has nothing to read.
+  const queued = s.urgent ? readableBefore(s) > 0 : s.queue.length > 0;
+  if (queued || s.backlog.length > 0 || readShut) r |= POLLIN | POLLRDNORM;
   if (readShut) r |= POLLRDHUP;
+  if (urgentPending(s)) r |= POLLPRI;
   const peer = s.peer === undefined ? undefined : state.sockets.get(s.peer);
   // Once the connection is shut or its peer gone, a write fails at once: writers are woken to see it.
   if (s.type === 2 || (peer && peer.queued < streamQueueLimit(s)) || s.shutWrite || s.peerGone) r |= POLLOUT | POLLWRNORM;

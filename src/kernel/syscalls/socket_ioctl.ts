@@ -1,4 +1,4 @@
-// ioctl on sockets: FIONREAD (SIOCINQ) and SIOCOUTQ, and the SIOCGIF* requests that ask about a
+// ioctl on sockets: FIONREAD (SIOCINQ), SIOCOUTQ and SIOCATMARK, and the SIOCGIF* requests that ask about a
 // network interface by name or index (glibc's if_nametoindex, ifconfig, python's fcntl.ioctl),
 // answered from the sandbox's interfaces (net_interfaces.ts). Requests that would change an
 // interface (SIOCSIF*) get EPERM, as in a container without CAP_NET_ADMIN.
@@ -9,9 +9,11 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { FIONREAD } from '../abi/tty_ioctls.js';
 import { AF_INET } from './inet_address.js';
+import { atMark, bytesToRead, carriesUrgent } from './tcp_urgent.js';
 import { INTERFACES, interfaceByIndex, interfaceByName, type NetInterface } from './net_interfaces.js';
 
 const SIOCOUTQ = 0x5411;
+const SIOCATMARK = 0x8905;
 const SIOCGIFNAME = 0x8910;
 const SIOCGIFCONF = 0x8912;
 const SIOCGIFFLAGS = 0x8913;
@@ -58,7 +60,7 @@ function netmask(prefixLength: number): Uint8Array {
 /** Bytes waiting to be read: a stream's queue, or a datagram socket's next datagram. */
 function readable(s: SocketState): number {
   if (s.queue.length === 0) return 0;
-  return s.type === SOCK_STREAM ? s.queued : s.queue[0]!.bytes.length;
+  return s.type === SOCK_STREAM ? bytesToRead(s) : s.queue[0]!.bytes.length;
 }
 
 /** SIOCGIFCONF: one ifreq (name and sockaddr_in) per IPv4 address, as many as the buffer holds; a NULL buffer asks for the size. */
@@ -136,6 +138,10 @@ export function socketIoctl(ctx: SyscallContext, d: FdLookup, request: number, a
   if (request === FIONREAD) {
     if (s.listening) return -Errno.EINVAL;
     return ctx.write(argp, int32(readable(s))) ? 0 : -Errno.EFAULT;
+  }
+  if (request === SIOCATMARK) {
+    if (!carriesUrgent(s) && !(s.family === undefined && s.type === SOCK_STREAM)) return -Errno.ENOTTY;
+    return ctx.write(argp, int32(atMark(s) ? 1 : 0)) ? 0 : -Errno.EFAULT;
   }
   if (request === SIOCOUTQ) return ctx.write(argp, int32(0)) ? 0 : -Errno.EFAULT; // sent bytes are queued at the receiver at once
   if (request === SIOCGIFCONF) return interfaceList(ctx, argp);

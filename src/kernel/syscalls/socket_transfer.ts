@@ -17,6 +17,7 @@ import { addressedSocket, credsOf, prepareInetSender, socketOf } from './socket.
 import { encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
 import { QUEUE_LIMIT, SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, int32, streamQueueLimit, timeoutOf } from './socket_options.js';
 import { isNetlink, sendNetlink, takeOverrun } from './netlink.js';
+import { carriesUrgent, readableBefore, receiveUrgent, skipsUrgentByte, urgentArrived } from './tcp_urgent.js';
 
 const SOCK_STREAM = 1;
 const SOCK_DGRAM = 2;
@@ -65,6 +66,8 @@ interface Outgoing {
   to?: string;
   /** IP-level control messages of sendmsg (a datagram's source, TTL/hop limit, TOS/class). */
   controls?: SendControls;
+  /** MSG_OOB on TCP: the last byte sent is urgent. */
+  urgent?: boolean;
 }
 
 /** Sends on a socket: stream bytes to the peer, or one datagram to its destination. */
@@ -143,6 +146,8 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
     if (whole && out.bytes.length > QUEUE_LIMIT) return -Errno.EMSGSIZE;
     if (space <= 0 || (whole && space < left)) return nonblock ? (sent > 0 ? sent : -Errno.EAGAIN) : null;
     const n = whole ? left : Math.min(space, left);
+    // The urgent byte is the last this send queues (all of it, or what a non-blocking one could).
+    const urgent = out.urgent === true && (sent + n === out.bytes.length || nonblock);
     ctx.emit({
       type: 'SocketMessageQueued',
       id: receiver.id,
@@ -151,9 +156,11 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
       creds: credsOf(ctx),
       ...(s.address === undefined ? {} : { from: source ?? s.address }),
       ...(header === undefined ? {} : { header }),
+      ...(urgent ? { urgent } : {}),
     });
     sent += n;
     ctx.kernel.notify(`socket:${receiver.id}`);
+    if (urgent) urgentArrived(ctx, state, receiver.id);
     if (sent < out.bytes.length && !nonblock) return null;
     return sent;
   };
@@ -188,7 +195,14 @@ export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flag
     if (s.listening) return -Errno.EINVAL;
     const overrun = takeOverrun(ctx, s);
     if (overrun !== undefined) return overrun;
-    if (s.queue.length === 0) {
+    const whole = s.type !== SOCK_STREAM;
+    // TCP: a read at the mark steps over the urgent byte (unless SO_OOBINLINE); a peek looks past it.
+    if (!whole && skipsUrgentByte(s) && !(flags & MSG_PEEK)) {
+      ctx.emit({ type: 'SocketMessageTaken', id, count: 1, wholeMessage: false });
+      if (s.peer !== undefined) ctx.kernel.notify(`socket:${s.peer}`);
+    }
+    const skip = !whole && skipsUrgentByte(s) ? 1 : 0;
+    if (s.queue.length === 0 || (skip > 0 && s.queued === skip)) {
       // A reset is reported once all that arrived before it was read; after an orderly close
       // (the peer's FIN came first) receives see EOF, as on Linux.
       if (s.error !== undefined && !s.peerGone) {
@@ -201,20 +215,23 @@ export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flag
       if (connectionOriented && s.peer === undefined) return -Errno.ENOTCONN;
       return nonblock ? -Errno.EAGAIN : null;
     }
-    const whole = s.type !== SOCK_STREAM;
     const first = s.queue[0]!;
     let bytes: Uint8Array;
     if (whole) {
       bytes = first.bytes.subarray(0, length);
     } else {
       if (flags & MSG_WAITALL && s.queued < length && !s.peerGone && !s.shutRead && !nonblock) return null;
-      // Stream: read across messages, but not past one that carries files.
+      // Stream: read across messages, but not past one that carries files, nor past TCP's urgent mark.
+      const want = Math.min(length, readableBefore(s));
       const parts: Uint8Array[] = [];
       let got = 0;
-      for (let i = 0; i < s.queue.length && got < length; i++) {
+      let toSkip = skip;
+      for (let i = 0; i < s.queue.length && got < want; i++) {
         const m = s.queue[i]!;
         if (i > 0 && m.fileIds.length > 0) break;
-        const part = m.bytes.subarray(i === 0 ? s.head : 0).subarray(0, length - got);
+        const rest = m.bytes.subarray(i === 0 ? s.head : 0);
+        const part = rest.subarray(Math.min(toSkip, rest.length)).subarray(0, want - got);
+        toSkip -= Math.min(toSkip, rest.length);
         parts.push(part);
         got += part.length;
       }
@@ -246,6 +263,25 @@ function datagramSource(s: SocketState, to: string): string {
   return formatInet(sentFrom(parseInet(s.address!), parseInet(to)));
 }
 
+/** MSG_OOB on a send: 1 for TCP (its last byte is urgent), 0 without the flag, EOPNOTSUPP on other sockets. */
+function urgentSend(ctx: SyscallContext, d: FdLookup, flags: number): number {
+  if (!(flags & MSG_OOB)) return 0;
+  const s = ctx.kernel.state.sockets.get(d.file.objectId!);
+  return s && carriesUrgent(s) ? 1 : -Errno.EOPNOTSUPP;
+}
+
+/**
+ * MSG_OOB on a receive: TCP's urgent byte (receiveUrgent), EINVAL on unix sockets; undefined
+ * when the flag is absent or means nothing (UDP ignores it).
+ */
+function urgentReceive(ctx: SyscallContext, d: FdLookup, flags: number, length: number, deliver: (bytes: Uint8Array) => number): number | undefined {
+  if (!(flags & MSG_OOB)) return undefined;
+  const s = ctx.kernel.state.sockets.get(d.file.objectId!);
+  if (!s) return -Errno.EBADF;
+  if (carriesUrgent(s)) return receiveUrgent(ctx, s, length, flags, deliver);
+  return isInet(s) && s.type === SOCK_DGRAM ? undefined : -Errno.EINVAL;
+}
+
 function familyOfFd(ctx: SyscallContext, d: FdLookup): number {
   const s = ctx.kernel.state.sockets.get(d.file.objectId!);
   return s ? familyOf(s) : 0;
@@ -260,7 +296,8 @@ export function sysSendto(ctx: SyscallContext): Outcome {
   const d = sockFd(ctx);
   if (typeof d === 'number') return d;
   const flags = ctx.uint(3);
-  if (flags & MSG_OOB) return -Errno.EOPNOTSUPP;
+  const urgent = urgentSend(ctx, d, flags);
+  if (urgent < 0) return urgent;
   const bytes = ctx.read(ctx.args[1]!, Math.min(ctx.args[2]!, 16 << 20));
   if (!bytes) return -Errno.EFAULT;
   let to: string | undefined;
@@ -269,15 +306,16 @@ export function sysSendto(ctx: SyscallContext): Outcome {
     if (typeof a === 'number') return a;
     to = a;
   }
-  return sendOn(ctx, d, { bytes, fileIds: [], ...(to === undefined ? {} : { to }) }, flags);
+  return sendOn(ctx, d, { bytes, fileIds: [], ...(to === undefined ? {} : { to }), ...(urgent ? { urgent: true } : {}) }, flags);
 }
 
 export function sysRecvfrom(ctx: SyscallContext): Outcome {
   const d = sockFd(ctx);
   if (typeof d === 'number') return d;
   const flags = ctx.uint(3);
-  if (flags & MSG_OOB) return -Errno.EINVAL;
   const buf = ctx.args[1]!;
+  const oob = urgentReceive(ctx, d, flags, Math.min(ctx.args[2]!, 16 << 20), (bytes) => (bytes.length === 0 || ctx.write(buf, bytes) ? bytes.length : -Errno.EFAULT));
+  if (oob !== undefined) return oob;
   return receiveOn(ctx, d, Math.min(ctx.args[2]!, 16 << 20), flags, (msg) => {
     if (!ctx.write(buf, msg.bytes)) return -Errno.EFAULT;
     const r = writeAddress(ctx, familyOfFd(ctx, d), ctx.args[4]!, ctx.args[5]!, msg.from);
@@ -322,7 +360,8 @@ export function sysSendmsg(ctx: SyscallContext): Outcome {
 
 /** sendmsg of the msghdr at hdrAddr (sendmmsg sends each of its messages so). */
 export function sendMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, flags: number): Outcome {
-  if (flags & MSG_OOB) return -Errno.EOPNOTSUPP;
+  const urgent = urgentSend(ctx, d, flags);
+  if (urgent < 0) return urgent;
   const hdr = readMsgHdr(ctx, hdrAddr);
   if (typeof hdr === 'number') return hdr;
   const parts: Uint8Array[] = [];
@@ -372,7 +411,7 @@ export function sendMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, fla
       at += (len + 7) & ~7;
     }
   }
-  return sendOn(ctx, d, { bytes: Buffer.concat(parts), fileIds, controls, ...(to === undefined ? {} : { to }) }, flags);
+  return sendOn(ctx, d, { bytes: Buffer.concat(parts), fileIds, controls, ...(to === undefined ? {} : { to }), ...(urgent ? { urgent: true } : {}) }, flags);
 }
 
 export function sysRecvmsg(ctx: SyscallContext): Outcome {
@@ -383,10 +422,18 @@ export function sysRecvmsg(ctx: SyscallContext): Outcome {
 
 /** recvmsg into the msghdr at hdrAddr (recvmmsg receives each of its messages so). */
 export function recvMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, flags: number): Outcome {
-  if (flags & MSG_OOB) return -Errno.EINVAL;
   const hdr = readMsgHdr(ctx, hdrAddr);
   if (typeof hdr === 'number') return hdr;
   const total = hdr.iov.reduce((n, v) => n + v.len, 0);
+  const oob = urgentReceive(ctx, d, flags, total, (bytes) => {
+    const iov = hdr.iov.find((v) => v.len > 0);
+    if (bytes.length > 0 && (!iov || !ctx.write(iov.base, bytes))) return -Errno.EFAULT;
+    const cl = Buffer.alloc(8);
+    ctx.write(hdrAddr + 40, cl);
+    ctx.write(hdrAddr + 48, int32(MSG_OOB | (bytes.length === 0 ? MSG_TRUNC : 0)));
+    return bytes.length;
+  });
+  if (oob !== undefined) return oob;
   return receiveOn(ctx, d, Math.min(total, 16 << 20), flags, (msg) => {
     let at = 0;
     for (const v of hdr.iov) {
