@@ -131,8 +131,10 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('DomainnameSet'), domainname: z.string() }),
   z.object({ type: z.literal('CredentialsSet'), pid: int, creds: CredentialsSchema }),
   z.object({ type: z.literal('PipeCreated'), pipeId: int }),
-  z.object({ type: z.literal('PipeWritten'), pipeId: int, bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array) }),
-  z.object({ type: z.literal('PipeRead'), pipeId: int, count: z.number().int().positive() }),
+  /** packet: written in packet mode (an O_DIRECT writer): a read takes at most this chunk. */
+  z.object({ type: z.literal('PipeWritten'), pipeId: int, bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array), packet: z.boolean().optional() }),
+  /** discard: what the read left of the packet it ended in, dropped. */
+  z.object({ type: z.literal('PipeRead'), pipeId: int, count: z.number().int().positive(), discard: z.number().int().positive().optional() }),
   z.object({ type: z.literal('PipeCapacitySet'), pipeId: int, capacity: int }),
   // The overlay (vfs/overlay_reducer.ts). parent 0 with name '' is the upper root itself.
   z.object({

@@ -357,6 +357,8 @@ export interface PipeState {
   id: number;
   /** Bytes written and not yet read, oldest first; the first chunk may be partly read (head). */
   chunks: Uint8Array[];
+  /** Which chunks are packets (pipe2 O_DIRECT), once one was written: each takes one of the pipe's slots. */
+  packets?: boolean[];
   head: number;
   length: number;
   capacity: number;

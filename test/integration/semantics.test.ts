@@ -153,6 +153,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     ],
     pipe_nonblock: [{}],
     pipe_atomic: [{}],
+    pipe_packet: [{}],
     pipe_bulk: [{}],
     dev_zero_bulk: [{}],
     poll_pipe: [{}],

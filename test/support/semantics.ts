@@ -31,6 +31,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'pipe_sigpipe',
   'pipe_nonblock',
   'pipe_atomic',
+  'pipe_packet',
   'pipe_bulk',
   'dev_zero_bulk',
   'poll_pipe',

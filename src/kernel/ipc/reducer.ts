@@ -32,6 +32,29 @@ export function peekPipe(pipe: PipeState, count: number): Uint8Array {
   return out;
 }
 
+/** A pipe has one slot per page of capacity; a packet takes one whatever its size. */
+export const PIPE_SLOT = 4096;
+
+/** Whether a packet (of at most PIPE_SLOT bytes) fits: a free slot, and room for its bytes. */
+export function packetFits(pipe: PipeState, n: number): boolean {
+  return pipe.chunks.length < pipe.capacity / PIPE_SLOT && pipe.capacity - pipe.length >= n;
+}
+
+/**
+ * What a read of count bytes takes: the bytes before the first packet and as much of that
+ * packet as fits, where the read ends (packetEnd: the offset its packet ends at, whose rest a
+ * read that reaches it discards).
+ */
+export function pipeReadSpan(pipe: PipeState, count: number): { take: number; packetEnd?: number } {
+  let at = 0;
+  for (let i = 0; i < pipe.chunks.length && at < count; i++) {
+    const avail = pipe.chunks[i]!.length - (i === 0 ? pipe.head : 0);
+    if (pipe.packets?.[i]) return { take: at + Math.min(avail, count - at), packetEnd: at + avail };
+    at += Math.min(avail, count - at);
+  }
+  return { take: at };
+}
+
 export const pipeReducers: ReducerTable<'PipeCreated' | 'PipeWritten' | 'PipeRead' | 'PipeCapacitySet'> = {
   PipeCapacitySet(state, e) {
     pipeOf(state, e.pipeId).capacity = e.capacity;
@@ -46,10 +69,12 @@ export const pipeReducers: ReducerTable<'PipeCreated' | 'PipeWritten' | 'PipeRea
     // pipe holds them (syscalls/io.ts writePipe), and a replayed event's are decoded afresh.
     p.chunks.push(e.bytes);
     p.length += e.bytes.length;
+    if (e.packet && !p.packets) p.packets = p.chunks.map(() => false);
+    p.packets?.splice(p.chunks.length - 1, 1, e.packet === true);
   },
   PipeRead(state, e) {
     const p = pipeOf(state, e.pipeId);
-    let left = Math.min(e.count, p.length);
+    let left = Math.min(e.count + (e.discard ?? 0), p.length);
     p.length -= left;
     while (left > 0) {
       const first = p.chunks[0]!;
@@ -60,6 +85,7 @@ export const pipeReducers: ReducerTable<'PipeCreated' | 'PipeWritten' | 'PipeRea
       } else {
         left -= avail;
         p.chunks.shift();
+        p.packets?.shift();
         p.head = 0;
       }
     }

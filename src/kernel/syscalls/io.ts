@@ -6,7 +6,7 @@ import { Errno } from '../errno.js';
 import { mqueueStatus } from './mqueue.js';
 import { lookupFd, type FdLookup } from '../fd/fd_table.js';
 import { accessMode } from '../fd/stdio.js';
-import { peekPipe } from '../ipc/reducer.js';
+import { packetFits, peekPipe, pipeReadSpan } from '../ipc/reducer.js';
 import { ringPiece, ringTaken } from '../ipc/pipe_ring.js';
 import type { PipeState } from '../state.js';
 import { readEventfd, writeEventfd } from './eventfd.js';
@@ -21,7 +21,7 @@ import { IN_ACCESS } from '../abi/inotify.js';
 import { readSignalfd } from './signalfd.js';
 import { readPty, writePty } from './pty.js';
 import type { Outcome } from './outcome.js';
-import { O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
+import { O_DIRECT, O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 import { SIGPIPE } from '../abi/signals.js';
 import { writeBound } from './bind_ops.js';
 import { readHostStream } from './stdio_stream.js';
@@ -51,9 +51,12 @@ function readPipe(ctx: SyscallContext, d: FdLookup, count: number, deliver: (byt
       if (pipe.writers === 0) return 0;
       return nonblock ? -Errno.EAGAIN : null;
     }
-    const r = deliver(peekPipe(pipe, count));
+    // A read ends with the packet it reaches (O_DIRECT), and what it leaves of that packet is lost.
+    const span = pipeReadSpan(pipe, count);
+    const r = deliver(peekPipe(pipe, span.take));
     if (r > 0) {
-      ctx.emit({ type: 'PipeRead', pipeId, count: r });
+      const discard = span.packetEnd !== undefined && r === span.take ? span.packetEnd - r : 0;
+      ctx.emit({ type: 'PipeRead', pipeId, count: r, ...(discard > 0 ? { discard } : {}) });
       kernel.notify(`pipe:${pipeId}`);
     }
     return r;
@@ -117,6 +120,8 @@ function writePipe(ctx: SyscallContext, d: FdLookup, source: PipeSource): Outcom
   const pipeId = d.file.pipeId!;
   const kernel = ctx.kernel;
   const nonblock = (d.file.flags & O_NONBLOCK) !== 0;
+  // Packet mode (O_DIRECT): each write, or each PIPE_BUF of a larger one, is a packet of its own.
+  const packet = (d.file.flags & O_DIRECT) !== 0;
   let written = 0;
   const attempt = (): number | null => {
     const pipe = kernel.state.pipes.get(pipeId);
@@ -124,6 +129,8 @@ function writePipe(ctx: SyscallContext, d: FdLookup, source: PipeSource): Outcom
       kernel.platform.signalThread(ctx.hostTid, SIGPIPE);
       return written > 0 ? written : -Errno.EPIPE;
     }
+    // A packet at a time, as long as they fit.
+    if (packet) return writePackets(pipe);
     const space = pipe.capacity - pipe.length;
     const left = source.length - written;
     // Small writes go in whole or not at all (PIPE_BUF atomicity).
@@ -138,6 +145,21 @@ function writePipe(ctx: SyscallContext, d: FdLookup, source: PipeSource): Outcom
     written += n;
     kernel.notify(`pipe:${pipeId}`);
     if (written < source.length && !nonblock) return null;
+    return written;
+  };
+  const writePackets = (pipe: PipeState): number | null => {
+    while (written < source.length) {
+      const n = Math.min(source.length - written, PIPE_BUF);
+      if (!packetFits(pipe, n)) {
+        if (nonblock) return written > 0 ? written : -Errno.EAGAIN;
+        return null;
+      }
+      const bytes = source.take(written, n, pipe);
+      if (!bytes) return written > 0 ? written : -Errno.EFAULT;
+      ctx.emit({ type: 'PipeWritten', pipeId, bytes, packet: true });
+      written += n;
+      kernel.notify(`pipe:${pipeId}`);
+    }
     return written;
   };
   const first = attempt();

@@ -26,7 +26,8 @@ function makePipe(ctx: SyscallContext, fdsAddr: number, flags: number): Outcome 
   const status = flags & O_NONBLOCK;
   const path = `pipe:[${pipeId}]`;
   const r = openNewFile(ctx, { kind: 'pipe', path, flags: O_RDONLY | status, cloexec, pipeId });
-  const w = openNewFile(ctx, { kind: 'pipe', path, flags: O_WRONLY | status, cloexec, pipeId });
+  // O_DIRECT (packet mode) is the writer's: it is what makes each write a packet.
+  const w = openNewFile(ctx, { kind: 'pipe', path, flags: O_WRONLY | status | (flags & O_DIRECT), cloexec, pipeId });
   const out = Buffer.alloc(8);
   out.writeInt32LE(r, 0);
   out.writeInt32LE(w, 4);

@@ -13,6 +13,7 @@ import { mqueueReadiness, mqueueWakeKey } from './mqueue.js';
 import { SIGNAL_WAKE_KEY, signalfdReadable } from './signalfd.js';
 import { isPty, ptyKey, ptyReadiness } from './pty.js';
 import { wakeAt } from '../time/wake_timer.js';
+import { packetFits } from '../ipc/reducer.js';
 import { SYS } from './numbers.js';
 import { hostStreamBuffered } from './stdio_stream.js';
 import { streamQueueLimit } from './socket_options.js';
@@ -122,7 +123,7 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
         if (pipe.length > 0) r |= POLLIN | POLLRDNORM;
         if (pipe.writers === 0) r |= POLLHUP;
       } else {
-        if (pipe.capacity - pipe.length >= PIPE_BUF) r |= POLLOUT | POLLWRNORM;
+        if (pipe.capacity - pipe.length >= PIPE_BUF && (!pipe.packets || packetFits(pipe, 0))) r |= POLLOUT | POLLWRNORM;
         if (pipe.readers === 0) r |= POLLERR;
       }
       return r & want;
