@@ -97,10 +97,10 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   dup: full(fd.sysDup),
   dup2: full(fd.sysDup2),
   dup3: full(fd.sysDup3),
-  fcntl: partial(fd.sysFcntl, 'record locks (POSIX and OFD) within the sandbox, without deadlock detection (EDEADLK); seals on memfds; no leases, F_SETOWN signals'),
+  fcntl: partial(fd.sysFcntl, 'record locks (POSIX and OFD) within the sandbox, without deadlock detection (EDEADLK); seals on memfds; F_SETOWN(_EX)/F_SETSIG with O_ASYNC signals from pipes, sockets, ptys and inotify (none from tsvisor\'s own stdio), F_NOTIFY on the sandbox\'s directories; no leases'),
   flock: full(locks.sysFlock),
   lseek: full(fd.sysLseek),
-  ioctl: partial(fd.sysIoctl, 'terminal requests on stdio (tsvisor\'s terminal) and on ptys (termios, window size, job control, TIOCGPTN/TIOCSPTLCK/TIOCGPTPEER; no packet mode), FIONREAD, FIONBIO, FIOCLEX; on sockets SIOCINQ/SIOCOUTQ and the SIOCGIF* queries about the loopback device (SIOCSIF* EPERM)'),
+  ioctl: partial(fd.sysIoctl, 'terminal requests on stdio (tsvisor\'s terminal) and on ptys (termios, window size, job control, TIOCGPTN/TIOCSPTLCK/TIOCGPTPEER; no packet mode), FIONREAD, FIONBIO, FIOCLEX; on sockets SIOCINQ/SIOCOUTQ, SIOCATMARK and the SIOCGIF* queries about the loopback device (SIOCSIF* EPERM)'),
   close_range: full(fd.sysCloseRange),
 
   // fs.ts: paths, attributes, directories
@@ -296,7 +296,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
 
   // pipe.ts
   pipe: full(pipe.sysPipe),
-  pipe2: partial(pipe.sysPipe2, 'O_DIRECT (packet mode) is accepted but the pipe stays a byte stream'),
+  pipe2: full(pipe.sysPipe2),
 
   // poll.ts
   poll: full(poll.sysPoll),
@@ -340,11 +340,11 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   getsockname: full(sock.sysGetsockname),
   getpeername: full(sock.sysGetpeername),
   shutdown: full(sock.sysShutdown),
-  getsockopt: partial(sockopt.sysGetsockopt, 'SOL_SOCKET, IPPROTO_TCP, IPPROTO_IP and IPPROTO_IPV6 integer options as set or at their defaults; SO_LINGER reads as off'),
-  setsockopt: partial(sockopt.sysSetsockopt, 'values are kept and read back; SO_PASSCRED and the SO_RCVTIMEO/SO_SNDTIMEO timeouts apply, others change nothing'),
+  getsockopt: partial(sockopt.sysGetsockopt, 'SOL_SOCKET, IPPROTO_TCP, IPPROTO_IP and IPPROTO_IPV6 integer options as set or at their defaults; SO_LINGER as set'),
+  setsockopt: partial(sockopt.sysSetsockopt, 'values are kept and read back; SO_PASSCRED, the SO_RCVTIMEO/SO_SNDTIMEO timeouts, SO_SNDBUF (a stream sender\'s unread bytes), SO_LINGER and SO_OOBINLINE apply; SO_RCVBUF and the others change nothing'),
   sendto: full(transfer.sysSendto),
   recvfrom: full(transfer.sysRecvfrom),
-  sendmsg: partial(transfer.sysSendmsg, 'SCM_RIGHTS and SCM_CREDENTIALS on unix sockets (the kernel always attaches the true credentials); on UDP, IP_PKTINFO/IPV6_PKTINFO (the source), IP_TTL/IPV6_HOPLIMIT and IP_TOS/IPV6_TCLASS; no MSG_OOB'),
+  sendmsg: partial(transfer.sysSendmsg, 'SCM_RIGHTS and SCM_CREDENTIALS on unix sockets (the kernel always attaches the true credentials); on UDP, IP_PKTINFO/IPV6_PKTINFO (the source), IP_TTL/IPV6_HOPLIMIT and IP_TOS/IPV6_TCLASS; MSG_OOB on TCP only (unix stream sockets refuse it, which Linux 5.15+ takes)'),
   recvmsg: full(transfer.sysRecvmsg),
   sendmmsg: partial(mmsg.sysSendmmsg, 'a blocking socket waits only until the first message can go; the rest go as far as there is room'),
   recvmmsg: partial(mmsg.sysRecvmmsg, 'the timeout ends a wait even before the first datagram (Linux looks at it only after each one)'),
