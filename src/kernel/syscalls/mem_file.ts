@@ -10,9 +10,13 @@ import { sealsAllow } from './memfd.js';
 import { pullSharedPages } from '../vfs/shared_file_pages.js';
 import { IN_ACCESS, IN_MODIFY } from '../abi/inotify.js';
 import { O_APPEND } from '../abi/open_flags.js';
+import { constants } from 'node:buffer';
 
-/** The largest file the overlay holds (Linux's MAX_LFS_FILESIZE is larger; memory is the limit here). */
-export const MAX_MEM_FILE = 2 ** 40;
+/**
+ * The largest file the overlay holds: its bytes are one typed array (Linux's MAX_LFS_FILESIZE is
+ * far larger). Past it writes and truncates are EFBIG (they threw in the reducer at 4 GiB).
+ */
+export const MAX_MEM_FILE = constants.MAX_LENGTH;
 
 /** The regular file an open 'mem' file refers to (it stays while open, even unlinked). */
 export function memFile(ctx: SyscallContext, file: OpenFile): OverlayFile | undefined {

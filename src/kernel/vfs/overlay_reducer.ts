@@ -1,6 +1,8 @@
 // The overlay's upper layer: nodes enter it (copied up from the host root, or new), change,
 // get linked, renamed and removed. Reducers only apply what the handlers decided, with the
 // host's values and the times carried by the events.
+import { constants } from 'node:buffer';
+
 import type { EventOf } from '../events.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState, OverlayDir, OverlayNode, OverlayState } from '../state.js';
@@ -90,7 +92,8 @@ function makeNode(
 /** Room for size bytes, grown geometrically so that appends stay linear. */
 function ensureCapacity(data: Uint8Array, size: number): Uint8Array {
   if (size <= data.length) return data;
-  const grown = new Uint8Array(Math.max(size, data.length * 2, 64));
+  // Doubling stops at the largest typed array (syscalls refuse files past it: MAX_MEM_FILE).
+  const grown = new Uint8Array(Math.min(Math.max(size, data.length * 2, 64), Math.max(size, constants.MAX_LENGTH)));
   grown.set(data);
   return grown;
 }
