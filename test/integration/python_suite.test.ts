@@ -16,6 +16,8 @@ const MODULES = [
   'test_select', 'test_poll', 'test_epoll', 'test_stat', 'test_pwd', 'test_grp', 'test_wait4',
   'test_fork1', 'test_file', 'test_fileio', 'test_glob', 'test_posix',
   'test_termios', 'test_tty', 'test_getpass', 'test_sched', 'test_site', 'test_sys',
+  // Since the third round: O_ASYNC/F_NOTIFY (fcntl), MSG_OOB (ftplib's abort), ptys, files.
+  'test_fcntl', 'test_ftplib', 'test_pty', 'test_tempfile', 'test_resource', 'test_pathlib',
   // asyncio's OS-facing parts, one subpackage each (the whole of test_asyncio is minutes long).
   'test_asyncio.test_unix_events', 'test_asyncio.test_selector_events', 'test_asyncio.test_sock_lowlevel',
   'test_asyncio.test_sendfile', 'test_asyncio.test_streams', 'test_asyncio.test_server',
@@ -45,7 +47,7 @@ describe('python test suite: CPython regression tests, native vs sandbox', funct
 
   it(`${MODULES.length} modules: what passes natively passes in the sandbox${installed ? '' : ` (pending: no ${PYTHON})`}`, function () {
     if (!installed) this.skip();
-    this.timeout(300_000);
+    this.timeout(540_000);
     const argv = [PYTHON, '-m', 'test', '-v', ...MODULES];
     const native = runNative(argv, { timeoutMs: 240_000, cwd: '/tmp' });
     const sandbox = runSandbox(argv, { timeoutMs: 240_000, cwd: '/tmp' });
