@@ -161,6 +161,8 @@ function levelsOf(kernel: Kernel, file: OpenFile): Levels {
 export function asyncStarted(kernel: Kernel, file: OpenFile): void {
   let levels = lastLevels.get(kernel);
   if (!levels) lastLevels.set(kernel, (levels = new Map()));
+  // Files closed (or O_ASYNC cleared) since are forgotten here.
+  for (const id of levels.keys()) if (!kernel.state.asyncFiles?.has(id)) levels.delete(id);
   levels.set(file.id, levelsOf(kernel, file));
 }
 
