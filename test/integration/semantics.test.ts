@@ -221,7 +221,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     unix_autobind: [{}],
     stream_zero_send: [{}],
     tcp_reset: [{}],
-    tcp_urgent: [{}],
+    urgent_data: [{}],
     socket_send_buffer: [{}],
     peer_name_after_close: [{ args: scratch() }],
     send_to_shut_reader: [{}],

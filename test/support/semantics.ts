@@ -91,7 +91,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'unix_autobind',
   'stream_zero_send',
   'tcp_reset',
-  'tcp_urgent',
+  'urgent_data',
   'socket_send_buffer',
   'peer_name_after_close',
   'send_to_shut_reader',

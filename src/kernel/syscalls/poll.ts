@@ -17,7 +17,7 @@ import { packetFits } from '../ipc/reducer.js';
 import { SYS } from './numbers.js';
 import { hostStreamBuffered } from './stdio_stream.js';
 import { streamQueueLimit } from './socket_options.js';
-import { readableBefore, urgentPending } from './tcp_urgent.js';
+import { readableBefore, urgentPending } from './urgent_data.js';
 
 const POLLIN = 0x1;
 const POLLPRI = 0x2;
@@ -54,8 +54,8 @@ export function wakeKeysOf(file: OpenFile): string[] {
 export function socketReadiness(state: KernelState, s: SocketState): number {
   let r = 0;
   const readShut = s.shutRead || s.peerGone;
-  // A TCP socket whose only byte left is the urgent one (not inline) has nothing to read.
-  const queued = s.urgent ? readableBefore(s) > 0 : s.queue.length > 0;
+  // A TCP socket whose only byte left is the urgent one (not inline) has nothing to read (a unix one has).
+  const queued = s.urgent && s.family !== undefined ? readableBefore(s) > 0 : s.queue.length > 0;
   if (queued || s.backlog.length > 0 || readShut) r |= POLLIN | POLLRDNORM;
   if (readShut) r |= POLLRDHUP;
   if (urgentPending(s)) r |= POLLPRI;

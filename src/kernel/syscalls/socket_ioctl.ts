@@ -9,7 +9,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { FIONREAD } from '../abi/tty_ioctls.js';
 import { AF_INET } from './inet_address.js';
-import { atMark, bytesToRead, carriesUrgent } from './tcp_urgent.js';
+import { atMark, bytesToRead, carriesUrgent } from './urgent_data.js';
 import { INTERFACES, interfaceByIndex, interfaceByName, type NetInterface } from './net_interfaces.js';
 
 const SIOCOUTQ = 0x5411;
@@ -140,7 +140,7 @@ export function socketIoctl(ctx: SyscallContext, d: FdLookup, request: number, a
     return ctx.write(argp, int32(readable(s))) ? 0 : -Errno.EFAULT;
   }
   if (request === SIOCATMARK) {
-    if (!carriesUrgent(s) && !(s.family === undefined && s.type === SOCK_STREAM)) return -Errno.ENOTTY;
+    if (!carriesUrgent(s)) return -Errno.ENOTTY;
     return ctx.write(argp, int32(atMark(s) ? 1 : 0)) ? 0 : -Errno.EFAULT;
   }
   if (request === SIOCOUTQ) return ctx.write(argp, int32(0)) ? 0 : -Errno.EFAULT; // sent bytes are queued at the receiver at once

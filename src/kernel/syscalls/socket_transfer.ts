@@ -17,7 +17,7 @@ import { addressedSocket, credsOf, prepareInetSender, socketOf } from './socket.
 import { encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
 import { QUEUE_LIMIT, SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, int32, streamQueueLimit, timeoutOf } from './socket_options.js';
 import { isNetlink, sendNetlink, takeOverrun } from './netlink.js';
-import { carriesUrgent, readableBefore, receiveUrgent, skipsUrgentByte, urgentArrived } from './tcp_urgent.js';
+import { carriesUrgent, readableBefore, receiveUrgent, skipsUrgentByte, urgentArrived } from './urgent_data.js';
 
 const SOCK_STREAM = 1;
 const SOCK_DGRAM = 2;
@@ -263,7 +263,7 @@ function datagramSource(s: SocketState, to: string): string {
   return formatInet(sentFrom(parseInet(s.address!), parseInet(to)));
 }
 
-/** MSG_OOB on a send: 1 for TCP (its last byte is urgent), 0 without the flag, EOPNOTSUPP on other sockets. */
+/** MSG_OOB on a send: 1 for TCP and unix stream (its last byte is urgent), 0 without the flag, EOPNOTSUPP on other sockets. */
 function urgentSend(ctx: SyscallContext, d: FdLookup, flags: number): number {
   if (!(flags & MSG_OOB)) return 0;
   const s = ctx.kernel.state.sockets.get(d.file.objectId!);
@@ -271,15 +271,15 @@ function urgentSend(ctx: SyscallContext, d: FdLookup, flags: number): number {
 }
 
 /**
- * MSG_OOB on a receive: TCP's urgent byte (receiveUrgent), EINVAL on unix sockets; undefined
- * when the flag is absent or means nothing (UDP ignores it).
+ * MSG_OOB on a receive: the urgent byte of a TCP or unix stream socket (receiveUrgent),
+ * EOPNOTSUPP on other sockets; undefined when the flag is absent or means nothing (UDP ignores it).
  */
 function urgentReceive(ctx: SyscallContext, d: FdLookup, flags: number, length: number, deliver: (bytes: Uint8Array) => number): number | undefined {
   if (!(flags & MSG_OOB)) return undefined;
   const s = ctx.kernel.state.sockets.get(d.file.objectId!);
   if (!s) return -Errno.EBADF;
   if (carriesUrgent(s)) return receiveUrgent(ctx, s, length, flags, deliver);
-  return isInet(s) && s.type === SOCK_DGRAM ? undefined : -Errno.EINVAL;
+  return isInet(s) && s.type === SOCK_DGRAM ? undefined : -Errno.EOPNOTSUPP;
 }
 
 function familyOfFd(ctx: SyscallContext, d: FdLookup): number {

@@ -344,7 +344,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   setsockopt: partial(sockopt.sysSetsockopt, 'values are kept and read back; SO_PASSCRED, the SO_RCVTIMEO/SO_SNDTIMEO timeouts, SO_SNDBUF (a stream sender\'s unread bytes), SO_LINGER and SO_OOBINLINE apply; SO_RCVBUF and the others change nothing'),
   sendto: full(transfer.sysSendto),
   recvfrom: full(transfer.sysRecvfrom),
-  sendmsg: partial(transfer.sysSendmsg, 'SCM_RIGHTS and SCM_CREDENTIALS on unix sockets (the kernel always attaches the true credentials); on UDP, IP_PKTINFO/IPV6_PKTINFO (the source), IP_TTL/IPV6_HOPLIMIT and IP_TOS/IPV6_TCLASS; MSG_OOB on TCP only (unix stream sockets refuse it, which Linux 5.15+ takes)'),
+  sendmsg: partial(transfer.sysSendmsg, 'SCM_RIGHTS and SCM_CREDENTIALS on unix sockets (the kernel always attaches the true credentials); on UDP, IP_PKTINFO/IPV6_PKTINFO (the source), IP_TTL/IPV6_HOPLIMIT and IP_TOS/IPV6_TCLASS; MSG_OOB on TCP and unix stream sockets'),
   recvmsg: full(transfer.sysRecvmsg),
   sendmmsg: partial(mmsg.sysSendmmsg, 'a blocking socket waits only until the first message can go; the rest go as far as there is room'),
   recvmmsg: partial(mmsg.sysRecvmmsg, 'the timeout ends a wait even before the first datagram (Linux looks at it only after each one)'),

@@ -1,8 +1,11 @@
-/* TCP urgent data (MSG_OOB) over the loopback: the last byte of a send with MSG_OOB is the
- * urgent byte; a normal read stops at the mark, skips the byte (unless SO_OOBINLINE), and
- * recv(MSG_OOB) takes it once (EINVAL after, and when there is none); SIOCATMARK says when
- * the next byte is the mark; poll shows POLLPRI while it is unread and select an exception;
- * the socket's owner (F_SETOWN) gets SIGURG; UDP and unix datagram sockets refuse MSG_OOB. */
+/* Urgent data (MSG_OOB) on TCP over the loopback and on a unix stream socketpair: the last
+ * byte of a send with MSG_OOB is the urgent byte; a normal read stops at the mark, skips the
+ * byte (unless SO_OOBINLINE), and recv(MSG_OOB) takes it once (EINVAL after, and when there is
+ * none); a second urgent byte makes the first ordinary data; SIOCATMARK says when the next
+ * byte is the mark; poll shows POLLPRI while it is unread (and POLLIN for the urgent byte alone
+ * on unix only) and select an exception; the socket's owner (F_SETOWN) gets SIGURG. UDP
+ * ignores MSG_OOB on receive and refuses it on send; unix datagram and seqpacket sockets
+ * refuse it both ways. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,7 +23,7 @@
 static volatile sig_atomic_t urg_count;
 static void on_urg(int sig) { (void)sig; urg_count++; }
 
-static void pair(int *c, int *s) {
+static void tcp_pair(int *c, int *s) {
   int l = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   bind(l, (struct sockaddr *)&a, sizeof a);
@@ -31,6 +34,13 @@ static void pair(int *c, int *s) {
   connect(*c, (struct sockaddr *)&a, sizeof a);
   *s = accept(l, NULL, NULL);
   close(l);
+}
+
+static void unix_pair(int *c, int *s) {
+  int sv[2];
+  socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+  *c = sv[0];
+  *s = sv[1];
 }
 
 static int atmark(int fd) {
@@ -46,10 +56,11 @@ static void show(const char *what, ssize_t n, const char *buf) {
 
 static void settle(void) { usleep(50000); }
 
-int main(void) {
-  signal(SIGURG, on_urg);
+static void scenario(const char *kind, void (*pair)(int *, int *)) {
   int c, s;
   char buf[64];
+  printf("== %s\n", kind);
+  urg_count = 0;
   pair(&c, &s);
   fcntl(s, F_SETOWN, getpid());
   errno = 0;
@@ -124,6 +135,27 @@ int main(void) {
   close(c);
   close(s);
 
+  /* A second urgent byte before the first was read: the first becomes ordinary data. */
+  pair(&c, &s);
+  send(c, "ab", 2, MSG_OOB);
+  send(c, "cd", 2, MSG_OOB);
+  settle();
+  n = recv(s, buf, sizeof buf, MSG_OOB);
+  show("two urgent bytes: MSG_OOB", n, buf);
+  n = recv(s, buf, sizeof buf, 0);
+  show("  read", n, buf);
+  close(c);
+  close(s);
+}
+
+int main(void) {
+  signal(SIGURG, on_urg);
+  char buf[64];
+  ssize_t n;
+  scenario("tcp", tcp_pair);
+  scenario("unix stream", unix_pair);
+
+  printf("== others\n");
   int u = socket(AF_INET, SOCK_DGRAM, 0);
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(9), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   n = sendto(u, "x", 1, MSG_OOB, (struct sockaddr *)&a, sizeof a);
@@ -134,5 +166,11 @@ int main(void) {
   socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
   n = send(sv[0], "x", 1, MSG_OOB);
   show("unix datagram send MSG_OOB", n, buf);
+  n = recv(sv[1], buf, sizeof buf, MSG_OOB | MSG_DONTWAIT);
+  show("unix datagram recv MSG_OOB", n, buf);
+  socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv);
+  n = send(sv[0], "x", 1, MSG_OOB);
+  show("unix seqpacket send MSG_OOB", n, buf);
+  printf("unix seqpacket SIOCATMARK %d\n", atmark(sv[1]));
   return 0;
 }

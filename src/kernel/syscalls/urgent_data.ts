@@ -1,5 +1,6 @@
-// TCP urgent data (send/recv with MSG_OOB, SO_OOBINLINE, SIOCATMARK). The last byte of a send
-// with MSG_OOB is urgent: it travels in the stream like the others, and the receiver's state
+// Urgent data (send/recv with MSG_OOB, SO_OOBINLINE, SIOCATMARK) on TCP and unix stream
+// sockets (Linux 5.15+ has it there too, with the same rules). The last byte of a send with
+// MSG_OOB is urgent: it travels in the stream like the others, and the receiver's state
 // remembers where it is (SocketState.urgent). As on Linux, a read stops at the mark when it
 // has read something, skips the urgent byte there unless SO_OOBINLINE is on, and recv(MSG_OOB)
 // takes the byte once; the socket's owner gets SIGURG when it arrives, and poll shows POLLPRI
@@ -18,9 +19,9 @@ const SO_OOBINLINE = 10;
 const SOCK_STREAM = 1;
 const MSG_PEEK = 0x2;
 
-/** TCP: the sockets urgent data means something on (UDP and unix sockets refuse MSG_OOB). */
+/** TCP and unix stream sockets: those urgent data means something on (the others refuse MSG_OOB). */
 export function carriesUrgent(s: SocketState): boolean {
-  return isInet(s) && s.type === SOCK_STREAM;
+  return s.type === SOCK_STREAM && (isInet(s) || s.family === undefined);
 }
 
 export function oobInline(s: SocketState): boolean {
@@ -52,7 +53,7 @@ export function readableBefore(s: SocketState): number {
   return oobInline(s) ? s.queued : s.queued - 1;
 }
 
-/** FIONREAD on TCP: the bytes before the mark while one is ahead and not inline (Linux's SIOCINQ). */
+/** FIONREAD: the bytes before the mark while one is ahead and not inline (Linux's SIOCINQ). */
 export function bytesToRead(s: SocketState): number {
   if (!s.urgent || oobInline(s) || s.urgent.at === 0) return s.queued;
   return s.urgent.at;
