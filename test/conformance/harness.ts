@@ -34,6 +34,10 @@
 //   TSVISOR_CONF_CHECK_NATIVE=1  run each case twice natively and fail if the runs differ
 //                                (to prove a new case deterministic)
 //   TSVISOR_CONF_NATIVE_ONLY=1   only that: no sandboxed run (to write cases quickly)
+//   TSVISOR_CONF_REPLAY_RUNS=N   record and replay --exec each case N times (after the one
+//                                compared with the native run): every replay must reproduce its
+//                                own recording, even for a case marked execReplayMayDiverge (to
+//                                find and show replay races; each run gets a line in the report)
 
 import { createHash } from 'node:crypto';
 import {
@@ -532,6 +536,31 @@ export function compareReplay(recorded: CaseRun, trace: string, timeoutMs: numbe
   return diffs;
 }
 
+/**
+ * TSVISOR_CONF_REPLAY_RUNS=N: N more recordings of the case, each replayed with --exec, which
+ * must reproduce it (a divergence counts even for a case marked execReplayMayDiverge). The
+ * sandbox's scratch directory is the same each time (its host copy never changes).
+ */
+function repeatRecordReplay(suite: string, c: ConformanceCase, dirs: CaseDirs, timeoutMs: number): Difference[] {
+  const runs = Number(process.env.TSVISOR_CONF_REPLAY_RUNS ?? 0);
+  const failed: string[] = [];
+  for (let i = 1; i <= runs; i++) {
+    const trace = join(dirs.base, `repeat-${i}.trace`);
+    const recorded = runCaseSandbox(c, dirs.sandbox, timeoutMs, trace);
+    if (recorded.raw.error || recorded.raw.signal !== null) {
+      failed.push(`run ${i}: the recorded run did not finish (${recorded.raw.error?.message ?? `signal ${recorded.raw.signal}`})`);
+      continue;
+    }
+    const diffs = compareReplay(recorded, trace, timeoutMs, false);
+    report({ suite, name: c.name, replayRun: i, ok: diffs.length === 0, diffs: diffs.map((d) => ({ aspect: d.aspect, first: d.first, detail: cut(d.detail, 2000) })) });
+    if (diffs.length > 0) failed.push(`run ${i}: ${diffs.map((d) => `${d.aspect}: ${d.first}`).join('; ')}`);
+    else rmSync(trace, { force: true });
+  }
+  if (failed.length === 0) return [];
+  const first = `${failed.length} of ${runs} repeated recordings did not replay as recorded`;
+  return [{ aspect: 'repeated record and replay --exec', first, detail: `${first}:\n${failed.join('\n')}` }];
+}
+
 /** The failure message of a case. */
 export function describeFailure(c: ConformanceCase, dirs: CaseDirs, native: CaseRun, sandbox: CaseRun, diffs: readonly Difference[]): string {
   const parts = [
@@ -586,6 +615,7 @@ export function checkCase(suite: string, c: ConformanceCase): void {
     // A run tsvisor did not finish left no whole recording: that is reported above.
     if (!sandbox.raw.error && sandbox.raw.signal === null) diffs.push(...compareReplay(sandbox, trace, timeoutMs, c.execReplayMayDiverge !== undefined));
     const replayMs = Date.now() - replayStarted;
+    diffs.push(...repeatRecordReplay(suite, c, dirs, timeoutMs));
     const hostAfter = [...snapshotTree(dirs.sandbox.scratch), '--tmp', ...snapshotTree(dirs.sandbox.tmp)];
     if (hostBefore.join('\n') !== hostAfter.join('\n')) {
       const b = `${hostBefore.join('\n')}\n`;
@@ -630,7 +660,8 @@ export function conformanceSuite(title: string, cases: readonly ConformanceCase[
       const named = c.execReplayMayDiverge === undefined ? c.name : `${c.name} [replay --exec may diverge: ${c.execReplayMayDiverge}]`;
       it(named, function () {
         // The native run(s), then the sandboxed run, replay --verify and replay --exec.
-        this.timeout(NATIVE_TIMEOUT_MS * (process.env.TSVISOR_CONF_CHECK_NATIVE ? 2 : 1) + 3 * (c.timeoutMs ?? MAX_SANDBOX_TIMEOUT_MS) + 10_000);
+        const recordings = 1 + Number(process.env.TSVISOR_CONF_REPLAY_RUNS ?? 0);
+        this.timeout(NATIVE_TIMEOUT_MS * (process.env.TSVISOR_CONF_CHECK_NATIVE ? 2 : 1) + 3 * recordings * (c.timeoutMs ?? MAX_SANDBOX_TIMEOUT_MS) + 10_000);
         checkCase(title, c);
       });
     }
