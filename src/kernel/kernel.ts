@@ -369,6 +369,11 @@ export class Kernel {
   private running = 0;
   /** Stops SyscallSource.mayHandle holds back, in the order they arrived. */
   private readonly held: Stop[] = [];
+  /**
+   * Threads back from a call that wait, still stopped, for the host to have the signals the
+   * recording delivered at that return (replay --exec, SignalPoints.mayGoBack): how each goes on.
+   */
+  private readonly heldReturns = new Map<number, () => void>();
   /** When the run loop last handled a stop (Date.now()), kept only while a syscall source may hold stops. */
   private lastStopAt = 0;
   private looping = false;
@@ -427,6 +432,17 @@ export class Kernel {
   /** The thread goes back to its code from its call in flight (at rip: past its syscall instruction, or on it to make it again). */
   private returning(thread: ThreadState, rt: ThreadRuntime, rip = rt.trapRip): void {
     this.signalPoints?.returning(thread, rt.trap, rt.nr, rip, rt.trapSp);
+  }
+
+  /**
+   * Resumes a thread back from a call (go), or, in a replay, holds it stopped until the signals
+   * recorded at that return are pending for it (see heldReturns).
+   */
+  private goBack(thread: ThreadState, go: () => void): void {
+    if (this.signalPoints?.mayGoBack(thread) === false) {
+      if (process.env.TSVISOR_DEBUG) this.warn(`debug: tid ${thread.tid} held at its return until its recorded signals are pending`);
+      this.heldReturns.set(thread.tid, go);
+    } else go();
   }
 
   /** Tells the user, once per kind, that the program ran into one of the sandbox's limits. */
@@ -668,7 +684,7 @@ export class Kernel {
     this.running++;
     this.publishSyscall(thread, rt.nr, rt.args, value);
     this.returning(thread, rt);
-    this.platform.answer(thread.hostTid, value);
+    this.goBack(thread, () => this.platform.answer(thread.hostTid, value));
     if (!this.draining) this.loop();
     return true;
   }
@@ -725,7 +741,7 @@ export class Kernel {
     if (done !== undefined) {
       this.publishSyscall(thread, rt.nr, rt.args, done);
       this.returning(thread, rt);
-      this.platform.answer(thread.hostTid, done);
+      this.goBack(thread, () => this.platform.answer(thread.hostTid, done));
     } else if (restart) {
       rt.restarting = true;
       // Where signals take effect at recorded points, the interruption is published as a
@@ -733,11 +749,11 @@ export class Kernel {
       // again, and replay --exec must know this one was begun.
       if (this.signalPoints) this.publishSyscall(thread, rt.nr, rt.args, -ERESTARTSYS);
       this.returning(thread, rt, rt.trapRip - 2);
-      this.platform.restartSyscall(thread.hostTid);
+      this.goBack(thread, () => this.platform.restartSyscall(thread.hostTid));
     } else {
       this.publishSyscall(thread, rt.nr, rt.args, -Errno.EINTR);
       this.returning(thread, rt);
-      this.platform.answer(thread.hostTid, -Errno.EINTR);
+      this.goBack(thread, () => this.platform.answer(thread.hostTid, -Errno.EINTR));
     }
     this.loop();
   }
@@ -964,7 +980,10 @@ export class Kernel {
   /** Whether the syscall source holds this stop back for now (see SyscallSource.mayHandle). */
   private holdsBack(thread: ThreadState, stop: Stop): boolean {
     const held = this.syscallSource?.mayHandle && this.holdable(thread, stop);
-    return held !== undefined && !this.syscallSource!.mayHandle!(held);
+    if (held === undefined) return false;
+    if (!this.syscallSource!.mayHandle!(held)) return true;
+    // Its turn has come: a signal recorded before the call still waits for the host to have it.
+    return held.kind === 'trap' && this.signalPoints?.mayCall(thread) === false;
   }
 
   /** The stop as SyscallSource.mayHandle sees it, if it is one it may hold. */
@@ -984,19 +1003,28 @@ export class Kernel {
    * a host syscall (a futex another thread would wake), none runs the program's code.
    */
   private stalled(): boolean {
-    if (this.held.length === 0 || Date.now() - this.lastStopAt < WAIT_SLICE_MS) return false;
+    if ((this.held.length === 0 && this.heldReturns.size === 0) || Date.now() - this.lastStopAt < WAIT_SLICE_MS) return false;
     const held = new Set(this.held.map((s) => s.tid));
     for (const [tid, rt] of this.runtime) {
       const thread = this.state.threads.get(tid);
-      if (rt.blocked || !thread || held.has(thread.hostTid)) continue;
+      if (rt.blocked || !thread || held.has(thread.hostTid) || this.heldReturns.has(tid)) continue;
       const process = this.state.processes.get(thread.pid);
       if (!process || hostRunsCode(process.hostPid, thread.hostTid)) return false;
     }
     return true;
   }
 
-  /** Lets the held stop the syscall source chooses go on (see SyscallSource.unstall). */
+  /**
+   * Lets the held stop the syscall source chooses go on (see SyscallSource.unstall); first, a
+   * thread waiting for a recorded signal gets it SIGNAL_PATIENCE_MS (a host timer may send it)
+   * before it goes on without it.
+   */
   private unstall(): void {
+    const signalWait = this.signalPoints?.giveUpLongestWait(Date.now());
+    if (signalWait?.waiting) {
+      if (signalWait.tid !== undefined) this.releaseHeld();
+      return;
+    }
     const stops = this.held.map((stop) => {
       const tid = this.byHostTid.get(stop.tid);
       const thread = tid === undefined ? undefined : this.state.threads.get(tid);
@@ -1011,8 +1039,9 @@ export class Kernel {
     this.releaseHeld();
   }
 
-  /** Handles the held stops that may go now, until none may. */
+  /** Handles the held stops and returns that may go now, until none may. */
   private releaseHeld(): void {
+    this.releaseReturns();
     for (let i = 0; i < this.held.length && !this.finished; ) {
       const stop = this.held[i]!;
       const tid = this.byHostTid.get(stop.tid);
@@ -1025,8 +1054,19 @@ export class Kernel {
       if (thread) this.dispatch(thread, stop);
       else this.onUnknownStop(stop);
       this.drainNotifications();
-      // What it did may let an earlier one go.
+      // What it did may let an earlier one go, or send a signal a held return waits for.
+      this.releaseReturns();
       i = 0;
+    }
+  }
+
+  /** Resumes the threads held at a return whose recorded signals the host now has for them. */
+  private releaseReturns(): void {
+    for (const [tid, go] of this.heldReturns) {
+      const thread = this.state.threads.get(tid);
+      if (thread && !this.signalPoints!.mayGoBack(thread)) continue;
+      this.heldReturns.delete(tid);
+      go();
     }
   }
 
@@ -1146,7 +1186,7 @@ export class Kernel {
         rt.nr = nr;
         this.returning(thread, rt);
       }
-      this.platform.answer(thread.hostTid, outcome);
+      this.goBack(thread, () => this.platform.answer(thread.hostTid, outcome));
       return;
     }
     switch (outcome.kind) {
@@ -1249,7 +1289,7 @@ export class Kernel {
       if (result !== stop.extra) this.platform.setReturn(thread.hostTid, result);
       this.returning(thread, rt, stop.rip);
     }
-    this.platform.resume(thread.hostTid, 0);
+    this.goBack(thread, () => this.platform.resume(thread.hostTid, 0));
   }
 
   private onSignal(thread: ThreadState, stop: Stop): void {
@@ -1376,6 +1416,7 @@ export class Kernel {
     if (this.runtime.get(thread.tid)?.blocked) this.dropWaits(thread.tid);
     else this.running = Math.max(0, this.running - 1);
     this.runtime.delete(thread.tid);
+    this.heldReturns.delete(thread.tid);
     this.signalPoints?.forget(thread.tid);
     this.platform.forget(thread.hostTid);
     if (thread.hostTid !== process.hostPid) {

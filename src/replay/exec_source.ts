@@ -16,7 +16,7 @@
 //
 // Signals take effect where the recording says (format 7 on, kernel/signal/signal_points.ts):
 // before a call, whose trap then waits for the turn of the delivery, or at a return from one.
-import type { SignalPoint } from '../kernel/signal/signal_points.js';
+import type { RecordedSignals, SignalPoint } from '../kernel/signal/signal_points.js';
 import type { HeldStop, Kernel, KernelRecord, SyscallSource } from '../kernel/kernel.js';
 import type { SyscallContext } from '../kernel/syscalls/context.js';
 import { pending, type Outcome } from '../kernel/syscalls/outcome.js';
@@ -78,10 +78,13 @@ export class ExecReplaySource implements SyscallSource {
     this.signalPoints = signalsPlaced ? 'replay' : undefined;
   }
 
-  readonly recordedSignals = (tid: number, point: SignalPoint, sig?: number): number[] => {
-    const signals = this.recorded.takeSignals(tid, point, sig);
-    if (point.at === 'anywhere') this.unplaced += signals.length;
-    return signals;
+  readonly recordedSignals: RecordedSignals = {
+    take: (tid: number, point: SignalPoint, sig?: number): number[] => {
+      const signals = this.recorded.takeSignals(tid, point, sig);
+      if (point.at === 'anywhere') this.unplaced += signals.length;
+      return signals;
+    },
+    beforeNextCall: (tid: number): number | undefined => this.recorded.signalAtCall(tid)?.sig,
   };
 
   answer(ctx: SyscallContext): Outcome | undefined {

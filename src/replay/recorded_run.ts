@@ -215,9 +215,9 @@ export class RecordedRun {
    * before that call's record), if any: its turn comes once the calls begun before it have
    * begun and the milestones before it are done.
    */
-  signalAtCall(tid: number): { seq: number; after: number } | undefined {
+  signalAtCall(tid: number): { sig: number; seq: number; after: number } | undefined {
     const s = this.signalsNow(tid).find((r) => r.record.at === 'call');
-    return s && { seq: s.record.seq, after: s.after };
+    return s && { sig: s.record.sig, seq: s.record.seq, after: s.after };
   }
 
   /** Whether the first `count` milestones of the file are done. */

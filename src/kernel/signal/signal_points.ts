@@ -7,7 +7,11 @@
 // made again after the handler). A signal pending when the thread goes back to its code from a
 // call (sent before the kernel answered, or the cause of the call's interruption) is delivered
 // there, as Linux does. Either point is published on the bus ('signal' records), and replay
-// --exec delivers each signal at its recorded point: it holds every signal until then.
+// --exec delivers each signal at its recorded point: it holds every signal until then, and holds
+// the thread at that point (its return from the call, or its trap) until the host has the signal
+// for it (sent by another process, a child's exit, a timer), so that it takes effect there and
+// not later in the thread's code. A thread that waits so while nothing else in the sandbox runs
+// goes on without the signal after SIGNAL_PATIENCE_MS (the kernel asks, see giveUpLongestWait).
 //
 // A thread that makes no syscall (a busy loop) still gets its signals: once it has used
 // OVERDUE_CPU_TICKS of CPU, or OVERDUE_MS have passed, since the first was held, they are sent
@@ -19,6 +23,7 @@ import fs from 'node:fs';
 import type { Platform } from '../../platform/platform.js';
 import type { Stop } from '../../platform/stops.js';
 import type { KernelState, ProcessState, ThreadState } from '../state.js';
+import { hostPendingSignals } from './host_pending.js';
 
 /** Where a signal took effect in its thread. */
 export type SignalPoint =
@@ -37,11 +42,16 @@ export interface SignalPointsHost {
   publishSignal(tid: number, sig: number, point: SignalPoint): void;
 }
 
-/**
- * Replay's answer: the signals recorded as delivered to tid at this point (taken): before a
- * call, one (the next recorded); at a return, all; anywhere, those that are sig.
- */
-export type RecordedSignals = (tid: number, point: SignalPoint, sig?: number) => number[];
+/** Replay's answers: where the recording says each signal took effect. */
+export interface RecordedSignals {
+  /**
+   * The signals recorded as delivered to tid at this point (taken): before a call, one (the
+   * next recorded); at a return, all; anywhere, those that are sig.
+   */
+  take(tid: number, point: SignalPoint, sig?: number): number[];
+  /** The signal recorded as delivered before tid's next call, left for take (undefined: none). */
+  beforeNextCall(tid: number): number | undefined;
+}
 
 interface HeldSignal {
   sig: number;
@@ -59,6 +69,12 @@ interface ThreadSignals {
   letThrough: Map<number, Uint8Array | null>;
   /** Where the thread last went back to its code from a call. */
   back?: { rip: number; rsp: number; nr: number; trap: number; tick: number };
+  /** Replay: the signals recorded at the return it is at, which the host must have before it goes back. */
+  due: number[];
+  /** Replay: since when (Date.now()) it waits at its point for a recorded signal the host does not have yet. */
+  waitingSince?: number;
+  /** Replay: its next call goes on without waiting for the signal recorded before it (given up). */
+  callWaitGivenUp?: boolean;
 }
 
 const SIGKILL = 9;
@@ -75,6 +91,11 @@ const OVERDUE_CPU_TICKS = 5;
 /** ...or time at all (a thread blocked in a call the host makes untrapped, a futex). */
 const OVERDUE_MS = 1000;
 const OVERDUE_CHECK_MS = 20;
+/**
+ * Replay: how long a thread waits at its recorded point for a signal while nothing else in the
+ * sandbox runs (the signal may yet come from a host timer; if not, the replay has gone another way).
+ */
+export const SIGNAL_PATIENCE_MS = 1000;
 
 export class SignalPoints {
   private readonly threads = new Map<number, ThreadSignals>();
@@ -105,7 +126,64 @@ export class SignalPoints {
   returning(thread: ThreadState, trap: number, nr: number, rip: number, rsp: number): void {
     const ts = this.of(thread);
     ts.back = { rip, rsp, nr, trap, tick: ++this.tick };
-    if (this.recorded) for (const sig of this.recorded(thread.tid, { at: 'return', trap })) this.release(ts, sig);
+    if (!this.recorded) return;
+    delete ts.waitingSince;
+    ts.due = this.recorded.take(thread.tid, { at: 'return', trap });
+    for (const sig of ts.due) this.release(ts, sig);
+  }
+
+  /**
+   * Replay: whether the thread may go back to its code from the call it returns from (see
+   * returning): the host has every signal recorded at that return for it (pending), so that they
+   * take effect there. False: the kernel keeps it stopped and asks again after other stops.
+   */
+  mayGoBack(thread: ThreadState): boolean {
+    const ts = this.threads.get(thread.tid);
+    if (!ts || ts.due.length === 0) return true;
+    if (!this.hostHas(thread, ts.due)) return this.waits(ts);
+    ts.due = [];
+    delete ts.waitingSince;
+    return true;
+  }
+
+  /**
+   * Replay: whether the thread's new call may be handled as far as signals go: the signal
+   * recorded before it, if any, is held here or pending on the host (beforeCall delivers it).
+   * False: the kernel holds the trap and asks again after other stops.
+   */
+  mayCall(thread: ThreadState): boolean {
+    const sig = this.recorded?.beforeNextCall(thread.tid);
+    if (sig === undefined) return true;
+    const ts = this.of(thread);
+    if (ts.callWaitGivenUp || ts.held.some((h) => h.sig === sig) || this.hostHas(thread, [sig])) {
+      delete ts.waitingSince;
+      return true;
+    }
+    return this.waits(ts);
+  }
+
+  /**
+   * Replay, when every thread of the sandbox is held, parked or blocked in the host: the thread
+   * that has waited longest for a recorded signal (mayGoBack, mayCall) goes on without it once
+   * it has waited SIGNAL_PATIENCE_MS (published as taking effect 'anywhere': where the host
+   * delivers it, if it comes). Its tid, or undefined when none has waited that long; waiting:
+   * whether some thread waits for a signal at all.
+   */
+  giveUpLongestWait(now: number): { tid?: number; waiting: boolean } {
+    let longest: ThreadSignals | undefined;
+    for (const ts of this.threads.values()) {
+      if (ts.waitingSince !== undefined && (!longest || ts.waitingSince < longest.waitingSince!)) longest = ts;
+    }
+    if (!longest) return { waiting: false };
+    if (now - longest.waitingSince! < SIGNAL_PATIENCE_MS) return { waiting: true };
+    delete longest.waitingSince;
+    if (longest.due.length > 0) {
+      for (const sig of longest.due) this.kernel.publishSignal(longest.tid, sig, { at: 'anywhere' });
+      longest.due = [];
+    } else {
+      longest.callWaitGivenUp = true;
+    }
+    return { tid: longest.tid, waiting: true };
   }
 
   /**
@@ -114,10 +192,16 @@ export class SignalPoints {
    * handler, where the next one may be delivered (one a trap, so that a replay knows which).
    */
   beforeCall(thread: ThreadState): boolean {
-    const [sig] = this.recorded ? this.recorded(thread.tid, { at: 'call' }) : (this.threads.get(thread.tid)?.held.map((h) => h.sig) ?? []);
+    const [sig] = this.recorded ? this.recorded.take(thread.tid, { at: 'call' }) : (this.threads.get(thread.tid)?.held.map((h) => h.sig) ?? []);
     if (sig === undefined) return false;
+    const ts = this.of(thread);
+    delete ts.waitingSince;
     if (!this.recorded) this.kernel.publishSignal(thread.tid, sig, { at: 'call' });
-    this.release(this.of(thread), sig);
+    else if (ts.callWaitGivenUp) {
+      delete ts.callWaitGivenUp;
+      this.kernel.publishSignal(thread.tid, sig, { at: 'anywhere' });
+    }
+    this.release(ts, sig);
     this.kernel.platform.restartSyscall(thread.hostTid);
     return true;
   }
@@ -147,7 +231,7 @@ export class SignalPoints {
     const process = this.kernel.state.processes.get(thread.pid);
     if (!process || !this.deferrable(process, sig, stop.extra)) return false;
     if (this.recorded) {
-      if (this.recorded(thread.tid, { at: 'anywhere' }, sig).length > 0) return false;
+      if (this.recorded.take(thread.tid, { at: 'anywhere' }, sig).length > 0) return false;
     } else if (ts && this.atReturn(ts, stop)) {
       this.kernel.publishSignal(thread.tid, sig, { at: 'return', trap: ts.back!.trap });
       return false;
@@ -205,6 +289,20 @@ export class SignalPoints {
     return thread !== undefined && (this.sentAt.get(thread.pid) ?? 0) < back.tick;
   }
 
+  /** Whether the host has each of sigs pending for the thread (its own or its process's). */
+  private hostHas(thread: ThreadState, sigs: readonly number[]): boolean {
+    const process = this.kernel.state.processes.get(thread.pid);
+    if (!process) return true;
+    const pending = hostPendingSignals(process.hostPid, thread.hostTid);
+    return sigs.every((sig) => (pending & (1n << BigInt(sig - 1))) !== 0n);
+  }
+
+  /** The thread waits at its point for a signal (see giveUpLongestWait): false, for mayGoBack and mayCall. */
+  private waits(ts: ThreadSignals): false {
+    ts.waitingSince ??= Date.now();
+    return false;
+  }
+
   /** Signals that take effect where they arrive: faults, SIGKILL, job control, and those the process ignores. */
   private deferrable(process: ProcessState, sig: number, code: number): boolean {
     if ((SYNCHRONOUS.has(sig) && code > 0) || sig === SIGKILL || JOB_CONTROL.has(sig)) return false;
@@ -229,7 +327,7 @@ export class SignalPoints {
 
   private of(thread: ThreadState): ThreadSignals {
     let ts = this.threads.get(thread.tid);
-    if (!ts) this.threads.set(thread.tid, (ts = { tid: thread.tid, held: [], heldSince: 0, cpuSince: 0, letThrough: new Map() }));
+    if (!ts) this.threads.set(thread.tid, (ts = { tid: thread.tid, held: [], heldSince: 0, cpuSince: 0, letThrough: new Map(), due: [] }));
     return ts;
   }
 }
