@@ -133,6 +133,21 @@ describe('replay corpus and replay --exec', function () {
     }
   });
 
+  it('SIGCHLDs at the return of the fork or vfork whose child has already exited: each recording replays as it was, again and again', () => {
+    const program = build('child_exits');
+    for (let run = 0; run < 3; run++) {
+      const trace = join(dir, `child_exits${run}.trace`);
+      const recorded = runSandbox([program], { extraArgs: ['--record', trace] });
+      expect(recorded.status, summarize(recorded)).to.equal(0);
+      expect(recorded.stdout).to.match(/^(v?fork \d+: \d+ SIGCHLDs before it returned\n){30}$/);
+      for (let again = 0; again < 2; again++) {
+        const r = runTsvisor(['replay', trace, '--exec']);
+        expect(r.status, summarize(r)).to.equal(0);
+        expect(r.stdout).to.equal(recorded.stdout);
+      }
+    }
+  });
+
   it('a trace edited to change a recorded argument: the divergence is reported at that seq (status 3)', () => {
     const program = build('nondeterminism');
     const trace = join(dir, 'edited-source.trace');
