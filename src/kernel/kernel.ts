@@ -938,6 +938,7 @@ export class Kernel {
             this.interruptSignalled();
             this.signalPoints?.deliverOverdue();
             if (this.stalled()) this.unstall();
+            else if (this.signalPoints?.giveUpWait(Date.now(), false).tid !== undefined) this.releaseHeld();
           }
           // Give Node's event loop a turn (stdin, timers, signals), then go on.
           setImmediate(() => this.loop());
@@ -949,6 +950,7 @@ export class Kernel {
         this.releaseHeld();
         // A busy sandbox must not starve the event loop either (sleepers' timers, the control socket).
         this.signalPoints?.deliverOverdue();
+        if (this.signalPoints?.giveUpWait(Date.now(), false).tid !== undefined) this.releaseHeld();
         if (n % 64 === 0 && Date.now() >= turnEnds) {
           setImmediate(() => this.loop());
           return;
@@ -1016,11 +1018,11 @@ export class Kernel {
 
   /**
    * Lets the held stop the syscall source chooses go on (see SyscallSource.unstall); first, a
-   * thread waiting for a recorded signal gets it SIGNAL_PATIENCE_MS (a host timer may send it)
-   * before it goes on without it.
+   * thread waiting for a recorded signal gets it some time (a host timer may send it) before it
+   * goes on without it (SignalPoints.giveUpWait).
    */
   private unstall(): void {
-    const signalWait = this.signalPoints?.giveUpLongestWait(Date.now());
+    const signalWait = this.signalPoints?.giveUpWait(Date.now(), true);
     if (signalWait?.waiting) {
       if (signalWait.tid !== undefined) this.releaseHeld();
       return;

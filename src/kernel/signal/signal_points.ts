@@ -10,8 +10,9 @@
 // --exec delivers each signal at its recorded point: it holds every signal until then, and holds
 // the thread at that point (its return from the call, or its trap) until the host has the signal
 // for it (sent by another process, a child's exit, a timer), so that it takes effect there and
-// not later in the thread's code. A thread that waits so while nothing else in the sandbox runs
-// goes on without the signal after SIGNAL_PATIENCE_MS (the kernel asks, see giveUpLongestWait).
+// not later in the thread's code. A thread that waits so goes on without the signal after
+// SIGNAL_PATIENCE_MS while nothing else in the sandbox runs, or SIGNAL_WAIT_LIMIT_MS in any case
+// (the kernel asks, see giveUpWait).
 //
 // A thread that makes no syscall (a busy loop) still gets its signals: once it has used
 // OVERDUE_CPU_TICKS of CPU, or OVERDUE_MS have passed, since the first was held, they are sent
@@ -95,7 +96,13 @@ const OVERDUE_CHECK_MS = 20;
  * Replay: how long a thread waits at its recorded point for a signal while nothing else in the
  * sandbox runs (the signal may yet come from a host timer; if not, the replay has gone another way).
  */
-export const SIGNAL_PATIENCE_MS = 1000;
+const SIGNAL_PATIENCE_MS = 1000;
+/**
+ * Replay: how long it waits at all (other threads may spin in their code for it, which the
+ * kernel cannot tell from work). A recorded signal comes from something that happened while
+ * the call was made, so that the wait is short when the replay follows the recording.
+ */
+const SIGNAL_WAIT_LIMIT_MS = 10_000;
 
 export class SignalPoints {
   private readonly threads = new Map<number, ThreadSignals>();
@@ -107,6 +114,8 @@ export class SignalPoints {
   private readonly holding = new Set<ThreadSignals>();
   /** When deliverOverdue last looked (it reads /proc: at most once per OVERDUE_CHECK_MS). */
   private checkedAt = 0;
+  /** Replay: threads waiting at their point for a recorded signal (see mayGoBack, mayCall). */
+  private readonly waiting = new Set<ThreadSignals>();
 
   constructor(
     private readonly kernel: SignalPointsHost,
@@ -127,7 +136,7 @@ export class SignalPoints {
     const ts = this.of(thread);
     ts.back = { rip, rsp, nr, trap, tick: ++this.tick };
     if (!this.recorded) return;
-    delete ts.waitingSince;
+    this.stopsWaiting(ts);
     ts.due = this.recorded.take(thread.tid, { at: 'return', trap });
     for (const sig of ts.due) this.release(ts, sig);
   }
@@ -142,7 +151,7 @@ export class SignalPoints {
     if (!ts || ts.due.length === 0) return true;
     if (!this.hostHas(thread, ts.due)) return this.waits(ts);
     ts.due = [];
-    delete ts.waitingSince;
+    this.stopsWaiting(ts);
     return true;
   }
 
@@ -156,27 +165,26 @@ export class SignalPoints {
     if (sig === undefined) return true;
     const ts = this.of(thread);
     if (ts.callWaitGivenUp || ts.held.some((h) => h.sig === sig) || this.hostHas(thread, [sig])) {
-      delete ts.waitingSince;
+      this.stopsWaiting(ts);
       return true;
     }
     return this.waits(ts);
   }
 
   /**
-   * Replay, when every thread of the sandbox is held, parked or blocked in the host: the thread
-   * that has waited longest for a recorded signal (mayGoBack, mayCall) goes on without it once
-   * it has waited SIGNAL_PATIENCE_MS (published as taking effect 'anywhere': where the host
-   * delivers it, if it comes). Its tid, or undefined when none has waited that long; waiting:
-   * whether some thread waits for a signal at all.
+   * Replay: the thread that has waited longest for a recorded signal (mayGoBack, mayCall) goes
+   * on without it once it has waited SIGNAL_PATIENCE_MS while every thread of the sandbox is
+   * held, parked or blocked in the host (stalled), or SIGNAL_WAIT_LIMIT_MS in any case; its
+   * signal is published as taking effect 'anywhere' (where the host delivers it, if it comes).
+   * Its tid, or undefined when none has waited that long; waiting: whether some thread waits for
+   * a signal at all.
    */
-  giveUpLongestWait(now: number): { tid?: number; waiting: boolean } {
+  giveUpWait(now: number, stalled: boolean): { tid?: number; waiting: boolean } {
     let longest: ThreadSignals | undefined;
-    for (const ts of this.threads.values()) {
-      if (ts.waitingSince !== undefined && (!longest || ts.waitingSince < longest.waitingSince!)) longest = ts;
-    }
+    for (const ts of this.waiting) if (!longest || ts.waitingSince! < longest.waitingSince!) longest = ts;
     if (!longest) return { waiting: false };
-    if (now - longest.waitingSince! < SIGNAL_PATIENCE_MS) return { waiting: true };
-    delete longest.waitingSince;
+    if (now - longest.waitingSince! < (stalled ? SIGNAL_PATIENCE_MS : SIGNAL_WAIT_LIMIT_MS)) return { waiting: true };
+    this.stopsWaiting(longest);
     if (longest.due.length > 0) {
       for (const sig of longest.due) this.kernel.publishSignal(longest.tid, sig, { at: 'anywhere' });
       longest.due = [];
@@ -195,7 +203,7 @@ export class SignalPoints {
     const [sig] = this.recorded ? this.recorded.take(thread.tid, { at: 'call' }) : (this.threads.get(thread.tid)?.held.map((h) => h.sig) ?? []);
     if (sig === undefined) return false;
     const ts = this.of(thread);
-    delete ts.waitingSince;
+    this.stopsWaiting(ts);
     if (!this.recorded) this.kernel.publishSignal(thread.tid, sig, { at: 'call' });
     else if (ts.callWaitGivenUp) {
       delete ts.callWaitGivenUp;
@@ -271,7 +279,10 @@ export class SignalPoints {
   /** The thread has ended. */
   forget(tid: number): void {
     const ts = this.threads.get(tid);
-    if (ts) this.holding.delete(ts);
+    if (ts) {
+      this.holding.delete(ts);
+      this.waiting.delete(ts);
+    }
     this.threads.delete(tid);
   }
 
@@ -297,10 +308,16 @@ export class SignalPoints {
     return sigs.every((sig) => (pending & (1n << BigInt(sig - 1))) !== 0n);
   }
 
-  /** The thread waits at its point for a signal (see giveUpLongestWait): false, for mayGoBack and mayCall. */
+  /** The thread waits at its point for a signal (see giveUpWait): false, for mayGoBack and mayCall. */
   private waits(ts: ThreadSignals): false {
     ts.waitingSince ??= Date.now();
+    this.waiting.add(ts);
     return false;
+  }
+
+  private stopsWaiting(ts: ThreadSignals): void {
+    delete ts.waitingSince;
+    this.waiting.delete(ts);
   }
 
   /** Signals that take effect where they arrive: faults, SIGKILL, job control, and those the process ignores. */
