@@ -1032,6 +1032,7 @@ export class Kernel {
       const thread = tid === undefined ? undefined : this.state.threads.get(tid);
       return (thread && this.holdable(thread, stop)) ?? { kind: 'exit' as const, tid: -1 };
     });
+    if (process.env.TSVISOR_DEBUG) this.warn(`debug: stalled, holding ${stops.map((s) => `${s.kind} of ${s.tid}${s.kind === 'trap' ? ` (${syscallName(s.nr)})` : ''}`).join(', ')}`);
     const [stop] = this.held.splice(this.syscallSource?.unstall?.(stops) ?? 0, 1);
     const tid = stop && this.byHostTid.get(stop.tid);
     const thread = tid === undefined ? undefined : this.state.threads.get(tid);
@@ -1419,6 +1420,8 @@ export class Kernel {
     else this.running = Math.max(0, this.running - 1);
     this.runtime.delete(thread.tid);
     this.heldReturns.delete(thread.tid);
+    // A held stop of a thread that died (killed by another thread's exit_group or exec) is gone with it.
+    for (let i = this.held.length - 1; i >= 0; i--) if (this.held[i]!.tid === thread.hostTid) this.held.splice(i, 1);
     this.signalPoints?.forget(thread.tid);
     this.platform.forget(thread.hostTid);
     if (thread.hostTid !== process.hostPid) {

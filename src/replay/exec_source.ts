@@ -152,6 +152,7 @@ export class ExecReplaySource implements SyscallSource {
     // A thread reading the clock more often than it did waits for something: while others wait
     // for their turn, it waits too (it may be what they wait for, see unstall).
     if (this.isExtraClockRead(stop) && this.kernel.holdsOtherThan(stop.tid)) return false;
+    if (this.endedBefore(stop)) return false;
     // A signal to deliver before this call: its turn first.
     const signal = this.recorded.signalAtCall(stop.tid);
     if (signal) return seq >= signal.seq && this.recorded.doneThrough(signal.after);
@@ -163,6 +164,18 @@ export class ExecReplaySource implements SyscallSource {
     if (stop.kind === 'exit') return this.recorded.exitOf(stop.tid);
     const child = this.inFlight.get(stop.tid)?.record.result;
     return typeof child === 'number' && child > 0 ? this.recorded.birthOf(child) : undefined;
+  }
+
+  /**
+   * A call of a thread whose recording has no more calls but its exit: another thread's exec or
+   * exit_group (or a signal) ended it before it got there, as it will in the replay (an exit
+   * the thread did not make itself). Held, it cannot run ahead of that; should everything stall
+   * instead, unstall lets it go and it is reported as a call the recording does not have.
+   */
+  private endedBefore(stop: { tid: number; nr: number; args: readonly number[] }): boolean {
+    if (this.expected(stop.tid, stop.nr, stop.args) !== undefined || this.recorded.peekCall(stop.tid) !== undefined) return false;
+    const exit = this.recorded.exitOf(stop.tid);
+    return exit !== undefined && !exit.done;
   }
 
   private isExtraClockRead(stop: { tid: number; nr: number; args: readonly number[] }): boolean {
@@ -188,9 +201,13 @@ export class ExecReplaySource implements SyscallSource {
   /**
    * Threads wait on each other outside the kernel (a lock one holds while it waits for its
    * turn): the recorded call or exit that comes earliest goes first; a thread only spinning on
-   * the clock goes last.
+   * the clock goes last. A call made where the recording has the thread ended (endedBefore)
+   * goes before all: the others wait for it, so the replay has gone another way, and it is
+   * reported as a call the recording does not have.
    */
   unstall(stops: readonly HeldStop[]): number {
+    const ended = stops.findIndex((stop) => stop.kind === 'trap' && this.endedBefore(stop));
+    if (ended >= 0) return ended;
     if (++this.relaxed > MAX_RELAXED) {
       const first = stops[0];
       const expected = first?.kind === 'trap' ? this.recorded.peekCall(first.tid)?.record : undefined;

@@ -148,6 +148,21 @@ describe('replay corpus and replay --exec', function () {
     }
   });
 
+  it('a thread killed by the exit of its process while it makes calls: each recording replays as it was, however far the thread gets', () => {
+    const program = build('killed_thread', ['-pthread']);
+    for (let run = 0; run < 3; run++) {
+      const trace = join(dir, `killed_thread${run}.trace`);
+      const recorded = runSandbox([program], { extraArgs: ['--record', trace] });
+      expect(recorded.status, summarize(recorded)).to.equal(0);
+      for (let again = 0; again < 2; again++) {
+        const r = runTsvisor(['replay', trace, '--exec']);
+        expect(r.status, summarize(r)).to.equal(0);
+        expect(r.stdout).to.equal('main thread done\n');
+        expect(r.stderr).to.match(/^tsvisor: replay: \d+ syscalls as recorded .*exit status 0 as recorded\n$/);
+      }
+    }
+  });
+
   it('a trace edited to change a recorded argument: the divergence is reported at that seq (status 3)', () => {
     const program = build('nondeterminism');
     const trace = join(dir, 'edited-source.trace');
