@@ -2,7 +2,7 @@
 import net from 'node:net';
 
 import { reachableSocketPath } from './socket_path.js';
-import { ControlReplySchema, type ControlReply, type ControlRequest } from './control_protocol.js';
+import { controlReplySchema, type ControlReply, type ControlRequest } from './control_protocol.js';
 
 /** Sends one request; onReply sees every reply line; resolves with the final one. */
 export function controlRequest(socketPath: string, request: ControlRequest, onReply: (r: ControlReply) => void): Promise<ControlReply> {
@@ -19,7 +19,7 @@ export function controlRequest(socketPath: string, request: ControlRequest, onRe
       for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
-        const parsed = ControlReplySchema.safeParse(JSON.parse(line));
+        const parsed = controlReplySchema().safeParse(JSON.parse(line));
         if (!parsed.success) continue;
         onReply(parsed.data);
         if (parsed.data.type !== 'progress') final = parsed.data;

@@ -2,11 +2,13 @@
 // (progress lines, then one final line).
 // zod's small functional build: the OCI runtime's short commands (start, kill, delete) load
 // this and would otherwise spend most of their start-up loading the whole of zod.
+// The schemas are made at first use: an OCI sandbox process imports this module before create
+// returns, but parses requests only afterwards (making them is ~2 ms of zod's set-up).
 import * as z from 'zod/mini';
 
-const capMask = z.number().check(z.int(), z.minimum(0));
+const capMask = () => z.number().check(z.int(), z.minimum(0));
 
-export const ControlRequestSchema = z.discriminatedUnion('op', [
+const requestSchema = () => z.discriminatedUnion('op', [
   z.object({ op: z.literal('checkpoint'), image: z.string().check(z.minLength(1)), leaveRunning: z.boolean() }),
   z.object({ op: z.literal('ping') }),
   // The OCI runtime's ops (src/oci/sandbox_control.ts).
@@ -26,7 +28,7 @@ export const ControlRequestSchema = z.discriminatedUnion('op', [
     groups: z.array(z.number().check(z.int(), z.minimum(0))),
     /** Its capability sets (absent: root's, from its uids). */
     caps: z.optional(z.object({
-      permitted: capMask, effective: capMask, inheritable: capMask, bounding: capMask, ambient: capMask, securebits: z.number().check(z.int()),
+      permitted: capMask(), effective: capMask(), inheritable: capMask(), bounding: capMask(), ambient: capMask(), securebits: z.number().check(z.int()),
     })),
     /** process.noNewPrivileges. */
     noNewPrivs: z.optional(z.boolean()),
@@ -36,9 +38,13 @@ export const ControlRequestSchema = z.discriminatedUnion('op', [
     terminal: z.optional(z.boolean()),
   }),
 ]);
-export type ControlRequest = z.infer<typeof ControlRequestSchema>;
+export type ControlRequest = z.infer<ReturnType<typeof requestSchema>>;
+let requests: ReturnType<typeof requestSchema> | undefined;
+export function controlRequestSchema(): ReturnType<typeof requestSchema> {
+  return (requests ??= requestSchema());
+}
 
-export const ControlReplySchema = z.discriminatedUnion('type', [
+const replySchema = () => z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), bytes: z.number(), seconds: z.number() }),
   z.object({ type: z.literal('done'), message: z.string() }),
   z.object({ type: z.literal('error'), message: z.string() }),
@@ -48,4 +54,8 @@ export const ControlReplySchema = z.discriminatedUnion('type', [
   /** ps: the host pids of the sandbox's processes. */
   z.object({ type: z.literal('pids'), pids: z.array(z.number()) }),
 ]);
-export type ControlReply = z.infer<typeof ControlReplySchema>;
+export type ControlReply = z.infer<ReturnType<typeof replySchema>>;
+let replies: ReturnType<typeof replySchema> | undefined;
+export function controlReplySchema(): ReturnType<typeof replySchema> {
+  return (replies ??= replySchema());
+}

@@ -7,7 +7,7 @@ import type net from 'node:net';
 import { errnoName } from '../kernel/errno.js';
 import { loadAddon } from '../platform/native_addon.js';
 import { reachableSocketPath } from './socket_path.js';
-import { ControlRequestSchema, type ControlReply, type ControlRequest } from './control_protocol.js';
+import { controlRequestSchema, type ControlReply, type ControlRequest } from './control_protocol.js';
 
 /** closed: aborted when the requester goes away (a long request, such as exec, then ends). */
 export type ControlHandler = (request: ControlRequest, reply: (r: ControlReply) => void, closed: AbortSignal) => Promise<void>;
@@ -48,6 +48,7 @@ export class ControlServer {
 
   static async serve(bound: BoundControlSocket, handle: ControlHandler): Promise<ControlServer> {
     const { createServer } = createRequire(import.meta.url)('node:net') as typeof net;
+    const schema = controlRequestSchema();
     const server = createServer((conn) => {
       let buffered = '';
       let started = false;
@@ -68,7 +69,7 @@ export class ControlServer {
         started = true;
         let request: ControlRequest;
         try {
-          const parsed = ControlRequestSchema.safeParse(JSON.parse(buffered.slice(0, nl)));
+          const parsed = schema.safeParse(JSON.parse(buffered.slice(0, nl)));
           if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'bad request');
           request = parsed.data;
         } catch (err) {

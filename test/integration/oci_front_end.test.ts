@@ -88,7 +88,7 @@ describe('OCI runtime front-end (bin/tsvisor-runc) and the node runtime agree', 
     expect((await frontEnd(root, ['pause', 'c1'])).status).to.equal(0);
     writeRecord('c1', { status: 'paused' });
     expect((await frontEnd(root, ['resume', 'c1'])).status).to.equal(0);
-    // ControlServer parsed each with ControlRequestSchema: a request off the protocol never reaches here.
+    // ControlServer parsed each with controlRequestSchema(): a request off the protocol never reaches here.
     expect(requests).to.deep.equal([
       { op: 'start' },
       { op: 'kill', signal: 15, all: false },
