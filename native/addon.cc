@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "console_socket.h"
+#include "control_server.h"
 #include "host_dir.h"
 #include "host_stat.h"
 #include "sandbox_spawn.h"
@@ -279,9 +280,8 @@ Napi::Value HostRandom(const Napi::CallbackInfo& info) {
 }
 
 // listenUnix(path) -> a listening unix stream socket's fd (close-on-exec), or -errno. For an
-// OCI sandbox process's control socket: bound and listening before create returns, without
-// node:net (and the stream, cluster and child_process modules it loads: ~4 ms of start-up),
-// which takes the fd over once the container is created (requests wait in the backlog).
+// OCI sandbox process's control socket: bound and listening before create returns; served by
+// controlServe (control_server.h) once the container is created (requests wait in the backlog).
 Napi::Value ListenUnix(const Napi::CallbackInfo& info) {
   std::string path = info[0].As<Napi::String>().Utf8Value();
   sockaddr_un addr{};
@@ -405,6 +405,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hostLseek", Napi::Function::New(env, HostLseek));
   exports.Set("hostRandom", Napi::Function::New(env, HostRandom));
   exports.Set("listenUnix", Napi::Function::New(env, ListenUnix));
+  exports.Set("controlServe", Napi::Function::New(env, ControlServe));
+  exports.Set("controlSend", Napi::Function::New(env, ControlSend));
+  exports.Set("controlEnd", Napi::Function::New(env, ControlEnd));
+  exports.Set("controlClose", Napi::Function::New(env, ControlClose));
   exports.Set("setAffinity", Napi::Function::New(env, SetAffinity));
   exports.Set("currentCpu", Napi::Function::New(env, CurrentCpu));
   exports.Set("setHostRlimit", Napi::Function::New(env, SetHostRlimit));

@@ -76,6 +76,17 @@ export interface NativeAddon {
   hostLseek(fd: number, offset: number, whence: number): number;
   hostRandom(bytes: Uint8Array): number;
   listenUnix(path: string): number;
+  /**
+   * Serves a listening socket from a thread of the addon's (native/control_server.h): each
+   * connection's first line, then its hang-up, reach onEvent. A server id, or -errno.
+   */
+  controlServe(listenFd: number, onEvent: (event: 'request' | 'closed', fd: number, line: string) => void): number;
+  /** Sends text on a served connection without waiting: false if it could not all go at once. */
+  controlSend(fd: number, text: string): boolean;
+  /** The connection is done with: the server's thread closes it. */
+  controlEnd(server: number, fd: number): void;
+  /** Stops the server: the listening socket and every connection are closed. */
+  controlClose(server: number): void;
   /** A host pseudo-terminal (both fds close-on-exec; the slave opened O_NOCTTY). */
   openPty(): { master: number; slave: number; path: string };
   /** Sends fd over the unix socket at socketPath (SCM_RIGHTS, with name as the payload): "" or why not. */

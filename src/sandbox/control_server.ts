@@ -1,8 +1,6 @@
 // The running sandbox's end of the control socket: takes requests (checkpoint) from
 // `tsvisor checkpoint` and answers them. Lives as long as the sandbox.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import type net from 'node:net';
 
 import { errnoName } from '../kernel/errno.js';
 import { loadAddon } from '../platform/native_addon.js';
@@ -18,11 +16,7 @@ export interface BoundControlSocket {
 }
 
 export class ControlServer {
-  private readonly server: net.Server;
-
-  private constructor(server: net.Server) {
-    this.server = server;
-  }
+  private constructor(private readonly id: number) {}
 
   static async listen(socketPath: string, handle: ControlHandler): Promise<ControlServer> {
     return ControlServer.serve(ControlServer.bind(socketPath), handle);
@@ -30,8 +24,7 @@ export class ControlServer {
 
   /**
    * Binds the socket (mode 0600) and listens, natively: an OCI sandbox process does this before
-   * create returns, and loads node:net (with the stream, cluster and child_process modules it
-   * brings, ~4 ms) to serve it only afterwards.
+   * create returns, and serves it only afterwards.
    */
   static bind(socketPath: string): BoundControlSocket {
     const reachable = reachableSocketPath(socketPath);
@@ -46,52 +39,53 @@ export class ControlServer {
     return { fd };
   }
 
+  /**
+   * Serves the socket from the addon's thread (native/control_server.h), not node:net, whose
+   * modules (stream, cluster, child_process, dgram with it: ~4 ms of CPU) an OCI sandbox process
+   * would load between create and start, while the engine's `start` may be waiting. It does not
+   * keep tsvisor alive once the sandbox has ended.
+   */
   static async serve(bound: BoundControlSocket, handle: ControlHandler): Promise<ControlServer> {
-    const { createServer } = createRequire(import.meta.url)('node:net') as typeof net;
+    const native = loadAddon();
     const schema = controlRequestSchema();
-    const server = createServer((conn) => {
-      let buffered = '';
-      let started = false;
+    // The connections whose request is being handled, and what aborts when the requester goes.
+    const open = new Map<number, AbortController>();
+    const end = (fd: number) => {
+      if (open.delete(fd)) native.controlEnd(id, fd);
+    };
+    const onRequest = (fd: number, line: string) => {
       const closed = new AbortController();
-      conn.on('close', () => closed.abort());
+      open.set(fd, closed);
       const reply = (r: ControlReply) => {
-        if (!conn.destroyed) conn.write(JSON.stringify(r) + '\n');
+        // A requester that does not read its answers is not waited for.
+        if (open.has(fd) && !native.controlSend(fd, JSON.stringify(r) + '\n')) {
+          closed.abort();
+          end(fd);
+        }
       };
-      conn.on('error', () => conn.destroy());
-      conn.on('data', (chunk) => {
-        if (started) return;
-        buffered += chunk.toString('utf8');
-        const nl = buffered.indexOf('\n');
-        if (nl < 0) {
-          if (buffered.length > 65536) conn.destroy();
-          return;
-        }
-        started = true;
-        let request: ControlRequest;
-        try {
-          const parsed = schema.safeParse(JSON.parse(buffered.slice(0, nl)));
-          if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'bad request');
-          request = parsed.data;
-        } catch (err) {
-          reply({ type: 'error', message: `bad control request: ${(err as Error).message}` });
-          conn.end();
-          return;
-        }
-        handle(request, reply, closed.signal)
-          .catch((err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }))
-          .finally(() => conn.end());
-      });
+      let request: ControlRequest;
+      try {
+        const parsed = schema.safeParse(JSON.parse(line));
+        if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'bad request');
+        request = parsed.data;
+      } catch (err) {
+        reply({ type: 'error', message: `bad control request: ${(err as Error).message}` });
+        end(fd);
+        return;
+      }
+      handle(request, reply, closed.signal)
+        .catch((err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) }))
+        .finally(() => end(fd));
+    };
+    const id = native.controlServe(bound.fd, (event, fd, line) => {
+      if (event === 'request') onRequest(fd, line);
+      else open.get(fd)?.abort();
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ fd: bound.fd }, () => resolve());
-    });
-    // The socket must not keep tsvisor alive once the sandbox has ended.
-    server.unref();
-    return new ControlServer(server);
+    if (id < 0) throw new Error(`control socket: ${errnoName(-id)}`);
+    return new ControlServer(id);
   }
 
   close(): void {
-    this.server.close();
+    loadAddon().controlClose(this.id);
   }
 }
