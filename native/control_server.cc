@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,10 @@ struct Server {
   std::vector<int> ended;  // guarded by mutex
   bool stopping = false;   // guarded by mutex
   std::map<int, Connection> connections;  // the thread's own
+  // Once the server is closed (the main thread's own): the connections whose requests were
+  // still being answered, left open for their answers; controlEnd closes them.
+  bool closed = false;
+  std::set<int> answering;
 };
 
 // The servers of this process, by id (the main thread's own).
@@ -123,7 +128,10 @@ void* serve(void* arg) {
       }
     }
   }
-  for (const auto& entry : s->connections) close(entry.first);
+  for (const auto& [fd, c] : s->connections) {
+    if (c.delivered) s->answering.insert(fd);
+    else close(fd);
+  }
   s->connections.clear();
   return nullptr;
 }
@@ -178,10 +186,13 @@ Napi::Value ControlSend(const Napi::CallbackInfo& info) {
 
 Napi::Value ControlEnd(const Napi::CallbackInfo& info) {
   Server* s = serverArg(info);
-  if (s) {
+  int fd = info[1].As<Napi::Number>().Int32Value();
+  if (s && s->closed) {
+    if (s->answering.erase(fd) > 0) close(fd);
+  } else if (s) {
     {
       std::lock_guard<std::mutex> lock(s->mutex);
-      s->ended.push_back(info[1].As<Napi::Number>().Int32Value());
+      s->ended.push_back(fd);
     }
     wake(s);
   }
@@ -190,17 +201,17 @@ Napi::Value ControlEnd(const Napi::CallbackInfo& info) {
 
 Napi::Value ControlClose(const Napi::CallbackInfo& info) {
   Server* s = serverArg(info);
-  if (s) {
+  if (s && !s->closed) {
     {
       std::lock_guard<std::mutex> lock(s->mutex);
       s->stopping = true;
     }
     wake(s);
     pthread_join(s->thread, nullptr);
+    s->closed = true;
     close(s->listenFd);
     close(s->wakeFd);
     s->onEvent.Release();
-    servers.erase(info[0].As<Napi::Number>().Int32Value());
   }
   return info.Env().Undefined();
 }

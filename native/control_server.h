@@ -17,7 +17,10 @@ Napi::Value ControlServe(const Napi::CallbackInfo& info);
 // controlSend(fd, text) -> whether all of it was sent at once (a requester that does not read
 // its answers is not waited for: the caller ends the connection).
 Napi::Value ControlSend(const Napi::CallbackInfo& info);
-// controlEnd(serverId, fd): the connection is done; the server's thread closes it.
+// controlEnd(serverId, fd): the connection is done; the server's thread closes it (after
+// controlClose, controlEnd itself).
 Napi::Value ControlEnd(const Napi::CallbackInfo& info);
-// controlClose(serverId): stops the thread, closes the listening socket and every connection.
+// controlClose(serverId): stops the thread and closes the listening socket and the connections
+// that sent no request yet; those being answered stay open until their controlEnd (a
+// checkpoint that stops the sandbox answers after the sandbox has ended).
 Napi::Value ControlClose(const Napi::CallbackInfo& info);

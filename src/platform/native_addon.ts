@@ -85,7 +85,7 @@ export interface NativeAddon {
   controlSend(fd: number, text: string): boolean;
   /** The connection is done with: the server's thread closes it. */
   controlEnd(server: number, fd: number): void;
-  /** Stops the server: the listening socket and every connection are closed. */
+  /** Stops the server: no more connections; those being answered stay open until controlEnd. */
   controlClose(server: number): void;
   /** A host pseudo-terminal (both fds close-on-exec; the slave opened O_NOCTTY). */
   openPty(): { master: number; slave: number; path: string };

@@ -14,6 +14,11 @@ const REAP_WITHIN_MS = 2000;
  * a tsvisor that exits right after its sandbox has collected it (not left it to the host's pid 1).
  */
 const REAP_AT_ONCE_MS = 100;
+/**
+ * How often it looks meanwhile: init's end waits for its traced children to be collected here
+ * first, so each step of the teardown waits for a look (on an OCI container's exit path).
+ */
+const REAP_POLL_MS = 0.1;
 /** What reapInit sleeps on (made at first use: a start-up snapshot cannot hold one). */
 let reapPause: Int32Array | undefined;
 
@@ -229,7 +234,7 @@ export class PtracePlatform implements Platform {
         setTimeout(() => this.reapInit(initPid, deadline), 1);
         return;
       }
-      Atomics.wait((reapPause ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, 1);
+      Atomics.wait((reapPause ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, REAP_POLL_MS);
     }
   }
 
