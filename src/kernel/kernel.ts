@@ -507,9 +507,12 @@ export class Kernel {
     this.runtime.set(pid, idleRuntime());
     this.running = 1;
     const done = this.whenFinished();
+    // Held: the image is loaded now, while the engine goes on to start (as runc's init has all
+    // but its execve done at create); pid 1 runs from its first instruction when let go.
+    const launch = this.prepareImage(this.thread(pid), prepared);
     const go = () => {
       if (this.finished) return;
-      this.startImage(this.thread(pid), prepared);
+      launch();
       this.loop();
     };
     if (control.held) void control.held.then(go);
@@ -1543,6 +1546,11 @@ export class Kernel {
 
   /** Loads a prepared image into the thread's (fresh) stub and starts it. */
   private startImage(thread: ThreadState, prepared: PreparedExec): void {
+    this.prepareImage(thread, prepared)();
+  }
+
+  /** Loads the program's image into the thread's process; the function returned sets it going. */
+  private prepareImage(thread: ThreadState, prepared: PreparedExec): () => void {
     const process = this.process(thread.pid);
     try {
       const creds = execCredentials(process, prepared.exe.owner);
@@ -1560,13 +1568,15 @@ export class Kernel {
         mappings: image.mappings,
         ...(creds === process.creds ? {} : { creds }),
       });
-      this.platform.startAt(thread.hostTid, image.entry, image.sp);
+      return () => void this.platform.startAt(thread.hostTid, image.entry, image.sp);
     } catch (err) {
       // Past the point of no return, like a Linux exec that fails after flushing the old image.
       const message = err instanceof ExecError ? err.message : String(err);
       this.warn(`exec failed: ${message}`);
-      this.platform.signalThread(thread.hostTid, 9);
-      this.platform.resume(thread.hostTid, 0);
+      return () => {
+        this.platform.signalThread(thread.hostTid, 9);
+        this.platform.resume(thread.hostTid, 0);
+      };
     }
   }
 }
