@@ -214,6 +214,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     sock_diag: [{}],
     kcmp: [{}],
     proc_self_sched: [{}],
+    proc_sys_files: [{ args: scratch() }],
     sigqueue_value: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],

@@ -81,6 +81,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sock_diag',
   'kcmp',
   'proc_self_sched',
+  'proc_sys_files',
   // sockets
   'inet_loopback',
   'netlink_route',

@@ -82,7 +82,7 @@ const F_ADD_SEALS = 1033;
 const F_GET_SEALS = 1034;
 const F_SETPIPE_SZ = 1031;
 /** /proc/sys/fs/pipe-max-size: what an unprivileged process may ask for. */
-const PIPE_MAX_SIZE = 1048576;
+export const PIPE_MAX_SIZE = 1048576;
 const F_GETPIPE_SZ = 1032;
 const F_OFD_GETLK = 36;
 const F_OFD_SETLK = 37;

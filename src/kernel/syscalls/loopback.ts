@@ -14,8 +14,8 @@ export const IPPROTO_UDPLITE = 136;
 export const IPPROTO_IPV6 = 41;
 export const IPV6_V6ONLY = 26;
 /** /proc/sys/net/ipv4/ip_local_port_range's default. */
-const EPHEMERAL_FIRST = 32768;
-const EPHEMERAL_LAST = 60999;
+export const EPHEMERAL_FIRST = 32768;
+export const EPHEMERAL_LAST = 60999;
 
 type Proto = 'tcp' | 'udp' | 'udplite';
 

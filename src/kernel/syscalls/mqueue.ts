@@ -15,10 +15,10 @@ import { CAP_DAC_OVERRIDE, CAP_FOWNER, capable } from '../task/capabilities.js';
 
 const NAME_MAX = 255;
 /** Linux's defaults and ceilings (/proc/sys/fs/mqueue) for a process without CAP_SYS_RESOURCE in the first user namespace. */
-const MSG_DEFAULT = 10;
-const MSG_MAX = 10;
-const MSGSIZE_DEFAULT = 8192;
-const MSGSIZE_MAX = 8192;
+export const MSG_DEFAULT = 10;
+export const MSG_MAX = 10;
+export const MSGSIZE_DEFAULT = 8192;
+export const MSGSIZE_MAX = 8192;
 const MQ_PRIO_MAX = 32768;
 const MQ_ATTR_SIZE = 64;
 const SIGEV_SIGNAL = 0;

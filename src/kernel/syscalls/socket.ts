@@ -23,7 +23,7 @@ const SOCK_SEQPACKET = 5;
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
 /** /proc/sys/net/core/somaxconn's default. */
-const SOMAXCONN = 4096;
+export const SOMAXCONN = 4096;
 
 // ---- creation --------------------------------------------------------------------------
 

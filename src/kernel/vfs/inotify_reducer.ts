@@ -7,7 +7,7 @@ import type { ReducerTable } from '../reducer_types.js';
 import type { InodeRef, InotifyRecord, InotifyState, KernelState, WatchedOpen } from '../state.js';
 
 /** Records an instance holds before the rest is dropped for one IN_Q_OVERFLOW (fs.inotify.max_queued_events). */
-const MAX_QUEUED_EVENTS = 16384;
+export const MAX_QUEUED_EVENTS = 16384;
 
 function queue(inotify: InotifyState, record: InotifyRecord): void {
   const last = inotify.queue[inotify.queue.length - 1];

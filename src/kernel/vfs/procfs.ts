@@ -2,12 +2,22 @@
 // programs read (cpuinfo, meminfo, mounts, sys/kernel/...). Contents: procfs_content.ts.
 import { pathSeenFrom, rootOf } from './process_root.js';
 import { PROC_PID_FILES, PROC_ROOT_FILES } from './procfs_content.js';
+import { PROC_NET_FILES } from './procfs_net.js';
 import { DT_DIR, DT_LNK, DT_REG, inoOf, syntheticDir, syntheticFile, syntheticLink, treeEntries, type SyntheticLink } from './synthetic_tree.js';
 import type { ProcessView, SyntheticEntry, VNode } from './vnode.js';
 
 const PROCFS_DEV = 0x16;
 /** Links of /proc/PID besides fd/N. */
 const PID_LINKS = ['exe', 'cwd', 'root'] as const;
+/**
+ * /proc/PID/ns: the sandbox is one set of namespaces that every process of it shares, each
+ * with its own inode number (in the range Linux gives namespaces made after boot). readlink
+ * gives "pid:[N]"; the links lead nowhere (no nsfs: setns is not supported).
+ */
+const NAMESPACE_INODES: ReadonlyArray<[string, number]> = [
+  ['cgroup', 4026532100], ['ipc', 4026532101], ['mnt', 4026532102], ['net', 4026532103], ['pid', 4026532104],
+  ['pid_for_children', 4026532104], ['time', 4026532105], ['time_for_children', 4026532105], ['user', 4026532106], ['uts', 4026532107],
+];
 
 function dir(path: string, ino: number, bootNs: bigint, entries: () => SyntheticEntry[]): VNode {
   return syntheticDir(PROCFS_DEV, path, ino, bootNs, entries);
@@ -41,6 +51,8 @@ function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, re
       { name: 'fd', ino: inoOf(`${base}/fd`), type: DT_DIR },
       { name: 'fdinfo', ino: inoOf(`${base}/fdinfo`), type: DT_DIR },
       { name: 'task', ino: inoOf(`${base}/task`), type: DT_DIR },
+      { name: 'ns', ino: inoOf(`${base}/ns`), type: DT_DIR },
+      { name: 'net', ino: inoOf(`${base}/net`), type: DT_DIR },
       ...Object.keys(PROC_PID_FILES).map((n) => ({ name: n, ino: inoOf(`${base}/${n}`), type: DT_REG })),
     ]);
   }
@@ -65,6 +77,21 @@ function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, re
     const at = `${path}/${fd}`;
     if (name === 'fd') return { ...objectLink(view, at, bootNs, target), magic: { pid, fd } };
     return file(at, inoOf(at), bootNs, () => fdinfo(view, pid, fd));
+  }
+  if (name === 'ns') {
+    if (sub === undefined) return dir(path, inoOf(path), bootNs, () => NAMESPACE_INODES.map(([n]) => ({ name: n, ino: inoOf(`${path}/${n}`), type: DT_LNK })));
+    const ns = NAMESPACE_INODES.find(([n]) => n === sub);
+    if (!ns || more.length > 0) return undefined;
+    const kind = ns[0].replace(/_for_children$/, '');
+    return link(`${path}/${sub}`, inoOf(`${path}/${sub}`), bootNs, `${kind}:[${ns[1]}]`);
+  }
+  if (name === 'net') {
+    // The sandbox's one network namespace: the same files as /proc/net.
+    const key = [name, sub, ...more].filter((x) => x !== undefined).join('/');
+    const make = PROC_NET_FILES[key];
+    if (make) return file(`${base}/${key}`, inoOf(`${base}/${key}`), bootNs, () => make(view.proc));
+    if (sub !== undefined) return undefined;
+    return dir(path, inoOf(path), bootNs, () => treeEntries(Object.keys(PROC_NET_FILES), [], 'net'));
   }
   if (name === 'task') {
     if (sub === undefined) {

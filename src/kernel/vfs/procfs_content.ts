@@ -10,7 +10,9 @@ import type { KernelState, ProcessState } from '../state.js';
 import { controllingPty } from '../syscalls/pty_session.js';
 import { DEVPTS_POINT, devptsMount, ptyDevice } from './devpts.js';
 import { isWithinRoot, pathSeenFrom } from './process_root.js';
+import { procLocks } from './procfs_locks.js';
 import { PROC_NET_FILES } from './procfs_net.js';
+import { SYSCTL_FILES } from './procfs_sys.js';
 import { sysvipcMsg, sysvipcSem, sysvipcShm, sysvLimits } from './procfs_sysvipc.js';
 import { CGROUP_POINT } from './sysfs.js';
 import { capabilityStatusLines } from '../task/capabilities.js';
@@ -132,7 +134,18 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
   'sysvipc/msg': (c) => sysvipcMsg(c.state),
   'sys/vm/overcommit_memory': () => '0\n',
   'sys/fs/nr_open': () => '1048576\n',
+  ...SYSCTL_FILES,
   ...PROC_NET_FILES,
+  // Machine-wide memory counters, as meminfo's (vmstat, free and sar read both).
+  vmstat: () => hostFile('/proc/vmstat'),
+  // The sandbox has no swap devices, no disks and no boot parameters: the files exist, with nothing to list.
+  swaps: () => 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n',
+  partitions: () => 'major minor  #blocks  name\n\n',
+  diskstats: () => '',
+  cmdline: () => '\n',
+  // The character devices of the sandbox's /dev (vfs/devfs.ts, devpts.ts); no block devices.
+  devices: () => 'Character devices:\n  1 mem\n  5 /dev/tty\n  5 /dev/ptmx\n136 pts\n\nBlock devices:\n',
+  locks: (c) => procLocks(c),
 };
 
 /** The scheduler state as /proc shows it: the reader runs; the others wait (in the kernel, or on the host). */
@@ -213,37 +226,69 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
   personality: (p) => `${(p.personality ?? 0).toString(16).padStart(8, '0')}\n`,
   cgroup: () => '0::/\n',
   limits: (p) => limits(p),
+  smaps: (p, c) => smaps(p, c.root),
+  // One line over all of it (its range is the host's first to last address, the program's own).
+  smaps_rollup: (p) => hostFile(`/proc/${p.hostPid}/smaps_rollup`),
   oom_score_adj: () => '0\n',
+  oom_adj: () => '0\n',
+  // The host's OOM killer is the one that would pick the program: its score of the stub.
+  oom_score: (p) => hostFile(`/proc/${p.hostPid}/oom_score`),
   loginuid: () => '4294967295\n',
+  // No audit session (as loginuid: unset); Linux writes no newline.
+  sessionid: () => '4294967295',
+  // The sandbox's ids are its own, all of them: the identity map of the first user namespace.
+  uid_map: () => ID_MAP_ALL,
+  gid_map: () => ID_MAP_ALL,
+  setgroups: () => 'allow\n',
+  // Linux's defaults: 50 µs of timer slack, anonymous and ELF-header pages in a core dump, the root cpuset.
+  timerslack_ns: () => '50000\n',
+  coredump_filter: () => '00000033\n',
+  cpuset: () => '/\n',
+  // Where a sleeping task waits: Linux shows 0 unless the reader may see kernel addresses; no newline.
+  wchan: () => '0',
 };
 
+/** uid_map and gid_map: every id maps to itself ("%10u %10u %10u"). */
+const ID_MAP_ALL = `${'0'.padStart(10)} ${'0'.padStart(10)} ${'4294967295'.padStart(10)}\n`;
+
+/** A range line of the host's maps or smaps of the stub, with the kernel's name for it (file-backed ranges, heap); null for other lines. */
+function rangeLine(p: ProcessState, readerRoot: string, line: string): string | null {
+  const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) /.exec(line);
+  if (!m) return null;
+  const start = parseInt(m[1]!, 16);
+  const end = parseInt(m[2]!, 16);
+  const named = p.mm.mappings.find((x) => x.path !== undefined && x.start <= start && start < x.end);
+  let name = '';
+  let offset = 0;
+  if (named) {
+    name = pathSeenFrom(readerRoot, named.path!);
+    offset = (named.offset ?? 0) + (start - named.start);
+  } else if (start >= p.mm.brkStart && end <= Math.max(p.mm.brk, p.mm.brkStart) + 4096 && p.mm.brk > p.mm.brkStart) {
+    name = '[heap]';
+  } else if (line.endsWith('[stack]')) {
+    name = '[stack]';
+  } else if (line.endsWith('[vsyscall]')) {
+    name = '[vsyscall]';
+  }
+  const range = `${m[1]}-${m[2]} ${m[3]} ${offset.toString(16).padStart(8, '0')} 00:00 0`;
+  return name ? `${range.padEnd(72)} ${name}` : range;
+}
 
 /** The host's view of the stub's memory, with the kernel's names for file-backed ranges. */
 function maps(p: ProcessState, readerRoot: string): string {
-  const host = hostFile(`/proc/${p.hostPid}/maps`);
   const out: string[] = [];
-  for (const line of host.split('\n')) {
-    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) /.exec(line);
-    if (!m) continue;
-    const start = parseInt(m[1]!, 16);
-    const end = parseInt(m[2]!, 16);
-    const named = p.mm.mappings.find((x) => x.path !== undefined && x.start <= start && start < x.end);
-    let name = '';
-    let offset = 0;
-    if (named) {
-      name = pathSeenFrom(readerRoot, named.path!);
-      offset = (named.offset ?? 0) + (start - named.start);
-    } else if (start >= p.mm.brkStart && end <= Math.max(p.mm.brk, p.mm.brkStart) + 4096 && p.mm.brk > p.mm.brkStart) {
-      name = '[heap]';
-    } else if (line.endsWith('[stack]')) {
-      name = '[stack]';
-    } else if (line.endsWith('[vsyscall]')) {
-      name = '[vsyscall]';
-    }
-    const range = `${m[1]}-${m[2]} ${m[3]} ${offset.toString(16).padStart(8, '0')} 00:00 0`;
-    out.push(name ? `${range.padEnd(72)} ${name}` : range);
+  for (const line of hostFile(`/proc/${p.hostPid}/maps`).split('\n')) {
+    const range = rangeLine(p, readerRoot, line);
+    if (range !== null) out.push(range);
   }
   return out.join('\n') + (out.length ? '\n' : '');
+}
+
+/** maps with the host's page counts of each range (Rss, Pss, Swap...), which are the program's: its memory is the stub's. */
+function smaps(p: ProcessState, readerRoot: string): string {
+  const host = hostFile(`/proc/${p.hostPid}/smaps`);
+  const out = host.split('\n').map((line) => rangeLine(p, readerRoot, line) ?? line);
+  return out.join('\n');
 }
 
 const LIMIT_NAMES: ReadonlyArray<[string, string]> = [
