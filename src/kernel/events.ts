@@ -69,12 +69,15 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     /** The new identity, when the exec changed it (set-ID, or the saved ids reset to the effective ones). */
     creds: CredentialsSchema.optional(),
   }),
-  z.object({ type: z.literal('ThreadCreated'), tid: int, pid: int, hostTid: int }),
-  z.object({ type: z.literal('ProcessForked'), pid: int, ppid: int, hostTid: int }),
+  /** comm: the new task's name when its creator's is not the process's (a named thread cloned or forked). */
+  z.object({ type: z.literal('ThreadCreated'), tid: int, pid: int, hostTid: int, comm: z.string().optional() }),
+  z.object({ type: z.literal('ProcessForked'), pid: int, ppid: int, hostTid: int, comm: z.string().optional() }),
   /** A lock taken, changed or (lockType F_UNLCK) released on a range of an inode. */
   z.object({
     type: z.literal('LockSet'), inode: z.string(), kind: z.enum(['flock', 'posix', 'ofd']), owner: z.string(),
     lockType: int, start: z.number(), end: z.number(),
+    /** A flock lock's taker, as /proc/locks shows it. */
+    pid: int.optional(),
   }),
   /** Every lock of an owner on an inode (a close by a process holding POSIX locks there). */
   z.object({ type: z.literal('LocksReleased'), owner: z.string(), inode: z.string() }),
@@ -125,7 +128,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RootChanged'), pid: int, root: z.string() }),
   z.object({ type: z.literal('UmaskSet'), pid: int, umask: int }),
   z.object({ type: z.literal('RlimitSet'), pid: int, resource: int, soft: z.number(), hard: z.number() }),
-  z.object({ type: z.literal('CommSet'), pid: int, comm: z.string() }),
+  /** A task's name (PR_SET_NAME, /proc/PID/task/TID/comm): the process's when tid is its leader or absent. */
+  z.object({ type: z.literal('CommSet'), pid: int, tid: int.optional(), comm: z.string() }),
   z.object({ type: z.literal('SyscallUnsupported'), name: z.string() }),
   z.object({ type: z.literal('HostnameSet'), hostname: z.string() }),
   z.object({ type: z.literal('DomainnameSet'), domainname: z.string() }),

@@ -39,6 +39,7 @@ import { nextWakeIn } from './time/wake_timer.js';
 import { SignalPoints, type RecordedSignals, type SignalPoint } from './signal/signal_points.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_TKILL, SI_USER } from './abi/signals.js';
 import { execCredentials } from './task/exec_credentials.js';
+import { threadName } from './task/thread_name.js';
 
 /** What the bus carries: every syscall and every domain event, in order. */
 export type KernelRecord =
@@ -1231,10 +1232,12 @@ export class Kernel {
     const request = this.clones.get(parent.tid) ?? { thread: false, flags: 0, ptid: 0, ctid: 0 };
     this.clones.delete(parent.tid);
     const id = this.state.nextPid;
-    if (request.thread) this.emit({ type: 'ThreadCreated', tid: id, pid: parent.pid, hostTid });
+    const name = threadName(this.state, parent.tid);
+    const comm = name !== this.process(parent.pid).comm ? { comm: name } : {};
+    if (request.thread) this.emit({ type: 'ThreadCreated', tid: id, pid: parent.pid, hostTid, ...comm });
     else {
       this.platform.processForked(this.process(parent.pid).hostPid, hostTid);
-      this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid });
+      this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid, ...comm });
     }
     request.child = id;
     this.byHostTid.set(hostTid, id);

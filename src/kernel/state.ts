@@ -33,6 +33,8 @@ export interface ThreadState {
   clearChildTid: number;
   /** prctl(PR_SET_PDEATHSIG)'s signal, sent to its process when the parent dies (absent: none). */
   pdeathSignal?: number;
+  /** Its own name (PR_SET_NAME), for a thread other than the leader; the leader's is its process's comm. */
+  comm?: string;
 }
 
 export type ProcessStatus = 'running' | 'zombie';
@@ -637,6 +639,8 @@ export interface FileLock {
   owner: string;
   start: number;
   end: number;
+  /** The process that took a flock lock (/proc/locks shows it, even once that process is gone). */
+  pid?: number;
 }
 
 export function emptyKernelState(): KernelState {

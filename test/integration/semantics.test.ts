@@ -215,6 +215,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     kcmp: [{}],
     proc_self_sched: [{}],
     proc_sys_files: [{ args: scratch() }],
+    stdio_socket: [{}],
     sigqueue_value: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],

@@ -82,6 +82,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'kcmp',
   'proc_self_sched',
   'proc_sys_files',
+  'stdio_socket',
   // sockets
   'inet_loopback',
   'netlink_route',

@@ -54,11 +54,11 @@ function cut(locks: FileLock[], owner: string, kind: LockKind, start: number, en
  * Sets (or, with F_UNLCK, clears) the owner's lock on [start, end]: what was there in that
  * range goes, and neighbouring ranges of the same type merge, as Linux does.
  */
-export function applyLock(state: KernelState, inode: string, kind: LockKind, owner: string, type: number, start: number, end: number): void {
+export function applyLock(state: KernelState, inode: string, kind: LockKind, owner: string, type: number, start: number, end: number, pid?: number): void {
   const locks = state.locks ?? (state.locks = new Map());
   let list = cut(locks.get(inode) ?? [], owner, kind, start, end);
   if (type !== F_UNLCK) {
-    let merged: FileLock = { kind, owner, type, start, end };
+    let merged: FileLock = { kind, owner, type, start, end, ...(pid !== undefined ? { pid } : {}) };
     const rest: FileLock[] = [];
     for (const l of list) {
       const touches = l.owner === owner && l.kind === kind && l.type === type && l.start <= merged.end + 1 && merged.start <= l.end + 1;

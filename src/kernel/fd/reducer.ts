@@ -78,7 +78,7 @@ export const fdReducers: ReducerTable<
     }
   },
   LockSet(state, e) {
-    applyLock(state, e.inode, e.kind, e.owner, e.lockType, e.start, e.end);
+    applyLock(state, e.inode, e.kind, e.owner, e.lockType, e.start, e.end, e.pid);
   },
   LocksReleased(state, e) {
     releaseLocks(state, e.owner, e.inode);

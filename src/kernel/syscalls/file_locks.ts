@@ -44,7 +44,8 @@ interface LockRequest {
 function setLock(ctx: SyscallContext, req: LockRequest, wait: boolean): Outcome {
   const attempt = (): number | null => {
     if (req.type !== F_UNLCK && conflictingLock(ctx.kernel.state, req.inode, req)) return wait ? null : -Errno.EAGAIN;
-    ctx.emit({ type: 'LockSet', inode: req.inode, kind: req.kind, owner: req.owner, lockType: req.type, start: req.start, end: req.end });
+    const taker = req.kind === 'flock' && req.type !== F_UNLCK ? { pid: ctx.process.pid } : {};
+    ctx.emit({ type: 'LockSet', inode: req.inode, kind: req.kind, owner: req.owner, lockType: req.type, start: req.start, end: req.end, ...taker });
     ctx.kernel.notify(LOCKS_WAKE_KEY);
     return 0;
   };

@@ -19,6 +19,7 @@ import { lookupFd, lowestFreeFd } from '../fd/fd_table.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT } from '../abi/signals.js';
 import { pullAllSharedPages } from '../vfs/shared_file_pages.js';
 import { CAP_SYS_RESOURCE, capable } from '../task/capabilities.js';
+import { threadName } from '../task/thread_name.js';
 
 export function sysGetpid(ctx: SyscallContext): Outcome {
   return ctx.process.pid;
@@ -160,12 +161,12 @@ export function sysPrctl(ctx: SyscallContext): Outcome {
       if (!name) return -Errno.EFAULT;
       const end = name.indexOf(0);
       const comm = decodeBytes(name.subarray(0, end < 0 ? 15 : Math.min(end, 15)));
-      ctx.emit({ type: 'CommSet', pid: ctx.process.pid, comm });
+      ctx.emit({ type: 'CommSet', pid: ctx.process.pid, tid: ctx.thread.tid, comm });
       return 0;
     }
     case PR_GET_NAME: {
       const out = Buffer.alloc(16);
-      writeBytes(out, truncateBytes(ctx.process.comm, 15), 0);
+      writeBytes(out, truncateBytes(threadName(ctx.kernel.state, ctx.thread.tid), 15), 0);
       return ctx.write(ctx.args[1]!, out) ? 0 : -Errno.EFAULT;
     }
     case PR_GET_DUMPABLE:

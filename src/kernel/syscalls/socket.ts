@@ -14,7 +14,8 @@ import { AF_INET, AF_INET6, anyAddress, formatInet, parseInet } from './inet_add
 import {
   IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, SOCK_STREAM, autobindAddress, bindAddress, destinationOf, portKey, reachable, sentFrom, socketAt, sourceFor,
 } from './loopback.js';
-import { AF_UNIX, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
+import { AF_UNIX, encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
+import { stdioUnixSocket } from './stdio_socket.js';
 import { AF_NETLINK, bindNetlink, checkNetlinkType, connectNetlink, isNetlink } from './netlink.js';
 import { CAP_NET_BIND_SERVICE, capable } from '../task/capabilities.js';
 
@@ -315,16 +316,40 @@ export function sysAccept4(ctx: SyscallContext): Outcome {
 
 export function sysGetsockname(ctx: SyscallContext): Outcome {
   const sock = socketOf(ctx, ctx.int(0));
-  if (typeof sock === 'number') return sock;
-  return writeAddress(ctx, familyOf(sock.s), ctx.args[1]!, ctx.args[2]!, sock.s.address);
+  if (typeof sock === 'number') {
+    const host = stdioUnixSocket(ctx, ctx.int(0));
+    return host ? writeName(ctx, AF_UNIX, host.name) : sock;
+  }
+  return writeName(ctx, familyOf(sock.s), sock.s.address);
 }
 
 export function sysGetpeername(ctx: SyscallContext): Outcome {
   const sock = socketOf(ctx, ctx.int(0));
-  if (typeof sock === 'number') return sock;
+  if (typeof sock === 'number') {
+    const host = stdioUnixSocket(ctx, ctx.int(0));
+    return host ? writeName(ctx, AF_UNIX, undefined) : sock;
+  }
   const peer = (sock.s.peer === undefined ? undefined : ctx.kernel.state.sockets.get(sock.s.peer)) ?? sock.s.closedPeer;
   if (!peer && sock.s.peerAddress === undefined) return -Errno.ENOTCONN;
-  return writeAddress(ctx, familyOf(sock.s), ctx.args[1]!, ctx.args[2]!, peer ? peer.address : sock.s.peerAddress);
+  return writeName(ctx, familyOf(sock.s), peer ? peer.address : sock.s.peerAddress);
+}
+
+/**
+ * getsockname's and getpeername's (addr, *addrlen) = (args[1], args[2]): unlike accept's,
+ * both are required. Linux reads *addrlen, copies that much of the name to addr (a NULL addr
+ * faults unless *addrlen is 0), and writes the name's length back.
+ */
+function writeName(ctx: SyscallContext, family: number, address: string | undefined): number {
+  const [addr, lenAddr] = [ctx.args[1]!, ctx.args[2]!];
+  if (addr !== 0) return writeAddress(ctx, family, addr, lenAddr, address);
+  const lenRaw = ctx.read(lenAddr, 4);
+  if (!lenRaw) return -Errno.EFAULT;
+  const room = Buffer.from(lenRaw).readInt32LE();
+  if (room < 0) return -Errno.EINVAL;
+  if (room > 0) return -Errno.EFAULT;
+  const out = Buffer.alloc(4);
+  out.writeInt32LE(encodeAddress(family, address).length);
+  return ctx.write(lenAddr, out) ? 0 : -Errno.EFAULT;
 }
 
 export function sysShutdown(ctx: SyscallContext): Outcome {

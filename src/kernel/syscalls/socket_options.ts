@@ -15,6 +15,7 @@ import {
   IP_PKTINFO, IP_RECVTOS, IP_RECVTTL, IP_TOS, IP_TTL,
 } from './inet_ancillary.js';
 import { socketOf } from './socket.js';
+import { stdioSocketOption, stdioUnixSocket } from './stdio_socket.js';
 import { AF_UNIX, familyOf, isInet } from './socket_address.js';
 import { NETLINK_CAP_ACK, SOL_NETLINK, isNetlink } from './netlink.js';
 
@@ -205,11 +206,15 @@ function socketLevelValue(ctx: SyscallContext, s: SocketState, name: number): Bu
 
 export function sysGetsockopt(ctx: SyscallContext): Outcome {
   const sock = socketOf(ctx, ctx.int(0));
-  if (typeof sock === 'number') return sock;
   const level = ctx.int(1);
   const name = ctx.int(2);
   let value: Buffer | number;
-  if (level === SOL_SOCKET) {
+  if (typeof sock === 'number') {
+    const host = stdioUnixSocket(ctx, ctx.int(0));
+    if (!host) return sock;
+    const option = stdioSocketOption(host, level, name);
+    value = option < 0 ? option : int32(option);
+  } else if (level === SOL_SOCKET) {
     value = socketLevelValue(ctx, sock.s, name);
   } else {
     const defaults = levelDefaults(sock.s, level);

@@ -79,13 +79,17 @@ export const taskReducers: ReducerTable<
     });
     // Being a subreaper is not inherited; dumpable is (it belongs to the memory, which is copied).
     if (parent.childSubreaper) delete state.processes.get(e.pid)!.childSubreaper;
+    // The child is named as the thread that forked.
+    if (e.comm !== undefined) state.processes.get(e.pid)!.comm = e.comm;
     if (parent.shmAttached || parent.semUndo) inheritSysv(state, state.processes.get(e.pid)!);
     state.threads.set(e.pid, { tid: e.pid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
   },
   ThreadCreated(state, e) {
     state.nextPid = Math.max(state.nextPid, e.tid + 1);
-    processOf(state, e.pid).threads.push(e.tid);
-    state.threads.set(e.tid, { tid: e.tid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
+    const process = processOf(state, e.pid);
+    process.threads.push(e.tid);
+    // A thread starts with its creator's name.
+    state.threads.set(e.tid, { tid: e.tid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0, comm: e.comm ?? process.comm });
   },
   ThreadRehosted(state, e) {
     const thread = state.threads.get(e.tid);
@@ -196,6 +200,8 @@ export const taskReducers: ReducerTable<
     processOf(state, e.pid).rlimits.set(e.resource, [e.soft, e.hard]);
   },
   CommSet(state, e) {
-    processOf(state, e.pid).comm = e.comm;
+    const thread = e.tid !== undefined && e.tid !== e.pid ? state.threads.get(e.tid) : undefined;
+    if (thread) thread.comm = e.comm;
+    else processOf(state, e.pid).comm = e.comm;
   },
 };

@@ -3,6 +3,7 @@
 import { pathSeenFrom, rootOf } from './process_root.js';
 import { PROC_PID_FILES, PROC_ROOT_FILES } from './procfs_content.js';
 import { PROC_NET_FILES } from './procfs_net.js';
+import { threadName } from '../task/thread_name.js';
 import { DT_DIR, DT_LNK, DT_REG, inoOf, syntheticDir, syntheticFile, syntheticLink, treeEntries, type SyntheticLink } from './synthetic_tree.js';
 import type { ProcessView, SyntheticEntry, VNode } from './vnode.js';
 
@@ -41,9 +42,11 @@ function rootTree(prefix: string): SyntheticEntry[] {
   return treeEntries(Object.keys(PROC_ROOT_FILES), [], prefix);
 }
 
-function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, rest: readonly string[]): VNode | undefined {
-  const p = view.proc.state.processes.get(pid);
-  if (!p) return undefined;
+/** /proc/PID, or with `tid`, /proc/PID/task/TID: the process's files, with the thread's own name. */
+function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, rest: readonly string[], tid?: number): VNode | undefined {
+  const process = view.proc.state.processes.get(pid);
+  if (!process) return undefined;
+  const p = tid === undefined || tid === pid ? process : { ...process, comm: threadName(view.proc.state, tid) };
   const [name, sub, ...more] = rest;
   if (name === undefined) {
     return dir(base, inoOf(base), bootNs, () => [
@@ -97,9 +100,9 @@ function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, re
     if (sub === undefined) {
       return dir(path, inoOf(path), bootNs, () => p.threads.map((tid) => ({ name: String(tid), ino: inoOf(`${path}/${tid}`), type: DT_DIR })));
     }
-    // A thread's directory shows its process's files (per-thread detail is not tracked).
+    // A thread's directory shows its process's files but for its name (other per-thread detail is not tracked).
     if (!p.threads.includes(Number(sub))) return undefined;
-    return pidDir(view, pid, `${path}/${sub}`, bootNs, more);
+    return pidDir(view, pid, `${path}/${sub}`, bootNs, more, Number(sub));
   }
   return undefined;
 }
