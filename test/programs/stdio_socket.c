@@ -3,6 +3,7 @@
  * getsockopt(SO_TYPE, SO_DOMAIN, SO_PROTOCOL), getsockname and getpeername describe an
  * unnamed AF_UNIX stream socket (libuv's uv_guess_handle asks exactly this before node
  * writes to process.stdout). When stdout is not a socket, every one of them is ENOTSOCK. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
