@@ -216,6 +216,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     proc_self_sched: [{}],
     proc_sys_files: [{ args: scratch() }],
     stdio_socket: [{}],
+    thread_names: [{}],
     sigqueue_value: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],

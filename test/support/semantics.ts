@@ -83,6 +83,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'proc_self_sched',
   'proc_sys_files',
   'stdio_socket',
+  'thread_names',
   // sockets
   'inet_loopback',
   'netlink_route',

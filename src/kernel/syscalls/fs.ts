@@ -200,7 +200,7 @@ function openNode(ctx: SyscallContext, node: Exclude<VNode, { fs: 'fd' }>, flags
       return -Errno.ELOOP;
     case 'synthetic-file': {
       // /proc files are made when opened; reads serve that snapshot, as a seq_file does.
-      if (wantsWrite) return -Errno.EACCES;
+      if (wantsWrite && !node.writable) return -Errno.EACCES;
       const content = node.content();
       const fd = openNewFile(ctx, { kind: 'synthetic', path: node.path, flags: statusFlags, cloexec });
       if (fd >= 0) ctx.kernel.host.setContent(ctx.process.fds.get(fd)!.fileId, content);

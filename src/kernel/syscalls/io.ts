@@ -27,6 +27,7 @@ import { writeBound } from './bind_ops.js';
 import { readHostStream } from './stdio_stream.js';
 import { consoleJobControl } from './console.js';
 import { HOST_ZERO_MIN, readZeroOnHost } from './dev_zero_host.js';
+import { writeProcFile } from './proc_write.js';
 
 /** Linux caps one read or write at this many bytes (MAX_RW_COUNT). */
 const MAX_RW = 0x7ffff000;
@@ -311,7 +312,7 @@ export function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, p
     case 'host':
       return writeBound(ctx, file, bytes, position, append); // a file of an :rw mount (a write-open of any other host file opens its copy: 'mem')
     case 'synthetic':
-      return -Errno.EBADF; // /proc files are only open for reading
+      return writeProcFile(ctx, file.path, bytes);
     case 'mem':
       return writeMem(ctx, d, bytes, position, append);
     case 'stdio': {

@@ -33,8 +33,8 @@ function objectLink(view: ProcessView, path: string, bootNs: bigint, object: str
   return { ...link(path, inoOf(path), bootNs, pathSeenFrom(view.proc.root, object)), object };
 }
 
-function file(path: string, ino: number, bootNs: bigint, content: () => string | Uint8Array): VNode {
-  return syntheticFile(PROCFS_DEV, path, ino, bootNs, content);
+function file(path: string, ino: number, bootNs: bigint, content: () => string | Uint8Array, writable = false): VNode {
+  return syntheticFile(PROCFS_DEV, path, ino, bootNs, content, writable);
 }
 
 /** The directories below /proc made of PROC_ROOT_FILES's nested names (sys, sys/kernel...). */
@@ -65,7 +65,8 @@ function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, re
     if (name === 'cwd' && p.status === 'running') return objectLink(view, path, bootNs, p.cwd);
     if (name === 'root' && p.status === 'running') return objectLink(view, path, bootNs, rootOf(p));
     const make = PROC_PID_FILES[name];
-    if (make) return file(path, inoOf(path), bootNs, () => make(p, view.proc));
+    // comm is the one file here a process writes (its own threads' names: syscalls/proc_write.ts).
+    if (make) return file(path, inoOf(path), bootNs, () => make(p, view.proc), name === 'comm');
   }
   if (name === 'fd' || name === 'fdinfo') {
     if (sub === undefined) {

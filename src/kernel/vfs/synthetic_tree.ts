@@ -26,12 +26,14 @@ export function syntheticLink(dev: number, path: string, ino: number, bootNs: bi
   return { fs: 'synthetic-link', path, target, stat: syntheticStat({ dev, ino, mode: S_IFLNK | 0o777, size: 64 }, bootNs) };
 }
 
-export function syntheticFile(dev: number, path: string, ino: number, bootNs: bigint, content: () => string | Uint8Array): VNode {
+/** A file made when opened; a writable one (a task's comm) takes writes through syscalls/proc_write.ts. */
+export function syntheticFile(dev: number, path: string, ino: number, bootNs: bigint, content: () => string | Uint8Array, writable = false): VNode {
   return {
     fs: 'synthetic-file',
     path,
     // Like Linux's /proc and /sys, files report size 0: their contents exist only when read.
-    stat: syntheticStat({ dev, ino, mode: S_IFREG | 0o444 }, bootNs),
+    stat: syntheticStat({ dev, ino, mode: S_IFREG | (writable ? 0o644 : 0o444) }, bootNs),
+    ...(writable ? { writable } : {}),
     content: () => {
       const c = content();
       return typeof c === 'string' ? encodeBytes(c) : c;

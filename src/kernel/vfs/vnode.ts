@@ -16,7 +16,7 @@ export type VNode =
   /** A directory of a synthetic filesystem (/dev, /proc, /proc/PID...). */
   | { fs: 'synthetic-dir'; path: string; stat: FileStat; entries: () => SyntheticEntry[] }
   /** A file of a synthetic filesystem (/proc/cpuinfo, /proc/PID/status...), made when opened. */
-  | { fs: 'synthetic-file'; path: string; stat: FileStat; content: () => Uint8Array }
+  | { fs: 'synthetic-file'; path: string; stat: FileStat; content: () => Uint8Array; writable?: boolean }
   /** A device of /dev. */
   | { fs: 'dev'; path: string; stat: FileStat; device: DevName }
   /** The slave of a pty, /dev/pts/INDEX (vfs/devpts.ts). */
