@@ -2,7 +2,8 @@
  * (the test runner) starts it with socketpairs for stdio: fstat says S_IFSOCK, and then
  * getsockopt(SO_TYPE, SO_DOMAIN, SO_PROTOCOL), getsockname and getpeername describe an
  * unnamed AF_UNIX stream socket (libuv's uv_guess_handle asks exactly this before node
- * writes to process.stdout). When stdout is not a socket, every one of them is ENOTSOCK. */
+ * writes to process.stdout). When stdout is not a socket, every one of them is ENOTSOCK.
+ * /proc/self/fd/0..2 name what the streams are (socket:[N], pipe:[N], /dev/null; N not compared). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -47,5 +48,14 @@ int main(void) {
   printf("NULL addr, addrlen 0: %s, addrlen now %u\n", r < 0 ? strerror(errno) : "ok", (unsigned)zero);
   len = sizeof v;
   printf("NULL addr, addrlen 4: %s\n", getpeername(1, NULL, &len) < 0 ? strerror(errno) : "ok");
+  for (int fd = 0; fd <= 2; fd++) {
+    char link[64], target[256];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    target[n < 0 ? 0 : n] = 0;
+    char *bracket = strchr(target, '[');
+    if (bracket) bracket[1] = 0;
+    printf("fd %d: %s\n", fd, target);
+  }
   return 0;
 }

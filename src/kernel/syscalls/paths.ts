@@ -9,6 +9,7 @@ import type { SyscallContext } from './context.js';
 export const AT_FDCWD = -100;
 import { residentBytes, shmAllPages } from './shm.js';
 import { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, capable } from '../task/capabilities.js';
+import { stdioTarget } from './stdio_target.js';
 
 export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const AT_EMPTY_PATH = 0x1000;
@@ -33,7 +34,7 @@ export function processView(ctx: SyscallContext): ProcessView {
       const file = entry && state.files.get(entry.fileId);
       if (!file) return undefined;
       if (file.kind === 'mem' && file.nodeId !== undefined && state.overlay.nodes.get(file.nodeId)?.nlink === 0) return `${file.path} (deleted)`;
-      return file.kind === 'stdio' ? `/dev/${file.path}` : file.path;
+      return file.kind === 'stdio' ? stdioTarget(ctx.kernel, file) : file.path;
     },
   };
 }
