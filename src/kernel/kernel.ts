@@ -36,6 +36,7 @@ import { detachAll } from './syscalls/shm.js';
 import { mirrorToSharedPages, pullAllSharedPages } from './vfs/shared_file_pages.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
+import { realtimeNs } from './syscalls/time.js';
 import { SignalPoints, type RecordedSignals, type SignalPoint } from './signal/signal_points.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_TKILL, SI_USER } from './abi/signals.js';
 import { execCredentials } from './task/exec_credentials.js';
@@ -479,7 +480,7 @@ export class Kernel {
       type: 'ProcessStarted',
       pid, tid: pid, hostTid: sandbox.stubTid, ppid: 0,
       exe: prepared.exe.path, argv: prepared.argv, cwd, umask: 0o022,
-      creds, rlimits: defaultRlimits(this.limits),
+      creds, rlimits: defaultRlimits(this.limits), startNs: realtimeNs(),
     });
     if (control.noNewPrivs) this.emit({ type: 'NoNewPrivsSet', pid });
     if (this.hostname !== this.state.hostname) this.emit({ type: 'HostnameSet', hostname: this.hostname });
@@ -539,7 +540,7 @@ export class Kernel {
       type: 'ProcessStarted',
       pid, tid: pid, hostTid, ppid: 0,
       exe: prepared.exe.path, argv: prepared.argv, cwd, umask: 0o022,
-      creds, rlimits: defaultRlimits(this.limits),
+      creds, rlimits: defaultRlimits(this.limits), startNs: realtimeNs(),
     });
     if (noNewPrivs) this.emit({ type: 'NoNewPrivsSet', pid });
     this.byHostTid.set(hostTid, pid);
@@ -1237,7 +1238,7 @@ export class Kernel {
     if (request.thread) this.emit({ type: 'ThreadCreated', tid: id, pid: parent.pid, hostTid, ...comm });
     else {
       this.platform.processForked(this.process(parent.pid).hostPid, hostTid);
-      this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid, ...comm });
+      this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid, ...comm, startNs: realtimeNs() });
     }
     request.child = id;
     this.byHostTid.set(hostTid, id);

@@ -217,6 +217,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     proc_sys_files: [{ args: scratch() }],
     stdio_socket: [{}],
     thread_names: [{}],
+    proc_start_time: [{}],
     sigqueue_value: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],

@@ -84,6 +84,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'proc_sys_files',
   'stdio_socket',
   'thread_names',
+  'proc_start_time',
   // sockets
   'inet_loopback',
   'netlink_route',

@@ -182,7 +182,8 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
       fields[37] = String(sched?.priority ?? 0);
       fields[38] = String(sched?.policy ?? 0);
     }
-    fields[19] = '0'; // start time: every process counts from the sandbox's boot (not tracked yet)
+    // Start time, in clock ticks (USER_HZ 100) since the sandbox's boot.
+    fields[19] = String(p.startNs === undefined ? 0 : Math.max(0, Math.floor((Number(p.startNs / 1_000_000n) - c.bootMs) / 10)));
     return `${p.pid} (${p.comm}) ${fields.join(' ').trim()}\n`;
   },
   status: (p, c) => {
