@@ -2,7 +2,8 @@
 /* Task names (comm) are per thread: PR_SET_NAME renames the calling thread only, a new
  * thread starts with its creator's name, /proc/self/comm is the leader's and
  * /proc/self/task/TID/comm each thread's own. pthread_setname_np of another thread writes
- * its task comm file: the first 15 bytes, a newline kept; another process's comm is EINVAL. */
+ * its task comm file: the first 15 bytes, a newline kept; another process's comm is EINVAL.
+ * A thread's task/TID/stat and status give its tid (stat's first field, Pid), Tgid the pid. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -65,6 +66,21 @@ int main(void) {
   snprintf(path, sizeof path, "/proc/self/task/%d/comm", worker_tid);
   show("worker after", path);
   show("process comm after", "/proc/self/comm");
+  /* The thread's stat and status name the thread (what ps -L lists as LWP). */
+  snprintf(path, sizeof path, "/proc/self/task/%d/stat", worker_tid);
+  FILE *f = fopen(path, "r");
+  int first = 0;
+  if (f && fscanf(f, "%d", &first) == 1) printf("worker's stat begins with its tid: %d\n", first == worker_tid);
+  if (f) fclose(f);
+  snprintf(path, sizeof path, "/proc/self/task/%d/status", worker_tid);
+  f = fopen(path, "r");
+  char line[256];
+  while (f && fgets(line, sizeof line, f)) {
+    int v;
+    if (sscanf(line, "Pid: %d", &v) == 1) printf("status Pid is the tid: %d\n", v == worker_tid);
+    if (sscanf(line, "Tgid: %d", &v) == 1) printf("status Tgid is the pid: %d\n", v == getpid());
+  }
+  if (f) fclose(f);
 
   /* Writing comm directly: a newline is kept, 15 bytes at most. */
   int fd = open("/proc/self/comm", O_WRONLY);

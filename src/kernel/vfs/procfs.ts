@@ -66,7 +66,7 @@ function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, re
     if (name === 'root' && p.status === 'running') return objectLink(view, path, bootNs, rootOf(p));
     const make = PROC_PID_FILES[name];
     // comm is the one file here a process writes (its own threads' names: syscalls/proc_write.ts).
-    if (make) return file(path, inoOf(path), bootNs, () => make(p, view.proc), name === 'comm');
+    if (make) return file(path, inoOf(path), bootNs, () => make(p, view.proc, tid ?? pid), name === 'comm');
   }
   if (name === 'fd' || name === 'fdinfo') {
     if (sub === undefined) {

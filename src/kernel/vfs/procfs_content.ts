@@ -155,12 +155,16 @@ function schedState(p: ProcessState, c: ProcContext): { letter: string; name: st
   return p.pid === c.reader ? { letter: 'R', name: 'running' } : { letter: 'S', name: 'sleeping' };
 }
 
-/** Per-process files of /proc/PID, by name. Memory figures come from the stub on the host. */
-export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcContext) => string | Uint8Array>> = {
+/**
+ * Per-process files of /proc/PID, by name. Memory figures come from the stub on the host.
+ * `tid` is the thread of /proc/PID/task/TID (the process's own pid for /proc/PID): stat's
+ * first field and status's Pid are the thread's.
+ */
+export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcContext, tid: number) => string | Uint8Array>> = {
   cmdline: (p) => encodeBytes(p.argv.map((a) => a + '\0').join('')),
   environ: (p) => encodeBytes(p.environ.map((a) => a + '\0').join('')),
   comm: (p) => `${p.comm}\n`,
-  stat: (p, c) => {
+  stat: (p, c, tid) => {
     const tty = controllingPty(c.state, p);
     const host = hostFile(`/proc/${p.hostPid}/stat`);
     const fields = host.slice(host.lastIndexOf(')') + 2).split(' ');
@@ -184,9 +188,9 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
     }
     // Start time, in clock ticks (USER_HZ 100) since the sandbox's boot.
     fields[19] = String(p.startNs === undefined ? 0 : Math.max(0, Math.floor((Number(p.startNs / 1_000_000n) - c.bootMs) / 10)));
-    return `${p.pid} (${p.comm}) ${fields.join(' ').trim()}\n`;
+    return `${tid} (${p.comm}) ${fields.join(' ').trim()}\n`;
   },
-  status: (p, c) => {
+  status: (p, c, tid) => {
     const host = hostFile(`/proc/${p.hostPid}/status`);
     // The stub's CPUs on the host are not the program's: Cpus_allowed is the sandbox's affinity.
     const keep = host.split('\n').filter((l) => /^(Vm|Rss|Sig|Shd|Cpus_allowed|Mems_allowed|voluntary|nonvoluntary)/.test(l))
@@ -198,7 +202,7 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
       `State:\t${schedState(p, c).letter} (${schedState(p, c).name})`,
       `Tgid:\t${p.pid}`,
       `Ngid:\t0`,
-      `Pid:\t${p.pid}`,
+      `Pid:\t${tid}`,
       `PPid:\t${p.ppid}`,
       `TracerPid:\t0`,
       `Uid:\t${cr.uid}\t${cr.euid}\t${cr.suid}\t${cr.euid}`,
@@ -207,7 +211,7 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
       // Linux ends the list with a space, even an empty one.
       `Groups:\t${cr.groups.join(' ')} `,
       `NStgid:\t${p.pid}`,
-      `NSpid:\t${p.pid}`,
+      `NSpid:\t${tid}`,
       `NSpgid:\t${p.pgid}`,
       `NSsid:\t${p.sid}`,
       `Threads:\t${p.threads.length}`,
