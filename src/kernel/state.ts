@@ -71,8 +71,8 @@ export interface ProcessState {
   argv: string[];
   environ: string[];
   comm: string;
-  /** When it was made (CLOCK_REALTIME ns; exec keeps it): /proc/PID/stat's start time. Absent in old traces. */
-  startNs?: bigint;
+  /** When it was made (CLOCK_REALTIME, ms; exec keeps it): /proc/PID/stat's start time. Absent in old traces. */
+  startMs?: number;
   cwd: string;
   /**
    * Its root directory (chroot), a symlink-free sandbox path; absent: the sandbox root (never

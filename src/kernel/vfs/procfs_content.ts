@@ -187,7 +187,7 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
       fields[38] = String(sched?.policy ?? 0);
     }
     // Start time, in clock ticks (USER_HZ 100) since the sandbox's boot.
-    fields[19] = String(p.startNs === undefined ? 0 : Math.max(0, Math.floor((Number(p.startNs / 1_000_000n) - c.bootMs) / 10)));
+    fields[19] = String(p.startMs === undefined ? 0 : Math.max(0, Math.floor((p.startMs - c.bootMs) / 10)));
     return `${tid} (${p.comm}) ${fields.join(' ').trim()}\n`;
   },
   status: (p, c, tid) => {
