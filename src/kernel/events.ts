@@ -61,8 +61,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     pid: int, tid: int, hostTid: int, ppid: int,
     exe: z.string(), argv: z.array(z.string()), cwd: z.string(), umask: int,
     creds: CredentialsSchema, rlimits: z.array(rlimit),
-    /** When it was made (CLOCK_REALTIME): /proc/PID/stat's start time. */
-    startNs: ns.optional(),
+    /** When it was made (CLOCK_REALTIME, ms): /proc/PID/stat's start time. */
+    startMs: z.number().optional(),
   }),
   z.object({
     type: z.literal('ExecCompleted'),
@@ -73,7 +73,7 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   }),
   /** comm: the new task's name when its creator's is not the process's (a named thread cloned or forked). */
   z.object({ type: z.literal('ThreadCreated'), tid: int, pid: int, hostTid: int, comm: z.string().optional() }),
-  z.object({ type: z.literal('ProcessForked'), pid: int, ppid: int, hostTid: int, comm: z.string().optional(), startNs: ns.optional() }),
+  z.object({ type: z.literal('ProcessForked'), pid: int, ppid: int, hostTid: int, comm: z.string().optional(), startMs: z.number().optional() }),
   /** A lock taken, changed or (lockType F_UNLCK) released on a range of an inode. */
   z.object({
     type: z.literal('LockSet'), inode: z.string(), kind: z.enum(['flock', 'posix', 'ofd']), owner: z.string(),

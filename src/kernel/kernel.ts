@@ -480,7 +480,7 @@ export class Kernel {
       type: 'ProcessStarted',
       pid, tid: pid, hostTid: sandbox.stubTid, ppid: 0,
       exe: prepared.exe.path, argv: prepared.argv, cwd, umask: 0o022,
-      creds, rlimits: defaultRlimits(this.limits), startNs: realtimeNs(),
+      creds, rlimits: defaultRlimits(this.limits), startMs: Number(realtimeNs()) / 1e6,
     });
     if (control.noNewPrivs) this.emit({ type: 'NoNewPrivsSet', pid });
     if (this.hostname !== this.state.hostname) this.emit({ type: 'HostnameSet', hostname: this.hostname });
@@ -540,7 +540,7 @@ export class Kernel {
       type: 'ProcessStarted',
       pid, tid: pid, hostTid, ppid: 0,
       exe: prepared.exe.path, argv: prepared.argv, cwd, umask: 0o022,
-      creds, rlimits: defaultRlimits(this.limits), startNs: realtimeNs(),
+      creds, rlimits: defaultRlimits(this.limits), startMs: Number(realtimeNs()) / 1e6,
     });
     if (noNewPrivs) this.emit({ type: 'NoNewPrivsSet', pid });
     this.byHostTid.set(hostTid, pid);
@@ -1238,7 +1238,7 @@ export class Kernel {
     if (request.thread) this.emit({ type: 'ThreadCreated', tid: id, pid: parent.pid, hostTid, ...comm });
     else {
       this.platform.processForked(this.process(parent.pid).hostPid, hostTid);
-      this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid, ...comm, startNs: realtimeNs() });
+      this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid, ...comm, startMs: Number(realtimeNs()) / 1e6 });
     }
     request.child = id;
     this.byHostTid.set(hostTid, id);

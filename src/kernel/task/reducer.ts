@@ -46,7 +46,7 @@ export const taskReducers: ReducerTable<
       mm: { brkStart: 0, brk: 0, mappings: [] },
       sigactions: new Map(),
       rlimits: new Map(e.rlimits.map(([res, soft, hard]) => [res, [soft, hard]])),
-      ...(e.startNs !== undefined ? { startMs: Number(e.startNs) / 1e6 } : {}),
+      ...(e.startMs !== undefined ? { startMs: e.startMs } : {}),
     });
     state.threads.set(e.tid, { tid: e.tid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
   },
@@ -82,7 +82,7 @@ export const taskReducers: ReducerTable<
     if (parent.childSubreaper) delete state.processes.get(e.pid)!.childSubreaper;
     // The child is named as the thread that forked.
     if (e.comm !== undefined) state.processes.get(e.pid)!.comm = e.comm;
-    if (e.startNs !== undefined) state.processes.get(e.pid)!.startMs = Number(e.startNs) / 1e6;
+    if (e.startMs !== undefined) state.processes.get(e.pid)!.startMs = e.startMs;
     if (parent.shmAttached || parent.semUndo) inheritSysv(state, state.processes.get(e.pid)!);
     state.threads.set(e.pid, { tid: e.pid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
   },
