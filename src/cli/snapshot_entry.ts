@@ -12,6 +12,10 @@ import path from 'node:path';
 import v8 from 'node:v8';
 
 import { launchedMain } from './launched.js';
+// `run --record`'s recorder (loaded by run.ts on demand), evaluated here too: its modules'
+// top-level work (cbor-x and node:crypto for the closing digest, the syscall signatures, the
+// encoder's tables) then costs a recording nothing at run time.
+import '../trace/trace_writer.js';
 
 if (v8.startupSnapshot.isBuildingSnapshot()) {
   // Which node and which package the snapshot belongs to, for the launcher to check.
