@@ -13,6 +13,7 @@
         "native/sandbox_spawn.cc",
         "native/seccomp_filter.cc",
         "native/stub_fd_channel.cc",
+        "native/syscall_record.cc",
         "native/tracer.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -26,6 +26,7 @@
 #include "sandbox_spawn.h"
 #include "seccomp_filter.h"
 #include "stub_fd_channel.h"
+#include "syscall_record.h"
 #include "tracer.h"
 
 namespace {
@@ -265,6 +266,20 @@ Napi::Value HostLseek(const Napi::CallbackInfo& info) {
 // hostRandom(bytes) -> 0 or -errno: fills bytes from the host's getrandom(2) (the urandom
 // source), so that the kernel needs no node:crypto, whose ~20 modules a sandbox process
 // would otherwise load at start-up for AT_RANDOM's 16 bytes.
+// encodeSyscallFields(out, pos, fields, noRegions): a syscall record's values into out at pos
+// (see syscall_record.h); the position after them, or -1 if out has no room for them.
+Napi::Value EncodeSyscallFields(const Napi::CallbackInfo& info) {
+  Napi::Uint8Array out = info[0].As<Napi::Uint8Array>();
+  int64_t pos = info[1].As<Napi::Number>().Int64Value();
+  Napi::Float64Array fields = info[2].As<Napi::Float64Array>();
+  if (fields.ElementLength() < kSyscallFieldSlots || pos < 0 ||
+      static_cast<uint64_t>(pos) + kSyscallFieldsMaxBytes > out.ByteLength()) {
+    return Napi::Number::New(info.Env(), -1);
+  }
+  size_t n = encodeSyscallFields(fields.Data(), info[3].As<Napi::Boolean>().Value(), out.Data() + pos);
+  return Napi::Number::New(info.Env(), static_cast<double>(pos + static_cast<int64_t>(n)));
+}
+
 Napi::Value HostRandom(const Napi::CallbackInfo& info) {
   Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
   uint8_t* at = buf.Data();
@@ -404,6 +419,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hostIoctl", Napi::Function::New(env, HostIoctl));
   exports.Set("hostLseek", Napi::Function::New(env, HostLseek));
   exports.Set("hostRandom", Napi::Function::New(env, HostRandom));
+  exports.Set("encodeSyscallFields", Napi::Function::New(env, EncodeSyscallFields));
   exports.Set("listenUnix", Napi::Function::New(env, ListenUnix));
   exports.Set("controlServe", Napi::Function::New(env, ControlServe));
   exports.Set("controlSend", Napi::Function::New(env, ControlSend));
