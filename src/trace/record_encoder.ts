@@ -4,11 +4,13 @@
 // Decoder takes them as before; only the structures' ids are this encoder's own.
 // Why not cbor-x itself: a short run is over before cbor-x's general encoder has been compiled
 // (each event cost it ~10 us, and compiling it kept a second CPU busy); this one is small, and
-// syscall records, the bulk of a trace, have a path of their own with a fixed structure.
+// syscall records, the bulk of a trace, have a path of their own with a fixed structure, their
+// numbers encoded by the native addon in one call (native/syscall_record.cc: the same bytes).
 // The buffer records are encoded in is the writer's output buffer, written out when full or
 // asked, so no record's bytes outlive it as an object of their own (which the young-generation
 // GC would copy while they wait to be written).
 
+import { loadAddon, type NativeAddon } from '../platform/native_addon.js';
 import type { MemoryRegion } from './recorded_memory.js';
 
 /**
@@ -59,17 +61,94 @@ const LONG_STRING = 0x40;
  */
 const KEPT_STRING_MAX = 1024;
 const KEPT_STRINGS_BYTES = 1 << 20;
+/**
+ * Arrays of strings whose encoding is kept whole (an exec's argv and envp: the same ones exec
+ * after exec), the most recent this many, each of at most this many bytes.
+ */
+const KEPT_ARRAYS = 8;
+const KEPT_ARRAY_BYTES = 1 << 16;
+
+/** An array of strings met before and its encoding. */
+interface KeptArray {
+  readonly strings: readonly string[];
+  readonly bytes: Uint8Array;
+}
 
 /** Buffer's native UTF-8 writer (cbor-x's own way to write strings on node): bytes written. */
 interface Utf8Writing {
   utf8Write(s: string, offset: number, max: number): number;
 }
 
+/**
+ * The slots of the numbers a syscall record's values are encoded from natively (the native
+ * addon's encodeSyscallFields, native/syscall_record.h: the same bytes as putNumber's).
+ */
+const F_SEQ = 0;
+const F_TRAP = 1;
+const F_TIME = 2;
+/** NaN: no start. */
+const F_START = 3;
+const F_PID = 4;
+const F_TID = 5;
+const F_NR = 6;
+/** NaN: 'noreturn'. */
+const F_RESULT = 7;
+const F_ARG_COUNT = 8;
+const F_ARGS = 9;
+const MAX_ARGS = 6;
+/** Room a syscall record takes besides its regions: its first bytes (a definition at most) and its values. */
+const SYSCALL_BOUND = 320;
+
 /** The bytes head() takes for n. */
 function headSize(n: number): number {
   return n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
 }
 const TWO_64 = 1n << 64n;
+
+/** A CBOR head (major type, argument below 2^32) written at p; the position after it. */
+function putHead(b: Uint8Array, p: number, major: number, n: number): number {
+  const m = major << 5;
+  if (n < 24) {
+    b[p] = m | n;
+    return p + 1;
+  }
+  if (n < 0x100) {
+    b[p] = m | 24;
+    b[p + 1] = n;
+    return p + 2;
+  }
+  if (n < 0x10000) {
+    b[p] = m | 25;
+    b[p + 1] = n >> 8;
+    b[p + 2] = n & 0xff;
+    return p + 3;
+  }
+  b[p] = m | 26;
+  b[p + 1] = n >>> 24;
+  b[p + 2] = (n >> 16) & 0xff;
+  b[p + 3] = (n >> 8) & 0xff;
+  b[p + 4] = n & 0xff;
+  return p + 5;
+}
+
+/**
+ * A number as cbor-x writes it, at p: integers of 32 bits (and negative ones down to -2^32) as
+ * integers, the rest as float64. The position after it.
+ */
+function putNumber(b: Uint8Array, view: DataView, p: number, v: number): number {
+  if (v >>> 0 === v) return putHead(b, p, 0, v);
+  if (v >> 0 === v || (v < 0 && v >= -0x100000000 && Math.floor(v) === v)) return putHead(b, p, 1, -1 - v);
+  b[p] = 0xfb;
+  view.setFloat64(p + 1, v);
+  return p + 9;
+}
+
+/** What an input record holds (see trace_schema.ts, InputRecordSchema). */
+export type InputKind = 'at_random' | 'rdtsc';
+/** A short ASCII string's encoding (made at load: not by putHead, whose stores then see only the output's Buffers). */
+const asciiBytes = (s: string): Uint8Array => Uint8Array.from([0x60 | s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))]);
+const KIND_RDTSC = asciiBytes('rdtsc');
+const KIND_AT_RANDOM = asciiBytes('at_random');
 
 /**
  * The constant first bytes of a record of a fixed structure: its definition (the first time in
@@ -143,6 +222,11 @@ export class RecordEncoder {
   /** Strings met before, encoded (a lookup and a copy cost less than the native UTF-8 writer's call). */
   private readonly keptStrings = new Map<string, Uint8Array>();
   private keptStringsBytes = 0;
+  /** The numbers of the syscall record being encoded (see F_SEQ). */
+  private readonly fields = new Float64Array(F_ARGS + MAX_ARGS);
+  private nativeAddon: NativeAddon | undefined;
+  /** Arrays of strings met before, encoded (the most recent last). */
+  private readonly keptArrays: KeptArray[] = [];
 
   /** `out` is given the encoded bytes (a view it must not keep) when the buffer is full, and on drain(). */
   constructor(
@@ -153,51 +237,62 @@ export class RecordEncoder {
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
+  /** The addon, loaded at the first syscall record (not when the module is evaluated: see snapshot_entry.ts). */
+  private get native(): NativeAddon {
+    return (this.nativeAddon ??= loadAddon());
+  }
+
   /** Bytes encoded and not yet drained. */
   get size(): number {
     return this.pos;
   }
 
   /**
-   * A syscall record (the path taken ~every trap, hence its fixed structure). Indexed loops and
-   * the constant first bytes copied at once: a short run executes this mostly unoptimized,
-   * where every call, iterator step and property load costs; the kernel's record is taken as
-   * it is, not copied into an object of the record's own fields.
+   * A syscall record (the path taken ~every trap, hence its fixed structure). A short run
+   * executes the recorder unoptimized, where every call, load and store costs: the values are
+   * put in a Float64Array and encoded by one native call; the kernel's record is taken as it is.
    */
   syscall(r: SyscallCall, time: number, start: number | undefined, reads: readonly MemoryRegion[], writes: readonly MemoryRegion[]): void {
     const args = r.args;
-    let bound = 160 + args.length * 9;
+    if (args.length > MAX_ARGS) throw new TypeError(`a syscall record with ${args.length} arguments`);
+    let bound = SYSCALL_BOUND;
     for (let i = 0; i < reads.length; i++) bound += 40 + reads[i]!.bytes.length;
     for (let i = 0; i < writes.length; i++) bound += 40 + writes[i]!.bytes.length;
     this.room(bound);
-    this.fixed(start !== undefined ? SYSCALL_START : SYSCALL_NO_START_START);
-    this.number(r.seq);
-    this.number(r.trap);
-    this.number(time);
-    if (start !== undefined) this.number(start);
-    this.number(r.pid);
-    this.number(r.tid);
-    this.number(r.nr);
-    this.head(4, args.length);
-    for (let i = 0; i < args.length; i++) this.number(args[i]!);
+    const f = this.fields;
+    f[F_SEQ] = r.seq;
+    f[F_TRAP] = r.trap;
+    f[F_TIME] = time;
+    f[F_START] = start ?? Number.NaN;
+    f[F_PID] = r.pid;
+    f[F_TID] = r.tid;
+    f[F_NR] = r.nr;
     const result = r.result;
-    if (typeof result === 'number') this.number(result);
-    else this.ascii(result);
-    this.regions(reads);
-    this.regions(writes);
+    f[F_RESULT] = typeof result === 'number' ? result : Number.NaN;
+    f[F_ARG_COUNT] = args.length;
+    for (let i = 0; i < args.length; i++) f[F_ARGS + i] = args[i]!;
+    const noRegions = reads.length === 0 && writes.length === 0;
+    const b = this.buf;
+    let p = this.native.encodeSyscallFields(b, this.fixedAt(start !== undefined ? SYSCALL_START : SYSCALL_NO_START_START, this.pos), f, noRegions);
+    if (p < 0) throw new Error('the syscall record encoder had no room');
+    if (!noRegions) {
+      p = this.regionsAt(b, this.view, p, reads);
+      p = this.regionsAt(b, this.view, p, writes);
+    }
+    this.pos = p;
   }
 
   /** An event record: { type: 'event', seq, event }. */
   event(seq: number, event: object): void {
     this.room(40);
-    this.fixed(EVENT_START);
-    this.number(seq);
+    this.pos = putNumber(this.buf, this.view, this.fixedAt(EVENT_START, this.pos), seq);
     this.value(event);
   }
 
   /** An input record: { type: 'input', seq, tid, kind, bytes }. */
-  input(seq: number, tid: number, kind: string, bytes: Uint8Array): void {
-    this.inputHead(seq, tid, kind);
+  input(seq: number, tid: number, kind: InputKind, bytes: Uint8Array): void {
+    this.room(80);
+    this.pos = this.inputHeadAt(this.pos, seq, tid, kind);
     this.bytes(bytes);
   }
 
@@ -205,20 +300,23 @@ export class RecordEncoder {
    * An input record of a 64-bit value (rdtsc's), its bytes little-endian: the record the
    * recorder wrote for it as an 8-byte Buffer, without making one.
    */
-  inputU64(seq: number, tid: number, kind: string, value: bigint): void {
-    this.inputHead(seq, tid, kind);
-    this.room(9);
-    this.head(2, 8);
-    this.view.setBigUint64(this.pos, BigInt.asUintN(64, value), true);
-    this.pos += 8;
+  inputU64(seq: number, tid: number, kind: InputKind, value: bigint): void {
+    this.room(80);
+    const p = this.inputHeadAt(this.pos, seq, tid, kind);
+    this.buf[p] = 0x48; // head(2, 8): a byte string of 8
+    // setBigUint64 takes the value modulo 2^64.
+    this.view.setBigUint64(p + 1, value, true);
+    this.pos = p + 9;
   }
 
-  private inputHead(seq: number, tid: number, kind: string): void {
-    this.room(64 + kind.length);
-    this.fixed(INPUT_START);
-    this.number(seq);
-    this.number(tid);
-    this.ascii(kind);
+  /** An input record's fields before its bytes, at p (room made); the position after them. */
+  private inputHeadAt(p: number, seq: number, tid: number, kind: InputKind): number {
+    const b = this.buf;
+    p = putNumber(b, this.view, this.fixedAt(INPUT_START, p), seq);
+    p = putNumber(b, this.view, p, tid);
+    const k = kind === 'rdtsc' ? KIND_RDTSC : KIND_AT_RANDOM;
+    b.set(k, p);
+    return p + k.length;
   }
 
   /**
@@ -278,6 +376,10 @@ export class RecordEncoder {
         if (proto === Object.prototype || proto === null) {
           this.object(v as Record<string, unknown>);
         } else if (Array.isArray(v)) {
+          if (v.length > 0 && typeof v[0] === 'string') {
+            this.stringArray(v as unknown[]);
+            return;
+          }
           this.room(9);
           this.head(4, v.length);
           for (let i = 0; i < v.length; i++) this.value(v[i]);
@@ -333,30 +435,77 @@ export class RecordEncoder {
     }
   }
 
-  private regions(list: readonly MemoryRegion[]): void {
-    this.head(4, list.length);
+  /**
+   * An array whose first element is a string: copied from its kept encoding when an array of
+   * the same strings was met lately (comparing the strings costs less than encoding them
+   * again, even from their kept encodings), else encoded and, when it holds only strings, kept.
+   */
+  private stringArray(a: readonly unknown[]): void {
+    const n = a.length;
+    const kept = this.keptArrays;
+    for (let k = kept.length - 1; k >= 0; k--) {
+      const entry = kept[k]!;
+      const strings = entry.strings;
+      if (strings.length !== n) continue;
+      let i = 0;
+      while (i < n && strings[i] === a[i]) i++;
+      if (i === n) {
+        const bytes = entry.bytes;
+        this.room(bytes.length);
+        this.buf.set(bytes, this.pos);
+        this.pos += bytes.length;
+        return;
+      }
+    }
+    // Room for all of it first, so that no drain cuts it: its bytes are then one piece to keep.
+    let bound = 9;
+    for (let i = 0; i < n; i++) {
+      const s = a[i];
+      if (typeof s !== 'string') {
+        this.room(9);
+        this.head(4, n);
+        for (let j = 0; j < n; j++) this.value(a[j]);
+        return;
+      }
+      bound += 5 + s.length * 3;
+    }
+    this.room(bound);
+    const start = this.pos;
+    this.head(4, n);
+    for (let i = 0; i < n; i++) this.string(a[i] as string);
+    if (this.pos - start > KEPT_ARRAY_BYTES) return;
+    if (kept.length === KEPT_ARRAYS) kept.shift();
+    kept.push({ strings: (a as string[]).slice(), bytes: new Uint8Array(this.buf.subarray(start, this.pos)) });
+  }
+
+  /** A list of memory regions at p (room made); the position after it. */
+  private regionsAt(b: Uint8Array, view: DataView, p: number, list: readonly MemoryRegion[]): number {
+    p = putHead(b, p, 4, list.length);
     for (let i = 0; i < list.length; i++) {
       const m = list[i]!;
       const bytes = m.bytes;
-      this.fixed(REGION_START);
-      this.number(m.addr);
-      this.buf[this.pos++] = 0xd8; // head(6, TAG_UINT8ARRAY)
-      this.buf[this.pos++] = TAG_UINT8ARRAY;
-      this.head(2, bytes.length);
-      this.buf.set(bytes, this.pos);
-      this.pos += bytes.length;
+      p = putNumber(b, view, this.fixedAt(REGION_START, p), m.addr);
+      b[p] = 0xd8; // head(6, TAG_UINT8ARRAY)
+      b[p + 1] = TAG_UINT8ARRAY;
+      p = putHead(b, p + 2, 2, bytes.length);
+      b.set(bytes, p);
+      p += bytes.length;
     }
+    return p;
   }
 
-  /** The start of an object of a fixed structure: its definition the first time, then its id; room already made. */
-  private fixed(start: FixedStart): void {
+  /**
+   * The start of an object of a fixed structure at p (room made): its definition the first
+   * time, then its id. The position after it.
+   */
+  private fixedAt(start: FixedStart, p: number): number {
     let bytes = start.use;
     if (this.defined[start.index] === 0) {
       this.defined[start.index] = 1;
       bytes = start.definition;
     }
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    this.buf.set(bytes, p);
+    return p + bytes.length;
   }
 
   /** A Uint8Array with cbor-x's tag; a Buffer (or other subclass) as a bare byte string. */
@@ -466,39 +615,13 @@ export class RecordEncoder {
     this.pos = p;
   }
 
-  /** An ASCII string of the recorder's own (keys, 'syscall', 'noreturn'); room already made. */
-  private ascii(s: string): void {
-    this.head(3, s.length);
-    for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
-  }
-
   /** A major type and its argument (a length, a tag, an unsigned integer below 2^32); room already made. */
   private head(major: number, n: number): void {
-    const b = this.buf;
-    const m = major << 5;
-    if (n < 24) b[this.pos++] = m | n;
-    else if (n < 0x100) {
-      b[this.pos++] = m | 24;
-      b[this.pos++] = n;
-    } else if (n < 0x10000) {
-      b[this.pos++] = m | 25;
-      this.view.setUint16(this.pos, n);
-      this.pos += 2;
-    } else {
-      b[this.pos++] = m | 26;
-      this.view.setUint32(this.pos, n);
-      this.pos += 4;
-    }
+    this.pos = putHead(this.buf, this.pos, major, n);
   }
 
-  /** A number as cbor-x writes it: integers of 32 bits (and negative ones down to -2^32) as integers, the rest as float64. */
+  /** A number as cbor-x writes it (see putNumber); room already made. */
   private number(v: number): void {
-    if (v >>> 0 === v) this.head(0, v);
-    else if (v >> 0 === v || (v < 0 && v >= -0x100000000 && Math.floor(v) === v)) this.head(1, -1 - v);
-    else {
-      this.buf[this.pos++] = 0xfb;
-      this.view.setFloat64(this.pos, v);
-      this.pos += 8;
-    }
+    this.pos = putNumber(this.buf, this.view, this.pos, v);
   }
 }
