@@ -64,6 +64,11 @@ function sampleRecords(): object[] {
     { numbers: NUMBERS, bigints: BIGINTS, strings: STRINGS },
     { yes: true, no: false, nothing: null, missing: undefined, empty: [], many: Array.from({ length: 30 }, (_, i) => i * 1000) },
     { nested: { a: { b: { c: [{ d: 1 }, { d: 2, e: 'two' }, { e: 'three', d: 3 }] } } } },
+    // An object holding one with the same keys, then both again.
+    { a: { a: { a: 1 } } }, { a: { a: { a: 2 } } }, { x: 1, y: { x: 2, y: { x: 3, y: null } } },
+    // 24 keys and more: a longer header than the usual one.
+    Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`key${i}`, i])),
+    Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`key${i}`, `v${i}`])),
     // Key lists that extend one another (cbor-x reuses a structure id for them).
     { a: 1 }, { a: 1, b: 2 }, { a: 1, b: 2, c: 3 }, { a: 1 }, { b: 2, a: 1 },
     Object.assign(Object.create(null) as object, { bare: 'no prototype' }),
@@ -164,6 +169,16 @@ describe('trace writer: records encoded by hand', () => {
     for (let i = 0; i < 9000; i++) records.push({ [`k${i}`]: i, type: 'many' });
     records.push({ k0: 'again', type: 'many' }, { a: 1 });
     expectSame(viaRecordEncoder(1 << 16, (enc) => records.forEach((r) => enc.record(r))), viaCborX(records));
+  });
+
+  it('goes on when the ids run out inside an object, between values of the objects around it', () => {
+    // Each record defines new structures, one inside another; the ids run out at one of them,
+    // with values written before and after it.
+    const records: object[] = [];
+    for (let i = 0; i < 4200; i++) records.push({ type: 'outer', [`o${i}`]: 'before', inner: { seen: i, [`i${i}`]: { deep: [i] } }, after: `a${i}` });
+    records.push({ type: 'outer', o0: 'before', inner: { seen: 0, i0: { deep: [0] } }, after: 'a0' }, { a: { a: 1 } });
+    // A small buffer as well: drained between and within records.
+    for (const capacity of [1 << 16, 48]) expectSame(viaRecordEncoder(capacity, (enc) => records.forEach((r) => enc.record(r))), viaCborX(records));
   });
 
   it('refuses values no trace record holds, rather than writing something else', () => {
