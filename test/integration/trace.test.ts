@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { expectNoStackTrace, runSandbox, runTsvisor, summarize } from '../support/run.js';
+import { expectNoStackTrace, expectOneLineError, runSandbox, runTsvisor, summarize } from '../support/run.js';
 
 describe('trace: record, show, stats, replay', function () {
   this.timeout(60_000);
@@ -88,6 +88,16 @@ describe('trace: record, show, stats, replay', function () {
     expect(r.status).to.equal(0);
     expect(r.stderr).to.match(/^tsvisor: warning: .*cut short/m);
     expect(r.stdout.split('\n').length).to.be.greaterThan(10);
+    expectNoStackTrace(r);
+  });
+
+  it('replay --verify of a trace cut in the middle of a record is one line saying so (found by npm run fuzz)', () => {
+    const bytes = readFileSync(trace);
+    const cut = join(dir, 'cut-verify.trace');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length / 2) + 1));
+    const r = runTsvisor(['replay', cut, '--verify']);
+    expect(r.status, summarize(r)).to.equal(125);
+    expect(expectOneLineError(r)).to.match(/no closing record \(cut short\?\)/);
     expectNoStackTrace(r);
   });
 

@@ -462,6 +462,16 @@ int main(void) {
   T("syscall number -1", -1L);
   T("syscall number 100000", 100000L);
 
+  /* Found by the syscall fuzzer's --safe comparison (docs/fuzzing.md). */
+  T("getrlimit NULL", SYS_getrlimit, RLIMIT_NOFILE, NULL);
+  T("getrlimit bad resource, NULL", SYS_getrlimit, 999, NULL);
+  T("setrlimit NULL", SYS_setrlimit, RLIMIT_NOFILE, NULL);
+  T("getcwd size -1 to B1", SYS_getcwd, B1, HUGE);
+  T("getdents64 count 2^32 (an unsigned int: 0)", SYS_getdents64, dir, buf, 1L << 32);
+  T("sched_getaffinity length 1, no such pid", SYS_sched_getaffinity, -1, 1, buf);
+  T("fgetxattr bad fd, name deadbeef", SYS_fgetxattr, 9999, BD, buf, sizeof buf);
+  T("getxattr missing path, name B1", SYS_getxattr, "/nonexistent", B1, buf, sizeof buf);
+
   printf("calls: %d\n", count);
   return 0;
 }

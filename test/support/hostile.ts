@@ -7,6 +7,9 @@ export const HOSTILE_PROGRAMS: readonly string[] = [
   'hostile_forkbomb',
   'hostile_memhog',
   'hostile_fds',
+  // Run by test/integration/fuzz.test.ts and `npm run fuzz`, in the sandbox only (it refuses to
+  // run unless it is pid 1).
+  'fuzz_syscalls',
   // Its cases are in test/integration/isolation.test.ts (it needs a --rootfs).
   'chroot_escape',
 ];

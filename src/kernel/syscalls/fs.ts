@@ -487,8 +487,9 @@ function accessCredentials(c: Credentials): Credentials {
 
 export function sysGetcwd(ctx: SyscallContext): Outcome {
   const bytes = encodeBytes(cwdSeenFrom(rootOf(ctx.process), ctx.process.cwd) + '\0');
+  // size is a size_t: a "negative" one is huge, never too small.
   const size = ctx.args[1]!;
-  if (size < bytes.length) return -Errno.ERANGE;
+  if (size >= 0 && size < bytes.length) return -Errno.ERANGE;
   return ctx.write(ctx.args[0]!, bytes) ? bytes.length : -Errno.EFAULT;
 }
 
@@ -658,16 +659,18 @@ function xattrName(ctx: SyscallContext): number {
   return name.length === 0 ? -Errno.ERANGE : 0;
 }
 
+// The name is read first, then the file looked up, as Linux does since 6.13 (its *xattrat
+// rework): a bad name pointer is EFAULT even with a bad path or fd.
 export function sysGetxattr(ctx: SyscallContext): Outcome {
-  return xattrPath(ctx, true) || xattrName(ctx) || -Errno.ENODATA;
+  return xattrName(ctx) || xattrPath(ctx, true) || -Errno.ENODATA;
 }
 
 export function sysLgetxattr(ctx: SyscallContext): Outcome {
-  return xattrPath(ctx, false) || xattrName(ctx) || -Errno.ENODATA;
+  return xattrName(ctx) || xattrPath(ctx, false) || -Errno.ENODATA;
 }
 
 export function sysFgetxattr(ctx: SyscallContext): Outcome {
-  return (lookupFd(ctx, ctx.int(0)) ? 0 : -Errno.EBADF) || xattrName(ctx) || -Errno.ENODATA;
+  return xattrName(ctx) || (lookupFd(ctx, ctx.int(0)) ? 0 : -Errno.EBADF) || -Errno.ENODATA;
 }
 
 export function sysListxattr(ctx: SyscallContext): Outcome {

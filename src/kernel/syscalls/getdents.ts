@@ -91,7 +91,8 @@ function getdents(ctx: SyscallContext, layout: DirentLayout): Outcome {
   const d = lookupFd(ctx, ctx.int(0));
   if (!d) return -Errno.EBADF;
   if (d.file.kind !== 'dir') return -Errno.ENOTDIR;
-  const count = Math.min(ctx.args[2]!, 1 << 20);
+  // count is an unsigned int: Linux reads only its low 32 bits.
+  const count = Math.min(ctx.uint(2), 1 << 20);
   let failure = 0;
   const entries = ctx.kernel.host.dirEntries(d.file.id, () => {
     const list = listDirectory(ctx, d.file);

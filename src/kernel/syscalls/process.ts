@@ -277,12 +277,19 @@ export function sysPrlimit64(ctx: SyscallContext): Outcome {
   return rlimit(ctx, ctx.int(0), ctx.int(1), ctx.args[2]!, ctx.args[3]!);
 }
 
+// getrlimit and setrlimit always copy the limit: NULL is EFAULT there (after a bad resource's
+// EINVAL), where prlimit64 takes it for "not wanted".
 export function sysGetrlimit(ctx: SyscallContext): Outcome {
-  return rlimit(ctx, 0, ctx.int(0), 0, ctx.args[1]!);
+  return rlimitPointer(ctx) || rlimit(ctx, 0, ctx.int(0), 0, ctx.args[1]!);
 }
 
 export function sysSetrlimit(ctx: SyscallContext): Outcome {
-  return rlimit(ctx, 0, ctx.int(0), ctx.args[1]!, 0);
+  return rlimitPointer(ctx) || rlimit(ctx, 0, ctx.int(0), ctx.args[1]!, 0);
+}
+
+function rlimitPointer(ctx: SyscallContext): number {
+  if (ctx.args[1] !== 0) return 0;
+  return ctx.uint(0) >= RLIM_NLIMITS ? -Errno.EINVAL : -Errno.EFAULT;
 }
 
 export function sysUmask(ctx: SyscallContext): Outcome {

@@ -56,12 +56,13 @@ function set(ctx: SyscallContext, target: ProcessState, next: Partial<Scheduling
 
 /** The CPUs a process may use: the sandbox's, or those sched_setaffinity left it (kept per process, not applied on the host). */
 export function sysSchedGetaffinity(ctx: SyscallContext): Outcome {
-  const target = processOfThread(ctx, ctx.int(0));
-  if (!target) return -Errno.ESRCH;
-  const size = ctx.args[1]!;
+  // The length (an unsigned int) is checked before the pid is looked up, as on Linux.
+  const size = ctx.uint(1);
   const cpus = sandboxCpus();
   const bytes = Math.max(8, Math.ceil(cpus / 64) * 8);
   if (size < bytes || size % 8 !== 0) return -Errno.EINVAL;
+  const target = processOfThread(ctx, ctx.int(0));
+  if (!target) return -Errno.ESRCH;
   const mask = Buffer.alloc(bytes);
   const allowed = schedulingOf(target).affinity ?? Array.from({ length: cpus }, (_, cpu) => cpu);
   for (const cpu of allowed) mask[cpu >> 3]! |= 1 << (cpu & 7);

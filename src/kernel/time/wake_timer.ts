@@ -9,6 +9,13 @@ export interface WakeTimer {
   cancel(): void;
 }
 
+/**
+ * The longest delay setTimeout takes (2^31 - 1 ms, about 24.8 days): Node turns a longer one
+ * into 1 ms (with a warning), which would wake a sleep of years at once, and again and again.
+ * A longer wait is armed in steps of this, each checking the clock as an early wake-up does.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Pending wake-ups, as Date.now() deadlines. */
 const pending = new Set<{ at: number }>();
 
@@ -31,10 +38,10 @@ export function wakeAt(deadline: number, fn: () => void, now: () => number = Dat
       fn();
     } else {
       entry.at = Date.now() + left;
-      handle = setTimeout(arm, Math.ceil(left));
+      handle = setTimeout(arm, Math.min(MAX_TIMER_MS, Math.ceil(left)));
     }
   };
-  handle = setTimeout(arm, Math.max(0, Math.ceil(deadline - now())));
+  handle = setTimeout(arm, Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(deadline - now()))));
   return {
     cancel: () => {
       pending.delete(entry);
