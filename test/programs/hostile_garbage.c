@@ -471,6 +471,14 @@ int main(void) {
   T("sched_getaffinity length 1, no such pid", SYS_sched_getaffinity, -1, 1, buf);
   T("fgetxattr bad fd, name deadbeef", SYS_fgetxattr, 9999, BD, buf, sizeof buf);
   T("getxattr missing path, name B1", SYS_getxattr, "/nonexistent", B1, buf, sizeof buf);
+  T("getdents64 count 2^31 (negative as an int)", SYS_getdents64, dir, buf, 1L << 31);
+  T("pread64 bad fd, negative offset", SYS_pread64, 9999, buf, 16, -1L);
+  T("pread64 pipe, buffer B1", SYS_pread64, p[0], B1, 16, 0);
+  T("pwrite64 pipe's read end", SYS_pwrite64, p[0], buf, 16, 0);
+  T("read directory, 0 bytes", SYS_read, dir, buf, 0);
+  T("newfstatat NULL path, AT_EMPTY_PATH, bad fd", SYS_newfstatat, 9999, NULL, buf, AT_EMPTY_PATH);
+  T("newfstatat NULL path, AT_EMPTY_PATH and a bad flag", SYS_newfstatat, dir, NULL, buf, AT_EMPTY_PATH | 0x40000000);
+  T("statx NULL path, AT_EMPTY_PATH, fd -5", SYS_statx, -5, NULL, AT_EMPTY_PATH, 0, buf);
 
   printf("calls: %d\n", count);
   return 0;

@@ -400,10 +400,19 @@ export function sysFstat(ctx: SyscallContext): Outcome {
   return writeStat(ctx, statOfFile(ctx, d.file), ctx.args[1]!);
 }
 
+/** statAt of (argument 0, argument pathArg), where a NULL path with AT_EMPTY_PATH (Linux 6.11 on) is the fd itself. */
+function statAtOrFd(ctx: SyscallContext, pathArg: number, flags: number): FileStat | number {
+  if (ctx.args[pathArg] === 0 && flags & AT_EMPTY_PATH) return statFd(ctx, ctx.int(0));
+  return statAt(ctx, ctx.int(0), ctx.args[pathArg]!, flags);
+}
+
 export function sysNewfstatat(ctx: SyscallContext): Outcome {
   const flags = ctx.uint(3);
+  // A NULL path with AT_EMPTY_PATH (Linux 6.11 on) is fstat of the directory fd: Linux checks
+  // no other flag then.
+  if (ctx.args[1] === 0 && flags & AT_EMPTY_PATH && ctx.int(0) >= 0) return writeStat(ctx, statFd(ctx, ctx.int(0)), ctx.args[2]!);
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */)) return -Errno.EINVAL;
-  return writeStat(ctx, statAt(ctx, ctx.int(0), ctx.args[1]!, flags), ctx.args[2]!);
+  return writeStat(ctx, statAtOrFd(ctx, 1, flags), ctx.args[2]!);
 }
 
 export function sysStatx(ctx: SyscallContext): Outcome {
@@ -411,7 +420,7 @@ export function sysStatx(ctx: SyscallContext): Outcome {
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | 0x6000 /* AT_STATX_SYNC_TYPE */)) return -Errno.EINVAL;
   if ((flags & 0x6000) === 0x6000) return -Errno.EINVAL;
   if (ctx.uint(3) & 0x80000000) return -Errno.EINVAL; // STATX__RESERVED
-  const st = statAt(ctx, ctx.int(0), ctx.args[1]!, flags);
+  const st = statAtOrFd(ctx, 1, flags);
   if (typeof st === 'number') return st;
   return ctx.write(ctx.args[4]!, encodeStatx(st)) ? 0 : -Errno.EFAULT;
 }

@@ -91,8 +91,9 @@ function getdents(ctx: SyscallContext, layout: DirentLayout): Outcome {
   const d = lookupFd(ctx, ctx.int(0));
   if (!d) return -Errno.EBADF;
   if (d.file.kind !== 'dir') return -Errno.ENOTDIR;
-  // count is an unsigned int: Linux reads only its low 32 bits.
-  const count = Math.min(ctx.uint(2), 1 << 20);
+  // count is an unsigned int that Linux keeps in an int: only its low 32 bits count, and from
+  // 2^31 on it is negative, where no entry fits (EINVAL).
+  const count = Math.min(ctx.int(2), 1 << 20);
   let failure = 0;
   const entries = ctx.kernel.host.dirEntries(d.file.id, () => {
     const list = listDirectory(ctx, d.file);

@@ -387,20 +387,36 @@ export function sysRead(ctx: SyscallContext): Outcome {
   const buf = ctx.args[1]!;
   if (!accessOk(buf, ctx.args[2]!)) return -Errno.EFAULT;
   const count = Math.min(ctx.args[2]!, MAX_RW);
-  if (count === 0) return 0;
+  // A directory has no read at all: EISDIR even for 0 bytes.
+  if (count === 0) return d.file.kind === 'dir' ? -Errno.EISDIR : 0;
   if (d.file.kind === 'dev' && d.file.path === '/dev/zero') return readZeros(ctx, buf, count);
   return readFile(ctx, d, count, null, (bytes) => storeRead(ctx, buf, bytes));
 }
 
+/**
+ * pread64 and pwrite64 check in Linux's order: the offset (EINVAL), that the fd is open
+ * (EBADF), that the file has positions (ESPIPE for a pipe, socket, terminal or host stream),
+ * then that it is open for this access (EBADF); the buffer comes after all of these.
+ */
+function positionedFd(ctx: SyscallContext, want: 'read' | 'write'): FdLookup | number {
+  if (ctx.args[3]! < 0) return -Errno.EINVAL;
+  const d = lookupFd(ctx, ctx.int(0));
+  if (!d) return -Errno.EBADF;
+  const kind = d.file.kind;
+  const stream =
+    kind === 'pipe' || kind === 'socket' || kind === 'pty-master' || kind === 'pty-slave' || (kind === 'stdio' && isStream(d.file.hostFd!));
+  if (stream) return -Errno.ESPIPE;
+  return checkFd(ctx, ctx.int(0), want);
+}
+
 export function sysPread64(ctx: SyscallContext): Outcome {
-  const d = checkFd(ctx, ctx.int(0), 'read');
+  const d = positionedFd(ctx, 'read');
   if (typeof d === 'number') return d;
   const offset = ctx.args[3]!;
-  if (offset < 0) return -Errno.EINVAL;
   const buf = ctx.args[1]!;
   if (!accessOk(buf, ctx.args[2]!)) return -Errno.EFAULT;
   const count = Math.min(ctx.args[2]!, MAX_RW);
-  if (count === 0) return 0;
+  if (count === 0) return d.file.kind === 'dir' ? -Errno.EISDIR : 0;
   return readFile(ctx, d, count, offset, (bytes) => storeRead(ctx, buf, bytes));
 }
 
@@ -419,10 +435,9 @@ export function sysWrite(ctx: SyscallContext): Outcome {
 }
 
 export function sysPwrite64(ctx: SyscallContext): Outcome {
-  const d = checkFd(ctx, ctx.int(0), 'write');
+  const d = positionedFd(ctx, 'write');
   if (typeof d === 'number') return d;
   const offset = ctx.args[3]!;
-  if (offset < 0) return -Errno.EINVAL;
   if (!accessOk(ctx.args[1]!, ctx.args[2]!)) return -Errno.EFAULT;
   const bytes = ctx.read(ctx.args[1]!, Math.min(ctx.args[2]!, MAX_RW));
   if (!bytes) return -Errno.EFAULT;
