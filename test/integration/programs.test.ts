@@ -22,7 +22,7 @@ import {
 } from '../support/run.js';
 
 /** Programs whose output differs natively by design; tested in the sandbox alone elsewhere. */
-const SANDBOX_ONLY = new Set(['unsupported_syscall']);
+const SANDBOX_ONLY = new Set(['unsupported_syscall', 'overlay_huge_size']);
 
 interface Fixtures {
   readonly dir: string;
@@ -80,6 +80,7 @@ function casesFor(fx: Fixtures): Record<string, readonly Case[]> {
   return {
     hello: [{}],
     exit42: [{}],
+    huge_timeouts: [{}],
     nullderef: [{}],
     args_env: [
       { title: 'no arguments, variable unset' },
