@@ -59,7 +59,9 @@ class WaitTimer {
 WaitTimer gTimer;
 
 void fillSyscall(const user_regs_struct& r, double* report) {
-  report[kSlotValue] = static_cast<double>(static_cast<int64_t>(r.orig_rax));
+  // Linux dispatches on the low 32 bits of rax, as an int (2^32 + 3 is close), and so does
+  // seccomp; the full 64 bits would also lose precision as a double.
+  report[kSlotValue] = static_cast<double>(static_cast<int32_t>(r.orig_rax));
   const unsigned long long args[6] = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9};
   for (int i = 0; i < 6; i++) report[kSlotArg0 + i] = static_cast<double>(static_cast<int64_t>(args[i]));
   report[kSlotRip] = static_cast<double>(r.rip);

@@ -461,6 +461,8 @@ int main(void) {
   T("mq_timedsend fd -1", SYS_mq_timedsend, -1, B1, 1, 0, NULL);
   T("syscall number -1", -1L);
   T("syscall number 100000", 100000L);
+  T("syscall number 2^32 + close (Linux reads an int)", (1L << 32) | SYS_close, 9999);
+  T("syscall number 2^63 - 1 (the int -1)", 0x7fffffffffffffffL);
 
   /* Found by the syscall fuzzer's --safe comparison (docs/fuzzing.md). */
   T("getrlimit NULL", SYS_getrlimit, RLIMIT_NOFILE, NULL);
