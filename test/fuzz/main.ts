@@ -4,6 +4,7 @@
 //   --calls N           raw syscalls per seed (default 200)
 //   --linkage L         static or dynamic build of the fuzzer (default static)
 //   --per-run N         seeds per sandbox run (default 25)
+//   --user UID:GID      run the fuzzer as this user in the sandbox (default root)
 //   --files N           mutated inputs per file-input target (default 100; 0: none)
 //   --syscalls-only, --files-only
 //
@@ -20,6 +21,7 @@ interface Options {
   calls: number;
   linkage: Linkage;
   perRun: number;
+  user?: string;
   files: number;
   syscalls: boolean;
   fileInputs: boolean;
@@ -43,6 +45,7 @@ function parse(argv: readonly string[]): Options {
     } else if (a === '--calls') (o.calls = int(v, a)), i++;
     else if (a === '--per-run') (o.perRun = Math.max(1, int(v, a))), i++;
     else if (a === '--files') (o.files = int(v, a)), i++;
+    else if (a === '--user' && /^\d+:\d+$/.test(v ?? '')) (o.user = v), i++;
     else if (a === '--linkage' && (v === 'static' || v === 'dynamic')) (o.linkage = v), i++;
     else if (a === '--syscalls-only') o.fileInputs = false;
     else if (a === '--files-only') o.syscalls = false;
@@ -69,6 +72,7 @@ async function main(): Promise<number> {
       calls: o.calls,
       linkage: o.linkage,
       seedsPerRun: o.perRun,
+      ...(o.user ? { user: o.user } : {}),
       progress: (l) => console.log(l),
     });
     const endings = [...r.endings].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`);

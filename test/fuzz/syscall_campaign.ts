@@ -21,6 +21,8 @@ export interface SyscallCampaignOptions {
   readonly linkage: Linkage;
   /** Seeds per sandbox run: a finding names the run's seeds, and a run that dies loses only them. */
   readonly seedsPerRun: number;
+  /** `--user UID:GID` for the sandbox (default: root inside), for the permission checks' paths. */
+  readonly user?: string;
   /** Called with a line of progress after each run. */
   readonly progress?: (line: string) => void;
 }
@@ -104,7 +106,7 @@ export async function runSyscallCampaign(opts: SyscallCampaignOptions): Promise<
       mkdirSync(rw);
       const before = hostView(marker);
       const mounts = ['--mount', `${marker}:/srv:ro`, '--mount', `${rw}:/media:rw`];
-      const args = [...mounts, '--memory', '1g', '--cwd', '/'];
+      const args = [...mounts, '--memory', '1g', '--cwd', '/', ...(opts.user ? ['--user', opts.user] : [])];
       const argv = [prog, String(from), String(to), String(opts.calls)];
       const seeds = from === to ? `${from}` : `${from}..${to}`;
       const reproduce = `node bin/tsvisor.js run ${args.join(' ')} -- ${argv.join(' ')}`.replaceAll(scratch, 'SCRATCH');

@@ -462,6 +462,11 @@ int main(void) {
   T("syscall number -1", -1L);
   T("syscall number 100000", 100000L);
   T("syscall number 2^32 + close (Linux reads an int)", (1L << 32) | SYS_close, 9999);
+  {
+    struct iovec huge[2] = {{buf, 16}, {buf, (1UL << 47) - 1}};
+    T("writev second iov 2^47 - 1 long", SYS_writev, p[1], huge, 2);
+    T("readv second iov 2^47 - 1 long", SYS_readv, zero, huge, 2);
+  }
   T("syscall number 2^63 - 1 (the int -1)", 0x7fffffffffffffffL);
 
   /* Found by the syscall fuzzer's --safe comparison (docs/fuzzing.md). */

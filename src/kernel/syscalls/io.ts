@@ -468,10 +468,30 @@ export function readIovecs(ctx: SyscallContext, addr: number, count: number): Io
   return out;
 }
 
+/**
+ * The iovecs of readv, writev and their positioned forms, checked as Linux's import_iovec does:
+ * every buffer lies in the user address space (else EFAULT, whatever the others), and the
+ * lengths are cut to add up to at most MAX_RW. (A length of 2^47 at a valid base once made
+ * writev ask Node for a buffer that large: found by the syscall fuzzer.)
+ */
+function importIovecs(ctx: SyscallContext, addr: number, count: number): IoVec[] | number {
+  const iov = readIovecs(ctx, addr, count);
+  if (typeof iov === 'number') return iov;
+  let total = 0;
+  const out: IoVec[] = [];
+  for (const v of iov) {
+    if (!accessOk(v.base, v.len)) return -Errno.EFAULT;
+    const len = Math.min(v.len, MAX_RW - total);
+    total += len;
+    out.push({ base: v.base, len });
+  }
+  return out;
+}
+
 export function vectoredRead(ctx: SyscallContext, position: number | null): Outcome {
   const d = checkFd(ctx, ctx.int(0), 'read');
   if (typeof d === 'number') return d;
-  const iov = readIovecs(ctx, ctx.args[1]!, ctx.int(2));
+  const iov = importIovecs(ctx, ctx.args[1]!, ctx.int(2));
   if (typeof iov === 'number') return iov;
   const total = Math.min(iov.reduce((s, v) => s + v.len, 0), MAX_RW);
   if (total === 0) return 0;
@@ -490,7 +510,7 @@ export function vectoredRead(ctx: SyscallContext, position: number | null): Outc
 export function vectoredWrite(ctx: SyscallContext, position: number | null, append?: boolean): Outcome {
   const d = checkFd(ctx, ctx.int(0), 'write');
   if (typeof d === 'number') return d;
-  const iov = readIovecs(ctx, ctx.args[1]!, ctx.int(2));
+  const iov = importIovecs(ctx, ctx.args[1]!, ctx.int(2));
   if (typeof iov === 'number') return iov;
   const parts: Uint8Array[] = [];
   for (const v of iov) {
