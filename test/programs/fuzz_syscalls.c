@@ -5,7 +5,7 @@
  *
  * Each seed runs in a forked child (its "batch"): CALLS syscalls whose numbers cover the whole
  * x86-64 table (0..470) and numbers that do not exist (negative, 471..1023, the x32 bit, huge),
- * with arguments drawn from interesting values: 0, -1, small ints, fds 0..10 and the ones the
+ * with arguments drawn from interesting values: 0, -1, small ints, fds 0..47 and the ones the
  * batch opened, INT_MAX, INT_MIN, 2^63-1, random flag bits, valid buffers of random bytes,
  * iovecs and timespecs, paths, a string without its NUL ending at the edge of an unmapped page,
  * unmapped, non-canonical and kernel-half addresses, huge lengths. The sequence of calls
@@ -19,8 +19,9 @@
  *   new process or thread call exit at once, without touching memory (its stack may be garbage,
  *   or the batch's own, shared).
  * - kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo target the batch itself or a pid
- *   that does not exist; prlimit64, ptrace, process_vm_writev, pidfd_open, setpgid and
- *   sched_setaffinity never name the fuzzer's main process (so no pidfd of it exists either).
+ *   that does not exist; prlimit64, ptrace, process_vm_writev, pidfd_open, setpgid, the
+ *   sched_set* calls and the like never name the fuzzer's main process (so no pidfd of it
+ *   exists either). Catchable signals other than those of a fault have an empty handler.
  * - addresses come from the batch's own arena or are invalid, so munmap, mprotect, mremap,
  *   madvise, brk and MAP_FIXED can unmap only the arena (a random 64-bit value almost never
  *   hits a mapping).
