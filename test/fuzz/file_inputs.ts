@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
+import { orphanedSandboxProcs, ticksNow } from '../support/host_procs.js';
 import { RUNC_BIN, makeBundle, makeRootfs, missingBusybox } from '../support/oci.js';
 import { REPO_ROOT } from '../support/programs.js';
 import { TSVISOR_BIN, lines, testEnv, type RunResult } from '../support/run.js';
@@ -166,7 +167,7 @@ export async function runFileInputCampaign(opts: FileInputOptions): Promise<File
     });
   try {
     await fuzzTraces(work, opts, count, found);
-    fuzzImages(work, opts, count, found);
+    await fuzzImages(work, opts, count, found);
     fuzzOciConfig(work, opts, count, found);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -219,11 +220,12 @@ function manifestWithChecksum(value: unknown): string {
 }
 
 /** snapshots/golden-counter-v1, with one file mutated; half the time its checksums made right. */
-function fuzzImages(work: string, opts: FileInputOptions, count: (t: string) => void, found: Found): void {
+async function fuzzImages(work: string, opts: FileInputOptions, count: (t: string) => void, found: Found): Promise<void> {
   const golden = join(REPO_ROOT, 'snapshots', 'golden-counter-v1');
   const rnd = new Random(opts.seed + 1);
   const image = join(work, 'image');
   const root = join(work, 'state');
+  const since = ticksNow();
   for (let i = 0; i < opts.perTarget; i++) {
     rmSync(image, { recursive: true, force: true });
     cpSync(golden, image, { recursive: true });
@@ -279,6 +281,16 @@ function fuzzImages(work: string, opts: FileInputOptions, count: (t: string) => 
       found('tsvisor restore', how, bad, r, `node bin/tsvisor.js restore --image ${keep}`);
     }
     if (i % 25 === 24) opts.progress?.(`images: ${i + 1} mutated`);
+  }
+  // A restore killed at its deadline takes its sandbox's processes with it (within 3 s).
+  let left = orphanedSandboxProcs(since);
+  for (let i = 0; i < 30 && left.length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = orphanedSandboxProcs(since);
+  }
+  const orphans = left.map((p) => `${p.pid} ${p.comm} (${p.state}), parent ${p.ppid}`);
+  if (orphans.length > 0) {
+    found('tsvisor restore', `${opts.perTarget} damaged images`, 'sandbox processes left behind', { status: 0, signal: null, stdout: '', stderr: orphans.join('\n') }, 'npm run fuzz -- --files-only');
   }
 }
 
