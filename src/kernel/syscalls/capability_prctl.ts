@@ -25,6 +25,11 @@ const SECBIT_KEEP_CAPS_LOCKED = SECBIT_KEEP_CAPS << 1;
 /** The lock bits of every securebit (the odd bits). */
 const SECURE_ALL_LOCKS = 0xaa;
 
+/** The prctl options capabilityPrctl answers. */
+export const CAPABILITY_PRCTLS: ReadonlySet<number> = new Set([
+  PR_GET_KEEPCAPS, PR_SET_KEEPCAPS, PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_GET_SECUREBITS, PR_SET_SECUREBITS, PR_CAP_AMBIENT,
+]);
+
 function validCap(n: number): boolean {
   return n >= 0 && n <= CAP_LAST_CAP;
 }

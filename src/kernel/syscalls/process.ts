@@ -4,7 +4,7 @@ import {
   CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_IO, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_PIDFD, CLONE_PTRACE, CLONE_SETTLS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, CSIGNAL, NAMESPACE_FLAGS,
 } from '../abi/clone_flags.js';
 import { SECCOMP_MODE_FILTER, installFilter } from './seccomp.js';
-import { capabilityPrctl } from './capability_prctl.js';
+import { CAPABILITY_PRCTLS, capabilityPrctl } from './capability_prctl.js';
 import { pidfdProcess } from './pidfd.js';
 import { Errno } from '../errno.js';
 import { ExecError, prepareExec } from '../loader/exec.js';
@@ -141,17 +141,10 @@ const PR_SET_NAME = 15;
 const PR_GET_NAME = 16;
 const PR_GET_SECCOMP = 21;
 const PR_SET_SECCOMP = 22;
-const PR_GET_KEEPCAPS = 7;
-const PR_SET_KEEPCAPS = 8;
-const PR_CAPBSET_READ = 23;
-const PR_CAPBSET_DROP = 24;
-const PR_GET_SECUREBITS = 27;
-const PR_SET_SECUREBITS = 28;
 const PR_SET_CHILD_SUBREAPER = 36;
 const PR_GET_CHILD_SUBREAPER = 37;
 const PR_SET_NO_NEW_PRIVS = 38;
 const PR_GET_NO_NEW_PRIVS = 39;
-const PR_CAP_AMBIENT = 47;
 
 export function sysPrctl(ctx: SyscallContext): Outcome {
   const option = ctx.int(0);
@@ -196,14 +189,6 @@ export function sysPrctl(ctx: SyscallContext): Outcome {
       return ctx.process.seccompFiltered ? SECCOMP_MODE_FILTER : 0;
     case PR_SET_SECCOMP:
       return ctx.args[1]! === SECCOMP_MODE_FILTER ? installFilter(ctx, 0, ctx.args[2]!) : -Errno.EINVAL;
-    case PR_GET_KEEPCAPS:
-    case PR_SET_KEEPCAPS:
-    case PR_CAPBSET_READ:
-    case PR_CAPBSET_DROP:
-    case PR_GET_SECUREBITS:
-    case PR_SET_SECUREBITS:
-    case PR_CAP_AMBIENT:
-      return capabilityPrctl(ctx, option);
     case PR_SET_NO_NEW_PRIVS:
       if (ctx.args[1]! !== 1 || ctx.args[2]! || ctx.args[3]! || ctx.args[4]!) return -Errno.EINVAL;
       if (!ctx.process.noNewPrivs) ctx.emit({ type: 'NoNewPrivsSet', pid: ctx.process.pid });
@@ -212,7 +197,7 @@ export function sysPrctl(ctx: SyscallContext): Outcome {
       if (ctx.args[1]! || ctx.args[2]! || ctx.args[3]! || ctx.args[4]!) return -Errno.EINVAL;
       return ctx.process.noNewPrivs ? 1 : 0;
     default:
-      return -Errno.EINVAL;
+      return CAPABILITY_PRCTLS.has(option) ? capabilityPrctl(ctx, option) : -Errno.EINVAL;
   }
 }
 
