@@ -24,9 +24,13 @@ touch a.c b.h c.c; echo !(*.h); echo nothing*
 echo "\${BASH_REMATCH[0]:-none}"; [[ abc123 =~ ([a-z]+)([0-9]+) ]] && echo "\${BASH_REMATCH[2]}"
 `;
 
+// timeout --foreground: without it timeout sends its signal to the child and then to its own
+// process group, and whether sh's trap runs once or twice depends on whether the second comes
+// before sh has taken the first (natively almost always; in the sandbox, where each kill is a
+// trapped call, not always): a race of the case, not a behaviour to compare.
 const PROCESS_CONTROL = `timeout 0.2 sleep 5; echo "timeout $?"
 timeout 5 sh -c 'exit 7'; echo "passthrough $?"
-timeout -s INT 0.2 sh -c 'sleep 5 & p=$!; trap "kill \\$p; echo got INT; exit 9" INT; wait'; echo "trapped $?"
+timeout --foreground -s INT 0.2 sh -c 'sleep 5 & p=$!; trap "kill \\$p; echo got INT; exit 9" INT; wait'; echo "trapped $?"
 nohup sh -c 'echo out; echo err >&2' > nohup.txt 2>&1; cat nohup.txt
 setsid sh -c 'test "$(cut -d" " -f6 /proc/$$/stat)" = "$$" && echo session-leader'
 setsid -w sh -c 'exit 4'; echo "setsid -w $?"
