@@ -194,15 +194,16 @@ interface ThreadRuntime {
   /** Set when a signal handler runs before the call in flight is made again (SA_RESTART). */
   restarting?: boolean;
   /**
-   * The deadline of the sleep in flight (nanosleep, clock_nanosleep), kept while a stop
-   * signal makes the call again: the sleep resumes for the time left (Linux's restart block).
+   * The deadline of the last sleep (nanosleep, clock_nanosleep) and the trap it began at: a
+   * stop signal makes the call again at the same trap, and it resumes for the time left
+   * (Linux's restart block).
    */
-  sleepDeadline: bigint | undefined;
+  sleep: { trap: number; deadline: bigint } | undefined;
 }
 
 /** A new thread's runtime: no call in flight. */
 function idleRuntime(): ThreadRuntime {
-  return { blocked: false, nr: 0, args: [], writes: undefined, strings: undefined, trappedAt: undefined, trap: 0, trapSp: 0, trapRip: 0, sleepDeadline: undefined };
+  return { blocked: false, nr: 0, args: [], writes: undefined, strings: undefined, trappedAt: undefined, trap: 0, trapSp: 0, trapRip: 0, sleep: undefined };
 }
 
 /** A thread parked in a syscall until something it waits on changes (see Kernel.block). */
@@ -797,12 +798,13 @@ export class Kernel {
 
   /** The deadline kept for the thread's sleep when this call makes it again after a stop (see ThreadRuntime). */
   sleepDeadline(tid: number): bigint | undefined {
-    return this.runtime.get(tid)?.sleepDeadline;
+    const rt = this.runtime.get(tid);
+    return rt?.sleep && rt.sleep.trap === rt.trap ? rt.sleep.deadline : undefined;
   }
 
   keepSleepDeadline(tid: number, deadline: bigint): void {
     const rt = this.runtime.get(tid);
-    if (rt) rt.sleepDeadline = deadline;
+    if (rt) rt.sleep = { trap: rt.trap, deadline };
   }
 
   /** Whether some parked call waits on key. */
@@ -1151,7 +1153,6 @@ export class Kernel {
       delete rt.restarting;
     } else {
       delete rt.restarting;
-      rt.sleepDeadline = undefined;
       // Signals due before this call: their handlers run first, then the call traps again.
       if (this.signalPoints?.beforeCall(thread)) {
         rt.trappedAt = undefined;

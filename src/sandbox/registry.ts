@@ -26,8 +26,6 @@ export type SandboxEntry = z.infer<typeof SandboxEntrySchema>;
 
 export class RegistryError extends Error {}
 
-export { defaultStateRoot } from './state_root.js';
-
 export function checkId(id: string): string {
   if (!ID_PATTERN.test(id)) throw new RegistryError(`invalid sandbox name '${id}' (letters, digits, and _.+- after the first, at most 128)`);
   return id;

@@ -3,12 +3,12 @@
 import { Errno } from '../errno.js';
 import { lookupFd } from '../fd/fd_table.js';
 import type { OverlayNode } from '../state.js';
-import { S_IFMT, S_IFDIR, type FileStat } from '../vfs/file_stat.js';
+import { S_IFMT, S_IFDIR, S_ISGID, S_ISUID, S_IXGRP, type FileStat } from '../vfs/file_stat.js';
 import { nodeStat } from '../vfs/overlay.js';
 import type { VNode, WritableBind } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { copyUp, inOverlay, isOwner, mayAccess, nowNs, processCapable, processInGroup, S_ISGID, S_ISUID } from './overlay_ops.js';
+import { copyUp, inOverlay, isOwner, mayAccess, nowNs, processCapable, processInGroup } from './overlay_ops.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, resolveAt, resolvePath } from './paths.js';
 import { O_PATH } from '../abi/open_flags.js';
 import { IN_ATTRIB, IN_ISDIR } from '../abi/inotify.js';
@@ -16,7 +16,6 @@ import { fsNotify, fsNotifyNode, fsNotifyPath, inodeOf } from './fs_notify.js';
 import { chmod as hostChmod, chown as hostChown, setTimes as hostSetTimes } from '../vfs/writable_bind.js';
 import { CAP_CHOWN, CAP_FSETID } from '../task/capabilities.js';
 
-const S_IXGRP = 0o010;
 
 /** What an attribute change applies to: a path's node, an open file's upper node, or nothing to change (a pipe, a terminal). */
 type Target = VNode | OverlayNode | 'none';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { byteLength, decodeBytes, hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import type { OverlayDir, OverlayNode, ProcessState } from '../state.js';
-import { S_IFMT, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK, type FileStat } from '../vfs/file_stat.js';
+import { S_IFMT, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK, S_ISGID, S_ISVTX, type FileStat } from '../vfs/file_stat.js';
 import { freshIno, mergedEntries } from '../vfs/overlay.js';
 import { permits } from '../vfs/permission.js';
 import { errnoOf, listHostDir, splitPath } from '../vfs/path_walk.js';
@@ -19,9 +19,6 @@ import { IN_CREATE, IN_ISDIR } from '../abi/inotify.js';
 import { fsNotify, inodeOf } from './fs_notify.js';
 import { CAP_FOWNER, capable } from '../task/capabilities.js';
 
-export const S_ISUID = 0o4000;
-export const S_ISGID = 0o2000;
-export const S_ISVTX = 0o1000;
 const NAME_MAX = 255;
 
 /** The file times of changes: the sandbox's realtime clock (recorded in each event). */

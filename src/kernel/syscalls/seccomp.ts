@@ -17,8 +17,7 @@ const SECCOMP_GET_NOTIF_SIZES = 3;
 const SECCOMP_FILTER_FLAG_NEW_LISTENER = 8;
 /** The flags Linux 6.x knows (TSYNC, LOG, SPEC_ALLOW, NEW_LISTENER, TSYNC_ESRCH, WAIT_KILLABLE_RECV). */
 const SECCOMP_FILTER_FLAGS = 0x3f;
-/** prctl's values for PR_GET_SECCOMP / PR_SET_SECCOMP. */
-export const SECCOMP_MODE_STRICT = 1;
+/** prctl's value for PR_GET_SECCOMP / PR_SET_SECCOMP (strict mode, 1, is not offered). */
 export const SECCOMP_MODE_FILTER = 2;
 
 /** Installs a filter the program gave (after checking what the host must not see): the host makes the call. */

@@ -71,11 +71,6 @@ export function mayControl(creds: Credentials, perm: IpcPerm): boolean {
   return capable(creds, CAP_SYS_ADMIN) || creds.euid === perm.uid || creds.euid === perm.cuid;
 }
 
-/** A new object's ipc_perm: the caller's identity, the permission bits of flags. */
-export function newPerm(creds: Credentials, key: number, flags: number, id: number): IpcPerm {
-  return { key, uid: creds.euid, gid: creds.egid, cuid: creds.euid, cgid: creds.egid, mode: flags & S_IRWXUGO, seq: Math.floor(id / IPCMNI) };
-}
-
 export interface GetRequest {
   kind: SysvKind;
   key: number;

@@ -24,7 +24,6 @@ export const CAP_SYS_PTRACE = 19;
 export const CAP_SYS_ADMIN = 21;
 export const CAP_SYS_NICE = 23;
 export const CAP_SYS_RESOURCE = 24;
-export const CAP_MKNOD = 27;
 export const CAP_SYSLOG = 34;
 export const CAP_LAST_CAP = 40;
 /** Every capability, 0..CAP_LAST_CAP. */
@@ -89,11 +88,6 @@ export function capabilitySets(c: Credentials): CapabilitySets {
 /** Linux's capable(): whether creds has cap in its effective set. */
 export function capable(c: Credentials, cap: number): boolean {
   return c.caps ? hasCap(c.caps.effective, cap) : c.euid === 0;
-}
-
-/** Whether keep-caps is on (prctl PR_SET_KEEPCAPS, or SECBIT_KEEP_CAPS). */
-export function keepsCaps(c: Credentials): boolean {
-  return (c.caps?.securebits ?? 0) & SECBIT_KEEP_CAPS ? true : false;
 }
 
 /**

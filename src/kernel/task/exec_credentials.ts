@@ -5,10 +5,8 @@
 // Mounts' nosuid is not looked at: no mount of the sandbox's sets it apart from the others.
 import type { FileOwner } from '../loader/exec.js';
 import type { Credentials, ProcessState } from '../state.js';
+import { S_ISGID, S_ISUID, S_IXGRP } from '../vfs/file_stat.js';
 
-const S_ISUID = 0o4000;
-const S_ISGID = 0o2000;
-const S_IXGRP = 0o010;
 
 export function execCredentials(process: ProcessState, owner: FileOwner | undefined): Credentials {
   const c = process.creds;

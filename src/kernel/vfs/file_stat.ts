@@ -17,6 +17,11 @@ export const S_IFREG = 0o100000;
 export const S_IFLNK = 0o120000;
 export const S_IFBLK = 0o060000;
 export const S_IFSOCK = 0o140000;
+// The mode's set-ID and sticky bits, and group execute (which a set-group-ID bit needs to count).
+export const S_ISUID = 0o4000;
+export const S_ISGID = 0o2000;
+export const S_ISVTX = 0o1000;
+export const S_IXGRP = 0o010;
 
 /** A device number as the kernel encodes dev_t (12 bits of major, 20 of minor). */
 export function makedev(major: number, minor: number): number {

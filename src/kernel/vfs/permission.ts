@@ -4,10 +4,7 @@
 // to; CAP_DAC_READ_SEARCH passes reading a file and reading or searching a directory.
 import type { Credentials } from '../state.js';
 import { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, capable } from '../task/capabilities.js';
-import type { FileStat } from './file_stat.js';
-
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
+import { S_IFDIR, S_IFMT, type FileStat } from './file_stat.js';
 
 /** Whether creds may use a file with attributes st for the rwx bits of mask (4 read, 2 write, 1 execute/search). */
 export function permits(creds: Credentials, st: Pick<FileStat, 'mode' | 'uid' | 'gid'>, mask: number): boolean {

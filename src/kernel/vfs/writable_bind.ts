@@ -11,11 +11,10 @@ import { hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import { errnoOf } from './path_walk.js';
 import type { WritableBind } from './vnode.js';
+import { S_ISGID, S_ISUID } from './file_stat.js';
 
 const O_PATH = 0o10000000;
 const { O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK, O_CREAT, O_EXCL, O_WRONLY } = fs.constants;
-const S_ISUID = 0o4000;
-const S_ISGID = 0o2000;
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 
