@@ -8,6 +8,7 @@ import {
 } from '../task/capabilities.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import { processOfTid } from '../task/task_lookup.js';
 
 const KEEP = -1;
 const NGROUPS_MAX = 65536;
@@ -130,8 +131,7 @@ export function sysCapget(ctx: SyscallContext): Outcome {
   if (words === 0 || ctx.args[1]! === 0) return ctx.args[1]! === 0 ? 0 : -Errno.EINVAL;
   const pid = Buffer.from(header).readInt32LE(4);
   if (pid < 0) return -Errno.EINVAL;
-  const state = ctx.kernel.state;
-  const target = pid === 0 ? ctx.process : state.processes.get(state.threads.get(pid)?.pid ?? -1);
+  const target = pid === 0 ? ctx.process : processOfTid(ctx.kernel.state, pid);
   if (!target || target.status !== 'running') return -Errno.ESRCH;
   const sets = capabilitySets(target.creds);
   const out = Buffer.alloc(12 * words);

@@ -8,6 +8,7 @@ import type { KernelState, ProcessState } from '../state.js';
 import { mayAttach } from '../task/ptrace_access.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import { processOfTid } from '../task/task_lookup.js';
 
 const KCMP_FILE = 0;
 const KCMP_VM = 1;
@@ -52,9 +53,8 @@ export function sysKcmp(ctx: SyscallContext): Outcome {
 
 /** The process and thread a pid or tid names (a live one). */
 function taskOf(state: KernelState, id: number): { process: ProcessState; tid: number } | undefined {
-  const thread = id > 0 ? state.threads.get(id) : undefined;
-  const process = thread && state.processes.get(thread.pid);
-  return process && process.status === 'running' ? { process, tid: thread!.tid } : undefined;
+  const process = id > 0 ? processOfTid(state, id) : undefined;
+  return process && process.status === 'running' ? { process, tid: id } : undefined;
 }
 
 function fileIdOf(process: ProcessState, fd: number): number | undefined {

@@ -7,6 +7,7 @@ import { mayAttach } from '../task/ptrace_access.js';
 import type { SyscallContext } from './context.js';
 import { readIovecs, type IoVec } from './io.js';
 import type { Outcome } from './outcome.js';
+import { processOfTid } from '../task/task_lookup.js';
 
 /** The largest piece copied at once (bounds tsvisor's buffer, not the call). */
 const CHUNK = 1 << 20;
@@ -60,9 +61,7 @@ function transfer(ctx: SyscallContext, direction: 'read' | 'write'): Outcome {
 
 /** The process a pid or tid names, if the caller may reach into its memory. */
 function targetOf(ctx: SyscallContext, id: number): ProcessState | number {
-  const state = ctx.kernel.state;
-  const thread = id > 0 ? state.threads.get(id) : undefined;
-  const target = thread ? state.processes.get(thread.pid) : undefined;
+  const target = id > 0 ? processOfTid(ctx.kernel.state, id) : undefined;
   if (!target || target.status !== 'running') return -Errno.ESRCH;
   return mayAttach(ctx.process, target) ? target : -Errno.EPERM;
 }

@@ -11,6 +11,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { PAGE } from '../abi/mmap.js';
 import { CAP_SYS_NICE, capable } from '../task/capabilities.js';
+import { processOfTid } from '../task/task_lookup.js';
 
 const PRIO_PROCESS = 0;
 const PRIO_PGRP = 1;
@@ -39,9 +40,7 @@ function privileged(ctx: SyscallContext): boolean {
 
 /** The process a sched_* or PRIO_PROCESS id names: 0 is the caller, else any thread's id. */
 function processOfThread(ctx: SyscallContext, tid: number): ProcessState | undefined {
-  if (tid === 0) return ctx.process;
-  const thread = ctx.kernel.state.threads.get(tid);
-  return thread === undefined ? undefined : ctx.kernel.state.processes.get(thread.pid);
+  return tid === 0 ? ctx.process : processOfTid(ctx.kernel.state, tid);
 }
 
 /** Whether the caller may change the target's scheduling (its own, root, or a matching uid). */
