@@ -120,6 +120,12 @@ export interface SyscallSource {
    */
   unstall?(stops: readonly HeldStop[]): number;
   /**
+   * Whether thread tid's exit_group, handled, may now end its process on the host. False holds
+   * the thread at its call until the kernel asks again (replay --exec: first the other threads
+   * make the calls the recording has them make before the host ended them).
+   */
+  mayEndProcess?(tid: number): boolean;
+  /**
    * Signals take effect at points a trace names (signal/signal_points.ts): 'record' when
    * recording; 'replay' when replaying, where recordedSignals says which signals go where.
    */
@@ -377,6 +383,8 @@ export class Kernel {
    * recording delivered at that return (replay --exec, SignalPoints.mayGoBack): how each goes on.
    */
   private readonly heldReturns = new Map<number, () => void>();
+  /** Threads whose exit_group waits for SyscallSource.mayEndProcess: how each goes on. */
+  private readonly heldExits = new Map<number, () => void>();
   /** When the run loop last handled a stop (Date.now()), kept only while a syscall source may hold stops. */
   private lastStopAt = 0;
   private looping = false;
@@ -768,7 +776,8 @@ export class Kernel {
   debugSummary(): string {
     const waits = [...this.waiters].map(([key, set]) => `${key}:${[...set].map((w) => w.tid).join(',')}`);
     const threads = [...this.runtime].map(([tid, rt]) => `${tid}${rt.blocked ? '(blocked ' + syscallName(rt.nr) + ')' : ''}`);
-    return `running=${this.running} looping=${this.looping} draining=${this.draining} queue=${this.notifyQueue.join(',')} threads=${threads.join(' ')} waits=${waits.join(' ')}`;
+    const signals = this.signalPoints?.summary();
+    return `running=${this.running} looping=${this.looping} draining=${this.draining} queue=${this.notifyQueue.join(',')} threads=${threads.join(' ')} waits=${waits.join(' ')}${signals ? ` signals: ${signals}` : ''}`;
   }
 
   /** Ends the sandbox at once, as if pid 1 had been killed by sig. */
@@ -1012,11 +1021,11 @@ export class Kernel {
    * a host syscall (a futex another thread would wake), none runs the program's code.
    */
   private stalled(): boolean {
-    if ((this.held.length === 0 && this.heldReturns.size === 0) || Date.now() - this.lastStopAt < WAIT_SLICE_MS) return false;
+    if ((this.held.length === 0 && this.heldReturns.size === 0 && this.heldExits.size === 0) || Date.now() - this.lastStopAt < WAIT_SLICE_MS) return false;
     const held = new Set(this.held.map((s) => s.tid));
     for (const [tid, rt] of this.runtime) {
       const thread = this.state.threads.get(tid);
-      if (rt.blocked || !thread || held.has(thread.hostTid) || this.heldReturns.has(tid)) continue;
+      if (rt.blocked || !thread || held.has(thread.hostTid) || this.heldReturns.has(tid) || this.heldExits.has(tid)) continue;
       const process = this.state.processes.get(thread.pid);
       if (!process || hostRunsCode(process.hostPid, thread.hostTid)) return false;
     }
@@ -1032,6 +1041,13 @@ export class Kernel {
     const signalWait = this.signalPoints?.giveUpWait(Date.now(), true);
     if (signalWait?.waiting) {
       if (signalWait.tid !== undefined) this.releaseHeld();
+      return;
+    }
+    // An exit_group waiting for threads that cannot go on: it ends them where they are.
+    const [exiting] = this.heldExits;
+    if (exiting) {
+      this.heldExits.delete(exiting[0]);
+      exiting[1]();
       return;
     }
     const stops = this.held.map((stop) => {
@@ -1076,6 +1092,11 @@ export class Kernel {
       const thread = this.state.threads.get(tid);
       if (thread && !this.signalPoints!.mayGoBack(thread)) continue;
       this.heldReturns.delete(tid);
+      go();
+    }
+    for (const [tid, go] of this.heldExits) {
+      if (this.syscallSource?.mayEndProcess?.(tid) === false) continue;
+      this.heldExits.delete(tid);
       go();
     }
   }
@@ -1202,7 +1223,9 @@ export class Kernel {
       case 'host': {
         if (outcome.noreturn) {
           this.publishSyscall(thread, nr, args, 'noreturn');
-          this.platform.allowOnHost(thread.hostTid, false);
+          const go = () => this.platform.allowOnHost(thread.hostTid, false);
+          if (this.syscallSource?.mayEndProcess?.(thread.tid) === false) this.heldExits.set(thread.tid, go);
+          else go();
           return;
         }
         const rewrite = outcome.rewrite;
@@ -1428,6 +1451,7 @@ export class Kernel {
     else this.running = Math.max(0, this.running - 1);
     this.runtime.delete(thread.tid);
     this.heldReturns.delete(thread.tid);
+    this.heldExits.delete(thread.tid);
     // A held stop of a thread that died (killed by another thread's exit_group or exec) is gone with it.
     for (let i = this.held.length - 1; i >= 0; i--) if (this.held[i]!.tid === thread.hostTid) this.held.splice(i, 1);
     this.signalPoints?.forget(thread.tid);

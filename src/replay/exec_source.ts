@@ -159,6 +159,19 @@ export class ExecReplaySource implements SyscallSource {
     return this.turnCame(this.turnOf(stop), seq);
   }
 
+  /**
+   * The host ends an exit_group's other threads some time after the call: in the recording they
+   * went on making calls meanwhile (numbered after the exit_group, answered, then they died). So
+   * the host performs it only once every other thread of the process has made the calls the
+   * recording has it make (clock reads aside); one that never gets there (it waits in the host)
+   * is found by the kernel's stall check, which then lets the exit_group go.
+   */
+  mayEndProcess(tid: number): boolean {
+    if (!this.ordered || this.verdict || this.late) return true;
+    const process = this.kernel.state.processes.get(this.kernel.state.threads.get(tid)?.pid ?? -1);
+    return !process || process.threads.every((other) => other === tid || !this.recorded.hasCallsLeft(other, (r) => isClockRead(r.nr)));
+  }
+
   /** The recorded exit, or creation by the clone thread tid is in, a held stop stands for. */
   private milestoneOf(stop: HeldStop & { kind: 'exit' | 'create' }): Milestone | undefined {
     if (stop.kind === 'exit') return this.recorded.exitOf(stop.tid);

@@ -144,6 +144,17 @@ export class RecordedRun {
     return calls[0];
   }
 
+  /**
+   * Whether thread tid has recorded calls left that are not optional (reading the file no
+   * further than its next such call or its exit).
+   */
+  hasCallsLeft(tid: number, optional: (r: SyscallRecord) => boolean): boolean {
+    const calls = queue(this.calls, tid);
+    const left = () => calls.some((c) => !optional(c.record));
+    while (!left() && !this.exits.has(tid) && this.pull());
+    return left();
+  }
+
   /** Thread tid's recorded exit (undefined: the recording does not show it). */
   exitOf(tid: number): Milestone | undefined {
     while (!this.exits.has(tid) && this.pull());

@@ -148,11 +148,7 @@ describe('replay corpus and replay --exec', function () {
     }
   });
 
-  // Pending: in about 1 replay in 4 the main thread's exit_group overtakes calls the worker made
-  // before it in the recording ("the program ended before making this recorded call"); the
-  // replay's order does not yet hold an exit_group for the other threads' earlier calls
-  // (design-notes "Traces", what is not guaranteed).
-  it.skip('a thread killed by the exit of its process while it makes calls: each recording replays as it was, however far the thread gets', () => {
+  it('a thread killed by the exit of its process while it makes calls: each recording replays as it was, however far the thread gets', () => {
     const program = build('killed_thread', ['-pthread']);
     for (let run = 0; run < 3; run++) {
       const trace = join(dir, `killed_thread${run}.trace`);

@@ -276,6 +276,16 @@ export class SignalPoints {
     }
   }
 
+  /** Each thread's held and let-through signals (for the kernel's debug summary). */
+  summary(): string {
+    const parts: string[] = [];
+    for (const ts of this.threads.values()) {
+      if (ts.held.length === 0 && ts.letThrough.size === 0) continue;
+      parts.push(`${ts.tid}(held ${ts.held.map((h) => h.sig).join(',')}; let through ${[...ts.letThrough.keys()].join(',')})`);
+    }
+    return parts.join(' ');
+  }
+
   /** The thread has ended. */
   forget(tid: number): void {
     const ts = this.threads.get(tid);
