@@ -218,8 +218,9 @@ int Tracer::decode(pid_t tid, int status, double* report) {
   return report[kSlotKind] = kStopSignal;
 }
 
-// The signals held back during injections go to the thread again (it takes them on its way
-// back to its own code, as if they had come just after its syscall).
+// The signals held back during an injection go to the thread again, pending until it goes back
+// to its own code (as if they had come just after its syscall), or until the next injection
+// holds them back again.
 void Tracer::sendDeferred(pid_t tid, Tracee* t) {
   for (int sig : t->deferredSignals) syscall(SYS_tkill, tid, sig);
   t->deferredSignals.clear();
@@ -356,6 +357,9 @@ int64_t Tracer::finishInjected(pid_t tid, Tracee* t, bool* died) {
   }
   ptrace(PTRACE_GETREGS, tid, nullptr, &t->regs);
   t->state = TraceeState::kSyscallExitStop;
+  // Signals held back while the call was loaded are pending again at once: the thread may now
+  // park in an emulated call, where only a signal pending on the host interrupts it.
+  sendDeferred(tid, t);
   return static_cast<int64_t>(t->regs.rax);
 }
 
