@@ -125,6 +125,8 @@ export interface SyscallSource {
    * make the calls the recording has them make before the host ended them).
    */
   mayEndProcess?(tid: number): boolean;
+  /** Whether a pending signal may interrupt thread tid's parked call now (false: it waits on). */
+  mayInterrupt?(tid: number): boolean;
   /**
    * Signals take effect at points a trace names (signal/signal_points.ts): 'record' when
    * recording; 'replay' when replaying, where recordedSignals says which signals go where.
@@ -718,7 +720,7 @@ export class Kernel {
       const process = thread && this.state.processes.get(thread.pid);
       if (!thread || !process || (pids && !pids.has(process.pid))) continue;
       const sig = deliverableSignal(thread.hostTid, process);
-      if (sig !== 0) this.interrupt(tid, sig);
+      if (sig !== 0 && this.syscallSource?.mayInterrupt?.(tid) !== false) this.interrupt(tid, sig);
     }
   }
 
@@ -1175,7 +1177,7 @@ export class Kernel {
     } else {
       delete rt.restarting;
       // Signals due before this call: their handlers run first, then the call traps again.
-      if (this.signalPoints?.beforeCall(thread)) {
+      if (this.signalPoints?.beforeCall(thread, nr)) {
         rt.trappedAt = undefined;
         return;
       }
@@ -1243,6 +1245,8 @@ export class Kernel {
         rt.nr = nr;
         rt.args = args;
         this.running--;
+        // Signals made pending as the call began interrupt it now (the host will not stop the thread for them).
+        if (this.signalPoints?.releasedAtTrap(thread)) this.interruptSignalled(new Set([thread.pid]));
         return;
       case 'exec':
         this.publishSyscall(thread, nr, args, 0);

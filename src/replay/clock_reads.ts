@@ -13,6 +13,8 @@ import { SYS } from '../kernel/syscalls/numbers.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 
 const CLOCK_READS: ReadonlySet<number> = new Set([SYS.clock_gettime, SYS.gettimeofday, SYS.time]);
+const SLEEPS: ReadonlySet<number> = new Set([SYS.nanosleep, SYS.clock_nanosleep]);
+const EINTR = 4;
 
 export function isClockRead(nr: number): boolean {
   return CLOCK_READS.has(nr);
@@ -37,4 +39,19 @@ export function writeAgain(ctx: SyscallContext, earlier: SyscallRecord): void {
     const arg = earlier.args.indexOf(w.addr);
     if (arg >= 0 && ctx.args[arg]) ctx.write(ctx.args[arg]!, w.bytes);
   }
+}
+
+export function isSleep(nr: number): boolean {
+  return SLEEPS.has(nr);
+}
+
+/**
+ * A sleep a signal interrupted. Whether a signal came before a sleep's end is the host's timing,
+ * so the replay does as recorded: such a sleep ends only by the signal (ExecReplaySource.answer),
+ * and a sleep that ran to its end is not interrupted (mayInterrupt). The time it left (written to
+ * its rem argument) is the clock's, not the program's: the replay gives back the recorded one
+ * (the program may sleep it next).
+ */
+export function isInterruptedSleep(record: SyscallRecord): boolean {
+  return SLEEPS.has(record.nr) && record.result === -EINTR;
 }

@@ -23,7 +23,7 @@ import { pending, type Outcome } from '../kernel/syscalls/outcome.js';
 import { describeSyscall } from '../trace/strace_printer.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 import { callDifference } from './call_match.js';
-import { clockOf, isClockRead, sameClock, writeAgain } from './clock_reads.js';
+import { clockOf, isClockRead, isInterruptedSleep, isSleep, sameClock, writeAgain } from './clock_reads.js';
 import { divergenceReport, registerLines, type Divergence } from './divergence.js';
 import { fromOutside, replayedEvents } from './outside_calls.js';
 import type { Milestone, RecordedCall, RecordedRun } from './recorded_run.js';
@@ -31,6 +31,8 @@ import { reportState, STATE_PARTS } from './state_report.js';
 import { syscallText } from '../trace/syscall_text.js';
 
 const LAST_MATCHED = 5;
+/** How long a sleep recorded as interrupted waits for its signal before it ends without one. */
+const SLEEP_SIGNAL_LIMIT_MS = 10_000;
 /** How often the order may be relaxed before the replay gives up (a crawl is no replay). */
 const MAX_RELAXED = 50;
 
@@ -85,6 +87,7 @@ export class ExecReplaySource implements SyscallSource {
       return signals;
     },
     beforeNextCall: (tid: number): number | undefined => this.recorded.signalAtCall(tid)?.sig,
+    atNextReturn: (tid: number): number[] => this.recorded.signalsAtNextReturn(tid),
   };
 
   answer(ctx: SyscallContext): Outcome | undefined {
@@ -102,12 +105,34 @@ export class ExecReplaySource implements SyscallSource {
     const why = callDifference(ctx, call.record);
     if (why !== undefined) return this.diverge({ expected: call.record, who, now: now(), why });
     if (this.stopAt !== undefined && call.record.seq >= this.stopAt) return this.stop(ctx, call.record);
+    if (isInterruptedSleep(call.record)) return this.sleepUntilSignalled(ctx);
     if (!fromOutside(ctx) || typeof call.record.result !== 'number') return undefined;
     if (isClockRead(ctx.nr)) writeAgain(ctx, call.record);
     else for (const w of call.record.writes) ctx.write(w.addr, w.bytes);
     for (const e of replayedEvents(ctx, call.events)) ctx.emit(e);
     this.answered++;
     return call.record.result;
+  }
+
+  /**
+   * A sleep a signal interrupted when recorded: parked with no wake-up of its own, until a signal
+   * interrupts it (see isInterruptedSleep); after SLEEP_SIGNAL_LIMIT_MS without one it ends as a
+   * sleep does (result 0, then reported as another result than the recorded one).
+   */
+  private sleepUntilSignalled(ctx: SyscallContext): Outcome {
+    const key = `replay-sleep:${ctx.thread.tid}`;
+    let givenUp = false;
+    const timer = setTimeout(() => {
+      givenUp = true;
+      this.kernel.notify(key);
+    }, SLEEP_SIGNAL_LIMIT_MS);
+    return ctx.block([key], () => (givenUp ? 0 : null), () => clearTimeout(timer));
+  }
+
+  /** Whether a signal may interrupt thread tid's parked call: not a sleep that ran to its end when recorded. */
+  mayInterrupt(tid: number): boolean {
+    const record = this.inFlight.get(tid)?.record;
+    return record === undefined || !isSleep(record.nr) || typeof record.result !== 'number' || record.result < 0;
   }
 
   /**
@@ -272,9 +297,16 @@ export class ExecReplaySource implements SyscallSource {
       this.late = { expected: call.record, who: `${r.pid}/${r.tid}`, now, why: 'the same call had another result' };
       return;
     }
+    if (isInterruptedSleep(call.record)) this.writeRecorded(r.tid, call.record);
     this.calls++;
     this.lastMatched.push(call.record);
     if (this.lastMatched.length > LAST_MATCHED) this.lastMatched.shift();
+  }
+
+  /** What the recorded call wrote into the program's memory, written again (the thread is stopped at the call's end). */
+  private writeRecorded(tid: number, record: SyscallRecord): void {
+    const thread = this.kernel.state.threads.get(tid);
+    if (thread) for (const w of record.writes) this.kernel.platform.write(thread.hostTid, w.addr, w.bytes);
   }
 
   /** The program has ended: did the recording end there too? */

@@ -51,6 +51,9 @@ export interface RecordedStart {
   hostname?: string;
 }
 
+/** A call's result when a signal interrupted it: EINTR, ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK. */
+const INTERRUPTED: ReadonlySet<number> = new Set([-4, -512, -513, -514, -516]);
+
 export class RecordedRun {
   private readonly records: Iterator<TraceRecord>;
   private readonly calls = new Map<number, RecordedCall[]>();
@@ -229,6 +232,19 @@ export class RecordedRun {
   signalAtCall(tid: number): { sig: number; seq: number; after: number } | undefined {
     const s = this.signalsNow(tid).find((r) => r.record.at === 'call');
     return s && { sig: s.record.sig, seq: s.record.seq, after: s.after };
+  }
+
+  /**
+   * The signals recorded as delivered to thread tid at the return from its next call when they
+   * interrupted it (EINTR, or a restart after the handler), left for takeSignals: reading the
+   * file up to its call after that, or its exit.
+   */
+  signalsAtNextReturn(tid: number): number[] {
+    const next = this.peekCall(tid);
+    if (!next || !INTERRUPTED.has(next.record.result as number)) return [];
+    const calls = queue(this.calls, tid);
+    while (calls.length < 2 && !this.exits.has(tid) && this.pull());
+    return queue(this.signals, tid).filter((s) => s.record.at === 'return' && s.record.trap === next.record.trap).map((s) => s.record.sig);
   }
 
   /** Whether the first `count` milestones of the file are done. */

@@ -148,6 +148,22 @@ describe('replay corpus and replay --exec', function () {
     }
   });
 
+  it('a signal that lands between the check of the flag its handler sets and a blocking poll: never lost when recording, and each recording replays as it was', () => {
+    const program = build('flag_then_poll');
+    const expected = [0, 1, 2, 3, 4].map((round) => `round ${round}: woken\n`).join('');
+    for (let run = 0; run < 3; run++) {
+      const trace = join(dir, `flag_then_poll${run}.trace`);
+      const recorded = runSandbox([program], { extraArgs: ['--record', trace] });
+      expect(recorded.status, summarize(recorded)).to.equal(0);
+      expect(recorded.stdout).to.equal(expected);
+      for (let again = 0; again < 2; again++) {
+        const r = runTsvisor(['replay', trace, '--exec']);
+        expect(r.status, summarize(r)).to.equal(0);
+        expect(r.stdout).to.equal(expected);
+      }
+    }
+  });
+
   it('a thread killed by the exit of its process while it makes calls: each recording replays as it was, however far the thread gets', () => {
     const program = build('killed_thread', ['-pthread']);
     for (let run = 0; run < 3; run++) {

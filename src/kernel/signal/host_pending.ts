@@ -4,12 +4,22 @@ import fs from 'node:fs';
 
 /** The signals pending for a host thread, its own and its process's (bit N-1 for signal N); 0n if it is gone. */
 export function hostPendingSignals(hostPid: number, hostTid: number): bigint {
-  let status: string;
+  const field = statusFields(hostPid, hostTid);
+  return field('SigPnd') | field('ShdPnd');
+}
+
+/** The signals a host thread blocks (bit N-1 for signal N); 0n if it is gone. */
+export function hostBlockedSignals(hostPid: number, hostTid: number): bigint {
+  return statusFields(hostPid, hostTid)('SigBlk');
+}
+
+/** A reader of the thread's /proc status signal sets (0n for all if it is gone). */
+function statusFields(hostPid: number, hostTid: number): (name: string) => bigint {
+  let status = '';
   try {
     status = fs.readFileSync(`/proc/${hostPid}/task/${hostTid}/status`, 'utf8');
   } catch {
-    return 0n;
+    // gone: every set is empty
   }
-  const field = (name: string): bigint => BigInt('0x' + (new RegExp(`^${name}:\\s*([0-9a-f]+)`, 'm').exec(status)?.[1] ?? '0'));
-  return field('SigPnd') | field('ShdPnd');
+  return (name) => BigInt('0x' + (new RegExp(`^${name}:\\s*([0-9a-f]+)`, 'm').exec(status)?.[1] ?? '0'));
 }

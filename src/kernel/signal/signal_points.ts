@@ -3,16 +3,22 @@
 // The host delivers a signal wherever its target thread happens to be when it arrives: between
 // two instructions of its code, which no trace can name. Here a signal that would interrupt the
 // program's code is taken at its delivery stop and held (its siginfo kept) until the thread's
-// next syscall trap, where it is sent again and delivered before the call is handled (the call is
-// made again after the handler). A signal pending when the thread goes back to its code from a
-// call (sent before the kernel answered, or the cause of the call's interruption) is delivered
-// there, as Linux does. Either point is published on the bus ('signal' records), and replay
-// --exec delivers each signal at its recorded point: it holds every signal until then, and holds
-// the thread at that point (its return from the call, or its trap) until the host has the signal
-// for it (sent by another process, a child's exit, a timer), so that it takes effect there and
-// not later in the thread's code. A thread that waits so goes on without the signal after
-// SIGNAL_PATIENCE_MS while nothing else in the sandbox runs, or SIGNAL_WAIT_LIMIT_MS in any case
-// (the kernel asks, see giveUpWait).
+// next syscall trap, where it is sent again, pending as the call begins, as a signal that came at
+// that moment is on Linux: a call that would block ends with EINTR (or is made again after the
+// handler, under SA_RESTART), any other completes, and the handler runs as the thread goes back
+// to its code: a point at that call's return. (Delivering it before the call instead, a point
+// Linux may give too, put the handler between a program's check of the flag it sets and the
+// blocking call that follows, every time: rsync's receiver then waited 60 s in poll for the
+// SIGUSR2 that ends it.) Before an exec, an exit or a fork the handler still runs first, as a
+// signal pending then does on Linux (a fork is made again after it). A signal pending when the
+// thread goes back to its code from a call (sent before the kernel answered, or the cause of the
+// call's interruption) is delivered there, as Linux does. Either point is published on the bus
+// ('signal' records), and replay --exec delivers each signal at its recorded point: it holds
+// every signal until then, and holds the thread at that point (its return from the call, or its
+// trap) until the host has the signal for it (sent by another process, a child's exit, a timer),
+// so that it takes effect there and not later in the thread's code. A thread that waits so goes
+// on without the signal after SIGNAL_PATIENCE_MS while nothing else in the sandbox runs, or
+// SIGNAL_WAIT_LIMIT_MS in any case (the kernel asks, see giveUpWait).
 //
 // A thread that makes no syscall (a busy loop) still gets its signals: once it has used
 // OVERDUE_CPU_TICKS of CPU, or OVERDUE_MS have passed, since the first was held, they are sent
@@ -24,7 +30,8 @@ import fs from 'node:fs';
 import type { Platform } from '../../platform/platform.js';
 import type { Stop } from '../../platform/stops.js';
 import type { KernelState, ProcessState, ThreadState } from '../state.js';
-import { hostPendingSignals } from './host_pending.js';
+import { SYS } from '../syscalls/numbers.js';
+import { hostBlockedSignals, hostPendingSignals } from './host_pending.js';
 
 /** Where a signal took effect in its thread. */
 export type SignalPoint =
@@ -52,6 +59,8 @@ export interface RecordedSignals {
   take(tid: number, point: SignalPoint, sig?: number): number[];
   /** The signal recorded as delivered before tid's next call, left for take (undefined: none). */
   beforeNextCall(tid: number): number | undefined;
+  /** The signals recorded as delivered at the return from tid's next call that they interrupted, left for take. */
+  atNextReturn(tid: number): number[];
 }
 
 interface HeldSignal {
@@ -68,6 +77,10 @@ interface ThreadSignals {
   cpuSince: number;
   /** Signals the host is to deliver at the next delivery stop: their siginfo, or null for the host's own. */
   letThrough: Map<number, Uint8Array | null>;
+  /** Recording: signals made pending as a call began, whose point is published where they take effect. */
+  atEntry: Set<number>;
+  /** Signals were made pending as its current call began (see releasedAtTrap). */
+  releasedAtTrap?: boolean;
   /** Where the thread last went back to its code from a call. */
   back?: { rip: number; rsp: number; nr: number; trap: number; tick: number };
   /** Replay: the signals recorded at the return it is at, which the host must have before it goes back. */
@@ -103,6 +116,10 @@ const SIGNAL_PATIENCE_MS = 1000;
  * the call was made, so that the wait is short when the replay follows the recording.
  */
 const SIGNAL_WAIT_LIMIT_MS = 10_000;
+/** Calls before which a held signal's handler runs (in the image or process the call ends; a fork is made again after it). */
+const DELIVERED_BEFORE: ReadonlySet<number> = new Set([
+  SYS.execve, SYS.execveat, SYS.exit, SYS.exit_group, SYS.fork, SYS.vfork, SYS.clone, SYS.clone3,
+]);
 
 export class SignalPoints {
   private readonly threads = new Map<number, ThreadSignals>();
@@ -195,13 +212,30 @@ export class SignalPoints {
   }
 
   /**
-   * At a new syscall trap: delivers the signal due before it (the first held while recording,
-   * the recorded one in a replay). True when it did: the call is trapped again after the
-   * handler, where the next one may be delivered (one a trap, so that a replay knows which).
+   * At a new syscall trap (call nr): delivers the signal due before it (held while recording,
+   * before the calls of DELIVERED_BEFORE; the recorded one in a replay). True when it did: the
+   * call is trapped again after the handler, where the next one may be delivered (one a trap, so
+   * that a replay knows which). Otherwise the held signals due at its return are made pending
+   * now (see the top of this file and releasedAtTrap).
    */
-  beforeCall(thread: ThreadState): boolean {
-    const [sig] = this.recorded ? this.recorded.take(thread.tid, { at: 'call' }) : (this.threads.get(thread.tid)?.held.map((h) => h.sig) ?? []);
-    if (sig === undefined) return false;
+  beforeCall(thread: ThreadState, nr: number): boolean {
+    const mine = this.threads.get(thread.tid);
+    if (mine) delete mine.releasedAtTrap;
+    const held = mine?.held ?? [];
+    if (!this.recorded && held.length > 0 && !DELIVERED_BEFORE.has(nr) && !this.blocksAny(thread, held)) {
+      const ts = this.of(thread);
+      for (const { sig } of [...held]) {
+        ts.atEntry.add(sig);
+        this.release(ts, sig);
+      }
+      ts.releasedAtTrap = true;
+      return false;
+    }
+    const [sig] = this.recorded ? this.recorded.take(thread.tid, { at: 'call' }) : held.map((h) => h.sig);
+    if (sig === undefined) {
+      if (this.recorded && held.length > 0) this.releaseDueAtReturn(thread);
+      return false;
+    }
     const ts = this.of(thread);
     this.stopsWaiting(ts);
     if (!this.recorded) this.kernel.publishSignal(thread.tid, sig, { at: 'call' });
@@ -215,6 +249,47 @@ export class SignalPoints {
   }
 
   /**
+   * Whether the thread now blocks one of its held signals (it blocked it, untrapped, since the
+   * signal came): such a signal takes effect where the program unblocks it, the same place in a
+   * replay, so it is sent before the call as before an exec (a point a replay knows), not made
+   * pending at the call's entry (whose return is not where it would take effect).
+   */
+  private blocksAny(thread: ThreadState, held: readonly HeldSignal[]): boolean {
+    const process = this.kernel.state.processes.get(thread.pid);
+    if (!process) return false;
+    const blocked = hostBlockedSignals(process.hostPid, thread.hostTid);
+    return held.some((h) => (blocked & (1n << BigInt(h.sig - 1))) !== 0n);
+  }
+
+  /**
+   * Replay: the held signals the recording has interrupting the call now trapped are made pending
+   * as it begins, as they were when recorded, so that the call is interrupted again. (Signals at
+   * the return from a call that completed stay held until then: made pending as it began, one
+   * that came early, a child's SIGCHLD before the kernel has seen the child's exit, would make
+   * its wait4 end with EINTR.)
+   */
+  private releaseDueAtReturn(thread: ThreadState): void {
+    const due = this.recorded!.atNextReturn(thread.tid);
+    const ts = this.of(thread);
+    for (const { sig } of [...ts.held]) {
+      if (!due.includes(sig)) continue;
+      this.release(ts, sig);
+      ts.releasedAtTrap = true;
+    }
+  }
+
+  /**
+   * Whether signals were made pending as the thread's current call began (then taken): a call
+   * that parks must look for them at once, as the host will not stop the thread for them.
+   */
+  releasedAtTrap(thread: ThreadState): boolean {
+    const ts = this.threads.get(thread.tid);
+    if (!ts?.releasedAtTrap) return false;
+    delete ts.releasedAtTrap;
+    return true;
+  }
+
+  /**
    * At a signal-delivery stop, before the kernel names the sender: a signal sent again at its
    * point gets its siginfo back and goes on. True when this resumed the thread.
    */
@@ -223,6 +298,7 @@ export class SignalPoints {
     const info = ts?.letThrough.get(stop.value);
     if (!info) return false;
     ts!.letThrough.delete(stop.value);
+    this.publishAtEntry(ts!, stop);
     this.kernel.platform.putSiginfo(thread.hostTid, info);
     this.kernel.platform.resume(thread.hostTid, stop.value);
     return true;
@@ -235,7 +311,10 @@ export class SignalPoints {
   holds(thread: ThreadState, stop: Stop): boolean {
     const sig = stop.value;
     const ts = this.threads.get(thread.tid);
-    if (ts?.letThrough.delete(sig)) return false;
+    if (ts?.letThrough.delete(sig)) {
+      this.publishAtEntry(ts, stop);
+      return false;
+    }
     const process = this.kernel.state.processes.get(thread.pid);
     if (!process || !this.deferrable(process, sig, stop.extra)) return false;
     if (this.recorded) {
@@ -310,6 +389,17 @@ export class SignalPoints {
     return thread !== undefined && (this.sentAt.get(thread.pid) ?? 0) < back.tick;
   }
 
+  /**
+   * Recording: a signal made pending as a call began takes effect: at that call's return (or a
+   * later one's, had the program blocked it meanwhile), else wherever the thread is.
+   */
+  private publishAtEntry(ts: ThreadSignals, stop: Stop): void {
+    if (!ts.atEntry.delete(stop.value)) return;
+    const back = ts.back;
+    const atBack = back !== undefined && stop.rip === back.rip && stop.rsp === back.rsp;
+    this.kernel.publishSignal(ts.tid, stop.value, atBack ? { at: 'return', trap: back.trap } : { at: 'anywhere' });
+  }
+
   /** Whether the host has each of sigs pending for the thread (its own or its process's). */
   private hostHas(thread: ThreadState, sigs: readonly number[]): boolean {
     const process = this.kernel.state.processes.get(thread.pid);
@@ -341,8 +431,8 @@ export class SignalPoints {
   private release(ts: ThreadSignals, sig: number): void {
     const i = ts.held.findIndex((h) => h.sig === sig);
     if (i < 0) {
-      // Not seen yet: pending on the host, or on its way.
-      ts.letThrough.set(sig, null);
+      // Not seen yet: pending on the host, or on its way (or sent again already, siginfo kept).
+      if (!ts.letThrough.has(sig)) ts.letThrough.set(sig, null);
       return;
     }
     const [held] = ts.held.splice(i, 1);
@@ -354,7 +444,7 @@ export class SignalPoints {
 
   private of(thread: ThreadState): ThreadSignals {
     let ts = this.threads.get(thread.tid);
-    if (!ts) this.threads.set(thread.tid, (ts = { tid: thread.tid, held: [], heldSince: 0, cpuSince: 0, letThrough: new Map(), due: [] }));
+    if (!ts) this.threads.set(thread.tid, (ts = { tid: thread.tid, held: [], heldSince: 0, cpuSince: 0, letThrough: new Map(), atEntry: new Set(), due: [] }));
     return ts;
   }
 }
