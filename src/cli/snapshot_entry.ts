@@ -12,6 +12,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 
 import { launchedMain } from './launched.js';
+import { precompileFunctions } from './snapshot_precompile.js';
 // `run --record`'s recorder (loaded by run.ts on demand), evaluated here too: its modules'
 // top-level work (cbor-x and node:crypto for the closing digest, the syscall signatures, the
 // encoder's tables) then costs a recording nothing at run time.
@@ -26,5 +27,8 @@ if (v8.startupSnapshot.isBuildingSnapshot()) {
   // pass these same ones (its V8_FLAGS) or not use the snapshot.
   const v8Flags = globalThis.process.execArgv.filter((a) => a.startsWith('--interrupt-budget='));
   fs.writeFileSync(path.join(here, 'node.id'), `${root}\n${st.dev} ${st.ino} ${st.size} ${st.mtimeNs}\n${v8Flags.join(' ')}\n`);
+  // The functions runs would otherwise compile lazily (build_snapshot.ts lists them), compiled now.
+  const missed = precompileFunctions(path.resolve(globalThis.process.argv[1]!), path.join(here, 'precompile.json'));
+  if (missed > 0) globalThis.process.stderr.write(`snapshot: ${missed} functions of precompile.json not compiled\n`);
   v8.startupSnapshot.setDeserializeMainFunction(() => launchedMain(globalThis.process.argv.slice(1)));
 }
