@@ -4,13 +4,22 @@
 // So the tracer and every sandbox thread share one CPU while the program makes syscalls;
 // when it computes without trapping for a while, its threads get every CPU back, and they
 // return to the tracer's CPU once syscalls become frequent again.
+//
+// "A while" is QUIET_MS without any stop: until then a program that has started computing is
+// held on the tracer's CPU, which on a shared host may be busy with another process while the
+// other CPU idles (natively the scheduler would have put it there). Programs that trap keep
+// their stops far closer than that (the longest stop-free stretch of gcc -c or of python's
+// start-up is ~2-3 ms here). A program wrongly widened is brought back after SAMPLE_EVERY stops
+// at REPIN_RATE, each a hand-off to the other CPU (~75 us) until then.
 
 import { sandboxCpus } from '../kernel/host_cpus.js';
 import type { NativeAddon } from './native_addon.js';
 
 /** Stops per second above which a widened sandbox is brought back to the tracer's CPU. */
 const REPIN_RATE = 2000;
-const SAMPLE_EVERY = 256;
+const SAMPLE_EVERY = 32;
+/** How long without a stop means the sandbox computes (ms). */
+const QUIET_MS = 5;
 
 export class CpuPlacement {
   private readonly cpu: number;
@@ -47,7 +56,15 @@ export class CpuPlacement {
     if (SAMPLE_EVERY / seconds > REPIN_RATE) this.apply(false);
   }
 
-  /** Called when a whole wait slice passed without a stop: the program is computing. */
+  /**
+   * How long a wait of timeoutMs should first wait for a stop before onQuietSlice (undefined:
+   * the whole wait; the sandbox is already widened, or the wait is not longer than that).
+   */
+  quietProbe(timeoutMs: number): number | undefined {
+    return !this.widened && this.threads.size > 0 && timeoutMs > QUIET_MS ? QUIET_MS : undefined;
+  }
+
+  /** Called when QUIET_MS (or a whole wait slice) passed without a stop: the program is computing. */
   onQuietSlice(): void {
     if (!this.widened && this.threads.size > 0) this.apply(true);
   }

@@ -45,7 +45,13 @@ export class PtracePlatform implements Platform {
 
   waitStop(timeoutMs: number): Stop {
     const rep = this.report;
-    const kind = this.native.waitStop(timeoutMs, rep) as StopKind;
+    // The CPU placement hears of a computing sandbox after a short quiet probe, not a whole slice.
+    const probe = this.placement?.quietProbe(timeoutMs);
+    let kind = this.native.waitStop(probe ?? timeoutMs, rep) as StopKind;
+    if (probe !== undefined && kind === StopKind.Timeout) {
+      this.placement!.onQuietSlice();
+      kind = this.native.waitStop(timeoutMs - probe, rep) as StopKind;
+    }
     this.track(kind, rep);
     return {
       kind,
