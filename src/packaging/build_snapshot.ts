@@ -54,7 +54,7 @@ function trainingOffsets(): number[] | string {
   delete env.NODE_EXTRA_CA_CERTS; // node would parse the CA bundle for nothing
   const args = [...V8_FLAGS, ...LOG_FLAGS, '--snapshot-blob', path.join(TRAINING, 'tsvisor.blob'), 'plain', 'run', '--', '/bin/sh', '-c', TRAINING_SCRIPT];
   const r = spawnSync(globalThis.process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) return `the training run failed (${r.status ?? r.signal}): ${r.stderr.trim().split('\n')[0] ?? ''}`;
+  if (r.status !== 0) return `the training run failed (${r.error?.message ?? r.status ?? r.signal}): ${(r.stderr ?? '').trim().split('\n')[0] ?? ''}`;
   const names = new Set([entry, pathToFileURL(entry).href]);
   const offsets = new Set<number>();
   for (const f of fs.readdirSync(TRAINING)) {
