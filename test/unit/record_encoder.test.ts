@@ -171,6 +171,49 @@ describe('trace writer: records encoded by hand', () => {
     expectSame(back, viaCborX(expected));
   });
 
+  it('events of the kinds with a structure of their own decode as cbor-x encodes them, in that structure or not', () => {
+    const mapping = { start: 2 ** 46, end: 2 ** 46 + 8192, prot: 5, flags: 2, path: '/lib/libc.so.6', offset: 4096 };
+    const usual = [
+      { type: 'FdClosed', pid: 1, fd: 3 },
+      { type: 'MemoryMapped', pid: 1, mapping },
+      { type: 'FdInstalled', pid: 1, fd: 3, fileId: 7, cloexec: true },
+      { type: 'FileOpened', fileId: 7, kind: 'host', path: '/etc/passwd', flags: 0x80000 },
+      { type: 'FileOffsetSet', fileId: 7, offset: 2 ** 40 },
+      { type: 'ClearChildTidSet', tid: 2, addr: 2 ** 47 - 8 },
+      { type: 'ProcessExited', pid: 2, waitStatus: 256 },
+      { type: 'ProcessForked', pid: 2, ppid: 1, hostTid: 4242, startMs: 1_764_000_000_123.5 },
+      { type: 'ProcessReaped', pid: 2 },
+      {
+        type: 'ExecCompleted', pid: 2, exe: '/bin/true', argv: ['true'], envp: ['A=1', 'B=é'], comm: 'true', brkStart: 2 ** 45,
+        mappings: [mapping, { start: 0, end: 4096, prot: 0, flags: 0x22 }, { ...mapping, path: '/bin/true' }],
+      },
+    ];
+    // The same kinds in other structures: an optional field, other orders, values of other types, no prototype.
+    const other = [
+      { type: 'FdClosed', fd: 3, pid: 1 },
+      { type: 'FdClosed', pid: 1, fd: 3, extra: 'x' },
+      { type: 'FdClosed', pid: 1 },
+      { type: 'MemoryMapped', pid: 1, mapping: { start: 4096, end: 8192, prot: 3, flags: 0x22 } },
+      { type: 'MemoryMapped', pid: 1, mapping: null },
+      { type: 'FileOpened', fileId: 8, kind: 'host', path: '/x', flags: 0, hostFd: 12 },
+      { type: 'ProcessForked', pid: 3, ppid: 1, hostTid: 4243, comm: 'sh', startMs: 5 },
+      { type: 'ProcessForked', pid: 3, ppid: 1, hostTid: 4243 },
+      { type: 'ProcessExited', pid: 'two', waitStatus: -1.5 },
+      { type: 'FdInstalled', pid: 1, fd: 3, fileId: 7n, cloexec: undefined },
+      { type: 'ExecCompleted', pid: 2, exe: '/bin/true', argv: [], envp: [], comm: 'true', brkStart: 0, mappings: [], creds: { uid: 0 } },
+      { type: 'ExecCompleted', pid: 2, exe: 7, argv: 'no', envp: [1], comm: null, brkStart: -1, mappings: 'none' },
+      Object.assign(Object.create(null) as object, { type: 'FdClosed', pid: 1, fd: 4 }),
+      { type: 'NotAKind', pid: 1, fd: 3 },
+      { pid: 1, fd: 3 },
+    ];
+    // Each list twice: a structure's definition the first time, its id after.
+    const events = [...usual, ...other, ...usual, ...other, { pid: 1, fd: 3 }];
+    for (const capacity of [48, 1 << 20]) {
+      const back = viaRecordEncoder(capacity, (enc) => events.forEach((event, i) => enc.event(i, event)));
+      expectSame(back, viaCborX(events.map((event, i) => ({ type: 'event', seq: i, event }))));
+    }
+  });
+
   for (const capacity of [64, 1 << 20]) {
     it(`other records decode as cbor-x's encoding of them does (a buffer of ${capacity} bytes)`, () => {
       const records = sampleRecords();
