@@ -80,7 +80,7 @@ interface ThreadSignals {
   /** Recording: signals made pending as a call began, whose point is published where they take effect. */
   atEntry: Set<number>;
   /** Signals were made pending as its current call began (see releasedAtTrap). */
-  releasedAtTrap?: boolean;
+  releasedAtTrap: boolean;
   /** Where the thread last went back to its code from a call. */
   back?: { rip: number; rsp: number; nr: number; trap: number; tick: number };
   /** Replay: the signals recorded at the return it is at, which the host must have before it goes back. */
@@ -121,6 +121,8 @@ const DELIVERED_BEFORE: ReadonlySet<number> = new Set([
   SYS.execve, SYS.execveat, SYS.exit, SYS.exit_group, SYS.fork, SYS.vfork, SYS.clone, SYS.clone3,
 ]);
 
+const NOTHING_HELD: readonly HeldSignal[] = [];
+
 export class SignalPoints {
   private readonly threads = new Map<number, ThreadSignals>();
   /** Orders sends against returns (see atReturn). */
@@ -151,7 +153,17 @@ export class SignalPoints {
    */
   returning(thread: ThreadState, trap: number, nr: number, rip: number, rsp: number): void {
     const ts = this.of(thread);
-    ts.back = { rip, rsp, nr, trap, tick: ++this.tick };
+    // Updated in place: a return at every recorded call (nothing keeps an earlier one).
+    const back = ts.back;
+    if (back === undefined) {
+      ts.back = { rip, rsp, nr, trap, tick: ++this.tick };
+    } else {
+      back.rip = rip;
+      back.rsp = rsp;
+      back.nr = nr;
+      back.trap = trap;
+      back.tick = ++this.tick;
+    }
     if (!this.recorded) return;
     this.stopsWaiting(ts);
     ts.due = this.recorded.take(thread.tid, { at: 'return', trap });
@@ -220,8 +232,9 @@ export class SignalPoints {
    */
   beforeCall(thread: ThreadState, nr: number): boolean {
     const mine = this.threads.get(thread.tid);
-    if (mine) delete mine.releasedAtTrap;
-    const held = mine?.held ?? [];
+    if (mine) mine.releasedAtTrap = false;
+    // Looked at on every trap while recording: no array made when nothing is held.
+    const held = mine?.held ?? NOTHING_HELD;
     if (!this.recorded && held.length > 0 && !DELIVERED_BEFORE.has(nr) && !this.blocksAny(thread, held)) {
       const ts = this.of(thread);
       for (const { sig } of [...held]) {
@@ -231,7 +244,7 @@ export class SignalPoints {
       ts.releasedAtTrap = true;
       return false;
     }
-    const [sig] = this.recorded ? this.recorded.take(thread.tid, { at: 'call' }) : held.map((h) => h.sig);
+    const sig = this.recorded ? this.recorded.take(thread.tid, { at: 'call' })[0] : held[0]?.sig;
     if (sig === undefined) {
       if (this.recorded && held.length > 0) this.releaseDueAtReturn(thread);
       return false;
@@ -285,7 +298,7 @@ export class SignalPoints {
   releasedAtTrap(thread: ThreadState): boolean {
     const ts = this.threads.get(thread.tid);
     if (!ts?.releasedAtTrap) return false;
-    delete ts.releasedAtTrap;
+    ts.releasedAtTrap = false;
     return true;
   }
 
@@ -444,7 +457,7 @@ export class SignalPoints {
 
   private of(thread: ThreadState): ThreadSignals {
     let ts = this.threads.get(thread.tid);
-    if (!ts) this.threads.set(thread.tid, (ts = { tid: thread.tid, held: [], heldSince: 0, cpuSince: 0, letThrough: new Map(), atEntry: new Set(), due: [] }));
+    if (!ts) this.threads.set(thread.tid, (ts = { tid: thread.tid, held: [], heldSince: 0, cpuSince: 0, letThrough: new Map(), atEntry: new Set(), releasedAtTrap: false, due: [] }));
     return ts;
   }
 }
