@@ -472,8 +472,12 @@ export class Kernel {
     if (this.bus.observed) this.bus.next({ type: 'event', seq: this.seq, event });
   }
 
-  /** Whether anything takes the records (publishing them is not free). */
-  private get observed(): boolean {
+  /**
+   * Whether anything takes the records (publishing them is not free). What takes them may keep
+   * them for a while (the recorder encodes them in batches): bytes in an event must not be
+   * written again once it is emitted.
+   */
+  get observed(): boolean {
     return this.recordSink !== undefined || this.bus.observed;
   }
 

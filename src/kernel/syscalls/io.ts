@@ -86,9 +86,10 @@ function ownBytes(bytes: Uint8Array): PipeSource {
  * copies a large write: a 1 MiB write into a 64 KiB pipe never holds more than the pipe's
  * capacity in tsvisor's memory, and a buffer that faults part way ends the write with the
  * count written before it. The pieces of a write larger than PIPE_BUF go into the pipe's ring
- * (ipc/pipe_ring.ts); while something observes the kernel's events, which may keep the bytes
- * of a PipeWritten, into slabs of up to STREAM_CHUNK bytes handed out as views (never written
- * again), one allocation per MiB.
+ * (ipc/pipe_ring.ts); while something observes the kernel's events (a bus subscriber, or the
+ * recorder, which encodes them in batches: either may keep the bytes of a PipeWritten), into
+ * slabs of up to STREAM_CHUNK bytes handed out as views (never written again), one allocation
+ * per MiB.
  */
 function programBytes(ctx: SyscallContext, addr: number, length: number): PipeSource {
   let slab: Uint8Array | undefined;
@@ -98,7 +99,7 @@ function programBytes(ctx: SyscallContext, addr: number, length: number): PipeSo
   return {
     length,
     take: (from, n, pipe) => {
-      if (length > PIPE_BUF && !ctx.kernel.bus.observed) {
+      if (length > PIPE_BUF && !ctx.kernel.observed) {
         const piece = ringPiece(pipe, n);
         if (!read(piece, from)) return null;
         ringTaken(pipe, piece);
