@@ -18,13 +18,39 @@ const NO_REGIONS: readonly MemoryRegion[] = [];
 /** Records kept before they are encoded, together (see TraceWriter.queue). */
 const BATCH = 256;
 
-/** A record taken and not yet encoded: what its encoding needs, as it was when it was taken. */
-type Pending =
-  | { readonly kind: 'syscall'; readonly r: SyscallRecord; readonly time: number; readonly start: number | undefined; readonly reads: readonly MemoryRegion[]; readonly writes: readonly MemoryRegion[] }
-  | { readonly kind: 'event'; readonly seq: number; readonly event: object }
-  | { readonly kind: 'input'; readonly seq: number; readonly tid: number; readonly input: 'at_random'; readonly bytes: Uint8Array }
-  | { readonly kind: 'rdtsc'; readonly seq: number; readonly tid: number; readonly value: bigint }
-  | { readonly kind: 'record'; readonly record: TraceRecord };
+const SYSCALL = 0;
+const EVENT = 1;
+const AT_RANDOM = 2;
+const RDTSC = 3;
+const OTHER = 4;
+
+/**
+ * A record taken and not yet encoded: what its encoding needs, as it was when it was taken.
+ * One class for every kind, so that the loop encoding them sees one shape.
+ */
+class Pending {
+  constructor(
+    /** SYSCALL, EVENT, AT_RANDOM, RDTSC or OTHER. */
+    readonly kind: number,
+    readonly seq: number,
+    /** An input record's thread. */
+    readonly tid: number,
+    /** A syscall record's call, an event, another record. */
+    readonly item: object,
+    /** A syscall record's times (ns since the trace's start) and regions. */
+    readonly time: number,
+    readonly start: number | undefined,
+    readonly reads: readonly MemoryRegion[],
+    readonly writes: readonly MemoryRegion[],
+    /** AT_RANDOM's bytes. */
+    readonly bytes: Uint8Array,
+    /** RDTSC's value. */
+    readonly value: bigint,
+  ) {}
+}
+
+const NO_ITEM = {};
+const NO_BYTES = new Uint8Array(0);
 
 export class TraceWriter {
   private readonly fd: number;
@@ -74,13 +100,13 @@ export class TraceWriter {
     // AT_RANDOM and rdtsc reach the program without a syscall: noted here for replay --exec.
     kernel.syscallSource = {
       execRandom: (tid, fresh) => {
-        this.take({ kind: 'input', seq: this.lastSeq, tid, input: 'at_random', bytes: fresh });
+        this.take(new Pending(AT_RANDOM, this.lastSeq, tid, NO_ITEM, 0, undefined, NO_REGIONS, NO_REGIONS, fresh, 0n));
         return fresh;
       },
       // Signals take effect at points the trace names ('signal' records).
       signalPoints: 'record',
       rdtsc: (tid, fresh) => {
-        this.take({ kind: 'rdtsc', seq: this.lastSeq, tid, value: fresh });
+        this.take(new Pending(RDTSC, this.lastSeq, tid, NO_ITEM, 0, undefined, NO_REGIONS, NO_REGIONS, NO_BYTES, fresh));
         return fresh;
       },
     };
@@ -91,7 +117,7 @@ export class TraceWriter {
       },
       event: (seq, event) => {
         this.lastSeq = seq;
-        this.take({ kind: 'event', seq, event });
+        this.take(new Pending(EVENT, seq, 0, event, 0, undefined, NO_REGIONS, NO_REGIONS, NO_BYTES, 0n));
       },
       signal: (r) => {
         this.lastSeq = r.seq;
@@ -110,11 +136,11 @@ export class TraceWriter {
     // The thread is stopped: what its text will need is read now, the text made later.
     const reads = captureSyscallMemory(r, memory.of(r.tid, writes, r.strings), writes);
     const start = r.trappedAt === undefined ? undefined : Number(r.trappedAt - this.start);
-    this.take({ kind: 'syscall', r, time: Number(now - this.start), start, reads, writes });
+    this.take(new Pending(SYSCALL, r.seq, 0, r, Number(now - this.start), start, reads, writes, NO_BYTES, 0n));
   }
 
   private push(item: TraceRecord): void {
-    this.take({ kind: 'record', record: item });
+    this.take(new Pending(OTHER, 0, 0, item, 0, undefined, NO_REGIONS, NO_REGIONS, NO_BYTES, 0n));
   }
 
   private take(p: Pending): void {
@@ -129,21 +155,20 @@ export class TraceWriter {
     for (let i = 0; i < q.length; i++) {
       const p = q[i]!;
       switch (p.kind) {
-        case 'syscall':
-          records.syscall(p.r, p.time, p.start, p.reads, p.writes);
+        case SYSCALL:
+          records.syscall(p.item as SyscallRecord, p.time, p.start, p.reads, p.writes);
           break;
-        case 'event':
-          records.event(p.seq, p.event);
+        case EVENT:
+          records.event(p.seq, p.item);
           break;
-        case 'input':
-          records.input(p.seq, p.tid, p.input, p.bytes);
+        case AT_RANDOM:
+          records.input(p.seq, p.tid, 'at_random', p.bytes);
           break;
-        case 'rdtsc':
+        case RDTSC:
           records.inputU64(p.seq, p.tid, 'rdtsc', p.value);
           break;
-        case 'record':
-          records.record(p.record);
-          break;
+        default:
+          records.record(p.item);
       }
     }
     q.length = 0;
