@@ -5,7 +5,8 @@
 // Why not cbor-x itself: a short run is over before cbor-x's general encoder has been compiled
 // (each event cost it ~10 us, and compiling it kept a second CPU busy); this one is small, and
 // syscall records, the bulk of a trace, have a path of their own with a fixed structure, their
-// numbers encoded by the native addon in one call (native/syscall_record.cc: the same bytes).
+// numbers encoded by the native addon in one call (native/syscall_record.cc: the same bytes);
+// the most frequent events have per-kind code and fixed structures too (eventOfKind).
 // The buffer records are encoded in is the writer's output buffer, written out when full or
 // asked, so no record's bytes outlive it as an object of their own (which the young-generation
 // GC would copy while they wait to be written).
