@@ -322,6 +322,18 @@ Napi::Value SetAffinity(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), sched_setaffinity(tidArg(info, 0), sizeof set, &set) == 0);
 }
 
+// allowedCpus() -> the CPUs the calling (tracer) thread may run on, ascending.
+Napi::Value AllowedCpus(const Napi::CallbackInfo& info) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  Napi::Array cpus = Napi::Array::New(info.Env());
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return cpus;
+  uint32_t n = 0;
+  for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+    if (CPU_ISSET(cpu, &set)) cpus.Set(n++, Napi::Number::New(info.Env(), cpu));
+  return cpus;
+}
+
 // currentCpu() -> the CPU the calling (tracer) thread runs on now.
 Napi::Value CurrentCpu(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), sched_getcpu());
@@ -426,6 +438,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("controlEnd", Napi::Function::New(env, ControlEnd));
   exports.Set("controlClose", Napi::Function::New(env, ControlClose));
   exports.Set("setAffinity", Napi::Function::New(env, SetAffinity));
+  exports.Set("allowedCpus", Napi::Function::New(env, AllowedCpus));
   exports.Set("currentCpu", Napi::Function::New(env, CurrentCpu));
   exports.Set("setHostRlimit", Napi::Function::New(env, SetHostRlimit));
   exports.Set("patchSiginfo", Napi::Function::New(env, PatchSiginfo));

@@ -30,9 +30,12 @@ export class CpuPlacement {
   private sampleStart = process.hrtime.bigint();
 
   constructor(private readonly native: NativeAddon) {
-    // Before the pinning below: the sandbox's CPUs are the ones tsvisor was given.
-    this.allCpus = [...Array(sandboxCpus()).keys()];
+    // Before the pinning below: the sandbox's CPUs are the ones tsvisor was given (taskset,
+    // a cpuset), which need not be the first ones; their count is taken now too (host_cpus.ts).
+    sandboxCpus();
+    const allowed = native.allowedCpus();
     this.cpu = Math.max(0, native.currentCpu());
+    this.allCpus = allowed.length > 0 ? allowed : [this.cpu];
     native.setAffinity(0, [this.cpu]);
   }
 

@@ -58,6 +58,8 @@ export interface NativeAddon {
   tkill(tid: number, sig: number): boolean;
   forget(tid: number): void;
   setAffinity(tid: number, cpus: number[]): boolean;
+  /** The CPUs the calling thread may run on (its affinity), ascending. */
+  allowedCpus(): number[];
   currentCpu(): number;
   setHostRlimit(pid: number, resource: number, soft: number, hard: number): number;
   patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number | bigint): boolean;
