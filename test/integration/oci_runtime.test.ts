@@ -33,7 +33,7 @@ describe('OCI runtime (tsvisor-runc)', function () {
 
   after(() => {
     if (!dir) return;
-    for (const id of ['life', 'hooked', 'hookfail', 'held', 'term', 'loop', 'bad', 'ck', 'ck2', 'tty', 'cons', 'rtty', 'rtty2', 'rplain', 'rplain2', 'rplain3']) runc(root, ['delete', '--force', id]);
+    for (const id of ['life', 'hooked', 'hookfail', 'held', 'term', 'loop', 'bad', 'ck', 'ck2', 'tty', 'cons', 'rtty', 'rtty2', 'rplain', 'rplain2', 'rplain3', 'shim-exit', 'shim-term', 'shim-kill']) runc(root, ['delete', '--force', id]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -186,6 +186,43 @@ describe('OCI runtime (tsvisor-runc)', function () {
     const start = runc(root, ['start', 'term']);
     expect([start.status, start.stderr]).to.satisfy(([s, e]: [number, string]) => s === 1 && e.includes('cannot start a container that has stopped'));
     expect(runc(root, ['delete', 'term']).status).to.equal(0);
+  });
+
+  it('the pid file\'s process, as a subreaper shim sees it: its status is the container\'s, the signals it gets reach pid 1, killing it ends the sandbox, and nothing outlives it', async function () {
+    const shim = join(dir, 'subreaper_shim');
+    const cc = spawnSync('cc', ['-O1', '-o', shim, join(REPO_ROOT, 'test', 'support', 'subreaper_shim.c')], { encoding: 'utf8' });
+    if (cc.error || cc.status !== 0) {
+      console.log(`      skipped: cannot build the subreaper shim (${cc.error?.message ?? cc.stderr})`);
+      this.skip();
+    }
+    /** Creates and starts ID under the shim; `during` runs once the program has printed `up`; resolves with the shim's report and the container's output. */
+    const underShim = async (id: string, args: string[], during: (pid: number) => void) => {
+      const bundle = makeBundle(join(dir, id), rootfs, (c) => (c.process.args = args));
+      const pidFile = join(dir, `${id}.pid`);
+      const out = join(dir, `${id}.out`);
+      const child = spawn(shim, [pidFile, out, join(REPO_ROOT, 'bin', 'tsvisor-runc'), '--root', root, 'create', '--bundle', bundle, '--pid-file', pidFile, id], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let report = '';
+      child.stdout.on('data', (chunk: Buffer) => (report += chunk.toString('utf8')));
+      const ended = new Promise((resolve) => child.on('exit', resolve));
+      for (let i = 0; i < 500 && !report.includes('create'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(report).to.equal('create exited 0\n');
+      expect(runc(root, ['start', id]).status).to.equal(0);
+      const output = () => (existsSync(out) ? readFileSync(out, 'utf8') : '');
+      for (let i = 0; i < 500 && !output().includes('up'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      during(Number(readFileSync(pidFile, 'utf8')));
+      await ended;
+      expect(JSON.parse(runc(root, ['state', id]).stdout)).to.include({ status: 'stopped' });
+      expect(runc(root, ['delete', id]).status).to.equal(0);
+      return { report, output: output() };
+    };
+    const exited = await underShim('shim-exit', ['sh', '-c', 'echo up; exit 7'], () => {});
+    expect(exited).to.deep.equal({ report: 'create exited 0\npid file\'s process exited 7\nall reaped\n', output: 'up\n' });
+    const trap = ['sh', '-c', 'trap \'echo got TERM; exit 3\' TERM; echo up; while :; do sleep 0.05; done'];
+    const termed = await underShim('shim-term', trap, (pid) => globalThis.process.kill(pid, 'SIGTERM'));
+    expect(termed).to.deep.equal({ report: 'create exited 0\npid file\'s process exited 3\nall reaped\n', output: 'up\ngot TERM\n' });
+    // "all reaped": the sandbox process and every stub, reparented to the shim, ended too.
+    const killed = await underShim('shim-kill', trap, (pid) => globalThis.process.kill(pid, 'SIGKILL'));
+    expect(killed).to.deep.equal({ report: 'create exited 0\npid file\'s process signalled 9\nall reaped\n', output: 'up\n' });
   });
 
   it('refuses a malformed config.json with one error naming the field, in the log as JSON', () => {
