@@ -30,7 +30,6 @@
 
 #include "control_client.h"
 #include "json.h"
-#include "keeper.h"
 #include "runtime_log.h"
 
 namespace {
@@ -38,6 +37,8 @@ namespace {
 // src/oci/spec_version.ts's OCI_SPEC_VERSION (the test compares `state` with node's).
 constexpr const char* kOciSpecVersion = "1.0.2";
 constexpr int kSigKill = 9;
+// The fd the sandbox process writes its readiness line on (src/oci/detached_spawn.ts's READY_FD).
+constexpr int kReadyFd = 3;
 // How long delete waits for a killed sandbox process (as the node runtime: 10 s).
 constexpr int kStopWaitMs = 10000;
 
@@ -486,8 +487,7 @@ class Runtime {
   /**
    * src/oci/commands/create.ts without a console socket: the sandbox process (node), detached
    * in its own session with the runtime's stdio, checks the bundle, claims the id and holds
-   * pid 1; its readiness line on fd 3 ends the wait. Its parent, a fork of this process in a
-   * session of its own (keeper.cc), is the process the pid file and the record name.
+   * pid 1; its readiness line on fd 3 ends the wait.
    */
   std::optional<int> create() {
     std::optional<CommandArgs> p = parseCommandArgs(
@@ -505,14 +505,13 @@ class Runtime {
     std::string log = "{\"format\":" + jsonQuote(g_.log.json ? "json" : "text") + ",\"debug\":" + (g_.log.debug ? "true" : "false") +
                       (g_.log.file.empty() ? "" : ",\"file\":" + jsonQuote(g_.log.file)) + "}";
     std::string payload = "{\"launch\":{\"stateRoot\":" + jsonQuote(g_.root) + ",\"id\":" + jsonQuote(*id) + ",\"bundle\":" + jsonQuote(*bundle) +
-                          ",\"startNow\":false,\"console\":\"none\",\"keeper\":true},\"log\":" + log + "}";
+                          ",\"startNow\":false,\"console\":\"none\"},\"log\":" + log + "}";
     int ready[2];
     if (pipe2(ready, O_CLOEXEC) != 0) return fail(std::string("cannot start the sandbox process: ") + strerror(errno));
     pid_t child = fork();
     if (child < 0) return fail(std::string("cannot start the sandbox process: ") + strerror(errno));
     if (child == 0) {
-      // The keeper, then the sandbox process: as node's spawn (libuv) leaves a child, default
-      // dispositions, nothing blocked.
+      // As node's spawn (libuv) leaves a child: default dispositions, nothing blocked.
       for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
       sigset_t none;
       sigemptyset(&none);
@@ -527,9 +526,11 @@ class Runtime {
           close(null);
         }
       }
-      close(ready[0]);
+      if (dup2(ready[1], kReadyFd) < 0) _exit(127);
       const char* argv[] = {"node", script.c_str(), "__oci-sandbox", payload.c_str(), nullptr};
-      runKeeper(argv, ready[1]);
+      execvp("node", const_cast<char* const*>(argv));
+      dprintf(kReadyFd, "{\"error\":%s,\"exitCode\":1}\n", jsonQuote(std::string("cannot run node: ") + strerror(errno)).c_str());
+      _exit(127);
     }
     close(ready[1]);
     // The line, or the end of the pipe, or the child's exit (its pidfd: a process it started

@@ -5,7 +5,6 @@ import fs from 'node:fs';
 
 import { VERSION } from '../version.js';
 import { READY_FD } from './ready_fd.js';
-import { reportExitToKeeper } from './keeper_status.js';
 import { OciError } from './oci_error.js';
 import { OciLog, type LogSettings } from './oci_log.js';
 import type { ExecRequest } from './exec_waiter.js';
@@ -75,7 +74,6 @@ async function internalCommand(command: string, payloadText: string): Promise<nu
   });
   switch (command) {
     case '__oci-sandbox':
-      if ((payload.launch as SandboxLaunch).keeper) reportExitToKeeper();
       return (await import('./sandbox_process.js')).runSandboxProcess(payload.launch as SandboxLaunch, log, ready);
     case '__oci-restore':
       return (await import('./restored_sandbox.js')).runRestoredSandbox(payload.launch as RestoreLaunch, log, ready);

@@ -34,11 +34,6 @@ export interface SandboxLaunch {
    * foreground `run`'s, whatever they are.
    */
   console: 'socket' | 'none' | 'own';
-  /**
-   * This process's parent is the front-end's keeper (native/runc/keeper.cc), the process the pid
-   * file names, which the record names too and which exits with the status written on STATUS_FD.
-   */
-  keeper?: boolean;
 }
 
 /**
@@ -68,7 +63,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     const wantsTerminal = config.process?.terminal ?? false;
     if (wantsTerminal && launch.console === 'none') throw new OciError('cannot allocate tty if runc will detach without setting console socket');
     if (!wantsTerminal && launch.console === 'socket') throw new OciError('cannot use console socket if runc will not detach or allocate tty');
-    const self = launch.keeper ? globalThis.process.ppid : globalThis.process.pid;
+    const self = globalThis.process.pid;
     const claim = {
       id: launch.id, bundle: launch.bundle, rootfs: path.resolve(launch.bundle, config.root.path),
       pid: self, startTime: processStartTime(self) ?? '', created: new Date().toISOString(),
