@@ -174,6 +174,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     mode: int.optional(), uid: int.optional(), gid: int.optional(),
     atimeNs: ns.optional(), mtimeNs: ns.optional(), ctimeNs: ns,
   }),
+  /** An extended attribute set (value) or removed (null). */
+  z.object({ type: z.literal('OverlayXattrSet'), nodeId: int, name: z.string(), value: bytes.nullable(), timeNs: ns }),
   z.object({ type: z.literal('OverlayLinked'), nodeId: int, parent: int, name: z.string(), timeNs: ns }),
   // whiteout: a lower entry of that name exists and must stay hidden.
   z.object({ type: z.literal('OverlayRemoved'), parent: int, name: z.string(), whiteout: z.boolean(), timeNs: ns }),

@@ -446,6 +446,8 @@ interface OverlayNodeBase {
   atimeNs: bigint;
   mtimeNs: bigint;
   ctimeNs: bigint;
+  /** Extended attributes (user.*, trusted.*) by full name, in the order they were set; absent: none. */
+  xattrs?: Map<string, Uint8Array>;
 }
 
 export interface OverlayFile extends OverlayNodeBase {

@@ -258,6 +258,9 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     // "lower" exists before the run: in the sandbox it is a file of the lower layer, copied up when written.
     inotify_events: [{ args: scratch((dir) => writeFileSync(join(dir, 'lower'), 'lower\n')) }],
     dnotify_dir: [{ args: scratch() }],
+    // "lower" exists before the run: in the sandbox the first change copies it up.
+    xattr_ops: [{ args: scratch((dir) => writeFileSync(join(dir, 'lower'), 'lower\n')) }],
+    fd_attrs_unsearchable: [{ args: scratch() }],
     byte_names: [{ args: (side) => [...scratch()(side), bytes] }],
 
     dev_null_stat: [{}],

@@ -133,6 +133,8 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'openat2_resolve',
   'inotify_events',
   'dnotify_dir',
+  'xattr_ops',
+  'fd_attrs_unsearchable',
   'byte_names',
   // devices and /proc
   'dev_null_stat',

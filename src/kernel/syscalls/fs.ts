@@ -35,7 +35,7 @@ import { tmpfsDev, tmpfsMountOfPath } from '../vfs/tmpfs.js';
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, lookupHeldDir, resolveAt, resolvePath, walkOptions } from './paths.js';
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, lookupHeld, resolveAt, resolvePath, walkOptions } from './paths.js';
 import { O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDWR, O_TMPFILE, O_TMPFILE_BIT, O_TRUNC, O_WRONLY } from '../abi/open_flags.js';
 import { CAP_SYS_CHROOT, SECBIT_NO_SETUID_FIXUP, capabilitySets, capable } from '../task/capabilities.js';
 import { permits } from '../vfs/permission.js';
@@ -346,7 +346,7 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
   // An upper directory's fd holds its node: right after a rename, and once removed.
   const dirNode = file.kind === 'dir' && file.nodeId !== undefined ? ctx.kernel.state.overlay.nodes.get(file.nodeId) : undefined;
   if (dirNode) return ctx.kernel.root.upperStat(dirNode, ctx.kernel.state.overlay);
-  const node = file.kind === 'dir' ? lookupHeldDir(ctx, file.path) : resolvePath(ctx, file.path, false);
+  const node = file.kind === 'dir' ? lookupHeld(ctx, file.path) : resolvePath(ctx, file.path, false);
   if (typeof node === 'number') {
     // A removed directory, or a synthetic file that is gone (/proc/PID of an exited process), still has attributes.
     const mode = file.kind === 'dir' ? S_IFDIR | 0o755 : S_IFCHR | 0o600;
@@ -552,13 +552,7 @@ export function sysFchdir(ctx: SyscallContext): Outcome {
   return 0;
 }
 
-/** Extended attributes cannot be set: the overlay does not store them (as a filesystem without xattr support). */
-export function sysSetxattrUnsupported(ctx: SyscallContext): Outcome {
-  void ctx;
-  return -Errno.EOPNOTSUPP;
-}
-
-// ---- filesystem information, extended attributes --------------------------------------
+// ---- filesystem information --------------------------------------
 
 const PROC_SUPER_MAGIC = 0x9fa0;
 const TMPFS_MAGIC = 0x01021994;
@@ -652,44 +646,4 @@ export function sysFstatfs(ctx: SyscallContext): Outcome {
   const buf = encodeStatfs(ctx, node);
   if (typeof buf === 'number') return buf;
   return ctx.write(ctx.args[1]!, buf) ? 0 : -Errno.EFAULT;
-}
-
-/** getxattr family: the sandbox's files carry no extended attributes. */
-function xattrPath(ctx: SyscallContext, follow: boolean): number {
-  const path = ctx.readPath(ctx.args[0]!);
-  if (typeof path === 'number') return path;
-  const node = resolveAt(ctx, AT_FDCWD, path, follow);
-  return typeof node === 'number' ? node : 0;
-}
-
-function xattrName(ctx: SyscallContext): number {
-  const name = ctx.readString(ctx.args[1]!, 255);
-  if (typeof name === 'number') return name === -Errno.E2BIG ? -Errno.ERANGE : name;
-  return name.length === 0 ? -Errno.ERANGE : 0;
-}
-
-// The name is read first, then the file looked up, as Linux does since 6.13 (its *xattrat
-// rework): a bad name pointer is EFAULT even with a bad path or fd.
-export function sysGetxattr(ctx: SyscallContext): Outcome {
-  return xattrName(ctx) || xattrPath(ctx, true) || -Errno.ENODATA;
-}
-
-export function sysLgetxattr(ctx: SyscallContext): Outcome {
-  return xattrName(ctx) || xattrPath(ctx, false) || -Errno.ENODATA;
-}
-
-export function sysFgetxattr(ctx: SyscallContext): Outcome {
-  return xattrName(ctx) || (lookupFd(ctx, ctx.int(0)) ? 0 : -Errno.EBADF) || -Errno.ENODATA;
-}
-
-export function sysListxattr(ctx: SyscallContext): Outcome {
-  return xattrPath(ctx, true);
-}
-
-export function sysLlistxattr(ctx: SyscallContext): Outcome {
-  return xattrPath(ctx, false);
-}
-
-export function sysFlistxattr(ctx: SyscallContext): Outcome {
-  return lookupFd(ctx, ctx.int(0)) ? 0 : -Errno.EBADF;
 }

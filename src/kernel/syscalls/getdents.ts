@@ -12,7 +12,7 @@ import type { SyscallContext } from './context.js';
 import { statOfFile } from './fs.js';
 import { fsNotifyPath, fsNotifyActive } from './fs_notify.js';
 import type { Outcome } from './outcome.js';
-import { lookupHeldDir } from './paths.js';
+import { lookupHeld } from './paths.js';
 
 const DT_DIR = 4;
 
@@ -34,7 +34,7 @@ function listLayers(ctx: SyscallContext, file: OpenFile): DirEntry[] | number {
   // An upper directory is listed through its node (its path may be stale); a removed one is dead.
   const held = file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId);
   if (held && held.nlink === 0) return -Errno.ENOENT;
-  const node = held ? ({ fs: 'overlay', path, stat: ctx.kernel.root.upperStat(held, ctx.kernel.state.overlay), node: held } as const) : lookupHeldDir(ctx, path);
+  const node = held ? ({ fs: 'overlay', path, stat: ctx.kernel.root.upperStat(held, ctx.kernel.state.overlay), node: held } as const) : lookupHeld(ctx, path);
   if (typeof node === 'number') return node;
   const self = { name: '.', ino: node.stat.ino, type: DT_DIR };
   const parent = { name: '..', ino: node.stat.ino, type: DT_DIR };

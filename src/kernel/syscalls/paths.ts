@@ -68,8 +68,11 @@ export function resolveAt(ctx: SyscallContext, dirfd: number, path: string, foll
   return ctx.kernel.root.resolve(base, path, walkOptions(ctx, follow));
 }
 
-/** The node now at the path of an open directory (HostRoot.lookupHeld), with the caller's /proc view. */
-export function lookupHeldDir(ctx: SyscallContext, path: string): VNode | number {
+/**
+ * The node now at the path of an open file or directory (HostRoot.lookupHeld: no symlink
+ * followed, no search permission needed along it), with the caller's /proc view.
+ */
+export function lookupHeld(ctx: SyscallContext, path: string): VNode | number {
   return ctx.kernel.root.lookupHeld(path, sandboxWalkOptions(ctx, true));
 }
 

@@ -13,6 +13,7 @@ import * as data from './file_data.js';
 import * as fs from './fs.js';
 import * as dirents from './getdents.js';
 import * as attrs from './fs_attrs.js';
+import * as xattrs from './fs_xattrs.js';
 import * as fsw from './fs_write.js';
 import * as locks from './file_locks.js';
 import * as inotify from './inotify.js';
@@ -67,8 +68,7 @@ const partial = (h: Handler, note: string): Spec => ['partial', h, note];
  * decides case by case.
  */
 const host = (note: string, h?: Handler): Spec => ['host', h, note];
-const NO_XATTRS = 'the overlay stores no extended attributes: EOPNOTSUPP';
-const noXattrs = partial(fs.sysSetxattrUnsupported, NO_XATTRS);
+const XATTRS = "user.* and trusted.* of the overlay's files; a lower file's own (the host's) are not read; security.* and system.* (ACLs) cannot be set (EOPNOTSUPP)";
 const SIGNALFD_NOTE = 'signals the host raises itself (alarm, timers) wake a blocked read within 50 ms; ssi_utime/ssi_stime of SIGCHLD are 0';
 
 const SPECS: Partial<Record<SyscallName, Spec>> = {
@@ -161,18 +161,18 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   sync_file_range: full(data.sysSyncFileRange),
   statfs: full(fs.sysStatfs),
   fstatfs: full(fs.sysFstatfs),
-  getxattr: partial(fs.sysGetxattr, 'files have no extended attributes (ENODATA)'),
-  lgetxattr: partial(fs.sysLgetxattr, 'files have no extended attributes (ENODATA)'),
-  fgetxattr: partial(fs.sysFgetxattr, 'files have no extended attributes (ENODATA)'),
-  listxattr: partial(fs.sysListxattr, 'files have no extended attributes'),
-  llistxattr: partial(fs.sysLlistxattr, 'files have no extended attributes'),
-  flistxattr: partial(fs.sysFlistxattr, 'files have no extended attributes'),
-  setxattr: noXattrs,
-  lsetxattr: noXattrs,
-  fsetxattr: noXattrs,
-  removexattr: noXattrs,
-  lremovexattr: noXattrs,
-  fremovexattr: noXattrs,
+  getxattr: partial(xattrs.sysGetxattr, XATTRS),
+  lgetxattr: partial(xattrs.sysLgetxattr, XATTRS),
+  fgetxattr: partial(xattrs.sysFgetxattr, XATTRS),
+  listxattr: partial(xattrs.sysListxattr, XATTRS),
+  llistxattr: partial(xattrs.sysLlistxattr, XATTRS),
+  flistxattr: partial(xattrs.sysFlistxattr, XATTRS),
+  setxattr: partial(xattrs.sysSetxattr, XATTRS),
+  lsetxattr: partial(xattrs.sysLsetxattr, XATTRS),
+  fsetxattr: partial(xattrs.sysFsetxattr, XATTRS),
+  removexattr: partial(xattrs.sysRemovexattr, XATTRS),
+  lremovexattr: partial(xattrs.sysLremovexattr, XATTRS),
+  fremovexattr: partial(xattrs.sysFremovexattr, XATTRS),
 
   // mm.ts: memory
   mmap: partial(mm.sysMmap, 'anonymous mappings run on the host; private file mappings are copies of the file; shared ones of overlay files map the file pages (shared by every process, coherent with read/write); shared writable ones of a file of an :rw bind are copies'),
@@ -206,7 +206,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   setfsgid: partial(creds.sysSetfsgid, 'filesystem ids follow the effective ids'),
   setgroups: full(creds.sysSetgroups),
   capget: full(creds.sysCapget),
-  capset: partial(creds.sysCapset, 'the five sets and their rules; no file capabilities (the overlay has no xattrs)'),
+  capset: partial(creds.sysCapset, 'the five sets and their rules; no file capabilities (the overlay stores no security.* xattrs)'),
   getrusage: host('the caller\'s own usage (children: those the host counts)'),
   times: host('the caller\'s own times'),
   mincore: host('residency of the caller\'s own pages'),

@@ -107,6 +107,7 @@ export const overlayReducers: ReducerTable<
   | 'OverlayTruncated'
   | 'OverlayAllocated'
   | 'OverlayAttrsSet'
+  | 'OverlayXattrSet'
   | 'OverlayLinked'
   | 'OverlayRemoved'
   | 'OverlayRenamed'
@@ -177,6 +178,13 @@ export const overlayReducers: ReducerTable<
     if (e.atimeNs !== undefined) node.atimeNs = e.atimeNs;
     if (e.mtimeNs !== undefined) node.mtimeNs = e.mtimeNs;
     node.ctimeNs = e.ctimeNs;
+  },
+  OverlayXattrSet(state, e) {
+    const node = nodeOf(state.overlay, e.nodeId);
+    if (e.value === null) node.xattrs?.delete(e.name);
+    else (node.xattrs ??= new Map()).set(e.name, e.value);
+    if (node.xattrs?.size === 0) delete node.xattrs;
+    node.ctimeNs = e.timeNs;
   },
   OverlayLinked(state, e) {
     const node = nodeOf(state.overlay, e.nodeId);

@@ -1,0 +1,230 @@
+// Extended attributes: setxattr, getxattr, listxattr, removexattr and their l- (no symlink
+// following) and f- (fd) forms. The overlay keeps the user.* and trusted.* attributes of its
+// upper nodes (a change to a lower file copies it up); the lower layer's own attributes are
+// not read (Node has no call for them), and files outside the overlay (writable binds,
+// /proc, /dev, pipes) store none. security.* and system.* (ACLs) cannot be set: as a
+// filesystem without their handlers, EOPNOTSUPP; reading them finds nothing (ENODATA).
+//
+// The checks follow Linux's fs/xattr.c: the name is copied in before the file is looked up;
+// then xattr_permission (trusted.* for CAP_SYS_ADMIN; user.* only on regular files and
+// directories, a sticky directory's only for its owner; then read or write permission);
+// then the namespace's handler.
+import { Errno } from '../errno.js';
+import type { OverlayNode } from '../state.js';
+import { S_IFDIR, S_IFMT, S_IFREG, S_ISVTX, type FileStat } from '../vfs/file_stat.js';
+import { CAP_SYS_ADMIN } from '../task/capabilities.js';
+import type { SyscallContext } from './context.js';
+import type { Outcome } from './outcome.js';
+import { inOverlay, isOwner, mayAccess, nowNs, processCapable } from './overlay_ops.js';
+import { AT_FDCWD, AT_SYMLINK_NOFOLLOW } from './paths.js';
+import { fdTarget, isVNode, notifyAttrib, pathTarget, statOf, upperNode, writableOf, type Target } from './attr_target.js';
+
+const XATTR_CREATE = 1;
+const XATTR_REPLACE = 2;
+const XATTR_NAME_MAX = 255;
+/** The largest value, and the largest list of names, the VFS copies. */
+const XATTR_SIZE_MAX = 65536;
+const XATTR_LIST_MAX = 65536;
+const MAY_WRITE = 2;
+const MAY_READ = 4;
+
+/** The namespaces the overlay stores, and those it knows but has no handler for. */
+const STORED_PREFIXES = ['user.', 'trusted.'];
+const UNSTORED_PREFIXES = ['security.', 'system.'];
+
+/** The attribute name argument: 1 to 255 bytes (ERANGE otherwise), or -errno. */
+function readName(ctx: SyscallContext, addr: number): string | number {
+  const name = ctx.readString(addr, XATTR_NAME_MAX);
+  if (typeof name === 'number') return name === -Errno.E2BIG ? -Errno.ERANGE : name;
+  return name.length === 0 ? -Errno.ERANGE : name;
+}
+
+/** A path argument's target, following the last symlink or not. */
+function pathArg(ctx: SyscallContext, follow: boolean): Target | number {
+  return pathTarget(ctx, AT_FDCWD, ctx.args[0]!, follow ? 0 : AT_SYMLINK_NOFOLLOW);
+}
+
+/** Linux's xattr_permission: who may read (mask MAY_READ) or write (MAY_WRITE) the named attribute of a file. */
+function permission(ctx: SyscallContext, st: FileStat, name: string, mask: number): number {
+  const write = (mask & MAY_WRITE) !== 0;
+  if (UNSTORED_PREFIXES.some((p) => name.startsWith(p))) return 0;
+  if (name.startsWith('trusted.')) return processCapable(ctx, CAP_SYS_ADMIN) ? 0 : write ? -Errno.EPERM : -Errno.ENODATA;
+  if (name.startsWith('user.')) {
+    const type = Number(st.mode) & S_IFMT;
+    if (type !== S_IFREG && type !== S_IFDIR) return write ? -Errno.EPERM : -Errno.ENODATA;
+    if (type === S_IFDIR && (Number(st.mode) & S_ISVTX) && write && !isOwner(ctx, st)) return -Errno.EPERM;
+  }
+  return mayAccess(ctx.process, st, mask) ? 0 : -Errno.EACCES;
+}
+
+/**
+ * xattr_permission for a pipe, socket or terminal fd (an inode neither a regular file nor a
+ * directory, of a filesystem with no xattr handlers): user.* is EPERM to set and ENODATA to
+ * get, trusted.* needs CAP_SYS_ADMIN, and the rest has no handler.
+ */
+function handlerless(ctx: SyscallContext, name: string, write: boolean): number {
+  if (name.startsWith('user.')) return write ? -Errno.EPERM : -Errno.ENODATA;
+  if (name.startsWith('trusted.') && !processCapable(ctx, CAP_SYS_ADMIN)) return write ? -Errno.EPERM : -Errno.ENODATA;
+  return -Errno.EOPNOTSUPP;
+}
+
+/** The namespace handler's verdict on a name: stored, unstored (known, no handler), or an error. */
+function handler(name: string): 'stored' | 'unstored' | number {
+  const stored = STORED_PREFIXES.find((p) => name.startsWith(p));
+  const prefix = stored ?? UNSTORED_PREFIXES.find((p) => name.startsWith(p));
+  if (prefix === undefined) return -Errno.EOPNOTSUPP;
+  if (name.length === prefix.length) return -Errno.EINVAL;
+  return stored ? 'stored' : 'unstored';
+}
+
+/** The upper node whose attributes a target has, if any (a lower file, a synthetic one: none). */
+function storedNode(t: Target): OverlayNode | undefined {
+  if (t === 'none') return undefined;
+  if (!isVNode(t)) return t;
+  return t.fs === 'overlay' ? t.node : undefined;
+}
+
+/** The names of a node's attributes the caller may see: trusted.* only with CAP_SYS_ADMIN. */
+function visibleNames(ctx: SyscallContext, node: OverlayNode | undefined): string[] {
+  const names = [...(node?.xattrs?.keys() ?? [])];
+  return processCapable(ctx, CAP_SYS_ADMIN) ? names : names.filter((n) => !n.startsWith('trusted.'));
+}
+
+/** The bytes of a NUL-terminated name list (names are byte strings, one char a byte). */
+function encodeNames(names: readonly string[]): Buffer {
+  return Buffer.from(names.map((n) => `${n}\0`).join(''), 'latin1');
+}
+
+// ---- setxattr, removexattr ----------------------------------------------------------------
+
+/** Sets (value) or removes (null) an attribute of a target, checked as Linux checks it. */
+function change(ctx: SyscallContext, t: Target | number, name: string, value: Uint8Array | null, flags: number): number {
+  if (typeof t === 'number') return t;
+  if (t === 'none') return handlerless(ctx, name, true);
+  const denied = permission(ctx, statOf(t), name, MAY_WRITE);
+  if (denied) return denied;
+  const verdict = handler(name);
+  if (typeof verdict === 'number') return verdict;
+  // Outside the overlay (a writable bind's host files, /proc, /dev) nothing is stored.
+  if (verdict === 'unstored' || writableOf(t) || (isVNode(t) && !inOverlay(ctx, t))) return -Errno.EOPNOTSUPP;
+  const node = upperNode(ctx, t);
+  if (typeof node === 'number') return node;
+  const exists = node.xattrs?.has(name) ?? false;
+  if (value === null || flags & XATTR_REPLACE) {
+    if (!exists) return -Errno.ENODATA;
+  } else if (flags & XATTR_CREATE && exists) {
+    return -Errno.EEXIST;
+  }
+  // The names must still fit one list (what Linux's filesystems bound by their own space: ENOSPC).
+  if (value !== null && !exists && encodeNames([...(node.xattrs?.keys() ?? []), name]).length > XATTR_LIST_MAX) return -Errno.ENOSPC;
+  ctx.emit({ type: 'OverlayXattrSet', nodeId: node.id, name, value, timeNs: nowNs() });
+  notifyAttrib(ctx, t, node);
+  return 0;
+}
+
+/** setxattr's arguments past the target: flags, then the name, then the value, checked in Linux's order. */
+function setArgs(ctx: SyscallContext): { name: string; value: Uint8Array; flags: number } | number {
+  const flags = ctx.int(4);
+  if (flags & ~(XATTR_CREATE | XATTR_REPLACE)) return -Errno.EINVAL;
+  const name = readName(ctx, ctx.args[1]!);
+  if (typeof name === 'number') return name;
+  const size = ctx.uint(3);
+  if (size > XATTR_SIZE_MAX) return -Errno.E2BIG;
+  const raw = size === 0 ? new Uint8Array(0) : ctx.read(ctx.args[2]!, size);
+  if (!raw) return -Errno.EFAULT;
+  return { name, value: Uint8Array.from(raw), flags };
+}
+
+function setxattr(ctx: SyscallContext, target: () => Target | number): Outcome {
+  const a = setArgs(ctx);
+  if (typeof a === 'number') return a;
+  return change(ctx, target(), a.name, a.value, a.flags);
+}
+
+export function sysSetxattr(ctx: SyscallContext): Outcome {
+  return setxattr(ctx, () => pathArg(ctx, true));
+}
+
+export function sysLsetxattr(ctx: SyscallContext): Outcome {
+  return setxattr(ctx, () => pathArg(ctx, false));
+}
+
+export function sysFsetxattr(ctx: SyscallContext): Outcome {
+  return setxattr(ctx, () => fdTarget(ctx, ctx.int(0)));
+}
+
+function removexattr(ctx: SyscallContext, target: () => Target | number): Outcome {
+  const name = readName(ctx, ctx.args[1]!);
+  if (typeof name === 'number') return name;
+  return change(ctx, target(), name, null, 0);
+}
+
+export function sysRemovexattr(ctx: SyscallContext): Outcome {
+  return removexattr(ctx, () => pathArg(ctx, true));
+}
+
+export function sysLremovexattr(ctx: SyscallContext): Outcome {
+  return removexattr(ctx, () => pathArg(ctx, false));
+}
+
+export function sysFremovexattr(ctx: SyscallContext): Outcome {
+  return removexattr(ctx, () => fdTarget(ctx, ctx.int(0)));
+}
+
+// ---- getxattr, listxattr ------------------------------------------------------------------
+
+/**
+ * Copies out what a get or list found: its length for size 0, ERANGE if it does not fit. (A
+ * value or list never exceeds the VFS's limits here, so Linux's E2BIG for a full-size buffer
+ * that is still too small cannot arise.)
+ */
+function copyOut(ctx: SyscallContext, bytes: Uint8Array, addr: number, size: number): number {
+  if (size === 0) return bytes.length;
+  if (bytes.length > size) return -Errno.ERANGE;
+  if (bytes.length > 0 && !ctx.write(addr, Buffer.from(bytes))) return -Errno.EFAULT;
+  return bytes.length;
+}
+
+function getxattr(ctx: SyscallContext, target: () => Target | number): Outcome {
+  const name = readName(ctx, ctx.args[1]!);
+  if (typeof name === 'number') return name;
+  const t = target();
+  if (typeof t === 'number') return t;
+  if (t === 'none') return handlerless(ctx, name, false);
+  const denied = permission(ctx, statOf(t), name, MAY_READ);
+  if (denied) return denied;
+  const verdict = handler(name);
+  if (typeof verdict === 'number') return verdict;
+  const value = storedNode(t)?.xattrs?.get(name);
+  if (value === undefined) return -Errno.ENODATA;
+  return copyOut(ctx, value, ctx.args[2]!, ctx.uint(3));
+}
+
+export function sysGetxattr(ctx: SyscallContext): Outcome {
+  return getxattr(ctx, () => pathArg(ctx, true));
+}
+
+export function sysLgetxattr(ctx: SyscallContext): Outcome {
+  return getxattr(ctx, () => pathArg(ctx, false));
+}
+
+export function sysFgetxattr(ctx: SyscallContext): Outcome {
+  return getxattr(ctx, () => fdTarget(ctx, ctx.int(0)));
+}
+
+function listxattr(ctx: SyscallContext, t: Target | number): Outcome {
+  if (typeof t === 'number') return t;
+  return copyOut(ctx, encodeNames(visibleNames(ctx, storedNode(t))), ctx.args[1]!, ctx.uint(2));
+}
+
+export function sysListxattr(ctx: SyscallContext): Outcome {
+  return listxattr(ctx, pathArg(ctx, true));
+}
+
+export function sysLlistxattr(ctx: SyscallContext): Outcome {
+  return listxattr(ctx, pathArg(ctx, false));
+}
+
+export function sysFlistxattr(ctx: SyscallContext): Outcome {
+  return listxattr(ctx, fdTarget(ctx, ctx.int(0)));
+}
