@@ -111,6 +111,8 @@ int main(int argc, char **argv) {
   show("255-byte name, removed", removexattr(at(dir, "file"), name));
   static char big[65537];
   show("value of 65537 bytes", setxattr(at(dir, "file"), "user.big", big, sizeof big, 0));
+  show("value size (size_t)-1", syscall(SYS_setxattr, at(dir, "file"), "user.a", buf, (size_t)-1, 0));
+  show_value("get into a buffer of (size_t)-1", buf, syscall(SYS_getxattr, at(dir, "file"), "user.a", buf, (size_t)-1));
   show("value from a bad pointer", syscall(SYS_setxattr, at(dir, "file"), "user.bad", (void *)16, 8, 0));
   show("name 'user.'", setxattr(at(dir, "file"), "user.", "x", 1, 0));
   show("name 'trusted.'", setxattr(at(dir, "file"), "trusted.", "x", 1, 0));

@@ -39,6 +39,12 @@ function readName(ctx: SyscallContext, addr: number): string | number {
   return name.length === 0 ? -Errno.ERANGE : name;
 }
 
+/** A size_t argument: one negative as a signed 64-bit value is enormous. */
+function sizeArg(ctx: SyscallContext, i: number): number {
+  const size = ctx.args[i]!;
+  return size < 0 ? Number.POSITIVE_INFINITY : size;
+}
+
 /** A path argument's target, following the last symlink or not. */
 function pathArg(ctx: SyscallContext, follow: boolean): Target | number {
   return pathTarget(ctx, AT_FDCWD, ctx.args[0]!, follow ? 0 : AT_SYMLINK_NOFOLLOW);
@@ -128,7 +134,7 @@ function setArgs(ctx: SyscallContext): { name: string; value: Uint8Array; flags:
   if (flags & ~(XATTR_CREATE | XATTR_REPLACE)) return -Errno.EINVAL;
   const name = readName(ctx, ctx.args[1]!);
   if (typeof name === 'number') return name;
-  const size = ctx.uint(3);
+  const size = sizeArg(ctx, 3);
   if (size > XATTR_SIZE_MAX) return -Errno.E2BIG;
   const raw = size === 0 ? new Uint8Array(0) : ctx.read(ctx.args[2]!, size);
   if (!raw) return -Errno.EFAULT;
@@ -197,7 +203,7 @@ function getxattr(ctx: SyscallContext, target: () => Target | number): Outcome {
   if (typeof verdict === 'number') return verdict;
   const value = storedNode(t)?.xattrs?.get(name);
   if (value === undefined) return -Errno.ENODATA;
-  return copyOut(ctx, value, ctx.args[2]!, ctx.uint(3));
+  return copyOut(ctx, value, ctx.args[2]!, sizeArg(ctx, 3));
 }
 
 export function sysGetxattr(ctx: SyscallContext): Outcome {
@@ -214,7 +220,7 @@ export function sysFgetxattr(ctx: SyscallContext): Outcome {
 
 function listxattr(ctx: SyscallContext, t: Target | number): Outcome {
   if (typeof t === 'number') return t;
-  return copyOut(ctx, encodeNames(visibleNames(ctx, storedNode(t))), ctx.args[1]!, ctx.uint(2));
+  return copyOut(ctx, encodeNames(visibleNames(ctx, storedNode(t))), ctx.args[1]!, sizeArg(ctx, 2));
 }
 
 export function sysListxattr(ctx: SyscallContext): Outcome {
