@@ -90,6 +90,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ParentDeathSignalSet'), tid: int, signal: int }),
   z.object({ type: z.literal('ChildSubreaperSet'), pid: int, subreaper: z.boolean() }),
   z.object({ type: z.literal('DumpableSet'), pid: int, dumpable: int }),
+  /** ptrace: a thread attached (tracer: the tracing thread) or detached (tracer 0). */
+  z.object({ type: z.literal('TracerSet'), tid: int, tracer: int }),
   /** A restored sandbox: the thread now runs on a new host stub thread. */
   z.object({ type: z.literal('ThreadRehosted'), tid: int, hostTid: int }),
   z.object({ type: z.literal('ProcessReaped'), pid: int }),

@@ -41,6 +41,7 @@ import { SignalPoints, type RecordedSignals, type SignalPoint } from './signal/s
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_TKILL, SI_USER } from './abi/signals.js';
 import { execCredentials } from './task/exec_credentials.js';
 import { threadName } from './task/thread_name.js';
+import type { TraceStop } from './task/trace_stop.js';
 
 /** What the bus carries: every syscall and every domain event, in order. */
 export type KernelRecord =
@@ -387,6 +388,8 @@ export class Kernel {
   private readonly heldReturns = new Map<number, () => void>();
   /** Threads whose exit_group waits for SyscallSource.mayEndProcess: how each goes on. */
   private readonly heldExits = new Map<number, () => void>();
+  /** Threads a sandbox tracer attached, by tid, while they stop or are stopped (ptrace.ts). */
+  private readonly traceStops = new Map<number, TraceStop>();
   /** When the run loop last handled a stop (Date.now()), kept only while a syscall source may hold stops. */
   private lastStopAt = 0;
   private looping = false;
@@ -617,6 +620,7 @@ export class Kernel {
   freeze(timeoutMs = 5000): FrozenThread[] {
     if (this.finished) throw new Error('the sandbox has already ended');
     if (this.frozen) throw new Error('a checkpoint is already in progress');
+    if (this.traceStops.size > 0) throw new Error('a thread of the sandbox is stopped by a tracer (ptrace)');
     this.frozen = true;
     const frozen = new Map<number, FrozenThread>();
     const interrupted = new Set<number>();
@@ -695,6 +699,12 @@ export class Kernel {
     const rt = this.runtime.get(tid);
     const thread = this.state.threads.get(tid);
     if (!rt || !thread || !rt.blocked) return false;
+    const traced = this.traceStops.get(tid);
+    if (traced?.at === 'parked') {
+      // Its tracer holds it: the call's result waits for the let-go.
+      traced.completion = value;
+      return true;
+    }
     if (this.frozen) {
       // The wake-up waits for the end of the checkpoint (the thread is in the image as parked).
       this.deferred.push([tid, value]);
@@ -719,7 +729,8 @@ export class Kernel {
     // Blocked signals do not interrupt: signalfd readers look for those of their mask themselves.
     if (this.waiters.has(SIGNAL_WAKE_KEY)) this.notify(SIGNAL_WAKE_KEY);
     for (const [tid, rt] of this.runtime) {
-      if (!rt.blocked) continue;
+      // A thread its tracer holds sees its signals once let go.
+      if (!rt.blocked || this.traceStops.has(tid)) continue;
       const thread = this.state.threads.get(tid);
       const process = thread && this.state.processes.get(thread.pid);
       if (!thread || !process || (pids && !pids.has(process.pid))) continue;
@@ -936,9 +947,14 @@ export class Kernel {
   /** Reports an unsupported syscall once per name, as an event and a line for the user. */
   unsupported(nr: number): number {
     const name = syscallName(nr);
+    return this.unsupportedNamed(name, `syscall ${name} (${nr})`);
+  }
+
+  /** Reports an unsupported part of a syscall (a ptrace request) once, by name; ENOSYS. */
+  unsupportedNamed(name: string, what = name): number {
     if (!this.state.unsupportedReported.includes(name)) {
       this.emit({ type: 'SyscallUnsupported', name });
-      this.warn(`unsupported syscall ${name} (${nr})`);
+      this.warn(`unsupported ${what}`);
     }
     return -Errno.ENOSYS;
   }
@@ -1108,6 +1124,7 @@ export class Kernel {
   }
 
   private dispatch(thread: ThreadState, stop: Stop): void {
+    if (this.traceStops.get(thread.tid)?.at === 'stopping' && this.holdForTracer(thread, stop)) return;
     switch (stop.kind) {
       case StopKind.Syscall:
         this.onSyscall(thread, stop);
@@ -1142,6 +1159,78 @@ export class Kernel {
       default:
         // Job-control and other event stops: nothing to decide yet.
         this.platform.resume(stop.tid, 0);
+    }
+  }
+
+  /**
+   * ptrace's attach (syscalls/ptrace.ts): the thread stops where it is, as if by the SIGSTOP
+   * Linux sends it. A parked call stays parked (Linux restarts it after the stop); a running
+   * thread is interrupted by the host and held at that stop or at its next syscall trap.
+   */
+  stopForTracer(tid: number): void {
+    const rt = this.runtime.get(tid);
+    const thread = this.state.threads.get(tid);
+    if (!rt || !thread) return;
+    if (rt.blocked) {
+      this.traceStops.set(tid, { at: 'parked', reported: false });
+      this.tracerHears(thread);
+      return;
+    }
+    this.traceStops.set(tid, { at: 'stopping' });
+    this.platform.interrupt(thread.hostTid);
+  }
+
+  /** A stop of a thread its tracer wants stopped: held there when it is one it can be held at. */
+  private holdForTracer(thread: ThreadState, stop: Stop): boolean {
+    if (stop.kind === StopKind.Syscall) this.traceStops.set(thread.tid, { at: 'trap', stop, reported: false });
+    else if (stop.kind === StopKind.GroupStop && stop.value === SIGTRAP) this.traceStops.set(thread.tid, { at: 'interrupt', reported: false });
+    else return false;
+    this.running--;
+    this.tracerHears(thread);
+    return true;
+  }
+
+  private tracerHears(thread: ThreadState): void {
+    const tracer = thread.tracer === undefined ? undefined : this.state.threads.get(thread.tracer);
+    if (tracer) this.notify(`wait:${tracer.pid}`);
+  }
+
+  /** Where a traced thread is in its stop (undefined: not stopped for a tracer). */
+  traceStopOf(tid: number): TraceStop | undefined {
+    return this.traceStops.get(tid);
+  }
+
+  /** Lets a thread its tracer stopped go on (PTRACE_CONT, PTRACE_DETACH): as if the stop had not been. */
+  letTraceeGo(tid: number): void {
+    const traced = this.traceStops.get(tid);
+    const thread = this.state.threads.get(tid);
+    this.traceStops.delete(tid);
+    if (!traced || !thread) return;
+    switch (traced.at) {
+      case 'trap':
+        // Handled from the run loop, after the tracer's own call.
+        this.running++;
+        this.held.push(traced.stop);
+        return;
+      case 'interrupt':
+        this.running++;
+        this.platform.resume(thread.hostTid, 0);
+        return;
+      case 'parked':
+        if (traced.completion !== undefined) this.complete(tid, traced.completion);
+        return;
+      case 'stopping':
+        // The host's interrupt may still come: a stray interrupt stop is let go (onGroupStop).
+        return;
+    }
+  }
+
+  /** A thread that traced others ended: they are detached and go on, as Linux's exit_ptrace does. */
+  private tracerGone(tid: number): void {
+    for (const t of this.state.threads.values()) {
+      if (t.tracer !== tid) continue;
+      this.emit({ type: 'TracerSet', tid: t.tid, tracer: 0 });
+      this.letTraceeGo(t.tid);
     }
   }
 
@@ -1455,8 +1544,11 @@ export class Kernel {
     this.byHostTid.delete(thread.hostTid);
     // A thread parked in a call (killed with its group, by exit_group or a fatal signal) was
     // not counted as running: it leaves its waits behind instead.
+    const traced = this.traceStops.get(thread.tid);
+    this.traceStops.delete(thread.tid);
     if (this.runtime.get(thread.tid)?.blocked) this.dropWaits(thread.tid);
-    else this.running = Math.max(0, this.running - 1);
+    else if (traced?.at !== 'trap' && traced?.at !== 'interrupt') this.running = Math.max(0, this.running - 1);
+    this.tracerGone(thread.tid);
     this.runtime.delete(thread.tid);
     this.heldReturns.delete(thread.tid);
     this.heldExits.delete(thread.tid);

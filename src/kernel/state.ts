@@ -35,6 +35,8 @@ export interface ThreadState {
   pdeathSignal?: number;
   /** Its own name (PR_SET_NAME), for a thread other than the leader; the leader's is its process's comm. */
   comm?: string;
+  /** The thread that ptrace-attached it (syscalls/ptrace.ts; absent: not traced). */
+  tracer?: number;
 }
 
 export type ProcessStatus = 'running' | 'zombie';

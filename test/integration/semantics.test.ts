@@ -213,6 +213,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     syslog_actions: [{}],
     sock_diag: [{}],
     kcmp: [{}],
+    ptrace_attach: [{}],
     proc_self_sched: [{}],
     proc_sys_files: [{ args: scratch() }],
     stdio_socket: [{}],

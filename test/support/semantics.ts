@@ -80,6 +80,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'syslog_actions',
   'sock_diag',
   'kcmp',
+  'ptrace_attach',
   'proc_self_sched',
   'proc_sys_files',
   'stdio_socket',

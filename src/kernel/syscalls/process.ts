@@ -20,6 +20,7 @@ import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD
 import { pullAllSharedPages } from '../vfs/shared_file_pages.js';
 import { CAP_SYS_RESOURCE, capable } from '../task/capabilities.js';
 import { threadName } from '../task/thread_name.js';
+import { ATTACH_STOP_STATUS } from '../task/trace_stop.js';
 
 export function sysGetpid(ctx: SyscallContext): Outcome {
   return ctx.process.pid;
@@ -419,7 +420,6 @@ function overTaskLimit(ctx: SyscallContext): boolean {
 function cloneWith(ctx: SyscallContext, flags: number, ptid: number, ctid: number, rewriteAs?: { nr: number; args: number[] }, pidfdAddr = ptid): Outcome {
   if (flags & ~KNOWN_FLAGS) return -Errno.EINVAL;
   if (flags & NAMESPACE_FLAGS) return -Errno.EPERM; // the sandbox is already isolated
-  if (flags & (CLONE_UNTRACED | CLONE_PTRACE)) return -Errno.EINVAL;
   if (flags & CLONE_PIDFD) {
     // Linux's rules; a thread's pidfd (6.9's PIDFD_THREAD) is not offered.
     if (flags & (CLONE_DETACHED | CLONE_THREAD)) return -Errno.EINVAL;
@@ -437,7 +437,10 @@ function cloneWith(ctx: SyscallContext, flags: number, ptid: number, ctid: numbe
   // The flags the host gets: a new process becomes a host child of init (which reaps it; its
   // virtual parent is the caller), and the kernel itself writes the child's tid for
   // CLONE_CHILD_SETTID (the host would write its own tid when the child first runs).
-  const hostFlags = ((flags & ~(CLONE_CHILD_SETTID | CLONE_PIDFD)) | (thread ? 0 : CLONE_PARENT)) >>> 0;
+  // CLONE_UNTRACED and CLONE_PTRACE concern the caller's tracer (ptrace.ts): a tracer in the
+  // sandbox never follows clones, so Linux's answer is to ignore them; the host must not see
+  // them (its tracer, tsvisor, follows every task).
+  const hostFlags = ((flags & ~(CLONE_CHILD_SETTID | CLONE_PIDFD | CLONE_UNTRACED | CLONE_PTRACE)) | (thread ? 0 : CLONE_PARENT)) >>> 0;
   if (rewriteAs) {
     platform.setSyscallArg(ctx.hostTid, -1, rewriteAs.nr);
     rewriteAs.args.forEach((v, i) => platform.setSyscallArg(ctx.hostTid, i, i === 0 ? hostFlags : v));
@@ -507,6 +510,17 @@ function matchingChildren(ctx: SyscallContext, pid: number) {
   });
 }
 
+/** The threads the caller's threads traced (ptrace.ts) that match a wait4 pid argument. */
+function matchingTracees(ctx: SyscallContext, pid: number): number[] {
+  const state = ctx.kernel.state;
+  const tids: number[] = [];
+  for (const t of state.threads.values()) {
+    if (t.tracer === undefined || state.threads.get(t.tracer)?.pid !== ctx.process.pid) continue;
+    if (pid === -1 || pid === t.tid) tids.push(t.tid);
+  }
+  return tids;
+}
+
 /**
  * The common core of wait4 and waitid: finds an exited child, reports it through report()
  * and reaps it (unless WNOWAIT); blocks while children run; ECHILD when there are none.
@@ -520,7 +534,16 @@ function waitFor(
 ): Outcome {
   const attempt = (): number | null => {
     const children = matchingChildren(ctx, pid);
-    if (children.length === 0) return -Errno.ECHILD;
+    const tracees = matchingTracees(ctx, pid);
+    if (children.length === 0 && tracees.length === 0) return -Errno.ECHILD;
+    // A tracee's attach stop is reported once to its tracer's process, whatever the options ask.
+    for (const tid of tracees) {
+      const stop = ctx.kernel.traceStopOf(tid);
+      if (stop === undefined || stop.at === 'stopping' || stop.reported) continue;
+      const r = report({ pid: tid, waitStatus: ATTACH_STOP_STATUS });
+      if (!(options & WNOWAIT)) stop.reported = true;
+      return r;
+    }
     const zombie = exited ? children.find((c) => c.status === 'zombie') : undefined;
     if (zombie) {
       const r = report({ pid: zombie.pid, waitStatus: zombie.waitStatus ?? 0 });

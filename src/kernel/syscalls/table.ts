@@ -32,6 +32,7 @@ import type { Outcome } from './outcome.js';
 import * as pidfd from './pidfd.js';
 import * as processVm from './process_vm.js';
 import * as kcmp from './kcmp.js';
+import * as ptrace from './ptrace.js';
 import * as kernelLog from './syslog.js';
 import * as pipe from './pipe.js';
 import * as poll from './poll.js';
@@ -283,6 +284,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   process_vm_readv: full(processVm.sysProcessVmReadv),
   process_vm_writev: full(processVm.sysProcessVmWritev),
   kcmp: full(kcmp.sysKcmp),
+  ptrace: partial(ptrace.sysPtrace, 'ATTACH, CONT, DETACH, KILL, GETREGS, GETFPREGS, GETREGSET, PEEK/POKE TEXT/DATA, GETSIGINFO: a tracer stops threads and reads them; no signal-delivery, syscall, exec or event stops (their requests are ENOSYS, reported by name)'),
 
   // time.ts
   clock_gettime: full(time.sysClockGettime),

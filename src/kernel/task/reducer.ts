@@ -20,7 +20,7 @@ export function reaperFor(state: KernelState, p: ProcessState): number {
 }
 
 export const taskReducers: ReducerTable<
-  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'RootChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet' | 'SchedulingSet' | 'PersonalitySet' | 'SeccompFiltered' | 'NoNewPrivsSet' | 'ParentDeathSignalSet' | 'ChildSubreaperSet' | 'DumpableSet'
+  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'RootChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet' | 'SchedulingSet' | 'PersonalitySet' | 'SeccompFiltered' | 'NoNewPrivsSet' | 'ParentDeathSignalSet' | 'ChildSubreaperSet' | 'DumpableSet' | 'TracerSet'
 > = {
   ProcessStarted(state, e) {
     state.nextPid = Math.max(state.nextPid, e.pid + 1, e.tid + 1);
@@ -141,6 +141,12 @@ export const taskReducers: ReducerTable<
     const p = processOf(state, e.pid);
     if (e.subreaper) p.childSubreaper = true;
     else delete p.childSubreaper;
+  },
+  TracerSet(state, e) {
+    const thread = state.threads.get(e.tid);
+    if (!thread) return;
+    if (e.tracer === 0) delete thread.tracer;
+    else thread.tracer = e.tracer;
   },
   DumpableSet(state, e) {
     const p = processOf(state, e.pid);

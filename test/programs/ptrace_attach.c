@@ -1,0 +1,185 @@
+/* ptrace between sandbox processes as a stop-the-world tracer uses it (LeakSanitizer at the
+ * exit of every gcc -fsanitize=address program):
+ * 1. a parent attaches to its child, parked in a blocking read: the wait reports SIGSTOP,
+ *    GETREGS, GETFPREGS, GETREGSET (NT_PRSTATUS's length, a short iovec), GETSIGINFO,
+ *    PEEKDATA and POKEDATA of a global, then DETACH: the child's read goes on and it sees
+ *    the poked value; and a spinning child (no syscalls) stopped and let go with CONT;
+ * 2. LeakSanitizer's own pattern: clone(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED)
+ *    with no exit signal; the clone attaches to every thread of its parent (one spinning on
+ *    sched_yield, one parked in a read), reads each one's stack pointer, detaches, and the
+ *    parent waits for it with __WALL;
+ * 3. errors: attaching to the caller's own thread group or twice (EPERM), a thread that does
+ *    not exist (ESRCH), a request for a thread not traced (ESRCH), an unknown request (EIO). */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <pthread.h>
+#include <unistd.h>
+
+static long value = 1234;
+
+static long pt(long request, pid_t tid, void *addr, void *data) {
+  return syscall(SYS_ptrace, request, tid, addr, data);
+}
+
+static void result(const char *what, long r) {
+  if (r < 0) printf("%s: %s\n", what, strerrorname_np(errno));
+  else printf("%s: %ld\n", what, r);
+}
+
+static void wait_stop(const char *what, pid_t tid) {
+  int status = 0;
+  pid_t got = waitpid(tid, &status, __WALL);
+  printf("%s: waited %s, stopped %d, by %s\n", what, got == tid ? "it" : "another", WIFSTOPPED(status),
+         WIFSTOPPED(status) ? sigabbrev_np(WSTOPSIG(status)) : "-");
+}
+
+/* Part 1: a parent and its children. */
+static void parent_and_child(void) {
+  int in[2];
+  if (pipe(in)) return;
+  pid_t child = fork();
+  if (child == 0) {
+    char c;
+    ssize_t n = read(in[0], &c, 1); /* parked here when the parent attaches */
+    _exit(n == 1 && value == 5678 ? 0 : 1);
+  }
+  usleep(50000);
+  result("attach", pt(PTRACE_ATTACH, child, NULL, NULL));
+  result("attach again", pt(PTRACE_ATTACH, child, NULL, NULL));
+  wait_stop("child", child);
+  struct user_regs_struct regs;
+  result("getregs", pt(PTRACE_GETREGS, child, NULL, &regs));
+  printf("rsp in the stack: %d\n", regs.rsp > 0x10000 && regs.rsp < 0x800000000000UL);
+  struct user_fpregs_struct fp;
+  memset(&fp, 0xff, sizeof fp);
+  result("getfpregs", pt(PTRACE_GETFPREGS, child, NULL, &fp));
+  printf("mxcsr mask set: %d\n", fp.mxcr_mask != 0xffffffffu);
+  char buf[4096];
+  struct iovec iov = {buf, sizeof buf};
+  result("getregset prstatus", pt(PTRACE_GETREGSET, child, (void *)NT_PRSTATUS, &iov));
+  printf("prstatus length: %zu\n", iov.iov_len);
+  iov.iov_len = 8;
+  result("getregset short", pt(PTRACE_GETREGSET, child, (void *)NT_PRSTATUS, &iov));
+  printf("short length: %zu, r15 again: %d\n", iov.iov_len, ((struct user_regs_struct *)buf)->r15 == regs.r15);
+  iov.iov_len = sizeof buf;
+  result("getregset bad type", pt(PTRACE_GETREGSET, child, (void *)0x999, &iov));
+  siginfo_t si;
+  result("getsiginfo", pt(PTRACE_GETSIGINFO, child, NULL, &si));
+  printf("siginfo: %s\n", sigabbrev_np(si.si_signo));
+  long word = 0;
+  result("peekdata", pt(PTRACE_PEEKDATA, child, &value, &word));
+  printf("peeked: %ld\n", word);
+  result("pokedata", pt(PTRACE_POKEDATA, child, &value, (void *)5678L));
+  result("peek unmapped", pt(PTRACE_PEEKDATA, child, (void *)8, &word));
+  result("unknown request", pt(0x7777, child, NULL, NULL));
+  result("detach", pt(PTRACE_DETACH, child, NULL, NULL));
+  result("getregs after detach", pt(PTRACE_GETREGS, child, NULL, &regs));
+  if (write(in[1], "x", 1) != 1) return;
+  int status;
+  waitpid(child, &status, 0);
+  printf("child saw the poke: %s\n", WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "yes" : "no");
+
+  pid_t spinner = fork();
+  if (spinner == 0) {
+    volatile unsigned long n = 0;
+    for (;;) n++;
+  }
+  usleep(50000);
+  result("attach spinner", pt(PTRACE_ATTACH, spinner, NULL, NULL));
+  wait_stop("spinner", spinner);
+  result("getregs spinner", pt(PTRACE_GETREGS, spinner, NULL, &regs));
+  result("cont", pt(PTRACE_CONT, spinner, NULL, NULL));
+  result("getregs running", pt(PTRACE_GETREGS, spinner, NULL, &regs));
+  kill(spinner, SIGKILL);
+  waitpid(spinner, &status, __WALL);
+  printf("spinner: %s\n", WIFSIGNALED(status) ? sigabbrev_np(WTERMSIG(status)) : "exited");
+}
+
+/* Part 2: LeakSanitizer's tracer, a clone sharing the memory that stops its parent's threads. */
+static atomic_int done;
+static atomic_int parked_ready;
+static int park[2];
+static pid_t parent_tids[2];
+static unsigned long stack_pointers[2];
+static int tracer_errors;
+
+static void *parked_thread(void *arg) {
+  char c;
+  (void)arg;
+  parent_tids[1] = gettid();
+  atomic_store(&parked_ready, 1);
+  if (read(park[0], &c, 1) != 1) return NULL;
+  return NULL;
+}
+
+static int tracer(void *arg) {
+  (void)arg;
+  for (int i = 0; i < 2; i++) {
+    pid_t tid = parent_tids[i];
+    if (pt(PTRACE_ATTACH, tid, NULL, NULL) != 0) { tracer_errors++; continue; }
+    int status;
+    if (waitpid(tid, &status, __WALL) != tid || !WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) tracer_errors++;
+    struct user_regs_struct regs;
+    struct iovec iov = {&regs, sizeof regs};
+    if (pt(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &iov) != 0) tracer_errors++;
+    stack_pointers[i] = regs.rsp;
+  }
+  for (int i = 0; i < 2; i++)
+    if (pt(PTRACE_DETACH, parent_tids[i], NULL, NULL) != 0) tracer_errors++;
+  atomic_store(&done, 1);
+  return 0;
+}
+
+static void stop_the_world(void) {
+  pthread_t t;
+  if (pipe(park)) return;
+  parent_tids[0] = gettid();
+  pthread_create(&t, NULL, parked_thread, NULL);
+  while (!atomic_load(&parked_ready)) sched_yield();
+  usleep(50000);
+  size_t size = 256 * 1024;
+  char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+  pid_t pid = clone(tracer, stack + size, CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_UNTRACED, NULL);
+  if (pid < 0) {
+    result("clone untraced", -1);
+    return;
+  }
+  prctl(PR_SET_PTRACER, pid, 0, 0, 0); /* Yama's permission, where it is on */
+  while (!atomic_load(&done)) sched_yield();
+  int status = -1;
+  pid_t got = waitpid(pid, &status, __WALL);
+  printf("tracer: waited %s, exited %d with %d, errors %d\n", got == pid ? "it" : "another", WIFEXITED(status),
+         WEXITSTATUS(status), tracer_errors);
+  char here;
+  printf("own stack pointer near: %d\n", stack_pointers[0] > (unsigned long)&here - 65536 && stack_pointers[0] < (unsigned long)&here + 65536);
+  printf("parked thread's stack pointer set: %d\n", stack_pointers[1] != 0 && stack_pointers[1] != stack_pointers[0]);
+  if (write(park[1], "x", 1) != 1) return;
+  pthread_join(t, NULL);
+  printf("parked thread went on\n");
+}
+
+int main(void) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  result("attach self", pt(PTRACE_ATTACH, getpid(), NULL, NULL));
+  result("attach missing", pt(PTRACE_ATTACH, 999999, NULL, NULL));
+  result("getregs of a stranger", pt(PTRACE_GETREGS, getppid(), NULL, NULL));
+  parent_and_child();
+  stop_the_world();
+  return 0;
+}
