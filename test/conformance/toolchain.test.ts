@@ -139,6 +139,47 @@ fn main() {
 }
 `;
 
+/**
+ * A program for the sanitizers: with an argument, a heap overflow (ASan) or a signed overflow
+ * (UBSan); without, a leak LeakSanitizer finds at exit, with a thread parked in a read (LSan
+ * stops every thread with ptrace from a clone sharing the memory, and what their stacks point to
+ * is not a leak); tsan.c races on a global. (A thread spinning without syscalls is left out:
+ * replay --exec can wait for it forever, see design-notes' Known limits.)
+ */
+const SANITIZED_C = `#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+static int fds[2];
+static void *parked(void *a) { char c; void *mine = malloc(64); (void)a; if (read(fds[0], &c, 1) == 1) free(mine); return NULL; }
+int main(int argc, char **argv) {
+  if (argc > 1 && argv[1][0] == 'o') { char *p = malloc(10); p[10] = 1; free(p); return 0; }
+  if (argc > 1 && argv[1][0] == 'u') { volatile int i = INT_MAX; i += argc; printf("%d\\n", i); return 0; }
+  pthread_t t;
+  if (pipe(fds)) return 2;
+  pthread_create(&t, NULL, parked, NULL);
+  void *lost = malloc(77);
+  memset(lost, 1, 77);
+  lost = NULL;
+  usleep(50000);
+  printf("leaking\\n");
+  fflush(stdout);
+  exit(0);
+}
+`;
+
+const TSAN_C = `#include <pthread.h>
+#include <stdio.h>
+int x;
+static void *f(void *a) { (void)a; x++; return 0; }
+int main(void) { pthread_t t[2]; for (int i = 0; i < 2; i++) pthread_create(&t[i], 0, f, 0); for (int i = 0; i < 2; i++) pthread_join(t[i], 0); printf("%d\\n", x); return 0; }
+`;
+
+/** Sanitizer reports with the pids, tids and addresses (ASLR natively) taken out. */
+const SANITIZER_REPORT = "sed -E 's/==[0-9]+==/==PID==/; s/0x[0-9a-f]+/ADDR/g; s/(pid|tid)=[0-9]+/\\1=N/g'";
+
 /** rustup's proxies and toolchains where rustup puts them (the fixed PATH and HOME do not lead there). */
 const CARGO_HOME = globalThis.process.env.CARGO_HOME ?? join(homedir(), '.cargo');
 const RUSTUP_HOME = globalThis.process.env.RUSTUP_HOME ?? join(homedir(), '.rustup');
@@ -227,6 +268,19 @@ const cases: ConformanceCase[] = [
     env: GIT_ENV,
     needs: ['git'],
     listing: { exclude: ['./repo/.git/index', './repo/.git/logs/refs/stash'] },
+  },
+  {
+    name: 'gcc -fsanitize=address, undefined and thread: a leak found at exit, a heap overflow, a signed overflow, a race',
+    cmd: `gcc -g -O0 -pthread -fsanitize=address -o asan s.c && gcc -g -pthread -fsanitize=undefined -o ubsan s.c && gcc -g -pthread -fsanitize=thread -o tsan tsan.c
+./asan 2>&1 | \${SANITIZER_REPORT}; ./asan > /dev/null 2>&1; echo "leak rc=$?"
+./asan o 2>&1 | \${SANITIZER_REPORT} | grep -E '^==PID==ERROR|^(READ|WRITE)|^SUMMARY'; ./asan o > /dev/null 2>&1; echo "overflow rc=$?"
+./ubsan u 2>&1 | \${SANITIZER_REPORT}; echo "ubsan rc=$?"
+./tsan 2>&1 | grep -cE '^WARNING: ThreadSanitizer: data race'; ./tsan > /dev/null 2>&1; echo "tsan rc=$?"`,
+    files: { 's.c': SANITIZED_C, 'tsan.c': TSAN_C },
+    needs: ['gcc'],
+    listing: { exclude: ['./asan', './ubsan', './tsan'] },
+    timeoutMs: 60_000,
+    execReplayMayDiverge: "LeakSanitizer's tracer and the threads it stops synchronise through memory",
   },
   {
     // rustc links with lld by default, which writes the executable through a shared mapping.

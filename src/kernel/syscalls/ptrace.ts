@@ -90,6 +90,10 @@ const UNSUPPORTED: ReadonlyMap<number, string> = new Map([
   [PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG, 'PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG'],
 ]);
 
+/** The requests handled here. */
+const KNOWN: ReadonlySet<number> = new Set([PTRACE_PEEKTEXT, PTRACE_PEEKDATA, PTRACE_POKETEXT, PTRACE_POKEDATA, PTRACE_CONT, PTRACE_KILL,
+  PTRACE_GETREGS, PTRACE_GETFPREGS, PTRACE_DETACH, PTRACE_GETSIGINFO, PTRACE_GETREGSET, PTRACE_SETOPTIONS]);
+
 // Register sets (elf.h's note types) and their sizes on x86-64.
 const NT_PRSTATUS = 1;
 const NT_PRFPREG = 2;
@@ -107,18 +111,17 @@ export function sysPtrace(ctx: SyscallContext): Outcome {
   const addr = ctx.args[2]!;
   const data = ctx.args[3]!;
   if (request === PTRACE_ATTACH) return attach(ctx, tid);
-  // SETOPTIONS with no option asks for no stop: nothing to refuse (still only for a stopped tracee).
-  const unsupported = request === PTRACE_SETOPTIONS && data === 0 ? undefined : UNSUPPORTED.get(request);
-  if (unsupported !== undefined) return ctx.kernel.unsupportedNamed(`ptrace:${unsupported}`, `ptrace request ${unsupported}`);
-  const known = [PTRACE_PEEKTEXT, PTRACE_PEEKDATA, PTRACE_POKETEXT, PTRACE_POKEDATA, PTRACE_CONT, PTRACE_KILL, PTRACE_GETREGS,
-    PTRACE_GETFPREGS, PTRACE_DETACH, PTRACE_GETSIGINFO, PTRACE_GETREGSET, PTRACE_SETOPTIONS];
-  if (!known.includes(request)) return -Errno.EIO;
+  if (request === PTRACE_TRACEME || request === PTRACE_SEIZE) return unsupported(ctx, request);
   const tracee = ctx.kernel.state.threads.get(tid);
-  // Linux's ptrace_check_attach: the caller must be the thread's tracer, and it must be stopped
-  // (PTRACE_KILL excepted).
+  // Linux's ptrace_check_attach comes first: the caller must be the thread's tracer, and it
+  // must be stopped (PTRACE_KILL and PTRACE_INTERRUPT excepted).
   if (!tracee || tracee.tracer !== ctx.thread.tid) return -Errno.ESRCH;
   const stop = ctx.kernel.traceStopOf(tid);
   const stopped = stop !== undefined && stop.at !== 'stopping';
+  if (!stopped && request !== PTRACE_KILL && request !== PTRACE_INTERRUPT) return -Errno.ESRCH;
+  // SETOPTIONS with no option asks for no stop: nothing to refuse.
+  if (UNSUPPORTED.has(request) && !(request === PTRACE_SETOPTIONS && data === 0)) return unsupported(ctx, request);
+  if (!KNOWN.has(request)) return -Errno.EIO;
   if (request === PTRACE_KILL) {
     if (stopped) {
       ctx.kernel.platform.signalThread(tracee.hostTid, SIGKILL);
@@ -126,7 +129,6 @@ export function sysPtrace(ctx: SyscallContext): Outcome {
     }
     return 0;
   }
-  if (!stopped) return -Errno.ESRCH;
   switch (request) {
     case PTRACE_PEEKTEXT:
     case PTRACE_PEEKDATA: {
@@ -159,6 +161,11 @@ export function sysPtrace(ctx: SyscallContext): Outcome {
       return letGo(ctx, tracee, data, request === PTRACE_DETACH);
   }
   return -Errno.EIO;
+}
+
+function unsupported(ctx: SyscallContext, request: number): Outcome {
+  const name = UNSUPPORTED.get(request)!;
+  return ctx.kernel.unsupportedNamed(`ptrace:${name}`, `ptrace request ${name}`);
 }
 
 function attach(ctx: SyscallContext, tid: number): Outcome {
