@@ -272,9 +272,9 @@ const cases: ConformanceCase[] = [
   {
     name: 'gcc -fsanitize=address, undefined and thread: a leak found at exit, a heap overflow, a signed overflow, a race',
     cmd: `gcc -g -O0 -pthread -fsanitize=address -o asan s.c && gcc -g -pthread -fsanitize=undefined -o ubsan s.c && gcc -g -pthread -fsanitize=thread -o tsan tsan.c
-./asan 2>&1 | \${SANITIZER_REPORT}; ./asan > /dev/null 2>&1; echo "leak rc=$?"
-./asan o 2>&1 | \${SANITIZER_REPORT} | grep -E '^==PID==ERROR|^(READ|WRITE)|^SUMMARY'; ./asan o > /dev/null 2>&1; echo "overflow rc=$?"
-./ubsan u 2>&1 | \${SANITIZER_REPORT}; echo "ubsan rc=$?"
+./asan 2>&1 | ${SANITIZER_REPORT}; ./asan > /dev/null 2>&1; echo "leak rc=$?"
+./asan o 2>&1 | ${SANITIZER_REPORT} | grep -E '^==PID==ERROR|^(READ|WRITE)|^SUMMARY'; ./asan o > /dev/null 2>&1; echo "overflow rc=$?"
+./ubsan u 2>&1 | ${SANITIZER_REPORT}; echo "ubsan rc=$?"
 ./tsan 2>&1 | grep -cE '^WARNING: ThreadSanitizer: data race'; ./tsan > /dev/null 2>&1; echo "tsan rc=$?"`,
     files: { 's.c': SANITIZED_C, 'tsan.c': TSAN_C },
     needs: ['gcc'],
