@@ -8,8 +8,13 @@
  *    with no exit signal; the clone attaches to every thread of its parent (one spinning on
  *    sched_yield, one parked in a read), reads each one's stack pointer, detaches, and the
  *    parent waits for it with __WALL;
- * 3. errors: attaching to the caller's own thread group or twice (EPERM), a thread that does
- *    not exist (ESRCH), a request for a thread not traced (ESRCH), an unknown request (EIO). */
+ * 3. calls the stop must not disturb: pause() (a handler's signal after the detach still ends
+ *    it with EINTR), nanosleep (it sleeps its whole time), a thread of another process waiting
+ *    on a condition variable (named by the tid it reports); a tracer that exits without
+ *    detaching (its tracee goes on);
+ * 4. errors: attaching to the caller's own thread group or twice (EPERM), a thread that does
+ *    not exist (ESRCH), a zombie (EPERM), a request for a thread not traced (ESRCH), an unknown
+ *    request (EIO). */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <errno.h>
@@ -28,6 +33,7 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 static long value = 1234;
@@ -174,6 +180,113 @@ static void stop_the_world(void) {
   printf("parked thread went on\n");
 }
 
+/* Attaches to tid, waits for its stop, reads its registers and detaches. */
+static void stop_and_go(const char *what, pid_t tid) {
+  long attached = pt(PTRACE_ATTACH, tid, NULL, NULL);
+  int status = 0;
+  pid_t got = waitpid(tid, &status, __WALL);
+  struct user_regs_struct regs;
+  long read_regs = pt(PTRACE_GETREGS, tid, NULL, &regs);
+  long detached = pt(PTRACE_DETACH, tid, NULL, NULL);
+  printf("%s: attach %ld, waited %d, stopped by %s, getregs %ld, detach %ld\n", what, attached, got == tid,
+         WIFSTOPPED(status) ? sigabbrev_np(WSTOPSIG(status)) : "-", read_regs, detached);
+}
+
+static void on_usr1(int sig) { (void)sig; }
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static int go;
+static int tid_pipe[2];
+
+static void *cond_waiter(void *arg) {
+  (void)arg;
+  pid_t me = gettid();
+  if (write(tid_pipe[1], &me, sizeof me) != sizeof me) return NULL;
+  pthread_mutex_lock(&lock);
+  while (!go) pthread_cond_wait(&cond, &lock);
+  pthread_mutex_unlock(&lock);
+  return NULL;
+}
+
+static void undisturbed(void) {
+  int ready[2], status;
+  char c;
+  if (pipe(ready)) return;
+  pid_t child = fork();
+  if (child == 0) {
+    signal(SIGUSR1, on_usr1);
+    if (write(ready[1], "r", 1) != 1) _exit(2);
+    int r = pause();
+    _exit(r == -1 && errno == EINTR ? 10 : 11);
+  }
+  if (read(ready[0], &c, 1) != 1) return;
+  usleep(50000);
+  stop_and_go("pause", child);
+  usleep(50000);
+  kill(child, SIGUSR1);
+  waitpid(child, &status, 0);
+  printf("pause went on to the signal: %d\n", WEXITSTATUS(status) == 10);
+
+  child = fork();
+  if (child == 0) {
+    struct timespec a, b, t = {0, 500000000};
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    if (write(ready[1], "r", 1) != 1) _exit(2);
+    int r = nanosleep(&t, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    long ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+    _exit(r == 0 && ms >= 500 ? 20 : 21);
+  }
+  if (read(ready[0], &c, 1) != 1) return;
+  stop_and_go("nanosleep", child);
+  waitpid(child, &status, 0);
+  printf("nanosleep slept its time: %d\n", WEXITSTATUS(status) == 20);
+
+  if (pipe(tid_pipe)) return;
+  child = fork();
+  if (child == 0) {
+    pthread_t t;
+    pthread_create(&t, NULL, cond_waiter, NULL);
+    if (read(ready[0], &c, 1) != 1) _exit(2);
+    pthread_mutex_lock(&lock);
+    go = 1;
+    pthread_cond_signal(&cond);
+    pthread_mutex_unlock(&lock);
+    pthread_join(t, NULL);
+    _exit(30);
+  }
+  pid_t waiter;
+  if (read(tid_pipe[0], &waiter, sizeof waiter) != sizeof waiter) return;
+  usleep(50000);
+  stop_and_go("condition variable waiter", waiter);
+  if (write(ready[1], "g", 1) != 1) return;
+  waitpid(child, &status, 0);
+  printf("the waiter went on: %d\n", WEXITSTATUS(status) == 30);
+
+  child = fork();
+  if (child == 0) _exit(0);
+  usleep(50000);
+  result("attach zombie", pt(PTRACE_ATTACH, child, NULL, NULL));
+  waitpid(child, &status, 0);
+
+  child = fork();
+  if (child == 0) {
+    if (read(ready[0], &c, 1) != 1) _exit(51);
+    _exit(50);
+  }
+  pid_t tracer_child = fork();
+  if (tracer_child == 0) {
+    if (pt(PTRACE_ATTACH, child, NULL, NULL) != 0) _exit(1);
+    waitpid(child, &status, __WALL);
+    _exit(WIFSTOPPED(status) ? 0 : 1);
+  }
+  waitpid(tracer_child, &status, 0);
+  printf("tracer exited while its tracee stopped: %d\n", WEXITSTATUS(status));
+  if (write(ready[1], "g", 1) != 1) return;
+  waitpid(child, &status, 0);
+  printf("its tracee went on: %d\n", WEXITSTATUS(status) == 50);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   result("attach self", pt(PTRACE_ATTACH, getpid(), NULL, NULL));
@@ -181,5 +294,6 @@ int main(void) {
   result("getregs of a stranger", pt(PTRACE_GETREGS, getppid(), NULL, NULL));
   parent_and_child();
   stop_the_world();
+  undisturbed();
   return 0;
 }

@@ -172,7 +172,11 @@ function attach(ctx: SyscallContext, tid: number): Outcome {
   const state = ctx.kernel.state;
   const tracee = tid > 0 ? state.threads.get(tid) : undefined;
   const process = tracee && state.processes.get(tracee.pid);
-  if (!tracee || !process || process.status !== 'running') return -Errno.ESRCH;
+  if (!tracee || !process) {
+    // A zombie can still be named, but has exited (ptrace_attach's exit_state check).
+    return tid > 0 && state.processes.get(tid)?.status === 'zombie' ? -Errno.EPERM : -Errno.ESRCH;
+  }
+  if (process.status !== 'running') return -Errno.EPERM;
   // Its own thread group, a thread another tracer has, or one the caller may not reach: EPERM.
   if (process.pid === ctx.process.pid || tracee.tracer !== undefined || !mayAttach(ctx.process, process)) return -Errno.EPERM;
   ctx.emit({ type: 'TracerSet', tid, tracer: ctx.thread.tid });
