@@ -42,6 +42,7 @@ import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, DEFAULT
 import { execCredentials } from './task/exec_credentials.js';
 import { threadName } from './task/thread_name.js';
 import type { TraceStop } from './task/trace_stop.js';
+import { CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CSIGNAL } from './abi/clone_flags.js';
 
 /** What the bus carries: every syscall and every domain event, in order. */
 export type KernelRecord =
@@ -328,9 +329,6 @@ function hostRunsCode(hostPid: number, hostTid: number): boolean {
 }
 const SIG_IGN = 1;
 const SA_NOCLDWAIT = 2;
-const CLONE_PARENT_SETTID = 0x00100000;
-const CLONE_CHILD_SETTID = 0x01000000;
-const CLONE_CHILD_CLEARTID = 0x00200000;
 const WAIT_SLICE_MS = 20;
 
 export class Kernel {
@@ -1351,7 +1349,7 @@ export class Kernel {
 
   /** The host created a thread or process for `parent`: give it its virtual identity. */
   private onChildCreated(parent: ThreadState, hostTid: number): void {
-    const request = this.clones.get(parent.tid) ?? { thread: false, flags: 0, ptid: 0, ctid: 0 };
+    const request = this.clones.get(parent.tid) ?? { thread: false, flags: SIGCHLD, ptid: 0, ctid: 0 };
     this.clones.delete(parent.tid);
     const id = this.state.nextPid;
     const name = threadName(this.state, parent.tid);
@@ -1359,7 +1357,8 @@ export class Kernel {
     if (request.thread) this.emit({ type: 'ThreadCreated', tid: id, pid: parent.pid, hostTid, ...comm });
     else {
       this.platform.processForked(this.process(parent.pid).hostPid, hostTid);
-      this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid, ...comm, startMs: Number(realtimeNs()) / 1e6 });
+      const exitSignal = request.flags & CSIGNAL;
+      this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid, ...comm, startMs: Number(realtimeNs()) / 1e6, ...(exitSignal !== SIGCHLD ? { exitSignal } : {}) });
     }
     request.child = id;
     this.byHostTid.set(hostTid, id);
@@ -1592,22 +1591,26 @@ export class Kernel {
     const parent = this.state.processes.get(process.ppid);
     if (!parent || parent.status !== 'running') return;
     const action = parent.sigactions.get(SIGCHLD);
-    if (action && (action.handler === SIG_IGN || action.flags & SA_NOCLDWAIT)) {
+    // clone's exit signal: SIGCHLD, another signal, or none (0).
+    const exitSignal = process.exitSignal ?? SIGCHLD;
+    if (exitSignal === SIGCHLD && action && (action.handler === SIG_IGN || action.flags & SA_NOCLDWAIT)) {
       // The parent does not want zombies: the child is reaped at once.
       this.emit({ type: 'ProcessReaped', pid: process.pid });
       this.notify(`wait:${parent.pid}`);
     } else {
-      // A waiting parent gets the child first (its wait4 completes), then SIGCHLD, as on Linux.
+      // A waiting parent gets the child first (its wait4 completes), then the signal, as on Linux.
       this.notify(`wait:${parent.pid}`);
+      if (exitSignal === 0) return;
       const sig = waitStatus & 0x7f;
-      this.noteSignalSender(parent.pid, SIGCHLD, {
+      this.noteSignalSender(parent.pid, exitSignal, {
         code: sig === 0 ? CLD_EXITED : waitStatus & 0x80 ? CLD_DUMPED : CLD_KILLED,
         pid: process.pid,
         uid: process.creds.uid,
         status: sig === 0 ? (waitStatus >> 8) & 0xff : sig,
       });
-      this.platform.signalProcess(parent.hostPid, SIGCHLD);
-      this.sentSigchld(parent);
+      this.platform.signalProcess(parent.hostPid, exitSignal);
+      if (exitSignal === SIGCHLD) this.sentSigchld(parent);
+      else this.interruptSignalled(new Set([parent.pid]));
     }
   }
 

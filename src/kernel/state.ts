@@ -102,6 +102,11 @@ export interface ProcessState {
   noNewPrivs?: boolean;
   /** prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are reparented here, not to pid 1. */
   childSubreaper?: boolean;
+  /**
+   * The signal its parent gets when it ends, from clone's flags (absent: SIGCHLD; 0: none). A
+   * process with another is a "clone child", waited for with __WCLONE or __WALL only.
+   */
+  exitSignal?: number;
   /** prctl(PR_SET_DUMPABLE)'s flag, once changed (absent: 1; execve sets it back). */
   dumpable?: number;
   /** System V shared memory segments it has attached (shmat), once any. */

@@ -130,6 +130,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     posix_mqueue: [{}],
     socket_mmsg: [{}],
     clone_pidfd: [{}],
+    clone_exit_signal: [{}],
     splice_tee: [{ args: scratch() }],
     o_trunc: [{ args: scratch() }],
     o_excl: [{ args: scratch() }],

@@ -498,11 +498,17 @@ const P_PID = 1;
 const P_PGID = 2;
 const P_PIDFD = 3;
 
-/** The caller's children that match a wait4 pid argument. */
-function matchingChildren(ctx: SyscallContext, pid: number) {
+/**
+ * The caller's children that match a wait4 pid argument. A child whose exit signal is not
+ * SIGCHLD (a "clone child") is waited for with __WCLONE or __WALL only, the others without
+ * __WCLONE (__WALL: all).
+ */
+function matchingChildren(ctx: SyscallContext, pid: number, options: number) {
   const caller = ctx.process;
+  const wantClone = (options & __WCLONE) !== 0;
   return [...ctx.kernel.state.processes.values()].filter((p) => {
     if (p.ppid !== caller.pid) return false;
+    if (!(options & __WALL) && ((p.exitSignal ?? SIGCHLD) !== SIGCHLD) !== wantClone) return false;
     if (pid > 0) return p.pid === pid;
     if (pid === 0) return p.pgid === caller.pgid;
     if (pid < -1) return p.pgid === -pid;
@@ -533,7 +539,7 @@ function waitFor(
   exited = true,
 ): Outcome {
   const attempt = (): number | null => {
-    const children = matchingChildren(ctx, pid);
+    const children = matchingChildren(ctx, pid, options);
     const tracees = matchingTracees(ctx, pid);
     if (children.length === 0 && tracees.length === 0) return -Errno.ECHILD;
     // A tracee's attach stop is reported once to its tracer's process, whatever the options ask.

@@ -80,6 +80,9 @@ export const taskReducers: ReducerTable<
     });
     // Being a subreaper is not inherited; dumpable is (it belongs to the memory, which is copied).
     if (parent.childSubreaper) delete state.processes.get(e.pid)!.childSubreaper;
+    const child = state.processes.get(e.pid)!;
+    if (e.exitSignal !== undefined) child.exitSignal = e.exitSignal;
+    else delete child.exitSignal;
     // The child is named as the thread that forked.
     if (e.comm !== undefined) state.processes.get(e.pid)!.comm = e.comm;
     if (e.startMs !== undefined) state.processes.get(e.pid)!.startMs = e.startMs;
@@ -185,7 +188,12 @@ export const taskReducers: ReducerTable<
     p.fds.clear();
     if (state.locks) releaseLocks(state, processOwner(p.pid));
     const reaper = reaperFor(state, p);
-    for (const child of state.processes.values()) if (child.ppid === p.pid) child.ppid = reaper;
+    for (const child of state.processes.values()) {
+      if (child.ppid !== p.pid) continue;
+      child.ppid = reaper;
+      // Its new parent hears of its end by SIGCHLD (Linux's reparent_leader).
+      delete child.exitSignal;
+    }
     p.status = 'zombie';
     p.waitStatus = e.waitStatus;
     for (const tid of p.threads) state.threads.delete(tid);
