@@ -41,6 +41,8 @@ const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported' | 'Host
     for (const [sig, action] of p.sigactions) {
       if (action.handler > 1) p.sigactions.delete(sig);
     }
+    // A clone child that execs ends with SIGCHLD to its parent, as any process (Linux's exec).
+    delete p.exitSignal;
   },
   SyscallUnsupported(state, e) {
     if (!state.unsupportedReported.includes(e.name)) state.unsupportedReported.push(e.name);

@@ -1,7 +1,8 @@
 /* The exit signal of a process made by clone (its flags' low byte): the parent gets that signal
  * (with SIGCHLD's siginfo: CLD_EXITED, the status) or none (0, LeakSanitizer's tracer), and such
  * a "clone child" (exit signal other than SIGCHLD) is waited for with __WCLONE or __WALL only:
- * plain wait4 and waitid say ECHILD for it, __WCLONE does not see fork's children. */
+ * plain wait4 and waitid say ECHILD for it, __WCLONE does not see fork's children; one that
+ * execs is an ordinary child again (its exit signal is SIGCHLD). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -25,12 +26,19 @@ static void on_usr1(int sig, siginfo_t *si, void *uc) {
 }
 
 static int child_fn(void *arg) { return (int)(long)arg; }
+static int exec_fn(void *arg) {
+  (void)arg;
+  execl("/bin/sh", "sh", "-c", "exit 6", (char *)NULL);
+  return 127;
+}
 
-static pid_t spawn(int exit_signal, long code) {
+static pid_t spawn_fn(int (*fn)(void *), int exit_signal, long code) {
   size_t size = 64 * 1024;
   char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  return clone(child_fn, stack + size, exit_signal, (void *)code);
+  return clone(fn, stack + size, exit_signal, (void *)code);
 }
+
+static pid_t spawn(int exit_signal, long code) { return spawn_fn(child_fn, exit_signal, code); }
 
 static void waited(const char *what, pid_t pid, int options) {
   int status = 0;
@@ -73,5 +81,10 @@ int main(void) {
   waited("fork's child with __WCLONE", forked, __WCLONE | WNOHANG);
   waited("fork's child plain", forked, 0);
   printf("SIGCHLD for fork's child %d\n", (int)chld);
+
+  pid_t execed = spawn_fn(exec_fn, 0, 0);
+  while (chld < 2) usleep(10000);
+  printf("exec'd clone child: SIGCHLD %d\n", (int)chld);
+  waited("exec'd clone child plain", execed, 0);
   return 0;
 }
