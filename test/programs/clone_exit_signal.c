@@ -2,7 +2,8 @@
  * (with SIGCHLD's siginfo: CLD_EXITED, the status) or none (0, LeakSanitizer's tracer), and such
  * a "clone child" (exit signal other than SIGCHLD) is waited for with __WCLONE or __WALL only:
  * plain wait4 and waitid say ECHILD for it, __WCLONE does not see fork's children; one that
- * execs is an ordinary child again (its exit signal is SIGCHLD). */
+ * execs is an ordinary child again (its exit signal is SIGCHLD). /proc/PID/stat shows the exit
+ * signal (field 38). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -26,6 +27,29 @@ static void on_usr1(int sig, siginfo_t *si, void *uc) {
 }
 
 static int child_fn(void *arg) { return (int)(long)arg; }
+static int gate[2];
+static int gated_fn(void *arg) {
+  char c;
+  (void)arg;
+  return read(gate[0], &c, 1) == 1 ? 7 : 8;
+}
+
+/* Field 38 of /proc/PID/stat (after the parenthesised name). */
+static int stat_exit_signal(pid_t pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  char *p = strrchr(buf, ')');
+  if (!p) return -1;
+  int field = 2;
+  for (p++; *p && field < 38; p++)
+    if (*p == ' ') field++;
+  return atoi(p);
+}
 static int exec_fn(void *arg) {
   (void)arg;
   execl("/bin/sh", "sh", "-c", "exit 6", (char *)NULL);
@@ -81,6 +105,13 @@ int main(void) {
   waited("fork's child with __WCLONE", forked, __WCLONE | WNOHANG);
   waited("fork's child plain", forked, 0);
   printf("SIGCHLD for fork's child %d\n", (int)chld);
+
+  if (pipe(gate)) return 1;
+  pid_t gated = spawn_fn(gated_fn, SIGUSR2, 0);
+  printf("stat exit signals: %d (SIGUSR2 %d), own %d\n", stat_exit_signal(gated), SIGUSR2, stat_exit_signal(getpid()));
+  signal(SIGUSR2, SIG_IGN);
+  if (write(gate[1], "g", 1) != 1) return 1;
+  waited("gated", gated, __WALL);
 
   pid_t execed = spawn_fn(exec_fn, 0, 0);
   while (chld < 2) usleep(10000);

@@ -54,6 +54,18 @@ static void wait_stop(const char *what, pid_t tid) {
          WIFSTOPPED(status) ? sigabbrev_np(WSTOPSIG(status)) : "-");
 }
 
+/* The TracerPid line of /proc/PID/status. */
+static int tracer_pid(pid_t pid) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%d/status", pid);
+  FILE *f = fopen(path, "r");
+  int tracer = -1;
+  while (f && fgets(line, sizeof line, f))
+    if (sscanf(line, "TracerPid: %d", &tracer) == 1) break;
+  if (f) fclose(f);
+  return tracer;
+}
+
 /* Part 1: a parent and its children. */
 static void parent_and_child(void) {
   int in[2];
@@ -68,6 +80,7 @@ static void parent_and_child(void) {
   result("attach", pt(PTRACE_ATTACH, child, NULL, NULL));
   result("attach again", pt(PTRACE_ATTACH, child, NULL, NULL));
   wait_stop("child", child);
+  printf("TracerPid is mine: %d\n", tracer_pid(child) == getpid());
   struct user_regs_struct regs;
   result("getregs", pt(PTRACE_GETREGS, child, NULL, &regs));
   printf("rsp in the stack: %d\n", regs.rsp > 0x10000 && regs.rsp < 0x800000000000UL);
@@ -94,6 +107,7 @@ static void parent_and_child(void) {
   result("peek unmapped", pt(PTRACE_PEEKDATA, child, (void *)8, &word));
   result("unknown request", pt(0x7777, child, NULL, NULL));
   result("detach", pt(PTRACE_DETACH, child, NULL, NULL));
+  printf("TracerPid after the detach: %d\n", tracer_pid(child));
   result("getregs after detach", pt(PTRACE_GETREGS, child, NULL, &regs));
   if (write(in[1], "x", 1) != 1) return;
   int status;

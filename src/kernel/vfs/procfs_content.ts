@@ -7,6 +7,7 @@ import os from 'node:os';
 
 import { KERNEL_RELEASE, KERNEL_VERSION, NO_DOMAINNAME } from '../syscalls/misc.js';
 import type { KernelState, ProcessState } from '../state.js';
+import { SIGCHLD } from '../abi/signals.js';
 import { controllingPty } from '../syscalls/pty_session.js';
 import { DEVPTS_POINT, devptsMount, ptyDevice } from './devpts.js';
 import { isWithinRoot, pathSeenFrom } from './process_root.js';
@@ -32,6 +33,12 @@ export interface ProcContext {
   /** What /proc/sysvipc/shm and shmall show beyond the state (the host's resident bytes, --memory). */
   shmResident: (shmid: number) => number;
   shmAllPages: bigint;
+}
+
+/** The process of the thread tracing thread tid (ptrace.ts), 0 when none. */
+function tracerPid(state: KernelState, tid: number): number {
+  const tracer = state.threads.get(tid)?.tracer;
+  return tracer === undefined ? 0 : (state.threads.get(tracer)?.pid ?? 0);
 }
 
 function hostFile(path: string): string {
@@ -182,6 +189,8 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
     fields[15] = String(realtime ? -1 - sched.priority : 20 + (sched?.nice ?? 0));
     fields[16] = String(sched?.nice ?? 0);
     fields[17] = String(p.threads.length || 1);
+    // The exit signal (field 38): clone's, SIGCHLD for a fork.
+    if (fields.length > 35) fields[35] = String(p.exitSignal ?? SIGCHLD);
     if (fields.length > 38) {
       fields[37] = String(sched?.priority ?? 0);
       fields[38] = String(sched?.policy ?? 0);
@@ -204,7 +213,7 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
       `Ngid:\t0`,
       `Pid:\t${tid}`,
       `PPid:\t${p.ppid}`,
-      `TracerPid:\t0`,
+      `TracerPid:\t${tracerPid(c.state, tid)}`,
       `Uid:\t${cr.uid}\t${cr.euid}\t${cr.suid}\t${cr.euid}`,
       `Gid:\t${cr.gid}\t${cr.egid}\t${cr.sgid}\t${cr.egid}`,
       `FDSize:\t64`,
