@@ -1541,10 +1541,11 @@ export class Kernel {
   private onExit(thread: ThreadState, waitStatus: number): void {
     const process = this.process(thread.pid);
     this.byHostTid.delete(thread.hostTid);
-    // A thread parked in a call (killed with its group, by exit_group or a fatal signal) was
-    // not counted as running: it leaves its waits behind instead.
+    // A thread its tracer held was not counted as running either.
     const traced = this.traceStops.get(thread.tid);
     this.traceStops.delete(thread.tid);
+    // A thread parked in a call (killed with its group, by exit_group or a fatal signal) was
+    // not counted as running: it leaves its waits behind instead.
     if (this.runtime.get(thread.tid)?.blocked) this.dropWaits(thread.tid);
     else if (traced?.at !== 'trap' && traced?.at !== 'interrupt') this.running = Math.max(0, this.running - 1);
     this.tracerGone(thread.tid);
