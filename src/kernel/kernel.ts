@@ -943,16 +943,12 @@ export class Kernel {
   }
 
   /** Reports an unsupported syscall once per name, as an event and a line for the user. */
-  unsupported(nr: number): number {
-    const name = syscallName(nr);
-    return this.unsupportedNamed(name, `syscall ${name} (${nr})`);
-  }
-
-  /** Reports an unsupported part of a syscall (a ptrace request) once, by name; ENOSYS. */
-  unsupportedNamed(name: string, what = name): number {
+  unsupported(nr: number, part?: string): number {
+    // An unsupported part of a supported call (a ptrace request) is named with it: ptrace(PTRACE_TRACEME).
+    const name = part === undefined ? syscallName(nr) : `${syscallName(nr)}(${part})`;
     if (!this.state.unsupportedReported.includes(name)) {
       this.emit({ type: 'SyscallUnsupported', name });
-      this.warn(`unsupported ${what}`);
+      this.warn(`unsupported syscall ${name} (${nr})`);
     }
     return -Errno.ENOSYS;
   }

@@ -165,7 +165,7 @@ export function sysPtrace(ctx: SyscallContext): Outcome {
 
 function unsupported(ctx: SyscallContext, request: number): Outcome {
   const name = UNSUPPORTED.get(request)!;
-  return ctx.kernel.unsupportedNamed(`ptrace:${name}`, `ptrace request ${name}`);
+  return ctx.kernel.unsupported(ctx.nr, name);
 }
 
 function attach(ctx: SyscallContext, tid: number): Outcome {

@@ -284,7 +284,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   process_vm_readv: full(processVm.sysProcessVmReadv),
   process_vm_writev: full(processVm.sysProcessVmWritev),
   kcmp: full(kcmp.sysKcmp),
-  ptrace: partial(ptrace.sysPtrace, 'ATTACH, CONT, DETACH, KILL, GETREGS, GETFPREGS, GETREGSET, PEEK/POKE TEXT/DATA, GETSIGINFO: a tracer stops threads and reads them; no signal-delivery, syscall, exec or event stops (their requests are ENOSYS, reported by name)'),
+  ptrace: partial(ptrace.sysPtrace, 'ATTACH, CONT, DETACH, KILL, GETREGS, GETFPREGS, GETREGSET, PEEK/POKE TEXT/DATA, GETSIGINFO: a tracer stops threads and reads them; no signal-delivery, syscall, exec or event stops (their requests are ENOSYS, reported once as ptrace(PTRACE_NAME))'),
 
   // time.ts
   clock_gettime: full(time.sysClockGettime),
