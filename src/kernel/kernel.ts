@@ -248,6 +248,7 @@ export interface CloneRequest {
 
 const SIGSEGV = 11;
 const SIGTRAP = 5;
+const SIGKILL = 9;
 /** How long the run loop may keep Node's event loop waiting while stops keep coming. */
 const LOOP_TURN_MS = 10;
 
@@ -727,13 +728,18 @@ export class Kernel {
     // Blocked signals do not interrupt: signalfd readers look for those of their mask themselves.
     if (this.waiters.has(SIGNAL_WAKE_KEY)) this.notify(SIGNAL_WAKE_KEY);
     for (const [tid, rt] of this.runtime) {
-      // A thread its tracer holds sees its signals once let go.
-      if (!rt.blocked || this.traceStops.has(tid)) continue;
+      if (!rt.blocked) continue;
       const thread = this.state.threads.get(tid);
       const process = thread && this.state.processes.get(thread.pid);
       if (!thread || !process || (pids && !pids.has(process.pid))) continue;
       const sig = deliverableSignal(thread.hostTid, process);
-      if (sig !== 0 && this.syscallSource?.mayInterrupt?.(tid) !== false) this.interrupt(tid, sig);
+      if (sig === 0 || this.syscallSource?.mayInterrupt?.(tid) === false) continue;
+      // A thread its tracer holds sees its signals once let go, but SIGKILL, which ends it there.
+      if (this.traceStops.has(tid)) {
+        if (sig !== SIGKILL) continue;
+        this.traceStops.delete(tid);
+      }
+      this.interrupt(tid, sig);
     }
   }
 
@@ -1179,7 +1185,8 @@ export class Kernel {
     if (stop.kind === StopKind.Syscall) this.traceStops.set(thread.tid, { at: 'trap', stop, reported: false });
     else if (stop.kind === StopKind.GroupStop && stop.value === SIGTRAP) this.traceStops.set(thread.tid, { at: 'interrupt', reported: false });
     else return false;
-    this.running--;
+    // It stays counted as running: a SIGKILL ends it where it is held, and the run loop must
+    // be there to see its end (a parked thread is woken by interruptSignalled instead).
     this.tracerHears(thread);
     return true;
   }
@@ -1203,11 +1210,9 @@ export class Kernel {
     switch (traced.at) {
       case 'trap':
         // Handled from the run loop, after the tracer's own call.
-        this.running++;
         this.held.push(traced.stop);
         return;
       case 'interrupt':
-        this.running++;
         this.platform.resume(thread.hostTid, 0);
         return;
       case 'parked':
@@ -1537,13 +1542,11 @@ export class Kernel {
   private onExit(thread: ThreadState, waitStatus: number): void {
     const process = this.process(thread.pid);
     this.byHostTid.delete(thread.hostTid);
-    // A thread its tracer held was not counted as running either.
-    const traced = this.traceStops.get(thread.tid);
     this.traceStops.delete(thread.tid);
     // A thread parked in a call (killed with its group, by exit_group or a fatal signal) was
     // not counted as running: it leaves its waits behind instead.
     if (this.runtime.get(thread.tid)?.blocked) this.dropWaits(thread.tid);
-    else if (traced?.at !== 'trap' && traced?.at !== 'interrupt') this.running = Math.max(0, this.running - 1);
+    else this.running = Math.max(0, this.running - 1);
     this.tracerGone(thread.tid);
     this.runtime.delete(thread.tid);
     this.heldReturns.delete(thread.tid);

@@ -12,7 +12,9 @@
  *    it with EINTR), nanosleep (it sleeps its whole time), a thread of another process waiting
  *    on a condition variable (named by the tid it reports); a tracer that exits without
  *    detaching (its tracee goes on);
- * 4. errors: attaching to the caller's own thread group or twice (EPERM), a thread that does
+ * 4. a stopped tracee killed by SIGKILL or PTRACE_KILL, whether it was parked in a read, in
+ *    pause() or running, is reaped as killed;
+ * 5. errors: attaching to the caller's own thread group or twice (EPERM), a thread that does
  *    not exist (ESRCH), a zombie (EPERM), a request for a thread not traced (ESRCH), an unknown
  *    request (EIO). */
 #define _GNU_SOURCE
@@ -301,6 +303,34 @@ static void undisturbed(void) {
   printf("its tracee went on: %d\n", WEXITSTATUS(status) == 50);
 }
 
+/* Tracees killed where they are stopped. */
+static void killed_while_stopped(void) {
+  static const char *const kinds[] = {"parked", "paused", "running"};
+  for (int round = 0; round < 6; round++) {
+    int kind = round % 3;
+    pid_t child = fork();
+    if (child == 0) {
+      if (kind == 0) {
+        int p[2];
+        char c;
+        if (pipe(p) == 0 && read(p[0], &c, 1) == 1) _exit(1);
+      }
+      if (kind == 1) for (;;) pause();
+      for (volatile unsigned long n = 0;; n++) {
+      }
+    }
+    if (round >= 3) usleep(20000);
+    int status = 0;
+    pt(PTRACE_ATTACH, child, NULL, NULL);
+    waitpid(child, &status, __WALL);
+    if (round < 3) kill(child, SIGKILL);
+    else pt(PTRACE_KILL, child, NULL, NULL);
+    pid_t got = waitpid(child, &status, 0);
+    printf("%s tracee %s: reaped %d, %s\n", kinds[kind], round < 3 ? "SIGKILLed" : "PTRACE_KILLed", got == child,
+           WIFSIGNALED(status) ? sigabbrev_np(WTERMSIG(status)) : "not killed");
+  }
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   result("attach self", pt(PTRACE_ATTACH, getpid(), NULL, NULL));
@@ -309,5 +339,6 @@ int main(void) {
   parent_and_child();
   stop_the_world();
   undisturbed();
+  killed_while_stopped();
   return 0;
 }

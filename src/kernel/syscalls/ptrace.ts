@@ -123,10 +123,7 @@ export function sysPtrace(ctx: SyscallContext): Outcome {
   if (UNSUPPORTED.has(request) && !(request === PTRACE_SETOPTIONS && data === 0)) return unsupported(ctx, request);
   if (!KNOWN.has(request)) return -Errno.EIO;
   if (request === PTRACE_KILL) {
-    if (stopped) {
-      ctx.kernel.platform.signalThread(tracee.hostTid, SIGKILL);
-      ctx.kernel.letTraceeGo(tid);
-    }
+    if (stopped) sendAfterStop(ctx, tracee, SIGKILL);
     return 0;
   }
   switch (request) {
@@ -188,12 +185,17 @@ function attach(ctx: SyscallContext, tid: number): Outcome {
 function letGo(ctx: SyscallContext, tracee: ThreadState, sig: number, detach: boolean): Outcome {
   if (sig > NSIG) return -Errno.EIO;
   if (detach) ctx.emit({ type: 'TracerSet', tid: tracee.tid, tracer: 0 });
-  ctx.kernel.letTraceeGo(tracee.tid);
-  if (sig !== 0 && sig !== SIGSTOP) {
-    ctx.kernel.noteSignalSender(tracee.pid, sig, { code: SI_KERNEL, pid: 0, uid: 0, status: -1 });
-    ctx.kernel.platform.signalThread(tracee.hostTid, sig);
-  }
+  sendAfterStop(ctx, tracee, sig === SIGSTOP ? 0 : sig);
   return 0;
+}
+
+/** Lets the tracee go, then sends it sig (0: none) as a parked call's signal is sent (it may end the call). */
+function sendAfterStop(ctx: SyscallContext, tracee: ThreadState, sig: number): void {
+  ctx.kernel.letTraceeGo(tracee.tid);
+  if (sig === 0) return;
+  ctx.kernel.noteSignalSender(tracee.pid, sig, { code: SI_KERNEL, pid: 0, uid: 0, status: -1 });
+  ctx.kernel.platform.signalThread(tracee.hostTid, sig);
+  ctx.kernel.interruptSignalled(new Set([tracee.pid]));
 }
 
 /** The bytes of a register set of a stopped tracee, or -errno. */
