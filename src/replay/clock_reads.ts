@@ -8,13 +8,13 @@
 // dropped). Every other call must come as recorded. A read may come from another place in the
 // program than the recorded one it takes the value of, so what it wrote goes to the buffers
 // the program passes now (writeAgain), not to the recorded addresses.
+import { Errno } from '../kernel/errno.js';
 import type { SyscallContext } from '../kernel/syscalls/context.js';
 import { SYS } from '../kernel/syscalls/numbers.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 
 const CLOCK_READS: ReadonlySet<number> = new Set([SYS.clock_gettime, SYS.gettimeofday, SYS.time]);
 const SLEEPS: ReadonlySet<number> = new Set([SYS.nanosleep, SYS.clock_nanosleep]);
-const EINTR = 4;
 
 export function isClockRead(nr: number): boolean {
   return CLOCK_READS.has(nr);
@@ -53,5 +53,5 @@ export function isSleep(nr: number): boolean {
  * (the program may sleep it next).
  */
 export function isInterruptedSleep(record: SyscallRecord): boolean {
-  return SLEEPS.has(record.nr) && record.result === -EINTR;
+  return SLEEPS.has(record.nr) && record.result === -Errno.EINTR;
 }

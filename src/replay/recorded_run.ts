@@ -8,6 +8,7 @@
 //
 // And where each signal took effect (format 7 on): each thread's signal records wait in its own
 // queue, in file order, to be taken at the point they name (see kernel/signal/signal_points.ts).
+import { Errno } from '../kernel/errno.js';
 import type { KernelEvent } from '../kernel/events.js';
 import type { SignalPoint } from '../kernel/signal/signal_points.js';
 import type { TraceContents } from '../trace/trace_reader.js';
@@ -51,8 +52,10 @@ export interface RecordedStart {
   hostname?: string;
 }
 
-/** A call's result when a signal interrupted it: EINTR, ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK. */
-const INTERRUPTED: ReadonlySet<number> = new Set([-4, -512, -513, -514, -516]);
+/** A call's result when a signal interrupted it. */
+const INTERRUPTED: ReadonlySet<number> = new Set(
+  [Errno.EINTR, Errno.ERESTARTSYS, Errno.ERESTARTNOINTR, Errno.ERESTARTNOHAND, Errno.ERESTART_RESTARTBLOCK].map((e) => -e),
+);
 
 export class RecordedRun {
   private readonly records: Iterator<TraceRecord>;
