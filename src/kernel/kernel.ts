@@ -1593,25 +1593,23 @@ export class Kernel {
     const action = parent.sigactions.get(SIGCHLD);
     // clone's exit signal: SIGCHLD, another signal, or none (0).
     const exitSignal = process.exitSignal ?? SIGCHLD;
-    if (exitSignal === SIGCHLD && action && (action.handler === SIG_IGN || action.flags & SA_NOCLDWAIT)) {
-      // The parent does not want zombies: the child is reaped at once.
-      this.emit({ type: 'ProcessReaped', pid: process.pid });
-      this.notify(`wait:${parent.pid}`);
-    } else {
-      // A waiting parent gets the child first (its wait4 completes), then the signal, as on Linux.
-      this.notify(`wait:${parent.pid}`);
-      if (exitSignal === 0) return;
-      const sig = waitStatus & 0x7f;
-      this.noteSignalSender(parent.pid, exitSignal, {
-        code: sig === 0 ? CLD_EXITED : waitStatus & 0x80 ? CLD_DUMPED : CLD_KILLED,
-        pid: process.pid,
-        uid: process.creds.uid,
-        status: sig === 0 ? (waitStatus >> 8) & 0xff : sig,
-      });
-      this.platform.signalProcess(parent.hostPid, exitSignal);
-      if (exitSignal === SIGCHLD) this.sentSigchld(parent);
-      else this.interruptSignalled(new Set([parent.pid]));
-    }
+    const autoReap = exitSignal === SIGCHLD && action !== undefined && (action.handler === SIG_IGN || (action.flags & SA_NOCLDWAIT) !== 0);
+    // The parent does not want zombies: the child is reaped at once. A parent waiting
+    // in wait4 is woken either way (it gets the child, or ECHILD once none is left).
+    if (autoReap) this.emit({ type: 'ProcessReaped', pid: process.pid });
+    this.notify(`wait:${parent.pid}`);
+    // The signal goes after the wake, as on Linux; SA_NOCLDWAIT alone does not stop it, SIG_IGN does.
+    if (exitSignal === 0 || (autoReap && action?.handler === SIG_IGN)) return;
+    const sig = waitStatus & 0x7f;
+    this.noteSignalSender(parent.pid, exitSignal, {
+      code: sig === 0 ? CLD_EXITED : waitStatus & 0x80 ? CLD_DUMPED : CLD_KILLED,
+      pid: process.pid,
+      uid: process.creds.uid,
+      status: sig === 0 ? (waitStatus >> 8) & 0xff : sig,
+    });
+    this.platform.signalProcess(parent.hostPid, exitSignal);
+    if (exitSignal === SIGCHLD) this.sentSigchld(parent);
+    else this.interruptSignalled(new Set([parent.pid]));
   }
 
   private end(waitStatus: number): void {

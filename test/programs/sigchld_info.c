@@ -2,7 +2,7 @@
  * CLD_KILLED, si_pid and si_status; a waitpid blocked when the child exits returns the child
  * even with a handler without SA_RESTART (the handler runs after it, no EINTR); with SIGCHLD
  * ignored, children are reaped by the kernel and wait finds none (ECHILD); SA_NOCLDWAIT
- * likewise. */
+ * likewise, but with a handler and SA_NOCLDWAIT the parent is still sent SIGCHLD. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -77,12 +77,26 @@ int main(void) {
   struct sigaction nocldwait = {.sa_handler = SIG_DFL, .sa_flags = SA_NOCLDWAIT};
   sigemptyset(&nocldwait.sa_mask);
   sigaction(SIGCHLD, &nocldwait, NULL);
+  pid_t pid;
+  int st;
   auto_reap("SA_NOCLDWAIT");
+  struct sigaction handled = {.sa_sigaction = on_chld, .sa_flags = SA_SIGINFO | SA_NOCLDWAIT};
+  sigemptyset(&handled.sa_mask);
+  sigprocmask(SIG_BLOCK, &block, NULL);
+  sigaction(SIGCHLD, &handled, NULL);
+  got = 0;
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) _exit(6);
+  while (!got) sigsuspend(&old);
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  printf("SA_NOCLDWAIT with a handler: SIGCHLD %d time(s), si_status %d, si_pid is the child %s, waitpid then %s\n",
+         (int)got, info.si_status, info.si_pid == pid ? "yes" : "no",
+         waitpid(pid, &st, 0) < 0 ? strerrorname_np(errno) : "finds it");
   signal(SIGCHLD, SIG_DFL);
   fflush(stdout);
-  pid_t pid = fork();
+  pid = fork();
   if (pid == 0) _exit(4);
-  int st;
   printf("default disposition: waitpid finds the child %s\n", waitpid(pid, &st, 0) == pid ? "yes" : "no");
   return 0;
 }
