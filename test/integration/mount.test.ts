@@ -44,6 +44,17 @@ describe('--mount', function () {
     expect(rest.at(-1)).to.equal('/');
   });
 
+  it('lists the binds in /proc/mounts and mountinfo, on the device their files show', () => {
+    const script = 'grep " /mnt " /proc/mounts; awk \'$5 == "/mnt" { print $2, $3 }\' /proc/self/mountinfo; stat -c "%Hd:%Ld" /mnt/a.txt; grep "^tsvisor / " /proc/mounts';
+    const r = runSandbox(['/bin/sh', '-c', script], { extraArgs: ['--mount', `${host}:/mnt`] });
+    expect(r.status, summarize(r)).to.equal(0);
+    const [mounts, info, device, root] = r.stdout.trim().split('\n');
+    // The host path is not shown (source "none"); the sandbox writes to it, in its overlay.
+    expect(mounts).to.match(/^none \/mnt \S+ rw,relatime 0 0$/);
+    expect(info).to.equal(`1 ${device}`);
+    expect(root).to.equal('tsvisor / overlay rw,relatime 0 0');
+  });
+
   it('refuses a bad mode, a missing host directory and a mount point the root does not have', () => {
     for (const spec of [`${host}:/mnt:rx`, `${host}/nope:/mnt`, `${host}:/no-such-dir-here`, `${host}:relative`, `${host}:/proc`]) {
       const r = runSandbox(['/bin/true'], { extraArgs: ['--mount', spec] });

@@ -259,11 +259,13 @@ describe('OCI runtime (tsvisor-runc)', function () {
     expect([r.status, r.stdout]).to.deep.equal([4, 'fg\n']);
     expect(runc(root, ['state', 'fg']).status).to.equal(1);
     const ro = makeBundle(join(dir, 'ro'), rootfs, (c) => {
-      c.process.args = ['sh', '-c', 'touch /x 2>&1; touch /scratch/y && echo scratch-ok'];
+      c.process.args = ['sh', '-c', 'touch /x 2>&1; touch /scratch/y && echo scratch-ok; grep -E "^tsvisor /|/scratch" /proc/mounts'];
       c.mounts = [{ destination: '/scratch', type: 'tmpfs', source: 'tmpfs' }];
       c.root = { path: rootfs, readonly: true };
     });
-    expect(runc(root, ['run', '--bundle', ro, 'ro']).stdout).to.equal('touch: /x: Read-only file system\nscratch-ok\n');
+    expect(runc(root, ['run', '--bundle', ro, 'ro']).stdout).to.equal(
+      'touch: /x: Read-only file system\nscratch-ok\ntsvisor / overlay ro,relatime 0 0\ntmpfs /scratch tmpfs rw,nosuid,nodev,relatime 0 0\n',
+    );
     expect(runc(root, ['spec', '--bundle', bundle]).stderr).to.include('File config.json exists. Remove it first.');
   });
 

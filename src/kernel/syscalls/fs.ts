@@ -566,6 +566,7 @@ function syntheticMagic(path: string): number {
   if (path === '/sys' || path.startsWith('/sys/')) return SYSFS_MAGIC;
   return TMPFS_MAGIC;
 }
+const ST_RDONLY = 1;
 const ST_NOSUID = 2;
 const ST_NODEV = 4;
 
@@ -616,6 +617,8 @@ function encodeStatfs(ctx: SyscallContext, node: VNode): Buffer | number {
     }
     [st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree].forEach((v, i) => put(i, v));
     put(9, st.bsize);
+    // A read-only root (OCI root.readonly) refuses changes everywhere but a writable bind's files.
+    if (ctx.kernel.readonlyRoot && !(node.fs === 'host' && node.writable)) put(10, ST_RDONLY);
   } else {
     put(0, syntheticMagic(node.path));
     put(1, 4096);

@@ -20,7 +20,7 @@ export function processView(ctx: SyscallContext): ProcessView {
   return {
     self: ctx.process.pid,
     proc: {
-      state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n), tmpfs: ctx.kernel.root.tmpfs, reader: ctx.process.pid, root: rootOf(ctx.process), limits: ctx.kernel.limits,
+      state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n), tmpfs: ctx.kernel.root.tmpfs, binds: ctx.kernel.root.bindMounts, readonlyRoot: ctx.kernel.readonlyRoot, reader: ctx.process.pid, root: rootOf(ctx.process), limits: ctx.kernel.limits,
       shmResident: (shmid) => residentBytes(ctx.kernel, shmid), shmAllPages: shmAllPages(ctx.kernel),
     },
     pids: () => [...state.processes.values()].filter((p) => p.status === 'running').map((p) => p.pid),

@@ -78,13 +78,18 @@ export class HostRoot {
     private readonly binds: ReadonlyArray<{ sandbox: readonly string[]; host: string; rw?: boolean }> = [],
     /** The kernel's tmpfs mount points (vfs/tmpfs.ts): /dev/shm, then those of --tmpfs. */
     readonly tmpfs: readonly string[] = TMPFS_MOUNTS,
-  ) {}
+  ) {
+    this.bindMounts = binds.map((b) => ({ host: b.host, sandbox: '/' + b.sandbox.join('/'), rw: b.rw ?? false }));
+  }
+
+  /** The --mount binds, in the order given: host directory, sandbox mount point, writable or not. */
+  readonly bindMounts: ReadonlyArray<{ host: string; sandbox: string; rw: boolean }>;
 
   /** How the root was put together, as `run` took it (a checkpoint keeps it to rebuild it). */
   describe(): { rootfs: string; mounts: Array<{ host: string; sandbox: string; rw: boolean }>; tmpfs: string[] } {
     return {
       rootfs: this.root,
-      mounts: this.binds.map((b) => ({ host: b.host, sandbox: '/' + b.sandbox.join('/'), rw: b.rw ?? false })),
+      mounts: this.bindMounts.map((b) => ({ ...b })),
       tmpfs: [...this.tmpfs],
     };
   }

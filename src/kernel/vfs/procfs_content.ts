@@ -9,13 +9,13 @@ import { KERNEL_RELEASE, KERNEL_VERSION, NO_DOMAINNAME } from '../syscalls/misc.
 import type { KernelState, ProcessState } from '../state.js';
 import { SIGCHLD } from '../abi/signals.js';
 import { controllingPty } from '../syscalls/pty_session.js';
-import { DEVPTS_POINT, devptsMount, ptyDevice } from './devpts.js';
-import { isWithinRoot, pathSeenFrom } from './process_root.js';
+import { ptyDevice } from './devpts.js';
+import { pathSeenFrom } from './process_root.js';
 import { procLocks } from './procfs_locks.js';
+import { procMountinfo, procMounts, type MountTableContext } from './procfs_mounts.js';
 import { PROC_NET_FILES } from './procfs_net.js';
 import { SYSCTL_FILES } from './procfs_sys.js';
 import { sysvipcMsg, sysvipcSem, sysvipcShm, sysvLimits } from './procfs_sysvipc.js';
-import { CGROUP_POINT } from './sysfs.js';
 import { capabilityStatusLines } from '../task/capabilities.js';
 
 export interface ProcContext {
@@ -24,6 +24,10 @@ export interface ProcContext {
   bootMs: number;
   /** The kernel's tmpfs mount points (/dev/shm, --tmpfs). */
   tmpfs: readonly string[];
+  /** The --mount binds. */
+  binds: MountTableContext['binds'];
+  /** The root refuses changes (OCI root.readonly). */
+  readonlyRoot: boolean;
   /** The process reading: it is running (R), whatever the others do. */
   reader: number;
   /** The reader's root directory: file paths are shown as seen from there. */
@@ -49,47 +53,6 @@ function hostFile(path: string): string {
   }
 }
 
-/** One mount of the sandbox: its mount point and the two ways /proc shows it. */
-interface MountLine {
-  point: string;
-  /** Its /proc/mounts line, with the mount point as given. */
-  mounts: (point: string) => string;
-  /** Its /proc/PID/mountinfo line, with the mount point as given. */
-  mountinfo: (point: string) => string;
-}
-
-function sandboxMounts(c: ProcContext): MountLine[] {
-  return [
-    { point: '/', mounts: (at) => `tsvisor ${at} overlay ro,relatime 0 0`, mountinfo: (at) => `1 1 0:1 / ${at} ro,relatime - overlay tsvisor ro` },
-    { point: '/proc', mounts: (at) => `proc ${at} proc rw,nosuid,nodev,noexec,relatime 0 0`, mountinfo: (at) => `2 1 0:22 / ${at} rw,nosuid,nodev,noexec,relatime - proc proc rw` },
-    { point: '/dev', mounts: (at) => `devtmpfs ${at} devtmpfs rw,nosuid,relatime,mode=755 0 0`, mountinfo: (at) => `3 1 0:5 / ${at} rw,nosuid,relatime - devtmpfs devtmpfs rw,mode=755` },
-    { point: DEVPTS_POINT, mounts: (at) => devptsMount(at), mountinfo: (at) => `4 3 0:24 / ${at} rw,nosuid,noexec,relatime - devpts devpts rw,gid=5,mode=620,ptmxmode=000` },
-    { point: '/sys', mounts: (at) => `sysfs ${at} sysfs ro,nosuid,nodev,noexec,relatime 0 0`, mountinfo: (at) => `5 1 0:21 / ${at} ro,nosuid,nodev,noexec,relatime - sysfs sysfs ro` },
-    { point: CGROUP_POINT, mounts: (at) => `cgroup2 ${at} cgroup2 ro,nosuid,nodev,noexec,relatime 0 0`, mountinfo: (at) => `6 5 0:26 / ${at} ro,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 ro` },
-    // tmpfs i: mount id 10 + i on device 0:(0x40 + i) (vfs/tmpfs.ts tmpfsDev); /dev/shm's parent is /dev, the others' /.
-    ...c.tmpfs.map((m, i) => ({
-      point: m,
-      mounts: (at: string) => `tmpfs ${at} tmpfs rw,nosuid,nodev,relatime 0 0`,
-      mountinfo: (at: string) => `${10 + i} ${m.startsWith('/dev/') ? 3 : 1} 0:${0x40 + i} / ${at} rw,nosuid,nodev,relatime - tmpfs tmpfs rw`,
-    })),
-  ];
-}
-
-/** The mounts the reader can reach from its root (chroot), their mount points as it names them (Linux skips the others). */
-function reachableMounts(c: ProcContext, line: (m: MountLine, at: string) => string): string {
-  const shown = sandboxMounts(c).filter((m) => isWithinRoot(c.root, m.point));
-  return [...shown.map((m) => line(m, pathSeenFrom(c.root, m.point))), ''].join('\n');
-}
-
-/** The sandbox's mounts, as /proc/mounts shows them. */
-function mounts(c: ProcContext): string {
-  return reachableMounts(c, (m, at) => m.mounts(at));
-}
-
-function mountinfo(c: ProcContext): string {
-  return reachableMounts(c, (m, at) => m.mountinfo(at));
-}
-
 /** The controllers /proc/cgroups names (by their v1 names, as Linux lists them under cgroup v2 too). */
 const CGROUP_V1_NAMES = ['cpuset', 'cpu', 'cpuacct', 'blkio', 'memory', 'devices', 'freezer', 'net_cls', 'perf_event', 'net_prio', 'hugetlb', 'pids', 'rdma', 'misc'];
 
@@ -104,7 +67,7 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
   },
   version: () => `Linux version ${KERNEL_RELEASE} (tsvisor) ${KERNEL_VERSION}\n`,
   filesystems: () => ['nodev\tproc', 'nodev\ttmpfs', 'nodev\tdevtmpfs', 'nodev\tdevpts', 'nodev\toverlay', ''].join('\n'),
-  mounts: (c) => mounts(c),
+  mounts: (c) => procMounts(c),
   stat: (c) => {
     const cpus = os.cpus();
     const total = (t: os.CpuInfo['times']) => [t.user, t.nice, t.sys, t.idle, 0, t.irq, 0, 0, 0, 0].map((v) => Math.floor(v / 10));
@@ -233,8 +196,8 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
     return lines.join('\n') + '\n';
   },
   maps: (p, c) => maps(p, c.root),
-  mounts: (_p, c) => mounts(c),
-  mountinfo: (_p, c) => mountinfo(c),
+  mounts: (_p, c) => procMounts(c),
+  mountinfo: (_p, c) => procMountinfo(c),
   // The stub's pages as the host counts them: the program's memory is all there is in it.
   statm: (p) => hostFile(`/proc/${p.hostPid}/statm`),
   personality: (p) => `${(p.personality ?? 0).toString(16).padStart(8, '0')}\n`,

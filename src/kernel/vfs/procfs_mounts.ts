@@ -1,0 +1,109 @@
+// The sandbox's mount table as /proc/mounts and /proc/PID/mountinfo show it: the overlay root,
+// the kernel's own filesystems, the tmpfs mounts and the --mount binds, in the order they were
+// made, each as the reader names it from its root (chroot).
+import fs from 'node:fs';
+
+import { DEVPTS_POINT, devptsMount } from './devpts.js';
+import { isWithinRoot, pathSeenFrom } from './process_root.js';
+import { CGROUP_POINT } from './sysfs.js';
+
+/** What the mount table is made from. */
+export interface MountTableContext {
+  /** The kernel's tmpfs mount points (/dev/shm, --tmpfs). */
+  tmpfs: readonly string[];
+  /** The --mount binds: writable (rw) binds change the host, the others the overlay; both take writes. */
+  binds: ReadonlyArray<{ host: string; sandbox: string; rw: boolean }>;
+  /** The root refuses changes (OCI root.readonly): it, and the binds not writable, are read-only. */
+  readonlyRoot: boolean;
+  /** The reader's root directory. */
+  root: string;
+}
+
+/** One mount: its point, id, parent's id, device, options, type and source. */
+interface Mount {
+  point: string;
+  id: number;
+  device: string;
+  /** The per-mount options (ro/rw, nosuid, ...). */
+  options: string;
+  type: string;
+  source: string;
+  /** The filesystem's own options (mountinfo's last field; /proc/mounts shows them after the mount's). */
+  superOptions: string;
+}
+
+/** The filesystem types of the host's directories a bind may show, by statfs magic. */
+const HOST_FS_TYPES: ReadonlyMap<number, string> = new Map([
+  [0xef53, 'ext4'],
+  [0x58465342, 'xfs'],
+  [0x9123683e, 'btrfs'],
+  [0x01021994, 'tmpfs'],
+  [0x794c7630, 'overlay'],
+  [0x6969, 'nfs'],
+  [0x65735546, 'fuse'],
+  [0x2fc12fc1, 'zfs'],
+]);
+
+/** A bind's device (as stat shows its files) and filesystem type, from the host directory. */
+function hostMountFacts(host: string): { device: string; type: string } {
+  try {
+    const dev = fs.statSync(host).dev;
+    const major = Math.floor(dev / 256) & 0xfff;
+    const minor = (dev & 0xff) | (Math.floor(dev / 4096) & 0xfff00);
+    return { device: `${major}:${minor}`, type: HOST_FS_TYPES.get(fs.statfsSync(host).type) ?? 'none' };
+  } catch {
+    return { device: '0:0', type: 'none' };
+  }
+}
+
+function sandboxMounts(c: MountTableContext): Mount[] {
+  const root = c.readonlyRoot ? 'ro' : 'rw';
+  const table: Mount[] = [
+    { point: '/', id: 1, device: '0:1', options: `${root},relatime`, type: 'overlay', source: 'tsvisor', superOptions: root },
+    { point: '/proc', id: 2, device: '0:22', options: 'rw,nosuid,nodev,noexec,relatime', type: 'proc', source: 'proc', superOptions: 'rw' },
+    { point: '/dev', id: 3, device: '0:5', options: 'rw,nosuid,relatime', type: 'devtmpfs', source: 'devtmpfs', superOptions: 'rw,mode=755' },
+    { point: DEVPTS_POINT, id: 4, device: '0:24', options: 'rw,nosuid,noexec,relatime', type: 'devpts', source: 'devpts', superOptions: 'rw,gid=5,mode=620,ptmxmode=000' },
+    { point: '/sys', id: 5, device: '0:21', options: 'ro,nosuid,nodev,noexec,relatime', type: 'sysfs', source: 'sysfs', superOptions: 'ro' },
+    { point: CGROUP_POINT, id: 6, device: '0:26', options: 'ro,nosuid,nodev,noexec,relatime', type: 'cgroup2', source: 'cgroup2', superOptions: 'ro' },
+    // tmpfs i: mount id 10 + i on device 0:(0x40 + i) (vfs/tmpfs.ts tmpfsDev).
+    ...c.tmpfs.map((point, i) => ({ point, id: 10 + i, device: `0:${0x40 + i}`, options: 'rw,nosuid,nodev,relatime', type: 'tmpfs', source: 'tmpfs', superOptions: 'rw' })),
+  ];
+  c.binds.forEach((b, i) => {
+    const { device, type } = hostMountFacts(b.host);
+    const access = c.readonlyRoot && !b.rw ? 'ro' : 'rw';
+    // The source is not the host path: the sandbox is not told where on the host its files are.
+    table.push({ point: b.sandbox, id: 100 + i, device, options: `${access},relatime`, type, source: 'none', superOptions: access });
+  });
+  return table;
+}
+
+/** The id of the mount a mount point lies on: the last mount made above it. */
+function parentId(table: readonly Mount[], m: Mount): number {
+  let parent = 1;
+  for (const other of table) {
+    if (other === m) break;
+    if (other.point !== m.point && isWithinRoot(other.point, m.point)) parent = other.id;
+  }
+  return parent;
+}
+
+/** The mounts the reader can reach from its root, as it names them (Linux skips the others). */
+function reachable(c: MountTableContext): Array<{ m: Mount; at: string; parent: number }> {
+  const table = sandboxMounts(c);
+  return table.filter((m) => isWithinRoot(c.root, m.point)).map((m) => ({ m, at: pathSeenFrom(c.root, m.point), parent: parentId(table, m) }));
+}
+
+/** /proc/mounts. */
+export function procMounts(c: MountTableContext): string {
+  const line = (m: Mount, at: string): string => {
+    if (m.type === 'devpts') return devptsMount(at);
+    const extra = m.superOptions.split(',').slice(1);
+    return `${m.source} ${at} ${m.type} ${[m.options, ...extra].join(',')} 0 0`;
+  };
+  return [...reachable(c).map(({ m, at }) => line(m, at)), ''].join('\n');
+}
+
+/** /proc/PID/mountinfo. */
+export function procMountinfo(c: MountTableContext): string {
+  return [...reachable(c).map(({ m, at, parent }) => `${m.id} ${parent} ${m.device} / ${at} ${m.options} - ${m.type} ${m.source} ${m.superOptions}`), ''].join('\n');
+}
