@@ -64,7 +64,7 @@ async function openRecorder(file: string, image: CheckpointImage): Promise<{ att
   const { encodeKernelState } = await import('../snapshot/kernel_state_codec.js');
   const sandbox = image.manifest.sandbox;
   try {
-    return new TraceWriter(file, sandbox.command, VERSION, sandbox.rootfs, encodeKernelState(image.kernel.state));
+    return new TraceWriter(file, sandbox.command, VERSION, sandbox, encodeKernelState(image.kernel.state));
   } catch (err) {
     throw new CliError(`--record ${file}: ${(err as Error).message}`);
   }

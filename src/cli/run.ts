@@ -76,7 +76,7 @@ export async function runCommand(args: string[], globals: GlobalOptions, environ
   if (opts.record !== undefined) {
     const { TraceWriter } = await import('../trace/trace_writer.js');
     try {
-      new TraceWriter(opts.record, opts.command, VERSION, opts.rootfs).attach(kernel);
+      new TraceWriter(opts.record, opts.command, VERSION, root.describe()).attach(kernel);
     } catch (err) {
       throw new CliError(`--record ${opts.record}: ${(err as Error).message}`);
     }

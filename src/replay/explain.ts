@@ -215,7 +215,7 @@ export function explainTrace(open: (warn: boolean) => TraceContents, which: numb
     }
   }
   const trace = open(true);
-  const root = new HostRoot(trace.header.rootfs ?? '/');
+  const root = HostRoot.fromDescription({ ...trace.header, rootfs: trace.header.rootfs ?? '/' });
   const history = new History();
   let failures = 0;
   let shown = 0;

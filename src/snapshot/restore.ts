@@ -12,7 +12,7 @@ import { emptyKernelState, type KernelState } from '../kernel/state.js';
 import { SYS } from '../kernel/syscalls/numbers.js';
 import { continueMonotonicFrom } from '../kernel/syscalls/time.js';
 import { armTimerfdWake } from '../kernel/syscalls/timerfd.js';
-import { HostRoot, splitPath } from '../kernel/vfs/path_walk.js';
+import { HostRoot } from '../kernel/vfs/path_walk.js';
 import type { Platform, SandboxHandle } from '../platform/platform.js';
 import { PtracePlatform } from '../platform/ptrace_platform.js';
 import { missingCpuFeatures } from './host_cpu.js';
@@ -177,7 +177,7 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
   const missing = missingCpuFeatures(image.manifest.host.cpuFeatures);
   if (missing.length > 0) throw new ImageError(`${image.dir}: this CPU lacks ${missing.join(', ')}, which the image's programs may use`);
   const desc = image.manifest.sandbox;
-  const root = new HostRoot(desc.rootfs, desc.mounts.map((m) => ({ sandbox: splitPath(m.sandbox), host: m.host, rw: m.rw })), desc.tmpfs);
+  const root = HostRoot.fromDescription(desc);
   const hostFds = reopenHostFiles(image.kernel.hostFiles, image.kernel.state, opts);
   let segments: ReturnType<typeof restoreSegments>;
   try {

@@ -4,6 +4,7 @@ import os from 'node:os';
 
 import { hostPathArg } from '../byte_string.js';
 import type { Kernel, SyscallRecord } from '../kernel/kernel.js';
+import type { RootDescription } from '../kernel/vfs/path_walk.js';
 import { stateDigest } from './state_digest.js';
 import { captureSyscallMemory } from './input_capture.js';
 import { ThreadMemory } from './thread_memory.js';
@@ -72,7 +73,7 @@ export class TraceWriter {
    */
   private readonly queue: Pending[] = [];
 
-  constructor(path: string, argv: string[], version: string, rootfs = '/', initialState?: Uint8Array) {
+  constructor(path: string, argv: string[], version: string, root: RootDescription, initialState?: Uint8Array) {
     this.fd = fs.openSync(hostPathArg(path), 'w', 0o644);
     const header: TraceHeader = {
       type: 'header',
@@ -80,7 +81,9 @@ export class TraceWriter {
       version: TRACE_VERSION,
       tsvisor: version,
       argv,
-      rootfs,
+      rootfs: root.rootfs,
+      mounts: root.mounts,
+      tmpfs: root.tmpfs,
       platform: 'ptrace',
       host: { kernel: os.release(), arch: os.arch() },
       startedAt: new Date().toISOString(),

@@ -102,6 +102,19 @@ describe('replay corpus and replay --exec', function () {
     expect(r.stdout).to.equal(recorded.stdout);
   });
 
+  it('a run with --mount and --tmpfs replays on the same root: the bound files are read again', () => {
+    const host = join(dir, 'bound');
+    mkdirSync(host);
+    writeFileSync(join(host, 'f'), 'from the host\n');
+    const trace = join(dir, 'mounts.trace');
+    const script = 'cat /mnt/f; echo x > /mnt/g; ls /mnt; echo y > /scratch/z; cat /scratch/z; grep -c " /mnt \\| /scratch " /proc/mounts';
+    const recorded = runSandbox(['/bin/sh', '-c', script], { extraArgs: ['--record', trace, '--mount', `${host}:/mnt`, '--tmpfs', '/scratch'] });
+    expect([recorded.status, recorded.stdout], summarize(recorded)).to.deep.equal([0, 'from the host\nf\ng\ny\n2\n']);
+    const r = runTsvisor(['replay', trace, '--exec']);
+    expect(r.status, summarize(r)).to.equal(0);
+    expect(r.stdout).to.equal(recorded.stdout);
+  });
+
   it('threads and processes whose output depends on their order: each recording replays as it was, again and again', () => {
     const race = build('race_order', ['-pthread']);
     for (let run = 0; run < 3; run++) {

@@ -65,6 +65,13 @@ export interface ResolveRules {
 /** What a walk for creating a file finds: the file, or the directory its last component would go in. */
 export type CreateLookup = { node: VNode } | { parent: VNode; name: string; path: string; trailingSlash: boolean };
 
+/** How a sandbox's root was put together: the host directory, the binds, the tmpfs mount points. */
+export interface RootDescription {
+  rootfs: string;
+  mounts: Array<{ host: string; sandbox: string; rw: boolean }>;
+  tmpfs: string[];
+}
+
 export class HostRoot {
   /** The sandbox's boot time: the times of synthetic files. */
   readonly bootNs = BigInt(Date.now()) * 1_000_000n;
@@ -85,8 +92,13 @@ export class HostRoot {
   /** The --mount binds, in the order given: host directory, sandbox mount point, writable or not. */
   readonly bindMounts: ReadonlyArray<{ host: string; sandbox: string; rw: boolean }>;
 
-  /** How the root was put together, as `run` took it (a checkpoint keeps it to rebuild it). */
-  describe(): { rootfs: string; mounts: Array<{ host: string; sandbox: string; rw: boolean }>; tmpfs: string[] } {
+  /** The root `describe` told of (a checkpoint's, a trace's header); without tmpfs, /dev/shm's alone. */
+  static fromDescription(d: { rootfs: string; mounts?: ReadonlyArray<{ host: string; sandbox: string; rw: boolean }>; tmpfs?: readonly string[] }): HostRoot {
+    return new HostRoot(d.rootfs, (d.mounts ?? []).map((m) => ({ sandbox: splitPath(m.sandbox), host: m.host, rw: m.rw })), d.tmpfs ?? TMPFS_MOUNTS);
+  }
+
+  /** How the root was put together, as `run` took it (a checkpoint and a trace keep it to rebuild it). */
+  describe(): RootDescription {
     return {
       rootfs: this.root,
       mounts: this.bindMounts.map((b) => ({ ...b })),
