@@ -1,8 +1,10 @@
 /* pread/pwrite/preadv use their own offset and leave the fd's alone; pread past the end
- * returns 0; negative offsets are EINVAL; pipes are ESPIPE. argv[1]: a file of 10000 bytes. */
+ * returns 0; negative offsets are EINVAL, and so is a transfer that would end past the largest
+ * offset (LLONG_MAX), but not an empty one; pipes are ESPIPE. argv[1]: a file of 10000 bytes. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -27,10 +29,14 @@ int main(int argc, char **argv) {
   report("pread at the end", pread(fd, a, 100, 10000));
   report("pread past the end", pread(fd, a, 100, 1 << 30));
   report("pread at -1", pread(fd, a, 100, -1));
+  report("pread of 4 at LLONG_MAX", pread(fd, a, 4, LLONG_MAX));
+  report("pread of 0 at LLONG_MAX", pread(fd, a, 0, LLONG_MAX));
+  report("pread of 1 at 2^62", pread(fd, a, 1, 1LL << 62));
   struct iovec iov[2] = {{a, 30}, {b, 30}};
   report("preadv 2x30 at 100", preadv(fd, iov, 2, 100));
   printf("preadv split the bytes in order: %s\n", pread(fd, b + 50, 50, 100) == 50 && memcmp(a, b + 50, 30) == 0 ? "yes" : "no");
   report("preadv at -5", preadv(fd, iov, 2, -5));
+  report("preadv 2x30 at LLONG_MAX - 40", preadv(fd, iov, 2, LLONG_MAX - 40));
   report("offset after all the p-calls", lseek(fd, 0, SEEK_CUR));
   int d = dup(fd);
   report("pread through a dup", pread(d, a, 10, 0));
