@@ -15,7 +15,8 @@ export interface SandboxPlan {
   rootfs: string;
   readonlyRoot: boolean;
   /** Host directories or files shown at sandbox paths (read-only lower layers). */
-  binds: Array<{ host: string; sandbox: string; writable: boolean }>;
+  /** rw: changes reach the host; ro: changes are refused (EROFS); overlay: changes stay in the sandbox. */
+  binds: Array<{ host: string; sandbox: string; access: 'rw' | 'ro' | 'overlay' }>;
   tmpfs: string[];
   hostname: string;
   limits: SandboxLimits;
@@ -64,7 +65,10 @@ function mountPlan(m: MountSpec, index: number, plan: SandboxPlan, bundle: strin
     if (dest === '/') throw new OciError(`${where}.destination: cannot bind over the root`);
     const host = path.resolve(bundle, m.source);
     if (!fs.existsSync(host)) throw new OciError(`${where}.source: ${m.source}: no such file or directory`);
-    plan.binds.push({ host, sandbox: dest, writable: !options.includes('ro') });
+    const readOnly = options.includes('ro');
+    // Changes reach the host through a directory bind only (vfs/writable_bind.ts walks from a
+    // directory); a file bind's changes (Docker's /etc/hosts, resolv.conf) stay in the overlay.
+    plan.binds.push({ host, sandbox: dest, access: readOnly ? 'ro' : fs.statSync(host).isDirectory() ? 'rw' : 'overlay' });
     return;
   }
   switch (m.type) {

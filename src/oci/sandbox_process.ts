@@ -76,7 +76,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     for (const note of plan.notes) log.debug(note);
     const root = new HostRoot(
       plan.rootfs,
-      plan.binds.map((b) => ({ sandbox: splitPath(b.sandbox), host: b.host })),
+      plan.binds.map((b) => ({ sandbox: splitPath(b.sandbox), host: b.host, rw: b.access === 'rw', ro: b.access === 'ro' })),
       [...TMPFS_MOUNTS, ...plan.tmpfs],
     );
     const cwdNode = root.resolve('/', plan.process.cwd, { followFinal: true });

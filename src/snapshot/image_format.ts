@@ -35,7 +35,7 @@ export const ManifestSchema = z.object({
   sandbox: z.object({
     command: z.array(z.string()),
     rootfs: z.string(),
-    mounts: z.array(z.object({ host: z.string(), sandbox: z.string(), rw: z.boolean().default(false) })),
+    mounts: z.array(z.object({ host: z.string(), sandbox: z.string(), rw: z.boolean().default(false), ro: z.boolean().optional() })),
     /** Absent in the first images: /dev/shm only. */
     tmpfs: z.array(z.string()).default(['/dev/shm']),
     limits: z.object({ pids: int, memory: int.nullable(), fds: int }),

@@ -19,7 +19,7 @@ export const TraceHeaderSchema = z.object({
   /** The sandbox's root directory on the host (absent in early traces: "/"). */
   rootfs: z.string().optional(),
   /** --mount binds (absent in early traces: none). */
-  mounts: z.array(z.object({ host: z.string(), sandbox: z.string(), rw: z.boolean() })).optional(),
+  mounts: z.array(z.object({ host: z.string(), sandbox: z.string(), rw: z.boolean(), ro: z.boolean().optional() })).optional(),
   /** The kernel's tmpfs mount points, /dev/shm's and --tmpfs's (absent in early traces: /dev/shm's). */
   tmpfs: z.array(z.string()).optional(),
   platform: z.string(),

@@ -2,7 +2,7 @@
 // dockerd (docker run --runtime=tsvisor), each with a busybox image built here. The argv of
 // every runtime call is logged and each command checked to be one the runtime handles.
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -160,7 +160,10 @@ describe('OCI runtime under Docker (docker run --runtime=tsvisor)', function () 
   });
 
   it('-v binds a host directory, --read-only refuses writes, --memory and --pids-limit are enforced', () => {
-    expect(run('-v', `${shared}:/w`, 'tsvisor-bb', 'sh', '-c', 'ls /w; cat /w/f.txt').stdout).to.equal('f.txt\nfrom the host\n');
+    expect(run('-v', `${shared}:/w`, 'tsvisor-bb', 'sh', '-c', 'ls /w; cat /w/f.txt; echo out > /w/made').stdout).to.equal('f.txt\nfrom the host\n');
+    expect(readFileSync(join(shared, 'made'), 'utf8')).to.equal('out\n');
+    expect(run('-v', `${shared}:/w:ro`, 'tsvisor-bb', 'sh', '-c', 'rm /w/made; cat /w/made').stderr).to.include('Read-only file system');
+    expect(readdirSync(shared).sort()).to.deep.equal(['f.txt', 'made']);
     expect(run('--read-only', 'tsvisor-bb', 'touch', '/x').stderr).to.include('Read-only file system');
     expect(run('--read-only', '--tmpfs', '/tmp', 'tsvisor-bb', 'sh', '-c', 'touch /tmp/x && echo ok').stdout).to.equal('ok\n');
     const mem = run('--memory', '32m', 'tsvisor-bb', 'sh', '-c', 'x=$(head -c 50000000 /dev/zero | tr "\\0" a); echo ${#x}');

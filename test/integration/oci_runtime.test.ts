@@ -2,7 +2,7 @@
 // and exit codes, state and list, kill, pause/resume, exec, and malformed bundles.
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -267,6 +267,29 @@ describe('OCI runtime (tsvisor-runc)', function () {
       'touch: /x: Read-only file system\nscratch-ok\ntsvisor / overlay ro,relatime 0 0\ntmpfs /scratch tmpfs rw,nosuid,nodev,relatime 0 0\n',
     );
     expect(runc(root, ['spec', '--bundle', bundle]).stderr).to.include('File config.json exists. Remove it first.');
+  });
+
+  it('bind mounts as runc makes them: a container\'s changes reach the host directory; with "ro" they are refused', () => {
+    const [host, readOnly] = [join(dir, 'bound'), join(dir, 'bound-ro')];
+    for (const d of [host, readOnly]) {
+      mkdirSync(d);
+      writeFileSync(join(d, 'f'), 'from the host\n');
+    }
+    const bundle = makeBundle(join(dir, 'binds'), rootfs, (c) => {
+      c.process.args = ['sh', '-c', 'echo new > /w/made; rm /w/f; mkdir /w/d; touch /r/x 2>&1; rm /r/f 2>&1; cat /r/f; grep -E " /(w|r) " /proc/mounts | cut -d" " -f2,4'];
+      c.mounts = [
+        { destination: '/w', type: 'bind', source: host, options: ['rbind', 'rw'] },
+        { destination: '/r', type: 'bind', source: readOnly, options: ['rbind', 'ro'] },
+      ];
+    });
+    const r = runc(root, ['run', '--bundle', bundle, 'binds']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal(
+      "touch: /r/x: Read-only file system\nrm: can't remove '/r/f': Read-only file system\nfrom the host\n/w rw,relatime\n/r ro,relatime\n",
+    );
+    expect(readdirSync(host).sort()).to.deep.equal(['d', 'made']);
+    expect(readFileSync(join(host, 'made'), 'utf8')).to.equal('new\n');
+    expect(readdirSync(readOnly)).to.deep.equal(['f']);
   });
 
   it('exec into a container restored from a checkpoint works as into a created one', () => {

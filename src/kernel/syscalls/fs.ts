@@ -617,8 +617,10 @@ function encodeStatfs(ctx: SyscallContext, node: VNode): Buffer | number {
     }
     [st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree].forEach((v, i) => put(i, v));
     put(9, st.bsize);
-    // A read-only root (OCI root.readonly) refuses changes everywhere but a writable bind's files.
-    if (ctx.kernel.readonlyRoot && !(node.fs === 'host' && node.writable)) put(10, ST_RDONLY);
+    // A read-only root (OCI root.readonly) refuses changes everywhere but a writable bind's
+    // files; a read-only bind (OCI's "ro") everywhere in it.
+    const writableBind = node.fs === 'host' && node.writable !== undefined;
+    if ((ctx.kernel.readonlyRoot && !writableBind) || ctx.kernel.root.inReadOnlyBind(node.path)) put(10, ST_RDONLY);
   } else {
     put(0, syntheticMagic(node.path));
     put(1, 4096);

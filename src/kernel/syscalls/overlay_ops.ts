@@ -63,11 +63,14 @@ export function joinPath(dir: string, name: string): string {
   return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }
 
-/** Where the overlay cannot go: the kernel's own filesystems and the hidden /sys (but the tmpfs /dev/shm is the overlay's); with a read-only root, everything but the tmpfs mounts. */
+/**
+ * Where the overlay cannot go: the kernel's own filesystems and the hidden /sys (but the tmpfs
+ * /dev/shm is the overlay's), read-only binds; with a read-only root, everything but the tmpfs mounts.
+ */
 export function outsideOverlay(ctx: SyscallContext, path: string): boolean {
   const top = splitPath(path)[0];
   if (tmpfsMountOfPath(ctx.kernel.root.tmpfs, path)) return false;
-  if (ctx.kernel.readonlyRoot) return true;
+  if (ctx.kernel.readonlyRoot || ctx.kernel.root.inReadOnlyBind(path)) return true;
   return top === 'dev' || top === 'proc' || top === 'sys';
 }
 

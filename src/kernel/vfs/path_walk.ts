@@ -65,10 +65,30 @@ export interface ResolveRules {
 /** What a walk for creating a file finds: the file, or the directory its last component would go in. */
 export type CreateLookup = { node: VNode } | { parent: VNode; name: string; path: string; trailingSlash: boolean };
 
+/**
+ * A --mount bind as described: rw, the host directory is changed in place; ro (OCI's "ro"
+ * option), every change is refused (EROFS); neither (the CLI's default), changes stay in the
+ * sandbox's overlay.
+ */
+export interface BindMount {
+  host: string;
+  sandbox: string;
+  rw: boolean;
+  ro?: boolean;
+}
+
+/** A bind as HostRoot takes it: the sandbox path as components. */
+export interface BindSpec {
+  sandbox: readonly string[];
+  host: string;
+  rw?: boolean;
+  ro?: boolean;
+}
+
 /** How a sandbox's root was put together: the host directory, the binds, the tmpfs mount points. */
 export interface RootDescription {
   rootfs: string;
-  mounts: Array<{ host: string; sandbox: string; rw: boolean }>;
+  mounts: BindMount[];
   tmpfs: string[];
 }
 
@@ -82,19 +102,19 @@ export class HostRoot {
    */
   constructor(
     readonly root: string,
-    private readonly binds: ReadonlyArray<{ sandbox: readonly string[]; host: string; rw?: boolean }> = [],
+    private readonly binds: readonly BindSpec[] = [],
     /** The kernel's tmpfs mount points (vfs/tmpfs.ts): /dev/shm, then those of --tmpfs. */
     readonly tmpfs: readonly string[] = TMPFS_MOUNTS,
   ) {
-    this.bindMounts = binds.map((b) => ({ host: b.host, sandbox: '/' + b.sandbox.join('/'), rw: b.rw ?? false }));
+    this.bindMounts = binds.map((b) => ({ host: b.host, sandbox: '/' + b.sandbox.join('/'), rw: b.rw ?? false, ...(b.ro ? { ro: true } : {}) }));
   }
 
-  /** The --mount binds, in the order given: host directory, sandbox mount point, writable or not. */
-  readonly bindMounts: ReadonlyArray<{ host: string; sandbox: string; rw: boolean }>;
+  /** The --mount binds, in the order given. */
+  readonly bindMounts: readonly BindMount[];
 
   /** The root `describe` told of (a checkpoint's, a trace's header); without tmpfs, /dev/shm's alone. */
-  static fromDescription(d: { rootfs: string; mounts?: ReadonlyArray<{ host: string; sandbox: string; rw: boolean }>; tmpfs?: readonly string[] }): HostRoot {
-    return new HostRoot(d.rootfs, (d.mounts ?? []).map((m) => ({ sandbox: splitPath(m.sandbox), host: m.host, rw: m.rw })), d.tmpfs ?? TMPFS_MOUNTS);
+  static fromDescription(d: { rootfs: string; mounts?: readonly BindMount[]; tmpfs?: readonly string[] }): HostRoot {
+    return new HostRoot(d.rootfs, (d.mounts ?? []).map((m) => ({ sandbox: splitPath(m.sandbox), host: m.host, rw: m.rw, ro: m.ro === true })), d.tmpfs ?? TMPFS_MOUNTS);
   }
 
   /** How the root was put together, as `run` took it (a checkpoint and a trace keep it to rebuild it). */
@@ -113,17 +133,22 @@ export class HostRoot {
   }
 
   /** The host directory a lower path lies in (the root, or the longest matching bind) and the components below it. */
-  private bindOf(components: readonly string[]): { base: string; rest: readonly string[]; rw: boolean } {
-    let found = { base: this.root, rest: components, rw: false };
+  private bindOf(components: readonly string[]): { base: string; rest: readonly string[]; rw: boolean; ro: boolean } {
+    let found = { base: this.root, rest: components, rw: false, ro: false };
     let matched = -1;
     for (const bind of this.binds) {
       const n = bind.sandbox.length;
       if (n > matched && n <= components.length && bind.sandbox.every((c, i) => components[i] === c)) {
         matched = n;
-        found = { base: bind.host, rest: components.slice(n), rw: bind.rw === true };
+        found = { base: bind.host, rest: components.slice(n), rw: bind.rw === true, ro: bind.ro === true };
       }
     }
     return found;
+  }
+
+  /** Whether a symlink-free sandbox path lies in a read-only bind (every change EROFS). */
+  inReadOnlyBind(path: string): boolean {
+    return this.binds.length > 0 && this.bindOf(splitPath(path)).ro;
   }
 
   /** Whether some --mount is :rw (its files are the host's, changed in place). */

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 
 import { DEVPTS_POINT, devptsMount } from './devpts.js';
+import type { BindMount } from './path_walk.js';
 import { isWithinRoot, pathSeenFrom } from './process_root.js';
 import { CGROUP_POINT } from './sysfs.js';
 
@@ -11,8 +12,8 @@ import { CGROUP_POINT } from './sysfs.js';
 export interface MountTableContext {
   /** The kernel's tmpfs mount points (/dev/shm, --tmpfs). */
   tmpfs: readonly string[];
-  /** The --mount binds: writable (rw) binds change the host, the others the overlay; both take writes. */
-  binds: ReadonlyArray<{ host: string; sandbox: string; rw: boolean }>;
+  /** The --mount binds: rw ones change the host, ro ones refuse changes, the others take them in the overlay. */
+  binds: readonly BindMount[];
   /** The root refuses changes (OCI root.readonly): it, and the binds not writable, are read-only. */
   readonlyRoot: boolean;
   /** The reader's root directory. */
@@ -70,7 +71,7 @@ function sandboxMounts(c: MountTableContext): Mount[] {
   ];
   c.binds.forEach((b, i) => {
     const { device, type } = hostMountFacts(b.host);
-    const access = c.readonlyRoot && !b.rw ? 'ro' : 'rw';
+    const access = b.ro || (c.readonlyRoot && !b.rw) ? 'ro' : 'rw';
     // The source is not the host path: the sandbox is not told where on the host its files are.
     table.push({ point: b.sandbox, id: 100 + i, device, options: `${access},relatime`, type, source: 'none', superOptions: access });
   });
