@@ -4,7 +4,7 @@ import { applyEvent } from '../kernel/reducer.js';
 import { emptyKernelState, type KernelState } from '../kernel/state.js';
 import { decodeKernelState } from '../snapshot/kernel_state_codec.js';
 import { stateDigest } from '../trace/state_digest.js';
-import type { TraceContents } from '../trace/trace_reader.js';
+import { TraceError, type TraceContents } from '../trace/trace_reader.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 import type { History } from './explain.js';
 
@@ -41,7 +41,12 @@ export function replayState(
         history?.observe(record.seq, record.event, state);
         // performance.now: a double, where hrtime.bigint would allocate two BigInts an event.
         const t = performance.now();
-        applyEvent(state, record.event);
+        try {
+          applyEvent(state, record.event);
+        } catch (err) {
+          // Each record passed its schema, but the events do not add up (a damaged trace).
+          throw new TraceError(`seq ${record.seq}: its ${record.event.type} event does not fit the state rebuilt so far (${(err as Error).message}): the trace is damaged`);
+        }
         result.reduceNs += (performance.now() - t) * 1e6;
         result.events++;
         break;
