@@ -2,7 +2,7 @@
 // dockerd (docker run --runtime=tsvisor), each with a busybox image built here. The argv of
 // every runtime call is logged and each command checked to be one the runtime handles.
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -157,6 +157,12 @@ describe('OCI runtime under Docker (docker run --runtime=tsvisor)', function () 
     const missing = run('tsvisor-bb', 'nonexistent');
     expect(missing.status).to.equal(127);
     expect(missing.stderr).to.include('executable file not found in $PATH');
+  });
+
+  it('--init: the host\'s docker-init (bound at /sbin/docker-init, a path the image lacks, through a symlink) is pid 1 and passes SIGTERM on', function () {
+    if (!existsSync('/usr/bin/docker-init')) this.skip();
+    const r = run('--init', 'tsvisor-bb', 'sh', '-c', 'trap "echo term; exit 3" TERM; ps -o pid,args | grep -c "^ *1 /sbin/docker-init"; kill -TERM 1; sleep 1; echo not reached');
+    expect([r.status, r.stdout], r.stderr).to.deep.equal([3, '1\nterm\n']);
   });
 
   it('-v binds a host directory, --read-only refuses writes, --memory and --pids-limit are enforced', () => {

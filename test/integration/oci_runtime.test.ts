@@ -2,7 +2,7 @@
 // and exit codes, state and list, kill, pause/resume, exec, and malformed bundles.
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -282,6 +282,14 @@ describe('OCI runtime (tsvisor-runc)', function () {
         { destination: '/r', type: 'bind', source: readOnly, options: ['rbind', 'ro'] },
       ];
     });
+    symlinkSync(join(host, 'f'), join(dir, 'link-to-f'));
+    const bundle2 = makeBundle(join(dir, 'binds2'), rootfs, (c) => {
+      // A bind whose source is a symlink, at a path under directories the root lacks.
+      c.process.args = ['sh', '-c', 'cat /opt/x/f; ls -a /opt /opt/x; stat -c "%a %F" /opt'];
+      c.mounts = [{ destination: '/opt/x/f', type: 'bind', source: join(dir, 'link-to-f'), options: ['rbind', 'ro'] }];
+    });
+    const r2 = runc(root, ['run', '--bundle', bundle2, 'binds2']);
+    expect([r2.status, r2.stdout], r2.stderr).to.deep.equal([0, 'from the host\n/opt:\n.\n..\nx\n\n/opt/x:\n.\n..\nf\n755 directory\n']);
     const r = runc(root, ['run', '--bundle', bundle, 'binds']);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.equal(

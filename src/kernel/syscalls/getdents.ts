@@ -6,7 +6,7 @@ import { Errno } from '../errno.js';
 import { lookupFd } from '../fd/fd_table.js';
 import type { OpenFile } from '../state.js';
 import { mergedEntries } from '../vfs/overlay.js';
-import { listHostDir } from '../vfs/path_walk.js';
+import { listHostDir, splitPath } from '../vfs/path_walk.js';
 import { tmpfsMountsIn, TMPFS_ROOT_INO } from '../vfs/tmpfs.js';
 import type { SyscallContext } from './context.js';
 import { statOfFile } from './fs.js';
@@ -24,6 +24,10 @@ function listDirectory(ctx: SyscallContext, file: OpenFile): DirEntry[] | number
   // A --tmpfs mount point the lower layer lacks is an entry all the same.
   for (const name of tmpfsMountsIn(ctx.kernel.root.tmpfs, file.path)) {
     if (!list.some((e) => e.name === name)) list.push({ name, ino: TMPFS_ROOT_INO, type: DT_DIR });
+  }
+  // So is a bind's mount point, or the directory on the way to it (vfs/path_walk.ts).
+  for (const e of ctx.kernel.root.bindEntriesIn(splitPath(file.path))) {
+    if (!list.some((l) => l.name === e.name)) list.push({ name: e.name, ino: BigInt(e.ino), type: e.type });
   }
   return list;
 }

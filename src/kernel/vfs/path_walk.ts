@@ -13,13 +13,14 @@ import { readHostDirectory } from '../../platform/host_directory.js';
 import { hostLstat } from '../../platform/host_stat.js';
 import type { Credentials, OverlayNode, OverlayState, PtyState } from '../state.js';
 import { devfsLookup } from './devfs.js';
-import type { FileStat } from './file_stat.js';
+import { S_IFDIR, syntheticStat, type FileStat } from './file_stat.js';
 import { DT_DIR, lookupLayers, mergedEntries, nodeStat, type ListedEntry } from './overlay.js';
 import { permits } from './permission.js';
 import { procfsLookup } from './procfs.js';
 import { sysfsLookup } from './sysfs.js';
 import { TMPFS_MOUNTS, tmpfsMountOf, tmpfsRootId, untouchedTmpfsRoot } from './tmpfs.js';
-import type { ProcessView, VNode } from './vnode.js';
+import { DT_REG, inoOf } from './synthetic_tree.js';
+import type { ProcessView, SyntheticEntry, VNode } from './vnode.js';
 
 const MAX_SYMLINKS = 40;
 const NAME_MAX = 255;
@@ -102,15 +103,19 @@ export class HostRoot {
    */
   constructor(
     readonly root: string,
-    private readonly binds: readonly BindSpec[] = [],
+    binds: readonly BindSpec[] = [],
     /** The kernel's tmpfs mount points (vfs/tmpfs.ts): /dev/shm, then those of --tmpfs. */
     readonly tmpfs: readonly string[] = TMPFS_MOUNTS,
   ) {
+    // A bind's source is what it names, symlinks followed (as mount(2) does): Docker binds
+    // /usr/bin/docker-init, a link to tini-static, at /sbin/docker-init.
+    this.binds = binds.map((b) => ({ ...b, host: resolvedHostPath(b.host) }));
     this.bindMounts = binds.map((b) => ({ host: b.host, sandbox: '/' + b.sandbox.join('/'), rw: b.rw ?? false, ...(b.ro ? { ro: true } : {}) }));
   }
 
   /** The --mount binds, in the order given. */
   readonly bindMounts: readonly BindMount[];
+  private readonly binds: readonly BindSpec[];
 
   /** The root `describe` told of (a checkpoint's, a trace's header); without tmpfs, /dev/shm's alone. */
   static fromDescription(d: { rootfs: string; mounts?: readonly BindMount[]; tmpfs?: readonly string[] }): HostRoot {
@@ -301,9 +306,41 @@ export class HostRoot {
     const bind = this.bindOf(found.lower);
     const hostPath = hostJoin(bind.base, bind.rest);
     const stat = hostLstat(hostPath);
+    if (stat === -Errno.ENOENT && this.binds.length > 0) {
+      // A directory the root lacks on the way to a bind's mount point is there all the same
+      // (runc makes it in the root; here it is made up and cannot be changed).
+      const below = this.bindEntriesIn(components);
+      if (below.length > 0) return this.bindAncestor(path, below);
+    }
     if (typeof stat === 'number') return stat;
     // Below an :rw bind the host file itself is changed (vfs/writable_bind.ts), never copied up.
     return bind.rw ? { fs: 'host', path, hostPath, stat, writable: { root: bind.base, rel: bind.rest } } : { fs: 'host', path, hostPath, stat };
+  }
+
+  /**
+   * The entries a directory has for the binds below it: each bind's mount point or the next
+   * directory on the way to it (listed even where the lower layer lacks them).
+   */
+  bindEntriesIn(components: readonly string[]): SyntheticEntry[] {
+    const entries: SyntheticEntry[] = [];
+    for (const bind of this.binds) {
+      const n = components.length;
+      if (bind.sandbox.length <= n || !components.every((c, i) => bind.sandbox[i] === c)) continue;
+      const name = bind.sandbox[n]!;
+      if (entries.some((e) => e.name === name)) continue;
+      const target = bind.sandbox.length === n + 1 ? hostLstat(bind.host) : undefined;
+      const path = '/' + [...components, name].join('/');
+      const isFile = target !== undefined && typeof target !== 'number' && !target.isDirectory();
+      entries.push({ name, ino: target !== undefined && typeof target !== 'number' ? Number(target.ino) : inoOf(path), type: isFile ? DT_REG : DT_DIR });
+    }
+    return entries;
+  }
+
+  /** A directory the lower layer lacks above a bind's mount point: owned by root, mode 755, on the root's device. */
+  private bindAncestor(path: string, entries: SyntheticEntry[]): VNode {
+    const rootStat = hostLstat(this.root);
+    const dev = typeof rootStat === 'number' ? 0 : Number(rootStat.dev);
+    return { fs: 'synthetic-dir', path, stat: syntheticStat({ dev, ino: inoOf(path), mode: S_IFDIR | 0o755, nlink: 2 }, this.bootNs), entries: () => entries };
   }
 
   /** The attributes of an upper node (a directory's nlink counts the subdirectories of its merged listing). */
@@ -319,6 +356,15 @@ export class HostRoot {
   /** The entries of a lower directory (a path in the host root), without . and .., with their inode numbers. */
   listLower(lower: string): ListedEntry[] | number {
     return listHostDir(this.hostPathOf(lower.split('/').filter((c) => c.length > 0)));
+  }
+}
+
+/** A host path with its symlinks resolved (as given when it cannot be: the walk will say ENOENT). */
+function resolvedHostPath(host: string): string {
+  try {
+    return decodeBytes(fs.realpathSync(hostPathArg(host), { encoding: 'buffer' }));
+  } catch {
+    return host;
   }
 }
 
