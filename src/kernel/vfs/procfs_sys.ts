@@ -5,8 +5,9 @@
 // host enforces it (the program's memory is the stub's, mapped by the host), or Linux's
 // constant. Tunables the sandbox does not enforce (inotify's watch and instance counts,
 // file-max, mqueue's queues_max) are absent rather than shown with a value nothing holds.
-import { createHash, randomUUID } from 'node:crypto';
+import type crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 
 import { PIPE_MAX_SIZE } from '../syscalls/fd.js';
 import { EPHEMERAL_FIRST, EPHEMERAL_LAST } from '../syscalls/loopback.js';
@@ -14,6 +15,14 @@ import { MSGSIZE_DEFAULT, MSGSIZE_MAX, MSG_DEFAULT, MSG_MAX } from '../syscalls/
 import { SOMAXCONN } from '../syscalls/socket.js';
 import { MAX_QUEUED_EVENTS } from './inotify_reducer.js';
 import type { ProcContext } from './procfs_content.js';
+
+/**
+ * node:crypto, required when a program first reads random/uuid or boot_id: imported, it would
+ * load ~20 modules (crypto and the stream modules) at every sandbox process's start-up.
+ */
+function nodeCrypto(): typeof crypto {
+  return createRequire(import.meta.url)('node:crypto') as typeof crypto;
+}
 
 /** Linux's kernel/random/{entropy_avail,poolsize} since 5.18: the pool is always full, 256 bits. */
 const RANDOM_POOL_BITS = 256;
@@ -33,7 +42,7 @@ function hostValue(path: string, fallback: string): string {
  * across a checkpoint, the boot time being part of the saved state), made from its boot time.
  */
 export function bootId(c: ProcContext): string {
-  const h = createHash('sha256').update(`tsvisor-boot:${c.bootMs}:${c.state.hostname}`).digest();
+  const h = nodeCrypto().createHash('sha256').update(`tsvisor-boot:${c.bootMs}:${c.state.hostname}`).digest();
   h[6] = (h[6]! & 0x0f) | 0x40;
   h[8] = (h[8]! & 0x3f) | 0x80;
   const hex = h.subarray(0, 16).toString('hex');
@@ -42,7 +51,7 @@ export function bootId(c: ProcContext): string {
 
 /** Files below /proc/sys, by name below /proc. */
 export const SYSCTL_FILES: Readonly<Record<string, (c: ProcContext) => string>> = {
-  'sys/kernel/random/uuid': () => `${randomUUID()}\n`,
+  'sys/kernel/random/uuid': () => `${nodeCrypto().randomUUID()}\n`,
   'sys/kernel/random/boot_id': (c) => `${bootId(c)}\n`,
   'sys/kernel/random/entropy_avail': () => `${RANDOM_POOL_BITS}\n`,
   'sys/kernel/random/poolsize': () => `${RANDOM_POOL_BITS}\n`,
