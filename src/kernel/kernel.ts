@@ -531,11 +531,14 @@ export class Kernel {
     const launch = this.prepareImage(this.thread(pid), prepared);
     const go = () => {
       if (this.finished) return;
+      this.watchIdleSignals();
       launch();
       this.loop();
     };
-    if (control.held) void control.held.then(go);
-    else go();
+    if (control.held) {
+      this.watchIdleSignals(true);
+      void control.held.then(go);
+    } else go();
     return done;
   }
 
@@ -579,13 +582,23 @@ export class Kernel {
   }
 
   private whenFinished(): Promise<number> {
-    const done = new Promise<number>((resolve) => {
+    return new Promise<number>((resolve) => {
       this.finish = resolve;
     });
-    this.idleSignalCheck = setInterval(() => {
+  }
+
+  /**
+   * While every thread is parked the run loop is idle: host signals for them (alarm, a
+   * terminal) are looked for every 50 ms, and this timer keeps Node's event loop, so the
+   * sandbox, alive. A held pid 1 (an OCI container created, not started) has nothing to look
+   * for: until it is let go a timer that never fires keeps the loop alive instead of one that
+   * would wake the process 20 times a second while it waits.
+   */
+  private watchIdleSignals(held = false): void {
+    clearInterval(this.idleSignalCheck);
+    this.idleSignalCheck = held ? setInterval(() => {}, 2 ** 31 - 1) : setInterval(() => {
       if (this.running === 0) this.interruptSignalled();
     }, 50);
-    return done;
   }
 
   /**
@@ -605,6 +618,7 @@ export class Kernel {
     }
     this.running = hostTids.size;
     const done = this.whenFinished();
+    this.watchIdleSignals();
     for (const [tid, hostTid] of hostTids) launch(tid, hostTid);
     this.loop();
     return done;
