@@ -33,7 +33,7 @@ describe('OCI runtime (tsvisor-runc)', function () {
 
   after(() => {
     if (!dir) return;
-    for (const id of ['life', 'hooked', 'hookfail', 'held', 'term', 'loop', 'bad', 'ck', 'ck2', 'tty', 'cons', 'rtty', 'rtty2', 'rplain', 'rplain2', 'rplain3', 'shim-exit', 'shim-term', 'shim-kill']) runc(root, ['delete', '--force', id]);
+    for (const id of ['life', 'hooked', 'hookfail', 'held', 'term', 'loop', 'bad', 'ck', 'ck2', 'tty', 'cons', 'rtty', 'rtty2', 'rplain', 'rplain2', 'rplain3', 'shim-exit', 'shim-term', 'shim-kill', 'lean']) runc(root, ['delete', '--force', id]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -223,6 +223,30 @@ describe('OCI runtime (tsvisor-runc)', function () {
     // "all reaped": the sandbox process and every stub, reparented to the shim, ended too.
     const killed = await underShim('shim-kill', trap, (pid) => globalThis.process.kill(pid, 'SIGKILL'));
     expect(killed).to.deep.equal({ report: 'create exited 0\npid file\'s process signalled 9\nall reaped\n', output: 'up\n' });
+  });
+
+  it('a sandbox process loads none of node\'s crypto, net, stream or child_process modules for a plain container (each would be start-up time of every container)', () => {
+    const bundle = makeBundle(join(dir, 'lean'), rootfs, (c) => (c.process.args = ['echo', 'hi']));
+    const preload = join(dir, 'module_list.cjs');
+    const list = join(dir, 'lean.modules');
+    writeFileSync(preload, "if (process.argv[2] === '__oci-sandbox') process.on('exit', () => require('node:fs').writeFileSync(process.env.TSVISOR_TEST_MODULES, process.moduleLoadList.join('\\n')));\n");
+    const env = globalThis.process.env;
+    const saved = [env.NODE_OPTIONS, env.TSVISOR_TEST_MODULES] as const;
+    env.NODE_OPTIONS = `--require ${preload}`;
+    env.TSVISOR_TEST_MODULES = list;
+    try {
+      expect(runc(root, ['create', '--bundle', bundle, 'lean']).status).to.equal(0);
+      expect(runc(root, ['start', 'lean']).status).to.equal(0);
+    } finally {
+      if (saved[0] === undefined) delete env.NODE_OPTIONS;
+      else env.NODE_OPTIONS = saved[0];
+      delete env.TSVISOR_TEST_MODULES;
+    }
+    for (let i = 0; i < 500 && !existsSync(list); i++) sleepMs(20);
+    expect(runc(root, ['delete', '--force', 'lean']).status).to.equal(0);
+    const loaded = readFileSync(list, 'utf8').split('\n');
+    expect(loaded).to.include('NativeModule fs');
+    expect(loaded.filter((m) => /^NativeModule (crypto|net|stream|child_process)$/.test(m))).to.deep.equal([]);
   });
 
   it('refuses a malformed config.json with one error naming the field, in the log as JSON', () => {
