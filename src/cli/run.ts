@@ -4,7 +4,6 @@ import { exactCwd } from './exact_arguments.js';
 import fs from 'node:fs';
 import { constants } from 'node:os';
 
-import { exitCodeOf } from '../kernel/abi/wait_status.js';
 import { Errno } from '../kernel/errno.js';
 import { Kernel } from '../kernel/kernel.js';
 import { signalConsoleForeground } from '../kernel/syscalls/console.js';
@@ -116,7 +115,11 @@ export async function runCommand(args: string[], globals: GlobalOptions, environ
   return exitCodeOf(status);
 }
 
-export { exitCodeOf };
+/** A wait status as a shell reports it: the exit code, or 128+N for a signal N. */
+export function exitCodeOf(waitStatus: number): number {
+  const sig = waitStatus & 0x7f;
+  return sig === 0 ? (waitStatus >> 8) & 0xff : 128 + sig;
+}
 
 function sandboxCwd(root: HostRoot, opts: RunOptions): string {
   const node = root.resolve('/', opts.cwd, { followFinal: true });

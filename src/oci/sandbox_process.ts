@@ -3,21 +3,23 @@
 // instruction until `start`, answers the control socket, and exits with the container's status.
 // Its stdio are the container's.
 import path from 'node:path';
+import { exitCodeOf } from '../cli/run.js';
 
 import { SIGHUP, SIGINT, SIGTERM } from '../kernel/abi/signals.js';
-import { exitCodeOf } from '../kernel/abi/wait_status.js';
-import type { Kernel } from '../kernel/kernel.js';
+import { Kernel } from '../kernel/kernel.js';
 import type { TerminalBridge } from '../kernel/tty/terminal_bridge.js';
 import { HostRoot, splitPath } from '../kernel/vfs/path_walk.js';
 import { TMPFS_MOUNTS } from '../kernel/vfs/tmpfs.js';
+import { PtracePlatform } from '../platform/ptrace_platform.js';
 import { NamedSandbox } from '../sandbox/named_sandbox.js';
 import { processStartTime } from '../sandbox/registry.js';
 import { loadBundleConfig } from './bundle_config.js';
 import { ContainerStore } from './container_state.js';
 import { OciError } from './oci_error.js';
 import type { OciLog } from './oci_log.js';
+import { consoleTerminal } from './console_terminal.js';
 import { lookupProgram } from './program_lookup.js';
-import type { SandboxControl } from './sandbox_control.js';
+import { SandboxControl } from './sandbox_control.js';
 import { sandboxPlan } from './sandbox_plan.js';
 
 export interface SandboxLaunch {
@@ -41,12 +43,9 @@ export interface SandboxLaunch {
  * Without createRuntime or prestart hooks (which need pid 1, and whose failure fails create),
  * the container is created, for state and for ready(), once everything that can fail on the
  * bundle has been checked (config.json, the cwd, the program) and the control socket listens:
- * the kernel is built (its modules loaded then: about half of the sandbox process's), the stub
- * started and pid 1 made while the engine goes on to `start`, whose request waits for it (this
- * process answers requests only between its steps). A failure then (the host refusing the
- * stub) ends the container, which state shows stopped, and goes to the log. With a console
- * socket the terminal, and so the kernel, is made before readiness: a terminal that cannot be
- * set up fails create.
+ * the stub is started and pid 1 made while the engine goes on to `start`, whose request waits
+ * for it (this process answers requests only between its steps). A failure then (the host
+ * refusing the stub) ends the container, which state shows stopped, and goes to the log.
  */
 export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, ready: (error?: OciError) => void): Promise<number> {
   const store = new ContainerStore(launch.stateRoot);
@@ -84,27 +83,13 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     if (typeof cwdNode === 'number' || !cwdNode.stat.isDirectory()) throw new OciError(`chdir to cwd ("${plan.process.cwd}") set in config.json failed: no such file or directory`);
     const cwd = cwdNode.path;
     const prepared = lookupProgram(root, cwd, plan.process.args, plan.process.env);
-    const record = { ...claim, status: 'created' as const };
-    named = new NamedSandbox(launch.stateRoot, launch.id, plan.process.args);
-    // Listening from here (create's readiness needs it); served once pid 1 is made.
-    named.bind();
-    const hooksAtCreate = (config.hooks?.createRuntime?.length ?? 0) + (config.hooks?.prestart?.length ?? 0) > 0;
-    const createdNow = () => {
-      store.write(record);
-      created = true;
-      ready();
-    };
-    if (!hooksAtCreate && !launch.startNow && launch.console !== 'socket') createdNow();
-    const [{ Kernel }, { PtracePlatform }, { SandboxControl }] = await Promise.all([
-      import('../kernel/kernel.js'), import('../platform/ptrace_platform.js'), import('./sandbox_control.js'),
-    ]);
     kernel = new Kernel({ platform: new PtracePlatform(), root, warn: (m) => log.warn(m), limits: plan.limits, hostname: plan.hostname, readonlyRoot: plan.readonlyRoot });
     if (launch.console === 'socket') {
-      terminal = (await import('./console_terminal.js')).consoleTerminal(kernel, { owner: plan.process.creds, console: true });
+      terminal = consoleTerminal(kernel, { owner: plan.process.creds, console: true });
       const size = config.process?.consoleSize;
       if (size) terminal.setSize(size.height, size.width);
-      if (!hooksAtCreate && !launch.startNow) createdNow();
     }
+    const record = { ...claim, status: 'created' as const };
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
     control = new SandboxControl({
@@ -112,6 +97,15 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
       started: () => runHooks('poststart', config.hooks?.poststart, { ...ContainerStore.state(record), status: 'running', pid: kernel.hostInitPid }, false, (m) => log.warn(m)),
       log: (m) => log.debug(m),
     });
+    named = new NamedSandbox(launch.stateRoot, launch.id, plan.process.args);
+    // Listening from here (create's readiness needs it); served once pid 1 is made.
+    named.bind();
+    const hooksAtCreate = (config.hooks?.createRuntime?.length ?? 0) + (config.hooks?.prestart?.length ?? 0) > 0;
+    if (!hooksAtCreate && !launch.startNow) {
+      store.write(record);
+      created = true;
+      ready();
+    }
     status = kernel.run(prepared, cwd, plan.process.creds, {
       held, execTemplate: true, noNewPrivs: plan.process.noNewPrivs, ...(terminal ? { terminal } : {}),
     });
