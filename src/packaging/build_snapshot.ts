@@ -8,8 +8,10 @@
 // sandbox; the functions they compiled are listed (dist/snapshot/precompile.json, offsets in
 // entry.cjs), and the final snapshot is built with those compiled (cli/snapshot_precompile.ts).
 // The commands are generic shell work (exec, fork, pipes, files, directories, clocks, signals),
-// not any benchmark's program: what they compile is the kernel's common path. Where no sandbox
-// can run (a host without ptrace or namespaces), the snapshot is built without the list.
+// not any benchmark's program: what they compile is the kernel's common path. A few of them are
+// run again under `--record`, for the recorder's functions (capture, encoder, the closing
+// digest: ~4 ms of lazy compilation per recording otherwise). Where no sandbox can run (a host
+// without ptrace or namespaces), the snapshot is built without the list.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,6 +36,12 @@ const TRAINING_SCRIPT = [
   'sleep 0.01',
   'for i in 1 2 3; do /bin/true; done',
 ].join('; ');
+/** Recorded: the recorder's per-call path, its events and input records, and its end. */
+const RECORDED_SCRIPT = [
+  'cat /etc/passwd | wc -l > /dev/null',
+  'd=$(mktemp -d) && echo x > "$d/f" && ls -l "$d" > /dev/null && rm -r "$d"',
+  'for i in 1 2 3; do /bin/true; done',
+].join('; ');
 
 function buildSnapshot(entry: string, flags: readonly string[]): void {
   const blob = path.join(path.dirname(entry), 'tsvisor.blob');
@@ -52,9 +60,15 @@ function trainingOffsets(): number[] | string {
   for (const f of fs.readdirSync(TRAINING)) if (f.endsWith('fe.log')) fs.rmSync(path.join(TRAINING, f));
   const env = { ...globalThis.process.env };
   delete env.NODE_EXTRA_CA_CERTS; // node would parse the CA bundle for nothing
-  const args = [...V8_FLAGS, ...LOG_FLAGS, '--snapshot-blob', path.join(TRAINING, 'tsvisor.blob'), 'plain', 'run', '--', '/bin/sh', '-c', TRAINING_SCRIPT];
-  const r = spawnSync(globalThis.process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) return `the training run failed (${r.error?.message ?? r.status ?? r.signal}): ${(r.stderr ?? '').trim().split('\n')[0] ?? ''}`;
+  const runs: [options: string[], script: string][] = [
+    [[], TRAINING_SCRIPT],
+    [['--record', path.join(TRAINING, 'training.trace')], RECORDED_SCRIPT],
+  ];
+  for (const [options, script] of runs) {
+    const args = [...V8_FLAGS, ...LOG_FLAGS, '--snapshot-blob', path.join(TRAINING, 'tsvisor.blob'), 'plain', 'run', ...options, '--', '/bin/sh', '-c', script];
+    const r = spawnSync(globalThis.process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0) return `the training run failed (${r.error?.message ?? r.status ?? r.signal}): ${(r.stderr ?? '').trim().split('\n')[0] ?? ''}`;
+  }
   const names = new Set([entry, pathToFileURL(entry).href]);
   const offsets = new Set<number>();
   for (const f of fs.readdirSync(TRAINING)) {
