@@ -80,8 +80,23 @@ export type KernelRecord =
  * call where rxjs costs time).
  */
 export interface RecordSink {
-  /** A syscall has completed (what the bus carries as a 'syscall' record). */
-  syscall(r: SyscallRecord): void;
+  /**
+   * A syscall has completed: the fields of the bus's 'syscall' record (see KernelRecord), given
+   * as they are rather than in a record object: the recorder keeps them in one of its own, and
+   * a second object per call is what this path can do without.
+   */
+  syscall(
+    seq: number,
+    trap: number,
+    pid: number,
+    tid: number,
+    nr: number,
+    args: readonly number[],
+    result: number | 'noreturn',
+    writes: MemoryWrite[] | undefined,
+    strings: MemoryWrite[] | undefined,
+    trappedAt: bigint | undefined,
+  ): void;
   /** An event has been applied (the bus's 'event' record, without the record around it). */
   event(seq: number, event: KernelEvent): void;
   /** A signal took effect at a point the trace names (the bus's 'signal' record). */
@@ -1663,11 +1678,12 @@ export class Kernel {
       rt.strings = undefined;
       rt.trappedAt = undefined;
     }
-    if (!this.observed) return;
+    const trap = rt?.trap ?? this.seq;
+    this.recordSink?.syscall(this.seq, trap, thread.pid, thread.tid, nr, args, result, writes, strings, trappedAt);
+    if (!this.bus.observed) return;
     // One shape whatever is absent (spreading in the optional parts cost ~1.5 us a record).
-    const record: SyscallRecord = { type: 'syscall', seq: this.seq, trap: rt?.trap ?? this.seq, pid: thread.pid, tid: thread.tid, nr, args, result, writes, strings, trappedAt };
-    this.recordSink?.syscall(record);
-    if (this.bus.observed) this.bus.next(record);
+    const record: SyscallRecord = { type: 'syscall', seq: this.seq, trap, pid: thread.pid, tid: thread.tid, nr, args, result, writes, strings, trappedAt };
+    this.bus.next(record);
   }
 
   /** Has the host exec the stub binary again in place of the trapped execve or execveat (pathAddr: its path argument). */

@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 
 import { hostPathArg } from '../byte_string.js';
-import type { Kernel, SyscallRecord } from '../kernel/kernel.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { RootDescription } from '../kernel/vfs/path_walk.js';
 import { stateDigest } from './state_digest.js';
 import { captureSyscallMemory } from './input_capture.js';
 import { ThreadMemory } from './thread_memory.js';
-import { RecordEncoder } from './record_encoder.js';
+import { RecordEncoder, type SyscallCall } from './record_encoder.js';
 import type { MemoryRegion } from './recorded_memory.js';
 import type { TraceHeader, TraceRecord } from './trace_schema.js';
 import { TRACE_MAGIC, TRACE_VERSION } from './trace_version.js';
@@ -16,7 +16,7 @@ import { TRACE_MAGIC, TRACE_VERSION } from './trace_version.js';
 const FLUSH_BYTES = 1 << 20;
 const FLUSH_MS = 200;
 const NO_REGIONS: readonly MemoryRegion[] = [];
-/** Records kept before they are encoded, together (see TraceWriter.queue). */
+/** Records kept before they are encoded, together (see TraceWriter.queued). */
 const BATCH = 256;
 
 const SYSCALL = 0;
@@ -26,32 +26,50 @@ const RDTSC = 3;
 const OTHER = 4;
 
 /**
- * A record taken and not yet encoded: what its encoding needs, as it was when it was taken.
- * One class for every kind, so that the loop encoding them sees one shape.
+ * A syscall as the kernel completed it, with what its record adds (its times, the memory its
+ * text will read): taken at the trap, encoded later (see TraceWriter.queued). Its fields are
+ * assigned in the constructor and not declared as class fields, which would define each one
+ * (as undefined) before the constructor stores it: twice the stores, on every call.
  */
-class Pending {
-  constructor(
-    /** SYSCALL, EVENT, AT_RANDOM, RDTSC or OTHER. */
-    readonly kind: number,
-    readonly seq: number,
-    /** An input record's thread. */
-    readonly tid: number,
-    /** A syscall record's call, an event, another record. */
-    readonly item: object,
-    /** A syscall record's times (ns since the trace's start) and regions. */
-    readonly time: number,
-    readonly start: number | undefined,
-    readonly reads: readonly MemoryRegion[],
-    readonly writes: readonly MemoryRegion[],
-    /** AT_RANDOM's bytes. */
-    readonly bytes: Uint8Array,
-    /** RDTSC's value. */
-    readonly value: bigint,
-  ) {}
-}
+class TakenSyscall implements SyscallCall {
+  declare readonly seq: number;
+  declare readonly trap: number;
+  declare readonly pid: number;
+  declare readonly tid: number;
+  declare readonly nr: number;
+  declare readonly args: readonly number[];
+  declare readonly result: number | 'noreturn';
+  /** ns since the trace's start: when the call completed, and when it was trapped. */
+  declare readonly time: number;
+  declare readonly start: number | undefined;
+  declare readonly writes: readonly MemoryRegion[];
+  declare reads: readonly MemoryRegion[];
 
-const NO_ITEM = {};
-const NO_BYTES = new Uint8Array(0);
+  constructor(
+    seq: number,
+    trap: number,
+    pid: number,
+    tid: number,
+    nr: number,
+    args: readonly number[],
+    result: number | 'noreturn',
+    time: number,
+    start: number | undefined,
+    writes: readonly MemoryRegion[],
+  ) {
+    this.seq = seq;
+    this.trap = trap;
+    this.pid = pid;
+    this.tid = tid;
+    this.nr = nr;
+    this.args = args;
+    this.result = result;
+    this.time = time;
+    this.start = start;
+    this.writes = writes;
+    this.reads = NO_REGIONS;
+  }
+}
 
 export class TraceWriter {
   private readonly fd: number;
@@ -69,9 +87,16 @@ export class TraceWriter {
    * Records taken since the last encoding: they are encoded BATCH at a time, so that the
    * encoder's code and data stay in the CPU's caches while it runs, rather than being brought
    * back between two traps of the kernel's. What they hold is not changed once taken (events
-   * and the kernel's records are values; the memory regions are copies).
+   * and the kernel's values; the memory regions are copies). Kept in columns (a record's kind,
+   * seq, thread, object and rdtsc value at the same index), so that taking one makes no object.
    */
-  private readonly queue: Pending[] = [];
+  private queued = 0;
+  private readonly kinds = new Uint8Array(BATCH);
+  private readonly seqs = new Float64Array(BATCH);
+  private readonly tids = new Int32Array(BATCH);
+  /** A syscall's TakenSyscall, an event, AT_RANDOM's bytes, another record. */
+  private readonly items: (object | undefined)[] = new Array<object | undefined>(BATCH).fill(undefined);
+  private readonly tscs = new BigUint64Array(BATCH);
 
   constructor(path: string, argv: string[], version: string, root: RootDescription, initialState?: Uint8Array) {
     this.fd = fs.openSync(hostPathArg(path), 'w', 0o644);
@@ -103,24 +128,31 @@ export class TraceWriter {
     // AT_RANDOM and rdtsc reach the program without a syscall: noted here for replay --exec.
     kernel.syscallSource = {
       execRandom: (tid, fresh) => {
-        this.take(new Pending(AT_RANDOM, this.lastSeq, tid, NO_ITEM, 0, undefined, NO_REGIONS, NO_REGIONS, fresh, 0n));
+        this.take(AT_RANDOM, this.lastSeq, tid, fresh);
         return fresh;
       },
       // Signals take effect at points the trace names ('signal' records).
       signalPoints: 'record',
       rdtsc: (tid, fresh) => {
-        this.take(new Pending(RDTSC, this.lastSeq, tid, NO_ITEM, 0, undefined, NO_REGIONS, NO_REGIONS, NO_BYTES, fresh));
+        this.tscs[this.queued] = fresh;
+        this.take(RDTSC, this.lastSeq, tid, undefined);
         return fresh;
       },
     };
     kernel.recordSink = {
-      syscall: (r) => {
-        this.lastSeq = r.seq;
-        this.syscall(r, memory);
+      syscall: (seq, trap, pid, tid, nr, args, result, writes, strings, trappedAt) => {
+        this.lastSeq = seq;
+        const now = process.hrtime.bigint();
+        const w = writes ?? NO_REGIONS;
+        const start = trappedAt === undefined ? undefined : Number(trappedAt - this.start);
+        const call = new TakenSyscall(seq, trap, pid, tid, nr, args, result, Number(now - this.start), start, w);
+        // The thread is stopped: what its text will need is read now, the text made later.
+        call.reads = captureSyscallMemory(call, memory.of(tid, w, strings), w);
+        this.take(SYSCALL, seq, tid, call);
       },
       event: (seq, event) => {
         this.lastSeq = seq;
-        this.take(new Pending(EVENT, seq, 0, event, 0, undefined, NO_REGIONS, NO_REGIONS, NO_BYTES, 0n));
+        this.take(EVENT, seq, 0, event);
       },
       signal: (r) => {
         this.lastSeq = r.seq;
@@ -133,48 +165,50 @@ export class TraceWriter {
     };
   }
 
-  private syscall(r: SyscallRecord, memory: ThreadMemory): void {
-    const now = process.hrtime.bigint();
-    const writes = r.writes ?? NO_REGIONS;
-    // The thread is stopped: what its text will need is read now, the text made later.
-    const reads = captureSyscallMemory(r, memory.of(r.tid, writes, r.strings), writes);
-    const start = r.trappedAt === undefined ? undefined : Number(r.trappedAt - this.start);
-    this.take(new Pending(SYSCALL, r.seq, 0, r, Number(now - this.start), start, reads, writes, NO_BYTES, 0n));
-  }
-
   private push(item: TraceRecord): void {
-    this.take(new Pending(OTHER, 0, 0, item, 0, undefined, NO_REGIONS, NO_REGIONS, NO_BYTES, 0n));
+    this.take(OTHER, 0, 0, item);
   }
 
-  private take(p: Pending): void {
-    this.queue.push(p);
-    if (this.queue.length >= BATCH) this.encodeQueue();
+  /** Queues a record (an rdtsc's value is put in tscs by the caller). */
+  private take(kind: number, seq: number, tid: number, item: object | undefined): void {
+    const n = this.queued;
+    this.kinds[n] = kind;
+    this.seqs[n] = seq;
+    this.tids[n] = tid;
+    this.items[n] = item;
+    this.queued = n + 1;
+    if (n + 1 === BATCH) this.encodeQueue();
   }
 
   /** Encodes the records taken so far, in order. */
   private encodeQueue(): void {
-    const q = this.queue;
+    const n = this.queued;
+    const kinds = this.kinds;
+    const items = this.items;
     const records = this.records;
-    for (let i = 0; i < q.length; i++) {
-      const p = q[i]!;
-      switch (p.kind) {
-        case SYSCALL:
-          records.syscall(p.item as SyscallRecord, p.time, p.start, p.reads, p.writes);
+    for (let i = 0; i < n; i++) {
+      switch (kinds[i]) {
+        case SYSCALL: {
+          const c = items[i] as TakenSyscall;
+          records.syscall(c, c.time, c.start, c.reads, c.writes);
           break;
+        }
         case EVENT:
-          records.event(p.seq, p.item);
+          records.event(this.seqs[i]!, items[i]!);
           break;
         case AT_RANDOM:
-          records.input(p.seq, p.tid, 'at_random', p.bytes);
+          records.input(this.seqs[i]!, this.tids[i]!, 'at_random', items[i] as Uint8Array);
           break;
         case RDTSC:
-          records.inputU64(p.seq, p.tid, 'rdtsc', p.value);
+          records.inputU64(this.seqs[i]!, this.tids[i]!, 'rdtsc', this.tscs[i]!);
           break;
         default:
-          records.record(p.item);
+          records.record(items[i]!);
       }
     }
-    q.length = 0;
+    // Nothing encoded is held on to.
+    items.fill(undefined, 0, n);
+    this.queued = 0;
   }
 
   private flush(): void {
