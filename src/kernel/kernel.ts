@@ -388,8 +388,13 @@ export class Kernel {
   captureWrites = false;
   /** Set by a recorder (--record): given every record, before the bus's subscribers. */
   recordSink: RecordSink | undefined;
-  /** Set by replay --exec and --record (see SyscallSource). */
-  syscallSource: SyscallSource | undefined;
+  /** See syscallSource. */
+  private source: SyscallSource | undefined;
+  /**
+   * Where signals take effect, while recording or replaying (undefined: where the host delivers
+   * them); made with the source. A field, not a getter: it is looked at several times a stop.
+   */
+  private signalPoints: SignalPoints | undefined;
   /** Syscalls begun so far (a call restarted after a signal handler counts once). */
   private seq = 0;
   private running = 0;
@@ -418,7 +423,6 @@ export class Kernel {
   private readonly deferred: Array<[number, number]> = [];
   /** Set once a checkpoint (without --leave-running) has ended the sandbox. */
   checkpointedTo: string | undefined;
-  private signalPointsMade: SignalPoints | undefined;
 
   constructor(opts: KernelOptions) {
     this.platform = opts.platform;
@@ -444,12 +448,14 @@ export class Kernel {
     return this.seq;
   }
 
-  /** Where signals take effect, while recording or replaying (undefined: where the host delivers them). */
-  private get signalPoints(): SignalPoints | undefined {
-    const source = this.syscallSource;
-    if (!source?.signalPoints) return undefined;
-    this.signalPointsMade ??= new SignalPoints(this, source.signalPoints === 'replay' ? source.recordedSignals : undefined);
-    return this.signalPointsMade;
+  /** Set by replay --exec and --record (see SyscallSource), before the run. */
+  get syscallSource(): SyscallSource | undefined {
+    return this.source;
+  }
+
+  set syscallSource(source: SyscallSource | undefined) {
+    this.source = source;
+    this.signalPoints = source?.signalPoints ? new SignalPoints(this, source.signalPoints === 'replay' ? source.recordedSignals : undefined) : undefined;
   }
 
   /** Publishes where a signal took effect (see signal/signal_points.ts). */
@@ -762,7 +768,7 @@ export class Kernel {
       const process = thread && this.state.processes.get(thread.pid);
       if (!thread || !process || (pids && !pids.has(process.pid))) continue;
       const sig = deliverableSignal(thread.hostTid, process);
-      if (sig === 0 || this.syscallSource?.mayInterrupt?.(tid) === false) continue;
+      if (sig === 0 || this.source?.mayInterrupt?.(tid) === false) continue;
       // A thread its tracer holds sees its signals once let go, but SIGKILL, which ends it there.
       if (this.traceStops.has(tid)) {
         if (sig !== SIGKILL) continue;
@@ -1011,7 +1017,7 @@ export class Kernel {
           setImmediate(() => this.loop());
           return;
         }
-        if (this.syscallSource?.mayHandle) this.lastStopAt = Date.now();
+        if (this.source?.mayHandle) this.lastStopAt = Date.now();
         this.onStop(stop);
         this.drainNotifications();
         this.releaseHeld();
@@ -1048,9 +1054,9 @@ export class Kernel {
 
   /** Whether the syscall source holds this stop back for now (see SyscallSource.mayHandle). */
   private holdsBack(thread: ThreadState, stop: Stop): boolean {
-    const held = this.syscallSource?.mayHandle && this.holdable(thread, stop);
+    const held = this.source?.mayHandle && this.holdable(thread, stop);
     if (held === undefined) return false;
-    if (!this.syscallSource!.mayHandle!(held)) return true;
+    if (!this.source!.mayHandle!(held)) return true;
     // Its turn has come: a signal recorded before the call still waits for the host to have it.
     return held.kind === 'trap' && this.signalPoints?.mayCall(thread) === false;
   }
@@ -1107,7 +1113,7 @@ export class Kernel {
       return (thread && this.holdable(thread, stop)) ?? { kind: 'exit' as const, tid: -1 };
     });
     if (process.env.TSVISOR_DEBUG) this.warn(`debug: stalled, holding ${stops.map((s) => `${s.kind} of ${s.tid}${s.kind === 'trap' ? ` (${syscallName(s.nr)})` : ''}`).join(', ')}`);
-    const [stop] = this.held.splice(this.syscallSource?.unstall?.(stops) ?? 0, 1);
+    const [stop] = this.held.splice(this.source?.unstall?.(stops) ?? 0, 1);
     const tid = stop && this.byHostTid.get(stop.tid);
     const thread = tid === undefined ? undefined : this.state.threads.get(tid);
     if (thread) this.dispatch(thread, stop!);
@@ -1146,7 +1152,7 @@ export class Kernel {
       go();
     }
     for (const [tid, go] of this.heldExits) {
-      if (this.syscallSource?.mayEndProcess?.(tid) === false) continue;
+      if (this.source?.mayEndProcess?.(tid) === false) continue;
       this.heldExits.delete(tid);
       go();
     }
@@ -1308,7 +1314,7 @@ export class Kernel {
     rt.trapRip = stop.rip;
     let outcome: Outcome;
     const ctx = new SyscallContext(this, thread, process, nr, args, stop.rsp);
-    const answered = this.syscallSource?.answer?.(ctx);
+    const answered = this.source?.answer?.(ctx);
     if (answered !== undefined) {
       outcome = answered;
     } else if (!entry?.handler) {
@@ -1347,7 +1353,7 @@ export class Kernel {
         if (outcome.noreturn) {
           this.publishSyscall(thread, nr, args, 'noreturn');
           const go = () => this.platform.allowOnHost(thread.hostTid, false);
-          if (this.syscallSource?.mayEndProcess?.(thread.tid) === false) this.heldExits.set(thread.tid, go);
+          if (this.source?.mayEndProcess?.(thread.tid) === false) this.heldExits.set(thread.tid, go);
           else go();
           return;
         }
@@ -1454,7 +1460,7 @@ export class Kernel {
 
   private onSignal(thread: ThreadState, stop: Stop): void {
     if (stop.value === SIGSEGV && isRdtscFault(this.platform, thread.hostTid, stop)) {
-      emulateRdtsc(this.platform, thread.hostTid, stop, (fresh) => this.syscallSource?.rdtsc?.(thread.tid, fresh) ?? fresh);
+      emulateRdtsc(this.platform, thread.hostTid, stop, (fresh) => this.source?.rdtsc?.(thread.tid, fresh) ?? fresh);
       this.platform.resume(thread.hostTid, 0);
       return;
     }
@@ -1701,7 +1707,7 @@ export class Kernel {
 
   private execRandom(tid: number): Uint8Array {
     const fresh = hostRandomFill(new Uint8Array(16));
-    return this.syscallSource?.execRandom?.(tid, fresh) ?? fresh;
+    return this.source?.execRandom?.(tid, fresh) ?? fresh;
   }
 
   /** Loads a prepared image into the thread's (fresh) stub and starts it. */

@@ -122,6 +122,7 @@ const DELIVERED_BEFORE: ReadonlySet<number> = new Set([
 ]);
 
 const NOTHING_HELD: readonly HeldSignal[] = [];
+const NOT_WAITING: { readonly tid?: number; readonly waiting: boolean } = Object.freeze({ waiting: false });
 
 export class SignalPoints {
   private readonly threads = new Map<number, ThreadSignals>();
@@ -209,6 +210,8 @@ export class SignalPoints {
    * a signal at all.
    */
   giveUpWait(now: number, stalled: boolean): { tid?: number; waiting: boolean } {
+    // Asked after every stop: nothing made when no thread waits (always, when recording).
+    if (this.waiting.size === 0) return NOT_WAITING;
     let longest: ThreadSignals | undefined;
     for (const ts of this.waiting) if (!longest || ts.waitingSince! < longest.waitingSince!) longest = ts;
     if (!longest) return { waiting: false };
