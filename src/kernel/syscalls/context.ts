@@ -85,6 +85,14 @@ export class SyscallContext {
     return decodeBytes(bytes);
   }
 
+  /**
+   * A C string the handler read by other means (bytes: up to its NUL, which follows them in the
+   * program's memory), noted for a recorder that wants memory; bytes must not change afterwards.
+   */
+  noteString(addr: number, bytes: Uint8Array): void {
+    if (this.kernel.captureWrites) this.kernel.noteString(this.thread.tid, addr, bytes);
+  }
+
   /** The string's bytes (its own copy, never handed out), noted for a recorder that wants memory. */
   private readCString(addr: number, max: number): Uint8Array | null | 'toolong' {
     const bytes = this.kernel.platform.readCString(this.hostTid, addr, max);

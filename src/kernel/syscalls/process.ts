@@ -294,10 +294,10 @@ const PAGE_SIZE = 4096;
  * the end of a page at a time (a mapped page is readable to its end; one read instead of one
  * per pointer); a pointer cut by a page boundary is read whole with the next read.
  */
-function readStringArray(ctx: SyscallContext, addr: number): string[] | number {
+function readStringArray(ctx: SyscallContext, addr: number, noted: boolean): string[] | number {
   const out: string[] = [];
   if (addr === 0) return out;
-  const strings = new StringPages(ctx);
+  const strings = new StringPages(ctx, noted);
   let at = addr;
   while (out.length < MAX_ARGS) {
     const chunk = ctx.read(at, Math.max(8, PAGE_SIZE - (at % PAGE_SIZE)));
@@ -325,7 +325,11 @@ class StringPages {
   private page = -1;
   private bytes: Uint8Array | null = null;
 
-  constructor(private readonly ctx: SyscallContext) {}
+  constructor(
+    private readonly ctx: SyscallContext,
+    /** Each string found in a page is noted for a recorder (argv's: the trace keeps them). */
+    private readonly noted: boolean,
+  ) {}
 
   read(addr: number): string | number {
     const start = addr - (addr % PAGE_SIZE);
@@ -336,7 +340,11 @@ class StringPages {
     if (this.bytes) {
       const from = addr - start;
       const nul = this.bytes.indexOf(0, from);
-      if (nul >= 0) return decodeBytes(this.bytes.subarray(from, nul));
+      if (nul >= 0) {
+        const bytes = this.bytes.subarray(from, nul);
+        if (this.noted) this.ctx.noteString(addr, bytes);
+        return decodeBytes(bytes);
+      }
     }
     return this.ctx.readString(addr, MAX_ARG_STRLEN);
   }
@@ -370,9 +378,10 @@ function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: 
   const file = resolveAt(ctx, target.dirfd, target.path, true);
   if (typeof file === 'number') return file;
   if (!mayAccess(ctx.process, file.stat, 1)) return -Errno.EACCES;
-  const argv = readStringArray(ctx, argvAddr);
+  // argv's strings are noted for a recorder (the trace keeps them for the call's text), envp's not.
+  const argv = readStringArray(ctx, argvAddr, true);
   if (typeof argv === 'number') return argv;
-  const envp = readStringArray(ctx, envpAddr);
+  const envp = readStringArray(ctx, envpAddr, false);
   if (typeof envp === 'number') return envp;
   // The loader reads overlay files' bytes from state: shared mappings' writes go there first.
   pullAllSharedPages(ctx.kernel);
