@@ -302,6 +302,11 @@ function planFor(nr: number): readonly Step[] | null {
 
 const capture = new CallCapture();
 
+/** Whether calls of number nr read any memory the capture keeps (most keep none: asked first). */
+export function capturesMemory(nr: number): boolean {
+  return planFor(nr) !== null;
+}
+
 /**
  * The regions of the (stopped) thread's memory the call's strace text will read, beyond what the
  * kernel wrote (`writes`, which the record holds anyway). `live` is read only when the call's

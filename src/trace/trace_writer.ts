@@ -6,7 +6,7 @@ import { hostPathArg } from '../byte_string.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RootDescription } from '../kernel/vfs/path_walk.js';
 import { stateDigest } from './state_digest.js';
-import { captureSyscallMemory } from './input_capture.js';
+import { captureSyscallMemory, capturesMemory } from './input_capture.js';
 import { ThreadMemory } from './thread_memory.js';
 import { RecordEncoder, type SyscallCall } from './record_encoder.js';
 import type { MemoryRegion } from './recorded_memory.js';
@@ -147,7 +147,7 @@ export class TraceWriter {
         const start = trappedAt === undefined ? undefined : Number(trappedAt - this.start);
         const call = new TakenSyscall(seq, trap, pid, tid, nr, args, result, Number(now - this.start), start, w);
         // The thread is stopped: what its text will need is read now, the text made later.
-        call.reads = captureSyscallMemory(call, memory.of(tid, w, strings), w);
+        if (capturesMemory(nr)) call.reads = captureSyscallMemory(call, memory.of(tid, w, strings), w);
         this.take(SYSCALL, seq, tid, call);
       },
       event: (seq, event) => {
