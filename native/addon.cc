@@ -266,17 +266,19 @@ Napi::Value HostLseek(const Napi::CallbackInfo& info) {
 // hostRandom(bytes) -> 0 or -errno: fills bytes from the host's getrandom(2) (the urandom
 // source), so that the kernel needs no node:crypto, whose ~20 modules a sandbox process
 // would otherwise load at start-up for AT_RANDOM's 16 bytes.
-// encodeSyscallFields(out, pos, fields, noRegions): a syscall record's values into out at pos
-// (see syscall_record.h); the position after them, or -1 if out has no room for them.
+// encodeSyscallFields(out, pos, fields, noRegions, at = 0): a syscall record's values, from
+// fields' slots at..at+kSyscallFieldSlots-1, into out at pos (see syscall_record.h); the position
+// after them, or -1 if out has no room for them (or fields none at `at`).
 Napi::Value EncodeSyscallFields(const Napi::CallbackInfo& info) {
   Napi::Uint8Array out = info[0].As<Napi::Uint8Array>();
   int64_t pos = info[1].As<Napi::Number>().Int64Value();
   Napi::Float64Array fields = info[2].As<Napi::Float64Array>();
-  if (fields.ElementLength() < kSyscallFieldSlots || pos < 0 ||
+  int64_t at = info.Length() > 4 ? info[4].As<Napi::Number>().Int64Value() : 0;
+  if (at < 0 || static_cast<uint64_t>(at) + kSyscallFieldSlots > fields.ElementLength() || pos < 0 ||
       static_cast<uint64_t>(pos) + kSyscallFieldsMaxBytes > out.ByteLength()) {
     return Napi::Number::New(info.Env(), -1);
   }
-  size_t n = encodeSyscallFields(fields.Data(), info[3].As<Napi::Boolean>().Value(), out.Data() + pos);
+  size_t n = encodeSyscallFields(fields.Data() + at, info[3].As<Napi::Boolean>().Value(), out.Data() + pos);
   return Napi::Number::New(info.Env(), static_cast<double>(pos + static_cast<int64_t>(n)));
 }
 

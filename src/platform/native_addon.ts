@@ -78,7 +78,7 @@ export interface NativeAddon {
   hostLseek(fd: number, offset: number, whence: number): number;
   hostRandom(bytes: Uint8Array): number;
   /** A syscall record's values into out at pos (native/syscall_record.h); the position after them, -1 without room. */
-  encodeSyscallFields(out: Uint8Array, pos: number, fields: Float64Array, noRegions: boolean): number;
+  encodeSyscallFields(out: Uint8Array, pos: number, fields: Float64Array, noRegions: boolean, at?: number): number;
   listenUnix(path: string): number;
   /**
    * Serves a listening socket from a thread of the addon's (native/control_server.h): each

@@ -21,7 +21,7 @@ import { fromWrites, type MemoryRegion } from './recorded_memory.js';
 import { type ParamArgKind, type SimpleArgKind, parseArgKind, syscallSignature } from './syscall_signatures.js';
 
 const NOTHING: readonly MemoryRegion[] = [];
-const NO_CALL: SyscallRecord = { nr: -1, args: [], result: 0 };
+const NO_ARGS: readonly number[] = [];
 const NO_MEMORY: MemoryReader = { readBytes: () => null, readCString: () => null };
 
 /**
@@ -29,7 +29,9 @@ const NO_MEMORY: MemoryReader = { readBytes: () => null, readCString: () => null
  * trap while recording: no context, closures or wrapper reader made per call).
  */
 class CallCapture {
-  call = NO_CALL;
+  /** The call's arguments and result. */
+  args = NO_ARGS;
+  result: SyscallRecord['result'] = 0;
   /** The call returned successfully (what it wrote is shown). */
   done = false;
   /** The thread's memory; reads through it directly are not kept (a pointer array's block beyond its NULL). */
@@ -74,9 +76,9 @@ type CaptureCtx = CallCapture;
 /** Captures argument `index` (value v); ref is the argument a parameterized kind refers to. */
 type Capture = (v: number, c: CaptureCtx, index: number, ref: number) => void;
 
-const arg = (c: CaptureCtx, i: number): number => c.call.args[i] ?? 0;
+const arg = (c: CaptureCtx, i: number): number => c.args[i] ?? 0;
 const int32 = (v: number): number => v | 0;
-const resultNumber = (c: CaptureCtx): number => c.call.result as number;
+const resultNumber = (c: CaptureCtx): number => c.result as number;
 
 /** `len` bytes at addr, if there is anything to read. */
 const bytes = (c: CaptureCtx, addr: number, len: number): void => {
@@ -203,7 +205,7 @@ const SIMPLE: Partial<Record<SimpleArgKind, Capture>> = {
   stack_out: outStruct(24),
   timespec_out: outStruct(16),
   timespec_rem: (v, c) => {
-    if (typeof c.call.result === 'number' && isErrorResult(c.call.result)) bytes(c, v, 16);
+    if (typeof c.result === 'number' && isErrorResult(c.result)) bytes(c, v, 16);
   },
   timeval_out: outStruct(16),
   itimerval_out: outStruct(32),
@@ -212,7 +214,7 @@ const SIMPLE: Partial<Record<SimpleArgKind, Capture>> = {
   statx_out: outStruct(48),
   utsname_out: outStruct(2 * UTS_FIELD),
   wstatus_out: (v, c) => {
-    if (typeof c.call.result === 'number' && c.call.result > 0) bytes(c, v, 4);
+    if (typeof c.result === 'number' && c.result > 0) bytes(c, v, 4);
   },
   pipefds_out: outStruct(8),
   int_out: outStruct(4),
@@ -313,23 +315,35 @@ export function capturesMemory(nr: number): boolean {
  * arguments point at any.
  */
 export function captureSyscallMemory(call: SyscallRecord, live: MemoryReader, writes: readonly MemoryRegion[]): readonly MemoryRegion[] {
-  const plan = planFor(call.nr);
+  return captureCallMemory(call.nr, call.args, call.result, live, writes);
+}
+
+/** captureSyscallMemory of the call nr(args) = result, given as they are (no record object made). */
+export function captureCallMemory(
+  nr: number,
+  args: readonly number[],
+  result: SyscallRecord['result'],
+  live: MemoryReader,
+  writes: readonly MemoryRegion[],
+): readonly MemoryRegion[] {
+  const plan = planFor(nr);
   if (plan === null) return NOTHING;
   const c = capture;
   const reads: MemoryRegion[] = [];
-  c.call = call;
-  c.done = typeof call.result === 'number' && !isErrorResult(call.result);
+  c.args = args;
+  c.result = result;
+  c.done = typeof result === 'number' && !isErrorResult(result);
   c.live = live;
   c.writes = writes;
   c.reads = reads;
   try {
     for (let i = 0; i < plan.length; i++) {
       const step = plan[i]!;
-      step.capture(call.args[step.index] ?? 0, c, step.index, step.ref);
+      step.capture(args[step.index] ?? 0, c, step.index, step.ref);
     }
   } finally {
     // Nothing of this call is held once it is captured.
-    c.call = NO_CALL;
+    c.args = NO_ARGS;
     c.live = NO_MEMORY;
     c.writes = NOTHING;
   }

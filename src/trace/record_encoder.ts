@@ -97,6 +97,39 @@ const F_RESULT = 7;
 const F_ARG_COUNT = 8;
 const F_ARGS = 9;
 const MAX_ARGS = 6;
+/** The slots one syscall record's numbers take (see putSyscallFields). */
+export const SYSCALL_FIELD_SLOTS = F_ARGS + MAX_ARGS;
+
+/**
+ * A syscall record's numbers (but its regions), put in f from slot `at` (a multiple of
+ * SYSCALL_FIELD_SLOTS), for RecordEncoder.syscallFrom: a caller that keeps records before they
+ * are encoded keeps them so, without an object per record.
+ */
+export function putSyscallFields(
+  f: Float64Array,
+  at: number,
+  seq: number,
+  trap: number,
+  time: number,
+  start: number | undefined,
+  pid: number,
+  tid: number,
+  nr: number,
+  args: readonly number[],
+  result: number | 'noreturn',
+): void {
+  if (args.length > MAX_ARGS) throw new TypeError(`a syscall record with ${args.length} arguments`);
+  f[at + F_SEQ] = seq;
+  f[at + F_TRAP] = trap;
+  f[at + F_TIME] = time;
+  f[at + F_START] = start ?? Number.NaN;
+  f[at + F_PID] = pid;
+  f[at + F_TID] = tid;
+  f[at + F_NR] = nr;
+  f[at + F_RESULT] = typeof result === 'number' ? result : Number.NaN;
+  f[at + F_ARG_COUNT] = args.length;
+  for (let i = 0; i < args.length; i++) f[at + F_ARGS + i] = args[i]!;
+}
 /** Room a syscall record takes besides its regions: its first bytes (a definition at most) and its values. */
 const SYSCALL_BOUND = 320;
 
@@ -297,8 +330,12 @@ export class RecordEncoder {
    * put in a Float64Array and encoded by one native call; the kernel's record is taken as it is.
    */
   syscall(r: SyscallCall, time: number, start: number | undefined, reads: readonly MemoryRegion[], writes: readonly MemoryRegion[]): void {
-    const args = r.args;
-    if (args.length > MAX_ARGS) throw new TypeError(`a syscall record with ${args.length} arguments`);
+    putSyscallFields(this.fields, 0, r.seq, r.trap, time, start, r.pid, r.tid, r.nr, r.args, r.result);
+    this.syscallFrom(this.fields, 0, reads, writes);
+  }
+
+  /** A syscall record whose numbers putSyscallFields put in f at slot `at`, with its regions. */
+  syscallFrom(f: Float64Array, at: number, reads: readonly MemoryRegion[], writes: readonly MemoryRegion[]): void {
     const noRegions = reads.length === 0 && writes.length === 0;
     let bound = SYSCALL_BOUND;
     if (!noRegions) {
@@ -306,20 +343,9 @@ export class RecordEncoder {
       for (let i = 0; i < writes.length; i++) bound += 40 + writes[i]!.bytes.length;
     }
     if (this.pos + bound > this.buf.length) this.room(bound);
-    const f = this.fields;
-    f[F_SEQ] = r.seq;
-    f[F_TRAP] = r.trap;
-    f[F_TIME] = time;
-    f[F_START] = start ?? Number.NaN;
-    f[F_PID] = r.pid;
-    f[F_TID] = r.tid;
-    f[F_NR] = r.nr;
-    const result = r.result;
-    f[F_RESULT] = typeof result === 'number' ? result : Number.NaN;
-    f[F_ARG_COUNT] = args.length;
-    for (let i = 0; i < args.length; i++) f[F_ARGS + i] = args[i]!;
     const b = this.buf;
-    let p = this.native.encodeSyscallFields(b, this.fixedAt(start !== undefined ? SYSCALL_START : SYSCALL_NO_START_START, this.pos), f, noRegions);
+    const fixed = Number.isNaN(f[at + F_START]) ? SYSCALL_NO_START_START : SYSCALL_START;
+    let p = this.native.encodeSyscallFields(b, this.fixedAt(fixed, this.pos), f, noRegions, at);
     if (p < 0) throw new Error('the syscall record encoder had no room');
     if (!noRegions) {
       p = this.regionsAt(b, this.view, p, reads);

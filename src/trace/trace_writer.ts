@@ -6,9 +6,9 @@ import { hostPathArg } from '../byte_string.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RootDescription } from '../kernel/vfs/path_walk.js';
 import { stateDigest } from './state_digest.js';
-import { captureSyscallMemory, capturesMemory } from './input_capture.js';
+import { captureCallMemory, capturesMemory } from './input_capture.js';
 import { ThreadMemory } from './thread_memory.js';
-import { RecordEncoder, type SyscallCall } from './record_encoder.js';
+import { RecordEncoder, putSyscallFields, SYSCALL_FIELD_SLOTS } from './record_encoder.js';
 import type { MemoryRegion } from './recorded_memory.js';
 import type { TraceHeader, TraceRecord } from './trace_schema.js';
 import { TRACE_MAGIC, TRACE_VERSION } from './trace_version.js';
@@ -24,52 +24,6 @@ const EVENT = 1;
 const AT_RANDOM = 2;
 const RDTSC = 3;
 const OTHER = 4;
-
-/**
- * A syscall as the kernel completed it, with what its record adds (its times, the memory its
- * text will read): taken at the trap, encoded later (see TraceWriter.queued). Its fields are
- * assigned in the constructor and not declared as class fields, which would define each one
- * (as undefined) before the constructor stores it: twice the stores, on every call.
- */
-class TakenSyscall implements SyscallCall {
-  declare readonly seq: number;
-  declare readonly trap: number;
-  declare readonly pid: number;
-  declare readonly tid: number;
-  declare readonly nr: number;
-  declare readonly args: readonly number[];
-  declare readonly result: number | 'noreturn';
-  /** ns since the trace's start: when the call completed, and when it was trapped. */
-  declare readonly time: number;
-  declare readonly start: number | undefined;
-  declare readonly writes: readonly MemoryRegion[];
-  declare reads: readonly MemoryRegion[];
-
-  constructor(
-    seq: number,
-    trap: number,
-    pid: number,
-    tid: number,
-    nr: number,
-    args: readonly number[],
-    result: number | 'noreturn',
-    time: number,
-    start: number | undefined,
-    writes: readonly MemoryRegion[],
-  ) {
-    this.seq = seq;
-    this.trap = trap;
-    this.pid = pid;
-    this.tid = tid;
-    this.nr = nr;
-    this.args = args;
-    this.result = result;
-    this.time = time;
-    this.start = start;
-    this.writes = writes;
-    this.reads = NO_REGIONS;
-  }
-}
 
 export class TraceWriter {
   private readonly fd: number;
@@ -94,9 +48,12 @@ export class TraceWriter {
   private readonly kinds = new Uint8Array(BATCH);
   private readonly seqs = new Float64Array(BATCH);
   private readonly tids = new Int32Array(BATCH);
-  /** A syscall's TakenSyscall, an event, AT_RANDOM's bytes, another record. */
+  /** A syscall's reads (the memory its text needs), an event, AT_RANDOM's bytes, another record. */
   private readonly items: (object | undefined)[] = new Array<object | undefined>(BATCH).fill(undefined);
   private readonly tscs = new BigUint64Array(BATCH);
+  /** A syscall's numbers (putSyscallFields: SYSCALL_FIELD_SLOTS at each index) and writes. */
+  private readonly calls = new Float64Array(BATCH * SYSCALL_FIELD_SLOTS);
+  private readonly writes: (readonly MemoryRegion[])[] = new Array<readonly MemoryRegion[]>(BATCH).fill(NO_REGIONS);
 
   constructor(path: string, argv: string[], version: string, root: RootDescription, initialState?: Uint8Array) {
     this.fd = fs.openSync(hostPathArg(path), 'w', 0o644);
@@ -143,12 +100,14 @@ export class TraceWriter {
       syscall: (seq, trap, pid, tid, nr, args, result, writes, strings, trappedAt) => {
         this.lastSeq = seq;
         const now = process.hrtime.bigint();
-        const w = writes ?? NO_REGIONS;
         const start = trappedAt === undefined ? undefined : Number(trappedAt - this.start);
-        const call = new TakenSyscall(seq, trap, pid, tid, nr, args, result, Number(now - this.start), start, w);
+        const n = this.queued;
+        putSyscallFields(this.calls, n * SYSCALL_FIELD_SLOTS, seq, trap, Number(now - this.start), start, pid, tid, nr, args, result);
+        const w = writes ?? NO_REGIONS;
+        this.writes[n] = w;
         // The thread is stopped: what its text will need is read now, the text made later.
-        if (capturesMemory(nr)) call.reads = captureSyscallMemory(call, memory.of(tid, w, strings), w);
-        this.take(SYSCALL, seq, tid, call);
+        const reads = capturesMemory(nr) ? captureCallMemory(nr, args, result, memory.of(tid, w, strings), w) : NO_REGIONS;
+        this.take(SYSCALL, seq, tid, reads);
       },
       event: (seq, event) => {
         this.lastSeq = seq;
@@ -188,11 +147,9 @@ export class TraceWriter {
     const records = this.records;
     for (let i = 0; i < n; i++) {
       switch (kinds[i]) {
-        case SYSCALL: {
-          const c = items[i] as TakenSyscall;
-          records.syscall(c, c.time, c.start, c.reads, c.writes);
+        case SYSCALL:
+          records.syscallFrom(this.calls, i * SYSCALL_FIELD_SLOTS, items[i] as readonly MemoryRegion[], this.writes[i]!);
           break;
-        }
         case EVENT:
           records.event(this.seqs[i]!, items[i]!);
           break;
@@ -208,6 +165,7 @@ export class TraceWriter {
     }
     // Nothing encoded is held on to.
     items.fill(undefined, 0, n);
+    this.writes.fill(NO_REGIONS, 0, n);
     this.queued = 0;
   }
 
