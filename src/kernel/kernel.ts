@@ -11,6 +11,7 @@ import { StopKind, type Stop } from '../platform/stops.js';
 import { Errno } from './errno.js';
 import type { KernelEvent } from './events.js';
 import { HostFileCache } from './host_file_cache.js';
+import { cpuTicks } from './host_thread_cpu.js';
 import { HostResources } from './host_resources.js';
 import { ExecError, loadImage, readHostAux, type HostAux, type PreparedExec } from './loader/exec.js';
 import { applyEvent } from './reducer.js';
@@ -346,6 +347,14 @@ function hostRunsCode(hostPid: number, hostTid: number): boolean {
 const SIG_IGN = 1;
 const SA_NOCLDWAIT = 2;
 const WAIT_SLICE_MS = 20;
+/**
+ * The CPU time (clock ticks, 10 ms) a thread may run its code without a syscall while others are
+ * held before the stall check takes it for one that spins waiting for them (replay --exec). A
+ * thread that computes that long between two syscalls is taken for one too: the held thread the
+ * recording has first then goes on out of its turn (counted as the order relaxed). CPU time, not
+ * wall time, so that a thread merely waiting for a CPU on a loaded host is not.
+ */
+const SPIN_CPU_TICKS = 50;
 
 export class Kernel {
   readonly state: KernelState = emptyKernelState();
@@ -411,6 +420,8 @@ export class Kernel {
   private readonly traceStops = new Map<number, TraceStop>();
   /** When the run loop last handled a stop (Date.now()), kept only while a syscall source may hold stops. */
   private lastStopAt = 0;
+  /** Each running thread's CPU time (clock ticks) when the stall check first saw it after the last stop. */
+  private cpuAtLastStop = { since: 0, ticks: new Map<number, number>() };
   private looping = false;
   private finish: ((status: number) => void) | undefined;
   private finished = false;
@@ -1074,17 +1085,25 @@ export class Kernel {
   }
 
   /**
-   * Whether held stops can only wait for each other: every other thread is parked or waits in
-   * a host syscall (a futex another thread would wake), none runs the program's code.
+   * Whether held stops can only wait for each other: every other thread is parked, waits in a
+   * host syscall (a futex another thread would wake), or has run its code for SPIN_CPU_TICKS of
+   * CPU since the last stop without making a syscall (it spins, on a flag or a lock a held
+   * thread would set or release; a thread that works that long gets there too, see SPIN_CPU_TICKS).
    */
   private stalled(): boolean {
     if ((this.held.length === 0 && this.heldReturns.size === 0 && this.heldExits.size === 0) || Date.now() - this.lastStopAt < WAIT_SLICE_MS) return false;
+    if (this.cpuAtLastStop.since !== this.lastStopAt) this.cpuAtLastStop = { since: this.lastStopAt, ticks: new Map() };
     const held = new Set(this.held.map((s) => s.tid));
     for (const [tid, rt] of this.runtime) {
       const thread = this.state.threads.get(tid);
       if (rt.blocked || !thread || held.has(thread.hostTid) || this.heldReturns.has(tid) || this.heldExits.has(tid)) continue;
       const process = this.state.processes.get(thread.pid);
-      if (!process || hostRunsCode(process.hostPid, thread.hostTid)) return false;
+      if (!process) return false;
+      if (!hostRunsCode(process.hostPid, thread.hostTid)) continue;
+      const ticks = cpuTicks(process.hostPid, thread.hostTid);
+      const base = this.cpuAtLastStop.ticks.get(tid) ?? ticks;
+      this.cpuAtLastStop.ticks.set(tid, base);
+      if (ticks - base < SPIN_CPU_TICKS) return false;
     }
     return true;
   }

@@ -26,6 +26,7 @@ import { callDifference } from './call_match.js';
 import { clockOf, isClockRead, isInterruptedSleep, isSleep, sameClock, writeAgain } from './clock_reads.js';
 import { divergenceReport, registerLines, type Divergence } from './divergence.js';
 import { fromOutside, replayedEvents } from './outside_calls.js';
+import { reversedWrite, writtenFile, type OutOfTurnWrite } from './out_of_turn.js';
 import type { Milestone, RecordedCall, RecordedRun } from './recorded_run.js';
 import { reportState, STATE_PARTS } from './state_report.js';
 import { syscallText } from '../trace/syscall_text.js';
@@ -62,6 +63,10 @@ export class ExecReplaySource implements SyscallSource {
   private verdict: ReplayVerdict | undefined;
   /** A result that differed, found when the call completed: reported at the next trap. */
   private late: Divergence | undefined;
+  /** The thread unstall let go out of its turn, until its call is matched. */
+  private releasing: number | undefined;
+  /** Writes that went out of their turn (see out_of_turn.ts); at most MAX_RELAXED. */
+  private readonly wentFirst: OutOfTurnWrite[] = [];
 
   constructor(
     private readonly kernel: Kernel,
@@ -104,6 +109,11 @@ export class ExecReplaySource implements SyscallSource {
     if (isClockRead(ctx.nr)) this.lastClockRead.set(`${tid}:${clockOf(ctx.nr, ctx.args)}`, call.record);
     const why = callDifference(ctx, call.record);
     if (why !== undefined) return this.diverge({ expected: call.record, who, now: now(), why });
+    const reversed = this.reversedWrite(ctx, call.record);
+    if (reversed) {
+      const why = `this write was recorded before the one of seq ${reversed.seq} to the same file, which went first in the replay, out of its turn (the threads waited on each other outside the kernel)`;
+      return this.diverge({ expected: call.record, who, now: now(), why });
+    }
     if (this.stopAt !== undefined && call.record.seq >= this.stopAt) return this.stop(ctx, call.record);
     if (isInterruptedSleep(call.record)) return this.sleepUntilSignalled(ctx);
     if (!fromOutside(ctx) || typeof call.record.result !== 'number') return undefined;
@@ -112,6 +122,19 @@ export class ExecReplaySource implements SyscallSource {
     for (const e of replayedEvents(ctx, call.events)) ctx.emit(e);
     this.answered++;
     return call.record.result;
+  }
+
+  /**
+   * The write gone out of its turn this one, recorded before it to the same file, now comes
+   * after (see out_of_turn.ts); a write of the thread let go out of its turn is remembered.
+   */
+  private reversedWrite(ctx: SyscallContext, record: SyscallRecord): OutOfTurnWrite | undefined {
+    const outOfTurn = this.releasing === ctx.thread.tid;
+    if (outOfTurn) this.releasing = undefined;
+    const fileId = writtenFile(this.kernel.state, ctx.process.pid, ctx.nr, ctx.args);
+    if (record.trap === undefined || fileId === undefined) return undefined;
+    if (outOfTurn) this.wentFirst.push({ trap: record.trap, seq: record.seq, fileId });
+    return reversedWrite(this.wentFirst, record.trap, fileId);
   }
 
   /**
@@ -259,6 +282,8 @@ export class ExecReplaySource implements SyscallSource {
       const at = stop.kind !== 'trap' ? this.milestoneOf(stop)?.seq : this.isExtraClockRead(stop) ? undefined : this.turnOf(stop);
       if (at !== undefined && at < earliest) [chosen, earliest] = [i, at];
     });
+    const stop = stops[chosen];
+    this.releasing = stop?.kind === 'trap' ? stop.tid : undefined;
     return chosen;
   }
 

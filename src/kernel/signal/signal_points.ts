@@ -25,10 +25,9 @@
 // again and delivered wherever it is, published as 'anywhere' (not reproducible).
 //
 // Without a recording or a replay none of this runs: the host delivers at once.
-import fs from 'node:fs';
-
 import type { Platform } from '../../platform/platform.js';
 import type { Stop } from '../../platform/stops.js';
+import { cpuTicks } from '../host_thread_cpu.js';
 import type { KernelState, ProcessState, ThreadState } from '../state.js';
 import { SYS } from '../syscalls/numbers.js';
 import { hostBlockedSignals, hostPendingSignals } from './host_pending.js';
@@ -463,17 +462,4 @@ export class SignalPoints {
     if (!ts) this.threads.set(thread.tid, (ts = { tid: thread.tid, held: [], heldSince: 0, cpuSince: 0, letThrough: new Map(), atEntry: new Set(), releasedAtTrap: false, due: [] }));
     return ts;
   }
-}
-
-/** A host thread's CPU time so far (user + system, in clock ticks); 0 if it is gone. */
-function cpuTicks(hostPid: number, hostTid: number): number {
-  let stat: string;
-  try {
-    stat = fs.readFileSync(`/proc/${hostPid}/task/${hostTid}/stat`, 'latin1');
-  } catch {
-    return 0;
-  }
-  // Fields after the command (which may hold spaces and parentheses): utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
 }
