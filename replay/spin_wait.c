@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define ROUNDS 3
+#define ROUNDS 8
 
 static atomic_int lock, go;
 static int writes;

@@ -192,6 +192,27 @@ describe('replay corpus and replay --exec', function () {
     }
   });
 
+  it('threads that spin in their code waiting for each other: each replay ends, as recorded, or with a divergence where writes would come in another order', () => {
+    const program = build('spin_wait', ['-pthread']);
+    for (const args of [[], ['write']]) {
+      for (let run = 0; run < 3; run++) {
+        const trace = join(dir, `spin_wait${args.length}_${run}.trace`);
+        const recorded = runSandbox([program, ...args], { extraArgs: ['--record', trace] });
+        expect(recorded.status, summarize(recorded)).to.equal(0);
+        for (let again = 0; again < 2; again++) {
+          const r = runTsvisor(['replay', trace, '--exec']);
+          if (args.length === 0 || r.status === 0) {
+            expect(r.status, summarize(r)).to.equal(0);
+            expect(r.stdout).to.equal(recorded.stdout);
+          } else {
+            expect(r.status, summarize(r)).to.equal(3);
+            expect(r.stderr).to.match(/^replay diverged at seq \d+ \(pid\/tid 1\/\d+\): this write was recorded before the one of seq \d+ to the same file, which went first in the replay, out of its turn/);
+          }
+        }
+      }
+    }
+  });
+
   it('a trace edited to change a recorded argument: the divergence is reported at that seq (status 3)', () => {
     const program = build('nondeterminism');
     const trace = join(dir, 'edited-source.trace');
