@@ -187,6 +187,14 @@ int Tracer::decode(pid_t tid, int status, double* report) {
                                                               : kStopVfork;
     case PTRACE_EVENT_EXEC:
       ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &msg);
+      // A thread other than the leader exec'd: it has the leader's tid now (the leader is gone,
+      // without a report of its death), and its own record goes with it.
+      if (static_cast<pid_t>(msg) != tid && tracees_.count(static_cast<pid_t>(msg)) != 0) {
+        t = std::move(tracees_[static_cast<pid_t>(msg)]);
+        tracees_.erase(static_cast<pid_t>(msg));
+        t.state = TraceeState::kOtherStop;
+        t.regsDirty = false;
+      }
       report[kSlotValue] = static_cast<double>(msg);
       return report[kSlotKind] = kStopExec;
     case PTRACE_EVENT_STOP:

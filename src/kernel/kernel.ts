@@ -138,11 +138,17 @@ export interface SyscallSource {
    */
   unstall?(stops: readonly HeldStop[]): number;
   /**
-   * Whether thread tid's exit_group, handled, may now end its process on the host. False holds
+   * Whether thread tid's exit_group or exec, handled, may now end its process on the host. False holds
    * the thread at its call until the kernel asks again (replay --exec: first the other threads
    * make the calls the recording has them make before the host ended them).
    */
   mayEndProcess?(tid: number): boolean;
+  /**
+   * Whether thread tid dies in the call it is in before the call returns (replay --exec: the
+   * recording has another thread's exec or exit_group end it there). True holds it stopped at
+   * the call's completion until it dies, or until everything else stalls.
+   */
+  diesInCall?(tid: number): boolean;
   /** Whether a pending signal may interrupt thread tid's parked call now (false: it waits on). */
   mayInterrupt?(tid: number): boolean;
   /**
@@ -414,8 +420,10 @@ export class Kernel {
    * recording delivered at that return (replay --exec, SignalPoints.mayGoBack): how each goes on.
    */
   private readonly heldReturns = new Map<number, () => void>();
-  /** Threads whose exit_group waits for SyscallSource.mayEndProcess: how each goes on. */
+  /** Threads whose exit_group or exec waits for SyscallSource.mayEndProcess: how each goes on. */
   private readonly heldExits = new Map<number, () => void>();
+  /** Threads held at a call's completion to die in it (SyscallSource.diesInCall): how each goes on. */
+  private readonly dying = new Map<number, () => void>();
   /** Threads a sandbox tracer attached, by tid, while they stop or are stopped (ptrace.ts). */
   private readonly traceStops = new Map<number, TraceStop>();
   /** When the run loop last handled a stop (Date.now()), kept only while a syscall source may hold stops. */
@@ -755,12 +763,25 @@ export class Kernel {
       this.deferred.push([tid, value]);
       return true;
     }
+    // Still parked for the kernel (no longer waiting) while held to die in the call.
+    if (this.holdsToDie(thread, () => this.resumeParked(thread, rt, value))) return true;
+    this.resumeParked(thread, rt, value);
+    if (!this.draining) this.loop();
+    return true;
+  }
+
+  private resumeParked(thread: ThreadState, rt: ThreadRuntime, value: number): void {
     rt.blocked = false;
     this.running++;
     this.publishSyscall(thread, rt.nr, rt.args, value);
     this.returning(thread, rt);
     this.goBack(thread, () => this.platform.answer(thread.hostTid, value));
-    if (!this.draining) this.loop();
+  }
+
+  /** Whether the thread is held at its call's completion to die in it (see SyscallSource.diesInCall); go completes it. */
+  private holdsToDie(thread: ThreadState, go: () => void): boolean {
+    if (this.syscallSource?.diesInCall?.(thread.tid) !== true) return false;
+    this.dying.set(thread.tid, go);
     return true;
   }
 
@@ -1091,12 +1112,12 @@ export class Kernel {
    * thread would set or release; a thread that works that long gets there too, see SPIN_CPU_TICKS).
    */
   private stalled(): boolean {
-    if ((this.held.length === 0 && this.heldReturns.size === 0 && this.heldExits.size === 0) || Date.now() - this.lastStopAt < WAIT_SLICE_MS) return false;
+    if ((this.held.length === 0 && this.heldReturns.size === 0 && this.heldExits.size === 0 && this.dying.size === 0) || Date.now() - this.lastStopAt < WAIT_SLICE_MS) return false;
     if (this.cpuAtLastStop.since !== this.lastStopAt) this.cpuAtLastStop = { since: this.lastStopAt, ticks: new Map() };
     const held = new Set(this.held.map((s) => s.tid));
     for (const [tid, rt] of this.runtime) {
       const thread = this.state.threads.get(tid);
-      if (rt.blocked || !thread || held.has(thread.hostTid) || this.heldReturns.has(tid) || this.heldExits.has(tid)) continue;
+      if (rt.blocked || !thread || held.has(thread.hostTid) || this.heldReturns.has(tid) || this.heldExits.has(tid) || this.dying.has(tid)) continue;
       const process = this.state.processes.get(thread.pid);
       if (!process) return false;
       if (!hostRunsCode(process.hostPid, thread.hostTid)) continue;
@@ -1124,6 +1145,16 @@ export class Kernel {
     if (exiting) {
       this.heldExits.delete(exiting[0]);
       exiting[1]();
+      return;
+    }
+    // A thread held to die in its call whose killer does not come: it completes the call (a
+    // result other than the recorded one) once no held stop is left to go first.
+    const [dying] = this.dying;
+    if (dying && this.held.length === 0) {
+      this.dying.delete(dying[0]);
+      dying[1]();
+      this.drainNotifications();
+      this.releaseHeld();
       return;
     }
     const stops = this.held.map((stop) => {
@@ -1201,7 +1232,7 @@ export class Kernel {
         this.onChildCreated(thread, stop.value);
         return;
       case StopKind.Exec:
-        if (stop.value !== stop.tid) this.platform.forget(stop.value);
+        if (stop.value !== stop.tid) this.leaderTakenOver(thread, stop.value);
         this.platform.resume(stop.tid, 0);
         return;
       case StopKind.Attached:
@@ -1276,6 +1307,46 @@ export class Kernel {
         // The host's interrupt may still come: a stray interrupt stop is let go (onGroupStop).
         return;
     }
+  }
+
+  /**
+   * A thread that ends (killed by another thread's exit_group or exec, or by a signal) in a call
+   * it had begun, parked or run by the host: its record says the call never returned, so that a
+   * recording shows the call (it was numbered as it began) and replay --exec lets it begin again.
+   */
+  private endedInCall(thread: ThreadState): void {
+    const rt = this.runtime.get(thread.tid);
+    if (rt && (rt.blocked || rt.onExit || this.dying.has(thread.tid))) this.publishSyscall(thread, rt.nr, rt.args, 'noreturn');
+    this.dying.delete(thread.tid);
+  }
+
+  /**
+   * A thread other than its process's leader exec'd: Linux ended every other thread, the leader
+   * too (whose death the host does not report), and gave it the leader's tid, which is the one
+   * the host stops now. The leader's calls are dropped, and the thread goes on as the leader
+   * (pid = tid, as on Linux) with its own state: before, its exec's load waited on the leader's
+   * stale state and the new image never ran.
+   */
+  private leaderTakenOver(leader: ThreadState, formerHostTid: number): void {
+    const tid = this.byHostTid.get(formerHostTid);
+    const rt = tid === undefined ? undefined : this.runtime.get(tid);
+    this.platform.forget(formerHostTid);
+    if (tid === undefined || !rt) return;
+    this.endedInCall(leader);
+    if (this.runtime.get(leader.tid)?.blocked) this.dropWaits(leader.tid);
+    else this.running = Math.max(0, this.running - 1);
+    for (let i = this.held.length - 1; i >= 0; i--) if (this.held[i]!.tid === leader.hostTid) this.held.splice(i, 1);
+    for (const gone of [leader.tid, tid]) {
+      this.traceStops.delete(gone);
+      this.heldReturns.delete(gone);
+      this.heldExits.delete(gone);
+      this.signalPoints?.forget(gone);
+    }
+    this.tracerGone(leader.tid);
+    this.byHostTid.delete(formerHostTid);
+    this.runtime.delete(tid);
+    this.runtime.set(leader.tid, rt);
+    this.emit({ type: 'ThreadExited', tid });
   }
 
   /** A thread that traced others ended: they are detached and go on, as Linux's exit_ptrace does. */
@@ -1359,11 +1430,11 @@ export class Kernel {
     // host may write it in a call it runs; other threads, while a call is parked).
     if (typeof outcome !== 'number' && outcome.kind !== 'exec') rt.strings = undefined;
     if (typeof outcome === 'number') {
+      rt.nr = nr;
+      rt.args = args;
+      if (this.holdsToDie(thread, () => this.finishSyscall(thread, rt, nr, args, outcome))) return;
       this.publishSyscall(thread, nr, args, outcome);
-      if (this.signalPoints) {
-        rt.nr = nr;
-        this.returning(thread, rt);
-      }
+      if (this.signalPoints) this.returning(thread, rt);
       this.goBack(thread, () => this.platform.answer(thread.hostTid, outcome));
       return;
     }
@@ -1394,11 +1465,15 @@ export class Kernel {
         // Signals made pending as the call began interrupt it now (the host will not stop the thread for them).
         if (this.signalPoints?.releasedAtTrap(thread)) this.interruptSignalled(new Set([thread.pid]));
         return;
-      case 'exec':
+      case 'exec': {
         this.publishSyscall(thread, nr, args, 0);
         rt.pendingExec = outcome.prepared;
-        this.execStub(thread, nr === SYS.execveat ? args[1]! : args[0]!);
+        // The host's exec ends the process's other threads, as an exit_group does: held alike.
+        const go = () => this.execStub(thread, nr === SYS.execveat ? args[1]! : args[0]!);
+        if (this.syscallSource?.mayEndProcess?.(thread.tid) === false) this.heldExits.set(thread.tid, go);
+        else go();
         return;
+      }
     }
   }
 
@@ -1456,6 +1531,7 @@ export class Kernel {
 
   private onSyscallExit(thread: ThreadState, stop: Stop): void {
     const rt = this.runtime.get(thread.tid)!;
+    if (rt.onExit && stop.extra !== -ERESTARTNOINTR && this.holdsToDie(thread, () => this.onSyscallExit(thread, stop))) return;
     const rewrite = rt.onExit;
     delete rt.onExit;
     if (stop.extra === -ERESTARTNOINTR) {
@@ -1595,6 +1671,7 @@ export class Kernel {
 
   private onExit(thread: ThreadState, waitStatus: number): void {
     const process = this.process(thread.pid);
+    this.endedInCall(thread);
     this.byHostTid.delete(thread.hostTid);
     this.traceStops.delete(thread.tid);
     // A thread parked in a call (killed with its group, by exit_group or a fatal signal) was

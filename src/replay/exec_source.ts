@@ -22,7 +22,7 @@ import type { SyscallContext } from '../kernel/syscalls/context.js';
 import { pending, type Outcome } from '../kernel/syscalls/outcome.js';
 import { describeSyscall } from '../trace/strace_printer.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
-import { callDifference } from './call_match.js';
+import { callDifference, diedInCall } from './call_match.js';
 import { clockOf, isClockRead, isInterruptedSleep, isSleep, sameClock, writeAgain } from './clock_reads.js';
 import { divergenceReport, registerLines, type Divergence } from './divergence.js';
 import { fromOutside, replayedEvents } from './outside_calls.js';
@@ -218,6 +218,17 @@ export class ExecReplaySource implements SyscallSource {
     if (!this.ordered || this.verdict || this.late) return true;
     const process = this.kernel.state.processes.get(this.kernel.state.threads.get(tid)?.pid ?? -1);
     return !process || process.threads.every((other) => other === tid || !this.recorded.hasCallsLeft(other, (r) => isClockRead(r.nr)));
+  }
+
+  /**
+   * Whether thread tid's call is one the recording has it die in (another thread's exec or
+   * exit_group killed it while the call was parked or run by the host): held at its completion,
+   * it dies there again instead of returning where the recording never saw it return.
+   */
+  diesInCall(tid: number): boolean {
+    if (this.verdict || this.late) return false;
+    const call = this.inFlight.get(tid);
+    return call !== undefined && diedInCall(call.record);
   }
 
   /** The recorded exit, or creation by the clone thread tid is in, a held stop stands for. */

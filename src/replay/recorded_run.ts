@@ -10,6 +10,7 @@
 // queue, in file order, to be taken at the point they name (see kernel/signal/signal_points.ts).
 import { Errno } from '../kernel/errno.js';
 import type { KernelEvent } from '../kernel/events.js';
+import { SYS } from '../kernel/syscalls/numbers.js';
 import type { SignalPoint } from '../kernel/signal/signal_points.js';
 import type { TraceContents } from '../trace/trace_reader.js';
 import type { SignalRecord, SyscallRecord, TraceRecord } from '../trace/trace_schema.js';
@@ -70,6 +71,14 @@ export class RecordedRun {
   private head = 0;
   /** Each thread's exit (a ThreadExited, or the ProcessExited of a process's first thread). */
   private readonly exits = new Map<number, Milestone>();
+  /**
+   * Leaders replaced by an exec of another thread of their process (which then took the
+   * leader's tid, as on Linux), by that tid: the seq of the replacement, and whether the replay
+   * has made it. Calls of that tid recorded after it are the new image's, not the old leader's.
+   */
+  private readonly replaced = new Map<number, Milestone>();
+  /** Threads whose last call read was a successful exec in a thread other than the leader: their pid. */
+  private readonly execedBy = new Map<number, number>();
   /** Each thread's creation by a clone (a ThreadCreated, or a ProcessForked). */
   private readonly births = new Map<number, Milestone>();
   /** The seq of the last record read. */
@@ -94,6 +103,10 @@ export class RecordedRun {
     this.readSeq = r.seq;
     switch (r.type) {
       case 'event':
+        // A thread that exec'd and ends: the leader it replaced ends here.
+        if (r.event.type === 'ThreadExited' && this.execedBy.has(r.event.tid)) {
+          this.replaced.set(this.execedBy.get(r.event.tid)!, { seq: r.seq, done: false, order: this.milestonesRead });
+        }
         if (r.event.type === 'ProcessExited' || r.event.type === 'ThreadExited') {
           const exit = { seq: r.seq, done: false, order: this.milestonesRead++ };
           this.exits.set(r.event.type === 'ProcessExited' ? r.event.pid : r.event.tid, exit);
@@ -113,6 +126,8 @@ export class RecordedRun {
         this.pendingEvents = [];
         const call = { record: r, events, seq: r.seq, done: false, order: this.milestonesRead++ };
         queue(this.calls, r.tid).push(call);
+        if ((r.nr === SYS.execve || r.nr === SYS.execveat) && r.result === 0 && r.tid !== r.pid) this.execedBy.set(r.tid, r.pid);
+        else this.execedBy.delete(r.tid);
         this.milestones.push(call);
         break;
       }
@@ -139,15 +154,23 @@ export class RecordedRun {
 
   /** Thread tid's next recorded syscall (undefined: it made no more). */
   nextCall(tid: number): RecordedCall | undefined {
-    this.peekCall(tid);
-    return queue(this.calls, tid).shift();
+    const call = this.peekCall(tid);
+    if (call) queue(this.calls, tid).shift();
+    return call;
   }
 
   /** Thread tid's next recorded syscall, left for nextCall. */
   peekCall(tid: number): RecordedCall | undefined {
     const calls = queue(this.calls, tid);
     while (calls.length === 0 && this.pull());
-    return calls[0];
+    const call = calls[0];
+    return call && this.isOwn(tid, call) ? call : undefined;
+  }
+
+  /** Whether a call recorded with tid is the thread's that has tid now (not the image a later exec took it over with). */
+  private isOwn(tid: number, call: RecordedCall): boolean {
+    const replaced = this.replaced.get(tid);
+    return replaced === undefined || replaced.done || call.seq < replaced.seq;
   }
 
   /**
@@ -156,21 +179,27 @@ export class RecordedRun {
    */
   hasCallsLeft(tid: number, optional: (r: SyscallRecord) => boolean): boolean {
     const calls = queue(this.calls, tid);
-    const left = () => calls.some((c) => !optional(c.record));
+    const left = () => calls.some((c) => !optional(c.record) && this.isOwn(tid, c));
     while (!left() && !this.exits.has(tid) && this.pull());
     return left();
   }
 
   /** Thread tid's recorded exit (undefined: the recording does not show it). */
   exitOf(tid: number): Milestone | undefined {
+    const replaced = this.replaced.get(tid);
+    if (replaced && !replaced.done) return replaced;
     while (!this.exits.has(tid) && this.pull());
     return this.exits.get(tid);
   }
 
-  /** The replay has reproduced thread tid's exit. */
+  /** The replay has reproduced thread tid's exit (and, for a thread that exec'd, the end of the leader it replaced). */
   exited(tid: number): void {
+    while (!this.exits.has(tid) && this.pull());
     const exit = this.exits.get(tid);
     if (exit) exit.done = true;
+    const pid = this.execedBy.get(tid);
+    const replaced = pid === undefined ? undefined : this.replaced.get(pid);
+    if (replaced) replaced.done = true;
   }
 
   /** Thread tid's recorded creation by a clone (undefined: the recording does not show it). */
