@@ -213,6 +213,26 @@ describe('replay corpus and replay --exec', function () {
     }
   });
 
+  it('an exec by the main thread or another one while threads are parked or make calls: the new image runs as the main thread, and each recording replays as it was', () => {
+    const program = build('exec_thread', ['-pthread']);
+    for (const by of ['main', 'thread']) {
+      const native = spawnSync(program, [by], { encoding: 'utf8' });
+      expect(native.stdout).to.equal('new image: pid == tid: 1\n');
+      for (let run = 0; run < 3; run++) {
+        const trace = join(dir, `exec_thread_${by}${run}.trace`);
+        const recorded = runSandbox([program, by], { extraArgs: ['--record', trace] });
+        expect(recorded.status, summarize(recorded)).to.equal(0);
+        expect(recorded.stdout).to.equal(native.stdout);
+        for (let again = 0; again < 2; again++) {
+          const r = runTsvisor(['replay', trace, '--exec']);
+          expect(r.status, summarize(r)).to.equal(0);
+          expect(r.stdout).to.equal(native.stdout);
+          expect(r.stderr).to.match(/^tsvisor: replay: \d+ syscalls as recorded .*exit status 0 as recorded\n$/);
+        }
+      }
+    }
+  });
+
   it('a trace edited to change a recorded argument: the divergence is reported at that seq (status 3)', () => {
     const program = build('nondeterminism');
     const trace = join(dir, 'edited-source.trace');
