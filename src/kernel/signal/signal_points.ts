@@ -339,8 +339,10 @@ export class SignalPoints {
       return false;
     }
     const mine = this.of(thread);
-    // A standard signal already held merges with it, as a pending one would.
-    if (sig >= 32 || !mine.held.some((h) => h.sig === sig)) {
+    // A standard signal already held merges with it, as a pending one would; not in a replay,
+    // where each recorded point takes one (the recording may have had them apart: one pending
+    // for the thread, one for the process), and one no point takes stays held, merged so.
+    if (sig >= 32 || this.recorded || !mine.held.some((h) => h.sig === sig)) {
       if (mine.held.length === 0) {
         mine.heldSince = Date.now();
         mine.cpuSince = cpuTicks(process.hostPid, thread.hostTid);
