@@ -1651,7 +1651,7 @@ export class Kernel {
 
   /** Remembers who the kernel is sending sig to process pid for (si_pid, si_uid, si_code). */
   noteSignalSender(pid: number, sig: number, sender: SignalSender): void {
-    this.signalPoints?.sent(pid);
+    this.signalPoints?.sent(pid, sig);
     const key = `${pid}:${sig}`;
     const queue = this.signalSenders.get(key) ?? [];
     // Standard signals do not queue: a second one pending merges with the first.

@@ -129,6 +129,11 @@ export class SignalPoints {
   private tick = 0;
   /** The tick of the kernel's last send to each process. */
   private readonly sentAt = new Map<number, number>();
+  /**
+   * Replay: by process and signal ("pid:sig"), how many the kernel sent that no delivery stop has
+   * shown yet: pending on the host, or merged there with another of their number.
+   */
+  private readonly unseen = new Map<string, number>();
   /** Threads holding signals. */
   private readonly holding = new Set<ThreadSignals>();
   /** When deliverOverdue last looked (it reads /proc: at most once per OVERDUE_CHECK_MS). */
@@ -142,9 +147,39 @@ export class SignalPoints {
     private readonly recorded?: RecordedSignals,
   ) {}
 
-  /** The kernel is sending a signal to process pid. */
-  sent(pid: number): void {
+  /** The kernel is sending signal sig to process pid. */
+  sent(pid: number, sig: number): void {
     this.sentAt.set(pid, ++this.tick);
+    if (this.recorded) this.unseen.set(`${pid}:${sig}`, (this.unseen.get(`${pid}:${sig}`) ?? 0) + 1);
+  }
+
+  /**
+   * Replay: whether the host has every one of sigs pending for the thread, after sending again
+   * those it merged with another of their number (sent by the kernel, pending on the host, then
+   * delivered once where the recording had two deliveries: one held by the kernel, one pending
+   * on the host; bash's SIGCHLD handler ran once less).
+   */
+  private hostHasOrMerged(thread: ThreadState, sigs: readonly number[]): boolean {
+    if (this.hostHas(thread, sigs)) return true;
+    const process = this.kernel.state.processes.get(thread.pid);
+    if (!process) return true;
+    const pending = hostPendingSignals(process.hostPid, thread.hostTid);
+    const missing = sigs.filter((sig) => (pending & (1n << BigInt(sig - 1))) === 0n);
+    if (!missing.every((sig) => sig < 32 && (this.unseen.get(`${thread.pid}:${sig}`) ?? 0) > 0)) return false;
+    const ts = this.of(thread);
+    for (const sig of missing) {
+      if (!ts.letThrough.has(sig)) ts.letThrough.set(sig, null);
+      this.kernel.platform.signalThread(thread.hostTid, sig);
+    }
+    return true;
+  }
+
+  /** Replay: a delivery stop has shown a signal the kernel sent (see unseen). */
+  private seen(pid: number, sig: number): void {
+    const key = `${pid}:${sig}`;
+    const n = this.unseen.get(key) ?? 0;
+    if (n > 1) this.unseen.set(key, n - 1);
+    else this.unseen.delete(key);
   }
 
   /**
@@ -178,7 +213,7 @@ export class SignalPoints {
   mayGoBack(thread: ThreadState): boolean {
     const ts = this.threads.get(thread.tid);
     if (!ts || ts.due.length === 0) return true;
-    if (!this.hostHas(thread, ts.due)) return this.waits(ts);
+    if (!this.hostHasOrMerged(thread, ts.due)) return this.waits(ts);
     ts.due = [];
     this.stopsWaiting(ts);
     return true;
@@ -193,7 +228,7 @@ export class SignalPoints {
     const sig = this.recorded?.beforeNextCall(thread.tid);
     if (sig === undefined) return true;
     const ts = this.of(thread);
-    if (ts.callWaitGivenUp || ts.held.some((h) => h.sig === sig) || this.hostHas(thread, [sig])) {
+    if (ts.callWaitGivenUp || ts.held.some((h) => h.sig === sig) || this.hostHasOrMerged(thread, [sig])) {
       this.stopsWaiting(ts);
       return true;
     }
@@ -325,6 +360,7 @@ export class SignalPoints {
    */
   holds(thread: ThreadState, stop: Stop): boolean {
     const sig = stop.value;
+    if (this.recorded) this.seen(thread.pid, sig);
     const ts = this.threads.get(thread.tid);
     if (ts?.letThrough.delete(sig)) {
       this.publishAtEntry(ts, stop);
