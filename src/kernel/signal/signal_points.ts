@@ -154,15 +154,16 @@ export class SignalPoints {
   }
 
   /**
-   * Replay: whether the host has every one of sigs pending for the thread, after sending again
-   * those it merged with another of their number (sent by the kernel, pending on the host, then
-   * delivered once where the recording had two deliveries: one held by the kernel, one pending
-   * on the host; bash's SIGCHLD handler ran once less).
+   * Replay, for a thread that has waited at its point for sigs as long as giveUpWait allows:
+   * whether the host merged them with others of their number (sent by the kernel, pending on
+   * the host, then delivered once where the recording had two deliveries: one held by the
+   * kernel, one pending on the host; bash's SIGCHLD handler ran once less). If so they are sent
+   * again, and the thread gets them at its point. Only then: a count left over (a signal taken
+   * without a delivery stop) must not send one before its cause, which would add a delivery.
    */
-  private hostHasOrMerged(thread: ThreadState, sigs: readonly number[]): boolean {
-    if (this.hostHas(thread, sigs)) return true;
+  private resendMerged(thread: ThreadState, sigs: readonly number[]): boolean {
     const process = this.kernel.state.processes.get(thread.pid);
-    if (!process) return true;
+    if (!process || sigs.length === 0) return false;
     const pending = hostPendingSignals(process.hostPid, thread.hostTid);
     const missing = sigs.filter((sig) => (pending & (1n << BigInt(sig - 1))) === 0n);
     if (!missing.every((sig) => sig < 32 && (this.unseen.get(`${thread.pid}:${sig}`) ?? 0) > 0)) return false;
@@ -213,7 +214,7 @@ export class SignalPoints {
   mayGoBack(thread: ThreadState): boolean {
     const ts = this.threads.get(thread.tid);
     if (!ts || ts.due.length === 0) return true;
-    if (!this.hostHasOrMerged(thread, ts.due)) return this.waits(ts);
+    if (!this.hostHas(thread, ts.due)) return this.waits(ts);
     ts.due = [];
     this.stopsWaiting(ts);
     return true;
@@ -228,7 +229,7 @@ export class SignalPoints {
     const sig = this.recorded?.beforeNextCall(thread.tid);
     if (sig === undefined) return true;
     const ts = this.of(thread);
-    if (ts.callWaitGivenUp || ts.held.some((h) => h.sig === sig) || this.hostHasOrMerged(thread, [sig])) {
+    if (ts.callWaitGivenUp || ts.held.some((h) => h.sig === sig) || this.hostHas(thread, [sig])) {
       this.stopsWaiting(ts);
       return true;
     }
@@ -250,6 +251,13 @@ export class SignalPoints {
     for (const ts of this.waiting) if (!longest || ts.waitingSince! < longest.waitingSince!) longest = ts;
     if (!longest) return { waiting: false };
     if (now - longest.waitingSince! < (stalled ? SIGNAL_PATIENCE_MS : SIGNAL_WAIT_LIMIT_MS)) return { waiting: true };
+    const thread = this.kernel.state.threads.get(longest.tid);
+    const atCall = this.recorded?.beforeNextCall(longest.tid);
+    const sigs = longest.due.length > 0 ? longest.due : atCall === undefined ? [] : [atCall];
+    if (thread && this.resendMerged(thread, sigs)) {
+      this.stopsWaiting(longest);
+      return { tid: longest.tid, waiting: true };
+    }
     this.stopsWaiting(longest);
     if (longest.due.length > 0) {
       for (const sig of longest.due) this.kernel.publishSignal(longest.tid, sig, { at: 'anywhere' });
