@@ -223,8 +223,8 @@ interface ThreadRuntime {
   trapSp: number;
   /** Where that trap stopped (just past its syscall instruction). */
   trapRip: number;
-  /** Set when a signal handler runs before the call in flight is made again (SA_RESTART). */
-  restarting?: boolean;
+  /** Set when a signal handler runs before the call in flight is made again (SA_RESTART); a field of every runtime, not deleted (as above). */
+  restarting: boolean;
   /**
    * The deadline of the last sleep (nanosleep, clock_nanosleep) and the trap it began at: a
    * stop signal makes the call again at the same trap, and it resumes for the time left
@@ -235,7 +235,7 @@ interface ThreadRuntime {
 
 /** A new thread's runtime: no call in flight. */
 function idleRuntime(): ThreadRuntime {
-  return { blocked: false, nr: 0, args: [], writes: undefined, strings: undefined, trappedAt: undefined, trap: 0, trapSp: 0, trapRip: 0, sleep: undefined };
+  return { blocked: false, nr: 0, args: [], writes: undefined, strings: undefined, trappedAt: undefined, trap: 0, trapSp: 0, trapRip: 0, restarting: false, sleep: undefined };
 }
 
 /** A thread parked in a syscall until something it waits on changes (see Kernel.block). */
@@ -1174,6 +1174,8 @@ export class Kernel {
 
   /** Handles the held stops and returns that may go now, until none may. */
   private releaseHeld(): void {
+    // Called after every stop: nothing held (the usual case) costs no iterators.
+    if (this.held.length === 0 && this.heldReturns.size === 0 && this.heldExits.size === 0) return;
     this.releaseReturns();
     for (let i = 0; i < this.held.length && !this.finished; ) {
       const stop = this.held[i]!;
@@ -1390,9 +1392,9 @@ export class Kernel {
     const entry = SYSCALL_TABLE[nr];
     const process = this.process(thread.pid);
     if (this.isRestart(rt, nr, args, stop.rsp)) {
-      delete rt.restarting;
+      rt.restarting = false;
     } else {
-      delete rt.restarting;
+      rt.restarting = false;
       // Signals due before this call: their handlers run first, then the call traps again.
       if (this.signalPoints?.beforeCall(thread, nr)) {
         rt.trappedAt = undefined;
@@ -1434,8 +1436,10 @@ export class Kernel {
       rt.args = args;
       if (this.holdsToDie(thread, () => this.finishSyscall(thread, rt, nr, args, outcome))) return;
       this.publishSyscall(thread, nr, args, outcome);
-      if (this.signalPoints) this.returning(thread, rt);
-      this.goBack(thread, () => this.platform.answer(thread.hostTid, outcome));
+      if (this.signalPoints) {
+        this.returning(thread, rt);
+        this.goBack(thread, () => this.platform.answer(thread.hostTid, outcome));
+      } else this.platform.answer(thread.hostTid, outcome);
       return;
     }
     switch (outcome.kind) {

@@ -53,11 +53,14 @@ export class PtracePlatform implements Platform {
       kind = this.native.waitStop(timeoutMs - probe, rep) as StopKind;
     }
     this.track(kind, rep);
+    // The array first: an object literal holding an array literal is not a shallow literal,
+    // and V8's baseline code builds it in the runtime (a deep copy of its boilerplate) at every stop.
+    const args = [rep[3]!, rep[4]!, rep[5]!, rep[6]!, rep[7]!, rep[8]!];
     return {
       kind,
       tid: rep[ReportSlot.Tid]!,
       value: rep[ReportSlot.Value]!,
-      args: [rep[3]!, rep[4]!, rep[5]!, rep[6]!, rep[7]!, rep[8]!],
+      args,
       rip: rep[ReportSlot.Rip]!,
       rsp: rep[ReportSlot.Rsp]!,
       extra: rep[ReportSlot.Extra]!,

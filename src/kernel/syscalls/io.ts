@@ -45,6 +45,7 @@ function readPipe(ctx: SyscallContext, d: FdLookup, count: number, deliver: (byt
   const pipeId = d.file.pipeId!;
   const kernel = ctx.kernel;
   const nonblock = (d.file.flags & O_NONBLOCK) !== 0;
+  const key = `pipe:${pipeId}`;
   const attempt = (): number | null => {
     const pipe = kernel.state.pipes.get(pipeId);
     if (!pipe) return 0;
@@ -52,18 +53,27 @@ function readPipe(ctx: SyscallContext, d: FdLookup, count: number, deliver: (byt
       if (pipe.writers === 0) return 0;
       return nonblock ? -Errno.EAGAIN : null;
     }
+    if (!pipe.packets) {
+      // No packet in the pipe (O_DIRECT never used on it): a read takes what it asks for, or all there is.
+      const r = deliver(peekPipe(pipe, count));
+      if (r > 0) {
+        ctx.emit({ type: 'PipeRead', pipeId, count: r });
+        kernel.notify(key);
+      }
+      return r;
+    }
     // A read ends with the packet it reaches (O_DIRECT), and what it leaves of that packet is lost.
     const span = pipeReadSpan(pipe, count);
     const r = deliver(peekPipe(pipe, span.take));
     if (r > 0) {
       const discard = span.packetEnd !== undefined && r === span.take ? span.packetEnd - r : 0;
-      ctx.emit({ type: 'PipeRead', pipeId, count: r, ...(discard > 0 ? { discard } : {}) });
-      kernel.notify(`pipe:${pipeId}`);
+      ctx.emit(discard > 0 ? { type: 'PipeRead', pipeId, count: r, discard } : { type: 'PipeRead', pipeId, count: r });
+      kernel.notify(key);
     }
     return r;
   };
   const first = attempt();
-  return first !== null ? first : ctx.block([`pipe:${pipeId}`], attempt);
+  return first !== null ? first : ctx.block([key], attempt);
 }
 
 /**
@@ -124,6 +134,7 @@ function writePipe(ctx: SyscallContext, d: FdLookup, source: PipeSource): Outcom
   const nonblock = (d.file.flags & O_NONBLOCK) !== 0;
   // Packet mode (O_DIRECT): each write, or each PIPE_BUF of a larger one, is a packet of its own.
   const packet = (d.file.flags & O_DIRECT) !== 0;
+  const key = `pipe:${pipeId}`;
   let written = 0;
   const attempt = (): number | null => {
     const pipe = kernel.state.pipes.get(pipeId);
@@ -145,7 +156,7 @@ function writePipe(ctx: SyscallContext, d: FdLookup, source: PipeSource): Outcom
     if (!bytes) return written > 0 ? written : -Errno.EFAULT;
     ctx.emit({ type: 'PipeWritten', pipeId, bytes });
     written += n;
-    kernel.notify(`pipe:${pipeId}`);
+    kernel.notify(key);
     if (written < source.length && !nonblock) return null;
     return written;
   };
@@ -160,13 +171,13 @@ function writePipe(ctx: SyscallContext, d: FdLookup, source: PipeSource): Outcom
       if (!bytes) return written > 0 ? written : -Errno.EFAULT;
       ctx.emit({ type: 'PipeWritten', pipeId, bytes, packet: true });
       written += n;
-      kernel.notify(`pipe:${pipeId}`);
+      kernel.notify(key);
     }
     return written;
   };
   const first = attempt();
   // A signal after some bytes went in ends the write with their count (no restart writes them again).
-  return first !== null ? first : ctx.block([`pipe:${pipeId}`], attempt, undefined, () => (written > 0 ? written : undefined));
+  return first !== null ? first : ctx.block([key], attempt, undefined, () => (written > 0 ? written : undefined));
 }
 
 function readable(d: FdLookup): boolean {

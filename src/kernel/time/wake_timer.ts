@@ -21,6 +21,8 @@ const pending = new Set<{ at: number }>();
 
 /** Milliseconds until the earliest pending wake-up (Infinity: none). */
 export function nextWakeIn(): number {
+  // Asked before every wait for a stop: with no sleeper, no iterator and no clock read.
+  if (pending.size === 0) return Infinity;
   let earliest = Infinity;
   for (const p of pending) if (p.at < earliest) earliest = p.at;
   return earliest - Date.now();
