@@ -3,6 +3,7 @@ import { Errno } from '../errno.js';
 import { lookupFd } from '../fd/fd_table.js';
 import type { WalkOptions } from '../vfs/path_walk.js';
 import { rootOf, SANDBOX_ROOT } from '../vfs/process_root.js';
+import type { ProcContext } from '../vfs/procfs_content.js';
 import type { ProcessView, VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 
@@ -17,12 +18,15 @@ export const AT_EMPTY_PATH = 0x1000;
 /** What procfs sees of the kernel, from the calling process's point of view. */
 export function processView(ctx: SyscallContext): ProcessView {
   const state = ctx.kernel.state;
+  // Made at every path walk: proc is made apart (an object literal holding one is copied from
+  // its boilerplate in V8's runtime), and bootMs is the root's (no BigInt division per walk).
+  const proc: ProcContext = {
+    state, bootMs: ctx.kernel.root.bootMs, tmpfs: ctx.kernel.root.tmpfs, binds: ctx.kernel.root.bindMounts, readonlyRoot: ctx.kernel.readonlyRoot, reader: ctx.process.pid, root: rootOf(ctx.process), limits: ctx.kernel.limits,
+    shmResident: (shmid) => residentBytes(ctx.kernel, shmid), shmAllPages: shmAllPages(ctx.kernel),
+  };
   return {
     self: ctx.process.pid,
-    proc: {
-      state, bootMs: Number(ctx.kernel.root.bootNs / 1_000_000n), tmpfs: ctx.kernel.root.tmpfs, binds: ctx.kernel.root.bindMounts, readonlyRoot: ctx.kernel.readonlyRoot, reader: ctx.process.pid, root: rootOf(ctx.process), limits: ctx.kernel.limits,
-      shmResident: (shmid) => residentBytes(ctx.kernel, shmid), shmAllPages: shmAllPages(ctx.kernel),
-    },
+    proc,
     pids: () => [...state.processes.values()].filter((p) => p.status === 'running').map((p) => p.pid),
     exe: (pid) => {
       const p = state.processes.get(pid);
