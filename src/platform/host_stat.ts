@@ -41,9 +41,25 @@ class HostStat implements FileStat {
   isCharacterDevice(): boolean { return this.type === S_IFCHR; }
 }
 
+/**
+ * How many stats share one buffer. A stat's 112 bytes are more than V8 keeps in its heap (64),
+ * so an array of its own was a new ArrayBuffer per lookup (a call into V8's C++ and an
+ * allocation outside the heap); views of a shared one are not. A stat kept alive keeps its
+ * slab (7 KiB) alive, as a small Buffer keeps Node's pool.
+ */
+const SLAB_STATS = 64;
+let slab: BigInt64Array | undefined;
+let slabUsed = 0;
+
 /** The host's lstat of hostPath, or -errno. */
 export function hostLstat(hostPath: string): FileStat | number {
-  const raw = new BigInt64Array(Slot.Count);
+  if (!slab || slabUsed === slab.length) {
+    slab = new BigInt64Array(Slot.Count * SLAB_STATS);
+    slabUsed = 0;
+  }
+  const raw = slab.subarray(slabUsed, slabUsed + Slot.Count);
   const r = loadAddon().hostLstat(hostPathArg(hostPath), raw);
-  return r === 0 ? new HostStat(raw) : r;
+  if (r !== 0) return r; // nothing kept: the slot is used again
+  slabUsed += Slot.Count;
+  return new HostStat(raw);
 }
