@@ -6,6 +6,7 @@ import type { OverlayDir, OverlayNode, OverlayState } from '../state.js';
 import { Errno } from '../errno.js';
 import { S_IFMT, S_IFDIR, S_IFLNK, S_IFREG, type FileStat } from './file_stat.js';
 import { allocatedBlocks } from './file_extents.js';
+import { splitPath } from './split_path.js';
 
 export const DT_FIFO = 1;
 export const DT_DIR = 4;
@@ -36,7 +37,12 @@ export type LayerLookup = { layer: 'upper'; node: OverlayNode } | { layer: 'lowe
 
 export function lookupLayers(upper: OverlayState | undefined, components: readonly string[], rootId?: number): LayerLookup {
   const start = rootId ?? upper?.root ?? 0;
-  if (!upper || start === 0) return { layer: 'lower', lower: [...components] };
+  // The arrays are made before the objects: a literal holding a literal is copied from its
+  // boilerplate in V8's runtime (one lookup per path component).
+  if (!upper || start === 0) {
+    const lower = components.slice();
+    return { layer: 'lower', lower };
+  }
   let node = upper.nodes.get(start)!;
   for (let i = 0; i < components.length; i++) {
     if (node.kind !== 'dir') return -Errno.ENOTDIR;
@@ -45,15 +51,13 @@ export function lookupLayers(upper: OverlayState | undefined, components: readon
     if (entry === 'whiteout') return -Errno.ENOENT;
     if (entry === undefined) {
       if (node.lower === null) return -Errno.ENOENT;
-      return { layer: 'lower', lower: [...splitLower(node.lower), ...components.slice(i)] };
+      const lower = splitPath(node.lower);
+      for (let j = i; j < components.length; j++) lower.push(components[j]!);
+      return { layer: 'lower', lower };
     }
     node = upper.nodes.get(entry)!;
   }
   return { layer: 'upper', node };
-}
-
-function splitLower(path: string): string[] {
-  return path.split('/').filter((c) => c.length > 0);
 }
 
 export function typeOfNode(node: OverlayNode): number {
@@ -94,32 +98,65 @@ const DIR_SIZE = 4096n;
 
 /** The attributes of an upper node; subdirs counts a directory's subdirectories (for nlink), asked only when read. */
 export function nodeStat(node: OverlayNode, subdirs: () => number): FileStat {
-  const type = node.mode & S_IFMT;
-  const size =
-    node.kind === 'file' ? BigInt(node.size) : node.kind === 'dir' ? DIR_SIZE : node.kind === 'symlink' ? BigInt(byteLength(node.target)) : 0n;
-  const blocks = node.kind === 'symlink' ? 0n : node.kind === 'file' ? allocatedBlocks(node) : ((size + 4095n) / 4096n) * 8n;
-  return {
-    dev: node.dev,
-    ino: node.ino,
-    get nlink(): bigint {
-      if (node.kind === 'dir') return node.nlink === 0 ? 0n : BigInt(2 + subdirs());
-      return BigInt(node.nlink);
-    },
-    mode: BigInt(node.mode),
-    uid: BigInt(node.uid),
-    gid: BigInt(node.gid),
-    rdev: 0n,
-    size,
-    blksize: 4096n,
-    blocks,
-    atimeNs: node.atimeNs,
-    mtimeNs: node.mtimeNs,
-    ctimeNs: node.ctimeNs,
-    birthtimeNs: node.ctimeNs,
-    isDirectory: () => type === S_IFDIR,
-    isFile: () => type === S_IFREG,
-    isSymbolicLink: () => type === S_IFLNK,
-    isCharacterDevice: () => false,
-  };
+  return new UpperStat(node, subdirs);
+}
+
+/**
+ * An upper node's attributes as they are when made (nlink: when read). A class, not an object
+ * literal with a getter and four closures, which V8 builds in its runtime (every lookup of an
+ * upper node makes one).
+ */
+class UpperStat implements FileStat {
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly mode: bigint;
+  readonly uid: bigint;
+  readonly gid: bigint;
+  readonly rdev = 0n;
+  readonly size: bigint;
+  readonly blksize = 4096n;
+  readonly blocks: bigint;
+  readonly atimeNs: bigint;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
+  readonly birthtimeNs: bigint;
+  private readonly type: number;
+
+  constructor(
+    private readonly node: OverlayNode,
+    private readonly subdirs: () => number,
+  ) {
+    this.type = node.mode & S_IFMT;
+    this.dev = node.dev;
+    this.ino = node.ino;
+    this.mode = BigInt(node.mode);
+    this.uid = BigInt(node.uid);
+    this.gid = BigInt(node.gid);
+    this.size = node.kind === 'file' ? BigInt(node.size) : node.kind === 'dir' ? DIR_SIZE : node.kind === 'symlink' ? BigInt(byteLength(node.target)) : 0n;
+    this.blocks = node.kind === 'symlink' ? 0n : node.kind === 'file' ? allocatedBlocks(node) : ((this.size + 4095n) / 4096n) * 8n;
+    this.atimeNs = node.atimeNs;
+    this.mtimeNs = node.mtimeNs;
+    this.ctimeNs = node.ctimeNs;
+    this.birthtimeNs = node.ctimeNs;
+  }
+
+  get nlink(): bigint {
+    const node = this.node;
+    if (node.kind === 'dir') return node.nlink === 0 ? 0n : BigInt(2 + this.subdirs());
+    return BigInt(node.nlink);
+  }
+
+  isDirectory(): boolean {
+    return this.type === S_IFDIR;
+  }
+  isFile(): boolean {
+    return this.type === S_IFREG;
+  }
+  isSymbolicLink(): boolean {
+    return this.type === S_IFLNK;
+  }
+  isCharacterDevice(): boolean {
+    return false;
+  }
 }
 

@@ -17,6 +17,7 @@ import { S_IFDIR, syntheticStat, type FileStat } from './file_stat.js';
 import { DT_DIR, lookupLayers, mergedEntries, nodeStat, type ListedEntry } from './overlay.js';
 import { permits } from './permission.js';
 import { procfsLookup } from './procfs.js';
+import { splitPath } from './split_path.js';
 import { sysfsLookup } from './sysfs.js';
 import { TMPFS_MOUNTS, tmpfsMountOf, tmpfsRootId, untouchedTmpfsRoot } from './tmpfs.js';
 import { DT_REG, inoOf } from './synthetic_tree.js';
@@ -421,17 +422,7 @@ function readlink(hostPath: string): string {
   }
 }
 
-export function splitPath(path: string): string[] {
-  // By hand: split('/') is a call into V8's runtime, and the filter a callback per component.
-  const out: string[] = [];
-  for (let start = 0; start < path.length; ) {
-    let end = path.indexOf('/', start);
-    if (end < 0) end = path.length;
-    if (end > start) out.push(path.slice(start, end));
-    start = end + 1;
-  }
-  return out;
-}
+export { splitPath };
 
 /** The positive errno of a Node fs error (e.g. 'ENOENT' -> 2), or fallback. */
 export function errnoOf(err: unknown, fallback: number): number {

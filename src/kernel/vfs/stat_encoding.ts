@@ -7,6 +7,14 @@ export const STATX_SIZE = 256;
 const STATX_BASIC_STATS = 0x7ff;
 const STATX_BTIME = 0x800;
 
+/**
+ * n zero bytes from Node's pool: a typed array of its own over 64 bytes is an ArrayBuffer made
+ * outside V8's heap by a C++ builtin (one per stat call).
+ */
+function zeroed(n: number): Uint8Array {
+  return Buffer.allocUnsafe(n).fill(0);
+}
+
 function devMajor(dev: bigint): number {
   return Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
 }
@@ -15,8 +23,8 @@ function devMinor(dev: bigint): number {
 }
 
 export function encodeStat(st: FileStat): Uint8Array {
-  const buf = new Uint8Array(STAT_SIZE);
-  const v = new DataView(buf.buffer);
+  const buf = zeroed(STAT_SIZE);
+  const v = new DataView(buf.buffer, buf.byteOffset, STAT_SIZE);
   v.setBigUint64(0, st.dev, true);
   v.setBigUint64(8, st.ino, true);
   v.setBigUint64(16, st.nlink, true);
@@ -36,8 +44,8 @@ export function encodeStat(st: FileStat): Uint8Array {
 }
 
 export function encodeStatx(st: FileStat): Uint8Array {
-  const buf = new Uint8Array(STATX_SIZE);
-  const v = new DataView(buf.buffer);
+  const buf = zeroed(STATX_SIZE);
+  const v = new DataView(buf.buffer, buf.byteOffset, STATX_SIZE);
   v.setUint32(0, STATX_BASIC_STATS | STATX_BTIME, true);
   v.setUint32(4, Number(st.blksize), true);
   v.setUint32(16, Number(st.nlink), true);
