@@ -387,7 +387,7 @@ export class Kernel {
   private readonly generations = new Map<string, number>();
   /** Who outside the sandbox follows a wait key (a terminal bridge, its pty's output). */
   private readonly watchers = new Map<string, () => void>();
-  private readonly notifyQueue: string[] = [];
+  private notifyQueue: string[] = [];
   /** Senders of signals in flight, by "pid:signal" of the target. */
   private readonly signalSenders = new Map<string, SignalSender[]>();
   /** Processes stopping by a SIGSTOP that stands for a terminal stop signal (see terminalStop). */
@@ -940,8 +940,14 @@ export class Kernel {
     if (this.draining || this.frozen) return;
     this.draining = true;
     let woke = false;
+    const queue = this.notifyQueue;
+    // Taken by index (keys notified meanwhile are pushed onto it and taken too), then replaced
+    // by what is left: shift() on a queue of one or two keys is a call into V8's C++ at every
+    // stop (it trims the array's backing store), and so is emptying it in place.
+    let next = 0;
     try {
-      for (let key = this.notifyQueue.shift(); key !== undefined; key = this.notifyQueue.shift()) {
+      for (; next < queue.length; next++) {
+        const key = queue[next]!;
         const set = this.waiters.get(key);
         if (!set) continue;
         for (const waiter of [...set]) {
@@ -953,6 +959,8 @@ export class Kernel {
         }
       }
     } finally {
+      // After a throw, the key being handled is dropped, as shift() had dropped it.
+      if (queue.length > 0) this.notifyQueue = next + 1 < queue.length ? queue.slice(next + 1) : [];
       this.draining = false;
     }
     if (woke) this.loop();
