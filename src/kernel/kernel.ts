@@ -1279,7 +1279,12 @@ export class Kernel {
   private holdForTracer(thread: ThreadState, stop: Stop): boolean {
     if (stop.kind === StopKind.Syscall) this.traceStops.set(thread.tid, { at: 'trap', stop, reported: false });
     else if (stop.kind === StopKind.GroupStop && stop.value === SIGTRAP) this.traceStops.set(thread.tid, { at: 'interrupt', reported: false });
-    else return false;
+    else if (stop.kind === StopKind.Attached) {
+      // A child attached to before it first ran: the host's interrupt came while it was in its
+      // first stop, where it is lost; that stop is held instead, to go on as an interrupt's.
+      this.fixChildArgs(stop.tid);
+      this.traceStops.set(thread.tid, { at: 'interrupt', reported: false });
+    } else return false;
     // It stays counted as running: a SIGKILL ends it where it is held, and the run loop must
     // be there to see its end (a parked thread is woken by interruptSignalled instead).
     this.tracerHears(thread);
@@ -1533,12 +1538,17 @@ export class Kernel {
 
   /** Lets a new thread or process run from its first stop. */
   private startChild(hostTid: number): void {
+    this.fixChildArgs(hostTid);
+    this.platform.resume(hostTid, 0);
+  }
+
+  /** A new child's argument registers as the kernel's rewrite of its clone left them, restored. */
+  private fixChildArgs(hostTid: number): void {
     const args = this.childArgFixups.get(hostTid);
     if (args) {
       this.childArgFixups.delete(hostTid);
       this.platform.setArgRegs(hostTid, args);
     }
-    this.platform.resume(hostTid, 0);
   }
 
   private onSyscallExit(thread: ThreadState, stop: Stop): void {
