@@ -10,6 +10,7 @@ export const SIGSTOP = 19;
 export const SIGTSTP = 20;
 export const SIGTTIN = 21;
 export const SIGTTOU = 22;
+export const SIGXFSZ = 25;
 export const SIGURG = 23;
 export const SIGWINCH = 28;
 /** SIGIO (SIGPOLL): what an O_ASYNC file's owner gets, unless F_SETSIG names another signal. */

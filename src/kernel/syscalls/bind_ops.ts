@@ -15,6 +15,7 @@ import { IN_CREATE, IN_ISDIR, IN_MODIFY } from '../abi/inotify.js';
 import { O_ACCMODE, O_APPEND, O_TRUNC } from '../abi/open_flags.js';
 import type { SyscallContext } from './context.js';
 import { fsNotify, fsNotifyPath, inodeOf, fsNotifyActive } from './fs_notify.js';
+import { mayGrow, writableCount } from './file_size_limit.js';
 import { createEntry, inOverlay, mayChangeDir } from './overlay_ops.js';
 
 
@@ -74,7 +75,9 @@ export function writeBound(ctx: SyscallContext, file: OpenFile, bytes: Uint8Arra
   try {
     const append = appendOverride ?? (file.flags & O_APPEND) !== 0;
     const at = append ? Number(fs.fstatSync(hostFd, { bigint: true }).size) : (position ?? file.offset);
-    const n = fs.writeSync(hostFd, bytes, 0, bytes.length, at);
+    const allowed = writableCount(ctx, at, bytes.length);
+    if (allowed < 0) return allowed;
+    const n = fs.writeSync(hostFd, bytes, 0, allowed, at);
     if (position === null) ctx.emit({ type: 'FileOffsetSet', fileId: file.id, offset: at + n });
     if (fsNotifyActive(ctx)) fsNotifyPath(ctx, IN_MODIFY, file.path, fs.fstatSync(hostFd, { bigint: true }));
     return n;
@@ -88,6 +91,8 @@ export function truncateBound(ctx: SyscallContext, file: OpenFile, length: numbe
   const hostFd = file.kind === 'host' ? ctx.kernel.host.fd(file.id) : undefined;
   if (hostFd === undefined || hostFd < 0) return -Errno.EINVAL;
   try {
+    const grown = mayGrow(ctx, Number(fs.fstatSync(hostFd, { bigint: true }).size), length);
+    if (grown < 0) return grown;
     fs.ftruncateSync(hostFd, length);
   } catch (err) {
     return -errnoOf(err, Errno.EIO);

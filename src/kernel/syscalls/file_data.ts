@@ -14,6 +14,7 @@ import { O_ACCMODE, O_PATH, O_RDONLY } from '../abi/open_flags.js';
 import { IN_MODIFY } from '../abi/inotify.js';
 import { fsNotifyNode, fsNotifyPath } from './fs_notify.js';
 import { allocateBound, truncateBound } from './bind_ops.js';
+import { mayGrow } from './file_size_limit.js';
 import { truncate as truncateOnHost } from '../vfs/writable_bind.js';
 
 
@@ -27,6 +28,8 @@ export function sysTruncate(ctx: SyscallContext): Outcome {
   if (node.stat.isDirectory()) return -Errno.EISDIR;
   if (!node.stat.isFile()) return -Errno.EINVAL;
   if (!mayAccess(ctx.process, node.stat, 2)) return -Errno.EACCES;
+  const grown = mayGrow(ctx, Number(node.stat.size), length);
+  if (grown < 0) return grown;
   if (node.fs === 'host' && node.writable) {
     const truncated = truncateOnHost(node.writable, length);
     if (truncated === 0) fsNotifyPath(ctx, IN_MODIFY, node.path, node.stat);
@@ -50,6 +53,8 @@ export function sysFtruncate(ctx: SyscallContext): Outcome {
   if ((d.file.flags & O_ACCMODE) === O_RDONLY) return -Errno.EINVAL;
   const node = memFile(ctx, d.file);
   if (!node) return truncateBound(ctx, d.file, length);
+  const grown = mayGrow(ctx, node.size, length);
+  if (grown < 0) return grown;
   if (length > MAX_MEM_FILE) return -Errno.EFBIG;
   const sealed = sealsAllow(node, { end: length });
   if (sealed < 0) return sealed;
@@ -78,6 +83,10 @@ export function sysFallocate(ctx: SyscallContext): Outcome {
   const node = memFile(ctx, d.file);
   if (!node) return d.file.kind === 'host' ? allocateBound(ctx, d.file, mode, offset, len) : -Errno.ENODEV;
   const end = offset + len;
+  if (!(mode & FALLOC_FL_KEEP_SIZE)) {
+    const grown = mayGrow(ctx, node.size, end);
+    if (grown < 0) return grown;
+  }
   if (end > MAX_MEM_FILE) return -Errno.EFBIG;
   const sealed = sealsAllow(node, { write: (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) !== 0, end: mode & FALLOC_FL_KEEP_SIZE ? node.size : Math.max(end, node.size) });
   if (sealed < 0) return sealed;

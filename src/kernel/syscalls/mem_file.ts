@@ -11,6 +11,7 @@ import { pullSharedPages } from '../vfs/shared_file_pages.js';
 import { IN_ACCESS, IN_MODIFY } from '../abi/inotify.js';
 import { O_APPEND } from '../abi/open_flags.js';
 import { constants } from 'node:buffer';
+import { writableCount } from './file_size_limit.js';
 
 /**
  * The largest file the overlay holds: its bytes are one typed array (Linux's MAX_LFS_FILESIZE is
@@ -47,11 +48,14 @@ export function writeMem(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, po
   const node = memFile(ctx, d.file);
   if (!node) return -Errno.EBADF;
   const at = (append ?? (d.file.flags & O_APPEND) !== 0) ? node.size : (position ?? d.file.offset);
-  if (at + bytes.length > MAX_MEM_FILE) return -Errno.EFBIG;
-  const sealed = sealsAllow(node, { write: true, end: at + bytes.length });
+  const allowed = writableCount(ctx, at, bytes.length);
+  if (allowed < 0) return allowed;
+  const data = allowed < bytes.length ? bytes.subarray(0, allowed) : bytes;
+  if (at + data.length > MAX_MEM_FILE) return -Errno.EFBIG;
+  const sealed = sealsAllow(node, { write: true, end: at + data.length });
   if (sealed < 0) return sealed;
-  ctx.emit({ type: 'OverlayWritten', nodeId: node.id, offset: at, bytes, timeNs: nowNs() });
-  if (position === null) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: at + bytes.length });
+  ctx.emit({ type: 'OverlayWritten', nodeId: node.id, offset: at, bytes: data, timeNs: nowNs() });
+  if (position === null) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: at + data.length });
   fsNotifyNode(ctx, IN_MODIFY, d.file.path, node);
-  return bytes.length;
+  return data.length;
 }
