@@ -7,13 +7,14 @@
 import { Errno } from '../errno.js';
 import type { FdLookup } from '../fd/fd_table.js';
 import { SIGPIPE } from '../abi/signals.js';
-import { O_NONBLOCK } from '../abi/open_flags.js';
+import { O_APPEND, O_NONBLOCK } from '../abi/open_flags.js';
 import type { PipeState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { checkFd, isStream, readFile, readOffset, vectoredRead, vectoredWrite, writeFile, writeOffset } from './io.js';
 import { peekPipe } from '../ipc/reducer.js';
 import { wakeKeysOf } from './poll.js';
+import { writableCount } from './file_size_limit.js';
 
 const SPLICE_F_NONBLOCK = 2;
 const SPLICE_F_ALL = 0xf;
@@ -49,6 +50,7 @@ function transfer(
 ): Outcome {
   const inPipe = input.file.kind === 'pipe';
   const outPipe = output.file.kind === 'pipe';
+  const toFile = output.file.kind === 'mem' || output.file.kind === 'host';
   const { inPos, inAddr, outPos, outAddr } = offsets;
   const outputWaits = !outPipe && !nonblock && (output.file.flags & O_NONBLOCK) === 0;
   const outputNow: FdLookup = outPipe ? output : { ...output, file: { ...output.file, flags: output.file.flags | O_NONBLOCK } };
@@ -72,8 +74,19 @@ function transfer(
     const r = readFile(ctx, input, count, inPos, (bytes) => {
       // A pipe's bytes are views of its ring, reused once read: the output (a pipe, a socket)
       // may keep what it is given, so it gets a copy.
-      const w = bytes.length === 0 ? 0 : writeFile(ctx, outputNow, inPipe ? new Uint8Array(bytes) : bytes, outPos);
+      const data = inPipe ? new Uint8Array(bytes) : bytes;
+      const w = bytes.length === 0 ? 0 : writeFile(ctx, outputNow, data, outPos);
       moved = typeof w === 'number' ? w : -Errno.EAGAIN;
+      // Linux writes the rest of a short write to a file again: at RLIMIT_FSIZE that second
+      // write is refused with SIGXFSZ, though the call returns what went in.
+      if (toFile && moved > 0 && moved < data.length) {
+        const at = (outPos ?? outputNow.file.offset) + moved;
+        const rest = writeFile(ctx, outputNow, data.subarray(moved), at);
+        if (typeof rest === 'number' && rest > 0) {
+          moved += rest;
+          if (outPos === null) ctx.emit({ type: 'FileOffsetSet', fileId: output.file.id, offset: at + rest });
+        }
+      }
       return inPipe ? moved : bytes.length;
     });
     if (typeof r !== 'number') return -Errno.EAGAIN;
@@ -105,6 +118,7 @@ export function sysSplice(ctx: SyscallContext): Outcome {
   if (input.file.pipeId !== undefined && input.file.pipeId === output.file.pipeId) return -Errno.EINVAL;
   const [inAddr, outAddr] = [ctx.args[1]!, ctx.args[3]!];
   if ((inPipe && inAddr !== 0) || (outPipe && outAddr !== 0)) return -Errno.ESPIPE;
+  if (!outPipe && (output.file.flags & O_APPEND)) return -Errno.EINVAL;
   const inPos = readOffset(ctx, inAddr);
   const outPos = readOffset(ctx, outAddr);
   if (inPos === false || outPos === false) return -Errno.EFAULT;
@@ -121,6 +135,8 @@ export function sysSendfile(ctx: SyscallContext): Outcome {
   if (typeof output === 'number') return output;
   if (typeof input === 'number') return input;
   if (input.file.kind !== 'host' && input.file.kind !== 'mem' && input.file.kind !== 'dev') return -Errno.EINVAL;
+  // Into a file, sendfile writes at the output's offset: never to one open with O_APPEND.
+  if (output.file.kind !== 'pipe' && (output.file.flags & O_APPEND)) return -Errno.EINVAL;
   const inAddr = ctx.args[2]!;
   const inPos = readOffset(ctx, inAddr);
   if (inPos === false) return -Errno.EFAULT;
@@ -146,8 +162,13 @@ export function sysCopyFileRange(ctx: SyscallContext): Outcome {
   // Both ends must be regular files (a pipe or terminal is EINVAL, as on Linux).
   const outIsFile = output.file.kind === 'stdio' ? !isStream(output.file.hostFd!) : output.file.kind === 'mem';
   if ((input.file.kind !== 'host' && input.file.kind !== 'mem') || !outIsFile) return -Errno.EINVAL;
-  const length = Math.min(ctx.args[4]!, MAX_SPLICE);
-  if (length === 0) return 0;
+  // It writes at an offset it is given or the output's own, so an O_APPEND output is refused.
+  if (output.file.flags & O_APPEND) return -Errno.EBADF;
+  const requested = Math.min(ctx.args[4]!, MAX_SPLICE);
+  if (requested === 0) return 0;
+  // The length is first cut to RLIMIT_FSIZE (an output offset at or past it is EFBIG and SIGXFSZ).
+  const length = writableCount(ctx, outPos ?? output.file.offset, requested);
+  if (length < 0) return length;
   return transfer(ctx, input, output, length, { inPos, inAddr, outPos, outAddr }, false);
 }
 
