@@ -135,9 +135,40 @@ export function processGroup(kernel: Kernel, pgid: number): ProcessState[] {
   return [...kernel.state.processes.values()].filter((p) => p.status === 'running' && p.pgid === pgid);
 }
 
-/** pause, rt_sigsuspend, rt_sigtimedwait: they wait for the thread's own signals, on the host. */
+/** pause, rt_sigsuspend, rt_sigpending: they wait for (or list) the thread's own signals, on the host. */
 export function sysWaitsForSignal(_ctx: SyscallContext): Outcome {
   return hostRuns;
+}
+
+/**
+ * rt_sigtimedwait(set, info, timeout): waits on the host, which takes the signal without a
+ * signal-delivery stop. A signal the kernel sent for a process of the sandbox came from
+ * outside its namespaces (si_pid 0, an unmapped uid): the sender noted for it is written into
+ * the siginfo, and taken, as a delivery would take it.
+ */
+export function sysRtSigtimedwait(ctx: SyscallContext): Outcome {
+  const infoAddr = ctx.args[1]!;
+  return {
+    kind: 'host',
+    rewrite: (sig) => {
+      if (sig <= 0) return sig;
+      const sender = ctx.kernel.takeSignalSender(ctx.process.pid, sig);
+      if (!sender || infoAddr === 0) return sig;
+      const raw = ctx.read(infoAddr, 32);
+      if (!raw) return sig;
+      const info = Buffer.from(raw);
+      const code = info.readInt32LE(8);
+      if ((code !== SI_USER && code !== SI_TKILL) || info.readInt32LE(16) !== 0) return sig;
+      info.writeInt32LE(sender.code, 8);
+      info.writeInt32LE(sender.pid, 16);
+      info.writeUInt32LE(sender.uid, 20);
+      // A child's status (SIGCHLD) or a queued value (sigqueue) follows the uid.
+      if (sender.value !== undefined) info.writeBigInt64LE(sender.value, 24);
+      else if (sender.status >= 0) info.writeInt32LE(sender.status, 24);
+      ctx.write(infoAddr, info);
+      return sig;
+    },
+  };
 }
 
 export function sysTkill(ctx: SyscallContext): Outcome {

@@ -272,7 +272,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   kill: full(signal.sysKill),
   pause: host('waits for the thread\'s own signals', signal.sysWaitsForSignal),
   rt_sigsuspend: host('waits for the thread\'s own signals', signal.sysWaitsForSignal),
-  rt_sigtimedwait: host('waits for the thread\'s own signals', signal.sysWaitsForSignal),
+  rt_sigtimedwait: host('waits for the thread\'s own signals; the siginfo of one the kernel sent names its sender in the sandbox', signal.sysRtSigtimedwait),
   rt_sigpending: host('the thread\'s own pending set', signal.sysWaitsForSignal),
   tkill: partial(signal.sysTkill, 'only the sandbox\'s threads'),
   tgkill: partial(signal.sysTgkill, 'only the sandbox\'s threads'),
