@@ -132,6 +132,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     clone_pidfd: [{}],
     clone_exit_signal: [{}],
     splice_tee: [{ args: scratch() }],
+    copy_to_append: [{ args: scratch() }],
     o_trunc: [{ args: scratch() }],
     o_excl: [{ args: scratch() }],
     open_flags: [{ args: [tree] }],
@@ -143,6 +144,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     pread_offset: [{ args: [data] }],
     rlimit_nofile: [{}],
     cpu_rlimit: [{}],
+    file_size_rlimit: [{ args: scratch() }],
 
     pipe_eof: [{}],
     pipe_sigpipe: [
@@ -221,6 +223,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     thread_names: [{}],
     proc_start_time: [{}],
     sigqueue_value: [{}],
+    sigwait_sender: [{}],
     pidfd_wait: [{}],
     seccomp_filter: [{}],
     sendfile_socket: [{ args: scratch() }],

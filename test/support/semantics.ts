@@ -26,6 +26,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'pread_offset',
   'rlimit_nofile',
   'cpu_rlimit',
+  'file_size_rlimit',
   // pipes and readiness
   'pipe_eof',
   'pipe_sigpipe',
@@ -36,6 +37,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'dev_zero_bulk',
   'poll_pipe',
   'splice_tee',
+  'copy_to_append',
   'select_pipe',
   'epoll_ctl_kinds',
   'async_sigio',
@@ -73,6 +75,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'cpu_clocks',
   'signalfd_read',
   'sigqueue_value',
+  'sigwait_sender',
   'seccomp_filter',
   'sched_nice',
   'uts_names',
