@@ -145,6 +145,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     rlimit_nofile: [{}],
     cpu_rlimit: [{}],
     file_size_rlimit: [{ args: scratch() }],
+    memory_rlimits: [{}],
 
     pipe_eof: [{}],
     pipe_sigpipe: [

@@ -27,6 +27,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'rlimit_nofile',
   'cpu_rlimit',
   'file_size_rlimit',
+  'memory_rlimits',
   // pipes and readiness
   'pipe_eof',
   'pipe_sigpipe',

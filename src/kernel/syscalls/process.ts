@@ -239,24 +239,30 @@ function rlimit(ctx: SyscallContext, pid: number, resource: number, newAddr: num
   // Raising a hard limit takes CAP_SYS_RESOURCE: the sandbox's root has it, other users not.
   if (next && exceeds(next[1], current[1]) && !capable(ctx.process.creds, CAP_SYS_RESOURCE)) return -Errno.EPERM;
   if (oldAddr && !ctx.write(oldAddr, encodeRlimit(current))) return -Errno.EFAULT;
-  if (next && resource === RLIMIT_CPU && p === ctx.process) applyCpuLimit(ctx, next);
+  if (next && HOST_ENFORCED.has(resource) && p === ctx.process) applyOnHost(ctx, resource, next);
   if (next) ctx.emit({ type: 'RlimitSet', pid: p.pid, resource, soft: next[0], hard: next[1] });
   return 0;
 }
 
 const RLIMIT_CPU = 0;
+const RLIMIT_DATA = 2;
+const RLIMIT_AS = 9;
+/** The limits the host enforces for the kernel: CPU time, data and the address space. */
+const HOST_ENFORCED: ReadonlySet<number> = new Set([RLIMIT_CPU, RLIMIT_DATA, RLIMIT_AS]);
 
 /**
- * RLIMIT_CPU is the host's to enforce: the process's CPU time is its host process's (threads
- * and all, across execve), so the host's own limit sends SIGXCPU at the soft limit and SIGKILL
- * at the hard one, as Linux does. Set by the calling thread on its own host process (children
- * inherit it there); a hard limit the host refuses to raise (tsvisor not privileged) stays the
- * host's. Not applied when set on another process (prlimit64 with its pid): kept only.
+ * RLIMIT_CPU, RLIMIT_DATA and RLIMIT_AS are the host's to enforce: the process's CPU time is its host
+ * process's (threads and all, across execve), so the host's own limit sends SIGXCPU at the soft
+ * limit and SIGKILL at the hard one, as Linux does; its mappings are the host process's (mmap
+ * and brk beyond the limits fail with ENOMEM there, as `ulimit -v` and `ulimit -d` expect). Set by
+ * the calling thread on its own host process (children inherit it there); a hard limit the
+ * host refuses to raise (tsvisor not privileged) stays the host's. Not applied when set on
+ * another process (prlimit64 with its pid): kept only.
  */
-function applyCpuLimit(ctx: SyscallContext, limit: [number, number]): void {
+function applyOnHost(ctx: SyscallContext, resource: number, limit: [number, number]): void {
   const scratch = ctx.scratchAddress();
   if (!ctx.kernel.platform.write(ctx.hostTid, scratch, encodeRlimit(limit))) return;
-  ctx.kernel.platform.inject(ctx.hostTid, SYS.prlimit64, 0, RLIMIT_CPU, scratch, 0);
+  ctx.kernel.platform.inject(ctx.hostTid, SYS.prlimit64, 0, resource, scratch, 0);
 }
 
 export function sysPrlimit64(ctx: SyscallContext): Outcome {
