@@ -111,7 +111,7 @@ bool Tracer::reapEnded(pid_t init) {
     gone.insert(it->first);
     it = tracees_.erase(it);
   }
-  for (auto it = pending_.begin(); it != pending_.end();) it = gone.count(it->first) ? pending_.erase(it) : it + 1;
+  for (auto it = pending_.begin(); it != pending_.end();) it = gone.count(it->tid) ? pending_.erase(it) : it + 1;
   int status;
   pid_t r = waitpid(init, &status, WNOHANG | __WALL);
   return r == init || (r < 0 && errno == ECHILD);
@@ -120,22 +120,22 @@ bool Tracer::reapEnded(pid_t init) {
 int Tracer::waitStop(int timeoutMs, double* report) {
   for (int i = 0; i < kReportSlots; i++) report[i] = 0;
   if (!pending_.empty()) {
-    auto [tid, status] = pending_.front();
+    Collected c = pending_.front();
     pending_.pop_front();
-    return decode(tid, status, report);
+    return decode(c, report);
   }
-  int status = 0;
-  pid_t tid;
+  Collected c{};
+  pid_t& tid = c.tid;
   if (timeoutMs <= 0) {
-    tid = waitpid(-1, &status, __WALL | WNOHANG);
+    tid = wait4(-1, &c.status, __WALL | WNOHANG, &c.usage);
     if (tid == 0) return report[kSlotKind] = kStopTimeout;
-  } else if ((tid = waitpid(-1, &status, __WALL | WNOHANG)) != 0) {
+  } else if ((tid = wait4(-1, &c.status, __WALL | WNOHANG, &c.usage)) != 0) {
     // A stop already there (the program ran to its next trap while the tracer handled the
     // last one): no timer to arm and disarm.
   } else {
     if (!gTimer.arm(timeoutMs)) return report[kSlotKind] = kStopTimeout;
     do {
-      tid = waitpid(-1, &status, __WALL);
+      tid = wait4(-1, &c.status, __WALL, &c.usage);
     } while (tid < 0 && errno == EINTR && !gTick);
     int saved = errno;
     gTimer.disarm();
@@ -145,20 +145,31 @@ int Tracer::waitStop(int timeoutMs, double* report) {
     if (errno == EINTR) return report[kSlotKind] = kStopTimeout;
     return report[kSlotKind] = kStopNoTracees;
   }
-  return decode(tid, status, report);
+  return decode(c, report);
 }
 
-int Tracer::decode(pid_t tid, int status, double* report) {
+// An exit's resource usage into the report (microseconds of CPU, KiB of peak resident memory).
+static void reportUsage(const rusage& u, double* report) {
+  report[kSlotUtimeUs] = static_cast<double>(u.ru_utime.tv_sec) * 1e6 + static_cast<double>(u.ru_utime.tv_usec);
+  report[kSlotStimeUs] = static_cast<double>(u.ru_stime.tv_sec) * 1e6 + static_cast<double>(u.ru_stime.tv_usec);
+  report[kSlotMaxRssKb] = static_cast<double>(u.ru_maxrss);
+}
+
+int Tracer::decode(const Collected& c, double* report) {
+  const pid_t tid = c.tid;
+  const int status = c.status;
   report[kSlotTid] = tid;
   if (WIFEXITED(status)) {
     forget(tid);
     report[kSlotValue] = WEXITSTATUS(status);
+    reportUsage(c.usage, report);
     return report[kSlotKind] = kStopExited;
   }
   if (WIFSIGNALED(status)) {
     forget(tid);
     report[kSlotValue] = WTERMSIG(status);
     report[kSlotExtra] = WCOREDUMP(status) ? 1 : 0;
+    reportUsage(c.usage, report);
     return report[kSlotKind] = kStopKilled;
   }
   if (!WIFSTOPPED(status)) return report[kSlotKind] = kStopTimeout;
@@ -236,7 +247,7 @@ void Tracer::sendDeferred(pid_t tid, Tracee* t) {
 
 bool Tracer::waitFor(pid_t tid, int* status) {
   for (;;) {
-    pid_t got = waitpid(tid, status, __WALL);
+    pid_t got = wait4(tid, status, __WALL, &lastUsage_);
     if (got == tid) return true;
     if (got < 0 && errno == EINTR) continue;
     return false;
@@ -330,7 +341,7 @@ bool Tracer::beginInjection(pid_t tid, Tracee* t) {
     if (ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0 || !waitFor(tid, &status)) return false;
   }
   if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_SECCOMP) {
-    pending_.emplace_back(tid, status);
+    keep(tid, status);
     return false;
   }
   return true;
@@ -359,7 +370,7 @@ int64_t Tracer::finishInjected(pid_t tid, Tracee* t, bool* died) {
     return -ESRCH;
   }
   if (!WIFSTOPPED(status) || WSTOPSIG(status) != (SIGTRAP | 0x80)) {
-    pending_.emplace_back(tid, status);
+    keep(tid, status);
     *died = true;
     return -ESRCH;
   }
@@ -398,7 +409,7 @@ pid_t Tracer::spawnTask(pid_t tid, uint64_t flags) {
   if (event != PTRACE_EVENT_CLONE && event != PTRACE_EVENT_FORK) {
     // No event: the clone failed, and this is already its exit stop.
     if (WSTOPSIG(status) != (SIGTRAP | 0x80)) {
-      pending_.emplace_back(tid, status);
+      keep(tid, status);
       return -ESRCH;
     }
     ptrace(PTRACE_GETREGS, tid, nullptr, &t->regs);
@@ -436,7 +447,7 @@ bool Tracer::enterTrap(pid_t tid, uint64_t syscallInsn) {
     if (ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0 || !waitFor(tid, &status)) return false;
   }
   if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_SECCOMP) {
-    pending_.emplace_back(tid, status);
+    keep(tid, status);
     return false;
   }
   ptrace(PTRACE_GETREGS, tid, nullptr, &t->regs);

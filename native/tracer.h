@@ -2,6 +2,7 @@
 // the sandbox (Node's main thread). It turns waitpid statuses into stop reports, answers
 // trapped syscalls, injects syscalls into stopped threads, and reads/writes their memory.
 #pragma once
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -31,7 +32,9 @@ enum StopKind : int {
 // Layout of the report buffer shared with TypeScript (a Float64Array).
 enum ReportSlot : int {
   kSlotKind = 0, kSlotTid = 1, kSlotValue = 2, kSlotArg0 = 3,  // args 0..5 in 3..8
-  kSlotRip = 9, kSlotRsp = 10, kSlotExtra = 11, kSlotAddr = 12, kReportSlots = 16,
+  kSlotRip = 9, kSlotRsp = 10, kSlotExtra = 11, kSlotAddr = 12,
+  // Exited and killed: the resources the thread's process used (its getrusage(RUSAGE_BOTH)).
+  kSlotUtimeUs = 13, kSlotStimeUs = 14, kSlotMaxRssKb = 15, kReportSlots = 16,
 };
 
 enum class TraceeState { kRunning, kSeccompStop, kSyscallExitStop, kOtherStop };
@@ -115,14 +118,23 @@ class Tracer {
 
  private:
   Tracee* find(pid_t tid);
-  int decode(pid_t tid, int status, double* report);
+  // A wait status and the resource usage wait4 gave with it (an exit's).
+  struct Collected {
+    pid_t tid;
+    int status;
+    rusage usage;
+  };
+  int decode(const Collected& c, double* report);
+  // Keeps a status waitFor collected for another stop than the one wanted.
+  void keep(pid_t tid, int status) { pending_.push_back({tid, status, lastUsage_}); }
   bool beginInjection(pid_t tid, Tracee* t);
   void sendDeferred(pid_t tid, Tracee* t);
   bool startInjected(pid_t tid, Tracee* t, long nr, const uint64_t args[6]);
   int64_t finishInjected(pid_t tid, Tracee* t, bool* died);
   bool waitFor(pid_t tid, int* status);
   std::unordered_map<pid_t, Tracee> tracees_;
-  std::deque<std::pair<pid_t, int>> pending_;  // statuses collected while waiting for one tid
+  std::deque<Collected> pending_;  // statuses collected while waiting for one tid
+  rusage lastUsage_{};             // waitFor's last wait4 usage
 };
 
 Tracer& theTracer();

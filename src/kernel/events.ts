@@ -45,6 +45,7 @@ const TermiosSchema = z.object({
   iflag: int, oflag: int, cflag: int, lflag: int, line: int, cc: z.array(int), ispeed: int, ospeed: int,
 });
 
+const UsageSchema = z.object({ utimeUs: z.number().nonnegative(), stimeUs: z.number().nonnegative(), maxRssKb: z.number().nonnegative() });
 const WinsizeSchema = z.object({ rows: int, cols: int, xpixel: int, ypixel: int });
 
 const sysvKind = z.enum(['shm', 'sem', 'msg']);
@@ -95,14 +96,16 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('TracerSet'), tid: int, tracer: int }),
   /** A restored sandbox: the thread now runs on a new host stub thread. */
   z.object({ type: z.literal('ThreadRehosted'), tid: int, hostTid: int }),
-  z.object({ type: z.literal('ProcessReaped'), pid: int }),
+  /** waited: by its parent's wait, which then counts what it used among its children's. */
+  z.object({ type: z.literal('ProcessReaped'), pid: int, waited: z.optional(z.literal(true)) }),
   z.object({ type: z.literal('ProcessStopped'), pid: int, signal: int }),
   z.object({ type: z.literal('ProcessContinued'), pid: int }),
   z.object({ type: z.literal('WaitReportTaken'), pid: int }),
   z.object({ type: z.literal('ProcessGroupSet'), pid: int, pgid: int }),
   z.object({ type: z.literal('SessionCreated'), pid: int }),
   z.object({ type: z.literal('ThreadExited'), tid: int }),
-  z.object({ type: z.literal('ProcessExited'), pid: int, waitStatus: int }),
+  /** usage: what the host's wait4 reported the process used (absent when it could not tell). */
+  z.object({ type: z.literal('ProcessExited'), pid: int, waitStatus: int, usage: z.optional(UsageSchema) }),
   z.object({
     type: z.literal('FileOpened'),
     fileId: int,

@@ -15,7 +15,7 @@ import { cpuTicks } from './host_thread_cpu.js';
 import { HostResources } from './host_resources.js';
 import { ExecError, loadImage, readHostAux, type HostAux, type PreparedExec } from './loader/exec.js';
 import { applyEvent } from './reducer.js';
-import { emptyKernelState, type Credentials, type KernelState, type ProcessState, type ThreadState } from './state.js';
+import { emptyKernelState, type Credentials, type KernelState, type ProcessState, type ProcessUsage, type ThreadState } from './state.js';
 import { SyscallContext } from './syscalls/context.js';
 import { hostRuns, type Outcome } from './syscalls/outcome.js';
 import { SYS, syscallName } from './syscalls/numbers.js';
@@ -1231,10 +1231,10 @@ export class Kernel {
         this.onSignal(thread, stop);
         return;
       case StopKind.Exited:
-        this.onExit(thread, stop.value << 8);
+        this.onExit(thread, stop.value << 8, stop.usage);
         return;
       case StopKind.Killed:
-        this.onExit(thread, stop.value | (stop.extra ? 0x80 : 0));
+        this.onExit(thread, stop.value | (stop.extra ? 0x80 : 0), stop.usage);
         return;
       case StopKind.Clone:
       case StopKind.Fork:
@@ -1691,7 +1691,7 @@ export class Kernel {
     return sender;
   }
 
-  private onExit(thread: ThreadState, waitStatus: number): void {
+  private onExit(thread: ThreadState, waitStatus: number, usage?: ProcessUsage): void {
     const process = this.process(thread.pid);
     this.endedInCall(thread);
     this.byHostTid.delete(thread.hostTid);
@@ -1712,17 +1712,17 @@ export class Kernel {
       this.emit({ type: 'ThreadExited', tid: thread.tid });
       return;
     }
-    this.exitProcess(process, waitStatus);
+    this.exitProcess(process, waitStatus, usage);
   }
 
   /** A process has ended: close its files, tell its parent, or end the sandbox (pid 1). */
-  private exitProcess(process: ProcessState, waitStatus: number): void {
+  private exitProcess(process: ProcessState, waitStatus: number, usage?: ProcessUsage): void {
     leaderExiting(this, process);
     this.closeFds(process, [...process.fds.keys()]);
     detachAll(this, process);
     undoSemaphores(this, process);
     const children = [...this.state.processes.values()].filter((p) => p.ppid === process.pid);
-    this.emit({ type: 'ProcessExited', pid: process.pid, waitStatus });
+    this.emit({ type: 'ProcessExited', pid: process.pid, waitStatus, ...(usage ? { usage } : {}) });
     this.notify(pidfdWakeKey(process.pid));
     if (process.pid === 1) {
       this.end(waitStatus);

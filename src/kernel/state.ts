@@ -109,10 +109,24 @@ export interface ProcessState {
   exitSignal?: number;
   /** prctl(PR_SET_DUMPABLE)'s flag, once changed (absent: 1; execve sets it back). */
   dumpable?: number;
+  /**
+   * What it used (CPU time, peak resident memory), as the host reported at its exit: set when
+   * it ends, given to its parent's childUsage when the parent waits for it.
+   */
+  usage?: ProcessUsage;
+  /** What its children it waited for used, theirs included (getrusage's RUSAGE_CHILDREN, times' cutime). */
+  childUsage?: ProcessUsage;
   /** System V shared memory segments it has attached (shmat), once any. */
   shmAttached?: ShmAttachment[];
   /** Its SEM_UNDO adjustments, applied when it exits (not inherited by fork), once any. */
   semUndo?: SemAdjustment[];
+}
+
+/** CPU time in microseconds, user and system, and the peak resident set in KiB (struct rusage's). */
+export interface ProcessUsage {
+  utimeUs: number;
+  stimeUs: number;
+  maxRssKb: number;
 }
 
 /** One shmat of a segment: where it is mapped in the process. */

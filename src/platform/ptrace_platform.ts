@@ -65,6 +65,9 @@ export class PtracePlatform implements Platform {
       rsp: rep[ReportSlot.Rsp]!,
       extra: rep[ReportSlot.Extra]!,
       addr: rep[ReportSlot.Addr]!,
+      ...(kind === StopKind.Exited || kind === StopKind.Killed
+        ? { usage: { utimeUs: rep[ReportSlot.UtimeUs]!, stimeUs: rep[ReportSlot.StimeUs]!, maxRssKb: rep[ReportSlot.MaxRssKb]! } }
+        : {}),
     };
   }
 

@@ -1,4 +1,5 @@
 // What the native tracer reports (native/tracer.h: StopKind and ReportSlot, kept in step).
+import type { ProcessUsage } from '../kernel/state.js';
 
 export const StopKind = {
   Timeout: 1,
@@ -26,6 +27,9 @@ export const ReportSlot = {
   Rsp: 10,
   Extra: 11,
   Addr: 12,
+  UtimeUs: 13,
+  StimeUs: 14,
+  MaxRssKb: 15,
   Count: 16,
 } as const;
 
@@ -47,4 +51,6 @@ export interface Stop {
   extra: number;
   /** Signal: the fault address. */
   addr: number;
+  /** Exited, killed: what the thread's process used, as the host's wait4 reported it. */
+  usage?: ProcessUsage;
 }

@@ -146,6 +146,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     cpu_rlimit: [{}],
     file_size_rlimit: [{ args: scratch() }],
     memory_rlimits: [{}],
+    children_usage: [{}],
 
     pipe_eof: [{}],
     pipe_sigpipe: [

@@ -28,6 +28,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'cpu_rlimit',
   'file_size_rlimit',
   'memory_rlimits',
+  'children_usage',
   // pipes and readiness
   'pipe_eof',
   'pipe_sigpipe',

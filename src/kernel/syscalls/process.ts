@@ -1,4 +1,5 @@
 // Process identity and lifecycle: pids (virtual), credentials, exit, execve, limits, prctl.
+import { encodeRusage, waitedUsage } from './rusage.js';
 import { decodeBytes, truncateBytes, writeBytes } from '../../byte_string.js';
 import {
   CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_IO, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_PIDFD, CLONE_PTRACE, CLONE_SETTLS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, CSIGNAL, NAMESPACE_FLAGS,
@@ -569,7 +570,7 @@ function waitFor(
     if (zombie) {
       const r = report({ pid: zombie.pid, waitStatus: zombie.waitStatus ?? 0 });
       // Linux reaps the child even when storing its status faults (the caller gets EFAULT).
-      if (!(options & WNOWAIT)) ctx.emit({ type: 'ProcessReaped', pid: zombie.pid });
+      if (!(options & WNOWAIT)) ctx.emit({ type: 'ProcessReaped', pid: zombie.pid, waited: true });
       return r;
     }
     // Job control: a stop (WUNTRACED) or a continue (WCONTINUED) is reported once.
@@ -601,7 +602,7 @@ export function sysWait4(ctx: SyscallContext): Outcome {
       if (!ctx.write(statusAddr, out)) return -Errno.EFAULT;
     }
     const rusage = ctx.args[3]!;
-    if (rusage !== 0 && !ctx.write(rusage, Buffer.alloc(144))) return -Errno.EFAULT;
+    if (rusage !== 0 && !ctx.write(rusage, encodeRusage(waitedUsage(ctx.kernel.state.processes.get(child.pid))))) return -Errno.EFAULT;
     return child.pid;
   });
 }
@@ -627,6 +628,8 @@ export function sysWaitid(ctx: SyscallContext): Outcome {
   let reported = false;
   const r = waitFor(ctx, pid, options, (child) => {
     reported = true;
+    const rusage = ctx.args[4]!;
+    if (rusage !== 0 && !ctx.write(rusage, encodeRusage(waitedUsage(ctx.kernel.state.processes.get(child.pid))))) return -Errno.EFAULT;
     if (infop === 0) return 0;
     const info = Buffer.alloc(128);
     const st = child.waitStatus;

@@ -42,6 +42,7 @@ import * as signalfd from './signalfd.js';
 import * as timerfd from './timerfd.js';
 import * as sock from './socket.js';
 import * as copy from './kernel_copy.js';
+import * as rusage from './rusage.js';
 import * as sockopt from './socket_options.js';
 import * as transfer from './socket_transfer.js';
 import * as mmsg from './socket_mmsg.js';
@@ -208,8 +209,8 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   setgroups: full(creds.sysSetgroups),
   capget: full(creds.sysCapget),
   capset: partial(creds.sysCapset, 'the five sets and their rules; no file capabilities (the overlay stores no security.* xattrs)'),
-  getrusage: host('the caller\'s own usage (children: those the host counts)'),
-  times: host('the caller\'s own times'),
+  getrusage: host('the caller\'s own usage on the host; its children\'s (CPU times, peak resident set) from the kernel', rusage.sysGetrusage),
+  times: host('the caller\'s own times on the host; its children\'s from the kernel', rusage.sysTimes),
   mincore: host('residency of the caller\'s own pages'),
   msync: full(mm.sysOwnMemory),
   mlock: full(mm.sysOwnMemory),
@@ -241,7 +242,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   clone3: partial(proc.sysClone3, 'as clone; set_tid and cgroup placement refused'),
   fork: full(proc.sysFork),
   vfork: full(proc.sysVfork),
-  wait4: partial(proc.sysWait4, 'exited children; stopped/continued children not reported yet; rusage is zero'),
+  wait4: partial(proc.sysWait4, 'exited children; stopped/continued children not reported yet; rusage has CPU times and the peak resident set only'),
   waitid: partial(proc.sysWaitid, 'exited children; stopped/continued children not reported yet'),
   setpgid: full(proc.sysSetpgid),
   setsid: full(proc.sysSetsid),

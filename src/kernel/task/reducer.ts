@@ -3,7 +3,7 @@ import { processOwner, releaseLocks } from '../fd/file_locks.js';
 import { releaseFile } from '../fd/reducer.js';
 import { inheritSysv } from '../ipc/sysv_reducer.js';
 import type { ReducerTable } from '../reducer_types.js';
-import type { KernelState, ProcessState } from '../state.js';
+import type { KernelState, ProcessState, ProcessUsage } from '../state.js';
 
 export function processOf(state: KernelState, pid: number): ProcessState {
   const p = state.processes.get(pid);
@@ -81,6 +81,9 @@ export const taskReducers: ReducerTable<
     // Being a subreaper is not inherited; dumpable is (it belongs to the memory, which is copied).
     if (parent.childSubreaper) delete state.processes.get(e.pid)!.childSubreaper;
     const child = state.processes.get(e.pid)!;
+    // A new process has used nothing yet, and has no children whose usage it counts.
+    delete child.usage;
+    delete child.childUsage;
     if (e.exitSignal !== undefined) child.exitSignal = e.exitSignal;
     else delete child.exitSignal;
     // The child is named as the thread that forked.
@@ -104,6 +107,9 @@ export const taskReducers: ReducerTable<
     if (process && process.pid === e.tid) process.hostPid = e.hostTid;
   },
   ProcessReaped(state, e) {
+    const child = state.processes.get(e.pid);
+    const parent = child && e.waited ? state.processes.get(child.ppid) : undefined;
+    if (child && parent) parent.childUsage = addUsage(addUsage(parent.childUsage, child.usage), child.childUsage);
     state.processes.delete(e.pid);
   },
   ProcessStopped(state, e) {
@@ -196,6 +202,7 @@ export const taskReducers: ReducerTable<
     }
     p.status = 'zombie';
     p.waitStatus = e.waitStatus;
+    if (e.usage) p.usage = { ...e.usage };
     for (const tid of p.threads) state.threads.delete(tid);
     p.threads = [];
   },
@@ -221,3 +228,10 @@ export const taskReducers: ReducerTable<
     else processOf(state, e.pid).comm = e.comm;
   },
 };
+
+/** Usage summed as Linux sums a reaped child's into its parent's: times add, the peak is the larger. */
+function addUsage(total: ProcessUsage | undefined, more: ProcessUsage | undefined): ProcessUsage | undefined {
+  if (!more) return total;
+  if (!total) return { ...more };
+  return { utimeUs: total.utimeUs + more.utimeUs, stimeUs: total.stimeUs + more.stimeUs, maxRssKb: Math.max(total.maxRssKb, more.maxRssKb) };
+}
