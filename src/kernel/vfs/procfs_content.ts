@@ -152,6 +152,9 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
     fields[15] = String(realtime ? -1 - sched.priority : 20 + (sched?.nice ?? 0));
     fields[16] = String(sched?.nice ?? 0);
     fields[17] = String(p.threads.length || 1);
+    // cutime and cstime (fields 16, 17): the children it waited for, which the kernel counts (clock ticks).
+    fields[13] = String(Math.floor((p.childUsage?.utimeUs ?? 0) / 10000));
+    fields[14] = String(Math.floor((p.childUsage?.stimeUs ?? 0) / 10000));
     // The exit signal (field 38): clone's, SIGCHLD for a fork.
     if (fields.length > 35) fields[35] = String(p.exitSignal ?? SIGCHLD);
     if (fields.length > 38) {
