@@ -9,7 +9,7 @@ import {
   F_RDLCK, F_UNLCK, F_WRLCK, LOCK_TO_END, conflictingLock, fileOwner, holdsLocks, processOwner, type LockKind,
 } from '../fd/file_locks.js';
 import type { Kernel } from '../kernel.js';
-import type { OpenFile, ProcessState } from '../state.js';
+import type { FileLock, OpenFile, ProcessState } from '../state.js';
 import { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { statOfFile } from './fs.js';
@@ -40,17 +40,54 @@ interface LockRequest {
   end: number;
 }
 
+/** POSIX lock requests parked in F_SETLKW, by owner: the chains deadlock detection follows. */
+const parkedRequests = new WeakMap<Kernel, Map<string, LockRequest>>();
+/** Linux's bound on the chain it follows (MAX_DEADLK_ITERATIONS). */
+const MAX_DEADLK_ITERATIONS = 10;
+
+/** The lock that keeps a parked POSIX request of owner waiting, if it is parked. */
+function awaitedBy(kernel: Kernel, owner: string): FileLock | undefined {
+  const req = parkedRequests.get(kernel)?.get(owner);
+  return req ? conflictingLock(kernel.state, req.inode, req) : undefined;
+}
+
+/**
+ * Whether a POSIX request that `blocker` holds up would wait forever: the owner of blocker
+ * waits for a lock whose owner waits... for one of the requester's (EDEADLK, as Linux's
+ * posix_locks_deadlock; OFD and flock locks have no owning process to follow).
+ */
+function deadlocks(kernel: Kernel, req: LockRequest, blocker: FileLock): boolean {
+  if (req.kind !== 'posix') return false;
+  let held: FileLock | undefined = blocker;
+  for (let i = 0; held && i <= MAX_DEADLK_ITERATIONS; i++) {
+    held = awaitedBy(kernel, held.owner);
+    if (held?.owner === req.owner) return true;
+  }
+  return false;
+}
+
 /** Takes or releases a lock, waiting for conflicting ones when `wait` (EAGAIN otherwise). */
 function setLock(ctx: SyscallContext, req: LockRequest, wait: boolean): Outcome {
+  const parked = parkedRequests.get(ctx.kernel) ?? new Map<string, LockRequest>();
+  parkedRequests.set(ctx.kernel, parked);
   const attempt = (): number | null => {
-    if (req.type !== F_UNLCK && conflictingLock(ctx.kernel.state, req.inode, req)) return wait ? null : -Errno.EAGAIN;
+    const blocker = req.type !== F_UNLCK ? conflictingLock(ctx.kernel.state, req.inode, req) : undefined;
+    if (blocker) {
+      if (!wait) return -Errno.EAGAIN;
+      if (deadlocks(ctx.kernel, req, blocker)) return -Errno.EDEADLK;
+      if (req.kind === 'posix') parked.set(req.owner, req);
+      return null;
+    }
     const taker = req.kind === 'flock' && req.type !== F_UNLCK ? { pid: ctx.process.pid } : {};
     ctx.emit({ type: 'LockSet', inode: req.inode, kind: req.kind, owner: req.owner, lockType: req.type, start: req.start, end: req.end, ...taker });
     ctx.kernel.notify(LOCKS_WAKE_KEY);
     return 0;
   };
   const first = attempt();
-  return first !== null ? first : ctx.block([LOCKS_WAKE_KEY], attempt);
+  if (first !== null) return first;
+  return ctx.block([LOCKS_WAKE_KEY], attempt, () => {
+    if (parked.get(req.owner) === req) parked.delete(req.owner);
+  });
 }
 
 export function sysFlock(ctx: SyscallContext): Outcome {
