@@ -226,6 +226,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SocketOverrun'), id: int, overrun: z.boolean() }),
   /** The TCP peer answered with a reset: both directions shut, `error` pending. */
   z.object({ type: z.literal('SocketReset'), id: int, error: int }),
+  /** An error to report (a connected UDP socket's port unreachable: ECONNREFUSED), the socket left open. */
+  z.object({ type: z.literal('SocketErrorSet'), id: int, error: int }),
   /** The pending error was reported (SO_ERROR, send or receive). */
   z.object({ type: z.literal('SocketErrorReported'), id: int }),
   z.object({ type: z.literal('TimerfdSet'), id: int, intervalNs: z.bigint(), deadlineNs: z.bigint().nullable() }),

@@ -49,7 +49,7 @@ export const socketReducers: ReducerTable<
   | 'SocketCreated' | 'SocketBound' | 'SocketListening' | 'SocketsConnected' | 'SocketDatagramPeerSet'
   | 'SocketConnectionQueued' | 'SocketConnectionAccepted' | 'SocketMessageQueued' | 'SocketMessageTaken'
   | 'SocketShutdown' | 'SocketPasscredSet' | 'SocketOptionSet' | 'SocketConnectResult' | 'SocketOverrun'
-  | 'SocketReset' | 'SocketErrorReported' | 'SocketUrgentTaken'
+  | 'SocketReset' | 'SocketErrorSet' | 'SocketErrorReported' | 'SocketUrgentTaken'
 > = {
   SocketUrgentTaken(state, e) {
     const u = socketOf(state, e.id)?.urgent;
@@ -149,6 +149,10 @@ export const socketReducers: ReducerTable<
   SocketReset(state, e) {
     const s = socketOf(state, e.id);
     if (s) reset(s, e.error);
+  },
+  SocketErrorSet(state, e) {
+    const s = socketOf(state, e.id);
+    if (s) s.error = e.error;
   },
   SocketErrorReported(state, e) {
     const s = socketOf(state, e.id);

@@ -117,7 +117,15 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
       if (typeof found === 'number') return found;
       // A UDP datagram nobody receives is lost, as is one to a socket connected to someone
       // else or with a full queue: UDP never waits for its receiver.
-      if (inet && (!found || (found.peerAddress !== undefined && found.peerAddress !== source) || QUEUE_LIMIT - found.queued < out.bytes.length)) {
+      const unreachable = !found || (found.peerAddress !== undefined && found.peerAddress !== source);
+      if (inet && (unreachable || QUEUE_LIMIT - found.queued < out.bytes.length)) {
+        // No socket takes it: the loopback answers with an ICMP port unreachable, which a
+        // socket connected to that address gets as ECONNREFUSED on its next call (Linux's
+        // __udp4_lib_err; an unconnected socket is not told).
+        if (unreachable && s.peerAddress !== undefined && to === s.peerAddress) {
+          ctx.emit({ type: 'SocketErrorSet', id: s.id, error: Errno.ECONNREFUSED });
+          ctx.kernel.notify(`socket:${s.id}`);
+        }
         return out.bytes.length;
       }
       receiver = found;
