@@ -14,6 +14,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   // open flags, fds, offsets
   'o_append',
   'file_locks',
+  'posix_lock_deadlock',
   'memfd_seals',
   'o_trunc',
   'o_excl',
@@ -109,6 +110,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'udp_ancillary',
   'udplite_loopback',
   'socket_mmsg',
+  'udp_port_unreachable',
   'write_interrupted',
   'pidfd_procdir',
   // System V IPC
