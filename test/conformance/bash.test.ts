@@ -44,6 +44,21 @@ ulimit -n 64; ulimit -n; sh -c 'ulimit -n'; ulimit -S -c 0; ulimit -c
 { (ulimit -t 1; exec sh -c "while :; do :; done"); } 2>/dev/null; echo "cpu limit $?"
 `;
 
+// ulimit -f, -v and -d as scripts use them: a copy cut short at the size limit and its writer
+// killed by SIGXFSZ (bash names the death on stderr with a pid, hence no stderr comparison),
+// allocations beyond the address-space and data limits failing; and that what a child used is
+// counted by its parent's wait (the figures themselves are not compared, nor printed: a
+// replay's would differ).
+const RESOURCE_LIMITS = `(ulimit -f 2; dd if=/dev/zero of=big bs=1024 count=8 2>/dev/null; echo "dd $?"); stat -c %s big
+(ulimit -f 1; head -c 5000 /dev/zero > cut.bin; echo "redirect $?"); stat -c %s cut.bin
+(ulimit -f 1; trap '' XFSZ; head -c 5000 /dev/zero > ign.bin; echo "ignored $?") 2>&1 | sed 's/^.*head: //'
+(ulimit -f 1; truncate -s 2000 t.bin; echo "truncate $?") 2>/dev/null
+(ulimit -v 200000; python3 -c 'bytearray(400 << 20)' 2>&1 | tail -1)
+(ulimit -d 20000; python3 -c 'bytearray(100 << 20)' 2>&1 | tail -1)
+(ulimit -v 200000; python3 -c 'print(len(bytearray(50 << 20)))')
+python3 -c 'import os, resource, subprocess; subprocess.run(["sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"]); t = os.times(); print("children counted:", t.children_user + t.children_system > 0, resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime > 0)'
+`;
+
 const cases: ConformanceCase[] = [
   {
     name: 'bash: coproc, process substitution, mapfile, wait -n, read -t, extglob, =~',
@@ -59,6 +74,13 @@ const cases: ConformanceCase[] = [
     cmd: `bash control.sh`,
     files: { 'control.sh': PROCESS_CONTROL },
     needs: ['bash', 'timeout', 'nohup', 'setsid', 'flock', 'mkfifo', 'cut'],
+  },
+  {
+    name: 'ulimit -f (SIGXFSZ, EFBIG), ulimit -v and -d (MemoryError), times of children',
+    cmd: `bash limits.sh`,
+    files: { 'limits.sh': RESOURCE_LIMITS },
+    needs: ['bash', 'dd', 'head', 'stat', 'truncate', 'sed', 'python3'],
+    stableStderr: false,
   },
 ];
 

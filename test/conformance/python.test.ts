@@ -269,6 +269,43 @@ print(sorted(k for k in os.environ if k not in ("PWD", "_")))
 print(sys.argv, os.cpu_count() is not None, os.get_terminal_size.__name__)
 print(os.isatty(0), os.isatty(1), os.umask(0o22) == 0o22)'`,
   },
+  {
+    // Each of these waited forever or went unreported in the sandbox: a connected UDP socket's
+    // port unreachable, a lockf deadlock between two processes, a kill's sender seen by
+    // sigwaitinfo, sendfile to an O_APPEND file, and RLIMIT_FSIZE.
+    name: 'UDP port unreachable, lockf deadlock, sigwaitinfo sender, sendfile to O_APPEND, RLIMIT_FSIZE',
+    cmd: `${PY} edges.py`,
+    files: {
+      'edges.py': `import errno, fcntl, os, resource, signal, socket
+free = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); free.bind(("127.0.0.1", 0)); port = free.getsockname()[1]; free.close()
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.connect(("127.0.0.1", port)); u.send(b"ping")
+try: u.recv(10)
+except OSError as e: print("udp recv:", errno.errorcode[e.errno])
+open("f", "w").write("0123456789")
+fd = os.open("f", os.O_RDWR); fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)
+r, w = os.pipe(); r2, w2 = os.pipe(); pid = os.fork()
+if pid == 0:
+    mine = os.open("f", os.O_RDWR); fcntl.lockf(mine, fcntl.LOCK_EX, 1, 1); os.write(w, b"1")
+    try: fcntl.lockf(mine, fcntl.LOCK_EX, 1, 0); result = "got"
+    except OSError as e: result = errno.errorcode[e.errno]
+    fcntl.lockf(mine, fcntl.LOCK_UN, 1, 1); os.write(w2, result.encode()); os._exit(0)
+os.read(r, 1)
+try: fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1); mine = "got"
+except OSError as e: mine = errno.errorcode[e.errno]
+fcntl.lockf(fd, fcntl.LOCK_UN, 1, 0); theirs = os.read(r2, 10).decode(); os.waitpid(pid, 0)
+print("lockf deadlock:", sorted([mine, theirs]))
+signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1]); os.kill(os.getpid(), signal.SIGUSR1)
+info = signal.sigwaitinfo([signal.SIGUSR1]); print("sigwaitinfo:", info.si_pid == os.getpid(), info.si_uid == os.getuid(), info.si_code)
+a = os.open("a", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+try: os.sendfile(a, os.open("f", os.O_RDONLY), 0, 5)
+except OSError as e: print("sendfile to O_APPEND:", errno.errorcode[e.errno])
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN); resource.setrlimit(resource.RLIMIT_FSIZE, (100, resource.RLIM_INFINITY))
+big = os.open("big", os.O_WRONLY | os.O_CREAT, 0o644); print("write past RLIMIT_FSIZE:", os.write(big, b"x" * 300))
+try: os.write(big, b"x")
+except OSError as e: print("write at it:", errno.errorcode[e.errno])
+`,
+    },
+  },
 ];
 
 conformanceSuite('python3', cases.map((c) => ({ ...c, needs: [...(c.needs ?? []), PY] })));
