@@ -228,6 +228,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     proc_start_time: [{}],
     sigqueue_value: [{}],
     sigwait_sender: [{}],
+    self_signal_info: [{ args: scratch() }],
     pidfd_wait: [{}],
     seccomp_filter: [{}],
     sendfile_socket: [{ args: scratch() }],

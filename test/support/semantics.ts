@@ -79,6 +79,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'signalfd_read',
   'sigqueue_value',
   'sigwait_sender',
+  'self_signal_info',
   'seccomp_filter',
   'sched_nice',
   'uts_names',

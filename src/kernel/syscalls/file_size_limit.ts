@@ -3,9 +3,9 @@
 // sends the writer SIGXFSZ (whose default action kills it; generic_write_checks). Growing a
 // file past the limit by truncate or fallocate is the same (inode_newsize_ok).
 import { Errno } from '../errno.js';
-import { SIGXFSZ, SI_USER } from '../abi/signals.js';
+import { SIGXFSZ } from '../abi/signals.js';
 import type { SyscallContext } from './context.js';
-import { callerAsSender } from './signal.js';
+import { signalSelf } from './signal.js';
 
 const RLIMIT_FSIZE = 1;
 
@@ -14,10 +14,9 @@ function fileSizeLimit(ctx: SyscallContext): number {
   return ctx.process.rlimits.get(RLIMIT_FSIZE)?.[0] ?? -1;
 }
 
-/** SIGXFSZ to the caller, from itself (Linux's send_sig: SI_USER with the caller's pid). */
+/** SIGXFSZ to the caller, from itself. */
 function exceeded(ctx: SyscallContext): number {
-  ctx.kernel.noteSignalSender(ctx.process.pid, SIGXFSZ, callerAsSender(ctx, SI_USER));
-  ctx.kernel.platform.signalThread(ctx.hostTid, SIGXFSZ);
+  signalSelf(ctx, SIGXFSZ);
   return -Errno.EFBIG;
 }
 

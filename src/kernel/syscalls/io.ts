@@ -28,6 +28,7 @@ import { readHostStream } from './stdio_stream.js';
 import { consoleJobControl } from './console.js';
 import { HOST_ZERO_MIN, readZeroOnHost } from './dev_zero_host.js';
 import { writeProcFile } from './proc_write.js';
+import { signalSelf } from './signal.js';
 
 /** Linux caps one read or write at this many bytes (MAX_RW_COUNT). */
 const MAX_RW = 0x7ffff000;
@@ -139,7 +140,7 @@ function writePipe(ctx: SyscallContext, d: FdLookup, source: PipeSource): Outcom
   const attempt = (): number | null => {
     const pipe = kernel.state.pipes.get(pipeId);
     if (!pipe || pipe.readers === 0) {
-      kernel.platform.signalThread(ctx.hostTid, SIGPIPE);
+      signalSelf(ctx, SIGPIPE);
       return written > 0 ? written : -Errno.EPIPE;
     }
     // A packet at a time, as long as they fit.
@@ -339,7 +340,7 @@ export function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, p
           const errno = errnoOf(err, Errno.EIO);
           // tsvisor's own stdout may be non-blocking: retry until it drains rather than fail the program.
           if (errno === Errno.EAGAIN) continue;
-          if (errno === Errno.EPIPE) ctx.kernel.platform.signalThread(ctx.hostTid, SIGPIPE);
+          if (errno === Errno.EPIPE) signalSelf(ctx, SIGPIPE);
           return done > 0 ? done : -errno;
         }
       }

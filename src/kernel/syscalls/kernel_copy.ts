@@ -15,6 +15,7 @@ import { checkFd, isStream, readFile, readOffset, vectoredRead, vectoredWrite, w
 import { peekPipe } from '../ipc/reducer.js';
 import { wakeKeysOf } from './poll.js';
 import { writableCount } from './file_size_limit.js';
+import { signalSelf } from './signal.js';
 
 const SPLICE_F_NONBLOCK = 2;
 const SPLICE_F_ALL = 0xf;
@@ -27,7 +28,7 @@ function pipeOf(ctx: SyscallContext, d: FdLookup): PipeState | undefined {
 /** Room in an output pipe: the bytes it takes now, null to wait, or -errno (EPIPE with SIGPIPE). */
 function roomIn(ctx: SyscallContext, pipe: PipeState | undefined, nonblock: boolean): number | null {
   if (!pipe || pipe.readers === 0) {
-    ctx.kernel.platform.signalThread(ctx.hostTid, SIGPIPE);
+    signalSelf(ctx, SIGPIPE);
     return -Errno.EPIPE;
   }
   const room = pipe.capacity - pipe.length;

@@ -66,6 +66,15 @@ export function signalThread(ctx: SyscallContext, tid: number, sig: number, send
   return 0;
 }
 
+/**
+ * A signal a call raises for the thread that made it (SIGPIPE, SIGXFSZ): Linux's
+ * send_sig(sig, current, 0), whose siginfo is SI_USER from the caller's own pid and uid.
+ */
+export function signalSelf(ctx: SyscallContext, sig: number): void {
+  ctx.kernel.noteSignalSender(ctx.process.pid, sig, callerAsSender(ctx, SI_USER));
+  ctx.kernel.platform.signalThread(ctx.hostTid, sig);
+}
+
 /** The calling process as the sender of a signal it sends with si_code code (kill's SI_USER, tkill's SI_TKILL). */
 export function callerAsSender(ctx: SyscallContext, code: number): SignalSender {
   return { code, pid: ctx.process.pid, uid: ctx.process.creds.uid, status: -1 };

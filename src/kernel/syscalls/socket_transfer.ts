@@ -18,6 +18,7 @@ import { encodeAddress, familyOf, isInet, readAddress, writeAddress } from './so
 import { QUEUE_LIMIT, SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, int32, streamQueueLimit, timeoutOf } from './socket_options.js';
 import { isNetlink, sendNetlink, takeOverrun } from './netlink.js';
 import { carriesUrgent, readableBefore, receiveUrgent, skipsUrgentByte, urgentArrived } from './urgent_data.js';
+import { signalSelf } from './signal.js';
 
 const SOCK_STREAM = 1;
 const SOCK_DGRAM = 2;
@@ -76,7 +77,7 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
   const id = d.file.objectId!;
   const nonblock = (d.file.flags & O_NONBLOCK) !== 0 || (flags & MSG_DONTWAIT) !== 0;
   const epipe = (): number => {
-    if (!(flags & MSG_NOSIGNAL)) ctx.kernel.platform.signalThread(ctx.hostTid, SIGPIPE);
+    if (!(flags & MSG_NOSIGNAL)) signalSelf(ctx, SIGPIPE);
     return -Errno.EPIPE;
   };
   const socket = state.sockets.get(id)!;
