@@ -144,7 +144,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('CredentialsSet'), pid: int, creds: CredentialsSchema }),
   z.object({ type: z.literal('PipeCreated'), pipeId: int }),
   /** packet: written in packet mode (an O_DIRECT writer): a read takes at most this chunk. */
-  z.object({ type: z.literal('PipeWritten'), pipeId: int, bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array), packet: z.boolean().optional() }),
+  /** later: not the write's first attempt (it went on after waiting), which alone may top up the last page. */
+  z.object({ type: z.literal('PipeWritten'), pipeId: int, bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array), packet: z.boolean().optional(), later: z.literal(true).optional() }),
   /** discard: what the read left of the packet it ended in, dropped. */
   z.object({ type: z.literal('PipeRead'), pipeId: int, count: z.number().int().positive(), discard: z.number().int().positive().optional() }),
   z.object({ type: z.literal('PipeCapacitySet'), pipeId: int, capacity: int }),

@@ -389,6 +389,15 @@ export interface PipeState {
   capacity: number;
   readers: number;
   writers: number;
+  /** The pages its bytes sit in, one slot each (ipc/pipe_pages.ts); absent: none yet. */
+  pages?: PipePage[];
+}
+
+/** A page of a pipe: where its unread bytes start and how many there are; a packet's is never topped up. */
+export interface PipePage {
+  offset: number;
+  len: number;
+  packet?: true;
 }
 
 /** A terminal's settings, as struct termios2 holds them (c_cc has Linux's 19 slots). */

@@ -134,6 +134,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     clone_pidfd: [{}],
     clone_exit_signal: [{}],
     splice_tee: [{ args: scratch() }],
+    pipe_pages: [{}],
     copy_to_append: [{ args: scratch() }],
     o_trunc: [{ args: scratch() }],
     o_excl: [{ args: scratch() }],

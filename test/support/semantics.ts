@@ -40,6 +40,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'dev_zero_bulk',
   'poll_pipe',
   'splice_tee',
+  'pipe_pages',
   'copy_to_append',
   'select_pipe',
   'epoll_ctl_kinds',

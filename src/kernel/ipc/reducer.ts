@@ -1,6 +1,7 @@
 // Pipes: creation, the bytes in flight, reads.
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState, PipeState } from '../state.js';
+import { freeSlots, pagesRead, pagesWritten } from './pipe_pages.js';
 
 /** Linux's default pipe capacity (16 pages). */
 export const PIPE_CAPACITY = 65536;
@@ -32,12 +33,9 @@ export function peekPipe(pipe: PipeState, count: number): Uint8Array {
   return out;
 }
 
-/** A pipe has one slot per page of capacity; a packet takes one whatever its size. */
-export const PIPE_SLOT = 4096;
-
-/** Whether a packet (of at most PIPE_SLOT bytes) fits: a free slot, and room for its bytes. */
-export function packetFits(pipe: PipeState, n: number): boolean {
-  return pipe.chunks.length < pipe.capacity / PIPE_SLOT && pipe.capacity - pipe.length >= n;
+/** Whether a packet (of at most a page) fits: it takes a slot of its own whatever its size. */
+export function packetFits(pipe: PipeState): boolean {
+  return freeSlots(pipe) > 0;
 }
 
 /**
@@ -69,6 +67,7 @@ export const pipeReducers: ReducerTable<'PipeCreated' | 'PipeWritten' | 'PipeRea
     // pipe holds them (syscalls/io.ts writePipe), and a replayed event's are decoded afresh.
     p.chunks.push(e.bytes);
     p.length += e.bytes.length;
+    pagesWritten(p, e.bytes.length, e.later !== true, e.packet === true);
     if (e.packet && !p.packets) p.packets = p.chunks.map(() => false);
     p.packets?.splice(p.chunks.length - 1, 1, e.packet === true);
   },
@@ -76,6 +75,7 @@ export const pipeReducers: ReducerTable<'PipeCreated' | 'PipeWritten' | 'PipeRea
     const p = pipeOf(state, e.pipeId);
     let left = Math.min(e.count + (e.discard ?? 0), p.length);
     p.length -= left;
+    pagesRead(p, left);
     while (left > 0) {
       const first = p.chunks[0]!;
       const avail = first.length - p.head;

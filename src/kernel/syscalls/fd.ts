@@ -1,4 +1,5 @@
 // fd-table syscalls: close, dup family, fcntl, lseek, ioctl, close_range.
+import { PIPE_PAGE, usedSlots } from '../ipc/pipe_pages.js';
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
@@ -171,7 +172,8 @@ export function sysFcntl(ctx: SyscallContext): Outcome {
       // Linux rounds up to a power-of-two number of pages, at least one page.
       let capacity = 4096;
       while (capacity < want) capacity *= 2;
-      if (capacity < pipe.length) return -Errno.EBUSY;
+      // Not below the pages the pipe holds (however few bytes they have).
+      if (capacity / PIPE_PAGE < usedSlots(pipe)) return -Errno.EBUSY;
       ctx.emit({ type: 'PipeCapacitySet', pipeId: pipe.id, capacity });
       ctx.kernel.notify(`pipe:${pipe.id}`);
       return capacity;

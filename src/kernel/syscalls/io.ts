@@ -7,6 +7,7 @@ import { mqueueStatus } from './mqueue.js';
 import { lookupFd, type FdLookup } from '../fd/fd_table.js';
 import { accessMode } from '../fd/stdio.js';
 import { packetFits, peekPipe, pipeReadSpan } from '../ipc/reducer.js';
+import { pipeTakes } from '../ipc/pipe_pages.js';
 import { ringPiece, ringTaken } from '../ipc/pipe_ring.js';
 import type { PipeState } from '../state.js';
 import { readEventfd, writeEventfd } from './eventfd.js';
@@ -137,6 +138,7 @@ function writePipe(ctx: SyscallContext, d: FdLookup, source: PipeSource): Outcom
   const packet = (d.file.flags & O_DIRECT) !== 0;
   const key = `pipe:${pipeId}`;
   let written = 0;
+  let firstAttempt = true;
   const attempt = (): number | null => {
     const pipe = kernel.state.pipes.get(pipeId);
     if (!pipe || pipe.readers === 0) {
@@ -145,17 +147,19 @@ function writePipe(ctx: SyscallContext, d: FdLookup, source: PipeSource): Outcom
     }
     // A packet at a time, as long as they fit.
     if (packet) return writePackets(pipe);
-    const space = pipe.capacity - pipe.length;
     const left = source.length - written;
-    // Small writes go in whole or not at all (PIPE_BUF atomicity).
-    if (space === 0 || (left <= PIPE_BUF && space < left)) {
+    // What the pipe's pages take now (ipc/pipe_pages.ts): a write of at most a page
+    // (PIPE_BUF) goes in whole or not at all; only the first attempt may top up the last page.
+    const n = pipeTakes(pipe, left, firstAttempt);
+    const later = !firstAttempt;
+    firstAttempt = false;
+    if (n === 0) {
       if (nonblock) return written > 0 ? written : -Errno.EAGAIN;
       return null;
     }
-    const n = Math.min(space, left);
     const bytes = source.take(written, n, pipe);
     if (!bytes) return written > 0 ? written : -Errno.EFAULT;
-    ctx.emit({ type: 'PipeWritten', pipeId, bytes });
+    ctx.emit({ type: 'PipeWritten', pipeId, bytes, ...(later ? { later } : {}) });
     written += n;
     kernel.notify(key);
     if (written < source.length && !nonblock) return null;
@@ -164,7 +168,7 @@ function writePipe(ctx: SyscallContext, d: FdLookup, source: PipeSource): Outcom
   const writePackets = (pipe: PipeState): number | null => {
     while (written < source.length) {
       const n = Math.min(source.length - written, PIPE_BUF);
-      if (!packetFits(pipe, n)) {
+      if (!packetFits(pipe)) {
         if (nonblock) return written > 0 ? written : -Errno.EAGAIN;
         return null;
       }

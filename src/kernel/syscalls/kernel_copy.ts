@@ -15,6 +15,7 @@ import { checkFd, isStream, readFile, readOffset, vectoredRead, vectoredWrite, w
 import { peekPipe } from '../ipc/reducer.js';
 import { wakeKeysOf } from './poll.js';
 import { writableCount } from './file_size_limit.js';
+import { PIPE_PAGE, freeSlots } from '../ipc/pipe_pages.js';
 import { signalSelf } from './signal.js';
 
 const SPLICE_F_NONBLOCK = 2;
@@ -31,7 +32,8 @@ function roomIn(ctx: SyscallContext, pipe: PipeState | undefined, nonblock: bool
     signalSelf(ctx, SIGPIPE);
     return -Errno.EPIPE;
   }
-  const room = pipe.capacity - pipe.length;
+  // Splice puts what it moves in fresh pages (at most the free slots' bytes).
+  const room = freeSlots(pipe) * PIPE_PAGE;
   if (room > 0) return room;
   return nonblock ? -Errno.EAGAIN : null;
 }

@@ -13,7 +13,7 @@ import { mqueueReadiness, mqueueWakeKey } from './mqueue.js';
 import { SIGNAL_WAKE_KEY, signalfdReadable } from './signalfd.js';
 import { isPty, ptyKey, ptyReadiness } from './pty.js';
 import { wakeAt } from '../time/wake_timer.js';
-import { packetFits } from '../ipc/reducer.js';
+import { freeSlots } from '../ipc/pipe_pages.js';
 import { SYS } from './numbers.js';
 import { hostStreamBuffered } from './stdio_stream.js';
 import { streamQueueLimit } from './socket_options.js';
@@ -28,7 +28,6 @@ const POLLNVAL = 0x20;
 const POLLRDNORM = 0x40;
 const POLLWRNORM = 0x100;
 const POLLRDHUP = 0x2000;
-const PIPE_BUF = 4096;
 /** How often a wait that involves tsvisor's own stdio looks at it again. */
 const HOST_RECHECK_MS = 10;
 
@@ -123,7 +122,8 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
         if (pipe.length > 0) r |= POLLIN | POLLRDNORM;
         if (pipe.writers === 0) r |= POLLHUP;
       } else {
-        if (pipe.capacity - pipe.length >= PIPE_BUF && (!pipe.packets || packetFits(pipe, 0))) r |= POLLOUT | POLLWRNORM;
+        // Writable while a page slot is free (Linux's pipe_poll), whatever the bytes held.
+        if (freeSlots(pipe) > 0) r |= POLLOUT | POLLWRNORM;
         if (pipe.readers === 0) r |= POLLERR;
       }
       return r & want;

@@ -7,6 +7,7 @@
 // much room it has for writing with what they were at the last look: more to read is POLL_IN,
 // more room is POLL_OUT. A write that leaves a pipe's writer with less room, or a read that
 // leaves its reader with less to read, signals nobody, as on Linux.
+import { PIPE_PAGE, freeSlots } from '../ipc/pipe_pages.js';
 import { Errno } from '../errno.js';
 import type { Kernel, SignalSender } from '../kernel.js';
 import type { FileOwner, KernelState, OpenFile, ProcessState } from '../state.js';
@@ -135,7 +136,7 @@ function levelsOf(kernel: Kernel, file: OpenFile): Levels {
       // The last writer's close is an event for readers, the last reader's for writers.
       return {
         toRead: mode === O_WRONLY ? 0 : pipe.length + (pipe.writers === 0 ? 1 : 0),
-        room: mode === O_RDONLY ? 0 : pipe.capacity - pipe.length + (pipe.readers === 0 ? 1 : 0),
+        room: mode === O_RDONLY ? 0 : freeSlots(pipe) * PIPE_PAGE + (pipe.readers === 0 ? 1 : 0),
       };
     }
     case 'socket': {
