@@ -125,6 +125,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     file_locks: [{ args: scratch() }],
     posix_lock_deadlock: [{ args: scratch() }],
     memfd_seals: [{}],
+    fexecve_memfd: [{ args: scratch() }],
     sysv_shm: [{}],
     sysv_sem: [{}],
     sysv_msg: [{}],

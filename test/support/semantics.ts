@@ -16,6 +16,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'file_locks',
   'posix_lock_deadlock',
   'memfd_seals',
+  'fexecve_memfd',
   'o_trunc',
   'o_excl',
   'open_flags',

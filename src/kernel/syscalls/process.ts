@@ -17,6 +17,9 @@ import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, resolveAt } from
 import { mayAccess } from './overlay_ops.js';
 import { SYS } from './numbers.js';
 import { lookupFd, lowestFreeFd } from '../fd/fd_table.js';
+import { memFile } from './mem_file.js';
+import { statOfFile } from './fs.js';
+import type { VNode } from '../vfs/vnode.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT } from '../abi/signals.js';
 import { pullAllSharedPages } from '../vfs/shared_file_pages.js';
 import { CAP_SYS_RESOURCE, capable } from '../task/capabilities.js';
@@ -358,16 +361,22 @@ class StringPages {
 }
 
 /**
- * What execveat(fd, "", AT_EMPTY_PATH) (fexecve) runs: the file fd was opened on, found again by
- * its path (a file renamed or unlinked since it was opened is not found). Anything but a regular
- * file is EACCES, as on Linux.
+ * What execveat(fd, "", AT_EMPTY_PATH) (fexecve) runs: the file fd was opened on. A file of the
+ * overlay (a memfd, an unlinked or renamed file included) is that file itself, named
+ * /dev/fd/N as Linux names it to a script's interpreter; a host file is found again by its
+ * path. Anything but a regular file is EACCES, as on Linux.
  */
-function fileOfFd(ctx: SyscallContext, fd: number): { dirfd: number; path: string } | number {
+function fileOfFd(ctx: SyscallContext, fd: number): { dirfd: number; path: string; node?: VNode; cloexec?: boolean } | number {
   if (fd === AT_FDCWD) return -Errno.EACCES;
   const d = lookupFd(ctx, fd);
   if (!d) return -Errno.EBADF;
   if (d.file.kind !== 'host' && d.file.kind !== 'mem') return -Errno.EACCES;
-  return { dirfd: AT_FDCWD, path: d.file.path };
+  const node = d.file.kind === 'mem' ? memFile(ctx, d.file) : undefined;
+  if (!node) return { dirfd: AT_FDCWD, path: d.file.path };
+  const stat = statOfFile(ctx, d.file);
+  if (typeof stat === 'number') return stat;
+  const path = `/dev/fd/${fd}`;
+  return { dirfd: AT_FDCWD, path, node: { fs: 'overlay', path, stat, node }, cloexec: d.cloexec };
 }
 
 function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: number, envpAddr: number, flags: number): Outcome {
@@ -382,9 +391,13 @@ function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: 
   // Linux opens the file before it reads argv and envp: a missing one is ENOENT whatever the
   // arrays hold, and a shell or gcc trying each directory of PATH costs no reads of them.
   // Another user than root needs search permission on the way and execute permission on the file.
-  const file = resolveAt(ctx, target.dirfd, target.path, true);
+  const file = 'node' in target && target.node ? target.node : resolveAt(ctx, target.dirfd, target.path, true);
   if (typeof file === 'number') return file;
   if (!mayAccess(ctx.process, file.stat, 1)) return -Errno.EACCES;
+  // A script run from a close-on-exec fd: its interpreter could not open /dev/fd/N (ENOENT, as Linux).
+  if ('cloexec' in target && target.cloexec && file.fs === 'overlay' && file.node.kind === 'file' && file.node.data[0] === 0x23 && file.node.data[1] === 0x21) {
+    return -Errno.ENOENT;
+  }
   // argv's strings are noted for a recorder (the trace keeps them for the call's text), envp's not.
   const argv = readStringArray(ctx, argvAddr, true);
   if (typeof argv === 'number') return argv;
