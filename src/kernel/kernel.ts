@@ -780,7 +780,7 @@ export class Kernel {
 
   /** Whether the thread is held at its call's completion to die in it (see SyscallSource.diesInCall); go completes it. */
   private holdsToDie(thread: ThreadState, go: () => void): boolean {
-    if (this.syscallSource?.diesInCall?.(thread.tid) !== true) return false;
+    if (this.source?.diesInCall?.(thread.tid) !== true) return false;
     this.dying.set(thread.tid, go);
     return true;
   }
@@ -1459,9 +1459,7 @@ export class Kernel {
       case 'host': {
         if (outcome.noreturn) {
           this.publishSyscall(thread, nr, args, 'noreturn');
-          const go = () => this.platform.allowOnHost(thread.hostTid, false);
-          if (this.source?.mayEndProcess?.(thread.tid) === false) this.heldExits.set(thread.tid, go);
-          else go();
+          this.endProcessWhenAllowed(thread, () => this.platform.allowOnHost(thread.hostTid, false));
           return;
         }
         const rewrite = outcome.rewrite;
@@ -1482,16 +1480,19 @@ export class Kernel {
         // Signals made pending as the call began interrupt it now (the host will not stop the thread for them).
         if (this.signalPoints?.releasedAtTrap(thread)) this.interruptSignalled(new Set([thread.pid]));
         return;
-      case 'exec': {
+      case 'exec':
         this.publishSyscall(thread, nr, args, 0);
         rt.pendingExec = outcome.prepared;
         // The host's exec ends the process's other threads, as an exit_group does: held alike.
-        const go = () => this.execStub(thread, nr === SYS.execveat ? args[1]! : args[0]!);
-        if (this.syscallSource?.mayEndProcess?.(thread.tid) === false) this.heldExits.set(thread.tid, go);
-        else go();
+        this.endProcessWhenAllowed(thread, () => this.execStub(thread, nr === SYS.execveat ? args[1]! : args[0]!));
         return;
-      }
     }
+  }
+
+  /** An exit_group or exec, whose host call ends the process's other threads: made now, or held (SyscallSource.mayEndProcess). */
+  private endProcessWhenAllowed(thread: ThreadState, go: () => void): void {
+    if (this.source?.mayEndProcess?.(thread.tid) === false) this.heldExits.set(thread.tid, go);
+    else go();
   }
 
   /** The host created a thread or process for `parent`: give it its virtual identity. */

@@ -26,6 +26,7 @@ function listDirectory(ctx: SyscallContext, file: OpenFile): DirEntry[] | number
     if (!list.some((e) => e.name === name)) list.push({ name, ino: TMPFS_ROOT_INO, type: DT_DIR });
   }
   // So is a bind's mount point, or the directory on the way to it (vfs/path_walk.ts).
+  if (ctx.kernel.root.bindMounts.length === 0) return list;
   for (const e of ctx.kernel.root.bindEntriesIn(splitPath(file.path))) {
     if (!list.some((l) => l.name === e.name)) list.push({ name: e.name, ino: BigInt(e.ino), type: e.type });
   }

@@ -55,20 +55,14 @@ function readPipe(ctx: SyscallContext, d: FdLookup, count: number, deliver: (byt
       if (pipe.writers === 0) return 0;
       return nonblock ? -Errno.EAGAIN : null;
     }
-    if (!pipe.packets) {
-      // No packet in the pipe (O_DIRECT never used on it): a read takes what it asks for, or all there is.
-      const r = deliver(peekPipe(pipe, count));
-      if (r > 0) {
-        ctx.emit({ type: 'PipeRead', pipeId, count: r });
-        kernel.notify(key);
-      }
-      return r;
-    }
-    // A read ends with the packet it reaches (O_DIRECT), and what it leaves of that packet is lost.
-    const span = pipeReadSpan(pipe, count);
-    const r = deliver(peekPipe(pipe, span.take));
+    // A read ends with the packet it reaches (O_DIRECT), and what it leaves of that packet is
+    // lost; without packets (O_DIRECT never used on the pipe) it takes what it asks for, or all
+    // there is, with no span worked out.
+    const span = pipe.packets ? pipeReadSpan(pipe, count) : undefined;
+    const take = span ? span.take : count;
+    const r = deliver(peekPipe(pipe, take));
     if (r > 0) {
-      const discard = span.packetEnd !== undefined && r === span.take ? span.packetEnd - r : 0;
+      const discard = span?.packetEnd !== undefined && r === take ? span.packetEnd - r : 0;
       ctx.emit(discard > 0 ? { type: 'PipeRead', pipeId, count: r, discard } : { type: 'PipeRead', pipeId, count: r });
       kernel.notify(key);
     }

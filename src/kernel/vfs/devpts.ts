@@ -17,11 +17,6 @@ const PTMX_INO = 2;
 /** Where it is mounted. */
 export const DEVPTS_POINT = '/dev/pts';
 
-/** What /proc/mounts says of it, with its mount point as the reader names it. */
-export function devptsMount(at: string): string {
-  return `devpts ${at} devpts rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=000 0 0`;
-}
-
 /** The device number of the slave of pty index (what tty_nr shows). */
 export function ptyDevice(index: number): number {
   return makedev(PTY_SLAVE_MAJOR, index);

@@ -28,6 +28,16 @@ export function makedev(major: number, minor: number): number {
   return ((major & 0xfff) << 8) | (minor & 0xff) | ((minor & ~0xff) << 12);
 }
 
+/** The major number of a dev_t (glibc's gnu_dev_major: 12 bits at 8, the rest from bit 32). */
+export function devMajor(dev: bigint): number {
+  return Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
+}
+
+/** The minor number of a dev_t (8 bits at 0, the rest from bit 12). */
+export function devMinor(dev: bigint): number {
+  return Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
+}
+
 /** A made-up stat for a synthetic file; times are the sandbox's boot time. */
 export function syntheticStat(fields: { dev: number; ino: number; mode: number; rdev?: number; size?: number; nlink?: number }, timeNs: bigint): FileStat {
   const type = fields.mode & S_IFMT;

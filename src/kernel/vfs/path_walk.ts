@@ -113,7 +113,7 @@ export class HostRoot {
     // A bind's source is what it names, symlinks followed (as mount(2) does): Docker binds
     // /usr/bin/docker-init, a link to tini-static, at /sbin/docker-init.
     this.binds = binds.map((b) => ({ ...b, host: resolvedHostPath(b.host) }));
-    this.bindMounts = binds.map((b) => ({ host: b.host, sandbox: '/' + b.sandbox.join('/'), rw: b.rw ?? false, ...(b.ro ? { ro: true } : {}) }));
+    this.bindMounts = this.binds.map((b) => ({ host: b.host, sandbox: '/' + b.sandbox.join('/'), rw: b.rw ?? false, ...(b.ro ? { ro: true } : {}) }));
   }
 
   /** The --mount binds, in the order given. */

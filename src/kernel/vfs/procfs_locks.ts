@@ -2,6 +2,7 @@
 // lslocks and the like: one line per lock, its kind, type, holder, inode and range.
 import { F_WRLCK, LOCK_TO_END } from '../fd/file_locks.js';
 import type { FileLock } from '../state.js';
+import { devMajor, devMinor } from './file_stat.js';
 import type { ProcContext } from './procfs_content.js';
 
 /** Linux's columns: "POSIX " / "FLOCK " / "OFDLCK", padded to one width with what follows. */
@@ -22,10 +23,8 @@ function holderPid(lock: FileLock): number {
 function inodeColumn(key: string): string {
   const [devText, ino] = key.split(':');
   const dev = BigInt(devText ?? '0');
-  const major = Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
-  const minor = Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
   const hex = (v: number): string => v.toString(16).padStart(2, '0');
-  return `${hex(major)}:${hex(minor)}:${ino}`;
+  return `${hex(devMajor(dev))}:${hex(devMinor(dev))}:${ino}`;
 }
 
 export function procLocks(c: ProcContext): string {

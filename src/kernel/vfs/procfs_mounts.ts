@@ -3,7 +3,8 @@
 // made, each as the reader names it from its root (chroot).
 import fs from 'node:fs';
 
-import { DEVPTS_POINT, devptsMount } from './devpts.js';
+import { DEVPTS_POINT } from './devpts.js';
+import { devMajor, devMinor } from './file_stat.js';
 import type { BindMount } from './path_walk.js';
 import { isWithinRoot, pathSeenFrom } from './process_root.js';
 import { CGROUP_POINT } from './sysfs.js';
@@ -48,10 +49,8 @@ const HOST_FS_TYPES: ReadonlyMap<number, string> = new Map([
 /** A bind's device (as stat shows its files) and filesystem type, from the host directory. */
 function hostMountFacts(host: string): { device: string; type: string } {
   try {
-    const dev = fs.statSync(host).dev;
-    const major = Math.floor(dev / 256) & 0xfff;
-    const minor = (dev & 0xff) | (Math.floor(dev / 4096) & 0xfff00);
-    return { device: `${major}:${minor}`, type: HOST_FS_TYPES.get(fs.statfsSync(host).type) ?? 'none' };
+    const dev = fs.statSync(host, { bigint: true }).dev;
+    return { device: `${devMajor(dev)}:${devMinor(dev)}`, type: HOST_FS_TYPES.get(fs.statfsSync(host).type) ?? 'none' };
   } catch {
     return { device: '0:0', type: 'none' };
   }
@@ -97,7 +96,6 @@ function reachable(c: MountTableContext): Array<{ m: Mount; at: string; parent: 
 /** /proc/mounts. */
 export function procMounts(c: MountTableContext): string {
   const line = (m: Mount, at: string): string => {
-    if (m.type === 'devpts') return devptsMount(at);
     const extra = m.superOptions.split(',').slice(1);
     return `${m.source} ${at} ${m.type} ${[m.options, ...extra].join(',')} 0 0`;
   };

@@ -1,5 +1,5 @@
 // struct stat and struct statx as the x86-64 kernel lays them out, from a host stat.
-import type { FileStat } from './file_stat.js';
+import { devMajor, devMinor, type FileStat } from './file_stat.js';
 
 export const STAT_SIZE = 144;
 export const STATX_SIZE = 256;
@@ -15,12 +15,6 @@ function zeroed(n: number): Uint8Array {
   return Buffer.allocUnsafe(n).fill(0);
 }
 
-function devMajor(dev: bigint): number {
-  return Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn));
-}
-function devMinor(dev: bigint): number {
-  return Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn));
-}
 
 export function encodeStat(st: FileStat): Uint8Array {
   const buf = zeroed(STAT_SIZE);
