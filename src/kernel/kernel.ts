@@ -1772,6 +1772,12 @@ export class Kernel {
     clearInterval(this.idleSignalCheck);
     if (this.sandbox) this.platform.destroy(this.sandbox);
     this.host.releaseAll();
+    // Calls in flight when the sandbox ends die with it: recorded as never returning, like those
+    // of threads an exit_group kills, so that replay --exec holds them there too (they were numbered).
+    for (const tid of this.runtime.keys()) {
+      const thread = this.state.threads.get(tid);
+      if (thread) this.endedInCall(thread);
+    }
     // Processes started by startProcess died with the sandbox.
     for (const exited of this.detachedExits.values()) exited(9);
     this.detachedExits.clear();

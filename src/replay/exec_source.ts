@@ -241,13 +241,16 @@ export class ExecReplaySource implements SyscallSource {
   /**
    * A call of a thread whose recording has no more calls but its exit: another thread's exec or
    * exit_group (or a signal) ended it before it got there, as it will in the replay (an exit
-   * the thread did not make itself). Held, it cannot run ahead of that; should everything stall
-   * instead, unstall lets it go and it is reported as a call the recording does not have.
+   * the thread did not make itself). Or no exit at all: the thread was still alive when the
+   * sandbox ended (busy, or in a call that never completed, which has no record: busybox
+   * timeout's watcher sleeping when the command's shell exits), and the end of the replay ends
+   * it there again. Held, it cannot run ahead of that; should everything stall instead, unstall
+   * lets it go and it is reported as a call the recording does not have.
    */
   private endedBefore(stop: { tid: number; nr: number; args: readonly number[] }): boolean {
     if (this.expected(stop.tid, stop.nr, stop.args) !== undefined || this.recorded.peekCall(stop.tid) !== undefined) return false;
     const exit = this.recorded.exitOf(stop.tid);
-    return exit !== undefined && !exit.done;
+    return exit === undefined || !exit.done;
   }
 
   private isExtraClockRead(stop: { tid: number; nr: number; args: readonly number[] }): boolean {

@@ -313,7 +313,6 @@ const cases: ConformanceCase[] = [
     files: { 'bb.sh': BUSYBOX },
     needs: ['/bin/busybox'],
     timeoutMs: LOADED_MACHINE_TIMEOUT_MS,
-    execReplayMayDiverge: 'busybox timeout polls its child with sleeps, and replay diverges there (a sleep the recording does not have)',
   },
   {
     name: 'tclsh: files, exec, pipes, error codes, event loop, sockets',

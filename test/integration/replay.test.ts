@@ -102,6 +102,20 @@ describe('replay corpus and replay --exec', function () {
     expect(r.stdout).to.equal(recorded.stdout);
   });
 
+  it('a process still in a call when pid 1 exits: the call is recorded as never returning, and the replay ends it there again', () => {
+    const trace = join(dir, 'left_running.trace');
+    const recorded = runSandbox(['/bin/sh', '-c', 'sleep 30 & sleep 1; echo started'], { extraArgs: ['--record', trace] });
+    expect([recorded.status, recorded.stdout], summarize(recorded)).to.deep.equal([0, 'started\n']);
+    const shown = runTsvisor(['trace', 'show', trace, '--syscall', 'clock_nanosleep,nanosleep']);
+    expect(shown.stdout).to.match(/^ *\d+ 2\/2 (clock_)?nanosleep\(.*\) = \?$/m);
+    for (let again = 0; again < 2; again++) {
+      const r = runTsvisor(['replay', trace, '--exec']);
+      expect(r.status, summarize(r)).to.equal(0);
+      expect(r.stdout).to.equal(recorded.stdout);
+      expect(r.stderr).to.match(/^tsvisor: replay: \d+ syscalls as recorded .*exit status 0 as recorded\n$/);
+    }
+  });
+
   it('a run with --mount and --tmpfs replays on the same root: the bound files are read again', () => {
     const host = join(dir, 'bound');
     mkdirSync(host);
