@@ -65,9 +65,6 @@ const cases: ConformanceCase[] = [
     cmd: `bash features.sh`,
     files: { 'features.sh': BASH_FEATURES },
     needs: ['bash', 'sed', 'diff', 'mkfifo'],
-    execReplayMayDiverge:
-      'bash reaps its children in a SIGCHLD handler: the SIGCHLDs of two children exiting close together can merge in the replay where the recording ' +
-      'delivered two (the first held by the kernel, the second pending on the host), and the handler runs once (2 replays in 20, see design-notes "Traces")',
   },
   {
     name: 'timeout, nohup, setsid, flock, ulimit -n and ulimit -t',
