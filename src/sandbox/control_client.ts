@@ -4,7 +4,7 @@ import net from 'node:net';
 import { reachableSocketPath } from './socket_path.js';
 import { controlReplySchema, type ControlReply, type ControlRequest } from './control_protocol.js';
 
-/** Sends one request; onReply sees every reply line; resolves with the final one. */
+/** Sends one request; onReply sees every reply line; resolves with the final one (rejects only when the socket cannot be reached). */
 export function controlRequest(socketPath: string, request: ControlRequest, onReply: (r: ControlReply) => void): Promise<ControlReply> {
   return new Promise((resolve, reject) => {
     const reachable = reachableSocketPath(socketPath);
@@ -26,6 +26,8 @@ export function controlRequest(socketPath: string, request: ControlRequest, onRe
       }
     });
     conn.on('error', (err) => reject(err));
-    conn.on('close', () => (final ? resolve(final) : reject(new Error('the sandbox closed the control connection without an answer'))));
+    // The server answers every request it takes; a connection closed without an answer is a
+    // sandbox that ended meanwhile (its program exited while a checkpoint was being taken).
+    conn.on('close', () => resolve(final ?? { type: 'error', message: 'the sandbox ended before it answered' }));
   });
 }

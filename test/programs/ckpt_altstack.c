@@ -1,7 +1,8 @@
 // build: -pthread
 // Checkpoint/restore of alternate signal stacks: the main thread (asleep at the checkpoint) and
 // a thread computing in user code (interrupted there) each have a sigaltstack; afterwards a
-// SA_ONSTACK handler must run on the right one in each.
+// SA_ONSTACK handler must run on the right one in each. It runs ~4 s: the test's checkpoint
+// must find it still running on a loaded machine (at 1.5 s a CI run at load 10 was too late).
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -40,7 +41,7 @@ static void* spinner(void* arg) {
   do {
     for (int i = 0; i < 1000000; i++) x += i;
     clock_gettime(CLOCK_MONOTONIC, &now);
-  } while (now.tv_sec - start.tv_sec < 2);
+  } while (now.tv_sec - start.tv_sec < 4);
   raise(SIGUSR1);
   thread_on_alt = on_alt;
   return 0;
@@ -55,7 +56,7 @@ int main(void) {
   pthread_create(&t, 0, spinner, 0);
   printf("ready\n");
   fflush(stdout);
-  nap(1500);
+  nap(3500);
   raise(SIGUSR1);
   int main_on_alt = on_alt;
   pthread_join(t, 0);
