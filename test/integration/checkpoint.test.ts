@@ -79,7 +79,7 @@ describe('checkpoint and restore', function () {
     expect(restored.stdout).to.equal(native.stdout);
   });
 
-  for (const [when, delayMs] of [['blocked in futex and nanosleep', 150], ['while they update the counters', 900]] as const) {
+  for (const [when, delayMs] of [['blocked in futex and nanosleep', 150], ['while they update the counters', 1500]] as const) {
     it(`four threads checkpointed ${when} finish with the right totals`, async () => {
       const name = fresh('threads');
       const image = join(work, name);
@@ -179,7 +179,7 @@ describe('checkpoint and restore', function () {
 
   it('a chrooted shell keeps its root after restore, and so do the children it starts then', async () => {
     // /usr holds a shell and its libraries at the paths they are looked up at (merged /usr).
-    const script = 'cd /lib && echo started && sleep 1 && /bin/pwd && test ! -e /usr/bin && test -e /share && echo "root kept"';
+    const script = 'cd /lib && echo started && sleep 3 && /bin/pwd && test ! -e /usr/bin && test -e /share && echo "root kept"';
     const name = fresh('chroot');
     const image = join(work, name);
     const sandbox = run(name, ['/usr/sbin/chroot', '/usr', '/bin/sh', '-c', script]);
@@ -198,7 +198,7 @@ describe('checkpoint and restore', function () {
       `exec 3< "${work}/host$(printf "\\377")"`,
       'B=$(printf "v\\377\\300"); export B; d="/tmp/ck$(printf "\\376")"',
       'mkdir -p "$d" && cd "$d" && touch "$(printf "a\\377b")" && ln -s "$(printf "t\\200")" "$(printf "l\\375")"',
-      'echo started && sleep 1',
+      'echo started && sleep 3',
       'ls | od -An -c; readlink l* | od -An -c; pwd | od -An -c; printf %s "$B" | od -An -c; sh -c \'printf %s "$B"\' | od -An -c; cat <&3',
     ].join('; ');
     const name = fresh('bytes');
@@ -310,7 +310,7 @@ describe('checkpoint and restore', function () {
       writeFileSync(hostFile, 'first\n');
       const name = fresh('held');
       const image = join(work, name);
-      const sandbox = run(name, ['/bin/sh', '-c', `exec 3<${hostFile}; echo open; sleep 1; cat <&3`]);
+      const sandbox = run(name, ['/bin/sh', '-c', `exec 3<${hostFile}; echo open; sleep 3; cat <&3`]);
       await sandbox.waitForLine((l) => l === 'open');
       checkpointOk(name, image);
       await sandbox.finished;

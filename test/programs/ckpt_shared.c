@@ -1,6 +1,7 @@
 // Checkpoint/restore of memory shared between processes: a parent and its child add to one
 // counter in a MAP_SHARED anonymous mapping; the total is right only if, after a restore, the
-// two still share the mapping.
+// two still share the mapping. Each adds for ~2 s: the test's checkpoint lands while they do,
+// even on a loaded machine.
 #define _DEFAULT_SOURCE
 #include <stdio.h>
 #include <sys/mman.h>
@@ -11,7 +12,7 @@
 static void add(long* counter) {
   for (int i = 0; i < 200; i++) {
     __atomic_add_fetch(counter, 1, __ATOMIC_SEQ_CST);
-    struct timespec ts = {0, 3 * 1000 * 1000};
+    struct timespec ts = {0, 10 * 1000 * 1000};
     nanosleep(&ts, 0);
   }
 }

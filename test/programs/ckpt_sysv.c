@@ -31,7 +31,7 @@ static void add(int shmid, int semid, int msqid) {
       struct message m = {.mtype = 1 + getpid() % 2, .mtext = "tick"};
       msgsnd(msqid, &m, 4, 0);
     }
-    struct timespec ts = {0, 3 * 1000 * 1000};
+    struct timespec ts = {0, 10 * 1000 * 1000};
     nanosleep(&ts, 0);
   }
 }

@@ -1,7 +1,8 @@
 // build: -pthread
 // Checkpoint/restore with threads: 4 workers wait on a condition variable (blocked in futex),
 // then update shared counters under a mutex with short sleeps; main waits in nanosleep and
-// pthread_join. Restored at any point, the totals come out right.
+// pthread_join. Restored at any point, the totals come out right. The phases last 1 s and 2 s,
+// long enough for the test's checkpoint to land in the one it aims at on a loaded machine.
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@ static void* work(void* arg) {
     total += id + 1;
     per[id]++;
     pthread_mutex_unlock(&mu);
-    nap(3);
+    nap(10);
   }
   return 0;
 }
@@ -38,7 +39,7 @@ int main(void) {
   for (long i = 0; i < 4; i++) pthread_create(&t[i], 0, work, (void*)i);
   printf("ready\n");
   fflush(stdout);
-  nap(500);
+  nap(1000);
   pthread_mutex_lock(&mu);
   go = 1;
   pthread_cond_broadcast(&cv);
