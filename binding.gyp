@@ -34,7 +34,8 @@
     {
       "target_name": "tsvisor_runc",
       "type": "executable",
-      "sources": ["native/runc/front_end.cc", "native/runc/json.cc", "native/runc/control_client.cc", "native/runc/runtime_log.cc"],
+      "sources": ["native/runc/front_end.cc", "native/runc/json.cc", "native/runc/control_client.cc", "native/runc/runtime_log.cc",
+                  "native/runc/exec_request.cc", "native/runc/exec_waiter.cc", "native/runc/console.cc", "native/fd_passing.cc"],
       "cflags_cc": ["-std=c++20", "-O2", "-Wall", "-Wextra", "-fno-exceptions"],
       "cflags_cc!": ["-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
       # Static: the engines exec it for every call of a container's life (create, start,

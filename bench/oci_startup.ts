@@ -1,6 +1,8 @@
 // Issue 6's start-up number: wall time of `ctr run --rm IMAGE ID echo hi` under a private
 // containerd with runc, tsvisor (bin/tsvisor-runc) and runsc (ptrace platform), medians of a
 // few alternated rounds after a warm-up one. Target: tsvisor within 1.2x of runc and faster than runsc.
+// Also an exec into a running container (`ctr task exec ID echo hi`: the shim's
+// `exec --process F --detach --pid-file P`, what `docker exec` does), medians alike.
 // `npm run bench` measures it once, unpinned (workload oci-startup); skipped with the reason
 // where containerd or ctr is missing. Run alone: node dist/bench/oci_startup.js [RUNS] (needs
 // root, containerd, ctr, busybox-static).
@@ -16,6 +18,55 @@ import { writeOciArchive } from '../test/support/oci_image.js';
 export interface OciStartupResult {
   /** Median wall time in ms per runtime, or why it could not run. */
   medians: Map<string, number | string>;
+  /** The same for `ctr task exec` into a running container. */
+  execMedians: Map<string, number | string>;
+}
+
+type Client = ReturnType<typeof startContainerd>['client'];
+
+function median(t: number[]): number {
+  return t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
+}
+
+/** Medians of `ctr task exec --exec-id eN ID echo hi` into one running container per runtime, rounds alternated. */
+function measureExec(client: Client, image: string, runtimes: Map<string, string | null>, runs: number): Map<string, number | string> {
+  const medians = new Map<string, number | string>();
+  const times = new Map<string, number[]>();
+  const ids = new Map<string, string>();
+  try {
+    for (const [name, bin] of runtimes) {
+      if (!bin) {
+        medians.set(name, 'not installed');
+        continue;
+      }
+      const id = `x-${name}`;
+      const r = client(['run', '-d', '--runc-binary', bin, image, id, 'sleep', '3600']);
+      if (r.status !== 0) medians.set(name, `failed: ${r.stderr.trim().split('\n')[0]}`);
+      else {
+        ids.set(name, id);
+        times.set(name, []);
+      }
+    }
+    let n = 0;
+    for (let i = 0; i <= runs; i++) {
+      for (const [name, id] of ids) {
+        if (medians.has(name)) continue;
+        const started = process.hrtime.bigint();
+        const r = client(['task', 'exec', '--exec-id', `e${n++}`, id, 'echo', 'hi']);
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        if (r.status !== 0 || r.stdout !== 'hi\n') medians.set(name, `failed: ${r.stderr.trim().split('\n')[0]}`);
+        else if (i > 0) times.get(name)!.push(ms);
+      }
+    }
+    for (const [name, t] of times) if (!medians.has(name)) medians.set(name, median(t));
+  } finally {
+    for (const id of ids.values()) {
+      client(['task', 'kill', '-s', 'SIGKILL', id]);
+      client(['task', 'delete', '--force', id]);
+      client(['container', 'delete', id]);
+    }
+  }
+  return medians;
 }
 
 function which(name: string): string | null {
@@ -62,8 +113,8 @@ export function measureOciStartup(runs: number): OciStartupResult | string {
         else if (i > 0) times.get(name)!.push(ms);
       }
     }
-    for (const [name, t] of times) if (!medians.has(name)) medians.set(name, t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
-    return { medians };
+    for (const [name, t] of times) if (!medians.has(name)) medians.set(name, median(t));
+    return { medians, execMedians: measureExec(ctr.client, image, runtimes, runs) };
   } catch (err) {
     return `failed: ${(err as Error).message}`;
   } finally {
@@ -87,6 +138,7 @@ export function ociStartupJson(r: OciStartupResult | string): object {
       within_1_2x_runc: typeof t === 'number' && typeof runc === 'number' ? t <= 1.2 * runc : null,
       faster_than_runsc: typeof t === 'number' && typeof s === 'number' ? t < s : null,
     },
+    exec: { command: 'ctr task exec ID echo hi', median_ms: Object.fromEntries([...r.execMedians].map(([name, v]) => [name, typeof v === 'number' ? Math.round(v) : v])) },
   };
 }
 
@@ -101,6 +153,12 @@ export function renderOciStartup(r: OciStartupResult | string): string[] {
   const t = r.medians.get('tsvisor');
   const s = r.medians.get('runsc');
   if (typeof t === 'number' && typeof runc === 'number') lines.push(`  target tsvisor <= 1.2x runc: ${t <= 1.2 * runc ? 'met' : 'not met'}${typeof s === 'number' ? `; faster than runsc: ${t < s ? 'met' : 'not met'}` : ''}`);
+  const execRunc = r.execMedians.get('runc');
+  lines.push('ctr task exec ID echo hi, into a running container (median wall time):');
+  for (const [name, v] of r.execMedians) {
+    const ratio = typeof v === 'number' && typeof execRunc === 'number' ? ` (${(v / execRunc).toFixed(2)}x runc)` : '';
+    lines.push(`  ${name.padEnd(8)} ${typeof v === 'number' ? `${v.toFixed(0)} ms${ratio}` : v}`);
+  }
   return lines;
 }
 

@@ -42,20 +42,5 @@ Napi::Value SendFd(const Napi::CallbackInfo& info) {
   std::string path = info[0].As<Napi::String>().Utf8Value();
   int fd = info[1].As<Napi::Number>().Int32Value();
   std::string name = info[2].As<Napi::String>().Utf8Value();
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) return Napi::String::New(env, "socket path too long");
-  memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (sock < 0) return Napi::String::New(env, std::string("socket: ") + strerror(errno));
-  if (connect(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    std::string why = std::string("connect: ") + strerror(errno);
-    close(sock);
-    return Napi::String::New(env, why);
-  }
-  // The payload is the terminal's name, as runc sends it; the fd rides along as SCM_RIGHTS.
-  ssize_t sent = sendWithFd(sock, name.data(), name.size(), fd, MSG_NOSIGNAL);
-  std::string why = sent < 0 ? std::string("sendmsg: ") + strerror(errno) : std::string();
-  close(sock);
-  return Napi::String::New(env, why);
+  return Napi::String::New(env, sendFdToSocket(path, fd, name));
 }

@@ -4,6 +4,11 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <string>
 
 // sendmsg of data[0, len) with fd attached, retried on EINTR; its result (< 0: errno is set).
 ssize_t sendWithFd(int sock, const void* data, size_t len, int fd, int flags);
+
+// Connects to the unix socket at path and sends name with fd attached (the OCI console socket:
+// the terminal's name as runc sends it, its master as SCM_RIGHTS); "" when sent, or why not.
+std::string sendFdToSocket(const std::string& path, int fd, const std::string& name);

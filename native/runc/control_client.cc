@@ -15,7 +15,9 @@ namespace {
 // src/sandbox/socket_path.ts does.
 constexpr size_t kSunPathMax = 107;
 
-int connectTo(const std::string& socketPath) {
+}  // namespace
+
+int connectControl(const std::string& socketPath) {
   std::string reachable = socketPath;
   int dirFd = -1;
   if (socketPath.size() > kSunPathMax) {
@@ -39,11 +41,9 @@ int connectTo(const std::string& socketPath) {
   return sock;
 }
 
-}  // namespace
-
 ControlAnswer controlRequest(const std::string& socketPath, const std::string& requestJson) {
   ControlAnswer answer;
-  int sock = connectTo(socketPath);
+  int sock = connectControl(socketPath);
   if (sock < 0) return answer;
   answer.outcome = ControlAnswer::Outcome::NoAnswer;
   std::string line = requestJson + "\n";

@@ -21,4 +21,7 @@ struct ControlAnswer {
   std::string error;
 };
 
+/** A connected socket to the sandbox's control socket (close-on-exec), or -1 with errno set. */
+int connectControl(const std::string& socketPath);
+
 ControlAnswer controlRequest(const std::string& socketPath, const std::string& requestJson);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,6 +30,9 @@
 #include <vector>
 
 #include "control_client.h"
+#include "console.h"
+#include "exec_request.h"
+#include "exec_waiter.h"
 #include "json.h"
 #include "runtime_log.h"
 
@@ -148,6 +152,73 @@ std::optional<std::string> startTimeOf(long pid, bool live) {
 void removeTree(const std::string& path) {
   std::error_code ec;
   std::filesystem::remove_all(path, ec);
+}
+
+/**
+ * The readiness line of a detached child (src/oci/detached_spawn.ts: {"ok":true} or
+ * {"error":...,"exitCode":N}) read from fd, with its newline; or the error line of a child that
+ * ended without one. It ends at the line, at the end of the pipe, or at the child's exit (its
+ * pidfd: a process it started may still hold the pipe's other end). Closes fd.
+ */
+std::string awaitReadiness(pid_t child, int fd) {
+  int pidfd = static_cast<int>(syscall(SYS_pidfd_open, child, 0));
+  std::string line;
+  char buf[4096];
+  bool exited = false;
+  while (line.find('\n') == std::string::npos) {
+    pollfd fds[2] = {{fd, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    int count = poll(fds, exited || pidfd < 0 ? 1 : 2, exited ? 0 : -1);
+    if (count < 0 && errno == EINTR) continue;
+    if (count <= 0) break;  // exited, and nothing more to read
+    if (fds[0].revents == 0) {
+      exited = true;
+      continue;
+    }
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    line.append(buf, static_cast<size_t>(n));
+  }
+  if (pidfd >= 0) close(pidfd);
+  close(fd);
+  if (line.find('\n') != std::string::npos) return line;
+  // No line: the child died before it was ready.
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  const char* sig = WIFSIGNALED(status) ? sigabbrev_np(WTERMSIG(status)) : nullptr;
+  std::string how = WIFSIGNALED(status) ? "SIG" + std::string(sig ? sig : "UNKNOWN") : "status " + std::to_string(WEXITSTATUS(status));
+  return "{\"error\":" + jsonQuote("the sandbox process ended (" + how + ") before it was ready") + ",\"exitCode\":1}\n";
+}
+
+/** A pid file as runc writes it: the number alone, atomically (false: errno says why). */
+bool writePidFile(const std::string& file, pid_t pid) {
+  std::string tmp = file + ".tmp";
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  std::string text = std::to_string(pid);
+  if (fd < 0) return false;
+  bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  return close(fd) == 0 && ok && rename(tmp.c_str(), file.c_str()) == 0;
+}
+
+/** As node's spawn (libuv) leaves a child: default dispositions, nothing blocked. */
+void resetSignals() {
+  for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+/** A closed stdio fd becomes /dev/null, as node's spawn makes it ('ignore'). */
+void fillClosedStdio() {
+  for (int fd = 0; fd < 3; fd++) {
+    if (fcntl(fd, F_GETFD) >= 0) continue;
+    int null = open("/dev/null", O_RDWR);
+    if (null >= 0 && null != fd) {
+      dup2(null, fd);
+      close(null);
+    }
+  }
 }
 
 struct Globals {
@@ -302,6 +373,7 @@ class Runtime {
     if (command_ == "kill") return kill();
     if (command_ == "delete") return remove();
     if (command_ == "pause" || command_ == "resume") return pauseOrResume();
+    if (command_ == "exec") return exec();
     return std::nullopt;
   }
 
@@ -322,7 +394,7 @@ class Runtime {
   /** An error as the node runtime reports it (src/oci/oci_main.ts): the log, and stderr when it is free. */
   int fail(const std::string& message, int code = 1) const {
     g_.log.error(message);
-    bool quiet = command_ == "create";
+    bool quiet = command_ == "create" || command_ == "exec";
     if (!g_.log.file.empty() && !quiet) dprintf(2, "%s\n", message.c_str());
     return code;
   }
@@ -511,21 +583,9 @@ class Runtime {
     pid_t child = fork();
     if (child < 0) return fail(std::string("cannot start the sandbox process: ") + strerror(errno));
     if (child == 0) {
-      // As node's spawn (libuv) leaves a child: default dispositions, nothing blocked.
-      for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
-      sigset_t none;
-      sigemptyset(&none);
-      sigprocmask(SIG_SETMASK, &none, nullptr);
+      resetSignals();
       setsid();
-      // A closed stdio fd becomes /dev/null, as node's spawn makes it ('ignore').
-      for (int fd = 0; fd < 3; fd++) {
-        if (fcntl(fd, F_GETFD) >= 0) continue;
-        int null = open("/dev/null", O_RDWR);
-        if (null >= 0 && null != fd) {
-          dup2(null, fd);
-          close(null);
-        }
-      }
+      fillClosedStdio();
       if (dup2(ready[1], kReadyFd) < 0) _exit(127);
       const char* argv[] = {"node", script.c_str(), "__oci-sandbox", payload.c_str(), nullptr};
       execvp("node", const_cast<char* const*>(argv));
@@ -533,39 +593,8 @@ class Runtime {
       _exit(127);
     }
     close(ready[1]);
-    // The line, or the end of the pipe, or the child's exit (its pidfd: a process it started
-    // may still hold the pipe's other end).
-    int pidfd = static_cast<int>(syscall(SYS_pidfd_open, child, 0));
-    std::string line;
-    char buf[4096];
-    bool exited = false;
-    while (line.find('\n') == std::string::npos) {
-      pollfd fds[2] = {{ready[0], POLLIN, 0}, {pidfd, POLLIN, 0}};
-      int count = poll(fds, exited || pidfd < 0 ? 1 : 2, exited ? 0 : -1);
-      if (count < 0 && errno == EINTR) continue;
-      if (count <= 0) break;  // exited, and nothing more to read
-      if (fds[0].revents == 0) {
-        exited = true;
-        continue;
-      }
-      ssize_t n = read(ready[0], buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      line.append(buf, static_cast<size_t>(n));
-    }
-    if (pidfd >= 0) close(pidfd);
-    close(ready[0]);
+    std::string line = awaitReadiness(child, ready[0]);
     size_t nl = line.find('\n');
-    if (nl == std::string::npos) {
-      // No line: the sandbox process died before it was ready.
-      int status = 0;
-      while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
-      }
-      const char* sig = WIFSIGNALED(status) ? sigabbrev_np(WTERMSIG(status)) : nullptr;
-      std::string how = WIFSIGNALED(status) ? "SIG" + std::string(sig ? sig : "UNKNOWN") : "status " + std::to_string(WEXITSTATUS(status));
-      line = "{\"error\":" + jsonQuote("the sandbox process ended (" + how + ") before it was ready") + ",\"exitCode\":1}";
-      nl = line.size();
-    }
     std::optional<Json> report = parseJson(std::string_view(line).substr(0, nl));
     const Json* ok = report ? report->get("ok") : nullptr;
     if (!(ok && ok->kind == Json::Kind::Bool && ok->boolean)) {
@@ -580,17 +609,99 @@ class Runtime {
       return fail(error && error->isString() ? error->text : "the sandbox process failed to start",
                   exitCode && exitCode->isInteger() ? static_cast<int>(exitCode->number) : 1);
     }
-    if (pidFile) {
-      // As runc: the number alone, written atomically.
-      std::string tmp = *pidFile + ".tmp";
-      int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-      std::string text = std::to_string(child);
-      if (fd < 0 || write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) || close(fd) != 0 || rename(tmp.c_str(), pidFile->c_str()) != 0)
-        return fail(std::string("writing the pid file: ") + strerror(errno));
-    }
+    if (pidFile && !writePidFile(*pidFile, child)) return fail(std::string("writing the pid file: ") + strerror(errno));
     return 0;
   }
 
+  /**
+   * src/oci/commands/exec.ts for the engines' form, `exec --process FILE [--detach]
+   * [--pid-file F] [--console-socket S] ID` (the shim's): the waiter (exec_waiter.cc) is a fork
+   * of this process, not node. Everything else (a command line instead of a process file, the
+   * other flags, a file node would refuse, a container that is not created or running) is node's.
+   */
+  std::optional<int> exec() {
+    std::optional<CommandArgs> p = parseCommandArgs(args_, {{"process", false}, {"detach", true}, {"pid-file", false}, {"console-socket", false}},
+                                                    {{"p", "process"}, {"d", "detach"}});
+    std::optional<std::string> id = p ? onlyId(*p) : std::nullopt;
+    if (!id || !p->strings.count("process")) return std::nullopt;
+    Record r;
+    if (loadRecord(g_, *id, r) != RecordLoad::Ok) return std::nullopt;
+    std::string status = r.liveStatus();
+    if (status != "created" && status != "running") return std::nullopt;
+    std::optional<std::string> text = readFile(p->strings["process"]);
+    std::optional<Json> spec = text && validUtf8(*text) ? parseJson(*text) : std::nullopt;
+    bool terminal = false;
+    std::optional<std::string> request = spec ? execRequestOf(*spec, terminal) : std::nullopt;
+    if (!request) return std::nullopt;
+    bool detach = p->bools.count("detach") > 0;
+    std::optional<std::string> socket;
+    if (p->strings.count("console-socket")) socket = resolvePath(p->strings["console-socket"]);
+    if ((terminal && detach && !p->strings.count("console-socket")) || (!terminal && p->strings.count("console-socket"))) return std::nullopt;
+    std::optional<std::string> pidFile;
+    if (p->strings.count("pid-file")) pidFile = resolvePath(p->strings["pid-file"]);
+    if ((p->strings.count("console-socket") && (!socket || socket->size() >= sizeof(sockaddr_un::sun_path))) || (p->strings.count("pid-file") && !pidFile))
+      return std::nullopt;
+    int sock = connectControl(socketOf(*id));
+    if (sock < 0) return std::nullopt;
+    debugCommand();
+    int slave = -1;
+    if (socket) {
+      std::optional<std::string> why = consoleForSocket(*socket, slave);
+      if (why) {
+        close(sock);
+        return fail(*why);
+      }
+    }
+    if (!detach) {
+      // The waiter is this process (its stdio the container's), as node's runtime is.
+      if (slave >= 0) {
+        for (int fd = 0; fd < 3; fd++) dup2(slave, fd);
+        close(slave);
+      }
+      std::optional<std::string> failed;
+      int code = runExecWaiter(sock, socketOf(*id), *request, terminal, [&](const std::optional<std::string>& error, int) { failed = error; });
+      return failed ? fail(*failed, code) : code;
+    }
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC) != 0) return fail(std::string("cannot start the exec waiter: ") + strerror(errno));
+    pid_t child = fork();
+    if (child < 0) return fail(std::string("cannot start the exec waiter: ") + strerror(errno));
+    if (child == 0) {
+      // Detached (its own session; reparented to the engine's shim, a subreaper, when this
+      // process exits), with the runtime's stdio or the terminal's slave.
+      close(ready[0]);
+      resetSignals();
+      setsid();
+      if (slave >= 0) {
+        for (int fd = 0; fd < 3; fd++) dup2(slave, fd);
+        close(slave);
+      }
+      fillClosedStdio();
+      _exit(runExecWaiter(sock, socketOf(*id), *request, terminal, [&](const std::optional<std::string>& error, int exitCode) {
+        std::string line = error ? "{\"error\":" + jsonQuote(*error) + ",\"exitCode\":" + std::to_string(exitCode) + "}\n" : "{\"ok\":true}\n";
+        if (ready[1] < 0) return;
+        if (write(ready[1], line.data(), line.size()) < 0) {
+          // the runtime command is gone: nobody to tell
+        }
+        close(ready[1]);
+        ready[1] = -1;
+      }));
+    }
+    close(ready[1]);
+    close(sock);
+    if (slave >= 0) close(slave);
+    std::string line = awaitReadiness(child, ready[0]);
+    std::optional<Json> report = parseJson(std::string_view(line).substr(0, line.find('\n')));
+    const Json* ok = report ? report->get("ok") : nullptr;
+    if (!(ok && ok->kind == Json::Kind::Bool && ok->boolean)) {
+      const Json* error = report ? report->get("error") : nullptr;
+      const Json* exitCode = report ? report->get("exitCode") : nullptr;
+      return fail(error && error->isString() ? error->text : "the exec waiter failed to start",
+                  exitCode && exitCode->isInteger() ? static_cast<int>(exitCode->number) : 1);
+    }
+    if (pidFile && !writePidFile(*pidFile, child)) return fail(std::string("writing the pid file: ") + strerror(errno));
+    return 0;
+  }
 };
 
 }  // namespace

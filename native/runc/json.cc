@@ -257,3 +257,23 @@ std::string jsonQuote(std::string_view utf8) {
   out += '"';
   return out;
 }
+
+bool validUtf8(std::string_view bytes) {
+  size_t i = 0;
+  while (i < bytes.size()) {
+    unsigned char c = static_cast<unsigned char>(bytes[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || i + len > bytes.size()) return false;
+    unsigned cp = len == 1 ? c : c & (0xff >> (len + 1));
+    for (size_t k = 1; k < len; k++) {
+      unsigned char cc = static_cast<unsigned char>(bytes[i + k]);
+      if ((cc >> 6) != 0x2) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+    static const unsigned kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return false;
+    i += len;
+  }
+  return true;
+}

@@ -30,3 +30,6 @@ std::optional<Json> parseJson(std::string_view text);
 
 /** A JSON string literal for utf8, as JSON.stringify writes it. */
 std::string jsonQuote(std::string_view utf8);
+
+/** Whether bytes are well-formed UTF-8 (node decodes other bytes as U+FFFD: the caller leaves such text to it). */
+bool validUtf8(std::string_view bytes);

@@ -2,7 +2,7 @@
 // ("CAP_CHOWN"...) becomes a mask. Names this kernel does not know are left out, as runc
 // leaves out those its kernel lacks. No capabilities object: the process keeps root's
 // (task/capabilities.ts derives them from its uids).
-import { CAP_NAMES, and, capBit } from '../kernel/task/capabilities.js';
+import { CAP_NAMES, and, capBit, or } from '../kernel/task/capabilities.js';
 import type { CapabilitySets } from '../kernel/state.js';
 import type { ProcessSpec } from './bundle_config.js';
 
@@ -10,9 +10,10 @@ type CapabilityLists = NonNullable<ProcessSpec['capabilities']>;
 
 function maskOf(names: readonly string[] | undefined): number {
   let mask = 0;
-  for (const name of new Set(names ?? [])) {
+  // or, not +: CAP_CHOWN and CHOWN in one list name one capability.
+  for (const name of names ?? []) {
     const cap = CAP_NAMES.indexOf(name.replace(/^CAP_/, '') as (typeof CAP_NAMES)[number]);
-    if (cap >= 0) mask += capBit(cap);
+    if (cap >= 0) mask = or(mask, capBit(cap));
   }
   return mask;
 }
