@@ -4,15 +4,17 @@
 // It runs with a PATH without node, so that a command handed to node would fail (127): what
 // passes here is the front-end's own work.
 import { expect } from 'chai';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { capabilitySetsOf } from '../../src/oci/process_capabilities.js';
 import type { ControlReply, ControlRequest } from '../../src/sandbox/control_protocol.js';
 import { ControlServer } from '../../src/sandbox/control_server.js';
 import { processStartTime, Registry } from '../../src/sandbox/registry.js';
 import { RUNC_BIN, RUNC_NODE } from '../support/oci.js';
+import { REPO_ROOT } from '../support/programs.js';
 
 interface Outcome {
   status: number;
@@ -134,5 +136,90 @@ describe('OCI runtime front-end (bin/tsvisor-runc) and the node runtime agree', 
     expect(existsSync(join(root, '.oci', 'd1'))).to.equal(false);
     expect(existsSync(join(root, 'd1'))).to.equal(false);
     expect((await frontEnd(root, ['delete', '--force', 'nothing'])).status).to.equal(0);
+  });
+  it('exec --process --detach: its waiter is a fork of the front-end; the request is the protocol\'s, caps as node maps them; the pid file\'s process passes signals on and exits with the process\'s status, as a subreaper shim sees it', async function () {
+    const shim = join(dir, 'subreaper_shim');
+    const cc = spawnSync('cc', ['-O1', '-o', shim, join(REPO_ROOT, 'test', 'support', 'subreaper_shim.c')], { encoding: 'utf8' });
+    if (cc.error || cc.status !== 0) {
+      console.log(`      skipped: cannot build the subreaper shim (${cc.error?.message ?? cc.stderr})`);
+      this.skip();
+    }
+    writeRecord('e1', { status: 'running' });
+    new Registry(root).register('e1', ['sh']);
+    let signalled: () => void = () => {};
+    const signal = new Promise<void>((resolve) => (signalled = resolve));
+    let requester = 0;
+    server = await ControlServer.listen(new Registry(root).socketOf('e1'), async (request, reply) => {
+      requests.push(request);
+      if (request.op === 'signal') {
+        signalled();
+        reply({ type: 'done', message: 'signalled' });
+        return;
+      }
+      if (request.op !== 'exec') return;
+      // The sandbox opens the requester's stdio through /proc: the waiter itself.
+      requester = request.stdioFrom;
+      expect(existsSync(`/proc/${requester}/fd/1`)).to.equal(true);
+      reply({ type: 'started', pid: 12 });
+      await signal;
+      reply({ type: 'exited', waitStatus: 7 << 8 });
+    });
+    const capabilities = {
+      bounding: ['CAP_CHOWN', 'CAP_KILL'], effective: ['CAP_KILL', 'CAP_SYS_ADMIN'], permitted: ['CAP_KILL', 'CHOWN', 'CAP_CHOWN'],
+      inheritable: ['CAP_KILL'], ambient: ['CAP_KILL', 'CAP_CHOWN', 'CAP_NOT_ONE'],
+    };
+    const processFile = join(dir, 'process.json');
+    writeFileSync(processFile, JSON.stringify({
+      terminal: false, user: { uid: 1000, gid: 100, additionalGids: [5, 6] }, args: ['sh', '-c', 'ünï "x"\n'], env: ['A=1', 'PATH=/bin'],
+      cwd: '/tmp', capabilities, noNewPrivileges: true, rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }], extra: { kept: true },
+    }));
+    const pidFile = join(dir, 'exec.pid');
+    const out = join(dir, 'exec.out');
+    const child = spawn(shim, [pidFile, out, RUNC_BIN, '--root', root, 'exec', '--process', processFile, '--detach', '--pid-file', pidFile, 'e1'], {
+      stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: '/nonexistent' },
+    });
+    let report = '';
+    child.stdout.on('data', (chunk: Buffer) => (report += chunk.toString('utf8')));
+    const ended = new Promise((resolve) => child.on('exit', resolve));
+    for (let i = 0; i < 500 && !report.includes('runtime'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(report).to.equal('runtime exited 0\n');
+    const waiter = Number(readFileSync(pidFile, 'utf8'));
+    expect(waiter).to.equal(requester);
+    globalThis.process.kill(waiter, 'SIGTERM');
+    await ended;
+    expect(report).to.equal('runtime exited 0\npid file\'s process exited 7\nall reaped\n');
+    expect(requests).to.deep.equal([
+      {
+        op: 'exec', args: ['sh', '-c', 'ünï "x"\n'], env: ['A=1', 'PATH=/bin'], cwd: '/tmp', uid: 1000, gid: 100, groups: [5, 6],
+        caps: capabilitySetsOf(capabilities), noNewPrivs: true, stdioFrom: waiter,
+      },
+      { op: 'signal', pid: 12, signal: 15 },
+    ]);
+  });
+
+  it('exec: a process the sandbox refuses is status 1 with the error in the log; without --detach the front-end waits itself; what it does not take on goes to node', async () => {
+    writeRecord('e2', { status: 'running' });
+    await listen('e2');
+    const processFile = join(dir, 'process.json');
+    writeFileSync(processFile, JSON.stringify({ user: { uid: 0, gid: 0 }, args: ['nope'], cwd: '/' }));
+    answer = { type: 'error', message: 'exec: "nope": executable file not found in $PATH' };
+    const log = join(dir, 'log.json');
+    const pidFile = join(dir, 'e2.pid');
+    const refused = await frontEnd(root, ['exec', '--process', processFile, '--detach', '--pid-file', pidFile, 'e2'], log);
+    expect([refused.status, refused.stderr, existsSync(pidFile)]).to.deep.equal([1, '', false]);
+    expect(JSON.parse(readFileSync(log, 'utf8').trim().split('\n').pop()!)).to.include({ level: 'error', msg: answer.message });
+    answer = { type: 'exited', waitStatus: 3 << 8 };
+    expect((await frontEnd(root, ['exec', '--process', processFile, 'e2'])).status).to.equal(3);
+    answer = { type: 'exited', waitStatus: 9 };
+    expect((await frontEnd(root, ['exec', '-p', processFile, 'e2'])).status).to.equal(128 + 9);
+    expect(requests.map((r) => r.op)).to.deep.equal(['exec', 'exec', 'exec']);
+    // node's to word: a file the schema refuses, a command line, a paused container.
+    writeFileSync(processFile, JSON.stringify({ user: { uid: 0, gid: 0 }, args: [], cwd: '/' }));
+    expect((await frontEnd(root, ['exec', '--process', processFile, 'e2'])).status).to.equal(127);
+    expect((await frontEnd(root, ['exec', 'e2', 'echo', 'hi'])).status).to.equal(127);
+    writeRecord('e2', { status: 'paused' });
+    writeFileSync(processFile, JSON.stringify({ user: { uid: 0, gid: 0 }, args: ['true'], cwd: '/' }));
+    expect((await frontEnd(root, ['exec', '--process', processFile, 'e2'])).status).to.equal(127);
+    expect(requests).to.have.length(3);
   });
 });

@@ -204,8 +204,8 @@ describe('OCI runtime (tsvisor-runc)', function () {
       let report = '';
       child.stdout.on('data', (chunk: Buffer) => (report += chunk.toString('utf8')));
       const ended = new Promise((resolve) => child.on('exit', resolve));
-      for (let i = 0; i < 500 && !report.includes('create'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(report).to.equal('create exited 0\n');
+      for (let i = 0; i < 500 && !report.includes('runtime'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(report).to.equal('runtime exited 0\n');
       expect(runc(root, ['start', id]).status).to.equal(0);
       const output = () => (existsSync(out) ? readFileSync(out, 'utf8') : '');
       for (let i = 0; i < 500 && !output().includes('up'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -216,13 +216,13 @@ describe('OCI runtime (tsvisor-runc)', function () {
       return { report, output: output() };
     };
     const exited = await underShim('shim-exit', ['sh', '-c', 'echo up; exit 7'], () => {});
-    expect(exited).to.deep.equal({ report: 'create exited 0\npid file\'s process exited 7\nall reaped\n', output: 'up\n' });
+    expect(exited).to.deep.equal({ report: 'runtime exited 0\npid file\'s process exited 7\nall reaped\n', output: 'up\n' });
     const trap = ['sh', '-c', 'trap \'echo got TERM; exit 3\' TERM; echo up; while :; do sleep 0.05; done'];
     const termed = await underShim('shim-term', trap, (pid) => globalThis.process.kill(pid, 'SIGTERM'));
-    expect(termed).to.deep.equal({ report: 'create exited 0\npid file\'s process exited 3\nall reaped\n', output: 'up\ngot TERM\n' });
+    expect(termed).to.deep.equal({ report: 'runtime exited 0\npid file\'s process exited 3\nall reaped\n', output: 'up\ngot TERM\n' });
     // "all reaped": the sandbox process and every stub, reparented to the shim, ended too.
     const killed = await underShim('shim-kill', trap, (pid) => globalThis.process.kill(pid, 'SIGKILL'));
-    expect(killed).to.deep.equal({ report: 'create exited 0\npid file\'s process signalled 9\nall reaped\n', output: 'up\n' });
+    expect(killed).to.deep.equal({ report: 'runtime exited 0\npid file\'s process signalled 9\nall reaped\n', output: 'up\n' });
   });
 
   it('a sandbox process loads none of node\'s crypto, net, stream or child_process modules for a plain container (each would be start-up time of every container)', () => {

@@ -1,9 +1,10 @@
 // What an engine's shim does with a container's pid file, for the OCI tests: as a child
-// subreaper, runs the runtime's create (CMD...) with its stdout and stderr on a pipe, copies
-// what comes through the pipe to OUTFILE as it comes, and reaps every process that ends under
-// it (the runtime's, and whatever is reparented to it). It prints the create's status, then the
-// pid file's process's end ("exited N" or "signalled N"), then, once no process is left under
-// it and the pipe has ended, "all reaped". Usage: subreaper_shim PIDFILE OUTFILE CMD...
+// subreaper, runs the runtime's create or exec (CMD...) with its stdout and stderr on a pipe,
+// copies what comes through the pipe to OUTFILE as it comes, and reaps every process that ends
+// under it (the runtime's, and whatever is reparented to it). It prints the runtime's status
+// ("runtime exited N"), then the pid file's process's end ("exited N" or "signalled N"), then,
+// once no process is left under it and the pipe has ended, "all reaped".
+// Usage: subreaper_shim PIDFILE OUTFILE CMD...
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -63,7 +64,7 @@ int main(int argc, char** argv) {
       }
       if (pid <= 0) break;
       if (pid == create) {
-        print_end("create", status);
+        print_end("runtime", status);
         FILE* f = fopen(argv[1], "r");
         if (!f || fscanf(f, "%d", &target) != 1) target = -1;
         if (f) fclose(f);
