@@ -616,7 +616,7 @@ class Runtime {
   /**
    * src/oci/commands/exec.ts for the engines' form, `exec --process FILE [--detach]
    * [--pid-file F] [--console-socket S] ID` (the shim's): the waiter (exec_waiter.cc) is a fork
-   * of this process, not node. Everything else (a command line instead of a process file, the
+   * of this process, not node (without --detach, this process). Everything else (a command line instead of a process file, the
    * other flags, a file node would refuse, a container that is not created or running) is node's.
    */
   std::optional<int> exec() {
@@ -636,7 +636,11 @@ class Runtime {
     bool detach = p->bools.count("detach") > 0;
     std::optional<std::string> socket;
     if (p->strings.count("console-socket")) socket = resolvePath(p->strings["console-socket"]);
-    if ((terminal && detach && !p->strings.count("console-socket")) || (!terminal && p->strings.count("console-socket"))) return std::nullopt;
+    // Refused combinations are node's to word; a console socket in the foreground too (node's
+    // waiter then keeps the runtime's own stdio).
+    if ((terminal && detach && !p->strings.count("console-socket")) || (!terminal && p->strings.count("console-socket")) ||
+        (!detach && p->strings.count("console-socket")))
+      return std::nullopt;
     std::optional<std::string> pidFile;
     if (p->strings.count("pid-file")) pidFile = resolvePath(p->strings["pid-file"]);
     if ((p->strings.count("console-socket") && (!socket || socket->size() >= sizeof(sockaddr_un::sun_path))) || (p->strings.count("pid-file") && !pidFile))
@@ -653,11 +657,7 @@ class Runtime {
       }
     }
     if (!detach) {
-      // The waiter is this process (its stdio the container's), as node's runtime is.
-      if (slave >= 0) {
-        for (int fd = 0; fd < 3; fd++) dup2(slave, fd);
-        close(slave);
-      }
+      // The waiter is this process (its stdio the process's), as node's runtime is.
       std::optional<std::string> failed;
       int code = runExecWaiter(sock, socketOf(*id), *request, terminal, [&](const std::optional<std::string>& error, int) { failed = error; });
       return failed ? fail(*failed, code) : code;
