@@ -48,6 +48,8 @@ int runExecWaiter(int sock, const std::string& socketPath, const std::string& re
     int fd = open("/proc/self/fd/0", O_RDWR | O_CLOEXEC);
     if (fd >= 0) close(fd);
   }
+  // As node's waiter: a write to a reader gone is an error, not the end of the waiter.
+  signal(SIGPIPE, SIG_IGN);
   sigset_t passed;
   sigemptyset(&passed);
   for (int sig : kPassedOn) sigaddset(&passed, sig);

@@ -634,17 +634,15 @@ class Runtime {
     std::optional<std::string> request = spec ? execRequestOf(*spec, terminal) : std::nullopt;
     if (!request) return std::nullopt;
     bool detach = p->bools.count("detach") > 0;
+    bool hasSocket = p->strings.count("console-socket") > 0;
+    // What node refuses (a terminal detached without a socket, a socket without a terminal) is
+    // its to word; a socket in the foreground is its too (its waiter keeps the runtime's stdio).
+    if (hasSocket ? !(terminal && detach) : terminal && detach) return std::nullopt;
     std::optional<std::string> socket;
-    if (p->strings.count("console-socket")) socket = resolvePath(p->strings["console-socket"]);
-    // Refused combinations are node's to word; a console socket in the foreground too (node's
-    // waiter then keeps the runtime's own stdio).
-    if ((terminal && detach && !p->strings.count("console-socket")) || (!terminal && p->strings.count("console-socket")) ||
-        (!detach && p->strings.count("console-socket")))
-      return std::nullopt;
+    if (hasSocket) socket = resolvePath(p->strings["console-socket"]);
     std::optional<std::string> pidFile;
     if (p->strings.count("pid-file")) pidFile = resolvePath(p->strings["pid-file"]);
-    if ((p->strings.count("console-socket") && (!socket || socket->size() >= sizeof(sockaddr_un::sun_path))) || (p->strings.count("pid-file") && !pidFile))
-      return std::nullopt;
+    if ((hasSocket && (!socket || socket->size() >= sizeof(sockaddr_un::sun_path))) || (p->strings.count("pid-file") && !pidFile)) return std::nullopt;
     int sock = connectControl(socketOf(*id));
     if (sock < 0) return std::nullopt;
     debugCommand();
