@@ -8,7 +8,8 @@
 //    syscall, `replay --verify` speed, `replay --exec` against the run; replay --verify on a
 //    trace of 1.2M events;
 //  - issue 6's OCI start-up: `ctr run --rm IMG echo hi` under runc, tsvisor and runsc with a
-//    private containerd (once, unpinned; skipped where containerd/ctr is missing);
+//    private containerd, and `ctr task exec` into a running container (once, unpinned; skipped
+//    where containerd/ctr is missing);
 //  - twice: as users run them, and with every command under `taskset -c 0`.
 // It reports times and ratios, and which issue targets are met; it asserts nothing
 // (a benchmark, not a test).
