@@ -17,6 +17,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { shareBuiltinImports } from './shared_builtin_imports.js';
+
 const DIR = path.resolve('dist/snapshot');
 const ENTRY = path.join(DIR, 'entry.cjs');
 const OFFSETS = path.join(DIR, 'precompile.json');
@@ -82,6 +84,7 @@ function trainingOffsets(): number[] | string {
   return [...offsets].filter((n) => Number.isInteger(n) && n >= 0).sort((a, b) => a - b);
 }
 
+fs.writeFileSync(ENTRY, shareBuiltinImports(fs.readFileSync(ENTRY, 'utf8'), ENTRY));
 let offsets: number[] | string;
 try {
   offsets = trainingOffsets();
