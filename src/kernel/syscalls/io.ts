@@ -37,8 +37,14 @@ const MAX_RW = 0x7ffff000;
 const STREAM_CHUNK = 1 << 20;
 const IOV_MAX = 1024;
 const TASK_SIZE = 0x7ffffffff000;
-/** What /dev/zero reads give (never written to). */
-const ZEROS = new Uint8Array(STREAM_CHUNK);
+/**
+ * What /dev/zero reads give (never written to). Made at first use: a module-level MiB would be
+ * in the start-up snapshot, read and copied at every start (~1-3 ms of CPU).
+ */
+let zerosChunk: Uint8Array | undefined;
+function zeros(): Uint8Array {
+  return (zerosChunk ??= new Uint8Array(STREAM_CHUNK));
+}
 /** Writes of at most this many bytes to a pipe are atomic. */
 const PIPE_BUF = 4096;
 
@@ -249,7 +255,7 @@ export function readFile(
       const name = file.path.slice('/dev/'.length);
       if (name === 'null') return deliver(new Uint8Array(0));
       const n = Math.min(count, STREAM_CHUNK);
-      if (name !== 'random' && name !== 'urandom') return deliver(ZEROS.subarray(0, n));
+      if (name !== 'random' && name !== 'urandom') return deliver(zeros().subarray(0, n));
       const bytes = new Uint8Array(n);
       hostRandomFill(bytes);
       return deliver(bytes);
@@ -371,7 +377,7 @@ function storeRead(ctx: SyscallContext, buf: number, bytes: Uint8Array): number 
 
 /**
  * read(2) of /dev/zero: the whole count, as on Linux (large reads by the host, see
- * dev_zero_host.ts; else ZEROS written piece by piece). While recording or replaying, one
+ * dev_zero_host.ts; else zeros() written piece by piece). While recording or replaying, one
  * piece at most: a recorded read keeps every byte it wrote.
  */
 function readZeros(ctx: SyscallContext, buf: number, count: number): Outcome {
@@ -380,10 +386,11 @@ function readZeros(ctx: SyscallContext, buf: number, count: number): Outcome {
     if (onHost) return onHost;
   }
   const recorded = ctx.kernel.captureWrites || ctx.kernel.syscallSource !== undefined;
-  const total = recorded ? Math.min(count, ZEROS.length) : count;
+  const chunk = zeros();
+  const total = recorded ? Math.min(count, chunk.length) : count;
   let done = 0;
   while (done < total) {
-    const piece = ZEROS.subarray(0, Math.min(total - done, ZEROS.length));
+    const piece = chunk.subarray(0, Math.min(total - done, chunk.length));
     const n = storeRead(ctx, buf + done, piece);
     if (n < 0) return done > 0 ? done : n;
     done += n;
