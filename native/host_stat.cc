@@ -6,22 +6,16 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <cstring>
 #include <string>
+#include <vector>
 
-Napi::Value HostLstat(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const std::string path = hostPathArgument(info[0]);
-  auto out = info[1].As<Napi::BigInt64Array>();
-  if (out.ElementLength() < kStatSlots) {
-    Napi::RangeError::New(env, "stat array too small").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
+namespace {
+
+int lstatInto(const char* path, int64_t* o) {
   struct statx st;
-  if (statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS | STATX_BTIME, &st) != 0) {
-    return Napi::Number::New(env, -errno);
-  }
+  if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS | STATX_BTIME, &st) != 0) return -errno;
   auto ns = [](const statx_timestamp& t) { return static_cast<int64_t>(t.tv_sec) * 1000000000LL + t.tv_nsec; };
-  int64_t* o = out.Data();
   o[kStatDev] = static_cast<int64_t>((static_cast<uint64_t>(st.stx_dev_major) << 8 & 0xfff00) |
                                      (static_cast<uint64_t>(st.stx_dev_minor) & 0xff) |
                                      (static_cast<uint64_t>(st.stx_dev_minor) & ~0xffULL) << 12 |
@@ -42,5 +36,51 @@ Napi::Value HostLstat(const Napi::CallbackInfo& info) {
   o[kStatMtimeNs] = ns(st.stx_mtime);
   o[kStatCtimeNs] = ns(st.stx_ctime);
   o[kStatBirthtimeNs] = (st.stx_mask & STATX_BTIME) ? ns(st.stx_btime) : 0;
-  return Napi::Number::New(env, 0);
+  return 0;
+}
+
+}  // namespace
+
+Napi::Value HostLstat(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string path = hostPathArgument(info[0]);
+  auto out = info[1].As<Napi::BigInt64Array>();
+  if (out.ElementLength() < kStatSlots) {
+    Napi::RangeError::New(env, "stat array too small").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, lstatInto(path.c_str(), out.Data()));
+}
+
+Napi::Value HostLstatDirs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = hostPathArgument(info[0]);
+  const int64_t count = info[1].As<Napi::Number>().Int64Value();
+  auto out = info[2].As<Napi::BigInt64Array>();
+  if (count < 0 || out.ElementLength() < kStatSlots) {
+    Napi::RangeError::New(env, "bad count or stat array too small").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  // Where each of the last `count` components ends: the prefixes to look up, shortest first.
+  std::vector<size_t> ends;
+  size_t end = path.size();
+  for (int64_t i = 0; i < count; i++) {
+    if (end == 0) return Napi::Number::New(env, 0);
+    const size_t slash = path.rfind('/', end - 1);
+    if (slash == std::string::npos || slash + 1 == end) return Napi::Number::New(env, 0);
+    ends.push_back(end);
+    end = slash;
+  }
+  int64_t st[kStatSlots];
+  int64_t found = 0;
+  for (auto it = ends.rbegin(); it != ends.rend(); ++it) {
+    const char saved = path[*it];
+    path[*it] = '\0';
+    const int r = lstatInto(path.c_str(), st);
+    path[*it] = saved;
+    if (r != 0 || (st[kStatMode] & S_IFMT) != S_IFDIR) break;
+    std::memcpy(out.Data(), st, sizeof st);
+    found++;
+  }
+  return Napi::Number::New(env, static_cast<double>(found));
 }

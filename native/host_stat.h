@@ -11,3 +11,9 @@ enum HostStatSlot : int {
 
 // hostLstat(path: string | Buffer, out: BigInt64Array) -> 0 or -errno.
 Napi::Value HostLstat(const Napi::CallbackInfo& info);
+
+// hostLstatDirs(path: string | Buffer, count: number, out: BigInt64Array) -> n: lstat of the
+// paths that end at path's last `count` components, shortest first, stopping before the first
+// that cannot be looked up or is not a directory. n: how many were directories; out holds the
+// lstat of the last of them (the others are not kept).
+Napi::Value HostLstatDirs(const Napi::CallbackInfo& info);

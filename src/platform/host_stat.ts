@@ -51,15 +51,33 @@ const SLAB_STATS = 64;
 let slab: BigInt64Array | undefined;
 let slabUsed = 0;
 
-/** The host's lstat of hostPath, or -errno. */
-export function hostLstat(hostPath: string): FileStat | number {
+/** A free slot of the slab (taken by the caller advancing slabUsed). */
+function freeSlot(): BigInt64Array {
   if (!slab || slabUsed === slab.length) {
     slab = new BigInt64Array(Slot.Count * SLAB_STATS);
     slabUsed = 0;
   }
-  const raw = slab.subarray(slabUsed, slabUsed + Slot.Count);
+  return slab.subarray(slabUsed, slabUsed + Slot.Count);
+}
+
+/** The host's lstat of hostPath, or -errno. */
+export function hostLstat(hostPath: string): FileStat | number {
+  const raw = freeSlot();
   const r = loadAddon().hostLstat(hostPathArg(hostPath), raw);
   if (r !== 0) return r; // nothing kept: the slot is used again
   slabUsed += Slot.Count;
   return new HostStat(raw);
+}
+
+/**
+ * The lstat of the paths that end at hostPath's last `count` components, shortest first, in
+ * one native call, up to the first that cannot be looked up or is not a directory: how many
+ * were directories, and the lstat of the last of them (undefined: not even the first).
+ */
+export function hostLstatDirs(hostPath: string, count: number): { count: number; stat: FileStat } | undefined {
+  const raw = freeSlot();
+  const found = loadAddon().hostLstatDirs(hostPathArg(hostPath), count, raw);
+  if (found === 0) return undefined;
+  slabUsed += Slot.Count;
+  return { count: found, stat: new HostStat(raw) };
 }

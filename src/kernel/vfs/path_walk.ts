@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { byteLength, decodeBytes, hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import { readHostDirectory } from '../../platform/host_directory.js';
-import { hostLstat } from '../../platform/host_stat.js';
+import { hostLstat, hostLstatDirs } from '../../platform/host_stat.js';
 import type { Credentials, OverlayNode, OverlayState, PtyState } from '../state.js';
 import { devfsLookup } from './devfs.js';
 import { S_IFDIR, syntheticStat, type FileStat } from './file_stat.js';
@@ -24,6 +24,8 @@ import { DT_REG, inoOf } from './synthetic_tree.js';
 import type { ProcessView, SyntheticEntry, VNode } from './vnode.js';
 
 const MAX_SYMLINKS = 40;
+/** At most this many directories are looked up by one native call (walkHostDirs). */
+const MAX_BATCHED = 64;
 const NAME_MAX = 255;
 const PATH_MAX = 4096;
 
@@ -219,7 +221,11 @@ export class HostRoot {
     const crossesMount = (n: VNode): boolean => rules?.noXdev === true && n.stat.isDirectory() && n.stat.dev !== startDev;
     if (node && crossesMount(node)) return -Errno.EXDEV;
 
+    // Directories of the host root are looked up several at a time (walkHostDirs) when
+    // nothing on the way needs a check of each one.
+    const batched = this.binds.length === 0 && !opts.searchAs && !rules;
     while (pending.length > 0) {
+      if (batched && node?.fs === 'host') node = this.walkHostDirs(node, current, pending);
       const name = pending.pop()!;
       if (node && !node.stat.isDirectory()) return -Errno.ENOTDIR;
       if (node && opts.searchAs && !permits(opts.searchAs, node.stat, 1)) return -Errno.EACCES;
@@ -231,10 +237,11 @@ export class HostRoot {
         }
         current.pop();
       } else {
-        if (byteLength(name) > NAME_MAX) return -Errno.ENAMETOOLONG;
+        // A UTF-16 unit is at most 3 bytes of UTF-8: short names need no count.
+        if (name.length > NAME_MAX / 3 && byteLength(name) > NAME_MAX) return -Errno.ENAMETOOLONG;
         current.push(name);
       }
-      const next = this.lookup(current, opts);
+      const next = name !== '..' && node?.fs === 'host' ? this.lookupHostChild(node, current, name, opts) : this.lookup(current, opts);
       const isLast = pending.length === 0;
       if (next === -Errno.ENOENT && isLast && allowMissing && name !== '..') {
         const parent = node ?? this.lookup([], opts);
@@ -318,6 +325,62 @@ export class HostRoot {
     if (typeof stat === 'number') return stat;
     // Below an :rw bind the host file itself is changed (vfs/writable_bind.ts), never copied up.
     return bind.rw ? { fs: 'host', path, hostPath, stat, writable: { root: bind.base, rel: bind.rest } } : { fs: 'host', path, hostPath, stat };
+  }
+
+  /**
+   * Walks on from a host node through the plain names next in pending (the last one left to
+   * the caller's step) as far as they are directories of the host root, with one native call
+   * that looks up each of them in turn, as the walk's own steps would. Each is the lower layer
+   * (see lookupHostChild), and the caller has made sure that no bind and no search permission
+   * or RESOLVE_* rule needs anything of them but their being directories; the first that is
+   * not one (a symlink, a file, a missing name) is left to the caller's step. The node the walk
+   * is now at.
+   */
+  private walkHostDirs(node: VNode & { fs: 'host' }, current: string[], pending: string[]): VNode {
+    let plain = 0;
+    for (let i = pending.length - 1; i >= 0 && plain < MAX_BATCHED; i--) {
+      const name = pending[i]!;
+      if (name === '.' || name === '..' || name.length > NAME_MAX / 3) break;
+      plain++;
+    }
+    const dirs = plain - 1;
+    if (dirs < 2 || !node.stat.isDirectory() || this.tmpfsBelow(node.path)) return node;
+    const names = pending.slice(pending.length - dirs).reverse();
+    const below = names.join('/');
+    const hostPath = node.hostPath === '/' ? '/' + below : node.hostPath + '/' + below;
+    const found = hostLstatDirs(hostPath, dirs);
+    if (found === undefined) return node;
+    const taken = found.count === dirs ? below : names.slice(0, found.count).join('/');
+    pending.length -= found.count;
+    for (let i = 0; i < found.count; i++) current.push(names[i]!);
+    return {
+      fs: 'host',
+      path: node.path === '/' ? '/' + taken : node.path + '/' + taken,
+      hostPath: node.hostPath === '/' ? '/' + taken : node.hostPath + '/' + taken,
+      stat: found.stat,
+    };
+  }
+
+  /** Whether a tmpfs mount lies below a directory (a walk down from it may enter the mount). */
+  private tmpfsBelow(path: string): boolean {
+    const prefix = path === '/' ? '/' : path + '/';
+    return this.tmpfs.some((m) => m.startsWith(prefix));
+  }
+
+  /**
+   * lookup of a name in a directory of the host root: the child of a lower-layer node is in
+   * the lower layer too (the upper layer's walk ended above its parent), so its paths are the
+   * parent's with the name added, without walking the upper layer and joining the components
+   * again (a walk looks up every component: this is most of them). A bind or a tmpfs mount
+   * could start at the child: then the whole lookup.
+   */
+  private lookupHostChild(parent: VNode & { fs: 'host' }, components: readonly string[], name: string, opts: WalkOptions): VNode | number {
+    const path = parent.path === '/' ? '/' + name : parent.path + '/' + name;
+    if (this.binds.length > 0 || this.tmpfs.includes(path)) return this.lookup(components, opts);
+    const hostPath = parent.hostPath === '/' ? '/' + name : parent.hostPath + '/' + name;
+    const stat = hostLstat(hostPath);
+    if (typeof stat === 'number') return stat;
+    return { fs: 'host', path, hostPath, stat };
   }
 
   /**
