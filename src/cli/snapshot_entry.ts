@@ -13,6 +13,7 @@ import v8 from 'node:v8';
 
 import { launchedMain } from './launched.js';
 import { precompileFunctions } from './snapshot_precompile.js';
+import { warmNodeBuiltins } from './snapshot_warmup.js';
 // `run --record`'s recorder (loaded by run.ts on demand), evaluated here too: its modules'
 // top-level work (cbor-x and node:crypto for the closing digest, the syscall signatures, the
 // encoder's tables) then costs a recording nothing at run time.
@@ -30,5 +31,6 @@ if (v8.startupSnapshot.isBuildingSnapshot()) {
   // The functions runs would otherwise compile lazily (build_snapshot.ts lists them), compiled now.
   const missed = precompileFunctions(path.resolve(globalThis.process.argv[1]!), path.join(here, 'precompile.json'));
   if (missed > 0) globalThis.process.stderr.write(`snapshot: ${missed} functions of precompile.json not compiled\n`);
+  warmNodeBuiltins(globalThis.process.argv[1]!);
   v8.startupSnapshot.setDeserializeMainFunction(() => launchedMain(globalThis.process.argv.slice(1)));
 }
