@@ -15,32 +15,62 @@ import { stdioTarget } from './stdio_target.js';
 export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const AT_EMPTY_PATH = 0x1000;
 
-/** What procfs sees of the kernel, from the calling process's point of view. */
+/**
+ * What procfs sees of the kernel, from the calling process's point of view. Made at every path
+ * walk and used by few (/proc, /sys): one object whose ProcContext is made at first use, from
+ * the state and process of the walk (as they were when it was made), not ~10 objects and
+ * closures per walk.
+ */
+class CallerView implements ProcessView {
+  private context: ProcContext | undefined;
+  private readonly kernel: SyscallContext['kernel'];
+  private readonly state: SyscallContext['kernel']['state'];
+  private readonly process: SyscallContext['process'];
+
+  constructor(ctx: SyscallContext) {
+    this.kernel = ctx.kernel;
+    this.state = ctx.kernel.state;
+    this.process = ctx.process;
+  }
+
+  get self(): number {
+    return this.process.pid;
+  }
+
+  get proc(): ProcContext {
+    if (this.context) return this.context;
+    const kernel = this.kernel;
+    return (this.context = {
+      state: this.state, bootMs: kernel.root.bootMs, tmpfs: kernel.root.tmpfs, binds: kernel.root.bindMounts, readonlyRoot: kernel.readonlyRoot, reader: this.process.pid, root: rootOf(this.process), limits: kernel.limits,
+      shmResident: (shmid) => residentBytes(kernel, shmid), shmAllPages: shmAllPages(kernel),
+    });
+  }
+
+  pids(): number[] {
+    return [...this.state.processes.values()].filter((p) => p.status === 'running').map((p) => p.pid);
+  }
+
+  exe(pid: number): string | undefined {
+    const p = this.state.processes.get(pid);
+    return p && p.status === 'running' ? p.exe : undefined;
+  }
+
+  fds(pid: number): number[] {
+    return [...(this.state.processes.get(pid)?.fds.keys() ?? [])].sort((a, b) => a - b);
+  }
+
+  fdTarget(pid: number, fd: number): string | undefined {
+    const state = this.state;
+    const entry = state.processes.get(pid)?.fds.get(fd);
+    const file = entry && state.files.get(entry.fileId);
+    if (!file) return undefined;
+    if (file.kind === 'mem' && file.nodeId !== undefined && state.overlay.nodes.get(file.nodeId)?.nlink === 0) return `${file.path} (deleted)`;
+    return file.kind === 'stdio' ? stdioTarget(this.kernel, file) : file.path;
+  }
+}
+
 export function processView(ctx: SyscallContext): ProcessView {
-  const state = ctx.kernel.state;
-  // Made at every path walk: proc is made apart (an object literal holding one is copied from
-  // its boilerplate in V8's runtime), and bootMs is the root's (no BigInt division per walk).
-  const proc: ProcContext = {
-    state, bootMs: ctx.kernel.root.bootMs, tmpfs: ctx.kernel.root.tmpfs, binds: ctx.kernel.root.bindMounts, readonlyRoot: ctx.kernel.readonlyRoot, reader: ctx.process.pid, root: rootOf(ctx.process), limits: ctx.kernel.limits,
-    shmResident: (shmid) => residentBytes(ctx.kernel, shmid), shmAllPages: shmAllPages(ctx.kernel),
-  };
-  return {
-    self: ctx.process.pid,
-    proc,
-    pids: () => [...state.processes.values()].filter((p) => p.status === 'running').map((p) => p.pid),
-    exe: (pid) => {
-      const p = state.processes.get(pid);
-      return p && p.status === 'running' ? p.exe : undefined;
-    },
-    fds: (pid) => [...(state.processes.get(pid)?.fds.keys() ?? [])].sort((a, b) => a - b),
-    fdTarget: (pid, fd) => {
-      const entry = state.processes.get(pid)?.fds.get(fd);
-      const file = entry && state.files.get(entry.fileId);
-      if (!file) return undefined;
-      if (file.kind === 'mem' && file.nodeId !== undefined && state.overlay.nodes.get(file.nodeId)?.nlink === 0) return `${file.path} (deleted)`;
-      return file.kind === 'stdio' ? stdioTarget(ctx.kernel, file) : file.path;
-    },
-  };
+  return new CallerView(ctx);
 }
 
 /** The directory a relative path starts from: cwd, or the directory open at dirfd. */
@@ -55,13 +85,15 @@ export function baseDir(ctx: SyscallContext, dirfd: number, path: string): strin
 /** How the calling process walks the paths it names: its root, its /proc view and the overlay's upper layer. */
 export function walkOptions(ctx: SyscallContext, follow: boolean): WalkOptions {
   const root = rootOf(ctx.process);
-  return root === SANDBOX_ROOT ? sandboxWalkOptions(ctx, follow) : { ...sandboxWalkOptions(ctx, follow), root };
+  return sandboxWalkOptions(ctx, follow, root === SANDBOX_ROOT ? undefined : root);
 }
 
 /** As walkOptions, from the sandbox root whatever the caller's root (for the paths the kernel holds). */
-function sandboxWalkOptions(ctx: SyscallContext, follow: boolean): WalkOptions {
+function sandboxWalkOptions(ctx: SyscallContext, follow: boolean, root?: string): WalkOptions {
   const creds = ctx.process.creds;
-  return { followFinal: follow, view: processView(ctx), upper: ctx.kernel.state.overlay, ptys: ctx.kernel.state.ptys, ...(capable(creds, CAP_DAC_OVERRIDE) || capable(creds, CAP_DAC_READ_SEARCH) ? {} : { searchAs: creds }) };
+  // Made at every walk: one literal (a spread of a conditional object is V8's runtime).
+  const searchAs = capable(creds, CAP_DAC_OVERRIDE) || capable(creds, CAP_DAC_READ_SEARCH) ? undefined : creds;
+  return { followFinal: follow, view: processView(ctx), upper: ctx.kernel.state.overlay, ptys: ctx.kernel.state.ptys, searchAs, root };
 }
 
 /** Resolves (dirfd, path) for a syscall. An empty path is ENOENT (AT_EMPTY_PATH is the caller's). */

@@ -216,10 +216,9 @@ export class HostRoot {
       if (typeof start === 'number') return start;
       node = start;
     }
+    const noXdev = rules?.noXdev === true;
     const startDev = node?.stat.dev;
-    /** RESOLVE_NO_XDEV: a directory on another device is another mount. */
-    const crossesMount = (n: VNode): boolean => rules?.noXdev === true && n.stat.isDirectory() && n.stat.dev !== startDev;
-    if (node && crossesMount(node)) return -Errno.EXDEV;
+    if (noXdev && node && crossesMount(node, startDev)) return -Errno.EXDEV;
 
     // Directories of the host root are looked up several at a time (walkHostDirs) when
     // nothing on the way needs a check of each one.
@@ -249,7 +248,7 @@ export class HostRoot {
         return { parent, name, path: '/' + current.join('/'), trailingSlash: mustBeDir };
       }
       if (typeof next === 'number') return next;
-      if (crossesMount(next)) return -Errno.EXDEV;
+      if (noXdev && crossesMount(next, startDev)) return -Errno.EXDEV;
       if (next.stat.isSymbolicLink() && (!isLast || opts.followFinal || mustBeDir)) {
         if (++links > MAX_SYMLINKS) return -Errno.ELOOP;
         const refused = rules && refusedLink(next, rules);
@@ -270,7 +269,7 @@ export class HostRoot {
         pending.push(...splitPath(target).reverse());
         const dir = this.lookup(current, opts);
         if (typeof dir === 'number') return dir;
-        if (crossesMount(dir)) return -Errno.EXDEV;
+        if (noXdev && crossesMount(dir, startDev)) return -Errno.EXDEV;
         node = dir;
         continue;
       }
@@ -432,6 +431,11 @@ function resolvedHostPath(host: string): string {
   } catch {
     return host;
   }
+}
+
+/** RESOLVE_NO_XDEV: a directory on another device than the walk's start is another mount. */
+function crossesMount(node: VNode, startDev: bigint | undefined): boolean {
+  return node.stat.isDirectory() && node.stat.dev !== startDev;
 }
 
 /** Whether the walk is at its root (`..` goes nowhere). */
