@@ -451,7 +451,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("channelDrain", Napi::Function::New(env, ChannelDrain));
   exports.Set("readDirectory", Napi::Function::New(env, ReadDirectory));
   exports.Set("hostLstat", Napi::Function::New(env, HostLstat));
-  exports.Set("hostLstatDirs", Napi::Function::New(env, HostLstatDirs));
+  exports.Set("hostLstatWalk", Napi::Function::New(env, HostLstatWalk));
   exports.Set("openPty", Napi::Function::New(env, OpenPty));
   exports.Set("sendFd", Napi::Function::New(env, SendFd));
   return exports;

@@ -52,12 +52,12 @@ Napi::Value HostLstat(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, lstatInto(path.c_str(), out.Data()));
 }
 
-Napi::Value HostLstatDirs(const Napi::CallbackInfo& info) {
+Napi::Value HostLstatWalk(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string path = hostPathArgument(info[0]);
   const int64_t count = info[1].As<Napi::Number>().Int64Value();
   auto out = info[2].As<Napi::BigInt64Array>();
-  if (count < 0 || out.ElementLength() < kStatSlots) {
+  if (count < 1 || out.ElementLength() < 2 * kStatSlots) {
     Napi::RangeError::New(env, "bad count or stat array too small").ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -65,21 +65,26 @@ Napi::Value HostLstatDirs(const Napi::CallbackInfo& info) {
   std::vector<size_t> ends;
   size_t end = path.size();
   for (int64_t i = 0; i < count; i++) {
-    if (end == 0) return Napi::Number::New(env, 0);
+    if (end == 0) return Napi::Number::New(env, -1);
     const size_t slash = path.rfind('/', end - 1);
-    if (slash == std::string::npos || slash + 1 == end) return Napi::Number::New(env, 0);
+    if (slash == std::string::npos || slash + 1 == end) return Napi::Number::New(env, -1);
     ends.push_back(end);
     end = slash;
   }
-  int64_t st[kStatSlots];
+  int64_t* dir = out.Data();
+  int64_t* stopped = dir + kStatSlots;
   int64_t found = 0;
   for (auto it = ends.rbegin(); it != ends.rend(); ++it) {
     const char saved = path[*it];
     path[*it] = '\0';
-    const int r = lstatInto(path.c_str(), st);
+    const int r = lstatInto(path.c_str(), stopped);
     path[*it] = saved;
-    if (r != 0 || (st[kStatMode] & S_IFMT) != S_IFDIR) break;
-    std::memcpy(out.Data(), st, sizeof st);
+    if (r != 0) {
+      stopped[kStatMode] = r;
+      break;
+    }
+    if ((stopped[kStatMode] & S_IFMT) != S_IFDIR) break;
+    std::memcpy(dir, stopped, kStatSlots * sizeof(int64_t));
     found++;
   }
   return Napi::Number::New(env, static_cast<double>(found));

@@ -12,8 +12,10 @@ enum HostStatSlot : int {
 // hostLstat(path: string | Buffer, out: BigInt64Array) -> 0 or -errno.
 Napi::Value HostLstat(const Napi::CallbackInfo& info);
 
-// hostLstatDirs(path: string | Buffer, count: number, out: BigInt64Array) -> n: lstat of the
-// paths that end at path's last `count` components, shortest first, stopping before the first
-// that cannot be looked up or is not a directory. n: how many were directories; out holds the
-// lstat of the last of them (the others are not kept).
-Napi::Value HostLstatDirs(const Napi::CallbackInfo& info);
+// hostLstatWalk(path: string | Buffer, count: number, out: BigInt64Array) -> found, or -1 when
+// path does not end in `count` components: the lstat of each path that ends at one of path's
+// last `count` components, shortest first, as long as they are directories. found: how many
+// were; out[0, slots): the last of them's lstat; when it stopped before the end, out[slots,
+// 2 * slots): the lstat of the one it stopped at (not a directory), whose mode slot holds
+// -errno when it could not be looked up.
+Napi::Value HostLstatWalk(const Napi::CallbackInfo& info);

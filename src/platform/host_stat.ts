@@ -51,33 +51,46 @@ const SLAB_STATS = 64;
 let slab: BigInt64Array | undefined;
 let slabUsed = 0;
 
-/** A free slot of the slab (taken by the caller advancing slabUsed). */
-function freeSlot(): BigInt64Array {
-  if (!slab || slabUsed === slab.length) {
+/** count free slots of the slab, in one view (taken by the caller advancing slabUsed). */
+function freeSlots(count: number): BigInt64Array {
+  if (!slab || slabUsed + Slot.Count * count > slab.length) {
     slab = new BigInt64Array(Slot.Count * SLAB_STATS);
     slabUsed = 0;
   }
-  return slab.subarray(slabUsed, slabUsed + Slot.Count);
+  return slab.subarray(slabUsed, slabUsed + Slot.Count * count);
 }
 
 /** The host's lstat of hostPath, or -errno. */
 export function hostLstat(hostPath: string): FileStat | number {
-  const raw = freeSlot();
+  const raw = freeSlots(1);
   const r = loadAddon().hostLstat(hostPathArg(hostPath), raw);
   if (r !== 0) return r; // nothing kept: the slot is used again
   slabUsed += Slot.Count;
   return new HostStat(raw);
 }
 
+/** What hostLstatWalk found along a run of names. */
+export interface HostWalk {
+  /** How many of the names, from the first, are directories. */
+  dirs: number;
+  /** The lstat of the last of them (undefined when dirs is 0). */
+  dir: FileStat | undefined;
+  /** When not all are directories: the lstat of the first that is not, or -errno. */
+  stopped: FileStat | number | undefined;
+}
+
 /**
- * The lstat of the paths that end at hostPath's last `count` components, shortest first, in
- * one native call, up to the first that cannot be looked up or is not a directory: how many
- * were directories, and the lstat of the last of them (undefined: not even the first).
+ * The lstat of each path that ends at one of hostPath's last `count` components, shortest
+ * first, in one native call, as long as they are directories; undefined when hostPath does
+ * not end in that many components.
  */
-export function hostLstatDirs(hostPath: string, count: number): { count: number; stat: FileStat } | undefined {
-  const raw = freeSlot();
-  const found = loadAddon().hostLstatDirs(hostPathArg(hostPath), count, raw);
-  if (found === 0) return undefined;
-  slabUsed += Slot.Count;
-  return { count: found, stat: new HostStat(raw) };
+export function hostLstatWalk(hostPath: string, count: number): HostWalk | undefined {
+  const raw = freeSlots(2);
+  const dirs = loadAddon().hostLstatWalk(hostPathArg(hostPath), count, raw);
+  if (dirs < 0) return undefined;
+  slabUsed += 2 * Slot.Count;
+  const dir = dirs > 0 ? new HostStat(raw.subarray(0, Slot.Count)) : undefined;
+  if (dirs === count) return { dirs, dir, stopped: undefined };
+  const mode = raw[Slot.Count + Slot.Mode]!;
+  return { dirs, dir, stopped: mode < 0n ? Number(mode) : new HostStat(raw.subarray(Slot.Count)) };
 }

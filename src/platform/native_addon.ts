@@ -73,8 +73,8 @@ export interface NativeAddon {
   readDirectory(path: string | Buffer): { names: Buffer; inos: BigUint64Array; types: Uint8Array } | number;
   /** lstat (statx) of a host path into out (native/host_stat.h's slots): 0 or -errno. */
   hostLstat(path: string | Buffer, out: BigInt64Array): number;
-  /** lstat of the prefixes ending at path's last `count` components, up to the first that fails or is not a directory: how many were directories (out: the last one's). */
-  hostLstatDirs(path: string | Buffer, count: number, out: BigInt64Array): number;
+  /** native/host_stat.h: the lstat of a run of a path's last components as long as they are directories (out: two stat slots). */
+  hostLstatWalk(path: string | Buffer, count: number, out: BigInt64Array): number;
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   hostLseek(fd: number, offset: number, whence: number): number;
   hostRandom(bytes: Uint8Array): number;

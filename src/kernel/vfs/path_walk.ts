@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { byteLength, decodeBytes, hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import { readHostDirectory } from '../../platform/host_directory.js';
-import { hostLstat, hostLstatDirs } from '../../platform/host_stat.js';
+import { hostLstat, hostLstatWalk } from '../../platform/host_stat.js';
 import type { Credentials, OverlayNode, OverlayState, PtyState } from '../state.js';
 import { devfsLookup } from './devfs.js';
 import { S_IFDIR, syntheticStat, type FileStat } from './file_stat.js';
@@ -220,11 +220,20 @@ export class HostRoot {
     const startDev = node?.stat.dev;
     if (noXdev && node && crossesMount(node, startDev)) return -Errno.EXDEV;
 
-    // Directories of the host root are looked up several at a time (walkHostDirs) when
-    // nothing on the way needs a check of each one.
+    // Names in directories of the host root are looked up several at a time (walkHostRun)
+    // when nothing on the way needs a check of each directory.
     const batched = this.binds.length === 0 && !opts.searchAs && !rules;
+    /** What walkHostRun found for the next name, when it stopped there. */
+    let prefetched: VNode | number | undefined;
     while (pending.length > 0) {
-      if (batched && node?.fs === 'host') node = this.walkHostDirs(node, current, pending);
+      if (batched && (node === undefined ? current.length === 0 : node.fs === 'host')) {
+        const run = this.walkHostRun(node, current, pending, opts);
+        if (run) {
+          node = run.node;
+          prefetched = run.next;
+          if (pending.length === 0) break;
+        }
+      }
       const name = pending.pop()!;
       if (node && !node.stat.isDirectory()) return -Errno.ENOTDIR;
       if (node && opts.searchAs && !permits(opts.searchAs, node.stat, 1)) return -Errno.EACCES;
@@ -240,7 +249,8 @@ export class HostRoot {
         if (name.length > NAME_MAX / 3 && byteLength(name) > NAME_MAX) return -Errno.ENAMETOOLONG;
         current.push(name);
       }
-      const next = name !== '..' && node?.fs === 'host' ? this.lookupHostChild(node, current, name, opts) : this.lookup(current, opts);
+      const next = prefetched ?? (name !== '..' && node?.fs === 'host' ? this.lookupHostChild(node, current, name, opts) : this.lookup(current, opts));
+      prefetched = undefined;
       const isLast = pending.length === 0;
       if (next === -Errno.ENOENT && isLast && allowMissing && name !== '..') {
         const parent = node ?? this.lookup([], opts);
@@ -327,43 +337,62 @@ export class HostRoot {
   }
 
   /**
-   * Walks on from a host node through the plain names next in pending (the last one left to
-   * the caller's step) as far as they are directories of the host root, with one native call
-   * that looks up each of them in turn, as the walk's own steps would. Each is the lower layer
-   * (see lookupHostChild), and the caller has made sure that no bind and no search permission
-   * or RESOLVE_* rule needs anything of them but their being directories; the first that is
-   * not one (a symlink, a file, a missing name) is left to the caller's step. The node the walk
-   * is now at.
+   * Walks on through the plain names next in pending, from a directory of the host root or
+   * (from undefined) from the sandbox root when the first name is the host root's, with one
+   * native call that looks up each of them in turn, as the walk's own steps would, as long as
+   * they are directories. All of them are the lower layer (see lookupHostChild), and the
+   * caller has made sure that no bind and no search permission or RESOLVE_* rule needs
+   * anything of a directory but its being one. The names found to be directories are taken
+   * from pending (node: the last of them); next: what the name after them is (a node that is
+   * not a directory, or -errno), for the caller's own step. undefined: nothing done.
    */
-  private walkHostDirs(node: VNode & { fs: 'host' }, current: string[], pending: string[]): VNode {
+  private walkHostRun(from: VNode | undefined, current: string[], pending: string[], opts: WalkOptions): { node: VNode | undefined; next: VNode | number | undefined } | undefined {
     let plain = 0;
     for (let i = pending.length - 1; i >= 0 && plain < MAX_BATCHED; i--) {
       const name = pending[i]!;
       if (name === '.' || name === '..' || name.length > NAME_MAX / 3) break;
       plain++;
     }
-    const dirs = plain - 1;
-    if (dirs < 2 || !node.stat.isDirectory() || this.tmpfsBelow(node.path)) return node;
-    const names = pending.slice(pending.length - dirs).reverse();
+    if (plain === 0) return undefined;
+    const names = pending.slice(pending.length - plain).reverse();
+    let dirPath: string;
+    let dirHost: string;
+    if (from === undefined) {
+      // From the root: not /dev, /proc or /sys, no tmpfs mount there, and the name is the
+      // lower layer's at the same path (the upper root has no entry for it).
+      const top = '/' + names[0]!;
+      if (top === '/dev' || top === '/proc' || top === '/sys' || this.tmpfsAtOrBelow(top)) return undefined;
+      const layer = lookupLayers(opts.upper, names.slice(0, 1));
+      if (typeof layer === 'number' || layer.layer !== 'lower' || layer.lower.length !== 1 || layer.lower[0] !== names[0]) return undefined;
+      dirPath = '/';
+      dirHost = this.root;
+    } else {
+      if (from.fs !== 'host' || !from.stat.isDirectory() || this.tmpfsAtOrBelow(from.path === '/' ? '' : from.path)) return undefined;
+      dirPath = from.path;
+      dirHost = from.hostPath;
+    }
     const below = names.join('/');
-    const hostPath = node.hostPath === '/' ? '/' + below : node.hostPath + '/' + below;
-    const found = hostLstatDirs(hostPath, dirs);
-    if (found === undefined) return node;
-    const taken = found.count === dirs ? below : names.slice(0, found.count).join('/');
-    pending.length -= found.count;
-    for (let i = 0; i < found.count; i++) current.push(names[i]!);
-    return {
-      fs: 'host',
-      path: node.path === '/' ? '/' + taken : node.path + '/' + taken,
-      hostPath: node.hostPath === '/' ? '/' + taken : node.hostPath + '/' + taken,
-      stat: found.stat,
-    };
+    const found = hostLstatWalk(childPath(dirHost, below), plain);
+    if (found === undefined) return undefined;
+    pending.length -= found.dirs;
+    for (let i = 0; i < found.dirs; i++) current.push(names[i]!);
+    let node = from;
+    if (found.dirs > 0) {
+      const taken = found.dirs === plain ? below : names.slice(0, found.dirs).join('/');
+      dirPath = childPath(dirPath, taken);
+      dirHost = childPath(dirHost, taken);
+      node = { fs: 'host', path: dirPath, hostPath: dirHost, stat: found.dir! };
+    }
+    const stopped = found.stopped;
+    if (stopped === undefined || typeof stopped === 'number') return { node, next: stopped };
+    const name = names[found.dirs]!;
+    return { node, next: { fs: 'host', path: childPath(dirPath, name), hostPath: childPath(dirHost, name), stat: stopped } };
   }
 
-  /** Whether a tmpfs mount lies below a directory (a walk down from it may enter the mount). */
-  private tmpfsBelow(path: string): boolean {
-    const prefix = path === '/' ? '/' : path + '/';
-    return this.tmpfs.some((m) => m.startsWith(prefix));
+  /** Whether a tmpfs mount is at a path or below it (a walk down there may enter the mount). */
+  private tmpfsAtOrBelow(path: string): boolean {
+    const prefix = path + '/';
+    return this.tmpfs.some((m) => m === path || m.startsWith(prefix));
   }
 
   /**
@@ -431,6 +460,11 @@ function resolvedHostPath(host: string): string {
   } catch {
     return host;
   }
+}
+
+/** The path of a name (or names) below a directory's path. */
+function childPath(dir: string, below: string): string {
+  return dir === '/' ? '/' + below : dir + '/' + below;
 }
 
 /** RESOLVE_NO_XDEV: a directory on another device than the walk's start is another mount. */
