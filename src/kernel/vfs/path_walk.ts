@@ -367,7 +367,9 @@ export class HostRoot {
       dirPath = '/';
       dirHost = this.root;
     } else {
-      if (from.fs !== 'host' || !from.stat.isDirectory() || this.tmpfsAtOrBelow(from.path === '/' ? '' : from.path)) return undefined;
+      // The root's names are /dev, /proc, /sys and mount points as well as the host's: from
+      // the root node, only the branch above (its checks) may batch.
+      if (from.fs !== 'host' || from.path === '/' || !from.stat.isDirectory() || this.tmpfsAtOrBelow(from.path)) return undefined;
       dirPath = from.path;
       dirHost = from.hostPath;
     }
@@ -399,13 +401,14 @@ export class HostRoot {
    * lookup of a name in a directory of the host root: the child of a lower-layer node is in
    * the lower layer too (the upper layer's walk ended above its parent), so its paths are the
    * parent's with the name added, without walking the upper layer and joining the components
-   * again (a walk looks up every component: this is most of them). A bind or a tmpfs mount
-   * could start at the child: then the whole lookup.
+   * again (a walk looks up every component: this is most of them). A name in the root (/dev,
+   * /proc, /sys are the kernel's), a bind or a tmpfs mount: the whole lookup.
    */
   private lookupHostChild(parent: VNode & { fs: 'host' }, components: readonly string[], name: string, opts: WalkOptions): VNode | number {
-    const path = parent.path === '/' ? '/' + name : parent.path + '/' + name;
+    if (parent.path === '/') return this.lookup(components, opts);
+    const path = parent.path + '/' + name;
     if (this.binds.length > 0 || this.tmpfs.includes(path)) return this.lookup(components, opts);
-    const hostPath = parent.hostPath === '/' ? '/' + name : parent.hostPath + '/' + name;
+    const hostPath = childPath(parent.hostPath, name);
     const stat = hostLstat(hostPath);
     if (typeof stat === 'number') return stat;
     return { fs: 'host', path, hostPath, stat };
