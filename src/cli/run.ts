@@ -49,7 +49,7 @@ export async function runCommand(args: string[], globals: GlobalOptions, environ
     }
   }
   // A --tmpfs mount point is made when missing (its parent must exist); what exists must be a directory.
-  for (const t of opts.tmpfs) {
+  for (const { path: t } of opts.tmpfs) {
     const at = bare.resolve('/', t, { followFinal: false });
     const parent = bare.resolve('/', t.slice(0, t.lastIndexOf('/')) || '/', { followFinal: true });
     if (typeof at === 'number' ? typeof parent === 'number' || !parent.stat.isDirectory() : !at.stat.isDirectory()) {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { CliError } from './errors.js';
+import { KERNEL_TMPFS_DEFAULTS, parseTmpfsOptionString, TmpfsOptionError, type TmpfsMount } from '../kernel/vfs/tmpfs_options.js';
 
 export interface RunOptions {
   rootfs: string;
@@ -22,8 +23,8 @@ export interface RunOptions {
   name?: string;
   /** --mount HOSTDIR:SANDBOXDIR[:ro|:rw]: host directories shown at sandbox paths (read-only lower layers, or written through with rw). */
   mounts: Array<{ host: string; sandbox: string; rw: boolean }>;
-  /** --tmpfs PATH: empty in-memory filesystems mounted at sandbox paths. */
-  tmpfs: string[];
+  /** --tmpfs PATH[:OPTIONS]: empty in-memory filesystems mounted at sandbox paths. */
+  tmpfs: TmpfsMount[];
   /** --user UID:GID: the program's user and group inside the sandbox (default root, 0:0). */
   user: { uid: number; gid: number };
 }
@@ -67,12 +68,22 @@ function parseMount(spec: string): { host: string; sandbox: string; rw: boolean 
   return { host, sandbox, rw: mode === 'rw' };
 }
 
-/** --tmpfs PATH: an absolute sandbox path, not the root nor in /proc, /dev or /sys. */
-function parseTmpfs(spec: string): string {
-  if (!spec.startsWith('/')) throw new CliError(`--tmpfs ${spec}: the sandbox path must be absolute`);
-  const at = path.posix.normalize(spec).replace(/(.)\/$/, '$1');
+/**
+ * --tmpfs PATH[:OPTIONS]: an absolute sandbox path, not the root nor in /proc, /dev or /sys, and
+ * Docker's --tmpfs options (size=64m,noexec,mode=755...) over the defaults (nosuid, nodev, mode 1777).
+ */
+function parseTmpfs(spec: string): TmpfsMount {
+  const colon = spec.indexOf(':');
+  const where = colon < 0 ? spec : spec.slice(0, colon);
+  if (!where.startsWith('/')) throw new CliError(`--tmpfs ${spec}: the sandbox path must be absolute`);
+  const at = path.posix.normalize(where).replace(/(.)\/$/, '$1');
   if (at === '/' || /^\/(proc|dev|sys)(\/|$)/.test(at)) throw new CliError(`--tmpfs ${spec}: cannot mount over ${at}`);
-  return at;
+  try {
+    return { path: at, options: parseTmpfsOptionString(KERNEL_TMPFS_DEFAULTS, colon < 0 ? '' : spec.slice(colon + 1)) };
+  } catch (err) {
+    if (err instanceof TmpfsOptionError) throw new CliError(`--tmpfs ${spec}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** UID:GID, two numbers (ids of the sandbox, which need not exist in its /etc/passwd). */
@@ -108,8 +119,13 @@ options:
                  is a read-only lower layer: the sandbox's changes stay in its overlay;
                  with :rw the changes are made in HOSTDIR itself (files created
                  there belong to the user running tsvisor)
-  --tmpfs PATH   mount an empty in-memory filesystem at PATH (repeatable); PATH
-                 need not exist in the root, its parent must
+  --tmpfs PATH[:OPTIONS]
+                 mount an empty in-memory filesystem at PATH (repeatable); PATH
+                 need not exist in the root, its parent must. OPTIONS as Docker's
+                 --tmpfs and mount -t tmpfs take them, comma-separated:
+                 size=64m (k/m/g or % of RAM), nr_inodes=N, mode=755, uid=N,
+                 gid=N, ro, noexec, nosuid/suid, nodev/dev, noatime...
+                 (default: nosuid,nodev,mode=1777, size half of RAM)
   --name ID      register the sandbox as ID (under the state root, see
                  tsvisor --root), so that tsvisor list shows it and
                  tsvisor checkpoint can save it
@@ -140,7 +156,7 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
   let sandboxName: string | undefined;
   let user = { uid: 0, gid: 0 };
   const mounts: Array<{ host: string; sandbox: string; rw: boolean }> = [];
-  const tmpfs: string[] = [];
+  const tmpfs: TmpfsMount[] = [];
   const limits: SandboxLimits = { ...DEFAULT_LIMITS };
   const sets: string[] = [];
   let i = 0;
@@ -186,9 +202,9 @@ export function parseRunOptions(args: string[], environ: NodeJS.ProcessEnv): Run
         mounts.push(parseMount(value()));
         break;
       case '--tmpfs': {
-        const at = parseTmpfs(value());
-        if (tmpfs.includes(at)) throw new CliError(`--tmpfs ${at} given twice`);
-        tmpfs.push(at);
+        const mount = parseTmpfs(value());
+        if (tmpfs.some((t) => t.path === mount.path)) throw new CliError(`--tmpfs ${mount.path} given twice`);
+        tmpfs.push(mount);
         break;
       }
       case '--hostname':

@@ -9,6 +9,8 @@ import { DEFAULT_LIMITS, type SandboxLimits } from '../cli/run_options.js';
 import type { Credentials } from '../kernel/state.js';
 import type { BundleConfig, MountSpec, ProcessSpec } from './bundle_config.js';
 import { OciError } from './oci_error.js';
+import { DEV_SHM } from '../kernel/vfs/tmpfs.js';
+import { applyTmpfsOptions, LINUX_TMPFS_DEFAULTS, TmpfsOptionError, type TmpfsMount, type TmpfsOptions } from '../kernel/vfs/tmpfs_options.js';
 import { capabilitySetsOf } from './process_capabilities.js';
 
 export interface SandboxPlan {
@@ -17,7 +19,9 @@ export interface SandboxPlan {
   /** Host directories or files shown at sandbox paths (read-only lower layers). */
   /** rw: changes reach the host; ro: changes are refused (EROFS); overlay: changes stay in the sandbox. */
   binds: Array<{ host: string; sandbox: string; access: 'rw' | 'ro' | 'overlay' }>;
-  tmpfs: string[];
+  tmpfs: TmpfsMount[];
+  /** The options of the bundle's tmpfs at /dev/shm (Docker's --shm-size), for the kernel's own /dev/shm. */
+  shm?: TmpfsOptions;
   hostname: string;
   limits: SandboxLimits;
   process: ProcessPlan;
@@ -72,14 +76,21 @@ function mountPlan(m: MountSpec, index: number, plan: SandboxPlan, bundle: strin
     return;
   }
   switch (m.type) {
-    case 'tmpfs':
+    case 'tmpfs': {
+      const tmpfs = tmpfsOptionsOf(options, where, plan);
+      if (dest === DEV_SHM) {
+        plan.shm = tmpfs;
+        return;
+      }
       if (KERNEL_OWNED.test(dest)) {
-        plan.notes.push(`${where}: tmpfs at ${dest} left out (the kernel's own; /dev/shm is always a tmpfs)`);
+        plan.notes.push(`${where}: tmpfs at ${dest} left out (the kernel's own; its /dev/shm takes the options of a tmpfs there)`);
         return;
       }
       if (dest === '/') throw new OciError(`${where}.destination: cannot mount a tmpfs over the root`);
-      if (!plan.tmpfs.includes(dest)) plan.tmpfs.push(dest);
+      // A later mount at the same place hides the earlier one: its options win.
+      plan.tmpfs = [...plan.tmpfs.filter((t) => t.path !== dest), { path: dest, options: tmpfs }];
       return;
+    }
     case 'proc':
     case 'devpts':
     case 'mqueue':
@@ -92,6 +103,17 @@ function mountPlan(m: MountSpec, index: number, plan: SandboxPlan, bundle: strin
       return;
     default:
       plan.notes.push(`${where}: mount type ${m.type ?? '(none)'} at ${dest} not supported, left out`);
+  }
+}
+
+/** A tmpfs mount's options as runc applies them (mount flags and tmpfs's own); tmpcopyup is left out with a note. */
+function tmpfsOptionsOf(options: readonly string[], where: string, plan: SandboxPlan): TmpfsOptions {
+  if (options.includes('tmpcopyup')) plan.notes.push(`${where}: tmpcopyup not supported, the tmpfs starts empty`);
+  try {
+    return applyTmpfsOptions(LINUX_TMPFS_DEFAULTS, options.filter((o) => o !== 'tmpcopyup'));
+  } catch (err) {
+    if (err instanceof TmpfsOptionError) throw new OciError(`${where}.options: ${err.message}`);
+    throw err;
   }
 }
 

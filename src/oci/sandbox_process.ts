@@ -9,7 +9,8 @@ import { SIGHUP, SIGINT, SIGTERM } from '../kernel/abi/signals.js';
 import { Kernel } from '../kernel/kernel.js';
 import type { TerminalBridge } from '../kernel/tty/terminal_bridge.js';
 import { HostRoot, splitPath } from '../kernel/vfs/path_walk.js';
-import { TMPFS_MOUNTS } from '../kernel/vfs/tmpfs.js';
+import { DEV_SHM } from '../kernel/vfs/tmpfs.js';
+import { KERNEL_TMPFS_DEFAULTS } from '../kernel/vfs/tmpfs_options.js';
 import { PtracePlatform } from '../platform/ptrace_platform.js';
 import { NamedSandbox } from '../sandbox/named_sandbox.js';
 import { processStartTime } from '../sandbox/registry.js';
@@ -77,7 +78,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     const root = new HostRoot(
       plan.rootfs,
       plan.binds.map((b) => ({ sandbox: splitPath(b.sandbox), host: b.host, rw: b.access === 'rw', ro: b.access === 'ro' })),
-      [...TMPFS_MOUNTS, ...plan.tmpfs],
+      [{ path: DEV_SHM, options: plan.shm ?? KERNEL_TMPFS_DEFAULTS }, ...plan.tmpfs],
     );
     const cwdNode = root.resolve('/', plan.process.cwd, { followFinal: true });
     if (typeof cwdNode === 'number' || !cwdNode.stat.isDirectory()) throw new OciError(`chdir to cwd ("${plan.process.cwd}") set in config.json failed: no such file or directory`);

@@ -5,6 +5,7 @@ import * as z from 'zod';
 
 import { CredentialsSchema, MappingSchema, SigActionSchema } from '../kernel/events.js';
 import type { KernelState } from '../kernel/state.js';
+import { TmpfsDescriptionSchema } from '../kernel/vfs/tmpfs_description.js';
 
 export const IMAGE_FORMAT = 'tsvisor-checkpoint';
 /** Bumped at any change old readers would misread; readers refuse newer versions. */
@@ -36,8 +37,8 @@ export const ManifestSchema = z.object({
     command: z.array(z.string()),
     rootfs: z.string(),
     mounts: z.array(z.object({ host: z.string(), sandbox: z.string(), rw: z.boolean().default(false), ro: z.boolean().optional() })),
-    /** Absent in the first images: /dev/shm only. */
-    tmpfs: z.array(z.string()).default(['/dev/shm']),
+    /** Absent in the first images: /dev/shm only; bare paths (older images): the default options. */
+    tmpfs: z.array(TmpfsDescriptionSchema).default(['/dev/shm']),
     limits: z.object({ pids: int, memory: int.nullable(), fds: int }),
     hostname: z.string(),
     readonlyRoot: z.boolean().default(false),

@@ -3,6 +3,7 @@
 import * as z from 'zod';
 
 import { KernelEventSchema } from '../kernel/events.js';
+import { TmpfsDescriptionSchema } from '../kernel/vfs/tmpfs_description.js';
 import { TRACE_MAGIC } from './trace_version.js';
 
 export { TRACE_MAGIC, TRACE_VERSION } from './trace_version.js';
@@ -20,8 +21,8 @@ export const TraceHeaderSchema = z.object({
   rootfs: z.string().optional(),
   /** --mount binds (absent in early traces: none). */
   mounts: z.array(z.object({ host: z.string(), sandbox: z.string(), rw: z.boolean(), ro: z.boolean().optional() })).optional(),
-  /** The kernel's tmpfs mount points, /dev/shm's and --tmpfs's (absent in early traces: /dev/shm's). */
-  tmpfs: z.array(z.string()).optional(),
+  /** The kernel's tmpfs mounts, /dev/shm's and --tmpfs's (absent in early traces: /dev/shm's; bare paths: the default options). */
+  tmpfs: z.array(TmpfsDescriptionSchema).optional(),
   platform: z.string(),
   host: z.object({ kernel: z.string(), arch: z.string() }),
   startedAt: z.string(),

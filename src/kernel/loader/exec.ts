@@ -10,6 +10,7 @@ import type { Credentials, Mapping, OverlayState } from '../state.js';
 import { SYS } from '../syscalls/numbers.js';
 import type { HostRoot, WalkOptions } from '../vfs/path_walk.js';
 import type { VNode } from '../vfs/vnode.js';
+import { S_ISGID, S_ISUID } from '../vfs/file_stat.js';
 import { SANDBOX_ROOT } from '../vfs/process_root.js';
 import { ExecFormatError, parseElf, PROT_READ, PROT_WRITE, type ElfImage } from './elf.js';
 import { interpreterBias, mainProgramBias, pageDown, pageUp, planLoad, type LoadPlan } from './load_plan.js';
@@ -101,7 +102,7 @@ export function prepareExec(
   const walk: ExecWalk = { followFinal: true, ...(upper ? { upper } : {}), ...(chroot === SANDBOX_ROOT ? {} : { root: chroot }) };
   for (let depth = 0; ; depth++) {
     // The caller's own walk to filename, when it made one, is not made again.
-    const read = depth === 0 && found ? readResolved(found, file) : readExecutable(root, cwd, file, walk);
+    const read = depth === 0 && found ? readResolved(root, found, file) : readExecutable(root, cwd, file, walk);
     const { path, bytes } = read;
     const shebang = bytes[0] === 0x23 && bytes[1] === 0x21 ? parseScript(bytes, path) : null;
     if (!shebang) {
@@ -207,14 +208,19 @@ function readAt(fd: number, offset: number, length: number): Uint8Array {
 function readExecutable(root: HostRoot, cwd: string, file: string, walk: ExecWalk): ReadExecutable {
   const r = root.resolve(cwd, file, walk);
   if (typeof r === 'number') throw new ExecError(-r, `${file}: ${r === -Errno.ENOENT ? 'not found' : 'cannot resolve'}`);
-  return readResolved(r, file);
+  return readResolved(root, r, file);
 }
 
 /** readExecutable of a file already found. */
-function readResolved(r: VNode, file: string): ReadExecutable {
+function readResolved(root: HostRoot, r: VNode, file: string): ReadExecutable {
   if (!r.stat.isFile() || (r.fs !== 'host' && r.fs !== 'overlay')) throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
   if ((Number(r.stat.mode) & 0o111) === 0) throw new ExecError(Errno.EACCES, `${file}: permission denied`);
-  const owner = { mode: Number(r.stat.mode), uid: Number(r.stat.uid), gid: Number(r.stat.gid) };
+  // A tmpfs mounted noexec runs nothing (the program, its #! interpreter, its ELF interpreter);
+  // one mounted nosuid grants nothing through set-ID bits.
+  const mount = root.tmpfsAt(r.path)?.options;
+  if (mount?.noexec) throw new ExecError(Errno.EACCES, `${file}: on a noexec mount`);
+  const mode = Number(r.stat.mode) & (mount?.nosuid ? ~(S_ISUID | S_ISGID) : ~0);
+  const owner = { mode, uid: Number(r.stat.uid), gid: Number(r.stat.gid) };
   if (r.fs === 'overlay') {
     if (r.node.kind !== 'file') throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
     return { path: r.path, bytes: r.node.data.subarray(0, r.node.size), owner };
@@ -244,7 +250,7 @@ function loadInterpreter(root: HostRoot, base: string, interpPath: string, walk:
   if (typeof r === 'number' || !r.stat.isFile()) {
     throw new ExecError(Errno.ENOENT, `${interpPath}: interpreter not found`);
   }
-  return elfFile(readResolved(r, interpPath), 'interpreter');
+  return elfFile(readResolved(root, r, interpPath), 'interpreter');
 }
 
 /** Values of the host's own auxiliary vector that describe the CPU, passed on unchanged. */

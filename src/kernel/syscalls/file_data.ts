@@ -15,6 +15,7 @@ import { IN_MODIFY } from '../abi/inotify.js';
 import { fsNotifyNode, fsNotifyPath } from './fs_notify.js';
 import { allocateBound, truncateBound } from './bind_ops.js';
 import { mayGrow } from './file_size_limit.js';
+import { tmpfsMayAllocate } from './tmpfs_space.js';
 import { truncate as truncateOnHost } from '../vfs/writable_bind.js';
 
 
@@ -90,6 +91,12 @@ export function sysFallocate(ctx: SyscallContext): Outcome {
   if (end > MAX_MEM_FILE) return -Errno.EFBIG;
   const sealed = sealsAllow(node, { write: (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) !== 0, end: mode & FALLOC_FL_KEEP_SIZE ? node.size : Math.max(end, node.size) });
   if (sealed < 0) return sealed;
+  // Linux's tmpfs zeroes no ranges in place.
+  if ((mode & FALLOC_FL_ZERO_RANGE) && ctx.kernel.root.tmpfsOfDev(node.dev)) return -Errno.EOPNOTSUPP;
+  if (!(mode & FALLOC_FL_PUNCH_HOLE)) {
+    const room = tmpfsMayAllocate(ctx, node, offset, len);
+    if (room < 0) return room;
+  }
   const time = nowNs();
   if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
     // The range reads back as zeros: write them (within the file, unless the size may grow);

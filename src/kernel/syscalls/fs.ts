@@ -2,7 +2,6 @@
 // the overlay (an in-memory upper layer over the read-only host tree) plus /dev and /proc;
 // the syscalls that change it are in fs_write.ts, fs_attrs.ts and file_data.ts.
 import fs from 'node:fs';
-import os from 'node:os';
 
 import { encodeBytes, hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
@@ -32,6 +31,8 @@ import { errnoOf } from '../vfs/path_walk.js';
 import { encodeStat, encodeStatx } from '../vfs/stat_encoding.js';
 import { cwdSeenFrom, rootOf } from '../vfs/process_root.js';
 import { tmpfsDev, tmpfsMountOfPath } from '../vfs/tmpfs.js';
+import { tmpfsStatfsFlags } from '../vfs/tmpfs_options.js';
+import { tmpfsStatfsCounts } from './tmpfs_space.js';
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
@@ -568,45 +569,21 @@ function syntheticMagic(path: string): number {
 }
 const ST_RDONLY = 1;
 const ST_NOSUID = 2;
-const ST_NODEV = 4;
-
-/** The pages and inodes the files under a tmpfs mount hold. */
-function tmpfsUsage(ctx: SyscallContext, mount: string): { pages: bigint; inodes: bigint } {
-  const overlay = ctx.kernel.state.overlay;
-  let pages = 0n;
-  let inodes = 1n;
-  const seen = new Set<number>();
-  const visit = (id: number): void => {
-    const node = overlay.nodes.get(id);
-    if (!node || seen.has(id)) return;
-    seen.add(id);
-    if (node.kind === 'file') pages += BigInt(Math.ceil(node.size / 4096));
-    if (node.kind !== 'dir') return;
-    for (const entry of node.entries.values()) {
-      if (entry === 'whiteout' || seen.has(entry)) continue;
-      inodes += 1n;
-      visit(entry);
-    }
-  };
-  visit(overlay.mounts.get(mount) ?? 0);
-  return { pages, inodes };
-}
+/** f_flags holds the mount's flags (always set by Linux's statfs). */
+const ST_VALID = 0x20;
 
 function encodeStatfs(ctx: SyscallContext, node: VNode): Buffer | number {
   const out = Buffer.alloc(120);
   const put = (i: number, v: bigint | number) => out.writeBigInt64LE(BigInt(v), i * 8);
   const tmpfs = tmpfsMountOfPath(ctx.kernel.root.tmpfs, node.path);
   if (tmpfs) {
-    // The kernel's tmpfs (/dev/shm): sized, as Linux's default, at half the host's memory.
-    const blocks = BigInt(Math.floor(os.totalmem() / 2 / 4096));
-    const used = tmpfsUsage(ctx, tmpfs.mount);
-    const free = blocks > used.pages ? blocks - used.pages : 0n;
-    [TMPFS_MAGIC, 4096, blocks, free, free].forEach((v, i) => put(i, v));
-    put(5, blocks / 2n); // f_files
-    put(6, blocks / 2n - used.inodes); // f_ffree
-    put(7, tmpfsDev(tmpfs.index)); // f_fsid
+    // The kernel's tmpfs mounts (/dev/shm, --tmpfs): their size= and nr_inodes= (default: half of RAM) and flags.
+    const dev = tmpfsDev(tmpfs.index);
+    const counts = tmpfsStatfsCounts(ctx, dev);
+    [TMPFS_MAGIC, 4096, counts.blocks, counts.bfree, counts.bfree, counts.files, counts.ffree].forEach((v, i) => put(i, v));
+    put(7, dev); // f_fsid
     put(9, 4096);
-    put(10, ST_NOSUID | ST_NODEV);
+    put(10, ST_VALID | tmpfsStatfsFlags(ctx.kernel.root.tmpfsMounts[tmpfs.index]!.options));
   } else if (node.fs === 'host' || node.fs === 'overlay') {
     // The overlay reports the host filesystem below it, writable (its changes stay in memory).
     let st: ReturnType<typeof fs.statfsSync>;

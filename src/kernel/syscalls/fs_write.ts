@@ -30,6 +30,7 @@ import {
 import { AT_EMPTY_PATH, AT_FDCWD, resolveAt, resolvePath } from './paths.js';
 import { IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MOVE_SELF, IN_MOVED_FROM, IN_MOVED_TO } from '../abi/inotify.js';
 import { fsNotify, inodeOf, fsNotifyActive } from './fs_notify.js';
+import { tmpfsMayAddInode } from './tmpfs_space.js';
 
 const AT_REMOVEDIR = 0x200;
 const AT_SYMLINK_FOLLOW = 0x400;
@@ -377,6 +378,7 @@ function linkAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdirfd
     }
     return linked;
   }
+  if (ctx.kernel.root.tmpfsAt(last.parent.path)?.options.readonly) return -Errno.EROFS;
   if (!inOverlay(ctx, last.parent)) return -Errno.EXDEV;
   if (isVNode && !inOverlay(ctx, src)) return -Errno.EXDEV;
   if (mountOf(ctx, isVNode ? src.path : nodeMount(ctx, src)) !== mountOf(ctx, last.parent.path)) return -Errno.EXDEV;
@@ -384,6 +386,11 @@ function linkAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdirfd
   if (denied) return denied;
   const node = isVNode ? copyUp(ctx, src.path) : src;
   if (typeof node === 'number') return node;
+  // A tmpfs charges each further link an inode (a file linked back from nlink 0 already holds one).
+  if (node.nlink > 0) {
+    const room = tmpfsMayAddInode(ctx, node.dev);
+    if (room < 0) return room;
+  }
   const dir = upperDir(ctx, last.parent);
   if (typeof dir === 'number') return dir;
   ctx.emit({ type: 'OverlayLinked', nodeId: node.id, parent: dir.id, name: last.name, timeNs: nowNs() });

@@ -12,6 +12,7 @@ import { IN_ACCESS, IN_MODIFY } from '../abi/inotify.js';
 import { O_APPEND } from '../abi/open_flags.js';
 import { constants } from 'node:buffer';
 import { writableCount } from './file_size_limit.js';
+import { tmpfsWritable } from './tmpfs_space.js';
 
 /**
  * The largest file the overlay holds: its bytes are one typed array (Linux's MAX_LFS_FILESIZE is
@@ -50,10 +51,13 @@ export function writeMem(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, po
   const at = (append ?? (d.file.flags & O_APPEND) !== 0) ? node.size : (position ?? d.file.offset);
   const allowed = writableCount(ctx, at, bytes.length);
   if (allowed < 0) return allowed;
-  const data = allowed < bytes.length ? bytes.subarray(0, allowed) : bytes;
+  let data = allowed < bytes.length ? bytes.subarray(0, allowed) : bytes;
   if (at + data.length > MAX_MEM_FILE) return -Errno.EFBIG;
   const sealed = sealsAllow(node, { write: true, end: at + data.length });
   if (sealed < 0) return sealed;
+  const fits = tmpfsWritable(ctx, node, at, data.length);
+  if (fits < 0) return fits;
+  if (fits < data.length) data = data.subarray(0, fits);
   ctx.emit({ type: 'OverlayWritten', nodeId: node.id, offset: at, bytes: data, timeNs: nowNs() });
   if (position === null) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: at + data.length });
   fsNotifyNode(ctx, IN_MODIFY, d.file.path, node);

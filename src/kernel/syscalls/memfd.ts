@@ -7,7 +7,6 @@ import { lowestFreeFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
 import { O_LARGEFILE, O_RDWR } from '../abi/open_flags.js';
 import type { OverlayFile } from '../state.js';
 import { freshIno } from '../vfs/overlay.js';
-import { tmpfsDev } from '../vfs/tmpfs.js';
 import type { SyscallContext } from './context.js';
 import { memFile } from './mem_file.js';
 import type { Outcome } from './outcome.js';
@@ -27,8 +26,8 @@ export const F_SEAL_WRITE = 0x8;
 export const F_SEAL_FUTURE_WRITE = 0x10;
 const F_SEAL_EXEC = 0x20;
 const ALL_SEALS = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC;
-/** memfds live on the kernel's internal tmpfs (shown as the device after /dev/shm's). */
-const MEMFD_DEV = tmpfsDev(1);
+/** memfds live on the kernel's internal tmpfs: a device of its own, below the tmpfs mounts' (vfs/tmpfs.ts tmpfsDev). */
+const MEMFD_DEV = 0x3fn;
 
 export function sysMemfdCreate(ctx: SyscallContext): Outcome {
   const flags = ctx.uint(1);

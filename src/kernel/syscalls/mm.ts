@@ -45,6 +45,8 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   // A shared mapping writes to the file: it must be open for writing too.
   if (shared && (prot & PROT_WRITE) && (file.kind === 'host' || file.kind === 'mem') && (file.flags & O_ACCMODE) !== O_RDWR) return -Errno.EACCES;
   if (file.kind !== 'host' && file.kind !== 'mem' && file.kind !== 'dev') return -Errno.ENODEV;
+  // A file of a noexec tmpfs is never mapped executable.
+  if ((prot & PROT_EXEC) && file.kind === 'mem' && ctx.kernel.root.tmpfsAt(file.path)?.options.noexec) return -Errno.EPERM;
 
   if (file.kind === 'host' && (!shared || (file.flags & O_ACCMODE) === O_RDONLY)) {
     const mapped = mapHostFile(ctx, file.id, addr, length, prot, flags, offset);

@@ -10,7 +10,9 @@ import { S_IFMT, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK, S_ISGID, S_ISVTX,
 import { freshIno, mergedEntries } from '../vfs/overlay.js';
 import { permits } from '../vfs/permission.js';
 import { errnoOf, listHostDir, splitPath } from '../vfs/path_walk.js';
-import { isTmpfsMount, tmpfsDev, tmpfsMountOfPath, TMPFS_ROOT_INO, TMPFS_ROOT_MODE } from '../vfs/tmpfs.js';
+import { isTmpfsMount, tmpfsDev, tmpfsMountOfPath, TMPFS_ROOT_INO } from '../vfs/tmpfs.js';
+import { tmpfsRootMode } from '../vfs/tmpfs_options.js';
+import { tmpfsMayAddInode } from './tmpfs_space.js';
 import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import { resolveAt, walkOptions } from './paths.js';
@@ -65,11 +67,13 @@ export function joinPath(dir: string, name: string): string {
 
 /**
  * Where the overlay cannot go: the kernel's own filesystems and the hidden /sys (but the tmpfs
- * /dev/shm is the overlay's), read-only binds; with a read-only root, everything but the tmpfs mounts.
+ * /dev/shm is the overlay's), read-only binds and tmpfs mounts; with a read-only root,
+ * everything but the tmpfs mounts.
  */
 export function outsideOverlay(ctx: SyscallContext, path: string): boolean {
   const top = splitPath(path)[0];
-  if (tmpfsMountOfPath(ctx.kernel.root.tmpfs, path)) return false;
+  const tmpfs = ctx.kernel.root.tmpfsAt(path);
+  if (tmpfs) return tmpfs.options.readonly;
   if (ctx.kernel.readonlyRoot || ctx.kernel.root.inReadOnlyBind(path)) return true;
   return top === 'dev' || top === 'proc' || top === 'sys';
 }
@@ -86,7 +90,8 @@ export function mountOf(ctx: SyscallContext, path: string): string {
 
 /** Whether node is a file of the overlay (upper, or lower under it; a tmpfs root before its first change): what changes can reach. */
 export function inOverlay(ctx: SyscallContext, node: VNode): boolean {
-  if (tmpfsMountOfPath(ctx.kernel.root.tmpfs, node.path)) return node.fs === 'overlay' || (node.fs === 'synthetic-dir' && isTmpfsMount(ctx.kernel.root.tmpfs, node.path));
+  const tmpfs = ctx.kernel.root.tmpfsAt(node.path);
+  if (tmpfs) return !tmpfs.options.readonly && (node.fs === 'overlay' || (node.fs === 'synthetic-dir' && isTmpfsMount(ctx.kernel.root.tmpfs, node.path)));
   // A writable bind's files are the host's own (syscalls/bind_ops.ts): never copied up.
   return ((node.fs === 'host' && !node.writable) || node.fs === 'overlay') && !outsideOverlay(ctx, node.path);
 }
@@ -135,9 +140,10 @@ function upperRoot(ctx: SyscallContext): OverlayDir | number {
 function tmpfsRoot(ctx: SyscallContext, mount: string, index: number): OverlayDir | number {
   const overlay = ctx.kernel.state.overlay;
   if (!overlay.mounts.has(mount)) {
+    const { options } = ctx.kernel.root.tmpfsMounts[index]!;
     ctx.emit({
       type: 'OverlayNodeCreated', parent: 0, name: '', mount, nodeId: overlay.nextNodeId, kind: 'dir',
-      mode: TMPFS_ROOT_MODE, uid: 0, gid: 0, dev: tmpfsDev(index), ino: TMPFS_ROOT_INO, timeNs: ctx.kernel.root.bootNs,
+      mode: tmpfsRootMode(options), uid: options.uid, gid: options.gid, dev: tmpfsDev(index), ino: TMPFS_ROOT_INO, timeNs: ctx.kernel.root.bootNs,
     });
   }
   const root = overlay.nodes.get(overlay.mounts.get(mount) ?? 0);
@@ -289,6 +295,8 @@ export function createEntry(
   if (!inOverlay(ctx, parent)) return -Errno.EROFS;
   const denied = mayChangeDir(ctx, parent);
   if (denied) return denied;
+  const room = tmpfsMayAddInode(ctx, parent.stat.dev);
+  if (room < 0) return room;
   const dir = upperDir(ctx, parent);
   if (typeof dir === 'number') return dir;
   const owner = newOwner(ctx, parent);

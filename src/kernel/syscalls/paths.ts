@@ -41,7 +41,7 @@ class CallerView implements ProcessView {
     if (this.context) return this.context;
     const kernel = this.kernel;
     return (this.context = {
-      state: this.state, bootMs: kernel.root.bootMs, tmpfs: kernel.root.tmpfs, binds: kernel.root.bindMounts, readonlyRoot: kernel.readonlyRoot, reader: this.process.pid, root: rootOf(this.process), limits: kernel.limits,
+      state: this.state, bootMs: kernel.root.bootMs, tmpfs: kernel.root.tmpfsMounts, binds: kernel.root.bindMounts, readonlyRoot: kernel.readonlyRoot, reader: this.process.pid, root: rootOf(this.process), limits: kernel.limits,
       shmResident: (shmid) => residentBytes(kernel, shmid), shmAllPages: shmAllPages(kernel),
     });
   }

@@ -371,6 +371,8 @@ function fileOfFd(ctx: SyscallContext, fd: number): { dirfd: number; path: strin
   const d = lookupFd(ctx, fd);
   if (!d) return -Errno.EBADF;
   if (d.file.kind !== 'host' && d.file.kind !== 'mem') return -Errno.EACCES;
+  // The file's mount decides, not the /dev/fd/N it is run as.
+  if (ctx.kernel.root.tmpfsAt(d.file.path)?.options.noexec) return -Errno.EACCES;
   const node = d.file.kind === 'mem' ? memFile(ctx, d.file) : undefined;
   if (!node) return { dirfd: AT_FDCWD, path: d.file.path };
   const stat = statOfFile(ctx, d.file);

@@ -2,7 +2,7 @@
 // set-user-ID program runs with its owner as effective uid, a set-group-ID one (with group
 // execute permission) with its group, unless the process has no_new_privs; and the saved ids
 // become the effective ones, set-ID or not. The capabilities then follow (capabilities.ts).
-// Mounts' nosuid is not looked at: no mount of the sandbox's sets it apart from the others.
+// On a nosuid mount the owner comes with its set-ID bits cleared (loader/exec.ts).
 import type { FileOwner } from '../loader/exec.js';
 import type { Credentials, ProcessState } from '../state.js';
 import { S_ISGID, S_ISUID, S_IXGRP } from '../vfs/file_stat.js';

@@ -107,12 +107,50 @@ function writtenOf(node: OverlayFile): number[] {
   return extents;
 }
 
+/** The number of pages a page set holds. */
+function pageCount(set: readonly number[]): number {
+  let pages = 0;
+  for (let i = 0; i < set.length; i += 2) pages += set[i + 1]! - set[i]!;
+  return pages;
+}
+
+/** The allocated pages (what a tmpfs counts against its size). */
+export function allocatedPages(node: OverlayFile): number {
+  return node.extents ? pageCount(node.extents) : Math.ceil(node.size / PAGE);
+}
+
 /** st_blocks: 512-byte blocks of the allocated pages. */
 export function allocatedBlocks(node: OverlayFile): bigint {
-  const extents = extentsOf(node);
-  let pages = 0;
-  for (let i = 0; i < extents.length; i += 2) pages += extents[i + 1]! - extents[i]!;
-  return BigInt(pages) * BigInt(PAGE / 512);
+  return BigInt(allocatedPages(node)) * BigInt(PAGE / 512);
+}
+
+/** The pages of [from, to) not allocated yet. */
+export function unallocatedPages(node: OverlayFile, from: number, to: number): number {
+  return to - from - pageCount(within(extentsOf(node), from, to));
+}
+
+/**
+ * How many of bytes [offset, offset + length) a write can store when only `free` pages may
+ * still be allocated: Linux's tmpfs writes page by page and stops at the first page it cannot
+ * allocate, so the write ends at that page's start (0: nothing fits).
+ */
+export function bytesWithinFreePages(node: OverlayFile, offset: number, length: number, free: number): number {
+  const end = offset + length;
+  const first = Math.floor(offset / PAGE);
+  const last = Math.ceil(end / PAGE);
+  if (last - first <= free) return length;
+  const held = within(extentsOf(node), first, last);
+  let budget = free;
+  let page = first;
+  for (let i = 0; i <= held.length; i += 2) {
+    // The gap before the next allocated range (or to the end) takes pages from the budget.
+    const gapEnd = i < held.length ? held[i]! : last;
+    const gap = gapEnd - page;
+    if (gap > budget) return Math.max(0, (page + budget) * PAGE - offset);
+    budget -= gap;
+    page = i < held.length ? held[i + 1]! : last;
+  }
+  return length;
 }
 
 /** SEEK_DATA: the first offset at or after offset in a written page (below the size), or null. */

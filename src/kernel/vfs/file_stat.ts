@@ -39,15 +39,15 @@ export function devMinor(dev: bigint): number {
 }
 
 /** A made-up stat for a synthetic file; times are the sandbox's boot time. */
-export function syntheticStat(fields: { dev: number; ino: number; mode: number; rdev?: number; size?: number; nlink?: number }, timeNs: bigint): FileStat {
+export function syntheticStat(fields: { dev: number; ino: number; mode: number; rdev?: number; size?: number; nlink?: number; uid?: number; gid?: number }, timeNs: bigint): FileStat {
   const type = fields.mode & S_IFMT;
   return {
     dev: BigInt(fields.dev),
     ino: BigInt(fields.ino),
     nlink: BigInt(fields.nlink ?? 1),
     mode: BigInt(fields.mode),
-    uid: 0n,
-    gid: 0n,
+    uid: BigInt(fields.uid ?? 0),
+    gid: BigInt(fields.gid ?? 0),
     rdev: BigInt(fields.rdev ?? 0),
     size: BigInt(fields.size ?? 0),
     blksize: 4096n,

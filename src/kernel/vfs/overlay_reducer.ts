@@ -7,6 +7,7 @@ import type { EventOf } from '../events.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState, OverlayDir, OverlayNode, OverlayState } from '../state.js';
 import { allocateBytes, releaseBytes, reserveBytes, truncateExtents } from './file_extents.js';
+import { accountNode } from './tmpfs_usage.js';
 
 function nodeOf(overlay: OverlayState, id: number): OverlayNode {
   const node = overlay.nodes.get(id);
@@ -30,12 +31,12 @@ export function releaseNode(state: KernelState, id: number): void {
   const node = state.overlay.nodes.get(id);
   if (!node || node.nlink > 0) return;
   for (const f of state.files.values()) if (f.nodeId === id) return;
-  state.overlay.nodes.delete(id);
+  accountNode(state.overlay, node, () => state.overlay.nodes.delete(id));
   if (node.kind !== 'dir') return;
   for (const entry of node.entries.values()) {
     if (entry === 'whiteout') continue;
     const child = state.overlay.nodes.get(entry);
-    if (child) child.nlink = Math.max(0, child.nlink - 1);
+    if (child) accountNode(state.overlay, child, () => (child.nlink = Math.max(0, child.nlink - 1)));
     releaseNode(state, entry);
   }
 }
@@ -47,13 +48,13 @@ function unlinkEntry(state: KernelState, dir: OverlayDir, name: string): void {
   if (entry === undefined || entry === 'whiteout') return;
   const node = state.overlay.nodes.get(entry);
   if (!node) return;
-  node.nlink = node.kind === 'dir' ? 0 : Math.max(0, node.nlink - 1);
+  accountNode(state.overlay, node, () => (node.nlink = node.kind === 'dir' ? 0 : Math.max(0, node.nlink - 1)));
   releaseNode(state, entry);
 }
 
 function attach(state: KernelState, parent: number, name: string, node: OverlayNode, mount?: string): void {
   const overlay = state.overlay;
-  overlay.nodes.set(node.id, node);
+  accountNode(overlay, node, () => overlay.nodes.set(node.id, node));
   overlay.nextNodeId = Math.max(overlay.nextNodeId, node.id + 1);
   if (parent === 0) {
     if (mount === undefined) overlay.root = node.id;
@@ -133,10 +134,11 @@ export const overlayReducers: ReducerTable<
   },
   AnonymousFileCreated(state, e) {
     const overlay = state.overlay;
-    overlay.nodes.set(e.nodeId, {
+    const node: OverlayNode = {
       id: e.nodeId, kind: 'file', mode: e.mode, uid: e.uid, gid: e.gid, nlink: 0, dev: e.dev, ino: e.ino,
       atimeNs: e.timeNs, mtimeNs: e.timeNs, ctimeNs: e.timeNs, data: new Uint8Array(0), size: 0, seals: e.seals, extents: [],
-    });
+    };
+    accountNode(overlay, node, () => overlay.nodes.set(e.nodeId, node));
     overlay.nextNodeId = Math.max(overlay.nextNodeId, e.nodeId + 1);
   },
   FileSealsSet(state, e) {
@@ -147,7 +149,7 @@ export const overlayReducers: ReducerTable<
     const node = nodeOf(state.overlay, e.nodeId);
     if (node.kind !== 'file') return;
     const end = e.offset + e.bytes.length;
-    allocateBytes(node, e.offset, e.bytes.length);
+    accountNode(state.overlay, node, () => allocateBytes(node, e.offset, e.bytes.length));
     node.data = ensureCapacity(node.data, end);
     node.data.set(e.bytes, e.offset);
     node.size = Math.max(node.size, end);
@@ -158,7 +160,7 @@ export const overlayReducers: ReducerTable<
     const node = nodeOf(state.overlay, e.nodeId);
     if (node.kind !== 'file') return;
     if (e.size < node.size) node.data.fill(0, e.size, node.size); // what grows back later reads as zeros
-    truncateExtents(node, e.size);
+    accountNode(state.overlay, node, () => truncateExtents(node, e.size));
     node.data = ensureCapacity(node.data, e.size);
     node.size = e.size;
     node.mtimeNs = e.timeNs;
@@ -167,8 +169,7 @@ export const overlayReducers: ReducerTable<
   OverlayAllocated(state, e) {
     const node = nodeOf(state.overlay, e.nodeId);
     if (node.kind !== 'file') return;
-    if (e.punch) releaseBytes(node, e.offset, e.length);
-    else reserveBytes(node, e.offset, e.length);
+    accountNode(state.overlay, node, () => (e.punch ? releaseBytes(node, e.offset, e.length) : reserveBytes(node, e.offset, e.length)));
   },
   OverlayAttrsSet(state, e) {
     const node = nodeOf(state.overlay, e.nodeId);
@@ -189,7 +190,7 @@ export const overlayReducers: ReducerTable<
   OverlayLinked(state, e) {
     const node = nodeOf(state.overlay, e.nodeId);
     const dir = dirOf(state.overlay, e.parent);
-    node.nlink += 1;
+    accountNode(state.overlay, node, () => (node.nlink += 1));
     node.ctimeNs = e.timeNs;
     unlinkEntry(state, dir, e.name);
     dir.entries.set(e.name, e.nodeId);

@@ -19,7 +19,9 @@ import { permits } from './permission.js';
 import { procfsLookup } from './procfs.js';
 import { splitPath } from './split_path.js';
 import { sysfsLookup } from './sysfs.js';
-import { TMPFS_MOUNTS, tmpfsMountOf, tmpfsRootId, untouchedTmpfsRoot } from './tmpfs.js';
+import { TMPFS_MOUNTS, tmpfsIndexOfDev, tmpfsMountOf, tmpfsMountOfPath, tmpfsRootId, untouchedTmpfsRoot } from './tmpfs.js';
+import { describeTmpfs, tmpfsOfDescription, type TmpfsDescription } from './tmpfs_description.js';
+import type { TmpfsMount } from './tmpfs_options.js';
 import { DT_REG, inoOf } from './synthetic_tree.js';
 import type { ProcessView, SyntheticEntry, VNode } from './vnode.js';
 
@@ -89,11 +91,11 @@ export interface BindSpec {
   ro?: boolean;
 }
 
-/** How a sandbox's root was put together: the host directory, the binds, the tmpfs mount points. */
+/** How a sandbox's root was put together: the host directory, the binds, the tmpfs mounts. */
 export interface RootDescription {
   rootfs: string;
   mounts: BindMount[];
-  tmpfs: string[];
+  tmpfs: TmpfsDescription[];
 }
 
 export class HostRoot {
@@ -109,13 +111,29 @@ export class HostRoot {
   constructor(
     readonly root: string,
     binds: readonly BindSpec[] = [],
-    /** The kernel's tmpfs mount points (vfs/tmpfs.ts): /dev/shm, then those of --tmpfs. */
-    readonly tmpfs: readonly string[] = TMPFS_MOUNTS,
+    /** The kernel's tmpfs mounts (vfs/tmpfs.ts): /dev/shm, then those of --tmpfs, with their options. */
+    readonly tmpfsMounts: readonly TmpfsMount[] = TMPFS_MOUNTS,
   ) {
+    this.tmpfs = tmpfsMounts.map((m) => m.path);
     // A bind's source is what it names, symlinks followed (as mount(2) does): Docker binds
     // /usr/bin/docker-init, a link to tini-static, at /sbin/docker-init.
     this.binds = binds.map((b) => ({ ...b, host: resolvedHostPath(b.host) }));
     this.bindMounts = this.binds.map((b) => ({ host: b.host, sandbox: '/' + b.sandbox.join('/'), rw: b.rw ?? false, ...(b.ro ? { ro: true } : {}) }));
+  }
+
+  /** The tmpfs mount points, in tmpfsMounts' order. */
+  readonly tmpfs: readonly string[];
+
+  /** The tmpfs mount a symlink-free sandbox path lies in (its root included). */
+  tmpfsAt(path: string): TmpfsMount | undefined {
+    const found = tmpfsMountOfPath(this.tmpfs, path);
+    return found && this.tmpfsMounts[found.index];
+  }
+
+  /** The tmpfs mount whose files have device dev. */
+  tmpfsOfDev(dev: bigint): TmpfsMount | undefined {
+    const index = tmpfsIndexOfDev(this.tmpfsMounts.length, dev);
+    return index === undefined ? undefined : this.tmpfsMounts[index];
   }
 
   /** The --mount binds, in the order given. */
@@ -123,8 +141,9 @@ export class HostRoot {
   private readonly binds: readonly BindSpec[];
 
   /** The root `describe` told of (a checkpoint's, a trace's header); without tmpfs, /dev/shm's alone. */
-  static fromDescription(d: { rootfs: string; mounts?: readonly BindMount[]; tmpfs?: readonly string[] }): HostRoot {
-    return new HostRoot(d.rootfs, (d.mounts ?? []).map((m) => ({ sandbox: splitPath(m.sandbox), host: m.host, rw: m.rw, ro: m.ro === true })), d.tmpfs ?? TMPFS_MOUNTS);
+  static fromDescription(d: { rootfs: string; mounts?: readonly BindMount[]; tmpfs?: readonly TmpfsDescription[] }): HostRoot {
+    const tmpfs = d.tmpfs === undefined ? TMPFS_MOUNTS : d.tmpfs.map(tmpfsOfDescription);
+    return new HostRoot(d.rootfs, (d.mounts ?? []).map((m) => ({ sandbox: splitPath(m.sandbox), host: m.host, rw: m.rw, ro: m.ro === true })), tmpfs);
   }
 
   /** How the root was put together, as `run` took it (a checkpoint and a trace keep it to rebuild it). */
@@ -132,7 +151,7 @@ export class HostRoot {
     return {
       rootfs: this.root,
       mounts: this.bindMounts.map((b) => ({ ...b })),
-      tmpfs: [...this.tmpfs],
+      tmpfs: this.tmpfsMounts.map(describeTmpfs),
     };
   }
 
@@ -302,7 +321,7 @@ export class HostRoot {
     const tmpfs = tmpfsMountOf(this.tmpfs, components);
     if (tmpfs) {
       const rootId = tmpfsRootId(opts.upper, tmpfs.mount);
-      if (rootId === 0) return tmpfs.rest.length === 0 ? untouchedTmpfsRoot(tmpfs.mount, tmpfs.index, this.bootNs) : -Errno.ENOENT;
+      if (rootId === 0) return tmpfs.rest.length === 0 ? untouchedTmpfsRoot(tmpfs.mount, tmpfs.index, this.tmpfsMounts[tmpfs.index]!.options, this.bootNs) : -Errno.ENOENT;
       const found = lookupLayers(opts.upper, tmpfs.rest, rootId);
       if (typeof found === 'number') return found;
       if (found.layer !== 'upper') return -Errno.ENOENT;

@@ -7,6 +7,7 @@ import os from 'node:os';
 
 import { KERNEL_RELEASE, KERNEL_VERSION, NO_DOMAINNAME } from '../syscalls/misc.js';
 import type { KernelState, ProcessState } from '../state.js';
+import type { TmpfsMount } from './tmpfs_options.js';
 import { SIGCHLD } from '../abi/signals.js';
 import { controllingPty } from '../syscalls/pty_session.js';
 import { ptyDevice } from './devpts.js';
@@ -22,8 +23,8 @@ export interface ProcContext {
   state: KernelState;
   /** When the sandbox started (for uptime and process start times), in ms since the epoch. */
   bootMs: number;
-  /** The kernel's tmpfs mount points (/dev/shm, --tmpfs). */
-  tmpfs: readonly string[];
+  /** The kernel's tmpfs mounts (/dev/shm, --tmpfs) with their options. */
+  tmpfs: readonly TmpfsMount[];
   /** The --mount binds. */
   binds: MountTableContext['binds'];
   /** The root refuses changes (OCI root.readonly). */

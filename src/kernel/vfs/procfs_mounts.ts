@@ -8,11 +8,12 @@ import { devMajor, devMinor } from './file_stat.js';
 import type { BindMount } from './path_walk.js';
 import { isWithinRoot, pathSeenFrom } from './process_root.js';
 import { CGROUP_POINT } from './sysfs.js';
+import { tmpfsMountFlags, tmpfsSuperOptions, type TmpfsMount } from './tmpfs_options.js';
 
 /** What the mount table is made from. */
 export interface MountTableContext {
-  /** The kernel's tmpfs mount points (/dev/shm, --tmpfs). */
-  tmpfs: readonly string[];
+  /** The kernel's tmpfs mounts (/dev/shm, --tmpfs) with their options. */
+  tmpfs: readonly TmpfsMount[];
   /** The --mount binds: rw ones change the host, ro ones refuse changes, the others take them in the overlay. */
   binds: readonly BindMount[];
   /** The root refuses changes (OCI root.readonly): it, and the binds not writable, are read-only. */
@@ -66,7 +67,7 @@ function sandboxMounts(c: MountTableContext): Mount[] {
     { point: '/sys', id: 5, device: '0:21', options: 'ro,nosuid,nodev,noexec,relatime', type: 'sysfs', source: 'sysfs', superOptions: 'ro' },
     { point: CGROUP_POINT, id: 6, device: '0:26', options: 'ro,nosuid,nodev,noexec,relatime', type: 'cgroup2', source: 'cgroup2', superOptions: 'ro' },
     // tmpfs i: mount id 10 + i on device 0:(0x40 + i) (vfs/tmpfs.ts tmpfsDev).
-    ...c.tmpfs.map((point, i) => ({ point, id: 10 + i, device: `0:${0x40 + i}`, options: 'rw,nosuid,nodev,relatime', type: 'tmpfs', source: 'tmpfs', superOptions: 'rw' })),
+    ...c.tmpfs.map((t, i) => ({ point: t.path, id: 10 + i, device: `0:${0x40 + i}`, options: tmpfsMountFlags(t.options), type: 'tmpfs', source: 'tmpfs', superOptions: tmpfsSuperOptions(t.options) })),
   ];
   c.binds.forEach((b, i) => {
     const { device, type } = hostMountFacts(b.host);

@@ -5,17 +5,20 @@
 // directory with the same attributes. Everything below it is ordinary overlay nodes: created,
 // written, renamed, unlinked and mapped by the overlay's code.
 import type { OverlayState } from '../state.js';
-import { S_IFDIR, syntheticStat, type FileStat } from './file_stat.js';
+import { syntheticStat, type FileStat } from './file_stat.js';
+import { KERNEL_TMPFS_DEFAULTS, tmpfsRootMode, type TmpfsMount, type TmpfsOptions } from './tmpfs_options.js';
 import type { VNode } from './vnode.js';
 
-/**
- * Where the kernel always mounts a tmpfs (mode 1777, as Linux distributions mount /dev/shm).
- * A sandbox's mount table (HostRoot.tmpfs) starts with these; --tmpfs mounts follow, so a
- * mount's index (and its device) is stable.
- */
-export const TMPFS_MOUNTS: readonly string[] = ['/dev/shm'];
+/** Where the kernel always mounts a tmpfs: /dev/shm (mode 1777, nosuid, nodev, as Linux distributions mount it). */
+export const DEV_SHM = '/dev/shm';
 
-export const TMPFS_ROOT_MODE = S_IFDIR | 0o1777;
+/**
+ * The kernel's own tmpfs mounts. A sandbox's mount table (HostRoot.tmpfsMounts) starts with
+ * these (an OCI bundle may give /dev/shm other options); --tmpfs mounts follow, so a mount's
+ * index (and its device) is stable.
+ */
+export const TMPFS_MOUNTS: readonly TmpfsMount[] = [{ path: DEV_SHM, options: KERNEL_TMPFS_DEFAULTS }];
+
 /** A tmpfs root directory's inode number (as on Linux). */
 export const TMPFS_ROOT_INO = 1n;
 
@@ -43,6 +46,12 @@ export function tmpfsMountOf(mounts: readonly string[], components: readonly str
   return undefined;
 }
 
+/** Which tmpfs mount a device is (tmpfsDev's inverse), if any. */
+export function tmpfsIndexOfDev(count: number, dev: bigint): number | undefined {
+  const index = Number(dev) - 0x40;
+  return dev >= 0x40n && index < count ? index : undefined;
+}
+
 /** tmpfsMountOf for a path string. */
 export function tmpfsMountOfPath(mounts: readonly string[], path: string): { mount: string; index: number; rest: string[] } | undefined {
   return tmpfsMountOf(mounts, path.split('/').filter((c) => c.length > 0));
@@ -64,9 +73,9 @@ export function tmpfsMountsIn(mounts: readonly string[], dir: string): string[] 
   return names;
 }
 
-/** The root of a tmpfs mount before its first change: an empty directory owned by root. */
-export function untouchedTmpfsRoot(mount: string, index: number, bootNs: bigint): VNode {
-  const stat: FileStat = syntheticStat({ dev: Number(tmpfsDev(index)), ino: Number(TMPFS_ROOT_INO), mode: TMPFS_ROOT_MODE, nlink: 2 }, bootNs);
+/** The root of a tmpfs mount before its first change: an empty directory with the mount's mode, owner and group. */
+export function untouchedTmpfsRoot(mount: string, index: number, options: TmpfsOptions, bootNs: bigint): VNode {
+  const stat: FileStat = syntheticStat({ dev: Number(tmpfsDev(index)), ino: Number(TMPFS_ROOT_INO), mode: tmpfsRootMode(options), uid: options.uid, gid: options.gid, nlink: 2 }, bootNs);
   return { fs: 'synthetic-dir', path: mount, stat, entries: () => [] };
 }
 
