@@ -20,8 +20,8 @@ export interface SandboxPlan {
   /** rw: changes reach the host; ro: changes are refused (EROFS); overlay: changes stay in the sandbox. */
   binds: Array<{ host: string; sandbox: string; access: 'rw' | 'ro' | 'overlay' }>;
   tmpfs: TmpfsMount[];
-  /** The options of the bundle's tmpfs at /dev/shm (Docker's --shm-size), for the kernel's own /dev/shm. */
-  shm?: TmpfsOptions;
+  /** The bundle's tmpfs at /dev/shm (Docker's --shm-size): its options and source, for the kernel's own /dev/shm. */
+  shm?: TmpfsMount;
   hostname: string;
   limits: SandboxLimits;
   process: ProcessPlan;
@@ -77,7 +77,7 @@ function mountPlan(m: MountSpec, index: number, plan: SandboxPlan, bundle: strin
   }
   switch (m.type) {
     case 'tmpfs': {
-      const tmpfs = tmpfsOptionsOf(options, where, plan);
+      const tmpfs: TmpfsMount = { path: dest, options: tmpfsOptionsOf(options, where, plan), ...(m.source ? { source: m.source } : {}) };
       if (dest === DEV_SHM) {
         plan.shm = tmpfs;
         return;
@@ -88,7 +88,7 @@ function mountPlan(m: MountSpec, index: number, plan: SandboxPlan, bundle: strin
       }
       if (dest === '/') throw new OciError(`${where}.destination: cannot mount a tmpfs over the root`);
       // A later mount at the same place hides the earlier one: its options win.
-      plan.tmpfs = [...plan.tmpfs.filter((t) => t.path !== dest), { path: dest, options: tmpfs }];
+      plan.tmpfs = [...plan.tmpfs.filter((t) => t.path !== dest), tmpfs];
       return;
     }
     case 'proc':

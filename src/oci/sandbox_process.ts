@@ -78,7 +78,7 @@ export async function runSandboxProcess(launch: SandboxLaunch, log: OciLog, read
     const root = new HostRoot(
       plan.rootfs,
       plan.binds.map((b) => ({ sandbox: splitPath(b.sandbox), host: b.host, rw: b.access === 'rw', ro: b.access === 'ro' })),
-      [{ path: DEV_SHM, options: plan.shm ?? KERNEL_TMPFS_DEFAULTS }, ...plan.tmpfs],
+      [plan.shm ?? { path: DEV_SHM, options: KERNEL_TMPFS_DEFAULTS }, ...plan.tmpfs],
     );
     const cwdNode = root.resolve('/', plan.process.cwd, { followFinal: true });
     if (typeof cwdNode === 'number' || !cwdNode.stat.isDirectory()) throw new OciError(`chdir to cwd ("${plan.process.cwd}") set in config.json failed: no such file or directory`);

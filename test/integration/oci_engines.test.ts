@@ -179,6 +179,26 @@ describe('OCI runtime under Docker (docker run --runtime=tsvisor)', function () 
     expect(pids.stderr).to.include("can't fork");
   });
 
+  it('--tmpfs /x:size=1m,noexec and --shm-size 8m: mounted with Docker\'s options (listed as on Linux), the size enforced, execve there refused', () => {
+    const script = [
+      'grep -E " /x | /dev/shm " /proc/mounts',
+      'dd if=/dev/zero of=/x/f bs=64k count=20 2>&1 | grep -o "No space left on device"',
+      'stat -c %s /x/f',
+      'df -k /dev/shm | tail -1 | tr -s " " | cut -d" " -f2',
+      'rm /x/f; cp /bin/busybox /x/bb; /x/bb true; echo "exec: $?"',
+    ].join('; ');
+    const r = run('--tmpfs', '/x:size=1m,noexec', '--shm-size', '8m', 'tsvisor-bb', 'sh', '-c', script);
+    expect(r.stdout, r.stderr).to.equal([
+      'shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=8192k 0 0',
+      'tmpfs /x tmpfs rw,nosuid,nodev,noexec,relatime,size=1024k 0 0',
+      'No space left on device',
+      String(1 << 20),
+      '8192',
+      'exec: 126',
+      '',
+    ].join('\n'));
+  });
+
   it('-t gives the container a terminal: /dev/pts/0, exec -t its own; resizes reach the foreground group with SIGWINCH', async () => {
     const r = run('-t', 'tsvisor-bb', 'sh', '-c', 'test -t 0 && test -t 1 && tty');
     expect(r.stdout).to.equal('/dev/pts/0\r\n');

@@ -288,9 +288,51 @@ describe('OCI runtime (tsvisor-runc)', function () {
       c.root = { path: rootfs, readonly: true };
     });
     expect(runc(root, ['run', '--bundle', ro, 'ro']).stdout).to.equal(
-      'touch: /x: Read-only file system\nscratch-ok\ntsvisor / overlay ro,relatime 0 0\ntmpfs /scratch tmpfs rw,nosuid,nodev,relatime 0 0\n',
+      // A tmpfs without options: as runc's mount(2) of it shows on Linux.
+      'touch: /x: Read-only file system\nscratch-ok\ntsvisor / overlay ro,relatime 0 0\ntmpfs /scratch tmpfs rw,relatime 0 0\n',
     );
     expect(runc(root, ['spec', '--bundle', bundle]).stderr).to.include('File config.json exists. Remove it first.');
+  });
+
+  it('tmpfs mounts take their options as runc gives them to Linux; /dev/shm\'s (Docker\'s --shm-size) apply to the kernel\'s /dev/shm', () => {
+    const script = [
+      'grep -E " /(run|small|dev/shm) " /proc/mounts',
+      'dd if=/dev/zero of=/small/f bs=4096 count=4 2>&1 | grep -o "No space left on device"',
+      'stat -c "%s %a %u %g" /small/f',
+      'stat -c "%a %u %g" /small',
+      'df -k /dev/shm /run | tail -2 | tr -s " " | cut -d" " -f2',
+      'cp /bin/busybox /run/bb && /run/bb true; echo "noexec: $?"',
+      'touch /ro/x 2>&1',
+    ].join('; ');
+    const bundle = makeBundle(join(dir, 'tmpfs-opts'), rootfs, (c) => {
+      c.process.args = ['sh', '-c', script];
+      c.mounts = [
+        { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=67108864'] },
+        { destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', 'size=65536k', 'mode=755'] },
+        { destination: '/small', type: 'tmpfs', source: 'my src', options: ['size=8k', 'mode=777', 'uid=5', 'gid=6', 'rprivate'] },
+        { destination: '/ro', type: 'tmpfs', source: 'tmpfs', options: ['ro'] },
+      ];
+    });
+    const r = runc(root, ['run', '--bundle', bundle, 'tmpfs-opts']);
+    expect(r.stdout, r.stderr).to.equal([
+      'shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0',
+      'tmpfs /run tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k,mode=755 0 0',
+      'my\\040src /small tmpfs rw,relatime,size=8k,mode=777,uid=5,gid=6 0 0',
+      'No space left on device',
+      '8192 644 0 0',
+      '777 5 6',
+      '65536',
+      '65536',
+      'noexec: 126',
+      'touch: /ro/x: Read-only file system',
+      '',
+    ].join('\n'));
+    const bad = makeBundle(join(dir, 'tmpfs-bad'), rootfs, (c) => {
+      c.mounts = [{ destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['size=lots'] }];
+    });
+    const log = join(dir, 'tmpfs-bad.log');
+    expect(runc(root, ['create', '--bundle', bad, 'tmpfs-bad'], { log }).status).to.equal(1);
+    expect(readFileSync(log, 'utf8')).to.include('mounts[0].options: size=lots: not a number');
   });
 
   it('bind mounts as runc makes them: a container\'s changes reach the host directory; with "ro" they are refused', () => {

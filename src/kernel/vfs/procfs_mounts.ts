@@ -67,7 +67,7 @@ function sandboxMounts(c: MountTableContext): Mount[] {
     { point: '/sys', id: 5, device: '0:21', options: 'ro,nosuid,nodev,noexec,relatime', type: 'sysfs', source: 'sysfs', superOptions: 'ro' },
     { point: CGROUP_POINT, id: 6, device: '0:26', options: 'ro,nosuid,nodev,noexec,relatime', type: 'cgroup2', source: 'cgroup2', superOptions: 'ro' },
     // tmpfs i: mount id 10 + i on device 0:(0x40 + i) (vfs/tmpfs.ts tmpfsDev).
-    ...c.tmpfs.map((t, i) => ({ point: t.path, id: 10 + i, device: `0:${0x40 + i}`, options: tmpfsMountFlags(t.options), type: 'tmpfs', source: 'tmpfs', superOptions: tmpfsSuperOptions(t.options) })),
+    ...c.tmpfs.map((t, i) => ({ point: t.path, id: 10 + i, device: `0:${0x40 + i}`, options: tmpfsMountFlags(t.options), type: 'tmpfs', source: t.source ?? 'tmpfs', superOptions: tmpfsSuperOptions(t.options) })),
   ];
   c.binds.forEach((b, i) => {
     const { device, type } = hostMountFacts(b.host);
@@ -94,16 +94,21 @@ function reachable(c: MountTableContext): Array<{ m: Mount; at: string; parent: 
   return table.filter((m) => isWithinRoot(c.root, m.point)).map((m) => ({ m, at: pathSeenFrom(c.root, m.point), parent: parentId(table, m) }));
 }
 
+/** A source or path as the mount table writes it: space, tab, newline and backslash in octal (Linux's mangle), so a field stays one field. */
+function mangle(text: string): string {
+  return text.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+}
+
 /** /proc/mounts. */
 export function procMounts(c: MountTableContext): string {
   const line = (m: Mount, at: string): string => {
     const extra = m.superOptions.split(',').slice(1);
-    return `${m.source} ${at} ${m.type} ${[m.options, ...extra].join(',')} 0 0`;
+    return `${mangle(m.source)} ${mangle(at)} ${m.type} ${[m.options, ...extra].join(',')} 0 0`;
   };
   return [...reachable(c).map(({ m, at }) => line(m, at)), ''].join('\n');
 }
 
 /** /proc/PID/mountinfo. */
 export function procMountinfo(c: MountTableContext): string {
-  return [...reachable(c).map(({ m, at, parent }) => `${m.id} ${parent} ${m.device} / ${at} ${m.options} - ${m.type} ${m.source} ${m.superOptions}`), ''].join('\n');
+  return [...reachable(c).map(({ m, at, parent }) => `${m.id} ${parent} ${m.device} / ${mangle(at)} ${m.options} - ${m.type} ${mangle(m.source)} ${m.superOptions}`), ''].join('\n');
 }

@@ -5,12 +5,12 @@ import * as z from 'zod';
 
 import { KERNEL_TMPFS_DEFAULTS, LINUX_TMPFS_DEFAULTS, parseTmpfsOptionString, tmpfsOptionString, type TmpfsMount } from './tmpfs_options.js';
 
-export type TmpfsDescription = string | { path: string; options: string };
+export type TmpfsDescription = string | { path: string; options: string; source?: string };
 
 /** A description read from a file: the options must parse. */
 export const TmpfsDescriptionSchema = z.union([
   z.string(),
-  z.object({ path: z.string(), options: z.string() }).refine((d) => {
+  z.object({ path: z.string(), options: z.string(), source: z.string().optional() }).refine((d) => {
     try {
       parseTmpfsOptionString(LINUX_TMPFS_DEFAULTS, d.options);
       return true;
@@ -21,11 +21,11 @@ export const TmpfsDescriptionSchema = z.union([
 ]);
 
 export function describeTmpfs(m: TmpfsMount): TmpfsDescription {
-  return { path: m.path, options: tmpfsOptionString(m.options) };
+  return { path: m.path, options: tmpfsOptionString(m.options), ...(m.source === undefined ? {} : { source: m.source }) };
 }
 
 /** The mount a description names; a TmpfsOptionError for options that do not parse. */
 export function tmpfsOfDescription(d: TmpfsDescription): TmpfsMount {
   if (typeof d === 'string') return { path: d, options: KERNEL_TMPFS_DEFAULTS };
-  return { path: d.path, options: parseTmpfsOptionString(LINUX_TMPFS_DEFAULTS, d.options) };
+  return { path: d.path, options: parseTmpfsOptionString(LINUX_TMPFS_DEFAULTS, d.options), ...(d.source === undefined ? {} : { source: d.source }) };
 }

@@ -31,6 +31,8 @@ export interface TmpfsOptions {
 export interface TmpfsMount {
   path: string;
   options: TmpfsOptions;
+  /** The source the mount table shows (an OCI mount's "source", Docker's "shm"); absent: "tmpfs". */
+  source?: string;
 }
 
 /** What `mount -t tmpfs` makes without options. */
