@@ -191,6 +191,26 @@ describe('checkpoint and restore', function () {
     expect(restored.stdout).to.equal('/lib\nroot kept\n');
   });
 
+  it('a sized tmpfs comes back with its options and its pages in use: the limit falls where it did', async () => {
+    const script = [
+      'dd if=/dev/zero of=/t/a bs=4096 count=8 2>/dev/null && echo started && sleep 1',
+      'dd if=/dev/zero of=/t/b bs=4096 count=100 2>&1 | grep -o "No space left on device"',
+      'stat -c %s /t/b; stat -c %a /t; grep " /t " /proc/mounts',
+    ].join('; ');
+    const name = fresh('tmpfs');
+    const image = join(work, name);
+    const sandbox = run(name, ['/bin/sh', '-c', script], ['--tmpfs', '/t:size=64k,nr_inodes=10,noexec,mode=700']);
+    await sandbox.waitForLine((l) => l === 'started');
+    checkpointOk(name, image);
+    // The checkpoint ends the original (no --leave-running).
+    expect((await sandbox.finished).stdout).to.equal('started\n');
+    const expected = 'No space left on device\n32768\n700\ntmpfs /t tmpfs rw,nosuid,nodev,noexec,relatime,size=64k,nr_inodes=10,mode=700 0 0\n';
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal(expected);
+    expect(readImage(image).manifest.sandbox.tmpfs).to.deep.include({ path: '/t', options: 'rw,nosuid,nodev,noexec,relatime,nr_blocks=16,nr_inodes=10,mode=700,uid=0,gid=0' });
+  });
+
   it('names, a cwd and an environment that are not UTF-8 come back byte for byte, and a recorded restore verifies', async () => {
     // A host file (the lower layer) with such a name, open across the checkpoint.
     writeFileSync(Buffer.concat([Buffer.from(`${work}/host`), Buffer.from([0xff])]), 'host line\n');
