@@ -14,6 +14,8 @@ import {
   applyTmpfsOptions, KERNEL_TMPFS_DEFAULTS, LINUX_TMPFS_DEFAULTS, parseTmpfsOptionString, TmpfsOptionError, tmpfsMountFlags, tmpfsStatfsFlags, tmpfsSuperOptions,
 } from '../../src/kernel/vfs/tmpfs_options.js';
 import { deviceUsage } from '../../src/kernel/vfs/tmpfs_usage.js';
+import { HostRoot } from '../../src/kernel/vfs/path_walk.js';
+import { TRACE_MAGIC, TraceHeaderSchema } from '../../src/trace/trace_schema.js';
 
 describe('tmpfs options', () => {
   it('parses sizes as memparse does (suffixes, 0x and 0 prefixes, % of RAM), rounded up to pages', () => {
@@ -62,6 +64,17 @@ describe('tmpfs options', () => {
     expect(tmpfsOfDescription(described)).to.deep.equal(mount);
     expect(tmpfsOfDescription('/dev/shm')).to.deep.equal({ path: '/dev/shm', options: KERNEL_TMPFS_DEFAULTS });
     expect(TmpfsDescriptionSchema.safeParse({ path: '/x', options: 'size=banana' }).success).to.equal(false);
+  });
+
+  it('a trace header of before the options (bare paths) and one with them rebuild their mounts', () => {
+    const header = { type: 'header', magic: TRACE_MAGIC, version: 7, tsvisor: 'x', argv: ['true'], platform: 'ptrace', host: { kernel: 'k', arch: 'x64' }, startedAt: 'now', rootfs: '/' };
+    const old = TraceHeaderSchema.parse({ ...header, tmpfs: ['/dev/shm', '/scratch'] });
+    const oldRoot = HostRoot.fromDescription({ ...old, rootfs: '/' });
+    expect(oldRoot.tmpfsMounts).to.deep.equal([{ path: '/dev/shm', options: KERNEL_TMPFS_DEFAULTS }, { path: '/scratch', options: KERNEL_TMPFS_DEFAULTS }]);
+    const sized = new HostRoot('/', [], [{ path: '/dev/shm', options: KERNEL_TMPFS_DEFAULTS, source: 'shm' }, { path: '/t', options: parseTmpfsOptionString(KERNEL_TMPFS_DEFAULTS, 'size=1m,ro') }]);
+    const read = TraceHeaderSchema.parse({ ...header, ...sized.describe() });
+    expect(HostRoot.fromDescription({ ...read, rootfs: '/' }).tmpfsMounts).to.deep.equal(sized.tmpfsMounts);
+    expect(TraceHeaderSchema.safeParse({ ...header, tmpfs: [{ path: '/t', options: 'huge=always' }] }).success).to.equal(false);
   });
 
   it('a write crossing the limit stops at the first page that cannot be allocated', () => {

@@ -43,9 +43,11 @@ export const LINUX_TMPFS_DEFAULTS: TmpfsOptions = Object.freeze({
 /** The kernel's /dev/shm, and a `run --tmpfs PATH` without options: nosuid and nodev, as distributions mount /dev/shm. */
 export const KERNEL_TMPFS_DEFAULTS: TmpfsOptions = Object.freeze({ ...LINUX_TMPFS_DEFAULTS, nosuid: true, nodev: true });
 
-/** The host's RAM in pages (Linux's totalram_pages). */
+let ramPagesSeen: number | undefined;
+
+/** The host's RAM in pages (Linux's totalram_pages), read once (a write's limit check must not ask the host). */
 function ramPages(): number {
-  return Math.floor(os.totalmem() / PAGE);
+  return (ramPagesSeen ??= Math.floor(os.totalmem() / PAGE));
 }
 
 /** Linux's default size and inode count of a tmpfs: half of RAM, in pages. */
