@@ -11,6 +11,7 @@ import { LINKAGES, PROGRAMS_OUT, buildPrograms, programNames, programPath } from
 import { HOSTILE_PROGRAMS } from '../support/hostile.js';
 import { PTY_PROGRAMS } from '../support/pty.js';
 import { SEMANTICS_PROGRAMS } from '../support/semantics.js';
+import { TMPFS_PROGRAMS } from '../support/tmpfs.js';
 import {
   compareWithNative,
   lines,
@@ -152,8 +153,8 @@ describe('test programs: native vs sandbox', function () {
 
   after(() => rmSync(fx.dir, { recursive: true, force: true }));
 
-  it('every program in test/programs has cases here, in semantics.test.ts, hostile.test.ts or pty.test.ts, or is sandbox-only', () => {
-    const elsewhere = new Set([...SEMANTICS_PROGRAMS, ...HOSTILE_PROGRAMS, ...PTY_PROGRAMS]);
+  it('every program in test/programs has cases here, in semantics.test.ts, hostile.test.ts, pty.test.ts or tmpfs_options.test.ts, or is sandbox-only', () => {
+    const elsewhere = new Set([...SEMANTICS_PROGRAMS, ...HOSTILE_PROGRAMS, ...PTY_PROGRAMS, ...TMPFS_PROGRAMS]);
     const uncovered = programNames().filter((n) => !(n in cases) && !SANDBOX_ONLY.has(n) && !elsewhere.has(n));
     expect(uncovered).to.deep.equal([]);
     const stale = Object.keys(cases).filter((n) => !programNames().includes(n));

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { buildPrograms, programPath } from '../support/programs.js';
+import { buildPrograms, LINKAGES, programPath } from '../support/programs.js';
 import { expectNoStackTrace, expectOneLineError, runNative, runSandbox, runTsvisor, summarize } from '../support/run.js';
 
 /** Whether this host lets the test mount a tmpfs in a mount namespace of its own. */
@@ -37,9 +37,9 @@ describe('run --tmpfs PATH:OPTIONS', function () {
 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('size= and nr_inodes= as Linux keeps them: statfs, short writes, fallocate, ftruncate, punched holes, unlinked open files, inodes and links (as natively)', function () {
+  for (const linkage of LINKAGES) it(`size= and nr_inodes= as Linux keeps them: statfs, short writes, fallocate, ftruncate, punched holes, unlinked open files, inodes and links (as natively, ${linkage})`, function () {
     if (!native) this.skip();
-    const program = programPath('tmpfs_limits');
+    const program = programPath('tmpfs_limits', linkage);
     const fsOptions = 'size=256k,nr_inodes=12,mode=750,uid=12,gid=34';
     const n = nativeWithTmpfs(mountPoint, `nosuid,nodev,${fsOptions}`, `${program} ${mountPoint}`);
     expect(n.status, summarize(n)).to.equal(0);
