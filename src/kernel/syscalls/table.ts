@@ -155,7 +155,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   utime: full(attrs.sysUtime),
   truncate: full(data.sysTruncate),
   ftruncate: full(data.sysFtruncate),
-  fallocate: partial(data.sysFallocate, 'no block reservation; FALLOC_FL_COLLAPSE/INSERT_RANGE are EOPNOTSUPP'),
+  fallocate: partial(data.sysFallocate, 'blocks are reserved on tmpfs mounts only (their size=, all or nothing: ENOSPC), where FALLOC_FL_ZERO_RANGE is EOPNOTSUPP as on Linux; FALLOC_FL_COLLAPSE/INSERT_RANGE are EOPNOTSUPP'),
   fsync: full(data.sysFsync),
   fdatasync: full(data.sysFdatasync),
   sync: full(data.sysSync),
