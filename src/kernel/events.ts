@@ -174,8 +174,12 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('OverlayFifoBound'), nodeId: int, pipeId: int }),
   z.object({ type: z.literal('OverlayWritten'), nodeId: int, offset: z.number().int().nonnegative(), bytes, timeNs: ns }),
   z.object({ type: z.literal('OverlayTruncated'), nodeId: int, size: z.number().int().nonnegative(), timeNs: ns }),
-  /** fallocate: the pages of the range allocated, or (punch) those wholly inside it made holes. */
-  z.object({ type: z.literal('OverlayAllocated'), nodeId: int, offset: z.number().int().nonnegative(), length: z.number().int().positive(), punch: z.boolean() }),
+  /**
+   * fallocate: the pages of the range allocated, or (punch) the range zeroed and the pages
+   * wholly inside it made holes, at timeNs (the file's mtime and ctime; absent in older traces,
+   * whose punch came with a write of zeros).
+   */
+  z.object({ type: z.literal('OverlayAllocated'), nodeId: int, offset: z.number().int().nonnegative(), length: z.number().int().positive(), punch: z.boolean(), timeNs: ns.optional() }),
   z.object({
     type: z.literal('OverlayAttrsSet'), nodeId: int,
     mode: int.optional(), uid: int.optional(), gid: int.optional(),

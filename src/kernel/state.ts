@@ -482,8 +482,8 @@ interface OverlayNodeBase {
 
 export interface OverlayFile extends OverlayNodeBase {
   kind: 'file';
-  /** The contents are data[0, size); data may have spare room for appends. */
-  data: Uint8Array;
+  /** The contents, sparsely (vfs/file_bytes.ts): bytes [0, size), zeros where no chunk holds any. */
+  chunks: Map<number, Uint8Array>;
   size: number;
   /** A memfd's F_SEAL_* bits (absent: none, and no sealing allowed unless it is a memfd). */
   seals?: number;

@@ -6,10 +6,16 @@ import * as z from 'zod';
 import { CredentialsSchema, MappingSchema, SigActionSchema } from '../kernel/events.js';
 import type { KernelState } from '../kernel/state.js';
 import { TmpfsDescriptionSchema } from '../kernel/vfs/tmpfs_description.js';
+import { withChunkedFiles } from './chunked_files.js';
 
 export const IMAGE_FORMAT = 'tsvisor-checkpoint';
-/** Bumped at any change old readers would misread; readers refuse newer versions. */
-export const IMAGE_VERSION = 1;
+/**
+ * Bumped at any change old readers would misread; readers refuse newer versions. 2: overlay
+ * files' bytes are chunks (a version-1 image's one array is made into them when read).
+ */
+export const IMAGE_VERSION = 2;
+/** The oldest version this reader still reads. */
+export const OLDEST_IMAGE_VERSION = 1;
 export const MANIFEST_NAME = 'manifest.json';
 export const KERNEL_PART = 'kernel.cbor';
 export const processPart = (pid: number): string => `process-${pid}.cbor`;
@@ -106,7 +112,7 @@ export const KernelStateSchema = z.looseObject({
   unsupportedReported: z.array(z.string()),
   hostname: z.string(),
   overlay: z.looseObject({ nodes: mapOf(looseWithId), root: int, mounts: z.map(z.string(), int), nextNodeId: int }),
-}).transform((s) => s as unknown as KernelState);
+}).transform((s) => withChunkedFiles(s) as unknown as KernelState);
 
 /** A System V shared memory segment's non-zero pages as runs [first page, bytes], and the share key its mappings have. */
 export const SavedSegmentSchema = z.object({

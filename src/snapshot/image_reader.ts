@@ -8,7 +8,7 @@ import { crc32 } from 'node:zlib';
 import type * as z from 'zod';
 
 import { imageDecoder } from './cbor_codec.js';
-import { IMAGE_FORMAT, IMAGE_VERSION, KERNEL_PART, KernelPartSchema, MANIFEST_NAME, ManifestSchema, pagesPart, processPart, ProcessPartSchema, type KernelPart, type Manifest, type ProcessPart } from './image_format.js';
+import { IMAGE_FORMAT, IMAGE_VERSION, OLDEST_IMAGE_VERSION, KERNEL_PART, KernelPartSchema, MANIFEST_NAME, ManifestSchema, pagesPart, processPart, ProcessPartSchema, type KernelPart, type Manifest, type ProcessPart } from './image_format.js';
 import { checkManifestText } from './manifest_checksum.js';
 
 export class ImageError extends Error {}
@@ -56,7 +56,7 @@ function readManifest(dir: string): Manifest {
     const issue = parsed.error.issues[0]!;
     throw new ImageError(`${file}: ${zodPath(issue)}${issue.message}`);
   }
-  if (parsed.data.version !== IMAGE_VERSION) throw new ImageError(`${dir}: image format version ${parsed.data.version} is not readable by this tsvisor`);
+  if (parsed.data.version < OLDEST_IMAGE_VERSION) throw new ImageError(`${dir}: image format version ${parsed.data.version} is not readable by this tsvisor`);
   return parsed.data;
 }
 

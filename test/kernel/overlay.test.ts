@@ -10,6 +10,7 @@ import { Kernel } from '../../src/kernel/kernel.js';
 import { ExecError, prepareExec } from '../../src/kernel/loader/exec.js';
 import { applyEvent } from '../../src/kernel/reducer.js';
 import { emptyKernelState, type KernelState, type OverlayDir } from '../../src/kernel/state.js';
+import { CHUNK, readChunks } from '../../src/kernel/vfs/file_bytes.js';
 import { lookupLayers, mergedEntries, type ListedEntry } from '../../src/kernel/vfs/overlay.js';
 import { HostRoot } from '../../src/kernel/vfs/path_walk.js';
 import { PtracePlatform } from '../../src/platform/ptrace_platform.js';
@@ -57,11 +58,35 @@ describe('overlay reducers and lookup', () => {
     const file = s.overlay.nodes.get(3);
     if (file?.kind !== 'file') throw new Error('not a file');
     expect(file.size).to.equal(14);
-    expect([...file.data.subarray(11, 14)]).to.deep.equal([0, 0, 33]);
+    expect([...readChunks(file.chunks, 11, 14)]).to.deep.equal([0, 0, 33]);
     expect(file.mtimeNs).to.equal(T + 7n);
     applyEvent(s, { type: 'OverlayTruncated', nodeId: 3, size: 5, timeNs: T + 8n });
     applyEvent(s, { type: 'OverlayTruncated', nodeId: 3, size: 8, timeNs: T + 9n });
-    expect(new TextDecoder().decode(file.data.subarray(0, file.size))).to.equal('hello\0\0\0');
+    expect(new TextDecoder().decode(readChunks(file.chunks, 0, file.size))).to.equal('hello\0\0\0');
+  });
+
+  it('a file far larger than its bytes holds only the chunks written: a truncation past 4 GiB, a write there, a punched hole', () => {
+    const s = stateWithTree();
+    const far = 5 * 2 ** 30 + 10;
+    applyEvent(s, { type: 'OverlayTruncated', nodeId: 3, size: 6 * 2 ** 30, timeNs: T + 6n });
+    applyEvent(s, { type: 'OverlayWritten', nodeId: 3, offset: far, bytes: new Uint8Array([1, 2, 3]), timeNs: T + 7n });
+    applyEvent(s, { type: 'OverlayWritten', nodeId: 3, offset: CHUNK - 1, bytes: new Uint8Array([7, 8]), timeNs: T + 8n });
+    const file = s.overlay.nodes.get(3);
+    if (file?.kind !== 'file') throw new Error('not a file');
+    expect(file.size).to.equal(6 * 2 ** 30);
+    expect([...file.chunks.keys()].sort((a, b) => a - b)).to.deep.equal([0, 1, Math.floor(far / CHUNK)]);
+    expect([...readChunks(file.chunks, far - 1, far + 4)]).to.deep.equal([0, 1, 2, 3, 0]);
+    expect([...readChunks(file.chunks, CHUNK - 2, CHUNK + 2)]).to.deep.equal([0, 7, 8, 0]);
+    // A punch zeroes what it covers and frees the chunks wholly inside it.
+    applyEvent(s, { type: 'OverlayAllocated', nodeId: 3, offset: CHUNK, length: 2 ** 32, punch: true, timeNs: T + 9n });
+    expect([...file.chunks.keys()].sort((a, b) => a - b)).to.deep.equal([0, Math.floor(far / CHUNK)]);
+    expect([...readChunks(file.chunks, CHUNK - 2, CHUNK + 2)]).to.deep.equal([0, 7, 0, 0]);
+    expect(file.mtimeNs).to.equal(T + 9n);
+    // Shrinking below the far write drops its chunk; growing back reads zeros.
+    applyEvent(s, { type: 'OverlayTruncated', nodeId: 3, size: CHUNK, timeNs: T + 10n });
+    applyEvent(s, { type: 'OverlayTruncated', nodeId: 3, size: 6 * 2 ** 30, timeNs: T + 11n });
+    expect([...file.chunks.keys()]).to.deep.equal([0]);
+    expect([...readChunks(file.chunks, far, far + 3)]).to.deep.equal([0, 0, 0]);
   });
 
   it('a removal leaves a whiteout where the lower layer has the name, and hides it', () => {

@@ -139,6 +139,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'symlink_loop',
   'truncate_sem',
   'sparse_holes',
+  'large_sparse_file',
   'mmap_shared_write',
   'overlay_copyup',
   'overlay_whiteout',

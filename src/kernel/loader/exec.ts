@@ -12,6 +12,7 @@ import type { HostRoot, WalkOptions } from '../vfs/path_walk.js';
 import type { VNode } from '../vfs/vnode.js';
 import { S_ISGID, S_ISUID } from '../vfs/file_stat.js';
 import { SANDBOX_ROOT } from '../vfs/process_root.js';
+import { readChunks } from '../vfs/file_bytes.js';
 import { ExecFormatError, parseElf, PROT_READ, PROT_WRITE, type ElfImage } from './elf.js';
 import { interpreterBias, mainProgramBias, pageDown, pageUp, planLoad, type LoadPlan } from './load_plan.js';
 import { parseShebang } from './shebang.js';
@@ -223,7 +224,7 @@ function readResolved(root: HostRoot, r: VNode, file: string): ReadExecutable {
   const owner = { mode, uid: Number(r.stat.uid), gid: Number(r.stat.gid) };
   if (r.fs === 'overlay') {
     if (r.node.kind !== 'file') throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
-    return { path: r.path, bytes: r.node.data.subarray(0, r.node.size), owner };
+    return { path: r.path, bytes: readChunks(r.node.chunks, 0, r.node.size), owner };
   }
   // The walk's lstat of the file gives its identity: a file seen before is not read again.
   const seen = `${r.stat.dev}:${r.stat.ino}:${r.stat.ctimeNs}`;

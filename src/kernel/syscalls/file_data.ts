@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import { Errno } from '../errno.js';
 import { lookupFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
-import { MAX_MEM_FILE, memFile } from './mem_file.js';
+import { memFile } from './mem_file.js';
+import { MAX_FILE_SIZE } from '../vfs/file_bytes.js';
 import { sealsAllow } from './memfd.js';
 import type { Outcome } from './outcome.js';
 import { copyUp, inOverlay, mayAccess, nowNs } from './overlay_ops.js';
@@ -37,7 +38,7 @@ export function sysTruncate(ctx: SyscallContext): Outcome {
     return truncated;
   }
   if (!inOverlay(ctx, node)) return -Errno.EROFS;
-  if (length > MAX_MEM_FILE) return -Errno.EFBIG;
+  if (length > MAX_FILE_SIZE) return -Errno.EFBIG;
   const upper = copyUp(ctx, node.path);
   if (typeof upper === 'number') return upper;
   ctx.emit({ type: 'OverlayTruncated', nodeId: upper.id, size: length, timeNs: nowNs() });
@@ -56,7 +57,7 @@ export function sysFtruncate(ctx: SyscallContext): Outcome {
   if (!node) return truncateBound(ctx, d.file, length);
   const grown = mayGrow(ctx, node.size, length);
   if (grown < 0) return grown;
-  if (length > MAX_MEM_FILE) return -Errno.EFBIG;
+  if (length > MAX_FILE_SIZE) return -Errno.EFBIG;
   const sealed = sealsAllow(node, { end: length });
   if (sealed < 0) return sealed;
   ctx.emit({ type: 'OverlayTruncated', nodeId: node.id, size: length, timeNs: nowNs() });
@@ -88,7 +89,7 @@ export function sysFallocate(ctx: SyscallContext): Outcome {
     const grown = mayGrow(ctx, node.size, end);
     if (grown < 0) return grown;
   }
-  if (end > MAX_MEM_FILE) return -Errno.EFBIG;
+  if (end > MAX_FILE_SIZE) return -Errno.EFBIG;
   const sealed = sealsAllow(node, { write: (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) !== 0, end: mode & FALLOC_FL_KEEP_SIZE ? node.size : Math.max(end, node.size) });
   if (sealed < 0) return sealed;
   // Linux's tmpfs zeroes no ranges in place.
@@ -99,11 +100,12 @@ export function sysFallocate(ctx: SyscallContext): Outcome {
   }
   const time = nowNs();
   if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
-    // The range reads back as zeros: write them (within the file, unless the size may grow);
-    // a punched hole's whole pages are then holes again.
-    const stop = mode & FALLOC_FL_KEEP_SIZE ? Math.min(end, node.size) : end;
-    if (stop > offset) ctx.emit({ type: 'OverlayWritten', nodeId: node.id, offset, bytes: new Uint8Array(stop - offset), timeNs: time });
-    if (mode & FALLOC_FL_PUNCH_HOLE) ctx.emit({ type: 'OverlayAllocated', nodeId: node.id, offset, length: len, punch: true });
+    // The range reads back as zeros, with no buffer of them made: the punch event zeroes it
+    // (within the file) and makes its whole pages holes; a zeroed range then stays allocated,
+    // as unwritten pages (ext4's unwritten extents), and may grow the file.
+    if (!(mode & FALLOC_FL_KEEP_SIZE) && end > node.size) ctx.emit({ type: 'OverlayTruncated', nodeId: node.id, size: end, timeNs: time });
+    ctx.emit({ type: 'OverlayAllocated', nodeId: node.id, offset, length: len, punch: true, timeNs: time });
+    if (mode & FALLOC_FL_ZERO_RANGE) ctx.emit({ type: 'OverlayAllocated', nodeId: node.id, offset, length: len, punch: false });
     fsNotifyNode(ctx, IN_MODIFY, d.file.path, node);
     return 0;
   }

@@ -10,15 +10,9 @@ import { sealsAllow } from './memfd.js';
 import { pullSharedPages } from '../vfs/shared_file_pages.js';
 import { IN_ACCESS, IN_MODIFY } from '../abi/inotify.js';
 import { O_APPEND } from '../abi/open_flags.js';
-import { constants } from 'node:buffer';
+import { MAX_FILE_SIZE, readChunks } from '../vfs/file_bytes.js';
 import { writableCount } from './file_size_limit.js';
 import { tmpfsWritable } from './tmpfs_space.js';
-
-/**
- * The largest file the overlay holds: its bytes are one typed array (Linux's MAX_LFS_FILESIZE is
- * far larger). Past it writes and truncates are EFBIG (they threw in the reducer at 4 GiB).
- */
-export const MAX_MEM_FILE = constants.MAX_LENGTH;
 
 /** The regular file an open 'mem' file refers to (it stays while open, even unlinked). */
 export function memFile(ctx: SyscallContext, file: OpenFile): OverlayFile | undefined {
@@ -34,7 +28,7 @@ export function readMem(ctx: SyscallContext, d: FdLookup, count: number, positio
   const end = Math.min(node.size, at + count);
   pullSharedPages(ctx.kernel, node, at, end);
   // A copy: the bytes may go on into an event (sendfile to another file), never a view of state.
-  const bytes = at < end ? node.data.slice(at, end) : new Uint8Array(0);
+  const bytes = readChunks(node.chunks, at, end);
   const r = deliver(bytes);
   if (r > 0 && position === null) ctx.emit({ type: 'FileOffsetSet', fileId: d.file.id, offset: at + r });
   if (r > 0) fsNotifyNode(ctx, IN_ACCESS, d.file.path, node);
@@ -52,7 +46,7 @@ export function writeMem(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, po
   const allowed = writableCount(ctx, at, bytes.length);
   if (allowed < 0) return allowed;
   let data = allowed < bytes.length ? bytes.subarray(0, allowed) : bytes;
-  if (at + data.length > MAX_MEM_FILE) return -Errno.EFBIG;
+  if (at + data.length > MAX_FILE_SIZE) return -Errno.EFBIG;
   const sealed = sealsAllow(node, { write: true, end: at + data.length });
   if (sealed < 0) return sealed;
   const fits = tmpfsWritable(ctx, node, at, data.length);

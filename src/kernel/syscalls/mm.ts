@@ -10,6 +10,7 @@ import type { SyscallContext } from './context.js';
 import { memFile } from './mem_file.js';
 import { mapHostFile, mapSharedPages } from './mm_host_file.js';
 import { pullSharedPages } from '../vfs/shared_file_pages.js';
+import { readChunks } from '../vfs/file_bytes.js';
 import type { Outcome } from './outcome.js';
 import { SYS } from './numbers.js';
 import { O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
@@ -96,7 +97,7 @@ export function sysMmap(ctx: SyscallContext): Outcome {
     const node = memFile(ctx, file);
     if (!node) return -Errno.EBADF;
     pullSharedPages(ctx.kernel, node, offset, offset + size);
-    const bytes = node.data.subarray(Math.min(offset, node.size), Math.min(offset + size, node.size));
+    const bytes = readChunks(node.chunks, Math.min(offset, node.size), Math.min(offset + size, node.size));
     if (bytes.length > 0 && !ctx.kernel.platform.write(ctx.hostTid, at, bytes)) {
       inject(ctx, SYS.munmap, at, size);
       return -Errno.EFAULT;

@@ -18,6 +18,7 @@ import { mayAccess } from './overlay_ops.js';
 import { SYS } from './numbers.js';
 import { lookupFd, lowestFreeFd } from '../fd/fd_table.js';
 import { memFile } from './mem_file.js';
+import { readChunks } from '../vfs/file_bytes.js';
 import { statOfFile } from './fs.js';
 import type { VNode } from '../vfs/vnode.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT } from '../abi/signals.js';
@@ -397,7 +398,7 @@ function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: 
   if (typeof file === 'number') return file;
   if (!mayAccess(ctx.process, file.stat, 1)) return -Errno.EACCES;
   // A script run from a close-on-exec fd: its interpreter could not open /dev/fd/N (ENOENT, as Linux).
-  if ('cloexec' in target && target.cloexec && file.fs === 'overlay' && file.node.kind === 'file' && file.node.data[0] === 0x23 && file.node.data[1] === 0x21) {
+  if ('cloexec' in target && target.cloexec && file.fs === 'overlay' && file.node.kind === 'file' && startsWithShebang(readChunks(file.node.chunks, 0, Math.min(2, file.node.size)))) {
     return -Errno.ENOENT;
   }
   // argv's strings are noted for a recorder (the trace keeps them for the call's text), envp's not.
@@ -697,4 +698,9 @@ export function sysGetRobustList(ctx: SyscallContext): Outcome {
   if (tid === 0) return hostRuns;
   if (!ctx.kernel.state.threads.has(tid)) return -Errno.ESRCH;
   return -Errno.EPERM;
+}
+
+/** Whether a file's first bytes are "#!" (a script for an interpreter). */
+function startsWithShebang(head: Uint8Array): boolean {
+  return head[0] === 0x23 && head[1] === 0x21;
 }

@@ -1,13 +1,13 @@
 // The overlay's upper layer: nodes enter it (copied up from the host root, or new), change,
 // get linked, renamed and removed. Reducers only apply what the handlers decided, with the
 // host's values and the times carried by the events.
-import { constants } from 'node:buffer';
 
 import type { EventOf } from '../events.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState, OverlayDir, OverlayNode, OverlayState } from '../state.js';
 import { allocateBytes, releaseBytes, reserveBytes, truncateExtents } from './file_extents.js';
 import { accountNode } from './tmpfs_usage.js';
+import { chunksOf, writeChunks, zeroChunks } from './file_bytes.js';
 
 function nodeOf(overlay: OverlayState, id: number): OverlayNode {
   const node = overlay.nodes.get(id);
@@ -74,10 +74,11 @@ function makeNode(
   const base = { id: e.nodeId, mode: e.mode, uid: e.uid, gid: e.gid, nlink: 1, dev: e.dev, ino: e.ino, ...times };
   switch (e.kind) {
     case 'file': {
-      const data = contents.data ? new Uint8Array(contents.data) : new Uint8Array(0);
+      const size = contents.data?.length ?? 0;
+      const chunks = contents.data ? chunksOf(contents.data) : new Map<number, Uint8Array>();
       // A copied-up file's pages are the host's (absent: all); a new one's are those written.
-      if (e.type === 'OverlayCopiedUp') return { ...base, kind: 'file', data, size: data.length };
-      return { ...base, kind: 'file', data, size: data.length, extents: data.length > 0 ? [0, Math.ceil(data.length / 4096)] : [] };
+      if (e.type === 'OverlayCopiedUp') return { ...base, kind: 'file', chunks, size };
+      return { ...base, kind: 'file', chunks, size, extents: size > 0 ? [0, Math.ceil(size / 4096)] : [] };
     }
     case 'dir':
       return { ...base, kind: 'dir', entries: new Map(), lower: contents.lower ?? null };
@@ -88,15 +89,6 @@ function makeNode(
     case 'socket':
       return { ...base, kind: 'socket' };
   }
-}
-
-/** Room for size bytes, grown geometrically so that appends stay linear. */
-function ensureCapacity(data: Uint8Array, size: number): Uint8Array {
-  if (size <= data.length) return data;
-  // Doubling stops at the largest typed array (syscalls refuse files past it: MAX_MEM_FILE).
-  const grown = new Uint8Array(Math.min(Math.max(size, data.length * 2, 64), Math.max(size, constants.MAX_LENGTH)));
-  grown.set(data);
-  return grown;
 }
 
 export const overlayReducers: ReducerTable<
@@ -136,7 +128,7 @@ export const overlayReducers: ReducerTable<
     const overlay = state.overlay;
     const node: OverlayNode = {
       id: e.nodeId, kind: 'file', mode: e.mode, uid: e.uid, gid: e.gid, nlink: 0, dev: e.dev, ino: e.ino,
-      atimeNs: e.timeNs, mtimeNs: e.timeNs, ctimeNs: e.timeNs, data: new Uint8Array(0), size: 0, seals: e.seals, extents: [],
+      atimeNs: e.timeNs, mtimeNs: e.timeNs, ctimeNs: e.timeNs, chunks: new Map(), size: 0, seals: e.seals, extents: [],
     };
     accountNode(overlay, node, () => overlay.nodes.set(e.nodeId, node));
     overlay.nextNodeId = Math.max(overlay.nextNodeId, e.nodeId + 1);
@@ -150,8 +142,7 @@ export const overlayReducers: ReducerTable<
     if (node.kind !== 'file') return;
     const end = e.offset + e.bytes.length;
     accountNode(state.overlay, node, () => allocateBytes(node, e.offset, e.bytes.length));
-    node.data = ensureCapacity(node.data, end);
-    node.data.set(e.bytes, e.offset);
+    writeChunks(node.chunks, e.offset, e.bytes);
     node.size = Math.max(node.size, end);
     node.mtimeNs = e.timeNs;
     node.ctimeNs = e.timeNs;
@@ -159,9 +150,8 @@ export const overlayReducers: ReducerTable<
   OverlayTruncated(state, e) {
     const node = nodeOf(state.overlay, e.nodeId);
     if (node.kind !== 'file') return;
-    if (e.size < node.size) node.data.fill(0, e.size, node.size); // what grows back later reads as zeros
+    zeroChunks(node.chunks, e.size, node.size); // what grows back later reads as zeros
     accountNode(state.overlay, node, () => truncateExtents(node, e.size));
-    node.data = ensureCapacity(node.data, e.size);
     node.size = e.size;
     node.mtimeNs = e.timeNs;
     node.ctimeNs = e.timeNs;
@@ -169,7 +159,15 @@ export const overlayReducers: ReducerTable<
   OverlayAllocated(state, e) {
     const node = nodeOf(state.overlay, e.nodeId);
     if (node.kind !== 'file') return;
-    accountNode(state.overlay, node, () => (e.punch ? releaseBytes(node, e.offset, e.length) : reserveBytes(node, e.offset, e.length)));
+    if (e.punch) {
+      // A punched range reads as zeros (within the file: KEEP_SIZE), its whole chunks freed.
+      zeroChunks(node.chunks, e.offset, Math.min(e.offset + e.length, node.size));
+      accountNode(state.overlay, node, () => releaseBytes(node, e.offset, e.length));
+      if (e.timeNs !== undefined) {
+        node.mtimeNs = e.timeNs;
+        node.ctimeNs = e.timeNs;
+      }
+    } else accountNode(state.overlay, node, () => reserveBytes(node, e.offset, e.length));
   },
   OverlayAttrsSet(state, e) {
     const node = nodeOf(state.overlay, e.nodeId);

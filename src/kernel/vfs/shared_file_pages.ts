@@ -14,12 +14,20 @@ import type { ShmBacking } from '../host_resources.js';
 import type { OverlayFile, OverlayNode } from '../state.js';
 import { nowNs } from '../syscalls/overlay_ops.js';
 import { makeBacking } from '../syscalls/shm.js';
+import { chunkRuns, readChunks } from './file_bytes.js';
 
 const FILL_CHUNK = 64 * 1024;
 
 function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   let done = 0;
   while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
+}
+
+/** A punched range of the pages reads as zeros (within the file; the host file's size is the file's). */
+function zeroPages(fd: number, from: number, to: number): void {
+  const end = Math.min(to, fs.fstatSync(fd).size);
+  const zeros = new Uint8Array(FILL_CHUNK);
+  for (let at = from; at < end; at += FILL_CHUNK) writeAll(fd, zeros.subarray(0, Math.min(FILL_CHUNK, end - at)), at);
 }
 
 /** What the pages need of the kernel. */
@@ -38,8 +46,7 @@ export function sharedPages(kernel: SharedPagesKernel, node: OverlayFile): ShmBa
   try {
     // The host file starts as zeros (a hole): only chunks with other bytes are written, so a
     // sparse file stays sparse there.
-    for (let at = 0; at < node.size; at += FILL_CHUNK) {
-      const chunk = node.data.subarray(at, Math.min(at + FILL_CHUNK, node.size));
+    for (const [at, chunk] of chunkRuns(node.chunks, node.size)) {
       if (chunk.some((b) => b !== 0)) writeAll(pages.fd, chunk, at);
     }
   } catch {
@@ -62,7 +69,7 @@ export function pullSharedPages(kernel: SharedPagesKernel, node: OverlayFile, fr
   if (from >= end) return;
   const now = Buffer.alloc(end - from);
   const got = fs.readSync(pages.fd, now, 0, now.length, from);
-  const held = node.data.subarray(from, from + got);
+  const held = readChunks(node.chunks, from, from + got);
   let first = 0;
   while (first < got && now[first] === held[first]) first++;
   if (first === got) return;
@@ -98,13 +105,15 @@ export function pullAllSharedPages(kernel: SharedPagesKernel): void {
  */
 export function mirrorToSharedPages(kernel: SharedPagesKernel, event: KernelEvent): void {
   const filePages = kernel.host.filePages;
-  if ((event.type === 'OverlayWritten' && !pulling) || event.type === 'OverlayTruncated') {
+  if ((event.type === 'OverlayWritten' && !pulling) || event.type === 'OverlayTruncated' || (event.type === 'OverlayAllocated' && event.punch)) {
     const pages = filePages.get(event.nodeId);
     if (pages) {
       if (event.type === 'OverlayWritten') {
         writeAll(pages.fd, event.bytes, event.offset);
-      } else {
+      } else if (event.type === 'OverlayTruncated') {
         fs.ftruncateSync(pages.fd, event.size);
+      } else {
+        zeroPages(pages.fd, event.offset, event.offset + event.length);
       }
     }
   }
