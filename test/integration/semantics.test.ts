@@ -264,6 +264,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     truncate_sem: [{ args: scratch() }],
     sparse_holes: [{ args: scratch() }],
     large_sparse_file: [{ args: scratch() }],
+    fifo_rdwr_poll: [{ args: scratch() }],
     mmap_shared_write: [{ args: scratch() }],
     overlay_copyup: [{ args: scratch(copyUpFixture) }],
     overlay_whiteout: [{ args: scratch(whiteoutFixture) }],

@@ -140,6 +140,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'truncate_sem',
   'sparse_holes',
   'large_sparse_file',
+  'fifo_rdwr_poll',
   'mmap_shared_write',
   'overlay_copyup',
   'overlay_whiteout',

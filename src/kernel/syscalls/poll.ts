@@ -1,4 +1,5 @@
 // poll, ppoll, select, pselect6: readiness of the sandbox's fds, waiting when none is ready.
+import { O_ACCMODE, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 import { pidfdReadable, pidfdWakeKey } from './pidfd.js';
 import fs from 'node:fs';
 
@@ -116,13 +117,15 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
     case 'pipe': {
       const pipe = ctx.kernel.state.pipes.get(file.pipeId!);
       if (!pipe) return POLLERR & want;
-      const reading = (file.flags & 3) === 0;
+      // A FIFO open O_RDWR is both ends at once, and has both ends' events (Linux's pipe_poll).
+      const access = file.flags & O_ACCMODE;
       let r = 0;
-      if (reading) {
+      if (access !== O_WRONLY) {
         if (pipe.length > 0) r |= POLLIN | POLLRDNORM;
         if (pipe.writers === 0) r |= POLLHUP;
-      } else {
-        // Writable while a page slot is free (Linux's pipe_poll), whatever the bytes held.
+      }
+      if (access !== O_RDONLY) {
+        // Writable while a page slot is free, whatever the bytes held.
         if (freeSlots(pipe) > 0) r |= POLLOUT | POLLWRNORM;
         if (pipe.readers === 0) r |= POLLERR;
       }
