@@ -22,6 +22,9 @@ export const MappingSchema = z.object({
   flags: int,
   path: z.string().optional(),
   offset: z.number().int().nonnegative().optional(),
+  dev: z.number().int().nonnegative().optional(),
+  ino: z.number().int().nonnegative().optional(),
+  hostMapped: z.boolean().optional(),
 });
 
 export const SigActionSchema = z.object({ handler: addr, flags: int, restorer: addr, mask: z.number() });

@@ -163,6 +163,20 @@ export interface Mapping {
   /** Sandbox path of the file it came from, and the offset; absent for anonymous memory. */
   path?: string;
   offset?: number;
+  /** That file's device and inode as the sandbox's stat gives them (absent in older states). */
+  dev?: number;
+  ino?: number;
+  /**
+   * The host maps the file itself there (not a copy of its bytes): a part the host shows as
+   * anonymous memory was mapped over by the program (a library's .bss), and is not the file's.
+   */
+  hostMapped?: boolean;
+}
+
+/** A file's device and inode, as stat gives them in the sandbox. */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
 }
 
 export interface MemoryState {

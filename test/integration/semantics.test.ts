@@ -265,6 +265,8 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     sparse_holes: [{ args: scratch() }],
     large_sparse_file: [{ args: scratch() }],
     fifo_rdwr_poll: [{ args: scratch() }],
+    proc_fd_link_mode: [{}],
+    proc_maps_identity: [{}],
     mmap_shared_write: [{ args: scratch() }],
     overlay_copyup: [{ args: scratch(copyUpFixture) }],
     overlay_whiteout: [{ args: scratch(whiteoutFixture) }],

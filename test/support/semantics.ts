@@ -141,6 +141,8 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sparse_holes',
   'large_sparse_file',
   'fifo_rdwr_poll',
+  'proc_fd_link_mode',
+  'proc_maps_identity',
   'mmap_shared_write',
   'overlay_copyup',
   'overlay_whiteout',

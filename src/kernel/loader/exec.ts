@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import type { Platform } from '../../platform/platform.js';
-import type { Credentials, Mapping, OverlayState } from '../state.js';
+import type { Credentials, FileIdentity, Mapping, OverlayState } from '../state.js';
 import { SYS } from '../syscalls/numbers.js';
 import type { HostRoot, WalkOptions } from '../vfs/path_walk.js';
 import type { VNode } from '../vfs/vnode.js';
@@ -47,6 +47,8 @@ export interface ElfFile {
   host?: HostExecutable;
   /** Its mode and owner, for set-user-ID and set-group-ID (task/exec_credentials.ts). */
   owner?: FileOwner;
+  /** Its device and inode as stat shows them in the sandbox, for /proc/PID/maps. */
+  identity?: FileIdentity;
 }
 
 export interface FileOwner {
@@ -140,20 +142,20 @@ function parseElfOrThrow(bytes: Uint8Array, path: string, role: 'program' | 'int
  * whole file is read then (a defect is then reported from the whole file).
  */
 function elfFile(read: ReadExecutable, role: 'program' | 'interpreter'): ElfFile {
-  const { path, bytes, host, head, owner } = read;
-  if (head?.image && host) return { path, bytes, image: head.image, host, owner };
+  const { path, bytes, host, head, owner, identity } = read;
+  if (head?.image && host) return { path, bytes, image: head.image, host, owner, identity };
   if (!host || bytes.length === host.size) {
     const image = parseElfOrThrow(bytes, path, role);
     if (head) head.image = image;
-    return { path, bytes, image, owner, ...(host ? { host } : {}) };
+    return { path, bytes, image, owner, identity, ...(host ? { host } : {}) };
   }
   try {
     const image = parseElf(bytes, role, host.size);
     if (head) head.image = image;
-    return { path, bytes, image, host, owner };
+    return { path, bytes, image, host, owner, identity };
   } catch {
     const whole = readHostFile(host, path, host.size);
-    return { path, bytes: whole, image: parseElfOrThrow(whole, path, role), host, owner };
+    return { path, bytes: whole, image: parseElfOrThrow(whole, path, role), host, owner, identity };
   }
 }
 
@@ -164,6 +166,7 @@ interface ReadExecutable {
   path: string;
   bytes: Uint8Array;
   owner: FileOwner;
+  identity: FileIdentity;
   host?: HostExecutable;
   /** Where a host file's parsed headers are kept for its next exec. */
   head?: { image?: ElfImage };
@@ -222,21 +225,22 @@ function readResolved(root: HostRoot, r: VNode, file: string): ReadExecutable {
   if (mount?.noexec) throw new ExecError(Errno.EACCES, `${file}: on a noexec mount`);
   const mode = Number(r.stat.mode) & (mount?.nosuid ? ~(S_ISUID | S_ISGID) : ~0);
   const owner = { mode, uid: Number(r.stat.uid), gid: Number(r.stat.gid) };
+  const identity = { dev: Number(r.stat.dev), ino: Number(r.stat.ino) };
   if (r.fs === 'overlay') {
     if (r.node.kind !== 'file') throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
-    return { path: r.path, bytes: readChunks(r.node.chunks, 0, r.node.size), owner };
+    return { path: r.path, bytes: readChunks(r.node.chunks, 0, r.node.size), owner, identity };
   }
   // The walk's lstat of the file gives its identity: a file seen before is not read again.
   const seen = `${r.stat.dev}:${r.stat.ino}:${r.stat.ctimeNs}`;
   const hit = cachedHead(seen);
-  if (hit) return { path: r.path, bytes: hit.bytes, owner, host: { hostPath: r.hostPath, key: seen, size: Number(r.stat.size) }, head: hit };
+  if (hit) return { path: r.path, bytes: hit.bytes, owner, identity, host: { hostPath: r.hostPath, key: seen, size: Number(r.stat.size) }, head: hit };
   try {
     const fd = fs.openSync(hostPathArg(r.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     try {
       const size = fs.fstatSync(fd).size;
       const host = { hostPath: r.hostPath, key: hostFileKey(fd), size };
       const bytes = readAt(fd, 0, Math.min(size, HEAD_BYTES));
-      return { path: r.path, bytes, owner, host, head: rememberHead(host.key, bytes) };
+      return { path: r.path, bytes, owner, identity, host, head: rememberHead(host.key, bytes) };
     } finally {
       fs.closeSync(fd);
     }
@@ -454,7 +458,7 @@ function mapSegments(
         const zeros = new Uint8Array(seg.zero.end - seg.zero.start);
         if (!platform.write(hostTid, seg.zero.start, zeros)) throw new ExecError(Errno.EFAULT, `cannot clear the end of ${file.path}`);
       }
-      mappings.push({ start: addr, end: addr + length, prot, flags: MAP_PRIVATE, path: file.path, offset: fileOffset });
+      mappings.push({ start: addr, end: addr + length, prot, flags: MAP_PRIVATE, path: file.path, offset: fileOffset, ...file.identity, ...(mapped ? { hostMapped: true } : {}) });
     }
     if (seg.anon) {
       const { addr, length, prot } = seg.anon;

@@ -7,6 +7,8 @@ import { Errno } from '../errno.js';
 import { lookupFd } from '../fd/fd_table.js';
 import { pageUp } from '../loader/load_plan.js';
 import type { SyscallContext } from './context.js';
+import type { OpenFile } from '../state.js';
+import { statOfFile } from './fs.js';
 import { memFile } from './mem_file.js';
 import { mapHostFile, mapSharedPages } from './mm_host_file.js';
 import { pullSharedPages } from '../vfs/shared_file_pages.js';
@@ -52,7 +54,7 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   if (file.kind === 'host' && (!shared || (file.flags & O_ACCMODE) === O_RDONLY)) {
     const mapped = mapHostFile(ctx, file.id, addr, length, prot, flags, offset);
     if (mapped !== null) {
-      if (mapped >= 0) recordMapping(ctx, mapped, pageUp(length), prot, flags, file.path, offset);
+      if (mapped >= 0) recordMapping(ctx, mapped, pageUp(length), prot, flags, file, offset, true);
       return mapped;
     }
   }
@@ -60,7 +62,7 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   if (file.kind === 'mem' && shared) {
     const mapped = mapSharedPages(ctx, file, addr, length, prot, flags, offset);
     if (mapped !== null) {
-      if (mapped >= 0) recordMapping(ctx, mapped, pageUp(length), prot, flags, file.path, offset);
+      if (mapped >= 0) recordMapping(ctx, mapped, pageUp(length), prot, flags, file, offset, true);
       return mapped;
     }
   }
@@ -104,15 +106,17 @@ export function sysMmap(ctx: SyscallContext): Outcome {
     }
   }
   if (!(prot & PROT_WRITE)) inject(ctx, SYS.mprotect, at, size, prot);
-  recordMapping(ctx, at, size, prot, flags, file.path, offset);
+  recordMapping(ctx, at, size, prot, flags, file, offset, false);
   return at;
 }
 
-function recordMapping(ctx: SyscallContext, at: number, size: number, prot: number, flags: number, path: string, offset: number): void {
+function recordMapping(ctx: SyscallContext, at: number, size: number, prot: number, flags: number, file: OpenFile, offset: number, hostMapped: boolean): void {
+  const st = statOfFile(ctx, file);
+  const identity = typeof st === 'number' ? {} : { dev: Number(st.dev), ino: Number(st.ino) };
   ctx.emit({
     type: 'MemoryMapped',
     pid: ctx.process.pid,
-    mapping: { start: at, end: at + size, prot: prot & (PROT_READ | PROT_WRITE | PROT_EXEC), flags, path, offset },
+    mapping: { start: at, end: at + size, prot: prot & (PROT_READ | PROT_WRITE | PROT_EXEC), flags, path: file.path, offset, ...identity, ...(hostMapped ? { hostMapped } : {}) },
   });
 }
 

@@ -6,6 +6,8 @@ import { PROC_NET_FILES } from './procfs_net.js';
 import { threadName } from '../task/thread_name.js';
 import { DT_DIR, DT_LNK, DT_REG, inoOf, syntheticDir, syntheticFile, syntheticLink, treeEntries, type SyntheticLink } from './synthetic_tree.js';
 import type { ProcessView, SyntheticEntry, VNode } from './vnode.js';
+import { S_IFLNK } from './file_stat.js';
+import { O_ACCMODE, O_PATH, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 
 const PROCFS_DEV = 0x16;
 /** Links of /proc/PID besides fd/N. */
@@ -79,7 +81,10 @@ function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, re
     const target = view.fdTarget(pid, fd);
     if (target === undefined) return undefined;
     const at = `${path}/${fd}`;
-    if (name === 'fd') return { ...objectLink(view, at, bootNs, target), magic: { pid, fd } };
+    if (name === 'fd') {
+      const fdLink = objectLink(view, at, bootNs, target);
+      return { ...fdLink, stat: { ...fdLink.stat, mode: BigInt(fdLinkMode(view, pid, fd)) }, magic: { pid, fd } };
+    }
     return file(at, inoOf(at), bootNs, () => fdinfo(view, pid, fd));
   }
   if (name === 'ns') {
@@ -106,6 +111,22 @@ function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, re
     return pidDir(view, pid, `${path}/${sub}`, bootNs, more, Number(sub));
   }
   return undefined;
+}
+
+/**
+ * An fd's link shows how the file is open, as Linux's: r-x for reading, -wx for writing,
+ * rwx for both, nothing for O_PATH (lsof reads its access mode from them).
+ */
+function fdLinkMode(view: ProcessView, pid: number, fd: number): number {
+  const state = view.proc.state;
+  const entry = state.processes.get(pid)?.fds.get(fd);
+  const f = entry && state.files.get(entry.fileId);
+  let mode = S_IFLNK;
+  if (!f || (f.flags & O_PATH)) return mode;
+  const access = f.flags & O_ACCMODE;
+  if (access !== O_WRONLY) mode |= 0o500;
+  if (access !== O_RDONLY) mode |= 0o300;
+  return mode;
 }
 
 function fdinfo(view: ProcessView, pid: number, fd: number): string {

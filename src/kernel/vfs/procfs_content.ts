@@ -11,6 +11,7 @@ import type { TmpfsMount } from './tmpfs_options.js';
 import { SIGCHLD } from '../abi/signals.js';
 import { controllingPty } from '../syscalls/pty_session.js';
 import { ptyDevice } from './devpts.js';
+import { devMajor, devMinor } from './file_stat.js';
 import { pathSeenFrom } from './process_root.js';
 import { procLocks } from './procfs_locks.js';
 import { procMountinfo, procMounts, type MountTableContext } from './procfs_mounts.js';
@@ -232,18 +233,26 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
 /** uid_map and gid_map: every id maps to itself ("%10u %10u %10u"). */
 const ID_MAP_ALL = `${'0'.padStart(10)} ${'0'.padStart(10)} ${'4294967295'.padStart(10)}\n`;
 
+/** A device number in maps: two hex digits at least, as Linux's %02x. */
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
 /** A range line of the host's maps or smaps of the stub, with the kernel's name for it (file-backed ranges, heap); null for other lines. */
 function rangeLine(p: ProcessState, readerRoot: string, line: string): string | null {
   const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) /.exec(line);
   if (!m) return null;
   const start = parseInt(m[1]!, 16);
   const end = parseInt(m[2]!, 16);
-  const named = p.mm.mappings.find((x) => x.path !== undefined && x.start <= start && start < x.end);
+  const hostAnonymous = /^\S+ \S+ \S+ 00:00 0\s*$/.test(line);
+  const named = p.mm.mappings.find((x) => x.path !== undefined && x.start <= start && start < x.end && !(x.hostMapped && hostAnonymous));
   let name = '';
   let offset = 0;
+  let device = '00:00 0';
   if (named) {
     name = pathSeenFrom(readerRoot, named.path!);
     offset = (named.offset ?? 0) + (start - named.start);
+    if (named.dev !== undefined && named.ino !== undefined) device = `${hex2(devMajor(BigInt(named.dev)))}:${hex2(devMinor(BigInt(named.dev)))} ${named.ino}`;
   } else if (start >= p.mm.brkStart && end <= Math.max(p.mm.brk, p.mm.brkStart) + 4096 && p.mm.brk > p.mm.brkStart) {
     name = '[heap]';
   } else if (line.endsWith('[stack]')) {
@@ -251,7 +260,7 @@ function rangeLine(p: ProcessState, readerRoot: string, line: string): string | 
   } else if (line.endsWith('[vsyscall]')) {
     name = '[vsyscall]';
   }
-  const range = `${m[1]}-${m[2]} ${m[3]} ${offset.toString(16).padStart(8, '0')} 00:00 0`;
+  const range = `${m[1]}-${m[2]} ${m[3]} ${offset.toString(16).padStart(8, '0')} ${device}`;
   return name ? `${range.padEnd(72)} ${name}` : range;
 }
 
