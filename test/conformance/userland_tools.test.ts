@@ -3,7 +3,8 @@
 // parallel builds (make -j4 with gcc -flto, g++ with <thread> and <filesystem>), archivers
 // (tar with xz, bzip2 and zstd, cpio, zip), perl's sockets and IPC::Open3, the less
 // common coreutils and findutils, procps and util-linux tools that read /proc (vmstat, ps,
-// lslocks) or make a pty (script), busybox's applets, and the tcl, lua, node and java runtimes.
+// lslocks) or make a pty (script), busybox's applets, the tcl, lua, node, ruby and java
+// runtimes, files past 4 GiB, a FIFO opened read-write, and lsof of a shell.
 // rsync runs as natively too, but its recorded runs sometimes hang (docs/design-notes.md, Known
 // limits): it is not a case here, as every case is recorded.
 
@@ -234,6 +235,44 @@ public class Main { public static void main(String[] a) throws Exception {
 }}
 `;
 
+const RUBY = `require 'socket'; require 'open3'; require 'fileutils'; require 'json'; require 'digest'; require 'zlib'; require 'tempfile'; require 'etc'
+$stdout.sync = true
+q = Queue.new; 4.times.map { |i| Thread.new { q << i * i } }.each(&:join); p 4.times.map { q.pop }.sort
+o, e, s = Open3.capture3("sh -c 'echo out; echo err >&2; exit 4'"); p [o, e, s.exitstatus]
+pid = fork { exit 7 }; Process.wait(pid); p $?.exitstatus
+r, w = IO.pipe; if fork then w.close; p r.read; Process.wait else r.close; w.write "from child"; exit! end
+srv = TCPServer.new('127.0.0.1', 0); th = Thread.new { c = srv.accept; c.puts c.gets.upcase; c.close }
+c = TCPSocket.new('127.0.0.1', srv.addr[1]); c.puts "hello"; p c.gets; th.join
+UNIXServer.open("s.sock") { |us| cl = UNIXSocket.new("s.sock"); a = us.accept; cl.write "u"; p a.read(1) }; File.unlink("s.sock")
+FileUtils.mkdir_p("a/b"); File.write("a/b/x", "data"); File.symlink("b/x", "a/l"); p Dir.glob("a/**/*").sort, File.readlink("a/l")
+Tempfile.create("x", ".") { |f| f.write("t"); f.flush; p File.size(f.path) }
+p JSON.parse('{"a":[1,2]}'), Digest::SHA256.hexdigest("abc")[0, 16], Zlib.crc32("abc")
+Signal.trap("USR1") { puts "usr1" }; Process.kill("USR1", Process.pid); sleep 0.1
+p IO.select([STDIN], nil, nil, 0.01).nil?, \`echo backtick\`.chomp, $?.success?, Etc.getpwuid(0).name
+FileUtils.rm_rf("a")
+`;
+
+/** Files far larger than their bytes, past 4 GiB, through the tools that make and copy them (each removed: the listing reads every byte). */
+const LARGE_FILES = `truncate -s 5G big; dd if=/dev/zero of=big bs=1 count=4 seek=4294967296 conv=notrunc status=none
+printf 'past 4 GiB' | dd of=big bs=1 seek=5000000000 conv=notrunc status=none; stat -c '%s %b' big; du -k big
+dd if=big bs=1 skip=5000000000 count=10 status=none; echo; tail -c 1 big | od -An -tx1
+python3 -c "import os; f = os.open('big', os.O_RDONLY); d = os.lseek(f, 0, os.SEEK_DATA); print(d, os.lseek(f, d, os.SEEK_HOLE), os.lseek(f, 4294971392, os.SEEK_DATA))"
+cp --sparse=always big copy; du -k copy; cmp big copy && echo copy same; rm copy
+tar -cSf t.tar big; stat -c %s t.tar; mkdir x; tar -xSf t.tar -C x; du -k x/big; cmp big x/big && echo tar same; rm -r x t.tar
+fallocate -p -o 4999999488 -l 8192 big; du -k big; dd if=big bs=1 skip=5000000000 count=10 status=none | od -An -c
+dd if=/dev/zero of=big2 bs=1M count=1 seek=6000 status=none; stat -c '%s %b' big2; truncate -s 1M big2; stat -c '%s %b' big2
+rm big big2
+`;
+
+/** A FIFO opened read-write is both of its ends: bash's read -t waits on it with select. */
+const FIFO_RDWR = `mkfifo f; exec 5<>f; echo one >&5; echo two >&5; read -t 5 a <&5; read -t 5 b <&5; echo "$a $b"
+read -t 0.2 c <&5; echo "timed out: $?"; (sleep 0.2; echo late > f) & read -t 5 d <&5; echo "$d"; wait; exec 5>&-; rm f
+`;
+
+/** lsof of the shell itself: its program, libraries and locale files by device and inode, and its fds with their access modes. */
+const LSOF = `exec 3<f 4>>f 5<>f; lsof -w -p $$ | awk '$4 == "mem" || $4 == "txt" { print $4, $5, $6, $8, $9 } $4 ~ /^[3-5][rwu]$/ { print $4, $5, $9 }' | sed "s#$PWD#.#"
+`;
+
 /** The sandboxed (recorded) run's limit: several programs start many processes, and the machine is shared. */
 const LOADED_MACHINE_TIMEOUT_MS = 30_000;
 
@@ -336,6 +375,36 @@ const cases: ConformanceCase[] = [
     needs: ['node'],
     timeoutMs: 60_000,
     execReplayMayDiverge: THREADS_MAY_DIVERGE,
+  },
+  {
+    name: 'ruby: threads and a queue, Open3, fork and pipes, TCP and unix sockets, files, signals',
+    cmd: 'ruby t.rb',
+    files: { 't.rb': RUBY },
+    needs: ['ruby'],
+    timeoutMs: LOADED_MACHINE_TIMEOUT_MS,
+    execReplayMayDiverge: THREADS_MAY_DIVERGE,
+  },
+  {
+    name: 'files past 4 GiB: truncate, dd seek, SEEK_DATA, cp --sparse, tar -S, fallocate -p',
+    cmd: 'sh large.sh',
+    files: { 'large.sh': LARGE_FILES },
+    needs: ['truncate', 'dd', 'python3', 'tar', 'fallocate', 'cmp', 'od'],
+    timeoutMs: LOADED_MACHINE_TIMEOUT_MS,
+  },
+  {
+    name: "bash read -t on a FIFO opened with <> (both ends at once)",
+    cmd: 'bash fifo.sh',
+    files: { 'fifo.sh': FIFO_RDWR },
+    needs: ['bash'],
+    timeoutMs: LOADED_MACHINE_TIMEOUT_MS,
+    execReplayMayDiverge: 'read -t and the late writer race with timeouts from the clock',
+  },
+  {
+    name: 'lsof -p of the shell: mapped files by device and inode, fds with their access modes',
+    cmd: 'bash lsof.sh',
+    files: { 'lsof.sh': LSOF, f: 'x\n' },
+    needs: ['bash', 'lsof'],
+    timeoutMs: LOADED_MACHINE_TIMEOUT_MS,
   },
   {
     name: 'java: a thread pool, Files.walk, ProcessBuilder, sockets, WatchService',

@@ -58,16 +58,16 @@ describe('fuzzing', function () {
     expect(r.cases.get('restore'), [...r.cases].join(' ')).to.equal(8);
   });
 
-  it('an overlay file past 4 GiB is EFBIG, not an internal error (found by the fuzzer)', () => {
+  it('an overlay file past 4 GiB takes such sizes, as a sparse file on Linux (the fuzzer once found an internal error there)', () => {
     const r = runSandbox([programPath('overlay_huge_size', 'static')]);
     expect(r.stderr, summarize(r)).to.equal('');
     expect(lines(r.stdout)).to.deep.equal([
-      'ftruncate 2^40: EFBIG',
-      'ftruncate 2^40 - 1: EFBIG',
-      'ftruncate 5 GiB: EFBIG',
-      'pwrite at 2^40: EFBIG',
-      'pwrite at 5 GiB: EFBIG',
-      'fallocate to 5 GiB: EFBIG',
+      'ftruncate 2^40: ok',
+      'ftruncate 2^40 - 1: ok',
+      'ftruncate 5 GiB: ok',
+      'pwrite at 2^40: ok',
+      'pwrite at 5 GiB: ok',
+      'fallocate to 5 GiB: ok',
       'ftruncate 1 MiB: ok',
       'pwrite at 1 MiB - 1: ok',
       'size: 1048576',
