@@ -253,13 +253,13 @@ FileUtils.rm_rf("a")
 `;
 
 /** Files far larger than their bytes, past 4 GiB, through the tools that make and copy them (each removed: the listing reads every byte). */
-const LARGE_FILES = `truncate -s 5G big; dd if=/dev/zero of=big bs=1 count=4 seek=4294967296 conv=notrunc status=none
-printf 'past 4 GiB' | dd of=big bs=1 seek=5000000000 conv=notrunc status=none; stat -c '%s %b' big; du -k big
-dd if=big bs=1 skip=5000000000 count=10 status=none; echo; tail -c 1 big | od -An -tx1
+const LARGE_FILES = `truncate -s 4100M big; dd if=/dev/zero of=big bs=1 count=4 seek=4294967296 conv=notrunc status=none
+printf 'past 4 GiB' | dd of=big bs=1 seek=4299000000 conv=notrunc status=none; stat -c '%s %b' big; du -k big
+dd if=big bs=1 skip=4299000000 count=10 status=none; echo; tail -c 1 big | od -An -tx1
 python3 -c "import os; f = os.open('big', os.O_RDONLY); d = os.lseek(f, 0, os.SEEK_DATA); print(d, os.lseek(f, d, os.SEEK_HOLE), os.lseek(f, 4294971392, os.SEEK_DATA))"
-cp --sparse=always big copy; du -k copy; cmp big copy && echo copy same; rm copy
-tar -cSf t.tar big; stat -c %s t.tar; mkdir x; tar -xSf t.tar -C x; du -k x/big; cmp big x/big && echo tar same; rm -r x t.tar
-fallocate -p -o 4999999488 -l 8192 big; du -k big; dd if=big bs=1 skip=5000000000 count=10 status=none | od -An -c
+cp --sparse=always big copy; du -k copy; cmp -i 4294967296 big copy && echo copy same; rm copy
+tar -cSf t.tar big; stat -c %s t.tar; mkdir x; tar -xSf t.tar -C x; du -k x/big; cmp -i 4294967296 big x/big && echo tar same; rm -r x t.tar
+fallocate -p -o 4298997760 -l 8192 big; du -k big; dd if=big bs=1 skip=4299000000 count=10 status=none | od -An -c
 dd if=/dev/zero of=big2 bs=1M count=1 seek=6000 status=none; stat -c '%s %b' big2; truncate -s 1M big2; stat -c '%s %b' big2
 rm big big2
 `;
