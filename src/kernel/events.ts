@@ -22,8 +22,8 @@ export const MappingSchema = z.object({
   flags: int,
   path: z.string().optional(),
   offset: z.number().int().nonnegative().optional(),
-  dev: z.number().int().nonnegative().optional(),
-  ino: z.number().int().nonnegative().optional(),
+  dev: z.bigint().nonnegative().optional(),
+  ino: z.bigint().nonnegative().optional(),
   hostMapped: z.boolean().optional(),
 });
 

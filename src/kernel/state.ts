@@ -164,8 +164,8 @@ export interface Mapping {
   path?: string;
   offset?: number;
   /** That file's device and inode as the sandbox's stat gives them (absent in older states). */
-  dev?: number;
-  ino?: number;
+  dev?: bigint;
+  ino?: bigint;
   /**
    * The host maps the file itself there (not a copy of its bytes): a part the host shows as
    * anonymous memory was mapped over by the program (a library's .bss), and is not the file's.
@@ -175,8 +175,8 @@ export interface Mapping {
 
 /** A file's device and inode, as stat gives them in the sandbox. */
 export interface FileIdentity {
-  dev: number;
-  ino: number;
+  dev: bigint;
+  ino: bigint;
 }
 
 export interface MemoryState {

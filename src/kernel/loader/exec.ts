@@ -225,7 +225,7 @@ function readResolved(root: HostRoot, r: VNode, file: string): ReadExecutable {
   if (mount?.noexec) throw new ExecError(Errno.EACCES, `${file}: on a noexec mount`);
   const mode = Number(r.stat.mode) & (mount?.nosuid ? ~(S_ISUID | S_ISGID) : ~0);
   const owner = { mode, uid: Number(r.stat.uid), gid: Number(r.stat.gid) };
-  const identity = { dev: Number(r.stat.dev), ino: Number(r.stat.ino) };
+  const identity = { dev: BigInt(r.stat.dev), ino: BigInt(r.stat.ino) };
   if (r.fs === 'overlay') {
     if (r.node.kind !== 'file') throw new ExecError(Errno.EACCES, `${file}: not a regular file`);
     return { path: r.path, bytes: readChunks(r.node.chunks, 0, r.node.size), owner, identity };

@@ -112,7 +112,7 @@ export function sysMmap(ctx: SyscallContext): Outcome {
 
 function recordMapping(ctx: SyscallContext, at: number, size: number, prot: number, flags: number, file: OpenFile, offset: number, hostMapped: boolean): void {
   const st = statOfFile(ctx, file);
-  const identity = typeof st === 'number' ? {} : { dev: Number(st.dev), ino: Number(st.ino) };
+  const identity = typeof st === 'number' ? {} : { dev: BigInt(st.dev), ino: BigInt(st.ino) };
   ctx.emit({
     type: 'MemoryMapped',
     pid: ctx.process.pid,

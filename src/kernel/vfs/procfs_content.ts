@@ -252,7 +252,7 @@ function rangeLine(p: ProcessState, readerRoot: string, line: string): string | 
   if (named) {
     name = pathSeenFrom(readerRoot, named.path!);
     offset = (named.offset ?? 0) + (start - named.start);
-    if (named.dev !== undefined && named.ino !== undefined) device = `${hex2(devMajor(BigInt(named.dev)))}:${hex2(devMinor(BigInt(named.dev)))} ${named.ino}`;
+    if (named.dev !== undefined && named.ino !== undefined) device = `${hex2(devMajor(named.dev))}:${hex2(devMinor(named.dev))} ${named.ino}`;
   } else if (start >= p.mm.brkStart && end <= Math.max(p.mm.brk, p.mm.brkStart) + 4096 && p.mm.brk > p.mm.brkStart) {
     name = '[heap]';
   } else if (line.endsWith('[stack]')) {
