@@ -20,6 +20,9 @@ export interface TraceContents {
  */
 export function openTrace(path: string, warn: (message: string) => void): TraceContents {
   const batches = readCborSequence(path);
+  /** The header was read: a cut before it is the one error, not a warning as well. */
+  let started = false;
+  let cutShort = false;
   /** The next batch of items, or undefined at the end of the file. */
   const nextBatch = (): unknown[] | undefined => {
     let step: IteratorResult<unknown[], boolean>;
@@ -32,12 +35,14 @@ export function openTrace(path: string, warn: (message: string) => void): TraceC
       throw new TraceError(`${path}: ${code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
     }
     if (!step.done) return step.value;
-    if (step.value) warn(`${path}: the trace ends in the middle of a record (cut short?); read up to the last whole record`);
+    cutShort = step.value;
+    if (cutShort && started) warn(`${path}: the trace ends in the middle of a record (cut short?); read up to the last whole record`);
     return undefined;
   };
   let batch = nextBatch();
   while (batch !== undefined && batch.length === 0) batch = nextBatch();
-  if (batch === undefined) throw new TraceError(`${path}: empty file, not a tsvisor trace`);
+  if (batch === undefined) throw new TraceError(`${path}: ${cutShort ? 'cut short before the end of its header, not a readable tsvisor trace' : 'empty file, not a tsvisor trace'}`);
+  started = true;
   const first = batch[0];
   const header = TraceHeaderSchema.safeParse(first);
   if (!header.success) {
