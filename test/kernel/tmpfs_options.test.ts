@@ -80,7 +80,7 @@ describe('tmpfs options', () => {
   it('a write crossing the limit stops at the first page that cannot be allocated', () => {
     const file = (extents: number[]): OverlayFile => ({
       id: 1, kind: 'file', mode: 0o100644, uid: 0, gid: 0, nlink: 1, dev: 0x40n, ino: 2n, atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n,
-      data: new Uint8Array(0), size: 0, extents,
+      chunks: new Map(), size: 0, extents,
     });
     expect(bytesWithinFreePages(file([]), 100, 1 << 20, 39)).to.equal(39 * 4096 - 100);
     expect(bytesWithinFreePages(file([]), 100, 10, 0)).to.equal(0);
