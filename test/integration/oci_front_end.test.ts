@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { CAP_NAMES } from '../../src/kernel/task/capabilities.js';
 import { capabilitySetsOf } from '../../src/oci/process_capabilities.js';
 import type { ControlReply, ControlRequest } from '../../src/sandbox/control_protocol.js';
 import { ControlServer } from '../../src/sandbox/control_server.js';
@@ -165,7 +166,8 @@ describe('OCI runtime front-end (bin/tsvisor-runc) and the node runtime agree', 
       reply({ type: 'exited', waitStatus: 7 << 8 });
     });
     const capabilities = {
-      bounding: ['CAP_CHOWN', 'CAP_KILL'], effective: ['CAP_KILL', 'CAP_SYS_ADMIN'], permitted: ['CAP_KILL', 'CHOWN', 'CAP_CHOWN'],
+      // Every name the kernel knows (the front-end keeps its own copy of the table), each once.
+      bounding: CAP_NAMES.map((name) => `CAP_${name}`), effective: ['CAP_KILL', 'CAP_SYS_ADMIN'], permitted: ['CAP_KILL', 'CHOWN', 'CAP_CHOWN'],
       inheritable: ['CAP_KILL'], ambient: ['CAP_KILL', 'CAP_CHOWN', 'CAP_NOT_ONE'],
     };
     const processFile = join(dir, 'process.json');
