@@ -364,77 +364,103 @@ export class RecordEncoder {
 
   /**
    * An event of a kind with a structure of its own (see EV_FD_CLOSED), when it has that
-   * structure's keys: its values read by name, not by a walk over its keys (in the baseline code
-   * a short run executes, a walk's loads see every kind's shape and take V8's slowest path).
-   * False, with nothing written, for any other event.
+   * structure's keys and its fields the usual types (numbers, strings, a boolean): its values read
+   * by name, not by a walk over its keys (in the baseline code a short run executes, a walk's
+   * loads see every kind's shape and take V8's slowest path), and written with one test for room
+   * (each test, call and load costs there). False, with nothing written, for any other event,
+   * which takes the generic walk (the same values in a structure of its own).
    */
   private eventOfKind(e: EventFields): boolean {
     switch (e['type']) {
-      case 'FdClosed':
-        if (!this.startOf(e, EV_FD_CLOSED)) return false;
-        this.num(e['pid']);
-        this.num(e['fd']);
+      case 'FdClosed': {
+        if (!hasKeys(e, EV_FD_CLOSED.keys)) return false;
+        const pid = e['pid'];
+        const fd = e['fd'];
+        if (typeof pid !== 'number' || typeof fd !== 'number') return false;
+        const p = this.startAt(EV_FD_CLOSED, 18);
+        const b = this.buf;
+        this.pos = putNumber(b, this.view, putNumber(b, this.view, p, pid), fd);
         return true;
-      case 'MemoryMapped':
-        if (!this.startOf(e, EV_MEMORY_MAPPED)) return false;
-        this.num(e['pid']);
+      }
+      case 'MemoryMapped': {
+        if (!hasKeys(e, EV_MEMORY_MAPPED.keys)) return false;
+        const pid = e['pid'];
+        if (typeof pid !== 'number') return false;
+        this.pos = putNumber(this.buf, this.view, this.startAt(EV_MEMORY_MAPPED, 9), pid);
         this.mapping(e['mapping']);
         return true;
-      case 'FdInstalled':
-        if (!this.startOf(e, EV_FD_INSTALLED)) return false;
-        this.num(e['pid']);
-        this.num(e['fd']);
-        this.num(e['fileId']);
-        this.value(e['cloexec']);
+      }
+      case 'FdInstalled': {
+        if (!hasKeys(e, EV_FD_INSTALLED.keys)) return false;
+        const pid = e['pid'];
+        const fd = e['fd'];
+        const fileId = e['fileId'];
+        const cloexec = e['cloexec'];
+        if (typeof pid !== 'number' || typeof fd !== 'number' || typeof fileId !== 'number' || typeof cloexec !== 'boolean') return false;
+        let p = this.startAt(EV_FD_INSTALLED, 28);
+        const b = this.buf;
+        const view = this.view;
+        p = putNumber(b, view, putNumber(b, view, putNumber(b, view, p, pid), fd), fileId);
+        b[p] = cloexec ? 0xf5 : 0xf4;
+        this.pos = p + 1;
         return true;
-      case 'FileOpened':
-        if (!this.startOf(e, EV_FILE_OPENED)) return false;
-        this.num(e['fileId']);
-        this.str(e['kind']);
-        this.str(e['path']);
-        this.num(e['flags']);
+      }
+      case 'FileOpened': {
+        if (!hasKeys(e, EV_FILE_OPENED.keys)) return false;
+        const fileId = e['fileId'];
+        const kind = e['kind'];
+        const path = e['path'];
+        const flags = e['flags'];
+        if (typeof fileId !== 'number' || typeof kind !== 'string' || typeof path !== 'string' || typeof flags !== 'number') return false;
+        this.pos = putNumber(this.buf, this.view, this.startAt(EV_FILE_OPENED, 9), fileId);
+        this.string(kind);
+        this.string(path);
+        this.putNum(flags);
         return true;
+      }
       case 'FileOffsetSet':
-        if (!this.startOf(e, EV_FILE_OFFSET_SET)) return false;
-        this.num(e['fileId']);
-        this.num(e['offset']);
-        return true;
+        return this.twoNumbers(e, EV_FILE_OFFSET_SET, 'fileId', 'offset');
       case 'ClearChildTidSet':
-        if (!this.startOf(e, EV_CLEAR_CHILD_TID_SET)) return false;
-        this.num(e['tid']);
-        this.num(e['addr']);
-        return true;
+        return this.twoNumbers(e, EV_CLEAR_CHILD_TID_SET, 'tid', 'addr');
       case 'ProcessExited':
-        if (!this.startOf(e, EV_PROCESS_EXITED)) return false;
-        this.num(e['pid']);
-        this.num(e['waitStatus']);
+        return this.twoNumbers(e, EV_PROCESS_EXITED, 'pid', 'waitStatus');
+      case 'ProcessForked': {
+        if (!hasKeys(e, EV_PROCESS_FORKED.keys)) return false;
+        const pid = e['pid'];
+        const ppid = e['ppid'];
+        const hostTid = e['hostTid'];
+        const startMs = e['startMs'];
+        if (typeof pid !== 'number' || typeof ppid !== 'number' || typeof hostTid !== 'number' || typeof startMs !== 'number') return false;
+        const p = this.startAt(EV_PROCESS_FORKED, 36);
+        const b = this.buf;
+        const view = this.view;
+        this.pos = putNumber(b, view, putNumber(b, view, putNumber(b, view, putNumber(b, view, p, pid), ppid), hostTid), startMs);
         return true;
-      case 'ProcessForked':
-        if (!this.startOf(e, EV_PROCESS_FORKED)) return false;
-        this.num(e['pid']);
-        this.num(e['ppid']);
-        this.num(e['hostTid']);
-        this.num(e['startMs']);
+      }
+      case 'ProcessReaped': {
+        if (!hasKeys(e, EV_PROCESS_REAPED.keys)) return false;
+        const pid = e['pid'];
+        if (typeof pid !== 'number') return false;
+        this.pos = putNumber(this.buf, this.view, this.startAt(EV_PROCESS_REAPED, 9), pid);
         return true;
-      case 'ProcessReaped':
-        if (!this.startOf(e, EV_PROCESS_REAPED)) return false;
-        this.num(e['pid']);
-        return true;
+      }
       case 'ExecCompleted': {
-        if (!this.startOf(e, EV_EXEC_COMPLETED)) return false;
-        this.num(e['pid']);
-        this.str(e['exe']);
+        if (!hasKeys(e, EV_EXEC_COMPLETED.keys)) return false;
+        const pid = e['pid'];
+        const exe = e['exe'];
+        const comm = e['comm'];
+        const brkStart = e['brkStart'];
+        const mappings = e['mappings'];
+        if (typeof pid !== 'number' || typeof exe !== 'string' || typeof comm !== 'string' || typeof brkStart !== 'number' || !Array.isArray(mappings)) {
+          return false;
+        }
+        this.pos = putNumber(this.buf, this.view, this.startAt(EV_EXEC_COMPLETED, 9), pid);
+        this.string(exe);
         this.value(e['argv']);
         this.value(e['envp']);
-        this.str(e['comm']);
-        this.num(e['brkStart']);
-        const mappings = e['mappings'];
-        if (!Array.isArray(mappings)) {
-          this.value(mappings);
-          return true;
-        }
-        this.room(5);
-        this.head(4, mappings.length);
+        this.string(comm);
+        if (this.pos + 14 > this.buf.length) this.room(14);
+        this.pos = putHead(this.buf, putNumber(this.buf, this.view, this.pos, brkStart), 4, mappings.length);
         for (let i = 0; i < mappings.length; i++) this.mapping(mappings[i]);
         return true;
       }
@@ -443,43 +469,61 @@ export class RecordEncoder {
     }
   }
 
-  /** The first bytes of o as an object of start's structure, if it has its keys: whether it has. */
-  private startOf(o: object, start: FixedStart): boolean {
-    if (!hasKeys(o, start.keys)) return false;
-    if (this.pos + start.definition.length > this.buf.length) this.room(start.definition.length);
-    this.pos = this.fixedAt(start, this.pos);
+  /** An event of two numbers after its type (FileOffsetSet and others), as eventOfKind writes them. */
+  private twoNumbers(e: EventFields, start: FixedStart, first: string, second: string): boolean {
+    if (!hasKeys(e, start.keys)) return false;
+    const a = e[first];
+    const b = e[second];
+    if (typeof a !== 'number' || typeof b !== 'number') return false;
+    const p = this.startAt(start, 18);
+    const buf = this.buf;
+    this.pos = putNumber(buf, this.view, putNumber(buf, this.view, p, a), b);
     return true;
   }
 
-  /** A file mapping: MAPPING's structure when it has its keys, else as any value. */
+  /**
+   * The first bytes of an object of start's structure at this.pos, with room for `more` bytes
+   * after them (nothing is drained until they are written): the position after them. The caller
+   * sets this.pos.
+   */
+  private startAt(start: FixedStart, more: number): number {
+    const need = start.definition.length + more;
+    if (this.pos + need > this.buf.length) this.room(need);
+    return this.fixedAt(start, this.pos);
+  }
+
+  /**
+   * A file mapping: MAPPING's structure when it has its keys and its fields their usual types
+   * (numbers, a string path), else as any value.
+   */
   private mapping(v: unknown): void {
-    if (typeof v !== 'object' || v === null || !this.startOf(v, MAPPING)) {
+    if (typeof v !== 'object' || v === null || !hasKeys(v, MAPPING.keys)) {
       this.value(v);
       return;
     }
     const m = v as EventFields;
-    this.num(m['start']);
-    this.num(m['end']);
-    this.num(m['prot']);
-    this.num(m['flags']);
-    this.str(m['path']);
-    this.num(m['offset']);
-  }
-
-  /** A value expected to be a number (written as value() would write it, whatever it is). */
-  private num(v: unknown): void {
-    if (typeof v !== 'number') {
+    const start = m['start'];
+    const end = m['end'];
+    const prot = m['prot'];
+    const flags = m['flags'];
+    const path = m['path'];
+    const offset = m['offset'];
+    if (typeof start !== 'number' || typeof end !== 'number' || typeof prot !== 'number' || typeof flags !== 'number' || typeof path !== 'string' || typeof offset !== 'number') {
       this.value(v);
       return;
     }
-    if (this.pos + 9 > this.buf.length) this.room(9);
-    this.pos = putNumber(this.buf, this.view, this.pos, v);
+    const p = this.startAt(MAPPING, 36);
+    const b = this.buf;
+    const view = this.view;
+    this.pos = putNumber(b, view, putNumber(b, view, putNumber(b, view, putNumber(b, view, p, start), end), prot), flags);
+    this.string(path);
+    this.putNum(offset);
   }
 
-  /** A value expected to be a string (written as value() would write it, whatever it is). */
-  private str(v: unknown): void {
-    if (typeof v === 'string') this.string(v);
-    else this.value(v);
+  /** A number, room made for it. */
+  private putNum(v: number): void {
+    if (this.pos + 9 > this.buf.length) this.room(9);
+    this.pos = putNumber(this.buf, this.view, this.pos, v);
   }
 
   /** An input record: { type: 'input', seq, tid, kind, bytes }. */
