@@ -63,8 +63,11 @@ export type KernelRecord =
        * itself: the recorder need not read them again.
        */
       strings?: MemoryWrite[];
-      /** When the trap arrived (process.hrtime, ns), when a recorder asked for writes. */
-      trappedAt?: bigint;
+      /**
+       * When the trap arrived (process.hrtime, ns, as a number: exact below 2^53 ns, ~104 days of
+       * uptime), when a recorder asked for writes.
+       */
+      trappedAt?: number;
       /** The seq the call got when it was trapped (its place in the order of calls begun). */
       trap: number;
     }
@@ -96,7 +99,7 @@ export interface RecordSink {
     result: number | 'noreturn',
     writes: MemoryWrite[] | undefined,
     strings: MemoryWrite[] | undefined,
-    trappedAt: bigint | undefined,
+    trappedAt: number | undefined,
   ): void;
   /** An event has been applied (the bus's 'event' record, without the record around it). */
   event(seq: number, event: KernelEvent): void;
@@ -215,8 +218,8 @@ interface ThreadRuntime {
   writes: MemoryWrite[] | undefined;
   /** C strings it read so far, when writes are captured. */
   strings: MemoryWrite[] | undefined;
-  /** When the trap arrived, when writes are captured (for the trace's timeline). */
-  trappedAt: bigint | undefined;
+  /** When the trap arrived (ns, see KernelRecord), when writes are captured (for the trace's timeline). */
+  trappedAt: number | undefined;
   /** The seq the call in flight got at its trap. */
   trap: number;
   /** Stack pointer at that trap (to know the call again when it is restarted). */
@@ -494,10 +497,14 @@ export class Kernel {
    * recorded at that return are pending for it (see heldReturns).
    */
   private goBack(thread: ThreadState, go: () => void): void {
-    if (this.signalPoints?.mayGoBack(thread) === false) {
-      if (process.env.TSVISOR_DEBUG) this.warn(`debug: tid ${thread.tid} held at its return until its recorded signals are pending`);
-      this.heldReturns.set(thread.tid, go);
-    } else go();
+    if (this.signalPoints?.mayGoBack(thread) === false) this.holdReturn(thread, go);
+    else go();
+  }
+
+  /** Holds a thread at its return (see goBack) until releaseReturns lets it go. */
+  private holdReturn(thread: ThreadState, go: () => void): void {
+    if (process.env.TSVISOR_DEBUG) this.warn(`debug: tid ${thread.tid} held at its return until its recorded signals are pending`);
+    this.heldReturns.set(thread.tid, go);
   }
 
   /** Tells the user, once per kind, that the program ran into one of the sandbox's limits. */
@@ -1401,7 +1408,7 @@ export class Kernel {
     const args = stop.args;
     // globalThis: `process` is a local name below; importing node:process would create
     // process.stdin, which makes tsvisor's stdin non-blocking.
-    if (this.captureWrites) rt.trappedAt = globalThis.process.hrtime.bigint();
+    if (this.captureWrites) rt.trappedAt = Number(globalThis.process.hrtime.bigint());
     const entry = SYSCALL_TABLE[nr];
     const process = this.process(thread.pid);
     if (this.isRestart(rt, nr, args, stop.rsp)) {
@@ -1449,9 +1456,12 @@ export class Kernel {
       rt.args = args;
       if (this.holdsToDie(thread, () => this.finishSyscall(thread, rt, nr, args, outcome))) return;
       this.publishSyscall(thread, nr, args, outcome);
-      if (this.signalPoints) {
+      const points = this.signalPoints;
+      if (points) {
         this.returning(thread, rt);
-        this.goBack(thread, () => this.platform.answer(thread.hostTid, outcome));
+        // goBack's test without its closure: this runs at every recorded call.
+        if (points.mayGoBack(thread)) this.platform.answer(thread.hostTid, outcome);
+        else this.holdReturn(thread, () => this.platform.answer(thread.hostTid, outcome));
       } else this.platform.answer(thread.hostTid, outcome);
       return;
     }

@@ -34,7 +34,8 @@ export class TraceWriter {
    */
   private readonly records = new RecordEncoder(FLUSH_BYTES, (bytes) => fs.writeSync(this.fd, bytes));
   private readonly timer: NodeJS.Timeout;
-  private readonly start = process.hrtime.bigint();
+  /** The run's start (process.hrtime, ns, as a number like the kernel's trappedAt). */
+  private readonly start = Number(process.hrtime.bigint());
   /** The seq of the latest record (input records take it). */
   private lastSeq = 0;
   /**
@@ -99,10 +100,10 @@ export class TraceWriter {
     kernel.recordSink = {
       syscall: (seq, trap, pid, tid, nr, args, result, writes, strings, trappedAt) => {
         this.lastSeq = seq;
-        const now = process.hrtime.bigint();
-        const start = trappedAt === undefined ? undefined : Number(trappedAt - this.start);
+        const t0 = this.start;
+        const now = Number(process.hrtime.bigint()) - t0;
         const n = this.queued;
-        putSyscallFields(this.calls, n * SYSCALL_FIELD_SLOTS, seq, trap, Number(now - this.start), start, pid, tid, nr, args, result);
+        putSyscallFields(this.calls, n * SYSCALL_FIELD_SLOTS, seq, trap, now, trappedAt === undefined ? undefined : trappedAt - t0, pid, tid, nr, args, result);
         const w = writes ?? NO_REGIONS;
         this.writes[n] = w;
         // The thread is stopped: what its text will need is read now, the text made later.
