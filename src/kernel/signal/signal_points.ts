@@ -20,9 +20,11 @@
 // on without the signal after SIGNAL_PATIENCE_MS while nothing else in the sandbox runs, or
 // SIGNAL_WAIT_LIMIT_MS in any case (the kernel asks, see giveUpWait).
 //
-// A thread that makes no syscall (a busy loop) still gets its signals: once it has used
-// OVERDUE_CPU_TICKS of CPU, or OVERDUE_MS have passed, since the first was held, they are sent
-// again and delivered wherever it is, published as 'anywhere' (not reproducible).
+// A thread that makes no syscall (a busy loop) still gets its signals: once OVERDUE_MS have
+// passed since the first was held, or it has used OVERDUE_CPU_TICKS of CPU since the first check
+// after that (at most OVERDUE_CHECK_MS later: most held signals are sent again at the thread's
+// next trap, before any check, and reading /proc at every hold cost more than the rest of it),
+// they are sent again and delivered wherever it is, published as 'anywhere' (not reproducible).
 //
 // Without a recording or a replay none of this runs: the host delivers at once.
 import type { Platform } from '../../platform/platform.js';
@@ -71,7 +73,7 @@ interface HeldSignal {
 interface ThreadSignals {
   tid: number;
   held: HeldSignal[];
-  /** When the first of held was held (Date.now()) and the thread's CPU ticks then. */
+  /** When the first of held was held (Date.now()), and the thread's CPU ticks at the first overdue check since (-1: none yet). */
   heldSince: number;
   cpuSince: number;
   /** Signals the host is to deliver at the next delivery stop: their siginfo, or null for the host's own. */
@@ -389,7 +391,7 @@ export class SignalPoints {
     if (sig >= 32 || this.recorded || !mine.held.some((h) => h.sig === sig)) {
       if (mine.held.length === 0) {
         mine.heldSince = Date.now();
-        mine.cpuSince = cpuTicks(process.hostPid, thread.hostTid);
+        mine.cpuSince = -1;
         this.holding.add(mine);
       }
       mine.held.push({ sig, info: this.kernel.platform.takeSiginfo(thread.hostTid) });
@@ -408,7 +410,11 @@ export class SignalPoints {
       const thread = this.kernel.state.threads.get(ts.tid);
       const process = thread && this.kernel.state.processes.get(thread.pid);
       if (!thread || !process) continue;
-      if (now - ts.heldSince < OVERDUE_MS && cpuTicks(process.hostPid, thread.hostTid) - ts.cpuSince < OVERDUE_CPU_TICKS) continue;
+      if (now - ts.heldSince < OVERDUE_MS) {
+        const cpu = cpuTicks(process.hostPid, thread.hostTid);
+        if (ts.cpuSince < 0) ts.cpuSince = cpu;
+        if (cpu - ts.cpuSince < OVERDUE_CPU_TICKS) continue;
+      }
       for (const { sig } of [...ts.held]) {
         this.kernel.publishSignal(ts.tid, sig, { at: 'anywhere' });
         this.release(ts, sig);
