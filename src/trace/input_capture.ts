@@ -17,7 +17,7 @@ import {
   UTS_FIELD,
   isErrorResult,
 } from './format_limits.js';
-import { fromWrites, type MemoryRegion } from './recorded_memory.js';
+import { fromWrites, writesHold, type MemoryRegion } from './recorded_memory.js';
 import { type ParamArgKind, type SimpleArgKind, parseArgKind, syscallSignature } from './syscall_signatures.js';
 
 const NOTHING: readonly MemoryRegion[] = [];
@@ -66,6 +66,13 @@ class CallCapture {
     return s;
   }
 
+  /** readBytes for a read whose bytes the caller does not look at: nothing made when the writes hold them. */
+  touchBytes(addr: number, len: number): void {
+    if (this.writes.length > 0 && writesHold(this.writes, addr, len)) return;
+    const bytes = this.live.readBytes(addr, len);
+    if (bytes !== null) this.reads.push({ addr, bytes });
+  }
+
   keep(region: MemoryRegion): void {
     this.reads.push(region);
   }
@@ -82,7 +89,7 @@ const resultNumber = (c: CaptureCtx): number => c.result as number;
 
 /** `len` bytes at addr, if there is anything to read. */
 const bytes = (c: CaptureCtx, addr: number, len: number): void => {
-  if (addr !== 0 && len > 0) c.readBytes(addr, len);
+  if (addr !== 0 && len > 0) c.touchBytes(addr, len);
 };
 const cString = (c: CaptureCtx, addr: number, max: number): void => {
   if (addr !== 0) c.readCString(addr, max + 1);

@@ -23,6 +23,17 @@ export function fromWrites(writes: readonly MemoryRegion[], addr: number, len: n
   return undefined;
 }
 
+/** Whether fromWrites(writes, addr, len) finds the bytes (without making a view of them). */
+export function writesHold(writes: readonly MemoryRegion[], addr: number, len: number): boolean {
+  for (let i = writes.length - 1; i >= 0; i--) {
+    const w = writes[i]!;
+    const end = w.addr + w.bytes.length;
+    if (end <= addr || w.addr >= addr + len) continue;
+    return w.addr <= addr && end >= addr + len;
+  }
+  return false;
+}
+
 /** The region that holds addr, or undefined. */
 function holding(regions: readonly MemoryRegion[], addr: number): MemoryRegion | undefined {
   for (const r of regions) if (addr >= r.addr && addr < r.addr + r.bytes.length) return r;
