@@ -368,7 +368,9 @@ describe('OCI runtime (tsvisor-runc)', function () {
 
   it('exec into a container restored from a checkpoint works as into a created one', () => {
     const bundle = makeBundle(join(dir, 'ck'), rootfs, (c) => {
-      c.process.args = ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done'];
+      // The count is replaced by a rename: `echo $i > /tmp/count` truncates before it writes, and a reader (or
+      // the checkpoint's freeze) caught between the two sees an empty file, on Linux too.
+      c.process.args = ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.05; done'];
     });
     expect(runc(root, ['run', '--detach', '--bundle', bundle, 'ck']).status).to.equal(0);
     for (let i = 0; i < 100 && runc(root, ['exec', 'ck', 'cat', '/tmp/count']).stdout === ''; i++) sleepMs(50);
