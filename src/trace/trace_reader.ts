@@ -16,7 +16,7 @@ export interface TraceContents {
 
 /**
  * Opens a trace: checks the header at once, then yields its records lazily. warn() is told
- * when the file ends in the middle of a record.
+ * when the file ends in the middle of a record, or after a whole one that is not the closing one.
  */
 export function openTrace(path: string, warn: (message: string) => void): TraceContents {
   const batches = readCborSequence(path);
@@ -57,24 +57,30 @@ export function openTrace(path: string, warn: (message: string) => void): TraceC
   function* records(items: unknown[] | undefined, at: number): Generator<TraceRecord> {
     try {
       let index = 0;
+      /** Whether the last record read is the closing one. */
+      let closed = false;
       while (items !== undefined) {
         while (at < items.length) {
           const item = items[at++];
           index++;
-          if (isValidRecord(item)) {
-            yield item as TraceRecord;
-            continue;
+          let record: TraceRecord;
+          if (isValidRecord(item)) record = item as TraceRecord;
+          else {
+            const parsed = TraceRecordSchema.safeParse(item);
+            if (!parsed.success) {
+              const issue = parsed.error.issues[0];
+              throw new TraceError(`${path}: record ${index} is corrupt (${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'})`);
+            }
+            record = parsed.data;
           }
-          const parsed = TraceRecordSchema.safeParse(item);
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new TraceError(`${path}: record ${index} is corrupt (${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'})`);
-          }
-          yield parsed.data;
+          closed = record.type === 'end';
+          yield record;
         }
         items = nextBatch();
         at = 0;
       }
+      // Cut between two records (tsvisor killed between two writes): no partial item says so.
+      if (!cutShort && !closed) warn(`${path}: the trace ends without its closing record (cut short?); read up to the last whole record`);
     } finally {
       batches.return(false);
     }
