@@ -84,6 +84,9 @@ describe('trace reader: compiled record check', () => {
       expect((records[0] as { event: { envp: string[] } }).event.envp).to.deep.equal([]);
     });
 
+    /** A trace's closing record (a trace without one reads with a warning). */
+    const end = (seq: number) => ({ type: 'end', seq, waitStatus: 0, digest: 'd' });
+
     /** Many records of a few shapes, and some that differ (no start; another event), in order. */
     function manyRecords(n: number): unknown[] {
       const out: unknown[] = [];
@@ -95,7 +98,7 @@ describe('trace reader: compiled record check', () => {
     }
 
     it('format 4 (record structures) reads across chunk boundaries, as formats 1-3 (plain maps) do', () => {
-      const records = manyRecords(3000);
+      const records = [...manyRecords(3000), end(3000)];
       const sequential = new Encoder({ useRecords: true, sequential: true });
       const v4 = join(dir, 'v4.trace');
       writeFileSync(v4, Buffer.concat([{ ...header, version: 4 }, ...records].map((i) => sequential.encode(i))));
@@ -124,6 +127,13 @@ describe('trace reader: compiled record check', () => {
       }
     });
 
+    it('a trace that ends between two records, without its closing one, reads with a warning', () => {
+      const warnings: string[] = [];
+      expect([...openTrace(write('between.trace', [header, syscall]), (m) => warnings.push(m)).records]).to.have.length(1);
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.match(/without its closing record \(cut short\?\)/);
+    });
+
     it('an item that claims more bytes than the file has left reads as cut short', () => {
       const file = join(dir, 'claims.trace');
       const plain = new Encoder({ useRecords: false, mapsAsObjects: false });
@@ -137,10 +147,10 @@ describe('trace reader: compiled record check', () => {
       const initialState = new Uint8Array(300_000).map((_, i) => i % 251);
       const sequential = new Encoder({ useRecords: true, sequential: true });
       const file = join(dir, 'big-header.trace');
-      writeFileSync(file, Buffer.concat([{ ...header, version: 4, initialState }, syscall].map((i) => sequential.encode(i))));
+      writeFileSync(file, Buffer.concat([{ ...header, version: 4, initialState }, syscall, end(1)].map((i) => sequential.encode(i))));
       const trace = openTrace(file, () => expect.fail('no warning'));
       expect(trace.header.initialState).to.deep.equal(initialState);
-      expect([...trace.records]).to.have.length(1);
+      expect([...trace.records]).to.have.length(2);
     });
 
     it('a corrupt record is a one-line error naming the record and the field', () => {
