@@ -40,6 +40,7 @@ import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, lookupHeld, reso
 import { O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDWR, O_TMPFILE, O_TMPFILE_BIT, O_TRUNC, O_WRONLY } from '../abi/open_flags.js';
 import { CAP_SYS_CHROOT, SECBIT_NO_SETUID_FIXUP, capabilitySets, capable } from '../task/capabilities.js';
 import { permits } from '../vfs/permission.js';
+import { ST_NOSUID, ST_RDONLY, ST_VALID } from '../abi/statfs_flags.js';
 
 /** Every O_* bit Linux knows (openat2 refuses the others). */
 const VALID_OPEN_FLAGS = 0o37777703;
@@ -567,10 +568,6 @@ function syntheticMagic(path: string): number {
   if (path === '/sys' || path.startsWith('/sys/')) return SYSFS_MAGIC;
   return TMPFS_MAGIC;
 }
-const ST_RDONLY = 1;
-const ST_NOSUID = 2;
-/** f_flags holds the mount's flags (always set by Linux's statfs). */
-const ST_VALID = 0x20;
 
 function encodeStatfs(ctx: SyscallContext, node: VNode): Buffer | number {
   const out = Buffer.alloc(120);

@@ -19,7 +19,7 @@ import { permits } from './permission.js';
 import { procfsLookup } from './procfs.js';
 import { splitPath } from './split_path.js';
 import { sysfsLookup } from './sysfs.js';
-import { TMPFS_MOUNTS, tmpfsIndexOfDev, tmpfsMountOf, tmpfsMountOfPath, tmpfsRootId, untouchedTmpfsRoot } from './tmpfs.js';
+import { TMPFS_MOUNTS, isTmpfsMount, tmpfsAtOrBelow, tmpfsIndexOfDev, tmpfsMountOf, tmpfsMountOfPath, tmpfsRootId, untouchedTmpfsRoot } from './tmpfs.js';
 import { describeTmpfs, tmpfsOfDescription, type TmpfsDescription } from './tmpfs_description.js';
 import type { TmpfsMount } from './tmpfs_options.js';
 import { DT_REG, inoOf } from './synthetic_tree.js';
@@ -380,7 +380,7 @@ export class HostRoot {
       // From the root: not /dev, /proc or /sys, no tmpfs mount there, and the name is the
       // lower layer's at the same path (the upper root has no entry for it).
       const top = '/' + names[0]!;
-      if (top === '/dev' || top === '/proc' || top === '/sys' || this.tmpfsAtOrBelow(top)) return undefined;
+      if (top === '/dev' || top === '/proc' || top === '/sys' || tmpfsAtOrBelow(this.tmpfs, top)) return undefined;
       const layer = lookupLayers(opts.upper, names.slice(0, 1));
       if (typeof layer === 'number' || layer.layer !== 'lower' || layer.lower.length !== 1 || layer.lower[0] !== names[0]) return undefined;
       dirPath = '/';
@@ -388,7 +388,7 @@ export class HostRoot {
     } else {
       // The root's names are /dev, /proc, /sys and mount points as well as the host's: from
       // the root node, only the branch above (its checks) may batch.
-      if (from.fs !== 'host' || from.path === '/' || !from.stat.isDirectory() || this.tmpfsAtOrBelow(from.path)) return undefined;
+      if (from.fs !== 'host' || from.path === '/' || !from.stat.isDirectory() || tmpfsAtOrBelow(this.tmpfs, from.path)) return undefined;
       dirPath = from.path;
       dirHost = from.hostPath;
     }
@@ -410,12 +410,6 @@ export class HostRoot {
     return { node, next: { fs: 'host', path: childPath(dirPath, name), hostPath: childPath(dirHost, name), stat: stopped } };
   }
 
-  /** Whether a tmpfs mount is at a path or below it (a walk down there may enter the mount). */
-  private tmpfsAtOrBelow(path: string): boolean {
-    const prefix = path + '/';
-    return this.tmpfs.some((m) => m === path || m.startsWith(prefix));
-  }
-
   /**
    * lookup of a name in a directory of the host root: the child of a lower-layer node is in
    * the lower layer too (the upper layer's walk ended above its parent), so its paths are the
@@ -426,7 +420,7 @@ export class HostRoot {
   private lookupHostChild(parent: VNode & { fs: 'host' }, components: readonly string[], name: string, opts: WalkOptions): VNode | number {
     if (parent.path === '/') return this.lookup(components, opts);
     const path = parent.path + '/' + name;
-    if (this.binds.length > 0 || this.tmpfs.includes(path)) return this.lookup(components, opts);
+    if (this.binds.length > 0 || isTmpfsMount(this.tmpfs, path)) return this.lookup(components, opts);
     const hostPath = childPath(parent.hostPath, name);
     const stat = hostLstat(hostPath);
     if (typeof stat === 'number') return stat;

@@ -62,6 +62,12 @@ export function isTmpfsMount(mounts: readonly string[], path: string): boolean {
   return mounts.includes(path);
 }
 
+/** Whether a tmpfs mount is at a path or below it (a walk down there may enter the mount). */
+export function tmpfsAtOrBelow(mounts: readonly string[], path: string): boolean {
+  const prefix = path + '/';
+  return mounts.some((m) => m === path || m.startsWith(prefix));
+}
+
 /** The mount points of mounts that are entries of directory dir (listed there even where the lower layer has no such directory). */
 export function tmpfsMountsIn(mounts: readonly string[], dir: string): string[] {
   const above = mountComponents(dir);

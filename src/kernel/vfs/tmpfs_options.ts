@@ -3,6 +3,7 @@
 // mode=, uid=, gid=) and the mount's flags (ro, nosuid, nodev, noexec, the atime ones).
 import os from 'node:os';
 
+import { ST_NOATIME, ST_NODEV, ST_NODIRATIME, ST_NOEXEC, ST_NOSUID, ST_RDONLY, ST_RELATIME, ST_SYNCHRONOUS } from '../abi/statfs_flags.js';
 import { S_IFDIR } from './file_stat.js';
 
 const PAGE = 4096;
@@ -159,16 +160,18 @@ export function parseTmpfsOptionString(base: TmpfsOptions, text: string): TmpfsO
   return applyTmpfsOptions(base, text.length === 0 ? [] : text.split(','));
 }
 
+/** The flags that say what the mount lets a program do, as mount(8) spells them: "rw,nosuid,nodev,noexec". */
+function accessFlags(o: TmpfsOptions): string[] {
+  return [o.readonly ? 'ro' : 'rw', ...(o.nosuid ? ['nosuid'] : []), ...(o.nodev ? ['nodev'] : []), ...(o.noexec ? ['noexec'] : [])];
+}
+
 /**
  * The options as a string that applyTmpfsOptions turns back into them from LINUX_TMPFS_DEFAULTS
  * (a trace's header and a checkpoint keep it: the same mount is made again on another host).
  */
 export function tmpfsOptionString(o: TmpfsOptions): string {
   return [
-    o.readonly ? 'ro' : 'rw',
-    ...(o.nosuid ? ['nosuid'] : []),
-    ...(o.nodev ? ['nodev'] : []),
-    ...(o.noexec ? ['noexec'] : []),
+    ...accessFlags(o),
     o.atime,
     ...(o.nodiratime ? ['nodiratime'] : []),
     ...(o.sync ? ['sync'] : []),
@@ -183,10 +186,7 @@ export function tmpfsOptionString(o: TmpfsOptions): string {
 /** The mount's own options as /proc/mounts and mountinfo list them: "rw,nosuid,nodev,noexec,relatime". */
 export function tmpfsMountFlags(o: TmpfsOptions): string {
   return [
-    o.readonly ? 'ro' : 'rw',
-    ...(o.nosuid ? ['nosuid'] : []),
-    ...(o.nodev ? ['nodev'] : []),
-    ...(o.noexec ? ['noexec'] : []),
+    ...accessFlags(o),
     ...(o.atime === 'noatime' ? ['noatime'] : []),
     ...(o.nodiratime ? ['nodiratime'] : []),
     ...(o.atime === 'relatime' ? ['relatime'] : []),
@@ -203,15 +203,6 @@ export function tmpfsSuperOptions(o: TmpfsOptions): string {
   if (o.gid !== 0) parts.push(`gid=${o.gid}`);
   return parts.join(',');
 }
-
-const ST_RDONLY = 1;
-const ST_NOSUID = 2;
-const ST_NODEV = 4;
-const ST_NOEXEC = 8;
-const ST_SYNCHRONOUS = 16;
-const ST_NOATIME = 1024;
-const ST_NODIRATIME = 2048;
-const ST_RELATIME = 4096;
 
 /** statfs's f_flags for the mount. */
 export function tmpfsStatfsFlags(o: TmpfsOptions): number {
