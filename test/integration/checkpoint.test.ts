@@ -15,7 +15,7 @@ import { expectOneLineError, lines, runNative, runTsvisor, summarize, type RunRe
 
 describe('checkpoint and restore', function () {
   this.timeout(120_000);
-  let work: string;
+  let work = '';
   let stateRoot: string;
   let seq = 0;
 
@@ -24,7 +24,9 @@ describe('checkpoint and restore', function () {
     work = mkdtempSync(join(tmpdir(), 'tsvisor-ckpt-'));
     stateRoot = join(work, 'state');
   });
-  after(() => rmSync(work, { recursive: true, force: true }));
+  after(() => {
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+  });
 
   const fresh = (what: string) => `${what}-${++seq}`;
   const run = (name: string, argv: readonly string[], extra: readonly string[] = []) =>

@@ -277,7 +277,9 @@ describe('replay corpus and replay --exec', function () {
     }
   });
 
-  it('children of a shell exiting close together, with and without a CHLD trap: each recording replays as it was, however the SIGCHLDs merged', () => {
+  it('children of a shell exiting close together, with and without a CHLD trap: each recording replays as it was, however the SIGCHLDs merged', function () {
+    // 27 runs of bash: ~40 s on a quiet host, past 120 s at load average 10.
+    this.timeout(300_000);
     const scripts = [
       'trap "echo chld" CHLD; for i in 1 2 3 4; do (exit $i) & done; wait; echo done',
       'for i in 1 2 3 4; do (exit $i) & done; wait; echo done',
