@@ -91,7 +91,7 @@ export class RecordedRun {
   /** The closing record, once read. */
   end?: { seq: number; waitStatus: number };
 
-  constructor(trace: TraceContents) {
+  constructor(trace: Pick<TraceContents, 'header' | 'records'>) {
     this.records = trace.records;
   }
 

@@ -44,6 +44,20 @@ function numberCheck(def: Def): Check {
   return minInclusive ? (v) => typeof v === 'number' && Number.isFinite(v) && v >= min : (v) => typeof v === 'number' && Number.isFinite(v) && v > min;
 }
 
+/** z.bigint() and its bounds (nonnegative(): dev and ino of mappings and overlay nodes). */
+function bigintCheck(def: Def): Check {
+  let min: bigint | undefined;
+  let minInclusive = true;
+  for (const c of def.checks ?? []) {
+    const d = c._zod.def;
+    if (d.check === 'greater_than' && typeof d.value === 'bigint' && min === undefined) [min, minInclusive] = [d.value, d.inclusive === true];
+    else return refuse;
+  }
+  if (min === undefined) return (v) => typeof v === 'bigint';
+  const bound = min;
+  return minInclusive ? (v) => typeof v === 'bigint' && v >= bound : (v) => typeof v === 'bigint' && v > bound;
+}
+
 /**
  * Object and union checks are generated as code that names each key (v["seq"]): every such
  * property read has its own inline cache and sees the shapes of one kind of record only, where a
@@ -84,7 +98,7 @@ function unionCheck(def: Def): Check {
 /** A check that passes exactly the values zod would accept unchanged (refusing when unsure). */
 export function compileCheck(schema: Schema | z.ZodType): Check {
   const def = (schema as Schema)._zod.def as Def;
-  if (def.type !== 'number' && (def.checks?.length ?? 0) > 0) return refuse;
+  if (def.type !== 'number' && def.type !== 'bigint' && (def.checks?.length ?? 0) > 0) return refuse;
   switch (def.type) {
     case 'number':
       return numberCheck(def);
@@ -93,7 +107,7 @@ export function compileCheck(schema: Schema | z.ZodType): Check {
     case 'boolean':
       return (v) => typeof v === 'boolean';
     case 'bigint':
-      return (v) => typeof v === 'bigint';
+      return bigintCheck(def);
     case 'literal': {
       const values = def.values ?? [];
       return (v) => values.includes(v);

@@ -9,9 +9,16 @@ export class TraceError extends Error {}
 /** Passes the records that are valid as they are; zod judges the others (see fast_check.ts). */
 const isValidRecord = compileCheck(TraceRecordSchema);
 
+/** The records, one at a time or a batch at a time: a reader takes one of the two (they share the file). */
 export interface TraceContents {
   header: TraceHeader;
   records: Generator<TraceRecord>;
+  /** The records as read, a batch per chunk of the file, every record of a batch checked before it is given. */
+  batches: Generator<TraceRecord[]>;
+}
+
+function* eachRecord(batches: Generator<TraceRecord[]>): Generator<TraceRecord> {
+  for (const batch of batches) yield* batch;
 }
 
 /**
@@ -19,7 +26,7 @@ export interface TraceContents {
  * when the file ends in the middle of a record, or after a whole one that is not the closing one.
  */
 export function openTrace(path: string, warn: (message: string) => void): TraceContents {
-  const batches = readCborSequence(path);
+  const sequence = readCborSequence(path);
   /** The header was read: a cut before it is the one error, not a warning as well. */
   let started = false;
   let cutShort = false;
@@ -27,7 +34,7 @@ export function openTrace(path: string, warn: (message: string) => void): TraceC
   const nextBatch = (): unknown[] | undefined => {
     let step: IteratorResult<unknown[], boolean>;
     try {
-      step = batches.next();
+      step = sequence.next();
     } catch (err) {
       if (err instanceof CorruptSequence) throw new TraceError(`${path}: corrupt trace (${err.message})`);
       const code = (err as NodeJS.ErrnoException).code;
@@ -46,44 +53,49 @@ export function openTrace(path: string, warn: (message: string) => void): TraceC
   const first = batch[0];
   const header = TraceHeaderSchema.safeParse(first);
   if (!header.success) {
-    batches.return(false);
+    sequence.return(false);
     const magic = (first as { magic?: unknown } | null)?.magic;
     throw new TraceError(`${path}: not a tsvisor trace${magic === TRACE_MAGIC ? ' (bad header)' : ''}`);
   }
   if (header.data.version > TRACE_VERSION) {
-    batches.return(false);
+    sequence.return(false);
     throw new TraceError(`${path}: trace format version ${header.data.version} is newer than this tsvisor reads (${TRACE_VERSION})`);
   }
-  function* records(items: unknown[] | undefined, at: number): Generator<TraceRecord> {
+  /** Each batch checked in place (a record zod completes is replaced by zod's copy). */
+  function* batches(items: unknown[] | undefined, at: number): Generator<TraceRecord[]> {
     try {
       let index = 0;
       /** Whether the last record read is the closing one. */
       let closed = false;
       while (items !== undefined) {
-        while (at < items.length) {
-          const item = items[at++];
+        if (at > 0) items = items.slice(at);
+        at = 0;
+        for (let i = 0; i < items.length; i++) {
+          const item = items[i];
           index++;
-          let record: TraceRecord;
-          if (isValidRecord(item)) record = item as TraceRecord;
-          else {
+          if (!isValidRecord(item)) {
             const parsed = TraceRecordSchema.safeParse(item);
             if (!parsed.success) {
+              // The records before it are given first, as when they were given one by one.
+              if (i > 0) yield items.slice(0, i) as TraceRecord[];
               const issue = parsed.error.issues[0];
               throw new TraceError(`${path}: record ${index} is corrupt (${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'})`);
             }
-            record = parsed.data;
+            items[i] = parsed.data;
           }
-          closed = record.type === 'end';
-          yield record;
+        }
+        if (items.length > 0) {
+          closed = (items[items.length - 1] as TraceRecord).type === 'end';
+          yield items as TraceRecord[];
         }
         items = nextBatch();
-        at = 0;
       }
       // Cut between two records (tsvisor killed between two writes): no partial item says so.
       if (!cutShort && !closed) warn(`${path}: the trace ends without its closing record (cut short?); read up to the last whole record`);
     } finally {
-      batches.return(false);
+      sequence.return(false);
     }
   }
-  return { header: header.data, records: records(batch, 1) };
+  const checked = batches(batch, 1);
+  return { header: header.data, batches: checked, records: eachRecord(checked) };
 }

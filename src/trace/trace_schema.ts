@@ -101,4 +101,5 @@ export type SyscallRecord = z.infer<typeof SyscallRecordSchema>;
 export type EventRecord = z.infer<typeof EventRecordSchema>;
 export type InputRecord = z.infer<typeof InputRecordSchema>;
 export type SignalRecord = z.infer<typeof SignalRecordSchema>;
+export type EndRecord = z.infer<typeof EndRecordSchema>;
 export type TraceRecord = z.infer<typeof TraceRecordSchema>;
