@@ -45,23 +45,35 @@ export function* readCborSequence(path: string): Generator<unknown[], boolean> {
     for (;;) {
       // An item larger than a chunk (a restored run's header) at least doubles the read each time: linear, not quadratic.
       const size = pending === undefined ? CHUNK : Math.max(CHUNK, pending.length, needed - pending.length);
-      // Fresh buffers: decoded byte strings are views into them and outlive the batch.
-      const buf = Buffer.alloc(size);
-      const n = fs.readSync(fd, buf, 0, size, null);
+      // Fresh buffers: decoded byte strings are views into them and outlive the batch. Not
+      // zero-filled: only the bytes read (after the pending ones, copied first) are looked at.
+      const kept = pending?.length ?? 0;
+      const buf = Buffer.allocUnsafeSlow(kept + size);
+      if (pending !== undefined) pending.copy(buf);
+      const n = fs.readSync(fd, buf, kept, size, null);
       if (n === 0) return pending !== undefined;
-      const data = pending === undefined ? buf.subarray(0, n) : Buffer.concat([pending, buf.subarray(0, n)]);
+      const data = buf.subarray(0, kept + n);
       pending = undefined;
-      let items: unknown[];
+      // Nearly every chunk ends inside an item, and cbor-x says so with an Error: its stack
+      // (a capture of the whole call stack, thousands of times in a large trace) is not wanted.
+      let items: unknown[] = [];
+      let failure: DecodeError | undefined;
+      const stackTraceLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
       try {
         items = decoder.decodeMultiple(data) as unknown[];
       } catch (err) {
-        const e = err as DecodeError;
-        if (e.values !== undefined) yield e.values;
-        if (e.incomplete !== true) throw new CorruptSequence(e.message);
-        const start = e.lastPosition ?? 0;
+        failure = err as DecodeError;
+      } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+      }
+      if (failure !== undefined) {
+        if (failure.values !== undefined) yield failure.values;
+        if (failure.incomplete !== true) throw new CorruptSequence(failure.message);
+        const start = failure.lastPosition ?? 0;
         if (data.length - start > MAX_ITEM) throw new CorruptSequence(`an item longer than ${MAX_ITEM >> 20} MiB`);
         pending = data.subarray(start);
-        needed = e.neededEnd === undefined ? 0 : Math.min(e.neededEnd - start, MAX_ITEM + 1);
+        needed = failure.neededEnd === undefined ? 0 : Math.min(failure.neededEnd - start, MAX_ITEM + 1);
         continue;
       }
       yield items;
