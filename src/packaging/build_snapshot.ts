@@ -10,7 +10,8 @@
 // The commands are generic shell work (exec, fork, pipes, files, directories, clocks, signals),
 // not any benchmark's program: what they compile is the kernel's common path. A few of them are
 // run again under `--record`, for the recorder's functions (capture, encoder, the closing
-// digest: ~4 ms of lazy compilation per recording otherwise). Where no sandbox can run (a host
+// digest: ~4 ms of lazy compilation per recording otherwise), and that trace is replayed with
+// --verify, for the reader's (cbor-x's decoder, the checks) and the reducers'. Where no sandbox can run (a host
 // without ptrace or namespaces), the snapshot is built without the list.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -62,12 +63,15 @@ function trainingOffsets(): number[] | string {
   for (const f of fs.readdirSync(TRAINING)) if (f.endsWith('fe.log')) fs.rmSync(path.join(TRAINING, f));
   const env = { ...globalThis.process.env };
   delete env.NODE_EXTRA_CA_CERTS; // node would parse the CA bundle for nothing
-  const runs: [options: string[], script: string][] = [
-    [[], TRAINING_SCRIPT],
-    [['--record', path.join(TRAINING, 'training.trace')], RECORDED_SCRIPT],
+  const trace = path.join(TRAINING, 'training.trace');
+  const runs: string[][] = [
+    ['run', '--', '/bin/sh', '-c', TRAINING_SCRIPT],
+    ['run', '--record', trace, '--', '/bin/sh', '-c', RECORDED_SCRIPT],
+    // The trace just recorded, read back: the reader's and the reducers' functions.
+    ['replay', trace, '--verify'],
   ];
-  for (const [options, script] of runs) {
-    const args = [...V8_FLAGS, ...LOG_FLAGS, '--snapshot-blob', path.join(TRAINING, 'tsvisor.blob'), 'plain', 'run', ...options, '--', '/bin/sh', '-c', script];
+  for (const command of runs) {
+    const args = [...V8_FLAGS, ...LOG_FLAGS, '--snapshot-blob', path.join(TRAINING, 'tsvisor.blob'), 'plain', ...command];
     const r = spawnSync(globalThis.process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) return `the training run failed (${r.error?.message ?? r.status ?? r.signal}): ${(r.stderr ?? '').trim().split('\n')[0] ?? ''}`;
   }
