@@ -18,10 +18,6 @@ import { warmNodeBuiltins } from './snapshot_warmup.js';
 // top-level work (cbor-x and node:crypto for the closing digest, the syscall signatures, the
 // encoder's tables) then costs a recording nothing at run time.
 import '../trace/trace_writer.js';
-// `replay`'s reader and state replay (loaded by main.ts on demand), for the same reason: the
-// trace's zod schemas and the checks compiled from them are made at build time.
-import '../replay/state_replay.js';
-import '../trace/trace_reader.js';
 
 if (v8.startupSnapshot.isBuildingSnapshot()) {
   // Which node and which package the snapshot belongs to, for the launcher to check.
