@@ -18,8 +18,16 @@ const exec = {
   event: { type: 'ExecCompleted', pid: 1, exe: '/x', argv: ['x'], envp: [], comm: 'x', brkStart: 4096, mappings: [{ start: 0, end: 4096, prot: 5, flags: 2 }] },
 };
 const input = { type: 'input', seq: 0, tid: 1, kind: 'at_random', bytes: new Uint8Array(16) };
+/** A file mapping: its dev and ino are bigints with a lower bound (z.bigint().nonnegative()). */
+const mapped = {
+  type: 'event', seq: 3,
+  event: { type: 'MemoryMapped', pid: 1, mapping: { start: 4096, end: 8192, prot: 1, flags: 2, path: '/lib/x.so', offset: 0, dev: 2049n, ino: 0n } },
+};
 /** Format 6: the raw memory the text is made from, no text. */
 const syscall6 = { type: 'syscall', seq: 2, time: 6, start: 5, pid: 1, tid: 1, nr: 2, args: [4096, 0, 0, 0, 0, 0], result: -2, reads: [{ addr: 4096, bytes: new Uint8Array([0x2f, 0]) }], writes: [] };
+
+/** A record for an assertion's message (bigints as numbers with an n). */
+const show = (r: unknown) => JSON.stringify(r, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 
 describe('trace reader: compiled record check', () => {
   const check = compileCheck(TraceRecordSchema);
@@ -30,9 +38,9 @@ describe('trace reader: compiled record check', () => {
       { type: 'signal', seq: 3, tid: 1, sig: 14, at: 'return', trap: 2 },
       { type: 'signal', seq: 3, tid: 2, sig: 15, at: 'anywhere' },
     ];
-    for (const r of [syscall, syscall6, exec, input, ...signals, { type: 'end', seq: 2, waitStatus: 0, digest: 'ab' }]) {
-      expect(TraceRecordSchema.safeParse(r).success, JSON.stringify(r)).to.equal(true);
-      expect(check(r), JSON.stringify(r)).to.equal(true);
+    for (const r of [syscall, syscall6, exec, input, mapped, ...signals, { type: 'end', seq: 2, waitStatus: 0, digest: 'ab' }]) {
+      expect(TraceRecordSchema.safeParse(r).success, show(r)).to.equal(true);
+      expect(check(r), show(r)).to.equal(true);
     }
   });
 
@@ -47,6 +55,8 @@ describe('trace reader: compiled record check', () => {
       { ...syscall6, reads: [{ bytes: new Uint8Array(1) }] },
       { ...syscall, type: 'sycall' },
       { ...exec, event: { ...exec.event, brkStart: -1 } },
+      { ...mapped, event: { ...mapped.event, mapping: { ...mapped.event.mapping, dev: -1n } } },
+      { ...mapped, event: { ...mapped.event, mapping: { ...mapped.event.mapping, ino: 5 } } },
       { ...exec, event: { ...exec.event, type: 'NoSuchEvent' } },
       { type: 'end', seq: 2, waitStatus: 0 },
       { type: 'signal', seq: 3, tid: 1, sig: 17, at: 'somewhere' },
@@ -55,8 +65,8 @@ describe('trace reader: compiled record check', () => {
       [syscall],
     ];
     for (const r of bad) {
-      expect(check(r), JSON.stringify(r)).to.equal(false);
-      expect(TraceRecordSchema.safeParse(r).success, JSON.stringify(r)).to.equal(false);
+      expect(check(r), show(r)).to.equal(false);
+      expect(TraceRecordSchema.safeParse(r).success, show(r)).to.equal(false);
     }
     const { envp: _, ...withoutEnvp } = exec.event;
     const old = { ...exec, event: withoutEnvp };
@@ -157,6 +167,22 @@ describe('trace reader: compiled record check', () => {
       const file = write('corrupt.trace', [header, syscall, { ...syscall, seq: 2, tid: 'one' }, syscall]);
       const read = () => [...openTrace(file, () => {}).records];
       expect(read).to.throw(TraceError, /^.*corrupt\.trace: record 2 is corrupt \(tid: .+\)$/);
+      // The records before it are given first, then the error (they are checked a batch at a time).
+      const given: TraceRecord[] = [];
+      expect(() => {
+        for (const r of openTrace(file, () => {}).records) given.push(r);
+      }).to.throw(TraceError);
+      expect(given).to.deep.equal([syscall]);
+    });
+
+    it('gives the same records a batch at a time as one at a time', () => {
+      const records = [...manyRecords(3000), end(3000)];
+      const sequential = new Encoder({ useRecords: true, sequential: true });
+      const file = join(dir, 'batches.trace');
+      writeFileSync(file, Buffer.concat([{ ...header, version: 4 }, ...records].map((i) => sequential.encode(i))));
+      const batches = [...openTrace(file, () => expect.fail('no warning')).batches];
+      expect(batches.length).to.be.greaterThan(1);
+      expect(batches.flat()).to.deep.equal(records);
     });
   });
 });
