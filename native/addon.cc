@@ -43,7 +43,8 @@ uint64_t addrArg(const Napi::CallbackInfo& info, size_t i) {
 
 Napi::Value Spawn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  SpawnResult r = spawnSandbox(info[0].As<Napi::String>().Utf8Value(), info[1].As<Napi::Boolean>().Value());
+  SpawnResult r = spawnSandbox(info[0].As<Napi::String>().Utf8Value(), info[1].As<Napi::Boolean>().Value(),
+                               info[2].As<Napi::Boolean>().Value());
   Napi::Object out = Napi::Object::New(env);
   out.Set("ok", r.ok);
   out.Set("error", r.error);

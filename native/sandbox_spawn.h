@@ -18,5 +18,6 @@ struct SpawnResult {
 constexpr int kStubFd = 3;
 
 // Starts a sandbox whose first stub is exec'd from stubPath. With isolate, it asks for new
-// namespaces and falls back to none where the host refuses (reported in isolated).
-SpawnResult spawnSandbox(const std::string& stubPath, bool isolate);
+// namespaces and falls back to none where the host refuses (reported in isolated). With
+// trapRdtsc, rdtsc/rdtscp fault in every sandbox process (PR_SET_TSC), for record and replay.
+SpawnResult spawnSandbox(const std::string& stubPath, bool isolate, bool trapRdtsc);

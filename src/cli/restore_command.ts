@@ -43,6 +43,7 @@ export async function restoreCommand(args: string[], globals: GlobalOptions): Pr
     const status = await restoreSandbox(loaded, {
       ignoreChangedFiles,
       warn,
+      recording: recorder !== undefined,
       beforeStart: (kernel) => {
         recorder?.attach(kernel);
         if (globalThis.process.env.TSVISOR_DEBUG) globalThis.process.on('SIGUSR2', () => warn(`debug: ${kernel.debugSummary()}`));

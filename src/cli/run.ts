@@ -58,7 +58,7 @@ export async function runCommand(args: string[], globals: GlobalOptions, environ
   }
   const cwd = sandboxCwd(root, opts);
   const prepared = prepare(root, cwd, opts);
-  const kernel = new Kernel({ platform: new PtracePlatform(), root, warn, limits: opts.limits, hostname: opts.hostname });
+  const kernel = new Kernel({ platform: new PtracePlatform({ trapRdtsc: opts.record !== undefined }), root, warn, limits: opts.limits, hostname: opts.hostname });
   let named: NamedSandbox | undefined;
   if (opts.name !== undefined) {
     // Loaded only for named sandboxes (the checkpoint code is not needed otherwise).

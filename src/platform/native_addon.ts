@@ -26,7 +26,7 @@ export interface NativeThreadCapture {
 }
 
 export interface NativeAddon {
-  spawn(stubPath: string, isolate: boolean): SpawnResult;
+  spawn(stubPath: string, isolate: boolean, trapRdtsc: boolean): SpawnResult;
   waitStop(timeoutMs: number, report: Float64Array): number;
   answer(tid: number, value: number): boolean;
   allow(tid: number, catchExit: boolean): boolean;

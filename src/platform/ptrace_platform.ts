@@ -24,6 +24,17 @@ let reapPause: Int32Array | undefined;
 
 export class PlatformError extends Error {}
 
+export interface PtraceOptions {
+  /**
+   * Make rdtsc/rdtscp fault so the kernel answers them (recording, replay): their values then go
+   * in the trace. Off otherwise, because the flag costs every context switch to and from a
+   * sandbox thread a CR4 write (design-notes, Platform).
+   */
+  trapRdtsc?: boolean;
+  /** New namespaces where the host allows (the default). */
+  isolate?: boolean;
+}
+
 export class PtracePlatform implements Platform {
   private readonly native: NativeAddon = loadAddon();
   private readonly report = new Float64Array(ReportSlot.Count);
@@ -31,10 +42,10 @@ export class PtracePlatform implements Platform {
   private placement: CpuPlacement | undefined;
   private fileFds: StubFileFds | undefined;
 
-  constructor(private readonly isolate = true) {}
+  constructor(private readonly options: PtraceOptions = {}) {}
 
   spawnSandbox(): SandboxHandle {
-    const r = this.native.spawn(STUB_PATH, this.isolate);
+    const r = this.native.spawn(STUB_PATH, this.options.isolate ?? true, this.options.trapRdtsc ?? false);
     if (!r.ok) throw new PlatformError(r.error);
     this.placement ??= new CpuPlacement(this.native);
     this.placement.adopt(r.stubTid);

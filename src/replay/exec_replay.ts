@@ -59,7 +59,7 @@ export async function replayExec(trace: TraceContents, stopAt: number | undefine
   if (!start) throw new ReplaySetupError('the trace does not show its first process starting');
   const root = HostRoot.fromDescription({ ...trace.header, rootfs: trace.header.rootfs ?? '/' });
   const prepared = prepareFirst(root, start, trace.header.argv);
-  const kernel = new Kernel({ platform: new PtracePlatform(), root, warn, limits: limitsOf(start), ...(start.hostname === undefined ? {} : { hostname: start.hostname }) });
+  const kernel = new Kernel({ platform: new PtracePlatform({ trapRdtsc: true }), root, warn, limits: limitsOf(start), ...(start.hostname === undefined ? {} : { hostname: start.hostname }) });
   const source = new ExecReplaySource(kernel, recorded, stopAt, trace.header.version >= 2, trace.header.version >= 5, trace.header.version >= 6, trace.header.version >= 7);
   kernel.syscallSource = source;
   const waitStatus = await kernel.run(prepared, start.started.cwd, start.started.creds);

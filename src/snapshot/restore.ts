@@ -29,6 +29,8 @@ export interface RestoreOptions {
   warn: (message: string) => void;
   /** Called with the kernel before the sandbox runs (a recorder attaches here). */
   beforeStart?: (kernel: Kernel) => void;
+  /** The restored sandbox is recorded: its rdtsc reads must trap (PtraceOptions.trapRdtsc). */
+  recording?: boolean;
   /** Called once the kernel has the restored state and the threads run (a terminal bridge attaches here). */
   started?: (kernel: Kernel) => void;
   /** Keep a pristine stub from which the kernel's startProcess() forks new processes (OCI exec). */
@@ -186,7 +188,7 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
     for (const fd of hostFds.values()) fs.closeSync(fd);
     throw new ImageError(`cannot restore ${image.dir}: ${(err as Error).message}`);
   }
-  const platform = new PtracePlatform();
+  const platform = new PtracePlatform({ trapRdtsc: opts.recording ?? false });
   // Subsystems added since the image was written start empty (see snapshots/FORMAT.md).
   const state: KernelState = Object.assign(emptyKernelState(), image.kernel.state);
   let handle: SandboxHandle | undefined;
