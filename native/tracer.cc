@@ -2,6 +2,7 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -132,6 +133,10 @@ int Tracer::waitStop(int timeoutMs, double* report) {
   } else if ((tid = wait4(-1, &c.status, __WALL | WNOHANG, &c.usage)) != 0) {
     // A stop already there (the program ran to its next trap while the tracer handled the
     // last one): no timer to arm and disarm.
+  } else if (sched_yield() == 0 && (tid = wait4(-1, &c.status, __WALL | WNOHANG, &c.usage)) != 0) {
+    // The thread it resumed shares its CPU (the CPU placement) and was waiting for it: it ran
+    // to its next trap in the switch the blocking wait would have made, without the timer's
+    // two calls (~1.4 us on a paravirtualized host).
   } else {
     if (!gTimer.arm(timeoutMs)) return report[kSlotKind] = kStopTimeout;
     do {
