@@ -325,13 +325,6 @@ Napi::Value SetAffinity(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), sched_setaffinity(tidArg(info, 0), sizeof set, &set) == 0);
 }
 
-// threadStops(out Int32Array) -> how many traced threads there are; out gets (tid, running,
-// stops since the last call) for as many as fit.
-Napi::Value ThreadStops(const Napi::CallbackInfo& info) {
-  Napi::Int32Array out = info[0].As<Napi::Int32Array>();
-  return Napi::Number::New(info.Env(), static_cast<double>(theTracer().threadStops(out.Data(), out.ElementLength() / 3)));
-}
-
 // allowedCpus() -> the CPUs the calling (tracer) thread may run on, ascending.
 Napi::Value AllowedCpus(const Napi::CallbackInfo& info) {
   cpu_set_t set;
@@ -449,7 +442,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("controlClose", Napi::Function::New(env, ControlClose));
   exports.Set("setAffinity", Napi::Function::New(env, SetAffinity));
   exports.Set("allowedCpus", Napi::Function::New(env, AllowedCpus));
-  exports.Set("threadStops", Napi::Function::New(env, ThreadStops));
   exports.Set("currentCpu", Napi::Function::New(env, CurrentCpu));
   exports.Set("setHostRlimit", Napi::Function::New(env, SetHostRlimit));
   exports.Set("patchSiginfo", Napi::Function::New(env, PatchSiginfo));

@@ -89,19 +89,6 @@ void Tracer::track(pid_t tid, TraceeState state) {
 
 void Tracer::forget(pid_t tid) { tracees_.erase(tid); }
 
-size_t Tracer::threadStops(int32_t* out, size_t max) {
-  size_t i = 0;
-  for (auto& [tid, t] : tracees_) {
-    if (i == max) break;
-    out[3 * i] = tid;
-    out[3 * i + 1] = t.state == TraceeState::kRunning ? 1 : 0;
-    out[3 * i + 2] = static_cast<int32_t>(t.stops);
-    t.stops = 0;
-    i++;
-  }
-  return tracees_.size();
-}
-
 bool Tracer::reapEnded(pid_t init) {
   std::unordered_set<pid_t> gone;
   for (auto it = tracees_.begin(); it != tracees_.end();) {
@@ -194,7 +181,6 @@ int Tracer::decode(const Collected& c, double* report) {
 
   const bool known = tracees_.count(tid) != 0;
   Tracee& t = tracees_[tid];
-  t.stops++;
   const int sig = WSTOPSIG(status);
   const int event = status >> 16;
   t.state = TraceeState::kOtherStop;

@@ -45,7 +45,6 @@ struct Tracee {
   TraceeState state = TraceeState::kRunning;
   bool injecting = false;
   bool regsDirty = false;
-  uint32_t stops = 0;  // stops reported since the last threadStops() (the CPU placement's count)
   // Signals that stopped the thread between two injected calls: held back so the kernel's
   // calls go on, and sent to it again when it goes back to its own code.
   std::vector<int> deferredSignals;
@@ -116,9 +115,6 @@ class Tracer {
   // threads (the dying init waits for them) and then init's own. True once init is reaped.
   bool reapEnded(pid_t init);
   size_t count() const { return tracees_.size(); }
-  // For the CPU placement: up to max threads as (tid, running, stops since the last call)
-  // triples into out, their counts then reset. Returns how many threads there are in all.
-  size_t threadStops(int32_t* out, size_t max);
 
  private:
   Tracee* find(pid_t tid);

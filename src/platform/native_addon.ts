@@ -59,8 +59,6 @@ export interface NativeAddon {
   setAffinity(tid: number, cpus: number[]): boolean;
   /** The CPUs the calling thread may run on (its affinity), ascending. */
   allowedCpus(): number[];
-  /** (tid, running 0|1, stops since the last call) triples into out; returns the number of traced threads. */
-  threadStops(out: Int32Array): number;
   currentCpu(): number;
   setHostRlimit(pid: number, resource: number, soft: number, hard: number): number;
   patchSiginfo(tid: number, code: number, pid: number, uid: number, status: number | bigint): boolean;

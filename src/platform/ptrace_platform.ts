@@ -94,7 +94,7 @@ export class PtracePlatform implements Platform {
       case StopKind.Clone:
       case StopKind.Fork:
       case StopKind.Vfork:
-        placement.adopt(rep[ReportSlot.Value]!, rep[ReportSlot.Tid]!);
+        placement.adopt(rep[ReportSlot.Value]!);
         break;
       case StopKind.Exited:
       case StopKind.Killed:
