@@ -169,6 +169,10 @@ describe('/sys', function () {
       'ls /sys/class/net; cat /sys/class/net/lo/mtu',
       'find /sys/block /sys/dev/block -mindepth 1 | wc -l',
       'echo 1 > /sys/fs/cgroup/pids.max || echo write refused',
+      // Each CPU a core of its own in one socket and NUMA node, as lscpu reads them from topology/ and node/.
+      'cat /sys/devices/system/cpu/cpu0/topology/thread_siblings_list /sys/devices/system/cpu/cpu0/topology/core_siblings',
+      'cat /sys/devices/system/node/node0/cpulist',
+      'lscpu -p=CPU,CORE,SOCKET,NODE | grep -v "^#"',
     ].join('; ');
     const r = runSandbox(['/bin/sh', '-c', script], { env: testEnv(), extraArgs: ['--memory', '1g', '--pids-limit', '64'] });
     expect(r.status, summarize(r)).to.equal(0);
@@ -186,6 +190,9 @@ describe('/sys', function () {
         'lo', '65536',
         '0',
         'write refused',
+        '0', (2n ** BigInt(cpus) - 1n).toString(16).padStart(Math.ceil(cpus / 4), '0').replace(/(?=(?:.{8})+$)/g, ',').replace(/^,/, ''),
+        cpus === 1 ? '0' : `0-${cpus - 1}`,
+        ...Array.from({ length: cpus }, (_, cpu) => `${cpu},${cpu},0,0`),
         '',
       ].join('\n'),
     );

@@ -11,6 +11,7 @@ import type { TmpfsMount } from './tmpfs_options.js';
 import { SIGCHLD } from '../abi/signals.js';
 import { controllingPty } from '../syscalls/pty_session.js';
 import { ptyDevice } from './devpts.js';
+import { cpuList, cpuMask } from './cpu_set_text.js';
 import { devMajor, devMinor } from './file_stat.js';
 import { pathSeenFrom } from './process_root.js';
 import { procLocks } from './procfs_locks.js';
@@ -171,7 +172,7 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
     const host = hostFile(`/proc/${p.hostPid}/status`);
     // The stub's CPUs on the host are not the program's: Cpus_allowed is the sandbox's affinity.
     const keep = host.split('\n').filter((l) => /^(Vm|Rss|Sig|Shd|Cpus_allowed|Mems_allowed|voluntary|nonvoluntary)/.test(l))
-      .map((l) => (l.startsWith('Cpus_allowed_list:') ? `Cpus_allowed_list:\t${cpuList(allowedCpus(p))}` : l.startsWith('Cpus_allowed:') ? `Cpus_allowed:\t${cpuMask(allowedCpus(p), l)}` : l));
+      .map((l) => (l.startsWith('Cpus_allowed_list:') ? `Cpus_allowed_list:\t${cpuList(allowedCpus(p))}` : l.startsWith('Cpus_allowed:') ? `Cpus_allowed:\t${allowedMask(allowedCpus(p), l)}` : l));
     const cr = p.creds;
     const lines = [
       `Name:\t${p.comm}`,
@@ -308,27 +309,10 @@ function allowedCpus(p: ProcessState): readonly number[] {
 }
 
 /**
- * Linux's hex CPU mask, in groups of 32 bits split by commas, as wide as the host's own line
- * (Linux sizes it by the CPUs the machine could have, which may be more than it has).
+ * Cpus_allowed: as wide as the host's own line (Linux sizes it by the CPUs the machine could
+ * have, which may be more than it has).
  */
-function cpuMask(cpus: readonly number[], hostLine: string): string {
-  let mask = 0n;
-  for (const cpu of cpus) mask |= 1n << BigInt(cpu);
+function allowedMask(cpus: readonly number[], hostLine: string): string {
   const width = hostLine.slice(hostLine.indexOf('\t') + 1).replace(/,/g, '').length;
-  const hex = mask.toString(16).padStart(Math.max(width, Math.ceil(sandboxCpus() / 4)), '0');
-  const groups: string[] = [];
-  for (let end = hex.length; end > 0; end -= 8) groups.unshift(hex.slice(Math.max(0, end - 8), end));
-  return groups.join(',');
-}
-
-/** Linux's CPU list: ascending ranges ("0-3,6"). */
-function cpuList(cpus: readonly number[]): string {
-  const ranges: string[] = [];
-  for (let i = 0; i < cpus.length; ) {
-    let j = i;
-    while (j + 1 < cpus.length && cpus[j + 1] === cpus[j]! + 1) j++;
-    ranges.push(i === j ? String(cpus[i]) : `${cpus[i]}-${cpus[j]}`);
-    i = j + 1;
-  }
-  return ranges.join(',');
+  return cpuMask(cpus, Math.max(width, Math.ceil(sandboxCpus() / 4)));
 }

@@ -1,11 +1,12 @@
 // /sys: what programs read to fit themselves to the machine and the container they run in —
-// the CPUs (devices/system/cpu: glibc's sysconf, lscpu, runtimes sizing thread pools), the
-// cgroup v2 files of the sandbox's own limits (fs/cgroup: the JVM, Go and node size heaps and
-// CPU counts from them), transparent huge pages (allocators), and the loopback device
-// (class/net/lo). Nothing here describes the host beyond its CPU count and THP setting;
-// there are no block or character devices. Read-only, like a container's sysfs.
+// the CPUs and their topology (devices/system/cpu and node: glibc's sysconf, lscpu, numactl,
+// runtimes sizing thread pools), the cgroup v2 files of the sandbox's own limits (fs/cgroup:
+// the JVM, Go and node size heaps and CPU counts from them), transparent huge pages
+// (allocators), and the loopback device (class/net/lo). Nothing here describes the host
+// beyond its CPU count and THP setting; there are no block or character devices. Read-only, like a container's sysfs.
 import fs from 'node:fs';
 import { sandboxCpus } from '../host_cpus.js';
+import { cpuList, cpuMask } from './cpu_set_text.js';
 import { INTERFACES } from '../syscalls/net_interfaces.js';
 import type { ProcContext } from './procfs_content.js';
 import { inoOf, syntheticDir, syntheticFile, treeEntries } from './synthetic_tree.js';
@@ -30,20 +31,53 @@ function hostFile(path: string, fallback: string): string {
   }
 }
 
+/** A set of the sandbox's CPUs as a mask file and a list file (thread_siblings, thread_siblings_list). */
+function cpuSetFiles(path: string, cpus: readonly number[], all: number): Record<string, () => string> {
+  return {
+    [path]: () => `${cpuMask(cpus, Math.ceil(all / 4))}\n`,
+    [`${path}_list`]: () => `${cpuList(cpus)}\n`,
+  };
+}
+
+/**
+ * The CPUs, and their topology: each of the sandbox's CPUs is a core of its own, with one
+ * thread, in one package, die and NUMA node (lscpu counts threads per core, cores and sockets
+ * from these; hwloc and numactl read the node).
+ */
 function cpuFiles(): Record<string, () => string> {
   const cpus = sandboxCpus();
+  const all = Array.from({ length: cpus }, (_, cpu) => cpu);
   const files: Record<string, () => string> = {
     'devices/system/cpu/online': () => cpuRange(cpus),
     'devices/system/cpu/possible': () => cpuRange(cpus),
     'devices/system/cpu/present': () => cpuRange(cpus),
     'devices/system/cpu/offline': () => '\n',
     'devices/system/cpu/kernel_max': () => '8191\n',
+    'devices/system/node/online': () => '0\n',
+    'devices/system/node/possible': () => '0\n',
+    'devices/system/node/has_cpu': () => '0\n',
+    'devices/system/node/has_memory': () => '0\n',
+    'devices/system/node/has_normal_memory': () => '0\n',
+    'devices/system/node/node0/cpumap': () => `${cpuMask(all, Math.ceil(cpus / 4))}\n`,
+    'devices/system/node/node0/cpulist': () => `${cpuList(all)}\n`,
+    'devices/system/node/node0/distance': () => '10\n',
   };
-  for (let cpu = 0; cpu < cpus; cpu++) {
+  for (const cpu of all) {
     const base = `devices/system/cpu/cpu${cpu}`;
     if (cpu > 0) files[`${base}/online`] = () => '1\n'; // the boot CPU cannot go offline: it has no such file
-    files[`${base}/topology/core_id`] = () => `${cpu}\n`;
-    files[`${base}/topology/physical_package_id`] = () => '0\n';
+    Object.assign(
+      files,
+      {
+        [`${base}/topology/core_id`]: () => `${cpu}\n`,
+        [`${base}/topology/physical_package_id`]: () => '0\n',
+        [`${base}/topology/die_id`]: () => '0\n',
+      },
+      cpuSetFiles(`${base}/topology/thread_siblings`, [cpu], cpus),
+      cpuSetFiles(`${base}/topology/core_cpus`, [cpu], cpus),
+      cpuSetFiles(`${base}/topology/core_siblings`, all, cpus),
+      cpuSetFiles(`${base}/topology/die_cpus`, all, cpus),
+      cpuSetFiles(`${base}/topology/package_cpus`, all, cpus),
+    );
   }
   return files;
 }
