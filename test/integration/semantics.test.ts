@@ -224,6 +224,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     kcmp: [{}],
     ptrace_attach: [{}],
     proc_self_sched: [{}],
+    proc_status_fields: [{}],
     proc_sys_files: [{ args: scratch() }],
     stdio_socket: [{}],
     thread_names: [{}],

@@ -92,6 +92,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'kcmp',
   'ptrace_attach',
   'proc_self_sched',
+  'proc_status_fields',
   'proc_sys_files',
   'stdio_socket',
   'thread_names',

@@ -169,12 +169,8 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
     return `${tid} (${p.comm}) ${fields.join(' ').trim()}\n`;
   },
   status: (p, c, tid) => {
-    const host = hostFile(`/proc/${p.hostPid}/status`);
-    // The stub's CPUs on the host are not the program's: Cpus_allowed is the sandbox's affinity.
-    const keep = host.split('\n').filter((l) => /^(Vm|Rss|Sig|Shd|Cpus_allowed|Mems_allowed|voluntary|nonvoluntary)/.test(l))
-      .map((l) => (l.startsWith('Cpus_allowed_list:') ? `Cpus_allowed_list:\t${cpuList(allowedCpus(p))}` : l.startsWith('Cpus_allowed:') ? `Cpus_allowed:\t${allowedMask(allowedCpus(p), l)}` : l));
     const cr = p.creds;
-    const lines = [
+    const identity = [
       `Name:\t${p.comm}`,
       `Umask:\t${p.umask.toString(8).padStart(4, '0')}`,
       `State:\t${schedState(p, c).letter} (${schedState(p, c).name})`,
@@ -192,14 +188,33 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
       `NSpid:\t${tid}`,
       `NSpgid:\t${p.pgid}`,
       `NSsid:\t${p.sid}`,
-      `Threads:\t${p.threads.length}`,
-      ...keep,
-      ...capabilityStatusLines(cr),
-      `NoNewPrivs:\t${p.noNewPrivs ? 1 : 0}`,
-      // The program's own filter, if it installed one (tsvisor's is none of its business).
-      `Seccomp:\t${p.seccompFiltered ? 2 : 0}`,
     ];
-    return lines.join('\n') + '\n';
+    // The rest in the host's order (memory, signals, speculation, context switches are the
+    // stub's, which is the program's), with the sandbox's own values put in place of the
+    // host's: its threads, credentials, filters and CPUs.
+    const host = hostFile(`/proc/${p.hostPid}/status`).split('\n');
+    const hostValue = (key: string): string => host.find((l) => l.startsWith(`${key}:`))?.split('\t')[1] ?? '0';
+    const ours: Record<string, string[]> = {
+      Threads: [`Threads:\t${p.threads.length}`],
+      CapInh: capabilityStatusLines(cr),
+      NoNewPrivs: [`NoNewPrivs:\t${p.noNewPrivs ? 1 : 0}`],
+      // The program's own filters, if it installed any: the host counts tsvisor's one too.
+      Seccomp: [`Seccomp:\t${p.seccompFiltered ? 2 : 0}`],
+      Seccomp_filters: [`Seccomp_filters:\t${p.seccompFiltered ? Math.max(1, Number(hostValue('Seccomp_filters')) - 1) : 0}`],
+      Cpus_allowed: [`Cpus_allowed:\t${allowedMask(allowedCpus(p), hostValue('Cpus_allowed'))}`],
+      Cpus_allowed_list: [`Cpus_allowed_list:\t${cpuList(allowedCpus(p))}`],
+    };
+    const rest: string[] = [];
+    const unplaced = new Set(Object.keys(ours));
+    for (const line of host.slice(host.findIndex((l) => l.startsWith('NSsid:')) + 1)) {
+      const key = line.slice(0, line.indexOf(':'));
+      if (!line || /^Cap(Prm|Eff|Bnd|Amb)$/.test(key)) continue;
+      const mine = ours[key];
+      if (mine) unplaced.delete(key);
+      rest.push(...(mine ?? [line]));
+    }
+    for (const key of unplaced) rest.push(...ours[key]!);
+    return [...identity, ...rest].join('\n') + '\n';
   },
   maps: (p, c) => maps(p, c.root),
   mounts: (_p, c) => procMounts(c),
@@ -309,10 +324,10 @@ function allowedCpus(p: ProcessState): readonly number[] {
 }
 
 /**
- * Cpus_allowed: as wide as the host's own line (Linux sizes it by the CPUs the machine could
+ * Cpus_allowed: as wide as the host's own mask (Linux sizes it by the CPUs the machine could
  * have, which may be more than it has).
  */
-function allowedMask(cpus: readonly number[], hostLine: string): string {
-  const width = hostLine.slice(hostLine.indexOf('\t') + 1).replace(/,/g, '').length;
+function allowedMask(cpus: readonly number[], hostMask: string): string {
+  const width = hostMask.replace(/,/g, '').length;
   return cpuMask(cpus, Math.max(width, Math.ceil(sandboxCpus() / 4)));
 }
