@@ -225,6 +225,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     ptrace_attach: [{}],
     proc_self_sched: [{}],
     proc_status_fields: [{}],
+    ns_files: [{}],
     proc_sys_files: [{ args: scratch() }],
     stdio_socket: [{}],
     thread_names: [{}],

@@ -93,6 +93,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'ptrace_attach',
   'proc_self_sched',
   'proc_status_fields',
+  'ns_files',
   'proc_sys_files',
   'stdio_socket',
   'thread_names',

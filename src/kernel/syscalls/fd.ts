@@ -16,6 +16,7 @@ import { setDnotify } from './dnotify.js';
 import { isPty } from './pty.js';
 import { ptyIoctl } from './tty_ioctl.js';
 import { socketIoctl } from './socket_ioctl.js';
+import { namespaceIoctl, openNamespace } from './ns_ioctl.js';
 import { consoleForeground, consoleJobControl, setConsoleForeground } from './console.js';
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TCGETS, TCSETS, TCSETSF, TCSETSW, TIOCGPGRP, TIOCGWINSZ, TIOCSPGRP, TIOCSWINSZ } from '../abi/tty_ioctls.js';
 import { TERMIOS_SIZE, WINSIZE_SIZE } from '../tty/termios.js';
@@ -275,6 +276,8 @@ export function sysIoctl(ctx: SyscallContext): Outcome {
   }
   if (isPty(d.file)) return ptyIoctl(ctx, d, request, argp);
   if (d.file.kind === 'socket') return socketIoctl(ctx, d, request, argp);
+  const ns = openNamespace(d);
+  if (ns) return namespaceIoctl(ctx, ns, request, argp);
   if (d.file.kind !== 'stdio') {
     if (request === FIONREAD && d.file.kind === 'inotify') {
       const out = Buffer.alloc(4);

@@ -1,6 +1,7 @@
 // Path syscalls: open, stat family, readlink, access, cwd, directory listing. The root is
 // the overlay (an in-memory upper layer over the read-only host tree) plus /dev and /proc;
 // the syscalls that change it are in fs_write.ts, fs_attrs.ts and file_data.ts.
+import { namespaceOfPath } from '../task/sandbox_namespaces.js';
 import fs from 'node:fs';
 
 import { encodeBytes, hostPathArg } from '../../byte_string.js';
@@ -348,7 +349,8 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
   // An upper directory's fd holds its node: right after a rename, and once removed.
   const dirNode = file.kind === 'dir' && file.nodeId !== undefined ? ctx.kernel.state.overlay.nodes.get(file.nodeId) : undefined;
   if (dirNode) return ctx.kernel.root.upperStat(dirNode, ctx.kernel.state.overlay);
-  const node = file.kind === 'dir' ? lookupHeld(ctx, file.path) : resolvePath(ctx, file.path, false);
+  // A namespace's open nsfs file was reached through its /proc link: following it gives its attributes.
+  const node = file.kind === 'dir' ? lookupHeld(ctx, file.path) : resolvePath(ctx, file.path, namespaceOfPath(file.path) !== undefined);
   if (typeof node === 'number') {
     // A removed directory, or a synthetic file that is gone (/proc/PID of an exited process), still has attributes.
     const mode = file.kind === 'dir' ? S_IFDIR | 0o755 : S_IFCHR | 0o600;

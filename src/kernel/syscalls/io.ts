@@ -1,4 +1,5 @@
 // Reading and writing through fds: stdio (tsvisor's own), host files, devices.
+import { namespaceOfPath } from '../task/sandbox_namespaces.js';
 import fs from 'node:fs';
 
 import { hostRandomFill } from '../../platform/host_random.js';
@@ -245,6 +246,8 @@ export function readFile(
       return r;
     }
     case 'synthetic': {
+      // A namespace's nsfs file has nothing to read (Linux: EINVAL).
+      if (namespaceOfPath(file.path)) return -Errno.EINVAL;
       const content = ctx.kernel.host.content(file.id);
       const at = position ?? file.offset;
       const r = deliver(content.subarray(at, at + count));

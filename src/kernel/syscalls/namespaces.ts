@@ -9,6 +9,8 @@ import { lookupFd } from '../fd/fd_table.js';
 import { CLONE_FILES, CLONE_FS, CLONE_NEWTIME, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_VM, NAMESPACE_FLAGS } from '../abi/clone_flags.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import { openNamespace } from './ns_ioctl.js';
+import { CAP_SYS_ADMIN, CAP_SYS_CHROOT, capable } from '../task/capabilities.js';
 
 const NAMESPACES = NAMESPACE_FLAGS | CLONE_NEWTIME;
 const SHARED_PARTS = CLONE_FS | CLONE_FILES | CLONE_SYSVSEM;
@@ -24,9 +26,22 @@ export function sysUnshare(ctx: SyscallContext): Outcome {
   return 0;
 }
 
-/** setns: the sandbox has no namespace files to enter (an fd is never one: EINVAL). */
+/**
+ * setns: the only namespaces are the sandbox's own, which every process is already in, so
+ * entering one through its nsfs file changes nothing; Linux's checks still hold (the type,
+ * CAP_SYS_ADMIN, and EINVAL for the user namespace one is in). A pidfd names namespaces that
+ * are the caller's too, but is refused (EINVAL) as before.
+ */
 export function sysSetns(ctx: SyscallContext): Outcome {
-  return lookupFd(ctx, ctx.int(0)) ? -Errno.EINVAL : -Errno.EBADF;
+  const d = lookupFd(ctx, ctx.int(0));
+  if (!d) return -Errno.EBADF;
+  const ns = openNamespace(d);
+  const nstype = ctx.int(1);
+  if (!ns || (nstype !== 0 && nstype !== ns.cloneFlag)) return -Errno.EINVAL;
+  if (ns.kind === 'user') return -Errno.EINVAL;
+  const creds = ctx.process.creds;
+  if (!capable(creds, CAP_SYS_ADMIN) || (ns.kind === 'mnt' && !capable(creds, CAP_SYS_CHROOT))) return -Errno.EPERM;
+  return 0;
 }
 
 /** mount, umount2, pivot_root, and the new mount API: not permitted inside the sandbox. */

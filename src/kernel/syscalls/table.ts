@@ -102,7 +102,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   fcntl: partial(fd.sysFcntl, 'record locks (POSIX and OFD) within the sandbox, without deadlock detection (EDEADLK); seals on memfds; F_SETOWN(_EX)/F_SETSIG with O_ASYNC signals from pipes, sockets, ptys and inotify (none from tsvisor\'s own stdio), F_NOTIFY on the sandbox\'s directories; no leases'),
   flock: full(locks.sysFlock),
   lseek: full(fd.sysLseek),
-  ioctl: partial(fd.sysIoctl, 'terminal requests on stdio (tsvisor\'s terminal) and on ptys (termios, window size, job control, TIOCGPTN/TIOCSPTLCK/TIOCGPTPEER; no packet mode), FIONREAD, FIONBIO, FIOCLEX; on sockets SIOCINQ/SIOCOUTQ, SIOCATMARK and the SIOCGIF* queries about the loopback device (SIOCSIF* EPERM)'),
+  ioctl: partial(fd.sysIoctl, 'terminal requests on stdio (tsvisor\'s terminal) and on ptys (termios, window size, job control, TIOCGPTN/TIOCSPTLCK/TIOCGPTPEER; no packet mode), FIONREAD, FIONBIO, FIOCLEX; on sockets SIOCINQ/SIOCOUTQ, SIOCATMARK and the SIOCGIF* queries about the loopback device (SIOCSIF* EPERM); on namespace files (/proc/PID/ns) NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE, NS_GET_OWNER_UID'),
   close_range: full(fd.sysCloseRange),
 
   // fs.ts: paths, attributes, directories
@@ -254,7 +254,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   mount: partial(ns.sysMountRefused, 'refused (EPERM, as in a container without CAP_SYS_ADMIN): the mount table comes from tsvisor\'s options'),
   umount2: partial(ns.sysMountRefused, 'refused (EPERM, as in a container without CAP_SYS_ADMIN)'),
   pivot_root: partial(ns.sysMountRefused, 'refused (EPERM, as in a container without CAP_SYS_ADMIN)'),
-  setns: partial(ns.sysSetns, 'no namespace files exist to enter: EBADF or EINVAL'),
+  setns: partial(ns.sysSetns, 'the sandbox\'s own namespaces, through /proc/PID/ns files (no change); a pidfd is EINVAL'),
   prlimit64: partial(proc.sysPrlimit64, 'limits are recorded; enforcement is per resource'),
   getrlimit: partial(proc.sysGetrlimit, 'as prlimit64'),
   setrlimit: partial(proc.sysSetrlimit, 'as prlimit64'),

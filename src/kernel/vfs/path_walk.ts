@@ -285,6 +285,7 @@ export class HostRoot {
         if (next.fs === 'synthetic-link' && next.magic && isLast) {
           return { node: { fs: 'fd', path: next.path, stat: next.stat, ...next.magic } };
         }
+        if (next.fs === 'synthetic-link' && next.leadsTo) return isLast && !mustBeDir ? { node: next.leadsTo } : -Errno.ENOTDIR;
         // A procfs link (cwd, root, exe, fd/N) leads to its object, wherever the walker's root is.
         const magic = next.fs === 'synthetic-link' ? next.object : undefined;
         const target = magic ?? linkTarget(next);
@@ -498,9 +499,9 @@ function hostJoin(base: string, rest: readonly string[]): string {
   return (base === '/' ? '' : base) + '/' + rest.join('/');
 }
 
-/** procfs's magic links: they lead to an object (an open file, a process's exe, cwd or root), not a path. */
+/** procfs's magic links: they lead to an object (an open file, a process's exe, cwd or root, a namespace), not a path. */
 function isMagicLink(node: VNode): boolean {
-  return node.fs === 'synthetic-link' && (node.magic !== undefined || /^\/proc\/\d+(\/task\/\d+)?\/(exe|cwd|root)$/.test(node.path));
+  return node.fs === 'synthetic-link' && (node.magic !== undefined || node.leadsTo !== undefined || /^\/proc\/\d+(\/task\/\d+)?\/(exe|cwd|root)$/.test(node.path));
 }
 
 /** The errno with which RESOLVE_* rules refuse to follow a symlink, or 0. */

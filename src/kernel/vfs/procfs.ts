@@ -3,6 +3,7 @@
 import { pathSeenFrom, rootOf } from './process_root.js';
 import { PROC_PID_FILES, PROC_ROOT_FILES } from './procfs_content.js';
 import { PROC_NET_FILES } from './procfs_net.js';
+import { NAMESPACE_LINK_NAMES, namespaceOfLink } from '../task/sandbox_namespaces.js';
 import { threadName } from '../task/thread_name.js';
 import { DT_DIR, DT_LNK, DT_REG, inoOf, syntheticDir, syntheticFile, syntheticLink, treeEntries, type SyntheticLink } from './synthetic_tree.js';
 import type { ProcessView, SyntheticEntry, VNode } from './vnode.js';
@@ -10,17 +11,10 @@ import { S_IFLNK } from './file_stat.js';
 import { O_ACCMODE, O_PATH, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
 
 const PROCFS_DEV = 0x16;
+/** nsfs, where namespace files live (Linux's is 0:4). */
+const NSFS_DEV = 0x4;
 /** Links of /proc/PID besides fd/N. */
 const PID_LINKS = ['exe', 'cwd', 'root'] as const;
-/**
- * /proc/PID/ns: the sandbox is one set of namespaces that every process of it shares, each
- * with its own inode number (in the range Linux gives namespaces made after boot). readlink
- * gives "pid:[N]"; the links lead nowhere (no nsfs: setns is not supported).
- */
-const NAMESPACE_INODES: ReadonlyArray<[string, number]> = [
-  ['cgroup', 4026532100], ['ipc', 4026532101], ['mnt', 4026532102], ['net', 4026532103], ['pid', 4026532104],
-  ['pid_for_children', 4026532104], ['time', 4026532105], ['time_for_children', 4026532105], ['user', 4026532106], ['uts', 4026532107],
-];
 
 function dir(path: string, ino: number, bootNs: bigint, entries: () => SyntheticEntry[]): VNode {
   return syntheticDir(PROCFS_DEV, path, ino, bootNs, entries);
@@ -88,11 +82,13 @@ function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, re
     return file(at, inoOf(at), bootNs, () => fdinfo(view, pid, fd));
   }
   if (name === 'ns') {
-    if (sub === undefined) return dir(path, inoOf(path), bootNs, () => NAMESPACE_INODES.map(([n]) => ({ name: n, ino: inoOf(`${path}/${n}`), type: DT_LNK })));
-    const ns = NAMESPACE_INODES.find(([n]) => n === sub);
+    // Each link shows its namespace ("pid:[N]") and, followed, leads to the namespace's nsfs
+    // file, whose inode is N (lsns and programs asking "same namespace as pid 1?" stat them).
+    if (sub === undefined) return dir(path, inoOf(path), bootNs, () => NAMESPACE_LINK_NAMES.map((n) => ({ name: n, ino: inoOf(`${path}/${n}`), type: DT_LNK })));
+    const ns = namespaceOfLink(sub);
     if (!ns || more.length > 0) return undefined;
-    const kind = ns[0].replace(/_for_children$/, '');
-    return link(`${path}/${sub}`, inoOf(`${path}/${sub}`), bootNs, `${kind}:[${ns[1]}]`);
+    const at = `${path}/${sub}`;
+    return { ...link(at, inoOf(at), bootNs, `${ns.kind}:[${ns.inode}]`), leadsTo: syntheticFile(NSFS_DEV, at, ns.inode, bootNs, () => '') };
   }
   if (name === 'net') {
     // The sandbox's one network namespace: the same files as /proc/net.

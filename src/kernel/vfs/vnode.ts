@@ -24,9 +24,10 @@ export type VNode =
   /**
    * A symlink of a synthetic filesystem (/proc/self, /proc/PID/exe, /dev/stdin...). target:
    * what readlink shows (seen from the reader's root); object: for procfs's magic links, the
-   * sandbox path of what it leads to, followed from the sandbox root whatever the walker's root.
+   * sandbox path of what it leads to, followed from the sandbox root whatever the walker's root;
+   * leadsTo: the node a link that names no path leads to (/proc/PID/ns/*: a namespace's file).
    */
-  | { fs: 'synthetic-link'; path: string; stat: FileStat; target: string; object?: string; magic?: { pid: number; fd: number } }
+  | { fs: 'synthetic-link'; path: string; stat: FileStat; target: string; object?: string; magic?: { pid: number; fd: number }; leadsTo?: VNode }
   /** What a followed /proc/PID/fd/N link leads to: that open file itself, as in Linux. */
   | { fs: 'fd'; path: string; stat: FileStat; pid: number; fd: number };
 
