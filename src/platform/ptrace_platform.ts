@@ -31,8 +31,6 @@ export interface PtraceOptions {
    * sandbox thread a CR4 write (design-notes, Platform).
    */
   trapRdtsc?: boolean;
-  /** New namespaces where the host allows (the default). */
-  isolate?: boolean;
 }
 
 export class PtracePlatform implements Platform {
@@ -45,7 +43,8 @@ export class PtracePlatform implements Platform {
   constructor(private readonly options: PtraceOptions = {}) {}
 
   spawnSandbox(): SandboxHandle {
-    const r = this.native.spawn(STUB_PATH, this.options.isolate ?? true, this.options.trapRdtsc ?? false);
+    // Isolated: new namespaces where the host allows them (it reports whether it did).
+    const r = this.native.spawn(STUB_PATH, true, this.options.trapRdtsc ?? false);
     if (!r.ok) throw new PlatformError(r.error);
     this.placement ??= new CpuPlacement(this.native);
     this.placement.adopt(r.stubTid);

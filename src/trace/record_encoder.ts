@@ -372,16 +372,8 @@ export class RecordEncoder {
    */
   private eventOfKind(e: EventFields): boolean {
     switch (e['type']) {
-      case 'FdClosed': {
-        if (!hasKeys(e, EV_FD_CLOSED.keys)) return false;
-        const pid = e['pid'];
-        const fd = e['fd'];
-        if (typeof pid !== 'number' || typeof fd !== 'number') return false;
-        const p = this.startAt(EV_FD_CLOSED, 18);
-        const b = this.buf;
-        this.pos = putNumber(b, this.view, putNumber(b, this.view, p, pid), fd);
-        return true;
-      }
+      case 'FdClosed':
+        return this.numbers(e, EV_FD_CLOSED);
       case 'MemoryMapped': {
         if (!hasKeys(e, EV_MEMORY_MAPPED.keys)) return false;
         const pid = e['pid'];
@@ -419,31 +411,15 @@ export class RecordEncoder {
         return true;
       }
       case 'FileOffsetSet':
-        return this.twoNumbers(e, EV_FILE_OFFSET_SET, 'fileId', 'offset');
+        return this.numbers(e, EV_FILE_OFFSET_SET);
       case 'ClearChildTidSet':
-        return this.twoNumbers(e, EV_CLEAR_CHILD_TID_SET, 'tid', 'addr');
+        return this.numbers(e, EV_CLEAR_CHILD_TID_SET);
       case 'ProcessExited':
-        return this.twoNumbers(e, EV_PROCESS_EXITED, 'pid', 'waitStatus');
-      case 'ProcessForked': {
-        if (!hasKeys(e, EV_PROCESS_FORKED.keys)) return false;
-        const pid = e['pid'];
-        const ppid = e['ppid'];
-        const hostTid = e['hostTid'];
-        const startMs = e['startMs'];
-        if (typeof pid !== 'number' || typeof ppid !== 'number' || typeof hostTid !== 'number' || typeof startMs !== 'number') return false;
-        const p = this.startAt(EV_PROCESS_FORKED, 36);
-        const b = this.buf;
-        const view = this.view;
-        this.pos = putNumber(b, view, putNumber(b, view, putNumber(b, view, putNumber(b, view, p, pid), ppid), hostTid), startMs);
-        return true;
-      }
-      case 'ProcessReaped': {
-        if (!hasKeys(e, EV_PROCESS_REAPED.keys)) return false;
-        const pid = e['pid'];
-        if (typeof pid !== 'number') return false;
-        this.pos = putNumber(this.buf, this.view, this.startAt(EV_PROCESS_REAPED, 9), pid);
-        return true;
-      }
+        return this.numbers(e, EV_PROCESS_EXITED);
+      case 'ProcessForked':
+        return this.numbers(e, EV_PROCESS_FORKED);
+      case 'ProcessReaped':
+        return this.numbers(e, EV_PROCESS_REAPED);
       case 'ExecCompleted': {
         if (!hasKeys(e, EV_EXEC_COMPLETED.keys)) return false;
         const pid = e['pid'];
@@ -469,15 +445,16 @@ export class RecordEncoder {
     }
   }
 
-  /** An event of two numbers after its type (FileOffsetSet and others), as eventOfKind writes them. */
-  private twoNumbers(e: EventFields, start: FixedStart, first: string, second: string): boolean {
-    if (!hasKeys(e, start.keys)) return false;
-    const a = e[first];
-    const b = e[second];
-    if (typeof a !== 'number' || typeof b !== 'number') return false;
-    const p = this.startAt(start, 18);
+  /** An event whose fields after its type are all numbers, written in its structure's key order, as eventOfKind writes others. */
+  private numbers(e: EventFields, start: FixedStart): boolean {
+    const keys = start.keys;
+    if (!hasKeys(e, keys)) return false;
+    // keys[0] is 'type', written with the structure's first bytes.
+    for (let i = 1; i < keys.length; i++) if (typeof e[keys[i]!] !== 'number') return false;
+    let p = this.startAt(start, 9 * (keys.length - 1));
     const buf = this.buf;
-    this.pos = putNumber(buf, this.view, putNumber(buf, this.view, p, a), b);
+    for (let i = 1; i < keys.length; i++) p = putNumber(buf, this.view, p, e[keys[i]!] as number);
+    this.pos = p;
     return true;
   }
 
