@@ -19,8 +19,9 @@ export const CGROUP_POINT = '/sys/fs/cgroup';
 const EMPTY_DIRS = ['block', 'bus', 'class/block', 'dev/block', 'dev/char', 'firmware', 'module'];
 
 /** A CPU list as the kernel writes it: "0-3", or "0" for one. */
-function cpuRange(cpus: number): string {
-  return cpus === 1 ? '0\n' : `0-${cpus - 1}\n`;
+/** The sandbox's CPUs (0 to N-1), for the files that list them. */
+function sandboxCpuSet(): number[] {
+  return Array.from({ length: sandboxCpus() }, (_, cpu) => cpu);
 }
 
 function hostFile(path: string, fallback: string): string {
@@ -45,12 +46,13 @@ function cpuSetFiles(path: string, cpus: readonly number[], all: number): Record
  * from these; hwloc and numactl read the node).
  */
 function cpuFiles(): Record<string, () => string> {
-  const cpus = sandboxCpus();
-  const all = Array.from({ length: cpus }, (_, cpu) => cpu);
+  const all = sandboxCpuSet();
+  const cpus = all.length;
+  const list = `${cpuList(all)}\n`;
   const files: Record<string, () => string> = {
-    'devices/system/cpu/online': () => cpuRange(cpus),
-    'devices/system/cpu/possible': () => cpuRange(cpus),
-    'devices/system/cpu/present': () => cpuRange(cpus),
+    'devices/system/cpu/online': () => list,
+    'devices/system/cpu/possible': () => list,
+    'devices/system/cpu/present': () => list,
     'devices/system/cpu/offline': () => '\n',
     'devices/system/cpu/kernel_max': () => '8191\n',
     'devices/system/node/online': () => '0\n',
@@ -59,7 +61,7 @@ function cpuFiles(): Record<string, () => string> {
     'devices/system/node/has_memory': () => '0\n',
     'devices/system/node/has_normal_memory': () => '0\n',
     'devices/system/node/node0/cpumap': () => `${cpuMask(all, Math.ceil(cpus / 4))}\n`,
-    'devices/system/node/node0/cpulist': () => `${cpuList(all)}\n`,
+    'devices/system/node/node0/cpulist': () => list,
     'devices/system/node/node0/distance': () => '10\n',
   };
   for (const cpu of all) {
@@ -95,7 +97,7 @@ function cgroupFiles(c: ProcContext): Record<string, () => string> {
     [`${cg}/cgroup.threads`]: () => tasks().map((tid) => `${tid}\n`).join(''),
     [`${cg}/cpu.max`]: () => 'max 100000\n',
     [`${cg}/cpu.weight`]: () => '100\n',
-    [`${cg}/cpuset.cpus.effective`]: () => cpuRange(sandboxCpus()),
+    [`${cg}/cpuset.cpus.effective`]: () => `${cpuList(sandboxCpuSet())}\n`,
     [`${cg}/cpuset.mems.effective`]: () => '0\n',
     // --memory limits each process's address space: the nearest thing to a memory limit there is.
     [`${cg}/memory.max`]: () => `${c.limits.memory ?? 'max'}\n`,
