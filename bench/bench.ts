@@ -226,7 +226,7 @@ function measureWorkloads(m: ModeContext): WorkloadsModeResult | undefined {
   }
   if (ociStartup) {
     m.progress(`[${m.mode}] oci-startup: ctr run --rm IMG echo hi under runc, tsvisor and runsc`);
-    result.ociStartup = measureOciStartup(m.opts.quick ? 3 : 5);
+    result.ociStartup = measureOciStartup(m.opts.quick ? 3 : 11);
     if (typeof result.ociStartup === 'string') m.progress(`[${m.mode}] oci-startup: skipped (${result.ociStartup})`);
   }
   return result;

@@ -28,6 +28,13 @@ function median(t: number[]): number {
   return t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
 }
 
+/** Why a ctr command failed, in one line: its status and its first line of stderr, or of stdout when stderr is empty. */
+function failure(r: { status: number | null; stdout: string; stderr: string }): string {
+  const first = (text: string): string => text.trim().split('\n')[0] ?? '';
+  const said = first(r.stderr) || (r.stdout === '' ? 'no output' : `printed ${JSON.stringify(first(r.stdout))} instead of "hi"`);
+  return `failed (status ${r.status}): ${said}`;
+}
+
 /** Medians of `ctr task exec --exec-id eN ID echo hi` into one running container per runtime, rounds alternated. */
 function measureExec(client: Client, image: string, runtimes: Map<string, string | null>, runs: number): Map<string, number | string> {
   const medians = new Map<string, number | string>();
@@ -41,7 +48,7 @@ function measureExec(client: Client, image: string, runtimes: Map<string, string
       }
       const id = `x-${name}`;
       const r = client(['run', '-d', '--runc-binary', bin, image, id, 'sleep', '3600']);
-      if (r.status !== 0) medians.set(name, `failed: ${r.stderr.trim().split('\n')[0]}`);
+      if (r.status !== 0) medians.set(name, failure(r));
       else {
         ids.set(name, id);
         times.set(name, []);
@@ -54,7 +61,7 @@ function measureExec(client: Client, image: string, runtimes: Map<string, string
         const started = process.hrtime.bigint();
         const r = client(['task', 'exec', '--exec-id', `e${n++}`, id, 'echo', 'hi']);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        if (r.status !== 0 || r.stdout !== 'hi\n') medians.set(name, `failed: ${r.stderr.trim().split('\n')[0]}`);
+        if (r.status !== 0 || r.stdout !== 'hi\n') medians.set(name, failure(r));
         else if (i > 0) times.get(name)!.push(ms);
       }
     }
@@ -109,7 +116,7 @@ export function measureOciStartup(runs: number): OciStartupResult | string {
         const started = process.hrtime.bigint();
         const r = ctr.client(['run', '--rm', '--runc-binary', bin, image, `b${n++}`, 'echo', 'hi']);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        if (r.status !== 0 || r.stdout !== 'hi\n') medians.set(name, `failed: ${r.stderr.trim().split('\n')[0]}`);
+        if (r.status !== 0 || r.stdout !== 'hi\n') medians.set(name, failure(r));
         else if (i > 0) times.get(name)!.push(ms);
       }
     }
