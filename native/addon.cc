@@ -98,6 +98,25 @@ Napi::Value Inject(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(r));
 }
 
+// injectList(tid, listAddr, stubLo, stubHi, calls: Float64Array of 7 words a call, results:
+// Float64Array) -> the number of calls made, or -errno (Tracer::runList).
+Napi::Value InjectList(const Napi::CallbackInfo& info) {
+  Napi::Float64Array in = info[4].As<Napi::Float64Array>();
+  Napi::Float64Array out = info[5].As<Napi::Float64Array>();
+  const int n = static_cast<int>(in.ElementLength() / 7);
+  if (out.ElementLength() < static_cast<size_t>(n)) {
+    Napi::TypeError::New(info.Env(), "results buffer too small").ThrowAsJavaScriptException();
+    return info.Env().Undefined();
+  }
+  std::vector<uint64_t> calls(static_cast<size_t>(n) * 7);
+  for (size_t i = 0; i < calls.size(); i++) calls[i] = static_cast<uint64_t>(static_cast<int64_t>(in[i]));
+  std::vector<int64_t> results(static_cast<size_t>(n));
+  int made = theTracer().runList(tidArg(info, 0), addrArg(info, 1), addrArg(info, 2), addrArg(info, 3), calls.data(), n,
+                                 results.data());
+  for (int i = 0; i < made; i++) out[static_cast<size_t>(i)] = static_cast<double>(results[static_cast<size_t>(i)]);
+  return Napi::Number::New(info.Env(), made);
+}
+
 Napi::Value RestartSyscall(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), theTracer().restartSyscall(tidArg(info, 0)));
 }
@@ -410,6 +429,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setReturn", Napi::Function::New(env, SetReturn));
   exports.Set("resume", Napi::Function::New(env, Resume));
   exports.Set("inject", Napi::Function::New(env, Inject));
+  exports.Set("injectList", Napi::Function::New(env, InjectList));
   exports.Set("restartSyscall", Napi::Function::New(env, RestartSyscall));
   exports.Set("hostPoll", Napi::Function::New(env, HostPoll));
   exports.Set("listen", Napi::Function::New(env, Listen));

@@ -1,6 +1,7 @@
 #include "tracer.h"
 
 #include <elf.h>
+#include <stddef.h>
 #include <errno.h>
 #include <sched.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include <unordered_set>
+#include <vector>
 
 namespace {
 
@@ -265,9 +267,9 @@ bool Tracer::answer(pid_t tid, int64_t value) {
   if (t->injecting) {
     t->regs = t->saved;
     t->injecting = false;
-  } else if (t->state == TraceeState::kSeccompStop) {
-    t->regs.orig_rax = static_cast<unsigned long long>(-1);  // skip the host syscall
   }
+  // At a seccomp stop (the program's call, or the list runner's report): skip the host syscall.
+  if (t->state == TraceeState::kSeccompStop) t->regs.orig_rax = static_cast<unsigned long long>(-1);
   t->regs.rax = static_cast<unsigned long long>(value);
   if (ptrace(PTRACE_SETREGS, tid, nullptr, &t->regs) != 0) return false;
   sendDeferred(tid, t);
@@ -330,6 +332,8 @@ bool Tracer::beginInjection(pid_t tid, Tracee* t) {
     t->injecting = true;
     return true;
   }
+  // After a list (runList), the thread is at the runner's trapped report: a call can be loaded.
+  if (t->state == TraceeState::kSeccompStop) return true;
   if (t->state != TraceeState::kSyscallExitStop) return false;
   // Re-enter the trap: execute the program's own syscall instruction again with a
   // trapped number, which brings the thread back to a seccomp stop.
@@ -395,12 +399,77 @@ int64_t Tracer::inject(pid_t tid, long nr, const uint64_t args[6], bool* died) {
     return -ESRCH;
   }
   if (!t->injecting && t->state != TraceeState::kSeccompStop) return -EINVAL;
-  if (t->injecting && t->state != TraceeState::kSyscallExitStop) return -EINVAL;
+  if (t->injecting && t->state != TraceeState::kSyscallExitStop && t->state != TraceeState::kSeccompStop) return -EINVAL;
   if (!beginInjection(tid, t) || !startInjected(tid, t, nr, args)) {
     *died = true;
     return -ESRCH;
   }
   return finishInjected(tid, t, died);
+}
+
+int Tracer::runList(pid_t tid, uint64_t listAddr, uint64_t stubLo, uint64_t stubHi, const uint64_t* calls, int n,
+                    int64_t* results) {
+  constexpr int kWords = 8;  // a list entry: number, six arguments, result
+  Tracee* t = find(tid);
+  if (!t || n <= 0) return t ? 0 : -ESRCH;
+  const bool ready = t->injecting ? t->state == TraceeState::kSyscallExitStop || t->state == TraceeState::kSeccompStop
+                                  : t->state == TraceeState::kSeccompStop;
+  // The runner follows the cue's syscall instruction: where the thread returns from its trap.
+  const user_regs_struct& cue = t->injecting ? t->saved : t->regs;
+  if (!ready || cue.orig_rax != SYS_getpid || cue.rip < stubLo || cue.rip >= stubHi) return -EINVAL;
+  std::vector<uint64_t> list(static_cast<size_t>(n) * kWords + 1);
+  for (int i = 0; i < n; i++) {
+    // getpid is the runner's report: a list may not hold it.
+    if (calls[i * 7] == SYS_getpid) return -EINVAL;
+    for (int w = 0; w < 7; w++) list[static_cast<size_t>(i) * kWords + w] = calls[i * 7 + w];
+  }
+  list.back() = static_cast<uint64_t>(-1);
+  const size_t bytes = list.size() * sizeof(uint64_t);
+  if (writeMemory(tid, listAddr, list.data(), bytes) != static_cast<ssize_t>(bytes)) return -EFAULT;
+  if (!t->injecting) {
+    t->saved = t->regs;
+    t->injecting = true;
+  }
+  // From the cue's trap (or an injected call's exit) to the runner; no host syscall on the way.
+  user_regs_struct run = t->saved;
+  run.rbx = listAddr;
+  run.orig_rax = static_cast<unsigned long long>(-1);
+  int status = 0;
+  if (ptrace(PTRACE_SETREGS, tid, nullptr, &run) != 0 || ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0) return -ESRCH;
+  t->state = TraceeState::kRunning;
+  for (;;) {
+    if (!waitFor(tid, &status)) return -ESRCH;
+    if (!WIFSTOPPED(status)) {
+      keep(tid, status);
+      return -ESRCH;
+    }
+    const int event = status >> 16;
+    if (event == PTRACE_EVENT_SECCOMP) {
+      errno = 0;
+      long nr = ptrace(PTRACE_PEEKUSER, tid, reinterpret_cast<void*>(offsetof(user_regs_struct, orig_rax)), nullptr);
+      if (errno != 0) return -ESRCH;
+      if (nr == SYS_getpid) break;
+      // A trapped call of the list: the kernel asked for it, so it runs on the host as it is.
+    } else if (event == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80)) {
+      // A signal: held back like one that comes between two injections.
+      t->deferredSignals.push_back(WSTOPSIG(status));
+    } else if (event != PTRACE_EVENT_STOP) {
+      keep(tid, status);
+      return -ESRCH;
+    }
+    if (ptrace(PTRACE_CONT, tid, nullptr, nullptr) != 0) return -ESRCH;
+  }
+  if (ptrace(PTRACE_GETREGS, tid, nullptr, &t->regs) != 0) return -ESRCH;
+  t->state = TraceeState::kSeccompStop;
+  const uint64_t end = t->regs.rbx;
+  if (end < listAddr || end > listAddr + static_cast<uint64_t>(n) * kWords * sizeof(uint64_t)) return -EFAULT;
+  const int made = static_cast<int>((end - listAddr) / (kWords * sizeof(uint64_t)));
+  if (made > 0 && readMemory(tid, listAddr, list.data(), static_cast<size_t>(made) * kWords * sizeof(uint64_t)) < 0) {
+    return -EFAULT;
+  }
+  for (int i = 0; i < made; i++) results[i] = static_cast<int64_t>(list[static_cast<size_t>(i) * kWords + 7]);
+  sendDeferred(tid, t);
+  return made;
 }
 
 pid_t Tracer::spawnTask(pid_t tid, uint64_t flags) {

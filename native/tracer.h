@@ -69,6 +69,14 @@ class Tracer {
   // Runs one syscall in the thread, which must be at a syscall stop. Returns the raw result
   // (-errno on failure); sets *died when the thread vanished meanwhile.
   int64_t inject(pid_t tid, long nr, const uint64_t args[6], bool* died);
+  // Makes n calls (7 words each: number, six arguments) one after another in a freshly exec'd
+  // stub stopped at its cue (or between injections made there), through the stub's list runner:
+  // an allowed call without a stop, a trapped one with one. The list is written at listAddr in
+  // the stub's memory; the runner follows the cue's syscall instruction, which must lie in
+  // [stubLo, stubHi). Stops after the first call that fails. The number of calls made (their
+  // raw results in results[]), -ESRCH when the thread died, -EINVAL when not at a stub's cue.
+  int runList(pid_t tid, uint64_t listAddr, uint64_t stubLo, uint64_t stubHi, const uint64_t* calls, int n,
+              int64_t* results);
   // At a seccomp stop (or between injections made there): skips the syscall now and rewinds
   // the thread to execute it again when resumed, so that a signal handler runs first and the
   // call restarts after it.

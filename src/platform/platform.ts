@@ -69,6 +69,15 @@ export interface Platform {
   passHostFile(tid: number, pid: number, file: HostFileRef, scratch: number): number;
   /** Runs a syscall inside the stopped thread; null when the thread died meanwhile. */
   inject(tid: number, nr: number, ...args: number[]): number | null;
+  /**
+   * Makes calls ([nr, up to six arguments]) one after another in a freshly exec'd stub stopped
+   * at its cue (or between injections made there), through the stub's list runner: one stop for
+   * each trapped call, none for an allowed one, instead of two round trips per injection.
+   * listAddr: free memory of the stub for the list (64 bytes a call, and 8). Stops after the
+   * first call that fails. The results of the calls made (the last may be -errno); null when the
+   * thread died.
+   */
+  injectList(tid: number, listAddr: number, calls: ReadonlyArray<readonly number[]>): number[] | null;
   /** Puts the syscall-argument registers back to these values (after a rewritten syscall), at any stop. */
   setArgRegs(tid: number, args: readonly number[]): void;
   /** Skips the trapped syscall and resumes so that it runs again after any pending signal's handler. */

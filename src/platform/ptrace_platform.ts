@@ -1,4 +1,5 @@
 // The ptrace + seccomp platform: the native addon's tracer behind the Platform interface.
+import { STUB_BASE, STUB_END } from '../kernel/loader/host_mappings.js';
 import { CpuPlacement } from './cpu_placement.js';
 import { loadAddon, STUB_PATH, type NativeAddon } from './native_addon.js';
 import type { Platform, SandboxHandle, ThreadCapture } from './platform.js';
@@ -6,6 +7,7 @@ import { ReportSlot, StopKind, type Stop } from './stops.js';
 import { StubFileFds, type HostFileRef } from './stub_file_fds.js';
 
 const PAGE = 4096;
+const ESRCH = 3;
 
 /** How long tsvisor waits, at most, to collect a killed sandbox's init. */
 const REAP_WITHIN_MS = 2000;
@@ -145,6 +147,16 @@ export class PtracePlatform implements Platform {
 
   inject(tid: number, nr: number, ...args: number[]): number | null {
     return this.native.inject(tid, nr, ...args);
+  }
+
+  injectList(tid: number, listAddr: number, calls: ReadonlyArray<readonly number[]>): number[] | null {
+    const words = new Float64Array(calls.length * 7);
+    calls.forEach((call, i) => words.set(call, i * 7));
+    const results = new Float64Array(calls.length);
+    const made = this.native.injectList(tid, listAddr, STUB_BASE, STUB_END, words, results);
+    if (made === -ESRCH) return null;
+    if (made < 0) throw new PlatformError(`the stub's list runner refused the calls (${-made})`);
+    return Array.from(results.subarray(0, made));
   }
 
   setArgRegs(tid: number, args: readonly number[]): void {

@@ -14,7 +14,7 @@ import { S_ISGID, S_ISUID } from '../vfs/file_stat.js';
 import { SANDBOX_ROOT } from '../vfs/process_root.js';
 import { readChunks } from '../vfs/file_bytes.js';
 import { ExecFormatError, parseElf, PROT_READ, PROT_WRITE, type ElfImage } from './elf.js';
-import { interpreterBias, mainProgramBias, pageDown, pageUp, planLoad, type LoadPlan } from './load_plan.js';
+import { interpreterBias, mainProgramBias, pageDown, pageUp, planLoad, type LoadPlan, type SegmentPlan } from './load_plan.js';
 import { parseShebang } from './shebang.js';
 import {
   AT_BASE, AT_CLKTCK, AT_EGID, AT_ENTRY, AT_EUID, AT_FLAGS, AT_GID, AT_HWCAP, AT_HWCAP2, AT_MINSIGSTKSZ,
@@ -24,10 +24,13 @@ import {
 import { STUB_BASE, STUB_END } from './host_mappings.js';
 import { hostFileKey } from '../host_file_key.js';
 import { cachedHead, rememberHead } from './exec_head_cache.js';
-import { showArgsOnHost } from './host_cmdline.js';
+import { showArgsCall } from './host_cmdline.js';
+import { LIST_BYTES, StubCalls, type QueuedCall } from './stub_calls.js';
 
-/** Room below the initial stack (16-byte aligned) for the struct of showArgsOnHost's prctl. */
+/** Room below the initial stack (16-byte aligned) for the struct of showArgsCall's prctl. */
 const MM_SCRATCH = 128;
+/** Where the stub's list of calls goes: above the fd transfer's scratch, at the stack's bottom. */
+const LIST_AT = 2 * 4096;
 
 const MAP_PRIVATE = 0x2;
 const MAP_FIXED = 0x10;
@@ -313,23 +316,10 @@ export function loadImage(
     if (r < 0 && r > -4096) throw new ExecError(-r, `loading ${prepared.exe.path}: injected syscall ${nr} failed (${-r})`);
     return r;
   };
-  // The vDSO goes first (the program must make real time syscalls, and ld.so's place
-  // overlaps it); the stub's own image goes last, as the injections run from its code.
-  // Every stub is the stub binary freshly exec'd (or a fork of one), without address
-  // randomization: its image at STUB_BASE, its stack at the top, the vDSO and vvar below the
-  // stack, [vsyscall] above the user range. Everything but the image and the stack goes by
-  // address, without reading /proc/PID/maps.
   const hostStackBottom = STACK_TOP - HOST_STACK_SIZE;
-  inject(SYS.munmap, STUB_END, hostStackBottom - STUB_END);
-  inject(SYS.munmap, 0, STUB_BASE);
-  const mappings: Mapping[] = [];
+  const calls = new StubCalls(platform, hostTid, hostStackBottom + LIST_AT, (errno, message) => new ExecError(errno, `loading ${prepared.exe.path}: ${message}`));
   const mainPlan = planLoad(prepared.exe.image, mainProgramBias(prepared.exe.image));
-  mapPlan(platform, hostTid, inject, mainPlan, prepared.exe, mappings);
-  let interpPlan: LoadPlan | undefined;
-  if (prepared.interp) {
-    interpPlan = planLoad(prepared.interp.image, interpreterBias(prepared.interp.image));
-    mapPlan(platform, hostTid, inject, interpPlan, prepared.interp, mappings);
-  }
+  const interpPlan = prepared.interp ? planLoad(prepared.interp.image, interpreterBias(prepared.interp.image)) : undefined;
 
   const auxv: Array<[number, number]> = [];
   if (hostAux.minsigstksz) auxv.push([AT_MINSIGSTKSZ, hostAux.minsigstksz]);
@@ -361,40 +351,80 @@ export function loadImage(
     random,
     auxv,
   });
-  if (stack.base < hostStackBottom + 4096) {
-    // Large argv/envp: grow the stack mapping down before writing it.
-    const bottom = pageDown(stack.base) - 64 * 1024;
-    inject(SYS.mmap, bottom, hostStackBottom - bottom, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+  const writeStack = (): void => {
+    if (!platform.write(hostTid, stack.base, stack.bytes)) throw new ExecError(Errno.EFAULT, 'cannot write the initial stack');
+  };
+  // Large argv/envp: the stack mapping grows down before the stack is written.
+  const grow = stack.base < hostStackBottom + 4096;
+  // The usual case: the stack (and the prctl's struct below it) lie above the list, and are
+  // written first, so that one list makes every call.
+  const early = !grow && stack.base - MM_SCRATCH >= hostStackBottom + LIST_AT + LIST_BYTES;
+  if (early) writeStack();
+
+  // The vDSO goes first (the program must make real time syscalls, and ld.so's place
+  // overlaps it); the stub's own image goes last, as the calls run from its code.
+  // Every stub is the stub binary freshly exec'd (or a fork of one), without address
+  // randomization: its image at STUB_BASE, its stack at the top, the vDSO and vvar below the
+  // stack, [vsyscall] above the user range. Everything but the image and the stack goes by
+  // address, without reading /proc/PID/maps.
+  calls.add({ call: [SYS.munmap, STUB_END, hostStackBottom - STUB_END] });
+  calls.add({ call: [SYS.munmap, 0, STUB_BASE] });
+  const load: Loading = { platform, hostTid, inject, calls, mappings: [] };
+  const opened: OpenedOnDemand[] = [];
+  try {
+    mapPlan(load, mainPlan, prepared.exe, opened);
+    if (prepared.interp && interpPlan) mapPlan(load, interpPlan, prepared.interp, opened);
+    if (grow) {
+      const bottom = pageDown(stack.base) - 64 * 1024;
+      calls.add({ call: [SYS.mmap, bottom, hostStackBottom - bottom, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0] });
+    }
+    if (!early) {
+      calls.run();
+      writeStack();
+    }
+    // Before the stub's image goes (the call runs from its code); below the stack, mapped.
+    const showArgs = showArgsCall(platform, hostTid, stack, stack.base - MM_SCRATCH);
+    if (showArgs) calls.add({ call: showArgs, recover: () => true });
+    calls.run();
+  } finally {
+    for (const file of opened) file.close();
   }
-  if (!platform.write(hostTid, stack.base, stack.bytes)) throw new ExecError(Errno.EFAULT, 'cannot write the initial stack');
-  // Before the stub's image goes (the injection runs from its code); below the stack, mapped.
-  showArgsOnHost(platform, hostTid, stack, stack.base - MM_SCRATCH);
 
   inject(SYS.munmap, STUB_BASE, STUB_END - STUB_BASE);
   const entry = interpPlan ? interpPlan.entry : mainPlan.entry;
-  return { entry, sp: stack.sp, brkStart: mainPlan.brkStart, mappings };
+  return { entry, sp: stack.sp, brkStart: mainPlan.brkStart, mappings: load.mappings };
+}
+
+/** What mapping an image's segments works with: the stub, its calls, the mappings made. */
+interface Loading {
+  platform: Platform;
+  hostTid: number;
+  /** One call now (throws an ExecError for a failure). */
+  inject: (nr: number, ...args: number[]) => number;
+  /** Calls queued for the stub's list. */
+  calls: StubCalls;
+  mappings: Mapping[];
 }
 
 /**
  * Maps an image's segments. A host file's are mapped from the file itself (processes share
- * the host's page cache), unless the stub cannot take one more fd or the host refuses (a
- * noexec mount, a filesystem without mmap): then, like an overlay file's, they are anonymous
- * memory filled with the file's bytes.
+ * the host's page cache): the stub is handed the file (unless it holds it already, inherited
+ * from its parent or kept across exec) and its mmaps go in the list. If it cannot take one more
+ * fd, they are mapped one by one (the fd closed after); if the host refuses (a noexec mount, a
+ * filesystem without mmap), or for an overlay file, they are anonymous memory filled with the
+ * file's bytes.
  */
-function mapPlan(
-  platform: Platform,
-  hostTid: number,
-  inject: (nr: number, ...args: number[]) => number,
-  plan: LoadPlan,
-  file: ElfFile,
-  mappings: Mapping[],
-): void {
+function mapPlan(load: Loading, plan: LoadPlan, file: ElfFile, opened: OpenedOnDemand[]): void {
   const hostFile = file.host ? new OpenedOnDemand(file.host, file.path) : undefined;
-  try {
-    mapSegments(platform, hostTid, inject, plan, file, hostFile, mappings);
-  } finally {
-    hostFile?.close();
+  if (hostFile) opened.push(hostFile);
+  const stubFd = hostFile ? load.platform.passHostFile(load.hostTid, load.hostTid, hostFile, TRANSFER_SCRATCH) : -1;
+  if (hostFile && stubFd >= 0) {
+    queueSegments(load, plan, file, hostFile, stubFd);
+    return;
   }
+  // One by one, after what is queued.
+  load.calls.run();
+  mapSegments(load, plan, file, hostFile);
 }
 
 /**
@@ -424,45 +454,120 @@ class OpenedOnDemand {
   }
 }
 
-function mapSegments(
-  platform: Platform,
-  hostTid: number,
-  inject: (nr: number, ...args: number[]) => number,
-  plan: LoadPlan,
+const FIXED_ANON = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+/** Free stack below the stub's own frames, for the fd transfer's recvmsg (128 bytes). */
+const TRANSFER_SCRATCH = STACK_TOP - HOST_STACK_SIZE + 4096;
+
+/**
+ * The segments of a file the stub holds at stubFd, as calls of the list. Segments whose file
+ * parts follow each other in memory as they do in the file (the usual layout: headers, text and
+ * read-only data, often the data too) are one mmap, with an mprotect for each segment whose
+ * protection differs: the mmap is trapped (a stop), the mprotects are not.
+ */
+function queueSegments(load: Loading, plan: LoadPlan, file: ElfFile, hostFile: OpenedOnDemand, stubFd: number): void {
+  const { calls, mappings } = load;
+  const segments = plan.segments;
+  for (let i = 0; i < segments.length; ) {
+    let j = i + 1;
+    while (j < segments.length && followsInFile(segments[j - 1]!, segments[j]!)) j++;
+    const run = segments.slice(i, j);
+    i = j;
+    const parts = run.filter((seg) => seg.file !== undefined);
+    if (parts.length > 0) {
+      const records = parts.map((seg) => {
+        const { addr, length, fileOffset, prot } = seg.file!;
+        const mapping: Mapping = { start: addr, end: addr + length, prot, flags: MAP_PRIVATE, path: file.path, offset: fileOffset, ...file.identity, hostMapped: true };
+        mappings.push(mapping);
+        return mapping;
+      });
+      // The host will not map the file (a noexec mount, a filesystem without mmap): its bytes are copied instead.
+      const copyRun = (errno: number): boolean => {
+        if (!HOST_REFUSES.has(errno)) return false;
+        for (const seg of parts) copySegment(load, seg.file!, seg.zero, file, hostFile);
+        for (const mapping of records) delete mapping.hostMapped;
+        return true;
+      };
+      const first = parts[0]!.file!;
+      const last = parts[parts.length - 1]!.file!;
+      const runCalls: QueuedCall[] = [{ call: [SYS.mmap, first.addr, last.addr + last.length - first.addr, first.prot, MAP_PRIVATE | MAP_FIXED, stubFd, first.fileOffset], recover: copyRun }];
+      for (const seg of parts.slice(1)) {
+        if (seg.file!.prot !== first.prot) runCalls.push({ call: [SYS.mprotect, seg.file!.addr, seg.file!.length, seg.file!.prot], recover: copyRun });
+      }
+      const zeros = parts.flatMap((seg) => (seg.zero ? [seg.zero] : []));
+      if (zeros.length > 0) runCalls[runCalls.length - 1]!.then = () => zeros.forEach((zero) => clearTail(load, zero, file));
+      runCalls.forEach((call) => calls.add(call));
+      // A later segment sharing the cleared page replaces it (as a later MAP_FIXED does): the
+      // page is cleared before, not after.
+      if (zeros.some((zero) => segments.slice(i).some((seg) => startsBelow(seg, zero.end)))) calls.run();
+    }
+    for (const seg of run) {
+      if (!seg.anon) continue;
+      const { addr, length, prot } = seg.anon;
+      calls.add({ call: [SYS.mmap, addr, length, prot, FIXED_ANON, -1, 0] });
+      mappings.push({ start: addr, end: addr + pageUp(length), prot, flags: MAP_PRIVATE | MAP_ANONYMOUS });
+    }
+  }
+}
+
+/** Whether a segment maps anything below end. */
+function startsBelow(seg: SegmentPlan, end: number): boolean {
+  const start = seg.file?.addr ?? seg.anon?.addr;
+  return start !== undefined && start < end;
+}
+
+/** Whether next's file part starts where prev's ends, at the file offset that follows prev's (prev has no .bss between). */
+function followsInFile(prev: SegmentPlan, next: SegmentPlan): boolean {
+  const a = prev.file;
+  const b = next.file;
+  return a !== undefined && b !== undefined && prev.anon === undefined && a.addr + a.length === b.addr && b.fileOffset - a.fileOffset === b.addr - a.addr;
+}
+
+/** What the host answers when it will not map a file (EACCES: mprotect to PROT_EXEC on a noexec mount): its bytes are copied instead. */
+const HOST_REFUSES: ReadonlySet<number> = new Set([Errno.EMFILE, Errno.ENOSYS, Errno.EPERM, Errno.ENODEV, Errno.EACCES]);
+
+/** A file segment as anonymous memory filled with the file's bytes. */
+function copySegment(
+  load: Loading,
+  part: { addr: number; length: number; fileOffset: number; prot: number },
+  zero: { start: number; end: number } | undefined,
   file: ElfFile,
   hostFile: OpenedOnDemand | undefined,
-  mappings: Mapping[],
 ): void {
-  const fixedAnon = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
-  // Free stack below the stub's own frames, for the fd transfer's recvmsg.
-  const scratch = STACK_TOP - HOST_STACK_SIZE + 4096;
+  const { platform, hostTid, inject } = load;
+  const { addr, length, fileOffset, prot } = part;
+  inject(SYS.mmap, addr, length, PROT_READ | PROT_WRITE, FIXED_ANON, -1, 0);
+  const keep = zero ? Math.max(0, zero.start - addr) : length;
+  const contents = segmentBytes(file, hostFile, fileOffset, Math.min(length, keep));
+  if (!platform.write(hostTid, addr, contents)) throw new ExecError(Errno.EFAULT, `cannot fill ${file.path}`);
+  if (prot !== (PROT_READ | PROT_WRITE)) inject(SYS.mprotect, addr, length, prot);
+}
+
+/** The tail of the last file page past p_filesz reads as zero (the segment is writable). */
+function clearTail(load: Loading, zero: { start: number; end: number }, file: ElfFile): void {
+  if (!load.platform.write(load.hostTid, zero.start, new Uint8Array(zero.end - zero.start))) throw new ExecError(Errno.EFAULT, `cannot clear the end of ${file.path}`);
+}
+
+/** The segments one by one: a host file's mapped through mapHostFile, else copied. */
+function mapSegments(load: Loading, plan: LoadPlan, file: ElfFile, hostFile: OpenedOnDemand | undefined): void {
+  const { platform, hostTid, inject, mappings } = load;
   let shareable = hostFile !== undefined;
   for (const seg of plan.segments) {
     if (seg.file) {
       const { addr, length, fileOffset, prot } = seg.file;
       let mapped = false;
       if (shareable && hostFile) {
-        const r = platform.mapHostFile(hostTid, hostTid, hostFile, scratch, [addr, length, prot, MAP_PRIVATE | MAP_FIXED, fileOffset]);
-        if (r === -Errno.EMFILE || r === -Errno.ENOSYS || r === -Errno.EPERM || r === -Errno.ENODEV) shareable = false;
+        const r = platform.mapHostFile(hostTid, hostTid, hostFile, TRANSFER_SCRATCH, [addr, length, prot, MAP_PRIVATE | MAP_FIXED, fileOffset]);
+        if (HOST_REFUSES.has(-r)) shareable = false;
         else if (r < 0 && r > -4096) throw new ExecError(-r, `loading ${file.path}: mapping it failed (${-r})`);
         else mapped = true;
       }
-      if (!mapped) {
-        inject(SYS.mmap, addr, length, PROT_READ | PROT_WRITE, fixedAnon, -1, 0);
-        const keep = seg.zero ? Math.max(0, seg.zero.start - addr) : length;
-        const contents = segmentBytes(file, hostFile, fileOffset, Math.min(length, keep));
-        if (!platform.write(hostTid, addr, contents)) throw new ExecError(Errno.EFAULT, `cannot fill ${file.path}`);
-        if (prot !== (PROT_READ | PROT_WRITE)) inject(SYS.mprotect, addr, length, prot);
-      } else if (seg.zero) {
-        // The tail of the last file page past p_filesz reads as zero (the segment is writable).
-        const zeros = new Uint8Array(seg.zero.end - seg.zero.start);
-        if (!platform.write(hostTid, seg.zero.start, zeros)) throw new ExecError(Errno.EFAULT, `cannot clear the end of ${file.path}`);
-      }
+      if (!mapped) copySegment(load, seg.file, seg.zero, file, hostFile);
+      else if (seg.zero) clearTail(load, seg.zero, file);
       mappings.push({ start: addr, end: addr + length, prot, flags: MAP_PRIVATE, path: file.path, offset: fileOffset, ...file.identity, ...(mapped ? { hostMapped: true } : {}) });
     }
     if (seg.anon) {
       const { addr, length, prot } = seg.anon;
-      inject(SYS.mmap, addr, length, prot, fixedAnon, -1, 0);
+      inject(SYS.mmap, addr, length, prot, FIXED_ANON, -1, 0);
       mappings.push({ start: addr, end: addr + pageUp(length), prot, flags: MAP_PRIVATE | MAP_ANONYMOUS });
     }
   }

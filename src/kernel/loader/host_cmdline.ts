@@ -54,11 +54,12 @@ function layoutOf(hostTid: number): number[] | undefined {
 
 /**
  * Best effort (the program runs the same either way): scratch is writable memory of the stub
- * below anything in use, where the struct is written for the injected prctl.
+ * below anything in use, where the struct is written. The prctl to make then, which may fail
+ * without harm; undefined when there is nothing to do.
  */
-export function showArgsOnHost(platform: Platform, hostTid: number, args: HostArgs, scratch: number): void {
+export function showArgsCall(platform: Platform, hostTid: number, args: HostArgs, scratch: number): number[] | undefined {
   const layout = layoutOf(hostTid);
-  if (!layout) return;
+  if (!layout) return undefined;
   const map = new Uint8Array(MM_MAP_SIZE);
   const view = new DataView(map.buffer);
   const values = [...layout, args.argStart, args.argEnd, args.envStart, args.envEnd, 0];
@@ -69,6 +70,6 @@ export function showArgsOnHost(platform: Platform, hostTid: number, args: HostAr
   });
   view.setUint32(96, 0, true);
   view.setUint32(100, KEEP_EXE, true);
-  if (!platform.write(hostTid, scratch, map)) return;
-  platform.inject(hostTid, SYS.prctl, PR_SET_MM, PR_SET_MM_MAP, scratch, MM_MAP_SIZE, 0);
+  if (!platform.write(hostTid, scratch, map)) return undefined;
+  return [SYS.prctl, PR_SET_MM, PR_SET_MM_MAP, scratch, MM_MAP_SIZE, 0];
 }
