@@ -94,6 +94,11 @@ f abc; f 42; f zzz; echo "ret $?"`,
     cmd: `for i in 1 2 3 4; do (seq $i > job$i.txt) & done; wait; cat job1.txt job2.txt job3.txt job4.txt | wc -l`,
   },
   {
+    // Around 128 KiB the new stack reaches down to where the loader puts its list of calls, and past it.
+    name: 'exec with an argument of 100-130 KB: each arrives whole',
+    cmd: `for n in 100000 $(seq 118000 1300 131000); do x=$(head -c $n /dev/zero | tr '\\0' a); printf '%s ' $(/bin/echo "$x" | wc -c); done; echo`,
+  },
+  {
     name: 'kill a background job and wait for its status',
     cmd: `sleep 10 & p=$!; kill $p; wait $p; echo "status $?"`,
   },

@@ -378,14 +378,19 @@ export function loadImage(
       const bottom = pageDown(stack.base) - 64 * 1024;
       calls.add({ call: [SYS.mmap, bottom, hostStackBottom - bottom, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0] });
     }
-    if (!early) {
+    // The prctl goes before the stub's image (the call runs from its code); its struct, below the stack.
+    if (early) {
+      const showArgs = showArgsCall(platform, hostTid, stack, stack.base - MM_SCRATCH);
+      if (showArgs) calls.add({ call: showArgs, recover: () => true });
+      calls.run();
+    } else {
+      // The stack reaches down over the list's place: the list first, then the stack, then the
+      // prctl alone.
       calls.run();
       writeStack();
+      const showArgs = showArgsCall(platform, hostTid, stack, stack.base - MM_SCRATCH);
+      if (showArgs) platform.inject(hostTid, showArgs[0]!, ...showArgs.slice(1));
     }
-    // Before the stub's image goes (the call runs from its code); below the stack, mapped.
-    const showArgs = showArgsCall(platform, hostTid, stack, stack.base - MM_SCRATCH);
-    if (showArgs) calls.add({ call: showArgs, recover: () => true });
-    calls.run();
   } finally {
     for (const file of opened) file.close();
   }
