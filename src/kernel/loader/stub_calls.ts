@@ -5,7 +5,7 @@
 import { Errno } from '../errno.js';
 import type { Platform } from '../../platform/platform.js';
 
-/** Calls in one list: its 64 bytes each fit below the initial stack (exec.ts, LIST_ROOM). */
+/** Calls in one list (64 bytes each, at the stack's bottom: exec.ts, LIST_AT). */
 export const MAX_LIST_CALLS = 32;
 /** The bytes a list of MAX_LIST_CALLS takes in the stub's memory, with its end mark. */
 export const LIST_BYTES = MAX_LIST_CALLS * 64 + 8;
