@@ -226,6 +226,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     proc_self_sched: [{}],
     proc_status_fields: [{}],
     ns_files: [{}],
+    proc_pid_access: [{}],
     proc_sys_files: [{ args: scratch() }],
     stdio_socket: [{}],
     thread_names: [{}],

@@ -94,6 +94,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'proc_self_sched',
   'proc_status_fields',
   'ns_files',
+  'proc_pid_access',
   'proc_sys_files',
   'stdio_socket',
   'thread_names',

@@ -192,6 +192,7 @@ function openNode(ctx: SyscallContext, node: Exclude<VNode, { fs: 'fd' }>, flags
     case 'overlay':
       return openUpper(ctx, node.path, node.node, flags, statusFlags, cloexec);
     case 'synthetic-dir':
+      if (node.denied) return -Errno.EACCES;
       return openNewFile(ctx, { kind: 'dir', path: node.path, flags: statusFlags, cloexec });
     case 'dev':
       if (node.device === 'tty') return openControllingTerminal(ctx, statusFlags, cloexec, () => openTerminal(ctx, statusFlags, cloexec));
@@ -203,7 +204,7 @@ function openNode(ctx: SyscallContext, node: Exclude<VNode, { fs: 'fd' }>, flags
       return -Errno.ELOOP;
     case 'synthetic-file': {
       // /proc files are made when opened; reads serve that snapshot, as a seq_file does.
-      if (wantsWrite && !node.writable) return -Errno.EACCES;
+      if ((wantsWrite && !node.writable) || node.denied) return -Errno.EACCES;
       const content = node.content();
       const fd = openNewFile(ctx, { kind: 'synthetic', path: node.path, flags: statusFlags, cloexec });
       if (fd >= 0) ctx.kernel.host.setContent(ctx.process.fds.get(fd)!.fileId, content);
@@ -446,6 +447,7 @@ function readlinkAt(ctx: SyscallContext, dirfd: number, pathAddr: number, buf: n
   const node = path.length === 0 ? symlinkOfFd(ctx, dirfd) : resolveAt(ctx, dirfd, path, false);
   if (typeof node === 'number') return node;
   if (node.fs !== 'synthetic-link' && !node.stat.isSymbolicLink()) return -Errno.EINVAL;
+  if (node.fs === 'synthetic-link' && node.denied) return -Errno.EACCES;
   const target = linkTarget(node);
   const bytes = encodeBytes(target).subarray(0, size);
   return ctx.write(buf, bytes) ? bytes.length : -Errno.EFAULT;

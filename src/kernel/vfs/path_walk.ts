@@ -282,6 +282,7 @@ export class HostRoot {
         if (++links > MAX_SYMLINKS) return -Errno.ELOOP;
         const refused = rules && refusedLink(next, rules);
         if (refused) return refused;
+        if (next.fs === 'synthetic-link' && next.denied) return -Errno.EACCES;
         if (next.fs === 'synthetic-link' && next.magic && isLast) {
           return { node: { fs: 'fd', path: next.path, stat: next.stat, ...next.magic } };
         }

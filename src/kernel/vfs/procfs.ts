@@ -9,6 +9,7 @@ import { DT_DIR, DT_LNK, DT_REG, inoOf, syntheticDir, syntheticFile, syntheticLi
 import type { ProcessView, SyntheticEntry, VNode } from './vnode.js';
 import { S_IFLNK } from './file_stat.js';
 import { O_ACCMODE, O_PATH, O_RDONLY, O_WRONLY } from '../abi/open_flags.js';
+import { mayRead } from '../task/ptrace_access.js';
 
 const PROCFS_DEV = 0x16;
 /** nsfs, where namespace files live (Linux's is 0:4). */
@@ -38,8 +39,41 @@ function rootTree(prefix: string): SyntheticEntry[] {
   return treeEntries(Object.keys(PROC_ROOT_FILES), [], prefix);
 }
 
-/** /proc/PID, or with `tid`, /proc/PID/task/TID: the process's files, with the thread's own name. */
+/** /proc/PID's files that only a process that may ptrace-read PID opens (Linux checks at open), with their modes. */
+const PRIVATE_FILES: Readonly<Record<string, number>> = { environ: 0o400, personality: 0o400, maps: 0o444, smaps: 0o444, smaps_rollup: 0o444 };
+/** Directories of /proc/PID whose modes keep other users out: fd lists the files open, ns only leads to its links. */
+const DIR_MODES: Readonly<Record<string, number>> = { fd: 0o500, ns: 0o511 };
+
+/**
+ * /proc/PID, or with `tid`, /proc/PID/task/TID, as the walker may see it: every node belongs
+ * to the process's effective ids (root's when it is not dumpable), and those that show what
+ * the process has open or where it is (exe, cwd, root, fd/N, fdinfo, ns/*, environ, maps...)
+ * are denied unless the walker passes ptrace's read check (Linux: EACCES).
+ */
 function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, rest: readonly string[], tid?: number): VNode | undefined {
+  const node = pidNode(view, pid, base, bootNs, rest, tid);
+  const process = view.proc.state.processes.get(pid);
+  if (!node || !process) return node;
+  const [name, sub] = rest;
+  // A thread's own directory made its nodes already.
+  if (name === 'task' && sub !== undefined && rest.length > 2) return node;
+  const dirMode = name !== undefined && sub === undefined ? DIR_MODES[name] : undefined;
+  // As Linux's task_dump_owner: world-readable directories (PID, task, fdinfo, net) keep the
+  // process's ids, so that stat of /proc/PID tells its user even when it is not dumpable.
+  const openDir = node.stat.isDirectory() && dirMode === undefined && (node.stat.mode & 0o777n) === 0o555n;
+  const owned = openDir || (process.dumpable ?? 1) !== 0;
+  const stat = { ...node.stat, uid: BigInt(owned ? process.creds.euid : 0), gid: BigInt(owned ? process.creds.egid : 0) };
+  if (dirMode !== undefined) stat.mode = (stat.mode & ~0o777n) | BigInt(dirMode);
+  const fileMode = name !== undefined && sub === undefined ? PRIVATE_FILES[name] : undefined;
+  if (fileMode !== undefined) stat.mode = (stat.mode & ~0o777n) | BigInt(fileMode);
+  const reader = view.proc.state.processes.get(view.self);
+  const isPrivate = fileMode !== undefined || name === 'fdinfo' ||
+    (sub === undefined ? name === 'exe' || name === 'cwd' || name === 'root' : name === 'fd' || name === 'ns');
+  const denied = isPrivate && reader !== undefined && !mayRead(reader, process);
+  return { ...node, stat, ...(denied ? { denied } : {}) };
+}
+
+function pidNode(view: ProcessView, pid: number, base: string, bootNs: bigint, rest: readonly string[], tid?: number): VNode | undefined {
   const process = view.proc.state.processes.get(pid);
   if (!process) return undefined;
   const p = tid === undefined || tid === pid ? process : { ...process, comm: threadName(view.proc.state, tid) };

@@ -13,10 +13,14 @@ export type VNode =
   | { fs: 'host'; path: string; hostPath: string; stat: FileStat; writable?: WritableBind }
   /** A file, directory or symlink of the overlay's upper layer (new, or copied up). */
   | { fs: 'overlay'; path: string; stat: FileStat; node: OverlayNode }
-  /** A directory of a synthetic filesystem (/dev, /proc, /proc/PID...). */
-  | { fs: 'synthetic-dir'; path: string; stat: FileStat; entries: () => SyntheticEntry[] }
+  /**
+   * A directory of a synthetic filesystem (/dev, /proc, /proc/PID...). denied, here and on
+   * synthetic files and links: a /proc/PID node of a process the walker may not ptrace-read
+   * (open, readlink and following it are EACCES; stat and lookup are not).
+   */
+  | { fs: 'synthetic-dir'; path: string; stat: FileStat; entries: () => SyntheticEntry[]; denied?: boolean }
   /** A file of a synthetic filesystem (/proc/cpuinfo, /proc/PID/status...), made when opened. */
-  | { fs: 'synthetic-file'; path: string; stat: FileStat; content: () => Uint8Array; writable?: boolean }
+  | { fs: 'synthetic-file'; path: string; stat: FileStat; content: () => Uint8Array; writable?: boolean; denied?: boolean }
   /** A device of /dev. */
   | { fs: 'dev'; path: string; stat: FileStat; device: DevName }
   /** The slave of a pty, /dev/pts/INDEX (vfs/devpts.ts). */
@@ -27,7 +31,7 @@ export type VNode =
    * sandbox path of what it leads to, followed from the sandbox root whatever the walker's root;
    * leadsTo: the node a link that names no path leads to (/proc/PID/ns/*: a namespace's file).
    */
-  | { fs: 'synthetic-link'; path: string; stat: FileStat; target: string; object?: string; magic?: { pid: number; fd: number }; leadsTo?: VNode }
+  | { fs: 'synthetic-link'; path: string; stat: FileStat; target: string; object?: string; magic?: { pid: number; fd: number }; leadsTo?: VNode; denied?: boolean }
   /** What a followed /proc/PID/fd/N link leads to: that open file itself, as in Linux. */
   | { fs: 'fd'; path: string; stat: FileStat; pid: number; fd: number };
 
