@@ -7,6 +7,7 @@
         "native/host_dir.cc",
         "native/host_path.cc",
         "native/host_stat.cc",
+        "native/host_statfs.cc",
         "native/console_socket.cc",
         "native/control_server.cc",
         "native/fd_passing.cc",

@@ -23,6 +23,7 @@
 #include "control_server.h"
 #include "host_dir.h"
 #include "host_stat.h"
+#include "host_statfs.h"
 #include "sandbox_spawn.h"
 #include "seccomp_filter.h"
 #include "stub_fd_channel.h"
@@ -473,6 +474,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("readDirectory", Napi::Function::New(env, ReadDirectory));
   exports.Set("hostLstat", Napi::Function::New(env, HostLstat));
   exports.Set("hostLstatWalk", Napi::Function::New(env, HostLstatWalk));
+  exports.Set("hostStatfs", Napi::Function::New(env, HostStatfs));
   exports.Set("openPty", Napi::Function::New(env, OpenPty));
   exports.Set("sendFd", Napi::Function::New(env, SendFd));
   return exports;

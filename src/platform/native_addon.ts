@@ -76,6 +76,8 @@ export interface NativeAddon {
   hostLstat(path: string | Buffer, out: BigInt64Array): number;
   /** native/host_stat.h: the lstat of a run of a path's last components as long as they are directories (out: two stat slots). */
   hostLstatWalk(path: string | Buffer, count: number, out: BigInt64Array): number;
+  /** statfs of a host path into out (native/host_statfs.h's slots): 0 or -errno. */
+  hostStatfs(path: string | Buffer, out: BigInt64Array): number;
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   hostLseek(fd: number, offset: number, whence: number): number;
   hostRandom(bytes: Uint8Array): number;

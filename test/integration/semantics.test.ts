@@ -227,6 +227,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     proc_status_fields: [{}],
     ns_files: [{}],
     proc_pid_access: [{}],
+    statfs_fsid: [{}],
     proc_sys_files: [{ args: scratch() }],
     stdio_socket: [{}],
     thread_names: [{}],

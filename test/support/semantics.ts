@@ -95,6 +95,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'proc_status_fields',
   'ns_files',
   'proc_pid_access',
+  'statfs_fsid',
   'proc_sys_files',
   'stdio_socket',
   'thread_names',

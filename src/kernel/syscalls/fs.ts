@@ -13,7 +13,7 @@ import { nodeStat } from '../vfs/overlay.js';
 import { linkTarget, type ResolveRules, type WalkOptions } from '../vfs/path_walk.js';
 import { openFifo } from './fifo.js';
 import { openControllingTerminal, openPtmx, openPtySlave, ptyOf } from './pty.js';
-import { ptyStat } from '../vfs/devpts.js';
+import { DEVPTS_POINT, ptyStat } from '../vfs/devpts.js';
 import { fsNotifyPath, notifyOpened } from './fs_notify.js';
 import { IN_MODIFY } from '../abi/inotify.js';
 import { memFile } from './mem_file.js';
@@ -30,7 +30,7 @@ const ANON_INODE_KINDS: ReadonlySet<string> = new Set(['epoll', 'eventfd', 'time
 const ANON_INODE_INO = 1;
 import { errnoOf } from '../vfs/path_walk.js';
 import { encodeStat, encodeStatx } from '../vfs/stat_encoding.js';
-import { cwdSeenFrom, rootOf } from '../vfs/process_root.js';
+import { SANDBOX_ROOT, cwdSeenFrom, rootOf } from '../vfs/process_root.js';
 import { tmpfsDev, tmpfsMountOfPath } from '../vfs/tmpfs.js';
 import { tmpfsStatfsFlags } from '../vfs/tmpfs_options.js';
 import { tmpfsStatfsCounts } from './tmpfs_space.js';
@@ -41,7 +41,9 @@ import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, lookupHeld, reso
 import { O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDWR, O_TMPFILE, O_TMPFILE_BIT, O_TRUNC, O_WRONLY } from '../abi/open_flags.js';
 import { CAP_SYS_CHROOT, SECBIT_NO_SETUID_FIXUP, capabilitySets, capable } from '../task/capabilities.js';
 import { permits } from '../vfs/permission.js';
-import { ST_NOSUID, ST_RDONLY, ST_VALID } from '../abi/statfs_flags.js';
+import { ST_VALID } from '../abi/statfs_flags.js';
+import { mountOf } from '../vfs/procfs_mounts.js';
+import { hostStatfs } from '../../platform/host_statfs.js';
 
 /** Every O_* bit Linux knows (openat2 refuses the others). */
 const VALID_OPEN_FLAGS = 0o37777703;
@@ -564,48 +566,58 @@ const PROC_SUPER_MAGIC = 0x9fa0;
 const TMPFS_MAGIC = 0x01021994;
 const SYSFS_MAGIC = 0x62656572;
 const CGROUP2_SUPER_MAGIC = 0x63677270;
+const DEVPTS_SUPER_MAGIC = 0x1cd1;
 
-/** The filesystem type statfs reports for a kernel-made node: procfs, sysfs, cgroup2 (how runtimes detect cgroup v2), else tmpfs. */
+/** The filesystem type statfs reports for a kernel-made node: procfs, sysfs, cgroup2 (how runtimes detect cgroup v2), devpts, else tmpfs. */
 function syntheticMagic(path: string): number {
   if (path === '/proc' || path.startsWith('/proc/')) return PROC_SUPER_MAGIC;
   if (path === CGROUP_POINT || path.startsWith(`${CGROUP_POINT}/`)) return CGROUP2_SUPER_MAGIC;
   if (path === '/sys' || path.startsWith('/sys/')) return SYSFS_MAGIC;
+  if (path === DEVPTS_POINT || path.startsWith(`${DEVPTS_POINT}/`)) return DEVPTS_SUPER_MAGIC;
   return TMPFS_MAGIC;
+}
+
+/**
+ * The f_fsid of a filesystem Linux gives a random uuid when mounted (tmpfs, sysfs, cgroup2):
+ * here a fixed scramble of its device (splitmix64), distinct per mount and the same in a replay.
+ */
+function uuidFsid(device: number | bigint): bigint {
+  const M = (1n << 64n) - 1n;
+  let z = (BigInt(device) + 0x9e3779b97f4a7c15n) & M;
+  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & M;
+  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & M;
+  return BigInt.asIntN(64, z ^ (z >> 31n));
 }
 
 function encodeStatfs(ctx: SyscallContext, node: VNode): Buffer | number {
   const out = Buffer.alloc(120);
   const put = (i: number, v: bigint | number) => out.writeBigInt64LE(BigInt(v), i * 8);
   const tmpfs = tmpfsMountOfPath(ctx.kernel.root.tmpfs, node.path);
+  put(8, 255); // f_namelen
   if (tmpfs) {
     // The kernel's tmpfs mounts (/dev/shm, --tmpfs): their size= and nr_inodes= (default: half of RAM) and flags.
     const dev = tmpfsDev(tmpfs.index);
     const counts = tmpfsStatfsCounts(ctx, dev);
     [TMPFS_MAGIC, 4096, counts.blocks, counts.bfree, counts.bfree, counts.files, counts.ffree].forEach((v, i) => put(i, v));
-    put(7, dev); // f_fsid
+    put(7, uuidFsid(dev));
     put(9, 4096);
     put(10, ST_VALID | tmpfsStatfsFlags(ctx.kernel.root.tmpfsMounts[tmpfs.index]!.options));
-  } else if (node.fs === 'host' || node.fs === 'overlay') {
-    // The overlay reports the host filesystem below it, writable (its changes stay in memory).
-    let st: ReturnType<typeof fs.statfsSync>;
-    try {
-      st = fs.statfsSync(hostPathArg(node.fs === 'host' ? node.hostPath : ctx.kernel.root.hostPathOf([])));
-    } catch (err) {
-      return -errnoOf(err, Errno.EIO);
-    }
-    [st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree].forEach((v, i) => put(i, v));
-    put(9, st.bsize);
-    // A read-only root (OCI root.readonly) refuses changes everywhere but a writable bind's
-    // files; a read-only bind (OCI's "ro") everywhere in it.
-    const writableBind = node.fs === 'host' && node.writable !== undefined;
-    if ((ctx.kernel.readonlyRoot && !writableBind) || ctx.kernel.root.inReadOnlyBind(node.path)) put(10, ST_RDONLY);
-  } else {
-    put(0, syntheticMagic(node.path));
-    put(1, 4096);
-    put(9, 4096);
-    put(10, ST_NOSUID);
+    return out;
   }
-  put(8, 255); // f_namelen
+  // The flags are the mount's as the mount table shows them (ro for a read-only root or bind).
+  const mount = mountOf({ tmpfs: ctx.kernel.root.tmpfsMounts, binds: ctx.kernel.root.bindMounts, readonlyRoot: ctx.kernel.readonlyRoot, root: SANDBOX_ROOT }, node.path);
+  put(10, mount.flags);
+  if (node.fs === 'host' || node.fs === 'overlay') {
+    // The overlay reports the host filesystem below it (its counts and f_fsid), writable (its changes stay in memory).
+    const st = hostStatfs(node.fs === 'host' ? node.hostPath : ctx.kernel.root.hostPathOf([]));
+    if (typeof st === 'number') return st;
+    [st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree, st.fsid, st.namelen, st.frsize].forEach((v, i) => put(i, v));
+  } else {
+    // Linux (6.7 and later) gives proc and devpts their device as f_fsid; sysfs, cgroup2 and tmpfs one made from their uuid.
+    const magic = syntheticMagic(node.path);
+    [magic, 4096, 0, 0, 0, 0, 0, magic === PROC_SUPER_MAGIC || magic === DEVPTS_SUPER_MAGIC ? mount.device : uuidFsid(mount.device)].forEach((v, i) => put(i, v));
+    put(9, 4096);
+  }
   return out;
 }
 

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 
 import { DEVPTS_POINT } from './devpts.js';
-import { devMajor, devMinor } from './file_stat.js';
+import { devMajor, devMinor, makedev } from './file_stat.js';
+import { ST_NOATIME, ST_NODEV, ST_NODIRATIME, ST_NOEXEC, ST_NOSUID, ST_RDONLY, ST_RELATIME, ST_SYNCHRONOUS, ST_VALID } from '../abi/statfs_flags.js';
 import type { BindMount } from './path_walk.js';
 import { isWithinRoot, pathSeenFrom } from './process_root.js';
 import { CGROUP_POINT } from './sysfs.js';
@@ -76,6 +77,25 @@ function sandboxMounts(c: MountTableContext): Mount[] {
     table.push({ point: b.sandbox, id: 100 + i, device, options: `${access},relatime`, type, source: 'none', superOptions: access });
   });
   return table;
+}
+
+/** statfs's f_flags for a mount's options (ro, nosuid, relatime...): Linux sets ST_VALID always. */
+const OPTION_FLAGS: ReadonlyMap<string, number> = new Map([
+  ['ro', ST_RDONLY], ['nosuid', ST_NOSUID], ['nodev', ST_NODEV], ['noexec', ST_NOEXEC], ['sync', ST_SYNCHRONOUS],
+  ['noatime', ST_NOATIME], ['nodiratime', ST_NODIRATIME], ['relatime', ST_RELATIME],
+]);
+
+/**
+ * What statfs tells of the mount a sandbox path lies on (the last one made at or above it),
+ * as the mount table shows it: its flags and its device (Linux's f_fsid of proc and devpts).
+ */
+export function mountOf(c: MountTableContext, path: string): { flags: number; device: number } {
+  let found: Mount | undefined;
+  for (const m of sandboxMounts(c)) if (isWithinRoot(m.point, path)) found = m;
+  const m = found!; // the root mount holds every path
+  const flags = m.options.split(',').reduce((f, o) => f | (OPTION_FLAGS.get(o) ?? 0), ST_VALID);
+  const [major, minor] = m.device.split(':').map(Number);
+  return { flags, device: makedev(major!, minor!) };
 }
 
 /** The id of the mount a mount point lies on: the last mount made above it. */
