@@ -118,6 +118,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'udplite_loopback',
   'socket_mmsg',
   'udp_port_unreachable',
+  'raw_icmp',
   'write_interrupted',
   'pidfd_procdir',
   // System V IPC

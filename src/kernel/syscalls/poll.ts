@@ -61,12 +61,14 @@ export function socketReadiness(state: KernelState, s: SocketState): number {
   if (urgentPending(s)) r |= POLLPRI;
   const peer = s.peer === undefined ? undefined : state.sockets.get(s.peer);
   // Once the connection is shut or its peer gone, a write fails at once: writers are woken to see it.
-  if (s.type === 2 || (peer && peer.queued < streamQueueLimit(s)) || s.shutWrite || s.peerGone) r |= POLLOUT | POLLWRNORM;
+  // Datagram and raw sockets never wait to send.
+  const connectionless = s.type === 2 || s.type === 3;
+  if (connectionless || (peer && peer.queued < streamQueueLimit(s)) || s.shutWrite || s.peerGone) r |= POLLOUT | POLLWRNORM;
   if (s.error !== undefined) r |= POLLERR;
   if (s.family === undefined) {
     // A unix socket hangs up when its peer is gone.
     if (s.peerGone) r |= POLLHUP;
-  } else if (s.type !== 2) {
+  } else if (!connectionless) {
     // TCP hangs up only when both directions are shut, or it never connected (or failed to).
     const unconnected = s.peer === undefined && !s.listening;
     if ((readShut && s.shutWrite) || unconnected) r |= POLLHUP;

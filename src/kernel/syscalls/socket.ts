@@ -18,8 +18,11 @@ import { AF_UNIX, encodeAddress, familyOf, isInet, readAddress, writeAddress } f
 import { stdioUnixSocket } from './stdio_socket.js';
 import { AF_NETLINK, bindNetlink, checkNetlinkType, connectNetlink, isNetlink } from './netlink.js';
 import { CAP_NET_BIND_SERVICE, capable } from '../task/capabilities.js';
+import { IPPROTO_ICMP, SOCK_RAW, bindRaw, checkIcmpType, connectRaw, isRawSocket } from './icmp_raw.js';
 
 const SOCK_DGRAM = 2;
+/** IPv6's ICMP protocol: ping6 sockets, refused as ping sockets are (icmp_raw.ts). */
+const IPPROTO_ICMPV6 = 58;
 const SOCK_SEQPACKET = 5;
 const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
@@ -68,11 +71,14 @@ export function sysSocket(ctx: SyscallContext): Outcome {
   if (family !== AF_UNIX && family !== AF_INET && family !== AF_INET6 && family !== AF_NETLINK) return -Errno.EAFNOSUPPORT;
   const type = ctx.int(1);
   const protocol = ctx.int(2);
-  const base = checkType(family, type, protocol);
+  const raw = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+  const icmp = (family === AF_INET || family === AF_INET6) && !(type & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)) &&
+    (raw === SOCK_RAW || (raw === SOCK_DGRAM && protocol === (family === AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6)));
+  const base = icmp ? checkIcmpType(ctx, family, raw, protocol) : checkType(family, type, protocol);
   if (base < 0) return base;
   if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;
-  // Only netlink and UDP-Lite keep their protocol: other inet ones follow from the type, unix has none.
-  const kept = family === AF_NETLINK || protocol === IPPROTO_UDPLITE ? protocol : 0;
+  // Only netlink, raw and UDP-Lite sockets keep their protocol: other inet ones follow from the type, unix has none.
+  const kept = family === AF_NETLINK || base === SOCK_RAW || protocol === IPPROTO_UDPLITE ? protocol : 0;
   return openSocketFile(ctx, newSocket(ctx, family, base, credsOf(ctx), kept), type);
 }
 
@@ -162,6 +168,7 @@ export function sysBind(ctx: SyscallContext): Outcome {
   if (typeof address === 'number') return address;
   if (isNetlink(sock.s)) return bindNetlink(ctx, sock.s, address);
   if (sock.s.address !== undefined) return -Errno.EINVAL;
+  if (isRawSocket(sock.s)) return bindRaw(ctx, sock.s, address);
   if (isInet(sock.s)) return bindInet(ctx, sock.s, address);
   let key = address;
   if (address.startsWith('\0')) {
@@ -218,7 +225,7 @@ function connectLocal(ctx: SyscallContext, s: SocketState, address: string): num
 export function sysListen(ctx: SyscallContext): Outcome {
   const sock = socketOf(ctx, ctx.int(0));
   if (typeof sock === 'number') return sock;
-  if (sock.s.type === SOCK_DGRAM || isNetlink(sock.s)) return -Errno.EOPNOTSUPP;
+  if (sock.s.type === SOCK_DGRAM || isRawSocket(sock.s) || isNetlink(sock.s)) return -Errno.EOPNOTSUPP;
   if (sock.s.peer !== undefined) return -Errno.EINVAL;
   if (isInet(sock.s)) {
     const r = autobind(ctx, sock.s, anyAddress(familyOf(sock.s)));
@@ -253,6 +260,7 @@ export function sysConnect(ctx: SyscallContext): Outcome {
   const address = readAddress(ctx, familyOf(s), ctx.args[1]!, ctx.int(2));
   if (typeof address === 'number') return address;
   if (isNetlink(s)) return connectNetlink(ctx, s, address);
+  if (isRawSocket(s)) return connectRaw(ctx, s, address);
   if (s.type !== SOCK_DGRAM && s.peer !== undefined) return -Errno.EISCONN;
   if (isInet(s)) {
     if (s.listening) return -Errno.EISCONN;

@@ -18,6 +18,7 @@ import { socketOf } from './socket.js';
 import { stdioSocketOption, stdioUnixSocket } from './stdio_socket.js';
 import { AF_UNIX, familyOf, isInet } from './socket_address.js';
 import { NETLINK_CAP_ACK, SOL_NETLINK, isNetlink } from './netlink.js';
+import { ICMP_FILTER, SOL_RAW, isRawSocket } from './icmp_raw.js';
 
 export const SOL_SOCKET = 1;
 const SO_REUSEADDR = 2;
@@ -100,6 +101,8 @@ function ipLevelSetting(level: number, name: number, v: number): number | undefi
   if (level === IPPROTO_UDPLITE) return v !== 0 && v < 8 ? 8 : Math.min(v, 0xffff);
   return v;
 }
+/** A raw ICMP socket's ICMP_FILTER: no type dropped. */
+const RAW_DEFAULTS = new Map([[ICMP_FILTER, 0]]);
 /** NETLINK_PKTINFO, _BROADCAST_ERROR, _NO_ENOBUFS, _LISTEN_ALL_NSID, _CAP_ACK, _EXT_ACK, _GET_STRICT_CHK. */
 const NETLINK_DEFAULTS = new Map([3, 4, 5, 8, NETLINK_CAP_ACK, 11, 12].map((name) => [name, 0]));
 
@@ -147,6 +150,7 @@ function levelDefaults(s: SocketState, level: number): Map<number, number> | num
   if (level === IPPROTO_IPV6) return s.family === AF_INET6 ? IPV6_DEFAULTS : -Errno.ENOPROTOOPT;
   if (level === SOL_NETLINK) return isNetlink(s) ? NETLINK_DEFAULTS : -Errno.ENOPROTOOPT;
   if (level === IPPROTO_UDPLITE) return s.protocol === IPPROTO_UDPLITE ? UDPLITE_DEFAULTS : -Errno.ENOPROTOOPT;
+  if (level === SOL_RAW) return isRawSocket(s) ? RAW_DEFAULTS : -Errno.ENOPROTOOPT;
   return -Errno.ENOPROTOOPT;
 }
 

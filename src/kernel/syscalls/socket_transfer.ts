@@ -17,6 +17,7 @@ import { addressedSocket, credsOf, prepareInetSender, socketOf } from './socket.
 import { encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
 import { QUEUE_LIMIT, SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, int32, streamQueueLimit, timeoutOf } from './socket_options.js';
 import { isNetlink, sendNetlink, takeOverrun } from './netlink.js';
+import { isRawSocket, sendRaw } from './icmp_raw.js';
 import { carriesUrgent, readableBefore, receiveUrgent, skipsUrgentByte, urgentArrived } from './urgent_data.js';
 import { signalSelf } from './signal.js';
 
@@ -82,6 +83,7 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
   };
   const socket = state.sockets.get(id)!;
   if (isNetlink(socket)) return socket.shutWrite ? epipe() : sendNetlink(ctx, socket, out.bytes, out.to);
+  if (isRawSocket(socket)) return socket.shutWrite ? epipe() : sendRaw(ctx, socket, out.bytes, out.to);
   const inet = isInet(socket);
   if (inet && out.fileIds.length > 0) return -Errno.EINVAL;
   let sent = 0;

@@ -17,6 +17,7 @@ export const CAP_SETGID = 6;
 export const CAP_SETUID = 7;
 export const CAP_SETPCAP = 8;
 export const CAP_NET_BIND_SERVICE = 10;
+export const CAP_NET_RAW = 13;
 export const CAP_IPC_LOCK = 14;
 export const CAP_IPC_OWNER = 15;
 export const CAP_SYS_CHROOT = 18;

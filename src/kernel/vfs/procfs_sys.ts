@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 
 import { PIPE_MAX_SIZE } from '../syscalls/fd.js';
 import { EPHEMERAL_FIRST, EPHEMERAL_LAST } from '../syscalls/loopback.js';
+import { PING_GROUP_RANGE } from '../syscalls/icmp_raw.js';
 import { MSGSIZE_DEFAULT, MSGSIZE_MAX, MSG_DEFAULT, MSG_MAX } from '../syscalls/mqueue.js';
 import { SOMAXCONN } from '../syscalls/socket.js';
 import { MAX_QUEUED_EVENTS } from './inotify_reducer.js';
@@ -73,4 +74,5 @@ export const SYSCTL_FILES: Readonly<Record<string, (c: ProcContext) => string>> 
   'sys/fs/mqueue/msgsize_max': () => `${MSGSIZE_MAX}\n`,
   'sys/net/core/somaxconn': () => `${SOMAXCONN}\n`,
   'sys/net/ipv4/ip_local_port_range': () => `${EPHEMERAL_FIRST}\t${EPHEMERAL_LAST}\n`,
+  'sys/net/ipv4/ping_group_range': () => `${PING_GROUP_RANGE}\n`,
 };
