@@ -333,7 +333,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   inotify_rm_watch: full(inotify.sysInotifyRmWatch),
 
   // socket.ts, socket_options.ts, socket_transfer.ts
-  socket: partial(sock.sysSocket, 'AF_UNIX, AF_INET/AF_INET6 (TCP, UDP, UDP-Lite) on the sandbox\'s own loopback (there is no other network), AF_NETLINK\'s NETLINK_ROUTE answering dumps of links, addresses and routes (changes EPERM) and NETLINK_SOCK_DIAG answering dumps of the sandbox\'s sockets (`ss`); other families get EAFNOSUPPORT'),
+  socket: partial(sock.sysSocket, 'AF_UNIX, AF_INET/AF_INET6 (TCP, UDP, UDP-Lite; raw ICMP over IPv4 with CAP_NET_RAW, ping sockets EACCES as with the default ping_group_range) on the sandbox\'s own loopback (there is no other network), AF_NETLINK\'s NETLINK_ROUTE answering dumps of links, addresses and routes (changes EPERM) and NETLINK_SOCK_DIAG answering dumps of the sandbox\'s sockets (`ss`); other families get EAFNOSUPPORT'),
   socketpair: full(sock.sysSocketpair),
   bind: partial(sock.sysBind, 'unix filesystem names live in the kernel (no socket file appears in the directory); inet: 127.0.0.0/8, ::1 and the wildcard, no SO_REUSEPORT sharing'),
   listen: partial(sock.sysListen, 'a unix socket must be bound first (no autobind); inet sockets autobind'),
