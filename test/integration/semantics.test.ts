@@ -229,6 +229,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     ns_files: [{}],
     proc_pid_access: [{}],
     statfs_fsid: [{}],
+    fstatfs_internal: [{ args: scratch() }],
     proc_sys_files: [{ args: scratch() }],
     stdio_socket: [{}],
     thread_names: [{}],

@@ -96,6 +96,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'ns_files',
   'proc_pid_access',
   'statfs_fsid',
+  'fstatfs_internal',
   'proc_sys_files',
   'stdio_socket',
   'thread_names',

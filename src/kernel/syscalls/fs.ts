@@ -631,9 +631,32 @@ export function sysStatfs(ctx: SyscallContext): Outcome {
   return ctx.write(ctx.args[1]!, buf) ? 0 : -Errno.EFAULT;
 }
 
+const PIPEFS_MAGIC = 0x50495045;
+const SOCKFS_MAGIC = 0x534f434b;
+const ANON_INODE_FS_MAGIC = 0x09041934;
+
+/**
+ * The statfs of a file on one of Linux's internal filesystems (a pipe's pipefs, a socket's
+ * sockfs, the anonymous inode's): its magic, 4096-byte blocks and nothing counted, f_fsid the
+ * device its fstat shows; undefined for a file that has a path (a FIFO among them).
+ */
+function internalStatfs(ctx: SyscallContext, file: OpenFile): Buffer | undefined {
+  const magic = file.kind === 'pipe' && file.nodeId === undefined ? PIPEFS_MAGIC
+    : file.kind === 'socket' ? SOCKFS_MAGIC
+    : ANON_INODE_KINDS.has(file.kind) ? ANON_INODE_FS_MAGIC : undefined;
+  if (magic === undefined) return undefined;
+  const st = statOfFile(ctx, file);
+  const out = Buffer.alloc(120);
+  const put = (i: number, v: bigint | number) => out.writeBigInt64LE(BigInt(v), i * 8);
+  [magic, 4096, 0, 0, 0, 0, 0, typeof st === 'number' ? 0 : st.dev, 255, 4096, ST_VALID].forEach((v, i) => put(i, v));
+  return out;
+}
+
 export function sysFstatfs(ctx: SyscallContext): Outcome {
   const d = lookupFd(ctx, ctx.int(0));
   if (!d) return -Errno.EBADF;
+  const internal = internalStatfs(ctx, d.file);
+  if (internal) return ctx.write(ctx.args[1]!, internal) ? 0 : -Errno.EFAULT;
   // A 'mem' file may be unlinked: its mount is that of the path it was opened by (renames stay in a mount).
   const path = d.file.kind === 'stdio' ? '/dev' : d.file.kind === 'mem' ? (tmpfsMountOfPath(ctx.kernel.root.tmpfs, d.file.path)?.mount ?? '/') : d.file.path;
   const node = resolvePath(ctx, path, false);
