@@ -137,7 +137,8 @@ export interface SyscallSource {
   mayHandle?(stop: HeldStop): boolean;
   /**
    * Every thread is held, parked or waiting in the host (on a futex: for another thread, in a
-   * way the kernel cannot see): which held stop goes on anyway (an index into stops).
+   * way the kernel cannot see): which held stop goes on anyway (an index into stops), or none
+   * for now (-1: the kernel asks again at its next stall check).
    */
   unstall?(stops: readonly HeldStop[]): number;
   /**
@@ -239,6 +240,11 @@ interface ThreadRuntime {
 /** A new thread's runtime: no call in flight. */
 function idleRuntime(): ThreadRuntime {
   return { blocked: false, nr: 0, args: [], writes: undefined, strings: undefined, trappedAt: undefined, trap: 0, trapSp: 0, trapRip: 0, restarting: false, sleep: undefined };
+}
+
+/** Whether the thread's parked call is a sleep the kernel runs to its deadline (one a replay parks until a signal is not). */
+function sleepsOnItsOwn(rt: ThreadRuntime): boolean {
+  return (rt.nr === SYS.nanosleep || rt.nr === SYS.clock_nanosleep) && rt.sleep?.trap === rt.trap;
 }
 
 /** A thread parked in a syscall until something it waits on changes (see Kernel.block). */
@@ -1125,6 +1131,8 @@ export class Kernel {
    * host syscall (a futex another thread would wake), or has run its code for SPIN_CPU_TICKS of
    * CPU since the last stop without making a syscall (it spins, on a flag or a lock a held
    * thread would set or release; a thread that works that long gets there too, see SPIN_CPU_TICKS).
+   * A thread parked in a sleep is not waiting for anyone: its time ends it (a child's `sleep 0.1`
+   * while its parent's wait4 waits for the child's exit, its turn; let go, the wait4 found no child).
    */
   private stalled(): boolean {
     if ((this.held.length === 0 && this.heldReturns.size === 0 && this.heldExits.size === 0 && this.dying.size === 0) || Date.now() - this.lastStopAt < WAIT_SLICE_MS) return false;
@@ -1132,6 +1140,7 @@ export class Kernel {
     const held = new Set(this.held.map((s) => s.tid));
     for (const [tid, rt] of this.runtime) {
       const thread = this.state.threads.get(tid);
+      if (rt.blocked && sleepsOnItsOwn(rt)) return false;
       if (rt.blocked || !thread || held.has(thread.hostTid) || this.heldReturns.has(tid) || this.heldExits.has(tid) || this.dying.has(tid)) continue;
       const process = this.state.processes.get(thread.pid);
       if (!process) return false;
@@ -1178,7 +1187,9 @@ export class Kernel {
       return (thread && this.holdable(thread, stop)) ?? { kind: 'exit' as const, tid: -1 };
     });
     if (process.env.TSVISOR_DEBUG) this.warn(`debug: stalled, holding ${stops.map((s) => `${s.kind} of ${s.tid}${s.kind === 'trap' ? ` (${syscallName(s.nr)})` : ''}`).join(', ')}`);
-    const [stop] = this.held.splice(this.source?.unstall?.(stops) ?? 0, 1);
+    const chosen = this.source?.unstall?.(stops) ?? 0;
+    if (chosen < 0) return;
+    const [stop] = this.held.splice(chosen, 1);
     const tid = stop && this.byHostTid.get(stop.tid);
     const thread = tid === undefined ? undefined : this.state.threads.get(tid);
     if (thread) this.dispatch(thread, stop!);
@@ -1189,6 +1200,9 @@ export class Kernel {
 
   /** Handles the held stops and returns that may go now, until none may. */
   private releaseHeld(): void {
+    // Recorded signals whose cause has now happened (a child's exit): a parked call they interrupt looks for them.
+    const caused = this.signalPoints?.releaseCaused();
+    if (caused) this.interruptSignalled(caused);
     // Called after every stop: nothing held (the usual case) costs no iterators.
     if (this.held.length === 0 && this.heldReturns.size === 0 && this.heldExits.size === 0) return;
     this.releaseReturns();

@@ -15,11 +15,14 @@
 // not hold every later call for ever.)
 //
 // Signals take effect where the recording says (format 7 on, kernel/signal/signal_points.ts):
-// before a call, whose trap then waits for the turn of the delivery, or at a return from one.
-import type { RecordedSignals, SignalPoint } from '../kernel/signal/signal_points.js';
+// before a call, whose trap then waits for the turn of the delivery, or at a return from one,
+// and a SIGCHLD only once the exits recorded before it have happened. A wait4 the recording
+// has reaping a child is never let go out of its turn before that child's exit (see unstall).
+import type { RecordedSignals, SignalPoint, TakenSignal } from '../kernel/signal/signal_points.js';
 import type { HeldStop, Kernel, KernelRecord, SyscallSource } from '../kernel/kernel.js';
 import type { SyscallContext } from '../kernel/syscalls/context.js';
 import { pending, type Outcome } from '../kernel/syscalls/outcome.js';
+import { SYS } from '../kernel/syscalls/numbers.js';
 import { describeSyscall } from '../trace/strace_printer.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 import { callDifference, diedInCall } from './call_match.js';
@@ -36,6 +39,8 @@ const LAST_MATCHED = 5;
 const SLEEP_SIGNAL_LIMIT_MS = 10_000;
 /** How often the order may be relaxed before the replay gives up (a crawl is no replay). */
 const MAX_RELAXED = 50;
+/** How long a stall may wait for a child's exit that a held wait4 reaps in the recording (see unstall). */
+const CHILD_EXIT_WAIT_LIMIT_MS = 10_000;
 
 export type ReplayVerdict =
   /**
@@ -67,6 +72,8 @@ export class ExecReplaySource implements SyscallSource {
   private releasing: number | undefined;
   /** Writes that went out of their turn (see out_of_turn.ts); at most MAX_RELAXED. */
   private readonly wentFirst: OutOfTurnWrite[] = [];
+  /** Since when (Date.now()) stalls have passed over held wait4s whose child has not exited yet (see unstall). */
+  private waitingForExitSince: number | undefined;
 
   constructor(
     private readonly kernel: Kernel,
@@ -86,13 +93,13 @@ export class ExecReplaySource implements SyscallSource {
   }
 
   readonly recordedSignals: RecordedSignals = {
-    take: (tid: number, point: SignalPoint, sig?: number): number[] => {
+    take: (tid: number, point: SignalPoint, sig?: number): TakenSignal[] => {
       const signals = this.recorded.takeSignals(tid, point, sig);
       if (point.at === 'anywhere') this.unplaced += signals.length;
       return signals;
     },
     beforeNextCall: (tid: number): number | undefined => this.recorded.signalAtCall(tid)?.sig,
-    atNextReturn: (tid: number): number[] => this.recorded.signalsAtNextReturn(tid),
+    atNextReturn: (tid: number): TakenSignal[] => this.recorded.signalsAtNextReturn(tid),
   };
 
   answer(ctx: SyscallContext): Outcome | undefined {
@@ -278,11 +285,22 @@ export class ExecReplaySource implements SyscallSource {
    * turn): the recorded call or exit that comes earliest goes first; a thread only spinning on
    * the clock goes last. A call made where the recording has the thread ended (endedBefore)
    * goes before all: the others wait for it, so the replay has gone another way, and it is
-   * reported as a call the recording does not have.
+   * reported as a call the recording does not have. A wait4 recorded as reaping a child that
+   * has not exited yet goes last, and while only such are held, none goes (-1) for up to
+   * CHILD_EXIT_WAIT_LIMIT_MS: the child, spinning in its code or asleep, exits by itself.
    */
   unstall(stops: readonly HeldStop[]): number {
     const ended = stops.findIndex((stop) => stop.kind === 'trap' && this.endedBefore(stop));
     if (ended >= 0) return ended;
+    // A wait4 that reaps a child in the recording is not let go before the child has exited
+    // (its WNOHANG would find none): the child is running its code, or asleep, and will.
+    const reaping = stops.map((stop) => stop.kind === 'trap' && this.reapsBeforeExit(stop));
+    const onlyReaping = reaping.length > 0 && reaping.every(Boolean);
+    if (onlyReaping) {
+      this.waitingForExitSince ??= Date.now();
+      if (Date.now() - this.waitingForExitSince < CHILD_EXIT_WAIT_LIMIT_MS) return -1;
+    }
+    this.waitingForExitSince = undefined;
     if (++this.relaxed > MAX_RELAXED) {
       const first = stops[0];
       const expected = first?.kind === 'trap' ? this.recorded.peekCall(first.tid)?.record : undefined;
@@ -293,12 +311,21 @@ export class ExecReplaySource implements SyscallSource {
     let chosen = 0;
     let earliest = Infinity;
     stops.forEach((stop, i) => {
+      if (reaping[i] && !onlyReaping) return;
       const at = stop.kind !== 'trap' ? this.milestoneOf(stop)?.seq : this.isExtraClockRead(stop) ? undefined : this.turnOf(stop);
       if (at !== undefined && at < earliest) [chosen, earliest] = [i, at];
     });
     const stop = stops[chosen];
     this.releasing = stop?.kind === 'trap' ? stop.tid : undefined;
     return chosen;
+  }
+
+  /** Whether a held trap is a wait4 recorded as reaping a child whose exit the replay has not made yet. */
+  private reapsBeforeExit(stop: { tid: number; nr: number; args: readonly number[] }): boolean {
+    if (stop.nr !== SYS.wait4) return false;
+    const call = this.expected(stop.tid, stop.nr, stop.args);
+    const child = call?.record.result;
+    return call !== undefined && typeof child === 'number' && child > 0 && this.recorded.exitPendingBefore(child, call) !== undefined;
   }
 
   execRandom(tid: number, fresh: Uint8Array): Uint8Array {

@@ -11,7 +11,7 @@
 import { Errno } from '../kernel/errno.js';
 import type { KernelEvent } from '../kernel/events.js';
 import { SYS } from '../kernel/syscalls/numbers.js';
-import type { SignalPoint } from '../kernel/signal/signal_points.js';
+import type { SignalPoint, TakenSignal } from '../kernel/signal/signal_points.js';
 import type { TraceContents } from '../trace/trace_reader.js';
 import type { SignalRecord, SyscallRecord, TraceRecord } from '../trace/trace_schema.js';
 import { isReplayedEvent } from './outside_calls.js';
@@ -31,7 +31,11 @@ interface RecordedSignal {
   record: SignalRecord;
   /** How many milestones the file has before it. */
   after: number;
+  /** For a SIGCHLD, the last process exit the file has before it (see TakenSignal.cause). */
+  cause?: Milestone;
 }
+
+const SIGCHLD = 17;
 
 export interface RecordedCall extends Milestone {
   record: SyscallRecord;
@@ -71,6 +75,8 @@ export class RecordedRun {
   private head = 0;
   /** Each thread's exit (a ThreadExited, or the ProcessExited of a process's first thread). */
   private readonly exits = new Map<number, Milestone>();
+  /** The last ProcessExited read. */
+  private lastProcessExit?: Milestone;
   /**
    * Leaders replaced by an exec of another thread of their process (which then took the
    * leader's tid, as on Linux), by that tid: the seq of the replacement, and whether the replay
@@ -111,6 +117,7 @@ export class RecordedRun {
           const exit = { seq: r.seq, done: false, order: this.milestonesRead++ };
           this.exits.set(r.event.type === 'ProcessExited' ? r.event.pid : r.event.tid, exit);
           this.milestones.push(exit);
+          if (r.event.type === 'ProcessExited') this.lastProcessExit = exit;
         } else if (r.event.type === 'ProcessForked' || r.event.type === 'ThreadCreated') {
           const birth = { seq: r.seq, done: false, order: this.milestonesRead++ };
           this.births.set(r.event.type === 'ProcessForked' ? r.event.pid : r.event.tid, birth);
@@ -135,9 +142,12 @@ export class RecordedRun {
         if (r.kind === 'at_random') queue(this.randoms, r.tid).push(r.bytes);
         else queue(this.counters, r.tid).push(Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength).readBigUInt64LE());
         break;
-      case 'signal':
-        queue(this.signals, r.tid).push({ record: r, after: this.milestonesRead });
+      case 'signal': {
+        // Exits are milestones in file order: the last one before a SIGCHLD done, so are those before it.
+        const cause = r.sig === SIGCHLD ? this.lastProcessExit : undefined;
+        queue(this.signals, r.tid).push({ record: r, after: this.milestonesRead, ...(cause ? { cause } : {}) });
         break;
+      }
       case 'end':
         this.end = { seq: r.seq, waitStatus: r.waitStatus };
         break;
@@ -190,6 +200,15 @@ export class RecordedRun {
     if (replaced && !replaced.done) return replaced;
     while (!this.exits.has(tid) && this.pull());
     return this.exits.get(tid);
+  }
+
+  /**
+   * The recorded exit of process pid when the file has it before call (read already: no
+   * further reading), and the replay has not made it yet.
+   */
+  exitPendingBefore(pid: number, call: RecordedCall): Milestone | undefined {
+    const exit = this.exits.get(pid);
+    return exit && !exit.done && exit.order < call.order ? exit : undefined;
   }
 
   /** The replay has reproduced thread tid's exit (and, for a thread that exec'd, the end of the leader it replaced). */
@@ -247,13 +266,13 @@ export class RecordedRun {
   }
 
   /** Takes thread tid's signals recorded at this point (see signalsNow and RecordedSignals). */
-  takeSignals(tid: number, point: SignalPoint, sig?: number): number[] {
+  takeSignals(tid: number, point: SignalPoint, sig?: number): TakenSignal[] {
     let now = this.signalsNow(tid).filter((s) => s.record.at === point.at && (point.at !== 'return' || s.record.trap === point.trap) && (sig === undefined || s.record.sig === sig));
     if (point.at !== 'return') now = now.slice(0, 1);
     if (now.length === 0) return [];
     const signals = queue(this.signals, tid);
     this.signals.set(tid, signals.filter((s) => !now.includes(s)));
-    return now.map((s) => s.record.sig);
+    return now.map(taken);
   }
 
   /**
@@ -271,12 +290,12 @@ export class RecordedRun {
    * interrupted it (EINTR, or a restart after the handler), left for takeSignals: reading the
    * file up to its call after that, or its exit.
    */
-  signalsAtNextReturn(tid: number): number[] {
+  signalsAtNextReturn(tid: number): TakenSignal[] {
     const next = this.peekCall(tid);
     if (!next || !INTERRUPTED.has(next.record.result as number)) return [];
     const calls = queue(this.calls, tid);
     while (calls.length < 2 && !this.exits.has(tid) && this.pull());
-    return queue(this.signals, tid).filter((s) => s.record.at === 'return' && s.record.trap === next.record.trap).map((s) => s.record.sig);
+    return queue(this.signals, tid).filter((s) => s.record.at === 'return' && s.record.trap === next.record.trap).map(taken);
   }
 
   /** Whether the first `count` milestones of the file are done. */
@@ -314,6 +333,10 @@ export class RecordedRun {
       if (first || !this.pull()) return first;
     }
   }
+}
+
+function taken(s: RecordedSignal): TakenSignal {
+  return s.cause ? { sig: s.record.sig, cause: s.cause } : { sig: s.record.sig };
 }
 
 function queue<T>(map: Map<number, T[]>, tid: number): T[] {

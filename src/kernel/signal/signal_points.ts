@@ -16,9 +16,11 @@
 // ('signal' records), and replay --exec delivers each signal at its recorded point: it holds
 // every signal until then, and holds the thread at that point (its return from the call, or its
 // trap) until the host has the signal for it (sent by another process, a child's exit, a timer),
-// so that it takes effect there and not later in the thread's code. A thread that waits so goes
-// on without the signal after SIGNAL_PATIENCE_MS while nothing else in the sandbox runs, or
-// SIGNAL_WAIT_LIMIT_MS in any case (the kernel asks, see giveUpWait).
+// so that it takes effect there and not later in the thread's code. A recorded SIGCHLD is not
+// released before the child exit that sent it has happened in the replay (see
+// ThreadSignals.early): one held from another child's exit would otherwise stand in for it. A
+// thread that waits so goes on without the signal after SIGNAL_PATIENCE_MS while nothing else
+// in the sandbox runs, or SIGNAL_WAIT_LIMIT_MS in any case (the kernel asks, see giveUpWait).
 //
 // A thread that makes no syscall (a busy loop) still gets its signals: once OVERDUE_MS have
 // passed since the first was held, or it has used OVERDUE_CPU_TICKS of CPU since the first check
@@ -51,17 +53,27 @@ export interface SignalPointsHost {
   publishSignal(tid: number, sig: number, point: SignalPoint): void;
 }
 
+/** A recorded signal a replay delivers at its point. */
+export interface TakenSignal {
+  sig: number;
+  /**
+   * What must have happened in the replay before it takes effect: for a SIGCHLD, the last
+   * process exit recorded before it (the one that sent it, or one after it, merged with it).
+   */
+  cause?: { readonly done: boolean };
+}
+
 /** Replay's answers: where the recording says each signal took effect. */
 export interface RecordedSignals {
   /**
    * The signals recorded as delivered to tid at this point (taken): before a call, one (the
    * next recorded); at a return, all; anywhere, those that are sig.
    */
-  take(tid: number, point: SignalPoint, sig?: number): number[];
+  take(tid: number, point: SignalPoint, sig?: number): TakenSignal[];
   /** The signal recorded as delivered before tid's next call, left for take (undefined: none). */
   beforeNextCall(tid: number): number | undefined;
   /** The signals recorded as delivered at the return from tid's next call that they interrupted, left for take. */
-  atNextReturn(tid: number): number[];
+  atNextReturn(tid: number): TakenSignal[];
 }
 
 interface HeldSignal {
@@ -86,6 +98,14 @@ interface ThreadSignals {
   back?: { rip: number; rsp: number; nr: number; trap: number; tick: number };
   /** Replay: the signals recorded at the return it is at, which the host must have before it goes back. */
   due: number[];
+  /**
+   * Replay: signals recorded at its return (or at that of the call it is parked in, which they
+   * interrupted) whose cause has not happened in the replay yet: released once it has (see
+   * releaseCaused). A SIGCHLD held from another child's exit, made pending early, would end a
+   * parked sigsuspend before the child it reports had exited, and the shell's wait4(WNOHANG)
+   * after it would find no child.
+   */
+  early: TakenSignal[];
   /** Replay: since when (Date.now()) it waits at its point for a recorded signal the host does not have yet. */
   waitingSince?: number;
   /** Replay: its next call goes on without waiting for the signal recorded before it (given up). */
@@ -142,6 +162,8 @@ export class SignalPoints {
   private checkedAt = 0;
   /** Replay: threads waiting at their point for a recorded signal (see mayGoBack, mayCall). */
   private readonly waiting = new Set<ThreadSignals>();
+  /** Replay: threads with signals waiting for their cause (see ThreadSignals.early). */
+  private readonly early = new Set<ThreadSignals>();
 
   constructor(
     private readonly kernel: SignalPointsHost,
@@ -204,8 +226,17 @@ export class SignalPoints {
     }
     if (!this.recorded) return;
     this.stopsWaiting(ts);
-    ts.due = this.recorded.take(thread.tid, { at: 'return', trap });
-    for (const sig of ts.due) this.release(ts, sig);
+    const taken = this.recorded.take(thread.tid, { at: 'return', trap });
+    // Those taken at the call's trap and not released yet are taken again here.
+    ts.early = [];
+    ts.due = [];
+    for (const signal of taken) {
+      ts.due.push(signal.sig);
+      if (signal.cause?.done === false) ts.early.push(signal);
+      else this.release(ts, signal.sig);
+    }
+    if (ts.early.length > 0) this.early.add(ts);
+    else this.early.delete(ts);
   }
 
   /**
@@ -216,7 +247,7 @@ export class SignalPoints {
   mayGoBack(thread: ThreadState): boolean {
     const ts = this.threads.get(thread.tid);
     if (!ts || ts.due.length === 0) return true;
-    if (!this.hostHas(thread, ts.due)) return this.waits(ts);
+    if (ts.early.length > 0 || !this.hostHas(thread, ts.due)) return this.waits(ts);
     ts.due = [];
     this.stopsWaiting(ts);
     return true;
@@ -253,6 +284,12 @@ export class SignalPoints {
     for (const ts of this.waiting) if (!longest || ts.waitingSince! < longest.waitingSince!) longest = ts;
     if (!longest) return { waiting: false };
     if (now - longest.waitingSince! < (stalled ? SIGNAL_PATIENCE_MS : SIGNAL_WAIT_LIMIT_MS)) return { waiting: true };
+    if (longest.early.length > 0) {
+      // Signals waiting for their cause go without it (releaseCaused, next).
+      this.stopsWaiting(longest);
+      longest.early = longest.early.map(({ sig }) => ({ sig }));
+      return { tid: longest.tid, waiting: true };
+    }
     const thread = this.kernel.state.threads.get(longest.tid);
     const atCall = this.recorded?.beforeNextCall(longest.tid);
     const sigs = longest.due.length > 0 ? longest.due : atCall === undefined ? [] : [atCall];
@@ -291,7 +328,7 @@ export class SignalPoints {
       ts.releasedAtTrap = true;
       return false;
     }
-    const sig = this.recorded ? this.recorded.take(thread.tid, { at: 'call' })[0] : held[0]?.sig;
+    const sig = this.recorded ? this.recorded.take(thread.tid, { at: 'call' })[0]?.sig : held[0]?.sig;
     if (sig === undefined) {
       if (this.recorded && held.length > 0) this.releaseDueAtReturn(thread);
       return false;
@@ -326,16 +363,47 @@ export class SignalPoints {
    * as it begins, as they were when recorded, so that the call is interrupted again. (Signals at
    * the return from a call that completed stay held until then: made pending as it began, one
    * that came early, a child's SIGCHLD before the kernel has seen the child's exit, would make
-   * its wait4 end with EINTR.)
+   * its wait4 end with EINTR.) One whose cause has not happened yet waits for it (see early):
+   * the call parks meanwhile, and the thread waits as at a point (see giveUpWait).
    */
   private releaseDueAtReturn(thread: ThreadState): void {
     const due = this.recorded!.atNextReturn(thread.tid);
     const ts = this.of(thread);
-    for (const { sig } of [...ts.held]) {
-      if (!due.includes(sig)) continue;
-      this.release(ts, sig);
+    for (const signal of due) {
+      if (!ts.held.some((h) => h.sig === signal.sig)) continue;
+      if (signal.cause?.done === false) {
+        ts.early.push(signal);
+        continue;
+      }
+      this.release(ts, signal.sig);
       ts.releasedAtTrap = true;
     }
+    if (ts.early.length === 0) return;
+    this.early.add(ts);
+    this.waits(ts);
+  }
+
+  /**
+   * Replay: releases the signals whose cause has now happened (see ThreadSignals.early). The
+   * processes of threads that got some (undefined: none), whose parked calls the kernel then
+   * lets the signals interrupt.
+   */
+  releaseCaused(): Set<number> | undefined {
+    // Asked after every stop: nothing made when no signal waits for its cause (always, when recording).
+    if (this.early.size === 0) return undefined;
+    let pids: Set<number> | undefined;
+    for (const ts of [...this.early]) {
+      if (ts.early.some((signal) => signal.cause?.done === false)) continue;
+      const thread = this.kernel.state.threads.get(ts.tid);
+      // At a return, mayGoBack waits on for the host to have them; a parked call no longer waits.
+      if (ts.due.length === 0) this.stopsWaiting(ts);
+      this.early.delete(ts);
+      const signals = ts.early;
+      ts.early = [];
+      for (const { sig } of signals) this.release(ts, sig);
+      if (thread) (pids ??= new Set()).add(thread.pid);
+    }
+    return pids;
   }
 
   /**
@@ -438,6 +506,7 @@ export class SignalPoints {
     if (ts) {
       this.holding.delete(ts);
       this.waiting.delete(ts);
+      this.early.delete(ts);
     }
     this.threads.delete(tid);
   }
@@ -511,7 +580,7 @@ export class SignalPoints {
 
   private of(thread: ThreadState): ThreadSignals {
     let ts = this.threads.get(thread.tid);
-    if (!ts) this.threads.set(thread.tid, (ts = { tid: thread.tid, held: [], heldSince: 0, cpuSince: 0, letThrough: new Map(), atEntry: new Set(), releasedAtTrap: false, due: [] }));
+    if (!ts) this.threads.set(thread.tid, (ts = { tid: thread.tid, held: [], heldSince: 0, cpuSince: 0, letThrough: new Map(), atEntry: new Set(), releasedAtTrap: false, due: [], early: [] }));
     return ts;
   }
 }
