@@ -352,8 +352,6 @@ const cases: ConformanceCase[] = [
     files: { 'bb.sh': BUSYBOX },
     needs: ['/bin/busybox'],
     timeoutMs: LOADED_MACHINE_TIMEOUT_MS,
-    execReplayMayDiverge:
-      "busybox sh's `sleep 0.1 & wait`: the replay can deliver the recorded SIGCHLD before the child has exited, and the shell's wait4(WNOHANG) then finds none (1 replay of a clean-clone suite at stop 15; 16 of 16 repeated ones reproduced)",
   },
   {
     name: 'tclsh: files, exec, pipes, error codes, event loop, sockets',
