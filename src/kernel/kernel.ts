@@ -1099,10 +1099,19 @@ export class Kernel {
     }
     const thread = this.thread(tid);
     if (this.holdsBack(thread, stop)) {
+      // A thread held at a trap that another thread's exec or exit_group killed there never
+      // makes that call (Linux skips a call a fatal signal is pending for): its exit stands for it.
+      if (stop.kind === StopKind.Exited || stop.kind === StopKind.Killed) this.dropHeldTrap(stop.tid);
       this.held.push(stop);
       return;
     }
     this.dispatch(thread, stop);
+  }
+
+  /** Forgets host thread hostTid's held trap, if it has one (see onStop). */
+  private dropHeldTrap(hostTid: number): void {
+    const i = this.held.findIndex((s) => s.tid === hostTid && s.kind === StopKind.Syscall);
+    if (i >= 0) this.held.splice(i, 1);
   }
 
   /** Whether the syscall source holds this stop back for now (see SyscallSource.mayHandle). */

@@ -202,7 +202,13 @@ export class ExecReplaySource implements SyscallSource {
     const seq = this.kernel.lastSeq - this.shift;
     if (stop.kind !== 'trap') {
       const milestone = this.milestoneOf(stop);
-      return milestone === undefined || (seq >= milestone.seq && this.recorded.isNext(milestone));
+      if (milestone === undefined) return true;
+      if (seq < milestone.seq) return false;
+      // A thread killed in a parked call (another thread's exec or exit_group): its exit
+      // completes that call, recorded as never returning just before it.
+      const dying = stop.kind === 'exit' ? this.inFlight.get(stop.tid) : undefined;
+      if (dying && !dying.done && diedInCall(dying.record)) return this.recorded.areNext(dying, milestone);
+      return this.recorded.isNext(milestone);
     }
     // A thread reading the clock more often than it did waits for something: while others wait
     // for their turn, it waits too (it may be what they wait for, see unstall).

@@ -80,7 +80,8 @@ export class RecordedRun {
   /**
    * Leaders replaced by an exec of another thread of their process (which then took the
    * leader's tid, as on Linux), by that tid: the seq of the replacement, and whether the replay
-   * has made it. Calls of that tid recorded after it are the new image's, not the old leader's.
+   * has made it. Calls of that tid after it in the file are the new image's, not the old
+   * leader's (by the file's order: the old leader's last call may have completed at that seq).
    */
   private readonly replaced = new Map<number, Milestone>();
   /** Threads whose last call read was a successful exec in a thread other than the leader: their pid. */
@@ -180,7 +181,7 @@ export class RecordedRun {
   /** Whether a call recorded with tid is the thread's that has tid now (not the image a later exec took it over with). */
   private isOwn(tid: number, call: RecordedCall): boolean {
     const replaced = this.replaced.get(tid);
-    return replaced === undefined || replaced.done || call.seq < replaced.seq;
+    return replaced === undefined || replaced.done || call.order < replaced.order;
   }
 
   /**
@@ -253,6 +254,13 @@ export class RecordedRun {
   /** Whether every milestone recorded before m (in the file) is done. */
   isNext(m: Milestone): boolean {
     return this.firstPending() === m;
+  }
+
+  /** Whether m is the first milestone in the file not done, and n the next one not done. */
+  areNext(m: Milestone, n: Milestone): boolean {
+    if (this.firstPending() !== m) return false;
+    for (let i = this.head + 1; i < this.milestones.length; i++) if (!this.milestones[i]!.done) return this.milestones[i] === n;
+    return false;
   }
 
   /**
