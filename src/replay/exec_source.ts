@@ -16,8 +16,9 @@
 //
 // Signals take effect where the recording says (format 7 on, kernel/signal/signal_points.ts):
 // before a call, whose trap then waits for the turn of the delivery, or at a return from one,
-// and a SIGCHLD only once the exits recorded before it have happened. A wait4 the recording
-// has reaping a child is never let go out of its turn before that child's exit (see unstall).
+// and a SIGCHLD only once the exits recorded before it have happened. A wait4 or waitid the
+// recording has reporting a child's exit is never let go out of its turn before that exit (see
+// unstall).
 import type { RecordedSignals, SignalPoint, TakenSignal } from '../kernel/signal/signal_points.js';
 import type { HeldStop, Kernel, KernelRecord, SyscallSource } from '../kernel/kernel.js';
 import type { SyscallContext } from '../kernel/syscalls/context.js';
@@ -50,6 +51,18 @@ export type ReplayVerdict =
   | { kind: 'matched'; calls: number; answered: number; relaxed: number; unplaced: number }
   | { kind: 'diverged'; lines: string[] }
   | { kind: 'stopped'; lines: string[] };
+
+/** siginfo_t's si_pid, as waitid writes it. */
+const SI_PID_OFFSET = 16;
+
+/** The child a recorded wait4 or waitid reported (wait4's result; waitid's si_pid), if any. */
+function reportedChild(record: SyscallRecord): number | undefined {
+  if (typeof record.result !== 'number' || record.result < 0) return undefined;
+  if (record.nr === SYS.wait4) return record.result > 0 ? record.result : undefined;
+  const info = record.writes.find((w) => w.addr === record.args[2] && w.bytes.length >= SI_PID_OFFSET + 4);
+  const pid = info && Buffer.from(info.bytes.buffer, info.bytes.byteOffset, info.bytes.byteLength).readInt32LE(SI_PID_OFFSET);
+  return pid !== undefined && pid > 0 ? pid : undefined;
+}
 
 export class ExecReplaySource implements SyscallSource {
   /** The call each thread is in, matched at its trap, until its record comes out on the bus. */
@@ -291,15 +304,15 @@ export class ExecReplaySource implements SyscallSource {
    * turn): the recorded call or exit that comes earliest goes first; a thread only spinning on
    * the clock goes last. A call made where the recording has the thread ended (endedBefore)
    * goes before all: the others wait for it, so the replay has gone another way, and it is
-   * reported as a call the recording does not have. A wait4 recorded as reaping a child that
-   * has not exited yet goes last, and while only such are held, none goes (-1) for up to
-   * CHILD_EXIT_WAIT_LIMIT_MS: the child, spinning in its code or asleep, exits by itself.
+   * reported as a call the recording does not have. A wait4 or waitid recorded as reporting a
+   * child that has not exited yet goes last, and while only such are held, none goes (-1) for
+   * up to CHILD_EXIT_WAIT_LIMIT_MS: the child, spinning in its code or asleep, exits by itself.
    */
   unstall(stops: readonly HeldStop[]): number {
     const ended = stops.findIndex((stop) => stop.kind === 'trap' && this.endedBefore(stop));
     if (ended >= 0) return ended;
-    // A wait4 that reaps a child in the recording is not let go before the child has exited
-    // (its WNOHANG would find none): the child is running its code, or asleep, and will.
+    // A wait4 or waitid that reports a child in the recording is not let go before the child
+    // has exited (its WNOHANG would find none): the child runs its code, or sleeps, and will.
     const reaping = stops.map((stop) => stop.kind === 'trap' && this.reapsBeforeExit(stop));
     const onlyReaping = reaping.length > 0 && reaping.every(Boolean);
     if (onlyReaping) {
@@ -326,12 +339,12 @@ export class ExecReplaySource implements SyscallSource {
     return chosen;
   }
 
-  /** Whether a held trap is a wait4 recorded as reaping a child whose exit the replay has not made yet. */
+  /** Whether a held trap is a wait4 or waitid recorded as reporting a child whose exit the replay has not made yet. */
   private reapsBeforeExit(stop: { tid: number; nr: number; args: readonly number[] }): boolean {
-    if (stop.nr !== SYS.wait4) return false;
+    if (stop.nr !== SYS.wait4 && stop.nr !== SYS.waitid) return false;
     const call = this.expected(stop.tid, stop.nr, stop.args);
-    const child = call?.record.result;
-    return call !== undefined && typeof child === 'number' && child > 0 && this.recorded.exitPendingBefore(child, call) !== undefined;
+    const child = call && reportedChild(call.record);
+    return child !== undefined && this.recorded.exitPendingBefore(child, call!) !== undefined;
   }
 
   execRandom(tid: number, fresh: Uint8Array): Uint8Array {

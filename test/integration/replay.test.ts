@@ -175,6 +175,23 @@ describe('replay corpus and replay --exec', function () {
     }
   });
 
+  it('a child that computes while its parent polls for it with WNOHANG between sleeps (wait4, waitid): each recording replays as it was', () => {
+    const program = build('busy_child');
+    for (const how of ['wait4', 'waitid']) {
+      for (let run = 0; run < 2; run++) {
+        const trace = join(dir, `busy_child_${how}${run}.trace`);
+        const recorded = runSandbox([program, how], { extraArgs: ['--record', trace] });
+        expect(recorded.status, summarize(recorded)).to.equal(0);
+        expect(recorded.stdout).to.match(/^child exited with 7, found at poll \d+\n$/);
+        for (let again = 0; again < 2; again++) {
+          const r = runTsvisor(['replay', trace, '--exec']);
+          expect(r.status, summarize(r)).to.equal(0);
+          expect(r.stdout).to.equal(recorded.stdout);
+        }
+      }
+    }
+  });
+
   it('a signal that lands between the check of the flag its handler sets and a blocking poll: never lost when recording, and each recording replays as it was', () => {
     const program = build('flag_then_poll');
     const expected = [0, 1, 2, 3, 4].map((round) => `round ${round}: woken\n`).join('');

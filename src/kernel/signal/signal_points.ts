@@ -369,6 +369,8 @@ export class SignalPoints {
   private releaseDueAtReturn(thread: ThreadState): void {
     const due = this.recorded!.atNextReturn(thread.tid);
     const ts = this.of(thread);
+    // Trapped again (made again after a handler): what waited for its cause is looked at anew.
+    ts.early = [];
     for (const signal of due) {
       if (!ts.held.some((h) => h.sig === signal.sig)) continue;
       if (signal.cause?.done === false) {
