@@ -41,16 +41,12 @@ export function writeAgain(ctx: SyscallContext, earlier: SyscallRecord): void {
   }
 }
 
-export function isSleep(nr: number): boolean {
-  return SLEEPS.has(nr);
-}
-
 /**
  * A sleep a signal interrupted. Whether a signal came before a sleep's end is the host's timing,
  * so the replay does as recorded: such a sleep ends only by the signal (ExecReplaySource.answer),
- * and a sleep that ran to its end is not interrupted (mayInterrupt). The time it left (written to
- * its rem argument) is the clock's, not the program's: the replay gives back the recorded one
- * (the program may sleep it next).
+ * and a sleep that ran to its end is not interrupted (no call recorded as completing is, see
+ * ExecReplaySource.mayInterrupt). The time it left (written to its rem argument) is the clock's,
+ * not the program's: the replay gives back the recorded one (the program may sleep it next).
  */
 export function isInterruptedSleep(record: SyscallRecord): boolean {
   return SLEEPS.has(record.nr) && record.result === -Errno.EINTR;

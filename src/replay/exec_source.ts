@@ -27,11 +27,11 @@ import { SYS } from '../kernel/syscalls/numbers.js';
 import { describeSyscall } from '../trace/strace_printer.js';
 import type { SyscallRecord } from '../trace/trace_schema.js';
 import { callDifference, diedInCall } from './call_match.js';
-import { clockOf, isClockRead, isInterruptedSleep, isSleep, sameClock, writeAgain } from './clock_reads.js';
+import { clockOf, isClockRead, isInterruptedSleep, sameClock, writeAgain } from './clock_reads.js';
 import { divergenceReport, registerLines, type Divergence } from './divergence.js';
 import { fromOutside, replayedEvents } from './outside_calls.js';
 import { reversedWrite, writtenFile, type OutOfTurnWrite } from './out_of_turn.js';
-import type { Milestone, RecordedCall, RecordedRun } from './recorded_run.js';
+import { interruptedCall, type Milestone, type RecordedCall, type RecordedRun } from './recorded_run.js';
 import { reportState, STATE_PARTS } from './state_report.js';
 import { syscallText } from '../trace/syscall_text.js';
 
@@ -172,10 +172,17 @@ export class ExecReplaySource implements SyscallSource {
     return ctx.block([key], () => (givenUp ? 0 : null), () => clearTimeout(timer));
   }
 
-  /** Whether a signal may interrupt thread tid's parked call: not a sleep that ran to its end when recorded. */
+  /**
+   * Whether a signal may interrupt thread tid's parked call: only one the recording has
+   * interrupted (or never returning: its thread was killed in it). A call recorded as completing
+   * completes in the replay too, whatever is pending meanwhile: a sleep that ran to its end, a
+   * wait4 that reaped a child. (A SIGCHLD left over from two that merged when recorded, held with
+   * no point to take it, went after a second while the shell's blocking wait4 waited for a
+   * child that computed, and ended it with EINTR.) What is pending then takes effect at its return.
+   */
   mayInterrupt(tid: number): boolean {
     const record = this.inFlight.get(tid)?.record;
-    return record === undefined || !isSleep(record.nr) || typeof record.result !== 'number' || record.result < 0;
+    return record === undefined || typeof record.result !== 'number' || interruptedCall(record);
   }
 
   /**

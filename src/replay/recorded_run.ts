@@ -62,6 +62,11 @@ const INTERRUPTED: ReadonlySet<number> = new Set(
   [Errno.EINTR, Errno.ERESTARTSYS, Errno.ERESTARTNOINTR, Errno.ERESTARTNOHAND, Errno.ERESTART_RESTARTBLOCK].map((e) => -e),
 );
 
+/** Whether the recording has a signal interrupt the call (EINTR, or a restart after the handler). */
+export function interruptedCall(record: SyscallRecord): boolean {
+  return typeof record.result === 'number' && INTERRUPTED.has(record.result);
+}
+
 export class RecordedRun {
   private readonly records: Iterator<TraceRecord>;
   private readonly calls = new Map<number, RecordedCall[]>();
@@ -300,7 +305,7 @@ export class RecordedRun {
    */
   signalsAtNextReturn(tid: number): TakenSignal[] {
     const next = this.peekCall(tid);
-    if (!next || !INTERRUPTED.has(next.record.result as number)) return [];
+    if (!next || !interruptedCall(next.record)) return [];
     const calls = queue(this.calls, tid);
     while (calls.length < 2 && !this.exits.has(tid) && this.pull());
     return queue(this.signals, tid).filter((s) => s.record.at === 'return' && s.record.trap === next.record.trap).map(taken);
