@@ -153,8 +153,12 @@ export interface SyscallSource {
    * the call's completion until it dies, or until everything else stalls.
    */
   diesInCall?(tid: number): boolean;
-  /** Whether a pending signal may interrupt thread tid's parked call now (false: it waits on). */
-  mayInterrupt?(tid: number): boolean;
+  /**
+   * Whether a pending signal may interrupt thread tid's parked call now, which then ends with
+   * result: -EINTR, -ERESTARTSYS (made again after the handler), or what it had done (a write's
+   * count). False: it waits on.
+   */
+  mayInterrupt?(tid: number, result: number): boolean;
   /**
    * Signals take effect at points a trace names (signal/signal_points.ts): 'record' when
    * recording; 'replay' when replaying, where recordedSignals says which signals go where.
@@ -813,7 +817,7 @@ export class Kernel {
       const process = thread && this.state.processes.get(thread.pid);
       if (!thread || !process || (pids && !pids.has(process.pid))) continue;
       const sig = deliverableSignal(thread.hostTid, process);
-      if (sig === 0 || this.source?.mayInterrupt?.(tid) === false) continue;
+      if (sig === 0) continue;
       // A thread its tracer holds sees its signals once let go, but SIGKILL, which ends it there.
       if (this.traceStops.has(tid)) {
         if (sig !== SIGKILL) continue;
@@ -824,7 +828,6 @@ export class Kernel {
   }
 
   private interrupt(tid: number, sig: number): void {
-    if (process.env.TSVISOR_DEBUG) this.warn(`debug: interrupt tid ${tid} by signal ${sig}`);
     const rt = this.runtime.get(tid)!;
     const thread = this.thread(tid);
     const mine = new Set<Waiter>();
@@ -840,12 +843,7 @@ export class Kernel {
       return;
     }
     let done: number | undefined;
-    for (const w of mine) {
-      done ??= w.onInterrupt?.();
-      this.unwait(w);
-    }
-    rt.blocked = false;
-    this.running++;
+    for (const w of mine) done ??= w.onInterrupt?.();
     const action = this.process(thread.pid).sigactions.get(sig);
     // A stop signal without a handler: the call is made again when the thread is continued
     // (Linux's ERESTARTSYS/ERESTARTNOHAND with no handler to run), but for a few. (A fatal
@@ -853,6 +851,12 @@ export class Kernel {
     const restart = action !== undefined && action.handler > SIG_IGN
       ? (action.flags & SA_RESTART) !== 0 && !NEVER_RESTARTED.has(rt.nr)
       : STOP_SIGNALS.has(sig) && !EINTR_AFTER_STOP.has(rt.nr);
+    // A replay ends the call only as its recording did (a wait4 that reaped a child waits on for it).
+    if (this.source?.mayInterrupt?.(tid, done ?? (restart ? -ERESTARTSYS : -Errno.EINTR)) === false) return;
+    if (process.env.TSVISOR_DEBUG) this.warn(`debug: interrupt tid ${tid} by signal ${sig}`);
+    for (const w of mine) this.unwait(w);
+    rt.blocked = false;
+    this.running++;
     if (done !== undefined) {
       this.publishSyscall(thread, rt.nr, rt.args, done);
       this.returning(thread, rt);

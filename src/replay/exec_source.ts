@@ -173,16 +173,17 @@ export class ExecReplaySource implements SyscallSource {
   }
 
   /**
-   * Whether a signal may interrupt thread tid's parked call: only one the recording has
-   * interrupted (or never returning: its thread was killed in it). A call recorded as completing
-   * completes in the replay too, whatever is pending meanwhile: a sleep that ran to its end, a
-   * wait4 that reaped a child. (A SIGCHLD left over from two that merged when recorded, held with
+   * Whether a signal may end thread tid's parked call with result: one the recording has
+   * interrupted (or never returning: its thread was killed in it) may be; one recorded as
+   * completing only with its recorded result (a write cut short, with its count). Otherwise it
+   * completes as recorded, whatever is pending meanwhile: a sleep runs to its end, a wait4 waits
+   * for the child it reaped. (A SIGCHLD left over from two that merged when recorded, held with
    * no point to take it, went after a second while the shell's blocking wait4 waited for a
-   * child that computed, and ended it with EINTR.) What is pending then takes effect at its return.
+   * child that computed, and ended it with EINTR.) What is pending takes effect at its return.
    */
-  mayInterrupt(tid: number): boolean {
+  mayInterrupt(tid: number, result: number): boolean {
     const record = this.inFlight.get(tid)?.record;
-    return record === undefined || typeof record.result !== 'number' || interruptedCall(record);
+    return record === undefined || typeof record.result !== 'number' || interruptedCall(record) || record.result === result;
   }
 
   /**
