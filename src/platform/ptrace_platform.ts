@@ -1,4 +1,5 @@
 // The ptrace + seccomp platform: the native addon's tracer behind the Platform interface.
+import { Errno } from '../kernel/errno.js';
 import { STUB_BASE, STUB_END } from '../kernel/loader/host_mappings.js';
 import { CpuPlacement } from './cpu_placement.js';
 import { loadAddon, STUB_PATH, type NativeAddon } from './native_addon.js';
@@ -7,7 +8,6 @@ import { ReportSlot, StopKind, type Stop } from './stops.js';
 import { StubFileFds, type HostFileRef } from './stub_file_fds.js';
 
 const PAGE = 4096;
-const ESRCH = 3;
 
 /** How long tsvisor waits, at most, to collect a killed sandbox's init. */
 const REAP_WITHIN_MS = 2000;
@@ -154,7 +154,7 @@ export class PtracePlatform implements Platform {
     calls.forEach((call, i) => words.set(call, i * 7));
     const results = new Float64Array(calls.length);
     const made = this.native.injectList(tid, listAddr, STUB_BASE, STUB_END, words, results);
-    if (made === -ESRCH) return null;
+    if (made === -Errno.ESRCH) return null;
     if (made < 0) throw new PlatformError(`the stub's list runner refused the calls (${-made})`);
     return Array.from(results.subarray(0, made));
   }

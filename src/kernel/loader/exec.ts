@@ -480,8 +480,7 @@ function queueSegments(load: Loading, plan: LoadPlan, file: ElfFile, hostFile: O
     const parts = run.filter((seg) => seg.file !== undefined);
     if (parts.length > 0) {
       const records = parts.map((seg) => {
-        const { addr, length, fileOffset, prot } = seg.file!;
-        const mapping: Mapping = { start: addr, end: addr + length, prot, flags: MAP_PRIVATE, path: file.path, offset: fileOffset, ...file.identity, hostMapped: true };
+        const mapping = fileMapping(seg.file!, file, true);
         mappings.push(mapping);
         return mapping;
       });
@@ -509,9 +508,20 @@ function queueSegments(load: Loading, plan: LoadPlan, file: ElfFile, hostFile: O
       if (!seg.anon) continue;
       const { addr, length, prot } = seg.anon;
       calls.add({ call: [SYS.mmap, addr, length, prot, FIXED_ANON, -1, 0] });
-      mappings.push({ start: addr, end: addr + pageUp(length), prot, flags: MAP_PRIVATE | MAP_ANONYMOUS });
+      mappings.push(anonMapping(seg.anon));
     }
   }
+}
+
+/** The kernel's record of a segment's file part (hostMapped: the host maps the file itself, not a copy). */
+function fileMapping(part: { addr: number; length: number; fileOffset: number; prot: number }, file: ElfFile, hostMapped: boolean): Mapping {
+  const { addr, length, fileOffset, prot } = part;
+  return { start: addr, end: addr + length, prot, flags: MAP_PRIVATE, path: file.path, offset: fileOffset, ...file.identity, ...(hostMapped ? { hostMapped: true } : {}) };
+}
+
+/** The kernel's record of a segment's zero-filled part (.bss past the file's last page). */
+function anonMapping(anon: { addr: number; length: number; prot: number }): Mapping {
+  return { start: anon.addr, end: anon.addr + pageUp(anon.length), prot: anon.prot, flags: MAP_PRIVATE | MAP_ANONYMOUS };
 }
 
 /** Whether a segment maps anything below end. */
@@ -568,12 +578,12 @@ function mapSegments(load: Loading, plan: LoadPlan, file: ElfFile, hostFile: Ope
       }
       if (!mapped) copySegment(load, seg.file, seg.zero, file, hostFile);
       else if (seg.zero) clearTail(load, seg.zero, file);
-      mappings.push({ start: addr, end: addr + length, prot, flags: MAP_PRIVATE, path: file.path, offset: fileOffset, ...file.identity, ...(mapped ? { hostMapped: true } : {}) });
+      mappings.push(fileMapping(seg.file, file, mapped));
     }
     if (seg.anon) {
       const { addr, length, prot } = seg.anon;
       inject(SYS.mmap, addr, length, prot, FIXED_ANON, -1, 0);
-      mappings.push({ start: addr, end: addr + pageUp(length), prot, flags: MAP_PRIVATE | MAP_ANONYMOUS });
+      mappings.push(anonMapping(seg.anon));
     }
   }
 }

@@ -589,36 +589,37 @@ function uuidFsid(device: number | bigint): bigint {
   return BigInt.asIntN(64, z ^ (z >> 31n));
 }
 
-function encodeStatfs(ctx: SyscallContext, node: VNode): Buffer | number {
+/**
+ * struct statfs (120 bytes) from its fields in order: f_type, f_bsize, f_blocks, f_bfree,
+ * f_bavail, f_files, f_ffree, f_fsid, f_namelen, f_frsize, f_flags (the spare words zero).
+ */
+function statfsBytes(fields: ReadonlyArray<bigint | number>): Buffer {
   const out = Buffer.alloc(120);
-  const put = (i: number, v: bigint | number) => out.writeBigInt64LE(BigInt(v), i * 8);
+  fields.forEach((v, i) => out.writeBigInt64LE(BigInt(v), i * 8));
+  return out;
+}
+
+function encodeStatfs(ctx: SyscallContext, node: VNode): Buffer | number {
   const tmpfs = tmpfsMountOfPath(ctx.kernel.root.tmpfs, node.path);
-  put(8, 255); // f_namelen
   if (tmpfs) {
     // The kernel's tmpfs mounts (/dev/shm, --tmpfs): their size= and nr_inodes= (default: half of RAM) and flags.
     const dev = tmpfsDev(tmpfs.index);
     const counts = tmpfsStatfsCounts(ctx, dev);
-    [TMPFS_MAGIC, 4096, counts.blocks, counts.bfree, counts.bfree, counts.files, counts.ffree].forEach((v, i) => put(i, v));
-    put(7, uuidFsid(dev));
-    put(9, 4096);
-    put(10, ST_VALID | tmpfsStatfsFlags(ctx.kernel.root.tmpfsMounts[tmpfs.index]!.options));
-    return out;
+    const flags = ST_VALID | tmpfsStatfsFlags(ctx.kernel.root.tmpfsMounts[tmpfs.index]!.options);
+    return statfsBytes([TMPFS_MAGIC, 4096, counts.blocks, counts.bfree, counts.bfree, counts.files, counts.ffree, uuidFsid(dev), 255, 4096, flags]);
   }
   // The flags are the mount's as the mount table shows them (ro for a read-only root or bind).
   const mount = mountOf({ tmpfs: ctx.kernel.root.tmpfsMounts, binds: ctx.kernel.root.bindMounts, readonlyRoot: ctx.kernel.readonlyRoot, root: SANDBOX_ROOT }, node.path);
-  put(10, mount.flags);
   if (node.fs === 'host' || node.fs === 'overlay') {
     // The overlay reports the host filesystem below it (its counts and f_fsid), writable (its changes stay in memory).
     const st = hostStatfs(node.fs === 'host' ? node.hostPath : ctx.kernel.root.hostPathOf([]));
     if (typeof st === 'number') return st;
-    [st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree, st.fsid, st.namelen, st.frsize].forEach((v, i) => put(i, v));
-  } else {
-    // Linux (6.7 and later) gives proc and devpts their device as f_fsid; sysfs, cgroup2 and tmpfs one made from their uuid.
-    const magic = syntheticMagic(node.path);
-    [magic, 4096, 0, 0, 0, 0, 0, magic === PROC_SUPER_MAGIC || magic === DEVPTS_SUPER_MAGIC ? mount.device : uuidFsid(mount.device)].forEach((v, i) => put(i, v));
-    put(9, 4096);
+    return statfsBytes([st.type, st.bsize, st.blocks, st.bfree, st.bavail, st.files, st.ffree, st.fsid, st.namelen, st.frsize, mount.flags]);
   }
-  return out;
+  // Linux (6.7 and later) gives proc and devpts their device as f_fsid; sysfs, cgroup2 and tmpfs one made from their uuid.
+  const magic = syntheticMagic(node.path);
+  const fsid = magic === PROC_SUPER_MAGIC || magic === DEVPTS_SUPER_MAGIC ? mount.device : uuidFsid(mount.device);
+  return statfsBytes([magic, 4096, 0, 0, 0, 0, 0, fsid, 255, 4096, mount.flags]);
 }
 
 export function sysStatfs(ctx: SyscallContext): Outcome {
@@ -646,10 +647,7 @@ function internalStatfs(ctx: SyscallContext, file: OpenFile): Buffer | undefined
     : ANON_INODE_KINDS.has(file.kind) ? ANON_INODE_FS_MAGIC : undefined;
   if (magic === undefined) return undefined;
   const st = statOfFile(ctx, file);
-  const out = Buffer.alloc(120);
-  const put = (i: number, v: bigint | number) => out.writeBigInt64LE(BigInt(v), i * 8);
-  [magic, 4096, 0, 0, 0, 0, 0, typeof st === 'number' ? 0 : st.dev, 255, 4096, ST_VALID].forEach((v, i) => put(i, v));
-  return out;
+  return statfsBytes([magic, 4096, 0, 0, 0, 0, 0, typeof st === 'number' ? 0 : st.dev, 255, 4096, ST_VALID]);
 }
 
 export function sysFstatfs(ctx: SyscallContext): Outcome {
