@@ -10,7 +10,7 @@ import type { SocketState } from '../state.js';
 import { CAP_NET_RAW, capable } from '../task/capabilities.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { AF_INET, formatInet, isAnyAddress, isLoopback, parseInet, type InetAddress } from './inet_address.js';
+import { AF_INET, formatInet, ipv4Bytes, isAnyAddress, isLoopback, parseInet, type InetAddress } from './inet_address.js';
 import { destinationOf, optionOf, reachable, sourceFor } from './loopback.js';
 import { DEFAULT_HOP_LIMIT, IPPROTO_IP, IP_TOS, IP_TTL } from './inet_ancillary.js';
 import { credsOf } from './socket.js';
@@ -76,10 +76,6 @@ function checksum(bytes: Uint8Array): number {
   if (bytes.length & 1) sum += bytes[bytes.length - 1]! << 8;
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   return ~sum & 0xffff;
-}
-
-function ipv4Bytes(ip: string): number[] {
-  return ip.split('.').map(Number);
 }
 
 /** An IPv4 packet of ICMP: a 20-byte header (its id made from the message's, so that a replay makes the same) and the message. */

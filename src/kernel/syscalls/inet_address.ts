@@ -58,7 +58,8 @@ export function ipv6FromBytes(b: Uint8Array): string {
   return ipv6Text(words);
 }
 
-function ipv4Bytes(ip: string): number[] {
+/** The four bytes of a dotted IPv4 address. */
+export function ipv4Bytes(ip: string): number[] {
   return ip.split('.').map(Number);
 }
 
