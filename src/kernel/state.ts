@@ -490,6 +490,11 @@ interface OverlayNodeBase {
   atimeNs: bigint;
   mtimeNs: bigint;
   ctimeNs: bigint;
+  /**
+   * Birth time (statx btime): the ctime it was made with, kept when utimes, writes and chmod
+   * move the others. Absent in images and traces from before it was kept: ctime stands in.
+   */
+  btimeNs?: bigint;
   /** Extended attributes (user.*, trusted.*) by full name, in the order they were set; absent: none. */
   xattrs?: Map<string, Uint8Array>;
 }

@@ -288,6 +288,9 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     dev_null_stat: [{}],
     proc_self_exe: [{}],
     getcwd_chdir: [{ args: [tree] }],
+    getcwd_long: [{ args: scratch() }],
+    cwd_moved: [{ args: scratch() }],
+    statx_btime: [{ args: scratch() }],
   };
 }
 

@@ -162,4 +162,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'dev_null_stat',
   'proc_self_exe',
   'getcwd_chdir',
+  'getcwd_long',
+  'cwd_moved',
+  'statx_btime',
 ];

@@ -10,7 +10,7 @@ import { lookupFd, openNewFile } from '../fd/fd_table.js';
 import type { Credentials, OpenFile, OverlayNode } from '../state.js';
 import { S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFSOCK, syntheticStat, type FileStat } from '../vfs/file_stat.js';
 import { nodeStat } from '../vfs/overlay.js';
-import { linkTarget, type ResolveRules, type WalkOptions } from '../vfs/path_walk.js';
+import { PATH_MAX, linkTarget, type ResolveRules, type WalkOptions } from '../vfs/path_walk.js';
 import { openFifo } from './fifo.js';
 import { openControllingTerminal, openPtmx, openPtySlave, ptyOf } from './pty.js';
 import { DEVPTS_POINT, ptyStat } from '../vfs/devpts.js';
@@ -504,6 +504,12 @@ function accessCredentials(c: Credentials): Credentials {
 
 export function sysGetcwd(ctx: SyscallContext): Outcome {
   const bytes = encodeBytes(cwdSeenFrom(rootOf(ctx.process), ctx.process.cwd) + '\0');
+  // Linux builds the name in one PATH_MAX page: longer, ENAMETOOLONG whatever the buffer
+  // (glibc's getcwd(NULL, 0) relies on it, then walks ".." itself).
+  if (bytes.length > PATH_MAX) return -Errno.ENAMETOOLONG;
+  // A removed working directory has no name: ENOENT (glibc and gnulib then report it).
+  const here = lookupHeld(ctx, ctx.process.cwd);
+  if (here === -Errno.ENOENT || here === -Errno.ENOTDIR) return -Errno.ENOENT;
   // size is a size_t: a "negative" one is huge, never too small.
   const size = ctx.args[1]!;
   if (size >= 0 && size < bytes.length) return -Errno.ERANGE;

@@ -31,6 +31,7 @@ import { AT_EMPTY_PATH, AT_FDCWD, resolveAt, resolvePath } from './paths.js';
 import { IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MOVE_SELF, IN_MOVED_FROM, IN_MOVED_TO } from '../abi/inotify.js';
 import { fsNotify, inodeOf, fsNotifyActive } from './fs_notify.js';
 import { tmpfsMayAddInode } from './tmpfs_space.js';
+import { moveCwds } from './cwd_moves.js';
 
 const AT_REMOVEDIR = 0x200;
 const AT_SYMLINK_FOLLOW = 0x400;
@@ -280,7 +281,10 @@ function renameAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdir
   if (fromBind && toBind) {
     if (exchange) return -Errno.EINVAL; // not offered on the host side
     const renamed = renameOnHost(child(fromBind, from.name), child(toBind, to.name));
-    if (renamed === 0) notifyRenamed(ctx, from, to, src, dst, false);
+    if (renamed === 0) {
+      if (srcIsDir) moveCwds(ctx, src.path, dstPath, false);
+      notifyRenamed(ctx, from, to, src, dst, false);
+    }
     return renamed;
   }
 
@@ -299,6 +303,7 @@ function renameAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdir
     fromParent: fromDir.id, fromName: from.name, toParent: toDir.id, toName: to.name,
     whiteout: !exchange && lowerHas(ctx, fromDir, from.name), exchange, timeNs: nowNs(),
   });
+  if (srcIsDir || (exchange && dstIsDir)) moveCwds(ctx, src.path, dstPath, exchange);
   notifyRenamed(ctx, from, to, src, dst, exchange);
   return 0;
 }

@@ -137,7 +137,7 @@ class UpperStat implements FileStat {
     this.atimeNs = node.atimeNs;
     this.mtimeNs = node.mtimeNs;
     this.ctimeNs = node.ctimeNs;
-    this.birthtimeNs = node.ctimeNs;
+    this.birthtimeNs = node.btimeNs ?? node.ctimeNs;
   }
 
   get nlink(): bigint {

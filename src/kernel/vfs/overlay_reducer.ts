@@ -71,7 +71,7 @@ function makeNode(
   times: { atimeNs: bigint; mtimeNs: bigint; ctimeNs: bigint },
   contents: { data?: Uint8Array; target?: string; lower?: string | null },
 ): OverlayNode {
-  const base = { id: e.nodeId, mode: e.mode, uid: e.uid, gid: e.gid, nlink: 1, dev: e.dev, ino: e.ino, ...times };
+  const base = { id: e.nodeId, mode: e.mode, uid: e.uid, gid: e.gid, nlink: 1, dev: e.dev, ino: e.ino, ...times, btimeNs: times.ctimeNs };
   switch (e.kind) {
     case 'file': {
       const size = contents.data?.length ?? 0;
@@ -128,7 +128,7 @@ export const overlayReducers: ReducerTable<
     const overlay = state.overlay;
     const node: OverlayNode = {
       id: e.nodeId, kind: 'file', mode: e.mode, uid: e.uid, gid: e.gid, nlink: 0, dev: e.dev, ino: e.ino,
-      atimeNs: e.timeNs, mtimeNs: e.timeNs, ctimeNs: e.timeNs, chunks: new Map(), size: 0, seals: e.seals, extents: [],
+      atimeNs: e.timeNs, mtimeNs: e.timeNs, ctimeNs: e.timeNs, btimeNs: e.timeNs, chunks: new Map(), size: 0, seals: e.seals, extents: [],
     };
     accountNode(overlay, node, () => overlay.nodes.set(e.nodeId, node));
     overlay.nextNodeId = Math.max(overlay.nextNodeId, e.nodeId + 1);

@@ -29,7 +29,8 @@ const MAX_SYMLINKS = 40;
 /** At most this many directories are looked up by one native call (walkHostDirs). */
 const MAX_BATCHED = 64;
 const NAME_MAX = 255;
-const PATH_MAX = 4096;
+/** Linux's PATH_MAX: the longest path (with its NUL) a call takes or getcwd gives. */
+export const PATH_MAX = 4096;
 
 export interface WalkOptions {
   /** Follow a symlink in the last component (false: lstat semantics, O_NOFOLLOW). */
