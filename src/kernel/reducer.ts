@@ -36,7 +36,9 @@ const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported' | 'Host
     if (p.creds.euid !== p.creds.uid || p.creds.egid !== p.creds.gid) p.dumpable = 0;
     else if (p.dumpable !== undefined) delete p.dumpable;
     if (p.creds.caps) p.creds = afterExec(p.creds);
-    p.mm = { brkStart: e.brkStart, brk: e.brkStart, mappings: e.mappings.map((m) => ({ ...m })) };
+    // Kept sorted by start (mm/reducer.ts looks mappings up by address).
+    const mappings = e.mappings.map((m) => ({ ...m })).sort((a, b) => a.start - b.start);
+    p.mm = { brkStart: e.brkStart, brk: e.brkStart, mappings };
     // Caught signals revert to their default action; ignored ones stay ignored.
     for (const [sig, action] of p.sigactions) {
       if (action.handler > 1) p.sigactions.delete(sig);
