@@ -806,8 +806,10 @@ export class Kernel {
    * A parked thread cannot see a signal until it is resumed: when one is pending for it
    * (sent by the kernel, or by the host terminal to the process group), its syscall ends
    * with EINTR, or is restarted after the handler when the handler has SA_RESTART.
+   * readyFirst: the caller has just notified what the threads of pids may wait on (a
+   * parent's wait key): a call that can now complete does so before any signal is looked at.
    */
-  interruptSignalled(pids?: ReadonlySet<number>): void {
+  interruptSignalled(pids?: ReadonlySet<number>, readyFirst = false): void {
     if (this.frozen) return;
     // Blocked signals do not interrupt: signalfd readers look for those of their mask themselves.
     if (this.waiters.has(SIGNAL_WAKE_KEY)) this.notify(SIGNAL_WAKE_KEY);
@@ -816,6 +818,9 @@ export class Kernel {
       const thread = this.state.threads.get(tid);
       const process = thread && this.state.processes.get(thread.pid);
       if (!thread || !process || (pids && !pids.has(process.pid))) continue;
+      // A call that can complete now completes whatever the signal (see interrupt): the
+      // host's /proc need not be read for it (for a thread its tracer holds, it must).
+      if (readyFirst && !this.traceStops.has(tid) && this.completeIfReady(tid)) continue;
       const sig = deliverableSignal(thread.hostTid, process);
       if (sig === 0) continue;
       // A thread its tracer holds sees its signals once let go, but SIGKILL, which ends it there.
@@ -827,21 +832,35 @@ export class Kernel {
     }
   }
 
-  private interrupt(tid: number, sig: number): void {
-    const rt = this.runtime.get(tid)!;
-    const thread = this.thread(tid);
+  /** The parked calls of thread tid. */
+  private waitsOf(tid: number): Set<Waiter> {
     const mine = new Set<Waiter>();
     for (const set of this.waiters.values()) for (const w of set) if (w.tid === tid) mine.add(w);
-    // A call that can complete now does, as on Linux, where a woken blocking call looks at
-    // what it waits for before it looks at pending signals: a wait4 whose child has just
-    // exited returns the child, and the SIGCHLD handler runs after it (not EINTR).
+    return mine;
+  }
+
+  /**
+   * Completes the parked call of thread tid if it can complete now, as on Linux, where a
+   * woken blocking call looks at what it waits for before it looks at pending signals: a
+   * wait4 whose child has just exited returns the child, and the SIGCHLD handler runs after
+   * it (not EINTR). Whether it did.
+   */
+  private completeIfReady(tid: number, mine = this.waitsOf(tid)): boolean {
     for (const w of mine) {
       const ready = w.retry();
       if (ready === null) continue;
       for (const other of mine) this.unwait(other);
       this.complete(tid, ready);
-      return;
+      return true;
     }
+    return false;
+  }
+
+  private interrupt(tid: number, sig: number): void {
+    const rt = this.runtime.get(tid)!;
+    const thread = this.thread(tid);
+    const mine = this.waitsOf(tid);
+    if (this.completeIfReady(tid, mine)) return;
     let done: number | undefined;
     for (const w of mine) done ??= w.onInterrupt?.();
     const action = this.process(thread.pid).sigactions.get(sig);
@@ -1703,10 +1722,11 @@ export class Kernel {
 
   /**
    * SIGCHLD was sent to parent: it interrupts a parked call only through a handler (its
-   * default is to be ignored), or wakes signalfd readers; else the host's /proc need not be read.
+   * default is to be ignored), or wakes signalfd readers; else the host's /proc need not be
+   * read. Neither is it for a wait4 the child's news completes (its wait key was notified).
    */
   private sentSigchld(parent: ProcessState): void {
-    if ((parent.sigactions.get(SIGCHLD)?.handler ?? 0) > SIG_IGN || this.waiters.has(SIGNAL_WAKE_KEY)) this.interruptSignalled(new Set([parent.pid]));
+    if ((parent.sigactions.get(SIGCHLD)?.handler ?? 0) > SIG_IGN || this.waiters.has(SIGNAL_WAKE_KEY)) this.interruptSignalled(new Set([parent.pid]), true);
   }
 
   /** Remembers who the kernel is sending sig to process pid for (si_pid, si_uid, si_code). */
