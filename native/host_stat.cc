@@ -12,9 +12,9 @@
 
 namespace {
 
-int lstatInto(const char* path, int64_t* o) {
+int statxInto(int dirfd, const char* path, int flags, int64_t* o) {
   struct statx st;
-  if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, STATX_BASIC_STATS | STATX_BTIME, &st) != 0) return -errno;
+  if (statx(dirfd, path, flags, STATX_BASIC_STATS | STATX_BTIME, &st) != 0) return -errno;
   auto ns = [](const statx_timestamp& t) { return static_cast<int64_t>(t.tv_sec) * 1000000000LL + t.tv_nsec; };
   o[kStatDev] = static_cast<int64_t>((static_cast<uint64_t>(st.stx_dev_major) << 8 & 0xfff00) |
                                      (static_cast<uint64_t>(st.stx_dev_minor) & 0xff) |
@@ -39,7 +39,22 @@ int lstatInto(const char* path, int64_t* o) {
   return 0;
 }
 
+int lstatInto(const char* path, int64_t* o) {
+  return statxInto(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, o);
+}
+
 }  // namespace
+
+Napi::Value HostFstat(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int fd = info[0].As<Napi::Number>().Int32Value();
+  auto out = info[1].As<Napi::BigInt64Array>();
+  if (out.ElementLength() < kStatSlots) {
+    Napi::RangeError::New(env, "stat array too small").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, statxInto(fd, "", AT_EMPTY_PATH, out.Data()));
+}
 
 Napi::Value HostLstat(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

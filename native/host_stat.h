@@ -1,5 +1,5 @@
-// lstat of a host path into a caller's array, without exceptions or a Stats object per call:
-// the path walk asks the host about every component it looks up.
+// lstat of a host path (fstat of a host fd) into a caller's array, without exceptions or a
+// Stats object per call: the path walk asks the host about every component it looks up.
 #pragma once
 #include <napi.h>
 
@@ -11,6 +11,9 @@ enum HostStatSlot : int {
 
 // hostLstat(path: string | Buffer, out: BigInt64Array) -> 0 or -errno.
 Napi::Value HostLstat(const Napi::CallbackInfo& info);
+
+// hostFstat(fd: number, out: BigInt64Array) -> 0 or -errno: the same slots for an open host fd.
+Napi::Value HostFstat(const Napi::CallbackInfo& info);
 
 // hostLstatWalk(path: string | Buffer, count: number, out: BigInt64Array) -> found, or -1 when
 // path does not end in `count` components: the lstat of each path that ends at one of path's

@@ -3,6 +3,8 @@
 // An exec-heavy run otherwise reads libc from the host for every process.
 import fs from 'node:fs';
 
+import { hostFstat } from '../platform/host_stat.js';
+
 /** Files larger than this are read each time (they are rarely mapped whole). */
 const MAX_FILE = 64 << 20;
 /** The cache's total size; the least recently used file goes first. */
@@ -19,8 +21,8 @@ export class HostFileCache {
 
   /** The whole contents of the file open at hostFd, or null when it is too large to keep. */
   contents(hostFd: number): Buffer | null {
-    const st = fs.fstatSync(hostFd, { bigint: true });
-    if (st.size > BigInt(MAX_FILE)) return null;
+    const st = hostFstat(hostFd);
+    if (typeof st === 'number' || st.size > BigInt(MAX_FILE)) return null;
     const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
     const hit = this.entries.get(key);
     if (hit) {

@@ -1,6 +1,6 @@
-// lstat of host paths for the VFS (native/host_stat.cc): one native call filling a small
-// array, read through getters, instead of fs.lstatSync's BigIntStats and, for a missing
-// name, its exception. The path walk makes one per component it looks up.
+// lstat of host paths and fstat of host fds for the VFS (native/host_stat.cc): one native
+// call filling a small array, read through getters, instead of fs.lstatSync's BigIntStats
+// and, for a missing name, its exception. The path walk makes one per component it looks up.
 import type { FileStat } from '../kernel/vfs/file_stat.js';
 import { hostPathArg } from '../byte_string.js';
 import { loadAddon } from './native_addon.js';
@@ -65,6 +65,15 @@ export function hostLstat(hostPath: string): FileStat | number {
   const raw = freeSlots(1);
   const r = loadAddon().hostLstat(hostPathArg(hostPath), raw);
   if (r !== 0) return r; // nothing kept: the slot is used again
+  slabUsed += Slot.Count;
+  return new HostStat(raw);
+}
+
+/** The host's fstat of an open host fd, or -errno (without a BigIntStats of node's fs). */
+export function hostFstat(fd: number): FileStat | number {
+  const raw = freeSlots(1);
+  const r = loadAddon().hostFstat(fd, raw);
+  if (r !== 0) return r;
   slabUsed += Slot.Count;
   return new HostStat(raw);
 }

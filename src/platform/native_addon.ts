@@ -74,6 +74,8 @@ export interface NativeAddon {
   readDirectory(path: string | Buffer): { names: Buffer; inos: BigUint64Array; types: Uint8Array } | number;
   /** lstat (statx) of a host path into out (native/host_stat.h's slots): 0 or -errno. */
   hostLstat(path: string | Buffer, out: BigInt64Array): number;
+  /** fstat (statx) of a host fd into out (the same slots): 0 or -errno. */
+  hostFstat(fd: number, out: BigInt64Array): number;
   /** native/host_stat.h: the lstat of a run of a path's last components as long as they are directories (out: two stat slots). */
   hostLstatWalk(path: string | Buffer, count: number, out: BigInt64Array): number;
   /** statfs of a host path into out (native/host_statfs.h's slots): 0 or -errno. */

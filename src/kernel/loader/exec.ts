@@ -22,7 +22,7 @@ import {
   buildInitialStack, STACK_TOP,
 } from './stack.js';
 import { STUB_BASE, STUB_END } from './host_mappings.js';
-import { hostFileKey } from '../host_file_key.js';
+import { fileKeyOf, hostFileKey } from '../host_file_key.js';
 import { cachedHead, rememberHead } from './exec_head_cache.js';
 import { showArgsCall } from './host_cmdline.js';
 import { LIST_BYTES, StubCalls, type QueuedCall } from './stub_calls.js';
@@ -234,7 +234,7 @@ function readResolved(root: HostRoot, r: VNode, file: string): ReadExecutable {
     return { path: r.path, bytes: readChunks(r.node.chunks, 0, r.node.size), owner, identity };
   }
   // The walk's lstat of the file gives its identity: a file seen before is not read again.
-  const seen = `${r.stat.dev}:${r.stat.ino}:${r.stat.ctimeNs}`;
+  const seen = fileKeyOf(r.stat);
   const hit = cachedHead(seen);
   if (hit) return { path: r.path, bytes: hit.bytes, owner, identity, host: { hostPath: r.hostPath, key: seen, size: Number(r.stat.size) }, head: hit };
   try {

@@ -44,6 +44,7 @@ import { permits } from '../vfs/permission.js';
 import { ST_VALID } from '../abi/statfs_flags.js';
 import { mountOf } from '../vfs/procfs_mounts.js';
 import { hostStatfs } from '../../platform/host_statfs.js';
+import { hostFstat } from '../../platform/host_stat.js';
 
 /** Every O_* bit Linux knows (openat2 refuses the others). */
 const VALID_OPEN_FLAGS = 0o37777703;
@@ -323,7 +324,7 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
   }
   if (file.kind === 'host') {
     const hostFd = ctx.kernel.host.fd(file.id);
-    if (hostFd !== undefined) return fs.fstatSync(hostFd, { bigint: true });
+    if (hostFd !== undefined) return hostFstat(hostFd);
   }
   if (file.kind === 'pty-slave' && file.path.startsWith('/dev/pts/')) {
     // The slave's node is gone from /dev/pts once the master closed, but its attributes stay.

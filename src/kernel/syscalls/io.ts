@@ -3,6 +3,7 @@ import { namespaceOfPath } from '../task/sandbox_namespaces.js';
 import fs from 'node:fs';
 
 import { hostRandomFill } from '../../platform/host_random.js';
+import { hostFstat } from '../../platform/host_stat.js';
 import { Errno } from '../errno.js';
 import { mqueueStatus } from './mqueue.js';
 import { lookupFd, type FdLookup } from '../fd/fd_table.js';
@@ -270,7 +271,8 @@ export function readFile(
       if (hostFd === undefined) return -Errno.EBADF;
       const at = position ?? file.offset;
       // Lower files do not change: never allocate more than what is left of the file.
-      const st = fs.fstatSync(hostFd, { bigint: true });
+      const st = hostFstat(hostFd);
+      if (typeof st === 'number') return st;
       const left = Math.max(0, Number(st.size) - at);
       const buf = Buffer.allocUnsafe(Math.min(count, 16 << 20, left));
       const n = buf.length === 0 ? 0 : fs.readSync(hostFd, buf, 0, buf.length, at);

@@ -9,6 +9,9 @@ import { pageUp } from '../loader/load_plan.js';
 import type { SyscallContext } from './context.js';
 import type { OpenFile } from '../state.js';
 import { statOfFile } from './fs.js';
+import { hostFstat } from '../../platform/host_stat.js';
+import { fileKeyOf } from '../host_file_key.js';
+import type { FileStat } from '../vfs/file_stat.js';
 import { memFile } from './mem_file.js';
 import { mapHostFile, mapSharedPages } from './mm_host_file.js';
 import { pullSharedPages } from '../vfs/shared_file_pages.js';
@@ -52,9 +55,14 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   if ((prot & PROT_EXEC) && file.kind === 'mem' && ctx.kernel.root.tmpfsAt(file.path)?.options.noexec) return -Errno.EPERM;
 
   if (file.kind === 'host' && (!shared || (file.flags & O_ACCMODE) === O_RDONLY)) {
-    const mapped = mapHostFile(ctx, file.id, addr, length, prot, flags, offset);
+    const hostFd = ctx.kernel.host.fd(file.id);
+    if (hostFd === undefined) return -Errno.EBADF;
+    // One fstat gives the file's key for the stub and its identity for the record.
+    const st = hostFstat(hostFd);
+    if (typeof st === 'number') return st;
+    const mapped = mapHostFile(ctx, { key: fileKeyOf(st), fd: hostFd }, addr, length, prot, flags, offset);
     if (mapped !== null) {
-      if (mapped >= 0) recordMapping(ctx, mapped, pageUp(length), prot, flags, file, offset, true);
+      if (mapped >= 0) recordMapping(ctx, mapped, pageUp(length), prot, flags, file, offset, true, st);
       return mapped;
     }
   }
@@ -110,8 +118,10 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   return at;
 }
 
-function recordMapping(ctx: SyscallContext, at: number, size: number, prot: number, flags: number, file: OpenFile, offset: number, hostMapped: boolean): void {
-  const st = statOfFile(ctx, file);
+function recordMapping(
+  ctx: SyscallContext, at: number, size: number, prot: number, flags: number, file: OpenFile, offset: number, hostMapped: boolean,
+  st: FileStat | number = statOfFile(ctx, file),
+): void {
   const identity = typeof st === 'number' ? {} : { dev: BigInt(st.dev), ino: BigInt(st.ino) };
   ctx.emit({
     type: 'MemoryMapped',

@@ -9,7 +9,6 @@ import fs from 'node:fs';
 
 import { O_ACCMODE, O_RDONLY } from '../abi/open_flags.js';
 import { Errno } from '../errno.js';
-import { hostFileKey } from '../host_file_key.js';
 import type { OpenFile } from '../state.js';
 import { sharedPages } from '../vfs/shared_file_pages.js';
 import type { SyscallContext } from './context.js';
@@ -23,15 +22,13 @@ const MAP_POPULATE = 0x8000;
 const MAP_FIXED_NOREPLACE = 0x100000;
 
 /**
- * The mapped address or -errno; null when the file must be copied instead: the stub cannot
+ * Maps the host file open at file.fd (key: its identity, hostFileKey). The mapped address or
+ * -errno; null when the file must be copied instead: the stub cannot
  * take one more fd, or the host refuses (EPERM: PROT_EXEC on a noexec host mount; ENODEV: a
  * filesystem without mmap).
  */
-export function mapHostFile(ctx: SyscallContext, fileId: number, addr: number, length: number, prot: number, flags: number, offset: number): number | null {
-  const hostFd = ctx.kernel.host.fd(fileId);
-  if (hostFd === undefined) return -Errno.EBADF;
+export function mapHostFile(ctx: SyscallContext, file: { key: string; fd: number }, addr: number, length: number, prot: number, flags: number, offset: number): number | null {
   const keep = flags & (MAP_TYPE | MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_NORESERVE | MAP_POPULATE | MAP_32BIT);
-  const file = { key: hostFileKey(hostFd), fd: hostFd };
   const r = ctx.kernel.platform.mapHostFile(ctx.hostTid, ctx.process.hostPid, file, ctx.scratchAddress(), [addr, length, prot, keep, offset]);
   return r === -Errno.EMFILE || r === -Errno.ENOSYS || r === -Errno.EPERM || r === -Errno.ENODEV ? null : r;
 }
