@@ -76,6 +76,8 @@ export interface PreparedExec {
   interp?: ElfFile;
   argv: string[];
   envp: string[];
+  /** envp's strings as the bytes they stand for, when at hand (read from the caller): the new stack takes them as they are. */
+  envpBytes?: readonly Uint8Array[];
   /** The filename as given to execve (AT_EXECFN). */
   execfn: string;
 }
@@ -91,7 +93,7 @@ export class ExecError extends Error {
  * overlay's upper layer the program sees (absent: the host root alone); chroot: the
  * caller's root directory, where the program, its #! interpreter and its ELF interpreter
  * (PT_INTERP) are looked up; found: filename as the caller resolved it from cwd (a host or
- * overlay file), if it did.
+ * overlay file), if it did; envpBytes: the bytes envp's strings stand for, if at hand.
  */
 export function prepareExec(
   root: HostRoot,
@@ -102,6 +104,7 @@ export function prepareExec(
   upper?: OverlayState,
   chroot = SANDBOX_ROOT,
   found?: VNode,
+  envpBytes?: readonly Uint8Array[],
 ): PreparedExec {
   let file = filename;
   let args = argv.length > 0 ? [...argv] : [''];
@@ -114,7 +117,7 @@ export function prepareExec(
     if (!shebang) {
       const exe = elfFile(read, 'program');
       const interp = exe.image.interp === undefined ? undefined : loadInterpreter(root, chroot, exe.image.interp, walk);
-      return { exe, ...(interp ? { interp } : {}), argv: args, envp, execfn: filename };
+      return { exe, ...(interp ? { interp } : {}), argv: args, envp, ...(envpBytes ? { envpBytes } : {}), execfn: filename };
     }
     if (depth >= MAX_INTERPRETER_DEPTH) throw new ExecError(Errno.ELOOP, `${filename}: too many levels of #! interpreters`);
     // argv becomes: interpreter [arg] script-path original-argv[1..]
@@ -345,7 +348,7 @@ export function loadImage(
   const stack = buildInitialStack({
     stackTop: STACK_TOP,
     argv: prepared.argv,
-    envp: prepared.envp,
+    envp: prepared.envpBytes ?? prepared.envp,
     execfn: prepared.execfn,
     platform: 'x86_64',
     random,

@@ -91,19 +91,20 @@ export function buildInitialStack(input: InitialStackInput): InitialStack {
     checkWord(value, `auxv entry ${type}`);
   }
 
-  const argv = input.argv.map((s) => cString(s, 'argv'));
-  const envp = input.envp.map((s) => cString(s, 'envp'));
-  const execfn = cString(input.execfn, 'execfn');
-  const platform = cString(input.platform, 'platform');
+  // Each string's bytes (without its NUL, which the zeroed stack has already): written once.
+  const argv = input.argv.map((s) => rawBytes(s, 'argv'));
+  const envp = input.envp.map((s) => rawBytes(s, 'envp'));
+  const execfn = rawBytes(input.execfn, 'execfn');
+  const platform = rawBytes(input.platform, 'platform');
 
   // exec copies execfn first, then envp and argv each from its last string down, below a
   // zero word, so the strings end up in order: argv, envp, execfn.
-  const execfnAddr = stackTop - WORD - execfn.length;
+  const execfnAddr = stackTop - WORD - (execfn.length + 1);
   const envEnd = execfnAddr;
   const envStart = envEnd - totalLength(envp);
   const argEnd = envStart;
   const argStart = argEnd - totalLength(argv);
-  const platformAddr = alignDown16(argStart) - platform.length;
+  const platformAddr = alignDown16(argStart) - (platform.length + 1);
   const randomAddr = platformAddr - RANDOM_BYTES;
 
   const auxv = withLoaderEntries(input.auxv, randomAddr, execfnAddr, platformAddr);
@@ -129,7 +130,7 @@ export function buildInitialStack(input: InitialStackInput): InitialStack {
     for (const s of strings) {
       putBytes(addr, s);
       pushWord(addr);
-      addr += s.length;
+      addr += s.length + 1;
     }
     pushWord(0);
   };
@@ -169,17 +170,18 @@ function withLoaderEntries(
   return auxv;
 }
 
-/** The NUL-terminated bytes of a string. */
-function cString(s: StackString, what: string): Uint8Array {
+/** The bytes of a string, without the NUL that ends it on the stack. */
+function rawBytes(s: StackString, what: string): Uint8Array {
   const raw = typeof s === 'string' ? encodeBytes(s) : s;
   if (raw.includes(0)) throw new RangeError(`${what} string contains a NUL byte`);
-  const out = new Uint8Array(raw.length + 1);
-  out.set(raw);
-  return out;
+  return raw;
 }
 
+/** The room the strings take on the stack, their NULs included. */
 function totalLength(strings: readonly Uint8Array[]): number {
-  return strings.reduce((sum, s) => sum + s.length, 0);
+  let n = 0;
+  for (const s of strings) n += s.length + 1;
+  return n;
 }
 
 function alignDown16(n: number): number {

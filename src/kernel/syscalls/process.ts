@@ -1,6 +1,6 @@
 // Process identity and lifecycle: pids (virtual), credentials, exit, execve, limits, prctl.
 import { encodeRusage, waitedUsage } from './rusage.js';
-import { decodeBytes, truncateBytes, writeBytes } from '../../byte_string.js';
+import { decodeBytes, encodeBytes, truncateBytes, writeBytes } from '../../byte_string.js';
 import {
   CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_IO, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_PIDFD, CLONE_PTRACE, CLONE_SETTLS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, CSIGNAL, NAMESPACE_FLAGS,
 } from '../abi/clone_flags.js';
@@ -300,27 +300,33 @@ const MAX_ARGS = 0x7fffffff / 8;
 
 const PAGE_SIZE = 4096;
 
+/** argv or envp as read from the program: the strings, and the bytes each stands for (without its NUL). */
+interface StringArray {
+  strings: string[];
+  bytes: Uint8Array[];
+}
+
 /**
  * Reads a NULL-terminated array of string pointers (argv, envp). The pointers are read up to
  * the end of a page at a time (a mapped page is readable to its end; one read instead of one
  * per pointer); a pointer cut by a page boundary is read whole with the next read.
  */
-function readStringArray(ctx: SyscallContext, addr: number, noted: boolean): string[] | number {
-  const out: string[] = [];
+function readStringArray(ctx: SyscallContext, addr: number, noted: boolean): StringArray | number {
+  const out: StringArray = { strings: [], bytes: [] };
   if (addr === 0) return out;
   const strings = new StringPages(ctx, noted);
   let at = addr;
-  while (out.length < MAX_ARGS) {
+  while (out.strings.length < MAX_ARGS) {
     const chunk = ctx.read(at, Math.max(8, PAGE_SIZE - (at % PAGE_SIZE)));
     if (!chunk) return -Errno.EFAULT;
     const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const whole = chunk.byteLength - (chunk.byteLength % 8);
-    for (let off = 0; off < whole && out.length < MAX_ARGS; off += 8) {
-      const p = Number(view.getBigUint64(off, true));
+    for (let off = 0; off < whole && out.strings.length < MAX_ARGS; off += 8) {
+      // Two 32-bit halves: no BigInt per pointer.
+      const p = view.getUint32(off, true) + view.getUint32(off + 4, true) * 0x1_0000_0000;
       if (p === 0) return out;
-      const s = strings.read(p);
-      if (typeof s === 'number') return s;
-      out.push(s);
+      const r = strings.read(p, out);
+      if (r < 0) return r;
     }
     at += whole;
   }
@@ -342,7 +348,8 @@ class StringPages {
     private readonly noted: boolean,
   ) {}
 
-  read(addr: number): string | number {
+  /** Adds the string at addr to out: 0, or -errno. */
+  read(addr: number, out: StringArray): number {
     const start = addr - (addr % PAGE_SIZE);
     if (start !== this.page) {
       this.page = start;
@@ -352,12 +359,19 @@ class StringPages {
       const from = addr - start;
       const nul = this.bytes.indexOf(0, from);
       if (nul >= 0) {
+        // A view of the page read, which nothing writes again.
         const bytes = this.bytes.subarray(from, nul);
         if (this.noted) this.ctx.noteString(addr, bytes);
-        return decodeBytes(bytes);
+        out.strings.push(decodeBytes(bytes));
+        out.bytes.push(bytes);
+        return 0;
       }
     }
-    return this.ctx.readString(addr, MAX_ARG_STRLEN);
+    const s = this.ctx.readString(addr, MAX_ARG_STRLEN);
+    if (typeof s === 'number') return s;
+    out.strings.push(s);
+    out.bytes.push(encodeBytes(s));
+    return 0;
   }
 }
 
@@ -406,11 +420,12 @@ function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: 
   if (typeof argv === 'number') return argv;
   const envp = readStringArray(ctx, envpAddr, false);
   if (typeof envp === 'number') return envp;
+  // The new stack takes envp's bytes as read (argv's may change: a script's interpreter goes first).
   // The loader reads overlay files' bytes from state: shared mappings' writes go there first.
   pullAllSharedPages(ctx.kernel);
   try {
     const found = file.fs === 'host' || file.fs === 'overlay' ? file : undefined;
-    const prepared = prepareExec(ctx.kernel.root, base, target.path, argv, envp, ctx.kernel.state.overlay, rootOf(ctx.process), found);
+    const prepared = prepareExec(ctx.kernel.root, base, target.path, argv.strings, envp.strings, ctx.kernel.state.overlay, rootOf(ctx.process), found, envp.bytes);
     return { kind: 'exec', prepared };
   } catch (err) {
     if (err instanceof ExecError) return -err.errno;
