@@ -474,6 +474,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("readDirectory", Napi::Function::New(env, ReadDirectory));
   exports.Set("hostLstat", Napi::Function::New(env, HostLstat));
   exports.Set("hostFstat", Napi::Function::New(env, HostFstat));
+  exports.Set("hostReadlink", Napi::Function::New(env, HostReadlink));
   exports.Set("hostLstatWalk", Napi::Function::New(env, HostLstatWalk));
   exports.Set("hostStatfs", Napi::Function::New(env, HostStatfs));
   exports.Set("openPty", Napi::Function::New(env, OpenPty));

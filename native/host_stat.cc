@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <string>
@@ -54,6 +55,17 @@ Napi::Value HostFstat(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   return Napi::Number::New(env, statxInto(fd, "", AT_EMPTY_PATH, out.Data()));
+}
+
+Napi::Value HostReadlink(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string path = hostPathArgument(info[0]);
+  auto out = info[1].As<Napi::Uint8Array>();
+  const ssize_t n = readlink(path.c_str(), reinterpret_cast<char*>(out.Data()), out.ByteLength());
+  if (n < 0) return Napi::Number::New(env, -errno);
+  // A target that fills the buffer may have been cut: the caller's buffer is PATH_MAX long.
+  if (static_cast<size_t>(n) == out.ByteLength()) return Napi::Number::New(env, -ENAMETOOLONG);
+  return Napi::Number::New(env, static_cast<double>(n));
 }
 
 Napi::Value HostLstat(const Napi::CallbackInfo& info) {

@@ -15,6 +15,10 @@ Napi::Value HostLstat(const Napi::CallbackInfo& info);
 // hostFstat(fd: number, out: BigInt64Array) -> 0 or -errno: the same slots for an open host fd.
 Napi::Value HostFstat(const Napi::CallbackInfo& info);
 
+// hostReadlink(path: string | Buffer, out: Uint8Array) -> the target's length in out, or -errno
+// (-ENAMETOOLONG when it fills out, which may have cut it).
+Napi::Value HostReadlink(const Napi::CallbackInfo& info);
+
 // hostLstatWalk(path: string | Buffer, count: number, out: BigInt64Array) -> found, or -1 when
 // path does not end in `count` components: the lstat of each path that ends at one of path's
 // last `count` components, shortest first, as long as they are directories. found: how many

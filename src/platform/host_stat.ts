@@ -2,7 +2,7 @@
 // call filling a small array, read through getters, instead of fs.lstatSync's BigIntStats
 // and, for a missing name, its exception. The path walk makes one per component it looks up.
 import type { FileStat } from '../kernel/vfs/file_stat.js';
-import { hostPathArg } from '../byte_string.js';
+import { decodeBytes, hostPathArg } from '../byte_string.js';
 import { loadAddon } from './native_addon.js';
 
 /** native/host_stat.h's HostStatSlot. */
@@ -76,6 +76,15 @@ export function hostFstat(fd: number): FileStat | number {
   if (r !== 0) return r;
   slabUsed += Slot.Count;
   return new HostStat(raw);
+}
+
+/** Room for a symlink's target: Linux's targets are shorter than PATH_MAX. */
+const LINK_BUFFER = new Uint8Array(4096);
+
+/** The target of the host symlink at hostPath (its bytes as a string), or -errno. */
+export function hostReadlink(hostPath: string): string | number {
+  const n = loadAddon().hostReadlink(hostPathArg(hostPath), LINK_BUFFER);
+  return n < 0 ? n : decodeBytes(LINK_BUFFER.subarray(0, n));
 }
 
 /** What hostLstatWalk found along a run of names. */

@@ -76,6 +76,8 @@ export interface NativeAddon {
   hostLstat(path: string | Buffer, out: BigInt64Array): number;
   /** fstat (statx) of a host fd into out (the same slots): 0 or -errno. */
   hostFstat(fd: number, out: BigInt64Array): number;
+  /** readlink of a host path into out: the target's length, or -errno (-ENAMETOOLONG if it fills out). */
+  hostReadlink(path: string | Buffer, out: Uint8Array): number;
   /** native/host_stat.h: the lstat of a run of a path's last components as long as they are directories (out: two stat slots). */
   hostLstatWalk(path: string | Buffer, count: number, out: BigInt64Array): number;
   /** statfs of a host path into out (native/host_statfs.h's slots): 0 or -errno. */

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { byteLength, decodeBytes, hostPathArg } from '../../byte_string.js';
 import { Errno } from '../errno.js';
 import { readHostDirectory } from '../../platform/host_directory.js';
-import { hostLstat, hostLstatWalk } from '../../platform/host_stat.js';
+import { hostLstat, hostLstatWalk, hostReadlink } from '../../platform/host_stat.js';
 import type { Credentials, OverlayNode, OverlayState, PtyState } from '../state.js';
 import { devfsLookup } from './devfs.js';
 import { S_IFDIR, syntheticStat, type FileStat } from './file_stat.js';
@@ -299,6 +299,11 @@ export class HostRoot {
           current.splice(0, current.length, ...walkRoot);
         }
         pending.push(...splitPath(target).reverse());
+        // Back at the sandbox root: its node is looked up only when needed, as at the walk's start.
+        if (current.length === 0 && !opts.searchAs && !rules) {
+          node = undefined;
+          continue;
+        }
         const dir = this.lookup(current, opts);
         if (typeof dir === 'number') return dir;
         if (noXdev && crossesMount(dir, startDev)) return -Errno.EXDEV;
@@ -535,11 +540,8 @@ export function listHostDir(hostPath: string): ListedEntry[] | number {
 }
 
 function readlink(hostPath: string): string {
-  try {
-    return decodeBytes(fs.readlinkSync(hostPathArg(hostPath), { encoding: 'buffer' }));
-  } catch {
-    return '';
-  }
+  const target = hostReadlink(hostPath);
+  return typeof target === 'number' ? '' : target;
 }
 
 export { splitPath };
