@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <poll.h>
 #include <sys/ioctl.h>
@@ -284,9 +285,6 @@ Napi::Value HostLseek(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), r < 0 ? -errno : static_cast<double>(r));
 }
 
-// hostRandom(bytes) -> 0 or -errno: fills bytes from the host's getrandom(2) (the urandom
-// source), so that the kernel needs no node:crypto, whose ~20 modules a sandbox process
-// would otherwise load at start-up for AT_RANDOM's 16 bytes.
 // encodeSyscallFields(out, pos, fields, noRegions, at = 0): a syscall record's values, from
 // fields' slots at..at+kSyscallFieldSlots-1, into out at pos (see syscall_record.h); the position
 // after them, or -1 if out has no room for them (or fields none at `at`).
@@ -303,6 +301,9 @@ Napi::Value EncodeSyscallFields(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(pos + static_cast<int64_t>(n)));
 }
 
+// hostRandom(bytes) -> 0 or -errno: fills bytes from the host's getrandom(2) (the urandom
+// source), so that the kernel needs no node:crypto, whose ~20 modules a sandbox process
+// would otherwise load at start-up for AT_RANDOM's 16 bytes.
 Napi::Value HostRandom(const Napi::CallbackInfo& info) {
   Napi::Uint8Array buf = info[0].As<Napi::Uint8Array>();
   uint8_t* at = buf.Data();
@@ -315,6 +316,14 @@ Napi::Value HostRandom(const Napi::CallbackInfo& info) {
     left -= static_cast<size_t>(n);
   }
   return Napi::Number::New(info.Env(), 0);
+}
+
+// exitNow(status): ends tsvisor at once with that status (_exit(2)). Node's own exit joins
+// libuv's thread-pool threads, and one parked in a host read of a terminal (see
+// src/kernel/syscalls/stdio_stream.ts) would hold the exit until someone types a key.
+Napi::Value ExitNow(const Napi::CallbackInfo& info) {
+  fflush(nullptr);
+  _exit(info[0].As<Napi::Number>().Int32Value());
 }
 
 // listenUnix(path) -> a listening unix stream socket's fd (close-on-exec), or -errno. For an
@@ -455,6 +464,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hostIoctl", Napi::Function::New(env, HostIoctl));
   exports.Set("hostLseek", Napi::Function::New(env, HostLseek));
   exports.Set("hostRandom", Napi::Function::New(env, HostRandom));
+  exports.Set("exitNow", Napi::Function::New(env, ExitNow));
   exports.Set("encodeSyscallFields", Napi::Function::New(env, EncodeSyscallFields));
   exports.Set("listenUnix", Napi::Function::New(env, ListenUnix));
   exports.Set("controlServe", Napi::Function::New(env, ControlServe));

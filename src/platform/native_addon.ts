@@ -85,6 +85,8 @@ export interface NativeAddon {
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   hostLseek(fd: number, offset: number, whence: number): number;
   hostRandom(bytes: Uint8Array): number;
+  /** Ends tsvisor now with status (_exit), not waiting for Node's thread pool. */
+  exitNow(status: number): never;
   /** A syscall record's values into out at pos (native/syscall_record.h); the position after them, -1 without room. */
   encodeSyscallFields(out: Uint8Array, pos: number, fields: Float64Array, noRegions: boolean, at?: number): number;
   listenUnix(path: string): number;

@@ -137,6 +137,13 @@ describe('interactive use through a pseudo-terminal', function () {
     expect(t.join('')).to.include('30 100\r\n');
   });
 
+  it('bash: a timed-out read of /dev/tty, then exit: the exit status comes at once', () => {
+    // posix mode times read -t out with SIGALRM, leaving tsvisor's host read of the terminal
+    // parked in Node's thread pool; Node's own exit would wait for it until a key came.
+    const t = compare([{ send: 'set -o posix; read -t 0.2 x </dev/tty; echo "read said $?"; exit 3\r', expect: 'read said 142\r\nexit' }]);
+    expect(t.join('')).to.include('read said 142');
+  });
+
   it('vim edits a file in the sandbox', () => {
     const { transcript, status } = play(SANDBOXED_BASH, [
       { send: 'vim -u NONE -N -i NONE /tmp/tsvisor-vim-test.txt\r', expect: '[New]' },

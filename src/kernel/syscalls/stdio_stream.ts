@@ -4,6 +4,7 @@
 // leaves the host read going: what it brings is kept for the next read, never lost.
 import fs from 'node:fs';
 
+import { exitNow } from '../../platform/exit_now.js';
 import { Errno } from '../errno.js';
 import type { Kernel } from '../kernel.js';
 import { errnoOf } from '../vfs/path_walk.js';
@@ -26,6 +27,24 @@ interface HostStream {
 
 const streams = new WeakMap<Kernel, Map<number, HostStream>>();
 
+/** Host reads under way in Node's thread pool, of every kernel in this process. */
+let readsInFlight = 0;
+let exitListened = false;
+
+/**
+ * A host read of a terminal can outlive the program that wanted it (its read timed out, or a
+ * signal ended it), and Node's exit joins the pool thread parked in it: tsvisor would hang
+ * at its end until a key is typed. With such a read still going, tsvisor leaves by _exit once
+ * the other 'exit' listeners (registered before the first read) have run.
+ */
+function exitPastParkedReads(): void {
+  if (exitListened) return;
+  exitListened = true;
+  globalThis.process.on('exit', (code) => {
+    if (readsInFlight > 0) exitNow(typeof globalThis.process.exitCode === 'number' ? globalThis.process.exitCode : code);
+  });
+}
+
 function streamOf(kernel: Kernel, hostFd: number): HostStream {
   let byFd = streams.get(kernel);
   if (!byFd) streams.set(kernel, (byFd = new Map()));
@@ -42,9 +61,12 @@ function wakeKey(hostFd: number): string {
 function pump(kernel: Kernel, hostFd: number, s: HostStream): void {
   if (s.inFlight) return;
   s.inFlight = true;
+  readsInFlight++;
+  exitPastParkedReads();
   const buf = Buffer.alloc(CHUNK);
   fs.read(hostFd, buf, 0, CHUNK, null, (err, n) => {
     s.inFlight = false;
+    readsInFlight--;
     const errno = err ? errnoOf(err, Errno.EIO) : 0;
     if (errno === Errno.EAGAIN) {
       // tsvisor's stdin was made non-blocking by someone else: wait for data all the same.
