@@ -278,7 +278,7 @@ Napi::Value HostIoctl(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), r < 0 ? -errno : r);
 }
 
-// hostLseek(fd, offset, whence) -> new offset or -errno, on one of tsvisor's own stdio fds.
+// hostLseek(fd, offset, whence) -> new offset or -errno, on one of tsvisor's own host fds.
 Napi::Value HostLseek(const Napi::CallbackInfo& info) {
   off_t r = lseek(info[0].As<Napi::Number>().Int32Value(), static_cast<off_t>(i64Arg(info, 1)),
                   info[2].As<Napi::Number>().Int32Value());
@@ -486,6 +486,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hostFstat", Napi::Function::New(env, HostFstat));
   exports.Set("hostReadlink", Napi::Function::New(env, HostReadlink));
   exports.Set("hostLstatWalk", Napi::Function::New(env, HostLstatWalk));
+  exports.Set("hostUtimens", Napi::Function::New(env, HostUtimens));
   exports.Set("hostStatfs", Napi::Function::New(env, HostStatfs));
   exports.Set("openPty", Napi::Function::New(env, OpenPty));
   exports.Set("sendFd", Napi::Function::New(env, SendFd));

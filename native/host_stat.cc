@@ -16,7 +16,6 @@ namespace {
 int statxInto(int dirfd, const char* path, int flags, int64_t* o) {
   struct statx st;
   if (statx(dirfd, path, flags, STATX_BASIC_STATS | STATX_BTIME, &st) != 0) return -errno;
-  auto ns = [](const statx_timestamp& t) { return static_cast<int64_t>(t.tv_sec) * 1000000000LL + t.tv_nsec; };
   o[kStatDev] = static_cast<int64_t>((static_cast<uint64_t>(st.stx_dev_major) << 8 & 0xfff00) |
                                      (static_cast<uint64_t>(st.stx_dev_minor) & 0xff) |
                                      (static_cast<uint64_t>(st.stx_dev_minor) & ~0xffULL) << 12 |
@@ -33,10 +32,14 @@ int statxInto(int dirfd, const char* path, int flags, int64_t* o) {
   o[kStatSize] = static_cast<int64_t>(st.stx_size);
   o[kStatBlksize] = st.stx_blksize;
   o[kStatBlocks] = static_cast<int64_t>(st.stx_blocks);
-  o[kStatAtimeNs] = ns(st.stx_atime);
-  o[kStatMtimeNs] = ns(st.stx_mtime);
-  o[kStatCtimeNs] = ns(st.stx_ctime);
-  o[kStatBirthtimeNs] = (st.stx_mask & STATX_BTIME) ? ns(st.stx_btime) : 0;
+  auto time = [o](int at, const statx_timestamp& t) {
+    o[at] = t.tv_sec;
+    o[at + 1] = t.tv_nsec;
+  };
+  time(kStatAtimeSec, st.stx_atime);
+  time(kStatMtimeSec, st.stx_mtime);
+  time(kStatCtimeSec, st.stx_ctime);
+  time(kStatBirthtimeSec, (st.stx_mask & STATX_BTIME) ? st.stx_btime : statx_timestamp{});
   return 0;
 }
 
@@ -115,4 +118,17 @@ Napi::Value HostLstatWalk(const Napi::CallbackInfo& info) {
     found++;
   }
   return Napi::Number::New(env, static_cast<double>(found));
+}
+
+Napi::Value HostUtimens(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::string path = hostPathArgument(info[0]);
+  auto times = info[1].As<Napi::BigInt64Array>();
+  if (times.ElementLength() < 4) {
+    Napi::RangeError::New(env, "times array too small").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const int64_t* t = times.Data();
+  const struct timespec ts[2] = {{t[0], t[1]}, {t[2], t[3]}};
+  return Napi::Number::New(env, utimensat(AT_FDCWD, path.c_str(), ts, 0) != 0 ? -errno : 0);
 }

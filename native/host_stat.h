@@ -3,10 +3,13 @@
 #pragma once
 #include <napi.h>
 
-// Slots of the BigInt64Array hostLstat fills (src/platform/host_stat.ts mirrors them).
+// Slots of the BigInt64Array hostLstat fills (src/platform/host_stat.ts mirrors them). Times are
+// seconds and nanoseconds apart: nanoseconds since the epoch overflow 64 bits past 2262, and
+// ext4 keeps times up to 2446.
 enum HostStatSlot : int {
   kStatDev, kStatIno, kStatNlink, kStatMode, kStatUid, kStatGid, kStatRdev, kStatSize,
-  kStatBlksize, kStatBlocks, kStatAtimeNs, kStatMtimeNs, kStatCtimeNs, kStatBirthtimeNs, kStatSlots,
+  kStatBlksize, kStatBlocks, kStatAtimeSec, kStatAtimeNsec, kStatMtimeSec, kStatMtimeNsec,
+  kStatCtimeSec, kStatCtimeNsec, kStatBirthtimeSec, kStatBirthtimeNsec, kStatSlots,
 };
 
 // hostLstat(path: string | Buffer, out: BigInt64Array) -> 0 or -errno.
@@ -26,3 +29,8 @@ Napi::Value HostReadlink(const Napi::CallbackInfo& info);
 // 2 * slots): the lstat of the one it stopped at (not a directory), whose mode slot holds
 // -errno when it could not be looked up.
 Napi::Value HostLstatWalk(const Napi::CallbackInfo& info);
+
+// hostUtimens(path: string | Buffer, times: BigInt64Array) -> 0 or -errno: utimensat(2) of a
+// host path (following a final symlink, as utimes(2)) to times [atime sec, nsec, mtime sec,
+// nsec], exact to the nanosecond (Node's fs.utimes takes seconds as a double).
+Napi::Value HostUtimens(const Napi::CallbackInfo& info);

@@ -7,9 +7,11 @@ import { loadAddon } from './native_addon.js';
 
 /** native/host_stat.h's HostStatSlot. */
 const enum Slot {
-  Dev, Ino, Nlink, Mode, Uid, Gid, Rdev, Size, Blksize, Blocks, AtimeNs, MtimeNs, CtimeNs, BirthtimeNs, Count,
+  Dev, Ino, Nlink, Mode, Uid, Gid, Rdev, Size, Blksize, Blocks,
+  AtimeSec, AtimeNsec, MtimeSec, MtimeNsec, CtimeSec, CtimeNsec, BirthtimeSec, BirthtimeNsec, Count,
 }
 
+const NS = 1_000_000_000n;
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
@@ -31,10 +33,12 @@ class HostStat implements FileStat {
   get size(): bigint { return this.raw[Slot.Size]!; }
   get blksize(): bigint { return this.raw[Slot.Blksize]!; }
   get blocks(): bigint { return this.raw[Slot.Blocks]!; }
-  get atimeNs(): bigint { return this.raw[Slot.AtimeNs]!; }
-  get mtimeNs(): bigint { return this.raw[Slot.MtimeNs]!; }
-  get ctimeNs(): bigint { return this.raw[Slot.CtimeNs]!; }
-  get birthtimeNs(): bigint { return this.raw[Slot.BirthtimeNs]!; }
+  get atimeNs(): bigint { return this.timeNs(Slot.AtimeSec); }
+  get mtimeNs(): bigint { return this.timeNs(Slot.MtimeSec); }
+  get ctimeNs(): bigint { return this.timeNs(Slot.CtimeSec); }
+  get birthtimeNs(): bigint { return this.timeNs(Slot.BirthtimeSec); }
+  /** A time from its seconds slot and the nanoseconds slot after it. */
+  private timeNs(sec: Slot): bigint { return this.raw[sec]! * 1_000_000_000n + this.raw[sec + 1]!; }
   isDirectory(): boolean { return this.type === S_IFDIR; }
   isFile(): boolean { return this.type === S_IFREG; }
   isSymbolicLink(): boolean { return this.type === S_IFLNK; }
@@ -42,10 +46,10 @@ class HostStat implements FileStat {
 }
 
 /**
- * How many stats share one buffer. A stat's 112 bytes are more than V8 keeps in its heap (64),
+ * How many stats share one buffer. A stat's 144 bytes are more than V8 keeps in its heap (64),
  * so an array of its own was a new ArrayBuffer per lookup (a call into V8's C++ and an
  * allocation outside the heap); views of a shared one are not. A stat kept alive keeps its
- * slab (7 KiB) alive, as a small Buffer keeps Node's pool.
+ * slab (9 KiB) alive, as a small Buffer keeps Node's pool.
  */
 const SLAB_STATS = 64;
 let slab: BigInt64Array | undefined;
@@ -111,4 +115,11 @@ export function hostLstatWalk(hostPath: string, count: number): HostWalk | undef
   if (dirs === count) return { dirs, dir, stopped: undefined };
   const mode = raw[Slot.Count + Slot.Mode]!;
   return { dirs, dir, stopped: mode < 0n ? Number(mode) : new HostStat(raw.subarray(Slot.Count)) };
+}
+
+/** Sets a host file's access and modification times (ns since the epoch), to the nanosecond: 0 or -errno. */
+export function hostUtimens(hostPath: string | Buffer, atimeNs: bigint, mtimeNs: bigint): number {
+  const sec = (ns: bigint): bigint => (ns < 0n && ns % NS !== 0n ? ns / NS - 1n : ns / NS);
+  const times = BigInt64Array.of(sec(atimeNs), atimeNs - sec(atimeNs) * NS, sec(mtimeNs), mtimeNs - sec(mtimeNs) * NS);
+  return loadAddon().hostUtimens(hostPath, times);
 }

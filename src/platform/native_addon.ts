@@ -80,6 +80,8 @@ export interface NativeAddon {
   hostReadlink(path: string | Buffer, out: Uint8Array): number;
   /** native/host_stat.h: the lstat of a run of a path's last components as long as they are directories (out: two stat slots). */
   hostLstatWalk(path: string | Buffer, count: number, out: BigInt64Array): number;
+  /** utimensat of a host path (following a final symlink) to times [atime sec, nsec, mtime sec, nsec]: 0 or -errno. */
+  hostUtimens(path: string | Buffer, times: BigInt64Array): number;
   /** statfs of a host path into out (native/host_statfs.h's slots): 0 or -errno. */
   hostStatfs(path: string | Buffer, out: BigInt64Array): number;
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;

@@ -108,7 +108,7 @@ export interface Platform {
   forget(tid: number): void;
   /** ioctl on one of tsvisor's own host fds (its terminal). */
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
-  /** lseek on one of tsvisor's own host fds (stdio redirected from a file). */
+  /** lseek on one of tsvisor's own host fds (stdio redirected from a file; SEEK_DATA/SEEK_HOLE in a host file the kernel opened). */
   hostLseek(fd: number, offset: number, whence: number): number;
   /** Sets a host resource limit of a stub process (inherited by its children); -1 is unlimited. */
   setHostRlimit(hostPid: number, resource: number, soft: number, hard: number): number;

@@ -75,6 +75,18 @@ function scratch(populate?: (dir: string) => void): (side: Side) => readonly str
   };
 }
 
+/**
+ * A fresh directory per side where the sandbox's one is a host directory it sees through
+ * `--mount DIR:DIR:rw` (its writes reach the host's filesystem, as the native run's do).
+ */
+function rwMountScratch(more: readonly string[] = []): { args: (side: Side) => readonly string[]; opts: SandboxOptions } {
+  const shared = tempDir('rw');
+  return {
+    args: (side) => [...(side === 'native' ? scratch()(side) : [shared]), ...more],
+    opts: { extraArgs: ['--mount', `${shared}:${shared}:rw`] },
+  };
+}
+
 function copyUpFixture(dir: string): void {
   writeFileSync(join(dir, 'data'), '0123456789');
   writeFileSync(join(dir, 'mode'), 'mode');
@@ -284,6 +296,10 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     xattr_ops: [{ args: scratch((dir) => writeFileSync(join(dir, 'lower'), 'lower\n')) }],
     fd_attrs_unsearchable: [{ args: scratch() }],
     byte_names: [{ args: (side) => [...scratch()(side), bytes] }],
+    file_times_range: [
+      { title: 'in the overlay', args: scratch() },
+      { title: 'in a :rw mount, with times ext4 clamps', ...rwMountScratch(['far']) },
+    ],
 
     dev_null_stat: [{}],
     proc_self_exe: [{}],

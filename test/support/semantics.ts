@@ -158,6 +158,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'xattr_ops',
   'fd_attrs_unsearchable',
   'byte_names',
+  'file_times_range',
   // devices and /proc
   'dev_null_stat',
   'proc_self_exe',

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 
 import { hostPathArg } from '../../byte_string.js';
+import { hostUtimens } from '../../platform/host_stat.js';
 import { Errno } from '../errno.js';
 import { errnoOf } from './path_walk.js';
 import type { WritableBind } from './vnode.js';
@@ -73,13 +74,12 @@ function inParent<T>(bind: WritableBind, op: (dir: string, name: string) => T): 
   }
 }
 
-/** Runs op on the file itself (an O_PATH|O_NOFOLLOW fd of it, reached as /proc/self/fd/N: the inode, never a link's target). */
-function onFile(bind: WritableBind, op: (file: string) => void): number {
+/** Runs op on the file itself (an O_PATH|O_NOFOLLOW fd of it, reached as /proc/self/fd/N: the inode, never a link's target); op's -errno, or 0. */
+function onFile(bind: WritableBind, op: (file: string) => number | void): number {
   const fd = bind.rel.length === 0 ? openDir(bind.root, []) : inParent(bind, (dir, name) => fs.openSync(entry(dir, name), O_PATH | O_NOFOLLOW));
   if (fd < 0) return fd;
   try {
-    op(viaFd(fd));
-    return 0;
+    return op(viaFd(fd)) ?? 0;
   } catch (err) {
     return -errnoOf(err, Errno.EIO);
   } finally {
@@ -178,8 +178,7 @@ export function chown(bind: WritableBind, uid: number, gid: number): number {
 export function setTimes(bind: WritableBind, atimeNs: bigint | null, mtimeNs: bigint | null): number {
   return onFile(bind, (file) => {
     const st = fs.statSync(file, { bigint: true });
-    const seconds = (ns: bigint): number => Number(ns) / 1e9;
-    fs.utimesSync(file, seconds(atimeNs ?? st.atimeNs), seconds(mtimeNs ?? st.mtimeNs));
+    return hostUtimens(file, atimeNs ?? st.atimeNs, mtimeNs ?? st.mtimeNs);
   });
 }
 
