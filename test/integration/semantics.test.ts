@@ -282,6 +282,10 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     truncate_sem: [{ args: scratch() }],
     sparse_holes: [{ args: scratch() }],
     large_sparse_file: [{ args: scratch() }],
+    seek_holes_written: [
+      { title: 'in the overlay', args: scratch() },
+      { title: 'in a :rw mount', ...rwMountScratch() },
+    ],
     fifo_rdwr_poll: [{ args: scratch() }],
     proc_fd_link_mode: [{}],
     proc_maps_identity: [{}],

@@ -146,6 +146,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'truncate_sem',
   'sparse_holes',
   'large_sparse_file',
+  'seek_holes_written',
   'fifo_rdwr_poll',
   'proc_fd_link_mode',
   'proc_maps_identity',

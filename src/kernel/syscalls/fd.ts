@@ -194,6 +194,13 @@ const SEEK_END = 2;
 const SEEK_DATA = 3;
 const SEEK_HOLE = 4;
 
+/** SEEK_DATA or SEEK_HOLE on the host fd of a host file (lower layer or :rw mount): the offset or -errno; undefined for files without one. */
+function hostSeek(ctx: SyscallContext, fileId: number, offset: number, whence: number): number | undefined {
+  const hostFd = ctx.kernel.host.fd(fileId);
+  if (hostFd === undefined || hostFd < 0) return undefined;
+  return ctx.kernel.platform.hostLseek(hostFd, offset, whence);
+}
+
 export function sysLseek(ctx: SyscallContext): Outcome {
   const d = lookupFd(ctx, ctx.int(0));
   if (!d) return -Errno.EBADF;
@@ -227,18 +234,23 @@ export function sysLseek(ctx: SyscallContext): Outcome {
       next = size + offset;
       break;
     // Offsets compare as unsigned here, as in Linux: a negative one is past the end.
-    // An overlay file knows its holes (vfs/file_extents.ts); others are data up to their size.
+    // An overlay file knows its holes (vfs/file_extents.ts), a host file's filesystem knows
+    // its own (asked on the kernel's host fd, whose offset reads never use: they give theirs).
     case SEEK_DATA: {
       if (offset < 0 || offset >= size) return -Errno.ENXIO;
-      const data = node ? nextData(node, offset) : offset;
+      const data = node ? nextData(node, offset) : hostSeek(ctx, file.id, offset, whence) ?? offset;
       if (data === null) return -Errno.ENXIO;
+      if (data < 0) return data;
       next = data;
       break;
     }
-    case SEEK_HOLE:
+    case SEEK_HOLE: {
       if (offset < 0 || offset >= size) return -Errno.ENXIO;
-      next = node ? nextHole(node, offset) : size;
+      const hole = node ? nextHole(node, offset) : hostSeek(ctx, file.id, offset, whence) ?? size;
+      if (hole < 0) return hole;
+      next = hole;
       break;
+    }
     default:
       return -Errno.EINVAL;
   }
