@@ -8,6 +8,7 @@
         "native/host_path.cc",
         "native/host_stat.cc",
         "native/host_statfs.cc",
+        "native/host_xattr.cc",
         "native/console_socket.cc",
         "native/control_server.cc",
         "native/fd_passing.cc",

@@ -25,6 +25,7 @@
 #include "host_dir.h"
 #include "host_stat.h"
 #include "host_statfs.h"
+#include "host_xattr.h"
 #include "sandbox_spawn.h"
 #include "seccomp_filter.h"
 #include "stub_fd_channel.h"
@@ -487,6 +488,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hostReadlink", Napi::Function::New(env, HostReadlink));
   exports.Set("hostLstatWalk", Napi::Function::New(env, HostLstatWalk));
   exports.Set("hostUtimens", Napi::Function::New(env, HostUtimens));
+  exports.Set("hostGetxattr", Napi::Function::New(env, HostGetxattr));
+  exports.Set("hostListxattr", Napi::Function::New(env, HostListxattr));
+  exports.Set("hostSetxattr", Napi::Function::New(env, HostSetxattr));
+  exports.Set("hostRemovexattr", Napi::Function::New(env, HostRemovexattr));
   exports.Set("hostStatfs", Napi::Function::New(env, HostStatfs));
   exports.Set("openPty", Napi::Function::New(env, OpenPty));
   exports.Set("sendFd", Napi::Function::New(env, SendFd));

@@ -82,6 +82,11 @@ export interface NativeAddon {
   hostLstatWalk(path: string | Buffer, count: number, out: BigInt64Array): number;
   /** utimensat of a host path (following a final symlink) to times [atime sec, nsec, mtime sec, nsec]: 0 or -errno. */
   hostUtimens(path: string | Buffer, times: BigInt64Array): number;
+  /** native/host_xattr.h: extended attributes of a host path (following a final symlink); names are byte strings. */
+  hostGetxattr(path: string | Buffer, name: Buffer): Buffer | number;
+  hostListxattr(path: string | Buffer): Buffer | number;
+  hostSetxattr(path: string | Buffer, name: Buffer, value: Uint8Array, flags: number): number;
+  hostRemovexattr(path: string | Buffer, name: Buffer): number;
   /** statfs of a host path into out (native/host_statfs.h's slots): 0 or -errno. */
   hostStatfs(path: string | Buffer, out: BigInt64Array): number;
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;

@@ -298,6 +298,10 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     dnotify_dir: [{ args: scratch() }],
     // "lower" exists before the run: in the sandbox the first change copies it up.
     xattr_ops: [{ args: scratch((dir) => writeFileSync(join(dir, 'lower'), 'lower\n')) }],
+    xattr_user: [
+      { title: 'in the overlay', args: scratch() },
+      { title: 'in a :rw mount', ...rwMountScratch() },
+    ],
     fd_attrs_unsearchable: [{ args: scratch() }],
     byte_names: [{ args: (side) => [...scratch()(side), bytes] }],
     file_times_range: [

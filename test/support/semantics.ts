@@ -157,6 +157,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'inotify_events',
   'dnotify_dir',
   'xattr_ops',
+  'xattr_user',
   'fd_attrs_unsearchable',
   'byte_names',
   'file_times_range',

@@ -1,9 +1,12 @@
 // Extended attributes: setxattr, getxattr, listxattr, removexattr and their l- (no symlink
 // following) and f- (fd) forms. The overlay keeps the user.* and trusted.* attributes of its
 // upper nodes (a change to a lower file copies it up); the lower layer's own attributes are
-// not read (Node has no call for them), and files outside the overlay (writable binds,
-// /proc, /dev, pipes) store none. security.* and system.* (ACLs) cannot be set: as a
-// filesystem without their handlers, EOPNOTSUPP; reading them finds nothing (ENODATA).
+// not read, and files outside the overlay (/proc, /dev, pipes) store none. security.* and
+// system.* (ACLs) cannot be set: as a filesystem without their handlers, EOPNOTSUPP; reading
+// them finds nothing (ENODATA). The files of a writable bind (`--mount ...:rw`) have the
+// host filesystem's attributes: user.* are read and set there, others only read; trusted.*
+// need CAP_SYS_ADMIN over the host, which no sandbox has (a container's root in its user
+// namespace is in the same place): EPERM to set, ENODATA to get, left out of lists.
 //
 // The checks follow Linux's fs/xattr.c: the name is copied in before the file is looked up;
 // then xattr_permission (trusted.* for CAP_SYS_ADMIN; user.* only on regular files and
@@ -17,7 +20,10 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { inOverlay, isOwner, mayAccess, nowNs, processCapable } from './overlay_ops.js';
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW } from './paths.js';
-import { fdTarget, isVNode, notifyAttrib, pathTarget, statOf, upperNode, writableOf, type Target } from './attr_target.js';
+import { fdTarget, isVNode, notifiedOnHost, notifyAttrib, pathTarget, statOf, upperNode, writableOf, type Target } from './attr_target.js';
+import { changeXattr, getXattr, listXattrs } from '../vfs/writable_bind.js';
+import type { VNode } from '../vfs/vnode.js';
+import { encodeBytes } from '../../byte_string.js';
 
 const XATTR_CREATE = 1;
 const XATTR_REPLACE = 2;
@@ -111,8 +117,14 @@ function change(ctx: SyscallContext, t: Target | number, name: string, value: Ui
   if (denied) return denied;
   const verdict = handler(name);
   if (typeof verdict === 'number') return verdict;
-  // Outside the overlay (a writable bind's host files, /proc, /dev) nothing is stored.
-  if (verdict === 'unstored' || writableOf(t) || (isVNode(t) && !inOverlay(ctx, t))) return -Errno.EOPNOTSUPP;
+  const bind = writableOf(t);
+  if (bind) {
+    if (name.startsWith('trusted.')) return -Errno.EPERM;
+    if (verdict === 'unstored') return -Errno.EOPNOTSUPP;
+    return notifiedOnHost(ctx, t as VNode, changeXattr(bind, name, value, flags));
+  }
+  // Outside the overlay (/proc, /dev) nothing is stored.
+  if (verdict === 'unstored' || (isVNode(t) && !inOverlay(ctx, t))) return -Errno.EOPNOTSUPP;
   const node = upperNode(ctx, t);
   if (typeof node === 'number') return node;
   const exists = node.xattrs?.has(name) ?? false;
@@ -201,8 +213,10 @@ function getxattr(ctx: SyscallContext, target: () => Target | number): Outcome {
   if (denied) return denied;
   const verdict = handler(name);
   if (typeof verdict === 'number') return verdict;
-  const value = storedNode(t)?.xattrs?.get(name);
+  const bind = writableOf(t);
+  const value = bind ? (name.startsWith('trusted.') ? -Errno.ENODATA : getXattr(bind, name)) : storedNode(t)?.xattrs?.get(name);
   if (value === undefined) return -Errno.ENODATA;
+  if (typeof value === 'number') return value;
   return copyOut(ctx, value, ctx.args[2]!, sizeArg(ctx, 3));
 }
 
@@ -220,6 +234,12 @@ export function sysFgetxattr(ctx: SyscallContext): Outcome {
 
 function listxattr(ctx: SyscallContext, t: Target | number): Outcome {
   if (typeof t === 'number') return t;
+  const bind = t === 'none' ? undefined : writableOf(t);
+  if (bind) {
+    const names = listXattrs(bind);
+    if (typeof names === 'number') return names;
+    return copyOut(ctx, encodeBytes(names.filter((n) => !n.startsWith('trusted.')).map((n) => `${n}\0`).join('')), ctx.args[1]!, sizeArg(ctx, 2));
+  }
   return copyOut(ctx, encodeNames(visibleNames(ctx, storedNode(t))), ctx.args[1]!, sizeArg(ctx, 2));
 }
 

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 
 import { hostPathArg } from '../../byte_string.js';
 import { hostUtimens } from '../../platform/host_stat.js';
+import { hostGetxattr, hostListxattr, hostRemovexattr, hostSetxattr } from '../../platform/host_xattr.js';
 import { Errno } from '../errno.js';
 import { errnoOf } from './path_walk.js';
 import type { WritableBind } from './vnode.js';
@@ -74,17 +75,22 @@ function inParent<T>(bind: WritableBind, op: (dir: string, name: string) => T): 
   }
 }
 
-/** Runs op on the file itself (an O_PATH|O_NOFOLLOW fd of it, reached as /proc/self/fd/N: the inode, never a link's target); op's -errno, or 0. */
-function onFile(bind: WritableBind, op: (file: string) => number | void): number {
+/** Runs op on the file itself (an O_PATH|O_NOFOLLOW fd of it, reached as /proc/self/fd/N: the inode, never a link's target); what op returns, or -errno. */
+function withFile<T>(bind: WritableBind, op: (file: string) => T): T | number {
   const fd = bind.rel.length === 0 ? openDir(bind.root, []) : inParent(bind, (dir, name) => fs.openSync(entry(dir, name), O_PATH | O_NOFOLLOW));
   if (fd < 0) return fd;
   try {
-    return op(viaFd(fd)) ?? 0;
+    return op(viaFd(fd));
   } catch (err) {
     return -errnoOf(err, Errno.EIO);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** withFile for a change: op's -errno, or 0. */
+function onFile(bind: WritableBind, op: (file: string) => number | void): number {
+  return withFile(bind, op) ?? 0;
 }
 
 /** The file rel below bind's directory: the entry `name` of the directory `dir` is. */
@@ -180,6 +186,21 @@ export function setTimes(bind: WritableBind, atimeNs: bigint | null, mtimeNs: bi
     const st = fs.statSync(file, { bigint: true });
     return hostUtimens(file, atimeNs ?? st.atimeNs, mtimeNs ?? st.mtimeNs);
   });
+}
+
+/** The value of an extended attribute of the host file, or -errno. */
+export function getXattr(bind: WritableBind, name: string): Uint8Array | number {
+  return withFile(bind, (file) => hostGetxattr(file, name));
+}
+
+/** The names of the host file's extended attributes, or -errno. */
+export function listXattrs(bind: WritableBind): string[] | number {
+  return withFile(bind, (file) => hostListxattr(file));
+}
+
+/** Sets (value) or removes (null) an extended attribute of the host file: 0 or -errno. */
+export function changeXattr(bind: WritableBind, name: string, value: Uint8Array | null, flags: number): number {
+  return onFile(bind, (file) => (value === null ? hostRemovexattr(file, name) : hostSetxattr(file, name, value, flags)));
 }
 
 export function truncate(bind: WritableBind, length: number): number {
