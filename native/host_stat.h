@@ -32,5 +32,6 @@ Napi::Value HostLstatWalk(const Napi::CallbackInfo& info);
 
 // hostUtimens(path: string | Buffer, times: BigInt64Array) -> 0 or -errno: utimensat(2) of a
 // host path (following a final symlink, as utimes(2)) to times [atime sec, nsec, mtime sec,
-// nsec], exact to the nanosecond (Node's fs.utimes takes seconds as a double).
+// nsec], exact to the nanosecond (Node's fs.utimes takes seconds as a double); a nsec of UTIME_NOW
+// or UTIME_OMIT means what it means to utimensat.
 Napi::Value HostUtimens(const Napi::CallbackInfo& info);

@@ -117,9 +117,26 @@ export function hostLstatWalk(hostPath: string, count: number): HostWalk | undef
   return { dirs, dir, stopped: mode < 0n ? Number(mode) : new HostStat(raw.subarray(Slot.Count)) };
 }
 
-/** Sets a host file's access and modification times (ns since the epoch), to the nanosecond: 0 or -errno. */
-export function hostUtimens(hostPath: string | Buffer, atimeNs: bigint, mtimeNs: bigint): number {
-  const sec = (ns: bigint): bigint => (ns < 0n && ns % NS !== 0n ? ns / NS - 1n : ns / NS);
-  const times = BigInt64Array.of(sec(atimeNs), atimeNs - sec(atimeNs) * NS, sec(mtimeNs), mtimeNs - sec(mtimeNs) * NS);
+/** A time to set: ns since the epoch, the host's current time, or unchanged. */
+export type HostTime = bigint | 'now' | 'omit';
+
+const UTIME_NOW = (1n << 30n) - 1n;
+const UTIME_OMIT = (1n << 30n) - 2n;
+
+/**
+ * Sets a host file's access and modification times, to the nanosecond: 0 or -errno. 'now' is
+ * the host's UTIME_NOW, so that the times it sets equal the ctime it sets with them.
+ */
+export function hostUtimens(hostPath: string | Buffer, atime: HostTime, mtime: HostTime): number {
+  const times = new BigInt64Array(4);
+  [atime, mtime].forEach((t, i) => {
+    if (t === 'now' || t === 'omit') {
+      times[i * 2 + 1] = t === 'now' ? UTIME_NOW : UTIME_OMIT;
+      return;
+    }
+    const sec = t < 0n && t % NS !== 0n ? t / NS - 1n : t / NS;
+    times[i * 2] = sec;
+    times[i * 2 + 1] = t - sec * NS;
+  });
   return loadAddon().hostUtimens(hostPath, times);
 }

@@ -80,7 +80,7 @@ export interface NativeAddon {
   hostReadlink(path: string | Buffer, out: Uint8Array): number;
   /** native/host_stat.h: the lstat of a run of a path's last components as long as they are directories (out: two stat slots). */
   hostLstatWalk(path: string | Buffer, count: number, out: BigInt64Array): number;
-  /** utimensat of a host path (following a final symlink) to times [atime sec, nsec, mtime sec, nsec]: 0 or -errno. */
+  /** utimensat of a host path (following a final symlink) to times [atime sec, nsec, mtime sec, nsec] (nsec may be UTIME_NOW/UTIME_OMIT): 0 or -errno. */
   hostUtimens(path: string | Buffer, times: BigInt64Array): number;
   /** native/host_xattr.h: extended attributes of a host path (following a final symlink); names are byte strings. */
   hostGetxattr(path: string | Buffer, name: Buffer): Buffer | number;

@@ -1,6 +1,7 @@
 /* File times as stat, fstat and statx report them after utimensat and futimens set them:
  * to the nanosecond, before 1970 (tv_sec rounded down, tv_nsec 0..999999999), and past 2262
- * (where nanoseconds since 1970 no longer fit 64 bits). argv[1]: a directory to write in;
+ * (where nanoseconds since 1970 no longer fit 64 bits); times set to now (touch, NULL or
+ * UTIME_NOW) equal the ctime set with them, as findutils' -used relies on. argv[1]: a directory to write in;
  * argv[2] "far": also 1900 and 9999, which a filesystem may clamp to its own range (ext4's is
  * 1901-12-13 to 2446, tmpfs has none), so only compared where both sides use one host
  * filesystem. */
@@ -57,6 +58,14 @@ static void try_time(const char *path, int fd, struct timespec t) {
   report(path, fd);
 }
 
+static int same(struct timespec a, struct timespec b) { return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec; }
+
+static void now_equals_ctime(const char *how, const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) return perror("stat");
+  printf("%s: atime == ctime %d, mtime == ctime %d\n", how, same(st.st_atim, st.st_ctim), same(st.st_mtim, st.st_ctim));
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) return fprintf(stderr, "usage: file_times_range DIR [far]\n"), 2;
   char path[4096];
@@ -66,6 +75,15 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < sizeof TIMES / sizeof TIMES[0]; i++) try_time(path, fd, TIMES[i]);
   if (argc > 2 && strcmp(argv[2], "far") == 0)
     for (size_t i = 0; i < sizeof FAR / sizeof FAR[0]; i++) try_time(path, fd, FAR[i]);
+  if (utimensat(AT_FDCWD, path, NULL, 0) != 0) perror("utimensat NULL");
+  now_equals_ctime("utimensat NULL", path);
+  struct timespec t0[2] = {{0, 0}, {0, 0}};
+  if (futimens(fd, t0) != 0) perror("futimens 0");
+  if (futimens(fd, NULL) != 0) perror("futimens NULL");
+  now_equals_ctime("futimens NULL", path);
+  struct timespec mtime_now[2] = {{0, UTIME_OMIT}, {0, UTIME_NOW}};
+  if (futimens(fd, mtime_now) != 0) perror("futimens UTIME_NOW");
+  now_equals_ctime("mtime UTIME_NOW, atime omitted", path);
   close(fd);
   unlink(path);
   return 0;

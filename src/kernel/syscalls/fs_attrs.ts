@@ -109,12 +109,13 @@ function setTimes(ctx: SyscallContext, t: Target | number, atime: TimeSpec, mtim
   // Setting given times is for the owner; "now" for anyone who may write the file.
   const explicit = typeof atime === 'bigint' || typeof mtime === 'bigint';
   if (!isOwner(ctx, st) && (explicit || !mayAccess(ctx.process, st, 2))) return explicit ? -Errno.EPERM : -Errno.EACCES;
+  // A host file of an :rw bind takes "now" from the host, which sets its ctime to the same time.
+  const bind = writableOf(t);
+  if (bind) return notifiedOnHost(ctx, t, hostSetTimes(bind, atime, mtime));
   const now = nowNs();
   const value = (spec: TimeSpec): bigint | undefined => (spec === 'omit' ? undefined : spec === 'now' ? now : spec);
   const a = value(atime);
   const m = value(mtime);
-  const bind = writableOf(t);
-  if (bind) return notifiedOnHost(ctx, t, hostSetTimes(bind, a ?? null, m ?? null));
   const node = upperNode(ctx, t);
   if (typeof node === 'number') return node;
   ctx.emit({

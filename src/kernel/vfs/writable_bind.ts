@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 
 import { hostPathArg } from '../../byte_string.js';
-import { hostUtimens } from '../../platform/host_stat.js';
+import { hostUtimens, type HostTime } from '../../platform/host_stat.js';
 import { hostGetxattr, hostListxattr, hostRemovexattr, hostSetxattr } from '../../platform/host_xattr.js';
 import { Errno } from '../errno.js';
 import { errnoOf } from './path_walk.js';
@@ -180,12 +180,9 @@ export function chown(bind: WritableBind, uid: number, gid: number): number {
   return onFile(bind, (file) => fs.chownSync(file, uid, gid));
 }
 
-/** Sets the times (ns since the epoch; null: leave as is). */
-export function setTimes(bind: WritableBind, atimeNs: bigint | null, mtimeNs: bigint | null): number {
-  return onFile(bind, (file) => {
-    const st = fs.statSync(file, { bigint: true });
-    return hostUtimens(file, atimeNs ?? st.atimeNs, mtimeNs ?? st.mtimeNs);
-  });
+/** Sets the times (ns since the epoch, the host's now, or left as they are). */
+export function setTimes(bind: WritableBind, atime: HostTime, mtime: HostTime): number {
+  return onFile(bind, (file) => hostUtimens(file, atime, mtime));
 }
 
 /** The value of an extended attribute of the host file, or -errno. */
