@@ -164,6 +164,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   // devices and /proc
   'dev_null_stat',
   'proc_self_exe',
+  'proc_fd_reopen',
   'getcwd_chdir',
   'getcwd_long',
   'cwd_moved',

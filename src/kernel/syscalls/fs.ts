@@ -282,7 +282,7 @@ function openPathOnly(ctx: SyscallContext, node: VNode, flags: number): number {
 }
 
 /** Opening /proc/PID/fd/N (or /dev/stdin...): a new open file for what that fd refers to. */
-function reopen(ctx: SyscallContext, node: Extract<VNode, { fs: 'fd' }>, openFlags: number, flags: number, cloexec: boolean): number {
+function reopen(ctx: SyscallContext, node: Extract<VNode, { fs: 'fd' }>, openFlags: number, flags: number, cloexec: boolean): Outcome {
   const owner = ctx.kernel.state.processes.get(node.pid);
   const entry = owner?.fds.get(node.fd);
   const file = entry && ctx.kernel.state.files.get(entry.fileId);
@@ -291,14 +291,18 @@ function reopen(ctx: SyscallContext, node: Extract<VNode, { fs: 'fd' }>, openFla
   if (file.kind === 'pty-master') return openPtmx(ctx, file.path, flags, cloexec);
   if (file.kind === 'pty-slave') return openPtySlave(ctx, file.objectId!, file.path, openFlags, flags, cloexec);
   if (file.kind === 'host') {
-    const hostPath = resolvePath(ctx, file.path, false);
-    if (typeof hostPath === 'number' || hostPath.fs !== 'host') return -Errno.ENOENT;
-    try {
-      const hostFd = fs.openSync(hostPathArg(hostPath.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-      return openNewFile(ctx, { kind: 'host', path: file.path, flags, cloexec, hostHandle: hostFd });
-    } catch (err) {
-      return -errnoOf(err, Errno.EACCES);
-    }
+    // The file again, opened as an open of its path opens it: an :rw bind's file writable on
+    // the host (2>log; sed 'w/dev/stderr' wrote nowhere), a lower file copied up for writing.
+    const node = resolvePath(ctx, file.path, false);
+    if (typeof node === 'number' || node.fs !== 'host') return -Errno.ENOENT;
+    const wantsWrite = (openFlags & O_ACCMODE) === O_WRONLY || (openFlags & O_ACCMODE) === O_RDWR || (openFlags & O_TRUNC) !== 0;
+    const want = ((openFlags & O_ACCMODE) !== O_WRONLY ? 4 : 0) | (wantsWrite ? 2 : 0);
+    if (!mayAccess(ctx.process, node.stat, want)) return -Errno.EACCES;
+    return openNode(ctx, node, openFlags, flags, cloexec, wantsWrite);
+  }
+  // An overlay file opened again with O_TRUNC is truncated, as any open of it.
+  if (file.kind === 'mem' && file.nodeId !== undefined && (openFlags & O_TRUNC) && (openFlags & O_ACCMODE) !== 0) {
+    ctx.emit({ type: 'OverlayTruncated', nodeId: file.nodeId, size: 0, timeNs: nowNs() });
   }
   return openNewFile(ctx, {
     kind: file.kind,
