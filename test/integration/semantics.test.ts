@@ -311,6 +311,10 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
 
     dev_null_stat: [{}],
     proc_self_exe: [{}],
+    dirent_dot_inos: [
+      { title: 'in the overlay', args: scratch() },
+      { title: 'in a :rw mount', ...rwMountScratch() },
+    ],
     proc_fd_reopen: [
       { title: 'in the overlay', args: scratch() },
       { title: 'in a :rw mount', ...rwMountScratch() },

@@ -165,6 +165,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'dev_null_stat',
   'proc_self_exe',
   'proc_fd_reopen',
+  'dirent_dot_inos',
   'getcwd_chdir',
   'getcwd_long',
   'cwd_moved',

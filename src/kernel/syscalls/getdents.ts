@@ -42,7 +42,7 @@ function listLayers(ctx: SyscallContext, file: OpenFile): DirEntry[] | number {
   const node = held ? ({ fs: 'overlay', path, stat: ctx.kernel.root.upperStat(held, ctx.kernel.state.overlay), node: held } as const) : lookupHeld(ctx, path);
   if (typeof node === 'number') return node;
   const self = { name: '.', ino: node.stat.ino, type: DT_DIR };
-  const parent = { name: '..', ino: node.stat.ino, type: DT_DIR };
+  const parent = { name: '..', ino: parentIno(ctx, path, node.stat), type: DT_DIR };
   if (node.fs === 'synthetic-dir') {
     return [self, parent, ...node.entries().map((e) => ({ name: e.name, ino: BigInt(e.ino), type: e.type }))];
   }
@@ -55,6 +55,18 @@ function listLayers(ctx: SyscallContext, file: OpenFile): DirEntry[] | number {
   if (node.fs !== 'host') return -Errno.ENOTDIR;
   const entries = listHostDir(node.hostPath);
   return typeof entries === 'number' ? entries : [self, parent, ...entries];
+}
+
+/**
+ * The inode number of ".." in a directory's listing: its parent's, as stat("..") finds it
+ * (gawk's readdir test compares the two with ls -ai). A filesystem's root (/, /proc, a
+ * tmpfs: the parent is on another device) is its own "..", as Linux's filesystems list it;
+ * so is a directory whose parent is gone.
+ */
+function parentIno(ctx: SyscallContext, path: string, own: { dev: bigint; ino: bigint }): bigint {
+  if (path === '/') return own.ino;
+  const parent = lookupHeld(ctx, path.slice(0, path.lastIndexOf('/')) || '/');
+  return typeof parent === 'number' || parent.stat.dev !== own.dev ? own.ino : parent.stat.ino;
 }
 
 /** How one call lays out its records: each is 8-byte aligned and starts with d_ino and d_off. */
