@@ -38,7 +38,7 @@ class HostStat implements FileStat {
   get ctimeNs(): bigint { return this.timeNs(Slot.CtimeSec); }
   get birthtimeNs(): bigint { return this.timeNs(Slot.BirthtimeSec); }
   /** A time from its seconds slot and the nanoseconds slot after it. */
-  private timeNs(sec: Slot): bigint { return this.raw[sec]! * 1_000_000_000n + this.raw[sec + 1]!; }
+  private timeNs(sec: Slot): bigint { return this.raw[sec]! * NS + this.raw[sec + 1]!; }
   isDirectory(): boolean { return this.type === S_IFDIR; }
   isFile(): boolean { return this.type === S_IFREG; }
   isSymbolicLink(): boolean { return this.type === S_IFLNK; }
