@@ -97,6 +97,10 @@ int main(int argc, char **argv) {
   show("remove user.b", removexattr(at(dir, "file"), "user.b"));
   show("remove user.b again", fremovexattr(fd, "user.b"));
   show("get removed user.b", getxattr(at(dir, "file"), "user.b", buf, sizeof buf));
+  /* A name's bytes come back as they went in (UTF-8 here: two bytes for the e acute). */
+  show("set a UTF-8 name", setxattr(at(dir, "file"), "user.\xc3\xa9", "e", 1, 0));
+  show_list("list with a UTF-8 name", buf, listxattr(at(dir, "file"), buf, sizeof buf));
+  show("remove the UTF-8 name", removexattr(at(dir, "file"), "user.\xc3\xa9"));
 
   /* Arguments refused before the file is looked at, then by namespace. */
   show("bad flags", setxattr(at(dir, "file"), "user.a", "x", 1, 4));

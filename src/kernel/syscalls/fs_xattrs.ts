@@ -102,9 +102,9 @@ function visibleNames(ctx: SyscallContext, node: OverlayNode | undefined): strin
   return processCapable(ctx, CAP_SYS_ADMIN) ? names : names.filter((n) => !n.startsWith('trusted.'));
 }
 
-/** The bytes of a NUL-terminated name list (names are byte strings, one char a byte). */
+/** The bytes of a NUL-terminated name list (names are byte strings: src/byte_string.ts). */
 function encodeNames(names: readonly string[]): Buffer {
-  return Buffer.from(names.map((n) => `${n}\0`).join(''), 'latin1');
+  return encodeBytes(names.map((n) => `${n}\0`).join(''));
 }
 
 // ---- setxattr, removexattr ----------------------------------------------------------------
@@ -238,7 +238,7 @@ function listxattr(ctx: SyscallContext, t: Target | number): Outcome {
   if (bind) {
     const names = listXattrs(bind);
     if (typeof names === 'number') return names;
-    return copyOut(ctx, encodeBytes(names.filter((n) => !n.startsWith('trusted.')).map((n) => `${n}\0`).join('')), ctx.args[1]!, sizeArg(ctx, 2));
+    return copyOut(ctx, encodeNames(names.filter((n) => !n.startsWith('trusted.'))), ctx.args[1]!, sizeArg(ctx, 2));
   }
   return copyOut(ctx, encodeNames(visibleNames(ctx, storedNode(t))), ctx.args[1]!, sizeArg(ctx, 2));
 }
