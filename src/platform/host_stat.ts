@@ -1,6 +1,7 @@
 // lstat of host paths and fstat of host fds for the VFS (native/host_stat.cc): one native
 // call filling a small array, read through getters, instead of fs.lstatSync's BigIntStats
 // and, for a missing name, its exception. The path walk makes one per component it looks up.
+import { timespecNsec, timespecSec } from '../kernel/abi/clocks.js';
 import type { FileStat } from '../kernel/vfs/file_stat.js';
 import { decodeBytes, hostPathArg } from '../byte_string.js';
 import { loadAddon } from './native_addon.js';
@@ -134,9 +135,8 @@ export function hostUtimens(hostPath: string | Buffer, atime: HostTime, mtime: H
       times[i * 2 + 1] = t === 'now' ? UTIME_NOW : UTIME_OMIT;
       return;
     }
-    const sec = t < 0n && t % NS !== 0n ? t / NS - 1n : t / NS;
-    times[i * 2] = sec;
-    times[i * 2 + 1] = t - sec * NS;
+    times[i * 2] = timespecSec(t);
+    times[i * 2 + 1] = timespecNsec(t);
   });
   return loadAddon().hostUtimens(hostPath, times);
 }

@@ -154,6 +154,16 @@ function openPathAt(ctx: SyscallContext, dirfd: number, pathAddr: number, flags:
   return typeof path === 'number' ? path : openAt(ctx, dirfd, path, flags, mode);
 }
 
+/** Whether an open with these flags writes the file (O_TRUNC counts, whatever the access mode). */
+function opensForWrite(flags: number): boolean {
+  return (flags & O_ACCMODE) === O_WRONLY || (flags & O_ACCMODE) === O_RDWR || (flags & O_TRUNC) !== 0;
+}
+
+/** The permission bits (4 read, 2 write) an open with these flags needs of an existing file. */
+function openAccess(flags: number): number {
+  return ((flags & O_ACCMODE) !== O_WRONLY ? 4 : 0) | (opensForWrite(flags) ? 2 : 0);
+}
+
 function openAt(ctx: SyscallContext, dirfd: number, path: string, flags: number, mode: number, rules?: ResolveRules): Outcome {
   // O_PATH ignores every other flag but these.
   if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
@@ -163,7 +173,7 @@ function openAt(ctx: SyscallContext, dirfd: number, path: string, flags: number,
     return dir.stat.isDirectory() ? -Errno.EOPNOTSUPP : -Errno.ENOTDIR;
   }
   if ((flags & O_CREAT) && (flags & O_DIRECTORY)) return -Errno.EINVAL;
-  const wantsWrite = (flags & O_ACCMODE) === O_WRONLY || (flags & O_ACCMODE) === O_RDWR || (flags & O_TRUNC) !== 0;
+  const wantsWrite = opensForWrite(flags);
   const found = findOrCreate(ctx, dirfd, path, flags, mode, rules);
   if (typeof found === 'number') return found;
   const node = found.node;
@@ -176,10 +186,7 @@ function openAt(ctx: SyscallContext, dirfd: number, path: string, flags: number,
   if (flags & O_PATH) return openPathOnly(ctx, node, flags);
   const cloexec = (flags & O_CLOEXEC) !== 0;
   // A new file may be opened for writing whatever mode it was given.
-  if (!found.created) {
-    const want = ((flags & O_ACCMODE) !== O_WRONLY ? 4 : 0) | (wantsWrite ? 2 : 0);
-    if (!mayAccess(ctx.process, node.stat, want)) return -Errno.EACCES;
-  }
+  if (!found.created && !mayAccess(ctx.process, node.stat, openAccess(flags))) return -Errno.EACCES;
   const fd = openNode(ctx, node, flags, statusFlags, cloexec, wantsWrite);
   if (typeof fd === 'number' && fd >= 0) {
     notifyOpened(ctx, fd, node);
@@ -295,10 +302,8 @@ function reopen(ctx: SyscallContext, node: Extract<VNode, { fs: 'fd' }>, openFla
     // the host (2>log; sed 'w/dev/stderr' wrote nowhere), a lower file copied up for writing.
     const node = resolvePath(ctx, file.path, false);
     if (typeof node === 'number' || node.fs !== 'host') return -Errno.ENOENT;
-    const wantsWrite = (openFlags & O_ACCMODE) === O_WRONLY || (openFlags & O_ACCMODE) === O_RDWR || (openFlags & O_TRUNC) !== 0;
-    const want = ((openFlags & O_ACCMODE) !== O_WRONLY ? 4 : 0) | (wantsWrite ? 2 : 0);
-    if (!mayAccess(ctx.process, node.stat, want)) return -Errno.EACCES;
-    return openNode(ctx, node, openFlags, flags, cloexec, wantsWrite);
+    if (!mayAccess(ctx.process, node.stat, openAccess(openFlags))) return -Errno.EACCES;
+    return openNode(ctx, node, openFlags, flags, cloexec, opensForWrite(openFlags));
   }
   // An overlay file opened again with O_TRUNC is truncated, as any open of it.
   if (file.kind === 'mem' && file.nodeId !== undefined && (openFlags & O_TRUNC) && (openFlags & O_ACCMODE) !== 0) {

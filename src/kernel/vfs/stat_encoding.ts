@@ -1,5 +1,5 @@
 // struct stat and struct statx as the x86-64 kernel lays them out, from a host stat.
-import { NS_PER_SECOND } from '../abi/clocks.js';
+import { timespecNsec, timespecSec } from '../abi/clocks.js';
 import { devMajor, devMinor, type FileStat } from './file_stat.js';
 
 export const STAT_SIZE = 144;
@@ -16,17 +16,6 @@ function zeroed(n: number): Uint8Array {
   return Buffer.allocUnsafe(n).fill(0);
 }
 
-/** A time's seconds, rounded down as Linux's timespec64 holds it (1969-12-31 23:59:59.5 is -1 s + 0.5 s). */
-function timeSec(ns: bigint): bigint {
-  const sec = ns / NS_PER_SECOND;
-  return ns < 0n && sec * NS_PER_SECOND !== ns ? sec - 1n : sec;
-}
-
-/** Its nanoseconds, 0 to 999999999. */
-function timeNsec(ns: bigint): bigint {
-  const nsec = ns % NS_PER_SECOND;
-  return nsec < 0n ? nsec + NS_PER_SECOND : nsec;
-}
 
 export function encodeStat(st: FileStat): Uint8Array {
   const buf = zeroed(STAT_SIZE);
@@ -43,8 +32,8 @@ export function encodeStat(st: FileStat): Uint8Array {
   v.setBigInt64(64, st.blocks, true);
   const times = [st.atimeNs, st.mtimeNs, st.ctimeNs];
   times.forEach((ns, i) => {
-    v.setBigInt64(72 + i * 16, timeSec(ns), true);
-    v.setBigInt64(80 + i * 16, timeNsec(ns), true);
+    v.setBigInt64(72 + i * 16, timespecSec(ns), true);
+    v.setBigInt64(80 + i * 16, timespecNsec(ns), true);
   });
   return buf;
 }
@@ -68,8 +57,8 @@ export function encodeStatx(st: FileStat): Uint8Array {
     [112, st.mtimeNs],
   ];
   for (const [at, ns] of times) {
-    v.setBigInt64(at, timeSec(ns), true);
-    v.setUint32(at + 8, Number(timeNsec(ns)), true);
+    v.setBigInt64(at, timespecSec(ns), true);
+    v.setUint32(at + 8, Number(timespecNsec(ns)), true);
   }
   v.setUint32(128, devMajor(st.rdev), true);
   v.setUint32(132, devMinor(st.rdev), true);
