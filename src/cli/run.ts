@@ -40,12 +40,14 @@ export async function runCommand(args: string[], globals: GlobalOptions, environ
     opts.mounts.map((m) => ({ sandbox: m.sandbox.split('/').filter((c) => c.length > 0), host: m.host, rw: m.rw })),
     [...TMPFS_MOUNTS, ...opts.tmpfs],
   );
-  // A mount point must exist in the root itself (as on Linux), or listings would not show it.
+  // A mount point the root lacks is made up, with the directories on the way to it (as
+  // `docker run -v` has runc make them): the walk and the listings show them (HostRoot.bindAncestor).
+  // What the root has there must be a directory.
   const bare = new HostRoot(opts.rootfs);
   for (const m of opts.mounts) {
     const at = bare.resolve('/', m.sandbox, { followFinal: false });
-    if (typeof at === 'number' || !at.stat.isDirectory()) {
-      throw new CliError(`--mount ${m.host}:${m.sandbox}: ${m.sandbox} must be an existing directory in the sandbox's root`);
+    if (at === -Errno.ENOTDIR || (typeof at !== 'number' && !at.stat.isDirectory())) {
+      throw new CliError(`--mount ${m.host}:${m.sandbox}: ${m.sandbox} is not a directory in the sandbox's root`);
     }
   }
   // A --tmpfs mount point is made when missing (its parent must exist); what exists must be a directory.

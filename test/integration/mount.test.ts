@@ -55,8 +55,17 @@ describe('--mount', function () {
     expect(root).to.equal('tsvisor / overlay rw,relatime 0 0');
   });
 
-  it('refuses a bad mode, a missing host directory and a mount point the root does not have', () => {
-    for (const spec of [`${host}:/mnt:rx`, `${host}/nope:/mnt`, `${host}:/no-such-dir-here`, `${host}:relative`, `${host}:/proc`]) {
+  it('makes up a mount point the root lacks, and the directories on the way to it, as docker run -v does', () => {
+    const script = 'ls -d /no-such/dir/here; cat /no-such/dir/here/a.txt; stat -c "%n %F %a %U" /no-such /no-such/dir; ls /no-such/dir; ls / | grep -c "^no-such$"; mkdir /no-such/x';
+    const r = runSandbox(['/bin/sh', '-c', script], { extraArgs: ['--mount', `${host}:/no-such/dir/here`] });
+    expect(r.stdout).to.equal('/no-such/dir/here\nfrom the host\n/no-such directory 755 root\n/no-such/dir directory 755 root\nhere\n1\n');
+    // The made-up directories are not the overlay's: they cannot be changed.
+    expect(r.stderr).to.match(/mkdir: cannot create directory '?.\/no-such\/x'?.: Read-only file system/);
+    expect(r.status, summarize(r)).to.equal(1);
+  });
+
+  it('refuses a bad mode, a missing host directory and a mount point that is not a directory', () => {
+    for (const spec of [`${host}:/mnt:rx`, `${host}/nope:/mnt`, `${host}:/etc/hostname`, `${host}:/etc/hostname/below`, `${host}:relative`, `${host}:/proc`]) {
       const r = runSandbox(['/bin/true'], { extraArgs: ['--mount', spec] });
       expect(r.status, `${spec}: ${summarize(r)}`).to.equal(125);
       expectOneLineError(r);
