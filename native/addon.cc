@@ -18,6 +18,7 @@
 
 #include <vector>
 #include <sys/syscall.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "console_socket.h"
@@ -286,6 +287,15 @@ Napi::Value HostLseek(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), r < 0 ? -errno : static_cast<double>(r));
 }
 
+// hostPipeSize(fd, size) -> the capacity of the host pipe open at one of tsvisor's own fds
+// (its stdio) or -errno: F_GETPIPE_SZ when size < 0, else F_SETPIPE_SZ to size.
+Napi::Value HostPipeSize(const Napi::CallbackInfo& info) {
+  int fd = info[0].As<Napi::Number>().Int32Value();
+  int64_t size = i64Arg(info, 1);
+  int r = size < 0 ? fcntl(fd, F_GETPIPE_SZ) : fcntl(fd, F_SETPIPE_SZ, static_cast<int>(size));
+  return Napi::Number::New(info.Env(), r < 0 ? -errno : r);
+}
+
 // encodeSyscallFields(out, pos, fields, noRegions, at = 0): a syscall record's values, from
 // fields' slots at..at+kSyscallFieldSlots-1, into out at pos (see syscall_record.h); the position
 // after them, or -1 if out has no room for them (or fields none at `at`).
@@ -464,6 +474,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("forget", Napi::Function::New(env, Forget));
   exports.Set("hostIoctl", Napi::Function::New(env, HostIoctl));
   exports.Set("hostLseek", Napi::Function::New(env, HostLseek));
+  exports.Set("hostPipeSize", Napi::Function::New(env, HostPipeSize));
   exports.Set("hostRandom", Napi::Function::New(env, HostRandom));
   exports.Set("exitNow", Napi::Function::New(env, ExitNow));
   exports.Set("encodeSyscallFields", Napi::Function::New(env, EncodeSyscallFields));

@@ -91,6 +91,7 @@ export interface NativeAddon {
   hostStatfs(path: string | Buffer, out: BigInt64Array): number;
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   hostLseek(fd: number, offset: number, whence: number): number;
+  hostPipeSize(fd: number, size: number): number;
   hostRandom(bytes: Uint8Array): number;
   /** Ends tsvisor now with status (_exit), not waiting for Node's thread pool. */
   exitNow(status: number): never;

@@ -110,6 +110,8 @@ export interface Platform {
   hostIoctl(fd: number, request: number, buf: Uint8Array): number;
   /** lseek on one of tsvisor's own host fds (stdio redirected from a file; SEEK_DATA/SEEK_HOLE in a host file the kernel opened). */
   hostLseek(fd: number, offset: number, whence: number): number;
+  /** F_GETPIPE_SZ (size < 0) or F_SETPIPE_SZ on one of tsvisor's own host fds (stdio that is a pipe): the capacity or -errno. */
+  hostPipeSize(fd: number, size: number): number;
   /** Sets a host resource limit of a stub process (inherited by its children); -1 is unlimited. */
   setHostRlimit(hostPid: number, resource: number, soft: number, hard: number): number;
   /** At a signal-delivery stop: rewrites si_code, si_pid, si_uid (and si_status unless < 0). */

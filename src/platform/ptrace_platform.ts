@@ -284,6 +284,10 @@ export class PtracePlatform implements Platform {
     return this.native.hostLseek(fd, offset, whence);
   }
 
+  hostPipeSize(fd: number, size: number): number {
+    return this.native.hostPipeSize(fd, size);
+  }
+
   setHostRlimit(hostPid: number, resource: number, soft: number, hard: number): number {
     return this.native.setHostRlimit(hostPid, resource, soft, hard);
   }

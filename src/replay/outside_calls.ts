@@ -19,6 +19,7 @@
 // |                                        | files, directories and timerfds (data from outside)  |
 // | getdents getdents64                    | only on directories, host and /proc files: listings  |
 // | lseek ioctl                            | only on tsvisor's stdio (its terminal or files)      |
+// | fcntl F_GETFL, F_GET/SETPIPE_SZ        | only on tsvisor's stdio: how the host made it        |
 //
 // Everything else is performed: opening files (a file gone since the recording shows as a
 // divergence), writing (the output is the program's, written again), pipes, sockets and
@@ -50,6 +51,12 @@ const BY_FD: ReadonlyMap<string, readonly OpenFileKind[]> = new Map([
   ['ioctl', ['stdio']],
 ]);
 
+const F_GETFL = 3;
+const F_SETPIPE_SZ = 1031;
+const F_GETPIPE_SZ = 1032;
+/** fcntl's calls on what the host made tsvisor's stdio (O_LARGEFILE or O_APPEND of a file, a pipe and its size). */
+const STDIO_FCNTL_QUERIES: ReadonlySet<number> = new Set([F_GETFL, F_GETPIPE_SZ, F_SETPIPE_SZ]);
+
 /** The open file an fd argument names now, if any. */
 function fileOf(ctx: SyscallContext): { id: number; kind: OpenFileKind } | undefined {
   const entry = ctx.process.fds.get(ctx.int(0));
@@ -60,6 +67,7 @@ function fileOf(ctx: SyscallContext): { id: number; kind: OpenFileKind } | undef
 export function fromOutside(ctx: SyscallContext): boolean {
   const name = syscallName(ctx.nr);
   if (ALWAYS.has(name)) return true;
+  if (name === 'fcntl') return STDIO_FCNTL_QUERIES.has(ctx.int(1)) && fileOf(ctx)?.kind === 'stdio';
   const kinds = BY_FD.get(name);
   const file = kinds && fileOf(ctx);
   return file !== undefined && kinds!.includes(file.kind);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { decodeMultiple, Encoder } from 'cbor-x';
 
 import { REPO_ROOT } from '../support/programs.js';
-import { expectNoStackTrace, runSandbox, runTsvisor, summarize } from '../support/run.js';
+import { expectNoStackTrace, runNative, runSandbox, runTsvisor, summarize, TSVISOR_BIN } from '../support/run.js';
 
 const CORPUS = join(REPO_ROOT, 'replay');
 const OUT = join(REPO_ROOT, 'build', 'replay-programs');
@@ -107,6 +107,20 @@ describe('replay corpus and replay --exec', function () {
       expect(r.status, summarize(r)).to.equal(0);
       expect(r.stdout).to.equal(recorded.stdout);
     }
+  });
+
+  it("replays to other stdio than the recording's: what the host's stdio is (fcntl F_GETFL, F_GETPIPE_SZ) is answered as recorded", () => {
+    const trace = join(dir, 'stdio_flags.trace');
+    const script = 'import fcntl; print(fcntl.fcntl(1, fcntl.F_GETFL), fcntl.fcntl(1, fcntl.F_GETPIPE_SZ))';
+    // Recorded with stdout a pipe (node's own stdio pipes are socket pairs); replayed into a file (O_LARGEFILE, no pipe size).
+    const tsvisor = [process.execPath, TSVISOR_BIN];
+    const recorded = runNative(['/bin/sh', '-c', '"$@" | cat', 'sh', ...tsvisor, 'run', '--record', trace, '--', 'python3', '-c', script]);
+    expect(recorded.status, summarize(recorded)).to.equal(0);
+    expect(recorded.stdout).to.equal(runNative(['/bin/sh', '-c', '"$@" | cat', 'sh', 'python3', '-c', script]).stdout);
+    const out = join(dir, 'stdio_flags.out');
+    const r = runNative(['/bin/sh', '-c', '"$@" > "$0" 2>&1', out, ...tsvisor, 'replay', trace, '--exec']);
+    expect(r.status, summarize(r) + readFileSync(out, 'utf8')).to.equal(0);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).to.equal(recorded.stdout.trim());
   });
 
   it('a shell pipeline with processes replays with the same output', () => {

@@ -162,14 +162,17 @@ export function sysFcntl(ctx: SyscallContext): Outcome {
     case F_OFD_SETLKW:
       return fcntlLock(ctx, d, 'wait', true);
     case F_GETPIPE_SZ: {
+      // tsvisor's stdio may be a host pipe: its size is the host's.
+      if (d.file.kind === 'stdio') return ctx.kernel.platform.hostPipeSize(d.file.hostFd!, -1);
       const pipe = d.file.pipeId === undefined ? undefined : ctx.kernel.state.pipes.get(d.file.pipeId);
       return pipe ? pipe.capacity : -Errno.EBADF;
     }
     case F_SETPIPE_SZ: {
       const pipe = d.file.pipeId === undefined ? undefined : ctx.kernel.state.pipes.get(d.file.pipeId);
-      if (!pipe) return -Errno.EBADF;
+      if (!pipe && d.file.kind !== 'stdio') return -Errno.EBADF;
       const want = ctx.args[2]!;
       if (want < 0 || want > PIPE_MAX_SIZE) return want > PIPE_MAX_SIZE ? -Errno.EPERM : -Errno.EINVAL;
+      if (!pipe) return ctx.kernel.platform.hostPipeSize(d.file.hostFd!, want);
       // Linux rounds up to a power-of-two number of pages, at least one page.
       let capacity = 4096;
       while (capacity < want) capacity *= 2;
