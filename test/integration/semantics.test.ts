@@ -289,7 +289,14 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     fifo_rdwr_poll: [{ args: scratch() }],
     proc_fd_link_mode: [{}],
     proc_maps_identity: [{}],
-    mmap_shared_write: [{ args: scratch() }],
+    mmap_shared_write: [
+      { title: 'in the overlay', args: scratch() },
+      { title: 'in a :rw mount', ...rwMountScratch() },
+    ],
+    map_shared_bind: [
+      { title: 'in the overlay', args: scratch() },
+      { title: 'in a :rw mount', ...rwMountScratch() },
+    ],
     overlay_copyup: [{ args: scratch(copyUpFixture) }],
     overlay_whiteout: [{ args: scratch(whiteoutFixture) }],
     openat2_resolve: [{ args: scratch() }],

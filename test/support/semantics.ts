@@ -151,6 +151,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'proc_fd_link_mode',
   'proc_maps_identity',
   'mmap_shared_write',
+  'map_shared_bind',
   'overlay_copyup',
   'overlay_whiteout',
   'openat2_resolve',

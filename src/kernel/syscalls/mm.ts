@@ -1,6 +1,7 @@
 // Memory syscalls that reach the kernel. Anonymous mmap, munmap, mprotect and mremap run on
-// the host without a trap (the seccomp allowlist); file mappings are emulated from VFS
-// contents, and brk is the kernel's (the host's brk belongs to the stub, not the program).
+// the host without a trap (the seccomp allowlist); file mappings map host files and overlay
+// files' shared pages in the stub (mm_host_file.ts) or are copies of the bytes, and brk is
+// the kernel's (the host's brk belongs to the stub, not the program).
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
@@ -18,8 +19,7 @@ import { pullSharedPages } from '../vfs/shared_file_pages.js';
 import { readChunks } from '../vfs/file_bytes.js';
 import type { Outcome } from './outcome.js';
 import { SYS } from './numbers.js';
-import { O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
-import { resolvePath } from './paths.js';
+import { O_ACCMODE, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
 import {
   MAP_32BIT, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_POPULATE, MAP_PRIVATE, MAP_SHARED,
   MAP_SHARED_VALIDATE, MAP_TYPE, PAGE, PROT_EXEC, PROT_READ, PROT_WRITE,
@@ -54,13 +54,15 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   // A file of a noexec tmpfs is never mapped executable.
   if ((prot & PROT_EXEC) && file.kind === 'mem' && ctx.kernel.root.tmpfsAt(file.path)?.options.noexec) return -Errno.EPERM;
 
-  if (file.kind === 'host' && (!shared || (file.flags & O_ACCMODE) === O_RDONLY)) {
+  if (file.kind === 'host') {
     const hostFd = ctx.kernel.host.fd(file.id);
     if (hostFd === undefined) return -Errno.EBADF;
     // One fstat gives the file's key for the stub and its identity for the record.
     const st = hostFstat(hostFd);
     if (typeof st === 'number') return st;
-    const mapped = mapHostFile(ctx, { key: fileKeyOf(st), fd: hostFd }, addr, length, prot, flags, offset);
+    // Only an :rw bind's file is open for writing on the host (its host fd has the open's access).
+    const writable = (file.flags & O_ACCMODE) === O_RDWR;
+    const mapped = mapHostFile(ctx, { key: fileKeyOf(st), fd: hostFd, writable }, addr, length, prot, flags, offset);
     if (mapped !== null) {
       if (mapped >= 0) recordMapping(ctx, mapped, pageUp(length), prot, flags, file, offset, true, st);
       return mapped;
@@ -78,17 +80,18 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   // The mapping: anonymous memory on the host, filled with the file's bytes.
   const keep = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE | MAP_NORESERVE | MAP_POPULATE | MAP_32BIT);
   const size = pageUp(length);
-  // Shared mappings are shared anonymous memory on the host: processes forked afterwards
-  // share it (POSIX semaphores, multiprocessing); it is still a copy of the file's bytes.
+  // Shared mappings are shared anonymous memory on the host: processes forked afterwards share
+  // it; it is still a copy of the file's bytes (never of a file the mapping could write to).
   const kind = shared ? MAP_SHARED : MAP_PRIVATE;
   const at = inject(ctx, SYS.mmap, addr, size, prot | PROT_WRITE, keep | kind | MAP_ANONYMOUS, -1, 0);
   if (at < 0 && at > -4096) return at;
   if (file.kind === 'host') {
     const hostFd = ctx.kernel.host.fd(file.id);
     if (hostFd === undefined) return -Errno.EBADF;
-    // A file of an :rw mount may change under the same identity (mtime's granularity): never cached.
-    const node = ctx.kernel.root.hasWritableBinds ? resolvePath(ctx, file.path, false) : undefined;
-    const whole = typeof node === 'object' && node.fs === 'host' && node.writable ? null : ctx.kernel.fileCache.contents(hostFd);
+    // A file of an :rw mount may change under the same identity (mtime's granularity, stores
+    // through a mapping): with such a mount, whose files may also be reached through other
+    // names (the lower layer, a rename, an unlinked file), nothing is served from the cache.
+    const whole = ctx.kernel.root.hasWritableBinds ? null : ctx.kernel.fileCache.contents(hostFd);
     let bytes: Uint8Array;
     if (whole) {
       bytes = whole.subarray(Math.min(offset, whole.length), Math.min(offset + size, whole.length));
