@@ -11,9 +11,10 @@ import { withChunkedFiles } from './chunked_files.js';
 export const IMAGE_FORMAT = 'tsvisor-checkpoint';
 /**
  * Bumped at any change old readers would misread; readers refuse newer versions. 2: overlay
- * files' bytes are chunks (a version-1 image's one array is made into them when read).
+ * files' bytes are chunks (a version-1 image's one array is made into them when read). 3: a
+ * shared mapping of a host file names the file (mappings[].file) instead of saving its pages.
  */
-export const IMAGE_VERSION = 2;
+export const IMAGE_VERSION = 3;
 /** The oldest version this reader still reads. */
 export const OLDEST_IMAGE_VERSION = 1;
 export const MANIFEST_NAME = 'manifest.json';
@@ -134,6 +135,18 @@ export const KernelPartSchema = z.object({
 });
 export type KernelPart = z.infer<typeof KernelPartSchema>;
 
+/** A host file a shared mapping maps (mapped_host_files.ts): its host path and identity at the checkpoint. */
+export const MappedHostFileSchema = z.object({
+  path: z.string(),
+  dev: z.bigint(),
+  ino: z.bigint(),
+  size: z.bigint(),
+  mtimeNs: z.bigint(),
+  /** The mapping may be made writable (the file was open for writing). */
+  writable: z.boolean(),
+});
+export type MappedHostFile = z.infer<typeof MappedHostFileSchema>;
+
 export const MappingImageSchema = z.object({
   start: addr,
   end: addr,
@@ -146,6 +159,8 @@ export const MappingImageSchema = z.object({
    * Mappings of one object, in any process, map one object again after restore.
    */
   share: z.object({ key: z.string(), offset: z.number().int().nonnegative() }).optional(),
+  /** MAP_SHARED memory that is a host file (version 3): restore maps the file again; no page is saved. */
+  file: MappedHostFileSchema.optional(),
   /** Runs of saved pages [first page index in the mapping, count], in the pages file's order; other pages are zero. */
   runs: z.array(z.tuple([int, int.positive()])),
 });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { hostMappings, isStubImage } from '../kernel/loader/host_mappings.js';
 import type { Platform } from '../platform/platform.js';
 import type { MappingImage } from './image_format.js';
+import { mappedFileKey, mappedHostFiles } from './mapped_host_files.js';
 
 const PAGE = 4096;
 /** Memory is read and written in chunks of this size. */
@@ -31,11 +32,16 @@ function isAnonymous(name: string): boolean {
   return name === '' || name === '[stack]' || name === '[heap]' || name.startsWith('[anon') || name.startsWith('/dev/zero');
 }
 
-/** The mappings a checkpoint saves: everything but the host's own (vDSO, vsyscall) and the stub's. */
+/**
+ * The mappings a checkpoint saves: everything but the host's own (vDSO, vsyscall) and the
+ * stub's. A shared mapping of a host file names the file (mapped_host_files.ts).
+ */
 export function programMappings(hostPid: number): SavedMapping[] {
-  return hostMappings(hostPid)
-    .filter((m) => !['[vsyscall]', '[vdso]', '[vvar]', '[vvar_vclock]'].includes(m.name) && !isStubImage(m))
-    .map((m) => ({
+  const mappings = hostMappings(hostPid).filter((m) => !['[vsyscall]', '[vdso]', '[vvar]', '[vvar_vclock]'].includes(m.name) && !isStubImage(m));
+  const files = mappedHostFiles(hostPid, mappings);
+  return mappings.map((m) => {
+    const file = files.get(m.start);
+    return {
       start: m.start,
       end: m.end,
       prot: m.prot,
@@ -43,7 +49,9 @@ export function programMappings(hostPid: number): SavedMapping[] {
       stack: m.name === '[stack]',
       fileBacked: !isAnonymous(m.name),
       ...(m.shared ? { share: { key: `${m.device}:${m.inode}`, offset: m.offset } } : {}),
-    }));
+      ...(file ? { file } : {}),
+    };
+  });
 }
 
 /** Pages of [start, end) that the host has in RAM or swap, as one flag byte per page. */
@@ -92,8 +100,9 @@ export async function dumpMemory(
   try {
     for (const m of mappings) {
       const runs: Array<[number, number]> = [];
-      // Every page of a file-backed mapping is read (the zero check still leaves out empty ones).
-      const touched = m.fileBacked ? new Uint8Array((m.end - m.start) / PAGE).fill(1) : touchedPages(pagemapFd, m.start, m.end);
+      // Every page of a file-backed mapping is read (the zero check still leaves out empty ones),
+      // none of a host file's shared mapping (its bytes are the file's).
+      const touched = m.file ? new Uint8Array(0) : m.fileBacked ? new Uint8Array((m.end - m.start) / PAGE).fill(1) : touchedPages(pagemapFd, m.start, m.end);
       const pages = touched.length;
       for (let p = 0; p < pages; ) {
         if (!touched[p]) {
@@ -127,7 +136,7 @@ export async function dumpMemory(
         inFlight[slot] = writes;
         p = q;
       }
-      out.push({ start: m.start, end: m.end, prot: m.prot, shared: m.shared, stack: m.stack, ...(m.share ? { share: m.share } : {}), runs });
+      out.push({ start: m.start, end: m.end, prot: m.prot, shared: m.shared, stack: m.stack, ...(m.share ? { share: m.share } : {}), ...(m.file ? { file: m.file } : {}), runs });
     }
     await writes;
   } finally {
@@ -157,7 +166,8 @@ const SYS_MUNMAP = 11;
  * Rebuilds a process's memory in a fresh stub: clears what the stub has (but its own image,
  * which the injections run from), maps every saved mapping, fills it from the pages file, and
  * gives it its protection. A shared mapping maps its object's memfd (sharedFds: the stub's fd
- * for each share key), so processes that shared memory share it again.
+ * for each share key), so processes that shared memory share it again; a host file's maps the
+ * file (sharedFds under mappedFileKey), with its protection at once and nothing written.
  */
 export function restoreMemory(
   platform: Platform,
@@ -174,6 +184,12 @@ export function restoreMemory(
   let fileOffset = 0;
   for (const m of mappings) {
     if (isStubImage(m)) throw new Error(`a mapping at 0x${m.start.toString(16)} overlaps the stub`);
+    if (m.file) {
+      const fd = sharedFds.get(mappedFileKey(m));
+      if (fd === undefined) throw new Error(`no host file for the mapping at 0x${m.start.toString(16)}`);
+      inject(SYS_MMAP, m.start, m.end - m.start, m.prot, MAP_SHARED | MAP_FIXED, fd, m.share?.offset ?? 0);
+      continue;
+    }
     const fd = m.share ? sharedFds.get(m.share.key) : undefined;
     if (fd !== undefined) {
       inject(SYS_MMAP, m.start, m.end - m.start, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, m.share!.offset);

@@ -18,6 +18,7 @@ import { PtracePlatform } from '../platform/ptrace_platform.js';
 import { missingCpuFeatures } from './host_cpu.js';
 import type { HostFileRef, ProcessPart, ThreadImage } from './image_format.js';
 import { ImageError, type CheckpointImage } from './image_reader.js';
+import { openMappedHostFiles, passMappedHostFiles } from './mapped_host_files.js';
 import { restoreMemory, type Injector } from './process_memory.js';
 import { restoreSegments } from './shm_segments.js';
 import { signalsIn } from './signal_sets.js';
@@ -102,23 +103,24 @@ function u64s(...values: Array<number | bigint>): Uint8Array {
 
 /**
  * One memfd per shared memory object of the image, made in the first stub before any process
- * is forked from it (so every process inherits them): share key -> the stub's fd.
+ * is forked from it (so every process inherits them): share key -> the stub's fd. Mapped host
+ * files (files: opened by openMappedHostFiles) are handed over instead, under mappedFileKey.
  */
-function makeSharedObjects(platform: Platform, hostTid: number, parts: Iterable<ProcessPart>, segments: ReadonlyMap<string, number>): Map<string, number> {
+function makeSharedObjects(platform: Platform, hostTid: number, parts: Iterable<ProcessPart>, segments: ReadonlyMap<string, number>, files: ReadonlyMap<string, number>): Map<string, number> {
   const sizes = new Map<string, number>();
   for (const part of parts) {
     for (const m of part.mappings) {
-      if (m.share) sizes.set(m.share.key, Math.max(sizes.get(m.share.key) ?? 0, m.share.offset + (m.end - m.start)));
+      if (m.share && !m.file) sizes.set(m.share.key, Math.max(sizes.get(m.share.key) ?? 0, m.share.offset + (m.end - m.start)));
     }
   }
-  const fds = new Map<string, number>();
-  if (sizes.size === 0) return fds;
+  if (sizes.size === 0 && files.size === 0) return new Map();
   const inject = injectorFor(platform, hostTid);
   // The memfd's name, written where the stub's stack has room (nothing runs there meanwhile).
   const name = platform.captureThread(hostTid);
   if (!name) throw new Error('the first stub vanished');
   const nameAt = scratchBelowStack(name.regs);
   if (!platform.write(hostTid, nameAt, new TextEncoder().encode('tsvisor-shared\0'))) throw new Error('cannot write in the first stub');
+  const fds = passMappedHostFiles(platform, hostTid, files, nameAt - 256);
   for (const [key, size] of sizes) {
     // A System V segment's mappings map its new host file (which the kernel keeps for later shmat).
     const segment = segments.get(key);
@@ -182,10 +184,17 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
   const root = HostRoot.fromDescription(desc);
   const hostFds = reopenHostFiles(image.kernel.hostFiles, image.kernel.state, opts);
   let segments: ReturnType<typeof restoreSegments>;
+  let mappedFiles: Map<string, number>;
+  try {
+    mappedFiles = openMappedHostFiles(image.processes.values(), desc, opts.ignoreChangedFiles, opts.warn);
+  } catch (err) {
+    for (const fd of hostFds.values()) fs.closeSync(fd);
+    throw new ImageError((err as Error).message);
+  }
   try {
     segments = restoreSegments(image.kernel, image.kernel.shm ?? []);
   } catch (err) {
-    for (const fd of hostFds.values()) fs.closeSync(fd);
+    for (const fd of [...hostFds.values(), ...mappedFiles.values()]) fs.closeSync(fd);
     throw new ImageError(`cannot restore ${image.dir}: ${(err as Error).message}`);
   }
   const platform = new PtracePlatform({ trapRdtsc: opts.recording ?? false });
@@ -205,7 +214,7 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
     if (opts.execTemplate) template = spawned(platform.spawnTask(first, CLONE_PARENT), 'the process template');
     const live = [...state.processes.values()].filter((p) => p.status === 'running').sort((a, b) => a.pid - b.pid);
     // Every process comes from the first stub while its address space is still the stub's alone.
-    const sharedFds = makeSharedObjects(platform, first, image.processes.values(), segments.byShare);
+    const sharedFds = makeSharedObjects(platform, first, image.processes.values(), segments.byShare, mappedFiles);
     const mainHost = new Map<number, number>();
     live.forEach((p, i) => mainHost.set(p.pid, i === 0 ? first : spawned(platform.spawnTask(first, PROCESS_FLAGS), `process ${p.pid}`)));
     for (const p of live) {
@@ -218,6 +227,9 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
     for (const fd of hostFds.values()) fs.closeSync(fd);
     for (const b of segments.backings.values()) fs.closeSync(b.fd);
     throw err instanceof ImageError ? err : new ImageError(`cannot restore ${image.dir}: ${(err as Error).message}`);
+  } finally {
+    // The stubs' mappings hold the files now.
+    for (const fd of mappedFiles.values()) fs.closeSync(fd);
   }
 
   continueMonotonicFrom(image.kernel.monotonicNs);

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 
 import type { ShmBacking } from '../kernel/host_resources.js';
+import { deviceText } from '../kernel/loader/host_mappings.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { makeBacking } from '../kernel/syscalls/shm.js';
 import type { SavedSegment } from './image_format.js';
@@ -15,10 +16,7 @@ const CHUNK = 1 << 20;
 /** The share key /proc/PID/maps gives a mapping of this file ("MAJOR:MINOR:INODE", as process_memory.ts makes it). */
 function shareKey(fd: number): string {
   const st = fs.fstatSync(fd);
-  const major = (st.dev >> 8) & 0xfff;
-  const minor = (st.dev & 0xff) | ((st.dev >> 12) & 0xfff00);
-  const hex = (v: number) => v.toString(16).padStart(2, '0');
-  return `${hex(major)}:${hex(minor)}:${st.ino}`;
+  return `${deviceText(st.dev)}:${st.ino}`;
 }
 
 /** Every segment with its non-zero pages, as runs [first page, bytes]. */

@@ -109,6 +109,33 @@ describe('checkpoint and restore', function () {
     expect(restored.stdout).to.equal('counter=400\n');
   });
 
+  it('a file of a :rw bind that a parent and child map shared is still the file after restore (no copy in the image), read-only mappings stay read-only', async () => {
+    const dir = join(work, fresh('mapped'));
+    mkdirSync(dir);
+    const name = fresh('mapped');
+    const image = join(work, name);
+    const sandbox = run(name, [programPath('ckpt_mapped_file'), dir], ['--mount', `${dir}:${dir}:rw`]);
+    await sandbox.waitForLine((l) => l === 'ready');
+    await sleep(300);
+    checkpointOk(name, image);
+    await sandbox.finished;
+    const mapped = [...readImage(image).processes.values()].flatMap((p) => p.mappings.filter((m) => m.file));
+    // The parent's writable and read-only mappings (the child's too, forked) and the child's own: named, with no page saved.
+    const file = join(dir, 'counter.bin');
+    expect(mapped.map((m) => [m.file!.path, m.file!.writable, m.runs.length])).to.have.deep.members([
+      [file, true, 0], [file, false, 0],
+      [file, true, 0], [file, false, 0], [file, true, 0],
+    ]);
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal('counter=400 read=400 seen=400 child=0 mprotect=EACCES\n');
+    expect(readFileSync(file).readBigInt64LE(0)).to.equal(400n);
+    // The file moved on since the checkpoint: a second restore of the image refuses.
+    const again = restore(image);
+    expect(again.status, summarize(again)).to.equal(125);
+    expect(expectOneLineError(again)).to.contain(file).and.contain('changed since the checkpoint');
+  });
+
   it('System V IPC comes back: a segment two processes attached stays shared, a detached one keeps its bytes, semaphores and queues (System V and POSIX) hold their counts', async () => {
     const name = fresh('sysv');
     const image = join(work, name);

@@ -2,6 +2,8 @@
 // restore clears, and where the stub's own image lies (which the loader unmaps by address).
 import fs from 'node:fs';
 
+import { decodeBytes } from '../../byte_string.js';
+
 /** Where the stub binary is linked (binding.gyp): never where a program maps anything. */
 export const STUB_BASE = 0x6fff00000000;
 export const STUB_END = STUB_BASE + 0x100000;
@@ -21,7 +23,7 @@ export interface HostMapping {
 }
 
 export function hostMappings(hostPid: number): HostMapping[] {
-  const text = fs.readFileSync(`/proc/${hostPid}/maps`, 'utf8');
+  const text = decodeBytes(fs.readFileSync(`/proc/${hostPid}/maps`));
   const out: HostMapping[] = [];
   for (const line of text.split('\n')) {
     const m = /^([0-9a-f]+)-([0-9a-f]+)\s+(\S+)\s+([0-9a-f]+)\s+(\S+)\s+(\d+)\s*(.*)$/.exec(line);
@@ -37,4 +39,12 @@ export function hostMappings(hostPid: number): HostMapping[] {
 
 export function isStubImage(m: { start: number }): boolean {
   return m.start >= STUB_BASE && m.start < STUB_END;
+}
+
+/** A device number as /proc/PID/maps writes it: "MAJOR:MINOR" in hex, two digits at least. */
+export function deviceText(dev: number): string {
+  const major = (dev >> 8) & 0xfff;
+  const minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+  const hex = (v: number) => v.toString(16).padStart(2, '0');
+  return `${hex(major)}:${hex(minor)}`;
 }
