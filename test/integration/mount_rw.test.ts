@@ -7,7 +7,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runNative, runSandbox, summarize } from '../support/run.js';
+import { runNative, runSandbox, summarize, testEnv } from '../support/run.js';
 
 /** A directory tree as text: each entry's path, type, permission bits and contents (or link target), sorted. */
 function snapshot(dir: string, below = ''): string[] {
@@ -103,6 +103,38 @@ describe('--mount HOSTDIR:SANDBOXDIR:rw', function () {
     expect(r.stdout).to.equal("b'first'\nb'again'\nb'again'\n");
     expect(readFileSync(join(dir, 'm.bin'), 'utf8')).to.equal('again');
   });
+
+  // gold and rustc's linker (lld) create their output, size it, map it MAP_SHARED and write the
+  // binary through the mapping: the file must be what a native run makes, byte for byte.
+  const LINKERS: ReadonlyArray<{ what: string; tool: string; source: [string, string]; build: string; out: string }> = [
+    { what: 'gcc -fuse-ld=gold', tool: 'ld.gold', source: ['hello.c', '#include <stdio.h>\nint main(void) { puts("linked by gold"); return 0; }\n'], build: 'gcc -fuse-ld=gold hello.c -o hello', out: 'linked by gold\n' },
+    { what: 'rustc -O (lld)', tool: 'rustc', source: ['hello.rs', 'fn main() { println!("linked for rustc"); }\n'], build: 'rustc -O hello.rs -o hello', out: 'linked for rustc\n' },
+  ];
+  for (const l of LINKERS) {
+    it(`${l.what}: the binary it writes through a shared mapping is the native one, and runs`, function () {
+      // Looked for on the host's PATH (rustup's proxies live in ~/.cargo/bin), given to both runs.
+      const dirs = (process.env.PATH ?? '').split(':').filter((d) => d !== '' && existsSync(join(d, l.tool)));
+      if (dirs.length === 0) {
+        console.log(`      (skipped: no ${l.tool} on PATH)`);
+        this.skip();
+      }
+      this.timeout(180_000);
+      const env = testEnv({ PATH: `${dirs[0]}:${testEnv().PATH}` });
+      const native = join(base, 'native');
+      const shared = join(base, 'shared');
+      for (const dir of [native, shared]) {
+        mkdirSync(dir);
+        writeFileSync(join(dir, l.source[0]), l.source[1]);
+      }
+      const script = `${l.build} && ./hello`;
+      const n = runNative(['/bin/sh', '-c', script], { cwd: native, env, timeoutMs: 120_000 });
+      expect(n.status, summarize(n)).to.equal(0);
+      const r = runSandbox(['/bin/sh', '-c', script], { sandboxCwd: '/work', env, timeoutMs: 120_000, extraArgs: ['--mount', `${shared}:/work:rw`] });
+      expect(r.status, summarize(r)).to.equal(0);
+      expect(r.stdout).to.equal(l.out);
+      expect(readFileSync(join(shared, 'hello')).equals(readFileSync(join(native, 'hello'))), 'the same binary').to.equal(true);
+    });
+  }
 
   it('never reaches outside the host directory: symlinks and .. resolve in the sandbox, renames and links out are EXDEV', () => {
     const dir = join(base, 'esc');
