@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { decodeMultiple, Encoder } from 'cbor-x';
 
-import { REPO_ROOT } from '../support/programs.js';
+import { buildPrograms, programPath, REPO_ROOT } from '../support/programs.js';
 import { expectNoStackTrace, runNative, runSandbox, runTsvisor, summarize, TSVISOR_BIN } from '../support/run.js';
 
 const CORPUS = join(REPO_ROOT, 'replay');
@@ -154,6 +154,20 @@ describe('replay corpus and replay --exec', function () {
     const script = 'cat /mnt/f; echo x > /mnt/g; ls /mnt; echo y > /scratch/z; cat /scratch/z; grep -c " /mnt \\| /scratch " /proc/mounts';
     const recorded = runSandbox(['/bin/sh', '-c', script], { extraArgs: ['--record', trace, '--mount', `${host}:/mnt`, '--tmpfs', '/scratch'] });
     expect([recorded.status, recorded.stdout], summarize(recorded)).to.deep.equal([0, 'from the host\nf\ng\ny\n2\n']);
+    const r = runTsvisor(['replay', trace, '--exec']);
+    expect(r.status, summarize(r)).to.equal(0);
+    expect(r.stdout).to.equal(recorded.stdout);
+  });
+
+  it('a run that writes a :rw bind\'s file through shared mappings (forked, shrunk to SIGBUS) replays as recorded', async () => {
+    await buildPrograms();
+    const host = join(dir, 'mapped');
+    mkdirSync(host);
+    const trace = join(dir, 'mapped.trace');
+    const argv = [programPath('map_shared_bind', 'static'), host];
+    const recorded = runSandbox(argv, { extraArgs: ['--record', trace, '--mount', `${host}:${host}:rw`] });
+    expect(recorded.status, summarize(recorded)).to.equal(0);
+    expect(recorded.stdout).to.contain('child status 0; parent sees [forked] [own map]').and.contain('store past the end: SIGBUS code 2');
     const r = runTsvisor(['replay', trace, '--exec']);
     expect(r.status, summarize(r)).to.equal(0);
     expect(r.stdout).to.equal(recorded.stdout);
