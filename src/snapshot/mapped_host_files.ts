@@ -13,6 +13,7 @@ import path from 'node:path';
 import { hostPathArg } from '../byte_string.js';
 import { deviceText, type HostMapping } from '../kernel/loader/host_mappings.js';
 import type { Platform } from '../platform/platform.js';
+import { hostFileChange } from './host_file_change.js';
 import type { MappedHostFile, MappingImage } from './image_format.js';
 import type { SandboxDescription } from './sandbox_description.js';
 
@@ -107,10 +108,7 @@ export function openMappedHostFiles(
           throw new Error(`host file ${file.path}, mapped shared at 0x${m.start.toString(16)}, cannot be opened again: ${(err as Error).message}`);
         }
         fds.set(key, fd);
-        const st = fs.fstatSync(fd, { bigint: true });
-        const change = st.dev !== file.dev || st.ino !== file.ino ? 'it is another file now'
-          : st.size !== file.size ? `its size changed from ${file.size} to ${st.size} bytes`
-          : st.mtimeNs !== file.mtimeNs ? 'it was modified' : null;
+        const change = hostFileChange(fs.fstatSync(fd, { bigint: true }), file);
         if (change === null) continue;
         const message = `host file ${file.path} (mapped shared at 0x${m.start.toString(16)}) changed since the checkpoint: ${change}`;
         if (!ignoreChanged) throw new Error(`${message} (--ignore-changed-files restores anyway)`);

@@ -18,6 +18,7 @@ import { PtracePlatform } from '../platform/ptrace_platform.js';
 import { missingCpuFeatures } from './host_cpu.js';
 import type { HostFileRef, ProcessPart, ThreadImage } from './image_format.js';
 import { ImageError, type CheckpointImage } from './image_reader.js';
+import { hostFileChange } from './host_file_change.js';
 import { openMappedHostFiles, passMappedHostFiles } from './mapped_host_files.js';
 import { restoreMemory, type Injector } from './process_memory.js';
 import { restoreSegments } from './shm_segments.js';
@@ -59,10 +60,7 @@ function reopenHostFiles(refs: readonly HostFileRef[], state: KernelState, opts:
       // With the access it was open with (a file of a --mount ...:rw may be open for writing).
       const access = (state.files.get(ref.fileId)?.flags ?? 0) & O_ACCMODE;
       fd = fs.openSync(hostPathArg(ref.hostPath), access | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-      const st = fs.fstatSync(fd, { bigint: true });
-      if (st.dev !== ref.dev || st.ino !== ref.ino) change = 'it is another file now';
-      else if (st.size !== ref.size) change = `its size changed from ${ref.size} to ${st.size} bytes`;
-      else if (st.mtimeNs !== ref.mtimeNs) change = 'it was modified';
+      change = hostFileChange(fs.fstatSync(fd, { bigint: true }), ref);
     } catch {
       change = 'it is gone';
     }
