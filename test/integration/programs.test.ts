@@ -135,6 +135,8 @@ function casesFor(fx: Fixtures): Record<string, readonly Case[]> {
     ckpt_counter: [{ args: ['20'] }],
     ckpt_threads: [{}],
     ckpt_shared: [{}],
+    // Its file in fx.dir: natively a host file, in the sandbox the overlay's copy of it.
+    ckpt_mapped_file: [{ args: [fx.dir] }],
     ckpt_sysv: [{}],
     ckpt_altstack: [{}],
     ckpt_producer: [{}],
