@@ -115,7 +115,12 @@ int main(int argc, char **argv) {
   show_file("after the child");
 
   /* A read-only open: mapped shared read-only it sees later writes (another process's too), but
-   * it cannot be mapped or mprotected writable and shared. */
+   * it cannot be mapped or mprotected writable and shared, not even just after a private
+   * mapping of the file open for writing. */
+  unsigned char *mine = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  if (mine == MAP_FAILED) return perror("mmap private"), 1;
+  mine[0] = 'p';
+  munmap(mine, PAGE);
   int ro = open(path, O_RDONLY);
   unsigned char *r = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0);
   printf("read-only fd, shared writable: %s\n", r == MAP_FAILED ? strerrorname_np(errno) : "mapped");
