@@ -39,11 +39,15 @@ import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
 import { realtimeNs } from './syscalls/time.js';
 import { SignalPoints, type RecordedSignals, type SignalPoint } from './signal/signal_points.js';
-import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_TKILL, SI_USER } from './abi/signals.js';
+import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_KERNEL, SI_TKILL, SI_USER } from './abi/signals.js';
 import { execCredentials } from './task/exec_credentials.js';
 import { threadName } from './task/thread_name.js';
-import type { TraceStop } from './task/trace_stop.js';
-import { CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CSIGNAL } from './abi/clone_flags.js';
+import {
+  ATTACH_STOP_STATUS, PTRACE_EVENT_EXEC, PTRACE_EVENT_EXIT, PTRACE_O_EXITKILL, PTRACE_O_TRACEEXEC, PTRACE_O_TRACEEXIT, cloneEvent,
+  eventStopStatus, newChildStatus, stoppedStatus, syscallStopStatus,
+  type TraceHold, type TracedExit, type TraceStop, type Tracing,
+} from './task/trace_stop.js';
+import { CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CLONE_PTRACE, CLONE_UNTRACED, CSIGNAL } from './abi/clone_flags.js';
 
 /** What the bus carries: every syscall and every domain event, in order. */
 export type KernelRecord =
@@ -239,11 +243,21 @@ interface ThreadRuntime {
    * (Linux's restart block).
    */
   sleep: { trap: number; deadline: bigint } | undefined;
+  /** Its tracer has seen the entry of the call trapped now (a syscall-entry stop): it is handled. */
+  traceEntered: boolean;
+}
+
+/** The registers a tracer's PTRACE_SETREGS changes a syscall with (user_regs_struct's words). */
+function userRegs(regs: Uint8Array): { rax: number; origRax: number; args: number[] } {
+  const view = new DataView(regs.buffer, regs.byteOffset, regs.byteLength);
+  const word = (i: number) => Number(view.getBigInt64(i * 8, true));
+  // rdi, rsi, rdx, r10, r8, r9
+  return { rax: word(10), origRax: word(15), args: [14, 13, 12, 7, 9, 8].map(word) };
 }
 
 /** A new thread's runtime: no call in flight. */
 function idleRuntime(): ThreadRuntime {
-  return { blocked: false, nr: 0, args: [], writes: undefined, strings: undefined, trappedAt: undefined, trap: 0, trapSp: 0, trapRip: 0, restarting: false, sleep: undefined };
+  return { blocked: false, nr: 0, args: [], writes: undefined, strings: undefined, trappedAt: undefined, trap: 0, trapSp: 0, trapRip: 0, restarting: false, sleep: undefined, traceEntered: false };
 }
 
 /** Whether the thread's parked call is a sleep the kernel runs to its deadline (one a replay parks until a signal is not). */
@@ -439,6 +453,10 @@ export class Kernel {
   private readonly dying = new Map<number, () => void>();
   /** Threads a sandbox tracer attached, by tid, while they stop or are stopped (ptrace.ts). */
   private readonly traceStops = new Map<number, TraceStop>();
+  /** How each traced thread is traced (options, syscall stops), by tid, while it has a tracer. */
+  private readonly tracing = new Map<number, Tracing>();
+  /** Traced threads that ended, by tid, until their tracer's wait takes the end. */
+  private readonly tracedExits = new Map<number, TracedExit>();
   /** When the run loop last handled a stop (Date.now()), kept only while a syscall source may hold stops. */
   private lastStopAt = 0;
   /** Each running thread's CPU time (clock ticks) when the stall check first saw it after the last stop. */
@@ -691,6 +709,8 @@ export class Kernel {
     if (this.finished) throw new Error('the sandbox has already ended');
     if (this.frozen) throw new Error('a checkpoint is already in progress');
     if (this.traceStops.size > 0) throw new Error('a thread of the sandbox is stopped by a tracer (ptrace)');
+    // How threads are traced (options, syscall stops) and the ends tracers have not taken are not in the image.
+    if (this.tracing.size > 0 || this.tracedExits.size > 0) throw new Error('a thread of the sandbox is traced with ptrace');
     this.frozen = true;
     const frozen = new Map<number, FrozenThread>();
     const interrupted = new Set<number>();
@@ -790,6 +810,15 @@ export class Kernel {
   private resumeParked(thread: ThreadState, rt: ThreadRuntime, value: number): void {
     rt.blocked = false;
     this.running++;
+    this.answerParked(thread, rt, value);
+  }
+
+  /** Gives a parked call that ended its result (after its tracer's syscall-exit stop, if it has one). */
+  private answerParked(thread: ThreadState, rt: ThreadRuntime, value: number, exitSeen = false): void {
+    if (!exitSeen && this.tracing.size > 0 && this.tracing.get(thread.tid)?.syscalls) {
+      this.exitStop(thread, rt, value, (v) => this.answerParked(thread, rt, v, true));
+      return;
+    }
     this.publishSyscall(thread, rt.nr, rt.args, value);
     this.returning(thread, rt);
     this.goBack(thread, () => this.platform.answer(thread.hostTid, value));
@@ -877,9 +906,11 @@ export class Kernel {
     rt.blocked = false;
     this.running++;
     if (done !== undefined) {
-      this.publishSyscall(thread, rt.nr, rt.args, done);
-      this.returning(thread, rt);
-      this.goBack(thread, () => this.platform.answer(thread.hostTid, done));
+      this.answerParked(thread, rt, done);
+    } else if (restart && this.tracing.size > 0 && this.tracing.get(tid)?.syscalls) {
+      // Its tracer sees the call end with ERESTARTSYS, then the signal, then the call made again.
+      rt.restarting = true;
+      this.exitStop(thread, rt, -ERESTARTSYS, () => this.platform.restartSyscall(thread.hostTid));
     } else if (restart) {
       rt.restarting = true;
       // Where signals take effect at recorded points, the interruption is published as a
@@ -889,9 +920,7 @@ export class Kernel {
       this.returning(thread, rt, rt.trapRip - 2);
       this.goBack(thread, () => this.platform.restartSyscall(thread.hostTid));
     } else {
-      this.publishSyscall(thread, rt.nr, rt.args, -Errno.EINTR);
-      this.returning(thread, rt);
-      this.goBack(thread, () => this.platform.answer(thread.hostTid, -Errno.EINTR));
+      this.answerParked(thread, rt, -Errno.EINTR);
     }
     this.loop();
   }
@@ -1319,24 +1348,27 @@ export class Kernel {
     const rt = this.runtime.get(tid);
     const thread = this.state.threads.get(tid);
     if (!rt || !thread) return;
+    if (!this.tracing.has(tid)) this.tracing.set(tid, { options: 0, syscalls: false, seized: false });
     if (rt.blocked) {
-      this.traceStops.set(tid, { at: 'parked', reported: false });
+      this.traceStops.set(tid, { at: 'parked', reported: false, status: ATTACH_STOP_STATUS });
       this.tracerHears(thread);
       return;
     }
-    this.traceStops.set(tid, { at: 'stopping' });
+    this.traceStops.set(tid, { at: 'stopping', status: ATTACH_STOP_STATUS });
     this.platform.interrupt(thread.hostTid);
   }
 
   /** A stop of a thread its tracer wants stopped: held there when it is one it can be held at. */
   private holdForTracer(thread: ThreadState, stop: Stop): boolean {
-    if (stop.kind === StopKind.Syscall) this.traceStops.set(thread.tid, { at: 'trap', stop, reported: false });
-    else if (stop.kind === StopKind.GroupStop && stop.value === SIGTRAP) this.traceStops.set(thread.tid, { at: 'interrupt', reported: false });
+    const wanted = this.traceStops.get(thread.tid);
+    const status = wanted?.at === 'stopping' ? wanted.status : ATTACH_STOP_STATUS;
+    if (stop.kind === StopKind.Syscall) this.traceStops.set(thread.tid, { at: 'trap', stop, reported: false, status });
+    else if (stop.kind === StopKind.GroupStop && stop.value === SIGTRAP) this.traceStops.set(thread.tid, { at: 'interrupt', reported: false, status });
     else if (stop.kind === StopKind.Attached) {
       // A child attached to before it first ran: the host's interrupt came while it was in its
       // first stop, where it is lost; that stop is held instead, to go on as an interrupt's.
       this.fixChildArgs(stop.tid);
-      this.traceStops.set(thread.tid, { at: 'interrupt', reported: false });
+      this.traceStops.set(thread.tid, { at: 'interrupt', reported: false, status });
     } else return false;
     // It stays counted as running: a SIGKILL ends it where it is held, and the run loop must
     // be there to see its end (a parked thread is woken by interruptSignalled instead).
@@ -1349,32 +1381,153 @@ export class Kernel {
     if (tracer) this.notify(`wait:${tracer.pid}`);
   }
 
+  /** Holds a traced thread at a stop its tracer's wait reports; it goes on by letTraceeGo. */
+  private holdTracee(thread: ThreadState, stop: Omit<TraceHold, 'at' | 'reported'>): TraceHold {
+    const held: TraceHold = { at: 'held', reported: false, ...stop };
+    this.traceStops.set(thread.tid, held);
+    this.tracerHears(thread);
+    return held;
+  }
+
+  /** Where the thread's tracer asks for syscall stops, its syscall-entry stop: the call is handled once it goes on. */
+  private entryStopped(thread: ThreadState, rt: ThreadRuntime, stop: Stop): boolean {
+    if (rt.traceEntered) {
+      rt.traceEntered = false;
+      return false;
+    }
+    const tracing = this.tracing.get(thread.tid);
+    if (!tracing?.syscalls) return false;
+    const held: TraceHold = this.holdTracee(thread, {
+      why: 'syscall-entry', status: syscallStopStatus(tracing), eventMsg: 0,
+      syscall: { op: 'entry', nr: stop.value, args: stop.args, rval: -Errno.ENOSYS, rip: stop.rip, sp: stop.rsp },
+      go: () => {
+        let next = stop;
+        if (held.regs) {
+          // The tracer changed the call (orig_rax, the argument registers), or skipped it (-1:
+          // its rax is the result, seen at the exit stop).
+          this.platform.setRegs(thread.hostTid, held.regs);
+          const regs = userRegs(held.regs);
+          if (regs.origRax === -1) {
+            rt.trapRip = stop.rip;
+            rt.trapSp = stop.rsp;
+            this.finishSyscall(thread, rt, -1, stop.args, regs.rax);
+            return;
+          }
+          next = { ...stop, value: regs.origRax, args: regs.args };
+        }
+        rt.traceEntered = true;
+        this.held.push(next);
+      },
+    });
+    return true;
+  }
+
+  /** The syscall-exit stop of the thread's call in flight (rt.nr), returning value; go: on with the value the tracer left. */
+  private exitStop(thread: ThreadState, rt: ThreadRuntime, value: number, go: (value: number) => void): void {
+    const tracing = this.tracing.get(thread.tid)!;
+    const held: TraceHold = this.holdTracee(thread, {
+      why: 'syscall-exit', status: syscallStopStatus(tracing), eventMsg: 0,
+      syscall: { op: 'exit', nr: rt.nr, args: rt.args, rval: value, rip: rt.trapRip, sp: rt.trapSp },
+      go: () => {
+        if (!held.regs) return go(value);
+        this.platform.setRegs(thread.hostTid, held.regs);
+        go(userRegs(held.regs).rax);
+      },
+    });
+  }
+
+  /** A signal about to be delivered to a traced thread: its signal-delivery stop, where its tracer says which signal goes on (0: none). */
+  private signalStop(thread: ThreadState, stop: Stop): void {
+    const siginfo = this.platform.takeSiginfo(thread.hostTid) ?? undefined;
+    const held: TraceHold = this.holdTracee(thread, {
+      why: 'signal', status: stoppedStatus(stop.value), eventMsg: 0, ...(siginfo ? { siginfo } : {}),
+      go: (sig) => {
+        if (held.siginfo && held.siginfo !== siginfo && sig !== 0) this.platform.putSiginfo(thread.hostTid, held.siginfo);
+        if (held.regs) this.platform.setRegs(thread.hostTid, held.regs);
+        if (sig === stop.value) this.deliverSignal(thread, stop);
+        else this.platform.resume(thread.hostTid, sig);
+      },
+    });
+  }
+
   /** Where a traced thread is in its stop (undefined: not stopped for a tracer). */
   traceStopOf(tid: number): TraceStop | undefined {
     return this.traceStops.get(tid);
   }
 
-  /** Lets a thread its tracer stopped go on (PTRACE_CONT, PTRACE_DETACH): as if the stop had not been. */
-  letTraceeGo(tid: number): void {
+  /** How a traced thread is traced (undefined: it has no tracer). */
+  tracingOf(tid: number): Tracing | undefined {
+    return this.tracing.get(tid);
+  }
+
+  /** A thread gets a tracer (PTRACE_TRACEME, SEIZE; ATTACH stops it too, by stopForTracer). */
+  startTracing(tid: number, tracer: number, tracing: Tracing): void {
+    this.emit({ type: 'TracerSet', tid, tracer });
+    this.tracing.set(tid, tracing);
+  }
+
+  /**
+   * Lets a thread its tracer stopped go on (PTRACE_CONT, SYSCALL, DETACH), with signal sig (0:
+   * none): at a signal-delivery stop the signal delivered instead of the one that stopped it,
+   * elsewhere a signal sent to it. detach: it has no tracer any more.
+   */
+  letTraceeGo(tid: number, sig: number, detach = false): void {
     const traced = this.traceStops.get(tid);
     const thread = this.state.threads.get(tid);
     this.traceStops.delete(tid);
+    if (detach && thread) {
+      this.emit({ type: 'TracerSet', tid, tracer: 0 });
+      this.tracing.delete(tid);
+    }
     if (!traced || !thread) return;
     switch (traced.at) {
+      case 'held':
+        traced.go(sig);
+        if (traced.why !== 'signal') this.signalTracee(thread, sig);
+        return;
       case 'trap':
         // Handled from the run loop, after the tracer's own call.
         this.held.push(traced.stop);
-        return;
+        break;
       case 'interrupt':
         this.platform.resume(thread.hostTid, 0);
-        return;
+        break;
       case 'parked':
         if (traced.completion !== undefined) this.complete(tid, traced.completion);
-        return;
+        break;
       case 'stopping':
         // The host's interrupt may still come: a stray interrupt stop is let go (onGroupStop).
-        return;
+        break;
     }
+    // The attach's SIGSTOP is not one the thread has pending: CONT or DETACH with it sends nothing.
+    if (sig !== SIGSTOP) this.signalTracee(thread, sig);
+  }
+
+  /** Sends a signal a tracer gave with its let-go (0: none), as a parked call's signal is sent (it may end the call). */
+  private signalTracee(thread: ThreadState, sig: number): void {
+    if (sig === 0) return;
+    this.noteSignalSender(thread.pid, sig, { code: SI_KERNEL, pid: 0, uid: 0, status: -1 });
+    this.platform.signalThread(thread.hostTid, sig);
+    this.interruptSignalled(new Set([thread.pid]));
+  }
+
+  /** The ends of the tracees of process pid's threads not yet taken by a wait, by tid. */
+  tracedExitsFor(pid: number): Array<[number, number]> {
+    const ends: Array<[number, number]> = [];
+    for (const [tid, end] of this.tracedExits) if (this.state.threads.get(end.tracer)?.pid === pid) ends.push([tid, end.status]);
+    return ends;
+  }
+
+  /** A wait took a traced thread's end: its process's parent hears of it now. */
+  takeTracedExit(tid: number): void {
+    const end = this.tracedExits.get(tid);
+    this.tracedExits.delete(tid);
+    end?.thenParent?.();
+  }
+
+  /** Whether process pid has ended and its tracer has not taken that yet (its parent's wait does not see it until then). */
+  endHeldForTracer(pid: number): boolean {
+    return this.tracedExits.size > 0 && this.tracedExits.has(pid);
   }
 
   /**
@@ -1417,13 +1570,19 @@ export class Kernel {
     this.emit({ type: 'ThreadExited', tid });
   }
 
-  /** A thread that traced others ended: they are detached and go on, as Linux's exit_ptrace does. */
+  /**
+   * A thread that traced others ended: they are detached and go on (killed with
+   * PTRACE_O_EXITKILL), as Linux's exit_ptrace does; the ends it had not taken go to their parents.
+   */
   private tracerGone(tid: number): void {
     for (const t of this.state.threads.values()) {
       if (t.tracer !== tid) continue;
-      this.emit({ type: 'TracerSet', tid: t.tid, tracer: 0 });
-      this.letTraceeGo(t.tid);
+      const kill = ((this.tracing.get(t.tid)?.options ?? 0) & PTRACE_O_EXITKILL) !== 0;
+      this.letTraceeGo(t.tid, 0, true);
+      if (kill) this.platform.signalThread(t.hostTid, SIGKILL);
     }
+    if (this.tracedExits.size === 0) return;
+    for (const [tracee, end] of [...this.tracedExits]) if (end.tracer === tid) this.takeTracedExit(tracee);
   }
 
   private onUnknownStop(stop: Stop): void {
@@ -1450,6 +1609,7 @@ export class Kernel {
       this.startImage(thread, prepared);
       return;
     }
+    if (this.tracing.size > 0 && this.entryStopped(thread, rt, stop)) return;
     const nr = stop.value;
     const args = stop.args;
     // globalThis: `process` is a local name below; importing node:process would create
@@ -1493,13 +1653,17 @@ export class Kernel {
     return rt.restarting === true && rt.nr === nr && rt.trapSp === sp && rt.args.every((a, i) => a === args[i]);
   }
 
-  private finishSyscall(thread: ThreadState, rt: ThreadRuntime, nr: number, args: readonly number[], outcome: Outcome): void {
+  private finishSyscall(thread: ThreadState, rt: ThreadRuntime, nr: number, args: readonly number[], outcome: Outcome, exitSeen = false): void {
     // The strings read stand for the program's memory only when the call completes now (the
     // host may write it in a call it runs; other threads, while a call is parked).
     if (typeof outcome !== 'number' && outcome.kind !== 'exec') rt.strings = undefined;
     if (typeof outcome === 'number') {
       rt.nr = nr;
       rt.args = args;
+      if (!exitSeen && this.tracing.size > 0 && this.tracing.get(thread.tid)?.syscalls) {
+        this.exitStop(thread, rt, outcome, (value) => this.finishSyscall(thread, rt, nr, args, value, true));
+        return;
+      }
       if (this.holdsToDie(thread, () => this.finishSyscall(thread, rt, nr, args, outcome))) return;
       this.publishSyscall(thread, nr, args, outcome);
       const points = this.signalPoints;
@@ -1515,11 +1679,16 @@ export class Kernel {
       case 'host': {
         if (outcome.noreturn) {
           this.publishSyscall(thread, nr, args, 'noreturn');
-          this.endProcessWhenAllowed(thread, () => this.platform.allowOnHost(thread.hostTid, false));
+          const end = () => this.endProcessWhenAllowed(thread, () => this.platform.allowOnHost(thread.hostTid, false));
+          // PTRACE_O_TRACEEXIT: its tracer sees it before it ends (the message: its wait status).
+          if (this.tracing.size > 0 && (this.tracing.get(thread.tid)?.options ?? 0) & PTRACE_O_TRACEEXIT) {
+            this.holdTracee(thread, { why: 'event', status: eventStopStatus(PTRACE_EVENT_EXIT), eventMsg: (args[0]! & 0xff) << 8, go: end });
+          } else end();
           return;
         }
         const rewrite = outcome.rewrite;
-        const observe = rewrite !== undefined || this.observed;
+        // A traced thread's host calls are seen to their end: its tracer may want their exit stop.
+        const observe = rewrite !== undefined || this.observed || (this.tracing.size > 0 && this.tracing.has(thread.tid));
         if (observe) {
           rt.nr = nr;
           rt.args = args;
@@ -1537,6 +1706,8 @@ export class Kernel {
         if (this.signalPoints?.releasedAtTrap(thread)) this.interruptSignalled(new Set([thread.pid]));
         return;
       case 'exec':
+        rt.nr = nr;
+        rt.args = args;
         this.publishSyscall(thread, nr, args, 0);
         rt.pendingExec = outcome.prepared;
         // The host's exec ends the process's other threads, as an exit_group does: held alike.
@@ -1581,7 +1752,16 @@ export class Kernel {
     if (request.flags & CLONE_CHILD_CLEARTID) this.emit({ type: 'ClearChildTidSet', tid: id, addr: request.ctid });
     this.running++;
     if (request.originalArgs) this.childArgFixups.set(hostTid, request.originalArgs);
-    if (this.earlyAttached.delete(hostTid)) this.startChild(hostTid);
+    const tracing = this.tracing.size > 0 ? this.tracing.get(parent.tid) : undefined;
+    const event = tracing ? cloneEvent(request.flags, tracing.options) : 0;
+    // A traced thread's child is traced too when its tracer asked for that event (or CLONE_PTRACE):
+    // it starts in a stop its tracer's wait reports (SIGSTOP, or PTRACE_EVENT_STOP when seized).
+    if (tracing && (event !== 0 || (request.flags & CLONE_PTRACE && !(request.flags & CLONE_UNTRACED)))) {
+      this.emit({ type: 'TracerSet', tid: id, tracer: parent.tracer! });
+      this.tracing.set(id, { options: tracing.options, syscalls: false, seized: tracing.seized });
+      this.traceStops.set(id, { at: 'stopping', status: newChildStatus(tracing.seized) });
+      if (this.earlyAttached.delete(hostTid)) this.holdForTracer(this.thread(id), { kind: StopKind.Attached, tid: hostTid, value: 0, args: [], rip: 0, rsp: 0, extra: 0, addr: 0 });
+    } else if (this.earlyAttached.delete(hostTid)) this.startChild(hostTid);
     // The parent goes on to the end of its clone, where its result is rewritten.
     const rt = this.runtime.get(parent.tid)!;
     const hostResultToVirtual = rt.onExit;
@@ -1590,7 +1770,9 @@ export class Kernel {
       if (originalArgs) this.platform.setArgRegs(parent.hostTid, originalArgs);
       return r > 0 ? id : (hostResultToVirtual?.(r) ?? r);
     };
-    this.platform.resume(parent.hostTid, 0, true);
+    const goOn = () => this.platform.resume(parent.hostTid, 0, true);
+    if (event !== 0) this.holdTracee(parent, { why: 'event', status: eventStopStatus(event), eventMsg: id, go: goOn });
+    else goOn();
   }
 
   /** Lets a new thread or process run from its first stop. */
@@ -1624,12 +1806,14 @@ export class Kernel {
       return;
     }
     const result = rewrite ? rewrite(stop.extra) : stop.extra;
-    if (rewrite) {
-      this.publishSyscall(thread, rt.nr, rt.args, result);
-      if (result !== stop.extra) this.platform.setReturn(thread.hostTid, result);
-      this.returning(thread, rt, stop.rip);
-    }
-    this.goBack(thread, () => this.platform.resume(thread.hostTid, 0));
+    const goOn = (value: number): void => {
+      if (rewrite) this.publishSyscall(thread, rt.nr, rt.args, value);
+      if (value !== stop.extra) this.platform.setReturn(thread.hostTid, value);
+      if (rewrite) this.returning(thread, rt, stop.rip);
+      this.goBack(thread, () => this.platform.resume(thread.hostTid, 0));
+    };
+    if (this.tracing.size > 0 && this.tracing.get(thread.tid)?.syscalls) this.exitStop(thread, rt, result, goOn);
+    else goOn(result);
   }
 
   private onSignal(thread: ThreadState, stop: Stop): void {
@@ -1651,6 +1835,15 @@ export class Kernel {
       this.platform.patchSiginfo(thread.hostTid, sender.code, sender.pid, sender.uid, sender.value ?? sender.status);
     }
     if (points?.holds(thread, stop)) return;
+    if (this.tracing.size > 0 && stop.value !== SIGKILL && this.tracing.has(thread.tid)) {
+      this.signalStop(thread, stop);
+      return;
+    }
+    this.deliverSignal(thread, stop);
+  }
+
+  /** A signal the host is about to deliver to the thread (from its signal-delivery stop) is delivered. */
+  private deliverSignal(thread: ThreadState, stop: Stop): void {
     if (TERMINAL_STOPS.has(stop.value) && (this.process(thread.pid).sigactions.get(stop.value)?.handler ?? 0) === 0) {
       this.terminalStop(thread, stop.value);
       return;
@@ -1754,6 +1947,7 @@ export class Kernel {
     this.endedInCall(thread);
     this.byHostTid.delete(thread.hostTid);
     this.traceStops.delete(thread.tid);
+    const tracedBy = this.tracing.size > 0 && this.tracing.delete(thread.tid) ? thread.tracer : undefined;
     // A thread parked in a call (killed with its group, by exit_group or a fatal signal) was
     // not counted as running: it leaves its waits behind instead.
     if (this.runtime.get(thread.tid)?.blocked) this.dropWaits(thread.tid);
@@ -1768,13 +1962,30 @@ export class Kernel {
     this.platform.forget(thread.hostTid);
     if (thread.hostTid !== process.hostPid) {
       this.emit({ type: 'ThreadExited', tid: thread.tid });
+      if (tracedBy !== undefined) this.traceeEnded(thread.tid, tracedBy, waitStatus);
       return;
     }
-    this.exitProcess(process, waitStatus, usage);
+    const tracerKeeps = tracedBy !== undefined && this.traceeEnded(thread.tid, tracedBy, waitStatus, process);
+    this.exitProcess(process, waitStatus, usage, tracerKeeps);
+  }
+
+  /**
+   * A traced thread ended: its tracer's wait reports the end (wait status waitStatus). A process
+   * (its leader) whose parent is not its tracer's process is its parent's to wait for only once
+   * the tracer has taken it: whether that is so.
+   */
+  private traceeEnded(tid: number, tracer: number, waitStatus: number, process?: ProcessState): boolean {
+    const tracerPid = this.state.threads.get(tracer)?.pid;
+    if (tracerPid === undefined) return false;
+    // Its tracer is its parent: the one report of a child's end serves both.
+    if (process && tracerPid === process.ppid) return false;
+    this.tracedExits.set(tid, { tracer, status: waitStatus, ...(process ? { thenParent: () => this.tellParentOfExit(process, waitStatus) } : {}) });
+    this.notify(`wait:${tracerPid}`);
+    return process !== undefined;
   }
 
   /** A process has ended: close its files, tell its parent, or end the sandbox (pid 1). */
-  private exitProcess(process: ProcessState, waitStatus: number, usage?: ProcessUsage): void {
+  private exitProcess(process: ProcessState, waitStatus: number, usage?: ProcessUsage, tracerKeeps = false): void {
     leaderExiting(this, process);
     this.closeFds(process, [...process.fds.keys()]);
     detachAll(this, process);
@@ -1794,7 +2005,7 @@ export class Kernel {
       detached(waitStatus);
       return;
     }
-    this.tellParentOfExit(process, waitStatus);
+    if (!tracerKeeps) this.tellParentOfExit(process, waitStatus);
   }
 
   /** A child has ended: its parent is woken from wait and sent SIGCHLD, or reaps it at once if it asked to. */
@@ -1894,7 +2105,42 @@ export class Kernel {
 
   /** Loads a prepared image into the thread's (fresh) stub and starts it. */
   private startImage(thread: ThreadState, prepared: PreparedExec): void {
-    this.prepareImage(thread, prepared)();
+    const launch = this.prepareImage(thread, prepared);
+    const tracing = this.tracing.size > 0 ? this.tracing.get(thread.tid) : undefined;
+    if (tracing) this.execStops(thread, tracing, launch);
+    else launch();
+  }
+
+  /**
+   * A traced thread's exec, done, as its tracer sees it (Linux's order): PTRACE_EVENT_EXEC with
+   * PTRACE_O_TRACEEXEC, the execve's syscall-exit stop, then without the option (and not seized)
+   * the SIGTRAP Linux sends after an exec, at its signal-delivery stop; then the new image runs.
+   */
+  private execStops(thread: ThreadState, tracing: Tracing, launch: () => void): void {
+    const rt = this.runtime.get(thread.tid)!;
+    const sigtrap = () => {
+      if (tracing.options & PTRACE_O_TRACEEXEC || tracing.seized || !this.tracing.has(thread.tid)) {
+        launch();
+        return;
+      }
+      const info = Buffer.alloc(128);
+      info.writeInt32LE(SIGTRAP, 0);
+      info.writeInt32LE(SI_USER, 8);
+      this.holdTracee(thread, {
+        why: 'signal', status: stoppedStatus(SIGTRAP), eventMsg: 0, siginfo: info,
+        go: (sig) => {
+          // A signal the tracer lets through is pending as the new image starts.
+          if (sig !== 0) this.platform.signalThread(thread.hostTid, sig);
+          launch();
+        },
+      });
+    };
+    const exit = () => {
+      if (this.tracing.get(thread.tid)?.syscalls) this.exitStop(thread, rt, 0, sigtrap);
+      else sigtrap();
+    };
+    if (tracing.options & PTRACE_O_TRACEEXEC) this.holdTracee(thread, { why: 'event', status: eventStopStatus(PTRACE_EVENT_EXEC), eventMsg: thread.tid, go: exit });
+    else exit();
   }
 
   /** Loads the program's image into the thread's process; the function returned sets it going. */

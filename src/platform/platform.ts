@@ -126,6 +126,11 @@ export interface Platform {
   interrupt(tid: number): void;
   /** The program's registers and extended state of a stopped thread; null if it is gone. */
   captureThread(tid: number): ThreadCapture | null;
+  /**
+   * Sets the registers (user_regs_struct) of a thread stopped at a syscall, signal or event
+   * stop, from when it goes on (answer, allowOnHost, resume); captureThread sees them at once.
+   */
+  setRegs(tid: number, regs: Uint8Array): boolean;
   /** Puts back a thread's XSAVE state (same CPU features). */
   setXstate(tid: number, xstate: Uint8Array): boolean;
   /**

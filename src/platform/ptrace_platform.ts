@@ -321,6 +321,10 @@ export class PtracePlatform implements Platform {
     return this.native.setXstate(tid, xstate);
   }
 
+  setRegs(tid: number, regs: Uint8Array): boolean {
+    return this.native.setRegs(tid, regs);
+  }
+
   spawnTask(tid: number, flags: number): number {
     const child = this.native.spawnTask(tid, flags);
     if (child > 0) this.placement?.adopt(child);

@@ -25,7 +25,6 @@ import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD
 import { pullAllSharedPages } from '../vfs/shared_file_pages.js';
 import { CAP_SYS_RESOURCE, capable } from '../task/capabilities.js';
 import { threadName } from '../task/thread_name.js';
-import { ATTACH_STOP_STATUS } from '../task/trace_stop.js';
 
 export function sysGetpid(ctx: SyscallContext): Outcome {
   return ctx.process.pid;
@@ -588,16 +587,25 @@ function waitFor(
   const attempt = (): number | null => {
     const children = matchingChildren(ctx, pid, options);
     const tracees = matchingTracees(ctx, pid);
-    if (children.length === 0 && tracees.length === 0) return -Errno.ECHILD;
-    // A tracee's attach stop is reported once to its tracer's process, whatever the options ask.
+    const traceeEnds = ctx.kernel.tracedExitsFor(ctx.process.pid).filter(([tid]) => pid === -1 || pid === tid);
+    if (children.length === 0 && tracees.length === 0 && traceeEnds.length === 0) return -Errno.ECHILD;
+    // A tracee's stop is reported once to its tracer's process, whatever the options ask.
     for (const tid of tracees) {
       const stop = ctx.kernel.traceStopOf(tid);
       if (stop === undefined || stop.at === 'stopping' || stop.reported) continue;
-      const r = report({ pid: tid, waitStatus: ATTACH_STOP_STATUS });
+      const r = report({ pid: tid, waitStatus: stop.status });
       if (!(options & WNOWAIT)) stop.reported = true;
       return r;
     }
-    const zombie = exited ? children.find((c) => c.status === 'zombie') : undefined;
+    // A tracee's end, before its parent hears of it.
+    if (exited && traceeEnds.length > 0) {
+      const [tid, waitStatus] = traceeEnds[0]!;
+      const r = report({ pid: tid, waitStatus });
+      if (!(options & WNOWAIT)) ctx.kernel.takeTracedExit(tid);
+      return r;
+    }
+    // A child its tracer has not waited for yet is not its parent's to wait for.
+    const zombie = exited ? children.find((c) => c.status === 'zombie' && !ctx.kernel.endHeldForTracer(c.pid)) : undefined;
     if (zombie) {
       const r = report({ pid: zombie.pid, waitStatus: zombie.waitStatus ?? 0 });
       // Linux reaps the child even when storing its status faults (the caller gets EFAULT).
