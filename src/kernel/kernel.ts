@@ -790,7 +790,7 @@ export class Kernel {
     const thread = this.state.threads.get(tid);
     if (!rt || !thread || !rt.blocked) return false;
     const traced = this.traceStops.get(tid);
-    if (traced?.at === 'parked') {
+    if (traced?.at === 'parked' || (traced?.at === 'held' && traced.why === 'syscall-entry')) {
       // Its tracer holds it: the call's result waits for the let-go.
       traced.completion = value;
       return true;
@@ -1492,9 +1492,23 @@ export class Kernel {
       case 'interrupt':
         this.platform.resume(thread.hostTid, 0);
         break;
-      case 'parked':
-        if (traced.completion !== undefined) this.complete(tid, traced.completion);
+      case 'parked': {
+        const rt = this.runtime.get(tid);
+        if (rt && this.tracing.get(tid)?.syscalls) {
+          // As Linux, where the attach's SIGSTOP interrupted the call, to be made again: the
+          // tracer's first syscall stop is the entry of the call the thread goes on waiting in.
+          const tracing = this.tracing.get(tid)!;
+          const entry: TraceHold = this.holdTracee(thread, {
+            why: 'syscall-entry', status: syscallStopStatus(tracing), eventMsg: 0,
+            syscall: { op: 'entry', nr: rt.nr, args: rt.args, rval: -Errno.ENOSYS, rip: rt.trapRip, sp: rt.trapSp },
+            ...(traced.completion !== undefined ? { completion: traced.completion } : {}),
+            go: () => {
+              if (entry.completion !== undefined) this.complete(tid, entry.completion);
+            },
+          });
+        } else if (traced.completion !== undefined) this.complete(tid, traced.completion);
         break;
+      }
       case 'stopping':
         // The host's interrupt may still come: a stray interrupt stop is let go (onGroupStop).
         break;

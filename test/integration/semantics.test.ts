@@ -236,6 +236,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     sock_diag: [{}],
     kcmp: [{}],
     ptrace_attach: [{}],
+    ptrace_syscalls: [{}],
     proc_self_sched: [{}],
     proc_status_fields: [{}],
     ns_files: [{}],

@@ -91,6 +91,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sock_diag',
   'kcmp',
   'ptrace_attach',
+  'ptrace_syscalls',
   'proc_self_sched',
   'proc_status_fields',
   'ns_files',

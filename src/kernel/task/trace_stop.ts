@@ -57,6 +57,8 @@ export interface TraceHold {
   readonly syscall?: SyscallAt;
   /** A signal-delivery stop: the signal's siginfo (PTRACE_GETSIGINFO, SETSIGINFO). */
   siginfo?: Uint8Array;
+  /** A parked call's entry stop (after an attach): the call's result, if it came meanwhile. */
+  completion?: number;
   /** Registers the tracer set (PTRACE_SETREGS), applied as it goes on. */
   regs?: Uint8Array;
   /** Goes on; sig: the signal the tracer's CONT/SYSCALL/DETACH gave (at a signal stop, the one delivered). */
