@@ -1,0 +1,320 @@
+/* A tracer of its own child, as strace is (PTRACE_TRACEME, PTRACE_SYSCALL, the options):
+ * 1. the child TRACEMEs and stops itself with SIGSTOP: a signal-delivery stop; SETOPTIONS
+ *    TRACESYSGOOD | TRACEFORK | TRACEEXEC | TRACEEXIT; the stops of a known sequence of calls
+ *    between two markers are counted (two per call, SIGTRAP | 0x80), GETSIGINFO and PEEKUSER
+ *    of orig_rax at an entry stop;
+ * 2. a write's arguments read with PTRACE_GET_SYSCALL_INFO (op, nr, args, sizes) and its
+ *    buffer with PEEKDATA;
+ * 3. SETREGS: a call's return changed at its exit stop, a call's number changed at its entry
+ *    stop, a call skipped (orig_rax -1) with the return the tracer chose;
+ * 4. signal-delivery stops: one signal suppressed (data 0), another replaced by a third;
+ * 5. fork with TRACEFORK: the event stop, GETEVENTMSG the new pid, the new child auto-attached
+ *    stopped by SIGSTOP, its exit_group seen, its end reported to the tracer before its parent's
+ *    wait4 gets it;
+ * 6. execve with TRACEEXEC: entry, PTRACE_EVENT_EXEC (message: the pid), exit (0); then the
+ *    new image's exit with TRACEEXIT (message: its status) and its end;
+ * 7. without TRACEEXEC, the SIGTRAP after a successful execve.
+ * Each traced task's stops are printed as their own stream (they interleave differently run to run). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/ptrace.h>
+
+static volatile long handled;
+static void on_usr1(int sig) { (void)sig; handled++; }
+
+static long pt(long request, pid_t pid, long addr, long data) {
+  return syscall(SYS_ptrace, request, pid, addr, data);
+}
+
+static const char *self;
+
+/* The traced child: every call it makes after its stop is a raw syscall, so that the stops are the same on any libc. */
+static void child(void) {
+  int fd = open("/dev/null", O_WRONLY);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_usr1;
+  sigaction(SIGUSR1, &sa, NULL);
+  if (pt(PTRACE_TRACEME, 0, 0, 0) != 0) _exit(90);
+  syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+  /* 1 */
+  syscall(SYS_getppid);
+  syscall(SYS_getuid);
+  syscall(SYS_getgid);
+  syscall(SYS_geteuid);
+  syscall(SYS_gettid);
+  /* 2 */
+  syscall(SYS_write, fd, "hello", 5);
+  /* 3 */
+  long v = syscall(SYS_getegid);
+  syscall(SYS_write, fd, &v, sizeof v);
+  v = syscall(SYS_getpid);
+  syscall(SYS_write, fd, &v, sizeof v);
+  v = syscall(SYS_dup, -5);
+  syscall(SYS_write, fd, &v, sizeof v);
+  /* 4 */
+  syscall(SYS_kill, syscall(SYS_getpid), SIGUSR1);
+  syscall(SYS_kill, syscall(SYS_getpid), SIGUSR2);
+  v = handled;
+  syscall(SYS_write, fd, &v, sizeof v);
+  /* 5 */
+  long g = syscall(SYS_fork);
+  if (g == 0) syscall(SYS_exit_group, 5);
+  int status = 0;
+  v = syscall(SYS_wait4, g, &status, 0, 0) == g ? status : -1;
+  syscall(SYS_write, fd, &v, sizeof v);
+  /* 6 */
+  char *argv[] = {(char *)self, "exec-image", NULL};
+  syscall(SYS_execve, self, argv, environ);
+  _exit(91);
+}
+
+static char out[2][8192];
+static size_t used[2];
+
+static void say(int who, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  used[who] += vsnprintf(out[who] + used[who], sizeof out[who] - used[who], fmt, ap);
+  va_end(ap);
+}
+
+static const char *name(long nr) {
+  switch (nr) {
+    case SYS_getppid: return "getppid";
+    case SYS_getuid: return "getuid";
+    case SYS_getgid: return "getgid";
+    case SYS_geteuid: return "geteuid";
+    case SYS_gettid: return "gettid";
+    case SYS_write: return "write";
+    case SYS_getegid: return "getegid";
+    case SYS_getpid: return "getpid";
+    case SYS_dup: return "dup";
+    case SYS_kill: return "kill";
+    case SYS_fork: return "fork";
+    case SYS_wait4: return "wait4";
+    case SYS_execve: return "execve";
+    case SYS_exit_group: return "exit_group";
+    default: return NULL;
+  }
+}
+
+static long peek_word(pid_t pid, long addr) {
+  long word = 0;
+  pt(PTRACE_PEEKDATA, pid, addr, (long)&word);
+  return word;
+}
+
+static void traced_run(void) {
+  pid_t kid = fork();
+  if (kid == 0) child();
+  pid_t grandchild = 0;
+  long fork_msg = 0;
+  int counting = 0, counted = 0, in_exec = 0, written = 0;
+  for (;;) {
+    int status;
+    pid_t pid = waitpid(-1, &status, __WALL);
+    if (pid < 0) {
+      printf("waitpid: %s\n", strerror(errno));
+      break;
+    }
+    int who = pid == kid ? 0 : 1;
+    if (who == 1 && grandchild == 0) grandchild = pid;
+    if (WIFEXITED(status) || WIFSIGNALED(status)) {
+      if (WIFEXITED(status)) say(who, "exited %d\n", WEXITSTATUS(status));
+      else say(who, "killed by %s\n", sigabbrev_np(WTERMSIG(status)));
+      if (who == 0) break;
+      continue;
+    }
+    int sig = WSTOPSIG(status), event = status >> 16;
+    long request = in_exec ? PTRACE_CONT : PTRACE_SYSCALL, data = 0;
+    if (event != 0) {
+      unsigned long msg = 0;
+      pt(PTRACE_GETEVENTMSG, pid, 0, (long)&msg);
+      if (event == PTRACE_EVENT_FORK) {
+        fork_msg = (long)msg;
+        say(who, "event fork (%s)\n", sig == SIGTRAP ? "SIGTRAP" : "?");
+      } else if (event == PTRACE_EVENT_EXEC) {
+        say(who, "event exec, message is its pid: %s\n", (pid_t)msg == pid ? "yes" : "no");
+      } else if (event == PTRACE_EVENT_EXIT) {
+        say(who, "event exit, message %#lx\n", msg);
+      } else {
+        say(who, "event %d\n", event);
+      }
+    } else if (sig == (SIGTRAP | 0x80)) {
+      struct ptrace_syscall_info info;
+      memset(&info, 0xff, sizeof info);
+      long size = pt(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, (long)&info);
+      int entry = info.op == PTRACE_SYSCALL_INFO_ENTRY;
+      long nr = entry ? (long)info.entry.nr : -1;
+      static long last_nr[2];
+      if (entry) last_nr[who] = nr;
+      else nr = last_nr[who];
+      if (counting) counted++;
+      const char *n = name(nr);
+      if (entry && nr == SYS_getppid && who == 0 && !counting) {
+        counting = 1;
+        counted = 1;
+        siginfo_t si;
+        pt(PTRACE_GETSIGINFO, pid, 0, (long)&si);
+        long orig = -1;
+        pt(PTRACE_PEEKUSER, pid, offsetof(struct user_regs_struct, orig_rax), (long)&orig);
+        say(who, "entry stop: info size %ld, arch %#x, siginfo %s code %#x, PEEKUSER orig_rax is getppid: %s\n", size, info.arch,
+            sigabbrev_np(si.si_signo), si.si_code, orig == SYS_getppid ? "yes" : "no");
+      }
+      if (!entry && nr == SYS_gettid && counting) {
+        counting = 0;
+        say(who, "stops from getppid's entry to gettid's exit: %d\n", counted);
+      }
+      if (n == NULL || counting || nr == SYS_gettid) {
+        /* not one of the calls followed (the dynamic loader's, a handler's return) */
+      } else if (entry) {
+        say(who, "entry %s", n);
+        if (nr == SYS_write) {
+          written++;
+          if (written == 1) {
+            char buf[8] = {0};
+            long word = peek_word(pid, (long)info.entry.args[1]);
+            memcpy(buf, &word, 5);
+            say(who, "(count %llu, \"%s\")", (unsigned long long)info.entry.args[2], buf);
+          } else if (written == 3) {
+            say(who, "(value is the tracer's pid: %s)", peek_word(pid, (long)info.entry.args[1]) == getpid() ? "yes" : "no");
+          } else {
+            say(who, "(value %ld)", peek_word(pid, (long)info.entry.args[1]));
+          }
+        }
+        if (nr == SYS_kill) say(who, "(%s)", sigabbrev_np((int)info.entry.args[1]));
+        if (nr == SYS_exit_group) say(who, "(%llu)", (unsigned long long)info.entry.args[0]);
+        struct user_regs_struct regs;
+        if (nr == SYS_getpid && written == 2) {
+          /* getpid becomes getppid */
+          pt(PTRACE_GETREGS, pid, 0, (long)&regs);
+          regs.orig_rax = SYS_getppid;
+          say(who, " -> getppid: %ld", pt(PTRACE_SETREGS, pid, 0, (long)&regs));
+        }
+        if (nr == SYS_dup) {
+          pt(PTRACE_GETREGS, pid, 0, (long)&regs);
+          say(who, " rax %lld", (long long)regs.rax);
+          regs.orig_rax = -1;
+          regs.rax = 77;
+          say(who, " -> skipped: %ld", pt(PTRACE_SETREGS, pid, 0, (long)&regs));
+        }
+        say(who, "\n");
+      } else {
+        long rval = info.exit.rval;
+        if (nr == SYS_getppid || nr == SYS_getpid) say(who, "exit %s: is the tracer: %s\n", n, rval == getpid() ? "yes" : "no");
+        else if (nr == SYS_fork) say(who, "exit fork: the event's message: %s\n", rval == fork_msg ? "yes" : "no");
+        else if (nr == SYS_wait4) say(who, "exit wait4: the new child: %s\n", rval == fork_msg ? "yes" : "no");
+        else say(who, "exit %s = %ld (is_error %d, size %ld)\n", n, rval, info.exit.is_error, size);
+        if (nr == SYS_getegid) {
+          struct user_regs_struct regs;
+          pt(PTRACE_GETREGS, pid, 0, (long)&regs);
+          regs.rax = 4242;
+          say(who, "  return -> 4242: %ld\n", pt(PTRACE_SETREGS, pid, 0, (long)&regs));
+        }
+        if (nr == SYS_execve) {
+          in_exec = 1;
+          request = PTRACE_CONT;
+        }
+      }
+    } else if (sig == SIGTRAP) {
+      say(who, "stopped by SIGTRAP\n");
+    } else {
+      siginfo_t si;
+      memset(&si, 0, sizeof si);
+      long r = pt(PTRACE_GETSIGINFO, pid, 0, (long)&si);
+      say(who, "signal %s (siginfo %ld, signo %s)", sigabbrev_np(sig), r, sigabbrev_np(si.si_signo));
+      if (sig == SIGSTOP && who == 0) {
+        pt(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT);
+        say(who, ": options set");
+      } else if (sig == SIGSTOP) {
+        say(who, ": the new child");
+      } else if (sig == SIGUSR1) {
+        say(who, ": suppressed");
+      } else if (sig == SIGUSR2) {
+        data = SIGUSR1;
+        say(who, ": SIGUSR1 instead");
+      }
+      say(who, "\n");
+    }
+    if (pt(request, pid, 0, data) != 0) say(who, "restart failed: %s\n", strerror(errno));
+  }
+  printf("-- the child\n%s-- its child\n%s", out[0], out[1]);
+  printf("the fork's message is the new child: %s\n", grandchild != 0 && grandchild == fork_msg ? "yes" : "no");
+}
+
+/* 7: no TRACEEXEC: the SIGTRAP after execve. */
+static void legacy_exec_trap(void) {
+  pid_t kid = fork();
+  if (kid == 0) {
+    pt(PTRACE_TRACEME, 0, 0, 0);
+    syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+    char *argv[] = {(char *)self, "exec-image", NULL};
+    syscall(SYS_execve, self, argv, environ);
+    _exit(91);
+  }
+  printf("-- without PTRACE_O_TRACEEXEC\n");
+  for (;;) {
+    int status;
+    if (waitpid(kid, &status, 0) != kid) break;
+    if (WIFEXITED(status)) {
+      printf("exited %d\n", WEXITSTATUS(status));
+      break;
+    }
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    pt(PTRACE_GETSIGINFO, kid, 0, (long)&si);
+    printf("stopped by %s (status>>16 %d), siginfo %s code %d\n", sigabbrev_np(WSTOPSIG(status)), status >> 16,
+           sigabbrev_np(si.si_signo), si.si_code);
+    pt(PTRACE_CONT, kid, 0, 0);
+  }
+}
+
+/* Errors: TRACEME twice; a request for a child not traced. */
+static void errors(void) {
+  pid_t kid = fork();
+  if (kid == 0) {
+    long a = pt(PTRACE_TRACEME, 0, 0, 0);
+    long b = pt(PTRACE_TRACEME, 0, 0, 0);
+    int e = errno;
+    printf("TRACEME: %ld, again: %ld %s\n", a, b, strerrorname_np(e));
+    fflush(stdout);
+    _exit(0);
+  }
+  int status;
+  waitpid(kid, &status, 0);
+  printf("child exited %d\n", WEXITSTATUS(status));
+  pid_t other = fork();
+  if (other == 0) {
+    pause();
+    _exit(0);
+  }
+  errno = 0;
+  long r = pt(PTRACE_SYSCALL, other, 0, 0);
+  printf("SYSCALL on a child not traced: %ld %s\n", r, strerrorname_np(errno));
+  kill(other, SIGKILL);
+  waitpid(other, &status, 0);
+}
+
+int main(int argc, char **argv) {
+  self = argv[0];
+  if (argc > 1 && strcmp(argv[1], "exec-image") == 0) return 7;
+  setvbuf(stdout, NULL, _IONBF, 0);
+  traced_run();
+  legacy_exec_trap();
+  errors();
+  return 0;
+}
