@@ -13,7 +13,8 @@
  *    wait4 gets it;
  * 6. execve with TRACEEXEC: entry, PTRACE_EVENT_EXEC (message: the pid), exit (0); then the
  *    new image's exit with TRACEEXIT (message: its status) and its end;
- * 7. without TRACEEXEC, the SIGTRAP after a successful execve.
+ * 7. without TRACEEXEC, the SIGTRAP after a successful execve;
+ * 8. a tracer that exits while its tracee is stopped (at a signal or at a syscall's entry).
  * Each traced task's stops are printed as their own stream (they interleave differently run to run). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -48,6 +50,11 @@ static void child(void) {
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_usr1;
   sigaction(SIGUSR1, &sa, NULL);
+  /* Its child's SIGCHLD would come as its wait4 begins or before, as the tracer's wait goes. */
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL);
   if (pt(PTRACE_TRACEME, 0, 0, 0) != 0) _exit(90);
   syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
   /* 1 */
@@ -309,6 +316,48 @@ static void errors(void) {
   waitpid(other, &status, 0);
 }
 
+/* 8: a tracer that exits while its tracee is stopped: at a signal-delivery stop the signal is
+ * delivered (its handler runs), at a syscall-entry stop the call is made; the tracee goes on
+ * and its new parent (a subreaper) waits for it. */
+static void tracer_gone(int at_syscall) {
+  int p[2];
+  if (pipe(p)) return;
+  pid_t middle = fork();
+  if (middle == 0) {
+    pid_t tracee = fork();
+    if (tracee == 0) {
+      struct sigaction sa;
+      memset(&sa, 0, sizeof sa);
+      sa.sa_handler = on_usr1;
+      sigaction(SIGUSR1, &sa, NULL);
+      pt(PTRACE_TRACEME, 0, 0, 0);
+      syscall(SYS_kill, syscall(SYS_getpid), at_syscall ? SIGSTOP : SIGUSR1);
+      long parent = syscall(SYS_getppid);
+      char line[64];
+      int n = snprintf(line, sizeof line, "handled %ld, parent is the subreaper: %s\n", handled, parent == getpgrp() ? "yes" : "no");
+      if (write(p[1], line, n) != n) _exit(1);
+      _exit(4);
+    }
+    int status;
+    waitpid(tracee, &status, 0);
+    if (at_syscall) {
+      pt(PTRACE_SYSCALL, tracee, 0, 0);
+      waitpid(tracee, &status, 0);
+    }
+    _exit(WIFSTOPPED(status) ? (status >> 8) & 0xff : 99);
+  }
+  close(p[1]);
+  int status;
+  waitpid(middle, &status, 0);
+  printf("tracer gone %s: it saw the stop %#x\n", at_syscall ? "at a syscall-entry stop" : "at a signal-delivery stop", WEXITSTATUS(status));
+  char line[64] = {0};
+  if (read(p[0], line, sizeof line - 1) < 0) return;
+  printf("tracee: %s", line);
+  pid_t tracee = wait(&status);
+  printf("tracee waited for: %s, exited %d\n", tracee > 0 ? "yes" : "no", WEXITSTATUS(status));
+  close(p[0]);
+}
+
 int main(int argc, char **argv) {
   self = argv[0];
   if (argc > 1 && strcmp(argv[1], "exec-image") == 0) return 7;
@@ -316,5 +365,9 @@ int main(int argc, char **argv) {
   traced_run();
   legacy_exec_trap();
   errors();
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  setpgid(0, 0);
+  tracer_gone(0);
+  tracer_gone(1);
   return 0;
 }
