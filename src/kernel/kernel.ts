@@ -43,7 +43,7 @@ import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, DEFAULT
 import { execCredentials } from './task/exec_credentials.js';
 import { threadName } from './task/thread_name.js';
 import {
-  ATTACH_STOP_STATUS, PTRACE_EVENT_EXEC, PTRACE_EVENT_EXIT, PTRACE_O_EXITKILL, PTRACE_O_TRACEEXEC, PTRACE_O_TRACEEXIT, cloneEvent,
+  ATTACH_STOP_STATUS, INTERRUPT_STOP_STATUS, PTRACE_EVENT_EXEC, PTRACE_EVENT_STOP, PTRACE_EVENT_EXIT, PTRACE_O_EXITKILL, PTRACE_O_TRACEEXEC, PTRACE_O_TRACEEXIT, cloneEvent,
   eventStopStatus, newChildStatus, stoppedStatus, syscallStopStatus,
   type TraceHold, type TracedExit, type TraceStop, type Tracing,
 } from './task/trace_stop.js';
@@ -457,6 +457,8 @@ export class Kernel {
   private readonly tracing = new Map<number, Tracing>();
   /** Traced threads that ended, by tid, until their tracer's wait takes the end. */
   private readonly tracedExits = new Map<number, TracedExit>();
+  /** Traced threads interrupted out of the host's LISTEN to go on: resumed at that stop (onGroupStop). */
+  private readonly resumeAtStop = new Set<number>();
   /** When the run loop last handled a stop (Date.now()), kept only while a syscall source may hold stops. */
   private lastStopAt = 0;
   /** Each running thread's CPU time (clock ticks) when the stall check first saw it after the last stop. */
@@ -1344,18 +1346,95 @@ export class Kernel {
    * Linux sends it. A parked call stays parked (Linux restarts it after the stop); a running
    * thread is interrupted by the host and held at that stop or at its next syscall trap.
    */
-  stopForTracer(tid: number): void {
+  stopForTracer(tid: number, status = ATTACH_STOP_STATUS): void {
     const rt = this.runtime.get(tid);
     const thread = this.state.threads.get(tid);
     if (!rt || !thread) return;
-    if (!this.tracing.has(tid)) this.tracing.set(tid, { options: 0, syscalls: false, seized: false });
     if (rt.blocked) {
-      this.traceStops.set(tid, { at: 'parked', reported: false, status: ATTACH_STOP_STATUS });
+      this.traceStops.set(tid, { at: 'parked', reported: false, status });
       this.tracerHears(thread);
       return;
     }
-    this.traceStops.set(tid, { at: 'stopping', status: ATTACH_STOP_STATUS });
+    this.traceStops.set(tid, { at: 'stopping', status });
     this.platform.interrupt(thread.hostTid);
+  }
+
+  /**
+   * PTRACE_INTERRUPT of a seized thread: one running or parked stops as by an attach, reported
+   * as PTRACE_EVENT_STOP; one its tracer let listen in a group-stop is trapped again; one
+   * stopped already stays as it is.
+   */
+  interruptTracee(tid: number): void {
+    const stop = this.traceStops.get(tid);
+    const thread = this.state.threads.get(tid);
+    if (!thread) return;
+    if (stop === undefined) this.stopForTracer(tid, INTERRUPT_STOP_STATUS);
+    else if (stop.at === 'held' && stop.listening) {
+      // The host's interrupt brings it out of its LISTEN: onGroupStop holds it again.
+      delete stop.listening;
+      this.platform.interrupt(thread.hostTid);
+    }
+  }
+
+  /** PTRACE_SEIZE of a thread of a stopped process: it is in its group-stop, for its tracer too. */
+  seized(tid: number): void {
+    const thread = this.state.threads.get(tid);
+    const tracing = this.tracing.get(tid);
+    const rt = this.runtime.get(tid);
+    if (!thread || !tracing || !rt || rt.blocked) return;
+    const stopSignal = this.process(thread.pid).stopSignal;
+    if (stopSignal === 0) return;
+    this.groupStop(thread, tracing, stopSignal, true);
+    // Linux's GETSIGINFO there gives a siginfo of zeros (the stop was not a signal's).
+    const held = this.traceStops.get(tid);
+    if (held?.at === 'held') held.siginfo = new Uint8Array(128);
+  }
+
+  /**
+   * A traced thread in its group-stop, reported to its tracer (PTRACE_EVENT_STOP when seized).
+   * Let go (CONT, SYSCALL), it runs, the process still stopped, as on Linux. hostListens: the
+   * host thread waits in PTRACE_LISTEN, from which it is interrupted first.
+   */
+  private groupStop(thread: ThreadState, tracing: Tracing, sig: number, hostListens: boolean): void {
+    const held: TraceHold = this.holdTracee(thread, {
+      why: 'group', status: tracing.seized ? stoppedStatus(sig, PTRACE_EVENT_STOP) : stoppedStatus(sig), eventMsg: 0,
+      ...(hostListens ? { hostListens } : {}),
+      go: () => this.resumeFromStop(thread, held.hostListens === true),
+    });
+  }
+
+  /** A held thread goes on from its host stop; one in the host's LISTEN is interrupted first (onGroupStop then resumes it). */
+  private resumeFromStop(thread: ThreadState, hostListens: boolean): void {
+    if (!hostListens) {
+      this.platform.resume(thread.hostTid, 0);
+      return;
+    }
+    this.resumeAtStop.add(thread.tid);
+    this.platform.interrupt(thread.hostTid);
+  }
+
+  /** A seized thread a SIGCONT took out of its group-stop while its tracer listened: it traps (PTRACE_EVENT_STOP, SIGTRAP). */
+  private trapAfterContinue(thread: ThreadState, hostListens: boolean): void {
+    this.holdTracee(thread, { why: 'event', status: INTERRUPT_STOP_STATUS, eventMsg: 0, go: () => this.resumeFromStop(thread, hostListens) });
+  }
+
+  /**
+   * PTRACE_LISTEN at a seized thread's group-stop: it stays stopped, not for its tracer's
+   * requests, until a SIGCONT, which traps it again (at once if one came meanwhile). -EIO elsewhere.
+   */
+  listenTracee(tid: number): number {
+    const stop = this.traceStops.get(tid);
+    const thread = this.state.threads.get(tid);
+    if (!thread || stop?.at !== 'held' || stop.why !== 'group' || stop.listening) return -Errno.EIO;
+    stop.reported = true;
+    if (stop.continued || this.process(thread.pid).stopSignal === 0) {
+      this.trapAfterContinue(thread, stop.hostListens === true);
+      return 0;
+    }
+    if (!stop.hostListens) this.platform.listen(thread.hostTid);
+    stop.hostListens = true;
+    stop.listening = true;
+    return 0;
   }
 
   /** A stop of a thread its tracer wants stopped: held there when it is one it can be held at. */
@@ -1483,7 +1562,8 @@ export class Kernel {
     switch (traced.at) {
       case 'held':
         traced.go(sig);
-        if (traced.why !== 'signal') this.signalTracee(thread, sig);
+        // No signal is delivered from a group-stop (Linux ignores one given there).
+        if (traced.why !== 'signal' && traced.why !== 'group') this.signalTracee(thread, sig);
         return;
       case 'trap':
         // Handled from the run loop, after the tracer's own call.
@@ -1898,6 +1978,12 @@ export class Kernel {
    */
   private onGroupStop(thread: ThreadState, sig: number): void {
     const process = this.process(thread.pid);
+    // A traced thread let go from its group-stop: it runs (see groupStop).
+    if (this.resumeAtStop.size > 0 && this.resumeAtStop.delete(thread.tid)) {
+      this.platform.resume(thread.hostTid, 0);
+      return;
+    }
+    const tracing = this.tracing.size > 0 ? this.tracing.get(thread.tid) : undefined;
     if (STOP_SIGNALS.has(sig)) {
       if (process.stopSignal === 0) {
         const as = this.stoppingAs.get(process.pid) ?? sig;
@@ -1905,12 +1991,24 @@ export class Kernel {
         this.emit({ type: 'ProcessStopped', pid: process.pid, signal: as });
         this.tellParent(process, CLD_STOPPED, as, SA_NOCLDSTOP);
       }
-      this.platform.listen(thread.hostTid);
+      if (tracing) this.groupStop(thread, tracing, process.stopSignal || sig, false);
+      else this.platform.listen(thread.hostTid);
       return;
     }
     if (process.stopSignal !== 0) {
       this.emit({ type: 'ProcessContinued', pid: process.pid });
       this.tellParent(process, CLD_CONTINUED, SIGCONT, SA_NOCLDSTOP);
+    }
+    const stop = tracing ? this.traceStops.get(thread.tid) : undefined;
+    if (stop?.at === 'held' && stop.why === 'group') {
+      // A SIGCONT woke a traced thread in its group-stop: a listening one traps; one its tracer
+      // holds stays held, at this stop now, and traps at its LISTEN.
+      if (stop.listening) this.trapAfterContinue(thread, false);
+      else {
+        stop.hostListens = false;
+        stop.continued = true;
+      }
+      return;
     }
     this.platform.resume(thread.hostTid, 0);
   }
@@ -1962,6 +2060,7 @@ export class Kernel {
     this.byHostTid.delete(thread.hostTid);
     this.traceStops.delete(thread.tid);
     const tracedBy = this.tracing.size > 0 && this.tracing.delete(thread.tid) ? thread.tracer : undefined;
+    this.resumeAtStop.delete(thread.tid);
     // A thread parked in a call (killed with its group, by exit_group or a fatal signal) was
     // not counted as running: it leaves its waits behind instead.
     if (this.runtime.get(thread.tid)?.blocked) this.dropWaits(thread.tid);

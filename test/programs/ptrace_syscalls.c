@@ -14,7 +14,8 @@
  * 6. execve with TRACEEXEC: entry, PTRACE_EVENT_EXEC (message: the pid), exit (0); then the
  *    new image's exit with TRACEEXIT (message: its status) and its end;
  * 7. without TRACEEXEC, the SIGTRAP after a successful execve;
- * 8. a tracer that exits while its tracee is stopped (at a signal or at a syscall's entry).
+ * 8. a tracer that exits while its tracee is stopped (at a signal or at a syscall's entry);
+ * 9. PTRACE_SEIZE, INTERRUPT and LISTEN, of a child parked in a read and of a stopped child.
  * Each traced task's stops are printed as their own stream (they interleave differently run to run). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -358,6 +359,80 @@ static void tracer_gone(int at_syscall) {
   close(p[0]);
 }
 
+static void print_stop(const char *what, int status) {
+  if (WIFSTOPPED(status))
+    printf("%s: stopped by %s, event %d\n", what, sigabbrev_np(WSTOPSIG(status) & 0x7f), status >> 16);
+  else if (WIFEXITED(status))
+    printf("%s: exited %d\n", what, WEXITSTATUS(status));
+  else
+    printf("%s: status %#x\n", what, status);
+}
+
+/* 9: PTRACE_SEIZE of a child parked in a read, PTRACE_INTERRUPT (PTRACE_EVENT_STOP), its read
+ * seen again from its entry, its exit; SEIZE of a stopped child: its group-stop, LISTEN, the
+ * trap after SIGCONT, the SIGCONT's delivery stop. */
+static void seized(void) {
+  int p[2];
+  if (pipe(p)) return;
+  pid_t kid = fork();
+  if (kid == 0) {
+    char c = 0;
+    long n = syscall(SYS_read, p[0], &c, 1);
+    syscall(SYS_exit_group, n == 1 ? c : 99);
+  }
+  usleep(200000);
+  int status;
+  printf("SEIZE: %ld, with an address: %ld\n", pt(PTRACE_SEIZE, kid, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXIT), pt(PTRACE_SEIZE, kid, 8, 0));
+  struct user_regs_struct regs;
+  long r = pt(PTRACE_GETREGS, kid, 0, (long)&regs);
+  printf("GETREGS before a stop: %ld %s\n", r, strerrorname_np(errno));
+  printf("INTERRUPT: %ld\n", pt(PTRACE_INTERRUPT, kid, 0, 0));
+  waitpid(kid, &status, __WALL);
+  print_stop("after INTERRUPT", status);
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  pt(PTRACE_GETSIGINFO, kid, 0, (long)&si);
+  printf("siginfo: %s, code %#x\n", sigabbrev_np(si.si_signo), si.si_code);
+  for (int i = 0; i < 5; i++) {
+    pt(PTRACE_SYSCALL, kid, 0, 0);
+    if (i == 1 && write(p[1], "A", 1) != 1) return;
+    waitpid(kid, &status, __WALL);
+    if (WIFSTOPPED(status) && WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+      struct ptrace_syscall_info info;
+      pt(PTRACE_GET_SYSCALL_INFO, kid, sizeof info, (long)&info);
+      if (info.op == PTRACE_SYSCALL_INFO_ENTRY) printf("entry %s\n", info.entry.nr == SYS_read ? "read" : info.entry.nr == SYS_exit_group ? "exit_group" : "other");
+      else printf("exit = %lld\n", (long long)info.exit.rval);
+    } else {
+      print_stop("then", status);
+      if (WIFEXITED(status)) break;
+    }
+  }
+
+  kid = fork();
+  if (kid == 0) {
+    syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+    syscall(SYS_exit_group, 3);
+  }
+  waitpid(kid, &status, WSTOPPED);
+  print_stop("a child stopped itself", status);
+  printf("SEIZE: %ld\n", pt(PTRACE_SEIZE, kid, 0, 0));
+  waitpid(kid, &status, __WALL);
+  print_stop("its group-stop", status);
+  memset(&si, 0, sizeof si);
+  printf("siginfo: %ld %s, code %#x\n", pt(PTRACE_GETSIGINFO, kid, 0, (long)&si), sigabbrev_np(si.si_signo), si.si_code);
+  printf("LISTEN: %ld\n", pt(PTRACE_LISTEN, kid, 0, 0));
+  r = pt(PTRACE_GETREGS, kid, 0, (long)&regs);
+  printf("GETREGS while listening: %ld %s\n", r, strerrorname_np(errno));
+  printf("WNOHANG while listening: %d\n", waitpid(kid, &status, __WALL | WNOHANG));
+  kill(kid, SIGCONT);
+  for (int i = 0; i < 3; i++) {
+    waitpid(kid, &status, __WALL);
+    print_stop("after SIGCONT", status);
+    if (WIFEXITED(status)) break;
+    pt(PTRACE_CONT, kid, 0, WSTOPSIG(status) == SIGCONT ? SIGCONT : 0);
+  }
+}
+
 int main(int argc, char **argv) {
   self = argv[0];
   if (argc > 1 && strcmp(argv[1], "exec-image") == 0) return 7;
@@ -369,5 +444,6 @@ int main(int argc, char **argv) {
   setpgid(0, 0);
   tracer_gone(0);
   tracer_gone(1);
+  seized();
   return 0;
 }

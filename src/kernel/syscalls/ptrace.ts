@@ -14,7 +14,7 @@ import { Errno } from '../errno.js';
 import type { ThreadState } from '../state.js';
 import { mayAttach } from '../task/ptrace_access.js';
 import {
-  PTRACE_O_EXITKILL, PTRACE_O_SUSPEND_SECCOMP, PTRACE_O_TRACECLONE, PTRACE_O_TRACEEXEC, PTRACE_O_TRACEEXIT, PTRACE_O_TRACEFORK,
+  ATTACH_STOP_STATUS, PTRACE_O_EXITKILL, PTRACE_O_SUSPEND_SECCOMP, PTRACE_O_TRACECLONE, PTRACE_O_TRACEEXEC, PTRACE_O_TRACEEXIT, PTRACE_O_TRACEFORK,
   PTRACE_O_TRACESECCOMP, PTRACE_O_TRACESYSGOOD, PTRACE_O_TRACEVFORK, PTRACE_O_TRACEVFORKDONE, syscallInfo, type TraceStop,
 } from '../task/trace_stop.js';
 import type { SyscallContext } from './context.js';
@@ -73,9 +73,6 @@ const UNSUPPORTED: ReadonlyMap<number, string> = new Map([
   [PTRACE_SYSEMU, 'PTRACE_SYSEMU'],
   [PTRACE_SYSEMU_SINGLESTEP, 'PTRACE_SYSEMU_SINGLESTEP'],
   [PTRACE_SINGLEBLOCK, 'PTRACE_SINGLEBLOCK'],
-  [PTRACE_SEIZE, 'PTRACE_SEIZE'],
-  [PTRACE_INTERRUPT, 'PTRACE_INTERRUPT'],
-  [PTRACE_LISTEN, 'PTRACE_LISTEN'],
   [PTRACE_PEEKSIGINFO, 'PTRACE_PEEKSIGINFO'],
   [PTRACE_GETSIGMASK, 'PTRACE_GETSIGMASK'],
   [PTRACE_SETSIGMASK, 'PTRACE_SETSIGMASK'],
@@ -123,19 +120,26 @@ export function sysPtrace(ctx: SyscallContext): Outcome {
   const data = ctx.args[3]!;
   if (request === PTRACE_ATTACH) return attach(ctx, tid);
   if (request === PTRACE_TRACEME) return traceMe(ctx);
-  if (request === PTRACE_SEIZE) return unsupported(ctx, request);
+  if (request === PTRACE_SEIZE) return seize(ctx, tid, addr, data);
   const tracee = ctx.kernel.state.threads.get(tid);
   // Linux's ptrace_check_attach comes first: the caller must be the thread's tracer, and it
   // must be stopped (PTRACE_KILL and PTRACE_INTERRUPT excepted).
   if (!tracee || tracee.tracer !== ctx.thread.tid) return -Errno.ESRCH;
   const stop = ctx.kernel.traceStopOf(tid);
-  const stopped = stop !== undefined && stop.at !== 'stopping' ? stop : undefined;
+  // A thread listening in its group-stop (PTRACE_LISTEN) is not stopped for requests.
+  const stopped = stop !== undefined && stop.at !== 'stopping' && !(stop.at === 'held' && stop.listening) ? stop : undefined;
   if (!stopped && request !== PTRACE_KILL && request !== PTRACE_INTERRUPT) return -Errno.ESRCH;
   if (UNSUPPORTED.has(request)) return unsupported(ctx, request);
   if (request === PTRACE_KILL) {
     if (stopped) kill(ctx, tracee, stopped);
     return 0;
   }
+  if (request === PTRACE_INTERRUPT) {
+    if (!ctx.kernel.tracingOf(tid)?.seized) return -Errno.EIO;
+    ctx.kernel.interruptTracee(tid);
+    return 0;
+  }
+  if (request === PTRACE_LISTEN) return ctx.kernel.tracingOf(tid)?.seized ? ctx.kernel.listenTracee(tid) : -Errno.EIO;
   switch (request) {
     case PTRACE_PEEKTEXT:
     case PTRACE_PEEKDATA: {
@@ -165,6 +169,8 @@ export function sysPtrace(ctx: SyscallContext): Outcome {
     case PTRACE_SETREGSET:
       return setRegisterSet(ctx, tracee, stopped!, addr, data);
     case PTRACE_GETSIGINFO: {
+      // A group-stop of a thread not seized has no siginfo (how a tracer tells it from a signal's stop).
+      if (stopped!.at === 'held' && stopped!.why === 'group' && !ctx.kernel.tracingOf(tid)?.seized) return -Errno.EINVAL;
       const info = siginfoOf(tracee, stopped!);
       return ctx.write(data, info) ? 0 : -Errno.EFAULT;
     }
@@ -203,6 +209,27 @@ function unsupported(ctx: SyscallContext, request: number): Outcome {
 }
 
 function attach(ctx: SyscallContext, tid: number): Outcome {
+  const refused = mayNotAttach(ctx, tid);
+  if (refused !== 0) return refused;
+  ctx.kernel.startTracing(tid, ctx.thread.tid, { options: 0, syscalls: false, seized: false });
+  ctx.kernel.stopForTracer(tid);
+  return 0;
+}
+
+/** PTRACE_SEIZE: attached with options, not stopped (but a thread of a stopped process is in its group-stop for the tracer too). */
+function seize(ctx: SyscallContext, tid: number, addr: number, options: number): Outcome {
+  if (addr !== 0) return -Errno.EIO;
+  for (const [bit, name] of UNSUPPORTED_OPTIONS) if (options & bit) return ctx.kernel.unsupported(ctx.nr, `PTRACE_SEIZE, ${name}`);
+  if (options & ~OPTIONS) return -Errno.EIO;
+  const refused = mayNotAttach(ctx, tid);
+  if (refused !== 0) return refused;
+  ctx.kernel.startTracing(tid, ctx.thread.tid, { options, syscalls: false, seized: true });
+  ctx.kernel.seized(tid);
+  return 0;
+}
+
+/** ptrace_attach's checks: 0, or the error. */
+function mayNotAttach(ctx: SyscallContext, tid: number): number {
   const state = ctx.kernel.state;
   const tracee = tid > 0 ? state.threads.get(tid) : undefined;
   const process = tracee && state.processes.get(tracee.pid);
@@ -213,8 +240,6 @@ function attach(ctx: SyscallContext, tid: number): Outcome {
   if (process.status !== 'running') return -Errno.EPERM;
   // Its own thread group, a thread another tracer has, or one the caller may not reach: EPERM.
   if (process.pid === ctx.process.pid || tracee.tracer !== undefined || !mayAttach(ctx.process, process)) return -Errno.EPERM;
-  ctx.kernel.startTracing(tid, ctx.thread.tid, { options: 0, syscalls: false, seized: false });
-  ctx.kernel.stopForTracer(tid);
   return 0;
 }
 
@@ -245,17 +270,17 @@ function kill(ctx: SyscallContext, tracee: ThreadState, stop: TraceStop): void {
   else ctx.kernel.platform.signalThread(tracee.hostTid, SIGKILL);
 }
 
-/** The siginfo of the tracee's stop: its signal's, or the SIGTRAP Linux reports a syscall or event stop with. */
+/** The siginfo of the tracee's stop: its signal's, the attach's SIGSTOP, or the SIGTRAP (or PTRACE_EVENT_STOP's signal) Linux reports a syscall or event stop with. */
 function siginfoOf(tracee: ThreadState, stop: TraceStop): Uint8Array {
   if (stop.at === 'held' && stop.siginfo) return stop.siginfo;
   const info = Buffer.alloc(128);
-  if (stop.at !== 'held') {
+  if (stop.at !== 'held' && stop.status === ATTACH_STOP_STATUS) {
     info.writeInt32LE(SIGSTOP, 0);
     info.writeInt32LE(SI_KERNEL, 8); // the attach's SIGSTOP comes from the kernel (SEND_SIG_PRIV)
     return info;
   }
-  info.writeInt32LE(SIGTRAP, 0);
-  info.writeInt32LE((stop.status >> 8) & 0xffff, 8); // SIGTRAP | 0x80, or SIGTRAP | event << 8
+  info.writeInt32LE((stop.status >> 8) & 0x7f, 0);
+  info.writeInt32LE((stop.status >> 8) & 0xffff, 8); // SIGTRAP | 0x80, or SIG | event << 8
   info.writeInt32LE(tracee.tid, 16);
   return info;
 }

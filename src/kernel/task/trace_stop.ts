@@ -48,7 +48,7 @@ export interface SyscallAt {
 /** A stop the kernel holds a thread at for its tracer, and how it goes on from there. */
 export interface TraceHold {
   readonly at: 'held';
-  readonly why: 'syscall-entry' | 'syscall-exit' | 'event' | 'signal';
+  readonly why: 'syscall-entry' | 'syscall-exit' | 'event' | 'signal' | 'group';
   /** What the tracer's wait reports. */
   readonly status: number;
   reported: boolean;
@@ -59,6 +59,12 @@ export interface TraceHold {
   siginfo?: Uint8Array;
   /** A parked call's entry stop (after an attach): the call's result, if it came meanwhile. */
   completion?: number;
+  /** A group-stop: the host thread waits in the host's PTRACE_LISTEN (it must be interrupted to go on). */
+  hostListens?: boolean;
+  /** A group-stop its tracer let go with PTRACE_LISTEN: stopped, but not for ptrace requests, until a SIGCONT. */
+  listening?: boolean;
+  /** A group-stop whose process a SIGCONT continued while its tracer held it (a LISTEN then traps at once). */
+  continued?: boolean;
   /** Registers the tracer set (PTRACE_SETREGS), applied as it goes on. */
   regs?: Uint8Array;
   /** Goes on; sig: the signal the tracer's CONT/SYSCALL/DETACH gave (at a signal stop, the one delivered). */
@@ -91,6 +97,9 @@ export function stoppedStatus(sig: number, event = 0): number {
 
 /** What the tracer's wait reports for the attach stop: stopped by SIGSTOP. */
 export const ATTACH_STOP_STATUS = stoppedStatus(SIGSTOP);
+
+/** What it reports for PTRACE_INTERRUPT's stop: PTRACE_EVENT_STOP with SIGTRAP. */
+export const INTERRUPT_STOP_STATUS = stoppedStatus(SIGTRAP, PTRACE_EVENT_STOP);
 
 /** A new child auto-attached: stopped by SIGSTOP, or PTRACE_EVENT_STOP for a seized tracer. */
 export function newChildStatus(seized: boolean): number {
