@@ -1,14 +1,15 @@
 // ptrace(2) between sandbox processes. A tracer attaches (PTRACE_ATTACH, stopping the thread as
-// by SIGSTOP), or a child asks its parent to trace it (PTRACE_TRACEME); its tracee then stops
-// for it at signal delivery, at its syscalls' entry and exit (PTRACE_SYSCALL), at exec, and at
-// the events the options ask for (fork, vfork, clone, whose children are traced too, exec,
-// exit); the tracer's wait reports each stop as Linux encodes it, and the tracer reads and
-// changes the tracee (registers, memory, PTRACE_GET_SYSCALL_INFO, GETEVENTMSG, siginfo) and
-// lets it go (CONT, SYSCALL, DETACH, KILL). tsvisor is the host's tracer of every sandbox
-// thread, so a stop here is a thread the kernel holds (Kernel.stopForTracer, holdTracee;
-// task/trace_stop.ts). Not given (ENOSYS, reported once by name): PTRACE_SEIZE, INTERRUPT and
-// LISTEN (no group-stop reporting), single-stepping, SYSEMU, POKEUSER, SETFPREGS, the
-// seccomp, rseq and syscall-user-dispatch requests, and the vfork-done and seccomp options.
+// by SIGSTOP; PTRACE_SEIZE, without a stop, then PTRACE_INTERRUPT and LISTEN), or a child asks
+// its parent to trace it (PTRACE_TRACEME); its tracee then stops for it at signal delivery, at
+// its group-stop, at its syscalls' entry and exit (PTRACE_SYSCALL), at exec, and at the events
+// the options ask for (fork, vfork, clone, whose children are traced too, exec, exit); the
+// tracer's wait reports each stop as Linux encodes it, and the tracer reads and changes the
+// tracee (registers, memory, PTRACE_GET_SYSCALL_INFO, GETEVENTMSG, siginfo) and lets it go
+// (CONT, SYSCALL, DETACH, KILL). tsvisor is the host's tracer of every sandbox thread, so a stop
+// here is a thread the kernel holds (Kernel.stopForTracer, holdTracee; task/trace_stop.ts).
+// Not given (ENOSYS, reported once by name): single-stepping, SYSEMU, POKEUSER, SETFPREGS,
+// PEEKSIGINFO, GET/SETSIGMASK, the seccomp, rseq and syscall-user-dispatch requests, and the
+// vfork-done and seccomp options.
 import { SI_KERNEL, SIGSTOP } from '../abi/signals.js';
 import { Errno } from '../errno.js';
 import type { ThreadState } from '../state.js';
