@@ -1561,6 +1561,11 @@ export class Kernel {
     if (!traced || !thread) return;
     switch (traced.at) {
       case 'held':
+        if (detach && traced.why === 'group' && this.process(thread.pid).stopSignal !== 0) {
+          // Detached in its group-stop, it stays stopped (a SIGCONT wakes it), as Linux leaves it.
+          if (!traced.hostListens) this.platform.listen(thread.hostTid);
+          return;
+        }
         traced.go(sig);
         // No signal is delivered from a group-stop (Linux ignores one given there).
         if (traced.why !== 'signal' && traced.why !== 'group') this.signalTracee(thread, sig);

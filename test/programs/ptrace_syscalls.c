@@ -15,7 +15,8 @@
  *    new image's exit with TRACEEXIT (message: its status) and its end;
  * 7. without TRACEEXEC, the SIGTRAP after a successful execve;
  * 8. a tracer that exits while its tracee is stopped (at a signal or at a syscall's entry);
- * 9. PTRACE_SEIZE, INTERRUPT and LISTEN, of a child parked in a read and of a stopped child.
+ * 9. PTRACE_SEIZE, INTERRUPT and LISTEN, of a child parked in a read and of a stopped child;
+ *    DETACH in a group-stop leaves the child stopped.
  * Each traced task's stops are printed as their own stream (they interleave differently run to run). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -431,6 +432,23 @@ static void seized(void) {
     if (WIFEXITED(status)) break;
     pt(PTRACE_CONT, kid, 0, WSTOPSIG(status) == SIGCONT ? SIGCONT : 0);
   }
+
+  /* Detached in its group-stop, a child stays stopped until a SIGCONT. */
+  kid = fork();
+  if (kid == 0) {
+    syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+    syscall(SYS_exit_group, 4);
+  }
+  waitpid(kid, &status, WSTOPPED);
+  pt(PTRACE_SEIZE, kid, 0, 0);
+  waitpid(kid, &status, __WALL);
+  print_stop("seized in its group-stop", status);
+  printf("DETACH: %ld\n", pt(PTRACE_DETACH, kid, 0, 0));
+  usleep(200000);
+  printf("ended while stopped: %s\n", waitpid(kid, &status, WNOHANG) == 0 ? "no" : "yes");
+  kill(kid, SIGCONT);
+  waitpid(kid, &status, 0);
+  print_stop("after SIGCONT", status);
 }
 
 int main(int argc, char **argv) {
