@@ -1,6 +1,7 @@
 // Host directory listings for the VFS's lower layer, with inode numbers and types in one
 // host pass (native/host_dir.cc): what the sandbox's getdents64 reports.
-import { decodeBytes, hostPathArg } from '../byte_string.js';
+import { decodeBytes } from '../byte_string.js';
+import { hostFileArgOrErrno } from './host_file_path.js';
 import { loadAddon } from './native_addon.js';
 
 export interface HostDirEntry {
@@ -13,7 +14,9 @@ export interface HostDirEntry {
 
 /** The entries of the host directory at hostPath (not following a final symlink), or -errno. */
 export function readHostDirectory(hostPath: string): HostDirEntry[] | number {
-  const r = loadAddon().readDirectory(hostPathArg(hostPath));
+  const arg = hostFileArgOrErrno(hostPath);
+  if (typeof arg === 'number') return arg;
+  const r = loadAddon().readDirectory(arg);
   if (typeof r === 'number') return r;
   // One decoding for all the names (NUL is ASCII, so each name decodes as it would alone).
   const names = r.inos.length === 0 ? [] : decodeBytes(r.names.subarray(0, r.names.length - 1)).split('\0');

@@ -4,6 +4,7 @@
 import { timespecNsec, timespecSec } from '../kernel/abi/clocks.js';
 import type { FileStat } from '../kernel/vfs/file_stat.js';
 import { decodeBytes, hostPathArg } from '../byte_string.js';
+import { hostFileArgOrErrno, isLongHostPath } from './host_file_path.js';
 import { loadAddon } from './native_addon.js';
 
 /** native/host_stat.h's HostStatSlot. */
@@ -67,8 +68,10 @@ function freeSlots(count: number): BigInt64Array {
 
 /** The host's lstat of hostPath, or -errno. */
 export function hostLstat(hostPath: string): FileStat | number {
+  const arg = hostFileArgOrErrno(hostPath);
+  if (typeof arg === 'number') return arg;
   const raw = freeSlots(1);
-  const r = loadAddon().hostLstat(hostPathArg(hostPath), raw);
+  const r = loadAddon().hostLstat(arg, raw);
   if (r !== 0) return r; // nothing kept: the slot is used again
   slabUsed += Slot.Count;
   return new HostStat(raw);
@@ -88,7 +91,9 @@ const LINK_BUFFER = new Uint8Array(4096);
 
 /** The target of the host symlink at hostPath (its bytes as a string), or -errno. */
 export function hostReadlink(hostPath: string): string | number {
-  const n = loadAddon().hostReadlink(hostPathArg(hostPath), LINK_BUFFER);
+  const arg = hostFileArgOrErrno(hostPath);
+  if (typeof arg === 'number') return arg;
+  const n = loadAddon().hostReadlink(arg, LINK_BUFFER);
   return n < 0 ? n : decodeBytes(LINK_BUFFER.subarray(0, n));
 }
 
@@ -108,6 +113,8 @@ export interface HostWalk {
  * not end in that many components.
  */
 export function hostLstatWalk(hostPath: string, count: number): HostWalk | undefined {
+  // The paths it would look up end in hostPath: past PATH_MAX the walk goes name by name.
+  if (isLongHostPath(hostPath)) return undefined;
   const raw = freeSlots(2);
   const dirs = loadAddon().hostLstatWalk(hostPathArg(hostPath), count, raw);
   if (dirs < 0) return undefined;

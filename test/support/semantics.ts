@@ -172,4 +172,5 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'getcwd_long',
   'cwd_moved',
   'statx_btime',
+  'deep_host_dirs',
 ];

@@ -3,7 +3,7 @@
 // image inside a freshly exec'd stub by injected syscalls. The host never execs the program.
 import fs from 'node:fs';
 
-import { hostPathArg } from '../../byte_string.js';
+import { hostFileArg } from '../../platform/host_file_path.js';
 import { Errno } from '../errno.js';
 import type { Platform } from '../../platform/platform.js';
 import type { Credentials, FileIdentity, Mapping, OverlayState } from '../state.js';
@@ -182,7 +182,7 @@ interface ReadExecutable {
 function openHostExecutable(host: HostExecutable, path: string): number {
   let fd: number;
   try {
-    fd = fs.openSync(hostPathArg(host.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    fd = fs.openSync(hostFileArg(host.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
   } catch {
     throw new ExecError(Errno.EACCES, `${path}: cannot be read`);
   }
@@ -241,7 +241,7 @@ function readResolved(root: HostRoot, r: VNode, file: string): ReadExecutable {
   const hit = cachedHead(seen);
   if (hit) return { path: r.path, bytes: hit.bytes, owner, identity, host: { hostPath: r.hostPath, key: seen, size: Number(r.stat.size) }, head: hit };
   try {
-    const fd = fs.openSync(hostPathArg(r.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    const fd = fs.openSync(hostFileArg(r.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
     try {
       const size = fs.fstatSync(fd).size;
       const host = { hostPath: r.hostPath, key: hostFileKey(fd), size };

@@ -4,7 +4,8 @@
 import { namespaceOfPath } from '../task/sandbox_namespaces.js';
 import fs from 'node:fs';
 
-import { encodeBytes, hostPathArg } from '../../byte_string.js';
+import { encodeBytes } from '../../byte_string.js';
+import { hostFileArg } from '../../platform/host_file_path.js';
 import { Errno } from '../errno.js';
 import { lookupFd, openNewFile } from '../fd/fd_table.js';
 import type { Credentials, OpenFile, OverlayNode } from '../state.js';
@@ -238,7 +239,7 @@ function openNode(ctx: SyscallContext, node: Exclude<VNode, { fs: 'fd' }>, flags
       if (!node.stat.isFile()) return -Errno.EACCES;
       let hostFd: number;
       try {
-        hostFd = fs.openSync(hostPathArg(node.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+        hostFd = fs.openSync(hostFileArg(node.hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
       } catch (err) {
         return -errnoOf(err, Errno.EACCES);
       }

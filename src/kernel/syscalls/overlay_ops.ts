@@ -3,7 +3,8 @@
 // attributes go into the event), whiteout decisions, the clock, and permission checks.
 import fs from 'node:fs';
 
-import { byteLength, decodeBytes, hostPathArg } from '../../byte_string.js';
+import { byteLength, decodeBytes } from '../../byte_string.js';
+import { hostFileArg } from '../../platform/host_file_path.js';
 import { Errno } from '../errno.js';
 import type { OverlayDir, OverlayNode, ProcessState } from '../state.js';
 import { S_IFMT, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK, S_ISGID, S_ISVTX, type FileStat } from '../vfs/file_stat.js';
@@ -98,7 +99,7 @@ export function inOverlay(ctx: SyscallContext, node: VNode): boolean {
 
 function hostLstat(hostPath: string): fs.BigIntStats | undefined {
   try {
-    return fs.lstatSync(hostPathArg(hostPath), { bigint: true });
+    return fs.lstatSync(hostFileArg(hostPath), { bigint: true });
   } catch {
     return undefined;
   }
@@ -192,7 +193,7 @@ function copyUpEntry(ctx: SyscallContext, dir: OverlayDir, name: string, path: s
   let contents: { data: Uint8Array } | { target: string } | { lower: string } | Record<string, never>;
   try {
     if (kind === 'file') contents = { data: readHostFile(hostPath) };
-    else if (kind === 'symlink') contents = { target: decodeBytes(fs.readlinkSync(hostPathArg(hostPath), { encoding: 'buffer' })) };
+    else if (kind === 'symlink') contents = { target: decodeBytes(fs.readlinkSync(hostFileArg(hostPath), { encoding: 'buffer' })) };
     else if (kind === 'dir') contents = { lower };
     else contents = {};
   } catch (err) {
@@ -216,7 +217,7 @@ function copyUpEntry(ctx: SyscallContext, dir: OverlayDir, name: string, path: s
 }
 
 function readHostFile(hostPath: string): Uint8Array {
-  const fd = fs.openSync(hostPathArg(hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  const fd = fs.openSync(hostFileArg(hostPath), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   try {
     return fs.readFileSync(fd);
   } finally {
