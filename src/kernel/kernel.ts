@@ -39,7 +39,7 @@ import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
 import { realtimeNs } from './syscalls/time.js';
 import { SignalPoints, type RecordedSignals, type SignalPoint } from './signal/signal_points.js';
-import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_KERNEL, SI_TKILL, SI_USER } from './abi/signals.js';
+import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, CLD_TRAPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_KERNEL, SI_TKILL, SI_USER } from './abi/signals.js';
 import { execCredentials } from './task/exec_credentials.js';
 import { threadName } from './task/thread_name.js';
 import {
@@ -1465,6 +1465,10 @@ export class Kernel {
     const held: TraceHold = { at: 'held', reported: false, ...stop };
     this.traceStops.set(thread.tid, held);
     this.tracerHears(thread);
+    // Linux's SIGCHLD to the tracer for the stop (gdb sleeps in sigsuspend until it comes).
+    const tracer = thread.tracer === undefined ? undefined : this.state.threads.get(thread.tracer);
+    const to = tracer && this.state.processes.get(tracer.pid);
+    if (to) this.sendSigchld(to, thread.tid, this.process(thread.pid).creds.uid, CLD_TRAPPED, (stop.status >> 8) & 0x7f, SA_NOCLDSTOP);
     return held;
   }
 
@@ -2023,11 +2027,17 @@ export class Kernel {
     const parent = this.state.processes.get(child.ppid);
     if (!parent || parent.status !== 'running') return;
     this.notify(`wait:${parent.pid}`);
-    const action = parent.sigactions.get(SIGCHLD);
+    this.sendSigchld(parent, child.pid, child.creds.uid, code, status, unlessFlag);
+  }
+
+  /** SIGCHLD to process to about a child's (or tracee's) news, unless it ignores SIGCHLD or its action has unlessFlag. */
+  private sendSigchld(to: ProcessState, pid: number, uid: number, code: number, status: number, unlessFlag: number): void {
+    if (to.status !== 'running') return;
+    const action = to.sigactions.get(SIGCHLD);
     if (action && (action.handler === SIG_IGN || action.flags & unlessFlag)) return;
-    this.noteSignalSender(parent.pid, SIGCHLD, { code, pid: child.pid, uid: child.creds.uid, status });
-    this.platform.signalProcess(parent.hostPid, SIGCHLD);
-    this.sentSigchld(parent);
+    this.noteSignalSender(to.pid, SIGCHLD, { code, pid, uid, status });
+    this.platform.signalProcess(to.hostPid, SIGCHLD);
+    this.sentSigchld(to);
   }
 
   /**

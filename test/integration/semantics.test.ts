@@ -253,6 +253,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     kcmp: [{}],
     ptrace_attach: [{}],
     ptrace_syscalls: [{}],
+    ptrace_sigchld: [{}],
     proc_self_sched: [{}],
     proc_status_fields: [{}],
     ns_files: [{}],

@@ -92,6 +92,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'kcmp',
   'ptrace_attach',
   'ptrace_syscalls',
+  'ptrace_sigchld',
   'proc_self_sched',
   'proc_status_fields',
   'ns_files',

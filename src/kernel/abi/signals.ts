@@ -45,5 +45,6 @@ export const POLL_BANDS: Readonly<Record<number, number>> = {
 export const CLD_EXITED = 1;
 export const CLD_KILLED = 2;
 export const CLD_DUMPED = 3;
+export const CLD_TRAPPED = 4;
 export const CLD_STOPPED = 5;
 export const CLD_CONTINUED = 6;
