@@ -1455,18 +1455,19 @@ export class Kernel {
     return true;
   }
 
-  private tracerHears(thread: ThreadState): void {
+  /** Wakes the wait of the thread's tracer, if it has one (returned). */
+  private tracerHears(thread: ThreadState): ThreadState | undefined {
     const tracer = thread.tracer === undefined ? undefined : this.state.threads.get(thread.tracer);
     if (tracer) this.notify(`wait:${tracer.pid}`);
+    return tracer;
   }
 
   /** Holds a traced thread at a stop its tracer's wait reports; it goes on by letTraceeGo. */
   private holdTracee(thread: ThreadState, stop: Omit<TraceHold, 'at' | 'reported'>): TraceHold {
     const held: TraceHold = { at: 'held', reported: false, ...stop };
     this.traceStops.set(thread.tid, held);
-    this.tracerHears(thread);
     // Linux's SIGCHLD to the tracer for the stop (gdb sleeps in sigsuspend until it comes).
-    const tracer = thread.tracer === undefined ? undefined : this.state.threads.get(thread.tracer);
+    const tracer = this.tracerHears(thread);
     const to = tracer && this.state.processes.get(tracer.pid);
     if (to) this.sendSigchld(to, thread.tid, this.process(thread.pid).creds.uid, CLD_TRAPPED, (stop.status >> 8) & 0x7f, SA_NOCLDSTOP);
     return held;
