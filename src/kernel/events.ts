@@ -72,6 +72,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     type: z.literal('ExecCompleted'),
     pid: int, exe: z.string(), argv: z.array(z.string()), envp: z.array(z.string()).default([]), comm: z.string(),
     brkStart: addr, mappings: z.array(MappingSchema),
+    /** The auxiliary vector's type/value pairs (absent in traces from before it was recorded). */
+    auxv: z.array(z.number()).optional(),
     /** The new identity, when the exec changed it (set-ID, or the saved ids reset to the effective ones). */
     creds: CredentialsSchema.optional(),
   }),

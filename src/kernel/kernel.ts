@@ -2289,6 +2289,7 @@ export class Kernel {
         comm: commOf(prepared.execfn),
         brkStart: image.brkStart,
         mappings: image.mappings,
+        auxv: image.auxv,
         ...(creds === process.creds ? {} : { creds }),
       });
       return () => void this.platform.startAt(thread.hostTid, image.entry, image.sp);

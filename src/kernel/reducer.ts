@@ -30,6 +30,8 @@ const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported' | 'Host
     p.exe = e.exe;
     p.argv = [...e.argv];
     p.environ = [...e.envp];
+    if (e.auxv) p.auxv = [...e.auxv];
+    else delete p.auxv;
     p.comm = e.comm;
     if (e.creds) p.creds = { ...e.creds, groups: [...e.creds.groups] };
     // A set-ID exec leaves the process undumpable (suid_dumpable 0), any other makes it dumpable again.

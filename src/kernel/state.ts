@@ -72,6 +72,11 @@ export interface ProcessState {
   exe: string;
   argv: string[];
   environ: string[];
+  /**
+   * The auxiliary vector exec gave it, type/value pairs up to and with AT_NULL, as /proc/PID/auxv
+   * shows it. Absent in traces and images from before it was kept (the file is then empty).
+   */
+  auxv?: number[];
   comm: string;
   /** When it was made (CLOCK_REALTIME, ms; exec keeps it): /proc/PID/stat's start time. Absent in old traces. */
   startMs?: number;

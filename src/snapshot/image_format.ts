@@ -84,6 +84,7 @@ const ProcessStateSchema = z.looseObject({
   exe: z.string(),
   argv: z.array(z.string()),
   environ: z.array(z.string()),
+  auxv: z.array(z.number()).optional(),
   cwd: z.string(),
   /** Absent: the sandbox root. */
   root: z.string().optional(),

@@ -249,7 +249,7 @@ const EV_CLEAR_CHILD_TID_SET = new FixedStart(0xff0b, ['type', 'tid', 'addr'], '
 const EV_PROCESS_EXITED = new FixedStart(0xff0c, ['type', 'pid', 'waitStatus'], 'ProcessExited');
 const EV_PROCESS_FORKED = new FixedStart(0xff0d, ['type', 'pid', 'ppid', 'hostTid', 'startMs'], 'ProcessForked');
 const EV_PROCESS_REAPED = new FixedStart(0xff0e, ['type', 'pid'], 'ProcessReaped');
-const EV_EXEC_COMPLETED = new FixedStart(0xff0f, ['type', 'pid', 'exe', 'argv', 'envp', 'comm', 'brkStart', 'mappings'], 'ExecCompleted');
+const EV_EXEC_COMPLETED = new FixedStart(0xff0f, ['type', 'pid', 'exe', 'argv', 'envp', 'comm', 'brkStart', 'mappings', 'auxv'], 'ExecCompleted');
 
 /** An event's fields, read by name (each kind's own code reads the same names: one shape per place). */
 type EventFields = Readonly<Record<string, unknown>>;
@@ -438,6 +438,7 @@ export class RecordEncoder {
         if (this.pos + 14 > this.buf.length) this.room(14);
         this.pos = putHead(this.buf, putNumber(this.buf, this.view, this.pos, brkStart), 4, mappings.length);
         for (let i = 0; i < mappings.length; i++) this.mapping(mappings[i]);
+        this.value(e['auxv']);
         return true;
       }
       default:

@@ -298,6 +298,8 @@ export interface LoadedImage {
   sp: number;
   brkStart: number;
   mappings: Mapping[];
+  /** The auxiliary vector written on the stack, flattened to type/value pairs, AT_NULL last. */
+  auxv: number[];
 }
 
 /**
@@ -400,7 +402,7 @@ export function loadImage(
 
   inject(SYS.munmap, STUB_BASE, STUB_END - STUB_BASE);
   const entry = interpPlan ? interpPlan.entry : mainPlan.entry;
-  return { entry, sp: stack.sp, brkStart: mainPlan.brkStart, mappings: load.mappings };
+  return { entry, sp: stack.sp, brkStart: mainPlan.brkStart, mappings: load.mappings, auxv: stack.auxv.flat() };
 }
 
 /** What mapping an image's segments works with: the stub, its calls, the mappings made. */

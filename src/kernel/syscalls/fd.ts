@@ -21,6 +21,7 @@ import { consoleForeground, consoleJobControl, setConsoleForeground } from './co
 import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TCGETS, TCSETS, TCSETSF, TCSETSW, TIOCGPGRP, TIOCGWINSZ, TIOCSPGRP, TIOCSWINSZ } from '../abi/tty_ioctls.js';
 import { TERMIOS_SIZE, WINSIZE_SIZE } from '../tty/termios.js';
 import { memFile } from './mem_file.js';
+import { isProcMem, seekProcMem } from './proc_mem.js';
 import { nextData, nextHole } from '../vfs/file_extents.js';
 
 const FD_CLOEXEC = 1;
@@ -217,6 +218,7 @@ export function sysLseek(ctx: SyscallContext): Outcome {
     return ctx.kernel.platform.hostLseek(file.hostFd!, offset, whence);
   }
   if (file.kind === 'dev') return 0;
+  if (isProcMem(file)) return seekProcMem(ctx, file, offset, whence);
   if (file.kind === 'pipe' || isPty(file)) return -Errno.ESPIPE;
   let size = 0;
   const node = file.kind === 'mem' ? memFile(ctx, file) : undefined;

@@ -1,5 +1,6 @@
 // Reading and writing through fds: stdio (tsvisor's own), host files, devices.
 import { namespaceOfPath } from '../task/sandbox_namespaces.js';
+import { isProcMem, readProcMem, writeProcMem } from './proc_mem.js';
 import fs from 'node:fs';
 
 import { hostRandomFill } from '../../platform/host_random.js';
@@ -247,6 +248,7 @@ export function readFile(
       return r;
     }
     case 'synthetic': {
+      if (isProcMem(file)) return readProcMem(ctx, file, count, position, deliver);
       // A namespace's nsfs file has nothing to read (Linux: EINVAL).
       if (namespaceOfPath(file.path)) return -Errno.EINVAL;
       const content = ctx.kernel.host.content(file.id);
@@ -334,7 +336,7 @@ export function writeFile(ctx: SyscallContext, d: FdLookup, bytes: Uint8Array, p
     case 'host':
       return writeBound(ctx, file, bytes, position, append); // a file of an :rw mount (a write-open of any other host file opens its copy: 'mem')
     case 'synthetic':
-      return writeProcFile(ctx, file.path, bytes);
+      return isProcMem(file) ? writeProcMem(ctx, file, bytes, position) : writeProcFile(ctx, file.path, bytes);
     case 'mem':
       return writeMem(ctx, d, bytes, position, append);
     case 'stdio': {

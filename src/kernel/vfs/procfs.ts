@@ -40,7 +40,7 @@ function rootTree(prefix: string): SyntheticEntry[] {
 }
 
 /** /proc/PID's files that only a process that may ptrace-read PID opens (Linux checks at open), with their modes. */
-const PRIVATE_FILES: Readonly<Record<string, number>> = { environ: 0o400, personality: 0o400, maps: 0o444, smaps: 0o444, smaps_rollup: 0o444 };
+const PRIVATE_FILES: Readonly<Record<string, number>> = { environ: 0o400, auxv: 0o400, mem: 0o600, personality: 0o400, maps: 0o444, smaps: 0o444, smaps_rollup: 0o444 };
 /** Directories of /proc/PID whose modes keep other users out: fd lists the files open, ns only leads to its links. */
 const DIR_MODES: Readonly<Record<string, number>> = { fd: 0o500, ns: 0o511 };
 
@@ -95,8 +95,8 @@ function pidNode(view: ProcessView, pid: number, base: string, bootNs: bigint, r
     if (name === 'cwd' && p.status === 'running') return objectLink(view, path, bootNs, p.cwd);
     if (name === 'root' && p.status === 'running') return objectLink(view, path, bootNs, rootOf(p));
     const make = PROC_PID_FILES[name];
-    // comm is the one file here a process writes (its own threads' names: syscalls/proc_write.ts).
-    if (make) return file(path, inoOf(path), bootNs, () => make(p, view.proc, tid ?? pid), name === 'comm');
+    // Files a process writes: comm (its own threads' names: syscalls/proc_write.ts) and mem (syscalls/proc_mem.ts).
+    if (make) return file(path, inoOf(path), bootNs, () => make(p, view.proc, tid ?? pid), name === 'comm' || name === 'mem');
   }
   if (name === 'fd' || name === 'fdinfo') {
     if (sub === undefined) {

@@ -136,6 +136,9 @@ function schedState(p: ProcessState, c: ProcContext): { letter: string; name: st
 export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcContext, tid: number) => string | Uint8Array>> = {
   cmdline: (p) => encodeBytes(p.argv.map((a) => a + '\0').join('')),
   environ: (p) => encodeBytes(p.environ.map((a) => a + '\0').join('')),
+  auxv: (p) => auxvBytes(p.auxv ?? []),
+  // Read and written as the process's memory (syscalls/proc_mem.ts), not as contents made at open.
+  mem: () => new Uint8Array(0),
   comm: (p) => `${p.comm}\n`,
   stat: (p, c, tid) => {
     const tty = controllingPty(c.state, p);
@@ -330,4 +333,12 @@ function allowedCpus(p: ProcessState): readonly number[] {
 function allowedMask(cpus: readonly number[], hostMask: string): string {
   const width = hostMask.replace(/,/g, '').length;
   return cpuMask(cpus, Math.max(width, Math.ceil(sandboxCpus() / 4)));
+}
+
+/** The auxiliary vector as Linux's /proc/PID/auxv gives it: native-endian 64-bit words, pairs up to AT_NULL. */
+function auxvBytes(words: readonly number[]): Uint8Array {
+  const out = new Uint8Array(words.length * 8);
+  const view = new DataView(out.buffer);
+  words.forEach((w, i) => view.setBigUint64(i * 8, BigInt(w), true));
+  return out;
 }
