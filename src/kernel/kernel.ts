@@ -43,11 +43,12 @@ import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, CLD_TRA
 import { execCredentials } from './task/exec_credentials.js';
 import { threadName } from './task/thread_name.js';
 import {
-  ATTACH_STOP_STATUS, INTERRUPT_STOP_STATUS, PTRACE_EVENT_EXEC, PTRACE_EVENT_STOP, PTRACE_EVENT_EXIT, PTRACE_O_EXITKILL, PTRACE_O_TRACEEXEC, PTRACE_O_TRACEEXIT, cloneEvent,
+  ATTACH_STOP_STATUS, INTERRUPT_STOP_STATUS, PTRACE_EVENT_EXEC, PTRACE_EVENT_STOP, PTRACE_EVENT_EXIT, PTRACE_EVENT_VFORK_DONE, PTRACE_O_EXITKILL, PTRACE_O_TRACEEXEC,
+  PTRACE_O_TRACEEXIT, PTRACE_O_TRACEVFORKDONE, cloneEvent,
   eventStopStatus, newChildStatus, stoppedStatus, syscallStopStatus,
   type TraceHold, type TracedExit, type TraceStop, type Tracing,
 } from './task/trace_stop.js';
-import { CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CLONE_PTRACE, CLONE_UNTRACED, CSIGNAL } from './abi/clone_flags.js';
+import { CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CLONE_PTRACE, CLONE_UNTRACED, CLONE_VFORK, CSIGNAL } from './abi/clone_flags.js';
 
 /** What the bus carries: every syscall and every domain event, in order. */
 export type KernelRecord =
@@ -214,6 +215,8 @@ export interface KernelLimits {
 interface ThreadRuntime {
   /** Set while the host runs a syscall whose result the kernel rewrites or reports. */
   onExit?: (hostResult: number) => number;
+  /** The child of the vfork the host runs for the thread (for PTRACE_EVENT_VFORK_DONE at its end). */
+  vforkChild?: number;
   /** The image the thread's process will get once the stub has been exec'd. */
   pendingExec?: PreparedExec;
   blocked: boolean;
@@ -1874,6 +1877,7 @@ export class Kernel {
       if (originalArgs) this.platform.setArgRegs(parent.hostTid, originalArgs);
       return r > 0 ? id : (hostResultToVirtual?.(r) ?? r);
     };
+    if (request.flags & CLONE_VFORK) rt.vforkChild = id;
     const goOn = () => this.platform.resume(parent.hostTid, 0, true);
     if (event !== 0) this.holdTracee(parent, { why: 'event', status: eventStopStatus(event), eventMsg: id, go: goOn });
     else goOn();
@@ -1898,7 +1902,9 @@ export class Kernel {
     const rt = this.runtime.get(thread.tid)!;
     if (rt.onExit && stop.extra !== -ERESTARTNOINTR && this.holdsToDie(thread, () => this.onSyscallExit(thread, stop))) return;
     const rewrite = rt.onExit;
+    const vforkChild = rt.vforkChild;
     delete rt.onExit;
+    delete rt.vforkChild;
     if (stop.extra === -ERESTARTNOINTR) {
       // A signal came during a host-run call the host makes again (a fork): not its completion.
       // It is made again as the program made it (a clone the kernel rewrote gets its own arguments back).
@@ -1916,8 +1922,16 @@ export class Kernel {
       if (rewrite) this.returning(thread, rt, stop.rip);
       this.goBack(thread, () => this.platform.resume(thread.hostTid, 0));
     };
-    if (this.tracing.size > 0 && this.tracing.get(thread.tid)?.syscalls) this.exitStop(thread, rt, result, goOn);
-    else goOn(result);
+    const tracing = this.tracing.size > 0 ? this.tracing.get(thread.tid) : undefined;
+    const exitStop = (): void => {
+      if (tracing?.syscalls) this.exitStop(thread, rt, result, goOn);
+      else goOn(result);
+    };
+    // Linux's vfork parent stops for its tracer once the child let go of its memory, before
+    // the vfork returns (the host's vfork returns only then too).
+    if (vforkChild !== undefined && result > 0 && tracing && tracing.options & PTRACE_O_TRACEVFORKDONE) {
+      this.holdTracee(thread, { why: 'event', status: eventStopStatus(PTRACE_EVENT_VFORK_DONE), eventMsg: vforkChild, go: exitStop });
+    } else exitStop();
   }
 
   private onSignal(thread: ThreadState, stop: Stop): void {

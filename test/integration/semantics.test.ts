@@ -254,6 +254,10 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     ptrace_attach: [{}],
     ptrace_syscalls: [{}],
     ptrace_sigchld: [{}],
+    ptrace_vfork_done: [
+      { title: 'with TRACEVFORKDONE', args: ['with-done'] },
+      { title: 'without it', args: ['without-done'] },
+    ],
     proc_self_sched: [{}],
     proc_status_fields: [{}],
     ns_files: [{}],

@@ -23,6 +23,7 @@ export const PTRACE_EVENT_FORK = 1;
 export const PTRACE_EVENT_VFORK = 2;
 export const PTRACE_EVENT_CLONE = 3;
 export const PTRACE_EVENT_EXEC = 4;
+export const PTRACE_EVENT_VFORK_DONE = 5;
 export const PTRACE_EVENT_EXIT = 6;
 export const PTRACE_EVENT_STOP = 128;
 
