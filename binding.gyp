@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/host_dir.cc",
+        "native/host_mknod.cc",
         "native/host_path.cc",
         "native/host_stat.cc",
         "native/host_statfs.cc",

@@ -24,6 +24,7 @@
 #include "console_socket.h"
 #include "control_server.h"
 #include "host_dir.h"
+#include "host_mknod.h"
 #include "host_stat.h"
 #include "host_statfs.h"
 #include "host_xattr.h"
@@ -499,6 +500,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("hostReadlink", Napi::Function::New(env, HostReadlink));
   exports.Set("hostLstatWalk", Napi::Function::New(env, HostLstatWalk));
   exports.Set("hostUtimens", Napi::Function::New(env, HostUtimens));
+  exports.Set("hostMknod", Napi::Function::New(env, HostMknod));
   exports.Set("hostGetxattr", Napi::Function::New(env, HostGetxattr));
   exports.Set("hostListxattr", Napi::Function::New(env, HostListxattr));
   exports.Set("hostSetxattr", Napi::Function::New(env, HostSetxattr));

@@ -147,7 +147,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('HostnameSet'), hostname: z.string() }),
   z.object({ type: z.literal('DomainnameSet'), domainname: z.string() }),
   z.object({ type: z.literal('CredentialsSet'), pid: int, creds: CredentialsSchema }),
-  z.object({ type: z.literal('PipeCreated'), pipeId: int }),
+  /** fifo: the pipe of the host FIFO with this identity ("dev:ino"), which opens of it find. */
+  z.object({ type: z.literal('PipeCreated'), pipeId: int, fifo: z.string().optional() }),
   /** packet: written in packet mode (an O_DIRECT writer): a read takes at most this chunk. */
   /** later: not the write's first attempt (it went on after waiting), which alone may top up the last page. */
   z.object({ type: z.literal('PipeWritten'), pipeId: int, bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array), packet: z.boolean().optional(), later: z.literal(true).optional() }),

@@ -49,6 +49,37 @@ export class HostResources {
     }
   }
 
+  /**
+   * O_PATH fds of host FIFOs and socket files whose pipe or listener the sandbox has, by the
+   * node's identity ("dev:ino"): while held, the host gives that inode number to no other
+   * file, so the identity the kernel state keys them by stays theirs (host_special_files.ts).
+   */
+  private readonly pins = new Map<string, number>();
+
+  /** Holds fd for the node `identity` (an fd of a node already held is closed). */
+  pin(identity: string, fd: number): void {
+    if (this.pins.has(identity)) fs.closeSync(fd);
+    else this.pins.set(identity, fd);
+  }
+
+  /** The held fd of a node, if any. */
+  pinned(identity: string): number | undefined {
+    return this.pins.get(identity);
+  }
+
+  get hasPins(): boolean {
+    return this.pins.size > 0;
+  }
+
+  /** Lets go of the nodes no pipe or socket name is tied to any more. */
+  unpinExcept(live: ReadonlySet<string>): void {
+    for (const [identity, fd] of this.pins) {
+      if (live.has(identity)) continue;
+      this.pins.delete(identity);
+      fs.closeSync(fd);
+    }
+  }
+
   /** Node timers that wake the waiters of a timerfd at its deadline, by timerfd id. */
   private readonly timers = new Map<number, WakeTimer>();
 
@@ -109,6 +140,7 @@ export class HostResources {
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
     for (const id of [...this.files.keys()]) this.release(id);
+    this.unpinExcept(new Set());
     this.releaseShmExcept(new Map());
     for (const pages of this.filePages.values()) fs.closeSync(pages.fd);
     this.filePages.clear();

@@ -29,6 +29,7 @@ import { TerminalBridge } from './tty/terminal_bridge.js';
 import type { HostRoot } from './vfs/path_walk.js';
 import { closeOnExec, wakeKeysOnClose } from './fd/fd_table.js';
 import { hangUp, leaderExiting, leaderToHangUp } from './syscalls/pty_session.js';
+import { unpinUntied } from './syscalls/host_special_files.js';
 import { orphansAdopted } from './task/orphans.js';
 import { openPidfd } from './syscalls/pidfd.js';
 import { hostRandomFill } from '../platform/host_random.js';
@@ -1072,6 +1073,7 @@ export class Kernel {
       this.emit({ type: 'FdClosed', pid: process.pid, fd });
       if (!this.state.files.has(entry.fileId)) this.host.release(entry.fileId);
     }
+    unpinUntied(this);
     for (const key of wake) this.notify(key);
     for (const leader of hangUps) if (leader.status === 'running') hangUp(this, leader);
   }

@@ -410,6 +410,8 @@ export interface PipeState {
   writers: number;
   /** The pages its bytes sit in, one slot each (ipc/pipe_pages.ts); absent: none yet. */
   pages?: PipePage[];
+  /** The pipe of a host FIFO (of a `--mount ...:rw`): the FIFO's identity, "dev:ino" (syscalls/host_special_files.ts). */
+  fifo?: string;
 }
 
 /** A page of a pipe: where its unread bytes start and how many there are; a packet's is never topped up. */

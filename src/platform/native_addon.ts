@@ -82,6 +82,8 @@ export interface NativeAddon {
   hostLstatWalk(path: string | Buffer, count: number, out: BigInt64Array): number;
   /** utimensat of a host path (following a final symlink) to times [atime sec, nsec, mtime sec, nsec] (nsec may be UTIME_NOW/UTIME_OMIT): 0 or -errno. */
   hostUtimens(path: string | Buffer, times: BigInt64Array): number;
+  /** native/host_mknod.h: mknod of a FIFO or socket file (mode holds S_IFIFO or S_IFSOCK): 0 or -errno. */
+  hostMknod(path: string | Buffer, mode: number): number;
   /** native/host_xattr.h: extended attributes of a host path (following a final symlink); names are byte strings. */
   hostGetxattr(path: string | Buffer, name: Buffer): Buffer | number;
   hostListxattr(path: string | Buffer): Buffer | number;

@@ -59,7 +59,7 @@ export const pipeReducers: ReducerTable<'PipeCreated' | 'PipeWritten' | 'PipeRea
   },
   PipeCreated(state, e) {
     state.nextPipeId = Math.max(state.nextPipeId, e.pipeId + 1);
-    state.pipes.set(e.pipeId, { id: e.pipeId, chunks: [], head: 0, length: 0, capacity: PIPE_CAPACITY, readers: 0, writers: 0 });
+    state.pipes.set(e.pipeId, { id: e.pipeId, chunks: [], head: 0, length: 0, capacity: PIPE_CAPACITY, readers: 0, writers: 0, ...(e.fifo === undefined ? {} : { fifo: e.fifo }) });
   },
   PipeWritten(state, e) {
     const p = pipeOf(state, e.pipeId);

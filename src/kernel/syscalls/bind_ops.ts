@@ -35,8 +35,8 @@ export function sameBind(a: WritableBind | undefined, b: WritableBind | undefine
 }
 
 /**
- * Creates a file, directory or symlink `name` in parent: on the host in a writable bind, in
- * the overlay elsewhere. mode: the bits asked for, before the umask. 0 or -errno.
+ * Creates a file, directory, symlink, FIFO or socket file `name` in parent: on the host in a
+ * writable bind, in the overlay elsewhere. mode: the bits asked for, before the umask. 0 or -errno.
  */
 export function makeEntry(ctx: SyscallContext, parent: VNode, name: string, kind: 'file' | 'dir' | 'symlink' | 'fifo' | 'socket', mode: number, target?: string): number {
   const bind = writableOf(parent);
@@ -44,8 +44,6 @@ export function makeEntry(ctx: SyscallContext, parent: VNode, name: string, kind
     const made = createEntry(ctx, parent, name, kind, mode, target);
     return typeof made === 'number' ? made : 0;
   }
-  // FIFOs and sockets would be host objects that host processes could open: not made.
-  if (kind === 'fifo' || kind === 'socket') return -Errno.EPERM;
   const denied = mayChangeDir(ctx, parent);
   if (denied) return denied;
   const perm = mode & ~ctx.process.umask & (kind === 'dir' ? 0o1777 : 0o7777);

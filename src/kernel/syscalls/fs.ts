@@ -13,6 +13,7 @@ import { S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFSOCK, syntheticStat, type FileSt
 import { nodeStat } from '../vfs/overlay.js';
 import { PATH_MAX, linkTarget, type ResolveRules, type WalkOptions } from '../vfs/path_walk.js';
 import { openFifo } from './fifo.js';
+import { hostFifoStat, openHostFifo } from './host_special_files.js';
 import { openControllingTerminal, openPtmx, openPtySlave, ptyOf } from './pty.js';
 import { DEVPTS_POINT, ptyStat } from '../vfs/devpts.js';
 import { fsNotifyPath, notifyOpened } from './fs_notify.js';
@@ -223,7 +224,13 @@ function openNode(ctx: SyscallContext, node: Exclude<VNode, { fs: 'fd' }>, flags
     }
     case 'host': {
       if (node.stat.isDirectory()) return openNewFile(ctx, { kind: 'dir', path: node.path, flags: statusFlags, cloexec });
-      if (node.writable) return openBound(ctx, node, node.writable, flags, statusFlags, cloexec);
+      if (node.writable) {
+        const type = Number(node.stat.mode) & S_IFMT;
+        // A FIFO of the bind is the sandbox's pipe for it; a socket file is connected to, not opened.
+        if (type === S_IFIFO) return openHostFifo(ctx, node.path, node.writable, statusFlags, cloexec);
+        if (type === S_IFSOCK) return -Errno.ENXIO;
+        return openBound(ctx, node, node.writable, flags, statusFlags, cloexec);
+      }
       if (wantsWrite && node.stat.isFile()) {
         // Writing to a lower file: it is copied up now, and the open file is the upper copy.
         const upper = copyUp(ctx, node.path);
@@ -345,6 +352,8 @@ export function statOfFile(ctx: SyscallContext, file: OpenFile): FileStat | numb
     // A FIFO's open file has the FIFO's attributes.
     const fifo = file.nodeId === undefined ? undefined : ctx.kernel.state.overlay.nodes.get(file.nodeId);
     if (fifo) return nodeStat(fifo, () => 0);
+    const hostFifo = file.pipeId === undefined ? undefined : hostFifoStat(ctx, file.pipeId);
+    if (hostFifo !== undefined) return hostFifo;
     return syntheticStat({ dev: PIPEFS_DEV, ino: file.pipeId!, mode: S_IFIFO | 0o600 }, ctx.kernel.root.bootNs);
   }
   if (file.kind === 'socket') {

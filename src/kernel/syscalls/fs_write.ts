@@ -12,7 +12,6 @@ import { changeable, makeEntry, sameBind, writableOf } from './bind_ops.js';
 import { child, link as linkOnHost, remove as removeOnHost, rename as renameOnHost } from '../vfs/writable_bind.js';
 import {
   copyUp,
-  createEntry,
   inOverlay,
   isEmptyDir,
   isMountPoint,
@@ -410,27 +409,4 @@ export function sysLink(ctx: SyscallContext): Outcome {
 
 export function sysLinkat(ctx: SyscallContext): Outcome {
   return linkAt(ctx, ctx.int(0), ctx.args[1]!, ctx.int(2), ctx.args[3]!, ctx.uint(4));
-}
-
-// ---- socket files (for bind of unix sockets to a path) -------------------------------------
-
-/**
- * Makes the socket file bind(2) creates at path (mode 0777 less the umask); EADDRINUSE when
- * the name exists. Returns the new node, whose id names the socket file from then on.
- */
-export function createSocketFile(ctx: SyscallContext, path: string): OverlayNode | number {
-  const last = lastComponent(ctx, AT_FDCWD, path);
-  if (typeof last === 'number') return last;
-  if (last.kind !== 'normal') return -Errno.EADDRINUSE;
-  const existing = lookupLast(ctx, last);
-  if (typeof existing !== 'number') return -Errno.EADDRINUSE;
-  if (existing !== -Errno.ENOENT) return existing;
-  return createEntry(ctx, last.parent, last.name, 'socket', 0o777);
-}
-
-/** The socket file at path (connect(2) follows symlinks to it), or -errno (ECONNREFUSED: not a socket). */
-export function socketFileAt(ctx: SyscallContext, path: string): OverlayNode | number {
-  const node = resolveAt(ctx, AT_FDCWD, path, true);
-  if (typeof node === 'number') return node;
-  return node.fs === 'overlay' && node.node.kind === 'socket' ? node.node : -Errno.ECONNREFUSED;
 }

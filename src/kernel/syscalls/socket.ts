@@ -8,7 +8,7 @@ import { closeFd, lookupFd, lowestFreeFd, openNewFile, type FdLookup } from '../
 import type { SocketCreds, SocketState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { createSocketFile, socketFileAt } from './fs_write.js';
+import { createSocketFile, socketFileAt } from './socket_files.js';
 import { O_NONBLOCK, O_RDWR } from '../abi/open_flags.js';
 import { AF_INET, AF_INET6, anyAddress, formatInet, parseInet } from './inet_address.js';
 import {
@@ -117,11 +117,6 @@ export function socketOf(ctx: SyscallContext, fd: number): { d: FdLookup; s: Soc
 
 // ---- names -----------------------------------------------------------------------------
 
-/** How connect finds a bound unix socket: its abstract name, or the overlay node of its socket file. */
-function nameKey(node: { id: number }): string {
-  return `node:${node.id}`;
-}
-
 function bindInet(ctx: SyscallContext, s: SocketState, address: string): Outcome {
   const bound = bindAddress(ctx.kernel.state, s, parseInet(address), capable(ctx.process.creds, CAP_NET_BIND_SERVICE));
   if (typeof bound === 'number') return bound;
@@ -174,10 +169,10 @@ export function sysBind(ctx: SyscallContext): Outcome {
   if (address.startsWith('\0')) {
     if (ctx.kernel.state.socketNames.has(address)) return -Errno.EADDRINUSE;
   } else {
-    // A filesystem name is a socket file in the overlay (EADDRINUSE if anything is there).
-    const node = createSocketFile(ctx, address);
-    if (typeof node === 'number') return node;
-    key = nameKey(node);
+    // A filesystem name is a socket file (EADDRINUSE if anything is there), found by its file.
+    const name = createSocketFile(ctx, address);
+    if (typeof name === 'number') return name;
+    key = name;
   }
   ctx.emit({ type: 'SocketBound', id: sock.s.id, address, key });
   return 0;
@@ -196,9 +191,9 @@ export function addressedSocket(ctx: SyscallContext, from: SocketState, address:
   }
   let key = address;
   if (!address.startsWith('\0')) {
-    const node = socketFileAt(ctx, address);
-    if (typeof node === 'number') return node;
-    key = nameKey(node);
+    const name = socketFileAt(ctx, address);
+    if (typeof name === 'number') return name;
+    key = name;
   }
   const id = state.socketNames.get(key);
   const target = id === undefined ? undefined : state.sockets.get(id);

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 
 import { hostPathArg } from '../../byte_string.js';
+import { hostMknod } from '../../platform/host_mknod.js';
 import { hostUtimens, type HostTime } from '../../platform/host_stat.js';
 import { hostGetxattr, hostListxattr, hostRemovexattr, hostSetxattr } from '../../platform/host_xattr.js';
 import { Errno } from '../errno.js';
@@ -106,6 +107,15 @@ export function hostMode(mode: number, isDir: boolean): number {
   return mode & (isDir ? 0o7777 & ~S_ISUID : 0o7777 & ~(S_ISUID | S_ISGID));
 }
 
+/**
+ * An O_PATH fd of the file itself (never a symlink's target), or -errno: it holds the inode
+ * (a FIFO's or socket file's, so that its number is not given to another file while the
+ * sandbox's pipe or listener is tied to it) and opens nothing.
+ */
+export function pin(bind: WritableBind): number {
+  return inParent(bind, (dir, name) => fs.openSync(entry(dir, name), O_PATH | O_NOFOLLOW));
+}
+
 /** Opens an existing file (O_NOFOLLOW, O_NONBLOCK added); the host fd or -errno. */
 export function openFile(bind: WritableBind, flags: number): number {
   return inParent(bind, (dir, name) => {
@@ -118,14 +128,19 @@ export function openFile(bind: WritableBind, flags: number): number {
   });
 }
 
-/** Makes a new regular file, directory or symlink with exactly mode's bits (the host's umask does not apply); 0 or -errno. */
-export function create(bind: WritableBind, kind: 'file' | 'dir' | 'symlink', mode: number, target = ''): number {
+/**
+ * Makes a new regular file, directory, symlink, FIFO or socket file with exactly mode's bits
+ * (the host's umask does not apply); 0 or -errno. A FIFO or socket file is only a node on the
+ * host: its pipe or listener is the sandbox kernel's (syscalls/host_special_files.ts).
+ */
+export function create(bind: WritableBind, kind: 'file' | 'dir' | 'symlink' | 'fifo' | 'socket', mode: number, target = ''): number {
   const made = inParent(bind, (dir, name) => {
     const at = entry(dir, name);
     if (kind === 'symlink') {
       fs.symlinkSync(hostPathArg(target), at);
       return 0;
     }
+    if (kind === 'fifo' || kind === 'socket') return hostMknod(at, kind, mode);
     if (kind === 'dir') fs.mkdirSync(at, { mode: mode & 0o777 });
     else fs.closeSync(fs.openSync(at, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, mode & 0o777));
     return 0;

@@ -1,0 +1,47 @@
+// The file a unix socket's path names (bind makes it, connect and sendto look it up): a socket
+// node of the overlay, or a host socket file of a `--mount ...:rw` (host_special_files.ts).
+// Either way the socket bound there is found by a name of state.socketNames: "node:ID" for an
+// overlay node, "host:DEV:INO" for a host file, so that it follows the file through renames
+// and links, and a file made again under the name is another one.
+import { Errno } from '../errno.js';
+import { S_IFMT, S_IFSOCK } from '../vfs/file_stat.js';
+import type { SyscallContext } from './context.js';
+import { makeEntry, writableOf } from './bind_ops.js';
+import { hostSocketKey, hostSocketName } from './host_special_files.js';
+import { createEntry, lastComponent, lookupLast } from './overlay_ops.js';
+import { AT_FDCWD, resolveAt } from './paths.js';
+
+function overlayName(node: { id: number }): string {
+  return `node:${node.id}`;
+}
+
+/**
+ * Makes the socket file bind(2) creates at path (mode 0777 less the umask); EADDRINUSE when
+ * the name exists. Returns the name the socket bound to it takes, or -errno.
+ */
+export function createSocketFile(ctx: SyscallContext, path: string): string | number {
+  const last = lastComponent(ctx, AT_FDCWD, path);
+  if (typeof last === 'number') return last;
+  if (last.kind !== 'normal') return -Errno.EADDRINUSE;
+  const existing = lookupLast(ctx, last);
+  if (typeof existing !== 'number') return -Errno.EADDRINUSE;
+  if (existing !== -Errno.ENOENT) return existing;
+  const bind = writableOf(last.parent);
+  if (!bind) {
+    const node = createEntry(ctx, last.parent, last.name, 'socket', 0o777);
+    return typeof node === 'number' ? node : overlayName(node);
+  }
+  const made = makeEntry(ctx, last.parent, last.name, 'socket', 0o777);
+  // A host program may have taken the name since the lookup.
+  if (made < 0) return made === -Errno.EEXIST ? -Errno.EADDRINUSE : made;
+  return hostSocketName(ctx, bind, last.name);
+}
+
+/** The name of the socket file at path (connect(2) follows symlinks to it), or -errno (ECONNREFUSED: not a socket). */
+export function socketFileAt(ctx: SyscallContext, path: string): string | number {
+  const node = resolveAt(ctx, AT_FDCWD, path, true);
+  if (typeof node === 'number') return node;
+  if (node.fs === 'overlay') return node.node.kind === 'socket' ? overlayName(node.node) : -Errno.ECONNREFUSED;
+  if (node.fs === 'host' && (Number(node.stat.mode) & S_IFMT) === S_IFSOCK) return hostSocketKey(node.stat);
+  return -Errno.ECONNREFUSED;
+}
