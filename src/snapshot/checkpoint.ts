@@ -17,6 +17,7 @@ import { saveSegments } from './shm_segments.js';
 import { sharedPending, threadSignals } from './signal_sets.js';
 import { findSyscallInstruction, readSignalStack } from './signal_stack.js';
 import { registersToSave } from './thread_registers.js';
+import { heldHostNodes } from './held_host_nodes.js';
 
 export interface CheckpointOptions {
   imageDir: string;
@@ -103,7 +104,11 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
     const synthetic: Array<[number, Uint8Array]> = [];
     for (const file of kernel.state.files.values()) if (file.kind === 'synthetic') synthetic.push([file.id, kernel.host.content(file.id)]);
     const segments = kernel.state.sysv?.shm.size ? { shm: saveSegments(kernel) } : {};
-    const kernelPart: KernelPart = { state: kernel.state, monotonicNs: monotonicNs(), hostFiles: hostFileRefs(kernel), synthetic, ...segments };
+    const held = heldHostNodes(kernel);
+    const kernelPart: KernelPart = {
+      state: kernel.state, monotonicNs: monotonicNs(), hostFiles: hostFileRefs(kernel), synthetic, ...segments,
+      ...(held.length > 0 ? { heldNodes: held } : {}),
+    };
     await writer.writePart(KERNEL_PART, imageEncoder.encode(kernelPart));
 
     let memoryBytes = 0;

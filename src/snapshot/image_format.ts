@@ -124,6 +124,17 @@ export const SavedSegmentSchema = z.object({
 });
 export type SavedSegment = z.infer<typeof SavedSegmentSchema>;
 
+/**
+ * A host FIFO or socket file of a `--mount ...:rw` that a pipe or a bound socket of the image is
+ * tied to (kernel/syscalls/host_special_files.ts): its identity ("dev:ino") and where it was on
+ * the host at the checkpoint (null: it had no name left, having been unlinked).
+ */
+export const HeldHostNodeSchema = z.object({
+  identity: z.string(),
+  hostPath: z.string().nullable(),
+});
+export type HeldHostNode = z.infer<typeof HeldHostNodeSchema>;
+
 export const KernelPartSchema = z.object({
   state: KernelStateSchema,
   /** The sandbox's CLOCK_MONOTONIC at the checkpoint: a restored sandbox goes on from it. */
@@ -133,6 +144,8 @@ export const KernelPartSchema = z.object({
   synthetic: z.array(z.tuple([int, bytes])),
   /** System V shared memory segments (absent: none). */
   shm: z.array(SavedSegmentSchema).optional(),
+  /** Host FIFOs and socket files pipes and sockets are tied to (absent: none). */
+  heldNodes: z.array(HeldHostNodeSchema).optional(),
 });
 export type KernelPart = z.infer<typeof KernelPartSchema>;
 

@@ -19,6 +19,7 @@ import { missingCpuFeatures } from './host_cpu.js';
 import type { HostFileRef, ProcessPart, ThreadImage } from './image_format.js';
 import { ImageError, type CheckpointImage } from './image_reader.js';
 import { hostFileChange } from './host_file_change.js';
+import { holdAgain } from './held_host_nodes.js';
 import { openMappedHostFiles, passMappedHostFiles } from './mapped_host_files.js';
 import { restoreMemory, type Injector } from './process_memory.js';
 import { restoreSegments } from './shm_segments.js';
@@ -198,6 +199,14 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
   const platform = new PtracePlatform({ trapRdtsc: opts.recording ?? false });
   // Subsystems added since the image was written start empty (see snapshots/FORMAT.md).
   const state: KernelState = Object.assign(emptyKernelState(), image.kernel.state);
+  let heldNodes: Map<string, number>;
+  try {
+    heldNodes = holdAgain(image.kernel.heldNodes ?? [], state, opts);
+  } catch (err) {
+    for (const fd of [...hostFds.values(), ...mappedFiles.values()]) fs.closeSync(fd);
+    for (const b of segments.backings.values()) fs.closeSync(b.fd);
+    throw err;
+  }
   let handle: SandboxHandle | undefined;
   let template = 0;
   const hostTids = new Map<number, number>();
@@ -222,7 +231,7 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
     }
   } catch (err) {
     if (handle) platform.destroy(handle);
-    for (const fd of hostFds.values()) fs.closeSync(fd);
+    for (const fd of [...hostFds.values(), ...heldNodes.values()]) fs.closeSync(fd);
     for (const b of segments.backings.values()) fs.closeSync(b.fd);
     throw err instanceof ImageError ? err : new ImageError(`cannot restore ${image.dir}: ${(err as Error).message}`);
   } finally {
@@ -233,6 +242,7 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
   continueMonotonicFrom(image.kernel.monotonicNs);
   const kernel = new Kernel({ platform, root, warn: opts.warn, limits: desc.limits, hostname: desc.hostname, readonlyRoot: desc.readonlyRoot });
   for (const [fileId, fd] of hostFds) kernel.host.addFile(fileId, fd);
+  for (const [identity, fd] of heldNodes) kernel.host.pin(identity, fd);
   for (const [shmid, backing] of segments.backings) kernel.host.addShm(shmid, backing);
   for (const [fileId, content] of image.kernel.synthetic) kernel.host.setContent(fileId, content);
   opts.beforeStart?.(kernel);

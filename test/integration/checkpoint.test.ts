@@ -136,6 +136,38 @@ describe('checkpoint and restore', function () {
     expect(expectOneLineError(again)).to.contain(file).and.contain('changed since the checkpoint');
   });
 
+  it('a FIFO and a listening socket of a :rw bind are still tied to their host files after restore; a restore refuses once the socket file is gone', async () => {
+    const dir = join(work, fresh('special'));
+    mkdirSync(dir);
+    const script = [
+      'import os, socket, sys, time',
+      'd = sys.argv[1]',
+      "os.mkfifo(d + '/f'); r = os.open(d + '/f', os.O_RDONLY | os.O_NONBLOCK); w = os.open(d + '/f', os.O_WRONLY)",
+      "os.write(w, b'before')",
+      "s = socket.socket(socket.AF_UNIX); s.bind(d + '/s'); s.listen()",
+      "print('ready', flush=True)",
+      'time.sleep(2)',
+      // A new writer meets the pipe that holds the bytes; a client reaches the listener by the path.
+      "w2 = os.open(d + '/f', os.O_WRONLY | os.O_NONBLOCK); os.write(w2, b' after')",
+      "c = socket.socket(socket.AF_UNIX); c.connect(d + '/s'); a, _ = s.accept(); c.send(b'hi')",
+      'print(os.read(r, 100), a.recv(10))',
+    ].join('\n');
+    const name = fresh('special');
+    const image = join(work, name);
+    const sandbox = run(name, ['python3', '-c', script, dir], ['--mount', `${dir}:${dir}:rw`]);
+    await sandbox.waitForLine((l) => l === 'ready');
+    checkpointOk(name, image);
+    await sandbox.finished;
+    expect(readImage(image).kernel.heldNodes?.map((n) => n.hostPath).sort()).to.deep.equal([join(dir, 'f'), join(dir, 's')]);
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal("b'before after' b'hi'\n");
+    rmSync(join(dir, 's'));
+    const refused = restore(image);
+    expect(refused.status, summarize(refused)).to.equal(125);
+    expect(expectOneLineError(refused)).to.contain(`socket file ${join(dir, 's')}`).and.contain('is gone');
+  });
+
   it('System V IPC comes back: a segment two processes attached stays shared, a detached one keeps its bytes, semaphores and queues (System V and POSIX) hold their counts', async () => {
     const name = fresh('sysv');
     const image = join(work, name);

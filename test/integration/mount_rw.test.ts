@@ -4,10 +4,13 @@
 // neither symlinks, `..` nor renames can reach anything outside HOSTDIR.
 import { expect } from 'chai';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { runNative, runSandbox, summarize, testEnv } from '../support/run.js';
+import { MOUNT_RW_PROGRAMS } from '../support/mount_programs.js';
+import { buildPrograms, LINKAGES, programPath } from '../support/programs.js';
+import { compareWithNativeEach, runNative, runSandbox, summarize, testEnv } from '../support/run.js';
 
 /** A directory tree as text: each entry's path, type, permission bits and contents (or link target), sorted. */
 function snapshot(dir: string, below = ''): string[] {
@@ -135,6 +138,45 @@ describe('--mount HOSTDIR:SANDBOXDIR:rw', function () {
       expect(readFileSync(join(shared, 'hello')).equals(readFileSync(join(native, 'hello'))), 'the same binary').to.equal(true);
     });
   }
+
+  // FIFOs and unix sockets: the nodes are host files, the pipe and the listener the sandbox's.
+  describe('test programs run natively in a directory and in the sandbox with it mounted :rw', () => {
+    before(async function () {
+      this.timeout(300_000);
+      await buildPrograms();
+    });
+    for (const name of MOUNT_RW_PROGRAMS) {
+      for (const linkage of LINKAGES) {
+        it(`${name} (${linkage})`, () => {
+          const native = join(base, 'native');
+          const shared = join(base, 'shared');
+          mkdirSync(native);
+          mkdirSync(shared);
+          compareWithNativeEach((side) => [programPath(name, linkage), side === 'native' ? native : shared], { extraArgs: ['--mount', `${shared}:${shared}:rw`] });
+        });
+      }
+    }
+  });
+
+  it('a FIFO and a socket file made in the sandbox are real ones on the host; a host program connecting to the socket file is refused', async () => {
+    const dir = join(base, 'special');
+    mkdirSync(dir);
+    const bind = "python3 -c \"import socket; s = socket.socket(socket.AF_UNIX); s.bind('sock')\"";
+    const r = runSandbox(['/bin/sh', '-c', `umask 022; mkfifo -m 640 fifo && ${bind} && ls -l fifo sock | cut -c1-10`], { sandboxCwd: '/mnt', extraArgs: ['--mount', `${dir}:/mnt:rw`] });
+    expect(r.status, summarize(r)).to.equal(0);
+    expect(r.stdout).to.equal('prw-r-----\nsrwxr-xr-x\n');
+    const fifo = lstatSync(join(dir, 'fifo'));
+    const sock = lstatSync(join(dir, 'sock'));
+    expect([fifo.isFIFO(), fifo.mode & 0o7777, fifo.uid]).to.deep.equal([true, 0o640, process.getuid!()]);
+    // Linux leaves a closed listener's file; nobody on the host is behind it.
+    expect([sock.isSocket(), sock.mode & 0o7777]).to.deep.equal([true, 0o755]);
+    const refused = await new Promise<string>((resolve) => {
+      const c = connect(join(dir, 'sock'));
+      c.on('connect', () => resolve('connected'));
+      c.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    });
+    expect(refused).to.equal('ECONNREFUSED');
+  });
 
   it('never reaches outside the host directory: symlinks and .. resolve in the sandbox, renames and links out are EXDEV', () => {
     const dir = join(base, 'esc');

@@ -12,6 +12,7 @@ import { HOSTILE_PROGRAMS } from '../support/hostile.js';
 import { PTY_PROGRAMS } from '../support/pty.js';
 import { SEMANTICS_PROGRAMS } from '../support/semantics.js';
 import { TMPFS_PROGRAMS } from '../support/tmpfs.js';
+import { MOUNT_RW_PROGRAMS } from '../support/mount_programs.js';
 import {
   compareWithNative,
   lines,
@@ -155,8 +156,8 @@ describe('test programs: native vs sandbox', function () {
 
   after(() => rmSync(fx.dir, { recursive: true, force: true }));
 
-  it('every program in test/programs has cases here, in semantics.test.ts, hostile.test.ts, pty.test.ts or tmpfs_options.test.ts, or is sandbox-only', () => {
-    const elsewhere = new Set([...SEMANTICS_PROGRAMS, ...HOSTILE_PROGRAMS, ...PTY_PROGRAMS, ...TMPFS_PROGRAMS]);
+  it('every program in test/programs has cases here, in semantics.test.ts, hostile.test.ts, pty.test.ts, tmpfs_options.test.ts or mount_rw.test.ts, or is sandbox-only', () => {
+    const elsewhere = new Set([...SEMANTICS_PROGRAMS, ...HOSTILE_PROGRAMS, ...PTY_PROGRAMS, ...TMPFS_PROGRAMS, ...MOUNT_RW_PROGRAMS]);
     const uncovered = programNames().filter((n) => !(n in cases) && !SANDBOX_ONLY.has(n) && !elsewhere.has(n));
     expect(uncovered).to.deep.equal([]);
     const stale = Object.keys(cases).filter((n) => !programNames().includes(n));

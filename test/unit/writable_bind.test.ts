@@ -1,12 +1,12 @@
 // vfs/writable_bind.ts: host changes below a writable bind never follow a symlink, even one
 // that appears where the sandbox's walk saw a directory (a host process racing the kernel).
 import { expect } from 'chai';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Errno } from '../../src/kernel/errno.js';
-import { chmod, create, openFile, remove, rename, truncate } from '../../src/kernel/vfs/writable_bind.js';
+import { chmod, create, openFile, pin, remove, rename, truncate } from '../../src/kernel/vfs/writable_bind.js';
 
 describe('writable bind (host side)', () => {
   let base: string;
@@ -38,6 +38,23 @@ describe('writable bind (host side)', () => {
     expect(remove({ root, rel: ['g'] }, false)).to.equal(0);
     expect(remove({ root, rel: ['dir', 'sub'] }, true)).to.equal(0);
     expect(readdirSync(join(root, 'dir'))).to.deep.equal([]);
+  });
+
+  it('makes FIFOs and socket files with the bits asked for, and holds one by an O_PATH fd that opens nothing', () => {
+    expect(create({ root, rel: ['dir', 'p'] }, 'fifo', 0o640)).to.equal(0);
+    expect(create({ root, rel: ['dir', 's'] }, 'socket', 0o6777)).to.equal(0);
+    const p = lstatSync(join(root, 'dir', 'p'));
+    const s = lstatSync(join(root, 'dir', 's'));
+    expect([p.isFIFO(), p.mode & 0o7777, s.isSocket(), s.mode & 0o7777]).to.deep.equal([true, 0o640, true, 0o777]);
+    expect(create({ root, rel: ['dir', 'p'] }, 'fifo', 0o640)).to.equal(-Errno.EEXIST);
+    expect(create({ root, rel: ['swapped', 'p'] }, 'fifo', 0o644)).to.equal(-Errno.ENOTDIR);
+    // No writer exists: an open of the FIFO for reading would wait here.
+    const fd = pin({ root, rel: ['dir', 'p'] });
+    expect(fd).to.be.at.least(0);
+    expect(fstatSync(fd).ino).to.equal(p.ino);
+    closeSync(fd);
+    expect(pin({ root, rel: ['swapped', 'secret'] })).to.equal(-Errno.ENOTDIR);
+    expect(readdirSync(outside)).to.deep.equal(['secret']);
   });
 
   it('refuses a symlink among the directories of the path, and never opens or changes a symlink\'s target', () => {

@@ -30,9 +30,9 @@ export function identityOf(st: Pick<FileStat, 'dev' | 'ino'>): string {
   return `${st.dev}:${st.ino}`;
 }
 
-/** The socket name (state.socketNames key) of the host socket file with these attributes. */
-export function hostSocketKey(st: Pick<FileStat, 'dev' | 'ino'>): string {
-  return HOST_SOCKET + identityOf(st);
+/** The socket name (state.socketNames key) of the host socket file with this identity. */
+export function hostSocketKey(identity: string): string {
+  return HOST_SOCKET + identity;
 }
 
 /** The identities pipes and socket names are tied to now: the nodes that must stay held. */
@@ -84,5 +84,5 @@ export function hostFifoStat(ctx: SyscallContext, pipeId: number): FileStat | nu
  */
 export function hostSocketName(ctx: SyscallContext, dir: WritableBind, name: string): string | number {
   const st = holdNode(ctx, child(dir, name));
-  return typeof st === 'number' ? st : hostSocketKey(st);
+  return typeof st === 'number' ? st : hostSocketKey(identityOf(st));
 }

@@ -7,7 +7,7 @@ import { Errno } from '../errno.js';
 import { S_IFMT, S_IFSOCK } from '../vfs/file_stat.js';
 import type { SyscallContext } from './context.js';
 import { makeEntry, writableOf } from './bind_ops.js';
-import { hostSocketKey, hostSocketName } from './host_special_files.js';
+import { hostSocketKey, hostSocketName, identityOf } from './host_special_files.js';
 import { createEntry, lastComponent, lookupLast } from './overlay_ops.js';
 import { AT_FDCWD, resolveAt } from './paths.js';
 
@@ -42,6 +42,6 @@ export function socketFileAt(ctx: SyscallContext, path: string): string | number
   const node = resolveAt(ctx, AT_FDCWD, path, true);
   if (typeof node === 'number') return node;
   if (node.fs === 'overlay') return node.node.kind === 'socket' ? overlayName(node.node) : -Errno.ECONNREFUSED;
-  if (node.fs === 'host' && (Number(node.stat.mode) & S_IFMT) === S_IFSOCK) return hostSocketKey(node.stat);
+  if (node.fs === 'host' && (Number(node.stat.mode) & S_IFMT) === S_IFSOCK) return hostSocketKey(identityOf(node.stat));
   return -Errno.ECONNREFUSED;
 }
