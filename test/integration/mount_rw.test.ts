@@ -154,6 +154,12 @@ describe('--mount HOSTDIR:SANDBOXDIR:rw', function () {
           mkdirSync(shared);
           compareWithNativeEach((side) => [programPath(name, linkage), side === 'native' ? native : shared], { extraArgs: ['--mount', `${shared}:${shared}:rw`] });
         });
+        it(`${name} (${linkage}), without the mount: the same in the overlay`, () => {
+          const dir = join(base, 'lower');
+          mkdirSync(dir);
+          compareWithNativeEach(() => [programPath(name, linkage), dir]);
+          expect(readdirSync(dir)).to.deep.equal([]);
+        });
       }
     }
   });

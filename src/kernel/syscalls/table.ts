@@ -335,7 +335,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   // socket.ts, socket_options.ts, socket_transfer.ts
   socket: partial(sock.sysSocket, 'AF_UNIX, AF_INET/AF_INET6 (TCP, UDP, UDP-Lite; raw ICMP over IPv4 with CAP_NET_RAW, ping sockets EACCES as with the default ping_group_range) on the sandbox\'s own loopback (there is no other network), AF_NETLINK\'s NETLINK_ROUTE answering dumps of links, addresses and routes (changes EPERM) and NETLINK_SOCK_DIAG answering dumps of the sandbox\'s sockets (`ss`); other families get EAFNOSUPPORT'),
   socketpair: full(sock.sysSocketpair),
-  bind: partial(sock.sysBind, 'unix filesystem names live in the kernel (no socket file appears in the directory); inet: 127.0.0.0/8, ::1 and the wildcard, no SO_REUSEPORT sharing'),
+  bind: partial(sock.sysBind, 'a unix socket file is made (in the overlay, or on the host in a :rw mount) but the socket behind it is the kernel\'s: a host program cannot connect to it, nor the sandbox to a host socket; inet: 127.0.0.0/8, ::1 and the wildcard, no SO_REUSEPORT sharing'),
   listen: partial(sock.sysListen, 'a unix socket must be bound first (no autobind); inet sockets autobind'),
   connect: partial(sock.sysConnect, 'inet: loopback destinations only (others ENETUNREACH); a refused non-blocking connect reports ECONNREFUSED again at the next connect, not ECONNABORTED'),
   accept: full(sock.sysAccept),
