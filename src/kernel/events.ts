@@ -193,6 +193,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   }),
   /** An extended attribute set (value) or removed (null). */
   z.object({ type: z.literal('OverlayXattrSet'), nodeId: int, name: z.string(), value: bytes.nullable(), timeNs: ns }),
+  /** The inode flags (chattr) set, at ctimeNs. */
+  z.object({ type: z.literal('OverlayFlagsSet'), nodeId: int, flags: int, ctimeNs: ns }),
   z.object({ type: z.literal('OverlayLinked'), nodeId: int, parent: int, name: z.string(), timeNs: ns }),
   // whiteout: a lower entry of that name exists and must stay hidden.
   z.object({ type: z.literal('OverlayRemoved'), parent: int, name: z.string(), whiteout: z.boolean(), timeNs: ns }),

@@ -502,8 +502,14 @@ interface OverlayNodeBase {
    * move the others. Absent in images and traces from before it was kept: ctime stands in.
    */
   btimeNs?: bigint;
-  /** Extended attributes (user.*, trusted.*) by full name, in the order they were set; absent: none. */
+  /**
+   * Extended attributes (user.*, trusted.*, and the POSIX ACLs system.posix_acl_access and
+   * system.posix_acl_default as Linux's getxattr gives them: vfs/posix_acl.ts) by full name,
+   * in the order they were set; absent: none.
+   */
   xattrs?: Map<string, Uint8Array>;
+  /** Inode flags (FS_IMMUTABLE_FL, FS_APPEND_FL, FS_NODUMP_FL, FS_NOATIME_FL: vfs/inode_flags.ts); absent: none. */
+  flags?: number;
 }
 
 export interface OverlayFile extends OverlayNodeBase {

@@ -10,7 +10,8 @@ import { addSeals, getSeals } from './memfd.js';
 import { statOfFile } from './fs.js';
 import { inotifyQueuedBytes } from './inotify.js';
 import type { Outcome } from './outcome.js';
-import { O_ASYNC, O_CLOEXEC } from '../abi/open_flags.js';
+import { O_APPEND, O_ASYNC, O_CLOEXEC } from '../abi/open_flags.js';
+import { FS_APPEND_FL } from '../vfs/inode_flags.js';
 import { F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID, asyncStarted, getOwner, getOwnerEx, hasFasync, setOwner, setOwnerSignal } from './sigio.js';
 import { setDnotify } from './dnotify.js';
 import { isPty } from './pty.js';
@@ -22,6 +23,7 @@ import { FIOCLEX, FIONBIO, FIONCLEX, FIONREAD, TCGETS, TCSETS, TCSETSF, TCSETSW,
 import { TERMIOS_SIZE, WINSIZE_SIZE } from '../tty/termios.js';
 import { memFile } from './mem_file.js';
 import { isProcMem, seekProcMem } from './proc_mem.js';
+import { inodeFlagsIoctl } from './inode_flags_ioctl.js';
 import { nextData, nextHole } from '../vfs/file_extents.js';
 
 const FD_CLOEXEC = 1;
@@ -113,6 +115,8 @@ export function sysFcntl(ctx: SyscallContext): Outcome {
       return d.file.flags;
     case F_SETFL: {
       let flags = (d.file.flags & ~SETFL_MASK) | (ctx.uint(2) & SETFL_MASK);
+      // An append-only file's open files keep O_APPEND (setfl).
+      if ((flags ^ d.file.flags) & O_APPEND && (memFile(ctx, d.file)?.flags ?? 0) & FS_APPEND_FL) return -Errno.EPERM;
       // O_ASYNC stays only on files that can signal (Linux drops it where there is no fasync).
       if (!hasFasync(d.file)) flags &= ~O_ASYNC;
       const starting = (flags & O_ASYNC) !== 0 && !(d.file.flags & O_ASYNC);
@@ -291,6 +295,8 @@ export function sysIoctl(ctx: SyscallContext): Outcome {
       return 0;
     }
   }
+  const attrs = inodeFlagsIoctl(ctx, fd, request, argp);
+  if (attrs !== undefined) return attrs;
   if (isPty(d.file)) return ptyIoctl(ctx, d, request, argp);
   if (d.file.kind === 'socket') return socketIoctl(ctx, d, request, argp);
   const ns = openNamespace(d);

@@ -9,7 +9,8 @@ import { memFile } from './mem_file.js';
 import { MAX_FILE_SIZE } from '../vfs/file_bytes.js';
 import { sealsAllow } from './memfd.js';
 import type { Outcome } from './outcome.js';
-import { copyUp, inOverlay, mayAccess, nowNs } from './overlay_ops.js';
+import { accessDenied, copyUp, inOverlay, nowNs } from './overlay_ops.js';
+import { FS_APPEND_FL, FS_IMMUTABLE_FL, isAppendOnly } from '../vfs/inode_flags.js';
 import { AT_FDCWD, resolveAt } from './paths.js';
 import { O_ACCMODE, O_PATH, O_RDONLY } from '../abi/open_flags.js';
 import { IN_MODIFY } from '../abi/inotify.js';
@@ -29,7 +30,9 @@ export function sysTruncate(ctx: SyscallContext): Outcome {
   if (typeof node === 'number') return node;
   if (node.stat.isDirectory()) return -Errno.EISDIR;
   if (!node.stat.isFile()) return -Errno.EINVAL;
-  if (!mayAccess(ctx.process, node.stat, 2)) return -Errno.EACCES;
+  const denied = accessDenied(ctx.process, node.stat, 2);
+  if (denied) return denied;
+  if (isAppendOnly(node.stat)) return -Errno.EPERM;
   const grown = mayGrow(ctx, Number(node.stat.size), length);
   if (grown < 0) return grown;
   if (node.fs === 'host' && node.writable) {
@@ -55,6 +58,7 @@ export function sysFtruncate(ctx: SyscallContext): Outcome {
   if ((d.file.flags & O_ACCMODE) === O_RDONLY) return -Errno.EINVAL;
   const node = memFile(ctx, d.file);
   if (!node) return truncateBound(ctx, d.file, length);
+  if ((node.flags ?? 0) & FS_APPEND_FL) return -Errno.EPERM;
   const grown = mayGrow(ctx, node.size, length);
   if (grown < 0) return grown;
   if (length > MAX_FILE_SIZE) return -Errno.EFBIG;
@@ -84,6 +88,8 @@ export function sysFallocate(ctx: SyscallContext): Outcome {
   if (d.file.kind === 'dir') return -Errno.EISDIR;
   const node = memFile(ctx, d.file);
   if (!node) return d.file.kind === 'host' ? allocateBound(ctx, d.file, mode, offset, len) : -Errno.ENODEV;
+  // An append-only file may only be given blocks; an immutable one nothing (through an fd opened before).
+  if (((node.flags ?? 0) & FS_APPEND_FL && mode & ~FALLOC_FL_KEEP_SIZE) || (node.flags ?? 0) & FS_IMMUTABLE_FL) return -Errno.EPERM;
   const end = offset + len;
   if (!(mode & FALLOC_FL_KEEP_SIZE)) {
     const grown = mayGrow(ctx, node.size, end);

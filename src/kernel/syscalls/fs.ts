@@ -19,7 +19,7 @@ import { DEVPTS_POINT, ptyStat } from '../vfs/devpts.js';
 import { fsNotifyPath, notifyOpened } from './fs_notify.js';
 import { IN_MODIFY } from '../abi/inotify.js';
 import { memFile } from './mem_file.js';
-import { copyUp, mayAccess, nowNs } from './overlay_ops.js';
+import { accessDenied, copyUp, mayAccess, nowNs } from './overlay_ops.js';
 import { makeEntry, openBound } from './bind_ops.js';
 
 /** The device number pipes report (Linux's pipefs is an anonymous device too). */
@@ -40,9 +40,10 @@ import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, lookupHeld, resolveAt, resolvePath, walkOptions } from './paths.js';
-import { O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDWR, O_TMPFILE, O_TMPFILE_BIT, O_TRUNC, O_WRONLY } from '../abi/open_flags.js';
+import { O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TMPFILE_BIT, O_TRUNC, O_WRONLY } from '../abi/open_flags.js';
 import { CAP_SYS_CHROOT, SECBIT_NO_SETUID_FIXUP, capabilitySets, capable } from '../task/capabilities.js';
-import { permits } from '../vfs/permission.js';
+import { inodePermission } from '../vfs/permission.js';
+import { isAppendOnly } from '../vfs/inode_flags.js';
 import { ST_VALID } from '../abi/statfs_flags.js';
 import { mountOf } from '../vfs/procfs_mounts.js';
 import { hostStatfs } from '../../platform/host_statfs.js';
@@ -188,7 +189,12 @@ function openAt(ctx: SyscallContext, dirfd: number, path: string, flags: number,
   if (flags & O_PATH) return openPathOnly(ctx, node, flags);
   const cloexec = (flags & O_CLOEXEC) !== 0;
   // A new file may be opened for writing whatever mode it was given.
-  if (!found.created && !mayAccess(ctx.process, node.stat, openAccess(flags))) return -Errno.EACCES;
+  if (!found.created) {
+    const denied = accessDenied(ctx.process, node.stat, openAccess(flags));
+    if (denied) return denied;
+    // An append-only file is written only at its end (may_open).
+    if (isAppendOnly(node.stat) && (((flags & O_ACCMODE) !== O_RDONLY && !(flags & O_APPEND)) || flags & O_TRUNC)) return -Errno.EPERM;
+  }
   const fd = openNode(ctx, node, flags, statusFlags, cloexec, wantsWrite);
   if (typeof fd === 'number' && fd >= 0) {
     notifyOpened(ctx, fd, node);
@@ -509,7 +515,7 @@ function accessAt(ctx: SyscallContext, dirfd: number, pathAddr: number, mode: nu
   // Even with CAP_DAC_OVERRIDE, execute needs one x bit on non-directories.
   if ((mode & X_OK) && !st.isDirectory() && (Number(st.mode) & 0o111) === 0) return -Errno.EACCES;
   const creds = flags & AT_EACCESS ? ctx.process.creds : accessCredentials(ctx.process.creds);
-  return permits(creds, st, mode) ? 0 : -Errno.EACCES;
+  return inodePermission(creds, st, mode);
 }
 
 /**

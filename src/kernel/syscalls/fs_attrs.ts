@@ -4,7 +4,9 @@ import { Errno } from '../errno.js';
 import { S_IFMT, S_IFDIR, S_ISGID, S_ISUID, S_IXGRP } from '../vfs/file_stat.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { isOwner, mayAccess, nowNs, processCapable, processInGroup } from './overlay_ops.js';
+import { accessDenied, isOwner, nowNs, processCapable, processInGroup } from './overlay_ops.js';
+import { isFrozen, isImmutable } from '../vfs/inode_flags.js';
+import { ACL_ACCESS, chmodAcl, encodeAcl, storedAcl } from '../vfs/posix_acl.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW } from './paths.js';
 import { chmod as hostChmod, chown as hostChown, setTimes as hostSetTimes } from '../vfs/writable_bind.js';
 import { CAP_CHOWN, CAP_FSETID } from '../task/capabilities.js';
@@ -17,6 +19,7 @@ function chmodTarget(ctx: SyscallContext, t: Target | number, mode: number): num
   const st = statOf(t);
   if (!isOwner(ctx, st)) return -Errno.EPERM;
   if (st.isSymbolicLink()) return -Errno.EOPNOTSUPP;
+  if (isFrozen(st)) return -Errno.EPERM;
   let perm = mode & 0o7777;
   // Only a member of the file's group may keep it set-group-ID.
   if (!processCapable(ctx, CAP_FSETID) && !processInGroup(ctx, Number(st.gid))) perm &= ~S_ISGID;
@@ -24,7 +27,11 @@ function chmodTarget(ctx: SyscallContext, t: Target | number, mode: number): num
   if (bind) return notifiedOnHost(ctx, t, hostChmod(bind, perm));
   const node = upperNode(ctx, t);
   if (typeof node === 'number') return node;
-  ctx.emit({ type: 'OverlayAttrsSet', nodeId: node.id, mode: (node.mode & S_IFMT) | perm, ctimeNs: nowNs() });
+  const timeNs = nowNs();
+  ctx.emit({ type: 'OverlayAttrsSet', nodeId: node.id, mode: (node.mode & S_IFMT) | perm, ctimeNs: timeNs });
+  // The access ACL follows (posix_acl_chmod): its owner, mask (or group) and other entries are the new bits.
+  const acl = node.xattrs?.get(ACL_ACCESS);
+  if (acl) ctx.emit({ type: 'OverlayXattrSet', nodeId: node.id, name: ACL_ACCESS, value: encodeAcl(chmodAcl(storedAcl(acl), perm)), timeNs });
   notifyAttrib(ctx, t, node);
   return 0;
 }
@@ -47,6 +54,7 @@ export function sysFchmodat(ctx: SyscallContext): Outcome {
 function chownTarget(ctx: SyscallContext, t: Target | number, uid: number, gid: number): number {
   if (typeof t === 'number' || t === 'none') return typeof t === 'number' ? t : 0;
   const st = statOf(t);
+  if (isFrozen(st)) return -Errno.EPERM;
   if (!processCapable(ctx, CAP_CHOWN)) {
     // Without CAP_CHOWN only the owner may, keeping the owner, to a group of its own (Linux's chown_ok, chgrp_ok).
     const owner = Number(st.uid) === ctx.process.creds.euid;
@@ -108,7 +116,13 @@ function setTimes(ctx: SyscallContext, t: Target | number, atime: TimeSpec, mtim
   const st = statOf(t);
   // Setting given times is for the owner; "now" for anyone who may write the file.
   const explicit = typeof atime === 'bigint' || typeof mtime === 'bigint';
-  if (!isOwner(ctx, st) && (explicit || !mayAccess(ctx.process, st, 2))) return explicit ? -Errno.EPERM : -Errno.EACCES;
+  // An immutable file keeps its times; an append-only one takes "now" (may_setattr).
+  if (explicit ? isFrozen(st) : isImmutable(st)) return -Errno.EPERM;
+  if (!isOwner(ctx, st)) {
+    if (explicit) return -Errno.EPERM;
+    const denied = accessDenied(ctx.process, st, 2);
+    if (denied) return denied;
+  }
   // A host file of an :rw bind takes "now" from the host, which sets its ctime to the same time.
   const bind = writableOf(t);
   if (bind) return notifiedOnHost(ctx, t, hostSetTimes(bind, atime, mtime));

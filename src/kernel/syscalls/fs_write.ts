@@ -19,10 +19,11 @@ import {
   lastComponent,
   lookupLast,
   lowerHas,
+  accessDenied,
   mayChangeDir,
+  mayRemove,
   mountOf,
   nowNs,
-  stickyAllows,
   upperDir,
   type LastComponent,
 } from './overlay_ops.js';
@@ -31,6 +32,7 @@ import { IN_ATTRIB, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_ISDIR, IN_MOVE_SELF
 import { fsNotify, inodeOf, fsNotifyActive } from './fs_notify.js';
 import { tmpfsMayAddInode } from './tmpfs_space.js';
 import { moveCwds } from './cwd_moves.js';
+import { isFrozen } from '../vfs/inode_flags.js';
 
 const AT_REMOVEDIR = 0x200;
 const AT_SYMLINK_FOLLOW = 0x400;
@@ -112,9 +114,14 @@ export function sysMknodat(ctx: SyscallContext): Outcome {
 
 /** Removes the entry last names from the merged view: a whiteout stays where a lower entry would show. */
 function removeEntry(ctx: SyscallContext, last: LastComponent, entry: VNode): number {
-  const denied = mayChangeDir(ctx, last.parent);
+  const denied = mayChangeDir(ctx, last.parent) || mayRemove(ctx, last.parent, entry);
   if (denied) return denied;
-  if (!stickyAllows(ctx, last.parent, entry)) return -Errno.EPERM;
+  if (entry.stat.isDirectory()) {
+    // may_delete's refusals come before the directory's own (ENOTEMPTY).
+    const empty = isEmptyDir(ctx, entry);
+    if (typeof empty === 'number') return empty;
+    if (!empty) return -Errno.ENOTEMPTY;
+  }
   const bind = writableOf(last.parent);
   if (bind) {
     const removed = removeOnHost(child(bind, last.name), entry.stat.isDirectory());
@@ -167,9 +174,6 @@ function rmdirAt(ctx: SyscallContext, dirfd: number, path: string): number {
   if (!node.stat.isDirectory()) return -Errno.ENOTDIR;
   if (isMountPoint(ctx, node.path)) return -Errno.EBUSY;
   if (!changeable(ctx, last.parent) || !changeable(ctx, node)) return -Errno.EROFS;
-  const empty = isEmptyDir(ctx, node);
-  if (typeof empty === 'number') return empty;
-  if (!empty) return -Errno.ENOTEMPTY;
   return removeEntry(ctx, last, node);
 }
 
@@ -276,7 +280,13 @@ function renameAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdir
   }
   const denied = mayChangeDir(ctx, from.parent) || mayChangeDir(ctx, to.parent);
   if (denied) return denied;
-  if (!stickyAllows(ctx, from.parent, src) || (dst && !stickyAllows(ctx, to.parent, dst))) return -Errno.EPERM;
+  const refused = mayRemove(ctx, from.parent, src) || (dst ? mayRemove(ctx, to.parent, dst) : 0);
+  if (refused) return refused;
+  // A directory moving to another parent has its ".." rewritten: write permission on it.
+  if (srcIsDir && from.parent.path !== to.parent.path) {
+    const moved = accessDenied(ctx.process, src.stat, 2);
+    if (moved) return moved;
+  }
   if (fromBind && toBind) {
     if (exchange) return -Errno.EINVAL; // not offered on the host side
     const renamed = renameOnHost(child(fromBind, from.name), child(toBind, to.name));
@@ -388,6 +398,8 @@ function linkAt(ctx: SyscallContext, olddirfd: number, oldAddr: number, newdirfd
   if (mountOf(ctx, isVNode ? src.path : nodeMount(ctx, src)) !== mountOf(ctx, last.parent.path)) return -Errno.EXDEV;
   const denied = mayChangeDir(ctx, last.parent);
   if (denied) return denied;
+  // No new name for an append-only or immutable file.
+  if (isFrozen(isVNode ? src.stat : { inodeFlags: src.flags ?? 0 })) return -Errno.EPERM;
   const node = isVNode ? copyUp(ctx, src.path) : src;
   if (typeof node === 'number') return node;
   // A tmpfs charges each further link an inode (a file linked back from nlink 0 already holds one).

@@ -1,9 +1,11 @@
 // Extended attributes: setxattr, getxattr, listxattr, removexattr and their l- (no symlink
 // following) and f- (fd) forms. The overlay keeps the user.* and trusted.* attributes of its
 // upper nodes (a change to a lower file copies it up); the lower layer's own attributes are
-// not read, and files outside the overlay (/proc, /dev, pipes) store none. security.* and
-// system.* (ACLs) cannot be set: as a filesystem without their handlers, EOPNOTSUPP; reading
-// them finds nothing (ENODATA). The files of a writable bind (`--mount ...:rw`) have the
+// not read, and files outside the overlay (/proc, /dev, pipes) store none. The POSIX ACLs
+// (system.posix_acl_access, system.posix_acl_default) are kept as Linux's tmpfs keeps them
+// (vfs/posix_acl.ts, acl_xattrs.ts); security.* and other system.* names cannot be set: as a
+// filesystem without their handlers, EOPNOTSUPP; reading them finds nothing (ENODATA). An
+// immutable or append-only file takes no change of any (EPERM). The files of a writable bind (`--mount ...:rw`) have the
 // host filesystem's attributes: user.* are read and set there, others only read; trusted.*
 // need CAP_SYS_ADMIN over the host, which no sandbox has (a container's root in its user
 // namespace is in the same place): EPERM to set, ENODATA to get, left out of lists.
@@ -24,6 +26,9 @@ import { fdTarget, isVNode, notifiedOnHost, notifyAttrib, pathTarget, statOf, up
 import { changeXattr, getXattr, listXattrs } from '../vfs/writable_bind.js';
 import type { VNode } from '../vfs/vnode.js';
 import { encodeBytes } from '../../byte_string.js';
+import { isFrozen } from '../vfs/inode_flags.js';
+import { ACL_ACCESS, ACL_DEFAULT, isAclName } from '../vfs/posix_acl.js';
+import { getAcl, setAcl } from './acl_xattrs.js';
 
 const XATTR_CREATE = 1;
 const XATTR_REPLACE = 2;
@@ -59,6 +64,7 @@ function pathArg(ctx: SyscallContext, follow: boolean): Target | number {
 /** Linux's xattr_permission: who may read (mask MAY_READ) or write (MAY_WRITE) the named attribute of a file. */
 function permission(ctx: SyscallContext, st: FileStat, name: string, mask: number): number {
   const write = (mask & MAY_WRITE) !== 0;
+  if (write && isFrozen(st)) return -Errno.EPERM; // may_write_xattr
   if (UNSTORED_PREFIXES.some((p) => name.startsWith(p))) return 0;
   if (name.startsWith('trusted.')) return processCapable(ctx, CAP_SYS_ADMIN) ? 0 : write ? -Errno.EPERM : -Errno.ENODATA;
   if (name.startsWith('user.')) {
@@ -96,9 +102,13 @@ function storedNode(t: Target): OverlayNode | undefined {
   return t.fs === 'overlay' ? t.node : undefined;
 }
 
-/** The names of a node's attributes the caller may see: trusted.* only with CAP_SYS_ADMIN. */
+/**
+ * The names of a node's attributes the caller may see: the ACLs first (the access ACL, then
+ * the default one, as posix_acl_listxattr puts them), trusted.* only with CAP_SYS_ADMIN.
+ */
 function visibleNames(ctx: SyscallContext, node: OverlayNode | undefined): string[] {
-  const names = [...(node?.xattrs?.keys() ?? [])];
+  const all = [...(node?.xattrs?.keys() ?? [])];
+  const names = [...[ACL_ACCESS, ACL_DEFAULT].filter((n) => all.includes(n)), ...all.filter((n) => !isAclName(n))];
   return processCapable(ctx, CAP_SYS_ADMIN) ? names : names.filter((n) => !n.startsWith('trusted.'));
 }
 
@@ -113,6 +123,7 @@ function encodeNames(names: readonly string[]): Buffer {
 function change(ctx: SyscallContext, t: Target | number, name: string, value: Uint8Array | null, flags: number): number {
   if (typeof t === 'number') return t;
   if (t === 'none') return handlerless(ctx, name, true);
+  if (isAclName(name)) return setAcl(ctx, t, name, value);
   const denied = permission(ctx, statOf(t), name, MAY_WRITE);
   if (denied) return denied;
   const verdict = handler(name);
@@ -209,6 +220,10 @@ function getxattr(ctx: SyscallContext, target: () => Target | number): Outcome {
   const t = target();
   if (typeof t === 'number') return t;
   if (t === 'none') return handlerless(ctx, name, false);
+  if (isAclName(name)) {
+    const acl = getAcl(t, name, storedNode(t));
+    return typeof acl === 'number' ? acl : copyOut(ctx, acl, ctx.args[2]!, sizeArg(ctx, 3));
+  }
   const denied = permission(ctx, statOf(t), name, MAY_READ);
   if (denied) return denied;
   const verdict = handler(name);

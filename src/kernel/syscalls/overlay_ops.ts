@@ -9,7 +9,9 @@ import { Errno } from '../errno.js';
 import type { OverlayDir, OverlayNode, ProcessState } from '../state.js';
 import { S_IFMT, S_IFDIR, S_IFIFO, S_IFLNK, S_IFREG, S_IFSOCK, S_ISGID, S_ISVTX, type FileStat } from '../vfs/file_stat.js';
 import { freshIno, mergedEntries } from '../vfs/overlay.js';
-import { permits } from '../vfs/permission.js';
+import { inodePermission, permits } from '../vfs/permission.js';
+import { INHERITED_FLAGS, isAppendOnly, isFrozen } from '../vfs/inode_flags.js';
+import { ACL_ACCESS, ACL_DEFAULT, encodeAcl, inheritedAcl, storedAcl } from '../vfs/posix_acl.js';
 import { errnoOf, listHostDir, splitPath } from '../vfs/path_walk.js';
 import { isTmpfsMount, tmpfsDev, tmpfsMountOfPath, TMPFS_ROOT_INO } from '../vfs/tmpfs.js';
 import { tmpfsRootMode } from '../vfs/tmpfs_options.js';
@@ -249,13 +251,27 @@ export function mayAccess(p: ProcessState, st: FileStat, mask: number): boolean 
   return permits(p.creds, st, mask);
 }
 
-/** Creating or removing entries of dir needs write and search permission on it. */
+/** inode_permission: 0, -EPERM (writing an immutable file) or -EACCES. */
+export function accessDenied(p: ProcessState, st: FileStat, mask: number): number {
+  return inodePermission(p.creds, st, mask);
+}
+
+/** Creating or removing entries of dir needs write and search permission on it (and a dir that is not immutable). */
 export function mayChangeDir(ctx: SyscallContext, dir: VNode): number {
-  return mayAccess(ctx.process, dir.stat, 3) ? 0 : -Errno.EACCES;
+  return inodePermission(ctx.process.creds, dir.stat, 3);
+}
+
+/**
+ * What may_delete adds to mayChangeDir for removing (or renaming away, or replacing) entry of
+ * dir: EPERM for an append-only directory, the sticky rule, an immutable or append-only entry.
+ */
+export function mayRemove(ctx: SyscallContext, dir: VNode, entry: VNode): number {
+  if (isAppendOnly(dir.stat)) return -Errno.EPERM;
+  return stickyAllows(ctx, dir, entry) && !isFrozen(entry.stat) ? 0 : -Errno.EPERM;
 }
 
 /** In a sticky directory only the owner of an entry (or of the directory) may remove or rename it. */
-export function stickyAllows(ctx: SyscallContext, dir: VNode, entry: VNode): boolean {
+function stickyAllows(ctx: SyscallContext, dir: VNode, entry: VNode): boolean {
   const p = ctx.process;
   if (overridesOwner(p) || (Number(dir.stat.mode) & S_ISVTX) === 0) return true;
   return Number(entry.stat.uid) === p.creds.euid || Number(dir.stat.uid) === p.creds.euid;
@@ -301,17 +317,27 @@ export function createEntry(
   const dir = upperDir(ctx, parent);
   if (typeof dir === 'number') return dir;
   const owner = newOwner(ctx, parent);
+  // A directory's default ACL replaces the umask (posix_acl_create; symlinks take neither).
+  const defaultAcl = kind === 'symlink' ? undefined : dir.xattrs?.get(ACL_DEFAULT);
+  const inherited = defaultAcl && inheritedAcl(storedAcl(defaultAcl), mode & (kind === 'dir' ? 0o1777 : 0o7777));
+  const bits = inherited ? inherited.mode : mode & ~ctx.process.umask;
   let perm: number;
   if (kind === 'symlink') perm = S_IFLNK | 0o777;
-  else if (kind === 'dir') perm = S_IFDIR | (mode & ~ctx.process.umask & 0o1777) | (owner.inheritSgid ? S_ISGID : 0);
-  else perm = (kind === 'fifo' ? S_IFIFO : kind === 'socket' ? S_IFSOCK : S_IFREG) | (mode & ~ctx.process.umask & 0o7777);
+  else if (kind === 'dir') perm = S_IFDIR | (bits & 0o1777) | (owner.inheritSgid ? S_ISGID : 0);
+  else perm = (kind === 'fifo' ? S_IFIFO : kind === 'socket' ? S_IFSOCK : S_IFREG) | (bits & 0o7777);
   const nodeId = ctx.kernel.state.overlay.nextNodeId;
+  const timeNs = nowNs();
   ctx.emit({
     type: 'OverlayNodeCreated', parent: dir.id, name, nodeId, kind, mode: perm, uid: owner.uid, gid: owner.gid,
     // A new file lives on the device of its directory, with an inode number of its own.
-    dev: parent.stat.dev, ino: freshIno(nodeId), timeNs: nowNs(),
+    dev: parent.stat.dev, ino: freshIno(nodeId), timeNs,
     ...(target === undefined ? {} : { target }),
   });
+  if (inherited?.access) ctx.emit({ type: 'OverlayXattrSet', nodeId, name: ACL_ACCESS, value: encodeAcl(inherited.access), timeNs });
+  if (defaultAcl && kind === 'dir') ctx.emit({ type: 'OverlayXattrSet', nodeId, name: ACL_DEFAULT, value: Uint8Array.from(defaultAcl), timeNs });
+  // nodump and noatime pass from a directory to what is made in it, as on tmpfs.
+  const flags = (dir.flags ?? 0) & INHERITED_FLAGS;
+  if (flags) ctx.emit({ type: 'OverlayFlagsSet', nodeId, flags, ctimeNs: timeNs });
   fsNotify(ctx, IN_CREATE | (kind === 'dir' ? IN_ISDIR : 0), null, inodeOf(parent.stat), name);
   return ctx.kernel.state.overlay.nodes.get(nodeId) ?? -Errno.EIO;
 }

@@ -16,6 +16,7 @@ export const CAP_KILL = 5;
 export const CAP_SETGID = 6;
 export const CAP_SETUID = 7;
 export const CAP_SETPCAP = 8;
+export const CAP_LINUX_IMMUTABLE = 9;
 export const CAP_NET_BIND_SERVICE = 10;
 export const CAP_NET_RAW = 13;
 export const CAP_IPC_LOCK = 14;

@@ -1,13 +1,19 @@
 // The attributes of a file, as a host lstat gives them (node's BigIntStats) or as a
 // synthetic filesystem (devfs, procfs) makes them up.
 import type fs from 'node:fs';
+import type { Acl } from './posix_acl.js';
 
 export type FileStat = Pick<
   fs.BigIntStats,
   | 'dev' | 'ino' | 'nlink' | 'mode' | 'uid' | 'gid' | 'rdev' | 'size' | 'blksize' | 'blocks'
   | 'atimeNs' | 'mtimeNs' | 'ctimeNs' | 'birthtimeNs'
   | 'isDirectory' | 'isFile' | 'isSymbolicLink' | 'isCharacterDevice'
->;
+> & {
+  /** The access ACL the permission checks consult (files of the overlay and tmpfs; absent: the mode alone). */
+  readonly acl?: Acl | undefined;
+  /** The inode flags (FS_*_FL) of a file of the overlay or a tmpfs; absent: a file that has none to keep (host, synthetic). */
+  readonly inodeFlags?: number;
+};
 
 export const S_IFMT = 0o170000;
 export const S_IFDIR = 0o040000;

@@ -7,6 +7,7 @@ import { Errno } from '../errno.js';
 import { S_IFMT, S_IFDIR, S_IFLNK, S_IFREG, type FileStat } from './file_stat.js';
 import { allocatedBlocks } from './file_extents.js';
 import { splitPath } from './split_path.js';
+import { ACL_ACCESS, storedAcl, type Acl } from './posix_acl.js';
 
 export const DT_FIFO = 1;
 export const DT_DIR = 4;
@@ -138,6 +139,15 @@ class UpperStat implements FileStat {
     this.mtimeNs = node.mtimeNs;
     this.ctimeNs = node.ctimeNs;
     this.birthtimeNs = node.btimeNs ?? node.ctimeNs;
+  }
+
+  get acl(): Acl | undefined {
+    const bytes = this.node.xattrs?.get(ACL_ACCESS);
+    return bytes && storedAcl(bytes);
+  }
+
+  get inodeFlags(): number {
+    return this.node.flags ?? 0;
   }
 
   get nlink(): bigint {

@@ -101,6 +101,7 @@ export const overlayReducers: ReducerTable<
   | 'OverlayAllocated'
   | 'OverlayAttrsSet'
   | 'OverlayXattrSet'
+  | 'OverlayFlagsSet'
   | 'OverlayLinked'
   | 'OverlayRemoved'
   | 'OverlayRenamed'
@@ -184,6 +185,12 @@ export const overlayReducers: ReducerTable<
     else (node.xattrs ??= new Map()).set(e.name, e.value);
     if (node.xattrs?.size === 0) delete node.xattrs;
     node.ctimeNs = e.timeNs;
+  },
+  OverlayFlagsSet(state, e) {
+    const node = nodeOf(state.overlay, e.nodeId);
+    if (e.flags === 0) delete node.flags;
+    else node.flags = e.flags;
+    node.ctimeNs = e.ctimeNs;
   },
   OverlayLinked(state, e) {
     const node = nodeOf(state.overlay, e.nodeId);

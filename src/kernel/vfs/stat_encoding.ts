@@ -1,6 +1,7 @@
 // struct stat and struct statx as the x86-64 kernel lays them out, from a host stat.
 import { timespecNsec, timespecSec } from '../abi/clocks.js';
 import { devMajor, devMinor, type FileStat } from './file_stat.js';
+import { STATX_ATTRS_TMPFS, statxAttributes } from './inode_flags.js';
 
 export const STAT_SIZE = 144;
 export const STATX_SIZE = 256;
@@ -43,6 +44,12 @@ export function encodeStatx(st: FileStat): Uint8Array {
   const v = new DataView(buf.buffer, buf.byteOffset, STATX_SIZE);
   v.setUint32(0, STATX_BASIC_STATS | STATX_BTIME, true);
   v.setUint32(4, Number(st.blksize), true);
+  // stx_attributes and stx_attributes_mask: those of the inode flags, for the files that keep them (tmpfs's three).
+  const flags = st.inodeFlags;
+  if (flags !== undefined) {
+    v.setBigUint64(8, BigInt(statxAttributes(flags)), true);
+    v.setBigUint64(56, BigInt(STATX_ATTRS_TMPFS), true);
+  }
   v.setUint32(16, Number(st.nlink), true);
   v.setUint32(20, Number(st.uid), true);
   v.setUint32(24, Number(st.gid), true);
