@@ -30,8 +30,8 @@ function deterministicBytes(n: number): Buffer {
 
 const created: string[] = [];
 
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `tsvisor-semantics-${prefix}-`));
+function tempDir(prefix: string, under = tmpdir()): string {
+  const dir = mkdtempSync(join(under, `tsvisor-semantics-${prefix}-`));
   created.push(dir);
   return dir;
 }
@@ -86,6 +86,20 @@ function rwMountScratch(more: readonly string[] = []): { args: (side: Side) => r
     args: (side) => [...(side === 'native' ? scratch()(side) : [shared]), ...more],
     opts: { extraArgs: ['--mount', `${shared}:${shared}:rw`] },
   };
+}
+
+/**
+ * A directory for the program to make in a tmpfs, then arguments after it: natively below the
+ * host's /dev/shm (a tmpfs), in the sandbox below its own /dev/shm (the kernel's tmpfs).
+ */
+function tmpfsScratch(more: readonly string[] = []): (side: Side) => readonly string[] {
+  const native = (): string => {
+    // Searchable by the uid the programs drop to, as the sandbox's /dev/shm (1777) is.
+    const dir = tempDir('tmpfs', '/dev/shm');
+    chmodSync(dir, 0o755);
+    return join(dir, 'work');
+  };
+  return (side) => [side === 'native' ? native() : '/dev/shm/work', ...more];
 }
 
 function copyUpFixture(dir: string): void {
@@ -330,6 +344,15 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     xattr_user: [
       { title: 'in the overlay', args: scratch() },
       { title: 'in a :rw mount', ...rwMountScratch() },
+    ],
+    // Both run as root, then drop to uid 1000 in a child for the permission checks.
+    posix_acl: [
+      { title: 'in the overlay', args: scratch() },
+      { title: 'in a tmpfs', args: tmpfsScratch() },
+    ],
+    inode_flags: [
+      { title: 'in the overlay', args: scratch() },
+      { title: "in a tmpfs, with what only tmpfs does", args: tmpfsScratch(['tmpfs']) },
     ],
     fd_attrs_unsearchable: [{ args: scratch() }],
     byte_names: [{ args: (side) => [...scratch()(side), bytes] }],

@@ -161,6 +161,8 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'dnotify_dir',
   'xattr_ops',
   'xattr_user',
+  'posix_acl',
+  'inode_flags',
   'fd_attrs_unsearchable',
   'byte_names',
   'file_times_range',
