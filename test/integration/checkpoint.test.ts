@@ -168,6 +168,35 @@ describe('checkpoint and restore', function () {
     expect(expectOneLineError(refused)).to.contain(`socket file ${join(dir, 's')}`).and.contain('is gone');
   });
 
+  it('POSIX ACLs and inode flags of tmpfs files come back, and are enforced there', async () => {
+    // Natively in a directory of the host's /dev/shm (a tmpfs); in the sandbox in its own.
+    const script = [
+      'mkdir -p $1 && cd $1 && echo a > f && setfacl -m u:nobody:rw f && setfacl -d -m g:daemon:r .',
+      'chattr +i f && chattr +d . && echo ready; sleep 2',
+      'getfacl -c f; getfacl -c -d .; lsattr f; lsattr -d .; touch new; getfacl -c new; lsattr new',
+      'rm -f f 2>/dev/null || echo immutable; chattr -i f',
+    ].join('\n');
+    const nativeDir = mkdtempSync(join('/dev/shm', 'tsvisor-ckpt-acl-'));
+    let native: RunResult;
+    try {
+      native = runNative(['/bin/sh', '-c', script, 'sh', join(nativeDir, 'k')]);
+    } finally {
+      rmSync(nativeDir, { recursive: true, force: true });
+    }
+    expect(native.status, summarize(native)).to.equal(0);
+    expect(native.stdout).to.match(/^ready\n/).and.contain('user:nobody:rw-').and.contain('immutable');
+    const name = fresh('acl');
+    const image = join(work, name);
+    const sandbox = run(name, ['/bin/sh', '-c', script, 'sh', '/dev/shm/k']);
+    await sandbox.waitForLine((l) => l === 'ready');
+    await sleep(300);
+    checkpointOk(name, image);
+    await sandbox.finished;
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal(native.stdout.slice('ready\n'.length));
+  });
+
   it('System V IPC comes back: a segment two processes attached stays shared, a detached one keeps its bytes, semaphores and queues (System V and POSIX) hold their counts', async () => {
     const name = fresh('sysv');
     const image = join(work, name);

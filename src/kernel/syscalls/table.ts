@@ -70,7 +70,7 @@ const partial = (h: Handler, note: string): Spec => ['partial', h, note];
  * decides case by case.
  */
 const host = (note: string, h?: Handler): Spec => ['host', h, note];
-const XATTRS = "user.* and trusted.* of the overlay's files; a lower file's own (the host's) are not read; security.* and system.* (ACLs) cannot be set (EOPNOTSUPP)";
+const XATTRS = "user.*, trusted.* and the POSIX ACLs (system.posix_acl_access/default, checked and inherited as on tmpfs) of the overlay's and tmpfs's files; a lower file's own (the host's) are not read; an :rw mount's files have the host's (user.* set there, ACLs only read); security.* and other system.* names cannot be set (EOPNOTSUPP)";
 const SIGNALFD_NOTE = 'signals the host raises itself (alarm, timers) wake a blocked read within 50 ms; ssi_utime/ssi_stime of SIGCHLD are 0';
 
 const SPECS: Partial<Record<SyscallName, Spec>> = {
@@ -102,7 +102,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   fcntl: partial(fd.sysFcntl, 'record locks (POSIX and OFD) within the sandbox, without deadlock detection (EDEADLK); seals on memfds; F_SETOWN(_EX)/F_SETSIG with O_ASYNC signals from pipes, sockets, ptys and inotify (none from tsvisor\'s own stdio), F_NOTIFY on the sandbox\'s directories; no leases'),
   flock: full(locks.sysFlock),
   lseek: full(fd.sysLseek),
-  ioctl: partial(fd.sysIoctl, 'terminal requests on stdio (tsvisor\'s terminal) and on ptys (termios, window size, job control, TIOCGPTN/TIOCSPTLCK/TIOCGPTPEER; no packet mode), FIONREAD, FIONBIO, FIOCLEX; on sockets SIOCINQ/SIOCOUTQ, SIOCATMARK and the SIOCGIF* queries about the loopback device (SIOCSIF* EPERM); on namespace files (/proc/PID/ns) NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE, NS_GET_OWNER_UID'),
+  ioctl: partial(fd.sysIoctl, 'terminal requests on stdio (tsvisor\'s terminal) and on ptys (termios, window size, job control, TIOCGPTN/TIOCSPTLCK/TIOCGPTPEER; no packet mode), FIONREAD, FIONBIO, FIOCLEX; on sockets SIOCINQ/SIOCOUTQ, SIOCATMARK and the SIOCGIF* queries about the loopback device (SIOCSIF* EPERM); on namespace files (/proc/PID/ns) NS_GET_USERNS, NS_GET_PARENT, NS_GET_NSTYPE, NS_GET_OWNER_UID; FS_IOC_GETFLAGS/SETFLAGS and FS_IOC_FSGETXATTR/FSSETXATTR (chattr/lsattr) on files and directories of the overlay and tmpfs, with the flags tmpfs keeps (i, a, d, A; others EOPNOTSUPP), ENOTTY on the files of an :rw mount'),
   close_range: full(fd.sysCloseRange),
 
   // fs.ts: paths, attributes, directories
