@@ -172,14 +172,15 @@ describe('checkpoint and restore', function () {
     // Natively in a directory of the host's /dev/shm (a tmpfs); in the sandbox in its own.
     const script = [
       'mkdir -p $1 && cd $1 && echo a > f && setfacl -m u:nobody:rw f && setfacl -d -m g:daemon:r .',
-      'chattr +i f && chattr +d . && echo ready; sleep 2',
+      // $2: how long to wait for the checkpoint (none natively).
+      'chattr +i f && chattr +d . && echo ready; sleep $2',
       'getfacl -c f; getfacl -c -d .; lsattr f; lsattr -d .; touch new; getfacl -c new; lsattr new',
       'rm -f f 2>/dev/null || echo immutable; chattr -i f',
     ].join('\n');
     const nativeDir = mkdtempSync(join('/dev/shm', 'tsvisor-ckpt-acl-'));
     let native: RunResult;
     try {
-      native = runNative(['/bin/sh', '-c', script, 'sh', join(nativeDir, 'k')]);
+      native = runNative(['/bin/sh', '-c', script, 'sh', join(nativeDir, 'k'), '0']);
     } finally {
       rmSync(nativeDir, { recursive: true, force: true });
     }
@@ -187,7 +188,7 @@ describe('checkpoint and restore', function () {
     expect(native.stdout).to.match(/^ready\n/).and.contain('user:nobody:rw-').and.contain('immutable');
     const name = fresh('acl');
     const image = join(work, name);
-    const sandbox = run(name, ['/bin/sh', '-c', script, 'sh', '/dev/shm/k']);
+    const sandbox = run(name, ['/bin/sh', '-c', script, 'sh', '/dev/shm/k', '6']);
     await sandbox.waitForLine((l) => l === 'ready');
     await sleep(300);
     checkpointOk(name, image);
