@@ -93,6 +93,10 @@ Napi::Value Resume(const Napi::CallbackInfo& info) {
                                                            info[2].As<Napi::Boolean>().Value()));
 }
 
+Napi::Value SingleStep(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().singleStep(tidArg(info, 0), info[1].As<Napi::Number>().Int32Value()));
+}
+
 // inject(tid, nr, a0..a5) -> raw result, or null when the thread died meanwhile.
 Napi::Value Inject(const Napi::CallbackInfo& info) {
   uint64_t args[6] = {};
@@ -450,6 +454,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setSyscallArg", Napi::Function::New(env, SetSyscallArg));
   exports.Set("setReturn", Napi::Function::New(env, SetReturn));
   exports.Set("resume", Napi::Function::New(env, Resume));
+  exports.Set("singleStep", Napi::Function::New(env, SingleStep));
   exports.Set("inject", Napi::Function::New(env, Inject));
   exports.Set("injectList", Napi::Function::New(env, InjectList));
   exports.Set("restartSyscall", Napi::Function::New(env, RestartSyscall));

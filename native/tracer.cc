@@ -312,6 +312,12 @@ bool Tracer::setReturn(pid_t tid, int64_t value) {
 }
 
 bool Tracer::resume(pid_t tid, int sig, bool catchExit) {
+  return resumeWith(tid, catchExit ? PTRACE_SYSCALL : PTRACE_CONT, sig);
+}
+
+bool Tracer::singleStep(pid_t tid, int sig) { return resumeWith(tid, PTRACE_SINGLESTEP, sig); }
+
+bool Tracer::resumeWith(pid_t tid, int request, int sig) {
   Tracee* t = find(tid);
   if (t) {
     if (t->regsDirty && ptrace(PTRACE_SETREGS, tid, nullptr, &t->regs) != 0) return false;
@@ -319,8 +325,7 @@ bool Tracer::resume(pid_t tid, int sig, bool catchExit) {
     sendDeferred(tid, t);
     t->state = TraceeState::kRunning;
   }
-  return ptrace(catchExit ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr,
-                reinterpret_cast<void*>(static_cast<long>(sig))) == 0;
+  return ptrace(static_cast<__ptrace_request>(request), tid, nullptr, reinterpret_cast<void*>(static_cast<long>(sig))) == 0;
 }
 
 // Brings a thread at a seccomp stop (or between two injections) to the point where an

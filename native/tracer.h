@@ -66,6 +66,11 @@ class Tracer {
   // Resumes a thread from any stop, delivering sig (0: none); catchExit stops it again at
   // the end of the syscall it is in (to rewrite a host result such as a new thread's tid).
   bool resume(pid_t tid, int sig, bool catchExit);
+  // Resumes a thread from any stop for one instruction (PTRACE_SINGLESTEP), delivering sig (0:
+  // none). When sig has a handler the host builds its frame and stops the thread at the
+  // handler's first instruction (a stop of SIGTRAP, si_code SIGTRAP) before it runs any;
+  // otherwise it stops after one instruction (SIGTRAP, TRAP_TRACE).
+  bool singleStep(pid_t tid, int sig);
   // Runs one syscall in the thread, which must be at a syscall stop. Returns the raw result
   // (-errno on failure); sets *died when the thread vanished meanwhile.
   int64_t inject(pid_t tid, long nr, const uint64_t args[6], bool* died);
@@ -135,6 +140,7 @@ class Tracer {
   int decode(const Collected& c, double* report);
   // Keeps a status waitFor collected for another stop than the one wanted.
   void keep(pid_t tid, int status) { pending_.push_back({tid, status, lastUsage_}); }
+  bool resumeWith(pid_t tid, int request, int sig);
   bool beginInjection(pid_t tid, Tracee* t);
   void sendDeferred(pid_t tid, Tracee* t);
   bool startInjected(pid_t tid, Tracee* t, long nr, const uint64_t args[6]);

@@ -40,6 +40,7 @@ import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
 import { realtimeNs } from './syscalls/time.js';
 import { SignalPoints, type RecordedSignals, type SignalPoint } from './signal/signal_points.js';
+import { WaitMasks } from './signal/wait_mask.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, CLD_TRAPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_KERNEL, SI_TKILL, SI_USER } from './abi/signals.js';
 import { execCredentials } from './task/exec_credentials.js';
 import { threadName } from './task/thread_name.js';
@@ -342,7 +343,7 @@ const ERESTARTSYS = 512;
 /** Syscalls that return EINTR after a handler even with SA_RESTART (signal(7)). */
 const NEVER_RESTARTED: ReadonlySet<number> = new Set([
   SYS.poll, SYS.select, SYS.pause, SYS.nanosleep, SYS.rt_sigsuspend, SYS.rt_sigtimedwait, SYS.clock_nanosleep,
-  SYS.epoll_wait, SYS.pselect6, SYS.ppoll, SYS.epoll_pwait,
+  SYS.epoll_wait, SYS.pselect6, SYS.ppoll, SYS.epoll_pwait, SYS.epoll_pwait2,
   // System V IPC waits end with EINTR whatever SA_RESTART says (signal(7)).
   SYS.semop, SYS.semtimedop, SYS.msgsnd, SYS.msgrcv,
 ]);
@@ -441,6 +442,8 @@ export class Kernel {
    * them); made with the source. A field, not a getter: it is looked at several times a stop.
    */
   private signalPoints: SignalPoints | undefined;
+  /** The callers' masks of ppoll, pselect6 and epoll_pwait(2) waits, until they are back (signal/wait_mask.ts). */
+  readonly waitMasks: WaitMasks;
   /** Syscalls begun so far (a call restarted after a signal handler counts once). */
   private seq = 0;
   private running = 0;
@@ -482,6 +485,7 @@ export class Kernel {
 
   constructor(opts: KernelOptions) {
     this.platform = opts.platform;
+    this.waitMasks = new WaitMasks(this);
     this.root = opts.root;
     this.warn = opts.warn;
     this.limits = opts.limits ?? { pids: 1024, memory: null, fds: 1024 };
@@ -1534,7 +1538,7 @@ export class Kernel {
         if (held.siginfo && held.siginfo !== siginfo && sig !== 0) this.platform.putSiginfo(thread.hostTid, held.siginfo);
         if (held.regs) this.platform.setRegs(thread.hostTid, held.regs);
         if (sig === stop.value) this.deliverSignal(thread, stop);
-        else this.platform.resume(thread.hostTid, sig);
+        else this.resumeWithSignal(thread, sig);
       },
     });
   }
@@ -1671,6 +1675,7 @@ export class Kernel {
       this.heldReturns.delete(gone);
       this.heldExits.delete(gone);
       this.signalPoints?.forget(gone);
+      this.waitMasks.forget(gone);
     }
     this.tracerGone(leader.tid);
     this.byHostTid.delete(formerHostTid);
@@ -1711,6 +1716,8 @@ export class Kernel {
 
   private onSyscall(thread: ThreadState, stop: Stop): void {
     const rt = this.runtime.get(thread.tid)!;
+    // A wait's mask no handler's frame took back (see signal/wait_mask.ts) goes before anything.
+    this.waitMasks.atTrap(thread, stop.rsp);
     if (rt.pendingExec) {
       // The stub's first syscall after the host exec'd it: time to load the program.
       const prepared = rt.pendingExec;
@@ -1811,8 +1818,9 @@ export class Kernel {
         rt.nr = nr;
         rt.args = args;
         this.running--;
-        // Signals made pending as the call began interrupt it now (the host will not stop the thread for them).
-        if (this.signalPoints?.releasedAtTrap(thread)) this.interruptSignalled(new Set([thread.pid]));
+        // Signals made pending as the call began interrupt it now (the host will not stop the thread
+        // for them), as do those pending before a wait whose mask unblocks them.
+        if (this.signalPoints?.releasedAtTrap(thread) || this.waitMasks.saved(thread.tid) !== undefined) this.interruptSignalled(new Set([thread.pid]));
         return;
       case 'exec':
         rt.nr = nr;
@@ -1937,6 +1945,7 @@ export class Kernel {
   }
 
   private onSignal(thread: ThreadState, stop: Stop): void {
+    if (this.waitMasks.atSignalStop(thread, this.process(thread.pid), stop)) return;
     if (stop.value === SIGSEGV && isRdtscFault(this.platform, thread.hostTid, stop)) {
       emulateRdtsc(this.platform, thread.hostTid, stop, (fresh) => this.source?.rdtsc?.(thread.tid, fresh) ?? fresh);
       this.platform.resume(thread.hostTid, 0);
@@ -1968,7 +1977,12 @@ export class Kernel {
       this.terminalStop(thread, stop.value);
       return;
     }
-    this.platform.resume(thread.hostTid, stop.value);
+    this.resumeWithSignal(thread, stop.value);
+  }
+
+  /** Resumes a thread from its signal-delivery stop, delivering sig (0: none). */
+  resumeWithSignal(thread: ThreadState, sig: number): void {
+    this.waitMasks.deliver(thread, this.process(thread.pid), sig);
   }
 
   /**
@@ -2104,6 +2118,7 @@ export class Kernel {
     // A held stop of a thread that died (killed by another thread's exit_group or exec) is gone with it.
     for (let i = this.held.length - 1; i >= 0; i--) if (this.held[i]!.tid === thread.hostTid) this.held.splice(i, 1);
     this.signalPoints?.forget(thread.tid);
+    this.waitMasks.forget(thread.tid);
     this.platform.forget(thread.hostTid);
     if (thread.hostTid !== process.hostPid) {
       this.emit({ type: 'ThreadExited', tid: thread.tid });

@@ -42,6 +42,13 @@ export interface Platform {
   /** Resumes from a signal, event or exit stop, delivering sig (0: none). */
   resume(tid: number, sig: number, catchExit?: boolean): void;
   /**
+   * Resumes from a stop for one instruction, delivering sig (0: none). A sig with a handler
+   * stops the thread again at the handler's first instruction, its frame built on its stack: a
+   * Signal stop of SIGTRAP whose si_code is SIGTRAP, rip the handler, rsp the frame. Otherwise
+   * it stops after one instruction (a Signal stop of SIGTRAP, si_code TRAP_TRACE).
+   */
+  singleStep(tid: number, sig: number): void;
+  /**
    * mmap of a host file the kernel holds open, [addr, length, prot, flags (no MAP_ANONYMOUS),
    * offset], in thread tid of host process pid (at a syscall stop), mapped from the file
    * itself: processes share the host's page cache. scratch: 128 free bytes of the thread's

@@ -125,6 +125,10 @@ export class PtracePlatform implements Platform {
     this.native.resume(tid, sig, catchExit);
   }
 
+  singleStep(tid: number, sig: number): void {
+    this.native.singleStep(tid, sig);
+  }
+
   mapHostFile(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number], keep = true): number {
     return this.fileFds ? this.fileFds.map(tid, pid, file, scratch, args, keep) : -38;
   }

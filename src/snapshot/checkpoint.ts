@@ -95,7 +95,9 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
           robustHead: cap.robustHead,
           robustLen: cap.robustLen,
           ...(stack.altStack ? { altStack: stack.altStack } : {}),
-          sigmask: signals.blocked,
+          // A wait's mask stands in for the caller's on the host only until the call ends (or
+          // the handler it ran returns); restored, the call is made again with it.
+          sigmask: kernel.waitMasks.saved(tid) ?? signals.blocked,
           pending: signals.pending,
         });
       }

@@ -230,6 +230,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
 
     sigaction_siginfo: [{}],
     sigprocmask_pending: [{}],
+    pselect_mask_restore: [{}],
     sigchld_info: [{}],
     stop_restart: [{}],
     tty_job_control: [{}],

@@ -67,6 +67,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   // signals and time
   'sigaction_siginfo',
   'sigprocmask_pending',
+  'pselect_mask_restore',
   'sigchld_info',
   'stop_restart',
   'tty_job_control',

@@ -51,6 +51,8 @@ export interface SignalPointsHost {
   readonly state: KernelState;
   /** Publishes a delivery on the bus. */
   publishSignal(tid: number, sig: number, point: SignalPoint): void;
+  /** Resumes a thread from its signal-delivery stop, delivering sig. */
+  resumeWithSignal(thread: ThreadState, sig: number): void;
 }
 
 /** A recorded signal a replay delivers at its point. */
@@ -430,7 +432,7 @@ export class SignalPoints {
     ts!.letThrough.delete(stop.value);
     this.publishAtEntry(ts!, stop);
     this.kernel.platform.putSiginfo(thread.hostTid, info);
-    this.kernel.platform.resume(thread.hostTid, stop.value);
+    this.kernel.resumeWithSignal(thread, stop.value);
     return true;
   }
 

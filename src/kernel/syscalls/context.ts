@@ -10,6 +10,14 @@ import type { Outcome } from './outcome.js';
 const PATH_MAX = 4096;
 const SCRATCH_BELOW_SP = 1024;
 
+/**
+ * Free memory of a thread stopped in a syscall with stack pointer sp, for the kernel's own
+ * injected syscalls: below the red zone of its stack (16-byte aligned), which nothing uses then.
+ */
+export function scratchBelow(sp: number): number {
+  return Math.floor((sp - SCRATCH_BELOW_SP) / 16) * 16;
+}
+
 export class SyscallContext {
   constructor(
     readonly kernel: Kernel,
@@ -34,12 +42,9 @@ export class SyscallContext {
     this.kernel.emit(event);
   }
 
-  /**
-   * Free memory of the thread for a handler's own injected syscalls: below the red zone of its
-   * stack (16-byte aligned), which nothing uses while the thread is stopped in a syscall.
-   */
+  /** Free memory of the thread for a handler's own injected syscalls (see scratchBelow). */
   scratchAddress(): number {
-    return Math.floor((this.stackPointer - SCRATCH_BELOW_SP) / 16) * 16;
+    return scratchBelow(this.stackPointer);
   }
 
   /** Argument i as a C int (the low 32 bits, signed), as the kernel reads an int parameter. */

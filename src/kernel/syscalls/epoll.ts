@@ -123,7 +123,8 @@ function collect(ctx: SyscallContext, epollId: number, max: number): Buffer | nu
   return out.length > 0 ? Buffer.concat(out) : null;
 }
 
-function waitCommon(ctx: SyscallContext, timeoutMs: number | null): Outcome {
+/** epoll_wait's wait; sigmask: epoll_pwait's and epoll_pwait2's mask, which holds while it waits (as ppoll's, poll.ts). */
+function waitCommon(ctx: SyscallContext, timeoutMs: number | null, sigmask?: bigint): Outcome {
   const ep = epollOf(ctx, ctx.int(0));
   if (typeof ep === 'number') return ep;
   const max = ctx.int(2);
@@ -131,14 +132,17 @@ function waitCommon(ctx: SyscallContext, timeoutMs: number | null): Outcome {
   const eventsAddr = ctx.args[1]!;
   if (!ctx.read(eventsAddr, EVENT_SIZE)) return -Errno.EFAULT;
   const deadline = timeoutMs === null ? null : Date.now() + timeoutMs;
+  let restoreMask: (() => void) | undefined;
   const attempt = (): number | null => {
     const ready = collect(ctx, ep.id, max);
-    if (ready) return ctx.write(eventsAddr, ready) ? ready.length / EVENT_SIZE : -Errno.EFAULT;
-    return deadline !== null && Date.now() >= deadline ? 0 : null;
+    const result = ready ? (ctx.write(eventsAddr, ready) ? ready.length / EVENT_SIZE : -Errno.EFAULT) : deadline !== null && Date.now() >= deadline ? 0 : null;
+    if (result !== null) restoreMask?.();
+    return result;
   };
   const first = attempt();
   if (first !== null) return first;
   const kernel = ctx.kernel;
+  if (sigmask !== undefined) restoreMask = kernel.waitMasks.hold(ctx.thread, ctx.scratchAddress(), sigmask);
   const timerKey = `timer:${ctx.thread.tid}`;
   const keys = [timerKey, `epoll:${ep.id}`];
   const fds: number[] = [];
@@ -164,12 +168,14 @@ export function sysEpollPwait(ctx: SyscallContext): Outcome {
   const mask = readSigmask(ctx, ctx.args[4]!, ctx.args[5]!);
   if (typeof mask === 'number') return mask;
   const t = ctx.int(3);
-  return waitCommon(ctx, t < 0 ? null : t);
+  return waitCommon(ctx, t < 0 ? null : t, mask);
 }
 
 export function sysEpollPwait2(ctx: SyscallContext): Outcome {
   const t = readTimespecMs(ctx, ctx.args[3]!);
   if (t === 'fault') return -Errno.EFAULT;
   if (t === 'invalid') return -Errno.EINVAL;
-  return waitCommon(ctx, t);
+  const mask = readSigmask(ctx, ctx.args[4]!, ctx.args[5]!);
+  if (typeof mask === 'number') return mask;
+  return waitCommon(ctx, t, mask);
 }

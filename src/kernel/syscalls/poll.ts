@@ -15,7 +15,6 @@ import { SIGNAL_WAKE_KEY, signalfdReadable } from './signalfd.js';
 import { isPty, ptyKey, ptyReadiness } from './pty.js';
 import { wakeAt } from '../time/wake_timer.js';
 import { freeSlots } from '../ipc/pipe_pages.js';
-import { SYS } from './numbers.js';
 import { hostStreamBuffered } from './stdio_stream.js';
 import { streamQueueLimit } from './socket_options.js';
 import { readableBefore, urgentPending } from './urgent_data.js';
@@ -183,8 +182,9 @@ function waitReady(
   const first = check();
   if (first !== null) return first;
   // ppoll/pselect6 with a mask: it holds on the host while the thread waits, so that a signal
-  // it unblocks interrupts the wait (and its handler runs with that mask, as on Linux).
-  if (sigmask !== undefined) restoreMask = swapSignalMask(ctx, sigmask);
+  // it unblocks interrupts the wait (and its handler runs with that mask, as on Linux); the
+  // caller's comes back when the call completes, or after the handler (signal/wait_mask.ts).
+  if (sigmask !== undefined) restoreMask = ctx.kernel.waitMasks.hold(ctx.thread, ctx.scratchAddress(), sigmask);
   const kernel = ctx.kernel;
   const key = `timer:${ctx.thread.tid}`;
   const keys = [key];
@@ -198,24 +198,6 @@ function waitReady(
     timer?.cancel();
     clearInterval(recheck);
   });
-}
-
-const SIG_SETMASK = 2;
-
-/** Sets the thread's host signal mask; returns how to put the previous one back. */
-function swapSignalMask(ctx: SyscallContext, mask: bigint): () => void {
-  const platform = ctx.kernel.platform;
-  const scratch = ctx.scratchAddress();
-  const buf = Buffer.alloc(16);
-  buf.writeBigUInt64LE(mask, 0);
-  platform.write(ctx.hostTid, scratch, buf);
-  platform.inject(ctx.hostTid, SYS.rt_sigprocmask, SIG_SETMASK, scratch, scratch + 8, 8);
-  const old = platform.read(ctx.hostTid, scratch + 8, 8);
-  return () => {
-    if (!old) return;
-    platform.write(ctx.hostTid, scratch, old);
-    platform.inject(ctx.hostTid, SYS.rt_sigprocmask, SIG_SETMASK, scratch, 0, 8);
-  };
 }
 
 /** The sigset a ppoll/pselect6/epoll_pwait caller passes (NULL: none), or -errno. */
