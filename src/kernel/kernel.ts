@@ -1945,7 +1945,11 @@ export class Kernel {
   }
 
   private onSignal(thread: ThreadState, stop: Stop): void {
-    if (this.waitMasks.atSignalStop(thread, this.process(thread.pid), stop)) return;
+    const stepped = this.waitMasks.atSignalStop(thread, this.process(thread.pid), stop);
+    if (stepped !== undefined) {
+      if (stepped === 'entry') this.signalPoints?.enteredHandler(thread, stop.rip, stop.rsp);
+      return;
+    }
     if (stop.value === SIGSEGV && isRdtscFault(this.platform, thread.hostTid, stop)) {
       emulateRdtsc(this.platform, thread.hostTid, stop, (fresh) => this.source?.rdtsc?.(thread.tid, fresh) ?? fresh);
       this.platform.resume(thread.hostTid, 0);

@@ -173,6 +173,27 @@ describe('replay corpus and replay --exec', function () {
     expect(r.stdout).to.equal(recorded.stdout);
   });
 
+  it("signals that end pselect6, ppoll and epoll_pwait(2) waits: recorded, every handler's frame holds the caller's mask and it is whole after; each recording replays as it was", async () => {
+    await buildPrograms();
+    const program = programPath('pselect_mask_restore', 'static');
+    for (let run = 0; run < 2; run++) {
+      const trace = join(dir, `wait_mask${run}.trace`);
+      const recorded = runSandbox([program], { extraArgs: ['--record', trace] });
+      expect(recorded.status, summarize(recorded)).to.equal(0);
+      const after = [...recorded.stdout.matchAll(/mask after (\S+),/g)].map((m) => m[1]);
+      expect(after).to.have.length(33);
+      expect(new Set(after)).to.deep.equal(new Set(['USR1+USR2+WINCH']));
+      const frames = [...recorded.stdout.matchAll(/in the USR1 handler: mask \S+, frame's uc_sigmask (\S+),/g)].map((m) => m[1]);
+      expect(frames).to.have.length(12);
+      expect(new Set(frames)).to.deep.equal(new Set(['USR1+USR2+WINCH']));
+      for (let again = 0; again < 2; again++) {
+        const r = runTsvisor(['replay', trace, '--exec']);
+        expect(r.status, summarize(r)).to.equal(0);
+        expect(r.stdout).to.equal(recorded.stdout);
+      }
+    }
+  });
+
   it('threads and processes whose output depends on their order: each recording replays as it was, again and again', () => {
     const race = build('race_order', ['-pthread']);
     for (let run = 0; run < 3; run++) {

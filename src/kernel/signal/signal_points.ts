@@ -35,6 +35,7 @@ import { cpuTicks } from '../host_thread_cpu.js';
 import type { KernelState, ProcessState, ThreadState } from '../state.js';
 import { SYS } from '../syscalls/numbers.js';
 import { hostBlockedSignals, hostPendingSignals } from './host_pending.js';
+import type { WaitMasks } from './wait_mask.js';
 
 /** Where a signal took effect in its thread. */
 export type SignalPoint =
@@ -53,6 +54,7 @@ export interface SignalPointsHost {
   publishSignal(tid: number, sig: number, point: SignalPoint): void;
   /** Resumes a thread from its signal-delivery stop, delivering sig. */
   resumeWithSignal(thread: ThreadState, sig: number): void;
+  readonly waitMasks: WaitMasks;
 }
 
 /** A recorded signal a replay delivers at its point. */
@@ -239,6 +241,19 @@ export class SignalPoints {
     }
     if (ts.early.length > 0) this.early.add(ts);
     else this.early.delete(ts);
+  }
+
+  /**
+   * The thread, stopped as it went back from its call, entered a signal handler (at rip, its
+   * frame at rsp) without running an instruction of its own: a signal stop there is still at
+   * that return (a second signal delivered at once, as Linux does, not held for the next trap).
+   * Known only where the kernel stops a thread at a handler's entry (signal/wait_mask.ts).
+   */
+  enteredHandler(thread: ThreadState, rip: number, rsp: number): void {
+    const back = this.threads.get(thread.tid)?.back;
+    if (!back) return;
+    back.rip = rip;
+    back.rsp = rsp;
   }
 
   /**
@@ -518,7 +533,10 @@ export class SignalPoints {
   /**
    * Whether the signal stop is the thread's return from its last call with the signal already
    * pending then: it is where it went back (no instruction run since), returning from no host
-   * call or from that one, and the kernel sent the process nothing since.
+   * call or from that one, and the kernel sent the process nothing since. Back from a wait whose
+   * mask still stands (a signal ended it, signal/wait_mask.ts), whatever was sent: there, under
+   * that mask, is where Linux delivers it (held, it would wait for the caller's mask, which may
+   * block it).
    */
   private atReturn(ts: ThreadSignals, stop: Stop): boolean {
     const back = ts.back;
@@ -526,7 +544,8 @@ export class SignalPoints {
     const from = stop.args[0];
     if (from !== -1 && from !== back.nr) return false;
     const thread = this.kernel.state.threads.get(ts.tid);
-    return thread !== undefined && (this.sentAt.get(thread.pid) ?? 0) < back.tick;
+    if (thread === undefined) return false;
+    return (this.sentAt.get(thread.pid) ?? 0) < back.tick || this.kernel.waitMasks.saved(ts.tid) !== undefined;
   }
 
   /**

@@ -110,24 +110,23 @@ export class WaitMasks {
    * At a signal stop: the end of a single step into a handler (see deliver). At the handler's
    * entry the caller's mask goes into its frame; a step that ran an instruction instead (no
    * frame: the handler changed meanwhile) is dropped, the mask going back at the next trap.
-   * True when this resumed the thread.
+   * Which of the two it was, the thread resumed; undefined for any other stop.
    */
-  atSignalStop(thread: ThreadState, process: ProcessState, stop: Stop): boolean {
+  atSignalStop(thread: ThreadState, process: ProcessState, stop: Stop): 'entry' | 'step' | undefined {
     const held = this.threads.size > 0 ? this.threads.get(thread.tid) : undefined;
-    if (!held || held.stepping === 0) return false;
+    if (!held || held.stepping === 0) return undefined;
     const sig = held.stepping;
     held.stepping = 0;
-    if (stop.value !== SIGTRAP) return false;
-    const handler = process.sigactions.get(sig)?.handler;
-    if (stop.extra === HANDLER_ENTRY_CODE && stop.rip === handler) {
+    if (stop.value !== SIGTRAP) return undefined;
+    const entry = stop.extra === HANDLER_ENTRY_CODE && stop.rip === process.sigactions.get(sig)?.handler;
+    if (!entry && stop.extra !== TRAP_TRACE) return undefined;
+    if (entry) {
       const mask = Buffer.alloc(8);
       mask.writeBigUInt64LE(held.saved);
       if (this.platform.write(thread.hostTid, stop.rsp + FRAME_SIGMASK_OFFSET, mask)) this.threads.delete(thread.tid);
-    } else if (stop.extra !== TRAP_TRACE) {
-      return false;
     }
     this.platform.resume(thread.hostTid, 0);
-    return true;
+    return entry ? 'entry' : 'step';
   }
 
   /** The thread has ended. */

@@ -303,17 +303,17 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
 
   // poll.ts
   poll: full(poll.sysPoll),
-  ppoll: partial(poll.sysPpoll, 'after a signal its handler runs with the temporary mask, which then stays'),
+  ppoll: full(poll.sysPpoll),
   select: full(poll.sysSelect),
-  pselect6: partial(poll.sysPselect6, 'after a signal its handler runs with the temporary mask, which then stays'),
+  pselect6: full(poll.sysPselect6),
 
   // epoll.ts, eventfd.ts, timerfd.ts, signalfd.ts
   epoll_create: full(epoll.sysEpollCreate),
   epoll_create1: full(epoll.sysEpollCreate1),
   epoll_ctl: partial(epoll.sysEpollCtl, 'EPOLLEXCLUSIVE is accepted and behaves as a plain interest'),
   epoll_wait: full(epoll.sysEpollWait),
-  epoll_pwait: partial(epoll.sysEpollPwait, 'the temporary signal mask is not applied'),
-  epoll_pwait2: partial(epoll.sysEpollPwait2, 'the temporary signal mask is not applied'),
+  epoll_pwait: full(epoll.sysEpollPwait),
+  epoll_pwait2: full(epoll.sysEpollPwait2),
   eventfd: full(eventfd.sysEventfd),
   eventfd2: full(eventfd.sysEventfd2),
   timerfd_create: partial(timerfd.sysTimerfdCreate, 'TFD_TIMER_CANCEL_ON_SET is accepted but never cancels'),
