@@ -227,6 +227,21 @@ describe('checkpoint and restore', function () {
     expect(restored.stdout).to.equal(expected);
   });
 
+  it("a thread parked in pselect6 with a mask: restored, it makes the call again and the caller's mask is back after it; with --leave-running the original goes on too", async () => {
+    const expected = 'first wait: 0, SIGUSR1 blocked after it: yes\nsecond wait: -1 Interrupted system call, handled 1, SIGUSR1 blocked after it: yes\n';
+    const name = fresh('waitmask');
+    const image = join(work, name);
+    const sandbox = run(name, [programPath('ckpt_wait_mask')]);
+    await sandbox.waitForLine((l) => l === 'waiting');
+    await sleep(400);
+    checkpointOk(name, image, '--leave-running');
+    const original = await sandbox.finished;
+    expect(original.stdout).to.equal('waiting\n' + expected);
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal(expected);
+  });
+
   it('python3 with a large dict and open files goes on after restore; with --leave-running the original finishes too', async () => {
     const script = [
       'import time',

@@ -140,6 +140,7 @@ function casesFor(fx: Fixtures): Record<string, readonly Case[]> {
     ckpt_mapped_file: [{ args: [fx.dir] }],
     ckpt_sysv: [{}],
     ckpt_altstack: [{}],
+    ckpt_wait_mask: [{}],
     ckpt_producer: [{}],
     ckpt_consumer: [{ opts: { input: 'one\ntwo\nthree\n' } }],
   };
