@@ -15,7 +15,7 @@
 // - No handler runs before the thread's next trap (a stop signal, after which the call is made
 //   again; a signal held for its point while recording): the mask is put back at that trap.
 // Whenever the mask is put back, signals the process ignores that the wait's mask unblocked and
-// that are pending on the host are discarded first: Linux discards an ignored signal that comes
+// that are pending on the host are discarded too: Linux discards an ignored signal that comes
 // unblocked (or dequeues and drops one pending as the wait begins), but the host keeps it
 // queued for a traced thread, and it would stay pending, blocked again, where sigpending,
 // sigwait or a signalfd could see it.
