@@ -24,6 +24,7 @@ import { SIGNAL_WAKE_KEY } from './syscalls/signalfd.js';
 import { LOCKS_WAKE_KEY, releaseOnClose } from './syscalls/file_locks.js';
 import { pidfdWakeKey } from './syscalls/pidfd.js';
 import { asyncNotified } from './syscalls/sigio.js';
+import { EP_MAX_NESTS, EpollWakeups, epollWakeKey } from './syscalls/epoll_wakeups.js';
 import { hostFlags, stdioFiles } from './fd/stdio.js';
 import { TerminalBridge } from './tty/terminal_bridge.js';
 import type { HostRoot } from './vfs/path_walk.js';
@@ -399,6 +400,8 @@ export class Kernel {
   readonly bus = new Subject<KernelRecord>();
   readonly host = new HostResources();
   readonly fileCache = new HostFileCache();
+  /** Which epoll sets each wake key reaches (notify wakes their waiters too). */
+  readonly epollWakeups = new EpollWakeups();
   readonly platform: Platform;
   readonly root: HostRoot;
   readonly warn: (message: string) => void;
@@ -994,10 +997,15 @@ export class Kernel {
    * handled (never from inside a handler, so chains of wake-ups do not recurse and a thread
    * that is about to park cannot miss the notification).
    */
-  notify(key: string): void {
+  notify(key: string, depth = 0): void {
     this.generations.set(key, this.generation(key) + 1);
     this.watchers.get(key)?.();
     if (this.state.asyncFiles?.size) asyncNotified(this, key);
+    // The epoll sets watching what changed are woken too, and those watching them (nested sets).
+    if (this.state.epolls.size > 0 && depth < EP_MAX_NESTS) {
+      const sets = this.epollWakeups.setsReached(this.state, key);
+      if (sets) for (const id of sets) this.notify(epollWakeKey(id), depth + 1);
+    }
     if (!this.waiters.has(key)) return;
     this.notifyQueue.push(key);
     if (!this.looping && !this.draining) this.drainNotifications();

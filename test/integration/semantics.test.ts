@@ -211,6 +211,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     poll_pipe: [{}],
     select_pipe: [{}],
     epoll_ctl_kinds: [{ args: scratch() }],
+    epoll_wakeups: [{}],
     async_sigio: [{}],
 
     wait_status: [{}],

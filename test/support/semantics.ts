@@ -45,6 +45,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'copy_to_append',
   'select_pipe',
   'epoll_ctl_kinds',
+  'epoll_wakeups',
   'async_sigio',
   // processes
   'wait_status',

@@ -5,7 +5,8 @@ import { lookupFd, openNewFile } from '../fd/fd_table.js';
 import type { EpollInterest, OpenFile } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import { fileReadiness, involvesHostStream, readSigmask, readTimespecMs, wakeKeysOf } from './poll.js';
+import { interestReport, involvesHostStream, readSigmask, readTimespecMs, wakeKeysOf } from './poll.js';
+import { EP_MAX_NESTS, epollWakeKey } from './epoll_wakeups.js';
 import { wakeAt } from '../time/wake_timer.js';
 import { O_PATH, O_RDWR } from '../abi/open_flags.js';
 
@@ -57,6 +58,37 @@ function hasPollMethod(file: OpenFile): boolean {
   return true;
 }
 
+/** The epoll sets a set watches directly. */
+function setsWatchedBy(ctx: SyscallContext, id: number): number[] {
+  const ep = ctx.kernel.state.epolls.get(id);
+  if (!ep) return [];
+  return ep.interests.flatMap((i) => {
+    const file = ctx.kernel.state.files.get(i.fileId);
+    return file?.kind === 'epoll' ? [file.objectId!] : [];
+  });
+}
+
+/** How many levels of sets lie below set `id` (Infinity if `loopTo` is among them, or past any limit). */
+function levelsBelow(ctx: SyscallContext, id: number, loopTo: number, level = 0): number {
+  if (id === loopTo || level > EP_MAX_NESTS) return Infinity;
+  return Math.max(0, ...setsWatchedBy(ctx, id).map((child) => 1 + levelsBelow(ctx, child, loopTo, level + 1)));
+}
+
+/** How many levels of sets watch set `id`. */
+function levelsAbove(ctx: SyscallContext, id: number, level = 0): number {
+  if (level > EP_MAX_NESTS) return Infinity;
+  const parents = [...ctx.kernel.state.epolls.values()].filter((ep) => setsWatchedBy(ctx, ep.id).includes(id));
+  return Math.max(0, ...parents.map((ep) => 1 + levelsAbove(ctx, ep.id, level + 1)));
+}
+
+/**
+ * Adding set `target` to set `id` is ELOOP when `target` watches `id` already, or when the chain
+ * of sets through the new link would be deeper than Linux allows (its ep_loop_check).
+ */
+function wouldLoop(ctx: SyscallContext, target: number, id: number): boolean {
+  return levelsBelow(ctx, target, id) + 1 + levelsAbove(ctx, id) > EP_MAX_NESTS;
+}
+
 export function sysEpollCtl(ctx: SyscallContext): Outcome {
   const ep = epollOf(ctx, ctx.int(0));
   if (typeof ep === 'number') return ep;
@@ -65,6 +97,7 @@ export function sysEpollCtl(ctx: SyscallContext): Outcome {
   const target = lookupFd(ctx, fd);
   if (!target || (target.file.flags & O_PATH)) return -Errno.EBADF;
   if (target.file.kind === 'epoll' && target.file.objectId === ep.id) return -Errno.EINVAL;
+  if (op === EPOLL_CTL_ADD && target.file.kind === 'epoll' && wouldLoop(ctx, target.file.objectId!, ep.id)) return -Errno.ELOOP;
   if (!hasPollMethod(target.file)) return -Errno.EPERM;
   const existing = ep.interests.find((i) => i.fileId === target.file.id && i.fd === fd);
   if (op === EPOLL_CTL_DEL) {
@@ -91,7 +124,8 @@ export function sysEpollCtl(ctx: SyscallContext): Outcome {
     disabled: false,
   };
   ctx.emit({ type: 'EpollInterestSet', id: ep.id, interest });
-  ctx.kernel.notify(`epoll:${ep.id}`);
+  if (op === EPOLL_CTL_ADD) ctx.kernel.epollWakeups.added(ctx.kernel.state, ep.id, wakeKeysOf(target.file));
+  ctx.kernel.notify(epollWakeKey(ep.id));
   return 0;
 }
 
@@ -105,10 +139,8 @@ function collect(ctx: SyscallContext, epollId: number, max: number): Buffer | nu
     if (i.disabled) continue;
     const file = ctx.kernel.state.files.get(i.fileId);
     if (!file) continue;
-    const ready = fileReadiness(ctx, file, i.events & 0xffff) & i.events;
+    const { ready, report, generation } = interestReport(ctx, i, file);
     const edge = (i.events & EPOLLET) !== 0;
-    const generation = wakeKeysOf(file).reduce((n, key) => n + ctx.kernel.generation(key), 0);
-    const report = !edge || generation !== i.lastGeneration ? ready : ready & ~i.lastReported;
     if (edge && ready !== i.lastReported && report === 0) {
       // Readiness dropped some bits: remember, so that they count as new when they return.
       ctx.emit({ type: 'EpollReported', id: epollId, fileId: i.fileId, fd: i.fd, mask: ready, generation, disable: false });
@@ -144,13 +176,9 @@ function waitCommon(ctx: SyscallContext, timeoutMs: number | null, sigmask?: big
   const kernel = ctx.kernel;
   if (sigmask !== undefined) restoreMask = kernel.waitMasks.hold(ctx.thread, ctx.scratchAddress(), sigmask);
   const timerKey = `timer:${ctx.thread.tid}`;
-  const keys = [timerKey, `epoll:${ep.id}`];
-  const fds: number[] = [];
-  for (const i of ep.interests) {
-    const file = kernel.state.files.get(i.fileId);
-    if (file) keys.push(...wakeKeysOf(file));
-    fds.push(i.fd);
-  }
+  // Every event of a file in the set notifies the set's key (EpollWakeups), as does epoll_ctl.
+  const keys = [timerKey, epollWakeKey(ep.id)];
+  const fds = ep.interests.map((i) => i.fd);
   const timer = deadline === null ? undefined : wakeAt(deadline, () => kernel.notify(timerKey));
   const recheck = involvesHostStream(ctx, fds) ? setInterval(() => kernel.notify(timerKey), HOST_RECHECK_MS) : undefined;
   return ctx.block(keys, attempt, () => {

@@ -7,7 +7,8 @@ import { Errno } from '../errno.js';
 import { fdLimit, lookupFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
-import type { KernelState, OpenFile, SocketState } from '../state.js';
+import type { EpollInterest, KernelState, OpenFile, SocketState } from '../state.js';
+import { EP_MAX_NESTS, epollWakeKey } from './epoll_wakeups.js';
 import { expirations } from './timerfd.js';
 import { inotifyReadable, inotifyWakeKey } from './inotify.js';
 import { mqueueReadiness, mqueueWakeKey } from './mqueue.js';
@@ -28,6 +29,7 @@ const POLLNVAL = 0x20;
 const POLLRDNORM = 0x40;
 const POLLWRNORM = 0x100;
 const POLLRDHUP = 0x2000;
+const EPOLLET = 1 << 31;
 /** How often a wait that involves tsvisor's own stdio looks at it again. */
 const HOST_RECHECK_MS = 10;
 
@@ -46,6 +48,8 @@ export function wakeKeysOf(file: OpenFile): string[] {
   if (file.kind === 'pidfd') return [pidfdWakeKey(file.objectId!)];
   if (file.kind === 'inotify') return [inotifyWakeKey(file.objectId!)];
   if (file.kind === 'mqueue') return [mqueueWakeKey(file.objectId!)];
+  // Notified by each event of a file in the set (EpollWakeups) and by epoll_ctl.
+  if (file.kind === 'epoll') return [epollWakeKey(file.objectId!)];
   return [];
 }
 
@@ -77,8 +81,30 @@ export function socketReadiness(state: KernelState, s: SocketState): number {
   return r;
 }
 
-/** The poll(2) revents of an open file for the requested events. */
-export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: number): number {
+/**
+ * What an epoll interest has to report now: its file's readiness among the events asked, all of
+ * it when level-triggered, and when edge-triggered only what is new since the last report
+ * (everything once the file's wake keys were notified since). depth: how deep in nested sets.
+ */
+export function interestReport(ctx: SyscallContext, i: EpollInterest, file: OpenFile, depth = 0): { ready: number; report: number; generation: number } {
+  const ready = fileReadiness(ctx, file, i.events & 0xffff, depth) & i.events;
+  const generation = wakeKeysOf(file).reduce((n, key) => n + ctx.kernel.generation(key), 0);
+  const edge = (i.events & EPOLLET) !== 0;
+  return { ready, generation, report: !edge || generation !== i.lastGeneration ? ready : ready & ~i.lastReported };
+}
+
+/** Whether an epoll set has an event to report (what makes its fd readable, as Linux's ep_eventpoll_poll). */
+function epollHasEvents(ctx: SyscallContext, id: number, depth: number): boolean {
+  const ep = ctx.kernel.state.epolls.get(id);
+  if (!ep) return false;
+  return ep.interests.some((i) => {
+    const file = ctx.kernel.state.files.get(i.fileId);
+    return !i.disabled && file !== undefined && interestReport(ctx, i, file, depth).report !== 0;
+  });
+}
+
+/** The poll(2) revents of an open file for the requested events (depth: in nested epoll sets). */
+export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: number, depth = 0): number {
   const want = events | POLLERR | POLLHUP;
   switch (file.kind) {
     case 'eventfd': {
@@ -107,14 +133,8 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
       const t = ctx.kernel.state.timerfds.get(file.objectId!);
       return t && expirations(t).count > 0n ? (POLLIN | POLLRDNORM) & want : 0;
     }
-    case 'epoll': {
-      const ep = ctx.kernel.state.epolls.get(file.objectId!);
-      const any = ep?.interests.some((i) => {
-        const f = ctx.kernel.state.files.get(i.fileId);
-        return f && f.kind !== 'epoll' && fileReadiness(ctx, f, i.events) !== 0;
-      });
-      return any ? (POLLIN | POLLRDNORM) & want : 0;
-    }
+    case 'epoll':
+      return depth < EP_MAX_NESTS && epollHasEvents(ctx, file.objectId!, depth + 1) ? (POLLIN | POLLRDNORM) & want : 0;
     case 'pipe': {
       const pipe = ctx.kernel.state.pipes.get(file.pipeId!);
       if (!pipe) return POLLERR & want;
