@@ -212,10 +212,13 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('TimerfdCreated'), id: int, clock: int }),
   z.object({ type: z.literal('SocketCreated'), id: int, socketType: int, creds: SocketCredsSchema, family: int.optional(), protocol: int.optional() }),
   /** key: how connect finds it (the abstract name, or "node:ID" of its socket file). */
-  z.object({ type: z.literal('SocketBound'), id: int, address: z.string(), key: z.string() }),
+  /** requested: what bind() asked for (an inet socket's; absent when the kernel chose the name). */
+  z.object({ type: z.literal('SocketBound'), id: int, address: z.string(), key: z.string(), requested: z.string().optional() }),
   z.object({ type: z.literal('SocketListening'), id: int, limit: int.optional() }),
   z.object({ type: z.literal('SocketsConnected'), a: int, b: int }),
   z.object({ type: z.literal('SocketDatagramPeerSet'), id: int, address: z.string() }),
+  /** connect(AF_UNSPEC) of a datagram socket: no peer; its name becomes `local` ('unbound': none; absent: kept). */
+  z.object({ type: z.literal('SocketDisconnected'), id: int, local: z.union([z.object({ address: z.string(), key: z.string() }), z.literal('unbound')]).optional() }),
   z.object({ type: z.literal('SocketConnectionQueued'), listener: int, id: int }),
   z.object({ type: z.literal('SocketConnectionAccepted'), listener: int, id: int }),
   z.object({

@@ -317,6 +317,8 @@ export interface SocketState {
   peer?: number;
   /** A datagram socket's default destination (connect). */
   peerAddress?: string;
+  /** What bind() asked for, for an inet socket bound by the program (disconnecting keeps what it chose). */
+  requested?: string;
   listening: boolean;
   backlog: number[];
   /** listen()'s backlog, capped at somaxconn (what sock_diag reports as a listener's send queue). */

@@ -174,6 +174,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     posix_mqueue: [{}],
     socket_mmsg: [{}],
     udp_port_unreachable: [{}],
+    udp_disconnect: [{}],
     raw_icmp: [{}],
     clone_pidfd: [{}],
     clone_exit_signal: [{}],

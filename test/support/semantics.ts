@@ -123,6 +123,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'udplite_loopback',
   'socket_mmsg',
   'udp_port_unreachable',
+  'udp_disconnect',
   'raw_icmp',
   'write_interrupted',
   'pidfd_procdir',

@@ -46,7 +46,7 @@ export function closeSocket(state: KernelState, id: number, unaccepted = false):
 }
 
 export const socketReducers: ReducerTable<
-  | 'SocketCreated' | 'SocketBound' | 'SocketListening' | 'SocketsConnected' | 'SocketDatagramPeerSet'
+  | 'SocketCreated' | 'SocketBound' | 'SocketListening' | 'SocketsConnected' | 'SocketDatagramPeerSet' | 'SocketDisconnected'
   | 'SocketConnectionQueued' | 'SocketConnectionAccepted' | 'SocketMessageQueued' | 'SocketMessageTaken'
   | 'SocketShutdown' | 'SocketPasscredSet' | 'SocketOptionSet' | 'SocketConnectResult' | 'SocketOverrun'
   | 'SocketReset' | 'SocketErrorSet' | 'SocketErrorReported' | 'SocketUrgentTaken'
@@ -70,7 +70,21 @@ export const socketReducers: ReducerTable<
     // A socket bound to a wildcard address takes the source address when it connects: its name moves.
     if (s.address !== undefined) for (const [key, owner] of state.socketNames) if (owner === e.id) state.socketNames.delete(key);
     s.address = e.address;
+    if (e.requested !== undefined) s.requested = e.requested;
     state.socketNames.set(e.key, e.id);
+  },
+  SocketDisconnected(state, e) {
+    const s = socketOf(state, e.id);
+    if (!s) return;
+    delete s.peerAddress;
+    if (e.local === undefined) return;
+    for (const [key, owner] of state.socketNames) if (owner === e.id) state.socketNames.delete(key);
+    if (e.local !== 'unbound') {
+      s.address = e.local.address;
+      state.socketNames.set(e.local.key, e.id);
+    } else {
+      delete s.address;
+    }
   },
   SocketListening(state, e) {
     const s = socketOf(state, e.id);

@@ -10,7 +10,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { createSocketFile, socketFileAt } from './socket_files.js';
 import { O_NONBLOCK, O_RDWR } from '../abi/open_flags.js';
-import { AF_INET, AF_INET6, anyAddress, formatInet, parseInet } from './inet_address.js';
+import { AF_INET, AF_INET6, anyAddress, formatInet, isAnyAddress, parseInet } from './inet_address.js';
 import {
   IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, SOCK_STREAM, autobindAddress, bindAddress, destinationOf, portKey, reachable, sentFrom, socketAt, sourceFor,
 } from './loopback.js';
@@ -120,7 +120,7 @@ export function socketOf(ctx: SyscallContext, fd: number): { d: FdLookup; s: Soc
 function bindInet(ctx: SyscallContext, s: SocketState, address: string): Outcome {
   const bound = bindAddress(ctx.kernel.state, s, parseInet(address), capable(ctx.process.creds, CAP_NET_BIND_SERVICE));
   if (typeof bound === 'number') return bound;
-  ctx.emit({ type: 'SocketBound', id: s.id, address: formatInet(bound), key: portKey(s, bound) });
+  ctx.emit({ type: 'SocketBound', id: s.id, address: formatInet(bound), key: portKey(s, bound), requested: address });
   return 0;
 }
 
@@ -244,6 +244,38 @@ function connectOutcome(ctx: SyscallContext, sock: { d: FdLookup; s: SocketState
   return -Errno.EINPROGRESS;
 }
 
+const AF_UNSPEC = 0;
+
+/** The sa_family connect() was given (-EFAULT; undefined when the length leaves it out). */
+function familyAsked(ctx: SyscallContext): number | undefined {
+  if (ctx.int(2) < 2) return undefined;
+  const raw = ctx.read(ctx.args[1]!, 2);
+  return raw ? raw[0]! | (raw[1]! << 8) : -Errno.EFAULT;
+}
+
+/**
+ * connect(AF_UNSPEC) of a datagram socket (UDP, unix, raw, netlink) dissolves its association
+ * (Linux's udp_disconnect, unix_dgram_connect): no default destination any more. An inet socket
+ * also gives back what connect chose for it: a port bind() did not ask for (ENOTCONN, and
+ * getsockname 0.0.0.0:0, until it sends again), a source address where bind() asked for a
+ * wildcard one.
+ */
+function disconnect(ctx: SyscallContext, s: SocketState): number {
+  if (!isInet(s) || isRawSocket(s) || s.address === undefined) {
+    ctx.emit({ type: 'SocketDisconnected', id: s.id });
+    return 0;
+  }
+  const requested = s.requested === undefined ? undefined : parseInet(s.requested);
+  if (!requested || requested.port === 0) {
+    ctx.emit({ type: 'SocketDisconnected', id: s.id, local: 'unbound' });
+    return 0;
+  }
+  const current = parseInet(s.address);
+  const local = isAnyAddress(requested.ip) ? { ip: requested.ip, port: current.port } : current;
+  ctx.emit({ type: 'SocketDisconnected', id: s.id, local: { address: formatInet(local), key: portKey(s, local) } });
+  return 0;
+}
+
 export function sysConnect(ctx: SyscallContext): Outcome {
   const sock = socketOf(ctx, ctx.int(0));
   if (typeof sock === 'number') return sock;
@@ -251,6 +283,11 @@ export function sysConnect(ctx: SyscallContext): Outcome {
   if (s.connectResult !== undefined) {
     ctx.emit({ type: 'SocketConnectResult', id: s.id });
     return -s.connectResult;
+  }
+  if (s.type !== SOCK_STREAM && s.type !== SOCK_SEQPACKET) {
+    const family = familyAsked(ctx);
+    if (family === AF_UNSPEC) return disconnect(ctx, s);
+    if (family === -Errno.EFAULT) return family;
   }
   const address = readAddress(ctx, familyOf(s), ctx.args[1]!, ctx.int(2));
   if (typeof address === 'number') return address;
