@@ -175,6 +175,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     socket_mmsg: [{}],
     udp_port_unreachable: [{}],
     udp_disconnect: [{}],
+    multicast_join: [{}],
     raw_icmp: [{}],
     clone_pidfd: [{}],
     clone_exit_signal: [{}],

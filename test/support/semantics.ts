@@ -124,6 +124,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'socket_mmsg',
   'udp_port_unreachable',
   'udp_disconnect',
+  'multicast_join',
   'raw_icmp',
   'write_interrupted',
   'pidfd_procdir',

@@ -9,6 +9,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, IPV6_V6ONLY, SOCK_STREAM, optionOf } from './loopback.js';
 import { AF_INET6 } from './inet_address.js';
+import { multicastJoinRefused } from './multicast_join.js';
 import { SO_LINGER, encodeLinger, lingerOf } from '../abi/socket_linger.js';
 import {
   DEFAULT_HOP_LIMIT, IPPROTO_IP, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO, IPV6_RECVTCLASS, IPV6_TCLASS, IPV6_UNICAST_HOPS,
@@ -283,6 +284,10 @@ export function sysSetsockopt(ctx: SyscallContext): Outcome {
   if (typeof defaults === 'number') return defaults;
   if (len < 4) return -Errno.EINVAL;
   if (level === IPPROTO_IPV6 && name === IPV6_V6ONLY && sock.s.address !== undefined) return -Errno.EINVAL;
+  if (sock.s.type !== SOCK_STREAM) {
+    const refused = multicastJoinRefused(level, name, raw, len);
+    if (refused !== undefined) return refused;
+  }
   // Other options of a known level (multicast, IP_RECVERR...) are accepted and change nothing.
   if (!defaults.has(name)) return 0;
   const value = ipLevelSetting(level, name, Buffer.from(raw).readInt32LE());
