@@ -97,6 +97,10 @@ Napi::Value SingleStep(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), theTracer().singleStep(tidArg(info, 0), info[1].As<Napi::Number>().Int32Value()));
 }
 
+Napi::Value SetStepping(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), theTracer().setStepping(tidArg(info, 0), info[1].As<Napi::Boolean>().Value()));
+}
+
 // inject(tid, nr, a0..a5) -> raw result, or null when the thread died meanwhile.
 Napi::Value Inject(const Napi::CallbackInfo& info) {
   uint64_t args[6] = {};
@@ -455,6 +459,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setReturn", Napi::Function::New(env, SetReturn));
   exports.Set("resume", Napi::Function::New(env, Resume));
   exports.Set("singleStep", Napi::Function::New(env, SingleStep));
+  exports.Set("setStepping", Napi::Function::New(env, SetStepping));
   exports.Set("inject", Napi::Function::New(env, Inject));
   exports.Set("injectList", Napi::Function::New(env, InjectList));
   exports.Set("restartSyscall", Napi::Function::New(env, RestartSyscall));

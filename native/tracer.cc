@@ -239,7 +239,9 @@ int Tracer::decode(const Collected& c, double* report) {
     report[kSlotExtra] = static_cast<double>(static_cast<int64_t>(t.regs.rax));
     return report[kSlotKind] = kStopSyscallExit;
   }
-  // A signal-delivery stop: the siginfo tells a fault from a sent signal.
+  // A signal-delivery stop: the siginfo tells a fault from a sent signal. A SIGTRAP ends a
+  // debugger's single step (its own, or a breakpoint or another trap that came first).
+  if (sig == SIGTRAP) t.stepping = false;
   siginfo_t info{};
   ptrace(PTRACE_GETSIGINFO, tid, nullptr, &info);
   ptrace(PTRACE_GETREGS, tid, nullptr, &t.regs);
@@ -284,7 +286,7 @@ bool Tracer::answer(pid_t tid, int64_t value) {
   if (ptrace(PTRACE_SETREGS, tid, nullptr, &t->regs) != 0) return false;
   sendDeferred(tid, t);
   t->state = TraceeState::kRunning;
-  return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
+  return ptrace(continueRequest(t), tid, nullptr, nullptr) == 0;
 }
 
 bool Tracer::allow(pid_t tid, bool catchExit) {
@@ -294,7 +296,7 @@ bool Tracer::allow(pid_t tid, bool catchExit) {
   t->regsDirty = false;
   sendDeferred(tid, t);
   t->state = TraceeState::kRunning;
-  return ptrace(catchExit ? PTRACE_SYSCALL : PTRACE_CONT, tid, nullptr, nullptr) == 0;
+  return ptrace(catchExit ? PTRACE_SYSCALL : continueRequest(t), tid, nullptr, nullptr) == 0;
 }
 
 bool Tracer::setSyscallArg(pid_t tid, int index, uint64_t value) {
@@ -327,6 +329,15 @@ bool Tracer::resume(pid_t tid, int sig, bool catchExit) {
 
 bool Tracer::singleStep(pid_t tid, int sig) { return resumeWith(tid, PTRACE_SINGLESTEP, sig); }
 
+bool Tracer::setStepping(pid_t tid, bool on) {
+  Tracee* t = find(tid);
+  if (!t) return false;
+  t->stepping = on;
+  return true;
+}
+
+__ptrace_request Tracer::continueRequest(Tracee* t) { return t->stepping ? PTRACE_SINGLESTEP : PTRACE_CONT; }
+
 bool Tracer::resumeWith(pid_t tid, int request, int sig) {
   Tracee* t = find(tid);
   if (t) {
@@ -334,6 +345,7 @@ bool Tracer::resumeWith(pid_t tid, int request, int sig) {
     t->regsDirty = false;
     sendDeferred(tid, t);
     t->state = TraceeState::kRunning;
+    if (request == PTRACE_CONT) request = continueRequest(t);
   }
   return ptrace(static_cast<__ptrace_request>(request), tid, nullptr, reinterpret_cast<void*>(static_cast<long>(sig))) == 0;
 }
@@ -585,7 +597,7 @@ bool Tracer::launch(pid_t tid, const user_regs_struct& regs) {
   if (ptrace(PTRACE_SETREGS, tid, nullptr, &r) != 0) return false;
   sendDeferred(tid, t);
   t->state = TraceeState::kRunning;
-  return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
+  return ptrace(continueRequest(t), tid, nullptr, nullptr) == 0;
 }
 
 bool Tracer::restartSyscall(pid_t tid) {
@@ -604,7 +616,7 @@ bool Tracer::restartSyscall(pid_t tid) {
   if (ptrace(PTRACE_SETREGS, tid, nullptr, &t->regs) != 0) return false;
   sendDeferred(tid, t);
   t->state = TraceeState::kRunning;
-  return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
+  return ptrace(continueRequest(t), tid, nullptr, nullptr) == 0;
 }
 
 bool Tracer::listen(pid_t tid) {
@@ -631,7 +643,7 @@ bool Tracer::startAt(pid_t tid, uint64_t rip, uint64_t rsp) {
   t->regs = fresh;
   sendDeferred(tid, t);
   t->state = TraceeState::kRunning;
-  return ptrace(PTRACE_CONT, tid, nullptr, nullptr) == 0;
+  return ptrace(continueRequest(t), tid, nullptr, nullptr) == 0;
 }
 
 bool Tracer::setRegsForRdtsc(pid_t tid, uint64_t rax, uint64_t rdx, uint64_t advance) {

@@ -2,6 +2,7 @@
 // the sandbox (Node's main thread). It turns waitpid statuses into stop reports, answers
 // trapped syscalls, injects syscalls into stopped threads, and reads/writes their memory.
 #pragma once
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/user.h>
@@ -45,6 +46,10 @@ struct Tracee {
   TraceeState state = TraceeState::kRunning;
   bool injecting = false;
   bool regsDirty = false;
+  // The program's own tracer (a debugger in the sandbox) asked for one instruction: each time
+  // the thread goes back to its code it single-steps, until the SIGTRAP stop that ends the step
+  // (syscalls on the way, trapped to the kernel, do not end it).
+  bool stepping = false;
   // Signals that stopped the thread between two injected calls: held back so the kernel's
   // calls go on, and sent to it again when it goes back to its own code.
   std::vector<int> deferredSignals;
@@ -71,6 +76,9 @@ class Tracer {
   // handler's first instruction (a stop of SIGTRAP, si_code SIGTRAP) before it runs any;
   // otherwise it stops after one instruction (SIGTRAP, TRAP_TRACE).
   bool singleStep(pid_t tid, int sig);
+  // Whether the thread's returns to its own code (an answer, an allowed call, a resume) are
+  // single steps, until its next SIGTRAP stop; injected calls are not affected.
+  bool setStepping(pid_t tid, bool on);
   // Runs one syscall in the thread, which must be at a syscall stop. Returns the raw result
   // (-errno on failure); sets *died when the thread vanished meanwhile.
   int64_t inject(pid_t tid, long nr, const uint64_t args[6], bool* died);
@@ -141,6 +149,8 @@ class Tracer {
   // Keeps a status waitFor collected for another stop than the one wanted.
   void keep(pid_t tid, int status) { pending_.push_back({tid, status, lastUsage_}); }
   bool resumeWith(pid_t tid, int request, int sig);
+  // PTRACE_CONT, or PTRACE_SINGLESTEP for a thread being stepped.
+  static __ptrace_request continueRequest(Tracee* t);
   bool beginInjection(pid_t tid, Tracee* t);
   void sendDeferred(pid_t tid, Tracee* t);
   bool startInjected(pid_t tid, Tracee* t, long nr, const uint64_t args[6]);

@@ -1568,14 +1568,17 @@ export class Kernel {
   }
 
   /**
-   * Lets a thread its tracer stopped go on (PTRACE_CONT, SYSCALL, DETACH), with signal sig (0:
-   * none): at a signal-delivery stop the signal delivered instead of the one that stopped it,
-   * elsewhere a signal sent to it. detach: it has no tracer any more.
+   * Lets a thread its tracer stopped go on (PTRACE_CONT, SYSCALL, SINGLESTEP, DETACH), with
+   * signal sig (0: none): at a signal-delivery stop the signal delivered instead of the one that
+   * stopped it, elsewhere a signal sent to it. detach: it has no tracer any more. step: it runs
+   * one instruction of its own (after a syscall it is at, if any; into the handler of a signal
+   * delivered) and stops with SIGTRAP, which its tracer sees as a signal-delivery stop.
    */
-  letTraceeGo(tid: number, sig: number, detach = false): void {
+  letTraceeGo(tid: number, sig: number, detach = false, step = false): void {
     const traced = this.traceStops.get(tid);
     const thread = this.state.threads.get(tid);
     this.traceStops.delete(tid);
+    if (traced && thread) this.platform.setStepping(thread.hostTid, step);
     if (detach && thread) {
       this.emit({ type: 'TracerSet', tid, tracer: 0 });
       this.tracing.delete(tid);

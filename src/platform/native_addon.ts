@@ -34,6 +34,7 @@ export interface NativeAddon {
   setReturn(tid: number, value: number): boolean;
   resume(tid: number, sig: number, catchExit: boolean): boolean;
   singleStep(tid: number, sig: number): boolean;
+  setStepping(tid: number, on: boolean): boolean;
   inject(tid: number, nr: number, ...args: number[]): number | null;
   injectList(tid: number, listAddr: number, stubLo: number, stubHi: number, calls: Float64Array, results: Float64Array): number;
   restartSyscall(tid: number): boolean;

@@ -49,6 +49,13 @@ export interface Platform {
    */
   singleStep(tid: number, sig: number): void;
   /**
+   * on: the thread single-steps whenever it goes back to its own code (an answered or allowed
+   * syscall, a resume), until its next Signal stop of SIGTRAP: what a debugger's
+   * PTRACE_SINGLESTEP asks of the sandbox (a step over a trapped syscall ends after it, as on
+   * Linux). Injected calls are not stepped.
+   */
+  setStepping(tid: number, on: boolean): void;
+  /**
    * mmap of a host file the kernel holds open, [addr, length, prot, flags (no MAP_ANONYMOUS),
    * offset], in thread tid of host process pid (at a syscall stop), mapped from the file
    * itself: processes share the host's page cache. scratch: 128 free bytes of the thread's

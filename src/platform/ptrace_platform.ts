@@ -129,6 +129,10 @@ export class PtracePlatform implements Platform {
     this.native.singleStep(tid, sig);
   }
 
+  setStepping(tid: number, on: boolean): void {
+    this.native.setStepping(tid, on);
+  }
+
   mapHostFile(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number], keep = true): number {
     return this.fileFds ? this.fileFds.map(tid, pid, file, scratch, args, keep) : -38;
   }

@@ -272,6 +272,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     ptrace_attach: [{}],
     ptrace_syscalls: [{}],
     ptrace_sigchld: [{}],
+    ptrace_singlestep: [{}],
     ptrace_vfork_done: [
       { title: 'with TRACEVFORKDONE', args: ['with-done'] },
       { title: 'without it', args: ['without-done'] },

@@ -66,7 +66,6 @@ const PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG = 0x4211;
 /** The requests Linux has that need stops or state this tracer does not give, by name. */
 const UNSUPPORTED: ReadonlyMap<number, string> = new Map([
   [PTRACE_POKEUSER, 'PTRACE_POKEUSER'],
-  [PTRACE_SINGLESTEP, 'PTRACE_SINGLESTEP'],
   [PTRACE_SETFPREGS, 'PTRACE_SETFPREGS'],
   [PTRACE_GET_THREAD_AREA, 'PTRACE_GET_THREAD_AREA'],
   [PTRACE_SET_THREAD_AREA, 'PTRACE_SET_THREAD_AREA'],
@@ -192,11 +191,12 @@ export function sysPtrace(ctx: SyscallContext): Outcome {
       return setOptions(ctx, tracee, data);
     case PTRACE_CONT:
     case PTRACE_SYSCALL:
+    case PTRACE_SINGLESTEP:
     case PTRACE_DETACH: {
       if (data < 0 || data > NSIG) return -Errno.EIO;
       const tracing = ctx.kernel.tracingOf(tracee.tid);
       if (tracing) tracing.syscalls = request === PTRACE_SYSCALL;
-      ctx.kernel.letTraceeGo(tracee.tid, data, request === PTRACE_DETACH);
+      ctx.kernel.letTraceeGo(tracee.tid, data, request === PTRACE_DETACH, request === PTRACE_SINGLESTEP);
       return 0;
     }
   }
