@@ -287,6 +287,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     stdio_socket: [{}],
     thread_names: [{}],
     proc_start_time: [{}],
+    proc_cmdline_title: [{ args: ['a', 'bb'] }],
     sigqueue_value: [{}],
     sigwait_sender: [{}],
     self_signal_info: [{ args: scratch() }],

@@ -105,6 +105,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'stdio_socket',
   'thread_names',
   'proc_start_time',
+  'proc_cmdline_title',
   // sockets
   'inet_loopback',
   'netlink_route',

@@ -223,6 +223,7 @@ function openNode(ctx: SyscallContext, node: Exclude<VNode, { fs: 'fd' }>, flags
     case 'synthetic-file': {
       // /proc files are made when opened; reads serve that snapshot, as a seq_file does.
       if ((wantsWrite && !node.writable) || node.denied) return -Errno.EACCES;
+      if (node.noMemory) return -Errno.ESRCH;
       const content = node.content();
       const fd = openNewFile(ctx, { kind: 'synthetic', path: node.path, flags: statusFlags, cloexec });
       if (fd >= 0) ctx.kernel.host.setContent(ctx.process.fds.get(fd)!.fileId, content);

@@ -70,7 +70,9 @@ function pidDir(view: ProcessView, pid: number, base: string, bootNs: bigint, re
   const isPrivate = fileMode !== undefined || name === 'fdinfo' ||
     (sub === undefined ? name === 'exe' || name === 'cwd' || name === 'root' : name === 'fd' || name === 'ns');
   const denied = isPrivate && reader !== undefined && !mayRead(reader, process);
-  return { ...node, stat, ...(denied ? { denied } : {}) };
+  // environ is opened as the process's memory (Linux's mm_access): a zombie has none.
+  const noMemory = name === 'environ' && sub === undefined && process.status === 'zombie';
+  return { ...node, stat, ...(denied ? { denied } : {}), ...(noMemory ? { noMemory } : {}) };
 }
 
 function pidNode(view: ProcessView, pid: number, base: string, bootNs: bigint, rest: readonly string[], tid?: number): VNode | undefined {

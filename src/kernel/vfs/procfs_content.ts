@@ -1,6 +1,5 @@
 // The contents of /proc files, made from kernel state (virtual pids, the sandbox's mounts)
 // and, for machine-wide facts the sandbox may know (CPUs, memory), from the host's /proc.
-import { encodeBytes } from '../../byte_string.js';
 import { sandboxCpus } from '../host_cpus.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +13,7 @@ import { ptyDevice } from './devpts.js';
 import { cpuList, cpuMask } from './cpu_set_text.js';
 import { devMajor, devMinor } from './file_stat.js';
 import { pathSeenFrom } from './process_root.js';
+import { procArgs } from './procfs_args.js';
 import { procLocks } from './procfs_locks.js';
 import { procMountinfo, procMounts, type MountTableContext } from './procfs_mounts.js';
 import { PROC_NET_FILES } from './procfs_net.js';
@@ -134,8 +134,8 @@ function schedState(p: ProcessState, c: ProcContext): { letter: string; name: st
  * first field and status's Pid are the thread's.
  */
 export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcContext, tid: number) => string | Uint8Array>> = {
-  cmdline: (p) => encodeBytes(p.argv.map((a) => a + '\0').join('')),
-  environ: (p) => encodeBytes(p.environ.map((a) => a + '\0').join('')),
+  cmdline: (p) => procArgs(p, 'cmdline'),
+  environ: (p) => procArgs(p, 'environ'),
   auxv: (p) => auxvBytes(p.auxv ?? []),
   // Read and written as the process's memory (syscalls/proc_mem.ts), not as contents made at open.
   mem: () => new Uint8Array(0),

@@ -19,8 +19,11 @@ export type VNode =
    * (open, readlink and following it are EACCES; stat and lookup are not).
    */
   | { fs: 'synthetic-dir'; path: string; stat: FileStat; entries: () => SyntheticEntry[]; denied?: boolean }
-  /** A file of a synthetic filesystem (/proc/cpuinfo, /proc/PID/status...), made when opened. */
-  | { fs: 'synthetic-file'; path: string; stat: FileStat; content: () => Uint8Array; writable?: boolean; denied?: boolean }
+  /**
+   * A file of a synthetic filesystem (/proc/cpuinfo, /proc/PID/status...), made when opened.
+   * noMemory: a file of a zombie's memory (/proc/PID/environ): open is ESRCH.
+   */
+  | { fs: 'synthetic-file'; path: string; stat: FileStat; content: () => Uint8Array; writable?: boolean; denied?: boolean; noMemory?: boolean }
   /** A device of /dev. */
   | { fs: 'dev'; path: string; stat: FileStat; device: DevName }
   /** The slave of a pty, /dev/pts/INDEX (vfs/devpts.ts). */
