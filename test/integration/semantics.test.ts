@@ -261,6 +261,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     netlink_route: [{}],
     proc_net: [{}],
     unix_dgram_pair: [{}],
+    unix_shutdown_peer: [{}],
     fstat_kinds: [{}],
     sched_nice: [{}],
     uts_names: [{}],

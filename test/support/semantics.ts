@@ -111,6 +111,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'netlink_route',
   'proc_net',
   'unix_dgram_pair',
+  'unix_shutdown_peer',
   'fstat_kinds',
   'sendfile_socket',
   'unix_autobind',

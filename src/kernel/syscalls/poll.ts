@@ -69,8 +69,8 @@ export function socketReadiness(state: KernelState, s: SocketState): number {
   if (connectionless || (peer && peer.queued < streamQueueLimit(s)) || s.shutWrite || s.peerGone) r |= POLLOUT | POLLWRNORM;
   if (s.error !== undefined) r |= POLLERR;
   if (s.family === undefined) {
-    // A unix socket hangs up when its peer is gone.
-    if (s.peerGone) r |= POLLHUP;
+    // A unix socket hangs up when its peer is gone, or both its directions are shut.
+    if (s.peerGone || (s.shutRead && s.shutWrite)) r |= POLLHUP;
   } else if (!connectionless) {
     // TCP hangs up only when both directions are shut, or it never connected (or failed to).
     const unconnected = s.peer === undefined && !s.listening;

@@ -401,8 +401,12 @@ export function sysShutdown(ctx: SyscallContext): Outcome {
   const read = how !== 1;
   const write = how !== 0;
   ctx.emit({ type: 'SocketShutdown', id: sock.s.id, read, write });
-  // Shutting the write side is the peer's EOF.
-  if (write && sock.s.peer !== undefined) ctx.emit({ type: 'SocketShutdown', id: sock.s.peer, read: true, write: false });
+  // Only a connection's peer hears of it (a datagram pair's does not: Linux's unix_shutdown):
+  // shutting the write side is the peer's EOF, and a unix socket's read side the peer's writes.
+  if (sock.s.peer !== undefined && sock.s.type !== SOCK_DGRAM) {
+    const peerWrite = read && sock.s.family === undefined;
+    if (write || peerWrite) ctx.emit({ type: 'SocketShutdown', id: sock.s.peer, read: write, write: peerWrite });
+  }
   ctx.kernel.notify(`socket:${sock.s.id}`);
   if (sock.s.peer !== undefined) ctx.kernel.notify(`socket:${sock.s.peer}`);
   return 0;

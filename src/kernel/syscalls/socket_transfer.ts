@@ -77,11 +77,13 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
   const state = ctx.kernel.state;
   const id = d.file.objectId!;
   const nonblock = (d.file.flags & O_NONBLOCK) !== 0 || (flags & MSG_DONTWAIT) !== 0;
+  const socket = state.sockets.get(id)!;
+  // Unix datagram and seqpacket sockets send through Linux's unix_dgram_sendmsg, whose EPIPE raises no SIGPIPE.
+  const unixMessages = socket.family === undefined && (socket.type === SOCK_DGRAM || socket.type === SOCK_SEQPACKET);
   const epipe = (): number => {
-    if (!(flags & MSG_NOSIGNAL)) signalSelf(ctx, SIGPIPE);
+    if (!(flags & MSG_NOSIGNAL) && !unixMessages) signalSelf(ctx, SIGPIPE);
     return -Errno.EPIPE;
   };
-  const socket = state.sockets.get(id)!;
   if (isNetlink(socket)) return socket.shutWrite ? epipe() : sendNetlink(ctx, socket, out.bytes, out.to);
   if (isRawSocket(socket)) return socket.shutWrite ? epipe() : sendRaw(ctx, socket, out.bytes, out.to);
   const inet = isInet(socket);
@@ -151,6 +153,8 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
       if (!receiver || (receiver.shutRead && !inet)) return sent > 0 ? sent : epipe();
     }
     if (!receiver) return -Errno.ECONNREFUSED;
+    // A unix receiver that shut its reading side refuses datagrams too.
+    if (!inet && receiver.shutRead) return epipe();
     const whole = s.type !== SOCK_STREAM;
     const space = streamQueueLimit(s) - receiver.queued;
     const left = out.bytes.length - sent;
@@ -221,7 +225,9 @@ export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flag
         ctx.emit({ type: 'SocketErrorReported', id });
         return -error;
       }
-      if (s.shutRead || s.peerGone) return deliver({ bytes: new Uint8Array(0), fileIds: [], truncated: false, fullLength: 0 });
+      // A datagram socket's own SHUT_RD ends only a read that waits: one that may not wait is EAGAIN.
+      const ended = s.shutRead || s.peerGone;
+      if (ended && !(s.type === SOCK_DGRAM && nonblock && !s.peerGone)) return deliver({ bytes: new Uint8Array(0), fileIds: [], truncated: false, fullLength: 0 });
       const connectionOriented = s.type === SOCK_STREAM || s.type === SOCK_SEQPACKET;
       if (connectionOriented && s.peer === undefined) return -Errno.ENOTCONN;
       return nonblock ? -Errno.EAGAIN : null;
