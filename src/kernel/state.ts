@@ -336,8 +336,10 @@ export interface SocketState {
   passcred: boolean;
   /** Who created it (SO_PEERCRED of its peer). */
   creds: SocketCreds;
-  /** How a non-blocking connect ended, until SO_ERROR or a second connect reports it: 0 or an errno. */
+  /** How a non-blocking connect ended, until SO_ERROR, a read, a write or a second connect reports it: 0 or an errno. */
   connectResult?: number;
+  /** A non-blocking connect failed (Linux's SOCK_DONE): once that is reported, reads see EOF. */
+  connectFailed?: boolean;
   /**
    * A TCP connection's pending error (Linux's sk_err), set by a reset: SO_ERROR, the next send
    * or the next receive that finds no bytes reports it, once.

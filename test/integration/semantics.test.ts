@@ -258,6 +258,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     cpu_clocks: [{}],
     signalfd_read: [{}],
     inet_loopback: [{}],
+    tcp_connect_refused: [{}],
     netlink_route: [{}],
     proc_net: [{}],
     unix_dgram_pair: [{}],

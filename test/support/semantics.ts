@@ -108,6 +108,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'proc_cmdline_title',
   // sockets
   'inet_loopback',
+  'tcp_connect_refused',
   'netlink_route',
   'proc_net',
   'unix_dgram_pair',

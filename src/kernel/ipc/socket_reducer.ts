@@ -97,6 +97,7 @@ export const socketReducers: ReducerTable<
     const b = socketOf(state, e.b);
     if (a) a.peer = e.b;
     if (b) b.peer = e.a;
+    delete a?.connectFailed;
   },
   SocketDatagramPeerSet(state, e) {
     const s = socketOf(state, e.id);
@@ -187,6 +188,7 @@ export const socketReducers: ReducerTable<
     if (!s) return;
     if (e.result === undefined) delete s.connectResult;
     else s.connectResult = e.result;
+    if (e.result !== undefined && e.result > 0) s.connectFailed = true;
   },
   SocketOptionSet(state, e) {
     const s = socketOf(state, e.id);

@@ -56,7 +56,8 @@ export function wakeKeysOf(file: OpenFile): string[] {
 /** Every poll(2) event a socket has now. */
 export function socketReadiness(state: KernelState, s: SocketState): number {
   let r = 0;
-  const readShut = s.shutRead || s.peerGone;
+  // A failed connect shuts the socket both ways (Linux's tcp_done).
+  const readShut = s.shutRead || s.peerGone || s.connectFailed === true;
   // A TCP socket whose only byte left is the urgent one (not inline) has nothing to read (a unix one has).
   const queued = s.urgent && s.family !== undefined ? readableBefore(s) > 0 : s.queue.length > 0;
   if (queued || s.backlog.length > 0 || readShut) r |= POLLIN | POLLRDNORM;

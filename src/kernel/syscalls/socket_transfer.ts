@@ -72,6 +72,13 @@ interface Outgoing {
   urgent?: boolean;
 }
 
+/** A non-blocking connect's failure, reported (once) by the first read, write, SO_ERROR or connect to look. */
+function connectFailure(ctx: SyscallContext, s: SocketState): number {
+  const error = s.connectResult!;
+  ctx.emit({ type: 'SocketConnectResult', id: s.id });
+  return -error;
+}
+
 /** Sends on a socket: stream bytes to the peer, or one datagram to its destination. */
 export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: number): Outcome {
   const state = ctx.kernel.state;
@@ -101,6 +108,7 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
       return error === Errno.EPIPE ? epipe() : -error;
     }
     if (s.shutWrite) return sent > 0 ? sent : epipe();
+    if (s.connectResult) return sent > 0 ? sent : connectFailure(ctx, s);
     let receiver: SocketState | undefined;
     if (s.type === SOCK_DGRAM && out.to === undefined && s.peerAddress === undefined && s.peer !== undefined) {
       // One of a socketpair's datagram sockets: its datagrams go to the other, ECONNREFUSED once it is closed.
@@ -225,6 +233,8 @@ export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flag
         ctx.emit({ type: 'SocketErrorReported', id });
         return -error;
       }
+      if (s.connectResult) return connectFailure(ctx, s);
+      if (s.connectFailed) return deliver({ bytes: new Uint8Array(0), fileIds: [], truncated: false, fullLength: 0 });
       // A datagram socket's own SHUT_RD ends only a read that waits: one that may not wait is EAGAIN.
       const ended = s.shutRead || s.peerGone;
       if (ended && !(s.type === SOCK_DGRAM && nonblock && !s.peerGone)) return deliver({ bytes: new Uint8Array(0), fileIds: [], truncated: false, fullLength: 0 });
