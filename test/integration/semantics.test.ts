@@ -195,6 +195,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     cpu_rlimit: [{}],
     file_size_rlimit: [{ args: scratch() }],
     memory_rlimits: [{}],
+    nproc_rlimit: [{}],
     children_usage: [{}],
 
     pipe_eof: [{}],

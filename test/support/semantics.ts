@@ -30,6 +30,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'cpu_rlimit',
   'file_size_rlimit',
   'memory_rlimits',
+  'nproc_rlimit',
   'children_usage',
   // pipes and readiness
   'pipe_eof',

@@ -23,7 +23,7 @@ import { statOfFile } from './fs.js';
 import type { VNode } from '../vfs/vnode.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT } from '../abi/signals.js';
 import { pullAllSharedPages } from '../vfs/shared_file_pages.js';
-import { CAP_SYS_RESOURCE, capable } from '../task/capabilities.js';
+import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, capable } from '../task/capabilities.js';
 import { threadName } from '../task/thread_name.js';
 
 export function sysGetpid(ctx: SyscallContext): Outcome {
@@ -448,15 +448,23 @@ const KNOWN_FLAGS =
   CLONE_UNTRACED | CLONE_CHILD_SETTID | CLONE_IO | NAMESPACE_FLAGS;
 const RLIMIT_NPROC = 6;
 
-/** The task limits: the sandbox's (--pids-limit) and the caller's soft RLIMIT_NPROC. */
+/**
+ * The task limits: the sandbox's (--pids-limit) and the caller's soft RLIMIT_NPROC, which
+ * counts the tasks of its real user (Linux's ucounts) and binds neither root nor a caller with
+ * CAP_SYS_RESOURCE or CAP_SYS_ADMIN (copy_process).
+ */
 function overTaskLimit(ctx: SyscallContext): boolean {
-  const tasks = ctx.kernel.state.threads.size;
-  if (tasks >= ctx.kernel.limits.pids) {
+  const state = ctx.kernel.state;
+  if (state.threads.size >= ctx.kernel.limits.pids) {
     ctx.kernel.limitReached('pids', `pids limit reached (${ctx.kernel.limits.pids} tasks): fork and clone fail with EAGAIN`);
     return true;
   }
   const soft = ctx.process.rlimits.get(RLIMIT_NPROC)?.[0] ?? -1;
-  return soft >= 0 && tasks >= soft;
+  const creds = ctx.process.creds;
+  if (soft < 0 || creds.uid === 0 || capable(creds, CAP_SYS_RESOURCE) || capable(creds, CAP_SYS_ADMIN)) return false;
+  let own = 0;
+  for (const t of state.threads.values()) if (state.processes.get(t.pid)?.creds.uid === creds.uid) own++;
+  return own >= soft;
 }
 
 /**
