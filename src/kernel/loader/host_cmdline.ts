@@ -36,17 +36,23 @@ export interface HostArgs {
  */
 let stubLayout: number[] | undefined;
 
-function layoutOf(hostTid: number): number[] | undefined {
-  if (stubLayout) return stubLayout;
+/** A host task's /proc/PID/stat, as its numeric fields by proc(5)'s 1-based numbers (0 when absent); undefined when unreadable. */
+export function hostStatFields(hostTid: number): ((n: number) => number) | undefined {
   let stat: string;
   try {
-    stat = fs.readFileSync(`/proc/${hostTid}/stat`, 'utf8');
+    stat = fs.readFileSync(`/proc/${hostTid}/stat`, 'latin1');
   } catch {
     return undefined;
   }
   // Fields after the command name (which may hold spaces and parentheses) start at field 3.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-  const field = (n: number): number => fields[n - 3] ?? 0;
+  return (n) => fields[n - 3] ?? 0;
+}
+
+function layoutOf(hostTid: number): number[] | undefined {
+  if (stubLayout) return stubLayout;
+  const field = hostStatFields(hostTid);
+  if (!field) return undefined;
   const startBrk = field(START_DATA + 2);
   stubLayout = [field(START_CODE), field(END_CODE), field(START_DATA), field(START_DATA + 1), startBrk, startBrk, field(START_STACK)];
   return stubLayout;

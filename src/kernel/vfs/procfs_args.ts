@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 
 import { encodeBytes } from '../../byte_string.js';
+import { hostStatFields } from '../loader/host_cmdline.js';
 import type { ProcessState } from '../state.js';
 
 /** /proc/PID/stat's field (1-based, as proc(5) numbers them) of arg_start; arg_end, env_start, env_end follow. */
@@ -19,16 +20,8 @@ function nulTerminated(strings: readonly string[]): Uint8Array {
 
 /** [arg_end - arg_start, env_end - env_start] of the host's mm, undefined when unreadable. */
 function hostAreaSizes(hostPid: number): [number, number] | undefined {
-  let stat: string;
-  try {
-    stat = fs.readFileSync(`/proc/${hostPid}/stat`, 'latin1');
-  } catch {
-    return undefined;
-  }
-  // Fields after the command name (which may hold spaces and parentheses) start at field 3.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-  const field = (n: number): number => fields[n - 3] ?? NaN;
-  return [field(ARG_START + 1) - field(ARG_START), field(ARG_START + 3) - field(ARG_START + 2)];
+  const field = hostStatFields(hostPid);
+  return field && [field(ARG_START + 1) - field(ARG_START), field(ARG_START + 3) - field(ARG_START + 2)];
 }
 
 export function procArgs(p: ProcessState, file: 'cmdline' | 'environ'): Uint8Array {
