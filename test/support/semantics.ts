@@ -96,6 +96,8 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'ptrace_attach',
   'ptrace_syscalls',
   'ptrace_sigchld',
+  'ptrace_singlestep',
+  'ptrace_vfork_done',
   'proc_self_sched',
   'proc_status_fields',
   'ns_files',
@@ -178,6 +180,8 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   // devices and /proc
   'dev_null_stat',
   'proc_self_exe',
+  'proc_auxv_mem',
+  'proc_thread_dir',
   'proc_fd_reopen',
   'dirent_dot_inos',
   'getcwd_chdir',

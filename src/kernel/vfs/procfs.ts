@@ -184,7 +184,12 @@ export function procfsLookup(rest: readonly string[], view: ProcessView, bootNs:
     return more.length === 0 ? link('/proc/self', 2, bootNs, String(view.self)) : pidDir(view, view.self, `/proc/${view.self}`, bootNs, more);
   }
   if (first === 'thread-self' && more.length === 0) return link('/proc/thread-self', 3, bootNs, `${view.self}/task/${view.self}`);
-  if (/^\d+$/.test(first!)) return pidDir(view, Number(first), `/proc/${first}`, bootNs, more);
+  if (/^\d+$/.test(first!)) {
+    const id = Number(first);
+    // A thread's id leads to its directory too, though /proc does not list it (gdb reads /proc/TID/status).
+    const thread = view.proc.state.processes.has(id) ? undefined : view.proc.state.threads.get(id);
+    return thread ? pidDir(view, thread.pid, `/proc/${first}`, bootNs, more, id) : pidDir(view, id, `/proc/${first}`, bootNs, more);
+  }
   const key = rest.join('/');
   const make = PROC_ROOT_FILES[key];
   if (make) return file(`/proc/${key}`, inoOf(key), bootNs, () => make(view.proc));
