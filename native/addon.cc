@@ -97,6 +97,19 @@ Napi::Value SingleStep(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), theTracer().singleStep(tidArg(info, 0), info[1].As<Napi::Number>().Int32Value()));
 }
 
+// peekDebugReg(tid, index) -> the value, or -errno (a number either way: values fit in 53 bits
+// on x86-64's user half and DR6/DR7's few bits; errors are small negatives).
+Napi::Value PeekDebugReg(const Napi::CallbackInfo& info) {
+  uint64_t value = 0;
+  int r = theTracer().peekDebugReg(tidArg(info, 0), info[1].As<Napi::Number>().Int32Value(), &value);
+  return Napi::Number::New(info.Env(), r < 0 ? static_cast<double>(r) : static_cast<double>(value));
+}
+
+Napi::Value PokeDebugReg(const Napi::CallbackInfo& info) {
+  uint64_t value = static_cast<uint64_t>(info[2].As<Napi::Number>().DoubleValue());
+  return Napi::Number::New(info.Env(), theTracer().pokeDebugReg(tidArg(info, 0), info[1].As<Napi::Number>().Int32Value(), value));
+}
+
 Napi::Value SetStepping(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), theTracer().setStepping(tidArg(info, 0), info[1].As<Napi::Boolean>().Value()));
 }
@@ -460,6 +473,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("resume", Napi::Function::New(env, Resume));
   exports.Set("singleStep", Napi::Function::New(env, SingleStep));
   exports.Set("setStepping", Napi::Function::New(env, SetStepping));
+  exports.Set("peekDebugReg", Napi::Function::New(env, PeekDebugReg));
+  exports.Set("pokeDebugReg", Napi::Function::New(env, PokeDebugReg));
   exports.Set("inject", Napi::Function::New(env, Inject));
   exports.Set("injectList", Napi::Function::New(env, InjectList));
   exports.Set("restartSyscall", Napi::Function::New(env, RestartSyscall));

@@ -706,6 +706,24 @@ ssize_t Tracer::writeMemory(pid_t tid, uint64_t addr, const void* buf, size_t le
   return n < 0 ? -errno : n;
 }
 
+static void* debugRegOffset(int index) {
+  return reinterpret_cast<void*>(offsetof(struct user, u_debugreg) + sizeof(unsigned long) * static_cast<size_t>(index));
+}
+
+int Tracer::peekDebugReg(pid_t tid, int index, uint64_t* value) {
+  if (index < 0 || index > 7) return -EIO;
+  errno = 0;
+  long v = ptrace(PTRACE_PEEKUSER, tid, debugRegOffset(index), nullptr);
+  if (errno != 0) return -errno;
+  *value = static_cast<uint64_t>(v);
+  return 0;
+}
+
+int Tracer::pokeDebugReg(pid_t tid, int index, uint64_t value) {
+  if (index < 0 || index > 7) return -EIO;
+  return ptrace(PTRACE_POKEUSER, tid, debugRegOffset(index), reinterpret_cast<void*>(value)) == 0 ? 0 : -errno;
+}
+
 bool Tracer::pokeMemory(pid_t tid, uint64_t addr, const void* buf, size_t len) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/mem", tid);

@@ -129,6 +129,10 @@ class Tracer {
   ssize_t writeMemory(pid_t tid, uint64_t addr, const void* buf, size_t len);
   // Writes through page protections (the loader filling read-only text), as debuggers do.
   bool pokeMemory(pid_t tid, uint64_t addr, const void* buf, size_t len);
+  // Debug register index (0-7) of a stopped thread: read into *value, or written (the host
+  // checks addresses and DR7's bits); 0 or -errno.
+  int peekDebugReg(pid_t tid, int index, uint64_t* value);
+  int pokeDebugReg(pid_t tid, int index, uint64_t value);
 
   void track(pid_t tid, TraceeState state);
   void forget(pid_t tid);

@@ -35,6 +35,8 @@ export interface NativeAddon {
   resume(tid: number, sig: number, catchExit: boolean): boolean;
   singleStep(tid: number, sig: number): boolean;
   setStepping(tid: number, on: boolean): boolean;
+  peekDebugReg(tid: number, index: number): number;
+  pokeDebugReg(tid: number, index: number, value: number): number;
   inject(tid: number, nr: number, ...args: number[]): number | null;
   injectList(tid: number, listAddr: number, stubLo: number, stubHi: number, calls: Float64Array, results: Float64Array): number;
   restartSyscall(tid: number): boolean;

@@ -55,6 +55,10 @@ export interface Platform {
    * Linux). Injected calls are not stepped.
    */
   setStepping(tid: number, on: boolean): void;
+  /** Debug register index (0-7) of a stopped thread (a debugger's hardware breakpoints and watchpoints): its value, or -errno. */
+  peekDebugReg(tid: number, index: number): number;
+  /** Sets it (the host refuses kernel addresses and bad DR7 bits): 0 or -errno. */
+  pokeDebugReg(tid: number, index: number, value: number): number;
   /**
    * mmap of a host file the kernel holds open, [addr, length, prot, flags (no MAP_ANONYMOUS),
    * offset], in thread tid of host process pid (at a syscall stop), mapped from the file

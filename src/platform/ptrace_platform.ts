@@ -133,6 +133,14 @@ export class PtracePlatform implements Platform {
     this.native.setStepping(tid, on);
   }
 
+  peekDebugReg(tid: number, index: number): number {
+    return this.native.peekDebugReg(tid, index);
+  }
+
+  pokeDebugReg(tid: number, index: number, value: number): number {
+    return this.native.pokeDebugReg(tid, index, value);
+  }
+
   mapHostFile(tid: number, pid: number, file: HostFileRef, scratch: number, args: readonly [number, number, number, number, number], keep = true): number {
     return this.fileFds ? this.fileFds.map(tid, pid, file, scratch, args, keep) : -38;
   }

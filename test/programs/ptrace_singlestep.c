@@ -3,7 +3,9 @@
  * step over a syscall instruction stops after it with the call's result in rax; a breakpoint
  * (int3 poked into the text) stops with SIGTRAP (SI_KERNEL) just past it, and the debugger's
  * way past it (put the byte back, rip back one, step, plant it again) works; a signal given
- * with SINGLESTEP runs its handler and stops at the handler's first instruction. */
+ * with SINGLESTEP runs its handler and stops at the handler's first instruction; a hardware
+ * watchpoint set through the debug registers (POKEUSER DR0/DR7) stops the tracee with SIGTRAP
+ * (TRAP_HWBKPT) right after its write, DR6 saying which. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stddef.h>
@@ -30,6 +32,7 @@ __asm__(".text\n"
         "steps_fn: nop\n ret\n");
 
 static volatile int handled;
+static volatile int watched;
 static void on_usr1(int sig) { handled = sig; }
 
 static void tracee(void) {
@@ -40,6 +43,7 @@ static void tracee(void) {
   ptrace(PTRACE_TRACEME, 0, 0, 0);
   raise(SIGSTOP);
   ((void (*)(void))steps_start)();
+  watched = 5;
   printf("tracee: past the code, handler saw %d\n", handled);
   fflush(stdout);
   _exit(7);
@@ -121,6 +125,16 @@ int main(void) {
   /* A signal given with SINGLESTEP: the handler's frame is built and the tracee stops at its start. */
   ptrace(PTRACE_SINGLESTEP, pid, 0, SIGUSR1);
   next_stop(pid, "step with SIGUSR1");
+
+  /* A hardware watchpoint on writes of the 4 bytes of `watched`. */
+  size_t dr = offsetof(struct user, u_debugreg);
+  long r0 = ptrace(PTRACE_POKEUSER, pid, dr, &watched);
+  long r7 = ptrace(PTRACE_POKEUSER, pid, dr + 7 * sizeof(long), 0x1 | (1 << 16) | (3 << 18));
+  printf("POKEUSER DR0 %ld, DR7 %ld; PEEKUSER DR7 %#lx\n", r0, r7, ptrace(PTRACE_PEEKUSER, pid, dr + 7 * sizeof(long), 0));
+  ptrace(PTRACE_CONT, pid, 0, 0);
+  next_stop(pid, "continue to the watchpoint");
+  printf("DR6 says DR0: %s\n", (ptrace(PTRACE_PEEKUSER, pid, dr + 6 * sizeof(long), 0) & 1) ? "yes" : "no");
+  ptrace(PTRACE_POKEUSER, pid, dr + 7 * sizeof(long), 0);
 
   /* Then let it run to its end. */
   ptrace(PTRACE_CONT, pid, 0, 0);

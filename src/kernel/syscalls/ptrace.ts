@@ -65,7 +65,6 @@ const PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG = 0x4211;
 
 /** The requests Linux has that need stops or state this tracer does not give, by name. */
 const UNSUPPORTED: ReadonlyMap<number, string> = new Map([
-  [PTRACE_POKEUSER, 'PTRACE_POKEUSER'],
   [PTRACE_SETFPREGS, 'PTRACE_SETFPREGS'],
   [PTRACE_GET_THREAD_AREA, 'PTRACE_GET_THREAD_AREA'],
   [PTRACE_SET_THREAD_AREA, 'PTRACE_SET_THREAD_AREA'],
@@ -154,6 +153,8 @@ export function sysPtrace(ctx: SyscallContext): Outcome {
     }
     case PTRACE_PEEKUSER:
       return peekUser(ctx, tracee, stopped!, addr, data);
+    case PTRACE_POKEUSER:
+      return pokeUser(ctx, tracee, stopped!, addr, data);
     case PTRACE_GETREGS:
       return copyRegisters(ctx, tracee, stopped!, NT_PRSTATUS, data, USER_REGS_SIZE);
     case PTRACE_GETFPREGS:
@@ -368,7 +369,7 @@ function setRegisters(ctx: SyscallContext, tracee: ThreadState, stop: TraceStop,
   return 0;
 }
 
-/** PTRACE_PEEKUSER: a word of struct user (the registers; the debug registers read 0). */
+/** PTRACE_PEEKUSER: a word of struct user (the registers, the debug registers: the host thread's own). */
 function peekUser(ctx: SyscallContext, tracee: ThreadState, stop: TraceStop, offset: number, to: number): Outcome {
   if (offset % 8 !== 0 || offset < 0 || offset >= USER_SIZE) return -Errno.EIO;
   const word = Buffer.alloc(8);
@@ -377,7 +378,30 @@ function peekUser(ctx: SyscallContext, tracee: ThreadState, stop: TraceStop, off
     if (typeof regs === 'number') return regs;
     word.set(regs.subarray(offset, offset + 8));
   } else if (offset < USER_DEBUGREG) return -Errno.EIO;
+  else {
+    const value = ctx.kernel.platform.peekDebugReg(tracee.hostTid, (offset - USER_DEBUGREG) / 8);
+    if (value < 0) return value;
+    word.writeBigUInt64LE(BigInt(value));
+  }
   return ctx.write(to, word) ? 0 : -Errno.EFAULT;
+}
+
+/**
+ * PTRACE_POKEUSER: a register (as SETREGS would change it), or a debug register, set on the
+ * host thread itself (gdb clears DR7 of each new thread; hardware watchpoints and breakpoints
+ * then trap there as natively).
+ */
+function pokeUser(ctx: SyscallContext, tracee: ThreadState, stop: TraceStop, offset: number, data: number): Outcome {
+  if (offset % 8 !== 0 || offset < 0 || offset >= USER_SIZE) return -Errno.EIO;
+  if (offset < USER_REGS_SIZE) {
+    const regs = userRegs(ctx, tracee, stop);
+    if (typeof regs === 'number') return regs;
+    const changed = new Uint8Array(regs);
+    new DataView(changed.buffer).setBigUint64(offset, BigInt.asUintN(64, BigInt(data)), true);
+    return setRegisters(ctx, tracee, stop, changed);
+  }
+  if (offset < USER_DEBUGREG) return -Errno.EIO;
+  return ctx.kernel.platform.pokeDebugReg(tracee.hostTid, (offset - USER_DEBUGREG) / 8, data);
 }
 
 /**

@@ -285,7 +285,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   process_vm_readv: full(processVm.sysProcessVmReadv),
   process_vm_writev: full(processVm.sysProcessVmWritev),
   kcmp: full(kcmp.sysKcmp),
-  ptrace: partial(ptrace.sysPtrace, 'TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, SYSCALL, CONT, SINGLESTEP, DETACH, KILL, SETOPTIONS (TRACESYSGOOD, TRACEFORK/VFORK/CLONE, TRACEVFORKDONE, TRACEEXEC, TRACEEXIT, EXITKILL), GETEVENTMSG, GET_SYSCALL_INFO, GET/SETREGS, GETFPREGS, GET/SETREGSET, PEEKUSER, PEEK/POKE TEXT/DATA, GET/SETSIGINFO: syscall, signal-delivery, group, exec, fork/clone and exit stops, enough for strace -f and gdb; calls the seccomp filter lets through untrapped are not seen; SYSEMU, POKEUSER, SETFPREGS, the seccomp/rseq/sigmask requests and the seccomp options are ENOSYS, reported once by name'),
+  ptrace: partial(ptrace.sysPtrace, 'TRACEME, ATTACH, SEIZE, INTERRUPT, LISTEN, SYSCALL, CONT, SINGLESTEP, DETACH, KILL, SETOPTIONS (TRACESYSGOOD, TRACEFORK/VFORK/CLONE, TRACEVFORKDONE, TRACEEXEC, TRACEEXIT, EXITKILL), GETEVENTMSG, GET_SYSCALL_INFO, GET/SETREGS, GETFPREGS, GET/SETREGSET, PEEK/POKEUSER (registers, debug registers), PEEK/POKE TEXT/DATA, GET/SETSIGINFO: syscall, signal-delivery, group, exec, fork/clone and exit stops, enough for strace -f and gdb; calls the seccomp filter lets through untrapped are not seen; SYSEMU, SETFPREGS, the seccomp/rseq/sigmask requests and the seccomp options are ENOSYS, reported once by name'),
 
   // time.ts
   clock_gettime: full(time.sysClockGettime),
