@@ -161,9 +161,8 @@ class Tracer {
   int64_t finishInjected(pid_t tid, Tracee* t, bool* died);
   bool waitFor(pid_t tid, int* status);
   std::unordered_map<pid_t, Tracee> tracees_;
-  std::deque<Collected> pending_;  // statuses collected while waiting for one tid, or in a batch
+  std::deque<Collected> pending_;  // statuses collected while waiting for one tid
   rusage lastUsage_{};             // waitFor's last wait4 usage
-  pid_t lastStopTid_ = 0;          // the thread of waitStop's last stop taken from the host
 };
 
 Tracer& theTracer();
