@@ -3,7 +3,7 @@
  * listening socket live in the sandbox's kernel, found by the host file's identity. FIFO
  * opens meet between fork'ed processes (by any name of the inode: a hard link, a new name
  * after rename; a FIFO made again under an old name is another pipe); O_NONBLOCK opens; unix
- * stream and datagram sockets bound there and reached from a child; stat of both; EADDRINUSE;
+ * stream and datagram sockets bound there and reached from a child; stat of both; EADDRINUSE (and ENOENT with a trailing slash);
  * rename and unlink of a bound socket's file; a socket file nobody listens on. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -163,6 +163,8 @@ static void stream(void) {
   printf("open of a socket file: %s\n", err(open("sock", O_RDONLY | O_NONBLOCK)));
   int again = bound(SOCK_STREAM, "sock");
   (void)again;
+  bound(SOCK_STREAM, "newsock/"); /* a trailing slash: ENOENT, as for any new non-directory */
+  bound(SOCK_STREAM, ".");        /* an existing name that is not a last component: EADDRINUSE */
   bound(SOCK_DGRAM, "fifo");
   printf("connect to a fifo: %s\n", err(connected(SOCK_STREAM, "fifo")));
   printf("connect to nothing: %s\n", err(connected(SOCK_STREAM, "none")));

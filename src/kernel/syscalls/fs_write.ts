@@ -18,6 +18,7 @@ import {
   joinPath,
   lastComponent,
   lookupLast,
+  newEntryAt,
   lowerHas,
   accessDenied,
   mayChangeDir,
@@ -40,21 +41,10 @@ const RENAME_NOREPLACE = 1;
 const RENAME_EXCHANGE = 2;
 const RENAME_WHITEOUT = 4;
 
-/**
- * Where a new entry named by path goes. '.', '..', '/' and existing names (a dangling
- * symlink too) are EEXIST; a trailing slash is only for directories.
- */
+/** Where a new entry named by the path at pathAddr goes (newEntryAt), or -errno. */
 function newEntry(ctx: SyscallContext, dirfd: number, pathAddr: number, isDir: boolean): LastComponent | number {
   const path = ctx.readPath(pathAddr);
-  if (typeof path === 'number') return path;
-  const last = lastComponent(ctx, dirfd, path);
-  if (typeof last === 'number') return last;
-  if (last.kind !== 'normal') return -Errno.EEXIST;
-  const existing = lookupLast(ctx, last);
-  if (typeof existing !== 'number') return -Errno.EEXIST;
-  if (existing !== -Errno.ENOENT) return existing;
-  if (last.trailingSlash && !isDir) return -Errno.ENOENT;
-  return last;
+  return typeof path === 'number' ? path : newEntryAt(ctx, dirfd, path, isDir);
 }
 
 // ---- mkdir, symlink, mknod ------------------------------------------------------------

@@ -64,6 +64,21 @@ export function lookupLast(ctx: SyscallContext, last: LastComponent): VNode | nu
   return ctx.kernel.root.resolve(last.parent.path, last.name, walkOptions(ctx, false));
 }
 
+/**
+ * Where a new entry named by path goes (Linux's filename_create). '.', '..', '/' and existing
+ * names (a dangling symlink too) are EEXIST; a trailing slash is only for directories (ENOENT).
+ */
+export function newEntryAt(ctx: SyscallContext, dirfd: number, path: string, isDir: boolean): LastComponent | number {
+  const last = lastComponent(ctx, dirfd, path);
+  if (typeof last === 'number') return last;
+  if (last.kind !== 'normal') return -Errno.EEXIST;
+  const existing = lookupLast(ctx, last);
+  if (typeof existing !== 'number') return -Errno.EEXIST;
+  if (existing !== -Errno.ENOENT) return existing;
+  if (last.trailingSlash && !isDir) return -Errno.ENOENT;
+  return last;
+}
+
 export function joinPath(dir: string, name: string): string {
   return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }

@@ -8,7 +8,7 @@ import { S_IFMT, S_IFSOCK } from '../vfs/file_stat.js';
 import type { SyscallContext } from './context.js';
 import { makeEntry, writableOf } from './bind_ops.js';
 import { hostSocketKey, hostSocketName, identityOf } from './host_special_files.js';
-import { createEntry, lastComponent, lookupLast } from './overlay_ops.js';
+import { createEntry, newEntryAt } from './overlay_ops.js';
 import { AT_FDCWD, resolveAt } from './paths.js';
 
 function overlayName(node: { id: number }): string {
@@ -17,15 +17,12 @@ function overlayName(node: { id: number }): string {
 
 /**
  * Makes the socket file bind(2) creates at path (mode 0777 less the umask); EADDRINUSE when
- * the name exists. Returns the name the socket bound to it takes, or -errno.
+ * the name exists (Linux's unix_bind turns the creation's EEXIST into it). Returns the name the
+ * socket bound to it takes, or -errno.
  */
 export function createSocketFile(ctx: SyscallContext, path: string): string | number {
-  const last = lastComponent(ctx, AT_FDCWD, path);
-  if (typeof last === 'number') return last;
-  if (last.kind !== 'normal') return -Errno.EADDRINUSE;
-  const existing = lookupLast(ctx, last);
-  if (typeof existing !== 'number') return -Errno.EADDRINUSE;
-  if (existing !== -Errno.ENOENT) return existing;
+  const last = newEntryAt(ctx, AT_FDCWD, path, false);
+  if (typeof last === 'number') return last === -Errno.EEXIST ? -Errno.EADDRINUSE : last;
   const bind = writableOf(last.parent);
   if (!bind) {
     const node = createEntry(ctx, last.parent, last.name, 'socket', 0o777);
