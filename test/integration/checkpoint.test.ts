@@ -42,6 +42,24 @@ describe('checkpoint and restore', function () {
     expect(r.stderr).to.match(/checkpointed/);
   }
 
+  /**
+   * Runs a test program until it prints readyLine, checkpoints it with --leave-running a moment
+   * later, and checks that the original and the restored run both print `expected` after it.
+   */
+  async function leaveRunningAndRestore(what: string, program: string, readyLine: string, expected: string): Promise<void> {
+    const name = fresh(what);
+    const image = join(work, name);
+    const sandbox = run(name, [programPath(program)]);
+    await sandbox.waitForLine((l) => l === readyLine);
+    await sleep(400);
+    checkpointOk(name, image, '--leave-running');
+    const original = await sandbox.finished;
+    expect(original.stdout).to.equal(`${readyLine}\n${expected}`);
+    const restored = restore(image);
+    expect(restored.status, summarize(restored)).to.equal(0);
+    expect(restored.stdout).to.equal(expected);
+  }
+
   it('a counter goes on from the next number, twice from one image, at once', async () => {
     const name = fresh('counter');
     const image = join(work, name);
@@ -213,33 +231,12 @@ describe('checkpoint and restore', function () {
   });
 
   it('signal stacks of a sleeping and of a computing thread come back; with --leave-running the original goes on too', async () => {
-    const expected = 'main handler on its altstack: yes\nthread handler on its altstack: yes\n';
-    const name = fresh('altstack');
-    const image = join(work, name);
-    const sandbox = run(name, [programPath('ckpt_altstack')]);
-    await sandbox.waitForLine((l) => l === 'ready');
-    await sleep(400);
-    checkpointOk(name, image, '--leave-running');
-    const original = await sandbox.finished;
-    expect(original.stdout).to.equal('ready\n' + expected);
-    const restored = restore(image);
-    expect(restored.status, summarize(restored)).to.equal(0);
-    expect(restored.stdout).to.equal(expected);
+    await leaveRunningAndRestore('altstack', 'ckpt_altstack', 'ready', 'main handler on its altstack: yes\nthread handler on its altstack: yes\n');
   });
 
   it("a thread parked in pselect6 with a mask: restored, it makes the call again and the caller's mask is back after it; with --leave-running the original goes on too", async () => {
     const expected = 'first wait: 0, SIGUSR1 blocked after it: yes\nsecond wait: -1 Interrupted system call, handled 1, SIGUSR1 blocked after it: yes\n';
-    const name = fresh('waitmask');
-    const image = join(work, name);
-    const sandbox = run(name, [programPath('ckpt_wait_mask')]);
-    await sandbox.waitForLine((l) => l === 'waiting');
-    await sleep(400);
-    checkpointOk(name, image, '--leave-running');
-    const original = await sandbox.finished;
-    expect(original.stdout).to.equal('waiting\n' + expected);
-    const restored = restore(image);
-    expect(restored.status, summarize(restored)).to.equal(0);
-    expect(restored.stdout).to.equal(expected);
+    await leaveRunningAndRestore('waitmask', 'ckpt_wait_mask', 'waiting', expected);
   });
 
   it('python3 with a large dict and open files goes on after restore; with --leave-running the original finishes too', async () => {
