@@ -35,6 +35,20 @@
       "libraries!": ["-lpthread"]
     },
     {
+      # The sandbox's vDSO (native/vdso/vdso.c): a freestanding shared object without relocations.
+      "target_name": "tsvisor_vdso",
+      "type": "executable",
+      "product_extension": "so",
+      "sources": ["native/vdso/vdso.c"],
+      "cflags": ["-O2", "-fPIC", "-fno-stack-protector", "-ffreestanding", "-fno-builtin", "-Wall", "-Wextra"],
+      "cflags!": ["-pthread"],
+      "ldflags": ["-shared", "-nostdlib", "-Wl,-soname=linux-vdso.so.1", "-Wl,--hash-style=both", "-Wl,--build-id=none",
+                  "-Wl,-z,noexecstack", "-Wl,--eh-frame-hdr", "-Wl,-T,<(module_root_dir)/native/vdso/vdso.lds",
+                  "-Wl,--version-script=<(module_root_dir)/native/vdso/vdso.map"],
+      "ldflags!": ["-pthread", "-rdynamic"],
+      "libraries!": ["-lpthread"]
+    },
+    {
       "target_name": "tsvisor_runc",
       "type": "executable",
       "sources": ["native/runc/front_end.cc", "native/runc/json.cc", "native/runc/control_client.cc", "native/runc/runtime_log.cc",

@@ -25,6 +25,7 @@ export const MappingSchema = z.object({
   dev: z.bigint().nonnegative().optional(),
   ino: z.bigint().nonnegative().optional(),
   hostMapped: z.boolean().optional(),
+  special: z.enum(['[vvar]', '[vdso]']).optional(),
 });
 
 export const SigActionSchema = z.object({ handler: addr, flags: int, restorer: addr, mask: z.number() });

@@ -37,6 +37,7 @@ import { hostRandomFill } from '../platform/host_random.js';
 import { undoSemaphores } from './syscalls/sem.js';
 import { detachAll } from './syscalls/shm.js';
 import { mirrorToSharedPages, pullAllSharedPages } from './vfs/shared_file_pages.js';
+import { SandboxVdso } from './loader/vdso.js';
 import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
 import { realtimeNs } from './syscalls/time.js';
@@ -191,6 +192,8 @@ export interface KernelOptions {
   hostname?: string;
   /** The root filesystem refuses every change (EROFS) except in tmpfs mounts (OCI root.readonly). */
   readonlyRoot?: boolean;
+  /** The vDSO the restored processes have (snapshot/restore.ts); made at the first exec otherwise. */
+  vdso?: SandboxVdso | null;
 }
 
 /** How an OCI runtime drives run(): pid 1 held before its first instruction, later processes (exec). */
@@ -415,6 +418,8 @@ export class Kernel {
   /** Limits already reported to the user (each is said once). */
   private readonly limitsHit = new Set<string>();
   private readonly hostAux: HostAux = readHostAux();
+  /** The sandbox's vDSO (loader/vdso.ts): undefined until the first exec asks, null when there is none. */
+  private vdso: SandboxVdso | null | undefined;
   /** Host tid -> virtual tid: an index over state.threads, for the per-stop lookup. */
   private readonly byHostTid = new Map<number, number>();
   private readonly runtime = new Map<number, ThreadRuntime>();
@@ -494,6 +499,14 @@ export class Kernel {
     this.limits = opts.limits ?? { pids: 1024, memory: null, fds: 1024 };
     this.hostname = opts.hostname ?? 'tsvisor';
     this.readonlyRoot = opts.readonlyRoot ?? false;
+    this.vdso = opts.vdso;
+  }
+
+  /** The vDSO an exec maps: none while rdtsc traps (its clock reads must reach the trace), or when the host cannot serve one. */
+  private execVdso(): SandboxVdso | null {
+    if (this.platform.trapsRdtsc) return null;
+    if (this.vdso === undefined) this.vdso = SandboxVdso.create(true);
+    return this.vdso;
   }
 
   /** Host pid of the sandbox's init (in the sandbox's namespaces); 0 before run. */
@@ -2323,7 +2336,7 @@ export class Kernel {
     const process = this.process(thread.pid);
     try {
       const creds = execCredentials(process, prepared.exe.owner);
-      const image = loadImage(this.platform, thread.hostTid, prepared, creds, this.hostAux, this.execRandom(thread.tid));
+      const image = loadImage(this.platform, thread.hostTid, prepared, creds, this.hostAux, this.execRandom(thread.tid), this.execVdso());
       this.closeFds(process, closeOnExec(process));
       detachAll(this, process);
       this.emit({

@@ -176,6 +176,8 @@ export interface Mapping {
    * anonymous memory was mapped over by the program (a library's .bss), and is not the file's.
    */
   hostMapped?: boolean;
+  /** The sandbox's vDSO (loader/vdso.ts): its data pages or its image, named so in /proc/PID/maps. */
+  special?: '[vvar]' | '[vdso]';
 }
 
 /** A file's device and inode, as stat gives them in the sandbox. */

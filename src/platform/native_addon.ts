@@ -135,6 +135,8 @@ function findPackageRoot(): string {
 const packageRoot = findPackageRoot();
 
 export const STUB_PATH = path.join(packageRoot, 'build', 'Release', 'tsvisor_stub');
+/** The sandbox's vDSO image (native/vdso). */
+export const VDSO_PATH = path.join(packageRoot, 'build', 'Release', 'tsvisor_vdso.so');
 
 let addon: NativeAddon | undefined;
 

@@ -28,6 +28,8 @@ export interface ThreadCapture {
 }
 
 export interface Platform {
+  /** rdtsc/rdtscp fault in the sandbox and the kernel answers them (recording, replay). */
+  readonly trapsRdtsc: boolean;
   spawnSandbox(): SandboxHandle;
   /** The next stop, or a Timeout stop after timeoutMs (0: do not block). */
   waitStop(timeoutMs: number): Stop;

@@ -44,6 +44,10 @@ export class PtracePlatform implements Platform {
 
   constructor(private readonly options: PtraceOptions = {}) {}
 
+  get trapsRdtsc(): boolean {
+    return this.options.trapRdtsc ?? false;
+  }
+
   spawnSandbox(): SandboxHandle {
     // Isolated: new namespaces where the host allows them (it reports whether it did).
     const r = this.native.spawn(STUB_PATH, true, this.options.trapRdtsc ?? false);

@@ -12,6 +12,7 @@ import { hostCpu } from './host_cpu.js';
 import { IMAGE_FORMAT, IMAGE_VERSION, KERNEL_PART, pagesPart, processPart, type HostFileRef, type KernelPart, type ProcessPart, type ThreadImage } from './image_format.js';
 import { ImageWriter } from './image_writer.js';
 import { dumpMemory, programMappings } from './process_memory.js';
+import { vdsoPlaceOf } from '../kernel/loader/vdso.js';
 import { describeSandbox } from './sandbox_description.js';
 import { saveSegments } from './shm_segments.js';
 import { sharedPending, threadSignals } from './signal_sets.js';
@@ -119,7 +120,7 @@ export async function checkpoint(kernel: Kernel, command: readonly string[], opt
     for (const { hostPid, part } of processes) {
       const pages = await writer.open(pagesPart(part.pid));
       try {
-        part.mappings = await dumpMemory(kernel.platform, hostPid, programMappings(hostPid), pages, (n) => {
+        part.mappings = await dumpMemory(kernel.platform, hostPid, programMappings(hostPid, vdsoPlaceOf(kernel.state.processes.get(part.pid)?.mm.mappings ?? [])), pages, (n) => {
           memoryBytes += n;
           if (opts.progress && Date.now() - lastReport >= 500) {
             lastReport = Date.now();

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 
 import { hostMappings, isStubImage } from '../kernel/loader/host_mappings.js';
+import type { VdsoPlace } from '../kernel/loader/vdso.js';
 import type { Platform } from '../platform/platform.js';
 import type { MappingImage } from './image_format.js';
 import { mappedFileKey, mappedHostFiles } from './mapped_host_files.js';
@@ -33,11 +34,12 @@ function isAnonymous(name: string): boolean {
 }
 
 /**
- * The mappings a checkpoint saves: everything but the host's own (vDSO, vsyscall) and the
- * stub's. A shared mapping of a host file names the file (mapped_host_files.ts).
+ * The mappings a checkpoint saves: everything but the host's own (vDSO, vsyscall), the stub's,
+ * and the sandbox's vDSO (vdso: where the process has it), which a restore maps afresh. A shared
+ * mapping of a host file names the file (mapped_host_files.ts).
  */
-export function programMappings(hostPid: number): SavedMapping[] {
-  const mappings = hostMappings(hostPid).filter((m) => !['[vsyscall]', '[vdso]', '[vvar]', '[vvar_vclock]'].includes(m.name) && !isStubImage(m));
+export function programMappings(hostPid: number, vdso?: VdsoPlace): SavedMapping[] {
+  const mappings = hostMappings(hostPid).filter((m) => !['[vsyscall]', '[vdso]', '[vvar]', '[vvar_vclock]'].includes(m.name) && !isStubImage(m) && !(vdso && m.start >= vdso.vvar && m.start < vdso.end));
   const files = mappedHostFiles(hostPid, mappings);
   return mappings.map((m) => {
     const file = files.get(m.start);

@@ -8,6 +8,7 @@ import { hostPathArg } from '../byte_string.js';
 import { O_ACCMODE } from '../kernel/abi/open_flags.js';
 import { Kernel } from '../kernel/kernel.js';
 import { STUB_BASE, STUB_END } from '../kernel/loader/host_mappings.js';
+import { SandboxVdso, vdsoPlaceOf, type VdsoPlace } from '../kernel/loader/vdso.js';
 import { emptyKernelState, type KernelState } from '../kernel/state.js';
 import { SYS } from '../kernel/syscalls/numbers.js';
 import { continueMonotonicFrom } from '../kernel/syscalls/time.js';
@@ -137,7 +138,7 @@ function makeSharedObjects(platform: Platform, hostTid: number, parts: Iterable<
 }
 
 /** Builds one process in its stub: threads, memory, signal handlers, per-thread state. */
-function rebuildProcess(platform: Platform, state: KernelState, pid: number, mainHost: number, part: ProcessPart, pagesPath: string, sharedFds: ReadonlyMap<string, number>): Map<number, number> {
+function rebuildProcess(platform: Platform, state: KernelState, pid: number, mainHost: number, part: ProcessPart, pagesPath: string, sharedFds: ReadonlyMap<string, number>, vdso: SandboxVdso | null): Map<number, number> {
   const process = state.processes.get(pid)!;
   const main = part.threads.find((t) => t.tid === pid) ?? part.threads[0];
   if (!main) throw new Error(`process ${pid} has no thread in the image`);
@@ -153,6 +154,11 @@ function rebuildProcess(platform: Platform, state: KernelState, pid: number, mai
     fs.closeSync(pagesFd);
   }
   const scratch = scratchBelowStack(main.regs);
+  const vdsoPlace = vdsoPlaceOf(process.mm.mappings);
+  if (vdsoPlace) {
+    if (!vdso) throw new Error(`process ${pid} had a vDSO, and this host cannot make one`);
+    mapVdso(platform, mainHost, vdso, vdsoPlace, scratch);
+  }
   for (const [sig, a] of process.sigactions) {
     if (sig === SIGKILL || sig === SIGSTOP) continue;
     if (!platform.write(mainHost, scratch, u64s(a.handler, a.flags, a.restorer, a.mask))) throw new Error('cannot write a signal action');
@@ -173,6 +179,16 @@ function rebuildProcess(platform: Platform, state: KernelState, pid: number, mai
   // The stub's own image goes last: every injection above ran from its syscall instruction.
   if (!part.mappings.some((m) => m.start < STUB_END && m.end > STUB_BASE)) inject(SYS.munmap, STUB_BASE, STUB_END - STUB_BASE);
   return hostTids;
+}
+
+/** Maps the sandbox's vDSO where the process had it (its memory restored, the host's vDSO gone with the stub's). */
+function mapVdso(platform: Platform, hostTid: number, vdso: SandboxVdso, place: VdsoPlace, scratch: number): void {
+  const stubFd = platform.passHostFile(hostTid, hostTid, vdso, scratch);
+  if (stubFd < 0) throw new Error(`cannot hand the vDSO to the process (${-stubFd})`);
+  for (const { call, recover } of vdso.mapCalls(place, stubFd)) {
+    const r = platform.inject(hostTid, call[0]!, ...call.slice(1));
+    if (r === null || (r < 0 && r > -4096 && !recover?.(-r))) throw new Error(`cannot map the vDSO (${r === null ? 'the process died' : -r})`);
+  }
 }
 
 /** Restores the image and runs the sandbox in the foreground; resolves with pid 1's wait status. */
@@ -208,6 +224,7 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
     throw err;
   }
   let handle: SandboxHandle | undefined;
+  let vdso: SandboxVdso | null | undefined;
   let template = 0;
   const hostTids = new Map<number, number>();
   const threads = new Map<number, ThreadImage>();
@@ -220,17 +237,22 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
     // Forked before anything is rebuilt in the first stub, it is as pristine as run's.
     if (opts.execTemplate) template = spawned(platform.spawnTask(first, CLONE_PARENT), 'the process template');
     const live = [...state.processes.values()].filter((p) => p.status === 'running').sort((a, b) => a.pid - b.pid);
+    // The clocks go on from the checkpoint's before the vDSO's data page is written with them.
+    continueMonotonicFrom(image.kernel.monotonicNs);
+    const vdsoLike = live.map((p) => vdsoPlaceOf(p.mm.mappings)).find((place) => place !== undefined);
+    vdso = vdsoLike ? SandboxVdso.create(!platform.trapsRdtsc, vdsoLike) : undefined;
     // Every process comes from the first stub while its address space is still the stub's alone.
     const sharedFds = makeSharedObjects(platform, first, image.processes.values(), segments.byShare, mappedFiles);
     const mainHost = new Map<number, number>();
     live.forEach((p, i) => mainHost.set(p.pid, i === 0 ? first : spawned(platform.spawnTask(first, PROCESS_FLAGS), `process ${p.pid}`)));
     for (const p of live) {
       const part = image.processes.get(p.pid)!;
-      for (const [tid, hostTid] of rebuildProcess(platform, state, p.pid, mainHost.get(p.pid)!, part, image.pagesPath(p.pid), sharedFds)) hostTids.set(tid, hostTid);
+      for (const [tid, hostTid] of rebuildProcess(platform, state, p.pid, mainHost.get(p.pid)!, part, image.pagesPath(p.pid), sharedFds, vdso ?? null)) hostTids.set(tid, hostTid);
       for (const t of part.threads) threads.set(t.tid, t);
     }
   } catch (err) {
     if (handle) platform.destroy(handle);
+    vdso?.close();
     for (const fd of [...hostFds.values(), ...heldNodes.values()]) fs.closeSync(fd);
     for (const b of segments.backings.values()) fs.closeSync(b.fd);
     throw err instanceof ImageError ? err : new ImageError(`cannot restore ${image.dir}: ${(err as Error).message}`);
@@ -239,8 +261,7 @@ export async function restoreSandbox(image: CheckpointImage, opts: RestoreOption
     for (const fd of mappedFiles.values()) fs.closeSync(fd);
   }
 
-  continueMonotonicFrom(image.kernel.monotonicNs);
-  const kernel = new Kernel({ platform, root, warn: opts.warn, limits: desc.limits, hostname: desc.hostname, readonlyRoot: desc.readonlyRoot });
+  const kernel = new Kernel({ platform, root, warn: opts.warn, limits: desc.limits, hostname: desc.hostname, readonlyRoot: desc.readonlyRoot, ...(vdso === undefined ? {} : { vdso }) });
   for (const [fileId, fd] of hostFds) kernel.host.addFile(fileId, fd);
   for (const [identity, fd] of heldNodes) kernel.host.pin(identity, fd);
   for (const [shmid, backing] of segments.backings) kernel.host.addShm(shmid, backing);

@@ -256,6 +256,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
       { title: 'default action kills', args: ['default'], nativeSignal: 'SIGALRM' },
     ],
     clock_nanosleep_rel: [{}],
+    vdso_clock: [{}],
     cpu_clocks: [{}],
     signalfd_read: [{}],
     inet_loopback: [{}],

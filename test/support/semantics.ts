@@ -81,6 +81,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'alarm_signal',
   'clock_nanosleep_rel',
   'cpu_clocks',
+  'vdso_clock',
   'signalfd_read',
   'sigqueue_value',
   'sigwait_sender',

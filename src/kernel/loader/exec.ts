@@ -14,11 +14,11 @@ import { S_ISGID, S_ISUID } from '../vfs/file_stat.js';
 import { SANDBOX_ROOT } from '../vfs/process_root.js';
 import { readChunks } from '../vfs/file_bytes.js';
 import { ExecFormatError, parseElf, PROT_READ, PROT_WRITE, type ElfImage } from './elf.js';
-import { interpreterBias, mainProgramBias, pageDown, pageUp, planLoad, type LoadPlan, type SegmentPlan } from './load_plan.js';
+import { interpreterBias, mainProgramBias, MMAP_BASE, pageDown, pageUp, planLoad, type LoadPlan, type SegmentPlan } from './load_plan.js';
 import { parseShebang } from './shebang.js';
 import {
   AT_BASE, AT_CLKTCK, AT_EGID, AT_ENTRY, AT_EUID, AT_FLAGS, AT_GID, AT_HWCAP, AT_HWCAP2, AT_MINSIGSTKSZ,
-  AT_PAGESZ, AT_PHDR, AT_PHENT, AT_PHNUM, AT_RSEQ_ALIGN, AT_RSEQ_FEATURE_SIZE, AT_SECURE, AT_UID,
+  AT_PAGESZ, AT_PHDR, AT_PHENT, AT_PHNUM, AT_RSEQ_ALIGN, AT_RSEQ_FEATURE_SIZE, AT_SECURE, AT_SYSINFO_EHDR, AT_UID,
   buildInitialStack, STACK_TOP,
 } from './stack.js';
 import { STUB_BASE, STUB_END } from './host_mappings.js';
@@ -26,6 +26,7 @@ import { fileKeyOf, hostFileKey } from '../host_file_key.js';
 import { cachedHead, rememberHead } from './exec_head_cache.js';
 import { showArgsCall } from './host_cmdline.js';
 import { LIST_BYTES, StubCalls, type QueuedCall } from './stub_calls.js';
+import type { SandboxVdso } from './vdso.js';
 
 /** Room below the initial stack (16-byte aligned) for the struct of showArgsCall's prctl. */
 const MM_SCRATCH = 128;
@@ -314,6 +315,7 @@ export function loadImage(
   creds: Credentials,
   hostAux: HostAux,
   random: Uint8Array,
+  vdso: SandboxVdso | null = null,
 ): LoadedImage {
   const inject = (nr: number, ...args: number[]): number => {
     const r = platform.inject(hostTid, nr, ...args);
@@ -326,7 +328,13 @@ export function loadImage(
   const mainPlan = planLoad(prepared.exe.image, mainProgramBias(prepared.exe.image));
   const interpPlan = prepared.interp ? planLoad(prepared.interp.image, interpreterBias(prepared.interp.image)) : undefined;
 
+  // The vDSO below the images Linux maps from the top down (the interpreter; a static PIE), as it does.
+  const vdsoFd = vdso ? platform.passHostFile(hostTid, hostTid, vdso, TRANSFER_SCRATCH) : -1;
+  const topDown = [interpPlan, prepared.exe.image.type === 'exec' || prepared.exe.image.interp !== undefined ? undefined : mainPlan];
+  const vdsoPlace = vdso && vdsoFd >= 0 ? vdso.placeBelow(Math.min(MMAP_BASE, ...topDown.map((plan) => plan?.lowestAddr ?? MMAP_BASE))) : undefined;
+
   const auxv: Array<[number, number]> = [];
+  if (vdsoPlace) auxv.push([AT_SYSINFO_EHDR, vdsoPlace.vdso]);
   if (hostAux.minsigstksz) auxv.push([AT_MINSIGSTKSZ, hostAux.minsigstksz]);
   auxv.push(
     [AT_HWCAP, hostAux.hwcap],
@@ -366,15 +374,19 @@ export function loadImage(
   const early = !grow && stack.base - MM_SCRATCH >= hostStackBottom + LIST_AT + LIST_BYTES;
   if (early) writeStack();
 
-  // The vDSO goes first (the program must make real time syscalls, and ld.so's place
-  // overlaps it); the stub's own image goes last, as the calls run from its code.
-  // Every stub is the stub binary freshly exec'd (or a fork of one), without address
-  // randomization: its image at STUB_BASE, its stack at the top, the vDSO and vvar below the
-  // stack, [vsyscall] above the user range. Everything but the image and the stack goes by
-  // address, without reading /proc/PID/maps.
+  // The host's vDSO goes first (ld.so's place overlaps where a fresh stub has it; vdso.ts puts
+  // it back out of the way, when the sandbox's vDSO is mapped); the stub's own image goes last,
+  // as the calls run from its code. Every stub is the stub binary freshly exec'd (or a fork of
+  // one), without address randomization: its image at STUB_BASE, its stack at the top, the
+  // host's vDSO and vvar below the stack or at HOST_VDSO_AT, [vsyscall] above the user range.
+  // Everything but the image and the stack goes by address, without reading /proc/PID/maps.
   calls.add({ call: [SYS.munmap, STUB_END, hostStackBottom - STUB_END] });
   calls.add({ call: [SYS.munmap, 0, STUB_BASE] });
   const load: Loading = { platform, hostTid, inject, calls, mappings: [] };
+  if (vdso && vdsoPlace) {
+    vdso.mapCalls(vdsoPlace, vdsoFd).forEach((call) => calls.add(call));
+    load.mappings.push(...vdso.mappings(vdsoPlace));
+  }
   const opened: OpenedOnDemand[] = [];
   try {
     mapPlan(load, mainPlan, prepared.exe, opened);

@@ -31,7 +31,7 @@ export const AT_HWCAP2 = 26;
 export const AT_RSEQ_FEATURE_SIZE = 27;
 export const AT_RSEQ_ALIGN = 28;
 export const AT_EXECFN = 31;
-/** The vDSO address: never given to sandboxed programs, so their clock calls trap. */
+/** The vDSO's address (the sandbox's own, loader/vdso.ts; none in a recorded run, whose clock reads must trap). */
 export const AT_SYSINFO_EHDR = 33;
 export const AT_MINSIGSTKSZ = 51;
 
@@ -76,7 +76,7 @@ export interface InitialStack {
 const WORD = 8;
 const RANDOM_BYTES = 16;
 /** Added by buildInitialStack itself, or never given. */
-const RESERVED_AUX_TYPES: ReadonlySet<number> = new Set([AT_NULL, AT_RANDOM, AT_EXECFN, AT_PLATFORM, AT_SYSINFO_EHDR]);
+const RESERVED_AUX_TYPES: ReadonlySet<number> = new Set([AT_NULL, AT_RANDOM, AT_EXECFN, AT_PLATFORM]);
 
 export function buildInitialStack(input: InitialStackInput): InitialStack {
   const { stackTop } = input;

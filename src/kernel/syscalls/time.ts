@@ -1,4 +1,5 @@
-// Clocks and sleeping. The vDSO is gone, so every time read traps here; sleeps park the
+// Clocks and sleeping. A time read traps here when the program has no vDSO (a recorded run) or
+// reads a clock the sandbox's vDSO leaves to the kernel (loader/vdso.ts); sleeps park the
 // thread on a Node timer instead of blocking the kernel.
 import fs from 'node:fs';
 
@@ -30,6 +31,12 @@ export function monotonicNs(): bigint {
 /** Makes CLOCK_MONOTONIC read `ns` now (restore). */
 export function continueMonotonicFrom(ns: bigint): void {
   monotonicShift = ns - process.hrtime.bigint();
+}
+
+/** What the sandbox adds to the host's CLOCK_MONOTONIC for its realtime and monotonic clocks (the vDSO's data). */
+export function clockOffsets(): { realtime: bigint; monotonic: bigint } {
+  realtimeNs();
+  return { realtime: realtimeOffset!, monotonic: monotonicShift };
 }
 
 export function realtimeNs(): bigint {

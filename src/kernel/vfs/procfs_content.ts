@@ -13,6 +13,7 @@ import { ptyDevice } from './devpts.js';
 import { cpuList, cpuMask } from './cpu_set_text.js';
 import { devMajor, devMinor } from './file_stat.js';
 import { pathSeenFrom } from './process_root.js';
+import { HOST_VDSO_AT, HOST_VDSO_END } from '../loader/vdso.js';
 import { procArgs } from './procfs_args.js';
 import { procLocks } from './procfs_locks.js';
 import { procMountinfo, procMounts, type MountTableContext } from './procfs_mounts.js';
@@ -264,11 +265,13 @@ function rangeLine(p: ProcessState, readerRoot: string, line: string): string | 
   const start = parseInt(m[1]!, 16);
   const end = parseInt(m[2]!, 16);
   const hostAnonymous = /^\S+ \S+ \S+ 00:00 0\s*$/.test(line);
-  const named = p.mm.mappings.find((x) => x.path !== undefined && x.start <= start && start < x.end && !(x.hostMapped && hostAnonymous));
+  const named = p.mm.mappings.find((x) => (x.path !== undefined || x.special !== undefined) && x.start <= start && start < x.end && !(x.hostMapped && hostAnonymous));
   let name = '';
   let offset = 0;
   let device = '00:00 0';
-  if (named) {
+  if (named?.special) {
+    name = named.special;
+  } else if (named) {
     name = pathSeenFrom(readerRoot, named.path!);
     offset = (named.offset ?? 0) + (start - named.start);
     if (named.dev !== undefined && named.ino !== undefined) device = `${hex2(devMajor(named.dev))}:${hex2(devMinor(named.dev))} ${named.ino}`;
@@ -279,7 +282,9 @@ function rangeLine(p: ProcessState, readerRoot: string, line: string): string | 
   } else if (line.endsWith('[vsyscall]')) {
     name = '[vsyscall]';
   }
-  const range = `${m[1]}-${m[2]} ${m[3]} ${offset.toString(16).padStart(8, '0')} ${device}`;
+  // Linux's [vvar] is private; the sandbox's shares the pages tsvisor writes (loader/vdso.ts).
+  const perms = named?.special === '[vvar]' ? m[3]!.slice(0, 3) + 'p' : m[3];
+  const range = `${m[1]}-${m[2]} ${perms} ${offset.toString(16).padStart(8, '0')} ${device}`;
   return name ? `${range.padEnd(72)} ${name}` : range;
 }
 
@@ -287,16 +292,30 @@ function rangeLine(p: ProcessState, readerRoot: string, line: string): string | 
 function maps(p: ProcessState, readerRoot: string): string {
   const out: string[] = [];
   for (const line of hostFile(`/proc/${p.hostPid}/maps`).split('\n')) {
-    const range = rangeLine(p, readerRoot, line);
+    const range = isHostVdso(line) ? null : rangeLine(p, readerRoot, line);
     if (range !== null) out.push(range);
   }
   return out.join('\n') + (out.length ? '\n' : '');
 }
 
+/** A range line of the host's own vDSO, which the sandbox's reads the clock through (loader/vdso.ts): not the program's. */
+function isHostVdso(line: string): boolean {
+  const m = /^([0-9a-f]+)-/.exec(line);
+  if (!m) return false;
+  const start = parseInt(m[1]!, 16);
+  return start >= HOST_VDSO_AT && start < HOST_VDSO_END;
+}
+
 /** maps with the host's page counts of each range (Rss, Pss, Swap...), which are the program's: its memory is the stub's. */
 function smaps(p: ProcessState, readerRoot: string): string {
   const host = hostFile(`/proc/${p.hostPid}/smaps`);
-  const out = host.split('\n').map((line) => rangeLine(p, readerRoot, line) ?? line);
+  const out: string[] = [];
+  let hidden = false;
+  for (const line of host.split('\n')) {
+    const range = rangeLine(p, readerRoot, line);
+    if (range !== null) hidden = isHostVdso(line);
+    if (!hidden) out.push(range ?? line);
+  }
   return out.join('\n');
 }
 
