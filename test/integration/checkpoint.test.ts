@@ -81,6 +81,21 @@ describe('checkpoint and restore', function () {
     }
   });
 
+  it("clocks go on after a restore seconds later: CLOCK_MONOTONIC from its value, the realtime clock at the time of day, the vDSO's and the syscall's alike (also when the restore records)", async () => {
+    const name = fresh('clock');
+    const image = join(work, name);
+    const sandbox = run(name, [programPath('ckpt_clock')]);
+    await sandbox.waitForLine((l) => l === 'ready');
+    checkpointOk(name, image);
+    expect((await sandbox.finished).stdout).to.equal('ready\n');
+    await sleep(2000);
+    for (const opts of [[], ['--record', join(work, `${name}.trace`)]]) {
+      const restored = restore(image, ...opts);
+      expect(restored.status, summarize(restored)).to.equal(0);
+      expect(restored.stdout, opts.join(' ')).to.equal('vdso and syscall agree: 1\nmonotonic never went back: 1\nrealtime moved on further: 1\n');
+    }
+  });
+
   it('a pipeline with bytes in the pipe gives the same output as an uninterrupted run', async () => {
     const argv = ['/bin/sh', '-c', `${programPath('ckpt_producer')} | ${programPath('ckpt_consumer')}`];
     const native = runNative(argv);

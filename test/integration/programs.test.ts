@@ -134,6 +134,7 @@ function casesFor(fx: Fixtures): Record<string, readonly Case[]> {
     chroot_jail: [{ args: [fx.dir, join(PROGRAMS_OUT, 'chroot_jail.static')] }],
     // The checkpoint tests' programs (test/integration/checkpoint.test.ts), here run whole.
     ckpt_counter: [{ args: ['20'] }],
+    ckpt_clock: [{ args: ['5'] }],
     ckpt_threads: [{}],
     ckpt_shared: [{}],
     // Its file in fx.dir: natively a host file, in the sandbox the overlay's copy of it.
