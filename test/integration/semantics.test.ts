@@ -299,6 +299,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     seccomp_filter: [{}],
     sendfile_socket: [{ args: scratch() }],
     unix_autobind: [{}],
+    unix_connect_perm: [{}],
     stream_zero_send: [{}],
     tcp_reset: [{}],
     urgent_data: [{}],

@@ -120,6 +120,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'fstat_kinds',
   'sendfile_socket',
   'unix_autobind',
+  'unix_connect_perm',
   'stream_zero_send',
   'tcp_reset',
   'urgent_data',

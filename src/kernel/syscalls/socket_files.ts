@@ -8,8 +8,10 @@ import { S_IFMT, S_IFSOCK } from '../vfs/file_stat.js';
 import type { SyscallContext } from './context.js';
 import { makeEntry, writableOf } from './bind_ops.js';
 import { hostSocketKey, hostSocketName, identityOf } from './host_special_files.js';
-import { createEntry, newEntryAt } from './overlay_ops.js';
+import { accessDenied, createEntry, newEntryAt } from './overlay_ops.js';
 import { AT_FDCWD, resolveAt } from './paths.js';
+
+const MAY_WRITE = 2;
 
 function overlayName(node: { id: number }): string {
   return `node:${node.id}`;
@@ -34,10 +36,16 @@ export function createSocketFile(ctx: SyscallContext, path: string): string | nu
   return hostSocketName(ctx, bind, last.name);
 }
 
-/** The name of the socket file at path (connect(2) follows symlinks to it), or -errno (ECONNREFUSED: not a socket). */
+/**
+ * The name of the socket file at path (connect(2) and sendto(2) follow symlinks to it), or
+ * -errno: EACCES without write permission on the file (as Linux's unix_find_bsd), ECONNREFUSED
+ * when it is not a socket.
+ */
 export function socketFileAt(ctx: SyscallContext, path: string): string | number {
   const node = resolveAt(ctx, AT_FDCWD, path, true);
   if (typeof node === 'number') return node;
+  const denied = accessDenied(ctx.process, node.stat, MAY_WRITE);
+  if (denied < 0) return denied;
   if (node.fs === 'overlay') return node.node.kind === 'socket' ? overlayName(node.node) : -Errno.ECONNREFUSED;
   if (node.fs === 'host' && (Number(node.stat.mode) & S_IFMT) === S_IFSOCK) return hostSocketKey(identityOf(node.stat));
   return -Errno.ECONNREFUSED;
