@@ -98,6 +98,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ParentDeathSignalSet'), tid: int, signal: int }),
   z.object({ type: z.literal('ChildSubreaperSet'), pid: int, subreaper: z.boolean() }),
   z.object({ type: z.literal('DumpableSet'), pid: int, dumpable: int }),
+  z.object({ type: z.literal('OomScoreAdjSet'), pid: int, value: int, min: int.optional() }),
+  z.object({ type: z.literal('CoredumpFilterSet'), pid: int, value: int }),
   /** ptrace: a thread attached (tracer: the tracing thread) or detached (tracer 0). */
   z.object({ type: z.literal('TracerSet'), tid: int, tracer: int }),
   /** A restored sandbox: the thread now runs on a new host stub thread. */

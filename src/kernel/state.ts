@@ -115,6 +115,14 @@ export interface ProcessState {
   /** prctl(PR_SET_DUMPABLE)'s flag, once changed (absent: 1; execve sets it back). */
   dumpable?: number;
   /**
+   * /proc/PID/oom_score_adj once written (absent: 0), and the lowest value a process without
+   * CAP_SYS_RESOURCE may set (a privileged writer's last value; absent: 0). Inherited, kept across exec.
+   */
+  oomScoreAdj?: number;
+  oomScoreAdjMin?: number;
+  /** /proc/PID/coredump_filter's bits once written (absent: 0x33, Linux's default). Inherited, kept across exec. */
+  coredumpFilter?: number;
+  /**
    * What it used (CPU time, peak resident memory), as the host reported at its exit: set when
    * it ends, given to its parent's childUsage when the parent waits for it.
    */

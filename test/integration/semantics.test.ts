@@ -375,6 +375,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     dev_null_stat: [{}],
     proc_self_exe: [{}],
     proc_auxv_mem: [{}],
+    proc_oom_coredump: [{}],
     proc_thread_dir: [{}],
     dirent_dot_inos: [
       { title: 'in the overlay', args: scratch() },

@@ -182,6 +182,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'dev_null_stat',
   'proc_self_exe',
   'proc_auxv_mem',
+  'proc_oom_coredump',
   'proc_thread_dir',
   'proc_fd_reopen',
   'dirent_dot_inos',

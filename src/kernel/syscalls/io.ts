@@ -460,7 +460,8 @@ export function sysWrite(ctx: SyscallContext): Outcome {
   if (typeof d === 'number') return d;
   if (!accessOk(ctx.args[1]!, ctx.args[2]!)) return -Errno.EFAULT;
   const count = Math.min(ctx.args[2]!, MAX_RW);
-  if (count === 0) return 0;
+  // A /proc file sees even an empty write (oom_score_adj refuses it, comm takes the empty name).
+  if (count === 0 && d.file.kind !== 'synthetic') return 0;
   // /dev/null and /dev/zero take any write without reading the buffer.
   if (d.file.kind === 'dev' && (d.file.path === '/dev/null' || d.file.path === '/dev/zero')) return count;
   if (d.file.kind === 'pipe') return writePipe(ctx, d, programBytes(ctx, ctx.args[1]!, count));

@@ -20,7 +20,7 @@ export function reaperFor(state: KernelState, p: ProcessState): number {
 }
 
 export const taskReducers: ReducerTable<
-  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'RootChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet' | 'SchedulingSet' | 'PersonalitySet' | 'SeccompFiltered' | 'NoNewPrivsSet' | 'ParentDeathSignalSet' | 'ChildSubreaperSet' | 'DumpableSet' | 'TracerSet'
+  'ProcessStarted' | 'ProcessForked' | 'ThreadCreated' | 'ThreadRehosted' | 'ProcessReaped' | 'ProcessStopped' | 'ProcessContinued' | 'WaitReportTaken' | 'ProcessGroupSet' | 'SessionCreated' | 'CredentialsSet' | 'ThreadExited' | 'ProcessExited' | 'ClearChildTidSet' | 'CwdChanged' | 'RootChanged' | 'UmaskSet' | 'RlimitSet' | 'CommSet' | 'SchedulingSet' | 'PersonalitySet' | 'SeccompFiltered' | 'NoNewPrivsSet' | 'ParentDeathSignalSet' | 'ChildSubreaperSet' | 'DumpableSet' | 'OomScoreAdjSet' | 'CoredumpFilterSet' | 'TracerSet'
 > = {
   ProcessStarted(state, e) {
     state.nextPid = Math.max(state.nextPid, e.pid + 1, e.tid + 1);
@@ -161,6 +161,14 @@ export const taskReducers: ReducerTable<
     const p = processOf(state, e.pid);
     if (e.dumpable === 1) delete p.dumpable;
     else p.dumpable = e.dumpable;
+  },
+  OomScoreAdjSet(state, e) {
+    const p = processOf(state, e.pid);
+    p.oomScoreAdj = e.value;
+    if (e.min !== undefined) p.oomScoreAdjMin = e.min;
+  },
+  CoredumpFilterSet(state, e) {
+    processOf(state, e.pid).coredumpFilter = e.value;
   },
   CredentialsSet(state, e) {
     const p = processOf(state, e.pid);

@@ -97,8 +97,8 @@ function pidNode(view: ProcessView, pid: number, base: string, bootNs: bigint, r
     if (name === 'cwd' && p.status === 'running') return objectLink(view, path, bootNs, p.cwd);
     if (name === 'root' && p.status === 'running') return objectLink(view, path, bootNs, rootOf(p));
     const make = PROC_PID_FILES[name];
-    // Files a process writes: comm (its own threads' names: syscalls/proc_write.ts) and mem (syscalls/proc_mem.ts).
-    if (make) return file(path, inoOf(path), bootNs, () => make(p, view.proc, tid ?? pid), name === 'comm' || name === 'mem');
+    // Files a process writes: comm, oom_score_adj, coredump_filter (syscalls/proc_write.ts) and mem (syscalls/proc_mem.ts).
+    if (make) return file(path, inoOf(path), bootNs, () => make(p, view.proc, tid ?? pid), WRITABLE_PID_FILES.has(name));
   }
   if (name === 'fd' || name === 'fdinfo') {
     if (sub === undefined) {
@@ -169,6 +169,9 @@ function fdinfo(view: ProcessView, pid: number, fd: number): string {
   const flags = f.flags | (entry.cloexec ? 0o2000000 : 0);
   return `pos:\t${f.offset}\nflags:\t0${flags.toString(8)}\nmnt_id:\t1\nino:\t${f.id}\n`;
 }
+
+/** The /proc/PID files open for writing (the others are EACCES). */
+const WRITABLE_PID_FILES: ReadonlySet<string> = new Set(['comm', 'mem', 'oom_score_adj', 'coredump_filter']);
 
 export function procfsLookup(rest: readonly string[], view: ProcessView, bootNs: bigint): VNode | undefined {
   if (rest.length === 0) {

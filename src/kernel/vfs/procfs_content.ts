@@ -13,6 +13,7 @@ import { ptyDevice } from './devpts.js';
 import { cpuList, cpuMask } from './cpu_set_text.js';
 import { devMajor, devMinor } from './file_stat.js';
 import { pathSeenFrom } from './process_root.js';
+import { DEFAULT_COREDUMP_FILTER } from '../syscalls/proc_write.js';
 import { HOST_VDSO_AT, HOST_VDSO_END } from '../loader/vdso.js';
 import { procArgs } from './procfs_args.js';
 import { procLocks } from './procfs_locks.js';
@@ -231,8 +232,8 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
   smaps: (p, c) => smaps(p, c.root),
   // One line over all of it (its range is the host's first to last address, the program's own).
   smaps_rollup: (p) => hostFile(`/proc/${p.hostPid}/smaps_rollup`),
-  oom_score_adj: () => '0\n',
-  oom_adj: () => '0\n',
+  oom_score_adj: (p) => `${p.oomScoreAdj ?? 0}\n`,
+  oom_adj: (p) => `${legacyOomAdj(p.oomScoreAdj ?? 0)}\n`,
   // The host's OOM killer is the one that would pick the program: its score of the stub.
   oom_score: (p) => hostFile(`/proc/${p.hostPid}/oom_score`),
   loginuid: () => '4294967295\n',
@@ -244,7 +245,7 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
   setgroups: () => 'allow\n',
   // Linux's defaults: 50 µs of timer slack, anonymous and ELF-header pages in a core dump, the root cpuset.
   timerslack_ns: () => '50000\n',
-  coredump_filter: () => '00000033\n',
+  coredump_filter: (p) => `${(p.coredumpFilter ?? DEFAULT_COREDUMP_FILTER).toString(16).padStart(8, '0')}\n`,
   cpuset: () => '/\n',
   // Where a sleeping task waits: Linux shows 0 unless the reader may see kernel addresses; no newline.
   wchan: () => '0',
@@ -317,6 +318,11 @@ function smaps(p: ProcessState, readerRoot: string): string {
     if (!hidden) out.push(range ?? line);
   }
   return out.join('\n');
+}
+
+/** oom_adj, the old scale (-17..15) of oom_score_adj (-1000..1000), as Linux converts it. */
+function legacyOomAdj(scoreAdj: number): number {
+  return scoreAdj === 1000 ? 15 : Math.trunc((scoreAdj * 17) / 1000);
 }
 
 const LIMIT_NAMES: ReadonlyArray<[string, string]> = [
