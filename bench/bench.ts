@@ -16,7 +16,7 @@
 //
 // Options: --only PEER,PEER      (native, tsvisor, runsc, strace, proot)
 //          --workloads W,W       (startup, syscall, shell-loop, find-tree, pipe, python-startup,
-//                                 gcc, python-cpu, record, replay, checkpoint, oci-startup;
+//                                 gcc, python-cpu, java-startup, record, replay, checkpoint, oci-startup;
 //                                 default: all)
 //          --quick               shorter runs, fewer samples
 //          --json                print only the JSON summary line

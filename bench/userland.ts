@@ -1,5 +1,6 @@
 // The userland workloads of issue 3 (a fork/exec-heavy shell loop, a tree walk, pipe
-// throughput, python start-up, a gcc compile, a CPU-bound python loop), and the timing
+// throughput, python start-up, a gcc compile, a CPU-bound python loop; and a JVM's start-up,
+// which reads the clock ~2 800 times: the vDSO's workload, with no target), and the timing
 // of a command by repeated whole runs. Like the rest of the bench: reports, never asserts.
 
 import { existsSync } from 'node:fs';
@@ -8,7 +9,7 @@ import type { Tree } from './fixtures.js';
 import { findOnPath } from './peers.js';
 import type { Outcome, Wrap } from './workloads.js';
 
-export const USERLAND_NAMES = ['shell-loop', 'find-tree', 'pipe', 'python-startup', 'gcc', 'python-cpu'] as const;
+export const USERLAND_NAMES = ['shell-loop', 'find-tree', 'pipe', 'python-startup', 'gcc', 'python-cpu', 'java-startup'] as const;
 export type UserlandName = (typeof USERLAND_NAMES)[number];
 
 /** How much time one (workload, peer, mode) may take. */
@@ -25,6 +26,7 @@ export const FULL_WORKLOAD_BUDGET: WorkloadBudget = { seconds: 4, minRuns: 3, ma
 export const QUICK_WORKLOAD_BUDGET: WorkloadBudget = { seconds: 1, minRuns: 2, maxRuns: 3, timeoutSeconds: 60 };
 
 export const PYTHON = '/usr/bin/python3';
+export const JAVA = '/usr/bin/java';
 /** The pipe workload moves this many bytes (dd bs=1M count=256). */
 export const PIPE_BYTES = 256 * 1024 * 1024;
 /** md5 of 256 MiB of zeros. */
@@ -110,6 +112,13 @@ export const USERLAND: Record<UserlandName, UserlandWorkload> = {
     baseline: { shows: `${PYTHON} -c pass`, argv: [PYTHON, '-c', 'pass'] },
     unavailable: needs(PYTHON),
     targets: ['half-runsc', 'near-native'],
+  },
+  'java-startup': {
+    name: 'java-startup',
+    shows: `${JAVA} -version`,
+    argv: () => [JAVA, '-version'],
+    unavailable: needs(JAVA),
+    targets: [],
   },
 };
 

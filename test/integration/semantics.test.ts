@@ -261,6 +261,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     signalfd_read: [{}],
     inet_loopback: [{}],
     tcp_connect_refused: [{}],
+    reuseport_share: [{}],
     netlink_route: [{}],
     proc_net: [{}],
     unix_dgram_pair: [{}],

@@ -113,6 +113,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   // sockets
   'inet_loopback',
   'tcp_connect_refused',
+  'reuseport_share',
   'netlink_route',
   'proc_net',
   'unix_dgram_pair',

@@ -2,6 +2,11 @@
 // in runsc --network=none. TCP and UDP ports live in the kernel's socket names
 // (state.socketNames, key "tcp 127.0.0.1:80" or "udp [::]:53"): binding takes one, connect and
 // sendto find the socket that has the destination's. Addresses elsewhere are unreachable.
+// Sockets that may share a port (SO_REUSEPORT set before bind, for TCP and UDP; SO_REUSEADDR
+// for UDP) are named with their id after it ("tcp 127.0.0.1:80#12"), so that several hold it:
+// a connection goes to one of the listening ones, picked by the connecting socket (Linux hashes
+// the addresses), a datagram to one of a SO_REUSEPORT group the same way, and otherwise to the
+// one bound last (as Linux's unicast lookup finds it).
 import { Errno } from '../errno.js';
 import type { KernelState, SocketState } from '../state.js';
 import { AF_INET, AF_INET6, anyAddress, formatInet, isAnyAddress, isIpv4, isLoopback, parseInet, type InetAddress } from './inet_address.js';
@@ -25,12 +30,41 @@ function protoOf(s: SocketState): Proto {
 }
 
 export function portKey(s: SocketState, a: InetAddress): string {
-  return `${protoOf(s)} ${formatInet(a)}`;
+  const key = `${protoOf(s)} ${formatInet(a)}`;
+  return mayShare(s) ? `${key}${SHARED}${s.id}` : key;
+}
+
+/** Between a port's key and the id of a socket sharing it. */
+const SHARED = '#';
+
+/** The address and port a key names, whether its socket shares them or not. */
+function keyAddress(key: string, proto: Proto): string {
+  const end = key.indexOf(SHARED);
+  return key.slice(proto.length + 1, end < 0 ? undefined : end);
 }
 
 /** The value a program set with setsockopt(level, name), if it did. */
 export function optionOf(s: SocketState, level: number, name: number): number | undefined {
   return s.options?.[`${level}:${name}`];
+}
+
+const SOL_SOCKET = 1;
+const SO_REUSEADDR = 2;
+const SO_REUSEPORT = 15;
+
+function optionOn(s: SocketState, name: number): boolean {
+  return (optionOf(s, SOL_SOCKET, name) ?? 0) !== 0;
+}
+
+/** Whether the socket may hold a port with others: SO_REUSEPORT, or SO_REUSEADDR for UDP. */
+function mayShare(s: SocketState): boolean {
+  return optionOn(s, SO_REUSEPORT) || (protoOf(s) !== 'tcp' && optionOn(s, SO_REUSEADDR));
+}
+
+/** Whether s may bind where holder is: both SO_REUSEPORT and one owner, or (UDP) both SO_REUSEADDR. */
+function sharesWith(s: SocketState, holder: SocketState): boolean {
+  if (optionOn(s, SO_REUSEPORT) && optionOn(holder, SO_REUSEPORT) && s.creds.uid === holder.creds.uid) return true;
+  return protoOf(s) !== 'tcp' && optionOn(s, SO_REUSEADDR) && optionOn(holder, SO_REUSEADDR);
 }
 
 function v6only(s: SocketState): boolean {
@@ -45,15 +79,16 @@ function covers(holderIp: string, holder: SocketState, ip: string): boolean {
   return false;
 }
 
-/** The socket holding a port that binding (ip, port) would clash with (no SO_REUSEPORT sharing). */
-function holderOf(state: KernelState, s: SocketState, ip: string, port: number): SocketState | undefined {
+/** The socket holding a port that binding (ip, port) would clash with (sharing: unless both may share it). */
+function holderOf(state: KernelState, s: SocketState, ip: string, port: number, sharing: boolean): SocketState | undefined {
   const proto = protoOf(s);
   for (const [key, id] of state.socketNames) {
     if (!key.startsWith(`${proto} `)) continue;
-    const other = parseInet(key.slice(proto.length + 1));
+    const other = parseInet(keyAddress(key, proto));
     if (other.port !== port) continue;
     const holder = state.sockets.get(id);
-    if (holder && (covers(other.ip, holder, ip) || covers(ip, s, other.ip))) return holder;
+    if (!holder || holder.id === s.id || !(covers(other.ip, holder, ip) || covers(ip, s, other.ip))) continue;
+    if (!sharing || !sharesWith(s, holder)) return holder;
   }
   return undefined;
 }
@@ -64,7 +99,7 @@ function ephemeralPort(state: KernelState, s: SocketState, ip: string): number |
   const start = (s.id * 7919) % span;
   for (let i = 0; i < span; i++) {
     const port = EPHEMERAL_FIRST + ((start + i) % span);
-    if (!holderOf(state, s, ip, port)) return port;
+    if (!holderOf(state, s, ip, port, false)) return port;
   }
   return undefined;
 }
@@ -80,7 +115,7 @@ export function bindAddress(state: KernelState, s: SocketState, want: InetAddres
     return port === undefined ? -Errno.EADDRINUSE : { ip: want.ip, port };
   }
   if (want.port < 1024 && !privileged) return -Errno.EACCES;
-  return holderOf(state, s, want.ip, want.port) ? -Errno.EADDRINUSE : want;
+  return holderOf(state, s, want.ip, want.port, true) ? -Errno.EADDRINUSE : want;
 }
 
 /** The local address an unbound socket takes when it connects, listens or sends: an ephemeral port. */
@@ -97,14 +132,36 @@ export function destinationOf(to: InetAddress, family: number): InetAddress {
 /** The socket of `proto` bound to receive at `to` (already through destinationOf), if any. */
 export function socketAt(state: KernelState, like: SocketState, to: InetAddress): SocketState | undefined {
   const proto = protoOf(like);
-  const exact = state.socketNames.get(`${proto} ${formatInet(to)}`);
-  const wildcard = state.socketNames.get(`${proto} ${formatInet({ ip: anyAddress(isIpv4(to.ip) ? AF_INET : AF_INET6), port: to.port })}`);
-  const dual = isIpv4(to.ip) ? state.socketNames.get(`${proto} ${formatInet({ ip: '::', port: to.port })}`) : undefined;
-  for (const id of [exact, wildcard, dual]) {
+  const exact = `${proto} ${formatInet(to)}`;
+  const wildcard = `${proto} ${formatInet({ ip: anyAddress(isIpv4(to.ip) ? AF_INET : AF_INET6), port: to.port })}`;
+  const dual = isIpv4(to.ip) ? `${proto} ${formatInet({ ip: '::', port: to.port })}` : undefined;
+  for (const key of [exact, wildcard, dual]) {
+    const id = key === undefined ? undefined : state.socketNames.get(key);
     const s = id === undefined ? undefined : state.sockets.get(id);
-    if (s && (id !== dual || !v6only(s))) return s;
+    if (s && (key !== dual || !v6only(s))) return s;
+  }
+  // Nobody holds it alone: sockets that share it, if any (a scan, only when the fast lookups miss).
+  for (const key of [exact, wildcard, dual]) {
+    if (key === undefined) continue;
+    const group = [...state.socketNames].flatMap(([name, id]) => (name.startsWith(key + SHARED) ? [state.sockets.get(id)!] : [])).filter((s) => s && (key !== dual || !v6only(s)));
+    if (group.length > 0) return pickShared(like, group);
   }
   return undefined;
+}
+
+/** The one of the sockets sharing a port that gets what like sends or its connection (group in bind order). */
+function pickShared(like: SocketState, group: SocketState[]): SocketState {
+  const listening = group.filter((s) => s.listening);
+  const candidates = like.type === SOCK_STREAM && listening.length > 0 ? listening : group;
+  if (candidates.every((s) => optionOn(s, SO_REUSEPORT))) return candidates[spread(like.id) % candidates.length]!;
+  return candidates[candidates.length - 1]!;
+}
+
+/** A socket id's bits mixed (ids of sockets made one after another differ by a stride). */
+function spread(id: number): number {
+  let h = Math.imul(id ^ (id >>> 16), 0x45d9f3b);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** The source address of what is sent to `to`: lo's own address of that family. */

@@ -335,7 +335,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   // socket.ts, socket_options.ts, socket_transfer.ts
   socket: partial(sock.sysSocket, 'AF_UNIX, AF_INET/AF_INET6 (TCP, UDP, UDP-Lite; raw ICMP over IPv4 with CAP_NET_RAW, ping sockets EACCES as with the default ping_group_range) on the sandbox\'s own loopback (there is no other network), AF_NETLINK\'s NETLINK_ROUTE answering dumps of links, addresses and routes (changes EPERM) and NETLINK_SOCK_DIAG answering dumps of the sandbox\'s sockets (`ss`); other families get EAFNOSUPPORT'),
   socketpair: full(sock.sysSocketpair),
-  bind: partial(sock.sysBind, 'a unix socket file is made (in the overlay, or on the host in a :rw mount) but the socket behind it is the kernel\'s: a host program cannot connect to it, nor the sandbox to a host socket; inet: 127.0.0.0/8, ::1 and the wildcard, no SO_REUSEPORT sharing'),
+  bind: partial(sock.sysBind, 'a unix socket file is made (in the overlay, or on the host in a :rw mount) but the socket behind it is the kernel\'s: a host program cannot connect to it, nor the sandbox to a host socket; inet: 127.0.0.0/8, ::1 and the wildcard; a port shared with SO_REUSEPORT (one owner) or, for UDP, SO_REUSEADDR; multicast is not modelled'),
   listen: partial(sock.sysListen, 'a unix socket must be bound first (no autobind); inet sockets autobind'),
   connect: partial(sock.sysConnect, 'inet: loopback destinations only (others ENETUNREACH); a refused non-blocking connect reports ECONNREFUSED again at the next connect, not ECONNABORTED'),
   accept: full(sock.sysAccept),
@@ -344,7 +344,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   getpeername: full(sock.sysGetpeername),
   shutdown: full(sock.sysShutdown),
   getsockopt: partial(sockopt.sysGetsockopt, 'SOL_SOCKET, IPPROTO_TCP, IPPROTO_IP and IPPROTO_IPV6 integer options as set or at their defaults; SO_LINGER as set'),
-  setsockopt: partial(sockopt.sysSetsockopt, 'values are kept and read back; SO_PASSCRED, the SO_RCVTIMEO/SO_SNDTIMEO timeouts, SO_SNDBUF (a stream sender\'s unread bytes), SO_LINGER and SO_OOBINLINE apply; SO_RCVBUF and the others change nothing'),
+  setsockopt: partial(sockopt.sysSetsockopt, 'values are kept and read back; SO_PASSCRED, the SO_RCVTIMEO/SO_SNDTIMEO timeouts, SO_SNDBUF (a stream sender\'s unread bytes), SO_LINGER, SO_OOBINLINE and, at bind, SO_REUSEPORT and SO_REUSEADDR (UDP) apply; SO_RCVBUF and the others change nothing'),
   sendto: full(transfer.sysSendto),
   recvfrom: full(transfer.sysRecvfrom),
   sendmsg: partial(transfer.sysSendmsg, 'SCM_RIGHTS and SCM_CREDENTIALS on unix sockets (the kernel always attaches the true credentials); on UDP, IP_PKTINFO/IPV6_PKTINFO (the source), IP_TTL/IPV6_HOPLIMIT and IP_TOS/IPV6_TCLASS; MSG_OOB on TCP and unix stream sockets'),
