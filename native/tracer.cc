@@ -121,6 +121,13 @@ bool Tracer::reapEnded(pid_t init) {
 }
 
 int Tracer::waitStop(int timeoutMs, double* report) {
+  for (;;) {
+    int kind = nextStop(timeoutMs, report);
+    if (kind != kStale) return kind;
+  }
+}
+
+int Tracer::nextStop(int timeoutMs, double* report) {
   for (int i = 0; i < kReportSlots; i++) report[i] = 0;
   if (!pending_.empty()) {
     Collected c = pending_.front();
@@ -151,6 +158,18 @@ int Tracer::waitStop(int timeoutMs, double* report) {
   if (tid < 0) {
     if (errno == EINTR) return report[kSlotKind] = kStopTimeout;
     return report[kSlotKind] = kStopNoTracees;
+  }
+  // wait4(-1) reports the stopped tracee that was attached last first, so threads that trap
+  // without pause (newer ones) can starve an older one for good: a thread making a syscall now
+  // and then beside ten busy ones got 3 calls in 2 s. When the stops come from more than one
+  // thread, every stop there is now is taken as a batch and handled in turn before the host is
+  // asked again. One thread trapping alone costs nothing more. A stop of the batch may be
+  // stale by its turn: the thread was killed meanwhile (another thread's exec, a SIGKILL), its
+  // registers can no longer be read, and decode drops it (kStale); its death comes later.
+  if (tid != lastStopTid_) {
+    lastStopTid_ = tid;
+    Collected more{};
+    while ((more.tid = wait4(-1, &more.status, __WALL | WNOHANG, &more.usage)) > 0) pending_.push_back(more);
   }
   return decode(c, report);
 }
@@ -192,7 +211,7 @@ int Tracer::decode(const Collected& c, double* report) {
   switch (event) {
     case PTRACE_EVENT_SECCOMP:
       t.state = TraceeState::kSeccompStop;
-      ptrace(PTRACE_GETREGS, tid, nullptr, &t.regs);
+      if (ptrace(PTRACE_GETREGS, tid, nullptr, &t.regs) != 0) return kStale;
       fillSyscall(t.regs, report);
       return report[kSlotKind] = kStopSyscall;
     case PTRACE_EVENT_CLONE:
@@ -224,7 +243,7 @@ int Tracer::decode(const Collected& c, double* report) {
   }
   if (sig == (SIGTRAP | 0x80)) {
     t.state = TraceeState::kSyscallExitStop;
-    ptrace(PTRACE_GETREGS, tid, nullptr, &t.regs);
+    if (ptrace(PTRACE_GETREGS, tid, nullptr, &t.regs) != 0) return kStale;
     fillSyscall(t.regs, report);
     report[kSlotExtra] = static_cast<double>(static_cast<int64_t>(t.regs.rax));
     return report[kSlotKind] = kStopSyscallExit;
@@ -234,7 +253,7 @@ int Tracer::decode(const Collected& c, double* report) {
   if (sig == SIGTRAP) t.stepping = false;
   siginfo_t info{};
   ptrace(PTRACE_GETSIGINFO, tid, nullptr, &info);
-  ptrace(PTRACE_GETREGS, tid, nullptr, &t.regs);
+  if (ptrace(PTRACE_GETREGS, tid, nullptr, &t.regs) != 0) return kStale;
   report[kSlotValue] = sig;
   report[kSlotExtra] = info.si_code;
   report[kSlotAddr] = static_cast<double>(reinterpret_cast<uintptr_t>(info.si_addr));

@@ -30,6 +30,9 @@ enum StopKind : int {
   kStopNoTracees = 13,   // nothing left to wait for
 };
 
+// Not a stop the kernel sees: a collected stop of a thread killed before its turn (tracer.cc).
+constexpr int kStale = -1;
+
 // Layout of the report buffer shared with TypeScript (a Float64Array).
 enum ReportSlot : int {
   kSlotKind = 0, kSlotTid = 1, kSlotValue = 2, kSlotArg0 = 3,  // args 0..5 in 3..8
@@ -149,6 +152,8 @@ class Tracer {
     int status;
     rusage usage;
   };
+  // One stop, or kStale for a collected stop of a thread killed since (waitStop skips it).
+  int nextStop(int timeoutMs, double* report);
   int decode(const Collected& c, double* report);
   // Keeps a status waitFor collected for another stop than the one wanted.
   void keep(pid_t tid, int status) { pending_.push_back({tid, status, lastUsage_}); }
@@ -161,8 +166,9 @@ class Tracer {
   int64_t finishInjected(pid_t tid, Tracee* t, bool* died);
   bool waitFor(pid_t tid, int* status);
   std::unordered_map<pid_t, Tracee> tracees_;
-  std::deque<Collected> pending_;  // statuses collected while waiting for one tid
+  std::deque<Collected> pending_;  // statuses collected while waiting for one tid, or in a batch
   rusage lastUsage_{};             // waitFor's last wait4 usage
+  pid_t lastStopTid_ = 0;          // the thread of waitStop's last stop taken from the host
 };
 
 Tracer& theTracer();
