@@ -2228,6 +2228,8 @@ export class Kernel {
     clearInterval(this.idleSignalCheck);
     if (this.sandbox) this.platform.destroy(this.sandbox);
     this.host.releaseAll();
+    this.vdso?.close();
+    this.vdso = null;
     // Calls in flight when the sandbox ends die with it: recorded as never returning, like those
     // of threads an exit_group kills, so that replay --exec holds them there too (they were numbered).
     for (const tid of this.runtime.keys()) {
