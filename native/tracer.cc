@@ -159,18 +159,6 @@ int Tracer::nextStop(int timeoutMs, double* report) {
     if (errno == EINTR) return report[kSlotKind] = kStopTimeout;
     return report[kSlotKind] = kStopNoTracees;
   }
-  // wait4(-1) reports the stopped tracee that was attached last first, so threads that trap
-  // without pause (newer ones) can starve an older one for good: a thread making a syscall now
-  // and then beside ten busy ones got 3 calls in 2 s. When the stops come from more than one
-  // thread, every stop there is now is taken as a batch and handled in turn before the host is
-  // asked again. One thread trapping alone costs nothing more. A stop of the batch may be
-  // stale by its turn: the thread was killed meanwhile (another thread's exec, a SIGKILL), its
-  // registers can no longer be read, and decode drops it (kStale); its death comes later.
-  if (tid != lastStopTid_) {
-    lastStopTid_ = tid;
-    Collected more{};
-    while ((more.tid = wait4(-1, &more.status, __WALL | WNOHANG, &more.usage)) > 0) pending_.push_back(more);
-  }
   return decode(c, report);
 }
 

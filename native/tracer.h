@@ -30,7 +30,7 @@ enum StopKind : int {
   kStopNoTracees = 13,   // nothing left to wait for
 };
 
-// Not a stop the kernel sees: a collected stop of a thread killed before its turn (tracer.cc).
+// Not a stop the kernel sees: a stop whose thread was killed before its registers were read (tracer.cc).
 constexpr int kStale = -1;
 
 // Layout of the report buffer shared with TypeScript (a Float64Array).
@@ -152,7 +152,7 @@ class Tracer {
     int status;
     rusage usage;
   };
-  // One stop, or kStale for a collected stop of a thread killed since (waitStop skips it).
+  // One stop, or kStale for a stop of a thread killed since it was reported (waitStop skips it).
   int nextStop(int timeoutMs, double* report);
   int decode(const Collected& c, double* report);
   // Keeps a status waitFor collected for another stop than the one wanted.
@@ -166,9 +166,8 @@ class Tracer {
   int64_t finishInjected(pid_t tid, Tracee* t, bool* died);
   bool waitFor(pid_t tid, int* status);
   std::unordered_map<pid_t, Tracee> tracees_;
-  std::deque<Collected> pending_;  // statuses collected while waiting for one tid, or in a batch
+  std::deque<Collected> pending_;  // statuses collected while waiting for one tid
   rusage lastUsage_{};             // waitFor's last wait4 usage
-  pid_t lastStopTid_ = 0;          // the thread of waitStop's last stop taken from the host
 };
 
 Tracer& theTracer();
