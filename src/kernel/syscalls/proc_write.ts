@@ -9,6 +9,7 @@
 // Both numbers are parsed as Linux's kstrtoint/kstrtouint with base 0 (decimal, 0x hex, 0 octal).
 // Every other /proc file is read-only (open for writing is EACCES).
 import { decodeBytes } from '../../byte_string.js';
+import { BASE_ZERO_DIGITS, baseZeroValue } from '../abi/base_zero_number.js';
 import { Errno } from '../errno.js';
 import { CAP_SYS_RESOURCE, capable } from '../task/capabilities.js';
 import type { SyscallContext } from './context.js';
@@ -66,11 +67,12 @@ function writeCoredumpFilter(ctx: SyscallContext, pid: number, bytes: Uint8Array
  * kstrtoint/kstrtouint with base 0: an optional sign ('-' only when signed), then 0x/0X hex,
  * a leading 0 octal, or decimal digits, then at most one newline; null for anything else.
  */
+const KERNEL_INT = new RegExp(`^([+-]?)(${BASE_ZERO_DIGITS})\n?$`);
+
 function parseKernelInt(text: string, signed: boolean): number | null {
-  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\n?$/.exec(text);
+  const m = KERNEL_INT.exec(text);
   if (!m || (m[1] === '-' && !signed)) return null;
-  const digits = m[2]!;
-  const magnitude = /^0[xX]/.test(digits) ? parseInt(digits.slice(2), 16) : digits.length > 1 && digits[0] === '0' ? parseInt(digits.slice(1), 8) : parseInt(digits, 10);
+  const magnitude = baseZeroValue(m[2]!);
   if (!Number.isSafeInteger(magnitude)) return null;
   return m[1] === '-' ? -magnitude : magnitude;
 }

@@ -4,6 +4,7 @@
 import os from 'node:os';
 
 import { ST_NOATIME, ST_NODEV, ST_NODIRATIME, ST_NOEXEC, ST_NOSUID, ST_RDONLY, ST_RELATIME, ST_SYNCHRONOUS } from '../abi/statfs_flags.js';
+import { BASE_ZERO_DIGITS, baseZeroValue } from '../abi/base_zero_number.js';
 import { S_IFDIR } from './file_stat.js';
 
 const PAGE = 4096;
@@ -63,12 +64,13 @@ export function tmpfsLimits(o: TmpfsOptions): { pages: number; inodes: number } 
 
 export class TmpfsOptionError extends Error {}
 
+const MEMPARSE = new RegExp(`^(${BASE_ZERO_DIGITS})([kKmMgGtTpPeE]?)(.*)$`);
+
 /** A number as Linux's memparse reads it: base 0 (0x hex, 0 octal), then an optional K/M/G/T/P/E suffix. */
 function memparse(text: string, option: string): { value: number; rest: string } {
-  const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([kKmMgGtTpPeE]?)(.*)$/.exec(text);
+  const m = MEMPARSE.exec(text);
   if (!m) throw new TmpfsOptionError(`${option}=${text}: not a number`);
-  const digits = m[1]!;
-  let value = /^0[xX]/.test(digits) ? parseInt(digits.slice(2), 16) : digits.length > 1 && digits.startsWith('0') ? parseInt(digits.slice(1), 8) : parseInt(digits, 10);
+  let value = baseZeroValue(m[1]!);
   const shift = ' KMGTPE'.indexOf(m[2]!.toUpperCase());
   if (shift > 0) value *= 2 ** (10 * shift);
   if (!Number.isSafeInteger(value)) throw new TmpfsOptionError(`${option}=${text}: too large`);
