@@ -22,7 +22,8 @@ export interface HostMapping {
   name: string;
 }
 
-export function hostMappings(hostPid: number): HostMapping[] {
+/** A host process's mappings ('self': tsvisor's own). */
+export function hostMappings(hostPid: number | 'self'): HostMapping[] {
   const text = decodeBytes(fs.readFileSync(`/proc/${hostPid}/maps`));
   const out: HostMapping[] = [];
   for (const line of text.split('\n')) {

@@ -17,12 +17,11 @@
 // page saying "make the syscall".
 import fs from 'node:fs';
 
-import { decodeBytes } from '../../byte_string.js';
 import { VDSO_PATH } from '../../platform/native_addon.js';
 import type { Mapping } from '../state.js';
 import { makeBacking } from '../syscalls/shm.js';
 import { clockOffsets } from '../syscalls/time.js';
-import { STUB_END } from './host_mappings.js';
+import { hostMappings, STUB_END } from './host_mappings.js';
 import type { QueuedCall } from './stub_calls.js';
 
 const PAGE = 4096;
@@ -59,21 +58,12 @@ export function hostVdsoLayout(): HostVdsoLayout | null {
   try {
     const source = fs.readFileSync('/sys/devices/system/clocksource/clocksource0/current_clocksource', 'utf8').trim();
     if (!USER_SPACE_CLOCKSOURCES.has(source)) return null;
-    let vvarStart = -1;
-    let vdsoStart = -1;
-    let vdsoEnd = -1;
-    for (const line of decodeBytes(fs.readFileSync('/proc/self/maps')).split('\n')) {
-      const m = /^([0-9a-f]+)-([0-9a-f]+) .*\s(\[\w+\])$/.exec(line);
-      if (!m) continue;
-      const start = parseInt(m[1]!, 16);
-      if ((m[3] === '[vvar]' || m[3] === '[vvar_vclock]') && vvarStart < 0) vvarStart = start;
-      if (m[3] === '[vdso]') {
-        vdsoStart = start;
-        vdsoEnd = parseInt(m[2]!, 16);
-      }
-    }
-    if (vvarStart < 0 || vdsoStart < vvarStart) return null;
-    const image = Buffer.alloc(vdsoEnd - vdsoStart);
+    const mappings = hostMappings('self');
+    const vvar = mappings.find((m) => m.name === '[vvar]' || m.name === '[vvar_vclock]');
+    const vdso = mappings.find((m) => m.name === '[vdso]');
+    if (!vvar || !vdso || vdso.start < vvar.start) return null;
+    const vdsoStart = vdso.start;
+    const image = Buffer.alloc(vdso.end - vdsoStart);
     const mem = fs.openSync('/proc/self/mem', 'r');
     try {
       if (fs.readSync(mem, image, 0, image.length, vdsoStart) !== image.length) return null;
@@ -82,7 +72,7 @@ export function hostVdsoLayout(): HostVdsoLayout | null {
     }
     const clockGettime = dynamicSymbol(image, '__vdso_clock_gettime');
     if (clockGettime === undefined) return null;
-    return { vvarSize: vdsoStart - vvarStart, vdsoSize: image.length, clockGettime };
+    return { vvarSize: vdsoStart - vvar.start, vdsoSize: image.length, clockGettime };
   } catch {
     return null;
   }
