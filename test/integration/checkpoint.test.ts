@@ -60,6 +60,18 @@ describe('checkpoint and restore', function () {
     expect(restored.stdout).to.equal(expected);
   }
 
+  /** Runs argv until it prints "ready" and checkpoints it a moment later (the run ends there); the image's directory. */
+  async function checkpointWhenReady(what: string, argv: readonly string[], extra: readonly string[] = []): Promise<string> {
+    const name = fresh(what);
+    const image = join(work, name);
+    const sandbox = run(name, argv, extra);
+    await sandbox.waitForLine((l) => l === 'ready');
+    await sleep(300);
+    checkpointOk(name, image);
+    await sandbox.finished;
+    return image;
+  }
+
   it('a counter goes on from the next number, twice from one image, at once', async () => {
     const name = fresh('counter');
     const image = join(work, name);
@@ -130,13 +142,7 @@ describe('checkpoint and restore', function () {
   }
 
   it('a parent and child sharing a MAP_SHARED counter still share it after restore', async () => {
-    const name = fresh('shared');
-    const image = join(work, name);
-    const sandbox = run(name, [programPath('ckpt_shared')]);
-    await sandbox.waitForLine((l) => l === 'ready');
-    await sleep(300);
-    checkpointOk(name, image);
-    await sandbox.finished;
+    const image = await checkpointWhenReady('shared', [programPath('ckpt_shared')]);
     const restored = restore(image);
     expect(restored.status, summarize(restored)).to.equal(0);
     expect(restored.stdout).to.equal('counter=400\n');
@@ -145,13 +151,7 @@ describe('checkpoint and restore', function () {
   it('a file of a :rw bind that a parent and child map shared is still the file after restore (no copy in the image), read-only mappings stay read-only', async () => {
     const dir = join(work, fresh('mapped'));
     mkdirSync(dir);
-    const name = fresh('mapped');
-    const image = join(work, name);
-    const sandbox = run(name, [programPath('ckpt_mapped_file'), dir], ['--mount', `${dir}:${dir}:rw`]);
-    await sandbox.waitForLine((l) => l === 'ready');
-    await sleep(300);
-    checkpointOk(name, image);
-    await sandbox.finished;
+    const image = await checkpointWhenReady('mapped', [programPath('ckpt_mapped_file'), dir], ['--mount', `${dir}:${dir}:rw`]);
     const mapped = [...readImage(image).processes.values()].flatMap((p) => p.mappings.filter((m) => m.file));
     // The parent's writable and read-only mappings (the child's too, forked) and the child's own: named, with no page saved.
     const file = join(dir, 'counter.bin');
@@ -219,26 +219,14 @@ describe('checkpoint and restore', function () {
     }
     expect(native.status, summarize(native)).to.equal(0);
     expect(native.stdout).to.match(/^ready\n/).and.contain('user:nobody:rw-').and.contain('immutable');
-    const name = fresh('acl');
-    const image = join(work, name);
-    const sandbox = run(name, ['/bin/sh', '-c', script, 'sh', '/dev/shm/k', '6']);
-    await sandbox.waitForLine((l) => l === 'ready');
-    await sleep(300);
-    checkpointOk(name, image);
-    await sandbox.finished;
+    const image = await checkpointWhenReady('acl', ['/bin/sh', '-c', script, 'sh', '/dev/shm/k', '6']);
     const restored = restore(image);
     expect(restored.status, summarize(restored)).to.equal(0);
     expect(restored.stdout).to.equal(native.stdout.slice('ready\n'.length));
   });
 
   it('System V IPC comes back: a segment two processes attached stays shared, a detached one keeps its bytes, semaphores and queues (System V and POSIX) hold their counts', async () => {
-    const name = fresh('sysv');
-    const image = join(work, name);
-    const sandbox = run(name, [programPath('ckpt_sysv')]);
-    await sandbox.waitForLine((l) => l === 'ready');
-    await sleep(300);
-    checkpointOk(name, image);
-    await sandbox.finished;
+    const image = await checkpointWhenReady('sysv', [programPath('ckpt_sysv')]);
     expect(readImage(image).kernel.shm?.length, 'both segments saved').to.equal(2);
     const restored = restore(image);
     expect(restored.status, summarize(restored)).to.equal(0);
