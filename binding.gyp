@@ -10,6 +10,7 @@
         "native/host_stat.cc",
         "native/host_statfs.cc",
         "native/host_xattr.cc",
+        "native/own_rdtsc.cc",
         "native/console_socket.cc",
         "native/control_server.cc",
         "native/fd_passing.cc",

@@ -28,6 +28,7 @@
 #include "host_stat.h"
 #include "host_statfs.h"
 #include "host_xattr.h"
+#include "own_rdtsc.h"
 #include "sandbox_spawn.h"
 #include "seccomp_filter.h"
 #include "stub_fd_channel.h"
@@ -457,6 +458,21 @@ Napi::Value PutSiginfo(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), ptrace(PTRACE_SETSIGINFO, tidArg(info, 0), nullptr, &si) == 0);
 }
 
+// setOwnRdtscTrap(on) -> ok: the calling (tracer) thread's rdtsc traps too (own_rdtsc.h).
+Napi::Value SetOwnRdtscTrap(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), setOwnRdtscTrap(info[0].As<Napi::Boolean>().Value()));
+}
+
+// ownRdtscEmulated() -> how many of tsvisor's own counter reads the handler answered.
+Napi::Value OwnRdtscEmulated(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(ownRdtscEmulated()));
+}
+
+// monotonicNs() -> CLOCK_MONOTONIC in ns through the syscall (no counter read).
+Napi::Value MonotonicNs(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(monotonicNsBySyscall()));
+}
+
 Napi::Value AllowedSyscalls(const Napi::CallbackInfo& info) {
   Napi::Array out = Napi::Array::New(info.Env(), kAllowedSyscallCount);
   for (int i = 0; i < kAllowedSyscallCount; i++) out.Set(i, kAllowedSyscalls[i]);
@@ -517,6 +533,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("takeSiginfo", Napi::Function::New(env, TakeSiginfo));
   exports.Set("putSiginfo", Napi::Function::New(env, PutSiginfo));
   exports.Set("allowedSyscalls", Napi::Function::New(env, AllowedSyscalls));
+  exports.Set("setOwnRdtscTrap", Napi::Function::New(env, SetOwnRdtscTrap));
+  exports.Set("ownRdtscEmulated", Napi::Function::New(env, OwnRdtscEmulated));
+  exports.Set("monotonicNs", Napi::Function::New(env, MonotonicNs));
   exports.Set("channelSend", Napi::Function::New(env, ChannelSend));
   exports.Set("channelDrain", Napi::Function::New(env, ChannelDrain));
   exports.Set("readDirectory", Napi::Function::New(env, ReadDirectory));

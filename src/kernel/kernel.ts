@@ -38,9 +38,10 @@ import { undoSemaphores } from './syscalls/sem.js';
 import { detachAll } from './syscalls/shm.js';
 import { mirrorToSharedPages, pullAllSharedPages } from './vfs/shared_file_pages.js';
 import { SandboxVdso } from './loader/vdso.js';
-import { emulateRdtsc, isRdtscFault } from './time/rdtsc.js';
+import { emulateRdtsc, rdtscFaultLength } from './time/rdtsc.js';
 import { nextWakeIn } from './time/wake_timer.js';
 import { realtimeNs } from './syscalls/time.js';
+import { hostMonotonicNs } from '../platform/host_clock.js';
 import { SignalPoints, type RecordedSignals, type SignalPoint } from './signal/signal_points.js';
 import { WaitMasks } from './signal/wait_mask.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, CLD_TRAPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_KERNEL, SI_TKILL, SI_USER } from './abi/signals.js';
@@ -1148,7 +1149,7 @@ export class Kernel {
             this.interruptSignalled();
             this.signalPoints?.deliverOverdue();
             if (this.stalled()) this.unstall();
-            else if (this.signalPoints?.giveUpWait(Date.now(), false).tid !== undefined) this.releaseHeld();
+            else if (this.signalPoints?.giveUpWait(false).tid !== undefined) this.releaseHeld();
           }
           // Give Node's event loop a turn (stdin, timers, signals), then go on.
           setImmediate(() => this.loop());
@@ -1160,7 +1161,7 @@ export class Kernel {
         this.releaseHeld();
         // A busy sandbox must not starve the event loop either (sleepers' timers, the control socket).
         this.signalPoints?.deliverOverdue();
-        if (this.signalPoints?.giveUpWait(Date.now(), false).tid !== undefined) this.releaseHeld();
+        if (this.signalPoints?.giveUpWait(false).tid !== undefined) this.releaseHeld();
         if (n % 64 === 0 && Date.now() >= turnEnds) {
           setImmediate(() => this.loop());
           return;
@@ -1252,7 +1253,7 @@ export class Kernel {
    * goes on without it (SignalPoints.giveUpWait).
    */
   private unstall(): void {
-    const signalWait = this.signalPoints?.giveUpWait(Date.now(), true);
+    const signalWait = this.signalPoints?.giveUpWait(true);
     if (signalWait?.waiting) {
       if (signalWait.tid !== undefined) this.releaseHeld();
       return;
@@ -1754,7 +1755,7 @@ export class Kernel {
     const args = stop.args;
     // globalThis: `process` is a local name below; importing node:process would create
     // process.stdin, which makes tsvisor's stdin non-blocking.
-    if (this.captureWrites) rt.trappedAt = Number(globalThis.process.hrtime.bigint());
+    if (this.captureWrites) rt.trappedAt = hostMonotonicNs();
     const entry = SYSCALL_TABLE[nr];
     const process = this.process(thread.pid);
     if (this.isRestart(rt, nr, args, stop.rsp)) {
@@ -1974,8 +1975,9 @@ export class Kernel {
       if (stepped === 'entry') this.signalPoints?.enteredHandler(thread, stop.rip, stop.rsp);
       return;
     }
-    if (stop.value === SIGSEGV && isRdtscFault(this.platform, thread.hostTid, stop)) {
-      emulateRdtsc(this.platform, thread.hostTid, stop, (fresh) => this.source?.rdtsc?.(thread.tid, fresh) ?? fresh);
+    const rdtsc = stop.value === SIGSEGV ? rdtscFaultLength(this.platform, thread.hostTid, stop) : 0;
+    if (rdtsc > 0) {
+      emulateRdtsc(this.platform, thread.hostTid, rdtsc, (fresh) => this.source?.rdtsc?.(thread.tid, fresh) ?? fresh);
       this.platform.resume(thread.hostTid, 0);
       return;
     }

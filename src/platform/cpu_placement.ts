@@ -13,6 +13,7 @@
 // at REPIN_RATE, each a hand-off to the other CPU (~75 us) until then.
 
 import { sandboxCpus } from '../kernel/host_cpus.js';
+import { hostMonotonicBigNs } from './host_clock.js';
 import type { NativeAddon } from './native_addon.js';
 
 /** Stops per second above which a widened sandbox is brought back to the tracer's CPU. */
@@ -27,7 +28,7 @@ export class CpuPlacement {
   private readonly threads = new Set<number>();
   private widened = false;
   private stops = 0;
-  private sampleStart = process.hrtime.bigint();
+  private sampleStart = hostMonotonicBigNs();
 
   constructor(private readonly native: NativeAddon) {
     // Before the pinning below: the sandbox's CPUs are the ones tsvisor was given (taskset,
@@ -52,7 +53,7 @@ export class CpuPlacement {
   /** Called at every stop. */
   onStop(): void {
     if (!this.widened || ++this.stops < SAMPLE_EVERY) return;
-    const now = process.hrtime.bigint();
+    const now = hostMonotonicBigNs();
     const seconds = Number(now - this.sampleStart) / 1e9;
     this.stops = 0;
     this.sampleStart = now;
@@ -75,7 +76,7 @@ export class CpuPlacement {
   private apply(widen: boolean): void {
     this.widened = widen;
     this.stops = 0;
-    this.sampleStart = process.hrtime.bigint();
+    this.sampleStart = hostMonotonicBigNs();
     const cpus = widen ? this.allCpus : [this.cpu];
     for (const tid of this.threads) this.native.setAffinity(tid, cpus);
   }

@@ -27,6 +27,12 @@ export interface NativeThreadCapture {
 
 export interface NativeAddon {
   spawn(stubPath: string, isolate: boolean, trapRdtsc: boolean): SpawnResult;
+  /** The calling (tracer) thread's own rdtsc traps too, or no longer (native/own_rdtsc.h). */
+  setOwnRdtscTrap(on: boolean): boolean;
+  /** How many of tsvisor's own rdtsc reads were answered by the handler. */
+  ownRdtscEmulated(): number;
+  /** CLOCK_MONOTONIC in nanoseconds through the syscall, which reads no counter. */
+  monotonicNs(): number;
   waitStop(timeoutMs: number, report: Float64Array): number;
   answer(tid: number, value: number): boolean;
   allow(tid: number, catchExit: boolean): boolean;

@@ -2,6 +2,7 @@
 import { Errno } from '../kernel/errno.js';
 import { STUB_BASE, STUB_END } from '../kernel/loader/host_mappings.js';
 import { CpuPlacement } from './cpu_placement.js';
+import { readHostClockWith } from './host_clock.js';
 import { loadAddon, STUB_PATH, type NativeAddon } from './native_addon.js';
 import type { Platform, SandboxHandle, ThreadCapture } from './platform.js';
 import { ReportSlot, StopKind, type Stop } from './stops.js';
@@ -29,8 +30,9 @@ export class PlatformError extends Error {}
 export interface PtraceOptions {
   /**
    * Make rdtsc/rdtscp fault so the kernel answers them (recording, replay): their values then go
-   * in the trace. Off otherwise, because the flag costs every context switch to and from a
-   * sandbox thread a CR4 write (design-notes, Platform).
+   * in the trace. Off otherwise, because the flag costs every context switch between a thread
+   * that has it and one that has not a CR4 write (design-notes, Platform); while it is on, the
+   * tracer's own thread has it too.
    */
   trapRdtsc?: boolean;
 }
@@ -52,6 +54,9 @@ export class PtracePlatform implements Platform {
     // Isolated: new namespaces where the host allows them (it reports whether it did).
     const r = this.native.spawn(STUB_PATH, true, this.options.trapRdtsc ?? false);
     if (!r.ok) throw new PlatformError(r.error);
+    // The tracer's thread traps rdtsc as the sandbox's threads do, so that switching between
+    // them rewrites no CR4 (native/own_rdtsc.h); tsvisor's own clock reads go by the syscall.
+    if (this.options.trapRdtsc && this.native.setOwnRdtscTrap(true)) readHostClockWith(this.native.monotonicNs);
     this.placement ??= new CpuPlacement(this.native);
     this.placement.adopt(r.stubTid);
     this.fileFds?.close();
@@ -273,6 +278,10 @@ export class PtracePlatform implements Platform {
     this.reapInit(handle.initPid, Date.now() + REAP_WITHIN_MS);
     this.fileFds?.close();
     this.fileFds = undefined;
+    if (this.options.trapRdtsc) {
+      this.native.setOwnRdtscTrap(false);
+      readHostClockWith(undefined);
+    }
   }
 
   /**

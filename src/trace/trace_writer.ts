@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 
 import { hostPathArg } from '../byte_string.js';
+import { hostMonotonicNs } from '../platform/host_clock.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RootDescription } from '../kernel/vfs/path_walk.js';
 import { stateDigest } from './state_digest.js';
@@ -35,7 +36,7 @@ export class TraceWriter {
   private readonly records = new RecordEncoder(FLUSH_BYTES, (bytes) => fs.writeSync(this.fd, bytes));
   private readonly timer: NodeJS.Timeout;
   /** The run's start (process.hrtime, ns, as a number like the kernel's trappedAt). */
-  private readonly start = Number(process.hrtime.bigint());
+  private readonly start = hostMonotonicNs();
   /** The seq of the latest record (input records take it). */
   private lastSeq = 0;
   /**
@@ -101,7 +102,7 @@ export class TraceWriter {
       syscall: (seq, trap, pid, tid, nr, args, result, writes, strings, trappedAt) => {
         this.lastSeq = seq;
         const t0 = this.start;
-        const now = Number(process.hrtime.bigint()) - t0;
+        const now = hostMonotonicNs() - t0;
         const n = this.queued;
         putSyscallFields(this.calls, n * SYSCALL_FIELD_SLOTS, seq, trap, now, trappedAt === undefined ? undefined : trappedAt - t0, pid, tid, nr, args, result);
         const w = writes ?? NO_REGIONS;

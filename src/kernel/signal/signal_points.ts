@@ -294,9 +294,11 @@ export class SignalPoints {
    * Its tid, or undefined when none has waited that long; waiting: whether some thread waits for
    * a signal at all.
    */
-  giveUpWait(now: number, stalled: boolean): { tid?: number; waiting: boolean } {
-    // Asked after every stop: nothing made when no thread waits (always, when recording).
+  giveUpWait(stalled: boolean): { tid?: number; waiting: boolean } {
+    // Asked after every stop: nothing made, and no clock read, when no thread waits (always,
+    // when recording).
     if (this.waiting.size === 0) return NOT_WAITING;
+    const now = Date.now();
     let longest: ThreadSignals | undefined;
     for (const ts of this.waiting) if (!longest || ts.waitingSince! < longest.waitingSince!) longest = ts;
     if (!longest) return { waiting: false };

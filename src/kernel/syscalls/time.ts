@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
+import { hostMonotonicBigNs } from '../../platform/host_clock.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { wakeAt } from '../time/wake_timer.js';
@@ -25,12 +26,12 @@ let realtimeOffset: bigint | undefined;
 let monotonicShift = 0n;
 
 export function monotonicNs(): bigint {
-  return process.hrtime.bigint() + monotonicShift;
+  return hostMonotonicBigNs() + monotonicShift;
 }
 
 /** Makes CLOCK_MONOTONIC read `ns` now (restore). */
 export function continueMonotonicFrom(ns: bigint): void {
-  monotonicShift = ns - process.hrtime.bigint();
+  monotonicShift = ns - hostMonotonicBigNs();
 }
 
 /** What the sandbox adds to the host's CLOCK_MONOTONIC for its realtime and monotonic clocks (the vDSO's data). */
@@ -40,8 +41,8 @@ export function clockOffsets(): { realtime: bigint; monotonic: bigint } {
 }
 
 export function realtimeNs(): bigint {
-  realtimeOffset ??= BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
-  return process.hrtime.bigint() + realtimeOffset;
+  realtimeOffset ??= BigInt(Date.now()) * 1_000_000n - hostMonotonicBigNs();
+  return hostMonotonicBigNs() + realtimeOffset;
 }
 
 /** CPU time of a host stub process or thread, from its scheduler statistics. */

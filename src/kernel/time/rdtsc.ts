@@ -18,12 +18,13 @@ function instructionLength(bytes: Uint8Array | null): number {
   return 0;
 }
 
-export function isRdtscFault(platform: Platform, hostTid: number, stop: Stop): boolean {
-  return stop.extra === SI_KERNEL && instructionLength(platform.read(hostTid, stop.rip, 3)) > 0;
+/** The length of the rdtsc/rdtscp whose fault stopped the thread (SIGSEGV, SI_KERNEL), or 0 for any other fault. */
+export function rdtscFaultLength(platform: Platform, hostTid: number, stop: Stop): number {
+  return stop.extra === SI_KERNEL ? instructionLength(platform.read(hostTid, stop.rip, 3)) : 0;
 }
 
-export function emulateRdtsc(platform: Platform, hostTid: number, stop: Stop, answer: (fresh: bigint) => bigint): void {
-  const length = instructionLength(platform.read(hostTid, stop.rip, 3));
+/** Answers the counter read of `length` bytes at the thread's rip and moves past it. */
+export function emulateRdtsc(platform: Platform, hostTid: number, length: number, answer: (fresh: bigint) => bigint): void {
   const tsc = answer(tscNow());
   platform.emulateRdtsc(hostTid, Number(tsc & 0xffffffffn), Number(tsc >> 32n), length);
 }

@@ -1,0 +1,134 @@
+#include "own_rdtsc.h"
+
+#include <atomic>
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+namespace {
+
+struct sigaction gPrevious{};
+bool gInstalled = false;
+std::atomic<uint64_t> gEmulated{0};
+
+// The length of an rdtsc (0f 31) or rdtscp (0f 01 f9) at ip, or 0.
+int counterReadAt(const unsigned char* ip) {
+  if (ip[0] == 0x0f && ip[1] == 0x31) return 2;
+  if (ip[0] == 0x0f && ip[1] == 0x01 && ip[2] == 0xf9) return 3;
+  return 0;
+}
+
+// Anything but a faulting counter read goes to the handler that was there before (node's), or
+// takes the default action when there was none: the fault happens again once this returns.
+void passOn(int sig, siginfo_t* info, void* context) {
+  if (gPrevious.sa_flags & SA_SIGINFO) {
+    gPrevious.sa_sigaction(sig, info, context);
+    return;
+  }
+  if (gPrevious.sa_handler == SIG_IGN || gPrevious.sa_handler == SIG_DFL) {
+    signal(sig, SIG_DFL);
+    return;
+  }
+  gPrevious.sa_handler(sig);
+}
+
+// Reading the counter for real costs two CR4 writes (enabling it for one read); in between,
+// the counter is extrapolated from the last real read and the syscall clock at the rate the
+// reads have shown. A real read at least every kAnchorNs keeps the extrapolation within a
+// fraction of a microsecond of the counter; what one thread is given never goes back.
+constexpr int64_t kAnchorNs = 10'000'000;
+struct Anchor {
+  uint64_t tsc;
+  int64_t ns;
+};
+Anchor gFirst{}, gLast{};
+double gTscPerNs = 0;
+uint64_t gGiven = 0;
+std::atomic_flag gBusy = ATOMIC_FLAG_INIT;
+
+int64_t syscallNs() {
+  timespec ts{};
+  syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+// The counter with the clock's time of the read (the middle of two reads around it).
+Anchor realCounter(uint32_t* aux) {
+  uint32_t lo, hi;
+  prctl(PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0);
+  const int64_t before = syscallNs();
+  asm volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(*aux));
+  const int64_t after = syscallNs();
+  prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0);
+  return {(static_cast<uint64_t>(hi) << 32) | lo, before + (after - before) / 2};
+}
+
+uint64_t counterNow(uint32_t* aux) {
+  while (gBusy.test_and_set(std::memory_order_acquire)) {
+  }
+  const int64_t ns = syscallNs();
+  uint64_t tsc;
+  if (gTscPerNs == 0 || ns - gLast.ns >= kAnchorNs) {
+    gLast = realCounter(aux);
+    tsc = gLast.tsc;
+    if (gFirst.ns == 0) gFirst = gLast;
+    if (gLast.ns - gFirst.ns >= kAnchorNs) gTscPerNs = static_cast<double>(gLast.tsc - gFirst.tsc) / static_cast<double>(gLast.ns - gFirst.ns);
+  } else {
+    tsc = gLast.tsc + static_cast<uint64_t>(static_cast<double>(ns - gLast.ns) * gTscPerNs);
+    *aux = 0;
+  }
+  if (tsc <= gGiven) tsc = gGiven + 1;
+  gGiven = tsc;
+  gBusy.clear(std::memory_order_release);
+  return tsc;
+}
+
+void onSegv(int sig, siginfo_t* info, void* context) {
+  auto* uc = static_cast<ucontext_t*>(context);
+  greg_t* regs = uc->uc_mcontext.gregs;
+  // The counter's fault is a general protection fault (SI_KERNEL), at an instruction that was
+  // just fetched for execution and so can be read.
+  const int length = info->si_code == SI_KERNEL ? counterReadAt(reinterpret_cast<const unsigned char*>(regs[REG_RIP])) : 0;
+  if (length == 0) {
+    passOn(sig, info, context);
+    return;
+  }
+  const int saved = errno;
+  uint32_t aux = 0;
+  const uint64_t tsc = counterNow(&aux);
+  errno = saved;
+  regs[REG_RAX] = static_cast<uint32_t>(tsc);
+  regs[REG_RDX] = static_cast<uint32_t>(tsc >> 32);
+  if (length == 3) regs[REG_RCX] = aux;
+  regs[REG_RIP] += length;
+  gEmulated.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace
+
+bool setOwnRdtscTrap(bool on) {
+  if (on && !gInstalled) {
+    struct sigaction sa{};
+    sa.sa_sigaction = onSegv;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    // No other handler runs inside this one: one reading the clock would fault with SIGSEGV
+    // blocked, which the host turns into the default action.
+    sigfillset(&sa.sa_mask);
+    if (sigaction(SIGSEGV, &sa, &gPrevious) != 0) return false;
+    gInstalled = true;
+  }
+  return prctl(PR_SET_TSC, on ? PR_TSC_SIGSEGV : PR_TSC_ENABLE, 0, 0, 0) == 0;
+}
+
+uint64_t ownRdtscEmulated() {
+  return gEmulated.load(std::memory_order_relaxed);
+}
+
+int64_t monotonicNsBySyscall() {
+  return syscallNs();
+}
