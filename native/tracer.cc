@@ -120,6 +120,10 @@ bool Tracer::reapEnded(pid_t init) {
   return r == init || (r < 0 && errno == ECHILD);
 }
 
+// The sweep's period and reach (see sweep).
+constexpr int kSweepEvery = 8;
+constexpr int kSweepLooks = 64;
+
 int Tracer::waitStop(int timeoutMs, double* report) {
   for (;;) {
     int kind = nextStop(timeoutMs, report);
@@ -136,6 +140,7 @@ int Tracer::nextStop(int timeoutMs, double* report) {
   }
   Collected c{};
   pid_t& tid = c.tid;
+  if (severalThreads_ && stopsSinceSweep_ >= kSweepEvery && sweep(&c)) return decode(c, report);
   if (timeoutMs <= 0) {
     tid = wait4(-1, &c.status, __WALL | WNOHANG, &c.usage);
     if (tid == 0) return report[kSlotKind] = kStopTimeout;
@@ -159,7 +164,37 @@ int Tracer::nextStop(int timeoutMs, double* report) {
     if (errno == EINTR) return report[kSlotKind] = kStopTimeout;
     return report[kSlotKind] = kStopNoTracees;
   }
+  stopsSinceSweep_++;
+  severalThreads_ = severalThreads_ || (lastStopTid_ != 0 && tid != lastStopTid_);
+  lastStopTid_ = tid;
   return decode(c, report);
+}
+
+// wait4(-1) reports the stopped tracee that was attached last first, so threads that trap
+// without pause (newer ones) could starve an older one for good: a thread making a syscall now
+// and then beside ten busy ones got 3 calls in 2 s. So, while stops come from more than one
+// thread, every kSweepEvery-th stop is taken by turns instead: the next thread, in tid order
+// after the one served by the last turn, that the tracer let run and that has a stop waiting.
+// Each waiting thread gets a turn within kSweepEvery stops per waiting thread; a sweep looks at
+// kSweepLooks threads at most (one that finds none leaves the stop to wait4(-1)), and one
+// thread trapping alone never sweeps. Every status is decoded when it is taken, as ever.
+bool Tracer::sweep(Collected* c) {
+  stopsSinceSweep_ = 0;
+  severalThreads_ = false;
+  if (tracees_.empty()) return false;
+  auto it = tracees_.upper_bound(sweepCursor_);
+  for (int looks = 0; looks < kSweepLooks && looks < static_cast<int>(tracees_.size()); looks++, ++it) {
+    if (it == tracees_.end()) it = tracees_.begin();
+    if (it->second.state != TraceeState::kRunning) continue;
+    const pid_t tid = it->first;
+    sweepCursor_ = tid;
+    if (wait4(tid, &c->status, __WALL | WNOHANG, &c->usage) == tid) {
+      c->tid = tid;
+      lastStopTid_ = tid;
+      return true;
+    }
+  }
+  return false;
 }
 
 // An exit's resource usage into the report (microseconds of CPU, KiB of peak resident memory).

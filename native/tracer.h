@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <map>
 #include <unordered_map>
 #include <vector>
 
@@ -165,9 +166,15 @@ class Tracer {
   bool startInjected(pid_t tid, Tracee* t, long nr, const uint64_t args[6]);
   int64_t finishInjected(pid_t tid, Tracee* t, bool* died);
   bool waitFor(pid_t tid, int* status);
-  std::unordered_map<pid_t, Tracee> tracees_;
-  std::deque<Collected> pending_;  // statuses collected while waiting for one tid
-  rusage lastUsage_{};             // waitFor's last wait4 usage
+  // The stop of the next running thread after sweepCursor_ that has one (fairness, tracer.cc).
+  bool sweep(Collected* c);
+  std::map<pid_t, Tracee> tracees_;  // ordered by tid, for the sweep's turns
+  std::deque<Collected> pending_;    // statuses collected while waiting for one tid
+  rusage lastUsage_{};               // waitFor's last wait4 usage
+  pid_t lastStopTid_ = 0;            // the thread of the last stop taken from the host
+  int stopsSinceSweep_ = 0;          // stops since the last sweep
+  bool severalThreads_ = false;      // whether those came from more than one thread
+  pid_t sweepCursor_ = 0;            // the thread the last sweep served
 };
 
 Tracer& theTracer();

@@ -318,6 +318,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     clear_child_tid: [{}],
     pthread_kill: [{}],
     exit_parked_threads: [{}],
+    thread_starvation: [{}],
 
     getdents_sorted: [{ args: scratch() }],
     getdents_old: [{ args: scratch() }],

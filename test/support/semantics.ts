@@ -149,6 +149,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'clear_child_tid',
   'pthread_kill',
   'exit_parked_threads',
+  'thread_starvation',
   // files and directories (write into a directory given in argv)
   'getdents_sorted',
   'getdents_old',
