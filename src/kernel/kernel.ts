@@ -44,6 +44,8 @@ import { realtimeNs } from './syscalls/time.js';
 import { hostMonotonicNs } from '../platform/host_clock.js';
 import { SignalPoints, type RecordedSignals, type SignalPoint } from './signal/signal_points.js';
 import { WaitMasks } from './signal/wait_mask.js';
+import { MovedSignals } from './signal/moved_signals.js';
+import { hostBlockedSignals } from './signal/host_pending.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, CLD_TRAPPED, DEFAULT_IGNORED, SIGCHLD, SIGCONT, SIGSTOP, SI_KERNEL, SI_TKILL, SI_USER } from './abi/signals.js';
 import { execCredentials } from './task/exec_credentials.js';
 import { threadName } from './task/thread_name.js';
@@ -453,6 +455,8 @@ export class Kernel {
   private signalPoints: SignalPoints | undefined;
   /** The callers' masks of ppoll, pselect6 and epoll_pwait(2) waits, until they are back (signal/wait_mask.ts). */
   readonly waitMasks: WaitMasks;
+  /** Signals for a whole process the host gave to another thread than the parked main thread (moved_signals.ts). */
+  private readonly movedSignals: MovedSignals;
   /** Syscalls begun so far (a call restarted after a signal handler counts once). */
   private seq = 0;
   private running = 0;
@@ -495,6 +499,7 @@ export class Kernel {
   constructor(opts: KernelOptions) {
     this.platform = opts.platform;
     this.waitMasks = new WaitMasks(this);
+    this.movedSignals = new MovedSignals(this.platform);
     this.root = opts.root;
     this.warn = opts.warn;
     this.limits = opts.limits ?? { pids: 1024, memory: null, fds: 1024 };
@@ -968,7 +973,10 @@ export class Kernel {
   /** Sends a host signal to the first process (tsvisor itself was asked to stop). */
   signalInit(sig: number): void {
     const init = this.state.processes.get(1);
-    if (init && init.status === 'running') this.platform.signalThread(init.hostPid, sig);
+    if (init && init.status === 'running') {
+      this.platform.signalThread(init.hostPid, sig);
+      this.interruptSignalled(new Set([1]));
+    }
   }
 
   /**
@@ -1162,9 +1170,18 @@ export class Kernel {
         // A busy sandbox must not starve the event loop either (sleepers' timers, the control socket).
         this.signalPoints?.deliverOverdue();
         if (this.signalPoints?.giveUpWait(false).tid !== undefined) this.releaseHeld();
-        if (n % 64 === 0 && Date.now() >= turnEnds) {
-          setImmediate(() => this.loop());
-          return;
+        if (n % 64 === 0) {
+          const now = Date.now();
+          // Host signals for parked threads (alarm, a terminal, tsvisor's own SIGTERM passed on)
+          // are looked for while other threads keep the loop busy too, not only in idle slices.
+          if (now - this.lastSignalCheck >= WAIT_SLICE_MS) {
+            this.lastSignalCheck = now;
+            this.interruptSignalled();
+          }
+          if (now >= turnEnds) {
+            setImmediate(() => this.loop());
+            return;
+          }
         }
       }
     } finally {
@@ -1701,6 +1718,7 @@ export class Kernel {
       this.heldExits.delete(gone);
       this.signalPoints?.forget(gone);
       this.waitMasks.forget(gone);
+      this.movedSignals.forget(gone);
     }
     this.tracerGone(leader.tid);
     this.byHostTid.delete(formerHostTid);
@@ -1983,10 +2001,12 @@ export class Kernel {
     }
     const points = this.signalPoints;
     if (points?.redelivers(thread, stop)) return;
+    if (this.movedToMainThread(thread, stop)) return;
+    const moved = this.movedSignals.arrived(thread, stop.value);
     // A signal the kernel sent arrives from outside the sandbox's namespaces (si_pid 0, an
     // unmapped uid): it gets the sender the program must see.
-    const siCode = stop.extra;
-    const siPid = stop.addr % 2 ** 32;
+    const siCode = moved?.code ?? stop.extra;
+    const siPid = moved?.pid ?? stop.addr % 2 ** 32;
     if ((siCode === SI_USER || siCode === SI_TKILL) && siPid === 0) {
       const queue = this.signalSenders.get(`${thread.pid}:${stop.value}`);
       const sender = queue?.shift() ?? { code: siCode, pid: 0, uid: 0, status: -1 };
@@ -1999,6 +2019,23 @@ export class Kernel {
       return;
     }
     this.deliverSignal(thread, stop);
+  }
+
+  /**
+   * A signal for the whole process that the host gave to another thread because the main
+   * thread is parked (moved_signals.ts) goes to the main thread, when it does not block it, and
+   * interrupts its call there. Plain runs only: a recorded run keeps the host's choice, which
+   * its signal points reproduce.
+   */
+  private movedToMainThread(thread: ThreadState, stop: Stop): boolean {
+    if (thread.tid === thread.pid || !MovedSignals.processDirected(stop.value, stop.extra)) return false;
+    const main = this.state.threads.get(thread.pid);
+    const process = this.state.processes.get(thread.pid);
+    if (!main || !process || !this.runtime.get(main.tid)?.blocked || this.traceStops.has(main.tid)) return false;
+    if (hostBlockedSignals(process.hostPid, main.hostTid) & (1n << BigInt(stop.value - 1))) return false;
+    if (!this.movedSignals.move(thread, main, stop.value)) return false;
+    this.interruptSignalled(new Set([process.pid]));
+    return true;
   }
 
   /** A signal the host is about to deliver to the thread (from its signal-delivery stop) is delivered. */
@@ -2149,6 +2186,7 @@ export class Kernel {
     for (let i = this.held.length - 1; i >= 0; i--) if (this.held[i]!.tid === thread.hostTid) this.held.splice(i, 1);
     this.signalPoints?.forget(thread.tid);
     this.waitMasks.forget(thread.tid);
+    this.movedSignals.forget(thread.tid);
     this.platform.forget(thread.hostTid);
     if (thread.hostTid !== process.hostPid) {
       this.emit({ type: 'ThreadExited', tid: thread.tid });

@@ -319,6 +319,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     pthread_kill: [{}],
     exit_parked_threads: [{}],
     thread_starvation: [{}],
+    alarm_busy_sibling: [{}],
 
     getdents_sorted: [{ args: scratch() }],
     getdents_old: [{ args: scratch() }],

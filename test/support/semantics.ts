@@ -150,6 +150,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'pthread_kill',
   'exit_parked_threads',
   'thread_starvation',
+  'alarm_busy_sibling',
   // files and directories (write into a directory given in argv)
   'getdents_sorted',
   'getdents_old',
