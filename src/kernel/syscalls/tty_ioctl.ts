@@ -6,7 +6,8 @@ import type { FdLookup } from '../fd/fd_table.js';
 import type { PtyState } from '../state.js';
 import { slaveInputCount } from '../tty/line_discipline.js';
 import {
-  TERMIOS2_SIZE, TERMIOS_SIZE, VSTART, VSTOP, WINSIZE_SIZE, decodeTermios, decodeWinsize, encodeTermios, encodeWinsize,
+  TERMIO_SIZE, TERMIOS2_SIZE, TERMIOS_SIZE, VSTART, VSTOP, WINSIZE_SIZE, applyTermio, decodeTermios, decodeWinsize, encodeTermio, encodeTermios,
+  encodeWinsize,
 } from '../tty/termios.js';
 import { SIGCONT, SIGHUP, SIGTTOU, SIGWINCH } from '../abi/signals.js';
 import { O_ACCMODE, O_CLOEXEC, O_WRONLY } from '../abi/open_flags.js';
@@ -16,7 +17,7 @@ import type { Outcome } from './outcome.js';
 import { openPtySlave, ptyJobControl, ptyKey } from './pty.js';
 import { controlledSession, controllingPty, signalForeground } from './pty_session.js';
 import { ptyDevice } from '../vfs/devpts.js';
-import { FIONREAD, TCFLSH, TCGETS, TCGETS2, TCSBRK, TCSBRKP, TCSETS, TCSETS2, TCSETSF, TCSETSF2, TCSETSW, TCSETSW2, TCXONC, TIOCEXCL, TIOCGDEV, TIOCGETD, TIOCGPGRP, TIOCGPTLCK, TIOCGPTN, TIOCGPTPEER, TIOCGSID, TIOCGWINSZ, TIOCNOTTY, TIOCNXCL, TIOCOUTQ, TIOCSCTTY, TIOCSETD, TIOCSPGRP, TIOCSPTLCK, TIOCSWINSZ } from '../abi/tty_ioctls.js';
+import { FIONREAD, TCFLSH, TCGETA, TCGETS, TCSETA, TCSETAF, TCSETAW, TIOCGLCKTRMIOS, TCGETS2, TCSBRK, TCSBRKP, TCSETS, TCSETS2, TCSETSF, TCSETSF2, TCSETSW, TCSETSW2, TCXONC, TIOCEXCL, TIOCGDEV, TIOCGETD, TIOCGPGRP, TIOCGPTLCK, TIOCGPTN, TIOCGPTPEER, TIOCGSID, TIOCGWINSZ, TIOCNOTTY, TIOCNXCL, TIOCOUTQ, TIOCSCTTY, TIOCSETD, TIOCSPGRP, TIOCSPTLCK, TIOCSWINSZ } from '../abi/tty_ioctls.js';
 import { CAP_SYS_ADMIN, capable } from '../task/capabilities.js';
 
 
@@ -47,7 +48,7 @@ export function ptyIoctl(ctx: SyscallContext, d: FdLookup, request: number, argp
 
 /** Requests that a background group may not make without SIGTTOU (tty_job_control.ts). */
 const CHANGES_TERMINAL: ReadonlySet<number> = new Set([
-  TCSETS, TCSETSW, TCSETSF, TCSETS2, TCSETSW2, TCSETSF2, TCFLSH, TCXONC, TCSBRK, TCSBRKP, TIOCSETD, TIOCSPGRP,
+  TCSETA, TCSETAW, TCSETAF, TCSETS, TCSETSW, TCSETSF, TCSETS2, TCSETSW2, TCSETSF2, TCFLSH, TCXONC, TCSBRK, TCSBRKP, TIOCSETD, TIOCSPGRP,
 ]);
 
 /** The master's own requests; undefined for the terminal requests both sides have. */
@@ -99,6 +100,21 @@ function terminalRequest(ctx: SyscallContext, d: FdLookup, pty: PtyState, master
       kernel.notify(ptyKey(index));
       return 0;
     }
+    case TCGETA:
+      return ctx.write(argp, encodeTermio(pty.termios)) ? 0 : -Errno.EFAULT;
+    case TCSETA:
+    case TCSETAW:
+    case TCSETAF: {
+      const raw = ctx.read(argp, TERMIO_SIZE);
+      if (!raw) return -Errno.EFAULT;
+      if (request === TCSETAF) ctx.emit({ type: 'PtyFlushed', index, input: true, output: false });
+      ctx.emit({ type: 'PtyTermiosSet', index, termios: applyTermio(pty.termios, raw) });
+      kernel.notify(ptyKey(index));
+      return 0;
+    }
+    case TIOCGLCKTRMIOS:
+      // No bit is ever locked: TIOCSLCKTRMIOS, which would lock some, is not supported.
+      return ctx.write(argp, new Uint8Array(TERMIOS_SIZE)) ? 0 : -Errno.EFAULT;
     case TIOCGWINSZ:
       return ctx.write(argp, encodeWinsize(pty.winsize)) ? 0 : -Errno.EFAULT;
     case TIOCSWINSZ: {

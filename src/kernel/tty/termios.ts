@@ -124,6 +124,36 @@ export function encodeTermios(t: Termios, size: number): Uint8Array {
   return out;
 }
 
+/** struct termio (TCGETA, the System V form): four 16-bit flags, c_line, c_cc[8] (and a pad byte, written as 0). */
+export const TERMIO_SIZE = 17;
+const TERMIO_STRUCT_SIZE = 18;
+const NCC = 8;
+
+/** The settings as struct termio: the low halves of the flags, the first eight control characters. */
+export function encodeTermio(t: Termios): Uint8Array {
+  const out = Buffer.alloc(TERMIO_STRUCT_SIZE);
+  out.writeUInt16LE(t.iflag & 0xffff, 0);
+  out.writeUInt16LE(t.oflag & 0xffff, 2);
+  out.writeUInt16LE(t.cflag & 0xffff, 4);
+  out.writeUInt16LE(t.lflag & 0xffff, 6);
+  out.writeUInt8(t.line & 0xff, 8);
+  for (let i = 0; i < NCC; i++) out.writeUInt8((t.cc[i] ?? 0) & 0xff, 9 + i);
+  return out;
+}
+
+/** TCSETA: a struct termio replaces the low halves of the flags, c_line and c_cc[0..7] of `old`. */
+export function applyTermio(old: Termios, raw: Uint8Array): Termios {
+  const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const low = (flag: number, at: number) => ((flag & 0xffff0000) | b.readUInt16LE(at)) >>> 0;
+  const cflag = low(old.cflag, 4);
+  const cc = [...old.cc];
+  for (let i = 0; i < NCC; i++) cc[i] = b.readUInt8(9 + i);
+  return {
+    iflag: low(old.iflag, 0), oflag: low(old.oflag, 2), cflag, lflag: low(old.lflag, 6),
+    line: b.readUInt8(8), cc, ispeed: baudOf(cflag), ospeed: baudOf(cflag),
+  };
+}
+
 /** Reads struct termios (the speeds follow c_cflag) or termios2 (the speeds are given). */
 export function decodeTermios(raw: Uint8Array): Termios {
   const b = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
