@@ -322,6 +322,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     alarm_busy_sibling: [{}],
 
     getdents_sorted: [{ args: scratch() }],
+    open_emfile: [{ args: scratch() }],
     getdents_old: [{ args: scratch() }],
     pwritev2_flags: [{ args: scratch() }],
     umask_modes: [{ args: scratch() }],

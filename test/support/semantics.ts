@@ -153,6 +153,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'alarm_busy_sibling',
   // files and directories (write into a directory given in argv)
   'getdents_sorted',
+  'open_emfile',
   'getdents_old',
   'pwritev2_flags',
   'umask_modes',

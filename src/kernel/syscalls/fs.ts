@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { encodeBytes } from '../../byte_string.js';
 import { hostFileArg } from '../../platform/host_file_path.js';
 import { Errno } from '../errno.js';
-import { lookupFd, openNewFile } from '../fd/fd_table.js';
+import { lookupFd, lowestFreeFd, openNewFile } from '../fd/fd_table.js';
 import type { Credentials, OpenFile, OverlayNode } from '../state.js';
 import { S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFSOCK, syntheticStat, type FileStat } from '../vfs/file_stat.js';
 import { nodeStat } from '../vfs/overlay.js';
@@ -170,12 +170,14 @@ function openAccess(flags: number): number {
 function openAt(ctx: SyscallContext, dirfd: number, path: string, flags: number, mode: number, rules?: ResolveRules): Outcome {
   // O_PATH ignores every other flag but these.
   if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  if ((flags & O_CREAT) && (flags & O_DIRECTORY)) return -Errno.EINVAL;
+  // The fd is taken before the walk (Linux's do_sys_openat2): a full table creates nothing.
+  if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;
   if ((flags & O_TMPFILE) === O_TMPFILE) {
     const dir = resolveAt(ctx, dirfd, path, true);
     if (typeof dir === 'number') return dir;
     return dir.stat.isDirectory() ? -Errno.EOPNOTSUPP : -Errno.ENOTDIR;
   }
-  if ((flags & O_CREAT) && (flags & O_DIRECTORY)) return -Errno.EINVAL;
   const wantsWrite = opensForWrite(flags);
   const found = findOrCreate(ctx, dirfd, path, flags, mode, rules);
   if (typeof found === 'number') return found;
