@@ -1,7 +1,8 @@
 // memfd_create: an anonymous file (its /proc/self/fd link, mode, size, reads and writes, a
 // child reading it through the inherited fd, a private mapping), flags and name errors, and
 // seals: F_SEAL_SEAL by default, then F_SEAL_SHRINK, F_SEAL_GROW, F_SEAL_WRITE refusing the
-// changes they forbid with EPERM.
+// changes they forbid with EPERM (and F_SEAL_WRITE itself refused with EBUSY while a shared
+// writable mapping exists).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -61,6 +62,9 @@ int main(void) {
   result("ftruncate smaller", ftruncate(s, 5));
   result("ftruncate bigger", ftruncate(s, 20));
   result("ftruncate same", ftruncate(s, 10));
+  char *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, s, 0);
+  result("F_ADD_SEALS write beside a shared writable mapping", fcntl(s, F_ADD_SEALS, F_SEAL_WRITE));
+  munmap(shared, 4096);
   result("F_ADD_SEALS write", fcntl(s, F_ADD_SEALS, F_SEAL_WRITE));
   result("write after F_SEAL_WRITE", pwrite(s, "x", 1, 0));
   result("F_ADD_SEALS seal", fcntl(s, F_ADD_SEALS, F_SEAL_SEAL));

@@ -11,6 +11,7 @@ import type { SyscallContext } from './context.js';
 import { memFile } from './mem_file.js';
 import type { Outcome } from './outcome.js';
 import { nowNs } from './overlay_ops.js';
+import { writablyMapped } from '../vfs/shared_file_pages.js';
 
 const MFD_CLOEXEC = 0x1;
 const MFD_ALLOW_SEALING = 0x2;
@@ -67,6 +68,8 @@ export function addSeals(ctx: SyscallContext, d: FdLookup, add: number): number 
   if (add & ~ALL_SEALS) return -Errno.EINVAL;
   if ((d.file.flags & 3) === 0) return -Errno.EPERM; // sealing needs the file open for writing
   if (node.seals! & F_SEAL_SEAL) return -Errno.EPERM;
+  // Contents a shared writable mapping may still change cannot be frozen.
+  if (add & F_SEAL_WRITE && !(node.seals! & F_SEAL_WRITE) && writablyMapped(ctx.kernel, runningHostPids(ctx), node)) return -Errno.EBUSY;
   ctx.emit({ type: 'FileSealsSet', nodeId: node.id, seals: node.seals! | add });
   return 0;
 }
@@ -82,4 +85,8 @@ export function sealsAllow(node: OverlayFile, change: { write?: boolean; end: nu
   if (change.end > node.size && seals & F_SEAL_GROW) return -Errno.EPERM;
   if (!change.write && change.end < node.size && seals & F_SEAL_SHRINK) return -Errno.EPERM;
   return 0;
+}
+
+function* runningHostPids(ctx: SyscallContext): Iterable<number> {
+  for (const p of ctx.kernel.state.processes.values()) if (p.status === 'running') yield p.hostPid;
 }

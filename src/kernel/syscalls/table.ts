@@ -87,7 +87,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   pwritev2: partial(io.sysPwritev2, 'RWF_APPEND and RWF_NOAPPEND decide where the bytes go; the other known RWF_* flags are accepted and change nothing'),
   sendfile: full(copy.sysSendfile),
   copy_file_range: full(copy.sysCopyFileRange),
-  memfd_create: partial(memfd.sysMemfdCreate, 'no MFD_HUGETLB (EINVAL); its MAP_SHARED mappings are shared with the children forked after them, as for any file of the overlay; F_SEAL_WRITE does not check existing writable mappings'),
+  memfd_create: partial(memfd.sysMemfdCreate, 'no MFD_HUGETLB (EINVAL); its MAP_SHARED mappings are shared with the children forked after them, as for any file of the overlay; F_SEAL_WRITE is EBUSY beside a live shared writable mapping, not beside a read-only one made from a writable fd'),
   splice: partial(copy.sysSplice, 'a copy through the kernel (no page moving); into a full socket it does not wait'),
   tee: full(copy.sysTee),
   vmsplice: partial(copy.sysVmsplice, 'writev or readv on the pipe; SPLICE_F_NONBLOCK is not applied'),

@@ -15,6 +15,7 @@ import type { OverlayFile, OverlayNode } from '../state.js';
 import { nowNs } from '../syscalls/overlay_ops.js';
 import { makeBacking } from '../syscalls/shm.js';
 import { chunkRuns, readChunks } from './file_bytes.js';
+import { deviceText, hostMappings } from '../loader/host_mappings.js';
 
 const FILL_CHUNK = 64 * 1024;
 
@@ -97,6 +98,28 @@ export function pullAllSharedPages(kernel: SharedPagesKernel): void {
     const node = kernel.state.overlay.nodes.get(id);
     if (node?.kind === 'file') pullSharedPages(kernel, node);
   }
+}
+
+/**
+ * Whether a process of the sandbox has the node's pages mapped shared and writable now (the
+ * host's maps of each: the kernel does not see the program's munmap and mprotect calls).
+ * Linux also counts a read-only shared mapping made from an fd open for writing.
+ */
+export function writablyMapped(kernel: SharedPagesKernel, hostPids: Iterable<number>, node: OverlayFile): boolean {
+  const pages = kernel.host.filePages.get(node.id);
+  if (!pages) return false;
+  const st = fs.fstatSync(pages.fd);
+  const device = deviceText(st.dev);
+  for (const hostPid of hostPids) {
+    let maps;
+    try {
+      maps = hostMappings(hostPid);
+    } catch {
+      continue; // gone
+    }
+    if (maps.some((m) => m.shared && m.prot & 2 && m.inode === st.ino && m.device === device)) return true;
+  }
+  return false;
 }
 
 /**
