@@ -2,6 +2,7 @@
  * full, O_CREAT fails with EMFILE and creates nothing (stress-ng's timerfd stressor could not
  * remove its directory after the sandbox had created the file anyway), and a missing path is
  * EMFILE too, not ENOENT. argv[1]: a scratch directory. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
