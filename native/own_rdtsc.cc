@@ -1,6 +1,7 @@
 #include "own_rdtsc.h"
 
 #include <atomic>
+#include <climits>
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -39,14 +40,22 @@ void passOn(int sig, siginfo_t* info, void* context) {
 
 // Reading the counter for real costs two CR4 writes (enabling it for one read); in between,
 // the counter is extrapolated from the last real read and the syscall clock at the rate the
-// reads have shown. A real read at least every kAnchorNs keeps the extrapolation within a
-// fraction of a microsecond of the counter; what one thread is given never goes back.
+// reads have shown. A real read pairs the counter with the clock's time, the middle of two
+// clock reads around it; only a pair whose two reads lie within kTightNs of each other (no
+// preemption between them) is kept as an anchor. Extrapolation starts once the anchors span
+// kBaselineNs (the rate is then known to a few parts in 10^5), and a new anchor is taken at
+// least every kAnchorNs, which keeps what it gives within a microsecond of the counter. What
+// the process is given never goes back.
 constexpr int64_t kAnchorNs = 10'000'000;
+constexpr int64_t kBaselineNs = 50'000'000;
+constexpr int64_t kTightNs = 2'000;
+constexpr int kTries = 4;
 struct Anchor {
   uint64_t tsc;
   int64_t ns;
 };
 Anchor gFirst{}, gLast{};
+bool gAnchored = false;
 double gTscPerNs = 0;
 uint64_t gGiven = 0;
 std::atomic_flag gBusy = ATOMIC_FLAG_INIT;
@@ -57,15 +66,24 @@ int64_t syscallNs() {
   return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-// The counter with the clock's time of the read (the middle of two reads around it).
-Anchor realCounter(uint32_t* aux) {
-  uint32_t lo, hi;
+// The counter with the clock's time of the read; *tight: whether the pair may be an anchor.
+Anchor realCounter(uint32_t* aux, bool* tight) {
+  Anchor best{};
+  int64_t bestWindow = INT64_MAX;
   prctl(PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0);
-  const int64_t before = syscallNs();
-  asm volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(*aux));
-  const int64_t after = syscallNs();
+  for (int i = 0; i < kTries && bestWindow > kTightNs; i++) {
+    uint32_t lo, hi;
+    const int64_t before = syscallNs();
+    asm volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(*aux));
+    const int64_t after = syscallNs();
+    if (after - before < bestWindow) {
+      bestWindow = after - before;
+      best = {(static_cast<uint64_t>(hi) << 32) | lo, before + (after - before) / 2};
+    }
+  }
   prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0);
-  return {(static_cast<uint64_t>(hi) << 32) | lo, before + (after - before) / 2};
+  *tight = bestWindow <= kTightNs;
+  return best;
 }
 
 uint64_t counterNow(uint32_t* aux) {
@@ -74,10 +92,18 @@ uint64_t counterNow(uint32_t* aux) {
   const int64_t ns = syscallNs();
   uint64_t tsc;
   if (gTscPerNs == 0 || ns - gLast.ns >= kAnchorNs) {
-    gLast = realCounter(aux);
-    tsc = gLast.tsc;
-    if (gFirst.ns == 0) gFirst = gLast;
-    if (gLast.ns - gFirst.ns >= kAnchorNs) gTscPerNs = static_cast<double>(gLast.tsc - gFirst.tsc) / static_cast<double>(gLast.ns - gFirst.ns);
+    bool tight = false;
+    const Anchor read = realCounter(aux, &tight);
+    tsc = read.tsc;
+    if (tight) {
+      gLast = read;
+      if (!gAnchored) {
+        gFirst = read;
+        gAnchored = true;
+      } else if (read.ns - gFirst.ns >= kBaselineNs) {
+        gTscPerNs = static_cast<double>(read.tsc - gFirst.tsc) / static_cast<double>(read.ns - gFirst.ns);
+      }
+    }
   } else {
     tsc = gLast.tsc + static_cast<uint64_t>(static_cast<double>(ns - gLast.ns) * gTscPerNs);
     *aux = 0;

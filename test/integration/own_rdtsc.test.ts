@@ -18,7 +18,7 @@ function runChild(body: string): ReturnType<typeof spawnSync> {
 describe("the tracer's own rdtsc trap", function () {
   this.timeout(120_000);
 
-  it("answers node's clock reads within a microsecond of the clock, never going back, and only while it is set", () => {
+  it("answers node's clock reads within a few microseconds of the clock, never going back, and only while it is set", () => {
     const r = runChild(`
       if (!a.setOwnRdtscTrap(true)) throw new Error('prctl refused');
       let reads = 0, outside = 0, back = 0, prev = 0n, worst = 0n;
@@ -31,7 +31,7 @@ describe("the tracer's own rdtsc trap", function () {
         if (t < prev) back++;
         prev = t;
         const off = t < before ? before - t : t > after ? t - after : 0n;
-        if (off > 1000n) outside++;
+        if (off > 5000n) outside++;
         if (off > worst) worst = off;
       }
       const d0 = Date.now();
@@ -49,7 +49,9 @@ describe("the tracer's own rdtsc trap", function () {
     expect(got.answered).to.be.at.least(got.reads);
     expect(got.after).to.equal(0);
     expect(got.back, 'reads that went back').to.equal(0);
-    expect(got.outside, `reads more than 1 us outside the syscall clock's (worst ${got.worst} ns)`).to.equal(0);
+    // A real read is paired with the clock to within 1 us, and the rate is known to a few parts in
+    // 10^5 once extrapolation starts: 5 us leaves room for a loaded host, not for a wrong counter.
+    expect(got.outside, `reads more than 5 us outside the syscall clock's (worst ${got.worst} ns)`).to.equal(0);
     expect(got.slept).to.be.within(45, 1000);
   });
 
