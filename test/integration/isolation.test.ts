@@ -254,6 +254,24 @@ describe('isolation', function () {
     });
   });
 
+  describe('reboot', () => {
+    // Sandbox-only: natively, as root, the program would reboot the machine.
+    for (const [cmd, status] of [['restart', 128 + 1], ['halt', 128 + 2]] as const) {
+      it(`${cmd} from a child ends the sandbox as a pid namespace's init killed by ${status === 129 ? 'SIGHUP' : 'SIGINT'}; the host is untouched`, () => {
+        const r = runSandbox([programPath('reboot_namespace', 'dynamic'), cmd]);
+        expect(r.status, summarize(r)).to.equal(status);
+        expect(r.stdout, summarize(r)).to.equal('bad magic: -1 Invalid argument\nCAD_ON: -1 Invalid argument\n');
+      });
+    }
+    it('is EPERM without CAP_SYS_BOOT', () => {
+      const r = runSandbox([programPath('reboot_namespace', 'dynamic'), 'restart'], { extraArgs: ['--user', '1000:1000'] });
+      expect(r.status, summarize(r)).to.equal(0);
+      expect(r.stdout, summarize(r)).to.equal(
+        'bad magic: -1 Operation not permitted\nCAD_ON: -1 Operation not permitted\nafter the reboot: the parent still runs\n',
+      );
+    });
+  });
+
   describe('unsupported syscalls', () => {
     for (const linkage of LINKAGES) {
       it(`return ENOSYS every time, with one report line per name (${linkage})`, () => {

@@ -24,7 +24,7 @@ import {
 } from '../support/run.js';
 
 /** Programs whose output differs natively by design; tested in the sandbox alone elsewhere. */
-const SANDBOX_ONLY = new Set(['unsupported_syscall', 'overlay_huge_size']);
+const SANDBOX_ONLY = new Set(['unsupported_syscall', 'overlay_huge_size', 'reboot_namespace']);
 
 interface Fixtures {
   readonly dir: string;

@@ -19,6 +19,7 @@ import * as locks from './file_locks.js';
 import * as inotify from './inotify.js';
 import * as io from './io.js';
 import * as misc from './misc.js';
+import * as reboot from './reboot.js';
 import * as memfd from './memfd.js';
 import * as ns from './namespaces.js';
 import * as mm from './mm.js';
@@ -396,6 +397,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   sysinfo: full(misc.sysSysinfo),
   sethostname: full(misc.sysSethostname),
   setdomainname: full(misc.sysSetdomainname),
+  reboot: partial(reboot.sysReboot, 'as in a pid namespace of its own: a restart ends the sandbox as if its init were killed by SIGHUP, a halt or power-off by SIGINT; other commands EINVAL'),
   syslog: partial(kernelLog.sysSyslog, 'the kernel log is empty (tsvisor reports on its own stderr); dmesg_restrict is set, as on Debian'),
 };
 
