@@ -492,6 +492,8 @@ export class Kernel {
   private frozen = false;
   /** When the run loop last looked for host signals pending for parked threads. */
   private lastSignalCheck = 0;
+  /** How long the busy loop goes between two looks for parked threads' host signals. */
+  private busySignalCheckMs = WAIT_SLICE_MS;
   private readonly deferred: Array<[number, number]> = [];
   /** Set once a checkpoint (without --leave-running) has ended the sandbox. */
   checkpointedTo: string | undefined;
@@ -1173,10 +1175,14 @@ export class Kernel {
         if (n % 64 === 0) {
           const now = Date.now();
           // Host signals for parked threads (alarm, a terminal, tsvisor's own SIGTERM passed on)
-          // are looked for while other threads keep the loop busy too, not only in idle slices.
-          if (now - this.lastSignalCheck >= WAIT_SLICE_MS) {
-            this.lastSignalCheck = now;
+          // are looked for while other threads keep the loop busy too, not only in idle slices:
+          // every slice, or less often when a look (a /proc read per parked thread) is long,
+          // so that it never takes more than a fifth of the loop.
+          if (now - this.lastSignalCheck >= this.busySignalCheckMs) {
             this.interruptSignalled();
+            const after = Date.now();
+            this.lastSignalCheck = after;
+            this.busySignalCheckMs = Math.max(WAIT_SLICE_MS, 5 * (after - now));
           }
           if (now >= turnEnds) {
             setImmediate(() => this.loop());
