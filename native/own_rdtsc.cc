@@ -1,10 +1,8 @@
 #include "own_rdtsc.h"
 
 #include <atomic>
-#include <climits>
 #include <errno.h>
 #include <signal.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>

@@ -3,7 +3,7 @@
 // if by SIGINT (what `tsvisor run` then reports), and any other command is EINVAL. Nothing
 // reaches the host.
 import { Errno } from '../errno.js';
-import { SIGHUP } from '../abi/signals.js';
+import { SIGHUP, SIGINT } from '../abi/signals.js';
 import { CAP_SYS_BOOT, capable } from '../task/capabilities.js';
 import type { SyscallContext } from './context.js';
 import { pending, type Outcome } from './outcome.js';
@@ -15,7 +15,6 @@ const LINUX_REBOOT_CMD_RESTART = 0x01234567;
 const LINUX_REBOOT_CMD_RESTART2 = 0xa1b2c3d4;
 const LINUX_REBOOT_CMD_HALT = 0xcdef0123;
 const LINUX_REBOOT_CMD_POWER_OFF = 0x4321fedc;
-const SIGINT = 2;
 
 export function sysReboot(ctx: SyscallContext): Outcome {
   if (!capable(ctx.process.creds, CAP_SYS_BOOT)) return -Errno.EPERM;
