@@ -297,6 +297,11 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SysvPermSet'), kind: sysvKind, id: int, uid: int, gid: int, mode: int, qbytes: int.optional(), time: int }),
   /** IPC_RMID: gone at once, or for an attached segment once its last process detaches. */
   z.object({ type: z.literal('SysvRemoved'), kind: sysvKind, id: int }),
+  // Linux AIO (mm/aio_reducer.ts): contexts of a process's address space, and their rings' tails.
+  z.object({ type: z.literal('AioContextCreated'), pid: int, ring: addr, size: addr, nr: int, maxReqs: int, id: int, batch: int }),
+  /** A request was taken or given back, or a completion written into the ring (its tail moved). */
+  z.object({ type: z.literal('AioCountersSet'), pid: int, ring: addr, tail: int, available: int, cached: int, completed: int }),
+  z.object({ type: z.literal('AioContextDestroyed'), pid: int, ring: addr }),
   z.object({ type: z.literal('ShmAttached'), pid: int, shmid: int, start: addr, size: addr, time: int }),
   z.object({ type: z.literal('ShmDetached'), pid: int, start: addr, time: int }),
   /** Semaphores given new values by semop (op: otime, SEM_UNDO adjustments) or by SETVAL/SETALL (ctime; adjustments of them dropped). */

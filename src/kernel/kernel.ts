@@ -353,13 +353,14 @@ const NEVER_RESTARTED: ReadonlySet<number> = new Set([
   SYS.epoll_wait, SYS.pselect6, SYS.ppoll, SYS.epoll_pwait, SYS.epoll_pwait2,
   // System V IPC waits end with EINTR whatever SA_RESTART says (signal(7)).
   SYS.semop, SYS.semtimedop, SYS.msgsnd, SYS.msgrcv,
+  SYS.io_getevents, SYS.io_pgetevents,
 ]);
 /**
  * Syscalls that end with EINTR when a stop signal (no handler) interrupts them, once SIGCONT
  * resumes the thread (signal(7)); every other emulated call is made again, as if never interrupted.
  */
 const EINTR_AFTER_STOP: ReadonlySet<number> = new Set([
-  SYS.epoll_wait, SYS.epoll_pwait, SYS.epoll_pwait2, SYS.semop, SYS.semtimedop, SYS.rt_sigtimedwait,
+  SYS.epoll_wait, SYS.epoll_pwait, SYS.epoll_pwait2, SYS.semop, SYS.semtimedop, SYS.rt_sigtimedwait, SYS.io_getevents,
 ]);
 
 /** The lowest signal pending for a host thread that it neither blocks nor ignores (0: none). */

@@ -6,6 +6,7 @@ import { pipeReducers } from './ipc/reducer.js';
 import { socketReducers } from './ipc/socket_reducer.js';
 import { sysvReducers } from './ipc/sysv_reducer.js';
 import { mqueueReducers } from './ipc/mqueue_reducer.js';
+import { aioReducers } from './mm/aio_reducer.js';
 import { mmReducers } from './mm/reducer.js';
 import type { ReducerTable } from './reducer_types.js';
 import { signalReducers } from './signal/reducer.js';
@@ -41,6 +42,8 @@ const crossReducers: ReducerTable<'ExecCompleted' | 'SyscallUnsupported' | 'Host
     // Kept sorted by start (mm/reducer.ts looks mappings up by address).
     const mappings = e.mappings.map((m) => ({ ...m })).sort((a, b) => a.start - b.start);
     p.mm = { brkStart: e.brkStart, brk: e.brkStart, mappings };
+    // The AIO contexts went with the old address space.
+    delete p.aio;
     // Caught signals revert to their default action; ignored ones stay ignored.
     for (const [sig, action] of p.sigactions) {
       if (action.handler > 1) p.sigactions.delete(sig);
@@ -58,6 +61,7 @@ const reducers: ReducerTable<KernelEventType> = {
   ...taskReducers,
   ...fdReducers,
   ...mmReducers,
+  ...aioReducers,
   ...signalReducers,
   ...pipeReducers,
   ...overlayReducers,

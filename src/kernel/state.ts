@@ -133,6 +133,8 @@ export interface ProcessState {
   shmAttached?: ShmAttachment[];
   /** Its SEM_UNDO adjustments, applied when it exits (not inherited by fork), once any. */
   semUndo?: SemAdjustment[];
+  /** Its Linux AIO contexts (io_setup), once any: they belong to the address space (gone at exec, not inherited). */
+  aio?: AioContext[];
 }
 
 /** CPU time in microseconds, user and system, and the peak resident set in KiB (struct rusage's). */
@@ -147,6 +149,34 @@ export interface ShmAttachment {
   shmid: number;
   start: number;
   size: number;
+}
+
+/**
+ * A Linux AIO context. Its completions live where Linux keeps them, in the ring mapped into the
+ * program (the program may reap them itself and moves the ring's head); the kernel keeps its own
+ * copy of the tail, which the program cannot be trusted with.
+ */
+export interface AioContext {
+  /** The ring's address: the context id io_setup returned. */
+  ring: number;
+  /** The ring mapping's bytes. */
+  size: number;
+  /** The ring's slots (one stays empty: at most nr - 1 requests are in flight or unreaped). */
+  nr: number;
+  /** What io_setup asked for, counted against /proc/sys/fs/aio-max-nr. */
+  maxReqs: number;
+  /** The ring's id field: the context's index in the process's table. */
+  id: number;
+  /** The slot the next completion goes to. */
+  tail: number;
+  /**
+   * Linux's request accounting: the requests not handed out, those held by the (one) CPU's
+   * cache, the size of a hand-out, and the completions not yet known to be reaped.
+   */
+  available: number;
+  cached: number;
+  batch: number;
+  completed: number;
 }
 
 /** What a process's exit gives back to one semaphore (the sum of its SEM_UNDO operations, negated). */

@@ -238,6 +238,14 @@ export const SYSCALL_SIGNATURES: Readonly<Signatures> = {
   epoll_wait: ['fd', 'epollevents_out', 'int', 'int'],
   epoll_pwait: ['fd', 'epollevents_out', 'int', 'int', 'sigset_in', 'size'],
 
+  // Linux AIO: contexts and iocbs print as addresses.
+  io_setup: ['uint', 'ptr'],
+  io_destroy: ['hex'],
+  io_submit: ['hex', 'long', 'ptr'],
+  io_getevents: ['hex', 'long', 'long', 'ptr', 'timespec_in'],
+  io_pgetevents: ['hex', 'long', 'long', 'ptr', 'timespec_in', 'ptr'],
+  io_cancel: ['hex', 'ptr', 'ptr'],
+
   // Memory.
   mmap: ['ptr', 'size', 'prot', 'mmapflags', 'fd', 'hex'],
   mprotect: ['ptr', 'size', 'prot'],

@@ -164,6 +164,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     efault_wait: [{}],
 
     o_append: [{ args: scratch() }],
+    aio_ring: [{ args: scratch() }],
     file_locks: [{ args: scratch() }],
     posix_lock_deadlock: [{ args: scratch() }],
     memfd_seals: [{}],

@@ -26,6 +26,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'fd_lowest',
   'lseek_whence',
   'pread_offset',
+  'aio_ring',
   'rlimit_nofile',
   'cpu_rlimit',
   'file_size_rlimit',

@@ -122,7 +122,7 @@ export function sysFallocate(ctx: SyscallContext): Outcome {
 }
 
 /** Whether fd can be synced: files and directories yes; pipes, sockets and terminals are EINVAL. */
-function syncable(ctx: SyscallContext, fd: number): number {
+export function syncable(ctx: SyscallContext, fd: number): number {
   const d = lookupFd(ctx, fd);
   if (!d || (d.file.flags & O_PATH)) return -Errno.EBADF;
   if (d.file.kind === 'pipe') return -Errno.EINVAL;

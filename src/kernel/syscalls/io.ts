@@ -35,7 +35,7 @@ import { writeProcFile } from './proc_write.js';
 import { signalSelf } from './signal.js';
 
 /** Linux caps one read or write at this many bytes (MAX_RW_COUNT). */
-const MAX_RW = 0x7ffff000;
+export const MAX_RW = 0x7ffff000;
 /** How much one read from a host stream asks for at most (the program may get less, as with pipes). */
 const STREAM_CHUNK = 1 << 20;
 const IOV_MAX = 1024;
@@ -511,7 +511,7 @@ export function readIovecs(ctx: SyscallContext, addr: number, count: number): Io
  * lengths are cut to add up to at most MAX_RW. (A length of 2^47 at a valid base once made
  * writev ask Node for a buffer that large: found by the syscall fuzzer.)
  */
-function importIovecs(ctx: SyscallContext, addr: number, count: number): IoVec[] | number {
+export function importIovecs(ctx: SyscallContext, addr: number, count: number): IoVec[] | number {
   const iov = readIovecs(ctx, addr, count);
   if (typeof iov === 'number') return iov;
   let total = 0;
@@ -534,7 +534,12 @@ export function vectoredRead(ctx: SyscallContext, position: number | null): Outc
   if (endsPastMaxOffset(position, requested)) return -Errno.EINVAL;
   const total = Math.min(requested, MAX_RW);
   if (total === 0) return 0;
-  return readFile(ctx, d, total, position, (bytes) => {
+  return readFile(ctx, d, total, position, scatterInto(ctx, iov));
+}
+
+/** A read's deliver that spreads the bytes over the buffers in turn (a fault keeps what fit). */
+export function scatterInto(ctx: SyscallContext, iov: IoVec[]): (bytes: Uint8Array) => number {
+  return (bytes) => {
     let at = 0;
     for (const v of iov) {
       if (at >= bytes.length) break;
@@ -543,7 +548,7 @@ export function vectoredRead(ctx: SyscallContext, position: number | null): Outc
       at += part.length;
     }
     return bytes.length;
-  });
+  };
 }
 
 export function vectoredWrite(ctx: SyscallContext, position: number | null, append?: boolean): Outcome {
@@ -552,6 +557,14 @@ export function vectoredWrite(ctx: SyscallContext, position: number | null, appe
   const iov = importIovecs(ctx, ctx.args[1]!, ctx.int(2));
   if (typeof iov === 'number') return iov;
   if (endsPastMaxOffset(position, iov.reduce((s, v) => s + v.len, 0))) return -Errno.EINVAL;
+  const all = gatherFrom(ctx, iov);
+  if (typeof all === 'number') return all;
+  if (all.length === 0) return 0;
+  return writeFile(ctx, d, all, position, append);
+}
+
+/** A write's bytes from the buffers in turn, up to the first that faults (EFAULT if the first does). */
+export function gatherFrom(ctx: SyscallContext, iov: IoVec[]): Uint8Array | number {
   const parts: Uint8Array[] = [];
   for (const v of iov) {
     const bytes = ctx.read(v.base, v.len);
@@ -561,9 +574,7 @@ export function vectoredWrite(ctx: SyscallContext, position: number | null, appe
     }
     parts.push(bytes);
   }
-  const all = Buffer.concat(parts);
-  if (all.length === 0) return 0;
-  return writeFile(ctx, d, all, position, append);
+  return Buffer.concat(parts);
 }
 
 export function sysReadv(ctx: SyscallContext): Outcome {

@@ -4,6 +4,7 @@
 //   partial     - works for common use; the note says what is missing
 //   host        - the seccomp filter lets the host run it (only touches the caller itself)
 //   unsupported - returns ENOSYS and is reported once, by name
+import * as aio from './aio.js';
 import type { SyscallContext } from './context.js';
 import * as creds from './credentials.js';
 import * as epoll from './epoll.js';
@@ -72,6 +73,7 @@ const partial = (h: Handler, note: string): Spec => ['partial', h, note];
  */
 const host = (note: string, h?: Handler): Spec => ['host', h, note];
 const XATTRS = "user.*, trusted.* and the POSIX ACLs (system.posix_acl_access/default, checked and inherited as on tmpfs) of the overlay's and tmpfs's files; a lower file's own (the host's) are not read; an :rw mount's files have the host's (user.* set there, ACLs only read); security.* and other system.* names cannot be set (EOPNOTSUPP)";
+const AIO_NOTE = 'reads, writes and syncs complete within io_submit (as Linux does for buffered files); IOCB_CMD_POLL is refused (EINVAL); after a request that waited, one that would wait again ends the call with a short count';
 const SIGNALFD_NOTE = 'signals the host raises itself (alarm, timers) wake a blocked read within 50 ms; ssi_utime/ssi_stime of SIGCHLD are 0';
 
 const SPECS: Partial<Record<SyscallName, Spec>> = {
@@ -307,6 +309,14 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   ppoll: full(poll.sysPpoll),
   select: full(poll.sysSelect),
   pselect6: full(poll.sysPselect6),
+
+  // aio.ts
+  io_setup: full(aio.sysIoSetup),
+  io_destroy: full(aio.sysIoDestroy),
+  io_submit: partial(aio.sysIoSubmit, AIO_NOTE),
+  io_getevents: full(aio.sysIoGetevents),
+  io_pgetevents: full(aio.sysIoPgetevents),
+  io_cancel: partial(aio.sysIoCancel, 'requests complete within io_submit, so none is left to cancel (EINVAL)'),
 
   // epoll.ts, eventfd.ts, timerfd.ts, signalfd.ts
   epoll_create: full(epoll.sysEpollCreate),

@@ -2,6 +2,7 @@
 import { processOwner, releaseLocks } from '../fd/file_locks.js';
 import { releaseFile } from '../fd/reducer.js';
 import { inheritSysv } from '../ipc/sysv_reducer.js';
+import { forgetAioInChild } from '../mm/aio_reducer.js';
 import type { ReducerTable } from '../reducer_types.js';
 import type { KernelState, ProcessState, ProcessUsage } from '../state.js';
 
@@ -90,6 +91,7 @@ export const taskReducers: ReducerTable<
     if (e.comm !== undefined) state.processes.get(e.pid)!.comm = e.comm;
     if (e.startMs !== undefined) state.processes.get(e.pid)!.startMs = e.startMs;
     if (parent.shmAttached || parent.semUndo) inheritSysv(state, state.processes.get(e.pid)!);
+    forgetAioInChild(child);
     state.threads.set(e.pid, { tid: e.pid, pid: e.pid, hostTid: e.hostTid, clearChildTid: 0 });
   },
   ThreadCreated(state, e) {

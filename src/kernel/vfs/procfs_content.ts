@@ -22,6 +22,7 @@ import { PROC_NET_FILES } from './procfs_net.js';
 import { SYSCTL_FILES } from './procfs_sys.js';
 import { sysvipcMsg, sysvipcSem, sysvipcShm, sysvLimits } from './procfs_sysvipc.js';
 import { capabilityStatusLines } from '../task/capabilities.js';
+import { AIO_MAX_NR, aioRequests } from '../syscalls/aio.js';
 
 export interface ProcContext {
   state: KernelState;
@@ -109,6 +110,8 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
   'sysvipc/msg': (c) => sysvipcMsg(c.state),
   'sys/vm/overcommit_memory': () => '0\n',
   'sys/fs/nr_open': () => '1048576\n',
+  'sys/fs/aio-max-nr': () => `${AIO_MAX_NR}\n`,
+  'sys/fs/aio-nr': (c) => `${aioRequests(c.state.processes.values())}\n`,
   ...SYSCTL_FILES,
   ...PROC_NET_FILES,
   // Machine-wide memory counters, as meminfo's (vmstat, free and sar read both).
