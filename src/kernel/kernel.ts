@@ -363,7 +363,7 @@ const EINTR_AFTER_STOP: ReadonlySet<number> = new Set([
   SYS.epoll_wait, SYS.epoll_pwait, SYS.epoll_pwait2, SYS.semop, SYS.semtimedop, SYS.rt_sigtimedwait, SYS.io_getevents,
 ]);
 
-/** The lowest signal pending for a host thread that it neither blocks nor ignores (0: none). */
+/** The signal pending for a host thread that it neither blocks nor ignores: SIGKILL, else the lowest (0: none). */
 function deliverableSignal(hostTid: number, process: ProcessState): number {
   let status: string;
   try {
@@ -373,6 +373,8 @@ function deliverableSignal(hostTid: number, process: ProcessState): number {
   }
   const field = (name: string) => BigInt('0x' + (new RegExp(`^${name}:\\s*([0-9a-f]+)`, 'm').exec(status)?.[1] ?? '0'));
   const pending = (field('SigPnd') | field('ShdPnd')) & ~field('SigBlk') & ~field('SigIgn');
+  // SIGKILL first: whatever else is pending, it is what happens to the thread.
+  if (pending & (1n << BigInt(SIGKILL - 1))) return SIGKILL;
   for (let sig = 1; sig <= 64; sig++) {
     if (!(pending & (1n << BigInt(sig - 1)))) continue;
     const handler = process.sigactions.get(sig)?.handler ?? 0;
@@ -887,11 +889,15 @@ export class Kernel {
       if (readyFirst && !this.traceStops.has(tid) && this.completeIfReady(tid)) continue;
       const sig = deliverableSignal(thread.hostTid, process);
       if (sig === 0) continue;
-      // A thread its tracer holds sees its signals once let go, but SIGKILL, which ends it there.
-      if (this.traceStops.has(tid)) {
-        if (sig !== SIGKILL) continue;
+      // SIGKILL ends the thread in its call, the host's stop or not: its call never returns (a
+      // recording says so), and its exit comes as any other. (An exec's other threads are
+      // killed so: answering their calls with EINTR in that moment made replays diverge.)
+      if (sig === SIGKILL) {
         this.traceStops.delete(tid);
+        continue;
       }
+      // A thread its tracer holds sees its signals once let go.
+      if (this.traceStops.has(tid)) continue;
       this.interrupt(tid, sig);
     }
   }
