@@ -66,7 +66,10 @@ void fillSyscall(const user_regs_struct& r, double* report) {
   // seccomp; the full 64 bits would also lose precision as a double.
   report[kSlotValue] = static_cast<double>(static_cast<int32_t>(r.orig_rax));
   const unsigned long long args[6] = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9};
-  for (int i = 0; i < 6; i++) report[kSlotArg0 + i] = static_cast<double>(static_cast<int64_t>(args[i]));
+  for (int i = 0; i < 6; i++) {
+    report[kSlotArg0 + i] = static_cast<double>(static_cast<int64_t>(args[i]));
+    report[kSlotArgLow0 + i] = static_cast<double>(static_cast<int32_t>(args[i]));
+  }
   report[kSlotRip] = static_cast<double>(r.rip);
   report[kSlotRsp] = static_cast<double>(r.rsp);
 }

@@ -39,7 +39,10 @@ enum ReportSlot : int {
   kSlotKind = 0, kSlotTid = 1, kSlotValue = 2, kSlotArg0 = 3,  // args 0..5 in 3..8
   kSlotRip = 9, kSlotRsp = 10, kSlotExtra = 11, kSlotAddr = 12,
   // Exited and killed: the resources the thread's process used (its getrusage(RUSAGE_BOTH)).
-  kSlotUtimeUs = 13, kSlotStimeUs = 14, kSlotMaxRssKb = 15, kReportSlots = 16,
+  kSlotUtimeUs = 13, kSlotStimeUs = 14, kSlotMaxRssKb = 15,
+  // Syscall: each argument's low 32 bits as an int (in 16..21), exact where the double of a
+  // value beyond 2^53 is not (an int parameter with garbage in its upper half).
+  kSlotArgLow0 = 16, kReportSlots = 22,
 };
 
 enum class TraceeState { kRunning, kSeccompStop, kSyscallExitStop, kOtherStop };

@@ -1803,7 +1803,7 @@ export class Kernel {
     }
     rt.trapRip = stop.rip;
     let outcome: Outcome;
-    const ctx = new SyscallContext(this, thread, process, nr, args, stop.rsp);
+    const ctx = new SyscallContext(this, thread, process, nr, args, stop.rsp, stop.argsLow32);
     const answered = this.source?.answer?.(ctx);
     if (answered !== undefined) {
       outcome = answered;

@@ -82,6 +82,7 @@ export class PtracePlatform implements Platform {
       tid: rep[ReportSlot.Tid]!,
       value: rep[ReportSlot.Value]!,
       args,
+      ...(inexact(args) ? { argsLow32: [rep[16]!, rep[17]!, rep[18]!, rep[19]!, rep[20]!, rep[21]!] } : {}),
       rip: rep[ReportSlot.Rip]!,
       rsp: rep[ReportSlot.Rsp]!,
       extra: rep[ReportSlot.Extra]!,
@@ -389,4 +390,10 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
     at += c.length;
   }
   return out;
+}
+
+/** Whether an argument lies beyond 2^53, where a double no longer holds every bit. */
+function inexact(args: number[]): boolean {
+  for (const a of args) if (a > Number.MAX_SAFE_INTEGER || a < -Number.MAX_SAFE_INTEGER) return true;
+  return false;
 }

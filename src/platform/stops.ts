@@ -30,7 +30,8 @@ export const ReportSlot = {
   UtimeUs: 13,
   StimeUs: 14,
   MaxRssKb: 15,
-  Count: 16,
+  ArgLow0: 16,
+  Count: 22,
 } as const;
 
 /** One stop, decoded from the report buffer. Fields are meaningful per kind. */
@@ -45,6 +46,11 @@ export interface Stop {
    * thread is returning from, -1 when the signal interrupted its code (or an answered call).
    */
   args: number[];
+  /**
+   * The exact low 32 bits of each argument (as an int), given only when an argument lies beyond
+   * 2^53, where its double has lost them (an int parameter with garbage in its upper half).
+   */
+  argsLow32?: number[];
   rip: number;
   rsp: number;
   /** Syscall-exit: the host result. Signal: si_code. Killed: 1 when a core was dumped. */

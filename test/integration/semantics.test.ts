@@ -162,6 +162,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     efault_path: [{}],
     efault_struct: [{}],
     efault_wait: [{}],
+    int_args_upper: [{}],
 
     o_append: [{ args: scratch() }],
     aio_ring: [{ args: scratch() }],

@@ -11,6 +11,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'efault_path',
   'efault_struct',
   'efault_wait',
+  'int_args_upper',
   // open flags, fds, offsets
   'o_append',
   'file_locks',

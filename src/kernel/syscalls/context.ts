@@ -27,6 +27,8 @@ export class SyscallContext {
     readonly args: readonly number[],
     /** The thread's stack pointer at the trap (scratch space lies below its red zone). */
     readonly stackPointer: number = 0,
+    /** The arguments' exact low 32 bits, where some argument's double lost them (Stop.argsLow32). */
+    private readonly argsLow32?: readonly number[],
   ) {}
 
   get hostTid(): number {
@@ -49,7 +51,7 @@ export class SyscallContext {
 
   /** Argument i as a C int (the low 32 bits, signed), as the kernel reads an int parameter. */
   int(i: number): number {
-    return this.args[i]! | 0;
+    return this.argsLow32 ? this.argsLow32[i]! : this.args[i]! | 0;
   }
 
   /** Argument i as an unsigned 32-bit value (flags, modes). */
