@@ -28,6 +28,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'lseek_whence',
   'pread_offset',
   'aio_ring',
+  'text_busy',
   'rlimit_nofile',
   'cpu_rlimit',
   'file_size_rlimit',

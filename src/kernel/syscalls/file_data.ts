@@ -7,6 +7,7 @@ import { lookupFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import { memFile } from './mem_file.js';
 import { MAX_FILE_SIZE } from '../vfs/file_bytes.js';
+import { isRunningExecutable } from '../vfs/text_busy.js';
 import { sealsAllow } from './memfd.js';
 import type { Outcome } from './outcome.js';
 import { accessDenied, copyUp, inOverlay, nowNs } from './overlay_ops.js';
@@ -33,6 +34,7 @@ export function sysTruncate(ctx: SyscallContext): Outcome {
   const denied = accessDenied(ctx.process, node.stat, 2);
   if (denied) return denied;
   if (isAppendOnly(node.stat)) return -Errno.EPERM;
+  if (isRunningExecutable(ctx.kernel.state, node.stat)) return -Errno.ETXTBSY;
   const grown = mayGrow(ctx, Number(node.stat.size), length);
   if (grown < 0) return grown;
   if (node.fs === 'host' && node.writable) {

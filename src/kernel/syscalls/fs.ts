@@ -11,6 +11,7 @@ import { lookupFd, lowestFreeFd, openNewFile } from '../fd/fd_table.js';
 import type { Credentials, OpenFile, OverlayNode } from '../state.js';
 import { S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFSOCK, syntheticStat, type FileStat } from '../vfs/file_stat.js';
 import { nodeStat } from '../vfs/overlay.js';
+import { isRunningExecutable } from '../vfs/text_busy.js';
 import { PATH_MAX, linkTarget, type ResolveRules, type WalkOptions } from '../vfs/path_walk.js';
 import { openFifo } from './fifo.js';
 import { hostFifoStat, openHostFifo } from './host_special_files.js';
@@ -196,6 +197,7 @@ function openAt(ctx: SyscallContext, dirfd: number, path: string, flags: number,
     if (denied) return denied;
     // An append-only file is written only at its end (may_open).
     if (isAppendOnly(node.stat) && (((flags & O_ACCMODE) !== O_RDONLY && !(flags & O_APPEND)) || flags & O_TRUNC)) return -Errno.EPERM;
+    if (wantsWrite && node.stat.isFile() && isRunningExecutable(ctx.kernel.state, node.stat)) return -Errno.ETXTBSY;
   }
   const fd = openNode(ctx, node, flags, statusFlags, cloexec, wantsWrite);
   if (typeof fd === 'number' && fd >= 0) {
