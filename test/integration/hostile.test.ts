@@ -32,7 +32,7 @@ import {
  * stderr), and so do syscall numbers that do not exist (as natively).
  */
 const UNSUPPORTED_CALLS: Readonly<Record<string, string>> = {
-  'unsupported io_setup ctx B1': 'io_setup',
+  'unsupported io_uring_setup params B1': 'io_uring_setup',
 };
 
 /** The report lines tsvisor prints for hostile_garbage, in order of first use. */

@@ -163,6 +163,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     efault_struct: [{}],
     efault_wait: [{}],
     int_args_upper: [{}],
+    errno_order: [{ args: scratch() }],
 
     o_append: [{ args: scratch() }],
     aio_ring: [{ args: scratch() }],

@@ -447,11 +447,12 @@ int main(void) {
   T("splice bad fd", SYS_splice, 9999, NULL, 9999, NULL, 16, 0);
   T("pidfd_open bad flags", SYS_pidfd_open, 1, 0xffff);
   T("rt_sigqueueinfo info B1", SYS_rt_sigqueueinfo, 1, SIGUSR1, B1);
+  T("io_setup ctx B1", SYS_io_setup, 8, B1);
 
   /* syscalls tsvisor does not implement (ENOSYS there, and one report line per name) */
   T("get_robust_list B1", SYS_get_robust_list, 0, B1, B1);
   T("readahead bad fd", SYS_readahead, 9999, 0, 4096);
-  T("unsupported io_setup ctx B1", SYS_io_setup, 8, B1);
+  T("unsupported io_uring_setup params B1", SYS_io_uring_setup, 8, B1);
   T("mq_open name B1", SYS_mq_open, B1, 0, 0, NULL);
   T("shmat bad id", SYS_shmat, -1, NULL, 0);
   T("shmctl IPC_INFO to B1", SYS_shmctl, 0, IPC_INFO, B1);

@@ -12,6 +12,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'efault_struct',
   'efault_wait',
   'int_args_upper',
+  'errno_order',
   // open flags, fds, offsets
   'o_append',
   'file_locks',

@@ -1,6 +1,7 @@
 // What a handler gets: the calling thread and process, the arguments, and safe access to
 // the program's memory. Handlers change state only through emit().
 import { decodeBytes } from '../../byte_string.js';
+import { PAGE } from '../abi/mmap.js';
 import { Errno } from '../errno.js';
 import type { KernelEvent } from '../events.js';
 import type { Kernel } from '../kernel.js';
@@ -54,6 +55,26 @@ export class SyscallContext {
     return this.argsLow32 ? this.argsLow32[i]! : this.args[i]! | 0;
   }
 
+  /**
+   * Argument i as the exact signed 64-bit value (a long that may lie beyond 2^53, such as a
+   * message type): the double's high part, made exact with the register's low 32 bits.
+   */
+  long(i: number): bigint {
+    const approx = this.args[i]!;
+    if (!this.argsLow32) return BigInt(approx);
+    const low = BigInt(this.argsLow32[i]! >>> 0);
+    // The double is within 2^10 of the value: of the candidates with these low bits, the nearest.
+    const high = BigInt(Math.floor(approx / 2 ** 32));
+    let best = 0n;
+    let bestDistance = Infinity;
+    for (const h of [high - 1n, high, high + 1n]) {
+      const candidate = h * 2n ** 32n + low;
+      const distance = Math.abs(Number(candidate) - approx);
+      if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+    }
+    return BigInt.asIntN(64, best);
+  }
+
   /** Argument i as an unsigned 32-bit value (flags, modes). */
   uint(i: number): number {
     return this.int(i) >>> 0;
@@ -61,6 +82,25 @@ export class SyscallContext {
 
   read(addr: number, length: number): Uint8Array | null {
     return this.kernel.platform.read(this.hostTid, addr, length);
+  }
+
+  /**
+   * What can be read of [addr, addr + length): all of it, or the pages before the first that
+   * faults (null when the first does), as copy_from_user leaves a short copy.
+   */
+  readSome(addr: number, length: number): Uint8Array | null {
+    const all = this.read(addr, length);
+    if (all || length === 0) return all;
+    const parts: Uint8Array[] = [];
+    let at = addr;
+    const end = addr + length;
+    while (at < end) {
+      const piece = this.read(at, Math.min(end, (Math.floor(at / PAGE) + 1) * PAGE) - at);
+      if (!piece) break;
+      parts.push(piece);
+      at += piece.length;
+    }
+    return parts.length === 0 ? null : Buffer.concat(parts);
   }
 
   write(addr: number, bytes: Uint8Array): boolean {

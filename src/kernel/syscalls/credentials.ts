@@ -97,12 +97,19 @@ export function sysSetfsgid(ctx: SyscallContext): Outcome {
 
 export function sysSetgroups(ctx: SyscallContext): Outcome {
   const n = ctx.int(0);
-  if (n < 0 || n > NGROUPS_MAX) return -Errno.EINVAL;
   if (!privileged(ctx.process.creds, 'gid')) return -Errno.EPERM;
-  const raw = n === 0 ? new Uint8Array(0) : ctx.read(ctx.args[1]!, n * 4);
+  if (n < 0 || n > NGROUPS_MAX) return -Errno.EINVAL;
+  // Taken one by one, as Linux's groups_from_user: a fault (EFAULT) or an invalid gid, -1 (EINVAL), at the first.
+  const raw = n === 0 ? new Uint8Array(0) : ctx.readSome(ctx.args[1]!, n * 4);
   if (!raw) return -Errno.EFAULT;
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const groups = [...Array(n).keys()].map((i) => view.getUint32(i * 4, true));
+  const groups: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i * 4 + 4 > raw.byteLength) return -Errno.EFAULT;
+    const gid = view.getUint32(i * 4, true);
+    if (gid === 0xffffffff) return -Errno.EINVAL;
+    groups.push(gid);
+  }
   return set(ctx, { ...ctx.process.creds, groups });
 }
 

@@ -90,10 +90,13 @@ function wouldLoop(ctx: SyscallContext, target: number, id: number): boolean {
 }
 
 export function sysEpollCtl(ctx: SyscallContext): Outcome {
-  const ep = epollOf(ctx, ctx.int(0));
-  if (typeof ep === 'number') return ep;
   const op = ctx.int(1);
   const fd = ctx.int(2);
+  // The event of EPOLL_CTL_ADD and EPOLL_CTL_MOD is read before anything is looked up.
+  const raw = op === EPOLL_CTL_ADD || op === EPOLL_CTL_MOD ? ctx.read(ctx.args[3]!, EVENT_SIZE) : null;
+  if ((op === EPOLL_CTL_ADD || op === EPOLL_CTL_MOD) && !raw) return -Errno.EFAULT;
+  const ep = epollOf(ctx, ctx.int(0));
+  if (typeof ep === 'number') return ep;
   const target = lookupFd(ctx, fd);
   if (!target || (target.file.flags & O_PATH)) return -Errno.EBADF;
   if (target.file.kind === 'epoll' && target.file.objectId === ep.id) return -Errno.EINVAL;
@@ -105,9 +108,7 @@ export function sysEpollCtl(ctx: SyscallContext): Outcome {
     ctx.emit({ type: 'EpollInterestRemoved', id: ep.id, fileId: target.file.id, fd });
     return 0;
   }
-  if (op !== EPOLL_CTL_ADD && op !== EPOLL_CTL_MOD) return -Errno.EINVAL;
-  const raw = ctx.read(ctx.args[3]!, EVENT_SIZE);
-  if (!raw) return -Errno.EFAULT;
+  if (!raw) return -Errno.EINVAL;
   const view = new DataView(raw.buffer, raw.byteOffset);
   const events = view.getUint32(0, true);
   const data = view.getBigUint64(4, true).toString();

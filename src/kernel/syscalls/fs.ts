@@ -102,8 +102,9 @@ export function sysOpenat2(ctx: SyscallContext): Outcome {
 
 /** struct open_how, checked as openat2 checks it (sizes, unknown bits, mode without O_CREAT). */
 function readOpenHow(ctx: SyscallContext, addr: number, size: number): { flags: number; mode: number; resolve: number } | number {
+  // size is a size_t: "negative" is huge.
+  if (size < 0 || size > PAGE_SIZE) return -Errno.E2BIG;
   if (size < OPEN_HOW_SIZE) return -Errno.EINVAL;
-  if (size > PAGE_SIZE) return -Errno.E2BIG;
   const raw = ctx.read(addr, size);
   if (!raw) return -Errno.EFAULT;
   // A larger struct from a newer ABI is fine as long as what this kernel does not know is zero.
@@ -120,10 +121,7 @@ function readOpenHow(ctx: SyscallContext, addr: number, size: number): { flags: 
   const creates = (f & (O_CREAT | O_TMPFILE_BIT)) !== 0;
   if (creates ? mode & ~0o7777n : mode !== 0n) return -Errno.EINVAL;
   if ((f & O_CREAT) && (f & O_DIRECTORY)) return -Errno.EINVAL;
-  if (f & O_TMPFILE_BIT) {
-    if (!(f & O_DIRECTORY)) return -Errno.EINVAL;
-    if ((f & O_ACCMODE) !== O_WRONLY && (f & O_ACCMODE) !== O_RDWR) return -Errno.EINVAL;
-  }
+  if (tmpfileRefused(f)) return -Errno.EINVAL;
   if ((f & O_PATH) && (f & ~(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC))) return -Errno.EINVAL;
   // Every lookup is "cached" here (the walk never waits on a disk), but creating never is.
   if ((r & RESOLVE_CACHED) && (f & (O_TRUNC | O_CREAT | O_TMPFILE_BIT))) return -Errno.EAGAIN;
@@ -168,9 +166,19 @@ function openAccess(flags: number): number {
   return ((flags & O_ACCMODE) !== O_WRONLY ? 4 : 0) | (opensForWrite(flags) ? 2 : 0);
 }
 
+/**
+ * O_TMPFILE's own rules, checked before the walk: O_DIRECTORY with it, O_CREAT not, and an
+ * access mode that writes (O_ACCMODE, 3, counts as reading and writing).
+ */
+function tmpfileRefused(flags: number): boolean {
+  if (!(flags & O_TMPFILE_BIT)) return false;
+  return (flags & (O_TMPFILE_BIT | O_DIRECTORY | O_CREAT)) !== O_TMPFILE || (flags & O_ACCMODE) === O_RDONLY;
+}
+
 function openAt(ctx: SyscallContext, dirfd: number, path: string, flags: number, mode: number, rules?: ResolveRules): Outcome {
   // O_PATH ignores every other flag but these.
   if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  if (tmpfileRefused(flags)) return -Errno.EINVAL;
   if ((flags & O_CREAT) && (flags & O_DIRECTORY)) return -Errno.EINVAL;
   // The fd is taken before the walk (Linux's do_sys_openat2): a full table creates nothing.
   if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;

@@ -107,11 +107,13 @@ const UTIME_NOW = (1 << 30) - 1;
 const UTIME_OMIT = (1 << 30) - 2;
 const NS = 1_000_000_000n;
 
-/** A new time: a value in ns, the current time, or unchanged. */
-type TimeSpec = bigint | 'now' | 'omit';
+/** A time to set: nanoseconds, now, left as it is, or (utimensat) out of range, refused once the file is found. */
+type TimeSpec = bigint | 'now' | 'omit' | 'invalid';
 
 function setTimes(ctx: SyscallContext, t: Target | number, atime: TimeSpec, mtime: TimeSpec): number {
   if (typeof t === 'number' || t === 'none') return typeof t === 'number' ? t : 0;
+  // utimensat's nanoseconds are checked once the file is found (vfs_utimes).
+  if (atime === 'invalid' || mtime === 'invalid') return -Errno.EINVAL;
   if (atime === 'omit' && mtime === 'omit') return 0;
   const st = statOf(t);
   // Setting given times is for the owner; "now" for anyone who may write the file.
@@ -127,7 +129,7 @@ function setTimes(ctx: SyscallContext, t: Target | number, atime: TimeSpec, mtim
   const bind = writableOf(t);
   if (bind) return notifiedOnHost(ctx, t, hostSetTimes(bind, atime, mtime));
   const now = nowNs();
-  const value = (spec: TimeSpec): bigint | undefined => (spec === 'omit' ? undefined : spec === 'now' ? now : spec);
+  const value = (spec: Exclude<TimeSpec, 'invalid'>): bigint | undefined => (spec === 'omit' ? undefined : spec === 'now' ? now : spec);
   const a = value(atime);
   const m = value(mtime);
   const node = upperNode(ctx, t);
@@ -151,7 +153,7 @@ function readTimespecs(ctx: SyscallContext, addr: number): [TimeSpec, TimeSpec] 
     const nsec = v.getBigInt64(at + 8, true);
     if (nsec === BigInt(UTIME_NOW)) specs.push('now');
     else if (nsec === BigInt(UTIME_OMIT)) specs.push('omit');
-    else if (nsec < 0n || nsec >= NS) return -Errno.EINVAL;
+    else if (nsec < 0n || nsec >= NS) specs.push('invalid');
     else specs.push(v.getBigInt64(at, true) * NS + nsec);
   }
   return [specs[0]!, specs[1]!];
@@ -178,6 +180,7 @@ export function sysUtimensat(ctx: SyscallContext): Outcome {
   const flags = ctx.uint(3);
   const times = readTimespecs(ctx, ctx.args[2]!);
   if (typeof times === 'number') return times;
+  if (times[0] === 'omit' && times[1] === 'omit') return 0;
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -Errno.EINVAL;
   // A NULL path means the file open at dirfd (futimens).
   if (pathAddr === 0) {
@@ -191,7 +194,8 @@ export function sysUtimensat(ctx: SyscallContext): Outcome {
 export function sysFutimesat(ctx: SyscallContext): Outcome {
   const times = readTimevals(ctx, ctx.args[2]!);
   if (typeof times === 'number') return times;
-  if (ctx.args[1] === 0) return setTimes(ctx, fdTarget(ctx, ctx.int(0)), ...times);
+  // A NULL path is the file open at dirfd; with AT_FDCWD it is a path read from NULL (EFAULT).
+  if (ctx.args[1] === 0) return ctx.int(0) === AT_FDCWD ? -Errno.EFAULT : setTimes(ctx, fdTarget(ctx, ctx.int(0)), ...times);
   return setTimes(ctx, pathTarget(ctx, ctx.int(0), ctx.args[1]!, 0), ...times);
 }
 

@@ -465,7 +465,8 @@ export function sysWrite(ctx: SyscallContext): Outcome {
   // /dev/null and /dev/zero take any write without reading the buffer.
   if (d.file.kind === 'dev' && (d.file.path === '/dev/null' || d.file.path === '/dev/zero')) return count;
   if (d.file.kind === 'pipe') return writePipe(ctx, d, programBytes(ctx, ctx.args[1]!, count));
-  const bytes = ctx.read(ctx.args[1]!, count);
+  // A buffer that faults part way writes what came before the fault (a short count).
+  const bytes = ctx.readSome(ctx.args[1]!, count);
   if (!bytes) return -Errno.EFAULT;
   return writeFile(ctx, d, bytes, null);
 }
@@ -585,7 +586,7 @@ export function sysWritev(ctx: SyscallContext): Outcome {
   return vectoredWrite(ctx, null);
 }
 
-/** preadv/pwritev(2): the offset is args[3]; -1 (preadv2) means the file offset. */
+/** preadv2/pwritev2: the offset is args[3]; -1 means the file offset. */
 function vectoredOffset(ctx: SyscallContext): number | null {
   const offset = ctx.args[3]!;
   return offset === -1 ? null : offset;
@@ -597,7 +598,10 @@ const RWF_APPEND = 0x10;
 const RWF_NOAPPEND = 0x20;
 
 export function sysPreadv2(ctx: SyscallContext): Outcome {
-  return ctx.uint(5) & ~RWF_SUPPORTED ? -Errno.EOPNOTSUPP : sysPreadv(ctx);
+  if (ctx.uint(5) & ~RWF_SUPPORTED) return -Errno.EOPNOTSUPP;
+  const offset = vectoredOffset(ctx);
+  if (offset !== null && offset < 0) return -Errno.EINVAL;
+  return vectoredRead(ctx, offset);
 }
 
 /** The other flags ask for durability or latency, which these writes already give (or cannot); RWF_APPEND and RWF_NOAPPEND decide where the bytes go. */
@@ -610,16 +614,13 @@ export function sysPwritev2(ctx: SyscallContext): Outcome {
   return vectoredWrite(ctx, offset, append);
 }
 
+/** preadv/pwritev(2): the offset is args[3], and must not be negative (-1 is only preadv2's). */
 export function sysPreadv(ctx: SyscallContext): Outcome {
-  const offset = vectoredOffset(ctx);
-  if (offset !== null && offset < 0) return -Errno.EINVAL;
-  return vectoredRead(ctx, offset);
+  return ctx.args[3]! < 0 ? -Errno.EINVAL : vectoredRead(ctx, ctx.args[3]!);
 }
 
 export function sysPwritev(ctx: SyscallContext): Outcome {
-  const offset = vectoredOffset(ctx);
-  if (offset !== null && offset < 0) return -Errno.EINVAL;
-  return vectoredWrite(ctx, offset);
+  return ctx.args[3]! < 0 ? -Errno.EINVAL : vectoredWrite(ctx, ctx.args[3]!);
 }
 
 export function readOffset(ctx: SyscallContext, addr: number): number | null | false {

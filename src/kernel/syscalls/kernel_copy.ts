@@ -133,6 +133,10 @@ export function sysSplice(ctx: SyscallContext): Outcome {
 
 /** sendfile(out, in, offset, count): from a file to any file, a pipe included. */
 export function sysSendfile(ctx: SyscallContext): Outcome {
+  // The offset is read before the fds are looked at (EFAULT first, as on Linux).
+  const inAddr = ctx.args[2]!;
+  const inPos = readOffset(ctx, inAddr);
+  if (inPos === false) return -Errno.EFAULT;
   const output = checkFd(ctx, ctx.int(0), 'write');
   const input = checkFd(ctx, ctx.int(1), 'read');
   if (typeof output === 'number') return output;
@@ -140,9 +144,6 @@ export function sysSendfile(ctx: SyscallContext): Outcome {
   if (input.file.kind !== 'host' && input.file.kind !== 'mem' && input.file.kind !== 'dev') return -Errno.EINVAL;
   // Into a file, sendfile writes at the output's offset: never to one open with O_APPEND.
   if (output.file.kind !== 'pipe' && (output.file.flags & O_APPEND)) return -Errno.EINVAL;
-  const inAddr = ctx.args[2]!;
-  const inPos = readOffset(ctx, inAddr);
-  if (inPos === false) return -Errno.EFAULT;
   if (inPos !== null && inPos < 0) return -Errno.EINVAL;
   const length = Math.min(ctx.args[3]!, MAX_SPLICE);
   if (length === 0) return 0;

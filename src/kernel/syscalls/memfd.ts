@@ -36,7 +36,8 @@ export function sysMemfdCreate(ctx: SyscallContext): Outcome {
   // There are no huge pages to back a file with.
   if (flags & MFD_HUGETLB) return -Errno.EINVAL;
   if ((flags & MFD_NOEXEC_SEAL) && (flags & MFD_EXEC)) return -Errno.EINVAL;
-  const name = ctx.readString(ctx.args[0]!, MFD_NAME_MAX + 1);
+  // Linux looks at most MFD_NAME_MAX + 1 bytes for the NUL (strnlen_user): a longer name is EINVAL, not a fault.
+  const name = ctx.readString(ctx.args[0]!, MFD_NAME_MAX);
   if (typeof name === 'number') return name === -Errno.E2BIG ? -Errno.EINVAL : name;
   if (byteLength(name) > MFD_NAME_MAX) return -Errno.EINVAL;
   if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;

@@ -196,7 +196,21 @@ export function sysPkeyFree(_ctx: SyscallContext): Outcome {
 }
 
 /** pkey_mprotect with key -1 is mprotect; no other key exists. */
+const PROT_GROWS = 0x03000000n;
+const PROT_SEM = 0x8n;
+
+/** pkey_mprotect: mprotect's checks in Linux's order (a zero length succeeds before the key is looked at), then mprotect. */
 export function sysPkeyMprotect(ctx: SyscallContext): Outcome {
-  if (ctx.int(3) !== -1) return -Errno.EINVAL;
-  return inject(ctx, SYS.mprotect, ctx.args[0]!, ctx.args[1]!, ctx.args[2]!);
+  const start = ctx.args[0]!;
+  const prot = BigInt.asUintN(64, ctx.long(2));
+  if ((prot & PROT_GROWS) === PROT_GROWS) return -Errno.EINVAL;
+  if (start % PAGE !== 0) return -Errno.EINVAL;
+  const len = BigInt.asUintN(64, ctx.long(1));
+  if (len === 0n) return 0;
+  const aligned = BigInt.asUintN(64, (len + BigInt(PAGE - 1)) & ~BigInt(PAGE - 1));
+  if (BigInt.asUintN(64, BigInt(start) + aligned) <= BigInt(start)) return -Errno.ENOMEM;
+  if (prot & ~(PROT_GROWS | BigInt(PROT_READ | PROT_WRITE | PROT_EXEC) | PROT_SEM)) return -Errno.EINVAL;
+  // Key 0, the default key every mapping has, is always there; no other was allocated.
+  if (ctx.int(3) !== -1 && ctx.int(3) !== 0) return -Errno.EINVAL;
+  return inject(ctx, SYS.mprotect, start, Number(len), Number(prot));
 }

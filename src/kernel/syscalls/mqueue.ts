@@ -148,7 +148,7 @@ function waitUntil(ctx: SyscallContext, id: number, deadline: number | null, att
 
 export function sysMqTimedsend(ctx: SyscallContext): Outcome {
   const len = ctx.args[2]!;
-  const prio = ctx.args[3]!;
+  const prio = ctx.uint(3);
   const deadline = readDeadline(ctx, ctx.args[4]!);
   if (deadline !== null && deadline < 0) return deadline;
   if (prio < 0 || prio >= MQ_PRIO_MAX) return -Errno.EINVAL;
@@ -215,14 +215,17 @@ export function sysMqTimedreceive(ctx: SyscallContext): Outcome {
   return waitUntil(ctx, id, deadline, attempt);
 }
 
+const SIGEVENT_SIZE = 64;
+
 export function sysMqNotify(ctx: SyscallContext): Outcome {
   const found = queueFd(ctx, ctx.int(0));
   const sevp = ctx.args[1]!;
   let request: { how: number; signo: number; value: bigint } | null = null;
   if (sevp !== 0) {
     // struct sigevent: sigev_value (8 bytes), sigev_signo, sigev_notify.
-    const raw = ctx.read(sevp, 16);
-    if (!raw || raw.length !== 16) return -Errno.EFAULT;
+    // The whole struct sigevent (64 bytes) is copied first.
+    const raw = ctx.read(sevp, SIGEVENT_SIZE);
+    if (!raw || raw.length !== SIGEVENT_SIZE) return -Errno.EFAULT;
     const v = new DataView(raw.buffer, raw.byteOffset, 16);
     const how = v.getInt32(12, true);
     const signo = v.getInt32(8, true);

@@ -108,7 +108,7 @@ export function sysMsgrcv(ctx: SyscallContext): Outcome {
   const msqid = ctx.int(0);
   const msgp = ctx.args[1]!;
   const size = ctx.args[2]!;
-  const msgtyp = BigInt(ctx.args[3]!);
+  const msgtyp = ctx.long(3);
   const flags = ctx.int(4);
   if (msqid < 0 || size < 0) return -Errno.EINVAL;
   if (flags & MSG_COPY && (flags & MSG_EXCEPT || !(flags & IPC_NOWAIT))) return -Errno.EINVAL;

@@ -334,10 +334,12 @@ export function sysSelect(ctx: SyscallContext): Outcome {
     const raw = ctx.read(tvAddr, 16);
     if (!raw) return -Errno.EFAULT;
     const v = new DataView(raw.buffer, raw.byteOffset);
-    const sec = Number(v.getBigInt64(0, true));
-    const usec = Number(v.getBigInt64(8, true));
-    if (sec < 0 || usec < 0 || usec >= 1e6) return -Errno.EINVAL;
-    timeoutMs = sec * 1000 + Math.ceil(usec / 1000);
+    // Linux carries whole seconds of tv_usec into tv_sec (C division), then wants a valid timespec.
+    const usec = v.getBigInt64(8, true);
+    const sec = v.getBigInt64(0, true) + usec / 1_000_000n;
+    const nsec = (usec % 1_000_000n) * 1000n;
+    if (sec < 0n || nsec < 0n) return -Errno.EINVAL;
+    timeoutMs = Number(sec) * 1000 + Math.ceil(Number(nsec) / 1e6);
   }
   // Linux's select writes back the time left.
   const writeLeft = (elapsed: number): boolean => {

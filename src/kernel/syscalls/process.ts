@@ -124,6 +124,14 @@ const ARCH_SET_FS = 0x1002;
 const ARCH_GET_FS = 0x1003;
 const ARCH_GET_GS = 0x1004;
 const ARCH_GET_CPUID = 0x1011;
+const ARCH_SET_CPUID = 0x1012;
+const ARCH_GET_XCOMP_SUPP = 0x1021;
+const ARCH_GET_XCOMP_PERM = 0x1022;
+const ARCH_REQ_XCOMP_PERM = 0x1023;
+const ARCH_GET_XCOMP_GUEST_PERM = 0x1024;
+const ARCH_REQ_XCOMP_GUEST_PERM = 0x1025;
+const ARCH_MAP_VDSO_32 = 0x2002;
+const ARCH_MAP_VDSO_64 = 0x2003;
 
 export function sysArchPrctl(ctx: SyscallContext): Outcome {
   switch (ctx.int(0)) {
@@ -132,7 +140,18 @@ export function sysArchPrctl(ctx: SyscallContext): Outcome {
     case ARCH_GET_FS:
     case ARCH_GET_GS:
     case ARCH_GET_CPUID:
-      return hostRuns; // they only touch the caller's own registers
+    case ARCH_SET_CPUID:
+    case ARCH_GET_XCOMP_SUPP:
+    case ARCH_GET_XCOMP_PERM:
+    case ARCH_REQ_XCOMP_PERM:
+    case ARCH_GET_XCOMP_GUEST_PERM:
+    case ARCH_REQ_XCOMP_GUEST_PERM:
+      return hostRuns; // they only touch the caller's own registers, CPU state and memory
+    case ARCH_MAP_VDSO_32:
+    case ARCH_MAP_VDSO_64:
+      // A process has its vDSO already (loader/vdso.ts), Linux's EEXIST; a recorded run, which
+      // has none so that its clocks are read by syscalls, gets the same answer.
+      return -Errno.EEXIST;
     default:
       return -Errno.EINVAL;
   }
@@ -148,6 +167,12 @@ const PR_GET_SECCOMP = 21;
 const PR_SET_SECCOMP = 22;
 const PR_SET_CHILD_SUBREAPER = 36;
 const PR_GET_CHILD_SUBREAPER = 37;
+const PR_GET_TIMING = 13;
+const PR_SET_TIMING = 14;
+const PR_TIMING_STATISTICAL = 0;
+const PR_TASK_PERF_EVENTS_DISABLE = 31;
+const PR_TASK_PERF_EVENTS_ENABLE = 32;
+const PR_GET_TID_ADDRESS = 40;
 const PR_SET_NO_NEW_PRIVS = 38;
 const PR_GET_NO_NEW_PRIVS = 39;
 
@@ -155,10 +180,11 @@ export function sysPrctl(ctx: SyscallContext): Outcome {
   const option = ctx.int(0);
   switch (option) {
     case PR_SET_NAME: {
-      const name = ctx.read(ctx.args[1]!, 16);
-      if (!name) return -Errno.EFAULT;
-      const end = name.indexOf(0);
-      const comm = decodeBytes(name.subarray(0, end < 0 ? 15 : Math.min(end, 15)));
+      // At most 15 bytes are read, up to a NUL (strncpy_from_user): a short name may end a page.
+      const short = ctx.readString(ctx.args[1]!, 14);
+      const long = short === -Errno.E2BIG ? ctx.read(ctx.args[1]!, 15) : null;
+      if (typeof short === 'number' && !long) return -Errno.EFAULT;
+      const comm = typeof short === 'string' ? short : decodeBytes(long!);
       ctx.emit({ type: 'CommSet', pid: ctx.process.pid, tid: ctx.thread.tid, comm });
       return 0;
     }
@@ -201,6 +227,20 @@ export function sysPrctl(ctx: SyscallContext): Outcome {
     case PR_GET_NO_NEW_PRIVS:
       if (ctx.args[1]! || ctx.args[2]! || ctx.args[3]! || ctx.args[4]!) return -Errno.EINVAL;
       return ctx.process.noNewPrivs ? 1 : 0;
+    // Process timing is statistical, the only kind Linux has had since 2.6.
+    case PR_GET_TIMING:
+      return PR_TIMING_STATISTICAL;
+    case PR_SET_TIMING:
+      return ctx.args[1] === PR_TIMING_STATISTICAL ? 0 : -Errno.EINVAL;
+    // No perf counters exist in the sandbox (perf_event_open is ENOSYS): nothing to switch.
+    case PR_TASK_PERF_EVENTS_DISABLE:
+    case PR_TASK_PERF_EVENTS_ENABLE:
+      return 0;
+    case PR_GET_TID_ADDRESS: {
+      const out = Buffer.alloc(8);
+      out.writeBigUInt64LE(BigInt(ctx.thread.clearChildTid));
+      return ctx.write(ctx.args[1]!, out) ? 0 : -Errno.EFAULT;
+    }
     default:
       return CAPABILITY_PRCTLS.has(option) ? capabilityPrctl(ctx, option) : -Errno.EINVAL;
   }
@@ -665,7 +705,7 @@ export function sysWaitid(ctx: SyscallContext): Outcome {
   let pid: number;
   if (idtype === P_ALL) pid = -1;
   else if (idtype === P_PID) pid = id > 0 ? id : Number.NaN;
-  else if (idtype === P_PGID) pid = id === 0 ? 0 : -id;
+  else if (idtype === P_PGID) pid = id < 0 ? Number.NaN : id === 0 ? 0 : -id;
   else if (idtype === P_PIDFD) {
     const named = pidfdProcess(ctx, id);
     if (typeof named === 'number') return named;

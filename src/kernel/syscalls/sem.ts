@@ -124,12 +124,13 @@ function attempt(set: SemSet, process: ProcessState, ops: readonly SemOp[]): Att
 function semtimedop(ctx: SyscallContext, timeoutAddr: number): Outcome {
   const semid = ctx.int(0);
   const sopsAddr = ctx.args[1]!;
-  const nsops = ctx.args[2]!;
-  // nsops is unsigned: negative here is enormous.
-  if (nsops === 0 || semid < 0) return -Errno.EINVAL;
-  if (nsops < 0 || nsops > SEMOPM) return -Errno.E2BIG;
+  // Linux's order: the count (an unsigned int), the operations copied, then the set's id.
+  const nsops = ctx.uint(2);
+  if (nsops > SEMOPM) return -Errno.E2BIG;
+  if (nsops === 0) return -Errno.EINVAL;
   const raw = ctx.read(sopsAddr, nsops * SEMBUF_SIZE);
   if (!raw || raw.length !== nsops * SEMBUF_SIZE) return -Errno.EFAULT;
+  if (semid < 0) return -Errno.EINVAL;
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const ops: SemOp[] = [];
   for (let i = 0; i < nsops; i++) ops.push({ num: view.getUint16(i * 6, true), op: view.getInt16(i * 6 + 2, true), flags: view.getInt16(i * 6 + 4, true) });

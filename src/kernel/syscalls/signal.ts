@@ -113,13 +113,14 @@ export function signalGroup(ctx: SyscallContext, pgid: number, sig: number, send
 export function sysKill(ctx: SyscallContext): Outcome {
   const pid = ctx.int(0);
   const sig = ctx.int(1);
-  if (sig < 0 || sig > NSIG) return -Errno.EINVAL;
   const running = [...ctx.kernel.state.processes.values()].filter((p) => p.status === 'running' || p.pid === pid);
   let targets;
   if (pid > 0) targets = running.filter((p) => p.pid === pid);
   else if (pid === 0) targets = running.filter((p) => p.pgid === ctx.process.pgid);
   else if (pid === -1) targets = running.filter((p) => p.pid !== 1 && p.pid !== ctx.process.pid);
   else targets = running.filter((p) => p.pgid === -pid);
+  // The signal number is checked per target, as Linux does: with none, the answer is ESRCH.
+  if (sig < 0 || sig > NSIG) return targets.length === 0 ? -Errno.ESRCH : -Errno.EINVAL;
   return signalProcesses(ctx, targets, sig, callerAsSender(ctx, SI_USER));
 }
 

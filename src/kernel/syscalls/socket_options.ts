@@ -9,7 +9,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, IPV6_V6ONLY, SOCK_STREAM, optionOf } from './loopback.js';
 import { AF_INET6 } from './inet_address.js';
-import { multicastJoinRefused } from './multicast_join.js';
+import { membershipBytes, membershipSize, multicastJoinRefused } from './multicast_join.js';
 import { SO_LINGER, encodeLinger, lingerOf } from '../abi/socket_linger.js';
 import {
   DEFAULT_HOP_LIMIT, IPPROTO_IP, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO, IPV6_RECVTCLASS, IPV6_TCLASS, IPV6_UNICAST_HOPS,
@@ -257,6 +257,21 @@ function socketLevelSetting(name: number, raw: Uint8Array): number {
   return BOOLEAN_SOCKET_OPTIONS.has(name) ? (v !== 0 ? 1 : 0) : v;
 }
 
+/**
+ * How much of an option value Linux copies: a membership option's whole struct (a
+ * group_source_req is 264 bytes), a linger or a timeval, an int for the int options; of others,
+ * the first bytes. (Reading more than Linux does faults where Linux does not.)
+ */
+function optionBytes(level: number, name: number, len: number, defaults: Map<number, number> | undefined): number {
+  const membership = membershipBytes(level, name, len);
+  if (membership) return membership;
+  if (level === SOL_SOCKET && KEPT_SOCKET_OPTIONS.has(name)) {
+    return Math.min(len, name === SO_RCVTIMEO || name === SO_SNDTIMEO ? 16 : name === SO_LINGER ? 8 : 4);
+  }
+  if (defaults?.has(name)) return Math.min(len, 4);
+  return Math.min(len, 64);
+}
+
 export function sysSetsockopt(ctx: SyscallContext): Outcome {
   const sock = socketOf(ctx, ctx.int(0));
   if (typeof sock === 'number') return sock;
@@ -264,9 +279,14 @@ export function sysSetsockopt(ctx: SyscallContext): Outcome {
   const name = ctx.int(2);
   const len = ctx.int(4);
   if (len < 0) return -Errno.EINVAL;
-  const raw = ctx.read(ctx.args[3]!, Math.min(len, 64));
+  // A level the socket's protocol does not have is refused before the value is read.
+  if (level !== SOL_SOCKET && familyOf(sock.s) === AF_UNIX && level !== IPPROTO_TCP) return -Errno.ENOPROTOOPT;
+  const defaults = level === SOL_SOCKET ? undefined : levelDefaults(sock.s, level);
+  if (typeof defaults === 'number') return defaults;
+  if (len < membershipSize(level, name)) return -Errno.EINVAL;
+  const raw = ctx.read(ctx.args[3]!, optionBytes(level, name, len, defaults));
   if (!raw) return -Errno.EFAULT;
-  if (level === SOL_SOCKET) {
+  if (defaults === undefined) {
     if (name === SO_PASSCRED) {
       if (len < 4) return -Errno.EINVAL;
       ctx.emit({ type: 'SocketPasscredSet', id: sock.s.id, on: Buffer.from(raw).readInt32LE() !== 0 });
@@ -279,9 +299,6 @@ export function sysSetsockopt(ctx: SyscallContext): Outcome {
     ctx.emit({ type: 'SocketOptionSet', id: sock.s.id, level, name, value });
     return 0;
   }
-  if (familyOf(sock.s) === AF_UNIX && level !== IPPROTO_TCP) return -Errno.ENOPROTOOPT;
-  const defaults = levelDefaults(sock.s, level);
-  if (typeof defaults === 'number') return defaults;
   if (len < 4) return -Errno.EINVAL;
   if (level === IPPROTO_IPV6 && name === IPV6_V6ONLY && sock.s.address !== undefined) return -Errno.EINVAL;
   if (sock.s.type !== SOCK_STREAM) {

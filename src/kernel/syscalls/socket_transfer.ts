@@ -14,7 +14,7 @@ import { AF_INET6, formatInet, isIpv4, parseInet } from './inet_address.js';
 import { datagramHeader, receiveControls, takeSendControl, validSource, type Control, type SendControls } from './inet_ancillary.js';
 import { destinationOf, sentFrom } from './loopback.js';
 import { addressedSocket, credsOf, prepareInetSender, socketOf } from './socket.js';
-import { encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
+import { AF_UNIX, encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
 import { QUEUE_LIMIT, SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, int32, streamQueueLimit, timeoutOf } from './socket_options.js';
 import { isNetlink, sendNetlink, takeOverrun } from './netlink.js';
 import { isRawSocket, sendRaw } from './icmp_raw.js';
@@ -319,6 +319,15 @@ export function sockFd(ctx: SyscallContext): FdLookup | number {
   return typeof sock === 'number' ? sock : sock.d;
 }
 
+/** sizeof(struct sockaddr_storage): the longest address a call copies in. */
+const SOCKADDR_STORAGE_SIZE = 128;
+
+/** A unix stream socket takes no address, whatever it is: EISCONN once connected, else EOPNOTSUPP. */
+function unixStreamAddressRefused(s: SocketState | undefined): number | undefined {
+  if (!s || familyOf(s) !== AF_UNIX || s.type !== SOCK_STREAM) return undefined;
+  return s.peer !== undefined ? -Errno.EISCONN : -Errno.EOPNOTSUPP;
+}
+
 export function sysSendto(ctx: SyscallContext): Outcome {
   const d = sockFd(ctx);
   if (typeof d === 'number') return d;
@@ -329,6 +338,8 @@ export function sysSendto(ctx: SyscallContext): Outcome {
   if (!bytes) return -Errno.EFAULT;
   let to: string | undefined;
   if (ctx.args[4]! !== 0) {
+    const refused = unixStreamAddressRefused(ctx.kernel.state.sockets.get(d.file.objectId!));
+    if (refused !== undefined) return ctx.int(5) < 0 || ctx.int(5) > SOCKADDR_STORAGE_SIZE ? -Errno.EINVAL : refused;
     const a = readAddress(ctx, familyOfFd(ctx, d), ctx.args[4]!, ctx.int(5));
     if (typeof a === 'number') return a;
     to = a;
@@ -404,6 +415,8 @@ export function sendMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, fla
   const controls: SendControls = {};
   const sender = ctx.kernel.state.sockets.get(d.file.objectId!);
   let to: string | undefined;
+  const refused = hdr.namelen > 0 ? unixStreamAddressRefused(sender) : undefined;
+  if (refused !== undefined) return refused;
   if (hdr.name !== 0 && hdr.namelen > 0) {
     const a = readAddress(ctx, familyOfFd(ctx, d), hdr.name, hdr.namelen);
     if (typeof a === 'number') return a;
@@ -504,9 +517,12 @@ export function recvMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, fla
     control = Buffer.concat([control, filled.bytes]);
     if (control.length > 0 && !ctx.write(hdr.control, control)) return -Errno.EFAULT;
     // Write back msg_namelen, msg_controllen and msg_flags.
-    if (hdr.name !== 0) {
+    // A sender without an address (an unnamed unix socket) gives a name of length 0: nothing is copied.
+    if (hdr.name !== 0 && msg.from === undefined) ctx.write(hdrAddr + 8, int32(0));
+    else if (hdr.name !== 0) {
       const name = encodeAddress(familyOfFd(ctx, d), msg.from);
-      ctx.write(hdr.name, name.subarray(0, Math.min(hdr.namelen, name.length)));
+      // The message is taken even when its sender's address cannot be stored (EFAULT), as on Linux.
+      if (!ctx.write(hdr.name, name.subarray(0, Math.min(hdr.namelen, name.length)))) return -Errno.EFAULT;
       ctx.write(hdrAddr + 8, int32(msg.from === undefined ? 0 : name.length));
     }
     const cl = Buffer.alloc(8);

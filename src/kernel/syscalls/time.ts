@@ -133,9 +133,15 @@ export function sysClockSettime(ctx: SyscallContext): Outcome {
   const clock = ctx.int(0);
   const now = clockNs(ctx, clock);
   if (typeof now === 'number') return now;
+  // Linux looks for the clock's set method before it reads the time: only the realtime clock and
+  // the CPU-time clocks of another process or thread (negative ids) have one, and the latter
+  // refuse with EPERM whatever the time.
+  const cpuClock = clock < 0;
+  if (clock !== CLOCK_REALTIME && !cpuClock) return -Errno.EINVAL;
+  if (cpuClock) return ctx.read(ctx.args[1]!, 16) ? -Errno.EPERM : -Errno.EFAULT;
   const ns = readTimespec(ctx, ctx.args[1]!);
   if (typeof ns === 'number') return ns;
-  return clock === CLOCK_REALTIME ? -Errno.EPERM : -Errno.EINVAL;
+  return -Errno.EPERM;
 }
 
 /** settimeofday: the checks of Linux, then EPERM (see clock_settime). */
