@@ -18,7 +18,7 @@
 // next completion (or when a submission finds none left).
 import { Errno } from '../errno.js';
 import { lookupFd, type FdLookup } from '../fd/fd_table.js';
-import { sandboxCpus } from '../host_cpus.js';
+import { possibleCpus } from '../host_cpus.js';
 import { MAP_ANONYMOUS, MAP_SHARED, PAGE, PROT_READ, PROT_WRITE } from '../abi/mmap.js';
 import { O_NONBLOCK, O_PATH } from '../abi/open_flags.js';
 import type { AioContext } from '../state.js';
@@ -75,7 +75,7 @@ export function sysIoSetup(ctx: SyscallContext): Outcome {
   const old = ctx.read(idp, 8);
   if (!old) return -Errno.EFAULT;
   if (Buffer.from(old).readBigUInt64LE() !== 0n || maxReqs === 0) return -Errno.EINVAL;
-  const cpus = sandboxCpus();
+  const cpus = possibleCpus();
   // Linux's arithmetic, in 32 bits: a huge request wraps.
   const doubled = (Math.max(maxReqs, cpus * 4) * 2) >>> 0;
   if (doubled > 0x10000000 / EVENT_SIZE) return -Errno.EINVAL;

@@ -559,16 +559,26 @@ export function sysVfork(ctx: SyscallContext): Outcome {
   return cloneWith(ctx, flags, 0, 0, { nr: SYS.clone, args: [flags, 0, 0, 0, 0, 0] });
 }
 
+/** sizeof(struct clone_args) as Linux knows it (with set_tid and cgroup). */
+const CLONE_ARGS_SIZE = 88;
+
 /** clone3: the same, from a struct clone_args, performed by the host as a plain clone. */
 export function sysClone3(ctx: SyscallContext): Outcome {
   const size = ctx.args[1]!;
-  if (size < 64 || size > 4096) return -Errno.EINVAL;
-  const raw = ctx.read(ctx.args[0]!, 88 <= size ? 88 : 64);
-  if (!raw) return -Errno.EFAULT;
+  // size_t: "negative" is huge. A larger struct than Linux knows (88 bytes) is read whole and
+  // must be zero past what it knows (copy_struct_from_user): E2BIG otherwise, EFAULT if it faults.
+  if (size < 0 || size > 4096) return -Errno.E2BIG;
+  if (size < 64) return -Errno.EINVAL;
+  const whole = ctx.read(ctx.args[0]!, size);
+  if (!whole) return -Errno.EFAULT;
+  if (whole.subarray(CLONE_ARGS_SIZE).some((b) => b !== 0)) return -Errno.E2BIG;
+  // A smaller (older) struct reads as zeros past its end.
+  const raw = new Uint8Array(CLONE_ARGS_SIZE);
+  raw.set(whole.subarray(0, CLONE_ARGS_SIZE));
   const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const field = (i: number) => Number(v.getBigUint64(i * 8, true));
   const [flags, pidfd, childTid, parentTid, exitSignal, stack, stackSize, tls] = [0, 1, 2, 3, 4, 5, 6, 7].map(field) as number[];
-  if (raw.length >= 88 && (field(8) !== 0 || field(9) !== 0)) return -Errno.EINVAL; // set_tid: no pid choosing
+  if (field(8) !== 0 || field(9) !== 0) return -Errno.EINVAL; // set_tid: no pid choosing
   if (exitSignal! > 64 || (flags! & CSIGNAL)) return -Errno.EINVAL;
   if (flags! > 0xffffffff) return -Errno.EINVAL; // CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP
   const cloneFlags = (flags! | exitSignal!) >>> 0;

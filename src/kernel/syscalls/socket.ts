@@ -57,8 +57,10 @@ function checkType(family: number, type: number, protocol: number): number {
   if (type & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -Errno.EINVAL;
   if (family === AF_NETLINK) return checkNetlinkType(base, protocol);
   if (family === AF_UNIX) {
-    if (base !== SOCK_STREAM && base !== SOCK_DGRAM && base !== SOCK_SEQPACKET) return -Errno.ESOCKTNOSUPPORT;
-    return protocol === 0 ? base : -Errno.EPROTONOSUPPORT;
+    // Linux's unix_create: a SOCK_RAW one is a datagram socket; the protocol may be 0 or PF_UNIX.
+    if (base !== SOCK_STREAM && base !== SOCK_DGRAM && base !== SOCK_SEQPACKET && base !== SOCK_RAW) return -Errno.ESOCKTNOSUPPORT;
+    if (protocol !== 0 && protocol !== AF_UNIX) return -Errno.EPROTONOSUPPORT;
+    return base === SOCK_RAW ? SOCK_DGRAM : base;
   }
   if (base !== SOCK_STREAM && base !== SOCK_DGRAM) return -Errno.ESOCKTNOSUPPORT;
   const own = base === SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
@@ -340,7 +342,10 @@ function accept(ctx: SyscallContext, flags: number): Outcome {
     const fd = openSocketFile(ctx, next, flags);
     const peer = ctx.kernel.state.sockets.get(ctx.kernel.state.sockets.get(next)?.peer ?? -1);
     const r = writeAddress(ctx, family, ctx.args[1]!, ctx.args[2]!, peer?.address);
-    return r < 0 ? r : fd;
+    if (r >= 0) return fd;
+    // The peer's address could not be stored: the connection is taken and dropped, the fd freed (Linux's out_fd).
+    closeFd(ctx, fd);
+    return r;
   };
   const first = attempt();
   return first !== null ? first : ctx.block([`socket:${listener}`], attempt);
