@@ -6,6 +6,7 @@ import { Errno } from '../errno.js';
 import { closeFd, fdLimit, lookupFd, lowestFreeFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import { fcntlLock } from './file_locks.js';
+import { F_UNLCK } from '../fd/file_locks.js';
 import { addSeals, getSeals } from './memfd.js';
 import { statOfFile } from './fs.js';
 import { inotifyQueuedBytes } from './inotify.js';
@@ -81,6 +82,7 @@ const F_SETSIG = 10;
 const F_GETSIG = 11;
 const F_SETOWN_EX = 15;
 const F_GETOWN_EX = 16;
+const F_GETLEASE = 1025;
 const F_NOTIFY = 1026;
 const F_DUPFD_CLOEXEC = 1030;
 const F_ADD_SEALS = 1033;
@@ -187,6 +189,9 @@ export function sysFcntl(ctx: SyscallContext): Outcome {
       ctx.kernel.notify(`pipe:${pipe.id}`);
       return capacity;
     }
+    // No lease is ever granted (F_SETLEASE is refused), so none is held.
+    case F_GETLEASE:
+      return F_UNLCK;
     case F_GET_SEALS:
       return getSeals(ctx, d);
     case F_ADD_SEALS:

@@ -210,7 +210,7 @@ export function sysPkeyMprotect(ctx: SyscallContext): Outcome {
   const aligned = BigInt.asUintN(64, (len + BigInt(PAGE - 1)) & ~BigInt(PAGE - 1));
   if (BigInt.asUintN(64, BigInt(start) + aligned) <= BigInt(start)) return -Errno.ENOMEM;
   if (prot & ~(PROT_GROWS | BigInt(PROT_READ | PROT_WRITE | PROT_EXEC) | PROT_SEM)) return -Errno.EINVAL;
-  // Key 0, the default key every mapping has, is always there; no other was allocated.
-  if (ctx.int(3) !== -1 && ctx.int(3) !== 0) return -Errno.EINVAL;
+  // Without protection keys (this host's CPU has none, or they are not used) no key is allocated, 0 neither.
+  if (ctx.int(3) !== -1) return -Errno.EINVAL;
   return inject(ctx, SYS.mprotect, start, Number(len), Number(prot));
 }

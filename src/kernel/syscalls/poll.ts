@@ -15,6 +15,7 @@ import { mqueueReadiness, mqueueWakeKey } from './mqueue.js';
 import { SIGNAL_WAKE_KEY, signalfdReadable } from './signalfd.js';
 import { isPty, ptyKey, ptyReadiness } from './pty.js';
 import { wakeAt } from '../time/wake_timer.js';
+import { hostMonotonicBigNs } from '../../platform/host_clock.js';
 import { freeSlots } from '../ipc/pipe_pages.js';
 import { hostStreamBuffered } from './stdio_stream.js';
 import { streamQueueLimit } from './socket_options.js';
@@ -282,9 +283,19 @@ const SELECT_IN = POLLIN | POLLHUP | POLLERR | POLLRDNORM;
 const SELECT_OUT = POLLOUT | POLLERR | POLLWRNORM;
 const SELECT_EX = POLLPRI;
 
+/** The size of Linux's fd table for the process: a power of two, at least 64, above its highest fd. */
+function fdTableSize(ctx: SyscallContext): number {
+  let highest = -1;
+  for (const fd of ctx.process.fds.keys()) if (fd > highest) highest = fd;
+  let size = 64;
+  while (size <= highest) size *= 2;
+  return size;
+}
+
 function selectCommon(ctx: SyscallContext, timeoutMs: number | null, writeTimeout?: (elapsedMs: number) => boolean, sigmask?: bigint): Outcome {
-  const nfds = ctx.int(0);
-  if (nfds < 0 || nfds > fdLimit(ctx.process)) return -Errno.EINVAL;
+  if (ctx.int(0) < 0) return -Errno.EINVAL;
+  // Linux looks at no more fds than its table has room for (fds past it cannot be open).
+  const nfds = Math.min(ctx.int(0), fdTableSize(ctx));
   const bytes = Math.ceil(nfds / 64) * 8;
   const sets: Array<Uint8Array | null> = [];
   for (const addr of [ctx.args[1]!, ctx.args[2]!, ctx.args[3]!]) {
@@ -330,6 +341,8 @@ function selectCommon(ctx: SyscallContext, timeoutMs: number | null, writeTimeou
 export function sysSelect(ctx: SyscallContext): Outcome {
   const tvAddr = ctx.args[4]!;
   let timeoutMs: number | null = null;
+  let timeoutNs = 0n;
+  const startNs = hostMonotonicBigNs();
   if (tvAddr !== 0) {
     const raw = ctx.read(tvAddr, 16);
     if (!raw) return -Errno.EFAULT;
@@ -340,14 +353,16 @@ export function sysSelect(ctx: SyscallContext): Outcome {
     const nsec = (usec % 1_000_000n) * 1000n;
     if (sec < 0n || nsec < 0n) return -Errno.EINVAL;
     timeoutMs = Number(sec) * 1000 + Math.ceil(Number(nsec) / 1e6);
+    timeoutNs = sec * 1_000_000_000n + nsec;
   }
-  // Linux's select writes back the time left.
-  const writeLeft = (elapsed: number): boolean => {
+  // Linux's select writes back the time left, to the microsecond.
+  const writeLeft = (): boolean => {
     if (tvAddr === 0 || timeoutMs === null) return true;
-    const left = Math.max(0, timeoutMs - elapsed);
+    const elapsed = hostMonotonicBigNs() - startNs;
+    const leftUs = elapsed >= timeoutNs ? 0n : (timeoutNs - elapsed) / 1000n;
     const out = Buffer.alloc(16);
-    out.writeBigInt64LE(BigInt(Math.floor(left / 1000)), 0);
-    out.writeBigInt64LE(BigInt((left % 1000) * 1000), 8);
+    out.writeBigInt64LE(leftUs / 1_000_000n, 0);
+    out.writeBigInt64LE(leftUs % 1_000_000n, 8);
     return ctx.write(tvAddr, out);
   };
   return selectCommon(ctx, timeoutMs, writeLeft);

@@ -561,6 +561,7 @@ export function sysVfork(ctx: SyscallContext): Outcome {
 
 /** sizeof(struct clone_args) as Linux knows it (with set_tid and cgroup). */
 const CLONE_ARGS_SIZE = 88;
+const CLONE_INTO_CGROUP = 0x200000000;
 
 /** clone3: the same, from a struct clone_args, performed by the host as a plain clone. */
 export function sysClone3(ctx: SyscallContext): Outcome {
@@ -569,9 +570,11 @@ export function sysClone3(ctx: SyscallContext): Outcome {
   // must be zero past what it knows (copy_struct_from_user): E2BIG otherwise, EFAULT if it faults.
   if (size < 0 || size > 4096) return -Errno.E2BIG;
   if (size < 64) return -Errno.EINVAL;
-  const whole = ctx.read(ctx.args[0]!, size);
+  // Bytes past Linux's struct are looked at until a non-zero one (E2BIG) or a fault (EFAULT).
+  const whole = ctx.readSome(ctx.args[0]!, size);
   if (!whole) return -Errno.EFAULT;
   if (whole.subarray(CLONE_ARGS_SIZE).some((b) => b !== 0)) return -Errno.E2BIG;
+  if (whole.length < size) return -Errno.EFAULT;
   // A smaller (older) struct reads as zeros past its end.
   const raw = new Uint8Array(CLONE_ARGS_SIZE);
   raw.set(whole.subarray(0, CLONE_ARGS_SIZE));
@@ -580,7 +583,12 @@ export function sysClone3(ctx: SyscallContext): Outcome {
   const [flags, pidfd, childTid, parentTid, exitSignal, stack, stackSize, tls] = [0, 1, 2, 3, 4, 5, 6, 7].map(field) as number[];
   if (field(8) !== 0 || field(9) !== 0) return -Errno.EINVAL; // set_tid: no pid choosing
   if (exitSignal! > 64 || (flags! & CSIGNAL)) return -Errno.EINVAL;
-  if (flags! > 0xffffffff) return -Errno.EINVAL; // CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP
+  if (flags! >= CLONE_INTO_CGROUP && Math.floor(flags! / CLONE_INTO_CGROUP) % 2 === 1) {
+    // The cgroup must be an fd of a cgroup2 directory: the sandbox has none to give (EBADF).
+    if (field(10) > 0x7fffffff || size < CLONE_ARGS_SIZE) return -Errno.EINVAL;
+    return -Errno.EBADF;
+  }
+  if (flags! > 0xffffffff) return -Errno.EINVAL; // CLONE_CLEAR_SIGHAND
   const cloneFlags = (flags! | exitSignal!) >>> 0;
   const sp = stack! ? stack! + stackSize! : 0;
   return cloneWith(ctx, cloneFlags, parentTid!, childTid!, {

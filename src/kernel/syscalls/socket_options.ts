@@ -56,7 +56,32 @@ const BUF_MAX = 212992;
 const RCVBUF_MIN = 2304;
 const SNDBUF_MIN = 4608;
 
-const BOOLEAN_SOCKET_OPTIONS = new Set([SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE, SO_OOBINLINE, SO_REUSEPORT]);
+const SO_DEBUG = 1;
+const SO_NO_CHECK = 11;
+const SO_PASSSEC = 34;
+const SO_WIFI_STATUS = 41;
+const SO_NOFCS = 43;
+const SO_SELECT_ERR_QUEUE = 45;
+/**
+ * Flags kept and read back. The last six change nothing here (no checksums on loopback, no
+ * security labels, no Wi-Fi, no raw frames, no error queue to select on), as they change
+ * nothing on Linux in those cases.
+ */
+const BOOLEAN_SOCKET_OPTIONS = new Set([
+  SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE, SO_OOBINLINE, SO_REUSEPORT,
+  SO_DEBUG, SO_NO_CHECK, SO_PASSSEC, SO_WIFI_STATUS, SO_NOFCS, SO_SELECT_ERR_QUEUE,
+]);
+/**
+ * SOL_SOCKET options getsockopt reports and setsockopt refuses: SO_TYPE, SO_ERROR, SO_PEERCRED,
+ * SO_PEERNAME, SO_ACCEPTCONN, SO_PEERSEC, SO_PROTOCOL, SO_DOMAIN, SO_MEMINFO, SO_INCOMING_NAPI_ID,
+ * SO_COOKIE, SO_PEERGROUPS, SO_PEERPIDFD.
+ */
+const READ_ONLY_SOCKET_OPTIONS = new Set([3, 4, 17, 28, 30, 31, 38, 39, 55, 56, 57, 59, 77]);
+const SO_BINDTODEVICE = 25;
+/** SO_RCVTIMEO, SO_SNDTIMEO (old and new numbers): a struct timeval. */
+const TIMEVAL_OPTIONS = new Set([20, 21, 66, 67]);
+/** SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF: a struct sock_fprog. */
+const FILTER_OPTIONS = new Set([26, 51]);
 /** SOL_SOCKET options whose value is kept and read back. */
 const KEPT_SOCKET_OPTIONS = new Set([...BOOLEAN_SOCKET_OPTIONS, SO_LINGER, SO_SNDBUF, SO_RCVBUF, SO_PRIORITY, SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVTIMEO, SO_SNDTIMEO]);
 
@@ -265,8 +290,10 @@ function socketLevelSetting(name: number, raw: Uint8Array): number {
 function optionBytes(level: number, name: number, len: number, defaults: Map<number, number> | undefined): number {
   const membership = membershipBytes(level, name, len);
   if (membership) return membership;
-  if (level === SOL_SOCKET && KEPT_SOCKET_OPTIONS.has(name)) {
-    return Math.min(len, name === SO_RCVTIMEO || name === SO_SNDTIMEO ? 16 : name === SO_LINGER ? 8 : 4);
+  if (level === SOL_SOCKET) {
+    // An int, but for a device name, a linger, a timeval and a filter program (sock_fprog).
+    const size = name === SO_BINDTODEVICE ? 16 : name === SO_LINGER ? 8 : TIMEVAL_OPTIONS.has(name) || FILTER_OPTIONS.has(name) ? 16 : 4;
+    return Math.min(len, size);
   }
   if (defaults?.has(name)) return Math.min(len, 4);
   return Math.min(len, 64);
@@ -292,6 +319,8 @@ export function sysSetsockopt(ctx: SyscallContext): Outcome {
       ctx.emit({ type: 'SocketPasscredSet', id: sock.s.id, on: Buffer.from(raw).readInt32LE() !== 0 });
       return 0;
     }
+    // What a socket only reports cannot be set (Linux's default case: ENOPROTOOPT).
+    if (READ_ONLY_SOCKET_OPTIONS.has(name)) return -Errno.ENOPROTOOPT;
     // Options without a value to keep (filters, bindings to devices) are accepted.
     if (!KEPT_SOCKET_OPTIONS.has(name)) return 0;
     const value = socketLevelSetting(name, raw);
