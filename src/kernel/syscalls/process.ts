@@ -786,7 +786,19 @@ export function sysGetRobustList(ctx: SyscallContext): Outcome {
   const tid = ctx.int(0);
   if (tid === 0) return hostRuns;
   if (!ctx.kernel.state.threads.has(tid)) return -Errno.ESRCH;
-  return -Errno.EPERM;
+  if (tid !== ctx.thread.tid) return -Errno.EPERM;
+  // The caller named by its own tid: the host answers as for 0 (its tid is not the host's), and
+  // the argument register is the program's again after the call, as the syscall ABI keeps it.
+  const programArgs = [...ctx.args];
+  const platform = ctx.kernel.platform;
+  platform.setSyscallArg(ctx.hostTid, 0, 0);
+  return {
+    kind: 'host',
+    rewrite: (r) => {
+      platform.setArgRegs(ctx.hostTid, programArgs);
+      return r;
+    },
+  };
 }
 
 /** Whether a file's first bytes are "#!" (a script for an interpreter). */

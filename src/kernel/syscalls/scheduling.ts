@@ -23,9 +23,13 @@ const SCHED_BATCH = 3;
 const SCHED_IDLE = 5;
 const SCHED_DEADLINE = 6;
 const SCHED_RESET_ON_FORK = 0x40000000;
-/** sched_rr_timeslice_ms's default; SCHED_OTHER threads get a CFS slice of about this. */
+/** sched_rr_timeslice_ms's default. */
 const RR_INTERVAL_NS = 100_000_000;
-const OTHER_INTERVAL_NS = 4_000_000;
+/**
+ * What Linux 6.6+ (EEVDF) reports for a SCHED_OTHER thread whose run queue has nothing else on it
+ * (get_rr_interval_fair), the case of the thread that asks on an idle machine: 0.
+ */
+const OTHER_INTERVAL_NS = 0;
 
 const DEFAULT_SCHEDULING: Scheduling = { nice: 0, policy: SCHED_OTHER, priority: 0 };
 

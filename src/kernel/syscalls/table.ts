@@ -263,7 +263,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   setrlimit: partial(proc.sysSetrlimit, 'as prlimit64'),
   umask: full(proc.sysUmask),
   set_robust_list: host('own threads'),
-  get_robust_list: partial(proc.sysGetRobustList, 'the caller\'s own list (pid 0); another thread\'s is EPERM'),
+  get_robust_list: partial(proc.sysGetRobustList, 'the caller\'s own list (pid 0 or its tid); another thread\'s is EPERM'),
   rseq: host('own threads'),
   futex: host('own address space'),
   sched_yield: host('own thread'),
