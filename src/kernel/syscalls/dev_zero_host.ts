@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import { hostFileKey } from '../host_file_key.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
+import { hostRunsWithArg } from './host_with_arg.js';
 
 /** Below this, copying zeros costs less than the extra stop at the rewritten call's exit. */
 export const HOST_ZERO_MIN = 64 * 1024;
@@ -48,14 +49,5 @@ export function readZeroOnHost(ctx: SyscallContext): Outcome | null {
     platform.passHostFile(ctx.hostTid, ctx.process.hostPid, hostZero, ctx.scratchAddress());
     return null;
   }
-  const programArgs = [...ctx.args];
-  platform.setSyscallArg(ctx.hostTid, 0, stubFd);
-  // The argument registers are the program's again after the call, as the syscall ABI keeps them.
-  return {
-    kind: 'host',
-    rewrite: (r) => {
-      platform.setArgRegs(ctx.hostTid, programArgs);
-      return r;
-    },
-  };
+  return hostRunsWithArg(ctx, 0, stubFd);
 }

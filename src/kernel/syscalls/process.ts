@@ -25,6 +25,7 @@ import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD
 import { pullAllSharedPages } from '../vfs/shared_file_pages.js';
 import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, capable } from '../task/capabilities.js';
 import { threadName } from '../task/thread_name.js';
+import { hostRunsWithArg } from './host_with_arg.js';
 
 export function sysGetpid(ctx: SyscallContext): Outcome {
   return ctx.process.pid;
@@ -787,18 +788,8 @@ export function sysGetRobustList(ctx: SyscallContext): Outcome {
   if (tid === 0) return hostRuns;
   if (!ctx.kernel.state.threads.has(tid)) return -Errno.ESRCH;
   if (tid !== ctx.thread.tid) return -Errno.EPERM;
-  // The caller named by its own tid: the host answers as for 0 (its tid is not the host's), and
-  // the argument register is the program's again after the call, as the syscall ABI keeps it.
-  const programArgs = [...ctx.args];
-  const platform = ctx.kernel.platform;
-  platform.setSyscallArg(ctx.hostTid, 0, 0);
-  return {
-    kind: 'host',
-    rewrite: (r) => {
-      platform.setArgRegs(ctx.hostTid, programArgs);
-      return r;
-    },
-  };
+  // The caller named by its own tid: the host answers as for 0 (its tid is not the host's).
+  return hostRunsWithArg(ctx, 0, 0);
 }
 
 /** Whether a file's first bytes are "#!" (a script for an interpreter). */
