@@ -1,4 +1,4 @@
-// ioctl on sockets: FIONREAD (SIOCINQ), SIOCOUTQ and SIOCATMARK, and the SIOCGIF* requests that ask about a
+// ioctl on sockets: FIONREAD (SIOCINQ), SIOCOUTQ, SIOCATMARK, the owner of SIGIO (FIOSETOWN, SIOCSPGRP and their gets), and the SIOCGIF* requests that ask about a
 // network interface by name or index (glibc's if_nametoindex, ifconfig, python's fcntl.ioctl),
 // answered from the sandbox's interfaces (net_interfaces.ts). Requests that would change an
 // interface (SIOCSIF*) get EPERM, as in a container without CAP_NET_ADMIN.
@@ -10,9 +10,14 @@ import type { Outcome } from './outcome.js';
 import { FIONREAD } from '../abi/tty_ioctls.js';
 import { AF_INET } from './inet_address.js';
 import { atMark, bytesToRead, carriesUrgent } from './urgent_data.js';
+import { F_OWNER_PGRP, F_OWNER_PID, getOwner, setOwner } from './sigio.js';
 import { INTERFACES, interfaceByIndex, interfaceByName, type NetInterface } from './net_interfaces.js';
 
 const SIOCOUTQ = 0x5411;
+const FIOSETOWN = 0x8901;
+const SIOCSPGRP = 0x8902;
+const FIOGETOWN = 0x8903;
+const SIOCGPGRP = 0x8904;
 const SIOCATMARK = 0x8905;
 const SIOCGIFNAME = 0x8910;
 const SIOCGIFCONF = 0x8912;
@@ -144,6 +149,15 @@ export function socketIoctl(ctx: SyscallContext, d: FdLookup, request: number, a
     return ctx.write(argp, int32(atMark(s) ? 1 : 0)) ? 0 : -Errno.EFAULT;
   }
   if (request === SIOCOUTQ) return ctx.write(argp, int32(0)) ? 0 : -Errno.EFAULT; // sent bytes are queued at the receiver at once
+  // The socket's SIGIO/SIGURG owner, as fcntl's F_SETOWN/F_GETOWN: a pid, or a group as its negated id.
+  if (request === FIOSETOWN || request === SIOCSPGRP) {
+    const raw = ctx.read(argp, 4);
+    if (!raw) return -Errno.EFAULT;
+    const who = Buffer.from(raw).readInt32LE(0);
+    if (who === -0x80000000) return -Errno.EINVAL;
+    return setOwner(ctx, d, who < 0 ? F_OWNER_PGRP : F_OWNER_PID, Math.abs(who));
+  }
+  if (request === FIOGETOWN || request === SIOCGPGRP) return ctx.write(argp, int32(getOwner(ctx, d))) ? 0 : -Errno.EFAULT;
   if (request === SIOCGIFCONF) return interfaceList(ctx, argp);
   if (request === SIOCGIFNAME) {
     const req = ctx.read(argp, IFREQ_SIZE);
