@@ -232,6 +232,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
     creds: SocketCredsSchema,
     from: z.string().optional(),
     header: z.object({ to: z.string(), hopLimit: int, tos: int }).optional(),
+    /** When it was queued, for a receiver that asked for timestamps. */
+    stampNs: z.bigint().optional(),
     /** TCP: the last of these bytes is urgent (MSG_OOB). */
     urgent: z.boolean().optional(),
   }),

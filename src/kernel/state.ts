@@ -334,6 +334,8 @@ export interface SocketMessage {
   from?: string;
   /** A loopback datagram's IP header fields that receivers may ask for (inet_ancillary.ts). */
   header?: DatagramHeader;
+  /** When it was queued (CLOCK_REALTIME ns), for a receiver that asked for timestamps (socket_timestamps.ts). */
+  stampNs?: bigint;
 }
 
 export interface DatagramHeader {

@@ -219,6 +219,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     select_pipe: [{}],
     epoll_ctl_kinds: [{ args: scratch() }],
     epoll_wakeups: [{}],
+    so_timestamp: [{}],
     async_sigio: [{}],
 
     wait_status: [{}],

@@ -121,6 +121,7 @@ export const socketReducers: ReducerTable<
     s.queue.push({
       bytes: Uint8Array.from(e.bytes), fileIds: [...e.fileIds], creds: { ...e.creds },
       ...(e.from === undefined ? {} : { from: e.from }), ...(e.header === undefined ? {} : { header: { ...e.header } }),
+      ...(e.stampNs === undefined ? {} : { stampNs: e.stampNs }),
     });
     // A new urgent byte takes the place of one not yet passed (which becomes ordinary data).
     if (e.urgent && e.bytes.length > 0) s.urgent = { at: s.queued + e.bytes.length - 1, byte: e.bytes[e.bytes.length - 1]!, taken: false };

@@ -9,6 +9,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, IPV6_V6ONLY, SOCK_STREAM, optionOf } from './loopback.js';
 import { AF_INET6 } from './inet_address.js';
+import { TIMESTAMP_OPTIONS } from './socket_timestamps.js';
 import { membershipBytes, membershipSize, multicastJoinRefused } from './multicast_join.js';
 import { SO_LINGER, encodeLinger, lingerOf } from '../abi/socket_linger.js';
 import {
@@ -63,13 +64,14 @@ const SO_WIFI_STATUS = 41;
 const SO_NOFCS = 43;
 const SO_SELECT_ERR_QUEUE = 45;
 /**
- * Flags kept and read back. The last six change nothing here (no checksums on loopback, no
- * security labels, no Wi-Fi, no raw frames, no error queue to select on), as they change
- * nothing on Linux in those cases.
+ * Flags kept and read back. SO_DEBUG to SO_SELECT_ERR_QUEUE change nothing here (no checksums on
+ * loopback, no security labels, no Wi-Fi, no raw frames, no error queue to select on), as they
+ * change nothing on Linux in those cases; the timestamp ones stamp received messages.
  */
 const BOOLEAN_SOCKET_OPTIONS = new Set([
   SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE, SO_OOBINLINE, SO_REUSEPORT,
   SO_DEBUG, SO_NO_CHECK, SO_PASSSEC, SO_WIFI_STATUS, SO_NOFCS, SO_SELECT_ERR_QUEUE,
+  ...TIMESTAMP_OPTIONS,
 ]);
 /**
  * SOL_SOCKET options getsockopt reports and setsockopt refuses: SO_TYPE, SO_ERROR, SO_PEERCRED,
@@ -325,6 +327,10 @@ export function sysSetsockopt(ctx: SyscallContext): Outcome {
     if (!KEPT_SOCKET_OPTIONS.has(name)) return 0;
     const value = socketLevelSetting(name, raw);
     if (value < 0) return value;
+    // One kind of timestamp at a time: setting one (on or off) turns the others off, as on Linux.
+    if (TIMESTAMP_OPTIONS.includes(name)) {
+      for (const other of TIMESTAMP_OPTIONS) if (other !== name) ctx.emit({ type: 'SocketOptionSet', id: sock.s.id, level, name: other, value: 0 });
+    }
     ctx.emit({ type: 'SocketOptionSet', id: sock.s.id, level, name, value });
     return 0;
   }

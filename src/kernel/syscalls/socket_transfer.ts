@@ -14,6 +14,7 @@ import { AF_INET6, formatInet, isIpv4, parseInet } from './inet_address.js';
 import { datagramHeader, receiveControls, takeSendControl, validSource, type Control, type SendControls } from './inet_ancillary.js';
 import { destinationOf, sentFrom } from './loopback.js';
 import { addressedSocket, credsOf, prepareInetSender, socketOf } from './socket.js';
+import { stampFor, timestampControl } from './socket_timestamps.js';
 import { AF_UNIX, encodeAddress, familyOf, isInet, readAddress, writeAddress } from './socket_address.js';
 import { QUEUE_LIMIT, SOL_SOCKET, SO_RCVTIMEO, SO_SNDTIMEO, int32, streamQueueLimit, timeoutOf } from './socket_options.js';
 import { isNetlink, sendNetlink, takeOverrun } from './netlink.js';
@@ -171,6 +172,7 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
     const n = whole ? left : Math.min(space, left);
     // The urgent byte is the last this send queues (all of it, or what a non-blocking one could).
     const urgent = out.urgent === true && (sent + n === out.bytes.length || nonblock);
+    const stampNs = stampFor(ctx.kernel, receiver);
     ctx.emit({
       type: 'SocketMessageQueued',
       id: receiver.id,
@@ -179,6 +181,7 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
       creds: credsOf(ctx),
       ...(s.address === undefined ? {} : { from: source ?? s.address }),
       ...(header === undefined ? {} : { header }),
+      ...(stampNs === undefined ? {} : { stampNs }),
       ...(urgent ? { urgent } : {}),
     });
     sent += n;
@@ -199,6 +202,7 @@ interface Incoming {
   creds?: SocketCreds;
   from?: string;
   header?: DatagramHeader;
+  stampNs?: bigint;
   /** The datagram was longer than asked for. */
   truncated: boolean;
   fullLength: number;
@@ -270,6 +274,7 @@ export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flag
       creds: first.creds,
       ...(first.from === undefined ? {} : { from: first.from }),
       ...(first.header === undefined ? {} : { header: first.header }),
+      ...(first.stampNs === undefined ? {} : { stampNs: first.stampNs }),
       truncated: whole && first.bytes.length > length,
       fullLength: whole ? first.bytes.length : bytes.length,
     });
@@ -499,6 +504,9 @@ export function recvMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, fla
       if (fds.length > 0) controls.push(cmsg(SCM_RIGHTS, Buffer.from(Int32Array.from(fds).buffer)));
     }
     const more: Control[] = [];
+    // Linux puts the timestamp before credentials and IP-level controls.
+    const stamp = s ? timestampControl(s, msg.stampNs) : undefined;
+    if (stamp) more.push(stamp);
     if (s?.passcred && msg.creds) {
       const c = Buffer.alloc(12);
       c.writeInt32LE(msg.creds.pid, 0);
