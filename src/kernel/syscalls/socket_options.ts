@@ -73,19 +73,22 @@ const BOOLEAN_SOCKET_OPTIONS = new Set([
   SO_DEBUG, SO_NO_CHECK, SO_PASSSEC, SO_WIFI_STATUS, SO_NOFCS, SO_SELECT_ERR_QUEUE,
   ...TIMESTAMP_OPTIONS,
 ]);
-/**
- * SOL_SOCKET options getsockopt reports and setsockopt refuses: SO_TYPE, SO_ERROR, SO_PEERCRED,
- * SO_PEERNAME, SO_ACCEPTCONN, SO_PEERSEC, SO_PROTOCOL, SO_DOMAIN, SO_MEMINFO, SO_INCOMING_NAPI_ID,
- * SO_COOKIE, SO_PEERGROUPS, SO_PEERPIDFD.
- */
-const READ_ONLY_SOCKET_OPTIONS = new Set([3, 4, 17, 28, 30, 31, 38, 39, 55, 56, 57, 59, 77]);
 const SO_BINDTODEVICE = 25;
+const SO_ZEROCOPY = 60;
+/**
+ * The SOL_SOCKET options Linux's setsockopt knows (sk_setsockopt): every other is ENOPROTOOPT,
+ * the read-only ones (SO_TYPE, SO_ERROR, SO_PEERCRED...) and SO_SNDLOWAT among them.
+ */
+const SETTABLE_SOCKET_OPTIONS = new Set([
+  1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 21, 25, 26, 27, 29, 32, 33, 34, 35, 36, 37, 40, 41, 42, 43,
+  44, 45, 46, 47, 49, 50, 51, 52, 53, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 72, 73, 74, 75, 76,
+]);
 /** SO_RCVTIMEO, SO_SNDTIMEO (old and new numbers): a struct timeval. */
 const TIMEVAL_OPTIONS = new Set([20, 21, 66, 67]);
 /** SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF: a struct sock_fprog. */
 const FILTER_OPTIONS = new Set([26, 51]);
 /** SOL_SOCKET options whose value is kept and read back. */
-const KEPT_SOCKET_OPTIONS = new Set([...BOOLEAN_SOCKET_OPTIONS, SO_LINGER, SO_SNDBUF, SO_RCVBUF, SO_PRIORITY, SO_RCVLOWAT, SO_SNDLOWAT, SO_RCVTIMEO, SO_SNDTIMEO]);
+const KEPT_SOCKET_OPTIONS = new Set([...BOOLEAN_SOCKET_OPTIONS, SO_LINGER, SO_SNDBUF, SO_RCVBUF, SO_PRIORITY, SO_RCVLOWAT, SO_RCVTIMEO, SO_SNDTIMEO]);
 
 /** Integer options each level has, with the value a fresh socket reports. */
 const TCP_DEFAULTS = new Map([
@@ -236,6 +239,14 @@ function socketLevelValue(ctx: SyscallContext, s: SocketState, name: number): Bu
   }
 }
 
+/** getsockopt's *optlen: the room the caller gives, or -EFAULT, or -EINVAL when negative. */
+function readRoom(ctx: SyscallContext): number {
+  const lenRaw = ctx.read(ctx.args[4]!, 4);
+  if (!lenRaw) return -Errno.EFAULT;
+  const room = Buffer.from(lenRaw).readInt32LE();
+  return room < 0 ? -Errno.EINVAL : room;
+}
+
 export function sysGetsockopt(ctx: SyscallContext): Outcome {
   const sock = socketOf(ctx, ctx.int(0));
   const level = ctx.int(1);
@@ -246,18 +257,22 @@ export function sysGetsockopt(ctx: SyscallContext): Outcome {
     if (!host) return sock;
     const option = stdioSocketOption(host, level, name);
     value = option < 0 ? option : int32(option);
-  } else if (level === SOL_SOCKET) {
-    value = socketLevelValue(ctx, sock.s, name);
   } else {
-    const defaults = levelDefaults(sock.s, level);
-    const fallback = typeof defaults === 'number' ? undefined : defaults.get(name);
-    value = typeof defaults === 'number' ? defaults : fallback === undefined ? -Errno.ENOPROTOOPT : int32(optionOf(sock.s, level, name) ?? fallback);
+    const defaults = level === SOL_SOCKET ? undefined : levelDefaults(sock.s, level);
+    if (typeof defaults === 'number') return defaults;
+    // A level the socket has: its length is read before the option is looked up, as Linux does.
+    const room = readRoom(ctx);
+    if (room < 0) return room;
+    if (defaults === undefined) {
+      value = socketLevelValue(ctx, sock.s, name);
+    } else {
+      const fallback = defaults.get(name);
+      value = fallback === undefined ? -Errno.ENOPROTOOPT : int32(optionOf(sock.s, level, name) ?? fallback);
+    }
   }
   if (typeof value === 'number') return value;
-  const lenRaw = ctx.read(ctx.args[4]!, 4);
-  if (!lenRaw) return -Errno.EFAULT;
-  const room = Buffer.from(lenRaw).readInt32LE();
-  if (room < 0) return -Errno.EINVAL;
+  const room = readRoom(ctx);
+  if (room < 0) return room;
   const n = Math.min(room, value.length);
   if (!ctx.write(ctx.args[3]!, value.subarray(0, n)) || !ctx.write(ctx.args[4]!, int32(n))) return -Errno.EFAULT;
   return 0;
@@ -294,8 +309,10 @@ function optionBytes(level: number, name: number, len: number, defaults: Map<num
   if (membership) return membership;
   if (level === SOL_SOCKET) {
     // An int, but for a device name, a linger, a timeval and a filter program (sock_fprog).
-    const size = name === SO_BINDTODEVICE ? 16 : name === SO_LINGER ? 8 : TIMEVAL_OPTIONS.has(name) || FILTER_OPTIONS.has(name) ? 16 : 4;
-    return Math.min(len, size);
+    if (name === SO_BINDTODEVICE) return Math.min(len, 16);
+    // The int first, as Linux copies it for every option; the whole struct only when it fits.
+    const size = name === SO_LINGER ? 8 : TIMEVAL_OPTIONS.has(name) || FILTER_OPTIONS.has(name) ? 16 : 4;
+    return len >= size ? size : Math.min(len, 4);
   }
   if (defaults?.has(name)) return Math.min(len, 4);
   return Math.min(len, 64);
@@ -313,17 +330,22 @@ export function sysSetsockopt(ctx: SyscallContext): Outcome {
   const defaults = level === SOL_SOCKET ? undefined : levelDefaults(sock.s, level);
   if (typeof defaults === 'number') return defaults;
   if (len < membershipSize(level, name)) return -Errno.EINVAL;
+  // Linux's sk_setsockopt wants an int's worth for every SOL_SOCKET option but a device name.
+  if (level === SOL_SOCKET && name !== SO_BINDTODEVICE && len < 4) return -Errno.EINVAL;
   const raw = ctx.read(ctx.args[3]!, optionBytes(level, name, len, defaults));
   if (!raw) return -Errno.EFAULT;
   if (defaults === undefined) {
+    // What a socket only reports, and what Linux does not know, cannot be set.
+    if (!SETTABLE_SOCKET_OPTIONS.has(name)) return -Errno.ENOPROTOOPT;
     if (name === SO_PASSCRED) {
-      if (len < 4) return -Errno.EINVAL;
       ctx.emit({ type: 'SocketPasscredSet', id: sock.s.id, on: Buffer.from(raw).readInt32LE() !== 0 });
       return 0;
     }
-    // What a socket only reports cannot be set (Linux's default case: ENOPROTOOPT).
-    if (READ_ONLY_SOCKET_OPTIONS.has(name)) return -Errno.ENOPROTOOPT;
-    // Options without a value to keep (filters, bindings to devices) are accepted.
+    // Port sharing and zero-copy sends are for inet sockets.
+    if ((name === SO_REUSEPORT || name === SO_ZEROCOPY) && familyOf(sock.s) === AF_UNIX && Buffer.from(raw).readInt32LE() !== 0) {
+      return -Errno.EOPNOTSUPP;
+    }
+    // Options without a value to keep (filters, bindings to devices, busy polling) are accepted.
     if (!KEPT_SOCKET_OPTIONS.has(name)) return 0;
     const value = socketLevelSetting(name, raw);
     if (value < 0) return value;
