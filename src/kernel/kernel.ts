@@ -889,17 +889,29 @@ export class Kernel {
       if (readyFirst && !this.traceStops.has(tid) && this.completeIfReady(tid)) continue;
       const sig = deliverableSignal(thread.hostTid, process);
       if (sig === 0) continue;
-      // SIGKILL ends the thread in its call, the host's stop or not: its call never returns (a
-      // recording says so), and its exit comes as any other. (An exec's other threads are
-      // killed so: answering their calls with EINTR in that moment made replays diverge.)
+      // SIGKILL ends the thread in its call, the host's stop or not: it is let go to die there.
       if (sig === SIGKILL) {
         this.traceStops.delete(tid);
+        this.releaseToDie(tid, rt);
         continue;
       }
       // A thread its tracer holds sees its signals once let go.
       if (this.traceStops.has(tid)) continue;
       this.interrupt(tid, sig);
     }
+  }
+
+  /**
+   * A parked thread with SIGKILL pending: its waits end and the host thread goes on, to die of
+   * the signal before it is back in its code. Its call is never answered (a recording holds it as
+   * never returning, as Linux's never returns): answering it with EINTR in that moment, as other
+   * signals are, made an exec's killed threads' calls end differently in replays.
+   */
+  private releaseToDie(tid: number, rt: ThreadRuntime): void {
+    for (const w of this.waitsOf(tid)) this.unwait(w);
+    rt.blocked = false;
+    this.running++;
+    this.platform.answer(this.thread(tid).hostTid, -Errno.EINTR);
   }
 
   /** The parked calls of thread tid. */
