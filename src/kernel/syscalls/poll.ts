@@ -368,14 +368,21 @@ export function sysSelect(ctx: SyscallContext): Outcome {
   return selectCommon(ctx, timeoutMs, writeLeft);
 }
 
-/** pselect6 and ppoll write the time left back into their timespec, as Linux does. */
+/** pselect6 and ppoll write the time left back into their timespec, as Linux does, to the nanosecond. */
 function timespecLeft(ctx: SyscallContext, addr: number, timeoutMs: number | null): ((elapsedMs: number) => boolean) | undefined {
   if (addr === 0 || timeoutMs === null) return undefined;
-  return (elapsed) => {
-    const left = Math.max(0, timeoutMs - elapsed);
+  // To the nanosecond, from the timespec as given (timeoutMs is rounded up).
+  const raw = ctx.read(addr, 16);
+  if (!raw) return undefined;
+  const given = Buffer.from(raw);
+  const timeoutNs = given.readBigInt64LE(0) * 1_000_000_000n + given.readBigInt64LE(8);
+  const startNs = hostMonotonicBigNs();
+  return () => {
+    const elapsed = hostMonotonicBigNs() - startNs;
+    const left = elapsed >= timeoutNs ? 0n : timeoutNs - elapsed;
     const out = Buffer.alloc(16);
-    out.writeBigInt64LE(BigInt(Math.floor(left / 1000)), 0);
-    out.writeBigInt64LE(BigInt((left % 1000) * 1_000_000), 8);
+    out.writeBigInt64LE(left / 1_000_000_000n, 0);
+    out.writeBigInt64LE(left % 1_000_000_000n, 8);
     return ctx.write(addr, out);
   };
 }
