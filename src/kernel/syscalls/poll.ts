@@ -356,10 +356,11 @@ export function sysSelect(ctx: SyscallContext): Outcome {
     timeoutNs = sec * 1_000_000_000n + nsec;
   }
   // Linux's select writes back the time left, to the microsecond.
-  const writeLeft = (): boolean => {
+  const writeLeft = (elapsedMs: number): boolean => {
     if (tvAddr === 0 || timeoutMs === null) return true;
+    // A wait that ran out (by the timer the kernel set) leaves nothing, whatever the finer clock says.
     const elapsed = hostMonotonicBigNs() - startNs;
-    const leftUs = elapsed >= timeoutNs ? 0n : (timeoutNs - elapsed) / 1000n;
+    const leftUs = elapsedMs >= timeoutMs || elapsed >= timeoutNs ? 0n : (timeoutNs - elapsed) / 1000n;
     const out = Buffer.alloc(16);
     out.writeBigInt64LE(leftUs / 1_000_000n, 0);
     out.writeBigInt64LE(leftUs % 1_000_000n, 8);
@@ -377,9 +378,10 @@ function timespecLeft(ctx: SyscallContext, addr: number, timeoutMs: number | nul
   const given = Buffer.from(raw);
   const timeoutNs = given.readBigInt64LE(0) * 1_000_000_000n + given.readBigInt64LE(8);
   const startNs = hostMonotonicBigNs();
-  return () => {
+  return (elapsedMs) => {
+    // A wait that ran out (by the timer the kernel set) leaves nothing, whatever the finer clock says.
     const elapsed = hostMonotonicBigNs() - startNs;
-    const left = elapsed >= timeoutNs ? 0n : timeoutNs - elapsed;
+    const left = elapsedMs >= timeoutMs || elapsed >= timeoutNs ? 0n : timeoutNs - elapsed;
     const out = Buffer.alloc(16);
     out.writeBigInt64LE(left / 1_000_000_000n, 0);
     out.writeBigInt64LE(left % 1_000_000_000n, 8);
