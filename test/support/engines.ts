@@ -2,19 +2,10 @@
 // and sockets live under a temporary directory (unix sockets only), started and stopped by
 // the tests. Each says why it cannot run where a binary is missing.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+export { missingTools } from './host_tools.js';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-
-function onPath(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
-}
-
-export function missingTools(names: readonly string[]): string | null {
-  const missing = names.filter((n) => !onPath(n));
-  if (globalThis.process.getuid?.() !== 0) return 'the engines need root';
-  return missing.length > 0 ? `${missing.join(', ')} not installed (apt-get install containerd docker.io)` : null;
-}
 
 function waitFor(check: () => boolean, what: string, ms = 30_000): void {
   const until = Date.now() + ms;
