@@ -80,8 +80,11 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   }),
   /** comm: the new task's name when its creator's is not the process's (a named thread cloned or forked). */
   z.object({ type: z.literal('ThreadCreated'), tid: int, pid: int, hostTid: int, comm: z.string().optional() }),
-  /** exitSignal: clone's, when it is not SIGCHLD (0: none). */
-  z.object({ type: z.literal('ProcessForked'), pid: int, ppid: int, hostTid: int, comm: z.string().optional(), startMs: z.number().optional(), exitSignal: int.optional() }),
+  /**
+   * ppid: the process it copies; parent: its parent when not that one (CLONE_PARENT: the
+   * caller's parent). exitSignal: clone's, when it is not SIGCHLD (0: none).
+   */
+  z.object({ type: z.literal('ProcessForked'), pid: int, ppid: int, hostTid: int, comm: z.string().optional(), startMs: z.number().optional(), exitSignal: int.optional(), parent: int.optional() }),
   /** A lock taken, changed or (lockType F_UNLCK) released on a range of an inode. */
   z.object({
     type: z.literal('LockSet'), inode: z.string(), kind: z.enum(['flock', 'posix', 'ofd']), owner: z.string(),

@@ -55,7 +55,7 @@ import {
   eventStopStatus, newChildStatus, stoppedStatus, syscallStopStatus,
   type TraceHold, type TracedExit, type TraceStop, type Tracing,
 } from './task/trace_stop.js';
-import { CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CLONE_PTRACE, CLONE_UNTRACED, CLONE_VFORK, CSIGNAL } from './abi/clone_flags.js';
+import { CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_PTRACE, CLONE_UNTRACED, CLONE_VFORK, CSIGNAL } from './abi/clone_flags.js';
 
 /** What the bus carries: every syscall and every domain event, in order. */
 export type KernelRecord =
@@ -623,7 +623,6 @@ export class Kernel {
     this.platform.inject(sandbox.stubTid, SYS.setpgid, 0, 0);
     if (control.execTemplate) {
       // CLONE_PARENT: processes forked from it are init's children, which reaps them.
-      const CLONE_PARENT = 0x8000;
       const template = this.platform.spawnTask(sandbox.stubTid, CLONE_PARENT);
       if (template <= 0) throw new Error(`cannot make the sandbox's process template (errno ${-template})`);
       this.execTemplate = template;
@@ -1917,8 +1916,14 @@ export class Kernel {
     if (request.thread) this.emit({ type: 'ThreadCreated', tid: id, pid: parent.pid, hostTid, ...comm });
     else {
       this.platform.processForked(this.process(parent.pid).hostPid, hostTid);
-      const exitSignal = request.flags & CSIGNAL;
-      this.emit({ type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid, ...comm, startMs: Number(realtimeNs()) / 1e6, ...(exitSignal !== SIGCHLD ? { exitSignal } : {}) });
+      // CLONE_PARENT: a sibling of the caller, which its parent waits for, ending with the caller's own exit signal.
+      const caller = this.process(parent.pid);
+      const sibling = (request.flags & CLONE_PARENT) !== 0;
+      const exitSignal = sibling ? (caller.exitSignal ?? SIGCHLD) : request.flags & CSIGNAL;
+      this.emit({
+        type: 'ProcessForked', pid: id, ppid: parent.pid, hostTid, ...comm, startMs: Number(realtimeNs()) / 1e6,
+        ...(exitSignal !== SIGCHLD ? { exitSignal } : {}), ...(sibling ? { parent: caller.ppid } : {}),
+      });
     }
     request.child = id;
     this.byHostTid.set(hostTid, id);

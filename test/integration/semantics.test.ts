@@ -182,6 +182,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     multicast_join: [{}],
     raw_icmp: [{}],
     clone_pidfd: [{}],
+    clone_parent: [{}],
     clone_exit_signal: [{}],
     splice_tee: [{ args: scratch() }],
     pipe_pages: [{}],

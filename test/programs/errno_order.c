@@ -112,6 +112,11 @@ int main(int argc, char **argv) {
   socketpair(AF_UNIX, SOCK_STREAM, 0, st);
   struct sockaddr_un_like { unsigned short family; char path[8]; } to = {AF_UNIX, "x"};
   result("sendto with an address on a connected unix stream", sendto(st[0], "s", 1, 0, (struct sockaddr *)&to, 1));
+  int dg = socket(AF_INET, SOCK_DGRAM, 0);
+  result("accept on a UDP socket", accept(dg, NULL, NULL));
+  int pathfd = open(".", O_PATH);
+  result("accept on an O_PATH fd", accept(pathfd, NULL, NULL));
+  result("getsockname of an O_PATH fd", getsockname(pathfd, NULL, NULL));
   unlink("f");
   return 0;
 }

@@ -60,6 +60,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'waitid_pid',
   'pidfd_wait',
   'clone_pidfd',
+  'clone_parent',
   'clone_exit_signal',
   'exec_chain',
   'cloexec_exec',

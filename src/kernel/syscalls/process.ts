@@ -2,7 +2,7 @@
 import { encodeRusage, waitedUsage } from './rusage.js';
 import { decodeBytes, encodeBytes, truncateBytes, writeBytes } from '../../byte_string.js';
 import {
-  CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_IO, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_PIDFD, CLONE_PTRACE, CLONE_SETTLS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, CSIGNAL, NAMESPACE_FLAGS,
+  CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_IO, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, CLONE_PARENT, CLONE_PARENT_SETTID, CLONE_PIDFD, CLONE_PTRACE, CLONE_SETTLS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, CSIGNAL, NAMESPACE_FLAGS,
 } from '../abi/clone_flags.js';
 import { SECCOMP_MODE_FILTER, installFilter } from './seccomp.js';
 import { CAPABILITY_PRCTLS, capabilityPrctl } from './capability_prctl.js';
@@ -514,19 +514,25 @@ function overTaskLimit(ctx: SyscallContext): boolean {
  */
 function cloneWith(ctx: SyscallContext, flags: number, ptid: number, ctid: number, rewriteAs?: { nr: number; args: number[] }, pidfdAddr = ptid): Outcome {
   if (flags & ~KNOWN_FLAGS) return -Errno.EINVAL;
+  if (flags & CLONE_PIDFD && flags & CLONE_PARENT_SETTID && pidfdAddr === ptid) return -Errno.EINVAL;
+  // copy_process's checks, in its order: what no flags can combine into, then what the caller may do.
+  const both = (a: number, b: number) => (flags & (a | b)) === (a | b);
+  if (both(CLONE_NEWNS, CLONE_FS) || both(CLONE_NEWUSER, CLONE_FS)) return -Errno.EINVAL;
+  const thread = (flags & CLONE_THREAD) !== 0;
+  if (thread && !(flags & CLONE_SIGHAND)) return -Errno.EINVAL;
+  if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return -Errno.EINVAL;
+  // The sandbox's init may not make siblings (its parent is outside the sandbox).
+  if (flags & CLONE_PARENT && ctx.process.pid === 1) return -Errno.EINVAL;
+  if (thread && flags & (CLONE_NEWUSER | CLONE_NEWPID)) return -Errno.EINVAL;
+  // Linux's rules; a thread's pidfd (6.9's PIDFD_THREAD) is not offered.
+  if (flags & CLONE_PIDFD && flags & (CLONE_DETACHED | CLONE_THREAD)) return -Errno.EINVAL;
   if (flags & NAMESPACE_FLAGS) return -Errno.EPERM; // the sandbox is already isolated
   if (flags & CLONE_PIDFD) {
-    // Linux's rules; a thread's pidfd (6.9's PIDFD_THREAD) is not offered.
-    if (flags & (CLONE_DETACHED | CLONE_THREAD)) return -Errno.EINVAL;
-    if (flags & CLONE_PARENT_SETTID && pidfdAddr === ptid) return -Errno.EINVAL;
     if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;
     // Where the fd goes must be writable before the child exists (the kernel writes it after).
     const probe = ctx.read(pidfdAddr, 4);
     if (!probe || probe.length !== 4 || !ctx.kernel.platform.write(ctx.hostTid, pidfdAddr, probe)) return -Errno.EFAULT;
   }
-  const thread = (flags & CLONE_THREAD) !== 0;
-  if (thread && (flags & (CLONE_SIGHAND | CLONE_VM)) !== (CLONE_SIGHAND | CLONE_VM)) return -Errno.EINVAL;
-  if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) return -Errno.EINVAL;
   if (overTaskLimit(ctx)) return -Errno.EAGAIN;
   const platform = ctx.kernel.platform;
   // The flags the host gets: a new process becomes a host child of init (which reaps it; its

@@ -9,7 +9,7 @@ import type { SocketCreds, SocketState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { createSocketFile, socketFileAt } from './socket_files.js';
-import { O_NONBLOCK, O_RDWR } from '../abi/open_flags.js';
+import { O_NONBLOCK, O_PATH, O_RDWR } from '../abi/open_flags.js';
 import { AF_INET, AF_INET6, anyAddress, formatInet, isAnyAddress, parseInet } from './inet_address.js';
 import {
   IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, SOCK_STREAM, autobindAddress, bindAddress, destinationOf, portKey, reachable, sentFrom, socketAt, sourceFor,
@@ -111,7 +111,8 @@ export function sysSocketpair(ctx: SyscallContext): Outcome {
 
 export function socketOf(ctx: SyscallContext, fd: number): { d: FdLookup; s: SocketState } | number {
   const d = lookupFd(ctx, fd);
-  if (!d) return -Errno.EBADF;
+  // An O_PATH fd is no open file to the socket calls (fdget ignores it).
+  if (!d || d.file.flags & O_PATH) return -Errno.EBADF;
   if (d.file.kind !== 'socket') return -Errno.ENOTSOCK;
   const s = ctx.kernel.state.sockets.get(d.file.objectId!);
   return s ? { d, s } : -Errno.EBADF;
@@ -327,7 +328,8 @@ function accept(ctx: SyscallContext, flags: number): Outcome {
   if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) return -Errno.EINVAL;
   const sock = socketOf(ctx, ctx.int(0));
   if (typeof sock === 'number') return sock;
-  if (isNetlink(sock.s)) return -Errno.EOPNOTSUPP;
+  // Only connection sockets accept (Linux's sock_no_accept for the others).
+  if (sock.s.type === SOCK_DGRAM || isRawSocket(sock.s) || isNetlink(sock.s)) return -Errno.EOPNOTSUPP;
   if (!sock.s.listening) return -Errno.EINVAL;
   const listener = sock.s.id;
   const family = familyOf(sock.s);

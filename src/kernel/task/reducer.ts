@@ -64,7 +64,7 @@ export const taskReducers: ReducerTable<
     state.processes.set(e.pid, {
       ...parent,
       pid: e.pid,
-      ppid: parent.pid,
+      ppid: e.parent ?? parent.pid,
       hostPid: e.hostTid,
       threads: [e.pid],
       status: 'running',
