@@ -212,7 +212,8 @@ export const KernelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('EpollCreated'), id: int }),
   z.object({ type: z.literal('EpollInterestSet'), id: int, interest: EpollInterestSchema }),
   z.object({ type: z.literal('EpollInterestRemoved'), id: int, fileId: int, fd: int }),
-  z.object({ type: z.literal('EpollReported'), id: int, fileId: int, fd: int, mask: int, generation: int, disable: z.boolean() }),
+  /** requeue: it was reported, and goes behind the set's other interests (Linux re-queues a reported item at the ready list's tail). */
+  z.object({ type: z.literal('EpollReported'), id: int, fileId: int, fd: int, mask: int, generation: int, disable: z.boolean(), requeue: z.literal(true).optional() }),
   z.object({ type: z.literal('EventfdCreated'), id: int, counter: z.bigint(), semaphore: z.boolean() }),
   z.object({ type: z.literal('EventfdCounterSet'), id: int, counter: z.bigint() }),
   z.object({ type: z.literal('TimerfdCreated'), id: int, clock: int }),

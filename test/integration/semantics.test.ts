@@ -220,6 +220,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     select_pipe: [{}],
     epoll_ctl_kinds: [{ args: scratch() }],
     epoll_wakeups: [{}],
+    epoll_ready_order: [{}],
     so_timestamp: [{}],
     async_sigio: [{}],
 

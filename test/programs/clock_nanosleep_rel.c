@@ -1,10 +1,15 @@
 /* clock_nanosleep: relative sleeps last at least what was asked, TIMER_ABSTIME sleeps until a
- * deadline (at once for a past one); errors come back as the return value, not errno. */
+ * deadline (at once for a past one); errors come back as the return value, not errno. The raw
+ * call refuses the caller's thread CPU clock with EOPNOTSUPP (glibc says EINVAL itself), and a
+ * sleep a signal interrupts is EFAULT when the time left cannot be stored. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 static long long now_ms(clockid_t c) {
   struct timespec ts;
@@ -19,6 +24,8 @@ static void timed(const char *what, clockid_t c, int flags, struct timespec req,
   printf("%s: returns %s, took at least %ld ms %s, less than %ld ms %s\n", what, r ? strerrorname_np(r) : "0", lo,
          dt >= lo ? "yes" : "no", hi, dt < hi ? "yes" : "no");
 }
+
+static void on_alarm(int sig) { (void)sig; }
 
 static void report(const char *what, int r) { printf("%s: %s\n", what, r ? strerrorname_np(r) : "0"); }
 
@@ -48,6 +55,18 @@ int main(void) {
   report("unknown clock 77", clock_nanosleep(77, 0, &req, NULL));
   report("CLOCK_THREAD_CPUTIME_ID", clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &req, NULL));
   report("errno untouched by those", errno);
+  report("raw CLOCK_THREAD_CPUTIME_ID", syscall(SYS_clock_nanosleep, CLOCK_THREAD_CPUTIME_ID, 0, &req, NULL) ? errno : 0);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_alarm;
+  sigaction(SIGALRM, &sa, NULL);
+  ualarm(50000, 0);
+  report("interrupted, time left to a bad address",
+         syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &(struct timespec){5, 0}, (void *)8) ? errno : 0);
+  ualarm(50000, 0);
+  struct timespec left = {0, 0};
+  int r = syscall(SYS_nanosleep, &(struct timespec){5, 0}, &left) ? errno : 0;
+  printf("nanosleep interrupted: %s, time left between 4 and 5 s: %s\n", strerrorname_np(r), left.tv_sec == 4 ? "yes" : "no");
   printf("nanosleep 30 ms: %d\n", nanosleep(&(struct timespec){0, 30000000}, NULL));
   return 0;
 }

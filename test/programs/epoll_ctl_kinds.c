@@ -1,6 +1,7 @@
 /* epoll_ctl(EPOLL_CTL_ADD) by the kind of file: regular files (one created in argv[1], one of
  * the host root), directories and /dev/null and /dev/zero have no poll method, so Linux refuses
- * them with EPERM; pipes, /dev/urandom and another epoll can be watched. */
+ * them with EPERM; pipes, /dev/urandom and another epoll can be watched. Of /proc's files, a
+ * process's own (maps, stat) have none but its mount tables; cpuinfo and sysctls have one. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -34,5 +35,10 @@ int main(int argc, char **argv) {
   int p[2];
   if (pipe(p) == 0) add(ep, "pipe read end", p[0]);
   add(ep, "another epoll", epoll_create1(0));
+  add(ep, "/proc/self/maps", open("/proc/self/maps", O_RDONLY));
+  add(ep, "/proc/self/stat", open("/proc/self/stat", O_RDONLY));
+  add(ep, "/proc/cpuinfo", open("/proc/cpuinfo", O_RDONLY));
+  add(ep, "/proc/self/mountinfo", open("/proc/self/mountinfo", O_RDONLY));
+  add(ep, "/proc/sys/kernel/hostname", open("/proc/sys/kernel/hostname", O_RDONLY));
   return 0;
 }

@@ -51,6 +51,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'select_pipe',
   'epoll_ctl_kinds',
   'epoll_wakeups',
+  'epoll_ready_order',
   'so_timestamp',
   'async_sigio',
   // processes

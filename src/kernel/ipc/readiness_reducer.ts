@@ -26,11 +26,14 @@ export const readinessReducers: ReducerTable<
     if (ep) ep.interests = ep.interests.filter((i) => !(i.fileId === e.fileId && i.fd === e.fd));
   },
   EpollReported(state, e) {
-    const interest = state.epolls.get(e.id)?.interests.find((i) => i.fileId === e.fileId && i.fd === e.fd);
-    if (!interest) return;
+    const ep = state.epolls.get(e.id);
+    const at = ep?.interests.findIndex((i) => i.fileId === e.fileId && i.fd === e.fd) ?? -1;
+    if (at < 0) return;
+    const interest = ep!.interests[at]!;
     interest.lastReported = e.mask;
     interest.lastGeneration = e.generation;
     if (e.disable) interest.disabled = true;
+    if (e.requeue) ep!.interests.push(...ep!.interests.splice(at, 1));
   },
   EventfdCreated(state, e) {
     bump(state, e.id);

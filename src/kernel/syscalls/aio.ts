@@ -22,7 +22,7 @@ import { possibleCpus } from '../host_cpus.js';
 import { MAP_ANONYMOUS, MAP_SHARED, PAGE, PROT_READ, PROT_WRITE } from '../abi/mmap.js';
 import { O_NONBLOCK, O_PATH } from '../abi/open_flags.js';
 import type { AioContext } from '../state.js';
-import { wakeAt } from '../time/wake_timer.js';
+import { monotonicMs, wakeAt } from '../time/wake_timer.js';
 import type { SyscallContext } from './context.js';
 import { syncable } from './file_data.js';
 import { accessOk, checkFd, gatherFrom, importIovecs, isStream, MAX_RW, readFile, scatterInto, writeFile, type IoVec } from './io.js';
@@ -446,13 +446,13 @@ function getEvents(ctx: SyscallContext, sigmask: bigint | undefined): Outcome {
   const max = Number(nr);
   const events = ctx.args[3]!;
   let got = 0;
-  const deadline = timeoutMs === null ? null : Date.now() + timeoutMs;
+  const deadline = timeoutMs === null ? null : monotonicMs() + timeoutMs;
   let restoreMask: (() => void) | undefined;
   const check = (): number | null => {
     const live = contextOf(ctx, id);
     const r = live ? takeEvents(ctx, live, events + got * EVENT_SIZE, max - got) : -Errno.EINVAL;
     if (r > 0) got += r;
-    const done = r < 0 || got >= want || (deadline !== null && Date.now() >= deadline);
+    const done = r < 0 || got >= want || (deadline !== null && monotonicMs() >= deadline);
     if (!done) return null;
     restoreMask?.();
     return got > 0 ? got : Math.min(r, 0);

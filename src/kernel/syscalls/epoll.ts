@@ -7,7 +7,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { interestReport, involvesHostStream, readSigmask, readTimespecMs, wakeKeysOf } from './poll.js';
 import { EP_MAX_NESTS, epollWakeKey } from './epoll_wakeups.js';
-import { wakeAt } from '../time/wake_timer.js';
+import { monotonicMs, wakeAt } from '../time/wake_timer.js';
 import { O_PATH, O_RDWR } from '../abi/open_flags.js';
 
 const EPOLL_CLOEXEC = 0o2000000;
@@ -50,13 +50,18 @@ function epollOf(ctx: SyscallContext, epfd: number) {
 /**
  * Whether Linux's file has a poll method, without which epoll_ctl refuses it (EPERM): regular
  * files and directories (host or overlay) have none, nor have /dev/null, /dev/zero, /dev/full and
- * /dev/urandom (of the random devices only /dev/random polls).
+ * /dev/urandom (of the random devices only /dev/random polls). Of the generated files, a
+ * process's own (/proc/PID/maps, stat...) have none but its mount tables and its net/ files;
+ * the rest of /proc (registered files, sysctls) and sysfs attributes have one.
  */
 function hasPollMethod(file: OpenFile): boolean {
   if (file.kind === 'host' || file.kind === 'mem' || file.kind === 'dir') return false;
   if (file.kind === 'dev') return file.path === '/dev/random';
+  if (file.kind === 'synthetic') return !PROCESS_FILE_WITHOUT_POLL.test(file.path);
   return true;
 }
+
+const PROCESS_FILE_WITHOUT_POLL = /^\/proc\/(?:self|thread-self|\d+)\/(?:task\/\d+\/)?(?!mounts$|mountinfo$|mountstats$|net\/)/;
 
 /** The epoll sets a set watches directly. */
 function setsWatchedBy(ctx: SyscallContext, id: number): number[] {
@@ -151,7 +156,8 @@ function collect(ctx: SyscallContext, epollId: number, max: number): Buffer | nu
     ev.writeUInt32LE(report >>> 0, 0);
     ev.writeBigUInt64LE(BigInt(i.data), 4);
     out.push(ev);
-    ctx.emit({ type: 'EpollReported', id: epollId, fileId: i.fileId, fd: i.fd, mask: ready, generation, disable: (i.events & EPOLLONESHOT) !== 0 });
+    // Reported interests go last, so that a wait with fewer slots than ready files comes to every one in turn.
+    ctx.emit({ type: 'EpollReported', id: epollId, fileId: i.fileId, fd: i.fd, mask: ready, generation, disable: (i.events & EPOLLONESHOT) !== 0, requeue: true });
   }
   return out.length > 0 ? Buffer.concat(out) : null;
 }
@@ -164,11 +170,11 @@ function waitCommon(ctx: SyscallContext, timeoutMs: number | null, sigmask?: big
   if (max <= 0 || max > EP_MAX_EVENTS) return -Errno.EINVAL;
   const eventsAddr = ctx.args[1]!;
   if (!ctx.read(eventsAddr, EVENT_SIZE)) return -Errno.EFAULT;
-  const deadline = timeoutMs === null ? null : Date.now() + timeoutMs;
+  const deadline = timeoutMs === null ? null : monotonicMs() + timeoutMs;
   let restoreMask: (() => void) | undefined;
   const attempt = (): number | null => {
     const ready = collect(ctx, ep.id, max);
-    const result = ready ? (ctx.write(eventsAddr, ready) ? ready.length / EVENT_SIZE : -Errno.EFAULT) : deadline !== null && Date.now() >= deadline ? 0 : null;
+    const result = ready ? (ctx.write(eventsAddr, ready) ? ready.length / EVENT_SIZE : -Errno.EFAULT) : deadline !== null && monotonicMs() >= deadline ? 0 : null;
     if (result !== null) restoreMask?.();
     return result;
   };

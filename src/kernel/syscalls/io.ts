@@ -10,7 +10,7 @@ import { mqueueStatus } from './mqueue.js';
 import { lookupFd, type FdLookup } from '../fd/fd_table.js';
 import { accessMode } from '../fd/stdio.js';
 import { packetFits, peekPipe, pipeReadSpan } from '../ipc/reducer.js';
-import { pipeTakes } from '../ipc/pipe_pages.js';
+import { pipeTakes, usedSlots } from '../ipc/pipe_pages.js';
 import { ringPiece, ringTaken } from '../ipc/pipe_ring.js';
 import type { PipeState } from '../state.js';
 import { readEventfd, writeEventfd } from './eventfd.js';
@@ -72,8 +72,11 @@ function readPipe(ctx: SyscallContext, d: FdLookup, count: number, deliver: (byt
     const r = deliver(peekPipe(pipe, take));
     if (r > 0) {
       const discard = span?.packetEnd !== undefined && r === take ? span.packetEnd - r : 0;
+      const slotsBefore = usedSlots(pipe);
       ctx.emit(discard > 0 ? { type: 'PipeRead', pipeId, count: r, discard } : { type: 'PipeRead', pipeId, count: r });
-      kernel.notify(key);
+      // Only a freed page slot is news to anyone (writers, POLLOUT, edge-triggered epoll):
+      // Linux's pipe_read wakes nobody after a read that leaves every page in place.
+      if (usedSlots(pipe) < slotsBefore || pipe.length === 0) kernel.notify(key);
     }
     return r;
   };

@@ -6,7 +6,7 @@ import { O_ACCMODE, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } fr
 import { Errno } from '../errno.js';
 import { lookupFd, lowestFreeFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
 import type { MqueueState } from '../state.js';
-import { wakeAt } from '../time/wake_timer.js';
+import { monotonicMs, wakeAt } from '../time/wake_timer.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { sendToProcess } from './signal.js';
@@ -116,7 +116,7 @@ function queueFd(ctx: SyscallContext, fd: number): { d: FdLookup; id: number } |
   return { d, id: d.file.objectId! };
 }
 
-/** The absolute CLOCK_REALTIME deadline as Date.now() milliseconds (null: none), or -errno. */
+/** The absolute CLOCK_REALTIME deadline, as a monotonicMs() deadline (null: none), or -errno. */
 function readDeadline(ctx: SyscallContext, addr: number): number | null {
   if (addr === 0) return null;
   const raw = ctx.read(addr, 16);
@@ -125,23 +125,23 @@ function readDeadline(ctx: SyscallContext, addr: number): number | null {
   const sec = v.getBigInt64(0, true);
   const nsec = v.getBigInt64(8, true);
   if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return -Errno.EINVAL;
-  // Milliseconds from now on the kernel's realtime clock, onto Date.now().
+  // Milliseconds from now on the kernel's realtime clock, onto the timeouts' clock.
   const leftNs = sec * 1_000_000_000n + nsec - realtimeNs();
-  return Date.now() + Number(leftNs > 0n ? (leftNs + 999_999n) / 1_000_000n : 0n);
+  return monotonicMs() + Number(leftNs > 0n ? (leftNs + 999_999n) / 1_000_000n : 0n);
 }
 
 /** Waits for attempt() to give a result, up to the deadline (then ETIMEDOUT). */
 function waitUntil(ctx: SyscallContext, id: number, deadline: number | null, attempt: () => number | null): Outcome {
   const first = attempt();
   if (first !== null) return first;
-  if (deadline !== null && Date.now() >= deadline) return -Errno.ETIMEDOUT;
+  if (deadline !== null && monotonicMs() >= deadline) return -Errno.ETIMEDOUT;
   if (deadline === null) return ctx.block([mqueueWakeKey(id)], attempt);
   const kernel = ctx.kernel;
   const timerKey = `timer:${ctx.thread.tid}`;
   const timer = wakeAt(deadline, () => kernel.notify(timerKey));
   const timed = (): number | null => {
     const r = attempt();
-    return r !== null || Date.now() < deadline ? r : -Errno.ETIMEDOUT;
+    return r !== null || monotonicMs() < deadline ? r : -Errno.ETIMEDOUT;
   };
   return ctx.block([mqueueWakeKey(id), timerKey], timed, () => timer.cancel());
 }

@@ -14,7 +14,7 @@ import { inotifyReadable, inotifyWakeKey } from './inotify.js';
 import { mqueueReadiness, mqueueWakeKey } from './mqueue.js';
 import { SIGNAL_WAKE_KEY, signalfdReadable } from './signalfd.js';
 import { isPty, ptyKey, ptyReadiness } from './pty.js';
-import { wakeAt } from '../time/wake_timer.js';
+import { monotonicMs, wakeAt } from '../time/wake_timer.js';
 import { hostMonotonicBigNs } from '../../platform/host_clock.js';
 import { freeSlots } from '../ipc/pipe_pages.js';
 import { hostStreamBuffered } from './stdio_stream.js';
@@ -191,12 +191,12 @@ function waitReady(
   finish: (revents: number[], timedOut: boolean) => number,
   sigmask?: bigint,
 ): Outcome {
-  const deadline = timeoutMs === null ? null : Date.now() + timeoutMs;
+  const deadline = timeoutMs === null ? null : monotonicMs() + timeoutMs;
   let restoreMask: (() => void) | undefined;
   const check = (): number | null => {
     const revents = polls.map((p) => (p.fd < 0 ? 0 : readiness(ctx, p.fd, p.events)));
     const ready = revents.some((r) => r !== 0);
-    const timedOut = deadline !== null && Date.now() >= deadline;
+    const timedOut = deadline !== null && monotonicMs() >= deadline;
     if (!ready && !timedOut) return null;
     restoreMask?.();
     return finish(revents, !ready);
@@ -255,12 +255,12 @@ function pollCommon(
   if (!raw) return -Errno.EFAULT;
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const polls = [...Array(nfds).keys()].map((i) => ({ fd: view.getInt32(i * 8, true), events: view.getUint16(i * 8 + 4, true) }));
-  const start = Date.now();
+  const start = monotonicMs();
   return waitReady(ctx, polls, timeoutMs, (revents) => {
     const out = Buffer.from(raw);
     revents.forEach((r, i) => out.writeUInt16LE(r, i * 8 + 6));
     if (nfds > 0 && !ctx.write(fdsAddr, out)) return -Errno.EFAULT;
-    if (writeLeft && !writeLeft(Date.now() - start)) return -Errno.EFAULT;
+    if (writeLeft && !writeLeft(monotonicMs() - start)) return -Errno.EFAULT;
     return revents.filter((r) => r !== 0).length;
   }, sigmask);
 }
@@ -318,7 +318,7 @@ function selectCommon(ctx: SyscallContext, timeoutMs: number | null, writeTimeou
     if (!lookupFd(ctx, fd)) return -Errno.EBADF;
     polls.push({ fd, events });
   }
-  const start = Date.now();
+  const start = monotonicMs();
   return waitReady(ctx, polls, timeoutMs, (revents) => {
     const outs = sets.map((s) => (s ? new Uint8Array(s.length) : null));
     let count = 0;
@@ -333,7 +333,7 @@ function selectCommon(ctx: SyscallContext, timeoutMs: number | null, writeTimeou
       }
     });
     for (let i = 0; i < 3; i++) if (outs[i] && !ctx.write(ctx.args[1 + i]!, outs[i]!)) return -Errno.EFAULT;
-    if (writeTimeout && !writeTimeout(Date.now() - start)) return -Errno.EFAULT;
+    if (writeTimeout && !writeTimeout(monotonicMs() - start)) return -Errno.EFAULT;
     return count;
   }, sigmask);
 }

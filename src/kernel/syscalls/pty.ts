@@ -6,7 +6,7 @@ import { lowestFreeFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
 import type { KernelState, OpenFile, PtyState } from '../state.js';
 import { INPUT_CAPACITY, OUTPUT_CAPACITY, receiveInput, slaveReadable } from '../tty/line_discipline.js';
 import { ICANON, VMIN, VTIME } from '../tty/termios.js';
-import { wakeAt, type WakeTimer } from '../time/wake_timer.js';
+import { monotonicMs, wakeAt, type WakeTimer } from '../time/wake_timer.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { controlledSession, controllingPty, signalForeground } from './pty_session.js';
@@ -144,7 +144,7 @@ function readSlave(ctx: SyscallContext, d: FdLookup, count: number, deliver: (by
   };
   const arm = (ms: number): void => {
     timer?.cancel();
-    deadline = Date.now() + ms;
+    deadline = monotonicMs() + ms;
     timer = wakeAt(deadline, () => kernel.notify(timerKey));
   };
   // A read that waited while the master closed gets EIO; later ones, end of file (Linux).
@@ -160,7 +160,7 @@ function readSlave(ctx: SyscallContext, d: FdLookup, count: number, deliver: (by
     const min = pty.termios.cc[VMIN] ?? 0;
     const time = (pty.termios.cc[VTIME] ?? 0) * 100;
     const have = pty.input.length;
-    const expired = deadline !== null && Date.now() >= deadline;
+    const expired = deadline !== null && monotonicMs() >= deadline;
     const all = (): number => take(pty.input.subarray(0, Math.min(count, have)));
     if (min === 0) {
       if (have > 0 || time === 0 || expired) return all();

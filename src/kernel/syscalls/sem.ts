@@ -7,7 +7,7 @@ import { IPC_INFO, IPC_NOWAIT, IPC_RMID, IPC_SET, IPC_STAT, IPCMNI, SEMVMX } fro
 import { Errno } from '../errno.js';
 import type { Kernel } from '../kernel.js';
 import type { ProcessState, SemSet } from '../state.js';
-import { wakeAt } from '../time/wake_timer.js';
+import { monotonicMs, wakeAt } from '../time/wake_timer.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { readTimespecMs } from './poll.js';
@@ -176,11 +176,11 @@ function semtimedop(ctx: SyscallContext, timeoutAddr: number): Outcome {
   };
   if (timeoutMs === null) return ctx.block(keys, tryOnce, stopWaiting);
   const timerKey = `timer:${tid}`;
-  const deadline = Date.now() + timeoutMs;
+  const deadline = monotonicMs() + timeoutMs;
   const timer = wakeAt(deadline, () => kernel.notify(timerKey));
   const timed = (): number | null => {
     const r = tryOnce();
-    if (r !== null || Date.now() < deadline) return r;
+    if (r !== null || monotonicMs() < deadline) return r;
     waiters.delete(tid);
     return -Errno.EAGAIN;
   };

@@ -9,7 +9,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { readTimespecMs } from './poll.js';
 import { recvMsgAt, sendMsgAt, sockFd } from './socket_transfer.js';
-import { wakeAt } from '../time/wake_timer.js';
+import { monotonicMs, wakeAt } from '../time/wake_timer.js';
 
 const MMSGHDR_SIZE = 64;
 const MSG_LEN = 56;
@@ -75,14 +75,14 @@ export function sysRecvmmsg(ctx: SyscallContext): Outcome {
   if (timeoutMs === 'fault') return -Errno.EFAULT;
   if (timeoutMs === 'invalid') return -Errno.EINVAL;
   if (vlen === 0) return 0;
-  const deadline = timeoutMs === null ? null : Date.now() + timeoutMs;
+  const deadline = timeoutMs === null ? null : monotonicMs() + timeoutMs;
   let done = 0;
   const attempt = (): number | null => {
     const perMessage = (flags & ~MSG_WAITFORONE) | (flags & MSG_WAITFORONE && done > 0 ? MSG_DONTWAIT : 0);
     const r = moveSome(ctx, d, vec, vlen, done, perMessage, recvMsgAt);
     if (r < 0 && r !== -Errno.EAGAIN) return done > 0 ? done : r;
     if (r >= 0) done = r;
-    const expired = deadline !== null && Date.now() >= deadline;
+    const expired = deadline !== null && monotonicMs() >= deadline;
     if (done === vlen || !blocking(d, flags) || (flags & MSG_WAITFORONE && done > 0) || expired) return done > 0 ? done : -Errno.EAGAIN;
     return null;
   };

@@ -9,7 +9,7 @@ import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { O_NONBLOCK } from '../abi/open_flags.js';
 import { SIGPIPE } from '../abi/signals.js';
-import { wakeAt } from '../time/wake_timer.js';
+import { monotonicMs, wakeAt } from '../time/wake_timer.js';
 import { AF_INET6, formatInet, isIpv4, parseInet } from './inet_address.js';
 import { datagramHeader, receiveControls, takeSendControl, validSource, type Control, type SendControls } from './inet_ancillary.js';
 import { destinationOf, sentFrom } from './loopback.js';
@@ -51,11 +51,11 @@ function waitWithTimeout(ctx: SyscallContext, keys: string[], s: SocketState, op
   if (ms === 0) return ctx.block(keys, retry, undefined, interrupted);
   const kernel = ctx.kernel;
   const key = `timer:${ctx.thread.tid}`;
-  const deadline = Date.now() + ms;
+  const deadline = monotonicMs() + ms;
   const timer = wakeAt(deadline, () => kernel.notify(key));
   const check = (): number | null => {
     const r = retry();
-    if (r !== null || Date.now() < deadline) return r;
+    if (r !== null || monotonicMs() < deadline) return r;
     const done = partial();
     return done > 0 ? done : -Errno.EAGAIN;
   };

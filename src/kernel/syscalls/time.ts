@@ -216,10 +216,8 @@ function sleepUntil(ctx: SyscallContext, clock: number, requested: bigint, remAd
     [key],
     () => (left() <= 0n ? 0 : null),
     () => timer.cancel(),
-    () => {
-      if (remAddr !== 0) ctx.write(remAddr, timespec(left() > 0n ? left() : 0n));
-      return undefined;
-    },
+    // The time left is stored whatever ends the sleep (Linux's nanosleep_copyout): a bad address is EFAULT.
+    () => (remAddr !== 0 && !ctx.write(remAddr, timespec(left() > 0n ? left() : 0n)) ? -Errno.EFAULT : undefined),
   );
 }
 
@@ -231,7 +229,9 @@ export function sysNanosleep(ctx: SyscallContext): Outcome {
 
 export function sysClockNanosleep(ctx: SyscallContext): Outcome {
   const clock = ctx.int(0);
-  if (clock === CLOCK_THREAD_CPUTIME_ID || isThreadCpuClock(clock)) return -Errno.EINVAL;
+  // The calling thread's CPU clock has no sleep (EOPNOTSUPP; glibc makes it EINVAL); another thread's is EINVAL.
+  if (clock === CLOCK_THREAD_CPUTIME_ID) return -Errno.EOPNOTSUPP;
+  if (isThreadCpuClock(clock)) return -Errno.EINVAL;
   const now = clockNs(ctx, clock);
   if (typeof now === 'number') return -now === Errno.EINVAL ? -Errno.EINVAL : now;
   const ns = readTimespec(ctx, ctx.args[2]!);

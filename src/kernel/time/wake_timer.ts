@@ -1,6 +1,8 @@
 // Node timers measure from the event loop's cached time, which lags while the kernel runs
 // stops synchronously, so a timer can fire before its deadline by the clock the kernel
 // reads. A wake-up for a deadline therefore checks the clock and waits again if early.
+// Deadlines are in monotonicMs(), fractional: Date.now()'s whole milliseconds would make a
+// 2 ms timeout end after anything from 1 to 2 ms (Linux never ends one early).
 //
 // The run loop blocks in waitStop while threads run natively; it asks nextWakeIn() how long it
 // may block, so that a sleeper's wake-up is not held back by a thread spinning in native code.
@@ -16,7 +18,12 @@ export interface WakeTimer {
  */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Pending wake-ups, as Date.now() deadlines. */
+/** Milliseconds of a monotonic clock, to the microsecond: the clock of the kernel's timeouts. */
+export function monotonicMs(): number {
+  return performance.now();
+}
+
+/** Pending wake-ups, as monotonicMs() deadlines. */
 const pending = new Set<{ at: number }>();
 
 /** Milliseconds until the earliest pending wake-up (Infinity: none). */
@@ -25,13 +32,13 @@ export function nextWakeIn(): number {
   if (pending.size === 0) return Infinity;
   let earliest = Infinity;
   for (const p of pending) if (p.at < earliest) earliest = p.at;
-  return earliest - Date.now();
+  return earliest - monotonicMs();
 }
 
 /** Calls fn once now() has reached deadline (both in ms of the same clock). */
-export function wakeAt(deadline: number, fn: () => void, now: () => number = Date.now): WakeTimer {
+export function wakeAt(deadline: number, fn: () => void, now: () => number = monotonicMs): WakeTimer {
   let handle: NodeJS.Timeout;
-  const entry = { at: Date.now() + Math.max(0, deadline - now()) };
+  const entry = { at: monotonicMs() + Math.max(0, deadline - now()) };
   pending.add(entry);
   const arm = () => {
     const left = deadline - now();
@@ -39,7 +46,7 @@ export function wakeAt(deadline: number, fn: () => void, now: () => number = Dat
       pending.delete(entry);
       fn();
     } else {
-      entry.at = Date.now() + left;
+      entry.at = monotonicMs() + left;
       handle = setTimeout(arm, Math.min(MAX_TIMER_MS, Math.ceil(left)));
     }
   };
