@@ -2,7 +2,8 @@
 // the last close, LOCK_NB), POSIX record locks (F_GETLK's report, EAGAIN, F_SETLKW waiting for
 // the holder, ranges split by an unlock, release when any fd of the file is closed, not
 // inherited by fork), OFD locks (conflicting with POSIX ones, l_pid -1), and flock and fcntl
-// locks ignoring each other. argv[1]: a directory to work in.
+// locks ignoring each other; which of several conflicting locks F_GETLK reports (Linux keeps an
+// owner's locks together, by start, where its first lock went). argv[1]: a directory to work in.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -164,6 +165,42 @@ static void ofd_cases(void) {
   close(f1);
 }
 
+/** Several locks conflict with the F_GETLK: Linux reports the first in its list. */
+static void report_order_cases(void) {
+  puts("-- which conflict F_GETLK reports");
+  int fd = open(path, O_RDWR);
+  // Placed out of order: the write lock first, then a read lock before it.
+  set_lock(fd, F_SETLK, F_WRLCK, 11, 4);
+  set_lock(fd, F_SETLK, F_RDLCK, 5, 6);
+  int ready[2], done[2];
+  if (pipe(ready) != 0 || pipe(done) != 0) return;
+  pid_t other = fork();
+  if (other == 0) {
+    // A second owner, whose locks come after the parent's in the list though they start lower.
+    int own = open(path, O_RDWR);
+    set_lock(own, F_SETLK, F_RDLCK, 0, 3);
+    write(ready[1], "r", 1);
+    char c;
+    read(done[0], &c, 1);
+    _exit(0);
+  }
+  char c;
+  read(ready[0], &c, 1);
+  pid_t child = fork();
+  if (child == 0) {
+    int own = open(path, O_RDWR);
+    show_lock("F_GETLK [0,20): two owners' locks", own, F_GETLK, 0, 20, getppid());
+    show_lock("F_GETLK [4,20)", own, F_GETLK, 4, 16, getppid());
+    show_lock("F_GETLK [12,20)", own, F_GETLK, 12, 8, getppid());
+    _exit(0);
+  }
+  wait_child(child);
+  write(done[1], "d", 1);
+  wait_child(other);
+  set_lock(fd, F_SETLK, F_UNLCK, 0, 0);
+  close(fd);
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) return 2;
   setvbuf(stdout, NULL, _IONBF, 0);
@@ -174,5 +211,6 @@ int main(int argc, char **argv) {
   flock_cases();
   posix_cases();
   ofd_cases();
+  report_order_cases();
   return 0;
 }

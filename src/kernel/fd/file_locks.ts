@@ -67,8 +67,23 @@ export function applyLock(state: KernelState, inode: string, kind: LockKind, own
     }
     list = [...rest, merged];
   }
+  list = inLinuxOrder(locks.get(inode) ?? [], list, owner, kind);
   if (list.length > 0) locks.set(inode, list);
   else locks.delete(inode);
+}
+
+/**
+ * Linux's order of an inode's record locks, which decides the conflict F_GETLK reports: an
+ * owner's locks sit together, sorted by start, where its first lock was placed (at the end of
+ * the list, when it had none).
+ */
+function inLinuxOrder(before: readonly FileLock[], after: FileLock[], owner: string, kind: LockKind): FileLock[] {
+  const mine = (l: FileLock) => l.owner === owner && isRecord(l.kind) === isRecord(kind);
+  const own = after.filter(mine).sort((a, b) => a.start - b.start);
+  const others = after.filter((l) => !mine(l));
+  const first = before.findIndex(mine);
+  const at = first < 0 ? others.length : before.slice(0, first).filter((l) => !mine(l)).length;
+  return [...others.slice(0, at), ...own, ...others.slice(at)];
 }
 
 /** Drops every lock of an owner (on one inode, or on all). */
