@@ -168,6 +168,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     o_append: [{ args: scratch() }],
     aio_ring: [{ args: scratch() }],
     text_busy: [{ args: scratch() }],
+    fsync_kinds: [{ args: scratch() }],
     file_locks: [{ args: scratch() }],
     posix_lock_deadlock: [{ args: scratch() }],
     memfd_seals: [{}],

@@ -1,5 +1,6 @@
 // pidfd_open, poll on a pidfd (readable once the process has ended), waitid(P_PIDFD),
-// pidfd_send_signal (with and without a siginfo), pidfd_getfd, and their errors.
+// pidfd_send_signal (with and without a siginfo), pidfd_getfd, and their errors; a zombie
+// can be named until it is reaped.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -113,5 +114,17 @@ int main(void) {
   result("waitid(P_PIDFD, not a pidfd)", waitid(P_PIDFD, go[0], &info, WEXITED));
   int self = pidfd_open(getpid(), 0);
   result("pidfd_send_signal(self, 0)", pidfd_send_signal(self, 0, NULL, 0));
+  pid_t zombie = fork();
+  if (zombie == 0) _exit(5);
+  waitid(P_PID, zombie, &info, WEXITED | WNOWAIT);
+  int zfd = pidfd_open(zombie, 0);
+  printf("pidfd_open(a zombie): %s\n", zfd >= 0 ? "fd" : strerror(errno));
+  struct pollfd zp = {zfd, POLLIN, 0};
+  int ready = poll(&zp, 1, 0);
+  printf("poll on it: %d, POLLIN %d\n", ready, (zp.revents & POLLIN) != 0);
+  memset(&info, 0, sizeof info);
+  int w = waitid(P_PIDFD, zfd, &info, WEXITED);
+  printf("waitid(P_PIDFD) on it: %d, status %d\n", w, info.si_status);
+  result("pidfd_open(reaped)", pidfd_open(zombie, 0));
   return 0;
 }

@@ -2,7 +2,8 @@
  * up the last page with the part of it that is not whole pages if that fits, the rest goes in
  * fresh pages; read bytes free a page only once all of it is read. So small writes fill the
  * pipe short of its capacity, POLLOUT means a free slot, a write of at most a page goes in
- * whole or not at all, and F_SETPIPE_SZ may not go below the pages in use. */
+ * whole or not at all, and F_SETPIPE_SZ may not go below the pages in use; its size is an
+ * unsigned int (beyond 2^31 EINVAL, 0 one page). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -75,5 +76,10 @@ int main(void) {
   ssize_t c = write(p[1], buf, 4096);
   printf("then a write of 4096: %zd %s\n", c, errno == EAGAIN ? "EAGAIN" : "");
   drain(p);
+  int q[2];
+  if (pipe(q) != 0) return 1;
+  printf("F_SETPIPE_SZ 2^31 + 1: %s\n", fcntl(q[1], F_SETPIPE_SZ, (1UL << 31) + 1) < 0 ? strerrorname_np(errno) : "ok");
+  printf("F_SETPIPE_SZ 2^32 + 8192 (as an unsigned int, 8192): %d\n", fcntl(q[1], F_SETPIPE_SZ, (1UL << 32) + 8192));
+  printf("F_SETPIPE_SZ 0: %d\n", fcntl(q[1], F_SETPIPE_SZ, 0));
   return 0;
 }

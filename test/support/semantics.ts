@@ -30,6 +30,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'pread_offset',
   'aio_ring',
   'text_busy',
+  'fsync_kinds',
   'rlimit_nofile',
   'cpu_rlimit',
   'file_size_rlimit',

@@ -1,4 +1,5 @@
 // fd-table syscalls: close, dup family, fcntl, lseek, ioctl, close_range.
+import { CAP_SYS_RESOURCE, capable } from '../task/capabilities.js';
 import { PIPE_PAGE, usedSlots } from '../ipc/pipe_pages.js';
 import fs from 'node:fs';
 
@@ -177,12 +178,15 @@ export function sysFcntl(ctx: SyscallContext): Outcome {
     case F_SETPIPE_SZ: {
       const pipe = d.file.pipeId === undefined ? undefined : ctx.kernel.state.pipes.get(d.file.pipeId);
       if (!pipe && d.file.kind !== 'stdio') return -Errno.EBADF;
-      const want = ctx.args[2]!;
-      if (want < 0 || want > PIPE_MAX_SIZE) return want > PIPE_MAX_SIZE ? -Errno.EPERM : -Errno.EINVAL;
-      if (!pipe) return ctx.kernel.platform.hostPipeSize(d.file.hostFd!, want);
-      // Linux rounds up to a power-of-two number of pages, at least one page.
+      // An unsigned int: beyond 2^31 no size rounds up (EINVAL); else a power-of-two number of
+      // pages, at least one. Growing past pipe-max-size needs CAP_SYS_RESOURCE.
+      const want = ctx.uint(2);
+      if (want > 2 ** 31) return -Errno.EINVAL;
       let capacity = 4096;
       while (capacity < want) capacity *= 2;
+      const grows = !pipe || capacity > pipe.capacity;
+      if (grows && capacity > PIPE_MAX_SIZE && !capable(ctx.process.creds, CAP_SYS_RESOURCE)) return -Errno.EPERM;
+      if (!pipe) return ctx.kernel.platform.hostPipeSize(d.file.hostFd!, want);
       // Not below the pages the pipe holds (however few bytes they have).
       if (capacity / PIPE_PAGE < usedSlots(pipe)) return -Errno.EBUSY;
       ctx.emit({ type: 'PipeCapacitySet', pipeId: pipe.id, capacity });

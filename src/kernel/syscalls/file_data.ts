@@ -123,12 +123,18 @@ export function sysFallocate(ctx: SyscallContext): Outcome {
   return 0;
 }
 
-/** Whether fd can be synced: files and directories yes; pipes, sockets and terminals are EINVAL. */
+/**
+ * Whether fd can be synced (Linux's file has an fsync method): files and directories yes, and
+ * sysfs attributes; pipes, sockets, terminals, devices, /proc files and the anonymous files
+ * (eventfd, epoll...) are EINVAL.
+ */
 export function syncable(ctx: SyscallContext, fd: number): number {
   const d = lookupFd(ctx, fd);
   if (!d || (d.file.flags & O_PATH)) return -Errno.EBADF;
-  if (d.file.kind === 'pipe') return -Errno.EINVAL;
-  if (d.file.kind === 'stdio') {
+  const kind = d.file.kind;
+  if (kind === 'host' || kind === 'mem' || kind === 'dir') return 0;
+  if (kind === 'synthetic') return d.file.path.startsWith('/sys/') ? 0 : -Errno.EINVAL;
+  if (kind === 'stdio') {
     try {
       const st = fs.fstatSync(d.file.hostFd!);
       return st.isFile() || st.isBlockDevice() ? 0 : -Errno.EINVAL;
@@ -136,7 +142,7 @@ export function syncable(ctx: SyscallContext, fd: number): number {
       return -Errno.EINVAL;
     }
   }
-  return 0;
+  return -Errno.EINVAL;
 }
 
 export function sysFsync(ctx: SyscallContext): Outcome {

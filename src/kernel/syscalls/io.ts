@@ -653,7 +653,8 @@ export function sysReadahead(ctx: SyscallContext): Outcome {
 export function sysFadvise64(ctx: SyscallContext): Outcome {
   const d = lookupFd(ctx, ctx.int(0));
   if (!d) return -Errno.EBADF;
-  if (d.file.kind === 'stdio' && isStream(d.file.hostFd!)) return -Errno.ESPIPE;
+  // A pipe or FIFO is ESPIPE (Linux checks that before the advice).
+  if (d.file.kind === 'pipe' || (d.file.kind === 'stdio' && isStream(d.file.hostFd!))) return -Errno.ESPIPE;
   const advice = ctx.int(3);
   return advice < 0 || advice > POSIX_FADV_NOREUSE || ctx.args[2]! < 0 ? -Errno.EINVAL : 0;
 }

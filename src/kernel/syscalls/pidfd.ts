@@ -32,8 +32,8 @@ export function sysPidfdOpen(ctx: SyscallContext): Outcome {
   if (flags & ~PIDFD_NONBLOCK || pid <= 0) return -Errno.EINVAL;
   const target = ctx.kernel.state.processes.get(pid);
   // Only a thread-group leader names a process (a thread's own id is ENOENT, as Linux 6.x says).
+  // A zombie is still there to name (until it is reaped).
   if (!target) return ctx.kernel.state.threads.has(pid) ? -Errno.ENOENT : -Errno.ESRCH;
-  if (target.status !== 'running') return -Errno.ESRCH;
   if (lowestFreeFd(ctx.process) < 0) return -Errno.EMFILE;
   return openPidfd(ctx, pid, flags & PIDFD_NONBLOCK);
 }
