@@ -11,7 +11,7 @@ import { StopKind, type Stop } from '../platform/stops.js';
 import { Errno } from './errno.js';
 import type { KernelEvent } from './events.js';
 import { HostFileCache } from './host_file_cache.js';
-import { cpuTicks } from './host_thread_cpu.js';
+import { cpuTicks, hostRunState } from './host_thread_cpu.js';
 import { HostResources } from './host_resources.js';
 import { ExecError, loadImage, readHostAux, type HostAux, type PreparedExec } from './loader/exec.js';
 import { applyEvent } from './reducer.js';
@@ -816,6 +816,14 @@ export class Kernel {
     this.end(9);
   }
 
+
+  /** A live thread's scheduler state as /proc shows it: S while the kernel has it parked, else what the host says. */
+  runStateOf(tid: number): 'R' | 'S' | 'D' {
+    const thread = this.state.threads.get(tid);
+    if (!thread) return 'R';
+    if (this.runtime.get(tid)?.blocked) return 'S';
+    return hostRunState(this.process(thread.pid).hostPid, thread.hostTid);
+  }
 
   /**
    * Completes a parked syscall (a blocked read, a sleep) and resumes its thread. False when

@@ -292,6 +292,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     ],
     proc_self_sched: [{}],
     proc_status_fields: [{}],
+    proc_stat_state: [{}],
     ns_files: [{}],
     proc_pid_access: [{}],
     statfs_fsid: [{}],

@@ -109,6 +109,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'ptrace_vfork_done',
   'proc_self_sched',
   'proc_status_fields',
+  'proc_stat_state',
   'ns_files',
   'proc_pid_access',
   'statfs_fsid',

@@ -43,6 +43,7 @@ class CallerView implements ProcessView {
     return (this.context = {
       state: this.state, bootMs: kernel.root.bootMs, tmpfs: kernel.root.tmpfsMounts, binds: kernel.root.bindMounts, readonlyRoot: kernel.readonlyRoot, reader: this.process.pid, root: rootOf(this.process), limits: kernel.limits,
       shmResident: (shmid) => residentBytes(kernel, shmid), shmAllPages: shmAllPages(kernel),
+      runState: (tid) => kernel.runStateOf(tid),
     });
   }
 

@@ -43,6 +43,8 @@ export interface ProcContext {
   /** What /proc/sysvipc/shm and shmall show beyond the state (the host's resident bytes, --memory). */
   shmResident: (shmid: number) => number;
   shmAllPages: bigint;
+  /** A live thread's state (the kernel parked it: S; on the host: running or sleeping in a host call); absent: S. */
+  runState?: (tid: number) => 'R' | 'S' | 'D';
 }
 
 /** The process of the thread tracing thread tid (ptrace.ts), 0 when none. */
@@ -126,11 +128,14 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
   locks: (c) => procLocks(c),
 };
 
-/** The scheduler state as /proc shows it: the reader runs; the others wait (in the kernel, or on the host). */
+const STATE_NAMES = { R: 'running', S: 'sleeping', D: 'disk sleep' } as const;
+
+/** The scheduler state as /proc shows it (its main thread's): the reader runs; the others as they are. */
 function schedState(p: ProcessState, c: ProcContext): { letter: string; name: string } {
   if (p.status === 'zombie') return { letter: 'Z', name: 'zombie' };
   if (p.stopSignal !== 0) return { letter: 'T', name: 'stopped' };
-  return p.pid === c.reader ? { letter: 'R', name: 'running' } : { letter: 'S', name: 'sleeping' };
+  const letter = p.pid === c.reader ? 'R' : (c.runState?.(p.pid) ?? 'S');
+  return { letter, name: STATE_NAMES[letter] };
 }
 
 /**
