@@ -1,5 +1,6 @@
 /* fexecve: execveat(fd, "", AT_EMPTY_PATH) runs the file fd was opened on (here the program
- * itself, re-run with "child"); fds that are not regular files are EACCES, a closed fd EBADF. */
+ * itself, re-run with "child"); fds that are not regular files are EACCES, a closed fd EBADF.
+ * And execveat(AT_SYMLINK_NOFOLLOW) of a symbolic link is ELOOP. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -42,5 +43,8 @@ int main(int argc, char **argv) {
     printf("%s fd: exit %d\n", flags ? "O_PATH" : "O_RDONLY", WEXITSTATUS(status));
     close(fd);
   }
+  char *args[] = {"never", NULL};
+  long r = syscall(SYS_execveat, AT_FDCWD, "/proc/self/exe", args, environ, AT_SYMLINK_NOFOLLOW);
+  printf("execveat(a symlink, AT_SYMLINK_NOFOLLOW): %ld %s\n", r, strerrorname_np(errno));
   return 0;
 }

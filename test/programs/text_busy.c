@@ -1,6 +1,7 @@
 /* ETXTBSY: a file some process is running cannot be opened for writing (O_WRONLY, O_RDWR, or
  * O_TRUNC with O_RDONLY), created over (creat) or truncated; reading it is fine. A copy of the
- * program is busy while a child runs it and free once the child has exited.
+ * program is busy while a child runs it and free once the child has exited; and a file open
+ * for writing cannot be run.
  * argv[1]: an empty writable directory. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +29,7 @@ int main(int argc, char **argv) {
     pause();
     return 0;
   }
+  if (argc == 2 && strcmp(argv[1], "exit") == 0) return 42;
   if (argc < 2 || chdir(argv[1]) != 0) return printf("usage: text_busy DIR\n"), 2;
   setvbuf(stdout, NULL, _IONBF, 0);
   char self[4096] = {0};
@@ -69,6 +71,17 @@ int main(int argc, char **argv) {
   kill(child, SIGKILL);
   waitpid(child, NULL, 0);
   result("open the copy for writing after the child ended", opened("copy2", O_WRONLY));
+  int w = open("copy2", O_WRONLY);
+  result("execve of a file open for writing", execl("./copy2", "copy2", "wait", (char *)NULL));
+  close(w);
+  child = fork();
+  if (child == 0) {
+    execl("./copy2", "copy2", "exit", (char *)NULL);
+    _exit(127);
+  }
+  int status;
+  waitpid(child, &status, 0);
+  printf("execve once it is closed: exit %d\n", WEXITSTATUS(status));
   unlink("copy2");
   return 0;
 }

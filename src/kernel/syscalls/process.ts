@@ -1,4 +1,5 @@
 // Process identity and lifecycle: pids (virtual), credentials, exit, execve, limits, prctl.
+import { isOpenForWriting } from '../vfs/text_busy.js';
 import { encodeRusage, waitedUsage } from './rusage.js';
 import { decodeBytes, encodeBytes, truncateBytes, writeBytes } from '../../byte_string.js';
 import {
@@ -448,9 +449,13 @@ function execAt(ctx: SyscallContext, dirfd: number, pathAddr: number, argvAddr: 
   // Linux opens the file before it reads argv and envp: a missing one is ENOENT whatever the
   // arrays hold, and a shell or gcc trying each directory of PATH costs no reads of them.
   // Another user than root needs search permission on the way and execute permission on the file.
-  const file = 'node' in target && target.node ? target.node : resolveAt(ctx, target.dirfd, target.path, true);
+  // AT_SYMLINK_NOFOLLOW: a symbolic link as the last component is ELOOP.
+  const follow = !(flags & AT_SYMLINK_NOFOLLOW);
+  const file = 'node' in target && target.node ? target.node : resolveAt(ctx, target.dirfd, target.path, follow);
   if (typeof file === 'number') return file;
+  if (!follow && file.stat.isSymbolicLink()) return -Errno.ELOOP;
   if (!mayAccess(ctx.process, file.stat, 1)) return -Errno.EACCES;
+  if (file.stat.isFile() && isOpenForWriting(ctx.kernel.state, file.stat, (f) => statOfFile(ctx, f))) return -Errno.ETXTBSY;
   // A script run from a close-on-exec fd: its interpreter could not open /dev/fd/N (ENOENT, as Linux).
   if ('cloexec' in target && target.cloexec && file.fs === 'overlay' && file.node.kind === 'file' && startsWithShebang(readChunks(file.node.chunks, 0, Math.min(2, file.node.size)))) {
     return -Errno.ENOENT;
