@@ -18,10 +18,14 @@ export function isRunningExecutable(state: KernelState, st: FileStat): boolean {
   return false;
 }
 
-/** Whether an open file of the sandbox may write the file with this identity (statOf: an open file's stat, or an errno). */
+/**
+ * Whether an open file of the sandbox may write the file with this identity (statOf: an open
+ * file's stat, or an errno). memfd_create's own open file does not count (Linux makes it
+ * without taking write access), so a memfd can be run with fexecve.
+ */
 export function isOpenForWriting(state: KernelState, st: FileStat, statOf: (file: OpenFile) => FileStat | number): boolean {
   for (const file of state.files.values()) {
-    if ((file.kind !== 'host' && file.kind !== 'mem') || (file.flags & O_ACCMODE) === O_RDONLY) continue;
+    if ((file.kind !== 'host' && file.kind !== 'mem') || (file.flags & O_ACCMODE) === O_RDONLY || file.path.startsWith('/memfd:')) continue;
     const other = statOf(file);
     if (typeof other !== 'number' && other.ino === st.ino && other.dev === st.dev) return true;
   }
