@@ -436,6 +436,8 @@ export class Kernel {
   private notifyQueue: string[] = [];
   /** Senders of signals in flight, by "pid:signal" of the target. */
   private readonly signalSenders = new Map<string, SignalSender[]>();
+  /** "pid:sig": the last sender of a standard signal noted while one was pending (noteSignalSender). */
+  private readonly lateSignalSenders = new Map<string, SignalSender>();
   /** Processes stopping by a SIGSTOP that stands for a terminal stop signal (see terminalStop). */
   private readonly stoppingAs = new Map<number, number>();
   private draining = false;
@@ -2046,9 +2048,7 @@ export class Kernel {
     const siCode = moved?.code ?? stop.extra;
     const siPid = moved?.pid ?? stop.addr % 2 ** 32;
     if ((siCode === SI_USER || siCode === SI_TKILL) && siPid === 0) {
-      const queue = this.signalSenders.get(`${thread.pid}:${stop.value}`);
-      const sender = queue?.shift() ?? { code: siCode, pid: 0, uid: 0, status: -1 };
-      if (queue && queue.length === 0) this.signalSenders.delete(`${thread.pid}:${stop.value}`);
+      const sender = this.takeSignalSender(thread.pid, stop.value) ?? { code: siCode, pid: 0, uid: 0, status: -1 };
       this.platform.patchSiginfo(thread.hostTid, sender.code, sender.pid, sender.uid, sender.value ?? sender.status);
     }
     if (points?.holds(thread, stop)) return;
@@ -2190,19 +2190,27 @@ export class Kernel {
     this.signalPoints?.sent(pid, sig);
     const key = `${pid}:${sig}`;
     const queue = this.signalSenders.get(key) ?? [];
-    // Standard signals do not queue: a second one pending merges with the first.
-    if (sig < 32 && queue.length > 0) return;
+    // Standard signals do not queue: a second one pending merges with the first. But the host
+    // may have taken the first from pending already (its delivery stop not yet handled), so
+    // that the second is a delivery of its own: it keeps its sender for that case.
+    if (sig < 32 && queue.length > 0) {
+      this.lateSignalSenders.set(key, sender);
+      return;
+    }
     queue.push(sender);
     this.signalSenders.set(key, queue);
   }
 
-  /** Takes the sender noted for a signal of process pid that a signalfd read consumed. */
+  /** Takes the sender noted for a signal of process pid being delivered (or consumed by a signalfd read). */
   takeSignalSender(pid: number, sig: number): SignalSender | undefined {
     const key = `${pid}:${sig}`;
     const queue = this.signalSenders.get(key);
     const sender = queue?.shift();
     if (queue && queue.length === 0) this.signalSenders.delete(key);
-    return sender;
+    if (sender) return sender;
+    const late = this.lateSignalSenders.get(key);
+    this.lateSignalSenders.delete(key);
+    return late;
   }
 
   private onExit(thread: ThreadState, waitStatus: number, usage?: ProcessUsage): void {

@@ -241,6 +241,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     sched_attr_ioprio: [{}],
 
     sigaction_siginfo: [{}],
+    siginfo_sender_burst: [{}],
     sigprocmask_pending: [{}],
     pselect_mask_restore: [{}],
     sigchld_info: [{}],

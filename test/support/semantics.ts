@@ -76,6 +76,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sched_attr_ioprio',
   // signals and time
   'sigaction_siginfo',
+  'siginfo_sender_burst',
   'sigprocmask_pending',
   'pselect_mask_restore',
   'sigchld_info',
