@@ -222,6 +222,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     epoll_ctl_kinds: [{ args: scratch() }],
     epoll_wakeups: [{}],
     epoll_ready_order: [{}],
+    eventfd_overflow: [{}],
     so_timestamp: [{}],
     async_sigio: [{}],
 
@@ -350,6 +351,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     fifo_rdwr_poll: [{ args: scratch() }],
     proc_fd_link_mode: [{}],
     proc_maps_identity: [{}],
+    mmap_flag_checks: [{}],
     mmap_shared_write: [
       { title: 'in the overlay', args: scratch() },
       { title: 'in a :rw mount', ...rwMountScratch() },

@@ -117,6 +117,14 @@ int main(int argc, char **argv) {
   int pathfd = open(".", O_PATH);
   result("accept on an O_PATH fd", accept(pathfd, NULL, NULL));
   result("getsockname of an O_PATH fd", getsockname(pathfd, NULL, NULL));
+  int tcp = socket(AF_INET, SOCK_STREAM, 0), tcp6 = socket(AF_INET6, SOCK_STREAM, 0), v;
+  socklen_t vlen = sizeof v;
+  result("getsockopt(TCP socket, level 500)", getsockopt(tcp, 500, 1, &v, &vlen));
+  result("getsockopt(TCP socket, IPPROTO_UDP)", getsockopt(tcp, IPPROTO_UDP, 1, &v, &vlen));
+  result("getsockopt(UDP socket, IPPROTO_TCP)", getsockopt(dg, IPPROTO_TCP, 1, &v, &vlen));
+  result("getsockopt(UDP socket, IPPROTO_UDP, -1)", getsockopt(dg, IPPROTO_UDP, -1, &v, &vlen));
+  result("setsockopt(TCP socket, level 500)", setsockopt(tcp, 500, 1, &v, sizeof v));
+  result("getsockopt(TCP6 socket, level 500)", getsockopt(tcp6, 500, 1, &v, &vlen));
   unlink("f");
   return 0;
 }

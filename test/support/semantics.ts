@@ -53,6 +53,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'epoll_ctl_kinds',
   'epoll_wakeups',
   'epoll_ready_order',
+  'eventfd_overflow',
   'so_timestamp',
   'async_sigio',
   // processes
@@ -179,6 +180,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'proc_fd_link_mode',
   'proc_maps_identity',
   'mmap_shared_write',
+  'mmap_flag_checks',
   'map_shared_bind',
   'overlay_copyup',
   'overlay_whiteout',

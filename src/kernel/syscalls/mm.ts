@@ -26,6 +26,8 @@ import {
 } from '../abi/mmap.js';
 
 const TASK_SIZE = 0x7ffffffff000;
+/** Linux's LEGACY_MAP_MASK: the flags mmap has always taken (MAP_SHARED_VALIDATE checks against it). */
+const LEGACY_MAP_FLAGS = 0x3 | 0x10 | 0x20 | 0x40 | 0x80 | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | 0x40000 | 0x4000000 | (0x3f << 26);
 
 /** Runs a syscall in the calling thread; a negative errno when it fails. */
 function inject(ctx: SyscallContext, nr: number, ...args: number[]): number {
@@ -39,12 +41,16 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   const flags = ctx.int(3);
   const fd = ctx.int(4);
   const offset = ctx.args[5]!;
-  if (length <= 0 || length > TASK_SIZE) return -Errno.EINVAL;
+  // Linux's order: the offset, the fd, the length, then what the mapping type asks of the file.
   if (offset < 0 || offset % PAGE !== 0) return -Errno.EINVAL;
-  const type = flags & MAP_TYPE;
-  if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -Errno.EINVAL;
   const d = lookupFd(ctx, fd);
   if (!d) return -Errno.EBADF;
+  if (length <= 0 || length > TASK_SIZE) return -Errno.EINVAL;
+  const type = flags & MAP_TYPE;
+  if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -Errno.EINVAL;
+  // MAP_SHARED_VALIDATE refuses the flags Linux does not know for a file mapping (MAP_SYNC:
+  // no file of the sandbox is DAX).
+  if (type === MAP_SHARED_VALIDATE && flags & ~LEGACY_MAP_FLAGS) return -Errno.EOPNOTSUPP;
   const file = d.file;
   const shared = type !== MAP_PRIVATE;
   if ((file.flags & O_ACCMODE) === O_WRONLY) return -Errno.EACCES;

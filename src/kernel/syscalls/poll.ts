@@ -115,6 +115,8 @@ export function fileReadiness(ctx: SyscallContext, file: OpenFile, events: numbe
       let r = 0;
       if (efd.counter > 0n) r |= POLLIN | POLLRDNORM;
       if (efd.counter < 0xfffffffffffffffen) r |= POLLOUT | POLLWRNORM;
+      // Only the kernel's own increments (AIO completions) reach the maximum: an overflow.
+      if (efd.counter === 0xffffffffffffffffn) r |= POLLERR;
       return r & want;
     }
     case 'socket': {

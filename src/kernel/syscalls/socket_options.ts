@@ -8,7 +8,7 @@ import type { SocketState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { IPPROTO_IPV6, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, IPV6_V6ONLY, SOCK_STREAM, optionOf } from './loopback.js';
-import { AF_INET6 } from './inet_address.js';
+import { AF_INET, AF_INET6 } from './inet_address.js';
 import { TIMESTAMP_OPTIONS } from './socket_timestamps.js';
 import { membershipBytes, membershipSize, multicastJoinRefused } from './multicast_join.js';
 import { SO_LINGER, encodeLinger, lingerOf } from '../abi/socket_linger.js';
@@ -185,6 +185,16 @@ function levelDefaults(s: SocketState, level: number): Map<number, number> | num
   return -Errno.ENOPROTOOPT;
 }
 
+/**
+ * getsockopt's answer for a level the socket lacks: an IPv4 socket hands any level but its
+ * protocol's own to the IP layer, whose getsockopt says EOPNOTSUPP (its setsockopt ENOPROTOOPT).
+ */
+function getLevelRefused(s: SocketState, level: number, refused: number): number {
+  if (refused !== -Errno.ENOPROTOOPT || s.family !== AF_INET) return refused;
+  const own = isTcp(s) ? level === IPPROTO_TCP : isRawSocket(s) ? level === SOL_RAW : level === IPPROTO_UDP || level === IPPROTO_UDPLITE;
+  return own ? refused : -Errno.EOPNOTSUPP;
+}
+
 function socketLevelValue(ctx: SyscallContext, s: SocketState, name: number): Buffer | number {
   const set = optionOf(s, SOL_SOCKET, name);
   switch (name) {
@@ -259,7 +269,7 @@ export function sysGetsockopt(ctx: SyscallContext): Outcome {
     value = option < 0 ? option : int32(option);
   } else {
     const defaults = level === SOL_SOCKET ? undefined : levelDefaults(sock.s, level);
-    if (typeof defaults === 'number') return defaults;
+    if (typeof defaults === 'number') return getLevelRefused(sock.s, level, defaults);
     // A level the socket has: its length is read before the option is looked up, as Linux does.
     const room = readRoom(ctx);
     if (room < 0) return room;
