@@ -3,6 +3,7 @@
  * an unmapped page begins show how much a call reads. argv[1]: an empty writable directory. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sys/ioctl.h>
 #include <fcntl.h>
 #include <linux/aio_abi.h>
 #include <mqueue.h>
@@ -125,6 +126,18 @@ int main(int argc, char **argv) {
   result("getsockopt(UDP socket, IPPROTO_UDP, -1)", getsockopt(dg, IPPROTO_UDP, -1, &v, &vlen));
   result("setsockopt(TCP socket, level 500)", setsockopt(tcp, 500, 1, &v, sizeof v));
   result("getsockopt(TCP6 socket, level 500)", getsockopt(tcp6, 500, 1, &v, &vlen));
+  result("ioctl(O_PATH fd, FIOCLEX)", ioctl(pathfd, FIOCLEX));
+  char mqname[300];
+  memset(mqname, 'a', sizeof mqname);
+  mqname[0] = '/';
+  mqname[257] = 0;
+  result("mq_unlink(a 256-byte name)", mq_unlink(mqname));
+  mqname[256] = 0;
+  result("mq_unlink(a 255-byte name)", mq_unlink(mqname));
+  if (seteuid(65534) == 0) {
+    result("open(another's file, O_NOATIME)", open("/etc/passwd", O_RDONLY | O_NOATIME));
+    result("seteuid back", seteuid(0));
+  }
   unlink("f");
   return 0;
 }

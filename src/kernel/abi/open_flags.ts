@@ -12,6 +12,7 @@ export const O_NONBLOCK = 0o4000;
 /** FASYNC: SIGIO to the file's owner when it becomes readable or writable. */
 export const O_ASYNC = 0o20000;
 export const O_DIRECT = 0o40000;
+export const O_NOATIME = 0o1000000;
 export const O_LARGEFILE = 0o100000;
 export const O_DIRECTORY = 0o200000;
 export const O_NOFOLLOW = 0o400000;

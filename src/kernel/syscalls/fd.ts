@@ -12,7 +12,7 @@ import { addSeals, getSeals } from './memfd.js';
 import { statOfFile } from './fs.js';
 import { inotifyQueuedBytes } from './inotify.js';
 import type { Outcome } from './outcome.js';
-import { O_APPEND, O_ASYNC, O_CLOEXEC } from '../abi/open_flags.js';
+import { O_APPEND, O_ASYNC, O_CLOEXEC, O_PATH } from '../abi/open_flags.js';
 import { FS_APPEND_FL } from '../vfs/inode_flags.js';
 import { F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID, asyncStarted, getOwner, getOwnerEx, hasFasync, setOwner, setOwnerSignal } from './sigio.js';
 import { setDnotify } from './dnotify.js';
@@ -289,7 +289,8 @@ export function sysIoctl(ctx: SyscallContext): Outcome {
   const request = ctx.uint(1);
   const argp = ctx.args[2]!;
   const d = lookupFd(ctx, fd);
-  if (!d) return -Errno.EBADF;
+  // An O_PATH fd is no open file to ioctl (fdget ignores it), not even for FIOCLEX.
+  if (!d || d.file.flags & O_PATH) return -Errno.EBADF;
   switch (request) {
     case FIOCLEX:
     case FIONCLEX:

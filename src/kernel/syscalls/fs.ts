@@ -41,8 +41,8 @@ import type { VNode } from '../vfs/vnode.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, baseDir, lookupHeld, resolveAt, resolvePath, walkOptions } from './paths.js';
-import { O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TMPFILE_BIT, O_TRUNC, O_WRONLY } from '../abi/open_flags.js';
-import { CAP_SYS_CHROOT, SECBIT_NO_SETUID_FIXUP, capabilitySets, capable } from '../task/capabilities.js';
+import { O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOATIME, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TMPFILE_BIT, O_TRUNC, O_WRONLY } from '../abi/open_flags.js';
+import { CAP_FOWNER, CAP_SYS_CHROOT, SECBIT_NO_SETUID_FIXUP, capabilitySets, capable } from '../task/capabilities.js';
 import { inodePermission } from '../vfs/permission.js';
 import { isAppendOnly } from '../vfs/inode_flags.js';
 import { ST_VALID } from '../abi/statfs_flags.js';
@@ -205,6 +205,8 @@ function openAt(ctx: SyscallContext, dirfd: number, path: string, flags: number,
     if (denied) return denied;
     // An append-only file is written only at its end (may_open).
     if (isAppendOnly(node.stat) && (((flags & O_ACCMODE) !== O_RDONLY && !(flags & O_APPEND)) || flags & O_TRUNC)) return -Errno.EPERM;
+    // O_NOATIME is for the file's owner (or CAP_FOWNER).
+    if (flags & O_NOATIME && ctx.process.creds.euid !== Number(node.stat.uid) && !capable(ctx.process.creds, CAP_FOWNER)) return -Errno.EPERM;
     if (wantsWrite && node.stat.isFile() && isRunningExecutable(ctx.kernel.state, node.stat)) return -Errno.ETXTBSY;
   }
   const fd = openNode(ctx, node, flags, statusFlags, cloexec, wantsWrite);

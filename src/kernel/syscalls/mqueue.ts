@@ -47,7 +47,7 @@ export function mqueueStatus(ctx: SyscallContext, id: number): string {
 }
 
 function readName(ctx: SyscallContext, addr: number): string | number {
-  const name = ctx.readString(addr, NAME_MAX + 1);
+  const name = ctx.readString(addr, NAME_MAX);
   if (typeof name === 'number') return name === -Errno.E2BIG ? -Errno.ENAMETOOLONG : name;
   // The name as a directory entry of the mqueue filesystem.
   if (name === '') return -Errno.ENOENT;
