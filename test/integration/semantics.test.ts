@@ -270,6 +270,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     cpu_clocks: [{}],
     signalfd_read: [{}],
     inet_loopback: [{}],
+    inet_recv_flags: [{}],
     tcp_connect_refused: [{}],
     reuseport_share: [{}],
     netlink_route: [{}],

@@ -123,6 +123,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'proc_cmdline_title',
   // sockets
   'inet_loopback',
+  'inet_recv_flags',
   'tcp_connect_refused',
   'reuseport_share',
   'netlink_route',

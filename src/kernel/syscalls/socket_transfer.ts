@@ -33,6 +33,7 @@ const MSG_DONTWAIT = 0x40;
 const MSG_EOR = 0x80;
 const MSG_WAITALL = 0x100;
 const MSG_NOSIGNAL = 0x4000;
+const MSG_ERRQUEUE = 0x2000;
 const MSG_CMSG_CLOEXEC = 0x40000000;
 const SCM_RIGHTS = 1;
 const SCM_CREDENTIALS = 2;
@@ -95,7 +96,6 @@ export function sendOn(ctx: SyscallContext, d: FdLookup, out: Outgoing, flags: n
   if (isNetlink(socket)) return socket.shutWrite ? epipe() : sendNetlink(ctx, socket, out.bytes, out.to);
   if (isRawSocket(socket)) return socket.shutWrite ? epipe() : sendRaw(ctx, socket, out.bytes, out.to);
   const inet = isInet(socket);
-  if (inet && out.fileIds.length > 0) return -Errno.EINVAL;
   let sent = 0;
   let header: DatagramHeader | undefined;
   let source: string | undefined;
@@ -215,6 +215,9 @@ interface Incoming {
 export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flags: number, deliver: (msg: Incoming) => number): Outcome {
   const state = ctx.kernel.state;
   const id = d.file.objectId!;
+  // An inet socket's error queue (IP_RECVERR, timestamping) is never filled in the sandbox: empty at once.
+  const socket = state.sockets.get(id);
+  if (flags & MSG_ERRQUEUE && socket && isInet(socket)) return -Errno.EAGAIN;
   const nonblock = (d.file.flags & O_NONBLOCK) !== 0 || (flags & MSG_DONTWAIT) !== 0;
   const attempt = (): number | null => {
     const s = state.sockets.get(id);
@@ -352,6 +355,15 @@ export function sysSendto(ctx: SyscallContext): Outcome {
   return sendOn(ctx, d, { bytes, fileIds: [], ...(to === undefined ? {} : { to }), ...(urgent ? { urgent: true } : {}) }, flags);
 }
 
+/** move_addr_to_user of an empty name: *lenAddr must be readable and not negative, and becomes 0. */
+function writeNoAddress(ctx: SyscallContext, addr: number, lenAddr: number): number {
+  if (addr === 0) return 0;
+  const lenRaw = ctx.read(lenAddr, 4);
+  if (!lenRaw) return -Errno.EFAULT;
+  if (Buffer.from(lenRaw).readInt32LE() < 0) return -Errno.EINVAL;
+  return ctx.write(lenAddr, int32(0)) ? 0 : -Errno.EFAULT;
+}
+
 export function sysRecvfrom(ctx: SyscallContext): Outcome {
   const d = sockFd(ctx);
   if (typeof d === 'number') return d;
@@ -361,7 +373,10 @@ export function sysRecvfrom(ctx: SyscallContext): Outcome {
   if (oob !== undefined) return oob;
   return receiveOn(ctx, d, Math.min(ctx.args[2]!, 16 << 20), flags, (msg) => {
     if (!ctx.write(buf, msg.bytes)) return -Errno.EFAULT;
-    const r = writeAddress(ctx, familyOfFd(ctx, d), ctx.args[4]!, ctx.args[5]!, msg.from);
+    // No sender's name (TCP never gives one; an unbound unix peer has none): only the length, 0, is stored.
+    const s = ctx.kernel.state.sockets.get(d.file.objectId!);
+    const named = msg.from !== undefined && !(s && isInet(s) && s.type === SOCK_STREAM);
+    const r = named ? writeAddress(ctx, familyOfFd(ctx, d), ctx.args[4]!, ctx.args[5]!, msg.from) : writeNoAddress(ctx, ctx.args[4]!, ctx.args[5]!);
     if (r < 0) return r;
     return flags & MSG_TRUNC ? msg.fullLength : msg.bytes.length;
   });
@@ -438,7 +453,8 @@ export function sendMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, fla
       const level = cv.getInt32(at + 8, true);
       const type = cv.getInt32(at + 12, true);
       if (len < 16 || at + len > ctl.length) return -Errno.EINVAL;
-      if (level === SOL_SOCKET && type === SCM_RIGHTS) {
+      // An inet socket takes SCM_RIGHTS and SCM_CREDENTIALS and ignores them (__sock_cmsg_send).
+      if (level === SOL_SOCKET && type === SCM_RIGHTS && !(sender && isInet(sender))) {
         const n = (len - 16) / 4;
         if (n > SCM_MAX_FD) return -Errno.EINVAL;
         for (let i = 0; i < Math.floor(n); i++) {
@@ -447,7 +463,7 @@ export function sendMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, fla
           if (!target) return -Errno.EBADF;
           fileIds.push(target.file.id);
         }
-      } else if (level === SOL_SOCKET && type !== SCM_CREDENTIALS) {
+      } else if (level === SOL_SOCKET && type !== SCM_CREDENTIALS && type !== SCM_RIGHTS) {
         return -Errno.EINVAL;
       } else if (level !== SOL_SOCKET && sender && isInet(sender) && sender.type === SOCK_DGRAM) {
         const r = takeSendControl(controls, toIpv4, level, type, ctl.subarray(at + 16, at + len));
@@ -525,8 +541,10 @@ export function recvMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, fla
     control = Buffer.concat([control, filled.bytes]);
     if (control.length > 0 && !ctx.write(hdr.control, control)) return -Errno.EFAULT;
     // Write back msg_namelen, msg_controllen and msg_flags.
-    // A sender without an address (an unnamed unix socket) gives a name of length 0: nothing is copied.
-    if (hdr.name !== 0 && msg.from === undefined) ctx.write(hdrAddr + 8, int32(0));
+    // A sender without an address (an unnamed unix socket) gives a name of length 0: nothing is
+    // copied; so does TCP, which never gives one.
+    const tcp = s !== undefined && isInet(s) && s.type === SOCK_STREAM;
+    if (hdr.name !== 0 && (msg.from === undefined || tcp)) ctx.write(hdrAddr + 8, int32(0));
     else if (hdr.name !== 0) {
       const name = encodeAddress(familyOfFd(ctx, d), msg.from);
       // The message is taken even when its sender's address cannot be stored (EFAULT), as on Linux.
