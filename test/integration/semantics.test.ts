@@ -281,6 +281,7 @@ function casesFor(data: string, tree: string, exec: string, bytes: string): Reco
     sched_nice: [{}],
     uts_names: [{}],
     prctl_parent_death: [{}],
+    prctl_timerslack: [{}],
     process_vm_rw: [{}],
     syslog_actions: [{}],
     sock_diag: [{}],

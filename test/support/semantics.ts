@@ -100,6 +100,7 @@ export const SEMANTICS_PROGRAMS: readonly string[] = [
   'sched_nice',
   'uts_names',
   'prctl_parent_death',
+  'prctl_timerslack',
   'process_vm_rw',
   'syslog_actions',
   'sock_diag',

@@ -170,6 +170,8 @@ const PR_SET_SECCOMP = 22;
 const PR_SET_CHILD_SUBREAPER = 36;
 const PR_GET_CHILD_SUBREAPER = 37;
 const PR_GET_TIMING = 13;
+const PR_SET_TIMERSLACK = 29;
+const PR_GET_TIMERSLACK = 30;
 const PR_SET_TIMING = 14;
 const PR_TIMING_STATISTICAL = 0;
 const PR_TASK_PERF_EVENTS_DISABLE = 31;
@@ -229,6 +231,10 @@ export function sysPrctl(ctx: SyscallContext): Outcome {
     case PR_GET_NO_NEW_PRIVS:
       if (ctx.args[1]! || ctx.args[2]! || ctx.args[3]! || ctx.args[4]!) return -Errno.EINVAL;
       return ctx.process.noNewPrivs ? 1 : 0;
+    // The calling thread's own timer slack: the host's, for the host's timers to use.
+    case PR_SET_TIMERSLACK:
+    case PR_GET_TIMERSLACK:
+      return hostRuns;
     // Process timing is statistical, the only kind Linux has had since 2.6.
     case PR_GET_TIMING:
       return PR_TIMING_STATISTICAL;

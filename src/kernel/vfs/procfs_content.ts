@@ -251,8 +251,9 @@ export const PROC_PID_FILES: Readonly<Record<string, (p: ProcessState, c: ProcCo
   uid_map: () => ID_MAP_ALL,
   gid_map: () => ID_MAP_ALL,
   setgroups: () => 'allow\n',
-  // Linux's defaults: 50 µs of timer slack, anonymous and ELF-header pages in a core dump, the root cpuset.
-  timerslack_ns: () => '50000\n',
+  // The main thread's timer slack is the host's (PR_SET_TIMERSLACK runs there); Linux's
+  // defaults: anonymous and ELF-header pages in a core dump, the root cpuset.
+  timerslack_ns: (p) => hostFile(`/proc/${p.hostPid}/timerslack_ns`) || '50000\n',
   coredump_filter: (p) => `${(p.coredumpFilter ?? DEFAULT_COREDUMP_FILTER).toString(16).padStart(8, '0')}\n`,
   cpuset: () => '/\n',
   // Where a sleeping task waits: Linux shows 0 unless the reader may see kernel addresses; no newline.
