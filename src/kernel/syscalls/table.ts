@@ -251,7 +251,7 @@ const SPECS: Partial<Record<SyscallName, Spec>> = {
   setsid: full(proc.sysSetsid),
   set_tid_address: full(proc.sysSetTidAddress),
   arch_prctl: host('ARCH_SET_FS runs untrapped; GS, the GET_* codes, CPUID faulting and the XCOMP (AMX permission) codes run on the host too; ARCH_MAP_VDSO_* is EEXIST (the vDSO is mapped; a recorded run has none and gets the same)', proc.sysArchPrctl),
-  prctl: partial(proc.sysPrctl, 'names, dumpable, pdeathsig (sent when the parent process ends, not a parent thread), child subreaper, no_new_privs, capabilities (keepcaps, bounding set, securebits, ambient), seccomp filters'),
+  prctl: partial(proc.sysPrctl, 'names, dumpable, pdeathsig (sent when the parent process ends, not a parent thread), child subreaper, no_new_privs, capabilities (keepcaps, bounding set, securebits, ambient), seccomp filters, the timer slack (kept by the host)'),
   seccomp: partial(seccomp.sysSeccomp, 'the program\'s filters are made on the host, after tsvisor\'s; no strict mode, no NEW_LISTENER; a checkpoint refuses a sandbox with one'),
   unshare: partial(ns.sysUnshare, 'namespaces are refused (EPERM, as in a container without CAP_SYS_ADMIN); CLONE_FILES/CLONE_FS only in a single-threaded process, where they change nothing'),
   mount: partial(ns.sysMountRefused, 'refused (EPERM, as in a container without CAP_SYS_ADMIN): the mount table comes from tsvisor\'s options'),
