@@ -85,6 +85,8 @@ int main(void) {
   }
   fd = pidfd_open(child, PIDFD_NONBLOCK);
   printf("PIDFD_NONBLOCK shows as O_NONBLOCK: %d\n", (fcntl(fd, F_GETFL) & O_NONBLOCK) != 0);
+  result("waitid(P_PIDFD, nonblocking, the child runs)", waitid(P_PIDFD, fd, &info, WEXITED));
+  result("the same with WNOHANG", waitid(P_PIDFD, fd, &info, WEXITED | WNOHANG));
   int theirs = pidfd_getfd(fd, data[1], 0);
   printf("pidfd_getfd: %s, cloexec %d\n", theirs >= 0 ? "fd" : strerror(errno), fcntl(theirs, F_GETFD) & FD_CLOEXEC);
   write(theirs, "via the child's fd", 18);

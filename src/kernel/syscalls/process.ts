@@ -23,6 +23,7 @@ import { readChunks } from '../vfs/file_bytes.js';
 import { statOfFile } from './fs.js';
 import type { VNode } from '../vfs/vnode.js';
 import { CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED, SIGCHLD, SIGCONT } from '../abi/signals.js';
+import { O_NONBLOCK } from '../abi/open_flags.js';
 import { pullAllSharedPages } from '../vfs/shared_file_pages.js';
 import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, capable } from '../task/capabilities.js';
 import { threadName } from '../task/thread_name.js';
@@ -739,6 +740,7 @@ export function sysWaitid(ctx: SyscallContext): Outcome {
   if (options & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | __WNOTHREAD | __WALL | __WCLONE)) return -Errno.EINVAL;
   if (!(options & (WEXITED | WUNTRACED | WCONTINUED))) return -Errno.EINVAL;
   let pid: number;
+  let nonblockPidfd = false;
   if (idtype === P_ALL) pid = -1;
   else if (idtype === P_PID) pid = id > 0 ? id : Number.NaN;
   else if (idtype === P_PGID) pid = id < 0 ? Number.NaN : id === 0 ? 0 : -id;
@@ -746,10 +748,12 @@ export function sysWaitid(ctx: SyscallContext): Outcome {
     const named = pidfdProcess(ctx, id);
     if (typeof named === 'number') return named;
     pid = named.pid;
+    nonblockPidfd = (named.file.flags & O_NONBLOCK) !== 0;
   } else return -Errno.EINVAL;
   if (Number.isNaN(pid)) return -Errno.EINVAL;
   let reported = false;
-  const r = waitFor(ctx, pid, options, (child) => {
+  // A PIDFD_NONBLOCK pidfd waits as with WNOHANG; nothing to report then is EAGAIN, unless WNOHANG was asked.
+  const waited = waitFor(ctx, pid, nonblockPidfd ? options | WNOHANG : options, (child) => {
     reported = true;
     const rusage = ctx.args[4]!;
     if (rusage !== 0 && !ctx.write(rusage, encodeRusage(waitedUsage(ctx.kernel.state.processes.get(child.pid))))) return -Errno.EFAULT;
@@ -770,6 +774,7 @@ export function sysWaitid(ctx: SyscallContext): Outcome {
     info.writeInt32LE(status, 24); // si_status
     return ctx.write(infop, info) ? 0 : -Errno.EFAULT;
   }, (options & WEXITED) !== 0);
+  const r = waited === 0 && !reported && nonblockPidfd && !(options & WNOHANG) ? -Errno.EAGAIN : waited;
   // WNOHANG with nothing to report, or an error: Linux still writes a zeroed siginfo (and a
   // bad pointer then makes it EFAULT).
   if (typeof r === 'number' && !reported && infop !== 0) {
