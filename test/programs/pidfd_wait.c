@@ -97,6 +97,11 @@ int main(void) {
   result("pidfd_send_signal bad flags", pidfd_send_signal(fd, SIGTERM, NULL, 8));
   result("pidfd_send_signal two scopes", pidfd_send_signal(fd, 0, NULL, 3));
   result("pidfd_send_signal(PIDFD_SIGNAL_THREAD, 0)", pidfd_send_signal(fd, 0, NULL, 1));
+  siginfo_t other;
+  memset(&other, 0, sizeof other);
+  other.si_signo = SIGUSR1;
+  other.si_code = SI_QUEUE;
+  result("pidfd_send_signal(SIGUSR2, a siginfo for SIGUSR1)", pidfd_send_signal(fd, SIGUSR2, &other, 0));
   result("pidfd_send_signal(SIGTERM)", pidfd_send_signal(fd, SIGTERM, NULL, 0));
   int status;
   waitpid(child, &status, 0);

@@ -75,6 +75,11 @@ export function sysPidfdSendSignal(ctx: SyscallContext): Outcome {
   if (typeof named === 'number') return named;
   const sig = ctx.int(1);
   const infoAddr = ctx.args[2]!;
+  // A siginfo must be for the signal sent (its si_signo), else EINVAL.
+  if (infoAddr !== 0) {
+    const signo = ctx.read(infoAddr, 4);
+    if (signo && Buffer.from(signo).readInt32LE() !== sig) return -Errno.EINVAL;
+  }
   const sender = infoAddr === 0
     ? callerAsSender(ctx, SI_USER)
     : queuedSender(ctx, named.pid, infoAddr);
