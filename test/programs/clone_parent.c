@@ -1,8 +1,10 @@
 // clone(CLONE_PARENT) makes a sibling of the caller: its parent is the caller's parent (who
 // waits for it), and it ends with the caller's exit signal whatever clone asked. Also the
-// order of clone's EINVAL checks before the namespace ones (EPERM where not allowed).
+// order of clone's EINVAL checks before the namespace ones (EPERM where not allowed), and
+// clone3's stack: an address and a size, both or neither.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -60,5 +62,16 @@ int main(void) {
   try_flags("CLONE_THREAD without CLONE_SIGHAND", CLONE_THREAD | CLONE_VM);
   try_flags("CLONE_SIGHAND without CLONE_VM", CLONE_SIGHAND);
   try_flags("CLONE_THREAD|CLONE_SIGHAND|CLONE_VM|CLONE_NEWPID", CLONE_THREAD | CLONE_SIGHAND | CLONE_VM | CLONE_NEWPID);
+  static char stack3[16384];
+  struct clone_args no_size = {.exit_signal = SIGCHLD, .stack = (unsigned long)stack3};
+  long r = syscall(SYS_clone3, &no_size, sizeof no_size);
+  if (r == 0) _exit(0);
+  printf("clone3(a stack, no size) = %ld %s\n", r < 0 ? -1L : 0L, r < 0 ? strerror(errno) : "");
+  struct clone_args no_stack = {.exit_signal = SIGCHLD, .stack_size = sizeof stack3};
+  r = syscall(SYS_clone3, &no_stack, sizeof no_stack);
+  if (r == 0) _exit(0);
+  printf("clone3(a size, no stack) = %ld %s\n", r < 0 ? -1L : 0L, r < 0 ? strerror(errno) : "");
+  while (wait(NULL) > 0) {
+  }
   return 0;
 }

@@ -602,6 +602,8 @@ export function sysClone3(ctx: SyscallContext): Outcome {
   const [flags, pidfd, childTid, parentTid, exitSignal, stack, stackSize, tls] = [0, 1, 2, 3, 4, 5, 6, 7].map(field) as number[];
   if (field(8) !== 0 || field(9) !== 0) return -Errno.EINVAL; // set_tid: no pid choosing
   if (exitSignal! > 64 || (flags! & CSIGNAL)) return -Errno.EINVAL;
+  // A stack is an address and a size, both or neither (clone3_stack_valid).
+  if ((stack! === 0) !== (stackSize! === 0)) return -Errno.EINVAL;
   if (flags! >= CLONE_INTO_CGROUP && Math.floor(flags! / CLONE_INTO_CGROUP) % 2 === 1) {
     // The cgroup must be an fd of a cgroup2 directory: the sandbox has none to give (EBADF).
     if (field(10) > 0x7fffffff || size < CLONE_ARGS_SIZE) return -Errno.EINVAL;
