@@ -127,6 +127,14 @@ int main(int argc, char **argv) {
   result("setsockopt(TCP socket, level 500)", setsockopt(tcp, 500, 1, &v, sizeof v));
   result("getsockopt(TCP6 socket, level 500)", getsockopt(tcp6, 500, 1, &v, &vlen));
   result("ioctl(O_PATH fd, FIOCLEX)", ioctl(pathfd, FIOCLEX));
+  int pp[2];
+  if (pipe(pp) == 0) {
+    char byte = 'x';
+    struct iovec one = {&byte, 1};
+    result("pwritev2(a pipe's read end, offset 0)", pwritev2(pp[0], &one, 1, 0, 0));
+    result("preadv(a pipe's write end, offset 0)", preadv(pp[1], &one, 1, 0));
+    result("pwritev2(a pipe's read end, offset -1)", pwritev2(pp[0], &one, 1, -1, 0));
+  }
   char mqname[300];
   memset(mqname, 'a', sizeof mqname);
   mqname[0] = '/';

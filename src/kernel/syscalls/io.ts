@@ -422,7 +422,8 @@ export function sysRead(ctx: SyscallContext): Outcome {
 }
 
 /**
- * pread64 and pwrite64 check in Linux's order: the offset (EINVAL), that the fd is open
+ * pread64, pwrite64 and the vectored calls with a position check in Linux's order: the offset
+ * (EINVAL; args[3] for all of them), that the fd is open
  * (EBADF), that the file has positions (ESPIPE for a pipe, socket, terminal or host stream),
  * then that it is open for this access (EBADF); the buffer comes after all of these.
  */
@@ -530,7 +531,8 @@ export function importIovecs(ctx: SyscallContext, addr: number, count: number): 
 }
 
 export function vectoredRead(ctx: SyscallContext, position: number | null): Outcome {
-  const d = checkFd(ctx, ctx.int(0), 'read');
+  // With a position, a file without positions is ESPIPE before its access mode is looked at.
+  const d = position === null ? checkFd(ctx, ctx.int(0), 'read') : positionedFd(ctx, 'read');
   if (typeof d === 'number') return d;
   const iov = importIovecs(ctx, ctx.args[1]!, ctx.int(2));
   if (typeof iov === 'number') return iov;
@@ -556,7 +558,7 @@ export function scatterInto(ctx: SyscallContext, iov: IoVec[]): (bytes: Uint8Arr
 }
 
 export function vectoredWrite(ctx: SyscallContext, position: number | null, append?: boolean): Outcome {
-  const d = checkFd(ctx, ctx.int(0), 'write');
+  const d = position === null ? checkFd(ctx, ctx.int(0), 'write') : positionedFd(ctx, 'write');
   if (typeof d === 'number') return d;
   const iov = importIovecs(ctx, ctx.args[1]!, ctx.int(2));
   if (typeof iov === 'number') return iov;
