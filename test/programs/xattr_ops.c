@@ -3,6 +3,7 @@
  * and remove by path, by fd and without following symlinks; XATTR_CREATE/REPLACE; the size
  * protocol (0 asks the length, too small is ERANGE); bad flags, names and sizes; user.* only
  * on regular files and directories; trusted.* hidden and refused without CAP_SYS_ADMIN;
+ * security.* set by root, refused to others (EPERM);
  * write permission and a sticky directory's owner; O_PATH fds; hard links share them; a
  * change is IN_ATTRIB and moves ctime. */
 #define _GNU_SOURCE
@@ -62,6 +63,7 @@ static void unprivileged(int file, int open_file, int sticky) {
   show("nobody: get user.* of it", fgetxattr(file, "user.a", buf, sizeof buf));
   show("nobody: set trusted.*", fsetxattr(file, "trusted.n", "x", 1, 0));
   show("nobody: get trusted.*", fgetxattr(file, "trusted.t", buf, sizeof buf));
+  show("nobody: set security.*", fsetxattr(file, "security.n", "x", 1, 0));
   show_list("nobody: list (trusted.* hidden)", buf, flistxattr(file, buf, sizeof buf));
   show("nobody: set user.* of a 0666 file", fsetxattr(open_file, "user.n", "x", 1, 0));
   show("nobody: set user.* of root's sticky 01777 directory", fsetxattr(sticky, "user.n", "x", 1, 0));
@@ -101,6 +103,9 @@ int main(int argc, char **argv) {
   show("set a UTF-8 name", setxattr(at(dir, "file"), "user.\xc3\xa9", "e", 1, 0));
   show_list("list with a UTF-8 name", buf, listxattr(at(dir, "file"), buf, sizeof buf));
   show("remove the UTF-8 name", removexattr(at(dir, "file"), "user.\xc3\xa9"));
+  show("set security.s as root", setxattr(at(dir, "file"), "security.s", "label", 5, 0));
+  show_value("get security.s", buf, getxattr(at(dir, "file"), "security.s", buf, sizeof buf));
+  show("remove security.s", removexattr(at(dir, "file"), "security.s"));
 
   /* Arguments refused before the file is looked at, then by namespace. */
   show("bad flags", setxattr(at(dir, "file"), "user.a", "x", 1, 4));

@@ -3,8 +3,10 @@
 // upper nodes (a change to a lower file copies it up); the lower layer's own attributes are
 // not read, and files outside the overlay (/proc, /dev, pipes) store none. The POSIX ACLs
 // (system.posix_acl_access, system.posix_acl_default) are kept as Linux's tmpfs keeps them
-// (vfs/posix_acl.ts, acl_xattrs.ts); security.* and other system.* names cannot be set: as a
-// filesystem without their handlers, EOPNOTSUPP; reading them finds nothing (ENODATA). An
+// (vfs/posix_acl.ts, acl_xattrs.ts); security.* are kept too, changed only with CAP_SYS_ADMIN
+// (the capability module's rule), but for file capabilities (security.capability), which
+// exec would not grant: those and other system.* names cannot be set: as a filesystem
+// without their handlers, EOPNOTSUPP; reading them finds nothing (ENODATA). An
 // immutable or append-only file takes no change of any (EPERM). The files of a writable bind (`--mount ...:rw`) have the
 // host filesystem's attributes: user.* are read and set there, others only read; trusted.*
 // need CAP_SYS_ADMIN over the host, which no sandbox has (a container's root in its user
@@ -39,9 +41,13 @@ const XATTR_LIST_MAX = 65536;
 const MAY_WRITE = 2;
 const MAY_READ = 4;
 
-/** The namespaces the overlay stores, and those it knows but has no handler for. */
-const STORED_PREFIXES = ['user.', 'trusted.'];
-const UNSTORED_PREFIXES = ['security.', 'system.'];
+/**
+ * The namespaces the overlay stores, and those it knows but has no handler for. Of security.*,
+ * file capabilities (security.capability) are not stored: exec would not grant them.
+ */
+const STORED_PREFIXES = ['user.', 'trusted.', 'security.'];
+const UNSTORED_PREFIXES = ['system.'];
+const FILE_CAPABILITIES = 'security.capability';
 
 /** The attribute name argument: 1 to 255 bytes (ERANGE otherwise), or -errno. */
 function readName(ctx: SyscallContext, addr: number): string | number {
@@ -65,6 +71,8 @@ function pathArg(ctx: SyscallContext, follow: boolean): Target | number {
 function permission(ctx: SyscallContext, st: FileStat, name: string, mask: number): number {
   const write = (mask & MAY_WRITE) !== 0;
   if (write && isFrozen(st)) return -Errno.EPERM; // may_write_xattr
+  // The VFS leaves security.* to the security module: commoncap's is CAP_SYS_ADMIN to change one.
+  if (name.startsWith('security.')) return write && !processCapable(ctx, CAP_SYS_ADMIN) ? -Errno.EPERM : 0;
   if (UNSTORED_PREFIXES.some((p) => name.startsWith(p))) return 0;
   if (name.startsWith('trusted.')) return processCapable(ctx, CAP_SYS_ADMIN) ? 0 : write ? -Errno.EPERM : -Errno.ENODATA;
   if (name.startsWith('user.')) {
@@ -88,6 +96,7 @@ function handlerless(ctx: SyscallContext, name: string, write: boolean): number 
 
 /** The namespace handler's verdict on a name: stored, unstored (known, no handler), or an error. */
 function handler(name: string): 'stored' | 'unstored' | number {
+  if (name === FILE_CAPABILITIES) return 'unstored';
   const stored = STORED_PREFIXES.find((p) => name.startsWith(p));
   const prefix = stored ?? UNSTORED_PREFIXES.find((p) => name.startsWith(p));
   if (prefix === undefined) return -Errno.EOPNOTSUPP;
@@ -131,7 +140,8 @@ function change(ctx: SyscallContext, t: Target | number, name: string, value: Ui
   const bind = writableOf(t);
   if (bind) {
     if (name.startsWith('trusted.')) return -Errno.EPERM;
-    if (verdict === 'unstored') return -Errno.EOPNOTSUPP;
+    // The host's security.* labels are the host's business: read, never set from the sandbox.
+    if (verdict === 'unstored' || name.startsWith('security.')) return -Errno.EOPNOTSUPP;
     return notifiedOnHost(ctx, t as VNode, changeXattr(bind, name, value, flags));
   }
   // Outside the overlay (/proc, /dev) nothing is stored.

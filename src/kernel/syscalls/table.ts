@@ -72,7 +72,7 @@ const partial = (h: Handler, note: string): Spec => ['partial', h, note];
  * decides case by case.
  */
 const host = (note: string, h?: Handler): Spec => ['host', h, note];
-const XATTRS = "user.*, trusted.* and the POSIX ACLs (system.posix_acl_access/default, checked and inherited as on tmpfs) of the overlay's and tmpfs's files; a lower file's own (the host's) are not read; an :rw mount's files have the host's (user.* set there, ACLs only read); security.* and other system.* names cannot be set (EOPNOTSUPP)";
+const XATTRS = "user.*, trusted.*, security.* (not security.capability) and the POSIX ACLs (system.posix_acl_access/default, checked and inherited as on tmpfs) of the overlay's and tmpfs's files; a lower file's own (the host's) are not read; an :rw mount's files have the host's (user.* set there, ACLs only read); security.capability and other system.* names cannot be set (EOPNOTSUPP)";
 const AIO_NOTE = 'reads, writes and syncs complete within io_submit (as Linux does for buffered files); IOCB_CMD_POLL is refused (EINVAL); after a request that waited, one that would wait again ends the call with a short count';
 const SIGNALFD_NOTE = 'signals the host raises itself (alarm, timers) wake a blocked read within 50 ms; ssi_utime/ssi_stime of SIGCHLD are 0';
 
