@@ -1,7 +1,10 @@
 /* /proc/PID/stat's state letter tells a running process from a sleeping one: R while the
  * parent spins in its own code, S while it waits in read(2) (what LTP's TST_PROCESS_STATE_WAIT
- * and ps rely on), Z for a child that exited and is not yet reaped. */
+ * and ps rely on), Z for a child that exited and is not yet reaped; and it is the main thread's:
+ * S while it waits, even when another thread of the process reads it. */
+// build: -pthread
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -19,6 +22,21 @@ static char state_of(pid_t pid) {
   buf[n] = 0;
   char *close = strrchr(buf, ')');
   return close && close[1] == ' ' ? close[2] : '?';
+}
+
+static int wake[2];
+
+static void *watcher(void *arg) {
+  (void)arg;
+  char seen = '?';
+  for (int i = 0; i < 5000 && seen != 'S'; i++) {
+    usleep(1000);
+    seen = state_of(getpid());
+  }
+  printf("main thread in read(2), seen from another thread: %c\n", seen);
+  fflush(stdout);
+  write(wake[1], "w", 1);
+  return NULL;
 }
 
 int main(void) {
@@ -51,5 +69,10 @@ int main(void) {
   waitid(P_PID, child, &(siginfo_t){0}, WEXITED | WNOWAIT);
   printf("exited child: %c\n", state_of(child));
   waitpid(child, NULL, 0);
+  if (pipe(wake) != 0) return 1;
+  pthread_t t;
+  pthread_create(&t, NULL, watcher, NULL);
+  read(wake[0], &c, 1);
+  pthread_join(t, NULL);
   return 0;
 }

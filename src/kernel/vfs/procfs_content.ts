@@ -130,11 +130,14 @@ export const PROC_ROOT_FILES: Readonly<Record<string, (c: ProcContext) => string
 
 const STATE_NAMES = { R: 'running', S: 'sleeping', D: 'disk sleep' } as const;
 
-/** The scheduler state as /proc shows it (its main thread's): the reader runs; the others as they are. */
+/**
+ * The scheduler state as /proc shows it: its main thread's (running while it reads this, or
+ * sleeping while another of its threads does); without runState, the reader runs, others sleep.
+ */
 function schedState(p: ProcessState, c: ProcContext): { letter: string; name: string } {
   if (p.status === 'zombie') return { letter: 'Z', name: 'zombie' };
   if (p.stopSignal !== 0) return { letter: 'T', name: 'stopped' };
-  const letter = p.pid === c.reader ? 'R' : (c.runState?.(p.pid) ?? 'S');
+  const letter = c.runState?.(p.pid) ?? (p.pid === c.reader ? 'R' : 'S');
   return { letter, name: STATE_NAMES[letter] };
 }
 
