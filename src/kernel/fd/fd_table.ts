@@ -3,6 +3,7 @@ import { Errno } from '../errno.js';
 import type { KernelState, OpenFile, OpenFileKind, ProcessState } from '../state.js';
 import type { SyscallContext } from '../syscalls/context.js';
 import { inotifyWakeKey } from '../syscalls/inotify.js';
+import { O_PATH } from '../abi/open_flags.js';
 
 const RLIMIT_NOFILE = 7;
 
@@ -17,6 +18,15 @@ export function lookupFd(ctx: SyscallContext, fd: number): FdLookup | undefined 
   if (!entry) return undefined;
   const file = ctx.kernel.state.files.get(entry.fileId);
   return file ? { fd, cloexec: entry.cloexec, file } : undefined;
+}
+
+/**
+ * lookupFd for the calls that need an open file (Linux's fdget, where lookupFd is fdget_raw):
+ * an O_PATH fd names a file without opening it, so it is none to them (their EBADF).
+ */
+export function lookupOpenFd(ctx: SyscallContext, fd: number): FdLookup | undefined {
+  const d = lookupFd(ctx, fd);
+  return d && !(d.file.flags & O_PATH) ? d : undefined;
 }
 
 /** The fd-limit of the process (RLIMIT_NOFILE soft limit). */

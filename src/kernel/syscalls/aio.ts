@@ -17,10 +17,10 @@
 // out in per-CPU batches of (slots - 1) / (4 x CPUs); what the program reaps comes back at the
 // next completion (or when a submission finds none left).
 import { Errno } from '../errno.js';
-import { lookupFd, type FdLookup } from '../fd/fd_table.js';
+import { lookupFd, lookupOpenFd, type FdLookup } from '../fd/fd_table.js';
 import { possibleCpus } from '../host_cpus.js';
 import { MAP_ANONYMOUS, MAP_SHARED, PAGE, PROT_READ, PROT_WRITE } from '../abi/mmap.js';
-import { O_NONBLOCK, O_PATH } from '../abi/open_flags.js';
+import { O_NONBLOCK } from '../abi/open_flags.js';
 import type { AioContext } from '../state.js';
 import { monotonicMs, wakeAt } from '../time/wake_timer.js';
 import type { SyscallContext } from './context.js';
@@ -265,8 +265,8 @@ interface Prepared {
 }
 
 function prepare(ctx: SyscallContext, iocb: Iocb): Prepared | number {
-  const d = lookupFd(ctx, iocb.fd);
-  if (!d || d.file.flags & O_PATH) return -Errno.EBADF;
+  const d = lookupOpenFd(ctx, iocb.fd);
+  if (!d) return -Errno.EBADF;
   if (iocb.flags & IOCB_FLAG_RESFD) {
     const efd = lookupFd(ctx, iocb.resfd);
     if (!efd) return -Errno.EBADF;

@@ -1,14 +1,14 @@
 // epoll: interest lists in kernel state, level- and edge-triggered readiness over every kind
 // of fd the kernel has (pipes, eventfd, timerfd, files, tsvisor's stdio).
 import { Errno } from '../errno.js';
-import { lookupFd, openNewFile } from '../fd/fd_table.js';
+import { lookupFd, lookupOpenFd, openNewFile } from '../fd/fd_table.js';
 import type { EpollInterest, OpenFile } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { interestReport, involvesHostStream, readSigmask, readTimespecMs, wakeKeysOf } from './poll.js';
 import { EP_MAX_NESTS, epollWakeKey } from './epoll_wakeups.js';
 import { monotonicMs, wakeAt } from '../time/wake_timer.js';
-import { O_PATH, O_RDWR } from '../abi/open_flags.js';
+import { O_RDWR } from '../abi/open_flags.js';
 
 const EPOLL_CLOEXEC = 0o2000000;
 const EPOLL_CTL_ADD = 1;
@@ -102,8 +102,8 @@ export function sysEpollCtl(ctx: SyscallContext): Outcome {
   if ((op === EPOLL_CTL_ADD || op === EPOLL_CTL_MOD) && !raw) return -Errno.EFAULT;
   const ep = epollOf(ctx, ctx.int(0));
   if (typeof ep === 'number') return ep;
-  const target = lookupFd(ctx, fd);
-  if (!target || (target.file.flags & O_PATH)) return -Errno.EBADF;
+  const target = lookupOpenFd(ctx, fd);
+  if (!target) return -Errno.EBADF;
   if (target.file.kind === 'epoll' && target.file.objectId === ep.id) return -Errno.EINVAL;
   if (op === EPOLL_CTL_ADD && target.file.kind === 'epoll' && wouldLoop(ctx, target.file.objectId!, ep.id)) return -Errno.ELOOP;
   if (!hasPollMethod(target.file)) return -Errno.EPERM;

@@ -4,7 +4,7 @@ import { PIPE_PAGE, usedSlots } from '../ipc/pipe_pages.js';
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
-import { closeFd, fdLimit, lookupFd, lowestFreeFd } from '../fd/fd_table.js';
+import { closeFd, fdLimit, lookupFd, lookupOpenFd, lowestFreeFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import { fcntlLock } from './file_locks.js';
 import { F_UNLCK } from '../fd/file_locks.js';
@@ -12,7 +12,7 @@ import { addSeals, getSeals } from './memfd.js';
 import { statOfFile } from './fs.js';
 import { inotifyQueuedBytes } from './inotify.js';
 import type { Outcome } from './outcome.js';
-import { O_APPEND, O_ASYNC, O_CLOEXEC, O_PATH } from '../abi/open_flags.js';
+import { O_APPEND, O_ASYNC, O_CLOEXEC } from '../abi/open_flags.js';
 import { FS_APPEND_FL } from '../vfs/inode_flags.js';
 import { F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID, asyncStarted, getOwner, getOwnerEx, hasFasync, setOwner, setOwnerSignal } from './sigio.js';
 import { setDnotify } from './dnotify.js';
@@ -288,9 +288,9 @@ export function sysIoctl(ctx: SyscallContext): Outcome {
   const fd = ctx.int(0);
   const request = ctx.uint(1);
   const argp = ctx.args[2]!;
-  const d = lookupFd(ctx, fd);
-  // An O_PATH fd is no open file to ioctl (fdget ignores it), not even for FIOCLEX.
-  if (!d || d.file.flags & O_PATH) return -Errno.EBADF;
+  // Not even FIOCLEX takes an O_PATH fd.
+  const d = lookupOpenFd(ctx, fd);
+  if (!d) return -Errno.EBADF;
   switch (request) {
     case FIOCLEX:
     case FIONCLEX:

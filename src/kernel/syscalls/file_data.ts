@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
-import { lookupFd } from '../fd/fd_table.js';
+import { lookupFd, lookupOpenFd } from '../fd/fd_table.js';
 import type { SyscallContext } from './context.js';
 import { memFile } from './mem_file.js';
 import { MAX_FILE_SIZE } from '../vfs/file_bytes.js';
@@ -13,7 +13,7 @@ import type { Outcome } from './outcome.js';
 import { accessDenied, copyUp, inOverlay, nowNs } from './overlay_ops.js';
 import { FS_APPEND_FL, FS_IMMUTABLE_FL, isAppendOnly } from '../vfs/inode_flags.js';
 import { AT_FDCWD, resolveAt } from './paths.js';
-import { O_ACCMODE, O_PATH, O_RDONLY } from '../abi/open_flags.js';
+import { O_ACCMODE, O_RDONLY } from '../abi/open_flags.js';
 import { IN_MODIFY } from '../abi/inotify.js';
 import { fsNotifyNode, fsNotifyPath } from './fs_notify.js';
 import { allocateBound, truncateBound } from './bind_ops.js';
@@ -52,8 +52,8 @@ export function sysTruncate(ctx: SyscallContext): Outcome {
 }
 
 export function sysFtruncate(ctx: SyscallContext): Outcome {
-  const d = lookupFd(ctx, ctx.int(0));
-  if (!d || (d.file.flags & O_PATH)) return -Errno.EBADF;
+  const d = lookupOpenFd(ctx, ctx.int(0));
+  if (!d) return -Errno.EBADF;
   const length = ctx.args[1]!;
   if (length < 0) return -Errno.EINVAL;
   // Only a regular file open for writing can be truncated through its fd.
@@ -77,11 +77,11 @@ const FALLOC_FL_ZERO_RANGE = 0x10;
 
 /** fallocate: the overlay has no blocks to reserve; growing the size, punching and zeroing ranges are done. */
 export function sysFallocate(ctx: SyscallContext): Outcome {
-  const d = lookupFd(ctx, ctx.int(0));
+  const d = lookupOpenFd(ctx, ctx.int(0));
   const mode = ctx.int(1);
   const offset = ctx.args[2]!;
   const len = ctx.args[3]!;
-  if (!d || (d.file.flags & O_PATH)) return -Errno.EBADF;
+  if (!d) return -Errno.EBADF;
   if (offset < 0 || len <= 0) return -Errno.EINVAL;
   if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) return -Errno.EOPNOTSUPP;
   if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE)) return -Errno.EOPNOTSUPP;
@@ -129,8 +129,8 @@ export function sysFallocate(ctx: SyscallContext): Outcome {
  * (eventfd, epoll...) are EINVAL.
  */
 export function syncable(ctx: SyscallContext, fd: number): number {
-  const d = lookupFd(ctx, fd);
-  if (!d || (d.file.flags & O_PATH)) return -Errno.EBADF;
+  const d = lookupOpenFd(ctx, fd);
+  if (!d) return -Errno.EBADF;
   const kind = d.file.kind;
   if (kind === 'host' || kind === 'mem' || kind === 'dir') return 0;
   if (kind === 'synthetic') return d.file.path.startsWith('/sys/') ? 0 : -Errno.EINVAL;
@@ -159,8 +159,7 @@ export function sysSync(ctx: SyscallContext): Outcome {
 }
 
 export function sysSyncfs(ctx: SyscallContext): Outcome {
-  const d = lookupFd(ctx, ctx.int(0));
-  return d && !(d.file.flags & O_PATH) ? 0 : -Errno.EBADF;
+  return lookupOpenFd(ctx, ctx.int(0)) ? 0 : -Errno.EBADF;
 }
 
 const SYNC_FILE_RANGE_ALL = 7;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 
 import { Errno } from '../errno.js';
-import { lookupFd } from '../fd/fd_table.js';
+import { lookupOpenFd } from '../fd/fd_table.js';
 import { pageUp } from '../loader/load_plan.js';
 import type { SyscallContext } from './context.js';
 import type { OpenFile } from '../state.js';
@@ -19,7 +19,7 @@ import { pullSharedPages } from '../vfs/shared_file_pages.js';
 import { readChunks } from '../vfs/file_bytes.js';
 import type { Outcome } from './outcome.js';
 import { SYS } from './numbers.js';
-import { O_ACCMODE, O_PATH, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
+import { O_ACCMODE, O_RDWR, O_WRONLY } from '../abi/open_flags.js';
 import {
   MAP_32BIT, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_NORESERVE, MAP_POPULATE, MAP_PRIVATE, MAP_SHARED,
   MAP_SHARED_VALIDATE, MAP_TYPE, PAGE, PROT_EXEC, PROT_READ, PROT_WRITE,
@@ -43,9 +43,8 @@ export function sysMmap(ctx: SyscallContext): Outcome {
   const offset = ctx.args[5]!;
   // Linux's order: the offset, the fd, the length, then what the mapping type asks of the file.
   if (offset < 0 || offset % PAGE !== 0) return -Errno.EINVAL;
-  const d = lookupFd(ctx, fd);
-  // An O_PATH fd is no open file to map.
-  if (!d || d.file.flags & O_PATH) return -Errno.EBADF;
+  const d = lookupOpenFd(ctx, fd);
+  if (!d) return -Errno.EBADF;
   if (length <= 0 || length > TASK_SIZE) return -Errno.EINVAL;
   const type = flags & MAP_TYPE;
   if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -Errno.EINVAL;

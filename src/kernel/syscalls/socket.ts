@@ -4,12 +4,12 @@
 // route sockets (netlink.ts). Data moves through the same queues for every family
 // (socket_transfer.ts); options: socket_options.ts.
 import { Errno } from '../errno.js';
-import { closeFd, lookupFd, lowestFreeFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
+import { closeFd, lookupOpenFd, lowestFreeFd, openNewFile, type FdLookup } from '../fd/fd_table.js';
 import type { SocketCreds, SocketState } from '../state.js';
 import type { SyscallContext } from './context.js';
 import type { Outcome } from './outcome.js';
 import { createSocketFile, socketFileAt } from './socket_files.js';
-import { O_NONBLOCK, O_PATH, O_RDWR } from '../abi/open_flags.js';
+import { O_NONBLOCK, O_RDWR } from '../abi/open_flags.js';
 import { AF_INET, AF_INET6, anyAddress, formatInet, isAnyAddress, parseInet } from './inet_address.js';
 import {
   IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, SOCK_STREAM, autobindAddress, bindAddress, destinationOf, portKey, reachable, sentFrom, socketAt, sourceFor,
@@ -110,9 +110,8 @@ export function sysSocketpair(ctx: SyscallContext): Outcome {
 }
 
 export function socketOf(ctx: SyscallContext, fd: number): { d: FdLookup; s: SocketState } | number {
-  const d = lookupFd(ctx, fd);
-  // An O_PATH fd is no open file to the socket calls (fdget ignores it).
-  if (!d || d.file.flags & O_PATH) return -Errno.EBADF;
+  const d = lookupOpenFd(ctx, fd);
+  if (!d) return -Errno.EBADF;
   if (d.file.kind !== 'socket') return -Errno.ENOTSOCK;
   const s = ctx.kernel.state.sockets.get(d.file.objectId!);
   return s ? { d, s } : -Errno.EBADF;
