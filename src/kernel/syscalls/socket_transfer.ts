@@ -216,8 +216,10 @@ export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flag
   const state = ctx.kernel.state;
   const id = d.file.objectId!;
   // An inet socket's error queue (IP_RECVERR, timestamping) is never filled in the sandbox: empty at once.
-  const socket = state.sockets.get(id);
-  if (flags & MSG_ERRQUEUE && socket && isInet(socket)) return -Errno.EAGAIN;
+  if (flags & MSG_ERRQUEUE) {
+    const s = state.sockets.get(id);
+    if (s && isInet(s)) return -Errno.EAGAIN;
+  }
   const nonblock = (d.file.flags & O_NONBLOCK) !== 0 || (flags & MSG_DONTWAIT) !== 0;
   const attempt = (): number | null => {
     const s = state.sockets.get(id);
@@ -275,7 +277,8 @@ export function receiveOn(ctx: SyscallContext, d: FdLookup, length: number, flag
       bytes,
       fileIds: first.fileIds,
       creds: first.creds,
-      ...(first.from === undefined ? {} : { from: first.from }),
+      // TCP gives no sender's name (recvfrom and recvmsg store a length of 0).
+      ...(first.from === undefined || (s.type === SOCK_STREAM && isInet(s)) ? {} : { from: first.from }),
       ...(first.header === undefined ? {} : { header: first.header }),
       ...(first.stampNs === undefined ? {} : { stampNs: first.stampNs }),
       truncated: whole && first.bytes.length > length,
@@ -373,10 +376,8 @@ export function sysRecvfrom(ctx: SyscallContext): Outcome {
   if (oob !== undefined) return oob;
   return receiveOn(ctx, d, Math.min(ctx.args[2]!, 16 << 20), flags, (msg) => {
     if (!ctx.write(buf, msg.bytes)) return -Errno.EFAULT;
-    // No sender's name (TCP never gives one; an unbound unix peer has none): only the length, 0, is stored.
-    const s = ctx.kernel.state.sockets.get(d.file.objectId!);
-    const named = msg.from !== undefined && !(s && isInet(s) && s.type === SOCK_STREAM);
-    const r = named ? writeAddress(ctx, familyOfFd(ctx, d), ctx.args[4]!, ctx.args[5]!, msg.from) : writeNoAddress(ctx, ctx.args[4]!, ctx.args[5]!);
+    // No sender's name (TCP's, an unbound unix peer's): only the length, 0, is stored.
+    const r = msg.from === undefined ? writeNoAddress(ctx, ctx.args[4]!, ctx.args[5]!) : writeAddress(ctx, familyOfFd(ctx, d), ctx.args[4]!, ctx.args[5]!, msg.from);
     if (r < 0) return r;
     return flags & MSG_TRUNC ? msg.fullLength : msg.bytes.length;
   });
@@ -541,10 +542,8 @@ export function recvMsgAt(ctx: SyscallContext, d: FdLookup, hdrAddr: number, fla
     control = Buffer.concat([control, filled.bytes]);
     if (control.length > 0 && !ctx.write(hdr.control, control)) return -Errno.EFAULT;
     // Write back msg_namelen, msg_controllen and msg_flags.
-    // A sender without an address (an unnamed unix socket) gives a name of length 0: nothing is
-    // copied; so does TCP, which never gives one.
-    const tcp = s !== undefined && isInet(s) && s.type === SOCK_STREAM;
-    if (hdr.name !== 0 && (msg.from === undefined || tcp)) ctx.write(hdrAddr + 8, int32(0));
+    // A sender without an address (an unnamed unix socket, TCP) gives a name of length 0: nothing is copied.
+    if (hdr.name !== 0 && msg.from === undefined) ctx.write(hdrAddr + 8, int32(0));
     else if (hdr.name !== 0) {
       const name = encodeAddress(familyOfFd(ctx, d), msg.from);
       // The message is taken even when its sender's address cannot be stored (EFAULT), as on Linux.
