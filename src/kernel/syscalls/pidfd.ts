@@ -75,14 +75,9 @@ export function sysPidfdSendSignal(ctx: SyscallContext): Outcome {
   if (typeof named === 'number') return named;
   const sig = ctx.int(1);
   const infoAddr = ctx.args[2]!;
-  // A siginfo must be for the signal sent (its si_signo), else EINVAL.
-  if (infoAddr !== 0) {
-    const signo = ctx.read(infoAddr, 4);
-    if (signo && Buffer.from(signo).readInt32LE() !== sig) return -Errno.EINVAL;
-  }
   const sender = infoAddr === 0
     ? callerAsSender(ctx, SI_USER)
-    : queuedSender(ctx, named.pid, infoAddr);
+    : queuedSender(ctx, named.pid, infoAddr, sig);
   if (typeof sender === 'number') return sender;
   if (scope === PIDFD_SIGNAL_THREAD) return signalThread(ctx, named.pid, sig, sender);
   if (scope === PIDFD_SIGNAL_PROCESS_GROUP) {

@@ -198,10 +198,12 @@ export function sysTgkill(ctx: SyscallContext): Outcome {
  * given, but only a process signalling itself may claim a code the kernel or kill would use
  * (si_code >= 0 or SI_TKILL): EPERM, as on Linux.
  */
-export function queuedSender(ctx: SyscallContext, targetPid: number, addr: number): SignalSender | number {
+export function queuedSender(ctx: SyscallContext, targetPid: number, addr: number, forSignal?: number): SignalSender | number {
   const raw = ctx.read(addr, 32);
   if (!raw) return -Errno.EFAULT;
   const info = Buffer.from(raw);
+  // forSignal (pidfd_send_signal): the siginfo must be for the signal sent.
+  if (forSignal !== undefined && info.readInt32LE(0) !== forSignal) return -Errno.EINVAL;
   const code = info.readInt32LE(8);
   if ((code >= 0 || code === SI_TKILL) && targetPid !== ctx.process.pid) return -Errno.EPERM;
   return { code, pid: info.readInt32LE(16), uid: info.readUInt32LE(20), status: -1, value: info.readBigInt64LE(24) };
